@@ -1,0 +1,2 @@
+DROP TABLE unit_links;
+DROP TABLE units;

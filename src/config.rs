@@ -1,0 +1,150 @@
+//! Settings from environment variables, each with a documented default (see README).
+//! An invalid value stops the start with a message naming the variable.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use crate::db::Backend;
+
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// `THIDUA_BIND`: address the HTTP server listens on.
+    pub bind: SocketAddr,
+    /// `DATABASE_URL`: `sqlite://path`, a bare file path, or `postgres://…`.
+    pub database_url: String,
+    /// `THIDUA_DB_POOL_SIZE`: connections in the pool.
+    pub db_pool_size: u32,
+    /// `THIDUA_DB_POOL_TIMEOUT_MS`: how long a request waits for a connection before answering 503.
+    pub db_pool_timeout: Duration,
+    /// `THIDUA_WORKERS`: HTTP worker threads.
+    pub workers: usize,
+    /// `THIDUA_MAX_BODY_BYTES`: largest JSON request body accepted (413 above it).
+    pub max_body_bytes: usize,
+    /// `THIDUA_SHUTDOWN_TIMEOUT_S`: grace period for in-flight requests on SIGTERM/SIGINT.
+    pub shutdown_timeout_secs: u64,
+}
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/thidua.db";
+
+#[derive(Debug, thiserror::Error)]
+#[error("invalid setting {name}={value:?}: {reason}")]
+pub struct SettingError {
+    pub name: &'static str,
+    pub value: String,
+    pub reason: String,
+}
+
+impl Settings {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, SettingError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads settings through `lookup`, so tests can supply their own environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, SettingError> {
+        let database_url = lookup("DATABASE_URL")
+            .filter(|v| !v.trim().is_empty())
+            .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string());
+        let backend = Backend::from_url(&database_url).map_err(|reason| SettingError {
+            name: "DATABASE_URL",
+            value: database_url.clone(),
+            reason,
+        })?;
+        let default_pool = match backend {
+            Backend::Sqlite => 4,
+            Backend::Postgres => 8,
+        };
+        let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        Ok(Settings {
+            bind: parse(&lookup, "THIDUA_BIND", "127.0.0.1:8080".parse().unwrap())?,
+            database_url,
+            db_pool_size: parse_in(&lookup, "THIDUA_DB_POOL_SIZE", default_pool, 1..=256)?,
+            db_pool_timeout: Duration::from_millis(parse_in(
+                &lookup,
+                "THIDUA_DB_POOL_TIMEOUT_MS",
+                3000,
+                50..=120_000,
+            )?),
+            workers: parse_in(&lookup, "THIDUA_WORKERS", cpus, 1..=256)?,
+            max_body_bytes: parse_in(&lookup, "THIDUA_MAX_BODY_BYTES", 1 << 20, 1024..=(64 << 20))?,
+            shutdown_timeout_secs: parse_in(&lookup, "THIDUA_SHUTDOWN_TIMEOUT_S", 30, 0..=3600)?,
+        })
+    }
+}
+
+fn parse<T: std::str::FromStr>(
+    lookup: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+    default: T,
+) -> Result<T, SettingError>
+where
+    T::Err: std::fmt::Display,
+{
+    match lookup(name) {
+        None => Ok(default),
+        Some(value) => value.trim().parse().map_err(|e: T::Err| SettingError {
+            name,
+            value: value.clone(),
+            reason: e.to_string(),
+        }),
+    }
+}
+
+fn parse_in<T>(
+    lookup: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+    default: T,
+    range: std::ops::RangeInclusive<T>,
+) -> Result<T, SettingError>
+where
+    T: std::str::FromStr + PartialOrd + std::fmt::Display + Copy,
+    T::Err: std::fmt::Display,
+{
+    let value = parse(lookup, name, default)?;
+    if range.contains(&value) {
+        Ok(value)
+    } else {
+        Err(SettingError {
+            name,
+            value: value.to_string(),
+            reason: format!("must be between {} and {}", range.start(), range.end()),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(pairs: &[(&str, &str)]) -> Result<Settings, SettingError> {
+        let map: std::collections::HashMap<String, String> =
+            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Settings::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_to_embedded_sqlite_on_localhost() {
+        let s = settings(&[]).unwrap();
+        assert_eq!(s.database_url, DEFAULT_DATABASE_URL);
+        assert_eq!(s.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(s.db_pool_size, 4);
+    }
+
+    #[test]
+    fn postgres_gets_a_larger_default_pool() {
+        let s = settings(&[("DATABASE_URL", "postgres://localhost/thidua")]).unwrap();
+        assert_eq!(s.db_pool_size, 8);
+    }
+
+    #[test]
+    fn invalid_values_name_the_variable() {
+        let err = settings(&[("THIDUA_DB_POOL_SIZE", "lots")]).unwrap_err();
+        assert_eq!(err.name, "THIDUA_DB_POOL_SIZE");
+        let err = settings(&[("THIDUA_DB_POOL_SIZE", "0")]).unwrap_err();
+        assert!(err.reason.contains("between"), "{err}");
+        let err = settings(&[("THIDUA_BIND", "localhost")]).unwrap_err();
+        assert_eq!(err.name, "THIDUA_BIND");
+        let err = settings(&[("DATABASE_URL", "mysql://x")]).unwrap_err();
+        assert_eq!(err.name, "DATABASE_URL");
+    }
+}

@@ -1,0 +1,182 @@
+//! Every error the API returns, as RFC 9457 `application/problem+json`, built in one place.
+//! A 500 says nothing about its cause to the client; the cause goes to the log.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// An RFC 9457 problem document.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "type": "urn:thidua:problem:validation_failed",
+    "title": "Unprocessable Entity",
+    "status": 422,
+    "detail": "the request has 1 invalid field",
+    "code": "validation_failed",
+    "errors": [{"field": "name", "code": "required", "message": "must not be empty"}]
+}))]
+pub struct Problem {
+    /// `urn:thidua:problem:<code>`.
+    #[serde(rename = "type")]
+    pub type_uri: String,
+    /// The HTTP status phrase.
+    pub title: String,
+    pub status: u16,
+    /// What went wrong, for a person.
+    pub detail: String,
+    /// Stable machine-readable code; see docs/api-conventions.md for the list.
+    pub code: String,
+    /// One entry per invalid field, where the problem is about input.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema, PartialEq)]
+pub struct FieldError {
+    /// The field's JSON path (`predecessors[0].part`), query parameter or path segment.
+    pub field: String,
+    pub code: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, code: &str, message: impl Into<String>) -> Self {
+        FieldError { field: field.into(), code: code.into(), message: message.into() }
+    }
+}
+
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub detail: String,
+    pub errors: Vec<FieldError>,
+    /// Logged, never sent.
+    pub cause: Option<anyhow::Error>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, detail: impl Into<String>) -> Self {
+        ApiError { status, code, detail: detail.into(), errors: Vec::new(), cause: None }
+    }
+
+    pub fn not_found(what: &str) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", format!("{what} not found"))
+    }
+
+    pub fn validation(errors: Vec<FieldError>) -> Self {
+        let detail = match errors.len() {
+            1 => "the request has 1 invalid field".to_string(),
+            n => format!("the request has {n} invalid fields"),
+        };
+        ApiError { errors, ..Self::new(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", detail) }
+    }
+
+    pub fn bad_query(param: &str, message: &str) -> Self {
+        ApiError {
+            errors: vec![FieldError::new(param, "invalid", message)],
+            ..Self::new(StatusCode::BAD_REQUEST, "invalid_query", format!("query parameter `{param}` {message}"))
+        }
+    }
+
+    pub fn conflict(code: &'static str, detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, code, detail)
+    }
+
+    pub fn precondition_failed() -> Self {
+        Self::new(
+            StatusCode::PRECONDITION_FAILED,
+            "stale_version",
+            "the record changed since you read it; fetch it again and reapply your change",
+        )
+    }
+
+    pub fn database_unavailable() -> Self {
+        Self::new(StatusCode::SERVICE_UNAVAILABLE, "database_unavailable", "the database is not reachable; try again shortly")
+    }
+
+    pub fn internal(cause: anyhow::Error) -> Self {
+        ApiError {
+            cause: Some(cause),
+            ..Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "an unexpected error occurred; it has been logged")
+        }
+    }
+
+    /// True where the database connection itself may have failed (see `db::run`).
+    pub fn may_mean_connection_lost(&self) -> bool {
+        self.status == StatusCode::SERVICE_UNAVAILABLE || self.status == StatusCode::INTERNAL_SERVER_ERROR
+    }
+
+    pub fn to_problem(&self) -> Problem {
+        Problem {
+            type_uri: format!("urn:thidua:problem:{}", self.code),
+            title: self.status.canonical_reason().unwrap_or("Error").to_string(),
+            status: self.status.as_u16(),
+            detail: self.detail.clone(),
+            code: self.code.to_string(),
+            errors: self.errors.clone(),
+        }
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}: {}", self.status.as_u16(), self.code, self.detail)?;
+        if let Some(cause) = &self.cause {
+            write!(f, " (cause: {cause:#})")?;
+        }
+        Ok(())
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.status
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if self.status.is_server_error() {
+            tracing::error!(error = %self, "request failed");
+        }
+        let mut response = HttpResponse::build(self.status);
+        response.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            response.insert_header((header::RETRY_AFTER, "1"));
+        }
+        response.body(serde_json::to_string(&self.to_problem()).expect("problems serialize"))
+    }
+}
+
+impl From<diesel::result::Error> for ApiError {
+    fn from(e: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind as Kind, Error};
+        match &e {
+            Error::NotFound => ApiError::not_found("record"),
+            Error::DatabaseError(Kind::UniqueViolation, info) => {
+                ApiError::conflict("duplicate", format!("a record with the same key exists ({})", info.message()))
+            }
+            Error::DatabaseError(Kind::ForeignKeyViolation, _) => {
+                ApiError::conflict("referenced", "the record is referenced by, or refers to, records that forbid this change")
+            }
+            Error::DatabaseError(Kind::SerializationFailure, _) => {
+                ApiError::conflict("write_conflict", "a concurrent change got there first; retry the request")
+            }
+            Error::DatabaseError(Kind::ClosedConnection | Kind::UnableToSendCommand, _) => ApiError {
+                cause: Some(e.into()),
+                ..ApiError::database_unavailable()
+            },
+            _ => ApiError::internal(e.into()),
+        }
+    }
+}
+
+impl From<r2d2::Error> for ApiError {
+    fn from(e: r2d2::Error) -> Self {
+        // Pool exhausted or the database refused new connections within the timeout.
+        tracing::warn!(error = %e, "no database connection available");
+        ApiError::database_unavailable()
+    }
+}

@@ -1,0 +1,192 @@
+//! Request extraction with errors that name the offending field.
+
+use actix_web::dev::Payload;
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, FromRequest, HttpRequest};
+use futures_util::future::LocalBoxFuture;
+use futures_util::StreamExt;
+use serde::de::DeserializeOwned;
+
+use crate::error::{ApiError, FieldError};
+use crate::startup::AppState;
+
+/// A JSON request body: `application/json` only, at most `THIDUA_MAX_BODY_BYTES`, and decoded
+/// with the path of the first offending field (`predecessors[1].part`) in the problem.
+pub struct JsonBody<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let limit = req.app_data::<web::Data<AppState>>().map_or(1 << 20, |s| s.settings.max_body_bytes);
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .map(|mime| {
+                let mime = mime.trim().to_ascii_lowercase();
+                mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json"))
+            })
+            .unwrap_or(false);
+        let declared_len = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        let mut payload = payload.take();
+        Box::pin(async move {
+            if !is_json {
+                return Err(ApiError::new(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "unsupported_media_type",
+                    "the request body must be JSON, sent with Content-Type: application/json",
+                ));
+            }
+            if declared_len.is_some_and(|n| n > limit) {
+                return Err(too_large(limit));
+            }
+            let mut bytes = web::BytesMut::new();
+            while let Some(chunk) = payload.next().await {
+                let chunk = chunk.map_err(|e| {
+                    ApiError::new(StatusCode::BAD_REQUEST, "unreadable_body", format!("the request body could not be read: {e}"))
+                })?;
+                if bytes.len() + chunk.len() > limit {
+                    return Err(too_large(limit));
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            parse_json(&bytes).map(JsonBody)
+        })
+    }
+}
+
+fn too_large(limit: usize) -> ApiError {
+    ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "payload_too_large",
+        format!("the request body is larger than the {limit} bytes accepted"),
+    )
+}
+
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize::<_, T>(&mut de).map_err(|e| {
+        let field = e.path().to_string();
+        let inner = e.into_inner();
+        json_error(field, inner)
+    })?;
+    de.end().map_err(|e| json_error(String::new(), e))?;
+    Ok(value)
+}
+
+fn json_error(field: String, e: serde_json::Error) -> ApiError {
+    use serde_json::error::Category;
+    match e.classify() {
+        Category::Syntax | Category::Eof | Category::Io => ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "malformed_json",
+            if bytes_were_empty(&e) {
+                "the request body is empty; send a JSON object".to_string()
+            } else {
+                format!("the request body is not valid JSON: {e}")
+            },
+        ),
+        Category::Data => {
+            let message = e.to_string();
+            // serde's messages end with " at line L column C", which says nothing to a client.
+            let message = message.split(" at line ").next().unwrap_or(&message).to_string();
+            let code = if message.starts_with("unknown field") {
+                "unknown_field"
+            } else if message.starts_with("missing field") {
+                "required"
+            } else {
+                "invalid_type"
+            };
+            let field = if field == "." { String::new() } else { field };
+            let field = if code == "unknown_field" || code == "required" {
+                // Name the field itself, not only its parent object.
+                let name = message.split('`').nth(1).unwrap_or_default();
+                if field.is_empty() { name.to_string() } else { format!("{field}.{name}") }
+            } else {
+                field
+            };
+            ApiError {
+                errors: vec![FieldError::new(field.clone(), code, message.clone())],
+                ..ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", format!("`{field}`: {message}"))
+            }
+        }
+    }
+}
+
+fn bytes_were_empty(e: &serde_json::Error) -> bool {
+    e.classify() == serde_json::error::Category::Eof && e.line() == 1 && e.column() == 0
+}
+
+/// The version an `If-Match` header asks for: `None` without the header (or with `*`).
+/// Our ETags are the record's version in quotes; anything else cannot match, so it is a 412.
+pub fn if_match_version(req: &HttpRequest) -> Result<Option<i32>, ApiError> {
+    let Some(value) = req.headers().get(header::IF_MATCH) else {
+        return Ok(None);
+    };
+    let value = value.to_str().unwrap_or_default().trim();
+    if value == "*" {
+        return Ok(None);
+    }
+    value
+        .trim_start_matches("W/")
+        .trim_matches('"')
+        .parse::<i32>()
+        .map(Some)
+        .map_err(|_| ApiError::precondition_failed())
+}
+
+pub fn etag(version: i32) -> (header::HeaderName, String) {
+    (header::ETAG, format!("\"{version}\""))
+}
+
+/// Handlers for actix's own extractors, so their errors are problems too.
+pub fn query_config() -> web::QueryConfig {
+    web::QueryConfig::default().error_handler(|err, _req| {
+        let message = err.to_string();
+        let message = message.trim_start_matches("Query deserialize error: ").to_string();
+        let field = message.split('`').nth(1).unwrap_or_default().to_string();
+        ApiError {
+            errors: vec![FieldError::new(field, "invalid", message.clone())],
+            ..ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", format!("invalid query string: {message}"))
+        }
+        .into()
+    })
+}
+
+pub fn path_config() -> web::PathConfig {
+    web::PathConfig::default().error_handler(|err, _req| {
+        ApiError::new(StatusCode::BAD_REQUEST, "invalid_path", format!("invalid path parameter: {err}")).into()
+    })
+}
+
+/// For PATCH bodies: tells a field that was sent as `null` (`Some(None)`, clear it) from one that
+/// was left out (`None`, keep it). Use with `#[serde(default, deserialize_with = "patch_field")]`.
+pub fn patch_field<'de, T, D>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    T: serde::Deserialize<'de>,
+    D: serde::Deserializer<'de>,
+{
+    <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
+}
+
+/// A catch-all route registered after a path's real handlers, so other methods get a 405
+/// problem with `Allow` instead of falling through to "no such route".
+pub fn method_not_allowed(allow: &'static str) -> actix_web::Route {
+    web::route().to(move |req: HttpRequest| async move {
+        let error = ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            format!("{} is not supported on {}; use {allow}", req.method(), req.path()),
+        );
+        let mut res = actix_web::ResponseError::error_response(&error);
+        res.headers_mut().insert(header::ALLOW, header::HeaderValue::from_static(allow));
+        res
+    })
+}

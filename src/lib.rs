@@ -1,0 +1,12 @@
+//! thidua: an open REST/JSON API for emulation and commendation (Thi đua – Khen thưởng).
+
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod http;
+pub mod models;
+pub mod openapi;
+pub mod routes;
+pub mod seed;
+pub mod startup;

@@ -1,0 +1,3 @@
+//! Rows and queries. Functions take `&mut DbConn` so they compose inside one transaction.
+
+pub mod units;

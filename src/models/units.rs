@@ -1,0 +1,463 @@
+//! The units registry in SQL: rows, filtered keyset lists, and the write commands that check
+//! the domain rules inside the same transaction as the write.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::db::schema::{unit_links, units};
+use crate::db::{self, DbConn};
+use crate::domain::text;
+use crate::domain::units::{self as rules, Checks, LinkPart, UnitFields, UnitKind, UnitType};
+use crate::error::{ApiError, FieldError};
+
+type Db = <DbConn as Connection>::Backend;
+
+#[derive(Queryable, Selectable, Debug, Clone, PartialEq)]
+#[diesel(table_name = units)]
+pub struct Unit {
+    pub id: String,
+    pub kind: String,
+    pub code: String,
+    pub name: String,
+    pub name_folded: String,
+    pub unit_type: String,
+    pub parent_id: Option<String>,
+    pub valid_from: Option<NaiveDate>,
+    pub valid_until: Option<NaiveDate>,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl Unit {
+    pub fn kind(&self) -> Option<UnitKind> {
+        UnitKind::parse(&self.kind)
+    }
+    pub fn period(&self) -> (Option<NaiveDate>, Option<NaiveDate>) {
+        (self.valid_from, self.valid_until)
+    }
+}
+
+#[derive(Queryable, Selectable, Debug, Clone, PartialEq)]
+#[diesel(table_name = unit_links)]
+pub struct UnitLink {
+    pub predecessor_id: String,
+    pub successor_id: String,
+    pub part: String,
+    pub effective_on: NaiveDate,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = units)]
+struct NewUnitRow<'a> {
+    id: &'a str,
+    kind: &'a str,
+    code: &'a str,
+    name: &'a str,
+    name_folded: &'a str,
+    unit_type: &'a str,
+    parent_id: Option<&'a str>,
+    valid_from: Option<NaiveDate>,
+    valid_until: Option<NaiveDate>,
+    version: i32,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+/// A new unit, its fields already checked by `rules::check_new_unit`.
+pub struct NewUnit {
+    pub kind: UnitKind,
+    pub fields: UnitFields,
+    pub parent_id: Option<String>,
+    pub predecessors: Vec<(String, LinkPart)>,
+}
+
+#[derive(Default)]
+pub struct UnitFilter {
+    pub parent_id: Option<String>,
+    pub unit_type: Option<UnitType>,
+    pub active_on: Option<NaiveDate>,
+    /// Already folded (see `text::fold`).
+    pub search: Option<String>,
+    /// The (code, id) of the last item of the previous page.
+    pub after: Option<(String, String)>,
+    pub limit: i64,
+}
+
+pub fn find(conn: &mut DbConn, kind: UnitKind, id: &str) -> Result<Unit, ApiError> {
+    units::table
+        .filter(units::id.eq(id))
+        .filter(units::kind.eq(kind.as_str()))
+        .select(Unit::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| ApiError::not_found(kind.as_str()))
+}
+
+/// The unit with `code` in force on `on`; without a date, the one in force today or, failing
+/// that, the most recent one (so a code retired in a merger still resolves).
+pub fn find_by_code(conn: &mut DbConn, kind: UnitKind, code: &str, on: Option<NaiveDate>) -> Result<Unit, ApiError> {
+    let mut candidates: Vec<Unit> = units::table
+        .filter(units::kind.eq(kind.as_str()))
+        .filter(units::code.eq(code))
+        .select(Unit::as_select())
+        .load(conn)?;
+    let day = on.unwrap_or_else(rules::today_in_vietnam);
+    if let Some(i) = candidates.iter().position(|u| rules::is_active_on(u.valid_from, u.valid_until, day)) {
+        return Ok(candidates.swap_remove(i));
+    }
+    if on.is_some() {
+        return Err(ApiError::not_found(&format!("{} with code {code} on {day}", kind.as_str())));
+    }
+    candidates.sort_by_key(|u| (u.valid_until, u.valid_from));
+    candidates.pop().ok_or_else(|| ApiError::not_found(&format!("{} with code {code}", kind.as_str())))
+}
+
+/// One page ordered by (code, id); fetches `limit + 1` rows so the caller knows if more follow.
+pub fn list(conn: &mut DbConn, kind: UnitKind, filter: &UnitFilter) -> Result<Vec<Unit>, ApiError> {
+    let mut query = units::table.filter(units::kind.eq(kind.as_str())).into_boxed::<Db>();
+    if let Some(parent) = &filter.parent_id {
+        query = query.filter(units::parent_id.eq(parent.clone()));
+    }
+    if let Some(t) = filter.unit_type {
+        query = query.filter(units::unit_type.eq(t.as_str()));
+    }
+    if let Some(day) = filter.active_on {
+        query = query
+            .filter(units::valid_from.is_null().or(units::valid_from.le(day)))
+            .filter(units::valid_until.is_null().or(units::valid_until.ge(day)));
+    }
+    if let Some(folded) = &filter.search {
+        query = query.filter(
+            units::name_folded
+                .like(text::like_contains(folded))
+                .escape('\\')
+                .or(units::code.eq(folded.clone())),
+        );
+    }
+    if let Some((code, id)) = &filter.after {
+        query = query.filter(units::code.gt(code.clone()).or(units::code.eq(code.clone()).and(units::id.gt(id.clone()))));
+    }
+    Ok(query
+        .order((units::code.asc(), units::id.asc()))
+        .limit(filter.limit + 1)
+        .select(Unit::as_select())
+        .load(conn)?)
+}
+
+pub fn create(conn: &mut DbConn, new: NewUnit) -> Result<Unit, ApiError> {
+    conn.write_tx(|conn| {
+        let mut checks = Checks::default();
+        check_parent(conn, new.kind, new.parent_id.as_deref(), new.fields.valid_from, new.fields.valid_until, &mut checks)?;
+        check_predecessors(conn, new.kind, &new.predecessors, new.fields.valid_from, &mut checks)?;
+        if !checks.0.is_empty() {
+            return Err(ApiError::validation(checks.0));
+        }
+        check_code_free(conn, new.kind, &new.fields, None)?;
+
+        let id = db::new_id();
+        let now = db::now();
+        let folded = text::fold(&new.fields.name);
+        diesel::insert_into(units::table)
+            .values(NewUnitRow {
+                id: &id,
+                kind: new.kind.as_str(),
+                code: &new.fields.code,
+                name: &new.fields.name,
+                name_folded: &folded,
+                unit_type: new.fields.unit_type.as_str(),
+                parent_id: new.parent_id.as_deref(),
+                valid_from: new.fields.valid_from,
+                valid_until: new.fields.valid_until,
+                version: 1,
+                created_at: now,
+                updated_at: now,
+            })
+            .execute(conn)?;
+        if let Some(effective_on) = new.fields.valid_from {
+            for (predecessor, part) in &new.predecessors {
+                insert_link(conn, predecessor, &id, *part, effective_on)?;
+            }
+        }
+        find(conn, new.kind, &id)
+    })
+}
+
+pub fn insert_link(conn: &mut DbConn, predecessor: &str, successor: &str, part: LinkPart, effective_on: NaiveDate) -> Result<(), ApiError> {
+    diesel::insert_into(unit_links::table)
+        .values((
+            unit_links::predecessor_id.eq(predecessor),
+            unit_links::successor_id.eq(successor),
+            unit_links::part.eq(part.as_str()),
+            unit_links::effective_on.eq(effective_on),
+            unit_links::created_at.eq(db::now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Changes to apply; `None` leaves a field as it is, `Some(None)` clears a nullable one.
+#[derive(Default)]
+pub struct UnitChanges {
+    pub code: Option<String>,
+    pub name: Option<String>,
+    pub unit_type: Option<String>,
+    pub parent_id: Option<Option<String>>,
+    pub valid_from: Option<Option<NaiveDate>>,
+    pub valid_until: Option<Option<NaiveDate>>,
+}
+
+/// Applies `changes` if the unit is still at `expected_version` (when given). The write itself
+/// is conditional on the version read, so two concurrent updates can never both apply blindly.
+pub fn update(conn: &mut DbConn, kind: UnitKind, id: &str, changes: UnitChanges, expected_version: Option<i32>) -> Result<Unit, ApiError> {
+    conn.write_tx(|conn| {
+        let current = find(conn, kind, id)?;
+        if expected_version.is_some_and(|v| v != current.version) {
+            return Err(ApiError::precondition_failed());
+        }
+        let mut checks = Checks::default();
+        let code = match &changes.code {
+            Some(c) => rules::check_code(kind, c, &mut checks),
+            None => current.code.clone(),
+        };
+        let name = match &changes.name {
+            Some(n) => rules::check_name(n, &mut checks),
+            None => current.name.clone(),
+        };
+        let unit_type = match &changes.unit_type {
+            Some(t) => rules::check_type(kind, t, &mut checks),
+            None => UnitType::parse(&current.unit_type),
+        };
+        let parent_id = changes.parent_id.clone().unwrap_or_else(|| current.parent_id.clone());
+        let valid_from = changes.valid_from.unwrap_or(current.valid_from);
+        let valid_until = changes.valid_until.unwrap_or(current.valid_until);
+        rules::check_period(valid_from, valid_until, &mut checks);
+        if parent_id.as_deref() == Some(id) {
+            checks.fail("parent_id", "invalid", "a unit cannot be its own parent");
+        } else {
+            check_parent(conn, kind, parent_id.as_deref(), valid_from, valid_until, &mut checks)?;
+        }
+        let Some(unit_type) = unit_type.filter(|_| checks.0.is_empty()) else {
+            return Err(ApiError::validation(checks.0));
+        };
+        let fields = UnitFields { code, name, unit_type, valid_from, valid_until };
+        check_code_free(conn, kind, &fields, Some(id))?;
+        if valid_until != current.valid_until {
+            if let Some(until) = valid_until {
+                check_no_active_children(conn, id, until)?;
+            }
+        }
+        write_fields(conn, &current, &fields, parent_id.as_deref())?;
+        find(conn, kind, id)
+    })
+}
+
+/// Ends a unit's validity on `until` (inclusive).
+pub fn deactivate(conn: &mut DbConn, kind: UnitKind, id: &str, until: NaiveDate, expected_version: Option<i32>) -> Result<Unit, ApiError> {
+    conn.write_tx(|conn| {
+        let current = find(conn, kind, id)?;
+        if expected_version.is_some_and(|v| v != current.version) {
+            return Err(ApiError::precondition_failed());
+        }
+        if current.valid_until.is_some_and(|u| u <= until) {
+            return Err(ApiError::conflict("already_inactive", format!("the unit's validity already ends on {}", current.valid_until.unwrap())));
+        }
+        if current.valid_from.is_some_and(|f| f > until) {
+            return Err(ApiError::validation(vec![FieldError::new("valid_until", "before_start", "must not be before valid_from")]));
+        }
+        check_no_active_children(conn, id, until)?;
+        let unit_type = UnitType::parse(&current.unit_type).ok_or_else(|| corrupt(&current))?;
+        let fields = UnitFields {
+            code: current.code.clone(),
+            name: current.name.clone(),
+            unit_type,
+            valid_from: current.valid_from,
+            valid_until: Some(until),
+        };
+        write_fields(conn, &current, &fields, current.parent_id.as_deref())?;
+        find(conn, kind, id)
+    })
+}
+
+/// Removes a unit that nothing refers to; the foreign keys of every table that refers to units
+/// turn any other attempt into a 409, so a referenced unit is never hard-deleted.
+pub fn delete(conn: &mut DbConn, kind: UnitKind, id: &str, expected_version: Option<i32>) -> Result<(), ApiError> {
+    conn.write_tx(|conn| {
+        let current = find(conn, kind, id)?;
+        if expected_version.is_some_and(|v| v != current.version) {
+            return Err(ApiError::precondition_failed());
+        }
+        let deleted = diesel::delete(units::table.filter(units::id.eq(id))).execute(conn);
+        match deleted {
+            Ok(_) => Ok(()),
+            Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::ForeignKeyViolation, _)) => Err(
+                ApiError::conflict("unit_in_use", "other records refer to this unit; deactivate it instead"),
+            ),
+            Err(e) => Err(e.into()),
+        }
+    })
+}
+
+pub struct Lineage {
+    pub predecessors: Vec<(UnitLink, Unit)>,
+    pub successors: Vec<(UnitLink, Unit)>,
+}
+
+/// The units this one replaced and the units that replaced it (direct links only).
+pub fn lineage(conn: &mut DbConn, kind: UnitKind, id: &str) -> Result<Lineage, ApiError> {
+    find(conn, kind, id)?;
+    let before: Vec<UnitLink> = unit_links::table
+        .filter(unit_links::successor_id.eq(id))
+        .select(UnitLink::as_select())
+        .load(conn)?;
+    let after: Vec<UnitLink> = unit_links::table
+        .filter(unit_links::predecessor_id.eq(id))
+        .select(UnitLink::as_select())
+        .load(conn)?;
+    let predecessors = with_units(conn, before, |l| &l.predecessor_id)?;
+    let successors = with_units(conn, after, |l| &l.successor_id)?;
+    Ok(Lineage { predecessors, successors })
+}
+
+fn with_units(conn: &mut DbConn, links: Vec<UnitLink>, other: impl Fn(&UnitLink) -> &String) -> Result<Vec<(UnitLink, Unit)>, ApiError> {
+    let ids: Vec<String> = links.iter().map(|l| other(l).clone()).collect();
+    let mut found: Vec<Unit> = units::table.filter(units::id.eq_any(ids)).select(Unit::as_select()).load(conn)?;
+    let mut pairs = Vec::with_capacity(links.len());
+    for link in links {
+        let i = found.iter().position(|u| u.id == *other(&link)).ok_or_else(|| {
+            ApiError::internal(anyhow::anyhow!("unit link points to a missing unit {}", other(&link)))
+        })?;
+        pairs.push((link, found.swap_remove(i)));
+    }
+    pairs.sort_by(|a, b| a.1.code.cmp(&b.1.code));
+    Ok(pairs)
+}
+
+fn write_fields(conn: &mut DbConn, current: &Unit, fields: &UnitFields, parent_id: Option<&str>) -> Result<(), ApiError> {
+    let updated = diesel::update(units::table.filter(units::id.eq(&current.id)).filter(units::version.eq(current.version)))
+        .set((
+            units::code.eq(&fields.code),
+            units::name.eq(&fields.name),
+            units::name_folded.eq(text::fold(&fields.name)),
+            units::unit_type.eq(fields.unit_type.as_str()),
+            units::parent_id.eq(parent_id),
+            units::valid_from.eq(fields.valid_from),
+            units::valid_until.eq(fields.valid_until),
+            units::version.eq(current.version + 1),
+            units::updated_at.eq(db::now()),
+        ))
+        .execute(conn)?;
+    if updated == 0 {
+        return Err(ApiError::precondition_failed());
+    }
+    Ok(())
+}
+
+fn check_parent(
+    conn: &mut DbConn,
+    kind: UnitKind,
+    parent_id: Option<&str>,
+    from: Option<NaiveDate>,
+    until: Option<NaiveDate>,
+    checks: &mut Checks,
+) -> Result<(), ApiError> {
+    let allowed = kind.allowed_parents();
+    let Some(parent_id) = parent_id else {
+        if !allowed.is_empty() {
+            checks.fail("parent_id", "required", format!("a {} needs a parent unit", kind.label()));
+        }
+        return Ok(());
+    };
+    if allowed.is_empty() {
+        checks.fail("parent_id", "not_allowed", "a province has no parent unit");
+        return Ok(());
+    }
+    let parent: Option<Unit> = units::table
+        .filter(units::id.eq(parent_id))
+        .select(Unit::as_select())
+        .first(conn)
+        .optional()?;
+    match parent {
+        None => checks.fail("parent_id", "not_found", "no unit has this id"),
+        Some(p) if !p.kind().is_some_and(|k| allowed.contains(&k)) => checks.fail(
+            "parent_id",
+            "wrong_kind",
+            format!("must be a {}", allowed.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(" or ")),
+        ),
+        Some(p) if !rules::periods_overlap(p.period(), (from, until)) => {
+            checks.fail("parent_id", "inactive_parent", "the parent unit is not in force during this unit's validity period")
+        }
+        Some(_) => {}
+    }
+    Ok(())
+}
+
+fn check_predecessors(
+    conn: &mut DbConn,
+    kind: UnitKind,
+    predecessors: &[(String, LinkPart)],
+    effective_on: Option<NaiveDate>,
+    checks: &mut Checks,
+) -> Result<(), ApiError> {
+    if predecessors.is_empty() {
+        return Ok(());
+    }
+    if effective_on.is_none() {
+        checks.fail("valid_from", "required", "is required when predecessors are given: it is the date the change took effect");
+    }
+    for (i, (id, _)) in predecessors.iter().enumerate() {
+        let field = format!("predecessors[{i}].unit_id");
+        if predecessors[..i].iter().any(|(other, _)| other == id) {
+            checks.fail(&field, "duplicate", "is listed twice");
+            continue;
+        }
+        let found = units::table.filter(units::id.eq(id)).select(units::kind).first::<String>(conn).optional()?;
+        match found {
+            None => checks.fail(&field, "not_found", "no unit has this id"),
+            Some(k) if k != kind.as_str() => checks.fail(&field, "wrong_kind", format!("must be a {}", kind.as_str())),
+            Some(_) => {}
+        }
+    }
+    Ok(())
+}
+
+/// A code is reused over time (a merged commune can keep one of its predecessors' codes), but
+/// two units of one kind never hold the same code on the same day.
+fn check_code_free(conn: &mut DbConn, kind: UnitKind, fields: &UnitFields, except_id: Option<&str>) -> Result<(), ApiError> {
+    let same_code: Vec<Unit> = units::table
+        .filter(units::kind.eq(kind.as_str()))
+        .filter(units::code.eq(&fields.code))
+        .select(Unit::as_select())
+        .load(conn)?;
+    let clash = same_code
+        .iter()
+        .filter(|u| Some(u.id.as_str()) != except_id)
+        .find(|u| rules::periods_overlap(u.period(), (fields.valid_from, fields.valid_until)));
+    match clash {
+        Some(other) => Err(ApiError::conflict(
+            "code_in_use",
+            format!("code {} is held by \"{}\" ({}) during an overlapping period", fields.code, other.name, other.id),
+        )),
+        None => Ok(()),
+    }
+}
+
+fn check_no_active_children(conn: &mut DbConn, id: &str, until: NaiveDate) -> Result<(), ApiError> {
+    let outliving: i64 = units::table
+        .filter(units::parent_id.eq(id))
+        .filter(units::valid_until.is_null().or(units::valid_until.gt(until)))
+        .count()
+        .get_result(conn)?;
+    if outliving > 0 {
+        return Err(ApiError::conflict(
+            "has_active_children",
+            format!("{outliving} subordinate unit(s) remain in force after {until}; end or move them first"),
+        ));
+    }
+    Ok(())
+}
+
+fn corrupt(unit: &Unit) -> ApiError {
+    ApiError::internal(anyhow::anyhow!("unit {} has unknown type {}", unit.id, unit.unit_type))
+}

@@ -1,0 +1,17 @@
+//! HTTP endpoints, one module per resource.
+
+pub mod health;
+pub mod units;
+
+use utoipa_actix_web::{scope, service_config::ServiceConfig};
+
+/// Every endpoint, registered so that utoipa collects its OpenAPI description.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(health::live).service(health::ready).service(
+        scope("/api/v1")
+            .configure(units::provinces::configure)
+            .configure(units::districts::configure)
+            .configure(units::communes::configure)
+            .configure(units::departments::configure),
+    );
+}

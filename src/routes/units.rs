@@ -1,0 +1,495 @@
+//! The registry of units: `/provinces`, `/districts`, `/communes` and `/departments` share one
+//! set of endpoints (list, read, read by code, create, update, deactivate, delete, lineage),
+//! generated per collection by `unit_endpoints!` so each gets its own paths, operation ids and tag.
+
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::db::{self, cursor};
+use crate::domain::text;
+use crate::domain::units::{self as rules, LinkPart, UnitKind, UnitType};
+use crate::error::{ApiError, Problem};
+use crate::http::extract::{etag, if_match_version, patch_field, JsonBody};
+use crate::models::units::{self as model, Unit, UnitChanges, UnitFilter, UnitLink};
+use crate::startup::AppState;
+
+/// A unit: a province, district, commune or department.
+#[derive(Serialize, ToSchema)]
+pub struct UnitResponse {
+    pub id: Uuid,
+    pub kind: UnitKind,
+    /// GSO code for administrative units; the service's own code for departments.
+    pub code: String,
+    /// Official name, Vietnamese, NFC.
+    #[schema(example = "Phường Đức Xuân")]
+    pub name: String,
+    #[serde(rename = "type")]
+    pub unit_type: UnitType,
+    /// The type in Vietnamese, for display.
+    #[schema(example = "Phường")]
+    pub type_label: &'static str,
+    pub parent_id: Option<Uuid>,
+    /// First day in force (inclusive); null when it predates the records.
+    pub valid_from: Option<NaiveDate>,
+    /// Last day in force (inclusive); null while in force.
+    pub valid_until: Option<NaiveDate>,
+    /// In force today (Vietnam time).
+    pub active: bool,
+    /// Incremented by every change; also the `ETag`.
+    pub version: i32,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl TryFrom<Unit> for UnitResponse {
+    type Error = ApiError;
+    fn try_from(u: Unit) -> Result<Self, ApiError> {
+        let corrupt = |what: &str| ApiError::internal(anyhow::anyhow!("unit {} has an invalid {what}", u.id));
+        let unit_type = UnitType::parse(&u.unit_type).ok_or_else(|| corrupt("type"))?;
+        Ok(UnitResponse {
+            id: Uuid::parse_str(&u.id).map_err(|_| corrupt("id"))?,
+            kind: u.kind().ok_or_else(|| corrupt("kind"))?,
+            parent_id: u.parent_id.as_deref().map(Uuid::parse_str).transpose().map_err(|_| corrupt("parent_id"))?,
+            active: rules::is_active_on(u.valid_from, u.valid_until, rules::today_in_vietnam()),
+            type_label: unit_type.label(),
+            unit_type,
+            code: u.code,
+            name: u.name,
+            valid_from: u.valid_from,
+            valid_until: u.valid_until,
+            version: u.version,
+            created_at: utc(u.created_at),
+            updated_at: utc(u.updated_at),
+        })
+    }
+}
+
+fn utc(t: NaiveDateTime) -> chrono::DateTime<chrono::Utc> {
+    t.and_utc()
+}
+
+/// One page of units, in code order.
+#[derive(Serialize, ToSchema)]
+pub struct UnitPage {
+    pub items: Vec<UnitResponse>,
+    /// Pass as `cursor` to get the next page; null on the last page.
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct UnitListQuery {
+    /// Only units directly under this parent.
+    pub parent_id: Option<Uuid>,
+    /// Only units of this type (e.g. `xa`, `phuong`, `thi_tran`).
+    #[serde(rename = "type")]
+    #[param(rename = "type", inline)]
+    pub unit_type: Option<UnitType>,
+    /// Only units in force on this day (YYYY-MM-DD).
+    pub active_on: Option<NaiveDate>,
+    /// Search name or code, ignoring case and Vietnamese diacritics ("bac kan" finds "Bắc Kạn").
+    pub q: Option<String>,
+    /// Page size, 1–100 (default 20).
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ByCodeQuery {
+    /// The day the code is looked up on (default: the unit in force today, else the latest).
+    pub active_on: Option<NaiveDate>,
+}
+
+/// A new unit. `code`, `name` and `type` are required; every invalid field is reported.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateUnitRequest {
+    #[schema(required = true, example = "01840")]
+    pub code: Option<String>,
+    #[schema(required = true, example = "Phường Đức Xuân")]
+    pub name: Option<String>,
+    #[serde(rename = "type")]
+    #[schema(required = true, value_type = UnitType)]
+    pub unit_type: Option<String>,
+    /// Required except for provinces: a province (for districts, departments and post-2025
+    /// communes) or a district (for communes before 2025-07-01).
+    pub parent_id: Option<Uuid>,
+    pub valid_from: Option<NaiveDate>,
+    pub valid_until: Option<NaiveDate>,
+    /// Units this one replaces, effective on `valid_from`.
+    #[serde(default)]
+    pub predecessors: Vec<PredecessorRef>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PredecessorRef {
+    pub unit_id: Uuid,
+    pub part: LinkPart,
+}
+
+/// Fields to change; fields left out keep their value, `null` clears a nullable one.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateUnitRequest {
+    pub code: Option<String>,
+    pub name: Option<String>,
+    #[serde(rename = "type")]
+    #[schema(value_type = Option<UnitType>)]
+    pub unit_type: Option<String>,
+    #[serde(default, deserialize_with = "patch_field")]
+    #[schema(value_type = Option<Uuid>)]
+    pub parent_id: Option<Option<Uuid>>,
+    #[serde(default, deserialize_with = "patch_field")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub valid_from: Option<Option<NaiveDate>>,
+    #[serde(default, deserialize_with = "patch_field")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub valid_until: Option<Option<NaiveDate>>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeactivateRequest {
+    /// Last day in force (inclusive); default today (Vietnam time).
+    pub valid_until: Option<NaiveDate>,
+}
+
+/// The units a unit replaced and the units that replaced it.
+#[derive(Serialize, ToSchema)]
+pub struct UnitLineage {
+    pub predecessors: Vec<LinkedUnit>,
+    pub successors: Vec<LinkedUnit>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LinkedUnit {
+    /// `full`: the whole predecessor went into the successor; `partial`: it was split.
+    pub part: LinkPart,
+    pub effective_on: NaiveDate,
+    pub unit: UnitResponse,
+}
+
+fn linked(pairs: Vec<(UnitLink, Unit)>) -> Result<Vec<LinkedUnit>, ApiError> {
+    pairs
+        .into_iter()
+        .map(|(link, unit)| {
+            Ok(LinkedUnit {
+                part: LinkPart::parse(&link.part)
+                    .ok_or_else(|| ApiError::internal(anyhow::anyhow!("unit link with invalid part {}", link.part)))?,
+                effective_on: link.effective_on,
+                unit: unit.try_into()?,
+            })
+        })
+        .collect()
+}
+
+fn unit_ok(unit: Unit) -> Result<HttpResponse, ApiError> {
+    let body = UnitResponse::try_from(unit)?;
+    Ok(HttpResponse::Ok().insert_header(etag(body.version)).json(body))
+}
+
+async fn list_units(state: &AppState, kind: UnitKind, query: UnitListQuery) -> Result<HttpResponse, ApiError> {
+    let limit = cursor::limit(query.limit)?;
+    let search = match query.q.as_deref().map(text::fold) {
+        Some(q) if q.is_empty() => return Err(ApiError::bad_query("q", "must not be empty")),
+        Some(q) if q.chars().count() > 100 => return Err(ApiError::bad_query("q", "must be at most 100 characters")),
+        other => other,
+    };
+    let filter = UnitFilter {
+        parent_id: query.parent_id.map(|p| p.to_string()),
+        unit_type: query.unit_type,
+        active_on: query.active_on,
+        search,
+        after: query.cursor.as_deref().map(cursor::decode).transpose()?,
+        limit,
+    };
+    let rows = db::run(&state.db, move |conn| model::list(conn, kind, &filter)).await?;
+    let (rows, next_cursor) = cursor::page(rows, limit, |u| (u.code.clone(), u.id.clone()));
+    let items = rows.into_iter().map(UnitResponse::try_from).collect::<Result<_, _>>()?;
+    Ok(HttpResponse::Ok().json(UnitPage { items, next_cursor }))
+}
+
+async fn read_unit(state: &AppState, kind: UnitKind, id: Uuid) -> Result<HttpResponse, ApiError> {
+    unit_ok(db::run(&state.db, move |conn| model::find(conn, kind, &id.to_string())).await?)
+}
+
+async fn read_unit_by_code(state: &AppState, kind: UnitKind, code: String, on: Option<NaiveDate>) -> Result<HttpResponse, ApiError> {
+    unit_ok(db::run(&state.db, move |conn| model::find_by_code(conn, kind, &code, on)).await?)
+}
+
+async fn create_unit(state: &AppState, kind: UnitKind, collection: &str, body: CreateUnitRequest) -> Result<HttpResponse, ApiError> {
+    let fields = rules::check_new_unit(
+        kind,
+        body.code.as_deref(),
+        body.name.as_deref(),
+        body.unit_type.as_deref(),
+        body.valid_from,
+        body.valid_until,
+    )
+    .map_err(ApiError::validation)?;
+    let new = model::NewUnit {
+        kind,
+        fields,
+        parent_id: body.parent_id.map(|p| p.to_string()),
+        predecessors: body.predecessors.iter().map(|p| (p.unit_id.to_string(), p.part)).collect(),
+    };
+    let unit = UnitResponse::try_from(db::run(&state.db, move |conn| model::create(conn, new)).await?)?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/v1/{collection}/{}", unit.id)))
+        .insert_header(etag(unit.version))
+        .json(unit))
+}
+
+async fn update_unit(state: &AppState, kind: UnitKind, req: &HttpRequest, id: Uuid, body: UpdateUnitRequest) -> Result<HttpResponse, ApiError> {
+    let expected = if_match_version(req)?;
+    let changes = UnitChanges {
+        code: body.code,
+        name: body.name,
+        unit_type: body.unit_type,
+        parent_id: body.parent_id.map(|p| p.map(|u| u.to_string())),
+        valid_from: body.valid_from,
+        valid_until: body.valid_until,
+    };
+    unit_ok(db::run(&state.db, move |conn| model::update(conn, kind, &id.to_string(), changes, expected)).await?)
+}
+
+async fn deactivate_unit(state: &AppState, kind: UnitKind, req: &HttpRequest, id: Uuid, body: DeactivateRequest) -> Result<HttpResponse, ApiError> {
+    let expected = if_match_version(req)?;
+    let until = body.valid_until.unwrap_or_else(rules::today_in_vietnam);
+    unit_ok(db::run(&state.db, move |conn| model::deactivate(conn, kind, &id.to_string(), until, expected)).await?)
+}
+
+async fn delete_unit(state: &AppState, kind: UnitKind, req: &HttpRequest, id: Uuid) -> Result<HttpResponse, ApiError> {
+    let expected = if_match_version(req)?;
+    db::run(&state.db, move |conn| model::delete(conn, kind, &id.to_string(), expected)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+async fn unit_lineage(state: &AppState, kind: UnitKind, id: Uuid) -> Result<HttpResponse, ApiError> {
+    let lineage = db::run(&state.db, move |conn| model::lineage(conn, kind, &id.to_string())).await?;
+    Ok(HttpResponse::Ok().json(UnitLineage {
+        predecessors: linked(lineage.predecessors)?,
+        successors: linked(lineage.successors)?,
+    }))
+}
+
+macro_rules! unit_endpoints {
+    (
+        $module:ident, $kind:expr,
+        singular = $one:tt, plural = $many:tt,
+        list = $list:tt, item = $item:tt, by_code = $by_code:tt,
+        deactivate = $deactivate:tt, lineage = $lineage:tt
+    ) => {
+        pub mod $module {
+            use super::*;
+            use actix_web::{delete, get, patch, post};
+            use utoipa_actix_web::service_config::ServiceConfig;
+            use crate::http::extract::method_not_allowed;
+
+            const KIND: UnitKind = $kind;
+
+            pub fn configure(cfg: &mut ServiceConfig) {
+                // by-code before {id}/…, so a code is never taken for an id.
+                cfg.service(list)
+                    .service(create)
+                    .service(read_by_code)
+                    .service(read)
+                    .service(update)
+                    .service(remove)
+                    .service(deactivate)
+                    .service(lineage)
+                    .route($list, method_not_allowed("GET, POST"))
+                    .route($by_code, method_not_allowed("GET"))
+                    .route($item, method_not_allowed("GET, PATCH, DELETE"))
+                    .route($deactivate, method_not_allowed("POST"))
+                    .route($lineage, method_not_allowed("GET"));
+            }
+
+            #[doc = concat!("List ", $many, ", filtered and searched, in code order.")]
+            #[utoipa::path(
+                operation_id = concat!("list_", $many),
+                tag = $many,
+                params(UnitListQuery),
+                responses(
+                    (status = 200, description = "One page of units", body = UnitPage),
+                    (status = 400, description = "Invalid filter, limit or cursor", body = Problem, content_type = "application/problem+json"),
+                    (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+                )
+            )]
+            #[get($list)]
+            pub async fn list(state: web::Data<AppState>, query: web::Query<UnitListQuery>) -> Result<HttpResponse, ApiError> {
+                list_units(&state, KIND, query.into_inner()).await
+            }
+
+            #[doc = concat!("Create a ", $one, ", optionally as the successor of existing ones.")]
+            #[utoipa::path(
+                operation_id = concat!("create_", $one),
+                tag = $many,
+                request_body = CreateUnitRequest,
+                responses(
+                    (status = 201, description = "Created; `Location` and `ETag` are set", body = UnitResponse),
+                    (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+                    (status = 409, description = "The code is held by another unit in an overlapping period", body = Problem, content_type = "application/problem+json"),
+                    (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+                    (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
+                    (status = 422, description = "Invalid fields, each listed in `errors`", body = Problem, content_type = "application/problem+json"),
+                    (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+                )
+            )]
+            #[post($list)]
+            pub async fn create(state: web::Data<AppState>, body: JsonBody<CreateUnitRequest>) -> Result<HttpResponse, ApiError> {
+                create_unit(&state, KIND, $many, body.0).await
+            }
+
+            #[doc = concat!("Get a ", $one, " by its GSO code (or department code).")]
+            #[utoipa::path(
+                operation_id = concat!("get_", $one, "_by_code"),
+                tag = $many,
+                params(("code" = String, Path, description = "The unit's code"), ByCodeQuery),
+                responses(
+                    (status = 200, description = "The unit; `ETag` is set", body = UnitResponse),
+                    (status = 400, description = "Invalid date", body = Problem, content_type = "application/problem+json"),
+                    (status = 404, description = "No unit with this code (on that day)", body = Problem, content_type = "application/problem+json"),
+                    (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+                )
+            )]
+            #[get($by_code)]
+            pub async fn read_by_code(state: web::Data<AppState>, code: web::Path<String>, query: web::Query<ByCodeQuery>) -> Result<HttpResponse, ApiError> {
+                read_unit_by_code(&state, KIND, code.into_inner(), query.active_on).await
+            }
+
+            #[doc = concat!("Get a ", $one, " by id.")]
+            #[utoipa::path(
+                operation_id = concat!("get_", $one),
+                tag = $many,
+                params(("id" = Uuid, Path, description = "The unit's id")),
+                responses(
+                    (status = 200, description = "The unit; `ETag` is set", body = UnitResponse),
+                    (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
+                    (status = 404, description = "No such unit", body = Problem, content_type = "application/problem+json"),
+                    (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+                )
+            )]
+            #[get($item)]
+            pub async fn read(state: web::Data<AppState>, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+                read_unit(&state, KIND, id.into_inner()).await
+            }
+
+            #[doc = concat!("Change some fields of a ", $one, ". Send `If-Match` with the `ETag` you read to be refused (412) if someone changed it since.")]
+            #[utoipa::path(
+                operation_id = concat!("update_", $one),
+                tag = $many,
+                params(
+                    ("id" = Uuid, Path, description = "The unit's id"),
+                    ("If-Match" = Option<String>, Header, description = "The `ETag` last read"),
+                ),
+                request_body = UpdateUnitRequest,
+                responses(
+                    (status = 200, description = "Updated; the new `ETag` is set", body = UnitResponse),
+                    (status = 400, description = "Malformed JSON or id", body = Problem, content_type = "application/problem+json"),
+                    (status = 404, description = "No such unit", body = Problem, content_type = "application/problem+json"),
+                    (status = 409, description = "The change conflicts with another unit or with subordinate units", body = Problem, content_type = "application/problem+json"),
+                    (status = 412, description = "The unit changed since the `If-Match` version", body = Problem, content_type = "application/problem+json"),
+                    (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+                    (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
+                    (status = 422, description = "Invalid fields, each listed in `errors`", body = Problem, content_type = "application/problem+json"),
+                    (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+                )
+            )]
+            #[patch($item)]
+            pub async fn update(state: web::Data<AppState>, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<UpdateUnitRequest>) -> Result<HttpResponse, ApiError> {
+                update_unit(&state, KIND, &req, id.into_inner(), body.0).await
+            }
+
+            #[doc = concat!("Delete a ", $one, " that nothing refers to. Units with subordinates, successors, predecessors or any record attached are kept: deactivate them instead.")]
+            #[utoipa::path(
+                operation_id = concat!("delete_", $one),
+                tag = $many,
+                params(
+                    ("id" = Uuid, Path, description = "The unit's id"),
+                    ("If-Match" = Option<String>, Header, description = "The `ETag` last read"),
+                ),
+                responses(
+                    (status = 204, description = "Deleted"),
+                    (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
+                    (status = 404, description = "No such unit", body = Problem, content_type = "application/problem+json"),
+                    (status = 409, description = "Other records refer to the unit", body = Problem, content_type = "application/problem+json"),
+                    (status = 412, description = "The unit changed since the `If-Match` version", body = Problem, content_type = "application/problem+json"),
+                    (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+                )
+            )]
+            #[delete($item)]
+            pub async fn remove(state: web::Data<AppState>, req: HttpRequest, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+                delete_unit(&state, KIND, &req, id.into_inner()).await
+            }
+
+            #[doc = concat!("End a ", $one, "'s validity on a day (default today). Send `{}` for today.")]
+            #[utoipa::path(
+                operation_id = concat!("deactivate_", $one),
+                tag = $many,
+                params(
+                    ("id" = Uuid, Path, description = "The unit's id"),
+                    ("If-Match" = Option<String>, Header, description = "The `ETag` last read"),
+                ),
+                request_body = DeactivateRequest,
+                responses(
+                    (status = 200, description = "Deactivated; the new `ETag` is set", body = UnitResponse),
+                    (status = 400, description = "Malformed JSON or id", body = Problem, content_type = "application/problem+json"),
+                    (status = 404, description = "No such unit", body = Problem, content_type = "application/problem+json"),
+                    (status = 409, description = "Already ended by then, or subordinate units outlive the date", body = Problem, content_type = "application/problem+json"),
+                    (status = 412, description = "The unit changed since the `If-Match` version", body = Problem, content_type = "application/problem+json"),
+                    (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
+                    (status = 422, description = "The date is before the unit's start", body = Problem, content_type = "application/problem+json"),
+                    (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+                )
+            )]
+            #[post($deactivate)]
+            pub async fn deactivate(state: web::Data<AppState>, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<DeactivateRequest>) -> Result<HttpResponse, ApiError> {
+                deactivate_unit(&state, KIND, &req, id.into_inner(), body.0).await
+            }
+
+            #[doc = concat!("The units a ", $one, " replaced (predecessors) and those that replaced it (successors), with full or partial links.")]
+            #[utoipa::path(
+                operation_id = concat!("get_", $one, "_lineage"),
+                tag = $many,
+                params(("id" = Uuid, Path, description = "The unit's id")),
+                responses(
+                    (status = 200, description = "Direct predecessors and successors", body = UnitLineage),
+                    (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
+                    (status = 404, description = "No such unit", body = Problem, content_type = "application/problem+json"),
+                    (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+                )
+            )]
+            #[get($lineage)]
+            pub async fn lineage(state: web::Data<AppState>, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+                unit_lineage(&state, KIND, id.into_inner()).await
+            }
+        }
+    };
+}
+
+unit_endpoints!(provinces, UnitKind::Province,
+    singular = "province", plural = "provinces",
+    list = "/provinces", item = "/provinces/{id}", by_code = "/provinces/by-code/{code}",
+    deactivate = "/provinces/{id}/deactivate", lineage = "/provinces/{id}/lineage");
+unit_endpoints!(districts, UnitKind::District,
+    singular = "district", plural = "districts",
+    list = "/districts", item = "/districts/{id}", by_code = "/districts/by-code/{code}",
+    deactivate = "/districts/{id}/deactivate", lineage = "/districts/{id}/lineage");
+unit_endpoints!(communes, UnitKind::Commune,
+    singular = "commune", plural = "communes",
+    list = "/communes", item = "/communes/{id}", by_code = "/communes/by-code/{code}",
+    deactivate = "/communes/{id}/deactivate", lineage = "/communes/{id}/lineage");
+unit_endpoints!(departments, UnitKind::Department,
+    singular = "department", plural = "departments",
+    list = "/departments", item = "/departments/{id}", by_code = "/departments/by-code/{code}",
+    deactivate = "/departments/{id}/deactivate", lineage = "/departments/{id}/lineage");

@@ -1,0 +1,245 @@
+//! Reference data: Bắc Kạn's units as of 2025-03 (GSO), the 37 communes that replaced its 108
+//! on 2025-07-01 under Thái Nguyên, and the provincial departments of both provinces.
+//! Idempotent: a unit already present (same kind, code and start date) is left as it is.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+
+use crate::db::schema::{unit_links, units};
+use crate::db::DbConn;
+use crate::domain::units::{check_new_unit, LinkPart, UnitKind, UnitType};
+use crate::error::ApiError;
+use crate::models::units::{self as model, NewUnit};
+
+const UNITS_CSV: &str = include_str!("../data/reference/bac-kan-units-2025-03.csv");
+const MERGERS_CSV: &str = include_str!("../data/reference/bac-kan-communes-merged-2025-07-01.csv");
+
+/// Bắc Kạn was re-established on 1997-01-01 and merged into Thái Nguyên on 2025-07-01.
+const BAC_KAN_FROM: &str = "1997-01-01";
+const LAST_DAY_BEFORE_REFORM: &str = "2025-06-30";
+const REFORM_DAY: &str = "2025-07-01";
+
+/// Departments of a provincial People's Committee (code suffix, name, type). The codes are this
+/// service's own: departments have no GSO code.
+const BAC_KAN_DEPARTMENTS: &[(&str, &str, UnitType)] = &[
+    ("VP", "Văn phòng Ủy ban nhân dân tỉnh", UnitType::CoQuan),
+    ("SNV", "Sở Nội vụ", UnitType::So),
+    ("STP", "Sở Tư pháp", UnitType::So),
+    ("SKHDT", "Sở Kế hoạch và Đầu tư", UnitType::So),
+    ("STC", "Sở Tài chính", UnitType::So),
+    ("SCT", "Sở Công Thương", UnitType::So),
+    ("SNNPTNT", "Sở Nông nghiệp và Phát triển nông thôn", UnitType::So),
+    ("SGTVT", "Sở Giao thông vận tải", UnitType::So),
+    ("SXD", "Sở Xây dựng", UnitType::So),
+    ("STNMT", "Sở Tài nguyên và Môi trường", UnitType::So),
+    ("STTTT", "Sở Thông tin và Truyền thông", UnitType::So),
+    ("SLDTBXH", "Sở Lao động - Thương binh và Xã hội", UnitType::So),
+    ("SVHTTDL", "Sở Văn hóa, Thể thao và Du lịch", UnitType::So),
+    ("SKHCN", "Sở Khoa học và Công nghệ", UnitType::So),
+    ("SGDDT", "Sở Giáo dục và Đào tạo", UnitType::So),
+    ("SYT", "Sở Y tế", UnitType::So),
+    ("TTRA", "Thanh tra tỉnh", UnitType::CoQuan),
+    ("BDT", "Ban Dân tộc", UnitType::Ban),
+];
+
+/// After the 2025 restructuring (Decree 45/2025/NĐ-CP) a province has fewer departments.
+const THAI_NGUYEN_DEPARTMENTS: &[(&str, &str, UnitType)] = &[
+    ("VP", "Văn phòng Ủy ban nhân dân tỉnh", UnitType::CoQuan),
+    ("SNV", "Sở Nội vụ", UnitType::So),
+    ("STP", "Sở Tư pháp", UnitType::So),
+    ("STC", "Sở Tài chính", UnitType::So),
+    ("SCT", "Sở Công Thương", UnitType::So),
+    ("SNNMT", "Sở Nông nghiệp và Môi trường", UnitType::So),
+    ("SXD", "Sở Xây dựng", UnitType::So),
+    ("SKHCN", "Sở Khoa học và Công nghệ", UnitType::So),
+    ("SVHTTDL", "Sở Văn hóa, Thể thao và Du lịch", UnitType::So),
+    ("SGDDT", "Sở Giáo dục và Đào tạo", UnitType::So),
+    ("SYT", "Sở Y tế", UnitType::So),
+    ("SDTTG", "Sở Dân tộc và Tôn giáo", UnitType::So),
+    ("TTRA", "Thanh tra tỉnh", UnitType::CoQuan),
+];
+
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct SeedReport {
+    pub units_created: usize,
+    pub units_present: usize,
+}
+
+struct SeedUnit<'a> {
+    kind: UnitKind,
+    code: String,
+    name: &'a str,
+    unit_type: UnitType,
+    parent_id: Option<String>,
+    valid_from: Option<NaiveDate>,
+    valid_until: Option<NaiveDate>,
+    predecessors: Vec<(String, LinkPart)>,
+}
+
+fn day(s: &str) -> NaiveDate {
+    s.parse().expect("seed dates are valid")
+}
+
+/// Seeds the reference data in one transaction.
+pub fn seed_reference(conn: &mut DbConn) -> Result<SeedReport, ApiError> {
+    conn.write_tx(|conn| {
+        let mut report = SeedReport::default();
+        let until = Some(day(LAST_DAY_BEFORE_REFORM));
+        let reform = Some(day(REFORM_DAY));
+
+        let mut old_ids: HashMap<String, String> = HashMap::new();
+        for line in UNITS_CSV.lines().skip(1).filter(|l| !l.trim().is_empty()) {
+            let cols: Vec<&str> = line.split(',').collect();
+            let [level, code, name, type_label, parent_code] = cols[..] else {
+                return Err(bad_data(line));
+            };
+            let kind = UnitKind::parse(level).ok_or_else(|| bad_data(line))?;
+            let unit_type = type_from_label(kind, type_label).ok_or_else(|| bad_data(line))?;
+            let parent_id = if parent_code.is_empty() { None } else { Some(old_ids.get(parent_code).cloned().ok_or_else(|| bad_data(line))?) };
+            let valid_from = (kind == UnitKind::Province).then(|| day(BAC_KAN_FROM));
+            let id = ensure(
+                conn,
+                SeedUnit { kind, code: code.into(), name, unit_type, parent_id, valid_from, valid_until: until, predecessors: vec![] },
+                &mut report,
+            )?;
+            old_ids.insert(code.to_string(), id);
+        }
+
+        let thai_nguyen = ensure(
+            conn,
+            SeedUnit {
+                kind: UnitKind::Province,
+                code: "19".into(),
+                name: "Tỉnh Thái Nguyên",
+                unit_type: UnitType::Tinh,
+                parent_id: None,
+                valid_from: None,
+                valid_until: None,
+                predecessors: vec![],
+            },
+            &mut report,
+        )?;
+
+        // new commune code -> (name, [(old code, part)]), in file order.
+        let mut merged: Vec<(&str, &str, Vec<(&str, LinkPart)>)> = Vec::new();
+        for line in MERGERS_CSV.lines().skip(1).filter(|l| !l.trim().is_empty()) {
+            let cols: Vec<&str> = line.split(',').collect();
+            let [new_code, new_name, _province, old_code, _old_name, part] = cols[..] else {
+                return Err(bad_data(line));
+            };
+            let part = LinkPart::parse(part).ok_or_else(|| bad_data(line))?;
+            match merged.iter_mut().find(|(code, _, _)| *code == new_code) {
+                Some((_, _, olds)) => olds.push((old_code, part)),
+                None => merged.push((new_code, new_name, vec![(old_code, part)])),
+            }
+        }
+        for (code, name, olds) in merged {
+            let unit_type = if name.starts_with("Phường ") { UnitType::Phuong } else { UnitType::Xa };
+            let predecessors = olds
+                .iter()
+                .map(|(old, part)| old_ids.get(*old).cloned().map(|id| (id, *part)).ok_or_else(|| bad_data(old)))
+                .collect::<Result<_, _>>()?;
+            ensure(
+                conn,
+                SeedUnit {
+                    kind: UnitKind::Commune,
+                    code: code.into(),
+                    name,
+                    unit_type,
+                    parent_id: Some(thai_nguyen.clone()),
+                    valid_from: reform,
+                    valid_until: None,
+                    predecessors,
+                },
+                &mut report,
+            )?;
+        }
+
+        let bac_kan = old_ids.get("06").cloned().ok_or_else(|| bad_data("06"))?;
+        let mut old_departments: HashMap<&str, String> = HashMap::new();
+        for (suffix, name, unit_type) in BAC_KAN_DEPARTMENTS {
+            let id = ensure(
+                conn,
+                SeedUnit {
+                    kind: UnitKind::Department,
+                    code: format!("06-{suffix}"),
+                    name,
+                    unit_type: *unit_type,
+                    parent_id: Some(bac_kan.clone()),
+                    valid_from: None,
+                    valid_until: until,
+                    predecessors: vec![],
+                },
+                &mut report,
+            )?;
+            old_departments.insert(name, id);
+        }
+        for (suffix, name, unit_type) in THAI_NGUYEN_DEPARTMENTS {
+            // A department of the same name in Bắc Kạn went into this one; others were
+            // reorganised across several departments and are left unlinked.
+            let predecessors = old_departments.get(name).map(|id| vec![(id.clone(), LinkPart::Full)]).unwrap_or_default();
+            ensure(
+                conn,
+                SeedUnit {
+                    kind: UnitKind::Department,
+                    code: format!("19-{suffix}"),
+                    name,
+                    unit_type: *unit_type,
+                    parent_id: Some(thai_nguyen.clone()),
+                    valid_from: reform,
+                    valid_until: None,
+                    predecessors,
+                },
+                &mut report,
+            )?;
+        }
+        Ok(report)
+    })
+}
+
+/// Returns the id of the unit, creating it (through the same checks as the API) if absent.
+fn ensure(conn: &mut DbConn, unit: SeedUnit, report: &mut SeedReport) -> Result<String, ApiError> {
+    let same_code: Vec<(String, Option<NaiveDate>)> = units::table
+        .filter(units::kind.eq(unit.kind.as_str()))
+        .filter(units::code.eq(&unit.code))
+        .select((units::id, units::valid_from))
+        .load(conn)?;
+    let existing = same_code.into_iter().find(|(_, from)| *from == unit.valid_from).map(|(id, _)| id);
+    if let Some(id) = existing {
+        report.units_present += 1;
+        return Ok(id);
+    }
+    let fields = check_new_unit(unit.kind, Some(&unit.code), Some(unit.name), Some(unit.unit_type.as_str()), unit.valid_from, unit.valid_until)
+        .map_err(ApiError::validation)?;
+    let created = model::create(
+        conn,
+        NewUnit { kind: unit.kind, fields, parent_id: unit.parent_id, predecessors: unit.predecessors },
+    )?;
+    report.units_created += 1;
+    Ok(created.id)
+}
+
+fn type_from_label(kind: UnitKind, label: &str) -> Option<UnitType> {
+    let unit_type = match (kind, label) {
+        (UnitKind::Province, "Tỉnh") => UnitType::Tinh,
+        (UnitKind::District, "Huyện") => UnitType::Huyen,
+        (UnitKind::District, "Thị xã") => UnitType::ThiXa,
+        (UnitKind::District, "Thành phố") => UnitType::ThanhPho,
+        (UnitKind::Commune, "Xã") => UnitType::Xa,
+        (UnitKind::Commune, "Phường") => UnitType::Phuong,
+        (UnitKind::Commune, "Thị trấn") => UnitType::ThiTran,
+        _ => return None,
+    };
+    Some(unit_type)
+}
+
+fn bad_data(what: &str) -> ApiError {
+    ApiError::internal(anyhow::anyhow!("reference data is malformed near: {what}"))
+}
+
+/// Counts of links, for reports and tests.
+pub fn count_links(conn: &mut DbConn) -> Result<i64, ApiError> {
+    Ok(unit_links::table.count().get_result(conn)?)
+}

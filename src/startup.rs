@@ -1,0 +1,94 @@
+//! Builds the application: pool, migrations, routes, middleware, and the HTTP server.
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::middleware::from_fn;
+use actix_web::{web, App, HttpRequest, HttpServer};
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::config::Settings;
+use crate::db::{self, DbConn, DbPool};
+use crate::error::ApiError;
+use crate::http::{extract, middleware};
+
+/// What every handler can reach. Nothing here is mutable: all state lives in the database,
+/// so any number of instances can serve one PostgreSQL.
+pub struct AppState {
+    pub db: DbPool,
+    pub settings: Settings,
+}
+
+/// Applies pending migrations on a fresh connection (at start, and for `thidua migrate`).
+pub fn migrate(settings: &Settings) -> anyhow::Result<()> {
+    let mut conn = DbConn::establish_url(&settings.database_url)
+        .map_err(|e| anyhow::anyhow!("cannot connect to {}: {e}", redact(&settings.database_url)))?;
+    conn.run_pending_migrations().map_err(|e| anyhow::anyhow!("migration failed: {e}"))
+}
+
+pub fn state(settings: Settings) -> web::Data<AppState> {
+    let pool = db::build_pool(&settings.database_url, settings.db_pool_size, settings.db_pool_timeout);
+    web::Data::new(AppState { db: pool, settings })
+}
+
+pub fn build_app(
+    state: web::Data<AppState>,
+) -> App<
+    impl ServiceFactory<ServiceRequest, Config = (), Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error, InitError = ()>,
+> {
+    let (app, api) = App::new()
+        .into_utoipa_app()
+        .openapi(crate::openapi::base())
+        .app_data(state)
+        .app_data(extract::query_config())
+        .app_data(extract::path_config())
+        .configure(crate::routes::configure)
+        .split_for_parts();
+    app.service(SwaggerUi::new("/docs/{_:.*}").url("/api/v1/openapi.json", api))
+        .default_service(web::to(route_not_found))
+        .wrap(middleware::problem_responses())
+        .wrap(from_fn(middleware::request_log))
+}
+
+async fn route_not_found(req: HttpRequest) -> Result<actix_web::HttpResponse, ApiError> {
+    Err(ApiError::new(actix_web::http::StatusCode::NOT_FOUND, "route_not_found", format!("no resource at {}", req.path())))
+}
+
+/// Binds and starts the server; migrations must have run.
+pub fn serve(state: web::Data<AppState>) -> std::io::Result<(Server, std::net::SocketAddr)> {
+    let settings = state.settings.clone();
+    // Each worker gets its share of blocking threads, so requests queue for the pool's
+    // connections instead of piling up hundreds of threads contending for them.
+    let blocking_per_worker = (settings.db_pool_size as usize).div_ceil(settings.workers).max(1);
+    let server = HttpServer::new(move || build_app(state.clone()))
+        .workers(settings.workers)
+        .worker_max_blocking_threads(blocking_per_worker)
+        .shutdown_timeout(settings.shutdown_timeout_secs)
+        .bind(settings.bind)?;
+    let addr = server.addrs()[0];
+    Ok((server.run(), addr))
+}
+
+/// A database URL without its password, for messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.find(':') {
+                Some(colon) => format!("{}{}:***{}", &url[..scheme + 3], &credentials[..colon], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn redact_hides_only_the_password() {
+        assert_eq!(super::redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(super::redact("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(super::redact("sqlite://data/x.db"), "sqlite://data/x.db");
+    }
+}
