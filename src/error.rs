@@ -78,7 +78,7 @@ impl ApiError {
     pub fn bad_query(param: &str, message: &str) -> Self {
         ApiError {
             errors: vec![FieldError::new(param, "invalid", message)],
-            ..Self::new(StatusCode::BAD_REQUEST, "invalid_query", format!("query parameter `{param}` {message}"))
+            ..Self::new(StatusCode::BAD_REQUEST, "invalid_query", format!("query parameter `{param}`: {message}"))
         }
     }
 

@@ -26,7 +26,7 @@ use crate::error::{FieldError, Problem};
 )]
 struct ApiDoc;
 
-/// The whole document, as served at `/api/v1/openapi.json` and printed by `thidua openapi`.
+/// The whole document, as served at `/openapi.json` and printed by `thidua openapi`.
 pub fn document() -> utoipa::openapi::OpenApi {
     let (_, api) = App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(crate::routes::configure).split_for_parts();
     api

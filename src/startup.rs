@@ -3,7 +3,7 @@
 use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::middleware::from_fn;
-use actix_web::{web, App, HttpRequest, HttpServer};
+use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
@@ -40,11 +40,11 @@ pub fn build_app(
         .into_utoipa_app()
         .openapi(crate::openapi::base())
         .app_data(state)
-        .app_data(extract::query_config())
         .app_data(extract::path_config())
         .configure(crate::routes::configure)
         .split_for_parts();
-    app.service(SwaggerUi::new("/docs/{_:.*}").url("/api/v1/openapi.json", api))
+    app.service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", api))
+        .route("/docs", web::get().to(|| async { HttpResponse::PermanentRedirect().insert_header(("location", "/docs/")).finish() }))
         .default_service(web::to(route_not_found))
         .wrap(middleware::problem_responses())
         .wrap(from_fn(middleware::request_log))

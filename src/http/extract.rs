@@ -105,8 +105,8 @@ fn json_error(field: String, e: serde_json::Error) -> ApiError {
                 "invalid_type"
             };
             let field = if field == "." { String::new() } else { field };
-            let field = if code == "unknown_field" || code == "required" {
-                // Name the field itself, not only its parent object.
+            let field = if code == "required" {
+                // serde points at the object missing the field: name the field itself.
                 let name = message.split('`').nth(1).unwrap_or_default();
                 if field.is_empty() { name.to_string() } else { format!("{field}.{name}") }
             } else {
@@ -146,18 +146,23 @@ pub fn etag(version: i32) -> (header::HeaderName, String) {
     (header::ETAG, format!("\"{version}\""))
 }
 
-/// Handlers for actix's own extractors, so their errors are problems too.
-pub fn query_config() -> web::QueryConfig {
-    web::QueryConfig::default().error_handler(|err, _req| {
-        let message = err.to_string();
-        let message = message.trim_start_matches("Query deserialize error: ").to_string();
-        let field = message.split('`').nth(1).unwrap_or_default().to_string();
-        ApiError {
-            errors: vec![FieldError::new(field, "invalid", message.clone())],
-            ..ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", format!("invalid query string: {message}"))
-        }
-        .into()
-    })
+/// Query parameters, decoded with the name of the offending parameter in the problem.
+/// Unknown parameters are refused: a misspelt filter must not silently return everything.
+pub struct QueryParams<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest for QueryParams<T> {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(req.query_string().as_bytes()));
+        std::future::ready(serde_path_to_error::deserialize(de).map(QueryParams).map_err(|e| {
+            let path = e.path().to_string();
+            let message = e.into_inner().to_string();
+            let field = if path.is_empty() || path == "." { message.split('`').nth(1).unwrap_or_default().to_string() } else { path };
+            ApiError::bad_query(&field, &message)
+        }))
+    }
 }
 
 pub fn path_config() -> web::PathConfig {

@@ -85,6 +85,15 @@ pub struct UnitFilter {
     pub limit: i64,
 }
 
+/// Reads a unit to change it. On PostgreSQL the row stays locked until the transaction ends, so
+/// a concurrent writer waits and then sees this change (SQLite's write transactions are serial).
+fn find_for_update(conn: &mut DbConn, kind: UnitKind, id: &str) -> Result<Unit, ApiError> {
+    if let DbConn::Postgres(pg) = conn {
+        units::table.filter(units::id.eq(id)).select(units::id).for_update().first::<String>(pg).optional()?;
+    }
+    find(conn, kind, id)
+}
+
 pub fn find(conn: &mut DbConn, kind: UnitKind, id: &str) -> Result<Unit, ApiError> {
     units::table
         .filter(units::id.eq(id))
@@ -212,7 +221,7 @@ pub struct UnitChanges {
 /// is conditional on the version read, so two concurrent updates can never both apply blindly.
 pub fn update(conn: &mut DbConn, kind: UnitKind, id: &str, changes: UnitChanges, expected_version: Option<i32>) -> Result<Unit, ApiError> {
     conn.write_tx(|conn| {
-        let current = find(conn, kind, id)?;
+        let current = find_for_update(conn, kind, id)?;
         if expected_version.is_some_and(|v| v != current.version) {
             return Err(ApiError::precondition_failed());
         }
@@ -256,7 +265,7 @@ pub fn update(conn: &mut DbConn, kind: UnitKind, id: &str, changes: UnitChanges,
 /// Ends a unit's validity on `until` (inclusive).
 pub fn deactivate(conn: &mut DbConn, kind: UnitKind, id: &str, until: NaiveDate, expected_version: Option<i32>) -> Result<Unit, ApiError> {
     conn.write_tx(|conn| {
-        let current = find(conn, kind, id)?;
+        let current = find_for_update(conn, kind, id)?;
         if expected_version.is_some_and(|v| v != current.version) {
             return Err(ApiError::precondition_failed());
         }
@@ -284,7 +293,7 @@ pub fn deactivate(conn: &mut DbConn, kind: UnitKind, id: &str, until: NaiveDate,
 /// turn any other attempt into a 409, so a referenced unit is never hard-deleted.
 pub fn delete(conn: &mut DbConn, kind: UnitKind, id: &str, expected_version: Option<i32>) -> Result<(), ApiError> {
     conn.write_tx(|conn| {
-        let current = find(conn, kind, id)?;
+        let current = find_for_update(conn, kind, id)?;
         if expected_version.is_some_and(|v| v != current.version) {
             return Err(ApiError::precondition_failed());
         }

@@ -13,7 +13,7 @@ use crate::db::{self, cursor};
 use crate::domain::text;
 use crate::domain::units::{self as rules, LinkPart, UnitKind, UnitType};
 use crate::error::{ApiError, Problem};
-use crate::http::extract::{etag, if_match_version, patch_field, JsonBody};
+use crate::http::extract::{etag, if_match_version, patch_field, JsonBody, QueryParams};
 use crate::models::units::{self as model, Unit, UnitChanges, UnitFilter, UnitLink};
 use crate::startup::AppState;
 
@@ -204,6 +204,9 @@ async fn list_units(state: &AppState, kind: UnitKind, query: UnitListQuery) -> R
         Some(q) if q.chars().count() > 100 => return Err(ApiError::bad_query("q", "must be at most 100 characters")),
         other => other,
     };
+    if let Some(t) = query.unit_type.filter(|t| t.kind() != kind) {
+        return Err(ApiError::bad_query("type", &format!("{} is not a type of {}; use one of {}", t.as_str(), kind.as_str(), UnitType::names_for(kind))));
+    }
     let filter = UnitFilter {
         parent_id: query.parent_id.map(|p| p.to_string()),
         unit_type: query.unit_type,
@@ -326,8 +329,8 @@ macro_rules! unit_endpoints {
                 )
             )]
             #[get($list)]
-            pub async fn list(state: web::Data<AppState>, query: web::Query<UnitListQuery>) -> Result<HttpResponse, ApiError> {
-                list_units(&state, KIND, query.into_inner()).await
+            pub async fn list(state: web::Data<AppState>, query: QueryParams<UnitListQuery>) -> Result<HttpResponse, ApiError> {
+                list_units(&state, KIND, query.0).await
             }
 
             #[doc = concat!("Create a ", $one, ", optionally as the successor of existing ones.")]
@@ -363,8 +366,8 @@ macro_rules! unit_endpoints {
                 )
             )]
             #[get($by_code)]
-            pub async fn read_by_code(state: web::Data<AppState>, code: web::Path<String>, query: web::Query<ByCodeQuery>) -> Result<HttpResponse, ApiError> {
-                read_unit_by_code(&state, KIND, code.into_inner(), query.active_on).await
+            pub async fn read_by_code(state: web::Data<AppState>, code: web::Path<String>, query: QueryParams<ByCodeQuery>) -> Result<HttpResponse, ApiError> {
+                read_unit_by_code(&state, KIND, code.into_inner(), query.0.active_on).await
             }
 
             #[doc = concat!("Get a ", $one, " by id.")]

@@ -1,0 +1,77 @@
+//! Every error is an RFC 9457 problem with a machine code, and a failed request changes nothing.
+
+use actix_web::test::TestRequest;
+use serde_json::json;
+
+use crate::helpers::TestApp;
+
+on_both_backends!(framework_errors_are_problems, body_errors_are_problems_and_change_nothing);
+
+async fn framework_errors_are_problems(app: TestApp) {
+    app.get("/no/such/route").await.problem(404, "route_not_found");
+    app.get("/api/v1/nothing-here").await.problem(404, "route_not_found");
+
+    let res = app.send(TestRequest::put().uri("/api/v1/communes")).await;
+    res.problem(405, "method_not_allowed");
+    assert_eq!(res.header("allow"), Some("GET, POST"));
+    let res = app.send(TestRequest::post().uri("/api/v1/communes/by-code/01840")).await;
+    res.problem(405, "method_not_allowed");
+    assert_eq!(res.header("allow"), Some("GET"));
+
+    let body = app.get("/api/v1/communes/not-a-uuid").await.problem(400, "invalid_path");
+    assert!(body["detail"].as_str().unwrap().contains("UUID"), "{body}");
+
+    for (query, param) in [("limit=0", "limit"), ("limit=abc", "limit"), ("cursor=%%%", "cursor"), ("colour=red", "colour"), ("active_on=yesterday", "active_on")] {
+        let body = app.get(&format!("/api/v1/communes?{query}")).await.problem(400, "invalid_query");
+        assert_eq!(body["errors"][0]["field"], param, "{query}: {body}");
+    }
+}
+
+async fn body_errors_are_problems_and_change_nothing(app: TestApp) {
+    let (province, _, _) = app.small_tree().await;
+    let post = |body: &'static str, content_type: &'static str| {
+        TestRequest::post().uri("/api/v1/communes").insert_header(("content-type", content_type)).set_payload(body)
+    };
+
+    app.send(post("{\"code\": ", "application/json")).await.problem(400, "malformed_json");
+    app.send(post("", "application/json")).await.problem(400, "malformed_json");
+    app.send(post("{} trailing", "application/json")).await.problem(400, "malformed_json");
+    app.send(post("{}", "text/plain")).await.problem(415, "unsupported_media_type");
+    app.send(TestRequest::post().uri("/api/v1/communes").set_payload("{}")).await.problem(415, "unsupported_media_type");
+
+    let body = app.send(post(r#"{"code": 12345}"#, "application/json")).await.problem(422, "invalid_body");
+    assert_eq!(body["errors"][0]["field"], "code");
+    assert_eq!(body["errors"][0]["code"], "invalid_type");
+    let body = app.send(post(r#"{"code": "12345", "nmae": "typo"}"#, "application/json")).await.problem(422, "invalid_body");
+    assert_eq!(body["errors"][0]["field"], "nmae");
+    assert_eq!(body["errors"][0]["code"], "unknown_field");
+    let body = app.send(post(r#"{"predecessors": [{"unit_id": "x"}]}"#, "application/json")).await.problem(422, "invalid_body");
+    assert_eq!(body["errors"][0]["field"], "predecessors[0].unit_id");
+    let body = app.send(post(r#"{"predecessors": [{"part": "full"}]}"#, "application/json")).await.problem(422, "invalid_body");
+    assert_eq!(body["errors"][0]["field"], "predecessors[0].unit_id");
+    assert_eq!(body["errors"][0]["code"], "required");
+
+    // Validation lists every invalid field.
+    let body = app
+        .post("/api/v1/communes", &json!({"code": "1", "name": "", "type": "huyen", "parent_id": province["id"], "valid_from": "2025-01-02", "valid_until": "2025-01-01"}))
+        .await
+        .problem(422, "validation_failed");
+    let fields: Vec<&str> = body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["code", "name", "type", "valid_until"]);
+
+    // The test app accepts 64 KiB bodies.
+    let huge = format!("{{\"name\": \"{}\"}}", "a".repeat(70 * 1024));
+    app.send(TestRequest::post().uri("/api/v1/communes").insert_header(("content-type", "application/json")).set_payload(huge))
+        .await
+        .problem(413, "payload_too_large");
+
+    // A conflict is a 409 problem.
+    app.post("/api/v1/communes", &json!({"code": "99999", "name": "Xã Trùng", "type": "xa", "parent_id": province["id"]}))
+        .await
+        .problem(409, "code_in_use");
+
+    // None of these left anything behind: the province still has only its district, and the
+    // only commune is the one small_tree made.
+    let communes = app.get("/api/v1/communes").await.json();
+    assert_eq!(communes["items"].as_array().unwrap().len(), 1, "{communes}");
+}

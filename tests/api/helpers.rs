@@ -1,0 +1,215 @@
+//! Spawns the application in-process on a fresh database and speaks HTTP to it.
+
+use std::rc::Rc;
+use std::time::Duration;
+
+use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue};
+use actix_web::http::StatusCode;
+use actix_web::test::{self, TestRequest};
+use actix_web::web;
+use diesel::connection::SimpleConnection;
+use diesel::Connection;
+use futures_util::future::LocalBoxFuture;
+use serde_json::Value;
+use thidua::config::Settings;
+use thidua::db::{Backend, DbConn};
+use thidua::startup::{self, AppState};
+
+pub struct Options {
+    pub seed: bool,
+    pub pool_size: u32,
+    pub pool_timeout: Duration,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { seed: false, pool_size: 4, pool_timeout: Duration::from_secs(3) }
+    }
+}
+
+impl Options {
+    pub fn seeded() -> Self {
+        Options { seed: true, ..Default::default() }
+    }
+}
+
+type Caller = Rc<dyn Fn(actix_http::Request) -> LocalBoxFuture<'static, Response>>;
+
+pub struct TestApp {
+    pub state: web::Data<AppState>,
+    pub backend: Backend,
+    call: Caller,
+    _sqlite_dir: Option<tempfile::TempDir>,
+    postgres_db: Option<(String, String)>,
+}
+
+/// The PostgreSQL server for tests, if one is configured. With THIDUA_REQUIRE_POSTGRES=1 (as in
+/// CI) a missing URL fails the test instead of skipping it.
+pub fn postgres_admin_url() -> Option<String> {
+    let url = std::env::var("THIDUA_TEST_DATABASE_URL").ok().filter(|u| !u.is_empty());
+    if url.is_none() && std::env::var("THIDUA_REQUIRE_POSTGRES").as_deref() == Ok("1") {
+        panic!("THIDUA_REQUIRE_POSTGRES=1 but THIDUA_TEST_DATABASE_URL is not set");
+    }
+    url
+}
+
+/// A URL on the same server as `admin_url`, naming another database.
+pub fn with_database(admin_url: &str, name: &str) -> String {
+    let (base, query) = match admin_url.split_once('?') {
+        Some((b, q)) => (b, format!("?{q}")),
+        None => (admin_url, String::new()),
+    };
+    let scheme_end = base.find("://").map_or(0, |i| i + 3);
+    let host_part = match base[scheme_end..].find('/') {
+        Some(i) => &base[..scheme_end + i],
+        None => base,
+    };
+    format!("{host_part}/{name}{query}")
+}
+
+/// Creates an empty database for one test.
+pub fn create_postgres_database() -> Option<(String, String, String)> {
+    let admin = postgres_admin_url()?;
+    let name = format!("thidua_test_{}", uuid::Uuid::now_v7().simple());
+    let mut conn = diesel::PgConnection::establish(&admin).expect("connect to the test PostgreSQL server");
+    conn.batch_execute(&format!("CREATE DATABASE {name}")).expect("create test database");
+    Some((with_database(&admin, &name), admin, name))
+}
+
+pub fn drop_postgres_database(admin: &str, name: &str) {
+    if let Ok(mut conn) = diesel::PgConnection::establish(admin) {
+        let _ = conn.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+    }
+}
+
+impl TestApp {
+    pub async fn sqlite(options: Options) -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}", dir.path().join("thidua.db").display());
+        let mut app = Self::start(&url, options).await;
+        app._sqlite_dir = Some(dir);
+        app
+    }
+
+    /// `None` when no PostgreSQL server is configured for tests.
+    pub async fn postgres(options: Options) -> Option<TestApp> {
+        let (url, admin, name) = create_postgres_database()?;
+        let mut app = Self::start(&url, options).await;
+        app.postgres_db = Some((admin, name));
+        Some(app)
+    }
+
+    pub async fn start(url: &str, options: Options) -> TestApp {
+        let mut settings = Settings::from_lookup(|name| match name {
+            "DATABASE_URL" => Some(url.to_string()),
+            _ => None,
+        })
+        .expect("test settings");
+        settings.db_pool_size = options.pool_size;
+        settings.db_pool_timeout = options.pool_timeout;
+        settings.max_body_bytes = 64 * 1024;
+        startup::migrate(&settings).expect("migrations apply");
+        if options.seed {
+            let mut conn = DbConn::establish_url(url).expect("connect");
+            thidua::seed::seed_reference(&mut conn).expect("seed");
+        }
+        let backend = Backend::from_url(url).unwrap();
+        let state = startup::state(settings);
+        let service = Rc::new(test::init_service(startup::build_app(state.clone())).await);
+        let call: Caller = Rc::new(move |req| {
+            let service = service.clone();
+            Box::pin(async move {
+                let res = test::call_service(&*service, req).await;
+                let status = res.status();
+                let headers = res.headers().clone();
+                let body = test::read_body(res).await.to_vec();
+                Response { status, headers, body }
+            })
+        });
+        TestApp { state, backend, call, _sqlite_dir: None, postgres_db: None }
+    }
+
+    pub fn connection(&self) -> DbConn {
+        DbConn::establish_url(&self.state.settings.database_url).expect("connect")
+    }
+
+    pub async fn send(&self, req: TestRequest) -> Response {
+        (self.call)(req.to_request()).await
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.send(TestRequest::get().uri(path)).await
+    }
+
+    pub async fn post(&self, path: &str, body: &Value) -> Response {
+        self.send(TestRequest::post().uri(path).set_json(body)).await
+    }
+
+    pub async fn patch(&self, path: &str, body: &Value, if_match: Option<&str>) -> Response {
+        let mut req = TestRequest::patch().uri(path).set_json(body);
+        if let Some(tag) = if_match {
+            req = req.insert_header(("if-match", tag));
+        }
+        self.send(req).await
+    }
+
+    /// Creates a unit through the API and returns its JSON; panics unless 201.
+    pub async fn create(&self, collection: &str, body: Value) -> Value {
+        let res = self.post(&format!("/api/v1/{collection}"), &body).await;
+        assert_eq!(res.status, StatusCode::CREATED, "creating {body}: {}", res.text());
+        res.json()
+    }
+
+    /// A province, with a district and a commune under it, created through the API.
+    pub async fn small_tree(&self) -> (Value, Value, Value) {
+        let province = self.create("provinces", serde_json::json!({"code": "99", "name": "Tỉnh Thử Nghiệm", "type": "tinh"})).await;
+        let district = self
+            .create("districts", serde_json::json!({"code": "999", "name": "Huyện Thử", "type": "huyen", "parent_id": province["id"]}))
+            .await;
+        let commune = self
+            .create("communes", serde_json::json!({"code": "99999", "name": "Xã Đồng Thử", "type": "xa", "parent_id": district["id"]}))
+            .await;
+        (province, district, commune)
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some((admin, name)) = &self.postgres_db {
+            drop_postgres_database(admin, name);
+        }
+    }
+}
+
+pub struct Response {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(HeaderName::from_bytes(name.as_bytes()).unwrap()).and_then(|v: &HeaderValue| v.to_str().ok())
+    }
+
+    /// Asserts this is a problem document with `status` and `code`, and returns it.
+    #[track_caller]
+    pub fn problem(&self, status: u16, code: &str) -> Value {
+        assert_eq!(self.status.as_u16(), status, "expected {status} {code}, got: {}", self.text());
+        assert_eq!(self.header("content-type"), Some("application/problem+json"), "{}", self.text());
+        let body = self.json();
+        assert_eq!(body["status"], status);
+        assert_eq!(body["code"], code, "{body}");
+        assert_eq!(body["type"], format!("urn:thidua:problem:{code}"));
+        assert!(body["title"].is_string() && body["detail"].is_string(), "{body}");
+        body
+    }
+}

@@ -1,0 +1,30 @@
+//! The integration suite: one binary, every test on a fresh database, on SQLite always and on
+//! PostgreSQL when THIDUA_TEST_DATABASE_URL is set (`.ci/run` sets it).
+
+/// Runs an `async fn(TestApp)` once per backend, as `<name>::sqlite` and `<name>::postgres`.
+macro_rules! on_both_backends {
+    ($($name:ident),+ $(,)?) => {$(
+        mod $name {
+            #[actix_web::test]
+            async fn sqlite() {
+                super::$name(crate::helpers::TestApp::sqlite(Default::default()).await).await
+            }
+            #[actix_web::test]
+            async fn postgres() {
+                if let Some(app) = crate::helpers::TestApp::postgres(Default::default()).await {
+                    super::$name(app).await
+                }
+            }
+        }
+    )+};
+}
+
+mod helpers;
+
+mod errors;
+mod openapi;
+mod operations;
+mod pagination;
+mod schema;
+mod seed;
+mod units;

@@ -1,0 +1,112 @@
+//! Liveness, readiness, request ids, and how the service behaves when the database is busy,
+//! unreachable, or drops its connections.
+
+use std::time::Duration;
+
+use actix_web::http::StatusCode;
+use actix_web::test::TestRequest;
+use diesel::connection::SimpleConnection;
+use diesel::Connection;
+
+use crate::helpers::{create_postgres_database, drop_postgres_database, Options, TestApp};
+
+on_both_backends!(health_and_request_ids);
+
+async fn health_and_request_ids(app: TestApp) {
+    let live = app.get("/health/live").await;
+    assert_eq!(live.status, StatusCode::OK);
+    assert_eq!(live.json()["status"], "ok");
+    let ready = app.get("/health/ready").await;
+    assert_eq!(ready.status, StatusCode::OK);
+
+    let echoed = app.send(TestRequest::get().uri("/health/live").insert_header(("x-request-id", "lgsp-2026-abc"))).await;
+    assert_eq!(echoed.header("x-request-id"), Some("lgsp-2026-abc"));
+    let generated = app.get("/health/live").await;
+    let id = generated.header("x-request-id").expect("an id is generated");
+    assert!(uuid::Uuid::parse_str(id).is_ok(), "{id}");
+    // An id that could forge log lines is replaced, not echoed.
+    let unsafe_id = app.send(TestRequest::get().uri("/health/live").insert_header(("x-request-id", "a b"))).await;
+    assert_ne!(unsafe_id.header("x-request-id"), Some("a b"));
+    // Errors carry the id too.
+    let missing = app.send(TestRequest::get().uri("/nope").insert_header(("x-request-id", "trace-1"))).await;
+    assert_eq!(missing.header("x-request-id"), Some("trace-1"));
+
+    let docs = app.get("/docs/").await;
+    assert_eq!(docs.status, StatusCode::OK);
+    assert!(docs.text().contains("swagger"), "Swagger UI is served offline");
+    let spec = app.get("/openapi.json").await.json();
+    assert_eq!(spec["info"]["title"], "thidua");
+}
+
+mod saturation {
+    #[actix_web::test]
+    async fn sqlite() {
+        super::pool_saturation_answers_503(crate::helpers::TestApp::sqlite(super::tiny_pool()).await).await
+    }
+    #[actix_web::test]
+    async fn postgres() {
+        if let Some(app) = crate::helpers::TestApp::postgres(super::tiny_pool()).await {
+            super::pool_saturation_answers_503(app).await
+        }
+    }
+}
+
+fn tiny_pool() -> Options {
+    Options { pool_size: 1, pool_timeout: Duration::from_millis(200), ..Default::default() }
+}
+
+async fn pool_saturation_answers_503(app: TestApp) {
+    let held = app.state.db.get().expect("the only connection");
+    let res = app.get("/api/v1/communes").await;
+    res.problem(503, "database_unavailable");
+    assert_eq!(res.header("retry-after"), Some("1"));
+    drop(held);
+    assert_eq!(app.get("/api/v1/communes").await.status, StatusCode::OK);
+}
+
+#[actix_web::test]
+async fn unreachable_database_answers_503_not_a_hang() {
+    for url in ["sqlite:///proc/thidua-cannot-exist/x.db", "postgres://postgres@127.0.0.1:1/thidua"] {
+        let mut settings = thidua::config::Settings::from_lookup(|k| (k == "DATABASE_URL").then(|| url.to_string())).unwrap();
+        settings.db_pool_timeout = Duration::from_millis(300);
+        let state = thidua::startup::state(settings);
+        let app = actix_web::test::init_service(thidua::startup::build_app(state)).await;
+        let res = actix_web::test::call_service(&app, TestRequest::get().uri("/health/ready").to_request()).await;
+        assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE, "{url}");
+        let res = actix_web::test::call_service(&app, TestRequest::get().uri("/api/v1/communes").to_request()).await;
+        assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE, "{url}");
+        let live = actix_web::test::call_service(&app, TestRequest::get().uri("/health/live").to_request()).await;
+        assert_eq!(live.status(), StatusCode::OK, "liveness does not depend on the database");
+    }
+}
+
+/// PostgreSQL drops every connection (as on a restart): requests answer 503, never 500, and the
+/// service recovers by itself.
+#[actix_web::test]
+async fn recovers_when_postgres_drops_its_connections() {
+    let Some((url, admin, name)) = create_postgres_database() else { return };
+    let app = TestApp::start(&url, Options::default()).await;
+    let (_, _, commune) = app.small_tree().await;
+    let path = format!("/api/v1/communes/{}", commune["id"].as_str().unwrap());
+    // Warm the pool so several connections are idle in it.
+    let warm: Vec<_> = (0..4).map(|_| app.get(&path)).collect();
+    futures_util::future::join_all(warm).await;
+
+    let mut admin_conn = diesel::PgConnection::establish(&admin).unwrap();
+    admin_conn
+        .batch_execute(&format!("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}' AND pid <> pg_backend_pid()"))
+        .unwrap();
+
+    let mut statuses = Vec::new();
+    for _ in 0..10 {
+        let res = app.get(&path).await;
+        statuses.push(res.status.as_u16());
+        if res.status == StatusCode::OK {
+            break;
+        }
+        res.problem(503, "database_unavailable");
+    }
+    assert_eq!(statuses.last(), Some(&200), "did not recover: {statuses:?}");
+    drop(app);
+    drop_postgres_database(&admin, &name);
+}

@@ -1,0 +1,40 @@
+//! Reference data: what `thidua seed` loads, and that loading it twice changes nothing.
+
+use diesel::prelude::*;
+use thidua::db::schema::{unit_links, units};
+use thidua::models::units::{Unit, UnitLink};
+use thidua::seed::seed_reference;
+
+use crate::helpers::TestApp;
+
+on_both_backends!(seeding_twice_changes_nothing);
+
+fn snapshot(conn: &mut thidua::db::DbConn) -> (Vec<Unit>, Vec<UnitLink>) {
+    let units = units::table.select(Unit::as_select()).order(units::id).load(conn).unwrap();
+    let links = unit_links::table
+        .select(UnitLink::as_select())
+        .order((unit_links::predecessor_id, unit_links::successor_id))
+        .load(conn)
+        .unwrap();
+    (units, links)
+}
+
+async fn seeding_twice_changes_nothing(app: TestApp) {
+    let mut conn = app.connection();
+    let first = seed_reference(&mut conn).unwrap();
+    let count = |kind: &str, (units, _): &(Vec<Unit>, Vec<UnitLink>)| units.iter().filter(|u| u.kind == kind).count();
+    let before = snapshot(&mut conn);
+    assert_eq!(count("province", &before), 2, "Bắc Kạn and Thái Nguyên");
+    assert_eq!(count("district", &before), 8);
+    assert_eq!(count("commune", &before), 108 + 37);
+    assert_eq!(count("department", &before), 18 + 13);
+    assert_eq!(first.units_created, before.0.len());
+    // Every one of the 108 old communes points to its successor; plus same-name departments.
+    let commune_links = before.1.iter().filter(|l| before.0.iter().any(|u| u.id == l.successor_id && u.kind == "commune")).count();
+    assert_eq!(commune_links, 108);
+
+    let second = seed_reference(&mut conn).unwrap();
+    assert_eq!(second.units_created, 0);
+    assert_eq!(second.units_present, before.0.len());
+    assert_eq!(snapshot(&mut conn), before, "the second seed changed rows");
+}
