@@ -22,6 +22,43 @@ pub struct Settings {
     pub max_body_bytes: usize,
     /// `THIDUA_SHUTDOWN_TIMEOUT_S`: grace period for in-flight requests on SIGTERM/SIGINT.
     pub shutdown_timeout_secs: u64,
+    pub auth: AuthSettings,
+}
+
+#[derive(Clone, Debug)]
+pub struct AuthSettings {
+    /// `THIDUA_JWT_SECRET`: HS256 signing key (at least 32 bytes). Unset: a key generated once
+    /// and kept in the database, shared by every instance on it.
+    pub jwt_secret: Option<String>,
+    /// `THIDUA_JWT_ISSUER` and `THIDUA_JWT_AUDIENCE`: the `iss` and `aud` claims issued and required.
+    pub jwt_issuer: String,
+    pub jwt_audience: String,
+    /// `THIDUA_ACCESS_TOKEN_TTL_S`: lifetime of an access token.
+    pub access_token_ttl_secs: i64,
+    /// `THIDUA_REFRESH_TOKEN_TTL_S`: lifetime of a refresh token (each rotation issues a new one).
+    pub refresh_token_ttl_secs: i64,
+    /// `THIDUA_AUTH_CACHE_TTL_MS`: how long an instance trusts its cached view of a session
+    /// (revoked? user active? token version?). Changes made through this instance apply at
+    /// once; through another instance, within this time.
+    pub session_cache_ttl: Duration,
+    /// `THIDUA_ARGON2_MEMORY_KIB`, `THIDUA_ARGON2_ITERATIONS`, `THIDUA_ARGON2_LANES`: never
+    /// below OWASP's argon2id minimum (19 MiB, 2, 1). Changing them upgrades hashes at login.
+    pub argon2_memory_kib: u32,
+    pub argon2_iterations: u32,
+    pub argon2_lanes: u32,
+    /// `THIDUA_HASH_THREADS`: threads that hash passwords, apart from those serving requests.
+    pub hash_threads: usize,
+    /// `THIDUA_HASH_QUEUE`: logins waiting for a hashing thread before new ones get 503.
+    pub hash_queue: usize,
+    /// `THIDUA_LOGIN_MAX_FAILURES_PER_USER` / `_PER_CLIENT` within `THIDUA_LOGIN_WINDOW_S`.
+    pub login_max_failures_per_user: i32,
+    pub login_max_failures_per_client: i32,
+    pub login_window_secs: i64,
+    /// `THIDUA_RATE_LIMIT_PER_MINUTE`: requests per client address per minute (0 = off).
+    pub rate_limit_per_minute: u32,
+    /// `THIDUA_TRUST_FORWARDED`: take the client address from `Forwarded`/`X-Forwarded-For`
+    /// (only behind a proxy that sets them).
+    pub trust_forwarded: bool,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/thidua.db";
@@ -68,6 +105,33 @@ impl Settings {
             workers: parse_in(&lookup, "THIDUA_WORKERS", cpus, 1..=256)?,
             max_body_bytes: parse_in(&lookup, "THIDUA_MAX_BODY_BYTES", 1 << 20, 1024..=(64 << 20))?,
             shutdown_timeout_secs: parse_in(&lookup, "THIDUA_SHUTDOWN_TIMEOUT_S", 30, 0..=3600)?,
+            auth: AuthSettings {
+                jwt_secret: match lookup("THIDUA_JWT_SECRET").filter(|v| !v.is_empty()) {
+                    Some(secret) if secret.len() < 32 => {
+                        return Err(SettingError {
+                            name: "THIDUA_JWT_SECRET",
+                            value: "(hidden)".into(),
+                            reason: "must be at least 32 bytes".into(),
+                        })
+                    }
+                    other => other,
+                },
+                jwt_issuer: lookup("THIDUA_JWT_ISSUER").unwrap_or_else(|| "thidua".into()),
+                jwt_audience: lookup("THIDUA_JWT_AUDIENCE").unwrap_or_else(|| "thidua-api".into()),
+                access_token_ttl_secs: parse_in(&lookup, "THIDUA_ACCESS_TOKEN_TTL_S", 600, 60..=3600)?,
+                refresh_token_ttl_secs: parse_in(&lookup, "THIDUA_REFRESH_TOKEN_TTL_S", 30 * 86400, 600..=365 * 86400)?,
+                session_cache_ttl: Duration::from_millis(parse_in(&lookup, "THIDUA_AUTH_CACHE_TTL_MS", 1000, 0..=60_000)?),
+                argon2_memory_kib: parse_in(&lookup, "THIDUA_ARGON2_MEMORY_KIB", 19 * 1024, 19 * 1024..=1024 * 1024)?,
+                argon2_iterations: parse_in(&lookup, "THIDUA_ARGON2_ITERATIONS", 2, 2..=32)?,
+                argon2_lanes: parse_in(&lookup, "THIDUA_ARGON2_LANES", 1, 1..=16)?,
+                hash_threads: parse_in(&lookup, "THIDUA_HASH_THREADS", (cpus / 2).max(1), 1..=64)?,
+                hash_queue: parse_in(&lookup, "THIDUA_HASH_QUEUE", 64, 1..=10_000)?,
+                login_max_failures_per_user: parse_in(&lookup, "THIDUA_LOGIN_MAX_FAILURES_PER_USER", 5, 1..=1000)?,
+                login_max_failures_per_client: parse_in(&lookup, "THIDUA_LOGIN_MAX_FAILURES_PER_CLIENT", 20, 1..=100_000)?,
+                login_window_secs: parse_in(&lookup, "THIDUA_LOGIN_WINDOW_S", 900, 10..=86_400)?,
+                rate_limit_per_minute: parse_in(&lookup, "THIDUA_RATE_LIMIT_PER_MINUTE", 1200, 0..=1_000_000)?,
+                trust_forwarded: parse(&lookup, "THIDUA_TRUST_FORWARDED", false)?,
+            },
         })
     }
 }
@@ -146,5 +210,10 @@ mod tests {
         assert_eq!(err.name, "THIDUA_BIND");
         let err = settings(&[("DATABASE_URL", "mysql://x")]).unwrap_err();
         assert_eq!(err.name, "DATABASE_URL");
+        let err = settings(&[("THIDUA_JWT_SECRET", "short")]).unwrap_err();
+        assert_eq!(err.name, "THIDUA_JWT_SECRET");
+        assert!(!err.to_string().contains("short"), "the secret is not echoed");
+        let err = settings(&[("THIDUA_ARGON2_MEMORY_KIB", "4096")]).unwrap_err();
+        assert_eq!(err.name, "THIDUA_ARGON2_MEMORY_KIB", "below OWASP's minimum is refused");
     }
 }

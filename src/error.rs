@@ -56,11 +56,13 @@ pub struct ApiError {
     pub errors: Vec<FieldError>,
     /// Logged, never sent.
     pub cause: Option<anyhow::Error>,
+    /// Sent as `Retry-After` (429 and 503).
+    pub retry_after_secs: Option<u64>,
 }
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, detail: impl Into<String>) -> Self {
-        ApiError { status, code, detail: detail.into(), errors: Vec::new(), cause: None }
+        ApiError { status, code, detail: detail.into(), errors: Vec::new(), cause: None, retry_after_secs: None }
     }
 
     pub fn not_found(what: &str) -> Self {
@@ -95,7 +97,26 @@ impl ApiError {
     }
 
     pub fn database_unavailable() -> Self {
-        Self::new(StatusCode::SERVICE_UNAVAILABLE, "database_unavailable", "the database is not reachable; try again shortly")
+        ApiError {
+            retry_after_secs: Some(1),
+            ..Self::new(StatusCode::SERVICE_UNAVAILABLE, "database_unavailable", "the database is not reachable; try again shortly")
+        }
+    }
+
+    /// 401: no valid credentials. The detail never says which part was wrong.
+    pub fn unauthorized(code: &'static str, detail: &str) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, code, detail)
+    }
+
+    pub fn forbidden() -> Self {
+        Self::new(StatusCode::FORBIDDEN, "forbidden", "your roles do not allow this action")
+    }
+
+    pub fn too_many_requests(retry_after_secs: u64, detail: &str) -> Self {
+        ApiError {
+            retry_after_secs: Some(retry_after_secs.max(1)),
+            ..Self::new(StatusCode::TOO_MANY_REQUESTS, "too_many_requests", detail)
+        }
     }
 
     pub fn internal(cause: anyhow::Error) -> Self {
@@ -143,8 +164,11 @@ impl ResponseError for ApiError {
         }
         let mut response = HttpResponse::build(self.status);
         response.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
-        if self.status == StatusCode::SERVICE_UNAVAILABLE {
-            response.insert_header((header::RETRY_AFTER, "1"));
+        if let Some(seconds) = self.retry_after_secs {
+            response.insert_header((header::RETRY_AFTER, seconds.to_string()));
+        }
+        if self.status == StatusCode::UNAUTHORIZED {
+            response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
         }
         response.body(serde_json::to_string(&self.to_problem()).expect("problems serialize"))
     }

@@ -1,5 +1,6 @@
 //! thidua: an open REST/JSON API for emulation and commendation (Thi đua – Khen thưởng).
 
+pub mod auth;
 pub mod config;
 pub mod db;
 pub mod domain;

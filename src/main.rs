@@ -28,6 +28,16 @@ enum Command {
     Seed,
     /// Print the OpenAPI document (the content of openapi/openapi.json).
     Openapi,
+    /// Create the first admin (the emulation board's secretariat). The password comes from
+    /// THIDUA_ADMIN_PASSWORD, or standard input when it is not a terminal, or a prompt.
+    CreateAdmin {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        full_name: String,
+        #[arg(long)]
+        email: Option<String>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -49,6 +59,9 @@ fn main() -> ExitCode {
         Command::Migrate => startup::migrate(&settings),
         Command::Seed => startup::migrate(&settings).and_then(|_| run_seed(&settings)),
         Command::Openapi => unreachable!("handled above"),
+        Command::CreateAdmin { username, full_name, email } => {
+            startup::migrate(&settings).and_then(|_| create_admin(&settings, &username, &full_name, email.as_deref()))
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -76,7 +89,8 @@ fn serve(settings: Settings, seed: bool) -> anyhow::Result<()> {
     if seed {
         run_seed(&settings)?;
     }
-    let state = startup::state(settings);
+    let key = startup::signing_key(&settings)?;
+    let state = startup::state(settings, &key);
     actix_web::rt::System::new().block_on(async move {
         let (server, addr) = startup::serve(state)?;
         tracing::info!(%addr, docs = %format!("http://{addr}/docs/"), "thidua is serving");
@@ -84,4 +98,44 @@ fn serve(settings: Settings, seed: bool) -> anyhow::Result<()> {
         tracing::info!("stopped");
         Ok(())
     })
+}
+
+fn create_admin(settings: &Settings, username: &str, full_name: &str, email: Option<&str>) -> anyhow::Result<()> {
+    use thidua::auth::password::{check_password, hash_blocking};
+    use thidua::auth::policy::Role;
+    use thidua::domain::{users as rules, Checks};
+    use thidua::models::accounts::{insert_user, NewUser};
+
+    let mut checks = Checks::default();
+    let username = rules::check_username(username, &mut checks);
+    let full_name = rules::check_full_name(full_name, &mut checks);
+    let email = rules::check_email(email, &mut checks);
+    let password = read_admin_password()?;
+    check_password("password", &password, &username, &mut checks);
+    if let Some(e) = checks.0.first() {
+        anyhow::bail!("{}: {}", e.field, e.message);
+    }
+    let password_hash = hash_blocking(startup::hash_params(settings), &password).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut conn = DbConn::establish_url(&settings.database_url)?;
+    let new = NewUser { username, full_name, email, phone: None, unit_id: None, roles: vec![Role::Admin], password_hash };
+    let user = insert_user(&mut conn, new).map_err(|e| anyhow::anyhow!("{}", e.detail))?;
+    println!("created admin {} ({})", user.username, user.id);
+    Ok(())
+}
+
+/// There is never a default password: it comes from the environment, a pipe, or the keyboard.
+fn read_admin_password() -> anyhow::Result<String> {
+    use std::io::IsTerminal;
+    if let Ok(password) = std::env::var("THIDUA_ADMIN_PASSWORD") {
+        return Ok(password);
+    }
+    if !std::io::stdin().is_terminal() {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        return Ok(line.trim_end_matches(['\r', '\n']).to_string());
+    }
+    let first = rpassword::prompt_password("Password for the new admin: ")?;
+    let again = rpassword::prompt_password("Again: ")?;
+    anyhow::ensure!(first == again, "the two passwords differ");
+    Ok(first)
 }

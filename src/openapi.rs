@@ -16,7 +16,10 @@ use crate::error::{FieldError, Problem};
         license(name = "MIT"),
     ),
     components(schemas(Problem, FieldError)),
+    modifiers(&BearerAuth),
     tags(
+        (name = "auth", description = "Sign in, refresh and end sessions; the caller's own account"),
+        (name = "users", description = "User accounts, their roles and units (managed by the board)"),
         (name = "provinces", description = "Provinces (tỉnh, thành phố trực thuộc trung ương)"),
         (name = "districts", description = "District-level units (huyện, thị xã, thành phố thuộc tỉnh), abolished on 2025-07-01"),
         (name = "communes", description = "Communes (xã, phường, thị trấn, đặc khu), with their 2025 successors"),
@@ -25,6 +28,26 @@ use crate::error::{FieldError, Problem};
     )
 )]
 struct ApiDoc;
+
+/// The `bearer` scheme: access tokens from `/api/v1/auth/login`.
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some("An access token from POST /api/v1/auth/login or /api/v1/auth/refresh"))
+                    .build(),
+            ),
+        );
+    }
+}
 
 /// The whole document, as served at `/openapi.json` and printed by `thidua openapi`.
 pub fn document() -> utoipa::openapi::OpenApi {

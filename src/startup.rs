@@ -7,7 +7,12 @@ use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::auth::password::{self, HashParams, PasswordHasher};
+use crate::auth::rate_limit::{self, RateLimiter};
+use crate::auth::tokens::TokenKeys;
+use crate::auth::SessionCache;
 use crate::config::Settings;
+use crate::models::accounts;
 use crate::db::{self, DbConn, DbPool};
 use crate::error::ApiError;
 use crate::http::{extract, middleware};
@@ -17,6 +22,10 @@ use crate::http::{extract, middleware};
 pub struct AppState {
     pub db: DbPool,
     pub settings: Settings,
+    pub tokens: TokenKeys,
+    pub hasher: PasswordHasher,
+    pub sessions: SessionCache,
+    pub rate_limiter: RateLimiter,
 }
 
 /// Applies pending migrations on a fresh connection (at start, and for `thidua migrate`).
@@ -26,9 +35,37 @@ pub fn migrate(settings: &Settings) -> anyhow::Result<()> {
     conn.run_pending_migrations().map_err(|e| anyhow::anyhow!("migration failed: {e}"))
 }
 
-pub fn state(settings: Settings) -> web::Data<AppState> {
+/// The access-token signing key: `THIDUA_JWT_SECRET`, or one generated once and kept in the
+/// database so that every instance on it signs and verifies alike.
+pub fn signing_key(settings: &Settings) -> anyhow::Result<Vec<u8>> {
+    if let Some(secret) = &settings.auth.jwt_secret {
+        return Ok(secret.as_bytes().to_vec());
+    }
+    let mut conn = DbConn::establish_url(&settings.database_url)
+        .map_err(|e| anyhow::anyhow!("cannot connect to {}: {e}", redact(&settings.database_url)))?;
+    let hex_key = accounts::secret(&mut conn, "jwt_hs256_key", password::random_token).map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(hex_key.into_bytes())
+}
+
+pub fn hash_params(settings: &Settings) -> HashParams {
+    HashParams {
+        memory_kib: settings.auth.argon2_memory_kib,
+        iterations: settings.auth.argon2_iterations,
+        lanes: settings.auth.argon2_lanes,
+    }
+}
+
+pub fn state(settings: Settings, signing_key: &[u8]) -> web::Data<AppState> {
     let pool = db::build_pool(&settings.database_url, settings.db_pool_size, settings.db_pool_timeout);
-    web::Data::new(AppState { db: pool, settings })
+    let auth = &settings.auth;
+    web::Data::new(AppState {
+        db: pool,
+        tokens: TokenKeys::new(signing_key, &auth.jwt_issuer, &auth.jwt_audience, auth.access_token_ttl_secs),
+        hasher: PasswordHasher::start(hash_params(&settings), auth.hash_threads, auth.hash_queue),
+        sessions: SessionCache::new(auth.session_cache_ttl),
+        rate_limiter: RateLimiter::new(auth.rate_limit_per_minute),
+        settings,
+    })
 }
 
 pub fn build_app(
@@ -46,6 +83,7 @@ pub fn build_app(
     app.service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", api))
         .route("/docs", web::get().to(|| async { HttpResponse::PermanentRedirect().insert_header(("location", "/docs/")).finish() }))
         .default_service(web::to(route_not_found))
+        .wrap(from_fn(rate_limit::limit))
         .wrap(middleware::problem_responses())
         .wrap(from_fn(middleware::request_log))
 }

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::domain::text;
+use crate::domain::Checks;
 use crate::error::FieldError;
 
 /// What a unit is. Provinces contain districts (until 2025-07-01) and communes; departments
@@ -222,24 +223,6 @@ pub struct UnitFields {
 }
 
 pub const MAX_NAME_CHARS: usize = 200;
-
-/// Collects one error per invalid field rather than stopping at the first.
-#[derive(Default)]
-pub struct Checks(pub Vec<FieldError>);
-
-impl Checks {
-    pub fn fail(&mut self, field: &str, code: &str, message: impl Into<String>) {
-        self.0.push(FieldError::new(field, code, message));
-    }
-
-    pub fn finish<T>(self, value: impl FnOnce() -> T) -> Result<T, Vec<FieldError>> {
-        if self.0.is_empty() {
-            Ok(value())
-        } else {
-            Err(self.0)
-        }
-    }
-}
 
 pub fn check_code(kind: UnitKind, code: &str, checks: &mut Checks) -> String {
     let code = code.trim().to_string();

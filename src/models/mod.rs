@@ -1,3 +1,4 @@
 //! Rows and queries. Functions take `&mut DbConn` so they compose inside one transaction.
 
+pub mod accounts;
 pub mod units;

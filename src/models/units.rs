@@ -7,7 +7,8 @@ use diesel::prelude::*;
 use crate::db::schema::{unit_links, units};
 use crate::db::{self, DbConn};
 use crate::domain::text;
-use crate::domain::units::{self as rules, Checks, LinkPart, UnitFields, UnitKind, UnitType};
+use crate::domain::units::{self as rules, LinkPart, UnitFields, UnitKind, UnitType};
+use crate::domain::Checks;
 use crate::error::{ApiError, FieldError};
 
 type Db = <DbConn as Connection>::Backend;

@@ -1,7 +1,9 @@
 //! HTTP endpoints, one module per resource.
 
+pub mod auth;
 pub mod health;
 pub mod units;
+pub mod users;
 
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
 
@@ -9,6 +11,8 @@ use utoipa_actix_web::{scope, service_config::ServiceConfig};
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(health::live).service(health::ready).service(
         scope("/api/v1")
+            .configure(auth::configure)
+            .configure(users::configure)
             .configure(units::provinces::configure)
             .configure(units::districts::configure)
             .configure(units::communes::configure)

@@ -12,6 +12,8 @@ use uuid::Uuid;
 use crate::db::{self, cursor};
 use crate::domain::text;
 use crate::domain::units::{self as rules, LinkPart, UnitKind, UnitType};
+use crate::auth::policy::{self, Action, Resource};
+use crate::auth::AuthUser;
 use crate::error::{ApiError, Problem};
 use crate::http::extract::{etag, if_match_version, patch_field, JsonBody, QueryParams};
 use crate::models::units::{self as model, Unit, UnitChanges, UnitFilter, UnitLink};
@@ -321,15 +323,18 @@ macro_rules! unit_endpoints {
             #[utoipa::path(
                 operation_id = concat!("list_", $many),
                 tag = $many,
+                security(("bearer" = [])),
                 params(UnitListQuery),
                 responses(
                     (status = 200, description = "One page of units", body = UnitPage),
                     (status = 400, description = "Invalid filter, limit or cursor", body = Problem, content_type = "application/problem+json"),
+                    (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
                     (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
                 )
             )]
             #[get($list)]
-            pub async fn list(state: web::Data<AppState>, query: QueryParams<UnitListQuery>) -> Result<HttpResponse, ApiError> {
+            pub async fn list(state: web::Data<AppState>, who: AuthUser, query: QueryParams<UnitListQuery>) -> Result<HttpResponse, ApiError> {
+                policy::authorize(&who, Action::Read, Resource::Registry)?;
                 list_units(&state, KIND, query.0).await
             }
 
@@ -337,6 +342,7 @@ macro_rules! unit_endpoints {
             #[utoipa::path(
                 operation_id = concat!("create_", $one),
                 tag = $many,
+                security(("bearer" = [])),
                 request_body = CreateUnitRequest,
                 responses(
                     (status = 201, description = "Created; `Location` and `ETag` are set", body = UnitResponse),
@@ -345,11 +351,14 @@ macro_rules! unit_endpoints {
                     (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
                     (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
                     (status = 422, description = "Invalid fields, each listed in `errors`", body = Problem, content_type = "application/problem+json"),
+                    (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+                    (status = 403, description = "Only admins change the registry", body = Problem, content_type = "application/problem+json"),
                     (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
                 )
             )]
             #[post($list)]
-            pub async fn create(state: web::Data<AppState>, body: JsonBody<CreateUnitRequest>) -> Result<HttpResponse, ApiError> {
+            pub async fn create(state: web::Data<AppState>, who: AuthUser, body: JsonBody<CreateUnitRequest>) -> Result<HttpResponse, ApiError> {
+                policy::authorize(&who, Action::Create, Resource::Registry)?;
                 create_unit(&state, KIND, $many, body.0).await
             }
 
@@ -357,16 +366,19 @@ macro_rules! unit_endpoints {
             #[utoipa::path(
                 operation_id = concat!("get_", $one, "_by_code"),
                 tag = $many,
+                security(("bearer" = [])),
                 params(("code" = String, Path, description = "The unit's code"), ByCodeQuery),
                 responses(
                     (status = 200, description = "The unit; `ETag` is set", body = UnitResponse),
                     (status = 400, description = "Invalid date", body = Problem, content_type = "application/problem+json"),
                     (status = 404, description = "No unit with this code (on that day)", body = Problem, content_type = "application/problem+json"),
+                    (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
                     (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
                 )
             )]
             #[get($by_code)]
-            pub async fn read_by_code(state: web::Data<AppState>, code: web::Path<String>, query: QueryParams<ByCodeQuery>) -> Result<HttpResponse, ApiError> {
+            pub async fn read_by_code(state: web::Data<AppState>, who: AuthUser, code: web::Path<String>, query: QueryParams<ByCodeQuery>) -> Result<HttpResponse, ApiError> {
+                policy::authorize(&who, Action::Read, Resource::Registry)?;
                 read_unit_by_code(&state, KIND, code.into_inner(), query.0.active_on).await
             }
 
@@ -374,16 +386,19 @@ macro_rules! unit_endpoints {
             #[utoipa::path(
                 operation_id = concat!("get_", $one),
                 tag = $many,
+                security(("bearer" = [])),
                 params(("id" = Uuid, Path, description = "The unit's id")),
                 responses(
                     (status = 200, description = "The unit; `ETag` is set", body = UnitResponse),
                     (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
                     (status = 404, description = "No such unit", body = Problem, content_type = "application/problem+json"),
+                    (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
                     (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
                 )
             )]
             #[get($item)]
-            pub async fn read(state: web::Data<AppState>, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+            pub async fn read(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+                policy::authorize(&who, Action::Read, Resource::Registry)?;
                 read_unit(&state, KIND, id.into_inner()).await
             }
 
@@ -391,6 +406,7 @@ macro_rules! unit_endpoints {
             #[utoipa::path(
                 operation_id = concat!("update_", $one),
                 tag = $many,
+                security(("bearer" = [])),
                 params(
                     ("id" = Uuid, Path, description = "The unit's id"),
                     ("If-Match" = Option<String>, Header, description = "The `ETag` last read"),
@@ -405,11 +421,14 @@ macro_rules! unit_endpoints {
                     (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
                     (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
                     (status = 422, description = "Invalid fields, each listed in `errors`", body = Problem, content_type = "application/problem+json"),
+                    (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+                    (status = 403, description = "Only admins change the registry", body = Problem, content_type = "application/problem+json"),
                     (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
                 )
             )]
             #[patch($item)]
-            pub async fn update(state: web::Data<AppState>, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<UpdateUnitRequest>) -> Result<HttpResponse, ApiError> {
+            pub async fn update(state: web::Data<AppState>, who: AuthUser, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<UpdateUnitRequest>) -> Result<HttpResponse, ApiError> {
+                policy::authorize(&who, Action::Update, Resource::Registry)?;
                 update_unit(&state, KIND, &req, id.into_inner(), body.0).await
             }
 
@@ -417,6 +436,7 @@ macro_rules! unit_endpoints {
             #[utoipa::path(
                 operation_id = concat!("delete_", $one),
                 tag = $many,
+                security(("bearer" = [])),
                 params(
                     ("id" = Uuid, Path, description = "The unit's id"),
                     ("If-Match" = Option<String>, Header, description = "The `ETag` last read"),
@@ -427,11 +447,14 @@ macro_rules! unit_endpoints {
                     (status = 404, description = "No such unit", body = Problem, content_type = "application/problem+json"),
                     (status = 409, description = "Other records refer to the unit", body = Problem, content_type = "application/problem+json"),
                     (status = 412, description = "The unit changed since the `If-Match` version", body = Problem, content_type = "application/problem+json"),
+                    (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+                    (status = 403, description = "Only admins change the registry", body = Problem, content_type = "application/problem+json"),
                     (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
                 )
             )]
             #[delete($item)]
-            pub async fn remove(state: web::Data<AppState>, req: HttpRequest, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+            pub async fn remove(state: web::Data<AppState>, who: AuthUser, req: HttpRequest, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+                policy::authorize(&who, Action::Delete, Resource::Registry)?;
                 delete_unit(&state, KIND, &req, id.into_inner()).await
             }
 
@@ -439,6 +462,7 @@ macro_rules! unit_endpoints {
             #[utoipa::path(
                 operation_id = concat!("deactivate_", $one),
                 tag = $many,
+                security(("bearer" = [])),
                 params(
                     ("id" = Uuid, Path, description = "The unit's id"),
                     ("If-Match" = Option<String>, Header, description = "The `ETag` last read"),
@@ -452,11 +476,14 @@ macro_rules! unit_endpoints {
                     (status = 412, description = "The unit changed since the `If-Match` version", body = Problem, content_type = "application/problem+json"),
                     (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
                     (status = 422, description = "The date is before the unit's start", body = Problem, content_type = "application/problem+json"),
+                    (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+                    (status = 403, description = "Only admins change the registry", body = Problem, content_type = "application/problem+json"),
                     (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
                 )
             )]
             #[post($deactivate)]
-            pub async fn deactivate(state: web::Data<AppState>, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<DeactivateRequest>) -> Result<HttpResponse, ApiError> {
+            pub async fn deactivate(state: web::Data<AppState>, who: AuthUser, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<DeactivateRequest>) -> Result<HttpResponse, ApiError> {
+                policy::authorize(&who, Action::Update, Resource::Registry)?;
                 deactivate_unit(&state, KIND, &req, id.into_inner(), body.0).await
             }
 
@@ -464,16 +491,19 @@ macro_rules! unit_endpoints {
             #[utoipa::path(
                 operation_id = concat!("get_", $one, "_lineage"),
                 tag = $many,
+                security(("bearer" = [])),
                 params(("id" = Uuid, Path, description = "The unit's id")),
                 responses(
                     (status = 200, description = "Direct predecessors and successors", body = UnitLineage),
                     (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
                     (status = 404, description = "No such unit", body = Problem, content_type = "application/problem+json"),
+                    (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
                     (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
                 )
             )]
             #[get($lineage)]
-            pub async fn lineage(state: web::Data<AppState>, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+            pub async fn lineage(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+                policy::authorize(&who, Action::Read, Resource::Registry)?;
                 unit_lineage(&state, KIND, id.into_inner()).await
             }
         }

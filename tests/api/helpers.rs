@@ -6,26 +6,34 @@ use std::time::Duration;
 use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::test::{self, TestRequest};
-use actix_web::web;
+use actix_web::{web, HttpMessage};
 use diesel::connection::SimpleConnection;
 use diesel::Connection;
 use futures_util::future::LocalBoxFuture;
 use serde_json::Value;
 use thidua::config::Settings;
 use thidua::db::{Backend, DbConn};
+use thidua::auth::password::hash_blocking;
+use thidua::auth::policy::Role;
+use thidua::models::accounts;
 use thidua::startup::{self, AppState};
 
 pub struct Options {
     pub seed: bool,
     pub pool_size: u32,
     pub pool_timeout: Duration,
+    /// Off by default: every test request comes from one address.
+    pub rate_limit_per_minute: u32,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { seed: false, pool_size: 4, pool_timeout: Duration::from_secs(3) }
+        Options { seed: false, pool_size: 4, pool_timeout: Duration::from_secs(3), rate_limit_per_minute: 0 }
     }
 }
+
+/// The password every test account gets.
+pub const PASSWORD: &str = "Mật khẩu thử nghiệm 2026";
 
 impl Options {
     pub fn seeded() -> Self {
@@ -38,6 +46,9 @@ type Caller = Rc<dyn Fn(actix_http::Request) -> LocalBoxFuture<'static, Response
 pub struct TestApp {
     pub state: web::Data<AppState>,
     pub backend: Backend,
+    /// An access token of the `admin` account every test app starts with; requests carry it
+    /// unless they set their own `Authorization` (or use `send_anonymous`).
+    pub admin_token: String,
     call: Caller,
     _sqlite_dir: Option<tempfile::TempDir>,
     postgres_db: Option<(String, String)>,
@@ -111,13 +122,30 @@ impl TestApp {
         settings.db_pool_size = options.pool_size;
         settings.db_pool_timeout = options.pool_timeout;
         settings.max_body_bytes = 64 * 1024;
+        settings.auth.rate_limit_per_minute = options.rate_limit_per_minute;
         startup::migrate(&settings).expect("migrations apply");
         if options.seed {
             let mut conn = DbConn::establish_url(url).expect("connect");
             thidua::seed::seed_reference(&mut conn).expect("seed");
         }
         let backend = Backend::from_url(url).unwrap();
-        let state = startup::state(settings);
+        let key = startup::signing_key(&settings).expect("signing key");
+        let admin_hash = hash_blocking(startup::hash_params(&settings), PASSWORD).unwrap();
+        let mut conn = DbConn::establish_url(url).expect("connect");
+        accounts::insert_user(
+            &mut conn,
+            accounts::NewUser {
+                username: "admin".into(),
+                full_name: "Ban Thi đua – Khen thưởng".into(),
+                email: None,
+                phone: None,
+                unit_id: None,
+                roles: vec![Role::Admin],
+                password_hash: admin_hash,
+            },
+        )
+        .expect("create the test admin");
+        let state = startup::state(settings, &key);
         let service = Rc::new(test::init_service(startup::build_app(state.clone())).await);
         let call: Caller = Rc::new(move |req| {
             let service = service.clone();
@@ -129,15 +157,59 @@ impl TestApp {
                 Response { status, headers, body }
             })
         });
-        TestApp { state, backend, call, _sqlite_dir: None, postgres_db: None }
+        let mut app = TestApp { state, backend, admin_token: String::new(), call, _sqlite_dir: None, postgres_db: None };
+        app.admin_token = app.token_for("admin").await;
+        app
+    }
+
+    /// Signs in and returns the access token; panics unless the login succeeds.
+    pub async fn token_for(&self, username: &str) -> String {
+        let res = self.login(username, PASSWORD).await;
+        assert_eq!(res.status, StatusCode::OK, "login {username}: {}", res.text());
+        res.json()["access_token"].as_str().unwrap().to_string()
+    }
+
+    pub async fn login(&self, username: &str, password: &str) -> Response {
+        let body = serde_json::json!({"username": username, "password": password});
+        self.send_anonymous(TestRequest::post().uri("/api/v1/auth/login").set_json(&body)).await
+    }
+
+    /// Creates an account through the API and signs it in: (the user, an access token).
+    pub async fn user(&self, username: &str, roles: &[&str], unit_id: Option<&Value>) -> (Value, String) {
+        let body = serde_json::json!({
+            "username": username, "full_name": format!("Cán bộ {username}"), "roles": roles,
+            "unit_id": unit_id, "password": PASSWORD,
+        });
+        let res = self.post("/api/v1/users", &body).await;
+        assert_eq!(res.status, StatusCode::CREATED, "creating {username}: {}", res.text());
+        (res.json(), self.token_for(username).await)
     }
 
     pub fn connection(&self) -> DbConn {
         DbConn::establish_url(&self.state.settings.database_url).expect("connect")
     }
 
+    /// Sends as the admin unless the request carries its own `Authorization`.
     pub async fn send(&self, req: TestRequest) -> Response {
+        let req = req.to_request();
+        if req.headers().contains_key("authorization") {
+            return (self.call)(req).await;
+        }
+        let mut req = req;
+        req.headers_mut().insert(
+            actix_web::http::header::AUTHORIZATION,
+            HeaderValue::from_str(&format!("Bearer {}", self.admin_token)).unwrap(),
+        );
+        (self.call)(req).await
+    }
+
+    pub async fn send_anonymous(&self, req: TestRequest) -> Response {
         (self.call)(req.to_request()).await
+    }
+
+    /// Sends with the given access token.
+    pub async fn send_as(&self, token: &str, req: TestRequest) -> Response {
+        (self.call)(req.insert_header(("authorization", format!("Bearer {token}"))).to_request()).await
     }
 
     pub async fn get(&self, path: &str) -> Response {

@@ -69,11 +69,27 @@ async fn unreachable_database_answers_503_not_a_hang() {
     for url in ["sqlite:///proc/thidua-cannot-exist/x.db", "postgres://postgres@127.0.0.1:1/thidua"] {
         let mut settings = thidua::config::Settings::from_lookup(|k| (k == "DATABASE_URL").then(|| url.to_string())).unwrap();
         settings.db_pool_timeout = Duration::from_millis(300);
-        let state = thidua::startup::state(settings);
+        let state = thidua::startup::state(settings, &[7; 32]);
+        // A well-signed token: checking its session needs the database.
+        let now = chrono::Utc::now().timestamp();
+        let token = state.tokens.issue(&thidua::auth::tokens::Claims {
+            iss: state.tokens.issuer.clone(),
+            aud: state.tokens.audience.clone(),
+            sub: "someone".into(),
+            sid: "some-session".into(),
+            jti: "j".into(),
+            iat: now,
+            nbf: now,
+            exp: now + 60,
+            ver: 1,
+            roles: vec![thidua::auth::policy::Role::Admin],
+            unit: None,
+        });
         let app = actix_web::test::init_service(thidua::startup::build_app(state)).await;
         let res = actix_web::test::call_service(&app, TestRequest::get().uri("/health/ready").to_request()).await;
         assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE, "{url}");
-        let res = actix_web::test::call_service(&app, TestRequest::get().uri("/api/v1/communes").to_request()).await;
+        let req = TestRequest::get().uri("/api/v1/communes").insert_header(("authorization", format!("Bearer {token}")));
+        let res = actix_web::test::call_service(&app, req.to_request()).await;
         assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE, "{url}");
         let live = actix_web::test::call_service(&app, TestRequest::get().uri("/health/live").to_request()).await;
         assert_eq!(live.status(), StatusCode::OK, "liveness does not depend on the database");

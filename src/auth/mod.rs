@@ -1,0 +1,130 @@
+//! Who is calling: access-token verification, the session check behind it, and the extractor
+//! handlers take to require a signed-in user. Decisions about what they may do: `policy`.
+
+pub mod password;
+pub mod policy;
+pub mod rate_limit;
+pub mod tokens;
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{web, FromRequest, HttpRequest};
+use futures_util::future::LocalBoxFuture;
+
+use crate::db;
+use crate::error::ApiError;
+use crate::models::accounts::{self, SessionState};
+use crate::startup::AppState;
+use policy::Principal;
+
+/// An instance's short-lived memory of session states, so that checking a token does not cost
+/// a query on every request. Entries expire after the configured TTL; changes made through this
+/// instance remove the entry at once.
+pub struct SessionCache {
+    ttl: Duration,
+    entries: Mutex<HashMap<String, (SessionState, Instant)>>,
+}
+
+const SESSION_CACHE_MAX_ENTRIES: usize = 50_000;
+
+impl SessionCache {
+    pub fn new(ttl: Duration) -> SessionCache {
+        SessionCache { ttl, entries: Mutex::new(HashMap::new()) }
+    }
+
+    fn get(&self, session_id: &str) -> Option<SessionState> {
+        let entries = self.entries.lock().ok()?;
+        entries.get(session_id).filter(|(_, at)| at.elapsed() < self.ttl).map(|(state, _)| *state)
+    }
+
+    fn put(&self, session_id: String, state: SessionState) {
+        if self.ttl.is_zero() {
+            return;
+        }
+        if let Ok(mut entries) = self.entries.lock() {
+            if entries.len() >= SESSION_CACHE_MAX_ENTRIES {
+                let ttl = self.ttl;
+                entries.retain(|_, (_, at)| at.elapsed() < ttl);
+                if entries.len() >= SESSION_CACHE_MAX_ENTRIES {
+                    entries.clear();
+                }
+            }
+            entries.insert(session_id, (state, Instant::now()));
+        }
+    }
+
+    /// Forgets everything: called after any change that can end sessions or cut off tokens.
+    pub fn clear(&self) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.clear();
+        }
+    }
+}
+
+/// A signed-in caller. Taking it as a handler argument makes the endpoint require a valid
+/// access token whose session is open, whose user is active and whose version is current.
+pub struct AuthUser(pub Principal);
+
+impl std::ops::Deref for AuthUser {
+    type Target = Principal;
+    fn deref(&self) -> &Principal {
+        &self.0
+    }
+}
+
+fn invalid_token() -> ApiError {
+    ApiError::unauthorized("invalid_token", "the access token is missing, invalid, expired or revoked; sign in again or refresh it")
+}
+
+impl FromRequest for AuthUser {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let token = req
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+            .map(|t| t.trim().to_string());
+        Box::pin(async move {
+            let state = state.ok_or_else(|| ApiError::internal(anyhow::anyhow!("application state missing")))?;
+            let claims = token.and_then(|t| state.tokens.verify(&t)).ok_or_else(invalid_token)?;
+            let session = match state.sessions.get(&claims.sid) {
+                Some(cached) => Some(cached),
+                None => {
+                    let sid = claims.sid.clone();
+                    let fresh = db::run(&state.db, move |conn| accounts::session_state(conn, &sid)).await?;
+                    if let Some(s) = fresh {
+                        state.sessions.put(claims.sid.clone(), s);
+                    }
+                    fresh
+                }
+            };
+            match session {
+                Some(s) if s.open && s.user_active && s.token_version == claims.ver => Ok(AuthUser(Principal {
+                    user_id: claims.sub,
+                    session_id: claims.sid,
+                    roles: claims.roles,
+                    unit_id: claims.unit,
+                })),
+                _ => Err(invalid_token()),
+            }
+        })
+    }
+}
+
+/// The caller's address for throttling: the TCP peer, or the forwarded one behind a trusted proxy.
+pub fn client_addr(req: &HttpRequest, trust_forwarded: bool) -> String {
+    if trust_forwarded {
+        if let Some(addr) = req.connection_info().realip_remote_addr() {
+            return addr.to_string();
+        }
+    }
+    req.peer_addr().map_or_else(|| "unknown".to_string(), |a| a.ip().to_string())
+}

@@ -1,0 +1,215 @@
+//! Passwords: argon2id hashing on dedicated threads (never an HTTP worker, never the pool that
+//! database calls use), a bound on how many wait, and the password policy.
+
+use std::sync::mpsc::{self, SyncSender, TrySendError};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _};
+use argon2::{Algorithm, Argon2, Params, Version};
+
+use crate::domain::Checks;
+use crate::error::ApiError;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HashParams {
+    pub memory_kib: u32,
+    pub iterations: u32,
+    pub lanes: u32,
+}
+
+impl HashParams {
+    fn argon2(self) -> Argon2<'static> {
+        let params = Params::new(self.memory_kib, self.iterations, self.lanes, None).expect("argon2 parameters were checked at start");
+        Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+    }
+
+    /// Whether a stored hash was made with other settings than these (so it is re-hashed at
+    /// the next successful login).
+    fn is_current(self, hash: &PasswordHash) -> bool {
+        let Ok(params) = Params::try_from(hash) else { return false };
+        hash.algorithm.as_str() == "argon2id"
+            && hash.version == Some(Version::V0x13.into())
+            && params.m_cost() == self.memory_kib
+            && params.t_cost() == self.iterations
+            && params.p_cost() == self.lanes
+    }
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Verified {
+    No,
+    Yes { rehash: Option<String> },
+}
+
+type Job = Box<dyn FnOnce() + Send>;
+
+pub struct PasswordHasher {
+    params: HashParams,
+    jobs: SyncSender<Job>,
+    /// A hash of a random password, verified against when the username is unknown so that an
+    /// unknown user takes as long as a wrong password.
+    dummy: Arc<OnceLock<String>>,
+}
+
+impl PasswordHasher {
+    /// Starts `threads` hashing threads; at most `queue` jobs wait for them.
+    pub fn start(params: HashParams, threads: usize, queue: usize) -> PasswordHasher {
+        let (jobs, receiver) = mpsc::sync_channel::<Job>(queue);
+        let receiver = Arc::new(Mutex::new(receiver));
+        for i in 0..threads.max(1) {
+            let receiver = receiver.clone();
+            std::thread::Builder::new()
+                .name(format!("thidua-hash-{i}"))
+                .spawn(move || loop {
+                    let job = match receiver.lock() {
+                        Ok(rx) => rx.recv(),
+                        Err(_) => return,
+                    };
+                    match job {
+                        Ok(job) => job(),
+                        Err(_) => return, // the hasher was dropped
+                    }
+                })
+                .expect("spawn a hashing thread");
+        }
+        PasswordHasher { params, jobs, dummy: Arc::new(OnceLock::new()) }
+    }
+
+    async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T, ApiError> {
+        let (done, result) = tokio::sync::oneshot::channel();
+        let job: Job = Box::new(move || {
+            let _ = done.send(work());
+        });
+        match self.jobs.try_send(job) {
+            Ok(()) => {}
+            Err(TrySendError::Full(_)) => {
+                return Err(ApiError {
+                    retry_after_secs: Some(1),
+                    ..ApiError::new(actix_web::http::StatusCode::SERVICE_UNAVAILABLE, "busy", "too many sign-ins at once; try again shortly")
+                })
+            }
+            Err(TrySendError::Disconnected(_)) => return Err(ApiError::internal(anyhow::anyhow!("hashing threads are gone"))),
+        }
+        result.await.map_err(|_| ApiError::internal(anyhow::anyhow!("a hashing job was dropped")))
+    }
+
+    pub async fn hash(&self, password: String) -> Result<String, ApiError> {
+        let params = self.params;
+        self.run(move || hash_blocking(params, &password)).await?
+    }
+
+    /// Checks `password` against `stored`; without a stored hash (unknown user) it does the
+    /// same work against a dummy and answers No.
+    pub async fn verify(&self, password: String, stored: Option<String>) -> Result<Verified, ApiError> {
+        let params = self.params;
+        let dummy = self.dummy.clone();
+        self.run(move || {
+            let Some(stored) = stored else {
+                let dummy = dummy.get_or_init(|| hash_blocking(params, &random_token()).expect("hash a dummy password"));
+                let _ = verify_now(&password, dummy);
+                return Ok(Verified::No);
+            };
+            if !verify_now(&password, &stored) {
+                return Ok(Verified::No);
+            }
+            let current = PasswordHash::new(&stored).is_ok_and(|h| params.is_current(&h));
+            let rehash = if current { None } else { Some(hash_blocking(params, &password)?) };
+            Ok(Verified::Yes { rehash })
+        })
+        .await?
+    }
+}
+
+/// Hashes on the calling thread: for the command line, never for a request handler.
+pub fn hash_blocking(params: HashParams, password: &str) -> Result<String, ApiError> {
+    params
+        .argon2()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| ApiError::internal(anyhow::anyhow!("argon2 hashing failed: {e}")))
+}
+
+fn verify_now(password: &str, stored: &str) -> bool {
+    match PasswordHash::new(stored) {
+        // The parameters come from the stored hash, so old hashes still verify.
+        Ok(hash) => Argon2::default().verify_password(password.as_bytes(), &hash).is_ok(),
+        Err(_) => false,
+    }
+}
+
+/// 32 random bytes, hex: refresh tokens, signing keys, dummy passwords.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).expect("the operating system's random source works");
+    hex::encode(bytes)
+}
+
+pub const MIN_PASSWORD_CHARS: usize = 10;
+pub const MAX_PASSWORD_CHARS: usize = 256;
+
+/// Passwords of at least 10 characters that still top the leaked-password lists, plus local
+/// favourites. Short ones fail the length rule anyway. (A larger list can replace this one.)
+const COMMON_PASSWORDS: &[&str] = &[
+    "1234567890", "0123456789", "12345678910", "123456789a", "123456789abc", "1234567890a", "1234567890q",
+    "qwertyuiop", "qwerty1234", "qwerty12345", "qwerty123456", "1q2w3e4r5t", "1q2w3e4r5t6y", "1qaz2wsx3edc",
+    "zaq12wsxcde3", "asdfghjkl1", "zxcvbnm123", "password12", "password123", "password1234", "passw0rd123",
+    "p@ssw0rd123", "abc1234567", "abcd123456", "abcdef1234", "iloveyou12", "iloveyou123", "admin12345",
+    "admin123456", "administrator", "welcome123", "welcome1234", "changeme123", "letmein123", "football123",
+    "sunshine123", "princess123", "1111111111", "0000000000", "1212121212", "aaaaaaaaaa", "matkhau123",
+    "matkhau1234", "matkhaumoi", "anhyeuem123", "emyeuanh123", "anhyeuem1234", "vietnam123", "vietnam1234",
+    "hanoi12345", "saigon1234", "thidua2025", "thidua2026", "khenthuong", "khenthuong123", "backan1234",
+    "thainguyen", "thainguyen123", "123456789qwe", "qwe123456789", "abc123456789",
+];
+
+/// The policy a new password meets; each failure is reported on `field`.
+pub fn check_password(field: &str, password: &str, username: &str, checks: &mut Checks) {
+    let chars = password.chars().count();
+    let lower = password.to_lowercase();
+    if chars < MIN_PASSWORD_CHARS {
+        checks.fail(field, "too_short", format!("must be at least {MIN_PASSWORD_CHARS} characters"));
+    } else if chars > MAX_PASSWORD_CHARS {
+        checks.fail(field, "too_long", format!("must be at most {MAX_PASSWORD_CHARS} characters"));
+    } else if COMMON_PASSWORDS.contains(&lower.as_str()) || password.chars().all(|c| Some(c) == password.chars().next()) {
+        checks.fail(field, "too_common", "is one of the most common passwords; choose another");
+    } else if !username.is_empty() && lower.contains(&username.to_lowercase()) {
+        checks.fail(field, "contains_username", "must not contain the username");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OWASP: HashParams = HashParams { memory_kib: 19 * 1024, iterations: 2, lanes: 1 };
+
+    #[test]
+    fn policy_rejects_short_common_and_username_passwords() {
+        let check = |pw: &str| {
+            let mut checks = Checks::default();
+            check_password("password", pw, "nguyenvana", &mut checks);
+            checks.0.first().map(|e| e.code.clone())
+        };
+        assert_eq!(check("short").as_deref(), Some("too_short"));
+        assert_eq!(check("Password123").as_deref(), Some("too_common"));
+        assert_eq!(check("zzzzzzzzzzzz").as_deref(), Some("too_common"));
+        assert_eq!(check("xx-NguyenVanA-xx").as_deref(), Some("contains_username"));
+        assert_eq!(check("Đồng lúa chín vàng 2026"), None, "Vietnamese passphrases are fine");
+    }
+
+    #[actix_web::test]
+    async fn hashes_verify_and_old_parameters_are_upgraded() {
+        let hasher = PasswordHasher::start(OWASP, 1, 4);
+        let hash = hasher.hash("một mật khẩu dài".into()).await.unwrap();
+        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
+        assert_eq!(hasher.verify("một mật khẩu dài".into(), Some(hash.clone())).await.unwrap(), Verified::Yes { rehash: None });
+        assert_eq!(hasher.verify("sai mật khẩu".into(), Some(hash.clone())).await.unwrap(), Verified::No);
+        assert_eq!(hasher.verify("anything".into(), None).await.unwrap(), Verified::No);
+
+        let stronger = PasswordHasher::start(HashParams { iterations: 3, ..OWASP }, 1, 4);
+        let Verified::Yes { rehash: Some(upgraded) } = stronger.verify("một mật khẩu dài".into(), Some(hash)).await.unwrap() else {
+            panic!("a hash with old parameters is re-hashed");
+        };
+        assert!(upgraded.contains("m=19456,t=3,p=1"), "{upgraded}");
+    }
+}

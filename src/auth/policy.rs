@@ -1,0 +1,201 @@
+//! The access policy: the one place that decides whether a signed-in user may do an action on
+//! a record, from the user's roles and unit and the record's unit. Every endpoint asks here.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::error::ApiError;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// The provincial emulation board (Ban Thi đua – Khen thưởng, the secretariat): everything.
+    Admin,
+    /// Acts for their own unit only.
+    UnitOfficer,
+    /// Member of the provincial council: reviews and votes.
+    CouncilMember,
+    /// Signs decisions.
+    Approver,
+    /// Reads.
+    Viewer,
+}
+
+pub const ALL_ROLES: [Role; 5] = [Role::Admin, Role::UnitOfficer, Role::CouncilMember, Role::Approver, Role::Viewer];
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::UnitOfficer => "unit_officer",
+            Role::CouncilMember => "council_member",
+            Role::Approver => "approver",
+            Role::Viewer => "viewer",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        ALL_ROLES.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// Roles as stored: sorted, comma-separated.
+    pub fn join(roles: &[Role]) -> String {
+        let mut names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        names.join(",")
+    }
+
+    pub fn split(stored: &str) -> Vec<Role> {
+        stored.split(',').filter_map(Role::parse).collect()
+    }
+}
+
+/// Who is asking: the claims of a verified access token whose session is still open.
+#[derive(Clone, Debug)]
+pub struct Principal {
+    pub user_id: String,
+    pub session_id: String,
+    pub roles: Vec<Role>,
+    /// The department or commune the user acts for; none for provincial staff.
+    pub unit_id: Option<String>,
+}
+
+impl Principal {
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    Read,
+    Create,
+    Update,
+    Delete,
+}
+
+/// What is being acted on, with the unit that owns it.
+#[derive(Clone, Copy, Debug)]
+pub enum Resource<'a> {
+    /// The units registry and the catalogues: shared by everyone, written by the board.
+    Registry,
+    /// A user account, belonging to a unit (or to the province when none).
+    UserAccount { unit_id: Option<&'a str> },
+    /// Anything a unit produces (registrations, achievements, nominations): visible to the
+    /// unit's own people and to province-level staff, changed by the unit's officers.
+    UnitRecord { unit_id: &'a str },
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Decision {
+    Allow,
+    /// 403: the user may see the record but not do this.
+    Forbidden,
+    /// 404: the user may not even know the record exists.
+    Hidden,
+}
+
+pub fn decide(who: &Principal, action: Action, resource: Resource<'_>) -> Decision {
+    if who.has(Role::Admin) {
+        return Decision::Allow;
+    }
+    match resource {
+        Resource::Registry => match action {
+            Action::Read => Decision::Allow,
+            _ => Decision::Forbidden,
+        },
+        Resource::UserAccount { unit_id } => {
+            // Officers see the accounts of their own unit; managing accounts is the board's.
+            let own_unit = who.unit_id.is_some() && who.unit_id.as_deref() == unit_id;
+            match (who.has(Role::UnitOfficer), own_unit, action) {
+                (true, true, Action::Read) => Decision::Allow,
+                (true, true, _) => Decision::Forbidden,
+                _ => Decision::Hidden,
+            }
+        }
+        Resource::UnitRecord { unit_id } => {
+            let visible = match &who.unit_id {
+                Some(own) => own == unit_id,
+                // Province-level reviewers (council, approver, viewer without a unit) read all.
+                None => who.roles.iter().any(|r| matches!(r, Role::CouncilMember | Role::Approver | Role::Viewer)),
+            };
+            if !visible {
+                Decision::Hidden
+            } else if action == Action::Read || (who.has(Role::UnitOfficer) && who.unit_id.as_deref() == Some(unit_id)) {
+                Decision::Allow
+            } else {
+                Decision::Forbidden
+            }
+        }
+    }
+}
+
+/// `decide`, as the error a handler returns.
+pub fn authorize(who: &Principal, action: Action, resource: Resource<'_>) -> Result<(), ApiError> {
+    match decide(who, action, resource) {
+        Decision::Allow => Ok(()),
+        Decision::Forbidden => Err(ApiError::forbidden()),
+        Decision::Hidden => Err(ApiError::not_found("record")),
+    }
+}
+
+/// For endpoints that only some roles may use at all: checked before any record is loaded, so
+/// the answer (403) is the same whether or not the id exists.
+pub fn require_any(who: &Principal, roles: &[Role]) -> Result<(), ApiError> {
+    if who.has(Role::Admin) || roles.iter().any(|r| who.has(*r)) {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(roles: &[Role], unit: Option<&str>) -> Principal {
+        Principal { user_id: "u".into(), session_id: "s".into(), roles: roles.to_vec(), unit_id: unit.map(String::from) }
+    }
+
+    #[test]
+    fn registry_is_read_by_all_and_written_by_admins() {
+        for role in ALL_ROLES {
+            let who = user(&[role], Some("A"));
+            assert_eq!(decide(&who, Action::Read, Resource::Registry), Decision::Allow);
+            let write = decide(&who, Action::Update, Resource::Registry);
+            assert_eq!(write == Decision::Allow, role == Role::Admin, "{role:?}");
+        }
+    }
+
+    #[test]
+    fn officers_act_only_within_their_unit_and_other_units_are_hidden() {
+        let officer = user(&[Role::UnitOfficer], Some("A"));
+        for action in [Action::Read, Action::Create, Action::Update, Action::Delete] {
+            assert_eq!(decide(&officer, action, Resource::UnitRecord { unit_id: "A" }), Decision::Allow);
+            assert_eq!(decide(&officer, action, Resource::UnitRecord { unit_id: "B" }), Decision::Hidden);
+            assert_eq!(decide(&officer, action, Resource::UserAccount { unit_id: Some("B") }), Decision::Hidden);
+        }
+        assert_eq!(decide(&officer, Action::Read, Resource::UserAccount { unit_id: Some("A") }), Decision::Allow);
+        assert_eq!(decide(&officer, Action::Update, Resource::UserAccount { unit_id: Some("A") }), Decision::Forbidden);
+        assert_eq!(decide(&officer, Action::Read, Resource::UserAccount { unit_id: None }), Decision::Hidden);
+    }
+
+    #[test]
+    fn viewers_only_read() {
+        let provincial = user(&[Role::Viewer], None);
+        assert_eq!(decide(&provincial, Action::Read, Resource::UnitRecord { unit_id: "B" }), Decision::Allow);
+        assert_eq!(decide(&provincial, Action::Update, Resource::UnitRecord { unit_id: "B" }), Decision::Forbidden);
+        let local = user(&[Role::Viewer], Some("A"));
+        assert_eq!(decide(&local, Action::Read, Resource::UnitRecord { unit_id: "A" }), Decision::Allow);
+        assert_eq!(decide(&local, Action::Create, Resource::UnitRecord { unit_id: "A" }), Decision::Forbidden);
+        assert_eq!(decide(&local, Action::Read, Resource::UnitRecord { unit_id: "B" }), Decision::Hidden);
+    }
+
+    #[test]
+    fn roles_round_trip_through_storage() {
+        let stored = Role::join(&[Role::Viewer, Role::Admin, Role::Viewer]);
+        assert_eq!(stored, "admin,viewer");
+        assert_eq!(Role::split(&stored), [Role::Admin, Role::Viewer]);
+    }
+}

@@ -1,0 +1,430 @@
+//! Accounts in SQL: users, sessions and their refresh tokens, login throttling, service secrets.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::auth::policy::Role;
+use crate::db::schema::{login_throttle, refresh_tokens, service_secrets, sessions, units, users};
+use crate::db::{self, DbConn};
+use crate::error::{ApiError, FieldError};
+
+type Db = <DbConn as Connection>::Backend;
+
+#[derive(Queryable, Selectable, Debug, Clone, PartialEq)]
+#[diesel(table_name = users)]
+pub struct User {
+    pub id: String,
+    pub username: String,
+    pub full_name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub unit_id: Option<String>,
+    pub roles: String,
+    pub active: bool,
+    pub password_hash: String,
+    pub token_version: i32,
+    pub version: i32,
+    pub password_changed_at: NaiveDateTime,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl User {
+    pub fn role_list(&self) -> Vec<Role> {
+        Role::split(&self.roles)
+    }
+}
+
+pub struct NewUser {
+    pub username: String,
+    pub full_name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub unit_id: Option<String>,
+    pub roles: Vec<Role>,
+    pub password_hash: String,
+}
+
+pub fn find_user(conn: &mut DbConn, id: &str) -> Result<User, ApiError> {
+    users::table
+        .find(id)
+        .select(User::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| ApiError::not_found("user"))
+}
+
+pub fn find_by_username(conn: &mut DbConn, username: &str) -> Result<Option<User>, ApiError> {
+    Ok(users::table.filter(users::username.eq(username)).select(User::as_select()).first(conn).optional()?)
+}
+
+/// A user's unit must be a department or a commune (the units that have officers).
+pub fn check_user_unit(conn: &mut DbConn, unit_id: Option<&str>) -> Result<Option<FieldError>, ApiError> {
+    let Some(unit_id) = unit_id else { return Ok(None) };
+    let kind: Option<String> = units::table.find(unit_id).select(units::kind).first(conn).optional()?;
+    Ok(match kind.as_deref() {
+        None => Some(FieldError::new("unit_id", "not_found", "no unit has this id")),
+        Some("department" | "commune") => None,
+        Some(_) => Some(FieldError::new("unit_id", "wrong_kind", "must be a department or a commune")),
+    })
+}
+
+pub fn insert_user(conn: &mut DbConn, new: NewUser) -> Result<User, ApiError> {
+    conn.write_tx(|conn| {
+        if let Some(error) = check_user_unit(conn, new.unit_id.as_deref())? {
+            return Err(ApiError::validation(vec![error]));
+        }
+        if find_by_username(conn, &new.username)?.is_some() {
+            return Err(username_taken(&new.username));
+        }
+        let id = db::new_id();
+        let now = db::now();
+        let inserted = diesel::insert_into(users::table)
+            .values((
+                users::id.eq(&id),
+                users::username.eq(&new.username),
+                users::full_name.eq(&new.full_name),
+                users::email.eq(&new.email),
+                users::phone.eq(&new.phone),
+                users::unit_id.eq(&new.unit_id),
+                users::roles.eq(Role::join(&new.roles)),
+                users::active.eq(true),
+                users::password_hash.eq(&new.password_hash),
+                users::token_version.eq(1),
+                users::version.eq(1),
+                users::password_changed_at.eq(now),
+                users::created_at.eq(now),
+                users::updated_at.eq(now),
+            ))
+            .execute(conn);
+        match inserted {
+            Ok(_) => find_user(conn, &id),
+            // Two creations of one username racing: the unique index decides.
+            Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
+                Err(username_taken(&new.username))
+            }
+            Err(e) => Err(e.into()),
+        }
+    })
+}
+
+fn username_taken(username: &str) -> ApiError {
+    ApiError::conflict("username_taken", format!("the username {username} is taken"))
+}
+
+#[derive(Default)]
+pub struct UserFilter {
+    pub unit_id: Option<String>,
+    pub role: Option<Role>,
+    pub active: Option<bool>,
+    /// Lowercase, matched against username and full name.
+    pub search: Option<String>,
+    pub after: Option<(String, String)>,
+    pub limit: i64,
+}
+
+/// One page ordered by username; `limit + 1` rows so the caller knows whether more follow.
+pub fn list_users(conn: &mut DbConn, filter: &UserFilter) -> Result<Vec<User>, ApiError> {
+    let mut query = users::table.into_boxed::<Db>();
+    if let Some(unit) = &filter.unit_id {
+        query = query.filter(users::unit_id.eq(unit.clone()));
+    }
+    if let Some(role) = filter.role {
+        // Roles are stored sorted and comma-separated, so a role is a whole item in the list.
+        query = query.filter(
+            users::roles
+                .eq(role.as_str())
+                .or(users::roles.like(format!("{},%", role.as_str())))
+                .or(users::roles.like(format!("%,{}", role.as_str())))
+                .or(users::roles.like(format!("%,{},%", role.as_str()))),
+        );
+    }
+    if let Some(active) = filter.active {
+        query = query.filter(users::active.eq(active));
+    }
+    if let Some(search) = &filter.search {
+        let pattern = crate::domain::text::like_contains(search);
+        query = query.filter(users::username.like(pattern.clone()).escape('\\').or(users::full_name.like(pattern).escape('\\')));
+    }
+    if let Some((username, id)) = &filter.after {
+        query = query.filter(users::username.gt(username.clone()).or(users::username.eq(username.clone()).and(users::id.gt(id.clone()))));
+    }
+    Ok(query
+        .order((users::username.asc(), users::id.asc()))
+        .limit(filter.limit + 1)
+        .select(User::as_select())
+        .load(conn)?)
+}
+
+#[derive(Default)]
+pub struct UserChanges {
+    pub full_name: Option<String>,
+    pub email: Option<Option<String>>,
+    pub phone: Option<Option<String>>,
+    pub unit_id: Option<Option<String>>,
+    pub roles: Option<Vec<Role>>,
+    pub active: Option<bool>,
+    pub password_hash: Option<String>,
+}
+
+impl UserChanges {
+    /// Changes after which tokens already issued must stop working: they carry roles and unit,
+    /// and a deactivated user or a changed password ends every session.
+    fn cuts_off_tokens(&self, current: &User) -> bool {
+        self.roles.as_ref().is_some_and(|r| Role::join(r) != current.roles)
+            || self.unit_id.as_ref().is_some_and(|u| *u != current.unit_id)
+            || self.active == Some(false)
+            || self.password_hash.is_some()
+    }
+
+    fn ends_sessions(&self) -> bool {
+        self.active == Some(false) || self.password_hash.is_some()
+    }
+}
+
+/// Applies `changes` to a user, at `expected_version` if given. Role and unit changes cut off
+/// access tokens (clients refresh to get new ones); deactivation and password changes also end
+/// every session.
+pub fn update_user(conn: &mut DbConn, id: &str, changes: UserChanges, expected_version: Option<i32>) -> Result<User, ApiError> {
+    conn.write_tx(|conn| {
+        if let DbConn::Postgres(pg) = conn {
+            users::table.find(id).select(users::id).for_update().first::<String>(pg).optional()?;
+        }
+        let current = find_user(conn, id)?;
+        if expected_version.is_some_and(|v| v != current.version) {
+            return Err(ApiError::precondition_failed());
+        }
+        if let Some(unit) = &changes.unit_id {
+            if let Some(error) = check_user_unit(conn, unit.as_deref())? {
+                return Err(ApiError::validation(vec![error]));
+            }
+        }
+        let roles = changes.roles.as_ref().map_or_else(|| current.role_list(), Clone::clone);
+        let unit_id = changes.unit_id.clone().unwrap_or_else(|| current.unit_id.clone());
+        if roles.contains(&Role::UnitOfficer) && unit_id.is_none() {
+            return Err(ApiError::validation(vec![FieldError::new("unit_id", "required", "a unit officer must belong to a unit")]));
+        }
+        let now = db::now();
+        let token_version = current.token_version + i32::from(changes.cuts_off_tokens(&current));
+        let updated = diesel::update(users::table.find(id).filter(users::version.eq(current.version)))
+            .set((
+                users::full_name.eq(changes.full_name.as_ref().unwrap_or(&current.full_name)),
+                users::email.eq(changes.email.clone().unwrap_or_else(|| current.email.clone())),
+                users::phone.eq(changes.phone.clone().unwrap_or_else(|| current.phone.clone())),
+                users::unit_id.eq(&unit_id),
+                users::roles.eq(Role::join(&roles)),
+                users::active.eq(changes.active.unwrap_or(current.active)),
+                users::password_hash.eq(changes.password_hash.as_ref().unwrap_or(&current.password_hash)),
+                users::password_changed_at.eq(if changes.password_hash.is_some() { now } else { current.password_changed_at }),
+                users::token_version.eq(token_version),
+                users::version.eq(current.version + 1),
+                users::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        if updated == 0 {
+            return Err(ApiError::precondition_failed());
+        }
+        if changes.ends_sessions() {
+            let reason = if changes.password_hash.is_some() { "password changed" } else { "user deactivated" };
+            revoke_user_sessions(conn, id, reason)?;
+        }
+        find_user(conn, id)
+    })
+}
+
+/// Stores a re-hash made with current parameters, if the password has not changed meanwhile.
+pub fn upgrade_hash(conn: &mut DbConn, id: &str, old_hash: &str, new_hash: &str) -> Result<(), ApiError> {
+    diesel::update(users::table.find(id).filter(users::password_hash.eq(old_hash)))
+        .set(users::password_hash.eq(new_hash))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn start_session(conn: &mut DbConn, user_id: &str, client_addr: Option<&str>, refresh_hash: &str, expires_at: NaiveDateTime) -> Result<String, ApiError> {
+    conn.write_tx(|conn| {
+        let id = db::new_id();
+        let now = db::now();
+        diesel::insert_into(sessions::table)
+            .values((sessions::id.eq(&id), sessions::user_id.eq(user_id), sessions::client_addr.eq(client_addr), sessions::created_at.eq(now)))
+            .execute(conn)?;
+        insert_refresh_token(conn, refresh_hash, &id, now, expires_at)?;
+        Ok(id)
+    })
+}
+
+fn insert_refresh_token(conn: &mut DbConn, hash: &str, session_id: &str, now: NaiveDateTime, expires_at: NaiveDateTime) -> Result<(), ApiError> {
+    diesel::insert_into(refresh_tokens::table)
+        .values((
+            refresh_tokens::token_hash.eq(hash),
+            refresh_tokens::session_id.eq(session_id),
+            refresh_tokens::created_at.eq(now),
+            refresh_tokens::expires_at.eq(expires_at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub enum Rotation {
+    /// The old token is spent; the new one is stored. Issue tokens for this user and session.
+    Rotated { user: User, session_id: String },
+    /// A spent token came back: someone holds a copy. The whole session is now revoked.
+    Reused,
+    /// Unknown, expired, or its session is closed or its user inactive.
+    Invalid,
+}
+
+/// Exchanges a refresh token for a new one in the same session, exactly once.
+pub fn rotate_refresh_token(conn: &mut DbConn, old_hash: &str, new_hash: &str, expires_at: NaiveDateTime) -> Result<Rotation, ApiError> {
+    conn.write_tx(|conn| {
+        let now = db::now();
+        let found: Option<(String, NaiveDateTime, Option<NaiveDateTime>)> = refresh_tokens::table
+            .find(old_hash)
+            .select((refresh_tokens::session_id, refresh_tokens::expires_at, refresh_tokens::rotated_at))
+            .first(conn)
+            .optional()?;
+        let Some((session_id, token_expires, rotated_at)) = found else { return Ok(Rotation::Invalid) };
+        if rotated_at.is_some() {
+            revoke_session(conn, &session_id, "refresh token reused")?;
+            return Ok(Rotation::Reused);
+        }
+        let (user_id, revoked_at): (String, Option<NaiveDateTime>) =
+            sessions::table.find(&session_id).select((sessions::user_id, sessions::revoked_at)).first(conn)?;
+        let user = find_user(conn, &user_id)?;
+        if token_expires <= now || revoked_at.is_some() || !user.active {
+            return Ok(Rotation::Invalid);
+        }
+        // Spend it only if nobody spent it meanwhile (two refreshes racing with one token).
+        let spent = diesel::update(refresh_tokens::table.find(old_hash).filter(refresh_tokens::rotated_at.is_null()))
+            .set(refresh_tokens::rotated_at.eq(now))
+            .execute(conn)?;
+        if spent == 0 {
+            revoke_session(conn, &session_id, "refresh token reused")?;
+            return Ok(Rotation::Reused);
+        }
+        insert_refresh_token(conn, new_hash, &session_id, now, expires_at)?;
+        Ok(Rotation::Rotated { user, session_id })
+    })
+}
+
+pub fn revoke_session(conn: &mut DbConn, session_id: &str, reason: &str) -> Result<(), ApiError> {
+    diesel::update(sessions::table.find(session_id).filter(sessions::revoked_at.is_null()))
+        .set((sessions::revoked_at.eq(db::now()), sessions::revoked_reason.eq(reason)))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn revoke_user_sessions(conn: &mut DbConn, user_id: &str, reason: &str) -> Result<(), ApiError> {
+    diesel::update(sessions::table.filter(sessions::user_id.eq(user_id)).filter(sessions::revoked_at.is_null()))
+        .set((sessions::revoked_at.eq(db::now()), sessions::revoked_reason.eq(reason)))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// What an access token's validity depends on besides its signature and times.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SessionState {
+    pub open: bool,
+    pub user_active: bool,
+    pub token_version: i32,
+}
+
+pub fn session_state(conn: &mut DbConn, session_id: &str) -> Result<Option<SessionState>, ApiError> {
+    let row: Option<(Option<NaiveDateTime>, bool, i32)> = sessions::table
+        .inner_join(users::table)
+        .filter(sessions::id.eq(session_id))
+        .select((sessions::revoked_at, users::active, users::token_version))
+        .first(conn)
+        .optional()?;
+    Ok(row.map(|(revoked_at, user_active, token_version)| SessionState { open: revoked_at.is_none(), user_active, token_version }))
+}
+
+/// Seconds until the first of `keys` that has reached its limit may try again, if any.
+pub fn login_blocked_for(conn: &mut DbConn, keys: &[(&str, i32)], window_secs: i64) -> Result<Option<u64>, ApiError> {
+    let now = db::now();
+    let mut wait: Option<u64> = None;
+    for (key, limit) in keys {
+        let row: Option<(i32, NaiveDateTime)> = login_throttle::table
+            .find(*key)
+            .select((login_throttle::failures, login_throttle::window_started_at))
+            .first(conn)
+            .optional()?;
+        if let Some((failures, started)) = row {
+            let window_ends = started + chrono::TimeDelta::seconds(window_secs);
+            if failures >= *limit && window_ends > now {
+                let secs = (window_ends - now).num_seconds().max(1) as u64;
+                wait = Some(wait.map_or(secs, |w| w.max(secs)));
+            }
+        }
+    }
+    Ok(wait)
+}
+
+/// Counts a failed login against each key; a key whose window has passed starts a new one.
+pub fn record_login_failure(conn: &mut DbConn, keys: &[&str], window_secs: i64) -> Result<(), ApiError> {
+    conn.write_tx(|conn| {
+        let now = db::now();
+        for key in keys {
+            let row: Option<(i32, NaiveDateTime)> = login_throttle::table
+                .find(*key)
+                .select((login_throttle::failures, login_throttle::window_started_at))
+                .first(conn)
+                .optional()?;
+            match row {
+                None => {
+                    // In a savepoint: on PostgreSQL a failed insert would abort the transaction.
+                    let inserted = conn.write_tx(|conn| {
+                        diesel::insert_into(login_throttle::table)
+                            .values((login_throttle::throttle_key.eq(*key), login_throttle::failures.eq(1), login_throttle::window_started_at.eq(now)))
+                            .execute(conn)
+                    });
+                    match inserted {
+                        // Another instance inserted it first: count on top of theirs.
+                        Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
+                            diesel::update(login_throttle::table.find(*key))
+                                .set(login_throttle::failures.eq(login_throttle::failures + 1))
+                                .execute(conn)?;
+                        }
+                        other => {
+                            other?;
+                        }
+                    }
+                }
+                Some((_, started)) if started + chrono::TimeDelta::seconds(window_secs) <= now => {
+                    diesel::update(login_throttle::table.find(*key))
+                        .set((login_throttle::failures.eq(1), login_throttle::window_started_at.eq(now)))
+                        .execute(conn)?;
+                }
+                Some(_) => {
+                    diesel::update(login_throttle::table.find(*key))
+                        .set(login_throttle::failures.eq(login_throttle::failures + 1))
+                        .execute(conn)?;
+                }
+            }
+        }
+        Ok(())
+    })
+}
+
+pub fn clear_login_failures(conn: &mut DbConn, key: &str) -> Result<(), ApiError> {
+    diesel::delete(login_throttle::table.find(key)).execute(conn)?;
+    Ok(())
+}
+
+/// The named secret, generated by `generate` and stored the first time it is asked for; every
+/// instance on the database then reads the same value.
+pub fn secret(conn: &mut DbConn, name: &str, generate: impl FnOnce() -> String) -> Result<String, ApiError> {
+    let existing: Option<String> = service_secrets::table.find(name).select(service_secrets::value).first(conn).optional()?;
+    if let Some(value) = existing {
+        return Ok(value);
+    }
+    let inserted = diesel::insert_into(service_secrets::table)
+        .values((service_secrets::name.eq(name), service_secrets::value.eq(generate()), service_secrets::created_at.eq(db::now())))
+        .execute(conn);
+    match inserted {
+        Ok(_) | Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
+            // Whoever won the race, the stored value is the one everyone uses.
+            Ok(service_secrets::table.find(name).select(service_secrets::value).first(conn)?)
+        }
+        Err(e) => Err(e.into()),
+    }
+}

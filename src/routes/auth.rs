@@ -1,0 +1,281 @@
+//! Sign-in and sessions: login, refresh-token rotation, logout, the caller's own account and
+//! password.
+
+use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::auth::password::{check_password, random_token, Verified};
+use crate::auth::tokens::{refresh_token_hash, Claims};
+use crate::auth::{client_addr, AuthUser};
+use crate::db;
+use crate::domain::Checks;
+use crate::error::{ApiError, FieldError, Problem};
+use crate::http::extract::{method_not_allowed, JsonBody};
+use crate::models::accounts::{self as model, Rotation, User, UserChanges};
+use crate::routes::users::{user_ok, UserResponse};
+use crate::startup::AppState;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(login)
+        .service(refresh)
+        .service(logout)
+        .service(me)
+        .service(change_password)
+        .route("/auth/login", method_not_allowed("POST"))
+        .route("/auth/refresh", method_not_allowed("POST"))
+        .route("/auth/logout", method_not_allowed("POST"))
+        .route("/auth/me", method_not_allowed("GET"))
+        .route("/auth/password", method_not_allowed("PUT"));
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    #[schema(example = "hoa.nt")]
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RefreshRequest {
+    pub refresh_token: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangePasswordRequest {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// A signed-in session's credentials.
+#[derive(Serialize, ToSchema)]
+pub struct TokenResponse {
+    /// Send as `Authorization: Bearer <access_token>`.
+    pub access_token: String,
+    #[schema(example = "Bearer")]
+    pub token_type: &'static str,
+    /// Seconds the access token stays valid.
+    pub expires_in: i64,
+    /// Exchange at `/auth/refresh` for new tokens; usable once.
+    pub refresh_token: String,
+    pub refresh_expires_in: i64,
+    pub user: UserResponse,
+}
+
+fn invalid_credentials() -> ApiError {
+    ApiError::unauthorized("invalid_credentials", "the username or password is wrong")
+}
+
+fn throttle_keys(username: &str, client: &str) -> (String, String) {
+    (format!("user:{username}"), format!("client:{client}"))
+}
+
+/// Issues an access token for `user` in `session_id`, plus the given refresh token.
+fn tokens_for(state: &AppState, user: User, session_id: String, refresh_token: String) -> Result<TokenResponse, ApiError> {
+    let now = chrono::Utc::now().timestamp();
+    let claims = Claims {
+        iss: state.tokens.issuer.clone(),
+        aud: state.tokens.audience.clone(),
+        sub: user.id.clone(),
+        sid: session_id,
+        jti: uuid::Uuid::now_v7().to_string(),
+        iat: now,
+        nbf: now,
+        exp: now + state.tokens.ttl_secs,
+        ver: user.token_version,
+        roles: user.role_list(),
+        unit: user.unit_id.clone(),
+    };
+    Ok(TokenResponse {
+        access_token: state.tokens.issue(&claims),
+        token_type: "Bearer",
+        expires_in: state.tokens.ttl_secs,
+        refresh_token,
+        refresh_expires_in: state.settings.auth.refresh_token_ttl_secs,
+        user: user.try_into()?,
+    })
+}
+
+fn refresh_expiry(state: &AppState) -> chrono::NaiveDateTime {
+    db::now() + chrono::TimeDelta::seconds(state.settings.auth.refresh_token_ttl_secs)
+}
+
+/// Sign in with username and password. Wrong password, unknown user and deactivated user all
+/// get the same answer in the same time. Repeated failures for a username or from a client
+/// address get 429 with `Retry-After`.
+#[utoipa::path(
+    operation_id = "login",
+    tag = "auth",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Signed in", body = TokenResponse),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Wrong username or password", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Fields missing or of the wrong type", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed attempts; see `Retry-After`", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database or hashing unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/login")]
+pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: JsonBody<LoginRequest>) -> Result<HttpResponse, ApiError> {
+    let LoginRequest { username, password } = body.0;
+    let username = username.trim().to_lowercase();
+    let client = client_addr(&req, state.settings.auth.trust_forwarded);
+    let (user_key, client_key) = throttle_keys(&username, &client);
+    let auth = &state.settings.auth;
+    let (per_user, per_client, window) = (auth.login_max_failures_per_user, auth.login_max_failures_per_client, auth.login_window_secs);
+
+    let (keys, lookup) = ((user_key.clone(), client_key.clone()), username.clone());
+    let (blocked, user) = db::run(&state.db, move |conn| {
+        let blocked = model::login_blocked_for(conn, &[(&keys.0, per_user), (&keys.1, per_client)], window)?;
+        Ok((blocked, model::find_by_username(conn, &lookup)?))
+    })
+    .await?;
+    if let Some(seconds) = blocked {
+        return Err(ApiError::too_many_requests(seconds, "too many failed sign-ins; wait before trying again"));
+    }
+
+    let stored = user.as_ref().filter(|u| u.active).map(|u| u.password_hash.clone());
+    let verified = state.hasher.verify(password, stored).await?;
+    let (user, rehash) = match (verified, user) {
+        (Verified::Yes { rehash }, Some(user)) => (user, rehash),
+        _ => {
+            db::run(&state.db, move |conn| model::record_login_failure(conn, &[&user_key, &client_key], window)).await?;
+            return Err(invalid_credentials());
+        }
+    };
+
+    let refresh_token = random_token();
+    let refresh_hash = refresh_token_hash(&refresh_token);
+    let expires_at = refresh_expiry(&state);
+    let (user_id, old_hash) = (user.id.clone(), user.password_hash.clone());
+    let session_id = db::run(&state.db, move |conn| {
+        if let Some(new_hash) = rehash {
+            model::upgrade_hash(conn, &user_id, &old_hash, &new_hash)?;
+        }
+        model::clear_login_failures(conn, &user_key)?;
+        model::start_session(conn, &user_id, Some(&client), &refresh_hash, expires_at)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(tokens_for(&state, user, session_id, refresh_token)?))
+}
+
+/// Exchange a refresh token for a new access token and a new refresh token. Each refresh token
+/// works once: presenting a spent one ends its whole session (someone has a copy).
+#[utoipa::path(
+    operation_id = "refresh_session",
+    tag = "auth",
+    request_body = RefreshRequest,
+    responses(
+        (status = 200, description = "New tokens", body = TokenResponse),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Unknown, expired, spent or revoked refresh token", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Field missing", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/refresh")]
+pub async fn refresh(state: web::Data<AppState>, body: JsonBody<RefreshRequest>) -> Result<HttpResponse, ApiError> {
+    let old_hash = refresh_token_hash(body.0.refresh_token.trim());
+    let new_token = random_token();
+    let new_hash = refresh_token_hash(&new_token);
+    let expires_at = refresh_expiry(&state);
+    let rotation = db::run(&state.db, move |conn| model::rotate_refresh_token(conn, &old_hash, &new_hash, expires_at)).await?;
+    match rotation {
+        Rotation::Rotated { user, session_id } => Ok(HttpResponse::Ok().json(tokens_for(&state, user, session_id, new_token)?)),
+        Rotation::Reused => {
+            state.sessions.clear();
+            Err(ApiError::unauthorized("refresh_token_reused", "this refresh token was already used; the session has been ended, sign in again"))
+        }
+        Rotation::Invalid => Err(ApiError::unauthorized("invalid_refresh_token", "the refresh token is unknown, expired or revoked; sign in again")),
+    }
+}
+
+/// End the caller's session: its refresh token and access tokens stop working.
+#[utoipa::path(
+    operation_id = "logout",
+    tag = "auth",
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Signed out"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/logout")]
+pub async fn logout(state: web::Data<AppState>, who: AuthUser) -> Result<HttpResponse, ApiError> {
+    let session_id = who.session_id.clone();
+    db::run(&state.db, move |conn| model::revoke_session(conn, &session_id, "logged out")).await?;
+    state.sessions.clear();
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The caller's own account.
+#[utoipa::path(
+    operation_id = "get_me",
+    tag = "auth",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The signed-in user", body = UserResponse),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/auth/me")]
+pub async fn me(state: web::Data<AppState>, who: AuthUser) -> Result<HttpResponse, ApiError> {
+    let id = who.user_id.clone();
+    user_ok(db::run(&state.db, move |conn| model::find_user(conn, &id)).await?)
+}
+
+/// Change the caller's password. Every session of theirs ends, this one included.
+#[utoipa::path(
+    operation_id = "change_password",
+    tag = "auth",
+    security(("bearer" = [])),
+    request_body = ChangePasswordRequest,
+    responses(
+        (status = 204, description = "Changed; sign in again"),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The current password is wrong, or the new one breaks the policy", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many wrong current passwords; see `Retry-After`", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database or hashing unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/auth/password")]
+pub async fn change_password(state: web::Data<AppState>, who: AuthUser, body: JsonBody<ChangePasswordRequest>) -> Result<HttpResponse, ApiError> {
+    let ChangePasswordRequest { current_password, new_password } = body.0;
+    let id = who.user_id.clone();
+    let user = db::run(&state.db, move |conn| model::find_user(conn, &id)).await?;
+    let auth = &state.settings.auth;
+    let (user_key, _) = throttle_keys(&user.username, "");
+    let (per_user, window) = (auth.login_max_failures_per_user, auth.login_window_secs);
+    let key = user_key.clone();
+    if let Some(seconds) = db::run(&state.db, move |conn| model::login_blocked_for(conn, &[(&key, per_user)], window)).await? {
+        return Err(ApiError::too_many_requests(seconds, "too many wrong passwords; wait before trying again"));
+    }
+    let mut checks = Checks::default();
+    check_password("new_password", &new_password, &user.username, &mut checks);
+    if new_password == current_password {
+        checks.fail("new_password", "unchanged", "must differ from the current password");
+    }
+    if let Verified::No = state.hasher.verify(current_password, Some(user.password_hash.clone())).await? {
+        db::run(&state.db, move |conn| model::record_login_failure(conn, &[&user_key], window)).await?;
+        checks.0.insert(0, FieldError::new("current_password", "incorrect", "is not your current password"));
+    }
+    if !checks.0.is_empty() {
+        return Err(ApiError::validation(checks.0));
+    }
+    let hash = state.hasher.hash(new_password).await?;
+    let changes = UserChanges { password_hash: Some(hash), ..Default::default() };
+    db::run(&state.db, move |conn| model::update_user(conn, &user.id, changes, None)).await?;
+    state.sessions.clear();
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,413 @@
+//! User accounts: the board (admin) manages them; a unit's officers can see their own unit's.
+//! Accounts are never deleted, so what they did stays attributable: they are deactivated.
+
+use actix_web::http::header;
+use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
+use chrono::DateTime;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+
+use crate::auth::password::check_password;
+use crate::auth::policy::{self, Action, Resource, Role};
+use crate::auth::AuthUser;
+use crate::db::{self, cursor};
+use crate::domain::{users as rules, Checks};
+use crate::error::{ApiError, Problem};
+use crate::http::extract::{etag, if_match_version, method_not_allowed, patch_field, JsonBody, QueryParams};
+use crate::models::accounts::{self as model, NewUser, User, UserChanges, UserFilter};
+use crate::startup::AppState;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list)
+        .service(create)
+        .service(read)
+        .service(update)
+        .service(deactivate)
+        .service(activate)
+        .service(reset_password)
+        .route("/users", method_not_allowed("GET, POST"))
+        .route("/users/{id}", method_not_allowed("GET, PATCH"))
+        .route("/users/{id}/deactivate", method_not_allowed("POST"))
+        .route("/users/{id}/activate", method_not_allowed("POST"))
+        .route("/users/{id}/reset-password", method_not_allowed("POST"));
+}
+
+/// A user account. Never includes the password hash.
+#[derive(Serialize, ToSchema)]
+pub struct UserResponse {
+    pub id: Uuid,
+    pub username: String,
+    #[schema(example = "Nguyễn Thị Hoa")]
+    pub full_name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    /// The department or commune the user acts for; null for provincial staff.
+    pub unit_id: Option<Uuid>,
+    pub roles: Vec<Role>,
+    pub active: bool,
+    pub version: i32,
+    pub password_changed_at: DateTime<chrono::Utc>,
+    pub created_at: DateTime<chrono::Utc>,
+    pub updated_at: DateTime<chrono::Utc>,
+}
+
+impl TryFrom<User> for UserResponse {
+    type Error = ApiError;
+    fn try_from(u: User) -> Result<Self, ApiError> {
+        let corrupt = |what: &str| ApiError::internal(anyhow::anyhow!("user {} has an invalid {what}", u.id));
+        Ok(UserResponse {
+            id: Uuid::parse_str(&u.id).map_err(|_| corrupt("id"))?,
+            unit_id: u.unit_id.as_deref().map(Uuid::parse_str).transpose().map_err(|_| corrupt("unit_id"))?,
+            roles: u.role_list(),
+            username: u.username,
+            full_name: u.full_name,
+            email: u.email,
+            phone: u.phone,
+            active: u.active,
+            version: u.version,
+            password_changed_at: u.password_changed_at.and_utc(),
+            created_at: u.created_at.and_utc(),
+            updated_at: u.updated_at.and_utc(),
+        })
+    }
+}
+
+pub fn user_ok(user: User) -> Result<HttpResponse, ApiError> {
+    let body = UserResponse::try_from(user)?;
+    Ok(HttpResponse::Ok().insert_header(etag(body.version)).json(body))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UserPage {
+    pub items: Vec<UserResponse>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct UserListQuery {
+    /// Only users of this unit (unit officers always see only their own unit).
+    pub unit_id: Option<Uuid>,
+    /// Only users with this role.
+    #[param(inline)]
+    pub role: Option<Role>,
+    pub active: Option<bool>,
+    /// Part of the username or full name (case-insensitive).
+    pub q: Option<String>,
+    /// Page size, 1–100 (default 20).
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateUserRequest {
+    #[schema(required = true, example = "hoa.nt")]
+    pub username: Option<String>,
+    #[schema(required = true, example = "Nguyễn Thị Hoa")]
+    pub full_name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    /// A department or commune; required for unit officers.
+    pub unit_id: Option<Uuid>,
+    #[schema(required = true, value_type = Vec<Role>)]
+    #[serde(default)]
+    pub roles: Vec<String>,
+    /// At least 10 characters, not a common password, not containing the username.
+    #[schema(required = true)]
+    pub password: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateUserRequest {
+    pub full_name: Option<String>,
+    #[serde(default, deserialize_with = "patch_field")]
+    #[schema(value_type = Option<String>)]
+    pub email: Option<Option<String>>,
+    #[serde(default, deserialize_with = "patch_field")]
+    #[schema(value_type = Option<String>)]
+    pub phone: Option<Option<String>>,
+    #[serde(default, deserialize_with = "patch_field")]
+    #[schema(value_type = Option<Uuid>)]
+    pub unit_id: Option<Option<Uuid>>,
+    /// Replaces the roles. Tokens issued before stop working; clients refresh.
+    #[schema(value_type = Option<Vec<Role>>)]
+    pub roles: Option<Vec<String>>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResetPasswordRequest {
+    pub new_password: String,
+}
+
+async fn load_visible(state: &AppState, who: &AuthUser, id: Uuid, action: Action) -> Result<User, ApiError> {
+    let user = db::run(&state.db, move |conn| model::find_user(conn, &id.to_string())).await?;
+    policy::authorize(who, action, Resource::UserAccount { unit_id: user.unit_id.as_deref() })?;
+    Ok(user)
+}
+
+/// List users: everyone for the board, a unit officer's own unit for them.
+#[utoipa::path(
+    operation_id = "list_users",
+    tag = "users",
+    security(("bearer" = [])),
+    params(UserListQuery),
+    responses(
+        (status = 200, description = "One page of users, by username", body = UserPage),
+        (status = 400, description = "Invalid filter, limit or cursor", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only admins and unit officers list users", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/users")]
+pub async fn list(state: web::Data<AppState>, who: AuthUser, query: QueryParams<UserListQuery>) -> Result<HttpResponse, ApiError> {
+    policy::require_any(&who, &[Role::UnitOfficer])?;
+    let query = query.0;
+    let limit = cursor::limit(query.limit)?;
+    let unit_id = if who.has(Role::Admin) {
+        query.unit_id.map(|u| u.to_string())
+    } else {
+        // An officer's list is their unit's, whatever they asked for.
+        match (&who.unit_id, query.unit_id) {
+            (Some(own), Some(asked)) if *own != asked.to_string() => return Ok(HttpResponse::Ok().json(UserPage { items: vec![], next_cursor: None })),
+            (Some(own), _) => Some(own.clone()),
+            (None, _) => return Err(ApiError::forbidden()),
+        }
+    };
+    let filter = UserFilter {
+        unit_id,
+        role: query.role,
+        active: query.active,
+        search: query.q.map(|q| q.trim().to_lowercase()).filter(|q| !q.is_empty()),
+        after: query.cursor.as_deref().map(cursor::decode).transpose()?,
+        limit,
+    };
+    let rows = db::run(&state.db, move |conn| model::list_users(conn, &filter)).await?;
+    let (rows, next_cursor) = cursor::page(rows, limit, |u| (u.username.clone(), u.id.clone()));
+    let items = rows.into_iter().map(UserResponse::try_from).collect::<Result<_, _>>()?;
+    Ok(HttpResponse::Ok().json(UserPage { items, next_cursor }))
+}
+
+/// Create a user (admins only).
+#[utoipa::path(
+    operation_id = "create_user",
+    tag = "users",
+    security(("bearer" = [])),
+    request_body = CreateUserRequest,
+    responses(
+        (status = 201, description = "Created; `Location` and `ETag` are set", body = UserResponse),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only admins create users", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The username is taken", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, each listed in `errors`", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database or hashing unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/users")]
+pub async fn create(state: web::Data<AppState>, who: AuthUser, body: JsonBody<CreateUserRequest>) -> Result<HttpResponse, ApiError> {
+    policy::require_any(&who, &[])?;
+    let body = body.0;
+    let mut checks = Checks::default();
+    let username = match &body.username {
+        Some(u) => rules::check_username(u, &mut checks),
+        None => {
+            checks.fail("username", "required", "is required");
+            String::new()
+        }
+    };
+    let full_name = match &body.full_name {
+        Some(n) => rules::check_full_name(n, &mut checks),
+        None => {
+            checks.fail("full_name", "required", "is required");
+            String::new()
+        }
+    };
+    let email = rules::check_email(body.email.as_deref(), &mut checks);
+    let phone = rules::check_phone(body.phone.as_deref(), &mut checks);
+    let roles = rules::check_roles(&body.roles, body.unit_id.is_some(), &mut checks);
+    match &body.password {
+        Some(p) => check_password("password", p, &username, &mut checks),
+        None => checks.fail("password", "required", "is required"),
+    }
+    if !checks.0.is_empty() {
+        return Err(ApiError::validation(checks.0));
+    }
+    let password_hash = state.hasher.hash(body.password.unwrap_or_default()).await?;
+    let new = NewUser { username, full_name, email, phone, unit_id: body.unit_id.map(|u| u.to_string()), roles, password_hash };
+    let user = UserResponse::try_from(db::run(&state.db, move |conn| model::insert_user(conn, new)).await?)?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/v1/users/{}", user.id)))
+        .insert_header(etag(user.version))
+        .json(user))
+}
+
+/// Get a user: admins any, unit officers those of their unit (others answer 404).
+#[utoipa::path(
+    operation_id = "get_user",
+    tag = "users",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The user's id")),
+    responses(
+        (status = 200, description = "The user; `ETag` is set", body = UserResponse),
+        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only admins and unit officers read users", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such user, or one of another unit", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/users/{id}")]
+pub async fn read(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+    policy::require_any(&who, &[Role::UnitOfficer])?;
+    user_ok(load_visible(&state, &who, id.into_inner(), Action::Read).await?)
+}
+
+/// Change a user's name, contact details, unit or roles (admins only). Role or unit changes
+/// cut off the user's current access tokens; their sessions refresh into new ones.
+#[utoipa::path(
+    operation_id = "update_user",
+    tag = "users",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The user's id"), ("If-Match" = Option<String>, Header, description = "The `ETag` last read")),
+    request_body = UpdateUserRequest,
+    responses(
+        (status = 200, description = "Updated; the new `ETag` is set", body = UserResponse),
+        (status = 400, description = "Malformed JSON or id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only admins change users", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "An admin cannot remove their own admin role", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The user changed since the `If-Match` version", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, each listed in `errors`", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/users/{id}")]
+pub async fn update(state: web::Data<AppState>, who: AuthUser, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<UpdateUserRequest>) -> Result<HttpResponse, ApiError> {
+    policy::require_any(&who, &[])?;
+    let expected = if_match_version(&req)?;
+    let body = body.0;
+    let mut checks = Checks::default();
+    let full_name = body.full_name.as_deref().map(|n| rules::check_full_name(n, &mut checks));
+    let email = body.email.map(|e| rules::check_email(e.as_deref(), &mut checks));
+    let phone = body.phone.map(|p| rules::check_phone(p.as_deref(), &mut checks));
+    // Whether the unit is set is checked against the stored one in the transaction.
+    let roles = body.roles.as_deref().map(|r| rules::check_roles(r, true, &mut checks));
+    if !checks.0.is_empty() {
+        return Err(ApiError::validation(checks.0));
+    }
+    if id.to_string() == who.user_id && roles.as_ref().is_some_and(|r| !r.contains(&Role::Admin)) {
+        return Err(ApiError::conflict("cannot_lock_out_self", "you cannot remove your own admin role; ask another admin"));
+    }
+    let changes = UserChanges {
+        full_name,
+        email,
+        phone,
+        unit_id: body.unit_id.map(|u| u.map(|u| u.to_string())),
+        roles,
+        ..Default::default()
+    };
+    let id = id.into_inner().to_string();
+    let user = db::run(&state.db, move |conn| model::update_user(conn, &id, changes, expected)).await?;
+    state.sessions.clear();
+    user_ok(user)
+}
+
+async fn set_active(state: &AppState, who: &AuthUser, req: &HttpRequest, id: Uuid, active: bool) -> Result<HttpResponse, ApiError> {
+    policy::require_any(who, &[])?;
+    if !active && id.to_string() == who.user_id {
+        return Err(ApiError::conflict("cannot_lock_out_self", "you cannot deactivate your own account; ask another admin"));
+    }
+    let expected = if_match_version(req)?;
+    let changes = UserChanges { active: Some(active), ..Default::default() };
+    let user = db::run(&state.db, move |conn| model::update_user(conn, &id.to_string(), changes, expected)).await?;
+    state.sessions.clear();
+    user_ok(user)
+}
+
+/// Deactivate a user (admins only): every session and access token of theirs ends at once.
+#[utoipa::path(
+    operation_id = "deactivate_user",
+    tag = "users",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The user's id"), ("If-Match" = Option<String>, Header, description = "The `ETag` last read")),
+    responses(
+        (status = 200, description = "Deactivated", body = UserResponse),
+        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only admins deactivate users", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Admins cannot deactivate themselves", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The user changed since the `If-Match` version", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/users/{id}/deactivate")]
+pub async fn deactivate(state: web::Data<AppState>, who: AuthUser, req: HttpRequest, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+    set_active(&state, &who, &req, id.into_inner(), false).await
+}
+
+/// Reactivate a user (admins only). Their old sessions stay ended; they sign in again.
+#[utoipa::path(
+    operation_id = "activate_user",
+    tag = "users",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The user's id"), ("If-Match" = Option<String>, Header, description = "The `ETag` last read")),
+    responses(
+        (status = 200, description = "Active again", body = UserResponse),
+        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only admins activate users", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The user changed since the `If-Match` version", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/users/{id}/activate")]
+pub async fn activate(state: web::Data<AppState>, who: AuthUser, req: HttpRequest, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+    set_active(&state, &who, &req, id.into_inner(), true).await
+}
+
+/// Set a new password for a user (admins only); every session of theirs ends.
+#[utoipa::path(
+    operation_id = "reset_user_password",
+    tag = "users",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The user's id")),
+    request_body = ResetPasswordRequest,
+    responses(
+        (status = 204, description = "Password replaced; the user's sessions are ended"),
+        (status = 400, description = "Malformed JSON or id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only admins reset passwords", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The password breaks the policy", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database or hashing unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/users/{id}/reset-password")]
+pub async fn reset_password(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>, body: JsonBody<ResetPasswordRequest>) -> Result<HttpResponse, ApiError> {
+    policy::require_any(&who, &[])?;
+    let user = load_visible(&state, &who, id.into_inner(), Action::Update).await?;
+    let mut checks = Checks::default();
+    check_password("new_password", &body.0.new_password, &user.username, &mut checks);
+    if !checks.0.is_empty() {
+        return Err(ApiError::validation(checks.0));
+    }
+    let hash = state.hasher.hash(body.0.new_password).await?;
+    let changes = UserChanges { password_hash: Some(hash), ..Default::default() };
+    db::run(&state.db, move |conn| model::update_user(conn, &user.id, changes, None)).await?;
+    state.sessions.clear();
+    Ok(HttpResponse::NoContent().finish())
+}
