@@ -21,6 +21,9 @@ macro_rules! on_both_backends {
 
 mod helpers;
 
+mod access;
+mod auth;
+mod cli;
 mod errors;
 mod openapi;
 mod operations;

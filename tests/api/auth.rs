@@ -1,0 +1,274 @@
+//! Sign-in, sessions and tokens: each way a session ends is shown to cut off exactly the
+//! tokens it should; forged and stale tokens are refused; failures are throttled.
+
+use actix_web::http::StatusCode;
+use actix_web::test::TestRequest;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use diesel::prelude::*;
+use serde_json::{json, Value};
+use thidua::db::schema::users;
+
+use crate::helpers::{Options, Response, TestApp, PASSWORD};
+
+on_both_backends!(
+    refresh_rotates_and_reuse_ends_the_session,
+    logout_ends_only_its_own_session,
+    password_change_ends_every_session,
+    reset_deactivation_and_role_changes_cut_off_tokens,
+    forged_expired_and_foreign_tokens_are_refused,
+    failures_look_alike_and_are_throttled,
+    hashes_are_upgraded_at_login_and_the_key_is_shared,
+);
+
+struct Session {
+    access: String,
+    refresh: String,
+}
+
+async fn sign_in(app: &TestApp, username: &str, password: &str) -> Session {
+    let res = app.login(username, password).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    let body = res.json();
+    assert_eq!(body["token_type"], "Bearer");
+    Session { access: body["access_token"].as_str().unwrap().into(), refresh: body["refresh_token"].as_str().unwrap().into() }
+}
+
+async fn me(app: &TestApp, token: &str) -> Response {
+    app.send_as(token, TestRequest::get().uri("/api/v1/auth/me")).await
+}
+
+async fn refresh(app: &TestApp, token: &str) -> Response {
+    app.send_anonymous(TestRequest::post().uri("/api/v1/auth/refresh").set_json(json!({"refresh_token": token}))).await
+}
+
+#[track_caller]
+fn assert_cut_off(res: &Response) {
+    res.problem(401, "invalid_token");
+    assert_eq!(res.header("www-authenticate"), Some("Bearer"));
+}
+
+async fn refresh_rotates_and_reuse_ends_the_session(app: TestApp) {
+    app.user("hoa.nt", &["viewer"], None).await;
+    let first = sign_in(&app, "hoa.nt", PASSWORD).await;
+    assert_eq!(me(&app, &first.access).await.json()["username"], "hoa.nt");
+
+    let res = refresh(&app, &first.refresh).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    let second = res.json();
+    let (access2, refresh2) = (second["access_token"].as_str().unwrap(), second["refresh_token"].as_str().unwrap());
+    assert_ne!(refresh2, first.refresh);
+    assert_eq!(me(&app, access2).await.status, StatusCode::OK);
+
+    // The spent token comes back: someone has a copy, so the whole session ends.
+    refresh(&app, &first.refresh).await.problem(401, "refresh_token_reused");
+    refresh(&app, refresh2).await.problem(401, "invalid_refresh_token");
+    assert_cut_off(&me(&app, access2).await);
+    assert_cut_off(&me(&app, &first.access).await);
+    refresh(&app, "not-a-token").await.problem(401, "invalid_refresh_token");
+    // Signing in again starts a fresh session.
+    sign_in(&app, "hoa.nt", PASSWORD).await;
+}
+
+async fn logout_ends_only_its_own_session(app: TestApp) {
+    app.user("hoa.nt", &["viewer"], None).await;
+    let laptop = sign_in(&app, "hoa.nt", PASSWORD).await;
+    let phone = sign_in(&app, "hoa.nt", PASSWORD).await;
+    let res = app.send_as(&laptop.access, TestRequest::post().uri("/api/v1/auth/logout")).await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT);
+    assert_cut_off(&me(&app, &laptop.access).await);
+    refresh(&app, &laptop.refresh).await.problem(401, "invalid_refresh_token");
+    assert_eq!(me(&app, &phone.access).await.status, StatusCode::OK);
+    assert_eq!(refresh(&app, &phone.refresh).await.status, StatusCode::OK);
+    let res = app.send_anonymous(TestRequest::post().uri("/api/v1/auth/logout")).await;
+    assert_cut_off(&res);
+}
+
+async fn password_change_ends_every_session(app: TestApp) {
+    app.user("hoa.nt", &["viewer"], None).await;
+    let a = sign_in(&app, "hoa.nt", PASSWORD).await;
+    let b = sign_in(&app, "hoa.nt", PASSWORD).await;
+    let change = |current: &str, new: &str| TestRequest::put().uri("/api/v1/auth/password").set_json(json!({"current_password": current, "new_password": new}));
+
+    let body = app.send_as(&a.access, change("wrong password here", "Một mật khẩu mới dài")).await.problem(422, "validation_failed");
+    assert_eq!(body["errors"][0]["field"], "current_password");
+    let body = app.send_as(&a.access, change(PASSWORD, "password123")).await.problem(422, "validation_failed");
+    assert_eq!(body["errors"][0]["code"], "too_common");
+    assert_eq!(me(&app, &a.access).await.status, StatusCode::OK, "failed changes change nothing");
+
+    let res = app.send_as(&a.access, change(PASSWORD, "Một mật khẩu mới dài")).await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.text());
+    for session in [&a, &b] {
+        assert_cut_off(&me(&app, &session.access).await);
+        refresh(&app, &session.refresh).await.problem(401, "invalid_refresh_token");
+    }
+    app.login("hoa.nt", PASSWORD).await.problem(401, "invalid_credentials");
+    sign_in(&app, "hoa.nt", "Một mật khẩu mới dài").await;
+}
+
+async fn reset_deactivation_and_role_changes_cut_off_tokens(app: TestApp) {
+    let (commune, _) = commune_and_department(&app).await;
+    let (user, _) = app.user("lan.pt", &["unit_officer"], Some(&commune["id"])).await;
+    let path = format!("/api/v1/users/{}", user["id"].as_str().unwrap());
+
+    // An admin reset ends the user's sessions.
+    let s = sign_in(&app, "lan.pt", PASSWORD).await;
+    let res = app.post(&format!("{path}/reset-password"), &json!({"new_password": "Mật khẩu đặt lại 2026"})).await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.text());
+    assert_cut_off(&me(&app, &s.access).await);
+    refresh(&app, &s.refresh).await.problem(401, "invalid_refresh_token");
+
+    // Deactivation too; the deactivated user cannot sign in, and is told nothing more.
+    let s = sign_in(&app, "lan.pt", "Mật khẩu đặt lại 2026").await;
+    let res = app.post(&format!("{path}/deactivate"), &json!({})).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    assert_eq!(res.json()["active"], false);
+    assert_cut_off(&me(&app, &s.access).await);
+    refresh(&app, &s.refresh).await.problem(401, "invalid_refresh_token");
+    let denied = app.login("lan.pt", "Mật khẩu đặt lại 2026").await.problem(401, "invalid_credentials");
+    let wrong = app.login("lan.pt", "wrong password!").await.problem(401, "invalid_credentials");
+    assert_eq!(denied["detail"], wrong["detail"]);
+    assert_eq!(app.post(&format!("{path}/activate"), &json!({})).await.status, StatusCode::OK);
+
+    // A role change cuts off access tokens (they carry roles); refreshing gets the new roles.
+    let s = sign_in(&app, "lan.pt", "Mật khẩu đặt lại 2026").await;
+    let res = app.patch(&path, &json!({"roles": ["viewer"]}), None).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    assert_cut_off(&me(&app, &s.access).await);
+    let renewed = refresh(&app, &s.refresh).await.json();
+    assert_eq!(renewed["user"]["roles"], json!(["viewer"]));
+    assert_eq!(me(&app, renewed["access_token"].as_str().unwrap()).await.status, StatusCode::OK);
+
+    // Admins cannot lock themselves out.
+    let me_admin = me(&app, &app.admin_token).await.json();
+    let own = format!("/api/v1/users/{}", me_admin["id"].as_str().unwrap());
+    app.post(&format!("{own}/deactivate"), &json!({})).await.problem(409, "cannot_lock_out_self");
+    app.patch(&own, &json!({"roles": ["viewer"]}), None).await.problem(409, "cannot_lock_out_self");
+}
+
+/// A commune and a department under a test province, for accounts to belong to.
+pub async fn commune_and_department(app: &TestApp) -> (Value, Value) {
+    let (province, _, commune) = app.small_tree().await;
+    let department = app.create("departments", json!({"code": "99-SYT", "name": "Sở Y tế", "type": "so", "parent_id": province["id"]})).await;
+    (commune, department)
+}
+
+fn b64(value: &Value) -> String {
+    URL_SAFE_NO_PAD.encode(serde_json::to_vec(value).unwrap())
+}
+
+async fn forged_expired_and_foreign_tokens_are_refused(app: TestApp) {
+    let mut conn = app.connection();
+    let key = thidua::models::accounts::secret(&mut conn, "jwt_hs256_key", || unreachable!("the key exists")).unwrap();
+    let real = app.admin_token.clone();
+    let claims: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(real.split('.').nth(1).unwrap()).unwrap()).unwrap();
+    let sign = |alg: jsonwebtoken::Algorithm, claims: &Value| {
+        jsonwebtoken::encode(&jsonwebtoken::Header::new(alg), claims, &jsonwebtoken::EncodingKey::from_secret(key.as_bytes())).unwrap()
+    };
+    let with = |field: &str, value: Value| {
+        let mut c = claims.clone();
+        c[field] = value;
+        c
+    };
+    let now = chrono::Utc::now().timestamp();
+    // The real token works, and so does one we sign the same way: the forgeries below differ
+    // only in the one thing each tests.
+    assert_eq!(me(&app, &real).await.status, StatusCode::OK);
+    assert_eq!(me(&app, &sign(jsonwebtoken::Algorithm::HS256, &claims)).await.status, StatusCode::OK);
+
+    let mut forged = vec![
+        ("expired", sign(jsonwebtoken::Algorithm::HS256, &with("exp", json!(now - 60)))),
+        ("not yet valid", sign(jsonwebtoken::Algorithm::HS256, &with("nbf", json!(now + 600)))),
+        ("wrong issuer", sign(jsonwebtoken::Algorithm::HS256, &with("iss", json!("someone-else")))),
+        ("wrong audience", sign(jsonwebtoken::Algorithm::HS256, &with("aud", json!("another-api")))),
+        ("other algorithm", sign(jsonwebtoken::Algorithm::HS512, &claims)),
+        ("old token version", sign(jsonwebtoken::Algorithm::HS256, &with("ver", json!(claims["ver"].as_i64().unwrap() - 1)))),
+        ("unknown session", sign(jsonwebtoken::Algorithm::HS256, &with("sid", json!("no-such-session")))),
+        ("alg none", format!("{}.{}.", b64(&json!({"alg": "none", "typ": "JWT"})), b64(&claims))),
+        ("garbage", "not.a.jwt".to_string()),
+    ];
+    // Tampered: an admin's payload with an officer's… no, simply any changed byte of the payload.
+    let parts: Vec<&str> = real.split('.').collect();
+    forged.push(("tampered", format!("{}.{}.{}", parts[0], b64(&with("unit", json!("someone-elses-unit"))), parts[2])));
+    forged.push(("signed with another key", jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+        &claims,
+        &jsonwebtoken::EncodingKey::from_secret(b"an attacker's guess at the signing key"),
+    ).unwrap()));
+    for (what, token) in forged {
+        let res = me(&app, &token).await;
+        assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{what} was accepted");
+        assert_cut_off(&res);
+    }
+    // No token, or another scheme.
+    assert_cut_off(&app.send_anonymous(TestRequest::get().uri("/api/v1/auth/me")).await);
+    assert_cut_off(&app.send(TestRequest::get().uri("/api/v1/auth/me").insert_header(("authorization", "Basic YWRtaW46eA=="))).await);
+}
+
+async fn failures_look_alike_and_are_throttled(app: TestApp) {
+    app.user("hoa.nt", &["viewer"], None).await;
+    let unknown = app.login("nobody.here", "whatever password").await.problem(401, "invalid_credentials");
+    let wrong = app.login("hoa.nt", "whatever password").await.problem(401, "invalid_credentials");
+    assert_eq!(unknown["detail"], wrong["detail"], "the answer does not reveal whether the username exists");
+
+    // Per username: after 5 failures (the one above included) even the right password waits.
+    for _ in 0..4 {
+        app.login("hoa.nt", "still wrong password").await.problem(401, "invalid_credentials");
+    }
+    let res = app.login("hoa.nt", PASSWORD).await;
+    res.problem(429, "too_many_requests");
+    let wait: u64 = res.header("retry-after").unwrap().parse().unwrap();
+    assert!((1..=900).contains(&wait), "{wait}");
+    // An unknown username is throttled the same way, so throttling reveals nothing either.
+    for _ in 0..4 {
+        app.login("nobody.here", "whatever password").await;
+    }
+    app.login("nobody.here", "whatever password").await.problem(429, "too_many_requests");
+
+    // Per client address: 20 failures from one address, over many usernames, block it.
+    for i in 0..10 {
+        app.login(&format!("guess{i}"), "whatever password").await;
+    }
+    app.login("another.name", "whatever password").await.problem(429, "too_many_requests");
+}
+
+mod rate_limit {
+    #[actix_web::test]
+    async fn sqlite() {
+        let options = crate::helpers::Options { rate_limit_per_minute: 60, ..Default::default() };
+        super::requests_past_the_rate_limit_get_429(crate::helpers::TestApp::sqlite(options).await).await
+    }
+}
+
+async fn requests_past_the_rate_limit_get_429(app: TestApp) {
+    // 60 a minute allows bursts of 15; the test app's own sign-in used one.
+    let mut statuses = Vec::new();
+    for _ in 0..15 {
+        statuses.push(app.get("/api/v1/communes").await.status.as_u16());
+    }
+    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 14, "{statuses:?}");
+    let res = app.get("/api/v1/communes").await;
+    res.problem(429, "too_many_requests");
+    assert!(res.header("retry-after").is_some());
+    assert_eq!(app.get("/health/live").await.status, StatusCode::OK, "health checks are not limited");
+    let _ = Options::default();
+}
+
+async fn hashes_are_upgraded_at_login_and_the_key_is_shared(app: TestApp) {
+    app.user("hoa.nt", &["viewer"], None).await;
+    let mut conn = app.connection();
+    // A hash made under other parameters (as before a configuration change).
+    let old_params = thidua::auth::password::HashParams { memory_kib: 19 * 1024, iterations: 3, lanes: 1 };
+    let old_hash = thidua::auth::password::hash_blocking(old_params, PASSWORD).unwrap();
+    diesel::update(users::table.filter(users::username.eq("hoa.nt"))).set(users::password_hash.eq(&old_hash)).execute(&mut conn).unwrap();
+    sign_in(&app, "hoa.nt", PASSWORD).await;
+    let stored: String = users::table.filter(users::username.eq("hoa.nt")).select(users::password_hash).first(&mut conn).unwrap();
+    assert!(stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "not upgraded: {stored}");
+    sign_in(&app, "hoa.nt", PASSWORD).await;
+
+    // A second instance on the same database signs and verifies with the same generated key.
+    let key_again = thidua::startup::signing_key(&app.state.settings).unwrap();
+    let other = thidua::startup::state(app.state.settings.clone(), &key_again);
+    let claims = other.tokens.verify(&app.admin_token);
+    assert!(claims.is_some(), "a token from one instance is valid on another");
+}
