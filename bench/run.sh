@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Benchmarks the release binary on SQLite and PostgreSQL with the seeded reference data.
+# Usage: bench/run.sh [seconds per run, default 15]. Needs wrk (installed from Debian if
+# missing) and PostgreSQL on 127.0.0.1:5432 (user postgres, trust auth).
+# Prints a Markdown table and keeps raw wrk output in bench/results/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+duration="${1:-15}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/thidua-target}"
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+cargo build --release --locked --quiet
+bin="$CARGO_TARGET_DIR/release/thidua"
+results="bench/results/$(date -u +%Y%m%dT%H%M%SZ)"
+mkdir -p "$results"
+password='Mật khẩu đo hiệu năng 2026'
+work=$(mktemp -d)
+server=""
+cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+
+# wrk's summary -> "req/s p50 p99"
+summarize() {
+  awk '/Requests\/sec/ {rps=$2} /^ +50%/ {p50=$2} /^ +99%/ {p99=$2} END {printf "%s %s %s", rps, p50, p99}' "$1"
+}
+
+row() { # name file
+  read -r rps p50 p99 <<<"$(summarize "$2")"
+  printf '| %s | %s | %s | %s | %s |\n' "$backend" "$1" "$rps" "$p50" "$p99" | tee -a "$results/table.md"
+}
+
+printf '| backend | scenario | requests/s | p50 | p99 |\n|---|---|---|---|---|\n' | tee "$results/table.md"
+for backend in sqlite postgres; do
+  if [ "$backend" = sqlite ]; then
+    url="sqlite://$work/bench.db"; port=18180
+  else
+    psql -q -h 127.0.0.1 -U postgres -c 'DROP DATABASE IF EXISTS thidua_bench WITH (FORCE)' -c 'CREATE DATABASE thidua_bench' postgres
+    url="postgres://postgres@127.0.0.1:5432/thidua_bench"; port=18181
+  fi
+  export DATABASE_URL="$url" THIDUA_BIND="127.0.0.1:$port" RUST_LOG=info
+  # The per-client limits would stop a load test from one address; they are measured in tests.
+  export THIDUA_RATE_LIMIT_PER_MINUTE=0 THIDUA_LOGIN_MAX_FAILURES_PER_USER=1000000 THIDUA_LOGIN_MAX_FAILURES_PER_CLIENT=1000000
+  "$bin" seed >/dev/null
+  THIDUA_ADMIN_PASSWORD="$password" "$bin" create-admin --username bench --full-name "Đo hiệu năng" >/dev/null
+  "$bin" serve >"$results/$backend-server.log" 2>&1 &
+  server=$!
+  for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 0.2; done
+  base="http://127.0.0.1:$port/api/v1"
+  token=$(curl -sf -H 'content-type: application/json' -d "{\"username\":\"bench\",\"password\":\"$password\"}" "$base/auth/login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+  auth="Authorization: Bearer $token"
+  id=$(curl -sf -H "$auth" "$base/communes/by-code/01840" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+  # Access tokens live 10 minutes; each run is far shorter.
+
+  wrk -t2 -c32 -d"${duration}s" --latency -H "$auth" "$base/communes/$id" >"$results/$backend-get.txt"
+  row "get commune by id (32 conns)" "$results/$backend-get.txt"
+  wrk -t2 -c32 -d"${duration}s" --latency -H "$auth" "$base/communes?q=xuan&active_on=2021-06-01&limit=20" >"$results/$backend-list.txt"
+  row "list communes, searched + filtered (32 conns)" "$results/$backend-list.txt"
+
+  LOGIN_USER=bench LOGIN_PASSWORD="$password" wrk -t1 -c1 -d"${duration}s" --latency -s bench/login.lua "$base/auth/login" >"$results/$backend-login1.txt"
+  row "login, 1 conn (≈ one argon2id verify)" "$results/$backend-login1.txt"
+  LOGIN_USER=bench LOGIN_PASSWORD="$password" wrk -t1 -c8 -d"${duration}s" --latency -s bench/login.lua "$base/auth/login" >"$results/$backend-login8.txt"
+  row "login, 8 conns (throughput)" "$results/$backend-login8.txt"
+  LOGIN_USER=bench LOGIN_PASSWORD="wrong password" wrk -t1 -c1 -d"${duration}s" --latency -s bench/login.lua "$base/auth/login" >"$results/$backend-wrong.txt"
+  row "login, wrong password, 1 conn" "$results/$backend-wrong.txt"
+  LOGIN_USER=nobody.at.all LOGIN_PASSWORD="wrong password" wrk -t1 -c1 -d"${duration}s" --latency -s bench/login.lua "$base/auth/login" >"$results/$backend-unknown.txt"
+  row "login, unknown user, 1 conn" "$results/$backend-unknown.txt"
+
+  # get-by-id while a burst of logins hashes passwords in the background.
+  LOGIN_USER=bench LOGIN_PASSWORD="$password" wrk -t1 -c16 -d"$((duration + 2))s" -s bench/login.lua "$base/auth/login" >"$results/$backend-burst-logins.txt" &
+  burst=$!
+  sleep 1
+  wrk -t2 -c32 -d"${duration}s" --latency -H "$auth" "$base/communes/$id" >"$results/$backend-get-during-logins.txt"
+  wait "$burst"
+  row "get by id during a 16-conn login burst" "$results/$backend-get-during-logins.txt"
+
+  rss=$(ps -o rss= -p "$server" | tr -d ' ')
+  echo "$backend: resident memory after the runs: $((rss / 1024)) MiB" | tee -a "$results/table.md"
+  kill "$server"; wait "$server" 2>/dev/null || true; server=""
+done
+{
+  echo
+  echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+  echo "wrk runs on the same machine; ${duration}s per run."
+} | tee -a "$results/table.md"
