@@ -37,6 +37,8 @@ pub struct AuthSettings {
     pub access_token_ttl_secs: i64,
     /// `THIDUA_REFRESH_TOKEN_TTL_S`: lifetime of a refresh token (each rotation issues a new one).
     pub refresh_token_ttl_secs: i64,
+    /// `THIDUA_SESSION_MAX_AGE_S`: a session ends this long after sign-in, however often refreshed.
+    pub session_max_age_secs: i64,
     /// `THIDUA_AUTH_CACHE_TTL_MS`: how long an instance trusts its cached view of a session
     /// (revoked? user active? token version?). Changes made through this instance apply at
     /// once; through another instance, within this time.
@@ -120,6 +122,7 @@ impl Settings {
                 jwt_audience: lookup("THIDUA_JWT_AUDIENCE").unwrap_or_else(|| "thidua-api".into()),
                 access_token_ttl_secs: parse_in(&lookup, "THIDUA_ACCESS_TOKEN_TTL_S", 600, 60..=3600)?,
                 refresh_token_ttl_secs: parse_in(&lookup, "THIDUA_REFRESH_TOKEN_TTL_S", 30 * 86400, 600..=365 * 86400)?,
+                session_max_age_secs: parse_in(&lookup, "THIDUA_SESSION_MAX_AGE_S", 90 * 86400, 3600..=365 * 86400)?,
                 session_cache_ttl: Duration::from_millis(parse_in(&lookup, "THIDUA_AUTH_CACHE_TTL_MS", 1000, 0..=60_000)?),
                 argon2_memory_kib: parse_in(&lookup, "THIDUA_ARGON2_MEMORY_KIB", 19 * 1024, 19 * 1024..=1024 * 1024)?,
                 argon2_iterations: parse_in(&lookup, "THIDUA_ARGON2_ITERATIONS", 2, 2..=32)?,

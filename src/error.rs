@@ -179,8 +179,8 @@ impl From<diesel::result::Error> for ApiError {
         use diesel::result::{DatabaseErrorKind as Kind, Error};
         match &e {
             Error::NotFound => ApiError::not_found("record"),
-            Error::DatabaseError(Kind::UniqueViolation, info) => {
-                ApiError::conflict("duplicate", format!("a record with the same key exists ({})", info.message()))
+            Error::DatabaseError(Kind::UniqueViolation, _) => {
+                ApiError::conflict("duplicate", "a record with the same key already exists")
             }
             Error::DatabaseError(Kind::ForeignKeyViolation, _) => {
                 ApiError::conflict("referenced", "the record is referenced by, or refers to, records that forbid this change")
@@ -191,6 +191,18 @@ impl From<diesel::result::Error> for ApiError {
             Error::DatabaseError(Kind::ClosedConnection | Kind::UnableToSendCommand, _) => ApiError {
                 cause: Some(e.into()),
                 ..ApiError::database_unavailable()
+            },
+            // Transient contention: PostgreSQL deadlocks and lock timeouts, SQLite past its busy
+            // timeout. Worth a retry, not a 500.
+            Error::DatabaseError(Kind::Unknown, info)
+                if ["deadlock detected", "could not obtain lock"].iter().any(|m| info.message().contains(m)) =>
+            {
+                ApiError::conflict("write_conflict", "a concurrent change got there first; retry the request")
+            }
+            Error::DatabaseError(Kind::Unknown, info) if info.message().contains("database is locked") => ApiError {
+                cause: Some(e.into()),
+                retry_after_secs: Some(1),
+                ..ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", "the database is busy; try again shortly")
             },
             _ => ApiError::internal(e.into()),
         }

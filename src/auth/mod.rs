@@ -7,6 +7,8 @@ pub mod rate_limit;
 pub mod tokens;
 
 use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -27,13 +29,15 @@ use policy::Principal;
 pub struct SessionCache {
     ttl: Duration,
     entries: Mutex<HashMap<String, (SessionState, Instant)>>,
+    /// Bumped by `clear`: a state read from the database before a clear is not stored after it.
+    generation: AtomicU64,
 }
 
 const SESSION_CACHE_MAX_ENTRIES: usize = 50_000;
 
 impl SessionCache {
     pub fn new(ttl: Duration) -> SessionCache {
-        SessionCache { ttl, entries: Mutex::new(HashMap::new()) }
+        SessionCache { ttl, entries: Mutex::new(HashMap::new()), generation: AtomicU64::new(0) }
     }
 
     fn get(&self, session_id: &str) -> Option<SessionState> {
@@ -41,11 +45,20 @@ impl SessionCache {
         entries.get(session_id).filter(|(_, at)| at.elapsed() < self.ttl).map(|(state, _)| *state)
     }
 
-    fn put(&self, session_id: String, state: SessionState) {
+    fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
+    }
+
+    /// Stores a state read from the database, unless the cache was cleared since the read began
+    /// (`read_at` is `generation()` taken before it): that read may predate a revocation.
+    fn put(&self, session_id: String, state: SessionState, read_at: u64) {
         if self.ttl.is_zero() {
             return;
         }
         if let Ok(mut entries) = self.entries.lock() {
+            if self.generation() != read_at {
+                return;
+            }
             if entries.len() >= SESSION_CACHE_MAX_ENTRIES {
                 let ttl = self.ttl;
                 entries.retain(|_, (_, at)| at.elapsed() < ttl);
@@ -60,6 +73,7 @@ impl SessionCache {
     /// Forgets everything: called after any change that can end sessions or cut off tokens.
     pub fn clear(&self) {
         if let Ok(mut entries) = self.entries.lock() {
+            self.generation.fetch_add(1, Ordering::SeqCst);
             entries.clear();
         }
     }
@@ -99,9 +113,10 @@ impl FromRequest for AuthUser {
                 Some(cached) => Some(cached),
                 None => {
                     let sid = claims.sid.clone();
+                    let read_at = state.sessions.generation();
                     let fresh = db::run(&state.db, move |conn| accounts::session_state(conn, &sid)).await?;
                     if let Some(s) = fresh {
-                        state.sessions.put(claims.sid.clone(), s);
+                        state.sessions.put(claims.sid.clone(), s, read_at);
                     }
                     fresh
                 }
@@ -119,12 +134,53 @@ impl FromRequest for AuthUser {
     }
 }
 
-/// The caller's address for throttling: the TCP peer, or the forwarded one behind a trusted proxy.
+/// The caller's address for throttling: the TCP peer; behind a trusted proxy, the last address
+/// in `X-Forwarded-For` (the one that proxy saw connect; earlier ones are the client's to invent).
 pub fn client_addr(req: &HttpRequest, trust_forwarded: bool) -> String {
     if trust_forwarded {
-        if let Some(addr) = req.connection_info().realip_remote_addr() {
-            return addr.to_string();
+        let last_hop = req
+            .headers()
+            .get_all("x-forwarded-for")
+            .filter_map(|v| v.to_str().ok())
+            .last()
+            .and_then(|v| v.rsplit(',').next())
+            .and_then(|hop| hop.trim().parse::<IpAddr>().ok());
+        if let Some(ip) = last_hop {
+            return ip.to_string();
         }
     }
     req.peer_addr().map_or_else(|| "unknown".to_string(), |a| a.ip().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OPEN: SessionState = SessionState { open: true, user_active: true, token_version: 1 };
+
+    #[test]
+    fn a_state_read_before_a_clear_is_not_stored_after_it() {
+        let cache = SessionCache::new(Duration::from_secs(60));
+        let read_at = cache.generation();
+        cache.clear(); // a logout lands while the read is in flight
+        cache.put("s".into(), OPEN, read_at);
+        assert_eq!(cache.get("s"), None);
+        cache.put("s".into(), OPEN, cache.generation());
+        assert_eq!(cache.get("s"), Some(OPEN));
+    }
+
+    #[test]
+    fn only_the_last_forwarded_hop_is_trusted() {
+        let req = actix_web::test::TestRequest::default()
+            .insert_header(("x-forwarded-for", "6.6.6.6, 203.0.113.9"))
+            .peer_addr("10.0.0.2:5000".parse().unwrap())
+            .to_http_request();
+        assert_eq!(client_addr(&req, true), "203.0.113.9");
+        assert_eq!(client_addr(&req, false), "10.0.0.2");
+        let spoofed = actix_web::test::TestRequest::default()
+            .insert_header(("x-forwarded-for", "not-an-ip"))
+            .peer_addr("10.0.0.2:5000".parse().unwrap())
+            .to_http_request();
+        assert_eq!(client_addr(&spoofed, true), "10.0.0.2");
+    }
 }

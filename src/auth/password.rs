@@ -73,7 +73,13 @@ impl PasswordHasher {
                 })
                 .expect("spawn a hashing thread");
         }
-        PasswordHasher { params, jobs, dummy: Arc::new(OnceLock::new()) }
+        let hasher = PasswordHasher { params, jobs, dummy: Arc::new(OnceLock::new()) };
+        // Make the dummy hash first thing, so the first unknown username costs no extra hash.
+        let dummy = hasher.dummy.clone();
+        let _ = hasher.jobs.try_send(Box::new(move || {
+            dummy.get_or_init(|| hash_blocking(params, &random_token()).expect("hash a dummy password"));
+        }));
+        hasher
     }
 
     async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T, ApiError> {

@@ -41,6 +41,10 @@ impl RateLimiter {
             // Forget clients whose buckets have refilled: they are indistinguishable from new ones.
             let (rate, burst) = (self.per_second, self.burst);
             buckets.retain(|_, (tokens, at)| *tokens + at.elapsed().as_secs_f64() * rate < burst);
+            if buckets.len() >= MAX_TRACKED_CLIENTS {
+                // Flooded with distinct addresses: start over rather than scan on every request.
+                buckets.clear();
+            }
         }
         let (tokens, at) = buckets.entry(client.to_string()).or_insert((self.burst, now));
         *tokens = (*tokens + now.duration_since(*at).as_secs_f64() * self.per_second).min(self.burst);

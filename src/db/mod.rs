@@ -133,6 +133,18 @@ impl DbConn {
     }
 }
 
+/// Serialises transactions that check-then-write the same thing on PostgreSQL (where READ
+/// COMMITTED would let two of them pass the same check): each takes a transaction-scoped
+/// advisory lock on `name`. On SQLite, write transactions are serial already.
+pub fn lock_for_transaction(conn: &mut DbConn, name: &str) -> Result<(), DieselError> {
+    if let DbConn::Postgres(pg) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext($1))")
+            .bind::<diesel::sql_types::Text, _>(name)
+            .execute(pg)?;
+    }
+    Ok(())
+}
+
 /// A pooled connection, with a flag set when the server went away underneath it, so the pool
 /// drops it instead of handing it out again (diesel's own check only sees broken transactions).
 pub struct PooledDb {

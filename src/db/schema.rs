@@ -55,6 +55,7 @@ diesel::table! {
         user_id -> Text,
         client_addr -> Nullable<Text>,
         created_at -> Timestamp,
+        expires_at -> Timestamp,
         revoked_at -> Nullable<Timestamp>,
         revoked_reason -> Nullable<Text>,
     }

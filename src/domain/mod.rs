@@ -4,6 +4,8 @@ pub mod text;
 pub mod users;
 pub mod units;
 
+use chrono::NaiveDate;
+
 use crate::error::FieldError;
 
 /// Collects one error per invalid field rather than stopping at the first.
@@ -24,3 +26,33 @@ impl Checks {
     }
 }
 
+
+/// Checks a required line of text (a name, a title) and returns its stored form: NFC, single
+/// spaces. Control characters are refused: they have no place in a name and PostgreSQL refuses NUL.
+pub fn check_text(field: &str, value: &str, max_chars: usize, checks: &mut Checks) -> String {
+    let value = text::normalize(value);
+    if value.is_empty() {
+        checks.fail(field, "required", "must not be empty");
+    } else if value.chars().count() > max_chars {
+        checks.fail(field, "too_long", format!("must be at most {max_chars} characters"));
+    } else if value.chars().any(char::is_control) {
+        checks.fail(field, "invalid_characters", "must not contain control characters");
+    }
+    value
+}
+
+/// The dates the service accepts: far enough back for any historical record, and within what
+/// both databases store and compare alike (SQLite keeps dates as text).
+pub fn date_is_supported(date: NaiveDate) -> bool {
+    let first = NaiveDate::from_ymd_opt(1900, 1, 1).expect("valid date");
+    let last = NaiveDate::from_ymd_opt(2200, 12, 31).expect("valid date");
+    (first..=last).contains(&date)
+}
+
+pub const DATE_RANGE: &str = "must be between 1900-01-01 and 2200-12-31";
+
+pub fn check_date(field: &str, date: Option<NaiveDate>, checks: &mut Checks) {
+    if date.is_some_and(|d| !date_is_supported(d)) {
+        checks.fail(field, "out_of_range", DATE_RANGE);
+    }
+}

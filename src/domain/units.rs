@@ -4,7 +4,6 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::domain::text;
 use crate::domain::Checks;
 use crate::error::FieldError;
 
@@ -233,13 +232,7 @@ pub fn check_code(kind: UnitKind, code: &str, checks: &mut Checks) -> String {
 }
 
 pub fn check_name(name: &str, checks: &mut Checks) -> String {
-    let name = text::normalize(name);
-    if name.is_empty() {
-        checks.fail("name", "required", "must not be empty");
-    } else if name.chars().count() > MAX_NAME_CHARS {
-        checks.fail("name", "too_long", format!("must be at most {MAX_NAME_CHARS} characters"));
-    }
-    name
+    crate::domain::check_text("name", name, MAX_NAME_CHARS, checks)
 }
 
 pub fn check_type(kind: UnitKind, value: &str, checks: &mut Checks) -> Option<UnitType> {
@@ -257,6 +250,8 @@ pub fn check_type(kind: UnitKind, value: &str, checks: &mut Checks) -> Option<Un
 }
 
 pub fn check_period(from: Option<NaiveDate>, until: Option<NaiveDate>, checks: &mut Checks) {
+    crate::domain::check_date("valid_from", from, checks);
+    crate::domain::check_date("valid_until", until, checks);
     if let (Some(from), Some(until)) = (from, until) {
         if from > until {
             checks.fail("valid_until", "before_start", "must not be before valid_from");

@@ -1,29 +1,26 @@
 //! What a valid account is: username, name, contact details, roles.
 
 use crate::auth::policy::Role;
-use crate::domain::{text, Checks};
+use crate::domain::Checks;
 
 pub const MAX_NAME_CHARS: usize = 200;
+
+pub fn is_valid_username(username: &str) -> bool {
+    (3..=64).contains(&username.len())
+        && username.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-'))
+}
 
 /// Usernames are case-insensitive: stored lowercase, 3–64 of a–z, 0–9, '.', '_', '-'.
 pub fn check_username(username: &str, checks: &mut Checks) -> String {
     let username = username.trim().to_lowercase();
-    let valid = (3..=64).contains(&username.len())
-        && username.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-'));
-    if !valid {
+    if !is_valid_username(&username) {
         checks.fail("username", "invalid_format", "must be 3–64 characters of a–z, 0–9, '.', '_' and '-'");
     }
     username
 }
 
 pub fn check_full_name(name: &str, checks: &mut Checks) -> String {
-    let name = text::normalize(name);
-    if name.is_empty() {
-        checks.fail("full_name", "required", "must not be empty");
-    } else if name.chars().count() > MAX_NAME_CHARS {
-        checks.fail("full_name", "too_long", format!("must be at most {MAX_NAME_CHARS} characters"));
-    }
-    name
+    crate::domain::check_text("full_name", name, MAX_NAME_CHARS, checks)
 }
 
 /// A plausible address (one '@', a dot in the domain, no spaces); delivery is not checked.

@@ -70,7 +70,27 @@ fn too_large(limit: usize) -> ApiError {
     )
 }
 
+/// Whether a JSON text holds the escape `\u0000` (a NUL inside a string), which PostgreSQL
+/// cannot store: such bodies are refused up front instead of failing deep in a write.
+fn has_escaped_nul(bytes: &[u8]) -> bool {
+    let mut backslashes = 0usize;
+    for (i, b) in bytes.iter().enumerate() {
+        if *b == b'\\' {
+            backslashes += 1;
+            continue;
+        }
+        if *b == b'u' && backslashes % 2 == 1 && bytes[i + 1..].starts_with(b"0000") {
+            return true;
+        }
+        backslashes = 0;
+    }
+    false
+}
+
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    if has_escaped_nul(bytes) {
+        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", "text in the body must not contain NUL characters (\\u0000)"));
+    }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize::<_, T>(&mut de).map_err(|e| {
         let field = e.path().to_string();
@@ -155,7 +175,11 @@ impl<T: DeserializeOwned> FromRequest for QueryParams<T> {
     type Future = std::future::Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(req.query_string().as_bytes()));
+        let pairs = form_urlencoded::parse(req.query_string().as_bytes());
+        if let Some((name, _)) = pairs.clone().find(|(k, v)| k.contains(char::is_control) || v.contains(char::is_control)) {
+            return std::future::ready(Err(ApiError::bad_query(&name, "must not contain control characters")));
+        }
+        let de = serde_urlencoded::Deserializer::new(pairs);
         std::future::ready(serde_path_to_error::deserialize(de).map(QueryParams).map_err(|e| {
             let path = e.path().to_string();
             let message = e.into_inner().to_string();
@@ -194,4 +218,17 @@ pub fn method_not_allowed(allow: &'static str) -> actix_web::Route {
         res.headers_mut().insert(header::ALLOW, header::HeaderValue::from_static(allow));
         res
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaped_nul_is_found_only_where_it_decodes_to_nul() {
+        assert!(has_escaped_nul(br#"{"name": "a\u0000b"}"#));
+        assert!(has_escaped_nul(br#"{"name": "\\\u0000"}"#));
+        assert!(!has_escaped_nul(br#"{"name": "a\\u0000b"}"#), "an escaped backslash then text");
+        assert!(!has_escaped_nul(br#"{"name": "\u00e1"}"#));
+    }
 }

@@ -46,12 +46,39 @@ pub struct NewUser {
 }
 
 pub fn find_user(conn: &mut DbConn, id: &str) -> Result<User, ApiError> {
-    users::table
-        .find(id)
-        .select(User::as_select())
-        .first(conn)
-        .optional()?
-        .ok_or_else(|| ApiError::not_found("user"))
+    users::table.find(id).select(User::as_select()).first(conn).optional()?.ok_or_else(user_not_found)
+}
+
+pub fn user_not_found() -> ApiError {
+    ApiError::not_found("user")
+}
+
+/// Users holding `role`. Roles are stored sorted and comma-separated, so a role is a whole item.
+fn with_role(role: Role) -> Box<dyn BoxableExpression<users::table, Db, SqlType = diesel::sql_types::Bool>> {
+    let r = role.as_str();
+    Box::new(
+        users::roles
+            .eq(r)
+            .or(users::roles.like(format!("{r},%")))
+            .or(users::roles.like(format!("%,{r}")))
+            .or(users::roles.like(format!("%,{r},%"))),
+    )
+}
+
+/// Refuses a change that would leave no active admin. On PostgreSQL, changes to admins queue
+/// on one advisory lock, so two admins demoting each other at once cannot both succeed.
+fn ensure_another_admin(conn: &mut DbConn, except_id: &str) -> Result<(), ApiError> {
+    db::lock_for_transaction(conn, "admins")?;
+    let others: i64 = users::table
+        .filter(users::active.eq(true))
+        .filter(users::id.ne(except_id))
+        .filter(with_role(Role::Admin))
+        .count()
+        .get_result(conn)?;
+    if others == 0 {
+        return Err(ApiError::conflict("last_admin", "this would leave no active admin; make someone else an admin first"));
+    }
+    Ok(())
 }
 
 pub fn find_by_username(conn: &mut DbConn, username: &str) -> Result<Option<User>, ApiError> {
@@ -61,11 +88,17 @@ pub fn find_by_username(conn: &mut DbConn, username: &str) -> Result<Option<User
 /// A user's unit must be a department or a commune (the units that have officers).
 pub fn check_user_unit(conn: &mut DbConn, unit_id: Option<&str>) -> Result<Option<FieldError>, ApiError> {
     let Some(unit_id) = unit_id else { return Ok(None) };
-    let kind: Option<String> = units::table.find(unit_id).select(units::kind).first(conn).optional()?;
-    Ok(match kind.as_deref() {
+    let found: Option<(String, Option<chrono::NaiveDate>, Option<chrono::NaiveDate>)> =
+        units::table.find(unit_id).select((units::kind, units::valid_from, units::valid_until)).first(conn).optional()?;
+    Ok(match found {
         None => Some(FieldError::new("unit_id", "not_found", "no unit has this id")),
-        Some("department" | "commune") => None,
-        Some(_) => Some(FieldError::new("unit_id", "wrong_kind", "must be a department or a commune")),
+        Some((kind, _, _)) if kind != "department" && kind != "commune" => {
+            Some(FieldError::new("unit_id", "wrong_kind", "must be a department or a commune"))
+        }
+        Some((_, from, until)) if !crate::domain::units::is_active_on(from, until, crate::domain::units::today_in_vietnam()) => {
+            Some(FieldError::new("unit_id", "inactive_unit", "the unit is not in force today"))
+        }
+        Some(_) => None,
     })
 }
 
@@ -130,14 +163,7 @@ pub fn list_users(conn: &mut DbConn, filter: &UserFilter) -> Result<Vec<User>, A
         query = query.filter(users::unit_id.eq(unit.clone()));
     }
     if let Some(role) = filter.role {
-        // Roles are stored sorted and comma-separated, so a role is a whole item in the list.
-        query = query.filter(
-            users::roles
-                .eq(role.as_str())
-                .or(users::roles.like(format!("{},%", role.as_str())))
-                .or(users::roles.like(format!("%,{}", role.as_str())))
-                .or(users::roles.like(format!("%,{},%", role.as_str()))),
-        );
+        query = query.filter(with_role(role));
     }
     if let Some(active) = filter.active {
         query = query.filter(users::active.eq(active));
@@ -187,9 +213,7 @@ impl UserChanges {
 /// every session.
 pub fn update_user(conn: &mut DbConn, id: &str, changes: UserChanges, expected_version: Option<i32>) -> Result<User, ApiError> {
     conn.write_tx(|conn| {
-        if let DbConn::Postgres(pg) = conn {
-            users::table.find(id).select(users::id).for_update().first::<String>(pg).optional()?;
-        }
+        lock_user(conn, id)?;
         let current = find_user(conn, id)?;
         if expected_version.is_some_and(|v| v != current.version) {
             return Err(ApiError::precondition_failed());
@@ -203,6 +227,10 @@ pub fn update_user(conn: &mut DbConn, id: &str, changes: UserChanges, expected_v
         let unit_id = changes.unit_id.clone().unwrap_or_else(|| current.unit_id.clone());
         if roles.contains(&Role::UnitOfficer) && unit_id.is_none() {
             return Err(ApiError::validation(vec![FieldError::new("unit_id", "required", "a unit officer must belong to a unit")]));
+        }
+        let stays_admin = changes.active.unwrap_or(current.active) && roles.contains(&Role::Admin);
+        if current.active && current.role_list().contains(&Role::Admin) && !stays_admin {
+            ensure_another_admin(conn, id)?;
         }
         let now = db::now();
         let token_version = current.token_version + i32::from(changes.cuts_off_tokens(&current));
@@ -232,24 +260,56 @@ pub fn update_user(conn: &mut DbConn, id: &str, changes: UserChanges, expected_v
     })
 }
 
-/// Stores a re-hash made with current parameters, if the password has not changed meanwhile.
-pub fn upgrade_hash(conn: &mut DbConn, id: &str, old_hash: &str, new_hash: &str) -> Result<(), ApiError> {
-    diesel::update(users::table.find(id).filter(users::password_hash.eq(old_hash)))
-        .set(users::password_hash.eq(new_hash))
-        .execute(conn)?;
-    Ok(())
+/// What a successful password check found, to start a session on.
+pub struct SessionStart {
+    pub user_id: String,
+    /// The hash the password was verified against, and the token version read with it.
+    pub verified_hash: String,
+    pub token_version: i32,
+    /// A re-hash under current parameters, to store in place of `verified_hash`.
+    pub rehash: Option<String>,
+    pub client_addr: String,
+    pub refresh_hash: String,
+    pub refresh_expires_at: NaiveDateTime,
+    pub session_expires_at: NaiveDateTime,
 }
 
-pub fn start_session(conn: &mut DbConn, user_id: &str, client_addr: Option<&str>, refresh_hash: &str, expires_at: NaiveDateTime) -> Result<String, ApiError> {
+/// Starts a session, unless the account changed while the password was being checked (a
+/// reset, deactivation or role change committed meanwhile): then `None`, and nothing is written.
+pub fn open_session(conn: &mut DbConn, start: SessionStart) -> Result<Option<String>, ApiError> {
     conn.write_tx(|conn| {
+        lock_user(conn, &start.user_id)?;
+        let user = find_user(conn, &start.user_id)?;
+        if !user.active || user.password_hash != start.verified_hash || user.token_version != start.token_version {
+            return Ok(None);
+        }
+        if let Some(new_hash) = &start.rehash {
+            diesel::update(users::table.find(&user.id)).set(users::password_hash.eq(new_hash)).execute(conn)?;
+        }
         let id = db::new_id();
         let now = db::now();
         diesel::insert_into(sessions::table)
-            .values((sessions::id.eq(&id), sessions::user_id.eq(user_id), sessions::client_addr.eq(client_addr), sessions::created_at.eq(now)))
+            .values((
+                sessions::id.eq(&id),
+                sessions::user_id.eq(&user.id),
+                sessions::client_addr.eq(&start.client_addr),
+                sessions::created_at.eq(now),
+                sessions::expires_at.eq(start.session_expires_at),
+            ))
             .execute(conn)?;
-        insert_refresh_token(conn, refresh_hash, &id, now, expires_at)?;
-        Ok(id)
+        let refresh_expires = start.refresh_expires_at.min(start.session_expires_at);
+        insert_refresh_token(conn, &start.refresh_hash, &id, now, refresh_expires)?;
+        Ok(Some(id))
     })
+}
+
+/// On PostgreSQL, holds the user's row until the transaction ends, so checks made on it stay
+/// true until the write (SQLite's write transactions are serial already).
+fn lock_user(conn: &mut DbConn, id: &str) -> Result<(), ApiError> {
+    if let DbConn::Postgres(pg) = conn {
+        users::table.find(id).select(users::id).for_update().first::<String>(pg).optional()?;
+    }
+    Ok(())
 }
 
 fn insert_refresh_token(conn: &mut DbConn, hash: &str, session_id: &str, now: NaiveDateTime, expires_at: NaiveDateTime) -> Result<(), ApiError> {
@@ -287,10 +347,10 @@ pub fn rotate_refresh_token(conn: &mut DbConn, old_hash: &str, new_hash: &str, e
             revoke_session(conn, &session_id, "refresh token reused")?;
             return Ok(Rotation::Reused);
         }
-        let (user_id, revoked_at): (String, Option<NaiveDateTime>) =
-            sessions::table.find(&session_id).select((sessions::user_id, sessions::revoked_at)).first(conn)?;
+        let (user_id, session_expires, revoked_at): (String, NaiveDateTime, Option<NaiveDateTime>) =
+            sessions::table.find(&session_id).select((sessions::user_id, sessions::expires_at, sessions::revoked_at)).first(conn)?;
         let user = find_user(conn, &user_id)?;
-        if token_expires <= now || revoked_at.is_some() || !user.active {
+        if token_expires <= now || session_expires <= now || revoked_at.is_some() || !user.active {
             return Ok(Rotation::Invalid);
         }
         // Spend it only if nobody spent it meanwhile (two refreshes racing with one token).
@@ -301,7 +361,7 @@ pub fn rotate_refresh_token(conn: &mut DbConn, old_hash: &str, new_hash: &str, e
             revoke_session(conn, &session_id, "refresh token reused")?;
             return Ok(Rotation::Reused);
         }
-        insert_refresh_token(conn, new_hash, &session_id, now, expires_at)?;
+        insert_refresh_token(conn, new_hash, &session_id, now, expires_at.min(session_expires))?;
         Ok(Rotation::Rotated { user, session_id })
     })
 }
@@ -338,75 +398,73 @@ pub fn session_state(conn: &mut DbConn, session_id: &str) -> Result<Option<Sessi
     Ok(row.map(|(revoked_at, user_active, token_version)| SessionState { open: revoked_at.is_none(), user_active, token_version }))
 }
 
-/// Seconds until the first of `keys` that has reached its limit may try again, if any.
-pub fn login_blocked_for(conn: &mut DbConn, keys: &[(&str, i32)], window_secs: i64) -> Result<Option<u64>, ApiError> {
-    let now = db::now();
-    let mut wait: Option<u64> = None;
-    for (key, limit) in keys {
-        let row: Option<(i32, NaiveDateTime)> = login_throttle::table
-            .find(*key)
-            .select((login_throttle::failures, login_throttle::window_started_at))
-            .first(conn)
-            .optional()?;
-        if let Some((failures, started)) = row {
-            let window_ends = started + chrono::TimeDelta::seconds(window_secs);
-            if failures >= *limit && window_ends > now {
-                let secs = (window_ends - now).num_seconds().max(1) as u64;
-                wait = Some(wait.map_or(secs, |w| w.max(secs)));
-            }
-        }
-    }
-    Ok(wait)
-}
-
-/// Counts a failed login against each key; a key whose window has passed starts a new one.
-pub fn record_login_failure(conn: &mut DbConn, keys: &[&str], window_secs: i64) -> Result<(), ApiError> {
+/// Counts a sign-in attempt against each (key, limit) before the password is checked, in one
+/// transaction holding the keys' locks, so concurrent attempts cannot all slip under a limit.
+/// Returns the seconds to wait if a key has reached its limit (and then counts nothing).
+/// A successful attempt takes its count back with `settle_login_success`.
+pub fn reserve_login_attempt(conn: &mut DbConn, keys: &[(&str, i32)], window_secs: i64) -> Result<Option<u64>, ApiError> {
     conn.write_tx(|conn| {
         let now = db::now();
-        for key in keys {
+        let window = chrono::TimeDelta::seconds(window_secs);
+        // One lock per key, taken in sorted order (no deadlocks), whether or not its row exists yet.
+        let mut sorted: Vec<&str> = keys.iter().map(|(k, _)| *k).collect();
+        sorted.sort_unstable();
+        for key in sorted {
+            db::lock_for_transaction(conn, &format!("login-throttle:{key}"))?;
+        }
+        let mut current = Vec::with_capacity(keys.len());
+        for (key, limit) in keys {
             let row: Option<(i32, NaiveDateTime)> = login_throttle::table
                 .find(*key)
                 .select((login_throttle::failures, login_throttle::window_started_at))
                 .first(conn)
                 .optional()?;
-            match row {
-                None => {
-                    // In a savepoint: on PostgreSQL a failed insert would abort the transaction.
-                    let inserted = conn.write_tx(|conn| {
-                        diesel::insert_into(login_throttle::table)
-                            .values((login_throttle::throttle_key.eq(*key), login_throttle::failures.eq(1), login_throttle::window_started_at.eq(now)))
-                            .execute(conn)
-                    });
-                    match inserted {
-                        // Another instance inserted it first: count on top of theirs.
-                        Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
-                            diesel::update(login_throttle::table.find(*key))
-                                .set(login_throttle::failures.eq(login_throttle::failures + 1))
-                                .execute(conn)?;
-                        }
-                        other => {
-                            other?;
-                        }
-                    }
-                }
-                Some((_, started)) if started + chrono::TimeDelta::seconds(window_secs) <= now => {
-                    diesel::update(login_throttle::table.find(*key))
-                        .set((login_throttle::failures.eq(1), login_throttle::window_started_at.eq(now)))
-                        .execute(conn)?;
-                }
-                Some(_) => {
-                    diesel::update(login_throttle::table.find(*key))
-                        .set(login_throttle::failures.eq(login_throttle::failures + 1))
-                        .execute(conn)?;
+            let live = row.filter(|(_, started)| *started + window > now);
+            if let Some((failures, started)) = live {
+                if failures >= *limit {
+                    return Ok(Some((started + window - now).num_seconds().max(1) as u64));
                 }
             }
+            current.push((*key, row.is_some(), live.is_some()));
         }
-        Ok(())
+        for (key, exists, live) in current {
+            if !exists {
+                // In a savepoint: on PostgreSQL a failed insert would abort the transaction.
+                let inserted = conn.write_tx(|conn| {
+                    diesel::insert_into(login_throttle::table)
+                        .values((login_throttle::throttle_key.eq(key), login_throttle::failures.eq(1), login_throttle::window_started_at.eq(now)))
+                        .execute(conn)
+                });
+                match inserted {
+                    // Another instance inserted it first: count on top of theirs.
+                    Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
+                        diesel::update(login_throttle::table.find(key)).set(login_throttle::failures.eq(login_throttle::failures + 1)).execute(conn)?;
+                    }
+                    other => {
+                        other?;
+                    }
+                }
+            } else if live {
+                diesel::update(login_throttle::table.find(key)).set(login_throttle::failures.eq(login_throttle::failures + 1)).execute(conn)?;
+            } else {
+                diesel::update(login_throttle::table.find(key))
+                    .set((login_throttle::failures.eq(1), login_throttle::window_started_at.eq(now)))
+                    .execute(conn)?;
+            }
+        }
+        Ok(None)
     })
 }
 
-pub fn clear_login_failures(conn: &mut DbConn, key: &str) -> Result<(), ApiError> {
-    diesel::delete(login_throttle::table.find(key)).execute(conn)?;
+/// After a successful sign-in: the username's failures are forgiven, and the attempt reserved
+/// against the client address is taken back.
+pub fn settle_login_success(conn: &mut DbConn, user_key: &str, client_key: Option<&str>) -> Result<(), ApiError> {
+    diesel::delete(login_throttle::table.find(user_key)).execute(conn)?;
+    if let Some(key) = client_key {
+        diesel::update(login_throttle::table.find(key).filter(login_throttle::failures.gt(0)))
+            .set(login_throttle::failures.eq(login_throttle::failures - 1))
+            .execute(conn)?;
+    }
     Ok(())
 }
 

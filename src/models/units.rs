@@ -4,7 +4,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use crate::db::schema::{unit_links, units};
+use crate::db::schema::{unit_links, units, users};
 use crate::db::{self, DbConn};
 use crate::domain::text;
 use crate::domain::units::{self as rules, LinkPart, UnitFields, UnitKind, UnitType};
@@ -65,6 +65,9 @@ struct NewUnitRow<'a> {
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
 }
+
+/// More predecessors than any real merger has; a bound on the work one request can ask for.
+pub const MAX_PREDECESSORS: usize = 50;
 
 /// A new unit, its fields already checked by `rules::check_new_unit`.
 pub struct NewUnit {
@@ -383,6 +386,11 @@ fn check_parent(
         checks.fail("parent_id", "not_allowed", "a province has no parent unit");
         return Ok(());
     }
+    if let DbConn::Postgres(pg) = conn {
+        // Held until commit: a concurrent deactivation of the parent waits for this write,
+        // then sees the new child (and the other way round).
+        units::table.filter(units::id.eq(parent_id)).select(units::id).for_share().first::<String>(pg).optional()?;
+    }
     let parent: Option<Unit> = units::table
         .filter(units::id.eq(parent_id))
         .select(Unit::as_select())
@@ -416,16 +424,21 @@ fn check_predecessors(
     if effective_on.is_none() {
         checks.fail("valid_from", "required", "is required when predecessors are given: it is the date the change took effect");
     }
+    if predecessors.len() > MAX_PREDECESSORS {
+        checks.fail("predecessors", "too_many", format!("at most {MAX_PREDECESSORS} units can be merged into one"));
+        return Ok(());
+    }
+    let ids: Vec<&String> = predecessors.iter().map(|(id, _)| id).collect();
+    let kinds: Vec<(String, String)> = units::table.filter(units::id.eq_any(&ids)).select((units::id, units::kind)).load(conn)?;
     for (i, (id, _)) in predecessors.iter().enumerate() {
         let field = format!("predecessors[{i}].unit_id");
         if predecessors[..i].iter().any(|(other, _)| other == id) {
             checks.fail(&field, "duplicate", "is listed twice");
             continue;
         }
-        let found = units::table.filter(units::id.eq(id)).select(units::kind).first::<String>(conn).optional()?;
-        match found {
+        match kinds.iter().find(|(found, _)| found == id) {
             None => checks.fail(&field, "not_found", "no unit has this id"),
-            Some(k) if k != kind.as_str() => checks.fail(&field, "wrong_kind", format!("must be a {}", kind.as_str())),
+            Some((_, k)) if k != kind.as_str() => checks.fail(&field, "wrong_kind", format!("must be a {}", kind.as_str())),
             Some(_) => {}
         }
     }
@@ -435,6 +448,7 @@ fn check_predecessors(
 /// A code is reused over time (a merged commune can keep one of its predecessors' codes), but
 /// two units of one kind never hold the same code on the same day.
 fn check_code_free(conn: &mut DbConn, kind: UnitKind, fields: &UnitFields, except_id: Option<&str>) -> Result<(), ApiError> {
+    db::lock_for_transaction(conn, &format!("unit-code:{}:{}", kind.as_str(), fields.code))?;
     let same_code: Vec<Unit> = units::table
         .filter(units::kind.eq(kind.as_str()))
         .filter(units::code.eq(&fields.code))
@@ -453,7 +467,15 @@ fn check_code_free(conn: &mut DbConn, kind: UnitKind, fields: &UnitFields, excep
     }
 }
 
+/// A unit that ends must not leave subordinate units or active accounts behind it.
 fn check_no_active_children(conn: &mut DbConn, id: &str, until: NaiveDate) -> Result<(), ApiError> {
+    let members: i64 = users::table.filter(users::unit_id.eq(id)).filter(users::active.eq(true)).count().get_result(conn)?;
+    if members > 0 {
+        return Err(ApiError::conflict(
+            "unit_has_users",
+            format!("{members} active account(s) belong to this unit; move them to its successor or deactivate them first"),
+        ));
+    }
     let outliving: i64 = units::table
         .filter(units::parent_id.eq(id))
         .filter(units::valid_until.is_null().or(units::valid_until.gt(until)))

@@ -13,7 +13,8 @@ use crate::db;
 use crate::domain::Checks;
 use crate::error::{ApiError, FieldError, Problem};
 use crate::http::extract::{method_not_allowed, JsonBody};
-use crate::models::accounts::{self as model, Rotation, User, UserChanges};
+use crate::domain::users::is_valid_username;
+use crate::models::accounts::{self as model, Rotation, SessionStart, User, UserChanges};
 use crate::routes::users::{user_ok, UserResponse};
 use crate::startup::AppState;
 
@@ -70,10 +71,6 @@ fn invalid_credentials() -> ApiError {
     ApiError::unauthorized("invalid_credentials", "the username or password is wrong")
 }
 
-fn throttle_keys(username: &str, client: &str) -> (String, String) {
-    (format!("user:{username}"), format!("client:{client}"))
-}
-
 /// Issues an access token for `user` in `session_id`, plus the given refresh token.
 fn tokens_for(state: &AppState, user: User, session_id: String, refresh_token: String) -> Result<TokenResponse, ApiError> {
     let now = chrono::Utc::now().timestamp();
@@ -125,15 +122,21 @@ fn refresh_expiry(state: &AppState) -> chrono::NaiveDateTime {
 pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: JsonBody<LoginRequest>) -> Result<HttpResponse, ApiError> {
     let LoginRequest { username, password } = body.0;
     let username = username.trim().to_lowercase();
+    // A name no account can have is looked up nowhere, but costs the same hash and counts
+    // against one shared key (so junk cannot bloat the throttle table).
+    let valid_name = is_valid_username(&username);
+    let user_key = if valid_name { format!("user:{username}") } else { "user:(invalid)".to_string() };
     let client = client_addr(&req, state.settings.auth.trust_forwarded);
-    let (user_key, client_key) = throttle_keys(&username, &client);
+    let client_key = format!("client:{client}");
     let auth = &state.settings.auth;
     let (per_user, per_client, window) = (auth.login_max_failures_per_user, auth.login_max_failures_per_client, auth.login_window_secs);
 
+    // Count the attempt before checking the password, so concurrent guesses cannot all pass.
     let (keys, lookup) = ((user_key.clone(), client_key.clone()), username.clone());
     let (blocked, user) = db::run(&state.db, move |conn| {
-        let blocked = model::login_blocked_for(conn, &[(&keys.0, per_user), (&keys.1, per_client)], window)?;
-        Ok((blocked, model::find_by_username(conn, &lookup)?))
+        let blocked = model::reserve_login_attempt(conn, &[(&keys.0, per_user), (&keys.1, per_client)], window)?;
+        let user = if valid_name && blocked.is_none() { model::find_by_username(conn, &lookup)? } else { None };
+        Ok((blocked, user))
     })
     .await?;
     if let Some(seconds) = blocked {
@@ -144,25 +147,34 @@ pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: JsonBody<
     let verified = state.hasher.verify(password, stored).await?;
     let (user, rehash) = match (verified, user) {
         (Verified::Yes { rehash }, Some(user)) => (user, rehash),
-        _ => {
-            db::run(&state.db, move |conn| model::record_login_failure(conn, &[&user_key, &client_key], window)).await?;
-            return Err(invalid_credentials());
-        }
+        _ => return Err(invalid_credentials()),
     };
 
     let refresh_token = random_token();
-    let refresh_hash = refresh_token_hash(&refresh_token);
-    let expires_at = refresh_expiry(&state);
-    let (user_id, old_hash) = (user.id.clone(), user.password_hash.clone());
-    let session_id = db::run(&state.db, move |conn| {
-        if let Some(new_hash) = rehash {
-            model::upgrade_hash(conn, &user_id, &old_hash, &new_hash)?;
+    let start = SessionStart {
+        user_id: user.id.clone(),
+        verified_hash: user.password_hash.clone(),
+        token_version: user.token_version,
+        rehash,
+        client_addr: client,
+        refresh_hash: refresh_token_hash(&refresh_token),
+        refresh_expires_at: refresh_expiry(&state),
+        session_expires_at: db::now() + chrono::TimeDelta::seconds(auth.session_max_age_secs),
+    };
+    let user_id = user.id.clone();
+    let opened = db::run(&state.db, move |conn| {
+        let session = model::open_session(conn, start)?;
+        if session.is_some() {
+            model::settle_login_success(conn, &user_key, Some(&client_key))?;
         }
-        model::clear_login_failures(conn, &user_key)?;
-        model::start_session(conn, &user_id, Some(&client), &refresh_hash, expires_at)
+        Ok(session.map(|id| (id, model::find_user(conn, &user_id))))
     })
     .await?;
-    Ok(HttpResponse::Ok().json(tokens_for(&state, user, session_id, refresh_token)?))
+    match opened {
+        Some((session_id, user)) => Ok(HttpResponse::Ok().json(tokens_for(&state, user?, session_id, refresh_token)?)),
+        // The account was reset, deactivated or changed while the password was being checked.
+        None => Err(invalid_credentials()),
+    }
 }
 
 /// Exchange a refresh token for a new access token and a new refresh token. Each refresh token
@@ -244,6 +256,7 @@ pub async fn me(state: web::Data<AppState>, who: AuthUser) -> Result<HttpRespons
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The account changed meanwhile (e.g. an admin reset the password)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The current password is wrong, or the new one breaks the policy", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many wrong current passwords; see `Retry-After`", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Database or hashing unavailable", body = Problem, content_type = "application/problem+json"),
@@ -253,12 +266,15 @@ pub async fn me(state: web::Data<AppState>, who: AuthUser) -> Result<HttpRespons
 pub async fn change_password(state: web::Data<AppState>, who: AuthUser, body: JsonBody<ChangePasswordRequest>) -> Result<HttpResponse, ApiError> {
     let ChangePasswordRequest { current_password, new_password } = body.0;
     let id = who.user_id.clone();
-    let user = db::run(&state.db, move |conn| model::find_user(conn, &id)).await?;
     let auth = &state.settings.auth;
-    let (user_key, _) = throttle_keys(&user.username, "");
     let (per_user, window) = (auth.login_max_failures_per_user, auth.login_window_secs);
-    let key = user_key.clone();
-    if let Some(seconds) = db::run(&state.db, move |conn| model::login_blocked_for(conn, &[(&key, per_user)], window)).await? {
+    let (user, blocked) = db::run(&state.db, move |conn| {
+        let user = model::find_user(conn, &id)?;
+        let blocked = model::reserve_login_attempt(conn, &[(&format!("user:{}", user.username), per_user)], window)?;
+        Ok((user, blocked))
+    })
+    .await?;
+    if let Some(seconds) = blocked {
         return Err(ApiError::too_many_requests(seconds, "too many wrong passwords; wait before trying again"));
     }
     let mut checks = Checks::default();
@@ -266,8 +282,8 @@ pub async fn change_password(state: web::Data<AppState>, who: AuthUser, body: Js
     if new_password == current_password {
         checks.fail("new_password", "unchanged", "must differ from the current password");
     }
-    if let Verified::No = state.hasher.verify(current_password, Some(user.password_hash.clone())).await? {
-        db::run(&state.db, move |conn| model::record_login_failure(conn, &[&user_key], window)).await?;
+    let current_ok = matches!(state.hasher.verify(current_password, Some(user.password_hash.clone())).await?, Verified::Yes { .. });
+    if !current_ok {
         checks.0.insert(0, FieldError::new("current_password", "incorrect", "is not your current password"));
     }
     if !checks.0.is_empty() {
@@ -275,7 +291,14 @@ pub async fn change_password(state: web::Data<AppState>, who: AuthUser, body: Js
     }
     let hash = state.hasher.hash(new_password).await?;
     let changes = UserChanges { password_hash: Some(hash), ..Default::default() };
-    db::run(&state.db, move |conn| model::update_user(conn, &user.id, changes, None)).await?;
+    let user_key = format!("user:{}", user.username);
+    // Only if the account is as it was when the current password was checked: an admin reset
+    // that landed meanwhile wins, and this change is refused (412).
+    db::run(&state.db, move |conn| {
+        model::update_user(conn, &user.id, changes, Some(user.version))?;
+        model::settle_login_success(conn, &user_key, None)
+    })
+    .await?;
     state.sessions.clear();
     Ok(HttpResponse::NoContent().finish())
 }

@@ -10,7 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::db::{self, cursor};
-use crate::domain::text;
+use crate::domain::{date_is_supported, text, DATE_RANGE};
 use crate::domain::units::{self as rules, LinkPart, UnitKind, UnitType};
 use crate::auth::policy::{self, Action, Resource};
 use crate::auth::AuthUser;
@@ -206,6 +206,9 @@ async fn list_units(state: &AppState, kind: UnitKind, query: UnitListQuery) -> R
         Some(q) if q.chars().count() > 100 => return Err(ApiError::bad_query("q", "must be at most 100 characters")),
         other => other,
     };
+    if query.active_on.is_some_and(|d| !date_is_supported(d)) {
+        return Err(ApiError::bad_query("active_on", DATE_RANGE));
+    }
     if let Some(t) = query.unit_type.filter(|t| t.kind() != kind) {
         return Err(ApiError::bad_query("type", &format!("{} is not a type of {}; use one of {}", t.as_str(), kind.as_str(), UnitType::names_for(kind))));
     }
@@ -228,6 +231,13 @@ async fn read_unit(state: &AppState, kind: UnitKind, id: Uuid) -> Result<HttpRes
 }
 
 async fn read_unit_by_code(state: &AppState, kind: UnitKind, code: String, on: Option<NaiveDate>) -> Result<HttpResponse, ApiError> {
+    if on.is_some_and(|d| !date_is_supported(d)) {
+        return Err(ApiError::bad_query("active_on", DATE_RANGE));
+    }
+    if code.is_empty() || code.len() > 64 || code.contains(char::is_control) {
+        // No unit has such a code; answered here so it never reaches the database.
+        return Err(ApiError::not_found(kind.as_str()));
+    }
     unit_ok(db::run(&state.db, move |conn| model::find_by_code(conn, kind, &code, on)).await?)
 }
 
@@ -270,6 +280,9 @@ async fn update_unit(state: &AppState, kind: UnitKind, req: &HttpRequest, id: Uu
 async fn deactivate_unit(state: &AppState, kind: UnitKind, req: &HttpRequest, id: Uuid, body: DeactivateRequest) -> Result<HttpResponse, ApiError> {
     let expected = if_match_version(req)?;
     let until = body.valid_until.unwrap_or_else(rules::today_in_vietnam);
+    if !date_is_supported(until) {
+        return Err(ApiError::validation(vec![crate::error::FieldError::new("valid_until", "out_of_range", DATE_RANGE)]));
+    }
     unit_ok(db::run(&state.db, move |conn| model::deactivate(conn, kind, &id.to_string(), until, expected)).await?)
 }
 

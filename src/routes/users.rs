@@ -10,7 +10,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::auth::password::check_password;
-use crate::auth::policy::{self, Action, Resource, Role};
+use crate::auth::policy::{self, Action, Decision, Resource, Role};
 use crate::auth::AuthUser;
 use crate::db::{self, cursor};
 use crate::domain::{users as rules, Checks};
@@ -145,10 +145,15 @@ pub struct ResetPasswordRequest {
     pub new_password: String,
 }
 
+/// The account, if the caller may see it; one they may not see answers exactly like one that
+/// does not exist.
 async fn load_visible(state: &AppState, who: &AuthUser, id: Uuid, action: Action) -> Result<User, ApiError> {
     let user = db::run(&state.db, move |conn| model::find_user(conn, &id.to_string())).await?;
-    policy::authorize(who, action, Resource::UserAccount { unit_id: user.unit_id.as_deref() })?;
-    Ok(user)
+    match policy::decide(who, action, Resource::UserAccount { unit_id: user.unit_id.as_deref() }) {
+        Decision::Allow => Ok(user),
+        Decision::Forbidden => Err(ApiError::forbidden()),
+        Decision::Hidden => Err(model::user_not_found()),
+    }
 }
 
 /// List users: everyone for the board, a unit officer's own unit for them.
@@ -392,6 +397,7 @@ pub async fn activate(state: web::Data<AppState>, who: AuthUser, req: HttpReques
         (status = 403, description = "Only admins reset passwords", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The account changed while the password was being set; try again", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The password breaks the policy", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Database or hashing unavailable", body = Problem, content_type = "application/problem+json"),
     )
@@ -407,7 +413,8 @@ pub async fn reset_password(state: web::Data<AppState>, who: AuthUser, id: web::
     }
     let hash = state.hasher.hash(body.0.new_password).await?;
     let changes = UserChanges { password_hash: Some(hash), ..Default::default() };
-    db::run(&state.db, move |conn| model::update_user(conn, &user.id, changes, None)).await?;
+    // Only over the account as read: a concurrent change (say, the user changing it) is refused.
+    db::run(&state.db, move |conn| model::update_user(conn, &user.id, changes, Some(user.version))).await?;
     state.sessions.clear();
     Ok(HttpResponse::NoContent().finish())
 }

@@ -101,12 +101,13 @@ async fn officer_of_one_commune_gets_nothing_of_another(app: TestApp) {
 
     // Every record of commune B (its accounts) is absent for A's officer: 404 by id, never 403,
     // so ids cannot be probed; lists leave them out, even when asked for by unit.
+    let missing = format!("/api/v1/users/{}", uuid::Uuid::now_v7());
+    let absent = app.send_as(&officer_a, TestRequest::get().uri(&missing)).await.problem(404, "not_found");
     for user in [&officer_b, &viewer_b] {
         let path = format!("/api/v1/users/{}", user["id"].as_str().unwrap());
-        app.send_as(&officer_a, TestRequest::get().uri(&path)).await.problem(404, "not_found");
+        let hidden = app.send_as(&officer_a, TestRequest::get().uri(&path)).await.problem(404, "not_found");
+        assert_eq!(hidden, absent, "another unit's account must look exactly like a missing one");
     }
-    let missing = format!("/api/v1/users/{}", uuid::Uuid::now_v7());
-    app.send_as(&officer_a, TestRequest::get().uri(&missing)).await.problem(404, "not_found");
 
     let list = app.send_as(&officer_a, TestRequest::get().uri("/api/v1/users?limit=100")).await.json();
     let names: Vec<&str> = list["items"].as_array().unwrap().iter().map(|u| u["username"].as_str().unwrap()).collect();

@@ -19,7 +19,84 @@ on_both_backends!(
     forged_expired_and_foreign_tokens_are_refused,
     failures_look_alike_and_are_throttled,
     hashes_are_upgraded_at_login_and_the_key_is_shared,
+    concurrent_guesses_cannot_slip_under_the_limit,
+    a_session_is_not_opened_on_an_account_changed_meanwhile,
+    the_last_admin_cannot_be_removed_even_concurrently,
+    units_with_accounts_do_not_end_and_ended_units_get_none,
 );
+
+async fn concurrent_guesses_cannot_slip_under_the_limit(app: TestApp) {
+    app.user("hoa.nt", &["viewer"], None).await;
+    let guesses = (0..12).map(|i| {
+        let app = &app;
+        async move { app.login("hoa.nt", &format!("guess number {i}")).await }
+    });
+    let results = futures_util::future::join_all(guesses).await;
+    let checked = results.iter().filter(|r| r.status == StatusCode::UNAUTHORIZED).count();
+    let refused = results.iter().filter(|r| r.status == StatusCode::TOO_MANY_REQUESTS).count();
+    assert_eq!(checked + refused, 12, "{:?}", results.iter().map(|r| r.text()).collect::<Vec<_>>());
+    assert!(checked <= 5, "{checked} passwords were checked against a limit of 5");
+}
+
+async fn a_session_is_not_opened_on_an_account_changed_meanwhile(app: TestApp) {
+    let (user, _) = app.user("hoa.nt", &["viewer"], None).await;
+    let mut conn = app.connection();
+    let read = thidua::models::accounts::find_user(&mut conn, user["id"].as_str().unwrap()).unwrap();
+    // An admin resets the password while the login is still hashing…
+    let res = app.post(&format!("/api/v1/users/{}/reset-password", read.id), &json!({"new_password": "Mật khẩu đặt lại 2026"})).await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT);
+    // …so the session that login would open on what it read is refused.
+    let start = thidua::models::accounts::SessionStart {
+        user_id: read.id.clone(),
+        verified_hash: read.password_hash.clone(),
+        token_version: read.token_version,
+        rehash: None,
+        client_addr: "127.0.0.1".into(),
+        refresh_hash: "x".repeat(64),
+        refresh_expires_at: thidua::db::now() + chrono::TimeDelta::days(1),
+        session_expires_at: thidua::db::now() + chrono::TimeDelta::days(1),
+    };
+    assert_eq!(thidua::models::accounts::open_session(&mut conn, start).unwrap(), None);
+}
+
+async fn the_last_admin_cannot_be_removed_even_concurrently(app: TestApp) {
+    let (second, second_token) = app.user("admin.two", &["admin"], None).await;
+    let first = me(&app, &app.admin_token).await.json();
+    let deactivate = |token: String, target: Value| {
+        let app = &app;
+        async move { app.send_as(&token, TestRequest::post().uri(&format!("/api/v1/users/{}/deactivate", target["id"].as_str().unwrap()))).await }
+    };
+    // Each admin deactivates the other at the same moment: one must lose.
+    let (a, b) = futures_util::future::join(deactivate(app.admin_token.clone(), second.clone()), deactivate(second_token, first.clone())).await;
+    let statuses = [a.status.as_u16(), b.status.as_u16()];
+    assert!(statuses.contains(&200), "{statuses:?} {} {}", a.text(), b.text());
+    let loser = if a.status == StatusCode::OK { &b } else { &a };
+    // Refused as the last admin, or cut off because the winner deactivated them first.
+    assert!(matches!(loser.status.as_u16(), 401 | 409), "{}", loser.text());
+    let mut conn = app.connection();
+    let active_admins: i64 = users::table
+        .filter(users::active.eq(true))
+        .filter(users::roles.like("%admin%"))
+        .count()
+        .get_result(&mut conn)
+        .unwrap();
+    assert_eq!(active_admins, 1);
+}
+
+async fn units_with_accounts_do_not_end_and_ended_units_get_none(app: TestApp) {
+    let (commune, _) = commune_and_department(&app).await;
+    let (user, _) = app.user("lan.pt", &["unit_officer"], Some(&commune["id"])).await;
+    let unit = format!("/api/v1/communes/{}", commune["id"].as_str().unwrap());
+    app.post(&format!("{unit}/deactivate"), &json!({"valid_until": "2025-06-30"})).await.problem(409, "unit_has_users");
+    app.post(&format!("/api/v1/users/{}/deactivate", user["id"].as_str().unwrap()), &json!({})).await;
+    let ended = app.post(&format!("{unit}/deactivate"), &json!({"valid_until": "2025-06-30"})).await;
+    assert_eq!(ended.status, StatusCode::OK, "{}", ended.text());
+    let body = app
+        .post("/api/v1/users", &json!({"username": "moi.vao", "full_name": "Người Mới", "roles": ["unit_officer"], "unit_id": commune["id"], "password": PASSWORD}))
+        .await
+        .problem(422, "validation_failed");
+    assert_eq!(body["errors"][0]["code"], "inactive_unit");
+}
 
 struct Session {
     access: String,

@@ -5,7 +5,35 @@ use serde_json::json;
 
 use crate::helpers::TestApp;
 
-on_both_backends!(framework_errors_are_problems, body_errors_are_problems_and_change_nothing);
+on_both_backends!(framework_errors_are_problems, body_errors_are_problems_and_change_nothing, hostile_text_and_dates_get_4xx_not_500);
+
+/// NUL bytes and dates beyond what the databases store are refused up front: PostgreSQL would
+/// otherwise fail the statement (a 500), and SQLite would compare such dates wrongly.
+async fn hostile_text_and_dates_get_4xx_not_500(app: TestApp) {
+    let (province, _, commune) = app.small_tree().await;
+    app.login("adm\u{1}in", "anything at all").await.problem(401, "invalid_credentials");
+    app.send_anonymous(
+        TestRequest::post().uri("/api/v1/auth/login").insert_header(("content-type", "application/json")).set_payload(r#"{"username": "a\u0000", "password": "x"}"#),
+    )
+    .await
+    .problem(422, "invalid_body");
+    let long_name = "a".repeat(10_000);
+    app.login(&long_name, "anything at all").await.problem(401, "invalid_credentials");
+    app.get("/api/v1/communes?q=%00").await.problem(400, "invalid_query");
+    app.get("/api/v1/users?q=a%00b").await.problem(400, "invalid_query");
+    app.get("/api/v1/communes/by-code/%00").await.problem(404, "not_found");
+    app.get("/api/v1/communes?active_on=-5000-01-01").await.problem(400, "invalid_query");
+    app.get("/api/v1/communes/by-code/99999?active_on=99999-01-01").await.problem(400, "invalid_query");
+    let body = app
+        .post("/api/v1/communes", &json!({"code": "88888", "name": "Xã\u{1}Lạ", "type": "xa", "parent_id": province["id"], "valid_from": "0001-01-01"}))
+        .await
+        .problem(422, "validation_failed");
+    let fields: Vec<&str> = body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["name", "valid_from"]);
+    let path = format!("/api/v1/communes/{}", commune["id"].as_str().unwrap());
+    app.post(&format!("{path}/deactivate"), &json!({"valid_until": "3000-01-01"})).await.problem(422, "validation_failed");
+    assert_eq!(app.get(&path).await.json()["version"], 1, "nothing changed");
+}
 
 async fn framework_errors_are_problems(app: TestApp) {
     app.get("/no/such/route").await.problem(404, "route_not_found");

@@ -24,6 +24,8 @@ CREATE TABLE sessions (
     user_id        TEXT NOT NULL REFERENCES users (id),
     client_addr    TEXT,
     created_at     TIMESTAMP NOT NULL,
+    -- However often it is refreshed, a session ends by then.
+    expires_at     TIMESTAMP NOT NULL,
     revoked_at     TIMESTAMP,
     revoked_reason TEXT
 );

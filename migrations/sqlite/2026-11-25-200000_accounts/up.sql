@@ -24,6 +24,8 @@ CREATE TABLE sessions (
     user_id        TEXT NOT NULL REFERENCES users (id),
     client_addr    TEXT,
     created_at     TEXT NOT NULL,
+    -- However often it is refreshed, a session ends by then.
+    expires_at     TEXT NOT NULL,
     revoked_at     TEXT,
     revoked_reason TEXT
 );
