@@ -67,6 +67,9 @@ pub struct SeedReport {
     pub units_present: usize,
 }
 
+/// A commune of 2025-07-01: its code, its name, and the old communes (with how much of each) it took in.
+type Merger<'a> = (&'a str, &'a str, Vec<(&'a str, LinkPart)>);
+
 struct SeedUnit<'a> {
     kind: UnitKind,
     code: String,
@@ -123,7 +126,7 @@ pub fn seed_reference(conn: &mut DbConn) -> Result<SeedReport, ApiError> {
         )?;
 
         // new commune code -> (name, [(old code, part)]), in file order.
-        let mut merged: Vec<(&str, &str, Vec<(&str, LinkPart)>)> = Vec::new();
+        let mut merged: Vec<Merger> = Vec::new();
         for line in MERGERS_CSV.lines().skip(1).filter(|l| !l.trim().is_empty()) {
             let cols: Vec<&str> = line.split(',').collect();
             let [new_code, new_name, _province, old_code, _old_name, part] = cols[..] else {

@@ -176,7 +176,7 @@ pub fn check_password(field: &str, password: &str, username: &str, checks: &mut 
         checks.fail(field, "too_short", format!("must be at least {MIN_PASSWORD_CHARS} characters"));
     } else if chars > MAX_PASSWORD_CHARS {
         checks.fail(field, "too_long", format!("must be at most {MAX_PASSWORD_CHARS} characters"));
-    } else if COMMON_PASSWORDS.contains(&lower.as_str()) || password.chars().all(|c| Some(c) == password.chars().next()) {
+    } else if COMMON_PASSWORDS.contains(&lower.as_str()) || password.chars().all(|c| password.starts_with(c)) {
         checks.fail(field, "too_common", "is one of the most common passwords; choose another");
     } else if !username.is_empty() && lower.contains(&username.to_lowercase()) {
         checks.fail(field, "contains_username", "must not contain the username");

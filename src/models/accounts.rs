@@ -326,7 +326,7 @@ fn insert_refresh_token(conn: &mut DbConn, hash: &str, session_id: &str, now: Na
 
 pub enum Rotation {
     /// The old token is spent; the new one is stored. Issue tokens for this user and session.
-    Rotated { user: User, session_id: String },
+    Rotated { user: Box<User>, session_id: String },
     /// A spent token came back: someone holds a copy. The whole session is now revoked.
     Reused,
     /// Unknown, expired, or its session is closed or its user inactive.
@@ -362,7 +362,7 @@ pub fn rotate_refresh_token(conn: &mut DbConn, old_hash: &str, new_hash: &str, e
             return Ok(Rotation::Reused);
         }
         insert_refresh_token(conn, new_hash, &session_id, now, expires_at.min(session_expires))?;
-        Ok(Rotation::Rotated { user, session_id })
+        Ok(Rotation::Rotated { user: Box::new(user), session_id })
     })
 }
 

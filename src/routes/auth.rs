@@ -200,7 +200,7 @@ pub async fn refresh(state: web::Data<AppState>, body: JsonBody<RefreshRequest>)
     let expires_at = refresh_expiry(&state);
     let rotation = db::run(&state.db, move |conn| model::rotate_refresh_token(conn, &old_hash, &new_hash, expires_at)).await?;
     match rotation {
-        Rotation::Rotated { user, session_id } => Ok(HttpResponse::Ok().json(tokens_for(&state, user, session_id, new_token)?)),
+        Rotation::Rotated { user, session_id } => Ok(HttpResponse::Ok().json(tokens_for(&state, *user, session_id, new_token)?)),
         Rotation::Reused => {
             state.sessions.clear();
             Err(ApiError::unauthorized("refresh_token_reused", "this refresh token was already used; the session has been ended, sign in again"))

@@ -12,7 +12,7 @@ use diesel::Connection;
 use futures_util::future::LocalBoxFuture;
 use serde_json::Value;
 use thidua::config::Settings;
-use thidua::db::{Backend, DbConn};
+use thidua::db::DbConn;
 use thidua::auth::password::hash_blocking;
 use thidua::auth::policy::Role;
 use thidua::models::accounts;
@@ -45,7 +45,6 @@ type Caller = Rc<dyn Fn(actix_http::Request) -> LocalBoxFuture<'static, Response
 
 pub struct TestApp {
     pub state: web::Data<AppState>,
-    pub backend: Backend,
     /// An access token of the `admin` account every test app starts with; requests carry it
     /// unless they set their own `Authorization` (or use `send_anonymous`).
     pub admin_token: String,
@@ -128,7 +127,6 @@ impl TestApp {
             let mut conn = DbConn::establish_url(url).expect("connect");
             thidua::seed::seed_reference(&mut conn).expect("seed");
         }
-        let backend = Backend::from_url(url).unwrap();
         let key = startup::signing_key(&settings).expect("signing key");
         let admin_hash = hash_blocking(startup::hash_params(&settings), PASSWORD).unwrap();
         let mut conn = DbConn::establish_url(url).expect("connect");
@@ -157,7 +155,7 @@ impl TestApp {
                 Response { status, headers, body }
             })
         });
-        let mut app = TestApp { state, backend, admin_token: String::new(), call, _sqlite_dir: None, postgres_db: None };
+        let mut app = TestApp { state, admin_token: String::new(), call, _sqlite_dir: None, postgres_db: None };
         app.admin_token = app.token_for("admin").await;
         app
     }

@@ -5,7 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::test::TestRequest;
 use serde_json::{json, Value};
 
-use crate::helpers::{Options, TestApp};
+use crate::helpers::TestApp;
 
 on_both_backends!(
     create_read_update_deactivate_delete,
@@ -39,7 +39,6 @@ mod seeded {
     );
 
     pub async fn merged_communes_link_to_their_predecessors(app: TestApp) {
-        let _ = Options::default();
         // Today the code 01840 is the merged ward; in 2021 it was the old one under Bắc Kạn city.
         let today = app.get("/api/v1/communes/by-code/01840").await.json();
         assert_eq!(today["name"], "Phường Đức Xuân");
