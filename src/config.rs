@@ -58,8 +58,8 @@ pub struct AuthSettings {
     pub login_window_secs: i64,
     /// `THIDUA_RATE_LIMIT_PER_MINUTE`: requests per client address per minute (0 = off).
     pub rate_limit_per_minute: u32,
-    /// `THIDUA_TRUST_FORWARDED`: take the client address from `Forwarded`/`X-Forwarded-For`
-    /// (only behind a proxy that sets them).
+    /// `THIDUA_TRUST_FORWARDED`: take the client address from the last `X-Forwarded-For` hop
+    /// (only behind one proxy that appends it).
     pub trust_forwarded: bool,
 }
 
