@@ -24,6 +24,9 @@ use crate::error::{FieldError, Problem};
         (name = "districts", description = "District-level units (huyện, thị xã, thành phố thuộc tỉnh), abolished on 2025-07-01"),
         (name = "communes", description = "Communes (xã, phường, thị trấn, đặc khu), with their 2025 successors"),
         (name = "departments", description = "Provincial departments and agencies (sở, ban, ngành)"),
+        (name = "clusters", description = "Emulation clusters and blocks (cụm, khối thi đua)"),
+        (name = "campaigns", description = "Emulation campaigns (phong trào, đợt thi đua), their lifecycle and indicators (chỉ tiêu)"),
+        (name = "registrations", description = "Units' registrations (đăng ký thi đua): their own targets for a campaign"),
         (name = "operations", description = "Liveness and readiness"),
     )
 )]
@@ -64,4 +67,68 @@ pub fn document_json() -> String {
     let mut json = document().to_pretty_json().expect("the OpenAPI document serializes");
     json.push('\n');
     json
+}
+
+/// Sets of error responses shared by many operations, listed in their `responses(...)` beside
+/// the success, so each operation documents its errors without repeating them.
+pub mod errors {
+    use std::collections::BTreeMap;
+
+    use utoipa::openapi::{ContentBuilder, RefOr, Ref, Response, ResponseBuilder};
+
+    fn problem(description: &str) -> RefOr<Response> {
+        RefOr::T(
+            ResponseBuilder::new()
+                .description(description)
+                .content("application/problem+json", ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build())
+                .build(),
+        )
+    }
+
+    fn set(entries: &[(&str, &str)]) -> BTreeMap<String, RefOr<Response>> {
+        entries.iter().map(|(status, description)| (status.to_string(), problem(description))).collect()
+    }
+
+    const BAD_INPUT: (&str, &str) = ("400", "Malformed JSON, query or path value");
+    const UNAUTHENTICATED: (&str, &str) = ("401", "Not signed in, or the access token is no longer valid");
+    const FORBIDDEN: (&str, &str) = ("403", "Your roles do not allow this");
+    const NOT_FOUND: (&str, &str) = ("404", "No such record, or one you may not see");
+    const CONFLICT: (&str, &str) = ("409", "Conflicts with the record's state (see `code`)");
+    const STALE: (&str, &str) = ("412", "The record changed since the `If-Match` version");
+    const TOO_LARGE: (&str, &str) = ("413", "Body too large");
+    const NOT_JSON: (&str, &str) = ("415", "Body is not JSON");
+    const INVALID: (&str, &str) = ("422", "Invalid fields, each listed in `errors`");
+    const UNAVAILABLE: (&str, &str) = ("503", "Database unavailable; retry after `Retry-After`");
+
+    /// Errors of a list: bad filters, not signed in, database down.
+    pub struct ListErrors;
+    impl utoipa::IntoResponses for ListErrors {
+        fn responses() -> BTreeMap<String, RefOr<Response>> {
+            set(&[BAD_INPUT, UNAUTHENTICATED, UNAVAILABLE])
+        }
+    }
+
+    /// Errors of reading one record.
+    pub struct ReadErrors;
+    impl utoipa::IntoResponses for ReadErrors {
+        fn responses() -> BTreeMap<String, RefOr<Response>> {
+            set(&[BAD_INPUT, UNAUTHENTICATED, NOT_FOUND, UNAVAILABLE])
+        }
+    }
+
+    /// Errors of creating a record from a JSON body.
+    pub struct CreateErrors;
+    impl utoipa::IntoResponses for CreateErrors {
+        fn responses() -> BTreeMap<String, RefOr<Response>> {
+            set(&[BAD_INPUT, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT, TOO_LARGE, NOT_JSON, INVALID, UNAVAILABLE])
+        }
+    }
+
+    /// Errors of changing a record (a body, `If-Match`, lifecycle rules).
+    pub struct WriteErrors;
+    impl utoipa::IntoResponses for WriteErrors {
+        fn responses() -> BTreeMap<String, RefOr<Response>> {
+            set(&[BAD_INPUT, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT, STALE, TOO_LARGE, NOT_JSON, INVALID, UNAVAILABLE])
+        }
+    }
 }

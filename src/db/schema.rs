@@ -28,7 +28,6 @@ diesel::table! {
     }
 }
 
-diesel::allow_tables_to_appear_in_same_query!(units, unit_links);
 
 diesel::table! {
     users (id) {
@@ -89,4 +88,135 @@ diesel::table! {
 
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
-diesel::allow_tables_to_appear_in_same_query!(users, sessions, refresh_tokens, units);
+
+diesel::table! {
+    clusters (id) {
+        id -> Text,
+        name -> Text,
+        year -> Integer,
+        leading_unit_id -> Nullable<Text>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    cluster_members (cluster_id, unit_id) {
+        cluster_id -> Text,
+        unit_id -> Text,
+    }
+}
+
+diesel::table! {
+    campaigns (id) {
+        id -> Text,
+        title -> Text,
+        title_folded -> Text,
+        kind -> Text,
+        description -> Nullable<Text>,
+        plan_number -> Nullable<Text>,
+        plan_date -> Nullable<Date>,
+        plan_signer -> Nullable<Text>,
+        launching_authority -> Text,
+        scope -> Nullable<Text>,
+        start_date -> Date,
+        end_date -> Date,
+        registration_deadline -> Nullable<Date>,
+        interim_review_on -> Nullable<Date>,
+        final_review_on -> Nullable<Date>,
+        participation -> Text,
+        status -> Text,
+        version -> Integer,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    campaign_units (campaign_id, unit_id) {
+        campaign_id -> Text,
+        unit_id -> Text,
+    }
+}
+
+diesel::table! {
+    campaign_clusters (campaign_id, cluster_id) {
+        campaign_id -> Text,
+        cluster_id -> Text,
+    }
+}
+
+diesel::table! {
+    campaign_transitions (id) {
+        id -> Text,
+        campaign_id -> Text,
+        from_status -> Text,
+        to_status -> Text,
+        actor_id -> Text,
+        reason -> Nullable<Text>,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    indicators (id) {
+        id -> Text,
+        campaign_id -> Text,
+        name -> Text,
+        unit_of_measure -> Text,
+        kind -> Text,
+        direction -> Text,
+        province_target -> Nullable<Text>,
+        position -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    registrations (id) {
+        id -> Text,
+        campaign_id -> Text,
+        unit_id -> Text,
+        status -> Text,
+        aimed_titles -> Text,
+        note -> Nullable<Text>,
+        return_reason -> Nullable<Text>,
+        version -> Integer,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        submitted_at -> Nullable<Timestamp>,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    registration_targets (registration_id, indicator_id) {
+        registration_id -> Text,
+        indicator_id -> Text,
+        target -> Text,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(
+    units,
+    unit_links,
+    users,
+    sessions,
+    refresh_tokens,
+    login_throttle,
+    service_secrets,
+    clusters,
+    cluster_members,
+    campaigns,
+    campaign_units,
+    campaign_clusters,
+    campaign_transitions,
+    indicators,
+    registrations,
+    registration_targets,
+);

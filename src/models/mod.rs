@@ -1,4 +1,5 @@
 //! Rows and queries. Functions take `&mut DbConn` so they compose inside one transaction.
 
 pub mod accounts;
+pub mod campaigns;
 pub mod units;

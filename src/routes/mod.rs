@@ -1,7 +1,10 @@
 //! HTTP endpoints, one module per resource.
 
 pub mod auth;
+pub mod campaigns;
+pub mod clusters;
 pub mod health;
+pub mod registrations;
 pub mod units;
 pub mod users;
 
@@ -13,6 +16,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         scope("/api/v1")
             .configure(auth::configure)
             .configure(users::configure)
+            .configure(clusters::configure)
+            .configure(campaigns::configure)
+            .configure(registrations::configure)
             .configure(units::provinces::configure)
             .configure(units::districts::configure)
             .configure(units::communes::configure)

@@ -1,0 +1,9 @@
+DROP TABLE registration_targets;
+DROP TABLE registrations;
+DROP TABLE indicators;
+DROP TABLE campaign_transitions;
+DROP TABLE campaign_clusters;
+DROP TABLE campaign_units;
+DROP TABLE campaigns;
+DROP TABLE cluster_members;
+DROP TABLE clusters;

@@ -1,0 +1,888 @@
+//! Campaigns, clusters, indicators and registrations in SQL, with the rules checked inside the
+//! transaction that writes.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::db::schema::{
+    campaign_clusters, campaign_transitions, campaign_units, campaigns, cluster_members, clusters, indicators, registration_targets,
+    registrations, units,
+};
+use crate::db::{self, DbConn};
+use crate::domain::campaigns::{CampaignAction, CampaignStatus, Participation, RegistrationAction, RegistrationStatus};
+use crate::error::{ApiError, FieldError};
+
+type Db = <DbConn as Connection>::Backend;
+
+// ---------- clusters ----------
+
+#[derive(Queryable, Selectable, Debug, Clone)]
+#[diesel(table_name = clusters)]
+pub struct Cluster {
+    pub id: String,
+    pub name: String,
+    pub year: i32,
+    pub leading_unit_id: Option<String>,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+pub struct ClusterInput {
+    pub name: String,
+    pub year: i32,
+    pub leading_unit_id: Option<String>,
+    pub member_ids: Vec<String>,
+}
+
+pub fn cluster_members(conn: &mut DbConn, cluster_id: &str) -> Result<Vec<String>, ApiError> {
+    Ok(cluster_members::table
+        .filter(cluster_members::cluster_id.eq(cluster_id))
+        .select(cluster_members::unit_id)
+        .order(cluster_members::unit_id)
+        .load(conn)?)
+}
+
+pub fn find_cluster(conn: &mut DbConn, id: &str) -> Result<(Cluster, Vec<String>), ApiError> {
+    let cluster = clusters::table
+        .find(id)
+        .select(Cluster::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| ApiError::not_found("cluster"))?;
+    let members = cluster_members(conn, id)?;
+    Ok((cluster, members))
+}
+
+pub fn list_clusters(conn: &mut DbConn, year: Option<i32>) -> Result<Vec<(Cluster, Vec<String>)>, ApiError> {
+    let mut query = clusters::table.into_boxed::<Db>();
+    if let Some(year) = year {
+        query = query.filter(clusters::year.eq(year));
+    }
+    let found: Vec<Cluster> = query.order((clusters::year.desc(), clusters::name.asc())).select(Cluster::as_select()).load(conn)?;
+    let ids: Vec<&String> = found.iter().map(|c| &c.id).collect();
+    let members: Vec<(String, String)> = cluster_members::table
+        .filter(cluster_members::cluster_id.eq_any(&ids))
+        .select((cluster_members::cluster_id, cluster_members::unit_id))
+        .order(cluster_members::unit_id)
+        .load(conn)?;
+    Ok(found
+        .into_iter()
+        .map(|c| {
+            let mine = members.iter().filter(|(cid, _)| *cid == c.id).map(|(_, u)| u.clone()).collect();
+            (c, mine)
+        })
+        .collect())
+}
+
+/// Members must be departments or communes; the leading unit must be one of them.
+fn check_members(conn: &mut DbConn, input: &ClusterInput) -> Result<(), ApiError> {
+    let mut errors = Vec::new();
+    if input.member_ids.is_empty() {
+        errors.push(FieldError::new("member_ids", "required", "a cluster needs at least one member"));
+    }
+    let kinds: Vec<(String, String)> = units::table.filter(units::id.eq_any(&input.member_ids)).select((units::id, units::kind)).load(conn)?;
+    for (i, id) in input.member_ids.iter().enumerate() {
+        let field = format!("member_ids[{i}]");
+        if input.member_ids[..i].contains(id) {
+            errors.push(FieldError::new(field, "duplicate", "is listed twice"));
+            continue;
+        }
+        match kinds.iter().find(|(u, _)| u == id) {
+            None => errors.push(FieldError::new(field, "not_found", "no unit has this id")),
+            Some((_, kind)) if kind != "department" && kind != "commune" => {
+                errors.push(FieldError::new(field, "wrong_kind", "must be a department or a commune"))
+            }
+            Some(_) => {}
+        }
+    }
+    if let Some(leader) = &input.leading_unit_id {
+        if !input.member_ids.contains(leader) {
+            errors.push(FieldError::new("leading_unit_id", "not_a_member", "the leading unit must be one of the members"));
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::validation(errors))
+    }
+}
+
+fn name_taken(e: diesel::result::Error) -> ApiError {
+    match e {
+        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => {
+            ApiError::conflict("name_taken", "a cluster of that name exists for that year")
+        }
+        other => other.into(),
+    }
+}
+
+fn write_members(conn: &mut DbConn, cluster_id: &str, member_ids: &[String]) -> Result<(), ApiError> {
+    diesel::delete(cluster_members::table.filter(cluster_members::cluster_id.eq(cluster_id))).execute(conn)?;
+    for unit_id in member_ids {
+        diesel::insert_into(cluster_members::table)
+            .values((cluster_members::cluster_id.eq(cluster_id), cluster_members::unit_id.eq(unit_id)))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn create_cluster(conn: &mut DbConn, input: ClusterInput) -> Result<(Cluster, Vec<String>), ApiError> {
+    conn.write_tx(|conn| {
+        check_members(conn, &input)?;
+        let id = db::new_id();
+        let now = db::now();
+        diesel::insert_into(clusters::table)
+            .values((
+                clusters::id.eq(&id),
+                clusters::name.eq(&input.name),
+                clusters::year.eq(input.year),
+                clusters::leading_unit_id.eq(&input.leading_unit_id),
+                clusters::version.eq(1),
+                clusters::created_at.eq(now),
+                clusters::updated_at.eq(now),
+            ))
+            .execute(conn)
+            .map_err(name_taken)?;
+        write_members(conn, &id, &input.member_ids)?;
+        find_cluster(conn, &id)
+    })
+}
+
+/// Replaces a cluster's name, leader and members at `expected_version` (if given).
+pub fn replace_cluster(conn: &mut DbConn, id: &str, input: ClusterInput, expected_version: Option<i32>) -> Result<(Cluster, Vec<String>), ApiError> {
+    conn.write_tx(|conn| {
+        let (current, _) = find_cluster(conn, id)?;
+        if expected_version.is_some_and(|v| v != current.version) {
+            return Err(ApiError::precondition_failed());
+        }
+        check_members(conn, &input)?;
+        let updated = diesel::update(clusters::table.find(id).filter(clusters::version.eq(current.version)))
+            .set((
+                clusters::name.eq(&input.name),
+                clusters::year.eq(input.year),
+                clusters::leading_unit_id.eq(&input.leading_unit_id),
+                clusters::version.eq(current.version + 1),
+                clusters::updated_at.eq(db::now()),
+            ))
+            .execute(conn)
+            .map_err(name_taken)?;
+        if updated == 0 {
+            return Err(ApiError::precondition_failed());
+        }
+        write_members(conn, id, &input.member_ids)?;
+        find_cluster(conn, id)
+    })
+}
+
+// ---------- campaigns ----------
+
+#[derive(Queryable, Selectable, Debug, Clone)]
+#[diesel(table_name = campaigns)]
+pub struct Campaign {
+    pub id: String,
+    pub title: String,
+    pub title_folded: String,
+    pub kind: String,
+    pub description: Option<String>,
+    pub plan_number: Option<String>,
+    pub plan_date: Option<NaiveDate>,
+    pub plan_signer: Option<String>,
+    pub launching_authority: String,
+    pub scope: Option<String>,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    pub registration_deadline: Option<NaiveDate>,
+    pub interim_review_on: Option<NaiveDate>,
+    pub final_review_on: Option<NaiveDate>,
+    pub participation: String,
+    pub status: String,
+    pub version: i32,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl Campaign {
+    pub fn status(&self) -> CampaignStatus {
+        CampaignStatus::parse(&self.status).unwrap_or(CampaignStatus::Draft)
+    }
+}
+
+/// Everything about a campaign that its editor sets (all fields already validated).
+#[derive(Clone)]
+pub struct CampaignFields {
+    pub title: String,
+    pub kind: String,
+    pub description: Option<String>,
+    pub plan_number: Option<String>,
+    pub plan_date: Option<NaiveDate>,
+    pub plan_signer: Option<String>,
+    pub launching_authority: String,
+    pub scope: Option<String>,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    pub registration_deadline: Option<NaiveDate>,
+    pub interim_review_on: Option<NaiveDate>,
+    pub final_review_on: Option<NaiveDate>,
+    pub participation: Participation,
+    pub unit_ids: Vec<String>,
+    pub cluster_ids: Vec<String>,
+}
+
+impl CampaignFields {
+    pub fn from_stored(c: &Campaign, unit_ids: Vec<String>, cluster_ids: Vec<String>) -> CampaignFields {
+        CampaignFields {
+            title: c.title.clone(),
+            kind: c.kind.clone(),
+            description: c.description.clone(),
+            plan_number: c.plan_number.clone(),
+            plan_date: c.plan_date,
+            plan_signer: c.plan_signer.clone(),
+            launching_authority: c.launching_authority.clone(),
+            scope: c.scope.clone(),
+            start_date: c.start_date,
+            end_date: c.end_date,
+            registration_deadline: c.registration_deadline,
+            interim_review_on: c.interim_review_on,
+            final_review_on: c.final_review_on,
+            participation: Participation::parse(&c.participation).unwrap_or(Participation::AllUnits),
+            unit_ids,
+            cluster_ids,
+        }
+    }
+}
+
+#[derive(Queryable, Selectable, Debug, Clone)]
+#[diesel(table_name = campaign_transitions)]
+pub struct Transition {
+    pub id: String,
+    pub campaign_id: String,
+    pub from_status: String,
+    pub to_status: String,
+    pub actor_id: String,
+    pub reason: Option<String>,
+    pub at: NaiveDateTime,
+}
+
+pub struct CampaignDetail {
+    pub campaign: Campaign,
+    pub unit_ids: Vec<String>,
+    pub cluster_ids: Vec<String>,
+    pub history: Vec<Transition>,
+}
+
+pub fn find_campaign(conn: &mut DbConn, id: &str) -> Result<Campaign, ApiError> {
+    campaigns::table.find(id).select(Campaign::as_select()).first(conn).optional()?.ok_or_else(campaign_not_found)
+}
+
+pub fn campaign_not_found() -> ApiError {
+    ApiError::not_found("campaign")
+}
+
+pub fn campaign_detail(conn: &mut DbConn, id: &str) -> Result<CampaignDetail, ApiError> {
+    let campaign = find_campaign(conn, id)?;
+    let unit_ids = campaign_units::table.filter(campaign_units::campaign_id.eq(id)).select(campaign_units::unit_id).order(campaign_units::unit_id).load(conn)?;
+    let cluster_ids = campaign_clusters::table
+        .filter(campaign_clusters::campaign_id.eq(id))
+        .select(campaign_clusters::cluster_id)
+        .order(campaign_clusters::cluster_id)
+        .load(conn)?;
+    let history = campaign_transitions::table
+        .filter(campaign_transitions::campaign_id.eq(id))
+        .order((campaign_transitions::at.asc(), campaign_transitions::id.asc()))
+        .select(Transition::as_select())
+        .load(conn)?;
+    Ok(CampaignDetail { campaign, unit_ids, cluster_ids, history })
+}
+
+#[derive(Default)]
+pub struct CampaignFilter {
+    pub status: Option<CampaignStatus>,
+    pub kind: Option<String>,
+    /// Drafts are the board's working copies: only admins list them.
+    pub include_drafts: bool,
+    pub search: Option<String>,
+    pub before_id: Option<String>,
+    pub limit: i64,
+}
+
+/// Newest first (ids are time-ordered); `limit + 1` rows.
+pub fn list_campaigns(conn: &mut DbConn, filter: &CampaignFilter) -> Result<Vec<Campaign>, ApiError> {
+    let mut query = campaigns::table.into_boxed::<Db>();
+    if let Some(status) = filter.status {
+        query = query.filter(campaigns::status.eq(status.as_str()));
+    }
+    if !filter.include_drafts {
+        query = query.filter(campaigns::status.ne(CampaignStatus::Draft.as_str()));
+    }
+    if let Some(kind) = &filter.kind {
+        query = query.filter(campaigns::kind.eq(kind.clone()));
+    }
+    if let Some(folded) = &filter.search {
+        query = query.filter(campaigns::title_folded.like(crate::domain::text::like_contains(folded)).escape('\\'));
+    }
+    if let Some(before) = &filter.before_id {
+        query = query.filter(campaigns::id.lt(before.clone()));
+    }
+    Ok(query.order(campaigns::id.desc()).limit(filter.limit + 1).select(Campaign::as_select()).load(conn)?)
+}
+
+fn check_participants(conn: &mut DbConn, fields: &CampaignFields) -> Result<(), ApiError> {
+    let mut errors = Vec::new();
+    match fields.participation {
+        Participation::Units if fields.unit_ids.is_empty() => {
+            errors.push(FieldError::new("unit_ids", "required", "list the participating units"));
+        }
+        Participation::Clusters if fields.cluster_ids.is_empty() => {
+            errors.push(FieldError::new("cluster_ids", "required", "list the participating clusters"));
+        }
+        _ => {}
+    }
+    if fields.participation != Participation::Units && !fields.unit_ids.is_empty() {
+        errors.push(FieldError::new("unit_ids", "not_allowed", "only with participation \"units\""));
+    }
+    if fields.participation != Participation::Clusters && !fields.cluster_ids.is_empty() {
+        errors.push(FieldError::new("cluster_ids", "not_allowed", "only with participation \"clusters\""));
+    }
+    let found_units: Vec<(String, String)> = units::table.filter(units::id.eq_any(&fields.unit_ids)).select((units::id, units::kind)).load(conn)?;
+    for (i, id) in fields.unit_ids.iter().enumerate() {
+        match found_units.iter().find(|(u, _)| u == id) {
+            None => errors.push(FieldError::new(format!("unit_ids[{i}]"), "not_found", "no unit has this id")),
+            Some((_, k)) if k != "department" && k != "commune" => {
+                errors.push(FieldError::new(format!("unit_ids[{i}]"), "wrong_kind", "must be a department or a commune"))
+            }
+            Some(_) => {}
+        }
+    }
+    let found_clusters: Vec<String> = clusters::table.filter(clusters::id.eq_any(&fields.cluster_ids)).select(clusters::id).load(conn)?;
+    for (i, id) in fields.cluster_ids.iter().enumerate() {
+        if !found_clusters.contains(id) {
+            errors.push(FieldError::new(format!("cluster_ids[{i}]"), "not_found", "no cluster has this id"));
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::validation(errors))
+    }
+}
+
+fn write_participants(conn: &mut DbConn, campaign_id: &str, fields: &CampaignFields) -> Result<(), ApiError> {
+    diesel::delete(campaign_units::table.filter(campaign_units::campaign_id.eq(campaign_id))).execute(conn)?;
+    diesel::delete(campaign_clusters::table.filter(campaign_clusters::campaign_id.eq(campaign_id))).execute(conn)?;
+    let mut unit_ids = fields.unit_ids.clone();
+    unit_ids.dedup();
+    for unit_id in unit_ids {
+        diesel::insert_into(campaign_units::table)
+            .values((campaign_units::campaign_id.eq(campaign_id), campaign_units::unit_id.eq(unit_id)))
+            .execute(conn)?;
+    }
+    let mut cluster_ids = fields.cluster_ids.clone();
+    cluster_ids.dedup();
+    for cluster_id in cluster_ids {
+        diesel::insert_into(campaign_clusters::table)
+            .values((campaign_clusters::campaign_id.eq(campaign_id), campaign_clusters::cluster_id.eq(cluster_id)))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn create_campaign(conn: &mut DbConn, fields: CampaignFields, actor_id: &str) -> Result<CampaignDetail, ApiError> {
+    conn.write_tx(|conn| {
+        check_participants(conn, &fields)?;
+        let id = db::new_id();
+        let now = db::now();
+        diesel::insert_into(campaigns::table)
+            .values((
+                campaigns::id.eq(&id),
+                campaigns::title_folded.eq(crate::domain::text::fold(&fields.title)),
+                campaigns::title.eq(&fields.title),
+                campaigns::kind.eq(&fields.kind),
+                campaigns::description.eq(&fields.description),
+                campaigns::plan_number.eq(&fields.plan_number),
+                campaigns::plan_date.eq(fields.plan_date),
+                campaigns::plan_signer.eq(&fields.plan_signer),
+                campaigns::launching_authority.eq(&fields.launching_authority),
+                campaigns::scope.eq(&fields.scope),
+                campaigns::start_date.eq(fields.start_date),
+                campaigns::end_date.eq(fields.end_date),
+                campaigns::registration_deadline.eq(fields.registration_deadline),
+                campaigns::interim_review_on.eq(fields.interim_review_on),
+                campaigns::final_review_on.eq(fields.final_review_on),
+                campaigns::participation.eq(fields.participation.as_str()),
+                campaigns::status.eq(CampaignStatus::Draft.as_str()),
+                campaigns::version.eq(1),
+                campaigns::created_by.eq(actor_id),
+                campaigns::created_at.eq(now),
+                campaigns::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        write_participants(conn, &id, &fields)?;
+        campaign_detail(conn, &id)
+    })
+}
+
+fn lock_campaign(conn: &mut DbConn, id: &str) -> Result<Campaign, ApiError> {
+    if let DbConn::Postgres(pg) = conn {
+        campaigns::table.find(id).select(campaigns::id).for_update().first::<String>(pg).optional()?;
+    }
+    find_campaign(conn, id)
+}
+
+/// Rewrites a campaign's fields. Frozen (closed, cancelled) campaigns refuse; who takes part can
+/// change only while it is a draft.
+pub fn update_campaign(conn: &mut DbConn, id: &str, fields: CampaignFields, expected_version: Option<i32>) -> Result<CampaignDetail, ApiError> {
+    conn.write_tx(|conn| {
+        let current = lock_campaign(conn, id)?;
+        if expected_version.is_some_and(|v| v != current.version) {
+            return Err(ApiError::precondition_failed());
+        }
+        let status = current.status();
+        if status.is_frozen() {
+            return Err(frozen(status));
+        }
+        let before = campaign_detail(conn, id)?;
+        let participants_changed = fields.participation.as_str() != current.participation
+            || fields.unit_ids != before.unit_ids
+            || fields.cluster_ids != before.cluster_ids;
+        if participants_changed && status != CampaignStatus::Draft {
+            return Err(ApiError::conflict("campaign_launched", "who takes part is fixed once the campaign is launched"));
+        }
+        check_participants(conn, &fields)?;
+        diesel::update(campaigns::table.find(id))
+            .set((
+                campaigns::title_folded.eq(crate::domain::text::fold(&fields.title)),
+                campaigns::title.eq(&fields.title),
+                campaigns::kind.eq(&fields.kind),
+                campaigns::description.eq(&fields.description),
+                campaigns::plan_number.eq(&fields.plan_number),
+                campaigns::plan_date.eq(fields.plan_date),
+                campaigns::plan_signer.eq(&fields.plan_signer),
+                campaigns::launching_authority.eq(&fields.launching_authority),
+                campaigns::scope.eq(&fields.scope),
+                campaigns::start_date.eq(fields.start_date),
+                campaigns::end_date.eq(fields.end_date),
+                campaigns::registration_deadline.eq(fields.registration_deadline),
+                campaigns::interim_review_on.eq(fields.interim_review_on),
+                campaigns::final_review_on.eq(fields.final_review_on),
+                campaigns::participation.eq(fields.participation.as_str()),
+                campaigns::version.eq(current.version + 1),
+                campaigns::updated_at.eq(db::now()),
+            ))
+            .execute(conn)?;
+        if participants_changed {
+            write_participants(conn, id, &fields)?;
+        }
+        campaign_detail(conn, id)
+    })
+}
+
+fn frozen(status: CampaignStatus) -> ApiError {
+    ApiError::conflict("campaign_frozen", format!("the campaign is {}; it no longer changes", status.as_str()))
+}
+
+/// Moves a campaign along its lifecycle, recording who, when and why.
+pub fn transition_campaign(
+    conn: &mut DbConn,
+    id: &str,
+    action: CampaignAction,
+    actor_id: &str,
+    reason: Option<String>,
+    expected_version: Option<i32>,
+) -> Result<CampaignDetail, ApiError> {
+    conn.write_tx(|conn| {
+        let current = lock_campaign(conn, id)?;
+        if expected_version.is_some_and(|v| v != current.version) {
+            return Err(ApiError::precondition_failed());
+        }
+        let from = current.status();
+        let Some(to) = from.after(action) else {
+            return Err(ApiError::conflict(
+                "illegal_transition",
+                format!("a {} campaign cannot be {}ed", from.as_str(), action.as_str().trim_end_matches('e')),
+            ));
+        };
+        if action == CampaignAction::Launch {
+            let count: i64 = indicators::table.filter(indicators::campaign_id.eq(id)).count().get_result(conn)?;
+            if count == 0 {
+                return Err(ApiError::conflict("no_indicators", "add at least one indicator before launching"));
+            }
+        }
+        let now = db::now();
+        diesel::update(campaigns::table.find(id))
+            .set((campaigns::status.eq(to.as_str()), campaigns::version.eq(current.version + 1), campaigns::updated_at.eq(now)))
+            .execute(conn)?;
+        diesel::insert_into(campaign_transitions::table)
+            .values((
+                campaign_transitions::id.eq(db::new_id()),
+                campaign_transitions::campaign_id.eq(id),
+                campaign_transitions::from_status.eq(from.as_str()),
+                campaign_transitions::to_status.eq(to.as_str()),
+                campaign_transitions::actor_id.eq(actor_id),
+                campaign_transitions::reason.eq(reason),
+                campaign_transitions::at.eq(now),
+            ))
+            .execute(conn)?;
+        campaign_detail(conn, id)
+    })
+}
+
+/// Whether `unit_id` takes part in `campaign`.
+pub fn participates(conn: &mut DbConn, campaign: &Campaign, unit_id: &str) -> Result<bool, ApiError> {
+    let kind: Option<String> = units::table.find(unit_id).select(units::kind).first(conn).optional()?;
+    let Some(kind) = kind else { return Ok(false) };
+    Ok(match Participation::parse(&campaign.participation) {
+        Some(Participation::AllUnits) => kind == "department" || kind == "commune",
+        Some(Participation::AllDepartments) => kind == "department",
+        Some(Participation::AllCommunes) => kind == "commune",
+        Some(Participation::Units) => {
+            campaign_units::table.find((&campaign.id, unit_id)).count().get_result::<i64>(conn)? > 0
+        }
+        Some(Participation::Clusters) => {
+            cluster_members::table
+                .inner_join(campaign_clusters::table.on(campaign_clusters::cluster_id.eq(cluster_members::cluster_id)))
+                .filter(campaign_clusters::campaign_id.eq(&campaign.id))
+                .filter(cluster_members::unit_id.eq(unit_id))
+                .count()
+                .get_result::<i64>(conn)?
+                > 0
+        }
+        None => false,
+    })
+}
+
+// ---------- indicators ----------
+
+#[derive(Queryable, Selectable, Debug, Clone)]
+#[diesel(table_name = indicators)]
+pub struct Indicator {
+    pub id: String,
+    pub campaign_id: String,
+    pub name: String,
+    pub unit_of_measure: String,
+    pub kind: String,
+    pub direction: String,
+    pub province_target: Option<String>,
+    pub position: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+pub struct NewIndicator {
+    pub name: String,
+    pub unit_of_measure: String,
+    pub kind: String,
+    pub direction: String,
+    pub province_target: Option<String>,
+}
+
+pub fn list_indicators(conn: &mut DbConn, campaign_id: &str) -> Result<Vec<Indicator>, ApiError> {
+    Ok(indicators::table
+        .filter(indicators::campaign_id.eq(campaign_id))
+        .order((indicators::position.asc(), indicators::id.asc()))
+        .select(Indicator::as_select())
+        .load(conn)?)
+}
+
+fn require_draft(campaign: &Campaign) -> Result<(), ApiError> {
+    match campaign.status() {
+        CampaignStatus::Draft => Ok(()),
+        status if status.is_frozen() => Err(frozen(status)),
+        _ => Err(ApiError::conflict("campaign_launched", "indicators are fixed once the campaign is launched")),
+    }
+}
+
+pub fn add_indicator(conn: &mut DbConn, campaign_id: &str, new: NewIndicator) -> Result<Indicator, ApiError> {
+    conn.write_tx(|conn| {
+        let campaign = lock_campaign(conn, campaign_id)?;
+        require_draft(&campaign)?;
+        let last: Option<i32> = indicators::table
+            .filter(indicators::campaign_id.eq(campaign_id))
+            .select(diesel::dsl::max(indicators::position))
+            .first(conn)?;
+        let id = db::new_id();
+        let now = db::now();
+        diesel::insert_into(indicators::table)
+            .values((
+                indicators::id.eq(&id),
+                indicators::campaign_id.eq(campaign_id),
+                indicators::name.eq(&new.name),
+                indicators::unit_of_measure.eq(&new.unit_of_measure),
+                indicators::kind.eq(&new.kind),
+                indicators::direction.eq(&new.direction),
+                indicators::province_target.eq(&new.province_target),
+                indicators::position.eq(last.unwrap_or(0) + 1),
+                indicators::created_at.eq(now),
+                indicators::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        Ok(indicators::table.find(&id).select(Indicator::as_select()).first(conn)?)
+    })
+}
+
+pub fn remove_indicator(conn: &mut DbConn, campaign_id: &str, indicator_id: &str) -> Result<(), ApiError> {
+    conn.write_tx(|conn| {
+        let campaign = lock_campaign(conn, campaign_id)?;
+        require_draft(&campaign)?;
+        let deleted = diesel::delete(indicators::table.find(indicator_id).filter(indicators::campaign_id.eq(campaign_id))).execute(conn)?;
+        if deleted == 0 {
+            return Err(ApiError::not_found("indicator"));
+        }
+        Ok(())
+    })
+}
+
+// ---------- registrations ----------
+
+#[derive(Queryable, Selectable, Debug, Clone)]
+#[diesel(table_name = registrations)]
+pub struct Registration {
+    pub id: String,
+    pub campaign_id: String,
+    pub unit_id: String,
+    pub status: String,
+    pub aimed_titles: String,
+    pub note: Option<String>,
+    pub return_reason: Option<String>,
+    pub version: i32,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub submitted_at: Option<NaiveDateTime>,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<NaiveDateTime>,
+}
+
+impl Registration {
+    pub fn status(&self) -> RegistrationStatus {
+        RegistrationStatus::parse(&self.status).unwrap_or(RegistrationStatus::Draft)
+    }
+}
+
+/// A registration's content: per-indicator targets (already parsed per indicator kind).
+pub struct RegistrationContent {
+    pub targets: Vec<(String, String)>,
+    pub aimed_titles: Vec<String>,
+    pub note: Option<String>,
+}
+
+pub fn find_registration(conn: &mut DbConn, id: &str) -> Result<(Registration, Vec<(String, String)>), ApiError> {
+    let registration = registrations::table
+        .find(id)
+        .select(Registration::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(registration_not_found)?;
+    let targets = registration_targets::table
+        .filter(registration_targets::registration_id.eq(id))
+        .select((registration_targets::indicator_id, registration_targets::target))
+        .order(registration_targets::indicator_id)
+        .load(conn)?;
+    Ok((registration, targets))
+}
+
+pub fn registration_not_found() -> ApiError {
+    ApiError::not_found("registration")
+}
+
+/// A campaign's registrations, optionally only one unit's; by unit.
+pub fn list_registrations(conn: &mut DbConn, campaign_id: &str, unit_id: Option<&str>) -> Result<Vec<Registration>, ApiError> {
+    let mut query = registrations::table.filter(registrations::campaign_id.eq(campaign_id)).into_boxed::<Db>();
+    if let Some(unit) = unit_id {
+        query = query.filter(registrations::unit_id.eq(unit.to_string()));
+    }
+    Ok(query.order(registrations::unit_id).select(Registration::as_select()).load(conn)?)
+}
+
+/// Checks that targets name indicators of the campaign, each once, with values of its kind.
+fn check_targets(conn: &mut DbConn, campaign_id: &str, targets: &[(String, String)]) -> Result<Vec<(String, String)>, ApiError> {
+    let known = list_indicators(conn, campaign_id)?;
+    let mut checks = crate::domain::Checks::default();
+    let mut stored = Vec::new();
+    for (i, (indicator_id, value)) in targets.iter().enumerate() {
+        let field = format!("targets[{i}]");
+        if targets[..i].iter().any(|(other, _)| other == indicator_id) {
+            checks.fail(&format!("{field}.indicator_id"), "duplicate", "is listed twice");
+            continue;
+        }
+        let Some(indicator) = known.iter().find(|k| k.id == *indicator_id) else {
+            checks.fail(&format!("{field}.indicator_id"), "not_found", "is not an indicator of this campaign");
+            continue;
+        };
+        let kind = crate::domain::campaigns::IndicatorKind::parse(&indicator.kind).unwrap_or(crate::domain::campaigns::IndicatorKind::Quantity);
+        if let Some(v) = crate::domain::campaigns::check_value(&format!("{field}.target"), value, kind, &mut checks) {
+            stored.push((indicator_id.clone(), crate::domain::campaigns::decimal_text(v)));
+        }
+    }
+    if checks.0.is_empty() {
+        Ok(stored)
+    } else {
+        Err(ApiError::validation(checks.0))
+    }
+}
+
+fn write_targets(conn: &mut DbConn, registration_id: &str, targets: &[(String, String)]) -> Result<(), ApiError> {
+    diesel::delete(registration_targets::table.filter(registration_targets::registration_id.eq(registration_id))).execute(conn)?;
+    for (indicator_id, target) in targets {
+        diesel::insert_into(registration_targets::table)
+            .values((
+                registration_targets::registration_id.eq(registration_id),
+                registration_targets::indicator_id.eq(indicator_id),
+                registration_targets::target.eq(target),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// The campaign accepts registrations (and their changes) today.
+fn check_registration_window(campaign: &Campaign, today: NaiveDate) -> Result<(), ApiError> {
+    match campaign.status() {
+        CampaignStatus::Launched => {}
+        CampaignStatus::Draft => return Err(campaign_not_found()),
+        status => return Err(frozen(status)),
+    }
+    if campaign.registration_deadline.is_some_and(|d| today > d) {
+        return Err(ApiError::conflict(
+            "deadline_passed",
+            format!("registrations closed on {}", campaign.registration_deadline.unwrap()),
+        ));
+    }
+    Ok(())
+}
+
+pub fn create_registration(
+    conn: &mut DbConn,
+    campaign_id: &str,
+    unit_id: &str,
+    content: RegistrationContent,
+    actor_id: &str,
+    today: NaiveDate,
+) -> Result<(Registration, Vec<(String, String)>), ApiError> {
+    conn.write_tx(|conn| {
+        let campaign = lock_campaign(conn, campaign_id)?;
+        check_registration_window(&campaign, today)?;
+        if !participates(conn, &campaign, unit_id)? {
+            return Err(ApiError::validation(vec![FieldError::new("unit_id", "not_participating", "this unit does not take part in the campaign")]));
+        }
+        let exists: i64 = registrations::table
+            .filter(registrations::campaign_id.eq(campaign_id))
+            .filter(registrations::unit_id.eq(unit_id))
+            .count()
+            .get_result(conn)?;
+        if exists > 0 {
+            return Err(ApiError::conflict("already_registered", "this unit has registered for the campaign; change that registration"));
+        }
+        let targets = check_targets(conn, campaign_id, &content.targets)?;
+        let id = db::new_id();
+        let now = db::now();
+        diesel::insert_into(registrations::table)
+            .values((
+                registrations::id.eq(&id),
+                registrations::campaign_id.eq(campaign_id),
+                registrations::unit_id.eq(unit_id),
+                registrations::status.eq(RegistrationStatus::Draft.as_str()),
+                registrations::aimed_titles.eq(serde_json::to_string(&content.aimed_titles).expect("strings serialize")),
+                registrations::note.eq(&content.note),
+                registrations::version.eq(1),
+                registrations::created_by.eq(actor_id),
+                registrations::created_at.eq(now),
+                registrations::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        write_targets(conn, &id, &targets)?;
+        find_registration(conn, &id)
+    })
+}
+
+fn lock_registration(conn: &mut DbConn, id: &str) -> Result<Registration, ApiError> {
+    if let DbConn::Postgres(pg) = conn {
+        registrations::table.find(id).select(registrations::id).for_update().first::<String>(pg).optional()?;
+    }
+    Ok(find_registration(conn, id)?.0)
+}
+
+/// Replaces a registration's targets, titles and note, at `expected_version` if given.
+pub fn update_registration(
+    conn: &mut DbConn,
+    id: &str,
+    content: RegistrationContent,
+    expected_version: Option<i32>,
+    today: NaiveDate,
+) -> Result<(Registration, Vec<(String, String)>), ApiError> {
+    conn.write_tx(|conn| {
+        let current = lock_registration(conn, id)?;
+        if expected_version.is_some_and(|v| v != current.version) {
+            return Err(ApiError::precondition_failed());
+        }
+        let campaign = find_campaign(conn, &current.campaign_id)?;
+        check_registration_window(&campaign, today)?;
+        if !current.status().is_editable() {
+            return Err(ApiError::conflict("registration_accepted", "an accepted registration no longer changes"));
+        }
+        let targets = check_targets(conn, &current.campaign_id, &content.targets)?;
+        let updated = diesel::update(registrations::table.find(id).filter(registrations::version.eq(current.version)))
+            .set((
+                registrations::aimed_titles.eq(serde_json::to_string(&content.aimed_titles).expect("strings serialize")),
+                registrations::note.eq(&content.note),
+                registrations::version.eq(current.version + 1),
+                registrations::updated_at.eq(db::now()),
+            ))
+            .execute(conn)?;
+        if updated == 0 {
+            return Err(ApiError::precondition_failed());
+        }
+        write_targets(conn, id, &targets)?;
+        find_registration(conn, id)
+    })
+}
+
+/// Submits (the unit), accepts or returns (the board) a registration.
+pub fn transition_registration(
+    conn: &mut DbConn,
+    id: &str,
+    action: RegistrationAction,
+    actor_id: &str,
+    reason: Option<String>,
+    expected_version: Option<i32>,
+    today: NaiveDate,
+) -> Result<(Registration, Vec<(String, String)>), ApiError> {
+    conn.write_tx(|conn| {
+        let current = lock_registration(conn, id)?;
+        if expected_version.is_some_and(|v| v != current.version) {
+            return Err(ApiError::precondition_failed());
+        }
+        let campaign = find_campaign(conn, &current.campaign_id)?;
+        if action == RegistrationAction::Submit {
+            check_registration_window(&campaign, today)?;
+            let targets: i64 = registration_targets::table.filter(registration_targets::registration_id.eq(id)).count().get_result(conn)?;
+            if targets == 0 {
+                return Err(ApiError::conflict("no_targets", "set at least one target before submitting"));
+            }
+        } else if campaign.status().is_frozen() {
+            return Err(frozen(campaign.status()));
+        }
+        let from = current.status();
+        let Some(to) = from.after(action) else {
+            return Err(ApiError::conflict("illegal_transition", format!("a {} registration cannot take \"{}\"", from.as_str(), action.as_str())));
+        };
+        let now = db::now();
+        let (decided_by, decided_at) = match action {
+            RegistrationAction::Submit => (None, None),
+            _ => (Some(actor_id.to_string()), Some(now)),
+        };
+        diesel::update(registrations::table.find(id))
+            .set((
+                registrations::status.eq(to.as_str()),
+                registrations::return_reason.eq(if action == RegistrationAction::Return { reason } else { None }),
+                registrations::submitted_at.eq(if action == RegistrationAction::Submit { Some(now) } else { current.submitted_at }),
+                registrations::decided_by.eq(decided_by),
+                registrations::decided_at.eq(decided_at),
+                registrations::version.eq(current.version + 1),
+                registrations::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        find_registration(conn, id)
+    })
+}

@@ -1,0 +1,489 @@
+//! Emulation campaigns (phong trào thi đua, đợt thi đua): the plan, who takes part, the
+//! lifecycle from draft to launch to final review, and the indicators units commit to.
+//! The board (admins) writes; everyone signed in reads launched campaigns. Drafts are the
+//! board's working copies and answer 404 to anyone else.
+
+use actix_web::http::header;
+use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+
+use crate::auth::policy::{self, Action, Resource, Role};
+use crate::auth::AuthUser;
+use crate::db::{self, cursor};
+use crate::domain::campaigns::{
+    check_campaign_dates, check_value, decimal_text, CampaignAction, CampaignDates, CampaignKind, CampaignStatus, Direction,
+    IndicatorKind, Participation,
+};
+use crate::domain::{check_text, text, Checks};
+use crate::error::ApiError;
+use crate::http::extract::{etag, if_match_version, method_not_allowed, JsonBody, QueryParams};
+use crate::models::campaigns::{self as model, Campaign, CampaignDetail, CampaignFields, CampaignFilter, Indicator, NewIndicator};
+use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, WriteErrors};
+use crate::routes::clusters::uuid;
+use crate::startup::AppState;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list)
+        .service(create)
+        .service(read)
+        .service(replace)
+        .service(launch)
+        .service(close)
+        .service(cancel)
+        .service(list_indicators)
+        .service(add_indicator)
+        .service(remove_indicator)
+        .route("/campaigns", method_not_allowed("GET, POST"))
+        .route("/campaigns/{id}", method_not_allowed("GET, PUT"))
+        .route("/campaigns/{id}/launch", method_not_allowed("POST"))
+        .route("/campaigns/{id}/close", method_not_allowed("POST"))
+        .route("/campaigns/{id}/cancel", method_not_allowed("POST"))
+        .route("/campaigns/{id}/indicators", method_not_allowed("GET, POST"))
+        .route("/campaigns/{id}/indicators/{indicator_id}", method_not_allowed("DELETE"));
+}
+
+/// A campaign as created or replaced. Dates are YYYY-MM-DD.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CampaignRequest {
+    #[schema(example = "100 ngày đêm lao động sáng tạo, thiết thực lập thành tích chào mừng kỷ niệm 25 năm Ngày tái lập tỉnh Bắc Kạn")]
+    pub title: String,
+    #[schema(value_type = CampaignKind)]
+    pub kind: String,
+    pub description: Option<String>,
+    /// The plan document (kế hoạch): number, date, signer.
+    #[schema(example = "125/KH-UBND")]
+    pub plan_number: Option<String>,
+    pub plan_date: Option<NaiveDate>,
+    pub plan_signer: Option<String>,
+    #[schema(example = "Chủ tịch UBND tỉnh Bắc Kạn")]
+    pub launching_authority: String,
+    pub scope: Option<String>,
+    pub start_date: Option<NaiveDate>,
+    pub end_date: Option<NaiveDate>,
+    /// Registrations are accepted until this day (inclusive).
+    pub registration_deadline: Option<NaiveDate>,
+    /// Sơ kết.
+    pub interim_review_on: Option<NaiveDate>,
+    /// Tổng kết.
+    pub final_review_on: Option<NaiveDate>,
+    #[schema(value_type = Participation)]
+    pub participation: String,
+    /// With participation `units`.
+    #[serde(default)]
+    pub unit_ids: Vec<Uuid>,
+    /// With participation `clusters`.
+    #[serde(default)]
+    pub cluster_ids: Vec<Uuid>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TransitionResponse {
+    pub from_status: CampaignStatus,
+    pub to_status: CampaignStatus,
+    pub actor_id: Uuid,
+    pub reason: Option<String>,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CampaignResponse {
+    pub id: Uuid,
+    pub title: String,
+    pub kind: CampaignKind,
+    pub description: Option<String>,
+    pub plan_number: Option<String>,
+    pub plan_date: Option<NaiveDate>,
+    pub plan_signer: Option<String>,
+    pub launching_authority: String,
+    pub scope: Option<String>,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    pub registration_deadline: Option<NaiveDate>,
+    pub interim_review_on: Option<NaiveDate>,
+    pub final_review_on: Option<NaiveDate>,
+    pub participation: Participation,
+    pub unit_ids: Vec<Uuid>,
+    pub cluster_ids: Vec<Uuid>,
+    pub status: CampaignStatus,
+    /// Every change of status: who, when, why.
+    pub history: Vec<TransitionResponse>,
+    pub version: i32,
+    pub created_by: Uuid,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+fn corrupt(what: &str) -> ApiError {
+    ApiError::internal(anyhow::anyhow!("stored campaign has an invalid {what}"))
+}
+
+fn campaign_response(d: CampaignDetail) -> Result<CampaignResponse, ApiError> {
+    let c = d.campaign;
+    let history = d
+        .history
+        .into_iter()
+        .map(|t| {
+            Ok(TransitionResponse {
+                from_status: CampaignStatus::parse(&t.from_status).ok_or_else(|| corrupt("transition"))?,
+                to_status: CampaignStatus::parse(&t.to_status).ok_or_else(|| corrupt("transition"))?,
+                actor_id: uuid(&t.actor_id)?,
+                reason: t.reason,
+                at: t.at.and_utc(),
+            })
+        })
+        .collect::<Result<_, ApiError>>()?;
+    Ok(CampaignResponse {
+        id: uuid(&c.id)?,
+        kind: CampaignKind::parse(&c.kind).ok_or_else(|| corrupt("kind"))?,
+        participation: Participation::parse(&c.participation).ok_or_else(|| corrupt("participation"))?,
+        status: c.status(),
+        unit_ids: d.unit_ids.iter().map(|u| uuid(u)).collect::<Result<_, _>>()?,
+        cluster_ids: d.cluster_ids.iter().map(|u| uuid(u)).collect::<Result<_, _>>()?,
+        created_by: uuid(&c.created_by)?,
+        history,
+        title: c.title,
+        description: c.description,
+        plan_number: c.plan_number,
+        plan_date: c.plan_date,
+        plan_signer: c.plan_signer,
+        launching_authority: c.launching_authority,
+        scope: c.scope,
+        start_date: c.start_date,
+        end_date: c.end_date,
+        registration_deadline: c.registration_deadline,
+        interim_review_on: c.interim_review_on,
+        final_review_on: c.final_review_on,
+        version: c.version,
+        created_at: c.created_at.and_utc(),
+        updated_at: c.updated_at.and_utc(),
+    })
+}
+
+fn campaign_ok(d: CampaignDetail) -> Result<HttpResponse, ApiError> {
+    let body = campaign_response(d)?;
+    Ok(HttpResponse::Ok().insert_header(etag(body.version)).json(body))
+}
+
+/// Optional free text: trimmed, NFC; blank means none.
+fn optional_text(field: &str, value: Option<String>, max: usize, checks: &mut Checks) -> Option<String> {
+    value.filter(|v| !v.trim().is_empty()).map(|v| check_text(field, &v, max, checks))
+}
+
+fn fields(body: CampaignRequest) -> Result<CampaignFields, ApiError> {
+    let mut checks = Checks::default();
+    let title = check_text("title", &body.title, 500, &mut checks);
+    if CampaignKind::parse(&body.kind).is_none() {
+        checks.fail("kind", "invalid_choice", "must be thuong_xuyen or chuyen_de");
+    }
+    let participation = Participation::parse(&body.participation);
+    if participation.is_none() {
+        checks.fail("participation", "invalid_choice", "must be one of all_units, all_departments, all_communes, units, clusters");
+    }
+    let launching_authority = check_text("launching_authority", &body.launching_authority, 300, &mut checks);
+    let description = body.description.filter(|d| !d.trim().is_empty()).map(|d| d.trim().to_string());
+    if description.as_ref().is_some_and(|d| d.chars().count() > 20_000) {
+        checks.fail("description", "too_long", "must be at most 20000 characters");
+    }
+    let plan_number = optional_text("plan_number", body.plan_number, 100, &mut checks);
+    let plan_signer = optional_text("plan_signer", body.plan_signer, 200, &mut checks);
+    let scope = optional_text("scope", body.scope, 2000, &mut checks);
+    check_campaign_dates(
+        &CampaignDates {
+            start: body.start_date,
+            end: body.end_date,
+            registration_deadline: body.registration_deadline,
+            interim_review_on: body.interim_review_on,
+            final_review_on: body.final_review_on,
+            plan_date: body.plan_date,
+        },
+        &mut checks,
+    );
+    if !checks.0.is_empty() {
+        return Err(ApiError::validation(checks.0));
+    }
+    let (Some(start_date), Some(end_date), Some(participation)) = (body.start_date, body.end_date, participation) else {
+        return Err(ApiError::validation(checks.0));
+    };
+    Ok(CampaignFields {
+        title,
+        kind: body.kind,
+        description,
+        plan_number,
+        plan_date: body.plan_date,
+        plan_signer,
+        launching_authority,
+        scope,
+        start_date,
+        end_date,
+        registration_deadline: body.registration_deadline,
+        interim_review_on: body.interim_review_on,
+        final_review_on: body.final_review_on,
+        participation,
+        unit_ids: body.unit_ids.iter().map(Uuid::to_string).collect(),
+        cluster_ids: body.cluster_ids.iter().map(Uuid::to_string).collect(),
+    })
+}
+
+/// Drafts are visible to admins only; to everyone else they do not exist.
+pub fn can_see(who: &AuthUser, campaign: &Campaign) -> bool {
+    who.has(Role::Admin) || campaign.status() != CampaignStatus::Draft
+}
+
+/// Loads a campaign the caller may see.
+pub async fn visible_campaign(state: &AppState, who: &AuthUser, id: Uuid) -> Result<Campaign, ApiError> {
+    let id = id.to_string();
+    let campaign = db::run(&state.db, move |conn| model::find_campaign(conn, &id)).await?;
+    if can_see(who, &campaign) {
+        Ok(campaign)
+    } else {
+        Err(model::campaign_not_found())
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct CampaignQuery {
+    #[param(inline)]
+    pub status: Option<CampaignStatus>,
+    #[param(inline)]
+    pub kind: Option<CampaignKind>,
+    /// Part of the title, ignoring case and diacritics.
+    pub q: Option<String>,
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CampaignPage {
+    pub items: Vec<CampaignResponse>,
+    pub next_cursor: Option<String>,
+}
+
+/// List campaigns, newest first (drafts only for admins).
+#[utoipa::path(operation_id = "list_campaigns", tag = "campaigns", security(("bearer" = [])), params(CampaignQuery),
+    responses((status = 200, description = "One page of campaigns", body = CampaignPage), ListErrors))]
+#[get("/campaigns")]
+pub async fn list(state: web::Data<AppState>, who: AuthUser, query: QueryParams<CampaignQuery>) -> Result<HttpResponse, ApiError> {
+    policy::authorize(&who, Action::Read, Resource::Registry)?;
+    let query = query.0;
+    let limit = cursor::limit(query.limit)?;
+    let filter = CampaignFilter {
+        status: query.status,
+        kind: query.kind.map(|k| k.as_str().to_string()),
+        include_drafts: who.has(Role::Admin),
+        search: query.q.as_deref().map(text::fold).filter(|q| !q.is_empty()),
+        before_id: query.cursor.as_deref().map(cursor::decode).transpose()?,
+        limit,
+    };
+    let rows = db::run(&state.db, move |conn| {
+        let rows = model::list_campaigns(conn, &filter)?;
+        let (rows, next) = cursor::page(rows, limit, |c| c.id.clone());
+        let details = rows.iter().map(|c| model::campaign_detail(conn, &c.id)).collect::<Result<Vec<_>, _>>()?;
+        Ok((details, next))
+    })
+    .await?;
+    let (details, next_cursor) = rows;
+    let items = details.into_iter().map(campaign_response).collect::<Result<_, _>>()?;
+    Ok(HttpResponse::Ok().json(CampaignPage { items, next_cursor }))
+}
+
+/// Create a campaign as a draft (admins).
+#[utoipa::path(operation_id = "create_campaign", tag = "campaigns", security(("bearer" = [])), request_body = CampaignRequest,
+    responses((status = 201, description = "Created as a draft; `Location` and `ETag` are set", body = CampaignResponse), CreateErrors))]
+#[post("/campaigns")]
+pub async fn create(state: web::Data<AppState>, who: AuthUser, body: JsonBody<CampaignRequest>) -> Result<HttpResponse, ApiError> {
+    policy::require_any(&who, &[])?;
+    let fields = fields(body.0)?;
+    let actor = who.user_id.clone();
+    let detail = db::run(&state.db, move |conn| model::create_campaign(conn, fields, &actor)).await?;
+    let body = campaign_response(detail)?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/v1/campaigns/{}", body.id)))
+        .insert_header(etag(body.version))
+        .json(body))
+}
+
+/// Get a campaign with its history.
+#[utoipa::path(operation_id = "get_campaign", tag = "campaigns", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The campaign's id")),
+    responses((status = 200, description = "The campaign; `ETag` is set", body = CampaignResponse), ReadErrors))]
+#[get("/campaigns/{id}")]
+pub async fn read(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+    let campaign = visible_campaign(&state, &who, id.into_inner()).await?;
+    campaign_ok(db::run(&state.db, move |conn| model::campaign_detail(conn, &campaign.id)).await?)
+}
+
+/// Replace a campaign's plan (admins). Who takes part is fixed once launched; closed and
+/// cancelled campaigns no longer change (409).
+#[utoipa::path(operation_id = "replace_campaign", tag = "campaigns", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The campaign's id"), ("If-Match" = Option<String>, Header, description = "The `ETag` last read")),
+    request_body = CampaignRequest,
+    responses((status = 200, description = "Replaced; the new `ETag` is set", body = CampaignResponse), WriteErrors))]
+#[put("/campaigns/{id}")]
+pub async fn replace(state: web::Data<AppState>, who: AuthUser, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<CampaignRequest>) -> Result<HttpResponse, ApiError> {
+    policy::require_any(&who, &[])?;
+    let expected = if_match_version(&req)?;
+    let fields = fields(body.0)?;
+    let id = id.into_inner().to_string();
+    campaign_ok(db::run(&state.db, move |conn| model::update_campaign(conn, &id, fields, expected)).await?)
+}
+
+/// Why a campaign changes status; required to cancel.
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct TransitionRequest {
+    pub reason: Option<String>,
+}
+
+async fn transition(state: &AppState, who: &AuthUser, req: &HttpRequest, id: Uuid, action: CampaignAction, body: TransitionRequest) -> Result<HttpResponse, ApiError> {
+    policy::require_any(who, &[])?;
+    let expected = if_match_version(req)?;
+    let mut checks = Checks::default();
+    let reason = optional_text("reason", body.reason, 2000, &mut checks);
+    if action == CampaignAction::Cancel && reason.is_none() {
+        checks.fail("reason", "required", "say why the campaign is cancelled");
+    }
+    if !checks.0.is_empty() {
+        return Err(ApiError::validation(checks.0));
+    }
+    let (id, actor) = (id.to_string(), who.user_id.clone());
+    campaign_ok(db::run(&state.db, move |conn| model::transition_campaign(conn, &id, action, &actor, reason, expected)).await?)
+}
+
+/// Launch (phát động) a draft campaign: units can then register. Needs at least one indicator.
+#[utoipa::path(operation_id = "launch_campaign", tag = "campaigns", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The campaign's id"), ("If-Match" = Option<String>, Header, description = "The `ETag` last read")),
+    request_body = TransitionRequest,
+    responses((status = 200, description = "Launched", body = CampaignResponse), WriteErrors))]
+#[post("/campaigns/{id}/launch")]
+pub async fn launch(state: web::Data<AppState>, who: AuthUser, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<TransitionRequest>) -> Result<HttpResponse, ApiError> {
+    transition(&state, &who, &req, id.into_inner(), CampaignAction::Launch, body.0).await
+}
+
+/// Close a launched campaign at its final review (tổng kết): its registrations freeze.
+#[utoipa::path(operation_id = "close_campaign", tag = "campaigns", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The campaign's id"), ("If-Match" = Option<String>, Header, description = "The `ETag` last read")),
+    request_body = TransitionRequest,
+    responses((status = 200, description = "Closed", body = CampaignResponse), WriteErrors))]
+#[post("/campaigns/{id}/close")]
+pub async fn close(state: web::Data<AppState>, who: AuthUser, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<TransitionRequest>) -> Result<HttpResponse, ApiError> {
+    transition(&state, &who, &req, id.into_inner(), CampaignAction::Close, body.0).await
+}
+
+/// Cancel a draft or launched campaign, with a reason.
+#[utoipa::path(operation_id = "cancel_campaign", tag = "campaigns", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The campaign's id"), ("If-Match" = Option<String>, Header, description = "The `ETag` last read")),
+    request_body = TransitionRequest,
+    responses((status = 200, description = "Cancelled", body = CampaignResponse), WriteErrors))]
+#[post("/campaigns/{id}/cancel")]
+pub async fn cancel(state: web::Data<AppState>, who: AuthUser, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<TransitionRequest>) -> Result<HttpResponse, ApiError> {
+    transition(&state, &who, &req, id.into_inner(), CampaignAction::Cancel, body.0).await
+}
+
+// ---------- indicators ----------
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorRequest {
+    #[schema(example = "Số hộ thoát nghèo")]
+    pub name: String,
+    #[schema(example = "hộ")]
+    pub unit_of_measure: String,
+    #[schema(value_type = IndicatorKind)]
+    pub kind: String,
+    #[schema(value_type = Direction)]
+    pub direction: String,
+    /// Exact decimal, as a string.
+    #[schema(example = "1500")]
+    pub province_target: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct IndicatorResponse {
+    pub id: Uuid,
+    pub campaign_id: Uuid,
+    pub name: String,
+    pub unit_of_measure: String,
+    pub kind: IndicatorKind,
+    pub direction: Direction,
+    /// Exact decimal, as a string.
+    pub province_target: Option<String>,
+    pub position: i32,
+}
+
+pub fn indicator_response(i: Indicator) -> Result<IndicatorResponse, ApiError> {
+    Ok(IndicatorResponse {
+        id: uuid(&i.id)?,
+        campaign_id: uuid(&i.campaign_id)?,
+        kind: IndicatorKind::parse(&i.kind).ok_or_else(|| corrupt("indicator kind"))?,
+        direction: Direction::parse(&i.direction).ok_or_else(|| corrupt("indicator direction"))?,
+        name: i.name,
+        unit_of_measure: i.unit_of_measure,
+        province_target: i.province_target,
+        position: i.position,
+    })
+}
+
+/// A campaign's indicators (chỉ tiêu), in order.
+#[utoipa::path(operation_id = "list_indicators", tag = "campaigns", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The campaign's id")),
+    responses((status = 200, description = "The indicators", body = Vec<IndicatorResponse>), ReadErrors))]
+#[get("/campaigns/{id}/indicators")]
+pub async fn list_indicators(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+    let campaign = visible_campaign(&state, &who, id.into_inner()).await?;
+    let found = db::run(&state.db, move |conn| model::list_indicators(conn, &campaign.id)).await?;
+    let items: Vec<IndicatorResponse> = found.into_iter().map(indicator_response).collect::<Result<_, _>>()?;
+    Ok(HttpResponse::Ok().json(items))
+}
+
+/// Add an indicator to a draft campaign (admins).
+#[utoipa::path(operation_id = "add_indicator", tag = "campaigns", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The campaign's id")),
+    request_body = IndicatorRequest,
+    responses((status = 201, description = "Added", body = IndicatorResponse), CreateErrors))]
+#[post("/campaigns/{id}/indicators")]
+pub async fn add_indicator(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>, body: JsonBody<IndicatorRequest>) -> Result<HttpResponse, ApiError> {
+    policy::require_any(&who, &[])?;
+    let body = body.0;
+    let mut checks = Checks::default();
+    let name = check_text("name", &body.name, 300, &mut checks);
+    let unit_of_measure = check_text("unit_of_measure", &body.unit_of_measure, 50, &mut checks);
+    let kind = IndicatorKind::parse(&body.kind);
+    if kind.is_none() {
+        checks.fail("kind", "invalid_choice", "must be quantity, percentage or yes_no");
+    }
+    if Direction::parse(&body.direction).is_none() {
+        checks.fail("direction", "invalid_choice", "must be higher_is_better or lower_is_better");
+    }
+    let province_target = match (&body.province_target, kind) {
+        (Some(t), Some(kind)) => check_value("province_target", t, kind, &mut checks).map(decimal_text),
+        _ => None,
+    };
+    if !checks.0.is_empty() {
+        return Err(ApiError::validation(checks.0));
+    }
+    let new = NewIndicator { name, unit_of_measure, kind: body.kind, direction: body.direction, province_target };
+    let campaign_id = id.into_inner().to_string();
+    let created = indicator_response(db::run(&state.db, move |conn| model::add_indicator(conn, &campaign_id, new)).await?)?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/v1/campaigns/{}/indicators/{}", created.campaign_id, created.id)))
+        .json(created))
+}
+
+/// Remove an indicator from a draft campaign (admins).
+#[utoipa::path(operation_id = "remove_indicator", tag = "campaigns", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The campaign's id"), ("indicator_id" = Uuid, Path, description = "The indicator's id")),
+    responses((status = 204, description = "Removed"), WriteErrors))]
+#[delete("/campaigns/{id}/indicators/{indicator_id}")]
+pub async fn remove_indicator(state: web::Data<AppState>, who: AuthUser, path: web::Path<(Uuid, Uuid)>) -> Result<HttpResponse, ApiError> {
+    policy::require_any(&who, &[])?;
+    let (campaign_id, indicator_id) = path.into_inner();
+    db::run(&state.db, move |conn| model::remove_indicator(conn, &campaign_id.to_string(), &indicator_id.to_string())).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,153 @@
+//! Emulation clusters and blocks (cụm, khối thi đua): groups of units that compete in a year.
+
+use actix_web::http::header;
+use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+
+use crate::auth::policy::{self, Action, Resource};
+use crate::auth::AuthUser;
+use crate::db;
+use crate::domain::{check_text, Checks};
+use crate::error::ApiError;
+use crate::http::extract::{etag, if_match_version, method_not_allowed, JsonBody, QueryParams};
+use crate::models::campaigns::{self as model, Cluster, ClusterInput};
+use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, WriteErrors};
+use crate::startup::AppState;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list)
+        .service(create)
+        .service(read)
+        .service(replace)
+        .route("/clusters", method_not_allowed("GET, POST"))
+        .route("/clusters/{id}", method_not_allowed("GET, PUT"));
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ClusterResponse {
+    pub id: Uuid,
+    #[schema(example = "Cụm thi đua các huyện, thành phố")]
+    pub name: String,
+    pub year: i32,
+    pub leading_unit_id: Option<Uuid>,
+    pub member_ids: Vec<Uuid>,
+    pub version: i32,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+pub fn uuid(s: &str) -> Result<Uuid, ApiError> {
+    Uuid::parse_str(s).map_err(|_| ApiError::internal(anyhow::anyhow!("stored id {s} is not a UUID")))
+}
+
+fn response((c, members): (Cluster, Vec<String>)) -> Result<ClusterResponse, ApiError> {
+    Ok(ClusterResponse {
+        id: uuid(&c.id)?,
+        name: c.name,
+        year: c.year,
+        leading_unit_id: c.leading_unit_id.as_deref().map(uuid).transpose()?,
+        member_ids: members.iter().map(|m| uuid(m)).collect::<Result<_, _>>()?,
+        version: c.version,
+        created_at: c.created_at.and_utc(),
+        updated_at: c.updated_at.and_utc(),
+    })
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ClusterQuery {
+    /// Only the clusters of this year.
+    pub year: Option<i32>,
+}
+
+/// A cluster as created or replaced.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClusterRequest {
+    pub name: String,
+    #[schema(example = 2021)]
+    pub year: i32,
+    /// Must be one of the members.
+    pub leading_unit_id: Option<Uuid>,
+    /// Departments or communes.
+    pub member_ids: Vec<Uuid>,
+}
+
+fn input(body: ClusterRequest) -> Result<ClusterInput, ApiError> {
+    let mut checks = Checks::default();
+    let name = check_text("name", &body.name, 200, &mut checks);
+    if !(1990..=2200).contains(&body.year) {
+        checks.fail("year", "out_of_range", "must be between 1990 and 2200");
+    }
+    if !checks.0.is_empty() {
+        return Err(ApiError::validation(checks.0));
+    }
+    Ok(ClusterInput {
+        name,
+        year: body.year,
+        leading_unit_id: body.leading_unit_id.map(|u| u.to_string()),
+        member_ids: body.member_ids.iter().map(Uuid::to_string).collect(),
+    })
+}
+
+fn ok(cluster: ClusterResponse, created: bool) -> HttpResponse {
+    let mut res = if created { HttpResponse::Created() } else { HttpResponse::Ok() };
+    if created {
+        res.insert_header((header::LOCATION, format!("/api/v1/clusters/{}", cluster.id)));
+    }
+    res.insert_header(etag(cluster.version)).json(cluster)
+}
+
+/// List clusters, newest year first.
+#[utoipa::path(operation_id = "list_clusters", tag = "clusters", security(("bearer" = [])), params(ClusterQuery),
+    responses((status = 200, description = "The clusters", body = Vec<ClusterResponse>), ListErrors))]
+#[get("/clusters")]
+pub async fn list(state: web::Data<AppState>, who: AuthUser, query: QueryParams<ClusterQuery>) -> Result<HttpResponse, ApiError> {
+    policy::authorize(&who, Action::Read, Resource::Registry)?;
+    let year = query.0.year;
+    let found = db::run(&state.db, move |conn| model::list_clusters(conn, year)).await?;
+    let items: Vec<ClusterResponse> = found.into_iter().map(response).collect::<Result<_, _>>()?;
+    Ok(HttpResponse::Ok().json(items))
+}
+
+/// Create a cluster (admins).
+#[utoipa::path(operation_id = "create_cluster", tag = "clusters", security(("bearer" = [])), request_body = ClusterRequest,
+    responses((status = 201, description = "Created; `Location` and `ETag` are set", body = ClusterResponse), CreateErrors))]
+#[post("/clusters")]
+pub async fn create(state: web::Data<AppState>, who: AuthUser, body: JsonBody<ClusterRequest>) -> Result<HttpResponse, ApiError> {
+    policy::authorize(&who, Action::Create, Resource::Registry)?;
+    let input = input(body.0)?;
+    let created = db::run(&state.db, move |conn| model::create_cluster(conn, input)).await?;
+    Ok(ok(response(created)?, true))
+}
+
+/// Get a cluster.
+#[utoipa::path(operation_id = "get_cluster", tag = "clusters", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The cluster's id")),
+    responses((status = 200, description = "The cluster; `ETag` is set", body = ClusterResponse), ReadErrors))]
+#[get("/clusters/{id}")]
+pub async fn read(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+    policy::authorize(&who, Action::Read, Resource::Registry)?;
+    let id = id.into_inner().to_string();
+    let found = db::run(&state.db, move |conn| model::find_cluster(conn, &id)).await?;
+    Ok(ok(response(found)?, false))
+}
+
+/// Replace a cluster's name, year, leader and members (admins). Send `If-Match`.
+#[utoipa::path(operation_id = "replace_cluster", tag = "clusters", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The cluster's id"), ("If-Match" = Option<String>, Header, description = "The `ETag` last read")),
+    request_body = ClusterRequest,
+    responses((status = 200, description = "Replaced; the new `ETag` is set", body = ClusterResponse), WriteErrors))]
+#[put("/clusters/{id}")]
+pub async fn replace(state: web::Data<AppState>, who: AuthUser, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<ClusterRequest>) -> Result<HttpResponse, ApiError> {
+    policy::authorize(&who, Action::Update, Resource::Registry)?;
+    let expected = if_match_version(&req)?;
+    let input = input(body.0)?;
+    let id = id.into_inner().to_string();
+    let replaced = db::run(&state.db, move |conn| model::replace_cluster(conn, &id, input, expected)).await?;
+    Ok(ok(response(replaced)?, false))
+}
