@@ -23,6 +23,7 @@ mod helpers;
 
 mod access;
 mod auth;
+mod campaigns;
 mod cli;
 mod errors;
 mod openapi;
