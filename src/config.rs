@@ -23,6 +23,14 @@ pub struct Settings {
     /// `THIDUA_SHUTDOWN_TIMEOUT_S`: grace period for in-flight requests on SIGTERM/SIGINT.
     pub shutdown_timeout_secs: u64,
     pub auth: AuthSettings,
+    /// `THIDUA_EVIDENCE_STORE`: where evidence files go: a directory (default `data/evidence`),
+    /// or `s3://bucket[/prefix]` with the usual `AWS_*` variables (endpoint, region, keys) for
+    /// S3-compatible storage shared by several instances.
+    pub evidence_store: String,
+    /// `THIDUA_MAX_UPLOAD_BYTES`: largest evidence file.
+    pub max_upload_bytes: usize,
+    /// `THIDUA_REPORT_GRACE_DAYS`: days after a campaign ends during which units may still report.
+    pub report_grace_days: i64,
 }
 
 #[derive(Clone, Debug)]
@@ -107,6 +115,9 @@ impl Settings {
             workers: parse_in(&lookup, "THIDUA_WORKERS", cpus, 1..=256)?,
             max_body_bytes: parse_in(&lookup, "THIDUA_MAX_BODY_BYTES", 1 << 20, 1024..=(64 << 20))?,
             shutdown_timeout_secs: parse_in(&lookup, "THIDUA_SHUTDOWN_TIMEOUT_S", 30, 0..=3600)?,
+            evidence_store: lookup("THIDUA_EVIDENCE_STORE").filter(|v| !v.trim().is_empty()).unwrap_or_else(|| "data/evidence".into()),
+            max_upload_bytes: parse_in(&lookup, "THIDUA_MAX_UPLOAD_BYTES", 10 << 20, 1024..=(512 << 20))?,
+            report_grace_days: parse_in(&lookup, "THIDUA_REPORT_GRACE_DAYS", 30, 0..=3650)?,
             auth: AuthSettings {
                 jwt_secret: match lookup("THIDUA_JWT_SECRET").filter(|v| !v.is_empty()) {
                     Some(secret) if secret.len() < 32 => {

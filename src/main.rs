@@ -90,7 +90,7 @@ fn serve(settings: Settings, seed: bool) -> anyhow::Result<()> {
         run_seed(&settings)?;
     }
     let key = startup::signing_key(&settings)?;
-    let state = startup::state(settings, &key);
+    let state = startup::state(settings, &key)?;
     actix_web::rt::System::new().block_on(async move {
         let (server, addr) = startup::serve(state)?;
         tracing::info!(%addr, docs = %format!("http://{addr}/docs/"), "thidua is serving");

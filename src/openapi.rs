@@ -27,6 +27,7 @@ use crate::error::{FieldError, Problem};
         (name = "clusters", description = "Emulation clusters and blocks (cụm, khối thi đua)"),
         (name = "campaigns", description = "Emulation campaigns (phong trào, đợt thi đua), their lifecycle and indicators (chỉ tiêu)"),
         (name = "registrations", description = "Units' registrations (đăng ký thi đua): their own targets for a campaign"),
+        (name = "achievements", description = "Achievements (thành tích) reported against registered indicators, with evidence files"),
         (name = "operations", description = "Liveness and readiness"),
     )
 )]

@@ -13,6 +13,7 @@ use crate::auth::tokens::TokenKeys;
 use crate::auth::SessionCache;
 use crate::config::Settings;
 use crate::models::accounts;
+use crate::storage::EvidenceStore;
 use crate::db::{self, DbConn, DbPool};
 use crate::error::ApiError;
 use crate::http::{extract, middleware};
@@ -26,6 +27,7 @@ pub struct AppState {
     pub hasher: PasswordHasher,
     pub sessions: SessionCache,
     pub rate_limiter: RateLimiter,
+    pub evidence: EvidenceStore,
 }
 
 /// Applies pending migrations on a fresh connection (at start, and for `thidua migrate`).
@@ -55,17 +57,20 @@ pub fn hash_params(settings: &Settings) -> HashParams {
     }
 }
 
-pub fn state(settings: Settings, signing_key: &[u8]) -> web::Data<AppState> {
+pub fn state(settings: Settings, signing_key: &[u8]) -> anyhow::Result<web::Data<AppState>> {
+    let evidence = EvidenceStore::open(&settings.evidence_store)
+        .map_err(|e| anyhow::anyhow!("THIDUA_EVIDENCE_STORE={}: {e}", settings.evidence_store))?;
     let pool = db::build_pool(&settings.database_url, settings.db_pool_size, settings.db_pool_timeout);
     let auth = &settings.auth;
-    web::Data::new(AppState {
+    Ok(web::Data::new(AppState {
         db: pool,
+        evidence,
         tokens: TokenKeys::new(signing_key, &auth.jwt_issuer, &auth.jwt_audience, auth.access_token_ttl_secs),
         hasher: PasswordHasher::start(hash_params(&settings), auth.hash_threads, auth.hash_queue),
         sessions: SessionCache::new(auth.session_cache_ttl),
         rate_limiter: RateLimiter::new(auth.rate_limit_per_minute),
         settings,
-    })
+    }))
 }
 
 pub fn build_app(

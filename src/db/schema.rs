@@ -202,6 +202,41 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    achievements (id) {
+        id -> Text,
+        campaign_id -> Text,
+        unit_id -> Text,
+        indicator_id -> Text,
+        person_name -> Nullable<Text>,
+        value -> Text,
+        as_of -> Date,
+        narrative -> Nullable<Text>,
+        status -> Text,
+        return_reason -> Nullable<Text>,
+        version -> Integer,
+        reported_by -> Text,
+        verified_by -> Nullable<Text>,
+        verified_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    evidence_files (id) {
+        id -> Text,
+        achievement_id -> Text,
+        filename -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        storage_key -> Text,
+        uploaded_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     units,
     unit_links,
@@ -219,4 +254,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     indicators,
     registrations,
     registration_targets,
+    achievements,
+    evidence_files,
 );

@@ -198,6 +198,99 @@ pub fn check_campaign_dates(d: &CampaignDates, checks: &mut Checks) {
     }
 }
 
+text_enum! {
+    /// submitted → verified, or returned (with a reason) → corrected and submitted again.
+    pub enum AchievementStatus {
+        Submitted = "submitted",
+        Verified = "verified",
+        Returned = "returned",
+    }
+}
+
+text_enum! {
+    pub enum AchievementAction {
+        Verify = "verify",
+        Return = "return",
+    }
+}
+
+impl AchievementStatus {
+    pub fn after(self, action: AchievementAction) -> Option<AchievementStatus> {
+        match (self, action) {
+            (AchievementStatus::Submitted, AchievementAction::Verify) => Some(AchievementStatus::Verified),
+            (AchievementStatus::Submitted, AchievementAction::Return) => Some(AchievementStatus::Returned),
+            _ => None,
+        }
+    }
+}
+
+/// A report's dates: `as_of` within the campaign and not in the future, and the report itself
+/// made no later than `grace_days` after the campaign ends.
+pub fn check_report_dates(as_of: NaiveDate, start: NaiveDate, end: NaiveDate, today: NaiveDate, grace_days: i64, checks: &mut Checks) {
+    check_date("as_of", Some(as_of), checks);
+    if as_of < start || as_of > end {
+        checks.fail("as_of", "outside_campaign", format!("must fall between {start} and {end}"));
+    } else if as_of > today {
+        checks.fail("as_of", "in_future", "must not be after today");
+    }
+    if today > end + chrono::TimeDelta::days(grace_days) {
+        checks.fail("as_of", "reporting_closed", format!("reports were accepted until {}", end + chrono::TimeDelta::days(grace_days)));
+    }
+}
+
+/// Completion of `actual` against `target`, in percent with two decimals, not capped:
+/// higher-is-better is actual/target; lower-is-better is target/actual (meeting or beating the
+/// target is 100% or more); yes/no is 100 or 0. Nothing reported is 0%.
+pub fn completion(kind: IndicatorKind, direction: Direction, target: Decimal, actual: Option<Decimal>) -> Decimal {
+    let Some(actual) = actual else { return Decimal::ZERO };
+    let percent = match (kind, direction) {
+        (IndicatorKind::YesNo, _) => {
+            if actual >= target { Decimal::ONE_HUNDRED } else { Decimal::ZERO }
+        }
+        (_, Direction::HigherIsBetter) if target.is_zero() => Decimal::ONE_HUNDRED,
+        (_, Direction::HigherIsBetter) => actual / target * Decimal::ONE_HUNDRED,
+        (_, Direction::LowerIsBetter) if actual.is_zero() => Decimal::ONE_HUNDRED,
+        (_, Direction::LowerIsBetter) => target / actual * Decimal::ONE_HUNDRED,
+    };
+    percent.round_dp(2)
+}
+
+/// A unit's overall score: the mean of its indicators' completion, each capped at 100% so
+/// that overshooting one indicator does not hide another left undone.
+pub fn overall_score(completions: &[Decimal]) -> Decimal {
+    if completions.is_empty() {
+        return Decimal::ZERO;
+    }
+    let sum: Decimal = completions.iter().map(|c| (*c).min(Decimal::ONE_HUNDRED)).sum();
+    (sum / Decimal::from(completions.len())).round_dp(2)
+}
+
+/// The province-wide figure from the units' actuals: a sum for quantities and yes/no (how many
+/// units did it), the mean for percentages.
+pub fn province_actual(kind: IndicatorKind, actuals: &[Decimal]) -> Decimal {
+    let sum: Decimal = actuals.iter().copied().sum();
+    match kind {
+        IndicatorKind::Percentage if !actuals.is_empty() => (sum / Decimal::from(actuals.len())).round_dp(2),
+        IndicatorKind::Percentage => Decimal::ZERO,
+        _ => sum,
+    }
+}
+
+/// Standard competition ranking ("1, 2, 2, 4") by score, highest first; ties keep input order.
+pub fn rank<K: Clone>(scores: &[(K, Decimal)]) -> Vec<(u32, K, Decimal)> {
+    let mut sorted: Vec<(usize, &(K, Decimal))> = scores.iter().enumerate().collect();
+    sorted.sort_by(|(ia, a), (ib, b)| b.1.cmp(&a.1).then(ia.cmp(ib)));
+    let mut ranked = Vec::with_capacity(sorted.len());
+    for (position, (_, (key, score))) in sorted.iter().enumerate() {
+        let rank = match ranked.last() {
+            Some((previous_rank, _, previous_score)) if previous_score == score => *previous_rank,
+            _ => position as u32 + 1,
+        };
+        ranked.push((rank, key.clone(), *score));
+    }
+    ranked
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -247,6 +340,52 @@ mod tests {
         assert_eq!(check("100.5", IndicatorKind::Percentage).1.as_deref(), Some("out_of_range"));
         assert_eq!(check("2", IndicatorKind::YesNo).1.as_deref(), Some("out_of_range"));
         assert_eq!(check("1", IndicatorKind::YesNo).0.as_deref(), Some("1"));
+    }
+
+    fn dec(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn completion_by_kind_and_direction() {
+        use Direction::*;
+        use IndicatorKind::*;
+        assert_eq!(completion(Quantity, HigherIsBetter, dec("120"), Some(dec("90"))), dec("75"));
+        assert_eq!(completion(Quantity, HigherIsBetter, dec("3"), Some(dec("1"))), dec("33.33"));
+        assert_eq!(completion(Quantity, HigherIsBetter, dec("100"), Some(dec("150"))), dec("150"));
+        assert_eq!(completion(Quantity, HigherIsBetter, dec("100"), None), dec("0"));
+        assert_eq!(completion(Percentage, LowerIsBetter, dec("5"), Some(dec("4"))), dec("125"));
+        assert_eq!(completion(Percentage, LowerIsBetter, dec("5"), Some(dec("10"))), dec("50"));
+        assert_eq!(completion(YesNo, HigherIsBetter, dec("1"), Some(dec("1"))), dec("100"));
+        assert_eq!(completion(YesNo, HigherIsBetter, dec("1"), Some(dec("0"))), dec("0"));
+        // Exact: no binary float rounding creeps in.
+        assert_eq!(completion(Quantity, HigherIsBetter, dec("0.3"), Some(dec("0.1"))), dec("33.33"));
+    }
+
+    #[test]
+    fn scores_cap_each_indicator_and_rank_with_ties() {
+        assert_eq!(overall_score(&[dec("150"), dec("50")]), dec("75"));
+        assert_eq!(overall_score(&[]), dec("0"));
+        assert_eq!(province_actual(IndicatorKind::Quantity, &[dec("1.5"), dec("2")]), dec("3.5"));
+        assert_eq!(province_actual(IndicatorKind::Percentage, &[dec("80"), dec("90"), dec("95")]), dec("88.33"));
+        let ranked = rank(&[("a", dec("70")), ("b", dec("90")), ("c", dec("70")), ("d", dec("10"))]);
+        let flat: Vec<(u32, &str)> = ranked.iter().map(|(r, k, _)| (*r, *k)).collect();
+        assert_eq!(flat, [(1, "b"), (2, "a"), (2, "c"), (4, "d")]);
+    }
+
+    #[test]
+    fn reports_fall_within_the_campaign_and_its_grace() {
+        let d = |s: &str| NaiveDate::from_str(s).unwrap();
+        let codes = |as_of: &str, today: &str| {
+            let mut checks = Checks::default();
+            check_report_dates(d(as_of), d("2021-09-22"), d("2021-12-31"), d(today), 30, &mut checks);
+            checks.0.into_iter().map(|e| e.code).collect::<Vec<_>>()
+        };
+        assert!(codes("2021-10-01", "2021-10-02").is_empty());
+        assert_eq!(codes("2021-09-01", "2021-10-02"), ["outside_campaign"]);
+        assert_eq!(codes("2021-10-05", "2021-10-02"), ["in_future"]);
+        assert!(codes("2021-12-31", "2022-01-30").is_empty(), "within the grace");
+        assert_eq!(codes("2021-12-31", "2022-02-01"), ["reporting_closed"]);
     }
 
     #[test]

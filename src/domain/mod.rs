@@ -29,6 +29,7 @@ macro_rules! text_enum {
 }
 
 pub mod campaigns;
+pub mod evidence;
 pub mod text;
 pub mod users;
 pub mod units;

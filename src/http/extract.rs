@@ -30,12 +30,8 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
                 mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json"))
             })
             .unwrap_or(false);
-        let declared_len = req
-            .headers()
-            .get(header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<usize>().ok());
-        let mut payload = payload.take();
+        let declared_len = declared_length(req);
+        let payload = payload.take();
         Box::pin(async move {
             if !is_json {
                 return Err(ApiError::new(
@@ -44,22 +40,33 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
                     "the request body must be JSON, sent with Content-Type: application/json",
                 ));
             }
-            if declared_len.is_some_and(|n| n > limit) {
-                return Err(too_large(limit));
-            }
-            let mut bytes = web::BytesMut::new();
-            while let Some(chunk) = payload.next().await {
-                let chunk = chunk.map_err(|e| {
-                    ApiError::new(StatusCode::BAD_REQUEST, "unreadable_body", format!("the request body could not be read: {e}"))
-                })?;
-                if bytes.len() + chunk.len() > limit {
-                    return Err(too_large(limit));
-                }
-                bytes.extend_from_slice(&chunk);
-            }
+            let bytes = read_limited(payload, declared_len, limit).await?;
             parse_json(&bytes).map(JsonBody)
         })
     }
+}
+
+/// Reads a whole request body of at most `limit` bytes: 413 past it (before reading, when the
+/// declared length already says so), 400 when the body breaks off.
+pub async fn read_limited(mut payload: Payload, declared_len: Option<usize>, limit: usize) -> Result<web::Bytes, ApiError> {
+    if declared_len.is_some_and(|n| n > limit) {
+        return Err(too_large(limit));
+    }
+    let mut bytes = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| {
+            ApiError::new(StatusCode::BAD_REQUEST, "unreadable_body", format!("the request body could not be read: {e}"))
+        })?;
+        if bytes.len() + chunk.len() > limit {
+            return Err(too_large(limit));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(bytes.freeze())
+}
+
+pub fn declared_length(req: &HttpRequest) -> Option<usize> {
+    req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok())
 }
 
 fn too_large(limit: usize) -> ApiError {

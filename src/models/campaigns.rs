@@ -886,3 +886,42 @@ pub fn transition_registration(
         find_registration(conn, id)
     })
 }
+
+// ---------- progress ----------
+
+/// Each registration of a campaign with its targets: (unit id, status, [(indicator id, target)]).
+pub fn registrations_with_targets(conn: &mut DbConn, campaign_id: &str) -> Result<Vec<(String, String, Vec<(String, String)>)>, ApiError> {
+    let rows: Vec<(String, String, String, String)> = registrations::table
+        .inner_join(registration_targets::table.on(registration_targets::registration_id.eq(registrations::id)))
+        .filter(registrations::campaign_id.eq(campaign_id))
+        .order((registrations::unit_id, registration_targets::indicator_id))
+        .select((registrations::unit_id, registrations::status, registration_targets::indicator_id, registration_targets::target))
+        .load(conn)?;
+    let mut grouped: Vec<(String, String, Vec<(String, String)>)> = Vec::new();
+    for (unit, status, indicator, target) in rows {
+        match grouped.last_mut() {
+            Some(last) if last.0 == unit => last.2.push((indicator, target)),
+            _ => grouped.push((unit, status, vec![(indicator, target)])),
+        }
+    }
+    Ok(grouped)
+}
+
+/// (id, code, name) of the given units.
+pub fn unit_names(conn: &mut DbConn, ids: &[String]) -> Result<Vec<(String, String, String)>, ApiError> {
+    Ok(units::table.filter(units::id.eq_any(ids)).select((units::id, units::code, units::name)).load(conn)?)
+}
+
+/// The clusters a campaign's units are ranked in: its own when it runs by cluster, otherwise
+/// those of the year it starts in.
+pub fn ranking_clusters(conn: &mut DbConn, campaign: &Campaign) -> Result<Vec<(Cluster, Vec<String>)>, ApiError> {
+    let own: Vec<String> = campaign_clusters::table
+        .filter(campaign_clusters::campaign_id.eq(&campaign.id))
+        .select(campaign_clusters::cluster_id)
+        .load(conn)?;
+    if own.is_empty() {
+        use chrono::Datelike;
+        return list_clusters(conn, Some(campaign.start_date.year()));
+    }
+    own.iter().map(|id| find_cluster(conn, id)).collect()
+}

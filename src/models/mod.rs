@@ -1,5 +1,6 @@
 //! Rows and queries. Functions take `&mut DbConn` so they compose inside one transaction.
 
 pub mod accounts;
+pub mod achievements;
 pub mod campaigns;
 pub mod units;

@@ -1,9 +1,11 @@
 //! HTTP endpoints, one module per resource.
 
+pub mod achievements;
 pub mod auth;
 pub mod campaigns;
 pub mod clusters;
 pub mod health;
+pub mod progress;
 pub mod registrations;
 pub mod units;
 pub mod users;
@@ -19,6 +21,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(clusters::configure)
             .configure(campaigns::configure)
             .configure(registrations::configure)
+            .configure(achievements::configure)
+            .configure(progress::configure)
             .configure(units::provinces::configure)
             .configure(units::districts::configure)
             .configure(units::communes::configure)

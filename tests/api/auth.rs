@@ -344,7 +344,7 @@ async fn hashes_are_upgraded_at_login_and_the_key_is_shared(app: TestApp) {
 
     // A second instance on the same database signs and verifies with the same generated key.
     let key_again = thidua::startup::signing_key(&app.state.settings).unwrap();
-    let other = thidua::startup::state(app.state.settings.clone(), &key_again);
+    let other = thidua::startup::state(app.state.settings.clone(), &key_again).unwrap();
     let claims = other.tokens.verify(&app.admin_token);
     assert!(claims.is_some(), "a token from one instance is valid on another");
 }

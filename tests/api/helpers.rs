@@ -49,6 +49,8 @@ pub struct TestApp {
     /// unless they set their own `Authorization` (or use `send_anonymous`).
     pub admin_token: String,
     call: Caller,
+    /// Where this app's evidence files go.
+    pub evidence_dir: tempfile::TempDir,
     _sqlite_dir: Option<tempfile::TempDir>,
     postgres_db: Option<(String, String)>,
 }
@@ -121,6 +123,9 @@ impl TestApp {
         settings.db_pool_size = options.pool_size;
         settings.db_pool_timeout = options.pool_timeout;
         settings.max_body_bytes = 64 * 1024;
+        settings.max_upload_bytes = 64 * 1024;
+        let evidence_dir = tempfile::tempdir().expect("temp dir");
+        settings.evidence_store = evidence_dir.path().display().to_string();
         settings.auth.rate_limit_per_minute = options.rate_limit_per_minute;
         startup::migrate(&settings).expect("migrations apply");
         if options.seed {
@@ -143,7 +148,7 @@ impl TestApp {
             },
         )
         .expect("create the test admin");
-        let state = startup::state(settings, &key);
+        let state = startup::state(settings, &key).expect("state");
         let service = Rc::new(test::init_service(startup::build_app(state.clone())).await);
         let call: Caller = Rc::new(move |req| {
             let service = service.clone();
@@ -155,7 +160,7 @@ impl TestApp {
                 Response { status, headers, body }
             })
         });
-        let mut app = TestApp { state, admin_token: String::new(), call, _sqlite_dir: None, postgres_db: None };
+        let mut app = TestApp { state, admin_token: String::new(), call, evidence_dir, _sqlite_dir: None, postgres_db: None };
         app.admin_token = app.token_for("admin").await;
         app
     }
@@ -181,6 +186,18 @@ impl TestApp {
         let res = self.post("/api/v1/users", &body).await;
         assert_eq!(res.status, StatusCode::CREATED, "creating {username}: {}", res.text());
         (res.json(), self.token_for(username).await)
+    }
+
+    /// How many files the evidence store holds.
+    pub fn stored_files(&self) -> usize {
+        fn count(dir: &std::path::Path) -> usize {
+            std::fs::read_dir(dir)
+                .map(|entries| {
+                    entries.flatten().map(|e| if e.path().is_dir() { count(&e.path()) } else { 1 }).sum()
+                })
+                .unwrap_or(0)
+        }
+        count(self.evidence_dir.path())
     }
 
     pub fn connection(&self) -> DbConn {

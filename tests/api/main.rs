@@ -22,6 +22,7 @@ macro_rules! on_both_backends {
 mod helpers;
 
 mod access;
+mod achievements;
 mod auth;
 mod campaigns;
 mod cli;

@@ -69,7 +69,9 @@ async fn unreachable_database_answers_503_not_a_hang() {
     for url in ["sqlite:///proc/thidua-cannot-exist/x.db", "postgres://postgres@127.0.0.1:1/thidua"] {
         let mut settings = thidua::config::Settings::from_lookup(|k| (k == "DATABASE_URL").then(|| url.to_string())).unwrap();
         settings.db_pool_timeout = Duration::from_millis(300);
-        let state = thidua::startup::state(settings, &[7; 32]);
+        let evidence = tempfile::tempdir().unwrap();
+        settings.evidence_store = evidence.path().display().to_string();
+        let state = thidua::startup::state(settings, &[7; 32]).unwrap();
         // A well-signed token: checking its session needs the database.
         let now = chrono::Utc::now().timestamp();
         let token = state.tokens.issue(&thidua::auth::tokens::Claims {

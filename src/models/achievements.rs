@@ -1,0 +1,323 @@
+//! Achievements and their evidence files in SQL, and the figures progress is computed from.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::db::schema::{achievements, evidence_files, registration_targets, registrations};
+use crate::db::{self, DbConn};
+use crate::domain::campaigns::{
+    check_report_dates, check_value, decimal_text, AchievementAction, AchievementStatus, CampaignStatus, IndicatorKind,
+};
+use crate::domain::Checks;
+use crate::error::{ApiError, FieldError};
+use crate::models::campaigns::{find_campaign, list_indicators, participates, Campaign};
+
+type Db = <DbConn as Connection>::Backend;
+
+#[derive(Queryable, Selectable, Debug, Clone)]
+#[diesel(table_name = achievements)]
+pub struct Achievement {
+    pub id: String,
+    pub campaign_id: String,
+    pub unit_id: String,
+    pub indicator_id: String,
+    pub person_name: Option<String>,
+    pub value: String,
+    pub as_of: NaiveDate,
+    pub narrative: Option<String>,
+    pub status: String,
+    pub return_reason: Option<String>,
+    pub version: i32,
+    pub reported_by: String,
+    pub verified_by: Option<String>,
+    pub verified_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl Achievement {
+    pub fn status(&self) -> AchievementStatus {
+        AchievementStatus::parse(&self.status).unwrap_or(AchievementStatus::Submitted)
+    }
+}
+
+#[derive(Queryable, Selectable, Debug, Clone)]
+#[diesel(table_name = evidence_files)]
+pub struct EvidenceFile {
+    pub id: String,
+    pub achievement_id: String,
+    pub filename: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub storage_key: String,
+    pub uploaded_by: String,
+    pub created_at: NaiveDateTime,
+}
+
+/// What a unit reports (text fields already checked; the value is checked here, against the
+/// indicator's kind).
+pub struct Report {
+    pub indicator_id: String,
+    pub person_name: Option<String>,
+    pub value: String,
+    pub as_of: NaiveDate,
+    pub narrative: Option<String>,
+}
+
+pub fn achievement_not_found() -> ApiError {
+    ApiError::not_found("achievement")
+}
+
+pub fn find_achievement(conn: &mut DbConn, id: &str) -> Result<Achievement, ApiError> {
+    achievements::table.find(id).select(Achievement::as_select()).first(conn).optional()?.ok_or_else(achievement_not_found)
+}
+
+pub fn evidence_of(conn: &mut DbConn, achievement_id: &str) -> Result<Vec<EvidenceFile>, ApiError> {
+    Ok(evidence_files::table
+        .filter(evidence_files::achievement_id.eq(achievement_id))
+        .order(evidence_files::id)
+        .select(EvidenceFile::as_select())
+        .load(conn)?)
+}
+
+#[derive(Default)]
+pub struct AchievementFilter {
+    pub unit_id: Option<String>,
+    pub indicator_id: Option<String>,
+    pub status: Option<AchievementStatus>,
+    pub before_id: Option<String>,
+    pub limit: i64,
+}
+
+/// A campaign's reports, newest first; `limit + 1` rows.
+pub fn list_achievements(conn: &mut DbConn, campaign_id: &str, filter: &AchievementFilter) -> Result<Vec<Achievement>, ApiError> {
+    let mut query = achievements::table.filter(achievements::campaign_id.eq(campaign_id)).into_boxed::<Db>();
+    if let Some(unit) = &filter.unit_id {
+        query = query.filter(achievements::unit_id.eq(unit.clone()));
+    }
+    if let Some(indicator) = &filter.indicator_id {
+        query = query.filter(achievements::indicator_id.eq(indicator.clone()));
+    }
+    if let Some(status) = filter.status {
+        query = query.filter(achievements::status.eq(status.as_str()));
+    }
+    if let Some(before) = &filter.before_id {
+        query = query.filter(achievements::id.lt(before.clone()));
+    }
+    Ok(query.order(achievements::id.desc()).limit(filter.limit + 1).select(Achievement::as_select()).load(conn)?)
+}
+
+/// Checks a report against the campaign: open, the unit taking part and registered for the
+/// indicator, the value of the indicator's kind, the dates in the window. Returns the value's
+/// stored form.
+fn check_report(conn: &mut DbConn, campaign: &Campaign, unit_id: &str, report: &Report, today: NaiveDate, grace_days: i64) -> Result<String, ApiError> {
+    match campaign.status() {
+        CampaignStatus::Launched => {}
+        CampaignStatus::Draft => return Err(crate::models::campaigns::campaign_not_found()),
+        status => return Err(ApiError::conflict("campaign_frozen", format!("the campaign is {}; it no longer changes", status.as_str()))),
+    }
+    if !participates(conn, campaign, unit_id)? {
+        return Err(ApiError::validation(vec![FieldError::new("unit_id", "not_participating", "this unit does not take part in the campaign")]));
+    }
+    let mut checks = Checks::default();
+    let indicators = list_indicators(conn, &campaign.id)?;
+    let Some(indicator) = indicators.iter().find(|i| i.id == report.indicator_id) else {
+        return Err(ApiError::validation(vec![FieldError::new("indicator_id", "not_found", "is not an indicator of this campaign")]));
+    };
+    let registered: i64 = registration_targets::table
+        .inner_join(registrations::table.on(registrations::id.eq(registration_targets::registration_id)))
+        .filter(registrations::campaign_id.eq(&campaign.id))
+        .filter(registrations::unit_id.eq(unit_id))
+        .filter(registration_targets::indicator_id.eq(&report.indicator_id))
+        .count()
+        .get_result(conn)?;
+    if registered == 0 {
+        checks.fail("indicator_id", "not_registered", "the unit has not registered a target for this indicator");
+    }
+    let kind = IndicatorKind::parse(&indicator.kind).unwrap_or(IndicatorKind::Quantity);
+    let value = check_value("value", &report.value, kind, &mut checks);
+    check_report_dates(report.as_of, campaign.start_date, campaign.end_date, today, grace_days, &mut checks);
+    match value {
+        Some(v) if checks.0.is_empty() => Ok(decimal_text(v)),
+        _ => Err(ApiError::validation(checks.0)),
+    }
+}
+
+pub fn create_achievement(
+    conn: &mut DbConn,
+    campaign_id: &str,
+    unit_id: &str,
+    report: Report,
+    actor_id: &str,
+    today: NaiveDate,
+    grace_days: i64,
+) -> Result<Achievement, ApiError> {
+    conn.write_tx(|conn| {
+        let campaign = find_campaign(conn, campaign_id)?;
+        let value = check_report(conn, &campaign, unit_id, &report, today, grace_days)?;
+        let id = db::new_id();
+        let now = db::now();
+        diesel::insert_into(achievements::table)
+            .values((
+                achievements::id.eq(&id),
+                achievements::campaign_id.eq(campaign_id),
+                achievements::unit_id.eq(unit_id),
+                achievements::indicator_id.eq(&report.indicator_id),
+                achievements::person_name.eq(&report.person_name),
+                achievements::value.eq(&value),
+                achievements::as_of.eq(report.as_of),
+                achievements::narrative.eq(&report.narrative),
+                achievements::status.eq(AchievementStatus::Submitted.as_str()),
+                achievements::version.eq(1),
+                achievements::reported_by.eq(actor_id),
+                achievements::created_at.eq(now),
+                achievements::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        find_achievement(conn, &id)
+    })
+}
+
+fn lock_achievement(conn: &mut DbConn, id: &str) -> Result<Achievement, ApiError> {
+    if let DbConn::Postgres(pg) = conn {
+        achievements::table.find(id).select(achievements::id).for_update().first::<String>(pg).optional()?;
+    }
+    find_achievement(conn, id)
+}
+
+/// Corrects a report that is not yet verified; a returned one goes back to the board.
+pub fn update_achievement(
+    conn: &mut DbConn,
+    id: &str,
+    report: Report,
+    expected_version: Option<i32>,
+    today: NaiveDate,
+    grace_days: i64,
+) -> Result<Achievement, ApiError> {
+    conn.write_tx(|conn| {
+        let current = lock_achievement(conn, id)?;
+        if expected_version.is_some_and(|v| v != current.version) {
+            return Err(ApiError::precondition_failed());
+        }
+        if current.status() == AchievementStatus::Verified {
+            return Err(ApiError::conflict("achievement_verified", "a verified report no longer changes"));
+        }
+        let campaign = find_campaign(conn, &current.campaign_id)?;
+        let value = check_report(conn, &campaign, &current.unit_id, &report, today, grace_days)?;
+        diesel::update(achievements::table.find(id))
+            .set((
+                achievements::indicator_id.eq(&report.indicator_id),
+                achievements::person_name.eq(&report.person_name),
+                achievements::value.eq(&value),
+                achievements::as_of.eq(report.as_of),
+                achievements::narrative.eq(&report.narrative),
+                achievements::status.eq(AchievementStatus::Submitted.as_str()),
+                achievements::version.eq(current.version + 1),
+                achievements::updated_at.eq(db::now()),
+            ))
+            .execute(conn)?;
+        find_achievement(conn, id)
+    })
+}
+
+/// The board verifies a report, or returns it with a reason.
+pub fn review_achievement(
+    conn: &mut DbConn,
+    id: &str,
+    action: AchievementAction,
+    actor_id: &str,
+    reason: Option<String>,
+    expected_version: Option<i32>,
+) -> Result<Achievement, ApiError> {
+    conn.write_tx(|conn| {
+        let current = lock_achievement(conn, id)?;
+        if expected_version.is_some_and(|v| v != current.version) {
+            return Err(ApiError::precondition_failed());
+        }
+        let campaign = find_campaign(conn, &current.campaign_id)?;
+        if campaign.status().is_frozen() {
+            return Err(ApiError::conflict("campaign_frozen", "the campaign is closed; its reports no longer change"));
+        }
+        let from = current.status();
+        let Some(to) = from.after(action) else {
+            return Err(ApiError::conflict("illegal_transition", format!("a {} report cannot take \"{}\"", from.as_str(), action.as_str())));
+        };
+        let now = db::now();
+        diesel::update(achievements::table.find(id))
+            .set((
+                achievements::status.eq(to.as_str()),
+                achievements::return_reason.eq(if action == AchievementAction::Return { reason } else { None }),
+                achievements::verified_by.eq(Some(actor_id)),
+                achievements::verified_at.eq(Some(now)),
+                achievements::version.eq(current.version + 1),
+                achievements::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        find_achievement(conn, id)
+    })
+}
+
+/// Records an evidence file already in the store; the report must still be open to changes.
+pub fn add_evidence(conn: &mut DbConn, file: EvidenceFile) -> Result<EvidenceFile, ApiError> {
+    conn.write_tx(|conn| {
+        let achievement = lock_achievement(conn, &file.achievement_id)?;
+        if achievement.status() == AchievementStatus::Verified {
+            return Err(ApiError::conflict("achievement_verified", "a verified report no longer changes"));
+        }
+        if find_campaign(conn, &achievement.campaign_id)?.status().is_frozen() {
+            return Err(ApiError::conflict("campaign_frozen", "the campaign is closed; its reports no longer change"));
+        }
+        diesel::insert_into(evidence_files::table)
+            .values((
+                evidence_files::id.eq(&file.id),
+                evidence_files::achievement_id.eq(&file.achievement_id),
+                evidence_files::filename.eq(&file.filename),
+                evidence_files::content_type.eq(&file.content_type),
+                evidence_files::size_bytes.eq(file.size_bytes),
+                evidence_files::sha256.eq(&file.sha256),
+                evidence_files::storage_key.eq(&file.storage_key),
+                evidence_files::uploaded_by.eq(&file.uploaded_by),
+                evidence_files::created_at.eq(file.created_at),
+            ))
+            .execute(conn)?;
+        Ok(file)
+    })
+}
+
+pub fn find_evidence(conn: &mut DbConn, id: &str) -> Result<(EvidenceFile, Achievement), ApiError> {
+    let file: EvidenceFile = evidence_files::table
+        .find(id)
+        .select(EvidenceFile::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| ApiError::not_found("evidence file"))?;
+    let achievement = find_achievement(conn, &file.achievement_id)?;
+    Ok((file, achievement))
+}
+
+#[derive(QueryableByName)]
+struct LatestValue {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    unit_id: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    indicator_id: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    value: String,
+}
+
+/// The latest verified report's value per unit and indicator (latest by `as_of`, then by id),
+/// picked by the database with a window function over the progress index.
+pub fn latest_verified_values(conn: &mut DbConn, campaign_id: &str) -> Result<Vec<(String, String, String)>, ApiError> {
+    const LATEST: &str = "SELECT unit_id, indicator_id, value FROM (
+            SELECT unit_id, indicator_id, value,
+                   ROW_NUMBER() OVER (PARTITION BY unit_id, indicator_id ORDER BY as_of DESC, id DESC) AS newest
+            FROM achievements WHERE campaign_id = {} AND status = 'verified'
+        ) latest WHERE newest = 1";
+    use diesel::sql_types::Text;
+    let rows: Vec<LatestValue> = match conn {
+        DbConn::Postgres(pg) => diesel::sql_query(LATEST.replace("{}", "$1")).bind::<Text, _>(campaign_id).load(pg)?,
+        DbConn::Sqlite(lite) => diesel::sql_query(LATEST.replace("{}", "?")).bind::<Text, _>(campaign_id).load(lite)?,
+    };
+    Ok(rows.into_iter().map(|r| (r.unit_id, r.indicator_id, r.value)).collect())
+}

@@ -1,0 +1,422 @@
+//! Achievements (thành tích): what a unit reports against its registered indicators, with
+//! evidence files; the board verifies or returns each report. Another unit's reports and
+//! files answer 404.
+
+use actix_web::http::header;
+use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+
+use crate::auth::policy::{self, Action, Decision, Resource, Role};
+use crate::auth::AuthUser;
+use crate::db::{self, cursor};
+use crate::domain::campaigns::{AchievementAction, AchievementStatus};
+use crate::domain::evidence::{clean_filename, sniff, EvidenceType};
+use crate::domain::units::today_in_vietnam;
+use crate::domain::{check_text, Checks};
+use crate::error::{ApiError, FieldError};
+use crate::http::extract::{declared_length, etag, if_match_version, method_not_allowed, read_limited, JsonBody, QueryParams};
+use crate::models::achievements::{self as model, Achievement, AchievementFilter, EvidenceFile, Report};
+use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, WriteErrors};
+use crate::routes::campaigns::visible_campaign;
+use crate::routes::clusters::uuid;
+use crate::startup::AppState;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list)
+        .service(create)
+        .service(read)
+        .service(replace)
+        .service(verify)
+        .service(return_achievement)
+        .service(upload_evidence)
+        .service(download_evidence)
+        .route("/campaigns/{id}/achievements", method_not_allowed("GET, POST"))
+        .route("/achievements/{id}", method_not_allowed("GET, PUT"))
+        .route("/achievements/{id}/verify", method_not_allowed("POST"))
+        .route("/achievements/{id}/return", method_not_allowed("POST"))
+        .route("/achievements/{id}/evidence", method_not_allowed("POST"))
+        .route("/evidence/{id}", method_not_allowed("GET"));
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AchievementRequest {
+    /// The reporting unit; on create only.
+    pub unit_id: Option<Uuid>,
+    pub indicator_id: Uuid,
+    /// When a person of the unit achieved it.
+    pub person_name: Option<String>,
+    /// Exact decimal, as a string: the value as of `as_of` (cumulative, not an increment).
+    #[schema(example = "37")]
+    pub value: String,
+    pub as_of: NaiveDate,
+    pub narrative: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EvidenceResponse {
+    pub id: Uuid,
+    pub filename: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    /// Hex SHA-256 of the file.
+    pub sha256: String,
+    pub uploaded_by: Uuid,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// Where to download it.
+    pub href: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AchievementResponse {
+    pub id: Uuid,
+    pub campaign_id: Uuid,
+    pub unit_id: Uuid,
+    pub indicator_id: Uuid,
+    pub person_name: Option<String>,
+    pub value: String,
+    pub as_of: NaiveDate,
+    pub narrative: Option<String>,
+    pub status: AchievementStatus,
+    pub return_reason: Option<String>,
+    pub evidence: Vec<EvidenceResponse>,
+    pub version: i32,
+    pub reported_by: Uuid,
+    pub verified_by: Option<Uuid>,
+    pub verified_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+fn evidence_response(f: EvidenceFile) -> Result<EvidenceResponse, ApiError> {
+    Ok(EvidenceResponse {
+        href: format!("/api/v1/evidence/{}", f.id),
+        id: uuid(&f.id)?,
+        uploaded_by: uuid(&f.uploaded_by)?,
+        filename: f.filename,
+        content_type: f.content_type,
+        size_bytes: f.size_bytes,
+        sha256: f.sha256,
+        created_at: f.created_at.and_utc(),
+    })
+}
+
+fn response(a: Achievement, evidence: Vec<EvidenceFile>) -> Result<AchievementResponse, ApiError> {
+    Ok(AchievementResponse {
+        id: uuid(&a.id)?,
+        campaign_id: uuid(&a.campaign_id)?,
+        unit_id: uuid(&a.unit_id)?,
+        indicator_id: uuid(&a.indicator_id)?,
+        status: a.status(),
+        reported_by: uuid(&a.reported_by)?,
+        verified_by: a.verified_by.as_deref().map(uuid).transpose()?,
+        evidence: evidence.into_iter().map(evidence_response).collect::<Result<_, _>>()?,
+        person_name: a.person_name,
+        value: a.value,
+        as_of: a.as_of,
+        narrative: a.narrative,
+        return_reason: a.return_reason,
+        version: a.version,
+        verified_at: a.verified_at.map(|t| t.and_utc()),
+        created_at: a.created_at.and_utc(),
+        updated_at: a.updated_at.and_utc(),
+    })
+}
+
+async fn respond(state: &AppState, a: Achievement, created: bool) -> Result<HttpResponse, ApiError> {
+    let id = a.id.clone();
+    let evidence = db::run(&state.db, move |conn| model::evidence_of(conn, &id)).await?;
+    let body = response(a, evidence)?;
+    let mut res = if created { HttpResponse::Created() } else { HttpResponse::Ok() };
+    if created {
+        res.insert_header((header::LOCATION, format!("/api/v1/achievements/{}", body.id)));
+    }
+    Ok(res.insert_header(etag(body.version)).json(body))
+}
+
+fn report(body: AchievementRequest) -> Result<Report, ApiError> {
+    let mut checks = Checks::default();
+    let person_name = body.person_name.filter(|p| !p.trim().is_empty()).map(|p| check_text("person_name", &p, 200, &mut checks));
+    let narrative = body.narrative.filter(|n| !n.trim().is_empty()).map(|n| n.trim().to_string());
+    if narrative.as_ref().is_some_and(|n| n.chars().count() > 20_000) {
+        checks.fail("narrative", "too_long", "must be at most 20000 characters");
+    }
+    if !checks.0.is_empty() {
+        return Err(ApiError::validation(checks.0));
+    }
+    Ok(Report { indicator_id: body.indicator_id.to_string(), person_name, value: body.value, as_of: body.as_of, narrative })
+}
+
+/// Loads a report if the caller may do `action` on it; another unit's answers like a missing one.
+async fn load(state: &AppState, who: &AuthUser, id: Uuid, action: Action) -> Result<Achievement, ApiError> {
+    let id = id.to_string();
+    let found = db::run(&state.db, move |conn| model::find_achievement(conn, &id)).await?;
+    match policy::decide(who, action, Resource::UnitRecord { unit_id: &found.unit_id }) {
+        Decision::Allow => Ok(found),
+        Decision::Forbidden => Err(ApiError::forbidden()),
+        Decision::Hidden => Err(model::achievement_not_found()),
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct AchievementQuery {
+    pub unit_id: Option<Uuid>,
+    pub indicator_id: Option<Uuid>,
+    #[param(inline)]
+    pub status: Option<AchievementStatus>,
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AchievementPage {
+    pub items: Vec<AchievementResponse>,
+    pub next_cursor: Option<String>,
+}
+
+/// A campaign's reports, newest first: all for the board and province-level readers, the
+/// caller's own unit's for everyone else.
+#[utoipa::path(operation_id = "list_achievements", tag = "achievements", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The campaign's id"), AchievementQuery),
+    responses((status = 200, description = "One page of reports", body = AchievementPage), ListErrors))]
+#[get("/campaigns/{id}/achievements")]
+pub async fn list(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>, query: QueryParams<AchievementQuery>) -> Result<HttpResponse, ApiError> {
+    let campaign = visible_campaign(&state, &who, id.into_inner()).await?;
+    let query = query.0;
+    let limit = cursor::limit(query.limit)?;
+    let unit_id = match (&who.unit_id, who.has(Role::Admin)) {
+        (_, true) | (None, false) => query.unit_id.map(|u| u.to_string()),
+        (Some(own), false) => Some(own.clone()),
+    };
+    if who.unit_id.is_none() && !who.has(Role::Admin) && !who.roles.iter().any(|r| matches!(r, Role::Viewer | Role::CouncilMember | Role::Approver)) {
+        return Err(ApiError::forbidden());
+    }
+    let filter = AchievementFilter {
+        unit_id,
+        indicator_id: query.indicator_id.map(|i| i.to_string()),
+        status: query.status,
+        before_id: query.cursor.as_deref().map(cursor::decode).transpose()?,
+        limit,
+    };
+    let (rows, next_cursor) = db::run(&state.db, move |conn| {
+        let rows = model::list_achievements(conn, &campaign.id, &filter)?;
+        let (rows, next) = cursor::page(rows, limit, |a| a.id.clone());
+        let with_files = rows
+            .into_iter()
+            .map(|a| {
+                let files = model::evidence_of(conn, &a.id)?;
+                Ok((a, files))
+            })
+            .collect::<Result<Vec<_>, ApiError>>()?;
+        Ok((with_files, next))
+    })
+    .await?;
+    let items = rows.into_iter().map(|(a, f)| response(a, f)).collect::<Result<_, _>>()?;
+    Ok(HttpResponse::Ok().json(AchievementPage { items, next_cursor }))
+}
+
+/// Report progress on a registered indicator (officers of the unit, admins), within the
+/// campaign window plus the grace period.
+#[utoipa::path(operation_id = "create_achievement", tag = "achievements", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The campaign's id")),
+    request_body = AchievementRequest,
+    responses((status = 201, description = "Reported; `Location` and `ETag` are set", body = AchievementResponse), CreateErrors))]
+#[post("/campaigns/{id}/achievements")]
+pub async fn create(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>, body: JsonBody<AchievementRequest>) -> Result<HttpResponse, ApiError> {
+    let campaign = visible_campaign(&state, &who, id.into_inner()).await?;
+    let body = body.0;
+    let Some(unit_id) = body.unit_id.map(|u| u.to_string()) else {
+        return Err(ApiError::validation(vec![FieldError::new("unit_id", "required", "is required")]));
+    };
+    if policy::decide(&who, Action::Create, Resource::UnitRecord { unit_id: &unit_id }) != Decision::Allow {
+        return Err(ApiError::new(actix_web::http::StatusCode::FORBIDDEN, "forbidden", "you report only for your own unit"));
+    }
+    let report = report(body)?;
+    let (actor, today, grace) = (who.user_id.clone(), today_in_vietnam(), state.settings.report_grace_days);
+    let created = db::run(&state.db, move |conn| model::create_achievement(conn, &campaign.id, &unit_id, report, &actor, today, grace)).await?;
+    respond(&state, created, true).await
+}
+
+/// Get a report with its evidence files.
+#[utoipa::path(operation_id = "get_achievement", tag = "achievements", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The report's id")),
+    responses((status = 200, description = "The report; `ETag` is set", body = AchievementResponse), ReadErrors))]
+#[get("/achievements/{id}")]
+pub async fn read(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+    let found = load(&state, &who, id.into_inner(), Action::Read).await?;
+    respond(&state, found, false).await
+}
+
+/// Correct a report not yet verified; a returned one goes back to the board. Send `If-Match`.
+#[utoipa::path(operation_id = "replace_achievement", tag = "achievements", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The report's id"), ("If-Match" = Option<String>, Header, description = "The `ETag` last read")),
+    request_body = AchievementRequest,
+    responses((status = 200, description = "Corrected; the new `ETag` is set", body = AchievementResponse), WriteErrors))]
+#[put("/achievements/{id}")]
+pub async fn replace(state: web::Data<AppState>, who: AuthUser, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<AchievementRequest>) -> Result<HttpResponse, ApiError> {
+    let expected = if_match_version(&req)?;
+    let current = load(&state, &who, id.into_inner(), Action::Update).await?;
+    let body = body.0;
+    if body.unit_id.is_some_and(|u| u.to_string() != current.unit_id) {
+        return Err(ApiError::validation(vec![FieldError::new("unit_id", "immutable", "a report cannot move to another unit")]));
+    }
+    let report = report(body)?;
+    let (today, grace) = (today_in_vietnam(), state.settings.report_grace_days);
+    let updated = db::run(&state.db, move |conn| model::update_achievement(conn, &current.id, report, expected, today, grace)).await?;
+    respond(&state, updated, false).await
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewRequest {
+    /// Required to return a report.
+    pub reason: Option<String>,
+}
+
+async fn review(state: &AppState, who: &AuthUser, req: &HttpRequest, id: Uuid, action: AchievementAction, reason: Option<String>) -> Result<HttpResponse, ApiError> {
+    policy::require_any(who, &[])?;
+    let expected = if_match_version(req)?;
+    let mut checks = Checks::default();
+    let reason = reason.filter(|r| !r.trim().is_empty()).map(|r| check_text("reason", &r, 2000, &mut checks));
+    if action == AchievementAction::Return && reason.is_none() {
+        checks.fail("reason", "required", "say why the report is returned");
+    }
+    if !checks.0.is_empty() {
+        return Err(ApiError::validation(checks.0));
+    }
+    let (id, actor) = (id.to_string(), who.user_id.clone());
+    let reviewed = db::run(&state.db, move |conn| model::review_achievement(conn, &id, action, &actor, reason, expected)).await?;
+    respond(state, reviewed, false).await
+}
+
+/// Verify a submitted report (admins): it then counts in the progress figures.
+#[utoipa::path(operation_id = "verify_achievement", tag = "achievements", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The report's id"), ("If-Match" = Option<String>, Header, description = "The `ETag` last read")),
+    responses((status = 200, description = "Verified", body = AchievementResponse), WriteErrors))]
+#[post("/achievements/{id}/verify")]
+pub async fn verify(state: web::Data<AppState>, who: AuthUser, req: HttpRequest, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+    review(&state, &who, &req, id.into_inner(), AchievementAction::Verify, None).await
+}
+
+/// Return a submitted report to its unit with a reason (admins).
+#[utoipa::path(operation_id = "return_achievement", tag = "achievements", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The report's id"), ("If-Match" = Option<String>, Header, description = "The `ETag` last read")),
+    request_body = ReviewRequest,
+    responses((status = 200, description = "Returned", body = AchievementResponse), WriteErrors))]
+#[post("/achievements/{id}/return")]
+pub async fn return_achievement(state: web::Data<AppState>, who: AuthUser, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<ReviewRequest>) -> Result<HttpResponse, ApiError> {
+    review(&state, &who, &req, id.into_inner(), AchievementAction::Return, body.0.reason).await
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct UploadQuery {
+    /// The file's name, as the user knows it.
+    pub filename: Option<String>,
+}
+
+/// Attach an evidence file to a report not yet verified: the raw file is the request body, its
+/// `Content-Type` one of PDF, PNG, JPEG, DOCX or XLSX and matching what the bytes are.
+/// At most `THIDUA_MAX_UPLOAD_BYTES` (10 MiB by default). A failed upload stores nothing.
+#[utoipa::path(operation_id = "upload_evidence", tag = "achievements", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The report's id"), UploadQuery),
+    request_body(content = Vec<u8>, content_type = "application/pdf", description = "The file (also image/png, image/jpeg, DOCX, XLSX)"),
+    responses((status = 201, description = "Stored", body = EvidenceResponse), WriteErrors))]
+#[post("/achievements/{id}/evidence")]
+pub async fn upload_evidence(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    query: QueryParams<UploadQuery>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let achievement = load(&state, &who, id.into_inner(), Action::Update).await?;
+    let declared = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase())
+        .and_then(|v| EvidenceType::parse(&v));
+    let Some(declared) = declared else {
+        return Err(ApiError::new(
+            actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_file_type",
+            "evidence must be a PDF, PNG, JPEG, DOCX or XLSX file, sent with its Content-Type",
+        ));
+    };
+    let bytes = read_limited(payload.into_inner(), declared_length(&req), state.settings.max_upload_bytes).await?;
+    if sniff(&bytes) != Some(declared) {
+        return Err(ApiError::validation(vec![FieldError::new(
+            "body",
+            "content_mismatch",
+            format!("the file's content is not {}", declared.as_str()),
+        )]));
+    }
+    let to_hash = bytes.clone();
+    let sha256 = web::block(move || hex::encode(Sha256::digest(&to_hash)))
+        .await
+        .map_err(|e| ApiError::internal(anyhow::anyhow!("hashing failed: {e}")))?;
+    let file_id = db::new_id();
+    let key = format!("{}/{}", achievement.id, file_id);
+    let file = EvidenceFile {
+        id: file_id,
+        achievement_id: achievement.id.clone(),
+        filename: clean_filename(query.0.filename.as_deref().unwrap_or_default()),
+        content_type: declared.as_str().to_string(),
+        size_bytes: bytes.len() as i64,
+        sha256,
+        storage_key: key.clone(),
+        uploaded_by: who.user_id.clone(),
+        created_at: db::now(),
+    };
+    state.evidence.put(&key, bytes).await?;
+    match db::run(&state.db, move |conn| model::add_evidence(conn, file)).await {
+        Ok(stored) => {
+            let body = evidence_response(stored)?;
+            Ok(HttpResponse::Created().insert_header((header::LOCATION, body.href.clone())).json(body))
+        }
+        Err(e) => {
+            // No record, so no file either.
+            state.evidence.delete(&key).await;
+            Err(e)
+        }
+    }
+}
+
+/// Download an evidence file (whoever may read its report).
+#[utoipa::path(operation_id = "download_evidence", tag = "achievements", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The file's id")),
+    responses((status = 200, description = "The file, as uploaded", content_type = "application/octet-stream"), ReadErrors))]
+#[get("/evidence/{id}")]
+pub async fn download_evidence(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner().to_string();
+    let (file, achievement) = db::run(&state.db, move |conn| model::find_evidence(conn, &id)).await?;
+    if policy::decide(&who, Action::Read, Resource::UnitRecord { unit_id: &achievement.unit_id }) != Decision::Allow {
+        return Err(ApiError::not_found("evidence file"));
+    }
+    let bytes = state.evidence.get(&file.storage_key).await?;
+    let disposition = format!("attachment; filename*=UTF-8''{}", percent_encode(&file.filename));
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, file.content_type))
+        .insert_header((header::CONTENT_DISPOSITION, disposition))
+        .insert_header(("x-content-type-options", "nosniff"))
+        .insert_header((header::ETAG, format!("\"{}\"", file.sha256)))
+        .body(bytes))
+}
+
+/// RFC 5987 encoding for a UTF-8 file name in Content-Disposition.
+fn percent_encode(name: &str) -> String {
+    name.bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect()
+}
