@@ -21,11 +21,18 @@ enum Command {
         /// Also load the reference data (units and departments) before serving; idempotent.
         #[arg(long)]
         seed: bool,
+        /// With --seed: also load the demo campaigns (Bắc Kạn, 2021).
+        #[arg(long, requires = "seed")]
+        demo: bool,
     },
     /// Apply pending database migrations and exit.
     Migrate,
     /// Load the reference data (idempotent) and exit.
-    Seed,
+    Seed {
+        /// Also load the demo campaigns, registrations and achievements (Bắc Kạn, 2021).
+        #[arg(long)]
+        demo: bool,
+    },
     /// Print the OpenAPI document (the content of openapi/openapi.json).
     Openapi,
     /// Create the first admin (the emulation board's secretariat). The password comes from
@@ -54,10 +61,10 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let result = match cli.command.unwrap_or(Command::Serve { seed: false }) {
-        Command::Serve { seed } => serve(settings, seed),
+    let result = match cli.command.unwrap_or(Command::Serve { seed: false, demo: false }) {
+        Command::Serve { seed, demo } => serve(settings, seed, demo),
         Command::Migrate => startup::migrate(&settings),
-        Command::Seed => startup::migrate(&settings).and_then(|_| run_seed(&settings)),
+        Command::Seed { demo } => startup::migrate(&settings).and_then(|_| run_seed(&settings, demo)),
         Command::Openapi => unreachable!("handled above"),
         Command::CreateAdmin { username, full_name, email } => {
             startup::migrate(&settings).and_then(|_| create_admin(&settings, &username, &full_name, email.as_deref()))
@@ -77,17 +84,21 @@ fn init_tracing() {
     tracing_subscriber::fmt().with_env_filter(filter).with_target(false).init();
 }
 
-fn run_seed(settings: &Settings) -> anyhow::Result<()> {
+fn run_seed(settings: &Settings, demo: bool) -> anyhow::Result<()> {
     let mut conn = DbConn::establish_url(&settings.database_url)?;
     let report = seed::seed_reference(&mut conn).map_err(|e| anyhow::anyhow!("{e}"))?;
     tracing::info!(created = report.units_created, already_present = report.units_present, "reference data seeded");
+    if demo {
+        let report = thidua::demo::seed_demo(&mut conn, startup::hash_params(settings)).map_err(|e| anyhow::anyhow!("{e}"))?;
+        tracing::info!(campaigns = report.campaigns_created, "demo data seeded");
+    }
     Ok(())
 }
 
-fn serve(settings: Settings, seed: bool) -> anyhow::Result<()> {
+fn serve(settings: Settings, seed: bool, demo: bool) -> anyhow::Result<()> {
     startup::migrate(&settings)?;
     if seed {
-        run_seed(&settings)?;
+        run_seed(&settings, demo)?;
     }
     let key = startup::signing_key(&settings)?;
     let state = startup::state(settings, &key)?;

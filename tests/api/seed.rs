@@ -38,3 +38,24 @@ async fn seeding_twice_changes_nothing(app: TestApp) {
     assert_eq!(second.units_present, before.0.len());
     assert_eq!(snapshot(&mut conn), before, "the second seed changed rows");
 }
+
+on_both_backends!(demo_data_shows_a_finished_campaign_and_loads_once);
+
+async fn demo_data_shows_a_finished_campaign_and_loads_once(app: TestApp) {
+    let mut conn = app.connection();
+    seed_reference(&mut conn).unwrap();
+    let params = thidua::startup::hash_params(&app.state.settings);
+    assert_eq!(thidua::demo::seed_demo(&mut conn, params).unwrap().campaigns_created, 5);
+    assert_eq!(thidua::demo::seed_demo(&mut conn, params).unwrap().campaigns_created, 0, "a second run adds nothing");
+
+    let campaigns = app.get("/api/v1/campaigns?q=100%20ngay%20dem").await.json();
+    let peak = &campaigns["items"][0];
+    assert_eq!(peak["title"], thidua::demo::PEAK_TITLE);
+    assert_eq!(peak["status"], "closed");
+    assert_eq!(peak["history"].as_array().unwrap().len(), 2);
+    let progress = app.get(&format!("/api/v1/campaigns/{}/progress", peak["id"].as_str().unwrap())).await.json();
+    assert_eq!(progress["units"].as_array().unwrap().len(), 6);
+    assert!(progress["clusters"].as_array().unwrap().iter().all(|c| !c["ranking"].as_array().unwrap().is_empty()));
+    // Nobody can sign in as the demo's author.
+    app.login("demo.author", "anything at all").await.problem(401, "invalid_credentials");
+}

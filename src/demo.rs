@@ -1,0 +1,226 @@
+//! Demo content for newcomers (`thidua seed --demo`): the 25th-anniversary peak campaign of
+//! Bắc Kạn (2021) with indicators, registrations, verified achievements and its final review,
+//! and the focus movements of the seed article. Goes through the same rules as the API, on the
+//! dates it would have happened. Idempotent: skipped if the peak campaign exists.
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+
+use crate::auth::password::{hash_blocking, random_token, HashParams};
+use crate::db::schema::{campaigns, units};
+use crate::db::DbConn;
+use crate::domain::campaigns::{AchievementAction, CampaignAction, Participation, RegistrationAction};
+use crate::error::ApiError;
+use crate::models::accounts::{self, NewUser};
+use crate::models::achievements::{self, Report};
+use crate::models::campaigns::{self as model, CampaignFields, ClusterInput, NewIndicator, RegistrationContent};
+
+pub const PEAK_TITLE: &str =
+    "100 ngày đêm lao động sáng tạo, thiết thực lập thành tích chào mừng kỷ niệm 25 năm Ngày tái lập tỉnh Bắc Kạn";
+
+const MOVEMENTS: &[&str] = &[
+    "Bắc Kạn chung sức xây dựng nông thôn mới",
+    "Cả nước chung tay vì người nghèo – Không để ai bị bỏ lại phía sau",
+    "Doanh nghiệp Việt Nam hội nhập và phát triển",
+    "Cán bộ, công chức, viên chức thi đua thực hiện văn hóa công sở",
+];
+
+fn day(s: &str) -> NaiveDate {
+    s.parse().expect("demo dates are valid")
+}
+
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct DemoReport {
+    pub campaigns_created: usize,
+}
+
+/// The unit of `kind` with `code` as it was in 2021.
+fn unit_2021(conn: &mut DbConn, kind: &str, code: &str) -> Result<String, ApiError> {
+    let found: Vec<(String, Option<NaiveDate>, Option<NaiveDate>)> = units::table
+        .filter(units::kind.eq(kind))
+        .filter(units::code.eq(code))
+        .select((units::id, units::valid_from, units::valid_until))
+        .load(conn)?;
+    found
+        .into_iter()
+        .find(|(_, from, until)| crate::domain::units::is_active_on(*from, *until, day("2021-10-01")))
+        .map(|(id, _, _)| id)
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("demo needs the reference data: no {kind} {code} in 2021 (run `thidua seed`)")))
+}
+
+pub fn seed_demo(conn: &mut DbConn, hash_params: HashParams) -> Result<DemoReport, ApiError> {
+    let exists: i64 = campaigns::table.filter(campaigns::title.eq(PEAK_TITLE)).count().get_result(conn)?;
+    if exists > 0 {
+        return Ok(DemoReport::default());
+    }
+    // The demo's author: an account nobody can sign in to (inactive, random password).
+    let author = match accounts::find_by_username(conn, "demo.author")? {
+        Some(user) => user.id,
+        None => {
+            let password_hash = hash_blocking(hash_params, &random_token())?;
+            let user = accounts::insert_user(
+                conn,
+                NewUser {
+                    username: "demo.author".into(),
+                    full_name: "Dữ liệu minh họa".into(),
+                    email: None,
+                    phone: None,
+                    unit_id: None,
+                    roles: vec![crate::auth::policy::Role::Admin],
+                    password_hash,
+                },
+            )?;
+            accounts::update_user(conn, &user.id, accounts::UserChanges { active: Some(false), ..Default::default() }, None)?;
+            user.id
+        }
+    };
+    conn.write_tx(|conn| {
+        let wards = [unit_2021(conn, "commune", "01834")?, unit_2021(conn, "commune", "01837")?, unit_2021(conn, "commune", "01840")?];
+        let commune = unit_2021(conn, "commune", "01849")?;
+        let home_affairs = unit_2021(conn, "department", "06-SNV")?;
+        let health = unit_2021(conn, "department", "06-SYT")?;
+
+        model::create_cluster(
+            conn,
+            ClusterInput {
+                name: "Cụm thi đua các phường, xã thành phố Bắc Kạn".into(),
+                year: 2021,
+                leading_unit_id: Some(wards[2].clone()),
+                member_ids: vec![wards[0].clone(), wards[1].clone(), wards[2].clone(), commune.clone()],
+            },
+        )?;
+        model::create_cluster(
+            conn,
+            ClusterInput {
+                name: "Khối các sở, ban, ngành".into(),
+                year: 2021,
+                leading_unit_id: Some(home_affairs.clone()),
+                member_ids: vec![home_affairs.clone(), health.clone()],
+            },
+        )?;
+
+        let peak = model::create_campaign(
+            conn,
+            CampaignFields {
+                title: PEAK_TITLE.into(),
+                kind: "chuyen_de".into(),
+                description: Some(
+                    "Đợt thi đua cao điểm trước ngày 01/01/2022, kỷ niệm 25 năm Ngày tái lập tỉnh; mỗi đơn vị xây dựng kế hoạch với mục tiêu, chỉ tiêu cụ thể.".into(),
+                ),
+                plan_number: Some("125/KH-UBND".into()),
+                plan_date: Some(day("2021-09-20")),
+                plan_signer: Some("Chủ tịch UBND tỉnh".into()),
+                launching_authority: "Chủ tịch UBND tỉnh Bắc Kạn".into(),
+                scope: Some("Toàn tỉnh".into()),
+                start_date: day("2021-09-23"),
+                end_date: day("2021-12-31"),
+                registration_deadline: Some(day("2021-10-10")),
+                interim_review_on: Some(day("2021-11-15")),
+                final_review_on: Some(day("2022-01-10")),
+                participation: Participation::AllUnits,
+                unit_ids: vec![],
+                cluster_ids: vec![],
+            },
+            &author,
+        )?;
+        let peak_id = peak.campaign.id.clone();
+        let mut indicators = Vec::new();
+        for (name, measure, kind, target) in [
+            ("Số hộ thoát nghèo", "hộ", "quantity", Some("1500")),
+            ("Km đường giao thông nông thôn được bê tông hóa", "km", "quantity", Some("120")),
+            ("Tỷ lệ thủ tục hành chính giải quyết trực tuyến", "%", "percentage", Some("40")),
+            ("Hoàn thành chỉnh trang đô thị, khu dân cư", "có/không", "yes_no", None),
+        ] {
+            let indicator = model::add_indicator(
+                conn,
+                &peak_id,
+                NewIndicator {
+                    name: name.into(),
+                    unit_of_measure: measure.into(),
+                    kind: kind.into(),
+                    direction: "higher_is_better".into(),
+                    province_target: target.map(String::from),
+                },
+            )?;
+            indicators.push(indicator.id);
+        }
+        model::transition_campaign(conn, &peak_id, CampaignAction::Launch, &author, Some("Phát động theo Kế hoạch 125/KH-UBND".into()), None)?;
+
+        // (unit, targets per indicator, reports: (indicator, value, as_of)).
+        let plan: [(&String, [&str; 4], &[(usize, &str, &str)]); 6] = [
+            (&wards[0], ["40", "2.5", "35", "1"], &[(0, "22", "2021-10-31"), (0, "41", "2021-12-20"), (1, "2.8", "2021-12-15"), (2, "38", "2021-12-20"), (3, "1", "2021-12-25")]),
+            (&wards[1], ["35", "3", "35", "1"], &[(0, "30", "2021-12-20"), (1, "2", "2021-12-10"), (2, "41.5", "2021-12-20"), (3, "1", "2021-12-28")]),
+            (&wards[2], ["45", "2", "40", "1"], &[(0, "45", "2021-12-22"), (1, "2.2", "2021-12-18"), (2, "36", "2021-12-20"), (3, "0", "2021-12-28")]),
+            (&commune, ["60", "5", "30", "1"], &[(0, "52", "2021-12-20"), (1, "5.5", "2021-12-20"), (2, "31", "2021-12-20"), (3, "1", "2021-12-30")]),
+            (&home_affairs, ["0", "0", "60", "1"], &[(2, "64", "2021-12-20"), (3, "1", "2021-12-20")]),
+            (&health, ["0", "0", "55", "1"], &[(2, "48", "2021-12-20"), (3, "1", "2021-12-20")]),
+        ];
+        for (unit, targets, reports) in plan {
+            let registration = model::create_registration(
+                conn,
+                &peak_id,
+                unit,
+                RegistrationContent {
+                    targets: indicators.iter().cloned().zip(targets.iter().map(|t| t.to_string())).filter(|(_, t)| t != "0").collect(),
+                    aimed_titles: vec!["Bằng khen của Chủ tịch UBND tỉnh".into()],
+                    note: None,
+                },
+                &author,
+                day("2021-09-28"),
+            )?;
+            let id = registration.0.id.clone();
+            model::transition_registration(conn, &id, RegistrationAction::Submit, &author, None, None, day("2021-10-05"))?;
+            model::transition_registration(conn, &id, RegistrationAction::Accept, &author, None, None, day("2021-10-08"))?;
+            for (indicator, value, as_of) in reports {
+                let report = Report {
+                    indicator_id: indicators[*indicator].clone(),
+                    person_name: None,
+                    value: value.to_string(),
+                    as_of: day(as_of),
+                    narrative: Some("Báo cáo kết quả thực hiện đợt thi đua cao điểm".into()),
+                };
+                let achievement = achievements::create_achievement(conn, &peak_id, unit, report, &author, day(as_of), 30)?;
+                achievements::review_achievement(conn, &achievement.id, AchievementAction::Verify, &author, None, None)?;
+            }
+        }
+        model::transition_campaign(conn, &peak_id, CampaignAction::Close, &author, Some("Tổng kết đợt thi đua".into()), None)?;
+
+        for title in MOVEMENTS {
+            let movement = model::create_campaign(
+                conn,
+                CampaignFields {
+                    title: title.to_string(),
+                    kind: "thuong_xuyen".into(),
+                    description: None,
+                    plan_number: None,
+                    plan_date: None,
+                    plan_signer: None,
+                    launching_authority: "Chủ tịch UBND tỉnh Bắc Kạn".into(),
+                    scope: Some("Toàn tỉnh".into()),
+                    start_date: day("2021-01-01"),
+                    end_date: day("2025-06-30"),
+                    registration_deadline: None,
+                    interim_review_on: None,
+                    final_review_on: None,
+                    participation: Participation::AllUnits,
+                    unit_ids: vec![],
+                    cluster_ids: vec![],
+                },
+                &author,
+            )?;
+            model::add_indicator(
+                conn,
+                &movement.campaign.id,
+                NewIndicator {
+                    name: "Mức độ hoàn thành kế hoạch năm".into(),
+                    unit_of_measure: "%".into(),
+                    kind: "percentage".into(),
+                    direction: "higher_is_better".into(),
+                    province_target: Some("100".into()),
+                },
+            )?;
+            model::transition_campaign(conn, &movement.campaign.id, CampaignAction::Launch, &author, None, None)?;
+        }
+        Ok(DemoReport { campaigns_created: 1 + MOVEMENTS.len() })
+    })
+}
