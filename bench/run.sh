@@ -36,11 +36,13 @@ for backend in sqlite postgres; do
     psql -q -h 127.0.0.1 -U postgres -c 'DROP DATABASE IF EXISTS thidua_bench WITH (FORCE)' -c 'CREATE DATABASE thidua_bench' postgres
     url="postgres://postgres@127.0.0.1:5432/thidua_bench"; port=18181
   fi
-  export DATABASE_URL="$url" THIDUA_BIND="127.0.0.1:$port" RUST_LOG=info
+  export DATABASE_URL="$url" THIDUA_BIND="127.0.0.1:$port" RUST_LOG=info THIDUA_EVIDENCE_STORE="$work/evidence"
   # The per-client limits would stop a load test from one address; they are measured in tests.
   export THIDUA_RATE_LIMIT_PER_MINUTE=0 THIDUA_LOGIN_MAX_FAILURES_PER_USER=1000000 THIDUA_LOGIN_MAX_FAILURES_PER_CLIENT=1000000
   "$bin" seed >/dev/null
   THIDUA_ADMIN_PASSWORD="$password" "$bin" create-admin --username bench --full-name "Đo hiệu năng" >/dev/null
+  # 100 units x 20 indicators x 50 verified reports each, for the progress endpoint.
+  campaign=$(python3 bench/progress_data.py "$url" 100 20 50)
   "$bin" serve >"$results/$backend-server.log" 2>&1 &
   server=$!
   for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 0.2; done
@@ -54,6 +56,9 @@ for backend in sqlite postgres; do
   row "get commune by id (32 conns)" "$results/$backend-get.txt"
   wrk -t2 -c32 -d"${duration}s" --latency -H "$auth" "$base/communes?q=xuan&active_on=2021-06-01&limit=20" >"$results/$backend-list.txt"
   row "list communes, searched + filtered (32 conns)" "$results/$backend-list.txt"
+
+  wrk -t2 -c32 -d"${duration}s" --latency -H "$auth" "$base/campaigns/$campaign/progress" >"$results/$backend-progress.txt"
+  row "campaign progress, 100 units x 20 indicators x 50 reports (32 conns)" "$results/$backend-progress.txt"
 
   LOGIN_USER=bench LOGIN_PASSWORD="$password" wrk -t1 -c1 -d"${duration}s" --latency -s bench/login.lua "$base/auth/login" >"$results/$backend-login1.txt"
   row "login, 1 conn (≈ one argon2id verify)" "$results/$backend-login1.txt"

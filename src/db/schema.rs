@@ -237,6 +237,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    achievement_latest (campaign_id, unit_id, indicator_id) {
+        campaign_id -> Text,
+        unit_id -> Text,
+        indicator_id -> Text,
+        achievement_id -> Text,
+        as_of -> Date,
+        value -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     units,
     unit_links,
@@ -256,4 +267,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     registration_targets,
     achievements,
     evidence_files,
+    achievement_latest,
 );

@@ -3,7 +3,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use crate::db::schema::{achievements, evidence_files, registration_targets, registrations};
+use crate::db::schema::{achievement_latest, achievements, evidence_files, registration_targets, registrations};
 use crate::db::{self, DbConn};
 use crate::domain::campaigns::{
     check_report_dates, check_value, decimal_text, AchievementAction, AchievementStatus, CampaignStatus, IndicatorKind,
@@ -244,6 +244,9 @@ pub fn review_achievement(
             return Err(ApiError::conflict("illegal_transition", format!("a {} report cannot take \"{}\"", from.as_str(), action.as_str())));
         };
         let now = db::now();
+        if to == AchievementStatus::Verified {
+            record_latest(conn, &current)?;
+        }
         diesel::update(achievements::table.find(id))
             .set((
                 achievements::status.eq(to.as_str()),
@@ -296,28 +299,43 @@ pub fn find_evidence(conn: &mut DbConn, id: &str) -> Result<(EvidenceFile, Achie
     Ok((file, achievement))
 }
 
-#[derive(QueryableByName)]
-struct LatestValue {
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    unit_id: String,
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    indicator_id: String,
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    value: String,
+/// Makes a just-verified report the unit's current value for its indicator, unless a verified
+/// report of a later date (or the same date, made later) is already current.
+fn record_latest(conn: &mut DbConn, a: &Achievement) -> Result<(), ApiError> {
+    db::lock_for_transaction(conn, &format!("latest:{}:{}:{}", a.campaign_id, a.unit_id, a.indicator_id))?;
+    let key = (a.campaign_id.as_str(), a.unit_id.as_str(), a.indicator_id.as_str());
+    let current: Option<(NaiveDate, String)> = achievement_latest::table
+        .find(key)
+        .select((achievement_latest::as_of, achievement_latest::achievement_id))
+        .first(conn)
+        .optional()?;
+    match current {
+        None => {
+            diesel::insert_into(achievement_latest::table)
+                .values((
+                    achievement_latest::campaign_id.eq(&a.campaign_id),
+                    achievement_latest::unit_id.eq(&a.unit_id),
+                    achievement_latest::indicator_id.eq(&a.indicator_id),
+                    achievement_latest::achievement_id.eq(&a.id),
+                    achievement_latest::as_of.eq(a.as_of),
+                    achievement_latest::value.eq(&a.value),
+                ))
+                .execute(conn)?;
+        }
+        Some((as_of, id)) if (as_of, id.as_str()) < (a.as_of, a.id.as_str()) => {
+            diesel::update(achievement_latest::table.find(key))
+                .set((achievement_latest::achievement_id.eq(&a.id), achievement_latest::as_of.eq(a.as_of), achievement_latest::value.eq(&a.value)))
+                .execute(conn)?;
+        }
+        Some(_) => {}
+    }
+    Ok(())
 }
 
-/// The latest verified report's value per unit and indicator (latest by `as_of`, then by id),
-/// picked by the database with a window function over the progress index.
+/// (unit, indicator, value) of the latest verified report of each unit and indicator.
 pub fn latest_verified_values(conn: &mut DbConn, campaign_id: &str) -> Result<Vec<(String, String, String)>, ApiError> {
-    const LATEST: &str = "SELECT unit_id, indicator_id, value FROM (
-            SELECT unit_id, indicator_id, value,
-                   ROW_NUMBER() OVER (PARTITION BY unit_id, indicator_id ORDER BY as_of DESC, id DESC) AS newest
-            FROM achievements WHERE campaign_id = {} AND status = 'verified'
-        ) latest WHERE newest = 1";
-    use diesel::sql_types::Text;
-    let rows: Vec<LatestValue> = match conn {
-        DbConn::Postgres(pg) => diesel::sql_query(LATEST.replace("{}", "$1")).bind::<Text, _>(campaign_id).load(pg)?,
-        DbConn::Sqlite(lite) => diesel::sql_query(LATEST.replace("{}", "?")).bind::<Text, _>(campaign_id).load(lite)?,
-    };
-    Ok(rows.into_iter().map(|r| (r.unit_id, r.indicator_id, r.value)).collect())
+    Ok(achievement_latest::table
+        .filter(achievement_latest::campaign_id.eq(campaign_id))
+        .select((achievement_latest::unit_id, achievement_latest::indicator_id, achievement_latest::value))
+        .load(conn)?)
 }

@@ -2,18 +2,39 @@
 //! and the migrations go down and up again cleanly.
 
 use diesel::prelude::*;
-use thidua::db::schema::{unit_links, units};
+use thidua::db::schema::units;
 use thidua::models::units::{Unit, UnitLink};
 
 use crate::helpers::TestApp;
 
 on_both_backends!(every_table_loads_through_the_schema, migrations_go_up_down_and_up);
 
-/// Loading through `Selectable` names every column with its type: a column missing or of
-/// another type in the database fails here.
+/// Loading every table names every column with its type: a column missing or of another type
+/// in the database fails here. (A new table must be added to this list.)
 fn load_every_table(conn: &mut thidua::db::DbConn) {
-    units::table.select(Unit::as_select()).limit(0).load::<Unit>(conn).expect("units matches schema.rs");
-    unit_links::table.select(UnitLink::as_select()).limit(0).load::<UnitLink>(conn).expect("unit_links matches schema.rs");
+    use chrono::{NaiveDate, NaiveDateTime};
+    use thidua::db::schema::*;
+    use thidua::models::{accounts::User, achievements::*, campaigns::*};
+    type Ts = NaiveDateTime;
+    units::table.select(Unit::as_select()).limit(0).load::<Unit>(conn).expect("units");
+    unit_links::table.select(UnitLink::as_select()).limit(0).load::<UnitLink>(conn).expect("unit_links");
+    users::table.select(User::as_select()).limit(0).load::<User>(conn).expect("users");
+    sessions::table.limit(0).load::<(String, String, Option<String>, Ts, Ts, Option<Ts>, Option<String>)>(conn).expect("sessions");
+    refresh_tokens::table.limit(0).load::<(String, String, Ts, Ts, Option<Ts>)>(conn).expect("refresh_tokens");
+    login_throttle::table.limit(0).load::<(String, i32, Ts)>(conn).expect("login_throttle");
+    service_secrets::table.limit(0).load::<(String, String, Ts)>(conn).expect("service_secrets");
+    clusters::table.select(Cluster::as_select()).limit(0).load::<Cluster>(conn).expect("clusters");
+    cluster_members::table.limit(0).load::<(String, String)>(conn).expect("cluster_members");
+    campaigns::table.select(Campaign::as_select()).limit(0).load::<Campaign>(conn).expect("campaigns");
+    campaign_units::table.limit(0).load::<(String, String)>(conn).expect("campaign_units");
+    campaign_clusters::table.limit(0).load::<(String, String)>(conn).expect("campaign_clusters");
+    campaign_transitions::table.select(Transition::as_select()).limit(0).load::<Transition>(conn).expect("campaign_transitions");
+    indicators::table.select(Indicator::as_select()).limit(0).load::<Indicator>(conn).expect("indicators");
+    registrations::table.select(Registration::as_select()).limit(0).load::<Registration>(conn).expect("registrations");
+    registration_targets::table.limit(0).load::<(String, String, String)>(conn).expect("registration_targets");
+    achievements::table.select(Achievement::as_select()).limit(0).load::<Achievement>(conn).expect("achievements");
+    evidence_files::table.select(EvidenceFile::as_select()).limit(0).load::<EvidenceFile>(conn).expect("evidence_files");
+    achievement_latest::table.limit(0).load::<(String, String, String, String, NaiveDate, String)>(conn).expect("achievement_latest");
 }
 
 async fn every_table_loads_through_the_schema(app: TestApp) {

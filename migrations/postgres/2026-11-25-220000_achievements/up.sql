@@ -35,3 +35,15 @@ CREATE TABLE evidence_files (
     created_at     TIMESTAMP NOT NULL
 );
 CREATE INDEX evidence_files_achievement ON evidence_files (achievement_id);
+
+-- The latest verified value per campaign, unit and indicator (latest by as_of, then id), kept
+-- as reports are verified, so progress reads one row per target instead of every report.
+CREATE TABLE achievement_latest (
+    campaign_id    TEXT NOT NULL REFERENCES campaigns (id),
+    unit_id        TEXT NOT NULL REFERENCES units (id),
+    indicator_id   TEXT NOT NULL REFERENCES indicators (id),
+    achievement_id TEXT NOT NULL REFERENCES achievements (id),
+    as_of          DATE NOT NULL,
+    value          TEXT NOT NULL,
+    PRIMARY KEY (campaign_id, unit_id, indicator_id)
+);

@@ -1,2 +1,3 @@
+DROP TABLE achievement_latest;
 DROP TABLE evidence_files;
 DROP TABLE achievements;
