@@ -13,7 +13,9 @@ use crate::domain::campaigns::{AchievementAction, CampaignAction, Participation,
 use crate::error::ApiError;
 use crate::models::accounts::{self, NewUser};
 use crate::models::achievements::{self, Report};
-use crate::models::campaigns::{self as model, CampaignFields, ClusterInput, NewIndicator, RegistrationContent};
+use crate::models::campaigns::{self as model, CampaignFields, NewIndicator};
+use crate::models::clusters::{create_cluster, ClusterInput};
+use crate::models::registrations::{create_registration, transition_registration, RegistrationContent};
 
 pub const PEAK_TITLE: &str =
     "100 ngày đêm lao động sáng tạo, thiết thực lập thành tích chào mừng kỷ niệm 25 năm Ngày tái lập tỉnh Bắc Kạn";
@@ -24,6 +26,9 @@ const MOVEMENTS: &[&str] = &[
     "Doanh nghiệp Việt Nam hội nhập và phát triển",
     "Cán bộ, công chức, viên chức thi đua thực hiện văn hóa công sở",
 ];
+
+/// A unit of the demo: its targets per indicator and its reports (indicator, value, as of).
+type DemoUnit<'a> = (&'a String, [&'a str; 4], &'a [(usize, &'a str, &'a str)]);
 
 fn day(s: &str) -> NaiveDate {
     s.parse().expect("demo dates are valid")
@@ -80,7 +85,7 @@ pub fn seed_demo(conn: &mut DbConn, hash_params: HashParams) -> Result<DemoRepor
         let home_affairs = unit_2021(conn, "department", "06-SNV")?;
         let health = unit_2021(conn, "department", "06-SYT")?;
 
-        model::create_cluster(
+        create_cluster(
             conn,
             ClusterInput {
                 name: "Cụm thi đua các phường, xã thành phố Bắc Kạn".into(),
@@ -89,7 +94,7 @@ pub fn seed_demo(conn: &mut DbConn, hash_params: HashParams) -> Result<DemoRepor
                 member_ids: vec![wards[0].clone(), wards[1].clone(), wards[2].clone(), commune.clone()],
             },
         )?;
-        model::create_cluster(
+        create_cluster(
             conn,
             ClusterInput {
                 name: "Khối các sở, ban, ngành".into(),
@@ -147,7 +152,7 @@ pub fn seed_demo(conn: &mut DbConn, hash_params: HashParams) -> Result<DemoRepor
         model::transition_campaign(conn, &peak_id, CampaignAction::Launch, &author, Some("Phát động theo Kế hoạch 125/KH-UBND".into()), None)?;
 
         // (unit, targets per indicator, reports: (indicator, value, as_of)).
-        let plan: [(&String, [&str; 4], &[(usize, &str, &str)]); 6] = [
+        let plan: [DemoUnit; 6] = [
             (&wards[0], ["40", "2.5", "35", "1"], &[(0, "22", "2021-10-31"), (0, "41", "2021-12-20"), (1, "2.8", "2021-12-15"), (2, "38", "2021-12-20"), (3, "1", "2021-12-25")]),
             (&wards[1], ["35", "3", "35", "1"], &[(0, "30", "2021-12-20"), (1, "2", "2021-12-10"), (2, "41.5", "2021-12-20"), (3, "1", "2021-12-28")]),
             (&wards[2], ["45", "2", "40", "1"], &[(0, "45", "2021-12-22"), (1, "2.2", "2021-12-18"), (2, "36", "2021-12-20"), (3, "0", "2021-12-28")]),
@@ -156,7 +161,7 @@ pub fn seed_demo(conn: &mut DbConn, hash_params: HashParams) -> Result<DemoRepor
             (&health, ["0", "0", "55", "1"], &[(2, "48", "2021-12-20"), (3, "1", "2021-12-20")]),
         ];
         for (unit, targets, reports) in plan {
-            let registration = model::create_registration(
+            let registration = create_registration(
                 conn,
                 &peak_id,
                 unit,
@@ -169,8 +174,8 @@ pub fn seed_demo(conn: &mut DbConn, hash_params: HashParams) -> Result<DemoRepor
                 day("2021-09-28"),
             )?;
             let id = registration.0.id.clone();
-            model::transition_registration(conn, &id, RegistrationAction::Submit, &author, None, None, day("2021-10-05"))?;
-            model::transition_registration(conn, &id, RegistrationAction::Accept, &author, None, None, day("2021-10-08"))?;
+            transition_registration(conn, &id, RegistrationAction::Submit, &author, None, None, day("2021-10-05"))?;
+            transition_registration(conn, &id, RegistrationAction::Accept, &author, None, None, day("2021-10-08"))?;
             for (indicator, value, as_of) in reports {
                 let report = Report {
                     indicator_id: indicators[*indicator].clone(),

@@ -3,4 +3,6 @@
 pub mod accounts;
 pub mod achievements;
 pub mod campaigns;
+pub mod clusters;
+pub mod registrations;
 pub mod units;

@@ -13,7 +13,7 @@ use crate::db;
 use crate::domain::{check_text, Checks};
 use crate::error::ApiError;
 use crate::http::extract::{etag, if_match_version, method_not_allowed, JsonBody, QueryParams};
-use crate::models::campaigns::{self as model, Cluster, ClusterInput};
+use crate::models::clusters::{self as model, Cluster, ClusterInput};
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, WriteErrors};
 use crate::startup::AppState;
 

@@ -18,7 +18,7 @@ use crate::domain::campaigns::{
 };
 use crate::error::ApiError;
 use crate::http::extract::method_not_allowed;
-use crate::models::{achievements, campaigns as model};
+use crate::models::{achievements, campaigns as model, clusters, registrations};
 use crate::openapi::errors::ReadErrors;
 use crate::routes::campaigns::visible_campaign;
 use crate::routes::clusters::uuid;
@@ -104,9 +104,9 @@ pub async fn progress(state: web::Data<AppState>, who: AuthUser, id: web::Path<U
     let campaign_id = campaign.id.clone();
     let (indicators, registrations, actuals, names, clusters) = db::run(&state.db, move |conn| {
         let indicators = model::list_indicators(conn, &campaign.id)?;
-        let registrations = model::registrations_with_targets(conn, &campaign.id)?;
+        let registrations = registrations::registrations_with_targets(conn, &campaign.id)?;
         let actuals = achievements::latest_verified_values(conn, &campaign.id)?;
-        let mut unit_ids: Vec<String> = registrations.iter().map(|r| r.0.clone()).collect();
+        let mut unit_ids: Vec<String> = registrations.iter().map(|r| r.unit_id.clone()).collect();
         unit_ids.extend(actuals.iter().map(|a| a.0.clone()));
         unit_ids.sort();
         unit_ids.dedup();
@@ -119,15 +119,13 @@ pub async fn progress(state: web::Data<AppState>, who: AuthUser, id: web::Path<U
     Ok(HttpResponse::Ok().json(body))
 }
 
-type Registrations = Vec<(String, String, Vec<(String, String)>)>;
-
 fn compute(
     campaign_id: &str,
     indicators: Vec<model::Indicator>,
-    registrations: Registrations,
+    registrations: Vec<registrations::RegisteredTargets>,
     actuals: Vec<(String, String, String)>,
     names: Vec<(String, String, String)>,
-    clusters: Vec<(model::Cluster, Vec<String>)>,
+    clusters: Vec<(clusters::Cluster, Vec<String>)>,
 ) -> Result<ProgressResponse, ApiError> {
     let bad = |what: &str| ApiError::internal(anyhow::anyhow!("stored {what} is not a decimal"));
     let actual: HashMap<(&str, &str), Decimal> = actuals
@@ -144,7 +142,7 @@ fn compute(
 
     let mut units = Vec::with_capacity(registrations.len());
     let mut scores: Vec<(String, Decimal)> = Vec::with_capacity(registrations.len());
-    for (unit_id, status, targets) in &registrations {
+    for registrations::RegisteredTargets { unit_id, status, targets } in &registrations {
         let mut rows = Vec::with_capacity(targets.len());
         let mut completions = Vec::with_capacity(targets.len());
         for (indicator_id, target) in targets {
@@ -168,13 +166,13 @@ fn compute(
             indicators: rows,
         });
     }
-    // Province-wide ranking, best first.
-    let ranked = rank(&scores);
-    let mut ordered = Vec::with_capacity(units.len());
-    for (position, unit_id, _) in &ranked {
-        let i = units.iter().position(|u| u.unit_id.to_string() == *unit_id).expect("every ranked unit is listed");
-        let mut unit = units.swap_remove(i);
-        unit.rank = *position;
+    // Province-wide ranking, best first. `scores` and `units` are in the same order.
+    let indexed: Vec<(usize, Decimal)> = scores.iter().enumerate().map(|(i, (_, score))| (i, *score)).collect();
+    let mut slots: Vec<Option<UnitProgress>> = units.into_iter().map(Some).collect();
+    let mut ordered = Vec::with_capacity(slots.len());
+    for (position, index, _) in rank(&indexed) {
+        let mut unit = slots[index].take().expect("each unit is ranked once");
+        unit.rank = position;
         ordered.push(unit);
     }
 

@@ -17,7 +17,7 @@ use crate::domain::units::today_in_vietnam;
 use crate::domain::{check_text, Checks};
 use crate::error::ApiError;
 use crate::http::extract::{etag, if_match_version, method_not_allowed, JsonBody};
-use crate::models::campaigns::{self as model, Registration, RegistrationContent};
+use crate::models::registrations::{self as model, Registration, RegistrationContent};
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, WriteErrors};
 use crate::routes::campaigns::visible_campaign;
 use crate::routes::clusters::uuid;

@@ -14,7 +14,7 @@ on_both_backends!(every_table_loads_through_the_schema, migrations_go_up_down_an
 fn load_every_table(conn: &mut thidua::db::DbConn) {
     use chrono::{NaiveDate, NaiveDateTime};
     use thidua::db::schema::*;
-    use thidua::models::{accounts::User, achievements::*, campaigns::*};
+    use thidua::models::{accounts::User, achievements::*, campaigns::*, clusters::Cluster, registrations::Registration};
     type Ts = NaiveDateTime;
     units::table.select(Unit::as_select()).limit(0).load::<Unit>(conn).expect("units");
     unit_links::table.select(UnitLink::as_select()).limit(0).load::<UnitLink>(conn).expect("unit_links");

@@ -1,0 +1,169 @@
+//! Emulation clusters and blocks in SQL.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::schema::{cluster_members, clusters, units};
+use crate::db::{self, DbConn};
+use crate::error::{ApiError, FieldError};
+
+type Db = <DbConn as Connection>::Backend;
+
+#[derive(Queryable, Selectable, Debug, Clone)]
+#[diesel(table_name = clusters)]
+pub struct Cluster {
+    pub id: String,
+    pub name: String,
+    pub year: i32,
+    pub leading_unit_id: Option<String>,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+pub struct ClusterInput {
+    pub name: String,
+    pub year: i32,
+    pub leading_unit_id: Option<String>,
+    pub member_ids: Vec<String>,
+}
+
+pub fn cluster_members(conn: &mut DbConn, cluster_id: &str) -> Result<Vec<String>, ApiError> {
+    Ok(cluster_members::table
+        .filter(cluster_members::cluster_id.eq(cluster_id))
+        .select(cluster_members::unit_id)
+        .order(cluster_members::unit_id)
+        .load(conn)?)
+}
+
+pub fn find_cluster(conn: &mut DbConn, id: &str) -> Result<(Cluster, Vec<String>), ApiError> {
+    let cluster = clusters::table
+        .find(id)
+        .select(Cluster::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| ApiError::not_found("cluster"))?;
+    let members = cluster_members(conn, id)?;
+    Ok((cluster, members))
+}
+
+pub fn list_clusters(conn: &mut DbConn, year: Option<i32>) -> Result<Vec<(Cluster, Vec<String>)>, ApiError> {
+    let mut query = clusters::table.into_boxed::<Db>();
+    if let Some(year) = year {
+        query = query.filter(clusters::year.eq(year));
+    }
+    let found: Vec<Cluster> = query.order((clusters::year.desc(), clusters::name.asc())).select(Cluster::as_select()).load(conn)?;
+    let ids: Vec<&String> = found.iter().map(|c| &c.id).collect();
+    let members: Vec<(String, String)> = cluster_members::table
+        .filter(cluster_members::cluster_id.eq_any(&ids))
+        .select((cluster_members::cluster_id, cluster_members::unit_id))
+        .order(cluster_members::unit_id)
+        .load(conn)?;
+    Ok(found
+        .into_iter()
+        .map(|c| {
+            let mine = members.iter().filter(|(cid, _)| *cid == c.id).map(|(_, u)| u.clone()).collect();
+            (c, mine)
+        })
+        .collect())
+}
+
+/// Members must be departments or communes; the leading unit must be one of them.
+fn check_members(conn: &mut DbConn, input: &ClusterInput) -> Result<(), ApiError> {
+    let mut errors = Vec::new();
+    if input.member_ids.is_empty() {
+        errors.push(FieldError::new("member_ids", "required", "a cluster needs at least one member"));
+    }
+    let kinds: Vec<(String, String)> = units::table.filter(units::id.eq_any(&input.member_ids)).select((units::id, units::kind)).load(conn)?;
+    for (i, id) in input.member_ids.iter().enumerate() {
+        let field = format!("member_ids[{i}]");
+        if input.member_ids[..i].contains(id) {
+            errors.push(FieldError::new(field, "duplicate", "is listed twice"));
+            continue;
+        }
+        match kinds.iter().find(|(u, _)| u == id) {
+            None => errors.push(FieldError::new(field, "not_found", "no unit has this id")),
+            Some((_, kind)) if kind != "department" && kind != "commune" => {
+                errors.push(FieldError::new(field, "wrong_kind", "must be a department or a commune"))
+            }
+            Some(_) => {}
+        }
+    }
+    if let Some(leader) = &input.leading_unit_id {
+        if !input.member_ids.contains(leader) {
+            errors.push(FieldError::new("leading_unit_id", "not_a_member", "the leading unit must be one of the members"));
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::validation(errors))
+    }
+}
+
+fn name_taken(e: diesel::result::Error) -> ApiError {
+    match e {
+        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => {
+            ApiError::conflict("name_taken", "a cluster of that name exists for that year")
+        }
+        other => other.into(),
+    }
+}
+
+fn write_members(conn: &mut DbConn, cluster_id: &str, member_ids: &[String]) -> Result<(), ApiError> {
+    diesel::delete(cluster_members::table.filter(cluster_members::cluster_id.eq(cluster_id))).execute(conn)?;
+    for unit_id in member_ids {
+        diesel::insert_into(cluster_members::table)
+            .values((cluster_members::cluster_id.eq(cluster_id), cluster_members::unit_id.eq(unit_id)))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn create_cluster(conn: &mut DbConn, input: ClusterInput) -> Result<(Cluster, Vec<String>), ApiError> {
+    conn.write_tx(|conn| {
+        check_members(conn, &input)?;
+        let id = db::new_id();
+        let now = db::now();
+        diesel::insert_into(clusters::table)
+            .values((
+                clusters::id.eq(&id),
+                clusters::name.eq(&input.name),
+                clusters::year.eq(input.year),
+                clusters::leading_unit_id.eq(&input.leading_unit_id),
+                clusters::version.eq(1),
+                clusters::created_at.eq(now),
+                clusters::updated_at.eq(now),
+            ))
+            .execute(conn)
+            .map_err(name_taken)?;
+        write_members(conn, &id, &input.member_ids)?;
+        find_cluster(conn, &id)
+    })
+}
+
+/// Replaces a cluster's name, leader and members at `expected_version` (if given).
+pub fn replace_cluster(conn: &mut DbConn, id: &str, input: ClusterInput, expected_version: Option<i32>) -> Result<(Cluster, Vec<String>), ApiError> {
+    conn.write_tx(|conn| {
+        let (current, _) = find_cluster(conn, id)?;
+        if expected_version.is_some_and(|v| v != current.version) {
+            return Err(ApiError::precondition_failed());
+        }
+        check_members(conn, &input)?;
+        let updated = diesel::update(clusters::table.find(id).filter(clusters::version.eq(current.version)))
+            .set((
+                clusters::name.eq(&input.name),
+                clusters::year.eq(input.year),
+                clusters::leading_unit_id.eq(&input.leading_unit_id),
+                clusters::version.eq(current.version + 1),
+                clusters::updated_at.eq(db::now()),
+            ))
+            .execute(conn)
+            .map_err(name_taken)?;
+        if updated == 0 {
+            return Err(ApiError::precondition_failed());
+        }
+        write_members(conn, id, &input.member_ids)?;
+        find_cluster(conn, id)
+    })
+}

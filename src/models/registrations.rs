@@ -1,0 +1,291 @@
+//! Units' registrations for campaigns, and their targets, in SQL.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::db::schema::{registration_targets, registrations};
+use crate::db::{self, DbConn};
+use crate::domain::campaigns::{check_value, decimal_text, CampaignStatus, IndicatorKind, RegistrationAction, RegistrationStatus};
+use crate::domain::Checks;
+use crate::error::{ApiError, FieldError};
+use crate::models::campaigns::{campaign_not_found, find_campaign, frozen, list_indicators, lock_campaign, participates, Campaign};
+
+type Db = <DbConn as Connection>::Backend;
+
+#[derive(Queryable, Selectable, Debug, Clone)]
+#[diesel(table_name = registrations)]
+pub struct Registration {
+    pub id: String,
+    pub campaign_id: String,
+    pub unit_id: String,
+    pub status: String,
+    pub aimed_titles: String,
+    pub note: Option<String>,
+    pub return_reason: Option<String>,
+    pub version: i32,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub submitted_at: Option<NaiveDateTime>,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<NaiveDateTime>,
+}
+
+impl Registration {
+    pub fn status(&self) -> RegistrationStatus {
+        RegistrationStatus::parse(&self.status).unwrap_or(RegistrationStatus::Draft)
+    }
+}
+
+/// A registration's content: per-indicator targets (already parsed per indicator kind).
+pub struct RegistrationContent {
+    pub targets: Vec<(String, String)>,
+    pub aimed_titles: Vec<String>,
+    pub note: Option<String>,
+}
+
+pub fn find_registration(conn: &mut DbConn, id: &str) -> Result<(Registration, Vec<(String, String)>), ApiError> {
+    let registration = registrations::table
+        .find(id)
+        .select(Registration::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(registration_not_found)?;
+    let targets = registration_targets::table
+        .filter(registration_targets::registration_id.eq(id))
+        .select((registration_targets::indicator_id, registration_targets::target))
+        .order(registration_targets::indicator_id)
+        .load(conn)?;
+    Ok((registration, targets))
+}
+
+pub fn registration_not_found() -> ApiError {
+    ApiError::not_found("registration")
+}
+
+/// A campaign's registrations, optionally only one unit's; by unit.
+pub fn list_registrations(conn: &mut DbConn, campaign_id: &str, unit_id: Option<&str>) -> Result<Vec<Registration>, ApiError> {
+    let mut query = registrations::table.filter(registrations::campaign_id.eq(campaign_id)).into_boxed::<Db>();
+    if let Some(unit) = unit_id {
+        query = query.filter(registrations::unit_id.eq(unit.to_string()));
+    }
+    Ok(query.order(registrations::unit_id).select(Registration::as_select()).load(conn)?)
+}
+
+/// Checks that targets name indicators of the campaign, each once, with values of its kind.
+fn check_targets(conn: &mut DbConn, campaign_id: &str, targets: &[(String, String)]) -> Result<Vec<(String, String)>, ApiError> {
+    let known = list_indicators(conn, campaign_id)?;
+    let mut checks = Checks::default();
+    let mut stored = Vec::new();
+    for (i, (indicator_id, value)) in targets.iter().enumerate() {
+        let field = format!("targets[{i}]");
+        if targets[..i].iter().any(|(other, _)| other == indicator_id) {
+            checks.fail(&format!("{field}.indicator_id"), "duplicate", "is listed twice");
+            continue;
+        }
+        let Some(indicator) = known.iter().find(|k| k.id == *indicator_id) else {
+            checks.fail(&format!("{field}.indicator_id"), "not_found", "is not an indicator of this campaign");
+            continue;
+        };
+        let kind = IndicatorKind::parse(&indicator.kind).unwrap_or(IndicatorKind::Quantity);
+        if let Some(v) = check_value(&format!("{field}.target"), value, kind, &mut checks) {
+            stored.push((indicator_id.clone(), decimal_text(v)));
+        }
+    }
+    if checks.0.is_empty() {
+        Ok(stored)
+    } else {
+        Err(ApiError::validation(checks.0))
+    }
+}
+
+fn write_targets(conn: &mut DbConn, registration_id: &str, targets: &[(String, String)]) -> Result<(), ApiError> {
+    diesel::delete(registration_targets::table.filter(registration_targets::registration_id.eq(registration_id))).execute(conn)?;
+    for (indicator_id, target) in targets {
+        diesel::insert_into(registration_targets::table)
+            .values((
+                registration_targets::registration_id.eq(registration_id),
+                registration_targets::indicator_id.eq(indicator_id),
+                registration_targets::target.eq(target),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// The campaign accepts registrations (and their changes) today.
+fn check_registration_window(campaign: &Campaign, today: NaiveDate) -> Result<(), ApiError> {
+    match campaign.status() {
+        CampaignStatus::Launched => {}
+        CampaignStatus::Draft => return Err(campaign_not_found()),
+        status => return Err(frozen(status)),
+    }
+    if campaign.registration_deadline.is_some_and(|d| today > d) {
+        return Err(ApiError::conflict(
+            "deadline_passed",
+            format!("registrations closed on {}", campaign.registration_deadline.unwrap()),
+        ));
+    }
+    Ok(())
+}
+
+pub fn create_registration(
+    conn: &mut DbConn,
+    campaign_id: &str,
+    unit_id: &str,
+    content: RegistrationContent,
+    actor_id: &str,
+    today: NaiveDate,
+) -> Result<(Registration, Vec<(String, String)>), ApiError> {
+    conn.write_tx(|conn| {
+        let campaign = lock_campaign(conn, campaign_id)?;
+        check_registration_window(&campaign, today)?;
+        if !participates(conn, &campaign, unit_id)? {
+            return Err(ApiError::validation(vec![FieldError::new("unit_id", "not_participating", "this unit does not take part in the campaign")]));
+        }
+        let exists: i64 = registrations::table
+            .filter(registrations::campaign_id.eq(campaign_id))
+            .filter(registrations::unit_id.eq(unit_id))
+            .count()
+            .get_result(conn)?;
+        if exists > 0 {
+            return Err(ApiError::conflict("already_registered", "this unit has registered for the campaign; change that registration"));
+        }
+        let targets = check_targets(conn, campaign_id, &content.targets)?;
+        let id = db::new_id();
+        let now = db::now();
+        diesel::insert_into(registrations::table)
+            .values((
+                registrations::id.eq(&id),
+                registrations::campaign_id.eq(campaign_id),
+                registrations::unit_id.eq(unit_id),
+                registrations::status.eq(RegistrationStatus::Draft.as_str()),
+                registrations::aimed_titles.eq(serde_json::to_string(&content.aimed_titles).expect("strings serialize")),
+                registrations::note.eq(&content.note),
+                registrations::version.eq(1),
+                registrations::created_by.eq(actor_id),
+                registrations::created_at.eq(now),
+                registrations::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        write_targets(conn, &id, &targets)?;
+        find_registration(conn, &id)
+    })
+}
+
+fn lock_registration(conn: &mut DbConn, id: &str) -> Result<Registration, ApiError> {
+    if let DbConn::Postgres(pg) = conn {
+        registrations::table.find(id).select(registrations::id).for_update().first::<String>(pg).optional()?;
+    }
+    Ok(find_registration(conn, id)?.0)
+}
+
+/// Replaces a registration's targets, titles and note, at `expected_version` if given.
+pub fn update_registration(
+    conn: &mut DbConn,
+    id: &str,
+    content: RegistrationContent,
+    expected_version: Option<i32>,
+    today: NaiveDate,
+) -> Result<(Registration, Vec<(String, String)>), ApiError> {
+    conn.write_tx(|conn| {
+        let current = lock_registration(conn, id)?;
+        if expected_version.is_some_and(|v| v != current.version) {
+            return Err(ApiError::precondition_failed());
+        }
+        let campaign = find_campaign(conn, &current.campaign_id)?;
+        check_registration_window(&campaign, today)?;
+        if !current.status().is_editable() {
+            return Err(ApiError::conflict("registration_accepted", "an accepted registration no longer changes"));
+        }
+        let targets = check_targets(conn, &current.campaign_id, &content.targets)?;
+        let updated = diesel::update(registrations::table.find(id).filter(registrations::version.eq(current.version)))
+            .set((
+                registrations::aimed_titles.eq(serde_json::to_string(&content.aimed_titles).expect("strings serialize")),
+                registrations::note.eq(&content.note),
+                registrations::version.eq(current.version + 1),
+                registrations::updated_at.eq(db::now()),
+            ))
+            .execute(conn)?;
+        if updated == 0 {
+            return Err(ApiError::precondition_failed());
+        }
+        write_targets(conn, id, &targets)?;
+        find_registration(conn, id)
+    })
+}
+
+/// Submits (the unit), accepts or returns (the board) a registration.
+pub fn transition_registration(
+    conn: &mut DbConn,
+    id: &str,
+    action: RegistrationAction,
+    actor_id: &str,
+    reason: Option<String>,
+    expected_version: Option<i32>,
+    today: NaiveDate,
+) -> Result<(Registration, Vec<(String, String)>), ApiError> {
+    conn.write_tx(|conn| {
+        let current = lock_registration(conn, id)?;
+        if expected_version.is_some_and(|v| v != current.version) {
+            return Err(ApiError::precondition_failed());
+        }
+        let campaign = find_campaign(conn, &current.campaign_id)?;
+        if action == RegistrationAction::Submit {
+            check_registration_window(&campaign, today)?;
+            let targets: i64 = registration_targets::table.filter(registration_targets::registration_id.eq(id)).count().get_result(conn)?;
+            if targets == 0 {
+                return Err(ApiError::conflict("no_targets", "set at least one target before submitting"));
+            }
+        } else if campaign.status().is_frozen() {
+            return Err(frozen(campaign.status()));
+        }
+        let from = current.status();
+        let Some(to) = from.after(action) else {
+            return Err(ApiError::conflict("illegal_transition", format!("a {} registration cannot take \"{}\"", from.as_str(), action.as_str())));
+        };
+        let now = db::now();
+        let (decided_by, decided_at) = match action {
+            RegistrationAction::Submit => (None, None),
+            _ => (Some(actor_id.to_string()), Some(now)),
+        };
+        diesel::update(registrations::table.find(id))
+            .set((
+                registrations::status.eq(to.as_str()),
+                registrations::return_reason.eq(if action == RegistrationAction::Return { reason } else { None }),
+                registrations::submitted_at.eq(if action == RegistrationAction::Submit { Some(now) } else { current.submitted_at }),
+                registrations::decided_by.eq(decided_by),
+                registrations::decided_at.eq(decided_at),
+                registrations::version.eq(current.version + 1),
+                registrations::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        find_registration(conn, id)
+    })
+}
+
+/// A registration as progress needs it.
+pub struct RegisteredTargets {
+    pub unit_id: String,
+    pub status: String,
+    /// (indicator id, target).
+    pub targets: Vec<(String, String)>,
+}
+
+/// Each registration of a campaign with its targets, by unit.
+pub fn registrations_with_targets(conn: &mut DbConn, campaign_id: &str) -> Result<Vec<RegisteredTargets>, ApiError> {
+    let rows: Vec<(String, String, String, String)> = registrations::table
+        .inner_join(registration_targets::table.on(registration_targets::registration_id.eq(registrations::id)))
+        .filter(registrations::campaign_id.eq(campaign_id))
+        .order((registrations::unit_id, registration_targets::indicator_id))
+        .select((registrations::unit_id, registrations::status, registration_targets::indicator_id, registration_targets::target))
+        .load(conn)?;
+    let mut grouped: Vec<RegisteredTargets> = Vec::new();
+    for (unit_id, status, indicator, target) in rows {
+        match grouped.last_mut() {
+            Some(last) if last.unit_id == unit_id => last.targets.push((indicator, target)),
+            _ => grouped.push(RegisteredTargets { unit_id, status, targets: vec![(indicator, target)] }),
+        }
+    }
+    Ok(grouped)
+}
