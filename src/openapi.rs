@@ -96,6 +96,7 @@ pub mod errors {
     const NOT_FOUND: (&str, &str) = ("404", "No such record, or one you may not see");
     const CONFLICT: (&str, &str) = ("409", "Conflicts with the record's state (see `code`)");
     const STALE: (&str, &str) = ("412", "The record changed since the `If-Match` version");
+    const PRECONDITION_REQUIRED: (&str, &str) = ("428", "`If-Match` is required to replace a record");
     const TOO_LARGE: (&str, &str) = ("413", "Body too large");
     const NOT_JSON: (&str, &str) = ("415", "Body is not JSON");
     const INVALID: (&str, &str) = ("422", "Invalid fields, each listed in `errors`");
@@ -130,6 +131,14 @@ pub mod errors {
     impl utoipa::IntoResponses for WriteErrors {
         fn responses() -> BTreeMap<String, RefOr<Response>> {
             set(&[BAD_INPUT, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT, STALE, TOO_LARGE, NOT_JSON, INVALID, UNAVAILABLE])
+        }
+    }
+
+    /// Errors of replacing a record (PUT): those of a change, and a missing `If-Match`.
+    pub struct ReplaceErrors;
+    impl utoipa::IntoResponses for ReplaceErrors {
+        fn responses() -> BTreeMap<String, RefOr<Response>> {
+            set(&[BAD_INPUT, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT, STALE, PRECONDITION_REQUIRED, TOO_LARGE, NOT_JSON, INVALID, UNAVAILABLE])
         }
     }
 }

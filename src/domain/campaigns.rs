@@ -112,14 +112,16 @@ impl RegistrationStatus {
         }
     }
 
-    /// The unit may still change its targets.
+    /// The unit may change its targets: before submitting, or after the board returned them
+    /// (not while the board is looking at them, nor once accepted).
     pub fn is_editable(self) -> bool {
-        !matches!(self, RegistrationStatus::Accepted)
+        matches!(self, RegistrationStatus::Draft | RegistrationStatus::Returned)
     }
 }
 
 /// Decimals are sent and stored as strings ("12.5"), so no binary float ever rounds them.
 pub const MAX_DECIMAL_DIGITS: usize = 20;
+pub const MAX_DECIMAL_PLACES: u32 = 6;
 
 /// Parses an exact, non-negative decimal for an indicator of `kind`; reports on `field`.
 pub fn check_value(field: &str, text: &str, kind: IndicatorKind, checks: &mut Checks) -> Option<Decimal> {
@@ -130,6 +132,10 @@ pub fn check_value(field: &str, text: &str, kind: IndicatorKind, checks: &mut Ch
         return None;
     };
     let value = value.normalize();
+    if value.scale() > MAX_DECIMAL_PLACES {
+        checks.fail(field, "too_precise", format!("at most {MAX_DECIMAL_PLACES} decimal places"));
+        return None;
+    }
     if value.is_sign_negative() {
         checks.fail(field, "negative", "must not be negative");
         return None;
@@ -145,6 +151,28 @@ pub fn check_value(field: &str, text: &str, kind: IndicatorKind, checks: &mut Ch
         }
         _ => Some(value),
     }
+}
+
+/// A unit's own target for an indicator: a value of its kind, and for a yes/no indicator "1"
+/// (a unit commits to doing it; not committing is leaving the indicator out).
+pub fn check_target(field: &str, text: &str, kind: IndicatorKind, checks: &mut Checks) -> Option<Decimal> {
+    let value = check_value(field, text, kind, checks)?;
+    if kind == IndicatorKind::YesNo && value != Decimal::ONE {
+        checks.fail(field, "out_of_range", "a yes/no target is \"1\"");
+        return None;
+    }
+    Some(value)
+}
+
+/// A province-wide target: for yes/no indicators it counts the units that should do it.
+pub fn check_province_target(field: &str, text: &str, kind: IndicatorKind, checks: &mut Checks) -> Option<Decimal> {
+    let counted_as = if kind == IndicatorKind::YesNo { IndicatorKind::Quantity } else { kind };
+    let value = check_value(field, text, counted_as, checks)?;
+    if kind == IndicatorKind::YesNo && !value.fract().is_zero() {
+        checks.fail(field, "not_whole", "a count of units is a whole number");
+        return None;
+    }
+    Some(value)
 }
 
 /// Stored form of a decimal: no trailing zeros, no exponent.
@@ -226,14 +254,15 @@ impl AchievementStatus {
 
 /// A report's dates: `as_of` within the campaign and not in the future, and the report itself
 /// made no later than `grace_days` after the campaign ends.
-pub fn check_report_dates(as_of: NaiveDate, start: NaiveDate, end: NaiveDate, today: NaiveDate, grace_days: i64, checks: &mut Checks) {
+/// A correction of a report the board returned (`correcting`) is accepted after the grace too.
+pub fn check_report_dates(as_of: NaiveDate, start: NaiveDate, end: NaiveDate, today: NaiveDate, grace_days: i64, correcting: bool, checks: &mut Checks) {
     check_date("as_of", Some(as_of), checks);
     if as_of < start || as_of > end {
         checks.fail("as_of", "outside_campaign", format!("must fall between {start} and {end}"));
     } else if as_of > today {
         checks.fail("as_of", "in_future", "must not be after today");
     }
-    if today > end + chrono::TimeDelta::days(grace_days) {
+    if !correcting && today > end + chrono::TimeDelta::days(grace_days) {
         checks.fail("as_of", "reporting_closed", format!("reports were accepted until {}", end + chrono::TimeDelta::days(grace_days)));
     }
 }
@@ -243,17 +272,24 @@ pub fn check_report_dates(as_of: NaiveDate, start: NaiveDate, end: NaiveDate, to
 /// target is 100% or more); yes/no is 100 or 0. Nothing reported is 0%.
 pub fn completion(kind: IndicatorKind, direction: Direction, target: Decimal, actual: Option<Decimal>) -> Decimal {
     let Some(actual) = actual else { return Decimal::ZERO };
+    let ratio = |numerator: Decimal, denominator: Decimal| {
+        // Checked: extreme values must not overflow (rust_decimal panics); they saturate.
+        numerator.checked_div(denominator).and_then(|r| r.checked_mul(Decimal::ONE_HUNDRED)).unwrap_or(MAX_COMPLETION).min(MAX_COMPLETION)
+    };
     let percent = match (kind, direction) {
         (IndicatorKind::YesNo, _) => {
-            if actual >= target { Decimal::ONE_HUNDRED } else { Decimal::ZERO }
+            if actual == Decimal::ONE { Decimal::ONE_HUNDRED } else { Decimal::ZERO }
         }
         (_, Direction::HigherIsBetter) if target.is_zero() => Decimal::ONE_HUNDRED,
-        (_, Direction::HigherIsBetter) => actual / target * Decimal::ONE_HUNDRED,
+        (_, Direction::HigherIsBetter) => ratio(actual, target),
         (_, Direction::LowerIsBetter) if actual.is_zero() => Decimal::ONE_HUNDRED,
-        (_, Direction::LowerIsBetter) => target / actual * Decimal::ONE_HUNDRED,
+        (_, Direction::LowerIsBetter) => ratio(target, actual),
     };
     percent.round_dp(2)
 }
+
+/// Completions beyond this are reported as this (a million percent).
+pub const MAX_COMPLETION: Decimal = Decimal::from_parts(1_000_000, 0, 0, false, 0);
 
 /// A unit's overall score: the mean of its indicators' completion, each capped at 100% so
 /// that overshooting one indicator does not hide another left undone.
@@ -322,7 +358,7 @@ mod tests {
         assert_eq!(Submitted.after(Return), Some(Returned));
         assert_eq!(Draft.after(Accept), None);
         assert_eq!(Accepted.after(Submit), None);
-        assert!(!Accepted.is_editable() && Returned.is_editable());
+        assert!(!Accepted.is_editable() && !Submitted.is_editable() && Returned.is_editable() && Draft.is_editable());
     }
 
     #[test]
@@ -340,6 +376,11 @@ mod tests {
         assert_eq!(check("100.5", IndicatorKind::Percentage).1.as_deref(), Some("out_of_range"));
         assert_eq!(check("2", IndicatorKind::YesNo).1.as_deref(), Some("out_of_range"));
         assert_eq!(check("1", IndicatorKind::YesNo).0.as_deref(), Some("1"));
+        assert_eq!(check("0.0000001", IndicatorKind::Quantity).1.as_deref(), Some("too_precise"));
+        let mut checks = Checks::default();
+        assert!(check_target("t", "0", IndicatorKind::YesNo, &mut checks).is_none());
+        assert!(check_province_target("p", "12", IndicatorKind::YesNo, &mut Checks::default()).is_some());
+        assert!(check_province_target("p", "1.5", IndicatorKind::YesNo, &mut Checks::default()).is_none());
     }
 
     fn dec(s: &str) -> Decimal {
@@ -358,6 +399,9 @@ mod tests {
         assert_eq!(completion(Percentage, LowerIsBetter, dec("5"), Some(dec("10"))), dec("50"));
         assert_eq!(completion(YesNo, HigherIsBetter, dec("1"), Some(dec("1"))), dec("100"));
         assert_eq!(completion(YesNo, HigherIsBetter, dec("1"), Some(dec("0"))), dec("0"));
+        // Extremes saturate instead of overflowing.
+        assert_eq!(completion(Quantity, HigherIsBetter, dec("0.000001"), Some(dec("99999999999999999999"))), MAX_COMPLETION);
+        assert_eq!(completion(Quantity, LowerIsBetter, dec("99999999999999999999"), Some(dec("0.000001"))), MAX_COMPLETION);
         // Exact: no binary float rounding creeps in.
         assert_eq!(completion(Quantity, HigherIsBetter, dec("0.3"), Some(dec("0.1"))), dec("33.33"));
     }
@@ -378,7 +422,7 @@ mod tests {
         let d = |s: &str| NaiveDate::from_str(s).unwrap();
         let codes = |as_of: &str, today: &str| {
             let mut checks = Checks::default();
-            check_report_dates(d(as_of), d("2021-09-22"), d("2021-12-31"), d(today), 30, &mut checks);
+            check_report_dates(d(as_of), d("2021-09-22"), d("2021-12-31"), d(today), 30, false, &mut checks);
             checks.0.into_iter().map(|e| e.code).collect::<Vec<_>>()
         };
         assert!(codes("2021-10-01", "2021-10-02").is_empty());

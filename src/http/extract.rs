@@ -169,6 +169,18 @@ pub fn if_match_version(req: &HttpRequest) -> Result<Option<i32>, ApiError> {
         .map_err(|_| ApiError::precondition_failed())
 }
 
+/// For full replacements (PUT): the caller must say which version it replaces, or a second
+/// editor would silently overwrite the first. Missing: 428.
+pub fn required_if_match(req: &HttpRequest) -> Result<i32, ApiError> {
+    if_match_version(req)?.ok_or_else(|| {
+        ApiError::new(
+            StatusCode::PRECONDITION_REQUIRED,
+            "precondition_required",
+            "send If-Match with the ETag you read: a replacement must name the version it replaces",
+        )
+    })
+}
+
 pub fn etag(version: i32) -> (header::HeaderName, String) {
     (header::ETAG, format!("\"{version}\""))
 }

@@ -10,7 +10,7 @@ use crate::domain::campaigns::{
 };
 use crate::domain::Checks;
 use crate::error::{ApiError, FieldError};
-use crate::models::campaigns::{find_campaign, list_indicators, participates, Campaign};
+use crate::models::campaigns::{list_indicators, lock_campaign_shared, participates, Campaign};
 
 type Db = <DbConn as Connection>::Backend;
 
@@ -53,6 +53,15 @@ pub struct EvidenceFile {
     pub storage_key: String,
     pub uploaded_by: String,
     pub created_at: NaiveDateTime,
+}
+
+/// When a report is made: today, the grace after the campaign, and whether it corrects a
+/// returned report (which is accepted after the grace too).
+#[derive(Clone, Copy)]
+pub struct ReportWindow {
+    pub today: NaiveDate,
+    pub grace_days: i64,
+    pub correcting: bool,
 }
 
 /// What a unit reports (text fields already checked; the value is checked here, against the
@@ -111,10 +120,16 @@ pub fn list_achievements(conn: &mut DbConn, campaign_id: &str, filter: &Achievem
 /// Checks a report against the campaign: open, the unit taking part and registered for the
 /// indicator, the value of the indicator's kind, the dates in the window. Returns the value's
 /// stored form.
-fn check_report(conn: &mut DbConn, campaign: &Campaign, unit_id: &str, report: &Report, today: NaiveDate, grace_days: i64) -> Result<String, ApiError> {
+fn check_report(
+    conn: &mut DbConn,
+    campaign: &Campaign,
+    unit_id: &str,
+    report: &Report,
+    window: ReportWindow,
+) -> Result<String, ApiError> {
     match campaign.status() {
         CampaignStatus::Launched => {}
-        CampaignStatus::Draft => return Err(crate::models::campaigns::campaign_not_found()),
+        CampaignStatus::Draft => return Err(ApiError::conflict("campaign_not_launched", "the campaign has not been launched yet")),
         status => return Err(ApiError::conflict("campaign_frozen", format!("the campaign is {}; it no longer changes", status.as_str()))),
     }
     if !participates(conn, campaign, unit_id)? {
@@ -137,7 +152,7 @@ fn check_report(conn: &mut DbConn, campaign: &Campaign, unit_id: &str, report: &
     }
     let kind = IndicatorKind::parse(&indicator.kind).unwrap_or(IndicatorKind::Quantity);
     let value = check_value("value", &report.value, kind, &mut checks);
-    check_report_dates(report.as_of, campaign.start_date, campaign.end_date, today, grace_days, &mut checks);
+    check_report_dates(report.as_of, campaign.start_date, campaign.end_date, window.today, window.grace_days, window.correcting, &mut checks);
     match value {
         Some(v) if checks.0.is_empty() => Ok(decimal_text(v)),
         _ => Err(ApiError::validation(checks.0)),
@@ -154,8 +169,8 @@ pub fn create_achievement(
     grace_days: i64,
 ) -> Result<Achievement, ApiError> {
     conn.write_tx(|conn| {
-        let campaign = find_campaign(conn, campaign_id)?;
-        let value = check_report(conn, &campaign, unit_id, &report, today, grace_days)?;
+        let campaign = lock_campaign_shared(conn, campaign_id)?;
+        let value = check_report(conn, &campaign, unit_id, &report, ReportWindow { today, grace_days, correcting: false })?;
         let id = db::new_id();
         let now = db::now();
         diesel::insert_into(achievements::table)
@@ -203,8 +218,9 @@ pub fn update_achievement(
         if current.status() == AchievementStatus::Verified {
             return Err(ApiError::conflict("achievement_verified", "a verified report no longer changes"));
         }
-        let campaign = find_campaign(conn, &current.campaign_id)?;
-        let value = check_report(conn, &campaign, &current.unit_id, &report, today, grace_days)?;
+        let campaign = lock_campaign_shared(conn, &current.campaign_id)?;
+        let correcting = current.status() == AchievementStatus::Returned;
+        let value = check_report(conn, &campaign, &current.unit_id, &report, ReportWindow { today, grace_days, correcting })?;
         diesel::update(achievements::table.find(id))
             .set((
                 achievements::indicator_id.eq(&report.indicator_id),
@@ -213,6 +229,8 @@ pub fn update_achievement(
                 achievements::as_of.eq(report.as_of),
                 achievements::narrative.eq(&report.narrative),
                 achievements::status.eq(AchievementStatus::Submitted.as_str()),
+                achievements::verified_by.eq(None::<String>),
+                achievements::verified_at.eq(None::<NaiveDateTime>),
                 achievements::version.eq(current.version + 1),
                 achievements::updated_at.eq(db::now()),
             ))
@@ -235,7 +253,7 @@ pub fn review_achievement(
         if expected_version.is_some_and(|v| v != current.version) {
             return Err(ApiError::precondition_failed());
         }
-        let campaign = find_campaign(conn, &current.campaign_id)?;
+        let campaign = lock_campaign_shared(conn, &current.campaign_id)?;
         if campaign.status().is_frozen() {
             return Err(ApiError::conflict("campaign_frozen", "the campaign is closed; its reports no longer change"));
         }
@@ -251,8 +269,9 @@ pub fn review_achievement(
             .set((
                 achievements::status.eq(to.as_str()),
                 achievements::return_reason.eq(if action == AchievementAction::Return { reason } else { None }),
-                achievements::verified_by.eq(Some(actor_id)),
-                achievements::verified_at.eq(Some(now)),
+                // Who returned a report is not its verifier.
+                achievements::verified_by.eq((action == AchievementAction::Verify).then_some(actor_id)),
+                achievements::verified_at.eq((action == AchievementAction::Verify).then_some(now)),
                 achievements::version.eq(current.version + 1),
                 achievements::updated_at.eq(now),
             ))
@@ -261,16 +280,32 @@ pub fn review_achievement(
     })
 }
 
-/// Records an evidence file already in the store; the report must still be open to changes.
-pub fn add_evidence(conn: &mut DbConn, file: EvidenceFile) -> Result<EvidenceFile, ApiError> {
+/// Whether a report can still take evidence: not verified, its campaign open, and within the
+/// reporting window (or being corrected after a return).
+pub fn check_evidence_allowed(conn: &mut DbConn, achievement: &Achievement, today: NaiveDate, grace_days: i64) -> Result<(), ApiError> {
+    if achievement.status() == AchievementStatus::Verified {
+        return Err(ApiError::conflict("achievement_verified", "a verified report no longer changes"));
+    }
+    let campaign = lock_campaign_shared(conn, &achievement.campaign_id)?;
+    if campaign.status().is_frozen() {
+        return Err(ApiError::conflict("campaign_frozen", "the campaign is closed; its reports no longer change"));
+    }
+    let closes = campaign.end_date + chrono::TimeDelta::days(grace_days);
+    if achievement.status() != AchievementStatus::Returned && today > closes {
+        return Err(ApiError::conflict("reporting_closed", format!("reports were accepted until {closes}")));
+    }
+    Ok(())
+}
+
+/// Records an evidence file already in the store, if the report can still take it. Adding a
+/// file is a change of the report: its version moves on.
+pub fn add_evidence(conn: &mut DbConn, file: EvidenceFile, today: NaiveDate, grace_days: i64) -> Result<EvidenceFile, ApiError> {
     conn.write_tx(|conn| {
         let achievement = lock_achievement(conn, &file.achievement_id)?;
-        if achievement.status() == AchievementStatus::Verified {
-            return Err(ApiError::conflict("achievement_verified", "a verified report no longer changes"));
-        }
-        if find_campaign(conn, &achievement.campaign_id)?.status().is_frozen() {
-            return Err(ApiError::conflict("campaign_frozen", "the campaign is closed; its reports no longer change"));
-        }
+        check_evidence_allowed(conn, &achievement, today, grace_days)?;
+        diesel::update(achievements::table.find(&achievement.id))
+            .set((achievements::version.eq(achievement.version + 1), achievements::updated_at.eq(db::now())))
+            .execute(conn)?;
         diesel::insert_into(evidence_files::table)
             .values((
                 evidence_files::id.eq(&file.id),

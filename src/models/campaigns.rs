@@ -181,12 +181,19 @@ fn check_participants(conn: &mut DbConn, fields: &CampaignFields) -> Result<(), 
     if fields.participation != Participation::Clusters && !fields.cluster_ids.is_empty() {
         errors.push(FieldError::new("cluster_ids", "not_allowed", "only with participation \"clusters\""));
     }
-    let found_units: Vec<(String, String)> = units::table.filter(units::id.eq_any(&fields.unit_ids)).select((units::id, units::kind)).load(conn)?;
+    let found_units: Vec<(String, String, Option<NaiveDate>, Option<NaiveDate>)> = units::table
+        .filter(units::id.eq_any(&fields.unit_ids))
+        .select((units::id, units::kind, units::valid_from, units::valid_until))
+        .load(conn)?;
+    let period = (Some(fields.start_date), Some(fields.end_date));
     for (i, id) in fields.unit_ids.iter().enumerate() {
-        match found_units.iter().find(|(u, _)| u == id) {
+        match found_units.iter().find(|(u, ..)| u == id) {
             None => errors.push(FieldError::new(format!("unit_ids[{i}]"), "not_found", "no unit has this id")),
-            Some((_, k)) if k != "department" && k != "commune" => {
+            Some((_, k, ..)) if k != "department" && k != "commune" => {
                 errors.push(FieldError::new(format!("unit_ids[{i}]"), "wrong_kind", "must be a department or a commune"))
+            }
+            Some((_, _, from, until)) if !crate::domain::units::periods_overlap((*from, *until), period) => {
+                errors.push(FieldError::new(format!("unit_ids[{i}]"), "inactive_unit", "the unit is not in force during the campaign"))
             }
             Some(_) => {}
         }
@@ -207,16 +214,12 @@ fn check_participants(conn: &mut DbConn, fields: &CampaignFields) -> Result<(), 
 fn write_participants(conn: &mut DbConn, campaign_id: &str, fields: &CampaignFields) -> Result<(), ApiError> {
     diesel::delete(campaign_units::table.filter(campaign_units::campaign_id.eq(campaign_id))).execute(conn)?;
     diesel::delete(campaign_clusters::table.filter(campaign_clusters::campaign_id.eq(campaign_id))).execute(conn)?;
-    let mut unit_ids = fields.unit_ids.clone();
-    unit_ids.dedup();
-    for unit_id in unit_ids {
+    for unit_id in &fields.unit_ids {
         diesel::insert_into(campaign_units::table)
             .values((campaign_units::campaign_id.eq(campaign_id), campaign_units::unit_id.eq(unit_id)))
             .execute(conn)?;
     }
-    let mut cluster_ids = fields.cluster_ids.clone();
-    cluster_ids.dedup();
-    for cluster_id in cluster_ids {
+    for cluster_id in &fields.cluster_ids {
         diesel::insert_into(campaign_clusters::table)
             .values((campaign_clusters::campaign_id.eq(campaign_id), campaign_clusters::cluster_id.eq(cluster_id)))
             .execute(conn)?;
@@ -257,6 +260,16 @@ pub fn create_campaign(conn: &mut DbConn, fields: CampaignFields, actor_id: &str
         write_participants(conn, &id, &fields)?;
         campaign_detail(conn, &id)
     })
+}
+
+/// Reads a campaign for a write beneath it (a registration, a report, a file). On PostgreSQL
+/// the row is share-locked until commit, so closing the campaign waits for such writes and
+/// a write that starts after a close sees it (and is refused).
+pub fn lock_campaign_shared(conn: &mut DbConn, id: &str) -> Result<Campaign, ApiError> {
+    if let DbConn::Postgres(pg) = conn {
+        campaigns::table.find(id).select(campaigns::id).for_share().first::<String>(pg).optional()?;
+    }
+    find_campaign(conn, id)
 }
 
 pub fn lock_campaign(conn: &mut DbConn, id: &str) -> Result<Campaign, ApiError> {
@@ -364,10 +377,15 @@ pub fn transition_campaign(
     })
 }
 
-/// Whether `unit_id` takes part in `campaign`.
+/// Whether `unit_id` takes part in `campaign`: of the right kind or listed, and in force at some
+/// time during the campaign (a commune dissolved before it began does not take part).
 pub fn participates(conn: &mut DbConn, campaign: &Campaign, unit_id: &str) -> Result<bool, ApiError> {
-    let kind: Option<String> = units::table.find(unit_id).select(units::kind).first(conn).optional()?;
-    let Some(kind) = kind else { return Ok(false) };
+    let found: Option<(String, Option<NaiveDate>, Option<NaiveDate>)> =
+        units::table.find(unit_id).select((units::kind, units::valid_from, units::valid_until)).first(conn).optional()?;
+    let Some((kind, from, until)) = found else { return Ok(false) };
+    if !crate::domain::units::periods_overlap((from, until), (Some(campaign.start_date), Some(campaign.end_date))) {
+        return Ok(false);
+    }
     Ok(match Participation::parse(&campaign.participation) {
         Some(Participation::AllUnits) => kind == "department" || kind == "commune",
         Some(Participation::AllDepartments) => kind == "department",

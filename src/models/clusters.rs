@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::schema::{cluster_members, clusters, units};
+use crate::db::schema::{campaign_clusters, campaigns, cluster_members, clusters, units};
 use crate::db::{self, DbConn};
 use crate::error::{ApiError, FieldError};
 
@@ -74,17 +74,24 @@ fn check_members(conn: &mut DbConn, input: &ClusterInput) -> Result<(), ApiError
     if input.member_ids.is_empty() {
         errors.push(FieldError::new("member_ids", "required", "a cluster needs at least one member"));
     }
-    let kinds: Vec<(String, String)> = units::table.filter(units::id.eq_any(&input.member_ids)).select((units::id, units::kind)).load(conn)?;
+    let kinds: Vec<(String, String, Option<chrono::NaiveDate>, Option<chrono::NaiveDate>)> = units::table
+        .filter(units::id.eq_any(&input.member_ids))
+        .select((units::id, units::kind, units::valid_from, units::valid_until))
+        .load(conn)?;
+    let year = (chrono::NaiveDate::from_ymd_opt(input.year, 1, 1), chrono::NaiveDate::from_ymd_opt(input.year, 12, 31));
     for (i, id) in input.member_ids.iter().enumerate() {
         let field = format!("member_ids[{i}]");
         if input.member_ids[..i].contains(id) {
             errors.push(FieldError::new(field, "duplicate", "is listed twice"));
             continue;
         }
-        match kinds.iter().find(|(u, _)| u == id) {
+        match kinds.iter().find(|(u, ..)| u == id) {
             None => errors.push(FieldError::new(field, "not_found", "no unit has this id")),
-            Some((_, kind)) if kind != "department" && kind != "commune" => {
+            Some((_, kind, ..)) if kind != "department" && kind != "commune" => {
                 errors.push(FieldError::new(field, "wrong_kind", "must be a department or a commune"))
+            }
+            Some((_, _, from, until)) if !crate::domain::units::periods_overlap((*from, *until), year) => {
+                errors.push(FieldError::new(field, "inactive_unit", "the unit is not in force during that year"))
             }
             Some(_) => {}
         }
@@ -120,6 +127,17 @@ fn write_members(conn: &mut DbConn, cluster_id: &str, member_ids: &[String]) -> 
     Ok(())
 }
 
+/// Whether a campaign past its draft runs by this cluster.
+fn in_use_after_draft(conn: &mut DbConn, cluster_id: &str) -> Result<bool, ApiError> {
+    let count: i64 = campaign_clusters::table
+        .inner_join(campaigns::table.on(campaigns::id.eq(campaign_clusters::campaign_id)))
+        .filter(campaign_clusters::cluster_id.eq(cluster_id))
+        .filter(campaigns::status.ne("draft"))
+        .count()
+        .get_result(conn)?;
+    Ok(count > 0)
+}
+
 pub fn create_cluster(conn: &mut DbConn, input: ClusterInput) -> Result<(Cluster, Vec<String>), ApiError> {
     conn.write_tx(|conn| {
         check_members(conn, &input)?;
@@ -150,6 +168,14 @@ pub fn replace_cluster(conn: &mut DbConn, id: &str, input: ClusterInput, expecte
             return Err(ApiError::precondition_failed());
         }
         check_members(conn, &input)?;
+        let mut members = input.member_ids.clone();
+        members.sort();
+        if (members != cluster_members(conn, id)? || input.year != current.year) && in_use_after_draft(conn, id)? {
+            return Err(ApiError::conflict(
+                "cluster_in_use",
+                "a launched or finished campaign runs by this cluster: its members and year are fixed",
+            ));
+        }
         let updated = diesel::update(clusters::table.find(id).filter(clusters::version.eq(current.version)))
             .set((
                 clusters::name.eq(&input.name),

@@ -5,10 +5,10 @@ use diesel::prelude::*;
 
 use crate::db::schema::{registration_targets, registrations};
 use crate::db::{self, DbConn};
-use crate::domain::campaigns::{check_value, decimal_text, CampaignStatus, IndicatorKind, RegistrationAction, RegistrationStatus};
+use crate::domain::campaigns::{check_target, decimal_text, CampaignStatus, IndicatorKind, RegistrationAction, RegistrationStatus};
 use crate::domain::Checks;
 use crate::error::{ApiError, FieldError};
-use crate::models::campaigns::{campaign_not_found, find_campaign, frozen, list_indicators, lock_campaign, participates, Campaign};
+use crate::models::campaigns::{frozen, list_indicators, lock_campaign, lock_campaign_shared, participates, Campaign};
 
 type Db = <DbConn as Connection>::Backend;
 
@@ -88,7 +88,7 @@ fn check_targets(conn: &mut DbConn, campaign_id: &str, targets: &[(String, Strin
             continue;
         };
         let kind = IndicatorKind::parse(&indicator.kind).unwrap_or(IndicatorKind::Quantity);
-        if let Some(v) = check_value(&format!("{field}.target"), value, kind, &mut checks) {
+        if let Some(v) = check_target(&format!("{field}.target"), value, kind, &mut checks) {
             stored.push((indicator_id.clone(), decimal_text(v)));
         }
     }
@@ -113,13 +113,19 @@ fn write_targets(conn: &mut DbConn, registration_id: &str, targets: &[(String, S
     Ok(())
 }
 
-/// The campaign accepts registrations (and their changes) today.
-fn check_registration_window(campaign: &Campaign, today: NaiveDate) -> Result<(), ApiError> {
+/// The campaign is launched and not yet closed or cancelled.
+fn check_campaign_open(campaign: &Campaign) -> Result<(), ApiError> {
     match campaign.status() {
-        CampaignStatus::Launched => {}
-        CampaignStatus::Draft => return Err(campaign_not_found()),
-        status => return Err(frozen(status)),
+        CampaignStatus::Launched => Ok(()),
+        CampaignStatus::Draft => Err(ApiError::conflict("campaign_not_launched", "the campaign has not been launched yet")),
+        status => Err(frozen(status)),
     }
+}
+
+/// New registrations, and drafts, are accepted until the deadline (inclusive). A registration
+/// the board returned can be corrected and resubmitted after it.
+fn check_registration_window(campaign: &Campaign, today: NaiveDate) -> Result<(), ApiError> {
+    check_campaign_open(campaign)?;
     if campaign.registration_deadline.is_some_and(|d| today > d) {
         return Err(ApiError::conflict(
             "deadline_passed",
@@ -193,10 +199,17 @@ pub fn update_registration(
         if expected_version.is_some_and(|v| v != current.version) {
             return Err(ApiError::precondition_failed());
         }
-        let campaign = find_campaign(conn, &current.campaign_id)?;
-        check_registration_window(&campaign, today)?;
-        if !current.status().is_editable() {
-            return Err(ApiError::conflict("registration_accepted", "an accepted registration no longer changes"));
+        let campaign = lock_campaign_shared(conn, &current.campaign_id)?;
+        check_campaign_open(&campaign)?;
+        match current.status() {
+            RegistrationStatus::Draft => check_registration_window(&campaign, today)?,
+            RegistrationStatus::Returned => {}
+            RegistrationStatus::Submitted => {
+                return Err(ApiError::conflict("registration_submitted", "the board is reviewing this registration; it changes only if returned"))
+            }
+            RegistrationStatus::Accepted => {
+                return Err(ApiError::conflict("registration_accepted", "an accepted registration no longer changes"))
+            }
         }
         let targets = check_targets(conn, &current.campaign_id, &content.targets)?;
         let updated = diesel::update(registrations::table.find(id).filter(registrations::version.eq(current.version)))
@@ -230,9 +243,13 @@ pub fn transition_registration(
         if expected_version.is_some_and(|v| v != current.version) {
             return Err(ApiError::precondition_failed());
         }
-        let campaign = find_campaign(conn, &current.campaign_id)?;
+        let campaign = lock_campaign_shared(conn, &current.campaign_id)?;
         if action == RegistrationAction::Submit {
-            check_registration_window(&campaign, today)?;
+            if current.status() == RegistrationStatus::Draft {
+                check_registration_window(&campaign, today)?;
+            } else {
+                check_campaign_open(&campaign)?;
+            }
             let targets: i64 = registration_targets::table.filter(registration_targets::registration_id.eq(id)).count().get_result(conn)?;
             if targets == 0 {
                 return Err(ApiError::conflict("no_targets", "set at least one target before submitting"));
@@ -272,11 +289,13 @@ pub struct RegisteredTargets {
     pub targets: Vec<(String, String)>,
 }
 
-/// Each registration of a campaign with its targets, by unit.
-pub fn registrations_with_targets(conn: &mut DbConn, campaign_id: &str) -> Result<Vec<RegisteredTargets>, ApiError> {
+/// The accepted registrations of a campaign with their targets, by unit: progress measures units
+/// against the targets the board accepted, not drafts.
+pub fn accepted_registrations(conn: &mut DbConn, campaign_id: &str) -> Result<Vec<RegisteredTargets>, ApiError> {
     let rows: Vec<(String, String, String, String)> = registrations::table
         .inner_join(registration_targets::table.on(registration_targets::registration_id.eq(registrations::id)))
         .filter(registrations::campaign_id.eq(campaign_id))
+        .filter(registrations::status.eq(RegistrationStatus::Accepted.as_str()))
         .order((registrations::unit_id, registration_targets::indicator_id))
         .select((registrations::unit_id, registrations::status, registration_targets::indicator_id, registration_targets::target))
         .load(conn)?;

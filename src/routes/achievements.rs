@@ -19,9 +19,9 @@ use crate::domain::evidence::{clean_filename, sniff, EvidenceType};
 use crate::domain::units::today_in_vietnam;
 use crate::domain::{check_text, Checks};
 use crate::error::{ApiError, FieldError};
-use crate::http::extract::{declared_length, etag, if_match_version, method_not_allowed, read_limited, JsonBody, QueryParams};
+use crate::http::extract::{required_if_match, declared_length, etag, if_match_version, method_not_allowed, read_limited, JsonBody, QueryParams};
 use crate::models::achievements::{self as model, Achievement, AchievementFilter, EvidenceFile, Report};
-use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, WriteErrors};
+use crate::openapi::errors::{ReplaceErrors, CreateErrors, ListErrors, ReadErrors, WriteErrors};
 use crate::routes::campaigns::visible_campaign;
 use crate::routes::clusters::uuid;
 use crate::startup::AppState;
@@ -256,12 +256,12 @@ pub async fn read(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>
 
 /// Correct a report not yet verified; a returned one goes back to the board. Send `If-Match`.
 #[utoipa::path(operation_id = "replace_achievement", tag = "achievements", security(("bearer" = [])),
-    params(("id" = Uuid, Path, description = "The report's id"), ("If-Match" = Option<String>, Header, description = "The `ETag` last read")),
+    params(("id" = Uuid, Path, description = "The report's id"), ("If-Match" = String, Header, description = "The `ETag` last read (required)")),
     request_body = AchievementRequest,
-    responses((status = 200, description = "Corrected; the new `ETag` is set", body = AchievementResponse), WriteErrors))]
+    responses((status = 200, description = "Corrected; the new `ETag` is set", body = AchievementResponse), ReplaceErrors))]
 #[put("/achievements/{id}")]
 pub async fn replace(state: web::Data<AppState>, who: AuthUser, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<AchievementRequest>) -> Result<HttpResponse, ApiError> {
-    let expected = if_match_version(&req)?;
+    let expected = Some(required_if_match(&req)?);
     let current = load(&state, &who, id.into_inner(), Action::Update).await?;
     let body = body.0;
     if body.unit_id.is_some_and(|u| u.to_string() != current.unit_id) {
@@ -307,7 +307,7 @@ pub async fn verify(state: web::Data<AppState>, who: AuthUser, req: HttpRequest,
 
 /// Return a submitted report to its unit with a reason (admins).
 #[utoipa::path(operation_id = "return_achievement", tag = "achievements", security(("bearer" = [])),
-    params(("id" = Uuid, Path, description = "The report's id"), ("If-Match" = Option<String>, Header, description = "The `ETag` last read")),
+    params(("id" = Uuid, Path, description = "The report's id"), ("If-Match" = String, Header, description = "The `ETag` last read (required)")),
     request_body = ReviewRequest,
     responses((status = 200, description = "Returned", body = AchievementResponse), WriteErrors))]
 #[post("/achievements/{id}/return")]
@@ -340,6 +340,10 @@ pub async fn upload_evidence(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let achievement = load(&state, &who, id.into_inner(), Action::Update).await?;
+    let (today, grace) = (today_in_vietnam(), state.settings.report_grace_days);
+    // Refuse early, before reading up to the upload limit of a body that would be refused.
+    let checked = achievement.clone();
+    db::run(&state.db, move |conn| model::check_evidence_allowed(conn, &checked, today, grace)).await?;
     let declared = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -379,18 +383,24 @@ pub async fn upload_evidence(
         uploaded_by: who.user_id.clone(),
         created_at: db::now(),
     };
-    state.evidence.put(&key, bytes).await?;
-    match db::run(&state.db, move |conn| model::add_evidence(conn, file)).await {
-        Ok(stored) => {
-            let body = evidence_response(stored)?;
-            Ok(HttpResponse::Created().insert_header((header::LOCATION, body.href.clone())).json(body))
+    // Store, record, or undo, to the end even if the client goes away meanwhile: a spawned
+    // task is not dropped with the request.
+    let state = state.into_inner();
+    let stored = actix_web::rt::spawn(async move {
+        state.evidence.put(&key, bytes).await?;
+        match db::run(&state.db, move |conn| model::add_evidence(conn, file, today, grace)).await {
+            Ok(stored) => Ok(stored),
+            Err(e) => {
+                // No record, so no file either.
+                state.evidence.delete(&key).await;
+                Err(e)
+            }
         }
-        Err(e) => {
-            // No record, so no file either.
-            state.evidence.delete(&key).await;
-            Err(e)
-        }
-    }
+    })
+    .await
+    .map_err(|e| ApiError::internal(anyhow::anyhow!("upload task failed: {e}")))??;
+    let body = evidence_response(stored)?;
+    Ok(HttpResponse::Created().insert_header((header::LOCATION, body.href.clone())).json(body))
 }
 
 /// Download an evidence file (whoever may read its report).

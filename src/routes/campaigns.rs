@@ -15,14 +15,14 @@ use crate::auth::policy::{self, Action, Resource, Role};
 use crate::auth::AuthUser;
 use crate::db::{self, cursor};
 use crate::domain::campaigns::{
-    check_campaign_dates, check_value, decimal_text, CampaignAction, CampaignDates, CampaignKind, CampaignStatus, Direction,
+    check_campaign_dates, check_province_target, decimal_text, CampaignAction, CampaignDates, CampaignKind, CampaignStatus, Direction,
     IndicatorKind, Participation,
 };
 use crate::domain::{check_text, text, Checks};
 use crate::error::ApiError;
-use crate::http::extract::{etag, if_match_version, method_not_allowed, JsonBody, QueryParams};
+use crate::http::extract::{required_if_match, etag, if_match_version, method_not_allowed, JsonBody, QueryParams};
 use crate::models::campaigns::{self as model, Campaign, CampaignDetail, CampaignFields, CampaignFilter, Indicator, NewIndicator};
-use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, WriteErrors};
+use crate::openapi::errors::{ReplaceErrors, CreateErrors, ListErrors, ReadErrors, WriteErrors};
 use crate::routes::clusters::uuid;
 use crate::startup::AppState;
 
@@ -203,6 +203,8 @@ fn fields(body: CampaignRequest) -> Result<CampaignFields, ApiError> {
         },
         &mut checks,
     );
+    let unit_ids = sorted_unique("unit_ids", &body.unit_ids, &mut checks);
+    let cluster_ids = sorted_unique("cluster_ids", &body.cluster_ids, &mut checks);
     if !checks.0.is_empty() {
         return Err(ApiError::validation(checks.0));
     }
@@ -224,9 +226,22 @@ fn fields(body: CampaignRequest) -> Result<CampaignFields, ApiError> {
         interim_review_on: body.interim_review_on,
         final_review_on: body.final_review_on,
         participation,
-        unit_ids: body.unit_ids.iter().map(Uuid::to_string).collect(),
-        cluster_ids: body.cluster_ids.iter().map(Uuid::to_string).collect(),
+        unit_ids,
+        cluster_ids,
     })
+}
+
+/// Ids in the order they are stored (sorted), each listed once; a repeat is a field error.
+fn sorted_unique(field: &str, ids: &[Uuid], checks: &mut Checks) -> Vec<String> {
+    for (i, id) in ids.iter().enumerate() {
+        if ids[..i].contains(id) {
+            checks.fail(&format!("{field}[{i}]"), "duplicate", "is listed twice");
+        }
+    }
+    let mut sorted: Vec<String> = ids.iter().map(Uuid::to_string).collect();
+    sorted.sort();
+    sorted.dedup();
+    sorted
 }
 
 /// Drafts are visible to admins only; to everyone else they do not exist.
@@ -322,13 +337,13 @@ pub async fn read(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>
 /// Replace a campaign's plan (admins). Who takes part is fixed once launched; closed and
 /// cancelled campaigns no longer change (409).
 #[utoipa::path(operation_id = "replace_campaign", tag = "campaigns", security(("bearer" = [])),
-    params(("id" = Uuid, Path, description = "The campaign's id"), ("If-Match" = Option<String>, Header, description = "The `ETag` last read")),
+    params(("id" = Uuid, Path, description = "The campaign's id"), ("If-Match" = String, Header, description = "The `ETag` last read (required)")),
     request_body = CampaignRequest,
-    responses((status = 200, description = "Replaced; the new `ETag` is set", body = CampaignResponse), WriteErrors))]
+    responses((status = 200, description = "Replaced; the new `ETag` is set", body = CampaignResponse), ReplaceErrors))]
 #[put("/campaigns/{id}")]
 pub async fn replace(state: web::Data<AppState>, who: AuthUser, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<CampaignRequest>) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[])?;
-    let expected = if_match_version(&req)?;
+    let expected = Some(required_if_match(&req)?);
     let fields = fields(body.0)?;
     let id = id.into_inner().to_string();
     campaign_ok(db::run(&state.db, move |conn| model::update_campaign(conn, &id, fields, expected)).await?)
@@ -358,7 +373,7 @@ async fn transition(state: &AppState, who: &AuthUser, req: &HttpRequest, id: Uui
 
 /// Launch (phát động) a draft campaign: units can then register. Needs at least one indicator.
 #[utoipa::path(operation_id = "launch_campaign", tag = "campaigns", security(("bearer" = [])),
-    params(("id" = Uuid, Path, description = "The campaign's id"), ("If-Match" = Option<String>, Header, description = "The `ETag` last read")),
+    params(("id" = Uuid, Path, description = "The campaign's id"), ("If-Match" = String, Header, description = "The `ETag` last read (required)")),
     request_body = TransitionRequest,
     responses((status = 200, description = "Launched", body = CampaignResponse), WriteErrors))]
 #[post("/campaigns/{id}/launch")]
@@ -368,7 +383,7 @@ pub async fn launch(state: web::Data<AppState>, who: AuthUser, req: HttpRequest,
 
 /// Close a launched campaign at its final review (tổng kết): its registrations freeze.
 #[utoipa::path(operation_id = "close_campaign", tag = "campaigns", security(("bearer" = [])),
-    params(("id" = Uuid, Path, description = "The campaign's id"), ("If-Match" = Option<String>, Header, description = "The `ETag` last read")),
+    params(("id" = Uuid, Path, description = "The campaign's id"), ("If-Match" = String, Header, description = "The `ETag` last read (required)")),
     request_body = TransitionRequest,
     responses((status = 200, description = "Closed", body = CampaignResponse), WriteErrors))]
 #[post("/campaigns/{id}/close")]
@@ -378,7 +393,7 @@ pub async fn close(state: web::Data<AppState>, who: AuthUser, req: HttpRequest, 
 
 /// Cancel a draft or launched campaign, with a reason.
 #[utoipa::path(operation_id = "cancel_campaign", tag = "campaigns", security(("bearer" = [])),
-    params(("id" = Uuid, Path, description = "The campaign's id"), ("If-Match" = Option<String>, Header, description = "The `ETag` last read")),
+    params(("id" = Uuid, Path, description = "The campaign's id"), ("If-Match" = String, Header, description = "The `ETag` last read (required)")),
     request_body = TransitionRequest,
     responses((status = 200, description = "Cancelled", body = CampaignResponse), WriteErrors))]
 #[post("/campaigns/{id}/cancel")]
@@ -399,7 +414,7 @@ pub struct IndicatorRequest {
     pub kind: String,
     #[schema(value_type = Direction)]
     pub direction: String,
-    /// Exact decimal, as a string.
+    /// Exact decimal, as a string. For a yes/no indicator: how many units should do it.
     #[schema(example = "1500")]
     pub province_target: Option<String>,
 }
@@ -462,7 +477,7 @@ pub async fn add_indicator(state: web::Data<AppState>, who: AuthUser, id: web::P
         checks.fail("direction", "invalid_choice", "must be higher_is_better or lower_is_better");
     }
     let province_target = match (&body.province_target, kind) {
-        (Some(t), Some(kind)) => check_value("province_target", t, kind, &mut checks).map(decimal_text),
+        (Some(t), Some(kind)) => check_province_target("province_target", t, kind, &mut checks).map(decimal_text),
         _ => None,
     };
     if !checks.0.is_empty() {

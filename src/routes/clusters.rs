@@ -12,9 +12,9 @@ use crate::auth::AuthUser;
 use crate::db;
 use crate::domain::{check_text, Checks};
 use crate::error::ApiError;
-use crate::http::extract::{etag, if_match_version, method_not_allowed, JsonBody, QueryParams};
+use crate::http::extract::{etag, method_not_allowed, required_if_match, JsonBody, QueryParams};
 use crate::models::clusters::{self as model, Cluster, ClusterInput};
-use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, WriteErrors};
+use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, ReplaceErrors};
 use crate::startup::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -139,13 +139,13 @@ pub async fn read(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>
 
 /// Replace a cluster's name, year, leader and members (admins). Send `If-Match`.
 #[utoipa::path(operation_id = "replace_cluster", tag = "clusters", security(("bearer" = [])),
-    params(("id" = Uuid, Path, description = "The cluster's id"), ("If-Match" = Option<String>, Header, description = "The `ETag` last read")),
+    params(("id" = Uuid, Path, description = "The cluster's id"), ("If-Match" = String, Header, description = "The `ETag` last read (required)")),
     request_body = ClusterRequest,
-    responses((status = 200, description = "Replaced; the new `ETag` is set", body = ClusterResponse), WriteErrors))]
+    responses((status = 200, description = "Replaced; the new `ETag` is set", body = ClusterResponse), ReplaceErrors))]
 #[put("/clusters/{id}")]
 pub async fn replace(state: web::Data<AppState>, who: AuthUser, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<ClusterRequest>) -> Result<HttpResponse, ApiError> {
     policy::authorize(&who, Action::Update, Resource::Registry)?;
-    let expected = if_match_version(&req)?;
+    let expected = Some(required_if_match(&req)?);
     let input = input(body.0)?;
     let id = id.into_inner().to_string();
     let replaced = db::run(&state.db, move |conn| model::replace_cluster(conn, &id, input, expected)).await?;

@@ -11,6 +11,7 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
+use crate::auth::policy::Role;
 use crate::auth::AuthUser;
 use crate::db;
 use crate::domain::campaigns::{
@@ -65,6 +66,7 @@ pub struct UnitProgress {
     pub registration_status: RegistrationStatus,
     /// Mean of the indicators' completion, each capped at 100.
     pub overall_score: String,
+    /// Targets and actuals; empty for other units when the caller acts for a unit.
     pub indicators: Vec<UnitIndicatorProgress>,
 }
 
@@ -104,7 +106,7 @@ pub async fn progress(state: web::Data<AppState>, who: AuthUser, id: web::Path<U
     let campaign_id = campaign.id.clone();
     let (indicators, registrations, actuals, names, clusters) = db::run(&state.db, move |conn| {
         let indicators = model::list_indicators(conn, &campaign.id)?;
-        let registrations = registrations::registrations_with_targets(conn, &campaign.id)?;
+        let registrations = registrations::accepted_registrations(conn, &campaign.id)?;
         let actuals = achievements::latest_verified_values(conn, &campaign.id)?;
         let mut unit_ids: Vec<String> = registrations.iter().map(|r| r.unit_id.clone()).collect();
         unit_ids.extend(actuals.iter().map(|a| a.0.clone()));
@@ -115,7 +117,16 @@ pub async fn progress(state: web::Data<AppState>, who: AuthUser, id: web::Path<U
         Ok((indicators, registrations, actuals, names, clusters))
     })
     .await?;
-    let body = compute(&campaign_id, indicators, registrations, actuals, names, clusters)?;
+    let mut body = compute(&campaign_id, indicators, registrations, actuals, names, clusters)?;
+    // Rankings and scores are shared; a unit's targets and actuals are its own (and the
+    // province's reviewers').
+    if !who.has(Role::Admin) {
+        if let Some(own) = &who.unit_id {
+            for unit in body.units.iter_mut().filter(|u| u.unit_id.to_string() != *own) {
+                unit.indicators.clear();
+            }
+        }
+    }
     Ok(HttpResponse::Ok().json(body))
 }
 
@@ -191,7 +202,11 @@ fn compute(
                 direction,
                 province_target: i.province_target.clone(),
                 province_actual: decimal_text(total),
-                province_completion: target.map(|t| decimal_text(completion(kind, direction, t, Some(total)))),
+                // For yes/no, the province target counts units, so it compares like a quantity.
+                province_completion: target.map(|t| {
+                    let counted_as = if kind == IndicatorKind::YesNo { IndicatorKind::Quantity } else { kind };
+                    decimal_text(completion(counted_as, direction, t, Some(total)))
+                }),
                 units_reporting: values.len(),
             })
         })

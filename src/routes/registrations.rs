@@ -16,9 +16,9 @@ use crate::domain::campaigns::{RegistrationAction, RegistrationStatus};
 use crate::domain::units::today_in_vietnam;
 use crate::domain::{check_text, Checks};
 use crate::error::ApiError;
-use crate::http::extract::{etag, if_match_version, method_not_allowed, JsonBody};
+use crate::http::extract::{required_if_match, etag, if_match_version, method_not_allowed, JsonBody};
 use crate::models::registrations::{self as model, Registration, RegistrationContent};
-use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, WriteErrors};
+use crate::openapi::errors::{ReplaceErrors, CreateErrors, ListErrors, ReadErrors, WriteErrors};
 use crate::routes::campaigns::visible_campaign;
 use crate::routes::clusters::uuid;
 use crate::startup::AppState;
@@ -198,12 +198,12 @@ pub async fn read(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>
 /// Replace a registration's targets, titles and note. Send `If-Match`: two officers editing at
 /// once cannot overwrite each other (412).
 #[utoipa::path(operation_id = "replace_registration", tag = "registrations", security(("bearer" = [])),
-    params(("id" = Uuid, Path, description = "The registration's id"), ("If-Match" = Option<String>, Header, description = "The `ETag` last read")),
+    params(("id" = Uuid, Path, description = "The registration's id"), ("If-Match" = String, Header, description = "The `ETag` last read (required)")),
     request_body = RegistrationRequest,
-    responses((status = 200, description = "Replaced; the new `ETag` is set", body = RegistrationResponse), WriteErrors))]
+    responses((status = 200, description = "Replaced; the new `ETag` is set", body = RegistrationResponse), ReplaceErrors))]
 #[put("/registrations/{id}")]
 pub async fn replace(state: web::Data<AppState>, who: AuthUser, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<RegistrationRequest>) -> Result<HttpResponse, ApiError> {
-    let expected = if_match_version(&req)?;
+    let expected = Some(required_if_match(&req)?);
     let (current, _) = load(&state, &who, id.into_inner(), Action::Update).await?;
     let body = body.0;
     if body.unit_id.is_some_and(|u| u.to_string() != current.unit_id) {
@@ -260,7 +260,7 @@ pub async fn accept(state: web::Data<AppState>, who: AuthUser, req: HttpRequest,
 
 /// Return a submitted registration to its unit with a reason (admins).
 #[utoipa::path(operation_id = "return_registration", tag = "registrations", security(("bearer" = [])),
-    params(("id" = Uuid, Path, description = "The registration's id"), ("If-Match" = Option<String>, Header, description = "The `ETag` last read")),
+    params(("id" = Uuid, Path, description = "The registration's id"), ("If-Match" = String, Header, description = "The `ETag` last read (required)")),
     request_body = DecisionRequest,
     responses((status = 200, description = "Returned", body = RegistrationResponse), WriteErrors))]
 #[post("/registrations/{id}/return")]

@@ -63,6 +63,12 @@ impl Setup {
             .post(&format!("/api/v1/campaigns/{}/registrations", id(&self.campaign)), &json!({"unit_id": self.communes[commune]["id"], "targets": targets}))
             .await;
         assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
+        // Progress counts accepted registrations only.
+        let path = format!("/api/v1/registrations/{}", id(&res.json()));
+        for action in ["submit", "accept"] {
+            let res = app.post(&format!("{path}/{action}"), &json!({})).await;
+            assert_eq!(res.status, StatusCode::OK, "{action}: {}", res.text());
+        }
     }
 
     fn report_body(&self, commune: usize, indicator: usize, value: &str, as_of: &str) -> Value {
@@ -131,6 +137,15 @@ async fn progress_matches_hand_computed_values(app: TestApp) {
     assert_eq!(indicator(2)["province_completion"], Value::Null);
     assert_eq!(indicator(0)["units_reporting"], 3);
 
+    // An officer sees every unit's rank and score, but the targets and actuals of their own only.
+    let (_, officer_b) = app.user("officer.b", &["unit_officer"], Some(&s.communes[b]["id"])).await;
+    let seen = app.send_as(&officer_b, TestRequest::get().uri(&format!("/api/v1/campaigns/{}/progress", id(&s.campaign)))).await.json();
+    for u in seen["units"].as_array().unwrap() {
+        let own = u["unit_id"] == s.communes[b]["id"];
+        assert_eq!(u["indicators"].as_array().unwrap().is_empty(), !own, "{u}");
+        assert!(u["overall_score"].is_string());
+    }
+
     // The cluster ranks its own members only.
     let ranking = &p["clusters"].as_array().unwrap().iter().find(|k| k["cluster_id"] == cluster["id"]).unwrap()["ranking"];
     let ranked: Vec<(u64, &str)> = ranking.as_array().unwrap().iter().map(|r| (r["rank"].as_u64().unwrap(), r["overall_score"].as_str().unwrap())).collect();
@@ -173,7 +188,7 @@ async fn reports_follow_the_rules(app: TestApp) {
     // Another unit's officer gets nothing of it.
     app.send_as(&officer_b, TestRequest::get().uri(&path)).await.problem(404, "not_found");
     assert_eq!(app.send_as(&officer_b, TestRequest::get().uri(&reports)).await.json()["items"], json!([]));
-    app.send_as(&officer_b, TestRequest::put().uri(&path).set_json(s.report_body(1, 0, "1", &day(-1)))).await.problem(404, "not_found");
+    app.send_as(&officer_b, TestRequest::put().uri(&path).insert_header(("if-match", "\"1\"")).set_json(s.report_body(1, 0, "1", &day(-1)))).await.problem(404, "not_found");
 
     // The board reviews: only admins; returning needs a reason; a corrected report is resubmitted.
     as_a(TestRequest::post().uri(&format!("{path}/verify"))).await.problem(403, "forbidden");
@@ -186,7 +201,8 @@ async fn reports_follow_the_rules(app: TestApp) {
     as_a(TestRequest::put().uri(&path).insert_header(("if-match", "\"1\"")).set_json(s.report_body(0, 0, "14", &day(-1)))).await.problem(412, "stale_version");
     let verified = app.post(&format!("{path}/verify"), &json!({})).await.json();
     assert_eq!((verified["status"].as_str(), verified["value"].as_str()), (Some("verified"), Some("13")));
-    as_a(TestRequest::put().uri(&path).set_json(s.report_body(0, 0, "15", &day(-1)))).await.problem(409, "achievement_verified");
+    assert!(verified["verified_by"].is_string() && returned["verified_by"].is_null(), "returning is not verifying");
+    app.put_current(&officer_a, &path, &s.report_body(0, 0, "15", &day(-1))).await.problem(409, "achievement_verified");
 
     // Closing the campaign freezes reports.
     let pending = s.report(&app, 1, 0, "3", &day(-1), false).await;
@@ -220,7 +236,9 @@ async fn evidence_uploads_are_checked_and_atomic(app: TestApp) {
     assert_eq!(download.status, StatusCode::OK);
     assert_eq!(download.body, PDF);
     assert_eq!(download.header("content-type"), Some("application/pdf"));
-    assert_eq!(app.get(&format!("/api/v1/achievements/{}", id(&report))).await.json()["evidence"][0]["id"], file["id"]);
+    let with_file = app.get(&format!("/api/v1/achievements/{}", id(&report))).await.json();
+    assert_eq!(with_file["evidence"][0]["id"], file["id"]);
+    assert_eq!(with_file["version"], 2, "adding evidence changes the report's version");
     assert_eq!(app.stored_files(), 1);
 
     // Refused uploads store nothing: a type not on the list, a name that lies about the

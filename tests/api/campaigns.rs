@@ -79,12 +79,13 @@ async fn lifecycle_is_enforced_and_recorded(app: TestApp) {
         .problem(409, "campaign_launched");
     app.send(TestRequest::delete().uri(&format!("{path}/indicators/{}", id(&indicator)))).await.problem(409, "campaign_launched");
     let mut changed = campaign_body("all_communes");
-    app.send(TestRequest::put().uri(&path).set_json(&changed)).await.problem(409, "campaign_launched");
+    app.send(TestRequest::put().uri(&path).set_json(&changed)).await.problem(428, "precondition_required");
+    app.put_current(&app.admin_token, &path, &changed).await.problem(409, "campaign_launched");
     changed["participation"] = json!("all_units");
     changed["description"] = json!("Chào mừng 25 năm tái lập tỉnh");
     let stale = app.send(TestRequest::put().uri(&path).insert_header(("if-match", "\"1\"")).set_json(&changed)).await;
     stale.problem(412, "stale_version");
-    let edited = app.send(TestRequest::put().uri(&path).set_json(&changed)).await;
+    let edited = app.put_current(&app.admin_token, &path, &changed).await;
     assert_eq!(edited.status, StatusCode::OK, "{}", edited.text());
 
     // Only the board moves campaigns.
@@ -94,7 +95,7 @@ async fn lifecycle_is_enforced_and_recorded(app: TestApp) {
     assert_eq!(closed["status"], "closed");
     assert_eq!(closed["history"].as_array().unwrap().len(), 2);
     app.post(&format!("{path}/cancel"), &json!({"reason": "nhầm"})).await.problem(409, "illegal_transition");
-    app.send(TestRequest::put().uri(&path).set_json(&changed)).await.problem(409, "campaign_frozen");
+    app.put_current(&app.admin_token, &path, &changed).await.problem(409, "campaign_frozen");
 }
 
 async fn campaign_fields_are_validated_each_listed(app: TestApp) {
@@ -108,6 +109,10 @@ async fn campaign_fields_are_validated_each_listed(app: TestApp) {
     let mut explicit = campaign_body("units");
     let p = app.post("/api/v1/campaigns", &explicit).await.problem(422, "validation_failed");
     assert_eq!(p["errors"][0]["field"], "unit_ids");
+    let twice = uuid::Uuid::now_v7();
+    explicit["unit_ids"] = json!([twice, twice]);
+    let p = app.post("/api/v1/campaigns", &explicit).await.problem(422, "validation_failed");
+    assert_eq!((p["errors"][0]["field"].as_str(), p["errors"][0]["code"].as_str()), (Some("unit_ids[1]"), Some("duplicate")));
     explicit["unit_ids"] = json!([uuid::Uuid::now_v7()]);
     let p = app.post("/api/v1/campaigns", &explicit).await.problem(422, "validation_failed");
     assert_eq!(p["errors"][0]["field"], "unit_ids[0]");
@@ -151,11 +156,12 @@ async fn registrations_follow_the_rules(app: TestApp) {
     let missing = app.send_as(&officer_b, TestRequest::get().uri(&format!("/api/v1/registrations/{}", uuid::Uuid::now_v7()))).await.problem(404, "not_found");
     let hidden = app.send_as(&officer_b, TestRequest::get().uri(&path)).await.problem(404, "not_found");
     assert_eq!(hidden, missing);
-    app.send_as(&officer_b, TestRequest::put().uri(&path).set_json(json!({"targets": target("1")}))).await.problem(404, "not_found");
+    app.send_as(&officer_b, TestRequest::put().uri(&path).insert_header(("if-match", "\"1\"")).set_json(json!({"targets": target("1")}))).await.problem(404, "not_found");
     app.send_as(&officer_b, TestRequest::post().uri(&format!("{path}/submit"))).await.problem(404, "not_found");
     assert_eq!(app.send_as(&officer_b, TestRequest::get().uri(&regs)).await.json(), json!([]));
     assert_eq!(app.send_as(&provincial_viewer, TestRequest::get().uri(&regs)).await.json().as_array().unwrap().len(), 1);
-    app.send_as(&provincial_viewer, TestRequest::put().uri(&path).set_json(json!({"targets": target("1")}))).await.problem(403, "forbidden");
+    app.send_as(&provincial_viewer, TestRequest::put().uri(&path).insert_header(("if-match", "\"1\"")).set_json(json!({"targets": target("1")}))).await.problem(403, "forbidden");
+    as_a(TestRequest::put().uri(&path).set_json(json!({"targets": target("1")}))).await.problem(428, "precondition_required");
 
     // Two officers of A edit from the same version: one wins, the other gets 412.
     let edit = |token: String, value: &str| {
@@ -174,23 +180,25 @@ async fn registrations_follow_the_rules(app: TestApp) {
     // Submit; the board returns it with a reason; the unit fixes and resubmits; accepted.
     let submitted = as_a(TestRequest::post().uri(&format!("{path}/submit"))).await;
     assert_eq!(submitted.json()["status"], "submitted");
+    // While the board reviews it, the unit cannot change it under the board's eyes.
+    app.put_current(&officer_a, &path, &json!({"targets": target("1")})).await.problem(409, "registration_submitted");
     as_a(TestRequest::post().uri(&format!("{path}/accept"))).await.problem(403, "forbidden");
     app.post(&format!("{path}/return"), &json!({})).await.problem(422, "validation_failed");
     let returned = app.post(&format!("{path}/return"), &json!({"reason": "Chỉ tiêu thấp hơn năm trước"})).await.json();
     assert_eq!((returned["status"].as_str(), returned["return_reason"].as_str()), (Some("returned"), Some("Chỉ tiêu thấp hơn năm trước")));
-    assert_eq!(as_a(TestRequest::put().uri(&path).set_json(json!({"targets": target("200")}))).await.status, StatusCode::OK);
+    assert_eq!(app.put_current(&officer_a, &path, &json!({"targets": target("200")})).await.status, StatusCode::OK);
     as_a(TestRequest::post().uri(&format!("{path}/submit"))).await;
     let accepted = app.post(&format!("{path}/accept"), &json!({})).await.json();
     assert_eq!(accepted["status"], "accepted");
     assert!(accepted["decided_by"].is_string());
-    as_a(TestRequest::put().uri(&path).set_json(json!({"targets": target("1")}))).await.problem(409, "registration_accepted");
+    app.put_current(&officer_a, &path, &json!({"targets": target("1")})).await.problem(409, "registration_accepted");
     app.post(&format!("{path}/accept"), &json!({})).await.problem(409, "illegal_transition");
 
     // Closing the campaign freezes registrations.
     let officer_b_reg = app.send_as(&officer_b, TestRequest::post().uri(&regs).set_json(json!({"unit_id": commune_b["id"], "targets": target("5")}))).await;
     let b_path = format!("/api/v1/registrations/{}", id(&officer_b_reg.json()));
     app.post(&format!("/api/v1/campaigns/{}/close", id(&campaign)), &json!({})).await;
-    app.send_as(&officer_b, TestRequest::put().uri(&b_path).set_json(json!({"targets": target("6")}))).await.problem(409, "campaign_frozen");
+    app.put_current(&officer_b, &b_path, &json!({"targets": target("6")})).await.problem(409, "campaign_frozen");
     app.send_as(&officer_b, TestRequest::post().uri(&format!("{b_path}/submit"))).await.problem(409, "campaign_frozen");
     assert_eq!(app.get(&b_path).await.json()["targets"][0]["target"], "5");
 }
@@ -220,6 +228,12 @@ async fn deadline_and_participation_bound_registrations(app: TestApp) {
     let regs = format!("/api/v1/campaigns/{}/registrations", id(&campaign));
     let body = app.send_as(&officer, TestRequest::post().uri(&regs).set_json(json!({"unit_id": commune_a["id"]}))).await.problem(422, "validation_failed");
     assert_eq!(body["errors"][0]["code"], "not_participating");
+    // Who takes part is fixed once launched: the cluster's members no longer change.
+    let cluster_path = format!("/api/v1/clusters/{}", id(&cluster));
+    let body = json!({"name": "Khối các sở", "year": 2021, "member_ids": [department["id"], commune_a["id"]], "leading_unit_id": department["id"]});
+    app.put_current(&app.admin_token, &cluster_path, &body).await.problem(409, "cluster_in_use");
+    let renamed = json!({"name": "Khối các sở, ban, ngành", "year": 2021, "member_ids": [department["id"]], "leading_unit_id": department["id"]});
+    assert_eq!(app.put_current(&app.admin_token, &cluster_path, &renamed).await.status, StatusCode::OK, "a new name is fine");
     let ok = app.post(&regs, &json!({"unit_id": department["id"]})).await;
     assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.text());
     // Submitting needs targets.

@@ -243,6 +243,13 @@ impl TestApp {
         self.send(req).await
     }
 
+    /// Replaces a record with PUT, naming the version it has now (as a client that just read it).
+    pub async fn put_current(&self, token: &str, path: &str, body: &Value) -> Response {
+        let current = self.send_as(token, TestRequest::get().uri(path)).await;
+        let tag = current.header("etag").unwrap_or("\"0\"").to_string();
+        self.send_as(token, TestRequest::put().uri(path).insert_header(("if-match", tag)).set_json(body)).await
+    }
+
     /// Creates a unit through the API and returns its JSON; panics unless 201.
     pub async fn create(&self, collection: &str, body: Value) -> Value {
         let res = self.post(&format!("/api/v1/{collection}"), &body).await;
