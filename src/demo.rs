@@ -71,7 +71,8 @@ pub fn seed_demo(conn: &mut DbConn, hash_params: HashParams) -> Result<DemoRepor
                     email: None,
                     phone: None,
                     unit_id: None,
-                    roles: vec![crate::auth::policy::Role::Admin],
+                    // Only recorded as the author; it never acts, so it needs no power.
+                    roles: vec![crate::auth::policy::Role::Viewer],
                     password_hash,
                 },
             )?;

@@ -52,6 +52,17 @@ async fn create_admin_takes_the_password_from_stdin_and_never_defaults() {
     assert!(!out.status.success());
 }
 
+/// What a newcomer runs first, on an empty database: reference and demo data load, twice.
+#[test]
+fn seed_with_demo_works_on_a_fresh_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("fresh.db");
+    for run in 0..2 {
+        let out = thidua(&db).args(["seed", "--demo"]).env("THIDUA_EVIDENCE_STORE", dir.path().join("evidence")).output().unwrap();
+        assert!(out.status.success(), "run {run}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+}
+
 #[test]
 fn an_invalid_setting_stops_the_start_with_a_clear_message() {
     let dir = tempfile::tempdir().unwrap();
