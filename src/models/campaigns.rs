@@ -227,6 +227,49 @@ fn write_participants(conn: &mut DbConn, campaign_id: &str, fields: &CampaignFie
     Ok(())
 }
 
+/// The columns an editor sets, as written by both create and update.
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = campaigns, treat_none_as_null = true)]
+struct CampaignColumns<'a> {
+    title: &'a str,
+    title_folded: String,
+    kind: &'a str,
+    description: Option<&'a str>,
+    plan_number: Option<&'a str>,
+    plan_date: Option<NaiveDate>,
+    plan_signer: Option<&'a str>,
+    launching_authority: &'a str,
+    scope: Option<&'a str>,
+    start_date: NaiveDate,
+    end_date: NaiveDate,
+    registration_deadline: Option<NaiveDate>,
+    interim_review_on: Option<NaiveDate>,
+    final_review_on: Option<NaiveDate>,
+    participation: &'a str,
+}
+
+impl<'a> CampaignColumns<'a> {
+    fn of(f: &'a CampaignFields) -> CampaignColumns<'a> {
+        CampaignColumns {
+            title: &f.title,
+            title_folded: crate::domain::text::fold(&f.title),
+            kind: &f.kind,
+            description: f.description.as_deref(),
+            plan_number: f.plan_number.as_deref(),
+            plan_date: f.plan_date,
+            plan_signer: f.plan_signer.as_deref(),
+            launching_authority: &f.launching_authority,
+            scope: f.scope.as_deref(),
+            start_date: f.start_date,
+            end_date: f.end_date,
+            registration_deadline: f.registration_deadline,
+            interim_review_on: f.interim_review_on,
+            final_review_on: f.final_review_on,
+            participation: f.participation.as_str(),
+        }
+    }
+}
+
 pub fn create_campaign(conn: &mut DbConn, fields: CampaignFields, actor_id: &str) -> Result<CampaignDetail, ApiError> {
     conn.write_tx(|conn| {
         check_participants(conn, &fields)?;
@@ -234,22 +277,8 @@ pub fn create_campaign(conn: &mut DbConn, fields: CampaignFields, actor_id: &str
         let now = db::now();
         diesel::insert_into(campaigns::table)
             .values((
+                CampaignColumns::of(&fields),
                 campaigns::id.eq(&id),
-                campaigns::title_folded.eq(crate::domain::text::fold(&fields.title)),
-                campaigns::title.eq(&fields.title),
-                campaigns::kind.eq(&fields.kind),
-                campaigns::description.eq(&fields.description),
-                campaigns::plan_number.eq(&fields.plan_number),
-                campaigns::plan_date.eq(fields.plan_date),
-                campaigns::plan_signer.eq(&fields.plan_signer),
-                campaigns::launching_authority.eq(&fields.launching_authority),
-                campaigns::scope.eq(&fields.scope),
-                campaigns::start_date.eq(fields.start_date),
-                campaigns::end_date.eq(fields.end_date),
-                campaigns::registration_deadline.eq(fields.registration_deadline),
-                campaigns::interim_review_on.eq(fields.interim_review_on),
-                campaigns::final_review_on.eq(fields.final_review_on),
-                campaigns::participation.eq(fields.participation.as_str()),
                 campaigns::status.eq(CampaignStatus::Draft.as_str()),
                 campaigns::version.eq(1),
                 campaigns::created_by.eq(actor_id),
@@ -300,25 +329,7 @@ pub fn update_campaign(conn: &mut DbConn, id: &str, fields: CampaignFields, expe
         }
         check_participants(conn, &fields)?;
         diesel::update(campaigns::table.find(id))
-            .set((
-                campaigns::title_folded.eq(crate::domain::text::fold(&fields.title)),
-                campaigns::title.eq(&fields.title),
-                campaigns::kind.eq(&fields.kind),
-                campaigns::description.eq(&fields.description),
-                campaigns::plan_number.eq(&fields.plan_number),
-                campaigns::plan_date.eq(fields.plan_date),
-                campaigns::plan_signer.eq(&fields.plan_signer),
-                campaigns::launching_authority.eq(&fields.launching_authority),
-                campaigns::scope.eq(&fields.scope),
-                campaigns::start_date.eq(fields.start_date),
-                campaigns::end_date.eq(fields.end_date),
-                campaigns::registration_deadline.eq(fields.registration_deadline),
-                campaigns::interim_review_on.eq(fields.interim_review_on),
-                campaigns::final_review_on.eq(fields.final_review_on),
-                campaigns::participation.eq(fields.participation.as_str()),
-                campaigns::version.eq(current.version + 1),
-                campaigns::updated_at.eq(db::now()),
-            ))
+            .set((CampaignColumns::of(&fields), campaigns::version.eq(current.version + 1), campaigns::updated_at.eq(db::now())))
             .execute(conn)?;
         if participants_changed {
             write_participants(conn, id, &fields)?;
