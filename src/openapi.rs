@@ -28,6 +28,7 @@ use crate::error::{FieldError, Problem};
         (name = "campaigns", description = "Emulation campaigns (phong trào, đợt thi đua), their lifecycle and indicators (chỉ tiêu)"),
         (name = "registrations", description = "Units' registrations (đăng ký thi đua): their own targets for a campaign"),
         (name = "achievements", description = "Achievements (thành tích) reported against registered indicators, with evidence files"),
+        (name = "awards", description = "The award catalogue with its versioned rules, people, and the award history"),
         (name = "operations", description = "Liveness and readiness"),
     )
 )]

@@ -65,6 +65,64 @@ const THAI_NGUYEN_DEPARTMENTS: &[(&str, &str, UnitType)] = &[
 pub struct SeedReport {
     pub units_created: usize,
     pub units_present: usize,
+    pub award_types_created: usize,
+}
+
+/// The catalogue from the domain notes: (code, name, category, subject, level, granting
+/// authority, legal basis, prerequisite (code, years), quota (of code, percent), council vote
+/// threshold, posting days, bonus multiplier). Rules marked unconfirmed there are seeded from
+/// the older decree they come from and say so in their legal basis; the board edits them.
+type CatalogueEntry = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<(&'static str, u32)>,
+    Option<(&'static str, &'static str)>,
+    Option<&'static str>,
+    Option<i32>,
+    Option<&'static str>,
+);
+
+const CATALOGUE: &[CatalogueEntry] = &[
+    ("LDTT", "Lao động tiên tiến", "danh_hieu_thi_dua", "individual", "co_so", "Thủ trưởng sở, ban, ngành; Chủ tịch UBND xã (Điều 80)", "Luật Thi đua, khen thưởng số 06/2022/QH15, Điều 24; tiền thưởng: Nghị định 98/2023/NĐ-CP, Điều 54", None, None, None, None, Some("0.3")),
+    ("CSTD_CO_SO", "Chiến sĩ thi đua cơ sở", "danh_hieu_thi_dua", "individual", "co_so", "Thủ trưởng sở, ban, ngành (Điều 80.1)", "Luật Thi đua, khen thưởng số 06/2022/QH15, Điều 23; hạn mức 15% số Lao động tiên tiến theo Nghị định 91/2017/NĐ-CP (chưa xác nhận còn áp dụng)", Some(("LDTT", 1)), Some(("LDTT", "15")), None, None, Some("1")),
+    ("CSTD_TINH", "Chiến sĩ thi đua cấp tỉnh", "danh_hieu_thi_dua", "individual", "tinh", "Chủ tịch UBND tỉnh", "Luật Thi đua, khen thưởng số 06/2022/QH15, Điều 22; tỷ lệ phiếu ≥ 90% theo Nghị định 91/2017/NĐ-CP, Điều 45 (chưa xác nhận còn áp dụng)", Some(("CSTD_CO_SO", 3)), None, Some("90"), Some(10), Some("3")),
+    ("CSTD_TOAN_QUOC", "Chiến sĩ thi đua toàn quốc", "danh_hieu_thi_dua", "individual", "toan_quoc", "Thủ tướng Chính phủ (tỉnh đề nghị)", "Luật Thi đua, khen thưởng số 06/2022/QH15, Điều 21; tỷ lệ phiếu ≥ 90% theo Nghị định 91/2017/NĐ-CP, Điều 45 (chưa xác nhận còn áp dụng)", Some(("CSTD_TINH", 2)), None, Some("90"), Some(10), Some("4.5")),
+    ("TTLDTT", "Tập thể lao động tiên tiến", "danh_hieu_thi_dua", "collective", "co_so", "Thủ trưởng sở, ban, ngành (Điều 80.1)", "Luật Thi đua, khen thưởng số 06/2022/QH15 (tiêu chí năm 2022 chưa xác nhận)", None, None, None, None, Some("0.8")),
+    ("TTLDXS", "Tập thể lao động xuất sắc", "danh_hieu_thi_dua", "collective", "tinh", "Chủ tịch UBND tỉnh", "Luật Thi đua, khen thưởng số 06/2022/QH15; tiền thưởng: Nghị định 98/2023/NĐ-CP, Điều 54", None, None, None, Some(10), Some("1.5")),
+    ("CO_THI_DUA_TINH", "Cờ thi đua cấp tỉnh", "danh_hieu_thi_dua", "collective", "tinh", "Chủ tịch UBND tỉnh", "Luật Thi đua, khen thưởng số 06/2022/QH15, Điều 26", None, None, None, Some(10), None),
+    ("CO_THI_DUA_CP", "Cờ thi đua của Chính phủ", "danh_hieu_thi_dua", "collective", "toan_quoc", "Thủ tướng Chính phủ (tỉnh đề nghị)", "Luật Thi đua, khen thưởng số 06/2022/QH15, Điều 25; tiền thưởng: Nghị định 98/2023/NĐ-CP, Điều 54", None, None, None, Some(10), Some("12")),
+    ("GIA_DINH_VAN_HOA", "Gia đình văn hóa", "danh_hieu_thi_dua", "household", "xa", "Chủ tịch UBND xã (Điều 80)", "Nghị định 86/2023/NĐ-CP", None, None, None, None, None),
+    ("BANG_KHEN_TINH_CA_NHAN", "Bằng khen của Chủ tịch UBND tỉnh (cá nhân)", "hinh_thuc_khen_thuong", "individual", "tinh", "Chủ tịch UBND tỉnh", "Luật Thi đua, khen thưởng số 06/2022/QH15, Điều 9", None, None, None, Some(10), None),
+    ("BANG_KHEN_TINH_TAP_THE", "Bằng khen của Chủ tịch UBND tỉnh (tập thể)", "hinh_thuc_khen_thuong", "collective", "tinh", "Chủ tịch UBND tỉnh", "Luật Thi đua, khen thưởng số 06/2022/QH15, Điều 9", None, None, None, Some(10), None),
+    ("GIAY_KHEN_CA_NHAN", "Giấy khen (cá nhân)", "hinh_thuc_khen_thuong", "individual", "co_so", "Thủ trưởng sở, ban, ngành; Chủ tịch UBND xã", "Luật Thi đua, khen thưởng số 06/2022/QH15, Điều 9", None, None, None, None, None),
+];
+
+/// Adds the catalogue's award types that are missing (by code), with their first rules from
+/// the day the law took effect.
+fn seed_award_types(conn: &mut DbConn, report: &mut SeedReport) -> Result<(), ApiError> {
+    use crate::domain::awards::{check_rules, Prerequisite};
+    use crate::domain::Checks;
+    use crate::models::awards::{create_award_type, find_award_type_by_code, NewAwardType};
+    for (code, name, category, subject, level, authority, basis, prerequisite, quota, threshold, posting, bonus) in CATALOGUE {
+        if find_award_type_by_code(conn, code)?.is_some() {
+            continue;
+        }
+        let mut checks = Checks::default();
+        let prerequisites = prerequisite.map(|(c, y)| vec![Prerequisite { award_type_code: c.into(), consecutive_years: y }]).unwrap_or_default();
+        let rules = check_rules(authority, basis, prerequisites, quota.map(|q| q.0), quota.map(|q| q.1), threshold.is_some(), *threshold, None, *posting, *bonus, &mut checks);
+        if let Some(e) = checks.0.first() {
+            return Err(bad_data(&format!("{code}: {} {}", e.field, e.message)));
+        }
+        let new = NewAwardType { code: code.to_string(), name: name.to_string(), category: category.to_string(), subject: subject.to_string(), level: level.to_string() };
+        create_award_type(conn, new, day("2024-01-01"), rules, None)?;
+        report.award_types_created += 1;
+    }
+    Ok(())
 }
 
 /// A commune of 2025-07-01: its code, its name, and the old communes (with how much of each) it took in.
@@ -198,6 +256,7 @@ pub fn seed_reference(conn: &mut DbConn) -> Result<SeedReport, ApiError> {
                 &mut report,
             )?;
         }
+        seed_award_types(conn, &mut report)?;
         Ok(report)
     })
 }

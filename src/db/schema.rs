@@ -248,6 +248,77 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    award_types (id) {
+        id -> Text,
+        code -> Text,
+        name -> Text,
+        category -> Text,
+        subject -> Text,
+        level -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    award_type_versions (id) {
+        id -> Text,
+        award_type_id -> Text,
+        version -> Integer,
+        effective_from -> Date,
+        effective_until -> Nullable<Date>,
+        granting_authority -> Text,
+        legal_basis -> Text,
+        prerequisites -> Text,
+        quota_of_code -> Nullable<Text>,
+        quota_percent -> Nullable<Text>,
+        council_vote_required -> Bool,
+        approval_threshold_percent -> Nullable<Text>,
+        quorum_percent -> Nullable<Text>,
+        posting_days -> Nullable<Integer>,
+        bonus_multiplier -> Nullable<Text>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    people (id) {
+        id -> Text,
+        full_name -> Text,
+        full_name_folded -> Text,
+        position -> Nullable<Text>,
+        unit_id -> Text,
+        birth_year -> Nullable<Integer>,
+        identity_number -> Nullable<Text>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    awards (id) {
+        id -> Text,
+        award_type_id -> Text,
+        award_type_version_id -> Nullable<Text>,
+        recipient_kind -> Text,
+        person_id -> Nullable<Text>,
+        unit_id -> Text,
+        household_name -> Nullable<Text>,
+        year -> Integer,
+        decision_number -> Text,
+        decision_date -> Date,
+        decided_by -> Text,
+        revoked_at -> Nullable<Timestamp>,
+        revoked_reason -> Nullable<Text>,
+        revoked_by -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     units,
     unit_links,
@@ -268,4 +339,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     achievements,
     evidence_files,
     achievement_latest,
+    award_types,
+    award_type_versions,
+    people,
+    awards,
 );

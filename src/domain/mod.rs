@@ -28,6 +28,7 @@ macro_rules! text_enum {
     };
 }
 
+pub mod awards;
 pub mod campaigns;
 pub mod evidence;
 pub mod text;

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod achievements;
+pub mod awards;
 pub mod campaigns;
 pub mod clusters;
 pub mod registrations;

@@ -2,9 +2,11 @@
 
 pub mod achievements;
 pub mod auth;
+pub mod awards;
 pub mod campaigns;
 pub mod clusters;
 pub mod health;
+pub mod people;
 pub mod progress;
 pub mod registrations;
 pub mod units;
@@ -23,6 +25,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(registrations::configure)
             .configure(achievements::configure)
             .configure(progress::configure)
+            .configure(awards::configure)
+            .configure(people::configure)
             .configure(units::provinces::configure)
             .configure(units::districts::configure)
             .configure(units::communes::configure)

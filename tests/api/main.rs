@@ -24,6 +24,7 @@ mod helpers;
 mod access;
 mod achievements;
 mod auth;
+mod awards;
 mod campaigns;
 mod cli;
 mod errors;

@@ -35,6 +35,13 @@ fn load_every_table(conn: &mut thidua::db::DbConn) {
     achievements::table.select(Achievement::as_select()).limit(0).load::<Achievement>(conn).expect("achievements");
     evidence_files::table.select(EvidenceFile::as_select()).limit(0).load::<EvidenceFile>(conn).expect("evidence_files");
     achievement_latest::table.limit(0).load::<(String, String, String, String, NaiveDate, String)>(conn).expect("achievement_latest");
+    {
+        use thidua::models::awards::{Award, AwardType, AwardTypeVersion, Person};
+        award_types::table.select(AwardType::as_select()).limit(0).load::<AwardType>(conn).expect("award_types");
+        award_type_versions::table.select(AwardTypeVersion::as_select()).limit(0).load::<AwardTypeVersion>(conn).expect("award_type_versions");
+        people::table.select(Person::as_select()).limit(0).load::<Person>(conn).expect("people");
+        awards::table.select(Award::as_select()).limit(0).load::<Award>(conn).expect("awards");
+    }
 }
 
 async fn every_table_loads_through_the_schema(app: TestApp) {

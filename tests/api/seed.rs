@@ -29,12 +29,14 @@ async fn seeding_twice_changes_nothing(app: TestApp) {
     assert_eq!(count("commune", &before), 108 + 37);
     assert_eq!(count("department", &before), 18 + 13);
     assert_eq!(first.units_created, before.0.len());
+    assert_eq!(first.award_types_created, 12, "the catalogue from the domain notes");
     // Every one of the 108 old communes points to its successor; plus same-name departments.
     let commune_links = before.1.iter().filter(|l| before.0.iter().any(|u| u.id == l.successor_id && u.kind == "commune")).count();
     assert_eq!(commune_links, 108);
 
     let second = seed_reference(&mut conn).unwrap();
     assert_eq!(second.units_created, 0);
+    assert_eq!(second.award_types_created, 0);
     assert_eq!(second.units_present, before.0.len());
     assert_eq!(snapshot(&mut conn), before, "the second seed changed rows");
 }

@@ -1,0 +1,454 @@
+//! The award catalogue with versioned rules, people, and the award history, in SQL.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::db::schema::{award_type_versions, award_types, awards, people, unit_links, units};
+use crate::db::{self, DbConn};
+use crate::domain::awards::{Prerequisite, Rules};
+use crate::error::{ApiError, FieldError};
+
+type Db = <DbConn as Connection>::Backend;
+
+#[derive(Queryable, Selectable, Debug, Clone)]
+#[diesel(table_name = award_types)]
+pub struct AwardType {
+    pub id: String,
+    pub code: String,
+    pub name: String,
+    pub category: String,
+    pub subject: String,
+    pub level: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Queryable, Selectable, Debug, Clone)]
+#[diesel(table_name = award_type_versions)]
+pub struct AwardTypeVersion {
+    pub id: String,
+    pub award_type_id: String,
+    pub version: i32,
+    pub effective_from: NaiveDate,
+    pub effective_until: Option<NaiveDate>,
+    pub granting_authority: String,
+    pub legal_basis: String,
+    pub prerequisites: String,
+    pub quota_of_code: Option<String>,
+    pub quota_percent: Option<String>,
+    pub council_vote_required: bool,
+    pub approval_threshold_percent: Option<String>,
+    pub quorum_percent: Option<String>,
+    pub posting_days: Option<i32>,
+    pub bonus_multiplier: Option<String>,
+    pub created_by: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+impl AwardTypeVersion {
+    pub fn prerequisite_list(&self) -> Vec<Prerequisite> {
+        serde_json::from_str(&self.prerequisites).unwrap_or_default()
+    }
+}
+
+pub struct NewAwardType {
+    pub code: String,
+    pub name: String,
+    pub category: String,
+    pub subject: String,
+    pub level: String,
+}
+
+pub fn award_type_not_found() -> ApiError {
+    ApiError::not_found("award type")
+}
+
+pub fn find_award_type(conn: &mut DbConn, id: &str) -> Result<(AwardType, Vec<AwardTypeVersion>), ApiError> {
+    let found = award_types::table.find(id).select(AwardType::as_select()).first(conn).optional()?.ok_or_else(award_type_not_found)?;
+    let versions = award_type_versions::table
+        .filter(award_type_versions::award_type_id.eq(id))
+        .order(award_type_versions::version.asc())
+        .select(AwardTypeVersion::as_select())
+        .load(conn)?;
+    Ok((found, versions))
+}
+
+pub fn find_award_type_by_code(conn: &mut DbConn, code: &str) -> Result<Option<AwardType>, ApiError> {
+    Ok(award_types::table.filter(award_types::code.eq(code)).select(AwardType::as_select()).first(conn).optional()?)
+}
+
+/// Every type with all its versions, by code.
+pub fn list_award_types(conn: &mut DbConn) -> Result<Vec<(AwardType, Vec<AwardTypeVersion>)>, ApiError> {
+    let found: Vec<AwardType> = award_types::table.order(award_types::code).select(AwardType::as_select()).load(conn)?;
+    let versions: Vec<AwardTypeVersion> = award_type_versions::table
+        .order((award_type_versions::award_type_id, award_type_versions::version))
+        .select(AwardTypeVersion::as_select())
+        .load(conn)?;
+    Ok(found
+        .into_iter()
+        .map(|t| {
+            let mine = versions.iter().filter(|v| v.award_type_id == t.id).cloned().collect();
+            (t, mine)
+        })
+        .collect())
+}
+
+fn insert_version(conn: &mut DbConn, award_type_id: &str, version: i32, effective_from: NaiveDate, rules: &Rules, actor: Option<&str>) -> Result<(), ApiError> {
+    diesel::insert_into(award_type_versions::table)
+        .values((
+            award_type_versions::id.eq(db::new_id()),
+            award_type_versions::award_type_id.eq(award_type_id),
+            award_type_versions::version.eq(version),
+            award_type_versions::effective_from.eq(effective_from),
+            award_type_versions::granting_authority.eq(&rules.granting_authority),
+            award_type_versions::legal_basis.eq(&rules.legal_basis),
+            award_type_versions::prerequisites.eq(serde_json::to_string(&rules.prerequisites).expect("prerequisites serialize")),
+            award_type_versions::quota_of_code.eq(&rules.quota_of_code),
+            award_type_versions::quota_percent.eq(&rules.quota_percent),
+            award_type_versions::council_vote_required.eq(rules.council_vote_required),
+            award_type_versions::approval_threshold_percent.eq(&rules.approval_threshold_percent),
+            award_type_versions::quorum_percent.eq(&rules.quorum_percent),
+            award_type_versions::posting_days.eq(rules.posting_days),
+            award_type_versions::bonus_multiplier.eq(&rules.bonus_multiplier),
+            award_type_versions::created_by.eq(actor),
+            award_type_versions::created_at.eq(db::now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Award types named by the rules (prerequisites, quota base) must exist.
+fn check_references(conn: &mut DbConn, rules: &Rules) -> Result<(), ApiError> {
+    let mut errors = Vec::new();
+    for (i, p) in rules.prerequisites.iter().enumerate() {
+        if find_award_type_by_code(conn, &p.award_type_code)?.is_none() {
+            errors.push(FieldError::new(format!("prerequisites[{i}].award_type_code"), "not_found", "no award type has this code"));
+        }
+    }
+    if let Some(code) = &rules.quota_of_code {
+        if find_award_type_by_code(conn, code)?.is_none() {
+            errors.push(FieldError::new("quota_of_code", "not_found", "no award type has this code"));
+        }
+    }
+    if errors.is_empty() { Ok(()) } else { Err(ApiError::validation(errors)) }
+}
+
+pub fn create_award_type(conn: &mut DbConn, new: NewAwardType, effective_from: NaiveDate, rules: Rules, actor: Option<&str>) -> Result<String, ApiError> {
+    conn.write_tx(|conn| {
+        if find_award_type_by_code(conn, &new.code)?.is_some() {
+            return Err(ApiError::conflict("code_in_use", format!("an award type has the code {}", new.code)));
+        }
+        let id = db::new_id();
+        let now = db::now();
+        diesel::insert_into(award_types::table)
+            .values((
+                award_types::id.eq(&id),
+                award_types::code.eq(&new.code),
+                award_types::name.eq(&new.name),
+                award_types::category.eq(&new.category),
+                award_types::subject.eq(&new.subject),
+                award_types::level.eq(&new.level),
+                award_types::created_at.eq(now),
+                award_types::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        check_references(conn, &rules)?;
+        insert_version(conn, &id, 1, effective_from, &rules, actor)?;
+        Ok(id)
+    })
+}
+
+/// A rule change: a new version from `effective_from`; the current one ends the day before.
+/// Versions follow each other: a new one cannot start on or before the current one's start.
+pub fn add_version(conn: &mut DbConn, award_type_id: &str, effective_from: NaiveDate, rules: Rules, actor: &str) -> Result<(), ApiError> {
+    conn.write_tx(|conn| {
+        db::lock_for_transaction(conn, &format!("award-type:{award_type_id}"))?;
+        let (_, versions) = find_award_type(conn, award_type_id)?;
+        let latest = versions.last().ok_or_else(|| ApiError::internal(anyhow::anyhow!("award type {award_type_id} has no version")))?;
+        if effective_from <= latest.effective_from {
+            return Err(ApiError::validation(vec![FieldError::new(
+                "effective_from",
+                "not_after_current",
+                format!("must be after {}, when version {} took effect", latest.effective_from, latest.version),
+            )]));
+        }
+        check_references(conn, &rules)?;
+        diesel::update(award_type_versions::table.find(&latest.id))
+            .set(award_type_versions::effective_until.eq(effective_from.pred_opt()))
+            .execute(conn)?;
+        insert_version(conn, award_type_id, latest.version + 1, effective_from, &rules, Some(actor))?;
+        diesel::update(award_types::table.find(award_type_id)).set(award_types::updated_at.eq(db::now())).execute(conn)?;
+        Ok(())
+    })
+}
+
+/// The version in force on `day`.
+pub fn version_on(versions: &[AwardTypeVersion], day: NaiveDate) -> Option<&AwardTypeVersion> {
+    versions.iter().rev().find(|v| v.effective_from <= day && v.effective_until.is_none_or(|u| day <= u))
+}
+
+// ---------- people ----------
+
+#[derive(Queryable, Selectable, Debug, Clone)]
+#[diesel(table_name = people)]
+pub struct Person {
+    pub id: String,
+    pub full_name: String,
+    pub full_name_folded: String,
+    pub position: Option<String>,
+    pub unit_id: String,
+    pub birth_year: Option<i32>,
+    pub identity_number: Option<String>,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+pub struct PersonFields {
+    pub full_name: String,
+    pub position: Option<String>,
+    pub unit_id: String,
+    pub birth_year: Option<i32>,
+    pub identity_number: Option<String>,
+}
+
+pub fn person_not_found() -> ApiError {
+    ApiError::not_found("person")
+}
+
+pub fn find_person(conn: &mut DbConn, id: &str) -> Result<Person, ApiError> {
+    people::table.find(id).select(Person::as_select()).first(conn).optional()?.ok_or_else(person_not_found)
+}
+
+fn check_person_unit(conn: &mut DbConn, unit_id: &str) -> Result<(), ApiError> {
+    let kind: Option<String> = units::table.find(unit_id).select(units::kind).first(conn).optional()?;
+    match kind.as_deref() {
+        Some("department" | "commune") => Ok(()),
+        Some(_) => Err(ApiError::validation(vec![FieldError::new("unit_id", "wrong_kind", "must be a department or a commune")])),
+        None => Err(ApiError::validation(vec![FieldError::new("unit_id", "not_found", "no unit has this id")])),
+    }
+}
+
+pub fn create_person(conn: &mut DbConn, fields: PersonFields) -> Result<Person, ApiError> {
+    conn.write_tx(|conn| {
+        check_person_unit(conn, &fields.unit_id)?;
+        let id = db::new_id();
+        let now = db::now();
+        diesel::insert_into(people::table)
+            .values((
+                people::id.eq(&id),
+                people::full_name_folded.eq(crate::domain::text::fold(&fields.full_name)),
+                people::full_name.eq(&fields.full_name),
+                people::position.eq(&fields.position),
+                people::unit_id.eq(&fields.unit_id),
+                people::birth_year.eq(fields.birth_year),
+                people::identity_number.eq(&fields.identity_number),
+                people::version.eq(1),
+                people::created_at.eq(now),
+                people::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        find_person(conn, &id)
+    })
+}
+
+/// Replaces a person's details at `expected_version`. `identity_number: None` keeps the stored
+/// one (only admins send it).
+pub fn replace_person(conn: &mut DbConn, id: &str, fields: PersonFields, keep_identity: bool, expected_version: i32) -> Result<Person, ApiError> {
+    conn.write_tx(|conn| {
+        let current = find_person(conn, id)?;
+        if current.version != expected_version {
+            return Err(ApiError::precondition_failed());
+        }
+        check_person_unit(conn, &fields.unit_id)?;
+        let identity = if keep_identity { current.identity_number.clone() } else { fields.identity_number.clone() };
+        let updated = diesel::update(people::table.find(id).filter(people::version.eq(current.version)))
+            .set((
+                people::full_name_folded.eq(crate::domain::text::fold(&fields.full_name)),
+                people::full_name.eq(&fields.full_name),
+                people::position.eq(&fields.position),
+                people::unit_id.eq(&fields.unit_id),
+                people::birth_year.eq(fields.birth_year),
+                people::identity_number.eq(identity),
+                people::version.eq(current.version + 1),
+                people::updated_at.eq(db::now()),
+            ))
+            .execute(conn)?;
+        if updated == 0 {
+            return Err(ApiError::precondition_failed());
+        }
+        find_person(conn, id)
+    })
+}
+
+/// People of a unit (or all), by name; `limit + 1` rows after the (folded name, id) cursor.
+pub fn list_people(conn: &mut DbConn, unit_id: Option<&str>, search: Option<&str>, after: Option<(String, String)>, limit: i64) -> Result<Vec<Person>, ApiError> {
+    let mut query = people::table.into_boxed::<Db>();
+    if let Some(unit) = unit_id {
+        query = query.filter(people::unit_id.eq(unit.to_string()));
+    }
+    if let Some(folded) = search {
+        query = query.filter(people::full_name_folded.like(crate::domain::text::like_contains(folded)).escape('\\'));
+    }
+    if let Some((name, id)) = after {
+        query = query.filter(people::full_name_folded.gt(name.clone()).or(people::full_name_folded.eq(name).and(people::id.gt(id))));
+    }
+    Ok(query.order((people::full_name_folded, people::id)).limit(limit + 1).select(Person::as_select()).load(conn)?)
+}
+
+// ---------- awards ----------
+
+#[derive(Queryable, Selectable, Debug, Clone)]
+#[diesel(table_name = awards)]
+pub struct Award {
+    pub id: String,
+    pub award_type_id: String,
+    pub award_type_version_id: Option<String>,
+    pub recipient_kind: String,
+    pub person_id: Option<String>,
+    pub unit_id: String,
+    pub household_name: Option<String>,
+    pub year: i32,
+    pub decision_number: String,
+    pub decision_date: NaiveDate,
+    pub decided_by: String,
+    pub revoked_at: Option<NaiveDateTime>,
+    pub revoked_reason: Option<String>,
+    pub revoked_by: Option<String>,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+}
+
+pub struct NewAward {
+    pub award_type_id: String,
+    pub person_id: Option<String>,
+    pub unit_id: Option<String>,
+    pub household_name: Option<String>,
+    pub year: i32,
+    pub decision_number: String,
+    pub decision_date: NaiveDate,
+    pub decided_by: String,
+}
+
+pub fn award_not_found() -> ApiError {
+    ApiError::not_found("award")
+}
+
+pub fn find_award(conn: &mut DbConn, id: &str) -> Result<Award, ApiError> {
+    awards::table.find(id).select(Award::as_select()).first(conn).optional()?.ok_or_else(award_not_found)
+}
+
+/// Records an award given by a decision (also for history from before the service). The
+/// recipient must fit the type's subject; the award keeps the rules in force on the decision date.
+pub fn record_award(conn: &mut DbConn, new: NewAward, actor: &str) -> Result<Award, ApiError> {
+    conn.write_tx(|conn| {
+        let (award_type, versions) = find_award_type(conn, &new.award_type_id).map_err(|_| {
+            ApiError::validation(vec![FieldError::new("award_type_id", "not_found", "no award type has this id")])
+        })?;
+        // Awards older than any rules the catalogue holds (history from before the current
+        // law) are recorded without a version rather than under rules that did not apply.
+        let version_id = version_on(&versions, new.decision_date).map(|v| v.id.clone());
+        let (kind, unit_id) = match (award_type.subject.as_str(), &new.person_id, &new.unit_id, &new.household_name) {
+            ("individual", Some(person), _, None) => ("person", find_person(conn, person).map_err(|_| {
+                ApiError::validation(vec![FieldError::new("person_id", "not_found", "no person has this id")])
+            })?.unit_id),
+            ("collective", None, Some(unit), None) => ("unit", unit.clone()),
+            ("household", None, Some(unit), Some(_)) => ("household", unit.clone()),
+            (subject, ..) => {
+                let needs = match subject {
+                    "individual" => "person_id (and no household_name)",
+                    "collective" => "unit_id (and no person_id or household_name)",
+                    _ => "unit_id and household_name",
+                };
+                return Err(ApiError::validation(vec![FieldError::new("recipient", "wrong_subject", format!("this award type needs {needs}"))]));
+            }
+        };
+        let exists: i64 = units::table.find(&unit_id).count().get_result(conn)?;
+        if exists == 0 {
+            return Err(ApiError::validation(vec![FieldError::new("unit_id", "not_found", "no unit has this id")]));
+        }
+        let id = db::new_id();
+        diesel::insert_into(awards::table)
+            .values((
+                awards::id.eq(&id),
+                awards::award_type_id.eq(&award_type.id),
+                awards::award_type_version_id.eq(&version_id),
+                awards::recipient_kind.eq(kind),
+                awards::person_id.eq(&new.person_id),
+                awards::unit_id.eq(&unit_id),
+                awards::household_name.eq(&new.household_name),
+                awards::year.eq(new.year),
+                awards::decision_number.eq(&new.decision_number),
+                awards::decision_date.eq(new.decision_date),
+                awards::decided_by.eq(&new.decided_by),
+                awards::created_by.eq(actor),
+                awards::created_at.eq(db::now()),
+            ))
+            .execute(conn)?;
+        find_award(conn, &id)
+    })
+}
+
+/// Revokes an award (Chapter VII of the law): the record stays, with who, when and why.
+pub fn revoke_award(conn: &mut DbConn, id: &str, reason: &str, actor: &str) -> Result<Award, ApiError> {
+    conn.write_tx(|conn| {
+        let current = find_award(conn, id)?;
+        if current.revoked_at.is_some() {
+            return Err(ApiError::conflict("already_revoked", "the award was revoked already"));
+        }
+        diesel::update(awards::table.find(id).filter(awards::revoked_at.is_null()))
+            .set((awards::revoked_at.eq(db::now()), awards::revoked_reason.eq(reason), awards::revoked_by.eq(actor)))
+            .execute(conn)?;
+        find_award(conn, id)
+    })
+}
+
+/// The unit and every unit it replaced, however many mergers back.
+pub fn unit_and_predecessors(conn: &mut DbConn, unit_id: &str) -> Result<Vec<String>, ApiError> {
+    let mut found = vec![unit_id.to_string()];
+    let mut frontier = vec![unit_id.to_string()];
+    while !frontier.is_empty() && found.len() < 1000 {
+        let before: Vec<String> = unit_links::table
+            .filter(unit_links::successor_id.eq_any(&frontier))
+            .select(unit_links::predecessor_id)
+            .load(conn)?;
+        frontier = before.into_iter().filter(|id| !found.contains(id)).collect();
+        found.extend(frontier.iter().cloned());
+    }
+    Ok(found)
+}
+
+#[derive(Default)]
+pub struct AwardFilter {
+    pub person_id: Option<String>,
+    pub unit_ids: Option<Vec<String>>,
+    pub award_type_id: Option<String>,
+    pub year: Option<i32>,
+    pub include_revoked: bool,
+    pub before_id: Option<String>,
+    pub limit: i64,
+}
+
+/// Awards, newest first; `limit + 1` rows.
+pub fn list_awards(conn: &mut DbConn, filter: &AwardFilter) -> Result<Vec<Award>, ApiError> {
+    let mut query = awards::table.into_boxed::<Db>();
+    if let Some(person) = &filter.person_id {
+        query = query.filter(awards::person_id.eq(person.clone()));
+    }
+    if let Some(units) = &filter.unit_ids {
+        query = query.filter(awards::unit_id.eq_any(units.clone()));
+    }
+    if let Some(award_type) = &filter.award_type_id {
+        query = query.filter(awards::award_type_id.eq(award_type.clone()));
+    }
+    if let Some(year) = filter.year {
+        query = query.filter(awards::year.eq(year));
+    }
+    if !filter.include_revoked {
+        query = query.filter(awards::revoked_at.is_null());
+    }
+    if let Some(before) = &filter.before_id {
+        query = query.filter(awards::id.lt(before.clone()));
+    }
+    Ok(query.order(awards::id.desc()).limit(filter.limit + 1).select(Award::as_select()).load(conn)?)
+}

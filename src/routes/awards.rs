@@ -1,0 +1,441 @@
+//! The award catalogue (`/award-types`: emulation titles and forms of commendation, their rules
+//! as versioned data) and the award history (`/awards`). The board writes; everyone signed in
+//! reads: awards are published by decision.
+
+use actix_web::http::header;
+use actix_web::{get, post, web, HttpResponse};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+
+use crate::auth::policy::{self, Action, Resource};
+use crate::auth::AuthUser;
+use crate::db::{self, cursor};
+use crate::domain::awards::{check_rules, AwardCategory, AwardSubject, Prerequisite};
+use crate::domain::units::today_in_vietnam;
+use crate::domain::{check_date, check_text, Checks};
+use crate::error::ApiError;
+use crate::http::extract::{method_not_allowed, JsonBody, QueryParams};
+use crate::models::awards::{self as model, Award, AwardFilter, AwardType, AwardTypeVersion, NewAward, NewAwardType};
+use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, WriteErrors};
+use crate::routes::clusters::uuid;
+use crate::startup::AppState;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_types)
+        .service(create_type)
+        .service(read_type)
+        .service(add_version)
+        .service(list_awards)
+        .service(record_award)
+        .service(read_award)
+        .service(revoke_award)
+        .route("/award-types", method_not_allowed("GET, POST"))
+        .route("/award-types/{id}", method_not_allowed("GET"))
+        .route("/award-types/{id}/versions", method_not_allowed("POST"))
+        .route("/awards", method_not_allowed("GET, POST"))
+        .route("/awards/{id}", method_not_allowed("GET"))
+        .route("/awards/{id}/revoke", method_not_allowed("POST"));
+}
+
+/// The rules of one version of an award type.
+#[derive(Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RulesBody {
+    #[schema(example = "Chủ tịch UBND tỉnh")]
+    pub granting_authority: String,
+    /// Căn cứ pháp lý.
+    #[schema(example = "Luật Thi đua, khen thưởng 06/2022/QH15, Điều 22")]
+    pub legal_basis: String,
+    #[serde(default)]
+    pub prerequisites: Vec<Prerequisite>,
+    /// With `quota_percent`: at most that share of the unit's count of this other title that year.
+    pub quota_of_code: Option<String>,
+    pub quota_percent: Option<String>,
+    #[serde(default)]
+    pub council_vote_required: bool,
+    /// Share of the whole council that must approve (decimal string, percent).
+    pub approval_threshold_percent: Option<String>,
+    pub quorum_percent: Option<String>,
+    /// Days of public posting before a decision.
+    pub posting_days: Option<i32>,
+    /// Bonus as a multiple of the base salary (decimal string).
+    pub bonus_multiplier: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct VersionResponse {
+    pub id: Uuid,
+    pub version: i32,
+    pub effective_from: NaiveDate,
+    pub effective_until: Option<NaiveDate>,
+    #[serde(flatten)]
+    pub rules: RulesBody,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AwardTypeResponse {
+    pub id: Uuid,
+    #[schema(example = "CSTD_TINH")]
+    pub code: String,
+    #[schema(example = "Chiến sĩ thi đua cấp tỉnh")]
+    pub name: String,
+    pub category: AwardCategory,
+    pub subject: AwardSubject,
+    pub level: String,
+    /// The version in force today, if any.
+    pub current_version: Option<i32>,
+    /// Every version, oldest first.
+    pub versions: Vec<VersionResponse>,
+}
+
+fn corrupt(what: &str) -> ApiError {
+    ApiError::internal(anyhow::anyhow!("stored award type has an invalid {what}"))
+}
+
+fn version_response(v: AwardTypeVersion) -> Result<VersionResponse, ApiError> {
+    let prerequisites = v.prerequisite_list();
+    Ok(VersionResponse {
+        id: uuid(&v.id)?,
+        version: v.version,
+        effective_from: v.effective_from,
+        effective_until: v.effective_until,
+        rules: RulesBody {
+            granting_authority: v.granting_authority,
+            legal_basis: v.legal_basis,
+            prerequisites,
+            quota_of_code: v.quota_of_code,
+            quota_percent: v.quota_percent,
+            council_vote_required: v.council_vote_required,
+            approval_threshold_percent: v.approval_threshold_percent,
+            quorum_percent: v.quorum_percent,
+            posting_days: v.posting_days,
+            bonus_multiplier: v.bonus_multiplier,
+        },
+    })
+}
+
+fn type_response((t, versions): (AwardType, Vec<AwardTypeVersion>)) -> Result<AwardTypeResponse, ApiError> {
+    let current_version = model::version_on(&versions, today_in_vietnam()).map(|v| v.version);
+    Ok(AwardTypeResponse {
+        id: uuid(&t.id)?,
+        category: AwardCategory::parse(&t.category).ok_or_else(|| corrupt("category"))?,
+        subject: AwardSubject::parse(&t.subject).ok_or_else(|| corrupt("subject"))?,
+        code: t.code,
+        name: t.name,
+        level: t.level,
+        current_version,
+        versions: versions.into_iter().map(version_response).collect::<Result<_, _>>()?,
+    })
+}
+
+fn rules(body: RulesBody, checks: &mut Checks) -> crate::domain::awards::Rules {
+    check_rules(
+        &body.granting_authority,
+        &body.legal_basis,
+        body.prerequisites,
+        body.quota_of_code.as_deref(),
+        body.quota_percent.as_deref(),
+        body.council_vote_required,
+        body.approval_threshold_percent.as_deref(),
+        body.quorum_percent.as_deref(),
+        body.posting_days,
+        body.bonus_multiplier.as_deref(),
+        checks,
+    )
+}
+
+/// The catalogue, by code, each type with its versions.
+#[utoipa::path(operation_id = "list_award_types", tag = "awards", security(("bearer" = [])),
+    responses((status = 200, description = "The catalogue", body = Vec<AwardTypeResponse>), ListErrors))]
+#[get("/award-types")]
+pub async fn list_types(state: web::Data<AppState>, who: AuthUser) -> Result<HttpResponse, ApiError> {
+    policy::authorize(&who, Action::Read, Resource::Registry)?;
+    let found = db::run(&state.db, model::list_award_types).await?;
+    let items: Vec<AwardTypeResponse> = found.into_iter().map(type_response).collect::<Result<_, _>>()?;
+    Ok(HttpResponse::Ok().json(items))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AwardTypeRequest {
+    /// Upper-case identifier, e.g. `CSTD_TINH`.
+    pub code: String,
+    pub name: String,
+    #[schema(value_type = AwardCategory)]
+    pub category: String,
+    #[schema(value_type = AwardSubject)]
+    pub subject: String,
+    #[schema(example = "tinh")]
+    pub level: String,
+    /// When the first version's rules take effect.
+    pub effective_from: NaiveDate,
+    pub rules: RulesBody,
+}
+
+/// Add an award type with its first rules (admins).
+#[utoipa::path(operation_id = "create_award_type", tag = "awards", security(("bearer" = [])), request_body = AwardTypeRequest,
+    responses((status = 201, description = "Created", body = AwardTypeResponse), CreateErrors))]
+#[post("/award-types")]
+pub async fn create_type(state: web::Data<AppState>, who: AuthUser, body: JsonBody<AwardTypeRequest>) -> Result<HttpResponse, ApiError> {
+    policy::authorize(&who, Action::Create, Resource::Registry)?;
+    let body = body.0;
+    let mut checks = Checks::default();
+    let code = body.code.trim().to_string();
+    if !(2..=40).contains(&code.len()) || !code.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_') {
+        checks.fail("code", "invalid_format", "must be 2–40 characters of A–Z, 0–9 and _");
+    }
+    let name = check_text("name", &body.name, 300, &mut checks);
+    if AwardCategory::parse(&body.category).is_none() {
+        checks.fail("category", "invalid_choice", "must be danh_hieu_thi_dua or hinh_thuc_khen_thuong");
+    }
+    if AwardSubject::parse(&body.subject).is_none() {
+        checks.fail("subject", "invalid_choice", "must be individual, collective or household");
+    }
+    let level = check_text("level", &body.level, 50, &mut checks);
+    check_date("effective_from", Some(body.effective_from), &mut checks);
+    let rules = rules(body.rules, &mut checks);
+    if !checks.0.is_empty() {
+        return Err(ApiError::validation(checks.0));
+    }
+    let new = NewAwardType { code, name, category: body.category, subject: body.subject, level };
+    let (effective_from, actor) = (body.effective_from, who.user_id.clone());
+    let created = db::run(&state.db, move |conn| {
+        let id = model::create_award_type(conn, new, effective_from, rules, Some(&actor))?;
+        model::find_award_type(conn, &id)
+    })
+    .await?;
+    let body = type_response(created)?;
+    Ok(HttpResponse::Created().insert_header((header::LOCATION, format!("/api/v1/award-types/{}", body.id))).json(body))
+}
+
+/// Get an award type with every version of its rules.
+#[utoipa::path(operation_id = "get_award_type", tag = "awards", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The award type's id")),
+    responses((status = 200, description = "The award type", body = AwardTypeResponse), ReadErrors))]
+#[get("/award-types/{id}")]
+pub async fn read_type(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+    policy::authorize(&who, Action::Read, Resource::Registry)?;
+    let id = id.into_inner().to_string();
+    Ok(HttpResponse::Ok().json(type_response(db::run(&state.db, move |conn| model::find_award_type(conn, &id)).await?)?))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VersionRequest {
+    /// After the current version's start; the current version ends the day before.
+    pub effective_from: NaiveDate,
+    pub rules: RulesBody,
+}
+
+/// Change an award type's rules from a date: a new version (admins). Awards and nominations
+/// judged under the old version keep it.
+#[utoipa::path(operation_id = "add_award_type_version", tag = "awards", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The award type's id")),
+    request_body = VersionRequest,
+    responses((status = 201, description = "The award type with its new version", body = AwardTypeResponse), WriteErrors))]
+#[post("/award-types/{id}/versions")]
+pub async fn add_version(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>, body: JsonBody<VersionRequest>) -> Result<HttpResponse, ApiError> {
+    policy::authorize(&who, Action::Update, Resource::Registry)?;
+    let body = body.0;
+    let mut checks = Checks::default();
+    check_date("effective_from", Some(body.effective_from), &mut checks);
+    let rules = rules(body.rules, &mut checks);
+    if !checks.0.is_empty() {
+        return Err(ApiError::validation(checks.0));
+    }
+    let (id, actor, from) = (id.into_inner().to_string(), who.user_id.clone(), body.effective_from);
+    let updated = db::run(&state.db, move |conn| {
+        model::add_version(conn, &id, from, rules, &actor)?;
+        model::find_award_type(conn, &id)
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(type_response(updated)?))
+}
+
+// ---------- awards ----------
+
+#[derive(Serialize, ToSchema)]
+pub struct AwardResponse {
+    pub id: Uuid,
+    pub award_type_id: Uuid,
+    /// The rules the award was given under; null when older than any rules the catalogue holds.
+    pub award_type_version_id: Option<Uuid>,
+    /// `person`, `unit` or `household`.
+    pub recipient_kind: String,
+    pub person_id: Option<Uuid>,
+    pub unit_id: Uuid,
+    pub household_name: Option<String>,
+    pub year: i32,
+    #[schema(example = "123/QĐ-UBND")]
+    pub decision_number: String,
+    pub decision_date: NaiveDate,
+    pub decided_by: String,
+    pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub revoked_reason: Option<String>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+fn award_response(a: Award) -> Result<AwardResponse, ApiError> {
+    Ok(AwardResponse {
+        id: uuid(&a.id)?,
+        award_type_id: uuid(&a.award_type_id)?,
+        award_type_version_id: a.award_type_version_id.as_deref().map(uuid).transpose()?,
+        person_id: a.person_id.as_deref().map(uuid).transpose()?,
+        unit_id: uuid(&a.unit_id)?,
+        recipient_kind: a.recipient_kind,
+        household_name: a.household_name,
+        year: a.year,
+        decision_number: a.decision_number,
+        decision_date: a.decision_date,
+        decided_by: a.decided_by,
+        revoked_at: a.revoked_at.map(|t| t.and_utc()),
+        revoked_reason: a.revoked_reason,
+        created_at: a.created_at.and_utc(),
+    })
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct AwardQuery {
+    pub person_id: Option<Uuid>,
+    pub unit_id: Option<Uuid>,
+    /// With `unit_id`: also the awards of the units it replaced (e.g. a 2021 award of a commune
+    /// merged in 2025, under today's commune).
+    #[serde(default)]
+    pub roll_up: bool,
+    pub award_type_id: Option<Uuid>,
+    pub year: Option<i32>,
+    /// Include revoked awards (default: no).
+    #[serde(default)]
+    pub include_revoked: bool,
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AwardPage {
+    pub items: Vec<AwardResponse>,
+    pub next_cursor: Option<String>,
+}
+
+/// Search the award history, newest first.
+#[utoipa::path(operation_id = "list_awards", tag = "awards", security(("bearer" = [])), params(AwardQuery),
+    responses((status = 200, description = "One page of awards", body = AwardPage), ListErrors))]
+#[get("/awards")]
+pub async fn list_awards(state: web::Data<AppState>, who: AuthUser, query: QueryParams<AwardQuery>) -> Result<HttpResponse, ApiError> {
+    policy::authorize(&who, Action::Read, Resource::Registry)?;
+    let query = query.0;
+    let limit = cursor::limit(query.limit)?;
+    if query.roll_up && query.unit_id.is_none() {
+        return Err(ApiError::bad_query("roll_up", "needs unit_id"));
+    }
+    let before_id = query.cursor.as_deref().map(cursor::decode).transpose()?;
+    let rows = db::run(&state.db, move |conn| {
+        let unit_ids = match query.unit_id.map(|u| u.to_string()) {
+            Some(unit) if query.roll_up => Some(model::unit_and_predecessors(conn, &unit)?),
+            Some(unit) => Some(vec![unit]),
+            None => None,
+        };
+        let filter = AwardFilter {
+            person_id: query.person_id.map(|p| p.to_string()),
+            unit_ids,
+            award_type_id: query.award_type_id.map(|a| a.to_string()),
+            year: query.year,
+            include_revoked: query.include_revoked,
+            before_id,
+            limit,
+        };
+        model::list_awards(conn, &filter)
+    })
+    .await?;
+    let (rows, next_cursor) = cursor::page(rows, limit, |a| a.id.clone());
+    let items = rows.into_iter().map(award_response).collect::<Result<_, _>>()?;
+    Ok(HttpResponse::Ok().json(AwardPage { items, next_cursor }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AwardRequest {
+    pub award_type_id: Uuid,
+    /// For individual awards.
+    pub person_id: Option<Uuid>,
+    /// For collective and household awards.
+    pub unit_id: Option<Uuid>,
+    pub household_name: Option<String>,
+    pub year: i32,
+    pub decision_number: String,
+    pub decision_date: NaiveDate,
+    #[schema(example = "Chủ tịch UBND tỉnh Bắc Kạn")]
+    pub decided_by: String,
+}
+
+/// Record an award given by a decision, e.g. history from before the service (admins).
+#[utoipa::path(operation_id = "record_award", tag = "awards", security(("bearer" = [])), request_body = AwardRequest,
+    responses((status = 201, description = "Recorded", body = AwardResponse), CreateErrors))]
+#[post("/awards")]
+pub async fn record_award(state: web::Data<AppState>, who: AuthUser, body: JsonBody<AwardRequest>) -> Result<HttpResponse, ApiError> {
+    policy::authorize(&who, Action::Create, Resource::Registry)?;
+    let body = body.0;
+    let mut checks = Checks::default();
+    if !(1945..=2200).contains(&body.year) {
+        checks.fail("year", "out_of_range", "must be between 1945 and 2200");
+    }
+    let decision_number = check_text("decision_number", &body.decision_number, 100, &mut checks);
+    let decided_by = check_text("decided_by", &body.decided_by, 300, &mut checks);
+    check_date("decision_date", Some(body.decision_date), &mut checks);
+    let household_name = body.household_name.filter(|h| !h.trim().is_empty()).map(|h| check_text("household_name", &h, 200, &mut checks));
+    if !checks.0.is_empty() {
+        return Err(ApiError::validation(checks.0));
+    }
+    let new = NewAward {
+        award_type_id: body.award_type_id.to_string(),
+        person_id: body.person_id.map(|p| p.to_string()),
+        unit_id: body.unit_id.map(|u| u.to_string()),
+        household_name,
+        year: body.year,
+        decision_number,
+        decision_date: body.decision_date,
+        decided_by,
+    };
+    let actor = who.user_id.clone();
+    let award = award_response(db::run(&state.db, move |conn| model::record_award(conn, new, &actor)).await?)?;
+    Ok(HttpResponse::Created().insert_header((header::LOCATION, format!("/api/v1/awards/{}", award.id))).json(award))
+}
+
+/// Get an award.
+#[utoipa::path(operation_id = "get_award", tag = "awards", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The award's id")),
+    responses((status = 200, description = "The award", body = AwardResponse), ReadErrors))]
+#[get("/awards/{id}")]
+pub async fn read_award(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+    policy::authorize(&who, Action::Read, Resource::Registry)?;
+    let id = id.into_inner().to_string();
+    Ok(HttpResponse::Ok().json(award_response(db::run(&state.db, move |conn| model::find_award(conn, &id)).await?)?))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RevokeRequest {
+    pub reason: String,
+}
+
+/// Revoke an award (admins): the record stays, with who, when and why.
+#[utoipa::path(operation_id = "revoke_award", tag = "awards", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The award's id")),
+    request_body = RevokeRequest,
+    responses((status = 200, description = "Revoked", body = AwardResponse), WriteErrors))]
+#[post("/awards/{id}/revoke")]
+pub async fn revoke_award(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>, body: JsonBody<RevokeRequest>) -> Result<HttpResponse, ApiError> {
+    policy::authorize(&who, Action::Update, Resource::Registry)?;
+    let mut checks = Checks::default();
+    let reason = check_text("reason", &body.0.reason, 2000, &mut checks);
+    if !checks.0.is_empty() {
+        return Err(ApiError::validation(checks.0));
+    }
+    let (id, actor) = (id.into_inner().to_string(), who.user_id.clone());
+    Ok(HttpResponse::Ok().json(award_response(db::run(&state.db, move |conn| model::revoke_award(conn, &id, &reason, &actor)).await?)?))
+}

@@ -1,0 +1,192 @@
+//! People (cá nhân) whom awards go to. A unit's officers keep their unit's people; identity
+//! numbers, when stored, are set and seen by admins only, and never appear in lists.
+
+use actix_web::http::header;
+use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+
+use crate::auth::policy::{self, Action, Decision, Resource, Role};
+use crate::auth::AuthUser;
+use crate::db::{self, cursor};
+use crate::domain::{check_text, text, Checks};
+use crate::error::{ApiError, FieldError};
+use crate::http::extract::{etag, method_not_allowed, required_if_match, JsonBody, QueryParams};
+use crate::models::awards::{self as model, Person, PersonFields};
+use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, ReplaceErrors};
+use crate::routes::clusters::uuid;
+use crate::startup::AppState;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list)
+        .service(create)
+        .service(read)
+        .service(replace)
+        .route("/people", method_not_allowed("GET, POST"))
+        .route("/people/{id}", method_not_allowed("GET, PUT"));
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PersonRequest {
+    #[schema(example = "Hoàng Thị Mai")]
+    pub full_name: String,
+    #[schema(example = "Chủ tịch UBND phường")]
+    pub position: Option<String>,
+    pub unit_id: Uuid,
+    pub birth_year: Option<i32>,
+    /// Citizen identity number; admins only.
+    pub identity_number: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PersonResponse {
+    pub id: Uuid,
+    pub full_name: String,
+    pub position: Option<String>,
+    pub unit_id: Uuid,
+    pub birth_year: Option<i32>,
+    /// Present only for admins reading one person.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub identity_number: Option<String>,
+    pub version: i32,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+fn response(p: Person, show_identity: bool) -> Result<PersonResponse, ApiError> {
+    Ok(PersonResponse {
+        id: uuid(&p.id)?,
+        unit_id: uuid(&p.unit_id)?,
+        identity_number: if show_identity { p.identity_number } else { None },
+        full_name: p.full_name,
+        position: p.position,
+        birth_year: p.birth_year,
+        version: p.version,
+        created_at: p.created_at.and_utc(),
+        updated_at: p.updated_at.and_utc(),
+    })
+}
+
+fn fields(who: &AuthUser, body: PersonRequest) -> Result<PersonFields, ApiError> {
+    let mut checks = Checks::default();
+    let full_name = check_text("full_name", &body.full_name, 200, &mut checks);
+    let position = body.position.filter(|p| !p.trim().is_empty()).map(|p| check_text("position", &p, 200, &mut checks));
+    let this_year = chrono::Datelike::year(&crate::domain::units::today_in_vietnam());
+    if body.birth_year.is_some_and(|y| !(1900..=this_year).contains(&y)) {
+        checks.fail("birth_year", "out_of_range", format!("must be between 1900 and {this_year}"));
+    }
+    let identity_number = body.identity_number.filter(|n| !n.trim().is_empty()).map(|n| n.trim().to_string());
+    if let Some(number) = &identity_number {
+        if !who.has(Role::Admin) {
+            checks.fail("identity_number", "not_allowed", "only admins record identity numbers");
+        } else if !(9..=12).contains(&number.len()) || !number.bytes().all(|b| b.is_ascii_digit()) {
+            checks.fail("identity_number", "invalid_format", "must be 9 or 12 digits");
+        }
+    }
+    if !checks.0.is_empty() {
+        return Err(ApiError::validation(checks.0));
+    }
+    Ok(PersonFields { full_name, position, unit_id: body.unit_id.to_string(), birth_year: body.birth_year, identity_number })
+}
+
+async fn load(state: &AppState, who: &AuthUser, id: Uuid, action: Action) -> Result<Person, ApiError> {
+    let id = id.to_string();
+    let person = db::run(&state.db, move |conn| model::find_person(conn, &id)).await?;
+    match policy::decide(who, action, Resource::UnitRecord { unit_id: &person.unit_id }) {
+        Decision::Allow => Ok(person),
+        Decision::Forbidden => Err(ApiError::forbidden()),
+        Decision::Hidden => Err(model::person_not_found()),
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PeopleQuery {
+    /// Only this unit's people (unit-bound users always get their own unit's).
+    pub unit_id: Option<Uuid>,
+    /// Part of the name, ignoring case and diacritics.
+    pub q: Option<String>,
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PersonPage {
+    pub items: Vec<PersonResponse>,
+    pub next_cursor: Option<String>,
+}
+
+/// List people, by name (never with identity numbers).
+#[utoipa::path(operation_id = "list_people", tag = "awards", security(("bearer" = [])), params(PeopleQuery),
+    responses((status = 200, description = "One page of people", body = PersonPage), ListErrors))]
+#[get("/people")]
+pub async fn list(state: web::Data<AppState>, who: AuthUser, query: QueryParams<PeopleQuery>) -> Result<HttpResponse, ApiError> {
+    let query = query.0;
+    let limit = cursor::limit(query.limit)?;
+    let unit = match (&who.unit_id, who.has(Role::Admin)) {
+        (Some(own), false) => Some(own.clone()),
+        (None, false) if !who.roles.iter().any(|r| matches!(r, Role::Viewer | Role::CouncilMember | Role::Approver)) => {
+            return Err(ApiError::forbidden())
+        }
+        _ => query.unit_id.map(|u| u.to_string()),
+    };
+    let search = query.q.as_deref().map(text::fold).filter(|q| !q.is_empty());
+    let after = query.cursor.as_deref().map(cursor::decode).transpose()?;
+    let rows = db::run(&state.db, move |conn| model::list_people(conn, unit.as_deref(), search.as_deref(), after, limit)).await?;
+    let (rows, next_cursor) = cursor::page(rows, limit, |p| (p.full_name_folded.clone(), p.id.clone()));
+    let items = rows.into_iter().map(|p| response(p, false)).collect::<Result<_, _>>()?;
+    Ok(HttpResponse::Ok().json(PersonPage { items, next_cursor }))
+}
+
+/// Add a person to a unit (the unit's officers, admins).
+#[utoipa::path(operation_id = "create_person", tag = "awards", security(("bearer" = [])), request_body = PersonRequest,
+    responses((status = 201, description = "Created; `Location` and `ETag` are set", body = PersonResponse), CreateErrors))]
+#[post("/people")]
+pub async fn create(state: web::Data<AppState>, who: AuthUser, body: JsonBody<PersonRequest>) -> Result<HttpResponse, ApiError> {
+    let unit_id = body.0.unit_id.to_string();
+    if policy::decide(&who, Action::Create, Resource::UnitRecord { unit_id: &unit_id }) != Decision::Allow {
+        return Err(ApiError::new(actix_web::http::StatusCode::FORBIDDEN, "forbidden", "you add people only to your own unit"));
+    }
+    let fields = fields(&who, body.0)?;
+    let person = db::run(&state.db, move |conn| model::create_person(conn, fields)).await?;
+    let body = response(person, who.has(Role::Admin))?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/v1/people/{}", body.id)))
+        .insert_header(etag(body.version))
+        .json(body))
+}
+
+/// Get a person (the identity number only for admins).
+#[utoipa::path(operation_id = "get_person", tag = "awards", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The person's id")),
+    responses((status = 200, description = "The person; `ETag` is set", body = PersonResponse), ReadErrors))]
+#[get("/people/{id}")]
+pub async fn read(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+    let person = load(&state, &who, id.into_inner(), Action::Read).await?;
+    let body = response(person, who.has(Role::Admin))?;
+    Ok(HttpResponse::Ok().insert_header(etag(body.version)).json(body))
+}
+
+/// Replace a person's details (the unit's officers, admins). Send `If-Match`.
+#[utoipa::path(operation_id = "replace_person", tag = "awards", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The person's id"), ("If-Match" = String, Header, description = "The `ETag` last read (required)")),
+    request_body = PersonRequest,
+    responses((status = 200, description = "Replaced; the new `ETag` is set", body = PersonResponse), ReplaceErrors))]
+#[put("/people/{id}")]
+pub async fn replace(state: web::Data<AppState>, who: AuthUser, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<PersonRequest>) -> Result<HttpResponse, ApiError> {
+    let expected = required_if_match(&req)?;
+    let current = load(&state, &who, id.into_inner(), Action::Update).await?;
+    let new_unit = body.0.unit_id.to_string();
+    if policy::decide(&who, Action::Update, Resource::UnitRecord { unit_id: &new_unit }) != Decision::Allow {
+        return Err(ApiError::validation(vec![FieldError::new("unit_id", "not_allowed", "you can move people only within your own unit")]));
+    }
+    let keep_identity = !who.has(Role::Admin);
+    let fields = fields(&who, body.0)?;
+    let person = db::run(&state.db, move |conn| model::replace_person(conn, &current.id, fields, keep_identity, expected)).await?;
+    let body = response(person, who.has(Role::Admin))?;
+    Ok(HttpResponse::Ok().insert_header(etag(body.version)).json(body))
+}
