@@ -319,6 +319,61 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    nominations (id) {
+        id -> Text,
+        award_type_id -> Text,
+        award_type_version_id -> Nullable<Text>,
+        nominee_kind -> Text,
+        person_id -> Nullable<Text>,
+        unit_id -> Text,
+        household_name -> Nullable<Text>,
+        year -> Integer,
+        campaign_id -> Nullable<Text>,
+        under_discipline -> Bool,
+        status -> Text,
+        eligibility -> Nullable<Text>,
+        version -> Integer,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    nomination_achievements (nomination_id, achievement_id) {
+        nomination_id -> Text,
+        achievement_id -> Text,
+    }
+}
+
+diesel::table! {
+    nomination_documents (id) {
+        id -> Text,
+        nomination_id -> Text,
+        kind -> Text,
+        filename -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        storage_key -> Text,
+        uploaded_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    nomination_transitions (id) {
+        id -> Text,
+        nomination_id -> Text,
+        from_status -> Text,
+        to_status -> Text,
+        actor_id -> Text,
+        reason -> Nullable<Text>,
+        at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     units,
     unit_links,
@@ -343,4 +398,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     award_type_versions,
     people,
     awards,
+    nominations,
+    nomination_achievements,
+    nomination_documents,
+    nomination_transitions,
 );

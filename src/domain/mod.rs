@@ -31,6 +31,7 @@ macro_rules! text_enum {
 pub mod awards;
 pub mod campaigns;
 pub mod evidence;
+pub mod nominations;
 pub mod text;
 pub mod users;
 pub mod units;

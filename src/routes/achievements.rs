@@ -6,7 +6,6 @@ use actix_web::http::header;
 use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
@@ -15,11 +14,12 @@ use crate::auth::policy::{self, Action, Decision, Resource, Role};
 use crate::auth::AuthUser;
 use crate::db::{self, cursor};
 use crate::domain::campaigns::{AchievementAction, AchievementStatus};
-use crate::domain::evidence::{clean_filename, sniff, EvidenceType};
+use crate::domain::evidence::clean_filename;
 use crate::domain::units::today_in_vietnam;
 use crate::domain::{check_text, Checks};
 use crate::error::{ApiError, FieldError};
-use crate::http::extract::{required_if_match, declared_length, etag, if_match_version, method_not_allowed, read_limited, JsonBody, QueryParams};
+use crate::http::extract::{etag, if_match_version, method_not_allowed, required_if_match, JsonBody, QueryParams};
+use crate::http::upload;
 use crate::models::achievements::{self as model, Achievement, AchievementFilter, EvidenceFile, Report};
 use crate::openapi::errors::{ReplaceErrors, CreateErrors, ListErrors, ReadErrors, WriteErrors};
 use crate::routes::campaigns::visible_campaign;
@@ -344,61 +344,21 @@ pub async fn upload_evidence(
     // Refuse early, before reading up to the upload limit of a body that would be refused.
     let checked = achievement.clone();
     db::run(&state.db, move |conn| model::check_evidence_allowed(conn, &checked, today, grace)).await?;
-    let declared = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .map(|v| v.trim().to_ascii_lowercase())
-        .and_then(|v| EvidenceType::parse(&v));
-    let Some(declared) = declared else {
-        return Err(ApiError::new(
-            actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_file_type",
-            "evidence must be a PDF, PNG, JPEG, DOCX or XLSX file, sent with its Content-Type",
-        ));
-    };
-    let bytes = read_limited(payload.into_inner(), declared_length(&req), state.settings.max_upload_bytes).await?;
-    if sniff(&bytes) != Some(declared) {
-        return Err(ApiError::validation(vec![FieldError::new(
-            "body",
-            "content_mismatch",
-            format!("the file's content is not {}", declared.as_str()),
-        )]));
-    }
-    let to_hash = bytes.clone();
-    let sha256 = web::block(move || hex::encode(Sha256::digest(&to_hash)))
-        .await
-        .map_err(|e| ApiError::internal(anyhow::anyhow!("hashing failed: {e}")))?;
+    let received = upload::receive(&req, payload, state.settings.max_upload_bytes).await?;
     let file_id = db::new_id();
     let key = format!("{}/{}", achievement.id, file_id);
     let file = EvidenceFile {
         id: file_id,
         achievement_id: achievement.id.clone(),
         filename: clean_filename(query.0.filename.as_deref().unwrap_or_default()),
-        content_type: declared.as_str().to_string(),
-        size_bytes: bytes.len() as i64,
-        sha256,
+        content_type: received.file_type.as_str().to_string(),
+        size_bytes: received.bytes.len() as i64,
+        sha256: received.sha256,
         storage_key: key.clone(),
         uploaded_by: who.user_id.clone(),
         created_at: db::now(),
     };
-    // Store, record, or undo, to the end even if the client goes away meanwhile: a spawned
-    // task is not dropped with the request.
-    let state = state.into_inner();
-    let stored = actix_web::rt::spawn(async move {
-        state.evidence.put(&key, bytes).await?;
-        match db::run(&state.db, move |conn| model::add_evidence(conn, file, today, grace)).await {
-            Ok(stored) => Ok(stored),
-            Err(e) => {
-                // No record, so no file either.
-                state.evidence.delete(&key).await;
-                Err(e)
-            }
-        }
-    })
-    .await
-    .map_err(|e| ApiError::internal(anyhow::anyhow!("upload task failed: {e}")))??;
+    let stored = upload::store_and_record(state.into_inner(), key, received.bytes, move |conn| model::add_evidence(conn, file, today, grace)).await?;
     let body = evidence_response(stored)?;
     Ok(HttpResponse::Created().insert_header((header::LOCATION, body.href.clone())).json(body))
 }

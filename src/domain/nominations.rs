@@ -1,0 +1,208 @@
+//! Nominations: their lifecycle, their dossier, and the eligibility rules judged at submission.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+text_enum! {
+    /// draft → submitted → (returned → submitted) → appraised → approved or rejected; withdrawn
+    /// before a decision. (Council vote, public posting and decision come next.)
+    pub enum NominationStatus {
+        Draft = "draft",
+        Submitted = "submitted",
+        Returned = "returned",
+        Appraised = "appraised",
+        Approved = "approved",
+        Rejected = "rejected",
+        Posted = "posted",
+        Decided = "decided",
+        Withdrawn = "withdrawn",
+        Revoked = "revoked",
+    }
+}
+
+text_enum! {
+    pub enum NominationAction {
+        Submit = "submit",
+        Return = "return",
+        Appraise = "appraise",
+        Approve = "approve",
+        Reject = "reject",
+        Withdraw = "withdraw",
+    }
+}
+
+impl NominationStatus {
+    pub fn after(self, action: NominationAction) -> Option<NominationStatus> {
+        use NominationAction as A;
+        use NominationStatus as S;
+        match (self, action) {
+            (S::Draft | S::Returned, A::Submit) => Some(S::Submitted),
+            (S::Submitted, A::Return) => Some(S::Returned),
+            (S::Submitted, A::Appraise) => Some(S::Appraised),
+            (S::Appraised, A::Approve) => Some(S::Approved),
+            (S::Appraised, A::Reject) => Some(S::Rejected),
+            (S::Draft | S::Submitted | S::Returned | S::Appraised, A::Withdraw) => Some(S::Withdrawn),
+            _ => None,
+        }
+    }
+
+    /// The unit may change the nomination and its dossier.
+    pub fn is_editable(self) -> bool {
+        matches!(self, NominationStatus::Draft | NominationStatus::Returned)
+    }
+
+    /// Counts as granted or on its way to it (for the same achievement rewarded twice).
+    pub fn is_granting(self) -> bool {
+        matches!(self, NominationStatus::Approved | NominationStatus::Posted | NominationStatus::Decided)
+    }
+
+    /// Counts against the unit's quota for the year.
+    pub fn uses_quota(self) -> bool {
+        matches!(self, NominationStatus::Submitted | NominationStatus::Appraised | NominationStatus::Approved | NominationStatus::Posted | NominationStatus::Decided)
+    }
+}
+
+text_enum! {
+    /// The documents of a dossier (hồ sơ, Law Art 84).
+    pub enum DocumentKind {
+        /// Tờ trình: the cover proposal.
+        ToTrinh = "to_trinh",
+        /// Báo cáo thành tích: the achievement report.
+        BaoCaoThanhTich = "bao_cao_thanh_tich",
+        /// Biên bản bình xét: minutes of the unit's review.
+        BienBanBinhXet = "bien_ban_binh_xet",
+        /// Proof of initiatives (sáng kiến), for emulation-fighter titles.
+        SangKien = "sang_kien",
+        Other = "khac",
+    }
+}
+
+/// The documents a nomination for `award_code` must carry: the three of every dossier, and
+/// proof of initiatives for the emulation-fighter titles (Chiến sĩ thi đua).
+pub fn required_documents(award_code: &str) -> Vec<DocumentKind> {
+    let mut kinds = vec![DocumentKind::ToTrinh, DocumentKind::BaoCaoThanhTich, DocumentKind::BienBanBinhXet];
+    if award_code.starts_with("CSTD_") {
+        kinds.push(DocumentKind::SangKien);
+    }
+    kinds
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct EligibilityProblem {
+    #[schema(example = "prerequisite_streak")]
+    pub code: String,
+    pub message: String,
+}
+
+/// What was found at submission: blocking problems stop it; warnings go to the board.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Eligibility {
+    pub blocking: Vec<EligibilityProblem>,
+    pub warnings: Vec<EligibilityProblem>,
+}
+
+/// The facts eligibility is judged on, gathered from the database.
+pub struct EligibilityFacts {
+    pub has_rules: bool,
+    /// (prerequisite award code, consecutive years needed, years the nominee got it).
+    pub prerequisites: Vec<(String, u32, Vec<i32>)>,
+    pub year: i32,
+    /// Achievements of this nomination already behind an approved or granted one.
+    pub already_rewarded: usize,
+    /// (allowed, used including this one) when the type has a quota.
+    pub quota: Option<(u32, u32)>,
+    pub missing_documents: Vec<DocumentKind>,
+    pub under_discipline: bool,
+}
+
+fn problem(code: &str, message: String) -> EligibilityProblem {
+    EligibilityProblem { code: code.into(), message }
+}
+
+pub fn judge(f: &EligibilityFacts) -> Eligibility {
+    let mut e = Eligibility::default();
+    if !f.has_rules {
+        e.blocking.push(problem("no_rules", "the award type has no rules in force today".into()));
+    }
+    for (code, needed, years) in &f.prerequisites {
+        let got = crate::domain::awards::streak(years, f.year - 1);
+        if got < *needed {
+            e.blocking.push(problem(
+                "prerequisite_streak",
+                format!("needs {code} for {needed} consecutive years up to {}; the nominee has {got}", f.year - 1),
+            ));
+        }
+    }
+    if f.already_rewarded > 0 {
+        e.blocking.push(problem("achievement_already_rewarded", format!("{} of its achievements are already rewarded", f.already_rewarded)));
+    }
+    if !f.missing_documents.is_empty() {
+        let names: Vec<&str> = f.missing_documents.iter().map(|k| k.as_str()).collect();
+        e.blocking.push(problem("missing_documents", format!("the dossier lacks: {}", names.join(", "))));
+    }
+    if f.under_discipline {
+        e.blocking.push(problem("under_discipline", "the nominee is under discipline, inspection or complaint".into()));
+    }
+    if let Some((allowed, used)) = f.quota {
+        if used > allowed {
+            e.warnings.push(problem("quota_exceeded", format!("the unit's quota this year is {allowed}; this would be number {used}")));
+        }
+    }
+    e
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts() -> EligibilityFacts {
+        EligibilityFacts {
+            has_rules: true,
+            prerequisites: vec![("CSTD_CO_SO".into(), 3, vec![2019, 2020, 2021])],
+            year: 2022,
+            already_rewarded: 0,
+            quota: Some((3, 3)),
+            missing_documents: vec![],
+            under_discipline: false,
+        }
+    }
+
+    #[test]
+    fn a_complete_nomination_is_eligible() {
+        assert_eq!(judge(&facts()), Eligibility::default());
+    }
+
+    #[test]
+    fn each_rule_reports_its_problem() {
+        let broken_streak = EligibilityFacts { prerequisites: vec![("CSTD_CO_SO".into(), 3, vec![2019, 2021])], ..facts() };
+        assert_eq!(judge(&broken_streak).blocking[0].code, "prerequisite_streak");
+        let over_quota = EligibilityFacts { quota: Some((3, 4)), ..facts() };
+        let judged = judge(&over_quota);
+        assert!(judged.blocking.is_empty());
+        assert_eq!(judged.warnings[0].code, "quota_exceeded");
+        let everything = EligibilityFacts {
+            has_rules: false,
+            already_rewarded: 1,
+            missing_documents: vec![DocumentKind::SangKien],
+            under_discipline: true,
+            ..facts()
+        };
+        let codes: Vec<String> = judge(&everything).blocking.into_iter().map(|p| p.code).collect();
+        assert_eq!(codes, ["no_rules", "achievement_already_rewarded", "missing_documents", "under_discipline"]);
+    }
+
+    #[test]
+    fn lifecycle_allows_only_its_transitions() {
+        use NominationAction as A;
+        use NominationStatus as S;
+        assert_eq!(S::Draft.after(A::Submit), Some(S::Submitted));
+        assert_eq!(S::Returned.after(A::Submit), Some(S::Submitted));
+        assert_eq!(S::Submitted.after(A::Appraise), Some(S::Appraised));
+        assert_eq!(S::Appraised.after(A::Approve), Some(S::Approved));
+        assert_eq!(S::Approved.after(A::Withdraw), None);
+        assert_eq!(S::Draft.after(A::Approve), None);
+        assert_eq!(S::Withdrawn.after(A::Submit), None);
+        assert_eq!(required_documents("CSTD_TINH").len(), 4);
+        assert_eq!(required_documents("LDTT").len(), 3);
+    }
+}

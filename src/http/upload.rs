@@ -1,0 +1,71 @@
+//! File uploads (evidence, dossier documents): the raw body with its own Content-Type, checked
+//! on content, hashed, stored, then recorded — or, if recording fails, removed again.
+
+use std::sync::Arc;
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest};
+use bytes::Bytes;
+use sha2::{Digest, Sha256};
+
+use crate::db::{self, DbConn};
+use crate::domain::evidence::{sniff, EvidenceType};
+use crate::error::{ApiError, FieldError};
+use crate::http::extract::{declared_length, read_limited};
+use crate::startup::AppState;
+
+pub struct Received {
+    pub bytes: Bytes,
+    pub file_type: EvidenceType,
+    pub sha256: String,
+}
+
+/// Reads an upload: an allowed type (415 otherwise), within the limit (413), whose content is
+/// what its Content-Type says (422), and hashes it off the worker thread.
+pub async fn receive(req: &HttpRequest, payload: web::Payload, limit: usize) -> Result<Received, ApiError> {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase())
+        .and_then(|v| EvidenceType::parse(&v));
+    let Some(declared) = declared else {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_file_type",
+            "files must be PDF, PNG, JPEG, DOCX or XLSX, sent with their Content-Type",
+        ));
+    };
+    let bytes = read_limited(payload.into_inner(), declared_length(req), limit).await?;
+    if sniff(&bytes) != Some(declared) {
+        return Err(ApiError::validation(vec![FieldError::new("body", "content_mismatch", format!("the file's content is not {}", declared.as_str()))]));
+    }
+    let to_hash = bytes.clone();
+    let sha256 = web::block(move || hex::encode(Sha256::digest(&to_hash)))
+        .await
+        .map_err(|e| ApiError::internal(anyhow::anyhow!("hashing failed: {e}")))?;
+    Ok(Received { bytes, file_type: declared, sha256 })
+}
+
+/// Stores the file under `key`, then runs `record`; if that fails the file is removed, so there
+/// is never a file without its record. Runs as its own task, so a client hanging up midway does
+/// not cut it short.
+pub async fn store_and_record<T, F>(state: Arc<AppState>, key: String, bytes: Bytes, record: F) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
+{
+    actix_web::rt::spawn(async move {
+        state.evidence.put(&key, bytes).await?;
+        match db::run(&state.db, record).await {
+            Ok(recorded) => Ok(recorded),
+            Err(e) => {
+                state.evidence.delete(&key).await;
+                Err(e)
+            }
+        }
+    })
+    .await
+    .map_err(|e| ApiError::internal(anyhow::anyhow!("upload task failed: {e}")))?
+}

@@ -1,0 +1,448 @@
+//! Nominations in SQL: the record, its achievements and dossier, its history, and the facts its
+//! eligibility is judged on, all read inside the transaction that submits it.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::db::schema::{achievements, awards, nomination_achievements, nomination_documents, nomination_transitions, nominations};
+use crate::db::{self, DbConn};
+use crate::domain::awards::quota;
+use crate::domain::nominations::{judge, required_documents, DocumentKind, Eligibility, EligibilityFacts, NominationAction, NominationStatus};
+use crate::error::{ApiError, FieldError};
+use crate::models::awards::{find_award_type, find_award_type_by_code, find_person, unit_and_predecessors, version_on};
+
+type Db = <DbConn as Connection>::Backend;
+
+#[derive(Queryable, Selectable, Debug, Clone)]
+#[diesel(table_name = nominations)]
+pub struct Nomination {
+    pub id: String,
+    pub award_type_id: String,
+    pub award_type_version_id: Option<String>,
+    pub nominee_kind: String,
+    pub person_id: Option<String>,
+    pub unit_id: String,
+    pub household_name: Option<String>,
+    pub year: i32,
+    pub campaign_id: Option<String>,
+    pub under_discipline: bool,
+    pub status: String,
+    pub eligibility: Option<String>,
+    pub version: i32,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl Nomination {
+    pub fn status(&self) -> NominationStatus {
+        NominationStatus::parse(&self.status).unwrap_or(NominationStatus::Draft)
+    }
+}
+
+#[derive(Queryable, Selectable, Debug, Clone)]
+#[diesel(table_name = nomination_documents)]
+pub struct NominationDocument {
+    pub id: String,
+    pub nomination_id: String,
+    pub kind: String,
+    pub filename: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub storage_key: String,
+    pub uploaded_by: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Queryable, Selectable, Debug, Clone)]
+#[diesel(table_name = nomination_transitions)]
+pub struct NominationTransition {
+    pub id: String,
+    pub nomination_id: String,
+    pub from_status: String,
+    pub to_status: String,
+    pub actor_id: String,
+    pub reason: Option<String>,
+    pub at: NaiveDateTime,
+}
+
+pub struct NominationDetail {
+    pub nomination: Nomination,
+    pub achievement_ids: Vec<String>,
+    pub documents: Vec<NominationDocument>,
+    pub history: Vec<NominationTransition>,
+}
+
+/// What the unit proposes (checked by the route for shape; here against the records).
+pub struct NominationInput {
+    pub award_type_id: String,
+    pub person_id: Option<String>,
+    pub unit_id: String,
+    pub household_name: Option<String>,
+    pub year: i32,
+    pub campaign_id: Option<String>,
+    pub achievement_ids: Vec<String>,
+    pub under_discipline: bool,
+}
+
+pub fn nomination_not_found() -> ApiError {
+    ApiError::not_found("nomination")
+}
+
+pub fn find_nomination(conn: &mut DbConn, id: &str) -> Result<Nomination, ApiError> {
+    nominations::table.find(id).select(Nomination::as_select()).first(conn).optional()?.ok_or_else(nomination_not_found)
+}
+
+pub fn detail(conn: &mut DbConn, id: &str) -> Result<NominationDetail, ApiError> {
+    let nomination = find_nomination(conn, id)?;
+    let achievement_ids = nomination_achievements::table
+        .filter(nomination_achievements::nomination_id.eq(id))
+        .select(nomination_achievements::achievement_id)
+        .order(nomination_achievements::achievement_id)
+        .load(conn)?;
+    let documents = nomination_documents::table
+        .filter(nomination_documents::nomination_id.eq(id))
+        .order(nomination_documents::id)
+        .select(NominationDocument::as_select())
+        .load(conn)?;
+    let history = nomination_transitions::table
+        .filter(nomination_transitions::nomination_id.eq(id))
+        .order((nomination_transitions::at, nomination_transitions::id))
+        .select(NominationTransition::as_select())
+        .load(conn)?;
+    Ok(NominationDetail { nomination, achievement_ids, documents, history })
+}
+
+/// The nominee fits the award type's subject and belongs to the nominating unit; the
+/// achievements are the unit's own.
+fn check_input(conn: &mut DbConn, input: &NominationInput) -> Result<&'static str, ApiError> {
+    let (award_type, _) = find_award_type(conn, &input.award_type_id)
+        .map_err(|_| ApiError::validation(vec![FieldError::new("award_type_id", "not_found", "no award type has this id")]))?;
+    let kind = match (award_type.subject.as_str(), &input.person_id, &input.household_name) {
+        ("individual", Some(person), None) => {
+            let person = find_person(conn, person).map_err(|_| ApiError::validation(vec![FieldError::new("person_id", "not_found", "no person has this id")]))?;
+            if person.unit_id != input.unit_id {
+                return Err(ApiError::validation(vec![FieldError::new("person_id", "other_unit", "the person belongs to another unit")]));
+            }
+            "person"
+        }
+        ("collective", None, None) => "unit",
+        ("household", None, Some(_)) => "household",
+        _ => {
+            return Err(ApiError::validation(vec![FieldError::new(
+                "nominee",
+                "wrong_subject",
+                format!("a {} award needs {}", award_type.subject, match award_type.subject.as_str() {
+                    "individual" => "person_id",
+                    "household" => "household_name",
+                    _ => "neither person_id nor household_name",
+                }),
+            )]))
+        }
+    };
+    let owners: Vec<(String, String)> = achievements::table
+        .filter(achievements::id.eq_any(&input.achievement_ids))
+        .select((achievements::id, achievements::unit_id))
+        .load(conn)?;
+    for (i, id) in input.achievement_ids.iter().enumerate() {
+        match owners.iter().find(|(a, _)| a == id) {
+            Some((_, unit)) if *unit == input.unit_id => {}
+            _ => return Err(ApiError::validation(vec![FieldError::new(format!("achievement_ids[{i}]"), "not_found", "not an achievement of this unit")])),
+        }
+    }
+    Ok(kind)
+}
+
+fn write_achievements(conn: &mut DbConn, id: &str, achievement_ids: &[String]) -> Result<(), ApiError> {
+    diesel::delete(nomination_achievements::table.filter(nomination_achievements::nomination_id.eq(id))).execute(conn)?;
+    let mut unique = achievement_ids.to_vec();
+    unique.sort();
+    unique.dedup();
+    for achievement in unique {
+        diesel::insert_into(nomination_achievements::table)
+            .values((nomination_achievements::nomination_id.eq(id), nomination_achievements::achievement_id.eq(achievement)))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn create_nomination(conn: &mut DbConn, input: NominationInput, actor: &str) -> Result<NominationDetail, ApiError> {
+    conn.write_tx(|conn| {
+        let kind = check_input(conn, &input)?;
+        let id = db::new_id();
+        let now = db::now();
+        diesel::insert_into(nominations::table)
+            .values((
+                nominations::id.eq(&id),
+                nominations::award_type_id.eq(&input.award_type_id),
+                nominations::nominee_kind.eq(kind),
+                nominations::person_id.eq(&input.person_id),
+                nominations::unit_id.eq(&input.unit_id),
+                nominations::household_name.eq(&input.household_name),
+                nominations::year.eq(input.year),
+                nominations::campaign_id.eq(&input.campaign_id),
+                nominations::under_discipline.eq(input.under_discipline),
+                nominations::status.eq(NominationStatus::Draft.as_str()),
+                nominations::version.eq(1),
+                nominations::created_by.eq(actor),
+                nominations::created_at.eq(now),
+                nominations::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        write_achievements(conn, &id, &input.achievement_ids)?;
+        detail(conn, &id)
+    })
+}
+
+fn lock(conn: &mut DbConn, id: &str) -> Result<Nomination, ApiError> {
+    if let DbConn::Postgres(pg) = conn {
+        nominations::table.find(id).select(nominations::id).for_update().first::<String>(pg).optional()?;
+    }
+    find_nomination(conn, id)
+}
+
+fn not_editable(status: NominationStatus) -> ApiError {
+    ApiError::conflict("nomination_locked", format!("a {} nomination no longer changes; it changes only as a draft or once returned", status.as_str()))
+}
+
+/// Replaces what the unit proposes, while it is a draft or returned, at `expected_version`.
+pub fn replace_nomination(conn: &mut DbConn, id: &str, input: NominationInput, expected_version: i32) -> Result<NominationDetail, ApiError> {
+    conn.write_tx(|conn| {
+        let current = lock(conn, id)?;
+        if current.version != expected_version {
+            return Err(ApiError::precondition_failed());
+        }
+        if !current.status().is_editable() {
+            return Err(not_editable(current.status()));
+        }
+        let kind = check_input(conn, &input)?;
+        diesel::update(nominations::table.find(id))
+            .set((
+                nominations::award_type_id.eq(&input.award_type_id),
+                nominations::nominee_kind.eq(kind),
+                nominations::person_id.eq(&input.person_id),
+                nominations::household_name.eq(&input.household_name),
+                nominations::year.eq(input.year),
+                nominations::campaign_id.eq(&input.campaign_id),
+                nominations::under_discipline.eq(input.under_discipline),
+                nominations::version.eq(current.version + 1),
+                nominations::updated_at.eq(db::now()),
+            ))
+            .execute(conn)?;
+        write_achievements(conn, id, &input.achievement_ids)?;
+        detail(conn, id)
+    })
+}
+
+/// Records a dossier document already in the store, while the nomination can change.
+pub fn add_document(conn: &mut DbConn, document: NominationDocument) -> Result<NominationDocument, ApiError> {
+    conn.write_tx(|conn| {
+        let current = lock(conn, &document.nomination_id)?;
+        if !current.status().is_editable() {
+            return Err(not_editable(current.status()));
+        }
+        diesel::update(nominations::table.find(&current.id))
+            .set((nominations::version.eq(current.version + 1), nominations::updated_at.eq(db::now())))
+            .execute(conn)?;
+        diesel::insert_into(nomination_documents::table)
+            .values((
+                nomination_documents::id.eq(&document.id),
+                nomination_documents::nomination_id.eq(&document.nomination_id),
+                nomination_documents::kind.eq(&document.kind),
+                nomination_documents::filename.eq(&document.filename),
+                nomination_documents::content_type.eq(&document.content_type),
+                nomination_documents::size_bytes.eq(document.size_bytes),
+                nomination_documents::sha256.eq(&document.sha256),
+                nomination_documents::storage_key.eq(&document.storage_key),
+                nomination_documents::uploaded_by.eq(&document.uploaded_by),
+                nomination_documents::created_at.eq(document.created_at),
+            ))
+            .execute(conn)?;
+        Ok(document)
+    })
+}
+
+pub fn find_document(conn: &mut DbConn, id: &str) -> Result<(NominationDocument, Nomination), ApiError> {
+    let document: NominationDocument = nomination_documents::table
+        .find(id)
+        .select(NominationDocument::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| ApiError::not_found("document"))?;
+    let nomination = find_nomination(conn, &document.nomination_id)?;
+    Ok((document, nomination))
+}
+
+/// Gathers the facts and judges eligibility, as of `today`.
+fn eligibility(conn: &mut DbConn, n: &Nomination, today: NaiveDate) -> Result<(Eligibility, Option<String>), ApiError> {
+    let (award_type, versions) = find_award_type(conn, &n.award_type_id)?;
+    let version = version_on(&versions, today).cloned();
+    let mut prerequisites = Vec::new();
+    if let Some(v) = &version {
+        for p in v.prerequisite_list() {
+            let Some(required) = find_award_type_by_code(conn, &p.award_type_code)? else { continue };
+            let mut query = awards::table.filter(awards::award_type_id.eq(&required.id)).filter(awards::revoked_at.is_null()).into_boxed::<Db>();
+            query = match (&n.person_id, n.nominee_kind.as_str()) {
+                (Some(person), _) => query.filter(awards::person_id.eq(person.clone())),
+                (None, "unit") => query.filter(awards::unit_id.eq_any(unit_and_predecessors(conn, &n.unit_id)?)).filter(awards::recipient_kind.eq("unit")),
+                _ => query.filter(awards::unit_id.eq(n.unit_id.clone())).filter(awards::household_name.eq(n.household_name.clone().unwrap_or_default())),
+            };
+            let years: Vec<i32> = query.select(awards::year).load(conn)?;
+            prerequisites.push((p.award_type_code, p.consecutive_years, years));
+        }
+    }
+    let granting: Vec<&str> = [NominationStatus::Approved, NominationStatus::Posted, NominationStatus::Decided].iter().map(|s| s.as_str()).collect();
+    let mine: Vec<String> = nomination_achievements::table
+        .filter(nomination_achievements::nomination_id.eq(&n.id))
+        .select(nomination_achievements::achievement_id)
+        .load(conn)?;
+    let already_rewarded: i64 = nomination_achievements::table
+        .inner_join(nominations::table.on(nominations::id.eq(nomination_achievements::nomination_id)))
+        .filter(nomination_achievements::achievement_id.eq_any(&mine))
+        .filter(nominations::id.ne(&n.id))
+        .filter(nominations::status.eq_any(&granting))
+        .count()
+        .get_result(conn)?;
+    let quota = match version.as_ref().and_then(|v| Some((v.quota_of_code.clone()?, v.quota_percent.clone()?))) {
+        Some((base_code, percent)) => {
+            let base_count: i64 = match find_award_type_by_code(conn, &base_code)? {
+                Some(base) => awards::table
+                    .filter(awards::award_type_id.eq(&base.id))
+                    .filter(awards::unit_id.eq(&n.unit_id))
+                    .filter(awards::year.eq(n.year))
+                    .filter(awards::revoked_at.is_null())
+                    .count()
+                    .get_result(conn)?,
+                None => 0,
+            };
+            let using: Vec<&str> = NominationStatus::ALL.iter().filter(|s| s.uses_quota()).map(|s| s.as_str()).collect();
+            let used: i64 = nominations::table
+                .filter(nominations::award_type_id.eq(&n.award_type_id))
+                .filter(nominations::unit_id.eq(&n.unit_id))
+                .filter(nominations::year.eq(n.year))
+                .filter(nominations::id.ne(&n.id))
+                .filter(nominations::status.eq_any(&using))
+                .count()
+                .get_result(conn)?;
+            let percent = crate::domain::campaigns::stored_decimal(&percent).unwrap_or_default();
+            Some((quota(base_count as u32, percent), used as u32 + 1))
+        }
+        None => None,
+    };
+    let present: Vec<String> = nomination_documents::table
+        .filter(nomination_documents::nomination_id.eq(&n.id))
+        .select(nomination_documents::kind)
+        .load(conn)?;
+    let missing_documents = required_documents(&award_type.code).into_iter().filter(|k| !present.iter().any(|p| p == k.as_str())).collect();
+    let facts = EligibilityFacts {
+        has_rules: version.is_some(),
+        prerequisites,
+        year: n.year,
+        already_rewarded: already_rewarded as usize,
+        quota,
+        missing_documents,
+        under_discipline: n.under_discipline,
+    };
+    Ok((judge(&facts), version.map(|v| v.id)))
+}
+
+/// Moves a nomination along; submission judges eligibility (blocking problems refuse it, with
+/// the problems listed) and fixes the rules version it is judged under.
+pub fn transition(
+    conn: &mut DbConn,
+    id: &str,
+    action: NominationAction,
+    actor: &str,
+    reason: Option<String>,
+    expected_version: Option<i32>,
+    today: NaiveDate,
+) -> Result<NominationDetail, ApiError> {
+    conn.write_tx(|conn| {
+        let current = lock(conn, id)?;
+        if expected_version.is_some_and(|v| v != current.version) {
+            return Err(ApiError::precondition_failed());
+        }
+        let from = current.status();
+        let Some(to) = from.after(action) else {
+            return Err(ApiError::conflict("illegal_transition", format!("a {} nomination cannot take \"{}\"", from.as_str(), action.as_str())));
+        };
+        let mut version_id = current.award_type_version_id.clone();
+        let mut judged = current.eligibility.clone();
+        if action == NominationAction::Submit {
+            // Quotas are counted per unit, type and year: submissions of one queue here.
+            db::lock_for_transaction(conn, &format!("quota:{}:{}:{}", current.unit_id, current.award_type_id, current.year))?;
+            let (result, version) = eligibility(conn, &current, today)?;
+            if !result.blocking.is_empty() {
+                let errors = result.blocking.iter().map(|p| FieldError::new("eligibility", &p.code, p.message.clone())).collect();
+                return Err(ApiError { errors, ..ApiError::new(actix_web::http::StatusCode::UNPROCESSABLE_ENTITY, "not_eligible", "the nomination cannot be submitted; see errors") });
+            }
+            version_id = version;
+            judged = Some(serde_json::to_string(&result).expect("eligibility serializes"));
+        }
+        if action == NominationAction::Approve {
+            let (_, versions) = find_award_type(conn, &current.award_type_id)?;
+            let needs_vote = versions.iter().find(|v| Some(&v.id) == current.award_type_version_id.as_ref()).is_some_and(|v| v.council_vote_required);
+            if needs_vote {
+                return Err(ApiError::conflict("council_vote_required", "this award needs the council's vote; it is approved by the vote's result"));
+            }
+        }
+        let now = db::now();
+        diesel::update(nominations::table.find(id))
+            .set((
+                nominations::status.eq(to.as_str()),
+                nominations::award_type_version_id.eq(&version_id),
+                nominations::eligibility.eq(&judged),
+                nominations::version.eq(current.version + 1),
+                nominations::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        diesel::insert_into(nomination_transitions::table)
+            .values((
+                nomination_transitions::id.eq(db::new_id()),
+                nomination_transitions::nomination_id.eq(id),
+                nomination_transitions::from_status.eq(from.as_str()),
+                nomination_transitions::to_status.eq(to.as_str()),
+                nomination_transitions::actor_id.eq(actor),
+                nomination_transitions::reason.eq(reason),
+                nomination_transitions::at.eq(now),
+            ))
+            .execute(conn)?;
+        detail(conn, id)
+    })
+}
+
+#[derive(Default)]
+pub struct NominationFilter {
+    pub unit_id: Option<String>,
+    pub status: Option<NominationStatus>,
+    pub award_type_id: Option<String>,
+    pub year: Option<i32>,
+    pub before_id: Option<String>,
+    pub limit: i64,
+}
+
+/// Nominations, newest first; `limit + 1` rows.
+pub fn list(conn: &mut DbConn, filter: &NominationFilter) -> Result<Vec<Nomination>, ApiError> {
+    let mut query = nominations::table.into_boxed::<Db>();
+    if let Some(unit) = &filter.unit_id {
+        query = query.filter(nominations::unit_id.eq(unit.clone()));
+    }
+    if let Some(status) = filter.status {
+        query = query.filter(nominations::status.eq(status.as_str()));
+    }
+    if let Some(t) = &filter.award_type_id {
+        query = query.filter(nominations::award_type_id.eq(t.clone()));
+    }
+    if let Some(year) = filter.year {
+        query = query.filter(nominations::year.eq(year));
+    }
+    if let Some(before) = &filter.before_id {
+        query = query.filter(nominations::id.lt(before.clone()));
+    }
+    Ok(query.order(nominations::id.desc()).limit(filter.limit + 1).select(Nomination::as_select()).load(conn)?)
+}
+
+pub fn kind_name(kind: &str) -> Option<DocumentKind> {
+    DocumentKind::parse(kind)
+}
