@@ -29,6 +29,7 @@ use crate::error::{FieldError, Problem};
         (name = "registrations", description = "Units' registrations (đăng ký thi đua): their own targets for a campaign"),
         (name = "achievements", description = "Achievements (thành tích) reported against registered indicators, with evidence files"),
         (name = "awards", description = "The award catalogue with its versioned rules, people, and the award history"),
+        (name = "nominations", description = "Nominations (đề nghị khen thưởng): dossier, eligibility and the board's review"),
         (name = "operations", description = "Liveness and readiness"),
     )
 )]

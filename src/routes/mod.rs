@@ -6,6 +6,7 @@ pub mod awards;
 pub mod campaigns;
 pub mod clusters;
 pub mod health;
+pub mod nominations;
 pub mod people;
 pub mod progress;
 pub mod registrations;
@@ -27,6 +28,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(progress::configure)
             .configure(awards::configure)
             .configure(people::configure)
+            .configure(nominations::configure)
             .configure(units::provinces::configure)
             .configure(units::districts::configure)
             .configure(units::communes::configure)

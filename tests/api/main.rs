@@ -20,6 +20,7 @@ macro_rules! on_both_backends {
 }
 
 mod helpers;
+mod nominations;
 
 mod access;
 mod achievements;

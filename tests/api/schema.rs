@@ -41,6 +41,11 @@ fn load_every_table(conn: &mut thidua::db::DbConn) {
         award_type_versions::table.select(AwardTypeVersion::as_select()).limit(0).load::<AwardTypeVersion>(conn).expect("award_type_versions");
         people::table.select(Person::as_select()).limit(0).load::<Person>(conn).expect("people");
         awards::table.select(Award::as_select()).limit(0).load::<Award>(conn).expect("awards");
+        use thidua::models::nominations::{Nomination, NominationDocument, NominationTransition};
+        nominations::table.select(Nomination::as_select()).limit(0).load::<Nomination>(conn).expect("nominations");
+        nomination_achievements::table.limit(0).load::<(String, String)>(conn).expect("nomination_achievements");
+        nomination_documents::table.select(NominationDocument::as_select()).limit(0).load::<NominationDocument>(conn).expect("nomination_documents");
+        nomination_transitions::table.select(NominationTransition::as_select()).limit(0).load::<NominationTransition>(conn).expect("nomination_transitions");
     }
 }
 

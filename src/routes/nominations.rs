@@ -1,0 +1,404 @@
+//! Nominations (đề nghị khen thưởng): a unit proposes one of its people, itself or a household
+//! for an award, with the achievements it rests on and a dossier; submission judges
+//! eligibility; the board returns, appraises, approves or rejects. Another unit's nominations
+//! answer 404. (Council votes, public posting and decisions are the next part.)
+
+use actix_web::http::header;
+use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+
+use crate::auth::policy::{self, Action, Decision, Resource, Role};
+use crate::auth::AuthUser;
+use crate::db::{self, cursor};
+use crate::domain::evidence::clean_filename;
+use crate::domain::nominations::{DocumentKind, Eligibility, NominationAction, NominationStatus};
+use crate::domain::units::today_in_vietnam;
+use crate::domain::{check_text, Checks};
+use crate::error::{ApiError, FieldError};
+use crate::http::extract::{etag, if_match_version, method_not_allowed, required_if_match, JsonBody, QueryParams};
+use crate::http::upload;
+use crate::models::nominations::{self as model, Nomination, NominationDetail, NominationDocument, NominationFilter, NominationInput};
+use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, ReplaceErrors, WriteErrors};
+use crate::routes::clusters::uuid;
+use crate::startup::AppState;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list)
+        .service(create)
+        .service(read)
+        .service(replace)
+        .service(upload_document)
+        .service(download_document)
+        .service(act)
+        .route("/nominations", method_not_allowed("GET, POST"))
+        .route("/nominations/{id}", method_not_allowed("GET, PUT"))
+        .route("/nominations/{id}/documents", method_not_allowed("POST"))
+        .route("/nomination-documents/{id}", method_not_allowed("GET"))
+        .route("/nominations/{id}/{action}", method_not_allowed("POST"));
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NominationRequest {
+    pub award_type_id: Uuid,
+    /// For an individual award: a person of the unit.
+    pub person_id: Option<Uuid>,
+    /// The nominating unit (the nominee itself for a collective award).
+    pub unit_id: Uuid,
+    /// For a household award.
+    pub household_name: Option<String>,
+    #[schema(example = 2022)]
+    pub year: i32,
+    pub campaign_id: Option<Uuid>,
+    /// Achievements (the unit's own) the nomination rests on.
+    #[serde(default)]
+    pub achievement_ids: Vec<Uuid>,
+    /// The nominee is under discipline, inspection or complaint (blocks submission).
+    #[serde(default)]
+    pub under_discipline: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DocumentResponse {
+    pub id: Uuid,
+    pub kind: DocumentKind,
+    pub filename: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub href: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct NominationTransitionResponse {
+    pub from_status: NominationStatus,
+    pub to_status: NominationStatus,
+    pub actor_id: Uuid,
+    pub reason: Option<String>,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct NominationResponse {
+    pub id: Uuid,
+    pub award_type_id: Uuid,
+    /// The rules it was judged under (fixed at submission).
+    pub award_type_version_id: Option<Uuid>,
+    pub nominee_kind: String,
+    pub person_id: Option<Uuid>,
+    pub unit_id: Uuid,
+    pub household_name: Option<String>,
+    pub year: i32,
+    pub campaign_id: Option<Uuid>,
+    pub under_discipline: bool,
+    pub status: NominationStatus,
+    /// As judged at the last submission: blocking problems (none, or it would not have been
+    /// submitted) and warnings for the board.
+    pub eligibility: Option<Eligibility>,
+    pub achievement_ids: Vec<Uuid>,
+    pub documents: Vec<DocumentResponse>,
+    pub history: Vec<NominationTransitionResponse>,
+    pub version: i32,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+fn document_response(d: NominationDocument) -> Result<DocumentResponse, ApiError> {
+    Ok(DocumentResponse {
+        href: format!("/api/v1/nomination-documents/{}", d.id),
+        id: uuid(&d.id)?,
+        kind: DocumentKind::parse(&d.kind).unwrap_or(DocumentKind::Other),
+        filename: d.filename,
+        content_type: d.content_type,
+        size_bytes: d.size_bytes,
+        sha256: d.sha256,
+        created_at: d.created_at.and_utc(),
+    })
+}
+
+fn response(d: NominationDetail) -> Result<NominationResponse, ApiError> {
+    let n = d.nomination;
+    Ok(NominationResponse {
+        id: uuid(&n.id)?,
+        award_type_id: uuid(&n.award_type_id)?,
+        award_type_version_id: n.award_type_version_id.as_deref().map(uuid).transpose()?,
+        person_id: n.person_id.as_deref().map(uuid).transpose()?,
+        unit_id: uuid(&n.unit_id)?,
+        campaign_id: n.campaign_id.as_deref().map(uuid).transpose()?,
+        status: n.status(),
+        eligibility: n.eligibility.as_deref().and_then(|e| serde_json::from_str(e).ok()),
+        achievement_ids: d.achievement_ids.iter().map(|a| uuid(a)).collect::<Result<_, _>>()?,
+        documents: d.documents.into_iter().map(document_response).collect::<Result<_, _>>()?,
+        history: d
+            .history
+            .into_iter()
+            .map(|t| {
+                Ok(NominationTransitionResponse {
+                    from_status: NominationStatus::parse(&t.from_status).unwrap_or(NominationStatus::Draft),
+                    to_status: NominationStatus::parse(&t.to_status).unwrap_or(NominationStatus::Draft),
+                    actor_id: uuid(&t.actor_id)?,
+                    reason: t.reason,
+                    at: t.at.and_utc(),
+                })
+            })
+            .collect::<Result<_, ApiError>>()?,
+        nominee_kind: n.nominee_kind,
+        household_name: n.household_name,
+        year: n.year,
+        under_discipline: n.under_discipline,
+        version: n.version,
+        created_at: n.created_at.and_utc(),
+        updated_at: n.updated_at.and_utc(),
+    })
+}
+
+fn ok(d: NominationDetail) -> Result<HttpResponse, ApiError> {
+    let body = response(d)?;
+    Ok(HttpResponse::Ok().insert_header(etag(body.version)).json(body))
+}
+
+fn input(body: NominationRequest) -> Result<NominationInput, ApiError> {
+    let mut checks = Checks::default();
+    if !(1990..=2200).contains(&body.year) {
+        checks.fail("year", "out_of_range", "must be between 1990 and 2200");
+    }
+    let household_name = body.household_name.filter(|h| !h.trim().is_empty()).map(|h| check_text("household_name", &h, 200, &mut checks));
+    if body.achievement_ids.len() > 100 {
+        checks.fail("achievement_ids", "too_many", "at most 100 achievements");
+    }
+    if !checks.0.is_empty() {
+        return Err(ApiError::validation(checks.0));
+    }
+    Ok(NominationInput {
+        award_type_id: body.award_type_id.to_string(),
+        person_id: body.person_id.map(|p| p.to_string()),
+        unit_id: body.unit_id.to_string(),
+        household_name,
+        year: body.year,
+        campaign_id: body.campaign_id.map(|c| c.to_string()),
+        achievement_ids: body.achievement_ids.iter().map(Uuid::to_string).collect(),
+        under_discipline: body.under_discipline,
+    })
+}
+
+/// A nomination the caller may do `action` on; another unit's answers like a missing one.
+async fn load(state: &AppState, who: &AuthUser, id: Uuid, action: Action) -> Result<Nomination, ApiError> {
+    let id = id.to_string();
+    let found = db::run(&state.db, move |conn| model::find_nomination(conn, &id)).await?;
+    match policy::decide(who, action, Resource::UnitRecord { unit_id: &found.unit_id }) {
+        Decision::Allow => Ok(found),
+        Decision::Forbidden => Err(ApiError::forbidden()),
+        Decision::Hidden => Err(model::nomination_not_found()),
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct NominationQuery {
+    pub unit_id: Option<Uuid>,
+    #[param(inline)]
+    pub status: Option<NominationStatus>,
+    pub award_type_id: Option<Uuid>,
+    pub year: Option<i32>,
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct NominationPage {
+    pub items: Vec<NominationResponse>,
+    pub next_cursor: Option<String>,
+}
+
+/// Nominations, newest first: all for the board and province-level readers, the caller's own
+/// unit's for everyone else.
+#[utoipa::path(operation_id = "list_nominations", tag = "nominations", security(("bearer" = [])), params(NominationQuery),
+    responses((status = 200, description = "One page of nominations", body = NominationPage), ListErrors))]
+#[get("/nominations")]
+pub async fn list(state: web::Data<AppState>, who: AuthUser, query: QueryParams<NominationQuery>) -> Result<HttpResponse, ApiError> {
+    let query = query.0;
+    let limit = cursor::limit(query.limit)?;
+    let unit_id = match (&who.unit_id, who.has(Role::Admin)) {
+        (Some(own), false) => Some(own.clone()),
+        (None, false) if !who.roles.iter().any(|r| matches!(r, Role::Viewer | Role::CouncilMember | Role::Approver)) => {
+            return Err(ApiError::forbidden())
+        }
+        _ => query.unit_id.map(|u| u.to_string()),
+    };
+    let filter = NominationFilter {
+        unit_id,
+        status: query.status,
+        award_type_id: query.award_type_id.map(|a| a.to_string()),
+        year: query.year,
+        before_id: query.cursor.as_deref().map(cursor::decode).transpose()?,
+        limit,
+    };
+    let (rows, next_cursor) = db::run(&state.db, move |conn| {
+        let rows = model::list(conn, &filter)?;
+        let (rows, next) = cursor::page(rows, limit, |n| n.id.clone());
+        let details = rows.iter().map(|n| model::detail(conn, &n.id)).collect::<Result<Vec<_>, _>>()?;
+        Ok((details, next))
+    })
+    .await?;
+    let items = rows.into_iter().map(response).collect::<Result<_, _>>()?;
+    Ok(HttpResponse::Ok().json(NominationPage { items, next_cursor }))
+}
+
+/// Start a nomination as a draft (officers of the unit, admins).
+#[utoipa::path(operation_id = "create_nomination", tag = "nominations", security(("bearer" = [])), request_body = NominationRequest,
+    responses((status = 201, description = "Created as a draft", body = NominationResponse), CreateErrors))]
+#[post("/nominations")]
+pub async fn create(state: web::Data<AppState>, who: AuthUser, body: JsonBody<NominationRequest>) -> Result<HttpResponse, ApiError> {
+    let unit_id = body.0.unit_id.to_string();
+    if policy::decide(&who, Action::Create, Resource::UnitRecord { unit_id: &unit_id }) != Decision::Allow {
+        return Err(ApiError::new(actix_web::http::StatusCode::FORBIDDEN, "forbidden", "you nominate only for your own unit"));
+    }
+    let input = input(body.0)?;
+    let actor = who.user_id.clone();
+    let body = response(db::run(&state.db, move |conn| model::create_nomination(conn, input, &actor)).await?)?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/v1/nominations/{}", body.id)))
+        .insert_header(etag(body.version))
+        .json(body))
+}
+
+/// Get a nomination with its dossier and history.
+#[utoipa::path(operation_id = "get_nomination", tag = "nominations", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The nomination's id")),
+    responses((status = 200, description = "The nomination; `ETag` is set", body = NominationResponse), ReadErrors))]
+#[get("/nominations/{id}")]
+pub async fn read(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+    let found = load(&state, &who, id.into_inner(), Action::Read).await?;
+    ok(db::run(&state.db, move |conn| model::detail(conn, &found.id)).await?)
+}
+
+/// Replace a draft or returned nomination (officers of the unit, admins). Send `If-Match`.
+#[utoipa::path(operation_id = "replace_nomination", tag = "nominations", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The nomination's id"), ("If-Match" = String, Header, description = "The `ETag` last read (required)")),
+    request_body = NominationRequest,
+    responses((status = 200, description = "Replaced", body = NominationResponse), ReplaceErrors))]
+#[put("/nominations/{id}")]
+pub async fn replace(state: web::Data<AppState>, who: AuthUser, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<NominationRequest>) -> Result<HttpResponse, ApiError> {
+    let expected = required_if_match(&req)?;
+    let current = load(&state, &who, id.into_inner(), Action::Update).await?;
+    if body.0.unit_id.to_string() != current.unit_id {
+        return Err(ApiError::validation(vec![FieldError::new("unit_id", "immutable", "a nomination cannot move to another unit")]));
+    }
+    let input = input(body.0)?;
+    ok(db::run(&state.db, move |conn| model::replace_nomination(conn, &current.id, input, expected)).await?)
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct DocumentQuery {
+    #[param(inline)]
+    pub kind: DocumentKind,
+    pub filename: Option<String>,
+}
+
+/// Add a dossier document to a draft or returned nomination: the raw file as the body, with
+/// its Content-Type (PDF, PNG, JPEG, DOCX, XLSX), checked on content.
+#[utoipa::path(operation_id = "upload_nomination_document", tag = "nominations", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The nomination's id"), DocumentQuery),
+    request_body(content = Vec<u8>, content_type = "application/pdf", description = "The file"),
+    responses((status = 201, description = "Stored", body = DocumentResponse), WriteErrors))]
+#[post("/nominations/{id}/documents")]
+pub async fn upload_document(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    query: QueryParams<DocumentQuery>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let nomination = load(&state, &who, id.into_inner(), Action::Update).await?;
+    if !nomination.status().is_editable() {
+        return Err(ApiError::conflict("nomination_locked", "documents are added only to a draft or returned nomination"));
+    }
+    let received = upload::receive(&req, payload, state.settings.max_upload_bytes).await?;
+    let document_id = db::new_id();
+    let key = format!("nominations/{}/{}", nomination.id, document_id);
+    let document = NominationDocument {
+        id: document_id,
+        nomination_id: nomination.id.clone(),
+        kind: query.0.kind.as_str().to_string(),
+        filename: clean_filename(query.0.filename.as_deref().unwrap_or_default()),
+        content_type: received.file_type.as_str().to_string(),
+        size_bytes: received.bytes.len() as i64,
+        sha256: received.sha256,
+        storage_key: key.clone(),
+        uploaded_by: who.user_id.clone(),
+        created_at: db::now(),
+    };
+    let stored = upload::store_and_record(state.into_inner(), key, received.bytes, move |conn| model::add_document(conn, document)).await?;
+    let body = document_response(stored)?;
+    Ok(HttpResponse::Created().insert_header((header::LOCATION, body.href.clone())).json(body))
+}
+
+/// Download a dossier document (whoever may read the nomination).
+#[utoipa::path(operation_id = "download_nomination_document", tag = "nominations", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The document's id")),
+    responses((status = 200, description = "The file, as uploaded", content_type = "application/octet-stream"), ReadErrors))]
+#[get("/nomination-documents/{id}")]
+pub async fn download_document(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner().to_string();
+    let (document, nomination) = db::run(&state.db, move |conn| model::find_document(conn, &id)).await?;
+    if policy::decide(&who, Action::Read, Resource::UnitRecord { unit_id: &nomination.unit_id }) != Decision::Allow {
+        return Err(ApiError::not_found("document"));
+    }
+    let bytes = state.evidence.get(&document.storage_key).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, document.content_type))
+        .insert_header((header::CONTENT_DISPOSITION, "attachment"))
+        .insert_header(("x-content-type-options", "nosniff"))
+        .insert_header((header::ETAG, format!("\"{}\"", document.sha256)))
+        .body(bytes))
+}
+
+/// Why (required to return or reject).
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ActionRequest {
+    pub reason: Option<String>,
+}
+
+/// Move a nomination: `submit` (the unit; judges eligibility and refuses on blocking problems,
+/// 422 `not_eligible`), `withdraw` (the unit, before approval), `return`, `appraise`, `approve`
+/// (only when the award needs no council vote), `reject` (the board).
+#[utoipa::path(operation_id = "act_on_nomination", tag = "nominations", security(("bearer" = [])),
+    params(
+        ("id" = Uuid, Path, description = "The nomination's id"),
+        ("action" = NominationAction, Path, description = "submit, withdraw, return, appraise, approve or reject"),
+        ("If-Match" = Option<String>, Header, description = "The `ETag` last read"),
+    ),
+    request_body = ActionRequest,
+    responses((status = 200, description = "Moved; the history records who, when and why", body = NominationResponse), WriteErrors))]
+#[post("/nominations/{id}/{action}")]
+pub async fn act(state: web::Data<AppState>, who: AuthUser, req: HttpRequest, path: web::Path<(Uuid, String)>, body: JsonBody<ActionRequest>) -> Result<HttpResponse, ApiError> {
+    let (id, action) = path.into_inner();
+    let Some(action) = NominationAction::parse(&action) else {
+        return Err(ApiError::new(actix_web::http::StatusCode::NOT_FOUND, "route_not_found", "no such action on a nomination"));
+    };
+    let expected = if_match_version(&req)?;
+    let unit_action = matches!(action, NominationAction::Submit | NominationAction::Withdraw);
+    if !unit_action {
+        policy::require_any(&who, &[])?;
+    }
+    let current = load(&state, &who, id, if unit_action { Action::Update } else { Action::Read }).await?;
+    let mut checks = Checks::default();
+    let reason = body.0.reason.filter(|r| !r.trim().is_empty()).map(|r| check_text("reason", &r, 2000, &mut checks));
+    if matches!(action, NominationAction::Return | NominationAction::Reject) && reason.is_none() {
+        checks.fail("reason", "required", "say why");
+    }
+    if !checks.0.is_empty() {
+        return Err(ApiError::validation(checks.0));
+    }
+    let (actor, today) = (who.user_id.clone(), today_in_vietnam());
+    ok(db::run(&state.db, move |conn| model::transition(conn, &current.id, action, &actor, reason, expected, today)).await?)
+}

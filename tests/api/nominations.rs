@@ -1,0 +1,167 @@
+//! Nominations: from draft through eligibility at submission to the board's approval, the
+//! dossier, who sees what, and the rules that stop a submission.
+
+use actix_web::http::StatusCode;
+use actix_web::test::TestRequest;
+use serde_json::{json, Value};
+
+use crate::helpers::TestApp;
+
+on_both_backends!(from_draft_to_approval, eligibility_and_votes_stop_what_they_should);
+
+const PDF: &[u8] = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n";
+
+fn id(v: &Value) -> String {
+    v["id"].as_str().unwrap().to_string()
+}
+
+fn this_year() -> i32 {
+    chrono::Datelike::year(&thidua::domain::units::today_in_vietnam())
+}
+
+struct Setup {
+    commune: Value,
+    person: Value,
+    officer: String,
+    types: Value,
+}
+
+impl Setup {
+    fn type_id(&self, code: &str) -> Value {
+        self.types.as_array().unwrap().iter().find(|t| t["code"] == code).unwrap()["id"].clone()
+    }
+}
+
+async fn setup(app: &TestApp) -> Setup {
+    let mut conn = app.connection();
+    thidua::seed::seed_reference(&mut conn).unwrap();
+    let (commune, _) = crate::auth::commune_and_department(app).await;
+    let (_, officer) = app.user("officer.a", &["unit_officer"], Some(&commune["id"])).await;
+    let person = app.create("people", json!({"full_name": "Đinh Thị Lan", "position": "Công chức văn hóa - xã hội", "unit_id": commune["id"]})).await;
+    let types = app.get("/api/v1/award-types").await.json();
+    Setup { commune, person, officer, types }
+}
+
+async fn upload(app: &TestApp, token: &str, nomination: &Value, kind: &str) -> crate::helpers::Response {
+    let req = TestRequest::post()
+        .uri(&format!("/api/v1/nominations/{}/documents?kind={kind}&filename={kind}.pdf", id(nomination)))
+        .insert_header(("content-type", "application/pdf"))
+        .set_payload(PDF.to_vec());
+    app.send_as(token, req).await
+}
+
+fn codes(problem: &Value) -> Vec<String> {
+    problem["errors"].as_array().unwrap().iter().map(|e| e["code"].as_str().unwrap().to_string()).collect()
+}
+
+async fn from_draft_to_approval(app: TestApp) {
+    let s = setup(&app).await;
+    let year = this_year();
+    let body = json!({"award_type_id": s.type_id("CSTD_CO_SO"), "person_id": s.person["id"], "unit_id": s.commune["id"], "year": year});
+    let res = app.send_as(&s.officer, TestRequest::post().uri("/api/v1/nominations").set_json(&body)).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
+    let nomination = res.json();
+    assert_eq!(nomination["status"], "draft");
+    let path = format!("/api/v1/nominations/{}", id(&nomination));
+    let act = |token: String, action: &'static str, body: Value| {
+        let app = &app;
+        let path = path.clone();
+        async move { app.send_as(&token, TestRequest::post().uri(&format!("{path}/{action}")).set_json(body)).await }
+    };
+
+    // Submission judges eligibility: no dossier, and no Lao động tiên tiến last year.
+    let refused = act(s.officer.clone(), "submit", json!({})).await.problem(422, "not_eligible");
+    assert_eq!(codes(&refused), ["prerequisite_streak", "missing_documents"]);
+    assert_eq!(app.get(&path).await.json()["status"], "draft", "nothing changed");
+
+    app.create("awards", json!({"award_type_id": s.type_id("LDTT"), "person_id": s.person["id"], "year": year - 1, "decision_number": "12/QĐ-UBND", "decision_date": format!("{}-12-20", year - 1), "decided_by": "Chủ tịch UBND xã"})).await;
+    for kind in ["to_trinh", "bao_cao_thanh_tich", "bien_ban_binh_xet", "sang_kien"] {
+        let res = upload(&app, &s.officer, &nomination, kind).await;
+        assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
+    }
+    let submitted = act(s.officer.clone(), "submit", json!({})).await;
+    assert_eq!(submitted.status, StatusCode::OK, "{}", submitted.text());
+    let submitted = submitted.json();
+    assert_eq!(submitted["status"], "submitted");
+    assert!(submitted["award_type_version_id"].is_string(), "judged under the rules in force");
+    // No Lao động tiên tiến in the unit this year: 15% of 0 is 0, so the board is warned.
+    assert_eq!(submitted["eligibility"]["warnings"][0]["code"], "quota_exceeded");
+    assert_eq!(submitted["documents"].as_array().unwrap().len(), 4);
+
+    // Locked while the board has it.
+    app.put_current(&s.officer, &path, &body).await.problem(409, "nomination_locked");
+    upload(&app, &s.officer, &nomination, "khac").await.problem(409, "nomination_locked");
+    act(s.officer.clone(), "appraise", json!({})).await.problem(403, "forbidden");
+
+    // Another unit's officer gets nothing of it.
+    let district = app.get("/api/v1/districts/by-code/999").await.json();
+    let other = app.create("communes", json!({"code": "99998", "name": "Xã Bên Kia", "type": "xa", "parent_id": district["id"]})).await;
+    let (_, officer_b) = app.user("officer.b", &["unit_officer"], Some(&other["id"])).await;
+    let missing = app.send_as(&officer_b, TestRequest::get().uri(&format!("/api/v1/nominations/{}", uuid::Uuid::now_v7()))).await.problem(404, "not_found");
+    assert_eq!(app.send_as(&officer_b, TestRequest::get().uri(&path)).await.problem(404, "not_found"), missing);
+    assert_eq!(app.send_as(&officer_b, TestRequest::get().uri("/api/v1/nominations")).await.json()["items"], json!([]));
+    let document = submitted["documents"][0]["href"].as_str().unwrap().to_string();
+    app.send_as(&officer_b, TestRequest::get().uri(&document)).await.problem(404, "not_found");
+    assert_eq!(app.send_as(&s.officer, TestRequest::get().uri(&document)).await.body, PDF);
+
+    // Returned with a reason, resubmitted, appraised, approved.
+    let admin = app.admin_token.clone();
+    act(admin.clone(), "return", json!({})).await.problem(422, "validation_failed");
+    assert_eq!(act(admin.clone(), "return", json!({"reason": "Bổ sung biên bản"})).await.json()["status"], "returned");
+    assert_eq!(act(s.officer.clone(), "submit", json!({})).await.json()["status"], "submitted");
+    assert_eq!(act(admin.clone(), "appraise", json!({})).await.json()["status"], "appraised");
+    let approved = act(admin.clone(), "approve", json!({})).await.json();
+    assert_eq!(approved["status"], "approved");
+    let trail: Vec<(&str, &str)> = approved["history"].as_array().unwrap().iter().map(|t| (t["from_status"].as_str().unwrap(), t["to_status"].as_str().unwrap())).collect();
+    assert_eq!(trail, [("draft", "submitted"), ("submitted", "returned"), ("returned", "submitted"), ("submitted", "appraised"), ("appraised", "approved")]);
+    assert_eq!(approved["history"][1]["reason"], "Bổ sung biên bản");
+    act(s.officer.clone(), "withdraw", json!({})).await.problem(409, "illegal_transition");
+    act(admin, "fly", json!({})).await.problem(404, "route_not_found");
+}
+
+async fn eligibility_and_votes_stop_what_they_should(app: TestApp) {
+    let s = setup(&app).await;
+    let year = this_year();
+    let documents = |nomination: Value| {
+        let app = &app;
+        let token = s.officer.clone();
+        async move {
+            for kind in ["to_trinh", "bao_cao_thanh_tich", "bien_ban_binh_xet"] {
+                assert_eq!(upload(app, &token, &nomination, kind).await.status, StatusCode::CREATED);
+            }
+        }
+    };
+    let nominate = |under_discipline: bool| {
+        let app = &app;
+        let body = json!({"award_type_id": s.type_id("BANG_KHEN_TINH_CA_NHAN"), "person_id": s.person["id"], "unit_id": s.commune["id"], "year": year, "under_discipline": under_discipline});
+        async move { app.create("nominations", body).await }
+    };
+
+    // Under discipline: refused.
+    let disciplined = nominate(true).await;
+    documents(disciplined.clone()).await;
+    let refused = app.post(&format!("/api/v1/nominations/{}/submit", id(&disciplined)), &json!({})).await.problem(422, "not_eligible");
+    assert_eq!(codes(&refused), ["under_discipline"]);
+
+    // The rules change today to need a council vote: a nomination judged under them cannot be
+    // approved by the board alone.
+    let type_path = format!("/api/v1/award-types/{}", s.type_id("BANG_KHEN_TINH_CA_NHAN").as_str().unwrap());
+    let rules = json!({"effective_from": thidua::domain::units::today_in_vietnam().to_string(), "rules": {
+        "granting_authority": "Chủ tịch UBND tỉnh", "legal_basis": "Luật Thi đua, khen thưởng số 06/2022/QH15, Điều 9",
+        "council_vote_required": true, "approval_threshold_percent": "75", "posting_days": 10,
+    }});
+    assert_eq!(app.post(&format!("{type_path}/versions"), &rules).await.status, StatusCode::CREATED);
+    let voted = nominate(false).await;
+    documents(voted.clone()).await;
+    let path = format!("/api/v1/nominations/{}", id(&voted));
+    assert_eq!(app.post(&format!("{path}/submit"), &json!({})).await.status, StatusCode::OK);
+    assert_eq!(app.post(&format!("{path}/appraise"), &json!({})).await.status, StatusCode::OK);
+    app.post(&format!("{path}/approve"), &json!({})).await.problem(409, "council_vote_required");
+    let rejected = app.post(&format!("{path}/reject"), &json!({"reason": "Chưa đủ tiêu chuẩn"})).await.json();
+    assert_eq!(rejected["status"], "rejected");
+
+    // A collective award cannot name a person.
+    let body = json!({"award_type_id": s.type_id("TTLDXS"), "person_id": s.person["id"], "unit_id": s.commune["id"], "year": year});
+    let problem = app.post("/api/v1/nominations", &body).await.problem(422, "validation_failed");
+    assert_eq!(problem["errors"][0]["code"], "wrong_subject");
+}
