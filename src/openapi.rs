@@ -30,6 +30,7 @@ use crate::error::{FieldError, Problem};
         (name = "achievements", description = "Achievements (thành tích) reported against registered indicators, with evidence files"),
         (name = "awards", description = "The award catalogue with its versioned rules, people, and the award history"),
         (name = "nominations", description = "Nominations (đề nghị khen thưởng): dossier, eligibility and the board's review"),
+        (name = "council", description = "Council sessions and secret ballots on nominations"),
         (name = "operations", description = "Liveness and readiness"),
     )
 )]

@@ -374,6 +374,49 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    council_sessions (id) {
+        id -> Text,
+        title -> Text,
+        status -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+        closed_by -> Nullable<Text>,
+        closed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    council_members (session_id, user_id) {
+        session_id -> Text,
+        user_id -> Text,
+    }
+}
+
+diesel::table! {
+    council_items (session_id, nomination_id) {
+        session_id -> Text,
+        nomination_id -> Text,
+    }
+}
+
+diesel::table! {
+    ballots_cast (session_id, nomination_id, user_id) {
+        session_id -> Text,
+        nomination_id -> Text,
+        user_id -> Text,
+    }
+}
+
+diesel::table! {
+    ballot_tallies (session_id, nomination_id) {
+        session_id -> Text,
+        nomination_id -> Text,
+        yes_count -> Integer,
+        no_count -> Integer,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     units,
     unit_links,
@@ -402,4 +445,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     nomination_achievements,
     nomination_documents,
     nomination_transitions,
+    council_sessions,
+    council_members,
+    council_items,
+    ballots_cast,
+    ballot_tallies,
 );

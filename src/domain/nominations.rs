@@ -151,6 +151,18 @@ pub fn judge(f: &EligibilityFacts) -> Eligibility {
     e
 }
 
+/// The outcome of a council vote on one nomination. The threshold is a share of the whole
+/// council (not of those who voted); the quorum, when set, a share of members who must vote.
+pub fn vote_passes(yes: u32, no: u32, members: u32, threshold_percent: rust_decimal::Decimal, quorum_percent: Option<rust_decimal::Decimal>) -> bool {
+    use rust_decimal::Decimal;
+    if members == 0 {
+        return false;
+    }
+    let hundred = Decimal::ONE_HUNDRED;
+    let quorum_met = quorum_percent.is_none_or(|q| Decimal::from(yes + no) * hundred >= q * Decimal::from(members));
+    quorum_met && Decimal::from(yes) * hundred >= threshold_percent * Decimal::from(members)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -189,6 +201,18 @@ mod tests {
         };
         let codes: Vec<String> = judge(&everything).blocking.into_iter().map(|p| p.code).collect();
         assert_eq!(codes, ["no_rules", "achievement_already_rewarded", "missing_documents", "under_discipline"]);
+    }
+
+    #[test]
+    fn votes_count_against_the_whole_council() {
+        let d = |s: &str| s.parse::<rust_decimal::Decimal>().unwrap();
+        // 9 of 10 members is 90%: passes a 90% threshold; 8 yes of 9 voting does not.
+        assert!(vote_passes(9, 0, 10, d("90"), None));
+        assert!(!vote_passes(8, 1, 10, d("90"), None));
+        // A quorum of 2/3 needs 7 of 10 voting.
+        assert!(!vote_passes(6, 0, 10, d("50"), Some(d("66.67"))));
+        assert!(vote_passes(6, 1, 10, d("50"), Some(d("66.67"))));
+        assert!(!vote_passes(0, 0, 0, d("50"), None));
     }
 
     #[test]

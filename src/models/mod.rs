@@ -6,5 +6,6 @@ pub mod awards;
 pub mod nominations;
 pub mod campaigns;
 pub mod clusters;
+pub mod council;
 pub mod registrations;
 pub mod units;

@@ -446,3 +446,35 @@ pub fn list(conn: &mut DbConn, filter: &NominationFilter) -> Result<Vec<Nominati
 pub fn kind_name(kind: &str) -> Option<DocumentKind> {
     DocumentKind::parse(kind)
 }
+
+/// Applies a council vote's result to an appraised nomination: approved or rejected, recorded
+/// with the tally as the reason.
+pub fn record_council_result(conn: &mut DbConn, nomination_id: &str, passed: bool, actor: &str, reason: String) -> Result<(), ApiError> {
+    let current = lock(conn, nomination_id)?;
+    if current.status() != NominationStatus::Appraised {
+        return Ok(()); // withdrawn meanwhile: the vote no longer decides anything
+    }
+    let to = if passed { NominationStatus::Approved } else { NominationStatus::Rejected };
+    let now = db::now();
+    diesel::update(nominations::table.find(nomination_id))
+        .set((nominations::status.eq(to.as_str()), nominations::version.eq(current.version + 1), nominations::updated_at.eq(now)))
+        .execute(conn)?;
+    diesel::insert_into(nomination_transitions::table)
+        .values((
+            nomination_transitions::id.eq(db::new_id()),
+            nomination_transitions::nomination_id.eq(nomination_id),
+            nomination_transitions::from_status.eq(NominationStatus::Appraised.as_str()),
+            nomination_transitions::to_status.eq(to.as_str()),
+            nomination_transitions::actor_id.eq(actor),
+            nomination_transitions::reason.eq(Some(reason)),
+            nomination_transitions::at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The rules version a nomination was judged under.
+pub fn judged_version(conn: &mut DbConn, n: &Nomination) -> Result<Option<crate::models::awards::AwardTypeVersion>, ApiError> {
+    let (_, versions) = find_award_type(conn, &n.award_type_id)?;
+    Ok(versions.into_iter().find(|v| Some(&v.id) == n.award_type_version_id.as_ref()))
+}

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod awards;
 pub mod campaigns;
 pub mod clusters;
+pub mod council;
 pub mod health;
 pub mod nominations;
 pub mod people;
@@ -29,6 +30,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(awards::configure)
             .configure(people::configure)
             .configure(nominations::configure)
+            .configure(council::configure)
             .configure(units::provinces::configure)
             .configure(units::districts::configure)
             .configure(units::communes::configure)

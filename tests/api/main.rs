@@ -28,6 +28,7 @@ mod auth;
 mod awards;
 mod campaigns;
 mod cli;
+mod council;
 mod errors;
 mod openapi;
 mod operations;

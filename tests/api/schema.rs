@@ -46,6 +46,12 @@ fn load_every_table(conn: &mut thidua::db::DbConn) {
         nomination_achievements::table.limit(0).load::<(String, String)>(conn).expect("nomination_achievements");
         nomination_documents::table.select(NominationDocument::as_select()).limit(0).load::<NominationDocument>(conn).expect("nomination_documents");
         nomination_transitions::table.select(NominationTransition::as_select()).limit(0).load::<NominationTransition>(conn).expect("nomination_transitions");
+        use thidua::models::council::CouncilSession;
+        council_sessions::table.select(CouncilSession::as_select()).limit(0).load::<CouncilSession>(conn).expect("council_sessions");
+        council_members::table.limit(0).load::<(String, String)>(conn).expect("council_members");
+        council_items::table.limit(0).load::<(String, String)>(conn).expect("council_items");
+        ballots_cast::table.limit(0).load::<(String, String, String)>(conn).expect("ballots_cast");
+        ballot_tallies::table.limit(0).load::<(String, String, i32, i32)>(conn).expect("ballot_tallies");
     }
 }
 
