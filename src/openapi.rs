@@ -31,6 +31,8 @@ use crate::error::{FieldError, Problem};
         (name = "awards", description = "The award catalogue with its versioned rules, people, and the award history"),
         (name = "nominations", description = "Nominations (đề nghị khen thưởng): dossier, eligibility and the board's review"),
         (name = "council", description = "Council sessions and secret ballots on nominations"),
+        (name = "decisions", description = "Public posting of approved nominations, the public's comments, and decisions granting awards"),
+        (name = "public", description = "Open to everyone, no sign-in: what is on public posting, and comments on it"),
         (name = "operations", description = "Liveness and readiness"),
     )
 )]

@@ -316,6 +316,8 @@ diesel::table! {
         revoked_by -> Nullable<Text>,
         created_by -> Text,
         created_at -> Timestamp,
+        decision_id -> Nullable<Text>,
+        nomination_id -> Nullable<Text>,
     }
 }
 
@@ -337,6 +339,7 @@ diesel::table! {
         created_by -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        posting_until -> Nullable<Date>,
     }
 }
 
@@ -417,6 +420,32 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    posting_comments (id) {
+        id -> Text,
+        nomination_id -> Text,
+        author_name -> Nullable<Text>,
+        content -> Text,
+        client_addr -> Nullable<Text>,
+        created_at -> Timestamp,
+        reviewed_by -> Nullable<Text>,
+        reviewed_at -> Nullable<Timestamp>,
+        review_note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    decisions (id) {
+        id -> Text,
+        number -> Text,
+        decided_on -> Date,
+        signer -> Text,
+        authority -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     units,
     unit_links,
@@ -450,4 +479,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     council_items,
     ballots_cast,
     ballot_tallies,
+    posting_comments,
+    decisions,
 );

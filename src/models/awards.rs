@@ -317,6 +317,8 @@ pub struct Award {
     pub revoked_by: Option<String>,
     pub created_by: String,
     pub created_at: NaiveDateTime,
+    pub decision_id: Option<String>,
+    pub nomination_id: Option<String>,
 }
 
 pub struct NewAward {

@@ -6,6 +6,7 @@ pub mod awards;
 pub mod nominations;
 pub mod campaigns;
 pub mod clusters;
+pub mod decisions;
 pub mod council;
 pub mod registrations;
 pub mod units;

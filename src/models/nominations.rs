@@ -32,6 +32,7 @@ pub struct Nomination {
     pub created_by: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub posting_until: Option<NaiveDate>,
 }
 
 impl Nomination {

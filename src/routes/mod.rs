@@ -6,6 +6,7 @@ pub mod awards;
 pub mod campaigns;
 pub mod clusters;
 pub mod council;
+pub mod decisions;
 pub mod health;
 pub mod nominations;
 pub mod people;
@@ -29,6 +30,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(progress::configure)
             .configure(awards::configure)
             .configure(people::configure)
+            .configure(decisions::configure)
             .configure(nominations::configure)
             .configure(council::configure)
             .configure(units::provinces::configure)

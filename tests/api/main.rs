@@ -29,6 +29,7 @@ mod awards;
 mod campaigns;
 mod cli;
 mod council;
+mod decisions;
 mod errors;
 mod openapi;
 mod operations;

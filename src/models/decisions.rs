@@ -1,0 +1,251 @@
+//! Public posting of approved nominations, the public's comments, and decisions that grant
+//! nominations and turn them into awards.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::db::schema::{award_types, awards, decisions, nomination_transitions, nominations, people, posting_comments, units};
+use crate::db::{self, DbConn};
+use crate::domain::nominations::NominationStatus;
+use crate::error::{ApiError, FieldError};
+use crate::models::nominations::{find_nomination, judged_version, Nomination};
+
+fn record_transition(conn: &mut DbConn, n: &Nomination, to: NominationStatus, actor: &str, reason: Option<String>) -> Result<(), ApiError> {
+    let now = db::now();
+    diesel::update(nominations::table.find(&n.id))
+        .set((nominations::status.eq(to.as_str()), nominations::version.eq(n.version + 1), nominations::updated_at.eq(now)))
+        .execute(conn)?;
+    diesel::insert_into(nomination_transitions::table)
+        .values((
+            nomination_transitions::id.eq(db::new_id()),
+            nomination_transitions::nomination_id.eq(&n.id),
+            nomination_transitions::from_status.eq(n.status.as_str()),
+            nomination_transitions::to_status.eq(to.as_str()),
+            nomination_transitions::actor_id.eq(actor),
+            nomination_transitions::reason.eq(reason),
+            nomination_transitions::at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Publishes an approved nomination for comments until `until` (inclusive), at least the award's
+/// posting period from today.
+pub fn post(conn: &mut DbConn, id: &str, until: NaiveDate, actor: &str, today: NaiveDate) -> Result<(), ApiError> {
+    conn.write_tx(|conn| {
+        if let DbConn::Postgres(pg) = conn {
+            nominations::table.find(id).select(nominations::id).for_update().first::<String>(pg).optional()?;
+        }
+        let n = find_nomination(conn, id)?;
+        if n.status() != NominationStatus::Approved {
+            return Err(ApiError::conflict("illegal_transition", format!("a {} nomination cannot be posted; it must be approved", n.status)));
+        }
+        let days = judged_version(conn, &n)?.and_then(|v| v.posting_days).unwrap_or(0);
+        let earliest = today + chrono::TimeDelta::days(i64::from(days));
+        if until < earliest {
+            return Err(ApiError::validation(vec![FieldError::new("until", "too_short", format!("the award is posted for {days} days: until {earliest} at the earliest"))]));
+        }
+        diesel::update(nominations::table.find(id)).set(nominations::posting_until.eq(Some(until))).execute(conn)?;
+        record_transition(conn, &n, NominationStatus::Posted, actor, Some(format!("Công khai lấy ý kiến đến hết ngày {until}")))
+    })
+}
+
+/// What the public sees of a posted nomination: the nominee's name, position and unit, the
+/// award, and until when comments are taken. Nothing else.
+pub struct PublicPosting {
+    pub nomination_id: String,
+    pub nominee: String,
+    pub position: Option<String>,
+    pub unit_name: String,
+    pub award_name: String,
+    pub year: i32,
+    pub posting_until: NaiveDate,
+}
+
+pub fn open_postings(conn: &mut DbConn, today: NaiveDate) -> Result<Vec<PublicPosting>, ApiError> {
+    let rows: Vec<(String, String, Option<String>, Option<String>, Option<String>, String, String, i32, Option<NaiveDate>)> = nominations::table
+        .inner_join(units::table.on(units::id.eq(nominations::unit_id)))
+        .inner_join(award_types::table.on(award_types::id.eq(nominations::award_type_id)))
+        .left_join(people::table.on(people::id.nullable().eq(nominations::person_id)))
+        .filter(nominations::status.eq(NominationStatus::Posted.as_str()))
+        .filter(nominations::posting_until.ge(today))
+        .order((nominations::posting_until, nominations::id))
+        .select((
+            nominations::id,
+            nominations::nominee_kind,
+            people::full_name.nullable(),
+            people::position.nullable(),
+            nominations::household_name,
+            units::name,
+            award_types::name,
+            nominations::year,
+            nominations::posting_until,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, kind, person, position, household, unit, award, year, until)| PublicPosting {
+            nominee: match kind.as_str() {
+                "person" => person.unwrap_or_default(),
+                "household" => household.unwrap_or_default(),
+                _ => unit.clone(),
+            },
+            position: if kind == "person" { position } else { None },
+            nomination_id: id,
+            unit_name: unit,
+            award_name: award,
+            year,
+            posting_until: until.unwrap_or(today),
+        })
+        .collect())
+}
+
+#[derive(Queryable, Selectable, Debug, Clone)]
+#[diesel(table_name = posting_comments)]
+pub struct PostingComment {
+    pub id: String,
+    pub nomination_id: String,
+    pub author_name: Option<String>,
+    pub content: String,
+    pub client_addr: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub reviewed_by: Option<String>,
+    pub reviewed_at: Option<NaiveDateTime>,
+    pub review_note: Option<String>,
+}
+
+/// A comment from the public on a nomination that is on posting today; otherwise 404.
+pub fn add_comment(conn: &mut DbConn, nomination_id: &str, author: Option<String>, content: &str, client: &str, today: NaiveDate) -> Result<String, ApiError> {
+    let n = find_nomination(conn, nomination_id).map_err(|_| ApiError::not_found("posting"))?;
+    if n.status() != NominationStatus::Posted || n.posting_until.is_none_or(|u| u < today) {
+        return Err(ApiError::not_found("posting"));
+    }
+    let id = db::new_id();
+    diesel::insert_into(posting_comments::table)
+        .values((
+            posting_comments::id.eq(&id),
+            posting_comments::nomination_id.eq(nomination_id),
+            posting_comments::author_name.eq(author),
+            posting_comments::content.eq(content),
+            posting_comments::client_addr.eq(client),
+            posting_comments::created_at.eq(db::now()),
+        ))
+        .execute(conn)?;
+    Ok(id)
+}
+
+pub fn comments(conn: &mut DbConn, nomination_id: &str) -> Result<Vec<PostingComment>, ApiError> {
+    Ok(posting_comments::table
+        .filter(posting_comments::nomination_id.eq(nomination_id))
+        .order((posting_comments::created_at, posting_comments::id))
+        .select(PostingComment::as_select())
+        .load(conn)?)
+}
+
+pub fn review_comment(conn: &mut DbConn, id: &str, note: &str, actor: &str) -> Result<PostingComment, ApiError> {
+    let updated = diesel::update(posting_comments::table.find(id))
+        .set((posting_comments::reviewed_by.eq(actor), posting_comments::reviewed_at.eq(db::now()), posting_comments::review_note.eq(note)))
+        .execute(conn)?;
+    if updated == 0 {
+        return Err(ApiError::not_found("comment"));
+    }
+    Ok(posting_comments::table.find(id).select(PostingComment::as_select()).first(conn)?)
+}
+
+#[derive(Queryable, Selectable, Debug, Clone)]
+#[diesel(table_name = decisions)]
+pub struct Decision {
+    pub id: String,
+    pub number: String,
+    pub decided_on: NaiveDate,
+    pub signer: String,
+    pub authority: String,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+}
+
+pub struct NewDecision {
+    pub number: String,
+    pub decided_on: NaiveDate,
+    pub signer: String,
+    pub authority: String,
+    pub nomination_ids: Vec<String>,
+}
+
+pub fn find_decision(conn: &mut DbConn, id: &str) -> Result<(Decision, Vec<String>), ApiError> {
+    let decision = decisions::table.find(id).select(Decision::as_select()).first(conn).optional()?.ok_or_else(|| ApiError::not_found("decision"))?;
+    let granted = awards::table.filter(awards::decision_id.eq(id)).select(awards::id).order(awards::id).load(conn)?;
+    Ok((decision, granted))
+}
+
+/// Issues a decision: each nomination must be posted and its posting over by the decision's
+/// date. Each becomes decided and an award is recorded, under the rules it was judged by.
+pub fn issue(conn: &mut DbConn, new: NewDecision, actor: &str, today: NaiveDate) -> Result<String, ApiError> {
+    conn.write_tx(|conn| {
+        let mut errors = Vec::new();
+        if new.decided_on > today {
+            errors.push(FieldError::new("decided_on", "in_future", "a decision is recorded once signed"));
+        }
+        let mut granted = Vec::new();
+        for (i, id) in new.nomination_ids.iter().enumerate() {
+            let field = format!("nomination_ids[{i}]");
+            if let DbConn::Postgres(pg) = conn {
+                nominations::table.find(id).select(nominations::id).for_update().first::<String>(pg).optional()?;
+            }
+            match find_nomination(conn, id) {
+                Err(_) => errors.push(FieldError::new(field, "not_found", "no nomination has this id")),
+                Ok(n) if n.status() != NominationStatus::Posted => errors.push(FieldError::new(field, "not_posted", "only nominations that went through public posting are decided")),
+                Ok(n) if n.posting_until.is_none_or(|u| u >= new.decided_on) => {
+                    errors.push(FieldError::new(field, "posting_not_over", format!("the posting runs until {}; decide after it", n.posting_until.unwrap_or(today))))
+                }
+                Ok(n) => granted.push(n),
+            }
+        }
+        if new.nomination_ids.is_empty() {
+            errors.push(FieldError::new("nomination_ids", "required", "a decision grants at least one nomination"));
+        }
+        if !errors.is_empty() {
+            return Err(ApiError::validation(errors));
+        }
+        let taken: i64 = decisions::table.filter(decisions::number.eq(&new.number)).count().get_result(conn)?;
+        if taken > 0 {
+            return Err(ApiError::conflict("number_in_use", format!("a decision numbered {} exists", new.number)));
+        }
+        let id = db::new_id();
+        let now = db::now();
+        diesel::insert_into(decisions::table)
+            .values((
+                decisions::id.eq(&id),
+                decisions::number.eq(&new.number),
+                decisions::decided_on.eq(new.decided_on),
+                decisions::signer.eq(&new.signer),
+                decisions::authority.eq(&new.authority),
+                decisions::created_by.eq(actor),
+                decisions::created_at.eq(now),
+            ))
+            .execute(conn)?;
+        for n in granted {
+            diesel::insert_into(awards::table)
+                .values((
+                    awards::id.eq(db::new_id()),
+                    awards::award_type_id.eq(&n.award_type_id),
+                    awards::award_type_version_id.eq(&n.award_type_version_id),
+                    awards::recipient_kind.eq(&n.nominee_kind),
+                    awards::person_id.eq(&n.person_id),
+                    awards::unit_id.eq(&n.unit_id),
+                    awards::household_name.eq(&n.household_name),
+                    awards::year.eq(n.year),
+                    awards::decision_number.eq(&new.number),
+                    awards::decision_date.eq(new.decided_on),
+                    awards::decided_by.eq(&new.authority),
+                    awards::created_by.eq(actor),
+                    awards::created_at.eq(now),
+                    awards::decision_id.eq(Some(&id)),
+                    awards::nomination_id.eq(Some(&n.id)),
+                ))
+                .execute(conn)?;
+            record_transition(conn, &n, NominationStatus::Decided, actor, Some(format!("Quyết định {}", new.number)))?;
+        }
+        Ok(id)
+    })
+}

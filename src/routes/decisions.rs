@@ -1,0 +1,287 @@
+//! Public posting (công khai) of approved nominations and the comments it draws, and decisions
+//! (quyết định khen thưởng) that grant posted nominations once their posting is over.
+
+use actix_web::http::header;
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+
+use crate::auth::policy::{self, Role};
+use crate::auth::{client_addr, AuthUser};
+use crate::db;
+use crate::domain::units::today_in_vietnam;
+use crate::domain::{check_date, check_text, Checks};
+use crate::error::ApiError;
+use crate::http::extract::{method_not_allowed, JsonBody};
+use crate::models::decisions::{self as model, NewDecision, PostingComment};
+use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, WriteErrors};
+use crate::routes::clusters::uuid;
+use crate::startup::AppState;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(post_nomination)
+        .service(list_comments)
+        .service(review_comment)
+        .service(issue)
+        .service(read)
+        .service(public_postings)
+        .service(comment)
+        .route("/nominations/{id}/comments", method_not_allowed("GET"))
+        .route("/posting-comments/{id}/review", method_not_allowed("POST"))
+        .route("/decisions", method_not_allowed("POST"))
+        .route("/decisions/{id}", method_not_allowed("GET"))
+        .route("/public/postings", method_not_allowed("GET"))
+        .route("/public/postings/{id}/comments", method_not_allowed("POST"));
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PostRequest {
+    /// Last day comments are taken; at least the award's posting period from today.
+    pub until: NaiveDate,
+}
+
+/// Publish an approved nomination for the public's comments (admins).
+#[utoipa::path(operation_id = "post_nomination", tag = "decisions", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The nomination's id")),
+    request_body = PostRequest,
+    responses((status = 204, description = "On posting"), WriteErrors))]
+#[post("/nominations/{id}/post")]
+pub async fn post_nomination(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>, body: JsonBody<PostRequest>) -> Result<HttpResponse, ApiError> {
+    policy::require_any(&who, &[])?;
+    let mut checks = Checks::default();
+    check_date("until", Some(body.0.until), &mut checks);
+    if !checks.0.is_empty() {
+        return Err(ApiError::validation(checks.0));
+    }
+    let (id, until, actor, today) = (id.into_inner().to_string(), body.0.until, who.user_id.clone(), today_in_vietnam());
+    db::run(&state.db, move |conn| model::post(conn, &id, until, &actor, today)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// One nominee on public posting: name, position and unit only.
+#[derive(Serialize, ToSchema)]
+pub struct PublicPostingResponse {
+    pub nomination_id: Uuid,
+    #[schema(example = "Hoàng Thị Mai")]
+    pub nominee: String,
+    pub position: Option<String>,
+    pub unit_name: String,
+    pub award_name: String,
+    pub year: i32,
+    /// Comments are taken until this day (inclusive).
+    pub posting_until: NaiveDate,
+}
+
+/// What is on public posting today (no sign-in): for people to comment on before decisions.
+#[utoipa::path(operation_id = "list_public_postings", tag = "public",
+    responses((status = 200, description = "Nominations on posting", body = Vec<PublicPostingResponse>),
+        (status = 503, description = "Database unavailable", body = crate::error::Problem, content_type = "application/problem+json")))]
+#[get("/public/postings")]
+pub async fn public_postings(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let today = today_in_vietnam();
+    let rows = db::run(&state.db, move |conn| model::open_postings(conn, today)).await?;
+    let items: Vec<PublicPostingResponse> = rows
+        .into_iter()
+        .map(|p| {
+            Ok(PublicPostingResponse {
+                nomination_id: uuid(&p.nomination_id)?,
+                nominee: p.nominee,
+                position: p.position,
+                unit_name: p.unit_name,
+                award_name: p.award_name,
+                year: p.year,
+                posting_until: p.posting_until,
+            })
+        })
+        .collect::<Result<_, ApiError>>()?;
+    Ok(HttpResponse::Ok().json(items))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CommentRequest {
+    pub author_name: Option<String>,
+    #[schema(example = "Đề nghị xem xét lại thành tích năm 2025.")]
+    pub content: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CommentReceipt {
+    pub id: Uuid,
+}
+
+/// Comment on a nomination on posting (no sign-in; rate-limited per client).
+#[utoipa::path(operation_id = "comment_on_posting", tag = "public",
+    params(("id" = Uuid, Path, description = "The nomination's id")),
+    request_body = CommentRequest,
+    responses((status = 201, description = "Received; the board reviews it", body = CommentReceipt),
+        (status = 400, description = "Malformed JSON or id", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not on posting", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Body is not JSON", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = crate::error::Problem, content_type = "application/problem+json")))]
+#[post("/public/postings/{id}/comments")]
+pub async fn comment(state: web::Data<AppState>, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<CommentRequest>) -> Result<HttpResponse, ApiError> {
+    let mut checks = Checks::default();
+    let content = check_text_block("content", &body.0.content, 5000, &mut checks);
+    let author = body.0.author_name.filter(|a| !a.trim().is_empty()).map(|a| check_text("author_name", &a, 200, &mut checks));
+    if !checks.0.is_empty() {
+        return Err(ApiError::validation(checks.0));
+    }
+    let client = client_addr(&req, state.settings.auth.trust_forwarded);
+    let (id, today) = (id.into_inner().to_string(), today_in_vietnam());
+    let comment_id = db::run(&state.db, move |conn| model::add_comment(conn, &id, author, &content, &client, today)).await?;
+    Ok(HttpResponse::Created().json(CommentReceipt { id: uuid(&comment_id)? }))
+}
+
+/// Multi-line text: trimmed, NFC, no control characters but line breaks.
+fn check_text_block(field: &str, value: &str, max: usize, checks: &mut Checks) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let value: String = value.trim().nfc().collect();
+    if value.is_empty() {
+        checks.fail(field, "required", "must not be empty");
+    } else if value.chars().count() > max {
+        checks.fail(field, "too_long", format!("must be at most {max} characters"));
+    } else if value.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
+        checks.fail(field, "invalid_characters", "must not contain control characters");
+    }
+    value
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CommentResponse {
+    pub id: Uuid,
+    pub author_name: Option<String>,
+    pub content: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub reviewed_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub review_note: Option<String>,
+}
+
+fn comment_response(c: PostingComment) -> Result<CommentResponse, ApiError> {
+    Ok(CommentResponse {
+        id: uuid(&c.id)?,
+        author_name: c.author_name,
+        content: c.content,
+        created_at: c.created_at.and_utc(),
+        reviewed_at: c.reviewed_at.map(|t| t.and_utc()),
+        review_note: c.review_note,
+    })
+}
+
+/// The public's comments on a nomination (admins).
+#[utoipa::path(operation_id = "list_posting_comments", tag = "decisions", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The nomination's id")),
+    responses((status = 200, description = "Comments, oldest first", body = Vec<CommentResponse>), ListErrors))]
+#[get("/nominations/{id}/comments")]
+pub async fn list_comments(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+    policy::require_any(&who, &[])?;
+    let id = id.into_inner().to_string();
+    let rows = db::run(&state.db, move |conn| model::comments(conn, &id)).await?;
+    let items: Vec<CommentResponse> = rows.into_iter().map(comment_response).collect::<Result<_, _>>()?;
+    Ok(HttpResponse::Ok().json(items))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewRequest {
+    pub note: String,
+}
+
+/// Record the board's review of a comment (admins).
+#[utoipa::path(operation_id = "review_posting_comment", tag = "decisions", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The comment's id")),
+    request_body = ReviewRequest,
+    responses((status = 200, description = "Reviewed", body = CommentResponse), WriteErrors))]
+#[post("/posting-comments/{id}/review")]
+pub async fn review_comment(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>, body: JsonBody<ReviewRequest>) -> Result<HttpResponse, ApiError> {
+    policy::require_any(&who, &[])?;
+    let mut checks = Checks::default();
+    let note = check_text_block("note", &body.0.note, 5000, &mut checks);
+    if !checks.0.is_empty() {
+        return Err(ApiError::validation(checks.0));
+    }
+    let (id, actor) = (id.into_inner().to_string(), who.user_id.clone());
+    Ok(HttpResponse::Ok().json(comment_response(db::run(&state.db, move |conn| model::review_comment(conn, &id, &note, &actor)).await?)?))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionRequest {
+    #[schema(example = "123/QĐ-UBND")]
+    pub number: String,
+    pub decided_on: NaiveDate,
+    #[schema(example = "Chủ tịch UBND tỉnh")]
+    pub signer: String,
+    #[schema(example = "UBND tỉnh Thái Nguyên")]
+    pub authority: String,
+    /// Posted nominations whose posting ended before `decided_on`.
+    pub nomination_ids: Vec<Uuid>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DecisionResponse {
+    pub id: Uuid,
+    pub number: String,
+    pub decided_on: NaiveDate,
+    pub signer: String,
+    pub authority: String,
+    /// The awards it granted.
+    pub award_ids: Vec<Uuid>,
+}
+
+fn decision_response((d, awards): (model::Decision, Vec<String>)) -> Result<DecisionResponse, ApiError> {
+    Ok(DecisionResponse {
+        id: uuid(&d.id)?,
+        number: d.number,
+        decided_on: d.decided_on,
+        signer: d.signer,
+        authority: d.authority,
+        award_ids: awards.iter().map(|a| uuid(a)).collect::<Result<_, _>>()?,
+    })
+}
+
+/// Record a signed decision (admins, approvers): its nominations become decided and awards.
+#[utoipa::path(operation_id = "issue_decision", tag = "decisions", security(("bearer" = [])), request_body = DecisionRequest,
+    responses((status = 201, description = "Issued", body = DecisionResponse), CreateErrors))]
+#[post("/decisions")]
+pub async fn issue(state: web::Data<AppState>, who: AuthUser, body: JsonBody<DecisionRequest>) -> Result<HttpResponse, ApiError> {
+    policy::require_any(&who, &[Role::Approver])?;
+    let body = body.0;
+    let mut checks = Checks::default();
+    let number = check_text("number", &body.number, 100, &mut checks);
+    let signer = check_text("signer", &body.signer, 200, &mut checks);
+    let authority = check_text("authority", &body.authority, 300, &mut checks);
+    check_date("decided_on", Some(body.decided_on), &mut checks);
+    if !checks.0.is_empty() {
+        return Err(ApiError::validation(checks.0));
+    }
+    let mut nomination_ids: Vec<String> = body.nomination_ids.iter().map(Uuid::to_string).collect();
+    nomination_ids.sort();
+    nomination_ids.dedup();
+    let new = NewDecision { number, decided_on: body.decided_on, signer, authority, nomination_ids };
+    let (actor, today) = (who.user_id.clone(), today_in_vietnam());
+    let issued = db::run(&state.db, move |conn| {
+        let id = model::issue(conn, new, &actor, today)?;
+        model::find_decision(conn, &id)
+    })
+    .await?;
+    let body = decision_response(issued)?;
+    Ok(HttpResponse::Created().insert_header((header::LOCATION, format!("/api/v1/decisions/{}", body.id))).json(body))
+}
+
+/// Get a decision and the awards it granted.
+#[utoipa::path(operation_id = "get_decision", tag = "decisions", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The decision's id")),
+    responses((status = 200, description = "The decision", body = DecisionResponse), ReadErrors))]
+#[get("/decisions/{id}")]
+pub async fn read(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+    policy::authorize(&who, policy::Action::Read, policy::Resource::Registry)?;
+    let id = id.into_inner().to_string();
+    Ok(HttpResponse::Ok().json(decision_response(db::run(&state.db, move |conn| model::find_decision(conn, &id)).await?)?))
+}
