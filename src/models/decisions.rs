@@ -62,8 +62,11 @@ pub struct PublicPosting {
     pub posting_until: NaiveDate,
 }
 
+/// (nomination, nominee kind, person's name, position, household, unit name, award name, year, until)
+type PostingRow = (String, String, Option<String>, Option<String>, Option<String>, String, String, i32, Option<NaiveDate>);
+
 pub fn open_postings(conn: &mut DbConn, today: NaiveDate) -> Result<Vec<PublicPosting>, ApiError> {
-    let rows: Vec<(String, String, Option<String>, Option<String>, Option<String>, String, String, i32, Option<NaiveDate>)> = nominations::table
+    let rows: Vec<PostingRow> = nominations::table
         .inner_join(units::table.on(units::id.eq(nominations::unit_id)))
         .inner_join(award_types::table.on(award_types::id.eq(nominations::award_type_id)))
         .left_join(people::table.on(people::id.nullable().eq(nominations::person_id)))

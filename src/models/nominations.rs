@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use crate::db::schema::{achievements, awards, nomination_achievements, nomination_documents, nomination_transitions, nominations};
 use crate::db::{self, DbConn};
 use crate::domain::awards::quota;
-use crate::domain::nominations::{judge, required_documents, DocumentKind, Eligibility, EligibilityFacts, NominationAction, NominationStatus};
+use crate::domain::nominations::{judge, required_documents, Eligibility, EligibilityFacts, NominationAction, NominationStatus};
 use crate::error::{ApiError, FieldError};
 use crate::models::awards::{find_award_type, find_award_type_by_code, find_person, unit_and_predecessors, version_on};
 
@@ -415,6 +415,8 @@ pub fn transition(
 
 #[derive(Default)]
 pub struct NominationFilter {
+    /// Only the nominations on the agenda of this council member's sessions.
+    pub council_member: Option<String>,
     pub unit_id: Option<String>,
     pub status: Option<NominationStatus>,
     pub award_type_id: Option<String>,
@@ -426,6 +428,9 @@ pub struct NominationFilter {
 /// Nominations, newest first; `limit + 1` rows.
 pub fn list(conn: &mut DbConn, filter: &NominationFilter) -> Result<Vec<Nomination>, ApiError> {
     let mut query = nominations::table.into_boxed::<Db>();
+    if let Some(member) = &filter.council_member {
+        query = query.filter(nominations::id.eq_any(agenda_of(conn, member)?));
+    }
     if let Some(unit) = &filter.unit_id {
         query = query.filter(nominations::unit_id.eq(unit.clone()));
     }
@@ -444,8 +449,14 @@ pub fn list(conn: &mut DbConn, filter: &NominationFilter) -> Result<Vec<Nominati
     Ok(query.order(nominations::id.desc()).limit(filter.limit + 1).select(Nomination::as_select()).load(conn)?)
 }
 
-pub fn kind_name(kind: &str) -> Option<DocumentKind> {
-    DocumentKind::parse(kind)
+/// The nominations on the agendas of the sessions `member` sits on.
+pub fn agenda_of(conn: &mut DbConn, member: &str) -> Result<Vec<String>, ApiError> {
+    use crate::db::schema::{council_items, council_members};
+    Ok(council_items::table
+        .inner_join(council_members::table.on(council_members::session_id.eq(council_items::session_id)))
+        .filter(council_members::user_id.eq(member))
+        .select(council_items::nomination_id)
+        .load(conn)?)
 }
 
 /// Applies a council vote's result to an appraised nomination: approved or rejected, recorded

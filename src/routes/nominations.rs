@@ -185,10 +185,24 @@ fn input(body: NominationRequest) -> Result<NominationInput, ApiError> {
     })
 }
 
+/// Whether the caller reads nominations only as a council member: then only those before their
+/// sessions.
+fn council_only(who: &AuthUser) -> bool {
+    !who.has(Role::Admin) && who.unit_id.is_none() && who.has(Role::CouncilMember) && !who.has(Role::Viewer) && !who.has(Role::Approver)
+}
+
 /// A nomination the caller may do `action` on; another unit's answers like a missing one.
 async fn load(state: &AppState, who: &AuthUser, id: Uuid, action: Action) -> Result<Nomination, ApiError> {
     let id = id.to_string();
-    let found = db::run(&state.db, move |conn| model::find_nomination(conn, &id)).await?;
+    let (member, restricted) = (who.user_id.clone(), council_only(who));
+    let found = db::run(&state.db, move |conn| {
+        let found = model::find_nomination(conn, &id)?;
+        if restricted && !model::agenda_of(conn, &member)?.contains(&found.id) {
+            return Err(model::nomination_not_found());
+        }
+        Ok(found)
+    })
+    .await?;
     match policy::decide(who, action, Resource::UnitRecord { unit_id: &found.unit_id }) {
         Decision::Allow => Ok(found),
         Decision::Forbidden => Err(ApiError::forbidden()),
@@ -231,6 +245,7 @@ pub async fn list(state: web::Data<AppState>, who: AuthUser, query: QueryParams<
         _ => query.unit_id.map(|u| u.to_string()),
     };
     let filter = NominationFilter {
+        council_member: council_only(&who).then(|| who.user_id.clone()),
         unit_id,
         status: query.status,
         award_type_id: query.award_type_id.map(|a| a.to_string()),
@@ -349,9 +364,8 @@ pub async fn upload_document(
 pub async fn download_document(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner().to_string();
     let (document, nomination) = db::run(&state.db, move |conn| model::find_document(conn, &id)).await?;
-    if policy::decide(&who, Action::Read, Resource::UnitRecord { unit_id: &nomination.unit_id }) != Decision::Allow {
-        return Err(ApiError::not_found("document"));
-    }
+    // Whoever may read the nomination may read its documents.
+    load(&state, &who, uuid(&nomination.id)?, Action::Read).await.map_err(|_| ApiError::not_found("document"))?;
     let bytes = state.evidence.get(&document.storage_key).await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, document.content_type))

@@ -82,6 +82,18 @@ async fn secret_ballots_decide_at_close(app: TestApp) {
     let (_, officer) = app.user("officer.a", &["unit_officer"], Some(&commune["id"])).await;
     vote(&officer, &first, true).await.problem(403, "forbidden");
 
+    // Council members see the nominations before their sessions, and no others.
+    let elsewhere = app.create("nominations", json!({"award_type_id": type_id, "person_id": person["id"], "unit_id": commune["id"], "year": 2026})).await;
+    assert_eq!(app.send_as(t1, TestRequest::get().uri(&format!("/api/v1/nominations/{}", id(&first)))).await.status, StatusCode::OK);
+    app.send_as(t1, TestRequest::get().uri(&format!("/api/v1/nominations/{}", id(&elsewhere)))).await.problem(404, "not_found");
+    app.send_as(&outsider, TestRequest::get().uri(&format!("/api/v1/nominations/{}", id(&first)))).await.problem(404, "not_found");
+    let listed = app.send_as(t1, TestRequest::get().uri("/api/v1/nominations?limit=100")).await.json();
+    let mut seen: Vec<String> = listed["items"].as_array().unwrap().iter().map(id).collect();
+    seen.sort();
+    let mut agenda = vec![id(&first), id(&second)];
+    agenda.sort();
+    assert_eq!(seen, agenda);
+
     // While open: turnout, never the tally; non-members do not see the session at all.
     let open = app.send_as(t3, TestRequest::get().uri(&path)).await.json();
     let items = open["items"].as_array().unwrap();
