@@ -43,6 +43,8 @@ for backend in sqlite postgres; do
   THIDUA_ADMIN_PASSWORD="$password" "$bin" create-admin --username bench --full-name "Đo hiệu năng" >/dev/null
   # 100 units x 20 indicators x 50 verified reports each, for the progress endpoint.
   campaign=$(python3 bench/progress_data.py "$url" 100 20 50)
+  # 20,000 people with 5 past awards each (100,000 awards) and one nomination each.
+  person=$(python3 bench/awards_data.py "$url" 20000 5)
   "$bin" serve >"$results/$backend-server.log" 2>&1 &
   server=$!
   for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 0.2; done
@@ -59,6 +61,11 @@ for backend in sqlite postgres; do
 
   wrk -t2 -c32 -d"${duration}s" --latency -H "$auth" "$base/campaigns/$campaign/progress" >"$results/$backend-progress.txt"
   row "campaign progress, 100 units x 20 indicators x 50 reports (32 conns)" "$results/$backend-progress.txt"
+
+  wrk -t2 -c32 -d"${duration}s" --latency -H "$auth" "$base/nominations?status=approved&year=2025&limit=50" >"$results/$backend-nominations.txt"
+  row "list nominations, filtered, 50 a page, of 20,000 (32 conns)" "$results/$backend-nominations.txt"
+  wrk -t2 -c32 -d"${duration}s" --latency -H "$auth" "$base/awards?person_id=$person" >"$results/$backend-history.txt"
+  row "a person's award history, of 100,000 awards (32 conns)" "$results/$backend-history.txt"
 
   LOGIN_USER=bench LOGIN_PASSWORD="$password" wrk -t1 -c1 -d"${duration}s" --latency -s bench/login.lua "$base/auth/login" >"$results/$backend-login1.txt"
   row "login, 1 conn (≈ one argon2id verify)" "$results/$backend-login1.txt"

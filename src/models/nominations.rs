@@ -95,6 +95,35 @@ pub fn find_nomination(conn: &mut DbConn, id: &str) -> Result<Nomination, ApiErr
     nominations::table.find(id).select(Nomination::as_select()).first(conn).optional()?.ok_or_else(nomination_not_found)
 }
 
+/// Details of several nominations in four queries, whatever their number (for list pages).
+pub fn details(conn: &mut DbConn, rows: Vec<Nomination>) -> Result<Vec<NominationDetail>, ApiError> {
+    let ids: Vec<&String> = rows.iter().map(|n| &n.id).collect();
+    let links: Vec<(String, String)> = nomination_achievements::table
+        .filter(nomination_achievements::nomination_id.eq_any(&ids))
+        .order((nomination_achievements::nomination_id, nomination_achievements::achievement_id))
+        .select((nomination_achievements::nomination_id, nomination_achievements::achievement_id))
+        .load(conn)?;
+    let documents: Vec<NominationDocument> = nomination_documents::table
+        .filter(nomination_documents::nomination_id.eq_any(&ids))
+        .order(nomination_documents::id)
+        .select(NominationDocument::as_select())
+        .load(conn)?;
+    let history: Vec<NominationTransition> = nomination_transitions::table
+        .filter(nomination_transitions::nomination_id.eq_any(&ids))
+        .order((nomination_transitions::at, nomination_transitions::id))
+        .select(NominationTransition::as_select())
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|nomination| NominationDetail {
+            achievement_ids: links.iter().filter(|(n, _)| *n == nomination.id).map(|(_, a)| a.clone()).collect(),
+            documents: documents.iter().filter(|d| d.nomination_id == nomination.id).cloned().collect(),
+            history: history.iter().filter(|t| t.nomination_id == nomination.id).cloned().collect(),
+            nomination,
+        })
+        .collect())
+}
+
 pub fn detail(conn: &mut DbConn, id: &str) -> Result<NominationDetail, ApiError> {
     let nomination = find_nomination(conn, id)?;
     let achievement_ids = nomination_achievements::table

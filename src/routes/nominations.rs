@@ -256,8 +256,7 @@ pub async fn list(state: web::Data<AppState>, who: AuthUser, query: QueryParams<
     let (rows, next_cursor) = db::run(&state.db, move |conn| {
         let rows = model::list(conn, &filter)?;
         let (rows, next) = cursor::page(rows, limit, |n| n.id.clone());
-        let details = rows.iter().map(|n| model::detail(conn, &n.id)).collect::<Result<Vec<_>, _>>()?;
-        Ok((details, next))
+        Ok((model::details(conn, rows)?, next))
     })
     .await?;
     let items = rows.into_iter().map(response).collect::<Result<_, _>>()?;

@@ -1,0 +1,60 @@
+#!/usr/bin/env python3
+"""Generates award-year data for the nominations and award-history benchmarks: PEOPLE people
+across the first 100 communes, each with AWARDS_PER_PERSON past awards, and one nomination each
+(a mix of statuses). Prints the id of one person. Usage: awards_data.py DATABASE_URL [people awards]
+"""
+import datetime
+import random
+import sqlite3
+import subprocess
+import sys
+import uuid
+
+url = sys.argv[1]
+people_n, awards_n = (int(x) for x in (sys.argv[2:4] or ["20000", "5"]))
+random.seed(2024)
+now = datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M:%S")
+statuses = ["draft", "submitted", "appraised", "approved", "rejected", "decided"]
+
+
+def q(s):
+    return "NULL" if s is None else "'" + str(s).replace("'", "''") + "'"
+
+
+def query(sql):
+    if url.startswith("postgres"):
+        out = subprocess.run(["psql", "-qAt", url, "-c", sql], check=True, capture_output=True, text=True).stdout
+        return [line.split("|") for line in out.splitlines() if line]
+    with sqlite3.connect(url.removeprefix("sqlite://")) as db:
+        return [list(map(str, row)) for row in db.execute(sql)]
+
+
+author = query("SELECT id FROM users ORDER BY created_at LIMIT 1")[0][0]
+units = [r[0] for r in query("SELECT id FROM units WHERE kind = 'commune' ORDER BY code, id LIMIT 100")]
+types = dict(query("SELECT code, id FROM award_types"))
+individual = [types[c] for c in ("LDTT", "CSTD_CO_SO", "BANG_KHEN_TINH_CA_NHAN", "GIAY_KHEN_CA_NHAN")]
+stmts, first = [], None
+for i in range(people_n):
+    pid, unit = str(uuid.uuid4()), units[i % len(units)]
+    first = first or pid
+    stmts.append(
+        "INSERT INTO people (id, full_name, full_name_folded, unit_id, version, created_at, updated_at) "
+        f"VALUES ({q(pid)}, {q(f'Người Số {i}')}, {q(f'nguoi so {i}')}, {q(unit)}, 1, {q(now)}, {q(now)})"
+    )
+    for k in range(awards_n):
+        year = 2015 + k
+        stmts.append(
+            "INSERT INTO awards (id, award_type_id, recipient_kind, person_id, unit_id, year, decision_number, decision_date, decided_by, created_by, created_at) "
+            f"VALUES ({q(uuid.uuid4())}, {q(random.choice(individual))}, 'person', {q(pid)}, {q(unit)}, {year}, {q(f'{i}-{k}/QĐ')}, {q(f'{year + 1}-01-15')}, 'UBND', {q(author)}, {q(now)})"
+        )
+    stmts.append(
+        "INSERT INTO nominations (id, award_type_id, nominee_kind, person_id, unit_id, year, under_discipline, status, version, created_by, created_at, updated_at) "
+        f"VALUES ({q(uuid.uuid4())}, {q(random.choice(individual))}, 'person', {q(pid)}, {q(unit)}, 2025, FALSE, {q(random.choice(statuses))}, 1, {q(author)}, {q(now)}, {q(now)})"
+    )
+sql = "BEGIN;\n" + ";\n".join(stmts) + ";\nCOMMIT;\n"
+if url.startswith("postgres"):
+    subprocess.run(["psql", "-q", url], input=sql, check=True, text=True, capture_output=True)
+else:
+    with sqlite3.connect(url.removeprefix("sqlite://")) as db:
+        db.executescript(sql.replace("FALSE", "0"))
+print(first)
