@@ -23,6 +23,7 @@ CREATE TABLE nominations (
 );
 CREATE INDEX nominations_unit ON nominations (unit_id, year);
 CREATE INDEX nominations_type ON nominations (award_type_id, year, status);
+CREATE INDEX nominations_status ON nominations (status, year, id);
 
 CREATE TABLE nomination_achievements (
     nomination_id  TEXT NOT NULL REFERENCES nominations (id),
