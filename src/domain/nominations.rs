@@ -107,8 +107,10 @@ pub struct EligibilityFacts {
     /// (prerequisite award code, consecutive years needed, years the nominee got it).
     pub prerequisites: Vec<(String, u32, Vec<i32>)>,
     pub year: i32,
-    /// Achievements of this nomination already behind an approved or granted one.
+    /// Achievements of this nomination already behind another nomination under review or granted.
     pub already_rewarded: usize,
+    /// Another nomination of the same nominee for the same award and year is under review or granted.
+    pub duplicate: bool,
     /// (allowed, used including this one) when the type has a quota.
     pub quota: Option<(u32, u32)>,
     pub missing_documents: Vec<DocumentKind>,
@@ -134,7 +136,13 @@ pub fn judge(f: &EligibilityFacts) -> Eligibility {
         }
     }
     if f.already_rewarded > 0 {
-        e.blocking.push(problem("achievement_already_rewarded", format!("{} of its achievements are already rewarded", f.already_rewarded)));
+        e.blocking.push(problem(
+            "achievement_already_rewarded",
+            format!("{} of its achievements are already rewarded or behind another nomination", f.already_rewarded),
+        ));
+    }
+    if f.duplicate {
+        e.blocking.push(problem("duplicate_nomination", "the nominee is already nominated for this award and year".into()));
     }
     if !f.missing_documents.is_empty() {
         let names: Vec<&str> = f.missing_documents.iter().map(|k| k.as_str()).collect();
@@ -173,6 +181,7 @@ mod tests {
             prerequisites: vec![("CSTD_CO_SO".into(), 3, vec![2019, 2020, 2021])],
             year: 2022,
             already_rewarded: 0,
+            duplicate: false,
             quota: Some((3, 3)),
             missing_documents: vec![],
             under_discipline: false,

@@ -201,6 +201,22 @@ fn lock_achievement(conn: &mut DbConn, id: &str) -> Result<Achievement, ApiError
     find_achievement(conn, id)
 }
 
+/// A report a nomination under review (or granted) rests on no longer changes.
+fn check_not_under_nomination(conn: &mut DbConn, achievement_id: &str) -> Result<(), ApiError> {
+    use crate::db::schema::{nomination_achievements, nominations};
+    let open: Vec<&str> = ["submitted", "appraised", "approved", "posted", "decided"].to_vec();
+    let count: i64 = nomination_achievements::table
+        .inner_join(nominations::table.on(nominations::id.eq(nomination_achievements::nomination_id)))
+        .filter(nomination_achievements::achievement_id.eq(achievement_id))
+        .filter(nominations::status.eq_any(open))
+        .count()
+        .get_result(conn)?;
+    if count > 0 {
+        return Err(ApiError::conflict("achievement_in_nomination", "a nomination under review rests on this report; it no longer changes"));
+    }
+    Ok(())
+}
+
 /// Corrects a report that is not yet verified; a returned one goes back to the board.
 pub fn update_achievement(
     conn: &mut DbConn,
@@ -218,6 +234,7 @@ pub fn update_achievement(
         if current.status() == AchievementStatus::Verified {
             return Err(ApiError::conflict("achievement_verified", "a verified report no longer changes"));
         }
+        check_not_under_nomination(conn, id)?;
         let campaign = lock_campaign_shared(conn, &current.campaign_id)?;
         let correcting = current.status() == AchievementStatus::Returned;
         let value = check_report(conn, &campaign, &current.unit_id, &report, ReportWindow { today, grace_days, correcting })?;
@@ -286,6 +303,7 @@ pub fn check_evidence_allowed(conn: &mut DbConn, achievement: &Achievement, toda
     if achievement.status() == AchievementStatus::Verified {
         return Err(ApiError::conflict("achievement_verified", "a verified report no longer changes"));
     }
+    check_not_under_nomination(conn, &achievement.id)?;
     let campaign = lock_campaign_shared(conn, &achievement.campaign_id)?;
     if campaign.status().is_frozen() {
         return Err(ApiError::conflict("campaign_frozen", "the campaign is closed; its reports no longer change"));

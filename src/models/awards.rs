@@ -398,9 +398,31 @@ pub fn revoke_award(conn: &mut DbConn, id: &str, reason: &str, actor: &str) -> R
         if current.revoked_at.is_some() {
             return Err(ApiError::conflict("already_revoked", "the award was revoked already"));
         }
+        let now = db::now();
         diesel::update(awards::table.find(id).filter(awards::revoked_at.is_null()))
-            .set((awards::revoked_at.eq(db::now()), awards::revoked_reason.eq(reason), awards::revoked_by.eq(actor)))
+            .set((awards::revoked_at.eq(now), awards::revoked_reason.eq(reason), awards::revoked_by.eq(actor)))
             .execute(conn)?;
+        // The nomination it came from is revoked with it (its achievements count again as
+        // not rewarded, and no longer against the quota).
+        if let Some(nomination_id) = &current.nomination_id {
+            use crate::db::schema::{nomination_transitions, nominations};
+            let updated = diesel::update(nominations::table.find(nomination_id).filter(nominations::status.eq("decided")))
+                .set((nominations::status.eq("revoked"), nominations::version.eq(nominations::version + 1), nominations::updated_at.eq(now)))
+                .execute(conn)?;
+            if updated > 0 {
+                diesel::insert_into(nomination_transitions::table)
+                    .values((
+                        nomination_transitions::id.eq(db::new_id()),
+                        nomination_transitions::nomination_id.eq(nomination_id),
+                        nomination_transitions::from_status.eq("decided"),
+                        nomination_transitions::to_status.eq("revoked"),
+                        nomination_transitions::actor_id.eq(actor),
+                        nomination_transitions::reason.eq(Some(reason)),
+                        nomination_transitions::at.eq(now),
+                    ))
+                    .execute(conn)?;
+            }
+        }
         find_award(conn, id)
     })
 }

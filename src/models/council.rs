@@ -45,6 +45,8 @@ pub struct SessionDetail {
     pub items: Vec<ItemState>,
 }
 
+pub const MIN_COUNCIL: usize = 3;
+
 pub fn session_not_found() -> ApiError {
     ApiError::not_found("council session")
 }
@@ -94,6 +96,8 @@ pub fn create_session(conn: &mut DbConn, title: &str, member_ids: &[String], nom
         }
         for (i, nomination_id) in nomination_ids.iter().enumerate() {
             let field = format!("nomination_ids[{i}]");
+            // One session at a time per nomination, also when two are opened at once.
+            db::lock_for_transaction(conn, &format!("council:{nomination_id}"))?;
             let Ok(nomination) = find_nomination(conn, nomination_id) else {
                 errors.push(FieldError::new(field, "not_found", "no nomination has this id"));
                 continue;
@@ -114,8 +118,9 @@ pub fn create_session(conn: &mut DbConn, title: &str, member_ids: &[String], nom
                 }
             }
         }
-        if member_ids.is_empty() {
-            errors.push(FieldError::new("member_ids", "required", "a council has members"));
+        if member_ids.len() < MIN_COUNCIL {
+            // Fewer, and closing the session would reveal how each member voted.
+            errors.push(FieldError::new("member_ids", "too_few", format!("a council has at least {MIN_COUNCIL} members")));
         }
         if nomination_ids.is_empty() {
             errors.push(FieldError::new("nomination_ids", "required", "a session votes on at least one nomination"));
@@ -163,12 +168,13 @@ fn lock_session(conn: &mut DbConn, id: &str) -> Result<CouncilSession, ApiError>
 pub fn cast_ballot(conn: &mut DbConn, session_id: &str, nomination_id: &str, member: &str, yes: bool) -> Result<(), ApiError> {
     conn.write_tx(|conn| {
         let session = lock_session(conn, session_id)?;
-        if !session.is_open() {
-            return Err(ApiError::conflict("session_closed", "the session is closed; ballots are final"));
-        }
+        // Non-members learn nothing about the session, not even whether it is open.
         let is_member = council_members::table.find((session_id, member)).count().get_result::<i64>(conn)? > 0;
         if !is_member {
-            return Err(ApiError::forbidden());
+            return Err(session_not_found());
+        }
+        if !session.is_open() {
+            return Err(ApiError::conflict("session_closed", "the session is closed; ballots are final"));
         }
         let on_agenda = council_items::table.find((session_id, nomination_id)).count().get_result::<i64>(conn)? > 0;
         if !on_agenda {

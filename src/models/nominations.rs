@@ -151,9 +151,15 @@ fn check_input(conn: &mut DbConn, input: &NominationInput) -> Result<&'static st
         .map_err(|_| ApiError::validation(vec![FieldError::new("award_type_id", "not_found", "no award type has this id")]))?;
     let kind = match (award_type.subject.as_str(), &input.person_id, &input.household_name) {
         ("individual", Some(person), None) => {
-            let person = find_person(conn, person).map_err(|_| ApiError::validation(vec![FieldError::new("person_id", "not_found", "no person has this id")]))?;
+            // A person of another unit answers like one that does not exist.
+            let not_found = || ApiError::validation(vec![FieldError::new("person_id", "not_found", "no person of this unit has this id")]);
+            let person = match find_person(conn, person) {
+                Ok(p) => p,
+                Err(e) if e.status == actix_web::http::StatusCode::NOT_FOUND => return Err(not_found()),
+                Err(e) => return Err(e),
+            };
             if person.unit_id != input.unit_id {
-                return Err(ApiError::validation(vec![FieldError::new("person_id", "other_unit", "the person belongs to another unit")]));
+                return Err(not_found());
             }
             "person"
         }
@@ -322,7 +328,8 @@ fn eligibility(conn: &mut DbConn, n: &Nomination, today: NaiveDate) -> Result<(E
             prerequisites.push((p.award_type_code, p.consecutive_years, years));
         }
     }
-    let granting: Vec<&str> = [NominationStatus::Approved, NominationStatus::Posted, NominationStatus::Decided].iter().map(|s| s.as_str()).collect();
+    // Under review or granted: a second nomination resting on the same ground is refused.
+    let granting: Vec<&str> = NominationStatus::ALL.iter().filter(|s| s.uses_quota()).map(|s| s.as_str()).collect();
     let mine: Vec<String> = nomination_achievements::table
         .filter(nomination_achievements::nomination_id.eq(&n.id))
         .select(nomination_achievements::achievement_id)
@@ -334,6 +341,24 @@ fn eligibility(conn: &mut DbConn, n: &Nomination, today: NaiveDate) -> Result<(E
         .filter(nominations::status.eq_any(&granting))
         .count()
         .get_result(conn)?;
+    let mut same_nominee = nominations::table
+        .filter(nominations::id.ne(&n.id))
+        .filter(nominations::award_type_id.eq(&n.award_type_id))
+        .filter(nominations::year.eq(n.year))
+        .filter(nominations::unit_id.eq(&n.unit_id))
+        .filter(nominations::status.eq_any(&granting))
+        .into_boxed::<Db>();
+    same_nominee = match &n.person_id {
+        Some(person) => same_nominee.filter(nominations::person_id.eq(person.clone())),
+        None => {
+            let kind = same_nominee.filter(nominations::nominee_kind.eq(n.nominee_kind.clone()));
+            match &n.household_name {
+                Some(household) => kind.filter(nominations::household_name.eq(household.clone())),
+                None => kind.filter(nominations::household_name.is_null()),
+            }
+        }
+    };
+    let duplicate = same_nominee.count().get_result::<i64>(conn)? > 0;
     let quota = match version.as_ref().and_then(|v| Some((v.quota_of_code.clone()?, v.quota_percent.clone()?))) {
         Some((base_code, percent)) => {
             let base_count: i64 = match find_award_type_by_code(conn, &base_code)? {
@@ -370,6 +395,7 @@ fn eligibility(conn: &mut DbConn, n: &Nomination, today: NaiveDate) -> Result<(E
         prerequisites,
         year: n.year,
         already_rewarded: already_rewarded as usize,
+        duplicate,
         quota,
         missing_documents,
         under_discipline: n.under_discipline,
@@ -409,6 +435,9 @@ pub fn transition(
             }
             version_id = version;
             judged = Some(serde_json::to_string(&result).expect("eligibility serializes"));
+        }
+        if matches!(action, NominationAction::Reject | NominationAction::Withdraw) && before_open_session(conn, id)? {
+            return Err(ApiError::conflict("before_council", "the nomination is before an open council session; its vote decides it"));
         }
         if action == NominationAction::Approve {
             let (_, versions) = find_award_type(conn, &current.award_type_id)?;
@@ -476,6 +505,18 @@ pub fn list(conn: &mut DbConn, filter: &NominationFilter) -> Result<Vec<Nominati
         query = query.filter(nominations::id.lt(before.clone()));
     }
     Ok(query.order(nominations::id.desc()).limit(filter.limit + 1).select(Nomination::as_select()).load(conn)?)
+}
+
+/// Whether the nomination is on the agenda of an open council session.
+pub fn before_open_session(conn: &mut DbConn, nomination_id: &str) -> Result<bool, ApiError> {
+    use crate::db::schema::{council_items, council_sessions};
+    let count: i64 = council_items::table
+        .inner_join(council_sessions::table.on(council_sessions::id.eq(council_items::session_id)))
+        .filter(council_items::nomination_id.eq(nomination_id))
+        .filter(council_sessions::status.eq("open"))
+        .count()
+        .get_result(conn)?;
+    Ok(count > 0)
 }
 
 /// The nominations on the agendas of the sessions `member` sits on.

@@ -184,8 +184,9 @@ pub async fn replace(state: web::Data<AppState>, who: AuthUser, req: HttpRequest
     if policy::decide(&who, Action::Update, Resource::UnitRecord { unit_id: &new_unit }) != Decision::Allow {
         return Err(ApiError::validation(vec![FieldError::new("unit_id", "not_allowed", "you can move people only within your own unit")]));
     }
-    let keep_identity = !who.has(Role::Admin);
     let fields = fields(&who, body.0)?;
+    // Only admins set it; leaving it out keeps what is stored.
+    let keep_identity = !who.has(Role::Admin) || fields.identity_number.is_none();
     let person = db::run(&state.db, move |conn| model::replace_person(conn, &current.id, fields, keep_identity, expected)).await?;
     let body = response(person, who.has(Role::Admin))?;
     Ok(HttpResponse::Ok().insert_header(etag(body.version)).json(body))

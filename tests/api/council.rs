@@ -48,8 +48,14 @@ async fn secret_ballots_decide_at_close(app: TestApp) {
     }});
     assert_eq!(app.post(&format!("/api/v1/award-types/{}/versions", type_id.as_str().unwrap()), &rules).await.status, StatusCode::CREATED);
     let person = app.create("people", json!({"full_name": "Ma Văn Sơn", "unit_id": commune["id"]})).await;
+    let other_person = app.create("people", json!({"full_name": "Hà Thị Nguyệt", "unit_id": commune["id"]})).await;
     let first = appraised(&app, &type_id, &person, &commune["id"]).await;
-    let second = appraised(&app, &type_id, &person, &commune["id"]).await;
+    let second = appraised(&app, &type_id, &other_person, &commune["id"]).await;
+    // The same person for the same award and year twice: the second submission is refused.
+    let year = chrono::Datelike::year(&thidua::domain::units::today_in_vietnam());
+    let twice = app.create("nominations", json!({"award_type_id": type_id, "person_id": person["id"], "unit_id": commune["id"], "year": year})).await;
+    let refused = app.post(&format!("/api/v1/nominations/{}/submit", id(&twice)), &json!({})).await.problem(422, "not_eligible");
+    assert!(refused["errors"].as_array().unwrap().iter().any(|e| e["code"] == "duplicate_nomination"), "{refused}");
 
     let mut members = Vec::new();
     for name in ["hd.mot", "hd.hai", "hd.ba"] {
@@ -77,8 +83,8 @@ async fn secret_ballots_decide_at_close(app: TestApp) {
         assert_eq!(vote(token, &second, false).await.status, StatusCode::NO_CONTENT);
     }
     vote(t1, &first, false).await.problem(409, "already_voted");
-    vote(&outsider, &first, true).await.problem(403, "forbidden");
-    vote(&app.admin_token, &first, true).await.problem(403, "forbidden");
+    vote(&outsider, &first, true).await.problem(404, "not_found");
+    vote(&app.admin_token, &first, true).await.problem(404, "not_found");
     let (_, officer) = app.user("officer.a", &["unit_officer"], Some(&commune["id"])).await;
     vote(&officer, &first, true).await.problem(403, "forbidden");
 
@@ -124,5 +130,11 @@ async fn secret_ballots_decide_at_close(app: TestApp) {
     assert!(first_now["history"].as_array().unwrap().last().unwrap()["reason"].as_str().unwrap().contains("2 đồng ý"));
     assert_eq!(app.get(&format!("/api/v1/nominations/{}", id(&second))).await.json()["status"], "rejected");
     vote(t3, &second, true).await.problem(409, "session_closed");
+    // The board cannot take a nomination away from an open session by rejecting it.
+    let fourth = appraised(&app, &type_id, &app.create("people", json!({"full_name": "Bế Văn Quý", "unit_id": commune["id"]})).await, &commune["id"]).await;
+    app.create("council-sessions", json!({"title": "Phiên bổ sung", "member_ids": member_ids, "nomination_ids": [fourth["id"]]})).await;
+    app.post(&format!("/api/v1/nominations/{}/reject", id(&fourth)), &json!({"reason": "thử"})).await.problem(409, "before_council");
+    let small = app.post("/api/v1/council-sessions", &json!({"title": "Hai người", "member_ids": &member_ids[..2], "nomination_ids": [fourth["id"]]})).await.problem(422, "validation_failed");
+    assert!(small["errors"].as_array().unwrap().iter().any(|e| e["code"] == "too_few"), "{small}");
     app.send(TestRequest::post().uri(&format!("{path}/close"))).await.problem(409, "session_closed");
 }

@@ -90,6 +90,11 @@ async fn posting_then_decision_grants_awards(app: TestApp) {
     let history = app.get(&format!("/api/v1/awards?person_id={}", id(&person))).await.json();
     assert_eq!(history["items"].as_array().unwrap().len(), 1);
     app.send_as(&approver, TestRequest::post().uri("/api/v1/decisions").set_json(&decision)).await.problem(422, "validation_failed");
+    // Revoking the award revokes the nomination it came from, with the reason.
+    app.post(&format!("/api/v1/awards/{}/revoke", issued["award_ids"][0].as_str().unwrap()), &json!({"reason": "Hồ sơ không trung thực"})).await;
+    let revoked = app.get(&path).await.json();
+    assert_eq!(revoked["status"], "revoked");
+    assert_eq!(revoked["history"].as_array().unwrap().last().unwrap()["reason"], "Hồ sơ không trung thực");
     let mut again = decision.clone();
     again["nomination_ids"] = json!([]);
     app.send_as(&approver, TestRequest::post().uri("/api/v1/decisions").set_json(&again)).await.problem(422, "validation_failed");
