@@ -89,7 +89,13 @@ fn run_seed(settings: &Settings, demo: bool) -> anyhow::Result<()> {
     let report = seed::seed_reference(&mut conn).map_err(|e| anyhow::anyhow!("{e}"))?;
     tracing::info!(created = report.units_created, already_present = report.units_present, "reference data seeded");
     if demo {
-        let report = thidua::demo::seed_demo(&mut conn, startup::hash_params(settings)).map_err(|e| anyhow::anyhow!("{e}"))?;
+        // The demo's dossier files go straight into a local evidence store; with S3 the award
+        // year is left out.
+        let local = (!settings.evidence_store.starts_with("s3://")).then(|| std::path::PathBuf::from(&settings.evidence_store));
+        if let Some(dir) = &local {
+            std::fs::create_dir_all(dir)?;
+        }
+        let report = thidua::demo::seed_demo(&mut conn, startup::hash_params(settings), local.as_deref()).map_err(|e| anyhow::anyhow!("{e}"))?;
         tracing::info!(campaigns = report.campaigns_created, "demo data seeded");
     }
     Ok(())

@@ -47,8 +47,9 @@ async fn demo_data_shows_a_finished_campaign_and_loads_once(app: TestApp) {
     let mut conn = app.connection();
     seed_reference(&mut conn).unwrap();
     let params = thidua::startup::hash_params(&app.state.settings);
-    assert_eq!(thidua::demo::seed_demo(&mut conn, params).unwrap().campaigns_created, 5);
-    assert_eq!(thidua::demo::seed_demo(&mut conn, params).unwrap().campaigns_created, 0, "a second run adds nothing");
+    let store = app.evidence_dir.path();
+    assert_eq!(thidua::demo::seed_demo(&mut conn, params, Some(store)).unwrap().campaigns_created, 5);
+    assert_eq!(thidua::demo::seed_demo(&mut conn, params, Some(store)).unwrap().campaigns_created, 0, "a second run adds nothing");
 
     let campaigns = app.get("/api/v1/campaigns?q=100%20ngay%20dem").await.json();
     let peak = &campaigns["items"][0];
@@ -58,6 +59,18 @@ async fn demo_data_shows_a_finished_campaign_and_loads_once(app: TestApp) {
     let progress = app.get(&format!("/api/v1/campaigns/{}/progress", peak["id"].as_str().unwrap())).await.json();
     assert_eq!(progress["units"].as_array().unwrap().len(), 6);
     assert!(progress["clusters"].as_array().unwrap().iter().all(|c| !c["ranking"].as_array().unwrap().is_empty()));
+    // A finished award year: decisions, awards, every state, the files downloadable.
+    let decided = app.get("/api/v1/nominations?status=decided&limit=100").await.json();
+    assert_eq!(decided["items"].as_array().unwrap().len(), 3);
+    assert_eq!(app.get("/api/v1/nominations?status=returned").await.json()["items"].as_array().unwrap().len(), 1);
+    let fighter = decided["items"].as_array().unwrap().iter().find(|n| n["documents"].as_array().unwrap().len() == 4).unwrap().clone();
+    let file = app.get(fighter["documents"][0]["href"].as_str().unwrap()).await;
+    assert_eq!(file.status.as_u16(), 200);
+    assert!(file.body.starts_with(b"%PDF"));
+    let history = app.get(&format!("/api/v1/awards?person_id={}", fighter["person_id"].as_str().unwrap())).await.json();
+    let years: Vec<i64> = history["items"].as_array().unwrap().iter().map(|a| a["year"].as_i64().unwrap()).collect();
+    assert_eq!(years, [2024, 2023, 2022, 2021], "three grassroots titles, then the provincial one");
+
     // Nobody can sign in as the demo's author.
     app.login("demo.author", "anything at all").await.problem(401, "invalid_credentials");
 }
