@@ -340,7 +340,7 @@ fn award_year(conn: &mut DbConn, hash_params: HashParams, dir: &std::path::Path,
         };
         members.push(user.id);
     }
-    let session = council::create_session(conn, "Phiên họp Hội đồng TĐKT tỉnh xét khen thưởng năm 2024", &members, &[fighter.clone()], author)?;
+    let session = council::create_session(conn, "Phiên họp Hội đồng TĐKT tỉnh xét khen thưởng năm 2024", &members, std::slice::from_ref(&fighter), author)?;
     for member in &members {
         council::cast_ballot(conn, &session, &fighter, member, true)?;
     }

@@ -190,11 +190,23 @@ fn check_input(conn: &mut DbConn, input: &NominationInput) -> Result<&'static st
     Ok(kind)
 }
 
+/// Links the achievements not linked yet (links are never removed here: see `replace_nomination`).
 fn write_achievements(conn: &mut DbConn, id: &str, achievement_ids: &[String]) -> Result<(), ApiError> {
-    diesel::delete(nomination_achievements::table.filter(nomination_achievements::nomination_id.eq(id))).execute(conn)?;
+    let linked: Vec<String> = nomination_achievements::table
+        .filter(nomination_achievements::nomination_id.eq(id))
+        .select(nomination_achievements::achievement_id)
+        .load(conn)?;
+    let status: String = nominations::table.find(id).select(nominations::status).first(conn)?;
+    if status == NominationStatus::Draft.as_str() {
+        // A draft is the unit's own working copy: its links follow the request exactly.
+        diesel::delete(nomination_achievements::table.filter(nomination_achievements::nomination_id.eq(id))).execute(conn)?;
+    }
     let mut unique = achievement_ids.to_vec();
     unique.sort();
     unique.dedup();
+    if status != NominationStatus::Draft.as_str() {
+        unique.retain(|a| !linked.contains(a));
+    }
     for achievement in unique {
         diesel::insert_into(nomination_achievements::table)
             .values((nomination_achievements::nomination_id.eq(id), nomination_achievements::achievement_id.eq(achievement)))
@@ -253,6 +265,21 @@ pub fn replace_nomination(conn: &mut DbConn, id: &str, input: NominationInput, e
             return Err(not_editable(current.status()));
         }
         let kind = check_input(conn, &input)?;
+        if current.status() == NominationStatus::Returned {
+            // Once submitted, the ground it was judged on stays on record: achievements can be
+            // added, not taken away.
+            let linked: Vec<String> = nomination_achievements::table
+                .filter(nomination_achievements::nomination_id.eq(id))
+                .select(nomination_achievements::achievement_id)
+                .load(conn)?;
+            if linked.iter().any(|a| !input.achievement_ids.contains(a)) {
+                return Err(ApiError::validation(vec![FieldError::new(
+                    "achievement_ids",
+                    "cannot_remove",
+                    "a submitted nomination's achievements can be added to, not removed",
+                )]));
+            }
+        }
         diesel::update(nominations::table.find(id))
             .set((
                 nominations::award_type_id.eq(&input.award_type_id),

@@ -15,19 +15,19 @@ fn id(v: &Value) -> String {
     v["id"].as_str().unwrap().to_string()
 }
 
-fn day(offset: i64) -> String {
+pub fn day(offset: i64) -> String {
     (thidua::domain::units::today_in_vietnam() + TimeDelta::days(offset)).to_string()
 }
 
-struct Setup {
-    campaign: Value,
-    indicators: Vec<Value>,
-    communes: Vec<Value>,
+pub struct Setup {
+    pub campaign: Value,
+    pub indicators: Vec<Value>,
+    pub communes: Vec<Value>,
 }
 
 /// A launched campaign running from 60 days ago to 60 days ahead, with three communes and
 /// indicators of each kind.
-async fn setup(app: &TestApp, commune_count: usize) -> Setup {
+pub async fn setup(app: &TestApp, commune_count: usize) -> Setup {
     let (province, _, _) = app.small_tree().await;
     let mut communes = Vec::new();
     for i in 0..commune_count {
@@ -57,7 +57,7 @@ async fn setup(app: &TestApp, commune_count: usize) -> Setup {
 }
 
 impl Setup {
-    async fn register(&self, app: &TestApp, commune: usize, targets: &[(usize, &str)]) {
+    pub async fn register(&self, app: &TestApp, commune: usize, targets: &[(usize, &str)]) {
         let targets: Vec<Value> = targets.iter().map(|(i, t)| json!({"indicator_id": self.indicators[*i]["id"], "target": t})).collect();
         let res = app
             .post(&format!("/api/v1/campaigns/{}/registrations", id(&self.campaign)), &json!({"unit_id": self.communes[commune]["id"], "targets": targets}))
@@ -76,7 +76,7 @@ impl Setup {
     }
 
     /// Reports as the admin, and verifies unless told not to.
-    async fn report(&self, app: &TestApp, commune: usize, indicator: usize, value: &str, as_of: &str, verify: bool) -> Value {
+    pub async fn report(&self, app: &TestApp, commune: usize, indicator: usize, value: &str, as_of: &str, verify: bool) -> Value {
         let res = app.post(&format!("/api/v1/campaigns/{}/achievements", id(&self.campaign)), &self.report_body(commune, indicator, value, as_of)).await;
         assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
         let report = res.json();

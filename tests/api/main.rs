@@ -23,7 +23,7 @@ mod helpers;
 mod nominations;
 
 mod access;
-mod achievements;
+pub mod achievements;
 mod auth;
 mod awards;
 mod campaigns;

@@ -7,7 +7,45 @@ use serde_json::{json, Value};
 
 use crate::helpers::TestApp;
 
-on_both_backends!(from_draft_to_approval, eligibility_and_votes_stop_what_they_should);
+on_both_backends!(from_draft_to_approval, eligibility_and_votes_stop_what_they_should, one_achievement_backs_one_nomination);
+
+/// An achievement behind one nomination under review cannot back another; its report no longer
+/// changes; and a returned nomination keeps the achievements it was submitted with.
+async fn one_achievement_backs_one_nomination(app: TestApp) {
+    let mut conn = app.connection();
+    thidua::seed::seed_reference(&mut conn).unwrap();
+    let campaign = crate::achievements::setup(&app, 1).await;
+    campaign.register(&app, 0, &[(0, "10")]).await;
+    let report = campaign.report(&app, 0, 0, "12", &crate::achievements::day(-1), true).await;
+    let second_report = campaign.report(&app, 0, 0, "13", &crate::achievements::day(-1), false).await;
+    let commune = &campaign.communes[0];
+    let types = app.get("/api/v1/award-types").await.json();
+    let type_id = |code: &str| types.as_array().unwrap().iter().find(|t| t["code"] == code).unwrap()["id"].clone();
+    let person = app.create("people", json!({"full_name": "Triệu Văn Khánh", "unit_id": commune["id"]})).await;
+    let mut ids = Vec::new();
+    for code in ["BANG_KHEN_TINH_CA_NHAN", "GIAY_KHEN_CA_NHAN"] {
+        let n = app.create("nominations", json!({"award_type_id": type_id(code), "person_id": person["id"], "unit_id": commune["id"], "year": this_year(), "achievement_ids": [report["id"], second_report["id"]]})).await;
+        for kind in ["to_trinh", "bao_cao_thanh_tich", "bien_ban_binh_xet"] {
+            let req = TestRequest::post().uri(&format!("/api/v1/nominations/{}/documents?kind={kind}", id(&n))).insert_header(("content-type", "application/pdf")).set_payload(PDF.to_vec());
+            assert_eq!(app.send(req).await.status, StatusCode::CREATED);
+        }
+        ids.push(id(&n));
+    }
+    assert_eq!(app.post(&format!("/api/v1/nominations/{}/submit", ids[0]), &json!({})).await.status, StatusCode::OK);
+    let refused = app.post(&format!("/api/v1/nominations/{}/submit", ids[1]), &json!({})).await.problem(422, "not_eligible");
+    assert_eq!(codes(&refused), ["achievement_already_rewarded"]);
+    // The unverified report behind the submitted nomination is fixed now.
+    let report_path = format!("/api/v1/achievements/{}", id(&second_report));
+    let body = json!({"indicator_id": campaign.indicators[0]["id"], "value": "99", "as_of": crate::achievements::day(-1)});
+    app.put_current(&app.admin_token, &report_path, &body).await.problem(409, "achievement_in_nomination");
+    // Returned, the nomination may gain achievements but not lose them.
+    let path = format!("/api/v1/nominations/{}", ids[0]);
+    app.post(&format!("{path}/return"), &json!({"reason": "Bổ sung"})).await;
+    let fewer = json!({"award_type_id": type_id("BANG_KHEN_TINH_CA_NHAN"), "person_id": person["id"], "unit_id": commune["id"], "year": this_year(), "achievement_ids": [report["id"]]});
+    let body = app.put_current(&app.admin_token, &path, &fewer).await.problem(422, "validation_failed");
+    assert_eq!(body["errors"][0]["code"], "cannot_remove");
+    assert_eq!(app.get(&path).await.json()["achievement_ids"].as_array().unwrap().len(), 2);
+}
 
 const PDF: &[u8] = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n";
 
