@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use actix_web::http::{header, StatusCode};
-use actix_web::{web, HttpRequest};
+use actix_web::{web, HttpRequest, HttpResponse};
 use bytes::Bytes;
 use sha2::{Digest, Sha256};
 
@@ -68,4 +68,20 @@ where
     })
     .await
     .map_err(|e| ApiError::internal(anyhow::anyhow!("upload task failed: {e}")))?
+}
+
+/// A stored file as a download: its own type, an attachment with its name (RFC 5987), no
+/// sniffing by the browser, and its SHA-256 as the ETag.
+pub async fn download(state: &AppState, storage_key: &str, content_type: String, filename: &str, sha256: &str) -> Result<HttpResponse, ApiError> {
+    let bytes = state.evidence.get(storage_key).await?;
+    let encoded: String = filename
+        .bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect();
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, content_type))
+        .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename*=UTF-8''{encoded}")))
+        .insert_header(("x-content-type-options", "nosniff"))
+        .insert_header((header::ETAG, format!("\"{sha256}\"")))
+        .body(bytes))
 }

@@ -374,19 +374,5 @@ pub async fn download_evidence(state: web::Data<AppState>, who: AuthUser, id: we
     if policy::decide(&who, Action::Read, Resource::UnitRecord { unit_id: &achievement.unit_id }) != Decision::Allow {
         return Err(ApiError::not_found("evidence file"));
     }
-    let bytes = state.evidence.get(&file.storage_key).await?;
-    let disposition = format!("attachment; filename*=UTF-8''{}", percent_encode(&file.filename));
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, file.content_type))
-        .insert_header((header::CONTENT_DISPOSITION, disposition))
-        .insert_header(("x-content-type-options", "nosniff"))
-        .insert_header((header::ETAG, format!("\"{}\"", file.sha256)))
-        .body(bytes))
-}
-
-/// RFC 5987 encoding for a UTF-8 file name in Content-Disposition.
-fn percent_encode(name: &str) -> String {
-    name.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
-        .collect()
+    upload::download(&state, &file.storage_key, file.content_type, &file.filename, &file.sha256).await
 }

@@ -365,13 +365,7 @@ pub async fn download_document(state: web::Data<AppState>, who: AuthUser, id: we
     let (document, nomination) = db::run(&state.db, move |conn| model::find_document(conn, &id)).await?;
     // Whoever may read the nomination may read its documents.
     load(&state, &who, uuid(&nomination.id)?, Action::Read).await.map_err(|_| ApiError::not_found("document"))?;
-    let bytes = state.evidence.get(&document.storage_key).await?;
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, document.content_type))
-        .insert_header((header::CONTENT_DISPOSITION, "attachment"))
-        .insert_header(("x-content-type-options", "nosniff"))
-        .insert_header((header::ETAG, format!("\"{}\"", document.sha256)))
-        .body(bytes))
+    upload::download(&state, &document.storage_key, document.content_type, &document.filename, &document.sha256).await
 }
 
 /// Why (required to return or reject).
