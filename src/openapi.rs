@@ -33,6 +33,7 @@ use crate::error::{FieldError, Problem};
         (name = "council", description = "Council sessions and secret ballots on nominations"),
         (name = "decisions", description = "Public posting of approved nominations, the public's comments, and decisions granting awards"),
         (name = "public", description = "Open to everyone, no sign-in: what is on public posting, and comments on it"),
+        (name = "integration", description = "For other systems: the change feed, webhooks and the audit trail"),
         (name = "operations", description = "Liveness and readiness"),
     )
 )]

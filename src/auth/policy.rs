@@ -131,6 +131,22 @@ pub fn decide(who: &Principal, action: Action, resource: Resource<'_>) -> Decisi
     }
 }
 
+/// How much of the change feed a reader sees: the same records `decide` lets them read. Admins
+/// see everything; province-level readers see the registry and every unit's records; anyone
+/// bound to a unit sees the registry and their own unit's records.
+pub fn feed_reach(who: &Principal) -> crate::models::journal::FeedReach {
+    use crate::models::journal::FeedReach;
+    if who.has(Role::Admin) {
+        return FeedReach::Everything;
+    }
+    match &who.unit_id {
+        Some(unit) => FeedReach::OneUnit(unit.clone()),
+        None if decide(who, Action::Read, Resource::UnitRecord { unit_id: "" }) == Decision::Allow => FeedReach::AllUnits,
+        // Reads the registry only (no unit, no reviewing role): shown as one unit that is none.
+        None => FeedReach::OneUnit(String::new()),
+    }
+}
+
 /// `decide`, as the error a handler returns.
 pub fn authorize(who: &Principal, action: Action, resource: Resource<'_>) -> Result<(), ApiError> {
     match decide(who, action, resource) {
@@ -190,6 +206,19 @@ mod tests {
         assert_eq!(decide(&local, Action::Read, Resource::UnitRecord { unit_id: "A" }), Decision::Allow);
         assert_eq!(decide(&local, Action::Create, Resource::UnitRecord { unit_id: "A" }), Decision::Forbidden);
         assert_eq!(decide(&local, Action::Read, Resource::UnitRecord { unit_id: "B" }), Decision::Hidden);
+    }
+
+    #[test]
+    fn the_feed_reaches_what_decide_lets_a_reader_read() {
+        use crate::models::journal::FeedReach;
+        assert_eq!(feed_reach(&user(&[Role::Admin], None)), FeedReach::Everything);
+        assert_eq!(feed_reach(&user(&[Role::Viewer], None)), FeedReach::AllUnits);
+        assert_eq!(feed_reach(&user(&[Role::CouncilMember], None)), FeedReach::AllUnits);
+        assert_eq!(feed_reach(&user(&[Role::UnitOfficer], Some("A"))), FeedReach::OneUnit("A".into()));
+        // An officer without a unit reads no unit's records, so no unit's events either.
+        let unbound = user(&[Role::UnitOfficer], None);
+        assert_eq!(decide(&unbound, Action::Read, Resource::UnitRecord { unit_id: "B" }), Decision::Hidden);
+        assert_eq!(feed_reach(&unbound), FeedReach::OneUnit(String::new()));
     }
 
     #[test]

@@ -210,6 +210,25 @@ where
     .map_err(|e| ApiError::internal(anyhow::anyhow!("blocking task failed: {e}")))?
 }
 
+/// Runs a write on the blocking pool in one transaction, with a journal the closure notes its
+/// changes in; the journal is appended last, in the same transaction, so a change and its audit
+/// entry and feed event commit together or not at all.
+pub async fn write<T, F>(pool: &DbPool, origin: crate::models::journal::Origin, f: F) -> Result<T, ApiError>
+where
+    F: FnOnce(&mut DbConn, &mut crate::models::journal::Journal) -> Result<T, ApiError> + Send + 'static,
+    T: Send + 'static,
+{
+    run(pool, move |conn| {
+        conn.write_tx(|conn| {
+            let mut journal = crate::models::journal::Journal::default();
+            let value = f(conn, &mut journal)?;
+            crate::models::journal::append(conn, &origin, journal)?;
+            Ok(value)
+        })
+    })
+    .await
+}
+
 /// Now, as stored: naive UTC with microsecond precision (what both backends keep).
 pub fn now() -> chrono::NaiveDateTime {
     let now = chrono::Utc::now().naive_utc();

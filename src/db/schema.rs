@@ -446,6 +446,24 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    journal (seq) {
+        seq -> BigInt,
+        occurred_at -> Timestamp,
+        action -> Text,
+        record_kind -> Text,
+        record_id -> Text,
+        unit_id -> Nullable<Text>,
+        feed -> Nullable<Text>,
+        actor_kind -> Text,
+        actor_id -> Nullable<Text>,
+        client_addr -> Nullable<Text>,
+        request_id -> Nullable<Text>,
+        before_value -> Nullable<Text>,
+        after_value -> Nullable<Text>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     units,
     unit_links,
@@ -481,4 +499,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     ballot_tallies,
     posting_comments,
     decisions,
+    journal,
 );

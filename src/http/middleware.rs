@@ -8,12 +8,16 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers, Next};
-use actix_web::{Error, ResponseError};
+use actix_web::{Error, HttpMessage, ResponseError};
 use tracing::Instrument;
 
 use crate::error::{ApiError, PROBLEM_JSON};
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The request's id, for handlers (the journal keeps it with each change).
+#[derive(Clone, Debug)]
+pub struct RequestId(pub String);
 
 /// Accepts a caller's `X-Request-Id` (up to 128 visible ASCII characters) or makes one, echoes
 /// it on the response, and logs one line per request.
@@ -25,6 +29,7 @@ pub async fn request_log(req: ServiceRequest, next: Next<impl MessageBody>) -> R
         .filter(|v| !v.is_empty() && v.len() <= 128 && v.bytes().all(|b| b.is_ascii_graphic()))
         .map(str::to_owned)
         .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
+    req.extensions_mut().insert(RequestId(request_id.clone()));
     let method = req.method().clone();
     let path = req.path().to_owned();
     let started = Instant::now();

@@ -13,6 +13,8 @@ use crate::db;
 use crate::domain::{check_text, Checks};
 use crate::error::ApiError;
 use crate::http::extract::{etag, method_not_allowed, required_if_match, JsonBody, QueryParams};
+use crate::http::origin::RequestOrigin;
+use crate::models::journal::Scope;
 use crate::models::clusters::{self as model, Cluster, ClusterInput};
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, ReplaceErrors};
 use crate::startup::AppState;
@@ -118,11 +120,16 @@ pub async fn list(state: web::Data<AppState>, who: AuthUser, query: QueryParams<
 #[utoipa::path(operation_id = "create_cluster", tag = "clusters", security(("bearer" = [])), request_body = ClusterRequest,
     responses((status = 201, description = "Created; `Location` and `ETag` are set", body = ClusterResponse), CreateErrors))]
 #[post("/clusters")]
-pub async fn create(state: web::Data<AppState>, who: AuthUser, body: JsonBody<ClusterRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn create(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, body: JsonBody<ClusterRequest>) -> Result<HttpResponse, ApiError> {
     policy::authorize(&who, Action::Create, Resource::Registry)?;
     let input = input(body.0)?;
-    let created = db::run(&state.db, move |conn| model::create_cluster(conn, input)).await?;
-    Ok(ok(response(created)?, true))
+    let created = db::write(&state.db, origin.by(&who), move |conn, journal| {
+        let created = response(model::create_cluster(conn, input)?)?;
+        journal.created("cluster", created.id, Scope::Registry, &created);
+        Ok(created)
+    })
+    .await?;
+    Ok(ok(created, true))
 }
 
 /// Get a cluster.
@@ -143,11 +150,17 @@ pub async fn read(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>
     request_body = ClusterRequest,
     responses((status = 200, description = "Replaced; the new `ETag` is set", body = ClusterResponse), ReplaceErrors))]
 #[put("/clusters/{id}")]
-pub async fn replace(state: web::Data<AppState>, who: AuthUser, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<ClusterRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn replace(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<ClusterRequest>) -> Result<HttpResponse, ApiError> {
     policy::authorize(&who, Action::Update, Resource::Registry)?;
     let expected = Some(required_if_match(&req)?);
     let input = input(body.0)?;
     let id = id.into_inner().to_string();
-    let replaced = db::run(&state.db, move |conn| model::replace_cluster(conn, &id, input, expected)).await?;
-    Ok(ok(response(replaced)?, false))
+    let replaced = db::write(&state.db, origin.by(&who), move |conn, journal| {
+        let before = response(model::find_cluster(conn, &id)?)?;
+        let after = response(model::replace_cluster(conn, &id, input, expected)?)?;
+        journal.updated("cluster", &id, Scope::Registry, &before, &after);
+        Ok(after)
+    })
+    .await?;
+    Ok(ok(replaced, false))
 }

@@ -8,6 +8,7 @@ pub mod clusters;
 pub mod council;
 pub mod decisions;
 pub mod health;
+pub mod journal;
 pub mod nominations;
 pub mod people;
 pub mod progress;
@@ -33,6 +34,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(decisions::configure)
             .configure(nominations::configure)
             .configure(council::configure)
+            .configure(journal::configure)
             .configure(units::provinces::configure)
             .configure(units::districts::configure)
             .configure(units::communes::configure)

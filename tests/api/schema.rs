@@ -55,6 +55,8 @@ fn load_every_table(conn: &mut thidua::db::DbConn) {
         use thidua::models::decisions::{Decision, PostingComment};
         posting_comments::table.select(PostingComment::as_select()).limit(0).load::<PostingComment>(conn).expect("posting_comments");
         decisions::table.select(Decision::as_select()).limit(0).load::<Decision>(conn).expect("decisions");
+        use thidua::models::journal::Entry;
+        journal::table.select(Entry::as_select()).limit(0).load::<Entry>(conn).expect("journal");
     }
 }
 

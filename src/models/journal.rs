@@ -1,0 +1,258 @@
+//! The journal: every change to a record, written in the same transaction as the change. Read
+//! back as the audit trail (admins) and as the change feed and webhook outbox (rows with a feed
+//! audience). The table is append-only; triggers refuse updates and deletes.
+
+use diesel::prelude::*;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::db::schema::journal;
+use crate::db::{self, DbConn};
+use crate::error::ApiError;
+
+type Db = <DbConn as Connection>::Backend;
+
+/// Who may see a change in the feed, and the unit that owns the record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// Shared data everyone reads (units, clusters, campaigns, catalogues, decisions).
+    Registry,
+    /// A unit's own record: its people and province-level readers.
+    Unit(String),
+    /// Board business (accounts, council sessions, comments): admins.
+    Admin,
+    /// Audit only, never in the feed (sessions, ballots).
+    AuditOnly,
+}
+
+impl Scope {
+    fn feed(&self) -> Option<&'static str> {
+        match self {
+            Scope::Registry => Some(FEED_REGISTRY),
+            Scope::Unit(_) => Some(FEED_UNIT),
+            Scope::Admin => Some(FEED_ADMIN),
+            Scope::AuditOnly => None,
+        }
+    }
+
+    fn unit_id(&self) -> Option<String> {
+        match self {
+            Scope::Unit(unit) => Some(unit.clone()),
+            _ => None,
+        }
+    }
+}
+
+pub const FEED_REGISTRY: &str = "registry";
+pub const FEED_UNIT: &str = "unit";
+pub const FEED_ADMIN: &str = "admin";
+
+/// Where a change came from: the actor and the request.
+#[derive(Clone, Debug)]
+pub struct Origin {
+    /// `user`, `client`, `anonymous` or `system`.
+    pub actor_kind: &'static str,
+    pub actor_id: Option<String>,
+    pub client_addr: Option<String>,
+    pub request_id: Option<String>,
+}
+
+impl Origin {
+    pub fn system() -> Origin {
+        Origin { actor_kind: "system", actor_id: None, client_addr: None, request_id: None }
+    }
+}
+
+/// One change, before it is written.
+#[derive(Debug)]
+pub struct Change {
+    pub action: String,
+    pub record_kind: &'static str,
+    pub record_id: String,
+    pub scope: Scope,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+}
+
+/// The changes a write transaction collects; `db::write` appends them before it commits.
+#[derive(Default, Debug)]
+pub struct Journal {
+    changes: Vec<Change>,
+}
+
+fn snapshot<T: Serialize>(value: &T) -> Option<Value> {
+    serde_json::to_value(value).ok()
+}
+
+impl Journal {
+    /// `<kind>.created`, with the record as the API shows it.
+    pub fn created<T: Serialize>(&mut self, kind: &'static str, id: impl ToString, scope: Scope, after: &T) {
+        self.record(kind, "created", id, scope, None, snapshot(after));
+    }
+
+    /// `<kind>.updated`, with the record before and after.
+    pub fn updated<T: Serialize>(&mut self, kind: &'static str, id: impl ToString, scope: Scope, before: &T, after: &T) {
+        self.record(kind, "updated", id, scope, snapshot(before), snapshot(after));
+    }
+
+    /// `<kind>.<verb>` for a state change (`campaign.launched`), before and after.
+    pub fn changed<T: Serialize>(&mut self, kind: &'static str, verb: &str, id: impl ToString, scope: Scope, before: &T, after: &T) {
+        self.record(kind, verb, id, scope, snapshot(before), snapshot(after));
+    }
+
+    /// `<kind>.deleted`, with the record as it was.
+    pub fn deleted<T: Serialize>(&mut self, kind: &'static str, id: impl ToString, scope: Scope, before: &T) {
+        self.record(kind, "deleted", id, scope, snapshot(before), None);
+    }
+
+    /// Any change; values that must not be kept (secrets, ballots) are simply not passed.
+    pub fn record(&mut self, kind: &'static str, verb: &str, id: impl ToString, scope: Scope, before: Option<Value>, after: Option<Value>) {
+        self.changes.push(Change { action: format!("{kind}.{verb}"), record_kind: kind, record_id: id.to_string(), scope, before, after });
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+}
+
+/// A journal row.
+#[derive(Queryable, Selectable, Debug, Clone)]
+#[diesel(table_name = journal)]
+pub struct Entry {
+    pub seq: i64,
+    pub occurred_at: chrono::NaiveDateTime,
+    pub action: String,
+    pub record_kind: String,
+    pub record_id: String,
+    pub unit_id: Option<String>,
+    pub feed: Option<String>,
+    pub actor_kind: String,
+    pub actor_id: Option<String>,
+    pub client_addr: Option<String>,
+    pub request_id: Option<String>,
+    pub before_value: Option<String>,
+    pub after_value: Option<String>,
+}
+
+/// Appends a transaction's changes; call inside the write transaction, last.
+///
+/// On PostgreSQL the appends of concurrent transactions are serialised by an advisory lock held
+/// to commit, so sequence numbers become visible in order: a feed reader that has seen `seq` 11
+/// can never later find a 10 committed behind it. The lock is taken at the end of the
+/// transaction, so it is held only for the appends and the commit. SQLite writers are serial.
+pub fn append(conn: &mut DbConn, origin: &Origin, journal: Journal) -> Result<Vec<i64>, ApiError> {
+    if journal.is_empty() {
+        return Ok(Vec::new());
+    }
+    db::lock_for_transaction(conn, "journal")?;
+    let at = db::now();
+    let mut seqs = Vec::with_capacity(journal.changes.len());
+    for change in journal.changes {
+        let seq = diesel::insert_into(journal::table)
+            .values((
+                journal::occurred_at.eq(at),
+                journal::action.eq(&change.action),
+                journal::record_kind.eq(change.record_kind),
+                journal::record_id.eq(&change.record_id),
+                journal::unit_id.eq(change.scope.unit_id()),
+                journal::feed.eq(change.scope.feed()),
+                journal::actor_kind.eq(origin.actor_kind),
+                journal::actor_id.eq(&origin.actor_id),
+                journal::client_addr.eq(&origin.client_addr),
+                journal::request_id.eq(&origin.request_id),
+                journal::before_value.eq(change.before.map(|v| v.to_string())),
+                journal::after_value.eq(change.after.map(|v| v.to_string())),
+            ))
+            .returning(journal::seq)
+            .get_result::<i64>(conn)?;
+        seqs.push(seq);
+    }
+    Ok(seqs)
+}
+
+/// How much of the feed a reader may see (decided by `auth::policy::feed_reach`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FeedReach {
+    /// Every entry with a feed audience.
+    Everything,
+    /// Registry entries and every unit's records.
+    AllUnits,
+    /// Registry entries and one unit's records.
+    OneUnit(String),
+}
+
+/// A filter on event types: exact (`campaign.launched`) or a kind's every event (`campaign.*`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TypePattern {
+    Exact(String),
+    Kind(String),
+}
+
+/// Feed entries after `after`, oldest first; `limit + 1` rows.
+pub fn list_feed(conn: &mut DbConn, after: i64, limit: i64, reach: &FeedReach, types: &[TypePattern]) -> Result<Vec<Entry>, ApiError> {
+    let mut query = journal::table.filter(journal::seq.gt(after)).filter(journal::feed.is_not_null()).into_boxed::<Db>();
+    query = match reach {
+        FeedReach::Everything => query,
+        FeedReach::AllUnits => query.filter(journal::feed.eq_any([FEED_REGISTRY, FEED_UNIT])),
+        FeedReach::OneUnit(unit) => query.filter(
+            journal::feed
+                .eq(FEED_REGISTRY)
+                .or(journal::feed.eq(FEED_UNIT).and(journal::unit_id.eq(unit.clone()))),
+        ),
+    };
+    if !types.is_empty() {
+        let exact: Vec<String> = types.iter().filter_map(|t| if let TypePattern::Exact(a) = t { Some(a.clone()) } else { None }).collect();
+        let kinds: Vec<String> = types.iter().filter_map(|t| if let TypePattern::Kind(k) = t { Some(k.clone()) } else { None }).collect();
+        query = query.filter(journal::action.eq_any(exact).or(journal::record_kind.eq_any(kinds)));
+    }
+    Ok(query.order(journal::seq.asc()).limit(limit + 1).select(Entry::as_select()).load(conn)?)
+}
+
+/// The newest entry's sequence number (0 when empty): where a new feed reader can start.
+pub fn latest_seq(conn: &mut DbConn) -> Result<i64, ApiError> {
+    let max: Option<i64> = journal::table.select(diesel::dsl::max(journal::seq)).first(conn)?;
+    Ok(max.unwrap_or(0))
+}
+
+#[derive(Default)]
+pub struct AuditFilter {
+    pub record_kind: Option<String>,
+    pub record_id: Option<String>,
+    pub actor_id: Option<String>,
+    pub action: Option<String>,
+    pub unit_id: Option<String>,
+    pub since: Option<chrono::NaiveDateTime>,
+    pub until: Option<chrono::NaiveDateTime>,
+    pub before_seq: Option<i64>,
+    pub limit: i64,
+}
+
+/// Audit entries, newest first; `limit + 1` rows.
+pub fn list_audit(conn: &mut DbConn, filter: &AuditFilter) -> Result<Vec<Entry>, ApiError> {
+    let mut query = journal::table.into_boxed::<Db>();
+    if let Some(kind) = &filter.record_kind {
+        query = query.filter(journal::record_kind.eq(kind.clone()));
+    }
+    if let Some(id) = &filter.record_id {
+        query = query.filter(journal::record_id.eq(id.clone()));
+    }
+    if let Some(actor) = &filter.actor_id {
+        query = query.filter(journal::actor_id.eq(actor.clone()));
+    }
+    if let Some(action) = &filter.action {
+        query = query.filter(journal::action.eq(action.clone()));
+    }
+    if let Some(unit) = &filter.unit_id {
+        query = query.filter(journal::unit_id.eq(unit.clone()));
+    }
+    if let Some(since) = filter.since {
+        query = query.filter(journal::occurred_at.ge(since));
+    }
+    if let Some(until) = filter.until {
+        query = query.filter(journal::occurred_at.lt(until));
+    }
+    if let Some(before) = filter.before_seq {
+        query = query.filter(journal::seq.lt(before));
+    }
+    Ok(query.order(journal::seq.desc()).limit(filter.limit + 1).select(Entry::as_select()).load(conn)?)
+}

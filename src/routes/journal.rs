@@ -1,0 +1,246 @@
+//! The change feed (`/events`) and the audit trail (`/audit-entries`), both read from the journal.
+
+use actix_web::{get, web, HttpResponse};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::auth::policy::{self, Role};
+use crate::auth::AuthUser;
+use crate::db::{self, cursor};
+use crate::error::ApiError;
+use crate::http::extract::{method_not_allowed, QueryParams};
+use crate::models::journal::{self as model, AuditFilter, Entry, TypePattern};
+use crate::openapi::errors::ListErrors;
+use crate::startup::AppState;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(feed)
+        .service(audit)
+        .route("/events", method_not_allowed("GET"))
+        .route("/audit-entries", method_not_allowed("GET"));
+}
+
+/// The record an event is about.
+#[derive(Serialize, ToSchema, Debug)]
+pub struct RecordRef {
+    #[schema(example = "nomination")]
+    pub kind: String,
+    pub id: String,
+    /// Where to read the record now (absent for records without their own address).
+    #[schema(example = "/api/v1/nominations/0193a9c2-7f1e-7c3a-9b1d-2f4e5a6b7c8d")]
+    pub href: Option<String>,
+}
+
+/// A change to a record. Events are thin: read the record at `href` for its current state
+/// (which also applies the reader's access rights to its fields).
+#[derive(Serialize, ToSchema, Debug)]
+pub struct Event {
+    /// The event's position in the feed; pass it as `after` to read on from here.
+    #[schema(example = "1042")]
+    pub cursor: String,
+    /// `<kind>.<verb>`, e.g. `campaign.launched`, `nomination.submitted`.
+    #[serde(rename = "type")]
+    #[schema(example = "nomination.submitted")]
+    pub event_type: String,
+    pub occurred_at: DateTime<Utc>,
+    pub record: RecordRef,
+    /// The unit that owns the record, for a unit's records.
+    pub unit_id: Option<String>,
+}
+
+/// Where a kind of record lives in the API.
+fn href(kind: &str, id: &str) -> Option<String> {
+    let collection = match kind {
+        "province" => "provinces",
+        "district" => "districts",
+        "commune" => "communes",
+        "department" => "departments",
+        "user" => "users",
+        "cluster" => "clusters",
+        "campaign" => "campaigns",
+        "registration" => "registrations",
+        "achievement" => "achievements",
+        "award_type" => "award-types",
+        "person" => "people",
+        "award" => "awards",
+        "nomination" => "nominations",
+        "council_session" => "council-sessions",
+        "decision" => "decisions",
+        _ => return None,
+    };
+    Some(format!("/api/v1/{collection}/{id}"))
+}
+
+pub fn event(entry: &Entry) -> Event {
+    Event {
+        cursor: entry.seq.to_string(),
+        event_type: entry.action.clone(),
+        occurred_at: entry.occurred_at.and_utc(),
+        record: RecordRef { kind: entry.record_kind.clone(), id: entry.record_id.clone(), href: href(&entry.record_kind, &entry.record_id) },
+        unit_id: entry.unit_id.clone(),
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct FeedQuery {
+    /// Read events after this cursor (an event's `cursor`, or the page's `next`). Absent: from
+    /// the beginning; `latest`: only events from now on.
+    pub after: Option<String>,
+    /// Comma-separated event types; `kind.*` takes every event of a kind (`nomination.*`).
+    pub types: Option<String>,
+    /// Page size, 1–100 (default 20).
+    pub limit: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EventPage {
+    pub items: Vec<Event>,
+    /// Pass as `after` for the next page. Always present: when there are no new events it is
+    /// the cursor you sent, so polling with it never skips or repeats an event.
+    pub next: String,
+    /// More events are waiting now; otherwise poll again later.
+    pub has_more: bool,
+}
+
+fn type_patterns(types: Option<&str>) -> Result<Vec<TypePattern>, ApiError> {
+    let Some(types) = types else { return Ok(Vec::new()) };
+    let well_formed = |s: &str| !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| b.is_ascii_lowercase() || b == b'_');
+    types
+        .split(',')
+        .map(str::trim)
+        .map(|t| match t.split_once('.') {
+            Some((kind, "*")) if well_formed(kind) => Ok(TypePattern::Kind(kind.to_string())),
+            Some((kind, verb)) if well_formed(kind) && well_formed(verb) => Ok(TypePattern::Exact(t.to_string())),
+            _ => Err(ApiError::bad_query("types", "takes comma-separated event types such as campaign.launched or nomination.*")),
+        })
+        .collect()
+}
+
+/// The change feed: every change to the records the caller may read, in the order they were
+/// committed. Resumable from any cursor; events are kept, so a reader that was away catches up.
+#[utoipa::path(operation_id = "list_events", tag = "integration", security(("bearer" = [])), params(FeedQuery),
+    responses((status = 200, description = "A page of events, oldest first", body = EventPage), ListErrors))]
+#[get("/events")]
+pub async fn feed(state: web::Data<AppState>, who: AuthUser, query: QueryParams<FeedQuery>) -> Result<HttpResponse, ApiError> {
+    let query = query.0;
+    let limit = cursor::limit(query.limit)?;
+    let types = type_patterns(query.types.as_deref())?;
+    let reach = policy::feed_reach(&who);
+    let after = match query.after.as_deref() {
+        None => Some(0),
+        Some("latest") => None,
+        Some(c) => Some(c.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| ApiError::bad_query("after", "is not a cursor this feed issued"))?),
+    };
+    let (rows, after) = db::run(&state.db, move |conn| {
+        let after = match after {
+            Some(after) => after,
+            None => model::latest_seq(conn)?,
+        };
+        Ok((model::list_feed(conn, after, limit, &reach, &types)?, after))
+    })
+    .await?;
+    let has_more = rows.len() as i64 > limit;
+    let items: Vec<Event> = rows.iter().take(limit as usize).map(event).collect();
+    let next = items.last().map(|e| e.cursor.clone()).unwrap_or_else(|| after.to_string());
+    Ok(HttpResponse::Ok().json(EventPage { items, next, has_more }))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct AuditQuery {
+    /// Entries about one kind of record (`nomination`, `user`, …).
+    pub record_kind: Option<String>,
+    /// Entries about one record (with `record_kind`).
+    pub record_id: Option<String>,
+    /// Entries by one actor (a user's or service client's id).
+    pub actor_id: Option<String>,
+    /// One action, e.g. `nomination.approved`.
+    pub action: Option<String>,
+    /// Records owned by one unit.
+    pub unit_id: Option<String>,
+    /// From this instant (inclusive), RFC 3339.
+    pub since: Option<DateTime<Utc>>,
+    /// Up to this instant (exclusive), RFC 3339.
+    pub until: Option<DateTime<Utc>>,
+    pub cursor: Option<String>,
+    /// Page size, 1–100 (default 20).
+    pub limit: Option<i64>,
+}
+
+/// An audit entry: who did what to which record, when, from where, with the record before and
+/// after (as the API showed it; secrets and ballots are never kept).
+#[derive(Serialize, ToSchema)]
+pub struct AuditEntry {
+    pub seq: i64,
+    pub occurred_at: DateTime<Utc>,
+    #[schema(example = "campaign.launched")]
+    pub action: String,
+    pub record_kind: String,
+    pub record_id: String,
+    pub unit_id: Option<String>,
+    /// `user`, `client`, `anonymous` or `system`.
+    pub actor_kind: String,
+    pub actor_id: Option<String>,
+    pub client_addr: Option<String>,
+    pub request_id: Option<String>,
+    #[schema(value_type = Option<Object>)]
+    pub before: Option<serde_json::Value>,
+    #[schema(value_type = Option<Object>)]
+    pub after: Option<serde_json::Value>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AuditPage {
+    pub items: Vec<AuditEntry>,
+    pub next_cursor: Option<String>,
+}
+
+fn parse_value(stored: Option<String>) -> Option<serde_json::Value> {
+    stored.and_then(|s| serde_json::from_str(&s).ok())
+}
+
+fn audit_entry(e: Entry) -> AuditEntry {
+    AuditEntry {
+        seq: e.seq,
+        occurred_at: e.occurred_at.and_utc(),
+        action: e.action,
+        record_kind: e.record_kind,
+        record_id: e.record_id,
+        unit_id: e.unit_id,
+        actor_kind: e.actor_kind,
+        actor_id: e.actor_id,
+        client_addr: e.client_addr,
+        request_id: e.request_id,
+        before: parse_value(e.before_value),
+        after: parse_value(e.after_value),
+    }
+}
+
+/// The audit trail, newest first (admins). Entries cannot be changed or removed.
+#[utoipa::path(operation_id = "list_audit_entries", tag = "integration", security(("bearer" = [])), params(AuditQuery),
+    responses((status = 200, description = "A page of audit entries", body = AuditPage), ListErrors))]
+#[get("/audit-entries")]
+pub async fn audit(state: web::Data<AppState>, who: AuthUser, query: QueryParams<AuditQuery>) -> Result<HttpResponse, ApiError> {
+    policy::require_any(&who, &[] as &[Role])?;
+    let q = query.0;
+    let limit = cursor::limit(q.limit)?;
+    let filter = AuditFilter {
+        record_kind: q.record_kind,
+        record_id: q.record_id,
+        actor_id: q.actor_id,
+        action: q.action,
+        unit_id: q.unit_id,
+        since: q.since.map(|t| t.naive_utc()),
+        until: q.until.map(|t| t.naive_utc()),
+        before_seq: q.cursor.as_deref().map(cursor::decode::<i64>).transpose()?,
+        limit,
+    };
+    let rows = db::run(&state.db, move |conn| model::list_audit(conn, &filter)).await?;
+    let (rows, next_cursor) = cursor::page(rows, limit, |e| e.seq);
+    Ok(HttpResponse::Ok().json(AuditPage { items: rows.into_iter().map(audit_entry).collect(), next_cursor }))
+}
