@@ -29,6 +29,11 @@ impl RequestOrigin {
         }
     }
 
+    /// The change is made by this user, before they hold a token (signing in).
+    pub fn acting_as(self, user_id: &str) -> Origin {
+        Origin { actor_kind: "user", actor_id: Some(user_id.to_string()), client_addr: Some(self.client_addr), request_id: self.request_id }
+    }
+
     /// The change is made by someone not signed in (a public comment).
     pub fn anonymous(self) -> Origin {
         Origin { actor_kind: "anonymous", actor_id: None, client_addr: Some(self.client_addr), request_id: self.request_id }

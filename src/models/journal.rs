@@ -78,6 +78,8 @@ pub struct Change {
 #[derive(Default, Debug)]
 pub struct Journal {
     changes: Vec<Change>,
+    /// The user the changes are by, when only the transaction finds out (a refresh token's owner).
+    actor_id: Option<String>,
 }
 
 fn snapshot<T: Serialize>(value: &T) -> Option<Value> {
@@ -108,6 +110,11 @@ impl Journal {
     /// Any change; values that must not be kept (secrets, ballots) are simply not passed.
     pub fn record(&mut self, kind: &'static str, verb: &str, id: impl ToString, scope: Scope, before: Option<Value>, after: Option<Value>) {
         self.changes.push(Change { action: format!("{kind}.{verb}"), record_kind: kind, record_id: id.to_string(), scope, before, after });
+    }
+
+    /// The changes are by this user (known only inside the transaction).
+    pub fn act_as(&mut self, user_id: &str) {
+        self.actor_id = Some(user_id.to_string());
     }
 
     pub fn is_empty(&self) -> bool {
@@ -146,6 +153,10 @@ pub fn append(conn: &mut DbConn, origin: &Origin, journal: Journal) -> Result<Ve
     }
     db::lock_for_transaction(conn, "journal")?;
     let at = db::now();
+    let (actor_kind, actor_id) = match &journal.actor_id {
+        Some(user) => ("user", Some(user.clone())),
+        None => (origin.actor_kind, origin.actor_id.clone()),
+    };
     let mut seqs = Vec::with_capacity(journal.changes.len());
     for change in journal.changes {
         let seq = diesel::insert_into(journal::table)
@@ -156,8 +167,8 @@ pub fn append(conn: &mut DbConn, origin: &Origin, journal: Journal) -> Result<Ve
                 journal::record_id.eq(&change.record_id),
                 journal::unit_id.eq(change.scope.unit_id()),
                 journal::feed.eq(change.scope.feed()),
-                journal::actor_kind.eq(origin.actor_kind),
-                journal::actor_id.eq(&origin.actor_id),
+                journal::actor_kind.eq(actor_kind),
+                journal::actor_id.eq(&actor_id),
                 journal::client_addr.eq(&origin.client_addr),
                 journal::request_id.eq(&origin.request_id),
                 journal::before_value.eq(change.before.map(|v| v.to_string())),

@@ -24,6 +24,9 @@ use crate::models::achievements::{self as model, Achievement, AchievementFilter,
 use crate::openapi::errors::{ReplaceErrors, CreateErrors, ListErrors, ReadErrors, WriteErrors};
 use crate::routes::campaigns::visible_campaign;
 use crate::routes::clusters::uuid;
+use crate::db::DbConn;
+use crate::http::origin::RequestOrigin;
+use crate::models::journal::Scope;
 use crate::startup::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -131,7 +134,16 @@ fn response(a: Achievement, evidence: Vec<EvidenceFile>) -> Result<AchievementRe
 async fn respond(state: &AppState, a: Achievement, created: bool) -> Result<HttpResponse, ApiError> {
     let id = a.id.clone();
     let evidence = db::run(&state.db, move |conn| model::evidence_of(conn, &id)).await?;
-    let body = response(a, evidence)?;
+    respond_with(response(a, evidence)?, created)
+}
+
+/// A report as the API shows it, read in the caller's transaction.
+fn current(conn: &mut DbConn, a: Achievement) -> Result<AchievementResponse, ApiError> {
+    let evidence = model::evidence_of(conn, &a.id)?;
+    response(a, evidence)
+}
+
+fn respond_with(body: AchievementResponse, created: bool) -> Result<HttpResponse, ApiError> {
     let mut res = if created { HttpResponse::Created() } else { HttpResponse::Ok() };
     if created {
         res.insert_header((header::LOCATION, format!("/api/v1/achievements/{}", body.id)));
@@ -229,7 +241,7 @@ pub async fn list(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>
     request_body = AchievementRequest,
     responses((status = 201, description = "Reported; `Location` and `ETag` are set", body = AchievementResponse), CreateErrors))]
 #[post("/campaigns/{id}/achievements")]
-pub async fn create(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>, body: JsonBody<AchievementRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn create(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, id: web::Path<Uuid>, body: JsonBody<AchievementRequest>) -> Result<HttpResponse, ApiError> {
     let campaign = visible_campaign(&state, &who, id.into_inner()).await?;
     let body = body.0;
     let Some(unit_id) = body.unit_id.map(|u| u.to_string()) else {
@@ -240,8 +252,14 @@ pub async fn create(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uui
     }
     let report = report(body)?;
     let (actor, today, grace) = (who.user_id.clone(), today_in_vietnam(), state.settings.report_grace_days);
-    let created = db::run(&state.db, move |conn| model::create_achievement(conn, &campaign.id, &unit_id, report, &actor, today, grace)).await?;
-    respond(&state, created, true).await
+    let created = db::write(&state.db, origin.by(&who), move |conn, journal| {
+        let created = model::create_achievement(conn, &campaign.id, &unit_id, report, &actor, today, grace)?;
+        let created = current(conn, created)?;
+        journal.created("achievement", created.id, Scope::Unit(unit_id), &created);
+        Ok(created)
+    })
+    .await?;
+    respond_with(created, true)
 }
 
 /// Get a report with its evidence files.
@@ -260,17 +278,25 @@ pub async fn read(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>
     request_body = AchievementRequest,
     responses((status = 200, description = "Corrected; the new `ETag` is set", body = AchievementResponse), ReplaceErrors))]
 #[put("/achievements/{id}")]
-pub async fn replace(state: web::Data<AppState>, who: AuthUser, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<AchievementRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn replace(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<AchievementRequest>) -> Result<HttpResponse, ApiError> {
     let expected = Some(required_if_match(&req)?);
-    let current = load(&state, &who, id.into_inner(), Action::Update).await?;
+    let existing = load(&state, &who, id.into_inner(), Action::Update).await?;
     let body = body.0;
-    if body.unit_id.is_some_and(|u| u.to_string() != current.unit_id) {
+    if body.unit_id.is_some_and(|u| u.to_string() != existing.unit_id) {
         return Err(ApiError::validation(vec![FieldError::new("unit_id", "immutable", "a report cannot move to another unit")]));
     }
     let report = report(body)?;
     let (today, grace) = (today_in_vietnam(), state.settings.report_grace_days);
-    let updated = db::run(&state.db, move |conn| model::update_achievement(conn, &current.id, report, expected, today, grace)).await?;
-    respond(&state, updated, false).await
+    let updated = db::write(&state.db, origin.by(&who), move |conn, journal| {
+        let before = model::find_achievement(conn, &existing.id)?;
+        let before = current(conn, before)?;
+        let after = model::update_achievement(conn, &existing.id, report, expected, today, grace)?;
+        let after = current(conn, after)?;
+        journal.updated("achievement", &existing.id, Scope::Unit(existing.unit_id.clone()), &before, &after);
+        Ok(after)
+    })
+    .await?;
+    respond_with(updated, false)
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -280,7 +306,7 @@ pub struct ReviewRequest {
     pub reason: Option<String>,
 }
 
-async fn review(state: &AppState, who: &AuthUser, req: &HttpRequest, id: Uuid, action: AchievementAction, reason: Option<String>) -> Result<HttpResponse, ApiError> {
+async fn review(state: &AppState, who: &AuthUser, origin: RequestOrigin, req: &HttpRequest, id: Uuid, action: AchievementAction, reason: Option<String>) -> Result<HttpResponse, ApiError> {
     policy::require_any(who, &[])?;
     let expected = if_match_version(req)?;
     let mut checks = Checks::default();
@@ -292,8 +318,20 @@ async fn review(state: &AppState, who: &AuthUser, req: &HttpRequest, id: Uuid, a
         return Err(ApiError::validation(checks.0));
     }
     let (id, actor) = (id.to_string(), who.user_id.clone());
-    let reviewed = db::run(&state.db, move |conn| model::review_achievement(conn, &id, action, &actor, reason, expected)).await?;
-    respond(state, reviewed, false).await
+    let verb = match action {
+        AchievementAction::Verify => "verified",
+        AchievementAction::Return => "returned",
+    };
+    let reviewed = db::write(&state.db, origin.by(who), move |conn, journal| {
+        let before = model::find_achievement(conn, &id)?;
+        let before = current(conn, before)?;
+        let after = model::review_achievement(conn, &id, action, &actor, reason, expected)?;
+        let after = current(conn, after)?;
+        journal.changed("achievement", verb, &id, Scope::Unit(before.unit_id.to_string()), &before, &after);
+        Ok(after)
+    })
+    .await?;
+    respond_with(reviewed, false)
 }
 
 /// Verify a submitted report (admins): it then counts in the progress figures.
@@ -301,8 +339,8 @@ async fn review(state: &AppState, who: &AuthUser, req: &HttpRequest, id: Uuid, a
     params(("id" = Uuid, Path, description = "The report's id"), ("If-Match" = Option<String>, Header, description = "The `ETag` last read")),
     responses((status = 200, description = "Verified", body = AchievementResponse), WriteErrors))]
 #[post("/achievements/{id}/verify")]
-pub async fn verify(state: web::Data<AppState>, who: AuthUser, req: HttpRequest, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
-    review(&state, &who, &req, id.into_inner(), AchievementAction::Verify, None).await
+pub async fn verify(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, req: HttpRequest, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+    review(&state, &who, origin, &req, id.into_inner(), AchievementAction::Verify, None).await
 }
 
 /// Return a submitted report to its unit with a reason (admins).
@@ -311,8 +349,8 @@ pub async fn verify(state: web::Data<AppState>, who: AuthUser, req: HttpRequest,
     request_body = ReviewRequest,
     responses((status = 200, description = "Returned", body = AchievementResponse), WriteErrors))]
 #[post("/achievements/{id}/return")]
-pub async fn return_achievement(state: web::Data<AppState>, who: AuthUser, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<ReviewRequest>) -> Result<HttpResponse, ApiError> {
-    review(&state, &who, &req, id.into_inner(), AchievementAction::Return, body.0.reason).await
+pub async fn return_achievement(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<ReviewRequest>) -> Result<HttpResponse, ApiError> {
+    review(&state, &who, origin, &req, id.into_inner(), AchievementAction::Return, body.0.reason).await
 }
 
 #[derive(Deserialize, IntoParams)]

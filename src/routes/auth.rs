@@ -16,6 +16,8 @@ use crate::http::extract::{method_not_allowed, JsonBody};
 use crate::domain::users::is_valid_username;
 use crate::models::accounts::{self as model, Rotation, SessionStart, User, UserChanges};
 use crate::routes::users::{user_ok, UserResponse};
+use crate::http::origin::RequestOrigin;
+use crate::models::journal::Scope;
 use crate::startup::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -119,7 +121,7 @@ fn refresh_expiry(state: &AppState) -> chrono::NaiveDateTime {
     )
 )]
 #[post("/auth/login")]
-pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: JsonBody<LoginRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn login(state: web::Data<AppState>, req: HttpRequest, origin: RequestOrigin, body: JsonBody<LoginRequest>) -> Result<HttpResponse, ApiError> {
     let LoginRequest { username, password } = body.0;
     let username = username.trim().to_lowercase();
     // A name no account can have is looked up nowhere, but costs the same hash and counts
@@ -162,10 +164,12 @@ pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: JsonBody<
         session_expires_at: db::now() + chrono::TimeDelta::seconds(auth.session_max_age_secs),
     };
     let user_id = user.id.clone();
-    let opened = db::run(&state.db, move |conn| {
+    let origin = origin.acting_as(&user_id);
+    let opened = db::write(&state.db, origin, move |conn, journal| {
         let session = model::open_session(conn, start)?;
-        if session.is_some() {
+        if let Some(session_id) = &session {
             model::settle_login_success(conn, &user_key, Some(&client_key))?;
+            journal.record("session", "opened", session_id, Scope::AuditOnly, None, None);
         }
         Ok(session.map(|id| (id, model::find_user(conn, &user_id))))
     })
@@ -193,12 +197,25 @@ pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: JsonBody<
     )
 )]
 #[post("/auth/refresh")]
-pub async fn refresh(state: web::Data<AppState>, body: JsonBody<RefreshRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn refresh(state: web::Data<AppState>, origin: RequestOrigin, body: JsonBody<RefreshRequest>) -> Result<HttpResponse, ApiError> {
     let old_hash = refresh_token_hash(body.0.refresh_token.trim());
     let new_token = random_token();
     let new_hash = refresh_token_hash(&new_token);
     let expires_at = refresh_expiry(&state);
-    let rotation = db::run(&state.db, move |conn| model::rotate_refresh_token(conn, &old_hash, &new_hash, expires_at)).await?;
+    let rotation = db::write(&state.db, origin.anonymous(), move |conn, journal| {
+        let rotation = model::rotate_refresh_token(conn, &old_hash, &new_hash, expires_at)?;
+        match &rotation {
+            Rotation::Rotated { user, session_id } => {
+                journal.act_as(&user.id);
+                journal.record("session", "refreshed", session_id, Scope::AuditOnly, None, None);
+            }
+            // The session it belonged to was ended: worth an entry, even without knowing who.
+            Rotation::Reused => journal.record("session", "ended_on_token_reuse", "unknown", Scope::AuditOnly, None, None),
+            Rotation::Invalid => {}
+        }
+        Ok(rotation)
+    })
+    .await?;
     match rotation {
         Rotation::Rotated { user, session_id } => Ok(HttpResponse::Ok().json(tokens_for(&state, *user, session_id, new_token)?)),
         Rotation::Reused => {
@@ -221,9 +238,14 @@ pub async fn refresh(state: web::Data<AppState>, body: JsonBody<RefreshRequest>)
     )
 )]
 #[post("/auth/logout")]
-pub async fn logout(state: web::Data<AppState>, who: AuthUser) -> Result<HttpResponse, ApiError> {
+pub async fn logout(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin) -> Result<HttpResponse, ApiError> {
     let session_id = who.session_id.clone();
-    db::run(&state.db, move |conn| model::revoke_session(conn, &session_id, "logged out")).await?;
+    db::write(&state.db, origin.by(&who), move |conn, journal| {
+        model::revoke_session(conn, &session_id, "logged out")?;
+        journal.record("session", "closed", &session_id, Scope::AuditOnly, None, None);
+        Ok(())
+    })
+    .await?;
     state.sessions.clear();
     Ok(HttpResponse::NoContent().finish())
 }
@@ -263,7 +285,7 @@ pub async fn me(state: web::Data<AppState>, who: AuthUser) -> Result<HttpRespons
     )
 )]
 #[put("/auth/password")]
-pub async fn change_password(state: web::Data<AppState>, who: AuthUser, body: JsonBody<ChangePasswordRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn change_password(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, body: JsonBody<ChangePasswordRequest>) -> Result<HttpResponse, ApiError> {
     let ChangePasswordRequest { current_password, new_password } = body.0;
     let id = who.user_id.clone();
     let auth = &state.settings.auth;
@@ -294,8 +316,9 @@ pub async fn change_password(state: web::Data<AppState>, who: AuthUser, body: Js
     let user_key = format!("user:{}", user.username);
     // Only if the account is as it was when the current password was checked: an admin reset
     // that landed meanwhile wins, and this change is refused (412).
-    db::run(&state.db, move |conn| {
+    db::write(&state.db, origin.by(&who), move |conn, journal| {
         model::update_user(conn, &user.id, changes, Some(user.version))?;
+        journal.record("user", "password_changed", &user.id, Scope::AuditOnly, None, None);
         model::settle_login_success(conn, &user_key, None)
     })
     .await?;

@@ -24,6 +24,8 @@ use crate::http::extract::{required_if_match, etag, if_match_version, method_not
 use crate::models::campaigns::{self as model, Campaign, CampaignDetail, CampaignFields, CampaignFilter, Indicator, NewIndicator};
 use crate::openapi::errors::{ReplaceErrors, CreateErrors, ListErrors, ReadErrors, WriteErrors};
 use crate::routes::clusters::uuid;
+use crate::http::origin::RequestOrigin;
+use crate::models::journal::Scope;
 use crate::startup::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -312,12 +314,16 @@ pub async fn list(state: web::Data<AppState>, who: AuthUser, query: QueryParams<
 #[utoipa::path(operation_id = "create_campaign", tag = "campaigns", security(("bearer" = [])), request_body = CampaignRequest,
     responses((status = 201, description = "Created as a draft; `Location` and `ETag` are set", body = CampaignResponse), CreateErrors))]
 #[post("/campaigns")]
-pub async fn create(state: web::Data<AppState>, who: AuthUser, body: JsonBody<CampaignRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn create(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, body: JsonBody<CampaignRequest>) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[])?;
     let fields = fields(body.0)?;
     let actor = who.user_id.clone();
-    let detail = db::run(&state.db, move |conn| model::create_campaign(conn, fields, &actor)).await?;
-    let body = campaign_response(detail)?;
+    let body = db::write(&state.db, origin.by(&who), move |conn, journal| {
+        let created = campaign_response(model::create_campaign(conn, fields, &actor)?)?;
+        journal.created("campaign", created.id, Scope::Registry, &created);
+        Ok(created)
+    })
+    .await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/campaigns/{}", body.id)))
         .insert_header(etag(body.version))
@@ -341,12 +347,19 @@ pub async fn read(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>
     request_body = CampaignRequest,
     responses((status = 200, description = "Replaced; the new `ETag` is set", body = CampaignResponse), ReplaceErrors))]
 #[put("/campaigns/{id}")]
-pub async fn replace(state: web::Data<AppState>, who: AuthUser, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<CampaignRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn replace(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<CampaignRequest>) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[])?;
     let expected = Some(required_if_match(&req)?);
     let fields = fields(body.0)?;
     let id = id.into_inner().to_string();
-    campaign_ok(db::run(&state.db, move |conn| model::update_campaign(conn, &id, fields, expected)).await?)
+    let body = db::write(&state.db, origin.by(&who), move |conn, journal| {
+        let before = campaign_response(model::campaign_detail(conn, &id)?)?;
+        let after = campaign_response(model::update_campaign(conn, &id, fields, expected)?)?;
+        journal.updated("campaign", &id, Scope::Registry, &before, &after);
+        Ok(after)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().insert_header(etag(body.version)).json(body))
 }
 
 /// Why a campaign changes status; required to cancel.
@@ -356,7 +369,7 @@ pub struct TransitionRequest {
     pub reason: Option<String>,
 }
 
-async fn transition(state: &AppState, who: &AuthUser, req: &HttpRequest, id: Uuid, action: CampaignAction, body: TransitionRequest) -> Result<HttpResponse, ApiError> {
+async fn transition(state: &AppState, who: &AuthUser, origin: RequestOrigin, req: &HttpRequest, id: Uuid, action: CampaignAction, body: TransitionRequest) -> Result<HttpResponse, ApiError> {
     policy::require_any(who, &[])?;
     let expected = if_match_version(req)?;
     let mut checks = Checks::default();
@@ -368,7 +381,19 @@ async fn transition(state: &AppState, who: &AuthUser, req: &HttpRequest, id: Uui
         return Err(ApiError::validation(checks.0));
     }
     let (id, actor) = (id.to_string(), who.user_id.clone());
-    campaign_ok(db::run(&state.db, move |conn| model::transition_campaign(conn, &id, action, &actor, reason, expected)).await?)
+    let verb = match action {
+        CampaignAction::Launch => "launched",
+        CampaignAction::Close => "closed",
+        CampaignAction::Cancel => "cancelled",
+    };
+    let body = db::write(&state.db, origin.by(who), move |conn, journal| {
+        let before = campaign_response(model::campaign_detail(conn, &id)?)?;
+        let after = campaign_response(model::transition_campaign(conn, &id, action, &actor, reason, expected)?)?;
+        journal.changed("campaign", verb, &id, Scope::Registry, &before, &after);
+        Ok(after)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().insert_header(etag(body.version)).json(body))
 }
 
 /// Launch (phát động) a draft campaign: units can then register. Needs at least one indicator.
@@ -377,8 +402,8 @@ async fn transition(state: &AppState, who: &AuthUser, req: &HttpRequest, id: Uui
     request_body = TransitionRequest,
     responses((status = 200, description = "Launched", body = CampaignResponse), WriteErrors))]
 #[post("/campaigns/{id}/launch")]
-pub async fn launch(state: web::Data<AppState>, who: AuthUser, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<TransitionRequest>) -> Result<HttpResponse, ApiError> {
-    transition(&state, &who, &req, id.into_inner(), CampaignAction::Launch, body.0).await
+pub async fn launch(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<TransitionRequest>) -> Result<HttpResponse, ApiError> {
+    transition(&state, &who, origin, &req, id.into_inner(), CampaignAction::Launch, body.0).await
 }
 
 /// Close a launched campaign at its final review (tổng kết): its registrations freeze.
@@ -387,8 +412,8 @@ pub async fn launch(state: web::Data<AppState>, who: AuthUser, req: HttpRequest,
     request_body = TransitionRequest,
     responses((status = 200, description = "Closed", body = CampaignResponse), WriteErrors))]
 #[post("/campaigns/{id}/close")]
-pub async fn close(state: web::Data<AppState>, who: AuthUser, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<TransitionRequest>) -> Result<HttpResponse, ApiError> {
-    transition(&state, &who, &req, id.into_inner(), CampaignAction::Close, body.0).await
+pub async fn close(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<TransitionRequest>) -> Result<HttpResponse, ApiError> {
+    transition(&state, &who, origin, &req, id.into_inner(), CampaignAction::Close, body.0).await
 }
 
 /// Cancel a draft or launched campaign, with a reason.
@@ -397,8 +422,8 @@ pub async fn close(state: web::Data<AppState>, who: AuthUser, req: HttpRequest, 
     request_body = TransitionRequest,
     responses((status = 200, description = "Cancelled", body = CampaignResponse), WriteErrors))]
 #[post("/campaigns/{id}/cancel")]
-pub async fn cancel(state: web::Data<AppState>, who: AuthUser, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<TransitionRequest>) -> Result<HttpResponse, ApiError> {
-    transition(&state, &who, &req, id.into_inner(), CampaignAction::Cancel, body.0).await
+pub async fn cancel(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<TransitionRequest>) -> Result<HttpResponse, ApiError> {
+    transition(&state, &who, origin, &req, id.into_inner(), CampaignAction::Cancel, body.0).await
 }
 
 // ---------- indicators ----------
@@ -463,7 +488,7 @@ pub async fn list_indicators(state: web::Data<AppState>, who: AuthUser, id: web:
     request_body = IndicatorRequest,
     responses((status = 201, description = "Added", body = IndicatorResponse), CreateErrors))]
 #[post("/campaigns/{id}/indicators")]
-pub async fn add_indicator(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>, body: JsonBody<IndicatorRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn add_indicator(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, id: web::Path<Uuid>, body: JsonBody<IndicatorRequest>) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[])?;
     let body = body.0;
     let mut checks = Checks::default();
@@ -485,7 +510,12 @@ pub async fn add_indicator(state: web::Data<AppState>, who: AuthUser, id: web::P
     }
     let new = NewIndicator { name, unit_of_measure, kind: body.kind, direction: body.direction, province_target };
     let campaign_id = id.into_inner().to_string();
-    let created = indicator_response(db::run(&state.db, move |conn| model::add_indicator(conn, &campaign_id, new)).await?)?;
+    let created = db::write(&state.db, origin.by(&who), move |conn, journal| {
+        let created = indicator_response(model::add_indicator(conn, &campaign_id, new)?)?;
+        journal.created("indicator", created.id, Scope::Registry, &created);
+        Ok(created)
+    })
+    .await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/campaigns/{}/indicators/{}", created.campaign_id, created.id)))
         .json(created))
@@ -496,9 +526,17 @@ pub async fn add_indicator(state: web::Data<AppState>, who: AuthUser, id: web::P
     params(("id" = Uuid, Path, description = "The campaign's id"), ("indicator_id" = Uuid, Path, description = "The indicator's id")),
     responses((status = 204, description = "Removed"), WriteErrors))]
 #[delete("/campaigns/{id}/indicators/{indicator_id}")]
-pub async fn remove_indicator(state: web::Data<AppState>, who: AuthUser, path: web::Path<(Uuid, Uuid)>) -> Result<HttpResponse, ApiError> {
+pub async fn remove_indicator(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, path: web::Path<(Uuid, Uuid)>) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[])?;
-    let (campaign_id, indicator_id) = path.into_inner();
-    db::run(&state.db, move |conn| model::remove_indicator(conn, &campaign_id.to_string(), &indicator_id.to_string())).await?;
+    let (campaign_id, indicator_id) = (path.0.to_string(), path.1.to_string());
+    db::write(&state.db, origin.by(&who), move |conn, journal| {
+        let before = model::list_indicators(conn, &campaign_id)?.into_iter().find(|i| i.id == indicator_id).map(indicator_response).transpose()?;
+        model::remove_indicator(conn, &campaign_id, &indicator_id)?;
+        if let Some(before) = before {
+            journal.deleted("indicator", &indicator_id, Scope::Registry, &before);
+        }
+        Ok(())
+    })
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -21,6 +21,8 @@ use crate::models::registrations::{self as model, Registration, RegistrationCont
 use crate::openapi::errors::{ReplaceErrors, CreateErrors, ListErrors, ReadErrors, WriteErrors};
 use crate::routes::campaigns::visible_campaign;
 use crate::routes::clusters::uuid;
+use crate::http::origin::RequestOrigin;
+use crate::models::journal::Scope;
 use crate::startup::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -167,7 +169,7 @@ pub async fn list(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>
     request_body = RegistrationRequest,
     responses((status = 201, description = "Registered as a draft; `Location` and `ETag` are set", body = RegistrationResponse), CreateErrors))]
 #[post("/campaigns/{id}/registrations")]
-pub async fn create(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>, body: JsonBody<RegistrationRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn create(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, id: web::Path<Uuid>, body: JsonBody<RegistrationRequest>) -> Result<HttpResponse, ApiError> {
     let campaign = visible_campaign(&state, &who, id.into_inner()).await?;
     let body = body.0;
     let Some(unit_id) = body.unit_id.map(|u| u.to_string()) else {
@@ -179,7 +181,12 @@ pub async fn create(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uui
     let content = content(body)?;
     let actor = who.user_id.clone();
     let today = today_in_vietnam();
-    let created = response(db::run(&state.db, move |conn| model::create_registration(conn, &campaign.id, &unit_id, content, &actor, today)).await?)?;
+    let created = db::write(&state.db, origin.by(&who), move |conn, journal| {
+        let created = response(model::create_registration(conn, &campaign.id, &unit_id, content, &actor, today)?)?;
+        journal.created("registration", created.id, Scope::Unit(unit_id), &created);
+        Ok(created)
+    })
+    .await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/registrations/{}", created.id)))
         .insert_header(etag(created.version))
@@ -202,7 +209,7 @@ pub async fn read(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>
     request_body = RegistrationRequest,
     responses((status = 200, description = "Replaced; the new `ETag` is set", body = RegistrationResponse), ReplaceErrors))]
 #[put("/registrations/{id}")]
-pub async fn replace(state: web::Data<AppState>, who: AuthUser, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<RegistrationRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn replace(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<RegistrationRequest>) -> Result<HttpResponse, ApiError> {
     let expected = Some(required_if_match(&req)?);
     let (current, _) = load(&state, &who, id.into_inner(), Action::Update).await?;
     let body = body.0;
@@ -211,7 +218,14 @@ pub async fn replace(state: web::Data<AppState>, who: AuthUser, req: HttpRequest
     }
     let content = content(body)?;
     let today = today_in_vietnam();
-    ok(db::run(&state.db, move |conn| model::update_registration(conn, &current.id, content, expected, today)).await?)
+    let body = db::write(&state.db, origin.by(&who), move |conn, journal| {
+        let before = response(model::find_registration(conn, &current.id)?)?;
+        let after = response(model::update_registration(conn, &current.id, content, expected, today)?)?;
+        journal.updated("registration", &current.id, Scope::Unit(current.unit_id.clone()), &before, &after);
+        Ok(after)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().insert_header(etag(body.version)).json(body))
 }
 
 /// The reason the board gives when returning a registration.
@@ -221,7 +235,7 @@ pub struct DecisionRequest {
     pub reason: Option<String>,
 }
 
-async fn act(state: &AppState, who: &AuthUser, req: &HttpRequest, id: Uuid, action: RegistrationAction, reason: Option<String>) -> Result<HttpResponse, ApiError> {
+async fn act(state: &AppState, who: &AuthUser, origin: RequestOrigin, req: &HttpRequest, id: Uuid, action: RegistrationAction, reason: Option<String>) -> Result<HttpResponse, ApiError> {
     let expected = if_match_version(req)?;
     let policy_action = if action == RegistrationAction::Submit { Action::Update } else { Action::Read };
     if action != RegistrationAction::Submit {
@@ -237,7 +251,19 @@ async fn act(state: &AppState, who: &AuthUser, req: &HttpRequest, id: Uuid, acti
         return Err(ApiError::validation(checks.0));
     }
     let (actor, today) = (who.user_id.clone(), today_in_vietnam());
-    ok(db::run(&state.db, move |conn| model::transition_registration(conn, &current.id, action, &actor, reason, expected, today)).await?)
+    let verb = match action {
+        RegistrationAction::Submit => "submitted",
+        RegistrationAction::Accept => "accepted",
+        RegistrationAction::Return => "returned",
+    };
+    let body = db::write(&state.db, origin.by(who), move |conn, journal| {
+        let before = response(model::find_registration(conn, &current.id)?)?;
+        let after = response(model::transition_registration(conn, &current.id, action, &actor, reason, expected, today)?)?;
+        journal.changed("registration", verb, &current.id, Scope::Unit(current.unit_id.clone()), &before, &after);
+        Ok(after)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().insert_header(etag(body.version)).json(body))
 }
 
 /// Submit a registration to the board (officers of the unit), before the deadline.
@@ -245,8 +271,8 @@ async fn act(state: &AppState, who: &AuthUser, req: &HttpRequest, id: Uuid, acti
     params(("id" = Uuid, Path, description = "The registration's id"), ("If-Match" = Option<String>, Header, description = "The `ETag` last read")),
     responses((status = 200, description = "Submitted", body = RegistrationResponse), WriteErrors))]
 #[post("/registrations/{id}/submit")]
-pub async fn submit(state: web::Data<AppState>, who: AuthUser, req: HttpRequest, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
-    act(&state, &who, &req, id.into_inner(), RegistrationAction::Submit, None).await
+pub async fn submit(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, req: HttpRequest, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+    act(&state, &who, origin, &req, id.into_inner(), RegistrationAction::Submit, None).await
 }
 
 /// Accept a submitted registration (admins).
@@ -254,8 +280,8 @@ pub async fn submit(state: web::Data<AppState>, who: AuthUser, req: HttpRequest,
     params(("id" = Uuid, Path, description = "The registration's id"), ("If-Match" = Option<String>, Header, description = "The `ETag` last read")),
     responses((status = 200, description = "Accepted", body = RegistrationResponse), WriteErrors))]
 #[post("/registrations/{id}/accept")]
-pub async fn accept(state: web::Data<AppState>, who: AuthUser, req: HttpRequest, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
-    act(&state, &who, &req, id.into_inner(), RegistrationAction::Accept, None).await
+pub async fn accept(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, req: HttpRequest, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+    act(&state, &who, origin, &req, id.into_inner(), RegistrationAction::Accept, None).await
 }
 
 /// Return a submitted registration to its unit with a reason (admins).
@@ -264,6 +290,6 @@ pub async fn accept(state: web::Data<AppState>, who: AuthUser, req: HttpRequest,
     request_body = DecisionRequest,
     responses((status = 200, description = "Returned", body = RegistrationResponse), WriteErrors))]
 #[post("/registrations/{id}/return")]
-pub async fn return_registration(state: web::Data<AppState>, who: AuthUser, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<DecisionRequest>) -> Result<HttpResponse, ApiError> {
-    act(&state, &who, &req, id.into_inner(), RegistrationAction::Return, body.0.reason).await
+pub async fn return_registration(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<DecisionRequest>) -> Result<HttpResponse, ApiError> {
+    act(&state, &who, origin, &req, id.into_inner(), RegistrationAction::Return, body.0.reason).await
 }

@@ -16,6 +16,8 @@ use crate::auth::policy::{self, Action, Resource};
 use crate::auth::AuthUser;
 use crate::error::{ApiError, Problem};
 use crate::http::extract::{etag, if_match_version, patch_field, JsonBody, QueryParams};
+use crate::http::origin::RequestOrigin;
+use crate::models::journal::{Origin, Scope};
 use crate::models::units::{self as model, Unit, UnitChanges, UnitFilter, UnitLink};
 use crate::startup::AppState;
 
@@ -241,7 +243,7 @@ async fn read_unit_by_code(state: &AppState, kind: UnitKind, code: String, on: O
     unit_ok(db::run(&state.db, move |conn| model::find_by_code(conn, kind, &code, on)).await?)
 }
 
-async fn create_unit(state: &AppState, kind: UnitKind, collection: &str, body: CreateUnitRequest) -> Result<HttpResponse, ApiError> {
+async fn create_unit(state: &AppState, origin: Origin, kind: UnitKind, collection: &str, body: CreateUnitRequest) -> Result<HttpResponse, ApiError> {
     let fields = rules::check_new_unit(
         kind,
         body.code.as_deref(),
@@ -257,14 +259,19 @@ async fn create_unit(state: &AppState, kind: UnitKind, collection: &str, body: C
         parent_id: body.parent_id.map(|p| p.to_string()),
         predecessors: body.predecessors.iter().map(|p| (p.unit_id.to_string(), p.part)).collect(),
     };
-    let unit = UnitResponse::try_from(db::run(&state.db, move |conn| model::create(conn, new)).await?)?;
+    let unit = db::write(&state.db, origin, move |conn, journal| {
+        let unit = UnitResponse::try_from(model::create(conn, new)?)?;
+        journal.created(kind.as_str(), unit.id, Scope::Registry, &unit);
+        Ok(unit)
+    })
+    .await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/{collection}/{}", unit.id)))
         .insert_header(etag(unit.version))
         .json(unit))
 }
 
-async fn update_unit(state: &AppState, kind: UnitKind, req: &HttpRequest, id: Uuid, body: UpdateUnitRequest) -> Result<HttpResponse, ApiError> {
+async fn update_unit(state: &AppState, origin: Origin, kind: UnitKind, req: &HttpRequest, id: Uuid, body: UpdateUnitRequest) -> Result<HttpResponse, ApiError> {
     let expected = if_match_version(req)?;
     let changes = UnitChanges {
         code: body.code,
@@ -274,21 +281,44 @@ async fn update_unit(state: &AppState, kind: UnitKind, req: &HttpRequest, id: Uu
         valid_from: body.valid_from,
         valid_until: body.valid_until,
     };
-    unit_ok(db::run(&state.db, move |conn| model::update(conn, kind, &id.to_string(), changes, expected)).await?)
+    let id = id.to_string();
+    let unit = db::write(&state.db, origin, move |conn, journal| {
+        let before = UnitResponse::try_from(model::find(conn, kind, &id)?)?;
+        let after = UnitResponse::try_from(model::update(conn, kind, &id, changes, expected)?)?;
+        journal.updated(kind.as_str(), &id, Scope::Registry, &before, &after);
+        Ok(after)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().insert_header(etag(unit.version)).json(unit))
 }
 
-async fn deactivate_unit(state: &AppState, kind: UnitKind, req: &HttpRequest, id: Uuid, body: DeactivateRequest) -> Result<HttpResponse, ApiError> {
+async fn deactivate_unit(state: &AppState, origin: Origin, kind: UnitKind, req: &HttpRequest, id: Uuid, body: DeactivateRequest) -> Result<HttpResponse, ApiError> {
     let expected = if_match_version(req)?;
     let until = body.valid_until.unwrap_or_else(rules::today_in_vietnam);
     if !date_is_supported(until) {
         return Err(ApiError::validation(vec![crate::error::FieldError::new("valid_until", "out_of_range", DATE_RANGE)]));
     }
-    unit_ok(db::run(&state.db, move |conn| model::deactivate(conn, kind, &id.to_string(), until, expected)).await?)
+    let id = id.to_string();
+    let unit = db::write(&state.db, origin, move |conn, journal| {
+        let before = UnitResponse::try_from(model::find(conn, kind, &id)?)?;
+        let after = UnitResponse::try_from(model::deactivate(conn, kind, &id, until, expected)?)?;
+        journal.changed(kind.as_str(), "deactivated", &id, Scope::Registry, &before, &after);
+        Ok(after)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().insert_header(etag(unit.version)).json(unit))
 }
 
-async fn delete_unit(state: &AppState, kind: UnitKind, req: &HttpRequest, id: Uuid) -> Result<HttpResponse, ApiError> {
+async fn delete_unit(state: &AppState, origin: Origin, kind: UnitKind, req: &HttpRequest, id: Uuid) -> Result<HttpResponse, ApiError> {
     let expected = if_match_version(req)?;
-    db::run(&state.db, move |conn| model::delete(conn, kind, &id.to_string(), expected)).await?;
+    let id = id.to_string();
+    db::write(&state.db, origin, move |conn, journal| {
+        let before = UnitResponse::try_from(model::find(conn, kind, &id)?)?;
+        model::delete(conn, kind, &id, expected)?;
+        journal.deleted(kind.as_str(), &id, Scope::Registry, &before);
+        Ok(())
+    })
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -370,9 +400,9 @@ macro_rules! unit_endpoints {
                 )
             )]
             #[post($list)]
-            pub async fn create(state: web::Data<AppState>, who: AuthUser, body: JsonBody<CreateUnitRequest>) -> Result<HttpResponse, ApiError> {
+            pub async fn create(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, body: JsonBody<CreateUnitRequest>) -> Result<HttpResponse, ApiError> {
                 policy::authorize(&who, Action::Create, Resource::Registry)?;
-                create_unit(&state, KIND, $many, body.0).await
+                create_unit(&state, origin.by(&who), KIND, $many, body.0).await
             }
 
             #[doc = concat!("Get a ", $one, " by its GSO code (or department code).")]
@@ -440,9 +470,9 @@ macro_rules! unit_endpoints {
                 )
             )]
             #[patch($item)]
-            pub async fn update(state: web::Data<AppState>, who: AuthUser, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<UpdateUnitRequest>) -> Result<HttpResponse, ApiError> {
+            pub async fn update(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<UpdateUnitRequest>) -> Result<HttpResponse, ApiError> {
                 policy::authorize(&who, Action::Update, Resource::Registry)?;
-                update_unit(&state, KIND, &req, id.into_inner(), body.0).await
+                update_unit(&state, origin.by(&who), KIND, &req, id.into_inner(), body.0).await
             }
 
             #[doc = concat!("Delete a ", $one, " that nothing refers to. Units with subordinates, successors, predecessors or any record attached are kept: deactivate them instead.")]
@@ -466,9 +496,9 @@ macro_rules! unit_endpoints {
                 )
             )]
             #[delete($item)]
-            pub async fn remove(state: web::Data<AppState>, who: AuthUser, req: HttpRequest, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+            pub async fn remove(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, req: HttpRequest, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
                 policy::authorize(&who, Action::Delete, Resource::Registry)?;
-                delete_unit(&state, KIND, &req, id.into_inner()).await
+                delete_unit(&state, origin.by(&who), KIND, &req, id.into_inner()).await
             }
 
             #[doc = concat!("End a ", $one, "'s validity on a day (default today). Send `{}` for today.")]
@@ -495,9 +525,9 @@ macro_rules! unit_endpoints {
                 )
             )]
             #[post($deactivate)]
-            pub async fn deactivate(state: web::Data<AppState>, who: AuthUser, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<DeactivateRequest>) -> Result<HttpResponse, ApiError> {
+            pub async fn deactivate(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<DeactivateRequest>) -> Result<HttpResponse, ApiError> {
                 policy::authorize(&who, Action::Update, Resource::Registry)?;
-                deactivate_unit(&state, KIND, &req, id.into_inner(), body.0).await
+                deactivate_unit(&state, origin.by(&who), KIND, &req, id.into_inner(), body.0).await
             }
 
             #[doc = concat!("The units a ", $one, " replaced (predecessors) and those that replaced it (successors), with full or partial links.")]

@@ -16,6 +16,8 @@ use crate::db::{self, cursor};
 use crate::domain::{users as rules, Checks};
 use crate::error::{ApiError, Problem};
 use crate::http::extract::{etag, if_match_version, method_not_allowed, patch_field, JsonBody, QueryParams};
+use crate::http::origin::RequestOrigin;
+use crate::models::journal::Scope;
 use crate::models::accounts::{self as model, NewUser, User, UserChanges, UserFilter};
 use crate::startup::AppState;
 
@@ -218,7 +220,7 @@ pub async fn list(state: web::Data<AppState>, who: AuthUser, query: QueryParams<
     )
 )]
 #[post("/users")]
-pub async fn create(state: web::Data<AppState>, who: AuthUser, body: JsonBody<CreateUserRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn create(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, body: JsonBody<CreateUserRequest>) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[])?;
     let body = body.0;
     let mut checks = Checks::default();
@@ -248,7 +250,12 @@ pub async fn create(state: web::Data<AppState>, who: AuthUser, body: JsonBody<Cr
     }
     let password_hash = state.hasher.hash(body.password.unwrap_or_default()).await?;
     let new = NewUser { username, full_name, email, phone, unit_id: body.unit_id.map(|u| u.to_string()), roles, password_hash };
-    let user = UserResponse::try_from(db::run(&state.db, move |conn| model::insert_user(conn, new)).await?)?;
+    let user = db::write(&state.db, origin.by(&who), move |conn, journal| {
+        let user = UserResponse::try_from(model::insert_user(conn, new)?)?;
+        journal.created("user", user.id, Scope::Admin, &user);
+        Ok(user)
+    })
+    .await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/users/{}", user.id)))
         .insert_header(etag(user.version))
@@ -298,7 +305,7 @@ pub async fn read(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>
     )
 )]
 #[patch("/users/{id}")]
-pub async fn update(state: web::Data<AppState>, who: AuthUser, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<UpdateUserRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn update(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<UpdateUserRequest>) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[])?;
     let expected = if_match_version(&req)?;
     let body = body.0;
@@ -323,21 +330,34 @@ pub async fn update(state: web::Data<AppState>, who: AuthUser, req: HttpRequest,
         ..Default::default()
     };
     let id = id.into_inner().to_string();
-    let user = db::run(&state.db, move |conn| model::update_user(conn, &id, changes, expected)).await?;
+    let user = db::write(&state.db, origin.by(&who), move |conn, journal| {
+        let before = UserResponse::try_from(model::find_user(conn, &id)?)?;
+        let after = UserResponse::try_from(model::update_user(conn, &id, changes, expected)?)?;
+        journal.updated("user", &id, Scope::Admin, &before, &after);
+        Ok(after)
+    })
+    .await?;
     state.sessions.clear();
-    user_ok(user)
+    Ok(HttpResponse::Ok().insert_header(etag(user.version)).json(user))
 }
 
-async fn set_active(state: &AppState, who: &AuthUser, req: &HttpRequest, id: Uuid, active: bool) -> Result<HttpResponse, ApiError> {
+async fn set_active(state: &AppState, who: &AuthUser, origin: RequestOrigin, req: &HttpRequest, id: Uuid, active: bool) -> Result<HttpResponse, ApiError> {
     policy::require_any(who, &[])?;
     if !active && id.to_string() == who.user_id {
         return Err(ApiError::conflict("cannot_lock_out_self", "you cannot deactivate your own account; ask another admin"));
     }
     let expected = if_match_version(req)?;
     let changes = UserChanges { active: Some(active), ..Default::default() };
-    let user = db::run(&state.db, move |conn| model::update_user(conn, &id.to_string(), changes, expected)).await?;
+    let id = id.to_string();
+    let user = db::write(&state.db, origin.by(who), move |conn, journal| {
+        let before = UserResponse::try_from(model::find_user(conn, &id)?)?;
+        let after = UserResponse::try_from(model::update_user(conn, &id, changes, expected)?)?;
+        journal.changed("user", if active { "activated" } else { "deactivated" }, &id, Scope::Admin, &before, &after);
+        Ok(after)
+    })
+    .await?;
     state.sessions.clear();
-    user_ok(user)
+    Ok(HttpResponse::Ok().insert_header(etag(user.version)).json(user))
 }
 
 /// Deactivate a user (admins only): every session and access token of theirs ends at once.
@@ -358,8 +378,8 @@ async fn set_active(state: &AppState, who: &AuthUser, req: &HttpRequest, id: Uui
     )
 )]
 #[post("/users/{id}/deactivate")]
-pub async fn deactivate(state: web::Data<AppState>, who: AuthUser, req: HttpRequest, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
-    set_active(&state, &who, &req, id.into_inner(), false).await
+pub async fn deactivate(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, req: HttpRequest, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+    set_active(&state, &who, origin, &req, id.into_inner(), false).await
 }
 
 /// Reactivate a user (admins only). Their old sessions stay ended; they sign in again.
@@ -379,8 +399,8 @@ pub async fn deactivate(state: web::Data<AppState>, who: AuthUser, req: HttpRequ
     )
 )]
 #[post("/users/{id}/activate")]
-pub async fn activate(state: web::Data<AppState>, who: AuthUser, req: HttpRequest, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
-    set_active(&state, &who, &req, id.into_inner(), true).await
+pub async fn activate(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, req: HttpRequest, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+    set_active(&state, &who, origin, &req, id.into_inner(), true).await
 }
 
 /// Set a new password for a user (admins only); every session of theirs ends.
@@ -403,7 +423,7 @@ pub async fn activate(state: web::Data<AppState>, who: AuthUser, req: HttpReques
     )
 )]
 #[post("/users/{id}/reset-password")]
-pub async fn reset_password(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>, body: JsonBody<ResetPasswordRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn reset_password(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, id: web::Path<Uuid>, body: JsonBody<ResetPasswordRequest>) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[])?;
     let user = load_visible(&state, &who, id.into_inner(), Action::Update).await?;
     let mut checks = Checks::default();
@@ -414,7 +434,13 @@ pub async fn reset_password(state: web::Data<AppState>, who: AuthUser, id: web::
     let hash = state.hasher.hash(body.0.new_password).await?;
     let changes = UserChanges { password_hash: Some(hash), ..Default::default() };
     // Only over the account as read: a concurrent change (say, the user changing it) is refused.
-    db::run(&state.db, move |conn| model::update_user(conn, &user.id, changes, Some(user.version))).await?;
+    // The journal notes that it happened, never the hash.
+    db::write(&state.db, origin.by(&who), move |conn, journal| {
+        model::update_user(conn, &user.id, changes, Some(user.version))?;
+        journal.record("user", "password_reset", &user.id, Scope::AuditOnly, None, None);
+        Ok(())
+    })
+    .await?;
     state.sessions.clear();
     Ok(HttpResponse::NoContent().finish())
 }

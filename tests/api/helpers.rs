@@ -1,5 +1,6 @@
 //! Spawns the application in-process on a fresh database and speaks HTTP to it.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -49,6 +50,8 @@ pub struct TestApp {
     /// unless they set their own `Authorization` (or use `send_anonymous`).
     pub admin_token: String,
     call: Caller,
+    /// "<request id> <method> <path>" of every successful write, for the journal check.
+    writes: Rc<RefCell<Vec<String>>>,
     /// Where this app's evidence files go.
     pub evidence_dir: tempfile::TempDir,
     _sqlite_dir: Option<tempfile::TempDir>,
@@ -150,17 +153,28 @@ impl TestApp {
         .expect("create the test admin");
         let state = startup::state(settings, &key).expect("state");
         let service = Rc::new(test::init_service(startup::build_app(state.clone())).await);
+        let writes: Rc<RefCell<Vec<String>>> = Rc::default();
+        let recorded = writes.clone();
         let call: Caller = Rc::new(move |req| {
             let service = service.clone();
+            let recorded = recorded.clone();
             Box::pin(async move {
+                let method = req.method().clone();
+                let path = req.path().to_string();
                 let res = test::call_service(&*service, req).await;
                 let status = res.status();
                 let headers = res.headers().clone();
                 let body = test::read_body(res).await.to_vec();
+                let is_write = !matches!(method.as_str(), "GET" | "HEAD" | "OPTIONS");
+                let replayed = headers.contains_key("idempotent-replayed");
+                if is_write && status.is_success() && !replayed {
+                    let request_id = headers.get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or_default();
+                    recorded.borrow_mut().push(format!("{request_id} {method} {path}"));
+                }
                 Response { status, headers, body }
             })
         });
-        let mut app = TestApp { state, admin_token: String::new(), call, evidence_dir, _sqlite_dir: None, postgres_db: None };
+        let mut app = TestApp { state, admin_token: String::new(), call, writes, evidence_dir, _sqlite_dir: None, postgres_db: None };
         app.admin_token = app.token_for("admin").await;
         app
     }
@@ -270,8 +284,33 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// Every write this app answered with success left at least one journal entry carrying its
+    /// request id (the audit trail misses no write). Checked when each test app is dropped.
+    pub fn assert_every_write_journaled(&self) {
+        use diesel::prelude::*;
+        use thidua::db::schema::journal;
+        let mut conn = self.connection();
+        let journaled: std::collections::HashSet<String> =
+            journal::table.select(journal::request_id).load::<Option<String>>(&mut conn).expect("journal").into_iter().flatten().collect();
+        let missing: Vec<String> =
+            self.writes.borrow().iter().filter(|w| !journaled.contains(w.split(' ').next().unwrap_or_default())).cloned().collect();
+        assert!(missing.is_empty(), "successful writes without a journal entry: {missing:#?}");
+    }
+}
+
+impl TestApp {
+    /// For a test that drops the database under the app: writes before that are not checked.
+    pub fn forget_writes(&self) {
+        self.writes.borrow_mut().clear();
+    }
+}
+
 impl Drop for TestApp {
     fn drop(&mut self) {
+        if !std::thread::panicking() {
+            self.assert_every_write_journaled();
+        }
         if let Some((admin, name)) = &self.postgres_db {
             drop_postgres_database(admin, name);
         }
