@@ -20,6 +20,7 @@ macro_rules! on_both_backends {
 }
 
 mod helpers;
+mod journal;
 mod nominations;
 
 mod access;

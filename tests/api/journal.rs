@@ -1,0 +1,197 @@
+//! The journal: the change feed (ordered, resumable, filtered by what the reader may read) and
+//! the audit trail (who, what, when, from where, before and after; append-only).
+
+use actix_web::http::StatusCode;
+use actix_web::test::TestRequest;
+use futures_util::future::join_all;
+use serde_json::{json, Value};
+
+use crate::achievements::setup;
+use crate::helpers::TestApp;
+
+on_both_backends!(
+    the_feed_neither_loses_nor_repeats_events_while_writes_happen,
+    audit_entries_say_who_did_what_from_where_with_before_and_after,
+    the_feed_shows_each_reader_only_what_they_may_read,
+);
+
+fn id(v: &Value) -> String {
+    v["id"].as_str().unwrap().to_string()
+}
+
+async fn feed_page(app: &TestApp, token: Option<&str>, query: &str) -> Value {
+    let req = TestRequest::get().uri(&format!("/api/v1/events?{query}"));
+    let res = match token {
+        Some(t) => app.send_as(t, req).await,
+        None => app.send(req).await,
+    };
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    res.json()
+}
+
+/// Reads the whole feed from `after` on, page by page, as a polling client would.
+async fn read_all(app: &TestApp, token: Option<&str>, after: &str, extra: &str) -> (Vec<Value>, String) {
+    let mut cursor = after.to_string();
+    let mut events = Vec::new();
+    loop {
+        let page = feed_page(app, token, &format!("after={cursor}&limit=3{extra}")).await;
+        events.extend(page["items"].as_array().unwrap().iter().cloned());
+        cursor = page["next"].as_str().unwrap().to_string();
+        if !page["has_more"].as_bool().unwrap() {
+            return (events, cursor);
+        }
+    }
+}
+
+async fn the_feed_neither_loses_nor_repeats_events_while_writes_happen(app: TestApp) {
+    let start = feed_page(&app, None, "after=latest").await["next"].as_str().unwrap().to_string();
+    let (province, _, first_commune) = app.small_tree().await;
+    let mut created = vec![id(&first_commune)];
+    let mut seen = Vec::new();
+    let mut cursor = start.clone();
+    let app = &app;
+    // Rounds of eight concurrent writers, with a reader paging between and during them.
+    for round in 0..4 {
+        let writes = (0..8).map(|i| {
+            let body = json!({"code": format!("980{round}{i}"), "name": format!("Xã Đồng Tiến {round}-{i}"), "type": "xa", "parent_id": province["id"]});
+            async move { app.post("/api/v1/communes", &body).await }
+        });
+        let query = format!("after={cursor}&limit=5&types=commune.created");
+        let read = feed_page(app, None, &query);
+        let (responses, page) = futures_util::future::join(join_all(writes), read).await;
+        for res in responses {
+            assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
+            created.push(id(&res.json()));
+        }
+        seen.extend(page["items"].as_array().unwrap().iter().cloned());
+        cursor = page["next"].as_str().unwrap().to_string();
+    }
+    let (rest, _) = read_all(app, None, &cursor, "&types=commune.created").await;
+    seen.extend(rest);
+
+    let seen_ids: Vec<String> = seen.iter().map(|e| e["record"]["id"].as_str().unwrap().to_string()).collect();
+    let mut unique = seen_ids.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), seen_ids.len(), "no event is served twice");
+    let mut expected = created.clone();
+    expected.sort();
+    assert_eq!(unique, expected, "every created commune has exactly one event");
+    let cursors: Vec<i64> = seen.iter().map(|e| e["cursor"].as_str().unwrap().parse().unwrap()).collect();
+    assert!(cursors.windows(2).all(|w| w[0] < w[1]), "events come in feed order: {cursors:?}");
+    let first = &seen[0];
+    assert_eq!(first["type"], "commune.created");
+    assert_eq!(first["record"]["href"], format!("/api/v1/communes/{}", first["record"]["id"].as_str().unwrap()));
+
+    // An empty page hands back the same cursor, so polling never skips; garbage is a 400.
+    let (_, end) = read_all(app, None, &start, "").await;
+    let page = feed_page(app, None, &format!("after={end}")).await;
+    assert_eq!(page["items"], json!([]));
+    assert_eq!(page["next"], json!(end));
+    for bad in ["after=abc", "after=-1", "types=Campaign", "types=campaign.", "limit=0"] {
+        app.get(&format!("/api/v1/events?{bad}")).await.problem(400, "invalid_query");
+    }
+}
+
+async fn audit_entries_say_who_did_what_from_where_with_before_and_after(app: TestApp) {
+    let (_, _, district) = app.small_tree().await;
+    let res = app
+        .send(TestRequest::post().uri("/api/v1/clusters").insert_header(("x-request-id", "req-cum-1")).set_json(json!({
+            "name": "Cụm thi đua số 1", "year": 2026, "member_ids": [district["id"]],
+        })))
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
+    let cluster = res.json();
+    let etag = res.header("etag").unwrap().to_string();
+    let res = app
+        .send(TestRequest::put().uri(&format!("/api/v1/clusters/{}", id(&cluster))).insert_header(("if-match", etag)).set_json(json!({
+            "name": "Cụm thi đua các huyện", "year": 2026, "member_ids": [district["id"]],
+        })))
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    // A refused write changes nothing and leaves no entry.
+    let refused = app
+        .send(TestRequest::put().uri(&format!("/api/v1/clusters/{}", id(&cluster))).insert_header(("if-match", "\"1\"")).set_json(json!({
+            "name": "Không được ghi", "year": 2026, "member_ids": [district["id"]],
+        })))
+        .await;
+    refused.problem(412, "stale_version");
+
+    let me = app.get("/api/v1/auth/me").await.json();
+    let res = app.get(&format!("/api/v1/audit-entries?record_kind=cluster&record_id={}", id(&cluster))).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    let items = res.json()["items"].as_array().unwrap().clone();
+    assert_eq!(items.len(), 2, "{items:#?}");
+    let (updated, created) = (&items[0], &items[1]);
+    assert_eq!(created["action"], "cluster.created");
+    assert_eq!(created["request_id"], "req-cum-1");
+    assert_eq!(created["actor_kind"], "user");
+    assert_eq!(created["actor_id"], me["id"]);
+    assert!(created["client_addr"].is_string());
+    assert_eq!(created["before"], Value::Null);
+    assert_eq!(created["after"]["name"], "Cụm thi đua số 1");
+    assert_eq!(updated["action"], "cluster.updated");
+    assert_eq!(updated["before"]["name"], "Cụm thi đua số 1");
+    assert_eq!(updated["after"]["name"], "Cụm thi đua các huyện");
+    assert_eq!(updated["after"]["version"], 2);
+
+    // Filters and paging: by actor, newest first, a cursor that pages on.
+    let page = app.get(&format!("/api/v1/audit-entries?actor_id={}&limit=2", me["id"].as_str().unwrap())).await.json();
+    assert_eq!(page["items"].as_array().unwrap().len(), 2);
+    let next = page["next_cursor"].as_str().expect("more entries");
+    let older = app.get(&format!("/api/v1/audit-entries?actor_id={}&limit=2&cursor={next}", me["id"].as_str().unwrap())).await.json();
+    assert!(older["items"][0]["seq"].as_i64().unwrap() < page["items"][1]["seq"].as_i64().unwrap());
+    // Sign-ins are audited, without any secret.
+    let logins = app.get("/api/v1/audit-entries?action=session.opened").await.json();
+    assert!(!logins["items"].as_array().unwrap().is_empty());
+    assert_eq!(logins["items"][0]["after"], Value::Null);
+
+    // Only admins read the audit trail.
+    let (_, viewer) = app.user("xem", &["viewer"], None).await;
+    app.send_as(&viewer, TestRequest::get().uri("/api/v1/audit-entries")).await.problem(403, "forbidden");
+
+    // Append-only, whatever the client: the database itself refuses to change or remove entries.
+    use diesel::prelude::*;
+    let mut conn = app.connection();
+    assert!(diesel::sql_query("UPDATE journal SET action = 'x'").execute(&mut conn).is_err());
+    assert!(diesel::sql_query("DELETE FROM journal").execute(&mut conn).is_err());
+}
+
+async fn the_feed_shows_each_reader_only_what_they_may_read(app: TestApp) {
+    let s = setup(&app, 2).await;
+    let (a, b) = (&s.communes[0], &s.communes[1]);
+    let (_, officer_a) = app.user("can_bo_a", &["unit_officer"], Some(&a["id"])).await;
+    let (_, officer_b) = app.user("can_bo_b", &["unit_officer"], Some(&b["id"])).await;
+    let (_, viewer) = app.user("thanh_tra", &["viewer"], None).await;
+    let res = app
+        .send_as(&officer_a, TestRequest::post().uri(&format!("/api/v1/campaigns/{}/registrations", id(&s.campaign))).set_json(json!({
+            "unit_id": a["id"], "targets": [{"indicator_id": s.indicators[0]["id"], "target": "120"}],
+        })))
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
+    let registration = id(&res.json());
+
+    let types = |events: &[Value]| events.iter().map(|e| e["type"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    let about = |events: &[Value], record: &str| events.iter().any(|e| e["record"]["id"] == record);
+
+    let (own, _) = read_all(&app, Some(&officer_a), "0", "").await;
+    assert!(about(&own, &registration), "the unit's own registration is in its feed");
+    assert!(types(&own).contains(&"campaign.launched".to_string()), "registry events reach everyone");
+    assert!(!types(&own).iter().any(|t| t.starts_with("user.")), "accounts are the board's business");
+
+    let (other, _) = read_all(&app, Some(&officer_b), "0", "").await;
+    assert!(!about(&other, &registration), "another unit's officer gets nothing of it");
+    assert!(other.iter().all(|e| e["unit_id"].is_null() || e["unit_id"] == b["id"]));
+
+    let (province, _) = read_all(&app, Some(&viewer), "0", "").await;
+    assert!(about(&province, &registration), "province-level readers see every unit's records");
+    assert!(!types(&province).iter().any(|t| t.starts_with("user.")));
+
+    let (all, _) = read_all(&app, None, "0", "").await;
+    assert!(types(&all).contains(&"user.created".to_string()), "admins see everything");
+    assert!(!types(&all).iter().any(|t| t.starts_with("session.")), "sign-ins are audit-only");
+
+    let (only, _) = read_all(&app, None, "0", "&types=registration.*,campaign.launched").await;
+    assert!(!only.is_empty());
+    assert!(only.iter().all(|e| e["type"] == "campaign.launched" || e["type"].as_str().unwrap().starts_with("registration.")), "{:?}", types(&only));
+}
