@@ -12,6 +12,7 @@ use crate::db::{self, DbConn};
 use crate::domain::evidence::{sniff, EvidenceType};
 use crate::error::{ApiError, FieldError};
 use crate::http::extract::{declared_length, read_limited};
+use crate::models::journal::{Journal, Origin};
 use crate::startup::AppState;
 
 pub struct Received {
@@ -51,14 +52,27 @@ pub async fn receive(req: &HttpRequest, payload: web::Payload, limit: usize) -> 
 /// Stores the file under `key`, then runs `record`; if that fails the file is removed, so there
 /// is never a file without its record. Runs as its own task, so a client hanging up midway does
 /// not cut it short.
+// Kept for callers not journaled yet; `store_and_write` replaces it.
 pub async fn store_and_record<T, F>(state: Arc<AppState>, key: String, bytes: Bytes, record: F) -> Result<T, ApiError>
 where
     T: Send + 'static,
     F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
 {
+    store_and_write(state, key, bytes, Origin::system(), move |conn, _| record(conn)).await
+}
+
+/// Stores the file under `key`, then runs `record` as a journaled write (`db::write`: one
+/// transaction, the journal's entries with it); if that fails the file is removed, so there is
+/// never a file without its record. Runs as its own task, so a client hanging up midway does not
+/// cut it short.
+pub async fn store_and_write<T, F>(state: Arc<AppState>, key: String, bytes: Bytes, origin: Origin, record: F) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut DbConn, &mut Journal) -> Result<T, ApiError> + Send + 'static,
+{
     actix_web::rt::spawn(async move {
         state.evidence.put(&key, bytes).await?;
-        match db::run(&state.db, record).await {
+        match db::write(&state.db, origin, record).await {
             Ok(recorded) => Ok(recorded),
             Err(e) => {
                 state.evidence.delete(&key).await;

@@ -145,6 +145,10 @@ pub fn comments(conn: &mut DbConn, nomination_id: &str) -> Result<Vec<PostingCom
         .load(conn)?)
 }
 
+pub fn find_comment(conn: &mut DbConn, id: &str) -> Result<PostingComment, ApiError> {
+    posting_comments::table.find(id).select(PostingComment::as_select()).first(conn).optional()?.ok_or_else(|| ApiError::not_found("comment"))
+}
+
 pub fn review_comment(conn: &mut DbConn, id: &str, note: &str, actor: &str) -> Result<PostingComment, ApiError> {
     let updated = diesel::update(posting_comments::table.find(id))
         .set((posting_comments::reviewed_by.eq(actor), posting_comments::reviewed_at.eq(db::now()), posting_comments::review_note.eq(note)))

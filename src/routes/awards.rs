@@ -18,9 +18,13 @@ use crate::domain::units::today_in_vietnam;
 use crate::domain::{check_date, check_text, Checks};
 use crate::error::ApiError;
 use crate::http::extract::{method_not_allowed, JsonBody, QueryParams};
+use crate::http::origin::RequestOrigin;
 use crate::models::awards::{self as model, Award, AwardFilter, AwardType, AwardTypeVersion, NewAward, NewAwardType};
+use crate::models::journal::Scope;
+use crate::models::nominations as nominations_model;
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, WriteErrors};
 use crate::routes::clusters::uuid;
+use crate::routes::nominations::response as nomination_response;
 use crate::startup::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -179,7 +183,7 @@ pub struct AwardTypeRequest {
 #[utoipa::path(operation_id = "create_award_type", tag = "awards", security(("bearer" = [])), request_body = AwardTypeRequest,
     responses((status = 201, description = "Created", body = AwardTypeResponse), CreateErrors))]
 #[post("/award-types")]
-pub async fn create_type(state: web::Data<AppState>, who: AuthUser, body: JsonBody<AwardTypeRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn create_type(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, body: JsonBody<AwardTypeRequest>) -> Result<HttpResponse, ApiError> {
     policy::authorize(&who, Action::Create, Resource::Registry)?;
     let body = body.0;
     let mut checks = Checks::default();
@@ -202,12 +206,13 @@ pub async fn create_type(state: web::Data<AppState>, who: AuthUser, body: JsonBo
     }
     let new = NewAwardType { code, name, category: body.category, subject: body.subject, level };
     let (effective_from, actor) = (body.effective_from, who.user_id.clone());
-    let created = db::run(&state.db, move |conn| {
+    let body = db::write(&state.db, origin.by(&who), move |conn, journal| {
         let id = model::create_award_type(conn, new, effective_from, rules, Some(&actor))?;
-        model::find_award_type(conn, &id)
+        let created = type_response(model::find_award_type(conn, &id)?)?;
+        journal.created("award_type", &id, Scope::Registry, &created);
+        Ok(created)
     })
     .await?;
-    let body = type_response(created)?;
     Ok(HttpResponse::Created().insert_header((header::LOCATION, format!("/api/v1/award-types/{}", body.id))).json(body))
 }
 
@@ -237,7 +242,7 @@ pub struct VersionRequest {
     request_body = VersionRequest,
     responses((status = 201, description = "The award type with its new version", body = AwardTypeResponse), WriteErrors))]
 #[post("/award-types/{id}/versions")]
-pub async fn add_version(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>, body: JsonBody<VersionRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn add_version(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, id: web::Path<Uuid>, body: JsonBody<VersionRequest>) -> Result<HttpResponse, ApiError> {
     policy::authorize(&who, Action::Update, Resource::Registry)?;
     let body = body.0;
     let mut checks = Checks::default();
@@ -247,12 +252,15 @@ pub async fn add_version(state: web::Data<AppState>, who: AuthUser, id: web::Pat
         return Err(ApiError::validation(checks.0));
     }
     let (id, actor, from) = (id.into_inner().to_string(), who.user_id.clone(), body.effective_from);
-    let updated = db::run(&state.db, move |conn| {
+    let updated = db::write(&state.db, origin.by(&who), move |conn, journal| {
+        let before = type_response(model::find_award_type(conn, &id)?)?;
         model::add_version(conn, &id, from, rules, &actor)?;
-        model::find_award_type(conn, &id)
+        let after = type_response(model::find_award_type(conn, &id)?)?;
+        journal.changed("award_type", "version_added", &id, Scope::Registry, &before, &after);
+        Ok(after)
     })
     .await?;
-    Ok(HttpResponse::Created().json(type_response(updated)?))
+    Ok(HttpResponse::Created().json(updated))
 }
 
 // ---------- awards ----------
@@ -278,7 +286,7 @@ pub struct AwardResponse {
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
-fn award_response(a: Award) -> Result<AwardResponse, ApiError> {
+pub(crate) fn award_response(a: Award) -> Result<AwardResponse, ApiError> {
     Ok(AwardResponse {
         id: uuid(&a.id)?,
         award_type_id: uuid(&a.award_type_id)?,
@@ -377,7 +385,7 @@ pub struct AwardRequest {
 #[utoipa::path(operation_id = "record_award", tag = "awards", security(("bearer" = [])), request_body = AwardRequest,
     responses((status = 201, description = "Recorded", body = AwardResponse), CreateErrors))]
 #[post("/awards")]
-pub async fn record_award(state: web::Data<AppState>, who: AuthUser, body: JsonBody<AwardRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn record_award(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, body: JsonBody<AwardRequest>) -> Result<HttpResponse, ApiError> {
     policy::authorize(&who, Action::Create, Resource::Registry)?;
     let body = body.0;
     let mut checks = Checks::default();
@@ -402,7 +410,14 @@ pub async fn record_award(state: web::Data<AppState>, who: AuthUser, body: JsonB
         decided_by,
     };
     let actor = who.user_id.clone();
-    let award = award_response(db::run(&state.db, move |conn| model::record_award(conn, new, &actor)).await?)?;
+    let award = db::write(&state.db, origin.by(&who), move |conn, journal| {
+        let award = model::record_award(conn, new, &actor)?;
+        let unit = award.unit_id.clone();
+        let created = award_response(award)?;
+        journal.created("award", created.id, Scope::Unit(unit), &created);
+        Ok(created)
+    })
+    .await?;
     Ok(HttpResponse::Created().insert_header((header::LOCATION, format!("/api/v1/awards/{}", award.id))).json(award))
 }
 
@@ -429,7 +444,7 @@ pub struct RevokeRequest {
     request_body = RevokeRequest,
     responses((status = 200, description = "Revoked", body = AwardResponse), WriteErrors))]
 #[post("/awards/{id}/revoke")]
-pub async fn revoke_award(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>, body: JsonBody<RevokeRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn revoke_award(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, id: web::Path<Uuid>, body: JsonBody<RevokeRequest>) -> Result<HttpResponse, ApiError> {
     policy::authorize(&who, Action::Update, Resource::Registry)?;
     let mut checks = Checks::default();
     let reason = check_text("reason", &body.0.reason, 2000, &mut checks);
@@ -437,5 +452,24 @@ pub async fn revoke_award(state: web::Data<AppState>, who: AuthUser, id: web::Pa
         return Err(ApiError::validation(checks.0));
     }
     let (id, actor) = (id.into_inner().to_string(), who.user_id.clone());
-    Ok(HttpResponse::Ok().json(award_response(db::run(&state.db, move |conn| model::revoke_award(conn, &id, &reason, &actor)).await?)?))
+    let revoked = db::write(&state.db, origin.by(&who), move |conn, journal| {
+        let current = model::find_award(conn, &id)?;
+        let (unit, nomination_id) = (current.unit_id.clone(), current.nomination_id.clone());
+        let nomination_before = nomination_id.as_deref().map(|n| nominations_model::detail(conn, n)).transpose()?;
+        let before = award_response(current)?;
+        let after = award_response(model::revoke_award(conn, &id, &reason, &actor)?)?;
+        journal.changed("award", "revoked", &id, Scope::Unit(unit), &before, &after);
+        // The nomination the award came from is revoked with it.
+        if let Some(nomination_before) = nomination_before {
+            let nomination_before = nomination_response(nomination_before)?;
+            let nomination_after = nomination_response(nominations_model::detail(conn, &nomination_before.id.to_string())?)?;
+            if nomination_after.status != nomination_before.status {
+                let scope = Scope::Unit(nomination_after.unit_id.to_string());
+                journal.changed("nomination", "revoked", nomination_after.id, scope, &nomination_before, &nomination_after);
+            }
+        }
+        Ok(after)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(revoked))
 }

@@ -15,9 +15,13 @@ use crate::db;
 use crate::domain::{check_text, Checks};
 use crate::error::ApiError;
 use crate::http::extract::{method_not_allowed, JsonBody};
+use crate::http::origin::RequestOrigin;
 use crate::models::council::{self as model, SessionDetail};
+use crate::models::journal::Scope;
+use crate::models::nominations as nominations_model;
 use crate::openapi::errors::{CreateErrors, ReadErrors, WriteErrors};
 use crate::routes::clusters::uuid;
+use crate::routes::nominations::response as nomination_response;
 use crate::startup::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -96,7 +100,7 @@ fn response(d: SessionDetail) -> Result<SessionResponse, ApiError> {
 #[utoipa::path(operation_id = "create_council_session", tag = "council", security(("bearer" = [])), request_body = SessionRequest,
     responses((status = 201, description = "Opened", body = SessionResponse), CreateErrors))]
 #[post("/council-sessions")]
-pub async fn create(state: web::Data<AppState>, who: AuthUser, body: JsonBody<SessionRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn create(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, body: JsonBody<SessionRequest>) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[])?;
     let body = body.0;
     let mut checks = Checks::default();
@@ -111,12 +115,13 @@ pub async fn create(state: web::Data<AppState>, who: AuthUser, body: JsonBody<Se
     nominations.sort();
     nominations.dedup();
     let actor = who.user_id.clone();
-    let detail = db::run(&state.db, move |conn| {
+    let body = db::write(&state.db, origin.by(&who), move |conn, journal| {
         let id = model::create_session(conn, &title, &members, &nominations, &actor)?;
-        model::detail(conn, &id, &actor)
+        let created = response(model::detail(conn, &id, &actor)?)?;
+        journal.created("council_session", &id, Scope::Admin, &created);
+        Ok(created)
     })
     .await?;
-    let body = response(detail)?;
     Ok(HttpResponse::Created().insert_header((header::LOCATION, format!("/api/v1/council-sessions/{}", body.id))).json(body))
 }
 
@@ -154,10 +159,16 @@ pub struct BallotRequest {
     request_body = BallotRequest,
     responses((status = 204, description = "Counted"), WriteErrors))]
 #[post("/council-sessions/{id}/ballots")]
-pub async fn ballot(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>, body: JsonBody<BallotRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn ballot(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, id: web::Path<Uuid>, body: JsonBody<BallotRequest>) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[Role::CouncilMember])?;
     let (id, member, nomination, approve) = (id.into_inner().to_string(), who.user_id.clone(), body.0.nomination_id.to_string(), body.0.approve);
-    db::run(&state.db, move |conn| model::cast_ballot(conn, &id, &nomination, &member, approve)).await?;
+    db::write(&state.db, origin.by(&who), move |conn, journal| {
+        model::cast_ballot(conn, &id, &nomination, &member, approve)?;
+        // That a member voted, never how, nor the tallies: audit only, without values.
+        journal.record("council_session", "ballot_cast", &id, Scope::AuditOnly, None, None);
+        Ok(())
+    })
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -167,13 +178,27 @@ pub async fn ballot(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uui
     params(("id" = Uuid, Path, description = "The session's id")),
     responses((status = 200, description = "Closed, with results", body = SessionResponse), WriteErrors))]
 #[post("/council-sessions/{id}/close")]
-pub async fn close(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+pub async fn close(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[])?;
     let (id, actor) = (id.into_inner().to_string(), who.user_id.clone());
-    let detail = db::run(&state.db, move |conn| {
+    let closed = db::write(&state.db, origin.by(&who), move |conn, journal| {
+        let before = response(model::detail(conn, &id, &actor)?)?;
+        let agenda: Vec<String> = before.items.iter().map(|i| i.nomination_id.to_string()).collect();
+        let decided_before = agenda.iter().map(|n| nomination_response(nominations_model::detail(conn, n)?)).collect::<Result<Vec<_>, ApiError>>()?;
         model::close_session(conn, &id, &actor)?;
-        model::detail(conn, &id, &actor)
+        let after = response(model::detail(conn, &id, &actor)?)?;
+        // The results are public from now on, so the session is kept before and after.
+        journal.changed("council_session", "closed", &id, Scope::Admin, &before, &after);
+        // The vote decides each nomination still appraised (approved or rejected).
+        for n_before in decided_before {
+            let n_after = nomination_response(nominations_model::detail(conn, &n_before.id.to_string())?)?;
+            if n_after.status != n_before.status {
+                let scope = Scope::Unit(n_after.unit_id.to_string());
+                journal.changed("nomination", n_after.status.as_str(), n_after.id, scope, &n_before, &n_after);
+            }
+        }
+        Ok(after)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(response(detail)?))
+    Ok(HttpResponse::Ok().json(closed))
 }

@@ -16,9 +16,15 @@ use crate::domain::units::today_in_vietnam;
 use crate::domain::{check_date, check_text, Checks};
 use crate::error::ApiError;
 use crate::http::extract::{method_not_allowed, JsonBody};
+use crate::http::origin::RequestOrigin;
+use crate::models::awards as awards_model;
 use crate::models::decisions::{self as model, NewDecision, PostingComment};
+use crate::models::journal::Scope;
+use crate::models::nominations as nominations_model;
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, WriteErrors};
+use crate::routes::awards::award_response;
 use crate::routes::clusters::uuid;
+use crate::routes::nominations::response as nomination_response;
 use crate::startup::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -50,7 +56,7 @@ pub struct PostRequest {
     request_body = PostRequest,
     responses((status = 204, description = "On posting"), WriteErrors))]
 #[post("/nominations/{id}/post")]
-pub async fn post_nomination(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>, body: JsonBody<PostRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn post_nomination(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, id: web::Path<Uuid>, body: JsonBody<PostRequest>) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[])?;
     let mut checks = Checks::default();
     check_date("until", Some(body.0.until), &mut checks);
@@ -58,7 +64,14 @@ pub async fn post_nomination(state: web::Data<AppState>, who: AuthUser, id: web:
         return Err(ApiError::validation(checks.0));
     }
     let (id, until, actor, today) = (id.into_inner().to_string(), body.0.until, who.user_id.clone(), today_in_vietnam());
-    db::run(&state.db, move |conn| model::post(conn, &id, until, &actor, today)).await?;
+    db::write(&state.db, origin.by(&who), move |conn, journal| {
+        let before = nomination_response(nominations_model::detail(conn, &id)?)?;
+        model::post(conn, &id, until, &actor, today)?;
+        let after = nomination_response(nominations_model::detail(conn, &id)?)?;
+        journal.changed("nomination", "posted", &id, Scope::Unit(after.unit_id.to_string()), &before, &after);
+        Ok(())
+    })
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -126,7 +139,7 @@ pub struct CommentReceipt {
         (status = 429, description = "Too many requests", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 503, description = "Database unavailable", body = crate::error::Problem, content_type = "application/problem+json")))]
 #[post("/public/postings/{id}/comments")]
-pub async fn comment(state: web::Data<AppState>, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<CommentRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn comment(state: web::Data<AppState>, origin: RequestOrigin, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<CommentRequest>) -> Result<HttpResponse, ApiError> {
     let mut checks = Checks::default();
     let content = check_text_block("content", &body.0.content, 5000, &mut checks);
     let author = body.0.author_name.filter(|a| !a.trim().is_empty()).map(|a| check_text("author_name", &a, 200, &mut checks));
@@ -135,7 +148,14 @@ pub async fn comment(state: web::Data<AppState>, req: HttpRequest, id: web::Path
     }
     let client = client_addr(&req, state.settings.auth.trust_forwarded);
     let (id, today) = (id.into_inner().to_string(), today_in_vietnam());
-    let comment_id = db::run(&state.db, move |conn| model::add_comment(conn, &id, author, &content, &client, today)).await?;
+    let comment_id = db::write(&state.db, origin.anonymous(), move |conn, journal| {
+        let comment_id = model::add_comment(conn, &id, author, &content, &client, today)?;
+        let created = comment_response(model::find_comment(conn, &comment_id)?)?;
+        // Board business: the board reviews what the public wrote.
+        journal.created("posting_comment", &comment_id, Scope::Admin, &created);
+        Ok(comment_id)
+    })
+    .await?;
     Ok(HttpResponse::Created().json(CommentReceipt { id: uuid(&comment_id)? }))
 }
 
@@ -199,7 +219,7 @@ pub struct ReviewRequest {
     request_body = ReviewRequest,
     responses((status = 200, description = "Reviewed", body = CommentResponse), WriteErrors))]
 #[post("/posting-comments/{id}/review")]
-pub async fn review_comment(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>, body: JsonBody<ReviewRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn review_comment(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, id: web::Path<Uuid>, body: JsonBody<ReviewRequest>) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[])?;
     let mut checks = Checks::default();
     let note = check_text_block("note", &body.0.note, 5000, &mut checks);
@@ -207,7 +227,14 @@ pub async fn review_comment(state: web::Data<AppState>, who: AuthUser, id: web::
         return Err(ApiError::validation(checks.0));
     }
     let (id, actor) = (id.into_inner().to_string(), who.user_id.clone());
-    Ok(HttpResponse::Ok().json(comment_response(db::run(&state.db, move |conn| model::review_comment(conn, &id, &note, &actor)).await?)?))
+    let reviewed = db::write(&state.db, origin.by(&who), move |conn, journal| {
+        let before = comment_response(model::find_comment(conn, &id)?)?;
+        let after = comment_response(model::review_comment(conn, &id, &note, &actor)?)?;
+        journal.changed("posting_comment", "reviewed", &id, Scope::Admin, &before, &after);
+        Ok(after)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(reviewed))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -250,7 +277,7 @@ fn decision_response((d, awards): (model::Decision, Vec<String>)) -> Result<Deci
 #[utoipa::path(operation_id = "issue_decision", tag = "decisions", security(("bearer" = [])), request_body = DecisionRequest,
     responses((status = 201, description = "Issued", body = DecisionResponse), CreateErrors))]
 #[post("/decisions")]
-pub async fn issue(state: web::Data<AppState>, who: AuthUser, body: JsonBody<DecisionRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn issue(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, body: JsonBody<DecisionRequest>) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[Role::Approver])?;
     let body = body.0;
     let mut checks = Checks::default();
@@ -266,12 +293,25 @@ pub async fn issue(state: web::Data<AppState>, who: AuthUser, body: JsonBody<Dec
     nomination_ids.dedup();
     let new = NewDecision { number, decided_on: body.decided_on, signer, authority, nomination_ids };
     let (actor, today) = (who.user_id.clone(), today_in_vietnam());
-    let issued = db::run(&state.db, move |conn| {
+    let body = db::write(&state.db, origin.by(&who), move |conn, journal| {
+        // Unknown ids are left to `issue`, which names them in its 422.
+        let granted_before: Vec<_> = new.nomination_ids.iter().filter_map(|n| nominations_model::detail(conn, n).ok()).collect();
         let id = model::issue(conn, new, &actor, today)?;
-        model::find_decision(conn, &id)
+        let issued = decision_response(model::find_decision(conn, &id)?)?;
+        journal.created("decision", &id, Scope::Registry, &issued);
+        // Each nomination granted, and the award it became.
+        for n_before in granted_before {
+            let n_before = nomination_response(n_before)?;
+            let n_after = nomination_response(nominations_model::detail(conn, &n_before.id.to_string())?)?;
+            journal.changed("nomination", "granted", n_after.id, Scope::Unit(n_after.unit_id.to_string()), &n_before, &n_after);
+        }
+        for award_id in &issued.award_ids {
+            let award = award_response(awards_model::find_award(conn, &award_id.to_string())?)?;
+            journal.created("award", award.id, Scope::Unit(award.unit_id.to_string()), &award);
+        }
+        Ok(issued)
     })
     .await?;
-    let body = decision_response(issued)?;
     Ok(HttpResponse::Created().insert_header((header::LOCATION, format!("/api/v1/decisions/{}", body.id))).json(body))
 }
 

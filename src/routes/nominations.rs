@@ -19,7 +19,9 @@ use crate::domain::units::today_in_vietnam;
 use crate::domain::{check_text, Checks};
 use crate::error::{ApiError, FieldError};
 use crate::http::extract::{etag, if_match_version, method_not_allowed, required_if_match, JsonBody, QueryParams};
+use crate::http::origin::RequestOrigin;
 use crate::http::upload;
+use crate::models::journal::Scope;
 use crate::models::nominations::{self as model, Nomination, NominationDetail, NominationDocument, NominationFilter, NominationInput};
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, ReplaceErrors, WriteErrors};
 use crate::routes::clusters::uuid;
@@ -120,7 +122,7 @@ fn document_response(d: NominationDocument) -> Result<DocumentResponse, ApiError
     })
 }
 
-fn response(d: NominationDetail) -> Result<NominationResponse, ApiError> {
+pub(crate) fn response(d: NominationDetail) -> Result<NominationResponse, ApiError> {
     let n = d.nomination;
     Ok(NominationResponse {
         id: uuid(&n.id)?,
@@ -157,8 +159,16 @@ fn response(d: NominationDetail) -> Result<NominationResponse, ApiError> {
 }
 
 fn ok(d: NominationDetail) -> Result<HttpResponse, ApiError> {
-    let body = response(d)?;
+    ok_body(response(d)?)
+}
+
+fn ok_body(body: NominationResponse) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().insert_header(etag(body.version)).json(body))
+}
+
+/// A nomination is its unit's record.
+fn scope(n: &NominationResponse) -> Scope {
+    Scope::Unit(n.unit_id.to_string())
 }
 
 fn input(body: NominationRequest) -> Result<NominationInput, ApiError> {
@@ -267,14 +277,19 @@ pub async fn list(state: web::Data<AppState>, who: AuthUser, query: QueryParams<
 #[utoipa::path(operation_id = "create_nomination", tag = "nominations", security(("bearer" = [])), request_body = NominationRequest,
     responses((status = 201, description = "Created as a draft", body = NominationResponse), CreateErrors))]
 #[post("/nominations")]
-pub async fn create(state: web::Data<AppState>, who: AuthUser, body: JsonBody<NominationRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn create(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, body: JsonBody<NominationRequest>) -> Result<HttpResponse, ApiError> {
     let unit_id = body.0.unit_id.to_string();
     if policy::decide(&who, Action::Create, Resource::UnitRecord { unit_id: &unit_id }) != Decision::Allow {
         return Err(ApiError::new(actix_web::http::StatusCode::FORBIDDEN, "forbidden", "you nominate only for your own unit"));
     }
     let input = input(body.0)?;
     let actor = who.user_id.clone();
-    let body = response(db::run(&state.db, move |conn| model::create_nomination(conn, input, &actor)).await?)?;
+    let body = db::write(&state.db, origin.by(&who), move |conn, journal| {
+        let created = response(model::create_nomination(conn, input, &actor)?)?;
+        journal.created("nomination", created.id, scope(&created), &created);
+        Ok(created)
+    })
+    .await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/nominations/{}", body.id)))
         .insert_header(etag(body.version))
@@ -297,14 +312,21 @@ pub async fn read(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>
     request_body = NominationRequest,
     responses((status = 200, description = "Replaced", body = NominationResponse), ReplaceErrors))]
 #[put("/nominations/{id}")]
-pub async fn replace(state: web::Data<AppState>, who: AuthUser, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<NominationRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn replace(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<NominationRequest>) -> Result<HttpResponse, ApiError> {
     let expected = required_if_match(&req)?;
     let current = load(&state, &who, id.into_inner(), Action::Update).await?;
     if body.0.unit_id.to_string() != current.unit_id {
         return Err(ApiError::validation(vec![FieldError::new("unit_id", "immutable", "a nomination cannot move to another unit")]));
     }
     let input = input(body.0)?;
-    ok(db::run(&state.db, move |conn| model::replace_nomination(conn, &current.id, input, expected)).await?)
+    let replaced = db::write(&state.db, origin.by(&who), move |conn, journal| {
+        let before = response(model::detail(conn, &current.id)?)?;
+        let after = response(model::replace_nomination(conn, &current.id, input, expected)?)?;
+        journal.updated("nomination", after.id, scope(&after), &before, &after);
+        Ok(after)
+    })
+    .await?;
+    ok_body(replaced)
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -326,6 +348,7 @@ pub struct DocumentQuery {
 pub async fn upload_document(
     state: web::Data<AppState>,
     who: AuthUser,
+    origin: RequestOrigin,
     req: HttpRequest,
     id: web::Path<Uuid>,
     query: QueryParams<DocumentQuery>,
@@ -350,8 +373,14 @@ pub async fn upload_document(
         uploaded_by: who.user_id.clone(),
         created_at: db::now(),
     };
-    let stored = upload::store_and_record(state.into_inner(), key, received.bytes, move |conn| model::add_document(conn, document)).await?;
-    let body = document_response(stored)?;
+    let (origin, unit) = (origin.by(&who), Scope::Unit(nomination.unit_id.clone()));
+    let body = upload::store_and_write(state.into_inner(), key, received.bytes, origin, move |conn, journal| {
+        let added = document_response(model::add_document(conn, document)?)?;
+        // About the nomination (whose dossier changed), with the document as added.
+        journal.record("nomination", "document_added", &nomination.id, unit, None, serde_json::to_value(&added).ok());
+        Ok(added)
+    })
+    .await?;
     Ok(HttpResponse::Created().insert_header((header::LOCATION, body.href.clone())).json(body))
 }
 
@@ -387,7 +416,7 @@ pub struct ActionRequest {
     request_body = ActionRequest,
     responses((status = 200, description = "Moved; the history records who, when and why", body = NominationResponse), WriteErrors))]
 #[post("/nominations/{id}/{action}")]
-pub async fn act(state: web::Data<AppState>, who: AuthUser, req: HttpRequest, path: web::Path<(Uuid, String)>, body: JsonBody<ActionRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn act(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, req: HttpRequest, path: web::Path<(Uuid, String)>, body: JsonBody<ActionRequest>) -> Result<HttpResponse, ApiError> {
     let (id, action) = path.into_inner();
     let Some(action) = NominationAction::parse(&action) else {
         return Err(ApiError::new(actix_web::http::StatusCode::NOT_FOUND, "route_not_found", "no such action on a nomination"));
@@ -407,5 +436,13 @@ pub async fn act(state: web::Data<AppState>, who: AuthUser, req: HttpRequest, pa
         return Err(ApiError::validation(checks.0));
     }
     let (actor, today) = (who.user_id.clone(), today_in_vietnam());
-    ok(db::run(&state.db, move |conn| model::transition(conn, &current.id, action, &actor, reason, expected, today)).await?)
+    let moved = db::write(&state.db, origin.by(&who), move |conn, journal| {
+        let before = response(model::detail(conn, &current.id)?)?;
+        let after = response(model::transition(conn, &current.id, action, &actor, reason, expected, today)?)?;
+        // The verb is the state reached: nomination.submitted, .returned, .approved, …
+        journal.changed("nomination", after.status.as_str(), after.id, scope(&after), &before, &after);
+        Ok(after)
+    })
+    .await?;
+    ok_body(moved)
 }

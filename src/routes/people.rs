@@ -14,7 +14,9 @@ use crate::db::{self, cursor};
 use crate::domain::{check_text, text, Checks};
 use crate::error::{ApiError, FieldError};
 use crate::http::extract::{etag, method_not_allowed, required_if_match, JsonBody, QueryParams};
+use crate::http::origin::RequestOrigin;
 use crate::models::awards::{self as model, Person, PersonFields};
+use crate::models::journal::Scope;
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, ReplaceErrors};
 use crate::routes::clusters::uuid;
 use crate::startup::AppState;
@@ -146,14 +148,20 @@ pub async fn list(state: web::Data<AppState>, who: AuthUser, query: QueryParams<
 #[utoipa::path(operation_id = "create_person", tag = "awards", security(("bearer" = [])), request_body = PersonRequest,
     responses((status = 201, description = "Created; `Location` and `ETag` are set", body = PersonResponse), CreateErrors))]
 #[post("/people")]
-pub async fn create(state: web::Data<AppState>, who: AuthUser, body: JsonBody<PersonRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn create(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, body: JsonBody<PersonRequest>) -> Result<HttpResponse, ApiError> {
     let unit_id = body.0.unit_id.to_string();
     if policy::decide(&who, Action::Create, Resource::UnitRecord { unit_id: &unit_id }) != Decision::Allow {
         return Err(ApiError::new(actix_web::http::StatusCode::FORBIDDEN, "forbidden", "you add people only to your own unit"));
     }
     let fields = fields(&who, body.0)?;
-    let person = db::run(&state.db, move |conn| model::create_person(conn, fields)).await?;
-    let body = response(person, who.has(Role::Admin))?;
+    // The journal keeps what the caller's response shows: identity numbers only from admins.
+    let admin = who.has(Role::Admin);
+    let body = db::write(&state.db, origin.by(&who), move |conn, journal| {
+        let created = response(model::create_person(conn, fields)?, admin)?;
+        journal.created("person", created.id, Scope::Unit(created.unit_id.to_string()), &created);
+        Ok(created)
+    })
+    .await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/people/{}", body.id)))
         .insert_header(etag(body.version))
@@ -177,7 +185,7 @@ pub async fn read(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>
     request_body = PersonRequest,
     responses((status = 200, description = "Replaced; the new `ETag` is set", body = PersonResponse), ReplaceErrors))]
 #[put("/people/{id}")]
-pub async fn replace(state: web::Data<AppState>, who: AuthUser, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<PersonRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn replace(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<PersonRequest>) -> Result<HttpResponse, ApiError> {
     let expected = required_if_match(&req)?;
     let current = load(&state, &who, id.into_inner(), Action::Update).await?;
     let new_unit = body.0.unit_id.to_string();
@@ -187,7 +195,14 @@ pub async fn replace(state: web::Data<AppState>, who: AuthUser, req: HttpRequest
     let fields = fields(&who, body.0)?;
     // Only admins set it; leaving it out keeps what is stored.
     let keep_identity = !who.has(Role::Admin) || fields.identity_number.is_none();
-    let person = db::run(&state.db, move |conn| model::replace_person(conn, &current.id, fields, keep_identity, expected)).await?;
-    let body = response(person, who.has(Role::Admin))?;
+    let admin = who.has(Role::Admin);
+    let body = db::write(&state.db, origin.by(&who), move |conn, journal| {
+        let before = response(model::find_person(conn, &current.id)?, admin)?;
+        let after = response(model::replace_person(conn, &current.id, fields, keep_identity, expected)?, admin)?;
+        // A person moved to another unit is now that unit's record.
+        journal.updated("person", after.id, Scope::Unit(after.unit_id.to_string()), &before, &after);
+        Ok(after)
+    })
+    .await?;
     Ok(HttpResponse::Ok().insert_header(etag(body.version)).json(body))
 }

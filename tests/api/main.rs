@@ -32,6 +32,7 @@ mod cli;
 mod council;
 mod decisions;
 mod errors;
+mod journal_awards;
 mod openapi;
 mod operations;
 mod pagination;
