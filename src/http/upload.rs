@@ -49,18 +49,6 @@ pub async fn receive(req: &HttpRequest, payload: web::Payload, limit: usize) -> 
     Ok(Received { bytes, file_type: declared, sha256 })
 }
 
-/// Stores the file under `key`, then runs `record`; if that fails the file is removed, so there
-/// is never a file without its record. Runs as its own task, so a client hanging up midway does
-/// not cut it short.
-// Kept for callers not journaled yet; `store_and_write` replaces it.
-pub async fn store_and_record<T, F>(state: Arc<AppState>, key: String, bytes: Bytes, record: F) -> Result<T, ApiError>
-where
-    T: Send + 'static,
-    F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
-{
-    store_and_write(state, key, bytes, Origin::system(), move |conn, _| record(conn)).await
-}
-
 /// Stores the file under `key`, then runs `record` as a journaled write (`db::write`: one
 /// transaction, the journal's entries with it); if that fails the file is removed, so there is
 /// never a file without its record. Runs as its own task, so a client hanging up midway does not

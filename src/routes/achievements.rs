@@ -372,6 +372,7 @@ pub struct UploadQuery {
 pub async fn upload_evidence(
     state: web::Data<AppState>,
     who: AuthUser,
+    origin: RequestOrigin,
     req: HttpRequest,
     id: web::Path<Uuid>,
     query: QueryParams<UploadQuery>,
@@ -396,8 +397,13 @@ pub async fn upload_evidence(
         uploaded_by: who.user_id.clone(),
         created_at: db::now(),
     };
-    let stored = upload::store_and_record(state.into_inner(), key, received.bytes, move |conn| model::add_evidence(conn, file, today, grace)).await?;
-    let body = evidence_response(stored)?;
+    let (origin, scope, achievement_id) = (origin.by(&who), Scope::Unit(achievement.unit_id.clone()), achievement.id.clone());
+    let body = upload::store_and_write(state.into_inner(), key, received.bytes, origin, move |conn, journal| {
+        let added = evidence_response(model::add_evidence(conn, file, today, grace)?)?;
+        journal.record("achievement", "evidence_added", &achievement_id, scope, None, serde_json::to_value(&added).ok());
+        Ok(added)
+    })
+    .await?;
     Ok(HttpResponse::Created().insert_header((header::LOCATION, body.href.clone())).json(body))
 }
 
