@@ -20,6 +20,8 @@ use crate::error::{FieldError, Problem};
     tags(
         (name = "auth", description = "Sign in, refresh and end sessions; the caller's own account"),
         (name = "users", description = "User accounts, their roles and units (managed by the board)"),
+        (name = "service-clients", description = "Service accounts: machines that read the API with OAuth 2.0 client credentials (managed by the board)"),
+        (name = "oauth", description = "The OAuth 2.0 token endpoint (client credentials); its errors follow RFC 6749 §5.2, not problem+json"),
         (name = "provinces", description = "Provinces (tỉnh, thành phố trực thuộc trung ương)"),
         (name = "districts", description = "District-level units (huyện, thị xã, thành phố thuộc tỉnh), abolished on 2025-07-01"),
         (name = "communes", description = "Communes (xã, phường, thị trấn, đặc khu), with their 2025 successors"),
@@ -51,7 +53,7 @@ impl utoipa::Modify for BearerAuth {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .bearer_format("JWT")
-                    .description(Some("An access token from POST /api/v1/auth/login or /api/v1/auth/refresh"))
+                    .description(Some("An access token from POST /api/v1/auth/login or /api/v1/auth/refresh, or a service client's from POST /api/v1/oauth/token"))
                     .build(),
             ),
         );

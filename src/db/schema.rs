@@ -86,6 +86,21 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    service_clients (id) {
+        id -> Text,
+        name -> Text,
+        scopes -> Text,
+        unit_id -> Nullable<Text>,
+        secret_hash -> Text,
+        secret_generation -> Integer,
+        created_by -> Text,
+        created_at -> Timestamp,
+        secret_rotated_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 
@@ -454,6 +469,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     refresh_tokens,
     login_throttle,
     service_secrets,
+    service_clients,
     clusters,
     cluster_members,
     campaigns,

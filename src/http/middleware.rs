@@ -39,6 +39,11 @@ pub async fn request_log(req: ServiceRequest, next: Next<impl MessageBody>) -> R
     Ok(res)
 }
 
+/// Marks an error response whose body is deliberately not a problem document (the OAuth token
+/// endpoint's RFC 6749 §5.2 errors), so the net below leaves it alone.
+#[derive(Clone, Copy)]
+pub struct NotAProblem;
+
 pub fn problem_responses<B: 'static>() -> ErrorHandlers<B> {
     ErrorHandlers::new().default_handler(to_problem)
 }
@@ -48,7 +53,7 @@ fn to_problem<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerRespo
         .headers()
         .get(header::CONTENT_TYPE)
         .is_some_and(|v| v.as_bytes() == PROBLEM_JSON.as_bytes());
-    if is_problem {
+    if is_problem || res.response().extensions().contains::<NotAProblem>() {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }
     let status = res.status();

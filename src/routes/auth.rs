@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::password::{check_password, random_token, Verified};
-use crate::auth::tokens::{refresh_token_hash, Claims};
+use crate::auth::tokens::{opaque_token_hash, Claims};
 use crate::auth::{client_addr, AuthUser};
 use crate::db;
 use crate::domain::Checks;
@@ -86,6 +86,8 @@ fn tokens_for(state: &AppState, user: User, session_id: String, refresh_token: S
         ver: user.token_version,
         roles: user.role_list(),
         unit: user.unit_id.clone(),
+        client_id: None,
+        scope: None,
     };
     Ok(TokenResponse {
         access_token: state.tokens.issue(&claims),
@@ -157,7 +159,7 @@ pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: JsonBody<
         token_version: user.token_version,
         rehash,
         client_addr: client,
-        refresh_hash: refresh_token_hash(&refresh_token),
+        refresh_hash: opaque_token_hash(&refresh_token),
         refresh_expires_at: refresh_expiry(&state),
         session_expires_at: db::now() + chrono::TimeDelta::seconds(auth.session_max_age_secs),
     };
@@ -194,9 +196,9 @@ pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: JsonBody<
 )]
 #[post("/auth/refresh")]
 pub async fn refresh(state: web::Data<AppState>, body: JsonBody<RefreshRequest>) -> Result<HttpResponse, ApiError> {
-    let old_hash = refresh_token_hash(body.0.refresh_token.trim());
+    let old_hash = opaque_token_hash(body.0.refresh_token.trim());
     let new_token = random_token();
-    let new_hash = refresh_token_hash(&new_token);
+    let new_hash = opaque_token_hash(&new_token);
     let expires_at = refresh_expiry(&state);
     let rotation = db::run(&state.db, move |conn| model::rotate_refresh_token(conn, &old_hash, &new_hash, expires_at)).await?;
     match rotation {

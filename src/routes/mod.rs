@@ -9,9 +9,11 @@ pub mod council;
 pub mod decisions;
 pub mod health;
 pub mod nominations;
+pub mod oauth;
 pub mod people;
 pub mod progress;
 pub mod registrations;
+pub mod service_clients;
 pub mod units;
 pub mod users;
 
@@ -23,6 +25,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         scope("/api/v1")
             .configure(auth::configure)
             .configure(users::configure)
+            .configure(oauth::configure)
+            .configure(service_clients::configure)
             .configure(clusters::configure)
             .configure(campaigns::configure)
             .configure(registrations::configure)

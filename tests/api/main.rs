@@ -36,4 +36,5 @@ mod operations;
 mod pagination;
 mod schema;
 mod seed;
+mod service_clients;
 mod units;
