@@ -78,6 +78,7 @@ pub fn build_app(
 ) -> App<
     impl ServiceFactory<ServiceRequest, Config = (), Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error, InitError = ()>,
 > {
+    let cors = middleware::cors(&state.settings);
     let (app, api) = App::new()
         .into_utoipa_app()
         .openapi(crate::openapi::base())
@@ -89,6 +90,9 @@ pub fn build_app(
         .route("/docs", web::get().to(|| async { HttpResponse::PermanentRedirect().insert_header(("location", "/docs/")).finish() }))
         .default_service(web::to(route_not_found))
         .wrap(from_fn(rate_limit::limit))
+        // Inside the problem net (so a refused preflight is a problem too) and outside the rate
+        // limit (so its 429s carry CORS headers and a browser can read them).
+        .wrap(cors)
         .wrap(middleware::problem_responses())
         .wrap(from_fn(middleware::request_log))
 }

@@ -7,13 +7,50 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::http::StatusCode;
-use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers, Next};
+use actix_cors::Cors;
+use actix_web::middleware::{Condition, ErrorHandlerResponse, ErrorHandlers, Next};
 use actix_web::{Error, ResponseError};
 use tracing::Instrument;
 
+use crate::config::Settings;
 use crate::error::{ApiError, PROBLEM_JSON};
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+pub const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
+/// Set on a response replayed for a repeated `Idempotency-Key`.
+pub const IDEMPOTENT_REPLAYED: HeaderName = HeaderName::from_static("idempotent-replayed");
+
+/// CORS for browser frontends on other origins (`THIDUA_CORS_ORIGINS`); off when none are set.
+/// Never with credentials: the API takes bearer tokens, not cookies. An origin that is not
+/// allowed is not refused (servers and tools send `Origin` too): its responses simply carry no
+/// CORS headers, so browsers keep them from the page.
+pub fn cors(settings: &Settings) -> Condition<Cors> {
+    let origins = &settings.cors_origins;
+    let mut cors = Cors::default();
+    if origins.iter().any(|o| o == "*") {
+        cors = cors.allow_any_origin().send_wildcard();
+    } else {
+        for origin in origins {
+            cors = cors.allowed_origin(origin);
+        }
+    }
+    let cors = cors
+        .allowed_methods(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"])
+        .allowed_headers([header::AUTHORIZATION, header::CONTENT_TYPE, header::IF_MATCH, IDEMPOTENCY_KEY, REQUEST_ID])
+        .expose_headers([
+            header::ETAG,
+            header::LOCATION,
+            header::LINK,
+            header::RETRY_AFTER,
+            header::WWW_AUTHENTICATE,
+            header::CONTENT_DISPOSITION,
+            REQUEST_ID,
+            IDEMPOTENT_REPLAYED,
+        ])
+        .max_age(3600)
+        .block_on_origin_mismatch(false);
+    Condition::new(!origins.is_empty(), cors)
+}
 
 /// Accepts a caller's `X-Request-Id` (up to 128 visible ASCII characters) or makes one, echoes
 /// it on the response, and logs one line per request.

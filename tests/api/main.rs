@@ -29,6 +29,7 @@ mod awards;
 mod campaigns;
 mod cli;
 mod council;
+mod cors;
 mod decisions;
 mod errors;
 mod openapi;
