@@ -34,6 +34,8 @@ pub struct Settings {
     /// `THIDUA_CORS_ORIGINS`: browser origins allowed to call the API, comma-separated exact
     /// origins (`https://thidua.example.vn`), or `*` for any. Empty: CORS off.
     pub cors_origins: Vec<String>,
+    /// `THIDUA_IDEMPOTENCY_TTL_S`: how long a POST's `Idempotency-Key` and its answer are kept.
+    pub idempotency_ttl_secs: i64,
 }
 
 #[derive(Clone, Debug)]
@@ -122,6 +124,7 @@ impl Settings {
             max_upload_bytes: parse_in(&lookup, "THIDUA_MAX_UPLOAD_BYTES", 10 << 20, 1024..=(512 << 20))?,
             report_grace_days: parse_in(&lookup, "THIDUA_REPORT_GRACE_DAYS", 30, 0..=3650)?,
             cors_origins: parse_origins(&lookup)?,
+            idempotency_ttl_secs: parse_in(&lookup, "THIDUA_IDEMPOTENCY_TTL_S", 86_400, 60..=7 * 86_400)?,
             auth: AuthSettings {
                 jwt_secret: match lookup("THIDUA_JWT_SECRET").filter(|v| !v.is_empty()) {
                     Some(secret) if secret.len() < 32 => {

@@ -79,13 +79,14 @@ pub fn build_app(
     impl ServiceFactory<ServiceRequest, Config = (), Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error, InitError = ()>,
 > {
     let cors = middleware::cors(&state.settings);
-    let (app, api) = App::new()
+    let (app, mut api) = App::new()
         .into_utoipa_app()
         .openapi(crate::openapi::base())
         .app_data(state)
         .app_data(extract::path_config())
         .configure(crate::routes::configure)
         .split_for_parts();
+    crate::openapi::finish(&mut api);
     app.service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", api))
         .route("/docs", web::get().to(|| async { HttpResponse::PermanentRedirect().insert_header(("location", "/docs/")).finish() }))
         .default_service(web::to(route_not_found))

@@ -101,6 +101,21 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    idempotency_keys (caller, method, path, idem_key) {
+        caller -> Text,
+        method -> Text,
+        path -> Text,
+        idem_key -> Text,
+        fingerprint -> Text,
+        status -> Nullable<Integer>,
+        headers -> Nullable<Text>,
+        body -> Nullable<Binary>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 
@@ -470,6 +485,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_throttle,
     service_secrets,
     service_clients,
+    idempotency_keys,
     clusters,
     cluster_members,
     campaigns,

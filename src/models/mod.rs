@@ -7,6 +7,7 @@ pub mod nominations;
 pub mod campaigns;
 pub mod clusters;
 pub mod decisions;
+pub mod idempotency;
 pub mod council;
 pub mod registrations;
 pub mod service_clients;

@@ -23,6 +23,7 @@ use utoipa_actix_web::{scope, service_config::ServiceConfig};
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(health::live).service(health::ready).service(
         scope("/api/v1")
+            .wrap(actix_web::middleware::from_fn(crate::http::idempotency::guard))
             .configure(auth::configure)
             .configure(users::configure)
             .configure(oauth::configure)

@@ -32,6 +32,7 @@ mod council;
 mod cors;
 mod decisions;
 mod errors;
+mod idempotency;
 mod openapi;
 mod operations;
 mod pagination;

@@ -26,6 +26,10 @@ fn load_every_table(conn: &mut thidua::db::DbConn) {
     {
         use thidua::models::service_clients::ServiceClient;
         service_clients::table.select(ServiceClient::as_select()).limit(0).load::<ServiceClient>(conn).expect("service_clients");
+        idempotency_keys::table
+            .limit(0)
+            .load::<(String, String, String, String, String, Option<i32>, Option<String>, Option<Vec<u8>>, Ts, Ts)>(conn)
+            .expect("idempotency_keys");
     }
     clusters::table.select(Cluster::as_select()).limit(0).load::<Cluster>(conn).expect("clusters");
     cluster_members::table.limit(0).load::<(String, String)>(conn).expect("cluster_members");
