@@ -31,6 +31,11 @@ pub struct Settings {
     pub max_upload_bytes: usize,
     /// `THIDUA_REPORT_GRACE_DAYS`: days after a campaign ends during which units may still report.
     pub report_grace_days: i64,
+    /// `THIDUA_CORS_ORIGINS`: browser origins allowed to call the API, comma-separated exact
+    /// origins (`https://thidua.example.vn`), or `*` for any. Empty: CORS off.
+    pub cors_origins: Vec<String>,
+    /// `THIDUA_IDEMPOTENCY_TTL_S`: how long a POST's `Idempotency-Key` and its answer are kept.
+    pub idempotency_ttl_secs: i64,
 }
 
 #[derive(Clone, Debug)]
@@ -118,6 +123,8 @@ impl Settings {
             evidence_store: lookup("THIDUA_EVIDENCE_STORE").filter(|v| !v.trim().is_empty()).unwrap_or_else(|| "data/evidence".into()),
             max_upload_bytes: parse_in(&lookup, "THIDUA_MAX_UPLOAD_BYTES", 10 << 20, 1024..=(512 << 20))?,
             report_grace_days: parse_in(&lookup, "THIDUA_REPORT_GRACE_DAYS", 30, 0..=3650)?,
+            cors_origins: parse_origins(&lookup)?,
+            idempotency_ttl_secs: parse_in(&lookup, "THIDUA_IDEMPOTENCY_TTL_S", 86_400, 60..=7 * 86_400)?,
             auth: AuthSettings {
                 jwt_secret: match lookup("THIDUA_JWT_SECRET").filter(|v| !v.is_empty()) {
                     Some(secret) if secret.len() < 32 => {
@@ -148,6 +155,60 @@ impl Settings {
             },
         })
     }
+}
+
+/// `THIDUA_CORS_ORIGINS`: each entry an exact origin, `scheme://host[:port]` in lowercase
+/// with no path (what browsers send in `Origin`), or `*` alone. No credentials are ever allowed
+/// (the API takes bearer tokens, not cookies), so `*` is safe to offer.
+fn parse_origins(lookup: &impl Fn(&str) -> Option<String>) -> Result<Vec<String>, SettingError> {
+    const NAME: &str = "THIDUA_CORS_ORIGINS";
+    let Some(value) = lookup(NAME) else { return Ok(Vec::new()) };
+    let fail = |reason: String| SettingError { name: NAME, value: value.clone(), reason };
+    let origins: Vec<String> = value.split(',').map(str::trim).filter(|o| !o.is_empty()).map(str::to_owned).collect();
+    if origins.iter().any(|o| o == "*") {
+        return if origins.len() == 1 { Ok(origins) } else { Err(fail("`*` cannot be combined with other origins".into())) };
+    }
+    for origin in &origins {
+        if !is_origin(origin) {
+            return Err(fail(format!("{origin:?} is not an origin like https://thidua.example.vn (lowercase scheme and host, optional port, no path)")));
+        }
+    }
+    Ok(origins)
+}
+
+fn is_origin(origin: &str) -> bool {
+    let Some((scheme, rest)) = origin.split_once("://") else { return false };
+    if scheme != "http" && scheme != "https" {
+        return false;
+    }
+    let (host, port) = if rest.starts_with('[') {
+        match rest.find(']') {
+            Some(end) => match &rest[end + 1..] {
+                "" => (&rest[..=end], None),
+                tail => match tail.strip_prefix(':') {
+                    Some(port) => (&rest[..=end], Some(port)),
+                    None => return false,
+                },
+            },
+            None => return false,
+        }
+    } else {
+        match rest.split_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (rest, None),
+        }
+    };
+    let host_ok = if let Some(v6) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        v6.parse::<std::net::Ipv6Addr>().is_ok()
+    } else {
+        !host.is_empty()
+            && host.split('.').all(|label| {
+                !label.is_empty() && label.len() <= 63 && !label.starts_with('-') && !label.ends_with('-')
+                    && label.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            })
+    };
+    let port_ok = port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u16>().is_ok_and(|n| n > 0));
+    host_ok && port_ok
 }
 
 fn parse<T: std::str::FromStr>(
@@ -209,6 +270,14 @@ mod tests {
     }
 
     #[test]
+    fn cors_origins_are_exact_origins_or_any() {
+        assert!(settings(&[]).unwrap().cors_origins.is_empty(), "off by default");
+        let s = settings(&[("THIDUA_CORS_ORIGINS", " https://thidua.example.vn, http://localhost:5173 ,http://[::1]:8080,http://[::1],")]).unwrap();
+        assert_eq!(s.cors_origins, ["https://thidua.example.vn", "http://localhost:5173", "http://[::1]:8080", "http://[::1]"]);
+        assert_eq!(settings(&[("THIDUA_CORS_ORIGINS", "*")]).unwrap().cors_origins, ["*"]);
+    }
+
+    #[test]
     fn postgres_gets_a_larger_default_pool() {
         let s = settings(&[("DATABASE_URL", "postgres://localhost/thidua")]).unwrap();
         assert_eq!(s.db_pool_size, 8);
@@ -227,6 +296,10 @@ mod tests {
         let err = settings(&[("THIDUA_JWT_SECRET", "short")]).unwrap_err();
         assert_eq!(err.name, "THIDUA_JWT_SECRET");
         assert!(!err.to_string().contains("short"), "the secret is not echoed");
+        for bad in ["thidua.example.vn", "https://thidua.example.vn/", "https://Thidua.vn", "ftp://x.vn", "*, https://a.vn", "https://a.vn:99999"] {
+            let err = settings(&[("THIDUA_CORS_ORIGINS", bad)]).unwrap_err();
+            assert_eq!(err.name, "THIDUA_CORS_ORIGINS", "{bad}");
+        }
         let err = settings(&[("THIDUA_ARGON2_MEMORY_KIB", "4096")]).unwrap_err();
         assert_eq!(err.name, "THIDUA_ARGON2_MEMORY_KIB", "below OWASP's minimum is refused");
     }

@@ -20,6 +20,8 @@ use crate::error::{FieldError, Problem};
     tags(
         (name = "auth", description = "Sign in, refresh and end sessions; the caller's own account"),
         (name = "users", description = "User accounts, their roles and units (managed by the board)"),
+        (name = "service-clients", description = "Service accounts: machines that read the API with OAuth 2.0 client credentials (managed by the board)"),
+        (name = "oauth", description = "The OAuth 2.0 token endpoint (client credentials); its errors follow RFC 6749 §5.2, not problem+json"),
         (name = "provinces", description = "Provinces (tỉnh, thành phố trực thuộc trung ương)"),
         (name = "districts", description = "District-level units (huyện, thị xã, thành phố thuộc tỉnh), abolished on 2025-07-01"),
         (name = "communes", description = "Communes (xã, phường, thị trấn, đặc khu), with their 2025 successors"),
@@ -52,7 +54,7 @@ impl utoipa::Modify for BearerAuth {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .bearer_format("JWT")
-                    .description(Some("An access token from POST /api/v1/auth/login or /api/v1/auth/refresh"))
+                    .description(Some("An access token from POST /api/v1/auth/login or /api/v1/auth/refresh, or a service client's from POST /api/v1/oauth/token"))
                     .build(),
             ),
         );
@@ -61,8 +63,33 @@ impl utoipa::Modify for BearerAuth {
 
 /// The whole document, as served at `/openapi.json` and printed by `thidua openapi`.
 pub fn document() -> utoipa::openapi::OpenApi {
-    let (_, api) = App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(crate::routes::configure).split_for_parts();
+    let (_, mut api) = App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(crate::routes::configure).split_for_parts();
+    finish(&mut api);
     api
+}
+
+/// What the middleware adds to operations, added to their descriptions once the paths are in:
+/// the optional `Idempotency-Key` header of every POST the idempotency middleware keys.
+pub fn finish(api: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+    use utoipa::openapi::{ObjectBuilder, Required, Type};
+    for (path, item) in api.paths.paths.iter_mut() {
+        let Some(op) = item.post.as_mut() else { continue };
+        if !crate::http::idempotency::is_keyed(path) {
+            continue;
+        }
+        let param = ParameterBuilder::new()
+            .name("Idempotency-Key")
+            .parameter_in(ParameterIn::Header)
+            .required(Required::False)
+            .description(Some(
+                "Up to 255 printable ASCII characters, unique per request: a retry with the same key and body replays the first answer \
+                 (with `Idempotent-Replayed: true`) instead of acting twice. See docs/api-conventions.md.",
+            ))
+            .schema(Some(ObjectBuilder::new().schema_type(Type::String).max_length(Some(crate::http::idempotency::MAX_KEY_LEN))))
+            .build();
+        op.parameters.get_or_insert_with(Vec::new).push(param);
+    }
 }
 
 pub fn base() -> utoipa::openapi::OpenApi {

@@ -78,17 +78,22 @@ pub fn build_app(
 ) -> App<
     impl ServiceFactory<ServiceRequest, Config = (), Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error, InitError = ()>,
 > {
-    let (app, api) = App::new()
+    let cors = middleware::cors(&state.settings);
+    let (app, mut api) = App::new()
         .into_utoipa_app()
         .openapi(crate::openapi::base())
         .app_data(state)
         .app_data(extract::path_config())
         .configure(crate::routes::configure)
         .split_for_parts();
+    crate::openapi::finish(&mut api);
     app.service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", api))
         .route("/docs", web::get().to(|| async { HttpResponse::PermanentRedirect().insert_header(("location", "/docs/")).finish() }))
         .default_service(web::to(route_not_found))
         .wrap(from_fn(rate_limit::limit))
+        // Inside the problem net (so a refused preflight is a problem too) and outside the rate
+        // limit (so its 429s carry CORS headers and a browser can read them).
+        .wrap(cors)
         .wrap(middleware::problem_responses())
         .wrap(from_fn(middleware::request_log))
 }

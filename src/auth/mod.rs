@@ -20,6 +20,7 @@ use futures_util::future::LocalBoxFuture;
 use crate::db;
 use crate::error::ApiError;
 use crate::models::accounts::{self, SessionState};
+use crate::models::service_clients;
 use crate::startup::AppState;
 use policy::Principal;
 
@@ -90,6 +91,20 @@ impl std::ops::Deref for AuthUser {
     }
 }
 
+/// The bearer token of `Authorization`, if there is one.
+pub fn bearer_token(req: &HttpRequest) -> Option<String> {
+    req.headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .map(|t| t.trim().to_string())
+}
+
+/// The session id a client's tokens carry, and its key in the session cache.
+pub fn client_session_key(client_id: &str) -> String {
+    format!("client:{client_id}")
+}
+
 fn invalid_token() -> ApiError {
     ApiError::unauthorized("invalid_token", "the access token is missing, invalid, expired or revoked; sign in again or refresh it")
 }
@@ -100,36 +115,51 @@ impl FromRequest for AuthUser {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
-        let token = req
-            .headers()
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
-            .map(|t| t.trim().to_string());
+        let writes = !matches!(*req.method(), actix_web::http::Method::GET | actix_web::http::Method::HEAD | actix_web::http::Method::OPTIONS);
+        let token = bearer_token(req);
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::internal(anyhow::anyhow!("application state missing")))?;
             let claims = token.and_then(|t| state.tokens.verify(&t)).ok_or_else(invalid_token)?;
-            let session = match state.sessions.get(&claims.sid) {
+            // A client token is checked against its client row (revoked? secret generation?),
+            // a user's against its session; both through the same cache, under distinct keys.
+            let cache_key = match &claims.client_id {
+                Some(client_id) => client_session_key(client_id),
+                None => claims.sid.clone(),
+            };
+            let session = match state.sessions.get(&cache_key) {
                 Some(cached) => Some(cached),
                 None => {
-                    let sid = claims.sid.clone();
+                    let (key, client_id) = (claims.sid.clone(), claims.client_id.clone());
                     let read_at = state.sessions.generation();
-                    let fresh = db::run(&state.db, move |conn| accounts::session_state(conn, &sid)).await?;
+                    let fresh = db::run(&state.db, move |conn| match client_id {
+                        Some(id) => service_clients::client_state(conn, &id),
+                        None => accounts::session_state(conn, &key),
+                    })
+                    .await?;
                     if let Some(s) = fresh {
-                        state.sessions.put(claims.sid.clone(), s, read_at);
+                        state.sessions.put(cache_key, s, read_at);
                     }
                     fresh
                 }
             };
-            match session {
-                Some(s) if s.open && s.user_active && s.token_version == claims.ver => Ok(AuthUser(Principal {
-                    user_id: claims.sub,
-                    session_id: claims.sid,
-                    roles: claims.roles,
-                    unit_id: claims.unit,
-                })),
-                _ => Err(invalid_token()),
+            let valid = session.is_some_and(|s| s.open && s.user_active && s.token_version == claims.ver);
+            if !valid {
+                return Err(invalid_token());
             }
+            let who = Principal {
+                user_id: claims.sub,
+                session_id: claims.sid,
+                roles: claims.roles,
+                unit_id: claims.unit,
+                scopes: claims.client_id.as_ref().map(|_| claims.scope.unwrap_or_default().split(' ').filter(|s| !s.is_empty()).map(str::to_owned).collect()),
+                client_id: claims.client_id,
+            };
+            // Clients are read-only: `policy::decide` refuses their writes, and this refuses
+            // them on the few endpoints that act on the caller's own account without asking it.
+            if writes && who.is_client() {
+                return Err(ApiError::forbidden());
+            }
+            Ok(AuthUser(who))
         })
     }
 }

@@ -1,5 +1,7 @@
 //! The access policy: the one place that decides whether a signed-in user may do an action on
 //! a record, from the user's roles and unit and the record's unit. Every endpoint asks here.
+//! Service clients (machines signed in with client credentials) are principals too: read-only,
+//! limited to their scopes and, when bound to a unit, to that unit.
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -51,19 +53,42 @@ impl Role {
     }
 }
 
-/// Who is asking: the claims of a verified access token whose session is still open.
+/// Scopes a service client can be granted.
+pub const SCOPE_READ: &str = "read";
+pub const SCOPE_EVENTS_READ: &str = "events:read";
+pub const SCOPE_REPORTS_READ: &str = "reports:read";
+pub const SCOPE_AUDIT_READ: &str = "audit:read";
+pub const ALL_SCOPES: [&str; 4] = [SCOPE_READ, SCOPE_EVENTS_READ, SCOPE_REPORTS_READ, SCOPE_AUDIT_READ];
+
+/// Who is asking: the claims of a verified access token whose session (or client) is still valid.
 #[derive(Clone, Debug)]
 pub struct Principal {
+    /// The user's id; for a service client, the client's id.
     pub user_id: String,
     pub session_id: String,
+    /// A service client's roles are always `[Viewer]`.
     pub roles: Vec<Role>,
-    /// The department or commune the user acts for; none for provincial staff.
+    /// The department or commune the user acts for (or a client is bound to); none for
+    /// provincial staff.
     pub unit_id: Option<String>,
+    /// The service client's id; None for users.
+    pub client_id: Option<String>,
+    /// A service client's granted scopes; None for users, who are not scope-limited.
+    pub scopes: Option<Vec<String>>,
 }
 
 impl Principal {
     pub fn has(&self, role: Role) -> bool {
         self.roles.contains(&role)
+    }
+
+    pub fn is_client(&self) -> bool {
+        self.client_id.is_some()
+    }
+
+    /// Users hold every scope; clients those they were granted.
+    pub fn has_scope(&self, scope: &str) -> bool {
+        self.scopes.as_ref().is_none_or(|granted| granted.iter().any(|s| s == scope))
     }
 }
 
@@ -97,6 +122,13 @@ pub enum Decision {
 }
 
 pub fn decide(who: &Principal, action: Action, resource: Resource<'_>) -> Decision {
+    if who.is_client() {
+        // Clients are read-only in this version, and their record reads need the `read` scope
+        // (the feed, reports and audit endpoints check their own scopes with `require_scope`).
+        if action != Action::Read || !who.has_scope(SCOPE_READ) {
+            return Decision::Forbidden;
+        }
+    }
     if who.has(Role::Admin) {
         return Decision::Allow;
     }
@@ -115,12 +147,7 @@ pub fn decide(who: &Principal, action: Action, resource: Resource<'_>) -> Decisi
             }
         }
         Resource::UnitRecord { unit_id } => {
-            let visible = match &who.unit_id {
-                Some(own) => own == unit_id,
-                // Province-level reviewers (council, approver, viewer without a unit) read all.
-                None => who.roles.iter().any(|r| matches!(r, Role::CouncilMember | Role::Approver | Role::Viewer)),
-            };
-            if !visible {
+            if !sees_unit(who, unit_id) {
                 Decision::Hidden
             } else if action == Action::Read || (who.has(Role::UnitOfficer) && who.unit_id.as_deref() == Some(unit_id)) {
                 Decision::Allow
@@ -141,9 +168,37 @@ pub fn feed_reach(who: &Principal) -> crate::models::journal::FeedReach {
     }
     match &who.unit_id {
         Some(unit) => FeedReach::OneUnit(unit.clone()),
-        None if decide(who, Action::Read, Resource::UnitRecord { unit_id: "" }) == Decision::Allow => FeedReach::AllUnits,
+        None if sees_unit(who, "") => FeedReach::AllUnits,
         // Reads the registry only (no unit, no reviewing role): shown as one unit that is none.
         None => FeedReach::OneUnit(String::new()),
+    }
+}
+
+/// Whether `who` may see records of `unit_id` at all (scopes aside): admins and province-level
+/// reviewers see every unit, everyone else (unit-bound clients included) only their own. For
+/// endpoints such as a change feed that filter many records after `require_scope`.
+pub fn sees_unit(who: &Principal, unit_id: &str) -> bool {
+    if who.has(Role::Admin) {
+        return true;
+    }
+    match &who.unit_id {
+        Some(own) => own == unit_id,
+        // Province-level reviewers (council, approver, viewer without a unit) read all.
+        None => who.roles.iter().any(|r| matches!(r, Role::CouncilMember | Role::Approver | Role::Viewer)),
+    }
+}
+
+/// For endpoints that need a scope (a client's token must carry it; users always pass):
+/// 403 `insufficient_scope` otherwise.
+pub fn require_scope(who: &Principal, scope: &str) -> Result<(), ApiError> {
+    if who.has_scope(scope) {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            actix_web::http::StatusCode::FORBIDDEN,
+            "insufficient_scope",
+            format!("this client's token lacks the `{scope}` scope"),
+        ))
     }
 }
 
@@ -171,7 +226,33 @@ mod tests {
     use super::*;
 
     fn user(roles: &[Role], unit: Option<&str>) -> Principal {
-        Principal { user_id: "u".into(), session_id: "s".into(), roles: roles.to_vec(), unit_id: unit.map(String::from) }
+        Principal { user_id: "u".into(), session_id: "s".into(), roles: roles.to_vec(), unit_id: unit.map(String::from), client_id: None, scopes: None }
+    }
+
+    fn client(scopes: &[&str], unit: Option<&str>) -> Principal {
+        Principal {
+            client_id: Some("c".into()),
+            scopes: Some(scopes.iter().map(|s| s.to_string()).collect()),
+            ..user(&[Role::Viewer], unit)
+        }
+    }
+
+    #[test]
+    fn clients_only_read_within_their_scope_and_unit() {
+        let provincial = client(&[SCOPE_READ], None);
+        for action in [Action::Create, Action::Update, Action::Delete] {
+            assert_eq!(decide(&provincial, action, Resource::Registry), Decision::Forbidden);
+            assert_eq!(decide(&provincial, action, Resource::UnitRecord { unit_id: "A" }), Decision::Forbidden);
+        }
+        assert_eq!(decide(&provincial, Action::Read, Resource::UnitRecord { unit_id: "A" }), Decision::Allow);
+        let bound = client(&[SCOPE_READ], Some("A"));
+        assert_eq!(decide(&bound, Action::Read, Resource::UnitRecord { unit_id: "A" }), Decision::Allow);
+        assert_eq!(decide(&bound, Action::Read, Resource::UnitRecord { unit_id: "B" }), Decision::Hidden);
+        let feed_only = client(&[SCOPE_EVENTS_READ], None);
+        assert_eq!(decide(&feed_only, Action::Read, Resource::Registry), Decision::Forbidden);
+        assert!(require_scope(&feed_only, SCOPE_EVENTS_READ).is_ok());
+        assert_eq!(require_scope(&feed_only, SCOPE_AUDIT_READ).unwrap_err().code, "insufficient_scope");
+        assert!(require_scope(&user(&[Role::Viewer], None), SCOPE_AUDIT_READ).is_ok(), "users are not scope-limited");
     }
 
     #[test]

@@ -23,6 +23,12 @@ pub struct Claims {
     pub roles: Vec<Role>,
     /// The unit the user acts for.
     pub unit: Option<String>,
+    /// Set only in a service client's token (RFC 9068's claim): what tells the two kinds apart.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// A service client's granted scopes, space-separated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
 }
 
 /// Signs and checks access tokens with one pinned algorithm (HS256): a token that names any
@@ -63,8 +69,9 @@ impl TokenKeys {
     }
 }
 
-/// What is stored for a refresh token: its SHA-256, hex.
-pub fn refresh_token_hash(token: &str) -> String {
+/// What is stored for an opaque high-entropy token (refresh tokens, service-client secrets):
+/// its SHA-256, hex. 256 random bits cannot be guessed offline, so a slow hash adds nothing.
+pub fn opaque_token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
@@ -85,6 +92,8 @@ mod tests {
             ver: 1,
             roles: vec![Role::Viewer],
             unit: None,
+            client_id: None,
+            scope: None,
         }
     }
 
@@ -105,6 +114,6 @@ mod tests {
 
     #[test]
     fn refresh_tokens_are_stored_as_sha256() {
-        assert_eq!(refresh_token_hash("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        assert_eq!(opaque_token_hash("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     }
 }

@@ -86,6 +86,36 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    service_clients (id) {
+        id -> Text,
+        name -> Text,
+        scopes -> Text,
+        unit_id -> Nullable<Text>,
+        secret_hash -> Text,
+        secret_generation -> Integer,
+        created_by -> Text,
+        created_at -> Timestamp,
+        secret_rotated_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (caller, method, path, idem_key) {
+        caller -> Text,
+        method -> Text,
+        path -> Text,
+        idem_key -> Text,
+        fingerprint -> Text,
+        status -> Nullable<Integer>,
+        headers -> Nullable<Text>,
+        body -> Nullable<Binary>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 
@@ -472,6 +502,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     refresh_tokens,
     login_throttle,
     service_secrets,
+    service_clients,
+    idempotency_keys,
     clusters,
     cluster_members,
     campaigns,

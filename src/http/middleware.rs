@@ -7,13 +7,50 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::http::StatusCode;
-use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers, Next};
+use actix_cors::Cors;
+use actix_web::middleware::{Condition, ErrorHandlerResponse, ErrorHandlers, Next};
 use actix_web::{Error, HttpMessage, ResponseError};
 use tracing::Instrument;
 
+use crate::config::Settings;
 use crate::error::{ApiError, PROBLEM_JSON};
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+pub const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
+/// Set on a response replayed for a repeated `Idempotency-Key`.
+pub const IDEMPOTENT_REPLAYED: HeaderName = HeaderName::from_static("idempotent-replayed");
+
+/// CORS for browser frontends on other origins (`THIDUA_CORS_ORIGINS`); off when none are set.
+/// Never with credentials: the API takes bearer tokens, not cookies. An origin that is not
+/// allowed is not refused (servers and tools send `Origin` too): its responses simply carry no
+/// CORS headers, so browsers keep them from the page.
+pub fn cors(settings: &Settings) -> Condition<Cors> {
+    let origins = &settings.cors_origins;
+    let mut cors = Cors::default();
+    if origins.iter().any(|o| o == "*") {
+        cors = cors.allow_any_origin().send_wildcard();
+    } else {
+        for origin in origins {
+            cors = cors.allowed_origin(origin);
+        }
+    }
+    let cors = cors
+        .allowed_methods(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"])
+        .allowed_headers([header::AUTHORIZATION, header::CONTENT_TYPE, header::IF_MATCH, IDEMPOTENCY_KEY, REQUEST_ID])
+        .expose_headers([
+            header::ETAG,
+            header::LOCATION,
+            header::LINK,
+            header::RETRY_AFTER,
+            header::WWW_AUTHENTICATE,
+            header::CONTENT_DISPOSITION,
+            REQUEST_ID,
+            IDEMPOTENT_REPLAYED,
+        ])
+        .max_age(3600)
+        .block_on_origin_mismatch(false);
+    Condition::new(!origins.is_empty(), cors)
+}
 
 /// The request's id, for handlers (the journal keeps it with each change).
 #[derive(Clone, Debug)]
@@ -44,6 +81,11 @@ pub async fn request_log(req: ServiceRequest, next: Next<impl MessageBody>) -> R
     Ok(res)
 }
 
+/// Marks an error response whose body is deliberately not a problem document (the OAuth token
+/// endpoint's RFC 6749 §5.2 errors), so the net below leaves it alone.
+#[derive(Clone, Copy)]
+pub struct NotAProblem;
+
 pub fn problem_responses<B: 'static>() -> ErrorHandlers<B> {
     ErrorHandlers::new().default_handler(to_problem)
 }
@@ -53,7 +95,7 @@ fn to_problem<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerRespo
         .headers()
         .get(header::CONTENT_TYPE)
         .is_some_and(|v| v.as_bytes() == PROBLEM_JSON.as_bytes());
-    if is_problem {
+    if is_problem || res.response().extensions().contains::<NotAProblem>() {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }
     let status = res.status();

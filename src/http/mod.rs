@@ -1,7 +1,8 @@
 //! HTTP plumbing shared by every resource: the JSON body extractor, problem responses for
-//! framework errors, conditional requests, and the request log.
+//! framework errors, conditional requests, idempotency keys, CORS, and the request log.
 
 pub mod extract;
+pub mod idempotency;
 pub mod middleware;
 pub mod origin;
 pub mod upload;

@@ -22,7 +22,7 @@ impl RequestOrigin {
     /// The change is made by this signed-in user (or service client).
     pub fn by(self, who: &Principal) -> Origin {
         Origin {
-            actor_kind: "user",
+            actor_kind: if who.is_client() { "client" } else { "user" },
             actor_id: Some(who.user_id.clone()),
             client_addr: Some(self.client_addr),
             request_id: self.request_id,

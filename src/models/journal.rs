@@ -78,8 +78,9 @@ pub struct Change {
 #[derive(Default, Debug)]
 pub struct Journal {
     changes: Vec<Change>,
-    /// The user the changes are by, when only the transaction finds out (a refresh token's owner).
-    actor_id: Option<String>,
+    /// Who the changes are by, when only the transaction finds out (a refresh token's owner, a
+    /// service client whose secret it checked): (kind, id).
+    actor: Option<(&'static str, String)>,
 }
 
 fn snapshot<T: Serialize>(value: &T) -> Option<Value> {
@@ -112,9 +113,9 @@ impl Journal {
         self.changes.push(Change { action: format!("{kind}.{verb}"), record_kind: kind, record_id: id.to_string(), scope, before, after });
     }
 
-    /// The changes are by this user (known only inside the transaction).
-    pub fn act_as(&mut self, user_id: &str) {
-        self.actor_id = Some(user_id.to_string());
+    /// The changes are by this actor (`user` or `client`), known only inside the transaction.
+    pub fn act_as(&mut self, kind: &'static str, id: &str) {
+        self.actor = Some((kind, id.to_string()));
     }
 
     pub fn is_empty(&self) -> bool {
@@ -153,8 +154,8 @@ pub fn append(conn: &mut DbConn, origin: &Origin, journal: Journal) -> Result<Ve
     }
     db::lock_for_transaction(conn, "journal")?;
     let at = db::now();
-    let (actor_kind, actor_id) = match &journal.actor_id {
-        Some(user) => ("user", Some(user.clone())),
+    let (actor_kind, actor_id) = match &journal.actor {
+        Some((kind, id)) => (*kind, Some(id.clone())),
         None => (origin.actor_kind, origin.actor_id.clone()),
     };
     let mut seqs = Vec::with_capacity(journal.changes.len());

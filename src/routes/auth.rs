@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::password::{check_password, random_token, Verified};
-use crate::auth::tokens::{refresh_token_hash, Claims};
+use crate::auth::tokens::{opaque_token_hash, Claims};
 use crate::auth::{client_addr, AuthUser};
 use crate::db;
 use crate::domain::Checks;
@@ -88,6 +88,8 @@ fn tokens_for(state: &AppState, user: User, session_id: String, refresh_token: S
         ver: user.token_version,
         roles: user.role_list(),
         unit: user.unit_id.clone(),
+        client_id: None,
+        scope: None,
     };
     Ok(TokenResponse {
         access_token: state.tokens.issue(&claims),
@@ -159,7 +161,7 @@ pub async fn login(state: web::Data<AppState>, req: HttpRequest, origin: Request
         token_version: user.token_version,
         rehash,
         client_addr: client,
-        refresh_hash: refresh_token_hash(&refresh_token),
+        refresh_hash: opaque_token_hash(&refresh_token),
         refresh_expires_at: refresh_expiry(&state),
         session_expires_at: db::now() + chrono::TimeDelta::seconds(auth.session_max_age_secs),
     };
@@ -198,15 +200,15 @@ pub async fn login(state: web::Data<AppState>, req: HttpRequest, origin: Request
 )]
 #[post("/auth/refresh")]
 pub async fn refresh(state: web::Data<AppState>, origin: RequestOrigin, body: JsonBody<RefreshRequest>) -> Result<HttpResponse, ApiError> {
-    let old_hash = refresh_token_hash(body.0.refresh_token.trim());
+    let old_hash = opaque_token_hash(body.0.refresh_token.trim());
     let new_token = random_token();
-    let new_hash = refresh_token_hash(&new_token);
+    let new_hash = opaque_token_hash(&new_token);
     let expires_at = refresh_expiry(&state);
     let rotation = db::write(&state.db, origin.anonymous(), move |conn, journal| {
         let rotation = model::rotate_refresh_token(conn, &old_hash, &new_hash, expires_at)?;
         match &rotation {
             Rotation::Rotated { user, session_id } => {
-                journal.act_as(&user.id);
+                journal.act_as("user", &user.id);
                 journal.record("session", "refreshed", session_id, Scope::AuditOnly, None, None);
             }
             // The session it belonged to was ended: worth an entry, even without knowing who.

@@ -121,11 +121,12 @@ fn type_patterns(types: Option<&str>) -> Result<Vec<TypePattern>, ApiError> {
 }
 
 /// The change feed: every change to the records the caller may read, in the order they were
-/// committed. Resumable from any cursor; events are kept, so a reader that was away catches up.
+/// committed (service clients need `events:read`). Resumable from any cursor; events are kept, so a reader that was away catches up.
 #[utoipa::path(operation_id = "list_events", tag = "integration", security(("bearer" = [])), params(FeedQuery),
     responses((status = 200, description = "A page of events, oldest first", body = EventPage), ListErrors))]
 #[get("/events")]
 pub async fn feed(state: web::Data<AppState>, who: AuthUser, query: QueryParams<FeedQuery>) -> Result<HttpResponse, ApiError> {
+    policy::require_scope(&who, "events:read")?;
     let query = query.0;
     let limit = cursor::limit(query.limit)?;
     let types = type_patterns(query.types.as_deref())?;
@@ -221,12 +222,17 @@ fn audit_entry(e: Entry) -> AuditEntry {
     }
 }
 
-/// The audit trail, newest first (admins). Entries cannot be changed or removed.
+/// The audit trail, newest first (admins, and service clients with `audit:read`). Entries cannot
+/// be changed or removed.
 #[utoipa::path(operation_id = "list_audit_entries", tag = "integration", security(("bearer" = [])), params(AuditQuery),
     responses((status = 200, description = "A page of audit entries", body = AuditPage), ListErrors))]
 #[get("/audit-entries")]
 pub async fn audit(state: web::Data<AppState>, who: AuthUser, query: QueryParams<AuditQuery>) -> Result<HttpResponse, ApiError> {
-    policy::require_any(&who, &[] as &[Role])?;
+    // Admins; or a service client granted `audit:read` that is not bound to one unit.
+    let audit_client = who.is_client() && who.unit_id.is_none() && who.has_scope("audit:read");
+    if !audit_client {
+        policy::require_any(&who, &[] as &[Role])?;
+    }
     let q = query.0;
     let limit = cursor::limit(q.limit)?;
     let filter = AuditFilter {

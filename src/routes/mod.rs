@@ -10,9 +10,11 @@ pub mod decisions;
 pub mod health;
 pub mod journal;
 pub mod nominations;
+pub mod oauth;
 pub mod people;
 pub mod progress;
 pub mod registrations;
+pub mod service_clients;
 pub mod units;
 pub mod users;
 
@@ -22,8 +24,11 @@ use utoipa_actix_web::{scope, service_config::ServiceConfig};
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(health::live).service(health::ready).service(
         scope("/api/v1")
+            .wrap(actix_web::middleware::from_fn(crate::http::idempotency::guard))
             .configure(auth::configure)
             .configure(users::configure)
+            .configure(oauth::configure)
+            .configure(service_clients::configure)
             .configure(clusters::configure)
             .configure(campaigns::configure)
             .configure(registrations::configure)

@@ -25,11 +25,13 @@ pub struct Options {
     pub pool_timeout: Duration,
     /// Off by default: every test request comes from one address.
     pub rate_limit_per_minute: u32,
+    /// `THIDUA_CORS_ORIGINS` (empty: CORS off, the default).
+    pub cors_origins: &'static str,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { seed: false, pool_size: 4, pool_timeout: Duration::from_secs(3), rate_limit_per_minute: 0 }
+        Options { seed: false, pool_size: 4, pool_timeout: Duration::from_secs(3), rate_limit_per_minute: 0, cors_origins: "" }
     }
 }
 
@@ -120,6 +122,7 @@ impl TestApp {
     pub async fn start(url: &str, options: Options) -> TestApp {
         let mut settings = Settings::from_lookup(|name| match name {
             "DATABASE_URL" => Some(url.to_string()),
+            "THIDUA_CORS_ORIGINS" => Some(options.cors_origins.to_string()),
             _ => None,
         })
         .expect("test settings");

@@ -86,6 +86,8 @@ async fn unreachable_database_answers_503_not_a_hang() {
             ver: 1,
             roles: vec![thidua::auth::policy::Role::Admin],
             unit: None,
+            client_id: None,
+            scope: None,
         });
         let app = actix_web::test::init_service(thidua::startup::build_app(state)).await;
         let res = actix_web::test::call_service(&app, TestRequest::get().uri("/health/ready").to_request()).await;

@@ -23,6 +23,14 @@ fn load_every_table(conn: &mut thidua::db::DbConn) {
     refresh_tokens::table.limit(0).load::<(String, String, Ts, Ts, Option<Ts>)>(conn).expect("refresh_tokens");
     login_throttle::table.limit(0).load::<(String, i32, Ts)>(conn).expect("login_throttle");
     service_secrets::table.limit(0).load::<(String, String, Ts)>(conn).expect("service_secrets");
+    {
+        use thidua::models::service_clients::ServiceClient;
+        service_clients::table.select(ServiceClient::as_select()).limit(0).load::<ServiceClient>(conn).expect("service_clients");
+        idempotency_keys::table
+            .limit(0)
+            .load::<(String, String, String, String, String, Option<i32>, Option<String>, Option<Vec<u8>>, Ts, Ts)>(conn)
+            .expect("idempotency_keys");
+    }
     clusters::table.select(Cluster::as_select()).limit(0).load::<Cluster>(conn).expect("clusters");
     cluster_members::table.limit(0).load::<(String, String)>(conn).expect("cluster_members");
     campaigns::table.select(Campaign::as_select()).limit(0).load::<Campaign>(conn).expect("campaigns");

@@ -1,0 +1,258 @@
+//! `Idempotency-Key` on POST (draft-ietf-httpapi-idempotency-key-header): a client that sends
+//! a key and retries after a lost answer gets the first answer again instead of a second
+//! record. Middleware on the /api/v1 scope, so every POST has it.
+//!
+//! The key belongs to the caller (the bearer token's subject, or an anonymous caller's address),
+//! the method and the path. The first request reserves it with an insert (the primary key makes
+//! a concurrent duplicate fail, on both backends), runs, and stores its answer — 2xx, 3xx and
+//! 4xx are the answer; 5xx, a failure, 401, 408, 429 and `write_conflict` are released so that a
+//! retry runs afresh. Not for sign-in, refresh and the OAuth token endpoint: replaying a token
+//! response would hand out credentials again (and a refresh token works once by design).
+
+use actix_web::body::{to_bytes, BoxBody, MessageBody};
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::http::{header, Method, StatusCode};
+use actix_web::middleware::Next;
+use actix_web::{web, Error, HttpMessage, HttpResponse};
+use chrono::TimeDelta;
+use sha2::{Digest, Sha256};
+
+use crate::auth::{bearer_token, client_addr};
+use crate::db;
+use crate::error::ApiError;
+use crate::http::extract::{declared_length, read_limited};
+use crate::http::middleware::{IDEMPOTENCY_KEY, IDEMPOTENT_REPLAYED};
+use crate::models::idempotency::{self as model, KeyId, Reservation, Stored};
+use crate::startup::AppState;
+
+pub const MAX_KEY_LEN: usize = 255;
+/// A reservation still in flight after this long belongs to a request that died with its
+/// instance; the next request with the key takes it over.
+const ABANDONED_AFTER: TimeDelta = TimeDelta::minutes(5);
+/// The response headers replayed with the stored body.
+const REPLAYED_HEADERS: [header::HeaderName; 3] = [header::CONTENT_TYPE, header::LOCATION, header::ETAG];
+
+/// Whether POSTs to `path` (under /api/v1) honour the key: all but sign-in, refresh and
+/// logout, and the OAuth token endpoint (see the module comment).
+pub fn is_keyed(path: &str) -> bool {
+    path != "/api/v1/oauth/token" && !path.starts_with("/api/v1/auth/")
+}
+
+/// The key: at most 255 printable ASCII characters, bare or as a structured-field string
+/// (`"…"`, as the draft writes it).
+pub fn parse_key(raw: &header::HeaderValue) -> Result<String, ApiError> {
+    let invalid = || {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_idempotency_key",
+            format!("Idempotency-Key must be 1 to {MAX_KEY_LEN} printable ASCII characters"),
+        )
+    };
+    let raw = raw.to_str().map_err(|_| invalid())?;
+    let key = match raw.strip_prefix('"').and_then(|k| k.strip_suffix('"')) {
+        Some(inner) => inner,
+        None => raw,
+    };
+    if key.is_empty() || key.len() > MAX_KEY_LEN || !key.bytes().all(|b| (0x20..=0x7E).contains(&b)) {
+        return Err(invalid());
+    }
+    Ok(key.to_string())
+}
+
+/// SHA-256 of the query string and the body: what makes a retry "the same request".
+pub fn fingerprint(query: &str, body: &[u8]) -> String {
+    let mut hash = Sha256::new();
+    hash.update(query.as_bytes());
+    hash.update([0]);
+    hash.update(body);
+    hex::encode(hash.finalize())
+}
+
+/// Answers worth replaying: a server failure, an expired token, a timeout, throttling or a
+/// lost race are not the answer to the request, and a retry should run it again.
+fn is_final(status: StatusCode, body: &[u8]) -> bool {
+    let transient = status.is_server_error()
+        || matches!(status.as_u16(), 401 | 408 | 425 | 429)
+        || (status == StatusCode::CONFLICT && body.windows(16).any(|w| w == b"\"write_conflict\""));
+    !transient
+}
+
+/// The reservation held by a running request: released when dropped unsettled (the request
+/// was cancelled or its handler panicked), so the key does not stay blocked.
+struct Held {
+    db: db::DbPool,
+    id: Option<KeyId>,
+}
+
+impl Held {
+    async fn release(mut self) {
+        if let Some(id) = self.id.take() {
+            if let Err(e) = db::run(&self.db, move |conn| model::release(conn, &id)).await {
+                tracing::warn!(error = %e.detail, "could not release an idempotency key");
+            }
+        }
+    }
+
+    async fn complete(mut self, stored: Stored) {
+        if let Some(id) = self.id.take() {
+            let retry = id.clone();
+            if let Err(e) = db::run(&self.db, move |conn| model::complete(conn, &id, &stored)).await {
+                // The answer still goes out; a retry then runs afresh rather than waiting.
+                tracing::warn!(error = %e.detail, "could not store an idempotent answer");
+                let _ = db::run(&self.db, move |conn| model::release(conn, &retry)).await;
+            }
+        }
+    }
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        if let Some(id) = self.id.take() {
+            let pool = self.db.clone();
+            actix_web::rt::spawn(async move {
+                let _ = db::run(&pool, move |conn| model::release(conn, &id)).await;
+            });
+        }
+    }
+}
+
+fn replay(stored: Stored) -> Result<HttpResponse, ApiError> {
+    let status = StatusCode::from_u16(stored.status).map_err(|e| ApiError::internal(e.into()))?;
+    let mut res = HttpResponse::build(status);
+    for (name, value) in stored.headers {
+        res.insert_header((name, value));
+    }
+    res.insert_header((IDEMPOTENT_REPLAYED, "true"));
+    Ok(res.body(stored.body))
+}
+
+pub async fn guard(mut req: ServiceRequest, next: Next<impl MessageBody + 'static>) -> Result<ServiceResponse<BoxBody>, Error> {
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let (Some(state), Some(raw)) = (state, req.headers().get(IDEMPOTENCY_KEY).cloned()) else {
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    };
+    if req.method() != Method::POST || !is_keyed(req.path()) {
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    }
+    let key = match parse_key(&raw) {
+        Ok(key) => key,
+        Err(e) => return Ok(req.error_response(e)),
+    };
+    let caller = match bearer_token(req.request()) {
+        Some(token) => match state.tokens.verify(&token) {
+            Some(claims) => match claims.client_id {
+                Some(client) => format!("client:{client}"),
+                None => format!("user:{}", claims.sub),
+            },
+            // Refused by the handler with 401, which is not stored: nothing to key.
+            None => return Ok(next.call(req).await?.map_into_boxed_body()),
+        },
+        None => format!("anonymous:{}", client_addr(req.request(), state.settings.auth.trust_forwarded)),
+    };
+
+    // The whole body, within the largest limit any endpoint takes, handed on to the handler.
+    let limit = state.settings.max_body_bytes.max(state.settings.max_upload_bytes);
+    let body = match read_limited(req.take_payload(), declared_length(req.request()), limit).await {
+        Ok(body) => body,
+        Err(e) => return Ok(req.error_response(e)),
+    };
+    req.set_payload(Payload::from(body.clone()));
+
+    let id = KeyId { caller, method: Method::POST.to_string(), path: req.path().to_owned(), key };
+    let (reserve_id, query) = (id.clone(), req.query_string().to_owned());
+    let ttl = TimeDelta::seconds(state.settings.idempotency_ttl_secs);
+    let reserved = db::run(&state.db, move |conn| {
+        // Hashed here, off the async worker: uploads can be megabytes.
+        let fingerprint = fingerprint(&query, &body);
+        model::reserve(conn, &reserve_id, &fingerprint, ttl, ABANDONED_AFTER)
+    })
+    .await;
+    match reserved {
+        Err(e) => return Ok(req.error_response(e)),
+        Ok(Reservation::Reused) => {
+            let e = ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "idempotency_key_reused",
+                "this Idempotency-Key was used for a different request; use a new key for a new request",
+            );
+            return Ok(req.error_response(e));
+        }
+        Ok(Reservation::InProgress) => {
+            let e = ApiError {
+                retry_after_secs: Some(1),
+                ..ApiError::conflict("idempotency_key_in_progress", "the first request with this Idempotency-Key is still running; retry shortly")
+            };
+            return Ok(req.error_response(e));
+        }
+        Ok(Reservation::Replay(stored)) => {
+            return match replay(stored) {
+                Ok(res) => Ok(req.into_response(res)),
+                Err(e) => Ok(req.error_response(e)),
+            };
+        }
+        Ok(Reservation::Reserved) => {}
+    }
+
+    let held = Held { db: state.db.clone(), id: Some(id) };
+    let res = match next.call(req).await {
+        Ok(res) => res,
+        Err(e) => {
+            held.release().await;
+            return Err(e);
+        }
+    };
+    if res.status().is_server_error() {
+        held.release().await;
+        return Ok(res.map_into_boxed_body());
+    }
+    let (http_req, http_res) = res.into_parts();
+    let (head, body) = http_res.into_parts();
+    let Ok(bytes) = to_bytes(body).await else {
+        held.release().await;
+        return Err(actix_web::error::ErrorInternalServerError("the response body could not be read"));
+    };
+    if is_final(head.status(), &bytes) {
+        let headers = REPLAYED_HEADERS
+            .iter()
+            .filter_map(|name| head.headers().get(name).and_then(|v| v.to_str().ok()).map(|v| (name.to_string(), v.to_string())))
+            .collect();
+        held.complete(Stored { status: head.status().as_u16(), headers, body: bytes.to_vec() }).await;
+    } else {
+        held.release().await;
+    }
+    Ok(ServiceResponse::new(http_req, head.set_body(bytes).map_into_boxed_body()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_printable_ascii_up_to_255_bare_or_quoted() {
+        let parse = |s: &str| parse_key(&header::HeaderValue::from_str(s).unwrap()).map_err(|e| e.code);
+        assert_eq!(parse("8e03978e-40d5-43e8-bc93-6894a57f9324"), Ok("8e03978e-40d5-43e8-bc93-6894a57f9324".into()));
+        assert_eq!(parse("\"abc def\""), Ok("abc def".into()));
+        assert_eq!(parse(&"k".repeat(255)), Ok("k".repeat(255)));
+        assert_eq!(parse(&"k".repeat(256)), Err("invalid_idempotency_key"));
+        assert_eq!(parse("\"\""), Err("invalid_idempotency_key"));
+        assert_eq!(parse("tab\there"), Err("invalid_idempotency_key"));
+        assert!(parse_key(&header::HeaderValue::from_bytes("khóa".as_bytes()).unwrap()).is_err());
+    }
+
+    #[test]
+    fn transient_answers_are_not_final() {
+        assert!(is_final(StatusCode::CREATED, b"{}"));
+        assert!(is_final(StatusCode::UNPROCESSABLE_ENTITY, b"{}"));
+        assert!(is_final(StatusCode::CONFLICT, br#"{"code":"username_taken"}"#));
+        assert!(!is_final(StatusCode::CONFLICT, br#"{"code":"write_conflict"}"#));
+        assert!(!is_final(StatusCode::TOO_MANY_REQUESTS, b""));
+        assert!(!is_final(StatusCode::SERVICE_UNAVAILABLE, b""));
+    }
+
+    #[test]
+    fn the_fingerprint_covers_query_and_body() {
+        assert_eq!(fingerprint("a=1", b"{}"), fingerprint("a=1", b"{}"));
+        assert_ne!(fingerprint("a=1", b"{}"), fingerprint("a=2", b"{}"));
+        assert_ne!(fingerprint("", b"{\"x\":1}"), fingerprint("", b"{\"x\":2}"));
+    }
+}
