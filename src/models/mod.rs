@@ -11,3 +11,4 @@ pub mod journal;
 pub mod council;
 pub mod registrations;
 pub mod units;
+pub mod webhooks;
