@@ -24,11 +24,13 @@ pub struct Options {
     pub pool_timeout: Duration,
     /// Off by default: every test request comes from one address.
     pub rate_limit_per_minute: u32,
+    /// Last changes to the settings, before the app starts.
+    pub configure: Option<fn(&mut Settings)>,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { seed: false, pool_size: 4, pool_timeout: Duration::from_secs(3), rate_limit_per_minute: 0 }
+        Options { seed: false, pool_size: 4, pool_timeout: Duration::from_secs(3), rate_limit_per_minute: 0, configure: None }
     }
 }
 
@@ -127,6 +129,9 @@ impl TestApp {
         let evidence_dir = tempfile::tempdir().expect("temp dir");
         settings.evidence_store = evidence_dir.path().display().to_string();
         settings.auth.rate_limit_per_minute = options.rate_limit_per_minute;
+        if let Some(configure) = options.configure {
+            configure(&mut settings);
+        }
         startup::migrate(&settings).expect("migrations apply");
         if options.seed {
             let mut conn = DbConn::establish_url(url).expect("connect");

@@ -37,3 +37,4 @@ mod pagination;
 mod schema;
 mod seed;
 mod units;
+mod webhooks;
