@@ -225,3 +225,21 @@ pub fn spawn_dispatcher(state: web::Data<AppState>) {
         }
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[actix_web::test]
+    async fn names_that_resolve_inside_are_refused_when_checked_and_when_connecting() {
+        let mut settings = crate::config::Settings::from_lookup(|_| None).unwrap().webhooks;
+        settings.allow_http = true;
+        // `localhost` resolves (from /etc/hosts, no network needed) to loopback addresses.
+        assert_eq!(resolve_allowed("localhost", 80, false).await.unwrap_err().code, "private_address");
+        assert!(resolve_allowed("localhost", 80, true).await.is_ok());
+        // The client resolves through the same check, so it never connects there.
+        let client = WebhookClient::new(&settings).unwrap();
+        let err = client.http.post("http://localhost:9/").send().await.unwrap_err();
+        assert!(describe(err).contains("internal address"));
+    }
+}

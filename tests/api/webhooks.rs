@@ -60,6 +60,9 @@ struct Received {
     body: Vec<u8>,
 }
 
+/// The receiver's record of requests, and how many more to fail.
+type Shared = (Arc<Mutex<Vec<Received>>>, Arc<AtomicUsize>);
+
 #[derive(Clone)]
 struct Receiver {
     url: String,
@@ -76,7 +79,7 @@ impl Receiver {
         let shared = (log.clone(), failures_left.clone());
         let server = HttpServer::new(move || {
             App::new().app_data(web::Data::new(shared.clone())).default_service(web::to(
-                |req: HttpRequest, body: web::Bytes, shared: web::Data<(Arc<Mutex<Vec<Received>>>, Arc<AtomicUsize>)>| async move {
+                |req: HttpRequest, body: web::Bytes, shared: web::Data<Shared>| async move {
                     let headers = req.headers().iter().map(|(k, v)| (k.as_str().to_string(), v.to_str().unwrap_or("").to_string())).collect();
                     shared.0.lock().unwrap().push(Received { headers, body: body.to_vec() });
                     let failing = shared.1.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok();
