@@ -36,6 +36,50 @@ pub struct Settings {
     pub cors_origins: Vec<String>,
     /// `THIDUA_IDEMPOTENCY_TTL_S`: how long a POST's `Idempotency-Key` and its answer are kept.
     pub idempotency_ttl_secs: i64,
+    pub webhooks: WebhookSettings,
+}
+
+/// Outgoing webhooks (docs/webhooks.md).
+#[derive(Clone, Debug)]
+pub struct WebhookSettings {
+    /// `THIDUA_WEBHOOK_ALLOWED_HOSTS`: comma-separated host names or `*.suffix` patterns a
+    /// subscription may point at; empty: any public host.
+    pub allowed_hosts: Vec<String>,
+    /// `THIDUA_WEBHOOK_ALLOW_PRIVATE_TARGETS`: also loopback, private, link-local… addresses
+    /// (tests and closed networks only).
+    pub allow_private_targets: bool,
+    /// `THIDUA_WEBHOOK_ALLOW_HTTP`: accept `http://` URLs, not only `https://`.
+    pub allow_http: bool,
+    /// `THIDUA_WEBHOOK_CONNECT_TIMEOUT_MS` and `THIDUA_WEBHOOK_TIMEOUT_MS` (whole request).
+    pub connect_timeout: Duration,
+    pub timeout: Duration,
+    /// `THIDUA_WEBHOOK_MAX_ATTEMPTS`: attempts before a delivery is given up.
+    pub max_attempts: i32,
+    /// `THIDUA_WEBHOOK_RETRY_BASE_MS`: the first retry delay; later ones grow from it.
+    pub retry_base_ms: u64,
+    /// `THIDUA_WEBHOOK_POLL_INTERVAL_MS`: how often an instance looks for due deliveries.
+    pub poll_interval: Duration,
+    /// `THIDUA_WEBHOOK_BATCH_SIZE`: deliveries an instance claims and sends at once.
+    pub batch_size: i64,
+    /// `THIDUA_WEBHOOK_DISPATCH`: whether `serve` runs the dispatcher on this instance.
+    pub dispatch: bool,
+}
+
+/// `host`, or `*.suffix`, lowercase, each label letters, digits and hyphens (or an IP literal).
+fn allowed_hosts(lookup: &impl Fn(&str) -> Option<String>) -> Result<Vec<String>, SettingError> {
+    let name = "THIDUA_WEBHOOK_ALLOWED_HOSTS";
+    let Some(value) = lookup(name) else { return Ok(Vec::new()) };
+    let mut hosts = Vec::new();
+    for entry in value.split(',').map(|e| e.trim().to_ascii_lowercase()).filter(|e| !e.is_empty()) {
+        let host = entry.strip_prefix("*.").unwrap_or(&entry);
+        let label_ok = |l: &str| !l.is_empty() && l.len() <= 63 && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        let ok = host.parse::<std::net::IpAddr>().is_ok() || (host.len() <= 253 && host.split('.').all(label_ok));
+        if !ok {
+            return Err(SettingError { name, value: value.clone(), reason: format!("{entry:?} is not a host name or *.suffix pattern") });
+        }
+        hosts.push(entry);
+    }
+    Ok(hosts)
 }
 
 #[derive(Clone, Debug)]
@@ -125,6 +169,18 @@ impl Settings {
             report_grace_days: parse_in(&lookup, "THIDUA_REPORT_GRACE_DAYS", 30, 0..=3650)?,
             cors_origins: parse_origins(&lookup)?,
             idempotency_ttl_secs: parse_in(&lookup, "THIDUA_IDEMPOTENCY_TTL_S", 86_400, 60..=7 * 86_400)?,
+            webhooks: WebhookSettings {
+                allowed_hosts: allowed_hosts(&lookup)?,
+                allow_private_targets: parse(&lookup, "THIDUA_WEBHOOK_ALLOW_PRIVATE_TARGETS", false)?,
+                allow_http: parse(&lookup, "THIDUA_WEBHOOK_ALLOW_HTTP", false)?,
+                connect_timeout: Duration::from_millis(parse_in(&lookup, "THIDUA_WEBHOOK_CONNECT_TIMEOUT_MS", 5000, 100..=60_000)?),
+                timeout: Duration::from_millis(parse_in(&lookup, "THIDUA_WEBHOOK_TIMEOUT_MS", 10_000, 100..=120_000)?),
+                max_attempts: parse_in(&lookup, "THIDUA_WEBHOOK_MAX_ATTEMPTS", 10, 1..=50)?,
+                retry_base_ms: parse_in(&lookup, "THIDUA_WEBHOOK_RETRY_BASE_MS", 10_000, 0..=3_600_000)?,
+                poll_interval: Duration::from_millis(parse_in(&lookup, "THIDUA_WEBHOOK_POLL_INTERVAL_MS", 1000, 50..=600_000)?),
+                batch_size: parse_in(&lookup, "THIDUA_WEBHOOK_BATCH_SIZE", 20, 1..=500)?,
+                dispatch: parse(&lookup, "THIDUA_WEBHOOK_DISPATCH", true)?,
+            },
             auth: AuthSettings {
                 jwt_secret: match lookup("THIDUA_JWT_SECRET").filter(|v| !v.is_empty()) {
                     Some(secret) if secret.len() < 32 => {
@@ -302,5 +358,16 @@ mod tests {
         }
         let err = settings(&[("THIDUA_ARGON2_MEMORY_KIB", "4096")]).unwrap_err();
         assert_eq!(err.name, "THIDUA_ARGON2_MEMORY_KIB", "below OWASP's minimum is refused");
+        let err = settings(&[("THIDUA_WEBHOOK_ALLOWED_HOSTS", "hooks.example.vn, bad host")]).unwrap_err();
+        assert_eq!(err.name, "THIDUA_WEBHOOK_ALLOWED_HOSTS");
+        let err = settings(&[("THIDUA_WEBHOOK_TIMEOUT_MS", "0")]).unwrap_err();
+        assert_eq!(err.name, "THIDUA_WEBHOOK_TIMEOUT_MS");
+    }
+
+    #[test]
+    fn webhook_hosts_are_lowercased_patterns() {
+        let s = settings(&[("THIDUA_WEBHOOK_ALLOWED_HOSTS", " Hooks.Example.vn ,*.so.gov.vn,")]).unwrap();
+        assert_eq!(s.webhooks.allowed_hosts, ["hooks.example.vn", "*.so.gov.vn"]);
+        assert!(!s.webhooks.allow_private_targets && !s.webhooks.allow_http);
     }
 }

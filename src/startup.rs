@@ -14,6 +14,7 @@ use crate::auth::SessionCache;
 use crate::config::Settings;
 use crate::models::accounts;
 use crate::storage::EvidenceStore;
+use crate::webhooks::WebhookClient;
 use crate::db::{self, DbConn, DbPool};
 use crate::error::ApiError;
 use crate::http::{extract, middleware};
@@ -28,6 +29,7 @@ pub struct AppState {
     pub sessions: SessionCache,
     pub rate_limiter: RateLimiter,
     pub evidence: EvidenceStore,
+    pub webhooks: WebhookClient,
 }
 
 /// Applies pending migrations on a fresh connection (at start, and for `thidua migrate`).
@@ -62,9 +64,11 @@ pub fn state(settings: Settings, signing_key: &[u8]) -> anyhow::Result<web::Data
         .map_err(|e| anyhow::anyhow!("THIDUA_EVIDENCE_STORE={}: {e}", settings.evidence_store))?;
     let pool = db::build_pool(&settings.database_url, settings.db_pool_size, settings.db_pool_timeout);
     let auth = &settings.auth;
+    let webhooks = WebhookClient::new(&settings.webhooks).map_err(|e| anyhow::anyhow!("webhook client: {e}"))?;
     Ok(web::Data::new(AppState {
         db: pool,
         evidence,
+        webhooks,
         tokens: TokenKeys::new(signing_key, &auth.jwt_issuer, &auth.jwt_audience, auth.access_token_ttl_secs),
         hasher: PasswordHasher::start(hash_params(&settings), auth.hash_threads, auth.hash_queue),
         sessions: SessionCache::new(auth.session_cache_ttl),
@@ -102,9 +106,11 @@ async fn route_not_found(req: HttpRequest) -> Result<actix_web::HttpResponse, Ap
     Err(ApiError::new(actix_web::http::StatusCode::NOT_FOUND, "route_not_found", format!("no resource at {}", req.path())))
 }
 
-/// Binds and starts the server; migrations must have run.
+/// Binds and starts the server, and the webhook dispatcher unless turned off; migrations must
+/// have run. Call inside an actix system.
 pub fn serve(state: web::Data<AppState>) -> std::io::Result<(Server, std::net::SocketAddr)> {
     let settings = state.settings.clone();
+    let dispatcher_state = state.clone();
     // Each worker gets its share of blocking threads, so requests queue for the pool's
     // connections instead of piling up hundreds of threads contending for them.
     let blocking_per_worker = (settings.db_pool_size as usize).div_ceil(settings.workers).max(1);
@@ -114,6 +120,9 @@ pub fn serve(state: web::Data<AppState>) -> std::io::Result<(Server, std::net::S
         .shutdown_timeout(settings.shutdown_timeout_secs)
         .bind(settings.bind)?;
     let addr = server.addrs()[0];
+    if settings.webhooks.dispatch {
+        crate::webhooks::spawn_dispatcher(dispatcher_state);
+    }
     Ok((server.run(), addr))
 }
 

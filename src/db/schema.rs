@@ -494,6 +494,50 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    webhook_subscriptions (id) {
+        id -> Text,
+        url -> Text,
+        event_types -> Text,
+        active -> Bool,
+        description -> Nullable<Text>,
+        secret -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> Text,
+        subscription_id -> Text,
+        event_seq -> BigInt,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        lease_owner -> Nullable<Text>,
+        lease_until -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    webhook_attempts (id) {
+        id -> Text,
+        delivery_id -> Text,
+        attempt -> Integer,
+        attempted_at -> Timestamp,
+        duration_ms -> BigInt,
+        status_code -> Nullable<Integer>,
+        error -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(webhook_deliveries -> webhook_subscriptions (subscription_id));
+diesel::joinable!(webhook_attempts -> webhook_deliveries (delivery_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     units,
     unit_links,
@@ -532,4 +576,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     posting_comments,
     decisions,
     journal,
+    webhook_subscriptions,
+    webhook_deliveries,
+    webhook_attempts,
 );

@@ -34,6 +34,7 @@ pub mod evidence;
 pub mod nominations;
 pub mod text;
 pub mod users;
+pub mod webhooks;
 pub mod units;
 
 use chrono::NaiveDate;

@@ -158,9 +158,9 @@ pub fn append(conn: &mut DbConn, origin: &Origin, journal: Journal) -> Result<Ve
         Some((kind, id)) => (*kind, Some(id.clone())),
         None => (origin.actor_kind, origin.actor_id.clone()),
     };
-    let mut seqs = Vec::with_capacity(journal.changes.len());
+    let mut entries = Vec::with_capacity(journal.changes.len());
     for change in journal.changes {
-        let seq = diesel::insert_into(journal::table)
+        let entry = diesel::insert_into(journal::table)
             .values((
                 journal::occurred_at.eq(at),
                 journal::action.eq(&change.action),
@@ -175,11 +175,13 @@ pub fn append(conn: &mut DbConn, origin: &Origin, journal: Journal) -> Result<Ve
                 journal::before_value.eq(change.before.map(|v| v.to_string())),
                 journal::after_value.eq(change.after.map(|v| v.to_string())),
             ))
-            .returning(journal::seq)
-            .get_result::<i64>(conn)?;
-        seqs.push(seq);
+            .returning(journal::all_columns)
+            .get_result::<Entry>(conn)?;
+        entries.push(entry);
     }
-    Ok(seqs)
+    // The webhook outbox, in the same transaction as the events.
+    crate::models::webhooks::enqueue(conn, &entries)?;
+    Ok(entries.into_iter().map(|e| e.seq).collect())
 }
 
 /// How much of the feed a reader may see (decided by `auth::policy::feed_reach`).

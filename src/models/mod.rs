@@ -13,3 +13,4 @@ pub mod council;
 pub mod registrations;
 pub mod service_clients;
 pub mod units;
+pub mod webhooks;

@@ -9,6 +9,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use crate::auth::policy::{self, Role};
 use crate::auth::AuthUser;
 use crate::db::{self, cursor};
+use crate::domain::webhooks::parse_type_pattern;
 use crate::error::ApiError;
 use crate::http::extract::{method_not_allowed, QueryParams};
 use crate::models::journal::{self as model, AuditFilter, Entry, TypePattern};
@@ -108,14 +109,11 @@ pub struct EventPage {
 
 fn type_patterns(types: Option<&str>) -> Result<Vec<TypePattern>, ApiError> {
     let Some(types) = types else { return Ok(Vec::new()) };
-    let well_formed = |s: &str| !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| b.is_ascii_lowercase() || b == b'_');
     types
         .split(',')
-        .map(str::trim)
-        .map(|t| match t.split_once('.') {
-            Some((kind, "*")) if well_formed(kind) => Ok(TypePattern::Kind(kind.to_string())),
-            Some((kind, verb)) if well_formed(kind) && well_formed(verb) => Ok(TypePattern::Exact(t.to_string())),
-            _ => Err(ApiError::bad_query("types", "takes comma-separated event types such as campaign.launched or nomination.*")),
+        .map(|t| {
+            parse_type_pattern(t.trim())
+                .ok_or_else(|| ApiError::bad_query("types", "takes comma-separated event types such as campaign.launched or nomination.*"))
         })
         .collect()
 }

@@ -17,6 +17,7 @@ pub mod registrations;
 pub mod service_clients;
 pub mod units;
 pub mod users;
+pub mod webhooks;
 
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
 
@@ -40,6 +41,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(nominations::configure)
             .configure(council::configure)
             .configure(journal::configure)
+            .configure(webhooks::configure)
             .configure(units::provinces::configure)
             .configure(units::districts::configure)
             .configure(units::communes::configure)

@@ -27,11 +27,13 @@ pub struct Options {
     pub rate_limit_per_minute: u32,
     /// `THIDUA_CORS_ORIGINS` (empty: CORS off, the default).
     pub cors_origins: &'static str,
+    /// Last changes to the settings, before the app starts.
+    pub configure: Option<fn(&mut Settings)>,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { seed: false, pool_size: 4, pool_timeout: Duration::from_secs(3), rate_limit_per_minute: 0, cors_origins: "" }
+        Options { seed: false, pool_size: 4, pool_timeout: Duration::from_secs(3), rate_limit_per_minute: 0, cors_origins: "", configure: None }
     }
 }
 
@@ -133,6 +135,9 @@ impl TestApp {
         let evidence_dir = tempfile::tempdir().expect("temp dir");
         settings.evidence_store = evidence_dir.path().display().to_string();
         settings.auth.rate_limit_per_minute = options.rate_limit_per_minute;
+        if let Some(configure) = options.configure {
+            configure(&mut settings);
+        }
         startup::migrate(&settings).expect("migrations apply");
         if options.seed {
             let mut conn = DbConn::establish_url(url).expect("connect");

@@ -42,3 +42,4 @@ mod schema;
 mod seed;
 mod service_clients;
 mod units;
+mod webhooks;

@@ -65,6 +65,10 @@ fn load_every_table(conn: &mut thidua::db::DbConn) {
         decisions::table.select(Decision::as_select()).limit(0).load::<Decision>(conn).expect("decisions");
         use thidua::models::journal::Entry;
         journal::table.select(Entry::as_select()).limit(0).load::<Entry>(conn).expect("journal");
+        use thidua::models::webhooks::{Attempt, Delivery, Subscription};
+        webhook_subscriptions::table.select(Subscription::as_select()).limit(0).load::<Subscription>(conn).expect("webhook_subscriptions");
+        webhook_deliveries::table.select(Delivery::as_select()).limit(0).load::<Delivery>(conn).expect("webhook_deliveries");
+        webhook_attempts::table.select(Attempt::as_select()).limit(0).load::<Attempt>(conn).expect("webhook_attempts");
     }
 }
 
