@@ -9,4 +9,5 @@ pub mod clusters;
 pub mod decisions;
 pub mod council;
 pub mod registrations;
+pub mod reports;
 pub mod units;

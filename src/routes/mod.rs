@@ -12,6 +12,7 @@ pub mod nominations;
 pub mod people;
 pub mod progress;
 pub mod registrations;
+pub mod reports;
 pub mod units;
 pub mod users;
 
@@ -33,6 +34,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(decisions::configure)
             .configure(nominations::configure)
             .configure(council::configure)
+            .configure(reports::configure)
             .configure(units::provinces::configure)
             .configure(units::districts::configure)
             .configure(units::communes::configure)
