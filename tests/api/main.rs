@@ -33,6 +33,7 @@ mod decisions;
 mod errors;
 mod openapi;
 mod operations;
+mod reports;
 mod pagination;
 mod schema;
 mod seed;
