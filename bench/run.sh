@@ -67,6 +67,19 @@ for backend in sqlite postgres; do
   wrk -t2 -c32 -d"${duration}s" --latency -H "$auth" "$base/awards?person_id=$person" >"$results/$backend-history.txt"
   row "a person's award history, of 100,000 awards (32 conns)" "$results/$backend-history.txt"
 
+  # Reports over the same data sets, as JSON and as XLSX (8 conns: each request is a whole report).
+  for fmt in json xlsx; do
+    bytes=$(curl -sf -o /dev/null -w '%{size_download}' -H "$auth" "$base/reports/campaigns/$campaign/progress?format=$fmt")
+    wrk -t2 -c8 -d"${duration}s" --latency -H "$auth" "$base/reports/campaigns/$campaign/progress?format=$fmt" >"$results/$backend-report-progress-$fmt.txt"
+    row "progress report, $fmt ($bytes bytes), 100 units x 20 indicators (8 conns)" "$results/$backend-report-progress-$fmt.txt"
+    bytes=$(curl -sf -o /dev/null -w '%{size_download}' -H "$auth" "$base/reports/awards?roll_up=true&format=$fmt")
+    wrk -t2 -c8 -d"${duration}s" --latency -H "$auth" "$base/reports/awards?roll_up=true&format=$fmt" >"$results/$backend-report-awards-$fmt.txt"
+    row "awards report, rolled up, $fmt ($bytes bytes), 100,000 awards (8 conns)" "$results/$backend-report-awards-$fmt.txt"
+    bytes=$(curl -sf -o /dev/null -w '%{size_download}' -H "$auth" "$base/reports/nominations?format=$fmt")
+    wrk -t2 -c8 -d"${duration}s" --latency -H "$auth" "$base/reports/nominations?format=$fmt" >"$results/$backend-report-nominations-$fmt.txt"
+    row "nominations report, $fmt ($bytes bytes), 20,000 nominations (8 conns)" "$results/$backend-report-nominations-$fmt.txt"
+  done
+
   LOGIN_USER=bench LOGIN_PASSWORD="$password" wrk -t1 -c1 -d"${duration}s" --latency -s bench/login.lua "$base/auth/login" >"$results/$backend-login1.txt"
   row "login, 1 conn (≈ one argon2id verify)" "$results/$backend-login1.txt"
   LOGIN_USER=bench LOGIN_PASSWORD="$password" wrk -t1 -c8 -d"${duration}s" --latency -s bench/login.lua "$base/auth/login" >"$results/$backend-login8.txt"

@@ -34,6 +34,7 @@ use crate::error::{FieldError, Problem};
         (name = "nominations", description = "Nominations (đề nghị khen thưởng): dossier, eligibility and the board's review"),
         (name = "council", description = "Council sessions and secret ballots on nominations"),
         (name = "decisions", description = "Public posting of approved nominations, the public's comments, and decisions granting awards"),
+        (name = "reports", description = "Reports as JSON, CSV or XLSX: campaign progress, awards, the nominations pipeline"),
         (name = "public", description = "Open to everyone, no sign-in: what is on public posting, and comments on it"),
         (name = "integration", description = "For other systems: the change feed, webhooks and the audit trail"),
         (name = "operations", description = "Liveness and readiness"),
@@ -130,6 +131,7 @@ pub mod errors {
     const CONFLICT: (&str, &str) = ("409", "Conflicts with the record's state (see `code`)");
     const STALE: (&str, &str) = ("412", "The record changed since the `If-Match` version");
     const PRECONDITION_REQUIRED: (&str, &str) = ("428", "`If-Match` is required to replace a record");
+    const NOT_ACCEPTABLE: (&str, &str) = ("406", "None of the types in `Accept` is available");
     const TOO_LARGE: (&str, &str) = ("413", "Body too large");
     const NOT_JSON: (&str, &str) = ("415", "Body is not JSON");
     const INVALID: (&str, &str) = ("422", "Invalid fields, each listed in `errors`");
@@ -148,6 +150,14 @@ pub mod errors {
     impl utoipa::IntoResponses for ReadErrors {
         fn responses() -> BTreeMap<String, RefOr<Response>> {
             set(&[BAD_INPUT, UNAUTHENTICATED, NOT_FOUND, UNAVAILABLE])
+        }
+    }
+
+    /// Errors of a report: those of a read, and an `Accept` naming no available format.
+    pub struct ReportErrors;
+    impl utoipa::IntoResponses for ReportErrors {
+        fn responses() -> BTreeMap<String, RefOr<Response>> {
+            set(&[BAD_INPUT, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, NOT_ACCEPTABLE, UNAVAILABLE])
         }
     }
 

@@ -5,4 +5,5 @@ pub mod extract;
 pub mod idempotency;
 pub mod middleware;
 pub mod origin;
+pub mod tabular;
 pub mod upload;

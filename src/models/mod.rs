@@ -12,5 +12,6 @@ pub mod journal;
 pub mod council;
 pub mod registrations;
 pub mod service_clients;
+pub mod reports;
 pub mod units;
 pub mod webhooks;

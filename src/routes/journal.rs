@@ -227,8 +227,12 @@ fn audit_entry(e: Entry) -> AuditEntry {
 #[get("/audit-entries")]
 pub async fn audit(state: web::Data<AppState>, who: AuthUser, query: QueryParams<AuditQuery>) -> Result<HttpResponse, ApiError> {
     // Admins; or a service client granted `audit:read` that is not bound to one unit.
-    let audit_client = who.is_client() && who.unit_id.is_none() && who.has_scope("audit:read");
-    if !audit_client {
+    if who.is_client() {
+        policy::require_scope(&who, "audit:read")?;
+        if who.unit_id.is_some() {
+            return Err(ApiError::forbidden());
+        }
+    } else {
         policy::require_any(&who, &[] as &[Role])?;
     }
     let q = query.0;

@@ -15,6 +15,7 @@ pub mod people;
 pub mod progress;
 pub mod registrations;
 pub mod service_clients;
+pub mod reports;
 pub mod units;
 pub mod users;
 pub mod webhooks;
@@ -42,6 +43,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(council::configure)
             .configure(journal::configure)
             .configure(webhooks::configure)
+            .configure(reports::configure)
             .configure(units::provinces::configure)
             .configure(units::districts::configure)
             .configure(units::communes::configure)

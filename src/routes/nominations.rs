@@ -201,6 +201,20 @@ fn council_only(who: &AuthUser) -> bool {
     !who.has(Role::Admin) && who.unit_id.is_none() && who.has(Role::CouncilMember) && !who.has(Role::Viewer) && !who.has(Role::Approver)
 }
 
+/// Which nominations the caller may list (and count in reports): (only those on this council
+/// member's agenda, only this unit's). The board and province-level readers see all; people of a
+/// unit their unit's; anyone else is refused.
+pub fn visible_scope(who: &AuthUser) -> Result<(Option<String>, Option<String>), ApiError> {
+    let unit_id = match (&who.unit_id, who.has(Role::Admin)) {
+        (Some(own), false) => Some(own.clone()),
+        (None, false) if !who.roles.iter().any(|r| matches!(r, Role::Viewer | Role::CouncilMember | Role::Approver)) => {
+            return Err(ApiError::forbidden())
+        }
+        _ => None,
+    };
+    Ok((council_only(who).then(|| who.user_id.clone()), unit_id))
+}
+
 /// A nomination the caller may do `action` on; another unit's answers like a missing one.
 async fn load(state: &AppState, who: &AuthUser, id: Uuid, action: Action) -> Result<Nomination, ApiError> {
     let id = id.to_string();
@@ -247,16 +261,10 @@ pub struct NominationPage {
 pub async fn list(state: web::Data<AppState>, who: AuthUser, query: QueryParams<NominationQuery>) -> Result<HttpResponse, ApiError> {
     let query = query.0;
     let limit = cursor::limit(query.limit)?;
-    let unit_id = match (&who.unit_id, who.has(Role::Admin)) {
-        (Some(own), false) => Some(own.clone()),
-        (None, false) if !who.roles.iter().any(|r| matches!(r, Role::Viewer | Role::CouncilMember | Role::Approver)) => {
-            return Err(ApiError::forbidden())
-        }
-        _ => query.unit_id.map(|u| u.to_string()),
-    };
+    let (council_member, own_unit) = visible_scope(&who)?;
     let filter = NominationFilter {
-        council_member: council_only(&who).then(|| who.user_id.clone()),
-        unit_id,
+        council_member,
+        unit_id: own_unit.or(query.unit_id.map(|u| u.to_string())),
         status: query.status,
         award_type_id: query.award_type_id.map(|a| a.to_string()),
         year: query.year,

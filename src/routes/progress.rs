@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use crate::auth::policy::Role;
+use crate::auth::policy::{self, Action, Decision, Resource};
 use crate::auth::AuthUser;
 use crate::db;
 use crate::domain::campaigns::{
@@ -102,7 +102,12 @@ pub struct ProgressResponse {
     responses((status = 200, description = "Progress as of the latest verified reports", body = ProgressResponse), ReadErrors))]
 #[get("/campaigns/{id}/progress")]
 pub async fn progress(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
-    let campaign = visible_campaign(&state, &who, id.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(campaign_progress(&state, &who, id.into_inner()).await?))
+}
+
+/// A campaign's progress as `who` may see it (shared with the progress report).
+pub async fn campaign_progress(state: &AppState, who: &AuthUser, id: Uuid) -> Result<ProgressResponse, ApiError> {
+    let campaign = visible_campaign(state, who, id).await?;
     let campaign_id = campaign.id.clone();
     let (indicators, registrations, actuals, names, clusters) = db::run(&state.db, move |conn| {
         let indicators = model::list_indicators(conn, &campaign.id)?;
@@ -120,14 +125,13 @@ pub async fn progress(state: web::Data<AppState>, who: AuthUser, id: web::Path<U
     let mut body = compute(&campaign_id, indicators, registrations, actuals, names, clusters)?;
     // Rankings and scores are shared; a unit's targets and actuals are its own (and the
     // province's reviewers').
-    if !who.has(Role::Admin) {
-        if let Some(own) = &who.unit_id {
-            for unit in body.units.iter_mut().filter(|u| u.unit_id.to_string() != *own) {
-                unit.indicators.clear();
-            }
+    for unit in body.units.iter_mut() {
+        let unit_id = unit.unit_id.to_string();
+        if policy::decide(who, Action::Read, Resource::UnitRecord { unit_id: &unit_id }) != Decision::Allow {
+            unit.indicators.clear();
         }
     }
-    Ok(HttpResponse::Ok().json(body))
+    Ok(body)
 }
 
 fn compute(

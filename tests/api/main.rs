@@ -37,6 +37,7 @@ mod journal_awards;
 mod idempotency;
 mod openapi;
 mod operations;
+mod reports;
 mod pagination;
 mod schema;
 mod seed;

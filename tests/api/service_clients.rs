@@ -14,6 +14,7 @@ on_both_backends!(
     bad_credentials_grants_and_scopes_are_refused,
     unit_bound_clients_see_only_their_unit,
     only_admins_manage_clients,
+    integration_scopes_gate_the_feed_reports_and_audit,
 );
 
 fn basic(id: &str, secret: &str) -> String {
@@ -188,4 +189,51 @@ async fn only_admins_manage_clients(app: TestApp) {
         app.send_as(token, TestRequest::post().uri(&format!("/api/v1/service-clients/{id}/revoke"))).await.problem(403, "forbidden");
     }
     app.send_anonymous(TestRequest::get().uri("/api/v1/service-clients")).await.problem(401, "invalid_token");
+}
+
+async fn integration_scopes_gate_the_feed_reports_and_audit(app: TestApp) {
+    let s = crate::achievements::setup(&app, 2).await;
+    let mut registrations = Vec::new();
+    for commune in &s.communes {
+        let body = json!({"unit_id": commune["id"], "targets": [{"indicator_id": s.indicators[0]["id"], "target": "10"}]});
+        let res = app.post(&format!("/api/v1/campaigns/{}/registrations", s.campaign["id"].as_str().unwrap()), &body).await;
+        assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
+        registrations.push(res.json()["id"].as_str().unwrap().to_string());
+    }
+    let get = |token: String, path: &'static str| {
+        let app = &app;
+        async move { app.send_as(&token, TestRequest::get().uri(path)).await }
+    };
+    let feed_ids = |res: &Response| -> Vec<String> {
+        res.json()["items"].as_array().unwrap().iter().map(|e| e["record"]["id"].as_str().unwrap().to_string()).collect()
+    };
+
+    // The default scope reads records, not the feed, the reports or the audit trail.
+    let (id, secret) = create_client(&app, json!({"name": "Cổng dịch vụ công"})).await;
+    let reader = token(&app, &id, &secret).await;
+    for path in ["/api/v1/events", "/api/v1/reports/nominations", "/api/v1/audit-entries"] {
+        get(reader.clone(), path).await.problem(403, "insufficient_scope");
+    }
+
+    let all = json!(["read", "events:read", "reports:read", "audit:read"]);
+    let (id, secret) = create_client(&app, json!({"name": "Kho dữ liệu tỉnh", "scopes": all})).await;
+    let provincial = token(&app, &id, &secret).await;
+    let res = get(provincial.clone(), "/api/v1/events?limit=100").await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    assert!(registrations.iter().all(|r| feed_ids(&res).contains(r)), "a province-wide client follows every unit");
+    assert_eq!(get(provincial.clone(), "/api/v1/reports/nominations").await.status, StatusCode::OK);
+    let res = get(provincial.clone(), "/api/v1/audit-entries?action=service_client.authenticated").await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    let entry = &res.json()["items"][0];
+    assert_eq!(entry["actor_kind"], "client");
+    assert_eq!(entry["actor_id"], json!(id));
+
+    // Bound to a unit: its own unit's events only, and never the audit trail.
+    let (id, secret) = create_client(&app, json!({"name": "Phần mềm xã", "unit_id": s.communes[0]["id"], "scopes": all})).await;
+    let bound = token(&app, &id, &secret).await;
+    let res = get(bound.clone(), "/api/v1/events?limit=100").await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    assert!(feed_ids(&res).contains(&registrations[0]));
+    assert!(!feed_ids(&res).contains(&registrations[1]), "another unit's records stay out of a bound client's feed");
+    get(bound, "/api/v1/audit-entries").await.problem(403, "forbidden");
 }

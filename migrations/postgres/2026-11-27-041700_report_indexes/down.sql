@@ -1,0 +1,2 @@
+DROP INDEX nominations_report;
+DROP INDEX awards_report;

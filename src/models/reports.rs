@@ -1,0 +1,100 @@
+//! Grouped counts for the reports (`routes::reports`): awards by year, type and unit, and
+//! nominations by status and type. Counting is done by the database.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use diesel::dsl::count_star;
+use diesel::prelude::*;
+
+use crate::db::schema::{award_types, awards, nominations, unit_links, units};
+use crate::db::DbConn;
+use crate::error::ApiError;
+use crate::models::awards::unit_and_predecessors;
+use crate::models::nominations::agenda_of;
+
+type Db = <DbConn as Connection>::Backend;
+
+#[derive(Default)]
+pub struct AwardCountFilter {
+    pub from_year: Option<i32>,
+    pub to_year: Option<i32>,
+    pub award_type_id: Option<String>,
+}
+
+/// (year, award type id, unit id, awards) for awards not revoked.
+pub fn award_counts(conn: &mut DbConn, filter: &AwardCountFilter) -> Result<Vec<(i32, String, String, i64)>, ApiError> {
+    let mut query = awards::table
+        .filter(awards::revoked_at.is_null())
+        .group_by((awards::year, awards::award_type_id, awards::unit_id))
+        .select((awards::year, awards::award_type_id, awards::unit_id, count_star()))
+        .into_boxed::<Db>();
+    if let Some(from) = filter.from_year {
+        query = query.filter(awards::year.ge(from));
+    }
+    if let Some(to) = filter.to_year {
+        query = query.filter(awards::year.le(to));
+    }
+    if let Some(t) = &filter.award_type_id {
+        query = query.filter(awards::award_type_id.eq(t.clone()));
+    }
+    Ok(query.load(conn)?)
+}
+
+/// For every unit that was merged or split into others: the units of today it rolls up to,
+/// found with the same walk as the award history's `roll_up` (`unit_and_predecessors`), so a
+/// report row for a unit counts what its rolled-up history lists. A split unit rolls up to each
+/// of its successors. Units absent from the map stand for themselves.
+pub fn roll_up_targets(conn: &mut DbConn) -> Result<HashMap<String, Vec<String>>, ApiError> {
+    let links: Vec<(String, String)> = unit_links::table.select((unit_links::predecessor_id, unit_links::successor_id)).load(conn)?;
+    let replaced: HashSet<&String> = links.iter().map(|(p, _)| p).collect();
+    let latest: BTreeSet<&String> = links.iter().map(|(_, s)| s).filter(|s| !replaced.contains(s)).collect();
+    let mut targets: HashMap<String, Vec<String>> = HashMap::new();
+    for successor in latest {
+        for unit in unit_and_predecessors(conn, successor)? {
+            if unit != *successor {
+                targets.entry(unit).or_default().push(successor.clone());
+            }
+        }
+    }
+    Ok(targets)
+}
+
+/// (id, code, name, kind) of the given units.
+pub fn unit_labels(conn: &mut DbConn, ids: &[String]) -> Result<Vec<(String, String, String, String)>, ApiError> {
+    let mut found = Vec::with_capacity(ids.len());
+    // Bounded IN lists: SQLite caps bound parameters per statement.
+    for chunk in ids.chunks(500) {
+        found.extend(units::table.filter(units::id.eq_any(chunk)).select((units::id, units::code, units::name, units::kind)).load(conn)?);
+    }
+    Ok(found)
+}
+
+/// (id, code, name) of every award type.
+pub fn award_type_labels(conn: &mut DbConn) -> Result<Vec<(String, String, String)>, ApiError> {
+    Ok(award_types::table.select((award_types::id, award_types::code, award_types::name)).load(conn)?)
+}
+
+pub struct NominationCountFilter {
+    /// Only the nominations on this council member's agenda.
+    pub council_member: Option<String>,
+    pub unit_id: Option<String>,
+    pub year: Option<i32>,
+}
+
+/// (status, award type id, nominations).
+pub fn nomination_counts(conn: &mut DbConn, filter: &NominationCountFilter) -> Result<Vec<(String, String, i64)>, ApiError> {
+    let mut query = nominations::table
+        .group_by((nominations::status, nominations::award_type_id))
+        .select((nominations::status, nominations::award_type_id, count_star()))
+        .into_boxed::<Db>();
+    if let Some(member) = &filter.council_member {
+        query = query.filter(nominations::id.eq_any(agenda_of(conn, member)?));
+    }
+    if let Some(unit) = &filter.unit_id {
+        query = query.filter(nominations::unit_id.eq(unit.clone()));
+    }
+    if let Some(year) = filter.year {
+        query = query.filter(nominations::year.eq(year));
+    }
+    Ok(query.load(conn)?)
+}

@@ -1,0 +1,347 @@
+//! Read-only reports, each one table answered as JSON, CSV or XLSX (`http::tabular`): campaign
+//! progress by unit and by cluster, awards by year, type and unit, and the nominations pipeline.
+//! Each applies the visibility rules of the endpoint it summarises.
+
+use std::collections::HashMap;
+
+use actix_web::{get, web, HttpRequest, HttpResponse};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+
+use crate::auth::policy::{self, Action, Resource};
+use crate::auth::AuthUser;
+use crate::db;
+use crate::domain::nominations::NominationStatus;
+use crate::error::ApiError;
+use crate::http::extract::{method_not_allowed, QueryParams};
+use crate::http::tabular::{self, Cell, Column, ColumnType, Format, ReportDocument, Spreadsheet, Table};
+use crate::models::reports::{self as model, AwardCountFilter, NominationCountFilter};
+use crate::openapi::errors::ReportErrors;
+use crate::routes::nominations::visible_scope;
+use crate::routes::progress::{campaign_progress, ProgressResponse};
+use crate::startup::AppState;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(progress_report)
+        .service(awards_report)
+        .service(nominations_report)
+        .route("/reports/campaigns/{id}/progress", method_not_allowed("GET"))
+        .route("/reports/awards", method_not_allowed("GET"))
+        .route("/reports/nominations", method_not_allowed("GET"));
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ProgressBy {
+    /// One row per registered unit, with each indicator's target, actual and completion.
+    #[default]
+    Unit,
+    /// One row per unit in each cluster's ranking.
+    Cluster,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ProgressReportQuery {
+    /// Rows by unit (default) or by cluster.
+    #[param(inline)]
+    pub by: Option<ProgressBy>,
+    /// Overrides `Accept`.
+    #[param(inline)]
+    pub format: Option<Format>,
+}
+
+/// Campaign progress as a table. Everyone who may read the campaign sees every unit's rank and
+/// score; the targets and actuals of a unit only its own people, the board and province-level
+/// readers (as in `GET /campaigns/{id}/progress`): other units' cells are empty.
+#[utoipa::path(operation_id = "report_campaign_progress", tag = "reports", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The campaign's id"), ProgressReportQuery),
+    responses((status = 200, description = "The report; CSV and XLSX as an attachment", content(
+        (ReportDocument = "application/json"), (String = "text/csv"),
+        (Spreadsheet = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))), ReportErrors))]
+#[get("/reports/campaigns/{id}/progress")]
+pub async fn progress_report(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    query: QueryParams<ProgressReportQuery>,
+) -> Result<HttpResponse, ApiError> {
+    policy::require_scope(&who, "reports:read")?;
+    let format = tabular::negotiate(&req, query.0.format)?;
+    let id = id.into_inner();
+    let progress = campaign_progress(&state, &who, id).await?;
+    let ids: Vec<String> = progress.units.iter().map(|u| u.unit_id.to_string()).collect();
+    let kinds: HashMap<String, String> =
+        db::run(&state.db, move |conn| model::unit_labels(conn, &ids)).await?.into_iter().map(|(id, _, _, kind)| (id, kind)).collect();
+    let table = match query.0.by.unwrap_or_default() {
+        ProgressBy::Unit => progress_by_unit(&progress, &kinds),
+        ProgressBy::Cluster => progress_by_cluster(&progress, &kinds),
+    };
+    tabular::respond(Table { file_suffix: id.to_string(), ..table }, format).await
+}
+
+fn progress_by_unit(progress: &ProgressResponse, kinds: &HashMap<String, String>) -> Table {
+    let mut columns = vec![
+        Column::new("rank", "Hạng", ColumnType::Integer),
+        Column::new("unit_code", "Mã đơn vị", ColumnType::Text),
+        Column::new("unit_name", "Tên đơn vị", ColumnType::Text),
+        Column::new("unit_kind", "Loại đơn vị", ColumnType::Text),
+        Column::new("overall_score", "Điểm tổng hợp (%)", ColumnType::Decimal),
+    ];
+    // Columns by the indicator's position: names can repeat and do not make keys.
+    for (n, indicator) in progress.indicators.iter().enumerate() {
+        let name = format!("{} ({})", indicator.name, indicator.unit_of_measure);
+        columns.push(Column::new(format!("target_{}", n + 1), format!("{name}: chỉ tiêu"), ColumnType::Decimal));
+        columns.push(Column::new(format!("actual_{}", n + 1), format!("{name}: thực hiện"), ColumnType::Decimal));
+        columns.push(Column::new(format!("completion_{}", n + 1), format!("{name}: % hoàn thành"), ColumnType::Decimal));
+    }
+    let rows = progress
+        .units
+        .iter()
+        .map(|unit| {
+            let mut row = vec![
+                Cell::Integer(unit.rank.into()),
+                unit.unit_code.as_str().into(),
+                unit.unit_name.as_str().into(),
+                kind_cell(kinds, &unit.unit_id),
+                Cell::Decimal(unit.overall_score.clone()),
+            ];
+            for indicator in &progress.indicators {
+                // Empty when the unit did not register the indicator, or may not be seen.
+                match unit.indicators.iter().find(|i| i.indicator_id == indicator.indicator_id) {
+                    Some(own) => row.extend([
+                        Cell::Decimal(own.target.clone()),
+                        own.actual.clone().map_or(Cell::Empty, Cell::Decimal),
+                        Cell::Decimal(own.completion.clone()),
+                    ]),
+                    None => row.extend([Cell::Empty, Cell::Empty, Cell::Empty]),
+                }
+            }
+            row
+        })
+        .collect();
+    Table { report: "campaign-progress", title: "Tiến độ thi đua theo đơn vị".into(), file_suffix: String::new(), columns, rows }
+}
+
+fn progress_by_cluster(progress: &ProgressResponse, kinds: &HashMap<String, String>) -> Table {
+    let columns = vec![
+        Column::new("cluster_name", "Cụm, khối thi đua", ColumnType::Text),
+        Column::new("rank", "Hạng trong cụm", ColumnType::Integer),
+        Column::new("unit_code", "Mã đơn vị", ColumnType::Text),
+        Column::new("unit_name", "Tên đơn vị", ColumnType::Text),
+        Column::new("unit_kind", "Loại đơn vị", ColumnType::Text),
+        Column::new("leading_unit", "Trưởng cụm", ColumnType::Text),
+        Column::new("overall_score", "Điểm tổng hợp (%)", ColumnType::Decimal),
+    ];
+    let code_of: HashMap<Uuid, &str> = progress.units.iter().map(|u| (u.unit_id, u.unit_code.as_str())).collect();
+    let mut rows = Vec::new();
+    for cluster in &progress.clusters {
+        for ranked in &cluster.ranking {
+            rows.push(vec![
+                cluster.name.as_str().into(),
+                Cell::Integer(ranked.rank.into()),
+                code_of.get(&ranked.unit_id).copied().unwrap_or_default().into(),
+                ranked.unit_name.as_str().into(),
+                kind_cell(kinds, &ranked.unit_id),
+                if cluster.leading_unit_id == Some(ranked.unit_id) { "x".into() } else { Cell::Empty },
+                Cell::Decimal(ranked.overall_score.clone()),
+            ]);
+        }
+    }
+    Table { report: "campaign-progress-by-cluster", title: "Xếp hạng theo cụm, khối thi đua".into(), file_suffix: String::new(), columns, rows }
+}
+
+fn kind_cell(kinds: &HashMap<String, String>, unit_id: &Uuid) -> Cell {
+    kinds.get(&unit_id.to_string()).map_or(Cell::Empty, |k| k.as_str().into())
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct AwardsReportQuery {
+    /// One year; not with `from_year`/`to_year`.
+    pub year: Option<i32>,
+    pub from_year: Option<i32>,
+    pub to_year: Option<i32>,
+    /// An award type's id or code (e.g. `CSTD_CO_SO`).
+    pub award_type: Option<String>,
+    /// Count the awards of merged or split units under the units that replaced them.
+    #[serde(default)]
+    pub roll_up: bool,
+    /// Overrides `Accept`.
+    #[param(inline)]
+    pub format: Option<Format>,
+}
+
+/// Awards (not revoked) counted by year, award type and unit. With `roll_up=true` an award of a
+/// unit that was merged or split counts under today's unit(s) instead, as the award history's
+/// `roll_up` lists it; a unit split between several successors counts under each of them.
+#[utoipa::path(operation_id = "report_awards", tag = "reports", security(("bearer" = [])), params(AwardsReportQuery),
+    responses((status = 200, description = "The report; CSV and XLSX as an attachment", content(
+        (ReportDocument = "application/json"), (String = "text/csv"),
+        (Spreadsheet = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))), ReportErrors))]
+#[get("/reports/awards")]
+pub async fn awards_report(state: web::Data<AppState>, who: AuthUser, req: HttpRequest, query: QueryParams<AwardsReportQuery>) -> Result<HttpResponse, ApiError> {
+    policy::require_scope(&who, "reports:read")?;
+    // Awards are published by decision: everyone signed in reads the history, so the counts.
+    policy::authorize(&who, Action::Read, Resource::Registry)?;
+    let query = query.0;
+    let format = tabular::negotiate(&req, query.format)?;
+    let (from_year, to_year) = match (query.year, query.from_year, query.to_year) {
+        (Some(_), Some(_), _) | (Some(_), _, Some(_)) => return Err(ApiError::bad_query("year", "give either year or from_year/to_year")),
+        (Some(year), None, None) => (Some(year), Some(year)),
+        (None, Some(from), Some(to)) if from > to => return Err(ApiError::bad_query("from_year", "must not be after to_year")),
+        (None, from, to) => (from, to),
+    };
+    let roll_up = query.roll_up;
+    let wanted_type = query.award_type;
+    let (counts, types, units) = db::run(&state.db, move |conn| {
+        let types = model::award_type_labels(conn)?;
+        let award_type_id = match wanted_type {
+            None => None,
+            Some(wanted) => Some(
+                types
+                    .iter()
+                    .find(|(id, code, _)| *id == wanted || *code == wanted)
+                    .map(|(id, ..)| id.clone())
+                    .ok_or_else(|| ApiError::bad_query("award_type", "no award type has this id or code"))?,
+            ),
+        };
+        let raw = model::award_counts(conn, &AwardCountFilter { from_year, to_year, award_type_id })?;
+        let counts: Vec<((i32, String, String), i64)> = if roll_up {
+            let targets = model::roll_up_targets(conn)?;
+            let mut merged: HashMap<(i32, String, String), i64> = HashMap::new();
+            for (year, award_type, unit, n) in raw {
+                match targets.get(&unit) {
+                    Some(successors) => {
+                        for successor in successors {
+                            *merged.entry((year, award_type.clone(), successor.clone())).or_default() += n;
+                        }
+                    }
+                    None => *merged.entry((year, award_type, unit)).or_default() += n,
+                }
+            }
+            merged.into_iter().collect()
+        } else {
+            raw.into_iter().map(|(year, award_type, unit, n)| ((year, award_type, unit), n)).collect()
+        };
+        let mut unit_ids: Vec<String> = counts.iter().map(|((_, _, u), _)| u.clone()).collect();
+        unit_ids.sort();
+        unit_ids.dedup();
+        let units = model::unit_labels(conn, &unit_ids)?;
+        Ok((counts, types, units))
+    })
+    .await?;
+
+    let type_of: HashMap<&str, (&str, &str)> = types.iter().map(|(id, code, name)| (id.as_str(), (code.as_str(), name.as_str()))).collect();
+    let unit_of: HashMap<&str, (&str, &str, &str)> =
+        units.iter().map(|(id, code, name, kind)| (id.as_str(), (code.as_str(), name.as_str(), kind.as_str()))).collect();
+    let mut rows: Vec<(i32, &str, &str, Vec<Cell>)> = counts
+        .iter()
+        .map(|((year, award_type, unit), n)| {
+            let (type_code, type_name) = type_of.get(award_type.as_str()).copied().unwrap_or_default();
+            let (unit_code, unit_name, unit_kind) = unit_of.get(unit.as_str()).copied().unwrap_or_default();
+            let cells =
+                vec![Cell::Integer((*year).into()), type_code.into(), type_name.into(), unit_code.into(), unit_name.into(), unit_kind.into(), Cell::Integer(*n)];
+            (*year, type_code, unit_code, cells)
+        })
+        .collect();
+    rows.sort_by(|a, b| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)));
+    let columns = vec![
+        Column::new("year", "Năm", ColumnType::Integer),
+        Column::new("award_type_code", "Mã hình thức", ColumnType::Text),
+        Column::new("award_type_name", "Danh hiệu, hình thức khen thưởng", ColumnType::Text),
+        Column::new("unit_code", "Mã đơn vị", ColumnType::Text),
+        Column::new("unit_name", "Tên đơn vị", ColumnType::Text),
+        Column::new("unit_kind", "Loại đơn vị", ColumnType::Text),
+        Column::new("awards", "Số lượt khen thưởng", ColumnType::Integer),
+    ];
+    let file_suffix = match (from_year, to_year) {
+        (Some(from), Some(to)) if from == to => from.to_string(),
+        (from, to) => [from, to].iter().map(|y| y.map(|y| y.to_string()).unwrap_or_default()).collect::<Vec<_>>().join("-"),
+    };
+    let table = Table {
+        report: if roll_up { "awards-rolled-up" } else { "awards" },
+        title: "Khen thưởng theo năm, loại và đơn vị".into(),
+        file_suffix: if file_suffix == "-" { String::new() } else { file_suffix },
+        columns,
+        rows: rows.into_iter().map(|(.., cells)| cells).collect(),
+    };
+    tabular::respond(table, format).await
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct NominationsReportQuery {
+    /// The nominations' award year; all years when absent.
+    pub year: Option<i32>,
+    /// Overrides `Accept`.
+    #[param(inline)]
+    pub format: Option<Format>,
+}
+
+/// The nominations pipeline: how many nominations are in each status, by award type. Counts only
+/// the nominations the caller may list: the board and province-level readers all, a unit's
+/// people their unit's, a council member the nominations before their sessions.
+#[utoipa::path(operation_id = "report_nominations", tag = "reports", security(("bearer" = [])), params(NominationsReportQuery),
+    responses((status = 200, description = "The report; CSV and XLSX as an attachment", content(
+        (ReportDocument = "application/json"), (String = "text/csv"),
+        (Spreadsheet = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))), ReportErrors))]
+#[get("/reports/nominations")]
+pub async fn nominations_report(state: web::Data<AppState>, who: AuthUser, req: HttpRequest, query: QueryParams<NominationsReportQuery>) -> Result<HttpResponse, ApiError> {
+    policy::require_scope(&who, "reports:read")?;
+    let (council_member, unit_id) = visible_scope(&who)?;
+    let query = query.0;
+    let format = tabular::negotiate(&req, query.format)?;
+    let filter = NominationCountFilter { council_member, unit_id, year: query.year };
+    let (counts, types) = db::run(&state.db, move |conn| Ok((model::nomination_counts(conn, &filter)?, model::award_type_labels(conn)?))).await?;
+    let type_of: HashMap<&str, (&str, &str)> = types.iter().map(|(id, code, name)| (id.as_str(), (code.as_str(), name.as_str()))).collect();
+    // Statuses in pipeline order, then award types by code.
+    let position = |status: &str| NominationStatus::ALL.iter().position(|s| s.as_str() == status).unwrap_or(usize::MAX);
+    let mut rows: Vec<(usize, &str, Vec<Cell>)> = counts
+        .iter()
+        .map(|(status, award_type, n)| {
+            let (code, name) = type_of.get(award_type.as_str()).copied().unwrap_or_default();
+            let cells = vec![status.as_str().into(), status_name(status).into(), code.into(), name.into(), Cell::Integer(*n)];
+            (position(status), code, cells)
+        })
+        .collect();
+    rows.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    let columns = vec![
+        Column::new("status", "Mã trạng thái", ColumnType::Text),
+        Column::new("status_name", "Trạng thái", ColumnType::Text),
+        Column::new("award_type_code", "Mã hình thức", ColumnType::Text),
+        Column::new("award_type_name", "Danh hiệu, hình thức khen thưởng", ColumnType::Text),
+        Column::new("nominations", "Số đề nghị", ColumnType::Integer),
+    ];
+    let table = Table {
+        report: "nominations",
+        title: "Đề nghị khen thưởng theo trạng thái".into(),
+        file_suffix: query.year.map(|y| y.to_string()).unwrap_or_default(),
+        columns,
+        rows: rows.into_iter().map(|(.., cells)| cells).collect(),
+    };
+    tabular::respond(table, format).await
+}
+
+/// A status as the board's staff say it.
+fn status_name(status: &str) -> &'static str {
+    match NominationStatus::parse(status) {
+        Some(NominationStatus::Draft) => "Dự thảo",
+        Some(NominationStatus::Submitted) => "Đã gửi",
+        Some(NominationStatus::Returned) => "Trả lại để bổ sung",
+        Some(NominationStatus::Appraised) => "Đã thẩm định",
+        Some(NominationStatus::Approved) => "Được chấp thuận",
+        Some(NominationStatus::Rejected) => "Không được chấp thuận",
+        Some(NominationStatus::Posted) => "Đang công khai",
+        Some(NominationStatus::Decided) => "Đã có quyết định",
+        Some(NominationStatus::Withdrawn) => "Đã rút",
+        Some(NominationStatus::Revoked) => "Bị thu hồi",
+        None => "",
+    }
+}

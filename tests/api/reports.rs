@@ -1,0 +1,246 @@
+//! Reports: figures checked against data made here, CSV and XLSX read back, content negotiation,
+//! and what another unit's officer may see.
+
+use std::io::Cursor;
+
+use actix_web::http::StatusCode;
+use actix_web::test::TestRequest;
+use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
+use serde_json::{json, Value};
+
+use crate::achievements::{day, setup};
+use crate::helpers::{Response, TestApp};
+
+on_both_backends!(progress_report_in_three_formats, awards_report_counts_and_rolls_up, nominations_report_counts_what_the_caller_may_list);
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+fn id(v: &Value) -> String {
+    v["id"].as_str().unwrap().to_string()
+}
+
+async fn get_as(app: &TestApp, token: &str, path: &str, accept: Option<&str>) -> Response {
+    let mut req = TestRequest::get().uri(path);
+    if let Some(accept) = accept {
+        req = req.insert_header(("accept", accept));
+    }
+    app.send_as(token, req).await
+}
+
+/// The JSON rows, checking the document's shape on the way.
+fn rows(res: &Response) -> Vec<Value> {
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    assert_eq!(res.header("content-type"), Some("application/json"));
+    assert_eq!(res.header("vary"), Some("Accept"));
+    let doc = res.json();
+    let keys: Vec<&str> = doc["columns"].as_array().unwrap().iter().map(|c| c["key"].as_str().unwrap()).collect();
+    for row in doc["rows"].as_array().unwrap() {
+        let mut row_keys: Vec<&str> = row.as_object().unwrap().keys().map(String::as_str).collect();
+        row_keys.sort();
+        let mut want = keys.clone();
+        want.sort();
+        assert_eq!(row_keys, want);
+    }
+    doc["rows"].as_array().unwrap().clone()
+}
+
+/// CSV records (header first), after checking the BOM and the attachment.
+fn csv_records(res: &Response, file_prefix: &str) -> Vec<Vec<String>> {
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    assert_eq!(res.header("content-type"), Some("text/csv; charset=utf-8"));
+    let disposition = res.header("content-disposition").unwrap();
+    assert!(disposition.starts_with(&format!("attachment; filename=\"{file_prefix}")) && disposition.ends_with(".csv\""), "{disposition}");
+    let body = res.body.strip_prefix("\u{feff}".as_bytes()).expect("a UTF-8 byte-order mark");
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(body);
+    reader.records().map(|r| r.unwrap().iter().map(String::from).collect()).collect()
+}
+
+/// The first sheet's cells, after checking the attachment.
+fn sheet(res: &Response, file_prefix: &str) -> calamine::Range<Data> {
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    assert_eq!(res.header("content-type"), Some(XLSX));
+    let disposition = res.header("content-disposition").unwrap();
+    assert!(disposition.starts_with(&format!("attachment; filename=\"{file_prefix}")) && disposition.ends_with(".xlsx\""), "{disposition}");
+    let mut workbook: Xlsx<_> = open_workbook_from_rs(Cursor::new(res.body.clone())).expect("an XLSX workbook");
+    workbook.worksheet_range_at(0).expect("a sheet").expect("readable")
+}
+
+fn text(range: &calamine::Range<Data>, row: usize, col: usize) -> String {
+    match range.get_value((row as u32, col as u32)) {
+        Some(Data::String(s)) => s.clone(),
+        other => panic!("({row}, {col}) is not text: {other:?}"),
+    }
+}
+
+fn number(range: &calamine::Range<Data>, row: usize, col: usize) -> f64 {
+    match range.get_value((row as u32, col as u32)) {
+        Some(Data::Float(n)) => *n,
+        Some(Data::Int(n)) => *n as f64,
+        other => panic!("({row}, {col}) is not a number: {other:?}"),
+    }
+}
+
+async fn progress_report_in_three_formats(app: TestApp) {
+    let s = setup(&app, 3).await;
+    let (a, b) = (0, 1);
+    s.register(&app, a, &[(0, "100"), (1, "5"), (2, "1")]).await;
+    s.register(&app, b, &[(0, "200"), (1, "5")]).await;
+    let year: i32 = day(-60)[..4].parse().unwrap();
+    app.create("clusters", json!({"name": "Cụm xã vùng cao", "year": year, "member_ids": [s.communes[a]["id"], s.communes[b]["id"]], "leading_unit_id": s.communes[b]["id"]}))
+        .await;
+    s.report(&app, a, 0, "80", &day(-10), true).await;
+    s.report(&app, a, 1, "4", &day(-10), true).await;
+    s.report(&app, a, 2, "1", &day(-10), true).await;
+    s.report(&app, b, 0, "150", &day(-10), true).await;
+    s.report(&app, b, 1, "10", &day(-10), true).await;
+    let path = format!("/api/v1/reports/campaigns/{}/progress", id(&s.campaign));
+    let admin = app.admin_token.clone();
+
+    // JSON: A = (80 + 100 + 100) / 3 = 93.33 ranks first; B = (75 + 50) / 2 = 62.5.
+    let units = rows(&get_as(&app, &admin, &path, None).await);
+    assert_eq!(units.len(), 2, "registered units only");
+    assert_eq!(
+        (&units[0]["rank"], &units[0]["unit_code"], &units[0]["unit_name"], &units[0]["unit_kind"], &units[0]["overall_score"]),
+        (&json!(1), &s.communes[a]["code"], &json!("Xã Thi Đua 0"), &json!("commune"), &json!("93.33"))
+    );
+    assert_eq!((&units[0]["target_1"], &units[0]["actual_1"], &units[0]["completion_1"]), (&json!("100"), &json!("80"), &json!("80")));
+    assert_eq!((&units[0]["completion_2"], &units[0]["actual_3"]), (&json!("125"), &json!("1")));
+    assert_eq!((&units[1]["rank"], &units[1]["overall_score"], &units[1]["target_3"]), (&json!(2), &json!("62.5"), &Value::Null));
+
+    // By cluster: B leads the cluster but ranks second in it.
+    let clusters = rows(&get_as(&app, &admin, &format!("{path}?by=cluster"), None).await);
+    let ranked: Vec<(&Value, &Value, &Value, &Value)> =
+        clusters.iter().map(|r| (&r["cluster_name"], &r["rank"], &r["unit_code"], &r["leading_unit"])).collect();
+    assert_eq!(ranked, [(&json!("Cụm xã vùng cao"), &json!(1), &s.communes[a]["code"], &Value::Null), (&json!("Cụm xã vùng cao"), &json!(2), &s.communes[b]["code"], &json!("x"))]);
+
+    // CSV: the same figures, Vietnamese headings.
+    let records = csv_records(&get_as(&app, &admin, &format!("{path}?format=csv"), None).await, "campaign-progress-");
+    assert_eq!(records[0][..5], ["Hạng", "Mã đơn vị", "Tên đơn vị", "Loại đơn vị", "Điểm tổng hợp (%)"]);
+    assert_eq!(records[0][5], "Số hộ thoát nghèo (hộ): chỉ tiêu");
+    assert_eq!(records[1][..7], ["1", s.communes[a]["code"].as_str().unwrap(), "Xã Thi Đua 0", "commune", "93.33", "100", "80"]);
+    assert_eq!(records.len(), 3);
+
+    // XLSX: headings as text, scores and targets as numbers.
+    let cells = sheet(&get_as(&app, &admin, &path, Some(XLSX)).await, "campaign-progress-");
+    assert_eq!((text(&cells, 0, 0), text(&cells, 0, 2), text(&cells, 0, 7)), ("Hạng".into(), "Tên đơn vị".into(), "Số hộ thoát nghèo (hộ): % hoàn thành".into()));
+    assert_eq!((number(&cells, 1, 0), text(&cells, 1, 2), number(&cells, 1, 4), number(&cells, 1, 6)), (1.0, "Xã Thi Đua 0".into(), 93.33, 80.0));
+    assert_eq!((number(&cells, 2, 4), cells.get_value((2, 11))), (62.5, Some(&Data::Empty)), "B registered no yes/no target");
+
+    // B's officer sees every rank and score, but A's targets and actuals are empty.
+    let (_, officer_b) = app.user("officer.b", &["unit_officer"], Some(&s.communes[b]["id"])).await;
+    let seen = rows(&get_as(&app, &officer_b, &path, None).await);
+    assert_eq!((&seen[0]["overall_score"], &seen[0]["target_1"], &seen[0]["actual_1"]), (&json!("93.33"), &Value::Null, &Value::Null));
+    assert_eq!((&seen[1]["target_1"], &seen[1]["actual_1"]), (&json!("200"), &json!("150")));
+    let cells = sheet(&get_as(&app, &officer_b, &format!("{path}?format=xlsx"), None).await, "campaign-progress-");
+    assert_eq!((cells.get_value((1, 5)), number(&cells, 2, 5)), (Some(&Data::Empty), 200.0));
+
+    // Negotiation: the parameter wins over Accept; the best quality wins; nothing acceptable is 406.
+    let res = get_as(&app, &admin, &format!("{path}?format=json"), Some("text/csv")).await;
+    assert_eq!((res.header("content-type"), res.header("content-disposition")), (Some("application/json"), None));
+    let res = get_as(&app, &admin, &path, Some("application/json;q=0.5, text/csv")).await;
+    assert_eq!(res.header("content-type"), Some("text/csv; charset=utf-8"));
+    assert_eq!(get_as(&app, &admin, &path, Some("*/*")).await.header("content-type"), Some("application/json"));
+    get_as(&app, &admin, &path, Some("text/html")).await.problem(406, "not_acceptable");
+    get_as(&app, &admin, &format!("{path}?format=pdf"), None).await.problem(400, "invalid_query");
+    get_as(&app, &admin, &format!("{path}?by=district"), None).await.problem(400, "invalid_query");
+    get_as(&app, &admin, &format!("/api/v1/reports/campaigns/{}/progress", uuid::Uuid::now_v7()), None).await.problem(404, "not_found");
+    app.send_anonymous(TestRequest::get().uri(&path)).await.problem(401, "invalid_token");
+}
+
+async fn awards_report_counts_and_rolls_up(app: TestApp) {
+    thidua::seed::seed_reference(&mut app.connection()).unwrap();
+    let types = app.get("/api/v1/award-types").await.json();
+    let type_id = |code: &str| types.as_array().unwrap().iter().find(|t| t["code"] == code).unwrap()["id"].clone();
+    let old_ward = app.get("/api/v1/communes/by-code/01834?active_on=2021-06-01").await.json();
+    let new_ward = app.get("/api/v1/communes/by-code/01840").await.json();
+    let award = |type_code: &str, year: i32, recipient: (&str, &Value)| {
+        let mut body = json!({"award_type_id": type_id(type_code), "year": year, "decision_number": format!("{year}/QĐ-UBND"), "decision_date": format!("{}-01-15", year + 1), "decided_by": "Chủ tịch UBND tỉnh"});
+        body[recipient.0] = recipient.1["id"].clone();
+        app.create("awards", body)
+    };
+    // The old ward: a flag in 2021 and a grassroots fighter's titles in 2020 and 2021; today's
+    // ward: a collective title in 2021 and one revoked.
+    let person = app.create("people", json!({"full_name": "Nông Văn Hải", "unit_id": old_ward["id"]})).await;
+    award("CO_THI_DUA_TINH", 2021, ("unit_id", &old_ward)).await;
+    award("CSTD_CO_SO", 2020, ("person_id", &person)).await;
+    award("CSTD_CO_SO", 2021, ("person_id", &person)).await;
+    award("TTLDXS", 2021, ("unit_id", &new_ward)).await;
+    let revoked = award("TTLDXS", 2021, ("unit_id", &new_ward)).await;
+    app.post(&format!("/api/v1/awards/{}/revoke", id(&revoked)), &json!({"reason": "Kê khai không trung thực"})).await;
+
+    let summary = |rows: Vec<Value>| -> Vec<(i64, String, String, i64)> {
+        rows.iter()
+            .map(|r| (r["year"].as_i64().unwrap(), r["award_type_code"].as_str().unwrap().into(), r["unit_code"].as_str().unwrap().into(), r["awards"].as_i64().unwrap()))
+            .collect()
+    };
+    let row = |y: i64, t: &str, u: &str, n: i64| (y, t.to_string(), u.to_string(), n);
+    let admin = app.admin_token.clone();
+    let plain = rows(&get_as(&app, &admin, "/api/v1/reports/awards?from_year=2020&to_year=2021", None).await);
+    assert_eq!(
+        summary(plain.clone()),
+        [row(2020, "CSTD_CO_SO", "01834", 1), row(2021, "CO_THI_DUA_TINH", "01834", 1), row(2021, "CSTD_CO_SO", "01834", 1), row(2021, "TTLDXS", "01840", 1)]
+    );
+    assert_eq!((&plain[0]["unit_name"], &plain[0]["award_type_name"]), (&json!("Phường Nguyễn Thị Minh Khai"), &json!("Chiến sĩ thi đua cơ sở")));
+
+    // Rolled up, the old ward's awards count under Phường Đức Xuân.
+    let rolled = summary(rows(&get_as(&app, &admin, "/api/v1/reports/awards?year=2021&roll_up=true", None).await));
+    assert_eq!(rolled, [row(2021, "CO_THI_DUA_TINH", "01840", 1), row(2021, "CSTD_CO_SO", "01840", 1), row(2021, "TTLDXS", "01840", 1)]);
+    let by_code = summary(rows(&get_as(&app, &admin, "/api/v1/reports/awards?award_type=CSTD_CO_SO&roll_up=true", None).await));
+    assert_eq!(by_code, [row(2020, "CSTD_CO_SO", "01840", 1), row(2021, "CSTD_CO_SO", "01840", 1)]);
+
+    // Every signed-in user reads the award history, so the counts: an officer of another unit too.
+    let (_, officer) = app.user("officer.x", &["unit_officer"], Some(&new_ward["id"])).await;
+    let records = csv_records(&get_as(&app, &officer, "/api/v1/reports/awards?year=2021", Some("text/csv")).await, "awards-2021");
+    assert_eq!(records[0], ["Năm", "Mã hình thức", "Danh hiệu, hình thức khen thưởng", "Mã đơn vị", "Tên đơn vị", "Loại đơn vị", "Số lượt khen thưởng"]);
+    assert_eq!(records[1], ["2021", "CO_THI_DUA_TINH", "Cờ thi đua cấp tỉnh", "01834", "Phường Nguyễn Thị Minh Khai", "commune", "1"]);
+    let cells = sheet(&get_as(&app, &admin, "/api/v1/reports/awards?year=2021&roll_up=true&format=xlsx", None).await, "awards-rolled-up-2021");
+    assert_eq!((text(&cells, 0, 6), number(&cells, 1, 0), text(&cells, 1, 4), number(&cells, 1, 6)), ("Số lượt khen thưởng".into(), 2021.0, "Phường Đức Xuân".into(), 1.0));
+
+    get_as(&app, &admin, "/api/v1/reports/awards?year=2021&from_year=2020", None).await.problem(400, "invalid_query");
+    get_as(&app, &admin, "/api/v1/reports/awards?from_year=2022&to_year=2021", None).await.problem(400, "invalid_query");
+    get_as(&app, &admin, "/api/v1/reports/awards?award_type=KHONG_CO", None).await.problem(400, "invalid_query");
+}
+
+async fn nominations_report_counts_what_the_caller_may_list(app: TestApp) {
+    thidua::seed::seed_reference(&mut app.connection()).unwrap();
+    let (commune, department) = crate::auth::commune_and_department(&app).await;
+    let types = app.get("/api/v1/award-types").await.json();
+    let type_id = |code: &str| types.as_array().unwrap().iter().find(|t| t["code"] == code).unwrap()["id"].clone();
+    let year = 2025;
+    let nominate = |unit: &Value, name: &str, code: &str| {
+        let (unit, name, code) = (unit.clone(), name.to_string(), code.to_string());
+        let app = &app;
+        let type_id = type_id(&code);
+        async move {
+            let person = app.create("people", json!({"full_name": name, "unit_id": unit["id"]})).await;
+            app.create("nominations", json!({"award_type_id": type_id, "person_id": person["id"], "unit_id": unit["id"], "year": year})).await
+        }
+    };
+    nominate(&commune, "Đinh Thị Lan", "LDTT").await;
+    nominate(&commune, "Hà Văn Tú", "LDTT").await;
+    let withdrawn = nominate(&commune, "Lường Thị Hoa", "CSTD_CO_SO").await;
+    let res = app.post(&format!("/api/v1/nominations/{}/withdraw", id(&withdrawn)), &json!({})).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    nominate(&department, "Phạm Quốc Bảo", "LDTT").await;
+
+    let summary = |rows: Vec<Value>| -> Vec<(String, String, String, i64)> {
+        rows.iter()
+            .map(|r| (r["status"].as_str().unwrap().into(), r["status_name"].as_str().unwrap().into(), r["award_type_code"].as_str().unwrap().into(), r["nominations"].as_i64().unwrap()))
+            .collect()
+    };
+    let row = |s: &str, name: &str, t: &str, n: i64| (s.to_string(), name.to_string(), t.to_string(), n);
+    let path = format!("/api/v1/reports/nominations?year={year}");
+    let all = summary(rows(&get_as(&app, &app.admin_token, &path, None).await));
+    assert_eq!(all, [row("draft", "Dự thảo", "LDTT", 3), row("withdrawn", "Đã rút", "CSTD_CO_SO", 1)]);
+    assert_eq!(rows(&get_as(&app, &app.admin_token, "/api/v1/reports/nominations?year=2024", None).await), Vec::<Value>::new());
+
+    // The department's officer counts only the department's nomination; a province-level viewer all.
+    let (_, officer) = app.user("officer.syt", &["unit_officer"], Some(&department["id"])).await;
+    assert_eq!(summary(rows(&get_as(&app, &officer, &path, None).await)), [row("draft", "Dự thảo", "LDTT", 1)]);
+    let (_, viewer) = app.user("viewer", &["viewer"], None).await;
+    let cells = sheet(&get_as(&app, &viewer, &format!("{path}&format=xlsx"), None).await, "nominations-2025");
+    assert_eq!((text(&cells, 0, 1), text(&cells, 1, 1), text(&cells, 1, 3), number(&cells, 1, 4)), ("Trạng thái".into(), "Dự thảo".into(), "Lao động tiên tiến".into(), 3.0));
+    // A council member outside any session counts nothing.
+    let (_, member) = app.user("council", &["council_member"], None).await;
+    assert_eq!(rows(&get_as(&app, &member, &path, None).await), Vec::<Value>::new());
+}
