@@ -116,6 +116,7 @@ impl FromRequest for AuthUser {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let writes = !matches!(*req.method(), actix_web::http::Method::GET | actix_web::http::Method::HEAD | actix_web::http::Method::OPTIONS);
+        let own_scope_endpoint = has_own_scope(req.path());
         let token = bearer_token(req);
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::internal(anyhow::anyhow!("application state missing")))?;
@@ -159,9 +160,20 @@ impl FromRequest for AuthUser {
             if writes && who.is_client() {
                 return Err(ApiError::forbidden());
             }
+            // Every record read by a client needs `read`, checked here once for all endpoints;
+            // the feed, reports and audit trail check their own scopes instead.
+            if !own_scope_endpoint {
+                policy::require_scope(&who, policy::SCOPE_READ)?;
+            }
             Ok(AuthUser(who))
         })
     }
+}
+
+/// Endpoints guarded by a scope of their own (`events:read`, `reports:read`, `audit:read`)
+/// rather than `read`.
+fn has_own_scope(path: &str) -> bool {
+    path == "/api/v1/events" || path == "/api/v1/audit-entries" || path.starts_with("/api/v1/reports/")
 }
 
 /// The caller's address for throttling: the TCP peer; behind a trusted proxy, the last address

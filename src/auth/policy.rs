@@ -122,12 +122,10 @@ pub enum Decision {
 }
 
 pub fn decide(who: &Principal, action: Action, resource: Resource<'_>) -> Decision {
-    if who.is_client() {
-        // Clients are read-only in this version, and their record reads need the `read` scope
-        // (the feed, reports and audit endpoints check their own scopes with `require_scope`).
-        if action != Action::Read || !who.has_scope(SCOPE_READ) {
-            return Decision::Forbidden;
-        }
+    // Clients are read-only in this version. (Their `read` scope is checked by the `AuthUser`
+    // extractor for every endpoint but the feed, reports and audit trail, which have their own.)
+    if who.is_client() && action != Action::Read {
+        return Decision::Forbidden;
     }
     if who.has(Role::Admin) {
         return Decision::Allow;
@@ -168,7 +166,9 @@ pub fn feed_reach(who: &Principal) -> crate::models::journal::FeedReach {
     }
     match &who.unit_id {
         Some(unit) => FeedReach::OneUnit(unit.clone()),
-        None if sees_unit(who, "") => FeedReach::AllUnits,
+        // Council members who are nothing else see nominations only on their agenda (through
+        // the council endpoints), so their feed carries shared data only.
+        None if sees_unit(who, "") && !council_only(who) => FeedReach::AllUnits,
         // Reads the registry only (no unit, no reviewing role): shown as one unit that is none.
         None => FeedReach::OneUnit(String::new()),
     }
@@ -200,6 +200,10 @@ pub fn require_scope(who: &Principal, scope: &str) -> Result<(), ApiError> {
             format!("this client's token lacks the `{scope}` scope"),
         ))
     }
+}
+
+fn council_only(who: &Principal) -> bool {
+    who.has(Role::CouncilMember) && !who.roles.iter().any(|r| matches!(r, Role::Viewer | Role::Approver | Role::Admin))
 }
 
 /// `decide`, as the error a handler returns.
@@ -248,8 +252,9 @@ mod tests {
         let bound = client(&[SCOPE_READ], Some("A"));
         assert_eq!(decide(&bound, Action::Read, Resource::UnitRecord { unit_id: "A" }), Decision::Allow);
         assert_eq!(decide(&bound, Action::Read, Resource::UnitRecord { unit_id: "B" }), Decision::Hidden);
+        // The `read` scope itself is the extractor's check (tests/api/service_clients.rs).
         let feed_only = client(&[SCOPE_EVENTS_READ], None);
-        assert_eq!(decide(&feed_only, Action::Read, Resource::Registry), Decision::Forbidden);
+        assert!(require_scope(&feed_only, SCOPE_READ).is_err());
         assert!(require_scope(&feed_only, SCOPE_EVENTS_READ).is_ok());
         assert_eq!(require_scope(&feed_only, SCOPE_AUDIT_READ).unwrap_err().code, "insufficient_scope");
         assert!(require_scope(&user(&[Role::Viewer], None), SCOPE_AUDIT_READ).is_ok(), "users are not scope-limited");
@@ -294,7 +299,8 @@ mod tests {
         use crate::models::journal::FeedReach;
         assert_eq!(feed_reach(&user(&[Role::Admin], None)), FeedReach::Everything);
         assert_eq!(feed_reach(&user(&[Role::Viewer], None)), FeedReach::AllUnits);
-        assert_eq!(feed_reach(&user(&[Role::CouncilMember], None)), FeedReach::AllUnits);
+        assert_eq!(feed_reach(&user(&[Role::CouncilMember, Role::Viewer], None)), FeedReach::AllUnits);
+        assert_eq!(feed_reach(&user(&[Role::CouncilMember], None)), FeedReach::OneUnit(String::new()));
         assert_eq!(feed_reach(&user(&[Role::UnitOfficer], Some("A"))), FeedReach::OneUnit("A".into()));
         // An officer without a unit reads no unit's records, so no unit's events either.
         let unbound = user(&[Role::UnitOfficer], None);

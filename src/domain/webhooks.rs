@@ -126,6 +126,13 @@ fn is_public(ip: IpAddr) -> bool {
             if s[..6] == [0x64, 0xff9b, 0, 0, 0, 0] {
                 return is_public_v4(embedded); // NAT64
             }
+            if s[0] == 0x2002 {
+                // 6to4 carries its IPv4 address in the next 32 bits.
+                return is_public_v4(Ipv4Addr::new((s[1] >> 8) as u8, s[1] as u8, (s[2] >> 8) as u8, s[2] as u8));
+            }
+            if (s[0] == 0x2001 && s[1] == 0) || (s[0] == 0x64 && s[1] == 0xff9b && s[2] == 1) {
+                return false; // Teredo 2001::/32 and local-use NAT64 64:ff9b:1::/48: tunnels to who knows where
+            }
             !(v6.is_loopback()
                 || v6.is_unspecified()
                 || v6.is_multicast()
@@ -196,12 +203,13 @@ mod tests {
             "127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "0.0.0.0", "100.64.0.1",
             "224.0.0.1", "255.255.255.255", "::1", "::", "fc00::1", "fd12::1", "fe80::1", "ff02::1",
             "::ffff:127.0.0.1", "::ffff:10.0.0.1", "::ffff:169.254.169.254", "::127.0.0.1", "64:ff9b::a00:1",
+            "2002:a9fe:a9fe::1", "2002:7f00:1::", "2001:0:4136:e378::1", "64:ff9b:1::1",
         ] {
             let ip: IpAddr = ip.parse().unwrap();
             assert!(!address_allowed(ip, false), "{ip} must be refused");
             assert!(address_allowed(ip, true), "{ip} is allowed when private targets are");
         }
-        for ip in ["1.1.1.1", "203.113.0.10", "100.128.0.1", "2606:4700::1111", "::ffff:8.8.8.8"] {
+        for ip in ["1.1.1.1", "203.113.0.10", "100.128.0.1", "2606:4700::1111", "::ffff:8.8.8.8", "2002:808:808::1"] {
             assert!(address_allowed(ip.parse().unwrap(), false), "{ip} is public");
         }
     }

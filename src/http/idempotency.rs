@@ -35,7 +35,10 @@ const REPLAYED_HEADERS: [header::HeaderName; 3] = [header::CONTENT_TYPE, header:
 /// Whether POSTs to `path` (under /api/v1) honour the key: all but sign-in, refresh and
 /// logout, and the OAuth token endpoint (see the module comment).
 pub fn is_keyed(path: &str) -> bool {
-    path != "/api/v1/oauth/token" && !path.starts_with("/api/v1/auth/")
+    // Ballots are left out too: a stored key would tie the member (the caller) to a fingerprint
+    // of their choice for the key's lifetime. A repeated ballot is refused (409) anyway.
+    let ballot = path.starts_with("/api/v1/council-sessions/") && path.ends_with("/ballots");
+    path != "/api/v1/oauth/token" && !path.starts_with("/api/v1/auth/") && !ballot
 }
 
 /// The key: at most 255 printable ASCII characters, bare or as a structured-field string
@@ -194,6 +197,14 @@ pub async fn guard(mut req: ServiceRequest, next: Next<impl MessageBody + 'stati
     }
 
     let held = Held { db: state.db.clone(), id: Some(id) };
+    // The handler and the storing of its answer run as their own task: a client that hangs up
+    // must not cut them short (the write may commit; the retry must then find its answer).
+    actix_web::rt::spawn(run_and_store(held, req, next))
+        .await
+        .map_err(|e| actix_web::error::ErrorInternalServerError(format!("request task failed: {e}")))?
+}
+
+async fn run_and_store(held: Held, req: ServiceRequest, next: Next<impl MessageBody + 'static>) -> Result<ServiceResponse<BoxBody>, Error> {
     let res = match next.call(req).await {
         Ok(res) => res,
         Err(e) => {
@@ -211,7 +222,10 @@ pub async fn guard(mut req: ServiceRequest, next: Next<impl MessageBody + 'stati
         held.release().await;
         return Err(actix_web::error::ErrorInternalServerError("the response body could not be read"));
     };
-    if is_final(head.status(), &bytes) {
+    // An answer marked `no-store` carries a secret shown once (a client or webhook secret): it
+    // is not kept, so a retry runs afresh.
+    let no_store = head.headers().get(header::CACHE_CONTROL).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("no-store"));
+    if is_final(head.status(), &bytes) && !no_store {
         let headers = REPLAYED_HEADERS
             .iter()
             .filter_map(|name| head.headers().get(name).and_then(|v| v.to_str().ok()).map(|v| (name.to_string(), v.to_string())))

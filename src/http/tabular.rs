@@ -222,6 +222,17 @@ fn document(table: Table) -> ReportDocument {
     ReportDocument { report: table.report.to_string(), title: table.title, columns: table.columns, rows }
 }
 
+/// Text a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR first) gets a leading
+/// apostrophe (OWASP's advice against CSV injection); names come from users. Numbers are cells
+/// of their own kind and stay as they are.
+fn inert(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
+}
+
 /// UTF-8 with a byte-order mark: without it Excel reads the file in the machine's legacy code
 /// page and garbles Vietnamese. Quoting per RFC 4180, CRLF line ends.
 fn csv(table: &Table) -> Result<Vec<u8>, ApiError> {
@@ -229,13 +240,14 @@ fn csv(table: &Table) -> Result<Vec<u8>, ApiError> {
     let mut out = Vec::with_capacity(64 * (table.rows.len() + 1));
     out.extend_from_slice("\u{feff}".as_bytes());
     let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(out);
-    writer.write_record(table.columns.iter().map(|c| c.label.as_str())).map_err(failed)?;
+    writer.write_record(table.columns.iter().map(|c| inert(&c.label))).map_err(failed)?;
     for row in &table.rows {
         let texts: Vec<String> = row
             .iter()
             .map(|cell| match cell {
                 Cell::Empty => String::new(),
-                Cell::Text(s) | Cell::Decimal(s) => s.clone(),
+                Cell::Text(s) => inert(s),
+                Cell::Decimal(s) => s.clone(),
                 Cell::Integer(n) => n.to_string(),
             })
             .collect();
@@ -301,6 +313,14 @@ fn sheet_name(title: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_that_a_spreadsheet_would_run_is_made_inert() {
+        assert_eq!(inert("=HYPERLINK(\"http://x\")"), "'=HYPERLINK(\"http://x\")");
+        assert_eq!(inert("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(inert("-1+2"), "'-1+2");
+        assert_eq!(inert("Xã Đồng Tiến"), "Xã Đồng Tiến");
+    }
 
     #[test]
     fn accept_picks_the_best_supported_type() {

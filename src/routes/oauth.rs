@@ -189,10 +189,12 @@ pub async fn token(state: web::Data<AppState>, req: HttpRequest, origin: Request
     };
     let addr_key = format!("client:{}", client_addr(&req, state.settings.auth.trust_forwarded));
     let auth = &state.settings.auth;
-    let (per_client, per_addr, window) = (auth.login_max_failures_per_user, auth.login_max_failures_per_client, auth.login_window_secs);
+    let (per_addr, window) = (auth.login_max_failures_per_client, auth.login_window_secs);
     let presented = opaque_token_hash(&secret);
     let outcome = db::write(&state.db, origin.anonymous(), move |conn, journal| {
-        if let Some(seconds) = accounts::reserve_login_attempt(conn, &[(&client_key, per_client), (&addr_key, per_addr)], window)? {
+        // Per address only: client secrets are 256-bit, so a per-client count adds no safety and
+        // would let anyone who knows a client id lock the integration out.
+        if let Some(seconds) = accounts::reserve_login_attempt(conn, &[(&addr_key, per_addr)], window)? {
             return Ok(Outcome::Blocked(seconds));
         }
         let client = if client_key == "svc:(invalid)" { None } else { model::lookup_client(conn, &client_id)? };

@@ -173,7 +173,9 @@ pub async fn create(state: web::Data<AppState>, who: AuthUser, origin: RequestOr
         Ok(created)
     })
     .await?;
+    // The secret is shown this once: no cache (nor the idempotency store) may keep it.
     Ok(HttpResponse::Created()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
         .insert_header((header::LOCATION, format!("/api/v1/webhooks/{}", created.webhook.id)))
         .insert_header(etag(created.webhook.version))
         .json(created))
@@ -221,6 +223,9 @@ pub async fn remove(state: web::Data<AppState>, who: AuthUser, origin: RequestOr
     policy::require_any(&who, &[])?;
     let id = id.into_inner().to_string();
     db::write(&state.db, origin.by(&who), move |conn, journal| {
+        // The journal's lock first, as every journaled write ends by taking it: otherwise this
+        // row lock and a concurrent append queueing deliveries for the row wait on each other.
+        db::lock_for_transaction(conn, "journal")?;
         let before = response(model::delete_subscription(conn, &id)?)?;
         journal.deleted("webhook", &id, Scope::AuditOnly, &before);
         Ok(())
@@ -244,7 +249,9 @@ pub async fn rotate_secret(state: web::Data<AppState>, who: AuthUser, origin: Re
         Ok(rotated)
     })
     .await?;
-    Ok(ok(&rotated, rotated.webhook.version))
+    let mut res = ok(&rotated, rotated.webhook.version);
+    res.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    Ok(res)
 }
 
 /// One attempt to send a delivery.

@@ -136,17 +136,30 @@ async fn bad_credentials_grants_and_scopes_are_refused(app: TestApp) {
     // A token without the `read` scope reads no records.
     let (feed_id, feed_secret) = create_client(&app, json!({"name": "Đồng bộ sự kiện", "scopes": ["events:read"]})).await;
     let feed_token = token(&app, &feed_id, &feed_secret).await;
-    app.send_as(&feed_token, TestRequest::get().uri("/api/v1/campaigns")).await.problem(403, "forbidden");
+    // Not lists either, whatever check the endpoint itself makes (people, registrations, …).
+    let s = crate::achievements::setup(&app, 1).await;
+    for path in ["/api/v1/campaigns".to_string(), "/api/v1/people".to_string(), format!("/api/v1/campaigns/{}/registrations", s.campaign["id"].as_str().unwrap())] {
+        app.send_as(&feed_token, TestRequest::get().uri(&path)).await.problem(403, "insufficient_scope");
+    }
+    let res = app.send_as(&feed_token, TestRequest::get().uri("/api/v1/events")).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
 
     // Unknown scopes are refused at creation.
     let res = app.post("/api/v1/service-clients", &json!({"name": "X", "scopes": ["write"]})).await;
     assert_eq!(res.problem(422, "validation_failed")["errors"][0]["field"], "scopes[0]");
 
-    // Failed attempts are throttled like sign-ins: 5 per client by default (the success above,
-    // at the scope check, forgave the earlier one), and then even the right secret waits.
+    // Failed attempts are throttled per address (20 by default), not per client: knowing a
+    // client's id is not enough to lock the integration out from elsewhere.
     for _ in 0..5 {
         oauth_error(&token_request(&app, Some(&basic(&id, "sai-bi-mat")), ok).await, 401, "invalid_client");
     }
+    assert_eq!(token_request(&app, Some(&basic(&id, &secret)), ok).await.status, StatusCode::OK);
+    let mut refused = 0;
+    while token_request(&app, Some(&basic(&id, "sai-bi-mat")), ok).await.status == StatusCode::UNAUTHORIZED {
+        refused += 1;
+        assert!(refused <= 20, "the address is throttled within its limit");
+    }
+    assert!(refused > 5, "more failures than the old per-client limit pass before the address waits");
     let res = token_request(&app, Some(&basic(&id, &secret)), ok).await;
     oauth_error(&res, 429, "temporarily_unavailable");
     assert!(res.header("retry-after").is_some());
