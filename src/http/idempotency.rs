@@ -41,6 +41,12 @@ pub fn is_keyed(path: &str) -> bool {
     path != "/api/v1/oauth/token" && !path.starts_with("/api/v1/auth/") && !ballot
 }
 
+/// The endpoints whose body is a file: `/achievements/{id}/evidence`, `/nominations/{id}/documents`.
+fn is_upload(path: &str) -> bool {
+    (path.starts_with("/api/v1/achievements/") && path.ends_with("/evidence"))
+        || (path.starts_with("/api/v1/nominations/") && path.ends_with("/documents"))
+}
+
 /// The key: at most 255 printable ASCII characters, bare or as a structured-field string
 /// (`"…"`, as the draft writes it).
 pub fn parse_key(raw: &header::HeaderValue) -> Result<String, ApiError> {
@@ -153,8 +159,9 @@ pub async fn guard(mut req: ServiceRequest, next: Next<impl MessageBody + 'stati
         None => format!("anonymous:{}", client_addr(req.request(), state.settings.auth.trust_forwarded)),
     };
 
-    // The whole body, within the largest limit any endpoint takes, handed on to the handler.
-    let limit = state.settings.max_body_bytes.max(state.settings.max_upload_bytes);
+    // The whole body, within the limit of the endpoint (uploads take files, the rest JSON),
+    // handed on to the handler.
+    let limit = if is_upload(req.path()) { state.settings.max_upload_bytes } else { state.settings.max_body_bytes };
     let body = match read_limited(req.take_payload(), declared_length(req.request()), limit).await {
         Ok(body) => body,
         Err(e) => return Ok(req.error_response(e)),
