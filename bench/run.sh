@@ -45,6 +45,8 @@ for backend in sqlite postgres; do
   campaign=$(python3 bench/progress_data.py "$url" 100 20 50)
   # 20,000 people with 5 past awards each (100,000 awards) and one nomination each.
   person=$(python3 bench/awards_data.py "$url" 20000 5)
+  # Settle the planner's statistics after the bulk load, as autovacuum would in normal running.
+  [ "$backend" = postgres ] && psql -q -h 127.0.0.1 -U postgres -c 'VACUUM ANALYZE' thidua_bench
   "$bin" serve >"$results/$backend-server.log" 2>&1 &
   server=$!
   for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 0.2; done
@@ -79,6 +81,14 @@ for backend in sqlite postgres; do
     wrk -t2 -c8 -d"${duration}s" --latency -H "$auth" "$base/reports/nominations?format=$fmt" >"$results/$backend-report-nominations-$fmt.txt"
     row "nominations report, $fmt ($bytes bytes), 20,000 nominations (8 conns)" "$results/$backend-report-nominations-$fmt.txt"
   done
+
+  # Journaled writes (change + audit entry with before/after + feed event, one transaction),
+  # then reading the feed those writes filled, a page of 100 from the start.
+  write_id=$(curl -sf -H "$auth" "$base/communes/by-code/01843" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+  AUTH="Bearer $token" wrk -t2 -c8 -d"${duration}s" --latency -s bench/patch.lua "$base/communes/$write_id" >"$results/$backend-write.txt"
+  row "journaled update: PATCH a commune (8 conns)" "$results/$backend-write.txt"
+  wrk -t2 -c32 -d"${duration}s" --latency -H "$auth" "$base/events?limit=100" >"$results/$backend-feed.txt"
+  row "change feed, a page of 100 events (32 conns)" "$results/$backend-feed.txt"
 
   LOGIN_USER=bench LOGIN_PASSWORD="$password" wrk -t1 -c1 -d"${duration}s" --latency -s bench/login.lua "$base/auth/login" >"$results/$backend-login1.txt"
   row "login, 1 conn (≈ one argon2id verify)" "$results/$backend-login1.txt"
