@@ -112,6 +112,14 @@ impl DbConn {
         type Ansi = diesel::connection::AnsiTransactionManager;
         type Multi = <DbConn as Connection>::TransactionManager;
         let outermost = Multi::transaction_manager_status_mut(self).transaction_depth()?.is_none();
+        // SQLite has one writer at a time; writers that find the lock taken wait in SQLite's busy
+        // handler, which sleeps in growing steps (up to 100 ms) and lets late comers overtake, so
+        // under a burst of writes a few wait for a second or more. Queueing them here first, on a
+        // lock that wakes the next waiter at once, keeps the wait to the writes ahead of them.
+        let _writer = match self {
+            DbConn::Sqlite(_) if outermost => Some(SQLITE_WRITER.lock().unwrap_or_else(std::sync::PoisonError::into_inner)),
+            _ => None,
+        };
         match self {
             DbConn::Sqlite(c) if outermost => Ansi::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
             // PostgreSQL, or nested: diesel's own (a savepoint when nested).
@@ -132,6 +140,10 @@ impl DbConn {
         }
     }
 }
+
+/// The writers of this process's SQLite databases, one at a time (see `DbConn::write_tx`). One
+/// lock for every file: a process serves one database; tests that open many only queue a little.
+static SQLITE_WRITER: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 /// Serialises transactions that check-then-write the same thing on PostgreSQL (where READ
 /// COMMITTED would let two of them pass the same check): each takes a transaction-scoped
