@@ -165,8 +165,8 @@ async fn bad_credentials_grants_and_scopes_are_refused(app: TestApp) {
     assert!(res.header("retry-after").is_some());
 }
 
-async fn unit_bound_clients_see_only_their_unit(app: TestApp) {
-    let s = crate::achievements::setup(&app, 2).await;
+/// A registration of each of the setup's communes, by the admin: their ids.
+async fn register_every_commune(app: &TestApp, s: &crate::achievements::Setup) -> Vec<String> {
     let mut registrations = Vec::new();
     for commune in &s.communes {
         let body = json!({"unit_id": commune["id"], "targets": [{"indicator_id": s.indicators[0]["id"], "target": "10"}]});
@@ -174,6 +174,12 @@ async fn unit_bound_clients_see_only_their_unit(app: TestApp) {
         assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
         registrations.push(res.json()["id"].as_str().unwrap().to_string());
     }
+    registrations
+}
+
+async fn unit_bound_clients_see_only_their_unit(app: TestApp) {
+    let s = crate::achievements::setup(&app, 2).await;
+    let registrations = register_every_commune(&app, &s).await;
     let (id, secret) = create_client(&app, json!({"name": "Phần mềm xã Thi Đua 0", "unit_id": s.communes[0]["id"]})).await;
     let bound = token(&app, &id, &secret).await;
     let res = app.send_as(&bound, TestRequest::get().uri(&format!("/api/v1/registrations/{}", registrations[0]))).await;
@@ -206,13 +212,7 @@ async fn only_admins_manage_clients(app: TestApp) {
 
 async fn integration_scopes_gate_the_feed_reports_and_audit(app: TestApp) {
     let s = crate::achievements::setup(&app, 2).await;
-    let mut registrations = Vec::new();
-    for commune in &s.communes {
-        let body = json!({"unit_id": commune["id"], "targets": [{"indicator_id": s.indicators[0]["id"], "target": "10"}]});
-        let res = app.post(&format!("/api/v1/campaigns/{}/registrations", s.campaign["id"].as_str().unwrap()), &body).await;
-        assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
-        registrations.push(res.json()["id"].as_str().unwrap().to_string());
-    }
+    let registrations = register_every_commune(&app, &s).await;
     let get = |token: String, path: &'static str| {
         let app = &app;
         async move { app.send_as(&token, TestRequest::get().uri(path)).await }
