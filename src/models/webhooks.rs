@@ -264,24 +264,13 @@ pub struct AttemptRecord {
 /// (a holder whose lease ran out must not overwrite the next holder's work).
 pub fn record_attempt(conn: &mut DbConn, delivery_id: &str, token: &str, record: AttemptRecord) -> Result<(), ApiError> {
     conn.write_tx(|conn| {
-        diesel::insert_into(webhook_attempts::table)
-            .values((
-                webhook_attempts::id.eq(db::new_id()),
-                webhook_attempts::delivery_id.eq(delivery_id),
-                webhook_attempts::attempt.eq(record.attempt),
-                webhook_attempts::attempted_at.eq(record.attempted_at),
-                webhook_attempts::duration_ms.eq(record.duration_ms),
-                webhook_attempts::status_code.eq(record.status_code),
-                webhook_attempts::error.eq(record.error.as_deref()),
-            ))
-            .execute(conn)?;
         let now = db::now();
         let (status, next, finished) = match record.outcome {
             Outcome::Delivered => (DELIVERED, now, Some(now)),
             Outcome::RetryAt(at) => (PENDING, at, None),
             Outcome::GaveUp => (FAILED, now, Some(now)),
         };
-        diesel::update(webhook_deliveries::table.find(delivery_id).filter(webhook_deliveries::lease_owner.eq(token)))
+        let still_ours = diesel::update(webhook_deliveries::table.find(delivery_id).filter(webhook_deliveries::lease_owner.eq(token)))
             .set((
                 webhook_deliveries::status.eq(status),
                 webhook_deliveries::attempts.eq(record.attempt),
@@ -291,6 +280,21 @@ pub fn record_attempt(conn: &mut DbConn, delivery_id: &str, token: &str, record:
                 webhook_deliveries::lease_until.eq(None::<NaiveDateTime>),
             ))
             .execute(conn)?;
+        // A lease that ran out meanwhile belongs to another claim now, whose attempt (with the
+        // same number) is the one the log shows.
+        if still_ours == 1 {
+            diesel::insert_into(webhook_attempts::table)
+                .values((
+                    webhook_attempts::id.eq(db::new_id()),
+                    webhook_attempts::delivery_id.eq(delivery_id),
+                    webhook_attempts::attempt.eq(record.attempt),
+                    webhook_attempts::attempted_at.eq(record.attempted_at),
+                    webhook_attempts::duration_ms.eq(record.duration_ms),
+                    webhook_attempts::status_code.eq(record.status_code),
+                    webhook_attempts::error.eq(record.error.as_deref()),
+                ))
+                .execute(conn)?;
+        }
         Ok(())
     })
 }

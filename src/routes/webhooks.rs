@@ -37,7 +37,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 
 /// A webhook subscription. Subscriptions belong to the board and receive every event of the
 /// types they name, whatever unit owns the record (the events are thin: ids and types).
-#[derive(Serialize, ToSchema)]
+#[derive(Serialize, ToSchema, Clone)]
 pub struct WebhookResponse {
     pub id: Uuid,
     #[schema(example = "https://lienthong.so-noi-vu.gov.vn/thidua/webhook")]
@@ -126,6 +126,16 @@ async fn input(state: &AppState, body: WebhookRequest) -> Result<SubscriptionInp
     Ok(SubscriptionInput { url, event_types: types.join(","), active: body.active.unwrap_or(true), description })
 }
 
+/// A subscription as the audit trail keeps it: the URL without its query, where receivers
+/// often put an access token of theirs.
+fn for_journal(webhook: &WebhookResponse) -> WebhookResponse {
+    let mut kept = webhook.clone();
+    if let Some((without_query, _)) = kept.url.split_once('?') {
+        kept.url = format!("{without_query}?…");
+    }
+    kept
+}
+
 fn ok<T: Serialize>(body: &T, version: i32) -> HttpResponse {
     HttpResponse::Ok().insert_header(etag(version)).json(body)
 }
@@ -169,7 +179,7 @@ pub async fn create(state: web::Data<AppState>, who: AuthUser, origin: RequestOr
     let created = db::write(&state.db, origin.by(&who), move |conn, journal| {
         let created = with_secret(model::insert_subscription(conn, input, rules::new_secret())?)?;
         // Audit only (never the secret): subscriptions are the board's configuration.
-        journal.created("webhook", created.webhook.id, Scope::AuditOnly, &created.webhook);
+        journal.created("webhook", created.webhook.id, Scope::AuditOnly, &for_journal(&created.webhook));
         Ok(created)
     })
     .await?;
@@ -207,7 +217,7 @@ pub async fn replace(state: web::Data<AppState>, who: AuthUser, origin: RequestO
     let replaced = db::write(&state.db, origin.by(&who), move |conn, journal| {
         let before = response(model::find_subscription(conn, &id)?)?;
         let after = response(model::replace_subscription(conn, &id, input, expected)?)?;
-        journal.updated("webhook", &id, Scope::AuditOnly, &before, &after);
+        journal.updated("webhook", &id, Scope::AuditOnly, &for_journal(&before), &for_journal(&after));
         Ok(after)
     })
     .await?;
@@ -227,7 +237,7 @@ pub async fn remove(state: web::Data<AppState>, who: AuthUser, origin: RequestOr
         // row lock and a concurrent append queueing deliveries for the row wait on each other.
         db::lock_for_transaction(conn, "journal")?;
         let before = response(model::delete_subscription(conn, &id)?)?;
-        journal.deleted("webhook", &id, Scope::AuditOnly, &before);
+        journal.deleted("webhook", &id, Scope::AuditOnly, &for_journal(&before));
         Ok(())
     })
     .await?;
