@@ -284,8 +284,11 @@ async fn two_instances_on_one_database_deliver_each_event_once(app: TestApp) {
 
 async fn subscriptions_are_replaced_with_if_match_paused_and_deleted(app: TestApp) {
     let receiver = Receiver::start(0);
-    let webhook = subscribe(&app, &receiver.url, &[]).await;
+    let webhook = subscribe(&app, &format!("{}?token=bi-mat-cua-ben-nhan", receiver.url), &[]).await;
     let path = format!("/api/v1/webhooks/{}", webhook["id"].as_str().unwrap());
+    // The audit trail keeps the subscription without the receiver's token in its query.
+    let audit = app.get(&format!("/api/v1/audit-entries?record_kind=webhook&record_id={}", webhook["id"].as_str().unwrap())).await;
+    assert!(audit.text().contains("webhook.created") && !audit.text().contains("bi-mat-cua-ben-nhan"), "{}", audit.text());
     let paused = json!({"url": receiver.url, "event_types": ["campaign.*"], "active": false});
     let res = app.send(TestRequest::put().uri(&path).set_json(&paused)).await;
     res.problem(428, "precondition_required");
