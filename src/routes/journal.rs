@@ -95,7 +95,13 @@ pub struct FeedQuery {
     pub types: Option<String>,
     /// Page size, 1–100 (default 20).
     pub limit: Option<i64>,
+    /// Long polling: when there is nothing new yet, wait up to this many seconds (1–30) for an
+    /// event before answering with an empty page.
+    pub wait: Option<u64>,
 }
+
+/// How often a waiting feed request looks again.
+const FEED_POLL: std::time::Duration = std::time::Duration::from_millis(250);
 
 #[derive(Serialize, ToSchema)]
 pub struct EventPage {
@@ -134,14 +140,30 @@ pub async fn feed(state: web::Data<AppState>, who: AuthUser, query: QueryParams<
         Some("latest") => None,
         Some(c) => Some(c.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| ApiError::bad_query("after", "is not a cursor this feed issued"))?),
     };
-    let (rows, after) = db::run(&state.db, move |conn| {
-        let after = match after {
-            Some(after) => after,
-            None => model::latest_seq(conn)?,
-        };
-        Ok((model::list_feed(conn, after, limit, &reach, &types)?, after))
-    })
-    .await?;
+    let wait = match query.wait {
+        None => std::time::Duration::ZERO,
+        Some(secs @ 1..=30) => std::time::Duration::from_secs(secs),
+        Some(_) => return Err(ApiError::bad_query("wait", "must be between 1 and 30 seconds")),
+    };
+    let deadline = std::time::Instant::now() + wait;
+    let mut after = after;
+    let (rows, after) = loop {
+        let (reach, types) = (reach.clone(), types.clone());
+        let (rows, resolved) = db::run(&state.db, move |conn| {
+            let after = match after {
+                Some(after) => after,
+                None => model::latest_seq(conn)?,
+            };
+            Ok((model::list_feed(conn, after, limit, &reach, &types)?, after))
+        })
+        .await?;
+        // Waiting holds no connection: each look is its own short query.
+        if !rows.is_empty() || std::time::Instant::now() + FEED_POLL > deadline {
+            break (rows, resolved);
+        }
+        after = Some(resolved);
+        actix_web::rt::time::sleep(FEED_POLL).await;
+    };
     let has_more = rows.len() as i64 > limit;
     let items: Vec<Event> = rows.iter().take(limit as usize).map(event).collect();
     let next = items.last().map(|e| e.cursor.clone()).unwrap_or_else(|| after.to_string());

@@ -13,6 +13,7 @@ on_both_backends!(
     the_feed_neither_loses_nor_repeats_events_while_writes_happen,
     audit_entries_say_who_did_what_from_where_with_before_and_after,
     the_feed_shows_each_reader_only_what_they_may_read,
+    a_waiting_reader_gets_the_event_written_while_it_waits,
 );
 
 fn id(v: &Value) -> String {
@@ -194,4 +195,20 @@ async fn the_feed_shows_each_reader_only_what_they_may_read(app: TestApp) {
     let (only, _) = read_all(&app, None, "0", "&types=registration.*,campaign.launched").await;
     assert!(!only.is_empty());
     assert!(only.iter().all(|e| e["type"] == "campaign.launched" || e["type"].as_str().unwrap().starts_with("registration.")), "{:?}", types(&only));
+}
+
+async fn a_waiting_reader_gets_the_event_written_while_it_waits(app: TestApp) {
+    let (province, _, _) = app.small_tree().await;
+    let now = feed_page(&app, None, "after=latest").await["next"].as_str().unwrap().to_string();
+    let query = format!("after={now}&wait=10&types=commune.created");
+    let read = feed_page(&app, None, &query);
+    let write = async {
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(300)).await;
+        app.create("communes", json!({"code": "98701", "name": "Xã Chờ Sự Kiện", "type": "xa", "parent_id": province["id"]})).await
+    };
+    let (page, created) = futures_util::future::join(read, write).await;
+    assert_eq!(page["items"][0]["record"]["id"], created["id"], "{page}");
+    for bad in ["wait=0", "wait=31", "wait=x"] {
+        app.get(&format!("/api/v1/events?{bad}")).await.problem(400, "invalid_query");
+    }
 }
