@@ -156,6 +156,8 @@ pub async fn guard(mut req: ServiceRequest, next: Next<impl MessageBody + 'stati
             // Refused by the handler with 401, which is not stored: nothing to key.
             None => return Ok(next.call(req).await?.map_into_boxed_body()),
         },
+        // Uploads need a signed-in caller: no file is buffered for a request that will get 401.
+        None if is_upload(req.path()) => return Ok(next.call(req).await?.map_into_boxed_body()),
         None => format!("anonymous:{}", client_addr(req.request(), state.settings.auth.trust_forwarded)),
     };
 
