@@ -37,6 +37,17 @@ pub struct Settings {
     /// `THIDUA_IDEMPOTENCY_TTL_S`: how long a POST's `Idempotency-Key` and its answer are kept.
     pub idempotency_ttl_secs: i64,
     pub webhooks: WebhookSettings,
+    /// `THIDUA_COUNCIL_MIN_BALLOTS`: a council vote's tally is published only with at least
+    /// this many ballots (3 at least); below it, the result is withheld.
+    pub council_min_ballots: i32,
+    /// `THIDUA_COMMENT_MAX_PER_ADDRESS`: comments one client address may post in 24 hours,
+    /// over all postings.
+    pub comment_max_per_address: i64,
+    /// `THIDUA_COMMENT_MAX_PER_POSTING`: comments one posting takes in 24 hours, from everyone.
+    pub comment_max_per_posting: i64,
+    /// `THIDUA_COMMENT_POW_BITS`: leading zero bits a comment's proof of work must have (0: none
+    /// asked). See docs/awards.md.
+    pub comment_pow_bits: u32,
 }
 
 /// Outgoing webhooks (docs/webhooks.md).
@@ -113,6 +124,11 @@ pub struct AuthSettings {
     pub login_max_failures_per_user: i32,
     pub login_max_failures_per_client: i32,
     pub login_window_secs: i64,
+    /// `THIDUA_LOGIN_SLOWDOWN_MS` / `THIDUA_LOGIN_SLOWDOWN_MAX_MS`: a username that has failed
+    /// `login_max_failures_per_user` times in the window (from any addresses) answers after this
+    /// delay, doubled with each further failure up to the maximum — slowed, never refused.
+    pub login_slowdown_ms: u64,
+    pub login_slowdown_max_ms: u64,
     /// `THIDUA_RATE_LIMIT_PER_MINUTE`: requests per client address per minute (0 = off).
     pub rate_limit_per_minute: u32,
     /// `THIDUA_TRUST_FORWARDED`: take the client address from the last `X-Forwarded-For` hop
@@ -169,6 +185,10 @@ impl Settings {
             report_grace_days: parse_in(&lookup, "THIDUA_REPORT_GRACE_DAYS", 30, 0..=3650)?,
             cors_origins: parse_origins(&lookup)?,
             idempotency_ttl_secs: parse_in(&lookup, "THIDUA_IDEMPOTENCY_TTL_S", 86_400, 60..=7 * 86_400)?,
+            council_min_ballots: parse_in(&lookup, "THIDUA_COUNCIL_MIN_BALLOTS", 3, crate::domain::council::MIN_BALLOTS_FLOOR..=100)?,
+            comment_max_per_address: parse_in(&lookup, "THIDUA_COMMENT_MAX_PER_ADDRESS", 10, 1..=100_000)?,
+            comment_max_per_posting: parse_in(&lookup, "THIDUA_COMMENT_MAX_PER_POSTING", 500, 1..=1_000_000)?,
+            comment_pow_bits: parse_in(&lookup, "THIDUA_COMMENT_POW_BITS", 0, 0..=32)?,
             webhooks: WebhookSettings {
                 allowed_hosts: allowed_hosts(&lookup)?,
                 allow_private_targets: parse(&lookup, "THIDUA_WEBHOOK_ALLOW_PRIVATE_TARGETS", false)?,
@@ -206,6 +226,8 @@ impl Settings {
                 login_max_failures_per_user: parse_in(&lookup, "THIDUA_LOGIN_MAX_FAILURES_PER_USER", 5, 1..=1_000_000)?,
                 login_max_failures_per_client: parse_in(&lookup, "THIDUA_LOGIN_MAX_FAILURES_PER_CLIENT", 20, 1..=1_000_000)?,
                 login_window_secs: parse_in(&lookup, "THIDUA_LOGIN_WINDOW_S", 900, 10..=86_400)?,
+                login_slowdown_ms: parse_in(&lookup, "THIDUA_LOGIN_SLOWDOWN_MS", 500, 0..=60_000)?,
+                login_slowdown_max_ms: parse_in(&lookup, "THIDUA_LOGIN_SLOWDOWN_MAX_MS", 10_000, 0..=600_000)?,
                 rate_limit_per_minute: parse_in(&lookup, "THIDUA_RATE_LIMIT_PER_MINUTE", 1200, 0..=1_000_000)?,
                 trust_forwarded: parse(&lookup, "THIDUA_TRUST_FORWARDED", false)?,
             },

@@ -154,7 +154,7 @@ fn respond_with(body: AchievementResponse, created: bool) -> Result<HttpResponse
 fn report(body: AchievementRequest) -> Result<Report, ApiError> {
     let mut checks = Checks::default();
     let person_name = body.person_name.filter(|p| !p.trim().is_empty()).map(|p| check_text("person_name", &p, 200, &mut checks));
-    let narrative = body.narrative.filter(|n| !n.trim().is_empty()).map(|n| n.trim().to_string());
+    let narrative = body.narrative.map(|n| crate::domain::text::normalize_block(&n)).filter(|n| !n.is_empty());
     if narrative.as_ref().is_some_and(|n| n.chars().count() > 20_000) {
         checks.fail("narrative", "too_long", "must be at most 20000 characters");
     }
@@ -199,7 +199,7 @@ pub struct AchievementPage {
     params(("id" = Uuid, Path, description = "The campaign's id"), AchievementQuery),
     responses((status = 200, description = "One page of reports", body = AchievementPage), ListErrors))]
 #[get("/campaigns/{id}/achievements")]
-pub async fn list(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>, query: QueryParams<AchievementQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn list(state: web::Data<AppState>, who: AuthUser, scope: cursor::ListScope, id: web::Path<Uuid>, query: QueryParams<AchievementQuery>) -> Result<HttpResponse, ApiError> {
     let campaign = visible_campaign(&state, &who, id.into_inner()).await?;
     let query = query.0;
     let limit = cursor::limit(query.limit)?;
@@ -214,12 +214,12 @@ pub async fn list(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>
         unit_id,
         indicator_id: query.indicator_id.map(|i| i.to_string()),
         status: query.status,
-        before_id: query.cursor.as_deref().map(cursor::decode).transpose()?,
+        before_id: query.cursor.as_deref().map(|c| cursor::decode(&scope, c)).transpose()?,
         limit,
     };
     let (rows, next_cursor) = db::run(&state.db, move |conn| {
         let rows = model::list_achievements(conn, &campaign.id, &filter)?;
-        let (rows, next) = cursor::page(rows, limit, |a| a.id.clone());
+        let (rows, next) = cursor::page(rows, limit, &scope, |a| a.id.clone());
         let with_files = rows
             .into_iter()
             .map(|a| {

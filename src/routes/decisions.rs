@@ -13,7 +13,7 @@ use crate::auth::policy::{self, Role};
 use crate::auth::{client_addr, AuthUser};
 use crate::db;
 use crate::domain::units::today_in_vietnam;
-use crate::domain::{check_date, check_text, Checks};
+use crate::domain::{check_date, check_text, check_text_block, Checks};
 use crate::error::ApiError;
 use crate::http::extract::{method_not_allowed, JsonBody};
 use crate::http::origin::RequestOrigin;
@@ -157,20 +157,6 @@ pub async fn comment(state: web::Data<AppState>, origin: RequestOrigin, req: Htt
     })
     .await?;
     Ok(HttpResponse::Created().json(CommentReceipt { id: uuid(&comment_id)? }))
-}
-
-/// Multi-line text: trimmed, NFC, no control characters but line breaks.
-fn check_text_block(field: &str, value: &str, max: usize, checks: &mut Checks) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    let value: String = value.trim().nfc().collect();
-    if value.is_empty() {
-        checks.fail(field, "required", "must not be empty");
-    } else if value.chars().count() > max {
-        checks.fail(field, "too_long", format!("must be at most {max} characters"));
-    } else if value.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
-        checks.fail(field, "invalid_characters", "must not contain control characters");
-    }
-    value
 }
 
 #[derive(Serialize, ToSchema)]

@@ -258,7 +258,7 @@ pub struct NominationPage {
 #[utoipa::path(operation_id = "list_nominations", tag = "nominations", security(("bearer" = [])), params(NominationQuery),
     responses((status = 200, description = "One page of nominations", body = NominationPage), ListErrors))]
 #[get("/nominations")]
-pub async fn list(state: web::Data<AppState>, who: AuthUser, query: QueryParams<NominationQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn list(state: web::Data<AppState>, who: AuthUser, scope: cursor::ListScope, query: QueryParams<NominationQuery>) -> Result<HttpResponse, ApiError> {
     let query = query.0;
     let limit = cursor::limit(query.limit)?;
     let (council_member, own_unit) = visible_scope(&who)?;
@@ -268,12 +268,12 @@ pub async fn list(state: web::Data<AppState>, who: AuthUser, query: QueryParams<
         status: query.status,
         award_type_id: query.award_type_id.map(|a| a.to_string()),
         year: query.year,
-        before_id: query.cursor.as_deref().map(cursor::decode).transpose()?,
+        before_id: query.cursor.as_deref().map(|c| cursor::decode(&scope, c)).transpose()?,
         limit,
     };
     let (rows, next_cursor) = db::run(&state.db, move |conn| {
         let rows = model::list(conn, &filter)?;
-        let (rows, next) = cursor::page(rows, limit, |n| n.id.clone());
+        let (rows, next) = cursor::page(rows, limit, &scope, |n| n.id.clone());
         Ok((model::details(conn, rows)?, next))
     })
     .await?;

@@ -126,7 +126,7 @@ pub struct PersonPage {
 #[utoipa::path(operation_id = "list_people", tag = "awards", security(("bearer" = [])), params(PeopleQuery),
     responses((status = 200, description = "One page of people", body = PersonPage), ListErrors))]
 #[get("/people")]
-pub async fn list(state: web::Data<AppState>, who: AuthUser, query: QueryParams<PeopleQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn list(state: web::Data<AppState>, who: AuthUser, scope: cursor::ListScope, query: QueryParams<PeopleQuery>) -> Result<HttpResponse, ApiError> {
     let query = query.0;
     let limit = cursor::limit(query.limit)?;
     let unit = match (&who.unit_id, who.has(Role::Admin)) {
@@ -137,9 +137,9 @@ pub async fn list(state: web::Data<AppState>, who: AuthUser, query: QueryParams<
         _ => query.unit_id.map(|u| u.to_string()),
     };
     let search = query.q.as_deref().map(text::fold).filter(|q| !q.is_empty());
-    let after = query.cursor.as_deref().map(cursor::decode).transpose()?;
+    let after = query.cursor.as_deref().map(|c| cursor::decode(&scope, c)).transpose()?;
     let rows = db::run(&state.db, move |conn| model::list_people(conn, unit.as_deref(), search.as_deref(), after, limit)).await?;
-    let (rows, next_cursor) = cursor::page(rows, limit, |p| (p.full_name_folded.clone(), p.id.clone()));
+    let (rows, next_cursor) = cursor::page(rows, limit, &scope, |p| (p.full_name_folded.clone(), p.id.clone()));
     let items = rows.into_iter().map(|p| response(p, false)).collect::<Result<_, _>>()?;
     Ok(HttpResponse::Ok().json(PersonPage { items, next_cursor }))
 }

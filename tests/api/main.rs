@@ -29,7 +29,7 @@ mod auth;
 mod awards;
 mod campaigns;
 mod cli;
-mod council;
+pub mod council;
 mod cors;
 mod decisions;
 mod errors;
