@@ -61,6 +61,10 @@ pub struct WebhookSettings {
     pub allow_private_targets: bool,
     /// `THIDUA_WEBHOOK_ALLOW_HTTP`: accept `http://` URLs, not only `https://`.
     pub allow_http: bool,
+    /// `THIDUA_WEBHOOK_ALLOWED_PORTS`: the ports a webhook URL may name, comma-separated
+    /// (default `443,8443`), or `*` for any (`None`). Other ports, with the delivery log, would
+    /// let a subscriber probe which ports of a host are open.
+    pub allowed_ports: Option<Vec<u16>>,
     /// `THIDUA_WEBHOOK_CONNECT_TIMEOUT_MS` and `THIDUA_WEBHOOK_TIMEOUT_MS` (whole request).
     pub connect_timeout: Duration,
     pub timeout: Duration,
@@ -91,6 +95,22 @@ fn allowed_hosts(lookup: &impl Fn(&str) -> Option<String>) -> Result<Vec<String>
         hosts.push(entry);
     }
     Ok(hosts)
+}
+
+/// `THIDUA_WEBHOOK_ALLOWED_PORTS`: `*`, or port numbers separated by commas.
+fn allowed_ports(lookup: &impl Fn(&str) -> Option<String>) -> Result<Option<Vec<u16>>, SettingError> {
+    let name = "THIDUA_WEBHOOK_ALLOWED_PORTS";
+    let Some(value) = lookup(name).filter(|v| !v.trim().is_empty()) else { return Ok(Some(vec![443, 8443])) };
+    if value.trim() == "*" {
+        return Ok(None);
+    }
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| p.parse::<u16>().ok().filter(|n| *n > 0).ok_or_else(|| SettingError { name, value: value.clone(), reason: format!("{p:?} is not a port number") }))
+        .collect::<Result<Vec<u16>, _>>()
+        .map(Some)
 }
 
 #[derive(Clone, Debug)]
@@ -193,6 +213,7 @@ impl Settings {
                 allowed_hosts: allowed_hosts(&lookup)?,
                 allow_private_targets: parse(&lookup, "THIDUA_WEBHOOK_ALLOW_PRIVATE_TARGETS", false)?,
                 allow_http: parse(&lookup, "THIDUA_WEBHOOK_ALLOW_HTTP", false)?,
+                allowed_ports: allowed_ports(&lookup)?,
                 connect_timeout: Duration::from_millis(parse_in(&lookup, "THIDUA_WEBHOOK_CONNECT_TIMEOUT_MS", 5000, 100..=60_000)?),
                 timeout: Duration::from_millis(parse_in(&lookup, "THIDUA_WEBHOOK_TIMEOUT_MS", 10_000, 100..=120_000)?),
                 max_attempts: parse_in(&lookup, "THIDUA_WEBHOOK_MAX_ATTEMPTS", 10, 1..=50)?,
@@ -391,5 +412,9 @@ mod tests {
         let s = settings(&[("THIDUA_WEBHOOK_ALLOWED_HOSTS", " Hooks.Example.vn ,*.so.gov.vn,")]).unwrap();
         assert_eq!(s.webhooks.allowed_hosts, ["hooks.example.vn", "*.so.gov.vn"]);
         assert!(!s.webhooks.allow_private_targets && !s.webhooks.allow_http);
+        assert_eq!(s.webhooks.allowed_ports, Some(vec![443, 8443]), "only the HTTPS ports by default");
+        assert_eq!(settings(&[("THIDUA_WEBHOOK_ALLOWED_PORTS", "*")]).unwrap().webhooks.allowed_ports, None);
+        assert_eq!(settings(&[("THIDUA_WEBHOOK_ALLOWED_PORTS", "443, 9443")]).unwrap().webhooks.allowed_ports, Some(vec![443, 9443]));
+        assert_eq!(settings(&[("THIDUA_WEBHOOK_ALLOWED_PORTS", "443,ssh")]).unwrap_err().name, "THIDUA_WEBHOOK_ALLOWED_PORTS");
     }
 }

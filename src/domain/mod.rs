@@ -33,6 +33,7 @@ pub mod campaigns;
 pub mod council;
 pub mod evidence;
 pub mod nominations;
+pub mod public;
 pub mod text;
 pub mod users;
 pub mod webhooks;

@@ -349,7 +349,7 @@ pub async fn read(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>
 #[put("/campaigns/{id}")]
 pub async fn replace(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<CampaignRequest>) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[])?;
-    let expected = Some(required_if_match(&req)?);
+    let expected = required_if_match(&req)?;
     let fields = fields(body.0)?;
     let id = id.into_inner().to_string();
     let body = db::write(&state.db, origin.by(&who), move |conn, journal| {

@@ -96,8 +96,18 @@ fn fields(who: &AuthUser, body: PersonRequest) -> Result<PersonFields, ApiError>
 
 async fn load(state: &AppState, who: &AuthUser, id: Uuid, action: Action) -> Result<Person, ApiError> {
     let id = id.to_string();
-    let person = db::run(&state.db, move |conn| model::find_person(conn, &id)).await?;
-    match policy::decide(who, action, Resource::UnitRecord { unit_id: &person.unit_id }) {
+    // A council member may read the nominee of a nomination on their agenda.
+    let member = (action == Action::Read && who.has(Role::CouncilMember)).then(|| who.user_id.clone());
+    let (person, on_agenda) = db::run(&state.db, move |conn| {
+        let person = model::find_person(conn, &id)?;
+        let on_agenda = match member {
+            Some(member) => crate::models::nominations::on_agenda_of(conn, &member, crate::models::nominations::AgendaLink::Person(&person.id))?,
+            None => false,
+        };
+        Ok((person, on_agenda))
+    })
+    .await?;
+    match policy::decide(who, action, Resource::ReviewedRecord { unit_id: &person.unit_id, on_agenda }) {
         Decision::Allow => Ok(person),
         Decision::Forbidden => Err(ApiError::forbidden()),
         Decision::Hidden => Err(model::person_not_found()),
@@ -131,7 +141,7 @@ pub async fn list(state: web::Data<AppState>, who: AuthUser, scope: cursor::List
     let limit = cursor::limit(query.limit)?;
     let unit = match (&who.unit_id, who.has(Role::Admin)) {
         (Some(own), false) => Some(own.clone()),
-        (None, false) if !who.roles.iter().any(|r| matches!(r, Role::Viewer | Role::CouncilMember | Role::Approver)) => {
+        (None, false) if !who.roles.iter().any(|r| matches!(r, Role::Viewer | Role::Approver)) => {
             return Err(ApiError::forbidden())
         }
         _ => query.unit_id.map(|u| u.to_string()),
