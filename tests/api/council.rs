@@ -134,6 +134,12 @@ async fn secret_ballots_decide_at_close(app: TestApp) {
     let mut agenda = vec![id(&first), id(&second)];
     agenda.sort();
     assert_eq!(seen, agenda);
+    // …and what those dossiers rest on (the nominee) — nothing else of any unit.
+    assert_eq!(app.send_as(t1, TestRequest::get().uri(&format!("/api/v1/people/{}", id(&person)))).await.status, StatusCode::OK);
+    let stranger = app.create("people", json!({"full_name": "Nông Văn Dũng", "unit_id": commune["id"]})).await;
+    app.send_as(t1, TestRequest::get().uri(&format!("/api/v1/people/{}", id(&stranger)))).await.problem(404, "not_found");
+    app.send_as(&outsider, TestRequest::get().uri(&format!("/api/v1/people/{}", id(&person)))).await.problem(404, "not_found");
+    app.send_as(t1, TestRequest::get().uri("/api/v1/people")).await.problem(403, "forbidden");
 
     // While open: turnout, never the tally; non-members do not see the session at all.
     let open = app.send_as(t3, TestRequest::get().uri(&path)).await.json();

@@ -33,6 +33,7 @@ pub mod council;
 mod cors;
 mod decisions;
 mod errors;
+mod hardening;
 mod journal_awards;
 mod idempotency;
 mod openapi;
