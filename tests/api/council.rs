@@ -9,7 +9,7 @@ use thidua::db::schema::{ballot_box, ballot_tallies, ballots_cast, council_sessi
 
 use crate::helpers::TestApp;
 
-on_both_backends!(secret_ballots_decide_at_close, councils_are_standing_and_published);
+on_both_backends!(secret_ballots_decide_at_close, councils_are_standing_and_published, a_member_with_a_unit_reads_their_agenda_or_their_unit);
 
 const PDF: &[u8] = b"%PDF-1.7\n%%EOF\n";
 
@@ -252,4 +252,54 @@ async fn councils_are_standing_and_published(app: TestApp) {
     let ended = app.post("/api/v1/council-sessions", &json!({"title": "Cũ", "council_id": old["id"], "voting_deadline": deadline(24), "nomination_ids": []})).await.problem(422, "validation_failed");
     assert!(ended["errors"].as_array().unwrap().iter().any(|e| e["code"] == "not_in_force"), "{ended}");
 
+}
+
+async fn a_member_with_a_unit_reads_their_agenda_or_their_unit(app: TestApp) {
+    let mut conn = app.connection();
+    thidua::seed::seed_reference(&mut conn).unwrap();
+    let (commune, department) = crate::auth::commune_and_department(&app).await;
+    let types = app.get("/api/v1/award-types").await.json();
+    let type_id = types.as_array().unwrap().iter().find(|t| t["code"] == "BANG_KHEN_TINH_CA_NHAN").unwrap()["id"].clone();
+    let rules = json!({"effective_from": thidua::domain::units::today_in_vietnam().to_string(), "rules": {
+        "granting_authority": "Chủ tịch UBND tỉnh", "legal_basis": "Luật Thi đua, khen thưởng số 06/2022/QH15",
+        "council_vote_required": true, "approval_threshold_percent": "60",
+    }});
+    assert_eq!(app.post(&format!("/api/v1/award-types/{}/versions", type_id.as_str().unwrap()), &rules).await.status, StatusCode::CREATED);
+    let nominee = app.create("people", json!({"full_name": "Ma Văn Sơn", "unit_id": commune["id"]})).await;
+    let neighbour = app.create("people", json!({"full_name": "Hà Thị Nguyệt", "unit_id": commune["id"]})).await;
+    let colleague = app.create("people", json!({"full_name": "Lý Văn Tài", "unit_id": department["id"]})).await;
+    let on_agenda = appraised(&app, &type_id, &nominee, &commune["id"]).await;
+    let not_on_agenda = app.create("nominations", json!({"award_type_id": type_id, "person_id": neighbour["id"], "unit_id": commune["id"], "year": 2026})).await;
+    let own_unit = app.create("nominations", json!({"award_type_id": type_id, "person_id": colleague["id"], "unit_id": department["id"], "year": 2026})).await;
+
+    // A department's director sits on the provincial council.
+    let (director, token) = app.user("gd.so", &["council_member"], Some(&department["id"])).await;
+    let mut ids = vec![director["id"].clone()];
+    for name in ["hd.hai", "hd.ba"] {
+        ids.push(app.user(name, &["council_member"], None).await.0["id"].clone());
+    }
+    let council = standing_council(&app, &commune["id"], &ids).await;
+    app.create("council-sessions", json!({"title": "Phiên họp", "council_id": council["id"], "voting_deadline": deadline(24), "nomination_ids": [on_agenda["id"]]})).await;
+
+    let read = |uri: String| {
+        let (app, token) = (&app, token.clone());
+        async move { app.send_as(&token, TestRequest::get().uri(&uri)).await }
+    };
+    // The agenda (and its nominee) or their own unit: both.
+    for uri in [format!("/api/v1/nominations/{}", id(&on_agenda)), format!("/api/v1/people/{}", id(&nominee)), format!("/api/v1/nominations/{}", id(&own_unit)), format!("/api/v1/people/{}", id(&colleague))] {
+        assert_eq!(read(uri.clone()).await.status, StatusCode::OK, "{uri}");
+    }
+    // Nothing else of another unit.
+    for uri in [format!("/api/v1/nominations/{}", id(&not_on_agenda)), format!("/api/v1/people/{}", id(&neighbour))] {
+        read(uri).await.problem(404, "not_found");
+    }
+    let listed = read("/api/v1/nominations?limit=100".into()).await.json();
+    let mut seen: Vec<String> = listed["items"].as_array().unwrap().iter().map(id).collect();
+    seen.sort();
+    let mut expected = vec![id(&on_agenda), id(&own_unit)];
+    expected.sort();
+    assert_eq!(seen, expected);
+    let people = read("/api/v1/people?limit=100".into()).await.json();
+    let names: Vec<&str> = people["items"].as_array().unwrap().iter().map(|p| p["full_name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["Lý Văn Tài"], "lists show their own unit's");
 }
