@@ -91,11 +91,12 @@ pub const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 
 /// Security headers on every response (OWASP REST Security and HTTP Headers cheat sheets):
 /// `X-Content-Type-Options: nosniff`, `Referrer-Policy: no-referrer`, `X-Frame-Options: DENY`, a
 /// `Content-Security-Policy` (strict; the Swagger UI page's allows what that page needs), and
-/// `Cache-Control: no-store` on answers to requests that carry credentials, unless the handler
-/// set its own. It also serves `HEAD` wherever `GET` is served: the request is routed as a
+/// `Cache-Control: no-store` on answers to requests that carry credentials (and to sign-in and
+/// refresh, whose answers are credentials), unless the handler set its own. It also serves `HEAD` wherever `GET` is served: the request is routed as a
 /// `GET` and the server sends the headers without the body.
 pub async fn security_headers(mut req: ServiceRequest, next: Next<impl MessageBody>) -> Result<ServiceResponse<impl MessageBody>, Error> {
-    let authenticated = req.headers().contains_key(header::AUTHORIZATION);
+    // Credentials in the request, or credentials in the answer (sign-in, refresh).
+    let authenticated = req.headers().contains_key(header::AUTHORIZATION) || req.path().starts_with("/api/v1/auth/");
     let docs = req.path() == "/docs" || req.path().starts_with("/docs/");
     let head = req.method() == actix_web::http::Method::HEAD;
     if head {

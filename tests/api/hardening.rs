@@ -37,6 +37,8 @@ async fn every_answer_carries_security_headers(app: TestApp) {
     let me = app.get("/api/v1/auth/me").await;
     check(&me, "an authenticated answer");
     assert_eq!(me.header("cache-control"), Some("no-store"), "what a signed-in caller sees is not kept by caches");
+    let login = app.login("admin", crate::helpers::PASSWORD).await;
+    assert_eq!((login.status.as_u16(), login.header("cache-control")), (200, Some("no-store")), "tokens are not cached either");
     let refused = app.send(TestRequest::get().uri("/api/v1/auth/me").insert_header(("authorization", "Bearer forged"))).await;
     assert_eq!((refused.status.as_u16(), refused.header("cache-control")), (401, Some("no-store")));
     // The Swagger UI page: a strict policy of its own, and no outside validator badge.
