@@ -405,6 +405,10 @@ mod tests {
         assert_eq!(err.name, "THIDUA_WEBHOOK_ALLOWED_HOSTS");
         let err = settings(&[("THIDUA_WEBHOOK_TIMEOUT_MS", "0")]).unwrap_err();
         assert_eq!(err.name, "THIDUA_WEBHOOK_TIMEOUT_MS");
+        let err = settings(&[("THIDUA_COUNCIL_MIN_BALLOTS", "2")]).unwrap_err();
+        assert_eq!(err.name, "THIDUA_COUNCIL_MIN_BALLOTS", "a tally of two ballots shows both choices");
+        let err = settings(&[("THIDUA_COMMENT_POW_BITS", "40")]).unwrap_err();
+        assert_eq!(err.name, "THIDUA_COMMENT_POW_BITS");
     }
 
     #[test]

@@ -165,7 +165,11 @@ pub async fn list(state: web::Data<AppState>, who: AuthUser, scope: cursor::List
     let (items, next_cursor) = db::run(&state.db, move |conn| {
         let rows = model::list(conn, unit.as_deref(), before.as_deref(), limit)?;
         let (rows, next) = cursor::page(rows, limit, &scope, |c| c.id.clone());
-        let items = rows.into_iter().map(|c| { let seats = model::seats(conn, &c.id)?; response(c, seats) }).collect::<Result<Vec<_>, ApiError>>()?;
+        let mut items = Vec::with_capacity(rows.len());
+        for council in rows {
+            let seats = model::seats(conn, &council.id)?;
+            items.push(response(council, seats)?);
+        }
         Ok((items, next))
     })
     .await?;
