@@ -257,6 +257,8 @@ pub async fn review_comment(state: web::Data<AppState>, who: AuthUser, origin: R
 pub struct DecisionRequest {
     #[schema(example = "123/QĐ-UBND")]
     pub number: String,
+    /// The day it was signed: after the posting period of every nomination it grants, and not
+    /// in the future.
     pub decided_on: NaiveDate,
     #[schema(example = "Chủ tịch UBND tỉnh")]
     pub signer: String,
