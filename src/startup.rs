@@ -33,6 +33,8 @@ pub struct AppState {
     /// Set when the server begins to stop: long-polls answer at once instead of holding the
     /// shutdown back.
     pub shutdown: Shutdown,
+    /// SQLite: the write-ahead log's checkpoints, off the request path.
+    pub checkpointer: Option<db::Checkpointer>,
 }
 
 /// The start of a shutdown, for requests that wait (the change feed's long poll).
@@ -108,6 +110,7 @@ pub fn state(settings: Settings, signing_key: &[u8]) -> anyhow::Result<web::Data
         sessions: SessionCache::new(auth.session_cache_ttl),
         rate_limiter: RateLimiter::new(auth.rate_limit_per_minute),
         shutdown: Shutdown::default(),
+        checkpointer: db::Checkpointer::start(&settings.database_url),
         settings,
     }))
 }

@@ -117,7 +117,7 @@ impl DbConn {
         // under a burst of writes a few wait for a second or more. Queueing them here first, on a
         // lock that wakes the next waiter at once, keeps the wait to the writes ahead of them.
         let _writer = match self {
-            DbConn::Sqlite(_) if outermost => Some(SQLITE_WRITER.lock().unwrap_or_else(std::sync::PoisonError::into_inner)),
+            DbConn::Sqlite(_) if outermost => Some(SQLITE_WRITER.lock()),
             _ => None,
         };
         match self {
@@ -141,9 +141,92 @@ impl DbConn {
     }
 }
 
-/// The writers of this process's SQLite databases, one at a time (see `DbConn::write_tx`). One
-/// lock for every file: a process serves one database; tests that open many only queue a little.
-static SQLITE_WRITER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+/// The writers of this process's SQLite databases, one at a time and first come, first served
+/// (see `DbConn::write_tx`). One queue for every file: a process serves one database; tests that
+/// open many only queue a little.
+static SQLITE_WRITER: WriterQueue = WriterQueue::new();
+
+/// A FIFO lock (a ticket lock): each writer takes a number and waits for its turn. A plain mutex
+/// lets the thread that just released it take it again before the woken waiter runs, so under a
+/// steady stream of writes one waiter can lose many times in a row — the tail that remained
+/// after queueing writers in-process (p99 ≈ 100 ms at 8 connections).
+struct WriterQueue {
+    turns: std::sync::Mutex<(u64, u64)>,
+    changed: std::sync::Condvar,
+}
+
+struct WriterTurn(&'static WriterQueue);
+
+impl WriterQueue {
+    const fn new() -> WriterQueue {
+        WriterQueue { turns: std::sync::Mutex::new((0, 0)), changed: std::sync::Condvar::new() }
+    }
+
+    fn lock(&'static self) -> WriterTurn {
+        let mut turns = self.turns.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mine = turns.0;
+        turns.0 += 1;
+        while turns.1 != mine {
+            turns = self.changed.wait(turns).unwrap_or_else(std::sync::PoisonError::into_inner);
+        }
+        WriterTurn(self)
+    }
+}
+
+impl Drop for WriterTurn {
+    fn drop(&mut self) {
+        let mut turns = self.0.turns.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        turns.1 += 1;
+        drop(turns);
+        self.0.changed.notify_all();
+    }
+}
+
+/// Checkpoints a SQLite database's write-ahead log in the background, so no request pays for it.
+/// SQLite's automatic checkpoint (every 1,000 pages) runs inside whichever commit crosses the
+/// mark and copies the log into the database file with two fsyncs: on a shared disk that commit,
+/// and every writer queued behind it, waits tens to hundreds of milliseconds. Connections of a
+/// serving process turn it off (`PRAGMA wal_autocheckpoint = 0`, see `ConnectionManager`) and
+/// this thread runs a PASSIVE checkpoint (never waits for writers or readers) every 200 ms.
+/// It stops when the returned handle is dropped.
+pub struct Checkpointer {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Checkpointer {
+    pub fn start(url: &str) -> Option<Checkpointer> {
+        if Backend::from_url(url).ok()? != Backend::Sqlite {
+            return None;
+        }
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (url, stopped) = (url.to_string(), stop.clone());
+        std::thread::Builder::new()
+            .name("sqlite-checkpoint".into())
+            .spawn(move || {
+                let mut conn: Option<DbConn> = None;
+                while !stopped.load(std::sync::atomic::Ordering::Relaxed) {
+                    std::thread::sleep(Duration::from_millis(200));
+                    if conn.is_none() {
+                        conn = DbConn::establish_url(&url).ok();
+                    }
+                    if let Some(c) = conn.as_mut() {
+                        if let Err(e) = c.batch_execute("PRAGMA wal_checkpoint(PASSIVE);") {
+                            tracing::warn!(error = %e, "background checkpoint failed");
+                            conn = None;
+                        }
+                    }
+                }
+            })
+            .ok()?;
+        Some(Checkpointer { stop })
+    }
+}
+
+impl Drop for Checkpointer {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
 
 /// Serialises transactions that check-then-write the same thing on PostgreSQL (where READ
 /// COMMITTED would let two of them pass the same check): each takes a transaction-scoped
@@ -187,7 +270,12 @@ impl r2d2::ManageConnection for ConnectionManager {
     type Error = diesel::ConnectionError;
 
     fn connect(&self) -> Result<PooledDb, Self::Error> {
-        Ok(PooledDb { conn: DbConn::establish_url(&self.url)?, lost: false, last_used: std::time::Instant::now() })
+        let mut conn = DbConn::establish_url(&self.url)?;
+        if let DbConn::Sqlite(c) = &mut conn {
+            // Checkpoints run in the background (`Checkpointer`), not in a request's commit.
+            c.batch_execute("PRAGMA wal_autocheckpoint = 0;").map_err(|e| diesel::ConnectionError::BadConnection(e.to_string()))?;
+        }
+        Ok(PooledDb { conn, lost: false, last_used: std::time::Instant::now() })
     }
 
     fn is_valid(&self, conn: &mut PooledDb) -> Result<(), Self::Error> {
@@ -215,13 +303,15 @@ pub fn build_pool(url: &str, size: u32, timeout: Duration) -> DbPool {
         .build_unchecked(ConnectionManager { url: url.to_string() })
 }
 
-/// A connection from the pool. One that idled long enough to have lost its server is checked
-/// first; a dead one is dropped and the next taken (new connections need no check), so the
-/// requests after a database restart do not each meet a dead connection.
-fn checkout(pool: &DbPool) -> Result<Pooled, ApiError> {
+/// A connection from the pool. One that idled long enough to have lost its server (or any, with
+/// `check_all`, once one was found dead) is checked first; a dead one is dropped and the next
+/// taken (new connections need no check), so the requests after a database restart do not each
+/// meet a dead connection.
+fn checkout(pool: &DbPool, check_all: bool) -> Result<Pooled, ApiError> {
     for _ in 0..=pool.max_size() {
         let mut pooled = pool.get().map_err(ApiError::from)?;
-        if !pooled.worth_checking() || pooled.conn.ping().is_ok() {
+        let worth_checking = pooled.worth_checking() || (check_all && matches!(pooled.conn, DbConn::Postgres(_)));
+        if !worth_checking || pooled.conn.ping().is_ok() {
             return Ok(pooled);
         }
         pooled.lost = true;
@@ -248,7 +338,7 @@ where
 {
     let pool = pool.clone();
     actix_web::web::block(move || {
-        let mut pooled = checkout(&pool)?;
+        let mut pooled = checkout(&pool, false)?;
         let result = f(&mut pooled.conn);
         pooled.last_used = std::time::Instant::now();
         match result {
@@ -281,7 +371,9 @@ where
         let mut tries = 0;
         loop {
             tries += 1;
-            let mut pooled = checkout(&pool)?;
+            // The second try checks every connection it is given: the first found one dead,
+            // and its idle neighbours are likely dead too.
+            let mut pooled = checkout(&pool, tries > 1)?;
             let result = pooled.conn.write_tx(|conn| {
                 let f = f.take().expect("the transaction body runs once");
                 let mut journal = crate::models::journal::Journal::default();
