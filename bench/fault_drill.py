@@ -61,6 +61,11 @@ env = {
     "THIDUA_SHUTDOWN_TIMEOUT_S": "1",
     "RUST_LOG": "warn",
 }
+def progress(msg):
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+progress(f"seeding {url}")
 subprocess.run([args.binary, "seed"], env=env, check=True, capture_output=True)
 subprocess.run([args.binary, "create-admin", "--username", "drill", "--full-name", "Diễn tập"],
                env={**env, "THIDUA_ADMIN_PASSWORD": PASSWORD}, check=True, capture_output=True)
@@ -133,6 +138,7 @@ token = session["access_token"]
 _, commune = call(ports[0], "GET", "/api/v1/communes/by-code/01840", token=token)
 unit = commune["id"]
 threading.Thread(target=supervise, daemon=True).start()
+progress(f"load on {ports} with {args.clients} clients")
 
 acked, answers = [], {}
 load_over = threading.Event()
@@ -178,6 +184,7 @@ for _ in range(args.rounds):
                         "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = 'thidua_drill' AND pid <> pg_backend_pid()",
                         "postgres"], capture_output=True)
 load_over.set()
+progress(f"load over; {len(acked)} acknowledged so far; waiting for clients to settle")
 for c in clients:
     c.join()
 stopping.set()

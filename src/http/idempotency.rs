@@ -4,10 +4,16 @@
 //!
 //! The key belongs to the caller (the bearer token's subject, or an anonymous caller's address),
 //! the method and the path. The first request reserves it with an insert (the primary key makes
-//! a concurrent duplicate fail, on both backends), runs, and stores its answer — 2xx, 3xx and
-//! 4xx are the answer; 5xx, a failure, 401, 408, 429 and `write_conflict` are released so that a
-//! retry runs afresh. Not for sign-in, refresh and the OAuth token endpoint: replaying a token
-//! response would hand out credentials again (and a refresh token works once by design).
+//! a concurrent duplicate fail, on both backends) under a token of its own, and hands the
+//! reservation to its handler (a request extension, read by `RequestOrigin`): the handler's
+//! `db::write` marks the key committed **in the write's own transaction**, so a change and its
+//! mark commit together or not at all. Then the answer is stored — 2xx, 3xx and 4xx are the
+//! answer; 5xx, a failure, 401, 408, 429 and `write_conflict` are released so that a retry runs
+//! afresh, unless the request committed: a committed key is never released, and a retry of a
+//! committed request whose answer was never stored (the instance died, the database went away)
+//! is answered from the mark (`303 See Other` to the record), never run again. Not for sign-in,
+//! refresh and the OAuth token endpoint: replaying a token response would hand out credentials
+//! again (and a refresh token works once by design).
 
 use actix_web::body::{to_bytes, BoxBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
@@ -27,8 +33,10 @@ use crate::startup::AppState;
 
 pub const MAX_KEY_LEN: usize = 255;
 /// A reservation that has not committed after this long belongs to a request that died with
-/// its instance; the next request with the key takes it over.
-const ABANDONED_AFTER: TimeDelta = TimeDelta::minutes(5);
+/// its instance; the next request with the key takes it over. Short, because a takeover is safe
+/// even of a request still running: that request can no longer commit under the key (its
+/// `db::write` fails on the token and rolls back), so the work is never done twice.
+const ABANDONED_AFTER: TimeDelta = TimeDelta::seconds(30);
 /// A request that committed but has not stored its answer after this long never will (its
 /// instance died, or its database went away, in between): a retry is answered from its mark.
 const ANSWER_GRACE: TimeDelta = TimeDelta::seconds(2);
@@ -161,9 +169,9 @@ async fn settle(pool: db::DbPool, hold: Hold, stored: Option<Stored>) {
     });
 }
 
-/// How long a failed release or answer store is retried: past this the key is taken over (or,
+/// How long a failed answer store or release is retried: past this the key is taken over (or,
 /// committed, answered from its mark) anyway.
-const SETTLE_FOR: std::time::Duration = std::time::Duration::from_secs(5 * 60);
+const SETTLE_FOR: std::time::Duration = std::time::Duration::from_secs(60);
 
 fn replay(stored: Stored) -> Result<HttpResponse, ApiError> {
     let status = StatusCode::from_u16(stored.status).map_err(|e| ApiError::internal(e.into()))?;

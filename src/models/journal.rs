@@ -157,9 +157,12 @@ pub struct Entry {
     pub after_value: Option<String>,
 }
 
-/// How many entries one transaction may append on PostgreSQL: positions are
-/// `journal_seq_base() + (transaction id << 16) + index` (see the migration `write_path`).
-pub const MAX_ENTRIES_PER_TRANSACTION: i64 = 1 << 16;
+/// The next position of the current transaction's entries on PostgreSQL:
+/// `journal_seq_base() + (transaction id << 16) + index` (see the migration `write_path`). A
+/// transaction may append 65,536 entries; one more collides with the next transaction id's
+/// first position and fails on the primary key.
+const NEXT_POSITION: &str = "(SELECT COALESCE(MAX(j.seq) + 1, b.base) FROM (SELECT journal_tx_base() AS base) b \
+    LEFT JOIN journal j ON j.seq >= b.base AND j.seq < b.base + 65536 GROUP BY b.base)";
 
 /// Appends a transaction's changes; call inside the write transaction, last.
 ///
@@ -172,29 +175,7 @@ pub fn append(conn: &mut DbConn, origin: &Origin, journal: Journal) -> Result<Ve
     if journal.is_empty() {
         return Ok(Vec::new());
     }
-    // PostgreSQL: the transaction's next position (after any entries it appended already).
-    let mut next_seq = match conn {
-        DbConn::Postgres(pg) => {
-            #[derive(QueryableByName)]
-            struct Next {
-                #[diesel(sql_type = diesel::sql_types::BigInt)]
-                base: i64,
-                #[diesel(sql_type = diesel::sql_types::BigInt)]
-                next: i64,
-            }
-            let found: Next = diesel::sql_query(
-                "SELECT b.base, COALESCE((SELECT MAX(seq) + 1 FROM journal WHERE seq >= b.base AND seq < b.base + $1), b.base) AS next \
-                 FROM (SELECT journal_tx_base() AS base) b",
-            )
-            .bind::<diesel::sql_types::BigInt, _>(MAX_ENTRIES_PER_TRANSACTION)
-            .get_result(pg)?;
-            if found.next + journal.changes.len() as i64 > found.base + MAX_ENTRIES_PER_TRANSACTION {
-                return Err(ApiError::internal(anyhow::anyhow!("more than {MAX_ENTRIES_PER_TRANSACTION} journal entries in one transaction")));
-            }
-            Some(found.next)
-        }
-        DbConn::Sqlite(_) => None,
-    };
+    let postgres = matches!(conn, DbConn::Postgres(_));
     let at = db::now();
     let (actor_kind, actor_id) = match &journal.actor {
         Some((kind, id)) => (*kind, Some(id.clone())),
@@ -216,16 +197,15 @@ pub fn append(conn: &mut DbConn, origin: &Origin, journal: Journal) -> Result<Ve
             journal::before_value.eq(change.before.map(|v| v.to_string())),
             journal::after_value.eq(change.after.map(|v| v.to_string())),
         );
-        let entry = match next_seq.as_mut() {
-            Some(seq) => {
-                let entry = diesel::insert_into(journal::table)
-                    .values((journal::seq.eq(*seq), values))
-                    .returning(journal::all_columns)
-                    .get_result::<Entry>(conn)?;
-                *seq += 1;
-                entry
-            }
-            None => diesel::insert_into(journal::table).values(values).returning(journal::all_columns).get_result::<Entry>(conn)?,
+        let entry = if postgres {
+            // The transaction's next position, in the insert itself (no round trip of its own):
+            // after its own earlier entries, if any (an index probe of its own range).
+            diesel::insert_into(journal::table)
+                .values((journal::seq.eq(diesel::dsl::sql::<diesel::sql_types::BigInt>(NEXT_POSITION)), values))
+                .returning(journal::all_columns)
+                .get_result::<Entry>(conn)?
+        } else {
+            diesel::insert_into(journal::table).values(values).returning(journal::all_columns).get_result::<Entry>(conn)?
         };
         entries.push(entry);
     }
