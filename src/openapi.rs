@@ -90,6 +90,16 @@ pub fn finish(api: &mut utoipa::openapi::OpenApi) {
             .schema(Some(ObjectBuilder::new().schema_type(Type::String).max_length(Some(crate::http::idempotency::MAX_KEY_LEN))))
             .build();
         op.parameters.get_or_insert_with(Vec::new).push(param);
+        // A retry of a request that committed but whose answer was lost (docs/api-conventions.md).
+        let committed = utoipa::openapi::ResponseBuilder::new()
+            .description(
+                "A retry (same `Idempotency-Key` and body) of a request that was carried out but whose answer was lost: `Location` \
+                 names the first record it changed, the body lists them all. Sent with `Idempotent-Replayed: true`.",
+            )
+            .header("Location", utoipa::openapi::HeaderBuilder::new().schema(ObjectBuilder::new().schema_type(Type::String)).build())
+            .content("application/json", utoipa::openapi::ContentBuilder::new().schema(Some(ObjectBuilder::new().schema_type(Type::Object))).build())
+            .build();
+        op.responses.responses.entry("303".to_string()).or_insert(utoipa::openapi::RefOr::T(committed));
     }
 }
 
