@@ -10,8 +10,9 @@ duration="${1:-10}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/thidua-target}"
 ceiling="${CEILING_DIR:-/work/shared/ceiling}"
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-cargo build --release --locked --quiet
-bin="$CARGO_TARGET_DIR/release/thidua"
+# THIDUA_BIN: a release binary built already (skips the build).
+bin="${THIDUA_BIN:-$CARGO_TARGET_DIR/release/thidua}"
+[ -n "${THIDUA_BIN:-}" ] || cargo build --release --locked --quiet
 results="bench/results/writes-$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$results"
 password='Mật khẩu đo hiệu năng 2026'
@@ -22,6 +23,7 @@ trap cleanup EXIT
 
 summarize() { awk '/Requests\/sec/ {rps=$2} /^ +50%/ {p50=$2} /^ +99%/ {p99=$2} END {printf "%s %s %s", rps, p50, p99}' "$1"; }
 
+echo "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '| backend | scenario | requests/s | p50 | p99 | share of the ceiling insert |\n|---|---|---|---|---|---|\n' | tee "$results/table.md"
 for backend in sqlite postgres; do
   if [ "$backend" = sqlite ]; then
@@ -43,16 +45,23 @@ for backend in sqlite postgres; do
   write_id=$(curl -sf -H "Authorization: Bearer $token" "$base/communes/by-code/01843" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
   AUTH="Bearer $token" UNIT="$unit" wrk -t2 -c8 -d"${duration}s" --latency -s bench/create_person.lua "$base/people" >"$results/$backend-create.txt"
   AUTH="Bearer $token" wrk -t2 -c8 -d"${duration}s" --latency -s bench/patch.lua "$base/communes/$write_id" >"$results/$backend-update.txt"
+  # The same, spread over 16 communes: what a write costs without waiting for one hot row.
+  ids=$(curl -sf -H "Authorization: Bearer $token" "$base/communes?limit=16" | python3 -c 'import json,sys; print(",".join(c["id"] for c in json.load(sys.stdin)["items"]))')
+  AUTH="Bearer $token" IDS="$ids" wrk -t2 -c8 -d"${duration}s" --latency -s bench/patch_many.lua "$base/communes/" >"$results/$backend-update-many.txt"
   kill "$server"; wait "$server" 2>/dev/null || true; server=""
   # The ceiling, right after, on the same backend.
   CEILING_PORT=$((port + 10)) bash "$ceiling/run.sh" "$backend" "$duration" | tee "$results/$backend-ceiling.txt"
-  insert=$(awk '$1 ~ /insert$/ {print $2}' "$results/$backend-ceiling.txt")
-  for scenario in create update; do
+  insert=$(awk '$2 == "insert" {print $3}' "$results/$backend-ceiling.txt")
+  for scenario in create update update-many; do
     read -r rps p50 p99 <<<"$(summarize "$results/$backend-$scenario.txt")"
-    name=$([ "$scenario" = create ] && echo "journaled create: POST /people (8 conns)" || echo "journaled update: PATCH a commune (8 conns)")
+    case $scenario in
+      create) name="journaled create: POST /people (8 conns)" ;;
+      update) name="journaled update: PATCH one commune (8 conns)" ;;
+      *) name="journaled update: PATCH 16 communes in turn (8 conns)" ;;
+    esac
     share=$(python3 -c "print(f'{100 * $rps / $insert:.0f} %')")
     printf '| %s | %s | %s | %s | %s | %s |\n' "$backend" "$name" "$rps" "$p50" "$p99" "$share" | tee -a "$results/table.md"
   done
-  awk -v b="$backend" '$1 ~ /insert$/ {printf "| %s | ceiling: bare insert (8 conns) | %s | %s | %s | 100 %% |\n", b, $2, $3, $4}' "$results/$backend-ceiling.txt" | tee -a "$results/table.md"
+  awk -v b="$backend" '$2 == "insert" {printf "| %s | ceiling: bare insert (8 conns) | %s | %s | %s | 100 %% |\n", b, $3, $4, $5}' "$results/$backend-ceiling.txt" | tee -a "$results/table.md"
 done
 echo "machine: $(nproc) cores; load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$results/table.md"
