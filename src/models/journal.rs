@@ -157,13 +157,6 @@ pub struct Entry {
     pub after_value: Option<String>,
 }
 
-/// The next position of the current transaction's entries on PostgreSQL:
-/// `journal_seq_base() + (transaction id << 16) + index` (see the migration `write_path`). A
-/// transaction may append 65,536 entries; one more collides with the next transaction id's
-/// first position and fails on the primary key.
-const NEXT_POSITION: &str = "(SELECT COALESCE(MAX(j.seq) + 1, b.base) FROM (SELECT journal_tx_base() AS base) b \
-    LEFT JOIN journal j ON j.seq >= b.base AND j.seq < b.base + 65536 GROUP BY b.base)";
-
 /// Appends a transaction's changes; call inside the write transaction, last.
 ///
 /// No lock: on PostgreSQL each entry's position (`seq`) is derived from its transaction's id,
@@ -175,7 +168,6 @@ pub fn append(conn: &mut DbConn, origin: &Origin, journal: Journal) -> Result<Ve
     if journal.is_empty() {
         return Ok(Vec::new());
     }
-    let postgres = matches!(conn, DbConn::Postgres(_));
     let at = db::now();
     let (actor_kind, actor_id) = match &journal.actor {
         Some((kind, id)) => (*kind, Some(id.clone())),
@@ -197,16 +189,9 @@ pub fn append(conn: &mut DbConn, origin: &Origin, journal: Journal) -> Result<Ve
             journal::before_value.eq(change.before.map(|v| v.to_string())),
             journal::after_value.eq(change.after.map(|v| v.to_string())),
         );
-        let entry = if postgres {
-            // The transaction's next position, in the insert itself (no round trip of its own):
-            // after its own earlier entries, if any (an index probe of its own range).
-            diesel::insert_into(journal::table)
-                .values((journal::seq.eq(diesel::dsl::sql::<diesel::sql_types::BigInt>(NEXT_POSITION)), values))
-                .returning(journal::all_columns)
-                .get_result::<Entry>(conn)?
-        } else {
-            diesel::insert_into(journal::table).values(values).returning(journal::all_columns).get_result::<Entry>(conn)?
-        };
+        // The position: AUTOINCREMENT on SQLite; on PostgreSQL the column's default,
+        // `journal_next_position()` (the transaction's id << 16, plus its index).
+        let entry = diesel::insert_into(journal::table).values(values).returning(journal::all_columns).get_result::<Entry>(conn)?;
         entries.push(entry);
     }
     // The webhook outbox, in the same transaction as the events.

@@ -41,8 +41,19 @@ CREATE FUNCTION journal_horizon() RETURNS bigint LANGUAGE sql VOLATILE AS $$
     FROM s
 $$;
 
--- Positions are given by the writer (journal::append), never drawn from the old sequence.
-ALTER TABLE journal ALTER COLUMN seq DROP DEFAULT;
+-- The next position of the current transaction's entries: its base plus a counter kept in a
+-- transaction-local setting (reset when the transaction ends, rolled back with a savepoint).
+-- The column's default, so inserts name no position; no sequence is drawn from any more. A
+-- transaction may append 65,536 entries; one more would collide with the next transaction id's
+-- first position and fail on the primary key.
+CREATE FUNCTION journal_next_position() RETURNS bigint LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+    i bigint := COALESCE(NULLIF(current_setting('thidua.journal_index', true), ''), '0')::bigint;
+BEGIN
+    PERFORM set_config('thidua.journal_index', (i + 1)::text, true);
+    RETURN journal_tx_base() + i;
+END $$;
+ALTER TABLE journal ALTER COLUMN seq SET DEFAULT journal_next_position();
 DROP SEQUENCE journal_seq_seq;
 
 -- 2. Idempotency keys: each reservation has its own token, and the write it guards marks the
