@@ -202,7 +202,9 @@ pub fn append(conn: &mut DbConn, origin: &Origin, journal: Journal) -> Result<Ve
 /// On PostgreSQL, the feed's horizon: every entry below this position is settled — its
 /// transaction has finished, and nothing new will ever appear below it. Read in a statement of
 /// its own, before the entries are read in the next (see docs/journal.md for why that order is
-/// the proof). `None` on SQLite, where every committed entry is settled.
+/// the proof) — outside any explicit transaction: inside one, PostgreSQL would show both
+/// statements the same `pg_stat_activity` (and, in REPEATABLE READ, the same snapshot).
+/// `None` on SQLite, where every committed entry is settled.
 fn horizon(conn: &mut DbConn) -> Result<Option<i64>, ApiError> {
     match conn {
         DbConn::Postgres(pg) => {
