@@ -98,6 +98,18 @@ pub fn finish(api: &mut utoipa::openapi::OpenApi) {
         for (method, op) in operations_mut(item) {
             let keyed_post = keyed && method == "post";
             split_summary(op);
+            if keyed_post {
+                // A retry of a request that committed but whose answer was lost (docs/api-conventions.md).
+                let committed = utoipa::openapi::ResponseBuilder::new()
+                    .description(
+                        "A retry (same `Idempotency-Key` and body) of a request that was carried out but whose answer was lost: `Location` \
+                         names the first record it changed, the body lists them all. Sent with `Idempotent-Replayed: true`.",
+                    )
+                    .header("Location", utoipa::openapi::HeaderBuilder::new().schema(ObjectBuilder::new().schema_type(Type::String)).build())
+                    .content("application/json", utoipa::openapi::ContentBuilder::new().schema(Some(ObjectBuilder::new().schema_type(Type::Object))).build())
+                    .build();
+                op.responses.responses.entry("303".to_string()).or_insert(utoipa::openapi::RefOr::T(committed));
+            }
             for param in op.parameters.iter_mut().flatten() {
                 if let Some(schema) = param.schema.as_mut() {
                     strip_null(schema);

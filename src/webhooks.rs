@@ -120,7 +120,8 @@ pub async fn dispatch_once(state: &web::Data<AppState>) -> Result<usize, ApiErro
 
 async fn deliver(state: &web::Data<AppState>, token: &str, claimed: Claimed) -> Result<(), ApiError> {
     let settings = &state.settings.webhooks;
-    let attempt = claimed.delivery.attempts + 1;
+    // Counted when claimed: this is the attempt's own number, also after a lost lease.
+    let attempt = claimed.delivery.attempts;
     let attempted_at = db::now();
     let started = Instant::now();
     let (status_code, error) = match send(state, &claimed, attempt).await {

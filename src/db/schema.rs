@@ -113,6 +113,9 @@ diesel::table! {
         body -> Nullable<Binary>,
         created_at -> Timestamp,
         expires_at -> Timestamp,
+        token -> Nullable<Text>,
+        committed_at -> Nullable<Timestamp>,
+        committed_records -> Nullable<Text>,
     }
 }
 

@@ -194,19 +194,22 @@ pub struct Claimed {
 // WHERE: on PostgreSQL (READ COMMITTED) an UPDATE that waited for a row lock re-checks the
 // outer conditions on the row's new version, so a row another instance claimed meanwhile is
 // skipped rather than claimed twice. SKIP LOCKED lets instances take different rows at once.
-const CLAIM_POSTGRES: &str = "UPDATE webhook_deliveries SET lease_owner = $1, lease_until = $2 \
+const CLAIM_POSTGRES: &str = "UPDATE webhook_deliveries SET lease_owner = $1, lease_until = $2, attempts = attempts + 1 \
     WHERE id IN (SELECT d.id FROM webhook_deliveries d JOIN webhook_subscriptions s ON s.id = d.subscription_id \
         WHERE d.status = 'pending' AND d.next_attempt_at <= $3 AND (d.lease_until IS NULL OR d.lease_until < $3) AND s.active \
         ORDER BY d.next_attempt_at, d.event_seq LIMIT $4 FOR UPDATE OF d SKIP LOCKED) \
     AND status = 'pending' AND (lease_until IS NULL OR lease_until < $3)";
-const CLAIM_SQLITE: &str = "UPDATE webhook_deliveries SET lease_owner = ?, lease_until = ? \
+const CLAIM_SQLITE: &str = "UPDATE webhook_deliveries SET lease_owner = ?, lease_until = ?, attempts = attempts + 1 \
     WHERE id IN (SELECT d.id FROM webhook_deliveries d JOIN webhook_subscriptions s ON s.id = d.subscription_id \
         WHERE d.status = 'pending' AND d.next_attempt_at <= ? AND (d.lease_until IS NULL OR d.lease_until < ?) AND s.active \
         ORDER BY d.next_attempt_at, d.event_seq LIMIT ?) \
     AND status = 'pending' AND (lease_until IS NULL OR lease_until < ?)";
 
 /// Leases up to `limit` due deliveries to `token` (unique per claim) until `lease_until`, and
-/// returns them. A delivery whose lease runs out unfinished (a crash mid-send) is due again.
+/// returns them. A delivery whose lease runs out unfinished (a crash mid-send, or a database
+/// that went away before the attempt was recorded) is due again. Each claim counts as an
+/// attempt (`attempts` is raised here, not when the attempt is recorded), so a re-send after a
+/// lost lease carries the next number, never the same one again.
 pub fn claim(conn: &mut DbConn, token: &str, now: NaiveDateTime, lease_until: NaiveDateTime, limit: i64) -> Result<Vec<Claimed>, ApiError> {
     let claimed = match conn {
         DbConn::Postgres(pg) => diesel::sql_query(CLAIM_POSTGRES)
@@ -280,8 +283,8 @@ pub fn record_attempt(conn: &mut DbConn, delivery_id: &str, token: &str, record:
                 webhook_deliveries::lease_until.eq(None::<NaiveDateTime>),
             ))
             .execute(conn)?;
-        // A lease that ran out meanwhile belongs to another claim now, whose attempt (with the
-        // same number) is the one the log shows.
+        // A lease that ran out meanwhile belongs to another claim now, with the next attempt
+        // number; this attempt's outcome is not logged over it.
         if still_ours == 1 {
             diesel::insert_into(webhook_attempts::table)
                 .values((

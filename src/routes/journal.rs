@@ -52,7 +52,7 @@ pub struct Event {
 }
 
 /// Where a kind of record lives in the API.
-fn href(kind: &str, id: &str) -> Option<String> {
+pub fn href(kind: &str, id: &str) -> Option<String> {
     let collection = match kind {
         "province" => "provinces",
         "district" => "districts",
@@ -160,12 +160,14 @@ pub async fn feed(state: web::Data<AppState>, who: AuthUser, query: QueryParams<
             Ok((model::list_feed(conn, after, limit, &reach, &types)?, after))
         })
         .await?;
-        // Waiting holds no connection: each look is its own short query.
-        if !rows.is_empty() || std::time::Instant::now() + FEED_POLL > deadline {
+        // Waiting holds no connection: each look is its own short query. A shutdown ends the
+        // wait at once, with what there is (an empty page).
+        if !rows.is_empty() || std::time::Instant::now() + FEED_POLL > deadline || state.shutdown.has_begun() {
             break (rows, resolved);
         }
         after = Some(resolved);
-        actix_web::rt::time::sleep(FEED_POLL).await;
+        let pause = std::pin::pin!(actix_web::rt::time::sleep(FEED_POLL));
+        futures_util::future::select(pause, std::pin::pin!(state.shutdown.begun())).await;
     };
     let has_more = rows.len() as i64 > limit;
     let items: Vec<Event> = rows.iter().take(limit as usize).map(event).collect();

@@ -376,18 +376,15 @@ async fn password_changes_have_their_own_counter(app: TestApp) {
 mod rate_limit {
     #[actix_web::test]
     async fn sqlite() {
-        let options = crate::helpers::Options { rate_limit_per_minute: 60, ..Default::default() };
+        let options = crate::helpers::Options { rate_limit_per_minute: 8, ..Default::default() };
         super::requests_past_the_rate_limit_get_429(crate::helpers::TestApp::sqlite(options).await).await
     }
 }
 
 async fn requests_past_the_rate_limit_get_429(app: TestApp) {
-    // 60 a minute allows bursts of 15; the test app's own sign-in used one.
-    let mut statuses = Vec::new();
-    for _ in 0..15 {
-        statuses.push(app.get("/api/v1/communes").await.status.as_u16());
-    }
-    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 14, "{statuses:?}");
+    // 8 a minute allows bursts of 2 and one more request every 7.5 s (a margin no loaded test
+    // machine eats up); the test app's own sign-in used one.
+    assert_eq!(app.get("/api/v1/communes").await.status, StatusCode::OK);
     let res = app.get("/api/v1/communes").await;
     res.problem(429, "too_many_requests");
     assert!(res.header("retry-after").is_some());

@@ -28,7 +28,7 @@ fn load_every_table(conn: &mut thidua::db::DbConn) {
         service_clients::table.select(ServiceClient::as_select()).limit(0).load::<ServiceClient>(conn).expect("service_clients");
         idempotency_keys::table
             .limit(0)
-            .load::<(String, String, String, String, String, Option<i32>, Option<String>, Option<Vec<u8>>, Ts, Ts)>(conn)
+            .load::<(String, String, String, String, String, Option<i32>, Option<String>, Option<Vec<u8>>, Ts, Ts, Option<String>, Option<Ts>, Option<String>)>(conn)
             .expect("idempotency_keys");
     }
     clusters::table.select(Cluster::as_select()).limit(0).load::<Cluster>(conn).expect("clusters");

@@ -38,6 +38,7 @@ macro_rules! with_receiver_settings {
 with_receiver_settings!(
     deliveries_are_signed_with_the_documented_recipe,
     a_failing_receiver_is_retried_and_the_log_shows_every_attempt,
+    a_resend_after_a_lost_lease_carries_the_next_attempt_number,
     two_instances_on_one_database_deliver_each_event_once,
     subscriptions_are_replaced_with_if_match_paused_and_deleted,
     targets_refused_later_are_not_contacted,
@@ -245,6 +246,31 @@ async fn a_failing_receiver_is_retried_and_the_log_shows_every_attempt(app: Test
     assert_eq!(log[0]["status"], "failed", "{log:?}");
     assert_eq!(log[0]["attempts"].as_array().unwrap().len(), 3);
     assert!(log[0]["finished_at"].is_string() && log[0]["next_attempt_at"].is_null());
+}
+
+/// An instance claims a delivery and dies before recording the attempt (its lease runs out): the
+/// delivery is sent again, as attempt 2, not as a second "attempt 1".
+async fn a_resend_after_a_lost_lease_carries_the_next_attempt_number(app: TestApp) {
+    let receiver = Receiver::start(0);
+    let webhook = subscribe(&app, &receiver.url, &["cluster.created"]).await;
+    let member = member(&app).await;
+    cluster(&app, &member, "Cụm thi đua khối cơ quan Đảng").await;
+
+    let mut conn = app.connection();
+    let now = thidua::db::now();
+    let lost = thidua::models::webhooks::claim(&mut conn, "an-instance-that-died", now, now, 10).unwrap();
+    assert_eq!(lost.len(), 1);
+    assert_eq!(lost[0].delivery.attempts, 1, "the claim counts the attempt");
+
+    assert_eq!(dispatch_once(&app.state).await.unwrap(), 1, "due again once the lease ran out");
+    let got = receiver.take();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].headers["thidua-delivery-attempt"], "2");
+    let log = deliveries(&app, &webhook).await;
+    assert_eq!(log[0]["status"], "delivered", "{log:?}");
+    let attempts = log[0]["attempts"].as_array().unwrap();
+    assert_eq!(attempts.len(), 1, "the lost attempt left no entry: {attempts:?}");
+    assert_eq!(attempts[0]["attempt"], 2);
 }
 
 /// A second instance on the same database: its own pool, client and dispatcher.
