@@ -12,12 +12,12 @@ use crate::auth::rate_limit::{self, RateLimiter};
 use crate::auth::tokens::TokenKeys;
 use crate::auth::SessionCache;
 use crate::config::Settings;
-use crate::models::accounts;
-use crate::storage::EvidenceStore;
-use crate::webhooks::WebhookClient;
 use crate::db::{self, DbConn, DbPool};
 use crate::error::ApiError;
 use crate::http::{extract, middleware};
+use crate::models::accounts;
+use crate::storage::EvidenceStore;
+use crate::webhooks::WebhookClient;
 
 /// What every handler can reach. Nothing here is mutable: all state lives in the database,
 /// so any number of instances can serve one PostgreSQL.
@@ -83,7 +83,8 @@ pub fn signing_key(settings: &Settings) -> anyhow::Result<Vec<u8>> {
     }
     let mut conn = DbConn::establish_url(&settings.database_url)
         .map_err(|e| anyhow::anyhow!("cannot connect to {}: {e}", redact(&settings.database_url)))?;
-    let hex_key = accounts::secret(&mut conn, "jwt_hs256_key", password::random_token).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let hex_key =
+        accounts::secret(&mut conn, "jwt_hs256_key", password::random_token).map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(hex_key.into_bytes())
 }
 
@@ -118,7 +119,13 @@ pub fn state(settings: Settings, signing_key: &[u8]) -> anyhow::Result<web::Data
 pub fn build_app(
     state: web::Data<AppState>,
 ) -> App<
-    impl ServiceFactory<ServiceRequest, Config = (), Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error, InitError = ()>,
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
 > {
     let cors = middleware::cors(&state.settings);
     let (app, mut api) = App::new()
@@ -132,7 +139,11 @@ pub fn build_app(
     // validatorUrl none: the page never loads a badge from swagger.io (nor sends it the document).
     let swagger_config = utoipa_swagger_ui::Config::new(["/openapi.json"]).validator_url("none");
     app.service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", api).config(swagger_config))
-        .route("/docs", web::get().to(|| async { HttpResponse::PermanentRedirect().insert_header(("location", "/docs/")).finish() }))
+        .route(
+            "/docs",
+            web::get()
+                .to(|| async { HttpResponse::PermanentRedirect().insert_header(("location", "/docs/")).finish() }),
+        )
         .default_service(web::to(route_not_found))
         .wrap(from_fn(rate_limit::limit))
         // Inside the problem net (so a refused preflight is a problem too) and outside the rate
@@ -144,7 +155,11 @@ pub fn build_app(
 }
 
 async fn route_not_found(req: HttpRequest) -> Result<actix_web::HttpResponse, ApiError> {
-    Err(ApiError::new(actix_web::http::StatusCode::NOT_FOUND, "route_not_found", format!("no resource at {}", req.path())))
+    Err(ApiError::new(
+        actix_web::http::StatusCode::NOT_FOUND,
+        "route_not_found",
+        format!("no resource at {}", req.path()),
+    ))
 }
 
 /// Binds and starts the server, and the webhook dispatcher unless turned off; migrations must

@@ -97,7 +97,8 @@ pub async fn dispatch_once(state: &web::Data<AppState>) -> Result<usize, ApiErro
     let settings = &state.settings.webhooks;
     // A claim's lease outlasts the longest send, so a live sender never loses it; after a
     // crash the lease runs out and another claim retries the delivery (at least once).
-    let lease = chrono::TimeDelta::from_std(settings.timeout * 2 + Duration::from_secs(10)).unwrap_or(chrono::TimeDelta::seconds(30));
+    let lease = chrono::TimeDelta::from_std(settings.timeout * 2 + Duration::from_secs(10))
+        .unwrap_or(chrono::TimeDelta::seconds(30));
     let token = db::new_id();
     let limit = settings.batch_size;
     let claim_token = token.clone();
@@ -156,8 +157,11 @@ async fn send(state: &web::Data<AppState>, claimed: &Claimed, attempt: i32) -> R
     // Checked again at send time: the allow-list may have changed since the subscription was
     // made. Names are checked by the resolver, on the addresses actually connected to.
     rules::check_url(&claimed.url, settings).map_err(|r| format!("refused: {}", r.message))?;
-    let body = serde_json::to_vec(&Payload { event: event(&claimed.entry), webhook_id: claimed.delivery.subscription_id.clone() })
-        .map_err(|e| format!("cannot encode the event: {e}"))?;
+    let body = serde_json::to_vec(&Payload {
+        event: event(&claimed.entry),
+        webhook_id: claimed.delivery.subscription_id.clone(),
+    })
+    .map_err(|e| format!("cannot encode the event: {e}"))?;
     let timestamp = chrono::Utc::now().timestamp();
     let signature = rules::signature_header(&claimed.secret, timestamp, &body);
     let response = state

@@ -38,9 +38,7 @@ impl Backend {
 
 /// The file path of a SQLite URL (`sqlite://data/x.db`, `sqlite:data/x.db` or `data/x.db`).
 pub fn sqlite_path(url: &str) -> &str {
-    url.strip_prefix("sqlite://")
-        .or_else(|| url.strip_prefix("sqlite:"))
-        .unwrap_or(url)
+    url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url)
 }
 
 #[derive(diesel::MultiConnection)]
@@ -273,7 +271,8 @@ impl r2d2::ManageConnection for ConnectionManager {
         let mut conn = DbConn::establish_url(&self.url)?;
         if let DbConn::Sqlite(c) = &mut conn {
             // Checkpoints run in the background (`Checkpointer`), not in a request's commit.
-            c.batch_execute("PRAGMA wal_autocheckpoint = 0;").map_err(|e| diesel::ConnectionError::BadConnection(e.to_string()))?;
+            c.batch_execute("PRAGMA wal_autocheckpoint = 0;")
+                .map_err(|e| diesel::ConnectionError::BadConnection(e.to_string()))?;
         }
         Ok(PooledDb { conn, lost: false, last_used: std::time::Instant::now() })
     }
@@ -417,7 +416,8 @@ mod fault {
     static PREFIX: OnceLock<Option<String>> = OnceLock::new();
 
     pub fn after_commit(key: &str) {
-        let prefix = PREFIX.get_or_init(|| std::env::var("THIDUA_TEST_KILL_AFTER_COMMIT").ok().filter(|p| !p.is_empty()));
+        let prefix =
+            PREFIX.get_or_init(|| std::env::var("THIDUA_TEST_KILL_AFTER_COMMIT").ok().filter(|p| !p.is_empty()));
         if let Some(prefix) = prefix {
             if key.starts_with(prefix.as_str()) {
                 tracing::warn!(key, "THIDUA_TEST_KILL_AFTER_COMMIT: killing this process after the commit");

@@ -28,7 +28,6 @@ diesel::table! {
     }
 }
 
-
 diesel::table! {
     users (id) {
         id -> Text,

@@ -207,7 +207,10 @@ fn replay_committed(records: Vec<(String, String)>) -> HttpResponse {
     }))
 }
 
-pub async fn guard(mut req: ServiceRequest, next: Next<impl MessageBody + 'static>) -> Result<ServiceResponse<BoxBody>, Error> {
+pub async fn guard(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
     let state = req.app_data::<web::Data<AppState>>().cloned();
     let (Some(state), Some(raw)) = (state, req.headers().get(IDEMPOTENCY_KEY).cloned()) else {
         return Ok(next.call(req).await?.map_into_boxed_body());
@@ -244,7 +247,11 @@ pub async fn guard(mut req: ServiceRequest, next: Next<impl MessageBody + 'stati
 
     let id = KeyId { caller, method: Method::POST.to_string(), path: req.path().to_owned(), key };
     let (reserve_id, query) = (id.clone(), req.query_string().to_owned());
-    let timing = Timing { ttl: TimeDelta::seconds(state.settings.idempotency_ttl_secs), abandoned_after: ABANDONED_AFTER, answer_grace: ANSWER_GRACE };
+    let timing = Timing {
+        ttl: TimeDelta::seconds(state.settings.idempotency_ttl_secs),
+        abandoned_after: ABANDONED_AFTER,
+        answer_grace: ANSWER_GRACE,
+    };
     let reserved = db::run(&state.db, move |conn| {
         // Hashed here, off the async worker: uploads can be megabytes.
         let fingerprint = fingerprint(&query, &body);
@@ -264,7 +271,10 @@ pub async fn guard(mut req: ServiceRequest, next: Next<impl MessageBody + 'stati
         Ok(Reservation::InProgress) => {
             let e = ApiError {
                 retry_after_secs: Some(1),
-                ..ApiError::conflict("idempotency_key_in_progress", "the first request with this Idempotency-Key is still running; retry shortly")
+                ..ApiError::conflict(
+                    "idempotency_key_in_progress",
+                    "the first request with this Idempotency-Key is still running; retry shortly",
+                )
             };
             return Ok(req.error_response(e));
         }
@@ -291,8 +301,11 @@ pub async fn guard(mut req: ServiceRequest, next: Next<impl MessageBody + 'stati
     }
 }
 
-
-async fn run_and_store(held: Held, req: ServiceRequest, next: Next<impl MessageBody + 'static>) -> Result<ServiceResponse<BoxBody>, Error> {
+async fn run_and_store(
+    held: Held,
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
     let res = match next.call(req).await {
         Ok(res) => res,
         Err(e) => {
@@ -312,11 +325,14 @@ async fn run_and_store(held: Held, req: ServiceRequest, next: Next<impl MessageB
     };
     // An answer marked `no-store` carries a secret shown once (a client or webhook secret): it
     // is not kept, so a retry runs afresh.
-    let no_store = head.headers().get(header::CACHE_CONTROL).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("no-store"));
+    let no_store =
+        head.headers().get(header::CACHE_CONTROL).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("no-store"));
     if is_final(head.status(), &bytes) && !no_store {
         let headers = REPLAYED_HEADERS
             .iter()
-            .filter_map(|name| head.headers().get(name).and_then(|v| v.to_str().ok()).map(|v| (name.to_string(), v.to_string())))
+            .filter_map(|name| {
+                head.headers().get(name).and_then(|v| v.to_str().ok()).map(|v| (name.to_string(), v.to_string()))
+            })
             .collect();
         held.complete(Stored { status: head.status().as_u16(), headers, body: bytes.to_vec() }).await;
     } else {

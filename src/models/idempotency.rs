@@ -114,8 +114,10 @@ pub fn reserve(conn: &mut DbConn, key: &KeyId, fingerprint: &str, timing: Timing
                 return Ok(Reservation::Reused);
             }
             if let Some(status) = status {
-                let headers: Vec<(String, String)> = headers.and_then(|h| serde_json::from_str(&h).ok()).unwrap_or_default();
-                let status = u16::try_from(status).map_err(|_| ApiError::internal(anyhow::anyhow!("stored status {status} is invalid")))?;
+                let headers: Vec<(String, String)> =
+                    headers.and_then(|h| serde_json::from_str(&h).ok()).unwrap_or_default();
+                let status = u16::try_from(status)
+                    .map_err(|_| ApiError::internal(anyhow::anyhow!("stored status {status} is invalid")))?;
                 return Ok(Reservation::Replay(Stored { status, headers, body: body.unwrap_or_default() }));
             }
             if let Some(committed_at) = committed_at {
@@ -171,7 +173,10 @@ pub fn reserve(conn: &mut DbConn, key: &KeyId, fingerprint: &str, timing: Timing
 pub fn mark_committed(conn: &mut DbConn, hold: &Hold, records: &[(String, String)]) -> Result<(), ApiError> {
     let records = serde_json::to_string(records).map_err(|e| ApiError::internal(e.into()))?;
     let marked = diesel::update(
-        by_key!(hold.id).filter(keys::token.eq(&hold.token)).filter(keys::status.is_null()).filter(keys::committed_at.is_null()),
+        by_key!(hold.id)
+            .filter(keys::token.eq(&hold.token))
+            .filter(keys::status.is_null())
+            .filter(keys::committed_at.is_null()),
     )
     .set((keys::committed_at.eq(db::now()), keys::committed_records.eq(records)))
     .execute(conn)?;
@@ -205,7 +210,10 @@ pub fn complete(conn: &mut DbConn, hold: &Hold, stored: &Stored) -> Result<(), A
 /// afresh. A key whose write committed is never released: a retry must not run it again.
 pub fn release(conn: &mut DbConn, hold: &Hold) -> Result<(), ApiError> {
     diesel::delete(
-        by_key!(hold.id).filter(keys::token.eq(&hold.token)).filter(keys::status.is_null()).filter(keys::committed_at.is_null()),
+        by_key!(hold.id)
+            .filter(keys::token.eq(&hold.token))
+            .filter(keys::status.is_null())
+            .filter(keys::committed_at.is_null()),
     )
     .execute(conn)?;
     Ok(())

@@ -97,12 +97,27 @@ impl Journal {
     }
 
     /// `<kind>.updated`, with the record before and after.
-    pub fn updated<T: Serialize>(&mut self, kind: &'static str, id: impl ToString, scope: Scope, before: &T, after: &T) {
+    pub fn updated<T: Serialize>(
+        &mut self,
+        kind: &'static str,
+        id: impl ToString,
+        scope: Scope,
+        before: &T,
+        after: &T,
+    ) {
         self.record(kind, "updated", id, scope, snapshot(before), snapshot(after));
     }
 
     /// `<kind>.<verb>` for a state change (`campaign.launched`), before and after.
-    pub fn changed<T: Serialize>(&mut self, kind: &'static str, verb: &str, id: impl ToString, scope: Scope, before: &T, after: &T) {
+    pub fn changed<T: Serialize>(
+        &mut self,
+        kind: &'static str,
+        verb: &str,
+        id: impl ToString,
+        scope: Scope,
+        before: &T,
+        after: &T,
+    ) {
         self.record(kind, verb, id, scope, snapshot(before), snapshot(after));
     }
 
@@ -112,8 +127,23 @@ impl Journal {
     }
 
     /// Any change; values that must not be kept (secrets, ballots) are simply not passed.
-    pub fn record(&mut self, kind: &'static str, verb: &str, id: impl ToString, scope: Scope, before: Option<Value>, after: Option<Value>) {
-        self.changes.push(Change { action: format!("{kind}.{verb}"), record_kind: kind, record_id: id.to_string(), scope, before, after });
+    pub fn record(
+        &mut self,
+        kind: &'static str,
+        verb: &str,
+        id: impl ToString,
+        scope: Scope,
+        before: Option<Value>,
+        after: Option<Value>,
+    ) {
+        self.changes.push(Change {
+            action: format!("{kind}.{verb}"),
+            record_kind: kind,
+            record_id: id.to_string(),
+            scope,
+            before,
+            after,
+        });
     }
 
     /// The changes are by this actor (`user` or `client`), known only inside the transaction.
@@ -191,7 +221,10 @@ pub fn append(conn: &mut DbConn, origin: &Origin, journal: Journal) -> Result<Ve
         );
         // The position: AUTOINCREMENT on SQLite; on PostgreSQL the column's default,
         // `journal_next_position()` (the transaction's id << 16, plus its index).
-        let entry = diesel::insert_into(journal::table).values(values).returning(journal::all_columns).get_result::<Entry>(conn)?;
+        let entry = diesel::insert_into(journal::table)
+            .values(values)
+            .returning(journal::all_columns)
+            .get_result::<Entry>(conn)?;
         entries.push(entry);
     }
     // The webhook outbox, in the same transaction as the events.
@@ -239,9 +272,16 @@ pub enum TypePattern {
 }
 
 /// Feed entries after `after`, oldest first; `limit + 1` rows.
-pub fn list_feed(conn: &mut DbConn, after: i64, limit: i64, reach: &FeedReach, types: &[TypePattern]) -> Result<Vec<Entry>, ApiError> {
+pub fn list_feed(
+    conn: &mut DbConn,
+    after: i64,
+    limit: i64,
+    reach: &FeedReach,
+    types: &[TypePattern],
+) -> Result<Vec<Entry>, ApiError> {
     let horizon = horizon(conn)?;
-    let mut query = journal::table.filter(journal::seq.gt(after)).filter(journal::feed.is_not_null()).into_boxed::<Db>();
+    let mut query =
+        journal::table.filter(journal::seq.gt(after)).filter(journal::feed.is_not_null()).into_boxed::<Db>();
     if let Some(below) = horizon {
         query = query.filter(journal::seq.lt(below));
     }
@@ -249,14 +289,14 @@ pub fn list_feed(conn: &mut DbConn, after: i64, limit: i64, reach: &FeedReach, t
         FeedReach::Everything => query,
         FeedReach::AllUnits => query.filter(journal::feed.eq_any([FEED_REGISTRY, FEED_UNIT])),
         FeedReach::OneUnit(unit) => query.filter(
-            journal::feed
-                .eq(FEED_REGISTRY)
-                .or(journal::feed.eq(FEED_UNIT).and(journal::unit_id.eq(unit.clone()))),
+            journal::feed.eq(FEED_REGISTRY).or(journal::feed.eq(FEED_UNIT).and(journal::unit_id.eq(unit.clone()))),
         ),
     };
     if !types.is_empty() {
-        let exact: Vec<String> = types.iter().filter_map(|t| if let TypePattern::Exact(a) = t { Some(a.clone()) } else { None }).collect();
-        let kinds: Vec<String> = types.iter().filter_map(|t| if let TypePattern::Kind(k) = t { Some(k.clone()) } else { None }).collect();
+        let exact: Vec<String> =
+            types.iter().filter_map(|t| if let TypePattern::Exact(a) = t { Some(a.clone()) } else { None }).collect();
+        let kinds: Vec<String> =
+            types.iter().filter_map(|t| if let TypePattern::Kind(k) = t { Some(k.clone()) } else { None }).collect();
         query = query.filter(journal::action.eq_any(exact).or(journal::record_kind.eq_any(kinds)));
     }
     Ok(query.order(journal::seq.asc()).limit(limit + 1).select(Entry::as_select()).load(conn)?)

@@ -37,7 +37,11 @@ fn campaign(title: &str) -> Value {
 }
 
 async fn post_keyed(app: &TestApp, token: &str, key: &str, body: &Value) -> Response {
-    app.send_as(token, TestRequest::post().uri("/api/v1/campaigns").insert_header(("idempotency-key", key)).set_json(body)).await
+    app.send_as(
+        token,
+        TestRequest::post().uri("/api/v1/campaigns").insert_header(("idempotency-key", key)).set_json(body),
+    )
+    .await
 }
 
 async fn campaign_count(app: &TestApp) -> usize {
@@ -98,10 +102,17 @@ async fn retries_replay_the_first_answer(app: TestApp) {
 async fn a_key_in_flight_is_refused_until_released(app: TestApp) {
     let admin_id = app.get("/api/v1/auth/me").await.json()["id"].as_str().unwrap().to_string();
     let body = campaign("Thi đua “Dân vận khéo”");
-    let id = KeyId { caller: format!("user:{admin_id}"), method: "POST".into(), path: "/api/v1/campaigns".into(), key: "dang-chay".into() };
+    let id = KeyId {
+        caller: format!("user:{admin_id}"),
+        method: "POST".into(),
+        path: "/api/v1/campaigns".into(),
+        key: "dang-chay".into(),
+    };
     let fingerprint = thidua::http::idempotency::fingerprint("", &serde_json::to_vec(&body).unwrap());
     let mut conn = app.connection();
-    let Reservation::Reserved(token) = idempotency::reserve(&mut conn, &id, &fingerprint, timing()).unwrap() else { panic!("not reserved") };
+    let Reservation::Reserved(token) = idempotency::reserve(&mut conn, &id, &fingerprint, timing()).unwrap() else {
+        panic!("not reserved")
+    };
     // A second reservation (another instance racing) does not get it either.
     assert_eq!(idempotency::reserve(&mut conn, &id, &fingerprint, timing()).unwrap(), Reservation::InProgress);
 
@@ -154,8 +165,11 @@ async fn a_committed_request_whose_answer_was_lost_is_never_run_again(app: TestA
         let res = post_keyed(&app, &app.admin_token, "mat-cau-tra-loi", &body).await;
         res.problem(409, "idempotency_key_in_progress");
         // What a failing request (a 5xx after its commit) does: release. It must not.
-        let (caller, method, path): (String, String, String) =
-            keys::table.filter(keys::idem_key.eq("mat-cau-tra-loi")).select((keys::caller, keys::method, keys::path)).first(&mut conn).unwrap();
+        let (caller, method, path): (String, String, String) = keys::table
+            .filter(keys::idem_key.eq("mat-cau-tra-loi"))
+            .select((keys::caller, keys::method, keys::path))
+            .first(&mut conn)
+            .unwrap();
         let hold = Hold { id: KeyId { caller, method, path, key: "mat-cau-tra-loi".into() }, token };
         idempotency::release(&mut conn, &hold).unwrap();
         diesel::update(keys::table.filter(keys::idem_key.eq("mat-cau-tra-loi")))
@@ -174,18 +188,27 @@ async fn a_committed_request_whose_answer_was_lost_is_never_run_again(app: TestA
     }
     assert_eq!(campaign_count(&app).await, 1, "the retries created nothing");
     // The same key with another body is still refused.
-    post_keyed(&app, &app.admin_token, "mat-cau-tra-loi", &campaign("Khác")).await.problem(422, "idempotency_key_reused");
+    post_keyed(&app, &app.admin_token, "mat-cau-tra-loi", &campaign("Khác"))
+        .await
+        .problem(422, "idempotency_key_reused");
 }
 
 /// A request whose reservation was taken over (it looked abandoned) cannot commit under the
 /// key any more: its write is rolled back; the new holder's goes through.
 async fn a_write_whose_reservation_was_taken_over_does_not_commit(app: TestApp) {
     use thidua::models::journal::{Origin, Scope};
-    let id = KeyId { caller: "user:thu-nghiem".into(), method: "POST".into(), path: "/api/v1/campaigns".into(), key: "bi-tiep-quan".into() };
+    let id = KeyId {
+        caller: "user:thu-nghiem".into(),
+        method: "POST".into(),
+        path: "/api/v1/campaigns".into(),
+        key: "bi-tiep-quan".into(),
+    };
     let mut conn = app.connection();
     let Reservation::Reserved(old) = idempotency::reserve(&mut conn, &id, "fp", timing()).unwrap() else { panic!() };
     let taken_over = Timing { abandoned_after: TimeDelta::zero(), ..timing() };
-    let Reservation::Reserved(new) = idempotency::reserve(&mut conn, &id, "fp", taken_over).unwrap() else { panic!("not taken over") };
+    let Reservation::Reserved(new) = idempotency::reserve(&mut conn, &id, "fp", taken_over).unwrap() else {
+        panic!("not taken over")
+    };
     let write = |token: String, record: &'static str| {
         let origin = Origin { idempotency: Some(Hold { id: id.clone(), token }), ..Origin::system() };
         thidua::db::write(&app.state.db, origin, move |_, journal| {
@@ -200,7 +223,11 @@ async fn a_write_whose_reservation_was_taken_over_does_not_commit(app: TestApp) 
     let ids: Vec<&str> = audit["items"].as_array().unwrap().iter().map(|e| e["record_id"].as_str().unwrap()).collect();
     assert_eq!(ids, ["cua-yeu-cau-moi"]);
     // A committed key is never taken over, however old.
-    assert_eq!(idempotency::reserve(&mut conn, &id, "fp", taken_over).unwrap(), Reservation::InProgress, "within the answer grace");
+    assert_eq!(
+        idempotency::reserve(&mut conn, &id, "fp", taken_over).unwrap(),
+        Reservation::InProgress,
+        "within the answer grace"
+    );
     let late = Timing { answer_grace: TimeDelta::zero(), ..taken_over };
     assert_eq!(
         idempotency::reserve(&mut conn, &id, "fp", late).unwrap(),
@@ -212,23 +239,23 @@ async fn a_write_whose_reservation_was_taken_over_does_not_commit(app: TestApp) 
 async fn server_errors_are_not_stored(app: TestApp) {
     let calls = Arc::new(AtomicUsize::new(0));
     let counter = calls.clone();
-    let service = actix_web::test::init_service(
-        App::new().app_data(app.state.clone()).service(
-            web::scope("/api/v1").wrap(actix_web::middleware::from_fn(thidua::http::idempotency::guard)).route(
-                "/flaky",
-                web::post().to(move || {
-                    let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
-                    async move {
-                        if n == 1 {
-                            HttpResponse::ServiceUnavailable().body("down")
-                        } else {
-                            HttpResponse::Created().insert_header(("location", format!("/api/v1/flaky/{n}"))).json(json!({"call": n}))
-                        }
+    let service = actix_web::test::init_service(App::new().app_data(app.state.clone()).service(
+        web::scope("/api/v1").wrap(actix_web::middleware::from_fn(thidua::http::idempotency::guard)).route(
+            "/flaky",
+            web::post().to(move || {
+                let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
+                async move {
+                    if n == 1 {
+                        HttpResponse::ServiceUnavailable().body("down")
+                    } else {
+                        HttpResponse::Created()
+                            .insert_header(("location", format!("/api/v1/flaky/{n}")))
+                            .json(json!({"call": n}))
                     }
-                }),
-            ),
+                }
+            }),
         ),
-    )
+    ))
     .await;
     let send = || {
         TestRequest::post()
@@ -343,7 +370,13 @@ mod crash_between_commit_and_answer {
         reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
     }
 
-    async fn call(method: reqwest::Method, url: String, token: Option<&str>, key: Option<&str>, body: Option<&Value>) -> reqwest::Result<(u16, Option<String>, Value)> {
+    async fn call(
+        method: reqwest::Method,
+        url: String,
+        token: Option<&str>,
+        key: Option<&str>,
+        body: Option<&Value>,
+    ) -> reqwest::Result<(u16, Option<String>, Value)> {
         let mut req = client().request(method, url);
         if let Some(token) = token {
             req = req.header("authorization", format!("Bearer {token}"));
@@ -370,7 +403,10 @@ mod crash_between_commit_and_answer {
     }
 
     async fn campaign_ids(base: &str, token: &str) -> Vec<String> {
-        let (status, _, page) = call(reqwest::Method::GET, format!("{base}/api/v1/campaigns?limit=100"), Some(token), None, None).await.unwrap();
+        let (status, _, page) =
+            call(reqwest::Method::GET, format!("{base}/api/v1/campaigns?limit=100"), Some(token), None, None)
+                .await
+                .unwrap();
         assert_eq!(status, 200, "{page}");
         page["items"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().to_string()).collect()
     }
@@ -387,12 +423,22 @@ mod crash_between_commit_and_answer {
         let mut doomed = start(url, dir, Some("crash-")).await;
         let other = if second { Some(start(url, dir, None).await) } else { None };
         let login = json!({"username": "admin", "password": PASSWORD});
-        let (status, _, session) = call(reqwest::Method::POST, format!("{}/api/v1/auth/login", doomed.base), None, None, Some(&login)).await.unwrap();
+        let (status, _, session) =
+            call(reqwest::Method::POST, format!("{}/api/v1/auth/login", doomed.base), None, None, Some(&login))
+                .await
+                .unwrap();
         assert_eq!(status, 200, "{session}");
         let token = session["access_token"].as_str().unwrap().to_string();
 
         let body = campaign();
-        let lost = call(reqwest::Method::POST, format!("{}/api/v1/campaigns", doomed.base), Some(&token), Some("crash-1"), Some(&body)).await;
+        let lost = call(
+            reqwest::Method::POST,
+            format!("{}/api/v1/campaigns", doomed.base),
+            Some(&token),
+            Some("crash-1"),
+            Some(&body),
+        )
+        .await;
         assert!(lost.is_err(), "the answer was lost with the process: {lost:?}");
         let status = doomed.child.wait().unwrap();
         use std::os::unix::process::ExitStatusExt;
@@ -409,7 +455,10 @@ mod crash_between_commit_and_answer {
             let mut conn = diesel::PgConnection::establish(admin).unwrap();
             conn.batch_execute(&format!("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}' AND pid <> pg_backend_pid()"))
                 .unwrap();
-            let (status, _, page) = call(reqwest::Method::GET, format!("{}/api/v1/campaigns", survivor.base), Some(&token), None, None).await.unwrap();
+            let (status, _, page) =
+                call(reqwest::Method::GET, format!("{}/api/v1/campaigns", survivor.base), Some(&token), None, None)
+                    .await
+                    .unwrap();
             assert_eq!(status, 200, "the first request after the outage: {page}");
         }
 
@@ -417,7 +466,15 @@ mod crash_between_commit_and_answer {
         // the answer from the key's mark. Never a second record.
         let deadline = Instant::now() + Duration::from_secs(15);
         let (status, location, answer) = loop {
-            let res = call(reqwest::Method::POST, format!("{}/api/v1/campaigns", survivor.base), Some(&token), Some("crash-1"), Some(&body)).await.unwrap();
+            let res = call(
+                reqwest::Method::POST,
+                format!("{}/api/v1/campaigns", survivor.base),
+                Some(&token),
+                Some("crash-1"),
+                Some(&body),
+            )
+            .await
+            .unwrap();
             if res.0 != 409 || Instant::now() > deadline {
                 break res;
             }
@@ -430,9 +487,25 @@ mod crash_between_commit_and_answer {
         assert_eq!(ids.len(), 1, "exactly one record: {ids:?}");
         assert_eq!(location, Some(format!("/api/v1/campaigns/{}", ids[0])));
         // Again: the same answer, still one record; a new key is a new request.
-        let again = call(reqwest::Method::POST, format!("{}/api/v1/campaigns", survivor.base), Some(&token), Some("crash-1"), Some(&body)).await.unwrap();
+        let again = call(
+            reqwest::Method::POST,
+            format!("{}/api/v1/campaigns", survivor.base),
+            Some(&token),
+            Some("crash-1"),
+            Some(&body),
+        )
+        .await
+        .unwrap();
         assert_eq!((again.0, again.1), (303, location));
-        let fresh = call(reqwest::Method::POST, format!("{}/api/v1/campaigns", survivor.base), Some(&token), Some("sau-su-co"), Some(&body)).await.unwrap();
+        let fresh = call(
+            reqwest::Method::POST,
+            format!("{}/api/v1/campaigns", survivor.base),
+            Some(&token),
+            Some("sau-su-co"),
+            Some(&body),
+        )
+        .await
+        .unwrap();
         assert_eq!(fresh.0, 201, "{}", fresh.2);
         assert_eq!(campaign_ids(&survivor.base, &token).await.len(), 2);
     }

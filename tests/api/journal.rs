@@ -99,24 +99,36 @@ async fn the_feed_neither_loses_nor_repeats_events_while_writes_happen(app: Test
 async fn audit_entries_say_who_did_what_from_where_with_before_and_after(app: TestApp) {
     let (_, _, district) = app.small_tree().await;
     let res = app
-        .send(TestRequest::post().uri("/api/v1/clusters").insert_header(("x-request-id", "req-cum-1")).set_json(json!({
-            "name": "Cụm thi đua số 1", "year": 2026, "member_ids": [district["id"]],
-        })))
+        .send(TestRequest::post().uri("/api/v1/clusters").insert_header(("x-request-id", "req-cum-1")).set_json(
+            json!({
+                "name": "Cụm thi đua số 1", "year": 2026, "member_ids": [district["id"]],
+            }),
+        ))
         .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
     let cluster = res.json();
     let etag = res.header("etag").unwrap().to_string();
     let res = app
-        .send(TestRequest::put().uri(&format!("/api/v1/clusters/{}", id(&cluster))).insert_header(("if-match", etag)).set_json(json!({
-            "name": "Cụm thi đua các huyện", "year": 2026, "member_ids": [district["id"]],
-        })))
+        .send(
+            TestRequest::put()
+                .uri(&format!("/api/v1/clusters/{}", id(&cluster)))
+                .insert_header(("if-match", etag))
+                .set_json(json!({
+                    "name": "Cụm thi đua các huyện", "year": 2026, "member_ids": [district["id"]],
+                })),
+        )
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text());
     // A refused write changes nothing and leaves no entry.
     let refused = app
-        .send(TestRequest::put().uri(&format!("/api/v1/clusters/{}", id(&cluster))).insert_header(("if-match", "\"1\"")).set_json(json!({
-            "name": "Không được ghi", "year": 2026, "member_ids": [district["id"]],
-        })))
+        .send(
+            TestRequest::put()
+                .uri(&format!("/api/v1/clusters/{}", id(&cluster)))
+                .insert_header(("if-match", "\"1\""))
+                .set_json(json!({
+                    "name": "Không được ghi", "year": 2026, "member_ids": [district["id"]],
+                })),
+        )
         .await;
     refused.problem(412, "stale_version");
 
@@ -142,7 +154,10 @@ async fn audit_entries_say_who_did_what_from_where_with_before_and_after(app: Te
     let page = app.get(&format!("/api/v1/audit-entries?actor_id={}&limit=2", me["id"].as_str().unwrap())).await.json();
     assert_eq!(page["items"].as_array().unwrap().len(), 2);
     let next = page["next_cursor"].as_str().expect("more entries");
-    let older = app.get(&format!("/api/v1/audit-entries?actor_id={}&limit=2&cursor={next}", me["id"].as_str().unwrap())).await.json();
+    let older = app
+        .get(&format!("/api/v1/audit-entries?actor_id={}&limit=2&cursor={next}", me["id"].as_str().unwrap()))
+        .await
+        .json();
     assert!(older["items"][0]["seq"].as_i64().unwrap() < page["items"][1]["seq"].as_i64().unwrap());
     // Sign-ins are audited, without any secret.
     let logins = app.get("/api/v1/audit-entries?action=session.opened").await.json();
@@ -167,9 +182,12 @@ async fn the_feed_shows_each_reader_only_what_they_may_read(app: TestApp) {
     let (_, officer_b) = app.user("can_bo_b", &["unit_officer"], Some(&b["id"])).await;
     let (_, viewer) = app.user("thanh_tra", &["viewer"], None).await;
     let res = app
-        .send_as(&officer_a, TestRequest::post().uri(&format!("/api/v1/campaigns/{}/registrations", id(&s.campaign))).set_json(json!({
-            "unit_id": a["id"], "targets": [{"indicator_id": s.indicators[0]["id"], "target": "120"}],
-        })))
+        .send_as(
+            &officer_a,
+            TestRequest::post().uri(&format!("/api/v1/campaigns/{}/registrations", id(&s.campaign))).set_json(json!({
+                "unit_id": a["id"], "targets": [{"indicator_id": s.indicators[0]["id"], "target": "120"}],
+            })),
+        )
         .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
     let registration = id(&res.json());
@@ -196,7 +214,12 @@ async fn the_feed_shows_each_reader_only_what_they_may_read(app: TestApp) {
 
     let (only, _) = read_all(&app, None, "0", "&types=registration.*,campaign.launched").await;
     assert!(!only.is_empty());
-    assert!(only.iter().all(|e| e["type"] == "campaign.launched" || e["type"].as_str().unwrap().starts_with("registration.")), "{:?}", types(&only));
+    assert!(
+        only.iter()
+            .all(|e| e["type"] == "campaign.launched" || e["type"].as_str().unwrap().starts_with("registration.")),
+        "{:?}",
+        types(&only)
+    );
 }
 
 async fn a_waiting_reader_gets_the_event_written_while_it_waits(app: TestApp) {
@@ -206,7 +229,11 @@ async fn a_waiting_reader_gets_the_event_written_while_it_waits(app: TestApp) {
     let read = feed_page(&app, None, &query);
     let write = async {
         actix_web::rt::time::sleep(std::time::Duration::from_millis(300)).await;
-        app.create("communes", json!({"code": "98701", "name": "Xã Chờ Sự Kiện", "type": "xa", "parent_id": province["id"]})).await
+        app.create(
+            "communes",
+            json!({"code": "98701", "name": "Xã Chờ Sự Kiện", "type": "xa", "parent_id": province["id"]}),
+        )
+        .await
     };
     let (page, created) = futures_util::future::join(read, write).await;
     assert_eq!(page["items"][0]["record"]["id"], created["id"], "{page}");
@@ -313,9 +340,14 @@ async fn concurrent_writers_never_slip_an_entry_in_below_what_a_reader_saw(app: 
     }
     done.store(true, Ordering::SeqCst);
     let (seen, late) = reader.join().unwrap();
-    assert!(late.is_empty(), "{} entries arrived below a position already passed (seq → cursor then): {late:?}", late.len());
+    assert!(
+        late.is_empty(),
+        "{} entries arrived below a position already passed (seq → cursor then): {late:?}",
+        late.len()
+    );
     let mut conn = app.connection();
-    let all: BTreeSet<i64> = journal::list_feed(&mut conn, 0, 100_000, &FeedReach::Everything, &[]).unwrap().iter().map(|e| e.seq).collect();
+    let all: BTreeSet<i64> =
+        journal::list_feed(&mut conn, 0, 100_000, &FeedReach::Everything, &[]).unwrap().iter().map(|e| e.seq).collect();
     assert_eq!(all.len(), expected);
     assert_eq!(seen, all, "the cursor reader saw every entry");
     app.forget_writes();

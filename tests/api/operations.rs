@@ -19,7 +19,8 @@ async fn health_and_request_ids(app: TestApp) {
     let ready = app.get("/health/ready").await;
     assert_eq!(ready.status, StatusCode::OK);
 
-    let echoed = app.send(TestRequest::get().uri("/health/live").insert_header(("x-request-id", "lgsp-2026-abc"))).await;
+    let echoed =
+        app.send(TestRequest::get().uri("/health/live").insert_header(("x-request-id", "lgsp-2026-abc"))).await;
     assert_eq!(echoed.header("x-request-id"), Some("lgsp-2026-abc"));
     let generated = app.get("/health/live").await;
     let id = generated.header("x-request-id").expect("an id is generated");
@@ -67,7 +68,8 @@ async fn pool_saturation_answers_503(app: TestApp) {
 #[actix_web::test]
 async fn unreachable_database_answers_503_not_a_hang() {
     for url in ["sqlite:///proc/thidua-cannot-exist/x.db", "postgres://postgres@127.0.0.1:1/thidua"] {
-        let mut settings = thidua::config::Settings::from_lookup(|k| (k == "DATABASE_URL").then(|| url.to_string())).unwrap();
+        let mut settings =
+            thidua::config::Settings::from_lookup(|k| (k == "DATABASE_URL").then(|| url.to_string())).unwrap();
         settings.db_pool_timeout = Duration::from_millis(300);
         let evidence = tempfile::tempdir().unwrap();
         settings.evidence_store = evidence.path().display().to_string();
@@ -92,7 +94,8 @@ async fn unreachable_database_answers_503_not_a_hang() {
         let app = actix_web::test::init_service(thidua::startup::build_app(state)).await;
         let res = actix_web::test::call_service(&app, TestRequest::get().uri("/health/ready").to_request()).await;
         assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE, "{url}");
-        let req = TestRequest::get().uri("/api/v1/communes").insert_header(("authorization", format!("Bearer {token}")));
+        let req =
+            TestRequest::get().uri("/api/v1/communes").insert_header(("authorization", format!("Bearer {token}")));
         let res = actix_web::test::call_service(&app, req.to_request()).await;
         assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE, "{url}");
         let live = actix_web::test::call_service(&app, TestRequest::get().uri("/health/live").to_request()).await;
@@ -111,7 +114,9 @@ async fn recovers_when_postgres_drops_its_connections() {
     let (province, _, commune) = app.small_tree().await;
     let path = format!("/api/v1/communes/{}", commune["id"].as_str().unwrap());
     let mut admin_conn = diesel::PgConnection::establish(&admin).unwrap();
-    let terminate = format!("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}' AND pid <> pg_backend_pid()");
+    let terminate = format!(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}' AND pid <> pg_backend_pid()"
+    );
     let warm = || futures_util::future::join_all((0..4).map(|_| app.get(&path)));
 
     // Busy connections, dropped: the next write begins on a dead one, finds it so before
