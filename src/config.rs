@@ -196,7 +196,7 @@ impl Settings {
             Backend::Sqlite => 4,
             Backend::Postgres => 8,
         };
-        let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        let cpus = std::thread::available_parallelism().map(std::num::NonZero::get).unwrap_or(2);
         Ok(Settings {
             bind: parse(&lookup, "THIDUA_BIND", "127.0.0.1:8080".parse().unwrap())?,
             database_url,

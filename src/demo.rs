@@ -183,7 +183,7 @@ pub fn seed_demo(
                 &peak_id,
                 unit,
                 RegistrationContent {
-                    targets: indicators.iter().cloned().zip(targets.iter().map(|t| t.to_string())).filter(|(_, t)| t != "0").collect(),
+                    targets: indicators.iter().cloned().zip(targets.iter().map(std::string::ToString::to_string)).filter(|(_, t)| t != "0").collect(),
                     aimed_titles: vec!["Bằng khen của Chủ tịch UBND tỉnh".into()],
                     note: None,
                 },
@@ -326,7 +326,7 @@ fn award_year(
                 let key = format!("nominations/{id}/{document_id}");
                 let path = dir.join(&key);
                 std::fs::create_dir_all(path.parent().expect("keys have a folder"))
-                    .and_then(|_| std::fs::write(&path, DEMO_PDF))
+                    .and_then(|()| std::fs::write(&path, DEMO_PDF))
                     .map_err(|e| ApiError::internal(anyhow::anyhow!("demo document {}: {e}", path.display())))?;
                 nominations::add_document(
                     conn,

@@ -64,10 +64,10 @@ fn main() -> ExitCode {
     let result = match cli.command.unwrap_or(Command::Serve { seed: false, demo: false }) {
         Command::Serve { seed, demo } => serve(settings, seed, demo),
         Command::Migrate => startup::migrate(&settings),
-        Command::Seed { demo } => startup::migrate(&settings).and_then(|_| run_seed(&settings, demo)),
+        Command::Seed { demo } => startup::migrate(&settings).and_then(|()| run_seed(&settings, demo)),
         Command::Openapi => unreachable!("handled above"),
         Command::CreateAdmin { username, full_name, email } => {
-            startup::migrate(&settings).and_then(|_| create_admin(&settings, &username, &full_name, email.as_deref()))
+            startup::migrate(&settings).and_then(|()| create_admin(&settings, &username, &full_name, email.as_deref()))
         }
     };
     match result {

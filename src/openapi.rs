@@ -96,7 +96,7 @@ pub fn finish(api: &mut utoipa::openapi::OpenApi) {
     use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
     use utoipa::openapi::{ObjectBuilder, Required, Type};
     let versioned = versioned_schemas(api);
-    for (path, item) in api.paths.paths.iter_mut() {
+    for (path, item) in &mut api.paths.paths {
         let keyed = crate::http::idempotency::is_keyed(path);
         for (method, op) in operations_mut(item) {
             let keyed_post = keyed && method == "post";
@@ -142,7 +142,7 @@ pub fn finish(api: &mut utoipa::openapi::OpenApi) {
             for (status, description) in always {
                 op.responses.responses.entry(status.to_string()).or_insert_with(|| errors::problem(description));
             }
-            for (status, response) in op.responses.responses.iter_mut() {
+            for (status, response) in &mut op.responses.responses {
                 let utoipa::openapi::RefOr::T(response) = response else { continue };
                 let record = response.content.get("application/json").and_then(|c| match &c.schema {
                     Some(utoipa::openapi::RefOr::Ref(r)) => Some(versioned.contains(&r.ref_location)),

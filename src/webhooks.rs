@@ -208,7 +208,7 @@ fn jitter() -> f64 {
     if getrandom::fill(&mut bytes).is_err() {
         return 0.0;
     }
-    (u32::from_le_bytes(bytes) as f64 / u32::MAX as f64) * 2.0 - 1.0
+    (f64::from(u32::from_le_bytes(bytes)) / f64::from(u32::MAX)) * 2.0 - 1.0
 }
 
 /// Runs `dispatch_once` every poll interval on the current actix system until it stops. Every

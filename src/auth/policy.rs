@@ -264,7 +264,7 @@ mod tests {
     fn client(scopes: &[&str], unit: Option<&str>) -> Principal {
         Principal {
             client_id: Some("c".into()),
-            scopes: Some(scopes.iter().map(|s| s.to_string()).collect()),
+            scopes: Some(scopes.iter().map(std::string::ToString::to_string).collect()),
             ..user(&[Role::Viewer], unit)
         }
     }

@@ -205,7 +205,7 @@ mod tests {
 
     fn settings(hosts: &[&str], private: bool, http: bool) -> WebhookSettings {
         let mut s = crate::config::Settings::from_lookup(|_| None).unwrap().webhooks;
-        s.allowed_hosts = hosts.iter().map(|h| h.to_string()).collect();
+        s.allowed_hosts = hosts.iter().map(std::string::ToString::to_string).collect();
         s.allow_private_targets = private;
         s.allow_http = http;
         if private {

@@ -259,14 +259,14 @@ pub async fn guard(
     })
     .await;
     match reserved {
-        Err(e) => return Ok(req.error_response(e)),
+        Err(e) => Ok(req.error_response(e)),
         Ok(Reservation::Reused) => {
             let e = ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "idempotency_key_reused",
                 "this Idempotency-Key was used for a different request; use a new key for a new request",
             );
-            return Ok(req.error_response(e));
+            Ok(req.error_response(e))
         }
         Ok(Reservation::InProgress) => {
             let e = ApiError {
@@ -276,15 +276,13 @@ pub async fn guard(
                     "the first request with this Idempotency-Key is still running; retry shortly",
                 )
             };
-            return Ok(req.error_response(e));
+            Ok(req.error_response(e))
         }
-        Ok(Reservation::Replay(stored)) => {
-            return match replay(stored) {
-                Ok(res) => Ok(req.into_response(res)),
-                Err(e) => Ok(req.error_response(e)),
-            };
-        }
-        Ok(Reservation::Committed(records)) => return Ok(req.into_response(replay_committed(records))),
+        Ok(Reservation::Replay(stored)) => match replay(stored) {
+            Ok(res) => Ok(req.into_response(res)),
+            Err(e) => Ok(req.error_response(e)),
+        },
+        Ok(Reservation::Committed(records)) => Ok(req.into_response(replay_committed(records))),
         Ok(Reservation::Reserved(token)) => {
             let hold = Hold { id, token };
             // For `db::write` (through `RequestOrigin`): the write marks the key committed in
@@ -294,9 +292,9 @@ pub async fn guard(
             // The handler and the storing of its answer run as their own task: a client that
             // hangs up must not cut them short (the write may commit; the retry must then find
             // its answer).
-            return actix_web::rt::spawn(run_and_store(held, req, next))
+            actix_web::rt::spawn(run_and_store(held, req, next))
                 .await
-                .map_err(|e| actix_web::error::ErrorInternalServerError(format!("request task failed: {e}")))?;
+                .map_err(|e| actix_web::error::ErrorInternalServerError(format!("request task failed: {e}")))?
         }
     }
 }

@@ -89,10 +89,10 @@ fn check_members(conn: &mut DbConn, input: &ClusterInput) -> Result<(), ApiError
         match kinds.iter().find(|(u, ..)| u == id) {
             None => errors.push(FieldError::new(field, "not_found", "no unit has this id")),
             Some((_, kind, ..)) if kind != "department" && kind != "commune" => {
-                errors.push(FieldError::new(field, "wrong_kind", "must be a department or a commune"))
+                errors.push(FieldError::new(field, "wrong_kind", "must be a department or a commune"));
             }
             Some((_, _, from, until)) if !crate::domain::units::periods_overlap((*from, *until), year) => {
-                errors.push(FieldError::new(field, "inactive_unit", "the unit is not in force during that year"))
+                errors.push(FieldError::new(field, "inactive_unit", "the unit is not in force during that year"));
             }
             Some(_) => {}
         }

@@ -589,8 +589,8 @@ pub fn list(conn: &mut DbConn, filter: &NominationFilter) -> Result<Vec<Nominati
     // who belongs to a unit — either.
     match (&filter.council_member, &filter.own_unit) {
         (Some(member), Some(unit)) => {
-            query =
-                query.filter(nominations::id.eq_any(agenda_of(conn, member)?).or(nominations::unit_id.eq(unit.clone())))
+            query = query
+                .filter(nominations::id.eq_any(agenda_of(conn, member)?).or(nominations::unit_id.eq(unit.clone())));
         }
         (Some(member), None) => query = query.filter(nominations::id.eq_any(agenda_of(conn, member)?)),
         (None, Some(unit)) => query = query.filter(nominations::unit_id.eq(unit.clone())),

@@ -99,8 +99,8 @@ pub fn nomination_counts(
     // A council member's agenda, or their own unit's too when they belong to one.
     match (&filter.council_member, &filter.unit_id) {
         (Some(member), Some(unit)) => {
-            query =
-                query.filter(nominations::id.eq_any(agenda_of(conn, member)?).or(nominations::unit_id.eq(unit.clone())))
+            query = query
+                .filter(nominations::id.eq_any(agenda_of(conn, member)?).or(nominations::unit_id.eq(unit.clone())));
         }
         (Some(member), None) => query = query.filter(nominations::id.eq_any(agenda_of(conn, member)?)),
         (None, Some(unit)) => query = query.filter(nominations::unit_id.eq(unit.clone())),

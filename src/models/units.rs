@@ -479,7 +479,7 @@ fn check_predecessors(
         match kinds.iter().find(|(found, _)| found == id) {
             None => checks.fail(&field, "not_found", "no unit has this id"),
             Some((_, k)) if k != kind.as_str() => {
-                checks.fail(&field, "wrong_kind", format!("must be a {}", kind.as_str()))
+                checks.fail(&field, "wrong_kind", format!("must be a {}", kind.as_str()));
             }
             Some(_) => {}
         }

@@ -182,9 +182,8 @@ pub async fn login(
 
     let stored = user.as_ref().filter(|u| u.active).map(|u| u.password_hash.clone());
     let verified = state.hasher.verify(password, stored).await?;
-    let (user, rehash) = match (verified, user) {
-        (Verified::Yes { rehash }, Some(user)) => (user, rehash),
-        _ => return Err(invalid_credentials()),
+    let (Verified::Yes { rehash }, Some(user)) = (verified, user) else {
+        return Err(invalid_credentials());
     };
 
     let refresh_token = random_token();
@@ -250,7 +249,7 @@ pub async fn refresh(
             }
             // The session it belonged to was ended: worth an entry, even without knowing who.
             Rotation::Reused => {
-                journal.record("session", "ended_on_token_reuse", "unknown", Scope::AuditOnly, None, None)
+                journal.record("session", "ended_on_token_reuse", "unknown", Scope::AuditOnly, None, None);
             }
             Rotation::Invalid => {}
         }

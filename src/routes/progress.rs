@@ -130,7 +130,7 @@ pub async fn campaign_progress(state: &AppState, who: &AuthUser, id: Uuid) -> Re
     let mut body = compute(&campaign_id, indicators, registrations, actuals, names, clusters)?;
     // Rankings and scores are shared; a unit's targets and actuals are its own (and the
     // province's reviewers').
-    for unit in body.units.iter_mut() {
+    for unit in &mut body.units {
         let unit_id = unit.unit_id.to_string();
         if policy::decide(who, Action::Read, Resource::UnitRecord { unit_id: &unit_id }) != Decision::Allow {
             unit.indicators.clear();

@@ -37,7 +37,7 @@ async fn concurrent_guesses_cannot_slip_under_the_limit(app: TestApp) {
     let results = futures_util::future::join_all(guesses).await;
     let checked = results.iter().filter(|r| r.status == StatusCode::UNAUTHORIZED).count();
     let refused = results.iter().filter(|r| r.status == StatusCode::TOO_MANY_REQUESTS).count();
-    assert_eq!(checked + refused, 12, "{:?}", results.iter().map(|r| r.text()).collect::<Vec<_>>());
+    assert_eq!(checked + refused, 12, "{:?}", results.iter().map(super::helpers::Response::text).collect::<Vec<_>>());
     assert!(checked <= 5, "{checked} passwords were checked against a limit of 5");
 }
 
@@ -428,7 +428,7 @@ mod rate_limit {
     #[actix_web::test]
     async fn sqlite() {
         let options = crate::helpers::Options { rate_limit_per_minute: 8, ..Default::default() };
-        super::requests_past_the_rate_limit_get_429(crate::helpers::TestApp::sqlite(options).await).await
+        super::requests_past_the_rate_limit_get_429(crate::helpers::TestApp::sqlite(options).await).await;
     }
 }
 

@@ -217,7 +217,7 @@ async fn registrations_follow_the_rules(app: TestApp) {
     let (first, second) =
         futures_util::future::join(edit(officer_a.clone(), "130"), edit(officer_a2.clone(), "140")).await;
     let mut statuses = [first.status.as_u16(), second.status.as_u16()];
-    statuses.sort();
+    statuses.sort_unstable();
     assert_eq!(statuses, [200, 412], "{} / {}", first.text(), second.text());
     let winner = if first.status == StatusCode::OK { "130" } else { "140" };
     assert_eq!(app.get(&path).await.json()["targets"][0]["target"], winner);

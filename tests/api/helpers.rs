@@ -87,9 +87,10 @@ pub struct TestApp {
 pub fn postgres_admin_url() -> Option<String> {
     let url = std::env::var("THIDUA_TEST_DATABASE_URL").ok().filter(|u| !u.is_empty());
     if url.is_none() {
-        if std::env::var("THIDUA_REQUIRE_POSTGRES").as_deref() == Ok("1") {
-            panic!("THIDUA_REQUIRE_POSTGRES=1 but THIDUA_TEST_DATABASE_URL is not set");
-        }
+        assert!(
+            std::env::var("THIDUA_REQUIRE_POSTGRES").as_deref() != Ok("1"),
+            "THIDUA_REQUIRE_POSTGRES=1 but THIDUA_TEST_DATABASE_URL is not set"
+        );
         eprintln!("skipped: THIDUA_TEST_DATABASE_URL is not set, so this PostgreSQL test did not run");
     }
     url

@@ -174,7 +174,7 @@ async fn from_draft_to_approval(app: TestApp) {
     )
     .await;
     let mut statuses = [one.status.as_u16(), two.status.as_u16()];
-    statuses.sort();
+    statuses.sort_unstable();
     assert_eq!(statuses, [200, 409], "{} / {}", one.text(), two.text());
     let approved = act(admin.clone(), "approve", json!({})).await.json();
     assert_eq!(approved["status"], "approved");

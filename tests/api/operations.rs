@@ -42,12 +42,12 @@ async fn health_and_request_ids(app: TestApp) {
 mod saturation {
     #[actix_web::test]
     async fn sqlite() {
-        super::pool_saturation_answers_503(crate::helpers::TestApp::sqlite(super::tiny_pool()).await).await
+        super::pool_saturation_answers_503(crate::helpers::TestApp::sqlite(super::tiny_pool()).await).await;
     }
     #[actix_web::test]
     async fn postgres() {
         if let Some(app) = crate::helpers::TestApp::postgres(super::tiny_pool()).await {
-            super::pool_saturation_answers_503(app).await
+            super::pool_saturation_answers_503(app).await;
         }
     }
 }

@@ -40,9 +40,9 @@ fn rows(res: &Response) -> Vec<Value> {
     let keys: Vec<&str> = doc["columns"].as_array().unwrap().iter().map(|c| c["key"].as_str().unwrap()).collect();
     for row in doc["rows"].as_array().unwrap() {
         let mut row_keys: Vec<&str> = row.as_object().unwrap().keys().map(String::as_str).collect();
-        row_keys.sort();
+        row_keys.sort_unstable();
         let mut want = keys.clone();
-        want.sort();
+        want.sort_unstable();
         assert_eq!(row_keys, want);
     }
     doc["rows"].as_array().unwrap().clone()

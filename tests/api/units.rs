@@ -53,7 +53,7 @@ mod seeded {
         let lineage = app.get(&format!("/api/v1/communes/{}/lineage", today["id"].as_str().unwrap())).await.json();
         let mut codes: Vec<&str> =
             lineage["predecessors"].as_array().unwrap().iter().map(|p| p["unit"]["code"].as_str().unwrap()).collect();
-        codes.sort();
+        codes.sort_unstable();
         assert_eq!(codes, ["01834", "01840", "01846"]);
         assert!(lineage["predecessors"]
             .as_array()
@@ -230,7 +230,7 @@ async fn stale_and_concurrent_updates_never_both_apply(app: TestApp) {
     });
     let results = futures_util::future::join_all(writers).await;
     let winners: Vec<_> = results.iter().filter(|r| r.status == StatusCode::OK).collect();
-    assert_eq!(winners.len(), 1, "{:?}", results.iter().map(|r| r.text()).collect::<Vec<_>>());
+    assert_eq!(winners.len(), 1, "{:?}", results.iter().map(super::helpers::Response::text).collect::<Vec<_>>());
     for loser in results.iter().filter(|r| r.status != StatusCode::OK) {
         loser.problem(412, "stale_version");
     }
