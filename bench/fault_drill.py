@@ -200,6 +200,8 @@ else:
     out = subprocess.run(["psql", "-qAt", url, "-c", sql], check=True, capture_output=True, text=True).stdout
     rows = [(line.split("|")[0], int(line.split("|")[1])) for line in out.splitlines() if line]
 stored = {name: n for name, n in rows}
+import shutil
+shutil.rmtree(work, ignore_errors=True)
 duplicated = sum(n - 1 for n in stored.values())
 lost = [k for k in acked if k not in stored]
 print(f"| {args.backend} | {args.instances} | {stats['external_kills']} | {stats['injected_kills']} | {len(acked)} "
