@@ -51,7 +51,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
 #[into_params(parameter_in = Query)]
 #[allow(dead_code)] // documents the parameter; it is read into each report's query
 pub struct FormatQuery {
-    /// Overrides `Accept`.
+    /// Overrides `Accept`. Clients generated from this document decode one media type per
+    /// answer: for CSV or XLSX they should call the `….csv` / `….xlsx` operations instead.
     #[param(inline)]
     format: Option<Format>,
 }
