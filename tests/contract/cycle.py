@@ -128,19 +128,26 @@ def sign_in(username: str, password: str) -> AuthenticatedClient:
     return AuthenticatedClient(base_url=BASE, token=tokens.access_token, raise_on_unexpected_status=True)
 
 
-def vietnam_today(server_days_ahead: int = 0) -> dt.date:
-    return (dt.datetime.now(dt.timezone(dt.timedelta(hours=7))) + dt.timedelta(days=server_days_ahead)).date()
+def server_now() -> dt.datetime:
+    """The server's clock, from the Date header of its answer."""
+    _, res = call("get_liveness", client=anonymous, expect=200)
+    return dt.datetime.strptime(res.headers["date"], "%a, %d %b %Y %H:%M:%S GMT").replace(tzinfo=dt.timezone.utc)
+
+
+def vietnam_date(instant: dt.datetime) -> dt.date:
+    return instant.astimezone(dt.timezone(dt.timedelta(hours=7))).date()
 
 
 # --- the cycle -------------------------------------------------------------------------------
 
 class Cycle:
     def __init__(self) -> None:
-        self.days_ahead = 0  # how far the server's clock has been moved forward
         self.tag = uuid.uuid4().hex[:6]
+        self.server_today = vietnam_date(server_now())
 
     def today(self) -> dt.date:
-        return vietnam_today(self.days_ahead)
+        """Today in Vietnam by the server's clock (which this cycle moves forward)."""
+        return self.server_today
 
     def step(self, name: str, fn) -> None:
         started = time.monotonic()
@@ -152,9 +159,13 @@ class Cycle:
         print(f"  ok  {name} ({time.monotonic() - started:.1f} s)")
 
     def run(self) -> None:
-        missing = sorted(self.documented_operations() - set(OPS))
-        check(not missing, f"operations in the document but not in the generated client: {', '.join(missing)}")
-        print(f"  ok  the generated client has all {len(OPS)} operations")
+        documented = self.documented_operations()
+        missing = sorted(documented - set(OPS))
+        if missing:
+            # Not fatal yet: the cycle goes as far as it can, to show what else breaks.
+            print(f"  FAIL operations in the document but not in the generated client: {', '.join(missing)}")
+        else:
+            print(f"  ok  the generated client has all {len(documented)} operations")
         self.step("sign in as the admin", self.sign_in)
         self.step("units: communes in force today, one picked", self.units)
         self.step("campaign: created, indicator added, launched (If-Match)", self.campaign)
@@ -168,6 +179,7 @@ class Cycle:
         self.step("decision by an approver: the nomination becomes an award", self.decision)
         self.step("award history by person and by unit", self.history)
         self.reports()
+        check(not missing, f"{len(missing)} operations missing from the generated client")
 
     @staticmethod
     def documented_operations() -> set[str]:
@@ -245,6 +257,10 @@ class Cycle:
         types, _ = call("list_award_types", client=self.admin, expect=200)
         self.award_type = next((t for t in types if t.code == "BANG_KHEN_TINH_CA_NHAN"), None)
         check(self.award_type is not None, "no BANG_KHEN_TINH_CA_NHAN in the catalogue")
+        latest = self.award_type.versions[-1]
+        if latest.effective_from == self.today() and latest.council_vote_required:
+            print("      (the rules already changed today: another cycle ran on this server)")
+            return
         updated, _ = call("add_award_type_version", self.award_type.id, client=self.admin, expect=201, body=body("add_award_type_version", {
             "effective_from": str(self.today()),
             "rules": {
@@ -252,7 +268,7 @@ class Cycle:
                 "council_vote_required": True, "approval_threshold_percent": "60", "quorum_percent": "50", "posting_days": 10,
             },
         }))
-        check(updated.id == self.award_type.id, "the new version answered another award type")
+        check(updated.id == self.award_type.id and updated.versions[-1].council_vote_required is True, "the new version is not the award type's latest")
 
     def nomination(self) -> None:
         self.year = self.today().year
@@ -300,7 +316,8 @@ class Cycle:
         self.posting_until = self.today() + dt.timedelta(days=10)
         call("post_nomination", self.nomination_id, client=self.admin, expect=204, body=body("post_nomination", {"until": str(self.posting_until)}))
         postings, _ = call("list_public_postings", client=anonymous, expect=200)
-        check(any(p.nominee == "Hoàng Thị Mai" for p in postings), f"not on public posting: {wire(postings)}")
+        mine = [p for p in postings if p.nomination_id == self.nomination_id]
+        check(len(mine) == 1 and mine[0].nominee == "Hoàng Thị Mai", f"not on public posting: {wire(postings)}")
         call("comment_on_posting", self.nomination_id, client=anonymous, expect=201, body=body("comment_on_posting", {
             "author_name": "Người dân thôn Nà Làng", "content": "Chị Mai rất nhiệt tình với bà con. Đồng ý.",
         }))
@@ -318,16 +335,16 @@ class Cycle:
         clock = os.environ.get("THIDUA_CLOCK_FILE")
         check(bool(clock), "THIDUA_CLOCK_FILE is not set: the server's clock cannot move, so no posting period can end")
         days = (self.posting_until - self.today()).days + 1
+        with open(clock) as f:
+            offset = int(f.read().strip().removeprefix("+").removesuffix("d") or 0)
         with open(clock, "w") as f:
-            f.write(f"+{days}d\n")
-        self.days_ahead += days
+            f.write(f"+{offset + days}d\n")
         time.sleep(2.5)  # libfaketime re-reads the file every second
-        # The server's own Date header says which day it is now.
-        _, res = call("get_liveness", client=anonymous, expect=200)
-        server_date = dt.datetime.strptime(res.headers["date"], "%a, %d %b %Y %H:%M:%S GMT").replace(tzinfo=dt.timezone.utc)
-        check(abs((server_date - dt.datetime.now(dt.timezone.utc)).days - days) <= 1, f"the server's clock did not move: Date {res.headers['date']}")
+        before = self.server_today
+        self.server_today = vietnam_date(server_now())
+        check(self.server_today - before in (dt.timedelta(days=days), dt.timedelta(days=days + 1)), f"the server's clock did not move {days} days: it is {self.server_today}")
         postings, _ = call("list_public_postings", client=anonymous, expect=200)
-        check(not any(p.nominee == "Hoàng Thị Mai" for p in postings), "still on posting after its period")
+        check(all(p.nomination_id != self.nomination_id for p in postings), "still on posting after its period")
 
     def decision(self) -> None:
         self.admin = sign_in(os.environ["THIDUA_USERNAME"], os.environ["THIDUA_PASSWORD"])
