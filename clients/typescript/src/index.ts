@@ -127,6 +127,21 @@ export function createThiduaClient(options: ThiduaClientOptions): ThiduaClient {
   };
 }
 
+/**
+ * The options of an upload (evidence, dossier documents): the raw file is the body, sent with its
+ * own Content-Type (`application/pdf`, `image/png`, `image/jpeg`, DOCX, XLSX). openapi-typescript
+ * types a `format: binary` body as `string`; this passes the bytes through untouched.
+ *
+ *   api.POST("/api/v1/achievements/{id}/evidence", { params: { path: { id } }, ...fileUpload(bytes, "application/pdf") })
+ */
+export function fileUpload(file: Blob | Uint8Array, contentType: string) {
+  return {
+    body: file as unknown as string,
+    bodySerializer: (body: unknown) => body as BodyInit,
+    headers: { "Content-Type": contentType },
+  };
+}
+
 /** The `data` of a call, or a `ThiduaError` carrying its problem. */
 export function unwrap<T>(result: { data?: T; error?: unknown; response: Response }): T {
   if (result.data !== undefined) return result.data;
