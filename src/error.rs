@@ -78,8 +78,16 @@ impl ApiError {
     }
 
     pub fn bad_query(param: &str, message: &str) -> Self {
+        Self::bad_query_because(param, "invalid", message)
+    }
+
+    /// A query that has the documented shape but breaks a rule no schema states: a cursor this
+    /// service did not issue (`invalid_cursor`), parameters that exclude each other
+    /// (`conflicting_parameters`), a reference to nothing (`unknown_reference`), a value of
+    /// another kind of record (`wrong_kind`), a date outside the supported range (`out_of_range`).
+    pub fn bad_query_because(param: &str, code: &str, message: &str) -> Self {
         ApiError {
-            errors: vec![FieldError::new(param, "invalid", message)],
+            errors: vec![FieldError::new(param, code, message)],
             ..Self::new(StatusCode::BAD_REQUEST, "invalid_query", format!("query parameter `{param}`: {message}"))
         }
     }

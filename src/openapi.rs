@@ -15,7 +15,7 @@ use crate::error::{FieldError, Problem};
                        See docs/api-conventions.md.",
         license(name = "MIT"),
     ),
-    components(schemas(Problem, FieldError)),
+    components(schemas(Problem, FieldError, crate::domain::nominations::NominationAction, crate::http::tabular::ReportDocument, crate::http::upload::FileBytes)),
     modifiers(&BearerAuth),
     tags(
         (name = "auth", description = "Sign in, refresh and end sessions; the caller's own account"),
@@ -69,28 +69,209 @@ pub fn document() -> utoipa::openapi::OpenApi {
     api
 }
 
-/// What the middleware adds to operations, added to their descriptions once the paths are in:
-/// the optional `Idempotency-Key` header of every POST the idempotency middleware keys.
+/// What the middleware adds to operations, added once the paths are in: the optional
+/// `Idempotency-Key` header of every POST the idempotency middleware keys, and the response
+/// headers every answer may carry (`X-Request-Id` on all, `Retry-After` on 429 and 503,
+/// `WWW-Authenticate` on 401, `Idempotent-Replayed` on the successes of keyed POSTs).
 pub fn finish(api: &mut utoipa::openapi::OpenApi) {
     use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
     use utoipa::openapi::{ObjectBuilder, Required, Type};
+    let versioned = versioned_schemas(api);
     for (path, item) in api.paths.paths.iter_mut() {
-        let Some(op) = item.post.as_mut() else { continue };
-        if !crate::http::idempotency::is_keyed(path) {
-            continue;
+        let keyed = crate::http::idempotency::is_keyed(path);
+        for (method, op) in operations_mut(item) {
+            let keyed_post = keyed && method == "post";
+            for param in op.parameters.iter_mut().flatten() {
+                if let Some(schema) = param.schema.as_mut() {
+                    strip_null(schema);
+                    if param.parameter_in == ParameterIn::Query {
+                        bound_query_value(&param.name, schema);
+                    }
+                }
+            }
+            // What every operation may answer whatever its handler does: the per-client rate
+            // limit wraps them all; signing in (the `AuthUser` extractor) may find the token
+            // invalid, a service client without the scope, or the database down.
+            let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+            let mut always = vec![("429", "Too many requests from this client; retry after `Retry-After`")];
+            if secured {
+                always.extend([
+                    ("401", "Not signed in, or the access token is no longer valid"),
+                    ("403", "Your roles (or a service client's scopes) do not allow this"),
+                    ("503", "Database unavailable; retry after `Retry-After`"),
+                ]);
+            }
+            for (status, description) in always {
+                op.responses.responses.entry(status.to_string()).or_insert_with(|| errors::problem(description));
+            }
+            for (status, response) in op.responses.responses.iter_mut() {
+                let utoipa::openapi::RefOr::T(response) = response else { continue };
+                let record = response.content.get("application/json").and_then(|c| match &c.schema {
+                    Some(utoipa::openapi::RefOr::Ref(r)) => Some(versioned.contains(&r.ref_location)),
+                    _ => None,
+                });
+                for (name, header) in response_headers(status, keyed_post, record == Some(true)) {
+                    response.headers.entry(name.to_string()).or_insert(header);
+                }
+            }
+            if !keyed_post {
+                continue;
+            }
+            let param = ParameterBuilder::new()
+                .name("Idempotency-Key")
+                .parameter_in(ParameterIn::Header)
+                .required(Required::False)
+                .description(Some(
+                    "Up to 255 printable ASCII characters, unique per request: a retry with the same key and body replays the first answer \
+                     (with `Idempotent-Replayed: true`) instead of acting twice. See docs/api-conventions.md.",
+                ))
+                .schema(Some(
+                    ObjectBuilder::new()
+                        .schema_type(Type::String)
+                        .min_length(Some(1))
+                        .max_length(Some(crate::http::idempotency::MAX_KEY_LEN))
+                        .pattern(Some("^[\\x20-\\x7E]+$")),
+                ))
+                .build();
+            op.parameters.get_or_insert_with(Vec::new).push(param);
         }
-        let param = ParameterBuilder::new()
-            .name("Idempotency-Key")
-            .parameter_in(ParameterIn::Header)
-            .required(Required::False)
-            .description(Some(
-                "Up to 255 printable ASCII characters, unique per request: a retry with the same key and body replays the first answer \
-                 (with `Idempotent-Replayed: true`) instead of acting twice. See docs/api-conventions.md.",
-            ))
-            .schema(Some(ObjectBuilder::new().schema_type(Type::String).max_length(Some(crate::http::idempotency::MAX_KEY_LEN))))
-            .build();
-        op.parameters.get_or_insert_with(Vec::new).push(param);
     }
+}
+
+/// A path, query or header value is text or absent, never JSON `null`: utoipa derives `Option<T>`
+/// parameters as "T or null", which generators turn into nullable arguments that would be sent
+/// as the text "null". Absence is already `required: false`.
+fn strip_null(schema: &mut utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>) {
+    use utoipa::openapi::schema::{Schema, SchemaType, Type};
+    use utoipa::openapi::RefOr;
+    let RefOr::T(inner) = schema else { return };
+    match inner {
+        Schema::Object(object) => {
+            if let SchemaType::Array(types) = &object.schema_type {
+                let kept: Vec<Type> = types.iter().filter(|t| **t != Type::Null).cloned().collect();
+                object.schema_type = if kept.len() == 1 { SchemaType::Type(kept[0].clone()) } else { SchemaType::Array(kept) };
+            }
+        }
+        Schema::OneOf(one_of) => {
+            let is_null = |s: &RefOr<Schema>| matches!(s, RefOr::T(Schema::Object(o)) if o.schema_type == SchemaType::Type(Type::Null));
+            one_of.items.retain(|s| !is_null(s));
+            if one_of.items.len() == 1 {
+                *schema = one_of.items.remove(0);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Bounds every list shares (`limit`, from `db::cursor`), and no control characters in free
+/// text (the query extractor refuses them).
+fn bound_query_value(name: &str, schema: &mut utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>) {
+    use utoipa::openapi::schema::{Schema, SchemaType, Type};
+    let utoipa::openapi::RefOr::T(Schema::Object(object)) = schema else { return };
+    if name == "limit" && object.schema_type == SchemaType::Type(Type::Integer) {
+        object.minimum = Some(1.into());
+        object.maximum = Some(crate::db::cursor::MAX_LIMIT.into());
+        object.default = Some(crate::db::cursor::DEFAULT_LIMIT.into());
+    }
+    if object.schema_type == SchemaType::Type(Type::String) && object.format.is_none() && object.enum_values.is_none() && object.pattern.is_none() {
+        object.pattern = Some("^[^\\u0000-\\u001F\\u007F]*$".to_string());
+    }
+}
+
+fn operations_mut(item: &mut utoipa::openapi::PathItem) -> impl Iterator<Item = (&'static str, &mut utoipa::openapi::path::Operation)> {
+    [
+        ("get", item.get.as_mut()),
+        ("put", item.put.as_mut()),
+        ("post", item.post.as_mut()),
+        ("delete", item.delete.as_mut()),
+        ("patch", item.patch.as_mut()),
+        ("head", item.head.as_mut()),
+        ("options", item.options.as_mut()),
+    ]
+    .into_iter()
+    .filter_map(|(method, op)| op.map(|op| (method, op)))
+}
+
+/// The headers the middleware and the error mapping put on an answer with `status`.
+/// The references of the schemas that carry a `version` (directly, or through an `allOf` of one
+/// that does, as a flattened record): records sent with their `ETag`.
+fn versioned_schemas(api: &utoipa::openapi::OpenApi) -> std::collections::HashSet<String> {
+    use utoipa::openapi::schema::Schema;
+    use utoipa::openapi::RefOr;
+    let Some(components) = api.components.as_ref() else { return Default::default() };
+    let reference = |name: &str| format!("#/components/schemas/{name}");
+    let mut versioned: std::collections::HashSet<String> = components
+        .schemas
+        .iter()
+        .filter(|(_, s)| matches!(s, RefOr::T(Schema::Object(o)) if o.properties.contains_key("version")))
+        .map(|(name, _)| reference(name))
+        .collect();
+    let flattened: Vec<String> = components
+        .schemas
+        .iter()
+        .filter(|(_, s)| match s {
+            RefOr::T(Schema::AllOf(all)) => all.items.iter().any(|i| matches!(i, RefOr::Ref(r) if versioned.contains(&r.ref_location))),
+            _ => false,
+        })
+        .map(|(name, _)| reference(name))
+        .collect();
+    versioned.extend(flattened);
+    versioned
+}
+
+/// A `versioned_record` (a schema with `version`) is sent with its `ETag`; a creation with the
+/// `Location` of what it made.
+fn response_headers(status: &str, keyed_post: bool, versioned_record: bool) -> Vec<(&'static str, utoipa::openapi::header::Header)> {
+    use utoipa::openapi::header::HeaderBuilder;
+    use utoipa::openapi::{ObjectBuilder, Type};
+    let text = |description: &str| {
+        HeaderBuilder::new().schema(ObjectBuilder::new().schema_type(Type::String)).description(Some(description)).build()
+    };
+    let mut headers = vec![(
+        "X-Request-Id",
+        text("The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem."),
+    )];
+    match status {
+        "429" | "503" => headers.push((
+            "Retry-After",
+            HeaderBuilder::new()
+                .schema(ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(0)))
+                .description(Some("Seconds to wait before trying again"))
+                .build(),
+        )),
+        "401" => headers.push(("WWW-Authenticate", text("The authentication scheme to use (`Bearer`)"))),
+        _ => {}
+    }
+    if status == "201" {
+        headers.push(("Location", text("The URL of the record created")));
+    }
+    if versioned_record && status.starts_with('2') {
+        headers.push(("ETag", text("The record's version as a strong entity tag (`\"3\"`): send it back in `If-Match` to change the record")));
+    }
+    // The idempotency middleware stores and replays every answer but those it releases (5xx,
+    // 401, 408, 429), and answers 409 with `Retry-After` while the first request is in flight.
+    if keyed_post && !status.starts_with('5') && !matches!(status, "401" | "408" | "429") {
+        headers.push((
+            "Idempotent-Replayed",
+            text("`true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key`"),
+        ));
+    }
+    if keyed_post && status == "409" {
+        headers.push((
+            "Retry-After",
+            HeaderBuilder::new()
+                .schema(ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(0)))
+                .description(Some("With `idempotency_key_in_progress`: seconds to wait before retrying with the same key"))
+                .build(),
+        ));
+    }
+    headers
+}
+
+/// A file's bytes (`type: string, format: binary`): what generators map to a blob or file.
+pub fn binary_schema() -> utoipa::openapi::schema::Object {
+    use utoipa::openapi::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+    ObjectBuilder::new().schema_type(Type::String).format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary))).build()
 }
 
 pub fn base() -> utoipa::openapi::OpenApi {
@@ -111,7 +292,7 @@ pub mod errors {
 
     use utoipa::openapi::{ContentBuilder, RefOr, Ref, Response, ResponseBuilder};
 
-    fn problem(description: &str) -> RefOr<Response> {
+    pub(crate) fn problem(description: &str) -> RefOr<Response> {
         RefOr::T(
             ResponseBuilder::new()
                 .description(description)

@@ -16,7 +16,7 @@ pub fn encode<K: Serialize>(key: &K) -> String {
 }
 
 pub fn decode<K: DeserializeOwned>(cursor: &str) -> Result<K, ApiError> {
-    let invalid = || ApiError::bad_query("cursor", "is not a cursor this service issued");
+    let invalid = || ApiError::bad_query_because("cursor", "invalid_cursor", "is not a cursor this service issued");
     let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?;
     serde_json::from_slice(&bytes).map_err(|_| invalid())
 }

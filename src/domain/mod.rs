@@ -1,12 +1,15 @@
 //! Rules without I/O: what a valid unit is, how Vietnamese text is compared.
 
-/// An enumeration stored and sent as text: serde names, `as_str`, `parse` and `ALL` from one list.
+/// An enumeration stored and sent as text: serde names, `as_str`, `parse`, `ALL` and the OpenAPI
+/// schema from one list. The schema is written here rather than derived because utoipa's derive
+/// does not see a `serde(rename)` whose value comes from a macro fragment: it would publish the
+/// Rust variant names instead of the wire values.
 macro_rules! text_enum {
-    ($(#[$meta:meta])* pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+    ($(#[doc = $doc:expr])* pub enum $name:ident { $($(#[doc = $vdoc:expr])* $variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[doc = $doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
         pub enum $name {
-            $($(#[$vmeta])* #[serde(rename = $text)] $variant),+
+            $($(#[doc = $vdoc])* #[serde(rename = $text)] $variant),+
         }
 
         impl $name {
@@ -25,7 +28,33 @@ macro_rules! text_enum {
                 }
             }
         }
+
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                let docs: &[&str] = &[$($doc),*];
+                let variants: &[(&str, &[&str])] = &[$(($text, &[$($vdoc),*])),+];
+                $crate::domain::text_enum_schema(docs, variants)
+            }
+        }
+
+        impl utoipa::ToSchema for $name {}
     };
+}
+
+/// The schema of a `text_enum!`: a string with the wire values, described by the enum's doc
+/// comment and each documented value's.
+pub fn text_enum_schema(docs: &[&str], variants: &[(&str, &[&str])]) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    use utoipa::openapi::{ObjectBuilder, Type};
+    let mut description: String = docs.iter().map(|d| d.trim()).collect::<Vec<_>>().join(" ");
+    for (text, variant_docs) in variants.iter().filter(|(_, d)| !d.is_empty()) {
+        let doc = variant_docs.iter().map(|d| d.trim()).collect::<Vec<_>>().join(" ");
+        description.push_str(&format!("\n- `{text}`: {doc}"));
+    }
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(variants.iter().map(|(text, _)| *text)))
+        .description((!description.is_empty()).then_some(description))
+        .into()
 }
 
 pub mod awards;

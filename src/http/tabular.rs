@@ -159,10 +159,28 @@ pub struct ReportDocument {
     pub rows: Vec<serde_json::Map<String, serde_json::Value>>,
 }
 
-/// The XLSX form, for the OpenAPI document.
-#[derive(ToSchema)]
-#[schema(value_type = String, format = Binary)]
-pub struct Spreadsheet(pub Vec<u8>);
+/// The 200 of every report, for the OpenAPI document: JSON, CSV or XLSX as negotiated, the
+/// files as attachments named in `Content-Disposition`.
+pub struct ReportResponses;
+
+impl utoipa::IntoResponses for ReportResponses {
+    fn responses() -> std::collections::BTreeMap<String, utoipa::openapi::RefOr<utoipa::openapi::Response>> {
+        use utoipa::openapi::header::HeaderBuilder;
+        use utoipa::openapi::{ContentBuilder, ObjectBuilder, Ref, ResponseBuilder, Type};
+        let text = || ObjectBuilder::new().schema_type(Type::String);
+        let response = ResponseBuilder::new()
+            .description("The report: JSON, or CSV (UTF-8 with a BOM) or XLSX as an attachment")
+            .content("application/json", ContentBuilder::new().schema(Some(Ref::from_schema_name("ReportDocument"))).build())
+            .content("text/csv", ContentBuilder::new().schema(Some(text())).build())
+            .content(XLSX, ContentBuilder::new().schema(Some(crate::openapi::binary_schema())).build())
+            .header(
+                "Content-Disposition",
+                HeaderBuilder::new().schema(text()).description(Some("`attachment; filename=\"….csv\"` (or `.xlsx`), with CSV and XLSX")).build(),
+            )
+            .build();
+        [("200".to_string(), response.into())].into_iter().collect()
+    }
+}
 
 /// Renders off the async worker (a large sheet takes a while) and answers with `Vary: Accept`,
 /// and as an attachment for CSV and XLSX.

@@ -15,6 +15,41 @@ use crate::http::extract::{declared_length, read_limited};
 use crate::models::journal::{Journal, Origin};
 use crate::startup::AppState;
 
+/// An uploaded file's bytes in the OpenAPI document; the upload operations list one media type
+/// per accepted file type (`EvidenceType`), each with this schema.
+pub struct FileBytes;
+
+impl utoipa::PartialSchema for FileBytes {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        crate::openapi::binary_schema().into()
+    }
+}
+
+impl utoipa::ToSchema for FileBytes {}
+
+/// The 200 of a download, for the OpenAPI document: the file with its own media type (one of
+/// the accepted types), as an attachment, with its SHA-256 as the `ETag`.
+pub struct StoredFileResponses;
+
+impl utoipa::IntoResponses for StoredFileResponses {
+    fn responses() -> std::collections::BTreeMap<String, utoipa::openapi::RefOr<utoipa::openapi::Response>> {
+        use utoipa::openapi::header::HeaderBuilder;
+        use utoipa::openapi::{ContentBuilder, ObjectBuilder, ResponseBuilder, Type};
+        let text = || ObjectBuilder::new().schema_type(Type::String);
+        let mut response = ResponseBuilder::new()
+            .description("The file as uploaded, with the media type it was stored with")
+            .header(
+                "Content-Disposition",
+                HeaderBuilder::new().schema(text()).description(Some("`attachment; filename*=UTF-8''…`: the file's name (RFC 6266, RFC 5987)")).build(),
+            )
+            .header("ETag", HeaderBuilder::new().schema(text()).description(Some("The file's SHA-256, quoted")).build());
+        for file_type in EvidenceType::ALL {
+            response = response.content(file_type.as_str(), ContentBuilder::new().schema(Some(crate::openapi::binary_schema())).build());
+        }
+        [("200".to_string(), response.build().into())].into_iter().collect()
+    }
+}
+
 pub struct Received {
     pub bytes: Bytes,
     pub file_type: EvidenceType,

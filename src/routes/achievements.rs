@@ -19,7 +19,7 @@ use crate::domain::units::today_in_vietnam;
 use crate::domain::{check_text, Checks};
 use crate::error::{ApiError, FieldError};
 use crate::http::extract::{etag, if_match_version, method_not_allowed, required_if_match, JsonBody, QueryParams};
-use crate::http::upload;
+use crate::http::upload::{self, FileBytes, StoredFileResponses};
 use crate::models::achievements::{self as model, Achievement, AchievementFilter, EvidenceFile, Report};
 use crate::openapi::errors::{ReplaceErrors, CreateErrors, ListErrors, ReadErrors, WriteErrors};
 use crate::routes::campaigns::visible_campaign;
@@ -301,7 +301,7 @@ pub async fn replace(state: web::Data<AppState>, who: AuthUser, origin: RequestO
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ReviewRequest {
+pub struct AchievementReviewRequest {
     /// Required to return a report.
     pub reason: Option<String>,
 }
@@ -345,11 +345,11 @@ pub async fn verify(state: web::Data<AppState>, who: AuthUser, origin: RequestOr
 
 /// Return a submitted report to its unit with a reason (admins).
 #[utoipa::path(operation_id = "return_achievement", tag = "achievements", security(("bearer" = [])),
-    params(("id" = Uuid, Path, description = "The report's id"), ("If-Match" = String, Header, description = "The `ETag` last read (required)")),
-    request_body = ReviewRequest,
+    params(("id" = Uuid, Path, description = "The report's id"), ("If-Match" = Option<String>, Header, description = "The `ETag` last read: with it, a change made meanwhile answers 412")),
+    request_body = AchievementReviewRequest,
     responses((status = 200, description = "Returned", body = AchievementResponse), WriteErrors))]
 #[post("/achievements/{id}/return")]
-pub async fn return_achievement(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<ReviewRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn return_achievement(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<AchievementReviewRequest>) -> Result<HttpResponse, ApiError> {
     review(&state, &who, origin, &req, id.into_inner(), AchievementAction::Return, body.0.reason).await
 }
 
@@ -366,7 +366,13 @@ pub struct UploadQuery {
 /// At most `THIDUA_MAX_UPLOAD_BYTES` (10 MiB by default). A failed upload stores nothing.
 #[utoipa::path(operation_id = "upload_evidence", tag = "achievements", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The report's id"), UploadQuery),
-    request_body(content = Vec<u8>, content_type = "application/pdf", description = "The file (also image/png, image/jpeg, DOCX, XLSX)"),
+    request_body(description = "The file itself as the body (not multipart), with its own `Content-Type`: PDF, PNG, JPEG, DOCX or XLSX. The content must be what the type says (422 `content_mismatch`); another type answers 415.", content(
+        (FileBytes = "application/pdf"),
+        (FileBytes = "image/png"),
+        (FileBytes = "image/jpeg"),
+        (FileBytes = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        (FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    )),
     responses((status = 201, description = "Stored", body = EvidenceResponse), WriteErrors))]
 #[post("/achievements/{id}/evidence")]
 pub async fn upload_evidence(
@@ -410,7 +416,7 @@ pub async fn upload_evidence(
 /// Download an evidence file (whoever may read its report).
 #[utoipa::path(operation_id = "download_evidence", tag = "achievements", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The file's id")),
-    responses((status = 200, description = "The file, as uploaded", content_type = "application/octet-stream"), ReadErrors))]
+    responses(StoredFileResponses, ReadErrors))]
 #[get("/evidence/{id}")]
 pub async fn download_evidence(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner().to_string();

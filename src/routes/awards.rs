@@ -69,6 +69,30 @@ pub struct RulesBody {
     pub bonus_multiplier: Option<String>,
 }
 
+/// The rules of a version as shown: the same fields as [`RulesBody`], but a schema that allows
+/// the version's own fields beside them (a request's `additionalProperties: false` would make
+/// every flattened version invalid).
+#[derive(Serialize, ToSchema)]
+pub struct RulesView {
+    #[schema(example = "Chủ tịch UBND tỉnh")]
+    pub granting_authority: String,
+    /// Căn cứ pháp lý.
+    #[schema(example = "Luật Thi đua, khen thưởng 06/2022/QH15, Điều 22")]
+    pub legal_basis: String,
+    pub prerequisites: Vec<Prerequisite>,
+    /// With `quota_percent`: at most that share of the unit's count of this other title that year.
+    pub quota_of_code: Option<String>,
+    pub quota_percent: Option<String>,
+    pub council_vote_required: bool,
+    /// Share of the whole council that must approve (decimal string, percent).
+    pub approval_threshold_percent: Option<String>,
+    pub quorum_percent: Option<String>,
+    /// Days of public posting before a decision.
+    pub posting_days: Option<i32>,
+    /// Bonus as a multiple of the base salary (decimal string).
+    pub bonus_multiplier: Option<String>,
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct VersionResponse {
     pub id: Uuid,
@@ -76,7 +100,7 @@ pub struct VersionResponse {
     pub effective_from: NaiveDate,
     pub effective_until: Option<NaiveDate>,
     #[serde(flatten)]
-    pub rules: RulesBody,
+    pub rules: RulesView,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -106,7 +130,7 @@ fn version_response(v: AwardTypeVersion) -> Result<VersionResponse, ApiError> {
         version: v.version,
         effective_from: v.effective_from,
         effective_until: v.effective_until,
-        rules: RulesBody {
+        rules: RulesView {
             granting_authority: v.granting_authority,
             legal_basis: v.legal_basis,
             prerequisites,
@@ -339,7 +363,7 @@ pub async fn list_awards(state: web::Data<AppState>, who: AuthUser, query: Query
     let query = query.0;
     let limit = cursor::limit(query.limit)?;
     if query.roll_up && query.unit_id.is_none() {
-        return Err(ApiError::bad_query("roll_up", "needs unit_id"));
+        return Err(ApiError::bad_query_because("roll_up", "conflicting_parameters", "needs unit_id"));
     }
     let before_id = query.cursor.as_deref().map(cursor::decode).transpose()?;
     let rows = db::run(&state.db, move |conn| {

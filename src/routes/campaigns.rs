@@ -398,7 +398,7 @@ async fn transition(state: &AppState, who: &AuthUser, origin: RequestOrigin, req
 
 /// Launch (phát động) a draft campaign: units can then register. Needs at least one indicator.
 #[utoipa::path(operation_id = "launch_campaign", tag = "campaigns", security(("bearer" = [])),
-    params(("id" = Uuid, Path, description = "The campaign's id"), ("If-Match" = String, Header, description = "The `ETag` last read (required)")),
+    params(("id" = Uuid, Path, description = "The campaign's id"), ("If-Match" = Option<String>, Header, description = "The `ETag` last read: with it, a change made meanwhile answers 412")),
     request_body = TransitionRequest,
     responses((status = 200, description = "Launched", body = CampaignResponse), WriteErrors))]
 #[post("/campaigns/{id}/launch")]
@@ -408,7 +408,7 @@ pub async fn launch(state: web::Data<AppState>, who: AuthUser, origin: RequestOr
 
 /// Close a launched campaign at its final review (tổng kết): its registrations freeze.
 #[utoipa::path(operation_id = "close_campaign", tag = "campaigns", security(("bearer" = [])),
-    params(("id" = Uuid, Path, description = "The campaign's id"), ("If-Match" = String, Header, description = "The `ETag` last read (required)")),
+    params(("id" = Uuid, Path, description = "The campaign's id"), ("If-Match" = Option<String>, Header, description = "The `ETag` last read: with it, a change made meanwhile answers 412")),
     request_body = TransitionRequest,
     responses((status = 200, description = "Closed", body = CampaignResponse), WriteErrors))]
 #[post("/campaigns/{id}/close")]
@@ -418,7 +418,7 @@ pub async fn close(state: web::Data<AppState>, who: AuthUser, origin: RequestOri
 
 /// Cancel a draft or launched campaign, with a reason.
 #[utoipa::path(operation_id = "cancel_campaign", tag = "campaigns", security(("bearer" = [])),
-    params(("id" = Uuid, Path, description = "The campaign's id"), ("If-Match" = String, Header, description = "The `ETag` last read (required)")),
+    params(("id" = Uuid, Path, description = "The campaign's id"), ("If-Match" = Option<String>, Header, description = "The `ETag` last read: with it, a change made meanwhile answers 412")),
     request_body = TransitionRequest,
     responses((status = 200, description = "Cancelled", body = CampaignResponse), WriteErrors))]
 #[post("/campaigns/{id}/cancel")]

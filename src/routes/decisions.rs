@@ -209,17 +209,17 @@ pub async fn list_comments(state: web::Data<AppState>, who: AuthUser, id: web::P
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ReviewRequest {
+pub struct CommentReviewRequest {
     pub note: String,
 }
 
 /// Record the board's review of a comment (admins).
 #[utoipa::path(operation_id = "review_posting_comment", tag = "decisions", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The comment's id")),
-    request_body = ReviewRequest,
+    request_body = CommentReviewRequest,
     responses((status = 200, description = "Reviewed", body = CommentResponse), WriteErrors))]
 #[post("/posting-comments/{id}/review")]
-pub async fn review_comment(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, id: web::Path<Uuid>, body: JsonBody<ReviewRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn review_comment(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, id: web::Path<Uuid>, body: JsonBody<CommentReviewRequest>) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[])?;
     let mut checks = Checks::default();
     let note = check_text_block("note", &body.0.note, 5000, &mut checks);

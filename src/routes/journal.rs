@@ -90,13 +90,16 @@ pub fn event(entry: &Entry) -> Event {
 pub struct FeedQuery {
     /// Read events after this cursor (an event's `cursor`, or the page's `next`). Absent: from
     /// the beginning; `latest`: only events from now on.
+    #[param(pattern = "^(latest|[0-9]{1,19})$")]
     pub after: Option<String>,
     /// Comma-separated event types; `kind.*` takes every event of a kind (`nomination.*`).
+    #[param(pattern = r"^ *[a-z_]{1,64}\.([a-z_]{1,64}|\*) *(, *[a-z_]{1,64}\.([a-z_]{1,64}|\*) *)*$")]
     pub types: Option<String>,
     /// Page size, 1–100 (default 20).
     pub limit: Option<i64>,
     /// Long polling: when there is nothing new yet, wait up to this many seconds (1–30) for an
     /// event before answering with an empty page.
+    #[param(minimum = 1, maximum = 30)]
     pub wait: Option<u64>,
 }
 
@@ -138,7 +141,7 @@ pub async fn feed(state: web::Data<AppState>, who: AuthUser, query: QueryParams<
     let after = match query.after.as_deref() {
         None => Some(0),
         Some("latest") => None,
-        Some(c) => Some(c.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| ApiError::bad_query("after", "is not a cursor this feed issued"))?),
+        Some(c) => Some(c.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| ApiError::bad_query_because("after", "invalid_cursor", "is not a cursor this feed issued"))?),
     };
     let wait = match query.wait {
         None => std::time::Duration::ZERO,

@@ -20,7 +20,7 @@ use crate::domain::{check_text, Checks};
 use crate::error::{ApiError, FieldError};
 use crate::http::extract::{etag, if_match_version, method_not_allowed, required_if_match, JsonBody, QueryParams};
 use crate::http::origin::RequestOrigin;
-use crate::http::upload;
+use crate::http::upload::{self, FileBytes, StoredFileResponses};
 use crate::models::journal::Scope;
 use crate::models::nominations::{self as model, Nomination, NominationDetail, NominationDocument, NominationFilter, NominationInput};
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, ReplaceErrors, WriteErrors};
@@ -350,7 +350,13 @@ pub struct DocumentQuery {
 /// its Content-Type (PDF, PNG, JPEG, DOCX, XLSX), checked on content.
 #[utoipa::path(operation_id = "upload_nomination_document", tag = "nominations", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The nomination's id"), DocumentQuery),
-    request_body(content = Vec<u8>, content_type = "application/pdf", description = "The file"),
+    request_body(description = "The file itself as the body (not multipart), with its own `Content-Type`: PDF, PNG, JPEG, DOCX or XLSX. The content must be what the type says (422 `content_mismatch`); another type answers 415.", content(
+        (FileBytes = "application/pdf"),
+        (FileBytes = "image/png"),
+        (FileBytes = "image/jpeg"),
+        (FileBytes = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        (FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    )),
     responses((status = 201, description = "Stored", body = DocumentResponse), WriteErrors))]
 #[post("/nominations/{id}/documents")]
 pub async fn upload_document(
@@ -395,7 +401,7 @@ pub async fn upload_document(
 /// Download a dossier document (whoever may read the nomination).
 #[utoipa::path(operation_id = "download_nomination_document", tag = "nominations", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The document's id")),
-    responses((status = 200, description = "The file, as uploaded", content_type = "application/octet-stream"), ReadErrors))]
+    responses(StoredFileResponses, ReadErrors))]
 #[get("/nomination-documents/{id}")]
 pub async fn download_document(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner().to_string();

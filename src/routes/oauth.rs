@@ -32,7 +32,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 #[allow(dead_code)] // documents the form; the body is parsed field by field
 pub struct ClientTokenRequest {
     /// Must be `client_credentials`.
-    #[schema(example = "client_credentials")]
+    #[schema(example = "client_credentials", pattern = "^client_credentials$")]
     grant_type: String,
     /// Space-separated; a subset of the client's scopes (default: all of them).
     #[schema(example = "read events:read")]

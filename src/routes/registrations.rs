@@ -231,7 +231,7 @@ pub async fn replace(state: web::Data<AppState>, who: AuthUser, origin: RequestO
 /// The reason the board gives when returning a registration.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct DecisionRequest {
+pub struct RegistrationReviewRequest {
     pub reason: Option<String>,
 }
 
@@ -286,10 +286,10 @@ pub async fn accept(state: web::Data<AppState>, who: AuthUser, origin: RequestOr
 
 /// Return a submitted registration to its unit with a reason (admins).
 #[utoipa::path(operation_id = "return_registration", tag = "registrations", security(("bearer" = [])),
-    params(("id" = Uuid, Path, description = "The registration's id"), ("If-Match" = String, Header, description = "The `ETag` last read (required)")),
-    request_body = DecisionRequest,
+    params(("id" = Uuid, Path, description = "The registration's id"), ("If-Match" = Option<String>, Header, description = "The `ETag` last read: with it, a change made meanwhile answers 412")),
+    request_body = RegistrationReviewRequest,
     responses((status = 200, description = "Returned", body = RegistrationResponse), WriteErrors))]
 #[post("/registrations/{id}/return")]
-pub async fn return_registration(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<DecisionRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn return_registration(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<RegistrationReviewRequest>) -> Result<HttpResponse, ApiError> {
     act(&state, &who, origin, &req, id.into_inner(), RegistrationAction::Return, body.0.reason).await
 }

@@ -16,7 +16,7 @@ use crate::db;
 use crate::domain::nominations::NominationStatus;
 use crate::error::ApiError;
 use crate::http::extract::{method_not_allowed, QueryParams};
-use crate::http::tabular::{self, Cell, Column, ColumnType, Format, ReportDocument, Spreadsheet, Table};
+use crate::http::tabular::{self, Cell, Column, ColumnType, Format, ReportResponses, Table};
 use crate::models::reports::{self as model, AwardCountFilter, NominationCountFilter};
 use crate::openapi::errors::ReportErrors;
 use crate::routes::nominations::visible_scope;
@@ -59,9 +59,7 @@ pub struct ProgressReportQuery {
 /// readers (as in `GET /campaigns/{id}/progress`): other units' cells are empty.
 #[utoipa::path(operation_id = "report_campaign_progress", tag = "reports", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The campaign's id"), ProgressReportQuery),
-    responses((status = 200, description = "The report; CSV and XLSX as an attachment", content(
-        (ReportDocument = "application/json"), (String = "text/csv"),
-        (Spreadsheet = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))), ReportErrors))]
+    responses(ReportResponses, ReportErrors))]
 #[get("/reports/campaigns/{id}/progress")]
 pub async fn progress_report(
     state: web::Data<AppState>,
@@ -181,9 +179,7 @@ pub struct AwardsReportQuery {
 /// unit that was merged or split counts under today's unit(s) instead, as the award history's
 /// `roll_up` lists it; a unit split between several successors counts under each of them.
 #[utoipa::path(operation_id = "report_awards", tag = "reports", security(("bearer" = [])), params(AwardsReportQuery),
-    responses((status = 200, description = "The report; CSV and XLSX as an attachment", content(
-        (ReportDocument = "application/json"), (String = "text/csv"),
-        (Spreadsheet = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))), ReportErrors))]
+    responses(ReportResponses, ReportErrors))]
 #[get("/reports/awards")]
 pub async fn awards_report(state: web::Data<AppState>, who: AuthUser, req: HttpRequest, query: QueryParams<AwardsReportQuery>) -> Result<HttpResponse, ApiError> {
     policy::require_scope(&who, "reports:read")?;
@@ -192,9 +188,9 @@ pub async fn awards_report(state: web::Data<AppState>, who: AuthUser, req: HttpR
     let query = query.0;
     let format = tabular::negotiate(&req, query.format)?;
     let (from_year, to_year) = match (query.year, query.from_year, query.to_year) {
-        (Some(_), Some(_), _) | (Some(_), _, Some(_)) => return Err(ApiError::bad_query("year", "give either year or from_year/to_year")),
+        (Some(_), Some(_), _) | (Some(_), _, Some(_)) => return Err(ApiError::bad_query_because("year", "conflicting_parameters", "give either year or from_year/to_year")),
         (Some(year), None, None) => (Some(year), Some(year)),
-        (None, Some(from), Some(to)) if from > to => return Err(ApiError::bad_query("from_year", "must not be after to_year")),
+        (None, Some(from), Some(to)) if from > to => return Err(ApiError::bad_query_because("from_year", "conflicting_parameters", "must not be after to_year")),
         (None, from, to) => (from, to),
     };
     let roll_up = query.roll_up;
@@ -208,7 +204,7 @@ pub async fn awards_report(state: web::Data<AppState>, who: AuthUser, req: HttpR
                     .iter()
                     .find(|(id, code, _)| *id == wanted || *code == wanted)
                     .map(|(id, ..)| id.clone())
-                    .ok_or_else(|| ApiError::bad_query("award_type", "no award type has this id or code"))?,
+                    .ok_or_else(|| ApiError::bad_query_because("award_type", "unknown_reference", "no award type has this id or code"))?,
             ),
         };
         let raw = model::award_counts(conn, &AwardCountFilter { from_year, to_year, award_type_id })?;
@@ -289,9 +285,7 @@ pub struct NominationsReportQuery {
 /// the nominations the caller may list: the board and province-level readers all, a unit's
 /// people their unit's, a council member the nominations before their sessions.
 #[utoipa::path(operation_id = "report_nominations", tag = "reports", security(("bearer" = [])), params(NominationsReportQuery),
-    responses((status = 200, description = "The report; CSV and XLSX as an attachment", content(
-        (ReportDocument = "application/json"), (String = "text/csv"),
-        (Spreadsheet = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))), ReportErrors))]
+    responses(ReportResponses, ReportErrors))]
 #[get("/reports/nominations")]
 pub async fn nominations_report(state: web::Data<AppState>, who: AuthUser, req: HttpRequest, query: QueryParams<NominationsReportQuery>) -> Result<HttpResponse, ApiError> {
     policy::require_scope(&who, "reports:read")?;

@@ -90,13 +90,15 @@ pub struct UnitPage {
 pub struct UnitListQuery {
     /// Only units directly under this parent.
     pub parent_id: Option<Uuid>,
-    /// Only units of this type (e.g. `xa`, `phuong`, `thi_tran`).
+    /// Only units of this type, one of this kind's (communes: `xa`, `phuong`, `thi_tran`,
+    /// `dac_khu`; a type of another kind answers 400 `wrong_kind`).
     #[serde(rename = "type")]
     #[param(rename = "type", inline)]
     pub unit_type: Option<UnitType>,
     /// Only units in force on this day (YYYY-MM-DD).
     pub active_on: Option<NaiveDate>,
     /// Search name or code, ignoring case and Vietnamese diacritics ("bac kan" finds "Bắc Kạn").
+    #[param(min_length = 1, max_length = 100)]
     pub q: Option<String>,
     /// Page size, 1–100 (default 20).
     pub limit: Option<i64>,
@@ -209,10 +211,10 @@ async fn list_units(state: &AppState, kind: UnitKind, query: UnitListQuery) -> R
         other => other,
     };
     if query.active_on.is_some_and(|d| !date_is_supported(d)) {
-        return Err(ApiError::bad_query("active_on", DATE_RANGE));
+        return Err(ApiError::bad_query_because("active_on", "out_of_range", DATE_RANGE));
     }
     if let Some(t) = query.unit_type.filter(|t| t.kind() != kind) {
-        return Err(ApiError::bad_query("type", &format!("{} is not a type of {}; use one of {}", t.as_str(), kind.as_str(), UnitType::names_for(kind))));
+        return Err(ApiError::bad_query_because("type", "wrong_kind", &format!("{} is not a type of {}; use one of {}", t.as_str(), kind.as_str(), UnitType::names_for(kind))));
     }
     let filter = UnitFilter {
         parent_id: query.parent_id.map(|p| p.to_string()),
@@ -234,7 +236,7 @@ async fn read_unit(state: &AppState, kind: UnitKind, id: Uuid) -> Result<HttpRes
 
 async fn read_unit_by_code(state: &AppState, kind: UnitKind, code: String, on: Option<NaiveDate>) -> Result<HttpResponse, ApiError> {
     if on.is_some_and(|d| !date_is_supported(d)) {
-        return Err(ApiError::bad_query("active_on", DATE_RANGE));
+        return Err(ApiError::bad_query_because("active_on", "out_of_range", DATE_RANGE));
     }
     if code.is_empty() || code.len() > 64 || code.contains(char::is_control) {
         // No unit has such a code; answered here so it never reaches the database.

@@ -66,7 +66,7 @@ impl Setup {
         // Progress counts accepted registrations only.
         let path = format!("/api/v1/registrations/{}", id(&res.json()));
         for action in ["submit", "accept"] {
-            let res = app.post(&format!("{path}/{action}"), &json!({})).await;
+            let res = app.act(&format!("{path}/{action}")).await;
             assert_eq!(res.status, StatusCode::OK, "{action}: {}", res.text());
         }
     }
@@ -81,7 +81,7 @@ impl Setup {
         assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
         let report = res.json();
         if verify {
-            let res = app.post(&format!("/api/v1/achievements/{}/verify", id(&report)), &json!({})).await;
+            let res = app.act(&format!("/api/v1/achievements/{}/verify", id(&report))).await;
             assert_eq!(res.status, StatusCode::OK, "{}", res.text());
         }
         report
@@ -199,7 +199,7 @@ async fn reports_follow_the_rules(app: TestApp) {
     assert_eq!(corrected.status, StatusCode::OK, "{}", corrected.text());
     assert_eq!(corrected.json()["status"], "submitted");
     as_a(TestRequest::put().uri(&path).insert_header(("if-match", "\"1\"")).set_json(s.report_body(0, 0, "14", &day(-1)))).await.problem(412, "stale_version");
-    let verified = app.post(&format!("{path}/verify"), &json!({})).await.json();
+    let verified = app.act(&format!("{path}/verify")).await.json();
     assert_eq!((verified["status"].as_str(), verified["value"].as_str()), (Some("verified"), Some("13")));
     assert!(verified["verified_by"].is_string() && returned["verified_by"].is_null(), "returning is not verifying");
     app.put_current(&officer_a, &path, &s.report_body(0, 0, "15", &day(-1))).await.problem(409, "achievement_verified");
@@ -208,7 +208,7 @@ async fn reports_follow_the_rules(app: TestApp) {
     let pending = s.report(&app, 1, 0, "3", &day(-1), false).await;
     app.post(&format!("/api/v1/campaigns/{}/close", id(&s.campaign)), &json!({})).await;
     as_a(TestRequest::post().uri(&reports).set_json(s.report_body(0, 0, "20", &day(-1)))).await.problem(409, "campaign_frozen");
-    app.post(&format!("/api/v1/achievements/{}/verify", id(&pending)), &json!({})).await.problem(409, "campaign_frozen");
+    app.act(&format!("/api/v1/achievements/{}/verify", id(&pending))).await.problem(409, "campaign_frozen");
 }
 
 const PDF: &[u8] = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
@@ -254,7 +254,7 @@ async fn evidence_uploads_are_checked_and_atomic(app: TestApp) {
     app.send_as(&officer_b, upload("application/pdf", PDF.to_vec())).await.problem(404, "not_found");
     app.send_as(&officer_b, TestRequest::get().uri(file["href"].as_str().unwrap())).await.problem(404, "not_found");
     // Once verified, no more files; the one written before the refusal is removed again.
-    app.post(&format!("/api/v1/achievements/{}/verify", id(&report)), &json!({})).await;
+    app.act(&format!("/api/v1/achievements/{}/verify", id(&report))).await;
     app.send(upload("application/pdf", PDF.to_vec())).await.problem(409, "achievement_verified");
     assert_eq!(app.stored_files(), 1, "no orphan files");
     assert_eq!(app.get(&format!("/api/v1/achievements/{}", id(&report))).await.json()["evidence"].as_array().unwrap().len(), 1);

@@ -88,7 +88,7 @@ async fn units_with_accounts_do_not_end_and_ended_units_get_none(app: TestApp) {
     let (user, _) = app.user("lan.pt", &["unit_officer"], Some(&commune["id"])).await;
     let unit = format!("/api/v1/communes/{}", commune["id"].as_str().unwrap());
     app.post(&format!("{unit}/deactivate"), &json!({"valid_until": "2025-06-30"})).await.problem(409, "unit_has_users");
-    app.post(&format!("/api/v1/users/{}/deactivate", user["id"].as_str().unwrap()), &json!({})).await;
+    app.act(&format!("/api/v1/users/{}/deactivate", user["id"].as_str().unwrap())).await;
     let ended = app.post(&format!("{unit}/deactivate"), &json!({"valid_until": "2025-06-30"})).await;
     assert_eq!(ended.status, StatusCode::OK, "{}", ended.text());
     let body = app
@@ -197,7 +197,7 @@ async fn reset_deactivation_and_role_changes_cut_off_tokens(app: TestApp) {
 
     // Deactivation too; the deactivated user cannot sign in, and is told nothing more.
     let s = sign_in(&app, "lan.pt", "Mật khẩu đặt lại 2026").await;
-    let res = app.post(&format!("{path}/deactivate"), &json!({})).await;
+    let res = app.act(&format!("{path}/deactivate")).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text());
     assert_eq!(res.json()["active"], false);
     assert_cut_off(&me(&app, &s.access).await);
@@ -205,7 +205,7 @@ async fn reset_deactivation_and_role_changes_cut_off_tokens(app: TestApp) {
     let denied = app.login("lan.pt", "Mật khẩu đặt lại 2026").await.problem(401, "invalid_credentials");
     let wrong = app.login("lan.pt", "wrong password!").await.problem(401, "invalid_credentials");
     assert_eq!(denied["detail"], wrong["detail"]);
-    assert_eq!(app.post(&format!("{path}/activate"), &json!({})).await.status, StatusCode::OK);
+    assert_eq!(app.act(&format!("{path}/activate")).await.status, StatusCode::OK);
 
     // A role change cuts off access tokens (they carry roles); refreshing gets the new roles.
     let s = sign_in(&app, "lan.pt", "Mật khẩu đặt lại 2026").await;
@@ -219,7 +219,7 @@ async fn reset_deactivation_and_role_changes_cut_off_tokens(app: TestApp) {
     // Admins cannot lock themselves out.
     let me_admin = me(&app, &app.admin_token).await.json();
     let own = format!("/api/v1/users/{}", me_admin["id"].as_str().unwrap());
-    app.post(&format!("{own}/deactivate"), &json!({})).await.problem(409, "cannot_lock_out_self");
+    app.act(&format!("{own}/deactivate")).await.problem(409, "cannot_lock_out_self");
     app.patch(&own, &json!({"roles": ["viewer"]}), None).await.problem(409, "cannot_lock_out_self");
 }
 

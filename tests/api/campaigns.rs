@@ -188,11 +188,11 @@ async fn registrations_follow_the_rules(app: TestApp) {
     assert_eq!((returned["status"].as_str(), returned["return_reason"].as_str()), (Some("returned"), Some("Chỉ tiêu thấp hơn năm trước")));
     assert_eq!(app.put_current(&officer_a, &path, &json!({"targets": target("200")})).await.status, StatusCode::OK);
     as_a(TestRequest::post().uri(&format!("{path}/submit"))).await;
-    let accepted = app.post(&format!("{path}/accept"), &json!({})).await.json();
+    let accepted = app.act(&format!("{path}/accept")).await.json();
     assert_eq!(accepted["status"], "accepted");
     assert!(accepted["decided_by"].is_string());
     app.put_current(&officer_a, &path, &json!({"targets": target("1")})).await.problem(409, "registration_accepted");
-    app.post(&format!("{path}/accept"), &json!({})).await.problem(409, "illegal_transition");
+    app.act(&format!("{path}/accept")).await.problem(409, "illegal_transition");
 
     // Closing the campaign freezes registrations.
     let officer_b_reg = app.send_as(&officer_b, TestRequest::post().uri(&regs).set_json(json!({"unit_id": commune_b["id"], "targets": target("5")}))).await;
@@ -237,5 +237,5 @@ async fn deadline_and_participation_bound_registrations(app: TestApp) {
     let ok = app.post(&regs, &json!({"unit_id": department["id"]})).await;
     assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.text());
     // Submitting needs targets.
-    app.post(&format!("/api/v1/registrations/{}/submit", id(&ok.json())), &json!({})).await.problem(409, "no_targets");
+    app.act(&format!("/api/v1/registrations/{}/submit", id(&ok.json()))).await.problem(409, "no_targets");
 }

@@ -19,6 +19,19 @@ use thidua::auth::policy::Role;
 use thidua::models::accounts;
 use thidua::startup::{self, AppState};
 
+use crate::contract;
+
+/// The whole body of a request built by the test (it is all in memory).
+async fn read_payload(req: &mut actix_http::Request) -> bytes::Bytes {
+    use futures_util::StreamExt;
+    let mut payload = req.take_payload();
+    let mut body = bytes::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        body.extend_from_slice(&chunk.expect("test request body"));
+    }
+    body.freeze()
+}
+
 pub struct Options {
     pub seed: bool,
     pub pool_size: u32,
@@ -167,12 +180,27 @@ impl TestApp {
             let service = service.clone();
             let recorded = recorded.clone();
             Box::pin(async move {
+                let mut req = req;
                 let method = req.method().clone();
                 let path = req.path().to_string();
+                let query = req.uri().query().unwrap_or_default().to_string();
+                let request_headers = req.headers().clone();
+                let request_body = read_payload(&mut req).await;
+                *req.payload() = actix_http::Payload::from(request_body.clone());
                 let res = test::call_service(&*service, req).await;
                 let status = res.status();
                 let headers = res.headers().clone();
                 let body = test::read_body(res).await.to_vec();
+                contract::contract().check(&contract::Exchange {
+                    method: &method,
+                    path: &path,
+                    query: &query,
+                    request_headers: &request_headers,
+                    request_body: &request_body,
+                    status,
+                    response_headers: &headers,
+                    response_body: &body,
+                });
                 let is_write = !matches!(method.as_str(), "GET" | "HEAD" | "OPTIONS");
                 let replayed = headers.contains_key("idempotent-replayed");
                 if is_write && status.is_success() && !replayed {
@@ -255,6 +283,11 @@ impl TestApp {
 
     pub async fn post(&self, path: &str, body: &Value) -> Response {
         self.send(TestRequest::post().uri(path).set_json(body)).await
+    }
+
+    /// POSTs an action that takes no body (`/submit`, `/verify`, …), as a generated client does.
+    pub async fn act(&self, path: &str) -> Response {
+        self.send(TestRequest::post().uri(path)).await
     }
 
     pub async fn patch(&self, path: &str, body: &Value, if_match: Option<&str>) -> Response {

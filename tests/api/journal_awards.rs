@@ -239,7 +239,7 @@ async fn ballots_are_journaled_without_their_choice(app: TestApp) {
     assert!(feed(&app, &app.admin_token).await.iter().all(|e| e["type"] != "council_session.ballot_cast"));
 
     // At close the results are public: the session before and after, and each nomination decided.
-    assert_eq!(app.post(&format!("{path}/close"), &json!({})).await.status, StatusCode::OK);
+    assert_eq!(app.act(&format!("{path}/close")).await.status, StatusCode::OK);
     let closed = audit(&app, &format!("&record_kind=council_session&record_id={}&action=council_session.closed", id(&session))).await;
     assert_eq!(closed.len(), 1);
     let result = |doc: &Value, n: &Value| doc["items"].as_array().unwrap().iter().find(|i| i["nomination_id"] == n["id"]).unwrap()["result"].clone();

@@ -19,6 +19,7 @@ macro_rules! on_both_backends {
     )+};
 }
 
+mod contract;
 mod helpers;
 mod journal;
 mod nominations;

@@ -96,7 +96,7 @@ async fn client_credentials_flow_from_creation_to_revocation(app: TestApp) {
     res.problem(403, "forbidden");
 
     // Rotation: the old secret and the tokens issued under it stop working.
-    let res = app.post(&format!("/api/v1/service-clients/{id}/rotate-secret"), &json!({})).await;
+    let res = app.act(&format!("/api/v1/service-clients/{id}/rotate-secret")).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text());
     assert_eq!(res.header("cache-control"), Some("no-store"));
     let new_secret = res.json()["client_secret"].as_str().unwrap().to_string();
@@ -107,12 +107,12 @@ async fn client_credentials_flow_from_creation_to_revocation(app: TestApp) {
     assert_eq!(app.send_as(&new_token, TestRequest::get().uri("/api/v1/campaigns")).await.status, StatusCode::OK);
 
     // Revocation: everything stops at once, and stays stopped.
-    let res = app.post(&format!("/api/v1/service-clients/{id}/revoke"), &json!({})).await;
+    let res = app.act(&format!("/api/v1/service-clients/{id}/revoke")).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text());
     assert_eq!(res.json()["active"], false);
     app.send_as(&new_token, TestRequest::get().uri("/api/v1/campaigns")).await.problem(401, "invalid_token");
     oauth_error(&token_request(&app, Some(&basic(&id, &new_secret)), "grant_type=client_credentials").await, 401, "invalid_client");
-    app.post(&format!("/api/v1/service-clients/{id}/rotate-secret"), &json!({})).await.problem(409, "client_revoked");
+    app.act(&format!("/api/v1/service-clients/{id}/rotate-secret")).await.problem(409, "client_revoked");
 }
 
 async fn bad_credentials_grants_and_scopes_are_refused(app: TestApp) {
