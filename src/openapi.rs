@@ -15,6 +15,7 @@ use crate::error::{FieldError, Problem};
                        See docs/api-conventions.md.",
         license(name = "MIT"),
     ),
+    servers((url = "/", description = "The server that serves this document (thidua answers under /api/v1)")),
     components(schemas(Problem, FieldError, crate::domain::nominations::NominationAction, crate::http::tabular::ReportDocument, crate::http::upload::FileBytes)),
     modifiers(&BearerAuth),
     tags(
@@ -47,8 +48,23 @@ struct BearerAuth;
 
 impl utoipa::Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        use utoipa::openapi::security::{ClientCredentials, Flow, HttpAuthScheme, HttpBuilder, OAuth2, Scopes, SecurityScheme};
         let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "client",
+            SecurityScheme::OAuth2(OAuth2::with_description(
+                [Flow::ClientCredentials(ClientCredentials::new(
+                    "/api/v1/oauth/token",
+                    Scopes::from_iter([
+                        ("read", "Read the records (every GET but the feed, the audit trail and reports)"),
+                        ("events:read", "Read the change feed"),
+                        ("reports:read", "Read reports"),
+                        ("audit:read", "Read the audit trail (clients not bound to a unit)"),
+                    ]),
+                ))],
+                "Service clients (machines): OAuth 2.0 client credentials. Read-only; see docs/service-accounts.md.",
+            )),
+        );
         components.add_security_scheme(
             "bearer",
             SecurityScheme::Http(
@@ -93,7 +109,13 @@ pub fn finish(api: &mut utoipa::openapi::OpenApi) {
             // limit wraps them all; signing in (the `AuthUser` extractor) may find the token
             // invalid, a service client without the scope, or the database down.
             let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+            if secured && method == "get" {
+                add_client_read_scope(op);
+            }
             let mut always = vec![("429", "Too many requests from this client; retry after `Retry-After`")];
+            if path.contains('{') {
+                always.push(("404", "No such record, or one you may not see"));
+            }
             if secured {
                 always.extend([
                     ("401", "Not signed in, or the access token is no longer valid"),
@@ -175,6 +197,17 @@ fn bound_query_value(name: &str, schema: &mut utoipa::openapi::RefOr<utoipa::ope
     }
     if object.schema_type == SchemaType::Type(Type::String) && object.format.is_none() && object.enum_values.is_none() && object.pattern.is_none() {
         object.pattern = Some("^[^\\u0000-\\u001F\\u007F]*$".to_string());
+    }
+}
+
+/// Service clients may read what a signed-in user may read, with the `read` scope, unless the
+/// operation names its own scope (`events:read`, `reports:read`, `audit:read`); they never write.
+fn add_client_read_scope(op: &mut utoipa::openapi::path::Operation) {
+    use utoipa::openapi::security::SecurityRequirement;
+    let security = op.security.get_or_insert_with(Vec::new);
+    let has_client = serde_json::to_value(&*security).is_ok_and(|v| v.as_array().is_some_and(|a| a.iter().any(|r| r.get("client").is_some())));
+    if !has_client {
+        security.push(SecurityRequirement::new("client", [crate::auth::policy::SCOPE_READ]));
     }
 }
 

@@ -302,7 +302,8 @@ pub async fn replace(state: web::Data<AppState>, who: AuthUser, origin: RequestO
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AchievementReviewRequest {
-    /// Required to return a report.
+    /// Why the report goes back to its unit.
+    #[schema(required = true, value_type = String, min_length = 1)]
     pub reason: Option<String>,
 }
 

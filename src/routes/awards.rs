@@ -176,6 +176,9 @@ fn rules(body: RulesBody, checks: &mut Checks) -> crate::domain::awards::Rules {
 }
 
 /// The catalogue, by code, each type with its versions.
+///
+/// Not paged, unlike other collections: the catalogue is a few dozen types at most (the titles
+/// and forms of the law), and clients show it whole.
 #[utoipa::path(operation_id = "list_award_types", tag = "awards", security(("bearer" = [])),
     responses((status = 200, description = "The catalogue", body = Vec<AwardTypeResponse>), ListErrors))]
 #[get("/award-types")]

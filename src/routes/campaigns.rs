@@ -65,7 +65,10 @@ pub struct CampaignRequest {
     #[schema(example = "Chủ tịch UBND tỉnh Bắc Kạn")]
     pub launching_authority: String,
     pub scope: Option<String>,
+    #[schema(required = true, value_type = NaiveDate)]
     pub start_date: Option<NaiveDate>,
+    /// On or after `start_date`.
+    #[schema(required = true, value_type = NaiveDate)]
     pub end_date: Option<NaiveDate>,
     /// Registrations are accepted until this day (inclusive).
     pub registration_deadline: Option<NaiveDate>,
@@ -75,10 +78,10 @@ pub struct CampaignRequest {
     pub final_review_on: Option<NaiveDate>,
     #[schema(value_type = Participation)]
     pub participation: String,
-    /// With participation `units`.
+    /// Required (non-empty) with participation `units`, not allowed otherwise.
     #[serde(default)]
     pub unit_ids: Vec<Uuid>,
-    /// With participation `clusters`.
+    /// Required (non-empty) with participation `clusters`, not allowed otherwise.
     #[serde(default)]
     pub cluster_ids: Vec<Uuid>,
 }
@@ -366,6 +369,7 @@ pub async fn replace(state: web::Data<AppState>, who: AuthUser, origin: RequestO
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(deny_unknown_fields)]
 pub struct TransitionRequest {
+    /// Required to cancel.
     pub reason: Option<String>,
 }
 
@@ -471,6 +475,9 @@ pub fn indicator_response(i: Indicator) -> Result<IndicatorResponse, ApiError> {
 }
 
 /// A campaign's indicators (chỉ tiêu), in order.
+///
+/// Not paged, unlike other collections: a campaign's indicators are one plan's targets (tens at
+/// most), read and shown together.
 #[utoipa::path(operation_id = "list_indicators", tag = "campaigns", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The campaign's id")),
     responses((status = 200, description = "The indicators", body = Vec<IndicatorResponse>), ReadErrors))]

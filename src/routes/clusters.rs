@@ -105,6 +105,8 @@ fn ok(cluster: ClusterResponse, created: bool) -> HttpResponse {
 }
 
 /// List clusters, newest year first.
+///
+/// Not paged, unlike other collections: a province forms a handful of clusters and blocks a year.
 #[utoipa::path(operation_id = "list_clusters", tag = "clusters", security(("bearer" = [])), params(ClusterQuery),
     responses((status = 200, description = "The clusters", body = Vec<ClusterResponse>), ListErrors))]
 #[get("/clusters")]

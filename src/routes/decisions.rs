@@ -90,6 +90,9 @@ pub struct PublicPostingResponse {
 }
 
 /// What is on public posting today (no sign-in): for people to comment on before decisions.
+///
+/// Not paged, unlike other collections: only the nominations whose posting period includes today
+/// (one round's list), each with name, position and unit only.
 #[utoipa::path(operation_id = "list_public_postings", tag = "public",
     responses((status = 200, description = "Nominations on posting", body = Vec<PublicPostingResponse>),
         (status = 503, description = "Database unavailable", body = crate::error::Problem, content_type = "application/problem+json")))]
@@ -195,6 +198,9 @@ fn comment_response(c: PostingComment) -> Result<CommentResponse, ApiError> {
 }
 
 /// The public's comments on a nomination (admins).
+///
+/// Not paged, unlike other collections: comments come only while the nomination is on posting
+/// (days), and the board reviews them all before the decision.
 #[utoipa::path(operation_id = "list_posting_comments", tag = "decisions", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The nomination's id")),
     responses((status = 200, description = "Comments, oldest first", body = Vec<CommentResponse>), ListErrors))]

@@ -129,7 +129,7 @@ fn type_patterns(types: Option<&str>) -> Result<Vec<TypePattern>, ApiError> {
 
 /// The change feed: every change to the records the caller may read, in the order they were
 /// committed (service clients need `events:read`). Resumable from any cursor; events are kept, so a reader that was away catches up.
-#[utoipa::path(operation_id = "list_events", tag = "integration", security(("bearer" = [])), params(FeedQuery),
+#[utoipa::path(operation_id = "list_events", tag = "integration", security(("bearer" = []), ("client" = ["events:read"])), params(FeedQuery),
     responses((status = 200, description = "A page of events, oldest first", body = EventPage), ListErrors))]
 #[get("/events")]
 pub async fn feed(state: web::Data<AppState>, who: AuthUser, query: QueryParams<FeedQuery>) -> Result<HttpResponse, ApiError> {
@@ -247,7 +247,7 @@ fn audit_entry(e: Entry) -> AuditEntry {
 
 /// The audit trail, newest first (admins, and service clients with `audit:read`). Entries cannot
 /// be changed or removed.
-#[utoipa::path(operation_id = "list_audit_entries", tag = "integration", security(("bearer" = [])), params(AuditQuery),
+#[utoipa::path(operation_id = "list_audit_entries", tag = "integration", security(("bearer" = []), ("client" = ["audit:read"])), params(AuditQuery),
     responses((status = 200, description = "A page of audit entries", body = AuditPage), ListErrors))]
 #[get("/audit-entries")]
 pub async fn audit(state: web::Data<AppState>, who: AuthUser, query: QueryParams<AuditQuery>) -> Result<HttpResponse, ApiError> {

@@ -415,6 +415,7 @@ pub async fn download_document(state: web::Data<AppState>, who: AuthUser, id: we
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(deny_unknown_fields)]
 pub struct ActionRequest {
+    /// Required to return or reject.
     pub reason: Option<String>,
 }
 

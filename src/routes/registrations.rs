@@ -143,6 +143,9 @@ async fn load(state: &AppState, who: &AuthUser, id: Uuid, action: Action) -> Res
 
 /// A campaign's registrations: all of them for the board and province-level readers, the
 /// caller's own unit's for everyone else.
+///
+/// Not paged, unlike other collections: a campaign has at most one registration per
+/// participating unit (a province's departments and communes: a few hundred).
 #[utoipa::path(operation_id = "list_registrations", tag = "registrations", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The campaign's id")),
     responses((status = 200, description = "The registrations, by unit", body = Vec<RegistrationResponse>), ListErrors))]
@@ -232,6 +235,8 @@ pub async fn replace(state: web::Data<AppState>, who: AuthUser, origin: RequestO
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RegistrationReviewRequest {
+    /// Why the registration goes back to its unit.
+    #[schema(required = true, value_type = String, min_length = 1)]
     pub reason: Option<String>,
 }
 

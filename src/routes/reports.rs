@@ -57,7 +57,7 @@ pub struct ProgressReportQuery {
 /// Campaign progress as a table. Everyone who may read the campaign sees every unit's rank and
 /// score; the targets and actuals of a unit only its own people, the board and province-level
 /// readers (as in `GET /campaigns/{id}/progress`): other units' cells are empty.
-#[utoipa::path(operation_id = "report_campaign_progress", tag = "reports", security(("bearer" = [])),
+#[utoipa::path(operation_id = "report_campaign_progress", tag = "reports", security(("bearer" = []), ("client" = ["reports:read"])),
     params(("id" = Uuid, Path, description = "The campaign's id"), ProgressReportQuery),
     responses(ReportResponses, ReportErrors))]
 #[get("/reports/campaigns/{id}/progress")]
@@ -178,7 +178,7 @@ pub struct AwardsReportQuery {
 /// Awards (not revoked) counted by year, award type and unit. With `roll_up=true` an award of a
 /// unit that was merged or split counts under today's unit(s) instead, as the award history's
 /// `roll_up` lists it; a unit split between several successors counts under each of them.
-#[utoipa::path(operation_id = "report_awards", tag = "reports", security(("bearer" = [])), params(AwardsReportQuery),
+#[utoipa::path(operation_id = "report_awards", tag = "reports", security(("bearer" = []), ("client" = ["reports:read"])), params(AwardsReportQuery),
     responses(ReportResponses, ReportErrors))]
 #[get("/reports/awards")]
 pub async fn awards_report(state: web::Data<AppState>, who: AuthUser, req: HttpRequest, query: QueryParams<AwardsReportQuery>) -> Result<HttpResponse, ApiError> {
@@ -284,7 +284,7 @@ pub struct NominationsReportQuery {
 /// The nominations pipeline: how many nominations are in each status, by award type. Counts only
 /// the nominations the caller may list: the board and province-level readers all, a unit's
 /// people their unit's, a council member the nominations before their sessions.
-#[utoipa::path(operation_id = "report_nominations", tag = "reports", security(("bearer" = [])), params(NominationsReportQuery),
+#[utoipa::path(operation_id = "report_nominations", tag = "reports", security(("bearer" = []), ("client" = ["reports:read"])), params(NominationsReportQuery),
     responses(ReportResponses, ReportErrors))]
 #[get("/reports/nominations")]
 pub async fn nominations_report(state: web::Data<AppState>, who: AuthUser, req: HttpRequest, query: QueryParams<NominationsReportQuery>) -> Result<HttpResponse, ApiError> {

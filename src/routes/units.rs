@@ -128,6 +128,7 @@ pub struct CreateUnitRequest {
     /// Required except for provinces: a province (for districts, departments and post-2025
     /// communes) or a district (for communes before 2025-07-01).
     pub parent_id: Option<Uuid>,
+    /// The day the unit came into force; required when `predecessors` are given.
     pub valid_from: Option<NaiveDate>,
     pub valid_until: Option<NaiveDate>,
     /// Units this one replaces, effective on `valid_from`.

@@ -115,7 +115,7 @@ pub struct CreateUserRequest {
     pub phone: Option<String>,
     /// A department or commune; required for unit officers.
     pub unit_id: Option<Uuid>,
-    #[schema(required = true, value_type = Vec<Role>)]
+    #[schema(required = true, value_type = Vec<Role>, min_items = 1)]
     #[serde(default)]
     pub roles: Vec<String>,
     /// At least 10 characters, not a common password, not containing the username.
@@ -137,7 +137,7 @@ pub struct UpdateUserRequest {
     #[schema(value_type = Option<Uuid>)]
     pub unit_id: Option<Option<Uuid>>,
     /// Replaces the roles. Tokens issued before stop working; clients refresh.
-    #[schema(value_type = Option<Vec<Role>>)]
+    #[schema(value_type = Option<Vec<Role>>, min_items = 1)]
     pub roles: Option<Vec<String>>,
 }
 

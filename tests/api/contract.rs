@@ -398,6 +398,9 @@ impl Contract {
                 ));
             }
         }
+        if ex.status == StatusCode::UNPROCESSABLE_ENTITY && request.is_empty() {
+            breaches.extend(self.unstated_requirements(op, ex));
+        }
         if !breaches.is_empty() && std::env::var_os("THIDUA_CONTRACT_SURVEY").is_some() {
             // Survey mode, for fixing the document: list every breach and carry on.
             for b in &breaches {
@@ -416,6 +419,33 @@ impl Contract {
             ex.status,
             breaches.join("\n  - ")
         );
+    }
+
+    /// A 422 saying a field is `required` although the request's schema lets it be left out:
+    /// the document hides a requirement (unless the description states when it applies).
+    fn unstated_requirements(&self, op: &Operation, ex: &Exchange) -> Vec<String> {
+        let body: Value = serde_json::from_slice(ex.response_body).unwrap_or_default();
+        let sent: Value = serde_json::from_slice(ex.request_body).unwrap_or_default();
+        let Some(schema) = self.doc.pointer(&format!("{}/requestBody/content/application~1json/schema", op.pointer)) else {
+            return Vec::new();
+        };
+        let schema = self.resolve(schema);
+        let required: Vec<&str> = schema["required"].as_array().map(|r| r.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+        body["errors"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|e| e["code"] == "required")
+            .filter_map(|e| e["field"].as_str())
+            .filter(|field| schema["properties"].get(*field).is_some() && !required.contains(field))
+            .filter(|field| sent.get(*field).is_none_or(Value::is_null))
+            .filter(|field| {
+                // A conditional requirement is stated in the property's description ("Required …").
+                let property = self.resolve(&schema["properties"][*field]);
+                !property["description"].as_str().is_some_and(|d| d.contains("Required") || d.contains("required"))
+            })
+            .map(|field| format!("`{field}` was refused as required, but the schema lets it be left out and says nothing of when it is required"))
+            .collect()
     }
 
     fn record(&self, method: &str, template: &str, status: StatusCode) {
