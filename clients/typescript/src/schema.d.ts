@@ -196,7 +196,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The catalogue, by code, each type with its versions. */
+        /**
+         * The catalogue, by code, each type with its versions.
+         * @description Not paged, unlike other collections: the catalogue is a few dozen types at most (the titles
+         *     and forms of the law), and clients show it whole.
+         */
         get: operations["list_award_types"];
         put?: never;
         /** Add an award type with its first rules (admins). */
@@ -400,7 +404,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A campaign's indicators (chỉ tiêu), in order. */
+        /**
+         * A campaign's indicators (chỉ tiêu), in order.
+         * @description Not paged, unlike other collections: a campaign's indicators are one plan's targets (tens at
+         *     most), read and shown together.
+         */
         get: operations["list_indicators"];
         put?: never;
         /** Add an indicator to a draft campaign (admins). */
@@ -475,6 +483,8 @@ export interface paths {
         /**
          * A campaign's registrations: all of them for the board and province-level readers, the
          *     caller's own unit's for everyone else.
+         * @description Not paged, unlike other collections: a campaign has at most one registration per
+         *     participating unit (a province's departments and communes: a few hundred).
          */
         get: operations["list_registrations"];
         put?: never;
@@ -493,7 +503,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List clusters, newest year first. */
+        /**
+         * List clusters, newest year first.
+         * @description Not paged, unlike other collections: a province forms a handful of clusters and blocks a year.
+         */
         get: operations["list_clusters"];
         put?: never;
         /** Create a cluster (admins). */
@@ -973,7 +986,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The public's comments on a nomination (admins). */
+        /**
+         * The public's comments on a nomination (admins).
+         * @description Not paged, unlike other collections: comments come only while the nomination is on posting
+         *     (days), and the board reviews them all before the decision.
+         */
         get: operations["list_posting_comments"];
         put?: never;
         post?: never;
@@ -1205,7 +1222,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** What is on public posting today (no sign-in): for people to comment on before decisions. */
+        /**
+         * What is on public posting today (no sign-in): for people to comment on before decisions.
+         * @description Not paged, unlike other collections: only the nominations whose posting period includes today
+         *     (one round's list), each with name, position and unit only.
+         */
         get: operations["list_public_postings"];
         put?: never;
         post?: never;
@@ -1695,8 +1716,8 @@ export interface components {
             version: number;
         };
         AchievementReviewRequest: {
-            /** @description Required to return a report. */
-            reason?: string | null;
+            /** @description Why the report goes back to its unit. */
+            reason: string;
         };
         /**
          * @description submitted → verified, or returned (with a reason) → corrected and submitted again.
@@ -1705,6 +1726,7 @@ export interface components {
         AchievementStatus: "submitted" | "verified" | "returned";
         /** @description Why (required to return or reject). */
         ActionRequest: {
+            /** @description Required to return or reject. */
             reason?: string | null;
         };
         AgendaItem: {
@@ -1880,11 +1902,14 @@ export interface components {
         };
         /** @description A campaign as created or replaced. Dates are YYYY-MM-DD. */
         CampaignRequest: {
-            /** @description With participation `clusters`. */
+            /** @description Required (non-empty) with participation `clusters`, not allowed otherwise. */
             cluster_ids?: string[];
             description?: string | null;
-            /** Format: date */
-            end_date?: string | null;
+            /**
+             * Format: date
+             * @description On or after `start_date`.
+             */
+            end_date: string;
             /**
              * Format: date
              * @description Tổng kết.
@@ -1914,10 +1939,10 @@ export interface components {
             registration_deadline?: string | null;
             scope?: string | null;
             /** Format: date */
-            start_date?: string | null;
+            start_date: string;
             /** @example 100 ngày đêm lao động sáng tạo, thiết thực lập thành tích chào mừng kỷ niệm 25 năm Ngày tái lập tỉnh Bắc Kạn */
             title: string;
-            /** @description With participation `units`. */
+            /** @description Required (non-empty) with participation `units`, not allowed otherwise. */
             unit_ids?: string[];
         };
         CampaignResponse: {
@@ -2100,7 +2125,10 @@ export interface components {
             /** @description Units this one replaces, effective on `valid_from`. */
             predecessors?: components["schemas"]["PredecessorRef"][];
             type: components["schemas"]["UnitType"];
-            /** Format: date */
+            /**
+             * Format: date
+             * @description The day the unit came into force; required when `predecessors` are given.
+             */
             valid_from?: string | null;
             /** Format: date */
             valid_until?: string | null;
@@ -2615,7 +2643,8 @@ export interface components {
         };
         /** @description The reason the board gives when returning a registration. */
         RegistrationReviewRequest: {
-            reason?: string | null;
+            /** @description Why the registration goes back to its unit. */
+            reason: string;
         };
         /**
          * @description draft → submitted → accepted, or returned (with a reason) → submitted again.
@@ -2776,6 +2805,7 @@ export interface components {
         };
         /** @description Why a campaign changes status; required to cancel. */
         TransitionRequest: {
+            /** @description Required to cancel. */
             reason?: string | null;
         };
         TransitionResponse: {
@@ -6050,6 +6080,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such record, or one you may not see */
+            404: {
+                headers: {
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
@@ -7360,6 +7401,17 @@ export interface operations {
             };
             /** @description Your roles (or a service client's scopes) do not allow this */
             403: {
+                headers: {
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or one you may not see */
+            404: {
                 headers: {
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
@@ -12835,6 +12887,17 @@ export interface operations {
             };
             /** @description Your roles (or a service client's scopes) do not allow this */
             403: {
+                headers: {
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or one you may not see */
+            404: {
                 headers: {
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
