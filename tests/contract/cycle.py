@@ -25,6 +25,7 @@ import datetime as dt
 import enum
 import importlib
 import io
+import json
 import os
 import pkgutil
 import sys
@@ -41,6 +42,7 @@ from thidua_client.types import UNSET, File, Unset
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PASSWORD = "Chu trinh thi dua 2026!"
 XLSX_MAGIC = b"PK\x03\x04"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class CycleFailed(Exception):
@@ -59,6 +61,8 @@ def generated_operations() -> dict[str, typing.Any]:
 
 
 OPS = generated_operations()
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "openapi", "openapi.json")) as _f:
+    DOCUMENT = json.load(_f)
 
 
 def op(operation_id: str):
@@ -201,10 +205,7 @@ class Cycle:
 
     @staticmethod
     def documented_operations() -> set[str]:
-        import json
-        with open(os.path.join(os.path.dirname(__file__), "..", "..", "openapi", "openapi.json")) as f:
-            document = json.load(f)
-        return {o["operationId"] for item in document["paths"].values() for m, o in item.items() if isinstance(o, dict) and "operationId" in o}
+        return {o["operationId"] for item in DOCUMENT["paths"].values() for o in item.values() if isinstance(o, dict) and "operationId" in o}
 
     def sign_in(self) -> None:
         self.admin = sign_in(os.environ["THIDUA_USERNAME"], os.environ["THIDUA_PASSWORD"])
@@ -389,38 +390,56 @@ class Cycle:
         check(self.award_id in [a.id for a in by_unit.items], "the award is not in the commune's history")
 
     def reports(self) -> None:
-        """Each report in each format; every failure is listed before the step fails."""
+        """Every report, in every format the document offers for it — read from the document, so
+        that one operation with a `format` parameter and one operation per format both work —
+        and each of JSON, CSV and XLSX must be had for each report. Every failure is listed."""
         year = getattr(self, "year", self.today().year)
         campaign_id = getattr(self, "campaign_id", None)
         if campaign_id is None:  # the cycle stopped before its campaign: any campaign will do
             campaigns, _ = call("list_campaigns", client=self.admin, expect=200)
             check(len(campaigns.items) > 0, "no campaign to report on")
             campaign_id = campaigns.items[0].id
-        reports = {
-            "report_awards": ((), {"year": year}),
-            "report_nominations": ((), {"year": year}),
-            "report_campaign_progress": ((campaign_id,), {}),
-        }
+        formats_of_type = {"application/json": "json", "text/csv": "csv", XLSX_TYPE: "xlsx"}
+        wanted: dict[str, set[str]] = {}  # report (its path without a format suffix) → formats still to get
+        calls = []
+        for path, item in DOCUMENT["paths"].items():
+            operation = item.get("get")
+            if not path.startswith("/api/v1/reports/") or not operation:
+                continue
+            report = path.removesuffix(".csv").removesuffix(".xlsx").removesuffix(".json")
+            wanted.setdefault(report, {"json", "csv", "xlsx"})
+            params = {p["name"]: p for p in operation.get("parameters", [])}
+            args = (campaign_id,) if "id" in params else ()
+            kwargs = {"year": year} if "year" in params else {}
+            if "format" in params:
+                for fmt in params["format"]["schema"]["enum"]:
+                    calls.append((report, operation["operationId"], fmt, args, {**kwargs, "format_": enum_param(operation["operationId"], "format_", fmt)}))
+            else:
+                for media_type in operation["responses"]["200"].get("content", {}):
+                    if media_type in formats_of_type:
+                        calls.append((report, operation["operationId"], formats_of_type[media_type], args, kwargs))
         failures = []
-        for operation_id, (args, kwargs) in reports.items():
-            for fmt in ["json", "csv", "xlsx"]:
-                name = f"{operation_id} as {fmt.upper()}"
-                try:
-                    started = time.monotonic()
-                    parsed, res = call(operation_id, *args, client=self.admin, format_=enum_param(operation_id, "format_", fmt), expect=200, **kwargs)
-                    kind = res.headers.get("content-type", "")
-                    if fmt == "json":
-                        check(kind.startswith("application/json") and hasattr(parsed, "to_dict"), f"{kind}, parsed {type(parsed).__name__}")
-                    elif fmt == "csv":
-                        text = res.content.decode("utf-8-sig")
-                        check(kind.startswith("text/csv") and "," in text.splitlines()[0], f"{kind}: {text[:80]!r}")
-                    else:
-                        check(res.content.startswith(XLSX_MAGIC), f"{kind}: not an XLSX file ({res.content[:8]!r})")
-                    print(f"  ok  {name}: {kind.split(';')[0]}, {len(res.content)} bytes ({time.monotonic() - started:.1f} s)")
-                except Exception as e:  # noqa: BLE001 — a generated client that crashes is the finding
-                    failures.append(f"{name}: {type(e).__name__}: {str(e)[:300]}")
-                    print(f"  FAIL {name}: {type(e).__name__}: {str(e)[:300]}")
-        check(not failures, f"{len(failures)} of 9 reports failed")
+        for report, operation_id, fmt, args, kwargs in calls:
+            name = f"{operation_id} as {fmt.upper()}"
+            try:
+                started = time.monotonic()
+                parsed, res = call(operation_id, *args, client=self.admin, expect=200, **kwargs)
+                kind = res.headers.get("content-type", "")
+                if fmt == "json":
+                    check(kind.startswith("application/json") and hasattr(parsed, "to_dict"), f"{kind}, parsed {type(parsed).__name__}")
+                elif fmt == "csv":
+                    text = res.content.decode("utf-8-sig")
+                    check(kind.startswith("text/csv") and "," in text.splitlines()[0], f"{kind}: {text[:80]!r}")
+                else:
+                    check(kind.startswith(XLSX_TYPE) and res.content.startswith(XLSX_MAGIC), f"{kind}: not an XLSX file ({res.content[:8]!r})")
+                wanted[report].discard(fmt)
+                print(f"  ok  {name}: {kind.split(';')[0]}, {len(res.content)} bytes ({time.monotonic() - started:.1f} s)")
+            except Exception as e:  # noqa: BLE001 — a generated client that crashes is the finding
+                failures.append(f"{name}: {type(e).__name__}: {str(e)[:300]}")
+                print(f"  FAIL {name}: {type(e).__name__}: {str(e)[:300]}")
+        check(len(wanted) >= 3, f"the document has {len(wanted)} reports, expected awards, nominations and campaign progress")
+        missing = [f"{report} as {fmt}" for report, formats in sorted(wanted.items()) for fmt in sorted(formats)]
+        check(not failures and not missing, f"{len(missing)} of {3 * len(wanted)} reports not had: {', '.join(missing)}")
 
 
 def report_exception(e: Exception) -> str:
