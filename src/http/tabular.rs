@@ -159,26 +159,55 @@ pub struct ReportDocument {
     pub rows: Vec<serde_json::Map<String, serde_json::Value>>,
 }
 
-/// The 200 of every report, for the OpenAPI document: JSON, CSV or XLSX as negotiated, the
-/// files as attachments named in `Content-Disposition`.
-pub struct ReportResponses;
+/// The 200 of a report, for the OpenAPI document: JSON, CSV or XLSX as negotiated (or only one
+/// of them, at a report's one-format URL), the files as attachments named in `Content-Disposition`.
+fn report_responses(formats: &[Format]) -> std::collections::BTreeMap<String, utoipa::openapi::RefOr<utoipa::openapi::Response>> {
+    use utoipa::openapi::header::HeaderBuilder;
+    use utoipa::openapi::{ContentBuilder, ObjectBuilder, Ref, ResponseBuilder, Type};
+    let text = || ObjectBuilder::new().schema_type(Type::String);
+    let mut response = ResponseBuilder::new().description(match formats {
+        [Format::Csv] => "The report as CSV (UTF-8 with a BOM, CRLF), an attachment",
+        [Format::Xlsx] => "The report as an XLSX workbook, an attachment",
+        _ => "The report: JSON, or CSV (UTF-8 with a BOM) or XLSX as an attachment",
+    });
+    for format in formats {
+        let schema: utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> = match format {
+            Format::Json => Ref::from_schema_name("ReportDocument").into(),
+            Format::Csv => text().into(),
+            Format::Xlsx => crate::openapi::binary_schema().into(),
+        };
+        response = response.content(format.media_type(), ContentBuilder::new().schema(Some(schema)).build());
+    }
+    if formats.iter().any(|f| *f != Format::Json) {
+        response = response.header(
+            "Content-Disposition",
+            HeaderBuilder::new().schema(text()).description(Some("`attachment; filename=\"….csv\"` (or `.xlsx`), with CSV and XLSX")).build(),
+        );
+    }
+    [("200".to_string(), response.build().into())].into_iter().collect()
+}
 
+/// The 200 of a negotiating report operation.
+pub struct ReportResponses;
 impl utoipa::IntoResponses for ReportResponses {
     fn responses() -> std::collections::BTreeMap<String, utoipa::openapi::RefOr<utoipa::openapi::Response>> {
-        use utoipa::openapi::header::HeaderBuilder;
-        use utoipa::openapi::{ContentBuilder, ObjectBuilder, Ref, ResponseBuilder, Type};
-        let text = || ObjectBuilder::new().schema_type(Type::String);
-        let response = ResponseBuilder::new()
-            .description("The report: JSON, or CSV (UTF-8 with a BOM) or XLSX as an attachment")
-            .content("application/json", ContentBuilder::new().schema(Some(Ref::from_schema_name("ReportDocument"))).build())
-            .content("text/csv", ContentBuilder::new().schema(Some(text())).build())
-            .content(XLSX, ContentBuilder::new().schema(Some(crate::openapi::binary_schema())).build())
-            .header(
-                "Content-Disposition",
-                HeaderBuilder::new().schema(text()).description(Some("`attachment; filename=\"….csv\"` (or `.xlsx`), with CSV and XLSX")).build(),
-            )
-            .build();
-        [("200".to_string(), response.into())].into_iter().collect()
+        report_responses(&[Format::Json, Format::Csv, Format::Xlsx])
+    }
+}
+
+/// The 200 of a report's `.csv` URL.
+pub struct CsvReportResponses;
+impl utoipa::IntoResponses for CsvReportResponses {
+    fn responses() -> std::collections::BTreeMap<String, utoipa::openapi::RefOr<utoipa::openapi::Response>> {
+        report_responses(&[Format::Csv])
+    }
+}
+
+/// The 200 of a report's `.xlsx` URL.
+pub struct XlsxReportResponses;
+impl utoipa::IntoResponses for XlsxReportResponses {
+    fn responses() -> std::collections::BTreeMap<String, utoipa::openapi::RefOr<utoipa::openapi::Response>> {
+        report_responses(&[Format::Xlsx])
     }
 }
 

@@ -56,27 +56,41 @@ pub struct Received {
     pub sha256: String,
 }
 
+/// The media type of an upload whose sender does not know it: the type is read from the content.
+pub const UNTYPED: &str = "application/octet-stream";
+
 /// Reads an upload: an allowed type (415 otherwise), within the limit (413), whose content is
-/// what its Content-Type says (422), and hashes it off the worker thread.
+/// what its Content-Type says (422), and hashes it off the worker thread. Sent as
+/// `application/octet-stream`, the content decides, and must be one of the allowed types (415).
 pub async fn receive(req: &HttpRequest, payload: web::Payload, limit: usize) -> Result<Received, ApiError> {
-    let declared = req
+    let unsupported = || {
+        ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_file_type",
+            "files must be PDF, PNG, JPEG, DOCX or XLSX, sent with their Content-Type or as application/octet-stream",
+        )
+    };
+    let media = req
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(';').next())
         .map(|v| v.trim().to_ascii_lowercase())
-        .and_then(|v| EvidenceType::parse(&v));
-    let Some(declared) = declared else {
-        return Err(ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_file_type",
-            "files must be PDF, PNG, JPEG, DOCX or XLSX, sent with their Content-Type",
-        ));
+        .unwrap_or_default();
+    let declared = match EvidenceType::parse(&media) {
+        Some(declared) => Some(declared),
+        None if media == UNTYPED => None,
+        None => return Err(unsupported()),
     };
     let bytes = read_limited(payload.into_inner(), declared_length(req), limit).await?;
-    if sniff(&bytes) != Some(declared) {
-        return Err(ApiError::validation(vec![FieldError::new("body", "content_mismatch", format!("the file's content is not {}", declared.as_str()))]));
-    }
+    let declared = match (declared, sniff(&bytes)) {
+        (Some(declared), Some(found)) if found == declared => declared,
+        (Some(declared), _) => {
+            return Err(ApiError::validation(vec![FieldError::new("body", "content_mismatch", format!("the file's content is not {}", declared.as_str()))]))
+        }
+        (None, Some(found)) => found,
+        (None, None) => return Err(unsupported()),
+    };
     let to_hash = bytes.clone();
     let sha256 = web::block(move || hex::encode(Sha256::digest(&to_hash)))
         .await

@@ -367,7 +367,8 @@ pub struct UploadQuery {
 /// At most `THIDUA_MAX_UPLOAD_BYTES` (10 MiB by default). A failed upload stores nothing.
 #[utoipa::path(operation_id = "upload_evidence", tag = "achievements", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The report's id"), UploadQuery),
-    request_body(description = "The file itself as the body (not multipart), with its own `Content-Type`: PDF, PNG, JPEG, DOCX or XLSX. The content must be what the type says (422 `content_mismatch`); another type answers 415.", content(
+    request_body(description = "The file itself as the body (not multipart), with its own `Content-Type` (PDF, PNG, JPEG, DOCX or XLSX), or as `application/octet-stream` when the type is not known: the content then decides. The content must be what the type says (422 `content_mismatch`); any other type answers 415.", content(
+        (FileBytes = "application/octet-stream"),
         (FileBytes = "application/pdf"),
         (FileBytes = "image/png"),
         (FileBytes = "image/jpeg"),

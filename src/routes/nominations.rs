@@ -350,7 +350,8 @@ pub struct DocumentQuery {
 /// its Content-Type (PDF, PNG, JPEG, DOCX, XLSX), checked on content.
 #[utoipa::path(operation_id = "upload_nomination_document", tag = "nominations", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The nomination's id"), DocumentQuery),
-    request_body(description = "The file itself as the body (not multipart), with its own `Content-Type`: PDF, PNG, JPEG, DOCX or XLSX. The content must be what the type says (422 `content_mismatch`); another type answers 415.", content(
+    request_body(description = "The file itself as the body (not multipart), with its own `Content-Type` (PDF, PNG, JPEG, DOCX or XLSX), or as `application/octet-stream` when the type is not known: the content then decides. The content must be what the type says (422 `content_mismatch`); any other type answers 415.", content(
+        (FileBytes = "application/octet-stream"),
         (FileBytes = "application/pdf"),
         (FileBytes = "image/png"),
         (FileBytes = "image/jpeg"),

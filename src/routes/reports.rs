@@ -16,7 +16,7 @@ use crate::db;
 use crate::domain::nominations::NominationStatus;
 use crate::error::ApiError;
 use crate::http::extract::{method_not_allowed, QueryParams};
-use crate::http::tabular::{self, Cell, Column, ColumnType, Format, ReportResponses, Table};
+use crate::http::tabular::{self, Cell, Column, ColumnType, CsvReportResponses, Format, ReportResponses, Table, XlsxReportResponses};
 use crate::models::reports::{self as model, AwardCountFilter, NominationCountFilter};
 use crate::openapi::errors::ReportErrors;
 use crate::routes::nominations::visible_scope;
@@ -25,11 +25,77 @@ use crate::startup::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(progress_report)
+        .service(progress_report_csv)
+        .service(progress_report_xlsx)
         .service(awards_report)
+        .service(awards_report_csv)
+        .service(awards_report_xlsx)
         .service(nominations_report)
+        .service(nominations_report_csv)
+        .service(nominations_report_xlsx)
         .route("/reports/campaigns/{id}/progress", method_not_allowed("GET"))
+        .route("/reports/campaigns/{id}/progress.csv", method_not_allowed("GET"))
+        .route("/reports/campaigns/{id}/progress.xlsx", method_not_allowed("GET"))
         .route("/reports/awards", method_not_allowed("GET"))
-        .route("/reports/nominations", method_not_allowed("GET"));
+        .route("/reports/awards.csv", method_not_allowed("GET"))
+        .route("/reports/awards.xlsx", method_not_allowed("GET"))
+        .route("/reports/nominations", method_not_allowed("GET"))
+        .route("/reports/nominations.csv", method_not_allowed("GET"))
+        .route("/reports/nominations.xlsx", method_not_allowed("GET"));
+}
+
+/// The `format` parameter of the negotiating report operations.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // documents the parameter; it is read into each report's query
+pub struct FormatQuery {
+    /// Overrides `Accept`.
+    #[param(inline)]
+    format: Option<Format>,
+}
+
+/// A report at its one-format URL: a `format` parameter, if sent, must agree.
+fn fixed_format(asked: Option<Format>, fixed: Format) -> Result<Format, ApiError> {
+    match asked {
+        Some(other) if other != fixed => Err(ApiError::bad_query_because("format", "conflicting_parameters", "this URL answers in one format only")),
+        _ => Ok(fixed),
+    }
+}
+
+/// The one-format operations of each report: the same table as the negotiating operation.
+macro_rules! fixed_format_reports {
+    ($($name:ident: $path:literal, $id:literal, $format:expr, $responses:ty, |$state:ident, $who:ident, $query:ident : $query_type:ty $(, $extra:ident : $extra_type:ty = $extra_doc:literal)?| $table:expr;)+) => {$(
+        #[doc = concat!("The report as one file (", $path, "); see the operation without the extension.")]
+        #[utoipa::path(operation_id = $id, tag = "reports", security(("bearer" = []), ("client" = ["reports:read"])),
+            params($(("id" = $extra_type, Path, description = $extra_doc),)? $query_type),
+            responses($responses, ReportErrors))]
+        #[get($path)]
+        pub async fn $name(
+            $state: web::Data<AppState>,
+            $who: AuthUser,
+            $($extra: web::Path<$extra_type>,)?
+            query: QueryParams<$query_type>,
+        ) -> Result<HttpResponse, ApiError> {
+            let format = fixed_format(query.0.format, $format)?;
+            let $query = query.0;
+            tabular::respond($table.await?, format).await
+        }
+    )+};
+}
+
+fixed_format_reports! {
+    progress_report_csv: "/reports/campaigns/{id}/progress.csv", "report_campaign_progress_csv", Format::Csv, CsvReportResponses,
+        |state, who, query: ProgressReportQuery, id: Uuid = "The campaign's id"| progress_table(&state, &who, id.into_inner(), query);
+    progress_report_xlsx: "/reports/campaigns/{id}/progress.xlsx", "report_campaign_progress_xlsx", Format::Xlsx, XlsxReportResponses,
+        |state, who, query: ProgressReportQuery, id: Uuid = "The campaign's id"| progress_table(&state, &who, id.into_inner(), query);
+    awards_report_csv: "/reports/awards.csv", "report_awards_csv", Format::Csv, CsvReportResponses,
+        |state, who, query: AwardsReportQuery| awards_table(&state, &who, query);
+    awards_report_xlsx: "/reports/awards.xlsx", "report_awards_xlsx", Format::Xlsx, XlsxReportResponses,
+        |state, who, query: AwardsReportQuery| awards_table(&state, &who, query);
+    nominations_report_csv: "/reports/nominations.csv", "report_nominations_csv", Format::Csv, CsvReportResponses,
+        |state, who, query: NominationsReportQuery| nominations_table(&state, &who, query);
+    nominations_report_xlsx: "/reports/nominations.xlsx", "report_nominations_xlsx", Format::Xlsx, XlsxReportResponses,
+        |state, who, query: NominationsReportQuery| nominations_table(&state, &who, query);
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
@@ -49,16 +115,19 @@ pub struct ProgressReportQuery {
     /// Rows by unit (default) or by cluster.
     #[param(inline)]
     pub by: Option<ProgressBy>,
-    /// Overrides `Accept`.
-    #[param(inline)]
+    /// Documented by `FormatQuery` (the negotiating operations only).
+    #[param(ignore)]
     pub format: Option<Format>,
 }
 
 /// Campaign progress as a table. Everyone who may read the campaign sees every unit's rank and
 /// score; the targets and actuals of a unit only its own people, the board and province-level
 /// readers (as in `GET /campaigns/{id}/progress`): other units' cells are empty.
+///
+/// The format follows `format`, else `Accept`; `…/progress.csv` and `…/progress.xlsx` answer one
+/// format each (for clients generated from this document, which read one media type per answer).
 #[utoipa::path(operation_id = "report_campaign_progress", tag = "reports", security(("bearer" = []), ("client" = ["reports:read"])),
-    params(("id" = Uuid, Path, description = "The campaign's id"), ProgressReportQuery),
+    params(("id" = Uuid, Path, description = "The campaign's id"), ProgressReportQuery, FormatQuery),
     responses(ReportResponses, ReportErrors))]
 #[get("/reports/campaigns/{id}/progress")]
 pub async fn progress_report(
@@ -68,18 +137,21 @@ pub async fn progress_report(
     id: web::Path<Uuid>,
     query: QueryParams<ProgressReportQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    policy::require_scope(&who, "reports:read")?;
     let format = tabular::negotiate(&req, query.0.format)?;
-    let id = id.into_inner();
-    let progress = campaign_progress(&state, &who, id).await?;
+    tabular::respond(progress_table(&state, &who, id.into_inner(), query.0).await?, format).await
+}
+
+async fn progress_table(state: &AppState, who: &AuthUser, id: Uuid, query: ProgressReportQuery) -> Result<Table, ApiError> {
+    policy::require_scope(who, "reports:read")?;
+    let progress = campaign_progress(state, who, id).await?;
     let ids: Vec<String> = progress.units.iter().map(|u| u.unit_id.to_string()).collect();
     let kinds: HashMap<String, String> =
         db::run(&state.db, move |conn| model::unit_labels(conn, &ids)).await?.into_iter().map(|(id, _, _, kind)| (id, kind)).collect();
-    let table = match query.0.by.unwrap_or_default() {
+    let table = match query.by.unwrap_or_default() {
         ProgressBy::Unit => progress_by_unit(&progress, &kinds),
         ProgressBy::Cluster => progress_by_cluster(&progress, &kinds),
     };
-    tabular::respond(Table { file_suffix: id.to_string(), ..table }, format).await
+    Ok(Table { file_suffix: id.to_string(), ..table })
 }
 
 fn progress_by_unit(progress: &ProgressResponse, kinds: &HashMap<String, String>) -> Table {
@@ -170,23 +242,29 @@ pub struct AwardsReportQuery {
     /// Count the awards of merged or split units under the units that replaced them.
     #[serde(default)]
     pub roll_up: bool,
-    /// Overrides `Accept`.
-    #[param(inline)]
+    /// Documented by `FormatQuery` (the negotiating operations only).
+    #[param(ignore)]
     pub format: Option<Format>,
 }
 
 /// Awards (not revoked) counted by year, award type and unit. With `roll_up=true` an award of a
 /// unit that was merged or split counts under today's unit(s) instead, as the award history's
 /// `roll_up` lists it; a unit split between several successors counts under each of them.
-#[utoipa::path(operation_id = "report_awards", tag = "reports", security(("bearer" = []), ("client" = ["reports:read"])), params(AwardsReportQuery),
+///
+/// The format follows `format`, else `Accept`; `/reports/awards.csv` and `/reports/awards.xlsx`
+/// answer one format each.
+#[utoipa::path(operation_id = "report_awards", tag = "reports", security(("bearer" = []), ("client" = ["reports:read"])), params(AwardsReportQuery, FormatQuery),
     responses(ReportResponses, ReportErrors))]
 #[get("/reports/awards")]
 pub async fn awards_report(state: web::Data<AppState>, who: AuthUser, req: HttpRequest, query: QueryParams<AwardsReportQuery>) -> Result<HttpResponse, ApiError> {
-    policy::require_scope(&who, "reports:read")?;
+    let format = tabular::negotiate(&req, query.0.format)?;
+    tabular::respond(awards_table(&state, &who, query.0).await?, format).await
+}
+
+async fn awards_table(state: &AppState, who: &AuthUser, query: AwardsReportQuery) -> Result<Table, ApiError> {
+    policy::require_scope(who, "reports:read")?;
     // Awards are published by decision: everyone signed in reads the history, so the counts.
-    policy::authorize(&who, Action::Read, Resource::Registry)?;
-    let query = query.0;
-    let format = tabular::negotiate(&req, query.format)?;
+    policy::authorize(who, Action::Read, Resource::Registry)?;
     let (from_year, to_year) = match (query.year, query.from_year, query.to_year) {
         (Some(_), Some(_), _) | (Some(_), _, Some(_)) => return Err(ApiError::bad_query_because("year", "conflicting_parameters", "give either year or from_year/to_year")),
         (Some(year), None, None) => (Some(year), Some(year)),
@@ -267,7 +345,7 @@ pub async fn awards_report(state: web::Data<AppState>, who: AuthUser, req: HttpR
         columns,
         rows: rows.into_iter().map(|(.., cells)| cells).collect(),
     };
-    tabular::respond(table, format).await
+    Ok(table)
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -276,22 +354,28 @@ pub async fn awards_report(state: web::Data<AppState>, who: AuthUser, req: HttpR
 pub struct NominationsReportQuery {
     /// The nominations' award year; all years when absent.
     pub year: Option<i32>,
-    /// Overrides `Accept`.
-    #[param(inline)]
+    /// Documented by `FormatQuery` (the negotiating operations only).
+    #[param(ignore)]
     pub format: Option<Format>,
 }
 
 /// The nominations pipeline: how many nominations are in each status, by award type. Counts only
 /// the nominations the caller may list: the board and province-level readers all, a unit's
 /// people their unit's, a council member the nominations before their sessions.
-#[utoipa::path(operation_id = "report_nominations", tag = "reports", security(("bearer" = []), ("client" = ["reports:read"])), params(NominationsReportQuery),
+///
+/// The format follows `format`, else `Accept`; `/reports/nominations.csv` and
+/// `/reports/nominations.xlsx` answer one format each.
+#[utoipa::path(operation_id = "report_nominations", tag = "reports", security(("bearer" = []), ("client" = ["reports:read"])), params(NominationsReportQuery, FormatQuery),
     responses(ReportResponses, ReportErrors))]
 #[get("/reports/nominations")]
 pub async fn nominations_report(state: web::Data<AppState>, who: AuthUser, req: HttpRequest, query: QueryParams<NominationsReportQuery>) -> Result<HttpResponse, ApiError> {
-    policy::require_scope(&who, "reports:read")?;
-    let (council_member, unit_id) = visible_scope(&who)?;
-    let query = query.0;
-    let format = tabular::negotiate(&req, query.format)?;
+    let format = tabular::negotiate(&req, query.0.format)?;
+    tabular::respond(nominations_table(&state, &who, query.0).await?, format).await
+}
+
+async fn nominations_table(state: &AppState, who: &AuthUser, query: NominationsReportQuery) -> Result<Table, ApiError> {
+    policy::require_scope(who, "reports:read")?;
+    let (council_member, unit_id) = visible_scope(who)?;
     let filter = NominationCountFilter { council_member, unit_id, year: query.year };
     let (counts, types) = db::run(&state.db, move |conn| Ok((model::nomination_counts(conn, &filter)?, model::award_type_labels(conn)?))).await?;
     let type_of: HashMap<&str, (&str, &str)> = types.iter().map(|(id, code, name)| (id.as_str(), (code.as_str(), name.as_str()))).collect();
@@ -320,7 +404,7 @@ pub async fn nominations_report(state: web::Data<AppState>, who: AuthUser, req: 
         columns,
         rows: rows.into_iter().map(|(.., cells)| cells).collect(),
     };
-    tabular::respond(table, format).await
+    Ok(table)
 }
 
 /// A status as the board's staff say it.

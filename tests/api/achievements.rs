@@ -250,14 +250,22 @@ async fn evidence_uploads_are_checked_and_atomic(app: TestApp) {
     let mut big = PDF.to_vec();
     big.resize(70 * 1024, b' ');
     app.send(upload("application/pdf", big)).await.problem(413, "payload_too_large");
+    // A client that does not know the type sends application/octet-stream: the content decides,
+    // and must still be one of the allowed types.
+    app.send(upload("application/octet-stream", b"MZ\x90\x00".to_vec())).await.problem(415, "unsupported_file_type");
+    let untyped = app.send(upload("application/octet-stream", PNG.to_vec())).await;
+    assert_eq!(untyped.status, StatusCode::CREATED, "{}", untyped.text());
+    assert_eq!(untyped.json()["content_type"], "image/png");
+    let download = app.get(untyped.json()["href"].as_str().unwrap()).await;
+    assert_eq!((download.header("content-type"), download.body.as_slice()), (Some("image/png"), PNG));
     // Another unit's officer can neither add nor read.
     app.send_as(&officer_b, upload("application/pdf", PDF.to_vec())).await.problem(404, "not_found");
     app.send_as(&officer_b, TestRequest::get().uri(file["href"].as_str().unwrap())).await.problem(404, "not_found");
     // Once verified, no more files; the one written before the refusal is removed again.
     app.act(&format!("/api/v1/achievements/{}/verify", id(&report))).await;
     app.send(upload("application/pdf", PDF.to_vec())).await.problem(409, "achievement_verified");
-    assert_eq!(app.stored_files(), 1, "no orphan files");
-    assert_eq!(app.get(&format!("/api/v1/achievements/{}", id(&report))).await.json()["evidence"].as_array().unwrap().len(), 1);
+    assert_eq!(app.stored_files(), 2, "no orphan files");
+    assert_eq!(app.get(&format!("/api/v1/achievements/{}", id(&report))).await.json()["evidence"].as_array().unwrap().len(), 2);
 }
 
 /// A client that sends part of a file and hangs up leaves neither a record nor a file.

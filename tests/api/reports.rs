@@ -142,6 +142,12 @@ async fn progress_report_in_three_formats(app: TestApp) {
     assert_eq!(get_as(&app, &admin, &path, Some("*/*")).await.header("content-type"), Some("application/json"));
     get_as(&app, &admin, &path, Some("text/html")).await.problem(406, "not_acceptable");
     get_as(&app, &admin, &format!("{path}?format=pdf"), None).await.problem(400, "invalid_query");
+    // One URL per file format, for generated clients: the same tables, whatever `Accept` says.
+    let records = csv_records(&get_as(&app, &admin, &format!("{path}.csv"), Some("application/json")).await, "campaign-progress-");
+    assert_eq!((records[1][1].as_str(), records.len()), (s.communes[a]["code"].as_str().unwrap(), 3));
+    let cells = sheet(&get_as(&app, &officer_b, &format!("{path}.xlsx?by=unit"), None).await, "campaign-progress-");
+    assert_eq!((cells.get_value((1, 5)), number(&cells, 2, 5)), (Some(&Data::Empty), 200.0));
+    get_as(&app, &admin, &format!("{path}.csv?format=xlsx"), None).await.problem(400, "invalid_query");
     get_as(&app, &admin, &format!("{path}?by=district"), None).await.problem(400, "invalid_query");
     get_as(&app, &admin, &format!("/api/v1/reports/campaigns/{}/progress", uuid::Uuid::now_v7()), None).await.problem(404, "not_found");
     app.send_anonymous(TestRequest::get().uri(&path)).await.problem(401, "invalid_token");
@@ -195,6 +201,9 @@ async fn awards_report_counts_and_rolls_up(app: TestApp) {
     assert_eq!(records[1], ["2021", "CO_THI_DUA_TINH", "Cờ thi đua cấp tỉnh", "01834", "Phường Nguyễn Thị Minh Khai", "commune", "1"]);
     let cells = sheet(&get_as(&app, &admin, "/api/v1/reports/awards?year=2021&roll_up=true&format=xlsx", None).await, "awards-rolled-up-2021");
     assert_eq!((text(&cells, 0, 6), number(&cells, 1, 0), text(&cells, 1, 4), number(&cells, 1, 6)), ("Số lượt khen thưởng".into(), 2021.0, "Phường Đức Xuân".into(), 1.0));
+    assert_eq!(csv_records(&get_as(&app, &officer, "/api/v1/reports/awards.csv?year=2021", None).await, "awards-2021"), records);
+    let same = sheet(&get_as(&app, &admin, "/api/v1/reports/awards.xlsx?year=2021&roll_up=true", None).await, "awards-rolled-up-2021");
+    assert_eq!(text(&same, 1, 4), "Phường Đức Xuân");
 
     get_as(&app, &admin, "/api/v1/reports/awards?year=2021&from_year=2020", None).await.problem(400, "invalid_query");
     get_as(&app, &admin, "/api/v1/reports/awards?from_year=2022&to_year=2021", None).await.problem(400, "invalid_query");
@@ -240,6 +249,10 @@ async fn nominations_report_counts_what_the_caller_may_list(app: TestApp) {
     let (_, viewer) = app.user("viewer", &["viewer"], None).await;
     let cells = sheet(&get_as(&app, &viewer, &format!("{path}&format=xlsx"), None).await, "nominations-2025");
     assert_eq!((text(&cells, 0, 1), text(&cells, 1, 1), text(&cells, 1, 3), number(&cells, 1, 4)), ("Trạng thái".into(), "Dự thảo".into(), "Lao động tiên tiến".into(), 3.0));
+    let same = sheet(&get_as(&app, &viewer, &format!("/api/v1/reports/nominations.xlsx?year={year}"), None).await, "nominations-2025");
+    assert_eq!((text(&same, 1, 1), number(&same, 1, 4)), ("Dự thảo".into(), 3.0));
+    let records = csv_records(&get_as(&app, &viewer, &format!("/api/v1/reports/nominations.csv?year={year}"), None).await, "nominations-2025");
+    assert_eq!((records[1][1].as_str(), records[1][4].as_str()), ("Dự thảo", "3"));
     // A council member outside any session counts nothing.
     let (_, member) = app.user("council", &["council_member"], None).await;
     assert_eq!(rows(&get_as(&app, &member, &path, None).await), Vec::<Value>::new());
