@@ -1336,8 +1336,42 @@ export interface paths {
          * Awards (not revoked) counted by year, award type and unit. With `roll_up=true` an award of a
          *     unit that was merged or split counts under today's unit(s) instead, as the award history's
          *     `roll_up` lists it; a unit split between several successors counts under each of them.
+         * @description The format follows `format`, else `Accept`; `/reports/awards.csv` and `/reports/awards.xlsx`
+         *     answer one format each.
          */
         get: operations["report_awards"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/awards.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["report_awards_csv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/awards.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["report_awards_xlsx"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1357,8 +1391,42 @@ export interface paths {
          * Campaign progress as a table. Everyone who may read the campaign sees every unit's rank and
          *     score; the targets and actuals of a unit only its own people, the board and province-level
          *     readers (as in `GET /campaigns/{id}/progress`): other units' cells are empty.
+         * @description The format follows `format`, else `Accept`; `…/progress.csv` and `…/progress.xlsx` answer one
+         *     format each (for clients generated from this document, which read one media type per answer).
          */
         get: operations["report_campaign_progress"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/campaigns/{id}/progress.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["report_campaign_progress_csv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/campaigns/{id}/progress.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["report_campaign_progress_xlsx"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1378,8 +1446,42 @@ export interface paths {
          * The nominations pipeline: how many nominations are in each status, by award type. Counts only
          *     the nominations the caller may list: the board and province-level readers all, a unit's
          *     people their unit's, a council member the nominations before their sessions.
+         * @description The format follows `format`, else `Accept`; `/reports/nominations.csv` and
+         *     `/reports/nominations.xlsx` answer one format each.
          */
         get: operations["report_nominations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/nominations.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["report_nominations_csv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/nominations.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["report_nominations_xlsx"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3330,9 +3432,10 @@ export interface operations {
             };
             cookie?: never;
         };
-        /** @description The file itself as the body (not multipart), with its own `Content-Type`: PDF, PNG, JPEG, DOCX or XLSX. The content must be what the type says (422 `content_mismatch`); another type answers 415. */
+        /** @description The file itself as the body (not multipart), with its own `Content-Type` (PDF, PNG, JPEG, DOCX or XLSX), or as `application/octet-stream` when the type is not known: the content then decides. The content must be what the type says (422 `content_mismatch`); any other type answers 415. */
         requestBody: {
             content: {
+                "application/octet-stream": components["schemas"]["FileBytes"];
                 "application/pdf": components["schemas"]["FileBytes"];
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["FileBytes"];
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document": components["schemas"]["FileBytes"];
@@ -12951,9 +13054,10 @@ export interface operations {
             };
             cookie?: never;
         };
-        /** @description The file itself as the body (not multipart), with its own `Content-Type`: PDF, PNG, JPEG, DOCX or XLSX. The content must be what the type says (422 `content_mismatch`); another type answers 415. */
+        /** @description The file itself as the body (not multipart), with its own `Content-Type` (PDF, PNG, JPEG, DOCX or XLSX), or as `application/octet-stream` when the type is not known: the content then decides. The content must be what the type says (422 `content_mismatch`); any other type answers 415. */
         requestBody: {
             content: {
+                "application/octet-stream": components["schemas"]["FileBytes"];
                 "application/pdf": components["schemas"]["FileBytes"];
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["FileBytes"];
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document": components["schemas"]["FileBytes"];
@@ -16365,6 +16469,238 @@ export interface operations {
             };
         };
     };
+    report_awards_csv: {
+        parameters: {
+            query?: {
+                /** @description One year; not with `from_year`/`to_year`. */
+                year?: number;
+                from_year?: number;
+                to_year?: number;
+                /** @description An award type's id or code (e.g. `CSTD_CO_SO`). */
+                award_type?: string;
+                /** @description Count the awards of merged or split units under the units that replaced them. */
+                roll_up?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report as CSV (UTF-8 with a BOM, CRLF), an attachment */
+            200: {
+                headers: {
+                    /** @description `attachment; filename="….csv"` (or `.xlsx`), with CSV and XLSX */
+                    "Content-Disposition"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Malformed JSON, query or path value */
+            400: {
+                headers: {
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the access token is no longer valid */
+            401: {
+                headers: {
+                    /** @description The authentication scheme to use (`Bearer`) */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your roles do not allow this */
+            403: {
+                headers: {
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or one you may not see */
+            404: {
+                headers: {
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description None of the types in `Accept` is available */
+            406: {
+                headers: {
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client; retry after `Retry-After` */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    report_awards_xlsx: {
+        parameters: {
+            query?: {
+                /** @description One year; not with `from_year`/`to_year`. */
+                year?: number;
+                from_year?: number;
+                to_year?: number;
+                /** @description An award type's id or code (e.g. `CSTD_CO_SO`). */
+                award_type?: string;
+                /** @description Count the awards of merged or split units under the units that replaced them. */
+                roll_up?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report as an XLSX workbook, an attachment */
+            200: {
+                headers: {
+                    /** @description `attachment; filename="….csv"` (or `.xlsx`), with CSV and XLSX */
+                    "Content-Disposition"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description Malformed JSON, query or path value */
+            400: {
+                headers: {
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the access token is no longer valid */
+            401: {
+                headers: {
+                    /** @description The authentication scheme to use (`Bearer`) */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your roles do not allow this */
+            403: {
+                headers: {
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or one you may not see */
+            404: {
+                headers: {
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description None of the types in `Accept` is available */
+            406: {
+                headers: {
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client; retry after `Retry-After` */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     report_campaign_progress: {
         parameters: {
             query?: {
@@ -16482,6 +16818,232 @@ export interface operations {
             };
         };
     };
+    report_campaign_progress_csv: {
+        parameters: {
+            query?: {
+                /** @description Rows by unit (default) or by cluster. */
+                by?: "unit" | "cluster";
+            };
+            header?: never;
+            path: {
+                /** @description The campaign's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report as CSV (UTF-8 with a BOM, CRLF), an attachment */
+            200: {
+                headers: {
+                    /** @description `attachment; filename="….csv"` (or `.xlsx`), with CSV and XLSX */
+                    "Content-Disposition"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Malformed JSON, query or path value */
+            400: {
+                headers: {
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the access token is no longer valid */
+            401: {
+                headers: {
+                    /** @description The authentication scheme to use (`Bearer`) */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your roles do not allow this */
+            403: {
+                headers: {
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or one you may not see */
+            404: {
+                headers: {
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description None of the types in `Accept` is available */
+            406: {
+                headers: {
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client; retry after `Retry-After` */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    report_campaign_progress_xlsx: {
+        parameters: {
+            query?: {
+                /** @description Rows by unit (default) or by cluster. */
+                by?: "unit" | "cluster";
+            };
+            header?: never;
+            path: {
+                /** @description The campaign's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report as an XLSX workbook, an attachment */
+            200: {
+                headers: {
+                    /** @description `attachment; filename="….csv"` (or `.xlsx`), with CSV and XLSX */
+                    "Content-Disposition"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description Malformed JSON, query or path value */
+            400: {
+                headers: {
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the access token is no longer valid */
+            401: {
+                headers: {
+                    /** @description The authentication scheme to use (`Bearer`) */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your roles do not allow this */
+            403: {
+                headers: {
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or one you may not see */
+            404: {
+                headers: {
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description None of the types in `Accept` is available */
+            406: {
+                headers: {
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client; retry after `Retry-After` */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     report_nominations: {
         parameters: {
             query?: {
@@ -16508,6 +17070,226 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ReportDocument"];
                     "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description Malformed JSON, query or path value */
+            400: {
+                headers: {
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the access token is no longer valid */
+            401: {
+                headers: {
+                    /** @description The authentication scheme to use (`Bearer`) */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your roles do not allow this */
+            403: {
+                headers: {
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or one you may not see */
+            404: {
+                headers: {
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description None of the types in `Accept` is available */
+            406: {
+                headers: {
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client; retry after `Retry-After` */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    report_nominations_csv: {
+        parameters: {
+            query?: {
+                /** @description The nominations' award year; all years when absent. */
+                year?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report as CSV (UTF-8 with a BOM, CRLF), an attachment */
+            200: {
+                headers: {
+                    /** @description `attachment; filename="….csv"` (or `.xlsx`), with CSV and XLSX */
+                    "Content-Disposition"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Malformed JSON, query or path value */
+            400: {
+                headers: {
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the access token is no longer valid */
+            401: {
+                headers: {
+                    /** @description The authentication scheme to use (`Bearer`) */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your roles do not allow this */
+            403: {
+                headers: {
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or one you may not see */
+            404: {
+                headers: {
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description None of the types in `Accept` is available */
+            406: {
+                headers: {
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client; retry after `Retry-After` */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    report_nominations_xlsx: {
+        parameters: {
+            query?: {
+                /** @description The nominations' award year; all years when absent. */
+                year?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report as an XLSX workbook, an attachment */
+            200: {
+                headers: {
+                    /** @description `attachment; filename="….csv"` (or `.xlsx`), with CSV and XLSX */
+                    "Content-Disposition"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
