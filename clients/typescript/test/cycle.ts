@@ -257,28 +257,34 @@ async function main(): Promise<void> {
     check(history.items.length === 1 && history.items[0]?.id === awardId, "not in the person's history");
   });
 
-  // Reports: JSON typed; CSV and XLSX read as text and bytes (openapi-fetch's parseAs).
   const failures: string[] = [];
-  const reports = [
-    ["awards", (parseAs: "json" | "text" | "arrayBuffer", format: "json" | "csv" | "xlsx") =>
-      admin.api.GET("/api/v1/reports/awards", { params: { query: { year, format } }, parseAs })],
-    ["nominations", (parseAs: "json" | "text" | "arrayBuffer", format: "json" | "csv" | "xlsx") =>
-      admin.api.GET("/api/v1/reports/nominations", { params: { query: { year, format } }, parseAs })],
-    ["campaign progress", (parseAs: "json" | "text" | "arrayBuffer", format: "json" | "csv" | "xlsx") =>
-      admin.api.GET("/api/v1/reports/campaigns/{id}/progress", { params: { path: { id: campaign.id }, query: { format } }, parseAs })],
-  ] as const;
-  for (const [name, get] of reports) {
-    for (const [format, parseAs] of [["json", "json"], ["csv", "text"], ["xlsx", "arrayBuffer"]] as const) {
-      const { data, response } = await get(parseAs, format);
-      const type = response.headers.get("Content-Type") ?? "";
-      const ok =
-        response.status === 200 &&
-        (format === "json" ? type.startsWith("application/json") && typeof data === "object" && data !== null && "rows" in data
-          : format === "csv" ? type.startsWith("text/csv") && typeof data === "string" && data.includes(",")
-          : data instanceof ArrayBuffer && Buffer.from(data).subarray(0, 4).equals(Buffer.from("PK\x03\x04", "latin1")));
-      console.log(`  ${ok ? "ok " : "FAIL"} report ${name} as ${format.toUpperCase()}: ${response.status} ${type.split(";")[0]}`);
-      if (!ok) failures.push(`${name} as ${format}`);
-    }
+  // Reports: JSON typed; CSV and XLSX read as text and bytes (openapi-fetch's parseAs), both
+  // from their own URLs (.csv, .xlsx) and with ?format= on the plain one.
+  type Got = { data?: unknown; response: Response };
+  const id = campaign.id;
+  const reports: [string, "json" | "csv" | "xlsx", () => Promise<Got>][] = [
+    ["awards", "json", () => admin.api.GET("/api/v1/reports/awards", { params: { query: { year } } })],
+    ["awards.csv", "csv", () => admin.api.GET("/api/v1/reports/awards.csv", { params: { query: { year } }, parseAs: "text" })],
+    ["awards.xlsx", "xlsx", () => admin.api.GET("/api/v1/reports/awards.xlsx", { params: { query: { year } }, parseAs: "arrayBuffer" })],
+    ["awards?format=csv", "csv", () => admin.api.GET("/api/v1/reports/awards", { params: { query: { year, format: "csv" } }, parseAs: "text" })],
+    ["awards?format=xlsx", "xlsx", () => admin.api.GET("/api/v1/reports/awards", { params: { query: { year, format: "xlsx" } }, parseAs: "arrayBuffer" })],
+    ["nominations", "json", () => admin.api.GET("/api/v1/reports/nominations", { params: { query: { year } } })],
+    ["nominations.csv", "csv", () => admin.api.GET("/api/v1/reports/nominations.csv", { params: { query: { year } }, parseAs: "text" })],
+    ["nominations.xlsx", "xlsx", () => admin.api.GET("/api/v1/reports/nominations.xlsx", { params: { query: { year } }, parseAs: "arrayBuffer" })],
+    ["campaign progress", "json", () => admin.api.GET("/api/v1/reports/campaigns/{id}/progress", { params: { path: { id } } })],
+    ["campaign progress.csv", "csv", () => admin.api.GET("/api/v1/reports/campaigns/{id}/progress.csv", { params: { path: { id } }, parseAs: "text" })],
+    ["campaign progress.xlsx", "xlsx", () => admin.api.GET("/api/v1/reports/campaigns/{id}/progress.xlsx", { params: { path: { id } }, parseAs: "arrayBuffer" })],
+  ];
+  for (const [name, format, get] of reports) {
+    const { data, response } = await get();
+    const type = response.headers.get("Content-Type") ?? "";
+    const ok =
+      response.status === 200 &&
+      (format === "json" ? type.startsWith("application/json") && typeof data === "object" && data !== null && "rows" in data
+        : format === "csv" ? type.startsWith("text/csv") && typeof data === "string" && data.includes(",")
+        : data instanceof ArrayBuffer && Buffer.from(data).subarray(0, 4).equals(Buffer.from("PK\x03\x04", "latin1")));
+    console.log(`  ${ok ? "ok " : "FAIL"} report ${name}: ${response.status} ${type.split(";")[0]}`);
+    if (!ok) failures.push(name);
   }
   check(failures.length === 0, `reports failed: ${failures.join(", ")}`);
   console.log("cycle (TypeScript): complete");
