@@ -37,6 +37,17 @@ pub struct Settings {
     /// `THIDUA_IDEMPOTENCY_TTL_S`: how long a POST's `Idempotency-Key` and its answer are kept.
     pub idempotency_ttl_secs: i64,
     pub webhooks: WebhookSettings,
+    /// `THIDUA_COUNCIL_MIN_BALLOTS`: a council vote's tally is published only with at least
+    /// this many ballots (3 at least); below it, the result is withheld.
+    pub council_min_ballots: i32,
+    /// `THIDUA_COMMENT_MAX_PER_ADDRESS`: comments one client address may post in 24 hours,
+    /// over all postings.
+    pub comment_max_per_address: i64,
+    /// `THIDUA_COMMENT_MAX_PER_POSTING`: comments one posting takes in 24 hours, from everyone.
+    pub comment_max_per_posting: i64,
+    /// `THIDUA_COMMENT_POW_BITS`: leading zero bits a comment's proof of work must have (0: none
+    /// asked). See docs/awards.md.
+    pub comment_pow_bits: u32,
 }
 
 /// Outgoing webhooks (docs/webhooks.md).
@@ -50,6 +61,10 @@ pub struct WebhookSettings {
     pub allow_private_targets: bool,
     /// `THIDUA_WEBHOOK_ALLOW_HTTP`: accept `http://` URLs, not only `https://`.
     pub allow_http: bool,
+    /// `THIDUA_WEBHOOK_ALLOWED_PORTS`: the ports a webhook URL may name, comma-separated
+    /// (default `443,8443`), or `*` for any (`None`). Other ports, with the delivery log, would
+    /// let a subscriber probe which ports of a host are open.
+    pub allowed_ports: Option<Vec<u16>>,
     /// `THIDUA_WEBHOOK_CONNECT_TIMEOUT_MS` and `THIDUA_WEBHOOK_TIMEOUT_MS` (whole request).
     pub connect_timeout: Duration,
     pub timeout: Duration,
@@ -80,6 +95,22 @@ fn allowed_hosts(lookup: &impl Fn(&str) -> Option<String>) -> Result<Vec<String>
         hosts.push(entry);
     }
     Ok(hosts)
+}
+
+/// `THIDUA_WEBHOOK_ALLOWED_PORTS`: `*`, or port numbers separated by commas.
+fn allowed_ports(lookup: &impl Fn(&str) -> Option<String>) -> Result<Option<Vec<u16>>, SettingError> {
+    let name = "THIDUA_WEBHOOK_ALLOWED_PORTS";
+    let Some(value) = lookup(name).filter(|v| !v.trim().is_empty()) else { return Ok(Some(vec![443, 8443])) };
+    if value.trim() == "*" {
+        return Ok(None);
+    }
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| p.parse::<u16>().ok().filter(|n| *n > 0).ok_or_else(|| SettingError { name, value: value.clone(), reason: format!("{p:?} is not a port number") }))
+        .collect::<Result<Vec<u16>, _>>()
+        .map(Some)
 }
 
 #[derive(Clone, Debug)]
@@ -113,6 +144,11 @@ pub struct AuthSettings {
     pub login_max_failures_per_user: i32,
     pub login_max_failures_per_client: i32,
     pub login_window_secs: i64,
+    /// `THIDUA_LOGIN_SLOWDOWN_MS` / `THIDUA_LOGIN_SLOWDOWN_MAX_MS`: a username that has failed
+    /// `login_max_failures_per_user` times in the window (from any addresses) answers after this
+    /// delay, doubled with each further failure up to the maximum — slowed, never refused.
+    pub login_slowdown_ms: u64,
+    pub login_slowdown_max_ms: u64,
     /// `THIDUA_RATE_LIMIT_PER_MINUTE`: requests per client address per minute (0 = off).
     pub rate_limit_per_minute: u32,
     /// `THIDUA_TRUST_FORWARDED`: take the client address from the last `X-Forwarded-For` hop
@@ -169,10 +205,15 @@ impl Settings {
             report_grace_days: parse_in(&lookup, "THIDUA_REPORT_GRACE_DAYS", 30, 0..=3650)?,
             cors_origins: parse_origins(&lookup)?,
             idempotency_ttl_secs: parse_in(&lookup, "THIDUA_IDEMPOTENCY_TTL_S", 86_400, 60..=7 * 86_400)?,
+            council_min_ballots: parse_in(&lookup, "THIDUA_COUNCIL_MIN_BALLOTS", 3, crate::domain::council::MIN_BALLOTS_FLOOR..=100)?,
+            comment_max_per_address: parse_in(&lookup, "THIDUA_COMMENT_MAX_PER_ADDRESS", 10, 1..=100_000)?,
+            comment_max_per_posting: parse_in(&lookup, "THIDUA_COMMENT_MAX_PER_POSTING", 500, 1..=1_000_000)?,
+            comment_pow_bits: parse_in(&lookup, "THIDUA_COMMENT_POW_BITS", 0, 0..=32)?,
             webhooks: WebhookSettings {
                 allowed_hosts: allowed_hosts(&lookup)?,
                 allow_private_targets: parse(&lookup, "THIDUA_WEBHOOK_ALLOW_PRIVATE_TARGETS", false)?,
                 allow_http: parse(&lookup, "THIDUA_WEBHOOK_ALLOW_HTTP", false)?,
+                allowed_ports: allowed_ports(&lookup)?,
                 connect_timeout: Duration::from_millis(parse_in(&lookup, "THIDUA_WEBHOOK_CONNECT_TIMEOUT_MS", 5000, 100..=60_000)?),
                 timeout: Duration::from_millis(parse_in(&lookup, "THIDUA_WEBHOOK_TIMEOUT_MS", 10_000, 100..=120_000)?),
                 max_attempts: parse_in(&lookup, "THIDUA_WEBHOOK_MAX_ATTEMPTS", 10, 1..=50)?,
@@ -206,6 +247,8 @@ impl Settings {
                 login_max_failures_per_user: parse_in(&lookup, "THIDUA_LOGIN_MAX_FAILURES_PER_USER", 5, 1..=1_000_000)?,
                 login_max_failures_per_client: parse_in(&lookup, "THIDUA_LOGIN_MAX_FAILURES_PER_CLIENT", 20, 1..=1_000_000)?,
                 login_window_secs: parse_in(&lookup, "THIDUA_LOGIN_WINDOW_S", 900, 10..=86_400)?,
+                login_slowdown_ms: parse_in(&lookup, "THIDUA_LOGIN_SLOWDOWN_MS", 500, 0..=60_000)?,
+                login_slowdown_max_ms: parse_in(&lookup, "THIDUA_LOGIN_SLOWDOWN_MAX_MS", 10_000, 0..=600_000)?,
                 rate_limit_per_minute: parse_in(&lookup, "THIDUA_RATE_LIMIT_PER_MINUTE", 1200, 0..=1_000_000)?,
                 trust_forwarded: parse(&lookup, "THIDUA_TRUST_FORWARDED", false)?,
             },
@@ -362,6 +405,10 @@ mod tests {
         assert_eq!(err.name, "THIDUA_WEBHOOK_ALLOWED_HOSTS");
         let err = settings(&[("THIDUA_WEBHOOK_TIMEOUT_MS", "0")]).unwrap_err();
         assert_eq!(err.name, "THIDUA_WEBHOOK_TIMEOUT_MS");
+        let err = settings(&[("THIDUA_COUNCIL_MIN_BALLOTS", "2")]).unwrap_err();
+        assert_eq!(err.name, "THIDUA_COUNCIL_MIN_BALLOTS", "a tally of two ballots shows both choices");
+        let err = settings(&[("THIDUA_COMMENT_POW_BITS", "40")]).unwrap_err();
+        assert_eq!(err.name, "THIDUA_COMMENT_POW_BITS");
     }
 
     #[test]
@@ -369,5 +416,9 @@ mod tests {
         let s = settings(&[("THIDUA_WEBHOOK_ALLOWED_HOSTS", " Hooks.Example.vn ,*.so.gov.vn,")]).unwrap();
         assert_eq!(s.webhooks.allowed_hosts, ["hooks.example.vn", "*.so.gov.vn"]);
         assert!(!s.webhooks.allow_private_targets && !s.webhooks.allow_http);
+        assert_eq!(s.webhooks.allowed_ports, Some(vec![443, 8443]), "only the HTTPS ports by default");
+        assert_eq!(settings(&[("THIDUA_WEBHOOK_ALLOWED_PORTS", "*")]).unwrap().webhooks.allowed_ports, None);
+        assert_eq!(settings(&[("THIDUA_WEBHOOK_ALLOWED_PORTS", "443, 9443")]).unwrap().webhooks.allowed_ports, Some(vec![443, 9443]));
+        assert_eq!(settings(&[("THIDUA_WEBHOOK_ALLOWED_PORTS", "443,ssh")]).unwrap_err().name, "THIDUA_WEBHOOK_ALLOWED_PORTS");
     }
 }

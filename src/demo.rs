@@ -6,6 +6,7 @@
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
+use crate::domain::council::SeatRole;
 use crate::auth::password::{hash_blocking, random_token, HashParams};
 use crate::db::schema::{campaigns, units};
 use crate::db::{self, DbConn};
@@ -340,7 +341,28 @@ fn award_year(conn: &mut DbConn, hash_params: HashParams, dir: &std::path::Path,
         };
         members.push(user.id);
     }
-    let session = council::create_session(conn, "Phiên họp Hội đồng TĐKT tỉnh xét khen thưởng năm 2024", &members, std::slice::from_ref(&fighter), author)?;
+    // The standing provincial council of the 2021–2025 term, whose members the session takes.
+    let province = unit_2021(conn, "province", "06")?;
+    let standing = crate::models::councils::create(
+        conn,
+        crate::models::councils::NewCouncil {
+            unit_id: province,
+            name: "Hội đồng Thi đua – Khen thưởng tỉnh Bắc Kạn".into(),
+            established_by: Some("12/QĐ-UBND".into()),
+            term_start: day("2021-01-01"),
+            term_end: day("2025-06-30"),
+            seats: members.iter().enumerate().map(|(i, m)| (m.clone(), if i == 0 { SeatRole::Chair } else { SeatRole::Member })).collect(),
+        },
+        author,
+    )?;
+    let new_session = council::NewSession {
+        title: "Phiên họp Hội đồng TĐKT tỉnh xét khen thưởng năm 2024".into(),
+        council_id: standing,
+        nomination_ids: vec![fighter.clone()],
+        voting_deadline: crate::db::now() + chrono::TimeDelta::days(7),
+        min_ballots: crate::domain::council::MIN_BALLOTS_FLOOR,
+    };
+    let session = council::create_session(conn, &new_session, author, day("2025-01-15"))?;
     for member in &members {
         council::cast_ballot(conn, &session, &fighter, member, true)?;
     }

@@ -91,7 +91,9 @@ pub fn build_app(
         .configure(crate::routes::configure)
         .split_for_parts();
     crate::openapi::finish(&mut api);
-    app.service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", api))
+    // validatorUrl none: the page never loads a badge from swagger.io (nor sends it the document).
+    let swagger_config = utoipa_swagger_ui::Config::new(["/openapi.json"]).validator_url("none");
+    app.service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", api).config(swagger_config))
         .route("/docs", web::get().to(|| async { HttpResponse::PermanentRedirect().insert_header(("location", "/docs/")).finish() }))
         .default_service(web::to(route_not_found))
         .wrap(from_fn(rate_limit::limit))
@@ -99,6 +101,7 @@ pub fn build_app(
         // limit (so its 429s carry CORS headers and a browser can read them).
         .wrap(cors)
         .wrap(middleware::problem_responses())
+        .wrap(from_fn(middleware::security_headers))
         .wrap(from_fn(middleware::request_log))
 }
 

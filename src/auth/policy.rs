@@ -110,6 +110,11 @@ pub enum Resource<'a> {
     /// Anything a unit produces (registrations, achievements, nominations): visible to the
     /// unit's own people and to province-level staff, changed by the unit's officers.
     UnitRecord { unit_id: &'a str },
+    /// A unit's record a council member may need to review: a nomination on the agenda of one of
+    /// their sessions, or what its dossier rests on (the nominee, the achievements it cites and
+    /// their evidence). `on_agenda` says whether the record is linked to such a nomination.
+    /// Otherwise exactly a `UnitRecord`.
+    ReviewedRecord { unit_id: &'a str, on_agenda: bool },
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -144,6 +149,15 @@ pub fn decide(who: &Principal, action: Action, resource: Resource<'_>) -> Decisi
                 _ => Decision::Hidden,
             }
         }
+        // A council member reads what their agenda needs — and, if they belong to a unit, their
+        // own unit's records too (agenda or own unit); they never change another unit's.
+        Resource::ReviewedRecord { unit_id, on_agenda } => {
+            if action == Action::Read && on_agenda && who.has(Role::CouncilMember) && !who.is_client() {
+                Decision::Allow
+            } else {
+                decide(who, action, Resource::UnitRecord { unit_id })
+            }
+        }
         Resource::UnitRecord { unit_id } => {
             if !sees_unit(who, unit_id) {
                 Decision::Hidden
@@ -168,14 +182,16 @@ pub fn feed_reach(who: &Principal) -> crate::models::journal::FeedReach {
         Some(unit) => FeedReach::OneUnit(unit.clone()),
         // Council members who are nothing else see nominations only on their agenda (through
         // the council endpoints), so their feed carries shared data only.
-        None if sees_unit(who, "") && !council_only(who) => FeedReach::AllUnits,
+        None if sees_unit(who, "") => FeedReach::AllUnits,
         // Reads the registry only (no unit, no reviewing role): shown as one unit that is none.
         None => FeedReach::OneUnit(String::new()),
     }
 }
 
 /// Whether `who` may see records of `unit_id` at all (scopes aside): admins and province-level
-/// reviewers see every unit, everyone else (unit-bound clients included) only their own. For
+/// readers see every unit, everyone else (unit-bound clients included) only their own. Council
+/// members are not province-level readers: they see what is on their agenda
+/// (`Resource::ReviewedRecord`), not every unit's people, achievements and registrations. For
 /// endpoints such as a change feed that filter many records after `require_scope`.
 pub fn sees_unit(who: &Principal, unit_id: &str) -> bool {
     if who.has(Role::Admin) {
@@ -183,9 +199,16 @@ pub fn sees_unit(who: &Principal, unit_id: &str) -> bool {
     }
     match &who.unit_id {
         Some(own) => own == unit_id,
-        // Province-level reviewers (council, approver, viewer without a unit) read all.
-        None => who.roles.iter().any(|r| matches!(r, Role::CouncilMember | Role::Approver | Role::Viewer)),
+        // Province-level readers (approver, viewer without a unit) read all.
+        None => who.roles.iter().any(|r| matches!(r, Role::Approver | Role::Viewer)),
     }
+}
+
+/// Whether `who` reads unit records across units without a unit of their own (admins,
+/// approvers and viewers of the province): lists for anyone else are limited to their unit, or
+/// refused when they have none.
+pub fn reads_all_units(who: &Principal) -> bool {
+    who.has(Role::Admin) || (who.unit_id.is_none() && who.roles.iter().any(|r| matches!(r, Role::Approver | Role::Viewer)))
 }
 
 /// For endpoints that need a scope (a client's token must carry it; users always pass):
@@ -200,10 +223,6 @@ pub fn require_scope(who: &Principal, scope: &str) -> Result<(), ApiError> {
             format!("this client's token lacks the `{scope}` scope"),
         ))
     }
-}
-
-fn council_only(who: &Principal) -> bool {
-    who.has(Role::CouncilMember) && !who.roles.iter().any(|r| matches!(r, Role::Viewer | Role::Approver | Role::Admin))
 }
 
 /// `decide`, as the error a handler returns.
@@ -306,6 +325,26 @@ mod tests {
         let unbound = user(&[Role::UnitOfficer], None);
         assert_eq!(decide(&unbound, Action::Read, Resource::UnitRecord { unit_id: "B" }), Decision::Hidden);
         assert_eq!(feed_reach(&unbound), FeedReach::OneUnit(String::new()));
+    }
+
+    #[test]
+    fn council_members_read_their_agenda_and_their_own_unit_only() {
+        let member = user(&[Role::CouncilMember], None);
+        let agenda = Resource::ReviewedRecord { unit_id: "B", on_agenda: true };
+        let elsewhere = Resource::ReviewedRecord { unit_id: "B", on_agenda: false };
+        assert_eq!(decide(&member, Action::Read, agenda), Decision::Allow);
+        assert_eq!(decide(&member, Action::Read, elsewhere), Decision::Hidden);
+        assert_eq!(decide(&member, Action::Read, Resource::UnitRecord { unit_id: "B" }), Decision::Hidden, "not a province-level reader");
+        assert_eq!(decide(&member, Action::Update, agenda), Decision::Hidden, "reviewing is reading");
+        assert!(!sees_unit(&member, "B") && !reads_all_units(&member));
+        // A member who also belongs to a unit: agenda or own unit.
+        let local = user(&[Role::CouncilMember], Some("A"));
+        assert_eq!(decide(&local, Action::Read, Resource::ReviewedRecord { unit_id: "A", on_agenda: false }), Decision::Allow);
+        assert_eq!(decide(&local, Action::Read, Resource::ReviewedRecord { unit_id: "B", on_agenda: true }), Decision::Allow);
+        assert_eq!(decide(&local, Action::Read, Resource::ReviewedRecord { unit_id: "B", on_agenda: false }), Decision::Hidden);
+        // Other roles are unchanged by an agenda.
+        assert_eq!(decide(&user(&[Role::UnitOfficer], Some("A")), Action::Read, agenda), Decision::Hidden);
+        assert_eq!(decide(&user(&[Role::CouncilMember, Role::Viewer], None), Action::Read, elsewhere), Decision::Allow);
     }
 
     #[test]

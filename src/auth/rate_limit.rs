@@ -76,9 +76,29 @@ pub async fn limit(req: ServiceRequest, next: Next<impl MessageBody>) -> Result<
     }
 }
 
+/// How long to hold a sign-in for a username that has failed `prior_failures` times in the
+/// window, from whatever addresses: nothing below `free` failures, then `base_ms` doubled with
+/// each further failure, at most `max_ms`. A slow-down rather than a refusal, so that a stranger
+/// cannot lock the user out (OWASP Authentication Cheat Sheet, "Account Lockout").
+pub fn login_delay(prior_failures: i32, free: i32, base_ms: u64, max_ms: u64) -> std::time::Duration {
+    if prior_failures < free || base_ms == 0 {
+        return std::time::Duration::ZERO;
+    }
+    let doublings = (prior_failures - free).min(20) as u32;
+    std::time::Duration::from_millis(base_ms.saturating_mul(1 << doublings).min(max_ms))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn failing_usernames_are_slowed_more_and_more_up_to_a_cap() {
+        let ms = |n| login_delay(n, 5, 500, 10_000).as_millis();
+        assert_eq!((ms(0), ms(4)), (0, 0));
+        assert_eq!((ms(5), ms(6), ms(7)), (500, 1000, 2000));
+        assert_eq!((ms(10), ms(1000)), (10_000, 10_000));
+    }
 
     #[test]
     fn allows_the_burst_then_refuses_with_a_wait() {

@@ -64,9 +64,9 @@ impl DbConn {
                 }
                 let mut conn = diesel::SqliteConnection::establish(path)?;
                 // Per connection: enforce foreign keys, wait for the writer instead of failing at once,
-                // and the durability WAL mode makes safe to relax.
+                // the durability WAL mode makes safe to relax, and zero deleted content (the ballot box).
                 conn.batch_execute(
-                    "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;",
+                    "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL; PRAGMA secure_delete = ON;",
                 )
                 .map_err(|e| diesel::ConnectionError::BadConnection(e.to_string()))?;
                 Ok(DbConn::Sqlite(conn))

@@ -416,6 +416,39 @@ diesel::table! {
         created_at -> Timestamp,
         closed_by -> Nullable<Text>,
         closed_at -> Nullable<Timestamp>,
+        council_id -> Nullable<Text>,
+        voting_deadline -> Nullable<Timestamp>,
+        min_ballots -> Integer,
+    }
+}
+
+diesel::table! {
+    councils (id) {
+        id -> Text,
+        unit_id -> Text,
+        name -> Text,
+        established_by -> Nullable<Text>,
+        term_start -> Date,
+        term_end -> Date,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    council_seats (council_id, user_id) {
+        council_id -> Text,
+        user_id -> Text,
+        role -> Text,
+    }
+}
+
+diesel::table! {
+    ballot_box (id) {
+        id -> Text,
+        session_id -> Text,
+        nomination_id -> Text,
+        approve -> Bool,
     }
 }
 
@@ -573,6 +606,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     council_items,
     ballots_cast,
     ballot_tallies,
+    councils,
+    council_seats,
+    ballot_box,
     posting_comments,
     decisions,
     journal,

@@ -123,10 +123,12 @@ impl RegistrationStatus {
 pub const MAX_DECIMAL_DIGITS: usize = 20;
 pub const MAX_DECIMAL_PLACES: u32 = 6;
 
-/// Parses an exact, non-negative decimal for an indicator of `kind`; reports on `field`.
+/// Parses an exact, non-negative decimal for an indicator of `kind`, written `digits(.digits)?`;
+/// reports on `field`.
 pub fn check_value(field: &str, text: &str, kind: IndicatorKind, checks: &mut Checks) -> Option<Decimal> {
-    let text = text.trim();
-    let parsed = if text.len() > MAX_DECIMAL_DIGITS + 2 { None } else { Decimal::from_str_exact(text).ok() };
+    // Only `-?digits(.digits)?`: the parser would also take "1_5" (as 15), "+5", ".5" and "5.".
+    let plain = crate::domain::text::is_plain_decimal(text) && text.len() <= MAX_DECIMAL_DIGITS + 2;
+    let parsed = if plain { Decimal::from_str_exact(text).ok() } else { None };
     let Some(value) = parsed else {
         checks.fail(field, "invalid_decimal", "must be a decimal number written as a string, e.g. \"12.5\"");
         return None;

@@ -38,7 +38,8 @@ pub fn sniff(bytes: &[u8]) -> Option<EvidenceType> {
 /// 200 characters; empty becomes "evidence".
 pub fn clean_filename(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or_default();
-    let cleaned: String = base.chars().filter(|c| !c.is_control() && *c != '"').take(200).collect();
+    // Bidirectional controls would make "\u{202E}fdp.exe" display as "exe.pdf".
+    let cleaned: String = crate::domain::text::strip_hidden(base).chars().filter(|c| !c.is_control() && *c != '"').take(200).collect();
     let cleaned = cleaned.trim().trim_start_matches('.').to_string();
     if cleaned.is_empty() { "evidence".to_string() } else { cleaned }
 }
@@ -64,5 +65,7 @@ mod tests {
         assert_eq!(clean_filename("C:\\Báo cáo\\thành tích.pdf"), "thành tích.pdf");
         assert_eq!(clean_filename("a\u{0}b\n.pdf"), "ab.pdf");
         assert_eq!(clean_filename(".."), "evidence");
+        assert_eq!(clean_filename("\u{202E}fdp.exe"), "fdp.exe");
+        assert_eq!(clean_filename("\u{200B}\u{FEFF}"), "evidence");
     }
 }

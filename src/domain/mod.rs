@@ -59,8 +59,10 @@ pub fn text_enum_schema(docs: &[&str], variants: &[(&str, &[&str])]) -> utoipa::
 
 pub mod awards;
 pub mod campaigns;
+pub mod council;
 pub mod evidence;
 pub mod nominations;
+pub mod public;
 pub mod text;
 pub mod users;
 pub mod webhooks;
@@ -90,14 +92,30 @@ impl Checks {
 
 
 /// Checks a required line of text (a name, a title) and returns its stored form: NFC, single
-/// spaces. Control characters are refused: they have no place in a name and PostgreSQL refuses NUL.
+/// spaces, no invisible characters or bidirectional controls (`text::normalize`); nothing
+/// visible is "required". Control characters are refused: they have no place in a name and PostgreSQL refuses NUL.
 pub fn check_text(field: &str, value: &str, max_chars: usize, checks: &mut Checks) -> String {
     let value = text::normalize(value);
     if value.is_empty() {
+        // Also when only invisible characters were sent.
         checks.fail(field, "required", "must not be empty");
     } else if value.chars().count() > max_chars {
         checks.fail(field, "too_long", format!("must be at most {max_chars} characters"));
     } else if value.chars().any(char::is_control) {
+        checks.fail(field, "invalid_characters", "must not contain control characters");
+    }
+    value
+}
+
+/// Checks multi-line text (a comment, a note) and returns its stored form: hidden characters
+/// removed (`text::normalize_block`), no control characters but line breaks and tabs.
+pub fn check_text_block(field: &str, value: &str, max: usize, checks: &mut Checks) -> String {
+    let value = text::normalize_block(value);
+    if value.is_empty() {
+        checks.fail(field, "required", "must not be empty");
+    } else if value.chars().count() > max {
+        checks.fail(field, "too_long", format!("must be at most {max} characters"));
+    } else if value.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
         checks.fail(field, "invalid_characters", "must not contain control characters");
     }
     value

@@ -10,6 +10,14 @@ pub fn is_valid_username(username: &str) -> bool {
         && username.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-'))
 }
 
+/// A username as typed at sign-in, in the form failures are counted under: compatibility
+/// forms folded (NFKC: full-width letters are letters), trimmed, lowercase. Variants of one
+/// name count as that name.
+pub fn sign_in_name(typed: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    typed.nfkc().collect::<String>().trim().to_lowercase()
+}
+
 /// Usernames are case-insensitive: stored lowercase, 3–64 of a–z, 0–9, '.', '_', '-'.
 pub fn check_username(username: &str, checks: &mut Checks) -> String {
     let username = username.trim().to_lowercase();

@@ -92,6 +92,9 @@ pub fn check_url(raw: &str, settings: &WebhookSettings) -> Result<Target, Refusa
         return Err(refuse("private_address", "must not point at a loopback, private, link-local or otherwise internal address"));
     }
     let port = url.port_or_known_default().unwrap_or(443);
+    if settings.allowed_ports.as_ref().is_some_and(|ports| !ports.contains(&port)) {
+        return Err(refuse("port_not_allowed", "must use port 443 or 8443 (or another port the service allows)"));
+    }
     Ok(Target { url, host, ip, port })
 }
 
@@ -194,6 +197,9 @@ mod tests {
         s.allowed_hosts = hosts.iter().map(|h| h.to_string()).collect();
         s.allow_private_targets = private;
         s.allow_http = http;
+        if private {
+            s.allowed_ports = None;
+        }
         s
     }
 
@@ -225,6 +231,9 @@ mod tests {
         assert_eq!(check_url("https://[::ffff:a9fe:a9fe]/", &s).unwrap_err().code, "private_address");
         assert_eq!(check_url("https://localhost:8443/", &s).unwrap_err().code, "private_address");
         assert_eq!(check_url("not a url", &s).unwrap_err().code, "invalid_url");
+        assert!(check_url("https://hooks.example.vn:8443/x", &s).is_ok());
+        assert_eq!(check_url("https://hooks.example.vn:22/x", &s).unwrap_err().code, "port_not_allowed");
+        assert_eq!(check_url("https://hooks.example.vn:6379/x", &s).unwrap_err().code, "port_not_allowed");
         assert!(check_url("http://127.0.0.1:9/", &settings(&[], true, true)).is_ok());
         let listed = settings(&["hooks.example.vn", "*.so.gov.vn"], false, false);
         assert!(check_url("https://HOOKS.example.vn/x", &listed).is_ok());

@@ -151,34 +151,47 @@ fn bytes_were_empty(e: &serde_json::Error) -> bool {
     e.classify() == serde_json::error::Category::Eof && e.line() == 1 && e.column() == 0
 }
 
-/// The version an `If-Match` header asks for: `None` without the header (or with `*`).
-/// Our ETags are the record's version in quotes; anything else cannot match, so it is a 412.
+/// The version an `If-Match` header asks for: `None` without the header, or with `*` (RFC 9110
+/// §13.1.1: any current representation — every record we act on has one, a missing record is a
+/// 404 anyway). Our ETags are the record's version in quotes; a list of them, or anything else,
+/// cannot match one version, so it is a 412.
 pub fn if_match_version(req: &HttpRequest) -> Result<Option<i32>, ApiError> {
+    match if_match(req)? {
+        IfMatch::Absent | IfMatch::Any => Ok(None),
+        IfMatch::Version(v) => Ok(Some(v)),
+    }
+}
+
+enum IfMatch {
+    Absent,
+    Any,
+    Version(i32),
+}
+
+fn if_match(req: &HttpRequest) -> Result<IfMatch, ApiError> {
     let Some(value) = req.headers().get(header::IF_MATCH) else {
-        return Ok(None);
+        return Ok(IfMatch::Absent);
     };
     let value = value.to_str().unwrap_or_default().trim();
     if value == "*" {
-        return Ok(None);
+        return Ok(IfMatch::Any);
     }
-    value
-        .trim_start_matches("W/")
-        .trim_matches('"')
-        .parse::<i32>()
-        .map(Some)
-        .map_err(|_| ApiError::precondition_failed())
+    value.trim_start_matches("W/").trim_matches('"').parse::<i32>().map(IfMatch::Version).map_err(|_| ApiError::precondition_failed())
 }
 
 /// For full replacements (PUT): the caller must say which version it replaces, or a second
-/// editor would silently overwrite the first. Missing: 428.
-pub fn required_if_match(req: &HttpRequest) -> Result<i32, ApiError> {
-    if_match_version(req)?.ok_or_else(|| {
-        ApiError::new(
+/// editor would silently overwrite the first. Missing: 428. `If-Match: *` is the caller saying
+/// "whatever is current" (RFC 9110): accepted, with no version check (`None`).
+pub fn required_if_match(req: &HttpRequest) -> Result<Option<i32>, ApiError> {
+    match if_match(req)? {
+        IfMatch::Absent => Err(ApiError::new(
             StatusCode::PRECONDITION_REQUIRED,
             "precondition_required",
-            "send If-Match with the ETag you read: a replacement must name the version it replaces",
-        )
-    })
+            "send If-Match with the ETag you read (or `*` to replace whatever is current): a replacement must name the version it replaces",
+        )),
+        IfMatch::Any => Ok(None),
+        IfMatch::Version(v) => Ok(Some(v)),
+    }
 }
 
 pub fn etag(version: i32) -> (header::HeaderName, String) {

@@ -398,11 +398,22 @@ pub fn session_state(conn: &mut DbConn, session_id: &str) -> Result<Option<Sessi
     Ok(row.map(|(revoked_at, user_active, token_version)| SessionState { open: revoked_at.is_none(), user_active, token_version }))
 }
 
-/// Counts a sign-in attempt against each (key, limit) before the password is checked, in one
+/// What counting a sign-in attempt found.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Reservation {
+    /// Seconds to wait when a key with a limit has reached it (and then nothing was counted).
+    pub blocked: Option<u64>,
+    /// Failures already counted in the window against the keys without a limit (the most of
+    /// them): how much to slow this attempt down.
+    pub prior_failures: i32,
+}
+
+/// Counts a sign-in attempt against each key before the password is checked, in one
 /// transaction holding the keys' locks, so concurrent attempts cannot all slip under a limit.
-/// Returns the seconds to wait if a key has reached its limit (and then counts nothing).
-/// A successful attempt takes its count back with `settle_login_success`.
-pub fn reserve_login_attempt(conn: &mut DbConn, keys: &[(&str, i32)], window_secs: i64) -> Result<Option<u64>, ApiError> {
+/// A key with `Some(limit)` refuses once it has reached it (and then nothing is counted); a key
+/// with `None` only counts, for a slow-down. A successful attempt takes its counts back with
+/// `settle_login_success`.
+pub fn reserve_login_attempt(conn: &mut DbConn, keys: &[(&str, Option<i32>)], window_secs: i64) -> Result<Reservation, ApiError> {
     conn.write_tx(|conn| {
         let now = db::now();
         let window = chrono::TimeDelta::seconds(window_secs);
@@ -413,6 +424,7 @@ pub fn reserve_login_attempt(conn: &mut DbConn, keys: &[(&str, i32)], window_sec
             db::lock_for_transaction(conn, &format!("login-throttle:{key}"))?;
         }
         let mut current = Vec::with_capacity(keys.len());
+        let mut prior_failures = 0;
         for (key, limit) in keys {
             let row: Option<(i32, NaiveDateTime)> = login_throttle::table
                 .find(*key)
@@ -421,8 +433,12 @@ pub fn reserve_login_attempt(conn: &mut DbConn, keys: &[(&str, i32)], window_sec
                 .optional()?;
             let live = row.filter(|(_, started)| *started + window > now);
             if let Some((failures, started)) = live {
-                if failures >= *limit {
-                    return Ok(Some((started + window - now).num_seconds().max(1) as u64));
+                match limit {
+                    Some(limit) if failures >= *limit => {
+                        return Ok(Reservation { blocked: Some((started + window - now).num_seconds().max(1) as u64), prior_failures: 0 });
+                    }
+                    Some(_) => {}
+                    None => prior_failures = prior_failures.max(failures),
                 }
             }
             current.push((*key, row.is_some(), live.is_some()));
@@ -452,15 +468,18 @@ pub fn reserve_login_attempt(conn: &mut DbConn, keys: &[(&str, i32)], window_sec
                     .execute(conn)?;
             }
         }
-        Ok(None)
+        Ok(Reservation { blocked: None, prior_failures })
     })
 }
 
-/// After a successful sign-in: the username's failures are forgiven, and the attempt reserved
-/// against the client address is taken back.
-pub fn settle_login_success(conn: &mut DbConn, user_key: &str, client_key: Option<&str>) -> Result<(), ApiError> {
-    diesel::delete(login_throttle::table.find(user_key)).execute(conn)?;
-    if let Some(key) = client_key {
+/// After a successful sign-in: the failures of the `forgiven` keys (the username, the username
+/// from this address) are forgotten, and the attempt reserved against `taken_back` (the client
+/// address, which may be shared by many people) is taken back.
+pub fn settle_login_success(conn: &mut DbConn, forgiven: &[&str], taken_back: Option<&str>) -> Result<(), ApiError> {
+    for key in forgiven {
+        diesel::delete(login_throttle::table.find(*key)).execute(conn)?;
+    }
+    if let Some(key) = taken_back {
         diesel::update(login_throttle::table.find(key).filter(login_throttle::failures.gt(0)))
             .set(login_throttle::failures.eq(login_throttle::failures - 1))
             .execute(conn)?;

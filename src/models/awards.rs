@@ -254,10 +254,10 @@ pub fn create_person(conn: &mut DbConn, fields: PersonFields) -> Result<Person, 
 
 /// Replaces a person's details at `expected_version`. `identity_number: None` keeps the stored
 /// one (only admins send it).
-pub fn replace_person(conn: &mut DbConn, id: &str, fields: PersonFields, keep_identity: bool, expected_version: i32) -> Result<Person, ApiError> {
+pub fn replace_person(conn: &mut DbConn, id: &str, fields: PersonFields, keep_identity: bool, expected_version: Option<i32>) -> Result<Person, ApiError> {
     conn.write_tx(|conn| {
         let current = find_person(conn, id)?;
-        if current.version != expected_version {
+        if expected_version.is_some_and(|v| v != current.version) {
             return Err(ApiError::precondition_failed());
         }
         check_person_unit(conn, &fields.unit_id)?;

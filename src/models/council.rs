@@ -1,11 +1,12 @@
 //! Council sessions and secret ballots in SQL. A ballot writes two rows that share nothing but
-//! the session and nomination: "this member has voted" and "one more yes (or no)".
+//! the session and nomination: "this member has voted" (`ballots_cast`) and an anonymous choice
+//! in the ballot box (`ballot_box`: a random key, no member, no time). The box is counted and
+//! emptied when the session closes; only tallies of at least `min_ballots` ballots are kept.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::auth::policy::Role;
-use crate::db::schema::{ballot_tallies, ballots_cast, council_items, council_members, council_sessions, users};
+use crate::db::schema::{ballot_box, ballot_tallies, ballots_cast, council_items, council_members, council_sessions};
 use crate::db::{self, DbConn};
 use crate::domain::campaigns::stored_decimal;
 use crate::domain::nominations::{vote_passes, NominationStatus};
@@ -22,6 +23,9 @@ pub struct CouncilSession {
     pub created_at: NaiveDateTime,
     pub closed_by: Option<String>,
     pub closed_at: Option<NaiveDateTime>,
+    pub council_id: Option<String>,
+    pub voting_deadline: Option<NaiveDateTime>,
+    pub min_ballots: i32,
 }
 
 impl CouncilSession {
@@ -35,7 +39,7 @@ pub struct ItemState {
     /// How many members have voted (not how).
     pub votes_cast: i64,
     pub caller_voted: bool,
-    /// (yes, no), only once the session is closed.
+    /// (yes, no), only once the session is closed, and only with at least `min_ballots` ballots.
     pub tally: Option<(i32, i32)>,
 }
 
@@ -44,8 +48,6 @@ pub struct SessionDetail {
     pub member_ids: Vec<String>,
     pub items: Vec<ItemState>,
 }
-
-pub const MIN_COUNCIL: usize = 3;
 
 pub fn session_not_found() -> ApiError {
     ApiError::not_found("council session")
@@ -82,19 +84,28 @@ pub fn detail(conn: &mut DbConn, id: &str, caller: &str) -> Result<SessionDetail
     Ok(SessionDetail { session, member_ids, items })
 }
 
-/// Opens a session: its members (active council members) and the appraised nominations that
-/// need a vote, none of them already before another open session.
-pub fn create_session(conn: &mut DbConn, title: &str, member_ids: &[String], nomination_ids: &[String], actor: &str) -> Result<String, ApiError> {
+/// What a session is opened with.
+pub struct NewSession {
+    pub title: String,
+    pub council_id: String,
+    pub nomination_ids: Vec<String>,
+    pub voting_deadline: NaiveDateTime,
+    pub min_ballots: i32,
+}
+
+/// Opens a session: its members are those of the council in force today; its items the
+/// appraised nominations that need a vote, none of them already before another open session.
+pub fn create_session(conn: &mut DbConn, new: &NewSession, actor: &str, today: chrono::NaiveDate) -> Result<String, ApiError> {
     conn.write_tx(|conn| {
         let mut errors = Vec::new();
-        for (i, member) in member_ids.iter().enumerate() {
-            let found: Option<(String, bool)> = users::table.find(member).select((users::roles, users::active)).first(conn).optional()?;
-            match found {
-                Some((roles, true)) if Role::split(&roles).contains(&Role::CouncilMember) => {}
-                _ => errors.push(FieldError::new(format!("member_ids[{i}]"), "not_a_council_member", "must be an active user with the council_member role")),
+        let member_ids = match crate::models::councils::members_in_force(conn, &new.council_id, today)? {
+            Ok(members) => members,
+            Err(error) => {
+                errors.push(error);
+                Vec::new()
             }
-        }
-        for (i, nomination_id) in nomination_ids.iter().enumerate() {
+        };
+        for (i, nomination_id) in new.nomination_ids.iter().enumerate() {
             let field = format!("nomination_ids[{i}]");
             // One session at a time per nomination, also when two are opened at once.
             db::lock_for_transaction(conn, &format!("council:{nomination_id}"))?;
@@ -118,11 +129,7 @@ pub fn create_session(conn: &mut DbConn, title: &str, member_ids: &[String], nom
                 }
             }
         }
-        if member_ids.len() < MIN_COUNCIL {
-            // Fewer, and closing the session would reveal how each member voted.
-            errors.push(FieldError::new("member_ids", "too_few", format!("a council has at least {MIN_COUNCIL} members")));
-        }
-        if nomination_ids.is_empty() {
+        if new.nomination_ids.is_empty() {
             errors.push(FieldError::new("nomination_ids", "required", "a session votes on at least one nomination"));
         }
         if !errors.is_empty() {
@@ -132,25 +139,20 @@ pub fn create_session(conn: &mut DbConn, title: &str, member_ids: &[String], nom
         diesel::insert_into(council_sessions::table)
             .values((
                 council_sessions::id.eq(&id),
-                council_sessions::title.eq(title),
+                council_sessions::title.eq(&new.title),
                 council_sessions::status.eq("open"),
                 council_sessions::created_by.eq(actor),
                 council_sessions::created_at.eq(db::now()),
+                council_sessions::council_id.eq(&new.council_id),
+                council_sessions::voting_deadline.eq(new.voting_deadline),
+                council_sessions::min_ballots.eq(new.min_ballots),
             ))
             .execute(conn)?;
-        for member in member_ids {
+        for member in &member_ids {
             diesel::insert_into(council_members::table).values((council_members::session_id.eq(&id), council_members::user_id.eq(member))).execute(conn)?;
         }
-        for nomination_id in nomination_ids {
+        for nomination_id in &new.nomination_ids {
             diesel::insert_into(council_items::table).values((council_items::session_id.eq(&id), council_items::nomination_id.eq(nomination_id))).execute(conn)?;
-            diesel::insert_into(ballot_tallies::table)
-                .values((
-                    ballot_tallies::session_id.eq(&id),
-                    ballot_tallies::nomination_id.eq(nomination_id),
-                    ballot_tallies::yes_count.eq(0),
-                    ballot_tallies::no_count.eq(0),
-                ))
-                .execute(conn)?;
         }
         Ok(id)
     })
@@ -180,6 +182,9 @@ pub fn cast_ballot(conn: &mut DbConn, session_id: &str, nomination_id: &str, mem
         if !on_agenda {
             return Err(ApiError::validation(vec![FieldError::new("nomination_id", "not_on_agenda", "the session does not vote on this nomination")]));
         }
+        if !crate::domain::council::voting_open(session.voting_deadline, db::now()) {
+            return Err(ApiError::conflict("deadline_passed", "voting in this session has ended"));
+        }
         let inserted = conn.write_tx(|conn| {
             diesel::insert_into(ballots_cast::table)
                 .values((ballots_cast::session_id.eq(session_id), ballots_cast::nomination_id.eq(nomination_id), ballots_cast::user_id.eq(member)))
@@ -192,18 +197,23 @@ pub fn cast_ballot(conn: &mut DbConn, session_id: &str, nomination_id: &str, mem
             }
             Err(e) => return Err(e.into()),
         }
-        let tally = ballot_tallies::table.find((session_id, nomination_id));
-        if yes {
-            diesel::update(tally).set(ballot_tallies::yes_count.eq(ballot_tallies::yes_count + 1)).execute(conn)?;
-        } else {
-            diesel::update(tally).set(ballot_tallies::no_count.eq(ballot_tallies::no_count + 1)).execute(conn)?;
-        }
+        // The choice goes into the box under a random key; no tally changes until the close.
+        diesel::insert_into(ballot_box::table)
+            .values((
+                ballot_box::id.eq(crate::auth::password::random_token()),
+                ballot_box::session_id.eq(session_id),
+                ballot_box::nomination_id.eq(nomination_id),
+                ballot_box::approve.eq(yes),
+            ))
+            .execute(conn)?;
         Ok(())
     })
 }
 
-/// Closes a session and applies each result: approved when the yes votes reach the award's
-/// threshold of the whole council (and the quorum voted), rejected otherwise.
+/// Closes a session — once every member has voted on every item, or after its deadline — and
+/// applies each result: approved when the yes votes reach the award's threshold of the whole
+/// council (and the quorum voted), rejected otherwise. An item with fewer than `min_ballots`
+/// ballots gets no tally: it is not decided and stays appraised. The ballot box is emptied.
 pub fn close_session(conn: &mut DbConn, id: &str, actor: &str) -> Result<(), ApiError> {
     conn.write_tx(|conn| {
         if let DbConn::Postgres(pg) = conn {
@@ -214,11 +224,40 @@ pub fn close_session(conn: &mut DbConn, id: &str, actor: &str) -> Result<(), Api
             return Err(ApiError::conflict("session_closed", "the session is closed already"));
         }
         let member_count = members(conn, id)?.len() as u32;
-        let tallies: Vec<(String, i32, i32)> = ballot_tallies::table
-            .filter(ballot_tallies::session_id.eq(id))
-            .select((ballot_tallies::nomination_id, ballot_tallies::yes_count, ballot_tallies::no_count))
-            .load(conn)?;
-        for (nomination_id, yes, no) in tallies {
+        let items: Vec<String> = council_items::table.filter(council_items::session_id.eq(id)).select(council_items::nomination_id).load(conn)?;
+        let cast: i64 = ballots_cast::table.filter(ballots_cast::session_id.eq(id)).count().get_result(conn)?;
+        let now = db::now();
+        if !crate::domain::council::may_close(cast, i64::from(member_count), items.len() as i64, session.voting_deadline, now) {
+            let until = session.voting_deadline.map_or_else(|| "every member has voted".to_string(), |d| format!("{}Z", d.format("%Y-%m-%dT%H:%M:%S")));
+            return Err(ApiError::conflict(
+                "voting_in_progress",
+                format!("{cast} of {} ballots are cast; the session closes when every member has voted, or after {until}", i64::from(member_count) * items.len() as i64),
+            ));
+        }
+        for nomination_id in items {
+            let choices: Vec<bool> = ballot_box::table
+                .filter(ballot_box::session_id.eq(id))
+                .filter(ballot_box::nomination_id.eq(&nomination_id))
+                .select(ballot_box::approve)
+                .load(conn)?;
+            // Sessions opened before the ballot box kept running counts here.
+            let legacy: Option<(i32, i32)> =
+                ballot_tallies::table.find((id, &nomination_id)).select((ballot_tallies::yes_count, ballot_tallies::no_count)).first(conn).optional()?;
+            diesel::delete(ballot_tallies::table.find((id, &nomination_id))).execute(conn)?;
+            let (legacy_yes, legacy_no) = legacy.unwrap_or((0, 0));
+            let yes = legacy_yes + choices.iter().filter(|c| **c).count() as i32;
+            let no = legacy_no + choices.iter().filter(|c| !**c).count() as i32;
+            if !crate::domain::council::tally_published(i64::from(yes + no), session.min_ballots) {
+                continue; // withheld: no tally is kept, the nomination stays appraised
+            }
+            diesel::insert_into(ballot_tallies::table)
+                .values((
+                    ballot_tallies::session_id.eq(id),
+                    ballot_tallies::nomination_id.eq(&nomination_id),
+                    ballot_tallies::yes_count.eq(yes),
+                    ballot_tallies::no_count.eq(no),
+                ))
+                .execute(conn)?;
             let nomination = find_nomination(conn, &nomination_id)?;
             let version = judged_version(conn, &nomination)?;
             let threshold = version.as_ref().and_then(|v| v.approval_threshold_percent.as_deref()).and_then(stored_decimal).unwrap_or(rust_decimal::Decimal::ONE_HUNDRED);
@@ -227,9 +266,24 @@ pub fn close_session(conn: &mut DbConn, id: &str, actor: &str) -> Result<(), Api
             let reason = format!("Hội đồng bỏ phiếu: {yes} đồng ý, {no} không đồng ý, trên {member_count} thành viên (ngưỡng {threshold}%)");
             record_council_result(conn, &nomination_id, passed, actor, reason)?;
         }
+        diesel::delete(ballot_box::table.filter(ballot_box::session_id.eq(id))).execute(conn)?;
         diesel::update(council_sessions::table.find(id))
-            .set((council_sessions::status.eq("closed"), council_sessions::closed_by.eq(actor), council_sessions::closed_at.eq(db::now())))
+            .set((council_sessions::status.eq("closed"), council_sessions::closed_by.eq(actor), council_sessions::closed_at.eq(now)))
             .execute(conn)?;
         Ok(())
     })
+}
+
+/// After a close: what the database files still hold of the deleted ballots is overwritten.
+/// SQLite zeroes deleted content (`secure_delete`, set on every connection) and a checkpoint
+/// moves the write-ahead log into the database and truncates it; PostgreSQL vacuums the box so
+/// the deleted rows' versions are gone from the table (the write-ahead log and its archives
+/// are the operator's: docs/awards.md).
+pub fn scrub_after_close(conn: &mut DbConn) -> Result<(), ApiError> {
+    use diesel::connection::SimpleConnection;
+    match conn {
+        DbConn::Sqlite(c) => c.batch_execute("PRAGMA wal_checkpoint(TRUNCATE);")?,
+        DbConn::Postgres(c) => c.batch_execute("VACUUM ballot_box;")?,
+    }
+    Ok(())
 }

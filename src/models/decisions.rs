@@ -137,6 +137,31 @@ pub fn add_comment(conn: &mut DbConn, nomination_id: &str, author: Option<String
     Ok(id)
 }
 
+/// The public's comment quotas, over the last 24 hours: at most `per_address` comments from one
+/// client address (over all postings), at most `per_posting` on one posting (from everyone).
+/// Counted under locks on both, so concurrent comments cannot all slip under. Returns the
+/// seconds until a comment would be taken again when a quota is full.
+pub fn comment_quota_full(conn: &mut DbConn, nomination_id: &str, client: &str, per_address: i64, per_posting: i64) -> Result<Option<u64>, ApiError> {
+    let mut keys = [format!("comments-from:{client}"), format!("comments-on:{nomination_id}")];
+    keys.sort();
+    for key in &keys {
+        db::lock_for_transaction(conn, key)?;
+    }
+    let since = db::now() - chrono::TimeDelta::hours(24);
+    let window = |oldest: Option<chrono::NaiveDateTime>| oldest.map_or(1, |t| (t + chrono::TimeDelta::hours(24) - db::now()).num_seconds().max(1) as u64);
+    let from_address = posting_comments::table.filter(posting_comments::client_addr.eq(client)).filter(posting_comments::created_at.gt(since));
+    if from_address.count().get_result::<i64>(conn)? >= per_address {
+        let oldest = from_address.select(diesel::dsl::min(posting_comments::created_at)).first::<Option<chrono::NaiveDateTime>>(conn)?;
+        return Ok(Some(window(oldest)));
+    }
+    let on_posting = posting_comments::table.filter(posting_comments::nomination_id.eq(nomination_id)).filter(posting_comments::created_at.gt(since));
+    if on_posting.count().get_result::<i64>(conn)? >= per_posting {
+        let oldest = on_posting.select(diesel::dsl::min(posting_comments::created_at)).first::<Option<chrono::NaiveDateTime>>(conn)?;
+        return Ok(Some(window(oldest)));
+    }
+    Ok(None)
+}
+
 pub fn comments(conn: &mut DbConn, nomination_id: &str) -> Result<Vec<PostingComment>, ApiError> {
     Ok(posting_comments::table
         .filter(posting_comments::nomination_id.eq(nomination_id))

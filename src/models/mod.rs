@@ -10,6 +10,7 @@ pub mod decisions;
 pub mod idempotency;
 pub mod journal;
 pub mod council;
+pub mod councils;
 pub mod registrations;
 pub mod service_clients;
 pub mod reports;

@@ -255,10 +255,10 @@ fn not_editable(status: NominationStatus) -> ApiError {
 }
 
 /// Replaces what the unit proposes, while it is a draft or returned, at `expected_version`.
-pub fn replace_nomination(conn: &mut DbConn, id: &str, input: NominationInput, expected_version: i32) -> Result<NominationDetail, ApiError> {
+pub fn replace_nomination(conn: &mut DbConn, id: &str, input: NominationInput, expected_version: Option<i32>) -> Result<NominationDetail, ApiError> {
     conn.write_tx(|conn| {
         let current = lock(conn, id)?;
-        if current.version != expected_version {
+        if expected_version.is_some_and(|v| v != current.version) {
             return Err(ApiError::precondition_failed());
         }
         if !current.status().is_editable() {
@@ -500,8 +500,12 @@ pub fn transition(
 
 #[derive(Default)]
 pub struct NominationFilter {
-    /// Only the nominations on the agenda of this council member's sessions.
+    /// Only the nominations on the agenda of this council member's sessions (or, with
+    /// `own_unit`, those or the unit's).
     pub council_member: Option<String>,
+    /// Only this unit's: the caller's own unit, when they are bound to one.
+    pub own_unit: Option<String>,
+    /// The `unit_id` filter asked for.
     pub unit_id: Option<String>,
     pub status: Option<NominationStatus>,
     pub award_type_id: Option<String>,
@@ -513,8 +517,13 @@ pub struct NominationFilter {
 /// Nominations, newest first; `limit + 1` rows.
 pub fn list(conn: &mut DbConn, filter: &NominationFilter) -> Result<Vec<Nomination>, ApiError> {
     let mut query = nominations::table.into_boxed::<Db>();
-    if let Some(member) = &filter.council_member {
-        query = query.filter(nominations::id.eq_any(agenda_of(conn, member)?));
+    // What the caller may see: a council member's agenda, their own unit's, or — for a member
+    // who belongs to a unit — either.
+    match (&filter.council_member, &filter.own_unit) {
+        (Some(member), Some(unit)) => query = query.filter(nominations::id.eq_any(agenda_of(conn, member)?).or(nominations::unit_id.eq(unit.clone()))),
+        (Some(member), None) => query = query.filter(nominations::id.eq_any(agenda_of(conn, member)?)),
+        (None, Some(unit)) => query = query.filter(nominations::unit_id.eq(unit.clone())),
+        (None, None) => {}
     }
     if let Some(unit) = &filter.unit_id {
         query = query.filter(nominations::unit_id.eq(unit.clone()));
@@ -543,6 +552,35 @@ pub fn before_open_session(conn: &mut DbConn, nomination_id: &str) -> Result<boo
         .filter(council_sessions::status.eq("open"))
         .count()
         .get_result(conn)?;
+    Ok(count > 0)
+}
+
+/// What links a record to a council member's agenda.
+pub enum AgendaLink<'a> {
+    Nomination(&'a str),
+    /// The nominee.
+    Person(&'a str),
+    /// An achievement a nomination cites (and so its evidence).
+    Achievement(&'a str),
+}
+
+/// Whether the record is a nomination on the agenda of a session `member` sits on, or what
+/// such a nomination's dossier rests on.
+pub fn on_agenda_of(conn: &mut DbConn, member: &str, link: AgendaLink<'_>) -> Result<bool, ApiError> {
+    use crate::db::schema::nomination_achievements;
+    let agenda = agenda_of(conn, member)?;
+    if agenda.is_empty() {
+        return Ok(false);
+    }
+    let count: i64 = match link {
+        AgendaLink::Nomination(id) => return Ok(agenda.iter().any(|n| n == id)),
+        AgendaLink::Person(id) => nominations::table.filter(nominations::id.eq_any(&agenda)).filter(nominations::person_id.eq(id)).count().get_result(conn)?,
+        AgendaLink::Achievement(id) => nomination_achievements::table
+            .filter(nomination_achievements::nomination_id.eq_any(&agenda))
+            .filter(nomination_achievements::achievement_id.eq(id))
+            .count()
+            .get_result(conn)?,
+    };
     Ok(count > 0)
 }
 

@@ -75,7 +75,7 @@ pub fn award_type_labels(conn: &mut DbConn) -> Result<Vec<(String, String, Strin
 }
 
 pub struct NominationCountFilter {
-    /// Only the nominations on this council member's agenda.
+    /// Only the nominations on this council member's agenda (or, with `unit_id`, those or the unit's).
     pub council_member: Option<String>,
     pub unit_id: Option<String>,
     pub year: Option<i32>,
@@ -87,11 +87,12 @@ pub fn nomination_counts(conn: &mut DbConn, filter: &NominationCountFilter) -> R
         .group_by((nominations::status, nominations::award_type_id))
         .select((nominations::status, nominations::award_type_id, count_star()))
         .into_boxed::<Db>();
-    if let Some(member) = &filter.council_member {
-        query = query.filter(nominations::id.eq_any(agenda_of(conn, member)?));
-    }
-    if let Some(unit) = &filter.unit_id {
-        query = query.filter(nominations::unit_id.eq(unit.clone()));
+    // A council member's agenda, or their own unit's too when they belong to one.
+    match (&filter.council_member, &filter.unit_id) {
+        (Some(member), Some(unit)) => query = query.filter(nominations::id.eq_any(agenda_of(conn, member)?).or(nominations::unit_id.eq(unit.clone()))),
+        (Some(member), None) => query = query.filter(nominations::id.eq_any(agenda_of(conn, member)?)),
+        (None, Some(unit)) => query = query.filter(nominations::unit_id.eq(unit.clone())),
+        (None, None) => {}
     }
     if let Some(year) = filter.year {
         query = query.filter(nominations::year.eq(year));

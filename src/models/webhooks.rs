@@ -104,9 +104,9 @@ pub fn insert_subscription(conn: &mut DbConn, input: SubscriptionInput, secret: 
 }
 
 /// Replaces the URL, filters, flag and description at `expected_version`.
-pub fn replace_subscription(conn: &mut DbConn, id: &str, input: SubscriptionInput, expected_version: i32) -> Result<Subscription, ApiError> {
+pub fn replace_subscription(conn: &mut DbConn, id: &str, input: SubscriptionInput, expected_version: Option<i32>) -> Result<Subscription, ApiError> {
     let current = find_subscription(conn, id)?;
-    if current.version != expected_version {
+    if expected_version.is_some_and(|v| v != current.version) {
         return Err(ApiError::precondition_failed());
     }
     let updated = diesel::update(webhook_subscriptions::table.find(id).filter(webhook_subscriptions::version.eq(current.version)))

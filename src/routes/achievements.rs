@@ -154,7 +154,7 @@ fn respond_with(body: AchievementResponse, created: bool) -> Result<HttpResponse
 fn report(body: AchievementRequest) -> Result<Report, ApiError> {
     let mut checks = Checks::default();
     let person_name = body.person_name.filter(|p| !p.trim().is_empty()).map(|p| check_text("person_name", &p, 200, &mut checks));
-    let narrative = body.narrative.filter(|n| !n.trim().is_empty()).map(|n| n.trim().to_string());
+    let narrative = body.narrative.map(|n| crate::domain::text::normalize_block(&n)).filter(|n| !n.is_empty());
     if narrative.as_ref().is_some_and(|n| n.chars().count() > 20_000) {
         checks.fail("narrative", "too_long", "must be at most 20000 characters");
     }
@@ -167,8 +167,18 @@ fn report(body: AchievementRequest) -> Result<Report, ApiError> {
 /// Loads a report if the caller may do `action` on it; another unit's answers like a missing one.
 async fn load(state: &AppState, who: &AuthUser, id: Uuid, action: Action) -> Result<Achievement, ApiError> {
     let id = id.to_string();
-    let found = db::run(&state.db, move |conn| model::find_achievement(conn, &id)).await?;
-    match policy::decide(who, action, Resource::UnitRecord { unit_id: &found.unit_id }) {
+    // A council member may read an achievement a nomination on their agenda cites.
+    let member = (action == Action::Read && who.has(Role::CouncilMember)).then(|| who.user_id.clone());
+    let (found, on_agenda) = db::run(&state.db, move |conn| {
+        let found = model::find_achievement(conn, &id)?;
+        let on_agenda = match member {
+            Some(member) => crate::models::nominations::on_agenda_of(conn, &member, crate::models::nominations::AgendaLink::Achievement(&found.id))?,
+            None => false,
+        };
+        Ok((found, on_agenda))
+    })
+    .await?;
+    match policy::decide(who, action, Resource::ReviewedRecord { unit_id: &found.unit_id, on_agenda }) {
         Decision::Allow => Ok(found),
         Decision::Forbidden => Err(ApiError::forbidden()),
         Decision::Hidden => Err(model::achievement_not_found()),
@@ -199,7 +209,7 @@ pub struct AchievementPage {
     params(("id" = Uuid, Path, description = "The campaign's id"), AchievementQuery),
     responses((status = 200, description = "One page of reports", body = AchievementPage), ListErrors))]
 #[get("/campaigns/{id}/achievements")]
-pub async fn list(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>, query: QueryParams<AchievementQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn list(state: web::Data<AppState>, who: AuthUser, scope: cursor::ListScope, id: web::Path<Uuid>, query: QueryParams<AchievementQuery>) -> Result<HttpResponse, ApiError> {
     let campaign = visible_campaign(&state, &who, id.into_inner()).await?;
     let query = query.0;
     let limit = cursor::limit(query.limit)?;
@@ -207,19 +217,19 @@ pub async fn list(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>
         (_, true) | (None, false) => query.unit_id.map(|u| u.to_string()),
         (Some(own), false) => Some(own.clone()),
     };
-    if who.unit_id.is_none() && !who.has(Role::Admin) && !who.roles.iter().any(|r| matches!(r, Role::Viewer | Role::CouncilMember | Role::Approver)) {
+    if who.unit_id.is_none() && !who.has(Role::Admin) && !who.roles.iter().any(|r| matches!(r, Role::Viewer | Role::Approver)) {
         return Err(ApiError::forbidden());
     }
     let filter = AchievementFilter {
         unit_id,
         indicator_id: query.indicator_id.map(|i| i.to_string()),
         status: query.status,
-        before_id: query.cursor.as_deref().map(cursor::decode).transpose()?,
+        before_id: query.cursor.as_deref().map(|c| cursor::decode(&scope, c)).transpose()?,
         limit,
     };
     let (rows, next_cursor) = db::run(&state.db, move |conn| {
         let rows = model::list_achievements(conn, &campaign.id, &filter)?;
-        let (rows, next) = cursor::page(rows, limit, |a| a.id.clone());
+        let (rows, next) = cursor::page(rows, limit, &scope, |a| a.id.clone());
         let with_files = rows
             .into_iter()
             .map(|a| {
@@ -279,7 +289,7 @@ pub async fn read(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>
     responses((status = 200, description = "Corrected; the new `ETag` is set", body = AchievementResponse), ReplaceErrors))]
 #[put("/achievements/{id}")]
 pub async fn replace(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<AchievementRequest>) -> Result<HttpResponse, ApiError> {
-    let expected = Some(required_if_match(&req)?);
+    let expected = required_if_match(&req)?;
     let existing = load(&state, &who, id.into_inner(), Action::Update).await?;
     let body = body.0;
     if body.unit_id.is_some_and(|u| u.to_string() != existing.unit_id) {
@@ -422,8 +432,17 @@ pub async fn upload_evidence(
 #[get("/evidence/{id}")]
 pub async fn download_evidence(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner().to_string();
-    let (file, achievement) = db::run(&state.db, move |conn| model::find_evidence(conn, &id)).await?;
-    if policy::decide(&who, Action::Read, Resource::UnitRecord { unit_id: &achievement.unit_id }) != Decision::Allow {
+    let member = who.has(Role::CouncilMember).then(|| who.user_id.clone());
+    let (file, achievement, on_agenda) = db::run(&state.db, move |conn| {
+        let (file, achievement) = model::find_evidence(conn, &id)?;
+        let on_agenda = match member {
+            Some(member) => crate::models::nominations::on_agenda_of(conn, &member, crate::models::nominations::AgendaLink::Achievement(&achievement.id))?,
+            None => false,
+        };
+        Ok((file, achievement, on_agenda))
+    })
+    .await?;
+    if policy::decide(&who, Action::Read, Resource::ReviewedRecord { unit_id: &achievement.unit_id, on_agenda }) != Decision::Allow {
         return Err(ApiError::not_found("evidence file"));
     }
     upload::download(&state, &file.storage_key, file.content_type, &file.filename, &file.sha256).await

@@ -13,7 +13,8 @@ use crate::db;
 use crate::domain::Checks;
 use crate::error::{ApiError, FieldError, Problem};
 use crate::http::extract::{method_not_allowed, JsonBody};
-use crate::domain::users::is_valid_username;
+use crate::domain::users::{is_valid_username, sign_in_name};
+use crate::auth::rate_limit::login_delay;
 use crate::models::accounts::{self as model, Rotation, SessionStart, User, UserChanges};
 use crate::routes::users::{user_ok, UserResponse};
 use crate::http::origin::RequestOrigin;
@@ -106,8 +107,10 @@ fn refresh_expiry(state: &AppState) -> chrono::NaiveDateTime {
 }
 
 /// Sign in with username and password. Wrong password, unknown user and deactivated user all
-/// get the same answer in the same time. Repeated failures for a username or from a client
-/// address get 429 with `Retry-After`.
+/// get the same answer in the same time. Repeated failures for a username from one client
+/// address, or from one address over all usernames, get 429 with `Retry-After` — at that
+/// address only; a username failing from many addresses is answered more and more slowly,
+/// never refused.
 #[utoipa::path(
     operation_id = "login",
     tag = "auth",
@@ -125,26 +128,35 @@ fn refresh_expiry(state: &AppState) -> chrono::NaiveDateTime {
 #[post("/auth/login")]
 pub async fn login(state: web::Data<AppState>, req: HttpRequest, origin: RequestOrigin, body: JsonBody<LoginRequest>) -> Result<HttpResponse, ApiError> {
     let LoginRequest { username, password } = body.0;
-    let username = username.trim().to_lowercase();
+    let username = sign_in_name(&username);
     // A name no account can have is looked up nowhere, but costs the same hash and counts
     // against one shared key (so junk cannot bloat the throttle table).
     let valid_name = is_valid_username(&username);
-    let user_key = if valid_name { format!("user:{username}") } else { "user:(invalid)".to_string() };
+    let name_key = if valid_name { username.clone() } else { "(invalid)".to_string() };
     let client = client_addr(&req, state.settings.auth.trust_forwarded);
+    // Failures are counted per (username, address) and per address — those refuse, but only
+    // the address that failed — and per username from anywhere, which only slows down: a
+    // stranger can make a user's sign-in slower, never refuse it (docs/api-conventions.md).
+    let pair_key = format!("user-from:{name_key}|{client}");
     let client_key = format!("client:{client}");
+    let user_key = format!("user:{name_key}");
     let auth = &state.settings.auth;
     let (per_user, per_client, window) = (auth.login_max_failures_per_user, auth.login_max_failures_per_client, auth.login_window_secs);
 
     // Count the attempt before checking the password, so concurrent guesses cannot all pass.
-    let (keys, lookup) = ((user_key.clone(), client_key.clone()), username.clone());
-    let (blocked, user) = db::run(&state.db, move |conn| {
-        let blocked = model::reserve_login_attempt(conn, &[(&keys.0, per_user), (&keys.1, per_client)], window)?;
-        let user = if valid_name && blocked.is_none() { model::find_by_username(conn, &lookup)? } else { None };
-        Ok((blocked, user))
+    let (keys, lookup) = ((pair_key.clone(), client_key.clone(), user_key.clone()), username.clone());
+    let (reservation, user) = db::run(&state.db, move |conn| {
+        let reservation = model::reserve_login_attempt(conn, &[(&keys.0, Some(per_user)), (&keys.1, Some(per_client)), (&keys.2, None)], window)?;
+        let user = if valid_name && reservation.blocked.is_none() { model::find_by_username(conn, &lookup)? } else { None };
+        Ok((reservation, user))
     })
     .await?;
-    if let Some(seconds) = blocked {
-        return Err(ApiError::too_many_requests(seconds, "too many failed sign-ins; wait before trying again"));
+    if let Some(seconds) = reservation.blocked {
+        return Err(ApiError::too_many_requests(seconds, "too many failed sign-ins from this address; wait before trying again"));
+    }
+    let delay = login_delay(reservation.prior_failures, per_user, auth.login_slowdown_ms, auth.login_slowdown_max_ms);
+    if !delay.is_zero() {
+        actix_web::rt::time::sleep(delay).await;
     }
 
     let stored = user.as_ref().filter(|u| u.active).map(|u| u.password_hash.clone());
@@ -170,7 +182,7 @@ pub async fn login(state: web::Data<AppState>, req: HttpRequest, origin: Request
     let opened = db::write(&state.db, origin, move |conn, journal| {
         let session = model::open_session(conn, start)?;
         if let Some(session_id) = &session {
-            model::settle_login_success(conn, &user_key, Some(&client_key))?;
+            model::settle_login_success(conn, &[&user_key, &pair_key], Some(&client_key))?;
             journal.record("session", "opened", session_id, Scope::AuditOnly, None, None);
         }
         Ok(session.map(|id| (id, model::find_user(conn, &user_id))))
@@ -292,9 +304,12 @@ pub async fn change_password(state: web::Data<AppState>, who: AuthUser, origin: 
     let id = who.user_id.clone();
     let auth = &state.settings.auth;
     let (per_user, window) = (auth.login_max_failures_per_user, auth.login_window_secs);
+    // Its own counter, per account: wrong current passwords here never slow or block sign-in.
+    let change_key = format!("password-change:{id}");
+    let key = change_key.clone();
     let (user, blocked) = db::run(&state.db, move |conn| {
         let user = model::find_user(conn, &id)?;
-        let blocked = model::reserve_login_attempt(conn, &[(&format!("user:{}", user.username), per_user)], window)?;
+        let blocked = model::reserve_login_attempt(conn, &[(&key, Some(per_user))], window)?.blocked;
         Ok((user, blocked))
     })
     .await?;
@@ -315,13 +330,12 @@ pub async fn change_password(state: web::Data<AppState>, who: AuthUser, origin: 
     }
     let hash = state.hasher.hash(new_password).await?;
     let changes = UserChanges { password_hash: Some(hash), ..Default::default() };
-    let user_key = format!("user:{}", user.username);
     // Only if the account is as it was when the current password was checked: an admin reset
     // that landed meanwhile wins, and this change is refused (412).
     db::write(&state.db, origin.by(&who), move |conn, journal| {
         model::update_user(conn, &user.id, changes, Some(user.version))?;
         journal.record("user", "password_changed", &user.id, Scope::AuditOnly, None, None);
-        model::settle_login_success(conn, &user_key, None)
+        model::settle_login_success(conn, &[&change_key], None)
     })
     .await?;
     state.sessions.clear();

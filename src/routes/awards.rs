@@ -361,14 +361,14 @@ pub struct AwardPage {
 #[utoipa::path(operation_id = "list_awards", tag = "awards", security(("bearer" = [])), params(AwardQuery),
     responses((status = 200, description = "One page of awards", body = AwardPage), ListErrors))]
 #[get("/awards")]
-pub async fn list_awards(state: web::Data<AppState>, who: AuthUser, query: QueryParams<AwardQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn list_awards(state: web::Data<AppState>, who: AuthUser, scope: cursor::ListScope, query: QueryParams<AwardQuery>) -> Result<HttpResponse, ApiError> {
     policy::authorize(&who, Action::Read, Resource::Registry)?;
     let query = query.0;
     let limit = cursor::limit(query.limit)?;
     if query.roll_up && query.unit_id.is_none() {
         return Err(ApiError::bad_query_because("roll_up", "conflicting_parameters", "needs unit_id"));
     }
-    let before_id = query.cursor.as_deref().map(cursor::decode).transpose()?;
+    let before_id = query.cursor.as_deref().map(|c| cursor::decode(&scope, c)).transpose()?;
     let rows = db::run(&state.db, move |conn| {
         let unit_ids = match query.unit_id.map(|u| u.to_string()) {
             Some(unit) if query.roll_up => Some(model::unit_and_predecessors(conn, &unit)?),
@@ -387,7 +387,7 @@ pub async fn list_awards(state: web::Data<AppState>, who: AuthUser, query: Query
         model::list_awards(conn, &filter)
     })
     .await?;
-    let (rows, next_cursor) = cursor::page(rows, limit, |a| a.id.clone());
+    let (rows, next_cursor) = cursor::page(rows, limit, &scope, |a| a.id.clone());
     let items = rows.into_iter().map(award_response).collect::<Result<_, _>>()?;
     Ok(HttpResponse::Ok().json(AwardPage { items, next_cursor }))
 }

@@ -190,7 +190,7 @@ fn fields(body: CampaignRequest) -> Result<CampaignFields, ApiError> {
         checks.fail("participation", "invalid_choice", "must be one of all_units, all_departments, all_communes, units, clusters");
     }
     let launching_authority = check_text("launching_authority", &body.launching_authority, 300, &mut checks);
-    let description = body.description.filter(|d| !d.trim().is_empty()).map(|d| d.trim().to_string());
+    let description = body.description.map(|d| crate::domain::text::normalize_block(&d)).filter(|d| !d.is_empty());
     if description.as_ref().is_some_and(|d| d.chars().count() > 20_000) {
         checks.fail("description", "too_long", "must be at most 20000 characters");
     }
@@ -289,7 +289,7 @@ pub struct CampaignPage {
 #[utoipa::path(operation_id = "list_campaigns", tag = "campaigns", security(("bearer" = [])), params(CampaignQuery),
     responses((status = 200, description = "One page of campaigns", body = CampaignPage), ListErrors))]
 #[get("/campaigns")]
-pub async fn list(state: web::Data<AppState>, who: AuthUser, query: QueryParams<CampaignQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn list(state: web::Data<AppState>, who: AuthUser, scope: cursor::ListScope, query: QueryParams<CampaignQuery>) -> Result<HttpResponse, ApiError> {
     policy::authorize(&who, Action::Read, Resource::Registry)?;
     let query = query.0;
     let limit = cursor::limit(query.limit)?;
@@ -298,12 +298,12 @@ pub async fn list(state: web::Data<AppState>, who: AuthUser, query: QueryParams<
         kind: query.kind.map(|k| k.as_str().to_string()),
         include_drafts: who.has(Role::Admin),
         search: query.q.as_deref().map(text::fold).filter(|q| !q.is_empty()),
-        before_id: query.cursor.as_deref().map(cursor::decode).transpose()?,
+        before_id: query.cursor.as_deref().map(|c| cursor::decode(&scope, c)).transpose()?,
         limit,
     };
     let rows = db::run(&state.db, move |conn| {
         let rows = model::list_campaigns(conn, &filter)?;
-        let (rows, next) = cursor::page(rows, limit, |c| c.id.clone());
+        let (rows, next) = cursor::page(rows, limit, &scope, |c| c.id.clone());
         let details = rows.iter().map(|c| model::campaign_detail(conn, &c.id)).collect::<Result<Vec<_>, _>>()?;
         Ok((details, next))
     })
@@ -352,7 +352,7 @@ pub async fn read(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>
 #[put("/campaigns/{id}")]
 pub async fn replace(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<CampaignRequest>) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[])?;
-    let expected = Some(required_if_match(&req)?);
+    let expected = required_if_match(&req)?;
     let fields = fields(body.0)?;
     let id = id.into_inner().to_string();
     let body = db::write(&state.db, origin.by(&who), move |conn, journal| {

@@ -154,7 +154,7 @@ pub async fn read(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>
 #[put("/clusters/{id}")]
 pub async fn replace(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<ClusterRequest>) -> Result<HttpResponse, ApiError> {
     policy::authorize(&who, Action::Update, Resource::Registry)?;
-    let expected = Some(required_if_match(&req)?);
+    let expected = required_if_match(&req)?;
     let input = input(body.0)?;
     let id = id.into_inner().to_string();
     let replaced = db::write(&state.db, origin.by(&who), move |conn, journal| {

@@ -1,6 +1,8 @@
 //! Council sessions (`/council-sessions`): the board puts appraised nominations that need a
-//! vote before a council; each member casts one secret yes/no ballot per nomination; results
-//! appear only when the board closes the session, and decide the nominations.
+//! vote before the standing council in force (`/councils`), with a voting deadline; each member
+//! casts one secret yes/no ballot per nomination; the session closes once every member has
+//! voted or the deadline has passed, and its results — tallies of at least the minimum number
+//! of ballots — decide the nominations.
 
 use actix_web::http::header;
 use actix_web::{get, post, web, HttpResponse};
@@ -40,10 +42,13 @@ pub fn configure(cfg: &mut ServiceConfig) {
 pub struct SessionRequest {
     #[schema(example = "Phiên họp Hội đồng Thi đua – Khen thưởng tỉnh, quý IV")]
     pub title: String,
-    /// Users with the council_member role.
-    pub member_ids: Vec<Uuid>,
+    /// The standing council whose members vote; its term must cover today.
+    pub council_id: Uuid,
     /// Appraised nominations whose award needs a council vote.
     pub nomination_ids: Vec<Uuid>,
+    /// When voting ends (within 90 days). Before it, the session closes only once every member
+    /// has voted on every nomination.
+    pub voting_deadline: chrono::DateTime<chrono::Utc>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -59,8 +64,13 @@ pub struct AgendaItem {
     pub votes_cast: i64,
     /// Whether the caller has voted on it.
     pub you_voted: bool,
-    /// The tally; null until the session is closed.
+    /// The tally; null until the session is closed, and null when fewer ballots than
+    /// `min_ballots` were cast (then `result_withheld` is true and the nomination stays
+    /// appraised, undecided).
     pub result: Option<VoteResult>,
+    /// The session is closed but too few ballots were cast on this nomination to publish a
+    /// tally without revealing a member's choice.
+    pub result_withheld: bool,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -69,16 +79,27 @@ pub struct SessionResponse {
     pub title: String,
     /// `open` or `closed`.
     pub status: String,
+    /// The standing council the members were taken from (null for sessions opened before
+    /// standing councils existed).
+    pub council_id: Option<Uuid>,
+    /// The members, as taken from the council when the session opened.
     pub member_ids: Vec<Uuid>,
     pub items: Vec<AgendaItem>,
+    pub voting_deadline: Option<chrono::DateTime<chrono::Utc>>,
+    /// Fewer ballots on a nomination than this, and its tally is withheld.
+    pub min_ballots: i32,
     pub closed_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 fn response(d: SessionDetail) -> Result<SessionResponse, ApiError> {
+    let closed = !d.session.is_open();
     Ok(SessionResponse {
         id: uuid(&d.session.id)?,
         title: d.session.title,
         status: d.session.status,
+        council_id: d.session.council_id.as_deref().map(uuid).transpose()?,
+        voting_deadline: d.session.voting_deadline.map(|t| t.and_utc()),
+        min_ballots: d.session.min_ballots,
         member_ids: d.member_ids.iter().map(|m| uuid(m)).collect::<Result<_, _>>()?,
         items: d
             .items
@@ -88,6 +109,7 @@ fn response(d: SessionDetail) -> Result<SessionResponse, ApiError> {
                     nomination_id: uuid(&i.nomination_id)?,
                     votes_cast: i.votes_cast,
                     you_voted: i.caller_voted,
+                    result_withheld: closed && i.tally.is_none(),
                     result: i.tally.map(|(yes, no)| VoteResult { yes, no }),
                 })
             })
@@ -96,7 +118,8 @@ fn response(d: SessionDetail) -> Result<SessionResponse, ApiError> {
     })
 }
 
-/// Open a council session (admins).
+/// Open a council session (admins): the members are those of the standing council given,
+/// which must be in its term.
 #[utoipa::path(operation_id = "create_council_session", tag = "council", security(("bearer" = [])), request_body = SessionRequest,
     responses((status = 201, description = "Opened", body = SessionResponse), CreateErrors))]
 #[post("/council-sessions")]
@@ -105,18 +128,25 @@ pub async fn create(state: web::Data<AppState>, who: AuthUser, origin: RequestOr
     let body = body.0;
     let mut checks = Checks::default();
     let title = check_text("title", &body.title, 300, &mut checks);
+    let voting_deadline = body.voting_deadline.naive_utc();
+    crate::domain::council::check_deadline("voting_deadline", voting_deadline, db::now(), &mut checks);
     if !checks.0.is_empty() {
         return Err(ApiError::validation(checks.0));
     }
-    let mut members: Vec<String> = body.member_ids.iter().map(Uuid::to_string).collect();
-    members.sort();
-    members.dedup();
     let mut nominations: Vec<String> = body.nomination_ids.iter().map(Uuid::to_string).collect();
     nominations.sort();
     nominations.dedup();
     let actor = who.user_id.clone();
+    let new = model::NewSession {
+        title,
+        council_id: body.council_id.to_string(),
+        nomination_ids: nominations,
+        voting_deadline,
+        min_ballots: state.settings.council_min_ballots,
+    };
+    let today = crate::domain::units::today_in_vietnam();
     let body = db::write(&state.db, origin.by(&who), move |conn, journal| {
-        let id = model::create_session(conn, &title, &members, &nominations, &actor)?;
+        let id = model::create_session(conn, &new, &actor, today)?;
         let created = response(model::detail(conn, &id, &actor)?)?;
         journal.created("council_session", &id, Scope::Admin, &created);
         Ok(created)
@@ -153,7 +183,8 @@ pub struct BallotRequest {
 }
 
 /// Cast a secret ballot (members of the session): once per nomination, final, only while the
-/// session is open. What was chosen is kept apart from who chose.
+/// session is open and before its deadline. What was chosen is kept apart from who chose: an
+/// anonymous entry in the ballot box, counted only at the close.
 #[utoipa::path(operation_id = "cast_ballot", tag = "council", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The session's id")),
     request_body = BallotRequest,
@@ -164,7 +195,8 @@ pub async fn ballot(state: web::Data<AppState>, who: AuthUser, origin: RequestOr
     let (id, member, nomination, approve) = (id.into_inner().to_string(), who.user_id.clone(), body.0.nomination_id.to_string(), body.0.approve);
     db::write(&state.db, origin.by(&who), move |conn, journal| {
         model::cast_ballot(conn, &id, &nomination, &member, approve)?;
-        // That a member voted, never how, nor the tallies: audit only, without values.
+        // That a member voted, never how; no tally changes here, so neither this entry's time nor
+        // its order says anything about the tally (counted only at the close). Audit only.
         journal.record("council_session", "ballot_cast", &id, Scope::AuditOnly, None, None);
         Ok(())
     })
@@ -172,8 +204,10 @@ pub async fn ballot(state: web::Data<AppState>, who: AuthUser, origin: RequestOr
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// Close a session (admins): tallies are revealed and each nomination is approved or rejected
-/// against its award's threshold of the whole council.
+/// Close a session (admins) once every member has voted on every nomination or its deadline
+/// has passed (`409 voting_in_progress` before). Tallies of at least `min_ballots` ballots are
+/// revealed and decide each nomination against its award's threshold of the whole council;
+/// smaller ones are withheld and their nominations stay appraised.
 #[utoipa::path(operation_id = "close_council_session", tag = "council", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The session's id")),
     responses((status = 200, description = "Closed, with results", body = SessionResponse), WriteErrors))]
@@ -200,5 +234,9 @@ pub async fn close(state: web::Data<AppState>, who: AuthUser, origin: RequestOri
         Ok(after)
     })
     .await?;
+    // The deleted ballots are overwritten in the database files (best effort: the close stands).
+    if let Err(e) = db::run(&state.db, model::scrub_after_close).await {
+        tracing::warn!(error = %e, "could not scrub the ballot box after closing a session");
+    }
     Ok(HttpResponse::Ok().json(closed))
 }

@@ -13,7 +13,9 @@ use crate::auth::policy::{self, Role};
 use crate::auth::{client_addr, AuthUser};
 use crate::db;
 use crate::domain::units::today_in_vietnam;
-use crate::domain::{check_date, check_text, Checks};
+use crate::domain::public::{proof_of_work_ok, PROOF_OF_WORK_HEADER};
+use crate::domain::text::{normalize, strip_markup};
+use crate::domain::{check_date, check_text, check_text_block, Checks};
 use crate::error::ApiError;
 use crate::http::extract::{method_not_allowed, JsonBody};
 use crate::http::origin::RequestOrigin;
@@ -120,7 +122,9 @@ pub async fn public_postings(state: web::Data<AppState>) -> Result<HttpResponse,
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CommentRequest {
+    /// Plain text; markup is taken out.
     pub author_name: Option<String>,
+    /// Plain text (line breaks kept); markup is taken out. Show it as text, never as HTML.
     #[schema(example = "Đề nghị xem xét lại thành tích năm 2025.")]
     pub content: String,
 }
@@ -130,28 +134,47 @@ pub struct CommentReceipt {
     pub id: Uuid,
 }
 
-/// Comment on a nomination on posting (no sign-in; rate-limited per client).
+/// Comment on a nomination on posting (no sign-in). Quotas per client address and per posting
+/// (`429`); deployments may ask for a proof of work (`403 proof_of_work_required`). The text is
+/// kept as plain text — markup is taken out — and must be shown as text.
 #[utoipa::path(operation_id = "comment_on_posting", tag = "public",
     params(("id" = Uuid, Path, description = "The nomination's id")),
     request_body = CommentRequest,
     responses((status = 201, description = "Received; the board reviews it", body = CommentReceipt),
         (status = 400, description = "Malformed JSON or id", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The deployment asks for a proof of work and none (or a wrong one) was sent", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not on posting", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 415, description = "Body is not JSON", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "A quota is full (per address or per posting, 24 hours), or too many requests; see `Retry-After`", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 503, description = "Database unavailable", body = crate::error::Problem, content_type = "application/problem+json")))]
 #[post("/public/postings/{id}/comments")]
 pub async fn comment(state: web::Data<AppState>, origin: RequestOrigin, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<CommentRequest>) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner().to_string();
+    // The deployer's optional proof of work (THIDUA_COMMENT_POW_BITS), over the content as sent.
+    let bits = state.settings.comment_pow_bits;
+    let nonce = req.headers().get(PROOF_OF_WORK_HEADER).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    if !proof_of_work_ok(&id, &body.0.content, nonce, bits) {
+        return Err(ApiError::new(
+            actix_web::http::StatusCode::FORBIDDEN,
+            "proof_of_work_required",
+            format!("send `Thidua-Proof-Of-Work: <nonce>` where SHA-256(\"<posting id>\\n<content>\\n<nonce>\") starts with {bits} zero bits"),
+        ));
+    }
+    // Plain text: markup is taken out, and frontends show the rest as text (docs/awards.md).
     let mut checks = Checks::default();
-    let content = check_text_block("content", &body.0.content, 5000, &mut checks);
-    let author = body.0.author_name.filter(|a| !a.trim().is_empty()).map(|a| check_text("author_name", &a, 200, &mut checks));
+    let content = check_text_block("content", &strip_markup(&body.0.content), 5000, &mut checks);
+    let author = body.0.author_name.map(|a| strip_markup(&a)).filter(|a| !normalize(a).is_empty()).map(|a| check_text("author_name", &a, 200, &mut checks));
     if !checks.0.is_empty() {
         return Err(ApiError::validation(checks.0));
     }
     let client = client_addr(&req, state.settings.auth.trust_forwarded);
-    let (id, today) = (id.into_inner().to_string(), today_in_vietnam());
+    let today = today_in_vietnam();
+    let (per_address, per_posting) = (state.settings.comment_max_per_address, state.settings.comment_max_per_posting);
     let comment_id = db::write(&state.db, origin.anonymous(), move |conn, journal| {
+        if let Some(seconds) = model::comment_quota_full(conn, &id, &client, per_address, per_posting)? {
+            return Err(ApiError::too_many_requests(seconds, "this address or this posting has had its share of comments for today; try again later"));
+        }
         let comment_id = model::add_comment(conn, &id, author, &content, &client, today)?;
         let created = comment_response(model::find_comment(conn, &comment_id)?)?;
         // Board business: the board reviews what the public wrote.
@@ -160,20 +183,6 @@ pub async fn comment(state: web::Data<AppState>, origin: RequestOrigin, req: Htt
     })
     .await?;
     Ok(HttpResponse::Created().json(CommentReceipt { id: uuid(&comment_id)? }))
-}
-
-/// Multi-line text: trimmed, NFC, no control characters but line breaks.
-fn check_text_block(field: &str, value: &str, max: usize, checks: &mut Checks) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    let value: String = value.trim().nfc().collect();
-    if value.is_empty() {
-        checks.fail(field, "required", "must not be empty");
-    } else if value.chars().count() > max {
-        checks.fail(field, "too_long", format!("must be at most {max} characters"));
-    } else if value.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
-        checks.fail(field, "invalid_characters", "must not contain control characters");
-    }
-    value
 }
 
 #[derive(Serialize, ToSchema)]
@@ -248,6 +257,8 @@ pub async fn review_comment(state: web::Data<AppState>, who: AuthUser, origin: R
 pub struct DecisionRequest {
     #[schema(example = "123/QĐ-UBND")]
     pub number: String,
+    /// The day it was signed: after the posting period of every nomination it grants, and not
+    /// in the future.
     pub decided_on: NaiveDate,
     #[schema(example = "Chủ tịch UBND tỉnh")]
     pub signer: String,

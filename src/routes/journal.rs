@@ -250,7 +250,7 @@ fn audit_entry(e: Entry) -> AuditEntry {
 #[utoipa::path(operation_id = "list_audit_entries", tag = "integration", security(("bearer" = []), ("client" = ["audit:read"])), params(AuditQuery),
     responses((status = 200, description = "A page of audit entries", body = AuditPage), ListErrors))]
 #[get("/audit-entries")]
-pub async fn audit(state: web::Data<AppState>, who: AuthUser, query: QueryParams<AuditQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn audit(state: web::Data<AppState>, who: AuthUser, scope: cursor::ListScope, query: QueryParams<AuditQuery>) -> Result<HttpResponse, ApiError> {
     // Admins; or a service client granted `audit:read` that is not bound to one unit.
     if who.is_client() {
         policy::require_scope(&who, "audit:read")?;
@@ -270,10 +270,10 @@ pub async fn audit(state: web::Data<AppState>, who: AuthUser, query: QueryParams
         unit_id: q.unit_id,
         since: q.since.map(|t| t.naive_utc()),
         until: q.until.map(|t| t.naive_utc()),
-        before_seq: q.cursor.as_deref().map(cursor::decode::<i64>).transpose()?,
+        before_seq: q.cursor.as_deref().map(|c| cursor::decode::<i64>(&scope, c)).transpose()?,
         limit,
     };
     let rows = db::run(&state.db, move |conn| model::list_audit(conn, &filter)).await?;
-    let (rows, next_cursor) = cursor::page(rows, limit, |e| e.seq);
+    let (rows, next_cursor) = cursor::page(rows, limit, &scope, |e| e.seq);
     Ok(HttpResponse::Ok().json(AuditPage { items: rows.into_iter().map(audit_entry).collect(), next_cursor }))
 }

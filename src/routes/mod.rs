@@ -6,6 +6,7 @@ pub mod awards;
 pub mod campaigns;
 pub mod clusters;
 pub mod council;
+pub mod councils;
 pub mod decisions;
 pub mod health;
 pub mod journal;
@@ -40,6 +41,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(people::configure)
             .configure(decisions::configure)
             .configure(nominations::configure)
+            .configure(councils::configure)
             .configure(council::configure)
             .configure(journal::configure)
             .configure(webhooks::configure)

@@ -195,15 +195,15 @@ fn input(body: NominationRequest) -> Result<NominationInput, ApiError> {
     })
 }
 
-/// Whether the caller reads nominations only as a council member: then only those before their
-/// sessions.
-fn council_only(who: &AuthUser) -> bool {
-    !who.has(Role::Admin) && who.unit_id.is_none() && who.has(Role::CouncilMember) && !who.has(Role::Viewer) && !who.has(Role::Approver)
+/// Whether the caller reads nominations as a council member: the agenda of their sessions (and,
+/// if they belong to a unit, their unit's too) — not every unit's.
+fn reviews_agenda(who: &AuthUser) -> bool {
+    who.has(Role::CouncilMember) && !policy::reads_all_units(who)
 }
 
-/// Which nominations the caller may list (and count in reports): (only those on this council
-/// member's agenda, only this unit's). The board and province-level readers see all; people of a
-/// unit their unit's; anyone else is refused.
+/// Which nominations the caller may list (and count in reports): (those on this council
+/// member's agenda, this unit's) — both given means either. The board and province-level
+/// readers see all; people of a unit their unit's; anyone else is refused.
 pub fn visible_scope(who: &AuthUser) -> Result<(Option<String>, Option<String>), ApiError> {
     let unit_id = match (&who.unit_id, who.has(Role::Admin)) {
         (Some(own), false) => Some(own.clone()),
@@ -212,22 +212,24 @@ pub fn visible_scope(who: &AuthUser) -> Result<(Option<String>, Option<String>),
         }
         _ => None,
     };
-    Ok((council_only(who).then(|| who.user_id.clone()), unit_id))
+    Ok((reviews_agenda(who).then(|| who.user_id.clone()), unit_id))
 }
 
-/// A nomination the caller may do `action` on; another unit's answers like a missing one.
+/// A nomination the caller may do `action` on; another unit's answers like a missing one,
+/// unless it is on the caller's council agenda (then it may be read).
 async fn load(state: &AppState, who: &AuthUser, id: Uuid, action: Action) -> Result<Nomination, ApiError> {
     let id = id.to_string();
-    let (member, restricted) = (who.user_id.clone(), council_only(who));
-    let found = db::run(&state.db, move |conn| {
+    let member = reviews_agenda(who).then(|| who.user_id.clone());
+    let (found, on_agenda) = db::run(&state.db, move |conn| {
         let found = model::find_nomination(conn, &id)?;
-        if restricted && !model::agenda_of(conn, &member)?.contains(&found.id) {
-            return Err(model::nomination_not_found());
-        }
-        Ok(found)
+        let on_agenda = match member {
+            Some(member) => model::on_agenda_of(conn, &member, model::AgendaLink::Nomination(&found.id))?,
+            None => false,
+        };
+        Ok((found, on_agenda))
     })
     .await?;
-    match policy::decide(who, action, Resource::UnitRecord { unit_id: &found.unit_id }) {
+    match policy::decide(who, action, Resource::ReviewedRecord { unit_id: &found.unit_id, on_agenda }) {
         Decision::Allow => Ok(found),
         Decision::Forbidden => Err(ApiError::forbidden()),
         Decision::Hidden => Err(model::nomination_not_found()),
@@ -258,22 +260,23 @@ pub struct NominationPage {
 #[utoipa::path(operation_id = "list_nominations", tag = "nominations", security(("bearer" = [])), params(NominationQuery),
     responses((status = 200, description = "One page of nominations", body = NominationPage), ListErrors))]
 #[get("/nominations")]
-pub async fn list(state: web::Data<AppState>, who: AuthUser, query: QueryParams<NominationQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn list(state: web::Data<AppState>, who: AuthUser, scope: cursor::ListScope, query: QueryParams<NominationQuery>) -> Result<HttpResponse, ApiError> {
     let query = query.0;
     let limit = cursor::limit(query.limit)?;
     let (council_member, own_unit) = visible_scope(&who)?;
     let filter = NominationFilter {
         council_member,
-        unit_id: own_unit.or(query.unit_id.map(|u| u.to_string())),
+        own_unit,
+        unit_id: query.unit_id.map(|u| u.to_string()),
         status: query.status,
         award_type_id: query.award_type_id.map(|a| a.to_string()),
         year: query.year,
-        before_id: query.cursor.as_deref().map(cursor::decode).transpose()?,
+        before_id: query.cursor.as_deref().map(|c| cursor::decode(&scope, c)).transpose()?,
         limit,
     };
     let (rows, next_cursor) = db::run(&state.db, move |conn| {
         let rows = model::list(conn, &filter)?;
-        let (rows, next) = cursor::page(rows, limit, |n| n.id.clone());
+        let (rows, next) = cursor::page(rows, limit, &scope, |n| n.id.clone());
         Ok((model::details(conn, rows)?, next))
     })
     .await?;

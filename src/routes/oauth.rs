@@ -194,13 +194,13 @@ pub async fn token(state: web::Data<AppState>, req: HttpRequest, origin: Request
     let outcome = db::write(&state.db, origin.anonymous(), move |conn, journal| {
         // Per address only: client secrets are 256-bit, so a per-client count adds no safety and
         // would let anyone who knows a client id lock the integration out.
-        if let Some(seconds) = accounts::reserve_login_attempt(conn, &[(&addr_key, per_addr)], window)? {
+        if let Some(seconds) = accounts::reserve_login_attempt(conn, &[(&addr_key, Some(per_addr))], window)?.blocked {
             return Ok(Outcome::Blocked(seconds));
         }
         let client = if client_key == "svc:(invalid)" { None } else { model::lookup_client(conn, &client_id)? };
         match client {
             Some(c) if c.revoked_at.is_none() && same_hash(&c.secret_hash, &presented) => {
-                accounts::settle_login_success(conn, &client_key, Some(&addr_key))?;
+                accounts::settle_login_success(conn, &[&client_key], Some(&addr_key))?;
                 journal.act_as("client", &c.id);
                 journal.record("service_client", "authenticated", &c.id, Scope::AuditOnly, None, None);
                 Ok(Outcome::Client(c))

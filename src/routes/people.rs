@@ -96,8 +96,18 @@ fn fields(who: &AuthUser, body: PersonRequest) -> Result<PersonFields, ApiError>
 
 async fn load(state: &AppState, who: &AuthUser, id: Uuid, action: Action) -> Result<Person, ApiError> {
     let id = id.to_string();
-    let person = db::run(&state.db, move |conn| model::find_person(conn, &id)).await?;
-    match policy::decide(who, action, Resource::UnitRecord { unit_id: &person.unit_id }) {
+    // A council member may read the nominee of a nomination on their agenda.
+    let member = (action == Action::Read && who.has(Role::CouncilMember)).then(|| who.user_id.clone());
+    let (person, on_agenda) = db::run(&state.db, move |conn| {
+        let person = model::find_person(conn, &id)?;
+        let on_agenda = match member {
+            Some(member) => crate::models::nominations::on_agenda_of(conn, &member, crate::models::nominations::AgendaLink::Person(&person.id))?,
+            None => false,
+        };
+        Ok((person, on_agenda))
+    })
+    .await?;
+    match policy::decide(who, action, Resource::ReviewedRecord { unit_id: &person.unit_id, on_agenda }) {
         Decision::Allow => Ok(person),
         Decision::Forbidden => Err(ApiError::forbidden()),
         Decision::Hidden => Err(model::person_not_found()),
@@ -126,20 +136,20 @@ pub struct PersonPage {
 #[utoipa::path(operation_id = "list_people", tag = "awards", security(("bearer" = [])), params(PeopleQuery),
     responses((status = 200, description = "One page of people", body = PersonPage), ListErrors))]
 #[get("/people")]
-pub async fn list(state: web::Data<AppState>, who: AuthUser, query: QueryParams<PeopleQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn list(state: web::Data<AppState>, who: AuthUser, scope: cursor::ListScope, query: QueryParams<PeopleQuery>) -> Result<HttpResponse, ApiError> {
     let query = query.0;
     let limit = cursor::limit(query.limit)?;
     let unit = match (&who.unit_id, who.has(Role::Admin)) {
         (Some(own), false) => Some(own.clone()),
-        (None, false) if !who.roles.iter().any(|r| matches!(r, Role::Viewer | Role::CouncilMember | Role::Approver)) => {
+        (None, false) if !who.roles.iter().any(|r| matches!(r, Role::Viewer | Role::Approver)) => {
             return Err(ApiError::forbidden())
         }
         _ => query.unit_id.map(|u| u.to_string()),
     };
     let search = query.q.as_deref().map(text::fold).filter(|q| !q.is_empty());
-    let after = query.cursor.as_deref().map(cursor::decode).transpose()?;
+    let after = query.cursor.as_deref().map(|c| cursor::decode(&scope, c)).transpose()?;
     let rows = db::run(&state.db, move |conn| model::list_people(conn, unit.as_deref(), search.as_deref(), after, limit)).await?;
-    let (rows, next_cursor) = cursor::page(rows, limit, |p| (p.full_name_folded.clone(), p.id.clone()));
+    let (rows, next_cursor) = cursor::page(rows, limit, &scope, |p| (p.full_name_folded.clone(), p.id.clone()));
     let items = rows.into_iter().map(|p| response(p, false)).collect::<Result<_, _>>()?;
     Ok(HttpResponse::Ok().json(PersonPage { items, next_cursor }))
 }

@@ -154,7 +154,7 @@ pub async fn list(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>
     let campaign = visible_campaign(&state, &who, id.into_inner()).await?;
     // Province-level staff see every unit's; anyone bound to a unit sees that unit's only.
     let only_unit = if who.has(Role::Admin) { None } else { who.unit_id.clone() };
-    if only_unit.is_none() && !who.has(Role::Admin) && !who.roles.iter().any(|r| matches!(r, Role::Viewer | Role::CouncilMember | Role::Approver)) {
+    if only_unit.is_none() && !who.has(Role::Admin) && !who.roles.iter().any(|r| matches!(r, Role::Viewer | Role::Approver)) {
         return Err(ApiError::forbidden());
     }
     let found = db::run(&state.db, move |conn| {
@@ -213,7 +213,7 @@ pub async fn read(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>
     responses((status = 200, description = "Replaced; the new `ETag` is set", body = RegistrationResponse), ReplaceErrors))]
 #[put("/registrations/{id}")]
 pub async fn replace(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<RegistrationRequest>) -> Result<HttpResponse, ApiError> {
-    let expected = Some(required_if_match(&req)?);
+    let expected = required_if_match(&req)?;
     let (current, _) = load(&state, &who, id.into_inner(), Action::Update).await?;
     let body = body.0;
     if body.unit_id.is_some_and(|u| u.to_string() != current.unit_id) {

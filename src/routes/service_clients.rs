@@ -134,12 +134,12 @@ fn with_secret(status: actix_web::http::StatusCode, client: ServiceClient, secre
     )
 )]
 #[get("/service-clients")]
-pub async fn list(state: web::Data<AppState>, who: AuthUser, query: QueryParams<ServiceClientListQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn list(state: web::Data<AppState>, who: AuthUser, scope: cursor::ListScope, query: QueryParams<ServiceClientListQuery>) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[])?;
     let limit = cursor::limit(query.0.limit)?;
-    let after: Option<String> = query.0.cursor.as_deref().map(cursor::decode).transpose()?;
+    let after: Option<String> = query.0.cursor.as_deref().map(|c| cursor::decode(&scope, c)).transpose()?;
     let rows = db::run(&state.db, move |conn| model::list_clients(conn, after, limit)).await?;
-    let (rows, next_cursor) = cursor::page(rows, limit, |c| c.id.clone());
+    let (rows, next_cursor) = cursor::page(rows, limit, &scope, |c| c.id.clone());
     let items = rows.into_iter().map(ServiceClientResponse::try_from).collect::<Result<_, _>>()?;
     Ok(HttpResponse::Ok().json(ServiceClientPage { items, next_cursor }))
 }

@@ -204,7 +204,7 @@ fn unit_ok(unit: Unit) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().insert_header(etag(body.version)).json(body))
 }
 
-async fn list_units(state: &AppState, kind: UnitKind, query: UnitListQuery) -> Result<HttpResponse, ApiError> {
+async fn list_units(state: &AppState, kind: UnitKind, scope: cursor::ListScope, query: UnitListQuery) -> Result<HttpResponse, ApiError> {
     let limit = cursor::limit(query.limit)?;
     let search = match query.q.as_deref().map(text::fold) {
         Some(q) if q.is_empty() => return Err(ApiError::bad_query("q", "must not be empty")),
@@ -222,11 +222,11 @@ async fn list_units(state: &AppState, kind: UnitKind, query: UnitListQuery) -> R
         unit_type: query.unit_type,
         active_on: query.active_on,
         search,
-        after: query.cursor.as_deref().map(cursor::decode).transpose()?,
+        after: query.cursor.as_deref().map(|c| cursor::decode(&scope, c)).transpose()?,
         limit,
     };
     let rows = db::run(&state.db, move |conn| model::list(conn, kind, &filter)).await?;
-    let (rows, next_cursor) = cursor::page(rows, limit, |u| (u.code.clone(), u.id.clone()));
+    let (rows, next_cursor) = cursor::page(rows, limit, &scope, |u| (u.code.clone(), u.id.clone()));
     let items = rows.into_iter().map(UnitResponse::try_from).collect::<Result<_, _>>()?;
     Ok(HttpResponse::Ok().json(UnitPage { items, next_cursor }))
 }
@@ -379,9 +379,9 @@ macro_rules! unit_endpoints {
                 )
             )]
             #[get($list)]
-            pub async fn list(state: web::Data<AppState>, who: AuthUser, query: QueryParams<UnitListQuery>) -> Result<HttpResponse, ApiError> {
+            pub async fn list(state: web::Data<AppState>, who: AuthUser, scope: cursor::ListScope, query: QueryParams<UnitListQuery>) -> Result<HttpResponse, ApiError> {
                 policy::authorize(&who, Action::Read, Resource::Registry)?;
-                list_units(&state, KIND, query.0).await
+                list_units(&state, KIND, scope, query.0).await
             }
 
             #[doc = concat!("Create a ", $one, ", optionally as the successor of existing ones.")]

@@ -173,7 +173,7 @@ async fn load_visible(state: &AppState, who: &AuthUser, id: Uuid, action: Action
     )
 )]
 #[get("/users")]
-pub async fn list(state: web::Data<AppState>, who: AuthUser, query: QueryParams<UserListQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn list(state: web::Data<AppState>, who: AuthUser, scope: cursor::ListScope, query: QueryParams<UserListQuery>) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[Role::UnitOfficer])?;
     let query = query.0;
     let limit = cursor::limit(query.limit)?;
@@ -192,11 +192,11 @@ pub async fn list(state: web::Data<AppState>, who: AuthUser, query: QueryParams<
         role: query.role,
         active: query.active,
         search: query.q.map(|q| q.trim().to_lowercase()).filter(|q| !q.is_empty()),
-        after: query.cursor.as_deref().map(cursor::decode).transpose()?,
+        after: query.cursor.as_deref().map(|c| cursor::decode(&scope, c)).transpose()?,
         limit,
     };
     let rows = db::run(&state.db, move |conn| model::list_users(conn, &filter)).await?;
-    let (rows, next_cursor) = cursor::page(rows, limit, |u| (u.username.clone(), u.id.clone()));
+    let (rows, next_cursor) = cursor::page(rows, limit, &scope, |u| (u.username.clone(), u.id.clone()));
     let items = rows.into_iter().map(UserResponse::try_from).collect::<Result<_, _>>()?;
     Ok(HttpResponse::Ok().json(UserPage { items, next_cursor }))
 }

@@ -159,12 +159,12 @@ pub struct WebhookPage {
 #[utoipa::path(operation_id = "list_webhooks", tag = "integration", security(("bearer" = [])), params(PageQuery),
     responses((status = 200, description = "A page of subscriptions", body = WebhookPage), (status = 403, description = "Admins only", body = Problem, content_type = "application/problem+json"), ListErrors))]
 #[get("/webhooks")]
-pub async fn list(state: web::Data<AppState>, who: AuthUser, query: QueryParams<PageQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn list(state: web::Data<AppState>, who: AuthUser, scope: cursor::ListScope, query: QueryParams<PageQuery>) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[])?;
     let limit = cursor::limit(query.0.limit)?;
-    let before = query.0.cursor.as_deref().map(cursor::decode::<String>).transpose()?;
+    let before = query.0.cursor.as_deref().map(|c| cursor::decode::<String>(&scope, c)).transpose()?;
     let rows = db::run(&state.db, move |conn| model::list_subscriptions(conn, before, limit)).await?;
-    let (rows, next_cursor) = cursor::page(rows, limit, |s| s.id.clone());
+    let (rows, next_cursor) = cursor::page(rows, limit, &scope, |s| s.id.clone());
     let items = rows.into_iter().map(response).collect::<Result<_, _>>()?;
     Ok(HttpResponse::Ok().json(WebhookPage { items, next_cursor }))
 }
@@ -330,17 +330,17 @@ fn delivery((d, action, attempts): (Delivery, String, Vec<Attempt>)) -> Result<D
     params(("id" = Uuid, Path, description = "The subscription's id"), PageQuery),
     responses((status = 200, description = "A page of deliveries", body = DeliveryPage), (status = 403, description = "Admins only", body = Problem, content_type = "application/problem+json"), ReadErrors))]
 #[get("/webhooks/{id}/deliveries")]
-pub async fn deliveries(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>, query: QueryParams<PageQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn deliveries(state: web::Data<AppState>, who: AuthUser, scope: cursor::ListScope, id: web::Path<Uuid>, query: QueryParams<PageQuery>) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[])?;
     let limit = cursor::limit(query.0.limit)?;
-    let before = query.0.cursor.as_deref().map(cursor::decode::<String>).transpose()?;
+    let before = query.0.cursor.as_deref().map(|c| cursor::decode::<String>(&scope, c)).transpose()?;
     let id = id.into_inner().to_string();
     let rows = db::run(&state.db, move |conn| {
         model::find_subscription(conn, &id)?;
         model::list_deliveries(conn, &id, before, limit)
     })
     .await?;
-    let (rows, next_cursor) = cursor::page(rows, limit, |(d, ..)| d.id.clone());
+    let (rows, next_cursor) = cursor::page(rows, limit, &scope, |(d, ..)| d.id.clone());
     let items = rows.into_iter().map(delivery).collect::<Result<_, _>>()?;
     Ok(HttpResponse::Ok().json(DeliveryPage { items, next_cursor }))
 }

@@ -18,6 +18,9 @@ on_both_backends!(
     reset_deactivation_and_role_changes_cut_off_tokens,
     forged_expired_and_foreign_tokens_are_refused,
     failures_look_alike_and_are_throttled,
+    a_stranger_cannot_lock_a_user_out,
+    a_username_failing_from_many_addresses_is_slowed_not_refused,
+    password_changes_have_their_own_counter,
     hashes_are_upgraded_at_login_and_the_key_is_shared,
     concurrent_guesses_cannot_slip_under_the_limit,
     a_session_is_not_opened_on_an_account_changed_meanwhile,
@@ -288,7 +291,8 @@ async fn failures_look_alike_and_are_throttled(app: TestApp) {
     let wrong = app.login("hoa.nt", "whatever password").await.problem(401, "invalid_credentials");
     assert_eq!(unknown["detail"], wrong["detail"], "the answer does not reveal whether the username exists");
 
-    // Per username: after 5 failures (the one above included) even the right password waits.
+    // Per username from this address: after 5 failures (the one above included) even the right
+    // password waits — here. (From another address it is let in: `a_stranger_cannot_lock_a_user_out`.)
     for _ in 0..4 {
         app.login("hoa.nt", "still wrong password").await.problem(401, "invalid_credentials");
     }
@@ -307,6 +311,66 @@ async fn failures_look_alike_and_are_throttled(app: TestApp) {
         app.login(&format!("guess{i}"), "whatever password").await;
     }
     app.login("another.name", "whatever password").await.problem(429, "too_many_requests");
+}
+
+/// Signs in from a given client address.
+async fn login_from(app: &TestApp, addr: &str, username: &str, password: &str) -> Response {
+    let body = json!({"username": username, "password": password});
+    let req = TestRequest::post().uri("/api/v1/auth/login").peer_addr(format!("{addr}:40000").parse().unwrap()).set_json(&body);
+    app.send_anonymous(req).await
+}
+
+async fn a_stranger_cannot_lock_a_user_out(app: TestApp) {
+    app.user("hoa.nt", &["viewer"], None).await;
+    // The attack: five wrong passwords from one address, as case, width and whitespace
+    // variants of the name (all count as "hoa.nt").
+    for variant in ["hoa.nt", "HOA.NT", "  Hoa.Nt ", "ｈｏａ.ｎｔ", "hoa.nt"] {
+        login_from(&app, "198.51.100.7", variant, "wrong password!").await.problem(401, "invalid_credentials");
+    }
+    login_from(&app, "198.51.100.7", "hoa.nt", PASSWORD).await.problem(429, "too_many_requests");
+    // The real user, from an address that has not failed, signs in.
+    let res = login_from(&app, "203.0.113.9", "hoa.nt", PASSWORD).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    // And another user from the attacker's address is not held up by that name's failures.
+    app.user("lan.pt", &["viewer"], None).await;
+    assert_eq!(login_from(&app, "198.51.100.7", "lan.pt", PASSWORD).await.status, StatusCode::OK);
+}
+
+async fn a_username_failing_from_many_addresses_is_slowed_not_refused(app: TestApp) {
+    app.user("hoa.nt", &["viewer"], None).await;
+    for i in 1..=5 {
+        login_from(&app, &format!("198.51.100.{i}"), "hoa.nt", "wrong password!").await.problem(401, "invalid_credentials");
+    }
+    // The sixth address: slowed down (THIDUA_LOGIN_SLOWDOWN_MS, 500 ms by default), never refused.
+    let started = std::time::Instant::now();
+    let res = login_from(&app, "198.51.100.6", "hoa.nt", "wrong password!").await;
+    res.problem(401, "invalid_credentials");
+    assert!(started.elapsed() >= std::time::Duration::from_millis(500), "{:?}", started.elapsed());
+    let started = std::time::Instant::now();
+    let res = login_from(&app, "203.0.113.9", "hoa.nt", PASSWORD).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    assert!(started.elapsed() >= std::time::Duration::from_millis(1000), "twice as slow after one more failure: {:?}", started.elapsed());
+    // A success forgives the name: the next sign-in is not slowed.
+    let started = std::time::Instant::now();
+    assert_eq!(login_from(&app, "203.0.113.9", "hoa.nt", PASSWORD).await.status, StatusCode::OK);
+    assert!(started.elapsed() < std::time::Duration::from_millis(500), "{:?}", started.elapsed());
+}
+
+async fn password_changes_have_their_own_counter(app: TestApp) {
+    let (_, token) = app.user("hoa.nt", &["viewer"], None).await;
+    let change = |current: &str| {
+        let req = TestRequest::put().uri("/api/v1/auth/password").set_json(json!({"current_password": current, "new_password": "Một mật khẩu mới khác 2026"}));
+        let (app, token) = (&app, token.clone());
+        async move { app.send_as(&token, req).await }
+    };
+    for _ in 0..5 {
+        change("not my password").await.problem(422, "validation_failed");
+    }
+    change(PASSWORD).await.problem(429, "too_many_requests");
+    // Signing in is not slowed or refused by them.
+    let started = std::time::Instant::now();
+    assert_eq!(app.login("hoa.nt", PASSWORD).await.status, StatusCode::OK);
+    assert!(started.elapsed() < std::time::Duration::from_millis(500), "{:?}", started.elapsed());
 }
 
 mod rate_limit {

@@ -5,11 +5,11 @@ use actix_web::http::StatusCode;
 use actix_web::test::TestRequest;
 use diesel::prelude::*;
 use serde_json::{json, Value};
-use thidua::db::schema::{ballot_tallies, ballots_cast};
+use thidua::db::schema::{ballot_box, ballot_tallies, ballots_cast, council_sessions};
 
 use crate::helpers::TestApp;
 
-on_both_backends!(secret_ballots_decide_at_close);
+on_both_backends!(secret_ballots_decide_at_close, councils_are_standing_and_published, a_member_with_a_unit_reads_their_agenda_or_their_unit);
 
 const PDF: &[u8] = b"%PDF-1.7\n%%EOF\n";
 
@@ -34,6 +34,30 @@ async fn appraised(app: &TestApp, type_id: &Value, person: &Value, unit: &Value)
         assert_eq!(res.status, StatusCode::OK, "{action}: {}", res.text());
     }
     nomination
+}
+
+/// A standing council of `unit` in force today, with these members (the first one chairs).
+pub async fn standing_council(app: &TestApp, unit: &Value, member_ids: &[Value]) -> Value {
+    let today = thidua::domain::units::today_in_vietnam();
+    let members: Vec<Value> =
+        member_ids.iter().enumerate().map(|(i, m)| json!({"user_id": m, "role": if i == 0 { "chair" } else { "member" }})).collect();
+    app.create("councils", json!({
+        "unit_id": unit, "name": "Hội đồng Thi đua – Khen thưởng", "established_by": "45/QĐ-UBND",
+        "term_start": (today - chrono::TimeDelta::days(30)).to_string(), "term_end": (today + chrono::TimeDelta::days(365)).to_string(),
+        "members": members,
+    }))
+    .await
+}
+
+/// A voting deadline `hours` from now, as the API takes it.
+pub fn deadline(hours: i64) -> String {
+    (chrono::Utc::now() + chrono::TimeDelta::hours(hours)).to_rfc3339()
+}
+
+/// Moves a session's deadline into the past, as if the time had come.
+fn let_deadline_pass(app: &TestApp, session_id: &str) {
+    let past = thidua::db::now() - chrono::TimeDelta::minutes(1);
+    diesel::update(council_sessions::table.find(session_id)).set(council_sessions::voting_deadline.eq(past)).execute(&mut app.connection()).unwrap();
 }
 
 async fn secret_ballots_decide_at_close(app: TestApp) {
@@ -63,11 +87,19 @@ async fn secret_ballots_decide_at_close(app: TestApp) {
     }
     let (_, outsider) = app.user("hd.ngoai", &["council_member"], None).await;
     let member_ids: Vec<Value> = members.iter().map(|(u, _)| u["id"].clone()).collect();
+    let council = standing_council(&app, &commune["id"], &member_ids).await;
 
     let draft = app.create("nominations", json!({"award_type_id": type_id, "person_id": person["id"], "unit_id": commune["id"], "year": 2026})).await;
-    let body = app.post("/api/v1/council-sessions", &json!({"title": "Phiên họp quý IV", "member_ids": member_ids, "nomination_ids": [first["id"], draft["id"]]})).await.problem(422, "validation_failed");
+    let body = app.post("/api/v1/council-sessions", &json!({"title": "Phiên họp quý IV", "council_id": council["id"], "voting_deadline": deadline(24), "nomination_ids": [first["id"], draft["id"]]})).await.problem(422, "validation_failed");
     assert_eq!(body["errors"][0]["code"], "not_appraised");
-    let session = app.create("council-sessions", json!({"title": "Phiên họp quý IV", "member_ids": member_ids, "nomination_ids": [first["id"], second["id"]]})).await;
+    // The voters come from the standing council; a session cannot name its own.
+    let typed_in = app.post("/api/v1/council-sessions", &json!({"title": "Tự chọn", "member_ids": member_ids, "voting_deadline": deadline(24), "nomination_ids": [first["id"]]})).await;
+    typed_in.problem(422, "invalid_body");
+    // A deadline in the past cannot be set.
+    let past = app.post("/api/v1/council-sessions", &json!({"title": "Quá hạn", "council_id": council["id"], "voting_deadline": deadline(-1), "nomination_ids": [first["id"]]})).await.problem(422, "validation_failed");
+    assert_eq!(past["errors"][0]["field"], "voting_deadline");
+    let session = app.create("council-sessions", json!({"title": "Phiên họp quý IV", "council_id": council["id"], "voting_deadline": deadline(24), "nomination_ids": [first["id"], second["id"]]})).await;
+    assert_eq!((&session["council_id"], &session["member_ids"].as_array().unwrap().len(), &session["min_ballots"]), (&council["id"], &3, &json!(3)));
     let path = format!("/api/v1/council-sessions/{}", id(&session));
 
     let vote = |token: &String, nomination: &Value, approve: bool| {
@@ -76,7 +108,10 @@ async fn secret_ballots_decide_at_close(app: TestApp) {
         async move { app.send_as(&token, req).await }
     };
     let (t1, t2, t3) = (&members[0].1, &members[1].1, &members[2].1);
-    for (token, approve) in [(t1, true), (t2, true), (t3, false)] {
+    // The attack: close after one ballot, and the tally is that member's ballot. Refused.
+    assert_eq!(vote(t1, &first, true).await.status, StatusCode::NO_CONTENT);
+    app.send(TestRequest::post().uri(&format!("{path}/close"))).await.problem(409, "voting_in_progress");
+    for (token, approve) in [(t2, true), (t3, false)] {
         assert_eq!(vote(token, &first, approve).await.status, StatusCode::NO_CONTENT);
     }
     for token in [t1, t2] {
@@ -99,6 +134,12 @@ async fn secret_ballots_decide_at_close(app: TestApp) {
     let mut agenda = vec![id(&first), id(&second)];
     agenda.sort();
     assert_eq!(seen, agenda);
+    // …and what those dossiers rest on (the nominee) — nothing else of any unit.
+    assert_eq!(app.send_as(t1, TestRequest::get().uri(&format!("/api/v1/people/{}", id(&person)))).await.status, StatusCode::OK);
+    let stranger = app.create("people", json!({"full_name": "Nông Văn Dũng", "unit_id": commune["id"]})).await;
+    app.send_as(t1, TestRequest::get().uri(&format!("/api/v1/people/{}", id(&stranger)))).await.problem(404, "not_found");
+    app.send_as(&outsider, TestRequest::get().uri(&format!("/api/v1/people/{}", id(&person)))).await.problem(404, "not_found");
+    app.send_as(t1, TestRequest::get().uri("/api/v1/people")).await.problem(403, "forbidden");
 
     // While open: turnout, never the tally; non-members do not see the session at all.
     let open = app.send_as(t3, TestRequest::get().uri(&path)).await.json();
@@ -110,31 +151,155 @@ async fn secret_ballots_decide_at_close(app: TestApp) {
     app.send_as(&outsider, TestRequest::get().uri(&path)).await.problem(404, "not_found");
 
     // Nothing stored links a member to a choice: these are the only ballot tables, and loading
-    // them whole shows their columns — who voted (no choice), and counts (no member).
+    // them whole shows their columns — who voted (no choice), the anonymous choices (no member,
+    // no time, a random key), and no counts at all until the close.
     let cast: Vec<(String, String, String)> = ballots_cast::table.load(&mut conn).unwrap();
     assert_eq!(cast.len(), 5);
     assert!(cast.iter().all(|(_, _, user)| members.iter().any(|(u, _)| u["id"] == json!(user))));
-    let tallies: Vec<(String, String, i32, i32)> = ballot_tallies::table.order(ballot_tallies::nomination_id).load(&mut conn).unwrap();
-    let first_tally = tallies.iter().find(|t| t.1 == id(&first)).unwrap();
-    assert_eq!((first_tally.2, first_tally.3), (2, 1));
+    let boxed: Vec<(String, String, String, bool)> = ballot_box::table.load(&mut conn).unwrap();
+    assert_eq!(boxed.len(), 5);
+    assert!(boxed.iter().all(|(key, ..)| key.len() == 64 && !cast.iter().any(|(_, _, user)| key.contains(user.as_str()))), "random keys: {boxed:?}");
+    assert_eq!(ballot_tallies::table.count().get_result::<i64>(&mut conn).unwrap(), 0, "no running tally while voting");
 
-    // Closing reveals the tallies and decides: 2 of 3 members is 66.7% ≥ 60%; 0 of 3 is not.
+    // Still a ballot missing (the third member on the second nomination): no close before the
+    // deadline. Once it has passed, no more ballots, and the session may close.
+    app.send(TestRequest::post().uri(&format!("{path}/close"))).await.problem(409, "voting_in_progress");
+    let_deadline_pass(&app, &id(&session));
+    vote(t3, &second, true).await.problem(409, "deadline_passed");
+
+    // Closing reveals the tallies and decides: 2 of 3 members is 66.7% ≥ 60%. The second
+    // nomination has only two ballots: its tally would show both choices, so it is withheld and
+    // the nomination stays appraised, undecided.
     app.send_as(t1, TestRequest::post().uri(&format!("{path}/close"))).await.problem(403, "forbidden");
     let closed = app.send(TestRequest::post().uri(&format!("{path}/close"))).await;
     assert_eq!(closed.status, StatusCode::OK, "{}", closed.text());
     let closed = closed.json();
-    assert_eq!(item(&closed, &first)["result"], json!({"yes": 2, "no": 1}));
-    assert_eq!(item(&closed, &second)["result"], json!({"yes": 0, "no": 2}));
+    assert_eq!((item(&closed, &first)["result"].clone(), item(&closed, &first)["result_withheld"].clone()), (json!({"yes": 2, "no": 1}), json!(false)));
+    assert_eq!((item(&closed, &second)["result"].clone(), item(&closed, &second)["result_withheld"].clone()), (Value::Null, json!(true)));
     let first_now = app.get(&format!("/api/v1/nominations/{}", id(&first))).await.json();
     assert_eq!(first_now["status"], "approved");
     assert!(first_now["history"].as_array().unwrap().last().unwrap()["reason"].as_str().unwrap().contains("2 đồng ý"));
-    assert_eq!(app.get(&format!("/api/v1/nominations/{}", id(&second))).await.json()["status"], "rejected");
+    let second_now = app.get(&format!("/api/v1/nominations/{}", id(&second))).await.json();
+    assert_eq!(second_now["status"], "appraised");
+    assert!(!second_now.to_string().contains("đồng ý"), "no count of the withheld vote anywhere: {second_now}");
+    // What a backup taken now holds: the tally of the published item, no choices, no withheld count.
+    assert_eq!(ballot_box::table.count().get_result::<i64>(&mut conn).unwrap(), 0, "the ballot box is emptied at close");
+    // On SQLite, a copy of the files taken now (database and write-ahead log) holds none of the
+    // deleted ballots: secure_delete overwrote them, the checkpoint emptied the log.
+    if let thidua::db::Backend::Sqlite = thidua::db::Backend::from_url(&app.state.settings.database_url).unwrap() {
+        let path = thidua::db::sqlite_path(&app.state.settings.database_url).to_string();
+        let mut files = std::fs::read(&path).unwrap();
+        files.extend(std::fs::read(format!("{path}-wal")).unwrap_or_default());
+        for (key, ..) in &boxed {
+            assert!(!files.windows(key.len()).any(|w| w == key.as_bytes()), "ballot {key} is still in the files");
+        }
+    }
+    let tallies: Vec<(String, String, i32, i32)> = ballot_tallies::table.load(&mut conn).unwrap();
+    assert_eq!(tallies.iter().map(|t| (t.1.clone(), t.2, t.3)).collect::<Vec<_>>(), [(id(&first), 2, 1)]);
     vote(t3, &second, true).await.problem(409, "session_closed");
     // The board cannot take a nomination away from an open session by rejecting it.
     let fourth = appraised(&app, &type_id, &app.create("people", json!({"full_name": "Bế Văn Quý", "unit_id": commune["id"]})).await, &commune["id"]).await;
-    app.create("council-sessions", json!({"title": "Phiên bổ sung", "member_ids": member_ids, "nomination_ids": [fourth["id"]]})).await;
+    let extra = app.create("council-sessions", json!({"title": "Phiên bổ sung", "council_id": council["id"], "voting_deadline": deadline(24), "nomination_ids": [fourth["id"]]})).await;
     app.post(&format!("/api/v1/nominations/{}/reject", id(&fourth)), &json!({"reason": "thử"})).await.problem(409, "before_council");
-    let small = app.post("/api/v1/council-sessions", &json!({"title": "Hai người", "member_ids": &member_ids[..2], "nomination_ids": [fourth["id"]]})).await.problem(422, "validation_failed");
-    assert!(small["errors"].as_array().unwrap().iter().any(|e| e["code"] == "too_few"), "{small}");
+    // Everyone voted: the session may close before its deadline.
+    for (_, token) in &members {
+        let req = TestRequest::post().uri(&format!("/api/v1/council-sessions/{}/ballots", id(&extra))).set_json(json!({"nomination_id": fourth["id"], "approve": true}));
+        assert_eq!(app.send_as(token, req).await.status, StatusCode::NO_CONTENT);
+    }
+    let unanimous = app.send(TestRequest::post().uri(&format!("/api/v1/council-sessions/{}/close", id(&extra)))).await;
+    assert_eq!(unanimous.status, StatusCode::OK, "{}", unanimous.text());
     app.send(TestRequest::post().uri(&format!("{path}/close"))).await.problem(409, "session_closed");
+}
+
+async fn councils_are_standing_and_published(app: TestApp) {
+    let mut conn = app.connection();
+    thidua::seed::seed_reference(&mut conn).unwrap();
+    let (commune, department) = crate::auth::commune_and_department(&app).await;
+    let mut ids = Vec::new();
+    for name in ["hd.mot", "hd.hai", "hd.ba"] {
+        ids.push(app.user(name, &["council_member"], None).await.0["id"].clone());
+    }
+    // An admin cannot seat their own admin account, and a council needs three members.
+    let (boss, _) = app.user("hd.sep", &["council_member", "admin"], None).await;
+    let today = thidua::domain::units::today_in_vietnam();
+    let body = |members: Vec<Value>, start: chrono::NaiveDate| json!({"unit_id": commune["id"], "name": "Hội đồng", "term_start": start.to_string(), "term_end": (start + chrono::TimeDelta::days(700)).to_string(), "members": members});
+    let seats = |ids: &[Value]| ids.iter().map(|i| json!({"user_id": i, "role": "member"})).collect::<Vec<_>>();
+    let refused = app.post("/api/v1/councils", &body(seats(&[ids[0].clone(), boss["id"].clone()]), today)).await.problem(422, "validation_failed");
+    let codes: Vec<&str> = refused["errors"].as_array().unwrap().iter().map(|e| e["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["not_a_council_member", "too_few"], "{refused}");
+    app.post("/api/v1/councils", &body(seats(&[ids[0].clone(), ids[0].clone(), ids[1].clone(), ids[2].clone()]), today)).await.problem(422, "validation_failed");
+
+    let old = app.create("councils", body(seats(&ids), today - chrono::TimeDelta::days(400))).await;
+    let current = app.create("councils", body(seats(&ids), today - chrono::TimeDelta::days(10))).await;
+    // The council in its term when the next one starts ends the day before.
+    let old_now = app.get(&format!("/api/v1/councils/{}", id(&old))).await.json();
+    assert_eq!(old_now["term_end"], (today - chrono::TimeDelta::days(11)).to_string());
+    app.post("/api/v1/councils", &body(seats(&ids), today - chrono::TimeDelta::days(20))).await.problem(422, "validation_failed");
+
+    // Published: anyone signed in reads who sits on it, and its creation is in everyone's feed.
+    let (_, viewer) = app.user("xem", &["viewer"], Some(&department["id"])).await;
+    let seen = app.send_as(&viewer, TestRequest::get().uri(&format!("/api/v1/councils?unit_id={}", commune["id"].as_str().unwrap()))).await.json();
+    assert_eq!(seen["items"].as_array().unwrap().len(), 2);
+    assert_eq!(seen["items"][0]["id"], current["id"]);
+    assert_eq!(seen["items"][0]["members"].as_array().unwrap().len(), 3);
+    let events = app.send_as(&viewer, TestRequest::get().uri("/api/v1/events?types=council.created")).await.json();
+    assert_eq!(events["items"].as_array().unwrap().len(), 2, "{events}");
+    let (_, officer) = app.user("can.bo", &["unit_officer"], Some(&commune["id"])).await;
+    let create = TestRequest::post().uri("/api/v1/councils").set_json(body(seats(&ids), today));
+    app.send_as(&officer, create).await.problem(403, "forbidden");
+
+    // A session can only use a council in its term.
+    let ended = app.post("/api/v1/council-sessions", &json!({"title": "Cũ", "council_id": old["id"], "voting_deadline": deadline(24), "nomination_ids": []})).await.problem(422, "validation_failed");
+    assert!(ended["errors"].as_array().unwrap().iter().any(|e| e["code"] == "not_in_force"), "{ended}");
+
+}
+
+async fn a_member_with_a_unit_reads_their_agenda_or_their_unit(app: TestApp) {
+    let mut conn = app.connection();
+    thidua::seed::seed_reference(&mut conn).unwrap();
+    let (commune, department) = crate::auth::commune_and_department(&app).await;
+    let types = app.get("/api/v1/award-types").await.json();
+    let type_id = types.as_array().unwrap().iter().find(|t| t["code"] == "BANG_KHEN_TINH_CA_NHAN").unwrap()["id"].clone();
+    let rules = json!({"effective_from": thidua::domain::units::today_in_vietnam().to_string(), "rules": {
+        "granting_authority": "Chủ tịch UBND tỉnh", "legal_basis": "Luật Thi đua, khen thưởng số 06/2022/QH15",
+        "council_vote_required": true, "approval_threshold_percent": "60",
+    }});
+    assert_eq!(app.post(&format!("/api/v1/award-types/{}/versions", type_id.as_str().unwrap()), &rules).await.status, StatusCode::CREATED);
+    let nominee = app.create("people", json!({"full_name": "Ma Văn Sơn", "unit_id": commune["id"]})).await;
+    let neighbour = app.create("people", json!({"full_name": "Hà Thị Nguyệt", "unit_id": commune["id"]})).await;
+    let colleague = app.create("people", json!({"full_name": "Lý Văn Tài", "unit_id": department["id"]})).await;
+    let on_agenda = appraised(&app, &type_id, &nominee, &commune["id"]).await;
+    let not_on_agenda = app.create("nominations", json!({"award_type_id": type_id, "person_id": neighbour["id"], "unit_id": commune["id"], "year": 2026})).await;
+    let own_unit = app.create("nominations", json!({"award_type_id": type_id, "person_id": colleague["id"], "unit_id": department["id"], "year": 2026})).await;
+
+    // A department's director sits on the provincial council.
+    let (director, token) = app.user("gd.so", &["council_member"], Some(&department["id"])).await;
+    let mut ids = vec![director["id"].clone()];
+    for name in ["hd.hai", "hd.ba"] {
+        ids.push(app.user(name, &["council_member"], None).await.0["id"].clone());
+    }
+    let council = standing_council(&app, &commune["id"], &ids).await;
+    app.create("council-sessions", json!({"title": "Phiên họp", "council_id": council["id"], "voting_deadline": deadline(24), "nomination_ids": [on_agenda["id"]]})).await;
+
+    let read = |uri: String| {
+        let (app, token) = (&app, token.clone());
+        async move { app.send_as(&token, TestRequest::get().uri(&uri)).await }
+    };
+    // The agenda (and its nominee) or their own unit: both.
+    for uri in [format!("/api/v1/nominations/{}", id(&on_agenda)), format!("/api/v1/people/{}", id(&nominee)), format!("/api/v1/nominations/{}", id(&own_unit)), format!("/api/v1/people/{}", id(&colleague))] {
+        assert_eq!(read(uri.clone()).await.status, StatusCode::OK, "{uri}");
+    }
+    // Nothing else of another unit.
+    for uri in [format!("/api/v1/nominations/{}", id(&not_on_agenda)), format!("/api/v1/people/{}", id(&neighbour))] {
+        read(uri).await.problem(404, "not_found");
+    }
+    let listed = read("/api/v1/nominations?limit=100".into()).await.json();
+    let mut seen: Vec<String> = listed["items"].as_array().unwrap().iter().map(id).collect();
+    seen.sort();
+    let mut expected = vec![id(&on_agenda), id(&own_unit)];
+    expected.sort();
+    assert_eq!(seen, expected);
+    let people = read("/api/v1/people?limit=100".into()).await.json();
+    let names: Vec<&str> = people["items"].as_array().unwrap().iter().map(|p| p["full_name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["Lý Văn Tài"], "lists show their own unit's");
 }

@@ -41,10 +41,10 @@ async fn framework_errors_are_problems(app: TestApp) {
 
     let res = app.send(TestRequest::put().uri("/api/v1/communes")).await;
     res.problem(405, "method_not_allowed");
-    assert_eq!(res.header("allow"), Some("GET, POST"));
+    assert_eq!(res.header("allow"), Some("GET, POST, HEAD"), "HEAD is served wherever GET is");
     let res = app.send(TestRequest::post().uri("/api/v1/communes/by-code/01840")).await;
     res.problem(405, "method_not_allowed");
-    assert_eq!(res.header("allow"), Some("GET"));
+    assert_eq!(res.header("allow"), Some("GET, HEAD"));
 
     let body = app.get("/api/v1/communes/not-a-uuid").await.problem(400, "invalid_path");
     assert!(body["detail"].as_str().unwrap().contains("UUID"), "{body}");

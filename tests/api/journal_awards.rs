@@ -212,7 +212,8 @@ async fn ballots_are_journaled_without_their_choice(app: TestApp) {
         members.push(app.user(name, &["council_member"], None).await);
     }
     let member_ids: Vec<Value> = members.iter().map(|(u, _)| u["id"].clone()).collect();
-    let session = app.create("council-sessions", json!({"title": "Phiên họp quý IV", "member_ids": member_ids, "nomination_ids": [nominees[0]["id"], nominees[1]["id"]]})).await;
+    let council = crate::council::standing_council(&app, &commune["id"], &member_ids).await;
+    let session = app.create("council-sessions", json!({"title": "Phiên họp quý IV", "council_id": council["id"], "voting_deadline": crate::council::deadline(24), "nomination_ids": [nominees[0]["id"], nominees[1]["id"]]})).await;
     let path = format!("/api/v1/council-sessions/{}", id(&session));
     for ((_, token), (first, second)) in members.iter().zip([(true, false), (true, false), (false, false)]) {
         for (nomination, approve) in [(&nominees[0], first), (&nominees[1], second)] {

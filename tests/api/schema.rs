@@ -60,6 +60,9 @@ fn load_every_table(conn: &mut thidua::db::DbConn) {
         council_items::table.limit(0).load::<(String, String)>(conn).expect("council_items");
         ballots_cast::table.limit(0).load::<(String, String, String)>(conn).expect("ballots_cast");
         ballot_tallies::table.limit(0).load::<(String, String, i32, i32)>(conn).expect("ballot_tallies");
+        ballot_box::table.limit(0).load::<(String, String, String, bool)>(conn).expect("ballot_box");
+        councils::table.limit(0).load::<(String, String, String, Option<String>, NaiveDate, NaiveDate, String, Ts)>(conn).expect("councils");
+        council_seats::table.limit(0).load::<(String, String, String)>(conn).expect("council_seats");
         use thidua::models::decisions::{Decision, PostingComment};
         posting_comments::table.select(PostingComment::as_select()).limit(0).load::<PostingComment>(conn).expect("posting_comments");
         decisions::table.select(Decision::as_select()).limit(0).load::<Decision>(conn).expect("decisions");

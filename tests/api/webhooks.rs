@@ -48,6 +48,7 @@ fn local_targets() -> Options {
     fn configure(s: &mut Settings) {
         s.webhooks.allow_private_targets = true;
         s.webhooks.allow_http = true;
+        s.webhooks.allowed_ports = None;
         s.webhooks.retry_base_ms = 0;
         s.webhooks.batch_size = 3;
         s.webhooks.max_attempts = 3;
@@ -357,6 +358,9 @@ async fn internal_targets_are_refused(app: TestApp) {
         ("http://hooks.example.vn/hook", "insecure_scheme"),
         ("https://user:pw@hooks.example.vn/hook", "credentials_in_url"),
         ("hooks.example.vn/hook", "invalid_url"),
+        // Blind port probing through the delivery log: only 443 and 8443 by default.
+        ("https://hooks.example.vn:22/hook", "port_not_allowed"),
+        ("https://hooks.example.vn:6379/hook", "port_not_allowed"),
     ] {
         let res = app.post("/api/v1/webhooks", &json!({"url": url})).await;
         let problem = res.problem(422, "validation_failed");
