@@ -188,7 +188,7 @@ class Cycle:
             self.step("achievement reported with an evidence upload, downloaded back, verified", self.achievement)
             self.step("person; the award's rules change to need a council vote (new version)", self.person_and_rules)
             self.step("nomination with its dossier (3 documents), submitted, appraised", self.nomination)
-            self.step("council session: three members vote, the board closes it → approved", self.council)
+            self.step("standing council of three; its session: each votes, the board closes it → approved", self.council)
             self.step("public posting: listed without sign-in, a comment from the public, reviewed", self.posting)
             self.step("the posting period passes (the server's clock moves forward)", self.time_passes)
             self.step("decision by an approver: the nomination becomes an award", self.decision)
@@ -319,9 +319,17 @@ class Cycle:
                 "username": name, "full_name": f"Thành viên Hội đồng {i + 1}", "roles": ["council_member"], "password": PASSWORD,
             }))
             members.append((user, sign_in(name, PASSWORD)))
+        # The commune's standing council, in its term from today, the first member chairing.
+        council, _ = call("create_council", client=self.admin, expect=201, body=body("create_council", {
+            "unit_id": str(self.commune.id), "name": f"Hội đồng Thi đua – Khen thưởng ({self.tag})", "established_by": f"{self.tag}/QĐ-UBND",
+            "term_start": str(self.today()), "term_end": str(self.today() + dt.timedelta(days=365)),
+            "members": [{"user_id": str(u.id), "role": "chair" if i == 0 else "member"} for i, (u, _) in enumerate(members)],
+        }))
+        published, _ = call("get_council", council.id, client=members[1][1], expect=200)
+        check(len(published.members) == 3, f"the council has {len(published.members)} members")
         session, _ = call("create_council_session", client=self.admin, expect=201, body=body("create_council_session", {
-            "title": f"Phiên họp Hội đồng Thi đua – Khen thưởng tỉnh ({self.tag})",
-            "member_ids": [str(u.id) for u, _ in members], "nomination_ids": [str(self.nomination_id)],
+            "title": f"Phiên họp Hội đồng Thi đua – Khen thưởng ({self.tag})", "council_id": str(council.id),
+            "voting_deadline": (server_now() + dt.timedelta(days=1)).isoformat(), "nomination_ids": [str(self.nomination_id)],
         }))
         for _, member in members:
             call("cast_ballot", session.id, client=member, expect=204, body=body("cast_ballot", {"nomination_id": str(self.nomination_id), "approve": True}))

@@ -108,8 +108,10 @@ export interface paths {
         put?: never;
         /**
          * Sign in with username and password. Wrong password, unknown user and deactivated user all
-         *     get the same answer in the same time. Repeated failures for a username or from a client
-         *     address get 429 with `Retry-After`.
+         *     get the same answer in the same time. Repeated failures for a username from one client
+         *     address, or from one address over all usernames, get 429 with `Retry-After` — at that
+         *     address only; a username failing from many addresses is answered more and more slowly,
+         *     never refused.
          */
         post: operations["login"];
         delete?: never;
@@ -624,7 +626,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Open a council session (admins). */
+        /**
+         * Open a council session (admins): the members are those of the standing council given,
+         *     which must be in its term.
+         */
         post: operations["create_council_session"];
         delete?: never;
         options?: never;
@@ -663,7 +668,8 @@ export interface paths {
         put?: never;
         /**
          * Cast a secret ballot (members of the session): once per nomination, final, only while the
-         *     session is open. What was chosen is kept apart from who chose.
+         *     session is open and before its deadline. What was chosen is kept apart from who chose: an
+         *     anonymous entry in the ballot box, counted only at the close.
          */
         post: operations["cast_ballot"];
         delete?: never;
@@ -682,10 +688,50 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Close a session (admins): tallies are revealed and each nomination is approved or rejected
-         *     against its award's threshold of the whole council.
+         * Close a session (admins) once every member has voted on every nomination or its deadline
+         *     has passed (`409 voting_in_progress` before). Tallies of at least `min_ballots` ballots are
+         *     revealed and decide each nomination against its award's threshold of the whole council;
+         *     smaller ones are withheld and their nominations stay appraised.
          */
         post: operations["close_council_session"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/councils": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Standing councils, newest first (everyone signed in: they are published). */
+        get: operations["list_councils"];
+        put?: never;
+        /**
+         * Constitute a standing council (admins). A council of the same unit still in its term ends
+         *     the day before this one starts.
+         */
+        post: operations["create_council"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/councils/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A standing council with its members (everyone signed in). */
+        get: operations["get_council"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1245,7 +1291,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Comment on a nomination on posting (no sign-in; rate-limited per client). */
+        /**
+         * Comment on a nomination on posting (no sign-in). Quotas per client address and per posting
+         *     (`429`); deployments may ask for a proof of work (`403 proof_of_work_required`). The text is
+         *     kept as plain text — markup is taken out — and must be shown as text.
+         */
         post: operations["comment_on_posting"];
         delete?: never;
         options?: never;
@@ -1836,6 +1886,11 @@ export interface components {
             nomination_id: string;
             result?: null | components["schemas"]["VoteResult"];
             /**
+             * @description The session is closed but too few ballots were cast on this nomination to publish a
+             *     tally without revealing a member's choice.
+             */
+            result_withheld: boolean;
+            /**
              * Format: int64
              * @description How many members have voted — never how.
              */
@@ -2183,8 +2238,12 @@ export interface components {
             id: string;
         };
         CommentRequest: {
+            /** @description Plain text; markup is taken out. */
             author_name?: string | null;
-            /** @example Đề nghị xem xét lại thành tích năm 2025. */
+            /**
+             * @description Plain text (line breaks kept); markup is taken out. Show it as text, never as HTML.
+             * @example Đề nghị xem xét lại thành tích năm 2025.
+             */
             content: string;
         };
         CommentResponse: {
@@ -2200,6 +2259,75 @@ export interface components {
         };
         CommentReviewRequest: {
             note: string;
+        };
+        CouncilPage: {
+            items: components["schemas"]["CouncilResponse"][];
+            next_cursor?: string | null;
+        };
+        CouncilRequest: {
+            /**
+             * @description The decision that constituted it, as written.
+             * @example 45/QĐ-UBND
+             */
+            established_by?: string | null;
+            /** @description At least three; each an active user with the council_member role (and not an admin). */
+            members: components["schemas"]["CouncilSeatRequest"][];
+            /** @example Hội đồng Thi đua – Khen thưởng tỉnh */
+            name: string;
+            /** Format: date */
+            term_end: string;
+            /** Format: date */
+            term_start: string;
+            /**
+             * Format: uuid
+             * @description The unit whose council this is (the province, a department, a commune).
+             */
+            unit_id: string;
+        };
+        CouncilResponse: {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            created_by: string;
+            established_by?: string | null;
+            /** Format: uuid */
+            id: string;
+            members: components["schemas"]["CouncilSeatResponse"][];
+            name: string;
+            /**
+             * Format: date
+             * @description A council still in its term when the next one of its unit starts ends the day before.
+             */
+            term_end: string;
+            /** Format: date */
+            term_start: string;
+            /** Format: uuid */
+            unit_id: string;
+        };
+        CouncilSeatRequest: {
+            /**
+             * @description A seat on a council. Every seat votes.
+             *     - `chair`: Chủ tịch Hội đồng.
+             *     - `vice_chair`: Phó Chủ tịch Hội đồng.
+             *     - `member`: Ủy viên.
+             * @enum {string}
+             */
+            role: "chair" | "vice_chair" | "member";
+            /** Format: uuid */
+            user_id: string;
+        };
+        CouncilSeatResponse: {
+            full_name: string;
+            /**
+             * @description A seat on a council. Every seat votes.
+             *     - `chair`: Chủ tịch Hội đồng.
+             *     - `vice_chair`: Phó Chủ tịch Hội đồng.
+             *     - `member`: Ủy viên.
+             * @enum {string}
+             */
+            role: "chair" | "vice_chair" | "member";
+            /** Format: uuid */
+            user_id: string;
         };
         CreateServiceClientRequest: {
             /** @example Hệ thống báo cáo Sở Nội vụ */
@@ -2261,7 +2389,11 @@ export interface components {
         DecisionRequest: {
             /** @example UBND tỉnh Thái Nguyên */
             authority: string;
-            /** Format: date */
+            /**
+             * Format: date
+             * @description The day it was signed: after the posting period of every nomination it grants, and not
+             *     in the future.
+             */
             decided_on: string;
             /** @description Posted nominations whose posting ended before `decided_on`. */
             nomination_ids: string[];
@@ -2861,23 +2993,46 @@ export interface components {
             unit_id?: string | null;
         };
         SessionRequest: {
-            /** @description Users with the council_member role. */
-            member_ids: string[];
+            /**
+             * Format: uuid
+             * @description The standing council whose members vote; its term must cover today.
+             */
+            council_id: string;
             /** @description Appraised nominations whose award needs a council vote. */
             nomination_ids: string[];
             /** @example Phiên họp Hội đồng Thi đua – Khen thưởng tỉnh, quý IV */
             title: string;
+            /**
+             * Format: date-time
+             * @description When voting ends (within 90 days). Before it, the session closes only once every member
+             *     has voted on every nomination.
+             */
+            voting_deadline: string;
         };
         SessionResponse: {
             /** Format: date-time */
             closed_at?: string | null;
+            /**
+             * Format: uuid
+             * @description The standing council the members were taken from (null for sessions opened before
+             *     standing councils existed).
+             */
+            council_id?: string | null;
             /** Format: uuid */
             id: string;
             items: components["schemas"]["AgendaItem"][];
+            /** @description The members, as taken from the council when the session opened. */
             member_ids: string[];
+            /**
+             * Format: int32
+             * @description Fewer ballots on a nomination than this, and its tally is withheld.
+             */
+            min_ballots: number;
             /** @description `open` or `closed`. */
             status: string;
             title: string;
+            /** Format: date-time */
+            voting_deadline?: string | null;
         };
         Target: {
             /** Format: uuid */
@@ -9839,6 +9994,356 @@ export interface operations {
             };
         };
     };
+    list_councils: {
+        parameters: {
+            query?: {
+                /** @description Only this unit's councils. */
+                unit_id?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of councils */
+            200: {
+                headers: {
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CouncilPage"];
+                };
+            };
+            /** @description Malformed JSON, query or path value */
+            400: {
+                headers: {
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the access token is no longer valid */
+            401: {
+                headers: {
+                    /** @description The authentication scheme to use (`Bearer`) */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your roles (or a service client's scopes) do not allow this */
+            403: {
+                headers: {
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client; retry after `Retry-After` */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_council: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Up to 255 printable ASCII characters, unique per request: a retry with the same key and body replays the first answer (with `Idempotent-Replayed: true`) instead of acting twice. See docs/api-conventions.md. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CouncilRequest"];
+            };
+        };
+        responses: {
+            /** @description Constituted */
+            201: {
+                headers: {
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The URL of the record created */
+                    Location?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CouncilResponse"];
+                };
+            };
+            /** @description Malformed JSON, query or path value */
+            400: {
+                headers: {
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the access token is no longer valid */
+            401: {
+                headers: {
+                    /** @description The authentication scheme to use (`Bearer`) */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your roles do not allow this */
+            403: {
+                headers: {
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or one you may not see */
+            404: {
+                headers: {
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the record's state (see `code`) */
+            409: {
+                headers: {
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description With `idempotency_key_in_progress`: seconds to wait before retrying with the same key */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, each listed in `errors` */
+            422: {
+                headers: {
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client; retry after `Retry-After` */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_council: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The council's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The council */
+            200: {
+                headers: {
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CouncilResponse"];
+                };
+            };
+            /** @description Malformed JSON, query or path value */
+            400: {
+                headers: {
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the access token is no longer valid */
+            401: {
+                headers: {
+                    /** @description The authentication scheme to use (`Bearer`) */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your roles (or a service client's scopes) do not allow this */
+            403: {
+                headers: {
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or one you may not see */
+            404: {
+                headers: {
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client; retry after `Retry-After` */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     issue_decision: {
         parameters: {
             query?: never;
@@ -15470,6 +15975,19 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The deployment asks for a proof of work and none (or a wrong one) was sent */
+            403: {
+                headers: {
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Not on posting */
             404: {
                 headers: {
@@ -15509,7 +16027,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests */
+            /** @description A quota is full (per address or per posting, 24 hours), or too many requests; see `Retry-After` */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */

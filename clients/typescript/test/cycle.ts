@@ -33,12 +33,17 @@ const base = env("THIDUA_URL");
 const client = (): ThiduaClient => createThiduaClient({ baseUrl: base });
 const anonymous = client().api;
 
-/** Today in Vietnam by the server's clock (its Date header). */
-async function serverToday(): Promise<string> {
+/** The server's clock (its Date header). */
+async function serverNow(): Promise<string> {
   const { response } = await anonymous.GET("/health/live");
   const date = response.headers.get("Date");
   check(date, "no Date header");
-  return new Date(Date.parse(date) + 7 * 3_600_000).toISOString().slice(0, 10);
+  return new Date(Date.parse(date)).toISOString();
+}
+
+/** Today in Vietnam by the server's clock. */
+async function serverToday(): Promise<string> {
+  return new Date(Date.parse(await serverNow()) + 7 * 3_600_000).toISOString().slice(0, 10);
 }
 
 async function signIn(username: string, password = PASSWORD): Promise<ThiduaClient> {
@@ -180,7 +185,7 @@ async function main(): Promise<void> {
     check((await act(admin, "appraise")).status === "appraised", "not appraised");
   });
 
-  await step("council session: three members vote, the board closes it → approved", async () => {
+  await step("standing council of three; its session: each votes, the board closes it → approved", async () => {
     const members: { id: string; session: ThiduaClient }[] = [];
     for (let i = 0; i < 3; i++) {
       const username = `ts.council.${tag}.${i}`;
@@ -189,8 +194,17 @@ async function main(): Promise<void> {
       }));
       members.push({ id: user.id, session: await signIn(username) });
     }
+    // The commune's standing council, in its term from today, the first member chairing.
+    const council = unwrap(await admin.api.POST("/api/v1/councils", {
+      body: {
+        unit_id: commune.id, name: `Hội đồng Thi đua – Khen thưởng (${tag})`, established_by: `${tag}/QĐ-UBND`,
+        term_start: today, term_end: addDays(today, 365),
+        members: members.map((m, i) => ({ user_id: m.id, role: i === 0 ? ("chair" as const) : ("member" as const) })),
+      },
+    }));
+    const deadline = new Date(Date.parse(await serverNow()) + 86_400_000).toISOString();
     const session = unwrap(await admin.api.POST("/api/v1/council-sessions", {
-      body: { title: `Phiên họp Hội đồng (${tag})`, member_ids: members.map((m) => m.id), nomination_ids: [nominationId] },
+      body: { title: `Phiên họp Hội đồng (${tag})`, council_id: council.id, voting_deadline: deadline, nomination_ids: [nominationId] },
     }));
     for (const member of members) {
       const ballot = await member.session.api.POST("/api/v1/council-sessions/{id}/ballots", {
