@@ -97,6 +97,7 @@ pub fn finish(api: &mut utoipa::openapi::OpenApi) {
         let keyed = crate::http::idempotency::is_keyed(path);
         for (method, op) in operations_mut(item) {
             let keyed_post = keyed && method == "post";
+            split_summary(op);
             for param in op.parameters.iter_mut().flatten() {
                 if let Some(schema) = param.schema.as_mut() {
                     strip_null(schema);
@@ -209,6 +210,31 @@ fn add_client_read_scope(op: &mut utoipa::openapi::path::Operation) {
     if !has_client {
         security.push(SecurityRequirement::new("client", [crate::auth::policy::SCOPE_READ]));
     }
+}
+
+/// utoipa takes a handler's whole first doc paragraph as the summary; generators and viewers show
+/// the summary as a title. Keep a short title there (the first sentence, or what comes before its
+/// colon when it is long) and the whole text in the description.
+fn split_summary(op: &mut utoipa::openapi::path::Operation) {
+    let Some(text) = op.summary.clone() else { return };
+    let chars: Vec<char> = text.chars().collect();
+    let sentence_end = (0..chars.len().saturating_sub(2))
+        .find(|&i| chars[i] == '.' && chars[i + 1].is_whitespace() && (chars[i + 2].is_uppercase() || matches!(chars[i + 2], '`' | '*')))
+        .unwrap_or(chars.len());
+    let mut title: String = chars[..sentence_end].iter().collect::<String>().replace('\n', " ");
+    if title.chars().count() > 80 {
+        if let Some((before, _)) = title.split_once(": ") {
+            title = before.to_string();
+        }
+    }
+    let title = title.trim_end_matches('.').to_string();
+    if title != text.trim_end_matches('.') {
+        op.description = Some(match op.description.take() {
+            Some(rest) => format!("{text}\n\n{rest}"),
+            None => text,
+        });
+    }
+    op.summary = Some(title);
 }
 
 fn operations_mut(item: &mut utoipa::openapi::PathItem) -> impl Iterator<Item = (&'static str, &mut utoipa::openapi::path::Operation)> {

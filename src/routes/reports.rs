@@ -66,7 +66,7 @@ fn fixed_format(asked: Option<Format>, fixed: Format) -> Result<Format, ApiError
 macro_rules! fixed_format_reports {
     ($($name:ident: $path:literal, $id:literal, $format:expr, $responses:ty, |$state:ident, $who:ident, $query:ident : $query_type:ty $(, $extra:ident : $extra_type:ty = $extra_doc:literal)?| $table:expr;)+) => {$(
         #[doc = concat!("The report as one file (", $path, "); see the operation without the extension.")]
-        #[utoipa::path(operation_id = $id, tag = "reports", security(("bearer" = []), ("client" = ["reports:read"])),
+        #[utoipa::path(operation_id = $id, tag = "reports", summary = concat!("The report as one file (", $path, ")"), security(("bearer" = []), ("client" = ["reports:read"])),
             params($(("id" = $extra_type, Path, description = $extra_doc),)? $query_type),
             responses($responses, ReportErrors))]
         #[get($path)]

@@ -367,6 +367,7 @@ macro_rules! unit_endpoints {
 
             #[doc = concat!("List ", $many, ", filtered and searched, in code order.")]
             #[utoipa::path(
+                summary = concat!("List ", $many, ", filtered and searched, in code order."),
                 operation_id = concat!("list_", $many),
                 tag = $many,
                 security(("bearer" = [])),
@@ -386,6 +387,7 @@ macro_rules! unit_endpoints {
 
             #[doc = concat!("Create a ", $one, ", optionally as the successor of existing ones.")]
             #[utoipa::path(
+                summary = concat!("Create a ", $one, ", optionally as the successor of existing ones."),
                 operation_id = concat!("create_", $one),
                 tag = $many,
                 security(("bearer" = [])),
@@ -410,6 +412,7 @@ macro_rules! unit_endpoints {
 
             #[doc = concat!("Get a ", $one, " by its GSO code (or department code).")]
             #[utoipa::path(
+                summary = concat!("Get a ", $one, " by its GSO code (or department code)."),
                 operation_id = concat!("get_", $one, "_by_code"),
                 tag = $many,
                 security(("bearer" = [])),
@@ -430,6 +433,7 @@ macro_rules! unit_endpoints {
 
             #[doc = concat!("Get a ", $one, " by id.")]
             #[utoipa::path(
+                summary = concat!("Get a ", $one, " by id."),
                 operation_id = concat!("get_", $one),
                 tag = $many,
                 security(("bearer" = [])),
@@ -450,6 +454,7 @@ macro_rules! unit_endpoints {
 
             #[doc = concat!("Change some fields of a ", $one, ". Send `If-Match` with the `ETag` you read to be refused (412) if someone changed it since.")]
             #[utoipa::path(
+                summary = concat!("Change some fields of a ", $one, ". Send `If-Match` with the `ETag` you read to be refused (412) if someone changed it since."),
                 operation_id = concat!("update_", $one),
                 tag = $many,
                 security(("bearer" = [])),
@@ -480,6 +485,7 @@ macro_rules! unit_endpoints {
 
             #[doc = concat!("Delete a ", $one, " that nothing refers to. Units with subordinates, successors, predecessors or any record attached are kept: deactivate them instead.")]
             #[utoipa::path(
+                summary = concat!("Delete a ", $one, " that nothing refers to. Units with subordinates, successors, predecessors or any record attached are kept: deactivate them instead."),
                 operation_id = concat!("delete_", $one),
                 tag = $many,
                 security(("bearer" = [])),
@@ -506,6 +512,7 @@ macro_rules! unit_endpoints {
 
             #[doc = concat!("End a ", $one, "'s validity on a day (default today). Send `{}` for today.")]
             #[utoipa::path(
+                summary = concat!("End a ", $one, "'s validity on a day (default today). Send `{}` for today."),
                 operation_id = concat!("deactivate_", $one),
                 tag = $many,
                 security(("bearer" = [])),
@@ -535,6 +542,7 @@ macro_rules! unit_endpoints {
 
             #[doc = concat!("The units a ", $one, " replaced (predecessors) and those that replaced it (successors), with full or partial links.")]
             #[utoipa::path(
+                summary = concat!("The units a ", $one, " replaced (predecessors) and those that replaced it (successors), with full or partial links."),
                 operation_id = concat!("get_", $one, "_lineage"),
                 tag = $many,
                 security(("bearer" = [])),
