@@ -11,9 +11,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a report with its evidence files. */
+        /** Get a report with its evidence files */
         get: operations["get_achievement"];
-        /** Correct a report not yet verified; a returned one goes back to the board. Send `If-Match`. */
+        /**
+         * Correct a report not yet verified; a returned one goes back to the board
+         * @description Correct a report not yet verified; a returned one goes back to the board. Send `If-Match`.
+         */
         put: operations["replace_achievement"];
         post?: never;
         delete?: never;
@@ -32,7 +35,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Attach an evidence file to a report not yet verified: the raw file is the request body, its
+         * Attach an evidence file to a report not yet verified
+         * @description Attach an evidence file to a report not yet verified: the raw file is the request body, its
          *     `Content-Type` one of PDF, PNG, JPEG, DOCX or XLSX and matching what the bytes are.
          *     At most `THIDUA_MAX_UPLOAD_BYTES` (10 MiB by default). A failed upload stores nothing.
          */
@@ -52,7 +56,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Return a submitted report to its unit with a reason (admins). */
+        /** Return a submitted report to its unit with a reason (admins) */
         post: operations["return_achievement"];
         delete?: never;
         options?: never;
@@ -69,7 +73,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Verify a submitted report (admins): it then counts in the progress figures. */
+        /** Verify a submitted report (admins): it then counts in the progress figures */
         post: operations["verify_achievement"];
         delete?: never;
         options?: never;
@@ -85,7 +89,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The audit trail, newest first (admins, and service clients with `audit:read`). Entries cannot
+         * The audit trail, newest first (admins, and service clients with `audit:read`)
+         * @description The audit trail, newest first (admins, and service clients with `audit:read`). Entries cannot
          *     be changed or removed.
          */
         get: operations["list_audit_entries"];
@@ -107,7 +112,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Sign in with username and password. Wrong password, unknown user and deactivated user all
+         * Sign in with username and password
+         * @description Sign in with username and password. Wrong password, unknown user and deactivated user all
          *     get the same answer in the same time. Repeated failures for a username from one client
          *     address, or from one address over all usernames, get 429 with `Retry-After` — at that
          *     address only; a username failing from many addresses is answered more and more slowly,
@@ -129,7 +135,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** End the caller's session: its refresh token and access tokens stop working. */
+        /** End the caller's session: its refresh token and access tokens stop working */
         post: operations["logout"];
         delete?: never;
         options?: never;
@@ -144,7 +150,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The caller's own account. */
+        /** The caller's own account */
         get: operations["get_me"];
         put?: never;
         post?: never;
@@ -162,7 +168,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Change the caller's password. Every session of theirs ends, this one included. */
+        /**
+         * Change the caller's password
+         * @description Change the caller's password. Every session of theirs ends, this one included.
+         */
         put: operations["change_password"];
         post?: never;
         delete?: never;
@@ -181,7 +190,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Exchange a refresh token for a new access token and a new refresh token. Each refresh token
+         * Exchange a refresh token for a new access token and a new refresh token
+         * @description Exchange a refresh token for a new access token and a new refresh token. Each refresh token
          *     works once: presenting a spent one ends its whole session (someone has a copy).
          */
         post: operations["refresh_session"];
@@ -199,13 +209,13 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The catalogue, by code, each type with its versions.
+         * The catalogue, by code, each type with its versions
          * @description Not paged, unlike other collections: the catalogue is a few dozen types at most (the titles
          *     and forms of the law), and clients show it whole.
          */
         get: operations["list_award_types"];
         put?: never;
-        /** Add an award type with its first rules (admins). */
+        /** Add an award type with its first rules (admins) */
         post: operations["create_award_type"];
         delete?: never;
         options?: never;
@@ -220,7 +230,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get an award type with every version of its rules. */
+        /** Get an award type with every version of its rules */
         get: operations["get_award_type"];
         put?: never;
         post?: never;
@@ -240,7 +250,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Change an award type's rules from a date: a new version (admins). Awards and nominations
+         * Change an award type's rules from a date: a new version (admins)
+         * @description Change an award type's rules from a date: a new version (admins). Awards and nominations
          *     judged under the old version keep it.
          */
         post: operations["add_award_type_version"];
@@ -257,10 +268,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Search the award history, newest first. */
+        /** Search the award history, newest first */
         get: operations["list_awards"];
         put?: never;
-        /** Record an award given by a decision, e.g. history from before the service (admins). */
+        /** Record an award given by a decision, e.g. history from before the service (admins) */
         post: operations["record_award"];
         delete?: never;
         options?: never;
@@ -275,7 +286,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get an award. */
+        /** Get an award */
         get: operations["get_award"];
         put?: never;
         post?: never;
@@ -294,7 +305,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Revoke an award (admins): the record stays, with who, when and why. */
+        /** Revoke an award (admins): the record stays, with who, when and why */
         post: operations["revoke_award"];
         delete?: never;
         options?: never;
@@ -309,10 +320,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List campaigns, newest first (drafts only for admins). */
+        /** List campaigns, newest first (drafts only for admins) */
         get: operations["list_campaigns"];
         put?: never;
-        /** Create a campaign as a draft (admins). */
+        /** Create a campaign as a draft (admins) */
         post: operations["create_campaign"];
         delete?: never;
         options?: never;
@@ -327,10 +338,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a campaign with its history. */
+        /** Get a campaign with its history */
         get: operations["get_campaign"];
         /**
-         * Replace a campaign's plan (admins). Who takes part is fixed once launched; closed and
+         * Replace a campaign's plan (admins)
+         * @description Replace a campaign's plan (admins). Who takes part is fixed once launched; closed and
          *     cancelled campaigns no longer change (409).
          */
         put: operations["replace_campaign"];
@@ -349,13 +361,15 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * A campaign's reports, newest first: all for the board and province-level readers, the
+         * A campaign's reports, newest first
+         * @description A campaign's reports, newest first: all for the board and province-level readers, the
          *     caller's own unit's for everyone else.
          */
         get: operations["list_achievements"];
         put?: never;
         /**
-         * Report progress on a registered indicator (officers of the unit, admins), within the
+         * Report progress on a registered indicator (officers of the unit, admins), within the campaign window plus the grace period
+         * @description Report progress on a registered indicator (officers of the unit, admins), within the
          *     campaign window plus the grace period.
          */
         post: operations["create_achievement"];
@@ -374,7 +388,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Cancel a draft or launched campaign, with a reason. */
+        /** Cancel a draft or launched campaign, with a reason */
         post: operations["cancel_campaign"];
         delete?: never;
         options?: never;
@@ -391,7 +405,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Close a launched campaign at its final review (tổng kết): its registrations freeze. */
+        /**
+         * Close a launched campaign at its final review (tổng kết)
+         * @description Close a launched campaign at its final review (tổng kết): its registrations freeze.
+         */
         post: operations["close_campaign"];
         delete?: never;
         options?: never;
@@ -407,13 +424,13 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * A campaign's indicators (chỉ tiêu), in order.
+         * A campaign's indicators (chỉ tiêu), in order
          * @description Not paged, unlike other collections: a campaign's indicators are one plan's targets (tens at
          *     most), read and shown together.
          */
         get: operations["list_indicators"];
         put?: never;
-        /** Add an indicator to a draft campaign (admins). */
+        /** Add an indicator to a draft campaign (admins) */
         post: operations["add_indicator"];
         delete?: never;
         options?: never;
@@ -431,7 +448,7 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Remove an indicator from a draft campaign (admins). */
+        /** Remove an indicator from a draft campaign (admins) */
         delete: operations["remove_indicator"];
         options?: never;
         head?: never;
@@ -447,7 +464,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Launch (phát động) a draft campaign: units can then register. Needs at least one indicator. */
+        /**
+         * Launch (phát động) a draft campaign: units can then register
+         * @description Launch (phát động) a draft campaign: units can then register. Needs at least one indicator.
+         */
         post: operations["launch_campaign"];
         delete?: never;
         options?: never;
@@ -463,7 +483,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Progress of a campaign: units against their targets, the province against its targets,
+         * Progress of a campaign
+         * @description Progress of a campaign: units against their targets, the province against its targets,
          *     and rankings within clusters.
          */
         get: operations["get_campaign_progress"];
@@ -483,14 +504,16 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * A campaign's registrations: all of them for the board and province-level readers, the
+         * A campaign's registrations
+         * @description A campaign's registrations: all of them for the board and province-level readers, the
          *     caller's own unit's for everyone else.
-         * @description Not paged, unlike other collections: a campaign has at most one registration per
+         *
+         *     Not paged, unlike other collections: a campaign has at most one registration per
          *     participating unit (a province's departments and communes: a few hundred).
          */
         get: operations["list_registrations"];
         put?: never;
-        /** Register a unit for a launched campaign, before its deadline (officers of the unit, admins). */
+        /** Register a unit for a launched campaign, before its deadline (officers of the unit, admins) */
         post: operations["create_registration"];
         delete?: never;
         options?: never;
@@ -506,12 +529,12 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List clusters, newest year first.
+         * List clusters, newest year first
          * @description Not paged, unlike other collections: a province forms a handful of clusters and blocks a year.
          */
         get: operations["list_clusters"];
         put?: never;
-        /** Create a cluster (admins). */
+        /** Create a cluster (admins) */
         post: operations["create_cluster"];
         delete?: never;
         options?: never;
@@ -526,9 +549,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a cluster. */
+        /** Get a cluster */
         get: operations["get_cluster"];
-        /** Replace a cluster's name, year, leader and members (admins). Send `If-Match`. */
+        /**
+         * Replace a cluster's name, year, leader and members (admins)
+         * @description Replace a cluster's name, year, leader and members (admins). Send `If-Match`.
+         */
         put: operations["replace_cluster"];
         post?: never;
         delete?: never;
@@ -544,8 +570,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** List communes, filtered and searched, in code order */
         get: operations["list_communes"];
         put?: never;
+        /** Create a commune, optionally as the successor of existing ones */
         post: operations["create_commune"];
         delete?: never;
         options?: never;
@@ -560,6 +588,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Get a commune by its GSO code (or department code) */
         get: operations["get_commune_by_code"];
         put?: never;
         post?: never;
@@ -576,12 +605,21 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Get a commune by id */
         get: operations["get_commune"];
         put?: never;
         post?: never;
+        /**
+         * Delete a commune that nothing refers to
+         * @description Delete a commune that nothing refers to. Units with subordinates, successors, predecessors or any record attached are kept: deactivate them instead.
+         */
         delete: operations["delete_commune"];
         options?: never;
         head?: never;
+        /**
+         * Change some fields of a commune
+         * @description Change some fields of a commune. Send `If-Match` with the `ETag` you read to be refused (412) if someone changed it since.
+         */
         patch: operations["update_commune"];
         trace?: never;
     };
@@ -594,6 +632,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * End a commune's validity on a day (default today)
+         * @description End a commune's validity on a day (default today). Send `{}` for today.
+         */
         post: operations["deactivate_commune"];
         delete?: never;
         options?: never;
@@ -608,6 +650,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** The units a commune replaced (predecessors) and those that replaced it (successors), with full or partial links */
         get: operations["get_commune_lineage"];
         put?: never;
         post?: never;
@@ -627,7 +670,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Open a council session (admins): the members are those of the standing council given,
+         * Open a council session (admins)
+         * @description Open a council session (admins): the members are those of the standing council given,
          *     which must be in its term.
          */
         post: operations["create_council_session"];
@@ -645,7 +689,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * A session with its agenda: turnout while open, the tallies once closed (admins and the
+         * A session with its agenda
+         * @description A session with its agenda: turnout while open, the tallies once closed (admins and the
          *     session's members; others get 404).
          */
         get: operations["get_council_session"];
@@ -667,7 +712,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Cast a secret ballot (members of the session): once per nomination, final, only while the
+         * Cast a secret ballot (members of the session)
+         * @description Cast a secret ballot (members of the session): once per nomination, final, only while the
          *     session is open and before its deadline. What was chosen is kept apart from who chose: an
          *     anonymous entry in the ballot box, counted only at the close.
          */
@@ -688,7 +734,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Close a session (admins) once every member has voted on every nomination or its deadline
+         * Close a session (admins) once every member has voted on every nomination or its deadline has passed (`409 voting_in_progress` before)
+         * @description Close a session (admins) once every member has voted on every nomination or its deadline
          *     has passed (`409 voting_in_progress` before). Tallies of at least `min_ballots` ballots are
          *     revealed and decide each nomination against its award's threshold of the whole council;
          *     smaller ones are withheld and their nominations stay appraised.
@@ -707,11 +754,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Standing councils, newest first (everyone signed in: they are published). */
+        /** Standing councils, newest first (everyone signed in: they are published) */
         get: operations["list_councils"];
         put?: never;
         /**
-         * Constitute a standing council (admins). A council of the same unit still in its term ends
+         * Constitute a standing council (admins)
+         * @description Constitute a standing council (admins). A council of the same unit still in its term ends
          *     the day before this one starts.
          */
         post: operations["create_council"];
@@ -728,7 +776,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A standing council with its members (everyone signed in). */
+        /** A standing council with its members (everyone signed in) */
         get: operations["get_council"];
         put?: never;
         post?: never;
@@ -747,7 +795,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Record a signed decision (admins, approvers): its nominations become decided and awards. */
+        /**
+         * Record a signed decision (admins, approvers)
+         * @description Record a signed decision (admins, approvers): its nominations become decided and awards.
+         */
         post: operations["issue_decision"];
         delete?: never;
         options?: never;
@@ -762,7 +813,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a decision and the awards it granted. */
+        /** Get a decision and the awards it granted */
         get: operations["get_decision"];
         put?: never;
         post?: never;
@@ -779,8 +830,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** List departments, filtered and searched, in code order */
         get: operations["list_departments"];
         put?: never;
+        /** Create a department, optionally as the successor of existing ones */
         post: operations["create_department"];
         delete?: never;
         options?: never;
@@ -795,6 +848,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Get a department by its GSO code (or department code) */
         get: operations["get_department_by_code"];
         put?: never;
         post?: never;
@@ -811,12 +865,21 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Get a department by id */
         get: operations["get_department"];
         put?: never;
         post?: never;
+        /**
+         * Delete a department that nothing refers to
+         * @description Delete a department that nothing refers to. Units with subordinates, successors, predecessors or any record attached are kept: deactivate them instead.
+         */
         delete: operations["delete_department"];
         options?: never;
         head?: never;
+        /**
+         * Change some fields of a department
+         * @description Change some fields of a department. Send `If-Match` with the `ETag` you read to be refused (412) if someone changed it since.
+         */
         patch: operations["update_department"];
         trace?: never;
     };
@@ -829,6 +892,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * End a department's validity on a day (default today)
+         * @description End a department's validity on a day (default today). Send `{}` for today.
+         */
         post: operations["deactivate_department"];
         delete?: never;
         options?: never;
@@ -843,6 +910,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** The units a department replaced (predecessors) and those that replaced it (successors), with full or partial links */
         get: operations["get_department_lineage"];
         put?: never;
         post?: never;
@@ -859,8 +927,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** List districts, filtered and searched, in code order */
         get: operations["list_districts"];
         put?: never;
+        /** Create a district, optionally as the successor of existing ones */
         post: operations["create_district"];
         delete?: never;
         options?: never;
@@ -875,6 +945,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Get a district by its GSO code (or department code) */
         get: operations["get_district_by_code"];
         put?: never;
         post?: never;
@@ -891,12 +962,21 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Get a district by id */
         get: operations["get_district"];
         put?: never;
         post?: never;
+        /**
+         * Delete a district that nothing refers to
+         * @description Delete a district that nothing refers to. Units with subordinates, successors, predecessors or any record attached are kept: deactivate them instead.
+         */
         delete: operations["delete_district"];
         options?: never;
         head?: never;
+        /**
+         * Change some fields of a district
+         * @description Change some fields of a district. Send `If-Match` with the `ETag` you read to be refused (412) if someone changed it since.
+         */
         patch: operations["update_district"];
         trace?: never;
     };
@@ -909,6 +989,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * End a district's validity on a day (default today)
+         * @description End a district's validity on a day (default today). Send `{}` for today.
+         */
         post: operations["deactivate_district"];
         delete?: never;
         options?: never;
@@ -923,6 +1007,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** The units a district replaced (predecessors) and those that replaced it (successors), with full or partial links */
         get: operations["get_district_lineage"];
         put?: never;
         post?: never;
@@ -940,7 +1025,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The change feed: every change to the records the caller may read, in the order they were
+         * The change feed
+         * @description The change feed: every change to the records the caller may read, in the order they were
          *     committed (service clients need `events:read`). Resumable from any cursor; events are kept, so a reader that was away catches up.
          */
         get: operations["list_events"];
@@ -959,7 +1045,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Download an evidence file (whoever may read its report). */
+        /** Download an evidence file (whoever may read its report) */
         get: operations["download_evidence"];
         put?: never;
         post?: never;
@@ -976,7 +1062,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Download a dossier document (whoever may read the nomination). */
+        /** Download a dossier document (whoever may read the nomination) */
         get: operations["download_nomination_document"];
         put?: never;
         post?: never;
@@ -994,12 +1080,13 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Nominations, newest first: all for the board and province-level readers, the caller's own
+         * Nominations, newest first
+         * @description Nominations, newest first: all for the board and province-level readers, the caller's own
          *     unit's for everyone else.
          */
         get: operations["list_nominations"];
         put?: never;
-        /** Start a nomination as a draft (officers of the unit, admins). */
+        /** Start a nomination as a draft (officers of the unit, admins) */
         post: operations["create_nomination"];
         delete?: never;
         options?: never;
@@ -1014,9 +1101,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a nomination with its dossier and history. */
+        /** Get a nomination with its dossier and history */
         get: operations["get_nomination"];
-        /** Replace a draft or returned nomination (officers of the unit, admins). Send `If-Match`. */
+        /**
+         * Replace a draft or returned nomination (officers of the unit, admins)
+         * @description Replace a draft or returned nomination (officers of the unit, admins). Send `If-Match`.
+         */
         put: operations["replace_nomination"];
         post?: never;
         delete?: never;
@@ -1033,7 +1123,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The public's comments on a nomination (admins).
+         * The public's comments on a nomination (admins)
          * @description Not paged, unlike other collections: comments come only while the nomination is on posting
          *     (days), and the board reviews them all before the decision.
          */
@@ -1056,7 +1146,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Add a dossier document to a draft or returned nomination: the raw file as the body, with
+         * Add a dossier document to a draft or returned nomination
+         * @description Add a dossier document to a draft or returned nomination: the raw file as the body, with
          *     its Content-Type (PDF, PNG, JPEG, DOCX, XLSX), checked on content.
          */
         post: operations["upload_nomination_document"];
@@ -1075,7 +1166,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Publish an approved nomination for the public's comments (admins). */
+        /** Publish an approved nomination for the public's comments (admins) */
         post: operations["post_nomination"];
         delete?: never;
         options?: never;
@@ -1093,7 +1184,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Move a nomination: `submit` (the unit; judges eligibility and refuses on blocking problems,
+         * Move a nomination
+         * @description Move a nomination: `submit` (the unit; judges eligibility and refuses on blocking problems,
          *     422 `not_eligible`), `withdraw` (the unit, before approval), `return`, `appraise`, `approve`
          *     (only when the award needs no council vote), `reject` (the board).
          */
@@ -1114,7 +1206,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Get an access token for a service client (OAuth 2.0 client credentials grant, RFC 6749
+         * Get an access token for a service client (OAuth 2.0 client credentials grant, RFC 6749 §4.4)
+         * @description Get an access token for a service client (OAuth 2.0 client credentials grant, RFC 6749
          *     §4.4). Authenticate with HTTP Basic (`client_id:client_secret`) or, as RFC 6749 §2.3.1 also
          *     allows, `client_id` and `client_secret` form fields — not both. **Errors deviate from the
          *     rest of the API:** 4xx answers are RFC 6749 §5.2 JSON (`{"error": …, "error_description":
@@ -1135,10 +1228,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List people, by name (never with identity numbers). */
+        /** List people, by name (never with identity numbers) */
         get: operations["list_people"];
         put?: never;
-        /** Add a person to a unit (the unit's officers, admins). */
+        /** Add a person to a unit (the unit's officers, admins) */
         post: operations["create_person"];
         delete?: never;
         options?: never;
@@ -1153,9 +1246,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a person (the identity number only for admins). */
+        /** Get a person (the identity number only for admins) */
         get: operations["get_person"];
-        /** Replace a person's details (the unit's officers, admins). Send `If-Match`. */
+        /**
+         * Replace a person's details (the unit's officers, admins)
+         * @description Replace a person's details (the unit's officers, admins). Send `If-Match`.
+         */
         put: operations["replace_person"];
         post?: never;
         delete?: never;
@@ -1173,7 +1269,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Record the board's review of a comment (admins). */
+        /** Record the board's review of a comment (admins) */
         post: operations["review_posting_comment"];
         delete?: never;
         options?: never;
@@ -1188,8 +1284,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** List provinces, filtered and searched, in code order */
         get: operations["list_provinces"];
         put?: never;
+        /** Create a province, optionally as the successor of existing ones */
         post: operations["create_province"];
         delete?: never;
         options?: never;
@@ -1204,6 +1302,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Get a province by its GSO code (or department code) */
         get: operations["get_province_by_code"];
         put?: never;
         post?: never;
@@ -1220,12 +1319,21 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Get a province by id */
         get: operations["get_province"];
         put?: never;
         post?: never;
+        /**
+         * Delete a province that nothing refers to
+         * @description Delete a province that nothing refers to. Units with subordinates, successors, predecessors or any record attached are kept: deactivate them instead.
+         */
         delete: operations["delete_province"];
         options?: never;
         head?: never;
+        /**
+         * Change some fields of a province
+         * @description Change some fields of a province. Send `If-Match` with the `ETag` you read to be refused (412) if someone changed it since.
+         */
         patch: operations["update_province"];
         trace?: never;
     };
@@ -1238,6 +1346,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * End a province's validity on a day (default today)
+         * @description End a province's validity on a day (default today). Send `{}` for today.
+         */
         post: operations["deactivate_province"];
         delete?: never;
         options?: never;
@@ -1252,6 +1364,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** The units a province replaced (predecessors) and those that replaced it (successors), with full or partial links */
         get: operations["get_province_lineage"];
         put?: never;
         post?: never;
@@ -1269,8 +1382,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * What is on public posting today (no sign-in): for people to comment on before decisions.
-         * @description Not paged, unlike other collections: only the nominations whose posting period includes today
+         * What is on public posting today (no sign-in)
+         * @description What is on public posting today (no sign-in): for people to comment on before decisions.
+         *
+         *     Not paged, unlike other collections: only the nominations whose posting period includes today
          *     (one round's list), each with name, position and unit only.
          */
         get: operations["list_public_postings"];
@@ -1292,7 +1407,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Comment on a nomination on posting (no sign-in). Quotas per client address and per posting
+         * Comment on a nomination on posting (no sign-in)
+         * @description Comment on a nomination on posting (no sign-in). Quotas per client address and per posting
          *     (`429`); deployments may ask for a proof of work (`403 proof_of_work_required`). The text is
          *     kept as plain text — markup is taken out — and must be shown as text.
          */
@@ -1310,10 +1426,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a registration. */
+        /** Get a registration */
         get: operations["get_registration"];
         /**
-         * Replace a registration's targets, titles and note. Send `If-Match`: two officers editing at
+         * Replace a registration's targets, titles and note
+         * @description Replace a registration's targets, titles and note. Send `If-Match`: two officers editing at
          *     once cannot overwrite each other (412).
          */
         put: operations["replace_registration"];
@@ -1333,7 +1450,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Accept a submitted registration (admins). */
+        /** Accept a submitted registration (admins) */
         post: operations["accept_registration"];
         delete?: never;
         options?: never;
@@ -1350,7 +1467,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Return a submitted registration to its unit with a reason (admins). */
+        /** Return a submitted registration to its unit with a reason (admins) */
         post: operations["return_registration"];
         delete?: never;
         options?: never;
@@ -1367,7 +1484,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Submit a registration to the board (officers of the unit), before the deadline. */
+        /** Submit a registration to the board (officers of the unit), before the deadline */
         post: operations["submit_registration"];
         delete?: never;
         options?: never;
@@ -1383,10 +1500,12 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Awards (not revoked) counted by year, award type and unit. With `roll_up=true` an award of a
+         * Awards (not revoked) counted by year, award type and unit
+         * @description Awards (not revoked) counted by year, award type and unit. With `roll_up=true` an award of a
          *     unit that was merged or split counts under today's unit(s) instead, as the award history's
          *     `roll_up` lists it; a unit split between several successors counts under each of them.
-         * @description The format follows `format`, else `Accept`; `/reports/awards.csv` and `/reports/awards.xlsx`
+         *
+         *     The format follows `format`, else `Accept`; `/reports/awards.csv` and `/reports/awards.xlsx`
          *     answer one format each.
          */
         get: operations["report_awards"];
@@ -1405,6 +1524,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** The report as one file (/reports/awards.csv) */
         get: operations["report_awards_csv"];
         put?: never;
         post?: never;
@@ -1421,6 +1541,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** The report as one file (/reports/awards.xlsx) */
         get: operations["report_awards_xlsx"];
         put?: never;
         post?: never;
@@ -1438,10 +1559,12 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Campaign progress as a table. Everyone who may read the campaign sees every unit's rank and
+         * Campaign progress as a table
+         * @description Campaign progress as a table. Everyone who may read the campaign sees every unit's rank and
          *     score; the targets and actuals of a unit only its own people, the board and province-level
          *     readers (as in `GET /campaigns/{id}/progress`): other units' cells are empty.
-         * @description The format follows `format`, else `Accept`; `…/progress.csv` and `…/progress.xlsx` answer one
+         *
+         *     The format follows `format`, else `Accept`; `…/progress.csv` and `…/progress.xlsx` answer one
          *     format each (for clients generated from this document, which read one media type per answer).
          */
         get: operations["report_campaign_progress"];
@@ -1460,6 +1583,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** The report as one file (/reports/campaigns/{id}/progress.csv) */
         get: operations["report_campaign_progress_csv"];
         put?: never;
         post?: never;
@@ -1476,6 +1600,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** The report as one file (/reports/campaigns/{id}/progress.xlsx) */
         get: operations["report_campaign_progress_xlsx"];
         put?: never;
         post?: never;
@@ -1493,10 +1618,12 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The nominations pipeline: how many nominations are in each status, by award type. Counts only
+         * The nominations pipeline: how many nominations are in each status, by award type
+         * @description The nominations pipeline: how many nominations are in each status, by award type. Counts only
          *     the nominations the caller may list: the board and province-level readers all, a unit's
          *     people their unit's, a council member the nominations before their sessions.
-         * @description The format follows `format`, else `Accept`; `/reports/nominations.csv` and
+         *
+         *     The format follows `format`, else `Accept`; `/reports/nominations.csv` and
          *     `/reports/nominations.xlsx` answer one format each.
          */
         get: operations["report_nominations"];
@@ -1515,6 +1642,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** The report as one file (/reports/nominations.csv) */
         get: operations["report_nominations_csv"];
         put?: never;
         post?: never;
@@ -1531,6 +1659,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** The report as one file (/reports/nominations.xlsx) */
         get: operations["report_nominations_xlsx"];
         put?: never;
         post?: never;
@@ -1547,10 +1676,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List service clients (admins only), oldest first. */
+        /** List service clients (admins only), oldest first */
         get: operations["list_service_clients"];
         put?: never;
-        /** Register a service client (admins only). The answer holds `client_secret`, shown this once. */
+        /**
+         * Register a service client (admins only)
+         * @description Register a service client (admins only). The answer holds `client_secret`, shown this once.
+         */
         post: operations["create_service_client"];
         delete?: never;
         options?: never;
@@ -1565,7 +1697,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a service client (admins only), without its secret. */
+        /** Get a service client (admins only), without its secret */
         get: operations["get_service_client"];
         put?: never;
         post?: never;
@@ -1584,7 +1716,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Revoke a client for good (admins only): its secret and all its tokens stop working at once. */
+        /**
+         * Revoke a client for good (admins only)
+         * @description Revoke a client for good (admins only): its secret and all its tokens stop working at once.
+         */
         post: operations["revoke_service_client"];
         delete?: never;
         options?: never;
@@ -1602,7 +1737,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Replace a client's secret (admins only): the old secret and every token issued under it stop
+         * Replace a client's secret (admins only)
+         * @description Replace a client's secret (admins only): the old secret and every token issued under it stop
          *     working at once. The new secret is in the answer, shown this once.
          */
         post: operations["rotate_service_client_secret"];
@@ -1619,10 +1755,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List users: everyone for the board, a unit officer's own unit for them. */
+        /** List users: everyone for the board, a unit officer's own unit for them */
         get: operations["list_users"];
         put?: never;
-        /** Create a user (admins only). */
+        /** Create a user (admins only) */
         post: operations["create_user"];
         delete?: never;
         options?: never;
@@ -1637,7 +1773,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a user: admins any, unit officers those of their unit (others answer 404). */
+        /** Get a user: admins any, unit officers those of their unit (others answer 404) */
         get: operations["get_user"];
         put?: never;
         post?: never;
@@ -1645,7 +1781,8 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Change a user's name, contact details, unit or roles (admins only). Role or unit changes
+         * Change a user's name, contact details, unit or roles (admins only)
+         * @description Change a user's name, contact details, unit or roles (admins only). Role or unit changes
          *     cut off the user's current access tokens; their sessions refresh into new ones.
          */
         patch: operations["update_user"];
@@ -1660,7 +1797,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Reactivate a user (admins only). Their old sessions stay ended; they sign in again. */
+        /**
+         * Reactivate a user (admins only)
+         * @description Reactivate a user (admins only). Their old sessions stay ended; they sign in again.
+         */
         post: operations["activate_user"];
         delete?: never;
         options?: never;
@@ -1677,7 +1817,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Deactivate a user (admins only): every session and access token of theirs ends at once. */
+        /**
+         * Deactivate a user (admins only)
+         * @description Deactivate a user (admins only): every session and access token of theirs ends at once.
+         */
         post: operations["deactivate_user"];
         delete?: never;
         options?: never;
@@ -1694,7 +1837,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Set a new password for a user (admins only); every session of theirs ends. */
+        /** Set a new password for a user (admins only); every session of theirs ends */
         post: operations["reset_user_password"];
         delete?: never;
         options?: never;
@@ -1709,10 +1852,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List webhook subscriptions, newest first (admins). */
+        /** List webhook subscriptions, newest first (admins) */
         get: operations["list_webhooks"];
         put?: never;
-        /** Subscribe a URL to events (admins). The answer carries the signing secret, once. */
+        /**
+         * Subscribe a URL to events (admins)
+         * @description Subscribe a URL to events (admins). The answer carries the signing secret, once.
+         */
         post: operations["create_webhook"];
         delete?: never;
         options?: never;
@@ -1727,12 +1873,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a webhook subscription (admins). */
+        /** Get a webhook subscription (admins) */
         get: operations["get_webhook"];
-        /** Replace a subscription's URL, filters, flag and description (admins). Send `If-Match`. */
+        /**
+         * Replace a subscription's URL, filters, flag and description (admins)
+         * @description Replace a subscription's URL, filters, flag and description (admins). Send `If-Match`.
+         */
         put: operations["replace_webhook"];
         post?: never;
-        /** Delete a subscription with its pending deliveries and delivery log (admins). */
+        /** Delete a subscription with its pending deliveries and delivery log (admins) */
         delete: operations["delete_webhook"];
         options?: never;
         head?: never;
@@ -1746,7 +1895,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A subscription's deliveries, newest first, each with its attempts (admins). */
+        /** A subscription's deliveries, newest first, each with its attempts (admins) */
         get: operations["list_webhook_deliveries"];
         put?: never;
         post?: never;
@@ -1766,7 +1915,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Issue a new signing secret (admins); the old one stops working at once. The answer carries
+         * Issue a new signing secret (admins); the old one stops working at once
+         * @description Issue a new signing secret (admins); the old one stops working at once. The answer carries
          *     the new secret, once.
          */
         post: operations["rotate_webhook_secret"];
@@ -1783,7 +1933,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The process is up and serving HTTP. Checks nothing else. */
+        /**
+         * The process is up and serving HTTP
+         * @description The process is up and serving HTTP. Checks nothing else.
+         */
         get: operations["get_liveness"];
         put?: never;
         post?: never;
@@ -1800,7 +1953,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The service can reach its database; a load balancer should route traffic here only then. */
+        /** The service can reach its database; a load balancer should route traffic here only then */
         get: operations["get_readiness"];
         put?: never;
         post?: never;
