@@ -52,6 +52,8 @@ pub struct RefreshRequest {
 #[serde(deny_unknown_fields)]
 pub struct ChangePasswordRequest {
     pub current_password: String,
+    /// At least 10 characters, not a common password, not containing the username.
+    #[schema(min_length = 10)]
     pub new_password: String,
 }
 

@@ -64,6 +64,7 @@ pub struct RulesBody {
     pub approval_threshold_percent: Option<String>,
     pub quorum_percent: Option<String>,
     /// Days of public posting before a decision.
+    #[schema(minimum = 0, maximum = 90)]
     pub posting_days: Option<i32>,
     /// Bonus as a multiple of the base salary (decimal string).
     pub bonus_multiplier: Option<String>,
@@ -193,6 +194,7 @@ pub async fn list_types(state: web::Data<AppState>, who: AuthUser) -> Result<Htt
 #[serde(deny_unknown_fields)]
 pub struct AwardTypeRequest {
     /// Upper-case identifier, e.g. `CSTD_TINH`.
+    #[schema(pattern = "^[A-Z0-9_]{2,40}$")]
     pub code: String,
     pub name: String,
     #[schema(value_type = AwardCategory)]
@@ -401,6 +403,7 @@ pub struct AwardRequest {
     /// For collective and household awards.
     pub unit_id: Option<Uuid>,
     pub household_name: Option<String>,
+    #[schema(minimum = 1945, maximum = 2200)]
     pub year: i32,
     pub decision_number: String,
     pub decision_date: NaiveDate,

@@ -72,6 +72,7 @@ pub struct ClusterQuery {
 pub struct ClusterRequest {
     pub name: String,
     #[schema(example = 2021)]
+    #[schema(minimum = 1990, maximum = 2200)]
     pub year: i32,
     /// Must be one of the members.
     pub leading_unit_id: Option<Uuid>,

@@ -53,6 +53,7 @@ pub struct NominationRequest {
     /// For a household award.
     pub household_name: Option<String>,
     #[schema(example = 2022)]
+    #[schema(minimum = 1990, maximum = 2200)]
     pub year: i32,
     pub campaign_id: Option<Uuid>,
     /// Achievements (the unit's own) the nomination rests on.

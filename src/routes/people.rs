@@ -38,6 +38,8 @@ pub struct PersonRequest {
     #[schema(example = "Chủ tịch UBND phường")]
     pub position: Option<String>,
     pub unit_id: Uuid,
+    /// From 1900 to the current year.
+    #[schema(minimum = 1900)]
     pub birth_year: Option<i32>,
     /// Citizen identity number; admins only.
     pub identity_number: Option<String>,

@@ -85,7 +85,8 @@ pub struct ServiceClientListQuery {
 pub struct CreateServiceClientRequest {
     #[schema(required = true, example = "Hệ thống báo cáo Sở Nội vụ")]
     pub name: Option<String>,
-    /// Default `["read"]`.
+    /// Default `["read"]`; each one of `read`, `events:read`, `reports:read`, `audit:read`.
+    #[schema(min_items = 1)]
     pub scopes: Option<Vec<String>>,
     /// Bind the client to a department or commune.
     pub unit_id: Option<Uuid>,

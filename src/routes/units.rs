@@ -118,10 +118,13 @@ pub struct ByCodeQuery {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateUnitRequest {
-    #[schema(required = true, example = "01840")]
+    /// The GSO code: 2 digits for a province, 3 for a district, 5 for a commune; a department's
+    /// code is 2–32 characters of A–Z, 0–9, `-` and `.`.
+    #[schema(required = true, value_type = String, example = "01840", pattern = "^[A-Z0-9.-]{2,32}$")]
     pub code: Option<String>,
-    #[schema(required = true, example = "Phường Đức Xuân")]
+    #[schema(required = true, value_type = String, min_length = 1, example = "Phường Đức Xuân")]
     pub name: Option<String>,
+    /// One of this kind's types (communes: `xa`, `phuong`, `thi_tran`, `dac_khu`).
     #[serde(rename = "type")]
     #[schema(required = true, value_type = UnitType)]
     pub unit_type: Option<String>,

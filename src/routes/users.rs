@@ -119,7 +119,7 @@ pub struct CreateUserRequest {
     #[serde(default)]
     pub roles: Vec<String>,
     /// At least 10 characters, not a common password, not containing the username.
-    #[schema(required = true)]
+    #[schema(required = true, value_type = String, min_length = 10)]
     pub password: Option<String>,
 }
 
@@ -144,6 +144,8 @@ pub struct UpdateUserRequest {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResetPasswordRequest {
+    /// At least 10 characters, not a common password, not containing the username.
+    #[schema(min_length = 10)]
     pub new_password: String,
 }
 

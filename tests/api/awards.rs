@@ -7,7 +7,12 @@ use serde_json::{json, Value};
 
 use crate::helpers::TestApp;
 
-on_both_backends!(catalogue_rules_change_by_new_versions, identity_numbers_stay_with_admins, award_history_rolls_up_merged_communes);
+on_both_backends!(
+    catalogue_rules_change_by_new_versions,
+    identity_numbers_stay_with_admins,
+    award_history_rolls_up_merged_communes,
+    new_award_types_join_the_catalogue_with_their_rules,
+);
 
 fn id(v: &Value) -> String {
     v["id"].as_str().unwrap().to_string()
@@ -144,4 +149,36 @@ async fn award_history_rolls_up_merged_communes(app: TestApp) {
     assert_eq!(default["items"].as_array().unwrap().len(), 3);
     let all = app.get(&format!("/api/v1/awards?unit_id={}&roll_up=true&include_revoked=true", id(&new_ward))).await.json();
     assert_eq!(all["items"].as_array().unwrap().len(), 5, "the three titles and both revoked awards");
+}
+
+async fn new_award_types_join_the_catalogue_with_their_rules(app: TestApp) {
+    seeded(&app).await;
+    let (_, viewer) = app.user("viewer.1", &["viewer"], None).await;
+    let body = json!({
+        "code": "CSTD_CUM", "name": "Chiến sĩ thi đua của cụm", "category": "danh_hieu_thi_dua", "subject": "individual", "level": "tinh",
+        "effective_from": "2025-01-01", "rules": rules("75"),
+    });
+    app.send_as(&viewer, TestRequest::post().uri("/api/v1/award-types").set_json(&body)).await.problem(403, "forbidden");
+    let res = app.post("/api/v1/award-types", &body).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
+    let created = res.json();
+    assert_eq!(res.header("location").unwrap(), format!("/api/v1/award-types/{}", id(&created)));
+    assert_eq!((created["code"].as_str(), created["current_version"].as_i64()), (Some("CSTD_CUM"), Some(1)));
+
+    // Everyone reading the catalogue finds it, with its first version's rules.
+    let catalogue = app.send_as(&viewer, TestRequest::get().uri("/api/v1/award-types")).await.json();
+    let listed = catalogue.as_array().unwrap().iter().find(|t| t["code"] == "CSTD_CUM").expect("listed").clone();
+    assert_eq!(listed, created);
+    assert_eq!((listed["name"].as_str(), listed["category"].as_str(), listed["subject"].as_str()), (Some("Chiến sĩ thi đua của cụm"), Some("danh_hieu_thi_dua"), Some("individual")));
+    let first = &listed["versions"][0];
+    assert_eq!(listed["versions"].as_array().unwrap().len(), 1);
+    assert_eq!((first["version"].as_i64(), first["effective_from"].as_str(), first["effective_until"].as_str()), (Some(1), Some("2025-01-01"), None));
+    assert_eq!(first["prerequisites"], json!([{"award_type_code": "CSTD_CO_SO", "consecutive_years": 3}]));
+    assert_eq!((first["approval_threshold_percent"].as_str(), first["bonus_multiplier"].as_str()), (Some("75"), Some("3")));
+    assert_eq!((first["council_vote_required"].as_bool(), first["posting_days"].as_i64()), (Some(true), Some(10)));
+    assert_eq!(first["granting_authority"], "Chủ tịch UBND tỉnh");
+
+    // The code is taken now.
+    app.post("/api/v1/award-types", &body).await.problem(409, "code_in_use");
+    assert_eq!(app.get("/api/v1/award-types").await.json().as_array().unwrap().iter().filter(|t| t["code"] == "CSTD_CUM").count(), 1);
 }

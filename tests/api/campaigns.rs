@@ -12,6 +12,8 @@ on_both_backends!(
     campaign_fields_are_validated_each_listed,
     registrations_follow_the_rules,
     deadline_and_participation_bound_registrations,
+    draft_indicators_come_and_go_and_campaigns_cancel,
+    clusters_are_listed_by_year,
 );
 
 fn id(v: &Value) -> String {
@@ -238,4 +240,67 @@ async fn deadline_and_participation_bound_registrations(app: TestApp) {
     assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.text());
     // Submitting needs targets.
     app.act(&format!("/api/v1/registrations/{}/submit", id(&ok.json()))).await.problem(409, "no_targets");
+}
+
+async fn draft_indicators_come_and_go_and_campaigns_cancel(app: TestApp) {
+    let campaign = app.create("campaigns", campaign_body("all_units")).await;
+    let path = format!("/api/v1/campaigns/{}", id(&campaign));
+    let indicator = |name: &str| json!({"name": name, "unit_of_measure": "km", "kind": "quantity", "direction": "higher_is_better"});
+    let first = app.post(&format!("{path}/indicators"), &indicator("Km đường bê tông")).await.json();
+    let second = app.post(&format!("{path}/indicators"), &indicator("Km kênh mương")).await.json();
+
+    // Listed in order.
+    let listed = app.get(&format!("{path}/indicators")).await;
+    assert_eq!(listed.status, StatusCode::OK, "{}", listed.text());
+    let listed = listed.json();
+    let names: Vec<&str> = listed.as_array().unwrap().iter().map(|i| i["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["Km đường bê tông", "Km kênh mương"]);
+    assert_eq!((listed[0]["id"].clone(), listed[0]["position"].as_i64()), (first["id"].clone(), Some(1)));
+    assert_eq!(listed[1]["position"], 2);
+    assert_eq!(listed[0]["campaign_id"], campaign["id"]);
+
+    // A draft's indicator is removed: gone from the list, and a second delete finds nothing.
+    let first_path = format!("{path}/indicators/{}", id(&first));
+    let res = app.send(TestRequest::delete().uri(&first_path)).await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.text());
+    let left = app.get(&format!("{path}/indicators")).await.json();
+    assert_eq!(left.as_array().unwrap().len(), 1);
+    assert_eq!(left[0]["id"], second["id"]);
+    app.send(TestRequest::delete().uri(&first_path)).await.problem(404, "not_found");
+
+    // Launched, then cancelled with a reason: the status and the reason are in its history.
+    let launched = app.post(&format!("{path}/launch"), &json!({})).await.json();
+    assert_eq!(launched["status"], "launched");
+    let res = app.post(&format!("{path}/cancel"), &json!({"reason": "Trùng với phong trào của Trung ương"})).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    let cancelled = res.json();
+    assert_eq!(cancelled["status"], "cancelled");
+    assert_eq!(res.header("etag"), Some(format!("\"{}\"", cancelled["version"]).as_str()));
+    let last = cancelled["history"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!((last["from_status"].as_str(), last["to_status"].as_str()), (Some("launched"), Some("cancelled")));
+    assert_eq!(last["reason"], "Trùng với phong trào của Trung ương");
+    assert_eq!(app.get(&path).await.json()["status"], "cancelled");
+    app.post(&format!("{path}/cancel"), &json!({"reason": "lần nữa"})).await.problem(409, "illegal_transition");
+
+    // A draft cancels too.
+    let draft = app.create("campaigns", campaign_body("all_communes")).await;
+    let res = app.post(&format!("/api/v1/campaigns/{}/cancel", id(&draft)), &json!({"reason": "Không triển khai"})).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    let history = res.json()["history"].clone();
+    assert_eq!((history[0]["from_status"].as_str(), history[0]["to_status"].as_str()), (Some("draft"), Some("cancelled")));
+}
+
+async fn clusters_are_listed_by_year(app: TestApp) {
+    let (commune, department) = crate::auth::commune_and_department(&app).await;
+    let older = app.create("clusters", json!({"name": "Khối các sở", "year": 2021, "member_ids": [department["id"]], "leading_unit_id": department["id"]})).await;
+    let newer = app.create("clusters", json!({"name": "Cụm các xã", "year": 2022, "member_ids": [commune["id"]]})).await;
+    let all = app.get("/api/v1/clusters").await;
+    assert_eq!(all.status, StatusCode::OK, "{}", all.text());
+    let ids: Vec<Value> = all.json().as_array().unwrap().iter().map(|c| c["id"].clone()).collect();
+    assert_eq!(ids, [newer["id"].clone(), older["id"].clone()], "newest year first");
+    let of_2021 = app.get("/api/v1/clusters?year=2021").await.json();
+    assert_eq!(of_2021.as_array().unwrap().len(), 1);
+    assert_eq!((of_2021[0]["name"].as_str(), of_2021[0]["member_ids"].clone()), (Some("Khối các sở"), json!([department["id"]])));
+    assert_eq!(of_2021[0]["leading_unit_id"], department["id"]);
+    assert_eq!(app.get("/api/v1/clusters?year=2020").await.json(), json!([]));
 }

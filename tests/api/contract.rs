@@ -89,12 +89,8 @@ fn media_entry<'a>(content: &'a serde_json::Map<String, Value>, actual: &str) ->
     })
 }
 
+/// A path segment as its parameter's value (`+` is a literal plus in a path, unlike in a form).
 fn percent_decode(s: &str) -> String {
-    form_urlencoded_decode(s)
-}
-
-fn form_urlencoded_decode(s: &str) -> String {
-    // Path segments: `+` is a literal plus there, so protect it before form decoding.
     let protected = s.replace('+', "%2B");
     url::form_urlencoded::parse(format!("v={protected}").as_bytes()).next().map(|(_, v)| v.into_owned()).unwrap_or_default()
 }

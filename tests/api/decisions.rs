@@ -83,6 +83,11 @@ async fn posting_then_decision_grants_awards(app: TestApp) {
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
     let issued = res.json();
     assert_eq!(issued["award_ids"].as_array().unwrap().len(), 1);
+    let read = app.send_as(&viewer, TestRequest::get().uri(&format!("/api/v1/decisions/{}", id(&issued)))).await;
+    assert_eq!(read.status, StatusCode::OK, "{}", read.text());
+    assert_eq!(read.json(), issued);
+    assert_eq!((read.json()["number"].as_str(), read.json()["signer"].as_str(), read.json()["decided_on"].as_str()), (Some("123/QĐ-UBND"), Some("Chủ tịch UBND tỉnh"), Some(day(0).as_str())));
+    app.get(&format!("/api/v1/decisions/{}", uuid::Uuid::now_v7())).await.problem(404, "not_found");
     let award = app.get(&format!("/api/v1/awards/{}", issued["award_ids"][0].as_str().unwrap())).await.json();
     assert_eq!((award["decision_number"].as_str(), award["person_id"].as_str()), (Some("123/QĐ-UBND"), person["id"].as_str()));
     assert_eq!(award["award_type_version_id"], app.get(&path).await.json()["award_type_version_id"], "the rules it was judged under");

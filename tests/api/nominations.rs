@@ -7,7 +7,12 @@ use serde_json::{json, Value};
 
 use crate::helpers::TestApp;
 
-on_both_backends!(from_draft_to_approval, eligibility_and_votes_stop_what_they_should, one_achievement_backs_one_nomination);
+on_both_backends!(
+    from_draft_to_approval,
+    eligibility_and_votes_stop_what_they_should,
+    one_achievement_backs_one_nomination,
+    drafts_are_replaced_naming_their_version,
+);
 
 /// An achievement behind one nomination under review cannot back another; its report no longer
 /// changes; and a returned nomination keeps the achievements it was submitted with.
@@ -206,4 +211,40 @@ async fn eligibility_and_votes_stop_what_they_should(app: TestApp) {
     let body = json!({"award_type_id": s.type_id("TTLDXS"), "person_id": s.person["id"], "unit_id": s.commune["id"], "year": year});
     let problem = app.post("/api/v1/nominations", &body).await.problem(422, "validation_failed");
     assert_eq!(problem["errors"][0]["code"], "wrong_subject");
+}
+
+/// PUT replaces a draft only with `If-Match`: without it 428, with an old version 412; the
+/// current version changes the fields and bumps the version and ETag.
+async fn drafts_are_replaced_naming_their_version(app: TestApp) {
+    let s = setup(&app).await;
+    let year = this_year();
+    let other = app.create("people", json!({"full_name": "Ma Văn Thành", "unit_id": s.commune["id"]})).await;
+    let body = json!({"award_type_id": s.type_id("CSTD_CO_SO"), "person_id": s.person["id"], "unit_id": s.commune["id"], "year": year});
+    let nomination = app.send_as(&s.officer, TestRequest::post().uri("/api/v1/nominations").set_json(&body)).await.json();
+    let path = format!("/api/v1/nominations/{}", id(&nomination));
+    assert_eq!(nomination["version"], 1);
+
+    let mut replaced = body.clone();
+    replaced["person_id"] = other["id"].clone();
+    replaced["award_type_id"] = s.type_id("LDTT");
+    replaced["under_discipline"] = json!(true);
+    let put = |tag: Option<&str>| {
+        let mut req = TestRequest::put().uri(&path).set_json(&replaced);
+        if let Some(tag) = tag {
+            req = req.insert_header(("if-match", tag.to_string()));
+        }
+        app.send_as(&s.officer, req)
+    };
+    put(None).await.problem(428, "precondition_required");
+    put(Some("\"7\"")).await.problem(412, "stale_version");
+    assert_eq!(app.get(&path).await.json()["person_id"], s.person["id"], "refused replacements changed nothing");
+
+    let res = put(Some("\"1\"")).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    assert_eq!(res.header("etag"), Some("\"2\""));
+    let now = app.get(&path).await.json();
+    assert_eq!((now["person_id"].clone(), now["award_type_id"].clone()), (other["id"].clone(), s.type_id("LDTT")));
+    assert_eq!((now["under_discipline"].as_bool(), now["version"].as_i64(), now["status"].as_str()), (Some(true), Some(2), Some("draft")));
+    // The version it replaced is stale now.
+    put(Some("\"1\"")).await.problem(412, "stale_version");
 }

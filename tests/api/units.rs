@@ -12,6 +12,7 @@ on_both_backends!(
     stale_and_concurrent_updates_never_both_apply,
     codes_are_unique_per_period_not_forever,
     parents_must_fit_kind_and_period,
+    provinces_districts_and_departments_at_their_own_paths,
 );
 
 mod seeded {
@@ -288,4 +289,121 @@ async fn parents_must_fit_kind_and_period(app: TestApp) {
             "predecessors": [{"unit_id": district["id"], "part": "full"}, {"unit_id": district["id"], "part": "full"}]})).await),
         [f("valid_from", "required"), f("predecessors[0].unit_id", "wrong_kind"), f("predecessors[1].unit_id", "duplicate")]
     );
+}
+
+/// The operations the commune flow above exercises, at the province, district and department
+/// paths: read by id and by code, patch with versions, list, deactivate, lineage and delete.
+async fn provinces_districts_and_departments_at_their_own_paths(app: TestApp) {
+    let (province, district, _) = app.small_tree().await;
+    let province_path = format!("/api/v1/provinces/{}", id(&province));
+
+    // Read by id (with its ETag) and by code.
+    let read = app.get(&province_path).await;
+    assert_eq!(read.status, StatusCode::OK, "{}", read.text());
+    assert_eq!(read.json(), province);
+    assert_eq!(read.header("etag"), Some("\"1\""));
+    let by_code = app.get("/api/v1/provinces/by-code/99").await;
+    assert_eq!(by_code.status, StatusCode::OK, "{}", by_code.text());
+    assert_eq!(by_code.json()["id"], province["id"]);
+    assert_eq!(by_code.json()["name"], "Tỉnh Thử Nghiệm");
+
+    // Patch a province: new name, version 2, a new ETag; the old version is stale.
+    let res = app.patch(&province_path, &json!({"name": "Tỉnh Thử Nghiệm Mới"}), Some("\"1\"")).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    assert_eq!((res.json()["name"].as_str(), res.json()["version"].as_i64()), (Some("Tỉnh Thử Nghiệm Mới"), Some(2)));
+    assert_eq!(res.header("etag"), Some("\"2\""));
+    app.patch(&province_path, &json!({"name": "lost"}), Some("\"1\"")).await.problem(412, "stale_version");
+    assert_eq!(app.get("/api/v1/provinces/by-code/99").await.json()["name"], "Tỉnh Thử Nghiệm Mới");
+
+    // A department: read, then patch.
+    let department = app.create("departments", json!({"code": "99-STC", "name": "Sở Tài chính", "type": "so", "parent_id": province["id"]})).await;
+    let department_path = format!("/api/v1/departments/{}", id(&department));
+    let read = app.get(&department_path).await;
+    assert_eq!(read.status, StatusCode::OK, "{}", read.text());
+    assert_eq!(read.json(), department);
+    assert_eq!(read.header("etag"), Some("\"1\""));
+    let res = app.patch(&department_path, &json!({"name": "Sở Tài chính và Kế hoạch"}), Some("\"1\"")).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    assert_eq!(res.header("etag"), Some("\"2\""));
+    let now = app.get(&department_path).await;
+    assert_eq!((now.json()["name"].as_str(), now.json()["version"].as_i64()), (Some("Sở Tài chính và Kế hoạch"), Some(2)));
+    assert_eq!(now.json()["code"], "99-STC", "fields left out keep their value");
+    assert_eq!(now.header("etag"), Some("\"2\""));
+
+    // Districts: listed under their province; patched.
+    let district_path = format!("/api/v1/districts/{}", id(&district));
+    let res = app.patch(&district_path, &json!({"name": "Huyện Thử Mới"}), Some("\"1\"")).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    assert_eq!((res.json()["name"].as_str(), res.json()["version"].as_i64()), (Some("Huyện Thử Mới"), Some(2)));
+    assert_eq!(res.header("etag"), Some("\"2\""));
+    let spare = app.create("districts", json!({"code": "998", "name": "Huyện Dự Phòng", "type": "huyen", "parent_id": province["id"]})).await;
+    let listed = app.get(&format!("/api/v1/districts?parent_id={}", id(&province))).await;
+    assert_eq!(listed.status, StatusCode::OK, "{}", listed.text());
+    let mut names: Vec<String> = listed.json()["items"].as_array().unwrap().iter().map(|u| u["name"].as_str().unwrap().to_string()).collect();
+    names.sort();
+    assert_eq!(names, ["Huyện Dự Phòng", "Huyện Thử Mới"]);
+    let found = app.get("/api/v1/districts?q=du%20phong").await.json();
+    assert_eq!(found["items"].as_array().unwrap().len(), 1);
+    assert_eq!(found["items"][0]["id"], spare["id"]);
+
+    // An unreferenced district is deleted: 404 afterwards, gone from the list.
+    let spare_path = format!("/api/v1/districts/{}", id(&spare));
+    let res = app.send(TestRequest::delete().uri(&spare_path).insert_header(("if-match", "\"1\""))).await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.text());
+    app.get(&spare_path).await.problem(404, "not_found");
+    let listed = app.get(&format!("/api/v1/districts?parent_id={}", id(&province))).await.json();
+    assert_eq!(listed["items"].as_array().unwrap().len(), 1);
+
+    // A district merged into another: lineage both ways.
+    let old = app.create("districts", json!({"code": "997", "name": "Huyện Cũ", "type": "huyen", "parent_id": province["id"]})).await;
+    let ended = app.post(&format!("/api/v1/districts/{}/deactivate", id(&old)), &json!({"valid_until": "2024-12-31"})).await;
+    assert_eq!(ended.status, StatusCode::OK, "{}", ended.text());
+    let merged = app
+        .create("districts", json!({"code": "996", "name": "Huyện Hợp Nhất", "type": "huyen", "parent_id": province["id"], "valid_from": "2025-01-01",
+            "predecessors": [{"unit_id": old["id"], "part": "full"}]}))
+        .await;
+    let lineage = app.get(&format!("/api/v1/districts/{}/lineage", id(&merged))).await;
+    assert_eq!(lineage.status, StatusCode::OK, "{}", lineage.text());
+    let lineage = lineage.json();
+    assert_eq!(lineage["predecessors"].as_array().unwrap().len(), 1);
+    assert_eq!((lineage["predecessors"][0]["unit"]["id"].as_str(), lineage["predecessors"][0]["part"].as_str()), (old["id"].as_str(), Some("full")));
+    assert_eq!(lineage["predecessors"][0]["effective_on"], "2025-01-01");
+    assert_eq!(lineage["successors"], json!([]));
+    let back = app.get(&format!("/api/v1/districts/{}/lineage", id(&old))).await.json();
+    assert_eq!(back["successors"][0]["unit"]["id"], merged["id"]);
+    assert_eq!(back["predecessors"], json!([]));
+
+    // A province ends (deactivate sets valid_until) and a successor takes over: lineage both ways.
+    let old_province = app.create("provinces", json!({"code": "98", "name": "Tỉnh Cũ", "type": "tinh"})).await;
+    let old_path = format!("/api/v1/provinces/{}", id(&old_province));
+    let res = app.post(&format!("{old_path}/deactivate"), &json!({"valid_until": "2025-06-30"})).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    assert_eq!(res.header("etag"), Some("\"2\""));
+    let ended = res.json();
+    assert_eq!((ended["valid_until"].as_str(), ended["active"].as_bool()), (Some("2025-06-30"), Some(false)));
+    assert_eq!(app.get(&old_path).await.json()["valid_until"], "2025-06-30");
+    app.get("/api/v1/provinces/by-code/98?active_on=2026-01-01").await.problem(404, "not_found");
+    assert_eq!(app.get("/api/v1/provinces/by-code/98?active_on=2025-01-01").await.json()["id"], old_province["id"]);
+    let successor = app
+        .create("provinces", json!({"code": "97", "name": "Tỉnh Mới", "type": "tinh", "valid_from": "2025-07-01",
+            "predecessors": [{"unit_id": old_province["id"], "part": "full"}]}))
+        .await;
+    let lineage = app.get(&format!("/api/v1/provinces/{}/lineage", id(&successor))).await;
+    assert_eq!(lineage.status, StatusCode::OK, "{}", lineage.text());
+    let lineage = lineage.json();
+    assert_eq!(lineage["predecessors"][0]["unit"]["id"], old_province["id"]);
+    assert_eq!(lineage["predecessors"][0]["effective_on"], "2025-07-01");
+    assert_eq!(lineage["successors"], json!([]));
+    let back = app.get(&format!("{old_path}/lineage")).await.json();
+    assert_eq!(back["successors"][0]["unit"]["id"], successor["id"]);
+
+    // An unreferenced province is deleted: 404 afterwards, by id and by code.
+    let lone = app.create("provinces", json!({"code": "95", "name": "Tỉnh Tạm", "type": "tinh"})).await;
+    let lone_path = format!("/api/v1/provinces/{}", id(&lone));
+    let res = app.send(TestRequest::delete().uri(&lone_path)).await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.text());
+    app.get(&lone_path).await.problem(404, "not_found");
+    app.get("/api/v1/provinces/by-code/95").await.problem(404, "not_found");
+    // One with districts under it is not.
+    app.send(TestRequest::delete().uri(&province_path)).await.problem(409, "unit_in_use");
 }
