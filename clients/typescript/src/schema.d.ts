@@ -2299,6 +2299,7 @@ export interface components {
         CampaignStatus: "draft" | "launched" | "closed" | "cancelled";
         ChangePasswordRequest: {
             current_password: string;
+            /** @description At least 10 characters, not a common password, not containing the username. */
             new_password: string;
         };
         /** @description The form fields of a token request (`application/x-www-form-urlencoded`). */
@@ -2485,7 +2486,7 @@ export interface components {
         CreateServiceClientRequest: {
             /** @example Hệ thống báo cáo Sở Nội vụ */
             name: string | null;
-            /** @description Default `["read"]`. */
+            /** @description Default `["read"]`; each one of `read`, `events:read`, `reports:read`, `audit:read`. */
             scopes?: string[] | null;
             /**
              * Format: uuid
@@ -2495,10 +2496,14 @@ export interface components {
         };
         /** @description A new unit. `code`, `name` and `type` are required; every invalid field is reported. */
         CreateUnitRequest: {
-            /** @example 01840 */
-            code: string | null;
+            /**
+             * @description The GSO code: 2 digits for a province, 3 for a district, 5 for a commune; a department's
+             *     code is 2–32 characters of A–Z, 0–9, `-` and `.`.
+             * @example 01840
+             */
+            code: string;
             /** @example Phường Đức Xuân */
-            name: string | null;
+            name: string;
             /**
              * Format: uuid
              * @description Required except for provinces: a province (for districts, departments and post-2025
@@ -2507,6 +2512,7 @@ export interface components {
             parent_id?: string | null;
             /** @description Units this one replaces, effective on `valid_from`. */
             predecessors?: components["schemas"]["PredecessorRef"][];
+            /** @description One of this kind's types (communes: `xa`, `phuong`, `thi_tran`, `dac_khu`). */
             type: components["schemas"]["UnitType"];
             /**
              * Format: date
@@ -2521,7 +2527,7 @@ export interface components {
             /** @example Nguyễn Thị Hoa */
             full_name: string | null;
             /** @description At least 10 characters, not a common password, not containing the username. */
-            password: string | null;
+            password: string;
             phone?: string | null;
             roles: components["schemas"]["Role"][];
             /**
@@ -2857,7 +2863,10 @@ export interface components {
             next_cursor?: string | null;
         };
         PersonRequest: {
-            /** Format: int32 */
+            /**
+             * Format: int32
+             * @description From 1900 to the current year.
+             */
             birth_year?: number | null;
             /** @example Hoàng Thị Mai */
             full_name: string;
@@ -3049,6 +3058,7 @@ export interface components {
             title: string;
         };
         ResetPasswordRequest: {
+            /** @description At least 10 characters, not a common password, not containing the username. */
             new_password: string;
         };
         RevokeRequest: {
