@@ -87,6 +87,8 @@ for backend in sqlite postgres; do
   write_id=$(curl -sf -H "$auth" "$base/communes/by-code/01843" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
   AUTH="Bearer $token" wrk -t2 -c8 -d"${duration}s" --latency -s bench/patch.lua "$base/communes/$write_id" >"$results/$backend-write.txt"
   row "journaled update: PATCH a commune (8 conns)" "$results/$backend-write.txt"
+  AUTH="Bearer $token" UNIT="$id" wrk -t2 -c8 -d"${duration}s" --latency -s bench/create_person.lua "$base/people" >"$results/$backend-create.txt"
+  row "journaled create: POST /people (8 conns)" "$results/$backend-create.txt"
   wrk -t2 -c32 -d"${duration}s" --latency -H "$auth" "$base/events?limit=100" >"$results/$backend-feed.txt"
   row "change feed, a page of 100 events (32 conns)" "$results/$backend-feed.txt"
 

@@ -87,10 +87,15 @@ fn allowed_hosts(lookup: &impl Fn(&str) -> Option<String>) -> Result<Vec<String>
     let mut hosts = Vec::new();
     for entry in value.split(',').map(|e| e.trim().to_ascii_lowercase()).filter(|e| !e.is_empty()) {
         let host = entry.strip_prefix("*.").unwrap_or(&entry);
-        let label_ok = |l: &str| !l.is_empty() && l.len() <= 63 && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        let label_ok =
+            |l: &str| !l.is_empty() && l.len() <= 63 && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
         let ok = host.parse::<std::net::IpAddr>().is_ok() || (host.len() <= 253 && host.split('.').all(label_ok));
         if !ok {
-            return Err(SettingError { name, value: value.clone(), reason: format!("{entry:?} is not a host name or *.suffix pattern") });
+            return Err(SettingError {
+                name,
+                value: value.clone(),
+                reason: format!("{entry:?} is not a host name or *.suffix pattern"),
+            });
         }
         hosts.push(entry);
     }
@@ -108,7 +113,13 @@ fn allowed_ports(lookup: &impl Fn(&str) -> Option<String>) -> Result<Option<Vec<
         .split(',')
         .map(str::trim)
         .filter(|p| !p.is_empty())
-        .map(|p| p.parse::<u16>().ok().filter(|n| *n > 0).ok_or_else(|| SettingError { name, value: value.clone(), reason: format!("{p:?} is not a port number") }))
+        .map(|p| {
+            p.parse::<u16>().ok().filter(|n| *n > 0).ok_or_else(|| SettingError {
+                name,
+                value: value.clone(),
+                reason: format!("{p:?} is not a port number"),
+            })
+        })
         .collect::<Result<Vec<u16>, _>>()
         .map(Some)
 }
@@ -174,9 +185,8 @@ impl Settings {
 
     /// Reads settings through `lookup`, so tests can supply their own environment.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, SettingError> {
-        let database_url = lookup("DATABASE_URL")
-            .filter(|v| !v.trim().is_empty())
-            .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string());
+        let database_url =
+            lookup("DATABASE_URL").filter(|v| !v.trim().is_empty()).unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string());
         let backend = Backend::from_url(&database_url).map_err(|reason| SettingError {
             name: "DATABASE_URL",
             value: database_url.clone(),
@@ -186,26 +196,28 @@ impl Settings {
             Backend::Sqlite => 4,
             Backend::Postgres => 8,
         };
-        let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        let cpus = std::thread::available_parallelism().map(std::num::NonZero::get).unwrap_or(2);
         Ok(Settings {
             bind: parse(&lookup, "THIDUA_BIND", "127.0.0.1:8080".parse().unwrap())?,
             database_url,
             db_pool_size: parse_in(&lookup, "THIDUA_DB_POOL_SIZE", default_pool, 1..=256)?,
-            db_pool_timeout: Duration::from_millis(parse_in(
-                &lookup,
-                "THIDUA_DB_POOL_TIMEOUT_MS",
-                3000,
-                50..=120_000,
-            )?),
+            db_pool_timeout: Duration::from_millis(parse_in(&lookup, "THIDUA_DB_POOL_TIMEOUT_MS", 3000, 50..=120_000)?),
             workers: parse_in(&lookup, "THIDUA_WORKERS", cpus, 1..=256)?,
             max_body_bytes: parse_in(&lookup, "THIDUA_MAX_BODY_BYTES", 1 << 20, 1024..=(64 << 20))?,
             shutdown_timeout_secs: parse_in(&lookup, "THIDUA_SHUTDOWN_TIMEOUT_S", 30, 0..=3600)?,
-            evidence_store: lookup("THIDUA_EVIDENCE_STORE").filter(|v| !v.trim().is_empty()).unwrap_or_else(|| "data/evidence".into()),
+            evidence_store: lookup("THIDUA_EVIDENCE_STORE")
+                .filter(|v| !v.trim().is_empty())
+                .unwrap_or_else(|| "data/evidence".into()),
             max_upload_bytes: parse_in(&lookup, "THIDUA_MAX_UPLOAD_BYTES", 10 << 20, 1024..=(512 << 20))?,
             report_grace_days: parse_in(&lookup, "THIDUA_REPORT_GRACE_DAYS", 30, 0..=3650)?,
             cors_origins: parse_origins(&lookup)?,
             idempotency_ttl_secs: parse_in(&lookup, "THIDUA_IDEMPOTENCY_TTL_S", 86_400, 60..=7 * 86_400)?,
-            council_min_ballots: parse_in(&lookup, "THIDUA_COUNCIL_MIN_BALLOTS", 3, crate::domain::council::MIN_BALLOTS_FLOOR..=100)?,
+            council_min_ballots: parse_in(
+                &lookup,
+                "THIDUA_COUNCIL_MIN_BALLOTS",
+                3,
+                crate::domain::council::MIN_BALLOTS_FLOOR..=100,
+            )?,
             comment_max_per_address: parse_in(&lookup, "THIDUA_COMMENT_MAX_PER_ADDRESS", 10, 1..=100_000)?,
             comment_max_per_posting: parse_in(&lookup, "THIDUA_COMMENT_MAX_PER_POSTING", 500, 1..=1_000_000)?,
             comment_pow_bits: parse_in(&lookup, "THIDUA_COMMENT_POW_BITS", 0, 0..=32)?,
@@ -214,11 +226,21 @@ impl Settings {
                 allow_private_targets: parse(&lookup, "THIDUA_WEBHOOK_ALLOW_PRIVATE_TARGETS", false)?,
                 allow_http: parse(&lookup, "THIDUA_WEBHOOK_ALLOW_HTTP", false)?,
                 allowed_ports: allowed_ports(&lookup)?,
-                connect_timeout: Duration::from_millis(parse_in(&lookup, "THIDUA_WEBHOOK_CONNECT_TIMEOUT_MS", 5000, 100..=60_000)?),
+                connect_timeout: Duration::from_millis(parse_in(
+                    &lookup,
+                    "THIDUA_WEBHOOK_CONNECT_TIMEOUT_MS",
+                    5000,
+                    100..=60_000,
+                )?),
                 timeout: Duration::from_millis(parse_in(&lookup, "THIDUA_WEBHOOK_TIMEOUT_MS", 10_000, 100..=120_000)?),
                 max_attempts: parse_in(&lookup, "THIDUA_WEBHOOK_MAX_ATTEMPTS", 10, 1..=50)?,
                 retry_base_ms: parse_in(&lookup, "THIDUA_WEBHOOK_RETRY_BASE_MS", 10_000, 0..=3_600_000)?,
-                poll_interval: Duration::from_millis(parse_in(&lookup, "THIDUA_WEBHOOK_POLL_INTERVAL_MS", 1000, 50..=600_000)?),
+                poll_interval: Duration::from_millis(parse_in(
+                    &lookup,
+                    "THIDUA_WEBHOOK_POLL_INTERVAL_MS",
+                    1000,
+                    50..=600_000,
+                )?),
                 batch_size: parse_in(&lookup, "THIDUA_WEBHOOK_BATCH_SIZE", 20, 1..=500)?,
                 dispatch: parse(&lookup, "THIDUA_WEBHOOK_DISPATCH", true)?,
             },
@@ -238,14 +260,24 @@ impl Settings {
                 access_token_ttl_secs: parse_in(&lookup, "THIDUA_ACCESS_TOKEN_TTL_S", 600, 60..=3600)?,
                 refresh_token_ttl_secs: parse_in(&lookup, "THIDUA_REFRESH_TOKEN_TTL_S", 30 * 86400, 600..=365 * 86400)?,
                 session_max_age_secs: parse_in(&lookup, "THIDUA_SESSION_MAX_AGE_S", 90 * 86400, 3600..=365 * 86400)?,
-                session_cache_ttl: Duration::from_millis(parse_in(&lookup, "THIDUA_AUTH_CACHE_TTL_MS", 1000, 0..=60_000)?),
+                session_cache_ttl: Duration::from_millis(parse_in(
+                    &lookup,
+                    "THIDUA_AUTH_CACHE_TTL_MS",
+                    1000,
+                    0..=60_000,
+                )?),
                 argon2_memory_kib: parse_in(&lookup, "THIDUA_ARGON2_MEMORY_KIB", 19 * 1024, 19 * 1024..=1024 * 1024)?,
                 argon2_iterations: parse_in(&lookup, "THIDUA_ARGON2_ITERATIONS", 2, 2..=32)?,
                 argon2_lanes: parse_in(&lookup, "THIDUA_ARGON2_LANES", 1, 1..=16)?,
                 hash_threads: parse_in(&lookup, "THIDUA_HASH_THREADS", (cpus / 2).max(1), 1..=64)?,
                 hash_queue: parse_in(&lookup, "THIDUA_HASH_QUEUE", 64, 1..=10_000)?,
                 login_max_failures_per_user: parse_in(&lookup, "THIDUA_LOGIN_MAX_FAILURES_PER_USER", 5, 1..=1_000_000)?,
-                login_max_failures_per_client: parse_in(&lookup, "THIDUA_LOGIN_MAX_FAILURES_PER_CLIENT", 20, 1..=1_000_000)?,
+                login_max_failures_per_client: parse_in(
+                    &lookup,
+                    "THIDUA_LOGIN_MAX_FAILURES_PER_CLIENT",
+                    20,
+                    1..=1_000_000,
+                )?,
                 login_window_secs: parse_in(&lookup, "THIDUA_LOGIN_WINDOW_S", 900, 10..=86_400)?,
                 login_slowdown_ms: parse_in(&lookup, "THIDUA_LOGIN_SLOWDOWN_MS", 500, 0..=60_000)?,
                 login_slowdown_max_ms: parse_in(&lookup, "THIDUA_LOGIN_SLOWDOWN_MAX_MS", 10_000, 0..=600_000)?,
@@ -265,7 +297,11 @@ fn parse_origins(lookup: &impl Fn(&str) -> Option<String>) -> Result<Vec<String>
     let fail = |reason: String| SettingError { name: NAME, value: value.clone(), reason };
     let origins: Vec<String> = value.split(',').map(str::trim).filter(|o| !o.is_empty()).map(str::to_owned).collect();
     if origins.iter().any(|o| o == "*") {
-        return if origins.len() == 1 { Ok(origins) } else { Err(fail("`*` cannot be combined with other origins".into())) };
+        return if origins.len() == 1 {
+            Ok(origins)
+        } else {
+            Err(fail("`*` cannot be combined with other origins".into()))
+        };
     }
     for origin in &origins {
         if !is_origin(origin) {
@@ -302,11 +338,16 @@ fn is_origin(origin: &str) -> bool {
     } else {
         !host.is_empty()
             && host.split('.').all(|label| {
-                !label.is_empty() && label.len() <= 63 && !label.starts_with('-') && !label.ends_with('-')
+                !label.is_empty()
+                    && label.len() <= 63
+                    && !label.starts_with('-')
+                    && !label.ends_with('-')
                     && label.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
             })
     };
-    let port_ok = port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u16>().is_ok_and(|n| n > 0));
+    let port_ok = port.is_none_or(|p| {
+        !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u16>().is_ok_and(|n| n > 0)
+    });
     host_ok && port_ok
 }
 
@@ -320,11 +361,9 @@ where
 {
     match lookup(name) {
         None => Ok(default),
-        Some(value) => value.trim().parse().map_err(|e: T::Err| SettingError {
-            name,
-            value: value.clone(),
-            reason: e.to_string(),
-        }),
+        Some(value) => {
+            value.trim().parse().map_err(|e: T::Err| SettingError { name, value: value.clone(), reason: e.to_string() })
+        }
     }
 }
 
@@ -371,8 +410,15 @@ mod tests {
     #[test]
     fn cors_origins_are_exact_origins_or_any() {
         assert!(settings(&[]).unwrap().cors_origins.is_empty(), "off by default");
-        let s = settings(&[("THIDUA_CORS_ORIGINS", " https://thidua.example.vn, http://localhost:5173 ,http://[::1]:8080,http://[::1],")]).unwrap();
-        assert_eq!(s.cors_origins, ["https://thidua.example.vn", "http://localhost:5173", "http://[::1]:8080", "http://[::1]"]);
+        let s = settings(&[(
+            "THIDUA_CORS_ORIGINS",
+            " https://thidua.example.vn, http://localhost:5173 ,http://[::1]:8080,http://[::1],",
+        )])
+        .unwrap();
+        assert_eq!(
+            s.cors_origins,
+            ["https://thidua.example.vn", "http://localhost:5173", "http://[::1]:8080", "http://[::1]"]
+        );
         assert_eq!(settings(&[("THIDUA_CORS_ORIGINS", "*")]).unwrap().cors_origins, ["*"]);
     }
 
@@ -395,7 +441,14 @@ mod tests {
         let err = settings(&[("THIDUA_JWT_SECRET", "short")]).unwrap_err();
         assert_eq!(err.name, "THIDUA_JWT_SECRET");
         assert!(!err.to_string().contains("short"), "the secret is not echoed");
-        for bad in ["thidua.example.vn", "https://thidua.example.vn/", "https://Thidua.vn", "ftp://x.vn", "*, https://a.vn", "https://a.vn:99999"] {
+        for bad in [
+            "thidua.example.vn",
+            "https://thidua.example.vn/",
+            "https://Thidua.vn",
+            "ftp://x.vn",
+            "*, https://a.vn",
+            "https://a.vn:99999",
+        ] {
             let err = settings(&[("THIDUA_CORS_ORIGINS", bad)]).unwrap_err();
             assert_eq!(err.name, "THIDUA_CORS_ORIGINS", "{bad}");
         }
@@ -418,7 +471,13 @@ mod tests {
         assert!(!s.webhooks.allow_private_targets && !s.webhooks.allow_http);
         assert_eq!(s.webhooks.allowed_ports, Some(vec![443, 8443]), "only the HTTPS ports by default");
         assert_eq!(settings(&[("THIDUA_WEBHOOK_ALLOWED_PORTS", "*")]).unwrap().webhooks.allowed_ports, None);
-        assert_eq!(settings(&[("THIDUA_WEBHOOK_ALLOWED_PORTS", "443, 9443")]).unwrap().webhooks.allowed_ports, Some(vec![443, 9443]));
-        assert_eq!(settings(&[("THIDUA_WEBHOOK_ALLOWED_PORTS", "443,ssh")]).unwrap_err().name, "THIDUA_WEBHOOK_ALLOWED_PORTS");
+        assert_eq!(
+            settings(&[("THIDUA_WEBHOOK_ALLOWED_PORTS", "443, 9443")]).unwrap().webhooks.allowed_ports,
+            Some(vec![443, 9443])
+        );
+        assert_eq!(
+            settings(&[("THIDUA_WEBHOOK_ALLOWED_PORTS", "443,ssh")]).unwrap_err().name,
+            "THIDUA_WEBHOOK_ALLOWED_PORTS"
+        );
     }
 }

@@ -6,11 +6,11 @@
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
-use crate::domain::council::SeatRole;
 use crate::auth::password::{hash_blocking, random_token, HashParams};
 use crate::db::schema::{campaigns, units};
 use crate::db::{self, DbConn};
 use crate::domain::campaigns::{AchievementAction, CampaignAction, Participation, RegistrationAction};
+use crate::domain::council::SeatRole;
 use crate::error::ApiError;
 use crate::models::accounts::{self, NewUser};
 use crate::models::achievements::{self, Report};
@@ -51,12 +51,20 @@ fn unit_2021(conn: &mut DbConn, kind: &str, code: &str) -> Result<String, ApiErr
         .into_iter()
         .find(|(_, from, until)| crate::domain::units::is_active_on(*from, *until, day("2021-10-01")))
         .map(|(id, _, _)| id)
-        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("demo needs the reference data: no {kind} {code} in 2021 (run `thidua seed`)")))
+        .ok_or_else(|| {
+            ApiError::internal(anyhow::anyhow!(
+                "demo needs the reference data: no {kind} {code} in 2021 (run `thidua seed`)"
+            ))
+        })
 }
 
 /// `evidence_dir`: the local evidence store, where the demo's dossier files go; without one (an
 /// S3 store) the award year is left out.
-pub fn seed_demo(conn: &mut DbConn, hash_params: HashParams, evidence_dir: Option<&std::path::Path>) -> Result<DemoReport, ApiError> {
+pub fn seed_demo(
+    conn: &mut DbConn,
+    hash_params: HashParams,
+    evidence_dir: Option<&std::path::Path>,
+) -> Result<DemoReport, ApiError> {
     let exists: i64 = campaigns::table.filter(campaigns::title.eq(PEAK_TITLE)).count().get_result(conn)?;
     if exists > 0 {
         return Ok(DemoReport::default());
@@ -79,7 +87,12 @@ pub fn seed_demo(conn: &mut DbConn, hash_params: HashParams, evidence_dir: Optio
                     password_hash,
                 },
             )?;
-            accounts::update_user(conn, &user.id, accounts::UserChanges { active: Some(false), ..Default::default() }, None)?;
+            accounts::update_user(
+                conn,
+                &user.id,
+                accounts::UserChanges { active: Some(false), ..Default::default() },
+                None,
+            )?;
             user.id
         }
     };
@@ -170,7 +183,7 @@ pub fn seed_demo(conn: &mut DbConn, hash_params: HashParams, evidence_dir: Optio
                 &peak_id,
                 unit,
                 RegistrationContent {
-                    targets: indicators.iter().cloned().zip(targets.iter().map(|t| t.to_string())).filter(|(_, t)| t != "0").collect(),
+                    targets: indicators.iter().cloned().zip(targets.iter().map(std::string::ToString::to_string)).filter(|(_, t)| t != "0").collect(),
                     aimed_titles: vec!["Bằng khen của Chủ tịch UBND tỉnh".into()],
                     note: None,
                 },
@@ -237,18 +250,38 @@ pub fn seed_demo(conn: &mut DbConn, hash_params: HashParams, evidence_dir: Optio
     })
 }
 
-const DEMO_PDF: &[u8] = b"%PDF-1.4\n% thidua demo document\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+const DEMO_PDF: &[u8] =
+    b"%PDF-1.4\n% thidua demo document\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
 
 /// The 2024 award year, decided in early 2025 (before the merger): history, nominations in
 /// every state, a council vote, public posting with a comment, and two decisions.
-fn award_year(conn: &mut DbConn, hash_params: HashParams, dir: &std::path::Path, author: &str, wards: &[String; 3], home_affairs: &str) -> Result<(), ApiError> {
+fn award_year(
+    conn: &mut DbConn,
+    hash_params: HashParams,
+    dir: &std::path::Path,
+    author: &str,
+    wards: &[String; 3],
+    home_affairs: &str,
+) -> Result<(), ApiError> {
     use crate::domain::nominations::{DocumentKind, NominationAction};
     use crate::models::{awards, council, decisions, nominations};
     let type_id = |conn: &mut DbConn, code: &str| -> Result<String, ApiError> {
-        awards::find_award_type_by_code(conn, code)?.map(|t| t.id).ok_or_else(|| ApiError::internal(anyhow::anyhow!("demo needs award type {code} (run `thidua seed`)")))
+        awards::find_award_type_by_code(conn, code)?
+            .map(|t| t.id)
+            .ok_or_else(|| ApiError::internal(anyhow::anyhow!("demo needs award type {code} (run `thidua seed`)")))
     };
     let person = |conn: &mut DbConn, name: &str, position: &str, unit: &str| -> Result<String, ApiError> {
-        Ok(awards::create_person(conn, awards::PersonFields { full_name: name.into(), position: Some(position.into()), unit_id: unit.into(), birth_year: None, identity_number: None })?.id)
+        Ok(awards::create_person(
+            conn,
+            awards::PersonFields {
+                full_name: name.into(),
+                position: Some(position.into()),
+                unit_id: unit.into(),
+                birth_year: None,
+                identity_number: None,
+            },
+        )?
+        .id)
     };
     let hai = person(conn, "Nông Văn Hải", "Công chức địa chính - xây dựng", &wards[2])?;
     let mai = person(conn, "Hoàng Thị Mai", "Chủ tịch UBND phường", &wards[2])?;
@@ -270,60 +303,73 @@ fn award_year(conn: &mut DbConn, hash_params: HashParams, dir: &std::path::Path,
             author,
         )?;
     }
-    let nominate = |conn: &mut DbConn, code: &str, person_id: Option<&String>, unit: &str| -> Result<String, ApiError> {
-        let award_type_id = type_id(conn, code)?;
-        let input = nominations::NominationInput {
-            award_type_id,
-            person_id: person_id.cloned(),
-            unit_id: unit.into(),
-            household_name: None,
-            year: 2024,
-            campaign_id: None,
-            achievement_ids: vec![],
-            under_discipline: false,
+    let nominate =
+        |conn: &mut DbConn, code: &str, person_id: Option<&String>, unit: &str| -> Result<String, ApiError> {
+            let award_type_id = type_id(conn, code)?;
+            let input = nominations::NominationInput {
+                award_type_id,
+                person_id: person_id.cloned(),
+                unit_id: unit.into(),
+                household_name: None,
+                year: 2024,
+                campaign_id: None,
+                achievement_ids: vec![],
+                under_discipline: false,
+            };
+            let id = nominations::create_nomination(conn, input, author)?.nomination.id;
+            let mut kinds = vec![DocumentKind::ToTrinh, DocumentKind::BaoCaoThanhTich, DocumentKind::BienBanBinhXet];
+            if code.starts_with("CSTD_") {
+                kinds.push(DocumentKind::SangKien);
+            }
+            for kind in kinds {
+                let document_id = db::new_id();
+                let key = format!("nominations/{id}/{document_id}");
+                let path = dir.join(&key);
+                std::fs::create_dir_all(path.parent().expect("keys have a folder"))
+                    .and_then(|()| std::fs::write(&path, DEMO_PDF))
+                    .map_err(|e| ApiError::internal(anyhow::anyhow!("demo document {}: {e}", path.display())))?;
+                nominations::add_document(
+                    conn,
+                    nominations::NominationDocument {
+                        id: document_id,
+                        nomination_id: id.clone(),
+                        kind: kind.as_str().into(),
+                        filename: format!("{}.pdf", kind.as_str()),
+                        content_type: "application/pdf".into(),
+                        size_bytes: DEMO_PDF.len() as i64,
+                        sha256: hex::encode(<sha2::Sha256 as sha2::Digest>::digest(DEMO_PDF)),
+                        storage_key: key,
+                        uploaded_by: author.into(),
+                        created_at: crate::db::now(),
+                    },
+                )?;
+            }
+            nominations::transition(conn, &id, NominationAction::Submit, author, None, None, day("2025-01-10"))?;
+            Ok(id)
         };
-        let id = nominations::create_nomination(conn, input, author)?.nomination.id;
-        let mut kinds = vec![DocumentKind::ToTrinh, DocumentKind::BaoCaoThanhTich, DocumentKind::BienBanBinhXet];
-        if code.starts_with("CSTD_") {
-            kinds.push(DocumentKind::SangKien);
-        }
-        for kind in kinds {
-            let document_id = db::new_id();
-            let key = format!("nominations/{id}/{document_id}");
-            let path = dir.join(&key);
-            std::fs::create_dir_all(path.parent().expect("keys have a folder"))
-                .and_then(|_| std::fs::write(&path, DEMO_PDF))
-                .map_err(|e| ApiError::internal(anyhow::anyhow!("demo document {}: {e}", path.display())))?;
-            nominations::add_document(
-                conn,
-                nominations::NominationDocument {
-                    id: document_id,
-                    nomination_id: id.clone(),
-                    kind: kind.as_str().into(),
-                    filename: format!("{}.pdf", kind.as_str()),
-                    content_type: "application/pdf".into(),
-                    size_bytes: DEMO_PDF.len() as i64,
-                    sha256: hex::encode(<sha2::Sha256 as sha2::Digest>::digest(DEMO_PDF)),
-                    storage_key: key,
-                    uploaded_by: author.into(),
-                    created_at: crate::db::now(),
-                },
-            )?;
-        }
-        nominations::transition(conn, &id, NominationAction::Submit, author, None, None, day("2025-01-10"))?;
-        Ok(id)
-    };
     let fighter = nominate(conn, "CSTD_TINH", Some(&hai), &wards[2])?;
     let merit = nominate(conn, "BANG_KHEN_TINH_CA_NHAN", Some(&mai), &wards[2])?;
     let worker = nominate(conn, "LDTT", Some(&thu), home_affairs)?;
     let flag = nominate(conn, "TTLDXS", None, &wards[1])?;
-    nominations::transition(conn, &flag, NominationAction::Return, author, Some("Bổ sung biên bản bình xét có chữ ký".into()), None, day("2025-01-14"))?;
+    nominations::transition(
+        conn,
+        &flag,
+        NominationAction::Return,
+        author,
+        Some("Bổ sung biên bản bình xét có chữ ký".into()),
+        None,
+        day("2025-01-14"),
+    )?;
     for id in [&fighter, &merit, &worker] {
         nominations::transition(conn, id, NominationAction::Appraise, author, None, None, day("2025-01-15"))?;
     }
     // The council votes on the provincial emulation fighter (90% of the whole council).
     let mut members = Vec::new();
-    for (username, name) in [("hd.demo.1", "Phó Chủ tịch UBND tỉnh"), ("hd.demo.2", "Giám đốc Sở Nội vụ"), ("hd.demo.3", "Chủ tịch LĐLĐ tỉnh")] {
+    for (username, name) in [
+        ("hd.demo.1", "Phó Chủ tịch UBND tỉnh"),
+        ("hd.demo.2", "Giám đốc Sở Nội vụ"),
+        ("hd.demo.3", "Chủ tịch LĐLĐ tỉnh"),
+    ] {
         let user = match accounts::find_by_username(conn, username)? {
             Some(user) => user,
             None => accounts::insert_user(
@@ -351,7 +397,11 @@ fn award_year(conn: &mut DbConn, hash_params: HashParams, dir: &std::path::Path,
             established_by: Some("12/QĐ-UBND".into()),
             term_start: day("2021-01-01"),
             term_end: day("2025-06-30"),
-            seats: members.iter().enumerate().map(|(i, m)| (m.clone(), if i == 0 { SeatRole::Chair } else { SeatRole::Member })).collect(),
+            seats: members
+                .iter()
+                .enumerate()
+                .map(|(i, m)| (m.clone(), if i == 0 { SeatRole::Chair } else { SeatRole::Member }))
+                .collect(),
         },
         author,
     )?;
@@ -373,12 +423,25 @@ fn award_year(conn: &mut DbConn, hash_params: HashParams, dir: &std::path::Path,
     for id in [&fighter, &merit, &worker] {
         decisions::post(conn, id, day("2025-01-31"), author, day("2025-01-16"))?;
     }
-    decisions::add_comment(conn, &merit, Some("Người dân tổ 5".into()), "Đồng chí Mai sâu sát cơ sở, nhân dân tín nhiệm.", "demo", day("2025-01-20"))?;
+    decisions::add_comment(
+        conn,
+        &merit,
+        Some("Người dân tổ 5".into()),
+        "Đồng chí Mai sâu sát cơ sở, nhân dân tín nhiệm.",
+        "demo",
+        day("2025-01-20"),
+    )?;
     for (number, signer, authority, ids) in [
         ("15/QĐ-UBND", "Chủ tịch UBND tỉnh", "UBND tỉnh Bắc Kạn", vec![fighter, merit]),
         ("03/QĐ-SNV", "Giám đốc Sở Nội vụ", "Sở Nội vụ tỉnh Bắc Kạn", vec![worker]),
     ] {
-        let new = decisions::NewDecision { number: number.into(), decided_on: day("2025-02-10"), signer: signer.into(), authority: authority.into(), nomination_ids: ids };
+        let new = decisions::NewDecision {
+            number: number.into(),
+            decided_on: day("2025-02-10"),
+            signer: signer.into(),
+            authority: authority.into(),
+            nomination_ids: ids,
+        };
         decisions::issue(conn, new, author, day("2025-02-10"))?;
     }
     Ok(())

@@ -107,7 +107,11 @@ impl ApiError {
     pub fn database_unavailable() -> Self {
         ApiError {
             retry_after_secs: Some(1),
-            ..Self::new(StatusCode::SERVICE_UNAVAILABLE, "database_unavailable", "the database is not reachable; try again shortly")
+            ..Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "database_unavailable",
+                "the database is not reachable; try again shortly",
+            )
         }
     }
 
@@ -130,7 +134,11 @@ impl ApiError {
     pub fn internal(cause: anyhow::Error) -> Self {
         ApiError {
             cause: Some(cause),
-            ..Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "an unexpected error occurred; it has been logged")
+            ..Self::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal_error",
+                "an unexpected error occurred; it has been logged",
+            )
         }
     }
 
@@ -190,16 +198,16 @@ impl From<diesel::result::Error> for ApiError {
             Error::DatabaseError(Kind::UniqueViolation, _) => {
                 ApiError::conflict("duplicate", "a record with the same key already exists")
             }
-            Error::DatabaseError(Kind::ForeignKeyViolation, _) => {
-                ApiError::conflict("referenced", "the record is referenced by, or refers to, records that forbid this change")
-            }
+            Error::DatabaseError(Kind::ForeignKeyViolation, _) => ApiError::conflict(
+                "referenced",
+                "the record is referenced by, or refers to, records that forbid this change",
+            ),
             Error::DatabaseError(Kind::SerializationFailure, _) => {
                 ApiError::conflict("write_conflict", "a concurrent change got there first; retry the request")
             }
-            Error::DatabaseError(Kind::ClosedConnection | Kind::UnableToSendCommand, _) => ApiError {
-                cause: Some(e.into()),
-                ..ApiError::database_unavailable()
-            },
+            Error::DatabaseError(Kind::ClosedConnection | Kind::UnableToSendCommand, _) => {
+                ApiError { cause: Some(e.into()), ..ApiError::database_unavailable() }
+            }
             // Transient contention: PostgreSQL deadlocks and lock timeouts, SQLite past its busy
             // timeout. Worth a retry, not a 500.
             Error::DatabaseError(Kind::Unknown, info)

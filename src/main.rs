@@ -64,10 +64,10 @@ fn main() -> ExitCode {
     let result = match cli.command.unwrap_or(Command::Serve { seed: false, demo: false }) {
         Command::Serve { seed, demo } => serve(settings, seed, demo),
         Command::Migrate => startup::migrate(&settings),
-        Command::Seed { demo } => startup::migrate(&settings).and_then(|_| run_seed(&settings, demo)),
+        Command::Seed { demo } => startup::migrate(&settings).and_then(|()| run_seed(&settings, demo)),
         Command::Openapi => unreachable!("handled above"),
         Command::CreateAdmin { username, full_name, email } => {
-            startup::migrate(&settings).and_then(|_| create_admin(&settings, &username, &full_name, email.as_deref()))
+            startup::migrate(&settings).and_then(|()| create_admin(&settings, &username, &full_name, email.as_deref()))
         }
     };
     match result {
@@ -91,11 +91,13 @@ fn run_seed(settings: &Settings, demo: bool) -> anyhow::Result<()> {
     if demo {
         // The demo's dossier files go straight into a local evidence store; with S3 the award
         // year is left out.
-        let local = (!settings.evidence_store.starts_with("s3://")).then(|| std::path::PathBuf::from(&settings.evidence_store));
+        let local =
+            (!settings.evidence_store.starts_with("s3://")).then(|| std::path::PathBuf::from(&settings.evidence_store));
         if let Some(dir) = &local {
             std::fs::create_dir_all(dir)?;
         }
-        let report = thidua::demo::seed_demo(&mut conn, startup::hash_params(settings), local.as_deref()).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let report = thidua::demo::seed_demo(&mut conn, startup::hash_params(settings), local.as_deref())
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
         tracing::info!(campaigns = report.campaigns_created, "demo data seeded");
     }
     Ok(())
@@ -134,7 +136,8 @@ fn create_admin(settings: &Settings, username: &str, full_name: &str, email: Opt
     }
     let password_hash = hash_blocking(startup::hash_params(settings), &password).map_err(|e| anyhow::anyhow!("{e}"))?;
     let mut conn = DbConn::establish_url(&settings.database_url)?;
-    let new = NewUser { username, full_name, email, phone: None, unit_id: None, roles: vec![Role::Admin], password_hash };
+    let new =
+        NewUser { username, full_name, email, phone: None, unit_id: None, roles: vec![Role::Admin], password_hash };
     let user = insert_user(&mut conn, new).map_err(|e| anyhow::anyhow!("{}", e.detail))?;
     println!("created admin {} ({})", user.username, user.id);
     Ok(())

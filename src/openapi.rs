@@ -48,7 +48,9 @@ struct BearerAuth;
 
 impl utoipa::Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        use utoipa::openapi::security::{ClientCredentials, Flow, HttpAuthScheme, HttpBuilder, OAuth2, Scopes, SecurityScheme};
+        use utoipa::openapi::security::{
+            ClientCredentials, Flow, HttpAuthScheme, HttpBuilder, OAuth2, Scopes, SecurityScheme,
+        };
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "client",
@@ -80,7 +82,8 @@ impl utoipa::Modify for BearerAuth {
 
 /// The whole document, as served at `/openapi.json` and printed by `thidua openapi`.
 pub fn document() -> utoipa::openapi::OpenApi {
-    let (_, mut api) = App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(crate::routes::configure).split_for_parts();
+    let (_, mut api) =
+        App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(crate::routes::configure).split_for_parts();
     finish(&mut api);
     api
 }
@@ -93,11 +96,23 @@ pub fn finish(api: &mut utoipa::openapi::OpenApi) {
     use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
     use utoipa::openapi::{ObjectBuilder, Required, Type};
     let versioned = versioned_schemas(api);
-    for (path, item) in api.paths.paths.iter_mut() {
+    for (path, item) in &mut api.paths.paths {
         let keyed = crate::http::idempotency::is_keyed(path);
         for (method, op) in operations_mut(item) {
             let keyed_post = keyed && method == "post";
             split_summary(op);
+            if keyed_post {
+                // A retry of a request that committed but whose answer was lost (docs/api-conventions.md).
+                let committed = utoipa::openapi::ResponseBuilder::new()
+                    .description(
+                        "A retry (same `Idempotency-Key` and body) of a request that was carried out but whose answer was lost: `Location` \
+                         names the first record it changed, the body lists them all. Sent with `Idempotent-Replayed: true`.",
+                    )
+                    .header("Location", utoipa::openapi::HeaderBuilder::new().schema(ObjectBuilder::new().schema_type(Type::String)).build())
+                    .content("application/json", utoipa::openapi::ContentBuilder::new().schema(Some(ObjectBuilder::new().schema_type(Type::Object))).build())
+                    .build();
+                op.responses.responses.entry("303".to_string()).or_insert(utoipa::openapi::RefOr::T(committed));
+            }
             for param in op.parameters.iter_mut().flatten() {
                 if let Some(schema) = param.schema.as_mut() {
                     strip_null(schema);
@@ -127,7 +142,7 @@ pub fn finish(api: &mut utoipa::openapi::OpenApi) {
             for (status, description) in always {
                 op.responses.responses.entry(status.to_string()).or_insert_with(|| errors::problem(description));
             }
-            for (status, response) in op.responses.responses.iter_mut() {
+            for (status, response) in &mut op.responses.responses {
                 let utoipa::openapi::RefOr::T(response) = response else { continue };
                 let record = response.content.get("application/json").and_then(|c| match &c.schema {
                     Some(utoipa::openapi::RefOr::Ref(r)) => Some(versioned.contains(&r.ref_location)),
@@ -172,7 +187,8 @@ fn strip_null(schema: &mut utoipa::openapi::RefOr<utoipa::openapi::schema::Schem
         Schema::Object(object) => {
             if let SchemaType::Array(types) = &object.schema_type {
                 let kept: Vec<Type> = types.iter().filter(|t| **t != Type::Null).cloned().collect();
-                object.schema_type = if kept.len() == 1 { SchemaType::Type(kept[0].clone()) } else { SchemaType::Array(kept) };
+                object.schema_type =
+                    if kept.len() == 1 { SchemaType::Type(kept[0].clone()) } else { SchemaType::Array(kept) };
             }
         }
         Schema::OneOf(one_of) => {
@@ -196,7 +212,11 @@ fn bound_query_value(name: &str, schema: &mut utoipa::openapi::RefOr<utoipa::ope
         object.maximum = Some(crate::db::cursor::MAX_LIMIT.into());
         object.default = Some(crate::db::cursor::DEFAULT_LIMIT.into());
     }
-    if object.schema_type == SchemaType::Type(Type::String) && object.format.is_none() && object.enum_values.is_none() && object.pattern.is_none() {
+    if object.schema_type == SchemaType::Type(Type::String)
+        && object.format.is_none()
+        && object.enum_values.is_none()
+        && object.pattern.is_none()
+    {
         object.pattern = Some("^[^\\u0000-\\u001F\\u007F]*$".to_string());
     }
 }
@@ -206,7 +226,8 @@ fn bound_query_value(name: &str, schema: &mut utoipa::openapi::RefOr<utoipa::ope
 fn add_client_read_scope(op: &mut utoipa::openapi::path::Operation) {
     use utoipa::openapi::security::SecurityRequirement;
     let security = op.security.get_or_insert_with(Vec::new);
-    let has_client = serde_json::to_value(&*security).is_ok_and(|v| v.as_array().is_some_and(|a| a.iter().any(|r| r.get("client").is_some())));
+    let has_client = serde_json::to_value(&*security)
+        .is_ok_and(|v| v.as_array().is_some_and(|a| a.iter().any(|r| r.get("client").is_some())));
     if !has_client {
         security.push(SecurityRequirement::new("client", [crate::auth::policy::SCOPE_READ]));
     }
@@ -219,7 +240,11 @@ fn split_summary(op: &mut utoipa::openapi::path::Operation) {
     let Some(text) = op.summary.clone() else { return };
     let chars: Vec<char> = text.chars().collect();
     let sentence_end = (0..chars.len().saturating_sub(2))
-        .find(|&i| chars[i] == '.' && chars[i + 1].is_whitespace() && (chars[i + 2].is_uppercase() || matches!(chars[i + 2], '`' | '*')))
+        .find(|&i| {
+            chars[i] == '.'
+                && chars[i + 1].is_whitespace()
+                && (chars[i + 2].is_uppercase() || matches!(chars[i + 2], '`' | '*'))
+        })
         .unwrap_or(chars.len());
     let mut title: String = chars[..sentence_end].iter().collect::<String>().replace('\n', " ");
     if title.chars().count() > 80 {
@@ -237,7 +262,9 @@ fn split_summary(op: &mut utoipa::openapi::path::Operation) {
     op.summary = Some(title);
 }
 
-fn operations_mut(item: &mut utoipa::openapi::PathItem) -> impl Iterator<Item = (&'static str, &mut utoipa::openapi::path::Operation)> {
+fn operations_mut(
+    item: &mut utoipa::openapi::PathItem,
+) -> impl Iterator<Item = (&'static str, &mut utoipa::openapi::path::Operation)> {
     [
         ("get", item.get.as_mut()),
         ("put", item.put.as_mut()),
@@ -269,7 +296,9 @@ fn versioned_schemas(api: &utoipa::openapi::OpenApi) -> std::collections::HashSe
         .schemas
         .iter()
         .filter(|(_, s)| match s {
-            RefOr::T(Schema::AllOf(all)) => all.items.iter().any(|i| matches!(i, RefOr::Ref(r) if versioned.contains(&r.ref_location))),
+            RefOr::T(Schema::AllOf(all)) => {
+                all.items.iter().any(|i| matches!(i, RefOr::Ref(r) if versioned.contains(&r.ref_location)))
+            }
             _ => false,
         })
         .map(|(name, _)| reference(name))
@@ -280,11 +309,18 @@ fn versioned_schemas(api: &utoipa::openapi::OpenApi) -> std::collections::HashSe
 
 /// A `versioned_record` (a schema with `version`) is sent with its `ETag`; a creation with the
 /// `Location` of what it made.
-fn response_headers(status: &str, keyed_post: bool, versioned_record: bool) -> Vec<(&'static str, utoipa::openapi::header::Header)> {
+fn response_headers(
+    status: &str,
+    keyed_post: bool,
+    versioned_record: bool,
+) -> Vec<(&'static str, utoipa::openapi::header::Header)> {
     use utoipa::openapi::header::HeaderBuilder;
     use utoipa::openapi::{ObjectBuilder, Type};
     let text = |description: &str| {
-        HeaderBuilder::new().schema(ObjectBuilder::new().schema_type(Type::String)).description(Some(description)).build()
+        HeaderBuilder::new()
+            .schema(ObjectBuilder::new().schema_type(Type::String))
+            .description(Some(description))
+            .build()
     };
     let mut headers = vec![(
         "X-Request-Id",
@@ -320,7 +356,9 @@ fn response_headers(status: &str, keyed_post: bool, versioned_record: bool) -> V
             "Retry-After",
             HeaderBuilder::new()
                 .schema(ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(0)))
-                .description(Some("With `idempotency_key_in_progress`: seconds to wait before retrying with the same key"))
+                .description(Some(
+                    "With `idempotency_key_in_progress`: seconds to wait before retrying with the same key",
+                ))
                 .build(),
         ));
     }
@@ -349,13 +387,16 @@ pub fn document_json() -> String {
 pub mod errors {
     use std::collections::BTreeMap;
 
-    use utoipa::openapi::{ContentBuilder, RefOr, Ref, Response, ResponseBuilder};
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
 
     pub(crate) fn problem(description: &str) -> RefOr<Response> {
         RefOr::T(
             ResponseBuilder::new()
                 .description(description)
-                .content("application/problem+json", ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build())
+                .content(
+                    "application/problem+json",
+                    ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build(),
+                )
                 .build(),
         )
     }
@@ -405,7 +446,17 @@ pub mod errors {
     pub struct CreateErrors;
     impl utoipa::IntoResponses for CreateErrors {
         fn responses() -> BTreeMap<String, RefOr<Response>> {
-            set(&[BAD_INPUT, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT, TOO_LARGE, NOT_JSON, INVALID, UNAVAILABLE])
+            set(&[
+                BAD_INPUT,
+                UNAUTHENTICATED,
+                FORBIDDEN,
+                NOT_FOUND,
+                CONFLICT,
+                TOO_LARGE,
+                NOT_JSON,
+                INVALID,
+                UNAVAILABLE,
+            ])
         }
     }
 
@@ -413,7 +464,18 @@ pub mod errors {
     pub struct WriteErrors;
     impl utoipa::IntoResponses for WriteErrors {
         fn responses() -> BTreeMap<String, RefOr<Response>> {
-            set(&[BAD_INPUT, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT, STALE, TOO_LARGE, NOT_JSON, INVALID, UNAVAILABLE])
+            set(&[
+                BAD_INPUT,
+                UNAUTHENTICATED,
+                FORBIDDEN,
+                NOT_FOUND,
+                CONFLICT,
+                STALE,
+                TOO_LARGE,
+                NOT_JSON,
+                INVALID,
+                UNAVAILABLE,
+            ])
         }
     }
 
@@ -421,7 +483,19 @@ pub mod errors {
     pub struct ReplaceErrors;
     impl utoipa::IntoResponses for ReplaceErrors {
         fn responses() -> BTreeMap<String, RefOr<Response>> {
-            set(&[BAD_INPUT, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT, STALE, PRECONDITION_REQUIRED, TOO_LARGE, NOT_JSON, INVALID, UNAVAILABLE])
+            set(&[
+                BAD_INPUT,
+                UNAUTHENTICATED,
+                FORBIDDEN,
+                NOT_FOUND,
+                CONFLICT,
+                STALE,
+                PRECONDITION_REQUIRED,
+                TOO_LARGE,
+                NOT_JSON,
+                INVALID,
+                UNAVAILABLE,
+            ])
         }
     }
 }

@@ -108,17 +108,39 @@ fn seed_award_types(conn: &mut DbConn, report: &mut SeedReport) -> Result<(), Ap
     use crate::domain::awards::{check_rules, Prerequisite};
     use crate::domain::Checks;
     use crate::models::awards::{create_award_type, find_award_type_by_code, NewAwardType};
-    for (code, name, category, subject, level, authority, basis, prerequisite, quota, threshold, posting, bonus) in CATALOGUE {
+    for (code, name, category, subject, level, authority, basis, prerequisite, quota, threshold, posting, bonus) in
+        CATALOGUE
+    {
         if find_award_type_by_code(conn, code)?.is_some() {
             continue;
         }
         let mut checks = Checks::default();
-        let prerequisites = prerequisite.map(|(c, y)| vec![Prerequisite { award_type_code: c.into(), consecutive_years: y }]).unwrap_or_default();
-        let rules = check_rules(authority, basis, prerequisites, quota.map(|q| q.0), quota.map(|q| q.1), threshold.is_some(), *threshold, None, *posting, *bonus, &mut checks);
+        let prerequisites = prerequisite
+            .map(|(c, y)| vec![Prerequisite { award_type_code: c.into(), consecutive_years: y }])
+            .unwrap_or_default();
+        let rules = check_rules(
+            authority,
+            basis,
+            prerequisites,
+            quota.map(|q| q.0),
+            quota.map(|q| q.1),
+            threshold.is_some(),
+            *threshold,
+            None,
+            *posting,
+            *bonus,
+            &mut checks,
+        );
         if let Some(e) = checks.0.first() {
             return Err(bad_data(&format!("{code}: {} {}", e.field, e.message)));
         }
-        let new = NewAwardType { code: code.to_string(), name: name.to_string(), category: category.to_string(), subject: subject.to_string(), level: level.to_string() };
+        let new = NewAwardType {
+            code: code.to_string(),
+            name: name.to_string(),
+            category: category.to_string(),
+            subject: subject.to_string(),
+            level: level.to_string(),
+        };
         create_award_type(conn, new, day("2024-01-01"), rules, None)?;
         report.award_types_created += 1;
     }
@@ -158,11 +180,24 @@ pub fn seed_reference(conn: &mut DbConn) -> Result<SeedReport, ApiError> {
             };
             let kind = UnitKind::parse(level).ok_or_else(|| bad_data(line))?;
             let unit_type = type_from_label(kind, type_label).ok_or_else(|| bad_data(line))?;
-            let parent_id = if parent_code.is_empty() { None } else { Some(old_ids.get(parent_code).cloned().ok_or_else(|| bad_data(line))?) };
+            let parent_id = if parent_code.is_empty() {
+                None
+            } else {
+                Some(old_ids.get(parent_code).cloned().ok_or_else(|| bad_data(line))?)
+            };
             let valid_from = (kind == UnitKind::Province).then(|| day(BAC_KAN_FROM));
             let id = ensure(
                 conn,
-                SeedUnit { kind, code: code.into(), name, unit_type, parent_id, valid_from, valid_until: until, predecessors: vec![] },
+                SeedUnit {
+                    kind,
+                    code: code.into(),
+                    name,
+                    unit_type,
+                    parent_id,
+                    valid_from,
+                    valid_until: until,
+                    predecessors: vec![],
+                },
                 &mut report,
             )?;
             old_ids.insert(code.to_string(), id);
@@ -240,7 +275,8 @@ pub fn seed_reference(conn: &mut DbConn) -> Result<SeedReport, ApiError> {
         for (suffix, name, unit_type) in THAI_NGUYEN_DEPARTMENTS {
             // A department of the same name in Bắc Kạn went into this one; others were
             // reorganised across several departments and are left unlinked.
-            let predecessors = old_departments.get(name).map(|id| vec![(id.clone(), LinkPart::Full)]).unwrap_or_default();
+            let predecessors =
+                old_departments.get(name).map(|id| vec![(id.clone(), LinkPart::Full)]).unwrap_or_default();
             ensure(
                 conn,
                 SeedUnit {
@@ -273,8 +309,15 @@ fn ensure(conn: &mut DbConn, unit: SeedUnit, report: &mut SeedReport) -> Result<
         report.units_present += 1;
         return Ok(id);
     }
-    let fields = check_new_unit(unit.kind, Some(&unit.code), Some(unit.name), Some(unit.unit_type.as_str()), unit.valid_from, unit.valid_until)
-        .map_err(ApiError::validation)?;
+    let fields = check_new_unit(
+        unit.kind,
+        Some(&unit.code),
+        Some(unit.name),
+        Some(unit.unit_type.as_str()),
+        unit.valid_from,
+        unit.valid_until,
+    )
+    .map_err(ApiError::validation)?;
     let created = model::create(
         conn,
         NewUnit { kind: unit.kind, fields, parent_id: unit.parent_id, predecessors: unit.predecessors },

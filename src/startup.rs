@@ -12,12 +12,12 @@ use crate::auth::rate_limit::{self, RateLimiter};
 use crate::auth::tokens::TokenKeys;
 use crate::auth::SessionCache;
 use crate::config::Settings;
-use crate::models::accounts;
-use crate::storage::EvidenceStore;
-use crate::webhooks::WebhookClient;
 use crate::db::{self, DbConn, DbPool};
 use crate::error::ApiError;
 use crate::http::{extract, middleware};
+use crate::models::accounts;
+use crate::storage::EvidenceStore;
+use crate::webhooks::WebhookClient;
 
 /// What every handler can reach. Nothing here is mutable: all state lives in the database,
 /// so any number of instances can serve one PostgreSQL.
@@ -30,6 +30,42 @@ pub struct AppState {
     pub rate_limiter: RateLimiter,
     pub evidence: EvidenceStore,
     pub webhooks: WebhookClient,
+    /// Set when the server begins to stop: long-polls answer at once instead of holding the
+    /// shutdown back.
+    pub shutdown: Shutdown,
+    /// SQLite: the write-ahead log's checkpoints, off the request path.
+    pub checkpointer: Option<db::Checkpointer>,
+}
+
+/// The start of a shutdown, for requests that wait (the change feed's long poll).
+#[derive(Default)]
+pub struct Shutdown {
+    begun: std::sync::atomic::AtomicBool,
+    notify: tokio::sync::Notify,
+}
+
+impl Shutdown {
+    /// The server is stopping: wakes every waiter, now and later.
+    pub fn begin(&self) {
+        self.begun.store(true, std::sync::atomic::Ordering::SeqCst);
+        self.notify.notify_waiters();
+    }
+
+    pub fn has_begun(&self) -> bool {
+        self.begun.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Returns once the shutdown has begun.
+    pub async fn begun(&self) {
+        let notified = self.notify.notified();
+        let mut notified = std::pin::pin!(notified);
+        // Registered before the flag is read, so a `begin` in between is not missed.
+        notified.as_mut().enable();
+        if self.has_begun() {
+            return;
+        }
+        notified.await;
+    }
 }
 
 /// Applies pending migrations on a fresh connection (at start, and for `thidua migrate`).
@@ -47,7 +83,8 @@ pub fn signing_key(settings: &Settings) -> anyhow::Result<Vec<u8>> {
     }
     let mut conn = DbConn::establish_url(&settings.database_url)
         .map_err(|e| anyhow::anyhow!("cannot connect to {}: {e}", redact(&settings.database_url)))?;
-    let hex_key = accounts::secret(&mut conn, "jwt_hs256_key", password::random_token).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let hex_key =
+        accounts::secret(&mut conn, "jwt_hs256_key", password::random_token).map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(hex_key.into_bytes())
 }
 
@@ -73,6 +110,8 @@ pub fn state(settings: Settings, signing_key: &[u8]) -> anyhow::Result<web::Data
         hasher: PasswordHasher::start(hash_params(&settings), auth.hash_threads, auth.hash_queue),
         sessions: SessionCache::new(auth.session_cache_ttl),
         rate_limiter: RateLimiter::new(auth.rate_limit_per_minute),
+        shutdown: Shutdown::default(),
+        checkpointer: db::Checkpointer::start(&settings.database_url),
         settings,
     }))
 }
@@ -80,7 +119,13 @@ pub fn state(settings: Settings, signing_key: &[u8]) -> anyhow::Result<web::Data
 pub fn build_app(
     state: web::Data<AppState>,
 ) -> App<
-    impl ServiceFactory<ServiceRequest, Config = (), Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error, InitError = ()>,
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
 > {
     let cors = middleware::cors(&state.settings);
     let (app, mut api) = App::new()
@@ -94,7 +139,11 @@ pub fn build_app(
     // validatorUrl none: the page never loads a badge from swagger.io (nor sends it the document).
     let swagger_config = utoipa_swagger_ui::Config::new(["/openapi.json"]).validator_url("none");
     app.service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", api).config(swagger_config))
-        .route("/docs", web::get().to(|| async { HttpResponse::PermanentRedirect().insert_header(("location", "/docs/")).finish() }))
+        .route(
+            "/docs",
+            web::get()
+                .to(|| async { HttpResponse::PermanentRedirect().insert_header(("location", "/docs/")).finish() }),
+        )
         .default_service(web::to(route_not_found))
         .wrap(from_fn(rate_limit::limit))
         // Inside the problem net (so a refused preflight is a problem too) and outside the rate
@@ -106,7 +155,11 @@ pub fn build_app(
 }
 
 async fn route_not_found(req: HttpRequest) -> Result<actix_web::HttpResponse, ApiError> {
-    Err(ApiError::new(actix_web::http::StatusCode::NOT_FOUND, "route_not_found", format!("no resource at {}", req.path())))
+    Err(ApiError::new(
+        actix_web::http::StatusCode::NOT_FOUND,
+        "route_not_found",
+        format!("no resource at {}", req.path()),
+    ))
 }
 
 /// Binds and starts the server, and the webhook dispatcher unless turned off; migrations must
@@ -114,6 +167,7 @@ async fn route_not_found(req: HttpRequest) -> Result<actix_web::HttpResponse, Ap
 pub fn serve(state: web::Data<AppState>) -> std::io::Result<(Server, std::net::SocketAddr)> {
     let settings = state.settings.clone();
     let dispatcher_state = state.clone();
+    let signal_state = state.clone();
     // Each worker gets its share of blocking threads, so requests queue for the pool's
     // connections instead of piling up hundreds of threads contending for them.
     let blocking_per_worker = (settings.db_pool_size as usize).div_ceil(settings.workers).max(1);
@@ -121,12 +175,39 @@ pub fn serve(state: web::Data<AppState>) -> std::io::Result<(Server, std::net::S
         .workers(settings.workers)
         .worker_max_blocking_threads(blocking_per_worker)
         .shutdown_timeout(settings.shutdown_timeout_secs)
+        // Signals are handled below, to tell waiting requests before the server stops.
+        .disable_signals()
         .bind(settings.bind)?;
     let addr = server.addrs()[0];
     if settings.webhooks.dispatch {
         crate::webhooks::spawn_dispatcher(dispatcher_state);
     }
-    Ok((server.run(), addr))
+    let server = server.run();
+    let handle = server.handle();
+    actix_web::rt::spawn(async move {
+        let graceful = stop_signal().await;
+        tracing::info!(graceful, "stopping");
+        signal_state.shutdown.begin();
+        handle.stop(graceful).await;
+    });
+    Ok((server, addr))
+}
+
+/// Waits for SIGTERM (a graceful stop: requests in flight finish, within the shutdown timeout)
+/// or SIGINT/SIGQUIT (stop now), as actix-web would.
+async fn stop_signal() -> bool {
+    use actix_web::rt::signal::unix::{signal, SignalKind};
+    let (Ok(mut term), Ok(mut int), Ok(mut quit)) =
+        (signal(SignalKind::terminate()), signal(SignalKind::interrupt()), signal(SignalKind::quit()))
+    else {
+        tracing::warn!("cannot listen for signals; stop the process with SIGKILL");
+        return std::future::pending().await;
+    };
+    let term = std::pin::pin!(term.recv());
+    let others = std::pin::pin!(async {
+        futures_util::future::select(std::pin::pin!(int.recv()), std::pin::pin!(quit.recv())).await;
+    });
+    matches!(futures_util::future::select(term, others).await, futures_util::future::Either::Left(_))
 }
 
 /// A database URL without its password, for messages.

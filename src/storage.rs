@@ -20,7 +20,11 @@ fn unavailable(e: impl std::fmt::Display) -> ApiError {
     ApiError {
         cause: Some(anyhow::anyhow!("evidence store: {e}")),
         retry_after_secs: Some(1),
-        ..ApiError::new(actix_web::http::StatusCode::SERVICE_UNAVAILABLE, "storage_unavailable", "the file store is not reachable; try again shortly")
+        ..ApiError::new(
+            actix_web::http::StatusCode::SERVICE_UNAVAILABLE,
+            "storage_unavailable",
+            "the file store is not reachable; try again shortly",
+        )
     }
 }
 
@@ -38,7 +42,11 @@ impl EvidenceStore {
     }
 
     fn path(&self, key: &str) -> Path {
-        if self.prefix.is_empty() { Path::from(key) } else { Path::from(format!("{}/{key}", self.prefix)) }
+        if self.prefix.is_empty() {
+            Path::from(key)
+        } else {
+            Path::from(format!("{}/{key}", self.prefix))
+        }
     }
 
     /// Writes the whole file or nothing: the local store writes a temporary file and renames
@@ -49,7 +57,9 @@ impl EvidenceStore {
 
     pub async fn get(&self, key: &str) -> Result<Bytes, ApiError> {
         let result = self.store.get(&self.path(key)).await.map_err(|e| match e {
-            object_store::Error::NotFound { .. } => ApiError::internal(anyhow::anyhow!("evidence file {key} is missing from the store")),
+            object_store::Error::NotFound { .. } => {
+                ApiError::internal(anyhow::anyhow!("evidence file {key} is missing from the store"))
+            }
             other => unavailable(other),
         })?;
         result.bytes().await.map_err(unavailable)

@@ -97,7 +97,8 @@ pub async fn dispatch_once(state: &web::Data<AppState>) -> Result<usize, ApiErro
     let settings = &state.settings.webhooks;
     // A claim's lease outlasts the longest send, so a live sender never loses it; after a
     // crash the lease runs out and another claim retries the delivery (at least once).
-    let lease = chrono::TimeDelta::from_std(settings.timeout * 2 + Duration::from_secs(10)).unwrap_or(chrono::TimeDelta::seconds(30));
+    let lease = chrono::TimeDelta::from_std(settings.timeout * 2 + Duration::from_secs(10))
+        .unwrap_or(chrono::TimeDelta::seconds(30));
     let token = db::new_id();
     let limit = settings.batch_size;
     let claim_token = token.clone();
@@ -120,7 +121,8 @@ pub async fn dispatch_once(state: &web::Data<AppState>) -> Result<usize, ApiErro
 
 async fn deliver(state: &web::Data<AppState>, token: &str, claimed: Claimed) -> Result<(), ApiError> {
     let settings = &state.settings.webhooks;
-    let attempt = claimed.delivery.attempts + 1;
+    // Counted when claimed: this is the attempt's own number, also after a lost lease.
+    let attempt = claimed.delivery.attempts;
     let attempted_at = db::now();
     let started = Instant::now();
     let (status_code, error) = match send(state, &claimed, attempt).await {
@@ -155,8 +157,11 @@ async fn send(state: &web::Data<AppState>, claimed: &Claimed, attempt: i32) -> R
     // Checked again at send time: the allow-list may have changed since the subscription was
     // made. Names are checked by the resolver, on the addresses actually connected to.
     rules::check_url(&claimed.url, settings).map_err(|r| format!("refused: {}", r.message))?;
-    let body = serde_json::to_vec(&Payload { event: event(&claimed.entry), webhook_id: claimed.delivery.subscription_id.clone() })
-        .map_err(|e| format!("cannot encode the event: {e}"))?;
+    let body = serde_json::to_vec(&Payload {
+        event: event(&claimed.entry),
+        webhook_id: claimed.delivery.subscription_id.clone(),
+    })
+    .map_err(|e| format!("cannot encode the event: {e}"))?;
     let timestamp = chrono::Utc::now().timestamp();
     let signature = rules::signature_header(&claimed.secret, timestamp, &body);
     let response = state
@@ -203,7 +208,7 @@ fn jitter() -> f64 {
     if getrandom::fill(&mut bytes).is_err() {
         return 0.0;
     }
-    (u32::from_le_bytes(bytes) as f64 / u32::MAX as f64) * 2.0 - 1.0
+    (f64::from(u32::from_le_bytes(bytes)) / f64::from(u32::MAX)) * 2.0 - 1.0
 }
 
 /// Runs `dispatch_once` every poll interval on the current actix system until it stops. Every

@@ -106,7 +106,10 @@ pub fn client_session_key(client_id: &str) -> String {
 }
 
 fn invalid_token() -> ApiError {
-    ApiError::unauthorized("invalid_token", "the access token is missing, invalid, expired or revoked; sign in again or refresh it")
+    ApiError::unauthorized(
+        "invalid_token",
+        "the access token is missing, invalid, expired or revoked; sign in again or refresh it",
+    )
 }
 
 impl FromRequest for AuthUser {
@@ -115,7 +118,10 @@ impl FromRequest for AuthUser {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
-        let writes = !matches!(*req.method(), actix_web::http::Method::GET | actix_web::http::Method::HEAD | actix_web::http::Method::OPTIONS);
+        let writes = !matches!(
+            *req.method(),
+            actix_web::http::Method::GET | actix_web::http::Method::HEAD | actix_web::http::Method::OPTIONS
+        );
         let own_scope_endpoint = has_own_scope(req.path());
         let token = bearer_token(req);
         Box::pin(async move {
@@ -152,7 +158,9 @@ impl FromRequest for AuthUser {
                 session_id: claims.sid,
                 roles: claims.roles,
                 unit_id: claims.unit,
-                scopes: claims.client_id.as_ref().map(|_| claims.scope.unwrap_or_default().split(' ').filter(|s| !s.is_empty()).map(str::to_owned).collect()),
+                scopes: claims.client_id.as_ref().map(|_| {
+                    claims.scope.unwrap_or_default().split(' ').filter(|s| !s.is_empty()).map(str::to_owned).collect()
+                }),
                 client_id: claims.client_id,
             };
             // Clients are read-only: `policy::decide` refuses their writes, and this refuses

@@ -20,7 +20,8 @@ pub struct HashParams {
 
 impl HashParams {
     fn argon2(self) -> Argon2<'static> {
-        let params = Params::new(self.memory_kib, self.iterations, self.lanes, None).expect("argon2 parameters were checked at start");
+        let params = Params::new(self.memory_kib, self.iterations, self.lanes, None)
+            .expect("argon2 parameters were checked at start");
         Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
     }
 
@@ -92,10 +93,16 @@ impl PasswordHasher {
             Err(TrySendError::Full(_)) => {
                 return Err(ApiError {
                     retry_after_secs: Some(1),
-                    ..ApiError::new(actix_web::http::StatusCode::SERVICE_UNAVAILABLE, "busy", "too many sign-ins at once; try again shortly")
+                    ..ApiError::new(
+                        actix_web::http::StatusCode::SERVICE_UNAVAILABLE,
+                        "busy",
+                        "too many sign-ins at once; try again shortly",
+                    )
                 })
             }
-            Err(TrySendError::Disconnected(_)) => return Err(ApiError::internal(anyhow::anyhow!("hashing threads are gone"))),
+            Err(TrySendError::Disconnected(_)) => {
+                return Err(ApiError::internal(anyhow::anyhow!("hashing threads are gone")))
+            }
         }
         result.await.map_err(|_| ApiError::internal(anyhow::anyhow!("a hashing job was dropped")))
     }
@@ -112,7 +119,8 @@ impl PasswordHasher {
         let dummy = self.dummy.clone();
         self.run(move || {
             let Some(stored) = stored else {
-                let dummy = dummy.get_or_init(|| hash_blocking(params, &random_token()).expect("hash a dummy password"));
+                let dummy =
+                    dummy.get_or_init(|| hash_blocking(params, &random_token()).expect("hash a dummy password"));
                 let _ = verify_now(&password, dummy);
                 return Ok(Verified::No);
             };
@@ -157,15 +165,67 @@ pub const MAX_PASSWORD_CHARS: usize = 256;
 /// Passwords of at least 10 characters that still top the leaked-password lists, plus local
 /// favourites. Short ones fail the length rule anyway. (A larger list can replace this one.)
 const COMMON_PASSWORDS: &[&str] = &[
-    "1234567890", "0123456789", "12345678910", "123456789a", "123456789abc", "1234567890a", "1234567890q",
-    "qwertyuiop", "qwerty1234", "qwerty12345", "qwerty123456", "1q2w3e4r5t", "1q2w3e4r5t6y", "1qaz2wsx3edc",
-    "zaq12wsxcde3", "asdfghjkl1", "zxcvbnm123", "password12", "password123", "password1234", "passw0rd123",
-    "p@ssw0rd123", "abc1234567", "abcd123456", "abcdef1234", "iloveyou12", "iloveyou123", "admin12345",
-    "admin123456", "administrator", "welcome123", "welcome1234", "changeme123", "letmein123", "football123",
-    "sunshine123", "princess123", "1111111111", "0000000000", "1212121212", "aaaaaaaaaa", "matkhau123",
-    "matkhau1234", "matkhaumoi", "anhyeuem123", "emyeuanh123", "anhyeuem1234", "vietnam123", "vietnam1234",
-    "hanoi12345", "saigon1234", "thidua2025", "thidua2026", "khenthuong", "khenthuong123", "backan1234",
-    "thainguyen", "thainguyen123", "123456789qwe", "qwe123456789", "abc123456789",
+    "1234567890",
+    "0123456789",
+    "12345678910",
+    "123456789a",
+    "123456789abc",
+    "1234567890a",
+    "1234567890q",
+    "qwertyuiop",
+    "qwerty1234",
+    "qwerty12345",
+    "qwerty123456",
+    "1q2w3e4r5t",
+    "1q2w3e4r5t6y",
+    "1qaz2wsx3edc",
+    "zaq12wsxcde3",
+    "asdfghjkl1",
+    "zxcvbnm123",
+    "password12",
+    "password123",
+    "password1234",
+    "passw0rd123",
+    "p@ssw0rd123",
+    "abc1234567",
+    "abcd123456",
+    "abcdef1234",
+    "iloveyou12",
+    "iloveyou123",
+    "admin12345",
+    "admin123456",
+    "administrator",
+    "welcome123",
+    "welcome1234",
+    "changeme123",
+    "letmein123",
+    "football123",
+    "sunshine123",
+    "princess123",
+    "1111111111",
+    "0000000000",
+    "1212121212",
+    "aaaaaaaaaa",
+    "matkhau123",
+    "matkhau1234",
+    "matkhaumoi",
+    "anhyeuem123",
+    "emyeuanh123",
+    "anhyeuem1234",
+    "vietnam123",
+    "vietnam1234",
+    "hanoi12345",
+    "saigon1234",
+    "thidua2025",
+    "thidua2026",
+    "khenthuong",
+    "khenthuong123",
+    "backan1234",
+    "thainguyen",
+    "thainguyen123",
+    "123456789qwe",
+    "qwe123456789",
+    "abc123456789",
 ];
 
 /// The policy a new password meets; each failure is reported on `field`.
@@ -208,12 +268,17 @@ mod tests {
         let hasher = PasswordHasher::start(OWASP, 1, 4);
         let hash = hasher.hash("một mật khẩu dài".into()).await.unwrap();
         assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
-        assert_eq!(hasher.verify("một mật khẩu dài".into(), Some(hash.clone())).await.unwrap(), Verified::Yes { rehash: None });
+        assert_eq!(
+            hasher.verify("một mật khẩu dài".into(), Some(hash.clone())).await.unwrap(),
+            Verified::Yes { rehash: None }
+        );
         assert_eq!(hasher.verify("sai mật khẩu".into(), Some(hash.clone())).await.unwrap(), Verified::No);
         assert_eq!(hasher.verify("anything".into(), None).await.unwrap(), Verified::No);
 
         let stronger = PasswordHasher::start(HashParams { iterations: 3, ..OWASP }, 1, 4);
-        let Verified::Yes { rehash: Some(upgraded) } = stronger.verify("một mật khẩu dài".into(), Some(hash)).await.unwrap() else {
+        let Verified::Yes { rehash: Some(upgraded) } =
+            stronger.verify("một mật khẩu dài".into(), Some(hash)).await.unwrap()
+        else {
             panic!("a hash with old parameters is re-hashed");
         };
         assert!(upgraded.contains("m=19456,t=3,p=1"), "{upgraded}");

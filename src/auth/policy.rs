@@ -161,7 +161,8 @@ pub fn decide(who: &Principal, action: Action, resource: Resource<'_>) -> Decisi
         Resource::UnitRecord { unit_id } => {
             if !sees_unit(who, unit_id) {
                 Decision::Hidden
-            } else if action == Action::Read || (who.has(Role::UnitOfficer) && who.unit_id.as_deref() == Some(unit_id)) {
+            } else if action == Action::Read || (who.has(Role::UnitOfficer) && who.unit_id.as_deref() == Some(unit_id))
+            {
                 Decision::Allow
             } else {
                 Decision::Forbidden
@@ -208,7 +209,8 @@ pub fn sees_unit(who: &Principal, unit_id: &str) -> bool {
 /// approvers and viewers of the province): lists for anyone else are limited to their unit, or
 /// refused when they have none.
 pub fn reads_all_units(who: &Principal) -> bool {
-    who.has(Role::Admin) || (who.unit_id.is_none() && who.roles.iter().any(|r| matches!(r, Role::Approver | Role::Viewer)))
+    who.has(Role::Admin)
+        || (who.unit_id.is_none() && who.roles.iter().any(|r| matches!(r, Role::Approver | Role::Viewer)))
 }
 
 /// For endpoints that need a scope (a client's token must carry it; users always pass):
@@ -249,13 +251,20 @@ mod tests {
     use super::*;
 
     fn user(roles: &[Role], unit: Option<&str>) -> Principal {
-        Principal { user_id: "u".into(), session_id: "s".into(), roles: roles.to_vec(), unit_id: unit.map(String::from), client_id: None, scopes: None }
+        Principal {
+            user_id: "u".into(),
+            session_id: "s".into(),
+            roles: roles.to_vec(),
+            unit_id: unit.map(String::from),
+            client_id: None,
+            scopes: None,
+        }
     }
 
     fn client(scopes: &[&str], unit: Option<&str>) -> Principal {
         Principal {
             client_id: Some("c".into()),
-            scopes: Some(scopes.iter().map(|s| s.to_string()).collect()),
+            scopes: Some(scopes.iter().map(std::string::ToString::to_string).collect()),
             ..user(&[Role::Viewer], unit)
         }
     }
@@ -334,14 +343,27 @@ mod tests {
         let elsewhere = Resource::ReviewedRecord { unit_id: "B", on_agenda: false };
         assert_eq!(decide(&member, Action::Read, agenda), Decision::Allow);
         assert_eq!(decide(&member, Action::Read, elsewhere), Decision::Hidden);
-        assert_eq!(decide(&member, Action::Read, Resource::UnitRecord { unit_id: "B" }), Decision::Hidden, "not a province-level reader");
+        assert_eq!(
+            decide(&member, Action::Read, Resource::UnitRecord { unit_id: "B" }),
+            Decision::Hidden,
+            "not a province-level reader"
+        );
         assert_eq!(decide(&member, Action::Update, agenda), Decision::Hidden, "reviewing is reading");
         assert!(!sees_unit(&member, "B") && !reads_all_units(&member));
         // A member who also belongs to a unit: agenda or own unit.
         let local = user(&[Role::CouncilMember], Some("A"));
-        assert_eq!(decide(&local, Action::Read, Resource::ReviewedRecord { unit_id: "A", on_agenda: false }), Decision::Allow);
-        assert_eq!(decide(&local, Action::Read, Resource::ReviewedRecord { unit_id: "B", on_agenda: true }), Decision::Allow);
-        assert_eq!(decide(&local, Action::Read, Resource::ReviewedRecord { unit_id: "B", on_agenda: false }), Decision::Hidden);
+        assert_eq!(
+            decide(&local, Action::Read, Resource::ReviewedRecord { unit_id: "A", on_agenda: false }),
+            Decision::Allow
+        );
+        assert_eq!(
+            decide(&local, Action::Read, Resource::ReviewedRecord { unit_id: "B", on_agenda: true }),
+            Decision::Allow
+        );
+        assert_eq!(
+            decide(&local, Action::Read, Resource::ReviewedRecord { unit_id: "B", on_agenda: false }),
+            Decision::Hidden
+        );
         // Other roles are unchanged by an agenda.
         assert_eq!(decide(&user(&[Role::UnitOfficer], Some("A")), Action::Read, agenda), Decision::Hidden);
         assert_eq!(decide(&user(&[Role::CouncilMember, Role::Viewer], None), Action::Read, elsewhere), Decision::Allow);

@@ -26,7 +26,11 @@ impl RateLimiter {
     /// `per_minute` requests a minute on average, with bursts of up to a quarter of that.
     pub fn new(per_minute: u32) -> RateLimiter {
         let per_minute = f64::from(per_minute);
-        RateLimiter { per_second: per_minute / 60.0, burst: (per_minute / 4.0).max(1.0), buckets: Mutex::new(HashMap::new()) }
+        RateLimiter {
+            per_second: per_minute / 60.0,
+            burst: (per_minute / 4.0).max(1.0),
+            buckets: Mutex::new(HashMap::new()),
+        }
     }
 
     pub fn is_enabled(&self) -> bool {
@@ -59,7 +63,10 @@ impl RateLimiter {
 }
 
 /// Middleware: every request but the health checks counts against its client's bucket.
-pub async fn limit(req: ServiceRequest, next: Next<impl MessageBody>) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
+pub async fn limit(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
     let verdict = match req.app_data::<web::Data<AppState>>() {
         Some(state) if state.rate_limiter.is_enabled() && !req.path().starts_with("/health/") => {
             let client = crate::auth::client_addr(req.request(), state.settings.auth.trust_forwarded);

@@ -20,8 +20,10 @@ pub struct ListScope(String);
 
 impl ListScope {
     pub fn new(path: &str, query: &str) -> ListScope {
-        let mut filters: Vec<(String, String)> =
-            form_urlencoded::parse(query.as_bytes()).filter(|(k, _)| k != "cursor" && k != "limit").map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+        let mut filters: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+            .filter(|(k, _)| k != "cursor" && k != "limit")
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
         filters.sort();
         let mut hasher = Sha256::new();
         hasher.update(path.as_bytes());
@@ -51,7 +53,11 @@ pub fn encode<K: Serialize>(scope: &ListScope, key: &K) -> String {
 
 pub fn decode<K: DeserializeOwned>(scope: &ListScope, cursor: &str) -> Result<K, ApiError> {
     let invalid = || {
-        ApiError::bad_query_because("cursor", "invalid_cursor", "is not a cursor this list issued (cursors work only with the list and filters they came from)")
+        ApiError::bad_query_because(
+            "cursor",
+            "invalid_cursor",
+            "is not a cursor this list issued (cursors work only with the list and filters they came from)",
+        )
     };
     let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?;
     let (tag, key): (String, K) = serde_json::from_slice(&bytes).map_err(|_| invalid())?;
@@ -71,7 +77,12 @@ pub fn limit(requested: Option<i64>) -> Result<i64, ApiError> {
 }
 
 /// Splits a page fetched with `limit + 1` rows into the items and the cursor for the next page.
-pub fn page<T, K: Serialize>(mut rows: Vec<T>, limit: i64, scope: &ListScope, key: impl Fn(&T) -> K) -> (Vec<T>, Option<String>) {
+pub fn page<T, K: Serialize>(
+    mut rows: Vec<T>,
+    limit: i64,
+    scope: &ListScope,
+    key: impl Fn(&T) -> K,
+) -> (Vec<T>, Option<String>) {
     let has_more = rows.len() as i64 > limit;
     rows.truncate(limit as usize);
     let next = if has_more { rows.last().map(|last| encode(scope, &key(last))) } else { None };
@@ -98,7 +109,10 @@ mod tests {
     fn a_cursor_works_only_on_its_own_list_and_filters() {
         let people = ListScope::new("/api/v1/people", "unit_id=a&limit=5");
         let c = encode(&people, &"0193".to_string());
-        assert!(decode::<String>(&ListScope::new("/api/v1/people", "limit=50&unit_id=a&cursor=x"), &c).is_ok(), "limit and cursor may change");
+        assert!(
+            decode::<String>(&ListScope::new("/api/v1/people", "limit=50&unit_id=a&cursor=x"), &c).is_ok(),
+            "limit and cursor may change"
+        );
         assert!(decode::<String>(&ListScope::new("/api/v1/nominations", "unit_id=a"), &c).is_err(), "another endpoint");
         assert!(decode::<String>(&ListScope::new("/api/v1/people", "unit_id=b"), &c).is_err(), "another filter");
         assert!(decode::<String>(&ListScope::new("/api/v1/people", ""), &c).is_err(), "a filter dropped");

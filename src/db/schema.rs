@@ -28,7 +28,6 @@ diesel::table! {
     }
 }
 
-
 diesel::table! {
     users (id) {
         id -> Text,
@@ -113,6 +112,9 @@ diesel::table! {
         body -> Nullable<Binary>,
         created_at -> Timestamp,
         expires_at -> Timestamp,
+        token -> Nullable<Text>,
+        committed_at -> Nullable<Timestamp>,
+        committed_records -> Nullable<Text>,
     }
 }
 

@@ -89,7 +89,9 @@ pub fn check_rules(
     if posting_days.is_some_and(|d| !(0..=90).contains(&d)) {
         checks.fail("posting_days", "out_of_range", "must be between 0 and 90");
     }
-    let bonus_multiplier = bonus_multiplier.and_then(|b| check_value("bonus_multiplier", b, IndicatorKind::Quantity, checks)).map(|d| d.normalize().to_string());
+    let bonus_multiplier = bonus_multiplier
+        .and_then(|b| check_value("bonus_multiplier", b, IndicatorKind::Quantity, checks))
+        .map(|d| d.normalize().to_string());
     Rules {
         granting_authority,
         legal_basis,
@@ -142,8 +144,29 @@ mod tests {
     #[test]
     fn rules_are_checked_together() {
         let mut checks = Checks::default();
-        check_rules("Chủ tịch UBND tỉnh", "Luật 06/2022/QH15", vec![Prerequisite { award_type_code: "X".into(), consecutive_years: 0 }], Some("LDTT"), None, true, None, None, Some(200), Some("-1"), &mut checks);
+        check_rules(
+            "Chủ tịch UBND tỉnh",
+            "Luật 06/2022/QH15",
+            vec![Prerequisite { award_type_code: "X".into(), consecutive_years: 0 }],
+            Some("LDTT"),
+            None,
+            true,
+            None,
+            None,
+            Some(200),
+            Some("-1"),
+            &mut checks,
+        );
         let fields: Vec<&str> = checks.0.iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(fields, ["prerequisites[0].consecutive_years", "quota_percent", "approval_threshold_percent", "posting_days", "bonus_multiplier"]);
+        assert_eq!(
+            fields,
+            [
+                "prerequisites[0].consecutive_years",
+                "quota_percent",
+                "approval_threshold_percent",
+                "posting_days",
+                "bonus_multiplier"
+            ]
+        );
     }
 }

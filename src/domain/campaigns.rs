@@ -257,7 +257,15 @@ impl AchievementStatus {
 /// A report's dates: `as_of` within the campaign and not in the future, and the report itself
 /// made no later than `grace_days` after the campaign ends.
 /// A correction of a report the board returned (`correcting`) is accepted after the grace too.
-pub fn check_report_dates(as_of: NaiveDate, start: NaiveDate, end: NaiveDate, today: NaiveDate, grace_days: i64, correcting: bool, checks: &mut Checks) {
+pub fn check_report_dates(
+    as_of: NaiveDate,
+    start: NaiveDate,
+    end: NaiveDate,
+    today: NaiveDate,
+    grace_days: i64,
+    correcting: bool,
+    checks: &mut Checks,
+) {
     check_date("as_of", Some(as_of), checks);
     if as_of < start || as_of > end {
         checks.fail("as_of", "outside_campaign", format!("must fall between {start} and {end}"));
@@ -265,7 +273,11 @@ pub fn check_report_dates(as_of: NaiveDate, start: NaiveDate, end: NaiveDate, to
         checks.fail("as_of", "in_future", "must not be after today");
     }
     if !correcting && today > end + chrono::TimeDelta::days(grace_days) {
-        checks.fail("as_of", "reporting_closed", format!("reports were accepted until {}", end + chrono::TimeDelta::days(grace_days)));
+        checks.fail(
+            "as_of",
+            "reporting_closed",
+            format!("reports were accepted until {}", end + chrono::TimeDelta::days(grace_days)),
+        );
     }
 }
 
@@ -276,11 +288,19 @@ pub fn completion(kind: IndicatorKind, direction: Direction, target: Decimal, ac
     let Some(actual) = actual else { return Decimal::ZERO };
     let ratio = |numerator: Decimal, denominator: Decimal| {
         // Checked: extreme values must not overflow (rust_decimal panics); they saturate.
-        numerator.checked_div(denominator).and_then(|r| r.checked_mul(Decimal::ONE_HUNDRED)).unwrap_or(MAX_COMPLETION).min(MAX_COMPLETION)
+        numerator
+            .checked_div(denominator)
+            .and_then(|r| r.checked_mul(Decimal::ONE_HUNDRED))
+            .unwrap_or(MAX_COMPLETION)
+            .min(MAX_COMPLETION)
     };
     let percent = match (kind, direction) {
         (IndicatorKind::YesNo, _) => {
-            if actual == Decimal::ONE { Decimal::ONE_HUNDRED } else { Decimal::ZERO }
+            if actual == Decimal::ONE {
+                Decimal::ONE_HUNDRED
+            } else {
+                Decimal::ZERO
+            }
         }
         (_, Direction::HigherIsBetter) if target.is_zero() => Decimal::ONE_HUNDRED,
         (_, Direction::HigherIsBetter) => ratio(actual, target),
@@ -402,8 +422,14 @@ mod tests {
         assert_eq!(completion(YesNo, HigherIsBetter, dec("1"), Some(dec("1"))), dec("100"));
         assert_eq!(completion(YesNo, HigherIsBetter, dec("1"), Some(dec("0"))), dec("0"));
         // Extremes saturate instead of overflowing.
-        assert_eq!(completion(Quantity, HigherIsBetter, dec("0.000001"), Some(dec("99999999999999999999"))), MAX_COMPLETION);
-        assert_eq!(completion(Quantity, LowerIsBetter, dec("99999999999999999999"), Some(dec("0.000001"))), MAX_COMPLETION);
+        assert_eq!(
+            completion(Quantity, HigherIsBetter, dec("0.000001"), Some(dec("99999999999999999999"))),
+            MAX_COMPLETION
+        );
+        assert_eq!(
+            completion(Quantity, LowerIsBetter, dec("99999999999999999999"), Some(dec("0.000001"))),
+            MAX_COMPLETION
+        );
         // Exact: no binary float rounding creeps in.
         assert_eq!(completion(Quantity, HigherIsBetter, dec("0.3"), Some(dec("0.1"))), dec("33.33"));
     }

@@ -40,7 +40,13 @@ pub fn check_deadline(field: &str, deadline: NaiveDateTime, now: NaiveDateTime, 
 
 /// A session may close once every member has voted on every item, or once its deadline has
 /// passed — never earlier, so that closing cannot be timed to catch a few ballots.
-pub fn may_close(ballots_cast: i64, members: i64, items: i64, deadline: Option<NaiveDateTime>, now: NaiveDateTime) -> bool {
+pub fn may_close(
+    ballots_cast: i64,
+    members: i64,
+    items: i64,
+    deadline: Option<NaiveDateTime>,
+    now: NaiveDateTime,
+) -> bool {
     ballots_cast >= members * items || deadline.is_some_and(|d| now >= d)
 }
 

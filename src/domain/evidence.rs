@@ -39,9 +39,14 @@ pub fn sniff(bytes: &[u8]) -> Option<EvidenceType> {
 pub fn clean_filename(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or_default();
     // Bidirectional controls would make "\u{202E}fdp.exe" display as "exe.pdf".
-    let cleaned: String = crate::domain::text::strip_hidden(base).chars().filter(|c| !c.is_control() && *c != '"').take(200).collect();
+    let cleaned: String =
+        crate::domain::text::strip_hidden(base).chars().filter(|c| !c.is_control() && *c != '"').take(200).collect();
     let cleaned = cleaned.trim().trim_start_matches('.').to_string();
-    if cleaned.is_empty() { "evidence".to_string() } else { cleaned }
+    if cleaned.is_empty() {
+        "evidence".to_string()
+    } else {
+        cleaned
+    }
 }
 
 #[cfg(test)]

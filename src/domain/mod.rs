@@ -43,7 +43,10 @@ macro_rules! text_enum {
 
 /// The schema of a `text_enum!`: a string with the wire values, described by the enum's doc
 /// comment and each documented value's.
-pub fn text_enum_schema(docs: &[&str], variants: &[(&str, &[&str])]) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+pub fn text_enum_schema(
+    docs: &[&str],
+    variants: &[(&str, &[&str])],
+) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
     use utoipa::openapi::{ObjectBuilder, Type};
     let mut description: String = docs.iter().map(|d| d.trim()).collect::<Vec<_>>().join(" ");
     for (text, variant_docs) in variants.iter().filter(|(_, d)| !d.is_empty()) {
@@ -64,9 +67,9 @@ pub mod evidence;
 pub mod nominations;
 pub mod public;
 pub mod text;
+pub mod units;
 pub mod users;
 pub mod webhooks;
-pub mod units;
 
 use chrono::NaiveDate;
 
@@ -89,7 +92,6 @@ impl Checks {
         }
     }
 }
-
 
 /// Checks a required line of text (a name, a title) and returns its stored form: NFC, single
 /// spaces, no invisible characters or bidirectional controls (`text::normalize`); nothing

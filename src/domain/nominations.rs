@@ -58,7 +58,14 @@ impl NominationStatus {
 
     /// Counts against the unit's quota for the year.
     pub fn uses_quota(self) -> bool {
-        matches!(self, NominationStatus::Submitted | NominationStatus::Appraised | NominationStatus::Approved | NominationStatus::Posted | NominationStatus::Decided)
+        matches!(
+            self,
+            NominationStatus::Submitted
+                | NominationStatus::Appraised
+                | NominationStatus::Approved
+                | NominationStatus::Posted
+                | NominationStatus::Decided
+        )
     }
 }
 
@@ -142,7 +149,8 @@ pub fn judge(f: &EligibilityFacts) -> Eligibility {
         ));
     }
     if f.duplicate {
-        e.blocking.push(problem("duplicate_nomination", "the nominee is already nominated for this award and year".into()));
+        e.blocking
+            .push(problem("duplicate_nomination", "the nominee is already nominated for this award and year".into()));
     }
     if !f.missing_documents.is_empty() {
         let names: Vec<&str> = f.missing_documents.iter().map(|k| k.as_str()).collect();
@@ -153,7 +161,10 @@ pub fn judge(f: &EligibilityFacts) -> Eligibility {
     }
     if let Some((allowed, used)) = f.quota {
         if used > allowed {
-            e.warnings.push(problem("quota_exceeded", format!("the unit's quota this year is {allowed}; this would be number {used}")));
+            e.warnings.push(problem(
+                "quota_exceeded",
+                format!("the unit's quota this year is {allowed}; this would be number {used}"),
+            ));
         }
     }
     e
@@ -161,7 +172,13 @@ pub fn judge(f: &EligibilityFacts) -> Eligibility {
 
 /// The outcome of a council vote on one nomination. The threshold is a share of the whole
 /// council (not of those who voted); the quorum, when set, a share of members who must vote.
-pub fn vote_passes(yes: u32, no: u32, members: u32, threshold_percent: rust_decimal::Decimal, quorum_percent: Option<rust_decimal::Decimal>) -> bool {
+pub fn vote_passes(
+    yes: u32,
+    no: u32,
+    members: u32,
+    threshold_percent: rust_decimal::Decimal,
+    quorum_percent: Option<rust_decimal::Decimal>,
+) -> bool {
     use rust_decimal::Decimal;
     if members == 0 {
         return false;
@@ -195,7 +212,8 @@ mod tests {
 
     #[test]
     fn each_rule_reports_its_problem() {
-        let broken_streak = EligibilityFacts { prerequisites: vec![("CSTD_CO_SO".into(), 3, vec![2019, 2021])], ..facts() };
+        let broken_streak =
+            EligibilityFacts { prerequisites: vec![("CSTD_CO_SO".into(), 3, vec![2019, 2021])], ..facts() };
         assert_eq!(judge(&broken_streak).blocking[0].code, "prerequisite_streak");
         let over_quota = EligibilityFacts { quota: Some((3, 4)), ..facts() };
         let judged = judge(&over_quota);

@@ -16,7 +16,13 @@ pub fn proof_of_work_ok(nomination_id: &str, content: &str, nonce: &str, bits: u
     if nonce.is_empty() || nonce.len() > 64 || !nonce.bytes().all(|b| b.is_ascii_graphic()) {
         return false;
     }
-    let digest = Sha256::new().chain_update(nomination_id).chain_update("\n").chain_update(content).chain_update("\n").chain_update(nonce).finalize();
+    let digest = Sha256::new()
+        .chain_update(nomination_id)
+        .chain_update("\n")
+        .chain_update(content)
+        .chain_update("\n")
+        .chain_update(nonce)
+        .finalize();
     leading_zero_bits(&digest) >= bits
 }
 

@@ -239,11 +239,7 @@ pub fn check_type(kind: UnitKind, value: &str, checks: &mut Checks) -> Option<Un
     match UnitType::parse(value) {
         Some(t) if t.kind() == kind => Some(t),
         _ => {
-            checks.fail(
-                "type",
-                "invalid_choice",
-                format!("must be one of: {}", UnitType::names_for(kind)),
-            );
+            checks.fail("type", "invalid_choice", format!("must be one of: {}", UnitType::names_for(kind)));
             None
         }
     }
@@ -291,13 +287,7 @@ pub fn check_new_unit(
         }
     };
     check_period(valid_from, valid_until, &mut checks);
-    checks.finish(|| UnitFields {
-        code,
-        name,
-        unit_type: unit_type.expect("checked above"),
-        valid_from,
-        valid_until,
-    })
+    checks.finish(|| UnitFields { code, name, unit_type: unit_type.expect("checked above"), valid_from, valid_until })
 }
 
 /// Whether a unit with this period is in force on `day` (both ends inclusive; open ends unbounded).
@@ -306,10 +296,7 @@ pub fn is_active_on(from: Option<NaiveDate>, until: Option<NaiveDate>, day: Naiv
 }
 
 /// Whether two periods share at least one day.
-pub fn periods_overlap(
-    a: (Option<NaiveDate>, Option<NaiveDate>),
-    b: (Option<NaiveDate>, Option<NaiveDate>),
-) -> bool {
+pub fn periods_overlap(a: (Option<NaiveDate>, Option<NaiveDate>), b: (Option<NaiveDate>, Option<NaiveDate>)) -> bool {
     let starts_before_other_ends = |from: Option<NaiveDate>, until: Option<NaiveDate>| match (from, until) {
         (Some(f), Some(u)) => f <= u,
         _ => true,
@@ -355,8 +342,9 @@ mod tests {
 
     #[test]
     fn accepts_a_valid_commune_and_normalizes_its_name() {
-        let unit = check_new_unit(UnitKind::Commune, Some(" 01840 "), Some("Phường  Đức Xuân"), Some("phuong"), None, None)
-            .unwrap();
+        let unit =
+            check_new_unit(UnitKind::Commune, Some(" 01840 "), Some("Phường  Đức Xuân"), Some("phuong"), None, None)
+                .unwrap();
         assert_eq!(unit.code, "01840");
         assert_eq!(unit.name, "Phường Đức Xuân");
         assert_eq!(unit.unit_type, UnitType::Phuong);

@@ -36,7 +36,9 @@ pub fn check_email(email: Option<&str>, checks: &mut Checks) -> Option<String> {
     let email = email.map(str::trim).filter(|e| !e.is_empty())?;
     let valid = email.len() <= 254
         && !email.contains(char::is_whitespace)
-        && email.split_once('@').is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.') && !domain.contains('@'));
+        && email
+            .split_once('@')
+            .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.') && !domain.contains('@'));
     if !valid {
         checks.fail("email", "invalid_format", "is not an email address");
     }
@@ -62,7 +64,11 @@ pub fn check_roles(roles: &[String], has_unit: bool, checks: &mut Checks) -> Vec
         match Role::parse(name) {
             Some(role) if !parsed.contains(&role) => parsed.push(role),
             Some(_) => checks.fail(&format!("roles[{i}]"), "duplicate", "is listed twice"),
-            None => checks.fail(&format!("roles[{i}]"), "invalid_choice", "must be one of admin, unit_officer, council_member, approver, viewer"),
+            None => checks.fail(
+                &format!("roles[{i}]"),
+                "invalid_choice",
+                "must be one of admin, unit_officer, council_member, approver, viewer",
+            ),
         }
     }
     if roles.is_empty() {

@@ -15,7 +15,8 @@ pub const MAX_EVENT_TYPES: usize = 50;
 
 /// One event-type filter as the feed's `types` takes it: `campaign.launched` or `campaign.*`.
 pub fn parse_type_pattern(s: &str) -> Option<TypePattern> {
-    let well_formed = |s: &str| !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| b.is_ascii_lowercase() || b == b'_');
+    let well_formed =
+        |s: &str| !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| b.is_ascii_lowercase() || b == b'_');
     match s.split_once('.') {
         Some((kind, "*")) if well_formed(kind) => Some(TypePattern::Kind(kind.to_string())),
         Some((kind, verb)) if well_formed(kind) && well_formed(verb) => Some(TypePattern::Exact(s.to_string())),
@@ -86,10 +87,16 @@ pub fn check_url(raw: &str, settings: &WebhookSettings) -> Result<Target, Refusa
     }
     if let Some(ip) = ip {
         if !address_allowed(ip, settings.allow_private_targets) {
-            return Err(refuse("private_address", "must not point at a loopback, private, link-local or otherwise internal address"));
+            return Err(refuse(
+                "private_address",
+                "must not point at a loopback, private, link-local or otherwise internal address",
+            ));
         }
     } else if !settings.allow_private_targets && (host == "localhost" || host.ends_with(".localhost")) {
-        return Err(refuse("private_address", "must not point at a loopback, private, link-local or otherwise internal address"));
+        return Err(refuse(
+            "private_address",
+            "must not point at a loopback, private, link-local or otherwise internal address",
+        ));
     }
     let port = url.port_or_known_default().unwrap_or(443);
     if settings.allowed_ports.as_ref().is_some_and(|ports| !ports.contains(&port)) {
@@ -103,7 +110,11 @@ pub fn check_url(raw: &str, settings: &WebhookSettings) -> Result<Target, Refusa
 pub fn host_allowed(host: &str, patterns: &[String]) -> bool {
     patterns.is_empty()
         || patterns.iter().any(|p| match p.strip_prefix("*.") {
-            Some(suffix) => host.len() > suffix.len() + 1 && host.ends_with(suffix) && host.as_bytes()[host.len() - suffix.len() - 1] == b'.',
+            Some(suffix) => {
+                host.len() > suffix.len() + 1
+                    && host.ends_with(suffix)
+                    && host.as_bytes()[host.len() - suffix.len() - 1] == b'.'
+            }
             None => p == host,
         })
 }
@@ -194,7 +205,7 @@ mod tests {
 
     fn settings(hosts: &[&str], private: bool, http: bool) -> WebhookSettings {
         let mut s = crate::config::Settings::from_lookup(|_| None).unwrap().webhooks;
-        s.allowed_hosts = hosts.iter().map(|h| h.to_string()).collect();
+        s.allowed_hosts = hosts.iter().map(std::string::ToString::to_string).collect();
         s.allow_private_targets = private;
         s.allow_http = http;
         if private {
@@ -206,10 +217,30 @@ mod tests {
     #[test]
     fn internal_addresses_are_refused_in_every_form() {
         for ip in [
-            "127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "0.0.0.0", "100.64.0.1",
-            "224.0.0.1", "255.255.255.255", "::1", "::", "fc00::1", "fd12::1", "fe80::1", "ff02::1",
-            "::ffff:127.0.0.1", "::ffff:10.0.0.1", "::ffff:169.254.169.254", "::127.0.0.1", "64:ff9b::a00:1",
-            "2002:a9fe:a9fe::1", "2002:7f00:1::", "2001:0:4136:e378::1", "64:ff9b:1::1",
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "0.0.0.0",
+            "100.64.0.1",
+            "224.0.0.1",
+            "255.255.255.255",
+            "::1",
+            "::",
+            "fc00::1",
+            "fd12::1",
+            "fe80::1",
+            "ff02::1",
+            "::ffff:127.0.0.1",
+            "::ffff:10.0.0.1",
+            "::ffff:169.254.169.254",
+            "::127.0.0.1",
+            "64:ff9b::a00:1",
+            "2002:a9fe:a9fe::1",
+            "2002:7f00:1::",
+            "2001:0:4136:e378::1",
+            "64:ff9b:1::1",
         ] {
             let ip: IpAddr = ip.parse().unwrap();
             assert!(!address_allowed(ip, false), "{ip} must be refused");

@@ -48,14 +48,22 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
 
 /// Reads a whole request body of at most `limit` bytes: 413 past it (before reading, when the
 /// declared length already says so), 400 when the body breaks off.
-pub async fn read_limited(mut payload: Payload, declared_len: Option<usize>, limit: usize) -> Result<web::Bytes, ApiError> {
+pub async fn read_limited(
+    mut payload: Payload,
+    declared_len: Option<usize>,
+    limit: usize,
+) -> Result<web::Bytes, ApiError> {
     if declared_len.is_some_and(|n| n > limit) {
         return Err(too_large(limit));
     }
     let mut bytes = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|e| {
-            ApiError::new(StatusCode::BAD_REQUEST, "unreadable_body", format!("the request body could not be read: {e}"))
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "unreadable_body",
+                format!("the request body could not be read: {e}"),
+            )
         })?;
         if bytes.len() + chunk.len() > limit {
             return Err(too_large(limit));
@@ -96,7 +104,11 @@ fn has_escaped_nul(bytes: &[u8]) -> bool {
 
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     if has_escaped_nul(bytes) {
-        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", "text in the body must not contain NUL characters (\\u0000)"));
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_body",
+            "text in the body must not contain NUL characters (\\u0000)",
+        ));
     }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize::<_, T>(&mut de).map_err(|e| {
@@ -135,7 +147,11 @@ fn json_error(field: String, e: serde_json::Error) -> ApiError {
             let field = if code == "required" {
                 // serde points at the object missing the field: name the field itself.
                 let name = message.split('`').nth(1).unwrap_or_default();
-                if field.is_empty() { name.to_string() } else { format!("{field}.{name}") }
+                if field.is_empty() {
+                    name.to_string()
+                } else {
+                    format!("{field}.{name}")
+                }
             } else {
                 field
             };
@@ -176,7 +192,12 @@ fn if_match(req: &HttpRequest) -> Result<IfMatch, ApiError> {
     if value == "*" {
         return Ok(IfMatch::Any);
     }
-    value.trim_start_matches("W/").trim_matches('"').parse::<i32>().map(IfMatch::Version).map_err(|_| ApiError::precondition_failed())
+    value
+        .trim_start_matches("W/")
+        .trim_matches('"')
+        .parse::<i32>()
+        .map(IfMatch::Version)
+        .map_err(|_| ApiError::precondition_failed())
 }
 
 /// For full replacements (PUT): the caller must say which version it replaces, or a second
@@ -208,14 +229,20 @@ impl<T: DeserializeOwned> FromRequest for QueryParams<T> {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let pairs = form_urlencoded::parse(req.query_string().as_bytes());
-        if let Some((name, _)) = pairs.clone().find(|(k, v)| k.contains(char::is_control) || v.contains(char::is_control)) {
+        if let Some((name, _)) =
+            pairs.clone().find(|(k, v)| k.contains(char::is_control) || v.contains(char::is_control))
+        {
             return std::future::ready(Err(ApiError::bad_query(&name, "must not contain control characters")));
         }
         let de = serde_urlencoded::Deserializer::new(pairs);
         std::future::ready(serde_path_to_error::deserialize(de).map(QueryParams).map_err(|e| {
             let path = e.path().to_string();
             let message = e.into_inner().to_string();
-            let field = if path.is_empty() || path == "." { message.split('`').nth(1).unwrap_or_default().to_string() } else { path };
+            let field = if path.is_empty() || path == "." {
+                message.split('`').nth(1).unwrap_or_default().to_string()
+            } else {
+                path
+            };
             ApiError::bad_query(&field, &message)
         }))
     }

@@ -4,10 +4,16 @@
 //!
 //! The key belongs to the caller (the bearer token's subject, or an anonymous caller's address),
 //! the method and the path. The first request reserves it with an insert (the primary key makes
-//! a concurrent duplicate fail, on both backends), runs, and stores its answer — 2xx, 3xx and
-//! 4xx are the answer; 5xx, a failure, 401, 408, 429 and `write_conflict` are released so that a
-//! retry runs afresh. Not for sign-in, refresh and the OAuth token endpoint: replaying a token
-//! response would hand out credentials again (and a refresh token works once by design).
+//! a concurrent duplicate fail, on both backends) under a token of its own, and hands the
+//! reservation to its handler (a request extension, read by `RequestOrigin`): the handler's
+//! `db::write` marks the key committed **in the write's own transaction**, so a change and its
+//! mark commit together or not at all. Then the answer is stored — 2xx, 3xx and 4xx are the
+//! answer; 5xx, a failure, 401, 408, 429 and `write_conflict` are released so that a retry runs
+//! afresh, unless the request committed: a committed key is never released, and a retry of a
+//! committed request whose answer was never stored (the instance died, the database went away)
+//! is answered from the mark (`303 See Other` to the record), never run again. Not for sign-in,
+//! refresh and the OAuth token endpoint: replaying a token response would hand out credentials
+//! again (and a refresh token works once by design).
 
 use actix_web::body::{to_bytes, BoxBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
@@ -22,13 +28,18 @@ use crate::db;
 use crate::error::ApiError;
 use crate::http::extract::{declared_length, read_limited};
 use crate::http::middleware::{IDEMPOTENCY_KEY, IDEMPOTENT_REPLAYED};
-use crate::models::idempotency::{self as model, KeyId, Reservation, Stored};
+use crate::models::idempotency::{self as model, Hold, KeyId, Reservation, Stored, Timing};
 use crate::startup::AppState;
 
 pub const MAX_KEY_LEN: usize = 255;
-/// A reservation still in flight after this long belongs to a request that died with its
-/// instance; the next request with the key takes it over.
-const ABANDONED_AFTER: TimeDelta = TimeDelta::minutes(5);
+/// A reservation that has not committed after this long belongs to a request that died with
+/// its instance; the next request with the key takes it over. Short, because a takeover is safe
+/// even of a request still running: that request can no longer commit under the key (its
+/// `db::write` fails on the token and rolls back), so the work is never done twice.
+const ABANDONED_AFTER: TimeDelta = TimeDelta::seconds(30);
+/// A request that committed but has not stored its answer after this long never will (its
+/// instance died, or its database went away, in between): a retry is answered from its mark.
+const ANSWER_GRACE: TimeDelta = TimeDelta::seconds(2);
 /// The response headers replayed with the stored body.
 const REPLAYED_HEADERS: [header::HeaderName; 3] = [header::CONTENT_TYPE, header::LOCATION, header::ETAG];
 
@@ -87,43 +98,80 @@ fn is_final(status: StatusCode, body: &[u8]) -> bool {
 }
 
 /// The reservation held by a running request: released when dropped unsettled (the request
-/// was cancelled or its handler panicked), so the key does not stay blocked.
+/// was cancelled or its handler panicked), so the key does not stay blocked. Releasing and
+/// storing the answer that fail (the database is away) are retried in the background; a key
+/// whose write committed is never released (`model::release` leaves it).
 struct Held {
     db: db::DbPool,
-    id: Option<KeyId>,
+    hold: Option<Hold>,
 }
 
 impl Held {
     async fn release(mut self) {
-        if let Some(id) = self.id.take() {
-            if let Err(e) = db::run(&self.db, move |conn| model::release(conn, &id)).await {
-                tracing::warn!(error = %e.detail, "could not release an idempotency key");
-            }
+        if let Some(hold) = self.hold.take() {
+            settle(self.db.clone(), hold, None).await;
         }
     }
 
     async fn complete(mut self, stored: Stored) {
-        if let Some(id) = self.id.take() {
-            let retry = id.clone();
-            if let Err(e) = db::run(&self.db, move |conn| model::complete(conn, &id, &stored)).await {
-                // The answer still goes out; a retry then runs afresh rather than waiting.
-                tracing::warn!(error = %e.detail, "could not store an idempotent answer");
-                let _ = db::run(&self.db, move |conn| model::release(conn, &retry)).await;
-            }
+        if let Some(hold) = self.hold.take() {
+            settle(self.db.clone(), hold, Some(stored)).await;
         }
     }
 }
 
 impl Drop for Held {
     fn drop(&mut self) {
-        if let Some(id) = self.id.take() {
-            let pool = self.db.clone();
-            actix_web::rt::spawn(async move {
-                let _ = db::run(&pool, move |conn| model::release(conn, &id)).await;
-            });
+        if let Some(hold) = self.hold.take() {
+            actix_web::rt::spawn(settle(self.db.clone(), hold, None));
         }
     }
 }
+
+/// Stores the answer (`Some`) or releases the key (`None`); when the database does not take it,
+/// tries again in the background with growing pauses, for as long as a retry could otherwise
+/// find the key blocked. The caller's answer does not wait for the retries.
+async fn settle(pool: db::DbPool, hold: Hold, stored: Option<Stored>) {
+    let stored = std::sync::Arc::new(stored);
+    let attempt = {
+        let (pool, hold, stored) = (pool.clone(), hold.clone(), stored.clone());
+        move || {
+            let (pool, hold, stored) = (pool.clone(), hold.clone(), stored.clone());
+            async move {
+                db::run(&pool, move |conn| match stored.as_ref() {
+                    Some(stored) => model::complete(conn, &hold, stored),
+                    None => model::release(conn, &hold),
+                })
+                .await
+            }
+        }
+    };
+    let Err(first) = attempt().await else { return };
+    let what = if stored.is_some() { "store the answer of" } else { "release" };
+    tracing::warn!(error = %first.detail, "could not {what} an idempotency key; retrying in the background");
+    actix_web::rt::spawn(async move {
+        let started = std::time::Instant::now();
+        let mut pause = std::time::Duration::from_millis(250);
+        loop {
+            actix_web::rt::time::sleep(pause).await;
+            match attempt().await {
+                Ok(()) => {
+                    tracing::info!("settled an idempotency key on a later try");
+                    return;
+                }
+                Err(e) if started.elapsed() > SETTLE_FOR => {
+                    tracing::warn!(error = %e.detail, "gave up settling an idempotency key");
+                    return;
+                }
+                Err(_) => pause = (pause * 2).min(std::time::Duration::from_secs(5)),
+            }
+        }
+    });
+}
+
+/// How long a failed answer store or release is retried: past this the key is taken over (or,
+/// committed, answered from its mark) anyway.
+const SETTLE_FOR: std::time::Duration = std::time::Duration::from_secs(60);
 
 fn replay(stored: Stored) -> Result<HttpResponse, ApiError> {
     let status = StatusCode::from_u16(stored.status).map_err(|e| ApiError::internal(e.into()))?;
@@ -135,7 +183,34 @@ fn replay(stored: Stored) -> Result<HttpResponse, ApiError> {
     Ok(res.body(stored.body))
 }
 
-pub async fn guard(mut req: ServiceRequest, next: Next<impl MessageBody + 'static>) -> Result<ServiceResponse<BoxBody>, Error> {
+/// The answer for a request that committed but whose answer was lost (its instance died, or
+/// its database went away, between the commit and the storing): `303 See Other` to the first
+/// record it changed that has an address, with the records it changed. It is not run again.
+fn replay_committed(records: Vec<(String, String)>) -> HttpResponse {
+    let records: Vec<serde_json::Value> = records
+        .iter()
+        .map(|(kind, id)| serde_json::json!({"kind": kind, "id": id, "href": crate::routes::journal::href(kind, id)}))
+        .collect();
+    let location = records.iter().find_map(|r| r["href"].as_str().map(str::to_owned));
+    let mut res = match &location {
+        Some(location) => {
+            let mut res = HttpResponse::SeeOther();
+            res.insert_header((header::LOCATION, location.as_str()));
+            res
+        }
+        None => HttpResponse::Ok(),
+    };
+    res.insert_header((IDEMPOTENT_REPLAYED, "true")).json(serde_json::json!({
+        "code": "idempotent_request_committed",
+        "detail": "the first request with this Idempotency-Key was carried out, but its answer was lost; these are the records it changed",
+        "records": records,
+    }))
+}
+
+pub async fn guard(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
     let state = req.app_data::<web::Data<AppState>>().cloned();
     let (Some(state), Some(raw)) = (state, req.headers().get(IDEMPOTENCY_KEY).cloned()) else {
         return Ok(next.call(req).await?.map_into_boxed_body());
@@ -172,48 +247,63 @@ pub async fn guard(mut req: ServiceRequest, next: Next<impl MessageBody + 'stati
 
     let id = KeyId { caller, method: Method::POST.to_string(), path: req.path().to_owned(), key };
     let (reserve_id, query) = (id.clone(), req.query_string().to_owned());
-    let ttl = TimeDelta::seconds(state.settings.idempotency_ttl_secs);
+    let timing = Timing {
+        ttl: TimeDelta::seconds(state.settings.idempotency_ttl_secs),
+        abandoned_after: ABANDONED_AFTER,
+        answer_grace: ANSWER_GRACE,
+    };
     let reserved = db::run(&state.db, move |conn| {
         // Hashed here, off the async worker: uploads can be megabytes.
         let fingerprint = fingerprint(&query, &body);
-        model::reserve(conn, &reserve_id, &fingerprint, ttl, ABANDONED_AFTER)
+        model::reserve(conn, &reserve_id, &fingerprint, timing)
     })
     .await;
     match reserved {
-        Err(e) => return Ok(req.error_response(e)),
+        Err(e) => Ok(req.error_response(e)),
         Ok(Reservation::Reused) => {
             let e = ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "idempotency_key_reused",
                 "this Idempotency-Key was used for a different request; use a new key for a new request",
             );
-            return Ok(req.error_response(e));
+            Ok(req.error_response(e))
         }
         Ok(Reservation::InProgress) => {
             let e = ApiError {
                 retry_after_secs: Some(1),
-                ..ApiError::conflict("idempotency_key_in_progress", "the first request with this Idempotency-Key is still running; retry shortly")
+                ..ApiError::conflict(
+                    "idempotency_key_in_progress",
+                    "the first request with this Idempotency-Key is still running; retry shortly",
+                )
             };
-            return Ok(req.error_response(e));
+            Ok(req.error_response(e))
         }
-        Ok(Reservation::Replay(stored)) => {
-            return match replay(stored) {
-                Ok(res) => Ok(req.into_response(res)),
-                Err(e) => Ok(req.error_response(e)),
-            };
+        Ok(Reservation::Replay(stored)) => match replay(stored) {
+            Ok(res) => Ok(req.into_response(res)),
+            Err(e) => Ok(req.error_response(e)),
+        },
+        Ok(Reservation::Committed(records)) => Ok(req.into_response(replay_committed(records))),
+        Ok(Reservation::Reserved(token)) => {
+            let hold = Hold { id, token };
+            // For `db::write` (through `RequestOrigin`): the write marks the key committed in
+            // its own transaction.
+            req.extensions_mut().insert(hold.clone());
+            let held = Held { db: state.db.clone(), hold: Some(hold) };
+            // The handler and the storing of its answer run as their own task: a client that
+            // hangs up must not cut them short (the write may commit; the retry must then find
+            // its answer).
+            actix_web::rt::spawn(run_and_store(held, req, next))
+                .await
+                .map_err(|e| actix_web::error::ErrorInternalServerError(format!("request task failed: {e}")))?
         }
-        Ok(Reservation::Reserved) => {}
     }
-
-    let held = Held { db: state.db.clone(), id: Some(id) };
-    // The handler and the storing of its answer run as their own task: a client that hangs up
-    // must not cut them short (the write may commit; the retry must then find its answer).
-    actix_web::rt::spawn(run_and_store(held, req, next))
-        .await
-        .map_err(|e| actix_web::error::ErrorInternalServerError(format!("request task failed: {e}")))?
 }
 
-async fn run_and_store(held: Held, req: ServiceRequest, next: Next<impl MessageBody + 'static>) -> Result<ServiceResponse<BoxBody>, Error> {
+async fn run_and_store(
+    held: Held,
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
     let res = match next.call(req).await {
         Ok(res) => res,
         Err(e) => {
@@ -233,11 +323,14 @@ async fn run_and_store(held: Held, req: ServiceRequest, next: Next<impl MessageB
     };
     // An answer marked `no-store` carries a secret shown once (a client or webhook secret): it
     // is not kept, so a retry runs afresh.
-    let no_store = head.headers().get(header::CACHE_CONTROL).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("no-store"));
+    let no_store =
+        head.headers().get(header::CACHE_CONTROL).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("no-store"));
     if is_final(head.status(), &bytes) && !no_store {
         let headers = REPLAYED_HEADERS
             .iter()
-            .filter_map(|name| head.headers().get(name).and_then(|v| v.to_str().ok()).map(|v| (name.to_string(), v.to_string())))
+            .filter_map(|name| {
+                head.headers().get(name).and_then(|v| v.to_str().ok()).map(|v| (name.to_string(), v.to_string()))
+            })
             .collect();
         held.complete(Stored { status: head.status().as_u16(), headers, body: bytes.to_vec() }).await;
     } else {

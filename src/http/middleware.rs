@@ -3,11 +3,11 @@
 
 use std::time::Instant;
 
+use actix_cors::Cors;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::http::StatusCode;
-use actix_cors::Cors;
 use actix_web::middleware::{Condition, ErrorHandlerResponse, ErrorHandlers, Next};
 use actix_web::{Error, HttpMessage, ResponseError};
 use tracing::Instrument;
@@ -58,7 +58,10 @@ pub struct RequestId(pub String);
 
 /// Accepts a caller's `X-Request-Id` (up to 128 visible ASCII characters) or makes one, echoes
 /// it on the response, and logs one line per request.
-pub async fn request_log(req: ServiceRequest, next: Next<impl MessageBody>) -> Result<ServiceResponse<impl MessageBody>, Error> {
+pub async fn request_log(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
     let request_id = req
         .headers()
         .get(&REQUEST_ID)
@@ -83,7 +86,8 @@ pub async fn request_log(req: ServiceRequest, next: Next<impl MessageBody>) -> R
 
 /// The Swagger UI page's policy: its own scripts and styles only (it sets inline styles), images
 /// from itself or data URIs, calls to this origin only, no frames, no forms, no plug-ins.
-pub const DOCS_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; \
+pub const DOCS_CSP: &str =
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; \
 connect-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 /// Every other answer is data, never a page: nothing may load from it or frame it.
 pub const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
@@ -94,7 +98,10 @@ pub const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 
 /// `Cache-Control: no-store` on answers to requests that carry credentials (and to sign-in and
 /// refresh, whose answers are credentials), unless the handler set its own. It also serves `HEAD` wherever `GET` is served: the request is routed as a
 /// `GET` and the server sends the headers without the body.
-pub async fn security_headers(mut req: ServiceRequest, next: Next<impl MessageBody>) -> Result<ServiceResponse<impl MessageBody>, Error> {
+pub async fn security_headers(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
     // Credentials in the request, or credentials in the answer (sign-in, refresh).
     let authenticated = req.headers().contains_key(header::AUTHORIZATION) || req.path().starts_with("/api/v1/auth/");
     let docs = req.path() == "/docs" || req.path().starts_with("/docs/");
@@ -133,16 +140,15 @@ pub fn problem_responses<B: 'static>() -> ErrorHandlers<B> {
 }
 
 fn to_problem<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
-    let is_problem = res
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes() == PROBLEM_JSON.as_bytes());
+    let is_problem = res.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes() == PROBLEM_JSON.as_bytes());
     if is_problem || res.response().extensions().contains::<NotAProblem>() {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }
     let status = res.status();
     let error = match status {
-        StatusCode::NOT_FOUND => ApiError::new(status, "route_not_found", format!("no resource at {}", res.request().path())),
+        StatusCode::NOT_FOUND => {
+            ApiError::new(status, "route_not_found", format!("no resource at {}", res.request().path()))
+        }
         StatusCode::METHOD_NOT_ALLOWED => ApiError::new(
             status,
             "method_not_allowed",

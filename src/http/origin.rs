@@ -9,6 +9,7 @@ use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use crate::auth::policy::Principal;
 use crate::error::ApiError;
 use crate::http::middleware::RequestId;
+use crate::models::idempotency::Hold;
 use crate::models::journal::Origin;
 use crate::startup::AppState;
 
@@ -16,6 +17,8 @@ use crate::startup::AppState;
 pub struct RequestOrigin {
     client_addr: String,
     request_id: Option<String>,
+    /// The request's `Idempotency-Key` reservation (put there by `http::idempotency::guard`).
+    idempotency: Option<Hold>,
 }
 
 impl RequestOrigin {
@@ -26,17 +29,30 @@ impl RequestOrigin {
             actor_id: Some(who.user_id.clone()),
             client_addr: Some(self.client_addr),
             request_id: self.request_id,
+            idempotency: self.idempotency,
         }
     }
 
     /// The change is made by this user, before they hold a token (signing in).
     pub fn acting_as(self, user_id: &str) -> Origin {
-        Origin { actor_kind: "user", actor_id: Some(user_id.to_string()), client_addr: Some(self.client_addr), request_id: self.request_id }
+        Origin {
+            actor_kind: "user",
+            actor_id: Some(user_id.to_string()),
+            client_addr: Some(self.client_addr),
+            request_id: self.request_id,
+            idempotency: self.idempotency,
+        }
     }
 
     /// The change is made by someone not signed in (a public comment).
     pub fn anonymous(self) -> Origin {
-        Origin { actor_kind: "anonymous", actor_id: None, client_addr: Some(self.client_addr), request_id: self.request_id }
+        Origin {
+            actor_kind: "anonymous",
+            actor_id: None,
+            client_addr: Some(self.client_addr),
+            request_id: self.request_id,
+            idempotency: self.idempotency,
+        }
     }
 }
 
@@ -49,6 +65,7 @@ impl FromRequest for RequestOrigin {
         ready(Ok(RequestOrigin {
             client_addr: crate::auth::client_addr(req, trust_forwarded),
             request_id: req.extensions().get::<RequestId>().map(|id| id.0.clone()),
+            idempotency: req.extensions().get::<Hold>().cloned(),
         }))
     }
 }

@@ -161,7 +161,9 @@ pub struct ReportDocument {
 
 /// The 200 of a report, for the OpenAPI document: JSON, CSV or XLSX as negotiated (or only one
 /// of them, at a report's one-format URL), the files as attachments named in `Content-Disposition`.
-fn report_responses(formats: &[Format]) -> std::collections::BTreeMap<String, utoipa::openapi::RefOr<utoipa::openapi::Response>> {
+fn report_responses(
+    formats: &[Format],
+) -> std::collections::BTreeMap<String, utoipa::openapi::RefOr<utoipa::openapi::Response>> {
     use utoipa::openapi::header::HeaderBuilder;
     use utoipa::openapi::{ContentBuilder, ObjectBuilder, Ref, ResponseBuilder, Type};
     let text = || ObjectBuilder::new().schema_type(Type::String);
@@ -181,7 +183,10 @@ fn report_responses(formats: &[Format]) -> std::collections::BTreeMap<String, ut
     if formats.iter().any(|f| *f != Format::Json) {
         response = response.header(
             "Content-Disposition",
-            HeaderBuilder::new().schema(text()).description(Some("`attachment; filename=\"….csv\"` (or `.xlsx`), with CSV and XLSX")).build(),
+            HeaderBuilder::new()
+                .schema(text())
+                .description(Some("`attachment; filename=\"….csv\"` (or `.xlsx`), with CSV and XLSX"))
+                .build(),
         );
     }
     [("200".to_string(), response.build().into())].into_iter().collect()
@@ -225,13 +230,17 @@ pub async fn respond(table: Table, format: Format) -> Result<HttpResponse, ApiEr
             Format::Xlsx => "xlsx",
         }
     );
-    let body = web::block(move || render(table, format)).await.map_err(|e| ApiError::internal(anyhow::anyhow!("rendering a report: {e}")))??;
+    let body = web::block(move || render(table, format))
+        .await
+        .map_err(|e| ApiError::internal(anyhow::anyhow!("rendering a report: {e}")))??;
     let content_type = match format {
         Format::Csv => "text/csv; charset=utf-8",
         other => other.media_type(),
     };
     let mut response = HttpResponse::Ok();
-    response.insert_header((header::CONTENT_TYPE, content_type)).insert_header((header::VARY, HeaderValue::from_static("Accept")));
+    response
+        .insert_header((header::CONTENT_TYPE, content_type))
+        .insert_header((header::VARY, HeaderValue::from_static("Accept")));
     if format != Format::Json {
         response.insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file_name}\"")));
     }
@@ -354,7 +363,11 @@ fn xlsx(table: &Table) -> Result<Vec<u8>, ApiError> {
 fn sheet_name(title: &str) -> String {
     let cleaned: String = title.chars().map(|c| if "[]:*?/\\".contains(c) { '-' } else { c }).take(31).collect();
     let trimmed = cleaned.trim_matches('\'').trim();
-    if trimmed.is_empty() { "Báo cáo".to_string() } else { trimmed.to_string() }
+    if trimmed.is_empty() {
+        "Báo cáo".to_string()
+    } else {
+        trimmed.to_string()
+    }
 }
 
 #[cfg(test)]

@@ -40,11 +40,20 @@ impl utoipa::IntoResponses for StoredFileResponses {
             .description("The file as uploaded, with the media type it was stored with")
             .header(
                 "Content-Disposition",
-                HeaderBuilder::new().schema(text()).description(Some("`attachment; filename*=UTF-8''…`: the file's name (RFC 6266, RFC 5987)")).build(),
+                HeaderBuilder::new()
+                    .schema(text())
+                    .description(Some("`attachment; filename*=UTF-8''…`: the file's name (RFC 6266, RFC 5987)"))
+                    .build(),
             )
-            .header("ETag", HeaderBuilder::new().schema(text()).description(Some("The file's SHA-256, quoted")).build());
+            .header(
+                "ETag",
+                HeaderBuilder::new().schema(text()).description(Some("The file's SHA-256, quoted")).build(),
+            );
         for file_type in EvidenceType::ALL {
-            response = response.content(file_type.as_str(), ContentBuilder::new().schema(Some(crate::openapi::binary_schema())).build());
+            response = response.content(
+                file_type.as_str(),
+                ContentBuilder::new().schema(Some(crate::openapi::binary_schema())).build(),
+            );
         }
         [("200".to_string(), response.build().into())].into_iter().collect()
     }
@@ -86,7 +95,11 @@ pub async fn receive(req: &HttpRequest, payload: web::Payload, limit: usize) -> 
     let declared = match (declared, sniff(&bytes)) {
         (Some(declared), Some(found)) if found == declared => declared,
         (Some(declared), _) => {
-            return Err(ApiError::validation(vec![FieldError::new("body", "content_mismatch", format!("the file's content is not {}", declared.as_str()))]))
+            return Err(ApiError::validation(vec![FieldError::new(
+                "body",
+                "content_mismatch",
+                format!("the file's content is not {}", declared.as_str()),
+            )]))
         }
         (None, Some(found)) => found,
         (None, None) => return Err(unsupported()),
@@ -102,7 +115,13 @@ pub async fn receive(req: &HttpRequest, payload: web::Payload, limit: usize) -> 
 /// transaction, the journal's entries with it); if that fails the file is removed, so there is
 /// never a file without its record. Runs as its own task, so a client hanging up midway does not
 /// cut it short.
-pub async fn store_and_write<T, F>(state: Arc<AppState>, key: String, bytes: Bytes, origin: Origin, record: F) -> Result<T, ApiError>
+pub async fn store_and_write<T, F>(
+    state: Arc<AppState>,
+    key: String,
+    bytes: Bytes,
+    origin: Origin,
+    record: F,
+) -> Result<T, ApiError>
 where
     T: Send + 'static,
     F: FnOnce(&mut DbConn, &mut Journal) -> Result<T, ApiError> + Send + 'static,
@@ -123,11 +142,23 @@ where
 
 /// A stored file as a download: its own type, an attachment with its name (RFC 5987), no
 /// sniffing by the browser, and its SHA-256 as the ETag.
-pub async fn download(state: &AppState, storage_key: &str, content_type: String, filename: &str, sha256: &str) -> Result<HttpResponse, ApiError> {
+pub async fn download(
+    state: &AppState,
+    storage_key: &str,
+    content_type: String,
+    filename: &str,
+    sha256: &str,
+) -> Result<HttpResponse, ApiError> {
     let bytes = state.evidence.get(storage_key).await?;
     let encoded: String = filename
         .bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect();
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, content_type))

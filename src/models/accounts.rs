@@ -76,7 +76,10 @@ fn ensure_another_admin(conn: &mut DbConn, except_id: &str) -> Result<(), ApiErr
         .count()
         .get_result(conn)?;
     if others == 0 {
-        return Err(ApiError::conflict("last_admin", "this would leave no active admin; make someone else an admin first"));
+        return Err(ApiError::conflict(
+            "last_admin",
+            "this would leave no active admin; make someone else an admin first",
+        ));
     }
     Ok(())
 }
@@ -88,14 +91,19 @@ pub fn find_by_username(conn: &mut DbConn, username: &str) -> Result<Option<User
 /// A user's unit must be a department or a commune (the units that have officers).
 pub fn check_user_unit(conn: &mut DbConn, unit_id: Option<&str>) -> Result<Option<FieldError>, ApiError> {
     let Some(unit_id) = unit_id else { return Ok(None) };
-    let found: Option<(String, Option<chrono::NaiveDate>, Option<chrono::NaiveDate>)> =
-        units::table.find(unit_id).select((units::kind, units::valid_from, units::valid_until)).first(conn).optional()?;
+    let found: Option<(String, Option<chrono::NaiveDate>, Option<chrono::NaiveDate>)> = units::table
+        .find(unit_id)
+        .select((units::kind, units::valid_from, units::valid_until))
+        .first(conn)
+        .optional()?;
     Ok(match found {
         None => Some(FieldError::new("unit_id", "not_found", "no unit has this id")),
         Some((kind, _, _)) if kind != "department" && kind != "commune" => {
             Some(FieldError::new("unit_id", "wrong_kind", "must be a department or a commune"))
         }
-        Some((_, from, until)) if !crate::domain::units::is_active_on(from, until, crate::domain::units::today_in_vietnam()) => {
+        Some((_, from, until))
+            if !crate::domain::units::is_active_on(from, until, crate::domain::units::today_in_vietnam()) =>
+        {
             Some(FieldError::new("unit_id", "inactive_unit", "the unit is not in force today"))
         }
         Some(_) => None,
@@ -170,10 +178,13 @@ pub fn list_users(conn: &mut DbConn, filter: &UserFilter) -> Result<Vec<User>, A
     }
     if let Some(search) = &filter.search {
         let pattern = crate::domain::text::like_contains(search);
-        query = query.filter(users::username.like(pattern.clone()).escape('\\').or(users::full_name.like(pattern).escape('\\')));
+        query = query
+            .filter(users::username.like(pattern.clone()).escape('\\').or(users::full_name.like(pattern).escape('\\')));
     }
     if let Some((username, id)) = &filter.after {
-        query = query.filter(users::username.gt(username.clone()).or(users::username.eq(username.clone()).and(users::id.gt(id.clone()))));
+        query = query.filter(
+            users::username.gt(username.clone()).or(users::username.eq(username.clone()).and(users::id.gt(id.clone()))),
+        );
     }
     Ok(query
         .order((users::username.asc(), users::id.asc()))
@@ -211,7 +222,12 @@ impl UserChanges {
 /// Applies `changes` to a user, at `expected_version` if given. Role and unit changes cut off
 /// access tokens (clients refresh to get new ones); deactivation and password changes also end
 /// every session.
-pub fn update_user(conn: &mut DbConn, id: &str, changes: UserChanges, expected_version: Option<i32>) -> Result<User, ApiError> {
+pub fn update_user(
+    conn: &mut DbConn,
+    id: &str,
+    changes: UserChanges,
+    expected_version: Option<i32>,
+) -> Result<User, ApiError> {
     conn.write_tx(|conn| {
         lock_user(conn, id)?;
         let current = find_user(conn, id)?;
@@ -226,7 +242,11 @@ pub fn update_user(conn: &mut DbConn, id: &str, changes: UserChanges, expected_v
         let roles = changes.roles.as_ref().map_or_else(|| current.role_list(), Clone::clone);
         let unit_id = changes.unit_id.clone().unwrap_or_else(|| current.unit_id.clone());
         if roles.contains(&Role::UnitOfficer) && unit_id.is_none() {
-            return Err(ApiError::validation(vec![FieldError::new("unit_id", "required", "a unit officer must belong to a unit")]));
+            return Err(ApiError::validation(vec![FieldError::new(
+                "unit_id",
+                "required",
+                "a unit officer must belong to a unit",
+            )]));
         }
         let stays_admin = changes.active.unwrap_or(current.active) && roles.contains(&Role::Admin);
         if current.active && current.role_list().contains(&Role::Admin) && !stays_admin {
@@ -243,7 +263,11 @@ pub fn update_user(conn: &mut DbConn, id: &str, changes: UserChanges, expected_v
                 users::roles.eq(Role::join(&roles)),
                 users::active.eq(changes.active.unwrap_or(current.active)),
                 users::password_hash.eq(changes.password_hash.as_ref().unwrap_or(&current.password_hash)),
-                users::password_changed_at.eq(if changes.password_hash.is_some() { now } else { current.password_changed_at }),
+                users::password_changed_at.eq(if changes.password_hash.is_some() {
+                    now
+                } else {
+                    current.password_changed_at
+                }),
                 users::token_version.eq(token_version),
                 users::version.eq(current.version + 1),
                 users::updated_at.eq(now),
@@ -312,7 +336,13 @@ fn lock_user(conn: &mut DbConn, id: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
-fn insert_refresh_token(conn: &mut DbConn, hash: &str, session_id: &str, now: NaiveDateTime, expires_at: NaiveDateTime) -> Result<(), ApiError> {
+fn insert_refresh_token(
+    conn: &mut DbConn,
+    hash: &str,
+    session_id: &str,
+    now: NaiveDateTime,
+    expires_at: NaiveDateTime,
+) -> Result<(), ApiError> {
     diesel::insert_into(refresh_tokens::table)
         .values((
             refresh_tokens::token_hash.eq(hash),
@@ -334,7 +364,12 @@ pub enum Rotation {
 }
 
 /// Exchanges a refresh token for a new one in the same session, exactly once.
-pub fn rotate_refresh_token(conn: &mut DbConn, old_hash: &str, new_hash: &str, expires_at: NaiveDateTime) -> Result<Rotation, ApiError> {
+pub fn rotate_refresh_token(
+    conn: &mut DbConn,
+    old_hash: &str,
+    new_hash: &str,
+    expires_at: NaiveDateTime,
+) -> Result<Rotation, ApiError> {
     conn.write_tx(|conn| {
         let now = db::now();
         let found: Option<(String, NaiveDateTime, Option<NaiveDateTime>)> = refresh_tokens::table
@@ -347,8 +382,10 @@ pub fn rotate_refresh_token(conn: &mut DbConn, old_hash: &str, new_hash: &str, e
             revoke_session(conn, &session_id, "refresh token reused")?;
             return Ok(Rotation::Reused);
         }
-        let (user_id, session_expires, revoked_at): (String, NaiveDateTime, Option<NaiveDateTime>) =
-            sessions::table.find(&session_id).select((sessions::user_id, sessions::expires_at, sessions::revoked_at)).first(conn)?;
+        let (user_id, session_expires, revoked_at): (String, NaiveDateTime, Option<NaiveDateTime>) = sessions::table
+            .find(&session_id)
+            .select((sessions::user_id, sessions::expires_at, sessions::revoked_at))
+            .first(conn)?;
         let user = find_user(conn, &user_id)?;
         if token_expires <= now || session_expires <= now || revoked_at.is_some() || !user.active {
             return Ok(Rotation::Invalid);
@@ -395,7 +432,11 @@ pub fn session_state(conn: &mut DbConn, session_id: &str) -> Result<Option<Sessi
         .select((sessions::revoked_at, users::active, users::token_version))
         .first(conn)
         .optional()?;
-    Ok(row.map(|(revoked_at, user_active, token_version)| SessionState { open: revoked_at.is_none(), user_active, token_version }))
+    Ok(row.map(|(revoked_at, user_active, token_version)| SessionState {
+        open: revoked_at.is_none(),
+        user_active,
+        token_version,
+    }))
 }
 
 /// What counting a sign-in attempt found.
@@ -413,7 +454,11 @@ pub struct Reservation {
 /// A key with `Some(limit)` refuses once it has reached it (and then nothing is counted); a key
 /// with `None` only counts, for a slow-down. A successful attempt takes its counts back with
 /// `settle_login_success`.
-pub fn reserve_login_attempt(conn: &mut DbConn, keys: &[(&str, Option<i32>)], window_secs: i64) -> Result<Reservation, ApiError> {
+pub fn reserve_login_attempt(
+    conn: &mut DbConn,
+    keys: &[(&str, Option<i32>)],
+    window_secs: i64,
+) -> Result<Reservation, ApiError> {
     conn.write_tx(|conn| {
         let now = db::now();
         let window = chrono::TimeDelta::seconds(window_secs);
@@ -435,7 +480,10 @@ pub fn reserve_login_attempt(conn: &mut DbConn, keys: &[(&str, Option<i32>)], wi
             if let Some((failures, started)) = live {
                 match limit {
                     Some(limit) if failures >= *limit => {
-                        return Ok(Reservation { blocked: Some((started + window - now).num_seconds().max(1) as u64), prior_failures: 0 });
+                        return Ok(Reservation {
+                            blocked: Some((started + window - now).num_seconds().max(1) as u64),
+                            prior_failures: 0,
+                        });
                     }
                     Some(_) => {}
                     None => prior_failures = prior_failures.max(failures),
@@ -448,20 +496,31 @@ pub fn reserve_login_attempt(conn: &mut DbConn, keys: &[(&str, Option<i32>)], wi
                 // In a savepoint: on PostgreSQL a failed insert would abort the transaction.
                 let inserted = conn.write_tx(|conn| {
                     diesel::insert_into(login_throttle::table)
-                        .values((login_throttle::throttle_key.eq(key), login_throttle::failures.eq(1), login_throttle::window_started_at.eq(now)))
+                        .values((
+                            login_throttle::throttle_key.eq(key),
+                            login_throttle::failures.eq(1),
+                            login_throttle::window_started_at.eq(now),
+                        ))
                         .execute(conn)
                 });
                 match inserted {
                     // Another instance inserted it first: count on top of theirs.
-                    Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
-                        diesel::update(login_throttle::table.find(key)).set(login_throttle::failures.eq(login_throttle::failures + 1)).execute(conn)?;
+                    Err(diesel::result::Error::DatabaseError(
+                        diesel::result::DatabaseErrorKind::UniqueViolation,
+                        _,
+                    )) => {
+                        diesel::update(login_throttle::table.find(key))
+                            .set(login_throttle::failures.eq(login_throttle::failures + 1))
+                            .execute(conn)?;
                     }
                     other => {
                         other?;
                     }
                 }
             } else if live {
-                diesel::update(login_throttle::table.find(key)).set(login_throttle::failures.eq(login_throttle::failures + 1)).execute(conn)?;
+                diesel::update(login_throttle::table.find(key))
+                    .set(login_throttle::failures.eq(login_throttle::failures + 1))
+                    .execute(conn)?;
             } else {
                 diesel::update(login_throttle::table.find(key))
                     .set((login_throttle::failures.eq(1), login_throttle::window_started_at.eq(now)))
@@ -490,12 +549,17 @@ pub fn settle_login_success(conn: &mut DbConn, forgiven: &[&str], taken_back: Op
 /// The named secret, generated by `generate` and stored the first time it is asked for; every
 /// instance on the database then reads the same value.
 pub fn secret(conn: &mut DbConn, name: &str, generate: impl FnOnce() -> String) -> Result<String, ApiError> {
-    let existing: Option<String> = service_secrets::table.find(name).select(service_secrets::value).first(conn).optional()?;
+    let existing: Option<String> =
+        service_secrets::table.find(name).select(service_secrets::value).first(conn).optional()?;
     if let Some(value) = existing {
         return Ok(value);
     }
     let inserted = diesel::insert_into(service_secrets::table)
-        .values((service_secrets::name.eq(name), service_secrets::value.eq(generate()), service_secrets::created_at.eq(db::now())))
+        .values((
+            service_secrets::name.eq(name),
+            service_secrets::value.eq(generate()),
+            service_secrets::created_at.eq(db::now()),
+        ))
         .execute(conn);
     match inserted {
         Ok(_) | Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {

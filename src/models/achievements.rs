@@ -79,7 +79,12 @@ pub fn achievement_not_found() -> ApiError {
 }
 
 pub fn find_achievement(conn: &mut DbConn, id: &str) -> Result<Achievement, ApiError> {
-    achievements::table.find(id).select(Achievement::as_select()).first(conn).optional()?.ok_or_else(achievement_not_found)
+    achievements::table
+        .find(id)
+        .select(Achievement::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(achievement_not_found)
 }
 
 pub fn evidence_of(conn: &mut DbConn, achievement_id: &str) -> Result<Vec<EvidenceFile>, ApiError> {
@@ -100,7 +105,11 @@ pub struct AchievementFilter {
 }
 
 /// A campaign's reports, newest first; `limit + 1` rows.
-pub fn list_achievements(conn: &mut DbConn, campaign_id: &str, filter: &AchievementFilter) -> Result<Vec<Achievement>, ApiError> {
+pub fn list_achievements(
+    conn: &mut DbConn,
+    campaign_id: &str,
+    filter: &AchievementFilter,
+) -> Result<Vec<Achievement>, ApiError> {
     let mut query = achievements::table.filter(achievements::campaign_id.eq(campaign_id)).into_boxed::<Db>();
     if let Some(unit) = &filter.unit_id {
         query = query.filter(achievements::unit_id.eq(unit.clone()));
@@ -129,16 +138,31 @@ fn check_report(
 ) -> Result<String, ApiError> {
     match campaign.status() {
         CampaignStatus::Launched => {}
-        CampaignStatus::Draft => return Err(ApiError::conflict("campaign_not_launched", "the campaign has not been launched yet")),
-        status => return Err(ApiError::conflict("campaign_frozen", format!("the campaign is {}; it no longer changes", status.as_str()))),
+        CampaignStatus::Draft => {
+            return Err(ApiError::conflict("campaign_not_launched", "the campaign has not been launched yet"))
+        }
+        status => {
+            return Err(ApiError::conflict(
+                "campaign_frozen",
+                format!("the campaign is {}; it no longer changes", status.as_str()),
+            ))
+        }
     }
     if !participates(conn, campaign, unit_id)? {
-        return Err(ApiError::validation(vec![FieldError::new("unit_id", "not_participating", "this unit does not take part in the campaign")]));
+        return Err(ApiError::validation(vec![FieldError::new(
+            "unit_id",
+            "not_participating",
+            "this unit does not take part in the campaign",
+        )]));
     }
     let mut checks = Checks::default();
     let indicators = list_indicators(conn, &campaign.id)?;
     let Some(indicator) = indicators.iter().find(|i| i.id == report.indicator_id) else {
-        return Err(ApiError::validation(vec![FieldError::new("indicator_id", "not_found", "is not an indicator of this campaign")]));
+        return Err(ApiError::validation(vec![FieldError::new(
+            "indicator_id",
+            "not_found",
+            "is not an indicator of this campaign",
+        )]));
     };
     let registered: i64 = registration_targets::table
         .inner_join(registrations::table.on(registrations::id.eq(registration_targets::registration_id)))
@@ -152,7 +176,15 @@ fn check_report(
     }
     let kind = IndicatorKind::parse(&indicator.kind).unwrap_or(IndicatorKind::Quantity);
     let value = check_value("value", &report.value, kind, &mut checks);
-    check_report_dates(report.as_of, campaign.start_date, campaign.end_date, window.today, window.grace_days, window.correcting, &mut checks);
+    check_report_dates(
+        report.as_of,
+        campaign.start_date,
+        campaign.end_date,
+        window.today,
+        window.grace_days,
+        window.correcting,
+        &mut checks,
+    );
     match value {
         Some(v) if checks.0.is_empty() => Ok(decimal_text(v)),
         _ => Err(ApiError::validation(checks.0)),
@@ -170,7 +202,8 @@ pub fn create_achievement(
 ) -> Result<Achievement, ApiError> {
     conn.write_tx(|conn| {
         let campaign = lock_campaign_shared(conn, campaign_id)?;
-        let value = check_report(conn, &campaign, unit_id, &report, ReportWindow { today, grace_days, correcting: false })?;
+        let value =
+            check_report(conn, &campaign, unit_id, &report, ReportWindow { today, grace_days, correcting: false })?;
         let id = db::new_id();
         let now = db::now();
         diesel::insert_into(achievements::table)
@@ -212,7 +245,10 @@ fn check_not_under_nomination(conn: &mut DbConn, achievement_id: &str) -> Result
         .count()
         .get_result(conn)?;
     if count > 0 {
-        return Err(ApiError::conflict("achievement_in_nomination", "a nomination under review rests on this report; it no longer changes"));
+        return Err(ApiError::conflict(
+            "achievement_in_nomination",
+            "a nomination under review rests on this report; it no longer changes",
+        ));
     }
     Ok(())
 }
@@ -237,7 +273,8 @@ pub fn update_achievement(
         check_not_under_nomination(conn, id)?;
         let campaign = lock_campaign_shared(conn, &current.campaign_id)?;
         let correcting = current.status() == AchievementStatus::Returned;
-        let value = check_report(conn, &campaign, &current.unit_id, &report, ReportWindow { today, grace_days, correcting })?;
+        let value =
+            check_report(conn, &campaign, &current.unit_id, &report, ReportWindow { today, grace_days, correcting })?;
         diesel::update(achievements::table.find(id))
             .set((
                 achievements::indicator_id.eq(&report.indicator_id),
@@ -276,7 +313,10 @@ pub fn review_achievement(
         }
         let from = current.status();
         let Some(to) = from.after(action) else {
-            return Err(ApiError::conflict("illegal_transition", format!("a {} report cannot take \"{}\"", from.as_str(), action.as_str())));
+            return Err(ApiError::conflict(
+                "illegal_transition",
+                format!("a {} report cannot take \"{}\"", from.as_str(), action.as_str()),
+            ));
         };
         let now = db::now();
         if to == AchievementStatus::Verified {
@@ -299,7 +339,12 @@ pub fn review_achievement(
 
 /// Whether a report can still take evidence: not verified, its campaign open, and within the
 /// reporting window (or being corrected after a return).
-pub fn check_evidence_allowed(conn: &mut DbConn, achievement: &Achievement, today: NaiveDate, grace_days: i64) -> Result<(), ApiError> {
+pub fn check_evidence_allowed(
+    conn: &mut DbConn,
+    achievement: &Achievement,
+    today: NaiveDate,
+    grace_days: i64,
+) -> Result<(), ApiError> {
     if achievement.status() == AchievementStatus::Verified {
         return Err(ApiError::conflict("achievement_verified", "a verified report no longer changes"));
     }
@@ -317,7 +362,12 @@ pub fn check_evidence_allowed(conn: &mut DbConn, achievement: &Achievement, toda
 
 /// Records an evidence file already in the store, if the report can still take it. Adding a
 /// file is a change of the report: its version moves on.
-pub fn add_evidence(conn: &mut DbConn, file: EvidenceFile, today: NaiveDate, grace_days: i64) -> Result<EvidenceFile, ApiError> {
+pub fn add_evidence(
+    conn: &mut DbConn,
+    file: EvidenceFile,
+    today: NaiveDate,
+    grace_days: i64,
+) -> Result<EvidenceFile, ApiError> {
     conn.write_tx(|conn| {
         let achievement = lock_achievement(conn, &file.achievement_id)?;
         check_evidence_allowed(conn, &achievement, today, grace_days)?;
@@ -377,7 +427,11 @@ fn record_latest(conn: &mut DbConn, a: &Achievement) -> Result<(), ApiError> {
         }
         Some((as_of, id)) if (as_of, id.as_str()) < (a.as_of, a.id.as_str()) => {
             diesel::update(achievement_latest::table.find(key))
-                .set((achievement_latest::achievement_id.eq(&a.id), achievement_latest::as_of.eq(a.as_of), achievement_latest::value.eq(&a.value)))
+                .set((
+                    achievement_latest::achievement_id.eq(&a.id),
+                    achievement_latest::as_of.eq(a.as_of),
+                    achievement_latest::value.eq(&a.value),
+                ))
                 .execute(conn)?;
         }
         Some(_) => {}

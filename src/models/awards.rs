@@ -64,7 +64,12 @@ pub fn award_type_not_found() -> ApiError {
 }
 
 pub fn find_award_type(conn: &mut DbConn, id: &str) -> Result<(AwardType, Vec<AwardTypeVersion>), ApiError> {
-    let found = award_types::table.find(id).select(AwardType::as_select()).first(conn).optional()?.ok_or_else(award_type_not_found)?;
+    let found = award_types::table
+        .find(id)
+        .select(AwardType::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(award_type_not_found)?;
     let versions = award_type_versions::table
         .filter(award_type_versions::award_type_id.eq(id))
         .order(award_type_versions::version.asc())
@@ -79,7 +84,8 @@ pub fn find_award_type_by_code(conn: &mut DbConn, code: &str) -> Result<Option<A
 
 /// Every type with all its versions, by code.
 pub fn list_award_types(conn: &mut DbConn) -> Result<Vec<(AwardType, Vec<AwardTypeVersion>)>, ApiError> {
-    let found: Vec<AwardType> = award_types::table.order(award_types::code).select(AwardType::as_select()).load(conn)?;
+    let found: Vec<AwardType> =
+        award_types::table.order(award_types::code).select(AwardType::as_select()).load(conn)?;
     let versions: Vec<AwardTypeVersion> = award_type_versions::table
         .order((award_type_versions::award_type_id, award_type_versions::version))
         .select(AwardTypeVersion::as_select())
@@ -93,7 +99,14 @@ pub fn list_award_types(conn: &mut DbConn) -> Result<Vec<(AwardType, Vec<AwardTy
         .collect())
 }
 
-fn insert_version(conn: &mut DbConn, award_type_id: &str, version: i32, effective_from: NaiveDate, rules: &Rules, actor: Option<&str>) -> Result<(), ApiError> {
+fn insert_version(
+    conn: &mut DbConn,
+    award_type_id: &str,
+    version: i32,
+    effective_from: NaiveDate,
+    rules: &Rules,
+    actor: Option<&str>,
+) -> Result<(), ApiError> {
     diesel::insert_into(award_type_versions::table)
         .values((
             award_type_versions::id.eq(db::new_id()),
@@ -102,7 +115,8 @@ fn insert_version(conn: &mut DbConn, award_type_id: &str, version: i32, effectiv
             award_type_versions::effective_from.eq(effective_from),
             award_type_versions::granting_authority.eq(&rules.granting_authority),
             award_type_versions::legal_basis.eq(&rules.legal_basis),
-            award_type_versions::prerequisites.eq(serde_json::to_string(&rules.prerequisites).expect("prerequisites serialize")),
+            award_type_versions::prerequisites
+                .eq(serde_json::to_string(&rules.prerequisites).expect("prerequisites serialize")),
             award_type_versions::quota_of_code.eq(&rules.quota_of_code),
             award_type_versions::quota_percent.eq(&rules.quota_percent),
             award_type_versions::council_vote_required.eq(rules.council_vote_required),
@@ -122,7 +136,11 @@ fn check_references(conn: &mut DbConn, rules: &Rules) -> Result<(), ApiError> {
     let mut errors = Vec::new();
     for (i, p) in rules.prerequisites.iter().enumerate() {
         if find_award_type_by_code(conn, &p.award_type_code)?.is_none() {
-            errors.push(FieldError::new(format!("prerequisites[{i}].award_type_code"), "not_found", "no award type has this code"));
+            errors.push(FieldError::new(
+                format!("prerequisites[{i}].award_type_code"),
+                "not_found",
+                "no award type has this code",
+            ));
         }
     }
     if let Some(code) = &rules.quota_of_code {
@@ -130,10 +148,20 @@ fn check_references(conn: &mut DbConn, rules: &Rules) -> Result<(), ApiError> {
             errors.push(FieldError::new("quota_of_code", "not_found", "no award type has this code"));
         }
     }
-    if errors.is_empty() { Ok(()) } else { Err(ApiError::validation(errors)) }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::validation(errors))
+    }
 }
 
-pub fn create_award_type(conn: &mut DbConn, new: NewAwardType, effective_from: NaiveDate, rules: Rules, actor: Option<&str>) -> Result<String, ApiError> {
+pub fn create_award_type(
+    conn: &mut DbConn,
+    new: NewAwardType,
+    effective_from: NaiveDate,
+    rules: Rules,
+    actor: Option<&str>,
+) -> Result<String, ApiError> {
     conn.write_tx(|conn| {
         if find_award_type_by_code(conn, &new.code)?.is_some() {
             return Err(ApiError::conflict("code_in_use", format!("an award type has the code {}", new.code)));
@@ -160,11 +188,19 @@ pub fn create_award_type(conn: &mut DbConn, new: NewAwardType, effective_from: N
 
 /// A rule change: a new version from `effective_from`; the current one ends the day before.
 /// Versions follow each other: a new one cannot start on or before the current one's start.
-pub fn add_version(conn: &mut DbConn, award_type_id: &str, effective_from: NaiveDate, rules: Rules, actor: &str) -> Result<(), ApiError> {
+pub fn add_version(
+    conn: &mut DbConn,
+    award_type_id: &str,
+    effective_from: NaiveDate,
+    rules: Rules,
+    actor: &str,
+) -> Result<(), ApiError> {
     conn.write_tx(|conn| {
         db::lock_for_transaction(conn, &format!("award-type:{award_type_id}"))?;
         let (_, versions) = find_award_type(conn, award_type_id)?;
-        let latest = versions.last().ok_or_else(|| ApiError::internal(anyhow::anyhow!("award type {award_type_id} has no version")))?;
+        let latest = versions
+            .last()
+            .ok_or_else(|| ApiError::internal(anyhow::anyhow!("award type {award_type_id} has no version")))?;
         if effective_from <= latest.effective_from {
             return Err(ApiError::validation(vec![FieldError::new(
                 "effective_from",
@@ -177,7 +213,9 @@ pub fn add_version(conn: &mut DbConn, award_type_id: &str, effective_from: Naive
             .set(award_type_versions::effective_until.eq(effective_from.pred_opt()))
             .execute(conn)?;
         insert_version(conn, award_type_id, latest.version + 1, effective_from, &rules, Some(actor))?;
-        diesel::update(award_types::table.find(award_type_id)).set(award_types::updated_at.eq(db::now())).execute(conn)?;
+        diesel::update(award_types::table.find(award_type_id))
+            .set(award_types::updated_at.eq(db::now()))
+            .execute(conn)?;
         Ok(())
     })
 }
@@ -224,7 +262,11 @@ fn check_person_unit(conn: &mut DbConn, unit_id: &str) -> Result<(), ApiError> {
     let kind: Option<String> = units::table.find(unit_id).select(units::kind).first(conn).optional()?;
     match kind.as_deref() {
         Some("department" | "commune") => Ok(()),
-        Some(_) => Err(ApiError::validation(vec![FieldError::new("unit_id", "wrong_kind", "must be a department or a commune")])),
+        Some(_) => Err(ApiError::validation(vec![FieldError::new(
+            "unit_id",
+            "wrong_kind",
+            "must be a department or a commune",
+        )])),
         None => Err(ApiError::validation(vec![FieldError::new("unit_id", "not_found", "no unit has this id")])),
     }
 }
@@ -254,7 +296,13 @@ pub fn create_person(conn: &mut DbConn, fields: PersonFields) -> Result<Person, 
 
 /// Replaces a person's details at `expected_version`. `identity_number: None` keeps the stored
 /// one (only admins send it).
-pub fn replace_person(conn: &mut DbConn, id: &str, fields: PersonFields, keep_identity: bool, expected_version: Option<i32>) -> Result<Person, ApiError> {
+pub fn replace_person(
+    conn: &mut DbConn,
+    id: &str,
+    fields: PersonFields,
+    keep_identity: bool,
+    expected_version: Option<i32>,
+) -> Result<Person, ApiError> {
     conn.write_tx(|conn| {
         let current = find_person(conn, id)?;
         if expected_version.is_some_and(|v| v != current.version) {
@@ -282,7 +330,13 @@ pub fn replace_person(conn: &mut DbConn, id: &str, fields: PersonFields, keep_id
 }
 
 /// People of a unit (or all), by name; `limit + 1` rows after the (folded name, id) cursor.
-pub fn list_people(conn: &mut DbConn, unit_id: Option<&str>, search: Option<&str>, after: Option<(String, String)>, limit: i64) -> Result<Vec<Person>, ApiError> {
+pub fn list_people(
+    conn: &mut DbConn,
+    unit_id: Option<&str>,
+    search: Option<&str>,
+    after: Option<(String, String)>,
+    limit: i64,
+) -> Result<Vec<Person>, ApiError> {
     let mut query = people::table.into_boxed::<Db>();
     if let Some(unit) = unit_id {
         query = query.filter(people::unit_id.eq(unit.to_string()));
@@ -291,7 +345,9 @@ pub fn list_people(conn: &mut DbConn, unit_id: Option<&str>, search: Option<&str
         query = query.filter(people::full_name_folded.like(crate::domain::text::like_contains(folded)).escape('\\'));
     }
     if let Some((name, id)) = after {
-        query = query.filter(people::full_name_folded.gt(name.clone()).or(people::full_name_folded.eq(name).and(people::id.gt(id))));
+        query = query.filter(
+            people::full_name_folded.gt(name.clone()).or(people::full_name_folded.eq(name).and(people::id.gt(id))),
+        );
     }
     Ok(query.order((people::full_name_folded, people::id)).limit(limit + 1).select(Person::as_select()).load(conn)?)
 }
@@ -351,9 +407,14 @@ pub fn record_award(conn: &mut DbConn, new: NewAward, actor: &str) -> Result<Awa
         // law) are recorded without a version rather than under rules that did not apply.
         let version_id = version_on(&versions, new.decision_date).map(|v| v.id.clone());
         let (kind, unit_id) = match (award_type.subject.as_str(), &new.person_id, &new.unit_id, &new.household_name) {
-            ("individual", Some(person), _, None) => ("person", find_person(conn, person).map_err(|_| {
-                ApiError::validation(vec![FieldError::new("person_id", "not_found", "no person has this id")])
-            })?.unit_id),
+            ("individual", Some(person), _, None) => (
+                "person",
+                find_person(conn, person)
+                    .map_err(|_| {
+                        ApiError::validation(vec![FieldError::new("person_id", "not_found", "no person has this id")])
+                    })?
+                    .unit_id,
+            ),
             ("collective", None, Some(unit), None) => ("unit", unit.clone()),
             ("household", None, Some(unit), Some(_)) => ("household", unit.clone()),
             (subject, ..) => {
@@ -362,7 +423,11 @@ pub fn record_award(conn: &mut DbConn, new: NewAward, actor: &str) -> Result<Awa
                     "collective" => "unit_id (and no person_id or household_name)",
                     _ => "unit_id and household_name",
                 };
-                return Err(ApiError::validation(vec![FieldError::new("recipient", "wrong_subject", format!("this award type needs {needs}"))]));
+                return Err(ApiError::validation(vec![FieldError::new(
+                    "recipient",
+                    "wrong_subject",
+                    format!("this award type needs {needs}"),
+                )]));
             }
         };
         let exists: i64 = units::table.find(&unit_id).count().get_result(conn)?;
@@ -406,9 +471,14 @@ pub fn revoke_award(conn: &mut DbConn, id: &str, reason: &str, actor: &str) -> R
         // not rewarded, and no longer against the quota).
         if let Some(nomination_id) = &current.nomination_id {
             use crate::db::schema::{nomination_transitions, nominations};
-            let updated = diesel::update(nominations::table.find(nomination_id).filter(nominations::status.eq("decided")))
-                .set((nominations::status.eq("revoked"), nominations::version.eq(nominations::version + 1), nominations::updated_at.eq(now)))
-                .execute(conn)?;
+            let updated =
+                diesel::update(nominations::table.find(nomination_id).filter(nominations::status.eq("decided")))
+                    .set((
+                        nominations::status.eq("revoked"),
+                        nominations::version.eq(nominations::version + 1),
+                        nominations::updated_at.eq(now),
+                    ))
+                    .execute(conn)?;
             if updated > 0 {
                 diesel::insert_into(nomination_transitions::table)
                     .values((

@@ -4,14 +4,15 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use crate::db::schema::{campaign_clusters, campaign_transitions, campaign_units, campaigns, cluster_members, clusters, indicators, units};
+use crate::db::schema::{
+    campaign_clusters, campaign_transitions, campaign_units, campaigns, cluster_members, clusters, indicators, units,
+};
 use crate::db::{self, DbConn};
 use crate::domain::campaigns::{CampaignAction, CampaignStatus, Participation};
 use crate::error::{ApiError, FieldError};
 use crate::models::clusters::{find_cluster, list_clusters, Cluster};
 
 type Db = <DbConn as Connection>::Backend;
-
 
 #[derive(Queryable, Selectable, Debug, Clone)]
 #[diesel(table_name = campaigns)]
@@ -118,7 +119,11 @@ pub fn campaign_not_found() -> ApiError {
 
 pub fn campaign_detail(conn: &mut DbConn, id: &str) -> Result<CampaignDetail, ApiError> {
     let campaign = find_campaign(conn, id)?;
-    let unit_ids = campaign_units::table.filter(campaign_units::campaign_id.eq(id)).select(campaign_units::unit_id).order(campaign_units::unit_id).load(conn)?;
+    let unit_ids = campaign_units::table
+        .filter(campaign_units::campaign_id.eq(id))
+        .select(campaign_units::unit_id)
+        .order(campaign_units::unit_id)
+        .load(conn)?;
     let cluster_ids = campaign_clusters::table
         .filter(campaign_clusters::campaign_id.eq(id))
         .select(campaign_clusters::cluster_id)
@@ -189,16 +194,22 @@ fn check_participants(conn: &mut DbConn, fields: &CampaignFields) -> Result<(), 
     for (i, id) in fields.unit_ids.iter().enumerate() {
         match found_units.iter().find(|(u, ..)| u == id) {
             None => errors.push(FieldError::new(format!("unit_ids[{i}]"), "not_found", "no unit has this id")),
-            Some((_, k, ..)) if k != "department" && k != "commune" => {
-                errors.push(FieldError::new(format!("unit_ids[{i}]"), "wrong_kind", "must be a department or a commune"))
-            }
-            Some((_, _, from, until)) if !crate::domain::units::periods_overlap((*from, *until), period) => {
-                errors.push(FieldError::new(format!("unit_ids[{i}]"), "inactive_unit", "the unit is not in force during the campaign"))
-            }
+            Some((_, k, ..)) if k != "department" && k != "commune" => errors.push(FieldError::new(
+                format!("unit_ids[{i}]"),
+                "wrong_kind",
+                "must be a department or a commune",
+            )),
+            Some((_, _, from, until)) if !crate::domain::units::periods_overlap((*from, *until), period) => errors
+                .push(FieldError::new(
+                    format!("unit_ids[{i}]"),
+                    "inactive_unit",
+                    "the unit is not in force during the campaign",
+                )),
             Some(_) => {}
         }
     }
-    let found_clusters: Vec<String> = clusters::table.filter(clusters::id.eq_any(&fields.cluster_ids)).select(clusters::id).load(conn)?;
+    let found_clusters: Vec<String> =
+        clusters::table.filter(clusters::id.eq_any(&fields.cluster_ids)).select(clusters::id).load(conn)?;
     for (i, id) in fields.cluster_ids.iter().enumerate() {
         if !found_clusters.contains(id) {
             errors.push(FieldError::new(format!("cluster_ids[{i}]"), "not_found", "no cluster has this id"));
@@ -310,7 +321,12 @@ pub fn lock_campaign(conn: &mut DbConn, id: &str) -> Result<Campaign, ApiError> 
 
 /// Rewrites a campaign's fields. Frozen (closed, cancelled) campaigns refuse; who takes part can
 /// change only while it is a draft.
-pub fn update_campaign(conn: &mut DbConn, id: &str, fields: CampaignFields, expected_version: Option<i32>) -> Result<CampaignDetail, ApiError> {
+pub fn update_campaign(
+    conn: &mut DbConn,
+    id: &str,
+    fields: CampaignFields,
+    expected_version: Option<i32>,
+) -> Result<CampaignDetail, ApiError> {
     conn.write_tx(|conn| {
         let current = lock_campaign(conn, id)?;
         if expected_version.is_some_and(|v| v != current.version) {
@@ -325,11 +341,18 @@ pub fn update_campaign(conn: &mut DbConn, id: &str, fields: CampaignFields, expe
             || fields.unit_ids != before.unit_ids
             || fields.cluster_ids != before.cluster_ids;
         if participants_changed && status != CampaignStatus::Draft {
-            return Err(ApiError::conflict("campaign_launched", "who takes part is fixed once the campaign is launched"));
+            return Err(ApiError::conflict(
+                "campaign_launched",
+                "who takes part is fixed once the campaign is launched",
+            ));
         }
         check_participants(conn, &fields)?;
         diesel::update(campaigns::table.find(id))
-            .set((CampaignColumns::of(&fields), campaigns::version.eq(current.version + 1), campaigns::updated_at.eq(db::now())))
+            .set((
+                CampaignColumns::of(&fields),
+                campaigns::version.eq(current.version + 1),
+                campaigns::updated_at.eq(db::now()),
+            ))
             .execute(conn)?;
         if participants_changed {
             write_participants(conn, id, &fields)?;
@@ -371,7 +394,11 @@ pub fn transition_campaign(
         }
         let now = db::now();
         diesel::update(campaigns::table.find(id))
-            .set((campaigns::status.eq(to.as_str()), campaigns::version.eq(current.version + 1), campaigns::updated_at.eq(now)))
+            .set((
+                campaigns::status.eq(to.as_str()),
+                campaigns::version.eq(current.version + 1),
+                campaigns::updated_at.eq(now),
+            ))
             .execute(conn)?;
         diesel::insert_into(campaign_transitions::table)
             .values((
@@ -391,8 +418,11 @@ pub fn transition_campaign(
 /// Whether `unit_id` takes part in `campaign`: of the right kind or listed, and in force at some
 /// time during the campaign (a commune dissolved before it began does not take part).
 pub fn participates(conn: &mut DbConn, campaign: &Campaign, unit_id: &str) -> Result<bool, ApiError> {
-    let found: Option<(String, Option<NaiveDate>, Option<NaiveDate>)> =
-        units::table.find(unit_id).select((units::kind, units::valid_from, units::valid_until)).first(conn).optional()?;
+    let found: Option<(String, Option<NaiveDate>, Option<NaiveDate>)> = units::table
+        .find(unit_id)
+        .select((units::kind, units::valid_from, units::valid_until))
+        .first(conn)
+        .optional()?;
     let Some((kind, from, until)) = found else { return Ok(false) };
     if !crate::domain::units::periods_overlap((from, until), (Some(campaign.start_date), Some(campaign.end_date))) {
         return Ok(false);
@@ -490,7 +520,9 @@ pub fn remove_indicator(conn: &mut DbConn, campaign_id: &str, indicator_id: &str
     conn.write_tx(|conn| {
         let campaign = lock_campaign(conn, campaign_id)?;
         require_draft(&campaign)?;
-        let deleted = diesel::delete(indicators::table.find(indicator_id).filter(indicators::campaign_id.eq(campaign_id))).execute(conn)?;
+        let deleted =
+            diesel::delete(indicators::table.find(indicator_id).filter(indicators::campaign_id.eq(campaign_id)))
+                .execute(conn)?;
         if deleted == 0 {
             return Err(ApiError::not_found("indicator"));
         }

@@ -52,7 +52,8 @@ pub fn list_clusters(conn: &mut DbConn, year: Option<i32>) -> Result<Vec<(Cluste
     if let Some(year) = year {
         query = query.filter(clusters::year.eq(year));
     }
-    let found: Vec<Cluster> = query.order((clusters::year.desc(), clusters::name.asc())).select(Cluster::as_select()).load(conn)?;
+    let found: Vec<Cluster> =
+        query.order((clusters::year.desc(), clusters::name.asc())).select(Cluster::as_select()).load(conn)?;
     let ids: Vec<&String> = found.iter().map(|c| &c.id).collect();
     let members: Vec<(String, String)> = cluster_members::table
         .filter(cluster_members::cluster_id.eq_any(&ids))
@@ -88,17 +89,21 @@ fn check_members(conn: &mut DbConn, input: &ClusterInput) -> Result<(), ApiError
         match kinds.iter().find(|(u, ..)| u == id) {
             None => errors.push(FieldError::new(field, "not_found", "no unit has this id")),
             Some((_, kind, ..)) if kind != "department" && kind != "commune" => {
-                errors.push(FieldError::new(field, "wrong_kind", "must be a department or a commune"))
+                errors.push(FieldError::new(field, "wrong_kind", "must be a department or a commune"));
             }
             Some((_, _, from, until)) if !crate::domain::units::periods_overlap((*from, *until), year) => {
-                errors.push(FieldError::new(field, "inactive_unit", "the unit is not in force during that year"))
+                errors.push(FieldError::new(field, "inactive_unit", "the unit is not in force during that year"));
             }
             Some(_) => {}
         }
     }
     if let Some(leader) = &input.leading_unit_id {
         if !input.member_ids.contains(leader) {
-            errors.push(FieldError::new("leading_unit_id", "not_a_member", "the leading unit must be one of the members"));
+            errors.push(FieldError::new(
+                "leading_unit_id",
+                "not_a_member",
+                "the leading unit must be one of the members",
+            ));
         }
     }
     if errors.is_empty() {
@@ -161,7 +166,12 @@ pub fn create_cluster(conn: &mut DbConn, input: ClusterInput) -> Result<(Cluster
 }
 
 /// Replaces a cluster's name, leader and members at `expected_version` (if given).
-pub fn replace_cluster(conn: &mut DbConn, id: &str, input: ClusterInput, expected_version: Option<i32>) -> Result<(Cluster, Vec<String>), ApiError> {
+pub fn replace_cluster(
+    conn: &mut DbConn,
+    id: &str,
+    input: ClusterInput,
+    expected_version: Option<i32>,
+) -> Result<(Cluster, Vec<String>), ApiError> {
     conn.write_tx(|conn| {
         let (current, _) = find_cluster(conn, id)?;
         if expected_version.is_some_and(|v| v != current.version) {

@@ -54,18 +54,30 @@ pub fn session_not_found() -> ApiError {
 }
 
 pub fn find_session(conn: &mut DbConn, id: &str) -> Result<CouncilSession, ApiError> {
-    council_sessions::table.find(id).select(CouncilSession::as_select()).first(conn).optional()?.ok_or_else(session_not_found)
+    council_sessions::table
+        .find(id)
+        .select(CouncilSession::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(session_not_found)
 }
 
 pub fn members(conn: &mut DbConn, id: &str) -> Result<Vec<String>, ApiError> {
-    Ok(council_members::table.filter(council_members::session_id.eq(id)).select(council_members::user_id).order(council_members::user_id).load(conn)?)
+    Ok(council_members::table
+        .filter(council_members::session_id.eq(id))
+        .select(council_members::user_id)
+        .order(council_members::user_id)
+        .load(conn)?)
 }
 
 pub fn detail(conn: &mut DbConn, id: &str, caller: &str) -> Result<SessionDetail, ApiError> {
     let session = find_session(conn, id)?;
     let member_ids = members(conn, id)?;
-    let nomination_ids: Vec<String> =
-        council_items::table.filter(council_items::session_id.eq(id)).select(council_items::nomination_id).order(council_items::nomination_id).load(conn)?;
+    let nomination_ids: Vec<String> = council_items::table
+        .filter(council_items::session_id.eq(id))
+        .select(council_items::nomination_id)
+        .order(council_items::nomination_id)
+        .load(conn)?;
     let mut items = Vec::with_capacity(nomination_ids.len());
     for nomination_id in nomination_ids {
         let votes_cast: i64 = ballots_cast::table
@@ -77,7 +89,11 @@ pub fn detail(conn: &mut DbConn, id: &str, caller: &str) -> Result<SessionDetail
         let tally = if session.is_open() {
             None
         } else {
-            ballot_tallies::table.find((id, &nomination_id)).select((ballot_tallies::yes_count, ballot_tallies::no_count)).first(conn).optional()?
+            ballot_tallies::table
+                .find((id, &nomination_id))
+                .select((ballot_tallies::yes_count, ballot_tallies::no_count))
+                .first(conn)
+                .optional()?
         };
         items.push(ItemState { nomination_id, votes_cast, caller_voted, tally });
     }
@@ -95,7 +111,12 @@ pub struct NewSession {
 
 /// Opens a session: its members are those of the council in force today; its items the
 /// appraised nominations that need a vote, none of them already before another open session.
-pub fn create_session(conn: &mut DbConn, new: &NewSession, actor: &str, today: chrono::NaiveDate) -> Result<String, ApiError> {
+pub fn create_session(
+    conn: &mut DbConn,
+    new: &NewSession,
+    actor: &str,
+    today: chrono::NaiveDate,
+) -> Result<String, ApiError> {
     conn.write_tx(|conn| {
         let mut errors = Vec::new();
         let member_ids = match crate::models::councils::members_in_force(conn, &new.council_id, today)? {
@@ -125,7 +146,11 @@ pub fn create_session(conn: &mut DbConn, new: &NewSession, actor: &str, today: c
                     .count()
                     .get_result(conn)?;
                 if pending > 0 {
-                    errors.push(FieldError::new(field, "already_scheduled", "the nomination is before another open session"));
+                    errors.push(FieldError::new(
+                        field,
+                        "already_scheduled",
+                        "the nomination is before another open session",
+                    ));
                 }
             }
         }
@@ -149,10 +174,14 @@ pub fn create_session(conn: &mut DbConn, new: &NewSession, actor: &str, today: c
             ))
             .execute(conn)?;
         for member in &member_ids {
-            diesel::insert_into(council_members::table).values((council_members::session_id.eq(&id), council_members::user_id.eq(member))).execute(conn)?;
+            diesel::insert_into(council_members::table)
+                .values((council_members::session_id.eq(&id), council_members::user_id.eq(member)))
+                .execute(conn)?;
         }
         for nomination_id in &new.nomination_ids {
-            diesel::insert_into(council_items::table).values((council_items::session_id.eq(&id), council_items::nomination_id.eq(nomination_id))).execute(conn)?;
+            diesel::insert_into(council_items::table)
+                .values((council_items::session_id.eq(&id), council_items::nomination_id.eq(nomination_id)))
+                .execute(conn)?;
         }
         Ok(id)
     })
@@ -167,7 +196,13 @@ fn lock_session(conn: &mut DbConn, id: &str) -> Result<CouncilSession, ApiError>
 
 /// One member's ballot on one nomination, once, while the session is open. The choice goes
 /// only into the tally; the member only into the list of who has voted.
-pub fn cast_ballot(conn: &mut DbConn, session_id: &str, nomination_id: &str, member: &str, yes: bool) -> Result<(), ApiError> {
+pub fn cast_ballot(
+    conn: &mut DbConn,
+    session_id: &str,
+    nomination_id: &str,
+    member: &str,
+    yes: bool,
+) -> Result<(), ApiError> {
     conn.write_tx(|conn| {
         let session = lock_session(conn, session_id)?;
         // Non-members learn nothing about the session, not even whether it is open.
@@ -180,20 +215,31 @@ pub fn cast_ballot(conn: &mut DbConn, session_id: &str, nomination_id: &str, mem
         }
         let on_agenda = council_items::table.find((session_id, nomination_id)).count().get_result::<i64>(conn)? > 0;
         if !on_agenda {
-            return Err(ApiError::validation(vec![FieldError::new("nomination_id", "not_on_agenda", "the session does not vote on this nomination")]));
+            return Err(ApiError::validation(vec![FieldError::new(
+                "nomination_id",
+                "not_on_agenda",
+                "the session does not vote on this nomination",
+            )]));
         }
         if !crate::domain::council::voting_open(session.voting_deadline, db::now()) {
             return Err(ApiError::conflict("deadline_passed", "voting in this session has ended"));
         }
         let inserted = conn.write_tx(|conn| {
             diesel::insert_into(ballots_cast::table)
-                .values((ballots_cast::session_id.eq(session_id), ballots_cast::nomination_id.eq(nomination_id), ballots_cast::user_id.eq(member)))
+                .values((
+                    ballots_cast::session_id.eq(session_id),
+                    ballots_cast::nomination_id.eq(nomination_id),
+                    ballots_cast::user_id.eq(member),
+                ))
                 .execute(conn)
         });
         match inserted {
             Ok(_) => {}
             Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
-                return Err(ApiError::conflict("already_voted", "you have voted on this nomination; a ballot cannot be changed"))
+                return Err(ApiError::conflict(
+                    "already_voted",
+                    "you have voted on this nomination; a ballot cannot be changed",
+                ))
             }
             Err(e) => return Err(e.into()),
         }

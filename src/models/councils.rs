@@ -56,14 +56,28 @@ pub fn seats(conn: &mut DbConn, council_id: &str) -> Result<Vec<Seat>, ApiError>
         .filter(council_seats::council_id.eq(council_id))
         .select((council_seats::user_id, users::full_name, council_seats::role))
         .load(conn)?;
-    let mut seats: Vec<Seat> =
-        rows.into_iter().map(|(user_id, full_name, role)| Seat { user_id, full_name, role: SeatRole::parse(&role).unwrap_or(SeatRole::Member) }).collect();
-    seats.sort_by(|a, b| (SeatRole::ALL.iter().position(|r| *r == a.role), &a.user_id).cmp(&(SeatRole::ALL.iter().position(|r| *r == b.role), &b.user_id)));
+    let mut seats: Vec<Seat> = rows
+        .into_iter()
+        .map(|(user_id, full_name, role)| Seat {
+            user_id,
+            full_name,
+            role: SeatRole::parse(&role).unwrap_or(SeatRole::Member),
+        })
+        .collect();
+    seats.sort_by(|a, b| {
+        (SeatRole::ALL.iter().position(|r| *r == a.role), &a.user_id)
+            .cmp(&(SeatRole::ALL.iter().position(|r| *r == b.role), &b.user_id))
+    });
     Ok(seats)
 }
 
 /// Councils, newest first; `limit + 1` rows.
-pub fn list(conn: &mut DbConn, unit_id: Option<&str>, before_id: Option<&str>, limit: i64) -> Result<Vec<Council>, ApiError> {
+pub fn list(
+    conn: &mut DbConn,
+    unit_id: Option<&str>,
+    before_id: Option<&str>,
+    limit: i64,
+) -> Result<Vec<Council>, ApiError> {
     let mut query = councils::table.into_boxed::<Db>();
     if let Some(unit) = unit_id {
         query = query.filter(councils::unit_id.eq(unit.to_string()));
@@ -86,9 +100,12 @@ pub fn create(conn: &mut DbConn, new: NewCouncil, actor: &str) -> Result<String,
             errors.push(FieldError::new("unit_id", "not_found", "no unit has this id"));
         }
         for (i, (user_id, _)) in new.seats.iter().enumerate() {
-            let found: Option<(String, bool)> = users::table.find(user_id).select((users::roles, users::active)).first(conn).optional()?;
+            let found: Option<(String, bool)> =
+                users::table.find(user_id).select((users::roles, users::active)).first(conn).optional()?;
             match found {
-                Some((roles, true)) if Role::split(&roles).contains(&Role::CouncilMember) && !Role::split(&roles).contains(&Role::Admin) => {}
+                Some((roles, true))
+                    if Role::split(&roles).contains(&Role::CouncilMember)
+                        && !Role::split(&roles).contains(&Role::Admin) => {}
                 _ => errors.push(FieldError::new(
                     format!("members[{i}].user_id"),
                     "not_a_council_member",
@@ -108,16 +125,22 @@ pub fn create(conn: &mut DbConn, new: NewCouncil, actor: &str) -> Result<String,
             .count()
             .get_result(conn)?;
         if later > 0 {
-            errors.push(FieldError::new("term_start", "term_overlap", "another council of this unit starts on or after this day"));
+            errors.push(FieldError::new(
+                "term_start",
+                "term_overlap",
+                "another council of this unit starts on or after this day",
+            ));
         }
         if !errors.is_empty() {
             return Err(ApiError::validation(errors));
         }
         // The council in its term when this one starts ends the day before.
         let day_before = new.term_start.pred_opt().unwrap_or(new.term_start);
-        diesel::update(councils::table.filter(councils::unit_id.eq(&new.unit_id)).filter(councils::term_end.ge(new.term_start)))
-            .set(councils::term_end.eq(day_before))
-            .execute(conn)?;
+        diesel::update(
+            councils::table.filter(councils::unit_id.eq(&new.unit_id)).filter(councils::term_end.ge(new.term_start)),
+        )
+        .set(councils::term_end.eq(day_before))
+        .execute(conn)?;
         let id = db::new_id();
         diesel::insert_into(councils::table)
             .values((
@@ -133,7 +156,11 @@ pub fn create(conn: &mut DbConn, new: NewCouncil, actor: &str) -> Result<String,
             .execute(conn)?;
         for (user_id, role) in &new.seats {
             diesel::insert_into(council_seats::table)
-                .values((council_seats::council_id.eq(&id), council_seats::user_id.eq(user_id), council_seats::role.eq(role.as_str())))
+                .values((
+                    council_seats::council_id.eq(&id),
+                    council_seats::user_id.eq(user_id),
+                    council_seats::role.eq(role.as_str()),
+                ))
                 .execute(conn)?;
         }
         Ok(id)
@@ -142,7 +169,11 @@ pub fn create(conn: &mut DbConn, new: NewCouncil, actor: &str) -> Result<String,
 
 /// The members a session of this council takes on `today`: its seats held by active users who
 /// still have the council_member role. The council must be in its term.
-pub fn members_in_force(conn: &mut DbConn, council_id: &str, today: NaiveDate) -> Result<Result<Vec<String>, FieldError>, ApiError> {
+pub fn members_in_force(
+    conn: &mut DbConn,
+    council_id: &str,
+    today: NaiveDate,
+) -> Result<Result<Vec<String>, FieldError>, ApiError> {
     let Some(council) = councils::table.find(council_id).select(Council::as_select()).first(conn).optional()? else {
         return Ok(Err(FieldError::new("council_id", "not_found", "no council has this id")));
     };
@@ -154,11 +185,18 @@ pub fn members_in_force(conn: &mut DbConn, council_id: &str, today: NaiveDate) -
         .filter(council_seats::council_id.eq(council_id))
         .select((council_seats::user_id, users::roles, users::active))
         .load(conn)?;
-    let mut members: Vec<String> =
-        rows.into_iter().filter(|(_, roles, active)| *active && Role::split(roles).contains(&Role::CouncilMember)).map(|(id, ..)| id).collect();
+    let mut members: Vec<String> = rows
+        .into_iter()
+        .filter(|(_, roles, active)| *active && Role::split(roles).contains(&Role::CouncilMember))
+        .map(|(id, ..)| id)
+        .collect();
     members.sort();
     if members.len() < MIN_SEATS {
-        return Ok(Err(FieldError::new("council_id", "too_few", format!("fewer than {MIN_SEATS} of its members can vote (active, with the council_member role)"))));
+        return Ok(Err(FieldError::new(
+            "council_id",
+            "too_few",
+            format!("fewer than {MIN_SEATS} of its members can vote (active, with the council_member role)"),
+        )));
     }
     Ok(Ok(members))
 }

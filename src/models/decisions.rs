@@ -4,16 +4,28 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use crate::db::schema::{award_types, awards, decisions, nomination_transitions, nominations, people, posting_comments, units};
+use crate::db::schema::{
+    award_types, awards, decisions, nomination_transitions, nominations, people, posting_comments, units,
+};
 use crate::db::{self, DbConn};
 use crate::domain::nominations::NominationStatus;
 use crate::error::{ApiError, FieldError};
 use crate::models::nominations::{find_nomination, judged_version, Nomination};
 
-fn record_transition(conn: &mut DbConn, n: &Nomination, to: NominationStatus, actor: &str, reason: Option<String>) -> Result<(), ApiError> {
+fn record_transition(
+    conn: &mut DbConn,
+    n: &Nomination,
+    to: NominationStatus,
+    actor: &str,
+    reason: Option<String>,
+) -> Result<(), ApiError> {
     let now = db::now();
     diesel::update(nominations::table.find(&n.id))
-        .set((nominations::status.eq(to.as_str()), nominations::version.eq(n.version + 1), nominations::updated_at.eq(now)))
+        .set((
+            nominations::status.eq(to.as_str()),
+            nominations::version.eq(n.version + 1),
+            nominations::updated_at.eq(now),
+        ))
         .execute(conn)?;
     diesel::insert_into(nomination_transitions::table)
         .values((
@@ -38,15 +50,28 @@ pub fn post(conn: &mut DbConn, id: &str, until: NaiveDate, actor: &str, today: N
         }
         let n = find_nomination(conn, id)?;
         if n.status() != NominationStatus::Approved {
-            return Err(ApiError::conflict("illegal_transition", format!("a {} nomination cannot be posted; it must be approved", n.status)));
+            return Err(ApiError::conflict(
+                "illegal_transition",
+                format!("a {} nomination cannot be posted; it must be approved", n.status),
+            ));
         }
         let days = judged_version(conn, &n)?.and_then(|v| v.posting_days).unwrap_or(0);
         let earliest = today + chrono::TimeDelta::days(i64::from(days));
         if until < earliest {
-            return Err(ApiError::validation(vec![FieldError::new("until", "too_short", format!("the award is posted for {days} days: until {earliest} at the earliest"))]));
+            return Err(ApiError::validation(vec![FieldError::new(
+                "until",
+                "too_short",
+                format!("the award is posted for {days} days: until {earliest} at the earliest"),
+            )]));
         }
         diesel::update(nominations::table.find(id)).set(nominations::posting_until.eq(Some(until))).execute(conn)?;
-        record_transition(conn, &n, NominationStatus::Posted, actor, Some(format!("Công khai lấy ý kiến đến hết ngày {until}")))
+        record_transition(
+            conn,
+            &n,
+            NominationStatus::Posted,
+            actor,
+            Some(format!("Công khai lấy ý kiến đến hết ngày {until}")),
+        )
     })
 }
 
@@ -63,7 +88,8 @@ pub struct PublicPosting {
 }
 
 /// (nomination, nominee kind, person's name, position, household, unit name, award name, year, until)
-type PostingRow = (String, String, Option<String>, Option<String>, Option<String>, String, String, i32, Option<NaiveDate>);
+type PostingRow =
+    (String, String, Option<String>, Option<String>, Option<String>, String, String, i32, Option<NaiveDate>);
 
 pub fn open_postings(conn: &mut DbConn, today: NaiveDate) -> Result<Vec<PublicPosting>, ApiError> {
     let rows: Vec<PostingRow> = nominations::table
@@ -118,7 +144,14 @@ pub struct PostingComment {
 }
 
 /// A comment from the public on a nomination that is on posting today; otherwise 404.
-pub fn add_comment(conn: &mut DbConn, nomination_id: &str, author: Option<String>, content: &str, client: &str, today: NaiveDate) -> Result<String, ApiError> {
+pub fn add_comment(
+    conn: &mut DbConn,
+    nomination_id: &str,
+    author: Option<String>,
+    content: &str,
+    client: &str,
+    today: NaiveDate,
+) -> Result<String, ApiError> {
     let n = find_nomination(conn, nomination_id).map_err(|_| ApiError::not_found("posting"))?;
     if n.status() != NominationStatus::Posted || n.posting_until.is_none_or(|u| u < today) {
         return Err(ApiError::not_found("posting"));
@@ -141,22 +174,38 @@ pub fn add_comment(conn: &mut DbConn, nomination_id: &str, author: Option<String
 /// client address (over all postings), at most `per_posting` on one posting (from everyone).
 /// Counted under locks on both, so concurrent comments cannot all slip under. Returns the
 /// seconds until a comment would be taken again when a quota is full.
-pub fn comment_quota_full(conn: &mut DbConn, nomination_id: &str, client: &str, per_address: i64, per_posting: i64) -> Result<Option<u64>, ApiError> {
+pub fn comment_quota_full(
+    conn: &mut DbConn,
+    nomination_id: &str,
+    client: &str,
+    per_address: i64,
+    per_posting: i64,
+) -> Result<Option<u64>, ApiError> {
     let mut keys = [format!("comments-from:{client}"), format!("comments-on:{nomination_id}")];
     keys.sort();
     for key in &keys {
         db::lock_for_transaction(conn, key)?;
     }
     let since = db::now() - chrono::TimeDelta::hours(24);
-    let window = |oldest: Option<chrono::NaiveDateTime>| oldest.map_or(1, |t| (t + chrono::TimeDelta::hours(24) - db::now()).num_seconds().max(1) as u64);
-    let from_address = posting_comments::table.filter(posting_comments::client_addr.eq(client)).filter(posting_comments::created_at.gt(since));
+    let window = |oldest: Option<chrono::NaiveDateTime>| {
+        oldest.map_or(1, |t| (t + chrono::TimeDelta::hours(24) - db::now()).num_seconds().max(1) as u64)
+    };
+    let from_address = posting_comments::table
+        .filter(posting_comments::client_addr.eq(client))
+        .filter(posting_comments::created_at.gt(since));
     if from_address.count().get_result::<i64>(conn)? >= per_address {
-        let oldest = from_address.select(diesel::dsl::min(posting_comments::created_at)).first::<Option<chrono::NaiveDateTime>>(conn)?;
+        let oldest = from_address
+            .select(diesel::dsl::min(posting_comments::created_at))
+            .first::<Option<chrono::NaiveDateTime>>(conn)?;
         return Ok(Some(window(oldest)));
     }
-    let on_posting = posting_comments::table.filter(posting_comments::nomination_id.eq(nomination_id)).filter(posting_comments::created_at.gt(since));
+    let on_posting = posting_comments::table
+        .filter(posting_comments::nomination_id.eq(nomination_id))
+        .filter(posting_comments::created_at.gt(since));
     if on_posting.count().get_result::<i64>(conn)? >= per_posting {
-        let oldest = on_posting.select(diesel::dsl::min(posting_comments::created_at)).first::<Option<chrono::NaiveDateTime>>(conn)?;
+        let oldest = on_posting
+            .select(diesel::dsl::min(posting_comments::created_at))
+            .first::<Option<chrono::NaiveDateTime>>(conn)?;
         return Ok(Some(window(oldest)));
     }
     Ok(None)
@@ -171,12 +220,21 @@ pub fn comments(conn: &mut DbConn, nomination_id: &str) -> Result<Vec<PostingCom
 }
 
 pub fn find_comment(conn: &mut DbConn, id: &str) -> Result<PostingComment, ApiError> {
-    posting_comments::table.find(id).select(PostingComment::as_select()).first(conn).optional()?.ok_or_else(|| ApiError::not_found("comment"))
+    posting_comments::table
+        .find(id)
+        .select(PostingComment::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| ApiError::not_found("comment"))
 }
 
 pub fn review_comment(conn: &mut DbConn, id: &str, note: &str, actor: &str) -> Result<PostingComment, ApiError> {
     let updated = diesel::update(posting_comments::table.find(id))
-        .set((posting_comments::reviewed_by.eq(actor), posting_comments::reviewed_at.eq(db::now()), posting_comments::review_note.eq(note)))
+        .set((
+            posting_comments::reviewed_by.eq(actor),
+            posting_comments::reviewed_at.eq(db::now()),
+            posting_comments::review_note.eq(note),
+        ))
         .execute(conn)?;
     if updated == 0 {
         return Err(ApiError::not_found("comment"));
@@ -205,7 +263,12 @@ pub struct NewDecision {
 }
 
 pub fn find_decision(conn: &mut DbConn, id: &str) -> Result<(Decision, Vec<String>), ApiError> {
-    let decision = decisions::table.find(id).select(Decision::as_select()).first(conn).optional()?.ok_or_else(|| ApiError::not_found("decision"))?;
+    let decision = decisions::table
+        .find(id)
+        .select(Decision::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| ApiError::not_found("decision"))?;
     let granted = awards::table.filter(awards::decision_id.eq(id)).select(awards::id).order(awards::id).load(conn)?;
     Ok((decision, granted))
 }
@@ -226,10 +289,16 @@ pub fn issue(conn: &mut DbConn, new: NewDecision, actor: &str, today: NaiveDate)
             }
             match find_nomination(conn, id) {
                 Err(_) => errors.push(FieldError::new(field, "not_found", "no nomination has this id")),
-                Ok(n) if n.status() != NominationStatus::Posted => errors.push(FieldError::new(field, "not_posted", "only nominations that went through public posting are decided")),
-                Ok(n) if n.posting_until.is_none_or(|u| u >= new.decided_on) => {
-                    errors.push(FieldError::new(field, "posting_not_over", format!("the posting runs until {}; decide after it", n.posting_until.unwrap_or(today))))
-                }
+                Ok(n) if n.status() != NominationStatus::Posted => errors.push(FieldError::new(
+                    field,
+                    "not_posted",
+                    "only nominations that went through public posting are decided",
+                )),
+                Ok(n) if n.posting_until.is_none_or(|u| u >= new.decided_on) => errors.push(FieldError::new(
+                    field,
+                    "posting_not_over",
+                    format!("the posting runs until {}; decide after it", n.posting_until.unwrap_or(today)),
+                )),
                 Ok(n) => granted.push(n),
             }
         }

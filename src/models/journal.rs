@@ -55,11 +55,14 @@ pub struct Origin {
     pub actor_id: Option<String>,
     pub client_addr: Option<String>,
     pub request_id: Option<String>,
+    /// The `Idempotency-Key` reservation the request holds, if any: `db::write` marks it
+    /// committed in the write's own transaction.
+    pub idempotency: Option<crate::models::idempotency::Hold>,
 }
 
 impl Origin {
     pub fn system() -> Origin {
-        Origin { actor_kind: "system", actor_id: None, client_addr: None, request_id: None }
+        Origin { actor_kind: "system", actor_id: None, client_addr: None, request_id: None, idempotency: None }
     }
 }
 
@@ -94,12 +97,27 @@ impl Journal {
     }
 
     /// `<kind>.updated`, with the record before and after.
-    pub fn updated<T: Serialize>(&mut self, kind: &'static str, id: impl ToString, scope: Scope, before: &T, after: &T) {
+    pub fn updated<T: Serialize>(
+        &mut self,
+        kind: &'static str,
+        id: impl ToString,
+        scope: Scope,
+        before: &T,
+        after: &T,
+    ) {
         self.record(kind, "updated", id, scope, snapshot(before), snapshot(after));
     }
 
     /// `<kind>.<verb>` for a state change (`campaign.launched`), before and after.
-    pub fn changed<T: Serialize>(&mut self, kind: &'static str, verb: &str, id: impl ToString, scope: Scope, before: &T, after: &T) {
+    pub fn changed<T: Serialize>(
+        &mut self,
+        kind: &'static str,
+        verb: &str,
+        id: impl ToString,
+        scope: Scope,
+        before: &T,
+        after: &T,
+    ) {
         self.record(kind, verb, id, scope, snapshot(before), snapshot(after));
     }
 
@@ -109,8 +127,23 @@ impl Journal {
     }
 
     /// Any change; values that must not be kept (secrets, ballots) are simply not passed.
-    pub fn record(&mut self, kind: &'static str, verb: &str, id: impl ToString, scope: Scope, before: Option<Value>, after: Option<Value>) {
-        self.changes.push(Change { action: format!("{kind}.{verb}"), record_kind: kind, record_id: id.to_string(), scope, before, after });
+    pub fn record(
+        &mut self,
+        kind: &'static str,
+        verb: &str,
+        id: impl ToString,
+        scope: Scope,
+        before: Option<Value>,
+        after: Option<Value>,
+    ) {
+        self.changes.push(Change {
+            action: format!("{kind}.{verb}"),
+            record_kind: kind,
+            record_id: id.to_string(),
+            scope,
+            before,
+            after,
+        });
     }
 
     /// The changes are by this actor (`user` or `client`), known only inside the transaction.
@@ -120,6 +153,18 @@ impl Journal {
 
     pub fn is_empty(&self) -> bool {
         self.changes.is_empty()
+    }
+
+    /// The records changed so far, (kind, id), in order, without repeats.
+    pub fn records(&self) -> Vec<(String, String)> {
+        let mut records: Vec<(String, String)> = Vec::new();
+        for change in &self.changes {
+            let record = (change.record_kind.to_string(), change.record_id.clone());
+            if !records.contains(&record) {
+                records.push(record);
+            }
+        }
+        records
     }
 }
 
@@ -144,15 +189,15 @@ pub struct Entry {
 
 /// Appends a transaction's changes; call inside the write transaction, last.
 ///
-/// On PostgreSQL the appends of concurrent transactions are serialised by an advisory lock held
-/// to commit, so sequence numbers become visible in order: a feed reader that has seen `seq` 11
-/// can never later find a 10 committed behind it. The lock is taken at the end of the
-/// transaction, so it is held only for the appends and the commit. SQLite writers are serial.
+/// No lock: on PostgreSQL each entry's position (`seq`) is derived from its transaction's id,
+/// and feed readers stop below the oldest transaction still in progress (`horizon`), so a
+/// reader that has seen `seq` 11 can never later find a 10 committed behind it, while writers
+/// commit concurrently. SQLite writers are serial and keep AUTOINCREMENT order. See
+/// docs/journal.md, "Order and concurrency".
 pub fn append(conn: &mut DbConn, origin: &Origin, journal: Journal) -> Result<Vec<i64>, ApiError> {
     if journal.is_empty() {
         return Ok(Vec::new());
     }
-    db::lock_for_transaction(conn, "journal")?;
     let at = db::now();
     let (actor_kind, actor_id) = match &journal.actor {
         Some((kind, id)) => (*kind, Some(id.clone())),
@@ -160,21 +205,24 @@ pub fn append(conn: &mut DbConn, origin: &Origin, journal: Journal) -> Result<Ve
     };
     let mut entries = Vec::with_capacity(journal.changes.len());
     for change in journal.changes {
+        let values = (
+            journal::occurred_at.eq(at),
+            journal::action.eq(&change.action),
+            journal::record_kind.eq(change.record_kind),
+            journal::record_id.eq(&change.record_id),
+            journal::unit_id.eq(change.scope.unit_id()),
+            journal::feed.eq(change.scope.feed()),
+            journal::actor_kind.eq(actor_kind),
+            journal::actor_id.eq(&actor_id),
+            journal::client_addr.eq(&origin.client_addr),
+            journal::request_id.eq(&origin.request_id),
+            journal::before_value.eq(change.before.map(|v| v.to_string())),
+            journal::after_value.eq(change.after.map(|v| v.to_string())),
+        );
+        // The position: AUTOINCREMENT on SQLite; on PostgreSQL the column's default,
+        // `journal_next_position()` (the transaction's id << 16, plus its index).
         let entry = diesel::insert_into(journal::table)
-            .values((
-                journal::occurred_at.eq(at),
-                journal::action.eq(&change.action),
-                journal::record_kind.eq(change.record_kind),
-                journal::record_id.eq(&change.record_id),
-                journal::unit_id.eq(change.scope.unit_id()),
-                journal::feed.eq(change.scope.feed()),
-                journal::actor_kind.eq(actor_kind),
-                journal::actor_id.eq(&actor_id),
-                journal::client_addr.eq(&origin.client_addr),
-                journal::request_id.eq(&origin.request_id),
-                journal::before_value.eq(change.before.map(|v| v.to_string())),
-                journal::after_value.eq(change.after.map(|v| v.to_string())),
-            ))
+            .values(values)
             .returning(journal::all_columns)
             .get_result::<Entry>(conn)?;
         entries.push(entry);
@@ -182,6 +230,27 @@ pub fn append(conn: &mut DbConn, origin: &Origin, journal: Journal) -> Result<Ve
     // The webhook outbox, in the same transaction as the events.
     crate::models::webhooks::enqueue(conn, &entries)?;
     Ok(entries.into_iter().map(|e| e.seq).collect())
+}
+
+/// On PostgreSQL, the feed's horizon: every entry below this position is settled — its
+/// transaction has finished, and nothing new will ever appear below it. Read in a statement of
+/// its own, before the entries are read in the next (see docs/journal.md for why that order is
+/// the proof) — outside any explicit transaction: inside one, PostgreSQL would show both
+/// statements the same `pg_stat_activity` (and, in REPEATABLE READ, the same snapshot).
+/// `None` on SQLite, where every committed entry is settled.
+fn horizon(conn: &mut DbConn) -> Result<Option<i64>, ApiError> {
+    match conn {
+        DbConn::Postgres(pg) => {
+            #[derive(QueryableByName)]
+            struct Horizon {
+                #[diesel(sql_type = diesel::sql_types::BigInt)]
+                below: i64,
+            }
+            let h: Horizon = diesel::sql_query("SELECT journal_horizon() AS below").get_result(pg)?;
+            Ok(Some(h.below))
+        }
+        DbConn::Sqlite(_) => Ok(None),
+    }
 }
 
 /// How much of the feed a reader may see (decided by `auth::policy::feed_reach`).
@@ -203,28 +272,45 @@ pub enum TypePattern {
 }
 
 /// Feed entries after `after`, oldest first; `limit + 1` rows.
-pub fn list_feed(conn: &mut DbConn, after: i64, limit: i64, reach: &FeedReach, types: &[TypePattern]) -> Result<Vec<Entry>, ApiError> {
-    let mut query = journal::table.filter(journal::seq.gt(after)).filter(journal::feed.is_not_null()).into_boxed::<Db>();
+pub fn list_feed(
+    conn: &mut DbConn,
+    after: i64,
+    limit: i64,
+    reach: &FeedReach,
+    types: &[TypePattern],
+) -> Result<Vec<Entry>, ApiError> {
+    let horizon = horizon(conn)?;
+    let mut query =
+        journal::table.filter(journal::seq.gt(after)).filter(journal::feed.is_not_null()).into_boxed::<Db>();
+    if let Some(below) = horizon {
+        query = query.filter(journal::seq.lt(below));
+    }
     query = match reach {
         FeedReach::Everything => query,
         FeedReach::AllUnits => query.filter(journal::feed.eq_any([FEED_REGISTRY, FEED_UNIT])),
         FeedReach::OneUnit(unit) => query.filter(
-            journal::feed
-                .eq(FEED_REGISTRY)
-                .or(journal::feed.eq(FEED_UNIT).and(journal::unit_id.eq(unit.clone()))),
+            journal::feed.eq(FEED_REGISTRY).or(journal::feed.eq(FEED_UNIT).and(journal::unit_id.eq(unit.clone()))),
         ),
     };
     if !types.is_empty() {
-        let exact: Vec<String> = types.iter().filter_map(|t| if let TypePattern::Exact(a) = t { Some(a.clone()) } else { None }).collect();
-        let kinds: Vec<String> = types.iter().filter_map(|t| if let TypePattern::Kind(k) = t { Some(k.clone()) } else { None }).collect();
+        let exact: Vec<String> =
+            types.iter().filter_map(|t| if let TypePattern::Exact(a) = t { Some(a.clone()) } else { None }).collect();
+        let kinds: Vec<String> =
+            types.iter().filter_map(|t| if let TypePattern::Kind(k) = t { Some(k.clone()) } else { None }).collect();
         query = query.filter(journal::action.eq_any(exact).or(journal::record_kind.eq_any(kinds)));
     }
     Ok(query.order(journal::seq.asc()).limit(limit + 1).select(Entry::as_select()).load(conn)?)
 }
 
-/// The newest entry's sequence number (0 when empty): where a new feed reader can start.
+/// The newest settled entry's sequence number (0 when empty): where a new feed reader can
+/// start. Entries of transactions still in progress come after it.
 pub fn latest_seq(conn: &mut DbConn) -> Result<i64, ApiError> {
-    let max: Option<i64> = journal::table.select(diesel::dsl::max(journal::seq)).first(conn)?;
+    let horizon = horizon(conn)?;
+    let mut query = journal::table.select(diesel::dsl::max(journal::seq)).into_boxed::<Db>();
+    if let Some(below) = horizon {
+        query = query.filter(journal::seq.lt(below));
+    }
+    let max: Option<i64> = query.first(conn)?;
     Ok(max.unwrap_or(0))
 }
 

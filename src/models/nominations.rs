@@ -4,10 +4,14 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use crate::db::schema::{achievements, awards, nomination_achievements, nomination_documents, nomination_transitions, nominations};
+use crate::db::schema::{
+    achievements, awards, nomination_achievements, nomination_documents, nomination_transitions, nominations,
+};
 use crate::db::{self, DbConn};
 use crate::domain::awards::quota;
-use crate::domain::nominations::{judge, required_documents, Eligibility, EligibilityFacts, NominationAction, NominationStatus};
+use crate::domain::nominations::{
+    judge, required_documents, Eligibility, EligibilityFacts, NominationAction, NominationStatus,
+};
 use crate::error::{ApiError, FieldError};
 use crate::models::awards::{find_award_type, find_award_type_by_code, find_person, unit_and_predecessors, version_on};
 
@@ -147,12 +151,19 @@ pub fn detail(conn: &mut DbConn, id: &str) -> Result<NominationDetail, ApiError>
 /// The nominee fits the award type's subject and belongs to the nominating unit; the
 /// achievements are the unit's own.
 fn check_input(conn: &mut DbConn, input: &NominationInput) -> Result<&'static str, ApiError> {
-    let (award_type, _) = find_award_type(conn, &input.award_type_id)
-        .map_err(|_| ApiError::validation(vec![FieldError::new("award_type_id", "not_found", "no award type has this id")]))?;
+    let (award_type, _) = find_award_type(conn, &input.award_type_id).map_err(|_| {
+        ApiError::validation(vec![FieldError::new("award_type_id", "not_found", "no award type has this id")])
+    })?;
     let kind = match (award_type.subject.as_str(), &input.person_id, &input.household_name) {
         ("individual", Some(person), None) => {
             // A person of another unit answers like one that does not exist.
-            let not_found = || ApiError::validation(vec![FieldError::new("person_id", "not_found", "no person of this unit has this id")]);
+            let not_found = || {
+                ApiError::validation(vec![FieldError::new(
+                    "person_id",
+                    "not_found",
+                    "no person of this unit has this id",
+                )])
+            };
             let person = match find_person(conn, person) {
                 Ok(p) => p,
                 Err(e) if e.status == actix_web::http::StatusCode::NOT_FOUND => return Err(not_found()),
@@ -169,11 +180,15 @@ fn check_input(conn: &mut DbConn, input: &NominationInput) -> Result<&'static st
             return Err(ApiError::validation(vec![FieldError::new(
                 "nominee",
                 "wrong_subject",
-                format!("a {} award needs {}", award_type.subject, match award_type.subject.as_str() {
-                    "individual" => "person_id",
-                    "household" => "household_name",
-                    _ => "neither person_id nor household_name",
-                }),
+                format!(
+                    "a {} award needs {}",
+                    award_type.subject,
+                    match award_type.subject.as_str() {
+                        "individual" => "person_id",
+                        "household" => "household_name",
+                        _ => "neither person_id nor household_name",
+                    }
+                ),
             )]))
         }
     };
@@ -184,7 +199,13 @@ fn check_input(conn: &mut DbConn, input: &NominationInput) -> Result<&'static st
     for (i, id) in input.achievement_ids.iter().enumerate() {
         match owners.iter().find(|(a, _)| a == id) {
             Some((_, unit)) if *unit == input.unit_id => {}
-            _ => return Err(ApiError::validation(vec![FieldError::new(format!("achievement_ids[{i}]"), "not_found", "not an achievement of this unit")])),
+            _ => {
+                return Err(ApiError::validation(vec![FieldError::new(
+                    format!("achievement_ids[{i}]"),
+                    "not_found",
+                    "not an achievement of this unit",
+                )]))
+            }
         }
     }
     Ok(kind)
@@ -199,7 +220,8 @@ fn write_achievements(conn: &mut DbConn, id: &str, achievement_ids: &[String]) -
     let status: String = nominations::table.find(id).select(nominations::status).first(conn)?;
     if status == NominationStatus::Draft.as_str() {
         // A draft is the unit's own working copy: its links follow the request exactly.
-        diesel::delete(nomination_achievements::table.filter(nomination_achievements::nomination_id.eq(id))).execute(conn)?;
+        diesel::delete(nomination_achievements::table.filter(nomination_achievements::nomination_id.eq(id)))
+            .execute(conn)?;
     }
     let mut unique = achievement_ids.to_vec();
     unique.sort();
@@ -209,7 +231,10 @@ fn write_achievements(conn: &mut DbConn, id: &str, achievement_ids: &[String]) -
     }
     for achievement in unique {
         diesel::insert_into(nomination_achievements::table)
-            .values((nomination_achievements::nomination_id.eq(id), nomination_achievements::achievement_id.eq(achievement)))
+            .values((
+                nomination_achievements::nomination_id.eq(id),
+                nomination_achievements::achievement_id.eq(achievement),
+            ))
             .execute(conn)?;
     }
     Ok(())
@@ -251,11 +276,19 @@ fn lock(conn: &mut DbConn, id: &str) -> Result<Nomination, ApiError> {
 }
 
 fn not_editable(status: NominationStatus) -> ApiError {
-    ApiError::conflict("nomination_locked", format!("a {} nomination no longer changes; it changes only as a draft or once returned", status.as_str()))
+    ApiError::conflict(
+        "nomination_locked",
+        format!("a {} nomination no longer changes; it changes only as a draft or once returned", status.as_str()),
+    )
 }
 
 /// Replaces what the unit proposes, while it is a draft or returned, at `expected_version`.
-pub fn replace_nomination(conn: &mut DbConn, id: &str, input: NominationInput, expected_version: Option<i32>) -> Result<NominationDetail, ApiError> {
+pub fn replace_nomination(
+    conn: &mut DbConn,
+    id: &str,
+    input: NominationInput,
+    expected_version: Option<i32>,
+) -> Result<NominationDetail, ApiError> {
     conn.write_tx(|conn| {
         let current = lock(conn, id)?;
         if expected_version.is_some_and(|v| v != current.version) {
@@ -345,11 +378,18 @@ fn eligibility(conn: &mut DbConn, n: &Nomination, today: NaiveDate) -> Result<(E
     if let Some(v) = &version {
         for p in v.prerequisite_list() {
             let Some(required) = find_award_type_by_code(conn, &p.award_type_code)? else { continue };
-            let mut query = awards::table.filter(awards::award_type_id.eq(&required.id)).filter(awards::revoked_at.is_null()).into_boxed::<Db>();
+            let mut query = awards::table
+                .filter(awards::award_type_id.eq(&required.id))
+                .filter(awards::revoked_at.is_null())
+                .into_boxed::<Db>();
             query = match (&n.person_id, n.nominee_kind.as_str()) {
                 (Some(person), _) => query.filter(awards::person_id.eq(person.clone())),
-                (None, "unit") => query.filter(awards::unit_id.eq_any(unit_and_predecessors(conn, &n.unit_id)?)).filter(awards::recipient_kind.eq("unit")),
-                _ => query.filter(awards::unit_id.eq(n.unit_id.clone())).filter(awards::household_name.eq(n.household_name.clone().unwrap_or_default())),
+                (None, "unit") => query
+                    .filter(awards::unit_id.eq_any(unit_and_predecessors(conn, &n.unit_id)?))
+                    .filter(awards::recipient_kind.eq("unit")),
+                _ => query
+                    .filter(awards::unit_id.eq(n.unit_id.clone()))
+                    .filter(awards::household_name.eq(n.household_name.clone().unwrap_or_default())),
             };
             let years: Vec<i32> = query.select(awards::year).load(conn)?;
             prerequisites.push((p.award_type_code, p.consecutive_years, years));
@@ -398,7 +438,8 @@ fn eligibility(conn: &mut DbConn, n: &Nomination, today: NaiveDate) -> Result<(E
                     .get_result(conn)?,
                 None => 0,
             };
-            let using: Vec<&str> = NominationStatus::ALL.iter().filter(|s| s.uses_quota()).map(|s| s.as_str()).collect();
+            let using: Vec<&str> =
+                NominationStatus::ALL.iter().filter(|s| s.uses_quota()).map(|s| s.as_str()).collect();
             let used: i64 = nominations::table
                 .filter(nominations::award_type_id.eq(&n.award_type_id))
                 .filter(nominations::unit_id.eq(&n.unit_id))
@@ -416,7 +457,8 @@ fn eligibility(conn: &mut DbConn, n: &Nomination, today: NaiveDate) -> Result<(E
         .filter(nomination_documents::nomination_id.eq(&n.id))
         .select(nomination_documents::kind)
         .load(conn)?;
-    let missing_documents = required_documents(&award_type.code).into_iter().filter(|k| !present.iter().any(|p| p == k.as_str())).collect();
+    let missing_documents =
+        required_documents(&award_type.code).into_iter().filter(|k| !present.iter().any(|p| p == k.as_str())).collect();
     let facts = EligibilityFacts {
         has_rules: version.is_some(),
         prerequisites,
@@ -448,29 +490,55 @@ pub fn transition(
         }
         let from = current.status();
         let Some(to) = from.after(action) else {
-            return Err(ApiError::conflict("illegal_transition", format!("a {} nomination cannot take \"{}\"", from.as_str(), action.as_str())));
+            return Err(ApiError::conflict(
+                "illegal_transition",
+                format!("a {} nomination cannot take \"{}\"", from.as_str(), action.as_str()),
+            ));
         };
         let mut version_id = current.award_type_version_id.clone();
         let mut judged = current.eligibility.clone();
         if action == NominationAction::Submit {
             // Quotas are counted per unit, type and year: submissions of one queue here.
-            db::lock_for_transaction(conn, &format!("quota:{}:{}:{}", current.unit_id, current.award_type_id, current.year))?;
+            db::lock_for_transaction(
+                conn,
+                &format!("quota:{}:{}:{}", current.unit_id, current.award_type_id, current.year),
+            )?;
             let (result, version) = eligibility(conn, &current, today)?;
             if !result.blocking.is_empty() {
-                let errors = result.blocking.iter().map(|p| FieldError::new("eligibility", &p.code, p.message.clone())).collect();
-                return Err(ApiError { errors, ..ApiError::new(actix_web::http::StatusCode::UNPROCESSABLE_ENTITY, "not_eligible", "the nomination cannot be submitted; see errors") });
+                let errors = result
+                    .blocking
+                    .iter()
+                    .map(|p| FieldError::new("eligibility", &p.code, p.message.clone()))
+                    .collect();
+                return Err(ApiError {
+                    errors,
+                    ..ApiError::new(
+                        actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
+                        "not_eligible",
+                        "the nomination cannot be submitted; see errors",
+                    )
+                });
             }
             version_id = version;
             judged = Some(serde_json::to_string(&result).expect("eligibility serializes"));
         }
         if matches!(action, NominationAction::Reject | NominationAction::Withdraw) && before_open_session(conn, id)? {
-            return Err(ApiError::conflict("before_council", "the nomination is before an open council session; its vote decides it"));
+            return Err(ApiError::conflict(
+                "before_council",
+                "the nomination is before an open council session; its vote decides it",
+            ));
         }
         if action == NominationAction::Approve {
             let (_, versions) = find_award_type(conn, &current.award_type_id)?;
-            let needs_vote = versions.iter().find(|v| Some(&v.id) == current.award_type_version_id.as_ref()).is_some_and(|v| v.council_vote_required);
+            let needs_vote = versions
+                .iter()
+                .find(|v| Some(&v.id) == current.award_type_version_id.as_ref())
+                .is_some_and(|v| v.council_vote_required);
             if needs_vote {
-                return Err(ApiError::conflict("council_vote_required", "this award needs the council's vote; it is approved by the vote's result"));
+                return Err(ApiError::conflict(
+                    "council_vote_required",
+                    "this award needs the council's vote; it is approved by the vote's result",
+                ));
             }
         }
         let now = db::now();
@@ -520,7 +588,10 @@ pub fn list(conn: &mut DbConn, filter: &NominationFilter) -> Result<Vec<Nominati
     // What the caller may see: a council member's agenda, their own unit's, or — for a member
     // who belongs to a unit — either.
     match (&filter.council_member, &filter.own_unit) {
-        (Some(member), Some(unit)) => query = query.filter(nominations::id.eq_any(agenda_of(conn, member)?).or(nominations::unit_id.eq(unit.clone()))),
+        (Some(member), Some(unit)) => {
+            query = query
+                .filter(nominations::id.eq_any(agenda_of(conn, member)?).or(nominations::unit_id.eq(unit.clone())));
+        }
         (Some(member), None) => query = query.filter(nominations::id.eq_any(agenda_of(conn, member)?)),
         (None, Some(unit)) => query = query.filter(nominations::unit_id.eq(unit.clone())),
         (None, None) => {}
@@ -574,7 +645,11 @@ pub fn on_agenda_of(conn: &mut DbConn, member: &str, link: AgendaLink<'_>) -> Re
     }
     let count: i64 = match link {
         AgendaLink::Nomination(id) => return Ok(agenda.iter().any(|n| n == id)),
-        AgendaLink::Person(id) => nominations::table.filter(nominations::id.eq_any(&agenda)).filter(nominations::person_id.eq(id)).count().get_result(conn)?,
+        AgendaLink::Person(id) => nominations::table
+            .filter(nominations::id.eq_any(&agenda))
+            .filter(nominations::person_id.eq(id))
+            .count()
+            .get_result(conn)?,
         AgendaLink::Achievement(id) => nomination_achievements::table
             .filter(nomination_achievements::nomination_id.eq_any(&agenda))
             .filter(nomination_achievements::achievement_id.eq(id))
@@ -596,7 +671,13 @@ pub fn agenda_of(conn: &mut DbConn, member: &str) -> Result<Vec<String>, ApiErro
 
 /// Applies a council vote's result to an appraised nomination: approved or rejected, recorded
 /// with the tally as the reason.
-pub fn record_council_result(conn: &mut DbConn, nomination_id: &str, passed: bool, actor: &str, reason: String) -> Result<(), ApiError> {
+pub fn record_council_result(
+    conn: &mut DbConn,
+    nomination_id: &str,
+    passed: bool,
+    actor: &str,
+    reason: String,
+) -> Result<(), ApiError> {
     let current = lock(conn, nomination_id)?;
     if current.status() != NominationStatus::Appraised {
         return Ok(()); // withdrawn meanwhile: the vote no longer decides anything
@@ -604,7 +685,11 @@ pub fn record_council_result(conn: &mut DbConn, nomination_id: &str, passed: boo
     let to = if passed { NominationStatus::Approved } else { NominationStatus::Rejected };
     let now = db::now();
     diesel::update(nominations::table.find(nomination_id))
-        .set((nominations::status.eq(to.as_str()), nominations::version.eq(current.version + 1), nominations::updated_at.eq(now)))
+        .set((
+            nominations::status.eq(to.as_str()),
+            nominations::version.eq(current.version + 1),
+            nominations::updated_at.eq(now),
+        ))
         .execute(conn)?;
     diesel::insert_into(nomination_transitions::table)
         .values((
@@ -621,7 +706,10 @@ pub fn record_council_result(conn: &mut DbConn, nomination_id: &str, passed: boo
 }
 
 /// The rules version a nomination was judged under.
-pub fn judged_version(conn: &mut DbConn, n: &Nomination) -> Result<Option<crate::models::awards::AwardTypeVersion>, ApiError> {
+pub fn judged_version(
+    conn: &mut DbConn,
+    n: &Nomination,
+) -> Result<Option<crate::models::awards::AwardTypeVersion>, ApiError> {
     let (_, versions) = find_award_type(conn, &n.award_type_id)?;
     Ok(versions.into_iter().find(|v| Some(&v.id) == n.award_type_version_id.as_ref()))
 }

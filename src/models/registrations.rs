@@ -5,7 +5,9 @@ use diesel::prelude::*;
 
 use crate::db::schema::{registration_targets, registrations};
 use crate::db::{self, DbConn};
-use crate::domain::campaigns::{check_target, decimal_text, CampaignStatus, IndicatorKind, RegistrationAction, RegistrationStatus};
+use crate::domain::campaigns::{
+    check_target, decimal_text, CampaignStatus, IndicatorKind, RegistrationAction, RegistrationStatus,
+};
 use crate::domain::Checks;
 use crate::error::{ApiError, FieldError};
 use crate::models::campaigns::{frozen, list_indicators, lock_campaign, lock_campaign_shared, participates, Campaign};
@@ -64,7 +66,11 @@ pub fn registration_not_found() -> ApiError {
 }
 
 /// A campaign's registrations, optionally only one unit's; by unit.
-pub fn list_registrations(conn: &mut DbConn, campaign_id: &str, unit_id: Option<&str>) -> Result<Vec<Registration>, ApiError> {
+pub fn list_registrations(
+    conn: &mut DbConn,
+    campaign_id: &str,
+    unit_id: Option<&str>,
+) -> Result<Vec<Registration>, ApiError> {
     let mut query = registrations::table.filter(registrations::campaign_id.eq(campaign_id)).into_boxed::<Db>();
     if let Some(unit) = unit_id {
         query = query.filter(registrations::unit_id.eq(unit.to_string()));
@@ -73,7 +79,11 @@ pub fn list_registrations(conn: &mut DbConn, campaign_id: &str, unit_id: Option<
 }
 
 /// Checks that targets name indicators of the campaign, each once, with values of its kind.
-fn check_targets(conn: &mut DbConn, campaign_id: &str, targets: &[(String, String)]) -> Result<Vec<(String, String)>, ApiError> {
+fn check_targets(
+    conn: &mut DbConn,
+    campaign_id: &str,
+    targets: &[(String, String)],
+) -> Result<Vec<(String, String)>, ApiError> {
     let known = list_indicators(conn, campaign_id)?;
     let mut checks = Checks::default();
     let mut stored = Vec::new();
@@ -100,7 +110,8 @@ fn check_targets(conn: &mut DbConn, campaign_id: &str, targets: &[(String, Strin
 }
 
 fn write_targets(conn: &mut DbConn, registration_id: &str, targets: &[(String, String)]) -> Result<(), ApiError> {
-    diesel::delete(registration_targets::table.filter(registration_targets::registration_id.eq(registration_id))).execute(conn)?;
+    diesel::delete(registration_targets::table.filter(registration_targets::registration_id.eq(registration_id)))
+        .execute(conn)?;
     for (indicator_id, target) in targets {
         diesel::insert_into(registration_targets::table)
             .values((
@@ -117,7 +128,9 @@ fn write_targets(conn: &mut DbConn, registration_id: &str, targets: &[(String, S
 fn check_campaign_open(campaign: &Campaign) -> Result<(), ApiError> {
     match campaign.status() {
         CampaignStatus::Launched => Ok(()),
-        CampaignStatus::Draft => Err(ApiError::conflict("campaign_not_launched", "the campaign has not been launched yet")),
+        CampaignStatus::Draft => {
+            Err(ApiError::conflict("campaign_not_launched", "the campaign has not been launched yet"))
+        }
         status => Err(frozen(status)),
     }
 }
@@ -147,7 +160,11 @@ pub fn create_registration(
         let campaign = lock_campaign(conn, campaign_id)?;
         check_registration_window(&campaign, today)?;
         if !participates(conn, &campaign, unit_id)? {
-            return Err(ApiError::validation(vec![FieldError::new("unit_id", "not_participating", "this unit does not take part in the campaign")]));
+            return Err(ApiError::validation(vec![FieldError::new(
+                "unit_id",
+                "not_participating",
+                "this unit does not take part in the campaign",
+            )]));
         }
         let exists: i64 = registrations::table
             .filter(registrations::campaign_id.eq(campaign_id))
@@ -155,7 +172,10 @@ pub fn create_registration(
             .count()
             .get_result(conn)?;
         if exists > 0 {
-            return Err(ApiError::conflict("already_registered", "this unit has registered for the campaign; change that registration"));
+            return Err(ApiError::conflict(
+                "already_registered",
+                "this unit has registered for the campaign; change that registration",
+            ));
         }
         let targets = check_targets(conn, campaign_id, &content.targets)?;
         let id = db::new_id();
@@ -166,7 +186,8 @@ pub fn create_registration(
                 registrations::campaign_id.eq(campaign_id),
                 registrations::unit_id.eq(unit_id),
                 registrations::status.eq(RegistrationStatus::Draft.as_str()),
-                registrations::aimed_titles.eq(serde_json::to_string(&content.aimed_titles).expect("strings serialize")),
+                registrations::aimed_titles
+                    .eq(serde_json::to_string(&content.aimed_titles).expect("strings serialize")),
                 registrations::note.eq(&content.note),
                 registrations::version.eq(1),
                 registrations::created_by.eq(actor_id),
@@ -205,7 +226,10 @@ pub fn update_registration(
             RegistrationStatus::Draft => check_registration_window(&campaign, today)?,
             RegistrationStatus::Returned => {}
             RegistrationStatus::Submitted => {
-                return Err(ApiError::conflict("registration_submitted", "the board is reviewing this registration; it changes only if returned"))
+                return Err(ApiError::conflict(
+                    "registration_submitted",
+                    "the board is reviewing this registration; it changes only if returned",
+                ))
             }
             RegistrationStatus::Accepted => {
                 return Err(ApiError::conflict("registration_accepted", "an accepted registration no longer changes"))
@@ -214,7 +238,8 @@ pub fn update_registration(
         let targets = check_targets(conn, &current.campaign_id, &content.targets)?;
         let updated = diesel::update(registrations::table.find(id).filter(registrations::version.eq(current.version)))
             .set((
-                registrations::aimed_titles.eq(serde_json::to_string(&content.aimed_titles).expect("strings serialize")),
+                registrations::aimed_titles
+                    .eq(serde_json::to_string(&content.aimed_titles).expect("strings serialize")),
                 registrations::note.eq(&content.note),
                 registrations::version.eq(current.version + 1),
                 registrations::updated_at.eq(db::now()),
@@ -250,7 +275,10 @@ pub fn transition_registration(
             } else {
                 check_campaign_open(&campaign)?;
             }
-            let targets: i64 = registration_targets::table.filter(registration_targets::registration_id.eq(id)).count().get_result(conn)?;
+            let targets: i64 = registration_targets::table
+                .filter(registration_targets::registration_id.eq(id))
+                .count()
+                .get_result(conn)?;
             if targets == 0 {
                 return Err(ApiError::conflict("no_targets", "set at least one target before submitting"));
             }
@@ -259,7 +287,10 @@ pub fn transition_registration(
         }
         let from = current.status();
         let Some(to) = from.after(action) else {
-            return Err(ApiError::conflict("illegal_transition", format!("a {} registration cannot take \"{}\"", from.as_str(), action.as_str())));
+            return Err(ApiError::conflict(
+                "illegal_transition",
+                format!("a {} registration cannot take \"{}\"", from.as_str(), action.as_str()),
+            ));
         };
         let now = db::now();
         let (decided_by, decided_at) = match action {
@@ -270,7 +301,11 @@ pub fn transition_registration(
             .set((
                 registrations::status.eq(to.as_str()),
                 registrations::return_reason.eq(if action == RegistrationAction::Return { reason } else { None }),
-                registrations::submitted_at.eq(if action == RegistrationAction::Submit { Some(now) } else { current.submitted_at }),
+                registrations::submitted_at.eq(if action == RegistrationAction::Submit {
+                    Some(now)
+                } else {
+                    current.submitted_at
+                }),
                 registrations::decided_by.eq(decided_by),
                 registrations::decided_at.eq(decided_at),
                 registrations::version.eq(current.version + 1),
@@ -297,7 +332,12 @@ pub fn accepted_registrations(conn: &mut DbConn, campaign_id: &str) -> Result<Ve
         .filter(registrations::campaign_id.eq(campaign_id))
         .filter(registrations::status.eq(RegistrationStatus::Accepted.as_str()))
         .order((registrations::unit_id, registration_targets::indicator_id))
-        .select((registrations::unit_id, registrations::status, registration_targets::indicator_id, registration_targets::target))
+        .select((
+            registrations::unit_id,
+            registrations::status,
+            registration_targets::indicator_id,
+            registration_targets::target,
+        ))
         .load(conn)?;
     let mut grouped: Vec<RegisteredTargets> = Vec::new();
     for (unit_id, status, indicator, target) in rows {

@@ -45,7 +45,8 @@ pub fn award_counts(conn: &mut DbConn, filter: &AwardCountFilter) -> Result<Vec<
 /// report row for a unit counts what its rolled-up history lists. A split unit rolls up to each
 /// of its successors. Units absent from the map stand for themselves.
 pub fn roll_up_targets(conn: &mut DbConn) -> Result<HashMap<String, Vec<String>>, ApiError> {
-    let links: Vec<(String, String)> = unit_links::table.select((unit_links::predecessor_id, unit_links::successor_id)).load(conn)?;
+    let links: Vec<(String, String)> =
+        unit_links::table.select((unit_links::predecessor_id, unit_links::successor_id)).load(conn)?;
     let replaced: HashSet<&String> = links.iter().map(|(p, _)| p).collect();
     let latest: BTreeSet<&String> = links.iter().map(|(_, s)| s).filter(|s| !replaced.contains(s)).collect();
     let mut targets: HashMap<String, Vec<String>> = HashMap::new();
@@ -64,7 +65,12 @@ pub fn unit_labels(conn: &mut DbConn, ids: &[String]) -> Result<Vec<(String, Str
     let mut found = Vec::with_capacity(ids.len());
     // Bounded IN lists: SQLite caps bound parameters per statement.
     for chunk in ids.chunks(500) {
-        found.extend(units::table.filter(units::id.eq_any(chunk)).select((units::id, units::code, units::name, units::kind)).load(conn)?);
+        found.extend(
+            units::table
+                .filter(units::id.eq_any(chunk))
+                .select((units::id, units::code, units::name, units::kind))
+                .load(conn)?,
+        );
     }
     Ok(found)
 }
@@ -82,14 +88,20 @@ pub struct NominationCountFilter {
 }
 
 /// (status, award type id, nominations).
-pub fn nomination_counts(conn: &mut DbConn, filter: &NominationCountFilter) -> Result<Vec<(String, String, i64)>, ApiError> {
+pub fn nomination_counts(
+    conn: &mut DbConn,
+    filter: &NominationCountFilter,
+) -> Result<Vec<(String, String, i64)>, ApiError> {
     let mut query = nominations::table
         .group_by((nominations::status, nominations::award_type_id))
         .select((nominations::status, nominations::award_type_id, count_star()))
         .into_boxed::<Db>();
     // A council member's agenda, or their own unit's too when they belong to one.
     match (&filter.council_member, &filter.unit_id) {
-        (Some(member), Some(unit)) => query = query.filter(nominations::id.eq_any(agenda_of(conn, member)?).or(nominations::unit_id.eq(unit.clone()))),
+        (Some(member), Some(unit)) => {
+            query = query
+                .filter(nominations::id.eq_any(agenda_of(conn, member)?).or(nominations::unit_id.eq(unit.clone())));
+        }
         (Some(member), None) => query = query.filter(nominations::id.eq_any(agenda_of(conn, member)?)),
         (None, Some(unit)) => query = query.filter(nominations::unit_id.eq(unit.clone())),
         (None, None) => {}

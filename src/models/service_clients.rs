@@ -43,7 +43,12 @@ pub fn client_not_found() -> ApiError {
 }
 
 pub fn find_client(conn: &mut DbConn, id: &str) -> Result<ServiceClient, ApiError> {
-    service_clients::table.find(id).select(ServiceClient::as_select()).first(conn).optional()?.ok_or_else(client_not_found)
+    service_clients::table
+        .find(id)
+        .select(ServiceClient::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(client_not_found)
 }
 
 /// For signing in: the client, if it exists (whatever its state).
@@ -125,5 +130,9 @@ pub fn client_state(conn: &mut DbConn, id: &str) -> Result<Option<SessionState>,
         .select((service_clients::revoked_at, service_clients::secret_generation))
         .first(conn)
         .optional()?;
-    Ok(row.map(|(revoked_at, generation)| SessionState { open: revoked_at.is_none(), user_active: true, token_version: generation }))
+    Ok(row.map(|(revoked_at, generation)| SessionState {
+        open: revoked_at.is_none(),
+        user_active: true,
+        token_version: generation,
+    }))
 }

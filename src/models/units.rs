@@ -143,14 +143,12 @@ pub fn list(conn: &mut DbConn, kind: UnitKind, filter: &UnitFilter) -> Result<Ve
     }
     if let Some(folded) = &filter.search {
         query = query.filter(
-            units::name_folded
-                .like(text::like_contains(folded))
-                .escape('\\')
-                .or(units::code.eq(folded.clone())),
+            units::name_folded.like(text::like_contains(folded)).escape('\\').or(units::code.eq(folded.clone())),
         );
     }
     if let Some((code, id)) = &filter.after {
-        query = query.filter(units::code.gt(code.clone()).or(units::code.eq(code.clone()).and(units::id.gt(id.clone()))));
+        query =
+            query.filter(units::code.gt(code.clone()).or(units::code.eq(code.clone()).and(units::id.gt(id.clone()))));
     }
     Ok(query
         .order((units::code.asc(), units::id.asc()))
@@ -162,7 +160,14 @@ pub fn list(conn: &mut DbConn, kind: UnitKind, filter: &UnitFilter) -> Result<Ve
 pub fn create(conn: &mut DbConn, new: NewUnit) -> Result<Unit, ApiError> {
     conn.write_tx(|conn| {
         let mut checks = Checks::default();
-        check_parent(conn, new.kind, new.parent_id.as_deref(), new.fields.valid_from, new.fields.valid_until, &mut checks)?;
+        check_parent(
+            conn,
+            new.kind,
+            new.parent_id.as_deref(),
+            new.fields.valid_from,
+            new.fields.valid_until,
+            &mut checks,
+        )?;
         check_predecessors(conn, new.kind, &new.predecessors, new.fields.valid_from, &mut checks)?;
         if !checks.0.is_empty() {
             return Err(ApiError::validation(checks.0));
@@ -197,7 +202,13 @@ pub fn create(conn: &mut DbConn, new: NewUnit) -> Result<Unit, ApiError> {
     })
 }
 
-pub fn insert_link(conn: &mut DbConn, predecessor: &str, successor: &str, part: LinkPart, effective_on: NaiveDate) -> Result<(), ApiError> {
+pub fn insert_link(
+    conn: &mut DbConn,
+    predecessor: &str,
+    successor: &str,
+    part: LinkPart,
+    effective_on: NaiveDate,
+) -> Result<(), ApiError> {
     diesel::insert_into(unit_links::table)
         .values((
             unit_links::predecessor_id.eq(predecessor),
@@ -223,7 +234,13 @@ pub struct UnitChanges {
 
 /// Applies `changes` if the unit is still at `expected_version` (when given). The write itself
 /// is conditional on the version read, so two concurrent updates can never both apply blindly.
-pub fn update(conn: &mut DbConn, kind: UnitKind, id: &str, changes: UnitChanges, expected_version: Option<i32>) -> Result<Unit, ApiError> {
+pub fn update(
+    conn: &mut DbConn,
+    kind: UnitKind,
+    id: &str,
+    changes: UnitChanges,
+    expected_version: Option<i32>,
+) -> Result<Unit, ApiError> {
     conn.write_tx(|conn| {
         let current = find_for_update(conn, kind, id)?;
         if expected_version.is_some_and(|v| v != current.version) {
@@ -267,17 +284,30 @@ pub fn update(conn: &mut DbConn, kind: UnitKind, id: &str, changes: UnitChanges,
 }
 
 /// Ends a unit's validity on `until` (inclusive).
-pub fn deactivate(conn: &mut DbConn, kind: UnitKind, id: &str, until: NaiveDate, expected_version: Option<i32>) -> Result<Unit, ApiError> {
+pub fn deactivate(
+    conn: &mut DbConn,
+    kind: UnitKind,
+    id: &str,
+    until: NaiveDate,
+    expected_version: Option<i32>,
+) -> Result<Unit, ApiError> {
     conn.write_tx(|conn| {
         let current = find_for_update(conn, kind, id)?;
         if expected_version.is_some_and(|v| v != current.version) {
             return Err(ApiError::precondition_failed());
         }
         if current.valid_until.is_some_and(|u| u <= until) {
-            return Err(ApiError::conflict("already_inactive", format!("the unit's validity already ends on {}", current.valid_until.unwrap())));
+            return Err(ApiError::conflict(
+                "already_inactive",
+                format!("the unit's validity already ends on {}", current.valid_until.unwrap()),
+            ));
         }
         if current.valid_from.is_some_and(|f| f > until) {
-            return Err(ApiError::validation(vec![FieldError::new("valid_until", "before_start", "must not be before valid_from")]));
+            return Err(ApiError::validation(vec![FieldError::new(
+                "valid_until",
+                "before_start",
+                "must not be before valid_from",
+            )]));
         }
         check_no_active_children(conn, id, until)?;
         let unit_type = UnitType::parse(&current.unit_type).ok_or_else(|| corrupt(&current))?;
@@ -304,9 +334,9 @@ pub fn delete(conn: &mut DbConn, kind: UnitKind, id: &str, expected_version: Opt
         let deleted = diesel::delete(units::table.filter(units::id.eq(id))).execute(conn);
         match deleted {
             Ok(_) => Ok(()),
-            Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::ForeignKeyViolation, _)) => Err(
-                ApiError::conflict("unit_in_use", "other records refer to this unit; deactivate it instead"),
-            ),
+            Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::ForeignKeyViolation, _)) => {
+                Err(ApiError::conflict("unit_in_use", "other records refer to this unit; deactivate it instead"))
+            }
             Err(e) => Err(e.into()),
         }
     })
@@ -320,20 +350,20 @@ pub struct Lineage {
 /// The units this one replaced and the units that replaced it (direct links only).
 pub fn lineage(conn: &mut DbConn, kind: UnitKind, id: &str) -> Result<Lineage, ApiError> {
     find(conn, kind, id)?;
-    let before: Vec<UnitLink> = unit_links::table
-        .filter(unit_links::successor_id.eq(id))
-        .select(UnitLink::as_select())
-        .load(conn)?;
-    let after: Vec<UnitLink> = unit_links::table
-        .filter(unit_links::predecessor_id.eq(id))
-        .select(UnitLink::as_select())
-        .load(conn)?;
+    let before: Vec<UnitLink> =
+        unit_links::table.filter(unit_links::successor_id.eq(id)).select(UnitLink::as_select()).load(conn)?;
+    let after: Vec<UnitLink> =
+        unit_links::table.filter(unit_links::predecessor_id.eq(id)).select(UnitLink::as_select()).load(conn)?;
     let predecessors = with_units(conn, before, |l| &l.predecessor_id)?;
     let successors = with_units(conn, after, |l| &l.successor_id)?;
     Ok(Lineage { predecessors, successors })
 }
 
-fn with_units(conn: &mut DbConn, links: Vec<UnitLink>, other: impl Fn(&UnitLink) -> &String) -> Result<Vec<(UnitLink, Unit)>, ApiError> {
+fn with_units(
+    conn: &mut DbConn,
+    links: Vec<UnitLink>,
+    other: impl Fn(&UnitLink) -> &String,
+) -> Result<Vec<(UnitLink, Unit)>, ApiError> {
     let ids: Vec<String> = links.iter().map(|l| other(l).clone()).collect();
     let mut found: Vec<Unit> = units::table.filter(units::id.eq_any(ids)).select(Unit::as_select()).load(conn)?;
     let mut pairs = Vec::with_capacity(links.len());
@@ -347,20 +377,26 @@ fn with_units(conn: &mut DbConn, links: Vec<UnitLink>, other: impl Fn(&UnitLink)
     Ok(pairs)
 }
 
-fn write_fields(conn: &mut DbConn, current: &Unit, fields: &UnitFields, parent_id: Option<&str>) -> Result<(), ApiError> {
-    let updated = diesel::update(units::table.filter(units::id.eq(&current.id)).filter(units::version.eq(current.version)))
-        .set((
-            units::code.eq(&fields.code),
-            units::name.eq(&fields.name),
-            units::name_folded.eq(text::fold(&fields.name)),
-            units::unit_type.eq(fields.unit_type.as_str()),
-            units::parent_id.eq(parent_id),
-            units::valid_from.eq(fields.valid_from),
-            units::valid_until.eq(fields.valid_until),
-            units::version.eq(current.version + 1),
-            units::updated_at.eq(db::now()),
-        ))
-        .execute(conn)?;
+fn write_fields(
+    conn: &mut DbConn,
+    current: &Unit,
+    fields: &UnitFields,
+    parent_id: Option<&str>,
+) -> Result<(), ApiError> {
+    let updated =
+        diesel::update(units::table.filter(units::id.eq(&current.id)).filter(units::version.eq(current.version)))
+            .set((
+                units::code.eq(&fields.code),
+                units::name.eq(&fields.name),
+                units::name_folded.eq(text::fold(&fields.name)),
+                units::unit_type.eq(fields.unit_type.as_str()),
+                units::parent_id.eq(parent_id),
+                units::valid_from.eq(fields.valid_from),
+                units::valid_until.eq(fields.valid_until),
+                units::version.eq(current.version + 1),
+                units::updated_at.eq(db::now()),
+            ))
+            .execute(conn)?;
     if updated == 0 {
         return Err(ApiError::precondition_failed());
     }
@@ -391,11 +427,8 @@ fn check_parent(
         // then sees the new child (and the other way round).
         units::table.filter(units::id.eq(parent_id)).select(units::id).for_share().first::<String>(pg).optional()?;
     }
-    let parent: Option<Unit> = units::table
-        .filter(units::id.eq(parent_id))
-        .select(Unit::as_select())
-        .first(conn)
-        .optional()?;
+    let parent: Option<Unit> =
+        units::table.filter(units::id.eq(parent_id)).select(Unit::as_select()).first(conn).optional()?;
     match parent {
         None => checks.fail("parent_id", "not_found", "no unit has this id"),
         Some(p) if !p.kind().is_some_and(|k| allowed.contains(&k)) => checks.fail(
@@ -403,9 +436,11 @@ fn check_parent(
             "wrong_kind",
             format!("must be a {}", allowed.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(" or ")),
         ),
-        Some(p) if !rules::periods_overlap(p.period(), (from, until)) => {
-            checks.fail("parent_id", "inactive_parent", "the parent unit is not in force during this unit's validity period")
-        }
+        Some(p) if !rules::periods_overlap(p.period(), (from, until)) => checks.fail(
+            "parent_id",
+            "inactive_parent",
+            "the parent unit is not in force during this unit's validity period",
+        ),
         Some(_) => {}
     }
     Ok(())
@@ -422,14 +457,19 @@ fn check_predecessors(
         return Ok(());
     }
     if effective_on.is_none() {
-        checks.fail("valid_from", "required", "is required when predecessors are given: it is the date the change took effect");
+        checks.fail(
+            "valid_from",
+            "required",
+            "is required when predecessors are given: it is the date the change took effect",
+        );
     }
     if predecessors.len() > MAX_PREDECESSORS {
         checks.fail("predecessors", "too_many", format!("at most {MAX_PREDECESSORS} units can be merged into one"));
         return Ok(());
     }
     let ids: Vec<&String> = predecessors.iter().map(|(id, _)| id).collect();
-    let kinds: Vec<(String, String)> = units::table.filter(units::id.eq_any(&ids)).select((units::id, units::kind)).load(conn)?;
+    let kinds: Vec<(String, String)> =
+        units::table.filter(units::id.eq_any(&ids)).select((units::id, units::kind)).load(conn)?;
     for (i, (id, _)) in predecessors.iter().enumerate() {
         let field = format!("predecessors[{i}].unit_id");
         if predecessors[..i].iter().any(|(other, _)| other == id) {
@@ -438,7 +478,9 @@ fn check_predecessors(
         }
         match kinds.iter().find(|(found, _)| found == id) {
             None => checks.fail(&field, "not_found", "no unit has this id"),
-            Some((_, k)) if k != kind.as_str() => checks.fail(&field, "wrong_kind", format!("must be a {}", kind.as_str())),
+            Some((_, k)) if k != kind.as_str() => {
+                checks.fail(&field, "wrong_kind", format!("must be a {}", kind.as_str()));
+            }
             Some(_) => {}
         }
     }
@@ -447,7 +489,12 @@ fn check_predecessors(
 
 /// A code is reused over time (a merged commune can keep one of its predecessors' codes), but
 /// two units of one kind never hold the same code on the same day.
-fn check_code_free(conn: &mut DbConn, kind: UnitKind, fields: &UnitFields, except_id: Option<&str>) -> Result<(), ApiError> {
+fn check_code_free(
+    conn: &mut DbConn,
+    kind: UnitKind,
+    fields: &UnitFields,
+    except_id: Option<&str>,
+) -> Result<(), ApiError> {
     db::lock_for_transaction(conn, &format!("unit-code:{}:{}", kind.as_str(), fields.code))?;
     let same_code: Vec<Unit> = units::table
         .filter(units::kind.eq(kind.as_str()))
@@ -469,11 +516,14 @@ fn check_code_free(conn: &mut DbConn, kind: UnitKind, fields: &UnitFields, excep
 
 /// A unit that ends must not leave subordinate units or active accounts behind it.
 fn check_no_active_children(conn: &mut DbConn, id: &str, until: NaiveDate) -> Result<(), ApiError> {
-    let members: i64 = users::table.filter(users::unit_id.eq(id)).filter(users::active.eq(true)).count().get_result(conn)?;
+    let members: i64 =
+        users::table.filter(users::unit_id.eq(id)).filter(users::active.eq(true)).count().get_result(conn)?;
     if members > 0 {
         return Err(ApiError::conflict(
             "unit_has_users",
-            format!("{members} active account(s) belong to this unit; move them to its successor or deactivate them first"),
+            format!(
+                "{members} active account(s) belong to this unit; move them to its successor or deactivate them first"
+            ),
         ));
     }
     let outliving: i64 = units::table

@@ -76,7 +76,11 @@ pub fn find_subscription(conn: &mut DbConn, id: &str) -> Result<Subscription, Ap
 }
 
 /// Subscriptions, newest first, after the `before` id; `limit + 1` rows.
-pub fn list_subscriptions(conn: &mut DbConn, before: Option<String>, limit: i64) -> Result<Vec<Subscription>, ApiError> {
+pub fn list_subscriptions(
+    conn: &mut DbConn,
+    before: Option<String>,
+    limit: i64,
+) -> Result<Vec<Subscription>, ApiError> {
     let mut query = webhook_subscriptions::table.into_boxed::<Db>();
     if let Some(before) = before {
         query = query.filter(webhook_subscriptions::id.lt(before));
@@ -84,7 +88,11 @@ pub fn list_subscriptions(conn: &mut DbConn, before: Option<String>, limit: i64)
     Ok(query.order(webhook_subscriptions::id.desc()).limit(limit + 1).select(Subscription::as_select()).load(conn)?)
 }
 
-pub fn insert_subscription(conn: &mut DbConn, input: SubscriptionInput, secret: String) -> Result<Subscription, ApiError> {
+pub fn insert_subscription(
+    conn: &mut DbConn,
+    input: SubscriptionInput,
+    secret: String,
+) -> Result<Subscription, ApiError> {
     let id = db::new_id();
     let now = db::now();
     diesel::insert_into(webhook_subscriptions::table)
@@ -104,21 +112,28 @@ pub fn insert_subscription(conn: &mut DbConn, input: SubscriptionInput, secret: 
 }
 
 /// Replaces the URL, filters, flag and description at `expected_version`.
-pub fn replace_subscription(conn: &mut DbConn, id: &str, input: SubscriptionInput, expected_version: Option<i32>) -> Result<Subscription, ApiError> {
+pub fn replace_subscription(
+    conn: &mut DbConn,
+    id: &str,
+    input: SubscriptionInput,
+    expected_version: Option<i32>,
+) -> Result<Subscription, ApiError> {
     let current = find_subscription(conn, id)?;
     if expected_version.is_some_and(|v| v != current.version) {
         return Err(ApiError::precondition_failed());
     }
-    let updated = diesel::update(webhook_subscriptions::table.find(id).filter(webhook_subscriptions::version.eq(current.version)))
-        .set((
-            webhook_subscriptions::url.eq(input.url),
-            webhook_subscriptions::event_types.eq(input.event_types),
-            webhook_subscriptions::active.eq(input.active),
-            webhook_subscriptions::description.eq(input.description),
-            webhook_subscriptions::version.eq(current.version + 1),
-            webhook_subscriptions::updated_at.eq(db::now()),
-        ))
-        .execute(conn)?;
+    let updated = diesel::update(
+        webhook_subscriptions::table.find(id).filter(webhook_subscriptions::version.eq(current.version)),
+    )
+    .set((
+        webhook_subscriptions::url.eq(input.url),
+        webhook_subscriptions::event_types.eq(input.event_types),
+        webhook_subscriptions::active.eq(input.active),
+        webhook_subscriptions::description.eq(input.description),
+        webhook_subscriptions::version.eq(current.version + 1),
+        webhook_subscriptions::updated_at.eq(db::now()),
+    ))
+    .execute(conn)?;
     if updated == 0 {
         return Err(ApiError::precondition_failed());
     }
@@ -142,7 +157,8 @@ pub fn delete_subscription(conn: &mut DbConn, id: &str) -> Result<Subscription, 
     let current = find_subscription(conn, id)?;
     // Explicit rather than trusting ON DELETE CASCADE alone: SQLite connections opened
     // without `foreign_keys = ON` would leave orphans.
-    let deliveries = webhook_deliveries::table.filter(webhook_deliveries::subscription_id.eq(id)).select(webhook_deliveries::id);
+    let deliveries =
+        webhook_deliveries::table.filter(webhook_deliveries::subscription_id.eq(id)).select(webhook_deliveries::id);
     diesel::delete(webhook_attempts::table.filter(webhook_attempts::delivery_id.eq_any(deliveries))).execute(conn)?;
     diesel::delete(webhook_deliveries::table.filter(webhook_deliveries::subscription_id.eq(id))).execute(conn)?;
     diesel::delete(webhook_subscriptions::table.find(id)).execute(conn)?;
@@ -194,20 +210,29 @@ pub struct Claimed {
 // WHERE: on PostgreSQL (READ COMMITTED) an UPDATE that waited for a row lock re-checks the
 // outer conditions on the row's new version, so a row another instance claimed meanwhile is
 // skipped rather than claimed twice. SKIP LOCKED lets instances take different rows at once.
-const CLAIM_POSTGRES: &str = "UPDATE webhook_deliveries SET lease_owner = $1, lease_until = $2 \
+const CLAIM_POSTGRES: &str = "UPDATE webhook_deliveries SET lease_owner = $1, lease_until = $2, attempts = attempts + 1 \
     WHERE id IN (SELECT d.id FROM webhook_deliveries d JOIN webhook_subscriptions s ON s.id = d.subscription_id \
         WHERE d.status = 'pending' AND d.next_attempt_at <= $3 AND (d.lease_until IS NULL OR d.lease_until < $3) AND s.active \
         ORDER BY d.next_attempt_at, d.event_seq LIMIT $4 FOR UPDATE OF d SKIP LOCKED) \
     AND status = 'pending' AND (lease_until IS NULL OR lease_until < $3)";
-const CLAIM_SQLITE: &str = "UPDATE webhook_deliveries SET lease_owner = ?, lease_until = ? \
+const CLAIM_SQLITE: &str = "UPDATE webhook_deliveries SET lease_owner = ?, lease_until = ?, attempts = attempts + 1 \
     WHERE id IN (SELECT d.id FROM webhook_deliveries d JOIN webhook_subscriptions s ON s.id = d.subscription_id \
         WHERE d.status = 'pending' AND d.next_attempt_at <= ? AND (d.lease_until IS NULL OR d.lease_until < ?) AND s.active \
         ORDER BY d.next_attempt_at, d.event_seq LIMIT ?) \
     AND status = 'pending' AND (lease_until IS NULL OR lease_until < ?)";
 
 /// Leases up to `limit` due deliveries to `token` (unique per claim) until `lease_until`, and
-/// returns them. A delivery whose lease runs out unfinished (a crash mid-send) is due again.
-pub fn claim(conn: &mut DbConn, token: &str, now: NaiveDateTime, lease_until: NaiveDateTime, limit: i64) -> Result<Vec<Claimed>, ApiError> {
+/// returns them. A delivery whose lease runs out unfinished (a crash mid-send, or a database
+/// that went away before the attempt was recorded) is due again. Each claim counts as an
+/// attempt (`attempts` is raised here, not when the attempt is recorded), so a re-send after a
+/// lost lease carries the next number, never the same one again.
+pub fn claim(
+    conn: &mut DbConn,
+    token: &str,
+    now: NaiveDateTime,
+    lease_until: NaiveDateTime,
+    limit: i64,
+) -> Result<Vec<Claimed>, ApiError> {
     let claimed = match conn {
         DbConn::Postgres(pg) => diesel::sql_query(CLAIM_POSTGRES)
             .bind::<Text, _>(token)
@@ -234,7 +259,8 @@ pub fn claim(conn: &mut DbConn, token: &str, now: NaiveDateTime, lease_until: Na
         .select((Delivery::as_select(), webhook_subscriptions::url, webhook_subscriptions::secret))
         .load(conn)?;
     let seqs: Vec<i64> = rows.iter().map(|(d, ..)| d.event_seq).collect();
-    let entries: Vec<Entry> = journal::table.filter(journal::seq.eq_any(&seqs)).select(Entry::as_select()).load(conn)?;
+    let entries: Vec<Entry> =
+        journal::table.filter(journal::seq.eq_any(&seqs)).select(Entry::as_select()).load(conn)?;
     Ok(rows
         .into_iter()
         .filter_map(|(delivery, url, secret)| {
@@ -262,7 +288,12 @@ pub struct AttemptRecord {
 
 /// Logs an attempt and settles the delivery, releasing the lease — if `token` still holds it
 /// (a holder whose lease ran out must not overwrite the next holder's work).
-pub fn record_attempt(conn: &mut DbConn, delivery_id: &str, token: &str, record: AttemptRecord) -> Result<(), ApiError> {
+pub fn record_attempt(
+    conn: &mut DbConn,
+    delivery_id: &str,
+    token: &str,
+    record: AttemptRecord,
+) -> Result<(), ApiError> {
     conn.write_tx(|conn| {
         let now = db::now();
         let (status, next, finished) = match record.outcome {
@@ -270,18 +301,20 @@ pub fn record_attempt(conn: &mut DbConn, delivery_id: &str, token: &str, record:
             Outcome::RetryAt(at) => (PENDING, at, None),
             Outcome::GaveUp => (FAILED, now, Some(now)),
         };
-        let still_ours = diesel::update(webhook_deliveries::table.find(delivery_id).filter(webhook_deliveries::lease_owner.eq(token)))
-            .set((
-                webhook_deliveries::status.eq(status),
-                webhook_deliveries::attempts.eq(record.attempt),
-                webhook_deliveries::next_attempt_at.eq(next),
-                webhook_deliveries::finished_at.eq(finished),
-                webhook_deliveries::lease_owner.eq(None::<String>),
-                webhook_deliveries::lease_until.eq(None::<NaiveDateTime>),
-            ))
-            .execute(conn)?;
-        // A lease that ran out meanwhile belongs to another claim now, whose attempt (with the
-        // same number) is the one the log shows.
+        let still_ours = diesel::update(
+            webhook_deliveries::table.find(delivery_id).filter(webhook_deliveries::lease_owner.eq(token)),
+        )
+        .set((
+            webhook_deliveries::status.eq(status),
+            webhook_deliveries::attempts.eq(record.attempt),
+            webhook_deliveries::next_attempt_at.eq(next),
+            webhook_deliveries::finished_at.eq(finished),
+            webhook_deliveries::lease_owner.eq(None::<String>),
+            webhook_deliveries::lease_until.eq(None::<NaiveDateTime>),
+        ))
+        .execute(conn)?;
+        // A lease that ran out meanwhile belongs to another claim now, with the next attempt
+        // number; this attempt's outcome is not logged over it.
         if still_ours == 1 {
             diesel::insert_into(webhook_attempts::table)
                 .values((
@@ -314,8 +347,11 @@ pub fn list_deliveries(
     if let Some(before) = before {
         query = query.filter(webhook_deliveries::id.lt(before));
     }
-    let rows: Vec<(Delivery, String)> =
-        query.order(webhook_deliveries::id.desc()).limit(limit + 1).select((Delivery::as_select(), journal::action)).load(conn)?;
+    let rows: Vec<(Delivery, String)> = query
+        .order(webhook_deliveries::id.desc())
+        .limit(limit + 1)
+        .select((Delivery::as_select(), journal::action))
+        .load(conn)?;
     let ids: Vec<&String> = rows.iter().map(|(d, _)| &d.id).collect();
     let attempts: Vec<Attempt> = webhook_attempts::table
         .filter(webhook_attempts::delivery_id.eq_any(&ids))

@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use crate::auth::policy::{self, Action, Decision, Resource, Role};
 use crate::auth::AuthUser;
+use crate::db::DbConn;
 use crate::db::{self, cursor};
 use crate::domain::campaigns::{AchievementAction, AchievementStatus};
 use crate::domain::evidence::clean_filename;
@@ -19,14 +20,13 @@ use crate::domain::units::today_in_vietnam;
 use crate::domain::{check_text, Checks};
 use crate::error::{ApiError, FieldError};
 use crate::http::extract::{etag, if_match_version, method_not_allowed, required_if_match, JsonBody, QueryParams};
+use crate::http::origin::RequestOrigin;
 use crate::http::upload::{self, FileBytes, StoredFileResponses};
 use crate::models::achievements::{self as model, Achievement, AchievementFilter, EvidenceFile, Report};
-use crate::openapi::errors::{ReplaceErrors, CreateErrors, ListErrors, ReadErrors, WriteErrors};
+use crate::models::journal::Scope;
+use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, ReplaceErrors, WriteErrors};
 use crate::routes::campaigns::visible_campaign;
 use crate::routes::clusters::uuid;
-use crate::db::DbConn;
-use crate::http::origin::RequestOrigin;
-use crate::models::journal::Scope;
 use crate::startup::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -153,7 +153,8 @@ fn respond_with(body: AchievementResponse, created: bool) -> Result<HttpResponse
 
 fn report(body: AchievementRequest) -> Result<Report, ApiError> {
     let mut checks = Checks::default();
-    let person_name = body.person_name.filter(|p| !p.trim().is_empty()).map(|p| check_text("person_name", &p, 200, &mut checks));
+    let person_name =
+        body.person_name.filter(|p| !p.trim().is_empty()).map(|p| check_text("person_name", &p, 200, &mut checks));
     let narrative = body.narrative.map(|n| crate::domain::text::normalize_block(&n)).filter(|n| !n.is_empty());
     if narrative.as_ref().is_some_and(|n| n.chars().count() > 20_000) {
         checks.fail("narrative", "too_long", "must be at most 20000 characters");
@@ -161,7 +162,13 @@ fn report(body: AchievementRequest) -> Result<Report, ApiError> {
     if !checks.0.is_empty() {
         return Err(ApiError::validation(checks.0));
     }
-    Ok(Report { indicator_id: body.indicator_id.to_string(), person_name, value: body.value, as_of: body.as_of, narrative })
+    Ok(Report {
+        indicator_id: body.indicator_id.to_string(),
+        person_name,
+        value: body.value,
+        as_of: body.as_of,
+        narrative,
+    })
 }
 
 /// Loads a report if the caller may do `action` on it; another unit's answers like a missing one.
@@ -172,7 +179,11 @@ async fn load(state: &AppState, who: &AuthUser, id: Uuid, action: Action) -> Res
     let (found, on_agenda) = db::run(&state.db, move |conn| {
         let found = model::find_achievement(conn, &id)?;
         let on_agenda = match member {
-            Some(member) => crate::models::nominations::on_agenda_of(conn, &member, crate::models::nominations::AgendaLink::Achievement(&found.id))?,
+            Some(member) => crate::models::nominations::on_agenda_of(
+                conn,
+                &member,
+                crate::models::nominations::AgendaLink::Achievement(&found.id),
+            )?,
             None => false,
         };
         Ok((found, on_agenda))
@@ -209,7 +220,13 @@ pub struct AchievementPage {
     params(("id" = Uuid, Path, description = "The campaign's id"), AchievementQuery),
     responses((status = 200, description = "One page of reports", body = AchievementPage), ListErrors))]
 #[get("/campaigns/{id}/achievements")]
-pub async fn list(state: web::Data<AppState>, who: AuthUser, scope: cursor::ListScope, id: web::Path<Uuid>, query: QueryParams<AchievementQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn list(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    scope: cursor::ListScope,
+    id: web::Path<Uuid>,
+    query: QueryParams<AchievementQuery>,
+) -> Result<HttpResponse, ApiError> {
     let campaign = visible_campaign(&state, &who, id.into_inner()).await?;
     let query = query.0;
     let limit = cursor::limit(query.limit)?;
@@ -217,7 +234,10 @@ pub async fn list(state: web::Data<AppState>, who: AuthUser, scope: cursor::List
         (_, true) | (None, false) => query.unit_id.map(|u| u.to_string()),
         (Some(own), false) => Some(own.clone()),
     };
-    if who.unit_id.is_none() && !who.has(Role::Admin) && !who.roles.iter().any(|r| matches!(r, Role::Viewer | Role::Approver)) {
+    if who.unit_id.is_none()
+        && !who.has(Role::Admin)
+        && !who.roles.iter().any(|r| matches!(r, Role::Viewer | Role::Approver))
+    {
         return Err(ApiError::forbidden());
     }
     let filter = AchievementFilter {
@@ -251,14 +271,24 @@ pub async fn list(state: web::Data<AppState>, who: AuthUser, scope: cursor::List
     request_body = AchievementRequest,
     responses((status = 201, description = "Reported; `Location` and `ETag` are set", body = AchievementResponse), CreateErrors))]
 #[post("/campaigns/{id}/achievements")]
-pub async fn create(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, id: web::Path<Uuid>, body: JsonBody<AchievementRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn create(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    origin: RequestOrigin,
+    id: web::Path<Uuid>,
+    body: JsonBody<AchievementRequest>,
+) -> Result<HttpResponse, ApiError> {
     let campaign = visible_campaign(&state, &who, id.into_inner()).await?;
     let body = body.0;
     let Some(unit_id) = body.unit_id.map(|u| u.to_string()) else {
         return Err(ApiError::validation(vec![FieldError::new("unit_id", "required", "is required")]));
     };
     if policy::decide(&who, Action::Create, Resource::UnitRecord { unit_id: &unit_id }) != Decision::Allow {
-        return Err(ApiError::new(actix_web::http::StatusCode::FORBIDDEN, "forbidden", "you report only for your own unit"));
+        return Err(ApiError::new(
+            actix_web::http::StatusCode::FORBIDDEN,
+            "forbidden",
+            "you report only for your own unit",
+        ));
     }
     let report = report(body)?;
     let (actor, today, grace) = (who.user_id.clone(), today_in_vietnam(), state.settings.report_grace_days);
@@ -288,12 +318,23 @@ pub async fn read(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>
     request_body = AchievementRequest,
     responses((status = 200, description = "Corrected; the new `ETag` is set", body = AchievementResponse), ReplaceErrors))]
 #[put("/achievements/{id}")]
-pub async fn replace(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<AchievementRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn replace(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    origin: RequestOrigin,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    body: JsonBody<AchievementRequest>,
+) -> Result<HttpResponse, ApiError> {
     let expected = required_if_match(&req)?;
     let existing = load(&state, &who, id.into_inner(), Action::Update).await?;
     let body = body.0;
     if body.unit_id.is_some_and(|u| u.to_string() != existing.unit_id) {
-        return Err(ApiError::validation(vec![FieldError::new("unit_id", "immutable", "a report cannot move to another unit")]));
+        return Err(ApiError::validation(vec![FieldError::new(
+            "unit_id",
+            "immutable",
+            "a report cannot move to another unit",
+        )]));
     }
     let report = report(body)?;
     let (today, grace) = (today_in_vietnam(), state.settings.report_grace_days);
@@ -317,7 +358,15 @@ pub struct AchievementReviewRequest {
     pub reason: Option<String>,
 }
 
-async fn review(state: &AppState, who: &AuthUser, origin: RequestOrigin, req: &HttpRequest, id: Uuid, action: AchievementAction, reason: Option<String>) -> Result<HttpResponse, ApiError> {
+async fn review(
+    state: &AppState,
+    who: &AuthUser,
+    origin: RequestOrigin,
+    req: &HttpRequest,
+    id: Uuid,
+    action: AchievementAction,
+    reason: Option<String>,
+) -> Result<HttpResponse, ApiError> {
     policy::require_any(who, &[])?;
     let expected = if_match_version(req)?;
     let mut checks = Checks::default();
@@ -350,7 +399,13 @@ async fn review(state: &AppState, who: &AuthUser, origin: RequestOrigin, req: &H
     params(("id" = Uuid, Path, description = "The report's id"), ("If-Match" = Option<String>, Header, description = "The `ETag` last read")),
     responses((status = 200, description = "Verified", body = AchievementResponse), WriteErrors))]
 #[post("/achievements/{id}/verify")]
-pub async fn verify(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, req: HttpRequest, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+pub async fn verify(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    origin: RequestOrigin,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
     review(&state, &who, origin, &req, id.into_inner(), AchievementAction::Verify, None).await
 }
 
@@ -360,7 +415,14 @@ pub async fn verify(state: web::Data<AppState>, who: AuthUser, origin: RequestOr
     request_body = AchievementReviewRequest,
     responses((status = 200, description = "Returned", body = AchievementResponse), WriteErrors))]
 #[post("/achievements/{id}/return")]
-pub async fn return_achievement(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<AchievementReviewRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn return_achievement(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    origin: RequestOrigin,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    body: JsonBody<AchievementReviewRequest>,
+) -> Result<HttpResponse, ApiError> {
     review(&state, &who, origin, &req, id.into_inner(), AchievementAction::Return, body.0.reason).await
 }
 
@@ -415,10 +477,18 @@ pub async fn upload_evidence(
         uploaded_by: who.user_id.clone(),
         created_at: db::now(),
     };
-    let (origin, scope, achievement_id) = (origin.by(&who), Scope::Unit(achievement.unit_id.clone()), achievement.id.clone());
+    let (origin, scope, achievement_id) =
+        (origin.by(&who), Scope::Unit(achievement.unit_id.clone()), achievement.id.clone());
     let body = upload::store_and_write(state.into_inner(), key, received.bytes, origin, move |conn, journal| {
         let added = evidence_response(model::add_evidence(conn, file, today, grace)?)?;
-        journal.record("achievement", "evidence_added", &achievement_id, scope, None, serde_json::to_value(&added).ok());
+        journal.record(
+            "achievement",
+            "evidence_added",
+            &achievement_id,
+            scope,
+            None,
+            serde_json::to_value(&added).ok(),
+        );
         Ok(added)
     })
     .await?;
@@ -430,19 +500,29 @@ pub async fn upload_evidence(
     params(("id" = Uuid, Path, description = "The file's id")),
     responses(StoredFileResponses, ReadErrors))]
 #[get("/evidence/{id}")]
-pub async fn download_evidence(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+pub async fn download_evidence(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner().to_string();
     let member = who.has(Role::CouncilMember).then(|| who.user_id.clone());
     let (file, achievement, on_agenda) = db::run(&state.db, move |conn| {
         let (file, achievement) = model::find_evidence(conn, &id)?;
         let on_agenda = match member {
-            Some(member) => crate::models::nominations::on_agenda_of(conn, &member, crate::models::nominations::AgendaLink::Achievement(&achievement.id))?,
+            Some(member) => crate::models::nominations::on_agenda_of(
+                conn,
+                &member,
+                crate::models::nominations::AgendaLink::Achievement(&achievement.id),
+            )?,
             None => false,
         };
         Ok((file, achievement, on_agenda))
     })
     .await?;
-    if policy::decide(&who, Action::Read, Resource::ReviewedRecord { unit_id: &achievement.unit_id, on_agenda }) != Decision::Allow {
+    if policy::decide(&who, Action::Read, Resource::ReviewedRecord { unit_id: &achievement.unit_id, on_agenda })
+        != Decision::Allow
+    {
         return Err(ApiError::not_found("evidence file"));
     }
     upload::download(&state, &file.storage_key, file.content_type, &file.filename, &file.sha256).await

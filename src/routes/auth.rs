@@ -7,18 +7,18 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::password::{check_password, random_token, Verified};
+use crate::auth::rate_limit::login_delay;
 use crate::auth::tokens::{opaque_token_hash, Claims};
 use crate::auth::{client_addr, AuthUser};
 use crate::db;
+use crate::domain::users::{is_valid_username, sign_in_name};
 use crate::domain::Checks;
 use crate::error::{ApiError, FieldError, Problem};
 use crate::http::extract::{method_not_allowed, JsonBody};
-use crate::domain::users::{is_valid_username, sign_in_name};
-use crate::auth::rate_limit::login_delay;
-use crate::models::accounts::{self as model, Rotation, SessionStart, User, UserChanges};
-use crate::routes::users::{user_ok, UserResponse};
 use crate::http::origin::RequestOrigin;
+use crate::models::accounts::{self as model, Rotation, SessionStart, User, UserChanges};
 use crate::models::journal::Scope;
+use crate::routes::users::{user_ok, UserResponse};
 use crate::startup::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -77,7 +77,12 @@ fn invalid_credentials() -> ApiError {
 }
 
 /// Issues an access token for `user` in `session_id`, plus the given refresh token.
-fn tokens_for(state: &AppState, user: User, session_id: String, refresh_token: String) -> Result<TokenResponse, ApiError> {
+fn tokens_for(
+    state: &AppState,
+    user: User,
+    session_id: String,
+    refresh_token: String,
+) -> Result<TokenResponse, ApiError> {
     let now = chrono::Utc::now().timestamp();
     let claims = Claims {
         iss: state.tokens.issuer.clone(),
@@ -128,7 +133,12 @@ fn refresh_expiry(state: &AppState) -> chrono::NaiveDateTime {
     )
 )]
 #[post("/auth/login")]
-pub async fn login(state: web::Data<AppState>, req: HttpRequest, origin: RequestOrigin, body: JsonBody<LoginRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn login(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    origin: RequestOrigin,
+    body: JsonBody<LoginRequest>,
+) -> Result<HttpResponse, ApiError> {
     let LoginRequest { username, password } = body.0;
     let username = sign_in_name(&username);
     // A name no account can have is looked up nowhere, but costs the same hash and counts
@@ -143,18 +153,27 @@ pub async fn login(state: web::Data<AppState>, req: HttpRequest, origin: Request
     let client_key = format!("client:{client}");
     let user_key = format!("user:{name_key}");
     let auth = &state.settings.auth;
-    let (per_user, per_client, window) = (auth.login_max_failures_per_user, auth.login_max_failures_per_client, auth.login_window_secs);
+    let (per_user, per_client, window) =
+        (auth.login_max_failures_per_user, auth.login_max_failures_per_client, auth.login_window_secs);
 
     // Count the attempt before checking the password, so concurrent guesses cannot all pass.
     let (keys, lookup) = ((pair_key.clone(), client_key.clone(), user_key.clone()), username.clone());
     let (reservation, user) = db::run(&state.db, move |conn| {
-        let reservation = model::reserve_login_attempt(conn, &[(&keys.0, Some(per_user)), (&keys.1, Some(per_client)), (&keys.2, None)], window)?;
-        let user = if valid_name && reservation.blocked.is_none() { model::find_by_username(conn, &lookup)? } else { None };
+        let reservation = model::reserve_login_attempt(
+            conn,
+            &[(&keys.0, Some(per_user)), (&keys.1, Some(per_client)), (&keys.2, None)],
+            window,
+        )?;
+        let user =
+            if valid_name && reservation.blocked.is_none() { model::find_by_username(conn, &lookup)? } else { None };
         Ok((reservation, user))
     })
     .await?;
     if let Some(seconds) = reservation.blocked {
-        return Err(ApiError::too_many_requests(seconds, "too many failed sign-ins from this address; wait before trying again"));
+        return Err(ApiError::too_many_requests(
+            seconds,
+            "too many failed sign-ins from this address; wait before trying again",
+        ));
     }
     let delay = login_delay(reservation.prior_failures, per_user, auth.login_slowdown_ms, auth.login_slowdown_max_ms);
     if !delay.is_zero() {
@@ -163,9 +182,8 @@ pub async fn login(state: web::Data<AppState>, req: HttpRequest, origin: Request
 
     let stored = user.as_ref().filter(|u| u.active).map(|u| u.password_hash.clone());
     let verified = state.hasher.verify(password, stored).await?;
-    let (user, rehash) = match (verified, user) {
-        (Verified::Yes { rehash }, Some(user)) => (user, rehash),
-        _ => return Err(invalid_credentials()),
+    let (Verified::Yes { rehash }, Some(user)) = (verified, user) else {
+        return Err(invalid_credentials());
     };
 
     let refresh_token = random_token();
@@ -213,7 +231,11 @@ pub async fn login(state: web::Data<AppState>, req: HttpRequest, origin: Request
     )
 )]
 #[post("/auth/refresh")]
-pub async fn refresh(state: web::Data<AppState>, origin: RequestOrigin, body: JsonBody<RefreshRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn refresh(
+    state: web::Data<AppState>,
+    origin: RequestOrigin,
+    body: JsonBody<RefreshRequest>,
+) -> Result<HttpResponse, ApiError> {
     let old_hash = opaque_token_hash(body.0.refresh_token.trim());
     let new_token = random_token();
     let new_hash = opaque_token_hash(&new_token);
@@ -226,19 +248,29 @@ pub async fn refresh(state: web::Data<AppState>, origin: RequestOrigin, body: Js
                 journal.record("session", "refreshed", session_id, Scope::AuditOnly, None, None);
             }
             // The session it belonged to was ended: worth an entry, even without knowing who.
-            Rotation::Reused => journal.record("session", "ended_on_token_reuse", "unknown", Scope::AuditOnly, None, None),
+            Rotation::Reused => {
+                journal.record("session", "ended_on_token_reuse", "unknown", Scope::AuditOnly, None, None);
+            }
             Rotation::Invalid => {}
         }
         Ok(rotation)
     })
     .await?;
     match rotation {
-        Rotation::Rotated { user, session_id } => Ok(HttpResponse::Ok().json(tokens_for(&state, *user, session_id, new_token)?)),
+        Rotation::Rotated { user, session_id } => {
+            Ok(HttpResponse::Ok().json(tokens_for(&state, *user, session_id, new_token)?))
+        }
         Rotation::Reused => {
             state.sessions.clear();
-            Err(ApiError::unauthorized("refresh_token_reused", "this refresh token was already used; the session has been ended, sign in again"))
+            Err(ApiError::unauthorized(
+                "refresh_token_reused",
+                "this refresh token was already used; the session has been ended, sign in again",
+            ))
         }
-        Rotation::Invalid => Err(ApiError::unauthorized("invalid_refresh_token", "the refresh token is unknown, expired or revoked; sign in again")),
+        Rotation::Invalid => Err(ApiError::unauthorized(
+            "invalid_refresh_token",
+            "the refresh token is unknown, expired or revoked; sign in again",
+        )),
     }
 }
 
@@ -254,7 +286,11 @@ pub async fn refresh(state: web::Data<AppState>, origin: RequestOrigin, body: Js
     )
 )]
 #[post("/auth/logout")]
-pub async fn logout(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin) -> Result<HttpResponse, ApiError> {
+pub async fn logout(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    origin: RequestOrigin,
+) -> Result<HttpResponse, ApiError> {
     let session_id = who.session_id.clone();
     db::write(&state.db, origin.by(&who), move |conn, journal| {
         model::revoke_session(conn, &session_id, "logged out")?;
@@ -301,7 +337,12 @@ pub async fn me(state: web::Data<AppState>, who: AuthUser) -> Result<HttpRespons
     )
 )]
 #[put("/auth/password")]
-pub async fn change_password(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, body: JsonBody<ChangePasswordRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn change_password(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    origin: RequestOrigin,
+    body: JsonBody<ChangePasswordRequest>,
+) -> Result<HttpResponse, ApiError> {
     let ChangePasswordRequest { current_password, new_password } = body.0;
     let id = who.user_id.clone();
     let auth = &state.settings.auth;
@@ -323,7 +364,8 @@ pub async fn change_password(state: web::Data<AppState>, who: AuthUser, origin: 
     if new_password == current_password {
         checks.fail("new_password", "unchanged", "must differ from the current password");
     }
-    let current_ok = matches!(state.hasher.verify(current_password, Some(user.password_hash.clone())).await?, Verified::Yes { .. });
+    let current_ok =
+        matches!(state.hasher.verify(current_password, Some(user.password_hash.clone())).await?, Verified::Yes { .. });
     if !current_ok {
         checks.0.insert(0, FieldError::new("current_password", "incorrect", "is not your current password"));
     }

@@ -212,12 +212,19 @@ pub struct AwardTypeRequest {
 #[utoipa::path(operation_id = "create_award_type", tag = "awards", security(("bearer" = [])), request_body = AwardTypeRequest,
     responses((status = 201, description = "Created", body = AwardTypeResponse), CreateErrors))]
 #[post("/award-types")]
-pub async fn create_type(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, body: JsonBody<AwardTypeRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn create_type(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    origin: RequestOrigin,
+    body: JsonBody<AwardTypeRequest>,
+) -> Result<HttpResponse, ApiError> {
     policy::authorize(&who, Action::Create, Resource::Registry)?;
     let body = body.0;
     let mut checks = Checks::default();
     let code = body.code.trim().to_string();
-    if !(2..=40).contains(&code.len()) || !code.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_') {
+    if !(2..=40).contains(&code.len())
+        || !code.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+    {
         checks.fail("code", "invalid_format", "must be 2–40 characters of A–Z, 0–9 and _");
     }
     let name = check_text("name", &body.name, 300, &mut checks);
@@ -250,10 +257,15 @@ pub async fn create_type(state: web::Data<AppState>, who: AuthUser, origin: Requ
     params(("id" = Uuid, Path, description = "The award type's id")),
     responses((status = 200, description = "The award type", body = AwardTypeResponse), ReadErrors))]
 #[get("/award-types/{id}")]
-pub async fn read_type(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+pub async fn read_type(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
     policy::authorize(&who, Action::Read, Resource::Registry)?;
     let id = id.into_inner().to_string();
-    Ok(HttpResponse::Ok().json(type_response(db::run(&state.db, move |conn| model::find_award_type(conn, &id)).await?)?))
+    Ok(HttpResponse::Ok()
+        .json(type_response(db::run(&state.db, move |conn| model::find_award_type(conn, &id)).await?)?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -271,7 +283,13 @@ pub struct VersionRequest {
     request_body = VersionRequest,
     responses((status = 201, description = "The award type with its new version", body = AwardTypeResponse), WriteErrors))]
 #[post("/award-types/{id}/versions")]
-pub async fn add_version(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, id: web::Path<Uuid>, body: JsonBody<VersionRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn add_version(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    origin: RequestOrigin,
+    id: web::Path<Uuid>,
+    body: JsonBody<VersionRequest>,
+) -> Result<HttpResponse, ApiError> {
     policy::authorize(&who, Action::Update, Resource::Registry)?;
     let body = body.0;
     let mut checks = Checks::default();
@@ -363,7 +381,12 @@ pub struct AwardPage {
 #[utoipa::path(operation_id = "list_awards", tag = "awards", security(("bearer" = [])), params(AwardQuery),
     responses((status = 200, description = "One page of awards", body = AwardPage), ListErrors))]
 #[get("/awards")]
-pub async fn list_awards(state: web::Data<AppState>, who: AuthUser, scope: cursor::ListScope, query: QueryParams<AwardQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn list_awards(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    scope: cursor::ListScope,
+    query: QueryParams<AwardQuery>,
+) -> Result<HttpResponse, ApiError> {
     policy::authorize(&who, Action::Read, Resource::Registry)?;
     let query = query.0;
     let limit = cursor::limit(query.limit)?;
@@ -415,7 +438,12 @@ pub struct AwardRequest {
 #[utoipa::path(operation_id = "record_award", tag = "awards", security(("bearer" = [])), request_body = AwardRequest,
     responses((status = 201, description = "Recorded", body = AwardResponse), CreateErrors))]
 #[post("/awards")]
-pub async fn record_award(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, body: JsonBody<AwardRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn record_award(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    origin: RequestOrigin,
+    body: JsonBody<AwardRequest>,
+) -> Result<HttpResponse, ApiError> {
     policy::authorize(&who, Action::Create, Resource::Registry)?;
     let body = body.0;
     let mut checks = Checks::default();
@@ -425,7 +453,10 @@ pub async fn record_award(state: web::Data<AppState>, who: AuthUser, origin: Req
     let decision_number = check_text("decision_number", &body.decision_number, 100, &mut checks);
     let decided_by = check_text("decided_by", &body.decided_by, 300, &mut checks);
     check_date("decision_date", Some(body.decision_date), &mut checks);
-    let household_name = body.household_name.filter(|h| !h.trim().is_empty()).map(|h| check_text("household_name", &h, 200, &mut checks));
+    let household_name = body
+        .household_name
+        .filter(|h| !h.trim().is_empty())
+        .map(|h| check_text("household_name", &h, 200, &mut checks));
     if !checks.0.is_empty() {
         return Err(ApiError::validation(checks.0));
     }
@@ -456,7 +487,11 @@ pub async fn record_award(state: web::Data<AppState>, who: AuthUser, origin: Req
     params(("id" = Uuid, Path, description = "The award's id")),
     responses((status = 200, description = "The award", body = AwardResponse), ReadErrors))]
 #[get("/awards/{id}")]
-pub async fn read_award(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+pub async fn read_award(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
     policy::authorize(&who, Action::Read, Resource::Registry)?;
     let id = id.into_inner().to_string();
     Ok(HttpResponse::Ok().json(award_response(db::run(&state.db, move |conn| model::find_award(conn, &id)).await?)?))
@@ -474,7 +509,13 @@ pub struct RevokeRequest {
     request_body = RevokeRequest,
     responses((status = 200, description = "Revoked", body = AwardResponse), WriteErrors))]
 #[post("/awards/{id}/revoke")]
-pub async fn revoke_award(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, id: web::Path<Uuid>, body: JsonBody<RevokeRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn revoke_award(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    origin: RequestOrigin,
+    id: web::Path<Uuid>,
+    body: JsonBody<RevokeRequest>,
+) -> Result<HttpResponse, ApiError> {
     policy::authorize(&who, Action::Update, Resource::Registry)?;
     let mut checks = Checks::default();
     let reason = check_text("reason", &body.0.reason, 2000, &mut checks);
@@ -492,10 +533,18 @@ pub async fn revoke_award(state: web::Data<AppState>, who: AuthUser, origin: Req
         // The nomination the award came from is revoked with it.
         if let Some(nomination_before) = nomination_before {
             let nomination_before = nomination_response(nomination_before)?;
-            let nomination_after = nomination_response(nominations_model::detail(conn, &nomination_before.id.to_string())?)?;
+            let nomination_after =
+                nomination_response(nominations_model::detail(conn, &nomination_before.id.to_string())?)?;
             if nomination_after.status != nomination_before.status {
                 let scope = Scope::Unit(nomination_after.unit_id.to_string());
-                journal.changed("nomination", "revoked", nomination_after.id, scope, &nomination_before, &nomination_after);
+                journal.changed(
+                    "nomination",
+                    "revoked",
+                    nomination_after.id,
+                    scope,
+                    &nomination_before,
+                    &nomination_after,
+                );
             }
         }
         Ok(after)

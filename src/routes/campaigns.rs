@@ -15,17 +15,19 @@ use crate::auth::policy::{self, Action, Resource, Role};
 use crate::auth::AuthUser;
 use crate::db::{self, cursor};
 use crate::domain::campaigns::{
-    check_campaign_dates, check_province_target, decimal_text, CampaignAction, CampaignDates, CampaignKind, CampaignStatus, Direction,
-    IndicatorKind, Participation,
+    check_campaign_dates, check_province_target, decimal_text, CampaignAction, CampaignDates, CampaignKind,
+    CampaignStatus, Direction, IndicatorKind, Participation,
 };
 use crate::domain::{check_text, text, Checks};
 use crate::error::ApiError;
-use crate::http::extract::{required_if_match, etag, if_match_version, method_not_allowed, JsonBody, QueryParams};
-use crate::models::campaigns::{self as model, Campaign, CampaignDetail, CampaignFields, CampaignFilter, Indicator, NewIndicator};
-use crate::openapi::errors::{ReplaceErrors, CreateErrors, ListErrors, ReadErrors, WriteErrors};
-use crate::routes::clusters::uuid;
+use crate::http::extract::{etag, if_match_version, method_not_allowed, required_if_match, JsonBody, QueryParams};
 use crate::http::origin::RequestOrigin;
+use crate::models::campaigns::{
+    self as model, Campaign, CampaignDetail, CampaignFields, CampaignFilter, Indicator, NewIndicator,
+};
 use crate::models::journal::Scope;
+use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, ReplaceErrors, WriteErrors};
+use crate::routes::clusters::uuid;
 use crate::startup::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -52,7 +54,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CampaignRequest {
-    #[schema(example = "100 ngày đêm lao động sáng tạo, thiết thực lập thành tích chào mừng kỷ niệm 25 năm Ngày tái lập tỉnh Bắc Kạn")]
+    #[schema(
+        example = "100 ngày đêm lao động sáng tạo, thiết thực lập thành tích chào mừng kỷ niệm 25 năm Ngày tái lập tỉnh Bắc Kạn"
+    )]
     pub title: String,
     #[schema(value_type = CampaignKind)]
     pub kind: String,
@@ -187,7 +191,11 @@ fn fields(body: CampaignRequest) -> Result<CampaignFields, ApiError> {
     }
     let participation = Participation::parse(&body.participation);
     if participation.is_none() {
-        checks.fail("participation", "invalid_choice", "must be one of all_units, all_departments, all_communes, units, clusters");
+        checks.fail(
+            "participation",
+            "invalid_choice",
+            "must be one of all_units, all_departments, all_communes, units, clusters",
+        );
     }
     let launching_authority = check_text("launching_authority", &body.launching_authority, 300, &mut checks);
     let description = body.description.map(|d| crate::domain::text::normalize_block(&d)).filter(|d| !d.is_empty());
@@ -213,7 +221,8 @@ fn fields(body: CampaignRequest) -> Result<CampaignFields, ApiError> {
     if !checks.0.is_empty() {
         return Err(ApiError::validation(checks.0));
     }
-    let (Some(start_date), Some(end_date), Some(participation)) = (body.start_date, body.end_date, participation) else {
+    let (Some(start_date), Some(end_date), Some(participation)) = (body.start_date, body.end_date, participation)
+    else {
         return Err(ApiError::validation(checks.0));
     };
     Ok(CampaignFields {
@@ -289,7 +298,12 @@ pub struct CampaignPage {
 #[utoipa::path(operation_id = "list_campaigns", tag = "campaigns", security(("bearer" = [])), params(CampaignQuery),
     responses((status = 200, description = "One page of campaigns", body = CampaignPage), ListErrors))]
 #[get("/campaigns")]
-pub async fn list(state: web::Data<AppState>, who: AuthUser, scope: cursor::ListScope, query: QueryParams<CampaignQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn list(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    scope: cursor::ListScope,
+    query: QueryParams<CampaignQuery>,
+) -> Result<HttpResponse, ApiError> {
     policy::authorize(&who, Action::Read, Resource::Registry)?;
     let query = query.0;
     let limit = cursor::limit(query.limit)?;
@@ -317,7 +331,12 @@ pub async fn list(state: web::Data<AppState>, who: AuthUser, scope: cursor::List
 #[utoipa::path(operation_id = "create_campaign", tag = "campaigns", security(("bearer" = [])), request_body = CampaignRequest,
     responses((status = 201, description = "Created as a draft; `Location` and `ETag` are set", body = CampaignResponse), CreateErrors))]
 #[post("/campaigns")]
-pub async fn create(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, body: JsonBody<CampaignRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn create(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    origin: RequestOrigin,
+    body: JsonBody<CampaignRequest>,
+) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[])?;
     let fields = fields(body.0)?;
     let actor = who.user_id.clone();
@@ -350,7 +369,14 @@ pub async fn read(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>
     request_body = CampaignRequest,
     responses((status = 200, description = "Replaced; the new `ETag` is set", body = CampaignResponse), ReplaceErrors))]
 #[put("/campaigns/{id}")]
-pub async fn replace(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<CampaignRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn replace(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    origin: RequestOrigin,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    body: JsonBody<CampaignRequest>,
+) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[])?;
     let expected = required_if_match(&req)?;
     let fields = fields(body.0)?;
@@ -373,7 +399,15 @@ pub struct TransitionRequest {
     pub reason: Option<String>,
 }
 
-async fn transition(state: &AppState, who: &AuthUser, origin: RequestOrigin, req: &HttpRequest, id: Uuid, action: CampaignAction, body: TransitionRequest) -> Result<HttpResponse, ApiError> {
+async fn transition(
+    state: &AppState,
+    who: &AuthUser,
+    origin: RequestOrigin,
+    req: &HttpRequest,
+    id: Uuid,
+    action: CampaignAction,
+    body: TransitionRequest,
+) -> Result<HttpResponse, ApiError> {
     policy::require_any(who, &[])?;
     let expected = if_match_version(req)?;
     let mut checks = Checks::default();
@@ -406,7 +440,14 @@ async fn transition(state: &AppState, who: &AuthUser, origin: RequestOrigin, req
     request_body = TransitionRequest,
     responses((status = 200, description = "Launched", body = CampaignResponse), WriteErrors))]
 #[post("/campaigns/{id}/launch")]
-pub async fn launch(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<TransitionRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn launch(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    origin: RequestOrigin,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    body: JsonBody<TransitionRequest>,
+) -> Result<HttpResponse, ApiError> {
     transition(&state, &who, origin, &req, id.into_inner(), CampaignAction::Launch, body.0).await
 }
 
@@ -416,7 +457,14 @@ pub async fn launch(state: web::Data<AppState>, who: AuthUser, origin: RequestOr
     request_body = TransitionRequest,
     responses((status = 200, description = "Closed", body = CampaignResponse), WriteErrors))]
 #[post("/campaigns/{id}/close")]
-pub async fn close(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<TransitionRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn close(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    origin: RequestOrigin,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    body: JsonBody<TransitionRequest>,
+) -> Result<HttpResponse, ApiError> {
     transition(&state, &who, origin, &req, id.into_inner(), CampaignAction::Close, body.0).await
 }
 
@@ -426,7 +474,14 @@ pub async fn close(state: web::Data<AppState>, who: AuthUser, origin: RequestOri
     request_body = TransitionRequest,
     responses((status = 200, description = "Cancelled", body = CampaignResponse), WriteErrors))]
 #[post("/campaigns/{id}/cancel")]
-pub async fn cancel(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<TransitionRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn cancel(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    origin: RequestOrigin,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    body: JsonBody<TransitionRequest>,
+) -> Result<HttpResponse, ApiError> {
     transition(&state, &who, origin, &req, id.into_inner(), CampaignAction::Cancel, body.0).await
 }
 
@@ -482,7 +537,11 @@ pub fn indicator_response(i: Indicator) -> Result<IndicatorResponse, ApiError> {
     params(("id" = Uuid, Path, description = "The campaign's id")),
     responses((status = 200, description = "The indicators", body = Vec<IndicatorResponse>), ReadErrors))]
 #[get("/campaigns/{id}/indicators")]
-pub async fn list_indicators(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+pub async fn list_indicators(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
     let campaign = visible_campaign(&state, &who, id.into_inner()).await?;
     let found = db::run(&state.db, move |conn| model::list_indicators(conn, &campaign.id)).await?;
     let items: Vec<IndicatorResponse> = found.into_iter().map(indicator_response).collect::<Result<_, _>>()?;
@@ -495,7 +554,13 @@ pub async fn list_indicators(state: web::Data<AppState>, who: AuthUser, id: web:
     request_body = IndicatorRequest,
     responses((status = 201, description = "Added", body = IndicatorResponse), CreateErrors))]
 #[post("/campaigns/{id}/indicators")]
-pub async fn add_indicator(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, id: web::Path<Uuid>, body: JsonBody<IndicatorRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn add_indicator(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    origin: RequestOrigin,
+    id: web::Path<Uuid>,
+    body: JsonBody<IndicatorRequest>,
+) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[])?;
     let body = body.0;
     let mut checks = Checks::default();
@@ -524,7 +589,10 @@ pub async fn add_indicator(state: web::Data<AppState>, who: AuthUser, origin: Re
     })
     .await?;
     Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/api/v1/campaigns/{}/indicators/{}", created.campaign_id, created.id)))
+        .insert_header((
+            header::LOCATION,
+            format!("/api/v1/campaigns/{}/indicators/{}", created.campaign_id, created.id),
+        ))
         .json(created))
 }
 
@@ -533,11 +601,20 @@ pub async fn add_indicator(state: web::Data<AppState>, who: AuthUser, origin: Re
     params(("id" = Uuid, Path, description = "The campaign's id"), ("indicator_id" = Uuid, Path, description = "The indicator's id")),
     responses((status = 204, description = "Removed"), WriteErrors))]
 #[delete("/campaigns/{id}/indicators/{indicator_id}")]
-pub async fn remove_indicator(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, path: web::Path<(Uuid, Uuid)>) -> Result<HttpResponse, ApiError> {
+pub async fn remove_indicator(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    origin: RequestOrigin,
+    path: web::Path<(Uuid, Uuid)>,
+) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[])?;
     let (campaign_id, indicator_id) = (path.0.to_string(), path.1.to_string());
     db::write(&state.db, origin.by(&who), move |conn, journal| {
-        let before = model::list_indicators(conn, &campaign_id)?.into_iter().find(|i| i.id == indicator_id).map(indicator_response).transpose()?;
+        let before = model::list_indicators(conn, &campaign_id)?
+            .into_iter()
+            .find(|i| i.id == indicator_id)
+            .map(indicator_response)
+            .transpose()?;
         model::remove_indicator(conn, &campaign_id, &indicator_id)?;
         if let Some(before) = before {
             journal.deleted("indicator", &indicator_id, Scope::Registry, &before);

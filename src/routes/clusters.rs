@@ -14,8 +14,8 @@ use crate::domain::{check_text, Checks};
 use crate::error::ApiError;
 use crate::http::extract::{etag, method_not_allowed, required_if_match, JsonBody, QueryParams};
 use crate::http::origin::RequestOrigin;
-use crate::models::journal::Scope;
 use crate::models::clusters::{self as model, Cluster, ClusterInput};
+use crate::models::journal::Scope;
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, ReplaceErrors};
 use crate::startup::AppState;
 
@@ -111,7 +111,11 @@ fn ok(cluster: ClusterResponse, created: bool) -> HttpResponse {
 #[utoipa::path(operation_id = "list_clusters", tag = "clusters", security(("bearer" = [])), params(ClusterQuery),
     responses((status = 200, description = "The clusters", body = Vec<ClusterResponse>), ListErrors))]
 #[get("/clusters")]
-pub async fn list(state: web::Data<AppState>, who: AuthUser, query: QueryParams<ClusterQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn list(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    query: QueryParams<ClusterQuery>,
+) -> Result<HttpResponse, ApiError> {
     policy::authorize(&who, Action::Read, Resource::Registry)?;
     let year = query.0.year;
     let found = db::run(&state.db, move |conn| model::list_clusters(conn, year)).await?;
@@ -123,7 +127,12 @@ pub async fn list(state: web::Data<AppState>, who: AuthUser, query: QueryParams<
 #[utoipa::path(operation_id = "create_cluster", tag = "clusters", security(("bearer" = [])), request_body = ClusterRequest,
     responses((status = 201, description = "Created; `Location` and `ETag` are set", body = ClusterResponse), CreateErrors))]
 #[post("/clusters")]
-pub async fn create(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, body: JsonBody<ClusterRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn create(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    origin: RequestOrigin,
+    body: JsonBody<ClusterRequest>,
+) -> Result<HttpResponse, ApiError> {
     policy::authorize(&who, Action::Create, Resource::Registry)?;
     let input = input(body.0)?;
     let created = db::write(&state.db, origin.by(&who), move |conn, journal| {
@@ -153,7 +162,14 @@ pub async fn read(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>
     request_body = ClusterRequest,
     responses((status = 200, description = "Replaced; the new `ETag` is set", body = ClusterResponse), ReplaceErrors))]
 #[put("/clusters/{id}")]
-pub async fn replace(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<ClusterRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn replace(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    origin: RequestOrigin,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    body: JsonBody<ClusterRequest>,
+) -> Result<HttpResponse, ApiError> {
     policy::authorize(&who, Action::Update, Resource::Registry)?;
     let expected = required_if_match(&req)?;
     let input = input(body.0)?;

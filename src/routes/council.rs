@@ -123,7 +123,12 @@ fn response(d: SessionDetail) -> Result<SessionResponse, ApiError> {
 #[utoipa::path(operation_id = "create_council_session", tag = "council", security(("bearer" = [])), request_body = SessionRequest,
     responses((status = 201, description = "Opened", body = SessionResponse), CreateErrors))]
 #[post("/council-sessions")]
-pub async fn create(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, body: JsonBody<SessionRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn create(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    origin: RequestOrigin,
+    body: JsonBody<SessionRequest>,
+) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[])?;
     let body = body.0;
     let mut checks = Checks::default();
@@ -152,7 +157,9 @@ pub async fn create(state: web::Data<AppState>, who: AuthUser, origin: RequestOr
         Ok(created)
     })
     .await?;
-    Ok(HttpResponse::Created().insert_header((header::LOCATION, format!("/api/v1/council-sessions/{}", body.id))).json(body))
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/v1/council-sessions/{}", body.id)))
+        .json(body))
 }
 
 /// A session with its agenda: turnout while open, the tallies once closed (admins and the
@@ -190,9 +197,16 @@ pub struct BallotRequest {
     request_body = BallotRequest,
     responses((status = 204, description = "Counted"), WriteErrors))]
 #[post("/council-sessions/{id}/ballots")]
-pub async fn ballot(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, id: web::Path<Uuid>, body: JsonBody<BallotRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn ballot(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    origin: RequestOrigin,
+    id: web::Path<Uuid>,
+    body: JsonBody<BallotRequest>,
+) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[Role::CouncilMember])?;
-    let (id, member, nomination, approve) = (id.into_inner().to_string(), who.user_id.clone(), body.0.nomination_id.to_string(), body.0.approve);
+    let (id, member, nomination, approve) =
+        (id.into_inner().to_string(), who.user_id.clone(), body.0.nomination_id.to_string(), body.0.approve);
     db::write(&state.db, origin.by(&who), move |conn, journal| {
         model::cast_ballot(conn, &id, &nomination, &member, approve)?;
         // That a member voted, never how; no tally changes here, so neither this entry's time nor
@@ -212,13 +226,21 @@ pub async fn ballot(state: web::Data<AppState>, who: AuthUser, origin: RequestOr
     params(("id" = Uuid, Path, description = "The session's id")),
     responses((status = 200, description = "Closed, with results", body = SessionResponse), WriteErrors))]
 #[post("/council-sessions/{id}/close")]
-pub async fn close(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+pub async fn close(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    origin: RequestOrigin,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[])?;
     let (id, actor) = (id.into_inner().to_string(), who.user_id.clone());
     let closed = db::write(&state.db, origin.by(&who), move |conn, journal| {
         let before = response(model::detail(conn, &id, &actor)?)?;
         let agenda: Vec<String> = before.items.iter().map(|i| i.nomination_id.to_string()).collect();
-        let decided_before = agenda.iter().map(|n| nomination_response(nominations_model::detail(conn, n)?)).collect::<Result<Vec<_>, ApiError>>()?;
+        let decided_before = agenda
+            .iter()
+            .map(|n| nomination_response(nominations_model::detail(conn, n)?))
+            .collect::<Result<Vec<_>, ApiError>>()?;
         model::close_session(conn, &id, &actor)?;
         let after = response(model::detail(conn, &id, &actor)?)?;
         // The results are public from now on, so the session is kept before and after.

@@ -26,7 +26,11 @@ use crate::routes::clusters::uuid;
 use crate::startup::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(create).service(list).service(read).route("/councils", method_not_allowed("GET, POST")).route("/councils/{id}", method_not_allowed("GET"));
+    cfg.service(create)
+        .service(list)
+        .service(read)
+        .route("/councils", method_not_allowed("GET, POST"))
+        .route("/councils/{id}", method_not_allowed("GET"));
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -89,7 +93,10 @@ fn response(c: Council, seats: Vec<model::Seat>) -> Result<CouncilResponse, ApiE
         established_by: c.established_by,
         term_start: c.term_start,
         term_end: c.term_end,
-        members: seats.into_iter().map(|s| Ok(CouncilSeatResponse { user_id: uuid(&s.user_id)?, full_name: s.full_name, role: s.role })).collect::<Result<_, ApiError>>()?,
+        members: seats
+            .into_iter()
+            .map(|s| Ok(CouncilSeatResponse { user_id: uuid(&s.user_id)?, full_name: s.full_name, role: s.role }))
+            .collect::<Result<_, ApiError>>()?,
         created_by: uuid(&c.created_by)?,
         created_at: c.created_at.and_utc(),
     })
@@ -106,7 +113,12 @@ fn load(conn: &mut crate::db::DbConn, id: &str) -> Result<CouncilResponse, ApiEr
 #[utoipa::path(operation_id = "create_council", tag = "council", security(("bearer" = [])), request_body = CouncilRequest,
     responses((status = 201, description = "Constituted", body = CouncilResponse), CreateErrors))]
 #[post("/councils")]
-pub async fn create(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, body: JsonBody<CouncilRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn create(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    origin: RequestOrigin,
+    body: JsonBody<CouncilRequest>,
+) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[])?;
     let body = body.0;
     let mut checks = Checks::default();
@@ -129,7 +141,14 @@ pub async fn create(state: web::Data<AppState>, who: AuthUser, origin: RequestOr
     if !checks.0.is_empty() {
         return Err(ApiError::validation(checks.0));
     }
-    let new = NewCouncil { unit_id: body.unit_id.to_string(), name, established_by, term_start: body.term_start, term_end: body.term_end, seats };
+    let new = NewCouncil {
+        unit_id: body.unit_id.to_string(),
+        name,
+        established_by,
+        term_start: body.term_start,
+        term_end: body.term_end,
+        seats,
+    };
     let actor = who.user_id.clone();
     let created = db::write(&state.db, origin.by(&who), move |conn, journal| {
         let id = model::create(conn, new, &actor)?;
@@ -139,7 +158,9 @@ pub async fn create(state: web::Data<AppState>, who: AuthUser, origin: RequestOr
         Ok(created)
     })
     .await?;
-    Ok(HttpResponse::Created().insert_header((header::LOCATION, format!("/api/v1/councils/{}", created.id))).json(created))
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/v1/councils/{}", created.id)))
+        .json(created))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -156,7 +177,12 @@ pub struct CouncilQuery {
 #[utoipa::path(operation_id = "list_councils", tag = "council", security(("bearer" = [])), params(CouncilQuery),
     responses((status = 200, description = "One page of councils", body = CouncilPage), ListErrors))]
 #[get("/councils")]
-pub async fn list(state: web::Data<AppState>, who: AuthUser, scope: cursor::ListScope, query: QueryParams<CouncilQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn list(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    scope: cursor::ListScope,
+    query: QueryParams<CouncilQuery>,
+) -> Result<HttpResponse, ApiError> {
     policy::authorize(&who, Action::Read, Resource::Registry)?;
     let query = query.0;
     let limit = cursor::limit(query.limit)?;

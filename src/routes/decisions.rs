@@ -12,9 +12,9 @@ use uuid::Uuid;
 use crate::auth::policy::{self, Role};
 use crate::auth::{client_addr, AuthUser};
 use crate::db;
-use crate::domain::units::today_in_vietnam;
 use crate::domain::public::{proof_of_work_ok, PROOF_OF_WORK_HEADER};
 use crate::domain::text::{normalize, strip_markup};
+use crate::domain::units::today_in_vietnam;
 use crate::domain::{check_date, check_text, check_text_block, Checks};
 use crate::error::ApiError;
 use crate::http::extract::{method_not_allowed, JsonBody};
@@ -58,14 +58,21 @@ pub struct PostRequest {
     request_body = PostRequest,
     responses((status = 204, description = "On posting"), WriteErrors))]
 #[post("/nominations/{id}/post")]
-pub async fn post_nomination(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, id: web::Path<Uuid>, body: JsonBody<PostRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn post_nomination(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    origin: RequestOrigin,
+    id: web::Path<Uuid>,
+    body: JsonBody<PostRequest>,
+) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[])?;
     let mut checks = Checks::default();
     check_date("until", Some(body.0.until), &mut checks);
     if !checks.0.is_empty() {
         return Err(ApiError::validation(checks.0));
     }
-    let (id, until, actor, today) = (id.into_inner().to_string(), body.0.until, who.user_id.clone(), today_in_vietnam());
+    let (id, until, actor, today) =
+        (id.into_inner().to_string(), body.0.until, who.user_id.clone(), today_in_vietnam());
     db::write(&state.db, origin.by(&who), move |conn, journal| {
         let before = nomination_response(nominations_model::detail(conn, &id)?)?;
         model::post(conn, &id, until, &actor, today)?;
@@ -149,7 +156,13 @@ pub struct CommentReceipt {
         (status = 429, description = "A quota is full (per address or per posting, 24 hours), or too many requests; see `Retry-After`", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 503, description = "Database unavailable", body = crate::error::Problem, content_type = "application/problem+json")))]
 #[post("/public/postings/{id}/comments")]
-pub async fn comment(state: web::Data<AppState>, origin: RequestOrigin, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<CommentRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn comment(
+    state: web::Data<AppState>,
+    origin: RequestOrigin,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    body: JsonBody<CommentRequest>,
+) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner().to_string();
     // The deployer's optional proof of work (THIDUA_COMMENT_POW_BITS), over the content as sent.
     let bits = state.settings.comment_pow_bits;
@@ -164,7 +177,12 @@ pub async fn comment(state: web::Data<AppState>, origin: RequestOrigin, req: Htt
     // Plain text: markup is taken out, and frontends show the rest as text (docs/awards.md).
     let mut checks = Checks::default();
     let content = check_text_block("content", &strip_markup(&body.0.content), 5000, &mut checks);
-    let author = body.0.author_name.map(|a| strip_markup(&a)).filter(|a| !normalize(a).is_empty()).map(|a| check_text("author_name", &a, 200, &mut checks));
+    let author = body
+        .0
+        .author_name
+        .map(|a| strip_markup(&a))
+        .filter(|a| !normalize(a).is_empty())
+        .map(|a| check_text("author_name", &a, 200, &mut checks));
     if !checks.0.is_empty() {
         return Err(ApiError::validation(checks.0));
     }
@@ -173,7 +191,10 @@ pub async fn comment(state: web::Data<AppState>, origin: RequestOrigin, req: Htt
     let (per_address, per_posting) = (state.settings.comment_max_per_address, state.settings.comment_max_per_posting);
     let comment_id = db::write(&state.db, origin.anonymous(), move |conn, journal| {
         if let Some(seconds) = model::comment_quota_full(conn, &id, &client, per_address, per_posting)? {
-            return Err(ApiError::too_many_requests(seconds, "this address or this posting has had its share of comments for today; try again later"));
+            return Err(ApiError::too_many_requests(
+                seconds,
+                "this address or this posting has had its share of comments for today; try again later",
+            ));
         }
         let comment_id = model::add_comment(conn, &id, author, &content, &client, today)?;
         let created = comment_response(model::find_comment(conn, &comment_id)?)?;
@@ -214,7 +235,11 @@ fn comment_response(c: PostingComment) -> Result<CommentResponse, ApiError> {
     params(("id" = Uuid, Path, description = "The nomination's id")),
     responses((status = 200, description = "Comments, oldest first", body = Vec<CommentResponse>), ListErrors))]
 #[get("/nominations/{id}/comments")]
-pub async fn list_comments(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+pub async fn list_comments(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[])?;
     let id = id.into_inner().to_string();
     let rows = db::run(&state.db, move |conn| model::comments(conn, &id)).await?;
@@ -234,7 +259,13 @@ pub struct CommentReviewRequest {
     request_body = CommentReviewRequest,
     responses((status = 200, description = "Reviewed", body = CommentResponse), WriteErrors))]
 #[post("/posting-comments/{id}/review")]
-pub async fn review_comment(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, id: web::Path<Uuid>, body: JsonBody<CommentReviewRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn review_comment(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    origin: RequestOrigin,
+    id: web::Path<Uuid>,
+    body: JsonBody<CommentReviewRequest>,
+) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[])?;
     let mut checks = Checks::default();
     let note = check_text_block("note", &body.0.note, 5000, &mut checks);
@@ -294,7 +325,12 @@ fn decision_response((d, awards): (model::Decision, Vec<String>)) -> Result<Deci
 #[utoipa::path(operation_id = "issue_decision", tag = "decisions", security(("bearer" = [])), request_body = DecisionRequest,
     responses((status = 201, description = "Issued", body = DecisionResponse), CreateErrors))]
 #[post("/decisions")]
-pub async fn issue(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, body: JsonBody<DecisionRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn issue(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    origin: RequestOrigin,
+    body: JsonBody<DecisionRequest>,
+) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[Role::Approver])?;
     let body = body.0;
     let mut checks = Checks::default();
@@ -312,7 +348,8 @@ pub async fn issue(state: web::Data<AppState>, who: AuthUser, origin: RequestOri
     let (actor, today) = (who.user_id.clone(), today_in_vietnam());
     let body = db::write(&state.db, origin.by(&who), move |conn, journal| {
         // Unknown ids are left to `issue`, which names them in its 422.
-        let granted_before: Vec<_> = new.nomination_ids.iter().filter_map(|n| nominations_model::detail(conn, n).ok()).collect();
+        let granted_before: Vec<_> =
+            new.nomination_ids.iter().filter_map(|n| nominations_model::detail(conn, n).ok()).collect();
         let id = model::issue(conn, new, &actor, today)?;
         let issued = decision_response(model::find_decision(conn, &id)?)?;
         journal.created("decision", &id, Scope::Registry, &issued);
@@ -320,7 +357,14 @@ pub async fn issue(state: web::Data<AppState>, who: AuthUser, origin: RequestOri
         for n_before in granted_before {
             let n_before = nomination_response(n_before)?;
             let n_after = nomination_response(nominations_model::detail(conn, &n_before.id.to_string())?)?;
-            journal.changed("nomination", "granted", n_after.id, Scope::Unit(n_after.unit_id.to_string()), &n_before, &n_after);
+            journal.changed(
+                "nomination",
+                "granted",
+                n_after.id,
+                Scope::Unit(n_after.unit_id.to_string()),
+                &n_before,
+                &n_after,
+            );
         }
         for award_id in &issued.award_ids {
             let award = award_response(awards_model::find_award(conn, &award_id.to_string())?)?;
@@ -340,5 +384,6 @@ pub async fn issue(state: web::Data<AppState>, who: AuthUser, origin: RequestOri
 pub async fn read(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
     policy::authorize(&who, policy::Action::Read, policy::Resource::Registry)?;
     let id = id.into_inner().to_string();
-    Ok(HttpResponse::Ok().json(decision_response(db::run(&state.db, move |conn| model::find_decision(conn, &id)).await?)?))
+    Ok(HttpResponse::Ok()
+        .json(decision_response(db::run(&state.db, move |conn| model::find_decision(conn, &id)).await?)?))
 }

@@ -38,7 +38,8 @@ pub async fn live() -> HttpResponse {
 #[get("/health/ready")]
 pub async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     db::run(&state.db, |conn| {
-        conn.batch_execute("SELECT 1").map_err(|e| ApiError { cause: Some(e.into()), ..ApiError::database_unavailable() })
+        conn.batch_execute("SELECT 1")
+            .map_err(|e| ApiError { cause: Some(e.into()), ..ApiError::database_unavailable() })
     })
     .await?;
     Ok(HttpResponse::Ok().json(Health { status: "ok" }))

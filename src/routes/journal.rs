@@ -52,7 +52,7 @@ pub struct Event {
 }
 
 /// Where a kind of record lives in the API.
-fn href(kind: &str, id: &str) -> Option<String> {
+pub fn href(kind: &str, id: &str) -> Option<String> {
     let collection = match kind {
         "province" => "provinces",
         "district" => "districts",
@@ -79,7 +79,11 @@ pub fn event(entry: &Entry) -> Event {
         cursor: entry.seq.to_string(),
         event_type: entry.action.clone(),
         occurred_at: entry.occurred_at.and_utc(),
-        record: RecordRef { kind: entry.record_kind.clone(), id: entry.record_id.clone(), href: href(&entry.record_kind, &entry.record_id) },
+        record: RecordRef {
+            kind: entry.record_kind.clone(),
+            id: entry.record_id.clone(),
+            href: href(&entry.record_kind, &entry.record_id),
+        },
         unit_id: entry.unit_id.clone(),
     }
 }
@@ -121,8 +125,12 @@ fn type_patterns(types: Option<&str>) -> Result<Vec<TypePattern>, ApiError> {
     types
         .split(',')
         .map(|t| {
-            parse_type_pattern(t.trim())
-                .ok_or_else(|| ApiError::bad_query("types", "takes comma-separated event types such as campaign.launched or nomination.*"))
+            parse_type_pattern(t.trim()).ok_or_else(|| {
+                ApiError::bad_query(
+                    "types",
+                    "takes comma-separated event types such as campaign.launched or nomination.*",
+                )
+            })
         })
         .collect()
 }
@@ -132,7 +140,11 @@ fn type_patterns(types: Option<&str>) -> Result<Vec<TypePattern>, ApiError> {
 #[utoipa::path(operation_id = "list_events", tag = "integration", security(("bearer" = []), ("client" = ["events:read"])), params(FeedQuery),
     responses((status = 200, description = "A page of events, oldest first", body = EventPage), ListErrors))]
 #[get("/events")]
-pub async fn feed(state: web::Data<AppState>, who: AuthUser, query: QueryParams<FeedQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn feed(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    query: QueryParams<FeedQuery>,
+) -> Result<HttpResponse, ApiError> {
     policy::require_scope(&who, "events:read")?;
     let query = query.0;
     let limit = cursor::limit(query.limit)?;
@@ -141,7 +153,9 @@ pub async fn feed(state: web::Data<AppState>, who: AuthUser, query: QueryParams<
     let after = match query.after.as_deref() {
         None => Some(0),
         Some("latest") => None,
-        Some(c) => Some(c.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| ApiError::bad_query_because("after", "invalid_cursor", "is not a cursor this feed issued"))?),
+        Some(c) => Some(c.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| {
+            ApiError::bad_query_because("after", "invalid_cursor", "is not a cursor this feed issued")
+        })?),
     };
     let wait = match query.wait {
         None => std::time::Duration::ZERO,
@@ -160,12 +174,14 @@ pub async fn feed(state: web::Data<AppState>, who: AuthUser, query: QueryParams<
             Ok((model::list_feed(conn, after, limit, &reach, &types)?, after))
         })
         .await?;
-        // Waiting holds no connection: each look is its own short query.
-        if !rows.is_empty() || std::time::Instant::now() + FEED_POLL > deadline {
+        // Waiting holds no connection: each look is its own short query. A shutdown ends the
+        // wait at once, with what there is (an empty page).
+        if !rows.is_empty() || std::time::Instant::now() + FEED_POLL > deadline || state.shutdown.has_begun() {
             break (rows, resolved);
         }
         after = Some(resolved);
-        actix_web::rt::time::sleep(FEED_POLL).await;
+        let pause = std::pin::pin!(actix_web::rt::time::sleep(FEED_POLL));
+        futures_util::future::select(pause, std::pin::pin!(state.shutdown.begun())).await;
     };
     let has_more = rows.len() as i64 > limit;
     let items: Vec<Event> = rows.iter().take(limit as usize).map(event).collect();
@@ -250,7 +266,12 @@ fn audit_entry(e: Entry) -> AuditEntry {
 #[utoipa::path(operation_id = "list_audit_entries", tag = "integration", security(("bearer" = []), ("client" = ["audit:read"])), params(AuditQuery),
     responses((status = 200, description = "A page of audit entries", body = AuditPage), ListErrors))]
 #[get("/audit-entries")]
-pub async fn audit(state: web::Data<AppState>, who: AuthUser, scope: cursor::ListScope, query: QueryParams<AuditQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn audit(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    scope: cursor::ListScope,
+    query: QueryParams<AuditQuery>,
+) -> Result<HttpResponse, ApiError> {
     // Admins; or a service client granted `audit:read` that is not bound to one unit.
     if who.is_client() {
         policy::require_scope(&who, "audit:read")?;

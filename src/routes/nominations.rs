@@ -22,7 +22,9 @@ use crate::http::extract::{etag, if_match_version, method_not_allowed, required_
 use crate::http::origin::RequestOrigin;
 use crate::http::upload::{self, FileBytes, StoredFileResponses};
 use crate::models::journal::Scope;
-use crate::models::nominations::{self as model, Nomination, NominationDetail, NominationDocument, NominationFilter, NominationInput};
+use crate::models::nominations::{
+    self as model, Nomination, NominationDetail, NominationDocument, NominationFilter, NominationInput,
+};
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, ReplaceErrors, WriteErrors};
 use crate::routes::clusters::uuid;
 use crate::startup::AppState;
@@ -177,7 +179,10 @@ fn input(body: NominationRequest) -> Result<NominationInput, ApiError> {
     if !(1990..=2200).contains(&body.year) {
         checks.fail("year", "out_of_range", "must be between 1990 and 2200");
     }
-    let household_name = body.household_name.filter(|h| !h.trim().is_empty()).map(|h| check_text("household_name", &h, 200, &mut checks));
+    let household_name = body
+        .household_name
+        .filter(|h| !h.trim().is_empty())
+        .map(|h| check_text("household_name", &h, 200, &mut checks));
     if body.achievement_ids.len() > 100 {
         checks.fail("achievement_ids", "too_many", "at most 100 achievements");
     }
@@ -208,7 +213,9 @@ fn reviews_agenda(who: &AuthUser) -> bool {
 pub fn visible_scope(who: &AuthUser) -> Result<(Option<String>, Option<String>), ApiError> {
     let unit_id = match (&who.unit_id, who.has(Role::Admin)) {
         (Some(own), false) => Some(own.clone()),
-        (None, false) if !who.roles.iter().any(|r| matches!(r, Role::Viewer | Role::CouncilMember | Role::Approver)) => {
+        (None, false)
+            if !who.roles.iter().any(|r| matches!(r, Role::Viewer | Role::CouncilMember | Role::Approver)) =>
+        {
             return Err(ApiError::forbidden())
         }
         _ => None,
@@ -261,7 +268,12 @@ pub struct NominationPage {
 #[utoipa::path(operation_id = "list_nominations", tag = "nominations", security(("bearer" = [])), params(NominationQuery),
     responses((status = 200, description = "One page of nominations", body = NominationPage), ListErrors))]
 #[get("/nominations")]
-pub async fn list(state: web::Data<AppState>, who: AuthUser, scope: cursor::ListScope, query: QueryParams<NominationQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn list(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    scope: cursor::ListScope,
+    query: QueryParams<NominationQuery>,
+) -> Result<HttpResponse, ApiError> {
     let query = query.0;
     let limit = cursor::limit(query.limit)?;
     let (council_member, own_unit) = visible_scope(&who)?;
@@ -289,10 +301,19 @@ pub async fn list(state: web::Data<AppState>, who: AuthUser, scope: cursor::List
 #[utoipa::path(operation_id = "create_nomination", tag = "nominations", security(("bearer" = [])), request_body = NominationRequest,
     responses((status = 201, description = "Created as a draft", body = NominationResponse), CreateErrors))]
 #[post("/nominations")]
-pub async fn create(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, body: JsonBody<NominationRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn create(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    origin: RequestOrigin,
+    body: JsonBody<NominationRequest>,
+) -> Result<HttpResponse, ApiError> {
     let unit_id = body.0.unit_id.to_string();
     if policy::decide(&who, Action::Create, Resource::UnitRecord { unit_id: &unit_id }) != Decision::Allow {
-        return Err(ApiError::new(actix_web::http::StatusCode::FORBIDDEN, "forbidden", "you nominate only for your own unit"));
+        return Err(ApiError::new(
+            actix_web::http::StatusCode::FORBIDDEN,
+            "forbidden",
+            "you nominate only for your own unit",
+        ));
     }
     let input = input(body.0)?;
     let actor = who.user_id.clone();
@@ -324,11 +345,22 @@ pub async fn read(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>
     request_body = NominationRequest,
     responses((status = 200, description = "Replaced", body = NominationResponse), ReplaceErrors))]
 #[put("/nominations/{id}")]
-pub async fn replace(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<NominationRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn replace(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    origin: RequestOrigin,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    body: JsonBody<NominationRequest>,
+) -> Result<HttpResponse, ApiError> {
     let expected = required_if_match(&req)?;
     let current = load(&state, &who, id.into_inner(), Action::Update).await?;
     if body.0.unit_id.to_string() != current.unit_id {
-        return Err(ApiError::validation(vec![FieldError::new("unit_id", "immutable", "a nomination cannot move to another unit")]));
+        return Err(ApiError::validation(vec![FieldError::new(
+            "unit_id",
+            "immutable",
+            "a nomination cannot move to another unit",
+        )]));
     }
     let input = input(body.0)?;
     let replaced = db::write(&state.db, origin.by(&who), move |conn, journal| {
@@ -375,7 +407,10 @@ pub async fn upload_document(
 ) -> Result<HttpResponse, ApiError> {
     let nomination = load(&state, &who, id.into_inner(), Action::Update).await?;
     if !nomination.status().is_editable() {
-        return Err(ApiError::conflict("nomination_locked", "documents are added only to a draft or returned nomination"));
+        return Err(ApiError::conflict(
+            "nomination_locked",
+            "documents are added only to a draft or returned nomination",
+        ));
     }
     let received = upload::receive(&req, payload, state.settings.max_upload_bytes).await?;
     let document_id = db::new_id();
@@ -408,7 +443,11 @@ pub async fn upload_document(
     params(("id" = Uuid, Path, description = "The document's id")),
     responses(StoredFileResponses, ReadErrors))]
 #[get("/nomination-documents/{id}")]
-pub async fn download_document(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+pub async fn download_document(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner().to_string();
     let (document, nomination) = db::run(&state.db, move |conn| model::find_document(conn, &id)).await?;
     // Whoever may read the nomination may read its documents.
@@ -436,10 +475,21 @@ pub struct ActionRequest {
     request_body = ActionRequest,
     responses((status = 200, description = "Moved; the history records who, when and why", body = NominationResponse), WriteErrors))]
 #[post("/nominations/{id}/{action}")]
-pub async fn act(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, req: HttpRequest, path: web::Path<(Uuid, String)>, body: JsonBody<ActionRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn act(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    origin: RequestOrigin,
+    req: HttpRequest,
+    path: web::Path<(Uuid, String)>,
+    body: JsonBody<ActionRequest>,
+) -> Result<HttpResponse, ApiError> {
     let (id, action) = path.into_inner();
     let Some(action) = NominationAction::parse(&action) else {
-        return Err(ApiError::new(actix_web::http::StatusCode::NOT_FOUND, "route_not_found", "no such action on a nomination"));
+        return Err(ApiError::new(
+            actix_web::http::StatusCode::NOT_FOUND,
+            "route_not_found",
+            "no such action on a nomination",
+        ));
     };
     let expected = if_match_version(&req)?;
     let unit_action = matches!(action, NominationAction::Submit | NominationAction::Withdraw);

@@ -17,10 +17,10 @@ use crate::db;
 use crate::error::{ApiError, Problem};
 use crate::http::extract::{declared_length, method_not_allowed, read_limited};
 use crate::http::middleware::NotAProblem;
-use crate::models::accounts;
-use crate::models::service_clients::{self as model, ServiceClient};
 use crate::http::origin::RequestOrigin;
+use crate::models::accounts;
 use crate::models::journal::Scope;
+use crate::models::service_clients::{self as model, ServiceClient};
 use crate::startup::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -141,7 +141,12 @@ enum Outcome {
     )
 )]
 #[post("/oauth/token")]
-pub async fn token(state: web::Data<AppState>, req: HttpRequest, origin: RequestOrigin, payload: web::Payload) -> Result<HttpResponse, ApiError> {
+pub async fn token(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    origin: RequestOrigin,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
     let is_form = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -151,7 +156,8 @@ pub async fn token(state: web::Data<AppState>, req: HttpRequest, origin: Request
     if !is_form {
         return Ok(invalid_request("the body must be application/x-www-form-urlencoded"));
     }
-    let Ok(body) = read_limited(payload.into_inner(), declared_length(&req), state.settings.max_body_bytes).await else {
+    let Ok(body) = read_limited(payload.into_inner(), declared_length(&req), state.settings.max_body_bytes).await
+    else {
         return Ok(invalid_request("the body could not be read or is too large"));
     };
     let mut fields = std::collections::HashMap::new();
@@ -164,18 +170,28 @@ pub async fn token(state: web::Data<AppState>, req: HttpRequest, origin: Request
     match fields.get("grant_type").map(String::as_str) {
         None => return Ok(invalid_request("grant_type is required")),
         Some("client_credentials") => {}
-        Some(_) => return Ok(oauth_error(StatusCode::BAD_REQUEST, "unsupported_grant_type", "only client_credentials is supported")),
+        Some(_) => {
+            return Ok(oauth_error(
+                StatusCode::BAD_REQUEST,
+                "unsupported_grant_type",
+                "only client_credentials is supported",
+            ))
+        }
     }
     let in_body = (fields.get("client_id").cloned(), fields.get("client_secret").cloned());
     let (client_id, secret) = match (basic_credentials(&req), in_body) {
         (Err(()), _) => return Ok(invalid_client()),
-        (Ok(Some(_)), (Some(_), _) | (_, Some(_))) => return Ok(invalid_request("use one client authentication method, not two")),
+        (Ok(Some(_)), (Some(_), _) | (_, Some(_))) => {
+            return Ok(invalid_request("use one client authentication method, not two"))
+        }
         (Ok(Some(credentials)), _) => credentials,
         (Ok(None), (Some(id), Some(secret))) => (id, secret),
         (Ok(None), _) => return Ok(invalid_client()),
     };
-    let requested: Option<Vec<String>> =
-        fields.get("scope").map(|s| s.split(' ').filter(|t| !t.is_empty()).map(str::to_owned).collect()).filter(|s: &Vec<String>| !s.is_empty());
+    let requested: Option<Vec<String>> = fields
+        .get("scope")
+        .map(|s| s.split(' ').filter(|t| !t.is_empty()).map(str::to_owned).collect())
+        .filter(|s: &Vec<String>| !s.is_empty());
     if requested.as_ref().is_some_and(|r| !r.iter().all(|t| is_scope_token(t))) {
         return Ok(oauth_error(StatusCode::BAD_REQUEST, "invalid_scope", "the scope is malformed"));
     }
@@ -211,7 +227,11 @@ pub async fn token(state: web::Data<AppState>, req: HttpRequest, origin: Request
     .await?;
     let client = match outcome {
         Outcome::Blocked(seconds) => {
-            let mut res = oauth_error(StatusCode::TOO_MANY_REQUESTS, "temporarily_unavailable", "too many failed attempts; wait before trying again");
+            let mut res = oauth_error(
+                StatusCode::TOO_MANY_REQUESTS,
+                "temporarily_unavailable",
+                "too many failed attempts; wait before trying again",
+            );
             if let Ok(value) = header::HeaderValue::from_str(&seconds.max(1).to_string()) {
                 res.headers_mut().insert(header::RETRY_AFTER, value);
             }
@@ -229,7 +249,13 @@ pub async fn token(state: web::Data<AppState>, req: HttpRequest, origin: Request
             scopes.dedup();
             scopes
         }
-        Some(_) => return Ok(oauth_error(StatusCode::BAD_REQUEST, "invalid_scope", "the scope asks for more than this client was granted")),
+        Some(_) => {
+            return Ok(oauth_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_scope",
+                "the scope asks for more than this client was granted",
+            ))
+        }
     };
     let scope = scopes.join(" ");
     let now = chrono::Utc::now().timestamp();
@@ -251,7 +277,12 @@ pub async fn token(state: web::Data<AppState>, req: HttpRequest, origin: Request
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .insert_header((header::PRAGMA, "no-cache"))
-        .json(ClientTokenResponse { access_token: state.tokens.issue(&claims), token_type: "Bearer", expires_in: state.tokens.ttl_secs, scope }))
+        .json(ClientTokenResponse {
+            access_token: state.tokens.issue(&claims),
+            token_type: "Bearer",
+            expires_in: state.tokens.ttl_secs,
+            scope,
+        }))
 }
 
 #[cfg(test)]
@@ -260,7 +291,8 @@ mod tests {
 
     #[test]
     fn basic_credentials_are_form_decoded_and_malformed_ones_refused() {
-        let req = |v: &str| actix_web::test::TestRequest::default().insert_header(("authorization", v)).to_http_request();
+        let req =
+            |v: &str| actix_web::test::TestRequest::default().insert_header(("authorization", v)).to_http_request();
         let encoded = base64::engine::general_purpose::STANDARD.encode("id%3Ax:s+cr%2Bt");
         assert_eq!(basic_credentials(&req(&format!("Basic {encoded}"))), Ok(Some(("id:x".into(), "s cr+t".into()))));
         assert_eq!(basic_credentials(&req("Basic !!!")), Err(()));

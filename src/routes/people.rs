@@ -93,7 +93,13 @@ fn fields(who: &AuthUser, body: PersonRequest) -> Result<PersonFields, ApiError>
     if !checks.0.is_empty() {
         return Err(ApiError::validation(checks.0));
     }
-    Ok(PersonFields { full_name, position, unit_id: body.unit_id.to_string(), birth_year: body.birth_year, identity_number })
+    Ok(PersonFields {
+        full_name,
+        position,
+        unit_id: body.unit_id.to_string(),
+        birth_year: body.birth_year,
+        identity_number,
+    })
 }
 
 async fn load(state: &AppState, who: &AuthUser, id: Uuid, action: Action) -> Result<Person, ApiError> {
@@ -103,7 +109,11 @@ async fn load(state: &AppState, who: &AuthUser, id: Uuid, action: Action) -> Res
     let (person, on_agenda) = db::run(&state.db, move |conn| {
         let person = model::find_person(conn, &id)?;
         let on_agenda = match member {
-            Some(member) => crate::models::nominations::on_agenda_of(conn, &member, crate::models::nominations::AgendaLink::Person(&person.id))?,
+            Some(member) => crate::models::nominations::on_agenda_of(
+                conn,
+                &member,
+                crate::models::nominations::AgendaLink::Person(&person.id),
+            )?,
             None => false,
         };
         Ok((person, on_agenda))
@@ -138,7 +148,12 @@ pub struct PersonPage {
 #[utoipa::path(operation_id = "list_people", tag = "awards", security(("bearer" = [])), params(PeopleQuery),
     responses((status = 200, description = "One page of people", body = PersonPage), ListErrors))]
 #[get("/people")]
-pub async fn list(state: web::Data<AppState>, who: AuthUser, scope: cursor::ListScope, query: QueryParams<PeopleQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn list(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    scope: cursor::ListScope,
+    query: QueryParams<PeopleQuery>,
+) -> Result<HttpResponse, ApiError> {
     let query = query.0;
     let limit = cursor::limit(query.limit)?;
     let unit = match (&who.unit_id, who.has(Role::Admin)) {
@@ -150,7 +165,9 @@ pub async fn list(state: web::Data<AppState>, who: AuthUser, scope: cursor::List
     };
     let search = query.q.as_deref().map(text::fold).filter(|q| !q.is_empty());
     let after = query.cursor.as_deref().map(|c| cursor::decode(&scope, c)).transpose()?;
-    let rows = db::run(&state.db, move |conn| model::list_people(conn, unit.as_deref(), search.as_deref(), after, limit)).await?;
+    let rows =
+        db::run(&state.db, move |conn| model::list_people(conn, unit.as_deref(), search.as_deref(), after, limit))
+            .await?;
     let (rows, next_cursor) = cursor::page(rows, limit, &scope, |p| (p.full_name_folded.clone(), p.id.clone()));
     let items = rows.into_iter().map(|p| response(p, false)).collect::<Result<_, _>>()?;
     Ok(HttpResponse::Ok().json(PersonPage { items, next_cursor }))
@@ -160,10 +177,19 @@ pub async fn list(state: web::Data<AppState>, who: AuthUser, scope: cursor::List
 #[utoipa::path(operation_id = "create_person", tag = "awards", security(("bearer" = [])), request_body = PersonRequest,
     responses((status = 201, description = "Created; `Location` and `ETag` are set", body = PersonResponse), CreateErrors))]
 #[post("/people")]
-pub async fn create(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, body: JsonBody<PersonRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn create(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    origin: RequestOrigin,
+    body: JsonBody<PersonRequest>,
+) -> Result<HttpResponse, ApiError> {
     let unit_id = body.0.unit_id.to_string();
     if policy::decide(&who, Action::Create, Resource::UnitRecord { unit_id: &unit_id }) != Decision::Allow {
-        return Err(ApiError::new(actix_web::http::StatusCode::FORBIDDEN, "forbidden", "you add people only to your own unit"));
+        return Err(ApiError::new(
+            actix_web::http::StatusCode::FORBIDDEN,
+            "forbidden",
+            "you add people only to your own unit",
+        ));
     }
     let fields = fields(&who, body.0)?;
     // The journal keeps what the caller's response shows: identity numbers only from admins.
@@ -197,12 +223,23 @@ pub async fn read(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>
     request_body = PersonRequest,
     responses((status = 200, description = "Replaced; the new `ETag` is set", body = PersonResponse), ReplaceErrors))]
 #[put("/people/{id}")]
-pub async fn replace(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<PersonRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn replace(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    origin: RequestOrigin,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    body: JsonBody<PersonRequest>,
+) -> Result<HttpResponse, ApiError> {
     let expected = required_if_match(&req)?;
     let current = load(&state, &who, id.into_inner(), Action::Update).await?;
     let new_unit = body.0.unit_id.to_string();
     if policy::decide(&who, Action::Update, Resource::UnitRecord { unit_id: &new_unit }) != Decision::Allow {
-        return Err(ApiError::validation(vec![FieldError::new("unit_id", "not_allowed", "you can move people only within your own unit")]));
+        return Err(ApiError::validation(vec![FieldError::new(
+            "unit_id",
+            "not_allowed",
+            "you can move people only within your own unit",
+        )]));
     }
     let fields = fields(&who, body.0)?;
     // Only admins set it; leaving it out keeps what is stored.

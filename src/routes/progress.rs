@@ -15,7 +15,8 @@ use crate::auth::policy::{self, Action, Decision, Resource};
 use crate::auth::AuthUser;
 use crate::db;
 use crate::domain::campaigns::{
-    completion, decimal_text, overall_score, province_actual, rank, stored_decimal, Direction, IndicatorKind, RegistrationStatus,
+    completion, decimal_text, overall_score, province_actual, rank, stored_decimal, Direction, IndicatorKind,
+    RegistrationStatus,
 };
 use crate::error::ApiError;
 use crate::http::extract::method_not_allowed;
@@ -101,7 +102,11 @@ pub struct ProgressResponse {
     params(("id" = Uuid, Path, description = "The campaign's id")),
     responses((status = 200, description = "Progress as of the latest verified reports", body = ProgressResponse), ReadErrors))]
 #[get("/campaigns/{id}/progress")]
-pub async fn progress(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+pub async fn progress(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().json(campaign_progress(&state, &who, id.into_inner()).await?))
 }
 
@@ -125,7 +130,7 @@ pub async fn campaign_progress(state: &AppState, who: &AuthUser, id: Uuid) -> Re
     let mut body = compute(&campaign_id, indicators, registrations, actuals, names, clusters)?;
     // Rankings and scores are shared; a unit's targets and actuals are its own (and the
     // province's reviewers').
-    for unit in body.units.iter_mut() {
+    for unit in &mut body.units {
         let unit_id = unit.unit_id.to_string();
         if policy::decide(who, Action::Read, Resource::UnitRecord { unit_id: &unit_id }) != Decision::Allow {
             unit.indicators.clear();
@@ -150,10 +155,17 @@ fn compute(
     let spec: HashMap<&str, (IndicatorKind, Direction)> = indicators
         .iter()
         .map(|i| {
-            (i.id.as_str(), (IndicatorKind::parse(&i.kind).unwrap_or(IndicatorKind::Quantity), Direction::parse(&i.direction).unwrap_or(Direction::HigherIsBetter)))
+            (
+                i.id.as_str(),
+                (
+                    IndicatorKind::parse(&i.kind).unwrap_or(IndicatorKind::Quantity),
+                    Direction::parse(&i.direction).unwrap_or(Direction::HigherIsBetter),
+                ),
+            )
         })
         .collect();
-    let name_of: HashMap<&str, (&str, &str)> = names.iter().map(|(id, code, name)| (id.as_str(), (code.as_str(), name.as_str()))).collect();
+    let name_of: HashMap<&str, (&str, &str)> =
+        names.iter().map(|(id, code, name)| (id.as_str(), (code.as_str(), name.as_str()))).collect();
 
     let mut units = Vec::with_capacity(registrations.len());
     let mut scores: Vec<(String, Decimal)> = Vec::with_capacity(registrations.len());
@@ -166,7 +178,12 @@ fn compute(
             let got = actual.get(&(unit_id.as_str(), indicator_id.as_str())).copied();
             let done = completion(*kind, *direction, target_value, got);
             completions.push(done);
-            rows.push(UnitIndicatorProgress { indicator_id: uuid(indicator_id)?, target: target.clone(), actual: got.map(decimal_text), completion: decimal_text(done) });
+            rows.push(UnitIndicatorProgress {
+                indicator_id: uuid(indicator_id)?,
+                target: target.clone(),
+                actual: got.map(decimal_text),
+                completion: decimal_text(done),
+            });
         }
         let score = overall_score(&completions);
         scores.push((unit_id.clone(), score));
@@ -197,7 +214,11 @@ fn compute(
             let (kind, direction) = spec[i.id.as_str()];
             let values: Vec<Decimal> = actual.iter().filter(|((_, ind), _)| *ind == i.id).map(|(_, v)| *v).collect();
             let total = province_actual(kind, &values);
-            let target = i.province_target.as_deref().map(|t| stored_decimal(t).ok_or_else(|| bad("province target"))).transpose()?;
+            let target = i
+                .province_target
+                .as_deref()
+                .map(|t| stored_decimal(t).ok_or_else(|| bad("province target")))
+                .transpose()?;
             Ok(IndicatorProgress {
                 indicator_id: uuid(&i.id)?,
                 name: i.name.clone(),
@@ -242,5 +263,10 @@ fn compute(
         })
         .collect::<Result<Vec<_>, ApiError>>()?;
 
-    Ok(ProgressResponse { campaign_id: uuid(campaign_id)?, indicators: indicator_rows, units: ordered, clusters: cluster_rows })
+    Ok(ProgressResponse {
+        campaign_id: uuid(campaign_id)?,
+        indicators: indicator_rows,
+        units: ordered,
+        clusters: cluster_rows,
+    })
 }

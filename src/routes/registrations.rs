@@ -16,13 +16,13 @@ use crate::domain::campaigns::{RegistrationAction, RegistrationStatus};
 use crate::domain::units::today_in_vietnam;
 use crate::domain::{check_text, Checks};
 use crate::error::ApiError;
-use crate::http::extract::{required_if_match, etag, if_match_version, method_not_allowed, JsonBody};
-use crate::models::registrations::{self as model, Registration, RegistrationContent};
-use crate::openapi::errors::{ReplaceErrors, CreateErrors, ListErrors, ReadErrors, WriteErrors};
-use crate::routes::campaigns::visible_campaign;
-use crate::routes::clusters::uuid;
+use crate::http::extract::{etag, if_match_version, method_not_allowed, required_if_match, JsonBody};
 use crate::http::origin::RequestOrigin;
 use crate::models::journal::Scope;
+use crate::models::registrations::{self as model, Registration, RegistrationContent};
+use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, ReplaceErrors, WriteErrors};
+use crate::routes::campaigns::visible_campaign;
+use crate::routes::clusters::uuid;
 use crate::startup::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -89,7 +89,10 @@ fn response((r, targets): (Registration, Vec<(String, String)>)) -> Result<Regis
         campaign_id: uuid(&r.campaign_id)?,
         unit_id: uuid(&r.unit_id)?,
         status: r.status(),
-        targets: targets.iter().map(|(i, t)| Ok(Target { indicator_id: uuid(i)?, target: t.clone() })).collect::<Result<_, ApiError>>()?,
+        targets: targets
+            .iter()
+            .map(|(i, t)| Ok(Target { indicator_id: uuid(i)?, target: t.clone() }))
+            .collect::<Result<_, ApiError>>()?,
         aimed_titles: serde_json::from_str(&r.aimed_titles).unwrap_or_default(),
         note: r.note,
         return_reason: r.return_reason,
@@ -116,8 +119,12 @@ fn content(body: RegistrationRequest) -> Result<RegistrationContent, ApiError> {
     if body.aimed_titles.len() > 20 {
         checks.fail("aimed_titles", "too_many", "at most 20 titles");
     }
-    let aimed_titles: Vec<String> =
-        body.aimed_titles.iter().enumerate().map(|(i, t)| check_text(&format!("aimed_titles[{i}]"), t, 200, &mut checks)).collect();
+    let aimed_titles: Vec<String> = body
+        .aimed_titles
+        .iter()
+        .enumerate()
+        .map(|(i, t)| check_text(&format!("aimed_titles[{i}]"), t, 200, &mut checks))
+        .collect();
     let note = body.note.filter(|n| !n.trim().is_empty()).map(|n| check_text("note", &n, 5000, &mut checks));
     if !checks.0.is_empty() {
         return Err(ApiError::validation(checks.0));
@@ -131,7 +138,12 @@ fn content(body: RegistrationRequest) -> Result<RegistrationContent, ApiError> {
 
 /// Loads a registration if the caller may do `action` on it; one of another unit answers
 /// exactly like a missing one.
-async fn load(state: &AppState, who: &AuthUser, id: Uuid, action: Action) -> Result<(Registration, Vec<(String, String)>), ApiError> {
+async fn load(
+    state: &AppState,
+    who: &AuthUser,
+    id: Uuid,
+    action: Action,
+) -> Result<(Registration, Vec<(String, String)>), ApiError> {
     let id = id.to_string();
     let found = db::run(&state.db, move |conn| model::find_registration(conn, &id)).await?;
     match policy::decide(who, action, Resource::UnitRecord { unit_id: &found.0.unit_id }) {
@@ -154,7 +166,10 @@ pub async fn list(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>
     let campaign = visible_campaign(&state, &who, id.into_inner()).await?;
     // Province-level staff see every unit's; anyone bound to a unit sees that unit's only.
     let only_unit = if who.has(Role::Admin) { None } else { who.unit_id.clone() };
-    if only_unit.is_none() && !who.has(Role::Admin) && !who.roles.iter().any(|r| matches!(r, Role::Viewer | Role::Approver)) {
+    if only_unit.is_none()
+        && !who.has(Role::Admin)
+        && !who.roles.iter().any(|r| matches!(r, Role::Viewer | Role::Approver))
+    {
         return Err(ApiError::forbidden());
     }
     let found = db::run(&state.db, move |conn| {
@@ -172,14 +187,24 @@ pub async fn list(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>
     request_body = RegistrationRequest,
     responses((status = 201, description = "Registered as a draft; `Location` and `ETag` are set", body = RegistrationResponse), CreateErrors))]
 #[post("/campaigns/{id}/registrations")]
-pub async fn create(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, id: web::Path<Uuid>, body: JsonBody<RegistrationRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn create(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    origin: RequestOrigin,
+    id: web::Path<Uuid>,
+    body: JsonBody<RegistrationRequest>,
+) -> Result<HttpResponse, ApiError> {
     let campaign = visible_campaign(&state, &who, id.into_inner()).await?;
     let body = body.0;
     let Some(unit_id) = body.unit_id.map(|u| u.to_string()) else {
         return Err(ApiError::validation(vec![crate::error::FieldError::new("unit_id", "required", "is required")]));
     };
     if policy::decide(&who, Action::Create, Resource::UnitRecord { unit_id: &unit_id }) != Decision::Allow {
-        return Err(ApiError::new(actix_web::http::StatusCode::FORBIDDEN, "forbidden", "you register only for your own unit"));
+        return Err(ApiError::new(
+            actix_web::http::StatusCode::FORBIDDEN,
+            "forbidden",
+            "you register only for your own unit",
+        ));
     }
     let content = content(body)?;
     let actor = who.user_id.clone();
@@ -212,12 +237,23 @@ pub async fn read(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>
     request_body = RegistrationRequest,
     responses((status = 200, description = "Replaced; the new `ETag` is set", body = RegistrationResponse), ReplaceErrors))]
 #[put("/registrations/{id}")]
-pub async fn replace(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<RegistrationRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn replace(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    origin: RequestOrigin,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    body: JsonBody<RegistrationRequest>,
+) -> Result<HttpResponse, ApiError> {
     let expected = required_if_match(&req)?;
     let (current, _) = load(&state, &who, id.into_inner(), Action::Update).await?;
     let body = body.0;
     if body.unit_id.is_some_and(|u| u.to_string() != current.unit_id) {
-        return Err(ApiError::validation(vec![crate::error::FieldError::new("unit_id", "immutable", "a registration cannot move to another unit")]));
+        return Err(ApiError::validation(vec![crate::error::FieldError::new(
+            "unit_id",
+            "immutable",
+            "a registration cannot move to another unit",
+        )]));
     }
     let content = content(body)?;
     let today = today_in_vietnam();
@@ -240,7 +276,15 @@ pub struct RegistrationReviewRequest {
     pub reason: Option<String>,
 }
 
-async fn act(state: &AppState, who: &AuthUser, origin: RequestOrigin, req: &HttpRequest, id: Uuid, action: RegistrationAction, reason: Option<String>) -> Result<HttpResponse, ApiError> {
+async fn act(
+    state: &AppState,
+    who: &AuthUser,
+    origin: RequestOrigin,
+    req: &HttpRequest,
+    id: Uuid,
+    action: RegistrationAction,
+    reason: Option<String>,
+) -> Result<HttpResponse, ApiError> {
     let expected = if_match_version(req)?;
     let policy_action = if action == RegistrationAction::Submit { Action::Update } else { Action::Read };
     if action != RegistrationAction::Submit {
@@ -263,7 +307,8 @@ async fn act(state: &AppState, who: &AuthUser, origin: RequestOrigin, req: &Http
     };
     let body = db::write(&state.db, origin.by(who), move |conn, journal| {
         let before = response(model::find_registration(conn, &current.id)?)?;
-        let after = response(model::transition_registration(conn, &current.id, action, &actor, reason, expected, today)?)?;
+        let after =
+            response(model::transition_registration(conn, &current.id, action, &actor, reason, expected, today)?)?;
         journal.changed("registration", verb, &current.id, Scope::Unit(current.unit_id.clone()), &before, &after);
         Ok(after)
     })
@@ -276,7 +321,13 @@ async fn act(state: &AppState, who: &AuthUser, origin: RequestOrigin, req: &Http
     params(("id" = Uuid, Path, description = "The registration's id"), ("If-Match" = Option<String>, Header, description = "The `ETag` last read")),
     responses((status = 200, description = "Submitted", body = RegistrationResponse), WriteErrors))]
 #[post("/registrations/{id}/submit")]
-pub async fn submit(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, req: HttpRequest, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+pub async fn submit(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    origin: RequestOrigin,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
     act(&state, &who, origin, &req, id.into_inner(), RegistrationAction::Submit, None).await
 }
 
@@ -285,7 +336,13 @@ pub async fn submit(state: web::Data<AppState>, who: AuthUser, origin: RequestOr
     params(("id" = Uuid, Path, description = "The registration's id"), ("If-Match" = Option<String>, Header, description = "The `ETag` last read")),
     responses((status = 200, description = "Accepted", body = RegistrationResponse), WriteErrors))]
 #[post("/registrations/{id}/accept")]
-pub async fn accept(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, req: HttpRequest, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+pub async fn accept(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    origin: RequestOrigin,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
     act(&state, &who, origin, &req, id.into_inner(), RegistrationAction::Accept, None).await
 }
 
@@ -295,6 +352,13 @@ pub async fn accept(state: web::Data<AppState>, who: AuthUser, origin: RequestOr
     request_body = RegistrationReviewRequest,
     responses((status = 200, description = "Returned", body = RegistrationResponse), WriteErrors))]
 #[post("/registrations/{id}/return")]
-pub async fn return_registration(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<RegistrationReviewRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn return_registration(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    origin: RequestOrigin,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    body: JsonBody<RegistrationReviewRequest>,
+) -> Result<HttpResponse, ApiError> {
     act(&state, &who, origin, &req, id.into_inner(), RegistrationAction::Return, body.0.reason).await
 }

@@ -16,7 +16,9 @@ use crate::db;
 use crate::domain::nominations::NominationStatus;
 use crate::error::ApiError;
 use crate::http::extract::{method_not_allowed, QueryParams};
-use crate::http::tabular::{self, Cell, Column, ColumnType, CsvReportResponses, Format, ReportResponses, Table, XlsxReportResponses};
+use crate::http::tabular::{
+    self, Cell, Column, ColumnType, CsvReportResponses, Format, ReportResponses, Table, XlsxReportResponses,
+};
 use crate::models::reports::{self as model, AwardCountFilter, NominationCountFilter};
 use crate::openapi::errors::ReportErrors;
 use crate::routes::nominations::visible_scope;
@@ -57,7 +59,9 @@ pub struct FormatQuery {
 /// A report at its one-format URL: a `format` parameter, if sent, must agree.
 fn fixed_format(asked: Option<Format>, fixed: Format) -> Result<Format, ApiError> {
     match asked {
-        Some(other) if other != fixed => Err(ApiError::bad_query_because("format", "conflicting_parameters", "this URL answers in one format only")),
+        Some(other) if other != fixed => {
+            Err(ApiError::bad_query_because("format", "conflicting_parameters", "this URL answers in one format only"))
+        }
         _ => Ok(fixed),
     }
 }
@@ -141,12 +145,20 @@ pub async fn progress_report(
     tabular::respond(progress_table(&state, &who, id.into_inner(), query.0).await?, format).await
 }
 
-async fn progress_table(state: &AppState, who: &AuthUser, id: Uuid, query: ProgressReportQuery) -> Result<Table, ApiError> {
+async fn progress_table(
+    state: &AppState,
+    who: &AuthUser,
+    id: Uuid,
+    query: ProgressReportQuery,
+) -> Result<Table, ApiError> {
     policy::require_scope(who, "reports:read")?;
     let progress = campaign_progress(state, who, id).await?;
     let ids: Vec<String> = progress.units.iter().map(|u| u.unit_id.to_string()).collect();
-    let kinds: HashMap<String, String> =
-        db::run(&state.db, move |conn| model::unit_labels(conn, &ids)).await?.into_iter().map(|(id, _, _, kind)| (id, kind)).collect();
+    let kinds: HashMap<String, String> = db::run(&state.db, move |conn| model::unit_labels(conn, &ids))
+        .await?
+        .into_iter()
+        .map(|(id, _, _, kind)| (id, kind))
+        .collect();
     let table = match query.by.unwrap_or_default() {
         ProgressBy::Unit => progress_by_unit(&progress, &kinds),
         ProgressBy::Cluster => progress_by_cluster(&progress, &kinds),
@@ -167,7 +179,11 @@ fn progress_by_unit(progress: &ProgressResponse, kinds: &HashMap<String, String>
         let name = format!("{} ({})", indicator.name, indicator.unit_of_measure);
         columns.push(Column::new(format!("target_{}", n + 1), format!("{name}: chỉ tiêu"), ColumnType::Decimal));
         columns.push(Column::new(format!("actual_{}", n + 1), format!("{name}: thực hiện"), ColumnType::Decimal));
-        columns.push(Column::new(format!("completion_{}", n + 1), format!("{name}: % hoàn thành"), ColumnType::Decimal));
+        columns.push(Column::new(
+            format!("completion_{}", n + 1),
+            format!("{name}: % hoàn thành"),
+            ColumnType::Decimal,
+        ));
     }
     let rows = progress
         .units
@@ -194,7 +210,13 @@ fn progress_by_unit(progress: &ProgressResponse, kinds: &HashMap<String, String>
             row
         })
         .collect();
-    Table { report: "campaign-progress", title: "Tiến độ thi đua theo đơn vị".into(), file_suffix: String::new(), columns, rows }
+    Table {
+        report: "campaign-progress",
+        title: "Tiến độ thi đua theo đơn vị".into(),
+        file_suffix: String::new(),
+        columns,
+        rows,
+    }
 }
 
 fn progress_by_cluster(progress: &ProgressResponse, kinds: &HashMap<String, String>) -> Table {
@@ -222,7 +244,13 @@ fn progress_by_cluster(progress: &ProgressResponse, kinds: &HashMap<String, Stri
             ]);
         }
     }
-    Table { report: "campaign-progress-by-cluster", title: "Xếp hạng theo cụm, khối thi đua".into(), file_suffix: String::new(), columns, rows }
+    Table {
+        report: "campaign-progress-by-cluster",
+        title: "Xếp hạng theo cụm, khối thi đua".into(),
+        file_suffix: String::new(),
+        columns,
+        rows,
+    }
 }
 
 fn kind_cell(kinds: &HashMap<String, String>, unit_id: &Uuid) -> Cell {
@@ -256,7 +284,12 @@ pub struct AwardsReportQuery {
 #[utoipa::path(operation_id = "report_awards", tag = "reports", security(("bearer" = []), ("client" = ["reports:read"])), params(AwardsReportQuery, FormatQuery),
     responses(ReportResponses, ReportErrors))]
 #[get("/reports/awards")]
-pub async fn awards_report(state: web::Data<AppState>, who: AuthUser, req: HttpRequest, query: QueryParams<AwardsReportQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn awards_report(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    req: HttpRequest,
+    query: QueryParams<AwardsReportQuery>,
+) -> Result<HttpResponse, ApiError> {
     let format = tabular::negotiate(&req, query.0.format)?;
     tabular::respond(awards_table(&state, &who, query.0).await?, format).await
 }
@@ -266,9 +299,17 @@ async fn awards_table(state: &AppState, who: &AuthUser, query: AwardsReportQuery
     // Awards are published by decision: everyone signed in reads the history, so the counts.
     policy::authorize(who, Action::Read, Resource::Registry)?;
     let (from_year, to_year) = match (query.year, query.from_year, query.to_year) {
-        (Some(_), Some(_), _) | (Some(_), _, Some(_)) => return Err(ApiError::bad_query_because("year", "conflicting_parameters", "give either year or from_year/to_year")),
+        (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
+            return Err(ApiError::bad_query_because(
+                "year",
+                "conflicting_parameters",
+                "give either year or from_year/to_year",
+            ))
+        }
         (Some(year), None, None) => (Some(year), Some(year)),
-        (None, Some(from), Some(to)) if from > to => return Err(ApiError::bad_query_because("from_year", "conflicting_parameters", "must not be after to_year")),
+        (None, Some(from), Some(to)) if from > to => {
+            return Err(ApiError::bad_query_because("from_year", "conflicting_parameters", "must not be after to_year"))
+        }
         (None, from, to) => (from, to),
     };
     let roll_up = query.roll_up;
@@ -282,7 +323,13 @@ async fn awards_table(state: &AppState, who: &AuthUser, query: AwardsReportQuery
                     .iter()
                     .find(|(id, code, _)| *id == wanted || *code == wanted)
                     .map(|(id, ..)| id.clone())
-                    .ok_or_else(|| ApiError::bad_query_because("award_type", "unknown_reference", "no award type has this id or code"))?,
+                    .ok_or_else(|| {
+                        ApiError::bad_query_because(
+                            "award_type",
+                            "unknown_reference",
+                            "no award type has this id or code",
+                        )
+                    })?,
             ),
         };
         let raw = model::award_counts(conn, &AwardCountFilter { from_year, to_year, award_type_id })?;
@@ -311,16 +358,26 @@ async fn awards_table(state: &AppState, who: &AuthUser, query: AwardsReportQuery
     })
     .await?;
 
-    let type_of: HashMap<&str, (&str, &str)> = types.iter().map(|(id, code, name)| (id.as_str(), (code.as_str(), name.as_str()))).collect();
-    let unit_of: HashMap<&str, (&str, &str, &str)> =
-        units.iter().map(|(id, code, name, kind)| (id.as_str(), (code.as_str(), name.as_str(), kind.as_str()))).collect();
+    let type_of: HashMap<&str, (&str, &str)> =
+        types.iter().map(|(id, code, name)| (id.as_str(), (code.as_str(), name.as_str()))).collect();
+    let unit_of: HashMap<&str, (&str, &str, &str)> = units
+        .iter()
+        .map(|(id, code, name, kind)| (id.as_str(), (code.as_str(), name.as_str(), kind.as_str())))
+        .collect();
     let mut rows: Vec<(i32, &str, &str, Vec<Cell>)> = counts
         .iter()
         .map(|((year, award_type, unit), n)| {
             let (type_code, type_name) = type_of.get(award_type.as_str()).copied().unwrap_or_default();
             let (unit_code, unit_name, unit_kind) = unit_of.get(unit.as_str()).copied().unwrap_or_default();
-            let cells =
-                vec![Cell::Integer((*year).into()), type_code.into(), type_name.into(), unit_code.into(), unit_name.into(), unit_kind.into(), Cell::Integer(*n)];
+            let cells = vec![
+                Cell::Integer((*year).into()),
+                type_code.into(),
+                type_name.into(),
+                unit_code.into(),
+                unit_name.into(),
+                unit_kind.into(),
+                Cell::Integer(*n),
+            ];
             (*year, type_code, unit_code, cells)
         })
         .collect();
@@ -336,7 +393,9 @@ async fn awards_table(state: &AppState, who: &AuthUser, query: AwardsReportQuery
     ];
     let file_suffix = match (from_year, to_year) {
         (Some(from), Some(to)) if from == to => from.to_string(),
-        (from, to) => [from, to].iter().map(|y| y.map(|y| y.to_string()).unwrap_or_default()).collect::<Vec<_>>().join("-"),
+        (from, to) => {
+            [from, to].iter().map(|y| y.map(|y| y.to_string()).unwrap_or_default()).collect::<Vec<_>>().join("-")
+        }
     };
     let table = Table {
         report: if roll_up { "awards-rolled-up" } else { "awards" },
@@ -368,7 +427,12 @@ pub struct NominationsReportQuery {
 #[utoipa::path(operation_id = "report_nominations", tag = "reports", security(("bearer" = []), ("client" = ["reports:read"])), params(NominationsReportQuery, FormatQuery),
     responses(ReportResponses, ReportErrors))]
 #[get("/reports/nominations")]
-pub async fn nominations_report(state: web::Data<AppState>, who: AuthUser, req: HttpRequest, query: QueryParams<NominationsReportQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn nominations_report(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    req: HttpRequest,
+    query: QueryParams<NominationsReportQuery>,
+) -> Result<HttpResponse, ApiError> {
     let format = tabular::negotiate(&req, query.0.format)?;
     tabular::respond(nominations_table(&state, &who, query.0).await?, format).await
 }
@@ -377,15 +441,19 @@ async fn nominations_table(state: &AppState, who: &AuthUser, query: NominationsR
     policy::require_scope(who, "reports:read")?;
     let (council_member, unit_id) = visible_scope(who)?;
     let filter = NominationCountFilter { council_member, unit_id, year: query.year };
-    let (counts, types) = db::run(&state.db, move |conn| Ok((model::nomination_counts(conn, &filter)?, model::award_type_labels(conn)?))).await?;
-    let type_of: HashMap<&str, (&str, &str)> = types.iter().map(|(id, code, name)| (id.as_str(), (code.as_str(), name.as_str()))).collect();
+    let (counts, types) =
+        db::run(&state.db, move |conn| Ok((model::nomination_counts(conn, &filter)?, model::award_type_labels(conn)?)))
+            .await?;
+    let type_of: HashMap<&str, (&str, &str)> =
+        types.iter().map(|(id, code, name)| (id.as_str(), (code.as_str(), name.as_str()))).collect();
     // Statuses in pipeline order, then award types by code.
     let position = |status: &str| NominationStatus::ALL.iter().position(|s| s.as_str() == status).unwrap_or(usize::MAX);
     let mut rows: Vec<(usize, &str, Vec<Cell>)> = counts
         .iter()
         .map(|(status, award_type, n)| {
             let (code, name) = type_of.get(award_type.as_str()).copied().unwrap_or_default();
-            let cells = vec![status.as_str().into(), status_name(status).into(), code.into(), name.into(), Cell::Integer(*n)];
+            let cells =
+                vec![status.as_str().into(), status_name(status).into(), code.into(), name.into(), Cell::Integer(*n)];
             (position(status), code, cells)
         })
         .collect();

@@ -18,10 +18,10 @@ use crate::db::{self, cursor};
 use crate::domain::{check_text, Checks};
 use crate::error::{ApiError, Problem};
 use crate::http::extract::{method_not_allowed, JsonBody, QueryParams};
-use crate::models::service_clients::{self as model, NewServiceClient, ServiceClient};
-use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors};
 use crate::http::origin::RequestOrigin;
 use crate::models::journal::Scope;
+use crate::models::service_clients::{self as model, NewServiceClient, ServiceClient};
+use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors};
 use crate::startup::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -112,7 +112,11 @@ impl TryFrom<ServiceClient> for ServiceClientResponse {
 }
 
 /// The answer carrying a fresh secret: never stored by caches.
-fn with_secret(status: actix_web::http::StatusCode, client: ServiceClient, secret: String) -> Result<HttpResponse, ApiError> {
+fn with_secret(
+    status: actix_web::http::StatusCode,
+    client: ServiceClient,
+    secret: String,
+) -> Result<HttpResponse, ApiError> {
     let client = ServiceClientResponse::try_from(client)?;
     let mut res = HttpResponse::build(status);
     res.insert_header((header::CACHE_CONTROL, "no-store"));
@@ -135,7 +139,12 @@ fn with_secret(status: actix_web::http::StatusCode, client: ServiceClient, secre
     )
 )]
 #[get("/service-clients")]
-pub async fn list(state: web::Data<AppState>, who: AuthUser, scope: cursor::ListScope, query: QueryParams<ServiceClientListQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn list(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    scope: cursor::ListScope,
+    query: QueryParams<ServiceClientListQuery>,
+) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[])?;
     let limit = cursor::limit(query.0.limit)?;
     let after: Option<String> = query.0.cursor.as_deref().map(|c| cursor::decode(&scope, c)).transpose()?;
@@ -157,7 +166,12 @@ pub async fn list(state: web::Data<AppState>, who: AuthUser, scope: cursor::List
     )
 )]
 #[post("/service-clients")]
-pub async fn create(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, body: JsonBody<CreateServiceClientRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn create(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    origin: RequestOrigin,
+    body: JsonBody<CreateServiceClientRequest>,
+) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[])?;
     let body = body.0;
     let mut checks = Checks::default();
@@ -232,7 +246,12 @@ pub async fn read(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>
     )
 )]
 #[post("/service-clients/{id}/rotate-secret")]
-pub async fn rotate_secret(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+pub async fn rotate_secret(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    origin: RequestOrigin,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[])?;
     let id = id.into_inner().to_string();
     let secret = random_token();
@@ -261,13 +280,25 @@ pub async fn rotate_secret(state: web::Data<AppState>, who: AuthUser, origin: Re
     )
 )]
 #[post("/service-clients/{id}/revoke")]
-pub async fn revoke(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+pub async fn revoke(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    origin: RequestOrigin,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[])?;
     let id = id.into_inner().to_string();
     let client = db::write(&state.db, origin.by(&who), move |conn, journal| {
         let before = ServiceClientResponse::try_from(model::find_client(conn, &id)?)?;
         let client = model::revoke_client(conn, &id)?;
-        journal.changed("service_client", "revoked", &id, Scope::Admin, &before, &ServiceClientResponse::try_from(client.clone())?);
+        journal.changed(
+            "service_client",
+            "revoked",
+            &id,
+            Scope::Admin,
+            &before,
+            &ServiceClientResponse::try_from(client.clone())?,
+        );
         Ok(client)
     })
     .await?;

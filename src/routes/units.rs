@@ -9,11 +9,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::db::{self, cursor};
-use crate::domain::{date_is_supported, text, DATE_RANGE};
-use crate::domain::units::{self as rules, LinkPart, UnitKind, UnitType};
 use crate::auth::policy::{self, Action, Resource};
 use crate::auth::AuthUser;
+use crate::db::{self, cursor};
+use crate::domain::units::{self as rules, LinkPart, UnitKind, UnitType};
+use crate::domain::{date_is_supported, text, DATE_RANGE};
 use crate::error::{ApiError, Problem};
 use crate::http::extract::{etag, if_match_version, patch_field, JsonBody, QueryParams};
 use crate::http::origin::RequestOrigin;
@@ -207,7 +207,12 @@ fn unit_ok(unit: Unit) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().insert_header(etag(body.version)).json(body))
 }
 
-async fn list_units(state: &AppState, kind: UnitKind, scope: cursor::ListScope, query: UnitListQuery) -> Result<HttpResponse, ApiError> {
+async fn list_units(
+    state: &AppState,
+    kind: UnitKind,
+    scope: cursor::ListScope,
+    query: UnitListQuery,
+) -> Result<HttpResponse, ApiError> {
     let limit = cursor::limit(query.limit)?;
     let search = match query.q.as_deref().map(text::fold) {
         Some(q) if q.is_empty() => return Err(ApiError::bad_query("q", "must not be empty")),
@@ -218,7 +223,11 @@ async fn list_units(state: &AppState, kind: UnitKind, scope: cursor::ListScope, 
         return Err(ApiError::bad_query_because("active_on", "out_of_range", DATE_RANGE));
     }
     if let Some(t) = query.unit_type.filter(|t| t.kind() != kind) {
-        return Err(ApiError::bad_query_because("type", "wrong_kind", &format!("{} is not a type of {}; use one of {}", t.as_str(), kind.as_str(), UnitType::names_for(kind))));
+        return Err(ApiError::bad_query_because(
+            "type",
+            "wrong_kind",
+            &format!("{} is not a type of {}; use one of {}", t.as_str(), kind.as_str(), UnitType::names_for(kind)),
+        ));
     }
     let filter = UnitFilter {
         parent_id: query.parent_id.map(|p| p.to_string()),
@@ -238,7 +247,12 @@ async fn read_unit(state: &AppState, kind: UnitKind, id: Uuid) -> Result<HttpRes
     unit_ok(db::run(&state.db, move |conn| model::find(conn, kind, &id.to_string())).await?)
 }
 
-async fn read_unit_by_code(state: &AppState, kind: UnitKind, code: String, on: Option<NaiveDate>) -> Result<HttpResponse, ApiError> {
+async fn read_unit_by_code(
+    state: &AppState,
+    kind: UnitKind,
+    code: String,
+    on: Option<NaiveDate>,
+) -> Result<HttpResponse, ApiError> {
     if on.is_some_and(|d| !date_is_supported(d)) {
         return Err(ApiError::bad_query_because("active_on", "out_of_range", DATE_RANGE));
     }
@@ -249,7 +263,13 @@ async fn read_unit_by_code(state: &AppState, kind: UnitKind, code: String, on: O
     unit_ok(db::run(&state.db, move |conn| model::find_by_code(conn, kind, &code, on)).await?)
 }
 
-async fn create_unit(state: &AppState, origin: Origin, kind: UnitKind, collection: &str, body: CreateUnitRequest) -> Result<HttpResponse, ApiError> {
+async fn create_unit(
+    state: &AppState,
+    origin: Origin,
+    kind: UnitKind,
+    collection: &str,
+    body: CreateUnitRequest,
+) -> Result<HttpResponse, ApiError> {
     let fields = rules::check_new_unit(
         kind,
         body.code.as_deref(),
@@ -277,7 +297,14 @@ async fn create_unit(state: &AppState, origin: Origin, kind: UnitKind, collectio
         .json(unit))
 }
 
-async fn update_unit(state: &AppState, origin: Origin, kind: UnitKind, req: &HttpRequest, id: Uuid, body: UpdateUnitRequest) -> Result<HttpResponse, ApiError> {
+async fn update_unit(
+    state: &AppState,
+    origin: Origin,
+    kind: UnitKind,
+    req: &HttpRequest,
+    id: Uuid,
+    body: UpdateUnitRequest,
+) -> Result<HttpResponse, ApiError> {
     let expected = if_match_version(req)?;
     let changes = UnitChanges {
         code: body.code,
@@ -298,11 +325,22 @@ async fn update_unit(state: &AppState, origin: Origin, kind: UnitKind, req: &Htt
     Ok(HttpResponse::Ok().insert_header(etag(unit.version)).json(unit))
 }
 
-async fn deactivate_unit(state: &AppState, origin: Origin, kind: UnitKind, req: &HttpRequest, id: Uuid, body: DeactivateRequest) -> Result<HttpResponse, ApiError> {
+async fn deactivate_unit(
+    state: &AppState,
+    origin: Origin,
+    kind: UnitKind,
+    req: &HttpRequest,
+    id: Uuid,
+    body: DeactivateRequest,
+) -> Result<HttpResponse, ApiError> {
     let expected = if_match_version(req)?;
     let until = body.valid_until.unwrap_or_else(rules::today_in_vietnam);
     if !date_is_supported(until) {
-        return Err(ApiError::validation(vec![crate::error::FieldError::new("valid_until", "out_of_range", DATE_RANGE)]));
+        return Err(ApiError::validation(vec![crate::error::FieldError::new(
+            "valid_until",
+            "out_of_range",
+            DATE_RANGE,
+        )]));
     }
     let id = id.to_string();
     let unit = db::write(&state.db, origin, move |conn, journal| {
@@ -315,7 +353,13 @@ async fn deactivate_unit(state: &AppState, origin: Origin, kind: UnitKind, req: 
     Ok(HttpResponse::Ok().insert_header(etag(unit.version)).json(unit))
 }
 
-async fn delete_unit(state: &AppState, origin: Origin, kind: UnitKind, req: &HttpRequest, id: Uuid) -> Result<HttpResponse, ApiError> {
+async fn delete_unit(
+    state: &AppState,
+    origin: Origin,
+    kind: UnitKind,
+    req: &HttpRequest,
+    id: Uuid,
+) -> Result<HttpResponse, ApiError> {
     let expected = if_match_version(req)?;
     let id = id.to_string();
     db::write(&state.db, origin, move |conn, journal| {
@@ -330,10 +374,8 @@ async fn delete_unit(state: &AppState, origin: Origin, kind: UnitKind, req: &Htt
 
 async fn unit_lineage(state: &AppState, kind: UnitKind, id: Uuid) -> Result<HttpResponse, ApiError> {
     let lineage = db::run(&state.db, move |conn| model::lineage(conn, kind, &id.to_string())).await?;
-    Ok(HttpResponse::Ok().json(UnitLineage {
-        predecessors: linked(lineage.predecessors)?,
-        successors: linked(lineage.successors)?,
-    }))
+    Ok(HttpResponse::Ok()
+        .json(UnitLineage { predecessors: linked(lineage.predecessors)?, successors: linked(lineage.successors)? }))
 }
 
 macro_rules! unit_endpoints {
@@ -567,19 +609,47 @@ macro_rules! unit_endpoints {
     };
 }
 
-unit_endpoints!(provinces, UnitKind::Province,
-    singular = "province", plural = "provinces",
-    list = "/provinces", item = "/provinces/{id}", by_code = "/provinces/by-code/{code}",
-    deactivate = "/provinces/{id}/deactivate", lineage = "/provinces/{id}/lineage");
-unit_endpoints!(districts, UnitKind::District,
-    singular = "district", plural = "districts",
-    list = "/districts", item = "/districts/{id}", by_code = "/districts/by-code/{code}",
-    deactivate = "/districts/{id}/deactivate", lineage = "/districts/{id}/lineage");
-unit_endpoints!(communes, UnitKind::Commune,
-    singular = "commune", plural = "communes",
-    list = "/communes", item = "/communes/{id}", by_code = "/communes/by-code/{code}",
-    deactivate = "/communes/{id}/deactivate", lineage = "/communes/{id}/lineage");
-unit_endpoints!(departments, UnitKind::Department,
-    singular = "department", plural = "departments",
-    list = "/departments", item = "/departments/{id}", by_code = "/departments/by-code/{code}",
-    deactivate = "/departments/{id}/deactivate", lineage = "/departments/{id}/lineage");
+unit_endpoints!(
+    provinces,
+    UnitKind::Province,
+    singular = "province",
+    plural = "provinces",
+    list = "/provinces",
+    item = "/provinces/{id}",
+    by_code = "/provinces/by-code/{code}",
+    deactivate = "/provinces/{id}/deactivate",
+    lineage = "/provinces/{id}/lineage"
+);
+unit_endpoints!(
+    districts,
+    UnitKind::District,
+    singular = "district",
+    plural = "districts",
+    list = "/districts",
+    item = "/districts/{id}",
+    by_code = "/districts/by-code/{code}",
+    deactivate = "/districts/{id}/deactivate",
+    lineage = "/districts/{id}/lineage"
+);
+unit_endpoints!(
+    communes,
+    UnitKind::Commune,
+    singular = "commune",
+    plural = "communes",
+    list = "/communes",
+    item = "/communes/{id}",
+    by_code = "/communes/by-code/{code}",
+    deactivate = "/communes/{id}/deactivate",
+    lineage = "/communes/{id}/lineage"
+);
+unit_endpoints!(
+    departments,
+    UnitKind::Department,
+    singular = "department",
+    plural = "departments",
+    list = "/departments",
+    item = "/departments/{id}",
+    by_code = "/departments/by-code/{code}",
+    deactivate = "/departments/{id}/deactivate",
+    lineage = "/departments/{id}/lineage"
+);

@@ -17,8 +17,8 @@ use crate::domain::{users as rules, Checks};
 use crate::error::{ApiError, Problem};
 use crate::http::extract::{etag, if_match_version, method_not_allowed, patch_field, JsonBody, QueryParams};
 use crate::http::origin::RequestOrigin;
-use crate::models::journal::Scope;
 use crate::models::accounts::{self as model, NewUser, User, UserChanges, UserFilter};
+use crate::models::journal::Scope;
 use crate::startup::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -175,7 +175,12 @@ async fn load_visible(state: &AppState, who: &AuthUser, id: Uuid, action: Action
     )
 )]
 #[get("/users")]
-pub async fn list(state: web::Data<AppState>, who: AuthUser, scope: cursor::ListScope, query: QueryParams<UserListQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn list(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    scope: cursor::ListScope,
+    query: QueryParams<UserListQuery>,
+) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[Role::UnitOfficer])?;
     let query = query.0;
     let limit = cursor::limit(query.limit)?;
@@ -184,7 +189,9 @@ pub async fn list(state: web::Data<AppState>, who: AuthUser, scope: cursor::List
     } else {
         // An officer's list is their unit's, whatever they asked for.
         match (&who.unit_id, query.unit_id) {
-            (Some(own), Some(asked)) if *own != asked.to_string() => return Ok(HttpResponse::Ok().json(UserPage { items: vec![], next_cursor: None })),
+            (Some(own), Some(asked)) if *own != asked.to_string() => {
+                return Ok(HttpResponse::Ok().json(UserPage { items: vec![], next_cursor: None }))
+            }
             (Some(own), _) => Some(own.clone()),
             (None, _) => return Err(ApiError::forbidden()),
         }
@@ -222,7 +229,12 @@ pub async fn list(state: web::Data<AppState>, who: AuthUser, scope: cursor::List
     )
 )]
 #[post("/users")]
-pub async fn create(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, body: JsonBody<CreateUserRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn create(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    origin: RequestOrigin,
+    body: JsonBody<CreateUserRequest>,
+) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[])?;
     let body = body.0;
     let mut checks = Checks::default();
@@ -251,7 +263,15 @@ pub async fn create(state: web::Data<AppState>, who: AuthUser, origin: RequestOr
         return Err(ApiError::validation(checks.0));
     }
     let password_hash = state.hasher.hash(body.password.unwrap_or_default()).await?;
-    let new = NewUser { username, full_name, email, phone, unit_id: body.unit_id.map(|u| u.to_string()), roles, password_hash };
+    let new = NewUser {
+        username,
+        full_name,
+        email,
+        phone,
+        unit_id: body.unit_id.map(|u| u.to_string()),
+        roles,
+        password_hash,
+    };
     let user = db::write(&state.db, origin.by(&who), move |conn, journal| {
         let user = UserResponse::try_from(model::insert_user(conn, new)?)?;
         journal.created("user", user.id, Scope::Admin, &user);
@@ -307,7 +327,14 @@ pub async fn read(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>
     )
 )]
 #[patch("/users/{id}")]
-pub async fn update(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<UpdateUserRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn update(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    origin: RequestOrigin,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    body: JsonBody<UpdateUserRequest>,
+) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[])?;
     let expected = if_match_version(&req)?;
     let body = body.0;
@@ -321,7 +348,10 @@ pub async fn update(state: web::Data<AppState>, who: AuthUser, origin: RequestOr
         return Err(ApiError::validation(checks.0));
     }
     if id.to_string() == who.user_id && roles.as_ref().is_some_and(|r| !r.contains(&Role::Admin)) {
-        return Err(ApiError::conflict("cannot_lock_out_self", "you cannot remove your own admin role; ask another admin"));
+        return Err(ApiError::conflict(
+            "cannot_lock_out_self",
+            "you cannot remove your own admin role; ask another admin",
+        ));
     }
     let changes = UserChanges {
         full_name,
@@ -343,10 +373,20 @@ pub async fn update(state: web::Data<AppState>, who: AuthUser, origin: RequestOr
     Ok(HttpResponse::Ok().insert_header(etag(user.version)).json(user))
 }
 
-async fn set_active(state: &AppState, who: &AuthUser, origin: RequestOrigin, req: &HttpRequest, id: Uuid, active: bool) -> Result<HttpResponse, ApiError> {
+async fn set_active(
+    state: &AppState,
+    who: &AuthUser,
+    origin: RequestOrigin,
+    req: &HttpRequest,
+    id: Uuid,
+    active: bool,
+) -> Result<HttpResponse, ApiError> {
     policy::require_any(who, &[])?;
     if !active && id.to_string() == who.user_id {
-        return Err(ApiError::conflict("cannot_lock_out_self", "you cannot deactivate your own account; ask another admin"));
+        return Err(ApiError::conflict(
+            "cannot_lock_out_self",
+            "you cannot deactivate your own account; ask another admin",
+        ));
     }
     let expected = if_match_version(req)?;
     let changes = UserChanges { active: Some(active), ..Default::default() };
@@ -380,7 +420,13 @@ async fn set_active(state: &AppState, who: &AuthUser, origin: RequestOrigin, req
     )
 )]
 #[post("/users/{id}/deactivate")]
-pub async fn deactivate(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, req: HttpRequest, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+pub async fn deactivate(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    origin: RequestOrigin,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
     set_active(&state, &who, origin, &req, id.into_inner(), false).await
 }
 
@@ -401,7 +447,13 @@ pub async fn deactivate(state: web::Data<AppState>, who: AuthUser, origin: Reque
     )
 )]
 #[post("/users/{id}/activate")]
-pub async fn activate(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, req: HttpRequest, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+pub async fn activate(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    origin: RequestOrigin,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
     set_active(&state, &who, origin, &req, id.into_inner(), true).await
 }
 
@@ -425,7 +477,13 @@ pub async fn activate(state: web::Data<AppState>, who: AuthUser, origin: Request
     )
 )]
 #[post("/users/{id}/reset-password")]
-pub async fn reset_password(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, id: web::Path<Uuid>, body: JsonBody<ResetPasswordRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn reset_password(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    origin: RequestOrigin,
+    id: web::Path<Uuid>,
+    body: JsonBody<ResetPasswordRequest>,
+) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[])?;
     let user = load_visible(&state, &who, id.into_inner(), Action::Update).await?;
     let mut checks = Checks::default();

@@ -114,7 +114,11 @@ async fn input(state: &AppState, body: WebhookRequest) -> Result<SubscriptionInp
     for (i, t) in body.event_types.iter().enumerate() {
         let t = t.trim();
         if rules::parse_type_pattern(t).is_none() {
-            checks.fail(&format!("event_types[{i}]"), "invalid", "must be an event type such as campaign.launched, or kind.*");
+            checks.fail(
+                &format!("event_types[{i}]"),
+                "invalid",
+                "must be an event type such as campaign.launched, or kind.*",
+            );
         } else if !types.iter().any(|seen| seen == t) {
             types.push(t.to_string());
         }
@@ -159,7 +163,12 @@ pub struct WebhookPage {
 #[utoipa::path(operation_id = "list_webhooks", tag = "integration", security(("bearer" = [])), params(PageQuery),
     responses((status = 200, description = "A page of subscriptions", body = WebhookPage), (status = 403, description = "Admins only", body = Problem, content_type = "application/problem+json"), ListErrors))]
 #[get("/webhooks")]
-pub async fn list(state: web::Data<AppState>, who: AuthUser, scope: cursor::ListScope, query: QueryParams<PageQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn list(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    scope: cursor::ListScope,
+    query: QueryParams<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[])?;
     let limit = cursor::limit(query.0.limit)?;
     let before = query.0.cursor.as_deref().map(|c| cursor::decode::<String>(&scope, c)).transpose()?;
@@ -173,7 +182,12 @@ pub async fn list(state: web::Data<AppState>, who: AuthUser, scope: cursor::List
 #[utoipa::path(operation_id = "create_webhook", tag = "integration", security(("bearer" = [])), request_body = WebhookRequest,
     responses((status = 201, description = "Created; `Location` and `ETag` are set", body = WebhookWithSecret), CreateErrors))]
 #[post("/webhooks")]
-pub async fn create(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, body: JsonBody<WebhookRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn create(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    origin: RequestOrigin,
+    body: JsonBody<WebhookRequest>,
+) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[])?;
     let input = input(&state, body.0).await?;
     let created = db::write(&state.db, origin.by(&who), move |conn, journal| {
@@ -209,7 +223,14 @@ pub async fn read(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>
     request_body = WebhookRequest,
     responses((status = 200, description = "Replaced; the new `ETag` is set", body = WebhookResponse), ReplaceErrors))]
 #[put("/webhooks/{id}")]
-pub async fn replace(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, req: HttpRequest, id: web::Path<Uuid>, body: JsonBody<WebhookRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn replace(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    origin: RequestOrigin,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    body: JsonBody<WebhookRequest>,
+) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[])?;
     let expected = required_if_match(&req)?;
     let input = input(&state, body.0).await?;
@@ -229,7 +250,12 @@ pub async fn replace(state: web::Data<AppState>, who: AuthUser, origin: RequestO
     params(("id" = Uuid, Path, description = "The subscription's id")),
     responses((status = 204, description = "Deleted"), WriteErrors))]
 #[delete("/webhooks/{id}")]
-pub async fn remove(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+pub async fn remove(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    origin: RequestOrigin,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[])?;
     let id = id.into_inner().to_string();
     db::write(&state.db, origin.by(&who), move |conn, journal| {
@@ -250,7 +276,12 @@ pub async fn remove(state: web::Data<AppState>, who: AuthUser, origin: RequestOr
     params(("id" = Uuid, Path, description = "The subscription's id")),
     responses((status = 200, description = "The subscription with its new secret; the new `ETag` is set", body = WebhookWithSecret), WriteErrors))]
 #[post("/webhooks/{id}/rotate-secret")]
-pub async fn rotate_secret(state: web::Data<AppState>, who: AuthUser, origin: RequestOrigin, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+pub async fn rotate_secret(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    origin: RequestOrigin,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[])?;
     let id = id.into_inner().to_string();
     let rotated = db::write(&state.db, origin.by(&who), move |conn, journal| {
@@ -330,7 +361,13 @@ fn delivery((d, action, attempts): (Delivery, String, Vec<Attempt>)) -> Result<D
     params(("id" = Uuid, Path, description = "The subscription's id"), PageQuery),
     responses((status = 200, description = "A page of deliveries", body = DeliveryPage), (status = 403, description = "Admins only", body = Problem, content_type = "application/problem+json"), ReadErrors))]
 #[get("/webhooks/{id}/deliveries")]
-pub async fn deliveries(state: web::Data<AppState>, who: AuthUser, scope: cursor::ListScope, id: web::Path<Uuid>, query: QueryParams<PageQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn deliveries(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    scope: cursor::ListScope,
+    id: web::Path<Uuid>,
+    query: QueryParams<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[])?;
     let limit = cursor::limit(query.0.limit)?;
     let before = query.0.cursor.as_deref().map(|c| cursor::decode::<String>(&scope, c)).transpose()?;

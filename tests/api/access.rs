@@ -15,7 +15,15 @@ on_both_backends!(role_by_endpoint_matrix, officer_of_one_commune_gets_nothing_o
 async fn every_secured_operation_refuses_anonymous_callers() {
     let app = TestApp::sqlite(Default::default()).await;
     let doc: Value = serde_json::from_str(&thidua::openapi::document_json()).unwrap();
-    let public = ["login", "refresh_session", "get_liveness", "get_readiness", "list_public_postings", "comment_on_posting", "issue_client_token"];
+    let public = [
+        "login",
+        "refresh_session",
+        "get_liveness",
+        "get_readiness",
+        "list_public_postings",
+        "comment_on_posting",
+        "issue_client_token",
+    ];
     let mut checked = 0;
     for (path, item) in doc["paths"].as_object().unwrap() {
         for (method, op) in item.as_object().unwrap() {
@@ -34,7 +42,10 @@ async fn every_secured_operation_refuses_anonymous_callers() {
                 })
                 .collect::<Vec<_>>()
                 .join("/");
-            let req = TestRequest::default().method(Method::from_bytes(method.to_uppercase().as_bytes()).unwrap()).uri(&uri).set_json(json!({}));
+            let req = TestRequest::default()
+                .method(Method::from_bytes(method.to_uppercase().as_bytes()).unwrap())
+                .uri(&uri)
+                .set_json(json!({}));
             let res = app.send_anonymous(req).await;
             assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{method} {uri} ({id}): {}", res.text());
             checked += 1;
@@ -55,7 +66,13 @@ async fn role_by_endpoint_matrix(app: TestApp) {
     let dept = format!("/api/v1/departments/{}", department["id"].as_str().unwrap());
     let colleague_path = format!("/api/v1/users/{}", colleague["id"].as_str().unwrap());
 
-    let roles = [("admin", &admin), ("unit_officer", &officer), ("council_member", &council), ("approver", &approver), ("viewer", &viewer)];
+    let roles = [
+        ("admin", &admin),
+        ("unit_officer", &officer),
+        ("council_member", &council),
+        ("approver", &approver),
+        ("viewer", &viewer),
+    ];
     // (what, request, the status for admin, for the officer, for the other three roles)
     type Case = (&'static str, fn(&str, &str, &str) -> TestRequest, [u16; 3]);
     let cases: Vec<Case> = vec![
@@ -65,14 +82,30 @@ async fn role_by_endpoint_matrix(app: TestApp) {
         ("lineage", |u, _, _| TestRequest::get().uri(&format!("{u}/lineage")), [200, 200, 200]),
         ("list departments", |_, _, _| TestRequest::get().uri("/api/v1/departments"), [200, 200, 200]),
         ("create commune", |_, _, _| TestRequest::post().uri("/api/v1/communes").set_json(json!({})), [422, 403, 403]),
-        ("update commune", |u, _, _| TestRequest::patch().uri(u).set_json(json!({"name": "Xã Đổi Tên"})), [200, 403, 403]),
-        ("deactivate department", |_, d, _| TestRequest::post().uri(&format!("{d}/deactivate")).set_json(json!({})), [200, 403, 403]),
+        (
+            "update commune",
+            |u, _, _| TestRequest::patch().uri(u).set_json(json!({"name": "Xã Đổi Tên"})),
+            [200, 403, 403],
+        ),
+        (
+            "deactivate department",
+            |_, d, _| TestRequest::post().uri(&format!("{d}/deactivate")).set_json(json!({})),
+            [200, 403, 403],
+        ),
         ("delete department", |_, d, _| TestRequest::delete().uri(d), [204, 403, 403]),
         ("list users", |_, _, _| TestRequest::get().uri("/api/v1/users"), [200, 200, 403]),
         ("get colleague", |_, _, c| TestRequest::get().uri(c), [200, 200, 403]),
         ("create user", |_, _, _| TestRequest::post().uri("/api/v1/users").set_json(json!({})), [422, 403, 403]),
-        ("update colleague", |_, _, c| TestRequest::patch().uri(c).set_json(json!({"full_name": "Tên Mới"})), [200, 403, 403]),
-        ("reset colleague password", |_, _, c| TestRequest::post().uri(&format!("{c}/reset-password")).set_json(json!({"new_password": "x"})), [422, 403, 403]),
+        (
+            "update colleague",
+            |_, _, c| TestRequest::patch().uri(c).set_json(json!({"full_name": "Tên Mới"})),
+            [200, 403, 403],
+        ),
+        (
+            "reset colleague password",
+            |_, _, c| TestRequest::post().uri(&format!("{c}/reset-password")).set_json(json!({"new_password": "x"})),
+            [422, 403, 403],
+        ),
         ("deactivate colleague", |_, _, c| TestRequest::post().uri(&format!("{c}/deactivate")), [200, 403, 403]),
         ("me", |_, _, _| TestRequest::get().uri("/api/v1/auth/me"), [200, 200, 200]),
     ];
@@ -99,7 +132,9 @@ async fn role_by_endpoint_matrix(app: TestApp) {
 async fn officer_of_one_commune_gets_nothing_of_another(app: TestApp) {
     let (commune_a, _) = commune_and_department(&app).await;
     let district = app.get("/api/v1/districts/by-code/999").await.json();
-    let commune_b = app.create("communes", json!({"code": "99998", "name": "Xã Bên Kia", "type": "xa", "parent_id": district["id"]})).await;
+    let commune_b = app
+        .create("communes", json!({"code": "99998", "name": "Xã Bên Kia", "type": "xa", "parent_id": district["id"]}))
+        .await;
     let (_, officer_a) = app.user("officer.a", &["unit_officer"], Some(&commune_a["id"])).await;
     app.user("officer.a2", &["unit_officer"], Some(&commune_a["id"])).await;
     let (officer_b, _) = app.user("officer.b", &["unit_officer"], Some(&commune_b["id"])).await;
@@ -130,7 +165,9 @@ async fn officer_of_one_commune_gets_nothing_of_another(app: TestApp) {
     for req in [
         TestRequest::patch().uri(&b_path).set_json(json!({"full_name": "Bị Đổi"})),
         TestRequest::post().uri(&format!("{b_path}/deactivate")),
-        TestRequest::post().uri(&format!("{b_path}/reset-password")).set_json(json!({"new_password": "Mật khẩu của kẻ gian 1"})),
+        TestRequest::post()
+            .uri(&format!("{b_path}/reset-password"))
+            .set_json(json!({"new_password": "Mật khẩu của kẻ gian 1"})),
     ] {
         let res = app.send_as(&officer_a, req).await;
         assert_eq!(res.status, StatusCode::FORBIDDEN, "{}", res.text());

@@ -9,7 +9,11 @@ use sha2::{Digest, Sha256};
 
 use crate::helpers::TestApp;
 
-on_both_backends!(progress_matches_hand_computed_values, reports_follow_the_rules, evidence_uploads_are_checked_and_atomic);
+on_both_backends!(
+    progress_matches_hand_computed_values,
+    reports_follow_the_rules,
+    evidence_uploads_are_checked_and_atomic
+);
 
 fn id(v: &Value) -> String {
     v["id"].as_str().unwrap().to_string()
@@ -58,9 +62,13 @@ pub async fn setup(app: &TestApp, commune_count: usize) -> Setup {
 
 impl Setup {
     pub async fn register(&self, app: &TestApp, commune: usize, targets: &[(usize, &str)]) {
-        let targets: Vec<Value> = targets.iter().map(|(i, t)| json!({"indicator_id": self.indicators[*i]["id"], "target": t})).collect();
+        let targets: Vec<Value> =
+            targets.iter().map(|(i, t)| json!({"indicator_id": self.indicators[*i]["id"], "target": t})).collect();
         let res = app
-            .post(&format!("/api/v1/campaigns/{}/registrations", id(&self.campaign)), &json!({"unit_id": self.communes[commune]["id"], "targets": targets}))
+            .post(
+                &format!("/api/v1/campaigns/{}/registrations", id(&self.campaign)),
+                &json!({"unit_id": self.communes[commune]["id"], "targets": targets}),
+            )
             .await;
         assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
         // Progress counts accepted registrations only.
@@ -76,8 +84,21 @@ impl Setup {
     }
 
     /// Reports as the admin, and verifies unless told not to.
-    pub async fn report(&self, app: &TestApp, commune: usize, indicator: usize, value: &str, as_of: &str, verify: bool) -> Value {
-        let res = app.post(&format!("/api/v1/campaigns/{}/achievements", id(&self.campaign)), &self.report_body(commune, indicator, value, as_of)).await;
+    pub async fn report(
+        &self,
+        app: &TestApp,
+        commune: usize,
+        indicator: usize,
+        value: &str,
+        as_of: &str,
+        verify: bool,
+    ) -> Value {
+        let res = app
+            .post(
+                &format!("/api/v1/campaigns/{}/achievements", id(&self.campaign)),
+                &self.report_body(commune, indicator, value, as_of),
+            )
+            .await;
         assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
         let report = res.json();
         if verify {
@@ -111,12 +132,20 @@ async fn progress_matches_hand_computed_values(app: TestApp) {
     let progress = app.get(&format!("/api/v1/campaigns/{}/progress", id(&s.campaign))).await;
     assert_eq!(progress.status, StatusCode::OK, "{}", progress.text());
     let p = progress.json();
-    let unit = |commune: usize| p["units"].as_array().unwrap().iter().find(|u| u["unit_id"] == s.communes[commune]["id"]).unwrap().clone();
+    let unit = |commune: usize| {
+        p["units"].as_array().unwrap().iter().find(|u| u["unit_id"] == s.communes[commune]["id"]).unwrap().clone()
+    };
 
     // A: 80/100 = 80%; lower-is-better 5/4 = 125% (capped at 100 in the score); yes = 100%.
     let ua = unit(a);
-    let completions: Vec<&str> = ua["indicators"].as_array().unwrap().iter().map(|i| i["completion"].as_str().unwrap()).collect();
-    let mut sorted_a: Vec<(String, String)> = ua["indicators"].as_array().unwrap().iter().map(|i| (i["indicator_id"].as_str().unwrap().to_string(), i["completion"].as_str().unwrap().to_string())).collect();
+    let completions: Vec<&str> =
+        ua["indicators"].as_array().unwrap().iter().map(|i| i["completion"].as_str().unwrap()).collect();
+    let mut sorted_a: Vec<(String, String)> = ua["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["indicator_id"].as_str().unwrap().to_string(), i["completion"].as_str().unwrap().to_string()))
+        .collect();
     sorted_a.sort();
     let want = |i: usize, v: &str| (s.indicators[i]["id"].as_str().unwrap().to_string(), v.to_string());
     let mut expected_a = vec![want(0, "80"), want(1, "125"), want(2, "100")];
@@ -126,20 +155,36 @@ async fn progress_matches_hand_computed_values(app: TestApp) {
     // B: 150/200 = 75%; 5/10 = 50% → 62.5. C: 60/50 = 120% → capped → 100.
     assert_eq!(unit(b)["overall_score"], "62.5");
     assert_eq!(unit(c)["overall_score"], "100");
-    let order: Vec<(u64, String)> = p["units"].as_array().unwrap().iter().map(|u| (u["rank"].as_u64().unwrap(), u["unit_id"].as_str().unwrap().to_string())).collect();
+    let order: Vec<(u64, String)> = p["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| (u["rank"].as_u64().unwrap(), u["unit_id"].as_str().unwrap().to_string()))
+        .collect();
     assert_eq!(order, [(1, id(&s.communes[c])), (2, id(&s.communes[a])), (3, id(&s.communes[b]))]);
 
     // Province: households 80 + 150 + 60 = 290 of 300 → 96.67%; poverty rate mean (4 + 10) / 2
     // = 7 against 5, lower is better → 71.43%; the yes/no has no province target.
-    let indicator = |i: usize| p["indicators"].as_array().unwrap().iter().find(|x| x["indicator_id"] == s.indicators[i]["id"]).unwrap().clone();
-    assert_eq!((indicator(0)["province_actual"].as_str(), indicator(0)["province_completion"].as_str()), (Some("290"), Some("96.67")));
-    assert_eq!((indicator(1)["province_actual"].as_str(), indicator(1)["province_completion"].as_str()), (Some("7"), Some("71.43")));
+    let indicator = |i: usize| {
+        p["indicators"].as_array().unwrap().iter().find(|x| x["indicator_id"] == s.indicators[i]["id"]).unwrap().clone()
+    };
+    assert_eq!(
+        (indicator(0)["province_actual"].as_str(), indicator(0)["province_completion"].as_str()),
+        (Some("290"), Some("96.67"))
+    );
+    assert_eq!(
+        (indicator(1)["province_actual"].as_str(), indicator(1)["province_completion"].as_str()),
+        (Some("7"), Some("71.43"))
+    );
     assert_eq!(indicator(2)["province_completion"], Value::Null);
     assert_eq!(indicator(0)["units_reporting"], 3);
 
     // An officer sees every unit's rank and score, but the targets and actuals of their own only.
     let (_, officer_b) = app.user("officer.b", &["unit_officer"], Some(&s.communes[b]["id"])).await;
-    let seen = app.send_as(&officer_b, TestRequest::get().uri(&format!("/api/v1/campaigns/{}/progress", id(&s.campaign)))).await.json();
+    let seen = app
+        .send_as(&officer_b, TestRequest::get().uri(&format!("/api/v1/campaigns/{}/progress", id(&s.campaign))))
+        .await
+        .json();
     for u in seen["units"].as_array().unwrap() {
         let own = u["unit_id"] == s.communes[b]["id"];
         assert_eq!(u["indicators"].as_array().unwrap().is_empty(), !own, "{u}");
@@ -147,8 +192,14 @@ async fn progress_matches_hand_computed_values(app: TestApp) {
     }
 
     // The cluster ranks its own members only.
-    let ranking = &p["clusters"].as_array().unwrap().iter().find(|k| k["cluster_id"] == cluster["id"]).unwrap()["ranking"];
-    let ranked: Vec<(u64, &str)> = ranking.as_array().unwrap().iter().map(|r| (r["rank"].as_u64().unwrap(), r["overall_score"].as_str().unwrap())).collect();
+    let ranking =
+        &p["clusters"].as_array().unwrap().iter().find(|k| k["cluster_id"] == cluster["id"]).unwrap()["ranking"];
+    let ranked: Vec<(u64, &str)> = ranking
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["rank"].as_u64().unwrap(), r["overall_score"].as_str().unwrap()))
+        .collect();
     assert_eq!(ranked, [(1, "93.33"), (2, "62.5")]);
 }
 
@@ -161,16 +212,38 @@ async fn reports_follow_the_rules(app: TestApp) {
     let reports = format!("/api/v1/campaigns/{}/achievements", id(&s.campaign));
     let as_a = |req: TestRequest| app.send_as(&officer_a, req);
 
-    as_a(TestRequest::post().uri(&reports).set_json(s.report_body(1, 0, "5", &day(-1)))).await.problem(403, "forbidden");
+    as_a(TestRequest::post().uri(&reports).set_json(s.report_body(1, 0, "5", &day(-1))))
+        .await
+        .problem(403, "forbidden");
     let fields = |res: crate::helpers::Response| {
         let body = res.problem(422, "validation_failed");
-        body["errors"].as_array().unwrap().iter().map(|e| format!("{}:{}", e["field"].as_str().unwrap(), e["code"].as_str().unwrap())).collect::<Vec<_>>()
+        body["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| format!("{}:{}", e["field"].as_str().unwrap(), e["code"].as_str().unwrap()))
+            .collect::<Vec<_>>()
     };
-    assert_eq!(fields(as_a(TestRequest::post().uri(&reports).set_json(s.report_body(0, 1, "5", &day(-1)))).await), ["indicator_id:not_registered"]);
-    assert_eq!(fields(as_a(TestRequest::post().uri(&reports).set_json(s.report_body(0, 0, "-5", &day(-1)))).await), ["value:negative"]);
-    assert_eq!(fields(as_a(TestRequest::post().uri(&reports).set_json(s.report_body(0, 0, "mười", &day(-1)))).await), ["value:invalid_decimal"]);
-    assert_eq!(fields(as_a(TestRequest::post().uri(&reports).set_json(s.report_body(0, 0, "5", &day(-90)))).await), ["as_of:outside_campaign"]);
-    assert_eq!(fields(as_a(TestRequest::post().uri(&reports).set_json(s.report_body(0, 0, "5", &day(3)))).await), ["as_of:in_future"]);
+    assert_eq!(
+        fields(as_a(TestRequest::post().uri(&reports).set_json(s.report_body(0, 1, "5", &day(-1)))).await),
+        ["indicator_id:not_registered"]
+    );
+    assert_eq!(
+        fields(as_a(TestRequest::post().uri(&reports).set_json(s.report_body(0, 0, "-5", &day(-1)))).await),
+        ["value:negative"]
+    );
+    assert_eq!(
+        fields(as_a(TestRequest::post().uri(&reports).set_json(s.report_body(0, 0, "mười", &day(-1)))).await),
+        ["value:invalid_decimal"]
+    );
+    assert_eq!(
+        fields(as_a(TestRequest::post().uri(&reports).set_json(s.report_body(0, 0, "5", &day(-90)))).await),
+        ["as_of:outside_campaign"]
+    );
+    assert_eq!(
+        fields(as_a(TestRequest::post().uri(&reports).set_json(s.report_body(0, 0, "5", &day(3)))).await),
+        ["as_of:in_future"]
+    );
     let mut numeric = s.report_body(0, 0, "5", &day(-1));
     numeric["value"] = json!(5);
     as_a(TestRequest::post().uri(&reports).set_json(numeric)).await.problem(422, "invalid_body");
@@ -180,7 +253,8 @@ async fn reports_follow_the_rules(app: TestApp) {
     let res = as_a(TestRequest::post().uri(&reports).set_json(json!({
         "unit_id": s.communes[0]["id"], "indicator_id": s.indicators[0]["id"], "value": "12", "as_of": day(-1),
         "person_name": "Nguyễn Văn An", "narrative": "Vận động 12 hộ vay vốn phát triển sản xuất",
-    }))).await;
+    })))
+    .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
     let report = res.json();
     let path = format!("/api/v1/achievements/{}", id(&report));
@@ -188,17 +262,35 @@ async fn reports_follow_the_rules(app: TestApp) {
     // Another unit's officer gets nothing of it.
     app.send_as(&officer_b, TestRequest::get().uri(&path)).await.problem(404, "not_found");
     assert_eq!(app.send_as(&officer_b, TestRequest::get().uri(&reports)).await.json()["items"], json!([]));
-    app.send_as(&officer_b, TestRequest::put().uri(&path).insert_header(("if-match", "\"1\"")).set_json(s.report_body(1, 0, "1", &day(-1)))).await.problem(404, "not_found");
+    app.send_as(
+        &officer_b,
+        TestRequest::put().uri(&path).insert_header(("if-match", "\"1\"")).set_json(s.report_body(1, 0, "1", &day(-1))),
+    )
+    .await
+    .problem(404, "not_found");
 
     // The board reviews: only admins; returning needs a reason; a corrected report is resubmitted.
     as_a(TestRequest::post().uri(&format!("{path}/verify"))).await.problem(403, "forbidden");
     app.post(&format!("{path}/return"), &json!({})).await.problem(422, "validation_failed");
     let returned = app.post(&format!("{path}/return"), &json!({"reason": "Thiếu minh chứng"})).await.json();
     assert_eq!(returned["status"], "returned");
-    let corrected = as_a(TestRequest::put().uri(&path).insert_header(("if-match", format!("\"{}\"", returned["version"]))).set_json(s.report_body(0, 0, "13", &day(-1)))).await;
+    let corrected = as_a(
+        TestRequest::put()
+            .uri(&path)
+            .insert_header(("if-match", format!("\"{}\"", returned["version"])))
+            .set_json(s.report_body(0, 0, "13", &day(-1))),
+    )
+    .await;
     assert_eq!(corrected.status, StatusCode::OK, "{}", corrected.text());
     assert_eq!(corrected.json()["status"], "submitted");
-    as_a(TestRequest::put().uri(&path).insert_header(("if-match", "\"1\"")).set_json(s.report_body(0, 0, "14", &day(-1)))).await.problem(412, "stale_version");
+    as_a(TestRequest::put().uri(&path).insert_header(("if-match", "\"1\"")).set_json(s.report_body(
+        0,
+        0,
+        "14",
+        &day(-1),
+    )))
+    .await
+    .problem(412, "stale_version");
     let verified = app.act(&format!("{path}/verify")).await.json();
     assert_eq!((verified["status"].as_str(), verified["value"].as_str()), (Some("verified"), Some("13")));
     assert!(verified["verified_by"].is_string() && returned["verified_by"].is_null(), "returning is not verifying");
@@ -207,7 +299,9 @@ async fn reports_follow_the_rules(app: TestApp) {
     // Closing the campaign freezes reports.
     let pending = s.report(&app, 1, 0, "3", &day(-1), false).await;
     app.post(&format!("/api/v1/campaigns/{}/close", id(&s.campaign)), &json!({})).await;
-    as_a(TestRequest::post().uri(&reports).set_json(s.report_body(0, 0, "20", &day(-1)))).await.problem(409, "campaign_frozen");
+    as_a(TestRequest::post().uri(&reports).set_json(s.report_body(0, 0, "20", &day(-1))))
+        .await
+        .problem(409, "campaign_frozen");
     app.act(&format!("/api/v1/achievements/{}/verify", id(&pending))).await.problem(409, "campaign_frozen");
 }
 
@@ -265,7 +359,10 @@ async fn evidence_uploads_are_checked_and_atomic(app: TestApp) {
     app.act(&format!("/api/v1/achievements/{}/verify", id(&report))).await;
     app.send(upload("application/pdf", PDF.to_vec())).await.problem(409, "achievement_verified");
     assert_eq!(app.stored_files(), 2, "no orphan files");
-    assert_eq!(app.get(&format!("/api/v1/achievements/{}", id(&report))).await.json()["evidence"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        app.get(&format!("/api/v1/achievements/{}", id(&report))).await.json()["evidence"].as_array().unwrap().len(),
+        2
+    );
 }
 
 /// A client that sends part of a file and hangs up leaves neither a record nor a file.
@@ -306,5 +403,9 @@ async fn a_truncated_upload_over_http_leaves_nothing() {
     handle.stop(true).await;
     assert!(!response.starts_with("HTTP/1.1 201"), "a truncated upload was accepted: {response}");
     assert_eq!(app.stored_files(), 0, "no file");
-    assert_eq!(app.get(&format!("/api/v1/achievements/{}", id(&report))).await.json()["evidence"], json!([]), "no record");
+    assert_eq!(
+        app.get(&format!("/api/v1/achievements/{}", id(&report))).await.json()["evidence"],
+        json!([]),
+        "no record"
+    );
 }

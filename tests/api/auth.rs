@@ -37,7 +37,7 @@ async fn concurrent_guesses_cannot_slip_under_the_limit(app: TestApp) {
     let results = futures_util::future::join_all(guesses).await;
     let checked = results.iter().filter(|r| r.status == StatusCode::UNAUTHORIZED).count();
     let refused = results.iter().filter(|r| r.status == StatusCode::TOO_MANY_REQUESTS).count();
-    assert_eq!(checked + refused, 12, "{:?}", results.iter().map(|r| r.text()).collect::<Vec<_>>());
+    assert_eq!(checked + refused, 12, "{:?}", results.iter().map(super::helpers::Response::text).collect::<Vec<_>>());
     assert!(checked <= 5, "{checked} passwords were checked against a limit of 5");
 }
 
@@ -46,7 +46,9 @@ async fn a_session_is_not_opened_on_an_account_changed_meanwhile(app: TestApp) {
     let mut conn = app.connection();
     let read = thidua::models::accounts::find_user(&mut conn, user["id"].as_str().unwrap()).unwrap();
     // An admin resets the password while the login is still hashing…
-    let res = app.post(&format!("/api/v1/users/{}/reset-password", read.id), &json!({"new_password": "Mật khẩu đặt lại 2026"})).await;
+    let res = app
+        .post(&format!("/api/v1/users/{}/reset-password", read.id), &json!({"new_password": "Mật khẩu đặt lại 2026"}))
+        .await;
     assert_eq!(res.status, StatusCode::NO_CONTENT);
     // …so the session that login would open on what it read is refused.
     let start = thidua::models::accounts::SessionStart {
@@ -67,10 +69,20 @@ async fn the_last_admin_cannot_be_removed_even_concurrently(app: TestApp) {
     let first = me(&app, &app.admin_token).await.json();
     let deactivate = |token: String, target: Value| {
         let app = &app;
-        async move { app.send_as(&token, TestRequest::post().uri(&format!("/api/v1/users/{}/deactivate", target["id"].as_str().unwrap()))).await }
+        async move {
+            app.send_as(
+                &token,
+                TestRequest::post().uri(&format!("/api/v1/users/{}/deactivate", target["id"].as_str().unwrap())),
+            )
+            .await
+        }
     };
     // Each admin deactivates the other at the same moment: one must lose.
-    let (a, b) = futures_util::future::join(deactivate(app.admin_token.clone(), second.clone()), deactivate(second_token, first.clone())).await;
+    let (a, b) = futures_util::future::join(
+        deactivate(app.admin_token.clone(), second.clone()),
+        deactivate(second_token, first.clone()),
+    )
+    .await;
     let statuses = [a.status.as_u16(), b.status.as_u16()];
     assert!(statuses.contains(&200), "{statuses:?} {} {}", a.text(), b.text());
     let loser = if a.status == StatusCode::OK { &b } else { &a };
@@ -111,7 +123,10 @@ async fn sign_in(app: &TestApp, username: &str, password: &str) -> Session {
     assert_eq!(res.status, StatusCode::OK, "{}", res.text());
     let body = res.json();
     assert_eq!(body["token_type"], "Bearer");
-    Session { access: body["access_token"].as_str().unwrap().into(), refresh: body["refresh_token"].as_str().unwrap().into() }
+    Session {
+        access: body["access_token"].as_str().unwrap().into(),
+        refresh: body["refresh_token"].as_str().unwrap().into(),
+    }
 }
 
 async fn me(app: &TestApp, token: &str) -> Response {
@@ -168,9 +183,16 @@ async fn password_change_ends_every_session(app: TestApp) {
     app.user("hoa.nt", &["viewer"], None).await;
     let a = sign_in(&app, "hoa.nt", PASSWORD).await;
     let b = sign_in(&app, "hoa.nt", PASSWORD).await;
-    let change = |current: &str, new: &str| TestRequest::put().uri("/api/v1/auth/password").set_json(json!({"current_password": current, "new_password": new}));
+    let change = |current: &str, new: &str| {
+        TestRequest::put()
+            .uri("/api/v1/auth/password")
+            .set_json(json!({"current_password": current, "new_password": new}))
+    };
 
-    let body = app.send_as(&a.access, change("wrong password here", "Một mật khẩu mới dài")).await.problem(422, "validation_failed");
+    let body = app
+        .send_as(&a.access, change("wrong password here", "Một mật khẩu mới dài"))
+        .await
+        .problem(422, "validation_failed");
     assert_eq!(body["errors"][0]["field"], "current_password");
     let body = app.send_as(&a.access, change(PASSWORD, "password123")).await.problem(422, "validation_failed");
     assert_eq!(body["errors"][0]["code"], "too_common");
@@ -229,7 +251,9 @@ async fn reset_deactivation_and_role_changes_cut_off_tokens(app: TestApp) {
 /// A commune and a department under a test province, for accounts to belong to.
 pub async fn commune_and_department(app: &TestApp) -> (Value, Value) {
     let (province, _, commune) = app.small_tree().await;
-    let department = app.create("departments", json!({"code": "99-SYT", "name": "Sở Y tế", "type": "so", "parent_id": province["id"]})).await;
+    let department = app
+        .create("departments", json!({"code": "99-SYT", "name": "Sở Y tế", "type": "so", "parent_id": province["id"]}))
+        .await;
     (commune, department)
 }
 
@@ -241,9 +265,15 @@ async fn forged_expired_and_foreign_tokens_are_refused(app: TestApp) {
     let mut conn = app.connection();
     let key = thidua::models::accounts::secret(&mut conn, "jwt_hs256_key", || unreachable!("the key exists")).unwrap();
     let real = app.admin_token.clone();
-    let claims: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(real.split('.').nth(1).unwrap()).unwrap()).unwrap();
+    let claims: Value =
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(real.split('.').nth(1).unwrap()).unwrap()).unwrap();
     let sign = |alg: jsonwebtoken::Algorithm, claims: &Value| {
-        jsonwebtoken::encode(&jsonwebtoken::Header::new(alg), claims, &jsonwebtoken::EncodingKey::from_secret(key.as_bytes())).unwrap()
+        jsonwebtoken::encode(
+            &jsonwebtoken::Header::new(alg),
+            claims,
+            &jsonwebtoken::EncodingKey::from_secret(key.as_bytes()),
+        )
+        .unwrap()
     };
     let with = |field: &str, value: Value| {
         let mut c = claims.clone();
@@ -262,7 +292,10 @@ async fn forged_expired_and_foreign_tokens_are_refused(app: TestApp) {
         ("wrong issuer", sign(jsonwebtoken::Algorithm::HS256, &with("iss", json!("someone-else")))),
         ("wrong audience", sign(jsonwebtoken::Algorithm::HS256, &with("aud", json!("another-api")))),
         ("other algorithm", sign(jsonwebtoken::Algorithm::HS512, &claims)),
-        ("old token version", sign(jsonwebtoken::Algorithm::HS256, &with("ver", json!(claims["ver"].as_i64().unwrap() - 1)))),
+        (
+            "old token version",
+            sign(jsonwebtoken::Algorithm::HS256, &with("ver", json!(claims["ver"].as_i64().unwrap() - 1))),
+        ),
         ("unknown session", sign(jsonwebtoken::Algorithm::HS256, &with("sid", json!("no-such-session")))),
         ("alg none", format!("{}.{}.", b64(&json!({"alg": "none", "typ": "JWT"})), b64(&claims))),
         ("garbage", "not.a.jwt".to_string()),
@@ -270,11 +303,15 @@ async fn forged_expired_and_foreign_tokens_are_refused(app: TestApp) {
     // Tampered: an admin's payload with an officer's… no, simply any changed byte of the payload.
     let parts: Vec<&str> = real.split('.').collect();
     forged.push(("tampered", format!("{}.{}.{}", parts[0], b64(&with("unit", json!("someone-elses-unit"))), parts[2])));
-    forged.push(("signed with another key", jsonwebtoken::encode(
-        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
-        &claims,
-        &jsonwebtoken::EncodingKey::from_secret(b"an attacker's guess at the signing key"),
-    ).unwrap()));
+    forged.push((
+        "signed with another key",
+        jsonwebtoken::encode(
+            &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+            &claims,
+            &jsonwebtoken::EncodingKey::from_secret(b"an attacker's guess at the signing key"),
+        )
+        .unwrap(),
+    ));
     for (what, token) in forged {
         let res = me(&app, &token).await;
         assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{what} was accepted");
@@ -282,7 +319,10 @@ async fn forged_expired_and_foreign_tokens_are_refused(app: TestApp) {
     }
     // No token, or another scheme.
     assert_cut_off(&app.send_anonymous(TestRequest::get().uri("/api/v1/auth/me")).await);
-    assert_cut_off(&app.send(TestRequest::get().uri("/api/v1/auth/me").insert_header(("authorization", "Basic YWRtaW46eA=="))).await);
+    assert_cut_off(
+        &app.send(TestRequest::get().uri("/api/v1/auth/me").insert_header(("authorization", "Basic YWRtaW46eA==")))
+            .await,
+    );
 }
 
 async fn failures_look_alike_and_are_throttled(app: TestApp) {
@@ -316,7 +356,10 @@ async fn failures_look_alike_and_are_throttled(app: TestApp) {
 /// Signs in from a given client address.
 async fn login_from(app: &TestApp, addr: &str, username: &str, password: &str) -> Response {
     let body = json!({"username": username, "password": password});
-    let req = TestRequest::post().uri("/api/v1/auth/login").peer_addr(format!("{addr}:40000").parse().unwrap()).set_json(&body);
+    let req = TestRequest::post()
+        .uri("/api/v1/auth/login")
+        .peer_addr(format!("{addr}:40000").parse().unwrap())
+        .set_json(&body);
     app.send_anonymous(req).await
 }
 
@@ -339,7 +382,9 @@ async fn a_stranger_cannot_lock_a_user_out(app: TestApp) {
 async fn a_username_failing_from_many_addresses_is_slowed_not_refused(app: TestApp) {
     app.user("hoa.nt", &["viewer"], None).await;
     for i in 1..=5 {
-        login_from(&app, &format!("198.51.100.{i}"), "hoa.nt", "wrong password!").await.problem(401, "invalid_credentials");
+        login_from(&app, &format!("198.51.100.{i}"), "hoa.nt", "wrong password!")
+            .await
+            .problem(401, "invalid_credentials");
     }
     // The sixth address: slowed down (THIDUA_LOGIN_SLOWDOWN_MS, 500 ms by default), never refused.
     let started = std::time::Instant::now();
@@ -349,7 +394,11 @@ async fn a_username_failing_from_many_addresses_is_slowed_not_refused(app: TestA
     let started = std::time::Instant::now();
     let res = login_from(&app, "203.0.113.9", "hoa.nt", PASSWORD).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text());
-    assert!(started.elapsed() >= std::time::Duration::from_millis(1000), "twice as slow after one more failure: {:?}", started.elapsed());
+    assert!(
+        started.elapsed() >= std::time::Duration::from_millis(1000),
+        "twice as slow after one more failure: {:?}",
+        started.elapsed()
+    );
     // A success forgives the name: the next sign-in is not slowed.
     let started = std::time::Instant::now();
     assert_eq!(login_from(&app, "203.0.113.9", "hoa.nt", PASSWORD).await.status, StatusCode::OK);
@@ -359,7 +408,9 @@ async fn a_username_failing_from_many_addresses_is_slowed_not_refused(app: TestA
 async fn password_changes_have_their_own_counter(app: TestApp) {
     let (_, token) = app.user("hoa.nt", &["viewer"], None).await;
     let change = |current: &str| {
-        let req = TestRequest::put().uri("/api/v1/auth/password").set_json(json!({"current_password": current, "new_password": "Một mật khẩu mới khác 2026"}));
+        let req = TestRequest::put()
+            .uri("/api/v1/auth/password")
+            .set_json(json!({"current_password": current, "new_password": "Một mật khẩu mới khác 2026"}));
         let (app, token) = (&app, token.clone());
         async move { app.send_as(&token, req).await }
     };
@@ -376,18 +427,15 @@ async fn password_changes_have_their_own_counter(app: TestApp) {
 mod rate_limit {
     #[actix_web::test]
     async fn sqlite() {
-        let options = crate::helpers::Options { rate_limit_per_minute: 60, ..Default::default() };
-        super::requests_past_the_rate_limit_get_429(crate::helpers::TestApp::sqlite(options).await).await
+        let options = crate::helpers::Options { rate_limit_per_minute: 8, ..Default::default() };
+        super::requests_past_the_rate_limit_get_429(crate::helpers::TestApp::sqlite(options).await).await;
     }
 }
 
 async fn requests_past_the_rate_limit_get_429(app: TestApp) {
-    // 60 a minute allows bursts of 15; the test app's own sign-in used one.
-    let mut statuses = Vec::new();
-    for _ in 0..15 {
-        statuses.push(app.get("/api/v1/communes").await.status.as_u16());
-    }
-    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 14, "{statuses:?}");
+    // 8 a minute allows bursts of 2 and one more request every 7.5 s (a margin no loaded test
+    // machine eats up); the test app's own sign-in used one.
+    assert_eq!(app.get("/api/v1/communes").await.status, StatusCode::OK);
     let res = app.get("/api/v1/communes").await;
     res.problem(429, "too_many_requests");
     assert!(res.header("retry-after").is_some());
@@ -400,9 +448,13 @@ async fn hashes_are_upgraded_at_login_and_the_key_is_shared(app: TestApp) {
     // A hash made under other parameters (as before a configuration change).
     let old_params = thidua::auth::password::HashParams { memory_kib: 19 * 1024, iterations: 3, lanes: 1 };
     let old_hash = thidua::auth::password::hash_blocking(old_params, PASSWORD).unwrap();
-    diesel::update(users::table.filter(users::username.eq("hoa.nt"))).set(users::password_hash.eq(&old_hash)).execute(&mut conn).unwrap();
+    diesel::update(users::table.filter(users::username.eq("hoa.nt")))
+        .set(users::password_hash.eq(&old_hash))
+        .execute(&mut conn)
+        .unwrap();
     sign_in(&app, "hoa.nt", PASSWORD).await;
-    let stored: String = users::table.filter(users::username.eq("hoa.nt")).select(users::password_hash).first(&mut conn).unwrap();
+    let stored: String =
+        users::table.filter(users::username.eq("hoa.nt")).select(users::password_hash).first(&mut conn).unwrap();
     assert!(stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "not upgraded: {stored}");
     sign_in(&app, "hoa.nt", PASSWORD).await;
 

@@ -37,29 +37,48 @@ async fn catalogue_rules_change_by_new_versions(app: TestApp) {
     let catalogue = app.send_as(&viewer, TestRequest::get().uri("/api/v1/award-types")).await.json();
     let cstd = catalogue.as_array().unwrap().iter().find(|t| t["code"] == "CSTD_TINH").unwrap().clone();
     assert_eq!(cstd["name"], "Chiến sĩ thi đua cấp tỉnh");
-    assert_eq!(cstd["versions"][0]["prerequisites"], json!([{"award_type_code": "CSTD_CO_SO", "consecutive_years": 3}]));
+    assert_eq!(
+        cstd["versions"][0]["prerequisites"],
+        json!([{"award_type_code": "CSTD_CO_SO", "consecutive_years": 3}])
+    );
     assert_eq!(cstd["versions"][0]["bonus_multiplier"], "3");
     assert_eq!(cstd["current_version"], 1);
     let path = format!("/api/v1/award-types/{}", id(&cstd));
 
     // A rule change is a new version; the old one ends the day before and stays readable.
     let body = json!({"effective_from": "2026-01-01", "rules": rules("85")});
-    app.send_as(&viewer, TestRequest::post().uri(&format!("{path}/versions")).set_json(&body)).await.problem(403, "forbidden");
+    app.send_as(&viewer, TestRequest::post().uri(&format!("{path}/versions")).set_json(&body))
+        .await
+        .problem(403, "forbidden");
     let res = app.post(&format!("{path}/versions"), &body).await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
     let changed = res.json();
     let versions = changed["versions"].as_array().unwrap();
     assert_eq!(versions.len(), 2);
-    assert_eq!((versions[0]["effective_until"].as_str(), versions[0]["approval_threshold_percent"].as_str()), (Some("2025-12-31"), Some("90")));
-    assert_eq!((versions[1]["version"].as_i64(), versions[1]["approval_threshold_percent"].as_str()), (Some(2), Some("85")));
+    assert_eq!(
+        (versions[0]["effective_until"].as_str(), versions[0]["approval_threshold_percent"].as_str()),
+        (Some("2025-12-31"), Some("90"))
+    );
+    assert_eq!(
+        (versions[1]["version"].as_i64(), versions[1]["approval_threshold_percent"].as_str()),
+        (Some(2), Some("85"))
+    );
     assert_eq!(changed["current_version"], 2);
     // Not backwards, and the rules are checked.
-    app.post(&format!("{path}/versions"), &json!({"effective_from": "2025-06-01", "rules": rules("80")})).await.problem(422, "validation_failed");
-    let bad = app.post(&format!("{path}/versions"), &json!({"effective_from": "2027-01-01", "rules": rules("120")})).await.problem(422, "validation_failed");
+    app.post(&format!("{path}/versions"), &json!({"effective_from": "2025-06-01", "rules": rules("80")}))
+        .await
+        .problem(422, "validation_failed");
+    let bad = app
+        .post(&format!("{path}/versions"), &json!({"effective_from": "2027-01-01", "rules": rules("120")}))
+        .await
+        .problem(422, "validation_failed");
     assert_eq!(bad["errors"][0]["field"], "approval_threshold_percent");
     let mut unknown = rules("90");
     unknown["prerequisites"][0]["award_type_code"] = json!("KHONG_CO");
-    let bad = app.post(&format!("{path}/versions"), &json!({"effective_from": "2027-01-01", "rules": unknown})).await.problem(422, "validation_failed");
+    let bad = app
+        .post(&format!("{path}/versions"), &json!({"effective_from": "2027-01-01", "rules": unknown}))
+        .await
+        .problem(422, "validation_failed");
     assert_eq!(bad["errors"][0]["field"], "prerequisites[0].award_type_code");
     assert_eq!(app.get(&path).await.json()["versions"].as_array().unwrap().len(), 2, "refused versions left nothing");
 }
@@ -67,7 +86,9 @@ async fn catalogue_rules_change_by_new_versions(app: TestApp) {
 async fn identity_numbers_stay_with_admins(app: TestApp) {
     let (commune_a, _) = crate::auth::commune_and_department(&app).await;
     let district = app.get("/api/v1/districts/by-code/999").await.json();
-    let commune_b = app.create("communes", json!({"code": "99998", "name": "Xã Bên Kia", "type": "xa", "parent_id": district["id"]})).await;
+    let commune_b = app
+        .create("communes", json!({"code": "99998", "name": "Xã Bên Kia", "type": "xa", "parent_id": district["id"]}))
+        .await;
     let (_, officer_a) = app.user("officer.a", &["unit_officer"], Some(&commune_a["id"])).await;
     let (_, officer_b) = app.user("officer.b", &["unit_officer"], Some(&commune_b["id"])).await;
 
@@ -82,12 +103,27 @@ async fn identity_numbers_stay_with_admins(app: TestApp) {
 
     // Officers keep their own unit's people, cannot set identity numbers, and see no one else's.
     let body = app
-        .send_as(&officer_a, TestRequest::post().uri("/api/v1/people").set_json(json!({"full_name": "Lý Văn Tú", "unit_id": commune_a["id"], "identity_number": "001180099999"})))
+        .send_as(
+            &officer_a,
+            TestRequest::post().uri("/api/v1/people").set_json(
+                json!({"full_name": "Lý Văn Tú", "unit_id": commune_a["id"], "identity_number": "001180099999"}),
+            ),
+        )
         .await
         .problem(422, "validation_failed");
     assert_eq!(body["errors"][0]["field"], "identity_number");
-    app.send_as(&officer_a, TestRequest::post().uri("/api/v1/people").set_json(json!({"full_name": "Lý Văn Tú", "unit_id": commune_b["id"]}))).await.problem(403, "forbidden");
-    let missing = app.send_as(&officer_b, TestRequest::get().uri(&format!("/api/v1/people/{}", uuid::Uuid::now_v7()))).await.problem(404, "not_found");
+    app.send_as(
+        &officer_a,
+        TestRequest::post()
+            .uri("/api/v1/people")
+            .set_json(json!({"full_name": "Lý Văn Tú", "unit_id": commune_b["id"]})),
+    )
+    .await
+    .problem(403, "forbidden");
+    let missing = app
+        .send_as(&officer_b, TestRequest::get().uri(&format!("/api/v1/people/{}", uuid::Uuid::now_v7())))
+        .await
+        .problem(404, "not_found");
     assert_eq!(app.send_as(&officer_b, TestRequest::get().uri(&path)).await.problem(404, "not_found"), missing);
     assert_eq!(app.send_as(&officer_b, TestRequest::get().uri("/api/v1/people")).await.json()["items"], json!([]));
 
@@ -141,13 +177,22 @@ async fn award_history_rolls_up_merged_communes(app: TestApp) {
     app.post(&format!("/api/v1/awards/{}/revoke", id(&recent)), &json!({"reason": "thử"})).await;
 
     // Revoking keeps the record, with the reason; it leaves the default history.
-    let revoked = app.post(&format!("/api/v1/awards/{}/revoke", id(&flag)), &json!({"reason": "Kê khai không trung thực"})).await.json();
+    let revoked = app
+        .post(&format!("/api/v1/awards/{}/revoke", id(&flag)), &json!({"reason": "Kê khai không trung thực"}))
+        .await
+        .json();
     assert_eq!(revoked["revoked_reason"], "Kê khai không trung thực");
-    app.post(&format!("/api/v1/awards/{}/revoke", id(&flag)), &json!({"reason": "lần nữa"})).await.problem(409, "already_revoked");
-    assert_eq!(app.get(&format!("/api/v1/awards/{}", id(&flag))).await.json()["revoked_reason"], "Kê khai không trung thực");
+    app.post(&format!("/api/v1/awards/{}/revoke", id(&flag)), &json!({"reason": "lần nữa"}))
+        .await
+        .problem(409, "already_revoked");
+    assert_eq!(
+        app.get(&format!("/api/v1/awards/{}", id(&flag))).await.json()["revoked_reason"],
+        "Kê khai không trung thực"
+    );
     let default = app.get(&format!("/api/v1/awards?unit_id={}&roll_up=true", id(&new_ward))).await.json();
     assert_eq!(default["items"].as_array().unwrap().len(), 3);
-    let all = app.get(&format!("/api/v1/awards?unit_id={}&roll_up=true&include_revoked=true", id(&new_ward))).await.json();
+    let all =
+        app.get(&format!("/api/v1/awards?unit_id={}&roll_up=true&include_revoked=true", id(&new_ward))).await.json();
     assert_eq!(all["items"].as_array().unwrap().len(), 5, "the three titles and both revoked awards");
 }
 
@@ -158,7 +203,9 @@ async fn new_award_types_join_the_catalogue_with_their_rules(app: TestApp) {
         "code": "CSTD_CUM", "name": "Chiến sĩ thi đua của cụm", "category": "danh_hieu_thi_dua", "subject": "individual", "level": "tinh",
         "effective_from": "2025-01-01", "rules": rules("75"),
     });
-    app.send_as(&viewer, TestRequest::post().uri("/api/v1/award-types").set_json(&body)).await.problem(403, "forbidden");
+    app.send_as(&viewer, TestRequest::post().uri("/api/v1/award-types").set_json(&body))
+        .await
+        .problem(403, "forbidden");
     let res = app.post("/api/v1/award-types", &body).await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
     let created = res.json();
@@ -169,16 +216,35 @@ async fn new_award_types_join_the_catalogue_with_their_rules(app: TestApp) {
     let catalogue = app.send_as(&viewer, TestRequest::get().uri("/api/v1/award-types")).await.json();
     let listed = catalogue.as_array().unwrap().iter().find(|t| t["code"] == "CSTD_CUM").expect("listed").clone();
     assert_eq!(listed, created);
-    assert_eq!((listed["name"].as_str(), listed["category"].as_str(), listed["subject"].as_str()), (Some("Chiến sĩ thi đua của cụm"), Some("danh_hieu_thi_dua"), Some("individual")));
+    assert_eq!(
+        (listed["name"].as_str(), listed["category"].as_str(), listed["subject"].as_str()),
+        (Some("Chiến sĩ thi đua của cụm"), Some("danh_hieu_thi_dua"), Some("individual"))
+    );
     let first = &listed["versions"][0];
     assert_eq!(listed["versions"].as_array().unwrap().len(), 1);
-    assert_eq!((first["version"].as_i64(), first["effective_from"].as_str(), first["effective_until"].as_str()), (Some(1), Some("2025-01-01"), None));
+    assert_eq!(
+        (first["version"].as_i64(), first["effective_from"].as_str(), first["effective_until"].as_str()),
+        (Some(1), Some("2025-01-01"), None)
+    );
     assert_eq!(first["prerequisites"], json!([{"award_type_code": "CSTD_CO_SO", "consecutive_years": 3}]));
-    assert_eq!((first["approval_threshold_percent"].as_str(), first["bonus_multiplier"].as_str()), (Some("75"), Some("3")));
+    assert_eq!(
+        (first["approval_threshold_percent"].as_str(), first["bonus_multiplier"].as_str()),
+        (Some("75"), Some("3"))
+    );
     assert_eq!((first["council_vote_required"].as_bool(), first["posting_days"].as_i64()), (Some(true), Some(10)));
     assert_eq!(first["granting_authority"], "Chủ tịch UBND tỉnh");
 
     // The code is taken now.
     app.post("/api/v1/award-types", &body).await.problem(409, "code_in_use");
-    assert_eq!(app.get("/api/v1/award-types").await.json().as_array().unwrap().iter().filter(|t| t["code"] == "CSTD_CUM").count(), 1);
+    assert_eq!(
+        app.get("/api/v1/award-types")
+            .await
+            .json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|t| t["code"] == "CSTD_CUM")
+            .count(),
+        1
+    );
 }

@@ -76,10 +76,15 @@ async fn lifecycle_is_enforced_and_recorded(app: TestApp) {
     assert_eq!(app.send_as(&viewer, TestRequest::get().uri(&path)).await.status, StatusCode::OK);
 
     // Indicators and participants are fixed once launched.
-    app.post(&format!("{path}/indicators"), &json!({"name": "x", "unit_of_measure": "x", "kind": "quantity", "direction": "higher_is_better"}))
+    app.post(
+        &format!("{path}/indicators"),
+        &json!({"name": "x", "unit_of_measure": "x", "kind": "quantity", "direction": "higher_is_better"}),
+    )
+    .await
+    .problem(409, "campaign_launched");
+    app.send(TestRequest::delete().uri(&format!("{path}/indicators/{}", id(&indicator))))
         .await
         .problem(409, "campaign_launched");
-    app.send(TestRequest::delete().uri(&format!("{path}/indicators/{}", id(&indicator)))).await.problem(409, "campaign_launched");
     let mut changed = campaign_body("all_communes");
     app.send(TestRequest::put().uri(&path).set_json(&changed)).await.problem(428, "precondition_required");
     app.put_current(&app.admin_token, &path, &changed).await.problem(409, "campaign_launched");
@@ -91,7 +96,9 @@ async fn lifecycle_is_enforced_and_recorded(app: TestApp) {
     assert_eq!(edited.status, StatusCode::OK, "{}", edited.text());
 
     // Only the board moves campaigns.
-    app.send_as(&viewer, TestRequest::post().uri(&format!("{path}/close")).set_json(json!({}))).await.problem(403, "forbidden");
+    app.send_as(&viewer, TestRequest::post().uri(&format!("{path}/close")).set_json(json!({})))
+        .await
+        .problem(403, "forbidden");
     app.post(&format!("{path}/cancel"), &json!({})).await.problem(422, "validation_failed");
     let closed = app.post(&format!("{path}/close"), &json!({})).await.json();
     assert_eq!(closed["status"], "closed");
@@ -106,7 +113,8 @@ async fn campaign_fields_are_validated_each_listed(app: TestApp) {
         "start_date": "2022-01-01", "end_date": "2021-12-31", "registration_deadline": "2030-01-01",
     });
     let problem = app.post("/api/v1/campaigns", &body).await.problem(422, "validation_failed");
-    let fields: Vec<&str> = problem["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    let fields: Vec<&str> =
+        problem["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
     assert_eq!(fields, ["title", "kind", "participation", "end_date", "registration_deadline"]);
     let mut explicit = campaign_body("units");
     let p = app.post("/api/v1/campaigns", &explicit).await.problem(422, "validation_failed");
@@ -114,7 +122,10 @@ async fn campaign_fields_are_validated_each_listed(app: TestApp) {
     let twice = uuid::Uuid::now_v7();
     explicit["unit_ids"] = json!([twice, twice]);
     let p = app.post("/api/v1/campaigns", &explicit).await.problem(422, "validation_failed");
-    assert_eq!((p["errors"][0]["field"].as_str(), p["errors"][0]["code"].as_str()), (Some("unit_ids[1]"), Some("duplicate")));
+    assert_eq!(
+        (p["errors"][0]["field"].as_str(), p["errors"][0]["code"].as_str()),
+        (Some("unit_ids[1]"), Some("duplicate"))
+    );
     explicit["unit_ids"] = json!([uuid::Uuid::now_v7()]);
     let p = app.post("/api/v1/campaigns", &explicit).await.problem(422, "validation_failed");
     assert_eq!(p["errors"][0]["field"], "unit_ids[0]");
@@ -124,7 +135,9 @@ async fn campaign_fields_are_validated_each_listed(app: TestApp) {
 async fn registrations_follow_the_rules(app: TestApp) {
     let (commune_a, _) = crate::auth::commune_and_department(&app).await;
     let district = app.get("/api/v1/districts/by-code/999").await.json();
-    let commune_b = app.create("communes", json!({"code": "99998", "name": "Xã Bên Kia", "type": "xa", "parent_id": district["id"]})).await;
+    let commune_b = app
+        .create("communes", json!({"code": "99998", "name": "Xã Bên Kia", "type": "xa", "parent_id": district["id"]}))
+        .await;
     let (_, officer_a) = app.user("officer.a", &["unit_officer"], Some(&commune_a["id"])).await;
     let (_, officer_a2) = app.user("officer.a2", &["unit_officer"], Some(&commune_a["id"])).await;
     let (_, officer_b) = app.user("officer.b", &["unit_officer"], Some(&commune_b["id"])).await;
@@ -135,35 +148,64 @@ async fn registrations_follow_the_rules(app: TestApp) {
 
     // Officers register only for their own unit.
     let as_a = |req: TestRequest| app.send_as(&officer_a, req);
-    as_a(TestRequest::post().uri(&regs).set_json(json!({"unit_id": commune_b["id"], "targets": target("10")}))).await.problem(403, "forbidden");
+    as_a(TestRequest::post().uri(&regs).set_json(json!({"unit_id": commune_b["id"], "targets": target("10")})))
+        .await
+        .problem(403, "forbidden");
     let bad = as_a(TestRequest::post().uri(&regs).set_json(json!({"unit_id": commune_a["id"], "targets": [
         {"indicator_id": indicator["id"], "target": "-5"},
         {"indicator_id": uuid::Uuid::now_v7(), "target": "1"},
-    ]}))).await.problem(422, "validation_failed");
+    ]})))
+    .await
+    .problem(422, "validation_failed");
     let fields: Vec<&str> = bad["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
     assert_eq!(fields, ["targets[0].target", "targets[1].indicator_id"]);
-    let bad = as_a(TestRequest::post().uri(&regs).set_json(json!({"unit_id": commune_a["id"], "targets": [{"indicator_id": indicator["id"], "target": 5.5}]}))).await;
+    let bad =
+        as_a(TestRequest::post().uri(&regs).set_json(
+            json!({"unit_id": commune_a["id"], "targets": [{"indicator_id": indicator["id"], "target": 5.5}]}),
+        ))
+        .await;
     bad.problem(422, "invalid_body");
     let created = as_a(TestRequest::post().uri(&regs).set_json(json!({
         "unit_id": commune_a["id"], "targets": target("120.50"), "aimed_titles": ["Cờ thi đua cấp tỉnh"],
-    }))).await;
+    })))
+    .await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
     let registration = created.json();
     assert_eq!(registration["targets"][0]["target"], "120.5", "exact decimal, normalised");
     assert_eq!(registration["status"], "draft");
-    as_a(TestRequest::post().uri(&regs).set_json(json!({"unit_id": commune_a["id"]}))).await.problem(409, "already_registered");
+    as_a(TestRequest::post().uri(&regs).set_json(json!({"unit_id": commune_a["id"]})))
+        .await
+        .problem(409, "already_registered");
     let path = format!("/api/v1/registrations/{}", id(&registration));
 
     // Another unit's officer gets nothing; province-level readers see it.
-    let missing = app.send_as(&officer_b, TestRequest::get().uri(&format!("/api/v1/registrations/{}", uuid::Uuid::now_v7()))).await.problem(404, "not_found");
+    let missing = app
+        .send_as(&officer_b, TestRequest::get().uri(&format!("/api/v1/registrations/{}", uuid::Uuid::now_v7())))
+        .await
+        .problem(404, "not_found");
     let hidden = app.send_as(&officer_b, TestRequest::get().uri(&path)).await.problem(404, "not_found");
     assert_eq!(hidden, missing);
-    app.send_as(&officer_b, TestRequest::put().uri(&path).insert_header(("if-match", "\"1\"")).set_json(json!({"targets": target("1")}))).await.problem(404, "not_found");
+    app.send_as(
+        &officer_b,
+        TestRequest::put().uri(&path).insert_header(("if-match", "\"1\"")).set_json(json!({"targets": target("1")})),
+    )
+    .await
+    .problem(404, "not_found");
     app.send_as(&officer_b, TestRequest::post().uri(&format!("{path}/submit"))).await.problem(404, "not_found");
     assert_eq!(app.send_as(&officer_b, TestRequest::get().uri(&regs)).await.json(), json!([]));
-    assert_eq!(app.send_as(&provincial_viewer, TestRequest::get().uri(&regs)).await.json().as_array().unwrap().len(), 1);
-    app.send_as(&provincial_viewer, TestRequest::put().uri(&path).insert_header(("if-match", "\"1\"")).set_json(json!({"targets": target("1")}))).await.problem(403, "forbidden");
-    as_a(TestRequest::put().uri(&path).set_json(json!({"targets": target("1")}))).await.problem(428, "precondition_required");
+    assert_eq!(
+        app.send_as(&provincial_viewer, TestRequest::get().uri(&regs)).await.json().as_array().unwrap().len(),
+        1
+    );
+    app.send_as(
+        &provincial_viewer,
+        TestRequest::put().uri(&path).insert_header(("if-match", "\"1\"")).set_json(json!({"targets": target("1")})),
+    )
+    .await
+    .problem(403, "forbidden");
+    as_a(TestRequest::put().uri(&path).set_json(json!({"targets": target("1")})))
+        .await
+        .problem(428, "precondition_required");
 
     // Two officers of A edit from the same version: one wins, the other gets 412.
     let edit = |token: String, value: &str| {
@@ -172,9 +214,10 @@ async fn registrations_follow_the_rules(app: TestApp) {
         let app = &app;
         async move { app.send_as(&token, req).await }
     };
-    let (first, second) = futures_util::future::join(edit(officer_a.clone(), "130"), edit(officer_a2.clone(), "140")).await;
+    let (first, second) =
+        futures_util::future::join(edit(officer_a.clone(), "130"), edit(officer_a2.clone(), "140")).await;
     let mut statuses = [first.status.as_u16(), second.status.as_u16()];
-    statuses.sort();
+    statuses.sort_unstable();
     assert_eq!(statuses, [200, 412], "{} / {}", first.text(), second.text());
     let winner = if first.status == StatusCode::OK { "130" } else { "140" };
     assert_eq!(app.get(&path).await.json()["targets"][0]["target"], winner);
@@ -187,7 +230,10 @@ async fn registrations_follow_the_rules(app: TestApp) {
     as_a(TestRequest::post().uri(&format!("{path}/accept"))).await.problem(403, "forbidden");
     app.post(&format!("{path}/return"), &json!({})).await.problem(422, "validation_failed");
     let returned = app.post(&format!("{path}/return"), &json!({"reason": "Chỉ tiêu thấp hơn năm trước"})).await.json();
-    assert_eq!((returned["status"].as_str(), returned["return_reason"].as_str()), (Some("returned"), Some("Chỉ tiêu thấp hơn năm trước")));
+    assert_eq!(
+        (returned["status"].as_str(), returned["return_reason"].as_str()),
+        (Some("returned"), Some("Chỉ tiêu thấp hơn năm trước"))
+    );
     assert_eq!(app.put_current(&officer_a, &path, &json!({"targets": target("200")})).await.status, StatusCode::OK);
     as_a(TestRequest::post().uri(&format!("{path}/submit"))).await;
     let accepted = app.act(&format!("{path}/accept")).await.json();
@@ -197,7 +243,12 @@ async fn registrations_follow_the_rules(app: TestApp) {
     app.act(&format!("{path}/accept")).await.problem(409, "illegal_transition");
 
     // Closing the campaign freezes registrations.
-    let officer_b_reg = app.send_as(&officer_b, TestRequest::post().uri(&regs).set_json(json!({"unit_id": commune_b["id"], "targets": target("5")}))).await;
+    let officer_b_reg = app
+        .send_as(
+            &officer_b,
+            TestRequest::post().uri(&regs).set_json(json!({"unit_id": commune_b["id"], "targets": target("5")})),
+        )
+        .await;
     let b_path = format!("/api/v1/registrations/{}", id(&officer_b_reg.json()));
     app.post(&format!("/api/v1/campaigns/{}/close", id(&campaign)), &json!({})).await;
     app.put_current(&officer_b, &b_path, &json!({"targets": target("6")})).await.problem(409, "campaign_frozen");
@@ -214,7 +265,12 @@ async fn deadline_and_participation_bound_registrations(app: TestApp) {
     late["registration_deadline"] = json!("2021-10-15");
     let (campaign, _) = launched_campaign(&app, late).await;
     let res: Response = app
-        .send_as(&officer, TestRequest::post().uri(&format!("/api/v1/campaigns/{}/registrations", id(&campaign))).set_json(json!({"unit_id": commune_a["id"]})))
+        .send_as(
+            &officer,
+            TestRequest::post()
+                .uri(&format!("/api/v1/campaigns/{}/registrations", id(&campaign)))
+                .set_json(json!({"unit_id": commune_a["id"]})),
+        )
         .await;
     res.problem(409, "deadline_passed");
 
@@ -223,19 +279,28 @@ async fn deadline_and_participation_bound_registrations(app: TestApp) {
     let body = cluster.problem(422, "validation_failed");
     assert_eq!(body["errors"][0]["field"], "leading_unit_id");
     let cluster = app.create("clusters", json!({"name": "Khối các sở", "year": 2021, "member_ids": [department["id"]], "leading_unit_id": department["id"]})).await;
-    app.post("/api/v1/clusters", &json!({"name": "Khối các sở", "year": 2021, "member_ids": [department["id"]]})).await.problem(409, "name_taken");
+    app.post("/api/v1/clusters", &json!({"name": "Khối các sở", "year": 2021, "member_ids": [department["id"]]}))
+        .await
+        .problem(409, "name_taken");
     let mut by_cluster = campaign_body("clusters");
     by_cluster["cluster_ids"] = json!([cluster["id"]]);
     let (campaign, _) = launched_campaign(&app, by_cluster).await;
     let regs = format!("/api/v1/campaigns/{}/registrations", id(&campaign));
-    let body = app.send_as(&officer, TestRequest::post().uri(&regs).set_json(json!({"unit_id": commune_a["id"]}))).await.problem(422, "validation_failed");
+    let body = app
+        .send_as(&officer, TestRequest::post().uri(&regs).set_json(json!({"unit_id": commune_a["id"]})))
+        .await
+        .problem(422, "validation_failed");
     assert_eq!(body["errors"][0]["code"], "not_participating");
     // Who takes part is fixed once launched: the cluster's members no longer change.
     let cluster_path = format!("/api/v1/clusters/{}", id(&cluster));
     let body = json!({"name": "Khối các sở", "year": 2021, "member_ids": [department["id"], commune_a["id"]], "leading_unit_id": department["id"]});
     app.put_current(&app.admin_token, &cluster_path, &body).await.problem(409, "cluster_in_use");
     let renamed = json!({"name": "Khối các sở, ban, ngành", "year": 2021, "member_ids": [department["id"]], "leading_unit_id": department["id"]});
-    assert_eq!(app.put_current(&app.admin_token, &cluster_path, &renamed).await.status, StatusCode::OK, "a new name is fine");
+    assert_eq!(
+        app.put_current(&app.admin_token, &cluster_path, &renamed).await.status,
+        StatusCode::OK,
+        "a new name is fine"
+    );
     let ok = app.post(&regs, &json!({"unit_id": department["id"]})).await;
     assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.text());
     // Submitting needs targets.
@@ -284,23 +349,31 @@ async fn draft_indicators_come_and_go_and_campaigns_cancel(app: TestApp) {
 
     // A draft cancels too.
     let draft = app.create("campaigns", campaign_body("all_communes")).await;
-    let res = app.post(&format!("/api/v1/campaigns/{}/cancel", id(&draft)), &json!({"reason": "Không triển khai"})).await;
+    let res =
+        app.post(&format!("/api/v1/campaigns/{}/cancel", id(&draft)), &json!({"reason": "Không triển khai"})).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text());
     let history = res.json()["history"].clone();
-    assert_eq!((history[0]["from_status"].as_str(), history[0]["to_status"].as_str()), (Some("draft"), Some("cancelled")));
+    assert_eq!(
+        (history[0]["from_status"].as_str(), history[0]["to_status"].as_str()),
+        (Some("draft"), Some("cancelled"))
+    );
 }
 
 async fn clusters_are_listed_by_year(app: TestApp) {
     let (commune, department) = crate::auth::commune_and_department(&app).await;
     let older = app.create("clusters", json!({"name": "Khối các sở", "year": 2021, "member_ids": [department["id"]], "leading_unit_id": department["id"]})).await;
-    let newer = app.create("clusters", json!({"name": "Cụm các xã", "year": 2022, "member_ids": [commune["id"]]})).await;
+    let newer =
+        app.create("clusters", json!({"name": "Cụm các xã", "year": 2022, "member_ids": [commune["id"]]})).await;
     let all = app.get("/api/v1/clusters").await;
     assert_eq!(all.status, StatusCode::OK, "{}", all.text());
     let ids: Vec<Value> = all.json().as_array().unwrap().iter().map(|c| c["id"].clone()).collect();
     assert_eq!(ids, [newer["id"].clone(), older["id"].clone()], "newest year first");
     let of_2021 = app.get("/api/v1/clusters?year=2021").await.json();
     assert_eq!(of_2021.as_array().unwrap().len(), 1);
-    assert_eq!((of_2021[0]["name"].as_str(), of_2021[0]["member_ids"].clone()), (Some("Khối các sở"), json!([department["id"]])));
+    assert_eq!(
+        (of_2021[0]["name"].as_str(), of_2021[0]["member_ids"].clone()),
+        (Some("Khối các sở"), json!([department["id"]]))
+    );
     assert_eq!(of_2021[0]["leading_unit_id"], department["id"]);
     assert_eq!(app.get("/api/v1/clusters?year=2020").await.json(), json!([]));
 }

@@ -58,7 +58,11 @@ fn seed_with_demo_works_on_a_fresh_database() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("fresh.db");
     for run in 0..2 {
-        let out = thidua(&db).args(["seed", "--demo"]).env("THIDUA_EVIDENCE_STORE", dir.path().join("evidence")).output().unwrap();
+        let out = thidua(&db)
+            .args(["seed", "--demo"])
+            .env("THIDUA_EVIDENCE_STORE", dir.path().join("evidence"))
+            .output()
+            .unwrap();
         assert!(out.status.success(), "run {run}: {}", String::from_utf8_lossy(&out.stderr));
     }
 }

@@ -22,13 +22,21 @@ use jsonschema::Validator;
 use serde_json::{json, Value};
 
 /// Headers a client reads from an answer: each must be declared where it appears.
-const CLIENT_HEADERS: &[&str] =
-    &["etag", "location", "retry-after", "idempotent-replayed", "content-disposition", "x-request-id", "www-authenticate"];
+const CLIENT_HEADERS: &[&str] = &[
+    "etag",
+    "location",
+    "retry-after",
+    "idempotent-replayed",
+    "content-disposition",
+    "x-request-id",
+    "www-authenticate",
+];
 
 /// The reasons for a 400 that no schema can state (`ApiError::bad_query_because`): the value has
 /// the documented shape but breaks a rule between values or against stored data. Any other 400
 /// to a request the document allows means the document is missing a rule the server enforces.
-const UNSTATABLE_400_CODES: &[&str] = &["invalid_cursor", "conflicting_parameters", "unknown_reference", "wrong_kind", "out_of_range"];
+const UNSTATABLE_400_CODES: &[&str] =
+    &["invalid_cursor", "conflicting_parameters", "unknown_reference", "wrong_kind", "out_of_range"];
 
 pub struct Contract {
     doc: Value,
@@ -37,6 +45,9 @@ pub struct Contract {
     seen: Mutex<HashSet<String>>,
     /// Off for the checker's own tests, whose operations are not the API's.
     records_coverage: bool,
+    /// `THIDUA_CONTRACT_SURVEY` set: list every breach of the run on stderr instead of failing
+    /// the test (for fixing the document); never for the checker's own tests.
+    survey: bool,
 }
 
 struct Operation {
@@ -62,8 +73,13 @@ pub struct Exchange<'a> {
 pub fn contract() -> &'static Contract {
     static CONTRACT: OnceLock<Contract> = OnceLock::new();
     CONTRACT.get_or_init(|| {
-        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/openapi.json")).expect("openapi/openapi.json");
-        Contract { records_coverage: true, ..Contract::new(serde_json::from_str(&text).expect("openapi/openapi.json is JSON")) }
+        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/openapi.json"))
+            .expect("openapi/openapi.json");
+        Contract {
+            records_coverage: true,
+            survey: std::env::var_os("THIDUA_CONTRACT_SURVEY").is_some(),
+            ..Contract::new(serde_json::from_str(&text).expect("openapi/openapi.json is JSON"))
+        }
     })
 }
 
@@ -92,7 +108,10 @@ fn media_entry<'a>(content: &'a serde_json::Map<String, Value>, actual: &str) ->
 /// A path segment as its parameter's value (`+` is a literal plus in a path, unlike in a form).
 fn percent_decode(s: &str) -> String {
     let protected = s.replace('+', "%2B");
-    url::form_urlencoded::parse(format!("v={protected}").as_bytes()).next().map(|(_, v)| v.into_owned()).unwrap_or_default()
+    url::form_urlencoded::parse(format!("v={protected}").as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default()
 }
 
 impl Contract {
@@ -111,13 +130,21 @@ impl Contract {
                 });
             }
         }
-        Contract { doc, operations, validators: Mutex::default(), seen: Mutex::default(), records_coverage: false }
+        Contract {
+            doc,
+            operations,
+            validators: Mutex::default(),
+            seen: Mutex::default(),
+            records_coverage: false,
+            survey: false,
+        }
     }
 
     /// The operation for `method path`: among templates that match, the one with the most literal
     /// segments (`/units/by-code` before `/units/{id}`). HEAD is answered by the GET operation.
     fn find(&self, method: &str, path: &str) -> Option<(&Operation, HashMap<String, String>)> {
-        let method = if method == "HEAD" && !self.operations.iter().any(|o| o.method == "HEAD") { "GET" } else { method };
+        let method =
+            if method == "HEAD" && !self.operations.iter().any(|o| o.method == "HEAD") { "GET" } else { method };
         let parts: Vec<&str> = path.split('/').collect();
         self.operations
             .iter()
@@ -214,8 +241,10 @@ impl Contract {
     fn request_breaches(&self, op: &Operation, path_params: &HashMap<String, String>, ex: &Exchange) -> Vec<String> {
         let mut breaches = Vec::new();
         let op_value = self.doc.pointer(&op.pointer).unwrap();
-        let params: Vec<(usize, &Value)> =
-            op_value["parameters"].as_array().map(|ps| ps.iter().map(|p| self.resolve(p)).enumerate().collect()).unwrap_or_default();
+        let params: Vec<(usize, &Value)> = op_value["parameters"]
+            .as_array()
+            .map(|ps| ps.iter().map(|p| self.resolve(p)).enumerate().collect())
+            .unwrap_or_default();
         let query: Vec<(String, String)> = url::form_urlencoded::parse(ex.query.as_bytes()).into_owned().collect();
         for (index, param) in &params {
             let name = param["name"].as_str().unwrap_or_default();
@@ -257,9 +286,11 @@ impl Contract {
             breaches.push("the operation takes no request body".into());
             return breaches;
         };
-        let media = ex.request_headers.get("content-type").and_then(|v| v.to_str().ok()).map(essence).unwrap_or_default();
+        let media =
+            ex.request_headers.get("content-type").and_then(|v| v.to_str().ok()).map(essence).unwrap_or_default();
         let Some((key, _)) = media_entry(content, &media) else {
-            breaches.push(format!("request media type {media:?} is not among {:?}", content.keys().collect::<Vec<_>>()));
+            breaches
+                .push(format!("request media type {media:?} is not among {:?}", content.keys().collect::<Vec<_>>()));
             return breaches;
         };
         let pointer = format!("{}/requestBody/content/{}/schema", op.pointer, pointer_escape(key));
@@ -273,8 +304,9 @@ impl Contract {
             }
         } else if media == "application/x-www-form-urlencoded" {
             // A form is an object of text fields.
-            let fields: serde_json::Map<String, Value> =
-                url::form_urlencoded::parse(ex.request_body).map(|(k, v)| (k.into_owned(), Value::String(v.into_owned()))).collect();
+            let fields: serde_json::Map<String, Value> = url::form_urlencoded::parse(ex.request_body)
+                .map(|(k, v)| (k.into_owned(), Value::String(v.into_owned())))
+                .collect();
             Some(Value::Object(fields))
         } else {
             None // A file: its media type is what the document can say of it.
@@ -301,8 +333,10 @@ impl Contract {
             Some(r) => r.trim_start_matches('#').to_string(),
             None => format!("{}/responses/{}", op.pointer, status_key),
         };
-        let declared: HashSet<String> =
-            response["headers"].as_object().map(|h| h.keys().map(|k| k.to_ascii_lowercase()).collect()).unwrap_or_default();
+        let declared: HashSet<String> = response["headers"]
+            .as_object()
+            .map(|h| h.keys().map(|k| k.to_ascii_lowercase()).collect())
+            .unwrap_or_default();
         for name in CLIENT_HEADERS {
             if ex.response_headers.contains_key(*name) && !declared.contains(*name) {
                 breaches.push(format!("header `{name}` is sent but not declared"));
@@ -319,9 +353,12 @@ impl Contract {
         let media = ex.response_headers.get("content-type").and_then(|v| v.to_str().ok()).map(essence);
         let content = response["content"].as_object();
         if ex.response_body.is_empty() {
-            let may_be_empty = ex.method == Method::HEAD || content.is_none_or(|c| c.is_empty());
+            let may_be_empty = ex.method == Method::HEAD || content.is_none_or(serde_json::Map::is_empty);
             if !may_be_empty {
-                breaches.push(format!("empty body where {:?} is documented", content.map(|c| c.keys().collect::<Vec<_>>())));
+                breaches.push(format!(
+                    "empty body where {:?} is documented",
+                    content.map(|c| c.keys().collect::<Vec<_>>())
+                ));
             }
             return breaches;
         }
@@ -362,7 +399,8 @@ impl Contract {
             // No such operation: the answer must be a problem (404 or 405), nothing else.
             let problem = ex.response_headers.get("content-type").and_then(|v| v.to_str().ok()).map(essence);
             assert!(
-                matches!(ex.status.as_u16(), 400 | 404 | 405 | 413 | 414 | 431) && problem.as_deref() == Some("application/problem+json"),
+                matches!(ex.status.as_u16(), 400 | 404 | 405 | 413 | 414 | 431)
+                    && problem.as_deref() == Some("application/problem+json"),
                 "{} {} is no documented operation, yet answered {} {:?}",
                 ex.method,
                 ex.path,
@@ -383,8 +421,10 @@ impl Contract {
         }
         if ex.status == StatusCode::BAD_REQUEST && request.is_empty() {
             let body = serde_json::from_slice::<Value>(ex.response_body).unwrap_or_default();
-            let mut reasons: Vec<&str> =
-                body["errors"].as_array().map(|e| e.iter().filter_map(|e| e["code"].as_str()).collect()).unwrap_or_default();
+            let mut reasons: Vec<&str> = body["errors"]
+                .as_array()
+                .map(|e| e.iter().filter_map(|e| e["code"].as_str()).collect())
+                .unwrap_or_default();
             // RFC 6749 §5.2 errors of the token endpoint: a repeated parameter or two ways of
             // authenticating (`invalid_request`), a scope beyond the client's (`invalid_scope`).
             if let Some(oauth) = body["error"].as_str().filter(|e| matches!(*e, "invalid_request" | "invalid_scope")) {
@@ -399,7 +439,7 @@ impl Contract {
         if ex.status == StatusCode::UNPROCESSABLE_ENTITY && request.is_empty() {
             breaches.extend(self.unstated_requirements(op, ex));
         }
-        if !breaches.is_empty() && std::env::var_os("THIDUA_CONTRACT_SURVEY").is_some() {
+        if !breaches.is_empty() && self.survey {
             // Survey mode, for fixing the document: list every breach and carry on.
             for b in &breaches {
                 eprintln!("CONTRACT\t{} {}\t{}\t{b}", op.method, op.template, ex.status.as_u16());
@@ -424,11 +464,13 @@ impl Contract {
     fn unstated_requirements(&self, op: &Operation, ex: &Exchange) -> Vec<String> {
         let body: Value = serde_json::from_slice(ex.response_body).unwrap_or_default();
         let sent: Value = serde_json::from_slice(ex.request_body).unwrap_or_default();
-        let Some(schema) = self.doc.pointer(&format!("{}/requestBody/content/application~1json/schema", op.pointer)) else {
+        let Some(schema) = self.doc.pointer(&format!("{}/requestBody/content/application~1json/schema", op.pointer))
+        else {
             return Vec::new();
         };
         let schema = self.resolve(schema);
-        let required: Vec<&str> = schema["required"].as_array().map(|r| r.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+        let required: Vec<&str> =
+            schema["required"].as_array().map(|r| r.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
         body["errors"]
             .as_array()
             .into_iter()
@@ -494,7 +536,8 @@ mod checks {
         let mut response_headers = HeaderMap::new();
         response_headers.insert(HeaderName::from_static("content-type"), HeaderValue::from_str(content_type).unwrap());
         for (name, value) in headers {
-            response_headers.insert(HeaderName::from_bytes(name.as_bytes()).unwrap(), HeaderValue::from_str(value).unwrap());
+            response_headers
+                .insert(HeaderName::from_bytes(name.as_bytes()).unwrap(), HeaderValue::from_str(value).unwrap());
         }
         let body = body.to_string();
         let path = format!("/api/v1/things/{ID}");
@@ -527,13 +570,18 @@ mod checks {
 
     #[test]
     fn an_undocumented_status_or_media_type_is_a_breach() {
-        assert!(breach("", 500, &[], "application/problem+json", json!({"status": 500})).unwrap().contains("status 500 is not documented"));
-        assert!(breach("", 200, &[], "text/html", json!({"status": "draft"})).unwrap().contains("media type \"text/html\""));
+        assert!(breach("", 500, &[], "application/problem+json", json!({"status": 500}))
+            .unwrap()
+            .contains("status 500 is not documented"));
+        assert!(breach("", 200, &[], "text/html", json!({"status": "draft"}))
+            .unwrap()
+            .contains("media type \"text/html\""));
     }
 
     #[test]
     fn an_undeclared_client_header_is_a_breach() {
-        let found = breach("", 200, &[("location", "/x")], "application/json", json!({"status": "draft"})).expect("a breach");
+        let found =
+            breach("", 200, &[("location", "/x")], "application/json", json!({"status": "draft"})).expect("a breach");
         assert!(found.contains("header `location` is sent but not declared"), "{found}");
     }
 
@@ -543,7 +591,11 @@ mod checks {
         assert!(found.contains("breaks the document yet succeeded") && found.contains("limit"), "{found}");
         let found = breach("colour=red", 200, &[], "application/json", json!({"status": "draft"})).expect("a breach");
         assert!(found.contains("`colour` is not documented"), "{found}");
-        assert_eq!(breach("limit=500", 400, &[], "application/problem+json", json!({"status": 400})), None, "refused: as documented");
+        assert_eq!(
+            breach("limit=500", 400, &[], "application/problem+json", json!({"status": 400})),
+            None,
+            "refused: as documented"
+        );
     }
 
     #[test]

@@ -27,7 +27,11 @@ fn listed(res: &Response, header: &str, item: &str) -> bool {
 
 #[actix_web::test]
 async fn allowed_origins_get_cors_headers_and_others_none() {
-    let app = TestApp::sqlite(Options { cors_origins: "http://localhost:5173, https://thidua.example.vn", ..Default::default() }).await;
+    let app = TestApp::sqlite(Options {
+        cors_origins: "http://localhost:5173, https://thidua.example.vn",
+        ..Default::default()
+    })
+    .await;
 
     let res = preflight(&app, FRONTEND).await;
     assert!(res.status.is_success(), "{} {}", res.status, res.text());

@@ -9,7 +9,11 @@ use thidua::db::schema::{ballot_box, ballot_tallies, ballots_cast, council_sessi
 
 use crate::helpers::TestApp;
 
-on_both_backends!(secret_ballots_decide_at_close, councils_are_standing_and_published, a_member_with_a_unit_reads_their_agenda_or_their_unit);
+on_both_backends!(
+    secret_ballots_decide_at_close,
+    councils_are_standing_and_published,
+    a_member_with_a_unit_reads_their_agenda_or_their_unit
+);
 
 const PDF: &[u8] = b"%PDF-1.7\n%%EOF\n";
 
@@ -21,7 +25,12 @@ fn id(v: &Value) -> String {
 /// need 60% of the whole council.
 async fn appraised(app: &TestApp, type_id: &Value, person: &Value, unit: &Value) -> Value {
     let year = chrono::Datelike::year(&thidua::domain::units::today_in_vietnam());
-    let nomination = app.create("nominations", json!({"award_type_id": type_id, "person_id": person["id"], "unit_id": unit, "year": year})).await;
+    let nomination = app
+        .create(
+            "nominations",
+            json!({"award_type_id": type_id, "person_id": person["id"], "unit_id": unit, "year": year}),
+        )
+        .await;
     for kind in ["to_trinh", "bao_cao_thanh_tich", "bien_ban_binh_xet"] {
         let req = TestRequest::post()
             .uri(&format!("/api/v1/nominations/{}/documents?kind={kind}", id(&nomination)))
@@ -39,8 +48,11 @@ async fn appraised(app: &TestApp, type_id: &Value, person: &Value, unit: &Value)
 /// A standing council of `unit` in force today, with these members (the first one chairs).
 pub async fn standing_council(app: &TestApp, unit: &Value, member_ids: &[Value]) -> Value {
     let today = thidua::domain::units::today_in_vietnam();
-    let members: Vec<Value> =
-        member_ids.iter().enumerate().map(|(i, m)| json!({"user_id": m, "role": if i == 0 { "chair" } else { "member" }})).collect();
+    let members: Vec<Value> = member_ids
+        .iter()
+        .enumerate()
+        .map(|(i, m)| json!({"user_id": m, "role": if i == 0 { "chair" } else { "member" }}))
+        .collect();
     app.create("councils", json!({
         "unit_id": unit, "name": "Hội đồng Thi đua – Khen thưởng", "established_by": "45/QĐ-UBND",
         "term_start": (today - chrono::TimeDelta::days(30)).to_string(), "term_end": (today + chrono::TimeDelta::days(365)).to_string(),
@@ -57,7 +69,10 @@ pub fn deadline(hours: i64) -> String {
 /// Moves a session's deadline into the past, as if the time had come.
 fn let_deadline_pass(app: &TestApp, session_id: &str) {
     let past = thidua::db::now() - chrono::TimeDelta::minutes(1);
-    diesel::update(council_sessions::table.find(session_id)).set(council_sessions::voting_deadline.eq(past)).execute(&mut app.connection()).unwrap();
+    diesel::update(council_sessions::table.find(session_id))
+        .set(council_sessions::voting_deadline.eq(past))
+        .execute(&mut app.connection())
+        .unwrap();
 }
 
 async fn secret_ballots_decide_at_close(app: TestApp) {
@@ -65,20 +80,30 @@ async fn secret_ballots_decide_at_close(app: TestApp) {
     thidua::seed::seed_reference(&mut conn).unwrap();
     let (commune, _) = crate::auth::commune_and_department(&app).await;
     let types = app.get("/api/v1/award-types").await.json();
-    let type_id = types.as_array().unwrap().iter().find(|t| t["code"] == "BANG_KHEN_TINH_CA_NHAN").unwrap()["id"].clone();
+    let type_id =
+        types.as_array().unwrap().iter().find(|t| t["code"] == "BANG_KHEN_TINH_CA_NHAN").unwrap()["id"].clone();
     let rules = json!({"effective_from": thidua::domain::units::today_in_vietnam().to_string(), "rules": {
         "granting_authority": "Chủ tịch UBND tỉnh", "legal_basis": "Luật Thi đua, khen thưởng số 06/2022/QH15",
         "council_vote_required": true, "approval_threshold_percent": "60", "quorum_percent": "50",
     }});
-    assert_eq!(app.post(&format!("/api/v1/award-types/{}/versions", type_id.as_str().unwrap()), &rules).await.status, StatusCode::CREATED);
+    assert_eq!(
+        app.post(&format!("/api/v1/award-types/{}/versions", type_id.as_str().unwrap()), &rules).await.status,
+        StatusCode::CREATED
+    );
     let person = app.create("people", json!({"full_name": "Ma Văn Sơn", "unit_id": commune["id"]})).await;
     let other_person = app.create("people", json!({"full_name": "Hà Thị Nguyệt", "unit_id": commune["id"]})).await;
     let first = appraised(&app, &type_id, &person, &commune["id"]).await;
     let second = appraised(&app, &type_id, &other_person, &commune["id"]).await;
     // The same person for the same award and year twice: the second submission is refused.
     let year = chrono::Datelike::year(&thidua::domain::units::today_in_vietnam());
-    let twice = app.create("nominations", json!({"award_type_id": type_id, "person_id": person["id"], "unit_id": commune["id"], "year": year})).await;
-    let refused = app.post(&format!("/api/v1/nominations/{}/submit", id(&twice)), &json!({})).await.problem(422, "not_eligible");
+    let twice = app
+        .create(
+            "nominations",
+            json!({"award_type_id": type_id, "person_id": person["id"], "unit_id": commune["id"], "year": year}),
+        )
+        .await;
+    let refused =
+        app.post(&format!("/api/v1/nominations/{}/submit", id(&twice)), &json!({})).await.problem(422, "not_eligible");
     assert!(refused["errors"].as_array().unwrap().iter().any(|e| e["code"] == "duplicate_nomination"), "{refused}");
 
     let mut members = Vec::new();
@@ -89,7 +114,12 @@ async fn secret_ballots_decide_at_close(app: TestApp) {
     let member_ids: Vec<Value> = members.iter().map(|(u, _)| u["id"].clone()).collect();
     let council = standing_council(&app, &commune["id"], &member_ids).await;
 
-    let draft = app.create("nominations", json!({"award_type_id": type_id, "person_id": person["id"], "unit_id": commune["id"], "year": 2026})).await;
+    let draft = app
+        .create(
+            "nominations",
+            json!({"award_type_id": type_id, "person_id": person["id"], "unit_id": commune["id"], "year": 2026}),
+        )
+        .await;
     let body = app.post("/api/v1/council-sessions", &json!({"title": "Phiên họp quý IV", "council_id": council["id"], "voting_deadline": deadline(24), "nomination_ids": [first["id"], draft["id"]]})).await.problem(422, "validation_failed");
     assert_eq!(body["errors"][0]["code"], "not_appraised");
     // The voters come from the standing council; a session cannot name its own.
@@ -99,11 +129,16 @@ async fn secret_ballots_decide_at_close(app: TestApp) {
     let past = app.post("/api/v1/council-sessions", &json!({"title": "Quá hạn", "council_id": council["id"], "voting_deadline": deadline(-1), "nomination_ids": [first["id"]]})).await.problem(422, "validation_failed");
     assert_eq!(past["errors"][0]["field"], "voting_deadline");
     let session = app.create("council-sessions", json!({"title": "Phiên họp quý IV", "council_id": council["id"], "voting_deadline": deadline(24), "nomination_ids": [first["id"], second["id"]]})).await;
-    assert_eq!((&session["council_id"], &session["member_ids"].as_array().unwrap().len(), &session["min_ballots"]), (&council["id"], &3, &json!(3)));
+    assert_eq!(
+        (&session["council_id"], &session["member_ids"].as_array().unwrap().len(), &session["min_ballots"]),
+        (&council["id"], &3, &json!(3))
+    );
     let path = format!("/api/v1/council-sessions/{}", id(&session));
 
     let vote = |token: &String, nomination: &Value, approve: bool| {
-        let req = TestRequest::post().uri(&format!("{path}/ballots")).set_json(json!({"nomination_id": nomination["id"], "approve": approve}));
+        let req = TestRequest::post()
+            .uri(&format!("{path}/ballots"))
+            .set_json(json!({"nomination_id": nomination["id"], "approve": approve}));
         let (app, token) = (&app, token.clone());
         async move { app.send_as(&token, req).await }
     };
@@ -124,10 +159,22 @@ async fn secret_ballots_decide_at_close(app: TestApp) {
     vote(&officer, &first, true).await.problem(403, "forbidden");
 
     // Council members see the nominations before their sessions, and no others.
-    let elsewhere = app.create("nominations", json!({"award_type_id": type_id, "person_id": person["id"], "unit_id": commune["id"], "year": 2026})).await;
-    assert_eq!(app.send_as(t1, TestRequest::get().uri(&format!("/api/v1/nominations/{}", id(&first)))).await.status, StatusCode::OK);
-    app.send_as(t1, TestRequest::get().uri(&format!("/api/v1/nominations/{}", id(&elsewhere)))).await.problem(404, "not_found");
-    app.send_as(&outsider, TestRequest::get().uri(&format!("/api/v1/nominations/{}", id(&first)))).await.problem(404, "not_found");
+    let elsewhere = app
+        .create(
+            "nominations",
+            json!({"award_type_id": type_id, "person_id": person["id"], "unit_id": commune["id"], "year": 2026}),
+        )
+        .await;
+    assert_eq!(
+        app.send_as(t1, TestRequest::get().uri(&format!("/api/v1/nominations/{}", id(&first)))).await.status,
+        StatusCode::OK
+    );
+    app.send_as(t1, TestRequest::get().uri(&format!("/api/v1/nominations/{}", id(&elsewhere))))
+        .await
+        .problem(404, "not_found");
+    app.send_as(&outsider, TestRequest::get().uri(&format!("/api/v1/nominations/{}", id(&first))))
+        .await
+        .problem(404, "not_found");
     let listed = app.send_as(t1, TestRequest::get().uri("/api/v1/nominations?limit=100")).await.json();
     let mut seen: Vec<String> = listed["items"].as_array().unwrap().iter().map(id).collect();
     seen.sort();
@@ -135,18 +182,30 @@ async fn secret_ballots_decide_at_close(app: TestApp) {
     agenda.sort();
     assert_eq!(seen, agenda);
     // …and what those dossiers rest on (the nominee) — nothing else of any unit.
-    assert_eq!(app.send_as(t1, TestRequest::get().uri(&format!("/api/v1/people/{}", id(&person)))).await.status, StatusCode::OK);
+    assert_eq!(
+        app.send_as(t1, TestRequest::get().uri(&format!("/api/v1/people/{}", id(&person)))).await.status,
+        StatusCode::OK
+    );
     let stranger = app.create("people", json!({"full_name": "Nông Văn Dũng", "unit_id": commune["id"]})).await;
-    app.send_as(t1, TestRequest::get().uri(&format!("/api/v1/people/{}", id(&stranger)))).await.problem(404, "not_found");
-    app.send_as(&outsider, TestRequest::get().uri(&format!("/api/v1/people/{}", id(&person)))).await.problem(404, "not_found");
+    app.send_as(t1, TestRequest::get().uri(&format!("/api/v1/people/{}", id(&stranger))))
+        .await
+        .problem(404, "not_found");
+    app.send_as(&outsider, TestRequest::get().uri(&format!("/api/v1/people/{}", id(&person))))
+        .await
+        .problem(404, "not_found");
     app.send_as(t1, TestRequest::get().uri("/api/v1/people")).await.problem(403, "forbidden");
 
     // While open: turnout, never the tally; non-members do not see the session at all.
     let open = app.send_as(t3, TestRequest::get().uri(&path)).await.json();
     let items = open["items"].as_array().unwrap();
     assert!(items.iter().all(|i| i["result"].is_null()), "{open}");
-    let item = |doc: &Value, n: &Value| doc["items"].as_array().unwrap().iter().find(|i| i["nomination_id"] == n["id"]).unwrap().clone();
-    assert_eq!((item(&open, &first)["votes_cast"].as_i64(), item(&open, &first)["you_voted"].as_bool()), (Some(3), Some(true)));
+    let item = |doc: &Value, n: &Value| {
+        doc["items"].as_array().unwrap().iter().find(|i| i["nomination_id"] == n["id"]).unwrap().clone()
+    };
+    assert_eq!(
+        (item(&open, &first)["votes_cast"].as_i64(), item(&open, &first)["you_voted"].as_bool()),
+        (Some(3), Some(true))
+    );
     assert_eq!(item(&open, &second)["you_voted"], false);
     app.send_as(&outsider, TestRequest::get().uri(&path)).await.problem(404, "not_found");
 
@@ -158,7 +217,10 @@ async fn secret_ballots_decide_at_close(app: TestApp) {
     assert!(cast.iter().all(|(_, _, user)| members.iter().any(|(u, _)| u["id"] == json!(user))));
     let boxed: Vec<(String, String, String, bool)> = ballot_box::table.load(&mut conn).unwrap();
     assert_eq!(boxed.len(), 5);
-    assert!(boxed.iter().all(|(key, ..)| key.len() == 64 && !cast.iter().any(|(_, _, user)| key.contains(user.as_str()))), "random keys: {boxed:?}");
+    assert!(
+        boxed.iter().all(|(key, ..)| key.len() == 64 && !cast.iter().any(|(_, _, user)| key.contains(user.as_str()))),
+        "random keys: {boxed:?}"
+    );
     assert_eq!(ballot_tallies::table.count().get_result::<i64>(&mut conn).unwrap(), 0, "no running tally while voting");
 
     // Still a ballot missing (the third member on the second nomination): no close before the
@@ -174,8 +236,14 @@ async fn secret_ballots_decide_at_close(app: TestApp) {
     let closed = app.send(TestRequest::post().uri(&format!("{path}/close"))).await;
     assert_eq!(closed.status, StatusCode::OK, "{}", closed.text());
     let closed = closed.json();
-    assert_eq!((item(&closed, &first)["result"].clone(), item(&closed, &first)["result_withheld"].clone()), (json!({"yes": 2, "no": 1}), json!(false)));
-    assert_eq!((item(&closed, &second)["result"].clone(), item(&closed, &second)["result_withheld"].clone()), (Value::Null, json!(true)));
+    assert_eq!(
+        (item(&closed, &first)["result"].clone(), item(&closed, &first)["result_withheld"].clone()),
+        (json!({"yes": 2, "no": 1}), json!(false))
+    );
+    assert_eq!(
+        (item(&closed, &second)["result"].clone(), item(&closed, &second)["result_withheld"].clone()),
+        (Value::Null, json!(true))
+    );
     let first_now = app.get(&format!("/api/v1/nominations/{}", id(&first))).await.json();
     assert_eq!(first_now["status"], "approved");
     assert!(first_now["history"].as_array().unwrap().last().unwrap()["reason"].as_str().unwrap().contains("2 đồng ý"));
@@ -183,7 +251,11 @@ async fn secret_ballots_decide_at_close(app: TestApp) {
     assert_eq!(second_now["status"], "appraised");
     assert!(!second_now.to_string().contains("đồng ý"), "no count of the withheld vote anywhere: {second_now}");
     // What a backup taken now holds: the tally of the published item, no choices, no withheld count.
-    assert_eq!(ballot_box::table.count().get_result::<i64>(&mut conn).unwrap(), 0, "the ballot box is emptied at close");
+    assert_eq!(
+        ballot_box::table.count().get_result::<i64>(&mut conn).unwrap(),
+        0,
+        "the ballot box is emptied at close"
+    );
     // On SQLite, a copy of the files taken now (database and write-ahead log) holds none of the
     // deleted ballots: secure_delete overwrote them, the checkpoint emptied the log.
     if let thidua::db::Backend::Sqlite = thidua::db::Backend::from_url(&app.state.settings.database_url).unwrap() {
@@ -198,12 +270,22 @@ async fn secret_ballots_decide_at_close(app: TestApp) {
     assert_eq!(tallies.iter().map(|t| (t.1.clone(), t.2, t.3)).collect::<Vec<_>>(), [(id(&first), 2, 1)]);
     vote(t3, &second, true).await.problem(409, "session_closed");
     // The board cannot take a nomination away from an open session by rejecting it.
-    let fourth = appraised(&app, &type_id, &app.create("people", json!({"full_name": "Bế Văn Quý", "unit_id": commune["id"]})).await, &commune["id"]).await;
+    let fourth = appraised(
+        &app,
+        &type_id,
+        &app.create("people", json!({"full_name": "Bế Văn Quý", "unit_id": commune["id"]})).await,
+        &commune["id"],
+    )
+    .await;
     let extra = app.create("council-sessions", json!({"title": "Phiên bổ sung", "council_id": council["id"], "voting_deadline": deadline(24), "nomination_ids": [fourth["id"]]})).await;
-    app.post(&format!("/api/v1/nominations/{}/reject", id(&fourth)), &json!({"reason": "thử"})).await.problem(409, "before_council");
+    app.post(&format!("/api/v1/nominations/{}/reject", id(&fourth)), &json!({"reason": "thử"}))
+        .await
+        .problem(409, "before_council");
     // Everyone voted: the session may close before its deadline.
     for (_, token) in &members {
-        let req = TestRequest::post().uri(&format!("/api/v1/council-sessions/{}/ballots", id(&extra))).set_json(json!({"nomination_id": fourth["id"], "approve": true}));
+        let req = TestRequest::post()
+            .uri(&format!("/api/v1/council-sessions/{}/ballots", id(&extra)))
+            .set_json(json!({"nomination_id": fourth["id"], "approve": true}));
         assert_eq!(app.send_as(token, req).await.status, StatusCode::NO_CONTENT);
     }
     let unanimous = app.send(TestRequest::post().uri(&format!("/api/v1/council-sessions/{}/close", id(&extra)))).await;
@@ -224,21 +306,37 @@ async fn councils_are_standing_and_published(app: TestApp) {
     let today = thidua::domain::units::today_in_vietnam();
     let body = |members: Vec<Value>, start: chrono::NaiveDate| json!({"unit_id": commune["id"], "name": "Hội đồng", "term_start": start.to_string(), "term_end": (start + chrono::TimeDelta::days(700)).to_string(), "members": members});
     let seats = |ids: &[Value]| ids.iter().map(|i| json!({"user_id": i, "role": "member"})).collect::<Vec<_>>();
-    let refused = app.post("/api/v1/councils", &body(seats(&[ids[0].clone(), boss["id"].clone()]), today)).await.problem(422, "validation_failed");
+    let refused = app
+        .post("/api/v1/councils", &body(seats(&[ids[0].clone(), boss["id"].clone()]), today))
+        .await
+        .problem(422, "validation_failed");
     let codes: Vec<&str> = refused["errors"].as_array().unwrap().iter().map(|e| e["code"].as_str().unwrap()).collect();
     assert_eq!(codes, ["not_a_council_member", "too_few"], "{refused}");
-    app.post("/api/v1/councils", &body(seats(&[ids[0].clone(), ids[0].clone(), ids[1].clone(), ids[2].clone()]), today)).await.problem(422, "validation_failed");
+    app.post(
+        "/api/v1/councils",
+        &body(seats(&[ids[0].clone(), ids[0].clone(), ids[1].clone(), ids[2].clone()]), today),
+    )
+    .await
+    .problem(422, "validation_failed");
 
     let old = app.create("councils", body(seats(&ids), today - chrono::TimeDelta::days(400))).await;
     let current = app.create("councils", body(seats(&ids), today - chrono::TimeDelta::days(10))).await;
     // The council in its term when the next one starts ends the day before.
     let old_now = app.get(&format!("/api/v1/councils/{}", id(&old))).await.json();
     assert_eq!(old_now["term_end"], (today - chrono::TimeDelta::days(11)).to_string());
-    app.post("/api/v1/councils", &body(seats(&ids), today - chrono::TimeDelta::days(20))).await.problem(422, "validation_failed");
+    app.post("/api/v1/councils", &body(seats(&ids), today - chrono::TimeDelta::days(20)))
+        .await
+        .problem(422, "validation_failed");
 
     // Published: anyone signed in reads who sits on it, and its creation is in everyone's feed.
     let (_, viewer) = app.user("xem", &["viewer"], Some(&department["id"])).await;
-    let seen = app.send_as(&viewer, TestRequest::get().uri(&format!("/api/v1/councils?unit_id={}", commune["id"].as_str().unwrap()))).await.json();
+    let seen = app
+        .send_as(
+            &viewer,
+            TestRequest::get().uri(&format!("/api/v1/councils?unit_id={}", commune["id"].as_str().unwrap())),
+        )
+        .await
+        .json();
     assert_eq!(seen["items"].as_array().unwrap().len(), 2);
     assert_eq!(seen["items"][0]["id"], current["id"]);
     assert_eq!(seen["items"][0]["members"].as_array().unwrap().len(), 3);
@@ -249,9 +347,14 @@ async fn councils_are_standing_and_published(app: TestApp) {
     app.send_as(&officer, create).await.problem(403, "forbidden");
 
     // A session can only use a council in its term.
-    let ended = app.post("/api/v1/council-sessions", &json!({"title": "Cũ", "council_id": old["id"], "voting_deadline": deadline(24), "nomination_ids": []})).await.problem(422, "validation_failed");
+    let ended = app
+        .post(
+            "/api/v1/council-sessions",
+            &json!({"title": "Cũ", "council_id": old["id"], "voting_deadline": deadline(24), "nomination_ids": []}),
+        )
+        .await
+        .problem(422, "validation_failed");
     assert!(ended["errors"].as_array().unwrap().iter().any(|e| e["code"] == "not_in_force"), "{ended}");
-
 }
 
 async fn a_member_with_a_unit_reads_their_agenda_or_their_unit(app: TestApp) {
@@ -259,18 +362,32 @@ async fn a_member_with_a_unit_reads_their_agenda_or_their_unit(app: TestApp) {
     thidua::seed::seed_reference(&mut conn).unwrap();
     let (commune, department) = crate::auth::commune_and_department(&app).await;
     let types = app.get("/api/v1/award-types").await.json();
-    let type_id = types.as_array().unwrap().iter().find(|t| t["code"] == "BANG_KHEN_TINH_CA_NHAN").unwrap()["id"].clone();
+    let type_id =
+        types.as_array().unwrap().iter().find(|t| t["code"] == "BANG_KHEN_TINH_CA_NHAN").unwrap()["id"].clone();
     let rules = json!({"effective_from": thidua::domain::units::today_in_vietnam().to_string(), "rules": {
         "granting_authority": "Chủ tịch UBND tỉnh", "legal_basis": "Luật Thi đua, khen thưởng số 06/2022/QH15",
         "council_vote_required": true, "approval_threshold_percent": "60",
     }});
-    assert_eq!(app.post(&format!("/api/v1/award-types/{}/versions", type_id.as_str().unwrap()), &rules).await.status, StatusCode::CREATED);
+    assert_eq!(
+        app.post(&format!("/api/v1/award-types/{}/versions", type_id.as_str().unwrap()), &rules).await.status,
+        StatusCode::CREATED
+    );
     let nominee = app.create("people", json!({"full_name": "Ma Văn Sơn", "unit_id": commune["id"]})).await;
     let neighbour = app.create("people", json!({"full_name": "Hà Thị Nguyệt", "unit_id": commune["id"]})).await;
     let colleague = app.create("people", json!({"full_name": "Lý Văn Tài", "unit_id": department["id"]})).await;
     let on_agenda = appraised(&app, &type_id, &nominee, &commune["id"]).await;
-    let not_on_agenda = app.create("nominations", json!({"award_type_id": type_id, "person_id": neighbour["id"], "unit_id": commune["id"], "year": 2026})).await;
-    let own_unit = app.create("nominations", json!({"award_type_id": type_id, "person_id": colleague["id"], "unit_id": department["id"], "year": 2026})).await;
+    let not_on_agenda = app
+        .create(
+            "nominations",
+            json!({"award_type_id": type_id, "person_id": neighbour["id"], "unit_id": commune["id"], "year": 2026}),
+        )
+        .await;
+    let own_unit = app
+        .create(
+            "nominations",
+            json!({"award_type_id": type_id, "person_id": colleague["id"], "unit_id": department["id"], "year": 2026}),
+        )
+        .await;
 
     // A department's director sits on the provincial council.
     let (director, token) = app.user("gd.so", &["council_member"], Some(&department["id"])).await;
@@ -286,7 +403,12 @@ async fn a_member_with_a_unit_reads_their_agenda_or_their_unit(app: TestApp) {
         async move { app.send_as(&token, TestRequest::get().uri(&uri)).await }
     };
     // The agenda (and its nominee) or their own unit: both.
-    for uri in [format!("/api/v1/nominations/{}", id(&on_agenda)), format!("/api/v1/people/{}", id(&nominee)), format!("/api/v1/nominations/{}", id(&own_unit)), format!("/api/v1/people/{}", id(&colleague))] {
+    for uri in [
+        format!("/api/v1/nominations/{}", id(&on_agenda)),
+        format!("/api/v1/people/{}", id(&nominee)),
+        format!("/api/v1/nominations/{}", id(&own_unit)),
+        format!("/api/v1/people/{}", id(&colleague)),
+    ] {
         assert_eq!(read(uri.clone()).await.status, StatusCode::OK, "{uri}");
     }
     // Nothing else of another unit.
@@ -300,6 +422,7 @@ async fn a_member_with_a_unit_reads_their_agenda_or_their_unit(app: TestApp) {
     expected.sort();
     assert_eq!(seen, expected);
     let people = read("/api/v1/people?limit=100".into()).await.json();
-    let names: Vec<&str> = people["items"].as_array().unwrap().iter().map(|p| p["full_name"].as_str().unwrap()).collect();
+    let names: Vec<&str> =
+        people["items"].as_array().unwrap().iter().map(|p| p["full_name"].as_str().unwrap()).collect();
     assert_eq!(names, ["Lý Văn Tài"], "lists show their own unit's");
 }

@@ -26,15 +26,24 @@ async fn posting_then_decision_grants_awards(app: TestApp) {
     thidua::seed::seed_reference(&mut conn).unwrap();
     let (commune, _) = crate::auth::commune_and_department(&app).await;
     let types = app.get("/api/v1/award-types").await.json();
-    let type_id = types.as_array().unwrap().iter().find(|t| t["code"] == "BANG_KHEN_TINH_CA_NHAN").unwrap()["id"].clone();
+    let type_id =
+        types.as_array().unwrap().iter().find(|t| t["code"] == "BANG_KHEN_TINH_CA_NHAN").unwrap()["id"].clone();
     let person = app
         .create("people", json!({"full_name": "Lục Thị Hằng", "position": "Trưởng thôn", "unit_id": commune["id"], "birth_year": 1975, "identity_number": "006175001234"}))
         .await;
     let year = chrono::Datelike::year(&thidua::domain::units::today_in_vietnam());
-    let nomination = app.create("nominations", json!({"award_type_id": type_id, "person_id": person["id"], "unit_id": commune["id"], "year": year})).await;
+    let nomination = app
+        .create(
+            "nominations",
+            json!({"award_type_id": type_id, "person_id": person["id"], "unit_id": commune["id"], "year": year}),
+        )
+        .await;
     let path = format!("/api/v1/nominations/{}", id(&nomination));
     for kind in ["to_trinh", "bao_cao_thanh_tich", "bien_ban_binh_xet"] {
-        let req = TestRequest::post().uri(&format!("{path}/documents?kind={kind}")).insert_header(("content-type", "application/pdf")).set_payload(PDF.to_vec());
+        let req = TestRequest::post()
+            .uri(&format!("{path}/documents?kind={kind}"))
+            .insert_header(("content-type", "application/pdf"))
+            .set_payload(PDF.to_vec());
         assert_eq!(app.send(req).await.status, StatusCode::CREATED);
     }
     for action in ["submit", "appraise", "approve"] {
@@ -52,33 +61,64 @@ async fn posting_then_decision_grants_awards(app: TestApp) {
     let listed = public.json();
     assert_eq!(listed.as_array().unwrap().len(), 1);
     let entry = &listed[0];
-    assert_eq!((entry["nominee"].as_str(), entry["position"].as_str(), entry["unit_name"].as_str()), (Some("Lục Thị Hằng"), Some("Trưởng thôn"), Some("Xã Đồng Thử")));
+    assert_eq!(
+        (entry["nominee"].as_str(), entry["position"].as_str(), entry["unit_name"].as_str()),
+        (Some("Lục Thị Hằng"), Some("Trưởng thôn"), Some("Xã Đồng Thử"))
+    );
     let text = public.text();
-    assert!(!text.contains("1975") && !text.contains("006175001234") && !text.contains(person["id"].as_str().unwrap()), "{text}");
+    assert!(
+        !text.contains("1975") && !text.contains("006175001234") && !text.contains(person["id"].as_str().unwrap()),
+        "{text}"
+    );
     let comments = format!("/api/v1/public/postings/{}/comments", id(&nomination));
-    let res = app.send_anonymous(TestRequest::post().uri(&comments).set_json(json!({"author_name": "Người dân thôn Nà Làng", "content": "Chị Hằng rất nhiệt tình.\nĐồng ý."}))).await;
+    let res =
+        app.send_anonymous(TestRequest::post().uri(&comments).set_json(
+            json!({"author_name": "Người dân thôn Nà Làng", "content": "Chị Hằng rất nhiệt tình.\nĐồng ý."}),
+        ))
+        .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
-    app.send_anonymous(TestRequest::post().uri(&comments).set_json(json!({"content": "  "}))).await.problem(422, "validation_failed");
-    app.send_anonymous(TestRequest::post().uri(&format!("/api/v1/public/postings/{}/comments", uuid::Uuid::now_v7())).set_json(json!({"content": "x"})))
+    app.send_anonymous(TestRequest::post().uri(&comments).set_json(json!({"content": "  "})))
         .await
-        .problem(404, "not_found");
+        .problem(422, "validation_failed");
+    app.send_anonymous(
+        TestRequest::post()
+            .uri(&format!("/api/v1/public/postings/{}/comments", uuid::Uuid::now_v7()))
+            .set_json(json!({"content": "x"})),
+    )
+    .await
+    .problem(404, "not_found");
     let seen = app.get(&format!("{path}/comments")).await.json();
     assert_eq!(seen[0]["content"], "Chị Hằng rất nhiệt tình.\nĐồng ý.");
-    let reviewed = app.post(&format!("/api/v1/posting-comments/{}/review", id(&seen[0])), &json!({"note": "Ý kiến ủng hộ"})).await.json();
+    let reviewed = app
+        .post(&format!("/api/v1/posting-comments/{}/review", id(&seen[0])), &json!({"note": "Ý kiến ủng hộ"}))
+        .await
+        .json();
     assert!(reviewed["reviewed_at"].is_string());
 
     // No decision before the posting ends.
     let (_, viewer) = app.user("viewer.1", &["viewer"], None).await;
     let (_, approver) = app.user("approver.1", &["approver"], None).await;
     let decision = json!({"number": "123/QĐ-UBND", "decided_on": day(0), "signer": "Chủ tịch UBND tỉnh", "authority": "UBND tỉnh", "nomination_ids": [nomination["id"]]});
-    let refused = app.send_as(&approver, TestRequest::post().uri("/api/v1/decisions").set_json(&decision)).await.problem(422, "validation_failed");
+    let refused = app
+        .send_as(&approver, TestRequest::post().uri("/api/v1/decisions").set_json(&decision))
+        .await
+        .problem(422, "validation_failed");
     assert_eq!(refused["errors"][0]["code"], "posting_not_over");
-    app.send_as(&viewer, TestRequest::post().uri("/api/v1/decisions").set_json(&decision)).await.problem(403, "forbidden");
+    app.send_as(&viewer, TestRequest::post().uri("/api/v1/decisions").set_json(&decision))
+        .await
+        .problem(403, "forbidden");
 
     // Time passes: the posting ended yesterday.
     let yesterday: chrono::NaiveDate = day(-1).parse().unwrap();
-    diesel::update(nominations::table.find(id(&nomination))).set(nominations::posting_until.eq(Some(yesterday))).execute(&mut conn).unwrap();
-    assert_eq!(app.send_anonymous(TestRequest::get().uri("/api/v1/public/postings")).await.json(), json!([]), "no longer on posting");
+    diesel::update(nominations::table.find(id(&nomination)))
+        .set(nominations::posting_until.eq(Some(yesterday)))
+        .execute(&mut conn)
+        .unwrap();
+    assert_eq!(
+        app.send_anonymous(TestRequest::get().uri("/api/v1/public/postings")).await.json(),
+        json!([]),
+        "no longer on posting"
+    );
     let res = app.send_as(&approver, TestRequest::post().uri("/api/v1/decisions").set_json(&decision)).await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
     let issued = res.json();
@@ -86,21 +126,39 @@ async fn posting_then_decision_grants_awards(app: TestApp) {
     let read = app.send_as(&viewer, TestRequest::get().uri(&format!("/api/v1/decisions/{}", id(&issued)))).await;
     assert_eq!(read.status, StatusCode::OK, "{}", read.text());
     assert_eq!(read.json(), issued);
-    assert_eq!((read.json()["number"].as_str(), read.json()["signer"].as_str(), read.json()["decided_on"].as_str()), (Some("123/QĐ-UBND"), Some("Chủ tịch UBND tỉnh"), Some(day(0).as_str())));
+    assert_eq!(
+        (read.json()["number"].as_str(), read.json()["signer"].as_str(), read.json()["decided_on"].as_str()),
+        (Some("123/QĐ-UBND"), Some("Chủ tịch UBND tỉnh"), Some(day(0).as_str()))
+    );
     app.get(&format!("/api/v1/decisions/{}", uuid::Uuid::now_v7())).await.problem(404, "not_found");
     let award = app.get(&format!("/api/v1/awards/{}", issued["award_ids"][0].as_str().unwrap())).await.json();
-    assert_eq!((award["decision_number"].as_str(), award["person_id"].as_str()), (Some("123/QĐ-UBND"), person["id"].as_str()));
-    assert_eq!(award["award_type_version_id"], app.get(&path).await.json()["award_type_version_id"], "the rules it was judged under");
+    assert_eq!(
+        (award["decision_number"].as_str(), award["person_id"].as_str()),
+        (Some("123/QĐ-UBND"), person["id"].as_str())
+    );
+    assert_eq!(
+        award["award_type_version_id"],
+        app.get(&path).await.json()["award_type_version_id"],
+        "the rules it was judged under"
+    );
     assert_eq!(app.get(&path).await.json()["status"], "decided");
     let history = app.get(&format!("/api/v1/awards?person_id={}", id(&person))).await.json();
     assert_eq!(history["items"].as_array().unwrap().len(), 1);
-    app.send_as(&approver, TestRequest::post().uri("/api/v1/decisions").set_json(&decision)).await.problem(422, "validation_failed");
+    app.send_as(&approver, TestRequest::post().uri("/api/v1/decisions").set_json(&decision))
+        .await
+        .problem(422, "validation_failed");
     // Revoking the award revokes the nomination it came from, with the reason.
-    app.post(&format!("/api/v1/awards/{}/revoke", issued["award_ids"][0].as_str().unwrap()), &json!({"reason": "Hồ sơ không trung thực"})).await;
+    app.post(
+        &format!("/api/v1/awards/{}/revoke", issued["award_ids"][0].as_str().unwrap()),
+        &json!({"reason": "Hồ sơ không trung thực"}),
+    )
+    .await;
     let revoked = app.get(&path).await.json();
     assert_eq!(revoked["status"], "revoked");
     assert_eq!(revoked["history"].as_array().unwrap().last().unwrap()["reason"], "Hồ sơ không trung thực");
     let mut again = decision.clone();
     again["nomination_ids"] = json!([]);
-    app.send_as(&approver, TestRequest::post().uri("/api/v1/decisions").set_json(&again)).await.problem(422, "validation_failed");
+    app.send_as(&approver, TestRequest::post().uri("/api/v1/decisions").set_json(&again))
+        .await
+        .problem(422, "validation_failed");
 }

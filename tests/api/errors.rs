@@ -5,7 +5,11 @@ use serde_json::json;
 
 use crate::helpers::TestApp;
 
-on_both_backends!(framework_errors_are_problems, body_errors_are_problems_and_change_nothing, hostile_text_and_dates_get_4xx_not_500);
+on_both_backends!(
+    framework_errors_are_problems,
+    body_errors_are_problems_and_change_nothing,
+    hostile_text_and_dates_get_4xx_not_500
+);
 
 /// NUL bytes and dates beyond what the databases store are refused up front: PostgreSQL would
 /// otherwise fail the statement (a 500), and SQLite would compare such dates wrongly.
@@ -13,7 +17,10 @@ async fn hostile_text_and_dates_get_4xx_not_500(app: TestApp) {
     let (province, _, commune) = app.small_tree().await;
     app.login("adm\u{1}in", "anything at all").await.problem(401, "invalid_credentials");
     app.send_anonymous(
-        TestRequest::post().uri("/api/v1/auth/login").insert_header(("content-type", "application/json")).set_payload(r#"{"username": "a\u0000", "password": "x"}"#),
+        TestRequest::post()
+            .uri("/api/v1/auth/login")
+            .insert_header(("content-type", "application/json"))
+            .set_payload(r#"{"username": "a\u0000", "password": "x"}"#),
     )
     .await
     .problem(422, "invalid_body");
@@ -31,7 +38,9 @@ async fn hostile_text_and_dates_get_4xx_not_500(app: TestApp) {
     let fields: Vec<&str> = body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
     assert_eq!(fields, ["name", "valid_from"]);
     let path = format!("/api/v1/communes/{}", commune["id"].as_str().unwrap());
-    app.post(&format!("{path}/deactivate"), &json!({"valid_until": "3000-01-01"})).await.problem(422, "validation_failed");
+    app.post(&format!("{path}/deactivate"), &json!({"valid_until": "3000-01-01"}))
+        .await
+        .problem(422, "validation_failed");
     assert_eq!(app.get(&path).await.json()["version"], 1, "nothing changed");
 }
 
@@ -49,7 +58,13 @@ async fn framework_errors_are_problems(app: TestApp) {
     let body = app.get("/api/v1/communes/not-a-uuid").await.problem(400, "invalid_path");
     assert!(body["detail"].as_str().unwrap().contains("UUID"), "{body}");
 
-    for (query, param) in [("limit=0", "limit"), ("limit=abc", "limit"), ("cursor=%%%", "cursor"), ("colour=red", "colour"), ("active_on=yesterday", "active_on")] {
+    for (query, param) in [
+        ("limit=0", "limit"),
+        ("limit=abc", "limit"),
+        ("cursor=%%%", "cursor"),
+        ("colour=red", "colour"),
+        ("active_on=yesterday", "active_on"),
+    ] {
         let body = app.get(&format!("/api/v1/communes?{query}")).await.problem(400, "invalid_query");
         assert_eq!(body["errors"][0]["field"], param, "{query}: {body}");
     }
@@ -65,17 +80,26 @@ async fn body_errors_are_problems_and_change_nothing(app: TestApp) {
     app.send(post("", "application/json")).await.problem(400, "malformed_json");
     app.send(post("{} trailing", "application/json")).await.problem(400, "malformed_json");
     app.send(post("{}", "text/plain")).await.problem(415, "unsupported_media_type");
-    app.send(TestRequest::post().uri("/api/v1/communes").set_payload("{}")).await.problem(415, "unsupported_media_type");
+    app.send(TestRequest::post().uri("/api/v1/communes").set_payload("{}"))
+        .await
+        .problem(415, "unsupported_media_type");
 
     let body = app.send(post(r#"{"code": 12345}"#, "application/json")).await.problem(422, "invalid_body");
     assert_eq!(body["errors"][0]["field"], "code");
     assert_eq!(body["errors"][0]["code"], "invalid_type");
-    let body = app.send(post(r#"{"code": "12345", "nmae": "typo"}"#, "application/json")).await.problem(422, "invalid_body");
+    let body =
+        app.send(post(r#"{"code": "12345", "nmae": "typo"}"#, "application/json")).await.problem(422, "invalid_body");
     assert_eq!(body["errors"][0]["field"], "nmae");
     assert_eq!(body["errors"][0]["code"], "unknown_field");
-    let body = app.send(post(r#"{"predecessors": [{"unit_id": "x"}]}"#, "application/json")).await.problem(422, "invalid_body");
+    let body = app
+        .send(post(r#"{"predecessors": [{"unit_id": "x"}]}"#, "application/json"))
+        .await
+        .problem(422, "invalid_body");
     assert_eq!(body["errors"][0]["field"], "predecessors[0].unit_id");
-    let body = app.send(post(r#"{"predecessors": [{"part": "full"}]}"#, "application/json")).await.problem(422, "invalid_body");
+    let body = app
+        .send(post(r#"{"predecessors": [{"part": "full"}]}"#, "application/json"))
+        .await
+        .problem(422, "invalid_body");
     assert_eq!(body["errors"][0]["field"], "predecessors[0].unit_id");
     assert_eq!(body["errors"][0]["code"], "required");
 
@@ -89,14 +113,22 @@ async fn body_errors_are_problems_and_change_nothing(app: TestApp) {
 
     // The test app accepts 64 KiB bodies.
     let huge = format!("{{\"name\": \"{}\"}}", "a".repeat(70 * 1024));
-    app.send(TestRequest::post().uri("/api/v1/communes").insert_header(("content-type", "application/json")).set_payload(huge))
-        .await
-        .problem(413, "payload_too_large");
+    app.send(
+        TestRequest::post()
+            .uri("/api/v1/communes")
+            .insert_header(("content-type", "application/json"))
+            .set_payload(huge),
+    )
+    .await
+    .problem(413, "payload_too_large");
 
     // A conflict is a 409 problem.
-    app.post("/api/v1/communes", &json!({"code": "99999", "name": "Xã Trùng", "type": "xa", "parent_id": province["id"]}))
-        .await
-        .problem(409, "code_in_use");
+    app.post(
+        "/api/v1/communes",
+        &json!({"code": "99999", "name": "Xã Trùng", "type": "xa", "parent_id": province["id"]}),
+    )
+    .await
+    .problem(409, "code_in_use");
 
     // None of these left anything behind: the province still has only its district, and the
     // only commune is the one small_tree made.

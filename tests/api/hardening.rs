@@ -38,15 +38,23 @@ async fn every_answer_carries_security_headers(app: TestApp) {
     check(&me, "an authenticated answer");
     assert_eq!(me.header("cache-control"), Some("no-store"), "what a signed-in caller sees is not kept by caches");
     let login = app.login("admin", crate::helpers::PASSWORD).await;
-    assert_eq!((login.status.as_u16(), login.header("cache-control")), (200, Some("no-store")), "tokens are not cached either");
-    let refused = app.send(TestRequest::get().uri("/api/v1/auth/me").insert_header(("authorization", "Bearer forged"))).await;
+    assert_eq!(
+        (login.status.as_u16(), login.header("cache-control")),
+        (200, Some("no-store")),
+        "tokens are not cached either"
+    );
+    let refused =
+        app.send(TestRequest::get().uri("/api/v1/auth/me").insert_header(("authorization", "Bearer forged"))).await;
     assert_eq!((refused.status.as_u16(), refused.header("cache-control")), (401, Some("no-store")));
     // The Swagger UI page: a strict policy of its own, and no outside validator badge.
     let docs = app.send_anonymous(TestRequest::get().uri("/docs/")).await;
     assert_eq!(docs.status, StatusCode::OK);
     check(&docs, "docs");
     let csp = docs.header("content-security-policy").unwrap();
-    assert!(csp.contains("script-src 'self'") && csp.contains("default-src 'none'") && !csp.contains("unsafe-eval"), "{csp}");
+    assert!(
+        csp.contains("script-src 'self'") && csp.contains("default-src 'none'") && !csp.contains("unsafe-eval"),
+        "{csp}"
+    );
     let init = app.send_anonymous(TestRequest::get().uri("/docs/swagger-initializer.js")).await;
     assert!(init.text().contains("\"validatorUrl\": \"none\""), "{}", init.text());
 }
@@ -77,13 +85,17 @@ async fn if_match_star_replaces_whatever_is_current(app: TestApp) {
     let path = format!("/api/v1/people/{}", id(&person));
     let body = json!({"full_name": "Hoàng Thị Mai", "position": "Trưởng thôn", "unit_id": commune["id"]});
     app.send(TestRequest::put().uri(&path).set_json(&body)).await.problem(428, "precondition_required");
-    app.send(TestRequest::put().uri(&path).insert_header(("if-match", "\"99\"")).set_json(&body)).await.problem(412, "stale_version");
+    app.send(TestRequest::put().uri(&path).insert_header(("if-match", "\"99\"")).set_json(&body))
+        .await
+        .problem(412, "stale_version");
     let res = app.send(TestRequest::put().uri(&path).insert_header(("if-match", "*")).set_json(&body)).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text());
     assert_eq!(res.json()["position"], "Trưởng thôn");
     // `*` on a record that does not exist matches nothing.
     let missing = format!("/api/v1/people/{}", uuid::Uuid::now_v7());
-    app.send(TestRequest::put().uri(&missing).insert_header(("if-match", "*")).set_json(&body)).await.problem(404, "not_found");
+    app.send(TestRequest::put().uri(&missing).insert_header(("if-match", "*")).set_json(&body))
+        .await
+        .problem(404, "not_found");
 }
 
 async fn a_cursor_works_only_on_the_list_that_issued_it(app: TestApp) {
@@ -116,16 +128,28 @@ async fn text_that_is_not_what_it_looks_like_is_refused_or_cleaned(app: TestApp)
     for name in ["\u{200B}", "\u{FEFF}\u{200B}\u{2060}", " \u{200D} "] {
         let res = app.post("/api/v1/people", &json!({"full_name": name, "unit_id": commune["id"]})).await;
         let problem = res.problem(422, "validation_failed");
-        assert_eq!((problem["errors"][0]["field"].as_str(), problem["errors"][0]["code"].as_str()), (Some("full_name"), Some("required")), "{name:?}");
+        assert_eq!(
+            (problem["errors"][0]["field"].as_str(), problem["errors"][0]["code"].as_str()),
+            (Some("full_name"), Some("required")),
+            "{name:?}"
+        );
     }
     // Bidirectional controls and invisible characters are taken out of names.
-    let person = app.create("people", json!({"full_name": "\u{202E}Hoàng\u{200B} Thị Mai\u{2066}", "unit_id": commune["id"]})).await;
+    let person = app
+        .create("people", json!({"full_name": "\u{202E}Hoàng\u{200B} Thị Mai\u{2066}", "unit_id": commune["id"]}))
+        .await;
     assert_eq!(person["full_name"], "Hoàng Thị Mai");
     // …and out of file names: "\u{202E}fdp.exe" would display as "exe.pdf".
     let types = app.get("/api/v1/award-types").await.json();
-    let type_id = types.as_array().unwrap().iter().find(|t| t["code"] == "BANG_KHEN_TINH_CA_NHAN").unwrap()["id"].clone();
+    let type_id =
+        types.as_array().unwrap().iter().find(|t| t["code"] == "BANG_KHEN_TINH_CA_NHAN").unwrap()["id"].clone();
     let year = chrono::Datelike::year(&thidua::domain::units::today_in_vietnam());
-    let nomination = app.create("nominations", json!({"award_type_id": type_id, "person_id": person["id"], "unit_id": commune["id"], "year": year})).await;
+    let nomination = app
+        .create(
+            "nominations",
+            json!({"award_type_id": type_id, "person_id": person["id"], "unit_id": commune["id"], "year": year}),
+        )
+        .await;
     let req = TestRequest::post()
         .uri(&format!("/api/v1/nominations/{}/documents?kind=to_trinh&filename=%E2%80%AEfdp.exe", id(&nomination)))
         .insert_header(("content-type", "application/pdf"))
@@ -151,13 +175,22 @@ async fn on_posting(app: &TestApp) -> Value {
     thidua::seed::seed_reference(&mut conn).unwrap();
     let (commune, _) = crate::auth::commune_and_department(app).await;
     let types = app.get("/api/v1/award-types").await.json();
-    let type_id = types.as_array().unwrap().iter().find(|t| t["code"] == "BANG_KHEN_TINH_CA_NHAN").unwrap()["id"].clone();
+    let type_id =
+        types.as_array().unwrap().iter().find(|t| t["code"] == "BANG_KHEN_TINH_CA_NHAN").unwrap()["id"].clone();
     let person = app.create("people", json!({"full_name": "Lục Thị Hằng", "unit_id": commune["id"]})).await;
     let year = chrono::Datelike::year(&thidua::domain::units::today_in_vietnam());
-    let nomination = app.create("nominations", json!({"award_type_id": type_id, "person_id": person["id"], "unit_id": commune["id"], "year": year})).await;
+    let nomination = app
+        .create(
+            "nominations",
+            json!({"award_type_id": type_id, "person_id": person["id"], "unit_id": commune["id"], "year": year}),
+        )
+        .await;
     let path = format!("/api/v1/nominations/{}", id(&nomination));
     for kind in ["to_trinh", "bao_cao_thanh_tich", "bien_ban_binh_xet"] {
-        let req = TestRequest::post().uri(&format!("{path}/documents?kind={kind}")).insert_header(("content-type", "application/pdf")).set_payload(PDF.to_vec());
+        let req = TestRequest::post()
+            .uri(&format!("{path}/documents?kind={kind}"))
+            .insert_header(("content-type", "application/pdf"))
+            .set_payload(PDF.to_vec());
         assert_eq!(app.send(req).await.status, StatusCode::CREATED);
     }
     for action in ["submit", "appraise", "approve"] {
@@ -168,7 +201,13 @@ async fn on_posting(app: &TestApp) -> Value {
     nomination
 }
 
-async fn comment_from(app: &TestApp, nomination: &Value, addr: &str, body: Value, proof: Option<&str>) -> crate::helpers::Response {
+async fn comment_from(
+    app: &TestApp,
+    nomination: &Value,
+    addr: &str,
+    body: Value,
+    proof: Option<&str>,
+) -> crate::helpers::Response {
     let mut req = TestRequest::post()
         .uri(&format!("/api/v1/public/postings/{}/comments", id(nomination)))
         .peer_addr(format!("{addr}:50000").parse().unwrap())
@@ -220,7 +259,8 @@ async fn one_address_cannot_flood_a_posting(app: TestApp) {
     let nomination = on_posting(&app).await;
     // The attack: one address posting comment after comment. Three a day, then 429.
     for i in 0..3 {
-        let res = comment_from(&app, &nomination, "198.51.100.7", json!({"content": format!("Ý kiến số {i}")}), None).await;
+        let res =
+            comment_from(&app, &nomination, "198.51.100.7", json!({"content": format!("Ý kiến số {i}")}), None).await;
         assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
     }
     let res = comment_from(&app, &nomination, "198.51.100.7", json!({"content": "Thêm nữa"}), None).await;
@@ -229,21 +269,36 @@ async fn one_address_cannot_flood_a_posting(app: TestApp) {
     assert!((1..=86_400).contains(&wait), "{wait}");
     // Others still comment, until the posting has had its share for the day.
     for addr in ["203.0.113.1", "203.0.113.2"] {
-        assert_eq!(comment_from(&app, &nomination, addr, json!({"content": "Đồng ý"}), None).await.status, StatusCode::CREATED);
+        assert_eq!(
+            comment_from(&app, &nomination, addr, json!({"content": "Đồng ý"}), None).await.status,
+            StatusCode::CREATED
+        );
     }
-    comment_from(&app, &nomination, "203.0.113.3", json!({"content": "Đồng ý"}), None).await.problem(429, "too_many_requests");
-    assert_eq!(app.get(&format!("/api/v1/nominations/{}/comments", id(&nomination))).await.json().as_array().unwrap().len(), 5);
+    comment_from(&app, &nomination, "203.0.113.3", json!({"content": "Đồng ý"}), None)
+        .await
+        .problem(429, "too_many_requests");
+    assert_eq!(
+        app.get(&format!("/api/v1/nominations/{}/comments", id(&nomination))).await.json().as_array().unwrap().len(),
+        5
+    );
 }
 
 async fn deployments_can_ask_for_a_proof_of_work(app: TestApp) {
     let nomination = on_posting(&app).await;
     let content = "Chị Hằng rất nhiệt tình.";
-    comment_from(&app, &nomination, "198.51.100.7", json!({"content": content}), None).await.problem(403, "proof_of_work_required");
-    let nonce = (0u64..).map(|n| n.to_string()).find(|n| thidua::domain::public::proof_of_work_ok(&id(&nomination), content, n, 8)).unwrap();
+    comment_from(&app, &nomination, "198.51.100.7", json!({"content": content}), None)
+        .await
+        .problem(403, "proof_of_work_required");
+    let nonce = (0u64..)
+        .map(|n| n.to_string())
+        .find(|n| thidua::domain::public::proof_of_work_ok(&id(&nomination), content, n, 8))
+        .unwrap();
     // Work done for one comment does not carry another.
     let other = "Một ý kiến khác hẳn.";
     if !thidua::domain::public::proof_of_work_ok(&id(&nomination), other, &nonce, 8) {
-        comment_from(&app, &nomination, "198.51.100.7", json!({"content": other}), Some(&nonce)).await.problem(403, "proof_of_work_required");
+        comment_from(&app, &nomination, "198.51.100.7", json!({"content": other}), Some(&nonce))
+            .await
+            .problem(403, "proof_of_work_required");
     }
     let res = comment_from(&app, &nomination, "198.51.100.7", json!({"content": content}), Some(&nonce)).await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
@@ -259,6 +314,8 @@ async fn comments_are_kept_as_plain_text(app: TestApp) {
     assert_eq!(seen[0]["author_name"], "Người dân");
     // Nothing but markup (or invisible characters): nothing to keep.
     for content in ["<b></b>", "\u{200B}\u{FEFF}", "<p>\u{200B}</p>"] {
-        comment_from(&app, &nomination, "198.51.100.8", json!({"content": content}), None).await.problem(422, "validation_failed");
+        comment_from(&app, &nomination, "198.51.100.8", json!({"content": content}), None)
+            .await
+            .problem(422, "validation_failed");
     }
 }

@@ -12,10 +12,10 @@ use diesel::connection::SimpleConnection;
 use diesel::Connection;
 use futures_util::future::LocalBoxFuture;
 use serde_json::Value;
-use thidua::config::Settings;
-use thidua::db::DbConn;
 use thidua::auth::password::hash_blocking;
 use thidua::auth::policy::Role;
+use thidua::config::Settings;
+use thidua::db::DbConn;
 use thidua::models::accounts;
 use thidua::startup::{self, AppState};
 
@@ -46,7 +46,14 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { seed: false, pool_size: 4, pool_timeout: Duration::from_secs(3), rate_limit_per_minute: 0, cors_origins: "", configure: None }
+        Options {
+            seed: false,
+            pool_size: 4,
+            pool_timeout: Duration::from_secs(3),
+            rate_limit_per_minute: 0,
+            cors_origins: "",
+            configure: None,
+        }
     }
 }
 
@@ -80,9 +87,10 @@ pub struct TestApp {
 pub fn postgres_admin_url() -> Option<String> {
     let url = std::env::var("THIDUA_TEST_DATABASE_URL").ok().filter(|u| !u.is_empty());
     if url.is_none() {
-        if std::env::var("THIDUA_REQUIRE_POSTGRES").as_deref() == Ok("1") {
-            panic!("THIDUA_REQUIRE_POSTGRES=1 but THIDUA_TEST_DATABASE_URL is not set");
-        }
+        assert!(
+            std::env::var("THIDUA_REQUIRE_POSTGRES").as_deref() != Ok("1"),
+            "THIDUA_REQUIRE_POSTGRES=1 but THIDUA_TEST_DATABASE_URL is not set"
+        );
         eprintln!("skipped: THIDUA_TEST_DATABASE_URL is not set, so this PostgreSQL test did not run");
     }
     url
@@ -210,7 +218,15 @@ impl TestApp {
                 Response { status, headers, body }
             })
         });
-        let mut app = TestApp { state, admin_token: String::new(), call, writes, evidence_dir, _sqlite_dir: None, postgres_db: None };
+        let mut app = TestApp {
+            state,
+            admin_token: String::new(),
+            call,
+            writes,
+            evidence_dir,
+            _sqlite_dir: None,
+            postgres_db: None,
+        };
         app.admin_token = app.token_for("admin").await;
         app
     }
@@ -242,9 +258,7 @@ impl TestApp {
     pub fn stored_files(&self) -> usize {
         fn count(dir: &std::path::Path) -> usize {
             std::fs::read_dir(dir)
-                .map(|entries| {
-                    entries.flatten().map(|e| if e.path().is_dir() { count(&e.path()) } else { 1 }).sum()
-                })
+                .map(|entries| entries.flatten().map(|e| if e.path().is_dir() { count(&e.path()) } else { 1 }).sum())
                 .unwrap_or(0)
         }
         count(self.evidence_dir.path())
@@ -314,12 +328,20 @@ impl TestApp {
 
     /// A province, with a district and a commune under it, created through the API.
     pub async fn small_tree(&self) -> (Value, Value, Value) {
-        let province = self.create("provinces", serde_json::json!({"code": "99", "name": "Tỉnh Thử Nghiệm", "type": "tinh"})).await;
+        let province = self
+            .create("provinces", serde_json::json!({"code": "99", "name": "Tỉnh Thử Nghiệm", "type": "tinh"}))
+            .await;
         let district = self
-            .create("districts", serde_json::json!({"code": "999", "name": "Huyện Thử", "type": "huyen", "parent_id": province["id"]}))
+            .create(
+                "districts",
+                serde_json::json!({"code": "999", "name": "Huyện Thử", "type": "huyen", "parent_id": province["id"]}),
+            )
             .await;
         let commune = self
-            .create("communes", serde_json::json!({"code": "99999", "name": "Xã Đồng Thử", "type": "xa", "parent_id": district["id"]}))
+            .create(
+                "communes",
+                serde_json::json!({"code": "99999", "name": "Xã Đồng Thử", "type": "xa", "parent_id": district["id"]}),
+            )
             .await;
         (province, district, commune)
     }
@@ -332,10 +354,20 @@ impl TestApp {
         use diesel::prelude::*;
         use thidua::db::schema::journal;
         let mut conn = self.connection();
-        let journaled: std::collections::HashSet<String> =
-            journal::table.select(journal::request_id).load::<Option<String>>(&mut conn).expect("journal").into_iter().flatten().collect();
-        let missing: Vec<String> =
-            self.writes.borrow().iter().filter(|w| !journaled.contains(w.split(' ').next().unwrap_or_default())).cloned().collect();
+        let journaled: std::collections::HashSet<String> = journal::table
+            .select(journal::request_id)
+            .load::<Option<String>>(&mut conn)
+            .expect("journal")
+            .into_iter()
+            .flatten()
+            .collect();
+        let missing: Vec<String> = self
+            .writes
+            .borrow()
+            .iter()
+            .filter(|w| !journaled.contains(w.split(' ').next().unwrap_or_default()))
+            .cloned()
+            .collect();
         assert!(missing.is_empty(), "successful writes without a journal entry: {missing:#?}");
     }
 }

@@ -14,6 +14,8 @@ on_both_backends!(
     audit_entries_say_who_did_what_from_where_with_before_and_after,
     the_feed_shows_each_reader_only_what_they_may_read,
     a_waiting_reader_gets_the_event_written_while_it_waits,
+    a_waiting_reader_is_answered_at_once_when_the_server_stops,
+    concurrent_writers_never_slip_an_entry_in_below_what_a_reader_saw,
 );
 
 fn id(v: &Value) -> String {
@@ -97,24 +99,36 @@ async fn the_feed_neither_loses_nor_repeats_events_while_writes_happen(app: Test
 async fn audit_entries_say_who_did_what_from_where_with_before_and_after(app: TestApp) {
     let (_, _, district) = app.small_tree().await;
     let res = app
-        .send(TestRequest::post().uri("/api/v1/clusters").insert_header(("x-request-id", "req-cum-1")).set_json(json!({
-            "name": "Cụm thi đua số 1", "year": 2026, "member_ids": [district["id"]],
-        })))
+        .send(TestRequest::post().uri("/api/v1/clusters").insert_header(("x-request-id", "req-cum-1")).set_json(
+            json!({
+                "name": "Cụm thi đua số 1", "year": 2026, "member_ids": [district["id"]],
+            }),
+        ))
         .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
     let cluster = res.json();
     let etag = res.header("etag").unwrap().to_string();
     let res = app
-        .send(TestRequest::put().uri(&format!("/api/v1/clusters/{}", id(&cluster))).insert_header(("if-match", etag)).set_json(json!({
-            "name": "Cụm thi đua các huyện", "year": 2026, "member_ids": [district["id"]],
-        })))
+        .send(
+            TestRequest::put()
+                .uri(&format!("/api/v1/clusters/{}", id(&cluster)))
+                .insert_header(("if-match", etag))
+                .set_json(json!({
+                    "name": "Cụm thi đua các huyện", "year": 2026, "member_ids": [district["id"]],
+                })),
+        )
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text());
     // A refused write changes nothing and leaves no entry.
     let refused = app
-        .send(TestRequest::put().uri(&format!("/api/v1/clusters/{}", id(&cluster))).insert_header(("if-match", "\"1\"")).set_json(json!({
-            "name": "Không được ghi", "year": 2026, "member_ids": [district["id"]],
-        })))
+        .send(
+            TestRequest::put()
+                .uri(&format!("/api/v1/clusters/{}", id(&cluster)))
+                .insert_header(("if-match", "\"1\""))
+                .set_json(json!({
+                    "name": "Không được ghi", "year": 2026, "member_ids": [district["id"]],
+                })),
+        )
         .await;
     refused.problem(412, "stale_version");
 
@@ -140,7 +154,10 @@ async fn audit_entries_say_who_did_what_from_where_with_before_and_after(app: Te
     let page = app.get(&format!("/api/v1/audit-entries?actor_id={}&limit=2", me["id"].as_str().unwrap())).await.json();
     assert_eq!(page["items"].as_array().unwrap().len(), 2);
     let next = page["next_cursor"].as_str().expect("more entries");
-    let older = app.get(&format!("/api/v1/audit-entries?actor_id={}&limit=2&cursor={next}", me["id"].as_str().unwrap())).await.json();
+    let older = app
+        .get(&format!("/api/v1/audit-entries?actor_id={}&limit=2&cursor={next}", me["id"].as_str().unwrap()))
+        .await
+        .json();
     assert!(older["items"][0]["seq"].as_i64().unwrap() < page["items"][1]["seq"].as_i64().unwrap());
     // Sign-ins are audited, without any secret.
     let logins = app.get("/api/v1/audit-entries?action=session.opened").await.json();
@@ -165,9 +182,12 @@ async fn the_feed_shows_each_reader_only_what_they_may_read(app: TestApp) {
     let (_, officer_b) = app.user("can_bo_b", &["unit_officer"], Some(&b["id"])).await;
     let (_, viewer) = app.user("thanh_tra", &["viewer"], None).await;
     let res = app
-        .send_as(&officer_a, TestRequest::post().uri(&format!("/api/v1/campaigns/{}/registrations", id(&s.campaign))).set_json(json!({
-            "unit_id": a["id"], "targets": [{"indicator_id": s.indicators[0]["id"], "target": "120"}],
-        })))
+        .send_as(
+            &officer_a,
+            TestRequest::post().uri(&format!("/api/v1/campaigns/{}/registrations", id(&s.campaign))).set_json(json!({
+                "unit_id": a["id"], "targets": [{"indicator_id": s.indicators[0]["id"], "target": "120"}],
+            })),
+        )
         .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
     let registration = id(&res.json());
@@ -194,7 +214,12 @@ async fn the_feed_shows_each_reader_only_what_they_may_read(app: TestApp) {
 
     let (only, _) = read_all(&app, None, "0", "&types=registration.*,campaign.launched").await;
     assert!(!only.is_empty());
-    assert!(only.iter().all(|e| e["type"] == "campaign.launched" || e["type"].as_str().unwrap().starts_with("registration.")), "{:?}", types(&only));
+    assert!(
+        only.iter()
+            .all(|e| e["type"] == "campaign.launched" || e["type"].as_str().unwrap().starts_with("registration.")),
+        "{:?}",
+        types(&only)
+    );
 }
 
 async fn a_waiting_reader_gets_the_event_written_while_it_waits(app: TestApp) {
@@ -204,11 +229,126 @@ async fn a_waiting_reader_gets_the_event_written_while_it_waits(app: TestApp) {
     let read = feed_page(&app, None, &query);
     let write = async {
         actix_web::rt::time::sleep(std::time::Duration::from_millis(300)).await;
-        app.create("communes", json!({"code": "98701", "name": "Xã Chờ Sự Kiện", "type": "xa", "parent_id": province["id"]})).await
+        app.create(
+            "communes",
+            json!({"code": "98701", "name": "Xã Chờ Sự Kiện", "type": "xa", "parent_id": province["id"]}),
+        )
+        .await
     };
     let (page, created) = futures_util::future::join(read, write).await;
     assert_eq!(page["items"][0]["record"]["id"], created["id"], "{page}");
     for bad in ["wait=0", "wait=31", "wait=x"] {
         app.get(&format!("/api/v1/events?{bad}")).await.problem(400, "invalid_query");
     }
+}
+
+/// SIGTERM must not wait for long polls: once the shutdown begins, a waiting reader gets its
+/// (empty) page at once, with the cursor it sent.
+async fn a_waiting_reader_is_answered_at_once_when_the_server_stops(app: TestApp) {
+    let now = feed_page(&app, None, "after=latest").await["next"].as_str().unwrap().to_string();
+    let started = std::time::Instant::now();
+    let query = format!("after={now}&wait=30");
+    let read = feed_page(&app, None, &query);
+    let stop = async {
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(300)).await;
+        app.state.shutdown.begin();
+    };
+    let (page, ()) = futures_util::future::join(read, stop).await;
+    let waited = started.elapsed();
+    assert!(waited < std::time::Duration::from_secs(3), "the long poll held the shutdown for {waited:?}");
+    assert_eq!(page["items"], json!([]));
+    assert_eq!(page["next"], now.as_str());
+    // Later polls do not wait at all.
+    let started = std::time::Instant::now();
+    feed_page(&app, None, &format!("after={now}&wait=30")).await;
+    assert!(started.elapsed() < std::time::Duration::from_secs(2));
+}
+
+/// Writers append and commit concurrently, each holding its transaction open a little after
+/// appending (so transactions that drew their positions in one order commit in another), while a
+/// reader follows the feed by cursor. Nothing may arrive late below a position the reader has
+/// passed: at every look the reader also re-reads everything up to the highest position it has
+/// seen and must find nothing new there, and at the end the cursor reader has seen every entry.
+/// (On PostgreSQL, without the feed's horizon — `journal_horizon()` — this fails within a
+/// few rounds.)
+async fn concurrent_writers_never_slip_an_entry_in_below_what_a_reader_saw(app: TestApp) {
+    use std::collections::BTreeSet;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    use thidua::models::journal::{self, FeedReach, Journal, Origin, Scope};
+
+    const WRITERS: usize = 6;
+    const TRANSACTIONS: usize = 25;
+    let url = app.state.settings.database_url.clone();
+    let done = Arc::new(AtomicBool::new(false));
+    let writers: Vec<_> = (0..WRITERS)
+        .map(|w| {
+            let url = url.clone();
+            std::thread::spawn(move || {
+                let mut conn = thidua::db::DbConn::establish_url(&url).unwrap();
+                for t in 0..TRANSACTIONS {
+                    conn.write_tx(|conn| {
+                        let mut changes = Journal::default();
+                        for n in 0..=(t % 3) {
+                            changes.record("commune", "updated", format!("{w}-{t}-{n}"), Scope::Registry, None, None);
+                        }
+                        journal::append(conn, &Origin::system(), changes)?;
+                        // Hold the transaction open a varying while after drawing positions.
+                        std::thread::sleep(std::time::Duration::from_millis(((w * 7 + t * 3) % 11) as u64));
+                        Ok::<_, thidua::error::ApiError>(())
+                    })
+                    .unwrap();
+                }
+            })
+        })
+        .collect();
+    let expected = WRITERS * (0..TRANSACTIONS).map(|t| t % 3 + 1).sum::<usize>();
+    let reader = {
+        let (url, done) = (url.clone(), done.clone());
+        std::thread::spawn(move || {
+            let mut conn = thidua::db::DbConn::establish_url(&url).unwrap();
+            let mut seen = BTreeSet::new();
+            let mut late = std::collections::BTreeMap::new();
+            let mut cursor = 0i64;
+            let mut deadline = None;
+            loop {
+                if deadline.is_none() && done.load(Ordering::SeqCst) {
+                    // Transactions of other tests on the same server may hold the horizon back
+                    // a little: read on until everything is in, within a bound.
+                    deadline = Some(std::time::Instant::now() + std::time::Duration::from_secs(20));
+                }
+                for e in journal::list_feed(&mut conn, cursor, 1000, &FeedReach::Everything, &[]).unwrap() {
+                    assert!(e.seq > cursor);
+                    seen.insert(e.seq);
+                    cursor = e.seq;
+                }
+                // Everything at or below the cursor must be what was seen already.
+                for e in journal::list_feed(&mut conn, 0, 100_000, &FeedReach::Everything, &[]).unwrap() {
+                    if e.seq <= cursor && !seen.contains(&e.seq) {
+                        late.entry(e.seq).or_insert(cursor);
+                    }
+                }
+                if deadline.is_some_and(|d| seen.len() + late.len() >= expected || std::time::Instant::now() > d) {
+                    return (seen, late);
+                }
+                std::thread::sleep(std::time::Duration::from_millis(1));
+            }
+        })
+    };
+    for writer in writers {
+        writer.join().unwrap();
+    }
+    done.store(true, Ordering::SeqCst);
+    let (seen, late) = reader.join().unwrap();
+    assert!(
+        late.is_empty(),
+        "{} entries arrived below a position already passed (seq → cursor then): {late:?}",
+        late.len()
+    );
+    let mut conn = app.connection();
+    let all: BTreeSet<i64> =
+        journal::list_feed(&mut conn, 0, 100_000, &FeedReach::Everything, &[]).unwrap().iter().map(|e| e.seq).collect();
+    assert_eq!(all.len(), expected);
+    assert_eq!(seen, all, "the cursor reader saw every entry");
+    app.forget_writes();
 }

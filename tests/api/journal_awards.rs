@@ -76,14 +76,23 @@ async fn a_nominations_life_is_audited_and_fed_to_its_unit(app: TestApp) {
     thidua::seed::seed_reference(&mut conn).unwrap();
     let (commune, _) = crate::auth::commune_and_department(&app).await;
     let district = app.get("/api/v1/districts/by-code/999").await.json();
-    let other = app.create("communes", json!({"code": "99998", "name": "Xã Bên Kia", "type": "xa", "parent_id": district["id"]})).await;
+    let other = app
+        .create("communes", json!({"code": "99998", "name": "Xã Bên Kia", "type": "xa", "parent_id": district["id"]}))
+        .await;
     let (officer_user, officer) = app.user("officer.a", &["unit_officer"], Some(&commune["id"])).await;
     let (_, officer_b) = app.user("officer.b", &["unit_officer"], Some(&other["id"])).await;
     let (board_user, board) = app.user("board.a", &["admin"], None).await;
     let (approver_user, approver) = app.user("approver.a", &["approver"], None).await;
     let types = app.get("/api/v1/award-types").await.json();
 
-    let res = app.send_as(&officer, TestRequest::post().uri("/api/v1/people").set_json(json!({"full_name": "Lục Thị Hằng", "unit_id": commune["id"]}))).await;
+    let res = app
+        .send_as(
+            &officer,
+            TestRequest::post()
+                .uri("/api/v1/people")
+                .set_json(json!({"full_name": "Lục Thị Hằng", "unit_id": commune["id"]})),
+        )
+        .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
     let person = res.json();
     let year = chrono::Datelike::year(&thidua::domain::units::today_in_vietnam());
@@ -100,7 +109,10 @@ async fn a_nominations_life_is_audited_and_fed_to_its_unit(app: TestApp) {
     // Refused (no dossier yet): rolled back, so nothing is journaled for it.
     act(&officer, "submit", json!({})).await.problem(422, "not_eligible");
     for kind in ["to_trinh", "bao_cao_thanh_tich", "bien_ban_binh_xet"] {
-        let req = TestRequest::post().uri(&format!("{path}/documents?kind={kind}&filename={kind}.pdf")).insert_header(("content-type", "application/pdf")).set_payload(PDF.to_vec());
+        let req = TestRequest::post()
+            .uri(&format!("{path}/documents?kind={kind}&filename={kind}.pdf"))
+            .insert_header(("content-type", "application/pdf"))
+            .set_payload(PDF.to_vec());
         assert_eq!(app.send_as(&officer, req).await.status, StatusCode::CREATED);
     }
     assert_eq!(act(&officer, "submit", json!({})).await.status, StatusCode::OK);
@@ -110,11 +122,25 @@ async fn a_nominations_life_is_audited_and_fed_to_its_unit(app: TestApp) {
     let trail = audit(&app, &format!("&record_kind=nomination&record_id={}", id(&nomination))).await;
     assert_eq!(
         actions(&trail),
-        ["nomination.created", "nomination.document_added", "nomination.document_added", "nomination.document_added", "nomination.submitted", "nomination.appraised", "nomination.approved"]
+        [
+            "nomination.created",
+            "nomination.document_added",
+            "nomination.document_added",
+            "nomination.document_added",
+            "nomination.submitted",
+            "nomination.appraised",
+            "nomination.approved"
+        ]
     );
     assert!(trail.iter().all(|e| e["unit_id"] == commune["id"] && e["actor_kind"] == "user"), "{trail:?}");
     let (created, added, submitted, appraised, approved) = (&trail[0], &trail[1], &trail[4], &trail[5], &trail[6]);
-    for (entry, actor) in [(created, &officer_user), (added, &officer_user), (submitted, &officer_user), (appraised, &board_user), (approved, &board_user)] {
+    for (entry, actor) in [
+        (created, &officer_user),
+        (added, &officer_user),
+        (submitted, &officer_user),
+        (appraised, &board_user),
+        (approved, &board_user),
+    ] {
         assert_eq!(entry["actor_id"], actor["id"], "{entry}");
         assert!(entry["request_id"].is_string(), "{entry}");
     }
@@ -122,44 +148,79 @@ async fn a_nominations_life_is_audited_and_fed_to_its_unit(app: TestApp) {
     assert_eq!(created["after"]["status"], "draft");
     assert!(added["before"].is_null());
     assert_eq!(added["after"]["filename"], "to_trinh.pdf");
-    assert_eq!((submitted["before"]["status"].as_str(), submitted["after"]["status"].as_str()), (Some("draft"), Some("submitted")));
+    assert_eq!(
+        (submitted["before"]["status"].as_str(), submitted["after"]["status"].as_str()),
+        (Some("draft"), Some("submitted"))
+    );
     assert_eq!(submitted["before"]["documents"].as_array().unwrap().len(), 3);
-    assert_eq!((approved["before"]["status"].as_str(), approved["after"]["status"].as_str()), (Some("appraised"), Some("approved")));
+    assert_eq!(
+        (approved["before"]["status"].as_str(), approved["after"]["status"].as_str()),
+        (Some("appraised"), Some("approved"))
+    );
     assert_eq!(approved["after"], app.get(&path).await.json(), "the snapshot is what the API shows");
     let people = audit(&app, &format!("&record_kind=person&record_id={}", id(&person))).await;
     assert_eq!((actions(&people), &people[0]["after"]["full_name"]), (vec!["person.created"], &json!("Lục Thị Hằng")));
 
     // Posting, a comment from the public, the decision, the award, and its revocation.
-    assert_eq!(app.send_as(&board, TestRequest::post().uri(&format!("{path}/post")).set_json(json!({"until": day(10)}))).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        app.send_as(&board, TestRequest::post().uri(&format!("{path}/post")).set_json(json!({"until": day(10)})))
+            .await
+            .status,
+        StatusCode::NO_CONTENT
+    );
     let comments = format!("/api/v1/public/postings/{}/comments", id(&nomination));
-    let res = app.send_anonymous(TestRequest::post().uri(&comments).set_json(json!({"content": "Đồng ý khen thưởng."}))).await;
+    let res = app
+        .send_anonymous(TestRequest::post().uri(&comments).set_json(json!({"content": "Đồng ý khen thưởng."})))
+        .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
     let comment = audit(&app, &format!("&record_kind=posting_comment&record_id={}", id(&res.json()))).await;
-    assert_eq!((comment[0]["action"].as_str(), comment[0]["actor_kind"].as_str()), (Some("posting_comment.created"), Some("anonymous")));
+    assert_eq!(
+        (comment[0]["action"].as_str(), comment[0]["actor_kind"].as_str()),
+        (Some("posting_comment.created"), Some("anonymous"))
+    );
     assert!(comment[0]["actor_id"].is_null());
     assert_eq!(comment[0]["after"]["content"], "Đồng ý khen thưởng.");
     let yesterday: chrono::NaiveDate = day(-1).parse().unwrap();
-    diesel::update(nominations::table.find(id(&nomination))).set(nominations::posting_until.eq(Some(yesterday))).execute(&mut conn).unwrap();
+    diesel::update(nominations::table.find(id(&nomination)))
+        .set(nominations::posting_until.eq(Some(yesterday)))
+        .execute(&mut conn)
+        .unwrap();
     let decision = json!({"number": "45/QĐ-UBND", "decided_on": day(0), "signer": "Chủ tịch UBND tỉnh", "authority": "UBND tỉnh", "nomination_ids": [nomination["id"]]});
     let res = app.send_as(&approver, TestRequest::post().uri("/api/v1/decisions").set_json(&decision)).await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
     let issued = res.json();
     let award_id = issued["award_ids"][0].as_str().unwrap().to_string();
-    let res = app.send_as(&board, TestRequest::post().uri(&format!("/api/v1/awards/{award_id}/revoke")).set_json(json!({"reason": "Hồ sơ không trung thực"}))).await;
+    let res = app
+        .send_as(
+            &board,
+            TestRequest::post()
+                .uri(&format!("/api/v1/awards/{award_id}/revoke"))
+                .set_json(json!({"reason": "Hồ sơ không trung thực"})),
+        )
+        .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text());
 
     let trail = audit(&app, &format!("&record_kind=nomination&record_id={}", id(&nomination))).await;
     assert_eq!(actions(&trail[7..]), ["nomination.posted", "nomination.granted", "nomination.revoked"]);
     let granted = &trail[8];
     assert_eq!(granted["actor_id"], approver_user["id"]);
-    assert_eq!((granted["before"]["status"].as_str(), granted["after"]["status"].as_str()), (Some("posted"), Some("decided")));
+    assert_eq!(
+        (granted["before"]["status"].as_str(), granted["after"]["status"].as_str()),
+        (Some("posted"), Some("decided"))
+    );
     assert_eq!(trail[9]["after"]["status"], "revoked");
     let decided = audit(&app, &format!("&record_kind=decision&record_id={}", id(&issued))).await;
     assert_eq!((actions(&decided), &decided[0]["after"]), (vec!["decision.created"], &issued));
     let award = audit(&app, &format!("&record_kind=award&record_id={award_id}")).await;
     assert_eq!(actions(&award), ["award.created", "award.revoked"]);
-    assert_eq!((award[0]["unit_id"].as_str(), award[0]["after"]["decision_number"].as_str()), (commune["id"].as_str(), Some("45/QĐ-UBND")));
-    assert_eq!((award[1]["before"]["revoked_at"].is_null(), award[1]["after"]["revoked_reason"].as_str()), (true, Some("Hồ sơ không trung thực")));
+    assert_eq!(
+        (award[0]["unit_id"].as_str(), award[0]["after"]["decision_number"].as_str()),
+        (commune["id"].as_str(), Some("45/QĐ-UBND"))
+    );
+    assert_eq!(
+        (award[1]["before"]["revoked_at"].is_null(), award[1]["after"]["revoked_reason"].as_str()),
+        (true, Some("Hồ sơ không trung thực"))
+    );
 
     // The unit's officer follows its nomination in the feed; another unit's officer sees none
     // of it (though both see the decision, which is the registry's).
@@ -187,7 +248,10 @@ async fn ballots_are_journaled_without_their_choice(app: TestApp) {
         "granting_authority": "Chủ tịch UBND tỉnh", "legal_basis": "Luật Thi đua, khen thưởng số 06/2022/QH15",
         "council_vote_required": true, "approval_threshold_percent": "60", "quorum_percent": "50",
     }});
-    assert_eq!(app.post(&format!("/api/v1/award-types/{}/versions", type_id.as_str().unwrap()), &rules).await.status, StatusCode::CREATED);
+    assert_eq!(
+        app.post(&format!("/api/v1/award-types/{}/versions", type_id.as_str().unwrap()), &rules).await.status,
+        StatusCode::CREATED
+    );
     let versioned = audit(&app, &format!("&record_kind=award_type&record_id={}", type_id.as_str().unwrap())).await;
     assert_eq!(actions(&versioned), ["award_type.version_added"]);
     let count = |v: &Value| v["versions"].as_array().unwrap().len();
@@ -197,13 +261,24 @@ async fn ballots_are_journaled_without_their_choice(app: TestApp) {
     for name in ["Ma Văn Sơn", "Hà Thị Nguyệt"] {
         let person = app.create("people", json!({"full_name": name, "unit_id": commune["id"]})).await;
         let year = chrono::Datelike::year(&thidua::domain::units::today_in_vietnam());
-        let nomination = app.create("nominations", json!({"award_type_id": type_id, "person_id": person["id"], "unit_id": commune["id"], "year": year})).await;
+        let nomination = app
+            .create(
+                "nominations",
+                json!({"award_type_id": type_id, "person_id": person["id"], "unit_id": commune["id"], "year": year}),
+            )
+            .await;
         for kind in ["to_trinh", "bao_cao_thanh_tich", "bien_ban_binh_xet"] {
-            let req = TestRequest::post().uri(&format!("/api/v1/nominations/{}/documents?kind={kind}", id(&nomination))).insert_header(("content-type", "application/pdf")).set_payload(PDF.to_vec());
+            let req = TestRequest::post()
+                .uri(&format!("/api/v1/nominations/{}/documents?kind={kind}", id(&nomination)))
+                .insert_header(("content-type", "application/pdf"))
+                .set_payload(PDF.to_vec());
             assert_eq!(app.send(req).await.status, StatusCode::CREATED);
         }
         for action in ["submit", "appraise"] {
-            assert_eq!(app.post(&format!("/api/v1/nominations/{}/{action}", id(&nomination)), &json!({})).await.status, StatusCode::OK);
+            assert_eq!(
+                app.post(&format!("/api/v1/nominations/{}/{action}", id(&nomination)), &json!({})).await.status,
+                StatusCode::OK
+            );
         }
         nominees.push(nomination);
     }
@@ -217,12 +292,16 @@ async fn ballots_are_journaled_without_their_choice(app: TestApp) {
     let path = format!("/api/v1/council-sessions/{}", id(&session));
     for ((_, token), (first, second)) in members.iter().zip([(true, false), (true, false), (false, false)]) {
         for (nomination, approve) in [(&nominees[0], first), (&nominees[1], second)] {
-            let req = TestRequest::post().uri(&format!("{path}/ballots")).set_json(json!({"nomination_id": nomination["id"], "approve": approve}));
+            let req = TestRequest::post()
+                .uri(&format!("{path}/ballots"))
+                .set_json(json!({"nomination_id": nomination["id"], "approve": approve}));
             assert_eq!(app.send_as(token, req).await.status, StatusCode::NO_CONTENT);
         }
     }
     // A refused ballot (already cast) leaves no entry.
-    let again = TestRequest::post().uri(&format!("{path}/ballots")).set_json(json!({"nomination_id": nominees[0]["id"], "approve": false}));
+    let again = TestRequest::post()
+        .uri(&format!("{path}/ballots"))
+        .set_json(json!({"nomination_id": nominees[0]["id"], "approve": false}));
     app.send_as(&members[0].1, again).await.problem(409, "already_voted");
 
     let ballots = audit(&app, "&action=council_session.ballot_cast").await;
@@ -241,10 +320,17 @@ async fn ballots_are_journaled_without_their_choice(app: TestApp) {
 
     // At close the results are public: the session before and after, and each nomination decided.
     assert_eq!(app.act(&format!("{path}/close")).await.status, StatusCode::OK);
-    let closed = audit(&app, &format!("&record_kind=council_session&record_id={}&action=council_session.closed", id(&session))).await;
+    let closed =
+        audit(&app, &format!("&record_kind=council_session&record_id={}&action=council_session.closed", id(&session)))
+            .await;
     assert_eq!(closed.len(), 1);
-    let result = |doc: &Value, n: &Value| doc["items"].as_array().unwrap().iter().find(|i| i["nomination_id"] == n["id"]).unwrap()["result"].clone();
-    assert_eq!((result(&closed[0]["before"], &nominees[0]), result(&closed[0]["after"], &nominees[0])), (Value::Null, json!({"yes": 2, "no": 1})));
+    let result = |doc: &Value, n: &Value| {
+        doc["items"].as_array().unwrap().iter().find(|i| i["nomination_id"] == n["id"]).unwrap()["result"].clone()
+    };
+    assert_eq!(
+        (result(&closed[0]["before"], &nominees[0]), result(&closed[0]["after"], &nominees[0])),
+        (Value::Null, json!({"yes": 2, "no": 1}))
+    );
     for (nomination, action) in [(&nominees[0], "nomination.approved"), (&nominees[1], "nomination.rejected")] {
         let trail = audit(&app, &format!("&record_kind=nomination&record_id={}", id(nomination))).await;
         let last = trail.last().unwrap();

@@ -31,17 +31,22 @@ async fn one_achievement_backs_one_nomination(app: TestApp) {
     for code in ["BANG_KHEN_TINH_CA_NHAN", "GIAY_KHEN_CA_NHAN"] {
         let n = app.create("nominations", json!({"award_type_id": type_id(code), "person_id": person["id"], "unit_id": commune["id"], "year": this_year(), "achievement_ids": [report["id"], second_report["id"]]})).await;
         for kind in ["to_trinh", "bao_cao_thanh_tich", "bien_ban_binh_xet"] {
-            let req = TestRequest::post().uri(&format!("/api/v1/nominations/{}/documents?kind={kind}", id(&n))).insert_header(("content-type", "application/pdf")).set_payload(PDF.to_vec());
+            let req = TestRequest::post()
+                .uri(&format!("/api/v1/nominations/{}/documents?kind={kind}", id(&n)))
+                .insert_header(("content-type", "application/pdf"))
+                .set_payload(PDF.to_vec());
             assert_eq!(app.send(req).await.status, StatusCode::CREATED);
         }
         ids.push(id(&n));
     }
     assert_eq!(app.post(&format!("/api/v1/nominations/{}/submit", ids[0]), &json!({})).await.status, StatusCode::OK);
-    let refused = app.post(&format!("/api/v1/nominations/{}/submit", ids[1]), &json!({})).await.problem(422, "not_eligible");
+    let refused =
+        app.post(&format!("/api/v1/nominations/{}/submit", ids[1]), &json!({})).await.problem(422, "not_eligible");
     assert_eq!(codes(&refused), ["achievement_already_rewarded"]);
     // The unverified report behind the submitted nomination is fixed now.
     let report_path = format!("/api/v1/achievements/{}", id(&second_report));
-    let body = json!({"indicator_id": campaign.indicators[0]["id"], "value": "99", "as_of": crate::achievements::day(-1)});
+    let body =
+        json!({"indicator_id": campaign.indicators[0]["id"], "value": "99", "as_of": crate::achievements::day(-1)});
     app.put_current(&app.admin_token, &report_path, &body).await.problem(409, "achievement_in_nomination");
     // Returned, the nomination may gain achievements but not lose them.
     let path = format!("/api/v1/nominations/{}", ids[0]);
@@ -80,7 +85,12 @@ async fn setup(app: &TestApp) -> Setup {
     thidua::seed::seed_reference(&mut conn).unwrap();
     let (commune, _) = crate::auth::commune_and_department(app).await;
     let (_, officer) = app.user("officer.a", &["unit_officer"], Some(&commune["id"])).await;
-    let person = app.create("people", json!({"full_name": "Đinh Thị Lan", "position": "Công chức văn hóa - xã hội", "unit_id": commune["id"]})).await;
+    let person = app
+        .create(
+            "people",
+            json!({"full_name": "Đinh Thị Lan", "position": "Công chức văn hóa - xã hội", "unit_id": commune["id"]}),
+        )
+        .await;
     let types = app.get("/api/v1/award-types").await.json();
     Setup { commune, person, officer, types }
 }
@@ -138,9 +148,14 @@ async fn from_draft_to_approval(app: TestApp) {
 
     // Another unit's officer gets nothing of it.
     let district = app.get("/api/v1/districts/by-code/999").await.json();
-    let other = app.create("communes", json!({"code": "99998", "name": "Xã Bên Kia", "type": "xa", "parent_id": district["id"]})).await;
+    let other = app
+        .create("communes", json!({"code": "99998", "name": "Xã Bên Kia", "type": "xa", "parent_id": district["id"]}))
+        .await;
     let (_, officer_b) = app.user("officer.b", &["unit_officer"], Some(&other["id"])).await;
-    let missing = app.send_as(&officer_b, TestRequest::get().uri(&format!("/api/v1/nominations/{}", uuid::Uuid::now_v7()))).await.problem(404, "not_found");
+    let missing = app
+        .send_as(&officer_b, TestRequest::get().uri(&format!("/api/v1/nominations/{}", uuid::Uuid::now_v7())))
+        .await
+        .problem(404, "not_found");
     assert_eq!(app.send_as(&officer_b, TestRequest::get().uri(&path)).await.problem(404, "not_found"), missing);
     assert_eq!(app.send_as(&officer_b, TestRequest::get().uri("/api/v1/nominations")).await.json()["items"], json!([]));
     let document = submitted["documents"][0]["href"].as_str().unwrap().to_string();
@@ -153,14 +168,33 @@ async fn from_draft_to_approval(app: TestApp) {
     assert_eq!(act(admin.clone(), "return", json!({"reason": "Bổ sung biên bản"})).await.json()["status"], "returned");
     assert_eq!(act(s.officer.clone(), "submit", json!({})).await.json()["status"], "submitted");
     // Two board members appraise at once: one succeeds, the other finds it already moved.
-    let (one, two) = futures_util::future::join(act(admin.clone(), "appraise", json!({})), act(admin.clone(), "appraise", json!({}))).await;
+    let (one, two) = futures_util::future::join(
+        act(admin.clone(), "appraise", json!({})),
+        act(admin.clone(), "appraise", json!({})),
+    )
+    .await;
     let mut statuses = [one.status.as_u16(), two.status.as_u16()];
-    statuses.sort();
+    statuses.sort_unstable();
     assert_eq!(statuses, [200, 409], "{} / {}", one.text(), two.text());
     let approved = act(admin.clone(), "approve", json!({})).await.json();
     assert_eq!(approved["status"], "approved");
-    let trail: Vec<(&str, &str)> = approved["history"].as_array().unwrap().iter().map(|t| (t["from_status"].as_str().unwrap(), t["to_status"].as_str().unwrap())).collect();
-    assert_eq!(trail, [("draft", "submitted"), ("submitted", "returned"), ("returned", "submitted"), ("submitted", "appraised"), ("appraised", "approved")], "one appraisal only");
+    let trail: Vec<(&str, &str)> = approved["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| (t["from_status"].as_str().unwrap(), t["to_status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        trail,
+        [
+            ("draft", "submitted"),
+            ("submitted", "returned"),
+            ("returned", "submitted"),
+            ("submitted", "appraised"),
+            ("appraised", "approved")
+        ],
+        "one appraisal only"
+    );
     assert_eq!(approved["history"][1]["reason"], "Bổ sung biên bản");
     act(s.officer.clone(), "withdraw", json!({})).await.problem(409, "illegal_transition");
     act(admin, "fly", json!({})).await.problem(404, "route_not_found");
@@ -187,7 +221,10 @@ async fn eligibility_and_votes_stop_what_they_should(app: TestApp) {
     // Under discipline: refused.
     let disciplined = nominate(true).await;
     documents(disciplined.clone()).await;
-    let refused = app.post(&format!("/api/v1/nominations/{}/submit", id(&disciplined)), &json!({})).await.problem(422, "not_eligible");
+    let refused = app
+        .post(&format!("/api/v1/nominations/{}/submit", id(&disciplined)), &json!({}))
+        .await
+        .problem(422, "not_eligible");
     assert_eq!(codes(&refused), ["under_discipline"]);
 
     // The rules change today to need a council vote: a nomination judged under them cannot be
@@ -220,7 +257,8 @@ async fn drafts_are_replaced_naming_their_version(app: TestApp) {
     let year = this_year();
     let other = app.create("people", json!({"full_name": "Ma Văn Thành", "unit_id": s.commune["id"]})).await;
     let body = json!({"award_type_id": s.type_id("CSTD_CO_SO"), "person_id": s.person["id"], "unit_id": s.commune["id"], "year": year});
-    let nomination = app.send_as(&s.officer, TestRequest::post().uri("/api/v1/nominations").set_json(&body)).await.json();
+    let nomination =
+        app.send_as(&s.officer, TestRequest::post().uri("/api/v1/nominations").set_json(&body)).await.json();
     let path = format!("/api/v1/nominations/{}", id(&nomination));
     assert_eq!(nomination["version"], 1);
 
@@ -244,7 +282,10 @@ async fn drafts_are_replaced_naming_their_version(app: TestApp) {
     assert_eq!(res.header("etag"), Some("\"2\""));
     let now = app.get(&path).await.json();
     assert_eq!((now["person_id"].clone(), now["award_type_id"].clone()), (other["id"].clone(), s.type_id("LDTT")));
-    assert_eq!((now["under_discipline"].as_bool(), now["version"].as_i64(), now["status"].as_str()), (Some(true), Some(2), Some("draft")));
+    assert_eq!(
+        (now["under_discipline"].as_bool(), now["version"].as_i64(), now["status"].as_str()),
+        (Some(true), Some(2), Some("draft"))
+    );
     // The version it replaced is stale now.
     put(Some("\"1\"")).await.problem(412, "stale_version");
 }

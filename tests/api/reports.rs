@@ -11,7 +11,11 @@ use serde_json::{json, Value};
 use crate::achievements::{day, setup};
 use crate::helpers::{Response, TestApp};
 
-on_both_backends!(progress_report_in_three_formats, awards_report_counts_and_rolls_up, nominations_report_counts_what_the_caller_may_list);
+on_both_backends!(
+    progress_report_in_three_formats,
+    awards_report_counts_and_rolls_up,
+    nominations_report_counts_what_the_caller_may_list
+);
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -36,9 +40,9 @@ fn rows(res: &Response) -> Vec<Value> {
     let keys: Vec<&str> = doc["columns"].as_array().unwrap().iter().map(|c| c["key"].as_str().unwrap()).collect();
     for row in doc["rows"].as_array().unwrap() {
         let mut row_keys: Vec<&str> = row.as_object().unwrap().keys().map(String::as_str).collect();
-        row_keys.sort();
+        row_keys.sort_unstable();
         let mut want = keys.clone();
-        want.sort();
+        want.sort_unstable();
         assert_eq!(row_keys, want);
     }
     doc["rows"].as_array().unwrap().clone()
@@ -49,7 +53,10 @@ fn csv_records(res: &Response, file_prefix: &str) -> Vec<Vec<String>> {
     assert_eq!(res.status, StatusCode::OK, "{}", res.text());
     assert_eq!(res.header("content-type"), Some("text/csv; charset=utf-8"));
     let disposition = res.header("content-disposition").unwrap();
-    assert!(disposition.starts_with(&format!("attachment; filename=\"{file_prefix}")) && disposition.ends_with(".csv\""), "{disposition}");
+    assert!(
+        disposition.starts_with(&format!("attachment; filename=\"{file_prefix}")) && disposition.ends_with(".csv\""),
+        "{disposition}"
+    );
     let body = res.body.strip_prefix("\u{feff}".as_bytes()).expect("a UTF-8 byte-order mark");
     let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(body);
     reader.records().map(|r| r.unwrap().iter().map(String::from).collect()).collect()
@@ -60,7 +67,10 @@ fn sheet(res: &Response, file_prefix: &str) -> calamine::Range<Data> {
     assert_eq!(res.status, StatusCode::OK, "{}", res.text());
     assert_eq!(res.header("content-type"), Some(XLSX));
     let disposition = res.header("content-disposition").unwrap();
-    assert!(disposition.starts_with(&format!("attachment; filename=\"{file_prefix}")) && disposition.ends_with(".xlsx\""), "{disposition}");
+    assert!(
+        disposition.starts_with(&format!("attachment; filename=\"{file_prefix}")) && disposition.ends_with(".xlsx\""),
+        "{disposition}"
+    );
     let mut workbook: Xlsx<_> = open_workbook_from_rs(Cursor::new(res.body.clone())).expect("an XLSX workbook");
     workbook.worksheet_range_at(0).expect("a sheet").expect("readable")
 }
@@ -100,36 +110,70 @@ async fn progress_report_in_three_formats(app: TestApp) {
     let units = rows(&get_as(&app, &admin, &path, None).await);
     assert_eq!(units.len(), 2, "registered units only");
     assert_eq!(
-        (&units[0]["rank"], &units[0]["unit_code"], &units[0]["unit_name"], &units[0]["unit_kind"], &units[0]["overall_score"]),
+        (
+            &units[0]["rank"],
+            &units[0]["unit_code"],
+            &units[0]["unit_name"],
+            &units[0]["unit_kind"],
+            &units[0]["overall_score"]
+        ),
         (&json!(1), &s.communes[a]["code"], &json!("Xã Thi Đua 0"), &json!("commune"), &json!("93.33"))
     );
-    assert_eq!((&units[0]["target_1"], &units[0]["actual_1"], &units[0]["completion_1"]), (&json!("100"), &json!("80"), &json!("80")));
+    assert_eq!(
+        (&units[0]["target_1"], &units[0]["actual_1"], &units[0]["completion_1"]),
+        (&json!("100"), &json!("80"), &json!("80"))
+    );
     assert_eq!((&units[0]["completion_2"], &units[0]["actual_3"]), (&json!("125"), &json!("1")));
-    assert_eq!((&units[1]["rank"], &units[1]["overall_score"], &units[1]["target_3"]), (&json!(2), &json!("62.5"), &Value::Null));
+    assert_eq!(
+        (&units[1]["rank"], &units[1]["overall_score"], &units[1]["target_3"]),
+        (&json!(2), &json!("62.5"), &Value::Null)
+    );
 
     // By cluster: B leads the cluster but ranks second in it.
     let clusters = rows(&get_as(&app, &admin, &format!("{path}?by=cluster"), None).await);
     let ranked: Vec<(&Value, &Value, &Value, &Value)> =
         clusters.iter().map(|r| (&r["cluster_name"], &r["rank"], &r["unit_code"], &r["leading_unit"])).collect();
-    assert_eq!(ranked, [(&json!("Cụm xã vùng cao"), &json!(1), &s.communes[a]["code"], &Value::Null), (&json!("Cụm xã vùng cao"), &json!(2), &s.communes[b]["code"], &json!("x"))]);
+    assert_eq!(
+        ranked,
+        [
+            (&json!("Cụm xã vùng cao"), &json!(1), &s.communes[a]["code"], &Value::Null),
+            (&json!("Cụm xã vùng cao"), &json!(2), &s.communes[b]["code"], &json!("x"))
+        ]
+    );
 
     // CSV: the same figures, Vietnamese headings.
     let records = csv_records(&get_as(&app, &admin, &format!("{path}?format=csv"), None).await, "campaign-progress-");
     assert_eq!(records[0][..5], ["Hạng", "Mã đơn vị", "Tên đơn vị", "Loại đơn vị", "Điểm tổng hợp (%)"]);
     assert_eq!(records[0][5], "Số hộ thoát nghèo (hộ): chỉ tiêu");
-    assert_eq!(records[1][..7], ["1", s.communes[a]["code"].as_str().unwrap(), "Xã Thi Đua 0", "commune", "93.33", "100", "80"]);
+    assert_eq!(
+        records[1][..7],
+        ["1", s.communes[a]["code"].as_str().unwrap(), "Xã Thi Đua 0", "commune", "93.33", "100", "80"]
+    );
     assert_eq!(records.len(), 3);
 
     // XLSX: headings as text, scores and targets as numbers.
     let cells = sheet(&get_as(&app, &admin, &path, Some(XLSX)).await, "campaign-progress-");
-    assert_eq!((text(&cells, 0, 0), text(&cells, 0, 2), text(&cells, 0, 7)), ("Hạng".into(), "Tên đơn vị".into(), "Số hộ thoát nghèo (hộ): % hoàn thành".into()));
-    assert_eq!((number(&cells, 1, 0), text(&cells, 1, 2), number(&cells, 1, 4), number(&cells, 1, 6)), (1.0, "Xã Thi Đua 0".into(), 93.33, 80.0));
-    assert_eq!((number(&cells, 2, 4), cells.get_value((2, 11))), (62.5, Some(&Data::Empty)), "B registered no yes/no target");
+    assert_eq!(
+        (text(&cells, 0, 0), text(&cells, 0, 2), text(&cells, 0, 7)),
+        ("Hạng".into(), "Tên đơn vị".into(), "Số hộ thoát nghèo (hộ): % hoàn thành".into())
+    );
+    assert_eq!(
+        (number(&cells, 1, 0), text(&cells, 1, 2), number(&cells, 1, 4), number(&cells, 1, 6)),
+        (1.0, "Xã Thi Đua 0".into(), 93.33, 80.0)
+    );
+    assert_eq!(
+        (number(&cells, 2, 4), cells.get_value((2, 11))),
+        (62.5, Some(&Data::Empty)),
+        "B registered no yes/no target"
+    );
 
     // B's officer sees every rank and score, but A's targets and actuals are empty.
     let (_, officer_b) = app.user("officer.b", &["unit_officer"], Some(&s.communes[b]["id"])).await;
     let seen = rows(&get_as(&app, &officer_b, &path, None).await);
-    assert_eq!((&seen[0]["overall_score"], &seen[0]["target_1"], &seen[0]["actual_1"]), (&json!("93.33"), &Value::Null, &Value::Null));
+    assert_eq!(
+        (&seen[0]["overall_score"], &seen[0]["target_1"], &seen[0]["actual_1"]),
+        (&json!("93.33"), &Value::Null, &Value::Null)
+    );
     assert_eq!((&seen[1]["target_1"], &seen[1]["actual_1"]), (&json!("200"), &json!("150")));
     let cells = sheet(&get_as(&app, &officer_b, &format!("{path}?format=xlsx"), None).await, "campaign-progress-");
     assert_eq!((cells.get_value((1, 5)), number(&cells, 2, 5)), (Some(&Data::Empty), 200.0));
@@ -143,13 +187,18 @@ async fn progress_report_in_three_formats(app: TestApp) {
     get_as(&app, &admin, &path, Some("text/html")).await.problem(406, "not_acceptable");
     get_as(&app, &admin, &format!("{path}?format=pdf"), None).await.problem(400, "invalid_query");
     // One URL per file format, for generated clients: the same tables, whatever `Accept` says.
-    let records = csv_records(&get_as(&app, &admin, &format!("{path}.csv"), Some("application/json")).await, "campaign-progress-");
+    let records = csv_records(
+        &get_as(&app, &admin, &format!("{path}.csv"), Some("application/json")).await,
+        "campaign-progress-",
+    );
     assert_eq!((records[1][1].as_str(), records.len()), (s.communes[a]["code"].as_str().unwrap(), 3));
     let cells = sheet(&get_as(&app, &officer_b, &format!("{path}.xlsx?by=unit"), None).await, "campaign-progress-");
     assert_eq!((cells.get_value((1, 5)), number(&cells, 2, 5)), (Some(&Data::Empty), 200.0));
     get_as(&app, &admin, &format!("{path}.csv?format=xlsx"), None).await.problem(400, "invalid_query");
     get_as(&app, &admin, &format!("{path}?by=district"), None).await.problem(400, "invalid_query");
-    get_as(&app, &admin, &format!("/api/v1/reports/campaigns/{}/progress", uuid::Uuid::now_v7()), None).await.problem(404, "not_found");
+    get_as(&app, &admin, &format!("/api/v1/reports/campaigns/{}/progress", uuid::Uuid::now_v7()), None)
+        .await
+        .problem(404, "not_found");
     app.send_anonymous(TestRequest::get().uri(&path)).await.problem(401, "invalid_token");
 }
 
@@ -176,7 +225,14 @@ async fn awards_report_counts_and_rolls_up(app: TestApp) {
 
     let summary = |rows: Vec<Value>| -> Vec<(i64, String, String, i64)> {
         rows.iter()
-            .map(|r| (r["year"].as_i64().unwrap(), r["award_type_code"].as_str().unwrap().into(), r["unit_code"].as_str().unwrap().into(), r["awards"].as_i64().unwrap()))
+            .map(|r| {
+                (
+                    r["year"].as_i64().unwrap(),
+                    r["award_type_code"].as_str().unwrap().into(),
+                    r["unit_code"].as_str().unwrap().into(),
+                    r["awards"].as_i64().unwrap(),
+                )
+            })
             .collect()
     };
     let row = |y: i64, t: &str, u: &str, n: i64| (y, t.to_string(), u.to_string(), n);
@@ -184,29 +240,74 @@ async fn awards_report_counts_and_rolls_up(app: TestApp) {
     let plain = rows(&get_as(&app, &admin, "/api/v1/reports/awards?from_year=2020&to_year=2021", None).await);
     assert_eq!(
         summary(plain.clone()),
-        [row(2020, "CSTD_CO_SO", "01834", 1), row(2021, "CO_THI_DUA_TINH", "01834", 1), row(2021, "CSTD_CO_SO", "01834", 1), row(2021, "TTLDXS", "01840", 1)]
+        [
+            row(2020, "CSTD_CO_SO", "01834", 1),
+            row(2021, "CO_THI_DUA_TINH", "01834", 1),
+            row(2021, "CSTD_CO_SO", "01834", 1),
+            row(2021, "TTLDXS", "01840", 1)
+        ]
     );
-    assert_eq!((&plain[0]["unit_name"], &plain[0]["award_type_name"]), (&json!("Phường Nguyễn Thị Minh Khai"), &json!("Chiến sĩ thi đua cơ sở")));
+    assert_eq!(
+        (&plain[0]["unit_name"], &plain[0]["award_type_name"]),
+        (&json!("Phường Nguyễn Thị Minh Khai"), &json!("Chiến sĩ thi đua cơ sở"))
+    );
 
     // Rolled up, the old ward's awards count under Phường Đức Xuân.
     let rolled = summary(rows(&get_as(&app, &admin, "/api/v1/reports/awards?year=2021&roll_up=true", None).await));
-    assert_eq!(rolled, [row(2021, "CO_THI_DUA_TINH", "01840", 1), row(2021, "CSTD_CO_SO", "01840", 1), row(2021, "TTLDXS", "01840", 1)]);
-    let by_code = summary(rows(&get_as(&app, &admin, "/api/v1/reports/awards?award_type=CSTD_CO_SO&roll_up=true", None).await));
+    assert_eq!(
+        rolled,
+        [
+            row(2021, "CO_THI_DUA_TINH", "01840", 1),
+            row(2021, "CSTD_CO_SO", "01840", 1),
+            row(2021, "TTLDXS", "01840", 1)
+        ]
+    );
+    let by_code =
+        summary(rows(&get_as(&app, &admin, "/api/v1/reports/awards?award_type=CSTD_CO_SO&roll_up=true", None).await));
     assert_eq!(by_code, [row(2020, "CSTD_CO_SO", "01840", 1), row(2021, "CSTD_CO_SO", "01840", 1)]);
 
     // Every signed-in user reads the award history, so the counts: an officer of another unit too.
     let (_, officer) = app.user("officer.x", &["unit_officer"], Some(&new_ward["id"])).await;
-    let records = csv_records(&get_as(&app, &officer, "/api/v1/reports/awards?year=2021", Some("text/csv")).await, "awards-2021");
-    assert_eq!(records[0], ["Năm", "Mã hình thức", "Danh hiệu, hình thức khen thưởng", "Mã đơn vị", "Tên đơn vị", "Loại đơn vị", "Số lượt khen thưởng"]);
-    assert_eq!(records[1], ["2021", "CO_THI_DUA_TINH", "Cờ thi đua cấp tỉnh", "01834", "Phường Nguyễn Thị Minh Khai", "commune", "1"]);
-    let cells = sheet(&get_as(&app, &admin, "/api/v1/reports/awards?year=2021&roll_up=true&format=xlsx", None).await, "awards-rolled-up-2021");
-    assert_eq!((text(&cells, 0, 6), number(&cells, 1, 0), text(&cells, 1, 4), number(&cells, 1, 6)), ("Số lượt khen thưởng".into(), 2021.0, "Phường Đức Xuân".into(), 1.0));
-    assert_eq!(csv_records(&get_as(&app, &officer, "/api/v1/reports/awards.csv?year=2021", None).await, "awards-2021"), records);
-    let same = sheet(&get_as(&app, &admin, "/api/v1/reports/awards.xlsx?year=2021&roll_up=true", None).await, "awards-rolled-up-2021");
+    let records =
+        csv_records(&get_as(&app, &officer, "/api/v1/reports/awards?year=2021", Some("text/csv")).await, "awards-2021");
+    assert_eq!(
+        records[0],
+        [
+            "Năm",
+            "Mã hình thức",
+            "Danh hiệu, hình thức khen thưởng",
+            "Mã đơn vị",
+            "Tên đơn vị",
+            "Loại đơn vị",
+            "Số lượt khen thưởng"
+        ]
+    );
+    assert_eq!(
+        records[1],
+        ["2021", "CO_THI_DUA_TINH", "Cờ thi đua cấp tỉnh", "01834", "Phường Nguyễn Thị Minh Khai", "commune", "1"]
+    );
+    let cells = sheet(
+        &get_as(&app, &admin, "/api/v1/reports/awards?year=2021&roll_up=true&format=xlsx", None).await,
+        "awards-rolled-up-2021",
+    );
+    assert_eq!(
+        (text(&cells, 0, 6), number(&cells, 1, 0), text(&cells, 1, 4), number(&cells, 1, 6)),
+        ("Số lượt khen thưởng".into(), 2021.0, "Phường Đức Xuân".into(), 1.0)
+    );
+    assert_eq!(
+        csv_records(&get_as(&app, &officer, "/api/v1/reports/awards.csv?year=2021", None).await, "awards-2021"),
+        records
+    );
+    let same = sheet(
+        &get_as(&app, &admin, "/api/v1/reports/awards.xlsx?year=2021&roll_up=true", None).await,
+        "awards-rolled-up-2021",
+    );
     assert_eq!(text(&same, 1, 4), "Phường Đức Xuân");
 
     get_as(&app, &admin, "/api/v1/reports/awards?year=2021&from_year=2020", None).await.problem(400, "invalid_query");
-    get_as(&app, &admin, "/api/v1/reports/awards?from_year=2022&to_year=2021", None).await.problem(400, "invalid_query");
+    get_as(&app, &admin, "/api/v1/reports/awards?from_year=2022&to_year=2021", None)
+        .await
+        .problem(400, "invalid_query");
     get_as(&app, &admin, "/api/v1/reports/awards?award_type=KHONG_CO", None).await.problem(400, "invalid_query");
 }
 
@@ -222,7 +323,11 @@ async fn nominations_report_counts_what_the_caller_may_list(app: TestApp) {
         let type_id = type_id(&code);
         async move {
             let person = app.create("people", json!({"full_name": name, "unit_id": unit["id"]})).await;
-            app.create("nominations", json!({"award_type_id": type_id, "person_id": person["id"], "unit_id": unit["id"], "year": year})).await
+            app.create(
+                "nominations",
+                json!({"award_type_id": type_id, "person_id": person["id"], "unit_id": unit["id"], "year": year}),
+            )
+            .await
         }
     };
     nominate(&commune, "Đinh Thị Lan", "LDTT").await;
@@ -234,24 +339,43 @@ async fn nominations_report_counts_what_the_caller_may_list(app: TestApp) {
 
     let summary = |rows: Vec<Value>| -> Vec<(String, String, String, i64)> {
         rows.iter()
-            .map(|r| (r["status"].as_str().unwrap().into(), r["status_name"].as_str().unwrap().into(), r["award_type_code"].as_str().unwrap().into(), r["nominations"].as_i64().unwrap()))
+            .map(|r| {
+                (
+                    r["status"].as_str().unwrap().into(),
+                    r["status_name"].as_str().unwrap().into(),
+                    r["award_type_code"].as_str().unwrap().into(),
+                    r["nominations"].as_i64().unwrap(),
+                )
+            })
             .collect()
     };
     let row = |s: &str, name: &str, t: &str, n: i64| (s.to_string(), name.to_string(), t.to_string(), n);
     let path = format!("/api/v1/reports/nominations?year={year}");
     let all = summary(rows(&get_as(&app, &app.admin_token, &path, None).await));
     assert_eq!(all, [row("draft", "Dự thảo", "LDTT", 3), row("withdrawn", "Đã rút", "CSTD_CO_SO", 1)]);
-    assert_eq!(rows(&get_as(&app, &app.admin_token, "/api/v1/reports/nominations?year=2024", None).await), Vec::<Value>::new());
+    assert_eq!(
+        rows(&get_as(&app, &app.admin_token, "/api/v1/reports/nominations?year=2024", None).await),
+        Vec::<Value>::new()
+    );
 
     // The department's officer counts only the department's nomination; a province-level viewer all.
     let (_, officer) = app.user("officer.syt", &["unit_officer"], Some(&department["id"])).await;
     assert_eq!(summary(rows(&get_as(&app, &officer, &path, None).await)), [row("draft", "Dự thảo", "LDTT", 1)]);
     let (_, viewer) = app.user("viewer", &["viewer"], None).await;
     let cells = sheet(&get_as(&app, &viewer, &format!("{path}&format=xlsx"), None).await, "nominations-2025");
-    assert_eq!((text(&cells, 0, 1), text(&cells, 1, 1), text(&cells, 1, 3), number(&cells, 1, 4)), ("Trạng thái".into(), "Dự thảo".into(), "Lao động tiên tiến".into(), 3.0));
-    let same = sheet(&get_as(&app, &viewer, &format!("/api/v1/reports/nominations.xlsx?year={year}"), None).await, "nominations-2025");
+    assert_eq!(
+        (text(&cells, 0, 1), text(&cells, 1, 1), text(&cells, 1, 3), number(&cells, 1, 4)),
+        ("Trạng thái".into(), "Dự thảo".into(), "Lao động tiên tiến".into(), 3.0)
+    );
+    let same = sheet(
+        &get_as(&app, &viewer, &format!("/api/v1/reports/nominations.xlsx?year={year}"), None).await,
+        "nominations-2025",
+    );
     assert_eq!((text(&same, 1, 1), number(&same, 1, 4)), ("Dự thảo".into(), 3.0));
-    let records = csv_records(&get_as(&app, &viewer, &format!("/api/v1/reports/nominations.csv?year={year}"), None).await, "nominations-2025");
+    let records = csv_records(
+        &get_as(&app, &viewer, &format!("/api/v1/reports/nominations.csv?year={year}"), None).await,
+        "nominations-2025",
+    );
     assert_eq!((records[1][1].as_str(), records[1][4].as_str()), ("Dự thảo", "3"));
     // A council member outside any session counts nothing.
     let (_, member) = app.user("council", &["council_member"], None).await;

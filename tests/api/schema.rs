@@ -14,21 +14,44 @@ on_both_backends!(every_table_loads_through_the_schema, migrations_go_up_down_an
 fn load_every_table(conn: &mut thidua::db::DbConn) {
     use chrono::{NaiveDate, NaiveDateTime};
     use thidua::db::schema::*;
-    use thidua::models::{accounts::User, achievements::*, campaigns::*, clusters::Cluster, registrations::Registration};
+    use thidua::models::{
+        accounts::User, achievements::*, campaigns::*, clusters::Cluster, registrations::Registration,
+    };
     type Ts = NaiveDateTime;
     units::table.select(Unit::as_select()).limit(0).load::<Unit>(conn).expect("units");
     unit_links::table.select(UnitLink::as_select()).limit(0).load::<UnitLink>(conn).expect("unit_links");
     users::table.select(User::as_select()).limit(0).load::<User>(conn).expect("users");
-    sessions::table.limit(0).load::<(String, String, Option<String>, Ts, Ts, Option<Ts>, Option<String>)>(conn).expect("sessions");
+    sessions::table
+        .limit(0)
+        .load::<(String, String, Option<String>, Ts, Ts, Option<Ts>, Option<String>)>(conn)
+        .expect("sessions");
     refresh_tokens::table.limit(0).load::<(String, String, Ts, Ts, Option<Ts>)>(conn).expect("refresh_tokens");
     login_throttle::table.limit(0).load::<(String, i32, Ts)>(conn).expect("login_throttle");
     service_secrets::table.limit(0).load::<(String, String, Ts)>(conn).expect("service_secrets");
     {
         use thidua::models::service_clients::ServiceClient;
-        service_clients::table.select(ServiceClient::as_select()).limit(0).load::<ServiceClient>(conn).expect("service_clients");
+        service_clients::table
+            .select(ServiceClient::as_select())
+            .limit(0)
+            .load::<ServiceClient>(conn)
+            .expect("service_clients");
         idempotency_keys::table
             .limit(0)
-            .load::<(String, String, String, String, String, Option<i32>, Option<String>, Option<Vec<u8>>, Ts, Ts)>(conn)
+            .load::<(
+                String,
+                String,
+                String,
+                String,
+                String,
+                Option<i32>,
+                Option<String>,
+                Option<Vec<u8>>,
+                Ts,
+                Ts,
+                Option<String>,
+                Option<Ts>,
+                Option<String>,
+            )>(conn)
             .expect("idempotency_keys");
     }
     clusters::table.select(Cluster::as_select()).limit(0).load::<Cluster>(conn).expect("clusters");
@@ -36,41 +59,83 @@ fn load_every_table(conn: &mut thidua::db::DbConn) {
     campaigns::table.select(Campaign::as_select()).limit(0).load::<Campaign>(conn).expect("campaigns");
     campaign_units::table.limit(0).load::<(String, String)>(conn).expect("campaign_units");
     campaign_clusters::table.limit(0).load::<(String, String)>(conn).expect("campaign_clusters");
-    campaign_transitions::table.select(Transition::as_select()).limit(0).load::<Transition>(conn).expect("campaign_transitions");
+    campaign_transitions::table
+        .select(Transition::as_select())
+        .limit(0)
+        .load::<Transition>(conn)
+        .expect("campaign_transitions");
     indicators::table.select(Indicator::as_select()).limit(0).load::<Indicator>(conn).expect("indicators");
     registrations::table.select(Registration::as_select()).limit(0).load::<Registration>(conn).expect("registrations");
     registration_targets::table.limit(0).load::<(String, String, String)>(conn).expect("registration_targets");
     achievements::table.select(Achievement::as_select()).limit(0).load::<Achievement>(conn).expect("achievements");
-    evidence_files::table.select(EvidenceFile::as_select()).limit(0).load::<EvidenceFile>(conn).expect("evidence_files");
-    achievement_latest::table.limit(0).load::<(String, String, String, String, NaiveDate, String)>(conn).expect("achievement_latest");
+    evidence_files::table
+        .select(EvidenceFile::as_select())
+        .limit(0)
+        .load::<EvidenceFile>(conn)
+        .expect("evidence_files");
+    achievement_latest::table
+        .limit(0)
+        .load::<(String, String, String, String, NaiveDate, String)>(conn)
+        .expect("achievement_latest");
     {
         use thidua::models::awards::{Award, AwardType, AwardTypeVersion, Person};
         award_types::table.select(AwardType::as_select()).limit(0).load::<AwardType>(conn).expect("award_types");
-        award_type_versions::table.select(AwardTypeVersion::as_select()).limit(0).load::<AwardTypeVersion>(conn).expect("award_type_versions");
+        award_type_versions::table
+            .select(AwardTypeVersion::as_select())
+            .limit(0)
+            .load::<AwardTypeVersion>(conn)
+            .expect("award_type_versions");
         people::table.select(Person::as_select()).limit(0).load::<Person>(conn).expect("people");
         awards::table.select(Award::as_select()).limit(0).load::<Award>(conn).expect("awards");
         use thidua::models::nominations::{Nomination, NominationDocument, NominationTransition};
         nominations::table.select(Nomination::as_select()).limit(0).load::<Nomination>(conn).expect("nominations");
         nomination_achievements::table.limit(0).load::<(String, String)>(conn).expect("nomination_achievements");
-        nomination_documents::table.select(NominationDocument::as_select()).limit(0).load::<NominationDocument>(conn).expect("nomination_documents");
-        nomination_transitions::table.select(NominationTransition::as_select()).limit(0).load::<NominationTransition>(conn).expect("nomination_transitions");
+        nomination_documents::table
+            .select(NominationDocument::as_select())
+            .limit(0)
+            .load::<NominationDocument>(conn)
+            .expect("nomination_documents");
+        nomination_transitions::table
+            .select(NominationTransition::as_select())
+            .limit(0)
+            .load::<NominationTransition>(conn)
+            .expect("nomination_transitions");
         use thidua::models::council::CouncilSession;
-        council_sessions::table.select(CouncilSession::as_select()).limit(0).load::<CouncilSession>(conn).expect("council_sessions");
+        council_sessions::table
+            .select(CouncilSession::as_select())
+            .limit(0)
+            .load::<CouncilSession>(conn)
+            .expect("council_sessions");
         council_members::table.limit(0).load::<(String, String)>(conn).expect("council_members");
         council_items::table.limit(0).load::<(String, String)>(conn).expect("council_items");
         ballots_cast::table.limit(0).load::<(String, String, String)>(conn).expect("ballots_cast");
         ballot_tallies::table.limit(0).load::<(String, String, i32, i32)>(conn).expect("ballot_tallies");
         ballot_box::table.limit(0).load::<(String, String, String, bool)>(conn).expect("ballot_box");
-        councils::table.limit(0).load::<(String, String, String, Option<String>, NaiveDate, NaiveDate, String, Ts)>(conn).expect("councils");
+        councils::table
+            .limit(0)
+            .load::<(String, String, String, Option<String>, NaiveDate, NaiveDate, String, Ts)>(conn)
+            .expect("councils");
         council_seats::table.limit(0).load::<(String, String, String)>(conn).expect("council_seats");
         use thidua::models::decisions::{Decision, PostingComment};
-        posting_comments::table.select(PostingComment::as_select()).limit(0).load::<PostingComment>(conn).expect("posting_comments");
+        posting_comments::table
+            .select(PostingComment::as_select())
+            .limit(0)
+            .load::<PostingComment>(conn)
+            .expect("posting_comments");
         decisions::table.select(Decision::as_select()).limit(0).load::<Decision>(conn).expect("decisions");
         use thidua::models::journal::Entry;
         journal::table.select(Entry::as_select()).limit(0).load::<Entry>(conn).expect("journal");
         use thidua::models::webhooks::{Attempt, Delivery, Subscription};
-        webhook_subscriptions::table.select(Subscription::as_select()).limit(0).load::<Subscription>(conn).expect("webhook_subscriptions");
-        webhook_deliveries::table.select(Delivery::as_select()).limit(0).load::<Delivery>(conn).expect("webhook_deliveries");
+        webhook_subscriptions::table
+            .select(Subscription::as_select())
+            .limit(0)
+            .load::<Subscription>(conn)
+            .expect("webhook_subscriptions");
+        webhook_deliveries::table
+            .select(Delivery::as_select())
+            .limit(0)
+            .load::<Delivery>(conn)
+            .expect("webhook_deliveries");
         webhook_attempts::table.select(Attempt::as_select()).limit(0).load::<Attempt>(conn).expect("webhook_attempts");
     }
 }

@@ -31,7 +31,8 @@ async fn seeding_twice_changes_nothing(app: TestApp) {
     assert_eq!(first.units_created, before.0.len());
     assert_eq!(first.award_types_created, 12, "the catalogue from the domain notes");
     // Every one of the 108 old communes points to its successor; plus same-name departments.
-    let commune_links = before.1.iter().filter(|l| before.0.iter().any(|u| u.id == l.successor_id && u.kind == "commune")).count();
+    let commune_links =
+        before.1.iter().filter(|l| before.0.iter().any(|u| u.id == l.successor_id && u.kind == "commune")).count();
     assert_eq!(commune_links, 108);
 
     let second = seed_reference(&mut conn).unwrap();
@@ -49,7 +50,11 @@ async fn demo_data_shows_a_finished_campaign_and_loads_once(app: TestApp) {
     let params = thidua::startup::hash_params(&app.state.settings);
     let store = app.evidence_dir.path();
     assert_eq!(thidua::demo::seed_demo(&mut conn, params, Some(store)).unwrap().campaigns_created, 5);
-    assert_eq!(thidua::demo::seed_demo(&mut conn, params, Some(store)).unwrap().campaigns_created, 0, "a second run adds nothing");
+    assert_eq!(
+        thidua::demo::seed_demo(&mut conn, params, Some(store)).unwrap().campaigns_created,
+        0,
+        "a second run adds nothing"
+    );
 
     let campaigns = app.get("/api/v1/campaigns?q=100%20ngay%20dem").await.json();
     let peak = &campaigns["items"][0];
@@ -63,7 +68,13 @@ async fn demo_data_shows_a_finished_campaign_and_loads_once(app: TestApp) {
     let decided = app.get("/api/v1/nominations?status=decided&limit=100").await.json();
     assert_eq!(decided["items"].as_array().unwrap().len(), 3);
     assert_eq!(app.get("/api/v1/nominations?status=returned").await.json()["items"].as_array().unwrap().len(), 1);
-    let fighter = decided["items"].as_array().unwrap().iter().find(|n| n["documents"].as_array().unwrap().len() == 4).unwrap().clone();
+    let fighter = decided["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["documents"].as_array().unwrap().len() == 4)
+        .unwrap()
+        .clone();
     let file = app.get(fighter["documents"][0]["href"].as_str().unwrap()).await;
     assert_eq!(file.status.as_u16(), 200);
     assert!(file.body.starts_with(b"%PDF"));

@@ -60,7 +60,8 @@ async fn token(app: &TestApp, id: &str, secret: &str) -> String {
 }
 
 async fn client_credentials_flow_from_creation_to_revocation(app: TestApp) {
-    let (id, secret) = create_client(&app, json!({"name": "Hệ thống báo cáo Sở Nội vụ", "scopes": ["read", "events:read"]})).await;
+    let (id, secret) =
+        create_client(&app, json!({"name": "Hệ thống báo cáo Sở Nội vụ", "scopes": ["read", "events:read"]})).await;
 
     // Reading the client back never shows the secret.
     let shown = app.get(&format!("/api/v1/service-clients/{id}")).await.json();
@@ -79,7 +80,12 @@ async fn client_credentials_flow_from_creation_to_revocation(app: TestApp) {
     let old_token = body["access_token"].as_str().unwrap().to_string();
 
     // Credentials in the body work too, and a narrower scope may be asked for.
-    let res = token_request(&app, None, &format!("grant_type=client_credentials&client_id={id}&client_secret={secret}&scope=read")).await;
+    let res = token_request(
+        &app,
+        None,
+        &format!("grant_type=client_credentials&client_id={id}&client_secret={secret}&scope=read"),
+    )
+    .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text());
     assert_eq!(res.json()["scope"], "read");
 
@@ -87,7 +93,14 @@ async fn client_credentials_flow_from_creation_to_revocation(app: TestApp) {
     let res = app.send_as(&old_token, TestRequest::get().uri("/api/v1/campaigns")).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text());
     // …but never writes, wherever it tries.
-    let res = app.send_as(&old_token, TestRequest::post().uri("/api/v1/clusters").set_json(json!({"name": "Cụm", "year": 2026, "member_ids": []}))).await;
+    let res = app
+        .send_as(
+            &old_token,
+            TestRequest::post()
+                .uri("/api/v1/clusters")
+                .set_json(json!({"name": "Cụm", "year": 2026, "member_ids": []})),
+        )
+        .await;
     res.problem(403, "forbidden");
     let res = app.send_as(&old_token, TestRequest::post().uri("/api/v1/auth/logout")).await;
     res.problem(403, "forbidden");
@@ -101,7 +114,11 @@ async fn client_credentials_flow_from_creation_to_revocation(app: TestApp) {
     assert_eq!(res.header("cache-control"), Some("no-store"));
     let new_secret = res.json()["client_secret"].as_str().unwrap().to_string();
     assert_ne!(new_secret, secret);
-    oauth_error(&token_request(&app, Some(&basic(&id, &secret)), "grant_type=client_credentials").await, 401, "invalid_client");
+    oauth_error(
+        &token_request(&app, Some(&basic(&id, &secret)), "grant_type=client_credentials").await,
+        401,
+        "invalid_client",
+    );
     app.send_as(&old_token, TestRequest::get().uri("/api/v1/campaigns")).await.problem(401, "invalid_token");
     let new_token = token(&app, &id, &new_secret).await;
     assert_eq!(app.send_as(&new_token, TestRequest::get().uri("/api/v1/campaigns")).await.status, StatusCode::OK);
@@ -111,7 +128,11 @@ async fn client_credentials_flow_from_creation_to_revocation(app: TestApp) {
     assert_eq!(res.status, StatusCode::OK, "{}", res.text());
     assert_eq!(res.json()["active"], false);
     app.send_as(&new_token, TestRequest::get().uri("/api/v1/campaigns")).await.problem(401, "invalid_token");
-    oauth_error(&token_request(&app, Some(&basic(&id, &new_secret)), "grant_type=client_credentials").await, 401, "invalid_client");
+    oauth_error(
+        &token_request(&app, Some(&basic(&id, &new_secret)), "grant_type=client_credentials").await,
+        401,
+        "invalid_client",
+    );
     app.act(&format!("/api/v1/service-clients/{id}/rotate-secret")).await.problem(409, "client_revoked");
 }
 
@@ -119,26 +140,57 @@ async fn bad_credentials_grants_and_scopes_are_refused(app: TestApp) {
     let (id, secret) = create_client(&app, json!({"name": "Cổng dữ liệu tỉnh"})).await;
     let ok = "grant_type=client_credentials";
     oauth_error(&token_request(&app, Some(&basic(&id, "sai-bi-mat")), ok).await, 401, "invalid_client");
-    oauth_error(&token_request(&app, Some(&basic(&uuid::Uuid::now_v7().to_string(), &secret)), ok).await, 401, "invalid_client");
+    oauth_error(
+        &token_request(&app, Some(&basic(&uuid::Uuid::now_v7().to_string(), &secret)), ok).await,
+        401,
+        "invalid_client",
+    );
     oauth_error(&token_request(&app, Some(&basic("không-phải-id", &secret)), ok).await, 401, "invalid_client");
     oauth_error(&token_request(&app, None, ok).await, 401, "invalid_client");
-    oauth_error(&token_request(&app, Some(&basic(&id, &secret)), "grant_type=password").await, 400, "unsupported_grant_type");
+    oauth_error(
+        &token_request(&app, Some(&basic(&id, &secret)), "grant_type=password").await,
+        400,
+        "unsupported_grant_type",
+    );
     oauth_error(&token_request(&app, Some(&basic(&id, &secret)), "scope=read").await, 400, "invalid_request");
-    oauth_error(&token_request(&app, Some(&basic(&id, &secret)), "grant_type=client_credentials&grant_type=client_credentials").await, 400, "invalid_request");
-    oauth_error(&token_request(&app, Some(&basic(&id, &secret)), &format!("{ok}&client_id={id}&client_secret={secret}")).await, 400, "invalid_request");
+    oauth_error(
+        &token_request(&app, Some(&basic(&id, &secret)), "grant_type=client_credentials&grant_type=client_credentials")
+            .await,
+        400,
+        "invalid_request",
+    );
+    oauth_error(
+        &token_request(&app, Some(&basic(&id, &secret)), &format!("{ok}&client_id={id}&client_secret={secret}")).await,
+        400,
+        "invalid_request",
+    );
     // Granted `read` only: the feed's scope is not its to ask for.
-    oauth_error(&token_request(&app, Some(&basic(&id, &secret)), &format!("{ok}&scope=read%20events:read")).await, 400, "invalid_scope");
+    oauth_error(
+        &token_request(&app, Some(&basic(&id, &secret)), &format!("{ok}&scope=read%20events:read")).await,
+        400,
+        "invalid_scope",
+    );
     let res = app
-        .send_anonymous(TestRequest::post().uri("/api/v1/oauth/token").insert_header(("authorization", basic(&id, &secret))).set_json(json!({"grant_type": "client_credentials"})))
+        .send_anonymous(
+            TestRequest::post()
+                .uri("/api/v1/oauth/token")
+                .insert_header(("authorization", basic(&id, &secret)))
+                .set_json(json!({"grant_type": "client_credentials"})),
+        )
         .await;
     oauth_error(&res, 400, "invalid_request");
 
     // A token without the `read` scope reads no records.
-    let (feed_id, feed_secret) = create_client(&app, json!({"name": "Đồng bộ sự kiện", "scopes": ["events:read"]})).await;
+    let (feed_id, feed_secret) =
+        create_client(&app, json!({"name": "Đồng bộ sự kiện", "scopes": ["events:read"]})).await;
     let feed_token = token(&app, &feed_id, &feed_secret).await;
     // Not lists either, whatever check the endpoint itself makes (people, registrations, …).
     let s = crate::achievements::setup(&app, 1).await;
-    for path in ["/api/v1/campaigns".to_string(), "/api/v1/people".to_string(), format!("/api/v1/campaigns/{}/registrations", s.campaign["id"].as_str().unwrap())] {
+    for path in [
+        "/api/v1/campaigns".to_string(),
+        "/api/v1/people".to_string(),
+        format!("/api/v1/campaigns/{}/registrations", s.campaign["id"].as_str().unwrap()),
+    ] {
         app.send_as(&feed_token, TestRequest::get().uri(&path)).await.problem(403, "insufficient_scope");
     }
     let res = app.send_as(&feed_token, TestRequest::get().uri("/api/v1/events")).await;
@@ -169,8 +221,10 @@ async fn bad_credentials_grants_and_scopes_are_refused(app: TestApp) {
 async fn register_every_commune(app: &TestApp, s: &crate::achievements::Setup) -> Vec<String> {
     let mut registrations = Vec::new();
     for commune in &s.communes {
-        let body = json!({"unit_id": commune["id"], "targets": [{"indicator_id": s.indicators[0]["id"], "target": "10"}]});
-        let res = app.post(&format!("/api/v1/campaigns/{}/registrations", s.campaign["id"].as_str().unwrap()), &body).await;
+        let body =
+            json!({"unit_id": commune["id"], "targets": [{"indicator_id": s.indicators[0]["id"], "target": "10"}]});
+        let res =
+            app.post(&format!("/api/v1/campaigns/{}/registrations", s.campaign["id"].as_str().unwrap()), &body).await;
         assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
         registrations.push(res.json()["id"].as_str().unwrap().to_string());
     }
@@ -180,17 +234,21 @@ async fn register_every_commune(app: &TestApp, s: &crate::achievements::Setup) -
 async fn unit_bound_clients_see_only_their_unit(app: TestApp) {
     let s = crate::achievements::setup(&app, 2).await;
     let registrations = register_every_commune(&app, &s).await;
-    let (id, secret) = create_client(&app, json!({"name": "Phần mềm xã Thi Đua 0", "unit_id": s.communes[0]["id"]})).await;
+    let (id, secret) =
+        create_client(&app, json!({"name": "Phần mềm xã Thi Đua 0", "unit_id": s.communes[0]["id"]})).await;
     let bound = token(&app, &id, &secret).await;
     let res = app.send_as(&bound, TestRequest::get().uri(&format!("/api/v1/registrations/{}", registrations[0]))).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text());
-    app.send_as(&bound, TestRequest::get().uri(&format!("/api/v1/registrations/{}", registrations[1]))).await.problem(404, "not_found");
+    app.send_as(&bound, TestRequest::get().uri(&format!("/api/v1/registrations/{}", registrations[1])))
+        .await
+        .problem(404, "not_found");
 
     // A province-wide client sees both.
     let (id, secret) = create_client(&app, json!({"name": "Kho dữ liệu tỉnh"})).await;
     let provincial = token(&app, &id, &secret).await;
     for registration in &registrations {
-        let res = app.send_as(&provincial, TestRequest::get().uri(&format!("/api/v1/registrations/{registration}"))).await;
+        let res =
+            app.send_as(&provincial, TestRequest::get().uri(&format!("/api/v1/registrations/{registration}"))).await;
         assert_eq!(res.status, StatusCode::OK, "{}", res.text());
     }
 }
@@ -202,10 +260,18 @@ async fn only_admins_manage_clients(app: TestApp) {
     let (id, _) = create_client(&app, json!({"name": "Hệ thống A"})).await;
     for token in [&officer, &viewer] {
         app.send_as(token, TestRequest::get().uri("/api/v1/service-clients")).await.problem(403, "forbidden");
-        app.send_as(token, TestRequest::get().uri(&format!("/api/v1/service-clients/{id}"))).await.problem(403, "forbidden");
-        app.send_as(token, TestRequest::post().uri("/api/v1/service-clients").set_json(json!({"name": "B"}))).await.problem(403, "forbidden");
-        app.send_as(token, TestRequest::post().uri(&format!("/api/v1/service-clients/{id}/rotate-secret"))).await.problem(403, "forbidden");
-        app.send_as(token, TestRequest::post().uri(&format!("/api/v1/service-clients/{id}/revoke"))).await.problem(403, "forbidden");
+        app.send_as(token, TestRequest::get().uri(&format!("/api/v1/service-clients/{id}")))
+            .await
+            .problem(403, "forbidden");
+        app.send_as(token, TestRequest::post().uri("/api/v1/service-clients").set_json(json!({"name": "B"})))
+            .await
+            .problem(403, "forbidden");
+        app.send_as(token, TestRequest::post().uri(&format!("/api/v1/service-clients/{id}/rotate-secret")))
+            .await
+            .problem(403, "forbidden");
+        app.send_as(token, TestRequest::post().uri(&format!("/api/v1/service-clients/{id}/revoke")))
+            .await
+            .problem(403, "forbidden");
     }
     app.send_anonymous(TestRequest::get().uri("/api/v1/service-clients")).await.problem(401, "invalid_token");
 }
@@ -218,7 +284,12 @@ async fn integration_scopes_gate_the_feed_reports_and_audit(app: TestApp) {
         async move { app.send_as(&token, TestRequest::get().uri(path)).await }
     };
     let feed_ids = |res: &Response| -> Vec<String> {
-        res.json()["items"].as_array().unwrap().iter().map(|e| e["record"]["id"].as_str().unwrap().to_string()).collect()
+        res.json()["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["record"]["id"].as_str().unwrap().to_string())
+            .collect()
     };
 
     // The default scope reads records, not the feed, the reports or the audit trail.
@@ -242,7 +313,8 @@ async fn integration_scopes_gate_the_feed_reports_and_audit(app: TestApp) {
     assert_eq!(entry["actor_id"], json!(id));
 
     // Bound to a unit: its own unit's events only, and never the audit trail.
-    let (id, secret) = create_client(&app, json!({"name": "Phần mềm xã", "unit_id": s.communes[0]["id"], "scopes": all})).await;
+    let (id, secret) =
+        create_client(&app, json!({"name": "Phần mềm xã", "unit_id": s.communes[0]["id"], "scopes": all})).await;
     let bound = token(&app, &id, &secret).await;
     let res = get(bound.clone(), "/api/v1/events?limit=100").await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text());

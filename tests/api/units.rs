@@ -51,10 +51,15 @@ mod seeded {
         assert_eq!(in_2021["active"], false);
 
         let lineage = app.get(&format!("/api/v1/communes/{}/lineage", today["id"].as_str().unwrap())).await.json();
-        let mut codes: Vec<&str> = lineage["predecessors"].as_array().unwrap().iter().map(|p| p["unit"]["code"].as_str().unwrap()).collect();
-        codes.sort();
+        let mut codes: Vec<&str> =
+            lineage["predecessors"].as_array().unwrap().iter().map(|p| p["unit"]["code"].as_str().unwrap()).collect();
+        codes.sort_unstable();
         assert_eq!(codes, ["01834", "01840", "01846"]);
-        assert!(lineage["predecessors"].as_array().unwrap().iter().all(|p| p["part"] == "full" && p["effective_on"] == "2025-07-01"));
+        assert!(lineage["predecessors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["part"] == "full" && p["effective_on"] == "2025-07-01"));
         assert_eq!(lineage["successors"], json!([]));
 
         let back = app.get(&format!("/api/v1/communes/{}/lineage", in_2021["id"].as_str().unwrap())).await.json();
@@ -152,7 +157,12 @@ async fn create_read_update_deactivate_delete(app: TestApp) {
     let path = format!("/api/v1/communes/{}", id(&commune));
 
     // Create answered 201 with Location and ETag, and a NFC, trimmed name.
-    let res = app.post("/api/v1/departments", &json!({"code": "99-SNV", "name": " Sở  Nội vụ ", "type": "so", "parent_id": province["id"]})).await;
+    let res = app
+        .post(
+            "/api/v1/departments",
+            &json!({"code": "99-SNV", "name": " Sở  Nội vụ ", "type": "so", "parent_id": province["id"]}),
+        )
+        .await;
     assert_eq!(res.status, StatusCode::CREATED);
     let department = res.json();
     assert_eq!(res.header("location").unwrap(), format!("/api/v1/departments/{}", id(&department)));
@@ -183,14 +193,18 @@ async fn create_read_update_deactivate_delete(app: TestApp) {
 
     // A district cannot end while its commune lives on.
     let district_path = format!("/api/v1/districts/{}", id(&district));
-    app.post(&format!("{district_path}/deactivate"), &json!({"valid_until": "2025-06-30"})).await.problem(409, "has_active_children");
+    app.post(&format!("{district_path}/deactivate"), &json!({"valid_until": "2025-06-30"}))
+        .await
+        .problem(409, "has_active_children");
 
     let res = app.post(&format!("{path}/deactivate"), &json!({"valid_until": "2025-06-30"})).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text());
     let ended = res.json();
     assert_eq!(ended["valid_until"], "2025-06-30");
     assert_eq!(ended["active"], false);
-    app.post(&format!("{path}/deactivate"), &json!({"valid_until": "2025-07-31"})).await.problem(409, "already_inactive");
+    app.post(&format!("{path}/deactivate"), &json!({"valid_until": "2025-07-31"}))
+        .await
+        .problem(409, "already_inactive");
     let district_ended = app.post(&format!("{district_path}/deactivate"), &json!({})).await;
     assert_eq!(district_ended.status, StatusCode::OK, "{}", district_ended.text());
 
@@ -216,7 +230,7 @@ async fn stale_and_concurrent_updates_never_both_apply(app: TestApp) {
     });
     let results = futures_util::future::join_all(writers).await;
     let winners: Vec<_> = results.iter().filter(|r| r.status == StatusCode::OK).collect();
-    assert_eq!(winners.len(), 1, "{:?}", results.iter().map(|r| r.text()).collect::<Vec<_>>());
+    assert_eq!(winners.len(), 1, "{:?}", results.iter().map(super::helpers::Response::text).collect::<Vec<_>>());
     for loser in results.iter().filter(|r| r.status != StatusCode::OK) {
         loser.problem(412, "stale_version");
     }
@@ -231,7 +245,10 @@ async fn stale_and_concurrent_updates_never_both_apply(app: TestApp) {
     let (a, b) = futures_util::future::join(a, b).await;
     assert!(a.status.is_success() && b.status.is_success(), "{} {}", a.text(), b.text());
     let now = app.get(&path).await.json();
-    assert_eq!((now["name"].as_str(), now["valid_from"].as_str(), now["version"].as_i64()), (Some("Xã Tên Mới"), Some("2019-01-01"), Some(4)));
+    assert_eq!(
+        (now["name"].as_str(), now["valid_from"].as_str(), now["version"].as_i64()),
+        (Some("Xã Tên Mới"), Some("2019-01-01"), Some(4))
+    );
 }
 
 async fn codes_are_unique_per_period_not_forever(app: TestApp) {
@@ -251,29 +268,54 @@ async fn codes_are_unique_per_period_not_forever(app: TestApp) {
     assert_eq!(lineage["predecessors"][0]["part"], "partial");
     assert_eq!(lineage["predecessors"][0]["effective_on"], "2030-01-01");
     // Reopening the old one would overlap the successor.
-    app.patch(&format!("/api/v1/communes/{}", id(&commune)), &json!({"valid_until": null}), None).await.problem(409, "code_in_use");
+    app.patch(&format!("/api/v1/communes/{}", id(&commune)), &json!({"valid_until": null}), None)
+        .await
+        .problem(409, "code_in_use");
 }
 
 async fn parents_must_fit_kind_and_period(app: TestApp) {
     let (province, district, commune) = app.small_tree().await;
     let errors = |res: crate::helpers::Response| {
         let body = res.problem(422, "validation_failed");
-        body["errors"].as_array().unwrap().iter().map(|e| (e["field"].as_str().unwrap().to_string(), e["code"].as_str().unwrap().to_string())).collect::<Vec<_>>()
+        body["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| (e["field"].as_str().unwrap().to_string(), e["code"].as_str().unwrap().to_string()))
+            .collect::<Vec<_>>()
     };
     let f = |field: &str, code: &str| (field.to_string(), code.to_string());
     // A commune needs a parent; a district's parent must be a province.
-    assert_eq!(errors(app.post("/api/v1/communes", &json!({"code": "88888", "name": "Xã A", "type": "xa"})).await), [f("parent_id", "required")]);
     assert_eq!(
-        errors(app.post("/api/v1/districts", &json!({"code": "888", "name": "Huyện B", "type": "huyen", "parent_id": commune["id"]})).await),
+        errors(app.post("/api/v1/communes", &json!({"code": "88888", "name": "Xã A", "type": "xa"})).await),
+        [f("parent_id", "required")]
+    );
+    assert_eq!(
+        errors(
+            app.post(
+                "/api/v1/districts",
+                &json!({"code": "888", "name": "Huyện B", "type": "huyen", "parent_id": commune["id"]})
+            )
+            .await
+        ),
         [f("parent_id", "wrong_kind")]
     );
     assert_eq!(
-        errors(app.post("/api/v1/provinces", &json!({"code": "88", "name": "Tỉnh C", "type": "tinh", "parent_id": province["id"]})).await),
+        errors(
+            app.post(
+                "/api/v1/provinces",
+                &json!({"code": "88", "name": "Tỉnh C", "type": "tinh", "parent_id": province["id"]})
+            )
+            .await
+        ),
         [f("parent_id", "not_allowed")]
     );
     let missing = uuid::Uuid::now_v7();
     assert_eq!(
-        errors(app.post("/api/v1/communes", &json!({"code": "88888", "name": "Xã A", "type": "xa", "parent_id": missing})).await),
+        errors(
+            app.post("/api/v1/communes", &json!({"code": "88888", "name": "Xã A", "type": "xa", "parent_id": missing}))
+                .await
+        ),
         [f("parent_id", "not_found")]
     );
     // A unit must live while its parent does.
@@ -285,9 +327,19 @@ async fn parents_must_fit_kind_and_period(app: TestApp) {
     );
     // Predecessors must exist and be of the same kind; they need an effective date.
     assert_eq!(
-        errors(app.post("/api/v1/communes", &json!({"code": "88888", "name": "Xã A", "type": "xa", "parent_id": province["id"],
-            "predecessors": [{"unit_id": district["id"], "part": "full"}, {"unit_id": district["id"], "part": "full"}]})).await),
-        [f("valid_from", "required"), f("predecessors[0].unit_id", "wrong_kind"), f("predecessors[1].unit_id", "duplicate")]
+        errors(
+            app.post(
+                "/api/v1/communes",
+                &json!({"code": "88888", "name": "Xã A", "type": "xa", "parent_id": province["id"],
+            "predecessors": [{"unit_id": district["id"], "part": "full"}, {"unit_id": district["id"], "part": "full"}]})
+            )
+            .await
+        ),
+        [
+            f("valid_from", "required"),
+            f("predecessors[0].unit_id", "wrong_kind"),
+            f("predecessors[1].unit_id", "duplicate")
+        ]
     );
 }
 
@@ -316,7 +368,12 @@ async fn provinces_districts_and_departments_at_their_own_paths(app: TestApp) {
     assert_eq!(app.get("/api/v1/provinces/by-code/99").await.json()["name"], "Tỉnh Thử Nghiệm Mới");
 
     // A department: read, then patch.
-    let department = app.create("departments", json!({"code": "99-STC", "name": "Sở Tài chính", "type": "so", "parent_id": province["id"]})).await;
+    let department = app
+        .create(
+            "departments",
+            json!({"code": "99-STC", "name": "Sở Tài chính", "type": "so", "parent_id": province["id"]}),
+        )
+        .await;
     let department_path = format!("/api/v1/departments/{}", id(&department));
     let read = app.get(&department_path).await;
     assert_eq!(read.status, StatusCode::OK, "{}", read.text());
@@ -326,7 +383,10 @@ async fn provinces_districts_and_departments_at_their_own_paths(app: TestApp) {
     assert_eq!(res.status, StatusCode::OK, "{}", res.text());
     assert_eq!(res.header("etag"), Some("\"2\""));
     let now = app.get(&department_path).await;
-    assert_eq!((now.json()["name"].as_str(), now.json()["version"].as_i64()), (Some("Sở Tài chính và Kế hoạch"), Some(2)));
+    assert_eq!(
+        (now.json()["name"].as_str(), now.json()["version"].as_i64()),
+        (Some("Sở Tài chính và Kế hoạch"), Some(2))
+    );
     assert_eq!(now.json()["code"], "99-STC", "fields left out keep their value");
     assert_eq!(now.header("etag"), Some("\"2\""));
 
@@ -336,10 +396,16 @@ async fn provinces_districts_and_departments_at_their_own_paths(app: TestApp) {
     assert_eq!(res.status, StatusCode::OK, "{}", res.text());
     assert_eq!((res.json()["name"].as_str(), res.json()["version"].as_i64()), (Some("Huyện Thử Mới"), Some(2)));
     assert_eq!(res.header("etag"), Some("\"2\""));
-    let spare = app.create("districts", json!({"code": "998", "name": "Huyện Dự Phòng", "type": "huyen", "parent_id": province["id"]})).await;
+    let spare = app
+        .create(
+            "districts",
+            json!({"code": "998", "name": "Huyện Dự Phòng", "type": "huyen", "parent_id": province["id"]}),
+        )
+        .await;
     let listed = app.get(&format!("/api/v1/districts?parent_id={}", id(&province))).await;
     assert_eq!(listed.status, StatusCode::OK, "{}", listed.text());
-    let mut names: Vec<String> = listed.json()["items"].as_array().unwrap().iter().map(|u| u["name"].as_str().unwrap().to_string()).collect();
+    let mut names: Vec<String> =
+        listed.json()["items"].as_array().unwrap().iter().map(|u| u["name"].as_str().unwrap().to_string()).collect();
     names.sort();
     assert_eq!(names, ["Huyện Dự Phòng", "Huyện Thử Mới"]);
     let found = app.get("/api/v1/districts?q=du%20phong").await.json();
@@ -355,8 +421,11 @@ async fn provinces_districts_and_departments_at_their_own_paths(app: TestApp) {
     assert_eq!(listed["items"].as_array().unwrap().len(), 1);
 
     // A district merged into another: lineage both ways.
-    let old = app.create("districts", json!({"code": "997", "name": "Huyện Cũ", "type": "huyen", "parent_id": province["id"]})).await;
-    let ended = app.post(&format!("/api/v1/districts/{}/deactivate", id(&old)), &json!({"valid_until": "2024-12-31"})).await;
+    let old = app
+        .create("districts", json!({"code": "997", "name": "Huyện Cũ", "type": "huyen", "parent_id": province["id"]}))
+        .await;
+    let ended =
+        app.post(&format!("/api/v1/districts/{}/deactivate", id(&old)), &json!({"valid_until": "2024-12-31"})).await;
     assert_eq!(ended.status, StatusCode::OK, "{}", ended.text());
     let merged = app
         .create("districts", json!({"code": "996", "name": "Huyện Hợp Nhất", "type": "huyen", "parent_id": province["id"], "valid_from": "2025-01-01",
@@ -366,7 +435,10 @@ async fn provinces_districts_and_departments_at_their_own_paths(app: TestApp) {
     assert_eq!(lineage.status, StatusCode::OK, "{}", lineage.text());
     let lineage = lineage.json();
     assert_eq!(lineage["predecessors"].as_array().unwrap().len(), 1);
-    assert_eq!((lineage["predecessors"][0]["unit"]["id"].as_str(), lineage["predecessors"][0]["part"].as_str()), (old["id"].as_str(), Some("full")));
+    assert_eq!(
+        (lineage["predecessors"][0]["unit"]["id"].as_str(), lineage["predecessors"][0]["part"].as_str()),
+        (old["id"].as_str(), Some("full"))
+    );
     assert_eq!(lineage["predecessors"][0]["effective_on"], "2025-01-01");
     assert_eq!(lineage["successors"], json!([]));
     let back = app.get(&format!("/api/v1/districts/{}/lineage", id(&old))).await.json();
@@ -385,8 +457,11 @@ async fn provinces_districts_and_departments_at_their_own_paths(app: TestApp) {
     app.get("/api/v1/provinces/by-code/98?active_on=2026-01-01").await.problem(404, "not_found");
     assert_eq!(app.get("/api/v1/provinces/by-code/98?active_on=2025-01-01").await.json()["id"], old_province["id"]);
     let successor = app
-        .create("provinces", json!({"code": "97", "name": "Tỉnh Mới", "type": "tinh", "valid_from": "2025-07-01",
-            "predecessors": [{"unit_id": old_province["id"], "part": "full"}]}))
+        .create(
+            "provinces",
+            json!({"code": "97", "name": "Tỉnh Mới", "type": "tinh", "valid_from": "2025-07-01",
+            "predecessors": [{"unit_id": old_province["id"], "part": "full"}]}),
+        )
         .await;
     let lineage = app.get(&format!("/api/v1/provinces/{}/lineage", id(&successor))).await;
     assert_eq!(lineage.status, StatusCode::OK, "{}", lineage.text());

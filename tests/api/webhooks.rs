@@ -38,6 +38,7 @@ macro_rules! with_receiver_settings {
 with_receiver_settings!(
     deliveries_are_signed_with_the_documented_recipe,
     a_failing_receiver_is_retried_and_the_log_shows_every_attempt,
+    a_resend_after_a_lost_lease_carries_the_next_attempt_number,
     two_instances_on_one_database_deliver_each_event_once,
     subscriptions_are_replaced_with_if_match_paused_and_deleted,
     targets_refused_later_are_not_contacted,
@@ -81,9 +82,14 @@ impl Receiver {
         let server = HttpServer::new(move || {
             App::new().app_data(web::Data::new(shared.clone())).default_service(web::to(
                 |req: HttpRequest, body: web::Bytes, shared: web::Data<Shared>| async move {
-                    let headers = req.headers().iter().map(|(k, v)| (k.as_str().to_string(), v.to_str().unwrap_or("").to_string())).collect();
+                    let headers = req
+                        .headers()
+                        .iter()
+                        .map(|(k, v)| (k.as_str().to_string(), v.to_str().unwrap_or("").to_string()))
+                        .collect();
                     shared.0.lock().unwrap().push(Received { headers, body: body.to_vec() });
-                    let failing = shared.1.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok();
+                    let failing =
+                        shared.1.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok();
                     if failing {
                         HttpResponse::InternalServerError().body("not now")
                     } else {
@@ -132,7 +138,12 @@ fn signature_verifies(secret: &str, received: &Received) -> bool {
 }
 
 async fn subscribe(app: &TestApp, url: &str, types: &[&str]) -> Value {
-    let res = app.post("/api/v1/webhooks", &json!({"url": url, "event_types": types, "description": "Hệ thống liên thông thử nghiệm"})).await;
+    let res = app
+        .post(
+            "/api/v1/webhooks",
+            &json!({"url": url, "event_types": types, "description": "Hệ thống liên thông thử nghiệm"}),
+        )
+        .await;
     assert_eq!(res.status.as_u16(), 201, "{}", res.text());
     res.json()
 }
@@ -231,7 +242,10 @@ async fn a_failing_receiver_is_retried_and_the_log_shows_every_attempt(app: Test
     let got = receiver.take();
     assert_eq!(got.len(), 2);
     assert_eq!(got[0].headers["thidua-event-id"], got[1].headers["thidua-event-id"]);
-    assert_eq!((got[0].headers["thidua-delivery-attempt"].as_str(), got[1].headers["thidua-delivery-attempt"].as_str()), ("1", "2"));
+    assert_eq!(
+        (got[0].headers["thidua-delivery-attempt"].as_str(), got[1].headers["thidua-delivery-attempt"].as_str()),
+        ("1", "2")
+    );
     assert_eq!(dispatch_once(&app.state).await.unwrap(), 0);
 
     // A receiver that never recovers is given up on after the last attempt (3 in these tests).
@@ -245,6 +259,31 @@ async fn a_failing_receiver_is_retried_and_the_log_shows_every_attempt(app: Test
     assert_eq!(log[0]["status"], "failed", "{log:?}");
     assert_eq!(log[0]["attempts"].as_array().unwrap().len(), 3);
     assert!(log[0]["finished_at"].is_string() && log[0]["next_attempt_at"].is_null());
+}
+
+/// An instance claims a delivery and dies before recording the attempt (its lease runs out): the
+/// delivery is sent again, as attempt 2, not as a second "attempt 1".
+async fn a_resend_after_a_lost_lease_carries_the_next_attempt_number(app: TestApp) {
+    let receiver = Receiver::start(0);
+    let webhook = subscribe(&app, &receiver.url, &["cluster.created"]).await;
+    let member = member(&app).await;
+    cluster(&app, &member, "Cụm thi đua khối cơ quan Đảng").await;
+
+    let mut conn = app.connection();
+    let now = thidua::db::now();
+    let lost = thidua::models::webhooks::claim(&mut conn, "an-instance-that-died", now, now, 10).unwrap();
+    assert_eq!(lost.len(), 1);
+    assert_eq!(lost[0].delivery.attempts, 1, "the claim counts the attempt");
+
+    assert_eq!(dispatch_once(&app.state).await.unwrap(), 1, "due again once the lease ran out");
+    let got = receiver.take();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].headers["thidua-delivery-attempt"], "2");
+    let log = deliveries(&app, &webhook).await;
+    assert_eq!(log[0]["status"], "delivered", "{log:?}");
+    let attempts = log[0]["attempts"].as_array().unwrap();
+    assert_eq!(attempts.len(), 1, "the lost attempt left no entry: {attempts:?}");
+    assert_eq!(attempts[0]["attempt"], 2);
 }
 
 /// A second instance on the same database: its own pool, client and dispatcher.
@@ -288,8 +327,14 @@ async fn subscriptions_are_replaced_with_if_match_paused_and_deleted(app: TestAp
     let webhook = subscribe(&app, &format!("{}?token=bi-mat-cua-ben-nhan", receiver.url), &[]).await;
     let path = format!("/api/v1/webhooks/{}", webhook["id"].as_str().unwrap());
     // The audit trail keeps the subscription without the receiver's token in its query.
-    let audit = app.get(&format!("/api/v1/audit-entries?record_kind=webhook&record_id={}", webhook["id"].as_str().unwrap())).await;
-    assert!(audit.text().contains("webhook.created") && !audit.text().contains("bi-mat-cua-ben-nhan"), "{}", audit.text());
+    let audit = app
+        .get(&format!("/api/v1/audit-entries?record_kind=webhook&record_id={}", webhook["id"].as_str().unwrap()))
+        .await;
+    assert!(
+        audit.text().contains("webhook.created") && !audit.text().contains("bi-mat-cua-ben-nhan"),
+        "{}",
+        audit.text()
+    );
     let paused = json!({"url": receiver.url, "event_types": ["campaign.*"], "active": false});
     let res = app.send(TestRequest::put().uri(&path).set_json(&paused)).await;
     res.problem(428, "precondition_required");
@@ -308,9 +353,14 @@ async fn subscriptions_are_replaced_with_if_match_paused_and_deleted(app: TestAp
     assert_eq!(receiver.count(), 0);
 
     let bad = json!({"url": receiver.url, "event_types": ["cluster.*"], "unknown": 1});
-    app.send(TestRequest::put().uri(&path).insert_header(("if-match", "\"2\"")).set_json(&bad)).await.problem(422, "invalid_body");
+    app.send(TestRequest::put().uri(&path).insert_header(("if-match", "\"2\"")).set_json(&bad))
+        .await
+        .problem(422, "invalid_body");
     let bad = json!({"url": receiver.url, "event_types": ["Cluster", "cluster.*"]});
-    let problem = app.send(TestRequest::put().uri(&path).insert_header(("if-match", "\"2\"")).set_json(&bad)).await.problem(422, "validation_failed");
+    let problem = app
+        .send(TestRequest::put().uri(&path).insert_header(("if-match", "\"2\"")).set_json(&bad))
+        .await
+        .problem(422, "validation_failed");
     assert_eq!(problem["errors"][0]["field"], "event_types[0]", "{problem}");
 
     let res = app.send(TestRequest::delete().uri(&path)).await;

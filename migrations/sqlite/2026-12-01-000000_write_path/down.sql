@@ -1,0 +1,3 @@
+ALTER TABLE idempotency_keys DROP COLUMN committed_records;
+ALTER TABLE idempotency_keys DROP COLUMN committed_at;
+ALTER TABLE idempotency_keys DROP COLUMN token;
