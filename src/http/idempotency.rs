@@ -191,15 +191,12 @@ fn replay_committed(records: Vec<(String, String)>) -> HttpResponse {
         .iter()
         .map(|(kind, id)| serde_json::json!({"kind": kind, "id": id, "href": crate::routes::journal::href(kind, id)}))
         .collect();
-    let location = records.iter().find_map(|r| r["href"].as_str().map(str::to_owned));
-    let mut res = match &location {
-        Some(location) => {
-            let mut res = HttpResponse::SeeOther();
-            res.insert_header((header::LOCATION, location.as_str()));
-            res
-        }
-        None => HttpResponse::Ok(),
-    };
+    // Always 303, as documented; `Location` when one of the records has a URL of its own (a
+    // public comment has none: the body still lists it).
+    let mut res = HttpResponse::SeeOther();
+    if let Some(location) = records.iter().find_map(|r| r["href"].as_str()) {
+        res.insert_header((header::LOCATION, location));
+    }
     res.insert_header((IDEMPOTENT_REPLAYED, "true")).json(serde_json::json!({
         "code": "idempotent_request_committed",
         "detail": "the first request with this Idempotency-Key was carried out, but its answer was lost; these are the records it changed",

@@ -69,6 +69,9 @@ pub fn href(kind: &str, id: &str) -> Option<String> {
         "nomination" => "nominations",
         "council_session" => "council-sessions",
         "decision" => "decisions",
+        "council" => "councils",
+        "service_client" => "service-clients",
+        "webhook" => "webhooks",
         _ => return None,
     };
     Some(format!("/api/v1/{collection}/{id}"))
