@@ -118,11 +118,30 @@ async fn recovers_when_postgres_drops_its_connections() {
         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}' AND pid <> pg_backend_pid()"
     );
     let warm = || futures_util::future::join_all((0..4).map(|_| app.get(&path)));
+    // pg_terminate_backend only signals: wait until the backends are gone, so a loaded machine
+    // cannot hand out a connection whose backend is still on its way out.
+    let drop_connections = |conn: &mut diesel::PgConnection| {
+        conn.batch_execute(&terminate).unwrap();
+        #[derive(diesel::QueryableByName)]
+        struct Left {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let count =
+            format!("SELECT count(*) AS n FROM pg_stat_activity WHERE datname = '{name}' AND pid <> pg_backend_pid()");
+        for _ in 0..100 {
+            if diesel::RunQueryDsl::get_result::<Left>(diesel::sql_query(&count), conn).unwrap().n == 0 {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("the terminated backends did not exit within 5 s");
+    };
 
     // Busy connections, dropped: the next write begins on a dead one, finds it so before
     // anything ran, and goes through on a fresh connection.
     warm().await;
-    admin_conn.batch_execute(&terminate).unwrap();
+    drop_connections(&mut admin_conn);
     let body = serde_json::json!({"code": "98811", "name": "Xã Sau Sự Cố", "type": "xa", "parent_id": province["id"]});
     let res = app.post("/api/v1/communes", &body).await;
     assert_eq!(res.status, StatusCode::CREATED, "the first write after the drop: {}", res.text());
@@ -130,7 +149,7 @@ async fn recovers_when_postgres_drops_its_connections() {
     // Idle connections, dropped while the instance idles: checked when taken out.
     warm().await;
     actix_web::rt::time::sleep(Duration::from_millis(1200)).await;
-    admin_conn.batch_execute(&terminate).unwrap();
+    drop_connections(&mut admin_conn);
     for n in 0..6 {
         let res = app.get(&path).await;
         assert_eq!(res.status, StatusCode::OK, "request {n} after the drop: {}", res.text());
