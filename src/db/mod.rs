@@ -244,7 +244,9 @@ pub fn lock_for_transaction(conn: &mut DbConn, name: &str) -> Result<(), DieselE
 pub struct PooledDb {
     pub conn: DbConn,
     lost: bool,
-    last_used: std::time::Instant,
+    /// `None` until first used: a connection the pool opened in the background may have waited
+    /// idle (and lost its server) before any request took it.
+    last_used: Option<std::time::Instant>,
 }
 
 impl PooledDb {
@@ -252,7 +254,7 @@ impl PooledDb {
     /// administrator terminating backends): worth one round trip to find out before using it.
     /// Busy connections skip the check; SQLite connections cannot lose their file.
     fn worth_checking(&self) -> bool {
-        matches!(self.conn, DbConn::Postgres(_)) && self.last_used.elapsed() >= IDLE_CHECK_AFTER
+        matches!(self.conn, DbConn::Postgres(_)) && self.last_used.is_none_or(|at| at.elapsed() >= IDLE_CHECK_AFTER)
     }
 }
 
@@ -274,7 +276,7 @@ impl r2d2::ManageConnection for ConnectionManager {
             c.batch_execute("PRAGMA wal_autocheckpoint = 0;")
                 .map_err(|e| diesel::ConnectionError::BadConnection(e.to_string()))?;
         }
-        Ok(PooledDb { conn, lost: false, last_used: std::time::Instant::now() })
+        Ok(PooledDb { conn, lost: false, last_used: None })
     }
 
     fn is_valid(&self, conn: &mut PooledDb) -> Result<(), Self::Error> {
@@ -339,7 +341,7 @@ where
     actix_web::web::block(move || {
         let mut pooled = checkout(&pool, false)?;
         let result = f(&mut pooled.conn);
-        pooled.last_used = std::time::Instant::now();
+        pooled.last_used = Some(std::time::Instant::now());
         match result {
             Err(err) if after_failure(&mut pooled, &err) => Err(ApiError::database_unavailable()),
             result => result,
@@ -383,7 +385,7 @@ where
                 crate::models::journal::append(conn, &origin, journal)?;
                 Ok(value)
             });
-            pooled.last_used = std::time::Instant::now();
+            pooled.last_used = Some(std::time::Instant::now());
             match result {
                 Ok(value) => {
                     if let Some(hold) = &origin.idempotency {
