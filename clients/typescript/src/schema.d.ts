@@ -17559,7 +17559,10 @@ export interface operations {
                 award_type?: string;
                 /** @description Count the awards of merged or split units under the units that replaced them. */
                 roll_up?: boolean;
-                /** @description Overrides `Accept`. */
+                /**
+                 * @description Overrides `Accept`. Clients generated from this document decode one media type per
+                 *     answer: for CSV or XLSX they should call the `….csv` / `….xlsx` operations instead.
+                 */
                 format?: "json" | "csv" | "xlsx";
             };
             header?: never;
@@ -17905,7 +17908,10 @@ export interface operations {
             query?: {
                 /** @description Rows by unit (default) or by cluster. */
                 by?: "unit" | "cluster";
-                /** @description Overrides `Accept`. */
+                /**
+                 * @description Overrides `Accept`. Clients generated from this document decode one media type per
+                 *     answer: for CSV or XLSX they should call the `….csv` / `….xlsx` operations instead.
+                 */
                 format?: "json" | "csv" | "xlsx";
             };
             header?: never;
@@ -18248,7 +18254,10 @@ export interface operations {
             query?: {
                 /** @description The nominations' award year; all years when absent. */
                 year?: number;
-                /** @description Overrides `Accept`. */
+                /**
+                 * @description Overrides `Accept`. Clients generated from this document decode one media type per
+                 *     answer: for CSV or XLSX they should call the `….csv` / `….xlsx` operations instead.
+                 */
                 format?: "json" | "csv" | "xlsx";
             };
             header?: never;
