@@ -114,28 +114,33 @@ async fn recovers_when_postgres_drops_its_connections() {
     let (province, _, commune) = app.small_tree().await;
     let path = format!("/api/v1/communes/{}", commune["id"].as_str().unwrap());
     let mut admin_conn = diesel::PgConnection::establish(&admin).unwrap();
-    let terminate = format!(
-        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}' AND pid <> pg_backend_pid()"
-    );
     let warm = || futures_util::future::join_all((0..4).map(|_| app.get(&path)));
-    // pg_terminate_backend only signals: wait until the backends are gone, so a loaded machine
-    // cannot hand out a connection whose backend is still on its way out.
+    // pg_terminate_backend only signals: wait until the backends it signalled are gone, so a
+    // loaded machine cannot hand out a connection whose backend is still on its way out. (The
+    // pool may open new connections meanwhile; those are not waited for.)
     let drop_connections = |conn: &mut diesel::PgConnection| {
-        conn.batch_execute(&terminate).unwrap();
         #[derive(diesel::QueryableByName)]
-        struct Left {
-            #[diesel(sql_type = diesel::sql_types::BigInt)]
-            n: i64,
+        struct Backend {
+            #[diesel(sql_type = diesel::sql_types::Integer)]
+            pid: i32,
         }
-        let count =
-            format!("SELECT count(*) AS n FROM pg_stat_activity WHERE datname = '{name}' AND pid <> pg_backend_pid()");
-        for _ in 0..100 {
-            if diesel::RunQueryDsl::get_result::<Left>(diesel::sql_query(&count), conn).unwrap().n == 0 {
+        let others = format!("SELECT pid FROM pg_stat_activity WHERE datname = '{name}' AND pid <> pg_backend_pid()");
+        let signalled: Vec<i32> = diesel::RunQueryDsl::load::<Backend>(diesel::sql_query(&others), conn)
+            .unwrap()
+            .into_iter()
+            .map(|b| b.pid)
+            .collect();
+        for pid in &signalled {
+            conn.batch_execute(&format!("SELECT pg_terminate_backend({pid})")).unwrap();
+        }
+        for _ in 0..200 {
+            let left = diesel::RunQueryDsl::load::<Backend>(diesel::sql_query(&others), conn).unwrap();
+            if !left.iter().any(|b| signalled.contains(&b.pid)) {
                 return;
             }
             std::thread::sleep(Duration::from_millis(50));
         }
-        panic!("the terminated backends did not exit within 5 s");
+        panic!("the terminated backends did not exit within 10 s");
     };
 
     // Busy connections, dropped: the next write begins on a dead one, finds it so before
