@@ -12,5 +12,6 @@ pub mod openapi;
 pub mod routes;
 pub mod seed;
 pub mod startup;
+pub mod state;
 pub mod storage;
 pub mod webhooks;

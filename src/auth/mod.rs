@@ -21,7 +21,7 @@ use crate::db;
 use crate::error::ApiError;
 use crate::models::accounts::{self, SessionState};
 use crate::models::service_clients;
-use crate::startup::AppState;
+use crate::state::AppState;
 use policy::Principal;
 
 /// An instance's short-lived memory of session states, so that checking a token does not cost

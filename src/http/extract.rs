@@ -8,7 +8,7 @@ use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 
 use crate::error::{ApiError, FieldError};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// A JSON request body: `application/json` only, at most `THIDUA_MAX_BODY_BYTES`, and decoded
 /// with the path of the first offending field (`predecessors[1].part`) in the problem.

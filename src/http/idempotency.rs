@@ -29,7 +29,7 @@ use crate::error::ApiError;
 use crate::http::extract::{declared_length, read_limited};
 use crate::http::middleware::{IDEMPOTENCY_KEY, IDEMPOTENT_REPLAYED};
 use crate::models::idempotency::{self as model, Hold, KeyId, Reservation, Stored, Timing};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub const MAX_KEY_LEN: usize = 255;
 /// A reservation that has not committed after this long belongs to a request that died with

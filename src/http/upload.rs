@@ -13,7 +13,7 @@ use crate::domain::evidence::{sniff, EvidenceType};
 use crate::error::{ApiError, FieldError};
 use crate::http::extract::{declared_length, read_limited};
 use crate::models::journal::{Journal, Origin};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// An uploaded file's bytes in the OpenAPI document; the upload operations list one media type
 /// per accepted file type (`EvidenceType`), each with this schema.

@@ -19,7 +19,7 @@ use crate::http::origin::RequestOrigin;
 use crate::models::accounts::{self as model, Rotation, SessionStart, User, UserChanges};
 use crate::models::journal::Scope;
 use crate::routes::users::{user_ok, UserResponse};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(login)

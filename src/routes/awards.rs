@@ -25,7 +25,7 @@ use crate::models::nominations as nominations_model;
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, WriteErrors};
 use crate::routes::clusters::uuid;
 use crate::routes::nominations::response as nomination_response;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_types)

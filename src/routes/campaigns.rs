@@ -28,7 +28,7 @@ use crate::models::campaigns::{
 use crate::models::journal::Scope;
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, ReplaceErrors, WriteErrors};
 use crate::routes::clusters::uuid;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list)

@@ -17,7 +17,7 @@ use crate::http::origin::RequestOrigin;
 use crate::models::clusters::{self as model, Cluster, ClusterInput};
 use crate::models::journal::Scope;
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, ReplaceErrors};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list)

@@ -24,7 +24,7 @@ use crate::models::nominations as nominations_model;
 use crate::openapi::errors::{CreateErrors, ReadErrors, WriteErrors};
 use crate::routes::clusters::uuid;
 use crate::routes::nominations::response as nomination_response;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(create)

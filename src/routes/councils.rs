@@ -23,7 +23,7 @@ use crate::models::councils::{self as model, Council, NewCouncil};
 use crate::models::journal::Scope;
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors};
 use crate::routes::clusters::uuid;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(create)

@@ -27,7 +27,7 @@ use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, WriteErrors};
 use crate::routes::awards::award_response;
 use crate::routes::clusters::uuid;
 use crate::routes::nominations::response as nomination_response;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(post_nomination)

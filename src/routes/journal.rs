@@ -14,7 +14,7 @@ use crate::error::ApiError;
 use crate::http::extract::{method_not_allowed, QueryParams};
 use crate::models::journal::{self as model, AuditFilter, Entry, TypePattern};
 use crate::openapi::errors::ListErrors;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(feed)

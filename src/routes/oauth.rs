@@ -21,7 +21,7 @@ use crate::http::origin::RequestOrigin;
 use crate::models::accounts;
 use crate::models::journal::Scope;
 use crate::models::service_clients::{self as model, ServiceClient};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(token).route("/oauth/token", method_not_allowed("POST"));

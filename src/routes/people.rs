@@ -19,7 +19,7 @@ use crate::models::awards::{self as model, Person, PersonFields};
 use crate::models::journal::Scope;
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, ReplaceErrors};
 use crate::routes::clusters::uuid;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list)

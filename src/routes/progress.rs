@@ -24,7 +24,7 @@ use crate::models::{achievements, campaigns as model, clusters, registrations};
 use crate::openapi::errors::ReadErrors;
 use crate::routes::campaigns::visible_campaign;
 use crate::routes::clusters::uuid;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(progress).route("/campaigns/{id}/progress", method_not_allowed("GET"));

@@ -23,7 +23,7 @@ use crate::models::registrations::{self as model, Registration, RegistrationCont
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, ReplaceErrors, WriteErrors};
 use crate::routes::campaigns::visible_campaign;
 use crate::routes::clusters::uuid;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list)

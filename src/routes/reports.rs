@@ -23,7 +23,7 @@ use crate::models::reports::{self as model, AwardCountFilter, NominationCountFil
 use crate::openapi::errors::ReportErrors;
 use crate::routes::nominations::visible_scope;
 use crate::routes::progress::{campaign_progress, ProgressResponse};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(progress_report)

@@ -22,7 +22,7 @@ use crate::http::origin::RequestOrigin;
 use crate::models::journal::Scope;
 use crate::models::service_clients::{self as model, NewServiceClient, ServiceClient};
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list)

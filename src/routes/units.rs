@@ -19,7 +19,7 @@ use crate::http::extract::{etag, if_match_version, patch_field, JsonBody, QueryP
 use crate::http::origin::RequestOrigin;
 use crate::models::journal::{Origin, Scope};
 use crate::models::units::{self as model, Unit, UnitChanges, UnitFilter, UnitLink};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// A unit: a province, district, commune or department.
 #[derive(Serialize, ToSchema)]

@@ -19,7 +19,7 @@ use crate::http::extract::{etag, if_match_version, method_not_allowed, patch_fie
 use crate::http::origin::RequestOrigin;
 use crate::models::accounts::{self as model, NewUser, User, UserChanges, UserFilter};
 use crate::models::journal::Scope;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list)

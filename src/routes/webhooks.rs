@@ -19,7 +19,7 @@ use crate::http::origin::RequestOrigin;
 use crate::models::journal::Scope;
 use crate::models::webhooks::{self as model, Attempt, Delivery, Subscription, SubscriptionInput};
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, ReplaceErrors, WriteErrors};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list)
