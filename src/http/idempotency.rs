@@ -25,10 +25,10 @@ use sha2::{Digest, Sha256};
 
 use crate::auth::{bearer_token, client_addr};
 use crate::db;
+use crate::db::idempotency::{self as model, Hold, KeyId, Reservation, Stored, Timing};
 use crate::error::ApiError;
 use crate::http::extract::{declared_length, read_limited};
 use crate::http::middleware::{IDEMPOTENCY_KEY, IDEMPOTENT_REPLAYED};
-use crate::models::idempotency::{self as model, Hold, KeyId, Reservation, Stored, Timing};
 use crate::state::AppState;
 
 pub const MAX_KEY_LEN: usize = 255;
@@ -189,7 +189,7 @@ fn replay(stored: Stored) -> Result<HttpResponse, ApiError> {
 fn replay_committed(records: Vec<(String, String)>) -> HttpResponse {
     let records: Vec<serde_json::Value> = records
         .iter()
-        .map(|(kind, id)| serde_json::json!({"kind": kind, "id": id, "href": crate::routes::journal::href(kind, id)}))
+        .map(|(kind, id)| serde_json::json!({"kind": kind, "id": id, "href": crate::db::journal::href(kind, id)}))
         .collect();
     // Always 303, as documented; `Location` when one of the records has a URL of its own (a
     // public comment has none: the body still lists it).

@@ -8,11 +8,11 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use bytes::Bytes;
 use sha2::{Digest, Sha256};
 
+use crate::db::journal::{Journal, Origin};
 use crate::db::{self, DbConn};
 use crate::domain::evidence::{sniff, EvidenceType};
 use crate::error::{ApiError, FieldError};
 use crate::http::extract::{declared_length, read_limited};
-use crate::models::journal::{Journal, Origin};
 use crate::state::AppState;
 
 /// An uploaded file's bytes in the OpenAPI document; the upload operations list one media type

@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use crate::auth::policy::{self, Action, Decision, Resource, Role};
 use crate::auth::AuthUser;
+use crate::db::journal::Scope;
 use crate::db::DbConn;
 use crate::db::{self, cursor};
 use crate::domain::campaigns::{AchievementAction, AchievementStatus};
@@ -23,7 +24,6 @@ use crate::http::extract::{etag, if_match_version, method_not_allowed, required_
 use crate::http::origin::RequestOrigin;
 use crate::http::upload::{self, FileBytes, StoredFileResponses};
 use crate::models::achievements::{self as model, Achievement, AchievementFilter, EvidenceFile, Report};
-use crate::models::journal::Scope;
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, ReplaceErrors, WriteErrors};
 use crate::routes::campaigns::visible_campaign;
 use crate::routes::clusters::uuid;

@@ -11,13 +11,13 @@ use crate::auth::rate_limit::login_delay;
 use crate::auth::tokens::{opaque_token_hash, Claims};
 use crate::auth::{client_addr, AuthUser};
 use crate::db;
+use crate::db::journal::Scope;
 use crate::domain::users::{is_valid_username, sign_in_name};
 use crate::domain::Checks;
 use crate::error::{ApiError, FieldError, Problem};
 use crate::http::extract::{method_not_allowed, JsonBody};
 use crate::http::origin::RequestOrigin;
 use crate::models::accounts::{self as model, Rotation, SessionStart, User, UserChanges};
-use crate::models::journal::Scope;
 use crate::routes::users::{user_ok, UserResponse};
 use crate::state::AppState;
 

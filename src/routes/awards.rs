@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use crate::auth::policy::{self, Action, Resource};
 use crate::auth::AuthUser;
+use crate::db::journal::Scope;
 use crate::db::{self, cursor};
 use crate::domain::awards::{check_rules, AwardCategory, AwardSubject, Prerequisite};
 use crate::domain::units::today_in_vietnam;
@@ -20,7 +21,6 @@ use crate::error::ApiError;
 use crate::http::extract::{method_not_allowed, JsonBody, QueryParams};
 use crate::http::origin::RequestOrigin;
 use crate::models::awards::{self as model, Award, AwardFilter, AwardType, AwardTypeVersion, NewAward, NewAwardType};
-use crate::models::journal::Scope;
 use crate::models::nominations as nominations_model;
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, WriteErrors};
 use crate::routes::clusters::uuid;

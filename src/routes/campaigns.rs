@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 use crate::auth::policy::{self, Action, Resource, Role};
 use crate::auth::AuthUser;
+use crate::db::journal::Scope;
 use crate::db::{self, cursor};
 use crate::domain::campaigns::{
     check_campaign_dates, check_province_target, decimal_text, CampaignAction, CampaignDates, CampaignKind,
@@ -25,7 +26,6 @@ use crate::http::origin::RequestOrigin;
 use crate::models::campaigns::{
     self as model, Campaign, CampaignDetail, CampaignFields, CampaignFilter, Indicator, NewIndicator,
 };
-use crate::models::journal::Scope;
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, ReplaceErrors, WriteErrors};
 use crate::routes::clusters::uuid;
 use crate::state::AppState;

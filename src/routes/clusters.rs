@@ -10,12 +10,12 @@ use uuid::Uuid;
 use crate::auth::policy::{self, Action, Resource};
 use crate::auth::AuthUser;
 use crate::db;
+use crate::db::journal::Scope;
 use crate::domain::{check_text, Checks};
 use crate::error::ApiError;
 use crate::http::extract::{etag, method_not_allowed, required_if_match, JsonBody, QueryParams};
 use crate::http::origin::RequestOrigin;
 use crate::models::clusters::{self as model, Cluster, ClusterInput};
-use crate::models::journal::Scope;
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, ReplaceErrors};
 use crate::state::AppState;
 

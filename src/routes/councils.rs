@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 use crate::auth::policy::{self, Action, Resource};
 use crate::auth::AuthUser;
+use crate::db::journal::Scope;
 use crate::db::{self, cursor};
 use crate::domain::council::SeatRole;
 use crate::domain::{check_date, check_text, Checks};
@@ -20,7 +21,6 @@ use crate::error::ApiError;
 use crate::http::extract::{method_not_allowed, JsonBody, QueryParams};
 use crate::http::origin::RequestOrigin;
 use crate::models::councils::{self as model, Council, NewCouncil};
-use crate::models::journal::Scope;
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors};
 use crate::routes::clusters::uuid;
 use crate::state::AppState;

@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use crate::auth::policy::{self, Action, Decision, Resource, Role};
 use crate::auth::AuthUser;
+use crate::db::journal::Scope;
 use crate::db::{self, cursor};
 use crate::domain::evidence::clean_filename;
 use crate::domain::nominations::{DocumentKind, Eligibility, NominationAction, NominationStatus};
@@ -21,7 +22,6 @@ use crate::error::{ApiError, FieldError};
 use crate::http::extract::{etag, if_match_version, method_not_allowed, required_if_match, JsonBody, QueryParams};
 use crate::http::origin::RequestOrigin;
 use crate::http::upload::{self, FileBytes, StoredFileResponses};
-use crate::models::journal::Scope;
 use crate::models::nominations::{
     self as model, Nomination, NominationDetail, NominationDocument, NominationFilter, NominationInput,
 };

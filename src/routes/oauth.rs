@@ -14,12 +14,12 @@ use crate::auth::client_addr;
 use crate::auth::policy::Role;
 use crate::auth::tokens::{opaque_token_hash, Claims};
 use crate::db;
+use crate::db::journal::Scope;
 use crate::error::{ApiError, Problem};
 use crate::http::extract::{declared_length, method_not_allowed, read_limited};
 use crate::http::middleware::NotAProblem;
 use crate::http::origin::RequestOrigin;
 use crate::models::accounts;
-use crate::models::journal::Scope;
 use crate::models::service_clients::{self as model, ServiceClient};
 use crate::state::AppState;
 

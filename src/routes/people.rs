@@ -10,13 +10,13 @@ use uuid::Uuid;
 
 use crate::auth::policy::{self, Action, Decision, Resource, Role};
 use crate::auth::AuthUser;
+use crate::db::journal::Scope;
 use crate::db::{self, cursor};
 use crate::domain::{check_text, text, Checks};
 use crate::error::{ApiError, FieldError};
 use crate::http::extract::{etag, method_not_allowed, required_if_match, JsonBody, QueryParams};
 use crate::http::origin::RequestOrigin;
 use crate::models::awards::{self as model, Person, PersonFields};
-use crate::models::journal::Scope;
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, ReplaceErrors};
 use crate::routes::clusters::uuid;
 use crate::state::AppState;

@@ -11,13 +11,13 @@ use uuid::Uuid;
 
 use crate::auth::policy::{self, Action, Resource};
 use crate::auth::AuthUser;
+use crate::db::journal::{Origin, Scope};
 use crate::db::{self, cursor};
 use crate::domain::units::{self as rules, LinkPart, UnitKind, UnitType};
 use crate::domain::{date_is_supported, text, DATE_RANGE};
 use crate::error::{ApiError, Problem};
 use crate::http::extract::{etag, if_match_version, patch_field, JsonBody, QueryParams};
 use crate::http::origin::RequestOrigin;
-use crate::models::journal::{Origin, Scope};
 use crate::models::units::{self as model, Unit, UnitChanges, UnitFilter, UnitLink};
 use crate::state::AppState;
 

@@ -12,13 +12,13 @@ use uuid::Uuid;
 use crate::auth::password::check_password;
 use crate::auth::policy::{self, Action, Decision, Resource, Role};
 use crate::auth::AuthUser;
+use crate::db::journal::Scope;
 use crate::db::{self, cursor};
 use crate::domain::{users as rules, Checks};
 use crate::error::{ApiError, Problem};
 use crate::http::extract::{etag, if_match_version, method_not_allowed, patch_field, JsonBody, QueryParams};
 use crate::http::origin::RequestOrigin;
 use crate::models::accounts::{self as model, NewUser, User, UserChanges, UserFilter};
-use crate::models::journal::Scope;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {

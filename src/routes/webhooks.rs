@@ -10,13 +10,13 @@ use uuid::Uuid;
 
 use crate::auth::policy;
 use crate::auth::AuthUser;
+use crate::db::journal::Scope;
 use crate::db::{self, cursor};
 use crate::domain::webhooks::{self as rules, MAX_EVENT_TYPES};
 use crate::domain::{check_text, Checks};
 use crate::error::{ApiError, Problem};
 use crate::http::extract::{etag, method_not_allowed, required_if_match, JsonBody, QueryParams};
 use crate::http::origin::RequestOrigin;
-use crate::models::journal::Scope;
 use crate::models::webhooks::{self as model, Attempt, Delivery, Subscription, SubscriptionInput};
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, ReplaceErrors, WriteErrors};
 use crate::state::AppState;

@@ -10,7 +10,7 @@ use actix_web::test::TestRequest;
 use actix_web::{web, App, HttpResponse};
 use chrono::TimeDelta;
 use serde_json::{json, Value};
-use thidua::models::idempotency::{self, Hold, KeyId, Reservation, Timing};
+use thidua::db::idempotency::{self, Hold, KeyId, Reservation, Timing};
 
 use crate::achievements::day;
 use crate::helpers::{Response, TestApp};
@@ -196,7 +196,7 @@ async fn a_committed_request_whose_answer_was_lost_is_never_run_again(app: TestA
 /// A request whose reservation was taken over (it looked abandoned) cannot commit under the
 /// key any more: its write is rolled back; the new holder's goes through.
 async fn a_write_whose_reservation_was_taken_over_does_not_commit(app: TestApp) {
-    use thidua::models::journal::{Origin, Scope};
+    use thidua::db::journal::{Origin, Scope};
     let id = KeyId {
         caller: "user:thu-nghiem".into(),
         method: "POST".into(),
