@@ -25,8 +25,7 @@ use crate::http::origin::RequestOrigin;
 use crate::http::upload::{self, FileBytes, StoredFileResponses};
 use crate::models::achievements::{self as model, Achievement, AchievementFilter, EvidenceFile, Report};
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, ReplaceErrors, WriteErrors};
-use crate::routes::campaigns::visible_campaign;
-use crate::routes::clusters::uuid;
+use crate::routes::shared::{uuid, visible_campaign};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {

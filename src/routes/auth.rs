@@ -18,7 +18,7 @@ use crate::error::{ApiError, FieldError, Problem};
 use crate::http::extract::{method_not_allowed, JsonBody};
 use crate::http::origin::RequestOrigin;
 use crate::models::accounts::{self as model, Rotation, SessionStart, User, UserChanges};
-use crate::routes::users::{user_ok, UserResponse};
+use crate::routes::shared::{user_ok, UserResponse};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {

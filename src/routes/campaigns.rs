@@ -24,10 +24,10 @@ use crate::error::ApiError;
 use crate::http::extract::{etag, if_match_version, method_not_allowed, required_if_match, JsonBody, QueryParams};
 use crate::http::origin::RequestOrigin;
 use crate::models::campaigns::{
-    self as model, Campaign, CampaignDetail, CampaignFields, CampaignFilter, Indicator, NewIndicator,
+    self as model, CampaignDetail, CampaignFields, CampaignFilter, Indicator, NewIndicator,
 };
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, ReplaceErrors, WriteErrors};
-use crate::routes::clusters::uuid;
+use crate::routes::shared::{uuid, visible_campaign};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -256,22 +256,6 @@ fn sorted_unique(field: &str, ids: &[Uuid], checks: &mut Checks) -> Vec<String> 
     sorted.sort();
     sorted.dedup();
     sorted
-}
-
-/// Drafts are visible to admins only; to everyone else they do not exist.
-pub fn can_see(who: &AuthUser, campaign: &Campaign) -> bool {
-    who.has(Role::Admin) || campaign.status() != CampaignStatus::Draft
-}
-
-/// Loads a campaign the caller may see.
-pub async fn visible_campaign(state: &AppState, who: &AuthUser, id: Uuid) -> Result<Campaign, ApiError> {
-    let id = id.to_string();
-    let campaign = db::run(&state.db, move |conn| model::find_campaign(conn, &id)).await?;
-    if can_see(who, &campaign) {
-        Ok(campaign)
-    } else {
-        Err(model::campaign_not_found())
-    }
 }
 
 #[derive(Deserialize, IntoParams)]

@@ -17,6 +17,7 @@ use crate::http::extract::{etag, method_not_allowed, required_if_match, JsonBody
 use crate::http::origin::RequestOrigin;
 use crate::models::clusters::{self as model, Cluster, ClusterInput};
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, ReplaceErrors};
+use crate::routes::shared::uuid;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -39,10 +40,6 @@ pub struct ClusterResponse {
     pub version: i32,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
-}
-
-pub fn uuid(s: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(s).map_err(|_| ApiError::internal(anyhow::anyhow!("stored id {s} is not a UUID")))
 }
 
 fn response((c, members): (Cluster, Vec<String>)) -> Result<ClusterResponse, ApiError> {

@@ -22,8 +22,7 @@ use crate::http::origin::RequestOrigin;
 use crate::models::council::{self as model, SessionDetail};
 use crate::models::nominations as nominations_model;
 use crate::openapi::errors::{CreateErrors, ReadErrors, WriteErrors};
-use crate::routes::clusters::uuid;
-use crate::routes::nominations::response as nomination_response;
+use crate::routes::shared::{nomination_response, uuid};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {

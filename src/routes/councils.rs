@@ -22,7 +22,7 @@ use crate::http::extract::{method_not_allowed, JsonBody, QueryParams};
 use crate::http::origin::RequestOrigin;
 use crate::models::councils::{self as model, Council, NewCouncil};
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors};
-use crate::routes::clusters::uuid;
+use crate::routes::shared::uuid;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {

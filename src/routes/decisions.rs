@@ -24,9 +24,7 @@ use crate::models::awards as awards_model;
 use crate::models::decisions::{self as model, NewDecision, PostingComment};
 use crate::models::nominations as nominations_model;
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, WriteErrors};
-use crate::routes::awards::award_response;
-use crate::routes::clusters::uuid;
-use crate::routes::nominations::response as nomination_response;
+use crate::routes::shared::{award_response, nomination_response, uuid};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {

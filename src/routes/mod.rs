@@ -17,6 +17,7 @@ pub mod progress;
 pub mod registrations;
 pub mod reports;
 pub mod service_clients;
+pub mod shared;
 pub mod units;
 pub mod users;
 pub mod webhooks;

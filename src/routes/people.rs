@@ -18,7 +18,7 @@ use crate::http::extract::{etag, method_not_allowed, required_if_match, JsonBody
 use crate::http::origin::RequestOrigin;
 use crate::models::awards::{self as model, Person, PersonFields};
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, ReplaceErrors};
-use crate::routes::clusters::uuid;
+use crate::routes::shared::uuid;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {

@@ -22,8 +22,7 @@ use crate::error::ApiError;
 use crate::http::extract::method_not_allowed;
 use crate::models::{achievements, campaigns as model, clusters, registrations};
 use crate::openapi::errors::ReadErrors;
-use crate::routes::campaigns::visible_campaign;
-use crate::routes::clusters::uuid;
+use crate::routes::shared::{uuid, visible_campaign};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {

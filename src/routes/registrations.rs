@@ -21,8 +21,7 @@ use crate::http::extract::{etag, if_match_version, method_not_allowed, required_
 use crate::http::origin::RequestOrigin;
 use crate::models::registrations::{self as model, Registration, RegistrationContent};
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, ReplaceErrors, WriteErrors};
-use crate::routes::campaigns::visible_campaign;
-use crate::routes::clusters::uuid;
+use crate::routes::shared::{uuid, visible_campaign};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {

@@ -21,8 +21,8 @@ use crate::http::tabular::{
 };
 use crate::models::reports::{self as model, AwardCountFilter, NominationCountFilter};
 use crate::openapi::errors::ReportErrors;
-use crate::routes::nominations::visible_scope;
 use crate::routes::progress::{campaign_progress, ProgressResponse};
+use crate::routes::shared::visible_scope;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {

@@ -3,7 +3,6 @@
 
 use actix_web::http::header;
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
-use chrono::DateTime;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -19,6 +18,7 @@ use crate::error::{ApiError, Problem};
 use crate::http::extract::{etag, if_match_version, method_not_allowed, patch_field, JsonBody, QueryParams};
 use crate::http::origin::RequestOrigin;
 use crate::models::accounts::{self as model, NewUser, User, UserChanges, UserFilter};
+use crate::routes::shared::{user_ok, UserResponse};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -34,51 +34,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .route("/users/{id}/deactivate", method_not_allowed("POST"))
         .route("/users/{id}/activate", method_not_allowed("POST"))
         .route("/users/{id}/reset-password", method_not_allowed("POST"));
-}
-
-/// A user account. Never includes the password hash.
-#[derive(Serialize, ToSchema)]
-pub struct UserResponse {
-    pub id: Uuid,
-    pub username: String,
-    #[schema(example = "Nguyễn Thị Hoa")]
-    pub full_name: String,
-    pub email: Option<String>,
-    pub phone: Option<String>,
-    /// The department or commune the user acts for; null for provincial staff.
-    pub unit_id: Option<Uuid>,
-    pub roles: Vec<Role>,
-    pub active: bool,
-    pub version: i32,
-    pub password_changed_at: DateTime<chrono::Utc>,
-    pub created_at: DateTime<chrono::Utc>,
-    pub updated_at: DateTime<chrono::Utc>,
-}
-
-impl TryFrom<User> for UserResponse {
-    type Error = ApiError;
-    fn try_from(u: User) -> Result<Self, ApiError> {
-        let corrupt = |what: &str| ApiError::internal(anyhow::anyhow!("user {} has an invalid {what}", u.id));
-        Ok(UserResponse {
-            id: Uuid::parse_str(&u.id).map_err(|_| corrupt("id"))?,
-            unit_id: u.unit_id.as_deref().map(Uuid::parse_str).transpose().map_err(|_| corrupt("unit_id"))?,
-            roles: u.role_list(),
-            username: u.username,
-            full_name: u.full_name,
-            email: u.email,
-            phone: u.phone,
-            active: u.active,
-            version: u.version,
-            password_changed_at: u.password_changed_at.and_utc(),
-            created_at: u.created_at.and_utc(),
-            updated_at: u.updated_at.and_utc(),
-        })
-    }
-}
-
-pub fn user_ok(user: User) -> Result<HttpResponse, ApiError> {
-    let body = UserResponse::try_from(user)?;
-    Ok(HttpResponse::Ok().insert_header(etag(body.version)).json(body))
 }
 
 #[derive(Serialize, ToSchema)]

@@ -67,7 +67,7 @@ pub struct WebhookWithSecret {
 
 fn response(s: Subscription) -> Result<WebhookResponse, ApiError> {
     Ok(WebhookResponse {
-        id: crate::routes::clusters::uuid(&s.id)?,
+        id: crate::routes::shared::uuid(&s.id)?,
         url: s.url,
         event_types: s.event_types.split(',').filter(|t| !t.is_empty()).map(String::from).collect(),
         active: s.active,
@@ -336,7 +336,7 @@ pub struct DeliveryPage {
 
 fn delivery((d, action, attempts): (Delivery, String, Vec<Attempt>)) -> Result<DeliveryResponse, ApiError> {
     Ok(DeliveryResponse {
-        id: crate::routes::clusters::uuid(&d.id)?,
+        id: crate::routes::shared::uuid(&d.id)?,
         event_id: d.event_seq.to_string(),
         event_type: action,
         next_attempt_at: (d.status == model::PENDING).then(|| d.next_attempt_at.and_utc()),
