@@ -14,6 +14,7 @@ use crate::auth::SessionCache;
 use crate::config::Settings;
 use crate::db::{self, DbConn};
 use crate::error::ApiError;
+use crate::http::register::PostTable;
 use crate::http::{extract, middleware};
 use crate::models::accounts;
 use crate::state::{AppState, Shutdown};
@@ -80,14 +81,17 @@ pub fn build_app(
     >,
 > {
     let cors = middleware::cors(&state.settings);
+    // What each POST declared where it is registered (keyed, upload), for the idempotency
+    // guard and the document.
+    let posts = std::rc::Rc::new(PostTable::default());
     let (app, mut api) = App::new()
         .into_utoipa_app()
         .openapi(crate::openapi::base())
         .app_data(state)
         .app_data(extract::path_config())
-        .configure(crate::routes::configure)
+        .configure(|cfg| crate::routes::configure(cfg, &posts))
         .split_for_parts();
-    crate::openapi::finish(&mut api);
+    crate::openapi::finish(&mut api, &posts);
     // validatorUrl none: the page never loads a badge from swagger.io (nor sends it the document).
     let swagger_config = utoipa_swagger_ui::Config::new(["/openapi.json"]).validator_url("none");
     app.service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", api).config(swagger_config))

@@ -264,21 +264,6 @@ where
     <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
 }
 
-/// A catch-all route registered after a path's real handlers, so other methods get a 405
-/// problem with `Allow` instead of falling through to "no such route".
-pub fn method_not_allowed(allow: &'static str) -> actix_web::Route {
-    web::route().to(move |req: HttpRequest| async move {
-        let error = ApiError::new(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "method_not_allowed",
-            format!("{} is not supported on {}; use {allow}", req.method(), req.path()),
-        );
-        let mut res = actix_web::ResponseError::error_response(&error);
-        res.headers_mut().insert(header::ALLOW, header::HeaderValue::from_static(allow));
-        res
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

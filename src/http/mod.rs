@@ -5,5 +5,6 @@ pub mod extract;
 pub mod idempotency;
 pub mod middleware;
 pub mod origin;
+pub mod register;
 pub mod tabular;
 pub mod upload;

@@ -9,6 +9,7 @@ use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
 
 use crate::error::{FieldError, Problem};
+use crate::http::register::{PostKind, PostTable};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -86,22 +87,27 @@ impl utoipa::Modify for BearerAuth {
 
 /// The whole document, as served at `/openapi.json` and printed by `thidua openapi`.
 pub fn document() -> utoipa::openapi::OpenApi {
-    let (_, mut api) =
-        App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(crate::routes::configure).split_for_parts();
-    finish(&mut api);
+    let posts = std::rc::Rc::new(PostTable::default());
+    let (_, mut api) = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(|cfg| crate::routes::configure(cfg, &posts))
+        .split_for_parts();
+    finish(&mut api, &posts);
     api
 }
 
 /// What the middleware adds to operations, added once the paths are in: the optional
-/// `Idempotency-Key` header of every POST the idempotency middleware keys, and the response
+/// `Idempotency-Key` header of every POST the idempotency middleware keys (as its route was
+/// registered: `posts`), and the response
 /// headers every answer may carry (`X-Request-Id` on all, `Retry-After` on 429 and 503,
 /// `WWW-Authenticate` on 401, `Idempotent-Replayed` on the successes of keyed POSTs).
-pub fn finish(api: &mut utoipa::openapi::OpenApi) {
+pub fn finish(api: &mut utoipa::openapi::OpenApi, posts: &PostTable) {
     use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
     use utoipa::openapi::{ObjectBuilder, Required, Type};
     let versioned = versioned_schemas(api);
     for (path, item) in &mut api.paths.paths {
-        let keyed = crate::http::idempotency::is_keyed(path);
+        let keyed = posts.kind_of_pattern(path).is_some_and(|kind| kind != PostKind::Unkeyed);
         for (method, op) in operations_mut(item) {
             let keyed_post = keyed && method == "post";
             split_summary(op);

@@ -4,7 +4,6 @@
 use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::password::{check_password, random_token, Verified};
 use crate::auth::rate_limit::login_delay;
@@ -15,23 +14,15 @@ use crate::db::journal::Scope;
 use crate::domain::users::{is_valid_username, sign_in_name};
 use crate::domain::Checks;
 use crate::error::{ApiError, FieldError, Problem};
-use crate::http::extract::{method_not_allowed, JsonBody};
+use crate::http::extract::JsonBody;
 use crate::http::origin::RequestOrigin;
+use crate::http::register::Routes;
 use crate::models::accounts::{self as model, Rotation, SessionStart, User, UserChanges};
 use crate::routes::shared::{user_ok, UserResponse};
 use crate::state::AppState;
 
-pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(login)
-        .service(refresh)
-        .service(logout)
-        .service(me)
-        .service(change_password)
-        .route("/auth/login", method_not_allowed("POST"))
-        .route("/auth/refresh", method_not_allowed("POST"))
-        .route("/auth/logout", method_not_allowed("POST"))
-        .route("/auth/me", method_not_allowed("GET"))
-        .route("/auth/password", method_not_allowed("PUT"));
+pub fn configure(routes: &mut Routes) {
+    routes.unkeyed(login).unkeyed(refresh).unkeyed(logout).service(me).service(change_password);
 }
 
 #[derive(Deserialize, ToSchema)]

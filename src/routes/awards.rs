@@ -7,7 +7,6 @@ use actix_web::{get, post, web, HttpResponse};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::auth::policy::{self, Action, Resource};
@@ -18,29 +17,25 @@ use crate::domain::awards::{check_rules, AwardCategory, AwardSubject, Prerequisi
 use crate::domain::units::today_in_vietnam;
 use crate::domain::{check_date, check_text, Checks};
 use crate::error::ApiError;
-use crate::http::extract::{method_not_allowed, JsonBody, QueryParams};
+use crate::http::extract::{JsonBody, QueryParams};
 use crate::http::origin::RequestOrigin;
+use crate::http::register::Routes;
 use crate::models::awards::{self as model, AwardFilter, AwardType, AwardTypeVersion, NewAward, NewAwardType};
 use crate::models::nominations as nominations_model;
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, WriteErrors};
 use crate::routes::shared::{award_response, nomination_response, uuid, AwardResponse};
 use crate::state::AppState;
 
-pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(list_types)
+pub fn configure(routes: &mut Routes) {
+    routes
+        .service(list_types)
         .service(create_type)
         .service(read_type)
         .service(add_version)
         .service(list_awards)
         .service(record_award)
         .service(read_award)
-        .service(revoke_award)
-        .route("/award-types", method_not_allowed("GET, POST"))
-        .route("/award-types/{id}", method_not_allowed("GET"))
-        .route("/award-types/{id}/versions", method_not_allowed("POST"))
-        .route("/awards", method_not_allowed("GET, POST"))
-        .route("/awards/{id}", method_not_allowed("GET"))
-        .route("/awards/{id}/revoke", method_not_allowed("POST"));
+        .service(revoke_award);
 }
 
 /// The rules of one version of an award type.

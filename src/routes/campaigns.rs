@@ -8,7 +8,6 @@ use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::auth::policy::{self, Action, Resource, Role};
@@ -21,8 +20,9 @@ use crate::domain::campaigns::{
 };
 use crate::domain::{check_text, text, Checks};
 use crate::error::ApiError;
-use crate::http::extract::{etag, if_match_version, method_not_allowed, required_if_match, JsonBody, QueryParams};
+use crate::http::extract::{etag, if_match_version, required_if_match, JsonBody, QueryParams};
 use crate::http::origin::RequestOrigin;
+use crate::http::register::Routes;
 use crate::models::campaigns::{
     self as model, CampaignDetail, CampaignFields, CampaignFilter, Indicator, NewIndicator,
 };
@@ -30,8 +30,9 @@ use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, ReplaceErrors
 use crate::routes::shared::{uuid, visible_campaign};
 use crate::state::AppState;
 
-pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(list)
+pub fn configure(routes: &mut Routes) {
+    routes
+        .service(list)
         .service(create)
         .service(read)
         .service(replace)
@@ -40,14 +41,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(cancel)
         .service(list_indicators)
         .service(add_indicator)
-        .service(remove_indicator)
-        .route("/campaigns", method_not_allowed("GET, POST"))
-        .route("/campaigns/{id}", method_not_allowed("GET, PUT"))
-        .route("/campaigns/{id}/launch", method_not_allowed("POST"))
-        .route("/campaigns/{id}/close", method_not_allowed("POST"))
-        .route("/campaigns/{id}/cancel", method_not_allowed("POST"))
-        .route("/campaigns/{id}/indicators", method_not_allowed("GET, POST"))
-        .route("/campaigns/{id}/indicators/{indicator_id}", method_not_allowed("DELETE"));
+        .service(remove_indicator);
 }
 
 /// A campaign as created or replaced. Dates are YYYY-MM-DD.

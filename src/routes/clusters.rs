@@ -4,7 +4,6 @@ use actix_web::http::header;
 use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::auth::policy::{self, Action, Resource};
@@ -13,20 +12,16 @@ use crate::db;
 use crate::db::journal::Scope;
 use crate::domain::{check_text, Checks};
 use crate::error::ApiError;
-use crate::http::extract::{etag, method_not_allowed, required_if_match, JsonBody, QueryParams};
+use crate::http::extract::{etag, required_if_match, JsonBody, QueryParams};
 use crate::http::origin::RequestOrigin;
+use crate::http::register::Routes;
 use crate::models::clusters::{self as model, Cluster, ClusterInput};
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, ReplaceErrors};
 use crate::routes::shared::uuid;
 use crate::state::AppState;
 
-pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(list)
-        .service(create)
-        .service(read)
-        .service(replace)
-        .route("/clusters", method_not_allowed("GET, POST"))
-        .route("/clusters/{id}", method_not_allowed("GET, PUT"));
+pub fn configure(routes: &mut Routes) {
+    routes.service(list).service(create).service(read).service(replace);
 }
 
 #[derive(Serialize, ToSchema)]

@@ -4,23 +4,20 @@ use actix_web::{get, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::policy::{self, Role};
-use crate::auth::AuthUser;
+use crate::auth::OwnScopeUser;
 use crate::db::journal::{self as model, event, AuditFilter, Entry, Event};
 use crate::db::{self, cursor};
 use crate::domain::webhooks::{parse_type_pattern, TypePattern};
 use crate::error::ApiError;
-use crate::http::extract::{method_not_allowed, QueryParams};
+use crate::http::extract::QueryParams;
+use crate::http::register::Routes;
 use crate::openapi::errors::ListErrors;
 use crate::state::AppState;
 
-pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(feed)
-        .service(audit)
-        .route("/events", method_not_allowed("GET"))
-        .route("/audit-entries", method_not_allowed("GET"));
+pub fn configure(routes: &mut Routes) {
+    routes.service(feed).service(audit);
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -77,7 +74,7 @@ fn type_patterns(types: Option<&str>) -> Result<Vec<TypePattern>, ApiError> {
 #[get("/events")]
 pub async fn feed(
     state: web::Data<AppState>,
-    who: AuthUser,
+    who: OwnScopeUser,
     query: QueryParams<FeedQuery>,
 ) -> Result<HttpResponse, ApiError> {
     policy::require_scope(&who, "events:read")?;
@@ -203,7 +200,7 @@ fn audit_entry(e: Entry) -> AuditEntry {
 #[get("/audit-entries")]
 pub async fn audit(
     state: web::Data<AppState>,
-    who: AuthUser,
+    who: OwnScopeUser,
     scope: cursor::ListScope,
     query: QueryParams<AuditQuery>,
 ) -> Result<HttpResponse, ApiError> {

@@ -7,7 +7,6 @@ use actix_web::http::header;
 use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::auth::policy::{self, Action, Decision, Resource};
@@ -19,8 +18,9 @@ use crate::domain::nominations::{DocumentKind, NominationAction, NominationStatu
 use crate::domain::units::today_in_vietnam;
 use crate::domain::{check_text, Checks};
 use crate::error::{ApiError, FieldError};
-use crate::http::extract::{etag, if_match_version, method_not_allowed, required_if_match, JsonBody, QueryParams};
+use crate::http::extract::{etag, if_match_version, required_if_match, JsonBody, QueryParams};
 use crate::http::origin::RequestOrigin;
+use crate::http::register::Routes;
 use crate::http::upload::{self, FileBytes, StoredFileResponses};
 use crate::models::nominations::{
     self as model, Nomination, NominationDetail, NominationDocument, NominationFilter, NominationInput,
@@ -32,19 +32,15 @@ use crate::routes::shared::{
 };
 use crate::state::AppState;
 
-pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(list)
+pub fn configure(routes: &mut Routes) {
+    routes
+        .service(list)
         .service(create)
         .service(read)
         .service(replace)
-        .service(upload_document)
+        .upload(upload_document)
         .service(download_document)
-        .service(act)
-        .route("/nominations", method_not_allowed("GET, POST"))
-        .route("/nominations/{id}", method_not_allowed("GET, PUT"))
-        .route("/nominations/{id}/documents", method_not_allowed("POST"))
-        .route("/nomination-documents/{id}", method_not_allowed("GET"))
-        .route("/nominations/{id}/{action}", method_not_allowed("POST"));
+        .service(act);
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -388,26 +388,13 @@ macro_rules! unit_endpoints {
         pub mod $module {
             use super::*;
             use actix_web::{delete, get, patch, post};
-            use utoipa_actix_web::service_config::ServiceConfig;
-            use crate::http::extract::method_not_allowed;
+            use crate::http::register::Routes;
 
             const KIND: UnitKind = $kind;
 
-            pub fn configure(cfg: &mut ServiceConfig) {
+            pub fn configure(routes: &mut Routes) {
                 // by-code before {id}/…, so a code is never taken for an id.
-                cfg.service(list)
-                    .service(create)
-                    .service(read_by_code)
-                    .service(read)
-                    .service(update)
-                    .service(remove)
-                    .service(deactivate)
-                    .service(lineage)
-                    .route($list, method_not_allowed("GET, POST"))
-                    .route($by_code, method_not_allowed("GET"))
-                    .route($item, method_not_allowed("GET, PATCH, DELETE"))
-                    .route($deactivate, method_not_allowed("POST"))
-                    .route($lineage, method_not_allowed("GET"));
+                routes.service(list).service(create).service(read_by_code).service(read).service(update).service(remove).service(deactivate).service(lineage);
             }
 
             #[doc = concat!("List ", $many, ", filtered and searched, in code order.")]

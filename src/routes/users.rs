@@ -5,7 +5,6 @@ use actix_web::http::header;
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::auth::password::check_password;
@@ -15,25 +14,22 @@ use crate::db::journal::Scope;
 use crate::db::{self, cursor};
 use crate::domain::{users as rules, Checks};
 use crate::error::{ApiError, Problem};
-use crate::http::extract::{etag, if_match_version, method_not_allowed, patch_field, JsonBody, QueryParams};
+use crate::http::extract::{etag, if_match_version, patch_field, JsonBody, QueryParams};
 use crate::http::origin::RequestOrigin;
+use crate::http::register::Routes;
 use crate::models::accounts::{self as model, NewUser, User, UserChanges, UserFilter};
 use crate::routes::shared::{user_ok, UserResponse};
 use crate::state::AppState;
 
-pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(list)
+pub fn configure(routes: &mut Routes) {
+    routes
+        .service(list)
         .service(create)
         .service(read)
         .service(update)
         .service(deactivate)
         .service(activate)
-        .service(reset_password)
-        .route("/users", method_not_allowed("GET, POST"))
-        .route("/users/{id}", method_not_allowed("GET, PATCH"))
-        .route("/users/{id}/deactivate", method_not_allowed("POST"))
-        .route("/users/{id}/activate", method_not_allowed("POST"))
-        .route("/users/{id}/reset-password", method_not_allowed("POST"));
+        .service(reset_password);
 }
 
 #[derive(Serialize, ToSchema)]
