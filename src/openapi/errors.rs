@@ -34,6 +34,22 @@ const NOT_JSON: (&str, &str) = ("415", "Body is not JSON");
 const INVALID: (&str, &str) = ("422", "Invalid fields, each listed in `errors`");
 const UNAVAILABLE: (&str, &str) = ("503", "Database unavailable; retry after `Retry-After`");
 
+/// Errors of signing in with a JSON body (no token yet): sign-in and refresh.
+pub struct SignInErrors;
+impl utoipa::IntoResponses for SignInErrors {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        set(&[BAD_INPUT, TOO_LARGE, NOT_JSON, INVALID, UNAVAILABLE])
+    }
+}
+
+/// Errors of acting on the caller's own session without a body (signing out, who am I).
+pub struct SessionErrors;
+impl utoipa::IntoResponses for SessionErrors {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        set(&[UNAUTHENTICATED, UNAVAILABLE])
+    }
+}
+
 /// Errors of a list: bad filters, not signed in, database down.
 pub struct ListErrors;
 impl utoipa::IntoResponses for ListErrors {

@@ -18,6 +18,7 @@ use crate::http::extract::JsonBody;
 use crate::http::origin::RequestOrigin;
 use crate::http::register::Routes;
 use crate::models::accounts::{self as model, Rotation, SessionStart, User, UserChanges};
+use crate::openapi::errors::{SessionErrors, SignInErrors, WriteErrors};
 use crate::routes::shared::{user_ok, UserResponse};
 use crate::state::AppState;
 
@@ -115,9 +116,8 @@ fn refresh_expiry(state: &AppState) -> chrono::NaiveDateTime {
     request_body = LoginRequest,
     responses(
         (status = 200, description = "Signed in", body = TokenResponse),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        SignInErrors,
         (status = 401, description = "Wrong username or password", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Fields missing or of the wrong type", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many failed attempts; see `Retry-After`", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Database or hashing unavailable", body = Problem, content_type = "application/problem+json"),
@@ -214,11 +214,9 @@ pub async fn login(
     request_body = RefreshRequest,
     responses(
         (status = 200, description = "New tokens", body = TokenResponse),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        SignInErrors,
         (status = 401, description = "Unknown, expired, spent or revoked refresh token", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Field missing", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/auth/refresh")]
@@ -272,8 +270,7 @@ pub async fn refresh(
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Signed out"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+        SessionErrors,
     )
 )]
 #[post("/auth/logout")]
@@ -300,8 +297,7 @@ pub async fn logout(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The signed-in user", body = UserResponse),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+        SessionErrors,
     )
 )]
 #[get("/auth/me")]
@@ -318,9 +314,7 @@ pub async fn me(state: web::Data<AppState>, who: AuthUser) -> Result<HttpRespons
     request_body = ChangePasswordRequest,
     responses(
         (status = 204, description = "Changed; sign in again"),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
+        WriteErrors,
         (status = 412, description = "The account changed meanwhile (e.g. an admin reset the password)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The current password is wrong, or the new one breaks the policy", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many wrong current passwords; see `Retry-After`", body = Problem, content_type = "application/problem+json"),

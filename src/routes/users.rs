@@ -18,6 +18,7 @@ use crate::http::extract::{etag, if_match_version, patch_field, JsonBody, QueryP
 use crate::http::origin::RequestOrigin;
 use crate::http::register::Routes;
 use crate::models::accounts::{self as model, NewUser, User, UserChanges, UserFilter};
+use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, WriteErrors};
 use crate::routes::shared::{user_ok, UserResponse};
 use crate::state::AppState;
 
@@ -119,10 +120,8 @@ async fn load_visible(state: &AppState, who: &AuthUser, id: Uuid, action: Action
     params(UserListQuery),
     responses(
         (status = 200, description = "One page of users, by username", body = UserPage),
-        (status = 400, description = "Invalid filter, limit or cursor", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        ListErrors,
         (status = 403, description = "Only admins and unit officers list users", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/users")]
@@ -169,13 +168,9 @@ pub async fn list(
     request_body = CreateUserRequest,
     responses(
         (status = 201, description = "Created; `Location` and `ETag` are set", body = UserResponse),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        CreateErrors,
         (status = 403, description = "Only admins create users", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The username is taken", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, each listed in `errors`", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Database or hashing unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -243,11 +238,9 @@ pub async fn create(
     params(("id" = Uuid, Path, description = "The user's id")),
     responses(
         (status = 200, description = "The user; `ETag` is set", body = UserResponse),
-        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        ReadErrors,
         (status = 403, description = "Only admins and unit officers read users", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such user, or one of another unit", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/users/{id}")]
@@ -266,15 +259,9 @@ pub async fn read(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>
     request_body = UpdateUserRequest,
     responses(
         (status = 200, description = "Updated; the new `ETag` is set", body = UserResponse),
-        (status = 400, description = "Malformed JSON or id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        WriteErrors,
         (status = 403, description = "Only admins change users", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "An admin cannot remove their own admin role", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "The user changed since the `If-Match` version", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, each listed in `errors`", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[patch("/users/{id}")]
@@ -361,13 +348,9 @@ async fn set_active(
     params(("id" = Uuid, Path, description = "The user's id"), ("If-Match" = Option<String>, Header, description = "The `ETag` last read")),
     responses(
         (status = 200, description = "Deactivated", body = UserResponse),
-        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        WriteErrors,
         (status = 403, description = "Only admins deactivate users", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Admins cannot deactivate themselves", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "The user changed since the `If-Match` version", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/users/{id}/deactivate")]
@@ -389,12 +372,8 @@ pub async fn deactivate(
     params(("id" = Uuid, Path, description = "The user's id"), ("If-Match" = Option<String>, Header, description = "The `ETag` last read")),
     responses(
         (status = 200, description = "Active again", body = UserResponse),
-        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        WriteErrors,
         (status = 403, description = "Only admins activate users", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "The user changed since the `If-Match` version", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/users/{id}/activate")]
@@ -417,11 +396,8 @@ pub async fn activate(
     request_body = ResetPasswordRequest,
     responses(
         (status = 204, description = "Password replaced; the user's sessions are ended"),
-        (status = 400, description = "Malformed JSON or id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        WriteErrors,
         (status = 403, description = "Only admins reset passwords", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "The account changed while the password was being set; try again", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The password breaks the policy", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Database or hashing unavailable", body = Problem, content_type = "application/problem+json"),
