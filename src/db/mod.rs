@@ -1,5 +1,8 @@
 //! Storage: one connection type over SQLite and PostgreSQL, the pool, embedded migrations,
 //! and `run`, the one way handlers reach the database (on a blocking thread, never on a worker).
+//! `write` runs a change in one transaction with its bookkeeping: the journal (`journal`, with
+//! the webhook outbox) and the `Idempotency-Key` mark (`idempotency`). This layer imports only
+//! `domain` and `error` (see `.ci/layers`).
 
 pub mod cursor;
 pub mod idempotency;

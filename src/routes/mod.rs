@@ -1,4 +1,7 @@
-//! HTTP endpoints, one module per resource.
+//! HTTP endpoints, one module per resource. A module registers its handlers through
+//! `http::register::Routes` (which adds the 405s and records how each POST treats
+//! `Idempotency-Key`); what several modules need is in `shared`, the one route module the
+//! others may import (`.ci/layers`).
 
 pub mod achievements;
 pub mod auth;
