@@ -10,7 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use crate::auth::policy::{self, Action, Decision, Resource, Role};
+use crate::auth::policy::{self, Action, Decision, ListReach, Resource, Role};
 use crate::auth::AuthUser;
 use crate::db::DbConn;
 use crate::db::{self, cursor};
@@ -230,16 +230,10 @@ pub async fn list(
     let campaign = visible_campaign(&state, &who, id.into_inner()).await?;
     let query = query.0;
     let limit = cursor::limit(query.limit)?;
-    let unit_id = match (&who.unit_id, who.has(Role::Admin)) {
-        (_, true) | (None, false) => query.unit_id.map(|u| u.to_string()),
-        (Some(own), false) => Some(own.clone()),
+    let unit_id = match policy::require_list_reach(&who)? {
+        ListReach::AllUnits => query.unit_id.map(|u| u.to_string()),
+        ListReach::OwnUnit(own) => Some(own),
     };
-    if who.unit_id.is_none()
-        && !who.has(Role::Admin)
-        && !who.roles.iter().any(|r| matches!(r, Role::Viewer | Role::Approver))
-    {
-        return Err(ApiError::forbidden());
-    }
     let filter = AchievementFilter {
         unit_id,
         indicator_id: query.indicator_id.map(|i| i.to_string()),

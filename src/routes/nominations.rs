@@ -10,7 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use crate::auth::policy::{self, Action, Decision, Resource, Role};
+use crate::auth::policy::{self, Action, Decision, ListReach, Resource};
 use crate::auth::AuthUser;
 use crate::db::{self, cursor};
 use crate::domain::evidence::clean_filename;
@@ -201,33 +201,26 @@ fn input(body: NominationRequest) -> Result<NominationInput, ApiError> {
     })
 }
 
-/// Whether the caller reads nominations as a council member: the agenda of their sessions (and,
-/// if they belong to a unit, their unit's too) — not every unit's.
-fn reviews_agenda(who: &AuthUser) -> bool {
-    who.has(Role::CouncilMember) && !policy::reads_all_units(who)
-}
-
 /// Which nominations the caller may list (and count in reports): (those on this council
 /// member's agenda, this unit's) — both given means either. The board and province-level
 /// readers see all; people of a unit their unit's; anyone else is refused.
 pub fn visible_scope(who: &AuthUser) -> Result<(Option<String>, Option<String>), ApiError> {
-    let unit_id = match (&who.unit_id, who.has(Role::Admin)) {
-        (Some(own), false) => Some(own.clone()),
-        (None, false)
-            if !who.roles.iter().any(|r| matches!(r, Role::Viewer | Role::CouncilMember | Role::Approver)) =>
-        {
-            return Err(ApiError::forbidden())
-        }
-        _ => None,
+    let agenda_of = policy::reviews_agenda(who).then(|| who.user_id.clone());
+    let unit_id = match policy::list_reach(who) {
+        Some(ListReach::AllUnits) => None,
+        Some(ListReach::OwnUnit(own)) => Some(own),
+        // A council member without a unit: the agenda only.
+        None if agenda_of.is_some() => None,
+        None => return Err(ApiError::forbidden()),
     };
-    Ok((reviews_agenda(who).then(|| who.user_id.clone()), unit_id))
+    Ok((agenda_of, unit_id))
 }
 
 /// A nomination the caller may do `action` on; another unit's answers like a missing one,
 /// unless it is on the caller's council agenda (then it may be read).
 async fn load(state: &AppState, who: &AuthUser, id: Uuid, action: Action) -> Result<Nomination, ApiError> {
     let id = id.to_string();
-    let member = reviews_agenda(who).then(|| who.user_id.clone());
+    let member = policy::reviews_agenda(who).then(|| who.user_id.clone());
     let (found, on_agenda) = db::run(&state.db, move |conn| {
         let found = model::find_nomination(conn, &id)?;
         let on_agenda = match member {

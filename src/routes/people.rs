@@ -8,7 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use crate::auth::policy::{self, Action, Decision, Resource, Role};
+use crate::auth::policy::{self, Action, Decision, ListReach, Resource, Role};
 use crate::auth::AuthUser;
 use crate::db::{self, cursor};
 use crate::domain::{check_text, text, Checks};
@@ -156,12 +156,9 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let query = query.0;
     let limit = cursor::limit(query.limit)?;
-    let unit = match (&who.unit_id, who.has(Role::Admin)) {
-        (Some(own), false) => Some(own.clone()),
-        (None, false) if !who.roles.iter().any(|r| matches!(r, Role::Viewer | Role::Approver)) => {
-            return Err(ApiError::forbidden())
-        }
-        _ => query.unit_id.map(|u| u.to_string()),
+    let unit = match policy::require_list_reach(&who)? {
+        ListReach::AllUnits => query.unit_id.map(|u| u.to_string()),
+        ListReach::OwnUnit(own) => Some(own),
     };
     let search = query.q.as_deref().map(text::fold).filter(|q| !q.is_empty());
     let after = query.cursor.as_deref().map(|c| cursor::decode(&scope, c)).transpose()?;

@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use crate::auth::policy::{self, Action, Decision, Resource, Role};
+use crate::auth::policy::{self, Action, Decision, ListReach, Resource};
 use crate::auth::AuthUser;
 use crate::db;
 use crate::domain::campaigns::{RegistrationAction, RegistrationStatus};
@@ -165,13 +165,10 @@ async fn load(
 pub async fn list(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
     let campaign = visible_campaign(&state, &who, id.into_inner()).await?;
     // Province-level staff see every unit's; anyone bound to a unit sees that unit's only.
-    let only_unit = if who.has(Role::Admin) { None } else { who.unit_id.clone() };
-    if only_unit.is_none()
-        && !who.has(Role::Admin)
-        && !who.roles.iter().any(|r| matches!(r, Role::Viewer | Role::Approver))
-    {
-        return Err(ApiError::forbidden());
-    }
+    let only_unit = match policy::require_list_reach(&who)? {
+        ListReach::AllUnits => None,
+        ListReach::OwnUnit(own) => Some(own),
+    };
     let found = db::run(&state.db, move |conn| {
         let rows = model::list_registrations(conn, &campaign.id, only_unit.as_deref())?;
         rows.into_iter().map(|r| model::find_registration(conn, &r.id)).collect::<Result<Vec<_>, _>>()
