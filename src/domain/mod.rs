@@ -65,6 +65,7 @@ pub mod campaigns;
 pub mod council;
 pub mod evidence;
 pub mod nominations;
+pub mod progress;
 pub mod public;
 pub mod text;
 pub mod units;

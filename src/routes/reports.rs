@@ -14,6 +14,7 @@ use crate::auth::policy::{self, Action, Resource};
 use crate::auth::AuthUser;
 use crate::db;
 use crate::domain::nominations::NominationStatus;
+use crate::domain::progress::ProgressResponse;
 use crate::error::ApiError;
 use crate::http::extract::{method_not_allowed, QueryParams};
 use crate::http::tabular::{
@@ -22,7 +23,7 @@ use crate::http::tabular::{
 use crate::models::reports::{self as model, AwardCountFilter, NominationCountFilter};
 use crate::openapi::errors::ReportErrors;
 use crate::routes::nominations::visible_scope;
-use crate::routes::progress::{campaign_progress, ProgressResponse};
+use crate::routes::progress::campaign_progress;
 use crate::startup::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
