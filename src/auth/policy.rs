@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -250,11 +250,7 @@ pub fn require_scope(who: &Principal, scope: &str) -> Result<(), ApiError> {
     if who.has_scope(scope) {
         Ok(())
     } else {
-        Err(ApiError::new(
-            actix_web::http::StatusCode::FORBIDDEN,
-            "insufficient_scope",
-            format!("this client's token lacks the `{scope}` scope"),
-        ))
+        Err(ApiError::new(ErrorCode::InsufficientScope, format!("this client's token lacks the `{scope}` scope")))
     }
 }
 

@@ -9,7 +9,7 @@ use crate::domain::campaigns::{
     check_report_dates, check_value, decimal_text, AchievementAction, AchievementStatus, CampaignStatus, IndicatorKind,
 };
 use crate::domain::Checks;
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldError};
 use crate::models::campaigns::{list_indicators, lock_campaign_shared, participates, Campaign};
 
 type Db = <DbConn as Connection>::Backend;
@@ -139,11 +139,11 @@ fn check_report(
     match campaign.status() {
         CampaignStatus::Launched => {}
         CampaignStatus::Draft => {
-            return Err(ApiError::conflict("campaign_not_launched", "the campaign has not been launched yet"))
+            return Err(ApiError::conflict(ErrorCode::CampaignNotLaunched, "the campaign has not been launched yet"))
         }
         status => {
             return Err(ApiError::conflict(
-                "campaign_frozen",
+                ErrorCode::CampaignFrozen,
                 format!("the campaign is {}; it no longer changes", status.as_str()),
             ))
         }
@@ -151,7 +151,7 @@ fn check_report(
     if !participates(conn, campaign, unit_id)? {
         return Err(ApiError::validation(vec![FieldError::new(
             "unit_id",
-            "not_participating",
+            ErrorCode::NotParticipating,
             "this unit does not take part in the campaign",
         )]));
     }
@@ -160,7 +160,7 @@ fn check_report(
     let Some(indicator) = indicators.iter().find(|i| i.id == report.indicator_id) else {
         return Err(ApiError::validation(vec![FieldError::new(
             "indicator_id",
-            "not_found",
+            ErrorCode::NotFound,
             "is not an indicator of this campaign",
         )]));
     };
@@ -172,7 +172,11 @@ fn check_report(
         .count()
         .get_result(conn)?;
     if registered == 0 {
-        checks.fail("indicator_id", "not_registered", "the unit has not registered a target for this indicator");
+        checks.fail(
+            "indicator_id",
+            ErrorCode::NotRegistered,
+            "the unit has not registered a target for this indicator",
+        );
     }
     let kind = IndicatorKind::parse(&indicator.kind).unwrap_or(IndicatorKind::Quantity);
     let value = check_value("value", &report.value, kind, &mut checks);
@@ -246,7 +250,7 @@ fn check_not_under_nomination(conn: &mut DbConn, achievement_id: &str) -> Result
         .get_result(conn)?;
     if count > 0 {
         return Err(ApiError::conflict(
-            "achievement_in_nomination",
+            ErrorCode::AchievementInNomination,
             "a nomination under review rests on this report; it no longer changes",
         ));
     }
@@ -268,7 +272,7 @@ pub fn update_achievement(
             return Err(ApiError::precondition_failed());
         }
         if current.status() == AchievementStatus::Verified {
-            return Err(ApiError::conflict("achievement_verified", "a verified report no longer changes"));
+            return Err(ApiError::conflict(ErrorCode::AchievementVerified, "a verified report no longer changes"));
         }
         check_not_under_nomination(conn, id)?;
         let campaign = lock_campaign_shared(conn, &current.campaign_id)?;
@@ -309,12 +313,15 @@ pub fn review_achievement(
         }
         let campaign = lock_campaign_shared(conn, &current.campaign_id)?;
         if campaign.status().is_frozen() {
-            return Err(ApiError::conflict("campaign_frozen", "the campaign is closed; its reports no longer change"));
+            return Err(ApiError::conflict(
+                ErrorCode::CampaignFrozen,
+                "the campaign is closed; its reports no longer change",
+            ));
         }
         let from = current.status();
         let Some(to) = from.after(action) else {
             return Err(ApiError::conflict(
-                "illegal_transition",
+                ErrorCode::IllegalTransition,
                 format!("a {} report cannot take \"{}\"", from.as_str(), action.as_str()),
             ));
         };
@@ -346,16 +353,19 @@ pub fn check_evidence_allowed(
     grace_days: i64,
 ) -> Result<(), ApiError> {
     if achievement.status() == AchievementStatus::Verified {
-        return Err(ApiError::conflict("achievement_verified", "a verified report no longer changes"));
+        return Err(ApiError::conflict(ErrorCode::AchievementVerified, "a verified report no longer changes"));
     }
     check_not_under_nomination(conn, &achievement.id)?;
     let campaign = lock_campaign_shared(conn, &achievement.campaign_id)?;
     if campaign.status().is_frozen() {
-        return Err(ApiError::conflict("campaign_frozen", "the campaign is closed; its reports no longer change"));
+        return Err(ApiError::conflict(
+            ErrorCode::CampaignFrozen,
+            "the campaign is closed; its reports no longer change",
+        ));
     }
     let closes = campaign.end_date + chrono::TimeDelta::days(grace_days);
     if achievement.status() != AchievementStatus::Returned && today > closes {
-        return Err(ApiError::conflict("reporting_closed", format!("reports were accepted until {closes}")));
+        return Err(ApiError::conflict(ErrorCode::ReportingClosed, format!("reports were accepted until {closes}")));
     }
     Ok(())
 }

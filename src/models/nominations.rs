@@ -12,7 +12,7 @@ use crate::domain::awards::quota;
 use crate::domain::nominations::{
     judge, required_documents, Eligibility, EligibilityFacts, NominationAction, NominationStatus,
 };
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldError};
 use crate::models::awards::{find_award_type, find_award_type_by_code, find_person, unit_and_predecessors, version_on};
 
 type Db = <DbConn as Connection>::Backend;
@@ -152,7 +152,7 @@ pub fn detail(conn: &mut DbConn, id: &str) -> Result<NominationDetail, ApiError>
 /// achievements are the unit's own.
 fn check_input(conn: &mut DbConn, input: &NominationInput) -> Result<&'static str, ApiError> {
     let (award_type, _) = find_award_type(conn, &input.award_type_id).map_err(|_| {
-        ApiError::validation(vec![FieldError::new("award_type_id", "not_found", "no award type has this id")])
+        ApiError::validation(vec![FieldError::new("award_type_id", ErrorCode::NotFound, "no award type has this id")])
     })?;
     let kind = match (award_type.subject.as_str(), &input.person_id, &input.household_name) {
         ("individual", Some(person), None) => {
@@ -160,7 +160,7 @@ fn check_input(conn: &mut DbConn, input: &NominationInput) -> Result<&'static st
             let not_found = || {
                 ApiError::validation(vec![FieldError::new(
                     "person_id",
-                    "not_found",
+                    ErrorCode::NotFound,
                     "no person of this unit has this id",
                 )])
             };
@@ -179,7 +179,7 @@ fn check_input(conn: &mut DbConn, input: &NominationInput) -> Result<&'static st
         _ => {
             return Err(ApiError::validation(vec![FieldError::new(
                 "nominee",
-                "wrong_subject",
+                ErrorCode::WrongSubject,
                 format!(
                     "a {} award needs {}",
                     award_type.subject,
@@ -202,7 +202,7 @@ fn check_input(conn: &mut DbConn, input: &NominationInput) -> Result<&'static st
             _ => {
                 return Err(ApiError::validation(vec![FieldError::new(
                     format!("achievement_ids[{i}]"),
-                    "not_found",
+                    ErrorCode::NotFound,
                     "not an achievement of this unit",
                 )]))
             }
@@ -277,7 +277,7 @@ fn lock(conn: &mut DbConn, id: &str) -> Result<Nomination, ApiError> {
 
 fn not_editable(status: NominationStatus) -> ApiError {
     ApiError::conflict(
-        "nomination_locked",
+        ErrorCode::NominationLocked,
         format!("a {} nomination no longer changes; it changes only as a draft or once returned", status.as_str()),
     )
 }
@@ -308,7 +308,7 @@ pub fn replace_nomination(
             if linked.iter().any(|a| !input.achievement_ids.contains(a)) {
                 return Err(ApiError::validation(vec![FieldError::new(
                     "achievement_ids",
-                    "cannot_remove",
+                    ErrorCode::CannotRemove,
                     "a submitted nomination's achievements can be added to, not removed",
                 )]));
             }
@@ -491,7 +491,7 @@ pub fn transition(
         let from = current.status();
         let Some(to) = from.after(action) else {
             return Err(ApiError::conflict(
-                "illegal_transition",
+                ErrorCode::IllegalTransition,
                 format!("a {} nomination cannot take \"{}\"", from.as_str(), action.as_str()),
             ));
         };
@@ -505,18 +505,11 @@ pub fn transition(
             )?;
             let (result, version) = eligibility(conn, &current, today)?;
             if !result.blocking.is_empty() {
-                let errors = result
-                    .blocking
-                    .iter()
-                    .map(|p| FieldError::new("eligibility", &p.code, p.message.clone()))
-                    .collect();
+                let errors =
+                    result.blocking.iter().map(|p| FieldError::new("eligibility", p.code, p.message.clone())).collect();
                 return Err(ApiError {
                     errors,
-                    ..ApiError::new(
-                        actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
-                        "not_eligible",
-                        "the nomination cannot be submitted; see errors",
-                    )
+                    ..ApiError::new(ErrorCode::NotEligible, "the nomination cannot be submitted; see errors")
                 });
             }
             version_id = version;
@@ -524,7 +517,7 @@ pub fn transition(
         }
         if matches!(action, NominationAction::Reject | NominationAction::Withdraw) && before_open_session(conn, id)? {
             return Err(ApiError::conflict(
-                "before_council",
+                ErrorCode::BeforeCouncil,
                 "the nomination is before an open council session; its vote decides it",
             ));
         }
@@ -536,7 +529,7 @@ pub fn transition(
                 .is_some_and(|v| v.council_vote_required);
             if needs_vote {
                 return Err(ApiError::conflict(
-                    "council_vote_required",
+                    ErrorCode::CouncilVoteRequired,
                     "this award needs the council's vote; it is approved by the vote's result",
                 ));
             }

@@ -18,7 +18,7 @@ use crate::domain::campaigns::{AchievementAction, AchievementStatus};
 use crate::domain::evidence::clean_filename;
 use crate::domain::units::today_in_vietnam;
 use crate::domain::{check_text, Checks};
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldError};
 use crate::http::extract::{etag, if_match_version, method_not_allowed, required_if_match, JsonBody, QueryParams};
 use crate::http::origin::RequestOrigin;
 use crate::http::upload::{self, FileBytes, StoredFileResponses};
@@ -157,7 +157,7 @@ fn report(body: AchievementRequest) -> Result<Report, ApiError> {
         body.person_name.filter(|p| !p.trim().is_empty()).map(|p| check_text("person_name", &p, 200, &mut checks));
     let narrative = body.narrative.map(|n| crate::domain::text::normalize_block(&n)).filter(|n| !n.is_empty());
     if narrative.as_ref().is_some_and(|n| n.chars().count() > 20_000) {
-        checks.fail("narrative", "too_long", "must be at most 20000 characters");
+        checks.fail("narrative", ErrorCode::TooLong, "must be at most 20000 characters");
     }
     if !checks.0.is_empty() {
         return Err(ApiError::validation(checks.0));
@@ -275,14 +275,10 @@ pub async fn create(
     let campaign = visible_campaign(&state, &who, id.into_inner()).await?;
     let body = body.0;
     let Some(unit_id) = body.unit_id.map(|u| u.to_string()) else {
-        return Err(ApiError::validation(vec![FieldError::new("unit_id", "required", "is required")]));
+        return Err(ApiError::validation(vec![FieldError::new("unit_id", ErrorCode::Required, "is required")]));
     };
     if policy::decide(&who, Action::Create, Resource::UnitRecord { unit_id: &unit_id }) != Decision::Allow {
-        return Err(ApiError::new(
-            actix_web::http::StatusCode::FORBIDDEN,
-            "forbidden",
-            "you report only for your own unit",
-        ));
+        return Err(ApiError::new(ErrorCode::Forbidden, "you report only for your own unit"));
     }
     let report = report(body)?;
     let (actor, today, grace) = (who.user_id.clone(), today_in_vietnam(), state.settings.report_grace_days);
@@ -326,7 +322,7 @@ pub async fn replace(
     if body.unit_id.is_some_and(|u| u.to_string() != existing.unit_id) {
         return Err(ApiError::validation(vec![FieldError::new(
             "unit_id",
-            "immutable",
+            ErrorCode::Immutable,
             "a report cannot move to another unit",
         )]));
     }
@@ -366,7 +362,7 @@ async fn review(
     let mut checks = Checks::default();
     let reason = reason.filter(|r| !r.trim().is_empty()).map(|r| check_text("reason", &r, 2000, &mut checks));
     if action == AchievementAction::Return && reason.is_none() {
-        checks.fail("reason", "required", "say why the report is returned");
+        checks.fail("reason", ErrorCode::Required, "say why the report is returned");
     }
     if !checks.0.is_empty() {
         return Err(ApiError::validation(checks.0));

@@ -17,7 +17,7 @@ use crate::domain::evidence::clean_filename;
 use crate::domain::nominations::{DocumentKind, Eligibility, NominationAction, NominationStatus};
 use crate::domain::units::today_in_vietnam;
 use crate::domain::{check_text, Checks};
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldError};
 use crate::http::extract::{etag, if_match_version, method_not_allowed, required_if_match, JsonBody, QueryParams};
 use crate::http::origin::RequestOrigin;
 use crate::http::upload::{self, FileBytes, StoredFileResponses};
@@ -177,14 +177,14 @@ fn scope(n: &NominationResponse) -> Scope {
 fn input(body: NominationRequest) -> Result<NominationInput, ApiError> {
     let mut checks = Checks::default();
     if !(1990..=2200).contains(&body.year) {
-        checks.fail("year", "out_of_range", "must be between 1990 and 2200");
+        checks.fail("year", ErrorCode::OutOfRange, "must be between 1990 and 2200");
     }
     let household_name = body
         .household_name
         .filter(|h| !h.trim().is_empty())
         .map(|h| check_text("household_name", &h, 200, &mut checks));
     if body.achievement_ids.len() > 100 {
-        checks.fail("achievement_ids", "too_many", "at most 100 achievements");
+        checks.fail("achievement_ids", ErrorCode::TooMany, "at most 100 achievements");
     }
     if !checks.0.is_empty() {
         return Err(ApiError::validation(checks.0));
@@ -302,11 +302,7 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     let unit_id = body.0.unit_id.to_string();
     if policy::decide(&who, Action::Create, Resource::UnitRecord { unit_id: &unit_id }) != Decision::Allow {
-        return Err(ApiError::new(
-            actix_web::http::StatusCode::FORBIDDEN,
-            "forbidden",
-            "you nominate only for your own unit",
-        ));
+        return Err(ApiError::new(ErrorCode::Forbidden, "you nominate only for your own unit"));
     }
     let input = input(body.0)?;
     let actor = who.user_id.clone();
@@ -351,7 +347,7 @@ pub async fn replace(
     if body.0.unit_id.to_string() != current.unit_id {
         return Err(ApiError::validation(vec![FieldError::new(
             "unit_id",
-            "immutable",
+            ErrorCode::Immutable,
             "a nomination cannot move to another unit",
         )]));
     }
@@ -401,7 +397,7 @@ pub async fn upload_document(
     let nomination = load(&state, &who, id.into_inner(), Action::Update).await?;
     if !nomination.status().is_editable() {
         return Err(ApiError::conflict(
-            "nomination_locked",
+            ErrorCode::NominationLocked,
             "documents are added only to a draft or returned nomination",
         ));
     }
@@ -478,11 +474,7 @@ pub async fn act(
 ) -> Result<HttpResponse, ApiError> {
     let (id, action) = path.into_inner();
     let Some(action) = NominationAction::parse(&action) else {
-        return Err(ApiError::new(
-            actix_web::http::StatusCode::NOT_FOUND,
-            "route_not_found",
-            "no such action on a nomination",
-        ));
+        return Err(ApiError::new(ErrorCode::RouteNotFound, "no such action on a nomination"));
     };
     let expected = if_match_version(&req)?;
     let unit_action = matches!(action, NominationAction::Submit | NominationAction::Withdraw);
@@ -493,7 +485,7 @@ pub async fn act(
     let mut checks = Checks::default();
     let reason = body.0.reason.filter(|r| !r.trim().is_empty()).map(|r| check_text("reason", &r, 2000, &mut checks));
     if matches!(action, NominationAction::Return | NominationAction::Reject) && reason.is_none() {
-        checks.fail("reason", "required", "say why");
+        checks.fail("reason", ErrorCode::Required, "say why");
     }
     if !checks.0.is_empty() {
         return Err(ApiError::validation(checks.0));

@@ -12,7 +12,7 @@ use crate::auth::policy::{self, Action, Decision, ListReach, Resource, Role};
 use crate::auth::AuthUser;
 use crate::db::{self, cursor};
 use crate::domain::{check_text, text, Checks};
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldError};
 use crate::http::extract::{etag, method_not_allowed, required_if_match, JsonBody, QueryParams};
 use crate::http::origin::RequestOrigin;
 use crate::models::awards::{self as model, Person, PersonFields};
@@ -80,14 +80,14 @@ fn fields(who: &AuthUser, body: PersonRequest) -> Result<PersonFields, ApiError>
     let position = body.position.filter(|p| !p.trim().is_empty()).map(|p| check_text("position", &p, 200, &mut checks));
     let this_year = chrono::Datelike::year(&crate::domain::units::today_in_vietnam());
     if body.birth_year.is_some_and(|y| !(1900..=this_year).contains(&y)) {
-        checks.fail("birth_year", "out_of_range", format!("must be between 1900 and {this_year}"));
+        checks.fail("birth_year", ErrorCode::OutOfRange, format!("must be between 1900 and {this_year}"));
     }
     let identity_number = body.identity_number.filter(|n| !n.trim().is_empty()).map(|n| n.trim().to_string());
     if let Some(number) = &identity_number {
         if !who.has(Role::Admin) {
-            checks.fail("identity_number", "not_allowed", "only admins record identity numbers");
+            checks.fail("identity_number", ErrorCode::NotAllowed, "only admins record identity numbers");
         } else if !(9..=12).contains(&number.len()) || !number.bytes().all(|b| b.is_ascii_digit()) {
-            checks.fail("identity_number", "invalid_format", "must be 9 or 12 digits");
+            checks.fail("identity_number", ErrorCode::InvalidFormat, "must be 9 or 12 digits");
         }
     }
     if !checks.0.is_empty() {
@@ -182,11 +182,7 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     let unit_id = body.0.unit_id.to_string();
     if policy::decide(&who, Action::Create, Resource::UnitRecord { unit_id: &unit_id }) != Decision::Allow {
-        return Err(ApiError::new(
-            actix_web::http::StatusCode::FORBIDDEN,
-            "forbidden",
-            "you add people only to your own unit",
-        ));
+        return Err(ApiError::new(ErrorCode::Forbidden, "you add people only to your own unit"));
     }
     let fields = fields(&who, body.0)?;
     // The journal keeps what the caller's response shows: identity numbers only from admins.
@@ -234,7 +230,7 @@ pub async fn replace(
     if policy::decide(&who, Action::Update, Resource::UnitRecord { unit_id: &new_unit }) != Decision::Allow {
         return Err(ApiError::validation(vec![FieldError::new(
             "unit_id",
-            "not_allowed",
+            ErrorCode::NotAllowed,
             "you can move people only within your own unit",
         )]));
     }

@@ -15,7 +15,7 @@ use crate::db;
 use crate::domain::campaigns::{RegistrationAction, RegistrationStatus};
 use crate::domain::units::today_in_vietnam;
 use crate::domain::{check_text, Checks};
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 use crate::http::extract::{etag, if_match_version, method_not_allowed, required_if_match, JsonBody};
 use crate::http::origin::RequestOrigin;
 use crate::models::journal::Scope;
@@ -114,10 +114,10 @@ fn ok(found: (Registration, Vec<(String, String)>)) -> Result<HttpResponse, ApiE
 fn content(body: RegistrationRequest) -> Result<RegistrationContent, ApiError> {
     let mut checks = Checks::default();
     if body.targets.len() > 200 {
-        checks.fail("targets", "too_many", "at most 200 targets");
+        checks.fail("targets", ErrorCode::TooMany, "at most 200 targets");
     }
     if body.aimed_titles.len() > 20 {
-        checks.fail("aimed_titles", "too_many", "at most 20 titles");
+        checks.fail("aimed_titles", ErrorCode::TooMany, "at most 20 titles");
     }
     let aimed_titles: Vec<String> = body
         .aimed_titles
@@ -194,14 +194,14 @@ pub async fn create(
     let campaign = visible_campaign(&state, &who, id.into_inner()).await?;
     let body = body.0;
     let Some(unit_id) = body.unit_id.map(|u| u.to_string()) else {
-        return Err(ApiError::validation(vec![crate::error::FieldError::new("unit_id", "required", "is required")]));
+        return Err(ApiError::validation(vec![crate::error::FieldError::new(
+            "unit_id",
+            ErrorCode::Required,
+            "is required",
+        )]));
     };
     if policy::decide(&who, Action::Create, Resource::UnitRecord { unit_id: &unit_id }) != Decision::Allow {
-        return Err(ApiError::new(
-            actix_web::http::StatusCode::FORBIDDEN,
-            "forbidden",
-            "you register only for your own unit",
-        ));
+        return Err(ApiError::new(ErrorCode::Forbidden, "you register only for your own unit"));
     }
     let content = content(body)?;
     let actor = who.user_id.clone();
@@ -248,7 +248,7 @@ pub async fn replace(
     if body.unit_id.is_some_and(|u| u.to_string() != current.unit_id) {
         return Err(ApiError::validation(vec![crate::error::FieldError::new(
             "unit_id",
-            "immutable",
+            ErrorCode::Immutable,
             "a registration cannot move to another unit",
         )]));
     }
@@ -291,7 +291,7 @@ async fn act(
     let mut checks = Checks::default();
     let reason = reason.filter(|r| !r.trim().is_empty()).map(|r| check_text("reason", &r, 2000, &mut checks));
     if action == RegistrationAction::Return && reason.is_none() {
-        checks.fail("reason", "required", "say why the registration is returned");
+        checks.fail("reason", ErrorCode::Required, "say why the registration is returned");
     }
     if !checks.0.is_empty() {
         return Err(ApiError::validation(checks.0));

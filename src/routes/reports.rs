@@ -15,7 +15,7 @@ use crate::auth::AuthUser;
 use crate::db;
 use crate::domain::nominations::NominationStatus;
 use crate::domain::progress::ProgressResponse;
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 use crate::http::extract::{method_not_allowed, QueryParams};
 use crate::http::tabular::{
     self, Cell, Column, ColumnType, CsvReportResponses, Format, ReportResponses, Table, XlsxReportResponses,
@@ -61,9 +61,11 @@ pub struct FormatQuery {
 /// A report at its one-format URL: a `format` parameter, if sent, must agree.
 fn fixed_format(asked: Option<Format>, fixed: Format) -> Result<Format, ApiError> {
     match asked {
-        Some(other) if other != fixed => {
-            Err(ApiError::bad_query_because("format", "conflicting_parameters", "this URL answers in one format only"))
-        }
+        Some(other) if other != fixed => Err(ApiError::bad_query_because(
+            "format",
+            ErrorCode::ConflictingParameters,
+            "this URL answers in one format only",
+        )),
         _ => Ok(fixed),
     }
 }
@@ -304,13 +306,17 @@ async fn awards_table(state: &AppState, who: &AuthUser, query: AwardsReportQuery
         (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
             return Err(ApiError::bad_query_because(
                 "year",
-                "conflicting_parameters",
+                ErrorCode::ConflictingParameters,
                 "give either year or from_year/to_year",
             ))
         }
         (Some(year), None, None) => (Some(year), Some(year)),
         (None, Some(from), Some(to)) if from > to => {
-            return Err(ApiError::bad_query_because("from_year", "conflicting_parameters", "must not be after to_year"))
+            return Err(ApiError::bad_query_because(
+                "from_year",
+                ErrorCode::ConflictingParameters,
+                "must not be after to_year",
+            ))
         }
         (None, from, to) => (from, to),
     };
@@ -328,7 +334,7 @@ async fn awards_table(state: &AppState, who: &AuthUser, query: AwardsReportQuery
                     .ok_or_else(|| {
                         ApiError::bad_query_because(
                             "award_type",
-                            "unknown_reference",
+                            ErrorCode::UnknownReference,
                             "no award type has this id or code",
                         )
                     })?,
