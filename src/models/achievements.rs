@@ -3,7 +3,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use crate::db::schema::{achievement_latest, achievements, evidence_files, registration_targets, registrations};
+use crate::db::schema::{achievement_latest, achievements, registration_targets, registrations};
 use crate::db::{self, DbConn};
 use crate::domain::campaigns::{
     check_report_dates, check_value, decimal_text, AchievementAction, AchievementStatus, CampaignStatus, IndicatorKind,
@@ -11,6 +11,7 @@ use crate::domain::campaigns::{
 use crate::domain::Checks;
 use crate::error::{ApiError, ErrorCode, FieldError};
 use crate::models::campaigns::{list_indicators, lock_campaign_shared, participates, Campaign};
+use crate::models::stored_files::{self, NewFile, Owner, StoredFile};
 
 type Db = <DbConn as Connection>::Backend;
 
@@ -39,20 +40,6 @@ impl Achievement {
     pub fn status(&self) -> AchievementStatus {
         AchievementStatus::parse(&self.status).unwrap_or(AchievementStatus::Submitted)
     }
-}
-
-#[derive(Queryable, Selectable, Debug, Clone)]
-#[diesel(table_name = evidence_files)]
-pub struct EvidenceFile {
-    pub id: String,
-    pub achievement_id: String,
-    pub filename: String,
-    pub content_type: String,
-    pub size_bytes: i64,
-    pub sha256: String,
-    pub storage_key: String,
-    pub uploaded_by: String,
-    pub created_at: NaiveDateTime,
 }
 
 /// When a report is made: today, the grace after the campaign, and whether it corrects a
@@ -87,12 +74,8 @@ pub fn find_achievement(conn: &mut DbConn, id: &str) -> Result<Achievement, ApiE
         .ok_or_else(achievement_not_found)
 }
 
-pub fn evidence_of(conn: &mut DbConn, achievement_id: &str) -> Result<Vec<EvidenceFile>, ApiError> {
-    Ok(evidence_files::table
-        .filter(evidence_files::achievement_id.eq(achievement_id))
-        .order(evidence_files::id)
-        .select(EvidenceFile::as_select())
-        .load(conn)?)
+pub fn evidence_of(conn: &mut DbConn, achievement_id: &str) -> Result<Vec<StoredFile>, ApiError> {
+    stored_files::of_achievement(conn, achievement_id)
 }
 
 #[derive(Default)]
@@ -374,41 +357,27 @@ pub fn check_evidence_allowed(
 /// file is a change of the report: its version moves on.
 pub fn add_evidence(
     conn: &mut DbConn,
-    file: EvidenceFile,
+    achievement_id: &str,
+    file: NewFile,
     today: NaiveDate,
     grace_days: i64,
-) -> Result<EvidenceFile, ApiError> {
+) -> Result<StoredFile, ApiError> {
     conn.write_tx(|conn| {
-        let achievement = lock_achievement(conn, &file.achievement_id)?;
+        let achievement = lock_achievement(conn, achievement_id)?;
         check_evidence_allowed(conn, &achievement, today, grace_days)?;
         diesel::update(achievements::table.find(&achievement.id))
             .set((achievements::version.eq(achievement.version + 1), achievements::updated_at.eq(db::now())))
             .execute(conn)?;
-        diesel::insert_into(evidence_files::table)
-            .values((
-                evidence_files::id.eq(&file.id),
-                evidence_files::achievement_id.eq(&file.achievement_id),
-                evidence_files::filename.eq(&file.filename),
-                evidence_files::content_type.eq(&file.content_type),
-                evidence_files::size_bytes.eq(file.size_bytes),
-                evidence_files::sha256.eq(&file.sha256),
-                evidence_files::storage_key.eq(&file.storage_key),
-                evidence_files::uploaded_by.eq(&file.uploaded_by),
-                evidence_files::created_at.eq(file.created_at),
-            ))
-            .execute(conn)?;
+        let file = file.owned_by(Owner::Achievement(&achievement.id));
+        stored_files::insert(conn, &file)?;
         Ok(file)
     })
 }
 
-pub fn find_evidence(conn: &mut DbConn, id: &str) -> Result<(EvidenceFile, Achievement), ApiError> {
-    let file: EvidenceFile = evidence_files::table
-        .find(id)
-        .select(EvidenceFile::as_select())
-        .first(conn)
-        .optional()?
-        .ok_or_else(|| ApiError::not_found("evidence file"))?;
-    let achievement = find_achievement(conn, &file.achievement_id)?;
+pub fn find_evidence(conn: &mut DbConn, id: &str) -> Result<(StoredFile, Achievement), ApiError> {
+    let (file, achievement_id) =
+        stored_files::find_evidence(conn, id)?.ok_or_else(|| ApiError::not_found("evidence file"))?;
+    let achievement = find_achievement(conn, &achievement_id)?;
     Ok((file, achievement))
 }
 

@@ -22,8 +22,9 @@ use crate::error::{ApiError, ErrorCode, FieldError};
 use crate::http::extract::{etag, if_match_version, method_not_allowed, required_if_match, JsonBody, QueryParams};
 use crate::http::origin::RequestOrigin;
 use crate::http::upload::{self, FileBytes, StoredFileResponses};
-use crate::models::achievements::{self as model, Achievement, AchievementFilter, EvidenceFile, Report};
+use crate::models::achievements::{self as model, Achievement, AchievementFilter, Report};
 use crate::models::journal::Scope;
+use crate::models::stored_files::{NewFile, StoredFile};
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, ReplaceErrors, WriteErrors};
 use crate::routes::campaigns::visible_campaign;
 use crate::routes::clusters::uuid;
@@ -96,7 +97,7 @@ pub struct AchievementResponse {
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
-fn evidence_response(f: EvidenceFile) -> Result<EvidenceResponse, ApiError> {
+fn evidence_response(f: StoredFile) -> Result<EvidenceResponse, ApiError> {
     Ok(EvidenceResponse {
         href: format!("/api/v1/evidence/{}", f.id),
         id: uuid(&f.id)?,
@@ -109,7 +110,7 @@ fn evidence_response(f: EvidenceFile) -> Result<EvidenceResponse, ApiError> {
     })
 }
 
-fn response(a: Achievement, evidence: Vec<EvidenceFile>) -> Result<AchievementResponse, ApiError> {
+fn response(a: Achievement, evidence: Vec<StoredFile>) -> Result<AchievementResponse, ApiError> {
     Ok(AchievementResponse {
         id: uuid(&a.id)?,
         campaign_id: uuid(&a.campaign_id)?,
@@ -456,9 +457,8 @@ pub async fn upload_evidence(
     let received = upload::receive(&req, payload, state.settings.max_upload_bytes).await?;
     let file_id = db::new_id();
     let key = format!("{}/{}", achievement.id, file_id);
-    let file = EvidenceFile {
+    let file = NewFile {
         id: file_id,
-        achievement_id: achievement.id.clone(),
         filename: clean_filename(query.0.filename.as_deref().unwrap_or_default()),
         content_type: received.file_type.as_str().to_string(),
         size_bytes: received.bytes.len() as i64,
@@ -470,7 +470,7 @@ pub async fn upload_evidence(
     let (origin, scope, achievement_id) =
         (origin.by(&who), Scope::Unit(achievement.unit_id.clone()), achievement.id.clone());
     let body = upload::store_and_write(state.into_inner(), key, received.bytes, origin, move |conn, journal| {
-        let added = evidence_response(model::add_evidence(conn, file, today, grace)?)?;
+        let added = evidence_response(model::add_evidence(conn, &achievement_id, file, today, grace)?)?;
         journal.record(
             "achievement",
             "evidence_added",

@@ -22,9 +22,8 @@ use crate::http::extract::{etag, if_match_version, method_not_allowed, required_
 use crate::http::origin::RequestOrigin;
 use crate::http::upload::{self, FileBytes, StoredFileResponses};
 use crate::models::journal::Scope;
-use crate::models::nominations::{
-    self as model, Nomination, NominationDetail, NominationDocument, NominationFilter, NominationInput,
-};
+use crate::models::nominations::{self as model, Nomination, NominationDetail, NominationFilter, NominationInput};
+use crate::models::stored_files::{NewFile, StoredFile};
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, ReplaceErrors, WriteErrors};
 use crate::routes::clusters::uuid;
 use crate::startup::AppState;
@@ -112,11 +111,11 @@ pub struct NominationResponse {
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
-fn document_response(d: NominationDocument) -> Result<DocumentResponse, ApiError> {
+fn document_response(d: StoredFile) -> Result<DocumentResponse, ApiError> {
     Ok(DocumentResponse {
         href: format!("/api/v1/nomination-documents/{}", d.id),
         id: uuid(&d.id)?,
-        kind: DocumentKind::parse(&d.kind).unwrap_or(DocumentKind::Other),
+        kind: d.kind.as_deref().and_then(DocumentKind::parse).unwrap_or(DocumentKind::Other),
         filename: d.filename,
         content_type: d.content_type,
         size_bytes: d.size_bytes,
@@ -404,10 +403,9 @@ pub async fn upload_document(
     let received = upload::receive(&req, payload, state.settings.max_upload_bytes).await?;
     let document_id = db::new_id();
     let key = format!("nominations/{}/{}", nomination.id, document_id);
-    let document = NominationDocument {
+    let kind = query.0.kind;
+    let document = NewFile {
         id: document_id,
-        nomination_id: nomination.id.clone(),
-        kind: query.0.kind.as_str().to_string(),
         filename: clean_filename(query.0.filename.as_deref().unwrap_or_default()),
         content_type: received.file_type.as_str().to_string(),
         size_bytes: received.bytes.len() as i64,
@@ -418,7 +416,7 @@ pub async fn upload_document(
     };
     let (origin, unit) = (origin.by(&who), Scope::Unit(nomination.unit_id.clone()));
     let body = upload::store_and_write(state.into_inner(), key, received.bytes, origin, move |conn, journal| {
-        let added = document_response(model::add_document(conn, document)?)?;
+        let added = document_response(model::add_document(conn, &nomination.id, kind, document)?)?;
         // About the nomination (whose dossier changed), with the document as added.
         journal.record("nomination", "document_added", &nomination.id, unit, None, serde_json::to_value(&added).ok());
         Ok(added)
