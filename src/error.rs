@@ -68,6 +68,7 @@ pub struct ApiError {
 impl ApiError {
     /// A problem with `code`, answered with the code's status (`ErrorCode::status`).
     pub fn new(code: ErrorCode, detail: impl Into<String>) -> Self {
+        debug_assert!(code.status().is_some(), "{code} has no status of its own: use `with_status`");
         Self::with_status(code.status().unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), code, detail)
     }
 
