@@ -232,17 +232,18 @@ impl ErrorCode {
     /// the `error-codes` markers.
     pub fn markdown_tables() -> String {
         let mut out = String::from("Problem codes (`code`):\n\n| status | code | when |\n|---|---|---|\n");
-        let mut problems: Vec<(String, ErrorCode)> = ErrorCode::ALL
+        // By status (codes of any status last); within a status in the order of the list above,
+        // which groups related codes.
+        let mut problems: Vec<(u16, String, ErrorCode)> = ErrorCode::ALL
             .iter()
             .filter_map(|c| match c.appears() {
-                Appears::Problem(s) | Appears::ProblemAndField(s) => Some((s.to_string(), *c)),
-                Appears::ProblemAnyStatus => Some(("4xx, 5xx".to_string(), *c)),
+                Appears::Problem(s) | Appears::ProblemAndField(s) => Some((s, s.to_string(), *c)),
+                Appears::ProblemAnyStatus => Some((u16::MAX, "4xx, 5xx".to_string(), *c)),
                 Appears::Field => None,
             })
             .collect();
-        // By status; within a status in the order of the list above (which groups related codes).
-        problems.sort_by(|a, b| a.0.cmp(&b.0));
-        for (status, code) in problems {
+        problems.sort_by_key(|(order, _, _)| *order);
+        for (_, status, code) in problems {
             out.push_str(&format!("| {status} | `{}` | {} |\n", code.as_str(), code.meaning()));
         }
         out.push_str("\nField codes (`errors[].code`), under `validation_failed`, `invalid_query` or `not_eligible`:\n\n| code | when |\n|---|---|\n");
