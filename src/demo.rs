@@ -330,10 +330,10 @@ fn award_year(
                     .map_err(|e| ApiError::internal(anyhow::anyhow!("demo document {}: {e}", path.display())))?;
                 nominations::add_document(
                     conn,
-                    nominations::NominationDocument {
+                    &id,
+                    kind,
+                    crate::models::stored_files::NewFile {
                         id: document_id,
-                        nomination_id: id.clone(),
-                        kind: kind.as_str().into(),
                         filename: format!("{}.pdf", kind.as_str()),
                         content_type: "application/pdf".into(),
                         size_bytes: DEMO_PDF.len() as i64,

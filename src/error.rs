@@ -6,6 +6,9 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+mod codes;
+pub use codes::{Appears, ErrorCode};
+
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
 /// An RFC 9457 problem document.
@@ -28,7 +31,8 @@ pub struct Problem {
     /// What went wrong, for a person.
     pub detail: String,
     /// Stable machine-readable code; see docs/api-conventions.md for the list.
-    pub code: String,
+    #[schema(value_type = String)]
+    pub code: ErrorCode,
     /// One entry per invalid field, where the problem is about input.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
@@ -38,20 +42,21 @@ pub struct Problem {
 pub struct FieldError {
     /// The field's JSON path (`predecessors[0].part`), query parameter or path segment.
     pub field: String,
-    pub code: String,
+    #[schema(value_type = String)]
+    pub code: ErrorCode,
     pub message: String,
 }
 
 impl FieldError {
-    pub fn new(field: impl Into<String>, code: &str, message: impl Into<String>) -> Self {
-        FieldError { field: field.into(), code: code.into(), message: message.into() }
+    pub fn new(field: impl Into<String>, code: ErrorCode, message: impl Into<String>) -> Self {
+        FieldError { field: field.into(), code, message: message.into() }
     }
 }
 
 #[derive(Debug)]
 pub struct ApiError {
     pub status: StatusCode,
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub detail: String,
     pub errors: Vec<FieldError>,
     /// Logged, never sent.
@@ -61,12 +66,19 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, detail: impl Into<String>) -> Self {
+    /// A problem with `code`, answered with the code's status (`ErrorCode::status`).
+    pub fn new(code: ErrorCode, detail: impl Into<String>) -> Self {
+        debug_assert!(code.status().is_some(), "{code} has no status of its own: use `with_status`");
+        Self::with_status(code.status().unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), code, detail)
+    }
+
+    /// For codes whose status is not fixed (`http_error`): the status of the error it stands for.
+    pub fn with_status(status: StatusCode, code: ErrorCode, detail: impl Into<String>) -> Self {
         ApiError { status, code, detail: detail.into(), errors: Vec::new(), cause: None, retry_after_secs: None }
     }
 
     pub fn not_found(what: &str) -> Self {
-        Self::new(StatusCode::NOT_FOUND, "not_found", format!("{what} not found"))
+        Self::new(ErrorCode::NotFound, format!("{what} not found"))
     }
 
     pub fn validation(errors: Vec<FieldError>) -> Self {
@@ -74,32 +86,31 @@ impl ApiError {
             1 => "the request has 1 invalid field".to_string(),
             n => format!("the request has {n} invalid fields"),
         };
-        ApiError { errors, ..Self::new(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", detail) }
+        ApiError { errors, ..Self::new(ErrorCode::ValidationFailed, detail) }
     }
 
     pub fn bad_query(param: &str, message: &str) -> Self {
-        Self::bad_query_because(param, "invalid", message)
+        Self::bad_query_because(param, ErrorCode::Invalid, message)
     }
 
     /// A query that has the documented shape but breaks a rule no schema states: a cursor this
     /// service did not issue (`invalid_cursor`), parameters that exclude each other
     /// (`conflicting_parameters`), a reference to nothing (`unknown_reference`), a value of
     /// another kind of record (`wrong_kind`), a date outside the supported range (`out_of_range`).
-    pub fn bad_query_because(param: &str, code: &str, message: &str) -> Self {
+    pub fn bad_query_because(param: &str, code: ErrorCode, message: &str) -> Self {
         ApiError {
             errors: vec![FieldError::new(param, code, message)],
-            ..Self::new(StatusCode::BAD_REQUEST, "invalid_query", format!("query parameter `{param}`: {message}"))
+            ..Self::new(ErrorCode::InvalidQuery, format!("query parameter `{param}`: {message}"))
         }
     }
 
-    pub fn conflict(code: &'static str, detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::CONFLICT, code, detail)
+    pub fn conflict(code: ErrorCode, detail: impl Into<String>) -> Self {
+        Self::with_status(StatusCode::CONFLICT, code, detail)
     }
 
     pub fn precondition_failed() -> Self {
         Self::new(
-            StatusCode::PRECONDITION_FAILED,
-            "stale_version",
+            ErrorCode::StaleVersion,
             "the record changed since you read it; fetch it again and reapply your change",
         )
     }
@@ -107,38 +118,27 @@ impl ApiError {
     pub fn database_unavailable() -> Self {
         ApiError {
             retry_after_secs: Some(1),
-            ..Self::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "database_unavailable",
-                "the database is not reachable; try again shortly",
-            )
+            ..Self::new(ErrorCode::DatabaseUnavailable, "the database is not reachable; try again shortly")
         }
     }
 
     /// 401: no valid credentials. The detail never says which part was wrong.
-    pub fn unauthorized(code: &'static str, detail: &str) -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, code, detail)
+    pub fn unauthorized(code: ErrorCode, detail: &str) -> Self {
+        Self::with_status(StatusCode::UNAUTHORIZED, code, detail)
     }
 
     pub fn forbidden() -> Self {
-        Self::new(StatusCode::FORBIDDEN, "forbidden", "your roles do not allow this action")
+        Self::new(ErrorCode::Forbidden, "your roles do not allow this action")
     }
 
     pub fn too_many_requests(retry_after_secs: u64, detail: &str) -> Self {
-        ApiError {
-            retry_after_secs: Some(retry_after_secs.max(1)),
-            ..Self::new(StatusCode::TOO_MANY_REQUESTS, "too_many_requests", detail)
-        }
+        ApiError { retry_after_secs: Some(retry_after_secs.max(1)), ..Self::new(ErrorCode::TooManyRequests, detail) }
     }
 
     pub fn internal(cause: anyhow::Error) -> Self {
         ApiError {
             cause: Some(cause),
-            ..Self::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal_error",
-                "an unexpected error occurred; it has been logged",
-            )
+            ..Self::new(ErrorCode::InternalError, "an unexpected error occurred; it has been logged")
         }
     }
 
@@ -153,7 +153,7 @@ impl ApiError {
             title: self.status.canonical_reason().unwrap_or("Error").to_string(),
             status: self.status.as_u16(),
             detail: self.detail.clone(),
-            code: self.code.to_string(),
+            code: self.code,
             errors: self.errors.clone(),
         }
     }
@@ -196,14 +196,14 @@ impl From<diesel::result::Error> for ApiError {
         match &e {
             Error::NotFound => ApiError::not_found("record"),
             Error::DatabaseError(Kind::UniqueViolation, _) => {
-                ApiError::conflict("duplicate", "a record with the same key already exists")
+                ApiError::conflict(ErrorCode::Duplicate, "a record with the same key already exists")
             }
             Error::DatabaseError(Kind::ForeignKeyViolation, _) => ApiError::conflict(
-                "referenced",
+                ErrorCode::Referenced,
                 "the record is referenced by, or refers to, records that forbid this change",
             ),
             Error::DatabaseError(Kind::SerializationFailure, _) => {
-                ApiError::conflict("write_conflict", "a concurrent change got there first; retry the request")
+                ApiError::conflict(ErrorCode::WriteConflict, "a concurrent change got there first; retry the request")
             }
             Error::DatabaseError(Kind::ClosedConnection | Kind::UnableToSendCommand, _) => {
                 ApiError { cause: Some(e.into()), ..ApiError::database_unavailable() }
@@ -213,12 +213,12 @@ impl From<diesel::result::Error> for ApiError {
             Error::DatabaseError(Kind::Unknown, info)
                 if ["deadlock detected", "could not obtain lock"].iter().any(|m| info.message().contains(m)) =>
             {
-                ApiError::conflict("write_conflict", "a concurrent change got there first; retry the request")
+                ApiError::conflict(ErrorCode::WriteConflict, "a concurrent change got there first; retry the request")
             }
             Error::DatabaseError(Kind::Unknown, info) if info.message().contains("database is locked") => ApiError {
                 cause: Some(e.into()),
                 retry_after_secs: Some(1),
-                ..ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", "the database is busy; try again shortly")
+                ..ApiError::new(ErrorCode::Busy, "the database is busy; try again shortly")
             },
             _ => ApiError::internal(e.into()),
         }

@@ -1,4 +1,4 @@
-//! The `thidua` command: serve (default), migrate, seed, openapi.
+//! The `thidua` command: serve (default), migrate, seed, openapi, error-codes.
 
 use std::process::ExitCode;
 
@@ -35,6 +35,8 @@ enum Command {
     },
     /// Print the OpenAPI document (the content of openapi/openapi.json).
     Openapi,
+    /// Print the table of error codes (the generated part of docs/api-conventions.md).
+    ErrorCodes,
     /// Create the first admin (the emulation board's secretariat). The password comes from
     /// THIDUA_ADMIN_PASSWORD, or standard input when it is not a terminal, or a prompt.
     CreateAdmin {
@@ -53,6 +55,10 @@ fn main() -> ExitCode {
         print!("{}", openapi::document_json());
         return ExitCode::SUCCESS;
     }
+    if let Some(Command::ErrorCodes) = cli.command {
+        print!("{}", thidua::error::ErrorCode::markdown_tables());
+        return ExitCode::SUCCESS;
+    }
     init_tracing();
     let settings = match Settings::from_env() {
         Ok(s) => s,
@@ -65,7 +71,7 @@ fn main() -> ExitCode {
         Command::Serve { seed, demo } => serve(settings, seed, demo),
         Command::Migrate => startup::migrate(&settings),
         Command::Seed { demo } => startup::migrate(&settings).and_then(|()| run_seed(&settings, demo)),
-        Command::Openapi => unreachable!("handled above"),
+        Command::Openapi | Command::ErrorCodes => unreachable!("handled above"),
         Command::CreateAdmin { username, full_name, email } => {
             startup::migrate(&settings).and_then(|()| create_admin(&settings, &username, &full_name, email.as_deref()))
         }

@@ -13,7 +13,7 @@ use crate::auth::tokens::TokenKeys;
 use crate::auth::SessionCache;
 use crate::config::Settings;
 use crate::db::{self, DbConn};
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 use crate::http::register::PostTable;
 use crate::http::{extract, middleware};
 use crate::models::accounts;
@@ -111,11 +111,7 @@ pub fn build_app(
 }
 
 async fn route_not_found(req: HttpRequest) -> Result<actix_web::HttpResponse, ApiError> {
-    Err(ApiError::new(
-        actix_web::http::StatusCode::NOT_FOUND,
-        "route_not_found",
-        format!("no resource at {}", req.path()),
-    ))
+    Err(ApiError::new(ErrorCode::RouteNotFound, format!("no resource at {}", req.path())))
 }
 
 /// Binds and starts the server, and the webhook dispatcher unless turned off; migrations must

@@ -9,7 +9,7 @@ use object_store::local::LocalFileSystem;
 use object_store::path::Path;
 use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 
 pub struct EvidenceStore {
     store: Arc<dyn ObjectStore>,
@@ -20,11 +20,7 @@ fn unavailable(e: impl std::fmt::Display) -> ApiError {
     ApiError {
         cause: Some(anyhow::anyhow!("evidence store: {e}")),
         retry_after_secs: Some(1),
-        ..ApiError::new(
-            actix_web::http::StatusCode::SERVICE_UNAVAILABLE,
-            "storage_unavailable",
-            "the file store is not reachable; try again shortly",
-        )
+        ..ApiError::new(ErrorCode::StorageUnavailable, "the file store is not reachable; try again shortly")
     }
 }
 

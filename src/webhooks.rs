@@ -13,7 +13,7 @@ use crate::config::WebhookSettings;
 use crate::db;
 use crate::db::journal::{event, Event};
 use crate::domain::webhooks::{self as rules, Refusal, Target};
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 use crate::models::webhooks::{self as model, AttemptRecord, Claimed, Outcome};
 use crate::state::AppState;
 
@@ -40,14 +40,14 @@ impl reqwest::dns::Resolve for GuardedResolver {
 async fn resolve_allowed(host: &str, port: u16, allow_private: bool) -> Result<Vec<SocketAddr>, Refusal> {
     let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host, port))
         .await
-        .map_err(|_| Refusal { code: "unresolvable_host", message: "the host name does not resolve".into() })?
+        .map_err(|_| Refusal { code: ErrorCode::UnresolvableHost, message: "the host name does not resolve".into() })?
         .collect();
     if addrs.is_empty() {
-        return Err(Refusal { code: "unresolvable_host", message: "the host name does not resolve".into() });
+        return Err(Refusal { code: ErrorCode::UnresolvableHost, message: "the host name does not resolve".into() });
     }
     if addrs.iter().any(|a| !rules::address_allowed(a.ip(), allow_private)) {
         return Err(Refusal {
-            code: "private_address",
+            code: ErrorCode::PrivateAddress,
             message: "must not point at a loopback, private, link-local or otherwise internal address".into(),
         });
     }

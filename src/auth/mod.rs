@@ -18,7 +18,7 @@ use actix_web::{web, FromRequest, HttpRequest};
 use futures_util::future::LocalBoxFuture;
 
 use crate::db;
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 use crate::models::accounts::{self, SessionState};
 use crate::models::service_clients;
 use crate::state::AppState;
@@ -107,7 +107,7 @@ pub fn client_session_key(client_id: &str) -> String {
 
 fn invalid_token() -> ApiError {
     ApiError::unauthorized(
-        "invalid_token",
+        ErrorCode::InvalidToken,
         "the access token is missing, invalid, expired or revoked; sign in again or refresh it",
     )
 }

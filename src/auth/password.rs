@@ -9,7 +9,7 @@ use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _};
 use argon2::{Algorithm, Argon2, Params, Version};
 
 use crate::domain::Checks;
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct HashParams {
@@ -93,11 +93,7 @@ impl PasswordHasher {
             Err(TrySendError::Full(_)) => {
                 return Err(ApiError {
                     retry_after_secs: Some(1),
-                    ..ApiError::new(
-                        actix_web::http::StatusCode::SERVICE_UNAVAILABLE,
-                        "busy",
-                        "too many sign-ins at once; try again shortly",
-                    )
+                    ..ApiError::new(ErrorCode::Busy, "too many sign-ins at once; try again shortly")
                 })
             }
             Err(TrySendError::Disconnected(_)) => {
@@ -228,13 +224,13 @@ pub fn check_password(field: &str, password: &str, username: &str, checks: &mut 
     let chars = password.chars().count();
     let lower = password.to_lowercase();
     if chars < MIN_PASSWORD_CHARS {
-        checks.fail(field, "too_short", format!("must be at least {MIN_PASSWORD_CHARS} characters"));
+        checks.fail(field, ErrorCode::TooShort, format!("must be at least {MIN_PASSWORD_CHARS} characters"));
     } else if chars > MAX_PASSWORD_CHARS {
-        checks.fail(field, "too_long", format!("must be at most {MAX_PASSWORD_CHARS} characters"));
+        checks.fail(field, ErrorCode::TooLong, format!("must be at most {MAX_PASSWORD_CHARS} characters"));
     } else if COMMON_PASSWORDS.contains(&lower.as_str()) || password.chars().all(|c| password.starts_with(c)) {
-        checks.fail(field, "too_common", "is one of the most common passwords; choose another");
+        checks.fail(field, ErrorCode::TooCommon, "is one of the most common passwords; choose another");
     } else if !username.is_empty() && lower.contains(&username.to_lowercase()) {
-        checks.fail(field, "contains_username", "must not contain the username");
+        checks.fail(field, ErrorCode::ContainsUsername, "must not contain the username");
     }
 }
 
@@ -249,7 +245,7 @@ mod tests {
         let check = |pw: &str| {
             let mut checks = Checks::default();
             check_password("password", pw, "nguyenvana", &mut checks);
-            checks.0.first().map(|e| e.code.clone())
+            checks.0.first().map(|e| e.code.to_string())
         };
         assert_eq!(check("short").as_deref(), Some("too_short"));
         assert_eq!(check("Password123").as_deref(), Some("too_common"));

@@ -3,7 +3,7 @@
 //! Service clients (machines signed in with client credentials) are principals too: read-only,
 //! limited to their scopes and, when bound to a unit, to that unit.
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 
 // What a user is to the board is a domain notion; the policy decides what each role may do.
 pub use crate::domain::roles::{Role, ALL_ROLES};
@@ -168,17 +168,44 @@ pub fn reads_all_units(who: &Principal) -> bool {
         || (who.unit_id.is_none() && who.roles.iter().any(|r| matches!(r, Role::Approver | Role::Viewer)))
 }
 
+/// Whose unit records a caller may list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ListReach {
+    /// Every unit's (admins and province-level readers), optionally narrowed by the caller.
+    AllUnits,
+    /// Only this unit's: the caller's own, whatever unit they asked for.
+    OwnUnit(String),
+}
+
+/// How far a caller's lists of unit records reach: every unit for those who `reads_all_units`,
+/// the own unit for anyone bound to one, and none (`None`) for the rest — council members
+/// without a unit, who list only their agenda, and accounts bound to no unit.
+pub fn list_reach(who: &Principal) -> Option<ListReach> {
+    if reads_all_units(who) {
+        Some(ListReach::AllUnits)
+    } else {
+        who.unit_id.clone().map(ListReach::OwnUnit)
+    }
+}
+
+/// `list_reach`, refusing (403) a caller whose lists reach no unit.
+pub fn require_list_reach(who: &Principal) -> Result<ListReach, ApiError> {
+    list_reach(who).ok_or_else(ApiError::forbidden)
+}
+
+/// Whether the caller reads unit records as a council member — the agenda of their sessions
+/// (and, if they belong to a unit, their unit's too) — rather than every unit's.
+pub fn reviews_agenda(who: &Principal) -> bool {
+    who.has(Role::CouncilMember) && !reads_all_units(who)
+}
+
 /// For endpoints that need a scope (a client's token must carry it; users always pass):
 /// 403 `insufficient_scope` otherwise.
 pub fn require_scope(who: &Principal, scope: &str) -> Result<(), ApiError> {
     if who.has_scope(scope) {
         Ok(())
     } else {
-        Err(ApiError::new(
-            actix_web::http::StatusCode::FORBIDDEN,
-            "insufficient_scope",
-            format!("this client's token lacks the `{scope}` scope"),
-        ))
+        Err(ApiError::new(ErrorCode::InsufficientScope, format!("this client's token lacks the `{scope}` scope")))
     }
 }
 
@@ -322,6 +349,33 @@ mod tests {
         // Other roles are unchanged by an agenda.
         assert_eq!(decide(&user(&[Role::UnitOfficer], Some("A")), Action::Read, agenda), Decision::Hidden);
         assert_eq!(decide(&user(&[Role::CouncilMember, Role::Viewer], None), Action::Read, elsewhere), Decision::Allow);
+    }
+
+    #[test]
+    fn lists_reach_every_unit_only_for_the_board_and_province_level_readers() {
+        for roles in [&[Role::Admin][..], &[Role::Viewer], &[Role::Approver], &[Role::CouncilMember, Role::Viewer]] {
+            assert_eq!(list_reach(&user(roles, None)), Some(ListReach::AllUnits), "{roles:?}");
+            assert!(reads_all_units(&user(roles, None)) && !reviews_agenda(&user(roles, None)), "{roles:?}");
+        }
+        // Admins read every unit even when they belong to one.
+        assert_eq!(list_reach(&user(&[Role::Admin], Some("A"))), Some(ListReach::AllUnits));
+        // Anyone else bound to a unit: that unit's, whatever the role.
+        for role in [Role::UnitOfficer, Role::CouncilMember, Role::Approver, Role::Viewer] {
+            let local = user(&[role], Some("A"));
+            assert_eq!(list_reach(&local), Some(ListReach::OwnUnit("A".into())), "{role:?}");
+            assert!(!reads_all_units(&local) && !sees_unit(&local, "B"), "{role:?}");
+        }
+        assert!(reviews_agenda(&user(&[Role::CouncilMember], Some("A"))));
+        // No unit and no province-level role: no unit's records (council members: their agenda).
+        let member = user(&[Role::CouncilMember], None);
+        assert_eq!(list_reach(&member), None);
+        assert!(reviews_agenda(&member));
+        let unbound = user(&[Role::UnitOfficer], None);
+        assert_eq!(list_reach(&unbound), None);
+        assert_eq!(require_list_reach(&unbound).unwrap_err().code, "forbidden");
+        // A client reads like a viewer: every unit unbound, its unit when bound.
+        assert_eq!(list_reach(&client(&[SCOPE_READ], None)), Some(ListReach::AllUnits));
+        assert_eq!(list_reach(&client(&[SCOPE_READ], Some("A"))), Some(ListReach::OwnUnit("A".into())));
     }
 
     #[test]

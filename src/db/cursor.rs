@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 
 pub const DEFAULT_LIMIT: i64 = 20;
 pub const MAX_LIMIT: i64 = 100;
@@ -55,7 +55,7 @@ pub fn decode<K: DeserializeOwned>(scope: &ListScope, cursor: &str) -> Result<K,
     let invalid = || {
         ApiError::bad_query_because(
             "cursor",
-            "invalid_cursor",
+            ErrorCode::InvalidCursor,
             "is not a cursor this list issued (cursors work only with the list and filters they came from)",
         )
     };

@@ -12,7 +12,7 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
 use crate::db::schema::idempotency_keys as keys;
 use crate::db::{self, DbConn};
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 
 /// Which request a key belongs to: the key is the caller's, for one method and path.
 #[derive(Clone, Debug)]
@@ -191,7 +191,7 @@ pub fn mark_committed(conn: &mut DbConn, hold: &Hold, records: &[(String, String
     Err(ApiError {
         retry_after_secs: Some(1),
         ..ApiError::conflict(
-            "idempotency_key_in_progress",
+            ErrorCode::IdempotencyKeyInProgress,
             "this request's Idempotency-Key was taken over by a retry; its outcome is the retry's",
         )
     })

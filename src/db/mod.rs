@@ -105,6 +105,15 @@ impl DbConn {
         result.map_err(|e| e.to_string())
     }
 
+    /// Reverts the latest migration applied (for tests of a migration's down and up).
+    pub fn revert_last_migration(&mut self) -> Result<(), String> {
+        let result = match self {
+            DbConn::Postgres(c) => c.revert_last_migration(POSTGRES_MIGRATIONS).map(|_| ()),
+            DbConn::Sqlite(c) => c.revert_last_migration(SQLITE_MIGRATIONS).map(|_| ()),
+        };
+        result.map_err(|e| e.to_string())
+    }
+
     /// A write transaction. On SQLite it starts with `BEGIN IMMEDIATE`, taking the write lock up
     /// front: a deferred transaction that reads and then writes can fail with SQLITE_BUSY when
     /// another writer got there first, and the busy timeout does not help in that case.

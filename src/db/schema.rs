@@ -255,10 +255,14 @@ diesel::table! {
     }
 }
 
+// Evidence of a report (`achievement_id`) or a nomination's dossier document (`nomination_id`
+// and `kind`): exactly one owner.
 diesel::table! {
-    evidence_files (id) {
+    stored_files (id) {
         id -> Text,
-        achievement_id -> Text,
+        achievement_id -> Nullable<Text>,
+        nomination_id -> Nullable<Text>,
+        kind -> Nullable<Text>,
         filename -> Text,
         content_type -> Text,
         size_bytes -> BigInt,
@@ -379,21 +383,6 @@ diesel::table! {
     nomination_achievements (nomination_id, achievement_id) {
         nomination_id -> Text,
         achievement_id -> Text,
-    }
-}
-
-diesel::table! {
-    nomination_documents (id) {
-        id -> Text,
-        nomination_id -> Text,
-        kind -> Text,
-        filename -> Text,
-        content_type -> Text,
-        size_bytes -> BigInt,
-        sha256 -> Text,
-        storage_key -> Text,
-        uploaded_by -> Text,
-        created_at -> Timestamp,
     }
 }
 
@@ -593,7 +582,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     registrations,
     registration_targets,
     achievements,
-    evidence_files,
+    stored_files,
     achievement_latest,
     award_types,
     award_type_versions,
@@ -601,7 +590,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     awards,
     nominations,
     nomination_achievements,
-    nomination_documents,
     nomination_transitions,
     council_sessions,
     council_members,

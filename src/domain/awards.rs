@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 
 use crate::domain::campaigns::{check_value, IndicatorKind};
 use crate::domain::Checks;
+use crate::error::ErrorCode;
 
 text_enum! {
     /// Danh hiệu thi đua (emulation title) or hình thức khen thưởng (form of commendation).
@@ -74,20 +75,24 @@ pub fn check_rules(
     let legal_basis = crate::domain::check_text("legal_basis", legal_basis, 2000, checks);
     for (i, p) in prerequisites.iter().enumerate() {
         if p.consecutive_years == 0 || p.consecutive_years > 20 {
-            checks.fail(&format!("prerequisites[{i}].consecutive_years"), "out_of_range", "must be between 1 and 20");
+            checks.fail(
+                &format!("prerequisites[{i}].consecutive_years"),
+                ErrorCode::OutOfRange,
+                "must be between 1 and 20",
+            );
         }
     }
     let quota_percent = percent("quota_percent", quota_percent, checks);
     if quota_percent.is_some() != quota_of_code.is_some() {
-        checks.fail("quota_percent", "incomplete", "a quota needs both quota_of_code and quota_percent");
+        checks.fail("quota_percent", ErrorCode::Incomplete, "a quota needs both quota_of_code and quota_percent");
     }
     let approval_threshold_percent = percent("approval_threshold_percent", approval_threshold_percent, checks);
     let quorum_percent = percent("quorum_percent", quorum_percent, checks);
     if council_vote_required && approval_threshold_percent.is_none() {
-        checks.fail("approval_threshold_percent", "required", "a council vote needs its approval threshold");
+        checks.fail("approval_threshold_percent", ErrorCode::Required, "a council vote needs its approval threshold");
     }
     if posting_days.is_some_and(|d| !(0..=90).contains(&d)) {
-        checks.fail("posting_days", "out_of_range", "must be between 0 and 90");
+        checks.fail("posting_days", ErrorCode::OutOfRange, "must be between 0 and 90");
     }
     let bonus_multiplier = bonus_multiplier
         .and_then(|b| check_value("bonus_multiplier", b, IndicatorKind::Quantity, checks))

@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::domain::{check_date, Checks};
+use crate::error::ErrorCode;
 
 text_enum! {
     /// Thi đua thường xuyên (ongoing, yearly) or theo chuyên đề / theo đợt (thematic or peak).
@@ -130,25 +131,25 @@ pub fn check_value(field: &str, text: &str, kind: IndicatorKind, checks: &mut Ch
     let plain = crate::domain::text::is_plain_decimal(text) && text.len() <= MAX_DECIMAL_DIGITS + 2;
     let parsed = if plain { Decimal::from_str_exact(text).ok() } else { None };
     let Some(value) = parsed else {
-        checks.fail(field, "invalid_decimal", "must be a decimal number written as a string, e.g. \"12.5\"");
+        checks.fail(field, ErrorCode::InvalidDecimal, "must be a decimal number written as a string, e.g. \"12.5\"");
         return None;
     };
     let value = value.normalize();
     if value.scale() > MAX_DECIMAL_PLACES {
-        checks.fail(field, "too_precise", format!("at most {MAX_DECIMAL_PLACES} decimal places"));
+        checks.fail(field, ErrorCode::TooPrecise, format!("at most {MAX_DECIMAL_PLACES} decimal places"));
         return None;
     }
     if value.is_sign_negative() {
-        checks.fail(field, "negative", "must not be negative");
+        checks.fail(field, ErrorCode::Negative, "must not be negative");
         return None;
     }
     match kind {
         IndicatorKind::Percentage if value > Decimal::ONE_HUNDRED => {
-            checks.fail(field, "out_of_range", "a percentage is at most 100");
+            checks.fail(field, ErrorCode::OutOfRange, "a percentage is at most 100");
             None
         }
         IndicatorKind::YesNo if value != Decimal::ZERO && value != Decimal::ONE => {
-            checks.fail(field, "out_of_range", "a yes/no value is \"1\" (yes) or \"0\" (no)");
+            checks.fail(field, ErrorCode::OutOfRange, "a yes/no value is \"1\" (yes) or \"0\" (no)");
             None
         }
         _ => Some(value),
@@ -160,7 +161,7 @@ pub fn check_value(field: &str, text: &str, kind: IndicatorKind, checks: &mut Ch
 pub fn check_target(field: &str, text: &str, kind: IndicatorKind, checks: &mut Checks) -> Option<Decimal> {
     let value = check_value(field, text, kind, checks)?;
     if kind == IndicatorKind::YesNo && value != Decimal::ONE {
-        checks.fail(field, "out_of_range", "a yes/no target is \"1\"");
+        checks.fail(field, ErrorCode::OutOfRange, "a yes/no target is \"1\"");
         return None;
     }
     Some(value)
@@ -171,7 +172,7 @@ pub fn check_province_target(field: &str, text: &str, kind: IndicatorKind, check
     let counted_as = if kind == IndicatorKind::YesNo { IndicatorKind::Quantity } else { kind };
     let value = check_value(field, text, counted_as, checks)?;
     if kind == IndicatorKind::YesNo && !value.fract().is_zero() {
-        checks.fail(field, "not_whole", "a count of units is a whole number");
+        checks.fail(field, ErrorCode::NotWhole, "a count of units is a whole number");
         return None;
     }
     Some(value)
@@ -208,23 +209,23 @@ pub fn check_campaign_dates(d: &CampaignDates, checks: &mut Checks) {
         check_date(field, date, checks);
     }
     if d.start.is_none() {
-        checks.fail("start_date", "required", "is required");
+        checks.fail("start_date", ErrorCode::Required, "is required");
     }
     if d.end.is_none() {
-        checks.fail("end_date", "required", "is required");
+        checks.fail("end_date", ErrorCode::Required, "is required");
     }
     let (Some(start), Some(end)) = (d.start, d.end) else { return };
     if start > end {
-        checks.fail("end_date", "before_start", "must not be before start_date");
+        checks.fail("end_date", ErrorCode::BeforeStart, "must not be before start_date");
     }
     if d.registration_deadline.is_some_and(|r| r > end) {
-        checks.fail("registration_deadline", "after_end", "must not be after end_date");
+        checks.fail("registration_deadline", ErrorCode::AfterEnd, "must not be after end_date");
     }
     if d.interim_review_on.is_some_and(|r| r < start || r > end) {
-        checks.fail("interim_review_on", "outside_campaign", "must fall between start_date and end_date");
+        checks.fail("interim_review_on", ErrorCode::OutsideCampaign, "must fall between start_date and end_date");
     }
     if d.final_review_on.is_some_and(|r| r < start) {
-        checks.fail("final_review_on", "before_start", "must not be before start_date");
+        checks.fail("final_review_on", ErrorCode::BeforeStart, "must not be before start_date");
     }
 }
 
@@ -268,14 +269,14 @@ pub fn check_report_dates(
 ) {
     check_date("as_of", Some(as_of), checks);
     if as_of < start || as_of > end {
-        checks.fail("as_of", "outside_campaign", format!("must fall between {start} and {end}"));
+        checks.fail("as_of", ErrorCode::OutsideCampaign, format!("must fall between {start} and {end}"));
     } else if as_of > today {
-        checks.fail("as_of", "in_future", "must not be after today");
+        checks.fail("as_of", ErrorCode::InFuture, "must not be after today");
     }
     if !correcting && today > end + chrono::TimeDelta::days(grace_days) {
         checks.fail(
             "as_of",
-            "reporting_closed",
+            ErrorCode::ReportingClosed,
             format!("reports were accepted until {}", end + chrono::TimeDelta::days(grace_days)),
         );
     }
@@ -388,7 +389,7 @@ mod tests {
         let check = |text: &str, kind| {
             let mut checks = Checks::default();
             let value = check_value("v", text, kind, &mut checks);
-            (value.map(decimal_text), checks.0.first().map(|e| e.code.clone()))
+            (value.map(decimal_text), checks.0.first().map(|e| e.code.to_string()))
         };
         assert_eq!(check("12.50", IndicatorKind::Quantity), (Some("12.5".into()), None));
         assert_eq!(check("0.1", IndicatorKind::Quantity).0.as_deref(), Some("0.1"));

@@ -4,6 +4,7 @@
 use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
 
 use crate::domain::Checks;
+use crate::error::ErrorCode;
 
 text_enum! {
     /// A seat on a council. Every seat votes.
@@ -32,9 +33,9 @@ pub fn in_force(term_start: NaiveDate, term_end: NaiveDate, day: NaiveDate) -> b
 /// A voting deadline given when a session opens: in the future and within `MAX_VOTING_DAYS`.
 pub fn check_deadline(field: &str, deadline: NaiveDateTime, now: NaiveDateTime, checks: &mut Checks) {
     if deadline <= now {
-        checks.fail(field, "in_the_past", "must be in the future");
+        checks.fail(field, ErrorCode::InThePast, "must be in the future");
     } else if deadline > now + TimeDelta::days(MAX_VOTING_DAYS) {
-        checks.fail(field, "too_far", format!("must be within {MAX_VOTING_DAYS} days"));
+        checks.fail(field, ErrorCode::TooFar, format!("must be within {MAX_VOTING_DAYS} days"));
     }
 }
 

@@ -65,6 +65,7 @@ pub mod campaigns;
 pub mod council;
 pub mod evidence;
 pub mod nominations;
+pub mod progress;
 pub mod public;
 pub mod roles;
 pub mod text;
@@ -74,14 +75,14 @@ pub mod webhooks;
 
 use chrono::NaiveDate;
 
-use crate::error::FieldError;
+use crate::error::{ErrorCode, FieldError};
 
 /// Collects one error per invalid field rather than stopping at the first.
 #[derive(Default)]
 pub struct Checks(pub Vec<FieldError>);
 
 impl Checks {
-    pub fn fail(&mut self, field: &str, code: &str, message: impl Into<String>) {
+    pub fn fail(&mut self, field: &str, code: ErrorCode, message: impl Into<String>) {
         self.0.push(FieldError::new(field, code, message));
     }
 
@@ -101,11 +102,11 @@ pub fn check_text(field: &str, value: &str, max_chars: usize, checks: &mut Check
     let value = text::normalize(value);
     if value.is_empty() {
         // Also when only invisible characters were sent.
-        checks.fail(field, "required", "must not be empty");
+        checks.fail(field, ErrorCode::Required, "must not be empty");
     } else if value.chars().count() > max_chars {
-        checks.fail(field, "too_long", format!("must be at most {max_chars} characters"));
+        checks.fail(field, ErrorCode::TooLong, format!("must be at most {max_chars} characters"));
     } else if value.chars().any(char::is_control) {
-        checks.fail(field, "invalid_characters", "must not contain control characters");
+        checks.fail(field, ErrorCode::InvalidCharacters, "must not contain control characters");
     }
     value
 }
@@ -115,11 +116,11 @@ pub fn check_text(field: &str, value: &str, max_chars: usize, checks: &mut Check
 pub fn check_text_block(field: &str, value: &str, max: usize, checks: &mut Checks) -> String {
     let value = text::normalize_block(value);
     if value.is_empty() {
-        checks.fail(field, "required", "must not be empty");
+        checks.fail(field, ErrorCode::Required, "must not be empty");
     } else if value.chars().count() > max {
-        checks.fail(field, "too_long", format!("must be at most {max} characters"));
+        checks.fail(field, ErrorCode::TooLong, format!("must be at most {max} characters"));
     } else if value.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
-        checks.fail(field, "invalid_characters", "must not contain control characters");
+        checks.fail(field, ErrorCode::InvalidCharacters, "must not contain control characters");
     }
     value
 }
@@ -136,7 +137,7 @@ pub const DATE_RANGE: &str = "must be between 1900-01-01 and 2200-12-31";
 
 pub fn check_date(field: &str, date: Option<NaiveDate>, checks: &mut Checks) {
     if date.is_some_and(|d| !date_is_supported(d)) {
-        checks.fail(field, "out_of_range", DATE_RANGE);
+        checks.fail(field, ErrorCode::OutOfRange, DATE_RANGE);
     }
 }
 

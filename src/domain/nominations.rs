@@ -1,5 +1,6 @@
 //! Nominations: their lifecycle, their dossier, and the eligibility rules judged at submission.
 
+use crate::error::ErrorCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -96,8 +97,8 @@ pub fn required_documents(award_code: &str) -> Vec<DocumentKind> {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct EligibilityProblem {
-    #[schema(example = "prerequisite_streak")]
-    pub code: String,
+    #[schema(value_type = String, example = "prerequisite_streak")]
+    pub code: ErrorCode,
     pub message: String,
 }
 
@@ -124,45 +125,50 @@ pub struct EligibilityFacts {
     pub under_discipline: bool,
 }
 
-fn problem(code: &str, message: String) -> EligibilityProblem {
-    EligibilityProblem { code: code.into(), message }
+fn problem(code: ErrorCode, message: String) -> EligibilityProblem {
+    EligibilityProblem { code, message }
 }
 
 pub fn judge(f: &EligibilityFacts) -> Eligibility {
     let mut e = Eligibility::default();
     if !f.has_rules {
-        e.blocking.push(problem("no_rules", "the award type has no rules in force today".into()));
+        e.blocking.push(problem(ErrorCode::NoRules, "the award type has no rules in force today".into()));
     }
     for (code, needed, years) in &f.prerequisites {
         let got = crate::domain::awards::streak(years, f.year - 1);
         if got < *needed {
             e.blocking.push(problem(
-                "prerequisite_streak",
+                ErrorCode::PrerequisiteStreak,
                 format!("needs {code} for {needed} consecutive years up to {}; the nominee has {got}", f.year - 1),
             ));
         }
     }
     if f.already_rewarded > 0 {
         e.blocking.push(problem(
-            "achievement_already_rewarded",
+            ErrorCode::AchievementAlreadyRewarded,
             format!("{} of its achievements are already rewarded or behind another nomination", f.already_rewarded),
         ));
     }
     if f.duplicate {
-        e.blocking
-            .push(problem("duplicate_nomination", "the nominee is already nominated for this award and year".into()));
+        e.blocking.push(problem(
+            ErrorCode::DuplicateNomination,
+            "the nominee is already nominated for this award and year".into(),
+        ));
     }
     if !f.missing_documents.is_empty() {
         let names: Vec<&str> = f.missing_documents.iter().map(|k| k.as_str()).collect();
-        e.blocking.push(problem("missing_documents", format!("the dossier lacks: {}", names.join(", "))));
+        e.blocking.push(problem(ErrorCode::MissingDocuments, format!("the dossier lacks: {}", names.join(", "))));
     }
     if f.under_discipline {
-        e.blocking.push(problem("under_discipline", "the nominee is under discipline, inspection or complaint".into()));
+        e.blocking.push(problem(
+            ErrorCode::UnderDiscipline,
+            "the nominee is under discipline, inspection or complaint".into(),
+        ));
     }
     if let Some((allowed, used)) = f.quota {
         if used > allowed {
             e.warnings.push(problem(
-                "quota_exceeded",
+                ErrorCode::QuotaExceeded,
                 format!("the unit's quota this year is {allowed}; this would be number {used}"),
             ));
         }
@@ -226,7 +232,7 @@ mod tests {
             under_discipline: true,
             ..facts()
         };
-        let codes: Vec<String> = judge(&everything).blocking.into_iter().map(|p| p.code).collect();
+        let codes: Vec<String> = judge(&everything).blocking.into_iter().map(|p| p.code.to_string()).collect();
         assert_eq!(codes, ["no_rules", "achievement_already_rewarded", "missing_documents", "under_discipline"]);
     }
 

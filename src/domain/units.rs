@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::domain::Checks;
+use crate::error::ErrorCode;
 use crate::error::FieldError;
 
 /// What a unit is. Provinces contain districts (until 2025-07-01) and communes; departments
@@ -226,7 +227,7 @@ pub const MAX_NAME_CHARS: usize = 200;
 pub fn check_code(kind: UnitKind, code: &str, checks: &mut Checks) -> String {
     let code = code.trim().to_string();
     if !kind.code_is_valid(&code) {
-        checks.fail("code", "invalid_format", kind.code_rule());
+        checks.fail("code", ErrorCode::InvalidFormat, kind.code_rule());
     }
     code
 }
@@ -239,7 +240,7 @@ pub fn check_type(kind: UnitKind, value: &str, checks: &mut Checks) -> Option<Un
     match UnitType::parse(value) {
         Some(t) if t.kind() == kind => Some(t),
         _ => {
-            checks.fail("type", "invalid_choice", format!("must be one of: {}", UnitType::names_for(kind)));
+            checks.fail("type", ErrorCode::InvalidChoice, format!("must be one of: {}", UnitType::names_for(kind)));
             None
         }
     }
@@ -250,7 +251,7 @@ pub fn check_period(from: Option<NaiveDate>, until: Option<NaiveDate>, checks: &
     crate::domain::check_date("valid_until", until, checks);
     if let (Some(from), Some(until)) = (from, until) {
         if from > until {
-            checks.fail("valid_until", "before_start", "must not be before valid_from");
+            checks.fail("valid_until", ErrorCode::BeforeStart, "must not be before valid_from");
         }
     }
 }
@@ -268,21 +269,21 @@ pub fn check_new_unit(
     let code = match code {
         Some(c) => check_code(kind, c, &mut checks),
         None => {
-            checks.fail("code", "required", "is required");
+            checks.fail("code", ErrorCode::Required, "is required");
             String::new()
         }
     };
     let name = match name {
         Some(n) => check_name(n, &mut checks),
         None => {
-            checks.fail("name", "required", "is required");
+            checks.fail("name", ErrorCode::Required, "is required");
             String::new()
         }
     };
     let unit_type = match unit_type {
         Some(t) => check_type(kind, t, &mut checks),
         None => {
-            checks.fail("type", "required", format!("is required: one of {}", UnitType::names_for(kind)));
+            checks.fail("type", ErrorCode::Required, format!("is required: one of {}", UnitType::names_for(kind)));
             None
         }
     };

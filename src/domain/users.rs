@@ -2,6 +2,7 @@
 
 use crate::domain::roles::Role;
 use crate::domain::Checks;
+use crate::error::ErrorCode;
 
 pub const MAX_NAME_CHARS: usize = 200;
 
@@ -22,7 +23,7 @@ pub fn sign_in_name(typed: &str) -> String {
 pub fn check_username(username: &str, checks: &mut Checks) -> String {
     let username = username.trim().to_lowercase();
     if !is_valid_username(&username) {
-        checks.fail("username", "invalid_format", "must be 3–64 characters of a–z, 0–9, '.', '_' and '-'");
+        checks.fail("username", ErrorCode::InvalidFormat, "must be 3–64 characters of a–z, 0–9, '.', '_' and '-'");
     }
     username
 }
@@ -40,7 +41,7 @@ pub fn check_email(email: Option<&str>, checks: &mut Checks) -> Option<String> {
             .split_once('@')
             .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.') && !domain.contains('@'));
     if !valid {
-        checks.fail("email", "invalid_format", "is not an email address");
+        checks.fail("email", ErrorCode::InvalidFormat, "is not an email address");
     }
     Some(email.to_lowercase())
 }
@@ -52,7 +53,7 @@ pub fn check_phone(phone: Option<&str>, checks: &mut Checks) -> Option<String> {
     let valid = (8..=15).contains(&digits)
         && phone.chars().enumerate().all(|(i, c)| c.is_ascii_digit() || c == ' ' || c == '.' || (c == '+' && i == 0));
     if !valid {
-        checks.fail("phone", "invalid_format", "must be 8–15 digits, optionally starting with +");
+        checks.fail("phone", ErrorCode::InvalidFormat, "must be 8–15 digits, optionally starting with +");
     }
     Some(phone.to_string())
 }
@@ -63,19 +64,19 @@ pub fn check_roles(roles: &[String], has_unit: bool, checks: &mut Checks) -> Vec
     for (i, name) in roles.iter().enumerate() {
         match Role::parse(name) {
             Some(role) if !parsed.contains(&role) => parsed.push(role),
-            Some(_) => checks.fail(&format!("roles[{i}]"), "duplicate", "is listed twice"),
+            Some(_) => checks.fail(&format!("roles[{i}]"), ErrorCode::Duplicate, "is listed twice"),
             None => checks.fail(
                 &format!("roles[{i}]"),
-                "invalid_choice",
+                ErrorCode::InvalidChoice,
                 "must be one of admin, unit_officer, council_member, approver, viewer",
             ),
         }
     }
     if roles.is_empty() {
-        checks.fail("roles", "required", "at least one role is required");
+        checks.fail("roles", ErrorCode::Required, "at least one role is required");
     }
     if parsed.contains(&Role::UnitOfficer) && !has_unit {
-        checks.fail("unit_id", "required", "a unit officer must belong to a unit");
+        checks.fail("unit_id", ErrorCode::Required, "a unit officer must belong to a unit");
     }
     parsed
 }

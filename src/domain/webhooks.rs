@@ -7,6 +7,8 @@ use std::time::Duration;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
+use crate::error::ErrorCode;
+
 /// Outgoing webhooks (docs/webhooks.md), as `config` reads them from the environment.
 #[derive(Clone, Debug)]
 pub struct WebhookSettings {
@@ -75,11 +77,11 @@ pub fn stored_patterns(stored: &str) -> Vec<TypePattern> {
 /// Why a URL is refused, as a field error code and message.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Refusal {
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub message: String,
 }
 
-fn refuse(code: &'static str, message: impl Into<String>) -> Refusal {
+fn refuse(code: ErrorCode, message: impl Into<String>) -> Refusal {
     Refusal { code, message: message.into() }
 }
 
@@ -98,43 +100,46 @@ pub struct Target {
 /// resolution (`address_allowed`) at subscription and at delivery time.
 pub fn check_url(raw: &str, settings: &WebhookSettings) -> Result<Target, Refusal> {
     if raw.chars().count() > MAX_URL_CHARS {
-        return Err(refuse("too_long", format!("must be at most {MAX_URL_CHARS} characters")));
+        return Err(refuse(ErrorCode::TooLong, format!("must be at most {MAX_URL_CHARS} characters")));
     }
-    let url = url::Url::parse(raw.trim()).map_err(|_| refuse("invalid_url", "is not an absolute URL"))?;
+    let url = url::Url::parse(raw.trim()).map_err(|_| refuse(ErrorCode::InvalidUrl, "is not an absolute URL"))?;
     match url.scheme() {
         "https" => {}
         "http" if settings.allow_http => {}
-        "http" => return Err(refuse("insecure_scheme", "must be an https:// URL")),
-        _ => return Err(refuse("invalid_scheme", "must be an https:// URL")),
+        "http" => return Err(refuse(ErrorCode::InsecureScheme, "must be an https:// URL")),
+        _ => return Err(refuse(ErrorCode::InvalidScheme, "must be an https:// URL")),
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(refuse("credentials_in_url", "must not carry a user name or password"));
+        return Err(refuse(ErrorCode::CredentialsInUrl, "must not carry a user name or password"));
     }
     let (host, ip) = match url.host() {
         Some(url::Host::Domain(d)) => (d.trim_end_matches('.').to_ascii_lowercase(), None),
         Some(url::Host::Ipv4(v4)) => (v4.to_string(), Some(IpAddr::V4(v4))),
         Some(url::Host::Ipv6(v6)) => (v6.to_string(), Some(IpAddr::V6(v6))),
-        None => return Err(refuse("invalid_url", "has no host")),
+        None => return Err(refuse(ErrorCode::InvalidUrl, "has no host")),
     };
     if !host_allowed(&host, &settings.allowed_hosts) {
-        return Err(refuse("host_not_allowed", "the host is not on the service's webhook allow-list"));
+        return Err(refuse(ErrorCode::HostNotAllowed, "the host is not on the service's webhook allow-list"));
     }
     if let Some(ip) = ip {
         if !address_allowed(ip, settings.allow_private_targets) {
             return Err(refuse(
-                "private_address",
+                ErrorCode::PrivateAddress,
                 "must not point at a loopback, private, link-local or otherwise internal address",
             ));
         }
     } else if !settings.allow_private_targets && (host == "localhost" || host.ends_with(".localhost")) {
         return Err(refuse(
-            "private_address",
+            ErrorCode::PrivateAddress,
             "must not point at a loopback, private, link-local or otherwise internal address",
         ));
     }
     let port = url.port_or_known_default().unwrap_or(443);
     if settings.allowed_ports.as_ref().is_some_and(|ports| !ports.contains(&port)) {
-        return Err(refuse("port_not_allowed", "must use port 443 or 8443 (or another port the service allows)"));
+        return Err(refuse(
+            ErrorCode::PortNotAllowed,
+            "must use port 443 or 8443 (or another port the service allows)",
+        ));
     }
     Ok(Target { url, host, ip, port })
 }

@@ -1,13 +1,13 @@
 //! Request extraction with errors that name the offending field.
 
 use actix_web::dev::Payload;
-use actix_web::http::{header, StatusCode};
+use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpRequest};
 use futures_util::future::LocalBoxFuture;
 use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldError};
 use crate::state::AppState;
 
 /// A JSON request body: `application/json` only, at most `THIDUA_MAX_BODY_BYTES`, and decoded
@@ -35,8 +35,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
         Box::pin(async move {
             if !is_json {
                 return Err(ApiError::new(
-                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                    "unsupported_media_type",
+                    ErrorCode::UnsupportedMediaType,
                     "the request body must be JSON, sent with Content-Type: application/json",
                 ));
             }
@@ -59,11 +58,7 @@ pub async fn read_limited(
     let mut bytes = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|e| {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "unreadable_body",
-                format!("the request body could not be read: {e}"),
-            )
+            ApiError::new(ErrorCode::UnreadableBody, format!("the request body could not be read: {e}"))
         })?;
         if bytes.len() + chunk.len() > limit {
             return Err(too_large(limit));
@@ -78,11 +73,7 @@ pub fn declared_length(req: &HttpRequest) -> Option<usize> {
 }
 
 fn too_large(limit: usize) -> ApiError {
-    ApiError::new(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        "payload_too_large",
-        format!("the request body is larger than the {limit} bytes accepted"),
-    )
+    ApiError::new(ErrorCode::PayloadTooLarge, format!("the request body is larger than the {limit} bytes accepted"))
 }
 
 /// Whether a JSON text holds the escape `\u0000` (a NUL inside a string), which PostgreSQL
@@ -105,8 +96,7 @@ fn has_escaped_nul(bytes: &[u8]) -> bool {
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     if has_escaped_nul(bytes) {
         return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_body",
+            ErrorCode::InvalidBody,
             "text in the body must not contain NUL characters (\\u0000)",
         ));
     }
@@ -124,8 +114,7 @@ fn json_error(field: String, e: serde_json::Error) -> ApiError {
     use serde_json::error::Category;
     match e.classify() {
         Category::Syntax | Category::Eof | Category::Io => ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "malformed_json",
+            ErrorCode::MalformedJson,
             if bytes_were_empty(&e) {
                 "the request body is empty; send a JSON object".to_string()
             } else {
@@ -137,14 +126,14 @@ fn json_error(field: String, e: serde_json::Error) -> ApiError {
             // serde's messages end with " at line L column C", which says nothing to a client.
             let message = message.split(" at line ").next().unwrap_or(&message).to_string();
             let code = if message.starts_with("unknown field") {
-                "unknown_field"
+                ErrorCode::UnknownField
             } else if message.starts_with("missing field") {
-                "required"
+                ErrorCode::Required
             } else {
-                "invalid_type"
+                ErrorCode::InvalidType
             };
             let field = if field == "." { String::new() } else { field };
-            let field = if code == "required" {
+            let field = if code == ErrorCode::Required {
                 // serde points at the object missing the field: name the field itself.
                 let name = message.split('`').nth(1).unwrap_or_default();
                 if field.is_empty() {
@@ -157,7 +146,7 @@ fn json_error(field: String, e: serde_json::Error) -> ApiError {
             };
             ApiError {
                 errors: vec![FieldError::new(field.clone(), code, message.clone())],
-                ..ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", format!("`{field}`: {message}"))
+                ..ApiError::new(ErrorCode::InvalidBody, format!("`{field}`: {message}"))
             }
         }
     }
@@ -205,9 +194,7 @@ fn if_match(req: &HttpRequest) -> Result<IfMatch, ApiError> {
 /// "whatever is current" (RFC 9110): accepted, with no version check (`None`).
 pub fn required_if_match(req: &HttpRequest) -> Result<Option<i32>, ApiError> {
     match if_match(req)? {
-        IfMatch::Absent => Err(ApiError::new(
-            StatusCode::PRECONDITION_REQUIRED,
-            "precondition_required",
+        IfMatch::Absent => Err(ApiError::new(ErrorCode::PreconditionRequired,
             "send If-Match with the ETag you read (or `*` to replace whatever is current): a replacement must name the version it replaces",
         )),
         IfMatch::Any => Ok(None),
@@ -250,7 +237,7 @@ impl<T: DeserializeOwned> FromRequest for QueryParams<T> {
 
 pub fn path_config() -> web::PathConfig {
     web::PathConfig::default().error_handler(|err, _req| {
-        ApiError::new(StatusCode::BAD_REQUEST, "invalid_path", format!("invalid path parameter: {err}")).into()
+        ApiError::new(ErrorCode::InvalidPath, format!("invalid path parameter: {err}")).into()
     })
 }
 

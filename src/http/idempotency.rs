@@ -30,7 +30,7 @@ use sha2::{Digest, Sha256};
 use crate::auth::{bearer_token, client_addr};
 use crate::db;
 use crate::db::idempotency::{self as model, Hold, KeyId, Reservation, Stored, Timing};
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 use crate::http::extract::{declared_length, read_limited};
 use crate::http::middleware::{IDEMPOTENCY_KEY, IDEMPOTENT_REPLAYED};
 use crate::http::register::{PostKind, PostTable};
@@ -53,8 +53,7 @@ const REPLAYED_HEADERS: [header::HeaderName; 3] = [header::CONTENT_TYPE, header:
 pub fn parse_key(raw: &header::HeaderValue) -> Result<String, ApiError> {
     let invalid = || {
         ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_idempotency_key",
+            ErrorCode::InvalidIdempotencyKey,
             format!("Idempotency-Key must be 1 to {MAX_KEY_LEN} printable ASCII characters"),
         )
     };
@@ -83,7 +82,10 @@ pub fn fingerprint(query: &str, body: &[u8]) -> String {
 fn is_final(status: StatusCode, body: &[u8]) -> bool {
     let transient = status.is_server_error()
         || matches!(status.as_u16(), 401 | 408 | 425 | 429)
-        || (status == StatusCode::CONFLICT && body.windows(16).any(|w| w == b"\"write_conflict\""));
+        || (status == StatusCode::CONFLICT && {
+            let code = format!("\"{}\"", ErrorCode::WriteConflict);
+            body.windows(code.len()).any(|w| w == code.as_bytes())
+        });
     !transient
 }
 
@@ -188,7 +190,7 @@ fn replay_committed(records: Vec<(String, String)>) -> HttpResponse {
         res.insert_header((header::LOCATION, location));
     }
     res.insert_header((IDEMPOTENT_REPLAYED, "true")).json(serde_json::json!({
-        "code": "idempotent_request_committed",
+        "code": ErrorCode::IdempotentRequestCommitted,
         "detail": "the first request with this Idempotency-Key was carried out, but its answer was lost; these are the records it changed",
         "records": records,
     }))
@@ -254,8 +256,7 @@ pub async fn guard(
         Err(e) => Ok(req.error_response(e)),
         Ok(Reservation::Reused) => {
             let e = ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "idempotency_key_reused",
+                ErrorCode::IdempotencyKeyReused,
                 "this Idempotency-Key was used for a different request; use a new key for a new request",
             );
             Ok(req.error_response(e))
@@ -264,7 +265,7 @@ pub async fn guard(
             let e = ApiError {
                 retry_after_secs: Some(1),
                 ..ApiError::conflict(
-                    "idempotency_key_in_progress",
+                    ErrorCode::IdempotencyKeyInProgress,
                     "the first request with this Idempotency-Key is still running; retry shortly",
                 )
             };
@@ -337,7 +338,7 @@ mod tests {
 
     #[test]
     fn keys_are_printable_ascii_up_to_255_bare_or_quoted() {
-        let parse = |s: &str| parse_key(&header::HeaderValue::from_str(s).unwrap()).map_err(|e| e.code);
+        let parse = |s: &str| parse_key(&header::HeaderValue::from_str(s).unwrap()).map_err(|e| e.code.as_str());
         assert_eq!(parse("8e03978e-40d5-43e8-bc93-6894a57f9324"), Ok("8e03978e-40d5-43e8-bc93-6894a57f9324".into()));
         assert_eq!(parse("\"abc def\""), Ok("abc def".into()));
         assert_eq!(parse(&"k".repeat(255)), Ok("k".repeat(255)));

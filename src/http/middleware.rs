@@ -13,7 +13,7 @@ use actix_web::{Error, HttpMessage, ResponseError};
 use tracing::Instrument;
 
 use crate::config::Settings;
-use crate::error::{ApiError, PROBLEM_JSON};
+use crate::error::{ApiError, ErrorCode, PROBLEM_JSON};
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 pub const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
@@ -147,14 +147,17 @@ fn to_problem<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerRespo
     let status = res.status();
     let error = match status {
         StatusCode::NOT_FOUND => {
-            ApiError::new(status, "route_not_found", format!("no resource at {}", res.request().path()))
+            ApiError::new(ErrorCode::RouteNotFound, format!("no resource at {}", res.request().path()))
         }
         StatusCode::METHOD_NOT_ALLOWED => ApiError::new(
-            status,
-            "method_not_allowed",
+            ErrorCode::MethodNotAllowed,
             format!("{} is not supported on {}", res.request().method(), res.request().path()),
         ),
-        _ => ApiError::new(status, "http_error", status.canonical_reason().unwrap_or("error").to_lowercase()),
+        _ => ApiError::with_status(
+            status,
+            ErrorCode::HttpError,
+            status.canonical_reason().unwrap_or("error").to_lowercase(),
+        ),
     };
     let (req, _) = res.into_parts();
     let res = ServiceResponse::new(req, error.error_response());

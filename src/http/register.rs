@@ -14,13 +14,13 @@
 use std::cell::RefCell;
 
 use actix_web::dev::{HttpServiceFactory, ResourceDef};
-use actix_web::http::{header, StatusCode};
+use actix_web::http::header;
 use actix_web::{web, HttpRequest};
 use utoipa::openapi::path::HttpMethod;
 use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_actix_web::OpenApiFactory;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 
 /// How a POST treats `Idempotency-Key`, and what its body is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -150,8 +150,7 @@ fn method_not_allowed(allow: String) -> actix_web::Route {
         let allow = allow.clone();
         async move {
             let error = ApiError::new(
-                StatusCode::METHOD_NOT_ALLOWED,
-                "method_not_allowed",
+                ErrorCode::MethodNotAllowed,
                 format!("{} is not supported on {}; use {allow}", req.method(), req.path()),
             );
             let mut res = actix_web::ResponseError::error_response(&error);

@@ -2,12 +2,11 @@
 //! query parameter or else the `Accept` header. Each report builds its table once.
 
 use actix_web::http::header::{self, HeaderValue};
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 
 pub const JSON: &str = "application/json";
 pub const CSV: &str = "text/csv";
@@ -48,8 +47,7 @@ pub fn negotiate(req: &HttpRequest, param: Option<Format>) -> Result<Format, Api
 
 fn not_acceptable() -> ApiError {
     ApiError::new(
-        StatusCode::NOT_ACCEPTABLE,
-        "not_acceptable",
+        ErrorCode::NotAcceptable,
         format!("reports are available as {JSON}, {CSV} or {XLSX} (or with format=json|csv|xlsx)"),
     )
 }

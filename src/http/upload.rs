@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use actix_web::http::{header, StatusCode};
+use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use bytes::Bytes;
 use sha2::{Digest, Sha256};
@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 use crate::db::journal::{Journal, Origin};
 use crate::db::{self, DbConn};
 use crate::domain::evidence::{sniff, EvidenceType};
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldError};
 use crate::http::extract::{declared_length, read_limited};
 use crate::state::AppState;
 
@@ -72,8 +72,7 @@ pub const UNTYPED: &str = "application/octet-stream";
 pub async fn receive(req: &HttpRequest, payload: web::Payload, limit: usize) -> Result<Received, ApiError> {
     let unsupported = || {
         ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_file_type",
+            ErrorCode::UnsupportedFileType,
             "files must be PDF, PNG, JPEG, DOCX or XLSX, sent with their Content-Type or as application/octet-stream",
         )
     };
@@ -95,7 +94,7 @@ pub async fn receive(req: &HttpRequest, payload: web::Payload, limit: usize) -> 
         (Some(declared), _) => {
             return Err(ApiError::validation(vec![FieldError::new(
                 "body",
-                "content_mismatch",
+                ErrorCode::ContentMismatch,
                 format!("the file's content is not {}", declared.as_str()),
             )]))
         }

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use crate::db::schema::{login_throttle, refresh_tokens, service_secrets, sessions, units, users};
 use crate::db::{self, DbConn};
 use crate::domain::roles::Role;
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldError};
 
 type Db = <DbConn as Connection>::Backend;
 
@@ -77,7 +77,7 @@ fn ensure_another_admin(conn: &mut DbConn, except_id: &str) -> Result<(), ApiErr
         .get_result(conn)?;
     if others == 0 {
         return Err(ApiError::conflict(
-            "last_admin",
+            ErrorCode::LastAdmin,
             "this would leave no active admin; make someone else an admin first",
         ));
     }
@@ -97,14 +97,14 @@ pub fn check_user_unit(conn: &mut DbConn, unit_id: Option<&str>) -> Result<Optio
         .first(conn)
         .optional()?;
     Ok(match found {
-        None => Some(FieldError::new("unit_id", "not_found", "no unit has this id")),
+        None => Some(FieldError::new("unit_id", ErrorCode::NotFound, "no unit has this id")),
         Some((kind, _, _)) if kind != "department" && kind != "commune" => {
-            Some(FieldError::new("unit_id", "wrong_kind", "must be a department or a commune"))
+            Some(FieldError::new("unit_id", ErrorCode::WrongKind, "must be a department or a commune"))
         }
         Some((_, from, until))
             if !crate::domain::units::is_active_on(from, until, crate::domain::units::today_in_vietnam()) =>
         {
-            Some(FieldError::new("unit_id", "inactive_unit", "the unit is not in force today"))
+            Some(FieldError::new("unit_id", ErrorCode::InactiveUnit, "the unit is not in force today"))
         }
         Some(_) => None,
     })
@@ -150,7 +150,7 @@ pub fn insert_user(conn: &mut DbConn, new: NewUser) -> Result<User, ApiError> {
 }
 
 fn username_taken(username: &str) -> ApiError {
-    ApiError::conflict("username_taken", format!("the username {username} is taken"))
+    ApiError::conflict(ErrorCode::UsernameTaken, format!("the username {username} is taken"))
 }
 
 #[derive(Default)]
@@ -244,7 +244,7 @@ pub fn update_user(
         if roles.contains(&Role::UnitOfficer) && unit_id.is_none() {
             return Err(ApiError::validation(vec![FieldError::new(
                 "unit_id",
-                "required",
+                ErrorCode::Required,
                 "a unit officer must belong to a unit",
             )]));
         }

@@ -3,14 +3,15 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use crate::db::schema::{achievement_latest, achievements, evidence_files, registration_targets, registrations};
+use crate::db::schema::{achievement_latest, achievements, registration_targets, registrations};
 use crate::db::{self, DbConn};
 use crate::domain::campaigns::{
     check_report_dates, check_value, decimal_text, AchievementAction, AchievementStatus, CampaignStatus, IndicatorKind,
 };
 use crate::domain::Checks;
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldError};
 use crate::models::campaigns::{list_indicators, lock_campaign_shared, participates, Campaign};
+use crate::models::stored_files::{self, NewFile, Owner, StoredFile};
 
 type Db = <DbConn as Connection>::Backend;
 
@@ -39,20 +40,6 @@ impl Achievement {
     pub fn status(&self) -> AchievementStatus {
         AchievementStatus::parse(&self.status).unwrap_or(AchievementStatus::Submitted)
     }
-}
-
-#[derive(Queryable, Selectable, Debug, Clone)]
-#[diesel(table_name = evidence_files)]
-pub struct EvidenceFile {
-    pub id: String,
-    pub achievement_id: String,
-    pub filename: String,
-    pub content_type: String,
-    pub size_bytes: i64,
-    pub sha256: String,
-    pub storage_key: String,
-    pub uploaded_by: String,
-    pub created_at: NaiveDateTime,
 }
 
 /// When a report is made: today, the grace after the campaign, and whether it corrects a
@@ -87,12 +74,8 @@ pub fn find_achievement(conn: &mut DbConn, id: &str) -> Result<Achievement, ApiE
         .ok_or_else(achievement_not_found)
 }
 
-pub fn evidence_of(conn: &mut DbConn, achievement_id: &str) -> Result<Vec<EvidenceFile>, ApiError> {
-    Ok(evidence_files::table
-        .filter(evidence_files::achievement_id.eq(achievement_id))
-        .order(evidence_files::id)
-        .select(EvidenceFile::as_select())
-        .load(conn)?)
+pub fn evidence_of(conn: &mut DbConn, achievement_id: &str) -> Result<Vec<StoredFile>, ApiError> {
+    stored_files::of_achievement(conn, achievement_id)
 }
 
 #[derive(Default)]
@@ -139,11 +122,11 @@ fn check_report(
     match campaign.status() {
         CampaignStatus::Launched => {}
         CampaignStatus::Draft => {
-            return Err(ApiError::conflict("campaign_not_launched", "the campaign has not been launched yet"))
+            return Err(ApiError::conflict(ErrorCode::CampaignNotLaunched, "the campaign has not been launched yet"))
         }
         status => {
             return Err(ApiError::conflict(
-                "campaign_frozen",
+                ErrorCode::CampaignFrozen,
                 format!("the campaign is {}; it no longer changes", status.as_str()),
             ))
         }
@@ -151,7 +134,7 @@ fn check_report(
     if !participates(conn, campaign, unit_id)? {
         return Err(ApiError::validation(vec![FieldError::new(
             "unit_id",
-            "not_participating",
+            ErrorCode::NotParticipating,
             "this unit does not take part in the campaign",
         )]));
     }
@@ -160,7 +143,7 @@ fn check_report(
     let Some(indicator) = indicators.iter().find(|i| i.id == report.indicator_id) else {
         return Err(ApiError::validation(vec![FieldError::new(
             "indicator_id",
-            "not_found",
+            ErrorCode::NotFound,
             "is not an indicator of this campaign",
         )]));
     };
@@ -172,7 +155,11 @@ fn check_report(
         .count()
         .get_result(conn)?;
     if registered == 0 {
-        checks.fail("indicator_id", "not_registered", "the unit has not registered a target for this indicator");
+        checks.fail(
+            "indicator_id",
+            ErrorCode::NotRegistered,
+            "the unit has not registered a target for this indicator",
+        );
     }
     let kind = IndicatorKind::parse(&indicator.kind).unwrap_or(IndicatorKind::Quantity);
     let value = check_value("value", &report.value, kind, &mut checks);
@@ -246,7 +233,7 @@ fn check_not_under_nomination(conn: &mut DbConn, achievement_id: &str) -> Result
         .get_result(conn)?;
     if count > 0 {
         return Err(ApiError::conflict(
-            "achievement_in_nomination",
+            ErrorCode::AchievementInNomination,
             "a nomination under review rests on this report; it no longer changes",
         ));
     }
@@ -268,7 +255,7 @@ pub fn update_achievement(
             return Err(ApiError::precondition_failed());
         }
         if current.status() == AchievementStatus::Verified {
-            return Err(ApiError::conflict("achievement_verified", "a verified report no longer changes"));
+            return Err(ApiError::conflict(ErrorCode::AchievementVerified, "a verified report no longer changes"));
         }
         check_not_under_nomination(conn, id)?;
         let campaign = lock_campaign_shared(conn, &current.campaign_id)?;
@@ -309,12 +296,15 @@ pub fn review_achievement(
         }
         let campaign = lock_campaign_shared(conn, &current.campaign_id)?;
         if campaign.status().is_frozen() {
-            return Err(ApiError::conflict("campaign_frozen", "the campaign is closed; its reports no longer change"));
+            return Err(ApiError::conflict(
+                ErrorCode::CampaignFrozen,
+                "the campaign is closed; its reports no longer change",
+            ));
         }
         let from = current.status();
         let Some(to) = from.after(action) else {
             return Err(ApiError::conflict(
-                "illegal_transition",
+                ErrorCode::IllegalTransition,
                 format!("a {} report cannot take \"{}\"", from.as_str(), action.as_str()),
             ));
         };
@@ -346,16 +336,19 @@ pub fn check_evidence_allowed(
     grace_days: i64,
 ) -> Result<(), ApiError> {
     if achievement.status() == AchievementStatus::Verified {
-        return Err(ApiError::conflict("achievement_verified", "a verified report no longer changes"));
+        return Err(ApiError::conflict(ErrorCode::AchievementVerified, "a verified report no longer changes"));
     }
     check_not_under_nomination(conn, &achievement.id)?;
     let campaign = lock_campaign_shared(conn, &achievement.campaign_id)?;
     if campaign.status().is_frozen() {
-        return Err(ApiError::conflict("campaign_frozen", "the campaign is closed; its reports no longer change"));
+        return Err(ApiError::conflict(
+            ErrorCode::CampaignFrozen,
+            "the campaign is closed; its reports no longer change",
+        ));
     }
     let closes = campaign.end_date + chrono::TimeDelta::days(grace_days);
     if achievement.status() != AchievementStatus::Returned && today > closes {
-        return Err(ApiError::conflict("reporting_closed", format!("reports were accepted until {closes}")));
+        return Err(ApiError::conflict(ErrorCode::ReportingClosed, format!("reports were accepted until {closes}")));
     }
     Ok(())
 }
@@ -364,41 +357,27 @@ pub fn check_evidence_allowed(
 /// file is a change of the report: its version moves on.
 pub fn add_evidence(
     conn: &mut DbConn,
-    file: EvidenceFile,
+    achievement_id: &str,
+    file: NewFile,
     today: NaiveDate,
     grace_days: i64,
-) -> Result<EvidenceFile, ApiError> {
+) -> Result<StoredFile, ApiError> {
     conn.write_tx(|conn| {
-        let achievement = lock_achievement(conn, &file.achievement_id)?;
+        let achievement = lock_achievement(conn, achievement_id)?;
         check_evidence_allowed(conn, &achievement, today, grace_days)?;
         diesel::update(achievements::table.find(&achievement.id))
             .set((achievements::version.eq(achievement.version + 1), achievements::updated_at.eq(db::now())))
             .execute(conn)?;
-        diesel::insert_into(evidence_files::table)
-            .values((
-                evidence_files::id.eq(&file.id),
-                evidence_files::achievement_id.eq(&file.achievement_id),
-                evidence_files::filename.eq(&file.filename),
-                evidence_files::content_type.eq(&file.content_type),
-                evidence_files::size_bytes.eq(file.size_bytes),
-                evidence_files::sha256.eq(&file.sha256),
-                evidence_files::storage_key.eq(&file.storage_key),
-                evidence_files::uploaded_by.eq(&file.uploaded_by),
-                evidence_files::created_at.eq(file.created_at),
-            ))
-            .execute(conn)?;
+        let file = file.owned_by(Owner::Achievement(&achievement.id));
+        stored_files::insert(conn, &file)?;
         Ok(file)
     })
 }
 
-pub fn find_evidence(conn: &mut DbConn, id: &str) -> Result<(EvidenceFile, Achievement), ApiError> {
-    let file: EvidenceFile = evidence_files::table
-        .find(id)
-        .select(EvidenceFile::as_select())
-        .first(conn)
-        .optional()?
-        .ok_or_else(|| ApiError::not_found("evidence file"))?;
-    let achievement = find_achievement(conn, &file.achievement_id)?;
+pub fn find_evidence(conn: &mut DbConn, id: &str) -> Result<(StoredFile, Achievement), ApiError> {
+    let (file, achievement_id) =
+        stored_files::find_evidence(conn, id)?.ok_or_else(|| ApiError::not_found("evidence file"))?;
+    let achievement = find_achievement(conn, &achievement_id)?;
     Ok((file, achievement))
 }
 

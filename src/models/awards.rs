@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use crate::db::schema::{award_type_versions, award_types, awards, people, unit_links, units};
 use crate::db::{self, DbConn};
 use crate::domain::awards::{Prerequisite, Rules};
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldError};
 
 type Db = <DbConn as Connection>::Backend;
 
@@ -138,14 +138,14 @@ fn check_references(conn: &mut DbConn, rules: &Rules) -> Result<(), ApiError> {
         if find_award_type_by_code(conn, &p.award_type_code)?.is_none() {
             errors.push(FieldError::new(
                 format!("prerequisites[{i}].award_type_code"),
-                "not_found",
+                ErrorCode::NotFound,
                 "no award type has this code",
             ));
         }
     }
     if let Some(code) = &rules.quota_of_code {
         if find_award_type_by_code(conn, code)?.is_none() {
-            errors.push(FieldError::new("quota_of_code", "not_found", "no award type has this code"));
+            errors.push(FieldError::new("quota_of_code", ErrorCode::NotFound, "no award type has this code"));
         }
     }
     if errors.is_empty() {
@@ -164,7 +164,7 @@ pub fn create_award_type(
 ) -> Result<String, ApiError> {
     conn.write_tx(|conn| {
         if find_award_type_by_code(conn, &new.code)?.is_some() {
-            return Err(ApiError::conflict("code_in_use", format!("an award type has the code {}", new.code)));
+            return Err(ApiError::conflict(ErrorCode::CodeInUse, format!("an award type has the code {}", new.code)));
         }
         let id = db::new_id();
         let now = db::now();
@@ -204,7 +204,7 @@ pub fn add_version(
         if effective_from <= latest.effective_from {
             return Err(ApiError::validation(vec![FieldError::new(
                 "effective_from",
-                "not_after_current",
+                ErrorCode::NotAfterCurrent,
                 format!("must be after {}, when version {} took effect", latest.effective_from, latest.version),
             )]));
         }
@@ -264,10 +264,10 @@ fn check_person_unit(conn: &mut DbConn, unit_id: &str) -> Result<(), ApiError> {
         Some("department" | "commune") => Ok(()),
         Some(_) => Err(ApiError::validation(vec![FieldError::new(
             "unit_id",
-            "wrong_kind",
+            ErrorCode::WrongKind,
             "must be a department or a commune",
         )])),
-        None => Err(ApiError::validation(vec![FieldError::new("unit_id", "not_found", "no unit has this id")])),
+        None => Err(ApiError::validation(vec![FieldError::new("unit_id", ErrorCode::NotFound, "no unit has this id")])),
     }
 }
 
@@ -401,7 +401,11 @@ pub fn find_award(conn: &mut DbConn, id: &str) -> Result<Award, ApiError> {
 pub fn record_award(conn: &mut DbConn, new: NewAward, actor: &str) -> Result<Award, ApiError> {
     conn.write_tx(|conn| {
         let (award_type, versions) = find_award_type(conn, &new.award_type_id).map_err(|_| {
-            ApiError::validation(vec![FieldError::new("award_type_id", "not_found", "no award type has this id")])
+            ApiError::validation(vec![FieldError::new(
+                "award_type_id",
+                ErrorCode::NotFound,
+                "no award type has this id",
+            )])
         })?;
         // Awards older than any rules the catalogue holds (history from before the current
         // law) are recorded without a version rather than under rules that did not apply.
@@ -411,7 +415,11 @@ pub fn record_award(conn: &mut DbConn, new: NewAward, actor: &str) -> Result<Awa
                 "person",
                 find_person(conn, person)
                     .map_err(|_| {
-                        ApiError::validation(vec![FieldError::new("person_id", "not_found", "no person has this id")])
+                        ApiError::validation(vec![FieldError::new(
+                            "person_id",
+                            ErrorCode::NotFound,
+                            "no person has this id",
+                        )])
                     })?
                     .unit_id,
             ),
@@ -425,14 +433,18 @@ pub fn record_award(conn: &mut DbConn, new: NewAward, actor: &str) -> Result<Awa
                 };
                 return Err(ApiError::validation(vec![FieldError::new(
                     "recipient",
-                    "wrong_subject",
+                    ErrorCode::WrongSubject,
                     format!("this award type needs {needs}"),
                 )]));
             }
         };
         let exists: i64 = units::table.find(&unit_id).count().get_result(conn)?;
         if exists == 0 {
-            return Err(ApiError::validation(vec![FieldError::new("unit_id", "not_found", "no unit has this id")]));
+            return Err(ApiError::validation(vec![FieldError::new(
+                "unit_id",
+                ErrorCode::NotFound,
+                "no unit has this id",
+            )]));
         }
         let id = db::new_id();
         diesel::insert_into(awards::table)
@@ -461,7 +473,7 @@ pub fn revoke_award(conn: &mut DbConn, id: &str, reason: &str, actor: &str) -> R
     conn.write_tx(|conn| {
         let current = find_award(conn, id)?;
         if current.revoked_at.is_some() {
-            return Err(ApiError::conflict("already_revoked", "the award was revoked already"));
+            return Err(ApiError::conflict(ErrorCode::AlreadyRevoked, "the award was revoked already"));
         }
         let now = db::now();
         diesel::update(awards::table.find(id).filter(awards::revoked_at.is_null()))

@@ -9,7 +9,7 @@ use crate::db::schema::{
 };
 use crate::db::{self, DbConn};
 use crate::domain::campaigns::{CampaignAction, CampaignStatus, Participation};
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldError};
 use crate::models::clusters::{find_cluster, list_clusters, Cluster};
 
 type Db = <DbConn as Connection>::Backend;
@@ -173,18 +173,18 @@ fn check_participants(conn: &mut DbConn, fields: &CampaignFields) -> Result<(), 
     let mut errors = Vec::new();
     match fields.participation {
         Participation::Units if fields.unit_ids.is_empty() => {
-            errors.push(FieldError::new("unit_ids", "required", "list the participating units"));
+            errors.push(FieldError::new("unit_ids", ErrorCode::Required, "list the participating units"));
         }
         Participation::Clusters if fields.cluster_ids.is_empty() => {
-            errors.push(FieldError::new("cluster_ids", "required", "list the participating clusters"));
+            errors.push(FieldError::new("cluster_ids", ErrorCode::Required, "list the participating clusters"));
         }
         _ => {}
     }
     if fields.participation != Participation::Units && !fields.unit_ids.is_empty() {
-        errors.push(FieldError::new("unit_ids", "not_allowed", "only with participation \"units\""));
+        errors.push(FieldError::new("unit_ids", ErrorCode::NotAllowed, "only with participation \"units\""));
     }
     if fields.participation != Participation::Clusters && !fields.cluster_ids.is_empty() {
-        errors.push(FieldError::new("cluster_ids", "not_allowed", "only with participation \"clusters\""));
+        errors.push(FieldError::new("cluster_ids", ErrorCode::NotAllowed, "only with participation \"clusters\""));
     }
     let found_units: Vec<(String, String, Option<NaiveDate>, Option<NaiveDate>)> = units::table
         .filter(units::id.eq_any(&fields.unit_ids))
@@ -193,16 +193,16 @@ fn check_participants(conn: &mut DbConn, fields: &CampaignFields) -> Result<(), 
     let period = (Some(fields.start_date), Some(fields.end_date));
     for (i, id) in fields.unit_ids.iter().enumerate() {
         match found_units.iter().find(|(u, ..)| u == id) {
-            None => errors.push(FieldError::new(format!("unit_ids[{i}]"), "not_found", "no unit has this id")),
+            None => errors.push(FieldError::new(format!("unit_ids[{i}]"), ErrorCode::NotFound, "no unit has this id")),
             Some((_, k, ..)) if k != "department" && k != "commune" => errors.push(FieldError::new(
                 format!("unit_ids[{i}]"),
-                "wrong_kind",
+                ErrorCode::WrongKind,
                 "must be a department or a commune",
             )),
             Some((_, _, from, until)) if !crate::domain::units::periods_overlap((*from, *until), period) => errors
                 .push(FieldError::new(
                     format!("unit_ids[{i}]"),
-                    "inactive_unit",
+                    ErrorCode::InactiveUnit,
                     "the unit is not in force during the campaign",
                 )),
             Some(_) => {}
@@ -212,7 +212,7 @@ fn check_participants(conn: &mut DbConn, fields: &CampaignFields) -> Result<(), 
         clusters::table.filter(clusters::id.eq_any(&fields.cluster_ids)).select(clusters::id).load(conn)?;
     for (i, id) in fields.cluster_ids.iter().enumerate() {
         if !found_clusters.contains(id) {
-            errors.push(FieldError::new(format!("cluster_ids[{i}]"), "not_found", "no cluster has this id"));
+            errors.push(FieldError::new(format!("cluster_ids[{i}]"), ErrorCode::NotFound, "no cluster has this id"));
         }
     }
     if errors.is_empty() {
@@ -342,7 +342,7 @@ pub fn update_campaign(
             || fields.cluster_ids != before.cluster_ids;
         if participants_changed && status != CampaignStatus::Draft {
             return Err(ApiError::conflict(
-                "campaign_launched",
+                ErrorCode::CampaignLaunched,
                 "who takes part is fixed once the campaign is launched",
             ));
         }
@@ -362,7 +362,7 @@ pub fn update_campaign(
 }
 
 pub fn frozen(status: CampaignStatus) -> ApiError {
-    ApiError::conflict("campaign_frozen", format!("the campaign is {}; it no longer changes", status.as_str()))
+    ApiError::conflict(ErrorCode::CampaignFrozen, format!("the campaign is {}; it no longer changes", status.as_str()))
 }
 
 /// Moves a campaign along its lifecycle, recording who, when and why.
@@ -382,14 +382,14 @@ pub fn transition_campaign(
         let from = current.status();
         let Some(to) = from.after(action) else {
             return Err(ApiError::conflict(
-                "illegal_transition",
+                ErrorCode::IllegalTransition,
                 format!("a {} campaign cannot be {}ed", from.as_str(), action.as_str().trim_end_matches('e')),
             ));
         };
         if action == CampaignAction::Launch {
             let count: i64 = indicators::table.filter(indicators::campaign_id.eq(id)).count().get_result(conn)?;
             if count == 0 {
-                return Err(ApiError::conflict("no_indicators", "add at least one indicator before launching"));
+                return Err(ApiError::conflict(ErrorCode::NoIndicators, "add at least one indicator before launching"));
             }
         }
         let now = db::now();
@@ -484,7 +484,7 @@ fn require_draft(campaign: &Campaign) -> Result<(), ApiError> {
     match campaign.status() {
         CampaignStatus::Draft => Ok(()),
         status if status.is_frozen() => Err(frozen(status)),
-        _ => Err(ApiError::conflict("campaign_launched", "indicators are fixed once the campaign is launched")),
+        _ => Err(ApiError::conflict(ErrorCode::CampaignLaunched, "indicators are fixed once the campaign is launched")),
     }
 }
 

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use crate::db::schema::{campaign_clusters, campaigns, cluster_members, clusters, units};
 use crate::db::{self, DbConn};
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldError};
 
 type Db = <DbConn as Connection>::Backend;
 
@@ -73,7 +73,7 @@ pub fn list_clusters(conn: &mut DbConn, year: Option<i32>) -> Result<Vec<(Cluste
 fn check_members(conn: &mut DbConn, input: &ClusterInput) -> Result<(), ApiError> {
     let mut errors = Vec::new();
     if input.member_ids.is_empty() {
-        errors.push(FieldError::new("member_ids", "required", "a cluster needs at least one member"));
+        errors.push(FieldError::new("member_ids", ErrorCode::Required, "a cluster needs at least one member"));
     }
     let kinds: Vec<(String, String, Option<chrono::NaiveDate>, Option<chrono::NaiveDate>)> = units::table
         .filter(units::id.eq_any(&input.member_ids))
@@ -83,16 +83,20 @@ fn check_members(conn: &mut DbConn, input: &ClusterInput) -> Result<(), ApiError
     for (i, id) in input.member_ids.iter().enumerate() {
         let field = format!("member_ids[{i}]");
         if input.member_ids[..i].contains(id) {
-            errors.push(FieldError::new(field, "duplicate", "is listed twice"));
+            errors.push(FieldError::new(field, ErrorCode::Duplicate, "is listed twice"));
             continue;
         }
         match kinds.iter().find(|(u, ..)| u == id) {
-            None => errors.push(FieldError::new(field, "not_found", "no unit has this id")),
+            None => errors.push(FieldError::new(field, ErrorCode::NotFound, "no unit has this id")),
             Some((_, kind, ..)) if kind != "department" && kind != "commune" => {
-                errors.push(FieldError::new(field, "wrong_kind", "must be a department or a commune"));
+                errors.push(FieldError::new(field, ErrorCode::WrongKind, "must be a department or a commune"));
             }
             Some((_, _, from, until)) if !crate::domain::units::periods_overlap((*from, *until), year) => {
-                errors.push(FieldError::new(field, "inactive_unit", "the unit is not in force during that year"));
+                errors.push(FieldError::new(
+                    field,
+                    ErrorCode::InactiveUnit,
+                    "the unit is not in force during that year",
+                ));
             }
             Some(_) => {}
         }
@@ -101,7 +105,7 @@ fn check_members(conn: &mut DbConn, input: &ClusterInput) -> Result<(), ApiError
         if !input.member_ids.contains(leader) {
             errors.push(FieldError::new(
                 "leading_unit_id",
-                "not_a_member",
+                ErrorCode::NotAMember,
                 "the leading unit must be one of the members",
             ));
         }
@@ -116,7 +120,7 @@ fn check_members(conn: &mut DbConn, input: &ClusterInput) -> Result<(), ApiError
 fn name_taken(e: diesel::result::Error) -> ApiError {
     match e {
         diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => {
-            ApiError::conflict("name_taken", "a cluster of that name exists for that year")
+            ApiError::conflict(ErrorCode::NameTaken, "a cluster of that name exists for that year")
         }
         other => other.into(),
     }
@@ -182,7 +186,7 @@ pub fn replace_cluster(
         members.sort();
         if (members != cluster_members(conn, id)? || input.year != current.year) && in_use_after_draft(conn, id)? {
             return Err(ApiError::conflict(
-                "cluster_in_use",
+                ErrorCode::ClusterInUse,
                 "a launched or finished campaign runs by this cluster: its members and year are fixed",
             ));
         }

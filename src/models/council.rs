@@ -10,7 +10,7 @@ use crate::db::schema::{ballot_box, ballot_tallies, ballots_cast, council_items,
 use crate::db::{self, DbConn};
 use crate::domain::campaigns::stored_decimal;
 use crate::domain::nominations::{vote_passes, NominationStatus};
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldError};
 use crate::models::nominations::{find_nomination, judged_version, record_council_result};
 
 #[derive(Queryable, Selectable, Debug, Clone)]
@@ -131,13 +131,17 @@ pub fn create_session(
             // One session at a time per nomination, also when two are opened at once.
             db::lock_for_transaction(conn, &format!("council:{nomination_id}"))?;
             let Ok(nomination) = find_nomination(conn, nomination_id) else {
-                errors.push(FieldError::new(field, "not_found", "no nomination has this id"));
+                errors.push(FieldError::new(field, ErrorCode::NotFound, "no nomination has this id"));
                 continue;
             };
             if nomination.status() != NominationStatus::Appraised {
-                errors.push(FieldError::new(field, "not_appraised", "only appraised nominations go to the council"));
+                errors.push(FieldError::new(
+                    field,
+                    ErrorCode::NotAppraised,
+                    "only appraised nominations go to the council",
+                ));
             } else if !judged_version(conn, &nomination)?.is_some_and(|v| v.council_vote_required) {
-                errors.push(FieldError::new(field, "no_vote_needed", "this award needs no council vote"));
+                errors.push(FieldError::new(field, ErrorCode::NoVoteNeeded, "this award needs no council vote"));
             } else {
                 let pending: i64 = council_items::table
                     .inner_join(council_sessions::table.on(council_sessions::id.eq(council_items::session_id)))
@@ -148,14 +152,18 @@ pub fn create_session(
                 if pending > 0 {
                     errors.push(FieldError::new(
                         field,
-                        "already_scheduled",
+                        ErrorCode::AlreadyScheduled,
                         "the nomination is before another open session",
                     ));
                 }
             }
         }
         if new.nomination_ids.is_empty() {
-            errors.push(FieldError::new("nomination_ids", "required", "a session votes on at least one nomination"));
+            errors.push(FieldError::new(
+                "nomination_ids",
+                ErrorCode::Required,
+                "a session votes on at least one nomination",
+            ));
         }
         if !errors.is_empty() {
             return Err(ApiError::validation(errors));
@@ -211,18 +219,18 @@ pub fn cast_ballot(
             return Err(session_not_found());
         }
         if !session.is_open() {
-            return Err(ApiError::conflict("session_closed", "the session is closed; ballots are final"));
+            return Err(ApiError::conflict(ErrorCode::SessionClosed, "the session is closed; ballots are final"));
         }
         let on_agenda = council_items::table.find((session_id, nomination_id)).count().get_result::<i64>(conn)? > 0;
         if !on_agenda {
             return Err(ApiError::validation(vec![FieldError::new(
                 "nomination_id",
-                "not_on_agenda",
+                ErrorCode::NotOnAgenda,
                 "the session does not vote on this nomination",
             )]));
         }
         if !crate::domain::council::voting_open(session.voting_deadline, db::now()) {
-            return Err(ApiError::conflict("deadline_passed", "voting in this session has ended"));
+            return Err(ApiError::conflict(ErrorCode::DeadlinePassed, "voting in this session has ended"));
         }
         let inserted = conn.write_tx(|conn| {
             diesel::insert_into(ballots_cast::table)
@@ -237,7 +245,7 @@ pub fn cast_ballot(
             Ok(_) => {}
             Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
                 return Err(ApiError::conflict(
-                    "already_voted",
+                    ErrorCode::AlreadyVoted,
                     "you have voted on this nomination; a ballot cannot be changed",
                 ))
             }
@@ -267,7 +275,7 @@ pub fn close_session(conn: &mut DbConn, id: &str, actor: &str) -> Result<(), Api
         }
         let session = find_session(conn, id)?;
         if !session.is_open() {
-            return Err(ApiError::conflict("session_closed", "the session is closed already"));
+            return Err(ApiError::conflict(ErrorCode::SessionClosed, "the session is closed already"));
         }
         let member_count = members(conn, id)?.len() as u32;
         let items: Vec<String> = council_items::table.filter(council_items::session_id.eq(id)).select(council_items::nomination_id).load(conn)?;
@@ -276,7 +284,7 @@ pub fn close_session(conn: &mut DbConn, id: &str, actor: &str) -> Result<(), Api
         if !crate::domain::council::may_close(cast, i64::from(member_count), items.len() as i64, session.voting_deadline, now) {
             let until = session.voting_deadline.map_or_else(|| "every member has voted".to_string(), |d| format!("{}Z", d.format("%Y-%m-%dT%H:%M:%S")));
             return Err(ApiError::conflict(
-                "voting_in_progress",
+                ErrorCode::VotingInProgress,
                 format!("{cast} of {} ballots are cast; the session closes when every member has voted, or after {until}", i64::from(member_count) * items.len() as i64),
             ));
         }

@@ -8,7 +8,7 @@ use crate::db::schema::{council_seats, councils, units, users};
 use crate::db::{self, DbConn};
 use crate::domain::council::{SeatRole, MIN_SEATS};
 use crate::domain::roles::Role;
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldError};
 
 type Db = <DbConn as Connection>::Backend;
 
@@ -97,7 +97,7 @@ pub fn create(conn: &mut DbConn, new: NewCouncil, actor: &str) -> Result<String,
         let mut errors = Vec::new();
         let unit_exists = units::table.find(&new.unit_id).count().get_result::<i64>(conn)? > 0;
         if !unit_exists {
-            errors.push(FieldError::new("unit_id", "not_found", "no unit has this id"));
+            errors.push(FieldError::new("unit_id", ErrorCode::NotFound, "no unit has this id"));
         }
         for (i, (user_id, _)) in new.seats.iter().enumerate() {
             let found: Option<(String, bool)> =
@@ -108,16 +108,20 @@ pub fn create(conn: &mut DbConn, new: NewCouncil, actor: &str) -> Result<String,
                         && !Role::split(&roles).contains(&Role::Admin) => {}
                 _ => errors.push(FieldError::new(
                     format!("members[{i}].user_id"),
-                    "not_a_council_member",
+                    ErrorCode::NotACouncilMember,
                     "must be an active user with the council_member role and not an admin",
                 )),
             }
         }
         if new.seats.len() < MIN_SEATS {
-            errors.push(FieldError::new("members", "too_few", format!("a council has at least {MIN_SEATS} members")));
+            errors.push(FieldError::new(
+                "members",
+                ErrorCode::TooFew,
+                format!("a council has at least {MIN_SEATS} members"),
+            ));
         }
         if new.seats.iter().filter(|(_, r)| *r == SeatRole::Chair).count() > 1 {
-            errors.push(FieldError::new("members", "two_chairs", "a council has at most one chair"));
+            errors.push(FieldError::new("members", ErrorCode::TwoChairs, "a council has at most one chair"));
         }
         let later: i64 = councils::table
             .filter(councils::unit_id.eq(&new.unit_id))
@@ -127,7 +131,7 @@ pub fn create(conn: &mut DbConn, new: NewCouncil, actor: &str) -> Result<String,
         if later > 0 {
             errors.push(FieldError::new(
                 "term_start",
-                "term_overlap",
+                ErrorCode::TermOverlap,
                 "another council of this unit starts on or after this day",
             ));
         }
@@ -175,10 +179,14 @@ pub fn members_in_force(
     today: NaiveDate,
 ) -> Result<Result<Vec<String>, FieldError>, ApiError> {
     let Some(council) = councils::table.find(council_id).select(Council::as_select()).first(conn).optional()? else {
-        return Ok(Err(FieldError::new("council_id", "not_found", "no council has this id")));
+        return Ok(Err(FieldError::new("council_id", ErrorCode::NotFound, "no council has this id")));
     };
     if !crate::domain::council::in_force(council.term_start, council.term_end, today) {
-        return Ok(Err(FieldError::new("council_id", "not_in_force", "the council's term does not cover today")));
+        return Ok(Err(FieldError::new(
+            "council_id",
+            ErrorCode::NotInForce,
+            "the council's term does not cover today",
+        )));
     }
     let rows: Vec<(String, String, bool)> = council_seats::table
         .inner_join(users::table.on(users::id.eq(council_seats::user_id)))
@@ -194,7 +202,7 @@ pub fn members_in_force(
     if members.len() < MIN_SEATS {
         return Ok(Err(FieldError::new(
             "council_id",
-            "too_few",
+            ErrorCode::TooFew,
             format!("fewer than {MIN_SEATS} of its members can vote (active, with the council_member role)"),
         )));
     }

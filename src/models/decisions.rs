@@ -9,7 +9,7 @@ use crate::db::schema::{
 };
 use crate::db::{self, DbConn};
 use crate::domain::nominations::NominationStatus;
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldError};
 use crate::models::nominations::{find_nomination, judged_version, Nomination};
 
 fn record_transition(
@@ -51,7 +51,7 @@ pub fn post(conn: &mut DbConn, id: &str, until: NaiveDate, actor: &str, today: N
         let n = find_nomination(conn, id)?;
         if n.status() != NominationStatus::Approved {
             return Err(ApiError::conflict(
-                "illegal_transition",
+                ErrorCode::IllegalTransition,
                 format!("a {} nomination cannot be posted; it must be approved", n.status),
             ));
         }
@@ -60,7 +60,7 @@ pub fn post(conn: &mut DbConn, id: &str, until: NaiveDate, actor: &str, today: N
         if until < earliest {
             return Err(ApiError::validation(vec![FieldError::new(
                 "until",
-                "too_short",
+                ErrorCode::TooShort,
                 format!("the award is posted for {days} days: until {earliest} at the earliest"),
             )]));
         }
@@ -279,7 +279,7 @@ pub fn issue(conn: &mut DbConn, new: NewDecision, actor: &str, today: NaiveDate)
     conn.write_tx(|conn| {
         let mut errors = Vec::new();
         if new.decided_on > today {
-            errors.push(FieldError::new("decided_on", "in_future", "a decision is recorded once signed"));
+            errors.push(FieldError::new("decided_on", ErrorCode::InFuture, "a decision is recorded once signed"));
         }
         let mut granted = Vec::new();
         for (i, id) in new.nomination_ids.iter().enumerate() {
@@ -288,29 +288,36 @@ pub fn issue(conn: &mut DbConn, new: NewDecision, actor: &str, today: NaiveDate)
                 nominations::table.find(id).select(nominations::id).for_update().first::<String>(pg).optional()?;
             }
             match find_nomination(conn, id) {
-                Err(_) => errors.push(FieldError::new(field, "not_found", "no nomination has this id")),
+                Err(_) => errors.push(FieldError::new(field, ErrorCode::NotFound, "no nomination has this id")),
                 Ok(n) if n.status() != NominationStatus::Posted => errors.push(FieldError::new(
                     field,
-                    "not_posted",
+                    ErrorCode::NotPosted,
                     "only nominations that went through public posting are decided",
                 )),
                 Ok(n) if n.posting_until.is_none_or(|u| u >= new.decided_on) => errors.push(FieldError::new(
                     field,
-                    "posting_not_over",
+                    ErrorCode::PostingNotOver,
                     format!("the posting runs until {}; decide after it", n.posting_until.unwrap_or(today)),
                 )),
                 Ok(n) => granted.push(n),
             }
         }
         if new.nomination_ids.is_empty() {
-            errors.push(FieldError::new("nomination_ids", "required", "a decision grants at least one nomination"));
+            errors.push(FieldError::new(
+                "nomination_ids",
+                ErrorCode::Required,
+                "a decision grants at least one nomination",
+            ));
         }
         if !errors.is_empty() {
             return Err(ApiError::validation(errors));
         }
         let taken: i64 = decisions::table.filter(decisions::number.eq(&new.number)).count().get_result(conn)?;
         if taken > 0 {
-            return Err(ApiError::conflict("number_in_use", format!("a decision numbered {} exists", new.number)));
+            return Err(ApiError::conflict(
+                ErrorCode::NumberInUse,
+                format!("a decision numbered {} exists", new.number),
+            ));
         }
         let id = db::new_id();
         let now = db::now();

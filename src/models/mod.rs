@@ -12,5 +12,6 @@ pub mod nominations;
 pub mod registrations;
 pub mod reports;
 pub mod service_clients;
+pub mod stored_files;
 pub mod units;
 pub mod webhooks;

@@ -4,16 +4,15 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use crate::db::schema::{
-    achievements, awards, nomination_achievements, nomination_documents, nomination_transitions, nominations,
-};
+use crate::db::schema::{achievements, awards, nomination_achievements, nomination_transitions, nominations};
 use crate::db::{self, DbConn};
 use crate::domain::awards::quota;
 use crate::domain::nominations::{
-    judge, required_documents, Eligibility, EligibilityFacts, NominationAction, NominationStatus,
+    judge, required_documents, DocumentKind, Eligibility, EligibilityFacts, NominationAction, NominationStatus,
 };
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldError};
 use crate::models::awards::{find_award_type, find_award_type_by_code, find_person, unit_and_predecessors, version_on};
+use crate::models::stored_files::{self, NewFile, Owner, StoredFile};
 
 type Db = <DbConn as Connection>::Backend;
 
@@ -46,21 +45,6 @@ impl Nomination {
 }
 
 #[derive(Queryable, Selectable, Debug, Clone)]
-#[diesel(table_name = nomination_documents)]
-pub struct NominationDocument {
-    pub id: String,
-    pub nomination_id: String,
-    pub kind: String,
-    pub filename: String,
-    pub content_type: String,
-    pub size_bytes: i64,
-    pub sha256: String,
-    pub storage_key: String,
-    pub uploaded_by: String,
-    pub created_at: NaiveDateTime,
-}
-
-#[derive(Queryable, Selectable, Debug, Clone)]
 #[diesel(table_name = nomination_transitions)]
 pub struct NominationTransition {
     pub id: String,
@@ -75,7 +59,7 @@ pub struct NominationTransition {
 pub struct NominationDetail {
     pub nomination: Nomination,
     pub achievement_ids: Vec<String>,
-    pub documents: Vec<NominationDocument>,
+    pub documents: Vec<StoredFile>,
     pub history: Vec<NominationTransition>,
 }
 
@@ -107,11 +91,7 @@ pub fn details(conn: &mut DbConn, rows: Vec<Nomination>) -> Result<Vec<Nominatio
         .order((nomination_achievements::nomination_id, nomination_achievements::achievement_id))
         .select((nomination_achievements::nomination_id, nomination_achievements::achievement_id))
         .load(conn)?;
-    let documents: Vec<NominationDocument> = nomination_documents::table
-        .filter(nomination_documents::nomination_id.eq_any(&ids))
-        .order(nomination_documents::id)
-        .select(NominationDocument::as_select())
-        .load(conn)?;
+    let documents = stored_files::of_nominations(conn, &ids)?;
     let history: Vec<NominationTransition> = nomination_transitions::table
         .filter(nomination_transitions::nomination_id.eq_any(&ids))
         .order((nomination_transitions::at, nomination_transitions::id))
@@ -121,7 +101,7 @@ pub fn details(conn: &mut DbConn, rows: Vec<Nomination>) -> Result<Vec<Nominatio
         .into_iter()
         .map(|nomination| NominationDetail {
             achievement_ids: links.iter().filter(|(n, _)| *n == nomination.id).map(|(_, a)| a.clone()).collect(),
-            documents: documents.iter().filter(|d| d.nomination_id == nomination.id).cloned().collect(),
+            documents: documents.iter().filter(|d| d.nomination_id.as_ref() == Some(&nomination.id)).cloned().collect(),
             history: history.iter().filter(|t| t.nomination_id == nomination.id).cloned().collect(),
             nomination,
         })
@@ -135,11 +115,7 @@ pub fn detail(conn: &mut DbConn, id: &str) -> Result<NominationDetail, ApiError>
         .select(nomination_achievements::achievement_id)
         .order(nomination_achievements::achievement_id)
         .load(conn)?;
-    let documents = nomination_documents::table
-        .filter(nomination_documents::nomination_id.eq(id))
-        .order(nomination_documents::id)
-        .select(NominationDocument::as_select())
-        .load(conn)?;
+    let documents = stored_files::of_nominations(conn, &[&nomination.id])?;
     let history = nomination_transitions::table
         .filter(nomination_transitions::nomination_id.eq(id))
         .order((nomination_transitions::at, nomination_transitions::id))
@@ -152,7 +128,7 @@ pub fn detail(conn: &mut DbConn, id: &str) -> Result<NominationDetail, ApiError>
 /// achievements are the unit's own.
 fn check_input(conn: &mut DbConn, input: &NominationInput) -> Result<&'static str, ApiError> {
     let (award_type, _) = find_award_type(conn, &input.award_type_id).map_err(|_| {
-        ApiError::validation(vec![FieldError::new("award_type_id", "not_found", "no award type has this id")])
+        ApiError::validation(vec![FieldError::new("award_type_id", ErrorCode::NotFound, "no award type has this id")])
     })?;
     let kind = match (award_type.subject.as_str(), &input.person_id, &input.household_name) {
         ("individual", Some(person), None) => {
@@ -160,7 +136,7 @@ fn check_input(conn: &mut DbConn, input: &NominationInput) -> Result<&'static st
             let not_found = || {
                 ApiError::validation(vec![FieldError::new(
                     "person_id",
-                    "not_found",
+                    ErrorCode::NotFound,
                     "no person of this unit has this id",
                 )])
             };
@@ -179,7 +155,7 @@ fn check_input(conn: &mut DbConn, input: &NominationInput) -> Result<&'static st
         _ => {
             return Err(ApiError::validation(vec![FieldError::new(
                 "nominee",
-                "wrong_subject",
+                ErrorCode::WrongSubject,
                 format!(
                     "a {} award needs {}",
                     award_type.subject,
@@ -202,7 +178,7 @@ fn check_input(conn: &mut DbConn, input: &NominationInput) -> Result<&'static st
             _ => {
                 return Err(ApiError::validation(vec![FieldError::new(
                     format!("achievement_ids[{i}]"),
-                    "not_found",
+                    ErrorCode::NotFound,
                     "not an achievement of this unit",
                 )]))
             }
@@ -277,7 +253,7 @@ fn lock(conn: &mut DbConn, id: &str) -> Result<Nomination, ApiError> {
 
 fn not_editable(status: NominationStatus) -> ApiError {
     ApiError::conflict(
-        "nomination_locked",
+        ErrorCode::NominationLocked,
         format!("a {} nomination no longer changes; it changes only as a draft or once returned", status.as_str()),
     )
 }
@@ -308,7 +284,7 @@ pub fn replace_nomination(
             if linked.iter().any(|a| !input.achievement_ids.contains(a)) {
                 return Err(ApiError::validation(vec![FieldError::new(
                     "achievement_ids",
-                    "cannot_remove",
+                    ErrorCode::CannotRemove,
                     "a submitted nomination's achievements can be added to, not removed",
                 )]));
             }
@@ -332,41 +308,30 @@ pub fn replace_nomination(
 }
 
 /// Records a dossier document already in the store, while the nomination can change.
-pub fn add_document(conn: &mut DbConn, document: NominationDocument) -> Result<NominationDocument, ApiError> {
+pub fn add_document(
+    conn: &mut DbConn,
+    nomination_id: &str,
+    kind: DocumentKind,
+    document: NewFile,
+) -> Result<StoredFile, ApiError> {
     conn.write_tx(|conn| {
-        let current = lock(conn, &document.nomination_id)?;
+        let current = lock(conn, nomination_id)?;
         if !current.status().is_editable() {
             return Err(not_editable(current.status()));
         }
         diesel::update(nominations::table.find(&current.id))
             .set((nominations::version.eq(current.version + 1), nominations::updated_at.eq(db::now())))
             .execute(conn)?;
-        diesel::insert_into(nomination_documents::table)
-            .values((
-                nomination_documents::id.eq(&document.id),
-                nomination_documents::nomination_id.eq(&document.nomination_id),
-                nomination_documents::kind.eq(&document.kind),
-                nomination_documents::filename.eq(&document.filename),
-                nomination_documents::content_type.eq(&document.content_type),
-                nomination_documents::size_bytes.eq(document.size_bytes),
-                nomination_documents::sha256.eq(&document.sha256),
-                nomination_documents::storage_key.eq(&document.storage_key),
-                nomination_documents::uploaded_by.eq(&document.uploaded_by),
-                nomination_documents::created_at.eq(document.created_at),
-            ))
-            .execute(conn)?;
+        let document = document.owned_by(Owner::Nomination(&current.id, kind.as_str()));
+        stored_files::insert(conn, &document)?;
         Ok(document)
     })
 }
 
-pub fn find_document(conn: &mut DbConn, id: &str) -> Result<(NominationDocument, Nomination), ApiError> {
-    let document: NominationDocument = nomination_documents::table
-        .find(id)
-        .select(NominationDocument::as_select())
-        .first(conn)
-        .optional()?
-        .ok_or_else(|| ApiError::not_found("document"))?;
-    let nomination = find_nomination(conn, &document.nomination_id)?;
+pub fn find_document(conn: &mut DbConn, id: &str) -> Result<(StoredFile, Nomination), ApiError> {
+    let (document, nomination_id) =
+        stored_files::find_document(conn, id)?.ok_or_else(|| ApiError::not_found("document"))?;
+    let nomination = find_nomination(conn, &nomination_id)?;
     Ok((document, nomination))
 }
 
@@ -453,10 +418,7 @@ fn eligibility(conn: &mut DbConn, n: &Nomination, today: NaiveDate) -> Result<(E
         }
         None => None,
     };
-    let present: Vec<String> = nomination_documents::table
-        .filter(nomination_documents::nomination_id.eq(&n.id))
-        .select(nomination_documents::kind)
-        .load(conn)?;
+    let present = stored_files::document_kinds_of(conn, &n.id)?;
     let missing_documents =
         required_documents(&award_type.code).into_iter().filter(|k| !present.iter().any(|p| p == k.as_str())).collect();
     let facts = EligibilityFacts {
@@ -491,7 +453,7 @@ pub fn transition(
         let from = current.status();
         let Some(to) = from.after(action) else {
             return Err(ApiError::conflict(
-                "illegal_transition",
+                ErrorCode::IllegalTransition,
                 format!("a {} nomination cannot take \"{}\"", from.as_str(), action.as_str()),
             ));
         };
@@ -505,18 +467,11 @@ pub fn transition(
             )?;
             let (result, version) = eligibility(conn, &current, today)?;
             if !result.blocking.is_empty() {
-                let errors = result
-                    .blocking
-                    .iter()
-                    .map(|p| FieldError::new("eligibility", &p.code, p.message.clone()))
-                    .collect();
+                let errors =
+                    result.blocking.iter().map(|p| FieldError::new("eligibility", p.code, p.message.clone())).collect();
                 return Err(ApiError {
                     errors,
-                    ..ApiError::new(
-                        actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
-                        "not_eligible",
-                        "the nomination cannot be submitted; see errors",
-                    )
+                    ..ApiError::new(ErrorCode::NotEligible, "the nomination cannot be submitted; see errors")
                 });
             }
             version_id = version;
@@ -524,7 +479,7 @@ pub fn transition(
         }
         if matches!(action, NominationAction::Reject | NominationAction::Withdraw) && before_open_session(conn, id)? {
             return Err(ApiError::conflict(
-                "before_council",
+                ErrorCode::BeforeCouncil,
                 "the nomination is before an open council session; its vote decides it",
             ));
         }
@@ -536,7 +491,7 @@ pub fn transition(
                 .is_some_and(|v| v.council_vote_required);
             if needs_vote {
                 return Err(ApiError::conflict(
-                    "council_vote_required",
+                    ErrorCode::CouncilVoteRequired,
                     "this award needs the council's vote; it is approved by the vote's result",
                 ));
             }

@@ -9,7 +9,7 @@ use crate::domain::campaigns::{
     check_target, decimal_text, CampaignStatus, IndicatorKind, RegistrationAction, RegistrationStatus,
 };
 use crate::domain::Checks;
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldError};
 use crate::models::campaigns::{frozen, list_indicators, lock_campaign, lock_campaign_shared, participates, Campaign};
 
 type Db = <DbConn as Connection>::Backend;
@@ -90,11 +90,11 @@ fn check_targets(
     for (i, (indicator_id, value)) in targets.iter().enumerate() {
         let field = format!("targets[{i}]");
         if targets[..i].iter().any(|(other, _)| other == indicator_id) {
-            checks.fail(&format!("{field}.indicator_id"), "duplicate", "is listed twice");
+            checks.fail(&format!("{field}.indicator_id"), ErrorCode::Duplicate, "is listed twice");
             continue;
         }
         let Some(indicator) = known.iter().find(|k| k.id == *indicator_id) else {
-            checks.fail(&format!("{field}.indicator_id"), "not_found", "is not an indicator of this campaign");
+            checks.fail(&format!("{field}.indicator_id"), ErrorCode::NotFound, "is not an indicator of this campaign");
             continue;
         };
         let kind = IndicatorKind::parse(&indicator.kind).unwrap_or(IndicatorKind::Quantity);
@@ -129,7 +129,7 @@ fn check_campaign_open(campaign: &Campaign) -> Result<(), ApiError> {
     match campaign.status() {
         CampaignStatus::Launched => Ok(()),
         CampaignStatus::Draft => {
-            Err(ApiError::conflict("campaign_not_launched", "the campaign has not been launched yet"))
+            Err(ApiError::conflict(ErrorCode::CampaignNotLaunched, "the campaign has not been launched yet"))
         }
         status => Err(frozen(status)),
     }
@@ -141,7 +141,7 @@ fn check_registration_window(campaign: &Campaign, today: NaiveDate) -> Result<()
     check_campaign_open(campaign)?;
     if campaign.registration_deadline.is_some_and(|d| today > d) {
         return Err(ApiError::conflict(
-            "deadline_passed",
+            ErrorCode::DeadlinePassed,
             format!("registrations closed on {}", campaign.registration_deadline.unwrap()),
         ));
     }
@@ -162,7 +162,7 @@ pub fn create_registration(
         if !participates(conn, &campaign, unit_id)? {
             return Err(ApiError::validation(vec![FieldError::new(
                 "unit_id",
-                "not_participating",
+                ErrorCode::NotParticipating,
                 "this unit does not take part in the campaign",
             )]));
         }
@@ -173,7 +173,7 @@ pub fn create_registration(
             .get_result(conn)?;
         if exists > 0 {
             return Err(ApiError::conflict(
-                "already_registered",
+                ErrorCode::AlreadyRegistered,
                 "this unit has registered for the campaign; change that registration",
             ));
         }
@@ -227,12 +227,15 @@ pub fn update_registration(
             RegistrationStatus::Returned => {}
             RegistrationStatus::Submitted => {
                 return Err(ApiError::conflict(
-                    "registration_submitted",
+                    ErrorCode::RegistrationSubmitted,
                     "the board is reviewing this registration; it changes only if returned",
                 ))
             }
             RegistrationStatus::Accepted => {
-                return Err(ApiError::conflict("registration_accepted", "an accepted registration no longer changes"))
+                return Err(ApiError::conflict(
+                    ErrorCode::RegistrationAccepted,
+                    "an accepted registration no longer changes",
+                ))
             }
         }
         let targets = check_targets(conn, &current.campaign_id, &content.targets)?;
@@ -280,7 +283,7 @@ pub fn transition_registration(
                 .count()
                 .get_result(conn)?;
             if targets == 0 {
-                return Err(ApiError::conflict("no_targets", "set at least one target before submitting"));
+                return Err(ApiError::conflict(ErrorCode::NoTargets, "set at least one target before submitting"));
             }
         } else if campaign.status().is_frozen() {
             return Err(frozen(campaign.status()));
@@ -288,7 +291,7 @@ pub fn transition_registration(
         let from = current.status();
         let Some(to) = from.after(action) else {
             return Err(ApiError::conflict(
-                "illegal_transition",
+                ErrorCode::IllegalTransition,
                 format!("a {} registration cannot take \"{}\"", from.as_str(), action.as_str()),
             ));
         };

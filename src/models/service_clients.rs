@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use crate::db::schema::service_clients;
 use crate::db::{self, DbConn};
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 use crate::models::accounts::{self, SessionState};
 
 #[derive(Queryable, Selectable, Debug, Clone, PartialEq)]
@@ -99,7 +99,10 @@ pub fn rotate_secret(conn: &mut DbConn, id: &str, secret_hash: &str) -> Result<S
     conn.write_tx(|conn| {
         let client = find_client(conn, id)?;
         if client.revoked_at.is_some() {
-            return Err(ApiError::conflict("client_revoked", "this service client is revoked; create a new one"));
+            return Err(ApiError::conflict(
+                ErrorCode::ClientRevoked,
+                "this service client is revoked; create a new one",
+            ));
         }
         diesel::update(service_clients::table.find(id))
             .set((

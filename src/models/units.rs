@@ -9,7 +9,7 @@ use crate::db::{self, DbConn};
 use crate::domain::text;
 use crate::domain::units::{self as rules, LinkPart, UnitFields, UnitKind, UnitType};
 use crate::domain::Checks;
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldError};
 
 type Db = <DbConn as Connection>::Backend;
 
@@ -264,7 +264,7 @@ pub fn update(
         let valid_until = changes.valid_until.unwrap_or(current.valid_until);
         rules::check_period(valid_from, valid_until, &mut checks);
         if parent_id.as_deref() == Some(id) {
-            checks.fail("parent_id", "invalid", "a unit cannot be its own parent");
+            checks.fail("parent_id", ErrorCode::Invalid, "a unit cannot be its own parent");
         } else {
             check_parent(conn, kind, parent_id.as_deref(), valid_from, valid_until, &mut checks)?;
         }
@@ -298,14 +298,14 @@ pub fn deactivate(
         }
         if current.valid_until.is_some_and(|u| u <= until) {
             return Err(ApiError::conflict(
-                "already_inactive",
+                ErrorCode::AlreadyInactive,
                 format!("the unit's validity already ends on {}", current.valid_until.unwrap()),
             ));
         }
         if current.valid_from.is_some_and(|f| f > until) {
             return Err(ApiError::validation(vec![FieldError::new(
                 "valid_until",
-                "before_start",
+                ErrorCode::BeforeStart,
                 "must not be before valid_from",
             )]));
         }
@@ -335,7 +335,7 @@ pub fn delete(conn: &mut DbConn, kind: UnitKind, id: &str, expected_version: Opt
         match deleted {
             Ok(_) => Ok(()),
             Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::ForeignKeyViolation, _)) => {
-                Err(ApiError::conflict("unit_in_use", "other records refer to this unit; deactivate it instead"))
+                Err(ApiError::conflict(ErrorCode::UnitInUse, "other records refer to this unit; deactivate it instead"))
             }
             Err(e) => Err(e.into()),
         }
@@ -414,12 +414,12 @@ fn check_parent(
     let allowed = kind.allowed_parents();
     let Some(parent_id) = parent_id else {
         if !allowed.is_empty() {
-            checks.fail("parent_id", "required", format!("a {} needs a parent unit", kind.label()));
+            checks.fail("parent_id", ErrorCode::Required, format!("a {} needs a parent unit", kind.label()));
         }
         return Ok(());
     };
     if allowed.is_empty() {
-        checks.fail("parent_id", "not_allowed", "a province has no parent unit");
+        checks.fail("parent_id", ErrorCode::NotAllowed, "a province has no parent unit");
         return Ok(());
     }
     if let DbConn::Postgres(pg) = conn {
@@ -430,15 +430,15 @@ fn check_parent(
     let parent: Option<Unit> =
         units::table.filter(units::id.eq(parent_id)).select(Unit::as_select()).first(conn).optional()?;
     match parent {
-        None => checks.fail("parent_id", "not_found", "no unit has this id"),
+        None => checks.fail("parent_id", ErrorCode::NotFound, "no unit has this id"),
         Some(p) if !p.kind().is_some_and(|k| allowed.contains(&k)) => checks.fail(
             "parent_id",
-            "wrong_kind",
+            ErrorCode::WrongKind,
             format!("must be a {}", allowed.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(" or ")),
         ),
         Some(p) if !rules::periods_overlap(p.period(), (from, until)) => checks.fail(
             "parent_id",
-            "inactive_parent",
+            ErrorCode::InactiveParent,
             "the parent unit is not in force during this unit's validity period",
         ),
         Some(_) => {}
@@ -459,12 +459,16 @@ fn check_predecessors(
     if effective_on.is_none() {
         checks.fail(
             "valid_from",
-            "required",
+            ErrorCode::Required,
             "is required when predecessors are given: it is the date the change took effect",
         );
     }
     if predecessors.len() > MAX_PREDECESSORS {
-        checks.fail("predecessors", "too_many", format!("at most {MAX_PREDECESSORS} units can be merged into one"));
+        checks.fail(
+            "predecessors",
+            ErrorCode::TooMany,
+            format!("at most {MAX_PREDECESSORS} units can be merged into one"),
+        );
         return Ok(());
     }
     let ids: Vec<&String> = predecessors.iter().map(|(id, _)| id).collect();
@@ -473,13 +477,13 @@ fn check_predecessors(
     for (i, (id, _)) in predecessors.iter().enumerate() {
         let field = format!("predecessors[{i}].unit_id");
         if predecessors[..i].iter().any(|(other, _)| other == id) {
-            checks.fail(&field, "duplicate", "is listed twice");
+            checks.fail(&field, ErrorCode::Duplicate, "is listed twice");
             continue;
         }
         match kinds.iter().find(|(found, _)| found == id) {
-            None => checks.fail(&field, "not_found", "no unit has this id"),
+            None => checks.fail(&field, ErrorCode::NotFound, "no unit has this id"),
             Some((_, k)) if k != kind.as_str() => {
-                checks.fail(&field, "wrong_kind", format!("must be a {}", kind.as_str()));
+                checks.fail(&field, ErrorCode::WrongKind, format!("must be a {}", kind.as_str()));
             }
             Some(_) => {}
         }
@@ -507,7 +511,7 @@ fn check_code_free(
         .find(|u| rules::periods_overlap(u.period(), (fields.valid_from, fields.valid_until)));
     match clash {
         Some(other) => Err(ApiError::conflict(
-            "code_in_use",
+            ErrorCode::CodeInUse,
             format!("code {} is held by \"{}\" ({}) during an overlapping period", fields.code, other.name, other.id),
         )),
         None => Ok(()),
@@ -520,7 +524,7 @@ fn check_no_active_children(conn: &mut DbConn, id: &str, until: NaiveDate) -> Re
         users::table.filter(users::unit_id.eq(id)).filter(users::active.eq(true)).count().get_result(conn)?;
     if members > 0 {
         return Err(ApiError::conflict(
-            "unit_has_users",
+            ErrorCode::UnitHasUsers,
             format!(
                 "{members} active account(s) belong to this unit; move them to its successor or deactivate them first"
             ),
@@ -533,7 +537,7 @@ fn check_no_active_children(conn: &mut DbConn, id: &str, until: NaiveDate) -> Re
         .get_result(conn)?;
     if outliving > 0 {
         return Err(ApiError::conflict(
-            "has_active_children",
+            ErrorCode::HasActiveChildren,
             format!("{outliving} subordinate unit(s) remain in force after {until}; end or move them first"),
         ));
     }

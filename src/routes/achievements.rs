@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::auth::policy::{self, Action, Decision, Resource, Role};
+use crate::auth::policy::{self, Action, Decision, ListReach, Resource, Role};
 use crate::auth::AuthUser;
 use crate::db::journal::Scope;
 use crate::db::DbConn;
@@ -18,12 +18,13 @@ use crate::domain::campaigns::{AchievementAction, AchievementStatus};
 use crate::domain::evidence::clean_filename;
 use crate::domain::units::today_in_vietnam;
 use crate::domain::{check_text, Checks};
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldError};
 use crate::http::extract::{etag, if_match_version, required_if_match, JsonBody, QueryParams};
 use crate::http::origin::RequestOrigin;
 use crate::http::register::Routes;
 use crate::http::upload::{self, FileBytes, StoredFileResponses};
-use crate::models::achievements::{self as model, Achievement, AchievementFilter, EvidenceFile, Report};
+use crate::models::achievements::{self as model, Achievement, AchievementFilter, Report};
+use crate::models::stored_files::{NewFile, StoredFile};
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, ReplaceErrors, WriteErrors};
 use crate::routes::shared::{uuid, visible_campaign};
 use crate::state::AppState;
@@ -90,7 +91,7 @@ pub struct AchievementResponse {
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
-fn evidence_response(f: EvidenceFile) -> Result<EvidenceResponse, ApiError> {
+fn evidence_response(f: StoredFile) -> Result<EvidenceResponse, ApiError> {
     Ok(EvidenceResponse {
         href: format!("/api/v1/evidence/{}", f.id),
         id: uuid(&f.id)?,
@@ -103,7 +104,7 @@ fn evidence_response(f: EvidenceFile) -> Result<EvidenceResponse, ApiError> {
     })
 }
 
-fn response(a: Achievement, evidence: Vec<EvidenceFile>) -> Result<AchievementResponse, ApiError> {
+fn response(a: Achievement, evidence: Vec<StoredFile>) -> Result<AchievementResponse, ApiError> {
     Ok(AchievementResponse {
         id: uuid(&a.id)?,
         campaign_id: uuid(&a.campaign_id)?,
@@ -151,7 +152,7 @@ fn report(body: AchievementRequest) -> Result<Report, ApiError> {
         body.person_name.filter(|p| !p.trim().is_empty()).map(|p| check_text("person_name", &p, 200, &mut checks));
     let narrative = body.narrative.map(|n| crate::domain::text::normalize_block(&n)).filter(|n| !n.is_empty());
     if narrative.as_ref().is_some_and(|n| n.chars().count() > 20_000) {
-        checks.fail("narrative", "too_long", "must be at most 20000 characters");
+        checks.fail("narrative", ErrorCode::TooLong, "must be at most 20000 characters");
     }
     if !checks.0.is_empty() {
         return Err(ApiError::validation(checks.0));
@@ -224,16 +225,10 @@ pub async fn list(
     let campaign = visible_campaign(&state, &who, id.into_inner()).await?;
     let query = query.0;
     let limit = cursor::limit(query.limit)?;
-    let unit_id = match (&who.unit_id, who.has(Role::Admin)) {
-        (_, true) | (None, false) => query.unit_id.map(|u| u.to_string()),
-        (Some(own), false) => Some(own.clone()),
+    let unit_id = match policy::require_list_reach(&who)? {
+        ListReach::AllUnits => query.unit_id.map(|u| u.to_string()),
+        ListReach::OwnUnit(own) => Some(own),
     };
-    if who.unit_id.is_none()
-        && !who.has(Role::Admin)
-        && !who.roles.iter().any(|r| matches!(r, Role::Viewer | Role::Approver))
-    {
-        return Err(ApiError::forbidden());
-    }
     let filter = AchievementFilter {
         unit_id,
         indicator_id: query.indicator_id.map(|i| i.to_string()),
@@ -275,14 +270,10 @@ pub async fn create(
     let campaign = visible_campaign(&state, &who, id.into_inner()).await?;
     let body = body.0;
     let Some(unit_id) = body.unit_id.map(|u| u.to_string()) else {
-        return Err(ApiError::validation(vec![FieldError::new("unit_id", "required", "is required")]));
+        return Err(ApiError::validation(vec![FieldError::new("unit_id", ErrorCode::Required, "is required")]));
     };
     if policy::decide(&who, Action::Create, Resource::UnitRecord { unit_id: &unit_id }) != Decision::Allow {
-        return Err(ApiError::new(
-            actix_web::http::StatusCode::FORBIDDEN,
-            "forbidden",
-            "you report only for your own unit",
-        ));
+        return Err(ApiError::new(ErrorCode::Forbidden, "you report only for your own unit"));
     }
     let report = report(body)?;
     let (actor, today, grace) = (who.user_id.clone(), today_in_vietnam(), state.settings.report_grace_days);
@@ -326,7 +317,7 @@ pub async fn replace(
     if body.unit_id.is_some_and(|u| u.to_string() != existing.unit_id) {
         return Err(ApiError::validation(vec![FieldError::new(
             "unit_id",
-            "immutable",
+            ErrorCode::Immutable,
             "a report cannot move to another unit",
         )]));
     }
@@ -366,7 +357,7 @@ async fn review(
     let mut checks = Checks::default();
     let reason = reason.filter(|r| !r.trim().is_empty()).map(|r| check_text("reason", &r, 2000, &mut checks));
     if action == AchievementAction::Return && reason.is_none() {
-        checks.fail("reason", "required", "say why the report is returned");
+        checks.fail("reason", ErrorCode::Required, "say why the report is returned");
     }
     if !checks.0.is_empty() {
         return Err(ApiError::validation(checks.0));
@@ -460,9 +451,8 @@ pub async fn upload_evidence(
     let received = upload::receive(&req, payload, state.settings.max_upload_bytes).await?;
     let file_id = db::new_id();
     let key = format!("{}/{}", achievement.id, file_id);
-    let file = EvidenceFile {
+    let file = NewFile {
         id: file_id,
-        achievement_id: achievement.id.clone(),
         filename: clean_filename(query.0.filename.as_deref().unwrap_or_default()),
         content_type: received.file_type.as_str().to_string(),
         size_bytes: received.bytes.len() as i64,
@@ -474,7 +464,7 @@ pub async fn upload_evidence(
     let (origin, scope, achievement_id) =
         (origin.by(&who), Scope::Unit(achievement.unit_id.clone()), achievement.id.clone());
     let body = upload::store_and_write(state.into_inner(), key, received.bytes, origin, move |conn, journal| {
-        let added = evidence_response(model::add_evidence(conn, file, today, grace)?)?;
+        let added = evidence_response(model::add_evidence(conn, &achievement_id, file, today, grace)?)?;
         journal.record(
             "achievement",
             "evidence_added",

@@ -13,7 +13,7 @@ use crate::db;
 use crate::db::journal::Scope;
 use crate::domain::users::{is_valid_username, sign_in_name};
 use crate::domain::Checks;
-use crate::error::{ApiError, FieldError, Problem};
+use crate::error::{ApiError, ErrorCode, FieldError, Problem};
 use crate::http::extract::JsonBody;
 use crate::http::origin::RequestOrigin;
 use crate::http::register::Routes;
@@ -65,7 +65,7 @@ pub struct TokenResponse {
 }
 
 fn invalid_credentials() -> ApiError {
-    ApiError::unauthorized("invalid_credentials", "the username or password is wrong")
+    ApiError::unauthorized(ErrorCode::InvalidCredentials, "the username or password is wrong")
 }
 
 /// Issues an access token for `user` in `session_id`, plus the given refresh token.
@@ -252,12 +252,12 @@ pub async fn refresh(
         Rotation::Reused => {
             state.sessions.clear();
             Err(ApiError::unauthorized(
-                "refresh_token_reused",
+                ErrorCode::RefreshTokenReused,
                 "this refresh token was already used; the session has been ended, sign in again",
             ))
         }
         Rotation::Invalid => Err(ApiError::unauthorized(
-            "invalid_refresh_token",
+            ErrorCode::InvalidRefreshToken,
             "the refresh token is unknown, expired or revoked; sign in again",
         )),
     }
@@ -347,12 +347,12 @@ pub async fn change_password(
     let mut checks = Checks::default();
     check_password("new_password", &new_password, &user.username, &mut checks);
     if new_password == current_password {
-        checks.fail("new_password", "unchanged", "must differ from the current password");
+        checks.fail("new_password", ErrorCode::Unchanged, "must differ from the current password");
     }
     let current_ok =
         matches!(state.hasher.verify(current_password, Some(user.password_hash.clone())).await?, Verified::Yes { .. });
     if !current_ok {
-        checks.0.insert(0, FieldError::new("current_password", "incorrect", "is not your current password"));
+        checks.0.insert(0, FieldError::new("current_password", ErrorCode::Incorrect, "is not your current password"));
     }
     if !checks.0.is_empty() {
         return Err(ApiError::validation(checks.0));

@@ -16,7 +16,7 @@ use crate::db::{self, cursor};
 use crate::domain::awards::{check_rules, AwardCategory, AwardSubject, Prerequisite};
 use crate::domain::units::today_in_vietnam;
 use crate::domain::{check_date, check_text, Checks};
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 use crate::http::extract::{JsonBody, QueryParams};
 use crate::http::origin::RequestOrigin;
 use crate::http::register::Routes;
@@ -219,14 +219,14 @@ pub async fn create_type(
     if !(2..=40).contains(&code.len())
         || !code.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
     {
-        checks.fail("code", "invalid_format", "must be 2–40 characters of A–Z, 0–9 and _");
+        checks.fail("code", ErrorCode::InvalidFormat, "must be 2–40 characters of A–Z, 0–9 and _");
     }
     let name = check_text("name", &body.name, 300, &mut checks);
     if AwardCategory::parse(&body.category).is_none() {
-        checks.fail("category", "invalid_choice", "must be danh_hieu_thi_dua or hinh_thuc_khen_thuong");
+        checks.fail("category", ErrorCode::InvalidChoice, "must be danh_hieu_thi_dua or hinh_thuc_khen_thuong");
     }
     if AwardSubject::parse(&body.subject).is_none() {
-        checks.fail("subject", "invalid_choice", "must be individual, collective or household");
+        checks.fail("subject", ErrorCode::InvalidChoice, "must be individual, collective or household");
     }
     let level = check_text("level", &body.level, 50, &mut checks);
     check_date("effective_from", Some(body.effective_from), &mut checks);
@@ -345,7 +345,7 @@ pub async fn list_awards(
     let query = query.0;
     let limit = cursor::limit(query.limit)?;
     if query.roll_up && query.unit_id.is_none() {
-        return Err(ApiError::bad_query_because("roll_up", "conflicting_parameters", "needs unit_id"));
+        return Err(ApiError::bad_query_because("roll_up", ErrorCode::ConflictingParameters, "needs unit_id"));
     }
     let before_id = query.cursor.as_deref().map(|c| cursor::decode(&scope, c)).transpose()?;
     let rows = db::run(&state.db, move |conn| {
@@ -402,7 +402,7 @@ pub async fn record_award(
     let body = body.0;
     let mut checks = Checks::default();
     if !(1945..=2200).contains(&body.year) {
-        checks.fail("year", "out_of_range", "must be between 1945 and 2200");
+        checks.fail("year", ErrorCode::OutOfRange, "must be between 1945 and 2200");
     }
     let decision_number = check_text("decision_number", &body.decision_number, 100, &mut checks);
     let decided_by = check_text("decided_by", &body.decided_by, 300, &mut checks);

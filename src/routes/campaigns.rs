@@ -19,7 +19,7 @@ use crate::domain::campaigns::{
     CampaignStatus, Direction, IndicatorKind, Participation,
 };
 use crate::domain::{check_text, text, Checks};
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 use crate::http::extract::{etag, if_match_version, required_if_match, JsonBody, QueryParams};
 use crate::http::origin::RequestOrigin;
 use crate::http::register::Routes;
@@ -181,20 +181,20 @@ fn fields(body: CampaignRequest) -> Result<CampaignFields, ApiError> {
     let mut checks = Checks::default();
     let title = check_text("title", &body.title, 500, &mut checks);
     if CampaignKind::parse(&body.kind).is_none() {
-        checks.fail("kind", "invalid_choice", "must be thuong_xuyen or chuyen_de");
+        checks.fail("kind", ErrorCode::InvalidChoice, "must be thuong_xuyen or chuyen_de");
     }
     let participation = Participation::parse(&body.participation);
     if participation.is_none() {
         checks.fail(
             "participation",
-            "invalid_choice",
+            ErrorCode::InvalidChoice,
             "must be one of all_units, all_departments, all_communes, units, clusters",
         );
     }
     let launching_authority = check_text("launching_authority", &body.launching_authority, 300, &mut checks);
     let description = body.description.map(|d| crate::domain::text::normalize_block(&d)).filter(|d| !d.is_empty());
     if description.as_ref().is_some_and(|d| d.chars().count() > 20_000) {
-        checks.fail("description", "too_long", "must be at most 20000 characters");
+        checks.fail("description", ErrorCode::TooLong, "must be at most 20000 characters");
     }
     let plan_number = optional_text("plan_number", body.plan_number, 100, &mut checks);
     let plan_signer = optional_text("plan_signer", body.plan_signer, 200, &mut checks);
@@ -243,7 +243,7 @@ fn fields(body: CampaignRequest) -> Result<CampaignFields, ApiError> {
 fn sorted_unique(field: &str, ids: &[Uuid], checks: &mut Checks) -> Vec<String> {
     for (i, id) in ids.iter().enumerate() {
         if ids[..i].contains(id) {
-            checks.fail(&format!("{field}[{i}]"), "duplicate", "is listed twice");
+            checks.fail(&format!("{field}[{i}]"), ErrorCode::Duplicate, "is listed twice");
         }
     }
     let mut sorted: Vec<String> = ids.iter().map(Uuid::to_string).collect();
@@ -391,7 +391,7 @@ async fn transition(
     let mut checks = Checks::default();
     let reason = optional_text("reason", body.reason, 2000, &mut checks);
     if action == CampaignAction::Cancel && reason.is_none() {
-        checks.fail("reason", "required", "say why the campaign is cancelled");
+        checks.fail("reason", ErrorCode::Required, "say why the campaign is cancelled");
     }
     if !checks.0.is_empty() {
         return Err(ApiError::validation(checks.0));
@@ -546,10 +546,10 @@ pub async fn add_indicator(
     let unit_of_measure = check_text("unit_of_measure", &body.unit_of_measure, 50, &mut checks);
     let kind = IndicatorKind::parse(&body.kind);
     if kind.is_none() {
-        checks.fail("kind", "invalid_choice", "must be quantity, percentage or yes_no");
+        checks.fail("kind", ErrorCode::InvalidChoice, "must be quantity, percentage or yes_no");
     }
     if Direction::parse(&body.direction).is_none() {
-        checks.fail("direction", "invalid_choice", "must be higher_is_better or lower_is_better");
+        checks.fail("direction", ErrorCode::InvalidChoice, "must be higher_is_better or lower_is_better");
     }
     let province_target = match (&body.province_target, kind) {
         (Some(t), Some(kind)) => check_province_target("province_target", t, kind, &mut checks).map(decimal_text),

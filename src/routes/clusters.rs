@@ -11,7 +11,7 @@ use crate::auth::AuthUser;
 use crate::db;
 use crate::db::journal::Scope;
 use crate::domain::{check_text, Checks};
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 use crate::http::extract::{etag, required_if_match, JsonBody, QueryParams};
 use crate::http::origin::RequestOrigin;
 use crate::http::register::Routes;
@@ -76,7 +76,7 @@ fn input(body: ClusterRequest) -> Result<ClusterInput, ApiError> {
     let mut checks = Checks::default();
     let name = check_text("name", &body.name, 200, &mut checks);
     if !(1990..=2200).contains(&body.year) {
-        checks.fail("year", "out_of_range", "must be between 1990 and 2200");
+        checks.fail("year", ErrorCode::OutOfRange, "must be between 1990 and 2200");
     }
     if !checks.0.is_empty() {
         return Err(ApiError::validation(checks.0));

@@ -16,7 +16,7 @@ use crate::db::journal::Scope;
 use crate::db::{self, cursor};
 use crate::domain::council::SeatRole;
 use crate::domain::{check_date, check_text, Checks};
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 use crate::http::extract::{JsonBody, QueryParams};
 use crate::http::origin::RequestOrigin;
 use crate::http::register::Routes;
@@ -123,13 +123,13 @@ pub async fn create(
     check_date("term_start", Some(body.term_start), &mut checks);
     check_date("term_end", Some(body.term_end), &mut checks);
     if body.term_end < body.term_start {
-        checks.fail("term_end", "before_start", "must not be before term_start");
+        checks.fail("term_end", ErrorCode::BeforeStart, "must not be before term_start");
     }
     let mut seats: Vec<(String, SeatRole)> = Vec::new();
     for (i, seat) in body.members.iter().enumerate() {
         let id = seat.user_id.to_string();
         if seats.iter().any(|(u, _)| *u == id) {
-            checks.fail(&format!("members[{i}].user_id"), "duplicate", "a member holds one seat");
+            checks.fail(&format!("members[{i}].user_id"), ErrorCode::Duplicate, "a member holds one seat");
         } else {
             seats.push((id, seat.role));
         }

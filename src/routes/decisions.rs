@@ -16,7 +16,7 @@ use crate::domain::public::{proof_of_work_ok, PROOF_OF_WORK_HEADER};
 use crate::domain::text::{normalize, strip_markup};
 use crate::domain::units::today_in_vietnam;
 use crate::domain::{check_date, check_text, check_text_block, Checks};
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 use crate::http::extract::JsonBody;
 use crate::http::origin::RequestOrigin;
 use crate::http::register::Routes;
@@ -161,9 +161,7 @@ pub async fn comment(
     let bits = state.settings.comment_pow_bits;
     let nonce = req.headers().get(PROOF_OF_WORK_HEADER).and_then(|v| v.to_str().ok()).unwrap_or_default();
     if !proof_of_work_ok(&id, &body.0.content, nonce, bits) {
-        return Err(ApiError::new(
-            actix_web::http::StatusCode::FORBIDDEN,
-            "proof_of_work_required",
+        return Err(ApiError::new(ErrorCode::ProofOfWorkRequired,
             format!("send `Thidua-Proof-Of-Work: <nonce>` where SHA-256(\"<posting id>\\n<content>\\n<nonce>\") starts with {bits} zero bits"),
         ));
     }

@@ -10,7 +10,7 @@ use crate::auth::OwnScopeUser;
 use crate::db::journal::{self as model, event, AuditFilter, Entry, Event};
 use crate::db::{self, cursor};
 use crate::domain::webhooks::{parse_type_pattern, TypePattern};
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 use crate::http::extract::QueryParams;
 use crate::http::register::Routes;
 use crate::openapi::errors::ListErrors;
@@ -86,7 +86,7 @@ pub async fn feed(
         None => Some(0),
         Some("latest") => None,
         Some(c) => Some(c.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| {
-            ApiError::bad_query_because("after", "invalid_cursor", "is not a cursor this feed issued")
+            ApiError::bad_query_because("after", ErrorCode::InvalidCursor, "is not a cursor this feed issued")
         })?),
     };
     let wait = match query.wait {

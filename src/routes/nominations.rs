@@ -17,18 +17,16 @@ use crate::domain::evidence::clean_filename;
 use crate::domain::nominations::{DocumentKind, NominationAction, NominationStatus};
 use crate::domain::units::today_in_vietnam;
 use crate::domain::{check_text, Checks};
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldError};
 use crate::http::extract::{etag, if_match_version, required_if_match, JsonBody, QueryParams};
 use crate::http::origin::RequestOrigin;
 use crate::http::register::Routes;
 use crate::http::upload::{self, FileBytes, StoredFileResponses};
-use crate::models::nominations::{
-    self as model, Nomination, NominationDetail, NominationDocument, NominationFilter, NominationInput,
-};
+use crate::models::nominations::{self as model, Nomination, NominationDetail, NominationFilter, NominationInput};
+use crate::models::stored_files::NewFile;
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, ReplaceErrors, WriteErrors};
 use crate::routes::shared::{
-    document_response, nomination_response as response, reviews_agenda, uuid, visible_scope, DocumentResponse,
-    NominationResponse,
+    document_response, nomination_response as response, uuid, visible_scope, DocumentResponse, NominationResponse,
 };
 use crate::state::AppState;
 
@@ -81,14 +79,14 @@ fn scope(n: &NominationResponse) -> Scope {
 fn input(body: NominationRequest) -> Result<NominationInput, ApiError> {
     let mut checks = Checks::default();
     if !(1990..=2200).contains(&body.year) {
-        checks.fail("year", "out_of_range", "must be between 1990 and 2200");
+        checks.fail("year", ErrorCode::OutOfRange, "must be between 1990 and 2200");
     }
     let household_name = body
         .household_name
         .filter(|h| !h.trim().is_empty())
         .map(|h| check_text("household_name", &h, 200, &mut checks));
     if body.achievement_ids.len() > 100 {
-        checks.fail("achievement_ids", "too_many", "at most 100 achievements");
+        checks.fail("achievement_ids", ErrorCode::TooMany, "at most 100 achievements");
     }
     if !checks.0.is_empty() {
         return Err(ApiError::validation(checks.0));
@@ -109,7 +107,7 @@ fn input(body: NominationRequest) -> Result<NominationInput, ApiError> {
 /// unless it is on the caller's council agenda (then it may be read).
 async fn load(state: &AppState, who: &AuthUser, id: Uuid, action: Action) -> Result<Nomination, ApiError> {
     let id = id.to_string();
-    let member = reviews_agenda(who).then(|| who.user_id.clone());
+    let member = policy::reviews_agenda(who).then(|| who.user_id.clone());
     let (found, on_agenda) = db::run(&state.db, move |conn| {
         let found = model::find_nomination(conn, &id)?;
         let on_agenda = match member {
@@ -191,11 +189,7 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     let unit_id = body.0.unit_id.to_string();
     if policy::decide(&who, Action::Create, Resource::UnitRecord { unit_id: &unit_id }) != Decision::Allow {
-        return Err(ApiError::new(
-            actix_web::http::StatusCode::FORBIDDEN,
-            "forbidden",
-            "you nominate only for your own unit",
-        ));
+        return Err(ApiError::new(ErrorCode::Forbidden, "you nominate only for your own unit"));
     }
     let input = input(body.0)?;
     let actor = who.user_id.clone();
@@ -240,7 +234,7 @@ pub async fn replace(
     if body.0.unit_id.to_string() != current.unit_id {
         return Err(ApiError::validation(vec![FieldError::new(
             "unit_id",
-            "immutable",
+            ErrorCode::Immutable,
             "a nomination cannot move to another unit",
         )]));
     }
@@ -290,17 +284,16 @@ pub async fn upload_document(
     let nomination = load(&state, &who, id.into_inner(), Action::Update).await?;
     if !nomination.status().is_editable() {
         return Err(ApiError::conflict(
-            "nomination_locked",
+            ErrorCode::NominationLocked,
             "documents are added only to a draft or returned nomination",
         ));
     }
     let received = upload::receive(&req, payload, state.settings.max_upload_bytes).await?;
     let document_id = db::new_id();
     let key = format!("nominations/{}/{}", nomination.id, document_id);
-    let document = NominationDocument {
+    let kind = query.0.kind;
+    let document = NewFile {
         id: document_id,
-        nomination_id: nomination.id.clone(),
-        kind: query.0.kind.as_str().to_string(),
         filename: clean_filename(query.0.filename.as_deref().unwrap_or_default()),
         content_type: received.file_type.as_str().to_string(),
         size_bytes: received.bytes.len() as i64,
@@ -311,7 +304,7 @@ pub async fn upload_document(
     };
     let (origin, unit) = (origin.by(&who), Scope::Unit(nomination.unit_id.clone()));
     let body = upload::store_and_write(state.into_inner(), key, received.bytes, origin, move |conn, journal| {
-        let added = document_response(model::add_document(conn, document)?)?;
+        let added = document_response(model::add_document(conn, &nomination.id, kind, document)?)?;
         // About the nomination (whose dossier changed), with the document as added.
         journal.record("nomination", "document_added", &nomination.id, unit, None, serde_json::to_value(&added).ok());
         Ok(added)
@@ -367,11 +360,7 @@ pub async fn act(
 ) -> Result<HttpResponse, ApiError> {
     let (id, action) = path.into_inner();
     let Some(action) = NominationAction::parse(&action) else {
-        return Err(ApiError::new(
-            actix_web::http::StatusCode::NOT_FOUND,
-            "route_not_found",
-            "no such action on a nomination",
-        ));
+        return Err(ApiError::new(ErrorCode::RouteNotFound, "no such action on a nomination"));
     };
     let expected = if_match_version(&req)?;
     let unit_action = matches!(action, NominationAction::Submit | NominationAction::Withdraw);
@@ -382,7 +371,7 @@ pub async fn act(
     let mut checks = Checks::default();
     let reason = body.0.reason.filter(|r| !r.trim().is_empty()).map(|r| check_text("reason", &r, 2000, &mut checks));
     if matches!(action, NominationAction::Return | NominationAction::Reject) && reason.is_none() {
-        checks.fail("reason", "required", "say why");
+        checks.fail("reason", ErrorCode::Required, "say why");
     }
     if !checks.0.is_empty() {
         return Err(ApiError::validation(checks.0));

@@ -7,12 +7,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::auth::policy::{self, Action, Decision, Resource, Role};
+use crate::auth::policy::{self, Action, Decision, ListReach, Resource, Role};
 use crate::auth::AuthUser;
 use crate::db::journal::Scope;
 use crate::db::{self, cursor};
 use crate::domain::{check_text, text, Checks};
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldError};
 use crate::http::extract::{etag, required_if_match, JsonBody, QueryParams};
 use crate::http::origin::RequestOrigin;
 use crate::http::register::Routes;
@@ -75,14 +75,14 @@ fn fields(who: &AuthUser, body: PersonRequest) -> Result<PersonFields, ApiError>
     let position = body.position.filter(|p| !p.trim().is_empty()).map(|p| check_text("position", &p, 200, &mut checks));
     let this_year = chrono::Datelike::year(&crate::domain::units::today_in_vietnam());
     if body.birth_year.is_some_and(|y| !(1900..=this_year).contains(&y)) {
-        checks.fail("birth_year", "out_of_range", format!("must be between 1900 and {this_year}"));
+        checks.fail("birth_year", ErrorCode::OutOfRange, format!("must be between 1900 and {this_year}"));
     }
     let identity_number = body.identity_number.filter(|n| !n.trim().is_empty()).map(|n| n.trim().to_string());
     if let Some(number) = &identity_number {
         if !who.has(Role::Admin) {
-            checks.fail("identity_number", "not_allowed", "only admins record identity numbers");
+            checks.fail("identity_number", ErrorCode::NotAllowed, "only admins record identity numbers");
         } else if !(9..=12).contains(&number.len()) || !number.bytes().all(|b| b.is_ascii_digit()) {
-            checks.fail("identity_number", "invalid_format", "must be 9 or 12 digits");
+            checks.fail("identity_number", ErrorCode::InvalidFormat, "must be 9 or 12 digits");
         }
     }
     if !checks.0.is_empty() {
@@ -151,12 +151,9 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let query = query.0;
     let limit = cursor::limit(query.limit)?;
-    let unit = match (&who.unit_id, who.has(Role::Admin)) {
-        (Some(own), false) => Some(own.clone()),
-        (None, false) if !who.roles.iter().any(|r| matches!(r, Role::Viewer | Role::Approver)) => {
-            return Err(ApiError::forbidden())
-        }
-        _ => query.unit_id.map(|u| u.to_string()),
+    let unit = match policy::require_list_reach(&who)? {
+        ListReach::AllUnits => query.unit_id.map(|u| u.to_string()),
+        ListReach::OwnUnit(own) => Some(own),
     };
     let search = query.q.as_deref().map(text::fold).filter(|q| !q.is_empty());
     let after = query.cursor.as_deref().map(|c| cursor::decode(&scope, c)).transpose()?;
@@ -180,11 +177,7 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     let unit_id = body.0.unit_id.to_string();
     if policy::decide(&who, Action::Create, Resource::UnitRecord { unit_id: &unit_id }) != Decision::Allow {
-        return Err(ApiError::new(
-            actix_web::http::StatusCode::FORBIDDEN,
-            "forbidden",
-            "you add people only to your own unit",
-        ));
+        return Err(ApiError::new(ErrorCode::Forbidden, "you add people only to your own unit"));
     }
     let fields = fields(&who, body.0)?;
     // The journal keeps what the caller's response shows: identity numbers only from admins.
@@ -232,7 +225,7 @@ pub async fn replace(
     if policy::decide(&who, Action::Update, Resource::UnitRecord { unit_id: &new_unit }) != Decision::Allow {
         return Err(ApiError::validation(vec![FieldError::new(
             "unit_id",
-            "not_allowed",
+            ErrorCode::NotAllowed,
             "you can move people only within your own unit",
         )]));
     }

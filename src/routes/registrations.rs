@@ -8,14 +8,14 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::auth::policy::{self, Action, Decision, Resource, Role};
+use crate::auth::policy::{self, Action, Decision, ListReach, Resource};
 use crate::auth::AuthUser;
 use crate::db;
 use crate::db::journal::Scope;
 use crate::domain::campaigns::{RegistrationAction, RegistrationStatus};
 use crate::domain::units::today_in_vietnam;
 use crate::domain::{check_text, Checks};
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 use crate::http::extract::{etag, if_match_version, required_if_match, JsonBody};
 use crate::http::origin::RequestOrigin;
 use crate::http::register::Routes;
@@ -109,10 +109,10 @@ fn ok(found: (Registration, Vec<(String, String)>)) -> Result<HttpResponse, ApiE
 fn content(body: RegistrationRequest) -> Result<RegistrationContent, ApiError> {
     let mut checks = Checks::default();
     if body.targets.len() > 200 {
-        checks.fail("targets", "too_many", "at most 200 targets");
+        checks.fail("targets", ErrorCode::TooMany, "at most 200 targets");
     }
     if body.aimed_titles.len() > 20 {
-        checks.fail("aimed_titles", "too_many", "at most 20 titles");
+        checks.fail("aimed_titles", ErrorCode::TooMany, "at most 20 titles");
     }
     let aimed_titles: Vec<String> = body
         .aimed_titles
@@ -160,13 +160,10 @@ async fn load(
 pub async fn list(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
     let campaign = visible_campaign(&state, &who, id.into_inner()).await?;
     // Province-level staff see every unit's; anyone bound to a unit sees that unit's only.
-    let only_unit = if who.has(Role::Admin) { None } else { who.unit_id.clone() };
-    if only_unit.is_none()
-        && !who.has(Role::Admin)
-        && !who.roles.iter().any(|r| matches!(r, Role::Viewer | Role::Approver))
-    {
-        return Err(ApiError::forbidden());
-    }
+    let only_unit = match policy::require_list_reach(&who)? {
+        ListReach::AllUnits => None,
+        ListReach::OwnUnit(own) => Some(own),
+    };
     let found = db::run(&state.db, move |conn| {
         let rows = model::list_registrations(conn, &campaign.id, only_unit.as_deref())?;
         rows.into_iter().map(|r| model::find_registration(conn, &r.id)).collect::<Result<Vec<_>, _>>()
@@ -192,14 +189,14 @@ pub async fn create(
     let campaign = visible_campaign(&state, &who, id.into_inner()).await?;
     let body = body.0;
     let Some(unit_id) = body.unit_id.map(|u| u.to_string()) else {
-        return Err(ApiError::validation(vec![crate::error::FieldError::new("unit_id", "required", "is required")]));
+        return Err(ApiError::validation(vec![crate::error::FieldError::new(
+            "unit_id",
+            ErrorCode::Required,
+            "is required",
+        )]));
     };
     if policy::decide(&who, Action::Create, Resource::UnitRecord { unit_id: &unit_id }) != Decision::Allow {
-        return Err(ApiError::new(
-            actix_web::http::StatusCode::FORBIDDEN,
-            "forbidden",
-            "you register only for your own unit",
-        ));
+        return Err(ApiError::new(ErrorCode::Forbidden, "you register only for your own unit"));
     }
     let content = content(body)?;
     let actor = who.user_id.clone();
@@ -246,7 +243,7 @@ pub async fn replace(
     if body.unit_id.is_some_and(|u| u.to_string() != current.unit_id) {
         return Err(ApiError::validation(vec![crate::error::FieldError::new(
             "unit_id",
-            "immutable",
+            ErrorCode::Immutable,
             "a registration cannot move to another unit",
         )]));
     }
@@ -289,7 +286,7 @@ async fn act(
     let mut checks = Checks::default();
     let reason = reason.filter(|r| !r.trim().is_empty()).map(|r| check_text("reason", &r, 2000, &mut checks));
     if action == RegistrationAction::Return && reason.is_none() {
-        checks.fail("reason", "required", "say why the registration is returned");
+        checks.fail("reason", ErrorCode::Required, "say why the registration is returned");
     }
     if !checks.0.is_empty() {
         return Err(ApiError::validation(checks.0));

@@ -13,7 +13,8 @@ use crate::auth::policy::{self, Action, Resource};
 use crate::auth::{AuthUser, OwnScopeUser};
 use crate::db;
 use crate::domain::nominations::NominationStatus;
-use crate::error::ApiError;
+use crate::domain::progress::ProgressResponse;
+use crate::error::{ApiError, ErrorCode};
 use crate::http::extract::QueryParams;
 use crate::http::register::Routes;
 use crate::http::tabular::{
@@ -21,8 +22,7 @@ use crate::http::tabular::{
 };
 use crate::models::reports::{self as model, AwardCountFilter, NominationCountFilter};
 use crate::openapi::errors::ReportErrors;
-use crate::routes::progress::{campaign_progress, ProgressResponse};
-use crate::routes::shared::visible_scope;
+use crate::routes::shared::{campaign_progress, visible_scope};
 use crate::state::AppState;
 
 pub fn configure(routes: &mut Routes) {
@@ -52,9 +52,11 @@ pub struct FormatQuery {
 /// A report at its one-format URL: a `format` parameter, if sent, must agree.
 fn fixed_format(asked: Option<Format>, fixed: Format) -> Result<Format, ApiError> {
     match asked {
-        Some(other) if other != fixed => {
-            Err(ApiError::bad_query_because("format", "conflicting_parameters", "this URL answers in one format only"))
-        }
+        Some(other) if other != fixed => Err(ApiError::bad_query_because(
+            "format",
+            ErrorCode::ConflictingParameters,
+            "this URL answers in one format only",
+        )),
         _ => Ok(fixed),
     }
 }
@@ -295,13 +297,17 @@ async fn awards_table(state: &AppState, who: &AuthUser, query: AwardsReportQuery
         (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
             return Err(ApiError::bad_query_because(
                 "year",
-                "conflicting_parameters",
+                ErrorCode::ConflictingParameters,
                 "give either year or from_year/to_year",
             ))
         }
         (Some(year), None, None) => (Some(year), Some(year)),
         (None, Some(from), Some(to)) if from > to => {
-            return Err(ApiError::bad_query_because("from_year", "conflicting_parameters", "must not be after to_year"))
+            return Err(ApiError::bad_query_because(
+                "from_year",
+                ErrorCode::ConflictingParameters,
+                "must not be after to_year",
+            ))
         }
         (None, from, to) => (from, to),
     };
@@ -319,7 +325,7 @@ async fn awards_table(state: &AppState, who: &AuthUser, query: AwardsReportQuery
                     .ok_or_else(|| {
                         ApiError::bad_query_because(
                             "award_type",
-                            "unknown_reference",
+                            ErrorCode::UnknownReference,
                             "no award type has this id or code",
                         )
                     })?,

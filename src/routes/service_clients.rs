@@ -16,7 +16,7 @@ use crate::auth::AuthUser;
 use crate::db::journal::Scope;
 use crate::db::{self, cursor};
 use crate::domain::{check_text, Checks};
-use crate::error::{ApiError, Problem};
+use crate::error::{ApiError, ErrorCode, Problem};
 use crate::http::extract::{JsonBody, QueryParams};
 use crate::http::origin::RequestOrigin;
 use crate::http::register::Routes;
@@ -170,17 +170,21 @@ pub async fn create(
     let name = match &body.name {
         Some(n) => check_text("name", n, 200, &mut checks),
         None => {
-            checks.fail("name", "required", "is required");
+            checks.fail("name", ErrorCode::Required, "is required");
             String::new()
         }
     };
     let scopes = body.scopes.unwrap_or_else(|| vec![SCOPE_READ.to_string()]);
     if scopes.is_empty() {
-        checks.fail("scopes", "required", "must name at least one scope");
+        checks.fail("scopes", ErrorCode::Required, "must name at least one scope");
     }
     for (i, scope) in scopes.iter().enumerate() {
         if !ALL_SCOPES.contains(&scope.as_str()) {
-            checks.fail(&format!("scopes[{i}]"), "unknown_scope", format!("must be one of {}", ALL_SCOPES.join(", ")));
+            checks.fail(
+                &format!("scopes[{i}]"),
+                ErrorCode::UnknownScope,
+                format!("must be one of {}", ALL_SCOPES.join(", ")),
+            );
         }
     }
     if !checks.0.is_empty() {

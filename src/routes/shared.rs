@@ -1,5 +1,6 @@
 //! What more than one route module needs: stored ids as UUIDs, the visibility rules two
-//! resources share, and the response bodies other resources embed or answer with. Route
+//! resources share, a campaign's progress (the endpoint's and the report's), and the response
+//! bodies other resources embed or answer with. Route
 //! modules import each other only through here (`.ci/layers` checks it).
 
 use actix_web::HttpResponse;
@@ -8,17 +9,22 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::auth::policy::{self, Role};
+use crate::auth::policy::{self, Action, Decision, ListReach, Resource, Role};
 use crate::auth::AuthUser;
 use crate::db;
-use crate::domain::campaigns::CampaignStatus;
+use crate::domain::campaigns::{CampaignStatus, Direction, IndicatorKind, RegistrationStatus};
 use crate::domain::nominations::{DocumentKind, Eligibility, NominationStatus};
+use crate::domain::progress::{
+    compute, ClusterInput, IndicatorInput, NotADecimal, ProgressInputs, ProgressResponse, UnitActual, UnitTargets,
+};
 use crate::error::ApiError;
 use crate::http::extract::etag;
 use crate::models::accounts::User;
 use crate::models::awards::Award;
 use crate::models::campaigns::{self as campaigns_model, Campaign};
-use crate::models::nominations::{NominationDetail, NominationDocument};
+use crate::models::nominations::NominationDetail;
+use crate::models::stored_files::StoredFile;
+use crate::models::{achievements, clusters, registrations};
 use crate::state::AppState;
 
 pub fn uuid(s: &str) -> Result<Uuid, ApiError> {
@@ -43,26 +49,112 @@ pub async fn visible_campaign(state: &AppState, who: &AuthUser, id: Uuid) -> Res
     }
 }
 
-/// Whether the caller reads nominations as a council member: the agenda of their sessions (and,
-/// if they belong to a unit, their unit's too) — not every unit's.
-pub fn reviews_agenda(who: &AuthUser) -> bool {
-    who.has(Role::CouncilMember) && !policy::reads_all_units(who)
-}
-
 /// Which nominations the caller may list (and count in reports): (those on this council
 /// member's agenda, this unit's) — both given means either. The board and province-level
 /// readers see all; people of a unit their unit's; anyone else is refused.
 pub fn visible_scope(who: &AuthUser) -> Result<(Option<String>, Option<String>), ApiError> {
-    let unit_id = match (&who.unit_id, who.has(Role::Admin)) {
-        (Some(own), false) => Some(own.clone()),
-        (None, false)
-            if !who.roles.iter().any(|r| matches!(r, Role::Viewer | Role::CouncilMember | Role::Approver)) =>
-        {
-            return Err(ApiError::forbidden())
-        }
-        _ => None,
+    let agenda_of = policy::reviews_agenda(who).then(|| who.user_id.clone());
+    let unit_id = match policy::list_reach(who) {
+        Some(ListReach::AllUnits) => None,
+        Some(ListReach::OwnUnit(own)) => Some(own),
+        // A council member without a unit: the agenda only.
+        None if agenda_of.is_some() => None,
+        None => return Err(ApiError::forbidden()),
     };
-    Ok((reviews_agenda(who).then(|| who.user_id.clone()), unit_id))
+    Ok((agenda_of, unit_id))
+}
+
+// ---------- campaign progress ----------
+
+/// A campaign's progress as `who` may see it (shared with the progress report).
+pub async fn campaign_progress(state: &AppState, who: &AuthUser, id: Uuid) -> Result<ProgressResponse, ApiError> {
+    let campaign = visible_campaign(state, who, id).await?;
+    let campaign_id = campaign.id.clone();
+    let (indicators, registrations, actuals, names, clusters) = db::run(&state.db, move |conn| {
+        let indicators = campaigns_model::list_indicators(conn, &campaign.id)?;
+        let registrations = registrations::accepted_registrations(conn, &campaign.id)?;
+        let actuals = achievements::latest_verified_values(conn, &campaign.id)?;
+        let mut unit_ids: Vec<String> = registrations.iter().map(|r| r.unit_id.clone()).collect();
+        unit_ids.extend(actuals.iter().map(|a| a.0.clone()));
+        unit_ids.sort();
+        unit_ids.dedup();
+        let names = campaigns_model::unit_names(conn, &unit_ids)?;
+        let clusters = campaigns_model::ranking_clusters(conn, &campaign)?;
+        Ok((indicators, registrations, actuals, names, clusters))
+    })
+    .await?;
+    let inputs = progress_inputs(&campaign_id, indicators, registrations, actuals, names, clusters)?;
+    let mut body = compute(inputs)
+        .map_err(|NotADecimal(what)| ApiError::internal(anyhow::anyhow!("stored {what} is not a decimal")))?;
+    // Rankings and scores are shared; a unit's targets and actuals are its own (and the
+    // province's reviewers').
+    for unit in &mut body.units {
+        let unit_id = unit.unit_id.to_string();
+        if policy::decide(who, Action::Read, Resource::UnitRecord { unit_id: &unit_id }) != Decision::Allow {
+            unit.indicators.clear();
+        }
+    }
+    Ok(body)
+}
+
+/// The model's rows as the domain's plain inputs; a stored id or enum that does not parse is an
+/// error naming its table (it should never happen).
+fn progress_inputs(
+    campaign_id: &str,
+    indicators: Vec<campaigns_model::Indicator>,
+    registrations: Vec<registrations::RegisteredTargets>,
+    actuals: Vec<(String, String, String)>,
+    names: Vec<(String, String, String)>,
+    clusters: Vec<(clusters::Cluster, Vec<String>)>,
+) -> Result<ProgressInputs, ApiError> {
+    let unknown = |table: &str, column: &str, value: &str| {
+        ApiError::internal(anyhow::anyhow!("{table}: stored {column} {value:?} is not known"))
+    };
+    let indicators = indicators
+        .into_iter()
+        .map(|i| {
+            Ok(IndicatorInput {
+                id: uuid(&i.id)?,
+                kind: IndicatorKind::parse(&i.kind).ok_or_else(|| unknown("indicators", "kind", &i.kind))?,
+                direction: Direction::parse(&i.direction)
+                    .ok_or_else(|| unknown("indicators", "direction", &i.direction))?,
+                name: i.name,
+                unit_of_measure: i.unit_of_measure,
+                province_target: i.province_target,
+            })
+        })
+        .collect::<Result<_, ApiError>>()?;
+    let registrations = registrations
+        .into_iter()
+        .map(|r| {
+            Ok(UnitTargets {
+                unit_id: uuid(&r.unit_id)?,
+                status: RegistrationStatus::parse(&r.status)
+                    .ok_or_else(|| unknown("registrations", "status", &r.status))?,
+                targets: r.targets.into_iter().map(|(i, t)| Ok((uuid(&i)?, t))).collect::<Result<_, ApiError>>()?,
+            })
+        })
+        .collect::<Result<_, ApiError>>()?;
+    let actuals = actuals
+        .into_iter()
+        .map(|(unit, indicator, value)| {
+            Ok(UnitActual { unit_id: uuid(&unit)?, indicator_id: uuid(&indicator)?, value })
+        })
+        .collect::<Result<_, ApiError>>()?;
+    let unit_names =
+        names.into_iter().map(|(id, code, name)| Ok((uuid(&id)?, (code, name)))).collect::<Result<_, ApiError>>()?;
+    let clusters = clusters
+        .into_iter()
+        .map(|(cluster, members)| {
+            Ok(ClusterInput {
+                id: uuid(&cluster.id)?,
+                name: cluster.name,
+                leading_unit_id: cluster.leading_unit_id.as_deref().map(uuid).transpose()?,
+                members: members.iter().map(|m| uuid(m)).collect::<Result<_, _>>()?,
+            })
+        })
+        .collect::<Result<_, ApiError>>()?;
+    Ok(ProgressInputs { campaign_id: uuid(campaign_id)?, indicators, registrations, actuals, unit_names, clusters })
 }
 
 // ---------- nominations ----------
@@ -113,11 +205,11 @@ pub struct NominationResponse {
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
-pub fn document_response(d: NominationDocument) -> Result<DocumentResponse, ApiError> {
+pub fn document_response(d: StoredFile) -> Result<DocumentResponse, ApiError> {
     Ok(DocumentResponse {
         href: format!("/api/v1/nomination-documents/{}", d.id),
         id: uuid(&d.id)?,
-        kind: DocumentKind::parse(&d.kind).unwrap_or(DocumentKind::Other),
+        kind: d.kind.as_deref().and_then(DocumentKind::parse).unwrap_or(DocumentKind::Other),
         filename: d.filename,
         content_type: d.content_type,
         size_bytes: d.size_bytes,

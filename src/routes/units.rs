@@ -15,7 +15,7 @@ use crate::db::journal::{Origin, Scope};
 use crate::db::{self, cursor};
 use crate::domain::units::{self as rules, LinkPart, UnitKind, UnitType};
 use crate::domain::{date_is_supported, text, DATE_RANGE};
-use crate::error::{ApiError, Problem};
+use crate::error::{ApiError, ErrorCode, Problem};
 use crate::http::extract::{etag, if_match_version, patch_field, JsonBody, QueryParams};
 use crate::http::origin::RequestOrigin;
 use crate::models::units::{self as model, Unit, UnitChanges, UnitFilter, UnitLink};
@@ -220,12 +220,12 @@ async fn list_units(
         other => other,
     };
     if query.active_on.is_some_and(|d| !date_is_supported(d)) {
-        return Err(ApiError::bad_query_because("active_on", "out_of_range", DATE_RANGE));
+        return Err(ApiError::bad_query_because("active_on", ErrorCode::OutOfRange, DATE_RANGE));
     }
     if let Some(t) = query.unit_type.filter(|t| t.kind() != kind) {
         return Err(ApiError::bad_query_because(
             "type",
-            "wrong_kind",
+            ErrorCode::WrongKind,
             &format!("{} is not a type of {}; use one of {}", t.as_str(), kind.as_str(), UnitType::names_for(kind)),
         ));
     }
@@ -254,7 +254,7 @@ async fn read_unit_by_code(
     on: Option<NaiveDate>,
 ) -> Result<HttpResponse, ApiError> {
     if on.is_some_and(|d| !date_is_supported(d)) {
-        return Err(ApiError::bad_query_because("active_on", "out_of_range", DATE_RANGE));
+        return Err(ApiError::bad_query_because("active_on", ErrorCode::OutOfRange, DATE_RANGE));
     }
     if code.is_empty() || code.len() > 64 || code.contains(char::is_control) {
         // No unit has such a code; answered here so it never reaches the database.
@@ -338,7 +338,7 @@ async fn deactivate_unit(
     if !date_is_supported(until) {
         return Err(ApiError::validation(vec![crate::error::FieldError::new(
             "valid_until",
-            "out_of_range",
+            ErrorCode::OutOfRange,
             DATE_RANGE,
         )]));
     }

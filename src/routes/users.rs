@@ -13,7 +13,7 @@ use crate::auth::AuthUser;
 use crate::db::journal::Scope;
 use crate::db::{self, cursor};
 use crate::domain::{users as rules, Checks};
-use crate::error::{ApiError, Problem};
+use crate::error::{ApiError, ErrorCode, Problem};
 use crate::http::extract::{etag, if_match_version, patch_field, JsonBody, QueryParams};
 use crate::http::origin::RequestOrigin;
 use crate::http::register::Routes;
@@ -187,14 +187,14 @@ pub async fn create(
     let username = match &body.username {
         Some(u) => rules::check_username(u, &mut checks),
         None => {
-            checks.fail("username", "required", "is required");
+            checks.fail("username", ErrorCode::Required, "is required");
             String::new()
         }
     };
     let full_name = match &body.full_name {
         Some(n) => rules::check_full_name(n, &mut checks),
         None => {
-            checks.fail("full_name", "required", "is required");
+            checks.fail("full_name", ErrorCode::Required, "is required");
             String::new()
         }
     };
@@ -203,7 +203,7 @@ pub async fn create(
     let roles = rules::check_roles(&body.roles, body.unit_id.is_some(), &mut checks);
     match &body.password {
         Some(p) => check_password("password", p, &username, &mut checks),
-        None => checks.fail("password", "required", "is required"),
+        None => checks.fail("password", ErrorCode::Required, "is required"),
     }
     if !checks.0.is_empty() {
         return Err(ApiError::validation(checks.0));
@@ -287,7 +287,7 @@ pub async fn update(
     }
     if id.to_string() == who.user_id && roles.as_ref().is_some_and(|r| !r.contains(&Role::Admin)) {
         return Err(ApiError::conflict(
-            "cannot_lock_out_self",
+            ErrorCode::CannotLockOutSelf,
             "you cannot remove your own admin role; ask another admin",
         ));
     }
@@ -322,7 +322,7 @@ async fn set_active(
     policy::require_any(who, &[])?;
     if !active && id.to_string() == who.user_id {
         return Err(ApiError::conflict(
-            "cannot_lock_out_self",
+            ErrorCode::CannotLockOutSelf,
             "you cannot deactivate your own account; ask another admin",
         ));
     }

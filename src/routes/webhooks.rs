@@ -13,7 +13,7 @@ use crate::db::journal::Scope;
 use crate::db::{self, cursor};
 use crate::domain::webhooks::{self as rules, MAX_EVENT_TYPES};
 use crate::domain::{check_text, Checks};
-use crate::error::{ApiError, Problem};
+use crate::error::{ApiError, ErrorCode, Problem};
 use crate::http::extract::{etag, required_if_match, JsonBody, QueryParams};
 use crate::http::origin::RequestOrigin;
 use crate::http::register::Routes;
@@ -100,12 +100,12 @@ async fn input(state: &AppState, body: WebhookRequest) -> Result<SubscriptionInp
     let mut checks = Checks::default();
     let url = body.url.trim().to_string();
     if url.is_empty() {
-        checks.fail("url", "required", "must not be empty");
+        checks.fail("url", ErrorCode::Required, "must not be empty");
     } else if let Err(refusal) = crate::webhooks::check_target(&url, &state.settings.webhooks).await {
         checks.fail("url", refusal.code, refusal.message);
     }
     if body.event_types.len() > MAX_EVENT_TYPES {
-        checks.fail("event_types", "too_many", format!("at most {MAX_EVENT_TYPES} filters"));
+        checks.fail("event_types", ErrorCode::TooMany, format!("at most {MAX_EVENT_TYPES} filters"));
     }
     let mut types: Vec<String> = Vec::new();
     for (i, t) in body.event_types.iter().enumerate() {
@@ -113,7 +113,7 @@ async fn input(state: &AppState, body: WebhookRequest) -> Result<SubscriptionInp
         if rules::parse_type_pattern(t).is_none() {
             checks.fail(
                 &format!("event_types[{i}]"),
-                "invalid",
+                ErrorCode::Invalid,
                 "must be an event type such as campaign.launched, or kind.*",
             );
         } else if !types.iter().any(|seen| seen == t) {

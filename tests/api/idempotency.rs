@@ -218,7 +218,7 @@ async fn a_write_whose_reservation_was_taken_over_does_not_commit(app: TestApp) 
         })
     };
     let refused = write(old, "cua-yeu-cau-cu").await.unwrap_err();
-    assert_eq!((refused.status.as_u16(), refused.code), (409, "idempotency_key_in_progress"));
+    assert_eq!((refused.status.as_u16(), refused.code.as_str()), (409, "idempotency_key_in_progress"));
     write(new, "cua-yeu-cau-moi").await.unwrap();
     let audit = app.get("/api/v1/audit-entries?record_kind=campaign").await.json();
     let ids: Vec<&str> = audit["items"].as_array().unwrap().iter().map(|e| e["record_id"].as_str().unwrap()).collect();

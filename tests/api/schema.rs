@@ -7,7 +7,11 @@ use thidua::models::units::{Unit, UnitLink};
 
 use crate::helpers::TestApp;
 
-on_both_backends!(every_table_loads_through_the_schema, migrations_go_up_down_and_up);
+on_both_backends!(
+    every_table_loads_through_the_schema,
+    migrations_go_up_down_and_up,
+    files_outlive_the_stored_files_migration
+);
 
 /// Loading every table names every column with its type: a column missing or of another type
 /// in the database fails here. (A new table must be added to this list.)
@@ -68,11 +72,10 @@ fn load_every_table(conn: &mut thidua::db::DbConn) {
     registrations::table.select(Registration::as_select()).limit(0).load::<Registration>(conn).expect("registrations");
     registration_targets::table.limit(0).load::<(String, String, String)>(conn).expect("registration_targets");
     achievements::table.select(Achievement::as_select()).limit(0).load::<Achievement>(conn).expect("achievements");
-    evidence_files::table
-        .select(EvidenceFile::as_select())
-        .limit(0)
-        .load::<EvidenceFile>(conn)
-        .expect("evidence_files");
+    {
+        use thidua::models::stored_files::StoredFile;
+        stored_files::table.select(StoredFile::as_select()).limit(0).load::<StoredFile>(conn).expect("stored_files");
+    }
     achievement_latest::table
         .limit(0)
         .load::<(String, String, String, String, NaiveDate, String)>(conn)
@@ -87,14 +90,9 @@ fn load_every_table(conn: &mut thidua::db::DbConn) {
             .expect("award_type_versions");
         people::table.select(Person::as_select()).limit(0).load::<Person>(conn).expect("people");
         awards::table.select(Award::as_select()).limit(0).load::<Award>(conn).expect("awards");
-        use thidua::models::nominations::{Nomination, NominationDocument, NominationTransition};
+        use thidua::models::nominations::{Nomination, NominationTransition};
         nominations::table.select(Nomination::as_select()).limit(0).load::<Nomination>(conn).expect("nominations");
         nomination_achievements::table.limit(0).load::<(String, String)>(conn).expect("nomination_achievements");
-        nomination_documents::table
-            .select(NominationDocument::as_select())
-            .limit(0)
-            .load::<NominationDocument>(conn)
-            .expect("nomination_documents");
         nomination_transitions::table
             .select(NominationTransition::as_select())
             .limit(0)
@@ -157,4 +155,95 @@ async fn migrations_go_up_down_and_up(app: TestApp) {
     load_every_table(&mut conn);
     // The journal went down with the rest: the admin's sign-in before it is gone by design.
     app.forget_writes();
+}
+
+const PDF: &[u8] = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+
+#[derive(QueryableByName)]
+struct Id {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    id: String,
+}
+
+fn ids_in(conn: &mut thidua::db::DbConn, table: &str) -> Vec<String> {
+    let mut ids: Vec<String> = diesel::sql_query(format!("SELECT id FROM {table}"))
+        .load::<Id>(conn)
+        .unwrap_or_else(|e| panic!("{table}: {e}"))
+        .into_iter()
+        .map(|row| row.id)
+        .collect();
+    ids.sort();
+    ids
+}
+
+/// Evidence and dossier documents recorded before the migration that put them in one table
+/// (`stored_files`) are still there, under the same ids and URLs, after it — and going down
+/// puts each back in the table it came from.
+async fn files_outlive_the_stored_files_migration(app: TestApp) {
+    use actix_web::http::StatusCode;
+    use actix_web::test::TestRequest;
+    use serde_json::json;
+
+    let mut conn = app.connection();
+    thidua::seed::seed_reference(&mut conn).unwrap();
+    let campaign = crate::achievements::setup(&app, 1).await;
+    campaign.register(&app, 0, &[(0, "10")]).await;
+    let report = campaign.report(&app, 0, 0, "12", &crate::achievements::day(-1), false).await;
+    let upload = |uri: String| {
+        TestRequest::post().uri(&uri).insert_header(("content-type", "application/pdf")).set_payload(PDF.to_vec())
+    };
+    let evidence = app
+        .send(upload(format!("/api/v1/achievements/{}/evidence?filename=bb.pdf", report["id"].as_str().unwrap())))
+        .await;
+    assert_eq!(evidence.status, StatusCode::CREATED, "{}", evidence.text());
+    let evidence = evidence.json();
+    let commune = &campaign.communes[0];
+    let types = app.get("/api/v1/award-types").await.json();
+    let type_id = types.as_array().unwrap().iter().find(|t| t["code"] == "GIAY_KHEN_CA_NHAN").unwrap()["id"].clone();
+    let person = app.create("people", json!({"full_name": "Triệu Văn Khánh", "unit_id": commune["id"]})).await;
+    let year = chrono::Datelike::year(&thidua::domain::units::today_in_vietnam());
+    let nomination = app
+        .create("nominations", json!({"award_type_id": type_id, "person_id": person["id"], "unit_id": commune["id"], "year": year, "achievement_ids": []}))
+        .await;
+    let document = app
+        .send(upload(format!(
+            "/api/v1/nominations/{}/documents?kind=to_trinh&filename=tt.pdf",
+            nomination["id"].as_str().unwrap()
+        )))
+        .await;
+    assert_eq!(document.status, StatusCode::CREATED, "{}", document.text());
+    let document = document.json();
+    let (evidence_id, document_id) =
+        (evidence["id"].as_str().unwrap().to_string(), document["id"].as_str().unwrap().to_string());
+
+    // Down: back in the two tables they came from.
+    conn.revert_last_migration().expect("down");
+    assert_eq!(ids_in(&mut conn, "evidence_files"), [evidence_id.as_str()]);
+    assert_eq!(ids_in(&mut conn, "nomination_documents"), [document_id.as_str()]);
+    assert!(diesel::sql_query("SELECT id FROM stored_files").load::<Id>(&mut conn).is_err(), "stored_files is gone");
+
+    // Up again: one table, the same ids, and both still answer at the URLs handed out.
+    conn.run_pending_migrations().expect("up again");
+    let mut both = vec![evidence_id, document_id];
+    both.sort();
+    assert_eq!(ids_in(&mut conn, "stored_files"), both);
+    for file in [&evidence, &document] {
+        let download = app.get(file["href"].as_str().unwrap()).await;
+        assert_eq!(download.status, StatusCode::OK, "{}", file["href"]);
+        assert_eq!(download.body, PDF);
+        assert_eq!(
+            download.header("etag").map(|e| e.trim_matches('"').to_string()),
+            file["sha256"].as_str().map(String::from)
+        );
+    }
+    // Each stays what it was: evidence is not a document, nor the other way round.
+    let swapped = format!("/api/v1/evidence/{}", document["id"].as_str().unwrap());
+    app.get(&swapped).await.problem(404, "not_found");
+    let swapped = format!("/api/v1/nomination-documents/{}", evidence["id"].as_str().unwrap());
+    app.get(&swapped).await.problem(404, "not_found");
+    let listed = app.get(&format!("/api/v1/nominations/{}", nomination["id"].as_str().unwrap())).await.json();
+    assert_eq!(listed["documents"][0]["id"], document["id"]);
+    assert_eq!(listed["documents"][0]["kind"], "to_trinh");
+    let listed = app.get(&format!("/api/v1/achievements/{}", report["id"].as_str().unwrap())).await.json();
+    assert_eq!(listed["evidence"][0]["id"], evidence["id"]);
 }

@@ -1,0 +1,143 @@
+//! Files kept in the file store, in one table: a report's evidence and a nomination's dossier
+//! documents are the same thing — bytes with a name, a type, a hash and an owner. Who may add or
+//! read one is the owner's business (`models::achievements`, `models::nominations` and their
+//! routes); this module only records and finds the rows.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::schema::stored_files;
+use crate::db::DbConn;
+use crate::error::ApiError;
+
+#[derive(Queryable, Selectable, Debug, Clone)]
+#[diesel(table_name = stored_files)]
+pub struct StoredFile {
+    pub id: String,
+    /// Set for a report's evidence.
+    pub achievement_id: Option<String>,
+    /// Set for a nomination's dossier document.
+    pub nomination_id: Option<String>,
+    /// A dossier document's kind (`DocumentKind`); none for evidence.
+    pub kind: Option<String>,
+    pub filename: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub storage_key: String,
+    pub uploaded_by: String,
+    pub created_at: NaiveDateTime,
+}
+
+/// What a file belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Owner<'a> {
+    /// Evidence of this report.
+    Achievement(&'a str),
+    /// A document of this nomination's dossier, of this kind.
+    Nomination(&'a str, &'a str),
+}
+
+/// The facts of a file just put in the store, before it has an owner.
+pub struct NewFile {
+    pub id: String,
+    pub filename: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub storage_key: String,
+    pub uploaded_by: String,
+    pub created_at: NaiveDateTime,
+}
+
+impl NewFile {
+    pub fn owned_by(self, owner: Owner<'_>) -> StoredFile {
+        let (achievement_id, nomination_id, kind) = match owner {
+            Owner::Achievement(id) => (Some(id.to_string()), None, None),
+            Owner::Nomination(id, kind) => (None, Some(id.to_string()), Some(kind.to_string())),
+        };
+        let NewFile { id, filename, content_type, size_bytes, sha256, storage_key, uploaded_by, created_at } = self;
+        StoredFile {
+            id,
+            achievement_id,
+            nomination_id,
+            kind,
+            filename,
+            content_type,
+            size_bytes,
+            sha256,
+            storage_key,
+            uploaded_by,
+            created_at,
+        }
+    }
+}
+
+/// Records a file (inside the owner's write, which checks that it may take it).
+pub fn insert(conn: &mut DbConn, file: &StoredFile) -> Result<(), ApiError> {
+    diesel::insert_into(stored_files::table)
+        .values((
+            stored_files::id.eq(&file.id),
+            stored_files::achievement_id.eq(&file.achievement_id),
+            stored_files::nomination_id.eq(&file.nomination_id),
+            stored_files::kind.eq(&file.kind),
+            stored_files::filename.eq(&file.filename),
+            stored_files::content_type.eq(&file.content_type),
+            stored_files::size_bytes.eq(file.size_bytes),
+            stored_files::sha256.eq(&file.sha256),
+            stored_files::storage_key.eq(&file.storage_key),
+            stored_files::uploaded_by.eq(&file.uploaded_by),
+            stored_files::created_at.eq(file.created_at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// A report's evidence, by id.
+pub fn of_achievement(conn: &mut DbConn, achievement_id: &str) -> Result<Vec<StoredFile>, ApiError> {
+    Ok(stored_files::table
+        .filter(stored_files::achievement_id.eq(achievement_id))
+        .order(stored_files::id)
+        .select(StoredFile::as_select())
+        .load(conn)?)
+}
+
+/// The dossier documents of several nominations, by id.
+pub fn of_nominations(conn: &mut DbConn, nomination_ids: &[&String]) -> Result<Vec<StoredFile>, ApiError> {
+    Ok(stored_files::table
+        .filter(stored_files::nomination_id.eq_any(nomination_ids))
+        .order(stored_files::id)
+        .select(StoredFile::as_select())
+        .load(conn)?)
+}
+
+/// The kinds of document a nomination's dossier holds.
+pub fn document_kinds_of(conn: &mut DbConn, nomination_id: &str) -> Result<Vec<String>, ApiError> {
+    let kinds: Vec<Option<String>> = stored_files::table
+        .filter(stored_files::nomination_id.eq(nomination_id))
+        .select(stored_files::kind)
+        .load(conn)?;
+    Ok(kinds.into_iter().flatten().collect())
+}
+
+/// A file by id, if it is evidence (`Some(achievement id)`).
+pub fn find_evidence(conn: &mut DbConn, id: &str) -> Result<Option<(StoredFile, String)>, ApiError> {
+    let file: Option<StoredFile> = stored_files::table
+        .find(id)
+        .filter(stored_files::achievement_id.is_not_null())
+        .select(StoredFile::as_select())
+        .first(conn)
+        .optional()?;
+    Ok(file.and_then(|f| f.achievement_id.clone().map(|owner| (f, owner))))
+}
+
+/// A file by id, if it is a dossier document (`Some(nomination id)`).
+pub fn find_document(conn: &mut DbConn, id: &str) -> Result<Option<(StoredFile, String)>, ApiError> {
+    let file: Option<StoredFile> = stored_files::table
+        .find(id)
+        .filter(stored_files::nomination_id.is_not_null())
+        .select(StoredFile::as_select())
+        .first(conn)
+        .optional()?;
+    Ok(file.and_then(|f| f.nomination_id.clone().map(|owner| (f, owner))))
+}
