@@ -1,6 +1,7 @@
 //! thidua: an open REST/JSON API for emulation and commendation (Thi đua – Khen thưởng).
 
 pub mod auth;
+pub mod backup;
 pub mod config;
 pub mod db;
 pub mod demo;
@@ -13,4 +14,5 @@ pub mod routes;
 pub mod seed;
 pub mod startup;
 pub mod storage;
+pub mod telemetry;
 pub mod webhooks;

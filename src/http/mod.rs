@@ -3,7 +3,9 @@
 
 pub mod extract;
 pub mod idempotency;
+pub mod metrics;
 pub mod middleware;
 pub mod origin;
+pub mod public_url;
 pub mod tabular;
 pub mod upload;

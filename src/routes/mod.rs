@@ -10,6 +10,7 @@ pub mod councils;
 pub mod decisions;
 pub mod health;
 pub mod journal;
+pub mod metrics;
 pub mod nominations;
 pub mod oauth;
 pub mod people;
