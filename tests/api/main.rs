@@ -37,6 +37,7 @@ mod errors;
 mod hardening;
 mod idempotency;
 mod journal_awards;
+mod observability;
 mod openapi;
 mod operations;
 mod pagination;
