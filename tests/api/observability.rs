@@ -119,3 +119,122 @@ async fn locations_and_servers_use_the_public_base_url(app: TestApp) {
     let spec = app.get("/openapi.json").await.json();
     assert_eq!(spec["servers"], json!([{"url": "https://lgsp.example.gov.vn/thidua"}]));
 }
+
+/// A real process: the metrics address serves metrics and nothing else, the API's address no
+/// metrics (no token set), log lines are JSON objects carrying the request id, and with an OTLP
+/// endpoint the request's span reaches the collector with its request id.
+mod process {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::net::TcpListener;
+    use std::process::{Command, Stdio};
+    use std::sync::mpsc;
+    use std::time::{Duration, Instant};
+
+    /// Accepts OTLP/HTTP exports and hands their bodies over.
+    fn fake_collector() -> (String, mpsc::Receiver<(String, Vec<u8>)>) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let endpoint = format!("http://{}", listener.local_addr().unwrap());
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let mut reader = BufReader::new(stream);
+                let mut request_line = String::new();
+                let _ = reader.read_line(&mut request_line);
+                let mut length = 0;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                        break;
+                    }
+                    if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                        length = v.trim().parse().unwrap_or(0);
+                    }
+                }
+                let mut body = vec![0; length];
+                let _ = reader.read_exact(&mut body);
+                let _ = reader.get_mut().write_all(
+                    b"HTTP/1.1 200 OK\r\ncontent-type: application/x-protobuf\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
+                );
+                let _ = tx.send((request_line, body));
+            }
+        });
+        (endpoint, rx)
+    }
+
+    fn free_port() -> u16 {
+        TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    }
+
+    #[actix_web::test]
+    async fn metrics_address_json_logs_and_traces() {
+        let dir = tempfile::tempdir().unwrap();
+        let (api, metrics) = (free_port(), free_port());
+        let (collector, exports) = fake_collector();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_thidua"))
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("DATABASE_URL", format!("sqlite://{}", dir.path().join("t.db").display()))
+            .env("THIDUA_EVIDENCE_STORE", dir.path().join("evidence"))
+            .env("THIDUA_BIND", format!("127.0.0.1:{api}"))
+            .env("THIDUA_METRICS_BIND", format!("127.0.0.1:{metrics}"))
+            .env("THIDUA_LOG_FORMAT", "json")
+            .env("OTEL_EXPORTER_OTLP_ENDPOINT", &collector)
+            .env("OTEL_BSP_SCHEDULE_DELAY", "100")
+            .env("THIDUA_WEBHOOK_DISPATCH", "false")
+            .env("RUST_LOG", "info")
+            .arg("serve")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let client = reqwest::Client::new();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let mut ready = false;
+        while !ready && Instant::now() < deadline {
+            let res = client
+                .get(format!("http://127.0.0.1:{api}/health/live"))
+                .header("x-request-id", "trace-me-17")
+                .send()
+                .await;
+            ready = res.is_ok_and(|r| r.status().is_success());
+            if !ready {
+                actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
+        assert!(ready, "the service did not start");
+
+        let scrape = client.get(format!("http://127.0.0.1:{metrics}/metrics")).send().await.unwrap();
+        assert_eq!(scrape.status(), 200);
+        let text = scrape.text().await.unwrap();
+        assert!(
+            text.contains(r#"thidua_http_requests_total{method="GET",route="/health/live",status="200"}"#),
+            "{text}"
+        );
+        let other = client.get(format!("http://127.0.0.1:{metrics}/health/live")).send().await.unwrap();
+        assert_eq!(other.status(), 404, "the metrics address serves only the metrics");
+        let on_api = client.get(format!("http://127.0.0.1:{api}/metrics")).send().await.unwrap();
+        assert_eq!(on_api.status(), 404, "without a token, not on the API's address");
+
+        // The request's span is exported with its request id (protobuf keeps strings as bytes).
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let mut traced = false;
+        while !traced && Instant::now() < deadline {
+            if let Ok((request_line, body)) = exports.recv_timeout(Duration::from_millis(200)) {
+                assert!(request_line.starts_with("POST /v1/traces "), "{request_line}");
+                let contains = |needle: &[u8]| body.windows(needle.len()).any(|w| w == needle);
+                traced = contains(b"trace-me-17") && contains(b"/health/live");
+            }
+        }
+        let _ = child.kill();
+        let out = child.wait_with_output().unwrap();
+        assert!(traced, "no span with the request id reached the collector");
+
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let lines: Vec<serde_json::Value> =
+            stdout.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}"))).collect();
+        assert!(
+            lines.iter().any(|l| l["request_id"] == "trace-me-17" && l["path"] == "/health/live" && l["status"] == 200),
+            "{stdout}"
+        );
+    }
+}
