@@ -28,6 +28,7 @@ mod access;
 pub mod achievements;
 mod auth;
 mod awards;
+mod backup;
 mod campaigns;
 mod cli;
 mod cors;
