@@ -13,6 +13,7 @@ pub mod openapi;
 pub mod routes;
 pub mod seed;
 pub mod startup;
+pub mod state;
 pub mod storage;
 pub mod telemetry;
 pub mod webhooks;

@@ -12,62 +12,15 @@ use crate::auth::rate_limit::{self, RateLimiter};
 use crate::auth::tokens::TokenKeys;
 use crate::auth::SessionCache;
 use crate::config::Settings;
-use crate::db::{self, DbConn, DbPool};
+use crate::db::{self, DbConn};
 use crate::error::ApiError;
 use crate::http::public_url::{self, PublicBaseUrl};
+use crate::http::register::PostTable;
 use crate::http::{extract, metrics, middleware};
 use crate::models::accounts;
+use crate::state::{AppState, Shutdown};
 use crate::storage::EvidenceStore;
 use crate::webhooks::WebhookClient;
-
-/// What every handler can reach. Nothing here is mutable: all state lives in the database,
-/// so any number of instances can serve one PostgreSQL.
-pub struct AppState {
-    pub db: DbPool,
-    pub settings: Settings,
-    pub tokens: TokenKeys,
-    pub hasher: PasswordHasher,
-    pub sessions: SessionCache,
-    pub rate_limiter: RateLimiter,
-    pub evidence: EvidenceStore,
-    pub webhooks: WebhookClient,
-    /// Set when the server begins to stop: long-polls answer at once instead of holding the
-    /// shutdown back.
-    pub shutdown: Shutdown,
-    /// SQLite: the write-ahead log's checkpoints, off the request path.
-    pub checkpointer: Option<db::Checkpointer>,
-}
-
-/// The start of a shutdown, for requests that wait (the change feed's long poll).
-#[derive(Default)]
-pub struct Shutdown {
-    begun: std::sync::atomic::AtomicBool,
-    notify: tokio::sync::Notify,
-}
-
-impl Shutdown {
-    /// The server is stopping: wakes every waiter, now and later.
-    pub fn begin(&self) {
-        self.begun.store(true, std::sync::atomic::Ordering::SeqCst);
-        self.notify.notify_waiters();
-    }
-
-    pub fn has_begun(&self) -> bool {
-        self.begun.load(std::sync::atomic::Ordering::SeqCst)
-    }
-
-    /// Returns once the shutdown has begun.
-    pub async fn begun(&self) {
-        let notified = self.notify.notified();
-        let mut notified = std::pin::pin!(notified);
-        // Registered before the flag is read, so a `begin` in between is not missed.
-        notified.as_mut().enable();
-        if self.has_begun() {
-            return;
-        }
-        notified.await;
-    }
-}
 
 /// Applies pending migrations on a fresh connection (at start, and for `thidua migrate`).
 pub fn migrate(settings: &Settings) -> anyhow::Result<()> {
@@ -130,14 +83,17 @@ pub fn build_app(
 > {
     let cors = middleware::cors(&state.settings);
     let ops = state.settings.ops.clone();
+    // What each POST declared where it is registered (keyed, upload), for the idempotency
+    // guard and the document.
+    let posts = std::rc::Rc::new(PostTable::default());
     let (app, mut api) = App::new()
         .into_utoipa_app()
         .openapi(crate::openapi::base())
         .app_data(state)
         .app_data(extract::path_config())
-        .configure(crate::routes::configure)
+        .configure(|cfg| crate::routes::configure(cfg, &posts))
         .split_for_parts();
-    crate::openapi::finish(&mut api);
+    crate::openapi::finish(&mut api, &posts);
     if let Some(base) = &ops.public_base_url {
         api.servers = Some(vec![utoipa::openapi::Server::new(base)]);
     }

@@ -11,11 +11,11 @@ use serde::Serialize;
 
 use crate::config::WebhookSettings;
 use crate::db;
+use crate::db::journal::{event, Event};
 use crate::domain::webhooks::{self as rules, Refusal, Target};
 use crate::error::ApiError;
 use crate::models::webhooks::{self as model, AttemptRecord, Claimed, Outcome};
-use crate::routes::journal::{event, Event};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Resolves names for the client and drops every address a delivery may not reach, so the
 /// address checked is the address connected to: a name that resolves to a public address when

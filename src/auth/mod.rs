@@ -21,7 +21,7 @@ use crate::db;
 use crate::error::ApiError;
 use crate::models::accounts::{self, SessionState};
 use crate::models::service_clients;
-use crate::startup::AppState;
+use crate::state::AppState;
 use policy::Principal;
 
 /// An instance's short-lived memory of session states, so that checking a token does not cost
@@ -112,76 +112,98 @@ fn invalid_token() -> ApiError {
     )
 }
 
+/// A signed-in caller on an endpoint guarded by a scope of its own (`events:read`,
+/// `reports:read`, `audit:read`) rather than `read`: taking it instead of `AuthUser` declares
+/// that, and the handler checks its scope (`policy::require_scope`). Otherwise as `AuthUser`,
+/// which it derefs to.
+pub struct OwnScopeUser(pub AuthUser);
+
+impl std::ops::Deref for OwnScopeUser {
+    type Target = AuthUser;
+    fn deref(&self) -> &AuthUser {
+        &self.0
+    }
+}
+
 impl FromRequest for AuthUser {
     type Error = ApiError;
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let state = req.app_data::<web::Data<AppState>>().cloned();
-        let writes = !matches!(
-            *req.method(),
-            actix_web::http::Method::GET | actix_web::http::Method::HEAD | actix_web::http::Method::OPTIONS
-        );
-        let own_scope_endpoint = has_own_scope(req.path());
-        let token = bearer_token(req);
-        Box::pin(async move {
-            let state = state.ok_or_else(|| ApiError::internal(anyhow::anyhow!("application state missing")))?;
-            let claims = token.and_then(|t| state.tokens.verify(&t)).ok_or_else(invalid_token)?;
-            // A client token is checked against its client row (revoked? secret generation?),
-            // a user's against its session; both through the same cache, under distinct keys.
-            let cache_key = match &claims.client_id {
-                Some(client_id) => client_session_key(client_id),
-                None => claims.sid.clone(),
-            };
-            let session = match state.sessions.get(&cache_key) {
-                Some(cached) => Some(cached),
-                None => {
-                    let (key, client_id) = (claims.sid.clone(), claims.client_id.clone());
-                    let read_at = state.sessions.generation();
-                    let fresh = db::run(&state.db, move |conn| match client_id {
-                        Some(id) => service_clients::client_state(conn, &id),
-                        None => accounts::session_state(conn, &key),
-                    })
-                    .await?;
-                    if let Some(s) = fresh {
-                        state.sessions.put(cache_key, s, read_at);
-                    }
-                    fresh
-                }
-            };
-            let valid = session.is_some_and(|s| s.open && s.user_active && s.token_version == claims.ver);
-            if !valid {
-                return Err(invalid_token());
-            }
-            let who = Principal {
-                user_id: claims.sub,
-                session_id: claims.sid,
-                roles: claims.roles,
-                unit_id: claims.unit,
-                scopes: claims.client_id.as_ref().map(|_| {
-                    claims.scope.unwrap_or_default().split(' ').filter(|s| !s.is_empty()).map(str::to_owned).collect()
-                }),
-                client_id: claims.client_id,
-            };
-            // Clients are read-only: `policy::decide` refuses their writes, and this refuses
-            // them on the few endpoints that act on the caller's own account without asking it.
-            if writes && who.is_client() {
-                return Err(ApiError::forbidden());
-            }
-            // Every record read by a client needs `read`, checked here once for all endpoints;
-            // the feed, reports and audit trail check their own scopes instead.
-            if !own_scope_endpoint {
-                policy::require_scope(&who, policy::SCOPE_READ)?;
-            }
-            Ok(AuthUser(who))
-        })
+        // Every record read by a client needs `read`, checked here once for all endpoints;
+        // the feed, reports and audit trail take `OwnScopeUser` and check their own scopes.
+        authenticate(req, true)
     }
 }
 
-/// Endpoints guarded by a scope of their own (`events:read`, `reports:read`, `audit:read`)
-/// rather than `read`.
-fn has_own_scope(path: &str) -> bool {
-    path == "/api/v1/events" || path == "/api/v1/audit-entries" || path.starts_with("/api/v1/reports/")
+impl FromRequest for OwnScopeUser {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let who = authenticate(req, false);
+        Box::pin(async move { who.await.map(OwnScopeUser) })
+    }
+}
+
+/// Checks the access token and the session (or client) behind it; with `needs_read`, a
+/// client's token must carry the `read` scope.
+fn authenticate(req: &HttpRequest, needs_read: bool) -> LocalBoxFuture<'static, Result<AuthUser, ApiError>> {
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let writes = !matches!(
+        *req.method(),
+        actix_web::http::Method::GET | actix_web::http::Method::HEAD | actix_web::http::Method::OPTIONS
+    );
+    let token = bearer_token(req);
+    Box::pin(async move {
+        let state = state.ok_or_else(|| ApiError::internal(anyhow::anyhow!("application state missing")))?;
+        let claims = token.and_then(|t| state.tokens.verify(&t)).ok_or_else(invalid_token)?;
+        // A client token is checked against its client row (revoked? secret generation?),
+        // a user's against its session; both through the same cache, under distinct keys.
+        let cache_key = match &claims.client_id {
+            Some(client_id) => client_session_key(client_id),
+            None => claims.sid.clone(),
+        };
+        let session = match state.sessions.get(&cache_key) {
+            Some(cached) => Some(cached),
+            None => {
+                let (key, client_id) = (claims.sid.clone(), claims.client_id.clone());
+                let read_at = state.sessions.generation();
+                let fresh = db::run(&state.db, move |conn| match client_id {
+                    Some(id) => service_clients::client_state(conn, &id),
+                    None => accounts::session_state(conn, &key),
+                })
+                .await?;
+                if let Some(s) = fresh {
+                    state.sessions.put(cache_key, s, read_at);
+                }
+                fresh
+            }
+        };
+        let valid = session.is_some_and(|s| s.open && s.user_active && s.token_version == claims.ver);
+        if !valid {
+            return Err(invalid_token());
+        }
+        let who = Principal {
+            user_id: claims.sub,
+            session_id: claims.sid,
+            roles: claims.roles,
+            unit_id: claims.unit,
+            scopes: claims.client_id.as_ref().map(|_| {
+                claims.scope.unwrap_or_default().split(' ').filter(|s| !s.is_empty()).map(str::to_owned).collect()
+            }),
+            client_id: claims.client_id,
+        };
+        // Clients are read-only: `policy::decide` refuses their writes, and this refuses
+        // them on the few endpoints that act on the caller's own account without asking it.
+        if writes && who.is_client() {
+            return Err(ApiError::forbidden());
+        }
+        if needs_read {
+            policy::require_scope(&who, policy::SCOPE_READ)?;
+        }
+        Ok(AuthUser(who))
+    })
 }
 
 /// The caller's address for throttling: the TCP peer; behind a trusted proxy, the last address

@@ -164,12 +164,7 @@ fn verify_now(password: &str, stored: &str) -> bool {
     }
 }
 
-/// 32 random bytes, hex: refresh tokens, signing keys, dummy passwords.
-pub fn random_token() -> String {
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).expect("the operating system's random source works");
-    hex::encode(bytes)
-}
+pub use crate::domain::random_token;
 
 pub const MIN_PASSWORD_CHARS: usize = 10;
 pub const MAX_PASSWORD_CHARS: usize = 256;

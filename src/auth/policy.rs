@@ -3,55 +3,10 @@
 //! Service clients (machines signed in with client credentials) are principals too: read-only,
 //! limited to their scopes and, when bound to a unit, to that unit.
 
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-
 use crate::error::ApiError;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// The provincial emulation board (Ban Thi đua – Khen thưởng, the secretariat): everything.
-    Admin,
-    /// Acts for their own unit only.
-    UnitOfficer,
-    /// Member of the provincial council: reviews and votes.
-    CouncilMember,
-    /// Signs decisions.
-    Approver,
-    /// Reads.
-    Viewer,
-}
-
-pub const ALL_ROLES: [Role; 5] = [Role::Admin, Role::UnitOfficer, Role::CouncilMember, Role::Approver, Role::Viewer];
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::UnitOfficer => "unit_officer",
-            Role::CouncilMember => "council_member",
-            Role::Approver => "approver",
-            Role::Viewer => "viewer",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Role> {
-        ALL_ROLES.into_iter().find(|r| r.as_str() == s)
-    }
-
-    /// Roles as stored: sorted, comma-separated.
-    pub fn join(roles: &[Role]) -> String {
-        let mut names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
-        names.sort_unstable();
-        names.dedup();
-        names.join(",")
-    }
-
-    pub fn split(stored: &str) -> Vec<Role> {
-        stored.split(',').filter_map(Role::parse).collect()
-    }
-}
+// What a user is to the board is a domain notion; the policy decides what each role may do.
+pub use crate::domain::roles::{Role, ALL_ROLES};
 
 /// Scopes a service client can be granted.
 pub const SCOPE_READ: &str = "read";
@@ -174,8 +129,8 @@ pub fn decide(who: &Principal, action: Action, resource: Resource<'_>) -> Decisi
 /// How much of the change feed a reader sees: the same records `decide` lets them read. Admins
 /// see everything; province-level readers see the registry and every unit's records; anyone
 /// bound to a unit sees the registry and their own unit's records.
-pub fn feed_reach(who: &Principal) -> crate::models::journal::FeedReach {
-    use crate::models::journal::FeedReach;
+pub fn feed_reach(who: &Principal) -> crate::db::journal::FeedReach {
+    use crate::db::journal::FeedReach;
     if who.has(Role::Admin) {
         return FeedReach::Everything;
     }
@@ -324,7 +279,7 @@ mod tests {
 
     #[test]
     fn the_feed_reaches_what_decide_lets_a_reader_read() {
-        use crate::models::journal::FeedReach;
+        use crate::db::journal::FeedReach;
         assert_eq!(feed_reach(&user(&[Role::Admin], None)), FeedReach::Everything);
         assert_eq!(feed_reach(&user(&[Role::Viewer], None)), FeedReach::AllUnits);
         assert_eq!(feed_reach(&user(&[Role::CouncilMember, Role::Viewer], None)), FeedReach::AllUnits);

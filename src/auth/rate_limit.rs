@@ -12,7 +12,7 @@ use actix_web::middleware::Next;
 use actix_web::{web, Error, ResponseError};
 
 use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub struct RateLimiter {
     per_second: f64,

@@ -1,7 +1,12 @@
 //! Storage: one connection type over SQLite and PostgreSQL, the pool, embedded migrations,
 //! and `run`, the one way handlers reach the database (on a blocking thread, never on a worker).
+//! `write` runs a change in one transaction with its bookkeeping: the journal (`journal`, with
+//! the webhook outbox) and the `Idempotency-Key` mark (`idempotency`). This layer imports only
+//! `domain` and `error` (see `.ci/layers`).
 
 pub mod cursor;
+pub mod idempotency;
+pub mod journal;
 pub mod schema;
 
 use std::time::Duration;
@@ -13,6 +18,7 @@ use diesel::result::Error as DieselError;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
 use crate::error::ApiError;
+use journal::{Journal, Origin};
 
 pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
@@ -367,9 +373,9 @@ where
 ///
 /// A connection found dead when the transaction begins (nothing has run on it) is dropped and
 /// the write tried once more on another.
-pub async fn write<T, F>(pool: &DbPool, origin: crate::models::journal::Origin, f: F) -> Result<T, ApiError>
+pub async fn write<T, F>(pool: &DbPool, origin: Origin, f: F) -> Result<T, ApiError>
 where
-    F: FnOnce(&mut DbConn, &mut crate::models::journal::Journal) -> Result<T, ApiError> + Send + 'static,
+    F: FnOnce(&mut DbConn, &mut Journal) -> Result<T, ApiError> + Send + 'static,
     T: Send + 'static,
 {
     let pool = pool.clone();
@@ -383,12 +389,12 @@ where
             let mut pooled = checkout(&pool, tries > 1)?;
             let result = pooled.conn.write_tx(|conn| {
                 let f = f.take().expect("the transaction body runs once");
-                let mut journal = crate::models::journal::Journal::default();
+                let mut journal = Journal::default();
                 let value = f(conn, &mut journal)?;
                 if let Some(hold) = &origin.idempotency {
-                    crate::models::idempotency::mark_committed(conn, hold, &journal.records())?;
+                    idempotency::mark_committed(conn, hold, &journal.records())?;
                 }
-                crate::models::journal::append(conn, &origin, journal)?;
+                journal::append(conn, &origin, journal)?;
                 Ok(value)
             });
             pooled.last_used = Some(std::time::Instant::now());

@@ -66,6 +66,7 @@ pub mod council;
 pub mod evidence;
 pub mod nominations;
 pub mod public;
+pub mod roles;
 pub mod text;
 pub mod units;
 pub mod users;
@@ -137,4 +138,11 @@ pub fn check_date(field: &str, date: Option<NaiveDate>, checks: &mut Checks) {
     if date.is_some_and(|d| !date_is_supported(d)) {
         checks.fail(field, "out_of_range", DATE_RANGE);
     }
+}
+
+/// 32 random bytes, hex: refresh tokens, signing keys, webhook secrets, dummy passwords.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).expect("the operating system's random source works");
+    hex::encode(bytes)
 }

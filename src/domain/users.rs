@@ -1,6 +1,6 @@
 //! What a valid account is: username, name, contact details, roles.
 
-use crate::auth::policy::Role;
+use crate::domain::roles::Role;
 use crate::domain::Checks;
 
 pub const MAX_NAME_CHARS: usize = 200;

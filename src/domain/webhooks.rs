@@ -7,8 +7,42 @@ use std::time::Duration;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-use crate::config::WebhookSettings;
-use crate::models::journal::TypePattern;
+/// Outgoing webhooks (docs/webhooks.md), as `config` reads them from the environment.
+#[derive(Clone, Debug)]
+pub struct WebhookSettings {
+    /// `THIDUA_WEBHOOK_ALLOWED_HOSTS`: comma-separated host names or `*.suffix` patterns a
+    /// subscription may point at; empty: any public host.
+    pub allowed_hosts: Vec<String>,
+    /// `THIDUA_WEBHOOK_ALLOW_PRIVATE_TARGETS`: also loopback, private, link-local… addresses
+    /// (tests and closed networks only).
+    pub allow_private_targets: bool,
+    /// `THIDUA_WEBHOOK_ALLOW_HTTP`: accept `http://` URLs, not only `https://`.
+    pub allow_http: bool,
+    /// `THIDUA_WEBHOOK_ALLOWED_PORTS`: the ports a webhook URL may name, comma-separated
+    /// (default `443,8443`), or `*` for any (`None`). Other ports, with the delivery log, would
+    /// let a subscriber probe which ports of a host are open.
+    pub allowed_ports: Option<Vec<u16>>,
+    /// `THIDUA_WEBHOOK_CONNECT_TIMEOUT_MS` and `THIDUA_WEBHOOK_TIMEOUT_MS` (whole request).
+    pub connect_timeout: Duration,
+    pub timeout: Duration,
+    /// `THIDUA_WEBHOOK_MAX_ATTEMPTS`: attempts before a delivery is given up.
+    pub max_attempts: i32,
+    /// `THIDUA_WEBHOOK_RETRY_BASE_MS`: the first retry delay; later ones grow from it.
+    pub retry_base_ms: u64,
+    /// `THIDUA_WEBHOOK_POLL_INTERVAL_MS`: how often an instance looks for due deliveries.
+    pub poll_interval: Duration,
+    /// `THIDUA_WEBHOOK_BATCH_SIZE`: deliveries an instance claims and sends at once.
+    pub batch_size: i64,
+    /// `THIDUA_WEBHOOK_DISPATCH`: whether `serve` runs the dispatcher on this instance.
+    pub dispatch: bool,
+}
+
+/// A filter on event types: exact (`campaign.launched`) or a kind's every event (`campaign.*`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TypePattern {
+    Exact(String),
+    Kind(String),
+}
 
 pub const MAX_URL_CHARS: usize = 2000;
 pub const MAX_EVENT_TYPES: usize = 50;
@@ -177,7 +211,7 @@ fn is_public_v4(ip: Ipv4Addr) -> bool {
 
 /// A new secret: `whsec_` and 32 random bytes in hex. The whole string is the HMAC key.
 pub fn new_secret() -> String {
-    format!("whsec_{}", crate::auth::password::random_token())
+    format!("whsec_{}", crate::domain::random_token())
 }
 
 /// The `Thidua-Signature` header: `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>`.

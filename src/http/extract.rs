@@ -8,7 +8,7 @@ use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 
 use crate::error::{ApiError, FieldError};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// A JSON request body: `application/json` only, at most `THIDUA_MAX_BODY_BYTES`, and decoded
 /// with the path of the first offending field (`predecessors[1].part`) in the problem.
@@ -262,21 +262,6 @@ where
     D: serde::Deserializer<'de>,
 {
     <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
-}
-
-/// A catch-all route registered after a path's real handlers, so other methods get a 405
-/// problem with `Allow` instead of falling through to "no such route".
-pub fn method_not_allowed(allow: &'static str) -> actix_web::Route {
-    web::route().to(move |req: HttpRequest| async move {
-        let error = ApiError::new(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "method_not_allowed",
-            format!("{} is not supported on {}; use {allow}", req.method(), req.path()),
-        );
-        let mut res = actix_web::ResponseError::error_response(&error);
-        res.headers_mut().insert(header::ALLOW, header::HeaderValue::from_static(allow));
-        res
-    })
 }
 
 #[cfg(test)]

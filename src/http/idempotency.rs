@@ -11,9 +11,13 @@
 //! answer; 5xx, a failure, 401, 408, 429 and `write_conflict` are released so that a retry runs
 //! afresh, unless the request committed: a committed key is never released, and a retry of a
 //! committed request whose answer was never stored (the instance died, the database went away)
-//! is answered from the mark (`303 See Other` to the record), never run again. Not for sign-in,
-//! refresh and the OAuth token endpoint: replaying a token response would hand out credentials
-//! again (and a refresh token works once by design).
+//! is answered from the mark (`303 See Other` to the record), never run again. Which POSTs honour
+//! the key, and which take a file, each route declares where it is registered
+//! (`http::register::PostKind`): not sign-in, refresh and the OAuth token endpoint, for one
+//! (replaying a token response would hand out credentials again, and a refresh token works once
+//! by design).
+
+use std::rc::Rc;
 
 use actix_web::body::{to_bytes, BoxBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
@@ -25,11 +29,12 @@ use sha2::{Digest, Sha256};
 
 use crate::auth::{bearer_token, client_addr};
 use crate::db;
+use crate::db::idempotency::{self as model, Hold, KeyId, Reservation, Stored, Timing};
 use crate::error::ApiError;
 use crate::http::extract::{declared_length, read_limited};
 use crate::http::middleware::{IDEMPOTENCY_KEY, IDEMPOTENT_REPLAYED};
-use crate::models::idempotency::{self as model, Hold, KeyId, Reservation, Stored, Timing};
-use crate::startup::AppState;
+use crate::http::register::{PostKind, PostTable};
+use crate::state::AppState;
 
 pub const MAX_KEY_LEN: usize = 255;
 /// A reservation that has not committed after this long belongs to a request that died with
@@ -42,21 +47,6 @@ const ABANDONED_AFTER: TimeDelta = TimeDelta::seconds(30);
 const ANSWER_GRACE: TimeDelta = TimeDelta::seconds(2);
 /// The response headers replayed with the stored body.
 const REPLAYED_HEADERS: [header::HeaderName; 3] = [header::CONTENT_TYPE, header::LOCATION, header::ETAG];
-
-/// Whether POSTs to `path` (under /api/v1) honour the key: all but sign-in, refresh and
-/// logout, and the OAuth token endpoint (see the module comment).
-pub fn is_keyed(path: &str) -> bool {
-    // Ballots are left out too: a stored key would tie the member (the caller) to a fingerprint
-    // of their choice for the key's lifetime. A repeated ballot is refused (409) anyway.
-    let ballot = path.starts_with("/api/v1/council-sessions/") && path.ends_with("/ballots");
-    path != "/api/v1/oauth/token" && !path.starts_with("/api/v1/auth/") && !ballot
-}
-
-/// The endpoints whose body is a file: `/achievements/{id}/evidence`, `/nominations/{id}/documents`.
-fn is_upload(path: &str) -> bool {
-    (path.starts_with("/api/v1/achievements/") && path.ends_with("/evidence"))
-        || (path.starts_with("/api/v1/nominations/") && path.ends_with("/documents"))
-}
 
 /// The key: at most 255 printable ASCII characters, bare or as a structured-field string
 /// (`"…"`, as the draft writes it).
@@ -189,7 +179,7 @@ fn replay(stored: Stored) -> Result<HttpResponse, ApiError> {
 fn replay_committed(records: Vec<(String, String)>) -> HttpResponse {
     let records: Vec<serde_json::Value> = records
         .iter()
-        .map(|(kind, id)| serde_json::json!({"kind": kind, "id": id, "href": crate::routes::journal::href(kind, id)}))
+        .map(|(kind, id)| serde_json::json!({"kind": kind, "id": id, "href": crate::db::journal::href(kind, id)}))
         .collect();
     // Always 303, as documented; `Location` when one of the records has a URL of its own (a
     // public comment has none: the body still lists it).
@@ -204,7 +194,9 @@ fn replay_committed(records: Vec<(String, String)>) -> HttpResponse {
     }))
 }
 
+/// The middleware, on the scope whose routes filled `posts`.
 pub async fn guard(
+    posts: Rc<PostTable>,
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
@@ -212,9 +204,12 @@ pub async fn guard(
     let (Some(state), Some(raw)) = (state, req.headers().get(IDEMPOTENCY_KEY).cloned()) else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
-    if req.method() != Method::POST || !is_keyed(req.path()) {
-        return Ok(next.call(req).await?.map_into_boxed_body());
-    }
+    let kind = if req.method() == Method::POST { posts.kind_of_path(req.path()) } else { None };
+    let upload = match kind {
+        Some(PostKind::Keyed) => false,
+        Some(PostKind::Upload) => true,
+        Some(PostKind::Unkeyed) | None => return Ok(next.call(req).await?.map_into_boxed_body()),
+    };
     let key = match parse_key(&raw) {
         Ok(key) => key,
         Err(e) => return Ok(req.error_response(e)),
@@ -229,13 +224,13 @@ pub async fn guard(
             None => return Ok(next.call(req).await?.map_into_boxed_body()),
         },
         // Uploads need a signed-in caller: no file is buffered for a request that will get 401.
-        None if is_upload(req.path()) => return Ok(next.call(req).await?.map_into_boxed_body()),
+        None if upload => return Ok(next.call(req).await?.map_into_boxed_body()),
         None => format!("anonymous:{}", client_addr(req.request(), state.settings.auth.trust_forwarded)),
     };
 
     // The whole body, within the limit of the endpoint (uploads take files, the rest JSON),
     // handed on to the handler.
-    let limit = if is_upload(req.path()) { state.settings.max_upload_bytes } else { state.settings.max_body_bytes };
+    let limit = if upload { state.settings.max_upload_bytes } else { state.settings.max_body_bytes };
     let body = match read_limited(req.take_payload(), declared_length(req.request()), limit).await {
         Ok(body) => body,
         Err(e) => return Ok(req.error_response(e)),

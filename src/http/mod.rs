@@ -7,5 +7,6 @@ pub mod metrics;
 pub mod middleware;
 pub mod origin;
 pub mod public_url;
+pub mod register;
 pub mod tabular;
 pub mod upload;

@@ -7,11 +7,11 @@ use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 
 use crate::auth::policy::Principal;
+use crate::db::idempotency::Hold;
+use crate::db::journal::Origin;
 use crate::error::ApiError;
 use crate::http::middleware::RequestId;
-use crate::models::idempotency::Hold;
-use crate::models::journal::Origin;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// A handler argument: the request's address and id, waiting for the actor.
 pub struct RequestOrigin {

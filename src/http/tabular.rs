@@ -176,7 +176,7 @@ fn report_responses(
         let schema: utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> = match format {
             Format::Json => Ref::from_schema_name("ReportDocument").into(),
             Format::Csv => text().into(),
-            Format::Xlsx => crate::openapi::binary_schema().into(),
+            Format::Xlsx => crate::http::upload::binary_schema().into(),
         };
         response = response.content(format.media_type(), ContentBuilder::new().schema(Some(schema)).build());
     }

@@ -8,12 +8,12 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use bytes::Bytes;
 use sha2::{Digest, Sha256};
 
+use crate::db::journal::{Journal, Origin};
 use crate::db::{self, DbConn};
 use crate::domain::evidence::{sniff, EvidenceType};
 use crate::error::{ApiError, FieldError};
 use crate::http::extract::{declared_length, read_limited};
-use crate::models::journal::{Journal, Origin};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// An uploaded file's bytes in the OpenAPI document; the upload operations list one media type
 /// per accepted file type (`EvidenceType`), each with this schema.
@@ -21,7 +21,7 @@ pub struct FileBytes;
 
 impl utoipa::PartialSchema for FileBytes {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        crate::openapi::binary_schema().into()
+        binary_schema().into()
     }
 }
 
@@ -50,10 +50,8 @@ impl utoipa::IntoResponses for StoredFileResponses {
                 HeaderBuilder::new().schema(text()).description(Some("The file's SHA-256, quoted")).build(),
             );
         for file_type in EvidenceType::ALL {
-            response = response.content(
-                file_type.as_str(),
-                ContentBuilder::new().schema(Some(crate::openapi::binary_schema())).build(),
-            );
+            response =
+                response.content(file_type.as_str(), ContentBuilder::new().schema(Some(binary_schema())).build());
         }
         [("200".to_string(), response.build().into())].into_iter().collect()
     }
@@ -166,4 +164,10 @@ pub async fn download(
         .insert_header(("x-content-type-options", "nosniff"))
         .insert_header((header::ETAG, format!("\"{sha256}\"")))
         .body(bytes))
+}
+
+/// A file's bytes (`type: string, format: binary`): what generators map to a blob or file.
+pub fn binary_schema() -> utoipa::openapi::schema::Object {
+    use utoipa::openapi::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+    ObjectBuilder::new().schema_type(Type::String).format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary))).build()
 }

@@ -3,9 +3,9 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::auth::policy::Role;
 use crate::db::schema::{login_throttle, refresh_tokens, service_secrets, sessions, units, users};
 use crate::db::{self, DbConn};
+use crate::domain::roles::Role;
 use crate::error::{ApiError, FieldError};
 
 type Db = <DbConn as Connection>::Backend;

@@ -246,7 +246,7 @@ pub fn cast_ballot(
         // The choice goes into the box under a random key; no tally changes until the close.
         diesel::insert_into(ballot_box::table)
             .values((
-                ballot_box::id.eq(crate::auth::password::random_token()),
+                ballot_box::id.eq(crate::domain::random_token()),
                 ballot_box::session_id.eq(session_id),
                 ballot_box::nomination_id.eq(nomination_id),
                 ballot_box::approve.eq(yes),

@@ -4,10 +4,10 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use crate::auth::policy::Role;
 use crate::db::schema::{council_seats, councils, units, users};
 use crate::db::{self, DbConn};
 use crate::domain::council::{SeatRole, MIN_SEATS};
+use crate::domain::roles::Role;
 use crate::error::{ApiError, FieldError};
 
 type Db = <DbConn as Connection>::Backend;

@@ -8,8 +8,6 @@ pub mod clusters;
 pub mod council;
 pub mod councils;
 pub mod decisions;
-pub mod idempotency;
-pub mod journal;
 pub mod nominations;
 pub mod registrations;
 pub mod reports;

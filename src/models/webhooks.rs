@@ -4,15 +4,14 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text, Timestamp};
 
+use crate::db::journal::Entry;
 use crate::db::schema::{journal, webhook_attempts, webhook_deliveries, webhook_subscriptions};
 use crate::db::{self, DbConn};
-use crate::domain::webhooks as rules;
 use crate::error::ApiError;
-use crate::models::journal::Entry;
 
 type Db = <DbConn as Connection>::Backend;
 
-pub const PENDING: &str = "pending";
+pub const PENDING: &str = crate::db::journal::DELIVERY_PENDING;
 pub const DELIVERED: &str = "delivered";
 pub const FAILED: &str = "failed";
 
@@ -163,38 +162,6 @@ pub fn delete_subscription(conn: &mut DbConn, id: &str) -> Result<Subscription, 
     diesel::delete(webhook_deliveries::table.filter(webhook_deliveries::subscription_id.eq(id))).execute(conn)?;
     diesel::delete(webhook_subscriptions::table.find(id)).execute(conn)?;
     Ok(current)
-}
-
-/// The outbox: one pending delivery per (feed event, matching active subscription). Called by
-/// `journal::append` in the write's own transaction, so an event and its deliveries commit
-/// together or not at all.
-pub fn enqueue(conn: &mut DbConn, entries: &[Entry]) -> Result<(), ApiError> {
-    let events: Vec<&Entry> = entries.iter().filter(|e| e.feed.is_some()).collect();
-    if events.is_empty() {
-        return Ok(());
-    }
-    let subscriptions: Vec<(String, String)> = webhook_subscriptions::table
-        .filter(webhook_subscriptions::active.eq(true))
-        .select((webhook_subscriptions::id, webhook_subscriptions::event_types))
-        .load(conn)?;
-    let now = db::now();
-    for (subscription_id, types) in &subscriptions {
-        let patterns = rules::stored_patterns(types);
-        for event in events.iter().filter(|e| rules::matches(&patterns, &e.action, &e.record_kind)) {
-            diesel::insert_into(webhook_deliveries::table)
-                .values((
-                    webhook_deliveries::id.eq(db::new_id()),
-                    webhook_deliveries::subscription_id.eq(subscription_id),
-                    webhook_deliveries::event_seq.eq(event.seq),
-                    webhook_deliveries::status.eq(PENDING),
-                    webhook_deliveries::attempts.eq(0),
-                    webhook_deliveries::next_attempt_at.eq(now),
-                    webhook_deliveries::created_at.eq(now),
-                ))
-                .execute(conn)?;
-        }
-    }
-    Ok(())
 }
 
 /// A claimed delivery with what sending it needs.

@@ -7,11 +7,11 @@ use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::auth::policy::{self, Action, Decision, Resource, Role};
 use crate::auth::AuthUser;
+use crate::db::journal::Scope;
 use crate::db::DbConn;
 use crate::db::{self, cursor};
 use crate::domain::campaigns::{AchievementAction, AchievementStatus};
@@ -19,31 +19,25 @@ use crate::domain::evidence::clean_filename;
 use crate::domain::units::today_in_vietnam;
 use crate::domain::{check_text, Checks};
 use crate::error::{ApiError, FieldError};
-use crate::http::extract::{etag, if_match_version, method_not_allowed, required_if_match, JsonBody, QueryParams};
+use crate::http::extract::{etag, if_match_version, required_if_match, JsonBody, QueryParams};
 use crate::http::origin::RequestOrigin;
+use crate::http::register::Routes;
 use crate::http::upload::{self, FileBytes, StoredFileResponses};
 use crate::models::achievements::{self as model, Achievement, AchievementFilter, EvidenceFile, Report};
-use crate::models::journal::Scope;
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, ReplaceErrors, WriteErrors};
-use crate::routes::campaigns::visible_campaign;
-use crate::routes::clusters::uuid;
-use crate::startup::AppState;
+use crate::routes::shared::{uuid, visible_campaign};
+use crate::state::AppState;
 
-pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(list)
+pub fn configure(routes: &mut Routes) {
+    routes
+        .service(list)
         .service(create)
         .service(read)
         .service(replace)
         .service(verify)
         .service(return_achievement)
-        .service(upload_evidence)
-        .service(download_evidence)
-        .route("/campaigns/{id}/achievements", method_not_allowed("GET, POST"))
-        .route("/achievements/{id}", method_not_allowed("GET, PUT"))
-        .route("/achievements/{id}/verify", method_not_allowed("POST"))
-        .route("/achievements/{id}/return", method_not_allowed("POST"))
-        .route("/achievements/{id}/evidence", method_not_allowed("POST"))
-        .route("/evidence/{id}", method_not_allowed("GET"));
+        .upload(upload_evidence)
+        .service(download_evidence);
 }
 
 #[derive(Deserialize, ToSchema)]

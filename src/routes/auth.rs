@@ -4,34 +4,26 @@
 use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::password::{check_password, random_token, Verified};
 use crate::auth::rate_limit::login_delay;
 use crate::auth::tokens::{opaque_token_hash, Claims};
 use crate::auth::{client_addr, AuthUser};
 use crate::db;
+use crate::db::journal::Scope;
 use crate::domain::users::{is_valid_username, sign_in_name};
 use crate::domain::Checks;
 use crate::error::{ApiError, FieldError, Problem};
-use crate::http::extract::{method_not_allowed, JsonBody};
+use crate::http::extract::JsonBody;
 use crate::http::origin::RequestOrigin;
+use crate::http::register::Routes;
 use crate::models::accounts::{self as model, Rotation, SessionStart, User, UserChanges};
-use crate::models::journal::Scope;
-use crate::routes::users::{user_ok, UserResponse};
-use crate::startup::AppState;
+use crate::openapi::errors::{SessionErrors, SignInErrors, WriteErrors};
+use crate::routes::shared::{user_ok, UserResponse};
+use crate::state::AppState;
 
-pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(login)
-        .service(refresh)
-        .service(logout)
-        .service(me)
-        .service(change_password)
-        .route("/auth/login", method_not_allowed("POST"))
-        .route("/auth/refresh", method_not_allowed("POST"))
-        .route("/auth/logout", method_not_allowed("POST"))
-        .route("/auth/me", method_not_allowed("GET"))
-        .route("/auth/password", method_not_allowed("PUT"));
+pub fn configure(routes: &mut Routes) {
+    routes.unkeyed(login).unkeyed(refresh).unkeyed(logout).service(me).service(change_password);
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -124,9 +116,8 @@ fn refresh_expiry(state: &AppState) -> chrono::NaiveDateTime {
     request_body = LoginRequest,
     responses(
         (status = 200, description = "Signed in", body = TokenResponse),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        SignInErrors,
         (status = 401, description = "Wrong username or password", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Fields missing or of the wrong type", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many failed attempts; see `Retry-After`", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Database or hashing unavailable", body = Problem, content_type = "application/problem+json"),
@@ -223,11 +214,9 @@ pub async fn login(
     request_body = RefreshRequest,
     responses(
         (status = 200, description = "New tokens", body = TokenResponse),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        SignInErrors,
         (status = 401, description = "Unknown, expired, spent or revoked refresh token", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Field missing", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/auth/refresh")]
@@ -281,8 +270,7 @@ pub async fn refresh(
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Signed out"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+        SessionErrors,
     )
 )]
 #[post("/auth/logout")]
@@ -309,8 +297,7 @@ pub async fn logout(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The signed-in user", body = UserResponse),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+        SessionErrors,
     )
 )]
 #[get("/auth/me")]
@@ -327,9 +314,7 @@ pub async fn me(state: web::Data<AppState>, who: AuthUser) -> Result<HttpRespons
     request_body = ChangePasswordRequest,
     responses(
         (status = 204, description = "Changed; sign in again"),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
+        WriteErrors,
         (status = 412, description = "The account changed meanwhile (e.g. an admin reset the password)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The current password is wrong, or the new one breaks the policy", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many wrong current passwords; see `Retry-After`", body = Problem, content_type = "application/problem+json"),

@@ -7,41 +7,35 @@ use actix_web::{get, post, web, HttpResponse};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::auth::policy::{self, Action, Resource};
 use crate::auth::AuthUser;
+use crate::db::journal::Scope;
 use crate::db::{self, cursor};
 use crate::domain::awards::{check_rules, AwardCategory, AwardSubject, Prerequisite};
 use crate::domain::units::today_in_vietnam;
 use crate::domain::{check_date, check_text, Checks};
 use crate::error::ApiError;
-use crate::http::extract::{method_not_allowed, JsonBody, QueryParams};
+use crate::http::extract::{JsonBody, QueryParams};
 use crate::http::origin::RequestOrigin;
-use crate::models::awards::{self as model, Award, AwardFilter, AwardType, AwardTypeVersion, NewAward, NewAwardType};
-use crate::models::journal::Scope;
+use crate::http::register::Routes;
+use crate::models::awards::{self as model, AwardFilter, AwardType, AwardTypeVersion, NewAward, NewAwardType};
 use crate::models::nominations as nominations_model;
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, WriteErrors};
-use crate::routes::clusters::uuid;
-use crate::routes::nominations::response as nomination_response;
-use crate::startup::AppState;
+use crate::routes::shared::{award_response, nomination_response, uuid, AwardResponse};
+use crate::state::AppState;
 
-pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(list_types)
+pub fn configure(routes: &mut Routes) {
+    routes
+        .service(list_types)
         .service(create_type)
         .service(read_type)
         .service(add_version)
         .service(list_awards)
         .service(record_award)
         .service(read_award)
-        .service(revoke_award)
-        .route("/award-types", method_not_allowed("GET, POST"))
-        .route("/award-types/{id}", method_not_allowed("GET"))
-        .route("/award-types/{id}/versions", method_not_allowed("POST"))
-        .route("/awards", method_not_allowed("GET, POST"))
-        .route("/awards/{id}", method_not_allowed("GET"))
-        .route("/awards/{id}/revoke", method_not_allowed("POST"));
+        .service(revoke_award);
 }
 
 /// The rules of one version of an award type.
@@ -311,46 +305,6 @@ pub async fn add_version(
 }
 
 // ---------- awards ----------
-
-#[derive(Serialize, ToSchema)]
-pub struct AwardResponse {
-    pub id: Uuid,
-    pub award_type_id: Uuid,
-    /// The rules the award was given under; null when older than any rules the catalogue holds.
-    pub award_type_version_id: Option<Uuid>,
-    /// `person`, `unit` or `household`.
-    pub recipient_kind: String,
-    pub person_id: Option<Uuid>,
-    pub unit_id: Uuid,
-    pub household_name: Option<String>,
-    pub year: i32,
-    #[schema(example = "123/QĐ-UBND")]
-    pub decision_number: String,
-    pub decision_date: NaiveDate,
-    pub decided_by: String,
-    pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
-    pub revoked_reason: Option<String>,
-    pub created_at: chrono::DateTime<chrono::Utc>,
-}
-
-pub(crate) fn award_response(a: Award) -> Result<AwardResponse, ApiError> {
-    Ok(AwardResponse {
-        id: uuid(&a.id)?,
-        award_type_id: uuid(&a.award_type_id)?,
-        award_type_version_id: a.award_type_version_id.as_deref().map(uuid).transpose()?,
-        person_id: a.person_id.as_deref().map(uuid).transpose()?,
-        unit_id: uuid(&a.unit_id)?,
-        recipient_kind: a.recipient_kind,
-        household_name: a.household_name,
-        year: a.year,
-        decision_number: a.decision_number,
-        decision_date: a.decision_date,
-        decided_by: a.decided_by,
-        revoked_at: a.revoked_at.map(|t| t.and_utc()),
-        revoked_reason: a.revoked_reason,
-        created_at: a.created_at.and_utc(),
-    })
-}
 
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]

@@ -8,11 +8,11 @@ use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::auth::policy::{self, Action, Resource, Role};
 use crate::auth::AuthUser;
+use crate::db::journal::Scope;
 use crate::db::{self, cursor};
 use crate::domain::campaigns::{
     check_campaign_dates, check_province_target, decimal_text, CampaignAction, CampaignDates, CampaignKind,
@@ -20,18 +20,19 @@ use crate::domain::campaigns::{
 };
 use crate::domain::{check_text, text, Checks};
 use crate::error::ApiError;
-use crate::http::extract::{etag, if_match_version, method_not_allowed, required_if_match, JsonBody, QueryParams};
+use crate::http::extract::{etag, if_match_version, required_if_match, JsonBody, QueryParams};
 use crate::http::origin::RequestOrigin;
+use crate::http::register::Routes;
 use crate::models::campaigns::{
-    self as model, Campaign, CampaignDetail, CampaignFields, CampaignFilter, Indicator, NewIndicator,
+    self as model, CampaignDetail, CampaignFields, CampaignFilter, Indicator, NewIndicator,
 };
-use crate::models::journal::Scope;
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, ReplaceErrors, WriteErrors};
-use crate::routes::clusters::uuid;
-use crate::startup::AppState;
+use crate::routes::shared::{uuid, visible_campaign};
+use crate::state::AppState;
 
-pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(list)
+pub fn configure(routes: &mut Routes) {
+    routes
+        .service(list)
         .service(create)
         .service(read)
         .service(replace)
@@ -40,14 +41,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(cancel)
         .service(list_indicators)
         .service(add_indicator)
-        .service(remove_indicator)
-        .route("/campaigns", method_not_allowed("GET, POST"))
-        .route("/campaigns/{id}", method_not_allowed("GET, PUT"))
-        .route("/campaigns/{id}/launch", method_not_allowed("POST"))
-        .route("/campaigns/{id}/close", method_not_allowed("POST"))
-        .route("/campaigns/{id}/cancel", method_not_allowed("POST"))
-        .route("/campaigns/{id}/indicators", method_not_allowed("GET, POST"))
-        .route("/campaigns/{id}/indicators/{indicator_id}", method_not_allowed("DELETE"));
+        .service(remove_indicator);
 }
 
 /// A campaign as created or replaced. Dates are YYYY-MM-DD.
@@ -256,22 +250,6 @@ fn sorted_unique(field: &str, ids: &[Uuid], checks: &mut Checks) -> Vec<String> 
     sorted.sort();
     sorted.dedup();
     sorted
-}
-
-/// Drafts are visible to admins only; to everyone else they do not exist.
-pub fn can_see(who: &AuthUser, campaign: &Campaign) -> bool {
-    who.has(Role::Admin) || campaign.status() != CampaignStatus::Draft
-}
-
-/// Loads a campaign the caller may see.
-pub async fn visible_campaign(state: &AppState, who: &AuthUser, id: Uuid) -> Result<Campaign, ApiError> {
-    let id = id.to_string();
-    let campaign = db::run(&state.db, move |conn| model::find_campaign(conn, &id)).await?;
-    if can_see(who, &campaign) {
-        Ok(campaign)
-    } else {
-        Err(model::campaign_not_found())
-    }
 }
 
 #[derive(Deserialize, IntoParams)]

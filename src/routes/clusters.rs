@@ -4,28 +4,24 @@ use actix_web::http::header;
 use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::auth::policy::{self, Action, Resource};
 use crate::auth::AuthUser;
 use crate::db;
+use crate::db::journal::Scope;
 use crate::domain::{check_text, Checks};
 use crate::error::ApiError;
-use crate::http::extract::{etag, method_not_allowed, required_if_match, JsonBody, QueryParams};
+use crate::http::extract::{etag, required_if_match, JsonBody, QueryParams};
 use crate::http::origin::RequestOrigin;
+use crate::http::register::Routes;
 use crate::models::clusters::{self as model, Cluster, ClusterInput};
-use crate::models::journal::Scope;
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, ReplaceErrors};
-use crate::startup::AppState;
+use crate::routes::shared::uuid;
+use crate::state::AppState;
 
-pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(list)
-        .service(create)
-        .service(read)
-        .service(replace)
-        .route("/clusters", method_not_allowed("GET, POST"))
-        .route("/clusters/{id}", method_not_allowed("GET, PUT"));
+pub fn configure(routes: &mut Routes) {
+    routes.service(list).service(create).service(read).service(replace);
 }
 
 #[derive(Serialize, ToSchema)]
@@ -39,10 +35,6 @@ pub struct ClusterResponse {
     pub version: i32,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
-}
-
-pub fn uuid(s: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(s).map_err(|_| ApiError::internal(anyhow::anyhow!("stored id {s} is not a UUID")))
 }
 
 fn response((c, members): (Cluster, Vec<String>)) -> Result<ClusterResponse, ApiError> {

@@ -8,33 +8,25 @@ use actix_web::http::header;
 use actix_web::{get, post, web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::auth::policy::{self, Role};
 use crate::auth::AuthUser;
 use crate::db;
+use crate::db::journal::Scope;
 use crate::domain::{check_text, Checks};
 use crate::error::ApiError;
-use crate::http::extract::{method_not_allowed, JsonBody};
+use crate::http::extract::JsonBody;
 use crate::http::origin::RequestOrigin;
+use crate::http::register::Routes;
 use crate::models::council::{self as model, SessionDetail};
-use crate::models::journal::Scope;
 use crate::models::nominations as nominations_model;
 use crate::openapi::errors::{CreateErrors, ReadErrors, WriteErrors};
-use crate::routes::clusters::uuid;
-use crate::routes::nominations::response as nomination_response;
-use crate::startup::AppState;
+use crate::routes::shared::{nomination_response, uuid};
+use crate::state::AppState;
 
-pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(create)
-        .service(read)
-        .service(ballot)
-        .service(close)
-        .route("/council-sessions", method_not_allowed("POST"))
-        .route("/council-sessions/{id}", method_not_allowed("GET"))
-        .route("/council-sessions/{id}/ballots", method_not_allowed("POST"))
-        .route("/council-sessions/{id}/close", method_not_allowed("POST"));
+pub fn configure(routes: &mut Routes) {
+    routes.service(create).service(read).unkeyed(ballot).service(close);
 }
 
 #[derive(Deserialize, ToSchema)]

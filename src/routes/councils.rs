@@ -8,29 +8,25 @@ use actix_web::{get, post, web, HttpResponse};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::auth::policy::{self, Action, Resource};
 use crate::auth::AuthUser;
+use crate::db::journal::Scope;
 use crate::db::{self, cursor};
 use crate::domain::council::SeatRole;
 use crate::domain::{check_date, check_text, Checks};
 use crate::error::ApiError;
-use crate::http::extract::{method_not_allowed, JsonBody, QueryParams};
+use crate::http::extract::{JsonBody, QueryParams};
 use crate::http::origin::RequestOrigin;
+use crate::http::register::Routes;
 use crate::models::councils::{self as model, Council, NewCouncil};
-use crate::models::journal::Scope;
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors};
-use crate::routes::clusters::uuid;
-use crate::startup::AppState;
+use crate::routes::shared::uuid;
+use crate::state::AppState;
 
-pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(create)
-        .service(list)
-        .service(read)
-        .route("/councils", method_not_allowed("GET, POST"))
-        .route("/councils/{id}", method_not_allowed("GET"));
+pub fn configure(routes: &mut Routes) {
+    routes.service(create).service(list).service(read);
 }
 
 #[derive(Deserialize, ToSchema)]

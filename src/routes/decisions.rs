@@ -6,43 +6,36 @@ use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::auth::policy::{self, Role};
 use crate::auth::{client_addr, AuthUser};
 use crate::db;
+use crate::db::journal::Scope;
 use crate::domain::public::{proof_of_work_ok, PROOF_OF_WORK_HEADER};
 use crate::domain::text::{normalize, strip_markup};
 use crate::domain::units::today_in_vietnam;
 use crate::domain::{check_date, check_text, check_text_block, Checks};
 use crate::error::ApiError;
-use crate::http::extract::{method_not_allowed, JsonBody};
+use crate::http::extract::JsonBody;
 use crate::http::origin::RequestOrigin;
+use crate::http::register::Routes;
 use crate::models::awards as awards_model;
 use crate::models::decisions::{self as model, NewDecision, PostingComment};
-use crate::models::journal::Scope;
 use crate::models::nominations as nominations_model;
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, WriteErrors};
-use crate::routes::awards::award_response;
-use crate::routes::clusters::uuid;
-use crate::routes::nominations::response as nomination_response;
-use crate::startup::AppState;
+use crate::routes::shared::{award_response, nomination_response, uuid};
+use crate::state::AppState;
 
-pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(post_nomination)
+pub fn configure(routes: &mut Routes) {
+    routes
+        .service(post_nomination)
         .service(list_comments)
         .service(review_comment)
         .service(issue)
         .service(read)
         .service(public_postings)
-        .service(comment)
-        .route("/nominations/{id}/comments", method_not_allowed("GET"))
-        .route("/posting-comments/{id}/review", method_not_allowed("POST"))
-        .route("/decisions", method_not_allowed("POST"))
-        .route("/decisions/{id}", method_not_allowed("GET"))
-        .route("/public/postings", method_not_allowed("GET"))
-        .route("/public/postings/{id}/comments", method_not_allowed("POST"));
+        .service(comment);
 }
 
 #[derive(Deserialize, ToSchema)]

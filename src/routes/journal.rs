@@ -4,91 +4,20 @@ use actix_web::{get, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::policy::{self, Role};
-use crate::auth::AuthUser;
+use crate::auth::OwnScopeUser;
+use crate::db::journal::{self as model, event, AuditFilter, Entry, Event};
 use crate::db::{self, cursor};
-use crate::domain::webhooks::parse_type_pattern;
+use crate::domain::webhooks::{parse_type_pattern, TypePattern};
 use crate::error::ApiError;
-use crate::http::extract::{method_not_allowed, QueryParams};
-use crate::models::journal::{self as model, AuditFilter, Entry, TypePattern};
+use crate::http::extract::QueryParams;
+use crate::http::register::Routes;
 use crate::openapi::errors::ListErrors;
-use crate::startup::AppState;
+use crate::state::AppState;
 
-pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(feed)
-        .service(audit)
-        .route("/events", method_not_allowed("GET"))
-        .route("/audit-entries", method_not_allowed("GET"));
-}
-
-/// The record an event is about.
-#[derive(Serialize, ToSchema, Debug)]
-pub struct RecordRef {
-    #[schema(example = "nomination")]
-    pub kind: String,
-    pub id: String,
-    /// Where to read the record now (absent for records without their own address).
-    #[schema(example = "/api/v1/nominations/0193a9c2-7f1e-7c3a-9b1d-2f4e5a6b7c8d")]
-    pub href: Option<String>,
-}
-
-/// A change to a record. Events are thin: read the record at `href` for its current state
-/// (which also applies the reader's access rights to its fields).
-#[derive(Serialize, ToSchema, Debug)]
-pub struct Event {
-    /// The event's position in the feed; pass it as `after` to read on from here.
-    #[schema(example = "1042")]
-    pub cursor: String,
-    /// `<kind>.<verb>`, e.g. `campaign.launched`, `nomination.submitted`.
-    #[serde(rename = "type")]
-    #[schema(example = "nomination.submitted")]
-    pub event_type: String,
-    pub occurred_at: DateTime<Utc>,
-    pub record: RecordRef,
-    /// The unit that owns the record, for a unit's records.
-    pub unit_id: Option<String>,
-}
-
-/// Where a kind of record lives in the API.
-pub fn href(kind: &str, id: &str) -> Option<String> {
-    let collection = match kind {
-        "province" => "provinces",
-        "district" => "districts",
-        "commune" => "communes",
-        "department" => "departments",
-        "user" => "users",
-        "cluster" => "clusters",
-        "campaign" => "campaigns",
-        "registration" => "registrations",
-        "achievement" => "achievements",
-        "award_type" => "award-types",
-        "person" => "people",
-        "award" => "awards",
-        "nomination" => "nominations",
-        "council_session" => "council-sessions",
-        "decision" => "decisions",
-        "council" => "councils",
-        "service_client" => "service-clients",
-        "webhook" => "webhooks",
-        _ => return None,
-    };
-    Some(format!("/api/v1/{collection}/{id}"))
-}
-
-pub fn event(entry: &Entry) -> Event {
-    Event {
-        cursor: entry.seq.to_string(),
-        event_type: entry.action.clone(),
-        occurred_at: entry.occurred_at.and_utc(),
-        record: RecordRef {
-            kind: entry.record_kind.clone(),
-            id: entry.record_id.clone(),
-            href: href(&entry.record_kind, &entry.record_id),
-        },
-        unit_id: entry.unit_id.clone(),
-    }
+pub fn configure(routes: &mut Routes) {
+    routes.service(feed).service(audit);
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -145,7 +74,7 @@ fn type_patterns(types: Option<&str>) -> Result<Vec<TypePattern>, ApiError> {
 #[get("/events")]
 pub async fn feed(
     state: web::Data<AppState>,
-    who: AuthUser,
+    who: OwnScopeUser,
     query: QueryParams<FeedQuery>,
 ) -> Result<HttpResponse, ApiError> {
     policy::require_scope(&who, "events:read")?;
@@ -271,7 +200,7 @@ fn audit_entry(e: Entry) -> AuditEntry {
 #[get("/audit-entries")]
 pub async fn audit(
     state: web::Data<AppState>,
-    who: AuthUser,
+    who: OwnScopeUser,
     scope: cursor::ListScope,
     query: QueryParams<AuditQuery>,
 ) -> Result<HttpResponse, ApiError> {

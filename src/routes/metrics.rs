@@ -12,7 +12,7 @@ use crate::db::schema::webhook_deliveries;
 use crate::db::{self, DbConn};
 use crate::error::ApiError;
 use crate::http::metrics::{gauge, render_requests};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub async fn scrape(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     if let Some(token) = &state.settings.ops.metrics_token {
@@ -89,5 +89,5 @@ fn database_figures(conn: &mut DbConn) -> Result<DatabaseFigures, ApiError> {
     };
     let pending = count(PENDING)?;
     let failed = count(FAILED)?;
-    Ok(DatabaseFigures { pending, failed, journal_head: crate::models::journal::latest_seq(conn)? })
+    Ok(DatabaseFigures { pending, failed, journal_head: crate::db::journal::latest_seq(conn)? })
 }

@@ -1,4 +1,7 @@
-//! HTTP endpoints, one module per resource.
+//! HTTP endpoints, one module per resource. A module registers its handlers through
+//! `http::register::Routes` (which adds the 405s and records how each POST treats
+//! `Idempotency-Key`); what several modules need is in `shared`, the one route module the
+//! others may import (`.ci/layers`).
 
 pub mod achievements;
 pub mod auth;
@@ -18,38 +21,62 @@ pub mod progress;
 pub mod registrations;
 pub mod reports;
 pub mod service_clients;
+pub mod shared;
 pub mod units;
 pub mod users;
 pub mod webhooks;
 
+use std::rc::Rc;
+
+use actix_web::body::BoxBody;
+use actix_web::dev::ServiceRequest;
+use actix_web::middleware::{from_fn, Next};
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
 
-/// Every endpoint, registered so that utoipa collects its OpenAPI description.
-pub fn configure(cfg: &mut ServiceConfig) {
+use crate::http::idempotency;
+use crate::http::register::{PostTable, Routes};
+
+/// Where the API's endpoints live.
+const API: &str = "/api/v1";
+
+/// Every endpoint, registered so that utoipa collects its OpenAPI description. Each module
+/// registers through `Routes` (which adds its 405s); `posts` receives what each POST declared,
+/// for the idempotency guard and the OpenAPI document.
+pub fn configure(cfg: &mut ServiceConfig, posts: &Rc<PostTable>) {
+    let module = |configure: fn(&mut Routes)| {
+        move |cfg: &mut ServiceConfig| {
+            let mut routes = Routes::new(cfg, posts, API);
+            configure(&mut routes);
+            routes.finish();
+        }
+    };
+    let guarded = posts.clone();
     cfg.service(health::live).service(health::ready).service(
-        scope("/api/v1")
-            .wrap(actix_web::middleware::from_fn(crate::http::idempotency::guard))
-            .configure(auth::configure)
-            .configure(users::configure)
-            .configure(oauth::configure)
-            .configure(service_clients::configure)
-            .configure(clusters::configure)
-            .configure(campaigns::configure)
-            .configure(registrations::configure)
-            .configure(achievements::configure)
-            .configure(progress::configure)
-            .configure(awards::configure)
-            .configure(people::configure)
-            .configure(decisions::configure)
-            .configure(nominations::configure)
-            .configure(councils::configure)
-            .configure(council::configure)
-            .configure(journal::configure)
-            .configure(webhooks::configure)
-            .configure(reports::configure)
-            .configure(units::provinces::configure)
-            .configure(units::districts::configure)
-            .configure(units::communes::configure)
-            .configure(units::departments::configure),
+        scope(API)
+            .wrap(from_fn(move |req: ServiceRequest, next: Next<BoxBody>| {
+                idempotency::guard(guarded.clone(), req, next)
+            }))
+            .configure(module(auth::configure))
+            .configure(module(users::configure))
+            .configure(module(oauth::configure))
+            .configure(module(service_clients::configure))
+            .configure(module(clusters::configure))
+            .configure(module(campaigns::configure))
+            .configure(module(registrations::configure))
+            .configure(module(achievements::configure))
+            .configure(module(progress::configure))
+            .configure(module(awards::configure))
+            .configure(module(people::configure))
+            .configure(module(decisions::configure))
+            .configure(module(nominations::configure))
+            .configure(module(councils::configure))
+            .configure(module(council::configure))
+            .configure(module(journal::configure))
+            .configure(module(webhooks::configure))
+            .configure(module(reports::configure))
+            .configure(module(units::provinces::configure))
+            .configure(module(units::districts::configure))
+            .configure(module(units::communes::configure))
+            .configure(module(units::departments::configure)),
     );
 }

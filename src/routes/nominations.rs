@@ -7,41 +7,40 @@ use actix_web::http::header;
 use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use crate::auth::policy::{self, Action, Decision, Resource, Role};
+use crate::auth::policy::{self, Action, Decision, Resource};
 use crate::auth::AuthUser;
+use crate::db::journal::Scope;
 use crate::db::{self, cursor};
 use crate::domain::evidence::clean_filename;
-use crate::domain::nominations::{DocumentKind, Eligibility, NominationAction, NominationStatus};
+use crate::domain::nominations::{DocumentKind, NominationAction, NominationStatus};
 use crate::domain::units::today_in_vietnam;
 use crate::domain::{check_text, Checks};
 use crate::error::{ApiError, FieldError};
-use crate::http::extract::{etag, if_match_version, method_not_allowed, required_if_match, JsonBody, QueryParams};
+use crate::http::extract::{etag, if_match_version, required_if_match, JsonBody, QueryParams};
 use crate::http::origin::RequestOrigin;
+use crate::http::register::Routes;
 use crate::http::upload::{self, FileBytes, StoredFileResponses};
-use crate::models::journal::Scope;
 use crate::models::nominations::{
     self as model, Nomination, NominationDetail, NominationDocument, NominationFilter, NominationInput,
 };
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, ReplaceErrors, WriteErrors};
-use crate::routes::clusters::uuid;
-use crate::startup::AppState;
+use crate::routes::shared::{
+    document_response, nomination_response as response, reviews_agenda, uuid, visible_scope, DocumentResponse,
+    NominationResponse,
+};
+use crate::state::AppState;
 
-pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(list)
+pub fn configure(routes: &mut Routes) {
+    routes
+        .service(list)
         .service(create)
         .service(read)
         .service(replace)
-        .service(upload_document)
+        .upload(upload_document)
         .service(download_document)
-        .service(act)
-        .route("/nominations", method_not_allowed("GET, POST"))
-        .route("/nominations/{id}", method_not_allowed("GET, PUT"))
-        .route("/nominations/{id}/documents", method_not_allowed("POST"))
-        .route("/nomination-documents/{id}", method_not_allowed("GET"))
-        .route("/nominations/{id}/{action}", method_not_allowed("POST"));
+        .service(act);
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -64,101 +63,6 @@ pub struct NominationRequest {
     /// The nominee is under discipline, inspection or complaint (blocks submission).
     #[serde(default)]
     pub under_discipline: bool,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct DocumentResponse {
-    pub id: Uuid,
-    pub kind: DocumentKind,
-    pub filename: String,
-    pub content_type: String,
-    pub size_bytes: i64,
-    pub sha256: String,
-    pub href: String,
-    pub created_at: chrono::DateTime<chrono::Utc>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct NominationTransitionResponse {
-    pub from_status: NominationStatus,
-    pub to_status: NominationStatus,
-    pub actor_id: Uuid,
-    pub reason: Option<String>,
-    pub at: chrono::DateTime<chrono::Utc>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct NominationResponse {
-    pub id: Uuid,
-    pub award_type_id: Uuid,
-    /// The rules it was judged under (fixed at submission).
-    pub award_type_version_id: Option<Uuid>,
-    pub nominee_kind: String,
-    pub person_id: Option<Uuid>,
-    pub unit_id: Uuid,
-    pub household_name: Option<String>,
-    pub year: i32,
-    pub campaign_id: Option<Uuid>,
-    pub under_discipline: bool,
-    pub status: NominationStatus,
-    /// As judged at the last submission: blocking problems (none, or it would not have been
-    /// submitted) and warnings for the board.
-    pub eligibility: Option<Eligibility>,
-    pub achievement_ids: Vec<Uuid>,
-    pub documents: Vec<DocumentResponse>,
-    pub history: Vec<NominationTransitionResponse>,
-    pub version: i32,
-    pub created_at: chrono::DateTime<chrono::Utc>,
-    pub updated_at: chrono::DateTime<chrono::Utc>,
-}
-
-fn document_response(d: NominationDocument) -> Result<DocumentResponse, ApiError> {
-    Ok(DocumentResponse {
-        href: format!("/api/v1/nomination-documents/{}", d.id),
-        id: uuid(&d.id)?,
-        kind: DocumentKind::parse(&d.kind).unwrap_or(DocumentKind::Other),
-        filename: d.filename,
-        content_type: d.content_type,
-        size_bytes: d.size_bytes,
-        sha256: d.sha256,
-        created_at: d.created_at.and_utc(),
-    })
-}
-
-pub(crate) fn response(d: NominationDetail) -> Result<NominationResponse, ApiError> {
-    let n = d.nomination;
-    Ok(NominationResponse {
-        id: uuid(&n.id)?,
-        award_type_id: uuid(&n.award_type_id)?,
-        award_type_version_id: n.award_type_version_id.as_deref().map(uuid).transpose()?,
-        person_id: n.person_id.as_deref().map(uuid).transpose()?,
-        unit_id: uuid(&n.unit_id)?,
-        campaign_id: n.campaign_id.as_deref().map(uuid).transpose()?,
-        status: n.status(),
-        eligibility: n.eligibility.as_deref().and_then(|e| serde_json::from_str(e).ok()),
-        achievement_ids: d.achievement_ids.iter().map(|a| uuid(a)).collect::<Result<_, _>>()?,
-        documents: d.documents.into_iter().map(document_response).collect::<Result<_, _>>()?,
-        history: d
-            .history
-            .into_iter()
-            .map(|t| {
-                Ok(NominationTransitionResponse {
-                    from_status: NominationStatus::parse(&t.from_status).unwrap_or(NominationStatus::Draft),
-                    to_status: NominationStatus::parse(&t.to_status).unwrap_or(NominationStatus::Draft),
-                    actor_id: uuid(&t.actor_id)?,
-                    reason: t.reason,
-                    at: t.at.and_utc(),
-                })
-            })
-            .collect::<Result<_, ApiError>>()?,
-        nominee_kind: n.nominee_kind,
-        household_name: n.household_name,
-        year: n.year,
-        under_discipline: n.under_discipline,
-        version: n.version,
-        created_at: n.created_at.and_utc(),
-        updated_at: n.updated_at.and_utc(),
-    })
 }
 
 fn ok(d: NominationDetail) -> Result<HttpResponse, ApiError> {
@@ -199,28 +103,6 @@ fn input(body: NominationRequest) -> Result<NominationInput, ApiError> {
         achievement_ids: body.achievement_ids.iter().map(Uuid::to_string).collect(),
         under_discipline: body.under_discipline,
     })
-}
-
-/// Whether the caller reads nominations as a council member: the agenda of their sessions (and,
-/// if they belong to a unit, their unit's too) — not every unit's.
-fn reviews_agenda(who: &AuthUser) -> bool {
-    who.has(Role::CouncilMember) && !policy::reads_all_units(who)
-}
-
-/// Which nominations the caller may list (and count in reports): (those on this council
-/// member's agenda, this unit's) — both given means either. The board and province-level
-/// readers see all; people of a unit their unit's; anyone else is refused.
-pub fn visible_scope(who: &AuthUser) -> Result<(Option<String>, Option<String>), ApiError> {
-    let unit_id = match (&who.unit_id, who.has(Role::Admin)) {
-        (Some(own), false) => Some(own.clone()),
-        (None, false)
-            if !who.roles.iter().any(|r| matches!(r, Role::Viewer | Role::CouncilMember | Role::Approver)) =>
-        {
-            return Err(ApiError::forbidden())
-        }
-        _ => None,
-    };
-    Ok((reviews_agenda(who).then(|| who.user_id.clone()), unit_id))
 }
 
 /// A nomination the caller may do `action` on; another unit's answers like a missing one,

@@ -8,23 +8,23 @@ use actix_web::{post, web, HttpRequest, HttpResponse};
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::client_addr;
 use crate::auth::policy::Role;
 use crate::auth::tokens::{opaque_token_hash, Claims};
 use crate::db;
+use crate::db::journal::Scope;
 use crate::error::{ApiError, Problem};
-use crate::http::extract::{declared_length, method_not_allowed, read_limited};
+use crate::http::extract::{declared_length, read_limited};
 use crate::http::middleware::NotAProblem;
 use crate::http::origin::RequestOrigin;
+use crate::http::register::Routes;
 use crate::models::accounts;
-use crate::models::journal::Scope;
 use crate::models::service_clients::{self as model, ServiceClient};
-use crate::startup::AppState;
+use crate::state::AppState;
 
-pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(token).route("/oauth/token", method_not_allowed("POST"));
+pub fn configure(routes: &mut Routes) {
+    routes.unkeyed(token);
 }
 
 /// The form fields of a token request (`application/x-www-form-urlencoded`).

@@ -5,29 +5,24 @@ use actix_web::http::header;
 use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::auth::policy::{self, Action, Decision, Resource, Role};
 use crate::auth::AuthUser;
+use crate::db::journal::Scope;
 use crate::db::{self, cursor};
 use crate::domain::{check_text, text, Checks};
 use crate::error::{ApiError, FieldError};
-use crate::http::extract::{etag, method_not_allowed, required_if_match, JsonBody, QueryParams};
+use crate::http::extract::{etag, required_if_match, JsonBody, QueryParams};
 use crate::http::origin::RequestOrigin;
+use crate::http::register::Routes;
 use crate::models::awards::{self as model, Person, PersonFields};
-use crate::models::journal::Scope;
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, ReplaceErrors};
-use crate::routes::clusters::uuid;
-use crate::startup::AppState;
+use crate::routes::shared::uuid;
+use crate::state::AppState;
 
-pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(list)
-        .service(create)
-        .service(read)
-        .service(replace)
-        .route("/people", method_not_allowed("GET, POST"))
-        .route("/people/{id}", method_not_allowed("GET, PUT"));
+pub fn configure(routes: &mut Routes) {
+    routes.service(list).service(create).service(read).service(replace);
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -8,7 +8,6 @@ use actix_web::{get, web, HttpResponse};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use utoipa::ToSchema;
-use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::auth::policy::{self, Action, Decision, Resource};
@@ -19,15 +18,14 @@ use crate::domain::campaigns::{
     RegistrationStatus,
 };
 use crate::error::ApiError;
-use crate::http::extract::method_not_allowed;
+use crate::http::register::Routes;
 use crate::models::{achievements, campaigns as model, clusters, registrations};
 use crate::openapi::errors::ReadErrors;
-use crate::routes::campaigns::visible_campaign;
-use crate::routes::clusters::uuid;
-use crate::startup::AppState;
+use crate::routes::shared::{uuid, visible_campaign};
+use crate::state::AppState;
 
-pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(progress).route("/campaigns/{id}/progress", method_not_allowed("GET"));
+pub fn configure(routes: &mut Routes) {
+    routes.service(progress);
 }
 
 /// Decimals are strings; completions and scores are percentages with two decimals.

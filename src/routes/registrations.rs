@@ -6,38 +6,33 @@ use actix_web::http::header;
 use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::auth::policy::{self, Action, Decision, Resource, Role};
 use crate::auth::AuthUser;
 use crate::db;
+use crate::db::journal::Scope;
 use crate::domain::campaigns::{RegistrationAction, RegistrationStatus};
 use crate::domain::units::today_in_vietnam;
 use crate::domain::{check_text, Checks};
 use crate::error::ApiError;
-use crate::http::extract::{etag, if_match_version, method_not_allowed, required_if_match, JsonBody};
+use crate::http::extract::{etag, if_match_version, required_if_match, JsonBody};
 use crate::http::origin::RequestOrigin;
-use crate::models::journal::Scope;
+use crate::http::register::Routes;
 use crate::models::registrations::{self as model, Registration, RegistrationContent};
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, ReplaceErrors, WriteErrors};
-use crate::routes::campaigns::visible_campaign;
-use crate::routes::clusters::uuid;
-use crate::startup::AppState;
+use crate::routes::shared::{uuid, visible_campaign};
+use crate::state::AppState;
 
-pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(list)
+pub fn configure(routes: &mut Routes) {
+    routes
+        .service(list)
         .service(create)
         .service(read)
         .service(replace)
         .service(submit)
         .service(accept)
-        .service(return_registration)
-        .route("/campaigns/{id}/registrations", method_not_allowed("GET, POST"))
-        .route("/registrations/{id}", method_not_allowed("GET, PUT"))
-        .route("/registrations/{id}/submit", method_not_allowed("POST"))
-        .route("/registrations/{id}/accept", method_not_allowed("POST"))
-        .route("/registrations/{id}/return", method_not_allowed("POST"));
+        .service(return_registration);
 }
 
 #[derive(Deserialize, Serialize, ToSchema, Clone)]

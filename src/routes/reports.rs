@@ -7,26 +7,27 @@ use std::collections::HashMap;
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use utoipa::IntoParams;
-use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::auth::policy::{self, Action, Resource};
-use crate::auth::AuthUser;
+use crate::auth::{AuthUser, OwnScopeUser};
 use crate::db;
 use crate::domain::nominations::NominationStatus;
 use crate::error::ApiError;
-use crate::http::extract::{method_not_allowed, QueryParams};
+use crate::http::extract::QueryParams;
+use crate::http::register::Routes;
 use crate::http::tabular::{
     self, Cell, Column, ColumnType, CsvReportResponses, Format, ReportResponses, Table, XlsxReportResponses,
 };
 use crate::models::reports::{self as model, AwardCountFilter, NominationCountFilter};
 use crate::openapi::errors::ReportErrors;
-use crate::routes::nominations::visible_scope;
 use crate::routes::progress::{campaign_progress, ProgressResponse};
-use crate::startup::AppState;
+use crate::routes::shared::visible_scope;
+use crate::state::AppState;
 
-pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(progress_report)
+pub fn configure(routes: &mut Routes) {
+    routes
+        .service(progress_report)
         .service(progress_report_csv)
         .service(progress_report_xlsx)
         .service(awards_report)
@@ -34,16 +35,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(awards_report_xlsx)
         .service(nominations_report)
         .service(nominations_report_csv)
-        .service(nominations_report_xlsx)
-        .route("/reports/campaigns/{id}/progress", method_not_allowed("GET"))
-        .route("/reports/campaigns/{id}/progress.csv", method_not_allowed("GET"))
-        .route("/reports/campaigns/{id}/progress.xlsx", method_not_allowed("GET"))
-        .route("/reports/awards", method_not_allowed("GET"))
-        .route("/reports/awards.csv", method_not_allowed("GET"))
-        .route("/reports/awards.xlsx", method_not_allowed("GET"))
-        .route("/reports/nominations", method_not_allowed("GET"))
-        .route("/reports/nominations.csv", method_not_allowed("GET"))
-        .route("/reports/nominations.xlsx", method_not_allowed("GET"));
+        .service(nominations_report_xlsx);
 }
 
 /// The `format` parameter of the negotiating report operations.
@@ -77,7 +69,7 @@ macro_rules! fixed_format_reports {
         #[get($path)]
         pub async fn $name(
             $state: web::Data<AppState>,
-            $who: AuthUser,
+            $who: OwnScopeUser,
             $($extra: web::Path<$extra_type>,)?
             query: QueryParams<$query_type>,
         ) -> Result<HttpResponse, ApiError> {
@@ -137,7 +129,7 @@ pub struct ProgressReportQuery {
 #[get("/reports/campaigns/{id}/progress")]
 pub async fn progress_report(
     state: web::Data<AppState>,
-    who: AuthUser,
+    who: OwnScopeUser,
     req: HttpRequest,
     id: web::Path<Uuid>,
     query: QueryParams<ProgressReportQuery>,
@@ -287,7 +279,7 @@ pub struct AwardsReportQuery {
 #[get("/reports/awards")]
 pub async fn awards_report(
     state: web::Data<AppState>,
-    who: AuthUser,
+    who: OwnScopeUser,
     req: HttpRequest,
     query: QueryParams<AwardsReportQuery>,
 ) -> Result<HttpResponse, ApiError> {
@@ -430,7 +422,7 @@ pub struct NominationsReportQuery {
 #[get("/reports/nominations")]
 pub async fn nominations_report(
     state: web::Data<AppState>,
-    who: AuthUser,
+    who: OwnScopeUser,
     req: HttpRequest,
     query: QueryParams<NominationsReportQuery>,
 ) -> Result<HttpResponse, ApiError> {

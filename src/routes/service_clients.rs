@@ -7,33 +7,25 @@ use actix_web::{get, post, web, HttpResponse};
 use chrono::DateTime;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::auth::password::random_token;
 use crate::auth::policy::{self, ALL_SCOPES, SCOPE_READ};
 use crate::auth::tokens::opaque_token_hash;
 use crate::auth::AuthUser;
+use crate::db::journal::Scope;
 use crate::db::{self, cursor};
 use crate::domain::{check_text, Checks};
 use crate::error::{ApiError, Problem};
-use crate::http::extract::{method_not_allowed, JsonBody, QueryParams};
+use crate::http::extract::{JsonBody, QueryParams};
 use crate::http::origin::RequestOrigin;
-use crate::models::journal::Scope;
+use crate::http::register::Routes;
 use crate::models::service_clients::{self as model, NewServiceClient, ServiceClient};
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors};
-use crate::startup::AppState;
+use crate::state::AppState;
 
-pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(list)
-        .service(create)
-        .service(read)
-        .service(rotate_secret)
-        .service(revoke)
-        .route("/service-clients", method_not_allowed("GET, POST"))
-        .route("/service-clients/{id}", method_not_allowed("GET"))
-        .route("/service-clients/{id}/rotate-secret", method_not_allowed("POST"))
-        .route("/service-clients/{id}/revoke", method_not_allowed("POST"));
+pub fn configure(routes: &mut Routes) {
+    routes.service(list).service(create).service(read).service(rotate_secret).service(revoke);
 }
 
 /// A service client. Never includes its secret.

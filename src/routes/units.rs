@@ -11,15 +11,15 @@ use uuid::Uuid;
 
 use crate::auth::policy::{self, Action, Resource};
 use crate::auth::AuthUser;
+use crate::db::journal::{Origin, Scope};
 use crate::db::{self, cursor};
 use crate::domain::units::{self as rules, LinkPart, UnitKind, UnitType};
 use crate::domain::{date_is_supported, text, DATE_RANGE};
 use crate::error::{ApiError, Problem};
 use crate::http::extract::{etag, if_match_version, patch_field, JsonBody, QueryParams};
 use crate::http::origin::RequestOrigin;
-use crate::models::journal::{Origin, Scope};
 use crate::models::units::{self as model, Unit, UnitChanges, UnitFilter, UnitLink};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// A unit: a province, district, commune or department.
 #[derive(Serialize, ToSchema)]
@@ -388,26 +388,14 @@ macro_rules! unit_endpoints {
         pub mod $module {
             use super::*;
             use actix_web::{delete, get, patch, post};
-            use utoipa_actix_web::service_config::ServiceConfig;
-            use crate::http::extract::method_not_allowed;
+            use crate::http::register::Routes;
+            use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, WriteErrors};
 
             const KIND: UnitKind = $kind;
 
-            pub fn configure(cfg: &mut ServiceConfig) {
+            pub fn configure(routes: &mut Routes) {
                 // by-code before {id}/…, so a code is never taken for an id.
-                cfg.service(list)
-                    .service(create)
-                    .service(read_by_code)
-                    .service(read)
-                    .service(update)
-                    .service(remove)
-                    .service(deactivate)
-                    .service(lineage)
-                    .route($list, method_not_allowed("GET, POST"))
-                    .route($by_code, method_not_allowed("GET"))
-                    .route($item, method_not_allowed("GET, PATCH, DELETE"))
-                    .route($deactivate, method_not_allowed("POST"))
-                    .route($lineage, method_not_allowed("GET"));
+                routes.service(list).service(create).service(read_by_code).service(read).service(update).service(remove).service(deactivate).service(lineage);
             }
 
             #[doc = concat!("List ", $many, ", filtered and searched, in code order.")]
@@ -419,9 +407,7 @@ macro_rules! unit_endpoints {
                 params(UnitListQuery),
                 responses(
                     (status = 200, description = "One page of units", body = UnitPage),
-                    (status = 400, description = "Invalid filter, limit or cursor", body = Problem, content_type = "application/problem+json"),
-                    (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-                    (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+                    ListErrors,
                 )
             )]
             #[get($list)]
@@ -439,14 +425,9 @@ macro_rules! unit_endpoints {
                 request_body = CreateUnitRequest,
                 responses(
                     (status = 201, description = "Created; `Location` and `ETag` are set", body = UnitResponse),
-                    (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+                    CreateErrors,
                     (status = 409, description = "The code is held by another unit in an overlapping period", body = Problem, content_type = "application/problem+json"),
-                    (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-                    (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
-                    (status = 422, description = "Invalid fields, each listed in `errors`", body = Problem, content_type = "application/problem+json"),
-                    (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
                     (status = 403, description = "Only admins change the registry", body = Problem, content_type = "application/problem+json"),
-                    (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
                 )
             )]
             #[post($list)]
@@ -464,10 +445,9 @@ macro_rules! unit_endpoints {
                 params(("code" = String, Path, description = "The unit's code"), ByCodeQuery),
                 responses(
                     (status = 200, description = "The unit; `ETag` is set", body = UnitResponse),
+                    ReadErrors,
                     (status = 400, description = "Invalid date", body = Problem, content_type = "application/problem+json"),
                     (status = 404, description = "No unit with this code (on that day)", body = Problem, content_type = "application/problem+json"),
-                    (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-                    (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
                 )
             )]
             #[get($by_code)]
@@ -485,10 +465,7 @@ macro_rules! unit_endpoints {
                 params(("id" = Uuid, Path, description = "The unit's id")),
                 responses(
                     (status = 200, description = "The unit; `ETag` is set", body = UnitResponse),
-                    (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
-                    (status = 404, description = "No such unit", body = Problem, content_type = "application/problem+json"),
-                    (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-                    (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+                    ReadErrors,
                 )
             )]
             #[get($item)]
@@ -510,16 +487,9 @@ macro_rules! unit_endpoints {
                 request_body = UpdateUnitRequest,
                 responses(
                     (status = 200, description = "Updated; the new `ETag` is set", body = UnitResponse),
-                    (status = 400, description = "Malformed JSON or id", body = Problem, content_type = "application/problem+json"),
-                    (status = 404, description = "No such unit", body = Problem, content_type = "application/problem+json"),
+                    WriteErrors,
                     (status = 409, description = "The change conflicts with another unit or with subordinate units", body = Problem, content_type = "application/problem+json"),
-                    (status = 412, description = "The unit changed since the `If-Match` version", body = Problem, content_type = "application/problem+json"),
-                    (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-                    (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
-                    (status = 422, description = "Invalid fields, each listed in `errors`", body = Problem, content_type = "application/problem+json"),
-                    (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
                     (status = 403, description = "Only admins change the registry", body = Problem, content_type = "application/problem+json"),
-                    (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
                 )
             )]
             #[patch($item)]
@@ -540,13 +510,9 @@ macro_rules! unit_endpoints {
                 ),
                 responses(
                     (status = 204, description = "Deleted"),
-                    (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
-                    (status = 404, description = "No such unit", body = Problem, content_type = "application/problem+json"),
+                    WriteErrors,
                     (status = 409, description = "Other records refer to the unit", body = Problem, content_type = "application/problem+json"),
-                    (status = 412, description = "The unit changed since the `If-Match` version", body = Problem, content_type = "application/problem+json"),
-                    (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
                     (status = 403, description = "Only admins change the registry", body = Problem, content_type = "application/problem+json"),
-                    (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
                 )
             )]
             #[delete($item)]
@@ -568,15 +534,10 @@ macro_rules! unit_endpoints {
                 request_body = DeactivateRequest,
                 responses(
                     (status = 200, description = "Deactivated; the new `ETag` is set", body = UnitResponse),
-                    (status = 400, description = "Malformed JSON or id", body = Problem, content_type = "application/problem+json"),
-                    (status = 404, description = "No such unit", body = Problem, content_type = "application/problem+json"),
+                    WriteErrors,
                     (status = 409, description = "Already ended by then, or subordinate units outlive the date", body = Problem, content_type = "application/problem+json"),
-                    (status = 412, description = "The unit changed since the `If-Match` version", body = Problem, content_type = "application/problem+json"),
-                    (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
                     (status = 422, description = "The date is before the unit's start", body = Problem, content_type = "application/problem+json"),
-                    (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
                     (status = 403, description = "Only admins change the registry", body = Problem, content_type = "application/problem+json"),
-                    (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
                 )
             )]
             #[post($deactivate)]
@@ -594,10 +555,7 @@ macro_rules! unit_endpoints {
                 params(("id" = Uuid, Path, description = "The unit's id")),
                 responses(
                     (status = 200, description = "Direct predecessors and successors", body = UnitLineage),
-                    (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
-                    (status = 404, description = "No such unit", body = Problem, content_type = "application/problem+json"),
-                    (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-                    (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+                    ReadErrors,
                 )
             )]
             #[get($lineage)]

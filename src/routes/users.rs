@@ -3,82 +3,34 @@
 
 use actix_web::http::header;
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
-use chrono::DateTime;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::auth::password::check_password;
 use crate::auth::policy::{self, Action, Decision, Resource, Role};
 use crate::auth::AuthUser;
+use crate::db::journal::Scope;
 use crate::db::{self, cursor};
 use crate::domain::{users as rules, Checks};
 use crate::error::{ApiError, Problem};
-use crate::http::extract::{etag, if_match_version, method_not_allowed, patch_field, JsonBody, QueryParams};
+use crate::http::extract::{etag, if_match_version, patch_field, JsonBody, QueryParams};
 use crate::http::origin::RequestOrigin;
+use crate::http::register::Routes;
 use crate::models::accounts::{self as model, NewUser, User, UserChanges, UserFilter};
-use crate::models::journal::Scope;
-use crate::startup::AppState;
+use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, WriteErrors};
+use crate::routes::shared::{user_ok, UserResponse};
+use crate::state::AppState;
 
-pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(list)
+pub fn configure(routes: &mut Routes) {
+    routes
+        .service(list)
         .service(create)
         .service(read)
         .service(update)
         .service(deactivate)
         .service(activate)
-        .service(reset_password)
-        .route("/users", method_not_allowed("GET, POST"))
-        .route("/users/{id}", method_not_allowed("GET, PATCH"))
-        .route("/users/{id}/deactivate", method_not_allowed("POST"))
-        .route("/users/{id}/activate", method_not_allowed("POST"))
-        .route("/users/{id}/reset-password", method_not_allowed("POST"));
-}
-
-/// A user account. Never includes the password hash.
-#[derive(Serialize, ToSchema)]
-pub struct UserResponse {
-    pub id: Uuid,
-    pub username: String,
-    #[schema(example = "Nguyễn Thị Hoa")]
-    pub full_name: String,
-    pub email: Option<String>,
-    pub phone: Option<String>,
-    /// The department or commune the user acts for; null for provincial staff.
-    pub unit_id: Option<Uuid>,
-    pub roles: Vec<Role>,
-    pub active: bool,
-    pub version: i32,
-    pub password_changed_at: DateTime<chrono::Utc>,
-    pub created_at: DateTime<chrono::Utc>,
-    pub updated_at: DateTime<chrono::Utc>,
-}
-
-impl TryFrom<User> for UserResponse {
-    type Error = ApiError;
-    fn try_from(u: User) -> Result<Self, ApiError> {
-        let corrupt = |what: &str| ApiError::internal(anyhow::anyhow!("user {} has an invalid {what}", u.id));
-        Ok(UserResponse {
-            id: Uuid::parse_str(&u.id).map_err(|_| corrupt("id"))?,
-            unit_id: u.unit_id.as_deref().map(Uuid::parse_str).transpose().map_err(|_| corrupt("unit_id"))?,
-            roles: u.role_list(),
-            username: u.username,
-            full_name: u.full_name,
-            email: u.email,
-            phone: u.phone,
-            active: u.active,
-            version: u.version,
-            password_changed_at: u.password_changed_at.and_utc(),
-            created_at: u.created_at.and_utc(),
-            updated_at: u.updated_at.and_utc(),
-        })
-    }
-}
-
-pub fn user_ok(user: User) -> Result<HttpResponse, ApiError> {
-    let body = UserResponse::try_from(user)?;
-    Ok(HttpResponse::Ok().insert_header(etag(body.version)).json(body))
+        .service(reset_password);
 }
 
 #[derive(Serialize, ToSchema)]
@@ -168,10 +120,8 @@ async fn load_visible(state: &AppState, who: &AuthUser, id: Uuid, action: Action
     params(UserListQuery),
     responses(
         (status = 200, description = "One page of users, by username", body = UserPage),
-        (status = 400, description = "Invalid filter, limit or cursor", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        ListErrors,
         (status = 403, description = "Only admins and unit officers list users", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/users")]
@@ -218,13 +168,9 @@ pub async fn list(
     request_body = CreateUserRequest,
     responses(
         (status = 201, description = "Created; `Location` and `ETag` are set", body = UserResponse),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        CreateErrors,
         (status = 403, description = "Only admins create users", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The username is taken", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, each listed in `errors`", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Database or hashing unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -292,11 +238,9 @@ pub async fn create(
     params(("id" = Uuid, Path, description = "The user's id")),
     responses(
         (status = 200, description = "The user; `ETag` is set", body = UserResponse),
-        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        ReadErrors,
         (status = 403, description = "Only admins and unit officers read users", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such user, or one of another unit", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/users/{id}")]
@@ -315,15 +259,9 @@ pub async fn read(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>
     request_body = UpdateUserRequest,
     responses(
         (status = 200, description = "Updated; the new `ETag` is set", body = UserResponse),
-        (status = 400, description = "Malformed JSON or id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        WriteErrors,
         (status = 403, description = "Only admins change users", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "An admin cannot remove their own admin role", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "The user changed since the `If-Match` version", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, each listed in `errors`", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[patch("/users/{id}")]
@@ -410,13 +348,9 @@ async fn set_active(
     params(("id" = Uuid, Path, description = "The user's id"), ("If-Match" = Option<String>, Header, description = "The `ETag` last read")),
     responses(
         (status = 200, description = "Deactivated", body = UserResponse),
-        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        WriteErrors,
         (status = 403, description = "Only admins deactivate users", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Admins cannot deactivate themselves", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "The user changed since the `If-Match` version", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/users/{id}/deactivate")]
@@ -438,12 +372,8 @@ pub async fn deactivate(
     params(("id" = Uuid, Path, description = "The user's id"), ("If-Match" = Option<String>, Header, description = "The `ETag` last read")),
     responses(
         (status = 200, description = "Active again", body = UserResponse),
-        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        WriteErrors,
         (status = 403, description = "Only admins activate users", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "The user changed since the `If-Match` version", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/users/{id}/activate")]
@@ -466,11 +396,8 @@ pub async fn activate(
     request_body = ResetPasswordRequest,
     responses(
         (status = 204, description = "Password replaced; the user's sessions are ended"),
-        (status = 400, description = "Malformed JSON or id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        WriteErrors,
         (status = 403, description = "Only admins reset passwords", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "The account changed while the password was being set; try again", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The password breaks the policy", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Database or hashing unavailable", body = Problem, content_type = "application/problem+json"),

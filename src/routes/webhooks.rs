@@ -5,34 +5,31 @@ use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::auth::policy;
 use crate::auth::AuthUser;
+use crate::db::journal::Scope;
 use crate::db::{self, cursor};
 use crate::domain::webhooks::{self as rules, MAX_EVENT_TYPES};
 use crate::domain::{check_text, Checks};
 use crate::error::{ApiError, Problem};
-use crate::http::extract::{etag, method_not_allowed, required_if_match, JsonBody, QueryParams};
+use crate::http::extract::{etag, required_if_match, JsonBody, QueryParams};
 use crate::http::origin::RequestOrigin;
-use crate::models::journal::Scope;
+use crate::http::register::Routes;
 use crate::models::webhooks::{self as model, Attempt, Delivery, Subscription, SubscriptionInput};
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, ReplaceErrors, WriteErrors};
-use crate::startup::AppState;
+use crate::state::AppState;
 
-pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(list)
+pub fn configure(routes: &mut Routes) {
+    routes
+        .service(list)
         .service(create)
         .service(read)
         .service(replace)
         .service(remove)
         .service(rotate_secret)
-        .service(deliveries)
-        .route("/webhooks", method_not_allowed("GET, POST"))
-        .route("/webhooks/{id}", method_not_allowed("GET, PUT, DELETE"))
-        .route("/webhooks/{id}/rotate-secret", method_not_allowed("POST"))
-        .route("/webhooks/{id}/deliveries", method_not_allowed("GET"));
+        .service(deliveries);
 }
 
 /// A webhook subscription. Subscriptions belong to the board and receive every event of the
@@ -67,7 +64,7 @@ pub struct WebhookWithSecret {
 
 fn response(s: Subscription) -> Result<WebhookResponse, ApiError> {
     Ok(WebhookResponse {
-        id: crate::routes::clusters::uuid(&s.id)?,
+        id: crate::routes::shared::uuid(&s.id)?,
         url: s.url,
         event_types: s.event_types.split(',').filter(|t| !t.is_empty()).map(String::from).collect(),
         active: s.active,
@@ -336,7 +333,7 @@ pub struct DeliveryPage {
 
 fn delivery((d, action, attempts): (Delivery, String, Vec<Attempt>)) -> Result<DeliveryResponse, ApiError> {
     Ok(DeliveryResponse {
-        id: crate::routes::clusters::uuid(&d.id)?,
+        id: crate::routes::shared::uuid(&d.id)?,
         event_id: d.event_seq.to_string(),
         event_type: action,
         next_attempt_at: (d.status == model::PENDING).then(|| d.next_attempt_at.and_utc()),

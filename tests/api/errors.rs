@@ -7,6 +7,7 @@ use crate::helpers::TestApp;
 
 on_both_backends!(
     framework_errors_are_problems,
+    every_path_answers_other_methods_with_its_documented_ones,
     body_errors_are_problems_and_change_nothing,
     hostile_text_and_dates_get_4xx_not_500
 );
@@ -134,4 +135,50 @@ async fn body_errors_are_problems_and_change_nothing(app: TestApp) {
     // only commune is the one small_tree made.
     let communes = app.get("/api/v1/communes").await.json();
     assert_eq!(communes["items"].as_array().unwrap().len(), 1, "{communes}");
+}
+
+/// Every path of the document answers a method it does not document with 405, and `Allow`
+/// names exactly the documented methods (and HEAD beside GET): the 405s are derived from the
+/// registrations, which the document is collected from.
+async fn every_path_answers_other_methods_with_its_documented_ones(app: TestApp) {
+    use actix_web::http::Method;
+    let doc: serde_json::Value = serde_json::from_str(&thidua::openapi::document_json()).unwrap();
+    let order = ["GET", "POST", "PUT", "PATCH", "DELETE"];
+    let paths = doc["paths"].as_object().unwrap();
+    let mut checked = 0;
+    for (path, item) in paths.iter().filter(|(path, _)| path.starts_with("/api/v1/")) {
+        let documented: Vec<&str> =
+            order.iter().copied().filter(|m| item.get(m.to_lowercase().as_str()).is_some()).collect();
+        let mut allow = documented.join(", ");
+        if documented.contains(&"GET") {
+            allow.push_str(", HEAD");
+        }
+        // Any segment fills a parameter; a UUID fits every one of them.
+        let uri = path
+            .split('/')
+            .map(|segment| if segment.starts_with('{') { "0193a9c2-7f1e-7c3a-9b1d-2f4e5a6b7c8d" } else { segment })
+            .collect::<Vec<_>>()
+            .join("/");
+        // A method another documented path serves at this URI (`POST /nominations/{id}/{action}`
+        // beside `GET /nominations/{id}/comments`) is that operation's to answer.
+        let served_elsewhere = |method: &str| {
+            paths.iter().any(|(other, item)| {
+                other != path && item.get(method.to_lowercase().as_str()).is_some() && same_shape(other, path)
+            })
+        };
+        for method in order.iter().filter(|m| !documented.contains(m) && !served_elsewhere(m)) {
+            let res =
+                app.send(TestRequest::default().method(Method::from_bytes(method.as_bytes()).unwrap()).uri(&uri)).await;
+            res.problem(405, "method_not_allowed");
+            assert_eq!(res.header("allow"), Some(allow.as_str()), "{method} {path}");
+            checked += 1;
+        }
+    }
+    assert!(checked > 200, "only {checked} method and path pairs checked");
+}
+
+/// Whether two path templates can match the same URI (a parameter matches any segment).
+fn same_shape(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<&str>, Vec<&str>) = (a.split('/').collect(), b.split('/').collect());
+    a.len() == b.len() && a.iter().zip(&b).all(|(x, y)| x == y || x.starts_with('{') || y.starts_with('{'))
 }

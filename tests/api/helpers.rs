@@ -17,7 +17,8 @@ use thidua::auth::policy::Role;
 use thidua::config::Settings;
 use thidua::db::DbConn;
 use thidua::models::accounts;
-use thidua::startup::{self, AppState};
+use thidua::startup;
+use thidua::state::AppState;
 
 use crate::contract;
 

@@ -10,7 +10,8 @@ use actix_web::test::TestRequest;
 use actix_web::{web, App, HttpResponse};
 use chrono::TimeDelta;
 use serde_json::{json, Value};
-use thidua::models::idempotency::{self, Hold, KeyId, Reservation, Timing};
+use thidua::db::idempotency::{self, Hold, KeyId, Reservation, Timing};
+use thidua::http::register::{PostKind, PostTable};
 
 use crate::achievements::day;
 use crate::helpers::{Response, TestApp};
@@ -196,7 +197,7 @@ async fn a_committed_request_whose_answer_was_lost_is_never_run_again(app: TestA
 /// A request whose reservation was taken over (it looked abandoned) cannot commit under the
 /// key any more: its write is rolled back; the new holder's goes through.
 async fn a_write_whose_reservation_was_taken_over_does_not_commit(app: TestApp) {
-    use thidua::models::journal::{Origin, Scope};
+    use thidua::db::journal::{Origin, Scope};
     let id = KeyId {
         caller: "user:thu-nghiem".into(),
         method: "POST".into(),
@@ -239,8 +240,15 @@ async fn a_write_whose_reservation_was_taken_over_does_not_commit(app: TestApp) 
 async fn server_errors_are_not_stored(app: TestApp) {
     let calls = Arc::new(AtomicUsize::new(0));
     let counter = calls.clone();
+    let posts = std::rc::Rc::new(PostTable::default());
+    posts.add("/api/v1/flaky", PostKind::Keyed);
+    let guard = actix_web::middleware::from_fn(
+        move |req: actix_web::dev::ServiceRequest, next: actix_web::middleware::Next<actix_web::body::BoxBody>| {
+            thidua::http::idempotency::guard(posts.clone(), req, next)
+        },
+    );
     let service = actix_web::test::init_service(App::new().app_data(app.state.clone()).service(
-        web::scope("/api/v1").wrap(actix_web::middleware::from_fn(thidua::http::idempotency::guard)).route(
+        web::scope("/api/v1").wrap(guard).route(
             "/flaky",
             web::post().to(move || {
                 let n = counter.fetch_add(1, Ordering::SeqCst) + 1;

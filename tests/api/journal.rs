@@ -275,7 +275,7 @@ async fn concurrent_writers_never_slip_an_entry_in_below_what_a_reader_saw(app: 
     use std::collections::BTreeSet;
     use std::sync::atomic::{AtomicBool, Ordering};
     use std::sync::Arc;
-    use thidua::models::journal::{self, FeedReach, Journal, Origin, Scope};
+    use thidua::db::journal::{self, FeedReach, Journal, Origin, Scope};
 
     const WRITERS: usize = 6;
     const TRANSACTIONS: usize = 25;

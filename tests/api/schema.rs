@@ -123,7 +123,7 @@ fn load_every_table(conn: &mut thidua::db::DbConn) {
             .load::<PostingComment>(conn)
             .expect("posting_comments");
         decisions::table.select(Decision::as_select()).limit(0).load::<Decision>(conn).expect("decisions");
-        use thidua::models::journal::Entry;
+        use thidua::db::journal::Entry;
         journal::table.select(Entry::as_select()).limit(0).load::<Entry>(conn).expect("journal");
         use thidua::models::webhooks::{Attempt, Delivery, Subscription};
         webhook_subscriptions::table

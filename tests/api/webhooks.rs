@@ -12,7 +12,8 @@ use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
 use sha2::Sha256;
 use thidua::config::Settings;
-use thidua::startup::{self, AppState};
+use thidua::startup;
+use thidua::state::AppState;
 use thidua::webhooks::dispatch_once;
 
 use crate::helpers::{Options, TestApp};

@@ -1,10 +1,15 @@
 //! The OpenAPI document: the fixed parts here, the paths collected from the registered handlers.
+//! It sits at the top with `startup` (it collects the routes); the error sets the route
+//! modules annotate with are below them, in `errors`.
+
+pub mod errors;
 
 use actix_web::App;
 use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
 
 use crate::error::{FieldError, Problem};
+use crate::http::register::{PostKind, PostTable};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -82,22 +87,27 @@ impl utoipa::Modify for BearerAuth {
 
 /// The whole document, as served at `/openapi.json` and printed by `thidua openapi`.
 pub fn document() -> utoipa::openapi::OpenApi {
-    let (_, mut api) =
-        App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(crate::routes::configure).split_for_parts();
-    finish(&mut api);
+    let posts = std::rc::Rc::new(PostTable::default());
+    let (_, mut api) = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(|cfg| crate::routes::configure(cfg, &posts))
+        .split_for_parts();
+    finish(&mut api, &posts);
     api
 }
 
 /// What the middleware adds to operations, added once the paths are in: the optional
-/// `Idempotency-Key` header of every POST the idempotency middleware keys, and the response
+/// `Idempotency-Key` header of every POST the idempotency middleware keys (as its route was
+/// registered: `posts`), and the response
 /// headers every answer may carry (`X-Request-Id` on all, `Retry-After` on 429 and 503,
 /// `WWW-Authenticate` on 401, `Idempotent-Replayed` on the successes of keyed POSTs).
-pub fn finish(api: &mut utoipa::openapi::OpenApi) {
+pub fn finish(api: &mut utoipa::openapi::OpenApi, posts: &PostTable) {
     use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
     use utoipa::openapi::{ObjectBuilder, Required, Type};
     let versioned = versioned_schemas(api);
     for (path, item) in &mut api.paths.paths {
-        let keyed = crate::http::idempotency::is_keyed(path);
+        let keyed = posts.kind_of_pattern(path).is_some_and(|kind| kind != PostKind::Unkeyed);
         for (method, op) in operations_mut(item) {
             let keyed_post = keyed && method == "post";
             split_summary(op);
@@ -365,12 +375,6 @@ fn response_headers(
     headers
 }
 
-/// A file's bytes (`type: string, format: binary`): what generators map to a blob or file.
-pub fn binary_schema() -> utoipa::openapi::schema::Object {
-    use utoipa::openapi::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
-    ObjectBuilder::new().schema_type(Type::String).format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary))).build()
-}
-
 pub fn base() -> utoipa::openapi::OpenApi {
     ApiDoc::openapi()
 }
@@ -380,122 +384,4 @@ pub fn document_json() -> String {
     let mut json = document().to_pretty_json().expect("the OpenAPI document serializes");
     json.push('\n');
     json
-}
-
-/// Sets of error responses shared by many operations, listed in their `responses(...)` beside
-/// the success, so each operation documents its errors without repeating them.
-pub mod errors {
-    use std::collections::BTreeMap;
-
-    use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
-
-    pub(crate) fn problem(description: &str) -> RefOr<Response> {
-        RefOr::T(
-            ResponseBuilder::new()
-                .description(description)
-                .content(
-                    "application/problem+json",
-                    ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build(),
-                )
-                .build(),
-        )
-    }
-
-    fn set(entries: &[(&str, &str)]) -> BTreeMap<String, RefOr<Response>> {
-        entries.iter().map(|(status, description)| (status.to_string(), problem(description))).collect()
-    }
-
-    const BAD_INPUT: (&str, &str) = ("400", "Malformed JSON, query or path value");
-    const UNAUTHENTICATED: (&str, &str) = ("401", "Not signed in, or the access token is no longer valid");
-    const FORBIDDEN: (&str, &str) = ("403", "Your roles do not allow this");
-    const NOT_FOUND: (&str, &str) = ("404", "No such record, or one you may not see");
-    const CONFLICT: (&str, &str) = ("409", "Conflicts with the record's state (see `code`)");
-    const STALE: (&str, &str) = ("412", "The record changed since the `If-Match` version");
-    const PRECONDITION_REQUIRED: (&str, &str) = ("428", "`If-Match` is required to replace a record");
-    const NOT_ACCEPTABLE: (&str, &str) = ("406", "None of the types in `Accept` is available");
-    const TOO_LARGE: (&str, &str) = ("413", "Body too large");
-    const NOT_JSON: (&str, &str) = ("415", "Body is not JSON");
-    const INVALID: (&str, &str) = ("422", "Invalid fields, each listed in `errors`");
-    const UNAVAILABLE: (&str, &str) = ("503", "Database unavailable; retry after `Retry-After`");
-
-    /// Errors of a list: bad filters, not signed in, database down.
-    pub struct ListErrors;
-    impl utoipa::IntoResponses for ListErrors {
-        fn responses() -> BTreeMap<String, RefOr<Response>> {
-            set(&[BAD_INPUT, UNAUTHENTICATED, UNAVAILABLE])
-        }
-    }
-
-    /// Errors of reading one record.
-    pub struct ReadErrors;
-    impl utoipa::IntoResponses for ReadErrors {
-        fn responses() -> BTreeMap<String, RefOr<Response>> {
-            set(&[BAD_INPUT, UNAUTHENTICATED, NOT_FOUND, UNAVAILABLE])
-        }
-    }
-
-    /// Errors of a report: those of a read, and an `Accept` naming no available format.
-    pub struct ReportErrors;
-    impl utoipa::IntoResponses for ReportErrors {
-        fn responses() -> BTreeMap<String, RefOr<Response>> {
-            set(&[BAD_INPUT, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, NOT_ACCEPTABLE, UNAVAILABLE])
-        }
-    }
-
-    /// Errors of creating a record from a JSON body.
-    pub struct CreateErrors;
-    impl utoipa::IntoResponses for CreateErrors {
-        fn responses() -> BTreeMap<String, RefOr<Response>> {
-            set(&[
-                BAD_INPUT,
-                UNAUTHENTICATED,
-                FORBIDDEN,
-                NOT_FOUND,
-                CONFLICT,
-                TOO_LARGE,
-                NOT_JSON,
-                INVALID,
-                UNAVAILABLE,
-            ])
-        }
-    }
-
-    /// Errors of changing a record (a body, `If-Match`, lifecycle rules).
-    pub struct WriteErrors;
-    impl utoipa::IntoResponses for WriteErrors {
-        fn responses() -> BTreeMap<String, RefOr<Response>> {
-            set(&[
-                BAD_INPUT,
-                UNAUTHENTICATED,
-                FORBIDDEN,
-                NOT_FOUND,
-                CONFLICT,
-                STALE,
-                TOO_LARGE,
-                NOT_JSON,
-                INVALID,
-                UNAVAILABLE,
-            ])
-        }
-    }
-
-    /// Errors of replacing a record (PUT): those of a change, and a missing `If-Match`.
-    pub struct ReplaceErrors;
-    impl utoipa::IntoResponses for ReplaceErrors {
-        fn responses() -> BTreeMap<String, RefOr<Response>> {
-            set(&[
-                BAD_INPUT,
-                UNAUTHENTICATED,
-                FORBIDDEN,
-                NOT_FOUND,
-                CONFLICT,
-                STALE,
-                PRECONDITION_REQUIRED,
-                TOO_LARGE,
-                NOT_JSON,
-                INVALID,
-                UNAVAILABLE,
-            ])
-        }
-    }
 }

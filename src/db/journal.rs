@@ -1,13 +1,23 @@
 //! The journal: every change to a record, written in the same transaction as the change. Read
 //! back as the audit trail (admins) and as the change feed and webhook outbox (rows with a feed
 //! audience). The table is append-only; triggers refuse updates and deletes.
+//!
+//! Why it sits in `db`: `db::write` drives it. A write's closure notes its changes in a
+//! `Journal`; `db::write` appends them (`append`) last, in the write's own transaction, with
+//! the webhook deliveries they call for (`enqueue`) and the `Idempotency-Key` mark
+//! (`db::idempotency`). Everything that bookkeeping touches is defined here or below, so the
+//! transaction code never imports `models`; the models (and everything above) take `Journal`,
+//! `Origin` and `Scope` from here. `Event` is how the feed and webhooks show an entry.
 
+use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use serde::Serialize;
 use serde_json::Value;
+use utoipa::ToSchema;
 
-use crate::db::schema::journal;
+use crate::db::schema::{journal, webhook_deliveries, webhook_subscriptions};
 use crate::db::{self, DbConn};
+use crate::domain::webhooks::{self as rules, TypePattern};
 use crate::error::ApiError;
 
 type Db = <DbConn as Connection>::Backend;
@@ -57,7 +67,7 @@ pub struct Origin {
     pub request_id: Option<String>,
     /// The `Idempotency-Key` reservation the request holds, if any: `db::write` marks it
     /// committed in the write's own transaction.
-    pub idempotency: Option<crate::models::idempotency::Hold>,
+    pub idempotency: Option<crate::db::idempotency::Hold>,
 }
 
 impl Origin {
@@ -228,8 +238,43 @@ pub fn append(conn: &mut DbConn, origin: &Origin, journal: Journal) -> Result<Ve
         entries.push(entry);
     }
     // The webhook outbox, in the same transaction as the events.
-    crate::models::webhooks::enqueue(conn, &entries)?;
+    enqueue(conn, &entries)?;
     Ok(entries.into_iter().map(|e| e.seq).collect())
+}
+
+/// A webhook delivery waiting to be sent (`webhook_deliveries.status`).
+pub const DELIVERY_PENDING: &str = "pending";
+
+/// The outbox: one pending delivery per (feed event, matching active subscription). Called by
+/// `append` in the write's own transaction, so an event and its deliveries commit
+/// together or not at all.
+pub fn enqueue(conn: &mut DbConn, entries: &[Entry]) -> Result<(), ApiError> {
+    let events: Vec<&Entry> = entries.iter().filter(|e| e.feed.is_some()).collect();
+    if events.is_empty() {
+        return Ok(());
+    }
+    let subscriptions: Vec<(String, String)> = webhook_subscriptions::table
+        .filter(webhook_subscriptions::active.eq(true))
+        .select((webhook_subscriptions::id, webhook_subscriptions::event_types))
+        .load(conn)?;
+    let now = db::now();
+    for (subscription_id, types) in &subscriptions {
+        let patterns = rules::stored_patterns(types);
+        for event in events.iter().filter(|e| rules::matches(&patterns, &e.action, &e.record_kind)) {
+            diesel::insert_into(webhook_deliveries::table)
+                .values((
+                    webhook_deliveries::id.eq(db::new_id()),
+                    webhook_deliveries::subscription_id.eq(subscription_id),
+                    webhook_deliveries::event_seq.eq(event.seq),
+                    webhook_deliveries::status.eq(DELIVERY_PENDING),
+                    webhook_deliveries::attempts.eq(0),
+                    webhook_deliveries::next_attempt_at.eq(now),
+                    webhook_deliveries::created_at.eq(now),
+                ))
+                .execute(conn)?;
+        }
+    }
+    Ok(())
 }
 
 /// On PostgreSQL, the feed's horizon: every entry below this position is settled — its
@@ -262,13 +307,6 @@ pub enum FeedReach {
     AllUnits,
     /// Registry entries and one unit's records.
     OneUnit(String),
-}
-
-/// A filter on event types: exact (`campaign.launched`) or a kind's every event (`campaign.*`).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum TypePattern {
-    Exact(String),
-    Kind(String),
 }
 
 /// Feed entries after `after`, oldest first; `limit + 1` rows.
@@ -355,4 +393,72 @@ pub fn list_audit(conn: &mut DbConn, filter: &AuditFilter) -> Result<Vec<Entry>,
         query = query.filter(journal::seq.lt(before));
     }
     Ok(query.order(journal::seq.desc()).limit(filter.limit + 1).select(Entry::as_select()).load(conn)?)
+}
+
+/// The record an event is about.
+#[derive(Serialize, ToSchema, Debug)]
+pub struct RecordRef {
+    #[schema(example = "nomination")]
+    pub kind: String,
+    pub id: String,
+    /// Where to read the record now (absent for records without their own address).
+    #[schema(example = "/api/v1/nominations/0193a9c2-7f1e-7c3a-9b1d-2f4e5a6b7c8d")]
+    pub href: Option<String>,
+}
+
+/// A change to a record. Events are thin: read the record at `href` for its current state
+/// (which also applies the reader's access rights to its fields).
+#[derive(Serialize, ToSchema, Debug)]
+pub struct Event {
+    /// The event's position in the feed; pass it as `after` to read on from here.
+    #[schema(example = "1042")]
+    pub cursor: String,
+    /// `<kind>.<verb>`, e.g. `campaign.launched`, `nomination.submitted`.
+    #[serde(rename = "type")]
+    #[schema(example = "nomination.submitted")]
+    pub event_type: String,
+    pub occurred_at: DateTime<Utc>,
+    pub record: RecordRef,
+    /// The unit that owns the record, for a unit's records.
+    pub unit_id: Option<String>,
+}
+
+/// Where a kind of record lives in the API.
+pub fn href(kind: &str, id: &str) -> Option<String> {
+    let collection = match kind {
+        "province" => "provinces",
+        "district" => "districts",
+        "commune" => "communes",
+        "department" => "departments",
+        "user" => "users",
+        "cluster" => "clusters",
+        "campaign" => "campaigns",
+        "registration" => "registrations",
+        "achievement" => "achievements",
+        "award_type" => "award-types",
+        "person" => "people",
+        "award" => "awards",
+        "nomination" => "nominations",
+        "council_session" => "council-sessions",
+        "decision" => "decisions",
+        "council" => "councils",
+        "service_client" => "service-clients",
+        "webhook" => "webhooks",
+        _ => return None,
+    };
+    Some(format!("/api/v1/{collection}/{id}"))
+}
+
+pub fn event(entry: &Entry) -> Event {
+    Event {
+        cursor: entry.seq.to_string(),
+        event_type: entry.action.clone(),
+        occurred_at: entry.occurred_at.and_utc(),
+        record: RecordRef {
+            kind: entry.record_kind.clone(),
+            id: entry.record_id.clone(),
+            href: href(&entry.record_kind, &entry.record_id),
+        },
+        unit_id: entry.unit_id.clone(),
+    }
 }

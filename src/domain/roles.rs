@@ -1,0 +1,49 @@
+//! The roles a user holds on the board, as stored (comma-separated names) and sent.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// The provincial emulation board (Ban Thi đua – Khen thưởng, the secretariat): everything.
+    Admin,
+    /// Acts for their own unit only.
+    UnitOfficer,
+    /// Member of the provincial council: reviews and votes.
+    CouncilMember,
+    /// Signs decisions.
+    Approver,
+    /// Reads.
+    Viewer,
+}
+
+pub const ALL_ROLES: [Role; 5] = [Role::Admin, Role::UnitOfficer, Role::CouncilMember, Role::Approver, Role::Viewer];
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::UnitOfficer => "unit_officer",
+            Role::CouncilMember => "council_member",
+            Role::Approver => "approver",
+            Role::Viewer => "viewer",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        ALL_ROLES.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// Roles as stored: sorted, comma-separated.
+    pub fn join(roles: &[Role]) -> String {
+        let mut names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        names.join(",")
+    }
+
+    pub fn split(stored: &str) -> Vec<Role> {
+        stored.split(',').filter_map(Role::parse).collect()
+    }
+}

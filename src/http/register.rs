@@ -1,0 +1,186 @@
+//! Registering a module's endpoints, so that what the server does around a route follows from
+//! the registration itself rather than from lists kept elsewhere:
+//!
+//! - every path answers the methods no handler serves with a 405 whose `Allow` names the
+//!   methods its handlers do (from their `#[utoipa::path]`), so the two cannot disagree;
+//! - a POST is registered as keyed (`service`: it honours `Idempotency-Key`), as an upload
+//!   (`upload`: keyed, and its body is a file), or as unkeyed (`unkeyed`: its answer is a
+//!   credential, or replaying it would tie the caller to a fingerprint). The idempotency guard
+//!   and the OpenAPI document read that from the `PostTable` the registrations fill.
+//!
+//! Which scope a client's token needs is declared by the handler's extractor instead
+//! (`auth::AuthUser` requires `read`; `auth::OwnScopeUser` leaves the check to the handler).
+
+use std::cell::RefCell;
+
+use actix_web::dev::{HttpServiceFactory, ResourceDef};
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest};
+use utoipa::openapi::path::HttpMethod;
+use utoipa_actix_web::service_config::ServiceConfig;
+use utoipa_actix_web::OpenApiFactory;
+
+use crate::error::ApiError;
+
+/// How a POST treats `Idempotency-Key`, and what its body is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PostKind {
+    /// Honours the key; a JSON body (or none).
+    Keyed,
+    /// Honours the key; the body is a file (the upload size limit, and a signed-in caller).
+    Upload,
+    /// Ignores the key: sign-in, refresh and logout and the OAuth token endpoint (replaying a
+    /// token response would hand out credentials again), and ballots (a stored key would tie
+    /// the member to a fingerprint of their choice).
+    Unkeyed,
+}
+
+/// The POST endpoints as registered, with their kind: filled while the modules register, read
+/// by the idempotency guard (on each request) and by the OpenAPI document.
+#[derive(Default)]
+pub struct PostTable {
+    entries: RefCell<Vec<(String, ResourceDef, PostKind)>>,
+}
+
+impl PostTable {
+    /// Declares a POST under a full path pattern (`Routes` does, as it registers).
+    pub fn add(&self, pattern: impl Into<String>, kind: PostKind) {
+        let pattern = pattern.into();
+        let def = ResourceDef::new(pattern.as_str());
+        self.entries.borrow_mut().push((pattern, def, kind));
+    }
+
+    /// The kind of the POST a request path reaches, as the router would pick it (the first
+    /// registered that matches); `None` when no POST is served there (the answer is a 404 or
+    /// a 405, and there is nothing to key).
+    pub fn kind_of_path(&self, path: &str) -> Option<PostKind> {
+        self.entries.borrow().iter().find(|(_, def, _)| def.is_match(path)).map(|(_, _, kind)| *kind)
+    }
+
+    /// The kind of the POST registered under this exact pattern (an OpenAPI path).
+    pub fn kind_of_pattern(&self, pattern: &str) -> Option<PostKind> {
+        self.entries.borrow().iter().find(|(p, _, _)| p == pattern).map(|(_, _, kind)| *kind)
+    }
+}
+
+/// A module's registrations, under the scope `prefix` (what the request paths start with).
+/// `finish` (called by `routes::configure` after the module) adds the 405s.
+pub struct Routes<'a, 's> {
+    cfg: &'a mut ServiceConfig<'s>,
+    posts: &'a PostTable,
+    prefix: &'static str,
+    /// Each path with the methods served there, in the order the paths were first registered
+    /// (the 405s are matched in that order, after every handler of the module).
+    paths: Vec<(String, Vec<HttpMethod>)>,
+}
+
+impl<'a, 's> Routes<'a, 's> {
+    pub fn new(cfg: &'a mut ServiceConfig<'s>, posts: &'a PostTable, prefix: &'static str) -> Self {
+        Routes { cfg, posts, prefix, paths: Vec::new() }
+    }
+
+    /// A handler; a POST among them honours `Idempotency-Key` with a JSON body.
+    pub fn service<H>(&mut self, handler: H) -> &mut Self
+    where
+        H: HttpServiceFactory + OpenApiFactory + utoipa::Path + 'static,
+    {
+        self.register(handler, PostKind::Keyed)
+    }
+
+    /// A POST whose body is a file; it honours `Idempotency-Key`.
+    pub fn upload<H>(&mut self, handler: H) -> &mut Self
+    where
+        H: HttpServiceFactory + OpenApiFactory + utoipa::Path + 'static,
+    {
+        self.register(handler, PostKind::Upload)
+    }
+
+    /// A POST that ignores `Idempotency-Key` (see `PostKind::Unkeyed` for which, and why).
+    pub fn unkeyed<H>(&mut self, handler: H) -> &mut Self
+    where
+        H: HttpServiceFactory + OpenApiFactory + utoipa::Path + 'static,
+    {
+        self.register(handler, PostKind::Unkeyed)
+    }
+
+    fn register<H>(&mut self, handler: H, kind: PostKind) -> &mut Self
+    where
+        H: HttpServiceFactory + OpenApiFactory + utoipa::Path + 'static,
+    {
+        let path = H::path();
+        let methods = H::methods();
+        if methods.contains(&HttpMethod::Post) {
+            self.posts.add(format!("{}{path}", self.prefix), kind);
+        }
+        match self.paths.iter_mut().find(|(p, _)| *p == path) {
+            Some((_, served)) => served.extend(methods),
+            None => self.paths.push((path, methods)),
+        }
+        self.cfg.service(handler);
+        self
+    }
+
+    /// Every path answers the methods none of its handlers serves with a 405 naming those
+    /// that do.
+    pub fn finish(self) {
+        let Routes { cfg, paths, .. } = self;
+        for (path, methods) in paths {
+            cfg.route(&path, method_not_allowed(allow(&methods)));
+        }
+    }
+}
+
+/// The methods, in the order `Allow` lists them: GET, POST, PUT, PATCH, DELETE. (The security
+/// headers middleware adds HEAD wherever GET is served.)
+fn allow(methods: &[HttpMethod]) -> String {
+    const ORDER: [(HttpMethod, &str); 5] = [
+        (HttpMethod::Get, "GET"),
+        (HttpMethod::Post, "POST"),
+        (HttpMethod::Put, "PUT"),
+        (HttpMethod::Patch, "PATCH"),
+        (HttpMethod::Delete, "DELETE"),
+    ];
+    ORDER.iter().filter(|(m, _)| methods.contains(m)).map(|(_, name)| *name).collect::<Vec<_>>().join(", ")
+}
+
+/// A catch-all route registered after a path's real handlers, so other methods get a 405
+/// problem with `Allow` instead of falling through to "no such route".
+fn method_not_allowed(allow: String) -> actix_web::Route {
+    web::route().to(move |req: HttpRequest| {
+        let allow = allow.clone();
+        async move {
+            let error = ApiError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                format!("{} is not supported on {}; use {allow}", req.method(), req.path()),
+            );
+            let mut res = actix_web::ResponseError::error_response(&error);
+            if let Ok(value) = header::HeaderValue::from_str(&allow) {
+                res.headers_mut().insert(header::ALLOW, value);
+            }
+            res
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn allow_lists_methods_in_a_fixed_order() {
+        assert_eq!(allow(&[HttpMethod::Post, HttpMethod::Get]), "GET, POST");
+        assert_eq!(allow(&[HttpMethod::Delete, HttpMethod::Patch, HttpMethod::Get]), "GET, PATCH, DELETE");
+    }
+
+    #[test]
+    fn a_path_finds_the_first_post_registered_that_matches() {
+        let posts = PostTable::default();
+        posts.add("/api/v1/nominations/{id}/documents", PostKind::Upload);
+        posts.add("/api/v1/nominations/{id}/{action}", PostKind::Keyed);
+        assert_eq!(posts.kind_of_path("/api/v1/nominations/x/documents"), Some(PostKind::Upload));
+        assert_eq!(posts.kind_of_path("/api/v1/nominations/x/submit"), Some(PostKind::Keyed));
+        assert_eq!(posts.kind_of_path("/api/v1/people"), None);
+        assert_eq!(posts.kind_of_pattern("/api/v1/nominations/{id}/{action}"), Some(PostKind::Keyed));
+    }
+}

@@ -1,0 +1,252 @@
+//! What more than one route module needs: stored ids as UUIDs, the visibility rules two
+//! resources share, and the response bodies other resources embed or answer with. Route
+//! modules import each other only through here (`.ci/layers` checks it).
+
+use actix_web::HttpResponse;
+use chrono::{DateTime, NaiveDate};
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::auth::policy::{self, Role};
+use crate::auth::AuthUser;
+use crate::db;
+use crate::domain::campaigns::CampaignStatus;
+use crate::domain::nominations::{DocumentKind, Eligibility, NominationStatus};
+use crate::error::ApiError;
+use crate::http::extract::etag;
+use crate::models::accounts::User;
+use crate::models::awards::Award;
+use crate::models::campaigns::{self as campaigns_model, Campaign};
+use crate::models::nominations::{NominationDetail, NominationDocument};
+use crate::state::AppState;
+
+pub fn uuid(s: &str) -> Result<Uuid, ApiError> {
+    Uuid::parse_str(s).map_err(|_| ApiError::internal(anyhow::anyhow!("stored id {s} is not a UUID")))
+}
+
+// ---------- who sees what ----------
+
+/// Drafts are visible to admins only; to everyone else they do not exist.
+pub fn can_see(who: &AuthUser, campaign: &Campaign) -> bool {
+    who.has(Role::Admin) || campaign.status() != CampaignStatus::Draft
+}
+
+/// Loads a campaign the caller may see.
+pub async fn visible_campaign(state: &AppState, who: &AuthUser, id: Uuid) -> Result<Campaign, ApiError> {
+    let id = id.to_string();
+    let campaign = db::run(&state.db, move |conn| campaigns_model::find_campaign(conn, &id)).await?;
+    if can_see(who, &campaign) {
+        Ok(campaign)
+    } else {
+        Err(campaigns_model::campaign_not_found())
+    }
+}
+
+/// Whether the caller reads nominations as a council member: the agenda of their sessions (and,
+/// if they belong to a unit, their unit's too) — not every unit's.
+pub fn reviews_agenda(who: &AuthUser) -> bool {
+    who.has(Role::CouncilMember) && !policy::reads_all_units(who)
+}
+
+/// Which nominations the caller may list (and count in reports): (those on this council
+/// member's agenda, this unit's) — both given means either. The board and province-level
+/// readers see all; people of a unit their unit's; anyone else is refused.
+pub fn visible_scope(who: &AuthUser) -> Result<(Option<String>, Option<String>), ApiError> {
+    let unit_id = match (&who.unit_id, who.has(Role::Admin)) {
+        (Some(own), false) => Some(own.clone()),
+        (None, false)
+            if !who.roles.iter().any(|r| matches!(r, Role::Viewer | Role::CouncilMember | Role::Approver)) =>
+        {
+            return Err(ApiError::forbidden())
+        }
+        _ => None,
+    };
+    Ok((reviews_agenda(who).then(|| who.user_id.clone()), unit_id))
+}
+
+// ---------- nominations ----------
+
+#[derive(Serialize, ToSchema)]
+pub struct DocumentResponse {
+    pub id: Uuid,
+    pub kind: DocumentKind,
+    pub filename: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub href: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct NominationTransitionResponse {
+    pub from_status: NominationStatus,
+    pub to_status: NominationStatus,
+    pub actor_id: Uuid,
+    pub reason: Option<String>,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct NominationResponse {
+    pub id: Uuid,
+    pub award_type_id: Uuid,
+    /// The rules it was judged under (fixed at submission).
+    pub award_type_version_id: Option<Uuid>,
+    pub nominee_kind: String,
+    pub person_id: Option<Uuid>,
+    pub unit_id: Uuid,
+    pub household_name: Option<String>,
+    pub year: i32,
+    pub campaign_id: Option<Uuid>,
+    pub under_discipline: bool,
+    pub status: NominationStatus,
+    /// As judged at the last submission: blocking problems (none, or it would not have been
+    /// submitted) and warnings for the board.
+    pub eligibility: Option<Eligibility>,
+    pub achievement_ids: Vec<Uuid>,
+    pub documents: Vec<DocumentResponse>,
+    pub history: Vec<NominationTransitionResponse>,
+    pub version: i32,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+pub fn document_response(d: NominationDocument) -> Result<DocumentResponse, ApiError> {
+    Ok(DocumentResponse {
+        href: format!("/api/v1/nomination-documents/{}", d.id),
+        id: uuid(&d.id)?,
+        kind: DocumentKind::parse(&d.kind).unwrap_or(DocumentKind::Other),
+        filename: d.filename,
+        content_type: d.content_type,
+        size_bytes: d.size_bytes,
+        sha256: d.sha256,
+        created_at: d.created_at.and_utc(),
+    })
+}
+
+pub fn nomination_response(d: NominationDetail) -> Result<NominationResponse, ApiError> {
+    let n = d.nomination;
+    Ok(NominationResponse {
+        id: uuid(&n.id)?,
+        award_type_id: uuid(&n.award_type_id)?,
+        award_type_version_id: n.award_type_version_id.as_deref().map(uuid).transpose()?,
+        person_id: n.person_id.as_deref().map(uuid).transpose()?,
+        unit_id: uuid(&n.unit_id)?,
+        campaign_id: n.campaign_id.as_deref().map(uuid).transpose()?,
+        status: n.status(),
+        eligibility: n.eligibility.as_deref().and_then(|e| serde_json::from_str(e).ok()),
+        achievement_ids: d.achievement_ids.iter().map(|a| uuid(a)).collect::<Result<_, _>>()?,
+        documents: d.documents.into_iter().map(document_response).collect::<Result<_, _>>()?,
+        history: d
+            .history
+            .into_iter()
+            .map(|t| {
+                Ok(NominationTransitionResponse {
+                    from_status: NominationStatus::parse(&t.from_status).unwrap_or(NominationStatus::Draft),
+                    to_status: NominationStatus::parse(&t.to_status).unwrap_or(NominationStatus::Draft),
+                    actor_id: uuid(&t.actor_id)?,
+                    reason: t.reason,
+                    at: t.at.and_utc(),
+                })
+            })
+            .collect::<Result<_, ApiError>>()?,
+        nominee_kind: n.nominee_kind,
+        household_name: n.household_name,
+        year: n.year,
+        under_discipline: n.under_discipline,
+        version: n.version,
+        created_at: n.created_at.and_utc(),
+        updated_at: n.updated_at.and_utc(),
+    })
+}
+
+// ---------- awards ----------
+
+#[derive(Serialize, ToSchema)]
+pub struct AwardResponse {
+    pub id: Uuid,
+    pub award_type_id: Uuid,
+    /// The rules the award was given under; null when older than any rules the catalogue holds.
+    pub award_type_version_id: Option<Uuid>,
+    /// `person`, `unit` or `household`.
+    pub recipient_kind: String,
+    pub person_id: Option<Uuid>,
+    pub unit_id: Uuid,
+    pub household_name: Option<String>,
+    pub year: i32,
+    #[schema(example = "123/QĐ-UBND")]
+    pub decision_number: String,
+    pub decision_date: NaiveDate,
+    pub decided_by: String,
+    pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub revoked_reason: Option<String>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+pub fn award_response(a: Award) -> Result<AwardResponse, ApiError> {
+    Ok(AwardResponse {
+        id: uuid(&a.id)?,
+        award_type_id: uuid(&a.award_type_id)?,
+        award_type_version_id: a.award_type_version_id.as_deref().map(uuid).transpose()?,
+        person_id: a.person_id.as_deref().map(uuid).transpose()?,
+        unit_id: uuid(&a.unit_id)?,
+        recipient_kind: a.recipient_kind,
+        household_name: a.household_name,
+        year: a.year,
+        decision_number: a.decision_number,
+        decision_date: a.decision_date,
+        decided_by: a.decided_by,
+        revoked_at: a.revoked_at.map(|t| t.and_utc()),
+        revoked_reason: a.revoked_reason,
+        created_at: a.created_at.and_utc(),
+    })
+}
+
+// ---------- users ----------
+
+/// A user account. Never includes the password hash.
+#[derive(Serialize, ToSchema)]
+pub struct UserResponse {
+    pub id: Uuid,
+    pub username: String,
+    #[schema(example = "Nguyễn Thị Hoa")]
+    pub full_name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    /// The department or commune the user acts for; null for provincial staff.
+    pub unit_id: Option<Uuid>,
+    pub roles: Vec<Role>,
+    pub active: bool,
+    pub version: i32,
+    pub password_changed_at: DateTime<chrono::Utc>,
+    pub created_at: DateTime<chrono::Utc>,
+    pub updated_at: DateTime<chrono::Utc>,
+}
+
+impl TryFrom<User> for UserResponse {
+    type Error = ApiError;
+    fn try_from(u: User) -> Result<Self, ApiError> {
+        let corrupt = |what: &str| ApiError::internal(anyhow::anyhow!("user {} has an invalid {what}", u.id));
+        Ok(UserResponse {
+            id: Uuid::parse_str(&u.id).map_err(|_| corrupt("id"))?,
+            unit_id: u.unit_id.as_deref().map(Uuid::parse_str).transpose().map_err(|_| corrupt("unit_id"))?,
+            roles: u.role_list(),
+            username: u.username,
+            full_name: u.full_name,
+            email: u.email,
+            phone: u.phone,
+            active: u.active,
+            version: u.version,
+            password_changed_at: u.password_changed_at.and_utc(),
+            created_at: u.created_at.and_utc(),
+            updated_at: u.updated_at.and_utc(),
+        })
+    }
+}
+
+pub fn user_ok(user: User) -> Result<HttpResponse, ApiError> {
+    let body = UserResponse::try_from(user)?;
+    Ok(HttpResponse::Ok().insert_header(etag(body.version)).json(body))
+}
