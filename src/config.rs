@@ -6,6 +6,9 @@ use std::time::Duration;
 
 use crate::db::Backend;
 
+mod ops;
+pub use ops::OpsSettings;
+
 #[derive(Clone, Debug)]
 pub struct Settings {
     /// `THIDUA_BIND`: address the HTTP server listens on.
@@ -48,6 +51,8 @@ pub struct Settings {
     /// `THIDUA_COMMENT_POW_BITS`: leading zero bits a comment's proof of work must have (0: none
     /// asked). See docs/awards.md.
     pub comment_pow_bits: u32,
+    /// Metrics, logs and traces, the public base URL (config/ops.rs).
+    pub ops: OpsSettings,
 }
 
 pub use crate::domain::webhooks::WebhookSettings;
@@ -193,6 +198,7 @@ impl Settings {
             comment_max_per_address: parse_in(&lookup, "THIDUA_COMMENT_MAX_PER_ADDRESS", 10, 1..=100_000)?,
             comment_max_per_posting: parse_in(&lookup, "THIDUA_COMMENT_MAX_PER_POSTING", 500, 1..=1_000_000)?,
             comment_pow_bits: parse_in(&lookup, "THIDUA_COMMENT_POW_BITS", 0, 0..=32)?,
+            ops: ops::read(&lookup)?,
             webhooks: WebhookSettings {
                 allowed_hosts: allowed_hosts(&lookup)?,
                 allow_private_targets: parse(&lookup, "THIDUA_WEBHOOK_ALLOW_PRIVATE_TARGETS", false)?,

@@ -1,6 +1,7 @@
 //! thidua: an open REST/JSON API for emulation and commendation (Thi đua – Khen thưởng).
 
 pub mod auth;
+pub mod backup;
 pub mod config;
 pub mod db;
 pub mod demo;
@@ -14,4 +15,5 @@ pub mod seed;
 pub mod startup;
 pub mod state;
 pub mod storage;
+pub mod telemetry;
 pub mod webhooks;

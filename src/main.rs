@@ -1,4 +1,4 @@
-//! The `thidua` command: serve (default), migrate, seed, openapi, error-codes.
+//! The `thidua` command: serve (default), migrate, seed, openapi, error-codes, backup, restore.
 
 use std::process::ExitCode;
 
@@ -37,6 +37,15 @@ enum Command {
     Openapi,
     /// Print the table of error codes (the generated part of docs/api-conventions.md).
     ErrorCodes,
+    /// Back the SQLite database and its evidence files up into a new directory, while serving.
+    Backup { dir: std::path::PathBuf },
+    /// Restore a backup made by `thidua backup` (stop the service first).
+    Restore {
+        dir: std::path::PathBuf,
+        /// Overwrite the existing database.
+        #[arg(long)]
+        replace: bool,
+    },
     /// Create the first admin (the emulation board's secretariat). The password comes from
     /// THIDUA_ADMIN_PASSWORD, or standard input when it is not a terminal, or a prompt.
     CreateAdmin {
@@ -59,11 +68,18 @@ fn main() -> ExitCode {
         print!("{}", thidua::error::ErrorCode::markdown_tables());
         return ExitCode::SUCCESS;
     }
-    init_tracing();
     let settings = match Settings::from_env() {
         Ok(s) => s,
         Err(e) => {
             eprintln!("thidua: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    // Kept until the end: dropping it sends the traces still buffered.
+    let _telemetry = match thidua::telemetry::init(&settings.ops) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("thidua: {e:#}");
             return ExitCode::from(2);
         }
     };
@@ -72,6 +88,18 @@ fn main() -> ExitCode {
         Command::Migrate => startup::migrate(&settings),
         Command::Seed { demo } => startup::migrate(&settings).and_then(|()| run_seed(&settings, demo)),
         Command::Openapi | Command::ErrorCodes => unreachable!("handled above"),
+        Command::Backup { dir } => thidua::backup::backup(&settings, &dir).map(|r| {
+            println!(
+                "backed up the database and {} evidence files ({} bytes) into {}",
+                r.files,
+                r.bytes,
+                dir.display()
+            );
+        }),
+        Command::Restore { dir, replace } => thidua::backup::restore(&settings, &dir, replace).and_then(|r| {
+            println!("restored the database and {} evidence files ({} bytes)", r.files, r.bytes);
+            startup::migrate(&settings)
+        }),
         Command::CreateAdmin { username, full_name, email } => {
             startup::migrate(&settings).and_then(|()| create_admin(&settings, &username, &full_name, email.as_deref()))
         }
@@ -83,11 +111,6 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-fn init_tracing() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
-    tracing_subscriber::fmt().with_env_filter(filter).with_target(false).init();
 }
 
 fn run_seed(settings: &Settings, demo: bool) -> anyhow::Result<()> {

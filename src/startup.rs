@@ -14,8 +14,9 @@ use crate::auth::SessionCache;
 use crate::config::Settings;
 use crate::db::{self, DbConn};
 use crate::error::{ApiError, ErrorCode};
+use crate::http::public_url::{self, PublicBaseUrl};
 use crate::http::register::PostTable;
-use crate::http::{extract, middleware};
+use crate::http::{extract, metrics, middleware};
 use crate::models::accounts;
 use crate::state::{AppState, Shutdown};
 use crate::storage::EvidenceStore;
@@ -81,6 +82,7 @@ pub fn build_app(
     >,
 > {
     let cors = middleware::cors(&state.settings);
+    let ops = state.settings.ops.clone();
     // What each POST declared where it is registered (keyed, upload), for the idempotency
     // guard and the document.
     let posts = std::rc::Rc::new(PostTable::default());
@@ -92,6 +94,18 @@ pub fn build_app(
         .configure(|cfg| crate::routes::configure(cfg, &posts))
         .split_for_parts();
     crate::openapi::finish(&mut api, &posts);
+    if let Some(base) = &ops.public_base_url {
+        api.servers = Some(vec![utoipa::openapi::Server::new(base)]);
+    }
+    // Metrics on the API's address only behind their token (else on THIDUA_METRICS_BIND only).
+    let app = app.configure(|cfg| {
+        if let Some(base) = ops.public_base_url {
+            cfg.app_data(PublicBaseUrl(base));
+        }
+        if ops.metrics_token.is_some() {
+            cfg.route("/metrics", web::get().to(crate::routes::metrics::scrape));
+        }
+    });
     // validatorUrl none: the page never loads a badge from swagger.io (nor sends it the document).
     let swagger_config = utoipa_swagger_ui::Config::new(["/openapi.json"]).validator_url("none");
     app.service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", api).config(swagger_config))
@@ -102,11 +116,13 @@ pub fn build_app(
         )
         .default_service(web::to(route_not_found))
         .wrap(from_fn(rate_limit::limit))
+        .wrap(from_fn(public_url::rewrite_location))
         // Inside the problem net (so a refused preflight is a problem too) and outside the rate
         // limit (so its 429s carry CORS headers and a browser can read them).
         .wrap(cors)
         .wrap(middleware::problem_responses())
         .wrap(from_fn(middleware::security_headers))
+        .wrap(from_fn(metrics::record))
         .wrap(from_fn(middleware::request_log))
 }
 
@@ -120,6 +136,7 @@ pub fn serve(state: web::Data<AppState>) -> std::io::Result<(Server, std::net::S
     let settings = state.settings.clone();
     let dispatcher_state = state.clone();
     let signal_state = state.clone();
+    let state_for_metrics = state.clone();
     // Each worker gets its share of blocking threads, so requests queue for the pool's
     // connections instead of piling up hundreds of threads contending for them.
     let blocking_per_worker = (settings.db_pool_size as usize).div_ceil(settings.workers).max(1);
@@ -133,6 +150,19 @@ pub fn serve(state: web::Data<AppState>) -> std::io::Result<(Server, std::net::S
     let addr = server.addrs()[0];
     if settings.webhooks.dispatch {
         crate::webhooks::spawn_dispatcher(dispatcher_state);
+    }
+    if let Some(bind) = settings.ops.metrics_bind {
+        let metrics_state = state_for_metrics;
+        let metrics = HttpServer::new(move || {
+            App::new().app_data(metrics_state.clone()).route("/metrics", web::get().to(crate::routes::metrics::scrape))
+        })
+        .workers(1)
+        .disable_signals()
+        .bind(bind)?
+        .run();
+        tracing::info!(%bind, "metrics are served");
+        // Stops with the process; it holds no work worth finishing.
+        actix_web::rt::spawn(metrics);
     }
     let server = server.run();
     let handle = server.handle();

@@ -51,6 +51,8 @@ pub struct PasswordHasher {
     /// A hash of a random password, verified against when the username is unknown so that an
     /// unknown user takes as long as a wrong password.
     dummy: Arc<OnceLock<String>>,
+    /// Jobs handed over and not yet started (for the metrics).
+    queued: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl PasswordHasher {
@@ -74,7 +76,7 @@ impl PasswordHasher {
                 })
                 .expect("spawn a hashing thread");
         }
-        let hasher = PasswordHasher { params, jobs, dummy: Arc::new(OnceLock::new()) };
+        let hasher = PasswordHasher { params, jobs, dummy: Arc::new(OnceLock::new()), queued: Arc::default() };
         // Make the dummy hash first thing, so the first unknown username costs no extra hash.
         let dummy = hasher.dummy.clone();
         let _ = hasher.jobs.try_send(Box::new(move || {
@@ -85,22 +87,32 @@ impl PasswordHasher {
 
     async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T, ApiError> {
         let (done, result) = tokio::sync::oneshot::channel();
+        let queued = self.queued.clone();
         let job: Job = Box::new(move || {
+            queued.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
             let _ = done.send(work());
         });
+        self.queued.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         match self.jobs.try_send(job) {
             Ok(()) => {}
             Err(TrySendError::Full(_)) => {
+                self.queued.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
                 return Err(ApiError {
                     retry_after_secs: Some(1),
                     ..ApiError::new(ErrorCode::Busy, "too many sign-ins at once; try again shortly")
-                })
+                });
             }
             Err(TrySendError::Disconnected(_)) => {
-                return Err(ApiError::internal(anyhow::anyhow!("hashing threads are gone")))
+                self.queued.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+                return Err(ApiError::internal(anyhow::anyhow!("hashing threads are gone")));
             }
         }
         result.await.map_err(|_| ApiError::internal(anyhow::anyhow!("a hashing job was dropped")))
+    }
+
+    /// Sign-ins waiting for a hashing thread.
+    pub fn queue_depth(&self) -> usize {
+        self.queued.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     pub async fn hash(&self, password: String) -> Result<String, ApiError> {

@@ -319,13 +319,19 @@ pub fn build_pool(url: &str, size: u32, timeout: Duration) -> DbPool {
         .build_unchecked(ConnectionManager { url: url.to_string() })
 }
 
+/// Requests of this process waiting for a pooled connection now (for the metrics).
+pub static POOL_WAITING: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 /// A connection from the pool. One that idled long enough to have lost its server (or any, with
 /// `check_all`, once one was found dead) is checked first; a dead one is dropped and the next
 /// taken (new connections need no check), so the requests after a database restart do not each
 /// meet a dead connection.
 fn checkout(pool: &DbPool, check_all: bool) -> Result<Pooled, ApiError> {
     for _ in 0..=pool.max_size() {
-        let mut pooled = pool.get().map_err(ApiError::from)?;
+        POOL_WAITING.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let got = pool.get();
+        POOL_WAITING.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+        let mut pooled = got.map_err(ApiError::from)?;
         let worth_checking = pooled.worth_checking() || (check_all && matches!(pooled.conn, DbConn::Postgres(_)));
         if !worth_checking || pooled.conn.ping().is_ok() {
             return Ok(pooled);

@@ -73,9 +73,20 @@ pub async fn request_log(
     let method = req.method().clone();
     let path = req.path().to_owned();
     let started = Instant::now();
-    let span = tracing::info_span!("request", request_id = %request_id);
-    let mut res = next.call(req).instrument(span).await?;
+    // With traces on (OTLP), this span is the request's trace; its route is known once routed.
+    let span = tracing::info_span!(
+        "request",
+        request_id = %request_id,
+        http.request.method = %method,
+        http.route = tracing::field::Empty,
+        http.response.status_code = tracing::field::Empty,
+    );
+    let mut res = next.call(req).instrument(span.clone()).await?;
     let status = res.status().as_u16();
+    span.record("http.response.status_code", status);
+    if let Some(route) = res.request().match_pattern() {
+        span.record("http.route", route.as_str());
+    }
     let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
     tracing::info!(%request_id, %method, %path, status, latency_ms = format!("{latency_ms:.2}"), "request");
     if let Ok(value) = HeaderValue::from_str(&request_id) {

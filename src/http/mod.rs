@@ -3,8 +3,10 @@
 
 pub mod extract;
 pub mod idempotency;
+pub mod metrics;
 pub mod middleware;
 pub mod origin;
+pub mod public_url;
 pub mod register;
 pub mod tabular;
 pub mod upload;

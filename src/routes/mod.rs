@@ -13,6 +13,7 @@ pub mod councils;
 pub mod decisions;
 pub mod health;
 pub mod journal;
+pub mod metrics;
 pub mod nominations;
 pub mod oauth;
 pub mod people;

@@ -1,0 +1,67 @@
+//! Logs and traces for operators: log lines as text or JSON (`THIDUA_LOG_FORMAT`), and
+//! OpenTelemetry traces over OTLP (HTTP/protobuf) when an endpoint is configured. With none, no
+//! trace layer is installed at all, so spans cost what they cost without OpenTelemetry.
+
+use opentelemetry::trace::TracerProvider as _;
+use opentelemetry_otlp::{Protocol, WithExportConfig};
+use opentelemetry_sdk::trace::SdkTracerProvider;
+use opentelemetry_sdk::Resource;
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
+use tracing_subscriber::{EnvFilter, Layer};
+
+use crate::config::OpsSettings;
+
+/// Keeps the trace exporter; dropping it sends the spans still buffered.
+pub struct Telemetry {
+    provider: Option<SdkTracerProvider>,
+}
+
+impl Drop for Telemetry {
+    fn drop(&mut self) {
+        if let Some(provider) = self.provider.take() {
+            if let Err(e) = provider.shutdown() {
+                eprintln!("thidua: sending the last traces failed: {e}");
+            }
+        }
+    }
+}
+
+/// Installs the global subscriber: `RUST_LOG` filters (default `info`).
+pub fn init(ops: &OpsSettings) -> anyhow::Result<Telemetry> {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+    let log = if ops.log_json {
+        // One object a line, the event's fields at the top level and the request's span (with
+        // its request id) beside them.
+        tracing_subscriber::fmt::layer()
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .with_span_list(false)
+            .boxed()
+    } else {
+        tracing_subscriber::fmt::layer().with_target(false).boxed()
+    };
+    let provider = match &ops.otlp_endpoint {
+        None => None,
+        Some(_) => {
+            // The endpoint, headers and timeout come from the standard OTEL_EXPORTER_OTLP_*
+            // variables (the base endpoint gets `/v1/traces` appended, as the specification says).
+            let exporter = opentelemetry_otlp::SpanExporter::builder()
+                .with_http()
+                .with_protocol(Protocol::HttpBinary)
+                .build()
+                .map_err(|e| anyhow::anyhow!("OTLP trace exporter: {e}"))?;
+            let service = std::env::var("OTEL_SERVICE_NAME").unwrap_or_else(|_| "thidua".into());
+            Some(
+                SdkTracerProvider::builder()
+                    .with_batch_exporter(exporter)
+                    .with_resource(Resource::builder().with_service_name(service).build())
+                    .build(),
+            )
+        }
+    };
+    let traces = provider.as_ref().map(|p| tracing_opentelemetry::layer().with_tracer(p.tracer("thidua")));
+    tracing_subscriber::registry().with(filter).with(log).with(traces).try_init()?;
+    Ok(Telemetry { provider })
+}
