@@ -336,7 +336,28 @@ pub fn close_session(conn: &mut DbConn, id: &str, actor: &str) -> Result<(), Api
 pub fn scrub_after_close(conn: &mut DbConn) -> Result<(), ApiError> {
     use diesel::connection::SimpleConnection;
     match conn {
-        DbConn::Sqlite(c) => c.batch_execute("PRAGMA wal_checkpoint(TRUNCATE);")?,
+        DbConn::Sqlite(c) => {
+            // The checkpoint cannot finish while another connection still reads an older
+            // snapshot (it then reports `busy`): try again for a moment rather than leave the
+            // ballots in the log.
+            #[derive(diesel::QueryableByName)]
+            struct Checkpoint {
+                #[diesel(sql_type = diesel::sql_types::Integer)]
+                busy: i32,
+            }
+            for attempt in 0..50 {
+                let done = diesel::sql_query("PRAGMA wal_checkpoint(TRUNCATE)").get_result::<Checkpoint>(c)?;
+                if done.busy == 0 {
+                    break;
+                }
+                if attempt == 49 {
+                    tracing::warn!(
+                        "the checkpoint after a council session's close stayed busy; the log keeps its pages"
+                    );
+                }
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+        }
         DbConn::Postgres(c) => c.batch_execute("VACUUM ballot_box;")?,
     }
     Ok(())
