@@ -97,6 +97,8 @@ pub fn build_app(
     if let Some(base) = &ops.public_base_url {
         api.servers = Some(vec![utoipa::openapi::Server::new(base)]);
     }
+    // Requests are timed only when metrics are served somewhere (no lock on the hot path otherwise).
+    let metrics_on = ops.metrics_token.is_some() || ops.metrics_bind.is_some();
     // Metrics on the API's address only behind their token (else on THIDUA_METRICS_BIND only).
     let app = app.configure(|cfg| {
         if let Some(base) = ops.public_base_url {
@@ -122,7 +124,7 @@ pub fn build_app(
         .wrap(cors)
         .wrap(middleware::problem_responses())
         .wrap(from_fn(middleware::security_headers))
-        .wrap(from_fn(metrics::record))
+        .wrap(actix_web::middleware::Condition::new(metrics_on, from_fn(metrics::record)))
         .wrap(from_fn(middleware::request_log))
 }
 
