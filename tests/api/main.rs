@@ -46,6 +46,7 @@ mod pagination;
 mod reports;
 mod schema;
 mod seed;
+mod s3;
 mod service_clients;
 mod sso;
 mod units;
