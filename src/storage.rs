@@ -5,9 +5,9 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use object_store::aws::{AmazonS3Builder, AmazonS3ConfigKey};
-use object_store::RetryConfig;
 use object_store::local::LocalFileSystem;
 use object_store::path::Path;
+use object_store::RetryConfig;
 use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
 
 use crate::error::{ApiError, ErrorCode};
