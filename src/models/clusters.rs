@@ -1,9 +1,10 @@
 //! Emulation clusters and blocks in SQL.
 
-use chrono::NaiveDateTime;
+use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
 use crate::db::schema::{campaign_clusters, campaigns, cluster_members, clusters, units};
+use crate::db::sql_types::UtcTimestamp;
 use crate::db::{self, DbConn};
 use crate::error::{ApiError, ErrorCode, FieldError};
 
@@ -17,8 +18,10 @@ pub struct Cluster {
     pub year: i32,
     pub leading_unit_id: Option<String>,
     pub version: i32,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
+    #[diesel(deserialize_as = UtcTimestamp)]
+    pub created_at: DateTime<Utc>,
+    #[diesel(deserialize_as = UtcTimestamp)]
+    pub updated_at: DateTime<Utc>,
 }
 
 pub struct ClusterInput {
@@ -148,25 +151,23 @@ fn in_use_after_draft(conn: &mut DbConn, cluster_id: &str) -> Result<bool, ApiEr
 }
 
 pub fn create_cluster(conn: &mut DbConn, input: ClusterInput) -> Result<(Cluster, Vec<String>), ApiError> {
-    conn.write_tx(|conn| {
-        check_members(conn, &input)?;
-        let id = db::new_id();
-        let now = db::now();
-        diesel::insert_into(clusters::table)
-            .values((
-                clusters::id.eq(&id),
-                clusters::name.eq(&input.name),
-                clusters::year.eq(input.year),
-                clusters::leading_unit_id.eq(&input.leading_unit_id),
-                clusters::version.eq(1),
-                clusters::created_at.eq(now),
-                clusters::updated_at.eq(now),
-            ))
-            .execute(conn)
-            .map_err(name_taken)?;
-        write_members(conn, &id, &input.member_ids)?;
-        find_cluster(conn, &id)
-    })
+    check_members(conn, &input)?;
+    let id = db::new_id();
+    let now = db::now();
+    diesel::insert_into(clusters::table)
+        .values((
+            clusters::id.eq(&id),
+            clusters::name.eq(&input.name),
+            clusters::year.eq(input.year),
+            clusters::leading_unit_id.eq(&input.leading_unit_id),
+            clusters::version.eq(1),
+            clusters::created_at.eq(now),
+            clusters::updated_at.eq(now),
+        ))
+        .execute(conn)
+        .map_err(name_taken)?;
+    write_members(conn, &id, &input.member_ids)?;
+    find_cluster(conn, &id)
 }
 
 /// Replaces a cluster's name, leader and members at `expected_version` (if given).
@@ -176,34 +177,32 @@ pub fn replace_cluster(
     input: ClusterInput,
     expected_version: Option<i32>,
 ) -> Result<(Cluster, Vec<String>), ApiError> {
-    conn.write_tx(|conn| {
-        let (current, _) = find_cluster(conn, id)?;
-        if expected_version.is_some_and(|v| v != current.version) {
-            return Err(ApiError::precondition_failed());
-        }
-        check_members(conn, &input)?;
-        let mut members = input.member_ids.clone();
-        members.sort();
-        if (members != cluster_members(conn, id)? || input.year != current.year) && in_use_after_draft(conn, id)? {
-            return Err(ApiError::conflict(
-                ErrorCode::ClusterInUse,
-                "a launched or finished campaign runs by this cluster: its members and year are fixed",
-            ));
-        }
-        let updated = diesel::update(clusters::table.find(id).filter(clusters::version.eq(current.version)))
-            .set((
-                clusters::name.eq(&input.name),
-                clusters::year.eq(input.year),
-                clusters::leading_unit_id.eq(&input.leading_unit_id),
-                clusters::version.eq(current.version + 1),
-                clusters::updated_at.eq(db::now()),
-            ))
-            .execute(conn)
-            .map_err(name_taken)?;
-        if updated == 0 {
-            return Err(ApiError::precondition_failed());
-        }
-        write_members(conn, id, &input.member_ids)?;
-        find_cluster(conn, id)
-    })
+    let (current, _) = find_cluster(conn, id)?;
+    if expected_version.is_some_and(|v| v != current.version) {
+        return Err(ApiError::precondition_failed());
+    }
+    check_members(conn, &input)?;
+    let mut members = input.member_ids.clone();
+    members.sort();
+    if (members != cluster_members(conn, id)? || input.year != current.year) && in_use_after_draft(conn, id)? {
+        return Err(ApiError::conflict(
+            ErrorCode::ClusterInUse,
+            "a launched or finished campaign runs by this cluster: its members and year are fixed",
+        ));
+    }
+    let updated = diesel::update(clusters::table.find(id).filter(clusters::version.eq(current.version)))
+        .set((
+            clusters::name.eq(&input.name),
+            clusters::year.eq(input.year),
+            clusters::leading_unit_id.eq(&input.leading_unit_id),
+            clusters::version.eq(current.version + 1),
+            clusters::updated_at.eq(db::now()),
+        ))
+        .execute(conn)
+        .map_err(name_taken)?;
+    if updated == 0 {
+        return Err(ApiError::precondition_failed());
+    }
+    write_members(conn, id, &input.member_ids)?;
+    find_cluster(conn, id)
 }

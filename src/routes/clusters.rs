@@ -45,8 +45,8 @@ fn response((c, members): (Cluster, Vec<String>)) -> Result<ClusterResponse, Api
         leading_unit_id: c.leading_unit_id.as_deref().map(uuid).transpose()?,
         member_ids: members.iter().map(|m| uuid(m)).collect::<Result<_, _>>()?,
         version: c.version,
-        created_at: c.created_at.and_utc(),
-        updated_at: c.updated_at.and_utc(),
+        created_at: c.created_at,
+        updated_at: c.updated_at,
     })
 }
 
