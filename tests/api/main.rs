@@ -47,5 +47,6 @@ mod reports;
 mod schema;
 mod seed;
 mod service_clients;
+mod sso;
 mod units;
 mod webhooks;
