@@ -25,7 +25,7 @@ use crate::domain::campaigns::{
     AchievementStatus, CampaignKind, CampaignStatus, Direction, IndicatorKind, Participation, RegistrationStatus,
 };
 use crate::domain::council::SeatRole;
-use crate::domain::ids::UnitId;
+use crate::domain::ids::{ClusterId, UnitId};
 use crate::domain::nominations::{DocumentKind, NominationStatus};
 use crate::domain::units::{LinkPart, UnitKind, UnitType};
 use crate::domain::TextValue;
@@ -80,6 +80,7 @@ macro_rules! stored_as_text {
 
 stored_as_text!(
     UnitId,
+    ClusterId,
     UnitKind,
     UnitType,
     LinkPart,

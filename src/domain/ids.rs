@@ -72,4 +72,6 @@ macro_rules! ids {
 ids! {
     /// A unit (commune, department) of the registry.
     UnitId = "unit id",
+    /// An emulation cluster (cụm, khối thi đua).
+    ClusterId = "cluster id",
 }

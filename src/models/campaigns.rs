@@ -10,6 +10,7 @@ use crate::db::schema::{
 use crate::db::sql_types::UtcTimestamp;
 use crate::db::{self, DbConn};
 use crate::domain::campaigns::{CampaignAction, CampaignKind, CampaignStatus, Direction, IndicatorKind, Participation};
+use crate::domain::ids::{ClusterId, UnitId};
 use crate::error::{ApiError, ErrorCode, FieldError};
 use crate::models::clusters::{find_cluster, list_clusters, Cluster};
 
@@ -525,8 +526,8 @@ pub fn unit_names(conn: &mut DbConn, ids: &[String]) -> Result<Vec<(String, Stri
 
 /// The clusters a campaign's units are ranked in: its own when it runs by cluster, otherwise
 /// those of the year it starts in.
-pub fn ranking_clusters(conn: &mut DbConn, campaign: &Campaign) -> Result<Vec<(Cluster, Vec<String>)>, ApiError> {
-    let own: Vec<String> = campaign_clusters::table
+pub fn ranking_clusters(conn: &mut DbConn, campaign: &Campaign) -> Result<Vec<(Cluster, Vec<UnitId>)>, ApiError> {
+    let own: Vec<ClusterId> = campaign_clusters::table
         .filter(campaign_clusters::campaign_id.eq(&campaign.id))
         .select(campaign_clusters::cluster_id)
         .load(conn)?;
@@ -534,5 +535,5 @@ pub fn ranking_clusters(conn: &mut DbConn, campaign: &Campaign) -> Result<Vec<(C
         use chrono::Datelike;
         return list_clusters(conn, Some(campaign.start_date.year()));
     }
-    own.iter().map(|id| find_cluster(conn, id)).collect()
+    own.into_iter().map(|id| find_cluster(conn, id)).collect()
 }

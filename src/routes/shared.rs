@@ -14,6 +14,7 @@ use crate::auth::tokens::Claims;
 use crate::auth::AuthUser;
 use crate::db;
 use crate::domain::campaigns::CampaignStatus;
+use crate::domain::ids::UnitId;
 use crate::domain::nominations::{DocumentKind, Eligibility, NominationStatus};
 use crate::domain::progress::{
     compute, ClusterInput, IndicatorInput, NotADecimal, ProgressInputs, ProgressResponse, UnitActual, UnitTargets,
@@ -106,7 +107,7 @@ fn progress_inputs(
     registrations: Vec<registrations::RegisteredTargets>,
     actuals: Vec<(String, String, String)>,
     names: Vec<(String, String, String)>,
-    clusters: Vec<(clusters::Cluster, Vec<String>)>,
+    clusters: Vec<(clusters::Cluster, Vec<UnitId>)>,
 ) -> Result<ProgressInputs, ApiError> {
     let indicators = indicators
         .into_iter()
@@ -141,15 +142,13 @@ fn progress_inputs(
         names.into_iter().map(|(id, code, name)| Ok((uuid(&id)?, (code, name)))).collect::<Result<_, ApiError>>()?;
     let clusters = clusters
         .into_iter()
-        .map(|(cluster, members)| {
-            Ok(ClusterInput {
-                id: uuid(&cluster.id)?,
-                name: cluster.name,
-                leading_unit_id: cluster.leading_unit_id.as_deref().map(uuid).transpose()?,
-                members: members.iter().map(|m| uuid(m)).collect::<Result<_, _>>()?,
-            })
+        .map(|(cluster, members)| ClusterInput {
+            id: cluster.id.into(),
+            name: cluster.name,
+            leading_unit_id: cluster.leading_unit_id.map(Uuid::from),
+            members: members.into_iter().map(Uuid::from).collect(),
         })
-        .collect::<Result<_, ApiError>>()?;
+        .collect();
     Ok(ProgressInputs { campaign_id: uuid(campaign_id)?, indicators, registrations, actuals, unit_names, clusters })
 }
 
