@@ -63,6 +63,7 @@ pub fn text_enum_schema(
 pub mod awards;
 pub mod campaigns;
 pub mod council;
+pub mod display;
 pub mod evidence;
 pub mod nominations;
 pub mod progress;
@@ -75,7 +76,7 @@ pub mod webhooks;
 
 use chrono::NaiveDate;
 
-use crate::error::{ErrorCode, FieldError};
+use crate::error::{Arg, ErrorCode, FieldError};
 
 /// Collects one error per invalid field rather than stopping at the first.
 #[derive(Default)]
@@ -104,7 +105,10 @@ pub fn check_text(field: &str, value: &str, max_chars: usize, checks: &mut Check
         // Also when only invisible characters were sent.
         checks.fail(field, ErrorCode::Required, "must not be empty");
     } else if value.chars().count() > max_chars {
-        checks.fail(field, ErrorCode::TooLong, format!("must be at most {max_chars} characters"));
+        checks.0.push(
+            FieldError::new(field, ErrorCode::TooLong, format!("must be at most {max_chars} characters"))
+                .localized("too_long-max", [("max", Arg::text(max_chars))]),
+        );
     } else if value.chars().any(char::is_control) {
         checks.fail(field, ErrorCode::InvalidCharacters, "must not contain control characters");
     }
@@ -118,7 +122,10 @@ pub fn check_text_block(field: &str, value: &str, max: usize, checks: &mut Check
     if value.is_empty() {
         checks.fail(field, ErrorCode::Required, "must not be empty");
     } else if value.chars().count() > max {
-        checks.fail(field, ErrorCode::TooLong, format!("must be at most {max} characters"));
+        checks.0.push(
+            FieldError::new(field, ErrorCode::TooLong, format!("must be at most {max} characters"))
+                .localized("too_long-max", [("max", Arg::text(max))]),
+        );
     } else if value.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
         checks.fail(field, ErrorCode::InvalidCharacters, "must not contain control characters");
     }

@@ -13,7 +13,7 @@ use actix_web::{Error, HttpMessage, ResponseError};
 use tracing::Instrument;
 
 use crate::config::Settings;
-use crate::error::{ApiError, ErrorCode, PROBLEM_JSON};
+use crate::error::{i18n, ApiError, Arg, ErrorCode, PROBLEM_JSON};
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 pub const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
@@ -141,6 +141,34 @@ pub async fn security_headers(
     Ok(res)
 }
 
+/// Answers the request in the language its `Accept-Language` prefers (`error::i18n::negotiate`;
+/// the public endpoints always in Vietnamese):
+/// problem documents built while it is handled — by handlers, extractors, the problem net
+/// inside, or a middleware's error caught here — speak that language and say so in
+/// `Content-Language`.
+pub async fn language(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    // The public pages speak to citizens: always Vietnamese.
+    let lang = if req.path().starts_with("/api/v1/public/") {
+        i18n::Lang::Vi
+    } else {
+        i18n::negotiate(req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()))
+    };
+    req.extensions_mut().insert(lang);
+    let http_req = req.request().clone();
+    i18n::scope(lang, async move {
+        match next.call(req).await {
+            Ok(res) => Ok(res.map_into_left_body()),
+            // An error a middleware returned would otherwise be rendered by the server, outside
+            // this request's language.
+            Err(error) => Ok(ServiceResponse::new(http_req, error.error_response()).map_into_right_body()),
+        }
+    })
+    .await
+}
+
 /// Marks an error response whose body is deliberately not a problem document (the OAuth token
 /// endpoint's RFC 6749 §5.2 errors), so the net below leaves it alone.
 #[derive(Clone, Copy)]
@@ -159,10 +187,15 @@ fn to_problem<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerRespo
     let error = match status {
         StatusCode::NOT_FOUND => {
             ApiError::new(ErrorCode::RouteNotFound, format!("no resource at {}", res.request().path()))
+                .localized("route_not_found-path", [("path", Arg::text(res.request().path()))])
         }
         StatusCode::METHOD_NOT_ALLOWED => ApiError::new(
             ErrorCode::MethodNotAllowed,
             format!("{} is not supported on {}", res.request().method(), res.request().path()),
+        )
+        .localized(
+            "method_not_allowed-path",
+            [("method", Arg::text(res.request().method())), ("path", Arg::text(res.request().path()))],
         ),
         _ => ApiError::with_status(
             status,
