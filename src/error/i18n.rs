@@ -123,6 +123,11 @@ pub async fn scope<F: Future>(lang: Lang, future: F) -> F::Output {
     CURRENT.scope(lang, future).await
 }
 
+/// Runs `f` answering in `lang` (rendering an error after its request's scope).
+pub fn sync_scope<R>(lang: Lang, f: impl FnOnce() -> R) -> R {
+    CURRENT.sync_scope(lang, f)
+}
+
 /// The language of the request being answered; the default outside one.
 pub fn current() -> Lang {
     CURRENT.try_with(|l| *l).unwrap_or(Lang::DEFAULT)

@@ -157,16 +157,29 @@ pub async fn language(
         i18n::negotiate(req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()))
     };
     req.extensions_mut().insert(lang);
-    let http_req = req.request().clone();
-    i18n::scope(lang, async move {
-        match next.call(req).await {
-            Ok(res) => Ok(res.map_into_left_body()),
-            // An error a middleware returned would otherwise be rendered by the server, outside
-            // this request's language.
-            Err(error) => Ok(ServiceResponse::new(http_req, error.error_response()).map_into_right_body()),
-        }
-    })
-    .await
+    // An error a middleware returned is rendered by the server, after this scope: it keeps the
+    // language with it.
+    i18n::scope(lang, next.call(req)).await.map_err(|error| InLanguage(lang, error).into())
+}
+
+/// An error rendered in a given language.
+#[derive(Debug)]
+struct InLanguage(i18n::Lang, Error);
+
+impl std::fmt::Display for InLanguage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.1.fmt(f)
+    }
+}
+
+impl ResponseError for InLanguage {
+    fn status_code(&self) -> StatusCode {
+        self.1.as_response_error().status_code()
+    }
+
+    fn error_response(&self) -> actix_web::HttpResponse {
+        i18n::sync_scope(self.0, || self.1.error_response())
+    }
 }
 
 /// Marks an error response whose body is deliberately not a problem document (the OAuth token
