@@ -145,9 +145,7 @@ fn bundles() -> &'static [(Lang, FluentBundle<FluentResource>)] {
                 // No Unicode isolation marks around arguments: both languages are left-to-right,
                 // and the marks would reach JSON clients as invisible characters.
                 bundle.set_use_isolating(false);
-                bundle
-                    .add_resource(resource)
-                    .unwrap_or_else(|errors| panic!("locales/{}.ftl: {errors:?}", lang.tag()));
+                bundle.add_resource(resource).unwrap_or_else(|errors| panic!("locales/{}.ftl: {errors:?}", lang.tag()));
                 (*lang, bundle)
             })
             .collect()
@@ -173,10 +171,12 @@ pub fn text(lang: Lang, id: &str, args: &[(&str, &str)]) -> Option<String> {
     };
     let mut fluent_args = FluentArgs::new();
     for (name, value) in args {
-        match value.parse::<f64>() {
-            Ok(number) if value.bytes().all(|b| b.is_ascii_digit()) => fluent_args.set(*name, FluentValue::from(number)),
-            _ => fluent_args.set(*name, FluentValue::from(*value)),
-        }
+        // Whole numbers as numbers (plural forms select on them); anything else as text.
+        let number = value.parse::<f64>().ok().filter(|_| value.bytes().all(|b| b.is_ascii_digit()));
+        match number {
+            Some(number) => fluent_args.set(*name, FluentValue::from(number)),
+            None => fluent_args.set(*name, FluentValue::from(*value)),
+        };
     }
     let mut errors = Vec::new();
     let text = bundle.format_pattern(pattern, Some(&fluent_args), &mut errors);
@@ -187,9 +187,7 @@ pub fn text(lang: Lang, id: &str, args: &[(&str, &str)]) -> Option<String> {
 pub fn has(lang: Lang, id: &str) -> bool {
     let bundle = bundle(lang);
     match id.split_once('.') {
-        Some((message, attribute)) => {
-            bundle.get_message(message).is_some_and(|m| m.get_attribute(attribute).is_some())
-        }
+        Some((message, attribute)) => bundle.get_message(message).is_some_and(|m| m.get_attribute(attribute).is_some()),
         None => bundle.get_message(id).is_some_and(|m| m.value().is_some()),
     }
 }
@@ -259,7 +257,8 @@ mod tests {
         let mut ids = std::collections::BTreeSet::new();
         let mut current = String::new();
         for line in source.lines() {
-            if let Some((id, _)) = line.split_once(" =").filter(|(id, _)| !id.starts_with([' ', '#']) && !id.is_empty()) {
+            if let Some((id, _)) = line.split_once(" =").filter(|(id, _)| !id.starts_with([' ', '#']) && !id.is_empty())
+            {
                 current = id.to_string();
                 ids.insert(current.clone());
             } else if let Some((attribute, _)) = line.trim_start().strip_prefix('.').and_then(|l| l.split_once(" =")) {
@@ -276,7 +275,11 @@ mod tests {
             let other = ids(lang.source());
             let only_en: Vec<_> = english.difference(&other).collect();
             let only_other: Vec<_> = other.difference(&english).collect();
-            assert!(only_en.is_empty() && only_other.is_empty(), "{}: lacks {only_en:?}, extra {only_other:?}", lang.tag());
+            assert!(
+                only_en.is_empty() && only_other.is_empty(),
+                "{}: lacks {only_en:?}, extra {only_other:?}",
+                lang.tag()
+            );
             for id in &other {
                 assert!(has(*lang, id), "{}: {id} does not load", lang.tag());
             }

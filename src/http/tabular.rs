@@ -321,7 +321,9 @@ fn xlsx(table: &Table) -> Result<Vec<u8>, ApiError> {
     sheet.set_name(sheet_name(&table.title)).map_err(failed)?;
     let bold = CellFormat::new().set_bold();
     // The title spills over the empty cells to its right; it does not widen the first column.
-    sheet.write_string_with_format(0, 0, &table.title, &CellFormat::new().set_bold().set_font_size(13)).map_err(failed)?;
+    sheet
+        .write_string_with_format(0, 0, &table.title, &CellFormat::new().set_bold().set_font_size(13))
+        .map_err(failed)?;
     let mut widths: Vec<usize> = table.columns.iter().map(|c| c.label.chars().count()).collect();
     for (col, column) in table.columns.iter().enumerate() {
         sheet.write_string_with_format(1, col as u16, &column.label, &bold).map_err(failed)?;
@@ -435,7 +437,8 @@ mod tests {
         assert_eq!(sheet_name("Hồ sơ đề nghị theo trạng thái và hình thức"), "Hồ sơ đề nghị theo trạng thái");
         assert_eq!(sheet_name(&"Đ".repeat(40)).chars().count(), 31, "one overlong word is cut");
         assert_eq!(sheet_name("''"), "Báo cáo");
-        for title in ["Khen thưởng theo năm, loại và đơn vị", "Xếp hạng thi đua trong cụm, khối năm 2026 của tỉnh"] {
+        for title in ["Khen thưởng theo năm, loại và đơn vị", "Xếp hạng thi đua trong cụm, khối năm 2026 của tỉnh"]
+        {
             let name = sheet_name(title);
             assert!(name.chars().count() <= 31 && title.starts_with(&name), "{name}");
             assert!(title[name.len()..].starts_with([' ', ',']), "{name} ends mid-word");

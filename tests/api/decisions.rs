@@ -97,7 +97,10 @@ async fn posting_then_decision_grants_awards(app: TestApp) {
         .await;
     assert_eq!(res.header("content-language"), Some("vi"));
     let body = res.problem(404, "not_found");
-    assert_eq!((body["title"].as_str(), body["detail"].as_str()), (Some("Không tìm thấy"), Some("Không tìm thấy thông báo công khai.")));
+    assert_eq!(
+        (body["title"].as_str(), body["detail"].as_str()),
+        (Some("Không tìm thấy"), Some("Không tìm thấy thông báo công khai."))
+    );
     let seen = app.get(&format!("{path}/comments")).await.json();
     assert_eq!(seen[0]["content"], "Chị Hằng rất nhiệt tình.\nĐồng ý.");
     let reviewed = app

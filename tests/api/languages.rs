@@ -49,13 +49,15 @@ async fn problems_speak_vietnamese_unless_english_is_preferred(app: TestApp) {
     let body = app.get("/no/such/route").await.problem(404, "route_not_found");
     assert_eq!(body["detail"], "Không có tài nguyên nào tại đường dẫn /no/such/route.");
     let body = app.send(TestRequest::put().uri("/api/v1/communes")).await.problem(405, "method_not_allowed");
-    assert!(body["detail"].as_str().unwrap().starts_with("Phương thức PUT không được hỗ trợ tại /api/v1/communes"), "{body}");
+    assert!(
+        body["detail"].as_str().unwrap().starts_with("Phương thức PUT không được hỗ trợ tại /api/v1/communes"),
+        "{body}"
+    );
     let res = app.send_anonymous(TestRequest::get().uri("/api/v1/users")).await;
     assert_eq!(res.header("content-language"), Some("vi"));
     assert_eq!(res.problem(401, "invalid_token")["title"], "Chưa xác thực");
-    let res = app
-        .send_anonymous(TestRequest::get().uri("/api/v1/users").insert_header(("accept-language", "en")))
-        .await;
+    let res =
+        app.send_anonymous(TestRequest::get().uri("/api/v1/users").insert_header(("accept-language", "en"))).await;
     assert_eq!(res.problem(401, "invalid_token")["title"], "Not authenticated");
 
     // A bad query parameter: the detail names it and says what is wrong, in Vietnamese.
@@ -66,15 +68,16 @@ async fn problems_speak_vietnamese_unless_english_is_preferred(app: TestApp) {
 
 async fn field_messages_name_the_field_in_vietnamese(app: TestApp) {
     let (province, _, _) = app.small_tree().await;
-    let commune = |name: &str| {
-        json!({"code": "88888", "name": name, "type": "xa", "parent_id": province["id"], "valid_from": "2020-01-01"})
-    };
+    let commune = |name: &str| json!({"code": "88888", "name": name, "type": "xa", "parent_id": province["id"], "valid_from": "2020-01-01"});
     let post = |body| TestRequest::post().uri("/api/v1/communes").set_json(body);
 
     let body = app.send(post(commune(" "))).await.problem(422, "validation_failed");
     assert_eq!(body["title"], "Dữ liệu không hợp lệ");
     assert_eq!(body["detail"], "Yêu cầu có 1 trường không hợp lệ.");
-    assert_eq!((body["errors"][0]["field"].as_str(), body["errors"][0]["code"].as_str()), (Some("name"), Some("required")));
+    assert_eq!(
+        (body["errors"][0]["field"].as_str(), body["errors"][0]["code"].as_str()),
+        (Some("name"), Some("required"))
+    );
     assert_eq!(body["errors"][0]["message"], "Tên là bắt buộc.");
 
     // A specific message keeps its numbers.
