@@ -5,7 +5,7 @@
 /// does not see a `serde(rename)` whose value comes from a macro fragment: it would publish the
 /// Rust variant names instead of the wire values.
 macro_rules! text_enum {
-    ($(#[doc = $doc:expr])* pub enum $name:ident { $($(#[doc = $vdoc:expr])* $variant:ident = $text:literal),+ $(,)? }) => {
+    ($(#[doc = $doc:expr])* pub enum $name:ident { $($(#[doc = $vdoc:expr])* $variant:ident = $text:literal => $label:literal),+ $(,)? }) => {
         $(#[doc = $doc])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
         pub enum $name {
@@ -27,12 +27,19 @@ macro_rules! text_enum {
                     _ => None,
                 }
             }
+
+            /// The value as people read it, in Vietnamese: sent beside the value as `<field>_label`.
+            pub fn label_vi(self) -> &'static str {
+                match self {
+                    $($name::$variant => $label),+
+                }
+            }
         }
 
         impl utoipa::PartialSchema for $name {
             fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
                 let docs: &[&str] = &[$($doc),*];
-                let variants: &[(&str, &[&str])] = &[$(($text, &[$($vdoc),*])),+];
+                let variants: &[(&str, &str, &[&str])] = &[$(($text, $label, &[$($vdoc),*])),+];
                 $crate::domain::text_enum_schema(docs, variants)
             }
         }
@@ -45,18 +52,27 @@ macro_rules! text_enum {
 /// comment and each documented value's.
 pub fn text_enum_schema(
     docs: &[&str],
-    variants: &[(&str, &[&str])],
+    variants: &[(&str, &str, &[&str])],
 ) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
     use utoipa::openapi::{ObjectBuilder, Type};
     let mut description: String = docs.iter().map(|d| d.trim()).collect::<Vec<_>>().join(" ");
-    for (text, variant_docs) in variants.iter().filter(|(_, d)| !d.is_empty()) {
+    if !description.is_empty() {
+        description.push('\n');
+    }
+    description.push_str(
+        "Values and their Vietnamese labels (an answer carries the label beside the value, as `<field>_label`):",
+    );
+    for (text, label, variant_docs) in variants {
         let doc = variant_docs.iter().map(|d| d.trim()).collect::<Vec<_>>().join(" ");
-        description.push_str(&format!("\n- `{text}`: {doc}"));
+        description.push_str(&format!(
+            "\n- `{text}` ({label}){}",
+            if doc.is_empty() { String::new() } else { format!(": {doc}") }
+        ));
     }
     ObjectBuilder::new()
         .schema_type(Type::String)
-        .enum_values(Some(variants.iter().map(|(text, _)| *text)))
-        .description((!description.is_empty()).then_some(description))
+        .enum_values(Some(variants.iter().map(|(text, _, _)| *text)))
+        .description(Some(description))
         .into()
 }
 

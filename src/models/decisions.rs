@@ -53,7 +53,8 @@ pub fn post(conn: &mut DbConn, id: &str, until: NaiveDate, actor: &str, today: N
             return Err(ApiError::conflict(
                 ErrorCode::IllegalTransition,
                 format!("a {} nomination cannot be posted; it must be approved", n.status),
-            ));
+            )
+            .localized("illegal_transition-post", [("status", crate::error::Arg::text(n.status().label_vi()))]));
         }
         let days = judged_version(conn, &n)?.and_then(|v| v.posting_days).unwrap_or(0);
         let earliest = today + chrono::TimeDelta::days(i64::from(days));
@@ -317,7 +318,8 @@ pub fn issue(conn: &mut DbConn, new: NewDecision, actor: &str, today: NaiveDate)
             return Err(ApiError::conflict(
                 ErrorCode::NumberInUse,
                 format!("a decision numbered {} exists", new.number),
-            ));
+            )
+            .localized("number_in_use-number", [("number", crate::error::Arg::text(&new.number))]));
         }
         let id = db::new_id();
         let now = db::now();

@@ -106,7 +106,11 @@ pub struct AwardTypeResponse {
     #[schema(example = "Chiến sĩ thi đua cấp tỉnh")]
     pub name: String,
     pub category: AwardCategory,
+    /// `category` as people read it (Vietnamese).
+    pub category_label: &'static str,
     pub subject: AwardSubject,
+    /// `subject` as people read it (Vietnamese).
+    pub subject_label: &'static str,
     pub level: String,
     /// The version in force today, if any.
     pub current_version: Option<i32>,
@@ -145,7 +149,9 @@ fn type_response((t, versions): (AwardType, Vec<AwardTypeVersion>)) -> Result<Aw
     Ok(AwardTypeResponse {
         id: uuid(&t.id)?,
         category: AwardCategory::parse(&t.category).ok_or_else(|| corrupt("category"))?,
+        category_label: AwardCategory::parse(&t.category).map_or("", AwardCategory::label_vi),
         subject: AwardSubject::parse(&t.subject).ok_or_else(|| corrupt("subject"))?,
+        subject_label: AwardSubject::parse(&t.subject).map_or("", AwardSubject::label_vi),
         code: t.code,
         name: t.name,
         level: t.level,

@@ -163,6 +163,8 @@ fn progress_inputs(
 pub struct DocumentResponse {
     pub id: Uuid,
     pub kind: DocumentKind,
+    /// `kind` as people read it (Vietnamese).
+    pub kind_label: &'static str,
     pub filename: String,
     pub content_type: String,
     pub size_bytes: i64,
@@ -194,6 +196,8 @@ pub struct NominationResponse {
     pub campaign_id: Option<Uuid>,
     pub under_discipline: bool,
     pub status: NominationStatus,
+    /// `status` as people read it (Vietnamese).
+    pub status_label: &'static str,
     /// As judged at the last submission: blocking problems (none, or it would not have been
     /// submitted) and warnings for the board.
     pub eligibility: Option<Eligibility>,
@@ -210,6 +214,7 @@ pub fn document_response(d: StoredFile) -> Result<DocumentResponse, ApiError> {
         href: format!("/api/v1/nomination-documents/{}", d.id),
         id: uuid(&d.id)?,
         kind: d.kind.as_deref().and_then(DocumentKind::parse).unwrap_or(DocumentKind::Other),
+        kind_label: d.kind.as_deref().and_then(DocumentKind::parse).unwrap_or(DocumentKind::Other).label_vi(),
         filename: d.filename,
         content_type: d.content_type,
         size_bytes: d.size_bytes,
@@ -228,6 +233,7 @@ pub fn nomination_response(d: NominationDetail) -> Result<NominationResponse, Ap
         unit_id: uuid(&n.unit_id)?,
         campaign_id: n.campaign_id.as_deref().map(uuid).transpose()?,
         status: n.status(),
+        status_label: n.status().label_vi(),
         eligibility: n.eligibility.as_deref().and_then(|e| serde_json::from_str(e).ok()),
         achievement_ids: d.achievement_ids.iter().map(|a| uuid(a)).collect::<Result<_, _>>()?,
         documents: d.documents.into_iter().map(document_response).collect::<Result<_, _>>()?,
@@ -310,6 +316,8 @@ pub struct UserResponse {
     /// The department or commune the user acts for; null for provincial staff.
     pub unit_id: Option<Uuid>,
     pub roles: Vec<Role>,
+    /// `roles` as people read them (Vietnamese), in the same order.
+    pub role_labels: Vec<&'static str>,
     pub active: bool,
     pub version: i32,
     pub password_changed_at: DateTime<chrono::Utc>,
@@ -324,6 +332,7 @@ impl TryFrom<User> for UserResponse {
         Ok(UserResponse {
             id: Uuid::parse_str(&u.id).map_err(|_| corrupt("id"))?,
             unit_id: u.unit_id.as_deref().map(Uuid::parse_str).transpose().map_err(|_| corrupt("unit_id"))?,
+            role_labels: u.role_list().into_iter().map(Role::label_vi).collect(),
             roles: u.role_list(),
             username: u.username,
             full_name: u.full_name,
