@@ -2008,6 +2008,8 @@ export interface components {
             reported_by: string;
             return_reason?: string | null;
             status: components["schemas"]["AchievementStatus"];
+            /** @description `status` as people read it (Vietnamese). */
+            status_label: string;
             /** Format: uuid */
             unit_id: string;
             /** Format: date-time */
@@ -2026,6 +2028,10 @@ export interface components {
         };
         /**
          * @description submitted → verified, or returned (with a reason) → corrected and submitted again.
+         *     Values and their Vietnamese labels (an answer carries the label beside the value, as `<field>_label`):
+         *     - `submitted` (Đã gửi)
+         *     - `verified` (Đã xác nhận)
+         *     - `returned` (Trả lại để bổ sung)
          * @enum {string}
          */
         AchievementStatus: "submitted" | "verified" | "returned";
@@ -2098,6 +2104,9 @@ export interface components {
         };
         /**
          * @description Danh hiệu thi đua (emulation title) or hình thức khen thưởng (form of commendation).
+         *     Values and their Vietnamese labels (an answer carries the label beside the value, as `<field>_label`):
+         *     - `danh_hieu_thi_dua` (Danh hiệu thi đua)
+         *     - `hinh_thuc_khen_thuong` (Hình thức khen thưởng)
          * @enum {string}
          */
         AwardCategory: "danh_hieu_thi_dua" | "hinh_thuc_khen_thuong";
@@ -2159,6 +2168,10 @@ export interface components {
         };
         /**
          * @description Who an award goes to.
+         *     Values and their Vietnamese labels (an answer carries the label beside the value, as `<field>_label`):
+         *     - `individual` (Cá nhân)
+         *     - `collective` (Tập thể)
+         *     - `household` (Hộ gia đình)
          * @enum {string}
          */
         AwardSubject: "individual" | "collective" | "household";
@@ -2179,6 +2192,8 @@ export interface components {
         };
         AwardTypeResponse: {
             category: components["schemas"]["AwardCategory"];
+            /** @description `category` as people read it (Vietnamese). */
+            category_label: string;
             /** @example CSTD_TINH */
             code: string;
             /**
@@ -2192,6 +2207,8 @@ export interface components {
             /** @example Chiến sĩ thi đua cấp tỉnh */
             name: string;
             subject: components["schemas"]["AwardSubject"];
+            /** @description `subject` as people read it (Vietnamese). */
+            subject_label: string;
             /** @description Every version, oldest first. */
             versions: components["schemas"]["VersionResponse"][];
         };
@@ -2203,6 +2220,9 @@ export interface components {
         };
         /**
          * @description Thi đua thường xuyên (ongoing, yearly) or theo chuyên đề / theo đợt (thematic or peak).
+         *     Values and their Vietnamese labels (an answer carries the label beside the value, as `<field>_label`):
+         *     - `thuong_xuyen` (Thi đua thường xuyên)
+         *     - `chuyen_de` (Thi đua theo chuyên đề)
          * @enum {string}
          */
         CampaignKind: "thuong_xuyen" | "chuyen_de";
@@ -2273,8 +2293,12 @@ export interface components {
             /** Format: date */
             interim_review_on?: string | null;
             kind: components["schemas"]["CampaignKind"];
+            /** @description `kind` as people read it (Vietnamese). */
+            kind_label: string;
             launching_authority: string;
             participation: components["schemas"]["Participation"];
+            /** @description `participation` as people read it (Vietnamese). */
+            participation_label: string;
             /** Format: date */
             plan_date?: string | null;
             plan_number?: string | null;
@@ -2285,6 +2309,8 @@ export interface components {
             /** Format: date */
             start_date: string;
             status: components["schemas"]["CampaignStatus"];
+            /** @description `status` as people read it (Vietnamese). */
+            status_label: string;
             title: string;
             unit_ids: string[];
             /** Format: date-time */
@@ -2294,6 +2320,11 @@ export interface components {
         };
         /**
          * @description draft → launched (phát động) → closed (tổng kết); draft or launched → cancelled.
+         *     Values and their Vietnamese labels (an answer carries the label beside the value, as `<field>_label`):
+         *     - `draft` (Dự thảo)
+         *     - `launched` (Đã phát động)
+         *     - `closed` (Đã kết thúc)
+         *     - `cancelled` (Đã hủy)
          * @enum {string}
          */
         CampaignStatus: "draft" | "launched" | "closed" | "cancelled";
@@ -2461,9 +2492,10 @@ export interface components {
         CouncilSeatRequest: {
             /**
              * @description A seat on a council. Every seat votes.
-             *     - `chair`: Chủ tịch Hội đồng.
-             *     - `vice_chair`: Phó Chủ tịch Hội đồng.
-             *     - `member`: Ủy viên.
+             *     Values and their Vietnamese labels (an answer carries the label beside the value, as `<field>_label`):
+             *     - `chair` (Chủ tịch Hội đồng): Chủ tịch Hội đồng.
+             *     - `vice_chair` (Phó Chủ tịch Hội đồng): Phó Chủ tịch Hội đồng.
+             *     - `member` (Ủy viên): Ủy viên.
              * @enum {string}
              */
             role: "chair" | "vice_chair" | "member";
@@ -2474,12 +2506,15 @@ export interface components {
             full_name: string;
             /**
              * @description A seat on a council. Every seat votes.
-             *     - `chair`: Chủ tịch Hội đồng.
-             *     - `vice_chair`: Phó Chủ tịch Hội đồng.
-             *     - `member`: Ủy viên.
+             *     Values and their Vietnamese labels (an answer carries the label beside the value, as `<field>_label`):
+             *     - `chair` (Chủ tịch Hội đồng): Chủ tịch Hội đồng.
+             *     - `vice_chair` (Phó Chủ tịch Hội đồng): Phó Chủ tịch Hội đồng.
+             *     - `member` (Ủy viên): Ủy viên.
              * @enum {string}
              */
             role: "chair" | "vice_chair" | "member";
+            /** @description `role` as people read it (Vietnamese). */
+            role_label: string;
             /** Format: uuid */
             user_id: string;
         };
@@ -2602,14 +2637,21 @@ export interface components {
              */
             status: string;
         };
-        /** @enum {string} */
+        /**
+         * @description Values and their Vietnamese labels (an answer carries the label beside the value, as `<field>_label`):
+         *     - `higher_is_better` (Càng cao càng tốt)
+         *     - `lower_is_better` (Càng thấp càng tốt)
+         * @enum {string}
+         */
         Direction: "higher_is_better" | "lower_is_better";
         /**
          * @description The documents of a dossier (hồ sơ, Law Art 84).
-         *     - `to_trinh`: Tờ trình: the cover proposal.
-         *     - `bao_cao_thanh_tich`: Báo cáo thành tích: the achievement report.
-         *     - `bien_ban_binh_xet`: Biên bản bình xét: minutes of the unit's review.
-         *     - `sang_kien`: Proof of initiatives (sáng kiến), for emulation-fighter titles.
+         *     Values and their Vietnamese labels (an answer carries the label beside the value, as `<field>_label`):
+         *     - `to_trinh` (Tờ trình): Tờ trình: the cover proposal.
+         *     - `bao_cao_thanh_tich` (Báo cáo thành tích): Báo cáo thành tích: the achievement report.
+         *     - `bien_ban_binh_xet` (Biên bản bình xét): Biên bản bình xét: minutes of the unit's review.
+         *     - `sang_kien` (Sáng kiến): Proof of initiatives (sáng kiến), for emulation-fighter titles.
+         *     - `khac` (Tài liệu khác)
          * @enum {string}
          */
         DocumentKind: "to_trinh" | "bao_cao_thanh_tich" | "bien_ban_binh_xet" | "sang_kien" | "khac";
@@ -2622,6 +2664,8 @@ export interface components {
             /** Format: uuid */
             id: string;
             kind: components["schemas"]["DocumentKind"];
+            /** @description `kind` as people read it (Vietnamese). */
+            kind_label: string;
             sha256: string;
             /** Format: int64 */
             size_bytes: number;
@@ -2697,7 +2741,10 @@ export interface components {
             status: string;
         };
         /**
-         * @description - `yes_no`: Values are "1" (done) or "0".
+         * @description Values and their Vietnamese labels (an answer carries the label beside the value, as `<field>_label`):
+         *     - `quantity` (Số lượng)
+         *     - `percentage` (Tỷ lệ phần trăm)
+         *     - `yes_no` (Đạt hoặc không đạt): Values are "1" (done) or "0".
          * @enum {string}
          */
         IndicatorKind: "quantity" | "percentage" | "yes_no";
@@ -2761,7 +2808,16 @@ export interface components {
             /** @example hoa.nt */
             username: string;
         };
-        /** @enum {string} */
+        /**
+         * @description Values and their Vietnamese labels (an answer carries the label beside the value, as `<field>_label`):
+         *     - `submit` (Gửi)
+         *     - `return` (Trả lại)
+         *     - `appraise` (Thẩm định)
+         *     - `approve` (Chấp thuận)
+         *     - `reject` (Không chấp thuận)
+         *     - `withdraw` (Rút hồ sơ)
+         * @enum {string}
+         */
         NominationAction: "submit" | "return" | "appraise" | "approve" | "reject" | "withdraw";
         NominationPage: {
             items: components["schemas"]["NominationResponse"][];
@@ -2817,6 +2873,8 @@ export interface components {
             /** Format: uuid */
             person_id?: string | null;
             status: components["schemas"]["NominationStatus"];
+            /** @description `status` as people read it (Vietnamese). */
+            status_label: string;
             under_discipline: boolean;
             /** Format: uuid */
             unit_id: string;
@@ -2829,6 +2887,17 @@ export interface components {
         };
         /**
          * @description draft → submitted → (returned → submitted) → appraised → approved or rejected; withdrawn before a decision. (Council vote, public posting and decision come next.)
+         *     Values and their Vietnamese labels (an answer carries the label beside the value, as `<field>_label`):
+         *     - `draft` (Dự thảo)
+         *     - `submitted` (Đã gửi)
+         *     - `returned` (Trả lại để bổ sung)
+         *     - `appraised` (Đã thẩm định)
+         *     - `approved` (Được chấp thuận)
+         *     - `rejected` (Không được chấp thuận)
+         *     - `posted` (Đang công khai)
+         *     - `decided` (Đã có quyết định)
+         *     - `withdrawn` (Đã rút)
+         *     - `revoked` (Bị thu hồi)
          * @enum {string}
          */
         NominationStatus: "draft" | "submitted" | "returned" | "appraised" | "approved" | "rejected" | "posted" | "decided" | "withdrawn" | "revoked";
@@ -2853,9 +2922,12 @@ export interface components {
         };
         /**
          * @description Who takes part.
-         *     - `all_units`: Every department and commune.
-         *     - `units`: The units listed on the campaign.
-         *     - `clusters`: The members of the clusters listed on the campaign.
+         *     Values and their Vietnamese labels (an answer carries the label beside the value, as `<field>_label`):
+         *     - `all_units` (Tất cả cơ quan, đơn vị): Every department and commune.
+         *     - `all_departments` (Tất cả sở, ban, ngành)
+         *     - `all_communes` (Tất cả xã, phường, đặc khu)
+         *     - `units` (Các đơn vị được chọn): The units listed on the campaign.
+         *     - `clusters` (Các cụm, khối thi đua được chọn): The members of the clusters listed on the campaign.
          * @enum {string}
          */
         Participation: "all_units" | "all_departments" | "all_communes" | "units" | "clusters";
@@ -3036,6 +3108,8 @@ export interface components {
             /** @description Why the board returned it. */
             return_reason?: string | null;
             status: components["schemas"]["RegistrationStatus"];
+            /** @description `status` as people read it (Vietnamese). */
+            status_label: string;
             /** Format: date-time */
             submitted_at?: string | null;
             targets: components["schemas"]["Target"][];
@@ -3053,6 +3127,11 @@ export interface components {
         };
         /**
          * @description draft → submitted → accepted, or returned (with a reason) → submitted again.
+         *     Values and their Vietnamese labels (an answer carries the label beside the value, as `<field>_label`):
+         *     - `draft` (Dự thảo)
+         *     - `submitted` (Đã gửi)
+         *     - `accepted` (Đã chấp thuận)
+         *     - `returned` (Trả lại để bổ sung)
          * @enum {string}
          */
         RegistrationStatus: "draft" | "submitted" | "accepted" | "returned";
@@ -3373,6 +3452,8 @@ export interface components {
             /** Format: date-time */
             password_changed_at: string;
             phone?: string | null;
+            /** @description `roles` as people read them (Vietnamese), in the same order. */
+            role_labels: string[];
             roles: components["schemas"]["Role"][];
             /**
              * Format: uuid
