@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use crate::db::Backend;
 
+mod oidc;
 mod ops;
+pub use oidc::{LinkClaim, OidcSettings};
 pub use ops::OpsSettings;
 
 #[derive(Clone, Debug)]
@@ -53,6 +55,9 @@ pub struct Settings {
     pub comment_pow_bits: u32,
     /// Metrics, logs and traces, the public base URL (config/ops.rs).
     pub ops: OpsSettings,
+    /// Sign-in through the provincial identity provider, when `THIDUA_OIDC_ISSUER` is set
+    /// (config/oidc.rs).
+    pub oidc: Option<OidcSettings>,
 }
 
 pub use crate::domain::webhooks::WebhookSettings;
@@ -199,6 +204,7 @@ impl Settings {
             comment_max_per_posting: parse_in(&lookup, "THIDUA_COMMENT_MAX_PER_POSTING", 500, 1..=1_000_000)?,
             comment_pow_bits: parse_in(&lookup, "THIDUA_COMMENT_POW_BITS", 0, 0..=32)?,
             ops: ops::read(&lookup)?,
+            oidc: oidc::read(&lookup)?,
             webhooks: WebhookSettings {
                 allowed_hosts: allowed_hosts(&lookup)?,
                 allow_private_targets: parse(&lookup, "THIDUA_WEBHOOK_ALLOW_PRIVATE_TARGETS", false)?,

@@ -43,6 +43,8 @@ pub struct Options {
     pub cors_origins: &'static str,
     /// Last changes to the settings, before the app starts.
     pub configure: Option<fn(&mut Settings)>,
+    /// Settings as environment variables (`THIDUA_…`), read as the server reads them.
+    pub env: Vec<(&'static str, String)>,
 }
 
 impl Default for Options {
@@ -54,6 +56,7 @@ impl Default for Options {
             rate_limit_per_minute: 0,
             cors_origins: "",
             configure: None,
+            env: Vec::new(),
         }
     }
 }
@@ -147,7 +150,7 @@ impl TestApp {
         let mut settings = Settings::from_lookup(|name| match name {
             "DATABASE_URL" => Some(url.to_string()),
             "THIDUA_CORS_ORIGINS" => Some(options.cors_origins.to_string()),
-            _ => None,
+            other => options.env.iter().find(|(name, _)| *name == other).map(|(_, value)| value.clone()),
         })
         .expect("test settings");
         settings.db_pool_size = options.pool_size;

@@ -48,5 +48,6 @@ mod reports;
 mod schema;
 mod seed;
 mod service_clients;
+mod sso;
 mod units;
 mod webhooks;
