@@ -170,3 +170,34 @@ pub fn random_token() -> String {
     getrandom::fill(&mut bytes).expect("the operating system's random source works");
     hex::encode(bytes)
 }
+
+#[cfg(test)]
+mod label_tests {
+    use unicode_normalization::UnicodeNormalization;
+
+    /// Every value has a Vietnamese label, in NFC, and no two values of one enumeration share one.
+    #[test]
+    fn every_value_has_its_own_vietnamese_label() {
+        fn check(labels: Vec<&'static str>) {
+            let mut seen = std::collections::HashSet::new();
+            for label in labels {
+                assert!(!label.trim().is_empty());
+                assert_eq!(label.nfc().collect::<String>(), label, "{label} is not NFC");
+                assert!(seen.insert(label), "{label} twice");
+            }
+        }
+        macro_rules! labels {
+            ($($t:ty),+) => {$(check(<$t>::ALL.iter().map(|v| v.label_vi()).collect());)+};
+        }
+        use super::awards::*;
+        use super::campaigns::*;
+        use super::council::*;
+        use super::evidence::*;
+        use super::nominations::*;
+        labels!(AwardCategory, AwardSubject, CampaignKind, Participation, CampaignStatus, CampaignAction, IndicatorKind);
+        labels!(Direction, RegistrationStatus, RegistrationAction, AchievementStatus, AchievementAction, SeatRole);
+        labels!(EvidenceType, NominationStatus, NominationAction, DocumentKind);
+        check(super::roles::ALL_ROLES.iter().map(|r| r.label_vi()).collect());
+    }
+}
+

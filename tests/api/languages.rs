@@ -6,7 +6,11 @@ use serde_json::json;
 
 use crate::helpers::{Response, TestApp};
 
-on_both_backends!(problems_speak_vietnamese_unless_english_is_preferred, field_messages_name_the_field_in_vietnamese);
+on_both_backends!(
+    problems_speak_vietnamese_unless_english_is_preferred,
+    field_messages_name_the_field_in_vietnamese,
+    enumerations_carry_their_vietnamese_label
+);
 
 async fn in_language(app: &TestApp, req: TestRequest, accept_language: &str) -> Response {
     app.send(req.insert_header(("accept-language", accept_language))).await
@@ -91,4 +95,17 @@ async fn field_messages_name_the_field_in_vietnamese(app: TestApp) {
     assert_eq!(body["errors"][0]["message"], "must not be empty");
     let body = in_language(&app, post(commune(&"a".repeat(201))), "en").await.problem(422, "validation_failed");
     assert_eq!(body["errors"][0]["message"], "must be at most 200 characters");
+}
+
+/// Beside each machine value, its Vietnamese label as `<field>_label`, the same way everywhere.
+async fn enumerations_carry_their_vietnamese_label(app: TestApp) {
+    thidua::seed::seed_reference(&mut app.connection()).unwrap();
+    let types = app.get("/api/v1/award-types").await.json();
+    let lao_dong = types.as_array().unwrap().iter().find(|t| t["code"] == "LDTT").expect("the seeded catalogue");
+    assert_eq!(
+        (&lao_dong["category"], &lao_dong["category_label"], &lao_dong["subject"], &lao_dong["subject_label"]),
+        (&json!("danh_hieu_thi_dua"), &json!("Danh hiệu thi đua"), &json!("individual"), &json!("Cá nhân"))
+    );
+    let me = app.get("/api/v1/auth/me").await.json();
+    assert_eq!((&me["roles"], &me["role_labels"]), (&json!(["admin"]), &json!(["Quản trị hệ thống (Ban Thi đua – Khen thưởng)"])));
 }
