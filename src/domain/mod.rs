@@ -194,10 +194,17 @@ mod label_tests {
         use super::council::*;
         use super::evidence::*;
         use super::nominations::*;
-        labels!(AwardCategory, AwardSubject, CampaignKind, Participation, CampaignStatus, CampaignAction, IndicatorKind);
+        labels!(
+            AwardCategory,
+            AwardSubject,
+            CampaignKind,
+            Participation,
+            CampaignStatus,
+            CampaignAction,
+            IndicatorKind
+        );
         labels!(Direction, RegistrationStatus, RegistrationAction, AchievementStatus, AchievementAction, SeatRole);
         labels!(EvidenceType, NominationStatus, NominationAction, DocumentKind);
         check(super::roles::ALL_ROLES.iter().map(|r| r.label_vi()).collect());
     }
 }
-

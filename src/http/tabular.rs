@@ -50,6 +50,7 @@ fn not_acceptable() -> ApiError {
         ErrorCode::NotAcceptable,
         format!("reports are available as {JSON}, {CSV} or {XLSX} (or with format=json|csv|xlsx)"),
     )
+    .localized("not_acceptable-formats", [])
 }
 
 /// The supported type with the highest quality; on a tie the one listed first. Wildcards match

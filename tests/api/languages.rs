@@ -107,5 +107,8 @@ async fn enumerations_carry_their_vietnamese_label(app: TestApp) {
         (&json!("danh_hieu_thi_dua"), &json!("Danh hiệu thi đua"), &json!("individual"), &json!("Cá nhân"))
     );
     let me = app.get("/api/v1/auth/me").await.json();
-    assert_eq!((&me["roles"], &me["role_labels"]), (&json!(["admin"]), &json!(["Quản trị hệ thống (Ban Thi đua – Khen thưởng)"])));
+    assert_eq!(
+        (&me["roles"], &me["role_labels"]),
+        (&json!(["admin"]), &json!(["Quản trị hệ thống (Ban Thi đua – Khen thưởng)"]))
+    );
 }
