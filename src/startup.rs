@@ -52,7 +52,7 @@ pub fn hash_params(settings: &Settings) -> HashParams {
 }
 
 pub fn state(settings: Settings, signing_key: &[u8]) -> anyhow::Result<web::Data<AppState>> {
-    let evidence = EvidenceStore::open(&settings.evidence_store)
+    let evidence = EvidenceStore::open(&settings.evidence_store, &settings.evidence_s3)
         .map_err(|e| anyhow::anyhow!("THIDUA_EVIDENCE_STORE={}: {e}", settings.evidence_store))?;
     let pool = db::build_pool(&settings.database_url, settings.db_pool_size, settings.db_pool_timeout);
     let auth = &settings.auth;

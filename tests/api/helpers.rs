@@ -158,7 +158,10 @@ impl TestApp {
         settings.max_body_bytes = 64 * 1024;
         settings.max_upload_bytes = 64 * 1024;
         let evidence_dir = tempfile::tempdir().expect("temp dir");
-        settings.evidence_store = evidence_dir.path().display().to_string();
+        // A test may name its own store (an S3 bucket: tests/api/s3.rs); otherwise a temp dir.
+        if !options.env.iter().any(|(name, _)| *name == "THIDUA_EVIDENCE_STORE") {
+            settings.evidence_store = evidence_dir.path().display().to_string();
+        }
         settings.auth.rate_limit_per_minute = options.rate_limit_per_minute;
         if let Some(configure) = options.configure {
             configure(&mut settings);
@@ -258,8 +261,11 @@ impl TestApp {
         (res.json(), self.token_for(username).await)
     }
 
-    /// How many files the evidence store holds.
+    /// How many files the evidence store holds (a directory, or an S3 bucket and prefix).
     pub fn stored_files(&self) -> usize {
+        if let Some(rest) = self.state.settings.evidence_store.strip_prefix("s3://") {
+            return crate::s3::objects_under(rest, &self.state.settings.evidence_s3);
+        }
         fn count(dir: &std::path::Path) -> usize {
             std::fs::read_dir(dir)
                 .map(|entries| entries.flatten().map(|e| if e.path().is_dir() { count(&e.path()) } else { 1 }).sum())

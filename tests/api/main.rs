@@ -45,6 +45,7 @@ mod openapi;
 mod operations;
 mod pagination;
 mod reports;
+mod s3;
 mod schema;
 mod seed;
 mod service_clients;
