@@ -7,7 +7,9 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 mod codes;
+pub mod i18n;
 pub use codes::{Appears, ErrorCode};
+pub use i18n::Lang;
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
@@ -15,20 +17,21 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
     "type": "urn:thidua:problem:validation_failed",
-    "title": "Unprocessable Entity",
+    "title": "Dữ liệu không hợp lệ",
     "status": 422,
-    "detail": "the request has 1 invalid field",
+    "detail": "Yêu cầu có 1 trường không hợp lệ.",
     "code": "validation_failed",
-    "errors": [{"field": "name", "code": "required", "message": "must not be empty"}]
+    "errors": [{"field": "start_date", "code": "required", "message": "Ngày bắt đầu là bắt buộc."}]
 }))]
 pub struct Problem {
     /// `urn:thidua:problem:<code>`.
     #[serde(rename = "type")]
     pub type_uri: String,
-    /// The HTTP status phrase.
+    /// What kind of problem, for a person, in the answer's language (`Content-Language`):
+    /// the same for every occurrence of a `code`.
     pub title: String,
     pub status: u16,
-    /// What went wrong, for a person.
+    /// What went wrong this time, for a person, in the answer's language.
     pub detail: String,
     /// Stable machine-readable code; see docs/api-conventions.md for the list.
     #[schema(value_type = String)]
@@ -44,12 +47,88 @@ pub struct FieldError {
     pub field: String,
     #[schema(value_type = String)]
     pub code: ErrorCode,
+    /// What is wrong with the field, for a person, in the answer's language.
     pub message: String,
+    /// A more specific catalogue message than the code's, with its arguments besides `$field`
+    /// (`too_long-max` with `max`); the English `message` is what English answers carry.
+    #[serde(skip)]
+    pub localized: Option<Msg>,
 }
 
 impl FieldError {
     pub fn new(field: impl Into<String>, code: ErrorCode, message: impl Into<String>) -> Self {
-        FieldError { field: field.into(), code, message: message.into() }
+        FieldError { field: field.into(), code, message: message.into(), localized: None }
+    }
+
+    /// With catalogue message `id` and its arguments, for the languages other than English.
+    pub fn localized(mut self, id: &'static str, args: impl IntoIterator<Item = (&'static str, Arg)>) -> Self {
+        self.localized = Some(Msg::new(id, args));
+        self
+    }
+
+    /// The message in `lang`: English as written at the call site; another language from its
+    /// catalogue — the specific message if there is one, else the code's — with the field's name.
+    pub fn message_in(&self, lang: Lang) -> String {
+        if lang == Lang::En {
+            return self.message.clone();
+        }
+        let label = i18n::field_label(lang, &self.field);
+        let code_id = match self.code.appears() {
+            Appears::ProblemAndField(_) => format!("{}.field", self.code),
+            _ => self.code.as_str().to_string(),
+        };
+        self.localized
+            .as_ref()
+            .and_then(|m| m.format(lang, &[("field", &label)]))
+            .or_else(|| i18n::text(lang, &code_id, &[("field", &label)]))
+            .unwrap_or_else(|| self.message.clone())
+    }
+}
+
+/// An argument of a catalogue message.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Arg {
+    /// Shown as it is (a number, a code, a name).
+    Text(String),
+    /// A kind of record (`award type`), named in the answer's language (`record-award_type`).
+    Record(String),
+    /// A field path, named in the answer's language (`field-start_date`).
+    Field(String),
+}
+
+impl Arg {
+    pub fn text(value: impl ToString) -> Arg {
+        Arg::Text(value.to_string())
+    }
+
+    fn in_lang(&self, lang: Lang) -> Option<String> {
+        match self {
+            Arg::Text(text) => Some(text.clone()),
+            Arg::Record(what) => i18n::record_label(lang, what),
+            Arg::Field(path) => Some(i18n::field_label(lang, path)),
+        }
+    }
+}
+
+/// A catalogue message: its id and named arguments.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Msg {
+    pub id: &'static str,
+    pub args: Vec<(&'static str, Arg)>,
+}
+
+impl Msg {
+    pub fn new(id: &'static str, args: impl IntoIterator<Item = (&'static str, Arg)>) -> Self {
+        Msg { id, args: args.into_iter().collect() }
+    }
+
+    /// `None` when the catalogue lacks the message or an argument cannot be named in `lang`.
+    pub fn format(&self, lang: Lang, extra: &[(&str, &str)]) -> Option<String> {
+        let values: Vec<(&str, String)> =
+            self.args.iter().map(|(name, arg)| arg.in_lang(lang).map(|v| (*name, v))).collect::<Option<_>>()?;
+        let mut args: Vec<(&str, &str)> = values.iter().map(|(n, v)| (*n, v.as_str())).collect();
+        args.extend_from_slice(extra);
+        i18n::text(lang, self.id, &args)
     }
 }
 
@@ -63,6 +142,9 @@ pub struct ApiError {
     pub cause: Option<anyhow::Error>,
     /// Sent as `Retry-After` (429 and 503).
     pub retry_after_secs: Option<u64>,
+    /// The detail as a catalogue message, where it says more than the code's own message; the
+    /// English `detail` is what English answers (and the log) carry.
+    pub localized: Option<Msg>,
 }
 
 impl ApiError {
@@ -74,11 +156,26 @@ impl ApiError {
 
     /// For codes whose status is not fixed (`http_error`): the status of the error it stands for.
     pub fn with_status(status: StatusCode, code: ErrorCode, detail: impl Into<String>) -> Self {
-        ApiError { status, code, detail: detail.into(), errors: Vec::new(), cause: None, retry_after_secs: None }
+        ApiError {
+            status,
+            code,
+            detail: detail.into(),
+            errors: Vec::new(),
+            cause: None,
+            retry_after_secs: None,
+            localized: None,
+        }
+    }
+
+    /// With catalogue message `id` and its arguments as the detail in languages other than English.
+    pub fn localized(mut self, id: &'static str, args: impl IntoIterator<Item = (&'static str, Arg)>) -> Self {
+        self.localized = Some(Msg::new(id, args));
+        self
     }
 
     pub fn not_found(what: &str) -> Self {
         Self::new(ErrorCode::NotFound, format!("{what} not found"))
+            .localized("not_found-what", [("what", Arg::Record(what.to_string()))])
     }
 
     pub fn validation(errors: Vec<FieldError>) -> Self {
@@ -86,7 +183,9 @@ impl ApiError {
             1 => "the request has 1 invalid field".to_string(),
             n => format!("the request has {n} invalid fields"),
         };
+        let count = errors.len();
         ApiError { errors, ..Self::new(ErrorCode::ValidationFailed, detail) }
+            .localized("validation_failed-count", [("count", Arg::text(count))])
     }
 
     pub fn bad_query(param: &str, message: &str) -> Self {
@@ -147,15 +246,43 @@ impl ApiError {
         self.status == StatusCode::SERVICE_UNAVAILABLE || self.status == StatusCode::INTERNAL_SERVER_ERROR
     }
 
+    /// The problem document in the language of the request being answered.
     pub fn to_problem(&self) -> Problem {
+        self.to_problem_in(i18n::current())
+    }
+
+    pub fn to_problem_in(&self, lang: Lang) -> Problem {
+        let status = self.status.as_u16().to_string();
+        let title = i18n::text(lang, &format!("{}.title", self.code), &[("status", &status)])
+            .unwrap_or_else(|| self.status.canonical_reason().unwrap_or("Error").to_string());
         Problem {
             type_uri: format!("urn:thidua:problem:{}", self.code),
-            title: self.status.canonical_reason().unwrap_or("Error").to_string(),
+            title,
             status: self.status.as_u16(),
-            detail: self.detail.clone(),
+            detail: self.detail_in(lang),
             code: self.code,
-            errors: self.errors.clone(),
+            errors: self.errors.iter().map(|e| FieldError { message: e.message_in(lang), ..e.clone() }).collect(),
         }
+    }
+
+    /// English as written at the call site; another language from its catalogue: the specific
+    /// message where the call site gave one, else the code's own.
+    pub fn detail_in(&self, lang: Lang) -> String {
+        if lang == Lang::En {
+            return self.detail.clone();
+        }
+        let status = self.status.as_u16().to_string();
+        // A bad query parameter's detail repeats what is wrong with it.
+        let query = match (self.code, self.errors.as_slice()) {
+            (ErrorCode::InvalidQuery, [only]) => {
+                i18n::text(lang, "invalid_query-param", &[("param", &only.field), ("message", &only.message_in(lang))])
+            }
+            _ => None,
+        };
+        query
+            .or_else(|| self.localized.as_ref().and_then(|m| m.format(lang, &[("status", &status)])))
+            .or_else(|| i18n::text(lang, self.code.as_str(), &[("status", &status)]))
+            .unwrap_or_else(|| self.detail.clone())
     }
 }
 
@@ -179,14 +306,17 @@ impl ResponseError for ApiError {
             tracing::error!(error = %self, "request failed");
         }
         let mut response = HttpResponse::build(self.status);
+        let lang = i18n::current();
         response.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
+        response.insert_header((header::CONTENT_LANGUAGE, lang.tag()));
+        response.insert_header((header::VARY, "Accept-Language"));
         if let Some(seconds) = self.retry_after_secs {
             response.insert_header((header::RETRY_AFTER, seconds.to_string()));
         }
         if self.status == StatusCode::UNAUTHORIZED {
             response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
         }
-        response.body(serde_json::to_string(&self.to_problem()).expect("problems serialize"))
+        response.body(serde_json::to_string(&self.to_problem_in(lang)).expect("problems serialize"))
     }
 }
 

@@ -125,13 +125,16 @@ pub fn build_app(
         // limit (so its 429s carry CORS headers and a browser can read them).
         .wrap(cors)
         .wrap(middleware::problem_responses())
+        // Outside the problem net, so the problems it makes speak the request's language.
+        .wrap(from_fn(middleware::language))
         .wrap(from_fn(middleware::security_headers))
         .wrap(actix_web::middleware::Condition::new(metrics_on, from_fn(metrics::record)))
         .wrap(from_fn(middleware::request_log))
 }
 
 async fn route_not_found(req: HttpRequest) -> Result<actix_web::HttpResponse, ApiError> {
-    Err(ApiError::new(ErrorCode::RouteNotFound, format!("no resource at {}", req.path())))
+    Err(ApiError::new(ErrorCode::RouteNotFound, format!("no resource at {}", req.path()))
+        .localized("route_not_found-path", [("path", crate::error::Arg::text(req.path()))]))
 }
 
 /// Binds and starts the server, and the webhook dispatcher unless turned off; migrations must

@@ -9,7 +9,7 @@ use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _};
 use argon2::{Algorithm, Argon2, Params, Version};
 
 use crate::domain::Checks;
-use crate::error::{ApiError, ErrorCode};
+use crate::error::{ApiError, Arg, ErrorCode, FieldError};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct HashParams {
@@ -236,9 +236,15 @@ pub fn check_password(field: &str, password: &str, username: &str, checks: &mut 
     let chars = password.chars().count();
     let lower = password.to_lowercase();
     if chars < MIN_PASSWORD_CHARS {
-        checks.fail(field, ErrorCode::TooShort, format!("must be at least {MIN_PASSWORD_CHARS} characters"));
+        checks.0.push(
+            FieldError::new(field, ErrorCode::TooShort, format!("must be at least {MIN_PASSWORD_CHARS} characters"))
+                .localized("too_short-min", [("min", Arg::text(MIN_PASSWORD_CHARS))]),
+        );
     } else if chars > MAX_PASSWORD_CHARS {
-        checks.fail(field, ErrorCode::TooLong, format!("must be at most {MAX_PASSWORD_CHARS} characters"));
+        checks.0.push(
+            FieldError::new(field, ErrorCode::TooLong, format!("must be at most {MAX_PASSWORD_CHARS} characters"))
+                .localized("too_long-max", [("max", Arg::text(MAX_PASSWORD_CHARS))]),
+        );
     } else if COMMON_PASSWORDS.contains(&lower.as_str()) || password.chars().all(|c| password.starts_with(c)) {
         checks.fail(field, ErrorCode::TooCommon, "is one of the most common passwords; choose another");
     } else if !username.is_empty() && lower.contains(&username.to_lowercase()) {

@@ -12,17 +12,17 @@ use crate::error::ErrorCode;
 text_enum! {
     /// Danh hiệu thi đua (emulation title) or hình thức khen thưởng (form of commendation).
     pub enum AwardCategory {
-        DanhHieuThiDua = "danh_hieu_thi_dua",
-        HinhThucKhenThuong = "hinh_thuc_khen_thuong",
+        DanhHieuThiDua = "danh_hieu_thi_dua" => "Danh hiệu thi đua",
+        HinhThucKhenThuong = "hinh_thuc_khen_thuong" => "Hình thức khen thưởng",
     }
 }
 
 text_enum! {
     /// Who an award goes to.
     pub enum AwardSubject {
-        Individual = "individual",
-        Collective = "collective",
-        Household = "household",
+        Individual = "individual" => "Cá nhân",
+        Collective = "collective" => "Tập thể",
+        Household = "household" => "Hộ gia đình",
     }
 }
 

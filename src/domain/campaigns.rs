@@ -11,8 +11,8 @@ use crate::error::ErrorCode;
 text_enum! {
     /// Thi đua thường xuyên (ongoing, yearly) or theo chuyên đề / theo đợt (thematic or peak).
     pub enum CampaignKind {
-        ThuongXuyen = "thuong_xuyen",
-        ChuyenDe = "chuyen_de",
+        ThuongXuyen = "thuong_xuyen" => "Thi đua thường xuyên",
+        ChuyenDe = "chuyen_de" => "Thi đua theo chuyên đề",
     }
 }
 
@@ -20,31 +20,31 @@ text_enum! {
     /// Who takes part.
     pub enum Participation {
         /// Every department and commune.
-        AllUnits = "all_units",
-        AllDepartments = "all_departments",
-        AllCommunes = "all_communes",
+        AllUnits = "all_units" => "Tất cả cơ quan, đơn vị",
+        AllDepartments = "all_departments" => "Tất cả sở, ban, ngành",
+        AllCommunes = "all_communes" => "Tất cả xã, phường, đặc khu",
         /// The units listed on the campaign.
-        Units = "units",
+        Units = "units" => "Các đơn vị được chọn",
         /// The members of the clusters listed on the campaign.
-        Clusters = "clusters",
+        Clusters = "clusters" => "Các cụm, khối thi đua được chọn",
     }
 }
 
 text_enum! {
     /// draft → launched (phát động) → closed (tổng kết); draft or launched → cancelled.
     pub enum CampaignStatus {
-        Draft = "draft",
-        Launched = "launched",
-        Closed = "closed",
-        Cancelled = "cancelled",
+        Draft = "draft" => "Dự thảo",
+        Launched = "launched" => "Đã phát động",
+        Closed = "closed" => "Đã kết thúc",
+        Cancelled = "cancelled" => "Đã hủy",
     }
 }
 
 text_enum! {
     pub enum CampaignAction {
-        Launch = "launch",
-        Close = "close",
-        Cancel = "cancel",
+        Launch = "launch" => "Phát động",
+        Close = "close" => "Kết thúc",
+        Cancel = "cancel" => "Hủy",
     }
 }
 
@@ -69,35 +69,35 @@ impl CampaignStatus {
 
 text_enum! {
     pub enum IndicatorKind {
-        Quantity = "quantity",
-        Percentage = "percentage",
+        Quantity = "quantity" => "Số lượng",
+        Percentage = "percentage" => "Tỷ lệ phần trăm",
         /// Values are "1" (done) or "0".
-        YesNo = "yes_no",
+        YesNo = "yes_no" => "Đạt hoặc không đạt",
     }
 }
 
 text_enum! {
     pub enum Direction {
-        HigherIsBetter = "higher_is_better",
-        LowerIsBetter = "lower_is_better",
+        HigherIsBetter = "higher_is_better" => "Càng cao càng tốt",
+        LowerIsBetter = "lower_is_better" => "Càng thấp càng tốt",
     }
 }
 
 text_enum! {
     /// draft → submitted → accepted, or returned (with a reason) → submitted again.
     pub enum RegistrationStatus {
-        Draft = "draft",
-        Submitted = "submitted",
-        Accepted = "accepted",
-        Returned = "returned",
+        Draft = "draft" => "Dự thảo",
+        Submitted = "submitted" => "Đã gửi",
+        Accepted = "accepted" => "Đã chấp thuận",
+        Returned = "returned" => "Trả lại để bổ sung",
     }
 }
 
 text_enum! {
     pub enum RegistrationAction {
-        Submit = "submit",
-        Accept = "accept",
-        Return = "return",
+        Submit = "submit" => "Gửi",
+        Accept = "accept" => "Chấp thuận",
+        Return = "return" => "Trả lại",
     }
 }
 
@@ -232,16 +232,16 @@ pub fn check_campaign_dates(d: &CampaignDates, checks: &mut Checks) {
 text_enum! {
     /// submitted → verified, or returned (with a reason) → corrected and submitted again.
     pub enum AchievementStatus {
-        Submitted = "submitted",
-        Verified = "verified",
-        Returned = "returned",
+        Submitted = "submitted" => "Đã gửi",
+        Verified = "verified" => "Đã xác nhận",
+        Returned = "returned" => "Trả lại để bổ sung",
     }
 }
 
 text_enum! {
     pub enum AchievementAction {
-        Verify = "verify",
-        Return = "return",
+        Verify = "verify" => "Xác nhận",
+        Return = "return" => "Trả lại",
     }
 }
 

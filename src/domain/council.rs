@@ -10,11 +10,11 @@ text_enum! {
     /// A seat on a council. Every seat votes.
     pub enum SeatRole {
         /// Chủ tịch Hội đồng.
-        Chair = "chair",
+        Chair = "chair" => "Chủ tịch Hội đồng",
         /// Phó Chủ tịch Hội đồng.
-        ViceChair = "vice_chair",
+        ViceChair = "vice_chair" => "Phó Chủ tịch Hội đồng",
         /// Ủy viên.
-        Member = "member",
+        Member = "member" => "Ủy viên",
     }
 }
 

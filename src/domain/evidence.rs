@@ -3,11 +3,11 @@
 text_enum! {
     /// The file types accepted as evidence, by media type.
     pub enum EvidenceType {
-        Pdf = "application/pdf",
-        Png = "image/png",
-        Jpeg = "image/jpeg",
-        Docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        Xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        Pdf = "application/pdf" => "Tệp PDF",
+        Png = "image/png" => "Ảnh PNG",
+        Jpeg = "image/jpeg" => "Ảnh JPEG",
+        Docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document" => "Văn bản Word (DOCX)",
+        Xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" => "Bảng tính Excel (XLSX)",
     }
 }
 

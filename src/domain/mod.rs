@@ -5,7 +5,7 @@
 /// does not see a `serde(rename)` whose value comes from a macro fragment: it would publish the
 /// Rust variant names instead of the wire values.
 macro_rules! text_enum {
-    ($(#[doc = $doc:expr])* pub enum $name:ident { $($(#[doc = $vdoc:expr])* $variant:ident = $text:literal),+ $(,)? }) => {
+    ($(#[doc = $doc:expr])* pub enum $name:ident { $($(#[doc = $vdoc:expr])* $variant:ident = $text:literal => $label:literal),+ $(,)? }) => {
         $(#[doc = $doc])*
         #[derive(
             Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
@@ -31,12 +31,19 @@ macro_rules! text_enum {
                     _ => None,
                 }
             }
+
+            /// The value as people read it, in Vietnamese: sent beside the value as `<field>_label`.
+            pub fn label_vi(self) -> &'static str {
+                match self {
+                    $($name::$variant => $label),+
+                }
+            }
         }
 
         impl utoipa::PartialSchema for $name {
             fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
                 let docs: &[&str] = &[$($doc),*];
-                let variants: &[(&str, &[&str])] = &[$(($text, &[$($vdoc),*])),+];
+                let variants: &[(&str, &str, &[&str])] = &[$(($text, $label, &[$($vdoc),*])),+];
                 $crate::domain::text_enum_schema(docs, variants)
             }
         }
@@ -89,24 +96,34 @@ pub trait TextValue: Sized {
 /// comment and each documented value's.
 pub fn text_enum_schema(
     docs: &[&str],
-    variants: &[(&str, &[&str])],
+    variants: &[(&str, &str, &[&str])],
 ) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
     use utoipa::openapi::{ObjectBuilder, Type};
     let mut description: String = docs.iter().map(|d| d.trim()).collect::<Vec<_>>().join(" ");
-    for (text, variant_docs) in variants.iter().filter(|(_, d)| !d.is_empty()) {
+    if !description.is_empty() {
+        description.push('\n');
+    }
+    description.push_str(
+        "Values and their Vietnamese labels (an answer carries the label beside the value, as `<field>_label`):",
+    );
+    for (text, label, variant_docs) in variants {
         let doc = variant_docs.iter().map(|d| d.trim()).collect::<Vec<_>>().join(" ");
-        description.push_str(&format!("\n- `{text}`: {doc}"));
+        description.push_str(&format!(
+            "\n- `{text}` ({label}){}",
+            if doc.is_empty() { String::new() } else { format!(": {doc}") }
+        ));
     }
     ObjectBuilder::new()
         .schema_type(Type::String)
-        .enum_values(Some(variants.iter().map(|(text, _)| *text)))
-        .description((!description.is_empty()).then_some(description))
+        .enum_values(Some(variants.iter().map(|(text, _, _)| *text)))
+        .description(Some(description))
         .into()
 }
 
 pub mod awards;
 pub mod campaigns;
 pub mod council;
+pub mod display;
 pub mod evidence;
 pub mod ids;
 pub mod nominations;
@@ -120,7 +137,7 @@ pub mod webhooks;
 
 use chrono::NaiveDate;
 
-use crate::error::{ErrorCode, FieldError};
+use crate::error::{Arg, ErrorCode, FieldError};
 
 /// Collects one error per invalid field rather than stopping at the first.
 #[derive(Default)]
@@ -149,7 +166,10 @@ pub fn check_text(field: &str, value: &str, max_chars: usize, checks: &mut Check
         // Also when only invisible characters were sent.
         checks.fail(field, ErrorCode::Required, "must not be empty");
     } else if value.chars().count() > max_chars {
-        checks.fail(field, ErrorCode::TooLong, format!("must be at most {max_chars} characters"));
+        checks.0.push(
+            FieldError::new(field, ErrorCode::TooLong, format!("must be at most {max_chars} characters"))
+                .localized("too_long-max", [("max", Arg::text(max_chars))]),
+        );
     } else if value.chars().any(char::is_control) {
         checks.fail(field, ErrorCode::InvalidCharacters, "must not contain control characters");
     }
@@ -163,7 +183,10 @@ pub fn check_text_block(field: &str, value: &str, max: usize, checks: &mut Check
     if value.is_empty() {
         checks.fail(field, ErrorCode::Required, "must not be empty");
     } else if value.chars().count() > max {
-        checks.fail(field, ErrorCode::TooLong, format!("must be at most {max} characters"));
+        checks.0.push(
+            FieldError::new(field, ErrorCode::TooLong, format!("must be at most {max} characters"))
+                .localized("too_long-max", [("max", Arg::text(max))]),
+        );
     } else if value.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
         checks.fail(field, ErrorCode::InvalidCharacters, "must not contain control characters");
     }
@@ -191,4 +214,42 @@ pub fn random_token() -> String {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).expect("the operating system's random source works");
     hex::encode(bytes)
+}
+
+#[cfg(test)]
+mod label_tests {
+    use unicode_normalization::UnicodeNormalization;
+
+    /// Every value has a Vietnamese label, in NFC, and no two values of one enumeration share one.
+    #[test]
+    fn every_value_has_its_own_vietnamese_label() {
+        fn check(labels: Vec<&'static str>) {
+            let mut seen = std::collections::HashSet::new();
+            for label in labels {
+                assert!(!label.trim().is_empty());
+                assert_eq!(label.nfc().collect::<String>(), label, "{label} is not NFC");
+                assert!(seen.insert(label), "{label} twice");
+            }
+        }
+        macro_rules! labels {
+            ($($t:ty),+) => {$(check(<$t>::ALL.iter().map(|v| v.label_vi()).collect());)+};
+        }
+        use super::awards::*;
+        use super::campaigns::*;
+        use super::council::*;
+        use super::evidence::*;
+        use super::nominations::*;
+        labels!(
+            AwardCategory,
+            AwardSubject,
+            CampaignKind,
+            Participation,
+            CampaignStatus,
+            CampaignAction,
+            IndicatorKind
+        );
+        labels!(Direction, RegistrationStatus, RegistrationAction, AchievementStatus, AchievementAction, SeatRole);
+        labels!(EvidenceType, NominationStatus, NominationAction, DocumentKind);
+        check(super::roles::ALL_ROLES.iter().map(|r| r.label_vi()).collect());
+    }
 }

@@ -8,27 +8,27 @@ text_enum! {
     /// draft → submitted → (returned → submitted) → appraised → approved or rejected; withdrawn
     /// before a decision. (Council vote, public posting and decision come next.)
     pub enum NominationStatus {
-        Draft = "draft",
-        Submitted = "submitted",
-        Returned = "returned",
-        Appraised = "appraised",
-        Approved = "approved",
-        Rejected = "rejected",
-        Posted = "posted",
-        Decided = "decided",
-        Withdrawn = "withdrawn",
-        Revoked = "revoked",
+        Draft = "draft" => "Dự thảo",
+        Submitted = "submitted" => "Đã gửi",
+        Returned = "returned" => "Trả lại để bổ sung",
+        Appraised = "appraised" => "Đã thẩm định",
+        Approved = "approved" => "Được chấp thuận",
+        Rejected = "rejected" => "Không được chấp thuận",
+        Posted = "posted" => "Đang công khai",
+        Decided = "decided" => "Đã có quyết định",
+        Withdrawn = "withdrawn" => "Đã rút",
+        Revoked = "revoked" => "Bị thu hồi",
     }
 }
 
 text_enum! {
     pub enum NominationAction {
-        Submit = "submit",
-        Return = "return",
-        Appraise = "appraise",
-        Approve = "approve",
-        Reject = "reject",
-        Withdraw = "withdraw",
+        Submit = "submit" => "Gửi",
+        Return = "return" => "Trả lại",
+        Appraise = "appraise" => "Thẩm định",
+        Approve = "approve" => "Chấp thuận",
+        Reject = "reject" => "Không chấp thuận",
+        Withdraw = "withdraw" => "Rút hồ sơ",
     }
 }
 
@@ -74,14 +74,14 @@ text_enum! {
     /// The documents of a dossier (hồ sơ, Law Art 84).
     pub enum DocumentKind {
         /// Tờ trình: the cover proposal.
-        ToTrinh = "to_trinh",
+        ToTrinh = "to_trinh" => "Tờ trình",
         /// Báo cáo thành tích: the achievement report.
-        BaoCaoThanhTich = "bao_cao_thanh_tich",
+        BaoCaoThanhTich = "bao_cao_thanh_tich" => "Báo cáo thành tích",
         /// Biên bản bình xét: minutes of the unit's review.
-        BienBanBinhXet = "bien_ban_binh_xet",
+        BienBanBinhXet = "bien_ban_binh_xet" => "Biên bản bình xét",
         /// Proof of initiatives (sáng kiến), for emulation-fighter titles.
-        SangKien = "sang_kien",
-        Other = "khac",
+        SangKien = "sang_kien" => "Sáng kiến",
+        Other = "khac" => "Tài liệu khác",
     }
 }
 

@@ -31,6 +31,17 @@ impl Role {
         }
     }
 
+    /// The role as people read it, in Vietnamese: sent beside the value (`role_labels`).
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            Role::Admin => "Quản trị hệ thống (Ban Thi đua – Khen thưởng)",
+            Role::UnitOfficer => "Cán bộ thi đua, khen thưởng của đơn vị",
+            Role::CouncilMember => "Thành viên Hội đồng Thi đua – Khen thưởng",
+            Role::Approver => "Người có thẩm quyền ký quyết định",
+            Role::Viewer => "Người xem",
+        }
+    }
+
     pub fn parse(s: &str) -> Option<Role> {
         ALL_ROLES.into_iter().find(|r| r.as_str() == s)
     }

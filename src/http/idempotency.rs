@@ -30,7 +30,7 @@ use sha2::{Digest, Sha256};
 use crate::auth::{bearer_token, client_addr};
 use crate::db;
 use crate::db::idempotency::{self as model, Hold, KeyId, Reservation, Stored, Timing};
-use crate::error::{ApiError, ErrorCode};
+use crate::error::{i18n, ApiError, ErrorCode};
 use crate::http::extract::{declared_length, read_limited};
 use crate::http::middleware::{IDEMPOTENCY_KEY, IDEMPOTENT_REPLAYED};
 use crate::http::register::{PostKind, PostTable};
@@ -285,7 +285,8 @@ pub async fn guard(
             // The handler and the storing of its answer run as their own task: a client that
             // hangs up must not cut them short (the write may commit; the retry must then find
             // its answer).
-            actix_web::rt::spawn(run_and_store(held, req, next))
+            // A spawned task does not inherit the request's language: hand it over.
+            actix_web::rt::spawn(i18n::scope(i18n::current(), run_and_store(held, req, next)))
                 .await
                 .map_err(|e| actix_web::error::ErrorInternalServerError(format!("request task failed: {e}")))?
         }

@@ -13,7 +13,7 @@ use actix_web::{Error, HttpMessage, ResponseError};
 use tracing::Instrument;
 
 use crate::config::Settings;
-use crate::error::{ApiError, ErrorCode, PROBLEM_JSON};
+use crate::error::{i18n, ApiError, Arg, ErrorCode, PROBLEM_JSON};
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 pub const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
@@ -164,6 +164,47 @@ pub async fn security_headers(
     Ok(res)
 }
 
+/// Answers the request in the language its `Accept-Language` prefers (`error::i18n::negotiate`;
+/// the public endpoints always in Vietnamese):
+/// problem documents built while it is handled — by handlers, extractors, the problem net
+/// inside, or a middleware's error caught here — speak that language and say so in
+/// `Content-Language`.
+pub async fn language(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    // The public pages speak to citizens: always Vietnamese.
+    let lang = if req.path().starts_with("/api/v1/public/") {
+        i18n::Lang::Vi
+    } else {
+        i18n::negotiate(req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()))
+    };
+    req.extensions_mut().insert(lang);
+    // An error a middleware returned is rendered by the server, after this scope: it keeps the
+    // language with it.
+    i18n::scope(lang, next.call(req)).await.map_err(|error| InLanguage(lang, error).into())
+}
+
+/// An error rendered in a given language.
+#[derive(Debug)]
+struct InLanguage(i18n::Lang, Error);
+
+impl std::fmt::Display for InLanguage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.1.fmt(f)
+    }
+}
+
+impl ResponseError for InLanguage {
+    fn status_code(&self) -> StatusCode {
+        self.1.as_response_error().status_code()
+    }
+
+    fn error_response(&self) -> actix_web::HttpResponse {
+        i18n::sync_scope(self.0, || self.1.error_response())
+    }
+}
+
 /// Marks an error response whose body is deliberately not a problem document (the OAuth token
 /// endpoint's RFC 6749 §5.2 errors), so the net below leaves it alone.
 #[derive(Clone, Copy)]
@@ -182,10 +223,15 @@ fn to_problem<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerRespo
     let error = match status {
         StatusCode::NOT_FOUND => {
             ApiError::new(ErrorCode::RouteNotFound, format!("no resource at {}", res.request().path()))
+                .localized("route_not_found-path", [("path", Arg::text(res.request().path()))])
         }
         StatusCode::METHOD_NOT_ALLOWED => ApiError::new(
             ErrorCode::MethodNotAllowed,
             format!("{} is not supported on {}", res.request().method(), res.request().path()),
+        )
+        .localized(
+            "method_not_allowed-path",
+            [("method", Arg::text(res.request().method())), ("path", Arg::text(res.request().path()))],
         ),
         _ => ApiError::with_status(
             status,

@@ -20,7 +20,7 @@ use utoipa::openapi::path::HttpMethod;
 use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_actix_web::OpenApiFactory;
 
-use crate::error::{ApiError, ErrorCode};
+use crate::error::{ApiError, Arg, ErrorCode};
 
 /// How a POST treats `Idempotency-Key`, and what its body is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -152,6 +152,10 @@ fn method_not_allowed(allow: String) -> actix_web::Route {
             let error = ApiError::new(
                 ErrorCode::MethodNotAllowed,
                 format!("{} is not supported on {}; use {allow}", req.method(), req.path()),
+            )
+            .localized(
+                "method_not_allowed-allow",
+                [("method", Arg::text(req.method())), ("path", Arg::text(req.path())), ("allow", Arg::text(&allow))],
             );
             let mut res = actix_web::ResponseError::error_response(&error);
             if let Ok(value) = header::HeaderValue::from_str(&allow) {

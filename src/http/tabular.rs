@@ -50,6 +50,7 @@ fn not_acceptable() -> ApiError {
         ErrorCode::NotAcceptable,
         format!("reports are available as {JSON}, {CSV} or {XLSX} (or with format=json|csv|xlsx)"),
     )
+    .localized("not_acceptable-formats", [])
 }
 
 /// The supported type with the highest quality; on a tie the one listed first. Wildcards match
@@ -136,7 +137,8 @@ impl From<i64> for Cell {
 pub struct Table {
     /// The report's identifier, also the file name's stem (ASCII).
     pub report: &'static str,
-    /// Also the sheet's name (cut to Excel's 31 characters).
+    /// The XLSX sheet's first row; its name too, shortened on word boundaries to Excel's 31
+    /// characters (`sheet_name`).
     pub title: String,
     /// Appended to the file name, e.g. a year or an id (ASCII).
     pub file_suffix: String,
@@ -310,7 +312,8 @@ fn csv(table: &Table) -> Result<Vec<u8>, ApiError> {
     writer.into_inner().map_err(|e| ApiError::internal(anyhow::anyhow!("writing CSV: {e}")))
 }
 
-/// One sheet: bold, frozen header row; numbers as numbers; widths from the content.
+/// One sheet: the full title in the first row, then a bold header row, both frozen; numbers as
+/// numbers; widths from the content.
 fn xlsx(table: &Table) -> Result<Vec<u8>, ApiError> {
     use rust_xlsxwriter::{Format as CellFormat, Workbook};
     let failed = |e: rust_xlsxwriter::XlsxError| ApiError::internal(anyhow::anyhow!("writing XLSX: {e}"));
@@ -318,12 +321,16 @@ fn xlsx(table: &Table) -> Result<Vec<u8>, ApiError> {
     let sheet = workbook.add_worksheet();
     sheet.set_name(sheet_name(&table.title)).map_err(failed)?;
     let bold = CellFormat::new().set_bold();
+    // The title spills over the empty cells to its right; it does not widen the first column.
+    sheet
+        .write_string_with_format(0, 0, &table.title, &CellFormat::new().set_bold().set_font_size(13))
+        .map_err(failed)?;
     let mut widths: Vec<usize> = table.columns.iter().map(|c| c.label.chars().count()).collect();
     for (col, column) in table.columns.iter().enumerate() {
-        sheet.write_string_with_format(0, col as u16, &column.label, &bold).map_err(failed)?;
+        sheet.write_string_with_format(1, col as u16, &column.label, &bold).map_err(failed)?;
     }
     for (i, row) in table.rows.iter().enumerate() {
-        let r = (i + 1) as u32;
+        let r = (i + 2) as u32;
         for (col, cell) in row.iter().enumerate() {
             let c = col as u16;
             let width = match cell {
@@ -353,18 +360,50 @@ fn xlsx(table: &Table) -> Result<Vec<u8>, ApiError> {
         // Roughly one unit per character, with a margin; very long names wrap at 60.
         sheet.set_column_width(col as u16, (width.clamp(6, 60) + 2) as f64).map_err(failed)?;
     }
-    sheet.set_freeze_panes(1, 0).map_err(failed)?;
+    sheet.set_freeze_panes(2, 0).map_err(failed)?;
     workbook.save_to_buffer().map_err(failed)
 }
 
-/// Excel's limits on sheet names: at most 31 characters, none of `[]:*?/\`.
+/// Excel's limits on sheet names: at most 31 characters, none of `[]:*?/\`, no apostrophe at
+/// either end. A longer title is shortened on a word boundary — whole words while they fit, no
+/// trailing punctuation or dangling conjunction ("…theo năm, loại", never "…loại và đ"); only a
+/// first word longer than 31 characters is cut.
 fn sheet_name(title: &str) -> String {
-    let cleaned: String = title.chars().map(|c| if "[]:*?/\\".contains(c) { '-' } else { c }).take(31).collect();
-    let trimmed = cleaned.trim_matches('\'').trim();
-    if trimmed.is_empty() {
+    const MAX: usize = 31;
+    /// Words a shortened name must not end on: it would read as cut off.
+    const DANGLING: &[&str] = &["và", "của", "theo", "hoặc", "cho", "với", "trong", "tại", "các", "những"];
+    let cleaned: String = title.chars().map(|c| if "[]:*?/\\".contains(c) { '-' } else { c }).collect();
+    let cleaned = cleaned.trim_matches('\'').trim();
+    let name = if cleaned.chars().count() <= MAX {
+        cleaned.to_string()
+    } else {
+        let mut words: Vec<&str> = Vec::new();
+        let mut length = 0;
+        for word in cleaned.split_whitespace() {
+            let next = length + usize::from(!words.is_empty()) + word.chars().count();
+            if next > MAX {
+                break;
+            }
+            words.push(word);
+            length = next;
+        }
+        while let Some(last) = words.pop() {
+            let last = last.trim_end_matches([',', ';', '-', '–', '(', '.', '\'']);
+            if !last.is_empty() && (words.is_empty() || !DANGLING.contains(&last.to_lowercase().as_str())) {
+                words.push(last);
+                break;
+            }
+        }
+        if words.is_empty() {
+            cleaned.chars().take(MAX).collect::<String>().trim_matches('\'').trim().to_string()
+        } else {
+            words.join(" ")
+        }
+    };
+    if name.is_empty() {
         "Báo cáo".to_string()
     } else {
-        trimmed.to_string()
+        name
     }
 }
 
@@ -392,9 +431,18 @@ mod tests {
     }
 
     #[test]
-    fn sheet_names_fit_excel() {
+    fn sheet_names_fit_excel_on_word_boundaries() {
         assert_eq!(sheet_name("Tiến độ: cụm/khối [2025]"), "Tiến độ- cụm-khối -2025-");
-        assert_eq!(sheet_name(&"Đ".repeat(40)).chars().count(), 31);
+        assert_eq!(sheet_name("Khen thưởng theo năm, loại và đơn vị"), "Khen thưởng theo năm, loại");
+        assert_eq!(sheet_name("Tiến độ thực hiện chỉ tiêu phong trào thi đua năm 2026"), "Tiến độ thực hiện chỉ tiêu");
+        assert_eq!(sheet_name("Hồ sơ đề nghị theo trạng thái và hình thức"), "Hồ sơ đề nghị theo trạng thái");
+        assert_eq!(sheet_name(&"Đ".repeat(40)).chars().count(), 31, "one overlong word is cut");
         assert_eq!(sheet_name("''"), "Báo cáo");
+        for title in ["Khen thưởng theo năm, loại và đơn vị", "Xếp hạng thi đua trong cụm, khối năm 2026 của tỉnh"]
+        {
+            let name = sheet_name(title);
+            assert!(name.chars().count() <= 31 && title.starts_with(&name), "{name}");
+            assert!(title[name.len()..].starts_with([' ', ',']), "{name} ends mid-word");
+        }
     }
 }

@@ -157,6 +157,7 @@ pub fn insert_user(conn: &mut DbConn, new: NewUser) -> Result<User, ApiError> {
 
 fn username_taken(username: &str) -> ApiError {
     ApiError::conflict(ErrorCode::UsernameTaken, format!("the username {username} is taken"))
+        .localized("username_taken-name", [("username", crate::error::Arg::text(username))])
 }
 
 #[derive(Default)]

@@ -126,7 +126,8 @@ fn check_report(
             return Err(ApiError::conflict(
                 ErrorCode::CampaignFrozen,
                 format!("the campaign is {}; it no longer changes", status.as_str()),
-            ))
+            )
+            .localized("campaign_frozen-status", [("status", crate::error::Arg::text(status.label_vi()))]))
         }
     }
     if !participates(conn, campaign, unit_id)? {
@@ -298,6 +299,14 @@ pub fn review_achievement(
         return Err(ApiError::conflict(
             ErrorCode::IllegalTransition,
             format!("a {} report cannot take \"{}\"", from.as_str(), action.as_str()),
+        )
+        .localized(
+            "illegal_transition-action",
+            [
+                ("record", crate::error::Arg::Record("achievement".into())),
+                ("status", crate::error::Arg::text(from.label_vi())),
+                ("action", crate::error::Arg::text(action.label_vi())),
+            ],
         ));
     };
     let now = db::now();
@@ -339,7 +348,11 @@ pub fn check_evidence_allowed(
     }
     let closes = campaign.end_date + chrono::TimeDelta::days(grace_days);
     if achievement.status != AchievementStatus::Returned && today > closes {
-        return Err(ApiError::conflict(ErrorCode::ReportingClosed, format!("reports were accepted until {closes}")));
+        return Err(ApiError::conflict(ErrorCode::ReportingClosed, format!("reports were accepted until {closes}"))
+            .localized(
+                "reporting_closed-until",
+                [("date", crate::error::Arg::text(crate::domain::display::admin_date(closes)))],
+            ));
     }
     Ok(())
 }

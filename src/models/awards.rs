@@ -172,7 +172,8 @@ pub fn create_award_type(
     actor: Option<&str>,
 ) -> Result<String, ApiError> {
     if find_award_type_by_code(conn, &new.code)?.is_some() {
-        return Err(ApiError::conflict(ErrorCode::CodeInUse, format!("an award type has the code {}", new.code)));
+        return Err(ApiError::conflict(ErrorCode::CodeInUse, format!("an award type has the code {}", new.code))
+            .localized("code_in_use-award", [("code", crate::error::Arg::text(&new.code))]));
     }
     let id = db::new_id();
     let now = db::now();

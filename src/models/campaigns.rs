@@ -358,6 +358,7 @@ pub fn update_campaign(
 
 pub fn frozen(status: CampaignStatus) -> ApiError {
     ApiError::conflict(ErrorCode::CampaignFrozen, format!("the campaign is {}; it no longer changes", status.as_str()))
+        .localized("campaign_frozen-status", [("status", crate::error::Arg::text(status.label_vi()))])
 }
 
 /// Moves a campaign along its lifecycle, recording who, when and why.
@@ -378,6 +379,14 @@ pub fn transition_campaign(
         return Err(ApiError::conflict(
             ErrorCode::IllegalTransition,
             format!("a {} campaign cannot be {}ed", from.as_str(), action.as_str().trim_end_matches('e')),
+        )
+        .localized(
+            "illegal_transition-action",
+            [
+                ("record", crate::error::Arg::Record("campaign".into())),
+                ("status", crate::error::Arg::text(from.label_vi())),
+                ("action", crate::error::Arg::text(action.label_vi())),
+            ],
         ));
     };
     if action == CampaignAction::Launch {

@@ -53,7 +53,8 @@ pub fn post(conn: &mut DbConn, id: &str, until: NaiveDate, actor: &str, today: N
         return Err(ApiError::conflict(
             ErrorCode::IllegalTransition,
             format!("a {} nomination cannot be posted; it must be approved", n.status.as_str()),
-        ));
+        )
+        .localized("illegal_transition-post", [("status", crate::error::Arg::text(n.status.label_vi()))]));
     }
     let days = judged_version(conn, &n)?.and_then(|v| v.posting_days).unwrap_or(0);
     let earliest = today + chrono::TimeDelta::days(i64::from(days));
@@ -314,7 +315,8 @@ pub fn issue(conn: &mut DbConn, new: NewDecision, actor: &str, today: NaiveDate)
     }
     let taken: i64 = decisions::table.filter(decisions::number.eq(&new.number)).count().get_result(conn)?;
     if taken > 0 {
-        return Err(ApiError::conflict(ErrorCode::NumberInUse, format!("a decision numbered {} exists", new.number)));
+        return Err(ApiError::conflict(ErrorCode::NumberInUse, format!("a decision numbered {} exists", new.number))
+            .localized("number_in_use-number", [("number", crate::error::Arg::text(&new.number))]));
     }
     let id = db::new_id();
     let now = db::now();

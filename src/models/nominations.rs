@@ -445,6 +445,14 @@ pub fn transition(
         return Err(ApiError::conflict(
             ErrorCode::IllegalTransition,
             format!("a {} nomination cannot take \"{}\"", from.as_str(), action.as_str()),
+        )
+        .localized(
+            "illegal_transition-action",
+            [
+                ("record", crate::error::Arg::Record("nomination".into())),
+                ("status", crate::error::Arg::text(from.label_vi())),
+                ("action", crate::error::Arg::text(action.label_vi())),
+            ],
         ));
     };
     let mut version_id = current.award_type_version_id.clone();

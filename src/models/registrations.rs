@@ -140,6 +140,13 @@ fn check_registration_window(campaign: &Campaign, today: NaiveDate) -> Result<()
         return Err(ApiError::conflict(
             ErrorCode::DeadlinePassed,
             format!("registrations closed on {}", campaign.registration_deadline.unwrap()),
+        )
+        .localized(
+            "deadline_passed-registration",
+            [(
+                "date",
+                crate::error::Arg::text(crate::domain::display::admin_date(campaign.registration_deadline.unwrap())),
+            )],
         ));
     }
     Ok(())
@@ -283,6 +290,14 @@ pub fn transition_registration(
         return Err(ApiError::conflict(
             ErrorCode::IllegalTransition,
             format!("a {} registration cannot take \"{}\"", from.as_str(), action.as_str()),
+        )
+        .localized(
+            "illegal_transition-action",
+            [
+                ("record", crate::error::Arg::Record("registration".into())),
+                ("status", crate::error::Arg::text(from.label_vi())),
+                ("action", crate::error::Arg::text(action.label_vi())),
+            ],
         ));
     };
     let now = db::now();

@@ -290,6 +290,10 @@ pub fn deactivate(
         return Err(ApiError::conflict(
             ErrorCode::AlreadyInactive,
             format!("the unit's validity already ends on {}", current.valid_until.unwrap()),
+        )
+        .localized(
+            "already_inactive-on",
+            [("date", crate::error::Arg::text(crate::domain::display::admin_date(current.valid_until.unwrap())))],
         ));
     }
     if current.valid_from.is_some_and(|f| f > until) {

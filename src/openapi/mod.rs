@@ -16,7 +16,9 @@ use crate::http::register::{PostKind, PostTable};
     info(
         title = "thidua",
         description = "Open REST/JSON API for emulation and commendation (Thi đua – Khen thưởng) in a Vietnamese province. \
-                       Errors are RFC 9457 problems (`application/problem+json`); lists are keyset-paginated. \
+                       Errors are RFC 9457 problems (`application/problem+json`) whose `title`, `detail` and `errors[].message` \
+                       are in Vietnamese, or in English when `Accept-Language` prefers it (the answer's `Content-Language` says which; \
+                       the public endpoints always speak Vietnamese); lists are keyset-paginated. \
                        See docs/api-conventions.md.",
         license(name = "MIT"),
     ),
@@ -346,6 +348,13 @@ fn response_headers(
         )),
         "401" => headers.push(("WWW-Authenticate", text("The authentication scheme to use (`Bearer`)"))),
         _ => {}
+    }
+    // Problem documents are written for people, in the negotiated language.
+    if status.starts_with('4') || status.starts_with('5') {
+        headers.push((
+            "Content-Language",
+            text("The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language`"),
+        ));
     }
     if status == "201" {
         headers.push(("Location", text("The URL of the record created")));

@@ -81,6 +81,8 @@ pub struct AchievementResponse {
     pub as_of: NaiveDate,
     pub narrative: Option<String>,
     pub status: AchievementStatus,
+    /// `status` as people read it (Vietnamese).
+    pub status_label: &'static str,
     pub return_reason: Option<String>,
     pub evidence: Vec<EvidenceResponse>,
     pub version: i32,
@@ -111,6 +113,7 @@ fn response(a: Achievement, evidence: Vec<StoredFile>) -> Result<AchievementResp
         unit_id: uuid(&a.unit_id)?,
         indicator_id: uuid(&a.indicator_id)?,
         status: a.status,
+        status_label: a.status.label_vi(),
         reported_by: uuid(&a.reported_by)?,
         verified_by: a.verified_by.as_deref().map(uuid).transpose()?,
         evidence: evidence.into_iter().map(evidence_response).collect::<Result<_, _>>()?,

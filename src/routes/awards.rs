@@ -106,7 +106,11 @@ pub struct AwardTypeResponse {
     #[schema(example = "Chiến sĩ thi đua cấp tỉnh")]
     pub name: String,
     pub category: AwardCategory,
+    /// `category` as people read it (Vietnamese).
+    pub category_label: &'static str,
     pub subject: AwardSubject,
+    /// `subject` as people read it (Vietnamese).
+    pub subject_label: &'static str,
     pub level: String,
     /// The version in force today, if any.
     pub current_version: Option<i32>,
@@ -141,7 +145,9 @@ fn type_response((t, versions): (AwardType, Vec<AwardTypeVersion>)) -> Result<Aw
     Ok(AwardTypeResponse {
         id: uuid(&t.id)?,
         category: t.category,
+        category_label: t.category.label_vi(),
         subject: t.subject,
+        subject_label: t.subject.label_vi(),
         code: t.code,
         name: t.name,
         level: t.level,

@@ -98,6 +98,8 @@ pub struct CampaignResponse {
     pub id: Uuid,
     pub title: String,
     pub kind: CampaignKind,
+    /// `kind` as people read it (Vietnamese).
+    pub kind_label: &'static str,
     pub description: Option<String>,
     pub plan_number: Option<String>,
     pub plan_date: Option<NaiveDate>,
@@ -110,9 +112,13 @@ pub struct CampaignResponse {
     pub interim_review_on: Option<NaiveDate>,
     pub final_review_on: Option<NaiveDate>,
     pub participation: Participation,
+    /// `participation` as people read it (Vietnamese).
+    pub participation_label: &'static str,
     pub unit_ids: Vec<Uuid>,
     pub cluster_ids: Vec<Uuid>,
     pub status: CampaignStatus,
+    /// `status` as people read it (Vietnamese).
+    pub status_label: &'static str,
     /// Every change of status: who, when, why.
     pub history: Vec<TransitionResponse>,
     pub version: i32,
@@ -139,8 +145,11 @@ fn campaign_response(d: CampaignDetail) -> Result<CampaignResponse, ApiError> {
     Ok(CampaignResponse {
         id: uuid(&c.id)?,
         kind: c.kind,
+        kind_label: c.kind.label_vi(),
         participation: c.participation,
+        participation_label: c.participation.label_vi(),
         status: c.status,
+        status_label: c.status.label_vi(),
         unit_ids: d.unit_ids.iter().map(|u| uuid(u)).collect::<Result<_, _>>()?,
         cluster_ids: d.cluster_ids.iter().map(|u| uuid(u)).collect::<Result<_, _>>()?,
         created_by: uuid(&c.created_by)?,

@@ -59,6 +59,8 @@ pub struct CouncilSeatResponse {
     pub full_name: String,
     #[schema(inline)]
     pub role: SeatRole,
+    /// `role` as people read it (Vietnamese).
+    pub role_label: &'static str,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -91,7 +93,14 @@ fn response(c: Council, seats: Vec<model::Seat>) -> Result<CouncilResponse, ApiE
         term_end: c.term_end,
         members: seats
             .into_iter()
-            .map(|s| Ok(CouncilSeatResponse { user_id: uuid(&s.user_id)?, full_name: s.full_name, role: s.role }))
+            .map(|s| {
+                Ok(CouncilSeatResponse {
+                    user_id: uuid(&s.user_id)?,
+                    full_name: s.full_name,
+                    role: s.role,
+                    role_label: s.role.label_vi(),
+                })
+            })
             .collect::<Result<_, ApiError>>()?,
         created_by: uuid(&c.created_by)?,
         created_at: c.created_at,

@@ -12,6 +12,7 @@ use crate::auth::policy::{self, Role};
 use crate::auth::{client_addr, AuthUser};
 use crate::db;
 use crate::db::journal::Scope;
+use crate::domain::display::admin_date;
 use crate::domain::public::{proof_of_work_ok, PROOF_OF_WORK_HEADER};
 use crate::domain::text::{normalize, strip_markup};
 use crate::domain::units::today_in_vietnam;
@@ -89,6 +90,9 @@ pub struct PublicPostingResponse {
     pub year: i32,
     /// Comments are taken until this day (inclusive).
     pub posting_until: NaiveDate,
+    /// The same day as people read it: `posting_until` as a Vietnamese administrative date.
+    #[schema(example = "ngày 15 tháng 01 năm 2026")]
+    pub posting_until_text: String,
 }
 
 /// What is on public posting today (no sign-in): for people to comment on before decisions.
@@ -112,6 +116,7 @@ pub async fn public_postings(state: web::Data<AppState>) -> Result<HttpResponse,
                 unit_name: p.unit_name,
                 award_name: p.award_name,
                 year: p.year,
+                posting_until_text: admin_date(p.posting_until),
                 posting_until: p.posting_until,
             })
         })

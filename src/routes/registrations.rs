@@ -64,6 +64,8 @@ pub struct RegistrationResponse {
     pub campaign_id: Uuid,
     pub unit_id: Uuid,
     pub status: RegistrationStatus,
+    /// `status` as people read it (Vietnamese).
+    pub status_label: &'static str,
     pub targets: Vec<Target>,
     pub aimed_titles: Vec<String>,
     pub note: Option<String>,
@@ -84,6 +86,7 @@ fn response((r, targets): (Registration, Vec<(String, String)>)) -> Result<Regis
         campaign_id: uuid(&r.campaign_id)?,
         unit_id: uuid(&r.unit_id)?,
         status: r.status,
+        status_label: r.status.label_vi(),
         targets: targets
             .iter()
             .map(|(i, t)| Ok(Target { indicator_id: uuid(i)?, target: t.clone() }))

@@ -476,17 +476,5 @@ async fn nominations_table(state: &AppState, who: &AuthUser, query: NominationsR
 
 /// A status as the board's staff say it.
 fn status_name(status: &str) -> &'static str {
-    match NominationStatus::parse(status) {
-        Some(NominationStatus::Draft) => "Dự thảo",
-        Some(NominationStatus::Submitted) => "Đã gửi",
-        Some(NominationStatus::Returned) => "Trả lại để bổ sung",
-        Some(NominationStatus::Appraised) => "Đã thẩm định",
-        Some(NominationStatus::Approved) => "Được chấp thuận",
-        Some(NominationStatus::Rejected) => "Không được chấp thuận",
-        Some(NominationStatus::Posted) => "Đang công khai",
-        Some(NominationStatus::Decided) => "Đã có quyết định",
-        Some(NominationStatus::Withdrawn) => "Đã rút",
-        Some(NominationStatus::Revoked) => "Bị thu hồi",
-        None => "",
-    }
+    NominationStatus::parse(status).map_or("", NominationStatus::label_vi)
 }

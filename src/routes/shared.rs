@@ -158,6 +158,8 @@ fn progress_inputs(
 pub struct DocumentResponse {
     pub id: Uuid,
     pub kind: DocumentKind,
+    /// `kind` as people read it (Vietnamese).
+    pub kind_label: &'static str,
     pub filename: String,
     pub content_type: String,
     pub size_bytes: i64,
@@ -189,6 +191,8 @@ pub struct NominationResponse {
     pub campaign_id: Option<Uuid>,
     pub under_discipline: bool,
     pub status: NominationStatus,
+    /// `status` as people read it (Vietnamese).
+    pub status_label: &'static str,
     /// As judged at the last submission: blocking problems (none, or it would not have been
     /// submitted) and warnings for the board.
     pub eligibility: Option<Eligibility>,
@@ -205,6 +209,7 @@ pub fn document_response(d: StoredFile) -> Result<DocumentResponse, ApiError> {
         href: format!("/api/v1/nomination-documents/{}", d.id),
         id: uuid(&d.id)?,
         kind: d.kind.unwrap_or(DocumentKind::Other),
+        kind_label: d.kind.unwrap_or(DocumentKind::Other).label_vi(),
         filename: d.filename,
         content_type: d.content_type,
         size_bytes: d.size_bytes,
@@ -223,6 +228,7 @@ pub fn nomination_response(d: NominationDetail) -> Result<NominationResponse, Ap
         unit_id: uuid(&n.unit_id)?,
         campaign_id: n.campaign_id.as_deref().map(uuid).transpose()?,
         status: n.status,
+        status_label: n.status.label_vi(),
         eligibility: n
             .eligibility
             .as_deref()
@@ -313,6 +319,8 @@ pub struct UserResponse {
     /// The department or commune the user acts for; null for provincial staff.
     pub unit_id: Option<Uuid>,
     pub roles: Vec<Role>,
+    /// `roles` as people read them (Vietnamese), in the same order.
+    pub role_labels: Vec<&'static str>,
     pub active: bool,
     pub version: i32,
     pub password_changed_at: DateTime<chrono::Utc>,
@@ -327,6 +335,7 @@ impl TryFrom<User> for UserResponse {
         Ok(UserResponse {
             id: Uuid::parse_str(&u.id).map_err(|_| corrupt("id"))?,
             unit_id: u.unit_id.as_deref().map(Uuid::parse_str).transpose().map_err(|_| corrupt("unit_id"))?,
+            role_labels: u.role_list().into_iter().map(Role::label_vi).collect(),
             roles: u.role_list(),
             username: u.username,
             full_name: u.full_name,

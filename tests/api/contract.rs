@@ -30,6 +30,7 @@ const CLIENT_HEADERS: &[&str] = &[
     "content-disposition",
     "x-request-id",
     "www-authenticate",
+    "content-language",
 ];
 
 /// The reasons for a 400 that no schema can state (`ApiError::bad_query_because`): the value has

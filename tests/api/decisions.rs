@@ -65,11 +65,26 @@ async fn posting_then_decision_grants_awards(app: TestApp) {
         (entry["nominee"].as_str(), entry["position"].as_str(), entry["unit_name"].as_str()),
         (Some("Lục Thị Hằng"), Some("Trưởng thôn"), Some("Xã Đồng Thử"))
     );
+    // Beside the ISO day, the day as people read it.
+    let (y, m, d) = {
+        let iso = entry["posting_until"].as_str().unwrap();
+        (&iso[0..4], &iso[5..7], &iso[8..10])
+    };
+    assert_eq!(entry["posting_until_text"], format!("ngày {d} tháng {m} năm {y}"));
     let text = public.text();
-    assert!(
-        !text.contains("1975") && !text.contains("006175001234") && !text.contains(person["id"].as_str().unwrap()),
-        "{text}"
-    );
+    // The birth year appears nowhere as a value (checked on values: a random id may contain the
+    // digits "1975"), nor the identity number or the person's id.
+    fn has_number(v: &Value, n: i64) -> bool {
+        match v {
+            Value::Number(x) => x.as_i64() == Some(n),
+            Value::String(s) => s == &n.to_string(),
+            Value::Array(items) => items.iter().any(|i| has_number(i, n)),
+            Value::Object(map) => map.values().any(|i| has_number(i, n)),
+            _ => false,
+        }
+    }
+    assert!(!has_number(&public.json(), 1975) && !text.contains("birth_year"), "{text}");
+    assert!(!text.contains("006175001234") && !text.contains(person["id"].as_str().unwrap()), "{text}");
     let comments = format!("/api/v1/public/postings/{}/comments", id(&nomination));
     let res =
         app.send_anonymous(TestRequest::post().uri(&comments).set_json(
@@ -80,13 +95,21 @@ async fn posting_then_decision_grants_awards(app: TestApp) {
     app.send_anonymous(TestRequest::post().uri(&comments).set_json(json!({"content": "  "})))
         .await
         .problem(422, "validation_failed");
-    app.send_anonymous(
-        TestRequest::post()
-            .uri(&format!("/api/v1/public/postings/{}/comments", uuid::Uuid::now_v7()))
-            .set_json(json!({"content": "x"})),
-    )
-    .await
-    .problem(404, "not_found");
+    // The public endpoints speak Vietnamese, whatever the browser prefers.
+    let res = app
+        .send_anonymous(
+            TestRequest::post()
+                .uri(&format!("/api/v1/public/postings/{}/comments", uuid::Uuid::now_v7()))
+                .insert_header(("accept-language", "en-US,en;q=0.9"))
+                .set_json(json!({"content": "x"})),
+        )
+        .await;
+    assert_eq!(res.header("content-language"), Some("vi"));
+    let body = res.problem(404, "not_found");
+    assert_eq!(
+        (body["title"].as_str(), body["detail"].as_str()),
+        (Some("Không tìm thấy"), Some("Không tìm thấy thông báo công khai."))
+    );
     let seen = app.get(&format!("{path}/comments")).await.json();
     assert_eq!(seen[0]["content"], "Chị Hằng rất nhiệt tình.\nĐồng ý.");
     let reviewed = app

@@ -38,6 +38,7 @@ mod errors;
 mod hardening;
 mod idempotency;
 mod journal_awards;
+mod languages;
 mod layers;
 mod observability;
 mod openapi;

@@ -72,7 +72,19 @@ fn sheet(res: &Response, file_prefix: &str) -> calamine::Range<Data> {
         "{disposition}"
     );
     let mut workbook: Xlsx<_> = open_workbook_from_rs(Cursor::new(res.body.clone())).expect("an XLSX workbook");
-    workbook.worksheet_range_at(0).expect("a sheet").expect("readable")
+    let name = workbook.sheet_names()[0].clone();
+    let range = workbook.worksheet_range_at(0).expect("a sheet").expect("readable");
+    // The full title in the first row; the sheet's name is its start, cut between words.
+    let title = text(&range, 0, 0);
+    assert!(name.chars().count() <= 31 && title.starts_with(&name), "sheet {name:?}, title {title:?}");
+    assert!(name == title || title[name.len()..].starts_with([' ', ',']), "{name:?} ends mid-word in {title:?}");
+    // The table below it, from (0, 0).
+    let cells: Vec<calamine::Cell<Data>> = range
+        .used_cells()
+        .filter(|(row, _, _)| *row > 0)
+        .map(|(row, col, value)| calamine::Cell::new(((row - 1) as u32, col as u32), value.clone()))
+        .collect();
+    calamine::Range::from_sparse(cells)
 }
 
 fn text(range: &calamine::Range<Data>, row: usize, col: usize) -> String {

@@ -233,7 +233,15 @@ async fn refuses_tokens_that_do_not_verify(app: TestApp, provider: Provider) {
         ("not a JWT", "abc.def".to_string(), "JWT"),
     ];
     for (case, token, says) in cases {
-        let res = exchange(&app, &token).await;
+        // The detail names what failed in the words the code wrote: ask for English.
+        let res = app
+            .send_anonymous(
+                TestRequest::post()
+                    .uri("/api/v1/auth/oidc")
+                    .insert_header(("accept-language", "en"))
+                    .set_json(json!({ "id_token": token })),
+            )
+            .await;
         let problem = res.problem(401, "invalid_id_token");
         assert!(problem["detail"].as_str().unwrap().contains(says), "{case}: {}", problem["detail"]);
     }

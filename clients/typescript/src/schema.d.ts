@@ -2054,6 +2054,8 @@ export interface components {
             reported_by: string;
             return_reason?: string | null;
             status: components["schemas"]["AchievementStatus"];
+            /** @description `status` as people read it (Vietnamese). */
+            status_label: string;
             /** Format: uuid */
             unit_id: string;
             /** Format: date-time */
@@ -2072,6 +2074,10 @@ export interface components {
         };
         /**
          * @description submitted → verified, or returned (with a reason) → corrected and submitted again.
+         *     Values and their Vietnamese labels (an answer carries the label beside the value, as `<field>_label`):
+         *     - `submitted` (Đã gửi)
+         *     - `verified` (Đã xác nhận)
+         *     - `returned` (Trả lại để bổ sung)
          * @enum {string}
          */
         AchievementStatus: "submitted" | "verified" | "returned";
@@ -2144,6 +2150,9 @@ export interface components {
         };
         /**
          * @description Danh hiệu thi đua (emulation title) or hình thức khen thưởng (form of commendation).
+         *     Values and their Vietnamese labels (an answer carries the label beside the value, as `<field>_label`):
+         *     - `danh_hieu_thi_dua` (Danh hiệu thi đua)
+         *     - `hinh_thuc_khen_thuong` (Hình thức khen thưởng)
          * @enum {string}
          */
         AwardCategory: "danh_hieu_thi_dua" | "hinh_thuc_khen_thuong";
@@ -2205,6 +2214,10 @@ export interface components {
         };
         /**
          * @description Who an award goes to.
+         *     Values and their Vietnamese labels (an answer carries the label beside the value, as `<field>_label`):
+         *     - `individual` (Cá nhân)
+         *     - `collective` (Tập thể)
+         *     - `household` (Hộ gia đình)
          * @enum {string}
          */
         AwardSubject: "individual" | "collective" | "household";
@@ -2225,6 +2238,8 @@ export interface components {
         };
         AwardTypeResponse: {
             category: components["schemas"]["AwardCategory"];
+            /** @description `category` as people read it (Vietnamese). */
+            category_label: string;
             /** @example CSTD_TINH */
             code: string;
             /**
@@ -2238,6 +2253,8 @@ export interface components {
             /** @example Chiến sĩ thi đua cấp tỉnh */
             name: string;
             subject: components["schemas"]["AwardSubject"];
+            /** @description `subject` as people read it (Vietnamese). */
+            subject_label: string;
             /** @description Every version, oldest first. */
             versions: components["schemas"]["VersionResponse"][];
         };
@@ -2249,6 +2266,9 @@ export interface components {
         };
         /**
          * @description Thi đua thường xuyên (ongoing, yearly) or theo chuyên đề / theo đợt (thematic or peak).
+         *     Values and their Vietnamese labels (an answer carries the label beside the value, as `<field>_label`):
+         *     - `thuong_xuyen` (Thi đua thường xuyên)
+         *     - `chuyen_de` (Thi đua theo chuyên đề)
          * @enum {string}
          */
         CampaignKind: "thuong_xuyen" | "chuyen_de";
@@ -2319,8 +2339,12 @@ export interface components {
             /** Format: date */
             interim_review_on?: string | null;
             kind: components["schemas"]["CampaignKind"];
+            /** @description `kind` as people read it (Vietnamese). */
+            kind_label: string;
             launching_authority: string;
             participation: components["schemas"]["Participation"];
+            /** @description `participation` as people read it (Vietnamese). */
+            participation_label: string;
             /** Format: date */
             plan_date?: string | null;
             plan_number?: string | null;
@@ -2331,6 +2355,8 @@ export interface components {
             /** Format: date */
             start_date: string;
             status: components["schemas"]["CampaignStatus"];
+            /** @description `status` as people read it (Vietnamese). */
+            status_label: string;
             title: string;
             unit_ids: string[];
             /** Format: date-time */
@@ -2340,6 +2366,11 @@ export interface components {
         };
         /**
          * @description draft → launched (phát động) → closed (tổng kết); draft or launched → cancelled.
+         *     Values and their Vietnamese labels (an answer carries the label beside the value, as `<field>_label`):
+         *     - `draft` (Dự thảo)
+         *     - `launched` (Đã phát động)
+         *     - `closed` (Đã kết thúc)
+         *     - `cancelled` (Đã hủy)
          * @enum {string}
          */
         CampaignStatus: "draft" | "launched" | "closed" | "cancelled";
@@ -2507,9 +2538,10 @@ export interface components {
         CouncilSeatRequest: {
             /**
              * @description A seat on a council. Every seat votes.
-             *     - `chair`: Chủ tịch Hội đồng.
-             *     - `vice_chair`: Phó Chủ tịch Hội đồng.
-             *     - `member`: Ủy viên.
+             *     Values and their Vietnamese labels (an answer carries the label beside the value, as `<field>_label`):
+             *     - `chair` (Chủ tịch Hội đồng): Chủ tịch Hội đồng.
+             *     - `vice_chair` (Phó Chủ tịch Hội đồng): Phó Chủ tịch Hội đồng.
+             *     - `member` (Ủy viên): Ủy viên.
              * @enum {string}
              */
             role: "chair" | "vice_chair" | "member";
@@ -2520,12 +2552,15 @@ export interface components {
             full_name: string;
             /**
              * @description A seat on a council. Every seat votes.
-             *     - `chair`: Chủ tịch Hội đồng.
-             *     - `vice_chair`: Phó Chủ tịch Hội đồng.
-             *     - `member`: Ủy viên.
+             *     Values and their Vietnamese labels (an answer carries the label beside the value, as `<field>_label`):
+             *     - `chair` (Chủ tịch Hội đồng): Chủ tịch Hội đồng.
+             *     - `vice_chair` (Phó Chủ tịch Hội đồng): Phó Chủ tịch Hội đồng.
+             *     - `member` (Ủy viên): Ủy viên.
              * @enum {string}
              */
             role: "chair" | "vice_chair" | "member";
+            /** @description `role` as people read it (Vietnamese). */
+            role_label: string;
             /** Format: uuid */
             user_id: string;
         };
@@ -2648,14 +2683,21 @@ export interface components {
              */
             status: string;
         };
-        /** @enum {string} */
+        /**
+         * @description Values and their Vietnamese labels (an answer carries the label beside the value, as `<field>_label`):
+         *     - `higher_is_better` (Càng cao càng tốt)
+         *     - `lower_is_better` (Càng thấp càng tốt)
+         * @enum {string}
+         */
         Direction: "higher_is_better" | "lower_is_better";
         /**
          * @description The documents of a dossier (hồ sơ, Law Art 84).
-         *     - `to_trinh`: Tờ trình: the cover proposal.
-         *     - `bao_cao_thanh_tich`: Báo cáo thành tích: the achievement report.
-         *     - `bien_ban_binh_xet`: Biên bản bình xét: minutes of the unit's review.
-         *     - `sang_kien`: Proof of initiatives (sáng kiến), for emulation-fighter titles.
+         *     Values and their Vietnamese labels (an answer carries the label beside the value, as `<field>_label`):
+         *     - `to_trinh` (Tờ trình): Tờ trình: the cover proposal.
+         *     - `bao_cao_thanh_tich` (Báo cáo thành tích): Báo cáo thành tích: the achievement report.
+         *     - `bien_ban_binh_xet` (Biên bản bình xét): Biên bản bình xét: minutes of the unit's review.
+         *     - `sang_kien` (Sáng kiến): Proof of initiatives (sáng kiến), for emulation-fighter titles.
+         *     - `khac` (Tài liệu khác)
          * @enum {string}
          */
         DocumentKind: "to_trinh" | "bao_cao_thanh_tich" | "bien_ban_binh_xet" | "sang_kien" | "khac";
@@ -2668,6 +2710,8 @@ export interface components {
             /** Format: uuid */
             id: string;
             kind: components["schemas"]["DocumentKind"];
+            /** @description `kind` as people read it (Vietnamese). */
+            kind_label: string;
             sha256: string;
             /** Format: int64 */
             size_bytes: number;
@@ -2733,6 +2777,7 @@ export interface components {
             code: string;
             /** @description The field's JSON path (`predecessors[0].part`), query parameter or path segment. */
             field: string;
+            /** @description What is wrong with the field, for a person, in the answer's language. */
             message: string;
         };
         /** Format: binary */
@@ -2764,7 +2809,10 @@ export interface components {
             user_id: string;
         };
         /**
-         * @description - `yes_no`: Values are "1" (done) or "0".
+         * @description Values and their Vietnamese labels (an answer carries the label beside the value, as `<field>_label`):
+         *     - `quantity` (Số lượng)
+         *     - `percentage` (Tỷ lệ phần trăm)
+         *     - `yes_no` (Đạt hoặc không đạt): Values are "1" (done) or "0".
          * @enum {string}
          */
         IndicatorKind: "quantity" | "percentage" | "yes_no";
@@ -2828,7 +2876,16 @@ export interface components {
             /** @example hoa.nt */
             username: string;
         };
-        /** @enum {string} */
+        /**
+         * @description Values and their Vietnamese labels (an answer carries the label beside the value, as `<field>_label`):
+         *     - `submit` (Gửi)
+         *     - `return` (Trả lại)
+         *     - `appraise` (Thẩm định)
+         *     - `approve` (Chấp thuận)
+         *     - `reject` (Không chấp thuận)
+         *     - `withdraw` (Rút hồ sơ)
+         * @enum {string}
+         */
         NominationAction: "submit" | "return" | "appraise" | "approve" | "reject" | "withdraw";
         NominationPage: {
             items: components["schemas"]["NominationResponse"][];
@@ -2884,6 +2941,8 @@ export interface components {
             /** Format: uuid */
             person_id?: string | null;
             status: components["schemas"]["NominationStatus"];
+            /** @description `status` as people read it (Vietnamese). */
+            status_label: string;
             under_discipline: boolean;
             /** Format: uuid */
             unit_id: string;
@@ -2896,6 +2955,17 @@ export interface components {
         };
         /**
          * @description draft → submitted → (returned → submitted) → appraised → approved or rejected; withdrawn before a decision. (Council vote, public posting and decision come next.)
+         *     Values and their Vietnamese labels (an answer carries the label beside the value, as `<field>_label`):
+         *     - `draft` (Dự thảo)
+         *     - `submitted` (Đã gửi)
+         *     - `returned` (Trả lại để bổ sung)
+         *     - `appraised` (Đã thẩm định)
+         *     - `approved` (Được chấp thuận)
+         *     - `rejected` (Không được chấp thuận)
+         *     - `posted` (Đang công khai)
+         *     - `decided` (Đã có quyết định)
+         *     - `withdrawn` (Đã rút)
+         *     - `revoked` (Bị thu hồi)
          * @enum {string}
          */
         NominationStatus: "draft" | "submitted" | "returned" | "appraised" | "approved" | "rejected" | "posted" | "decided" | "withdrawn" | "revoked";
@@ -2920,9 +2990,12 @@ export interface components {
         };
         /**
          * @description Who takes part.
-         *     - `all_units`: Every department and commune.
-         *     - `units`: The units listed on the campaign.
-         *     - `clusters`: The members of the clusters listed on the campaign.
+         *     Values and their Vietnamese labels (an answer carries the label beside the value, as `<field>_label`):
+         *     - `all_units` (Tất cả cơ quan, đơn vị): Every department and commune.
+         *     - `all_departments` (Tất cả sở, ban, ngành)
+         *     - `all_communes` (Tất cả xã, phường, đặc khu)
+         *     - `units` (Các đơn vị được chọn): The units listed on the campaign.
+         *     - `clusters` (Các cụm, khối thi đua được chọn): The members of the clusters listed on the campaign.
          * @enum {string}
          */
         Participation: "all_units" | "all_departments" | "all_communes" | "units" | "clusters";
@@ -2992,29 +3065,32 @@ export interface components {
          * @description An RFC 9457 problem document.
          * @example {
          *       "code": "validation_failed",
-         *       "detail": "the request has 1 invalid field",
+         *       "detail": "Yêu cầu có 1 trường không hợp lệ.",
          *       "errors": [
          *         {
          *           "code": "required",
-         *           "field": "name",
-         *           "message": "must not be empty"
+         *           "field": "start_date",
+         *           "message": "Ngày bắt đầu là bắt buộc."
          *         }
          *       ],
          *       "status": 422,
-         *       "title": "Unprocessable Entity",
+         *       "title": "Dữ liệu không hợp lệ",
          *       "type": "urn:thidua:problem:validation_failed"
          *     }
          */
         Problem: {
             /** @description Stable machine-readable code; see docs/api-conventions.md for the list. */
             code: string;
-            /** @description What went wrong, for a person. */
+            /** @description What went wrong this time, for a person, in the answer's language. */
             detail: string;
             /** @description One entry per invalid field, where the problem is about input. */
             errors?: components["schemas"]["FieldError"][];
             /** Format: int32 */
             status: number;
-            /** @description The HTTP status phrase. */
+            /**
+             * @description What kind of problem, for a person, in the answer's language (`Content-Language`):
+             *     the same for every occurrence of a `code`.
+             */
             title: string;
             /** @description `urn:thidua:problem:<code>`. */
             type: string;
@@ -3039,6 +3115,11 @@ export interface components {
              * @description Comments are taken until this day (inclusive).
              */
             posting_until: string;
+            /**
+             * @description The same day as people read it: `posting_until` as a Vietnamese administrative date.
+             * @example ngày 15 tháng 01 năm 2026
+             */
+            posting_until_text: string;
             unit_name: string;
             /** Format: int32 */
             year: number;
@@ -3095,6 +3176,8 @@ export interface components {
             /** @description Why the board returned it. */
             return_reason?: string | null;
             status: components["schemas"]["RegistrationStatus"];
+            /** @description `status` as people read it (Vietnamese). */
+            status_label: string;
             /** Format: date-time */
             submitted_at?: string | null;
             targets: components["schemas"]["Target"][];
@@ -3112,6 +3195,11 @@ export interface components {
         };
         /**
          * @description draft → submitted → accepted, or returned (with a reason) → submitted again.
+         *     Values and their Vietnamese labels (an answer carries the label beside the value, as `<field>_label`):
+         *     - `draft` (Dự thảo)
+         *     - `submitted` (Đã gửi)
+         *     - `accepted` (Đã chấp thuận)
+         *     - `returned` (Trả lại để bổ sung)
          * @enum {string}
          */
         RegistrationStatus: "draft" | "submitted" | "accepted" | "returned";
@@ -3432,6 +3520,8 @@ export interface components {
             /** Format: date-time */
             password_changed_at: string;
             phone?: string | null;
+            /** @description `roles` as people read them (Vietnamese), in the same order. */
+            role_labels: string[];
             roles: components["schemas"]["Role"][];
             /**
              * Format: uuid
@@ -3559,6 +3649,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -3570,6 +3662,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -3583,6 +3677,8 @@ export interface operations {
             /** @description Your roles (or a service client's scopes) do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -3594,6 +3690,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -3605,6 +3703,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -3618,6 +3718,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -3665,6 +3767,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -3676,6 +3780,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -3689,6 +3795,8 @@ export interface operations {
             /** @description Your roles do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -3700,6 +3808,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -3711,6 +3821,8 @@ export interface operations {
             /** @description Conflicts with the record's state (see `code`) */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -3722,6 +3834,8 @@ export interface operations {
             /** @description The record changed since the `If-Match` version */
             412: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -3733,6 +3847,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -3744,6 +3860,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -3755,6 +3873,8 @@ export interface operations {
             /** @description Invalid fields, each listed in `errors` */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -3766,6 +3886,8 @@ export interface operations {
             /** @description `If-Match` is required to replace a record */
             428: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -3777,6 +3899,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -3790,6 +3914,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -3862,6 +3988,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -3875,6 +4003,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -3888,6 +4018,8 @@ export interface operations {
             /** @description Your roles do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -3901,6 +4033,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -3914,6 +4048,8 @@ export interface operations {
             /** @description Conflicts with the record's state (see `code`) */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description With `idempotency_key_in_progress`: seconds to wait before retrying with the same key */
@@ -3929,6 +4065,8 @@ export interface operations {
             /** @description The record changed since the `If-Match` version */
             412: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -3942,6 +4080,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -3955,6 +4095,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -3968,6 +4110,8 @@ export interface operations {
             /** @description Invalid fields, each listed in `errors` */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -3981,6 +4125,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -3994,6 +4140,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -4059,6 +4207,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -4072,6 +4222,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -4085,6 +4237,8 @@ export interface operations {
             /** @description Your roles do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -4098,6 +4252,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -4111,6 +4267,8 @@ export interface operations {
             /** @description Conflicts with the record's state (see `code`) */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description With `idempotency_key_in_progress`: seconds to wait before retrying with the same key */
@@ -4126,6 +4284,8 @@ export interface operations {
             /** @description The record changed since the `If-Match` version */
             412: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -4139,6 +4299,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -4152,6 +4314,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -4165,6 +4329,8 @@ export interface operations {
             /** @description Invalid fields, each listed in `errors` */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -4178,6 +4344,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -4191,6 +4359,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -4252,6 +4422,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -4265,6 +4437,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -4278,6 +4452,8 @@ export interface operations {
             /** @description Your roles do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -4291,6 +4467,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -4304,6 +4482,8 @@ export interface operations {
             /** @description Conflicts with the record's state (see `code`) */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description With `idempotency_key_in_progress`: seconds to wait before retrying with the same key */
@@ -4319,6 +4499,8 @@ export interface operations {
             /** @description The record changed since the `If-Match` version */
             412: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -4332,6 +4514,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -4345,6 +4529,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -4358,6 +4544,8 @@ export interface operations {
             /** @description Invalid fields, each listed in `errors` */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -4371,6 +4559,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -4384,6 +4574,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -4437,6 +4629,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -4448,6 +4642,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -4461,6 +4657,8 @@ export interface operations {
             /** @description Your roles (or a service client's scopes) do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -4472,6 +4670,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -4485,6 +4685,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -4524,6 +4726,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -4535,6 +4739,8 @@ export interface operations {
             /** @description Wrong username or password */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -4548,6 +4754,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -4559,6 +4767,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -4570,6 +4780,8 @@ export interface operations {
             /** @description Fields missing or of the wrong type */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -4581,6 +4793,8 @@ export interface operations {
             /** @description Too many failed attempts; see `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -4594,6 +4808,8 @@ export interface operations {
             /** @description Database or hashing unavailable */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -4627,6 +4843,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -4640,6 +4858,8 @@ export interface operations {
             /** @description Your roles (or a service client's scopes) do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -4651,6 +4871,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -4664,6 +4886,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -4701,6 +4925,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -4714,6 +4940,8 @@ export interface operations {
             /** @description Your roles (or a service client's scopes) do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -4725,6 +4953,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -4738,6 +4968,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -4777,6 +5009,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -4788,6 +5022,8 @@ export interface operations {
             /** @description The ID token is not accepted, or was exchanged before */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -4801,6 +5037,8 @@ export interface operations {
             /** @description The account linked to this identity is deactivated */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -4812,6 +5050,8 @@ export interface operations {
             /** @description Single sign-on is not configured */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -4823,6 +5063,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -4834,6 +5076,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -4845,6 +5089,8 @@ export interface operations {
             /** @description Field missing */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -4856,6 +5102,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -4869,6 +5117,8 @@ export interface operations {
             /** @description The identity provider or the database cannot be reached; see `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -4906,6 +5156,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -4917,6 +5169,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -4930,6 +5184,8 @@ export interface operations {
             /** @description Your roles do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -4941,6 +5197,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -4952,6 +5210,8 @@ export interface operations {
             /** @description Conflicts with the record's state (see `code`) */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -4963,6 +5223,8 @@ export interface operations {
             /** @description The account changed meanwhile (e.g. an admin reset the password) */
             412: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -4974,6 +5236,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -4985,6 +5249,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -4996,6 +5262,8 @@ export interface operations {
             /** @description The current password is wrong, or the new one breaks the policy */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -5007,6 +5275,8 @@ export interface operations {
             /** @description Too many wrong current passwords; see `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -5020,6 +5290,8 @@ export interface operations {
             /** @description Database or hashing unavailable */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -5059,6 +5331,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -5070,6 +5344,8 @@ export interface operations {
             /** @description Unknown, expired, spent or revoked refresh token */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -5083,6 +5359,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -5094,6 +5372,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -5105,6 +5385,8 @@ export interface operations {
             /** @description Field missing */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -5116,6 +5398,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -5129,6 +5413,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -5164,6 +5450,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -5175,6 +5463,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -5188,6 +5478,8 @@ export interface operations {
             /** @description Your roles (or a service client's scopes) do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -5199,6 +5491,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -5212,6 +5506,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -5272,6 +5568,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -5285,6 +5583,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -5298,6 +5598,8 @@ export interface operations {
             /** @description Your roles do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -5311,6 +5613,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -5324,6 +5628,8 @@ export interface operations {
             /** @description Conflicts with the record's state (see `code`) */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description With `idempotency_key_in_progress`: seconds to wait before retrying with the same key */
@@ -5339,6 +5645,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -5352,6 +5660,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -5365,6 +5675,8 @@ export interface operations {
             /** @description Invalid fields, each listed in `errors` */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -5378,6 +5690,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -5391,6 +5705,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -5429,6 +5745,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -5440,6 +5758,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -5453,6 +5773,8 @@ export interface operations {
             /** @description Your roles (or a service client's scopes) do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -5464,6 +5786,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -5475,6 +5799,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -5488,6 +5814,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -5551,6 +5879,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -5564,6 +5894,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -5577,6 +5909,8 @@ export interface operations {
             /** @description Your roles do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -5590,6 +5924,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -5603,6 +5939,8 @@ export interface operations {
             /** @description Conflicts with the record's state (see `code`) */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description With `idempotency_key_in_progress`: seconds to wait before retrying with the same key */
@@ -5618,6 +5956,8 @@ export interface operations {
             /** @description The record changed since the `If-Match` version */
             412: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -5631,6 +5971,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -5644,6 +5986,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -5657,6 +6001,8 @@ export interface operations {
             /** @description Invalid fields, each listed in `errors` */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -5670,6 +6016,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -5683,6 +6031,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -5732,6 +6082,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -5743,6 +6095,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -5756,6 +6110,8 @@ export interface operations {
             /** @description Your roles (or a service client's scopes) do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -5767,6 +6123,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -5780,6 +6138,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -5840,6 +6200,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -5853,6 +6215,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -5866,6 +6230,8 @@ export interface operations {
             /** @description Your roles do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -5879,6 +6245,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -5892,6 +6260,8 @@ export interface operations {
             /** @description Conflicts with the record's state (see `code`) */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description With `idempotency_key_in_progress`: seconds to wait before retrying with the same key */
@@ -5907,6 +6277,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -5920,6 +6292,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -5933,6 +6307,8 @@ export interface operations {
             /** @description Invalid fields, each listed in `errors` */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -5946,6 +6322,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -5959,6 +6337,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -5997,6 +6377,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -6008,6 +6390,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -6021,6 +6405,8 @@ export interface operations {
             /** @description Your roles (or a service client's scopes) do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -6032,6 +6418,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -6043,6 +6431,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -6056,6 +6446,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -6117,6 +6509,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -6130,6 +6524,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -6143,6 +6539,8 @@ export interface operations {
             /** @description Your roles do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -6156,6 +6554,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -6169,6 +6569,8 @@ export interface operations {
             /** @description Conflicts with the record's state (see `code`) */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description With `idempotency_key_in_progress`: seconds to wait before retrying with the same key */
@@ -6184,6 +6586,8 @@ export interface operations {
             /** @description The record changed since the `If-Match` version */
             412: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -6197,6 +6601,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -6210,6 +6616,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -6223,6 +6631,8 @@ export interface operations {
             /** @description Invalid fields, each listed in `errors` */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -6236,6 +6646,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -6249,6 +6661,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -6291,6 +6705,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -6302,6 +6718,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -6315,6 +6733,8 @@ export interface operations {
             /** @description Your roles (or a service client's scopes) do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -6326,6 +6746,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -6339,6 +6761,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -6401,6 +6825,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -6414,6 +6840,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -6427,6 +6855,8 @@ export interface operations {
             /** @description Your roles do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -6440,6 +6870,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -6453,6 +6885,8 @@ export interface operations {
             /** @description Conflicts with the record's state (see `code`) */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description With `idempotency_key_in_progress`: seconds to wait before retrying with the same key */
@@ -6468,6 +6902,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -6481,6 +6917,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -6494,6 +6932,8 @@ export interface operations {
             /** @description Invalid fields, each listed in `errors` */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -6507,6 +6947,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -6520,6 +6962,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -6560,6 +7004,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -6571,6 +7017,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -6584,6 +7032,8 @@ export interface operations {
             /** @description Your roles (or a service client's scopes) do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -6595,6 +7045,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -6606,6 +7058,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -6619,6 +7073,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -6666,6 +7122,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -6677,6 +7135,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -6690,6 +7150,8 @@ export interface operations {
             /** @description Your roles do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -6701,6 +7163,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -6712,6 +7176,8 @@ export interface operations {
             /** @description Conflicts with the record's state (see `code`) */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -6723,6 +7189,8 @@ export interface operations {
             /** @description The record changed since the `If-Match` version */
             412: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -6734,6 +7202,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -6745,6 +7215,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -6756,6 +7228,8 @@ export interface operations {
             /** @description Invalid fields, each listed in `errors` */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -6767,6 +7241,8 @@ export interface operations {
             /** @description `If-Match` is required to replace a record */
             428: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -6778,6 +7254,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -6791,6 +7269,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -6835,6 +7315,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -6846,6 +7328,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -6859,6 +7343,8 @@ export interface operations {
             /** @description Your roles (or a service client's scopes) do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -6870,6 +7356,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -6881,6 +7369,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -6894,6 +7384,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -6959,6 +7451,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -6972,6 +7466,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -6985,6 +7481,8 @@ export interface operations {
             /** @description Your roles do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -6998,6 +7496,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -7011,6 +7511,8 @@ export interface operations {
             /** @description Conflicts with the record's state (see `code`) */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description With `idempotency_key_in_progress`: seconds to wait before retrying with the same key */
@@ -7026,6 +7528,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -7039,6 +7543,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -7052,6 +7558,8 @@ export interface operations {
             /** @description Invalid fields, each listed in `errors` */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -7065,6 +7573,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -7078,6 +7588,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -7143,6 +7655,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -7156,6 +7670,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -7169,6 +7685,8 @@ export interface operations {
             /** @description Your roles do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -7182,6 +7700,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -7195,6 +7715,8 @@ export interface operations {
             /** @description Conflicts with the record's state (see `code`) */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description With `idempotency_key_in_progress`: seconds to wait before retrying with the same key */
@@ -7210,6 +7732,8 @@ export interface operations {
             /** @description The record changed since the `If-Match` version */
             412: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -7223,6 +7747,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -7236,6 +7762,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -7249,6 +7777,8 @@ export interface operations {
             /** @description Invalid fields, each listed in `errors` */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -7262,6 +7792,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -7275,6 +7807,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -7340,6 +7874,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -7353,6 +7889,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -7366,6 +7904,8 @@ export interface operations {
             /** @description Your roles do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -7379,6 +7919,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -7392,6 +7934,8 @@ export interface operations {
             /** @description Conflicts with the record's state (see `code`) */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description With `idempotency_key_in_progress`: seconds to wait before retrying with the same key */
@@ -7407,6 +7951,8 @@ export interface operations {
             /** @description The record changed since the `If-Match` version */
             412: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -7420,6 +7966,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -7433,6 +7981,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -7446,6 +7996,8 @@ export interface operations {
             /** @description Invalid fields, each listed in `errors` */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -7459,6 +8011,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -7472,6 +8026,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -7510,6 +8066,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -7521,6 +8079,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -7534,6 +8094,8 @@ export interface operations {
             /** @description Your roles (or a service client's scopes) do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -7545,6 +8107,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -7556,6 +8120,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -7569,6 +8135,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -7632,6 +8200,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -7645,6 +8215,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -7658,6 +8230,8 @@ export interface operations {
             /** @description Your roles do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -7671,6 +8245,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -7684,6 +8260,8 @@ export interface operations {
             /** @description Conflicts with the record's state (see `code`) */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description With `idempotency_key_in_progress`: seconds to wait before retrying with the same key */
@@ -7699,6 +8277,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -7712,6 +8292,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -7725,6 +8307,8 @@ export interface operations {
             /** @description Invalid fields, each listed in `errors` */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -7738,6 +8322,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -7751,6 +8337,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -7789,6 +8377,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -7800,6 +8390,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -7813,6 +8405,8 @@ export interface operations {
             /** @description Your roles do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -7824,6 +8418,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -7835,6 +8431,8 @@ export interface operations {
             /** @description Conflicts with the record's state (see `code`) */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -7846,6 +8444,8 @@ export interface operations {
             /** @description The record changed since the `If-Match` version */
             412: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -7857,6 +8457,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -7868,6 +8470,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -7879,6 +8483,8 @@ export interface operations {
             /** @description Invalid fields, each listed in `errors` */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -7890,6 +8496,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -7903,6 +8511,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -7968,6 +8578,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -7981,6 +8593,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -7994,6 +8608,8 @@ export interface operations {
             /** @description Your roles do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -8007,6 +8623,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -8020,6 +8638,8 @@ export interface operations {
             /** @description Conflicts with the record's state (see `code`) */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description With `idempotency_key_in_progress`: seconds to wait before retrying with the same key */
@@ -8035,6 +8655,8 @@ export interface operations {
             /** @description The record changed since the `If-Match` version */
             412: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -8048,6 +8670,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -8061,6 +8685,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -8074,6 +8700,8 @@ export interface operations {
             /** @description Invalid fields, each listed in `errors` */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -8087,6 +8715,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -8100,6 +8730,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -8138,6 +8770,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -8149,6 +8783,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -8162,6 +8798,8 @@ export interface operations {
             /** @description Your roles (or a service client's scopes) do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -8173,6 +8811,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -8184,6 +8824,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -8197,6 +8839,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -8235,6 +8879,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -8246,6 +8892,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -8259,6 +8907,8 @@ export interface operations {
             /** @description Your roles (or a service client's scopes) do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -8270,6 +8920,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -8281,6 +8933,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -8294,6 +8948,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -8359,6 +9015,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -8372,6 +9030,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -8385,6 +9045,8 @@ export interface operations {
             /** @description Your roles do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -8398,6 +9060,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -8411,6 +9075,8 @@ export interface operations {
             /** @description Conflicts with the record's state (see `code`) */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description With `idempotency_key_in_progress`: seconds to wait before retrying with the same key */
@@ -8426,6 +9092,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -8439,6 +9107,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -8452,6 +9122,8 @@ export interface operations {
             /** @description Invalid fields, each listed in `errors` */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -8465,6 +9137,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -8478,6 +9152,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -8516,6 +9192,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -8527,6 +9205,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -8540,6 +9220,8 @@ export interface operations {
             /** @description Your roles (or a service client's scopes) do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -8551,6 +9233,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -8564,6 +9248,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -8626,6 +9312,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -8639,6 +9327,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -8652,6 +9342,8 @@ export interface operations {
             /** @description Your roles do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -8665,6 +9357,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -8678,6 +9372,8 @@ export interface operations {
             /** @description Conflicts with the record's state (see `code`) */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description With `idempotency_key_in_progress`: seconds to wait before retrying with the same key */
@@ -8693,6 +9389,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -8706,6 +9404,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -8719,6 +9419,8 @@ export interface operations {
             /** @description Invalid fields, each listed in `errors` */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -8732,6 +9434,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -8745,6 +9449,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -8785,6 +9491,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -8796,6 +9504,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -8809,6 +9519,8 @@ export interface operations {
             /** @description Your roles (or a service client's scopes) do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -8820,6 +9532,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -8831,6 +9545,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -8844,6 +9560,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -8891,6 +9609,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -8902,6 +9622,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -8915,6 +9637,8 @@ export interface operations {
             /** @description Your roles do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -8926,6 +9650,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -8937,6 +9663,8 @@ export interface operations {
             /** @description Conflicts with the record's state (see `code`) */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -8948,6 +9676,8 @@ export interface operations {
             /** @description The record changed since the `If-Match` version */
             412: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -8959,6 +9689,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -8970,6 +9702,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -8981,6 +9715,8 @@ export interface operations {
             /** @description Invalid fields, each listed in `errors` */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -8992,6 +9728,8 @@ export interface operations {
             /** @description `If-Match` is required to replace a record */
             428: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -9003,6 +9741,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -9016,6 +9756,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -9067,6 +9809,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -9078,6 +9822,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -9091,6 +9837,8 @@ export interface operations {
             /** @description Your roles (or a service client's scopes) do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -9102,6 +9850,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -9115,6 +9865,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -9177,6 +9929,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -9190,6 +9944,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -9203,6 +9959,8 @@ export interface operations {
             /** @description Only admins change the registry */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -9216,6 +9974,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -9229,6 +9989,8 @@ export interface operations {
             /** @description The code is held by another unit in an overlapping period */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description With `idempotency_key_in_progress`: seconds to wait before retrying with the same key */
@@ -9244,6 +10006,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -9257,6 +10021,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -9270,6 +10036,8 @@ export interface operations {
             /** @description Invalid fields, each listed in `errors` */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -9283,6 +10051,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -9296,6 +10066,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -9339,6 +10111,8 @@ export interface operations {
             /** @description Invalid date */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -9350,6 +10124,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -9363,6 +10139,8 @@ export interface operations {
             /** @description Your roles (or a service client's scopes) do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -9374,6 +10152,8 @@ export interface operations {
             /** @description No unit with this code (on that day) */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -9385,6 +10165,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -9398,6 +10180,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -9438,6 +10222,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -9449,6 +10235,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -9462,6 +10250,8 @@ export interface operations {
             /** @description Your roles (or a service client's scopes) do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -9473,6 +10263,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -9484,6 +10276,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -9497,6 +10291,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -9536,6 +10332,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -9547,6 +10345,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -9560,6 +10360,8 @@ export interface operations {
             /** @description Only admins change the registry */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -9571,6 +10373,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -9582,6 +10386,8 @@ export interface operations {
             /** @description Other records refer to the unit */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -9593,6 +10399,8 @@ export interface operations {
             /** @description The record changed since the `If-Match` version */
             412: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -9604,6 +10412,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -9615,6 +10425,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -9626,6 +10438,8 @@ export interface operations {
             /** @description Invalid fields, each listed in `errors` */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -9637,6 +10451,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -9650,6 +10466,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -9697,6 +10515,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -9708,6 +10528,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -9721,6 +10543,8 @@ export interface operations {
             /** @description Only admins change the registry */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -9732,6 +10556,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -9743,6 +10569,8 @@ export interface operations {
             /** @description The change conflicts with another unit or with subordinate units */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -9754,6 +10582,8 @@ export interface operations {
             /** @description The record changed since the `If-Match` version */
             412: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -9765,6 +10595,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -9776,6 +10608,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -9787,6 +10621,8 @@ export interface operations {
             /** @description Invalid fields, each listed in `errors` */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -9798,6 +10634,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -9811,6 +10649,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -9876,6 +10716,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -9889,6 +10731,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -9902,6 +10746,8 @@ export interface operations {
             /** @description Only admins change the registry */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -9915,6 +10761,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -9928,6 +10776,8 @@ export interface operations {
             /** @description Already ended by then, or subordinate units outlive the date */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description With `idempotency_key_in_progress`: seconds to wait before retrying with the same key */
@@ -9943,6 +10793,8 @@ export interface operations {
             /** @description The record changed since the `If-Match` version */
             412: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -9956,6 +10808,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -9969,6 +10823,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -9982,6 +10838,8 @@ export interface operations {
             /** @description The date is before the unit's start */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -9995,6 +10853,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -10008,6 +10868,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -10046,6 +10908,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -10057,6 +10921,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -10070,6 +10936,8 @@ export interface operations {
             /** @description Your roles (or a service client's scopes) do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -10081,6 +10949,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -10092,6 +10962,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -10105,6 +10977,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -10165,6 +11039,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -10178,6 +11054,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -10191,6 +11069,8 @@ export interface operations {
             /** @description Your roles do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -10204,6 +11084,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -10217,6 +11099,8 @@ export interface operations {
             /** @description Conflicts with the record's state (see `code`) */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description With `idempotency_key_in_progress`: seconds to wait before retrying with the same key */
@@ -10232,6 +11116,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -10245,6 +11131,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -10258,6 +11146,8 @@ export interface operations {
             /** @description Invalid fields, each listed in `errors` */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -10271,6 +11161,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -10284,6 +11176,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -10322,6 +11216,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -10333,6 +11229,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -10346,6 +11244,8 @@ export interface operations {
             /** @description Your roles (or a service client's scopes) do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -10357,6 +11257,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -10368,6 +11270,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -10381,6 +11285,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -10421,6 +11327,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -10432,6 +11340,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -10445,6 +11355,8 @@ export interface operations {
             /** @description Your roles do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -10456,6 +11368,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -10467,6 +11381,8 @@ export interface operations {
             /** @description Conflicts with the record's state (see `code`) */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -10478,6 +11394,8 @@ export interface operations {
             /** @description The record changed since the `If-Match` version */
             412: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -10489,6 +11407,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -10500,6 +11420,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -10511,6 +11433,8 @@ export interface operations {
             /** @description Invalid fields, each listed in `errors` */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -10522,6 +11446,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -10535,6 +11461,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -10592,6 +11520,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -10605,6 +11535,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -10618,6 +11550,8 @@ export interface operations {
             /** @description Your roles do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -10631,6 +11565,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -10644,6 +11580,8 @@ export interface operations {
             /** @description Conflicts with the record's state (see `code`) */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description With `idempotency_key_in_progress`: seconds to wait before retrying with the same key */
@@ -10659,6 +11597,8 @@ export interface operations {
             /** @description The record changed since the `If-Match` version */
             412: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -10672,6 +11612,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -10685,6 +11627,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -10698,6 +11642,8 @@ export interface operations {
             /** @description Invalid fields, each listed in `errors` */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -10711,6 +11657,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -10724,6 +11672,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -10764,6 +11714,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -10775,6 +11727,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -10788,6 +11742,8 @@ export interface operations {
             /** @description Your roles (or a service client's scopes) do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -10799,6 +11755,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -10812,6 +11770,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -10872,6 +11832,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -10885,6 +11847,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -10898,6 +11862,8 @@ export interface operations {
             /** @description Your roles do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -10911,6 +11877,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -10924,6 +11892,8 @@ export interface operations {
             /** @description Conflicts with the record's state (see `code`) */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description With `idempotency_key_in_progress`: seconds to wait before retrying with the same key */
@@ -10939,6 +11909,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -10952,6 +11924,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -10965,6 +11939,8 @@ export interface operations {
             /** @description Invalid fields, each listed in `errors` */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -10978,6 +11954,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -10991,6 +11969,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -11029,6 +12009,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -11040,6 +12022,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -11053,6 +12037,8 @@ export interface operations {
             /** @description Your roles (or a service client's scopes) do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -11064,6 +12050,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -11075,6 +12063,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -11088,6 +12078,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -11148,6 +12140,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -11161,6 +12155,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -11174,6 +12170,8 @@ export interface operations {
             /** @description Your roles do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -11187,6 +12185,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -11200,6 +12200,8 @@ export interface operations {
             /** @description Conflicts with the record's state (see `code`) */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description With `idempotency_key_in_progress`: seconds to wait before retrying with the same key */
@@ -11215,6 +12217,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -11228,6 +12232,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -11241,6 +12247,8 @@ export interface operations {
             /** @description Invalid fields, each listed in `errors` */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -11254,6 +12262,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -11267,6 +12277,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -11305,6 +12317,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -11316,6 +12330,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -11329,6 +12345,8 @@ export interface operations {
             /** @description Your roles (or a service client's scopes) do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -11340,6 +12358,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -11351,6 +12371,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -11364,6 +12386,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -11415,6 +12439,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -11426,6 +12452,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -11439,6 +12467,8 @@ export interface operations {
             /** @description Your roles (or a service client's scopes) do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -11450,6 +12480,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -11463,6 +12495,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -11525,6 +12559,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -11538,6 +12574,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -11551,6 +12589,8 @@ export interface operations {
             /** @description Only admins change the registry */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -11564,6 +12604,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -11577,6 +12619,8 @@ export interface operations {
             /** @description The code is held by another unit in an overlapping period */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description With `idempotency_key_in_progress`: seconds to wait before retrying with the same key */
@@ -11592,6 +12636,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -11605,6 +12651,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -11618,6 +12666,8 @@ export interface operations {
             /** @description Invalid fields, each listed in `errors` */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -11631,6 +12681,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -11644,6 +12696,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -11687,6 +12741,8 @@ export interface operations {
             /** @description Invalid date */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -11698,6 +12754,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -11711,6 +12769,8 @@ export interface operations {
             /** @description Your roles (or a service client's scopes) do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -11722,6 +12782,8 @@ export interface operations {
             /** @description No unit with this code (on that day) */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -11733,6 +12795,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -11746,6 +12810,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -11786,6 +12852,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -11797,6 +12865,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -11810,6 +12880,8 @@ export interface operations {
             /** @description Your roles (or a service client's scopes) do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -11821,6 +12893,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -11832,6 +12906,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -11845,6 +12921,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -11884,6 +12962,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -11895,6 +12975,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -11908,6 +12990,8 @@ export interface operations {
             /** @description Only admins change the registry */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -11919,6 +13003,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -11930,6 +13016,8 @@ export interface operations {
             /** @description Other records refer to the unit */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -11941,6 +13029,8 @@ export interface operations {
             /** @description The record changed since the `If-Match` version */
             412: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -11952,6 +13042,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -11963,6 +13055,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -11974,6 +13068,8 @@ export interface operations {
             /** @description Invalid fields, each listed in `errors` */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -11985,6 +13081,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -11998,6 +13096,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -12045,6 +13145,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -12056,6 +13158,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -12069,6 +13173,8 @@ export interface operations {
             /** @description Only admins change the registry */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -12080,6 +13186,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -12091,6 +13199,8 @@ export interface operations {
             /** @description The change conflicts with another unit or with subordinate units */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -12102,6 +13212,8 @@ export interface operations {
             /** @description The record changed since the `If-Match` version */
             412: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -12113,6 +13225,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -12124,6 +13238,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -12135,6 +13251,8 @@ export interface operations {
             /** @description Invalid fields, each listed in `errors` */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -12146,6 +13264,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -12159,6 +13279,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -12224,6 +13346,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -12237,6 +13361,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -12250,6 +13376,8 @@ export interface operations {
             /** @description Only admins change the registry */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -12263,6 +13391,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -12276,6 +13406,8 @@ export interface operations {
             /** @description Already ended by then, or subordinate units outlive the date */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description With `idempotency_key_in_progress`: seconds to wait before retrying with the same key */
@@ -12291,6 +13423,8 @@ export interface operations {
             /** @description The record changed since the `If-Match` version */
             412: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -12304,6 +13438,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -12317,6 +13453,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -12330,6 +13468,8 @@ export interface operations {
             /** @description The date is before the unit's start */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -12343,6 +13483,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -12356,6 +13498,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -12394,6 +13538,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -12405,6 +13551,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -12418,6 +13566,8 @@ export interface operations {
             /** @description Your roles (or a service client's scopes) do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -12429,6 +13579,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -12440,6 +13592,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -12453,6 +13607,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -12504,6 +13660,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -12515,6 +13673,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -12528,6 +13688,8 @@ export interface operations {
             /** @description Your roles (or a service client's scopes) do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -12539,6 +13701,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -12552,6 +13716,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -12614,6 +13780,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -12627,6 +13795,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -12640,6 +13810,8 @@ export interface operations {
             /** @description Only admins change the registry */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -12653,6 +13825,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -12666,6 +13840,8 @@ export interface operations {
             /** @description The code is held by another unit in an overlapping period */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description With `idempotency_key_in_progress`: seconds to wait before retrying with the same key */
@@ -12681,6 +13857,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -12694,6 +13872,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -12707,6 +13887,8 @@ export interface operations {
             /** @description Invalid fields, each listed in `errors` */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -12720,6 +13902,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -12733,6 +13917,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -12776,6 +13962,8 @@ export interface operations {
             /** @description Invalid date */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -12787,6 +13975,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -12800,6 +13990,8 @@ export interface operations {
             /** @description Your roles (or a service client's scopes) do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -12811,6 +14003,8 @@ export interface operations {
             /** @description No unit with this code (on that day) */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -12822,6 +14016,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -12835,6 +14031,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -12875,6 +14073,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -12886,6 +14086,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -12899,6 +14101,8 @@ export interface operations {
             /** @description Your roles (or a service client's scopes) do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -12910,6 +14114,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -12921,6 +14127,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -12934,6 +14142,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -12973,6 +14183,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -12984,6 +14196,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -12997,6 +14211,8 @@ export interface operations {
             /** @description Only admins change the registry */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -13008,6 +14224,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -13019,6 +14237,8 @@ export interface operations {
             /** @description Other records refer to the unit */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -13030,6 +14250,8 @@ export interface operations {
             /** @description The record changed since the `If-Match` version */
             412: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -13041,6 +14263,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -13052,6 +14276,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -13063,6 +14289,8 @@ export interface operations {
             /** @description Invalid fields, each listed in `errors` */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -13074,6 +14302,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -13087,6 +14317,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -13134,6 +14366,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -13145,6 +14379,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -13158,6 +14394,8 @@ export interface operations {
             /** @description Only admins change the registry */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -13169,6 +14407,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -13180,6 +14420,8 @@ export interface operations {
             /** @description The change conflicts with another unit or with subordinate units */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -13191,6 +14433,8 @@ export interface operations {
             /** @description The record changed since the `If-Match` version */
             412: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -13202,6 +14446,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -13213,6 +14459,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -13224,6 +14472,8 @@ export interface operations {
             /** @description Invalid fields, each listed in `errors` */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -13235,6 +14485,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -13248,6 +14500,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -13313,6 +14567,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -13326,6 +14582,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -13339,6 +14597,8 @@ export interface operations {
             /** @description Only admins change the registry */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -13352,6 +14612,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -13365,6 +14627,8 @@ export interface operations {
             /** @description Already ended by then, or subordinate units outlive the date */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description With `idempotency_key_in_progress`: seconds to wait before retrying with the same key */
@@ -13380,6 +14644,8 @@ export interface operations {
             /** @description The record changed since the `If-Match` version */
             412: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -13393,6 +14659,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -13406,6 +14674,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -13419,6 +14689,8 @@ export interface operations {
             /** @description The date is before the unit's start */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -13432,6 +14704,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -13445,6 +14719,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -13483,6 +14759,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -13494,6 +14772,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -13507,6 +14787,8 @@ export interface operations {
             /** @description Your roles (or a service client's scopes) do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -13518,6 +14800,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -13529,6 +14813,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -13542,6 +14828,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -13592,6 +14880,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -13603,6 +14893,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -13616,6 +14908,8 @@ export interface operations {
             /** @description Your roles (or a service client's scopes) do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -13627,6 +14921,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -13640,6 +14936,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -13686,6 +14984,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -13697,6 +14997,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -13710,6 +15012,8 @@ export interface operations {
             /** @description Your roles (or a service client's scopes) do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -13721,6 +15025,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -13732,6 +15038,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -13745,6 +15053,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -13791,6 +15101,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -13802,6 +15114,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -13815,6 +15129,8 @@ export interface operations {
             /** @description Your roles (or a service client's scopes) do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -13826,6 +15142,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -13837,6 +15155,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -13850,6 +15170,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -13892,6 +15214,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -13903,6 +15227,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -13916,6 +15242,8 @@ export interface operations {
             /** @description Your roles (or a service client's scopes) do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -13927,6 +15255,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -13940,6 +15270,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -14002,6 +15334,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -14015,6 +15349,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -14028,6 +15364,8 @@ export interface operations {
             /** @description Your roles do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -14041,6 +15379,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -14054,6 +15394,8 @@ export interface operations {
             /** @description Conflicts with the record's state (see `code`) */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description With `idempotency_key_in_progress`: seconds to wait before retrying with the same key */
@@ -14069,6 +15411,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -14082,6 +15426,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -14095,6 +15441,8 @@ export interface operations {
             /** @description Invalid fields, each listed in `errors` */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -14108,6 +15456,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -14121,6 +15471,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -14161,6 +15513,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -14172,6 +15526,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -14185,6 +15541,8 @@ export interface operations {
             /** @description Your roles (or a service client's scopes) do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -14196,6 +15554,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -14207,6 +15567,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -14220,6 +15582,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -14267,6 +15631,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -14278,6 +15644,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -14291,6 +15659,8 @@ export interface operations {
             /** @description Your roles do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -14302,6 +15672,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -14313,6 +15685,8 @@ export interface operations {
             /** @description Conflicts with the record's state (see `code`) */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -14324,6 +15698,8 @@ export interface operations {
             /** @description The record changed since the `If-Match` version */
             412: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -14335,6 +15711,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -14346,6 +15724,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -14357,6 +15737,8 @@ export interface operations {
             /** @description Invalid fields, each listed in `errors` */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -14368,6 +15750,8 @@ export interface operations {
             /** @description `If-Match` is required to replace a record */
             428: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -14379,6 +15763,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -14392,6 +15778,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -14430,6 +15818,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -14441,6 +15831,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -14454,6 +15846,8 @@ export interface operations {
             /** @description Your roles (or a service client's scopes) do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -14465,6 +15859,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -14476,6 +15872,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -14489,6 +15887,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -14561,6 +15961,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -14574,6 +15976,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -14587,6 +15991,8 @@ export interface operations {
             /** @description Your roles do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -14600,6 +16006,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -14613,6 +16021,8 @@ export interface operations {
             /** @description Conflicts with the record's state (see `code`) */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description With `idempotency_key_in_progress`: seconds to wait before retrying with the same key */
@@ -14628,6 +16038,8 @@ export interface operations {
             /** @description The record changed since the `If-Match` version */
             412: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -14641,6 +16053,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -14654,6 +16068,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -14667,6 +16083,8 @@ export interface operations {
             /** @description Invalid fields, each listed in `errors` */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -14680,6 +16098,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -14693,6 +16113,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -14752,6 +16174,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -14765,6 +16189,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -14778,6 +16204,8 @@ export interface operations {
             /** @description Your roles do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -14791,6 +16219,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -14804,6 +16234,8 @@ export interface operations {
             /** @description Conflicts with the record's state (see `code`) */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description With `idempotency_key_in_progress`: seconds to wait before retrying with the same key */
@@ -14819,6 +16251,8 @@ export interface operations {
             /** @description The record changed since the `If-Match` version */
             412: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -14832,6 +16266,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -14845,6 +16281,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -14858,6 +16296,8 @@ export interface operations {
             /** @description Invalid fields, each listed in `errors` */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -14871,6 +16311,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -14884,6 +16326,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -14951,6 +16395,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -14964,6 +16410,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -14977,6 +16425,8 @@ export interface operations {
             /** @description Your roles do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -14990,6 +16440,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -15003,6 +16455,8 @@ export interface operations {
             /** @description Conflicts with the record's state (see `code`) */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description With `idempotency_key_in_progress`: seconds to wait before retrying with the same key */
@@ -15018,6 +16472,8 @@ export interface operations {
             /** @description The record changed since the `If-Match` version */
             412: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -15031,6 +16487,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -15044,6 +16502,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -15057,6 +16517,8 @@ export interface operations {
             /** @description Invalid fields, each listed in `errors` */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -15070,6 +16532,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -15083,6 +16547,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -15122,6 +16588,8 @@ export interface operations {
             /** @description RFC 6749 §5.2: `invalid_request`, `unsupported_grant_type` or `invalid_scope` */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -15133,6 +16601,8 @@ export interface operations {
             /** @description RFC 6749 §5.2: `invalid_client`, with `WWW-Authenticate` */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -15146,6 +16616,8 @@ export interface operations {
             /** @description RFC 6749 §5.2 `temporarily_unavailable`: too many failed attempts; see `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -15159,6 +16631,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -15201,6 +16675,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -15212,6 +16688,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -15225,6 +16703,8 @@ export interface operations {
             /** @description Your roles (or a service client's scopes) do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -15236,6 +16716,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -15249,6 +16731,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -15311,6 +16795,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -15324,6 +16810,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -15337,6 +16825,8 @@ export interface operations {
             /** @description Your roles do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -15350,6 +16840,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -15363,6 +16855,8 @@ export interface operations {
             /** @description Conflicts with the record's state (see `code`) */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description With `idempotency_key_in_progress`: seconds to wait before retrying with the same key */
@@ -15378,6 +16872,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -15391,6 +16887,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -15404,6 +16902,8 @@ export interface operations {
             /** @description Invalid fields, each listed in `errors` */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -15417,6 +16917,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -15430,6 +16932,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -15470,6 +16974,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -15481,6 +16987,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -15494,6 +17002,8 @@ export interface operations {
             /** @description Your roles (or a service client's scopes) do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -15505,6 +17015,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -15516,6 +17028,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -15529,6 +17043,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -15576,6 +17092,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -15587,6 +17105,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -15600,6 +17120,8 @@ export interface operations {
             /** @description Your roles do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -15611,6 +17133,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -15622,6 +17146,8 @@ export interface operations {
             /** @description Conflicts with the record's state (see `code`) */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -15633,6 +17159,8 @@ export interface operations {
             /** @description The record changed since the `If-Match` version */
             412: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -15644,6 +17172,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -15655,6 +17185,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -15666,6 +17198,8 @@ export interface operations {
             /** @description Invalid fields, each listed in `errors` */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -15677,6 +17211,8 @@ export interface operations {
             /** @description `If-Match` is required to replace a record */
             428: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -15688,6 +17224,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -15701,6 +17239,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -15762,6 +17302,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -15775,6 +17317,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -15788,6 +17332,8 @@ export interface operations {
             /** @description Your roles do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -15801,6 +17347,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -15814,6 +17362,8 @@ export interface operations {
             /** @description Conflicts with the record's state (see `code`) */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description With `idempotency_key_in_progress`: seconds to wait before retrying with the same key */
@@ -15829,6 +17379,8 @@ export interface operations {
             /** @description The record changed since the `If-Match` version */
             412: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -15842,6 +17394,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -15855,6 +17409,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -15868,6 +17424,8 @@ export interface operations {
             /** @description Invalid fields, each listed in `errors` */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -15881,6 +17439,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -15894,6 +17454,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -15945,6 +17507,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -15956,6 +17520,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -15969,6 +17535,8 @@ export interface operations {
             /** @description Your roles (or a service client's scopes) do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -15980,6 +17548,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -15993,6 +17563,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -16055,6 +17627,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -16068,6 +17642,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -16081,6 +17657,8 @@ export interface operations {
             /** @description Only admins change the registry */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -16094,6 +17672,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -16107,6 +17687,8 @@ export interface operations {
             /** @description The code is held by another unit in an overlapping period */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description With `idempotency_key_in_progress`: seconds to wait before retrying with the same key */
@@ -16122,6 +17704,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -16135,6 +17719,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -16148,6 +17734,8 @@ export interface operations {
             /** @description Invalid fields, each listed in `errors` */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -16161,6 +17749,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -16174,6 +17764,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -16217,6 +17809,8 @@ export interface operations {
             /** @description Invalid date */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -16228,6 +17822,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -16241,6 +17837,8 @@ export interface operations {
             /** @description Your roles (or a service client's scopes) do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -16252,6 +17850,8 @@ export interface operations {
             /** @description No unit with this code (on that day) */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -16263,6 +17863,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -16276,6 +17878,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -16316,6 +17920,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -16327,6 +17933,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -16340,6 +17948,8 @@ export interface operations {
             /** @description Your roles (or a service client's scopes) do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -16351,6 +17961,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -16362,6 +17974,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -16375,6 +17989,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -16414,6 +18030,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -16425,6 +18043,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -16438,6 +18058,8 @@ export interface operations {
             /** @description Only admins change the registry */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -16449,6 +18071,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -16460,6 +18084,8 @@ export interface operations {
             /** @description Other records refer to the unit */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -16471,6 +18097,8 @@ export interface operations {
             /** @description The record changed since the `If-Match` version */
             412: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -16482,6 +18110,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -16493,6 +18123,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -16504,6 +18136,8 @@ export interface operations {
             /** @description Invalid fields, each listed in `errors` */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -16515,6 +18149,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -16528,6 +18164,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -16575,6 +18213,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -16586,6 +18226,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -16599,6 +18241,8 @@ export interface operations {
             /** @description Only admins change the registry */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -16610,6 +18254,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -16621,6 +18267,8 @@ export interface operations {
             /** @description The change conflicts with another unit or with subordinate units */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -16632,6 +18280,8 @@ export interface operations {
             /** @description The record changed since the `If-Match` version */
             412: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -16643,6 +18293,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -16654,6 +18306,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -16665,6 +18319,8 @@ export interface operations {
             /** @description Invalid fields, each listed in `errors` */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -16676,6 +18332,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -16689,6 +18347,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -16754,6 +18414,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -16767,6 +18429,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -16780,6 +18444,8 @@ export interface operations {
             /** @description Only admins change the registry */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -16793,6 +18459,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -16806,6 +18474,8 @@ export interface operations {
             /** @description Already ended by then, or subordinate units outlive the date */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description With `idempotency_key_in_progress`: seconds to wait before retrying with the same key */
@@ -16821,6 +18491,8 @@ export interface operations {
             /** @description The record changed since the `If-Match` version */
             412: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -16834,6 +18506,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -16847,6 +18521,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -16860,6 +18536,8 @@ export interface operations {
             /** @description The date is before the unit's start */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -16873,6 +18551,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -16886,6 +18566,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -16924,6 +18606,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -16935,6 +18619,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -16948,6 +18634,8 @@ export interface operations {
             /** @description Your roles (or a service client's scopes) do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -16959,6 +18647,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -16970,6 +18660,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -16983,6 +18675,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -17018,6 +18712,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -17031,6 +18727,8 @@ export interface operations {
             /** @description Database unavailable */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -17094,6 +18792,8 @@ export interface operations {
             /** @description Malformed JSON or id */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -17107,6 +18807,8 @@ export interface operations {
             /** @description The deployment asks for a proof of work and none (or a wrong one) was sent */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -17120,6 +18822,8 @@ export interface operations {
             /** @description Not on posting */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -17133,6 +18837,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -17146,6 +18852,8 @@ export interface operations {
             /** @description Invalid fields */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -17159,6 +18867,8 @@ export interface operations {
             /** @description A quota is full (per address or per posting, 24 hours), or too many requests; see `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -17172,6 +18882,8 @@ export interface operations {
             /** @description Database unavailable */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -17212,6 +18924,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -17223,6 +18937,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -17236,6 +18952,8 @@ export interface operations {
             /** @description Your roles (or a service client's scopes) do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -17247,6 +18965,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -17258,6 +18978,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -17271,6 +18993,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -17318,6 +19042,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -17329,6 +19055,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -17342,6 +19070,8 @@ export interface operations {
             /** @description Your roles do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -17353,6 +19083,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -17364,6 +19096,8 @@ export interface operations {
             /** @description Conflicts with the record's state (see `code`) */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -17375,6 +19109,8 @@ export interface operations {
             /** @description The record changed since the `If-Match` version */
             412: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -17386,6 +19122,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -17397,6 +19135,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -17408,6 +19148,8 @@ export interface operations {
             /** @description Invalid fields, each listed in `errors` */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -17419,6 +19161,8 @@ export interface operations {
             /** @description `If-Match` is required to replace a record */
             428: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -17430,6 +19174,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -17443,6 +19189,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -17504,6 +19252,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -17517,6 +19267,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -17530,6 +19282,8 @@ export interface operations {
             /** @description Your roles do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -17543,6 +19297,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -17556,6 +19312,8 @@ export interface operations {
             /** @description Conflicts with the record's state (see `code`) */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description With `idempotency_key_in_progress`: seconds to wait before retrying with the same key */
@@ -17571,6 +19329,8 @@ export interface operations {
             /** @description The record changed since the `If-Match` version */
             412: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -17584,6 +19344,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -17597,6 +19359,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -17610,6 +19374,8 @@ export interface operations {
             /** @description Invalid fields, each listed in `errors` */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -17623,6 +19389,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -17636,6 +19404,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -17701,6 +19471,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -17714,6 +19486,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -17727,6 +19501,8 @@ export interface operations {
             /** @description Your roles do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -17740,6 +19516,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -17753,6 +19531,8 @@ export interface operations {
             /** @description Conflicts with the record's state (see `code`) */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description With `idempotency_key_in_progress`: seconds to wait before retrying with the same key */
@@ -17768,6 +19548,8 @@ export interface operations {
             /** @description The record changed since the `If-Match` version */
             412: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -17781,6 +19563,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -17794,6 +19578,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -17807,6 +19593,8 @@ export interface operations {
             /** @description Invalid fields, each listed in `errors` */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -17820,6 +19608,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -17833,6 +19623,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -17894,6 +19686,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -17907,6 +19701,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -17920,6 +19716,8 @@ export interface operations {
             /** @description Your roles do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -17933,6 +19731,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -17946,6 +19746,8 @@ export interface operations {
             /** @description Conflicts with the record's state (see `code`) */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description With `idempotency_key_in_progress`: seconds to wait before retrying with the same key */
@@ -17961,6 +19763,8 @@ export interface operations {
             /** @description The record changed since the `If-Match` version */
             412: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -17974,6 +19778,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -17987,6 +19793,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -18000,6 +19808,8 @@ export interface operations {
             /** @description Invalid fields, each listed in `errors` */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -18013,6 +19823,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -18026,6 +19838,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -18079,6 +19893,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -18090,6 +19906,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -18103,6 +19921,8 @@ export interface operations {
             /** @description Your roles do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -18114,6 +19934,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -18125,6 +19947,8 @@ export interface operations {
             /** @description None of the types in `Accept` is available */
             406: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -18136,6 +19960,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -18149,6 +19975,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -18195,6 +20023,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -18206,6 +20036,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -18219,6 +20051,8 @@ export interface operations {
             /** @description Your roles do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -18230,6 +20064,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -18241,6 +20077,8 @@ export interface operations {
             /** @description None of the types in `Accept` is available */
             406: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -18252,6 +20090,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -18265,6 +20105,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -18311,6 +20153,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -18322,6 +20166,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -18335,6 +20181,8 @@ export interface operations {
             /** @description Your roles do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -18346,6 +20194,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -18357,6 +20207,8 @@ export interface operations {
             /** @description None of the types in `Accept` is available */
             406: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -18368,6 +20220,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -18381,6 +20235,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -18431,6 +20287,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -18442,6 +20300,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -18455,6 +20315,8 @@ export interface operations {
             /** @description Your roles do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -18466,6 +20328,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -18477,6 +20341,8 @@ export interface operations {
             /** @description None of the types in `Accept` is available */
             406: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -18488,6 +20354,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -18501,6 +20369,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -18544,6 +20414,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -18555,6 +20427,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -18568,6 +20442,8 @@ export interface operations {
             /** @description Your roles do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -18579,6 +20455,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -18590,6 +20468,8 @@ export interface operations {
             /** @description None of the types in `Accept` is available */
             406: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -18601,6 +20481,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -18614,6 +20496,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -18657,6 +20541,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -18668,6 +20554,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -18681,6 +20569,8 @@ export interface operations {
             /** @description Your roles do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -18692,6 +20582,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -18703,6 +20595,8 @@ export interface operations {
             /** @description None of the types in `Accept` is available */
             406: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -18714,6 +20608,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -18727,6 +20623,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -18774,6 +20672,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -18785,6 +20685,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -18798,6 +20700,8 @@ export interface operations {
             /** @description Your roles do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -18809,6 +20713,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -18820,6 +20726,8 @@ export interface operations {
             /** @description None of the types in `Accept` is available */
             406: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -18831,6 +20739,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -18844,6 +20754,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -18884,6 +20796,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -18895,6 +20809,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -18908,6 +20824,8 @@ export interface operations {
             /** @description Your roles do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -18919,6 +20837,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -18930,6 +20850,8 @@ export interface operations {
             /** @description None of the types in `Accept` is available */
             406: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -18941,6 +20863,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -18954,6 +20878,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -18994,6 +20920,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -19005,6 +20933,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -19018,6 +20948,8 @@ export interface operations {
             /** @description Your roles do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -19029,6 +20961,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -19040,6 +20974,8 @@ export interface operations {
             /** @description None of the types in `Accept` is available */
             406: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -19051,6 +20987,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -19064,6 +21002,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -19103,6 +21043,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -19114,6 +21056,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -19127,6 +21071,8 @@ export interface operations {
             /** @description Only admins manage service clients */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -19138,6 +21084,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -19151,6 +21099,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -19211,6 +21161,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -19224,6 +21176,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -19237,6 +21191,8 @@ export interface operations {
             /** @description Your roles do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -19250,6 +21206,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -19263,6 +21221,8 @@ export interface operations {
             /** @description Conflicts with the record's state (see `code`) */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description With `idempotency_key_in_progress`: seconds to wait before retrying with the same key */
@@ -19278,6 +21238,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -19291,6 +21253,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -19304,6 +21268,8 @@ export interface operations {
             /** @description Invalid fields, each listed in `errors` */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -19317,6 +21283,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -19330,6 +21298,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -19368,6 +21338,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -19379,6 +21351,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -19392,6 +21366,8 @@ export interface operations {
             /** @description Only admins manage service clients */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -19403,6 +21379,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -19414,6 +21392,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -19427,6 +21407,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -19484,6 +21466,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -19497,6 +21481,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -19510,6 +21496,8 @@ export interface operations {
             /** @description Only admins manage service clients */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -19523,6 +21511,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -19536,6 +21526,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -19549,6 +21541,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -19606,6 +21600,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -19619,6 +21615,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -19632,6 +21630,8 @@ export interface operations {
             /** @description Only admins manage service clients */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -19645,6 +21645,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -19658,6 +21660,8 @@ export interface operations {
             /** @description The client is revoked */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description With `idempotency_key_in_progress`: seconds to wait before retrying with the same key */
@@ -19673,6 +21677,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -19686,6 +21692,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -19732,6 +21740,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -19743,6 +21753,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -19756,6 +21768,8 @@ export interface operations {
             /** @description Only admins and unit officers list users */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -19767,6 +21781,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -19780,6 +21796,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -19842,6 +21860,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -19855,6 +21875,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -19868,6 +21890,8 @@ export interface operations {
             /** @description Only admins create users */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -19881,6 +21905,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -19894,6 +21920,8 @@ export interface operations {
             /** @description The username is taken */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description With `idempotency_key_in_progress`: seconds to wait before retrying with the same key */
@@ -19909,6 +21937,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -19922,6 +21952,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -19935,6 +21967,8 @@ export interface operations {
             /** @description Invalid fields, each listed in `errors` */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -19948,6 +21982,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -19961,6 +21997,8 @@ export interface operations {
             /** @description Database or hashing unavailable */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -20001,6 +22039,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -20012,6 +22052,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -20025,6 +22067,8 @@ export interface operations {
             /** @description Only admins and unit officers read users */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -20036,6 +22080,8 @@ export interface operations {
             /** @description No such user, or one of another unit */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -20047,6 +22093,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -20060,6 +22108,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -20107,6 +22157,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -20118,6 +22170,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -20131,6 +22185,8 @@ export interface operations {
             /** @description Only admins change users */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -20142,6 +22198,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -20153,6 +22211,8 @@ export interface operations {
             /** @description An admin cannot remove their own admin role */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -20164,6 +22224,8 @@ export interface operations {
             /** @description The record changed since the `If-Match` version */
             412: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -20175,6 +22237,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -20186,6 +22250,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -20197,6 +22263,8 @@ export interface operations {
             /** @description Invalid fields, each listed in `errors` */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -20208,6 +22276,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -20221,6 +22291,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -20282,6 +22354,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -20295,6 +22369,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -20308,6 +22384,8 @@ export interface operations {
             /** @description Only admins activate users */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -20321,6 +22399,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -20334,6 +22414,8 @@ export interface operations {
             /** @description Conflicts with the record's state (see `code`) */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description With `idempotency_key_in_progress`: seconds to wait before retrying with the same key */
@@ -20349,6 +22431,8 @@ export interface operations {
             /** @description The record changed since the `If-Match` version */
             412: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -20362,6 +22446,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -20375,6 +22461,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -20388,6 +22476,8 @@ export interface operations {
             /** @description Invalid fields, each listed in `errors` */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -20401,6 +22491,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -20414,6 +22506,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -20475,6 +22569,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -20488,6 +22584,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -20501,6 +22599,8 @@ export interface operations {
             /** @description Only admins deactivate users */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -20514,6 +22614,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -20527,6 +22629,8 @@ export interface operations {
             /** @description Admins cannot deactivate themselves */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description With `idempotency_key_in_progress`: seconds to wait before retrying with the same key */
@@ -20542,6 +22646,8 @@ export interface operations {
             /** @description The record changed since the `If-Match` version */
             412: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -20555,6 +22661,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -20568,6 +22676,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -20581,6 +22691,8 @@ export interface operations {
             /** @description Invalid fields, each listed in `errors` */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -20594,6 +22706,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -20607,6 +22721,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -20649,6 +22765,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -20660,6 +22778,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -20673,6 +22793,8 @@ export interface operations {
             /** @description Your roles do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -20684,6 +22806,8 @@ export interface operations {
             /** @description No such user, or single sign-on is not configured */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -20695,6 +22819,8 @@ export interface operations {
             /** @description The subject is linked to another account */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -20706,6 +22832,8 @@ export interface operations {
             /** @description The record changed since the `If-Match` version */
             412: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -20717,6 +22845,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -20728,6 +22858,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -20739,6 +22871,8 @@ export interface operations {
             /** @description Invalid fields, each listed in `errors` */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -20750,6 +22884,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -20763,6 +22899,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -20799,6 +22937,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -20810,6 +22950,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -20823,6 +22965,8 @@ export interface operations {
             /** @description Your roles do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -20834,6 +22978,8 @@ export interface operations {
             /** @description No such user or link, or single sign-on is not configured */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -20845,6 +22991,8 @@ export interface operations {
             /** @description Conflicts with the record's state (see `code`) */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -20856,6 +23004,8 @@ export interface operations {
             /** @description The record changed since the `If-Match` version */
             412: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -20867,6 +23017,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -20878,6 +23030,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -20889,6 +23043,8 @@ export interface operations {
             /** @description Invalid fields, each listed in `errors` */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -20900,6 +23056,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -20913,6 +23071,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -20972,6 +23132,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -20985,6 +23147,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -20998,6 +23162,8 @@ export interface operations {
             /** @description Only admins reset passwords */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -21011,6 +23177,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -21024,6 +23192,8 @@ export interface operations {
             /** @description Conflicts with the record's state (see `code`) */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description With `idempotency_key_in_progress`: seconds to wait before retrying with the same key */
@@ -21039,6 +23209,8 @@ export interface operations {
             /** @description The account changed while the password was being set; try again */
             412: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -21052,6 +23224,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -21065,6 +23239,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -21078,6 +23254,8 @@ export interface operations {
             /** @description The password breaks the policy */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -21091,6 +23269,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -21104,6 +23284,8 @@ export interface operations {
             /** @description Database or hashing unavailable */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -21143,6 +23325,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -21154,6 +23338,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -21167,6 +23353,8 @@ export interface operations {
             /** @description Admins only */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -21178,6 +23366,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -21191,6 +23381,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -21253,6 +23445,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -21266,6 +23460,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -21279,6 +23475,8 @@ export interface operations {
             /** @description Your roles do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -21292,6 +23490,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -21305,6 +23505,8 @@ export interface operations {
             /** @description Conflicts with the record's state (see `code`) */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description With `idempotency_key_in_progress`: seconds to wait before retrying with the same key */
@@ -21320,6 +23522,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -21333,6 +23537,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -21346,6 +23552,8 @@ export interface operations {
             /** @description Invalid fields, each listed in `errors` */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -21359,6 +23567,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -21372,6 +23582,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -21412,6 +23624,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -21423,6 +23637,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -21436,6 +23652,8 @@ export interface operations {
             /** @description Admins only */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -21447,6 +23665,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -21458,6 +23678,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -21471,6 +23693,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -21518,6 +23742,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -21529,6 +23755,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -21542,6 +23770,8 @@ export interface operations {
             /** @description Your roles do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -21553,6 +23783,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -21564,6 +23796,8 @@ export interface operations {
             /** @description Conflicts with the record's state (see `code`) */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -21575,6 +23809,8 @@ export interface operations {
             /** @description The record changed since the `If-Match` version */
             412: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -21586,6 +23822,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -21597,6 +23835,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -21608,6 +23848,8 @@ export interface operations {
             /** @description Invalid fields, each listed in `errors` */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -21619,6 +23861,8 @@ export interface operations {
             /** @description `If-Match` is required to replace a record */
             428: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -21630,6 +23874,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -21643,6 +23889,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -21679,6 +23927,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -21690,6 +23940,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -21703,6 +23955,8 @@ export interface operations {
             /** @description Your roles do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -21714,6 +23968,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -21725,6 +23981,8 @@ export interface operations {
             /** @description Conflicts with the record's state (see `code`) */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -21736,6 +23994,8 @@ export interface operations {
             /** @description The record changed since the `If-Match` version */
             412: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -21747,6 +24007,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -21758,6 +24020,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -21769,6 +24033,8 @@ export interface operations {
             /** @description Invalid fields, each listed in `errors` */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -21780,6 +24046,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -21793,6 +24061,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -21835,6 +24105,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -21846,6 +24118,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -21859,6 +24133,8 @@ export interface operations {
             /** @description Admins only */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -21870,6 +24146,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -21881,6 +24159,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -21894,6 +24174,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -21953,6 +24235,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -21966,6 +24250,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -21979,6 +24265,8 @@ export interface operations {
             /** @description Your roles do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -21992,6 +24280,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -22005,6 +24295,8 @@ export interface operations {
             /** @description Conflicts with the record's state (see `code`) */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description With `idempotency_key_in_progress`: seconds to wait before retrying with the same key */
@@ -22020,6 +24312,8 @@ export interface operations {
             /** @description The record changed since the `If-Match` version */
             412: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -22033,6 +24327,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -22046,6 +24342,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -22059,6 +24357,8 @@ export interface operations {
             /** @description Invalid fields, each listed in `errors` */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -22072,6 +24372,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -22085,6 +24387,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -22120,6 +24424,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -22155,6 +24461,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -22168,6 +24476,8 @@ export interface operations {
             /** @description The database is unreachable */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
