@@ -316,6 +316,7 @@ diesel::table! {
         bonus_multiplier -> Nullable<Text>,
         created_by -> Nullable<Text>,
         created_at -> Timestamp,
+        quota_on_failure -> Text,
     }
 }
 

@@ -64,6 +64,7 @@ pub mod awards;
 pub mod campaigns;
 pub mod council;
 pub mod evidence;
+pub mod initiatives;
 pub mod nominations;
 pub mod progress;
 pub mod public;

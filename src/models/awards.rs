@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use crate::db::schema::{award_type_versions, award_types, awards, people, unit_links, units};
 use crate::db::{self, DbConn};
-use crate::domain::awards::{Prerequisite, Rules};
+use crate::domain::awards::{Prerequisite, Rules, Severity};
 use crate::error::{ApiError, ErrorCode, FieldError};
 
 type Db = <DbConn as Connection>::Backend;
@@ -43,11 +43,24 @@ pub struct AwardTypeVersion {
     pub bonus_multiplier: Option<String>,
     pub created_by: Option<String>,
     pub created_at: NaiveDateTime,
+    pub quota_on_failure: String,
 }
 
 impl AwardTypeVersion {
     pub fn prerequisite_list(&self) -> Vec<Prerequisite> {
         serde_json::from_str(&self.prerequisites).unwrap_or_default()
+    }
+
+    /// What going beyond the quota does; a stored value that does not parse is an error naming
+    /// the version, never a default.
+    pub fn quota_severity(&self) -> Result<Severity, ApiError> {
+        Severity::parse(&self.quota_on_failure).ok_or_else(|| {
+            ApiError::internal(anyhow::anyhow!(
+                "award type version {} has quota_on_failure {:?}",
+                self.id,
+                self.quota_on_failure
+            ))
+        })
     }
 }
 
@@ -119,6 +132,7 @@ fn insert_version(
                 .eq(serde_json::to_string(&rules.prerequisites).expect("prerequisites serialize")),
             award_type_versions::quota_of_code.eq(&rules.quota_of_code),
             award_type_versions::quota_percent.eq(&rules.quota_percent),
+            award_type_versions::quota_on_failure.eq(rules.quota_on_failure.as_str()),
             award_type_versions::council_vote_required.eq(rules.council_vote_required),
             award_type_versions::approval_threshold_percent.eq(&rules.approval_threshold_percent),
             award_type_versions::quorum_percent.eq(&rules.quorum_percent),

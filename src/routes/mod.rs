@@ -14,6 +14,7 @@ pub mod decisions;
 pub mod health;
 pub mod journal;
 pub mod metrics;
+pub mod nomination_warnings;
 pub mod nominations;
 pub mod oauth;
 pub mod people;
@@ -69,6 +70,7 @@ pub fn configure(cfg: &mut ServiceConfig, posts: &Rc<PostTable>) {
             .configure(module(people::configure))
             .configure(module(decisions::configure))
             .configure(module(nominations::configure))
+            .configure(module(nomination_warnings::configure))
             .configure(module(councils::configure))
             .configure(module(council::configure))
             .configure(module(journal::configure))

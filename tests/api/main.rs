@@ -44,6 +44,7 @@ mod openapi;
 mod operations;
 mod pagination;
 mod reports;
+mod rules;
 mod schema;
 mod seed;
 mod service_clients;

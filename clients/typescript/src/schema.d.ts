@@ -1174,6 +1174,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/nominations/{id}/warnings/{code}/acknowledgement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Acknowledge a warning of a nomination's eligibility (the board), with a reason
+         * @description Acknowledge a warning of a nomination's eligibility (the board), with a reason: the warning
+         *     keeps who, when and why, and the history gets a line. `409 not_acknowledgeable` when the
+         *     nomination has no open warning of that code (a refusal, or one acknowledged already).
+         */
+        post: operations["acknowledge_nomination_warning"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/nominations/{id}/{action}": {
         parameters: {
             query?: never;
@@ -2029,6 +2051,22 @@ export interface components {
          * @enum {string}
          */
         AchievementStatus: "submitted" | "verified" | "returned";
+        /** @description The board looked at a warning and let the nomination go on, for a reason. */
+        Acknowledgement: {
+            /** Format: date-time */
+            at: string;
+            /**
+             * Format: uuid
+             * @description The board member's user id.
+             */
+            by: string;
+            reason: string;
+        };
+        /** @description Why the board lets the nomination go on despite the warning. */
+        AcknowledgementRequest: {
+            /** @example Hội đồng xét vượt hạn mức do đơn vị có thành tích đột xuất */
+            reason: string;
+        };
         /** @description Why (required to return or reject). */
         ActionRequest: {
             /** @description Required to return or reject. */
@@ -2632,6 +2670,7 @@ export interface components {
             warnings: components["schemas"]["EligibilityProblem"][];
         };
         EligibilityProblem: {
+            acknowledgement?: null | components["schemas"]["Acknowledgement"];
             /** @example prerequisite_streak */
             code: string;
             message: string;
@@ -2908,18 +2947,62 @@ export interface components {
             unit_id: string;
         };
         /**
-         * @description "`consecutive_years` years in a row of `award_type_code`, up to the year before", e.g. three
-         *     consecutive years of Chiến sĩ thi đua cơ sở before Chiến sĩ thi đua cấp tỉnh.
+         * @description A title the nominee must already hold, counted either in **consecutive years**
+         *     (`consecutive_years`: e.g. three years in a row of Chiến sĩ thi đua cơ sở before Chiến sĩ thi
+         *     đua cấp tỉnh) or in **consecutive awards** (`consecutive_awards`, each award covering
+         *     `award_span_years`, the next one's years following straight on: two Chiến sĩ thi đua cấp tỉnh,
+         *     each on its own three-year streak, before Chiến sĩ thi đua toàn quốc). Exactly one of the two
+         *     counts is given.
          */
         Prerequisite: {
+            /**
+             * Format: int32
+             * @description With `consecutive_awards`: the years one award covers (3 for Chiến sĩ thi đua cấp tỉnh).
+             */
+            award_span_years?: number | null;
             /** @example CSTD_CO_SO */
             award_type_code: string;
             /**
              * Format: int32
+             * @description A streak broken by at most this many missing years in all (or awards this many years
+             *     further apart than their span) is **borderline**: a warning the board may acknowledge, not
+             *     a refusal. 0 (the default): no tolerance.
+             */
+            borderline_gap_years?: number;
+            /**
+             * Format: int32
+             * @description How many awards of the title in a row are needed, each `award_span_years` after the one
+             *     before (their streaks adjoin, no year counted twice).
+             */
+            consecutive_awards?: number | null;
+            /**
+             * Format: int32
+             * @description How many years in a row the title is needed, ending with the window's last year.
              * @example 3
              */
-            consecutive_years: number;
+            consecutive_years?: number | null;
+            /**
+             * @description Căn cứ pháp lý of this requirement.
+             * @example Luật Thi đua, khen thưởng số 06/2022/QH15, Điều 23
+             */
+            legal_basis?: string | null;
+            /** @description What not meeting it does. Default `refusal`. */
+            on_failure?: components["schemas"]["Severity"];
+            /** @description The legal wording behind it could not be confirmed: the board should check it. */
+            unconfirmed?: boolean;
+            /**
+             * @description Where the count ends: the nomination's year itself, or the year before. Default
+             *     `previous_years`.
+             */
+            window?: components["schemas"]["PrerequisiteWindow"];
         };
+        /**
+         * @description Which years a prerequisite is looked for in, counting back from its last year.
+         *     - `same_year`: Up to and including the year the nomination is for: Lao động tiên tiến of the same year for Chiến sĩ thi đua cơ sở (Law 06/2022/QH15, Art 23).
+         *     - `previous_years`: Up to the year before: three years of Chiến sĩ thi đua cơ sở before Chiến sĩ thi đua cấp tỉnh (Art 22).
+         * @enum {string}
+         */
+        PrerequisiteWindow: "same_year" | "previous_years";
         /**
          * @description An RFC 9457 problem document.
          * @example {
@@ -3089,6 +3172,11 @@ export interface components {
             quorum_percent?: string | null;
             /** @description With `quota_percent`: at most that share of the unit's count of this other title that year. */
             quota_of_code?: string | null;
+            /**
+             * @description What going beyond the quota does: `warning` (the default: the board may acknowledge it with
+             *     a reason) or `refusal`.
+             */
+            quota_on_failure?: components["schemas"]["Severity"];
             quota_percent?: string | null;
         };
         /**
@@ -3118,6 +3206,8 @@ export interface components {
             quorum_percent?: string | null;
             /** @description With `quota_percent`: at most that share of the unit's count of this other title that year. */
             quota_of_code?: string | null;
+            /** @description What going beyond the quota does. */
+            quota_on_failure: components["schemas"]["Severity"];
             quota_percent?: string | null;
         };
         /** @description A service client with its new secret: shown this once, never again. */
@@ -3197,6 +3287,13 @@ export interface components {
             /** Format: date-time */
             voting_deadline?: string | null;
         };
+        /**
+         * @description What a rule that is not met does to a nomination.
+         *     - `refusal`: Submission is refused (422 `not_eligible`); nothing to acknowledge.
+         *     - `warning`: Submission goes ahead; the board sees the warning and may acknowledge it with a reason, which the nomination's history and the journal record.
+         * @enum {string}
+         */
+        Severity: "refusal" | "warning";
         Target: {
             /** Format: uuid */
             indicator_id: string;
@@ -14535,6 +14632,205 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description A retry (same `Idempotency-Key` and body) of a request that was carried out but whose answer was lost: `Location` names the first record it changed, the body lists them all. Sent with `Idempotent-Replayed: true`. */
+            303: {
+                headers: {
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    Location?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            /** @description Malformed JSON, query or path value */
+            400: {
+                headers: {
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the access token is no longer valid */
+            401: {
+                headers: {
+                    /** @description The authentication scheme to use (`Bearer`) */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your roles do not allow this */
+            403: {
+                headers: {
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or one you may not see */
+            404: {
+                headers: {
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the record's state (see `code`) */
+            409: {
+                headers: {
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description With `idempotency_key_in_progress`: seconds to wait before retrying with the same key */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The record changed since the `If-Match` version */
+            412: {
+                headers: {
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, each listed in `errors` */
+            422: {
+                headers: {
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client; retry after `Retry-After` */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    acknowledge_nomination_warning: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` last read */
+                "If-Match"?: string;
+                /** @description Up to 255 printable ASCII characters, unique per request: a retry with the same key and body replays the first answer (with `Idempotent-Replayed: true`) instead of acting twice. See docs/api-conventions.md. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The nomination's id */
+                id: string;
+                /** @description The warning's code, e.g. `quota_exceeded` or `prerequisite_borderline` */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcknowledgementRequest"];
+            };
+        };
+        responses: {
+            /** @description Acknowledged */
+            200: {
+                headers: {
+                    /** @description The record's version as a strong entity tag (`"3"`): send it back in `If-Match` to change the record */
+                    ETag?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NominationResponse"];
+                };
             };
             /** @description A retry (same `Idempotency-Key` and body) of a request that was carried out but whose answer was lost: `Location` names the first record it changed, the body lists them all. Sent with `Idempotent-Replayed: true`. */
             303: {
