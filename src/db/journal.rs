@@ -439,6 +439,7 @@ pub fn href(kind: &str, id: &str) -> Option<String> {
         "person" => "people",
         "award" => "awards",
         "nomination" => "nominations",
+        "initiative" => "initiatives",
         "council_session" => "council-sessions",
         "decision" => "decisions",
         "council" => "councils",

@@ -272,7 +272,7 @@ pub fn find_person(conn: &mut DbConn, id: &str) -> Result<Person, ApiError> {
     people::table.find(id).select(Person::as_select()).first(conn).optional()?.ok_or_else(person_not_found)
 }
 
-fn check_person_unit(conn: &mut DbConn, unit_id: &str) -> Result<(), ApiError> {
+pub(crate) fn check_person_unit(conn: &mut DbConn, unit_id: &str) -> Result<(), ApiError> {
     let kind: Option<String> = units::table.find(unit_id).select(units::kind).first(conn).optional()?;
     match kind.as_deref() {
         Some("department" | "commune") => Ok(()),

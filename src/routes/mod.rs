@@ -12,6 +12,7 @@ pub mod council;
 pub mod councils;
 pub mod decisions;
 pub mod health;
+pub mod initiatives;
 pub mod journal;
 pub mod metrics;
 pub mod nomination_warnings;
@@ -68,6 +69,7 @@ pub fn configure(cfg: &mut ServiceConfig, posts: &Rc<PostTable>) {
             .configure(module(progress::configure))
             .configure(module(awards::configure))
             .configure(module(people::configure))
+            .configure(module(initiatives::configure))
             .configure(module(decisions::configure))
             .configure(module(nominations::configure))
             .configure(module(nomination_warnings::configure))

@@ -37,6 +37,7 @@ mod decisions;
 mod errors;
 mod hardening;
 mod idempotency;
+mod initiatives;
 mod journal_awards;
 mod layers;
 mod observability;
