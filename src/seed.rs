@@ -10,6 +10,7 @@ use diesel::prelude::*;
 use crate::db::schema::{unit_links, units};
 use crate::db::DbConn;
 use crate::domain::awards::{Prerequisite, PrerequisiteWindow};
+use crate::domain::initiatives::{InitiativeRequirement, RecognitionScope};
 use crate::domain::units::{check_new_unit, LinkPart, UnitKind, UnitType};
 use crate::error::ApiError;
 use crate::models::units::{self as model, NewUnit};
@@ -143,6 +144,27 @@ fn national_needs() -> Vec<Prerequisite> {
     }]
 }
 
+/// The initiative (sáng kiến) each emulation-fighter title needs (Art 21–23): its minimum scope
+/// and a validity window that could not be confirmed and says so. A `sang_kien` document in the
+/// dossier is accepted instead (an initiative not in the registry, or an accepted scientific
+/// work), with a warning for the board.
+fn initiative_requirement(code: &str) -> Option<InitiativeRequirement> {
+    let (minimum_scope, validity_years, basis) = match code {
+        "CSTD_CO_SO" => (RecognitionScope::CoSo, 1, "Luật Thi đua, khen thưởng số 06/2022/QH15, Điều 23: có sáng kiến được công nhận, hoặc đề tài, công trình khoa học đã được nghiệm thu (minh chứng trong hồ sơ); thời hạn hiệu lực chưa xác nhận"),
+        "CSTD_TINH" => (RecognitionScope::Tinh, 3, "Luật Thi đua, khen thưởng số 06/2022/QH15, Điều 22: sáng kiến có phạm vi ảnh hưởng trong tỉnh; thời hạn hiệu lực chưa xác nhận"),
+        "CSTD_TOAN_QUOC" => (RecognitionScope::ToanQuoc, 6, "Luật Thi đua, khen thưởng số 06/2022/QH15, Điều 21: sáng kiến có phạm vi ảnh hưởng toàn quốc; thời hạn hiệu lực chưa xác nhận"),
+        _ => return None,
+    };
+    Some(InitiativeRequirement {
+        minimum_scope,
+        validity_years,
+        dossier_proof_accepted: true,
+        on_failure: crate::domain::awards::Severity::Refusal,
+        legal_basis: Some(basis.into()),
+        unconfirmed: true,
+    })
+}
+
 /// Adds the catalogue's award types that are missing (by code), with their first rules from
 /// the day the law took effect.
 fn seed_award_types(conn: &mut DbConn, report: &mut SeedReport) -> Result<(), ApiError> {
@@ -169,6 +191,7 @@ fn seed_award_types(conn: &mut DbConn, report: &mut SeedReport) -> Result<(), Ap
             None,
             *posting,
             *bonus,
+            initiative_requirement(code),
             &mut checks,
         );
         if let Some(e) = checks.0.first() {

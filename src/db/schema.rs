@@ -318,6 +318,7 @@ diesel::table! {
         created_by -> Nullable<Text>,
         created_at -> Timestamp,
         quota_on_failure -> Text,
+        initiative_requirement -> Nullable<Text>,
     }
 }
 

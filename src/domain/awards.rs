@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::domain::campaigns::{check_value, IndicatorKind};
+use crate::domain::initiatives::InitiativeRequirement;
 use crate::domain::Checks;
 use crate::error::ErrorCode;
 
@@ -150,6 +151,8 @@ pub struct Rules {
     pub quorum_percent: Option<String>,
     pub posting_days: Option<i32>,
     pub bonus_multiplier: Option<String>,
+    /// What the nominee's initiatives must be, if anything.
+    pub initiative_requirement: Option<InitiativeRequirement>,
 }
 
 fn percent(field: &str, value: Option<&str>, checks: &mut Checks) -> Option<String> {
@@ -170,6 +173,7 @@ pub fn check_rules(
     quorum_percent: Option<&str>,
     posting_days: Option<i32>,
     bonus_multiplier: Option<&str>,
+    initiative_requirement: Option<InitiativeRequirement>,
     checks: &mut Checks,
 ) -> Rules {
     let granting_authority = crate::domain::check_text("granting_authority", granting_authority, 300, checks);
@@ -202,6 +206,8 @@ pub fn check_rules(
         quorum_percent,
         posting_days,
         bonus_multiplier,
+        initiative_requirement: initiative_requirement
+            .map(|r| crate::domain::initiatives::check_requirement("initiative_requirement", r, checks)),
     }
 }
 
@@ -419,6 +425,7 @@ mod tests {
             None,
             Some(200),
             Some("-1"),
+            None,
             &mut checks,
         );
         let fields: Vec<&str> = checks.0.iter().map(|e| e.field.as_str()).collect();

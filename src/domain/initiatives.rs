@@ -5,6 +5,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::domain::awards::Severity;
 use crate::domain::campaigns::{check_value, IndicatorKind};
 use crate::domain::{check_date, check_text, Checks};
 use crate::error::ErrorCode;
@@ -135,6 +136,72 @@ pub fn check_initiative(input: InitiativeInput, checks: &mut Checks) -> Option<C
     .filter(|_| checks.0.is_empty())
 }
 
+fn refusal() -> Severity {
+    Severity::Refusal
+}
+
+/// What a rules version asks of the nominee's initiatives (sáng kiến): one the nominee is an
+/// author of, recognised at `minimum_scope` or above, in the nomination's year or the
+/// `validity_years - 1` years before.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InitiativeRequirement {
+    pub minimum_scope: RecognitionScope,
+    #[schema(minimum = 1, maximum = 10, example = 1)]
+    pub validity_years: u32,
+    /// What the rules accept instead of a registered initiative: a `sang_kien` document in the
+    /// dossier (an initiative not in the registry, or an accepted scientific work). It then
+    /// passes with the warning `initiative_unregistered` for the board to acknowledge.
+    #[serde(default)]
+    pub dossier_proof_accepted: bool,
+    /// What having neither does. Default `refusal`.
+    #[serde(default = "refusal")]
+    pub on_failure: Severity,
+    /// Căn cứ pháp lý of this requirement.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legal_basis: Option<String>,
+    /// The legal wording behind it could not be confirmed.
+    #[serde(default)]
+    pub unconfirmed: bool,
+}
+
+/// Checks a requirement as sent (`field` names it in errors).
+pub fn check_requirement(field: &str, mut r: InitiativeRequirement, checks: &mut Checks) -> InitiativeRequirement {
+    if !(1..=10).contains(&r.validity_years) {
+        checks.fail(&format!("{field}.validity_years"), ErrorCode::OutOfRange, "must be between 1 and 10");
+    }
+    r.legal_basis = r
+        .legal_basis
+        .filter(|b| !b.trim().is_empty())
+        .map(|b| check_text(&format!("{field}.legal_basis"), &b, 2000, checks));
+    r
+}
+
+/// How a nominee stands against an initiative requirement.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InitiativeStanding {
+    Met,
+    /// Only the dossier's proof, which the rules accept instead.
+    ByDossierProof,
+    Unmet,
+}
+
+/// `held`: (scope, year) of the initiatives the nominee is an author of.
+pub fn assess_initiatives(
+    r: &InitiativeRequirement,
+    held: &[(RecognitionScope, i32)],
+    dossier_proof: bool,
+    nomination_year: i32,
+) -> InitiativeStanding {
+    if held.iter().any(|(scope, year)| counts_for(*scope, *year, r.minimum_scope, r.validity_years, nomination_year)) {
+        InitiativeStanding::Met
+    } else if r.dossier_proof_accepted && dossier_proof {
+        InitiativeStanding::ByDossierProof
+    } else {
+        InitiativeStanding::Unmet
+    }
+}
+
 /// An initiative a rules version can accept: recognised at `minimum` scope or above, in the
 /// nomination's year or the `validity_years - 1` years before it.
 pub fn counts_for(
@@ -183,6 +250,24 @@ mod tests {
         let mut checks = Checks::default();
         assert!(check_initiative(twice, &mut checks).is_none());
         assert_eq!(checks.0[0].field, "authors[1].person_id");
+    }
+
+    #[test]
+    fn requirements_take_a_registered_initiative_or_what_the_rules_accept_instead() {
+        use RecognitionScope as S;
+        let r = InitiativeRequirement {
+            minimum_scope: S::CoSo,
+            validity_years: 1,
+            dossier_proof_accepted: true,
+            on_failure: Severity::Refusal,
+            legal_basis: None,
+            unconfirmed: true,
+        };
+        assert_eq!(assess_initiatives(&r, &[(S::CoSo, 2026)], false, 2026), InitiativeStanding::Met);
+        assert_eq!(assess_initiatives(&r, &[(S::CoSo, 2024)], true, 2026), InitiativeStanding::ByDossierProof);
+        assert_eq!(assess_initiatives(&r, &[], false, 2026), InitiativeStanding::Unmet);
+        let strict = InitiativeRequirement { dossier_proof_accepted: false, ..r };
+        assert_eq!(assess_initiatives(&strict, &[], true, 2026), InitiativeStanding::Unmet);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Nominations: their lifecycle, their dossier, and the eligibility rules judged at submission.
 
 use crate::domain::awards::{assess, Prerequisite, PrerequisiteWindow, Severity, Standing};
+use crate::domain::initiatives::{assess_initiatives, InitiativeRequirement, InitiativeStanding, RecognitionScope};
 use crate::error::ErrorCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -144,6 +145,9 @@ pub struct EligibilityFacts {
     pub quota: Option<(u32, u32, Severity)>,
     pub missing_documents: Vec<DocumentKind>,
     pub under_discipline: bool,
+    /// The rules' initiative requirement, with the (scope, year) of the initiatives the nominee
+    /// is an author of and whether the dossier holds a `sang_kien` document.
+    pub initiatives: Option<(InitiativeRequirement, Vec<(RecognitionScope, i32)>, bool)>,
 }
 
 fn problem(code: ErrorCode, message: String) -> EligibilityProblem {
@@ -231,6 +235,27 @@ pub fn judge(f: &EligibilityFacts) -> Eligibility {
             );
         }
     }
+    if let Some((r, held, dossier_proof)) = &f.initiatives {
+        let wanted = format!(
+            "an initiative recognised at {} level or above in {}–{}",
+            r.minimum_scope.as_str(),
+            f.year - r.validity_years as i32 + 1,
+            f.year
+        );
+        match assess_initiatives(r, held, *dossier_proof, f.year) {
+            InitiativeStanding::Met => {}
+            InitiativeStanding::ByDossierProof => e.warnings.push(problem(
+                ErrorCode::InitiativeUnregistered,
+                format!("needs {wanted}; none is registered, the dossier's sang_kien document stands in for it"),
+            )),
+            InitiativeStanding::Unmet => {
+                e.add(
+                    r.on_failure,
+                    problem(ErrorCode::InitiativeMissing, format!("needs {wanted}; the nominee has none")),
+                );
+            }
+        }
+    }
     e
 }
 
@@ -270,6 +295,7 @@ mod tests {
             quota: Some((3, 3, Severity::Warning)),
             missing_documents: vec![],
             under_discipline: false,
+            initiatives: None,
         }
     }
 

@@ -165,6 +165,8 @@ error_codes! {
     [field] InThePast = "in_the_past": "a date must be in the future",
     [field] InactiveParent = "inactive_parent": "the parent unit is not in force during this unit's validity period",
     [field] InactiveUnit = "inactive_unit": "the unit is not in force when the record needs it",
+    [field] InitiativeMissing = "initiative_missing": "eligibility: the nominee has no initiative of the scope and years the rules ask for (nor what they accept instead)",
+    [field] InitiativeUnregistered = "initiative_unregistered": "eligibility warning: the initiative is proven only by the dossier's document, not by one in the registry",
     [field] Incomplete = "incomplete": "fields that go together are given only in part",
     [field] Incorrect = "incorrect": "the current password given is wrong",
     [field] InsecureScheme = "insecure_scheme": "a webhook URL must use https://",

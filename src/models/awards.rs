@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use crate::db::schema::{award_type_versions, award_types, awards, people, unit_links, units};
 use crate::db::{self, DbConn};
 use crate::domain::awards::{Prerequisite, Rules, Severity};
+use crate::domain::initiatives::InitiativeRequirement;
 use crate::error::{ApiError, ErrorCode, FieldError};
 
 type Db = <DbConn as Connection>::Backend;
@@ -44,11 +45,23 @@ pub struct AwardTypeVersion {
     pub created_by: Option<String>,
     pub created_at: NaiveDateTime,
     pub quota_on_failure: String,
+    pub initiative_requirement: Option<String>,
 }
 
 impl AwardTypeVersion {
     pub fn prerequisite_list(&self) -> Vec<Prerequisite> {
         serde_json::from_str(&self.prerequisites).unwrap_or_default()
+    }
+
+    /// What the nominee's initiatives must be; stored JSON that does not parse is an error
+    /// naming the version.
+    pub fn initiative_requirement(&self) -> Result<Option<InitiativeRequirement>, ApiError> {
+        self.initiative_requirement.as_deref().map(serde_json::from_str).transpose().map_err(|e| {
+            ApiError::internal(anyhow::anyhow!(
+                "award type version {} has an unreadable initiative requirement: {e}",
+                self.id
+            ))
+        })
     }
 
     /// What going beyond the quota does; a stored value that does not parse is an error naming
@@ -133,6 +146,10 @@ fn insert_version(
             award_type_versions::quota_of_code.eq(&rules.quota_of_code),
             award_type_versions::quota_percent.eq(&rules.quota_percent),
             award_type_versions::quota_on_failure.eq(rules.quota_on_failure.as_str()),
+            award_type_versions::initiative_requirement.eq(rules
+                .initiative_requirement
+                .as_ref()
+                .map(|r| serde_json::to_string(r).expect("requirements serialize"))),
             award_type_versions::council_vote_required.eq(rules.council_vote_required),
             award_type_versions::approval_threshold_percent.eq(&rules.approval_threshold_percent),
             award_type_versions::quorum_percent.eq(&rules.quorum_percent),

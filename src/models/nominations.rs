@@ -7,6 +7,7 @@ use diesel::prelude::*;
 use crate::db::schema::{achievements, awards, nomination_achievements, nomination_transitions, nominations};
 use crate::db::{self, DbConn};
 use crate::domain::awards::{quota, Severity};
+use crate::domain::initiatives::RecognitionScope;
 use crate::domain::nominations::{
     judge, required_documents, DocumentKind, Eligibility, EligibilityFacts, NominationAction, NominationStatus,
 };
@@ -425,6 +426,22 @@ fn eligibility(conn: &mut DbConn, n: &Nomination, today: NaiveDate) -> Result<(E
     let present = stored_files::document_kinds_of(conn, &n.id)?;
     let missing_documents =
         required_documents(&award_type.code).into_iter().filter(|k| !present.iter().any(|p| p == k.as_str())).collect();
+    let initiatives =
+        match (version.as_ref().map(AwardTypeVersion::initiative_requirement).transpose()?.flatten(), &n.person_id) {
+            (Some(requirement), Some(person)) => {
+                let held = crate::models::initiatives::recognitions_of(conn, person)?
+                    .into_iter()
+                    .map(|(scope, year)| {
+                        RecognitionScope::parse(&scope)
+                            .map(|s| (s, year))
+                            .ok_or_else(|| ApiError::internal(anyhow::anyhow!("an initiative has scope {scope:?}")))
+                    })
+                    .collect::<Result<_, _>>()?;
+                let proof = present.iter().any(|k| k == DocumentKind::SangKien.as_str());
+                Some((requirement, held, proof))
+            }
+            _ => None,
+        };
     let facts = EligibilityFacts {
         has_rules: version.is_some(),
         prerequisites,
@@ -434,6 +451,7 @@ fn eligibility(conn: &mut DbConn, n: &Nomination, today: NaiveDate) -> Result<(E
         quota,
         missing_documents,
         under_discipline: n.under_discipline,
+        initiatives,
     };
     Ok((judge(&facts), version.map(|v| v.id)))
 }

@@ -14,6 +14,7 @@ use crate::auth::AuthUser;
 use crate::db::journal::Scope;
 use crate::db::{self, cursor};
 use crate::domain::awards::{check_rules, AwardCategory, AwardSubject, Prerequisite, Severity};
+use crate::domain::initiatives::InitiativeRequirement;
 use crate::domain::units::today_in_vietnam;
 use crate::domain::{check_date, check_text, Checks};
 use crate::error::{ApiError, ErrorCode};
@@ -66,6 +67,8 @@ pub struct RulesBody {
     pub posting_days: Option<i32>,
     /// Bonus as a multiple of the base salary (decimal string).
     pub bonus_multiplier: Option<String>,
+    /// What the nominee's initiatives (sáng kiến) must be, if anything.
+    pub initiative_requirement: Option<InitiativeRequirement>,
 }
 
 /// The rules of a version as shown: the same fields as [`RulesBody`], but a schema that allows
@@ -92,6 +95,8 @@ pub struct RulesView {
     pub posting_days: Option<i32>,
     /// Bonus as a multiple of the base salary (decimal string).
     pub bonus_multiplier: Option<String>,
+    /// What the nominee's initiatives (sáng kiến) must be, if anything.
+    pub initiative_requirement: Option<InitiativeRequirement>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -131,6 +136,7 @@ fn corrupt(what: &str) -> ApiError {
 fn version_response(v: AwardTypeVersion) -> Result<VersionResponse, ApiError> {
     let prerequisites = v.prerequisite_list();
     let quota_on_failure = v.quota_severity()?;
+    let initiative_requirement = v.initiative_requirement()?;
     Ok(VersionResponse {
         id: uuid(&v.id)?,
         version: v.version,
@@ -148,6 +154,7 @@ fn version_response(v: AwardTypeVersion) -> Result<VersionResponse, ApiError> {
             quorum_percent: v.quorum_percent,
             posting_days: v.posting_days,
             bonus_multiplier: v.bonus_multiplier,
+            initiative_requirement,
         },
     })
 }
@@ -179,6 +186,7 @@ fn rules(body: RulesBody, checks: &mut Checks) -> crate::domain::awards::Rules {
         body.quorum_percent.as_deref(),
         body.posting_days,
         body.bonus_multiplier.as_deref(),
+        body.initiative_requirement,
         checks,
     )
 }

@@ -124,7 +124,7 @@ async fn from_draft_to_approval(app: TestApp) {
 
     // Submission judges eligibility: no dossier, and no Lao động tiên tiến this year.
     let refused = act(s.officer.clone(), "submit", json!({})).await.problem(422, "not_eligible");
-    assert_eq!(codes(&refused), ["prerequisite_streak", "missing_documents"]);
+    assert_eq!(codes(&refused), ["prerequisite_streak", "missing_documents", "initiative_missing"]);
     assert_eq!(app.get(&path).await.json()["status"], "draft", "nothing changed");
 
     app.create("awards", json!({"award_type_id": s.type_id("LDTT"), "person_id": s.person["id"], "year": year, "decision_number": "12/QĐ-UBND", "decision_date": format!("{year}-12-20"), "decided_by": "Chủ tịch UBND xã"})).await;

@@ -13,6 +13,7 @@ on_both_backends!(
     grassroots_fighter_needs_the_same_years_title,
     national_fighter_needs_two_consecutive_provincial_awards,
     warnings_are_acknowledged_with_a_reason_and_refusals_are_not,
+    registered_initiatives_count_toward_emulation_fighter_titles,
 );
 
 const PDF: &[u8] = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n";
@@ -230,4 +231,61 @@ async fn warnings_are_acknowledged_with_a_reason_and_refusals_are_not(app: TestA
     // A stale If-Match is refused like any other write.
     let stale = TestRequest::post().uri(&path).insert_header(("if-match", "\"1\"")).set_json(json!({"reason": reason}));
     app.send(stale).await.problem(412, "stale_version");
+}
+
+fn warning_codes(nomination: &Value) -> Vec<String> {
+    nomination["eligibility"]["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Chiến sĩ thi đua cơ sở needs an initiative recognised at least at cơ sở level (Art 23): a
+/// registered one meets it; the dossier's own proof passes with a warning as seeded; a rules
+/// version that does not accept it refuses.
+async fn registered_initiatives_count_toward_emulation_fighter_titles(app: TestApp) {
+    let w = World::new(&app).await;
+    let year = this_year();
+    let grassroots = w.award_type("CSTD_CO_SO");
+    let requirement = &grassroots["versions"][0]["initiative_requirement"];
+    assert_eq!(
+        (requirement["minimum_scope"].as_str(), requirement["unconfirmed"].as_bool()),
+        (Some("co_so"), Some(true))
+    );
+
+    let lan = w.person(&app, "Đinh Thị Lan").await;
+    w.award(&app, "LDTT", &lan, year).await;
+    let initiative = json!({"title": "Ứng dụng phần mềm quản lý hồ sơ một cửa", "unit_id": w.commune["id"],
+        "field": "Cải cách hành chính", "recognised_by": "Hội đồng sáng kiến xã", "scope": "co_so",
+        "decision_number": "7/QĐ-UBND", "decision_date": format!("{year}-03-02"), "year": year,
+        "authors": [{"person_id": lan["id"], "share_percent": "100"}]});
+    let res = app.send_as(&w.officer, TestRequest::post().uri("/api/v1/initiatives").set_json(&initiative)).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
+    let id = w.nominate(&app, "CSTD_CO_SO", &lan, year).await;
+    let submitted = w.submit(&app, &id).await.json();
+    assert_eq!(warning_codes(&submitted), ["quota_exceeded"], "the registered initiative meets it");
+
+    let tu = w.person(&app, "Hà Văn Tú").await;
+    w.award(&app, "LDTT", &tu, year).await;
+    let id = w.nominate(&app, "CSTD_CO_SO", &tu, year).await;
+    let submitted = w.submit(&app, &id).await.json();
+    assert_eq!(warning_codes(&submitted), ["quota_exceeded", "initiative_unregistered"]);
+
+    // Rules that take only a registered initiative refuse without one.
+    let mut rules = grassroots["versions"][0].clone();
+    for own in ["id", "version", "effective_from", "effective_until"] {
+        rules.as_object_mut().unwrap().remove(own);
+    }
+    rules["initiative_requirement"]["dossier_proof_accepted"] = json!(false);
+    let today = thidua::domain::units::today_in_vietnam();
+    let path = format!("/api/v1/award-types/{}/versions", grassroots["id"].as_str().unwrap());
+    let res = app.post(&path, &json!({"effective_from": today, "rules": rules})).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
+    let hoa = w.person(&app, "Lường Thị Hoa").await;
+    w.award(&app, "LDTT", &hoa, year).await;
+    let id = w.nominate(&app, "CSTD_CO_SO", &hoa, year).await;
+    let refused = w.submit(&app, &id).await.problem(422, "not_eligible");
+    assert_eq!(codes(&refused), ["initiative_missing"]);
 }

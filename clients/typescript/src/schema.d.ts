@@ -2925,6 +2925,31 @@ export interface components {
              */
             year: number;
         };
+        /**
+         * @description What a rules version asks of the nominee's initiatives (sáng kiến): one the nominee is an
+         *     author of, recognised at `minimum_scope` or above, in the nomination's year or the
+         *     `validity_years - 1` years before.
+         */
+        InitiativeRequirement: {
+            /**
+             * @description What the rules accept instead of a registered initiative: a `sang_kien` document in the
+             *     dossier (an initiative not in the registry, or an accepted scientific work). It then
+             *     passes with the warning `initiative_unregistered` for the board to acknowledge.
+             */
+            dossier_proof_accepted?: boolean;
+            /** @description Căn cứ pháp lý of this requirement. */
+            legal_basis?: string | null;
+            minimum_scope: components["schemas"]["RecognitionScope"];
+            /** @description What having neither does. Default `refusal`. */
+            on_failure?: components["schemas"]["Severity"];
+            /** @description The legal wording behind it could not be confirmed. */
+            unconfirmed?: boolean;
+            /**
+             * Format: int32
+             * @example 1
+             */
+            validity_years: number;
+        };
         InitiativeResponse: {
             authors: components["schemas"]["AuthorRequest"][];
             /** Format: date-time */
@@ -3332,6 +3357,7 @@ export interface components {
             council_vote_required?: boolean;
             /** @example Chủ tịch UBND tỉnh */
             granting_authority: string;
+            initiative_requirement?: null | components["schemas"]["InitiativeRequirement"];
             /**
              * @description Căn cứ pháp lý.
              * @example Luật Thi đua, khen thưởng 06/2022/QH15, Điều 22
@@ -3366,6 +3392,7 @@ export interface components {
             council_vote_required: boolean;
             /** @example Chủ tịch UBND tỉnh */
             granting_authority: string;
+            initiative_requirement?: null | components["schemas"]["InitiativeRequirement"];
             /**
              * @description Căn cứ pháp lý.
              * @example Luật Thi đua, khen thưởng 06/2022/QH15, Điều 22

@@ -5,3 +5,4 @@ ALTER TABLE stored_files DROP COLUMN initiative_id;
 ALTER TABLE stored_files ADD CONSTRAINT stored_files_check CHECK ((achievement_id IS NULL) <> (nomination_id IS NULL));
 DROP TABLE initiative_authors;
 DROP TABLE initiatives;
+ALTER TABLE award_type_versions DROP COLUMN initiative_requirement;

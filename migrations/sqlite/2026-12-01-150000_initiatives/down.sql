@@ -25,3 +25,4 @@ CREATE INDEX stored_files_achievement ON stored_files (achievement_id);
 CREATE INDEX stored_files_nomination ON stored_files (nomination_id);
 DROP TABLE initiative_authors;
 DROP TABLE initiatives;
+ALTER TABLE award_type_versions DROP COLUMN initiative_requirement;

@@ -62,3 +62,17 @@ ALTER TABLE stored_files_new RENAME TO stored_files;
 CREATE INDEX stored_files_achievement ON stored_files (achievement_id);
 CREATE INDEX stored_files_nomination ON stored_files (nomination_id);
 CREATE INDEX stored_files_initiative ON stored_files (initiative_id);
+
+-- What the nominee's initiatives must be (JSON, domain::initiatives::InitiativeRequirement).
+ALTER TABLE award_type_versions ADD COLUMN initiative_requirement TEXT;
+-- The seeded rules (created by the system, not the board) of the emulation-fighter titles gain
+-- theirs; the validity windows are unconfirmed and say so.
+UPDATE award_type_versions SET initiative_requirement = '{"minimum_scope":"co_so","validity_years":1,"dossier_proof_accepted":true,"on_failure":"refusal","legal_basis":"Luật Thi đua, khen thưởng số 06/2022/QH15, Điều 23: có sáng kiến được công nhận, hoặc đề tài, công trình khoa học đã được nghiệm thu (minh chứng trong hồ sơ); thời hạn hiệu lực chưa xác nhận","unconfirmed":true}'
+WHERE created_by IS NULL AND initiative_requirement IS NULL
+  AND award_type_id IN (SELECT id FROM award_types WHERE code = 'CSTD_CO_SO');
+UPDATE award_type_versions SET initiative_requirement = '{"minimum_scope":"tinh","validity_years":3,"dossier_proof_accepted":true,"on_failure":"refusal","legal_basis":"Luật Thi đua, khen thưởng số 06/2022/QH15, Điều 22: sáng kiến có phạm vi ảnh hưởng trong tỉnh; thời hạn hiệu lực chưa xác nhận","unconfirmed":true}'
+WHERE created_by IS NULL AND initiative_requirement IS NULL
+  AND award_type_id IN (SELECT id FROM award_types WHERE code = 'CSTD_TINH');
+UPDATE award_type_versions SET initiative_requirement = '{"minimum_scope":"toan_quoc","validity_years":6,"dossier_proof_accepted":true,"on_failure":"refusal","legal_basis":"Luật Thi đua, khen thưởng số 06/2022/QH15, Điều 21: sáng kiến có phạm vi ảnh hưởng toàn quốc; thời hạn hiệu lực chưa xác nhận","unconfirmed":true}'
+WHERE created_by IS NULL AND initiative_requirement IS NULL
+  AND award_type_id IN (SELECT id FROM award_types WHERE code = 'CSTD_TOAN_QUOC');
