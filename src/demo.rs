@@ -253,12 +253,16 @@ pub fn seed_demo(
 const DEMO_PDF: &[u8] =
     b"%PDF-1.4\n% thidua demo document\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
 
+/// (title, unit, field, recognised by, scope, decision number, year, authors with shares, decision date).
+type DemoInitiative<'a> =
+    (&'a str, &'a str, &'a str, &'a str, &'a str, &'a str, i32, Vec<(&'a String, &'a str)>, &'a str);
+
 /// Initiatives (sáng kiến) of the demo's people: Hải's province-wide one stands behind his
 /// nomination for Chiến sĩ thi đua cấp tỉnh. `people`: (person, unit) for Hải, Mai and Thu.
 fn demo_initiatives(conn: &mut DbConn, author: &str, people: &[(&String, &str); 3]) -> Result<(), ApiError> {
     use crate::domain::initiatives::{check_initiative, AuthorShare, InitiativeInput};
     let [(hai, ward), (mai, _), (thu, home_affairs)] = *people;
-    let entries: [(&str, &str, &str, &str, &str, &str, i32, Vec<(&String, &str)>, &str); 3] = [
+    let entries: [DemoInitiative; 3] = [
         (
             "Số hóa bản đồ địa chính phường Đức Xuân phục vụ giải quyết thủ tục đất đai",
             ward,

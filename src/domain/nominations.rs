@@ -131,6 +131,10 @@ pub struct Eligibility {
     pub warnings: Vec<EligibilityProblem>,
 }
 
+/// The rules' initiative requirement, the (scope, year) of the nominee's initiatives, and whether
+/// the dossier holds a `sang_kien` document.
+pub type InitiativeFacts = (InitiativeRequirement, Vec<(RecognitionScope, i32)>, bool);
+
 /// The facts eligibility is judged on, gathered from the database.
 pub struct EligibilityFacts {
     pub has_rules: bool,
@@ -147,7 +151,7 @@ pub struct EligibilityFacts {
     pub under_discipline: bool,
     /// The rules' initiative requirement, with the (scope, year) of the initiatives the nominee
     /// is an author of and whether the dossier holds a `sang_kien` document.
-    pub initiatives: Option<(InitiativeRequirement, Vec<(RecognitionScope, i32)>, bool)>,
+    pub initiatives: Option<InitiativeFacts>,
 }
 
 fn problem(code: ErrorCode, message: String) -> EligibilityProblem {
