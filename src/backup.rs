@@ -100,7 +100,8 @@ pub fn backup(settings: &Settings, dir: &Path) -> anyhow::Result<Report> {
     files.sort_by(|a, b| a.key.cmp(&b.key));
     files.dedup_by(|a, b| a.key == b.key);
 
-    let store = EvidenceStore::open(&settings.evidence_store).map_err(|e| anyhow::anyhow!("evidence store: {e}"))?;
+    let store = EvidenceStore::open(&settings.evidence_store, &settings.evidence_s3)
+        .map_err(|e| anyhow::anyhow!("evidence store: {e}"))?;
     let bytes = actix_web::rt::System::new().block_on(async {
         let mut total = 0u64;
         for file in &files {
@@ -151,7 +152,8 @@ pub fn restore(settings: &Settings, dir: &Path, replace: bool) -> anyhow::Result
 
     // Files first: if the restore stops half-way, the old database (or none) is still there,
     // and a stray file names no record.
-    let store = EvidenceStore::open(&settings.evidence_store).map_err(|e| anyhow::anyhow!("evidence store: {e}"))?;
+    let store = EvidenceStore::open(&settings.evidence_store, &settings.evidence_s3)
+        .map_err(|e| anyhow::anyhow!("evidence store: {e}"))?;
     let bytes = actix_web::rt::System::new().block_on(async {
         let mut total = 0u64;
         for file in &manifest.files {

@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use crate::db::Backend;
 
+mod oidc;
 mod ops;
+pub use oidc::{LinkClaim, OidcSettings};
 pub use ops::OpsSettings;
 
 #[derive(Clone, Debug)]
@@ -30,6 +32,9 @@ pub struct Settings {
     /// or `s3://bucket[/prefix]` with the usual `AWS_*` variables (endpoint, region, keys) for
     /// S3-compatible storage shared by several instances.
     pub evidence_store: String,
+    /// The `AWS_*` variables an S3 evidence store is configured with (`S3_SETTINGS`), as read
+    /// here, so every instance of the settings (and each test app) carries its own.
+    pub evidence_s3: Vec<(&'static str, String)>,
     /// `THIDUA_MAX_UPLOAD_BYTES`: largest evidence file.
     pub max_upload_bytes: usize,
     /// `THIDUA_REPORT_GRACE_DAYS`: days after a campaign ends during which units may still report.
@@ -53,6 +58,9 @@ pub struct Settings {
     pub comment_pow_bits: u32,
     /// Metrics, logs and traces, the public base URL (config/ops.rs).
     pub ops: OpsSettings,
+    /// Sign-in through the provincial identity provider, when `THIDUA_OIDC_ISSUER` is set
+    /// (config/oidc.rs).
+    pub oidc: Option<OidcSettings>,
 }
 
 pub use crate::domain::webhooks::WebhookSettings;
@@ -144,6 +152,19 @@ pub struct AuthSettings {
     pub trust_forwarded: bool,
 }
 
+/// The variables of an S3-compatible evidence store (object_store reads the same names).
+pub const S3_SETTINGS: &[&str] = &[
+    "AWS_ENDPOINT",
+    "AWS_ENDPOINT_URL",
+    "AWS_ALLOW_HTTP",
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_VIRTUAL_HOSTED_STYLE_REQUEST",
+];
+
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/thidua.db";
 
 #[derive(Debug, thiserror::Error)]
@@ -185,6 +206,10 @@ impl Settings {
             evidence_store: lookup("THIDUA_EVIDENCE_STORE")
                 .filter(|v| !v.trim().is_empty())
                 .unwrap_or_else(|| "data/evidence".into()),
+            evidence_s3: S3_SETTINGS
+                .iter()
+                .filter_map(|name| lookup(name).filter(|v| !v.is_empty()).map(|v| (*name, v)))
+                .collect(),
             max_upload_bytes: parse_in(&lookup, "THIDUA_MAX_UPLOAD_BYTES", 10 << 20, 1024..=(512 << 20))?,
             report_grace_days: parse_in(&lookup, "THIDUA_REPORT_GRACE_DAYS", 30, 0..=3650)?,
             cors_origins: parse_origins(&lookup)?,
@@ -199,6 +224,7 @@ impl Settings {
             comment_max_per_posting: parse_in(&lookup, "THIDUA_COMMENT_MAX_PER_POSTING", 500, 1..=1_000_000)?,
             comment_pow_bits: parse_in(&lookup, "THIDUA_COMMENT_POW_BITS", 0, 0..=32)?,
             ops: ops::read(&lookup)?,
+            oidc: oidc::read(&lookup)?,
             webhooks: WebhookSettings {
                 allowed_hosts: allowed_hosts(&lookup)?,
                 allow_private_targets: parse(&lookup, "THIDUA_WEBHOOK_ALLOW_PRIVATE_TARGETS", false)?,

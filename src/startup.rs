@@ -7,6 +7,7 @@ use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::auth::oidc::OidcVerifier;
 use crate::auth::password::{self, HashParams, PasswordHasher};
 use crate::auth::rate_limit::{self, RateLimiter};
 use crate::auth::tokens::TokenKeys;
@@ -51,7 +52,7 @@ pub fn hash_params(settings: &Settings) -> HashParams {
 }
 
 pub fn state(settings: Settings, signing_key: &[u8]) -> anyhow::Result<web::Data<AppState>> {
-    let evidence = EvidenceStore::open(&settings.evidence_store)
+    let evidence = EvidenceStore::open(&settings.evidence_store, &settings.evidence_s3)
         .map_err(|e| anyhow::anyhow!("THIDUA_EVIDENCE_STORE={}: {e}", settings.evidence_store))?;
     let pool = db::build_pool(&settings.database_url, settings.db_pool_size, settings.db_pool_timeout);
     let auth = &settings.auth;
@@ -60,6 +61,7 @@ pub fn state(settings: Settings, signing_key: &[u8]) -> anyhow::Result<web::Data
         db: pool,
         evidence,
         webhooks,
+        oidc: settings.oidc.clone().map(OidcVerifier::new).transpose()?,
         tokens: TokenKeys::new(signing_key, &auth.jwt_issuer, &auth.jwt_audience, auth.access_token_ttl_secs),
         hasher: PasswordHasher::start(hash_params(&settings), auth.hash_threads, auth.hash_queue),
         sessions: SessionCache::new(auth.session_cache_ttl),

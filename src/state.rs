@@ -2,6 +2,7 @@
 //! module, below the routes, so that the layers which read it (`auth`, `http`, `webhooks`) do
 //! not import `startup` (which wires the routes) and no import points back up.
 
+use crate::auth::oidc::OidcVerifier;
 use crate::auth::password::PasswordHasher;
 use crate::auth::rate_limit::RateLimiter;
 use crate::auth::tokens::TokenKeys;
@@ -22,6 +23,8 @@ pub struct AppState {
     pub rate_limiter: RateLimiter,
     pub evidence: EvidenceStore,
     pub webhooks: WebhookClient,
+    /// Sign-in through the provincial identity provider, when configured.
+    pub oidc: Option<OidcVerifier>,
     /// Set when the server begins to stop: long-polls answer at once instead of holding the
     /// shutdown back.
     pub shutdown: Shutdown,

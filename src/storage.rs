@@ -4,9 +4,10 @@
 use std::sync::Arc;
 
 use bytes::Bytes;
-use object_store::aws::AmazonS3Builder;
+use object_store::aws::{AmazonS3Builder, AmazonS3ConfigKey};
 use object_store::local::LocalFileSystem;
 use object_store::path::Path;
+use object_store::RetryConfig;
 use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
 
 use crate::error::{ApiError, ErrorCode};
@@ -25,11 +26,24 @@ fn unavailable(e: impl std::fmt::Display) -> ApiError {
 }
 
 impl EvidenceStore {
-    /// `s3://bucket[/prefix]` (credentials and endpoint from `AWS_*`), or a directory path.
-    pub fn open(setting: &str) -> Result<EvidenceStore, String> {
+    /// `s3://bucket[/prefix]` (credentials and endpoint from the `AWS_*` settings), or a
+    /// directory path.
+    pub fn open(setting: &str, s3_settings: &[(&str, String)]) -> Result<EvidenceStore, String> {
         if let Some(rest) = setting.strip_prefix("s3://") {
             let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
-            let store = AmazonS3Builder::from_env().with_bucket_name(bucket).build().map_err(|e| e.to_string())?;
+            let mut builder = AmazonS3Builder::from_env();
+            for (name, value) in s3_settings {
+                let key: AmazonS3ConfigKey = name.to_ascii_lowercase().parse().map_err(|e| format!("{name}: {e}"))?;
+                builder = builder.with_config(key, value);
+            }
+            // A store that fails answers 503 within seconds, not after object_store's default
+            // three minutes of retries; the client retries after `Retry-After`.
+            let retry = RetryConfig {
+                max_retries: 2,
+                retry_timeout: std::time::Duration::from_secs(10),
+                ..RetryConfig::default()
+            };
+            let store = builder.with_bucket_name(bucket).with_retry(retry).build().map_err(|e| e.to_string())?;
             return Ok(EvidenceStore { store: Arc::new(store), prefix: prefix.trim_matches('/').to_string() });
         }
         std::fs::create_dir_all(setting).map_err(|e| format!("cannot create {setting}: {e}"))?;

@@ -61,6 +61,10 @@ pub fn init(ops: &OpsSettings) -> anyhow::Result<Telemetry> {
             )
         }
     };
+    if provider.is_some() {
+        // Callers' `traceparent` headers are read with the W3C propagator (http/middleware.rs).
+        opentelemetry::global::set_text_map_propagator(opentelemetry_sdk::propagation::TraceContextPropagator::new());
+    }
     let traces = provider.as_ref().map(|p| tracing_opentelemetry::layer().with_tracer(p.tracer("thidua")));
     tracing_subscriber::registry().with(filter).with(log).with(traces).try_init()?;
     Ok(Telemetry { provider })

@@ -1,6 +1,7 @@
 //! Who is calling: access-token verification, the session check behind it, and the extractor
 //! handlers take to require a signed-in user. Decisions about what they may do: `policy`.
 
+pub mod oidc;
 pub mod password;
 pub mod policy;
 pub mod rate_limit;

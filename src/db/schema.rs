@@ -593,10 +593,30 @@ diesel::table! {
 diesel::joinable!(webhook_deliveries -> webhook_subscriptions (subscription_id));
 diesel::joinable!(webhook_attempts -> webhook_deliveries (delivery_id));
 
+diesel::table! {
+    user_identities (issuer, subject) {
+        issuer -> Text,
+        subject -> Text,
+        user_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    id_token_uses (token_hash) {
+        token_hash -> Text,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(user_identities -> users (user_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     units,
     unit_links,
     users,
+    user_identities,
+    id_token_uses,
     sessions,
     refresh_tokens,
     login_throttle,

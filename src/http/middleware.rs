@@ -81,6 +81,7 @@ pub async fn request_log(
         http.route = tracing::field::Empty,
         http.response.status_code = tracing::field::Empty,
     );
+    join_callers_trace(&span, req.headers());
     let mut res = next.call(req).instrument(span.clone()).await?;
     let status = res.status().as_u16();
     span.record("http.response.status_code", status);
@@ -93,6 +94,28 @@ pub async fn request_log(
         res.headers_mut().insert(REQUEST_ID, value);
     }
     Ok(res)
+}
+
+/// Makes the request's span a child of the caller's (W3C `traceparent`/`tracestate`), so a
+/// gateway's or frontend's trace continues here. Without traces configured, the global
+/// propagator is a no-op and this costs a header lookup.
+fn join_callers_trace(span: &tracing::Span, headers: &actix_web::http::header::HeaderMap) {
+    use tracing_opentelemetry::OpenTelemetrySpanExt;
+    struct Headers<'a>(&'a actix_web::http::header::HeaderMap);
+    impl opentelemetry::propagation::Extractor for Headers<'_> {
+        fn get(&self, key: &str) -> Option<&str> {
+            self.0.get(key).and_then(|v| v.to_str().ok())
+        }
+        fn keys(&self) -> Vec<&str> {
+            self.0.keys().map(actix_web::http::header::HeaderName::as_str).collect()
+        }
+    }
+    if !headers.contains_key("traceparent") {
+        return;
+    }
+    let parent = opentelemetry::global::get_text_map_propagator(|p| p.extract(&Headers(headers)));
+    // Fails only when no OpenTelemetry layer is installed: then there is nothing to join.
+    let _ = span.set_parent(parent);
 }
 
 /// The Swagger UI page's policy: its own scripts and styles only (it sets inline styles), images

@@ -8,6 +8,7 @@ pub mod clusters;
 pub mod council;
 pub mod councils;
 pub mod decisions;
+pub mod identities;
 pub mod initiatives;
 pub mod nomination_warnings;
 pub mod nominations;

@@ -2,12 +2,12 @@
 //! password.
 
 use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::auth::password::{check_password, random_token, Verified};
 use crate::auth::rate_limit::login_delay;
-use crate::auth::tokens::{opaque_token_hash, Claims};
+use crate::auth::tokens::opaque_token_hash;
 use crate::auth::{client_addr, AuthUser};
 use crate::db;
 use crate::db::journal::Scope;
@@ -17,9 +17,9 @@ use crate::error::{ApiError, ErrorCode, FieldError, Problem};
 use crate::http::extract::JsonBody;
 use crate::http::origin::RequestOrigin;
 use crate::http::register::Routes;
-use crate::models::accounts::{self as model, Rotation, SessionStart, User, UserChanges};
+use crate::models::accounts::{self as model, Rotation, SessionStart, UserChanges};
 use crate::openapi::errors::{SessionErrors, SignInErrors, WriteErrors};
-use crate::routes::shared::{user_ok, UserResponse};
+use crate::routes::shared::{refresh_expiry, tokens_for, user_ok, TokenResponse, UserResponse};
 use crate::state::AppState;
 
 pub fn configure(routes: &mut Routes) {
@@ -49,60 +49,8 @@ pub struct ChangePasswordRequest {
     pub new_password: String,
 }
 
-/// A signed-in session's credentials.
-#[derive(Serialize, ToSchema)]
-pub struct TokenResponse {
-    /// Send as `Authorization: Bearer <access_token>`.
-    pub access_token: String,
-    #[schema(example = "Bearer")]
-    pub token_type: &'static str,
-    /// Seconds the access token stays valid.
-    pub expires_in: i64,
-    /// Exchange at `/auth/refresh` for new tokens; usable once.
-    pub refresh_token: String,
-    pub refresh_expires_in: i64,
-    pub user: UserResponse,
-}
-
 fn invalid_credentials() -> ApiError {
     ApiError::unauthorized(ErrorCode::InvalidCredentials, "the username or password is wrong")
-}
-
-/// Issues an access token for `user` in `session_id`, plus the given refresh token.
-fn tokens_for(
-    state: &AppState,
-    user: User,
-    session_id: String,
-    refresh_token: String,
-) -> Result<TokenResponse, ApiError> {
-    let now = chrono::Utc::now().timestamp();
-    let claims = Claims {
-        iss: state.tokens.issuer.clone(),
-        aud: state.tokens.audience.clone(),
-        sub: user.id.clone(),
-        sid: session_id,
-        jti: uuid::Uuid::now_v7().to_string(),
-        iat: now,
-        nbf: now,
-        exp: now + state.tokens.ttl_secs,
-        ver: user.token_version,
-        roles: user.role_list(),
-        unit: user.unit_id.clone(),
-        client_id: None,
-        scope: None,
-    };
-    Ok(TokenResponse {
-        access_token: state.tokens.issue(&claims),
-        token_type: "Bearer",
-        expires_in: state.tokens.ttl_secs,
-        refresh_token,
-        refresh_expires_in: state.settings.auth.refresh_token_ttl_secs,
-        user: user.try_into()?,
-    })
-}
-
-fn refresh_expiry(state: &AppState) -> chrono::NaiveDateTime {
-    db::now() + chrono::TimeDelta::seconds(state.settings.auth.refresh_token_ttl_secs)
 }
 
 /// Sign in with username and password. Wrong password, unknown user and deactivated user all

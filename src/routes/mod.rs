@@ -24,6 +24,7 @@ pub mod registrations;
 pub mod reports;
 pub mod service_clients;
 pub mod shared;
+pub mod sso;
 pub mod units;
 pub mod users;
 pub mod webhooks;
@@ -59,6 +60,7 @@ pub fn configure(cfg: &mut ServiceConfig, posts: &Rc<PostTable>) {
                 idempotency::guard(guarded.clone(), req, next)
             }))
             .configure(module(auth::configure))
+            .configure(module(sso::configure))
             .configure(module(users::configure))
             .configure(module(oauth::configure))
             .configure(module(service_clients::configure))

@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::auth::policy::{self, Action, Decision, ListReach, Resource, Role};
+use crate::auth::tokens::Claims;
 use crate::auth::AuthUser;
 use crate::db;
 use crate::domain::campaigns::{CampaignStatus, Direction, IndicatorKind, RegistrationStatus};
@@ -341,4 +342,56 @@ impl TryFrom<User> for UserResponse {
 pub fn user_ok(user: User) -> Result<HttpResponse, ApiError> {
     let body = UserResponse::try_from(user)?;
     Ok(HttpResponse::Ok().insert_header(etag(body.version)).json(body))
+}
+
+/// A signed-in session's credentials.
+#[derive(Serialize, ToSchema)]
+pub struct TokenResponse {
+    /// Send as `Authorization: Bearer <access_token>`.
+    pub access_token: String,
+    #[schema(example = "Bearer")]
+    pub token_type: &'static str,
+    /// Seconds the access token stays valid.
+    pub expires_in: i64,
+    /// Exchange at `/auth/refresh` for new tokens; usable once.
+    pub refresh_token: String,
+    pub refresh_expires_in: i64,
+    pub user: UserResponse,
+}
+
+/// Issues an access token for `user` in `session_id`, plus the given refresh token.
+pub fn tokens_for(
+    state: &AppState,
+    user: User,
+    session_id: String,
+    refresh_token: String,
+) -> Result<TokenResponse, ApiError> {
+    let now = chrono::Utc::now().timestamp();
+    let claims = Claims {
+        iss: state.tokens.issuer.clone(),
+        aud: state.tokens.audience.clone(),
+        sub: user.id.clone(),
+        sid: session_id,
+        jti: uuid::Uuid::now_v7().to_string(),
+        iat: now,
+        nbf: now,
+        exp: now + state.tokens.ttl_secs,
+        ver: user.token_version,
+        roles: user.role_list(),
+        unit: user.unit_id.clone(),
+        client_id: None,
+        scope: None,
+    };
+    Ok(TokenResponse {
+        access_token: state.tokens.issue(&claims),
+        token_type: "Bearer",
+        expires_in: state.tokens.ttl_secs,
+        refresh_token,
+        refresh_expires_in: state.settings.auth.refresh_token_ttl_secs,
+        user: user.try_into()?,
+    })
+}
+
+pub fn refresh_expiry(state: &AppState) -> chrono::NaiveDateTime {
+    db::now() + chrono::TimeDelta::seconds(state.settings.auth.refresh_token_ttl_secs)
 }

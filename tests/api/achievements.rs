@@ -308,7 +308,7 @@ async fn reports_follow_the_rules(app: TestApp) {
 const PDF: &[u8] = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR";
 
-async fn evidence_uploads_are_checked_and_atomic(app: TestApp) {
+pub async fn evidence_uploads_are_checked_and_atomic(app: TestApp) {
     let s = setup(&app, 2).await;
     s.register(&app, 0, &[(0, "100")]).await;
     let (_, officer_b) = app.user("officer.b", &["unit_officer"], Some(&s.communes[1]["id"])).await;

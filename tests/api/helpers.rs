@@ -43,6 +43,8 @@ pub struct Options {
     pub cors_origins: &'static str,
     /// Last changes to the settings, before the app starts.
     pub configure: Option<fn(&mut Settings)>,
+    /// Settings as environment variables (`THIDUA_…`), read as the server reads them.
+    pub env: Vec<(&'static str, String)>,
 }
 
 impl Default for Options {
@@ -54,6 +56,7 @@ impl Default for Options {
             rate_limit_per_minute: 0,
             cors_origins: "",
             configure: None,
+            env: Vec::new(),
         }
     }
 }
@@ -147,7 +150,7 @@ impl TestApp {
         let mut settings = Settings::from_lookup(|name| match name {
             "DATABASE_URL" => Some(url.to_string()),
             "THIDUA_CORS_ORIGINS" => Some(options.cors_origins.to_string()),
-            _ => None,
+            other => options.env.iter().find(|(name, _)| *name == other).map(|(_, value)| value.clone()),
         })
         .expect("test settings");
         settings.db_pool_size = options.pool_size;
@@ -155,7 +158,10 @@ impl TestApp {
         settings.max_body_bytes = 64 * 1024;
         settings.max_upload_bytes = 64 * 1024;
         let evidence_dir = tempfile::tempdir().expect("temp dir");
-        settings.evidence_store = evidence_dir.path().display().to_string();
+        // A test may name its own store (an S3 bucket: tests/api/s3.rs); otherwise a temp dir.
+        if !options.env.iter().any(|(name, _)| *name == "THIDUA_EVIDENCE_STORE") {
+            settings.evidence_store = evidence_dir.path().display().to_string();
+        }
         settings.auth.rate_limit_per_minute = options.rate_limit_per_minute;
         if let Some(configure) = options.configure {
             configure(&mut settings);
@@ -255,8 +261,11 @@ impl TestApp {
         (res.json(), self.token_for(username).await)
     }
 
-    /// How many files the evidence store holds.
+    /// How many files the evidence store holds (a directory, or an S3 bucket and prefix).
     pub fn stored_files(&self) -> usize {
+        if let Some(rest) = self.state.settings.evidence_store.strip_prefix("s3://") {
+            return crate::s3::objects_under(rest, &self.state.settings.evidence_s3);
+        }
         fn count(dir: &std::path::Path) -> usize {
             std::fs::read_dir(dir)
                 .map(|entries| entries.flatten().map(|e| if e.path().is_dir() { count(&e.path()) } else { 1 }).sum())

@@ -107,7 +107,7 @@ fn codes(problem: &Value) -> Vec<String> {
     problem["errors"].as_array().unwrap().iter().map(|e| e["code"].as_str().unwrap().to_string()).collect()
 }
 
-async fn from_draft_to_approval(app: TestApp) {
+pub async fn from_draft_to_approval(app: TestApp) {
     let s = setup(&app).await;
     let year = this_year();
     let body = json!({"award_type_id": s.type_id("CSTD_CO_SO"), "person_id": s.person["id"], "unit_id": s.commune["id"], "year": year});

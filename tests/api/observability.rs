@@ -194,6 +194,7 @@ mod process {
             let res = client
                 .get(format!("http://127.0.0.1:{api}/health/live"))
                 .header("x-request-id", "trace-me-17")
+                .header("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
                 .send()
                 .await;
             ready = res.is_ok_and(|r| r.status().is_success());
@@ -222,12 +223,18 @@ mod process {
             if let Ok((request_line, body)) = exports.recv_timeout(Duration::from_millis(200)) {
                 assert!(request_line.starts_with("POST /v1/traces "), "{request_line}");
                 let contains = |needle: &[u8]| body.windows(needle.len()).any(|w| w == needle);
-                traced = contains(b"trace-me-17") && contains(b"/health/live");
+                // …in the caller's trace, as a child of the caller's span (`traceparent`).
+                let trace_id = hex::decode("4bf92f3577b34da6a3ce929d0e0e4736").unwrap();
+                let parent_span = hex::decode("00f067aa0ba902b7").unwrap();
+                traced = contains(b"trace-me-17")
+                    && contains(b"/health/live")
+                    && contains(&trace_id)
+                    && contains(&parent_span);
             }
         }
         let _ = child.kill();
         let out = child.wait_with_output().unwrap();
-        assert!(traced, "no span with the request id reached the collector");
+        assert!(traced, "no span with the request id, in the caller's trace, reached the collector");
 
         let stdout = String::from_utf8_lossy(&out.stdout);
         let lines: Vec<serde_json::Value> =

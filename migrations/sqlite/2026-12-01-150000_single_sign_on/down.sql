@@ -1,0 +1,2 @@
+DROP TABLE id_token_uses;
+DROP TABLE user_identities;
