@@ -23,6 +23,7 @@ async fn every_secured_operation_refuses_anonymous_callers() {
         "list_public_postings",
         "comment_on_posting",
         "issue_client_token",
+        "sign_in_with_identity_provider",
     ];
     let mut checked = 0;
     for (path, item) in doc["paths"].as_object().unwrap() {
