@@ -21,9 +21,10 @@ const BUCKET: &str = "thidua-test";
 
 fn endpoint() -> Option<String> {
     let url = std::env::var("THIDUA_TEST_S3_ENDPOINT").ok().filter(|u| !u.is_empty());
-    if url.is_none() && std::env::var("THIDUA_REQUIRE_S3").is_ok_and(|v| v == "1") {
-        panic!("THIDUA_REQUIRE_S3=1 but THIDUA_TEST_S3_ENDPOINT is not set (run .ci/s3)");
-    }
+    assert!(
+        url.is_some() || !std::env::var("THIDUA_REQUIRE_S3").is_ok_and(|v| v == "1"),
+        "THIDUA_REQUIRE_S3=1 but THIDUA_TEST_S3_ENDPOINT is not set (run .ci/s3)"
+    );
     url
 }
 
