@@ -10,6 +10,7 @@ use diesel::prelude::*;
 use crate::db::schema::{unit_links, units};
 use crate::db::DbConn;
 use crate::domain::awards::{Prerequisite, PrerequisiteWindow};
+use crate::domain::ids::UnitId;
 use crate::domain::initiatives::{InitiativeRequirement, RecognitionScope};
 use crate::domain::units::{check_new_unit, LinkPart, UnitKind, UnitType};
 use crate::error::ApiError;
@@ -218,10 +219,10 @@ struct SeedUnit<'a> {
     code: String,
     name: &'a str,
     unit_type: UnitType,
-    parent_id: Option<String>,
+    parent_id: Option<UnitId>,
     valid_from: Option<NaiveDate>,
     valid_until: Option<NaiveDate>,
-    predecessors: Vec<(String, LinkPart)>,
+    predecessors: Vec<(UnitId, LinkPart)>,
 }
 
 fn day(s: &str) -> NaiveDate {
@@ -235,7 +236,7 @@ pub fn seed_reference(conn: &mut DbConn) -> Result<SeedReport, ApiError> {
         let until = Some(day(LAST_DAY_BEFORE_REFORM));
         let reform = Some(day(REFORM_DAY));
 
-        let mut old_ids: HashMap<String, String> = HashMap::new();
+        let mut old_ids: HashMap<String, UnitId> = HashMap::new();
         for line in UNITS_CSV.lines().skip(1).filter(|l| !l.trim().is_empty()) {
             let cols: Vec<&str> = line.split(',').collect();
             let [level, code, name, type_label, parent_code] = cols[..] else {
@@ -246,7 +247,7 @@ pub fn seed_reference(conn: &mut DbConn) -> Result<SeedReport, ApiError> {
             let parent_id = if parent_code.is_empty() {
                 None
             } else {
-                Some(old_ids.get(parent_code).cloned().ok_or_else(|| bad_data(line))?)
+                Some(old_ids.get(parent_code).copied().ok_or_else(|| bad_data(line))?)
             };
             let valid_from = (kind == UnitKind::Province).then(|| day(BAC_KAN_FROM));
             let id = ensure(
@@ -298,7 +299,7 @@ pub fn seed_reference(conn: &mut DbConn) -> Result<SeedReport, ApiError> {
             let unit_type = if name.starts_with("Phường ") { UnitType::Phuong } else { UnitType::Xa };
             let predecessors = olds
                 .iter()
-                .map(|(old, part)| old_ids.get(*old).cloned().map(|id| (id, *part)).ok_or_else(|| bad_data(old)))
+                .map(|(old, part)| old_ids.get(*old).copied().map(|id| (id, *part)).ok_or_else(|| bad_data(old)))
                 .collect::<Result<_, _>>()?;
             ensure(
                 conn,
@@ -307,7 +308,7 @@ pub fn seed_reference(conn: &mut DbConn) -> Result<SeedReport, ApiError> {
                     code: code.into(),
                     name,
                     unit_type,
-                    parent_id: Some(thai_nguyen.clone()),
+                    parent_id: Some(thai_nguyen),
                     valid_from: reform,
                     valid_until: None,
                     predecessors,
@@ -316,8 +317,8 @@ pub fn seed_reference(conn: &mut DbConn) -> Result<SeedReport, ApiError> {
             )?;
         }
 
-        let bac_kan = old_ids.get("06").cloned().ok_or_else(|| bad_data("06"))?;
-        let mut old_departments: HashMap<&str, String> = HashMap::new();
+        let bac_kan = old_ids.get("06").copied().ok_or_else(|| bad_data("06"))?;
+        let mut old_departments: HashMap<&str, UnitId> = HashMap::new();
         for (suffix, name, unit_type) in BAC_KAN_DEPARTMENTS {
             let id = ensure(
                 conn,
@@ -326,7 +327,7 @@ pub fn seed_reference(conn: &mut DbConn) -> Result<SeedReport, ApiError> {
                     code: format!("06-{suffix}"),
                     name,
                     unit_type: *unit_type,
-                    parent_id: Some(bac_kan.clone()),
+                    parent_id: Some(bac_kan),
                     valid_from: None,
                     valid_until: until,
                     predecessors: vec![],
@@ -338,8 +339,7 @@ pub fn seed_reference(conn: &mut DbConn) -> Result<SeedReport, ApiError> {
         for (suffix, name, unit_type) in THAI_NGUYEN_DEPARTMENTS {
             // A department of the same name in Bắc Kạn went into this one; others were
             // reorganised across several departments and are left unlinked.
-            let predecessors =
-                old_departments.get(name).map(|id| vec![(id.clone(), LinkPart::Full)]).unwrap_or_default();
+            let predecessors = old_departments.get(name).map(|id| vec![(*id, LinkPart::Full)]).unwrap_or_default();
             ensure(
                 conn,
                 SeedUnit {
@@ -347,7 +347,7 @@ pub fn seed_reference(conn: &mut DbConn) -> Result<SeedReport, ApiError> {
                     code: format!("19-{suffix}"),
                     name,
                     unit_type: *unit_type,
-                    parent_id: Some(thai_nguyen.clone()),
+                    parent_id: Some(thai_nguyen),
                     valid_from: reform,
                     valid_until: None,
                     predecessors,
@@ -361,8 +361,8 @@ pub fn seed_reference(conn: &mut DbConn) -> Result<SeedReport, ApiError> {
 }
 
 /// Returns the id of the unit, creating it (through the same checks as the API) if absent.
-fn ensure(conn: &mut DbConn, unit: SeedUnit, report: &mut SeedReport) -> Result<String, ApiError> {
-    let same_code: Vec<(String, Option<NaiveDate>)> = units::table
+fn ensure(conn: &mut DbConn, unit: SeedUnit, report: &mut SeedReport) -> Result<UnitId, ApiError> {
+    let same_code: Vec<(UnitId, Option<NaiveDate>)> = units::table
         .filter(units::kind.eq(unit.kind.as_str()))
         .filter(units::code.eq(&unit.code))
         .select((units::id, units::valid_from))

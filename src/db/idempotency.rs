@@ -92,6 +92,23 @@ macro_rules! by_key {
 /// A reservation that never committed and is older than `abandoned_after` is taken over: its
 /// request died with its instance. One that committed is never run again. Expired keys, this
 /// one's and others', are purged on the way.
+/// A JSON column of a key's row: none is empty; a text that does not parse is an error naming
+/// the key and the column (replaying an answer without its headers, or forgetting which records
+/// a committed write changed, would answer wrongly rather than fail).
+fn stored_json<T: serde::de::DeserializeOwned + Default>(
+    key: &KeyId,
+    column: &str,
+    stored: Option<String>,
+) -> Result<T, ApiError> {
+    let Some(text) = stored else { return Ok(T::default()) };
+    serde_json::from_str(&text).map_err(|e| {
+        ApiError::internal(anyhow::anyhow!(
+            "idempotency key {:?}: stored {column} {text:?} does not parse: {e}",
+            key.key
+        ))
+    })
+}
+
 pub fn reserve(conn: &mut DbConn, key: &KeyId, fingerprint: &str, timing: Timing) -> Result<Reservation, ApiError> {
     conn.write_tx(|conn| {
         let now = db::now();
@@ -114,8 +131,7 @@ pub fn reserve(conn: &mut DbConn, key: &KeyId, fingerprint: &str, timing: Timing
                 return Ok(Reservation::Reused);
             }
             if let Some(status) = status {
-                let headers: Vec<(String, String)> =
-                    headers.and_then(|h| serde_json::from_str(&h).ok()).unwrap_or_default();
+                let headers: Vec<(String, String)> = stored_json(key, "headers", headers)?;
                 let status = u16::try_from(status)
                     .map_err(|_| ApiError::internal(anyhow::anyhow!("stored status {status} is invalid")))?;
                 return Ok(Reservation::Replay(Stored { status, headers, body: body.unwrap_or_default() }));
@@ -124,7 +140,7 @@ pub fn reserve(conn: &mut DbConn, key: &KeyId, fingerprint: &str, timing: Timing
                 if committed_at + timing.answer_grace > now {
                     return Ok(Reservation::InProgress);
                 }
-                let records = records.and_then(|r| serde_json::from_str(&r).ok()).unwrap_or_default();
+                let records = stored_json(key, "committed_records", records)?;
                 return Ok(Reservation::Committed(records));
             }
             if created_at + timing.abandoned_after > now {

@@ -183,7 +183,8 @@ impl Journal {
 #[diesel(table_name = journal)]
 pub struct Entry {
     pub seq: i64,
-    pub occurred_at: chrono::NaiveDateTime,
+    #[diesel(deserialize_as = super::sql_types::UtcTimestamp)]
+    pub occurred_at: chrono::DateTime<chrono::Utc>,
     pub action: String,
     pub record_kind: String,
     pub record_id: String,
@@ -454,7 +455,7 @@ pub fn event(entry: &Entry) -> Event {
     Event {
         cursor: entry.seq.to_string(),
         event_type: entry.action.clone(),
-        occurred_at: entry.occurred_at.and_utc(),
+        occurred_at: entry.occurred_at,
         record: RecordRef {
             kind: entry.record_kind.clone(),
             id: entry.record_id.clone(),

@@ -8,6 +8,7 @@ pub mod cursor;
 pub mod idempotency;
 pub mod journal;
 pub mod schema;
+pub mod sql_types;
 
 use std::time::Duration;
 

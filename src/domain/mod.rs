@@ -7,7 +7,11 @@
 macro_rules! text_enum {
     ($(#[doc = $doc:expr])* pub enum $name:ident { $($(#[doc = $vdoc:expr])* $variant:ident = $text:literal),+ $(,)? }) => {
         $(#[doc = $doc])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[derive(
+            Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+            diesel::expression::AsExpression, diesel::deserialize::FromSqlRow,
+        )]
+        #[diesel(sql_type = diesel::sql_types::Text)]
         pub enum $name {
             $($(#[doc = $vdoc])* #[serde(rename = $text)] $variant),+
         }
@@ -38,7 +42,47 @@ macro_rules! text_enum {
         }
 
         impl utoipa::ToSchema for $name {}
+
+        impl $crate::domain::TextValue for $name {
+            const WHAT: &'static str = stringify!($name);
+
+            fn to_text(&self) -> std::borrow::Cow<'_, str> {
+                std::borrow::Cow::Borrowed(self.as_str())
+            }
+
+            fn from_text(text: &str) -> Option<$name> {
+                $name::parse(text)
+            }
+        }
     };
+}
+
+/// `TextValue` for an enum with `as_str` and `parse` written by hand.
+macro_rules! text_value {
+    ($($name:ident),+) => {$(
+        impl $crate::domain::TextValue for $name {
+            const WHAT: &'static str = stringify!($name);
+
+            fn to_text(&self) -> std::borrow::Cow<'_, str> {
+                std::borrow::Cow::Borrowed(self.as_str())
+            }
+
+            fn from_text(text: &str) -> Option<$name> {
+                $name::parse(text)
+            }
+        }
+    )+};
+}
+pub(crate) use text_value;
+
+/// A value stored in a text column: ids and `text_enum!`s. `db::sql_types` turns it into
+/// diesel's `ToSql`/`FromSql`, where a stored text that does not parse is an error naming the
+/// column and the text (never a default).
+pub trait TextValue: Sized {
+    /// What the value is, for the error about a stored text that is not one.
+    const WHAT: &'static str;
+    fn to_text(&self) -> std::borrow::Cow<'_, str>;
+    fn from_text(text: &str) -> Option<Self>;
 }
 
 /// The schema of a `text_enum!`: a string with the wire values, described by the enum's doc
@@ -64,6 +108,7 @@ pub mod awards;
 pub mod campaigns;
 pub mod council;
 pub mod evidence;
+pub mod ids;
 pub mod initiatives;
 pub mod nominations;
 pub mod progress;

@@ -1,6 +1,8 @@
 //! Administrative units and departments: kinds, types, codes and the rules a valid unit meets.
 
 use chrono::NaiveDate;
+use diesel::deserialize::FromSqlRow;
+use diesel::expression::AsExpression;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -10,8 +12,9 @@ use crate::error::FieldError;
 
 /// What a unit is. Provinces contain districts (until 2025-07-01) and communes; departments
 /// (sở, ban, ngành) belong to a province.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema, AsExpression, FromSqlRow)]
 #[serde(rename_all = "snake_case")]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub enum UnitKind {
     Province,
     District,
@@ -80,8 +83,9 @@ impl UnitKind {
 }
 
 /// The unit's type within its kind (loại đơn vị hành chính, or the kind of agency).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema, AsExpression, FromSqlRow)]
 #[serde(rename_all = "snake_case")]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub enum UnitType {
     /// Tỉnh
     Tinh,
@@ -186,8 +190,9 @@ impl UnitType {
 }
 
 /// How much of a predecessor went into a successor.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema, AsExpression, FromSqlRow)]
 #[serde(rename_all = "snake_case")]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub enum LinkPart {
     /// The whole predecessor became part of the successor.
     Full,
@@ -369,3 +374,5 @@ mod tests {
         assert!(periods_overlap((None, None), (Some(d("2030-01-01")), None)));
     }
 }
+
+crate::domain::text_value!(UnitKind, UnitType, LinkPart);

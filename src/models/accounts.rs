@@ -1,9 +1,10 @@
 //! Accounts in SQL: users, sessions and their refresh tokens, login throttling, service secrets.
 
-use chrono::NaiveDateTime;
+use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use crate::db::schema::{login_throttle, refresh_tokens, service_secrets, sessions, units, users};
+use crate::db::sql_types::UtcTimestamp;
 use crate::db::{self, DbConn};
 use crate::domain::roles::Role;
 use crate::error::{ApiError, ErrorCode, FieldError};
@@ -24,9 +25,12 @@ pub struct User {
     pub password_hash: String,
     pub token_version: i32,
     pub version: i32,
-    pub password_changed_at: NaiveDateTime,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
+    #[diesel(deserialize_as = UtcTimestamp)]
+    pub password_changed_at: DateTime<Utc>,
+    #[diesel(deserialize_as = UtcTimestamp)]
+    pub created_at: DateTime<Utc>,
+    #[diesel(deserialize_as = UtcTimestamp)]
+    pub updated_at: DateTime<Utc>,
 }
 
 impl User {
@@ -111,6 +115,8 @@ pub fn check_user_unit(conn: &mut DbConn, unit_id: Option<&str>) -> Result<Optio
 }
 
 pub fn insert_user(conn: &mut DbConn, new: NewUser) -> Result<User, ApiError> {
+    // Its own transaction: also called outside `db::write` (the `create-admin` command, the demo
+    // and the test harness create accounts directly).
     conn.write_tx(|conn| {
         if let Some(error) = check_user_unit(conn, new.unit_id.as_deref())? {
             return Err(ApiError::validation(vec![error]));
@@ -228,6 +234,7 @@ pub fn update_user(
     changes: UserChanges,
     expected_version: Option<i32>,
 ) -> Result<User, ApiError> {
+    // Its own transaction: also called outside `db::write` (the demo deactivates its author).
     conn.write_tx(|conn| {
         lock_user(conn, id)?;
         let current = find_user(conn, id)?;
@@ -266,7 +273,7 @@ pub fn update_user(
                 users::password_changed_at.eq(if changes.password_hash.is_some() {
                     now
                 } else {
-                    current.password_changed_at
+                    current.password_changed_at.naive_utc()
                 }),
                 users::token_version.eq(token_version),
                 users::version.eq(current.version + 1),
@@ -301,6 +308,8 @@ pub struct SessionStart {
 /// Starts a session, unless the account changed while the password was being checked (a
 /// reset, deactivation or role change committed meanwhile): then `None`, and nothing is written.
 pub fn open_session(conn: &mut DbConn, start: SessionStart) -> Result<Option<String>, ApiError> {
+    // Its own transaction (a savepoint inside `db::write`): the check that the account did not
+    // change and the new session must be one step, and tests open sessions directly.
     conn.write_tx(|conn| {
         lock_user(conn, &start.user_id)?;
         let user = find_user(conn, &start.user_id)?;
@@ -370,37 +379,35 @@ pub fn rotate_refresh_token(
     new_hash: &str,
     expires_at: NaiveDateTime,
 ) -> Result<Rotation, ApiError> {
-    conn.write_tx(|conn| {
-        let now = db::now();
-        let found: Option<(String, NaiveDateTime, Option<NaiveDateTime>)> = refresh_tokens::table
-            .find(old_hash)
-            .select((refresh_tokens::session_id, refresh_tokens::expires_at, refresh_tokens::rotated_at))
-            .first(conn)
-            .optional()?;
-        let Some((session_id, token_expires, rotated_at)) = found else { return Ok(Rotation::Invalid) };
-        if rotated_at.is_some() {
-            revoke_session(conn, &session_id, "refresh token reused")?;
-            return Ok(Rotation::Reused);
-        }
-        let (user_id, session_expires, revoked_at): (String, NaiveDateTime, Option<NaiveDateTime>) = sessions::table
-            .find(&session_id)
-            .select((sessions::user_id, sessions::expires_at, sessions::revoked_at))
-            .first(conn)?;
-        let user = find_user(conn, &user_id)?;
-        if token_expires <= now || session_expires <= now || revoked_at.is_some() || !user.active {
-            return Ok(Rotation::Invalid);
-        }
-        // Spend it only if nobody spent it meanwhile (two refreshes racing with one token).
-        let spent = diesel::update(refresh_tokens::table.find(old_hash).filter(refresh_tokens::rotated_at.is_null()))
-            .set(refresh_tokens::rotated_at.eq(now))
-            .execute(conn)?;
-        if spent == 0 {
-            revoke_session(conn, &session_id, "refresh token reused")?;
-            return Ok(Rotation::Reused);
-        }
-        insert_refresh_token(conn, new_hash, &session_id, now, expires_at.min(session_expires))?;
-        Ok(Rotation::Rotated { user: Box::new(user), session_id })
-    })
+    let now = db::now();
+    let found: Option<(String, NaiveDateTime, Option<NaiveDateTime>)> = refresh_tokens::table
+        .find(old_hash)
+        .select((refresh_tokens::session_id, refresh_tokens::expires_at, refresh_tokens::rotated_at))
+        .first(conn)
+        .optional()?;
+    let Some((session_id, token_expires, rotated_at)) = found else { return Ok(Rotation::Invalid) };
+    if rotated_at.is_some() {
+        revoke_session(conn, &session_id, "refresh token reused")?;
+        return Ok(Rotation::Reused);
+    }
+    let (user_id, session_expires, revoked_at): (String, NaiveDateTime, Option<NaiveDateTime>) = sessions::table
+        .find(&session_id)
+        .select((sessions::user_id, sessions::expires_at, sessions::revoked_at))
+        .first(conn)?;
+    let user = find_user(conn, &user_id)?;
+    if token_expires <= now || session_expires <= now || revoked_at.is_some() || !user.active {
+        return Ok(Rotation::Invalid);
+    }
+    // Spend it only if nobody spent it meanwhile (two refreshes racing with one token).
+    let spent = diesel::update(refresh_tokens::table.find(old_hash).filter(refresh_tokens::rotated_at.is_null()))
+        .set(refresh_tokens::rotated_at.eq(now))
+        .execute(conn)?;
+    if spent == 0 {
+        revoke_session(conn, &session_id, "refresh token reused")?;
+        return Ok(Rotation::Reused);
+    }
+    insert_refresh_token(conn, new_hash, &session_id, now, expires_at.min(session_expires))?;
+    Ok(Rotation::Rotated { user: Box::new(user), session_id })
 }
 
 pub fn revoke_session(conn: &mut DbConn, session_id: &str, reason: &str) -> Result<(), ApiError> {
@@ -459,6 +466,8 @@ pub fn reserve_login_attempt(
     keys: &[(&str, Option<i32>)],
     window_secs: i64,
 ) -> Result<Reservation, ApiError> {
+    // Its own transaction: sign-in calls this through `db::run`, before the password is checked
+    // and outside any write, and the counts must hold their locks until they are all taken.
     conn.write_tx(|conn| {
         let now = db::now();
         let window = chrono::TimeDelta::seconds(window_secs);

@@ -1,12 +1,13 @@
 //! Achievements and their evidence files in SQL, and the figures progress is computed from.
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use crate::db::schema::{achievement_latest, achievements, registration_targets, registrations};
+use crate::db::sql_types::{NullableUtcTimestamp, UtcTimestamp};
 use crate::db::{self, DbConn};
 use crate::domain::campaigns::{
-    check_report_dates, check_value, decimal_text, AchievementAction, AchievementStatus, CampaignStatus, IndicatorKind,
+    check_report_dates, check_value, decimal_text, AchievementAction, AchievementStatus, CampaignStatus,
 };
 use crate::domain::Checks;
 use crate::error::{ApiError, ErrorCode, FieldError};
@@ -26,20 +27,17 @@ pub struct Achievement {
     pub value: String,
     pub as_of: NaiveDate,
     pub narrative: Option<String>,
-    pub status: String,
+    pub status: AchievementStatus,
     pub return_reason: Option<String>,
     pub version: i32,
     pub reported_by: String,
     pub verified_by: Option<String>,
-    pub verified_at: Option<NaiveDateTime>,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-}
-
-impl Achievement {
-    pub fn status(&self) -> AchievementStatus {
-        AchievementStatus::parse(&self.status).unwrap_or(AchievementStatus::Submitted)
-    }
+    #[diesel(deserialize_as = NullableUtcTimestamp)]
+    pub verified_at: Option<DateTime<Utc>>,
+    #[diesel(deserialize_as = UtcTimestamp)]
+    pub created_at: DateTime<Utc>,
+    #[diesel(deserialize_as = UtcTimestamp)]
+    pub updated_at: DateTime<Utc>,
 }
 
 /// When a report is made: today, the grace after the campaign, and whether it corrects a
@@ -119,7 +117,7 @@ fn check_report(
     report: &Report,
     window: ReportWindow,
 ) -> Result<String, ApiError> {
-    match campaign.status() {
+    match campaign.status {
         CampaignStatus::Launched => {}
         CampaignStatus::Draft => {
             return Err(ApiError::conflict(ErrorCode::CampaignNotLaunched, "the campaign has not been launched yet"))
@@ -161,7 +159,7 @@ fn check_report(
             "the unit has not registered a target for this indicator",
         );
     }
-    let kind = IndicatorKind::parse(&indicator.kind).unwrap_or(IndicatorKind::Quantity);
+    let kind = indicator.kind;
     let value = check_value("value", &report.value, kind, &mut checks);
     check_report_dates(
         report.as_of,
@@ -187,31 +185,28 @@ pub fn create_achievement(
     today: NaiveDate,
     grace_days: i64,
 ) -> Result<Achievement, ApiError> {
-    conn.write_tx(|conn| {
-        let campaign = lock_campaign_shared(conn, campaign_id)?;
-        let value =
-            check_report(conn, &campaign, unit_id, &report, ReportWindow { today, grace_days, correcting: false })?;
-        let id = db::new_id();
-        let now = db::now();
-        diesel::insert_into(achievements::table)
-            .values((
-                achievements::id.eq(&id),
-                achievements::campaign_id.eq(campaign_id),
-                achievements::unit_id.eq(unit_id),
-                achievements::indicator_id.eq(&report.indicator_id),
-                achievements::person_name.eq(&report.person_name),
-                achievements::value.eq(&value),
-                achievements::as_of.eq(report.as_of),
-                achievements::narrative.eq(&report.narrative),
-                achievements::status.eq(AchievementStatus::Submitted.as_str()),
-                achievements::version.eq(1),
-                achievements::reported_by.eq(actor_id),
-                achievements::created_at.eq(now),
-                achievements::updated_at.eq(now),
-            ))
-            .execute(conn)?;
-        find_achievement(conn, &id)
-    })
+    let campaign = lock_campaign_shared(conn, campaign_id)?;
+    let value = check_report(conn, &campaign, unit_id, &report, ReportWindow { today, grace_days, correcting: false })?;
+    let id = db::new_id();
+    let now = db::now();
+    diesel::insert_into(achievements::table)
+        .values((
+            achievements::id.eq(&id),
+            achievements::campaign_id.eq(campaign_id),
+            achievements::unit_id.eq(unit_id),
+            achievements::indicator_id.eq(&report.indicator_id),
+            achievements::person_name.eq(&report.person_name),
+            achievements::value.eq(&value),
+            achievements::as_of.eq(report.as_of),
+            achievements::narrative.eq(&report.narrative),
+            achievements::status.eq(AchievementStatus::Submitted.as_str()),
+            achievements::version.eq(1),
+            achievements::reported_by.eq(actor_id),
+            achievements::created_at.eq(now),
+            achievements::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    find_achievement(conn, &id)
 }
 
 fn lock_achievement(conn: &mut DbConn, id: &str) -> Result<Achievement, ApiError> {
@@ -249,35 +244,33 @@ pub fn update_achievement(
     today: NaiveDate,
     grace_days: i64,
 ) -> Result<Achievement, ApiError> {
-    conn.write_tx(|conn| {
-        let current = lock_achievement(conn, id)?;
-        if expected_version.is_some_and(|v| v != current.version) {
-            return Err(ApiError::precondition_failed());
-        }
-        if current.status() == AchievementStatus::Verified {
-            return Err(ApiError::conflict(ErrorCode::AchievementVerified, "a verified report no longer changes"));
-        }
-        check_not_under_nomination(conn, id)?;
-        let campaign = lock_campaign_shared(conn, &current.campaign_id)?;
-        let correcting = current.status() == AchievementStatus::Returned;
-        let value =
-            check_report(conn, &campaign, &current.unit_id, &report, ReportWindow { today, grace_days, correcting })?;
-        diesel::update(achievements::table.find(id))
-            .set((
-                achievements::indicator_id.eq(&report.indicator_id),
-                achievements::person_name.eq(&report.person_name),
-                achievements::value.eq(&value),
-                achievements::as_of.eq(report.as_of),
-                achievements::narrative.eq(&report.narrative),
-                achievements::status.eq(AchievementStatus::Submitted.as_str()),
-                achievements::verified_by.eq(None::<String>),
-                achievements::verified_at.eq(None::<NaiveDateTime>),
-                achievements::version.eq(current.version + 1),
-                achievements::updated_at.eq(db::now()),
-            ))
-            .execute(conn)?;
-        find_achievement(conn, id)
-    })
+    let current = lock_achievement(conn, id)?;
+    if expected_version.is_some_and(|v| v != current.version) {
+        return Err(ApiError::precondition_failed());
+    }
+    if current.status == AchievementStatus::Verified {
+        return Err(ApiError::conflict(ErrorCode::AchievementVerified, "a verified report no longer changes"));
+    }
+    check_not_under_nomination(conn, id)?;
+    let campaign = lock_campaign_shared(conn, &current.campaign_id)?;
+    let correcting = current.status == AchievementStatus::Returned;
+    let value =
+        check_report(conn, &campaign, &current.unit_id, &report, ReportWindow { today, grace_days, correcting })?;
+    diesel::update(achievements::table.find(id))
+        .set((
+            achievements::indicator_id.eq(&report.indicator_id),
+            achievements::person_name.eq(&report.person_name),
+            achievements::value.eq(&value),
+            achievements::as_of.eq(report.as_of),
+            achievements::narrative.eq(&report.narrative),
+            achievements::status.eq(AchievementStatus::Submitted.as_str()),
+            achievements::verified_by.eq(None::<String>),
+            achievements::verified_at.eq(None::<NaiveDateTime>),
+            achievements::version.eq(current.version + 1),
+            achievements::updated_at.eq(db::now()),
+        ))
+        .execute(conn)?;
+    find_achievement(conn, id)
 }
 
 /// The board verifies a report, or returns it with a reason.
@@ -289,42 +282,40 @@ pub fn review_achievement(
     reason: Option<String>,
     expected_version: Option<i32>,
 ) -> Result<Achievement, ApiError> {
-    conn.write_tx(|conn| {
-        let current = lock_achievement(conn, id)?;
-        if expected_version.is_some_and(|v| v != current.version) {
-            return Err(ApiError::precondition_failed());
-        }
-        let campaign = lock_campaign_shared(conn, &current.campaign_id)?;
-        if campaign.status().is_frozen() {
-            return Err(ApiError::conflict(
-                ErrorCode::CampaignFrozen,
-                "the campaign is closed; its reports no longer change",
-            ));
-        }
-        let from = current.status();
-        let Some(to) = from.after(action) else {
-            return Err(ApiError::conflict(
-                ErrorCode::IllegalTransition,
-                format!("a {} report cannot take \"{}\"", from.as_str(), action.as_str()),
-            ));
-        };
-        let now = db::now();
-        if to == AchievementStatus::Verified {
-            record_latest(conn, &current)?;
-        }
-        diesel::update(achievements::table.find(id))
-            .set((
-                achievements::status.eq(to.as_str()),
-                achievements::return_reason.eq(if action == AchievementAction::Return { reason } else { None }),
-                // Who returned a report is not its verifier.
-                achievements::verified_by.eq((action == AchievementAction::Verify).then_some(actor_id)),
-                achievements::verified_at.eq((action == AchievementAction::Verify).then_some(now)),
-                achievements::version.eq(current.version + 1),
-                achievements::updated_at.eq(now),
-            ))
-            .execute(conn)?;
-        find_achievement(conn, id)
-    })
+    let current = lock_achievement(conn, id)?;
+    if expected_version.is_some_and(|v| v != current.version) {
+        return Err(ApiError::precondition_failed());
+    }
+    let campaign = lock_campaign_shared(conn, &current.campaign_id)?;
+    if campaign.status.is_frozen() {
+        return Err(ApiError::conflict(
+            ErrorCode::CampaignFrozen,
+            "the campaign is closed; its reports no longer change",
+        ));
+    }
+    let from = current.status;
+    let Some(to) = from.after(action) else {
+        return Err(ApiError::conflict(
+            ErrorCode::IllegalTransition,
+            format!("a {} report cannot take \"{}\"", from.as_str(), action.as_str()),
+        ));
+    };
+    let now = db::now();
+    if to == AchievementStatus::Verified {
+        record_latest(conn, &current)?;
+    }
+    diesel::update(achievements::table.find(id))
+        .set((
+            achievements::status.eq(to.as_str()),
+            achievements::return_reason.eq(if action == AchievementAction::Return { reason } else { None }),
+            // Who returned a report is not its verifier.
+            achievements::verified_by.eq((action == AchievementAction::Verify).then_some(actor_id)),
+            achievements::verified_at.eq((action == AchievementAction::Verify).then_some(now)),
+            achievements::version.eq(current.version + 1),
+            achievements::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    find_achievement(conn, id)
 }
 
 /// Whether a report can still take evidence: not verified, its campaign open, and within the
@@ -335,19 +326,19 @@ pub fn check_evidence_allowed(
     today: NaiveDate,
     grace_days: i64,
 ) -> Result<(), ApiError> {
-    if achievement.status() == AchievementStatus::Verified {
+    if achievement.status == AchievementStatus::Verified {
         return Err(ApiError::conflict(ErrorCode::AchievementVerified, "a verified report no longer changes"));
     }
     check_not_under_nomination(conn, &achievement.id)?;
     let campaign = lock_campaign_shared(conn, &achievement.campaign_id)?;
-    if campaign.status().is_frozen() {
+    if campaign.status.is_frozen() {
         return Err(ApiError::conflict(
             ErrorCode::CampaignFrozen,
             "the campaign is closed; its reports no longer change",
         ));
     }
     let closes = campaign.end_date + chrono::TimeDelta::days(grace_days);
-    if achievement.status() != AchievementStatus::Returned && today > closes {
+    if achievement.status != AchievementStatus::Returned && today > closes {
         return Err(ApiError::conflict(ErrorCode::ReportingClosed, format!("reports were accepted until {closes}")));
     }
     Ok(())
@@ -362,16 +353,14 @@ pub fn add_evidence(
     today: NaiveDate,
     grace_days: i64,
 ) -> Result<StoredFile, ApiError> {
-    conn.write_tx(|conn| {
-        let achievement = lock_achievement(conn, achievement_id)?;
-        check_evidence_allowed(conn, &achievement, today, grace_days)?;
-        diesel::update(achievements::table.find(&achievement.id))
-            .set((achievements::version.eq(achievement.version + 1), achievements::updated_at.eq(db::now())))
-            .execute(conn)?;
-        let file = file.owned_by(Owner::Achievement(&achievement.id));
-        stored_files::insert(conn, &file)?;
-        Ok(file)
-    })
+    let achievement = lock_achievement(conn, achievement_id)?;
+    check_evidence_allowed(conn, &achievement, today, grace_days)?;
+    diesel::update(achievements::table.find(&achievement.id))
+        .set((achievements::version.eq(achievement.version + 1), achievements::updated_at.eq(db::now())))
+        .execute(conn)?;
+    let file = file.owned_by(Owner::Achievement(&achievement.id));
+    stored_files::insert(conn, &file)?;
+    Ok(file)
 }
 
 pub fn find_evidence(conn: &mut DbConn, id: &str) -> Result<(StoredFile, Achievement), ApiError> {

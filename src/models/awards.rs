@@ -1,11 +1,12 @@
 //! The award catalogue with versioned rules, people, and the award history, in SQL.
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use crate::db::schema::{award_type_versions, award_types, awards, people, unit_links, units};
+use crate::db::sql_types::{NullableUtcTimestamp, UtcTimestamp};
 use crate::db::{self, DbConn};
-use crate::domain::awards::{Prerequisite, Rules, Severity};
+use crate::domain::awards::{AwardCategory, AwardSubject, Prerequisite, Rules, Severity};
 use crate::domain::initiatives::InitiativeRequirement;
 use crate::error::{ApiError, ErrorCode, FieldError};
 
@@ -17,8 +18,8 @@ pub struct AwardType {
     pub id: String,
     pub code: String,
     pub name: String,
-    pub category: String,
-    pub subject: String,
+    pub category: AwardCategory,
+    pub subject: AwardSubject,
     pub level: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -49,8 +50,16 @@ pub struct AwardTypeVersion {
 }
 
 impl AwardTypeVersion {
-    pub fn prerequisite_list(&self) -> Vec<Prerequisite> {
-        serde_json::from_str(&self.prerequisites).unwrap_or_default()
+    /// The stored prerequisites; a stored text that is not such a list is an error naming the
+    /// version, never an empty list (which would waive the prerequisites).
+    pub fn prerequisite_list(&self) -> Result<Vec<Prerequisite>, ApiError> {
+        serde_json::from_str(&self.prerequisites).map_err(|e| {
+            ApiError::internal(anyhow::anyhow!(
+                "award type version {}: stored prerequisites {:?} are not a list of prerequisites: {e}",
+                self.id,
+                self.prerequisites
+            ))
+        })
     }
 
     /// What the nominee's initiatives must be; stored JSON that does not parse is an error
@@ -193,28 +202,26 @@ pub fn create_award_type(
     rules: Rules,
     actor: Option<&str>,
 ) -> Result<String, ApiError> {
-    conn.write_tx(|conn| {
-        if find_award_type_by_code(conn, &new.code)?.is_some() {
-            return Err(ApiError::conflict(ErrorCode::CodeInUse, format!("an award type has the code {}", new.code)));
-        }
-        let id = db::new_id();
-        let now = db::now();
-        diesel::insert_into(award_types::table)
-            .values((
-                award_types::id.eq(&id),
-                award_types::code.eq(&new.code),
-                award_types::name.eq(&new.name),
-                award_types::category.eq(&new.category),
-                award_types::subject.eq(&new.subject),
-                award_types::level.eq(&new.level),
-                award_types::created_at.eq(now),
-                award_types::updated_at.eq(now),
-            ))
-            .execute(conn)?;
-        check_references(conn, &rules)?;
-        insert_version(conn, &id, 1, effective_from, &rules, actor)?;
-        Ok(id)
-    })
+    if find_award_type_by_code(conn, &new.code)?.is_some() {
+        return Err(ApiError::conflict(ErrorCode::CodeInUse, format!("an award type has the code {}", new.code)));
+    }
+    let id = db::new_id();
+    let now = db::now();
+    diesel::insert_into(award_types::table)
+        .values((
+            award_types::id.eq(&id),
+            award_types::code.eq(&new.code),
+            award_types::name.eq(&new.name),
+            award_types::category.eq(&new.category),
+            award_types::subject.eq(&new.subject),
+            award_types::level.eq(&new.level),
+            award_types::created_at.eq(now),
+            award_types::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    check_references(conn, &rules)?;
+    insert_version(conn, &id, 1, effective_from, &rules, actor)?;
+    Ok(id)
 }
 
 /// A rule change: a new version from `effective_from`; the current one ends the day before.
@@ -226,29 +233,25 @@ pub fn add_version(
     rules: Rules,
     actor: &str,
 ) -> Result<(), ApiError> {
-    conn.write_tx(|conn| {
-        db::lock_for_transaction(conn, &format!("award-type:{award_type_id}"))?;
-        let (_, versions) = find_award_type(conn, award_type_id)?;
-        let latest = versions
-            .last()
-            .ok_or_else(|| ApiError::internal(anyhow::anyhow!("award type {award_type_id} has no version")))?;
-        if effective_from <= latest.effective_from {
-            return Err(ApiError::validation(vec![FieldError::new(
-                "effective_from",
-                ErrorCode::NotAfterCurrent,
-                format!("must be after {}, when version {} took effect", latest.effective_from, latest.version),
-            )]));
-        }
-        check_references(conn, &rules)?;
-        diesel::update(award_type_versions::table.find(&latest.id))
-            .set(award_type_versions::effective_until.eq(effective_from.pred_opt()))
-            .execute(conn)?;
-        insert_version(conn, award_type_id, latest.version + 1, effective_from, &rules, Some(actor))?;
-        diesel::update(award_types::table.find(award_type_id))
-            .set(award_types::updated_at.eq(db::now()))
-            .execute(conn)?;
-        Ok(())
-    })
+    db::lock_for_transaction(conn, &format!("award-type:{award_type_id}"))?;
+    let (_, versions) = find_award_type(conn, award_type_id)?;
+    let latest = versions
+        .last()
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("award type {award_type_id} has no version")))?;
+    if effective_from <= latest.effective_from {
+        return Err(ApiError::validation(vec![FieldError::new(
+            "effective_from",
+            ErrorCode::NotAfterCurrent,
+            format!("must be after {}, when version {} took effect", latest.effective_from, latest.version),
+        )]));
+    }
+    check_references(conn, &rules)?;
+    diesel::update(award_type_versions::table.find(&latest.id))
+        .set(award_type_versions::effective_until.eq(effective_from.pred_opt()))
+        .execute(conn)?;
+    insert_version(conn, award_type_id, latest.version + 1, effective_from, &rules, Some(actor))?;
+    diesel::update(award_types::table.find(award_type_id)).set(award_types::updated_at.eq(db::now())).execute(conn)?;
+    Ok(())
 }
 
 /// The version in force on `day`.
@@ -269,8 +272,10 @@ pub struct Person {
     pub birth_year: Option<i32>,
     pub identity_number: Option<String>,
     pub version: i32,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
+    #[diesel(deserialize_as = UtcTimestamp)]
+    pub created_at: DateTime<Utc>,
+    #[diesel(deserialize_as = UtcTimestamp)]
+    pub updated_at: DateTime<Utc>,
 }
 
 pub struct PersonFields {
@@ -303,26 +308,24 @@ pub(crate) fn check_person_unit(conn: &mut DbConn, unit_id: &str) -> Result<(), 
 }
 
 pub fn create_person(conn: &mut DbConn, fields: PersonFields) -> Result<Person, ApiError> {
-    conn.write_tx(|conn| {
-        check_person_unit(conn, &fields.unit_id)?;
-        let id = db::new_id();
-        let now = db::now();
-        diesel::insert_into(people::table)
-            .values((
-                people::id.eq(&id),
-                people::full_name_folded.eq(crate::domain::text::fold(&fields.full_name)),
-                people::full_name.eq(&fields.full_name),
-                people::position.eq(&fields.position),
-                people::unit_id.eq(&fields.unit_id),
-                people::birth_year.eq(fields.birth_year),
-                people::identity_number.eq(&fields.identity_number),
-                people::version.eq(1),
-                people::created_at.eq(now),
-                people::updated_at.eq(now),
-            ))
-            .execute(conn)?;
-        find_person(conn, &id)
-    })
+    check_person_unit(conn, &fields.unit_id)?;
+    let id = db::new_id();
+    let now = db::now();
+    diesel::insert_into(people::table)
+        .values((
+            people::id.eq(&id),
+            people::full_name_folded.eq(crate::domain::text::fold(&fields.full_name)),
+            people::full_name.eq(&fields.full_name),
+            people::position.eq(&fields.position),
+            people::unit_id.eq(&fields.unit_id),
+            people::birth_year.eq(fields.birth_year),
+            people::identity_number.eq(&fields.identity_number),
+            people::version.eq(1),
+            people::created_at.eq(now),
+            people::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    find_person(conn, &id)
 }
 
 /// Replaces a person's details at `expected_version`. `identity_number: None` keeps the stored
@@ -334,30 +337,28 @@ pub fn replace_person(
     keep_identity: bool,
     expected_version: Option<i32>,
 ) -> Result<Person, ApiError> {
-    conn.write_tx(|conn| {
-        let current = find_person(conn, id)?;
-        if expected_version.is_some_and(|v| v != current.version) {
-            return Err(ApiError::precondition_failed());
-        }
-        check_person_unit(conn, &fields.unit_id)?;
-        let identity = if keep_identity { current.identity_number.clone() } else { fields.identity_number.clone() };
-        let updated = diesel::update(people::table.find(id).filter(people::version.eq(current.version)))
-            .set((
-                people::full_name_folded.eq(crate::domain::text::fold(&fields.full_name)),
-                people::full_name.eq(&fields.full_name),
-                people::position.eq(&fields.position),
-                people::unit_id.eq(&fields.unit_id),
-                people::birth_year.eq(fields.birth_year),
-                people::identity_number.eq(identity),
-                people::version.eq(current.version + 1),
-                people::updated_at.eq(db::now()),
-            ))
-            .execute(conn)?;
-        if updated == 0 {
-            return Err(ApiError::precondition_failed());
-        }
-        find_person(conn, id)
-    })
+    let current = find_person(conn, id)?;
+    if expected_version.is_some_and(|v| v != current.version) {
+        return Err(ApiError::precondition_failed());
+    }
+    check_person_unit(conn, &fields.unit_id)?;
+    let identity = if keep_identity { current.identity_number.clone() } else { fields.identity_number.clone() };
+    let updated = diesel::update(people::table.find(id).filter(people::version.eq(current.version)))
+        .set((
+            people::full_name_folded.eq(crate::domain::text::fold(&fields.full_name)),
+            people::full_name.eq(&fields.full_name),
+            people::position.eq(&fields.position),
+            people::unit_id.eq(&fields.unit_id),
+            people::birth_year.eq(fields.birth_year),
+            people::identity_number.eq(identity),
+            people::version.eq(current.version + 1),
+            people::updated_at.eq(db::now()),
+        ))
+        .execute(conn)?;
+    if updated == 0 {
+        return Err(ApiError::precondition_failed());
+    }
+    find_person(conn, id)
 }
 
 /// People of a unit (or all), by name; `limit + 1` rows after the (folded name, id) cursor.
@@ -399,11 +400,13 @@ pub struct Award {
     pub decision_number: String,
     pub decision_date: NaiveDate,
     pub decided_by: String,
-    pub revoked_at: Option<NaiveDateTime>,
+    #[diesel(deserialize_as = NullableUtcTimestamp)]
+    pub revoked_at: Option<DateTime<Utc>>,
     pub revoked_reason: Option<String>,
     pub revoked_by: Option<String>,
     pub created_by: String,
-    pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = UtcTimestamp)]
+    pub created_at: DateTime<Utc>,
     pub decision_id: Option<String>,
     pub nomination_id: Option<String>,
 }
@@ -430,114 +433,101 @@ pub fn find_award(conn: &mut DbConn, id: &str) -> Result<Award, ApiError> {
 /// Records an award given by a decision (also for history from before the service). The
 /// recipient must fit the type's subject; the award keeps the rules in force on the decision date.
 pub fn record_award(conn: &mut DbConn, new: NewAward, actor: &str) -> Result<Award, ApiError> {
-    conn.write_tx(|conn| {
-        let (award_type, versions) = find_award_type(conn, &new.award_type_id).map_err(|_| {
-            ApiError::validation(vec![FieldError::new(
-                "award_type_id",
-                ErrorCode::NotFound,
-                "no award type has this id",
-            )])
-        })?;
-        // Awards older than any rules the catalogue holds (history from before the current
-        // law) are recorded without a version rather than under rules that did not apply.
-        let version_id = version_on(&versions, new.decision_date).map(|v| v.id.clone());
-        let (kind, unit_id) = match (award_type.subject.as_str(), &new.person_id, &new.unit_id, &new.household_name) {
-            ("individual", Some(person), _, None) => (
-                "person",
-                find_person(conn, person)
-                    .map_err(|_| {
-                        ApiError::validation(vec![FieldError::new(
-                            "person_id",
-                            ErrorCode::NotFound,
-                            "no person has this id",
-                        )])
-                    })?
-                    .unit_id,
-            ),
-            ("collective", None, Some(unit), None) => ("unit", unit.clone()),
-            ("household", None, Some(unit), Some(_)) => ("household", unit.clone()),
-            (subject, ..) => {
-                let needs = match subject {
-                    "individual" => "person_id (and no household_name)",
-                    "collective" => "unit_id (and no person_id or household_name)",
-                    _ => "unit_id and household_name",
-                };
-                return Err(ApiError::validation(vec![FieldError::new(
-                    "recipient",
-                    ErrorCode::WrongSubject,
-                    format!("this award type needs {needs}"),
-                )]));
-            }
-        };
-        let exists: i64 = units::table.find(&unit_id).count().get_result(conn)?;
-        if exists == 0 {
+    let (award_type, versions) = find_award_type(conn, &new.award_type_id).map_err(|_| {
+        ApiError::validation(vec![FieldError::new("award_type_id", ErrorCode::NotFound, "no award type has this id")])
+    })?;
+    // Awards older than any rules the catalogue holds (history from before the current
+    // law) are recorded without a version rather than under rules that did not apply.
+    let version_id = version_on(&versions, new.decision_date).map(|v| v.id.clone());
+    let (kind, unit_id) = match (award_type.subject.as_str(), &new.person_id, &new.unit_id, &new.household_name) {
+        ("individual", Some(person), _, None) => (
+            "person",
+            find_person(conn, person)
+                .map_err(|_| {
+                    ApiError::validation(vec![FieldError::new(
+                        "person_id",
+                        ErrorCode::NotFound,
+                        "no person has this id",
+                    )])
+                })?
+                .unit_id,
+        ),
+        ("collective", None, Some(unit), None) => ("unit", unit.clone()),
+        ("household", None, Some(unit), Some(_)) => ("household", unit.clone()),
+        (subject, ..) => {
+            let needs = match subject {
+                "individual" => "person_id (and no household_name)",
+                "collective" => "unit_id (and no person_id or household_name)",
+                _ => "unit_id and household_name",
+            };
             return Err(ApiError::validation(vec![FieldError::new(
-                "unit_id",
-                ErrorCode::NotFound,
-                "no unit has this id",
+                "recipient",
+                ErrorCode::WrongSubject,
+                format!("this award type needs {needs}"),
             )]));
         }
-        let id = db::new_id();
-        diesel::insert_into(awards::table)
-            .values((
-                awards::id.eq(&id),
-                awards::award_type_id.eq(&award_type.id),
-                awards::award_type_version_id.eq(&version_id),
-                awards::recipient_kind.eq(kind),
-                awards::person_id.eq(&new.person_id),
-                awards::unit_id.eq(&unit_id),
-                awards::household_name.eq(&new.household_name),
-                awards::year.eq(new.year),
-                awards::decision_number.eq(&new.decision_number),
-                awards::decision_date.eq(new.decision_date),
-                awards::decided_by.eq(&new.decided_by),
-                awards::created_by.eq(actor),
-                awards::created_at.eq(db::now()),
-            ))
-            .execute(conn)?;
-        find_award(conn, &id)
-    })
+    };
+    let exists: i64 = units::table.find(&unit_id).count().get_result(conn)?;
+    if exists == 0 {
+        return Err(ApiError::validation(vec![FieldError::new("unit_id", ErrorCode::NotFound, "no unit has this id")]));
+    }
+    let id = db::new_id();
+    diesel::insert_into(awards::table)
+        .values((
+            awards::id.eq(&id),
+            awards::award_type_id.eq(&award_type.id),
+            awards::award_type_version_id.eq(&version_id),
+            awards::recipient_kind.eq(kind),
+            awards::person_id.eq(&new.person_id),
+            awards::unit_id.eq(&unit_id),
+            awards::household_name.eq(&new.household_name),
+            awards::year.eq(new.year),
+            awards::decision_number.eq(&new.decision_number),
+            awards::decision_date.eq(new.decision_date),
+            awards::decided_by.eq(&new.decided_by),
+            awards::created_by.eq(actor),
+            awards::created_at.eq(db::now()),
+        ))
+        .execute(conn)?;
+    find_award(conn, &id)
 }
 
 /// Revokes an award (Chapter VII of the law): the record stays, with who, when and why.
 pub fn revoke_award(conn: &mut DbConn, id: &str, reason: &str, actor: &str) -> Result<Award, ApiError> {
-    conn.write_tx(|conn| {
-        let current = find_award(conn, id)?;
-        if current.revoked_at.is_some() {
-            return Err(ApiError::conflict(ErrorCode::AlreadyRevoked, "the award was revoked already"));
-        }
-        let now = db::now();
-        diesel::update(awards::table.find(id).filter(awards::revoked_at.is_null()))
-            .set((awards::revoked_at.eq(now), awards::revoked_reason.eq(reason), awards::revoked_by.eq(actor)))
+    let current = find_award(conn, id)?;
+    if current.revoked_at.is_some() {
+        return Err(ApiError::conflict(ErrorCode::AlreadyRevoked, "the award was revoked already"));
+    }
+    let now = db::now();
+    diesel::update(awards::table.find(id).filter(awards::revoked_at.is_null()))
+        .set((awards::revoked_at.eq(now), awards::revoked_reason.eq(reason), awards::revoked_by.eq(actor)))
+        .execute(conn)?;
+    // The nomination it came from is revoked with it (its achievements count again as
+    // not rewarded, and no longer against the quota).
+    if let Some(nomination_id) = &current.nomination_id {
+        use crate::db::schema::{nomination_transitions, nominations};
+        let updated = diesel::update(nominations::table.find(nomination_id).filter(nominations::status.eq("decided")))
+            .set((
+                nominations::status.eq("revoked"),
+                nominations::version.eq(nominations::version + 1),
+                nominations::updated_at.eq(now),
+            ))
             .execute(conn)?;
-        // The nomination it came from is revoked with it (its achievements count again as
-        // not rewarded, and no longer against the quota).
-        if let Some(nomination_id) = &current.nomination_id {
-            use crate::db::schema::{nomination_transitions, nominations};
-            let updated =
-                diesel::update(nominations::table.find(nomination_id).filter(nominations::status.eq("decided")))
-                    .set((
-                        nominations::status.eq("revoked"),
-                        nominations::version.eq(nominations::version + 1),
-                        nominations::updated_at.eq(now),
-                    ))
-                    .execute(conn)?;
-            if updated > 0 {
-                diesel::insert_into(nomination_transitions::table)
-                    .values((
-                        nomination_transitions::id.eq(db::new_id()),
-                        nomination_transitions::nomination_id.eq(nomination_id),
-                        nomination_transitions::from_status.eq("decided"),
-                        nomination_transitions::to_status.eq("revoked"),
-                        nomination_transitions::actor_id.eq(actor),
-                        nomination_transitions::reason.eq(Some(reason)),
-                        nomination_transitions::at.eq(now),
-                    ))
-                    .execute(conn)?;
-            }
+        if updated > 0 {
+            diesel::insert_into(nomination_transitions::table)
+                .values((
+                    nomination_transitions::id.eq(db::new_id()),
+                    nomination_transitions::nomination_id.eq(nomination_id),
+                    nomination_transitions::from_status.eq("decided"),
+                    nomination_transitions::to_status.eq("revoked"),
+                    nomination_transitions::actor_id.eq(actor),
+                    nomination_transitions::reason.eq(Some(reason)),
+                    nomination_transitions::at.eq(now),
+                ))
+                .execute(conn)?;
         }
-        find_award(conn, id)
-    })
+    }
+    find_award(conn, id)
 }
 
 /// The unit and every unit it replaced, however many mergers back.

@@ -1,14 +1,16 @@
 //! Campaigns, their participants, lifecycle and indicators in SQL, with the rules checked
 //! inside the transaction that writes.
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use crate::db::schema::{
     campaign_clusters, campaign_transitions, campaign_units, campaigns, cluster_members, clusters, indicators, units,
 };
+use crate::db::sql_types::UtcTimestamp;
 use crate::db::{self, DbConn};
-use crate::domain::campaigns::{CampaignAction, CampaignStatus, Participation};
+use crate::domain::campaigns::{CampaignAction, CampaignKind, CampaignStatus, Direction, IndicatorKind, Participation};
+use crate::domain::ids::{ClusterId, UnitId};
 use crate::error::{ApiError, ErrorCode, FieldError};
 use crate::models::clusters::{find_cluster, list_clusters, Cluster};
 
@@ -20,7 +22,7 @@ pub struct Campaign {
     pub id: String,
     pub title: String,
     pub title_folded: String,
-    pub kind: String,
+    pub kind: CampaignKind,
     pub description: Option<String>,
     pub plan_number: Option<String>,
     pub plan_date: Option<NaiveDate>,
@@ -32,18 +34,14 @@ pub struct Campaign {
     pub registration_deadline: Option<NaiveDate>,
     pub interim_review_on: Option<NaiveDate>,
     pub final_review_on: Option<NaiveDate>,
-    pub participation: String,
-    pub status: String,
+    pub participation: Participation,
+    pub status: CampaignStatus,
     pub version: i32,
     pub created_by: String,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-}
-
-impl Campaign {
-    pub fn status(&self) -> CampaignStatus {
-        CampaignStatus::parse(&self.status).unwrap_or(CampaignStatus::Draft)
-    }
+    #[diesel(deserialize_as = UtcTimestamp)]
+    pub created_at: DateTime<Utc>,
+    #[diesel(deserialize_as = UtcTimestamp)]
+    pub updated_at: DateTime<Utc>,
 }
 
 /// Everything about a campaign that its editor sets (all fields already validated).
@@ -71,7 +69,7 @@ impl CampaignFields {
     pub fn from_stored(c: &Campaign, unit_ids: Vec<String>, cluster_ids: Vec<String>) -> CampaignFields {
         CampaignFields {
             title: c.title.clone(),
-            kind: c.kind.clone(),
+            kind: c.kind.as_str().to_string(),
             description: c.description.clone(),
             plan_number: c.plan_number.clone(),
             plan_date: c.plan_date,
@@ -83,7 +81,7 @@ impl CampaignFields {
             registration_deadline: c.registration_deadline,
             interim_review_on: c.interim_review_on,
             final_review_on: c.final_review_on,
-            participation: Participation::parse(&c.participation).unwrap_or(Participation::AllUnits),
+            participation: c.participation,
             unit_ids,
             cluster_ids,
         }
@@ -95,11 +93,12 @@ impl CampaignFields {
 pub struct Transition {
     pub id: String,
     pub campaign_id: String,
-    pub from_status: String,
-    pub to_status: String,
+    pub from_status: CampaignStatus,
+    pub to_status: CampaignStatus,
     pub actor_id: String,
     pub reason: Option<String>,
-    pub at: NaiveDateTime,
+    #[diesel(deserialize_as = UtcTimestamp)]
+    pub at: DateTime<Utc>,
 }
 
 pub struct CampaignDetail {
@@ -282,24 +281,22 @@ impl<'a> CampaignColumns<'a> {
 }
 
 pub fn create_campaign(conn: &mut DbConn, fields: CampaignFields, actor_id: &str) -> Result<CampaignDetail, ApiError> {
-    conn.write_tx(|conn| {
-        check_participants(conn, &fields)?;
-        let id = db::new_id();
-        let now = db::now();
-        diesel::insert_into(campaigns::table)
-            .values((
-                CampaignColumns::of(&fields),
-                campaigns::id.eq(&id),
-                campaigns::status.eq(CampaignStatus::Draft.as_str()),
-                campaigns::version.eq(1),
-                campaigns::created_by.eq(actor_id),
-                campaigns::created_at.eq(now),
-                campaigns::updated_at.eq(now),
-            ))
-            .execute(conn)?;
-        write_participants(conn, &id, &fields)?;
-        campaign_detail(conn, &id)
-    })
+    check_participants(conn, &fields)?;
+    let id = db::new_id();
+    let now = db::now();
+    diesel::insert_into(campaigns::table)
+        .values((
+            CampaignColumns::of(&fields),
+            campaigns::id.eq(&id),
+            campaigns::status.eq(CampaignStatus::Draft.as_str()),
+            campaigns::version.eq(1),
+            campaigns::created_by.eq(actor_id),
+            campaigns::created_at.eq(now),
+            campaigns::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    write_participants(conn, &id, &fields)?;
+    campaign_detail(conn, &id)
 }
 
 /// Reads a campaign for a write beneath it (a registration, a report, a file). On PostgreSQL
@@ -327,38 +324,36 @@ pub fn update_campaign(
     fields: CampaignFields,
     expected_version: Option<i32>,
 ) -> Result<CampaignDetail, ApiError> {
-    conn.write_tx(|conn| {
-        let current = lock_campaign(conn, id)?;
-        if expected_version.is_some_and(|v| v != current.version) {
-            return Err(ApiError::precondition_failed());
-        }
-        let status = current.status();
-        if status.is_frozen() {
-            return Err(frozen(status));
-        }
-        let before = campaign_detail(conn, id)?;
-        let participants_changed = fields.participation.as_str() != current.participation
-            || fields.unit_ids != before.unit_ids
-            || fields.cluster_ids != before.cluster_ids;
-        if participants_changed && status != CampaignStatus::Draft {
-            return Err(ApiError::conflict(
-                ErrorCode::CampaignLaunched,
-                "who takes part is fixed once the campaign is launched",
-            ));
-        }
-        check_participants(conn, &fields)?;
-        diesel::update(campaigns::table.find(id))
-            .set((
-                CampaignColumns::of(&fields),
-                campaigns::version.eq(current.version + 1),
-                campaigns::updated_at.eq(db::now()),
-            ))
-            .execute(conn)?;
-        if participants_changed {
-            write_participants(conn, id, &fields)?;
-        }
-        campaign_detail(conn, id)
-    })
+    let current = lock_campaign(conn, id)?;
+    if expected_version.is_some_and(|v| v != current.version) {
+        return Err(ApiError::precondition_failed());
+    }
+    let status = current.status;
+    if status.is_frozen() {
+        return Err(frozen(status));
+    }
+    let before = campaign_detail(conn, id)?;
+    let participants_changed = fields.participation != current.participation
+        || fields.unit_ids != before.unit_ids
+        || fields.cluster_ids != before.cluster_ids;
+    if participants_changed && status != CampaignStatus::Draft {
+        return Err(ApiError::conflict(
+            ErrorCode::CampaignLaunched,
+            "who takes part is fixed once the campaign is launched",
+        ));
+    }
+    check_participants(conn, &fields)?;
+    diesel::update(campaigns::table.find(id))
+        .set((
+            CampaignColumns::of(&fields),
+            campaigns::version.eq(current.version + 1),
+            campaigns::updated_at.eq(db::now()),
+        ))
+        .execute(conn)?;
+    if participants_changed {
+        write_participants(conn, id, &fields)?;
+    }
+    campaign_detail(conn, id)
 }
 
 pub fn frozen(status: CampaignStatus) -> ApiError {
@@ -374,45 +369,43 @@ pub fn transition_campaign(
     reason: Option<String>,
     expected_version: Option<i32>,
 ) -> Result<CampaignDetail, ApiError> {
-    conn.write_tx(|conn| {
-        let current = lock_campaign(conn, id)?;
-        if expected_version.is_some_and(|v| v != current.version) {
-            return Err(ApiError::precondition_failed());
+    let current = lock_campaign(conn, id)?;
+    if expected_version.is_some_and(|v| v != current.version) {
+        return Err(ApiError::precondition_failed());
+    }
+    let from = current.status;
+    let Some(to) = from.after(action) else {
+        return Err(ApiError::conflict(
+            ErrorCode::IllegalTransition,
+            format!("a {} campaign cannot be {}ed", from.as_str(), action.as_str().trim_end_matches('e')),
+        ));
+    };
+    if action == CampaignAction::Launch {
+        let count: i64 = indicators::table.filter(indicators::campaign_id.eq(id)).count().get_result(conn)?;
+        if count == 0 {
+            return Err(ApiError::conflict(ErrorCode::NoIndicators, "add at least one indicator before launching"));
         }
-        let from = current.status();
-        let Some(to) = from.after(action) else {
-            return Err(ApiError::conflict(
-                ErrorCode::IllegalTransition,
-                format!("a {} campaign cannot be {}ed", from.as_str(), action.as_str().trim_end_matches('e')),
-            ));
-        };
-        if action == CampaignAction::Launch {
-            let count: i64 = indicators::table.filter(indicators::campaign_id.eq(id)).count().get_result(conn)?;
-            if count == 0 {
-                return Err(ApiError::conflict(ErrorCode::NoIndicators, "add at least one indicator before launching"));
-            }
-        }
-        let now = db::now();
-        diesel::update(campaigns::table.find(id))
-            .set((
-                campaigns::status.eq(to.as_str()),
-                campaigns::version.eq(current.version + 1),
-                campaigns::updated_at.eq(now),
-            ))
-            .execute(conn)?;
-        diesel::insert_into(campaign_transitions::table)
-            .values((
-                campaign_transitions::id.eq(db::new_id()),
-                campaign_transitions::campaign_id.eq(id),
-                campaign_transitions::from_status.eq(from.as_str()),
-                campaign_transitions::to_status.eq(to.as_str()),
-                campaign_transitions::actor_id.eq(actor_id),
-                campaign_transitions::reason.eq(reason),
-                campaign_transitions::at.eq(now),
-            ))
-            .execute(conn)?;
-        campaign_detail(conn, id)
-    })
+    }
+    let now = db::now();
+    diesel::update(campaigns::table.find(id))
+        .set((
+            campaigns::status.eq(to.as_str()),
+            campaigns::version.eq(current.version + 1),
+            campaigns::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    diesel::insert_into(campaign_transitions::table)
+        .values((
+            campaign_transitions::id.eq(db::new_id()),
+            campaign_transitions::campaign_id.eq(id),
+            campaign_transitions::from_status.eq(from.as_str()),
+            campaign_transitions::to_status.eq(to.as_str()),
+            campaign_transitions::actor_id.eq(actor_id),
+            campaign_transitions::reason.eq(reason),
+            campaign_transitions::at.eq(now),
+        ))
+        .execute(conn)?;
+    campaign_detail(conn, id)
 }
 
 /// Whether `unit_id` takes part in `campaign`: of the right kind or listed, and in force at some
@@ -427,14 +420,14 @@ pub fn participates(conn: &mut DbConn, campaign: &Campaign, unit_id: &str) -> Re
     if !crate::domain::units::periods_overlap((from, until), (Some(campaign.start_date), Some(campaign.end_date))) {
         return Ok(false);
     }
-    Ok(match Participation::parse(&campaign.participation) {
-        Some(Participation::AllUnits) => kind == "department" || kind == "commune",
-        Some(Participation::AllDepartments) => kind == "department",
-        Some(Participation::AllCommunes) => kind == "commune",
-        Some(Participation::Units) => {
+    Ok(match campaign.participation {
+        Participation::AllUnits => kind == "department" || kind == "commune",
+        Participation::AllDepartments => kind == "department",
+        Participation::AllCommunes => kind == "commune",
+        Participation::Units => {
             campaign_units::table.find((&campaign.id, unit_id)).count().get_result::<i64>(conn)? > 0
         }
-        Some(Participation::Clusters) => {
+        Participation::Clusters => {
             cluster_members::table
                 .inner_join(campaign_clusters::table.on(campaign_clusters::cluster_id.eq(cluster_members::cluster_id)))
                 .filter(campaign_clusters::campaign_id.eq(&campaign.id))
@@ -443,7 +436,6 @@ pub fn participates(conn: &mut DbConn, campaign: &Campaign, unit_id: &str) -> Re
                 .get_result::<i64>(conn)?
                 > 0
         }
-        None => false,
     })
 }
 
@@ -456,8 +448,8 @@ pub struct Indicator {
     pub campaign_id: String,
     pub name: String,
     pub unit_of_measure: String,
-    pub kind: String,
-    pub direction: String,
+    pub kind: IndicatorKind,
+    pub direction: Direction,
     pub province_target: Option<String>,
     pub position: i32,
     pub created_at: NaiveDateTime,
@@ -481,7 +473,7 @@ pub fn list_indicators(conn: &mut DbConn, campaign_id: &str) -> Result<Vec<Indic
 }
 
 fn require_draft(campaign: &Campaign) -> Result<(), ApiError> {
-    match campaign.status() {
+    match campaign.status {
         CampaignStatus::Draft => Ok(()),
         status if status.is_frozen() => Err(frozen(status)),
         _ => Err(ApiError::conflict(ErrorCode::CampaignLaunched, "indicators are fixed once the campaign is launched")),
@@ -489,45 +481,40 @@ fn require_draft(campaign: &Campaign) -> Result<(), ApiError> {
 }
 
 pub fn add_indicator(conn: &mut DbConn, campaign_id: &str, new: NewIndicator) -> Result<Indicator, ApiError> {
-    conn.write_tx(|conn| {
-        let campaign = lock_campaign(conn, campaign_id)?;
-        require_draft(&campaign)?;
-        let last: Option<i32> = indicators::table
-            .filter(indicators::campaign_id.eq(campaign_id))
-            .select(diesel::dsl::max(indicators::position))
-            .first(conn)?;
-        let id = db::new_id();
-        let now = db::now();
-        diesel::insert_into(indicators::table)
-            .values((
-                indicators::id.eq(&id),
-                indicators::campaign_id.eq(campaign_id),
-                indicators::name.eq(&new.name),
-                indicators::unit_of_measure.eq(&new.unit_of_measure),
-                indicators::kind.eq(&new.kind),
-                indicators::direction.eq(&new.direction),
-                indicators::province_target.eq(&new.province_target),
-                indicators::position.eq(last.unwrap_or(0) + 1),
-                indicators::created_at.eq(now),
-                indicators::updated_at.eq(now),
-            ))
-            .execute(conn)?;
-        Ok(indicators::table.find(&id).select(Indicator::as_select()).first(conn)?)
-    })
+    let campaign = lock_campaign(conn, campaign_id)?;
+    require_draft(&campaign)?;
+    let last: Option<i32> = indicators::table
+        .filter(indicators::campaign_id.eq(campaign_id))
+        .select(diesel::dsl::max(indicators::position))
+        .first(conn)?;
+    let id = db::new_id();
+    let now = db::now();
+    diesel::insert_into(indicators::table)
+        .values((
+            indicators::id.eq(&id),
+            indicators::campaign_id.eq(campaign_id),
+            indicators::name.eq(&new.name),
+            indicators::unit_of_measure.eq(&new.unit_of_measure),
+            indicators::kind.eq(&new.kind),
+            indicators::direction.eq(&new.direction),
+            indicators::province_target.eq(&new.province_target),
+            indicators::position.eq(last.unwrap_or(0) + 1),
+            indicators::created_at.eq(now),
+            indicators::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(indicators::table.find(&id).select(Indicator::as_select()).first(conn)?)
 }
 
 pub fn remove_indicator(conn: &mut DbConn, campaign_id: &str, indicator_id: &str) -> Result<(), ApiError> {
-    conn.write_tx(|conn| {
-        let campaign = lock_campaign(conn, campaign_id)?;
-        require_draft(&campaign)?;
-        let deleted =
-            diesel::delete(indicators::table.find(indicator_id).filter(indicators::campaign_id.eq(campaign_id)))
-                .execute(conn)?;
-        if deleted == 0 {
-            return Err(ApiError::not_found("indicator"));
-        }
-        Ok(())
-    })
+    let campaign = lock_campaign(conn, campaign_id)?;
+    require_draft(&campaign)?;
+    let deleted = diesel::delete(indicators::table.find(indicator_id).filter(indicators::campaign_id.eq(campaign_id)))
+        .execute(conn)?;
+    if deleted == 0 {
+        return Err(ApiError::not_found("indicator"));
+    }
+    Ok(())
 }
 
 // ---------- progress ----------
@@ -539,8 +526,8 @@ pub fn unit_names(conn: &mut DbConn, ids: &[String]) -> Result<Vec<(String, Stri
 
 /// The clusters a campaign's units are ranked in: its own when it runs by cluster, otherwise
 /// those of the year it starts in.
-pub fn ranking_clusters(conn: &mut DbConn, campaign: &Campaign) -> Result<Vec<(Cluster, Vec<String>)>, ApiError> {
-    let own: Vec<String> = campaign_clusters::table
+pub fn ranking_clusters(conn: &mut DbConn, campaign: &Campaign) -> Result<Vec<(Cluster, Vec<UnitId>)>, ApiError> {
+    let own: Vec<ClusterId> = campaign_clusters::table
         .filter(campaign_clusters::campaign_id.eq(&campaign.id))
         .select(campaign_clusters::cluster_id)
         .load(conn)?;
@@ -548,5 +535,5 @@ pub fn ranking_clusters(conn: &mut DbConn, campaign: &Campaign) -> Result<Vec<(C
         use chrono::Datelike;
         return list_clusters(conn, Some(campaign.start_date.year()));
     }
-    own.iter().map(|id| find_cluster(conn, id)).collect()
+    own.into_iter().map(|id| find_cluster(conn, id)).collect()
 }

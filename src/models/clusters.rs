@@ -1,10 +1,12 @@
 //! Emulation clusters and blocks in SQL.
 
-use chrono::NaiveDateTime;
+use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
 use crate::db::schema::{campaign_clusters, campaigns, cluster_members, clusters, units};
+use crate::db::sql_types::UtcTimestamp;
 use crate::db::{self, DbConn};
+use crate::domain::ids::{ClusterId, UnitId};
 use crate::error::{ApiError, ErrorCode, FieldError};
 
 type Db = <DbConn as Connection>::Backend;
@@ -12,13 +14,15 @@ type Db = <DbConn as Connection>::Backend;
 #[derive(Queryable, Selectable, Debug, Clone)]
 #[diesel(table_name = clusters)]
 pub struct Cluster {
-    pub id: String,
+    pub id: ClusterId,
     pub name: String,
     pub year: i32,
-    pub leading_unit_id: Option<String>,
+    pub leading_unit_id: Option<UnitId>,
     pub version: i32,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
+    #[diesel(deserialize_as = UtcTimestamp)]
+    pub created_at: DateTime<Utc>,
+    #[diesel(deserialize_as = UtcTimestamp)]
+    pub updated_at: DateTime<Utc>,
 }
 
 pub struct ClusterInput {
@@ -28,7 +32,7 @@ pub struct ClusterInput {
     pub member_ids: Vec<String>,
 }
 
-pub fn cluster_members(conn: &mut DbConn, cluster_id: &str) -> Result<Vec<String>, ApiError> {
+pub fn cluster_members(conn: &mut DbConn, cluster_id: ClusterId) -> Result<Vec<UnitId>, ApiError> {
     Ok(cluster_members::table
         .filter(cluster_members::cluster_id.eq(cluster_id))
         .select(cluster_members::unit_id)
@@ -36,7 +40,7 @@ pub fn cluster_members(conn: &mut DbConn, cluster_id: &str) -> Result<Vec<String
         .load(conn)?)
 }
 
-pub fn find_cluster(conn: &mut DbConn, id: &str) -> Result<(Cluster, Vec<String>), ApiError> {
+pub fn find_cluster(conn: &mut DbConn, id: ClusterId) -> Result<(Cluster, Vec<UnitId>), ApiError> {
     let cluster = clusters::table
         .find(id)
         .select(Cluster::as_select())
@@ -47,15 +51,15 @@ pub fn find_cluster(conn: &mut DbConn, id: &str) -> Result<(Cluster, Vec<String>
     Ok((cluster, members))
 }
 
-pub fn list_clusters(conn: &mut DbConn, year: Option<i32>) -> Result<Vec<(Cluster, Vec<String>)>, ApiError> {
+pub fn list_clusters(conn: &mut DbConn, year: Option<i32>) -> Result<Vec<(Cluster, Vec<UnitId>)>, ApiError> {
     let mut query = clusters::table.into_boxed::<Db>();
     if let Some(year) = year {
         query = query.filter(clusters::year.eq(year));
     }
     let found: Vec<Cluster> =
         query.order((clusters::year.desc(), clusters::name.asc())).select(Cluster::as_select()).load(conn)?;
-    let ids: Vec<&String> = found.iter().map(|c| &c.id).collect();
-    let members: Vec<(String, String)> = cluster_members::table
+    let ids: Vec<ClusterId> = found.iter().map(|c| c.id).collect();
+    let members: Vec<(ClusterId, UnitId)> = cluster_members::table
         .filter(cluster_members::cluster_id.eq_any(&ids))
         .select((cluster_members::cluster_id, cluster_members::unit_id))
         .order(cluster_members::unit_id)
@@ -63,7 +67,7 @@ pub fn list_clusters(conn: &mut DbConn, year: Option<i32>) -> Result<Vec<(Cluste
     Ok(found
         .into_iter()
         .map(|c| {
-            let mine = members.iter().filter(|(cid, _)| *cid == c.id).map(|(_, u)| u.clone()).collect();
+            let mine = members.iter().filter(|(cid, _)| *cid == c.id).map(|(_, u)| *u).collect();
             (c, mine)
         })
         .collect())
@@ -126,7 +130,7 @@ fn name_taken(e: diesel::result::Error) -> ApiError {
     }
 }
 
-fn write_members(conn: &mut DbConn, cluster_id: &str, member_ids: &[String]) -> Result<(), ApiError> {
+fn write_members(conn: &mut DbConn, cluster_id: ClusterId, member_ids: &[String]) -> Result<(), ApiError> {
     diesel::delete(cluster_members::table.filter(cluster_members::cluster_id.eq(cluster_id))).execute(conn)?;
     for unit_id in member_ids {
         diesel::insert_into(cluster_members::table)
@@ -137,7 +141,7 @@ fn write_members(conn: &mut DbConn, cluster_id: &str, member_ids: &[String]) -> 
 }
 
 /// Whether a campaign past its draft runs by this cluster.
-fn in_use_after_draft(conn: &mut DbConn, cluster_id: &str) -> Result<bool, ApiError> {
+fn in_use_after_draft(conn: &mut DbConn, cluster_id: ClusterId) -> Result<bool, ApiError> {
     let count: i64 = campaign_clusters::table
         .inner_join(campaigns::table.on(campaigns::id.eq(campaign_clusters::campaign_id)))
         .filter(campaign_clusters::cluster_id.eq(cluster_id))
@@ -147,63 +151,60 @@ fn in_use_after_draft(conn: &mut DbConn, cluster_id: &str) -> Result<bool, ApiEr
     Ok(count > 0)
 }
 
-pub fn create_cluster(conn: &mut DbConn, input: ClusterInput) -> Result<(Cluster, Vec<String>), ApiError> {
-    conn.write_tx(|conn| {
-        check_members(conn, &input)?;
-        let id = db::new_id();
-        let now = db::now();
-        diesel::insert_into(clusters::table)
-            .values((
-                clusters::id.eq(&id),
-                clusters::name.eq(&input.name),
-                clusters::year.eq(input.year),
-                clusters::leading_unit_id.eq(&input.leading_unit_id),
-                clusters::version.eq(1),
-                clusters::created_at.eq(now),
-                clusters::updated_at.eq(now),
-            ))
-            .execute(conn)
-            .map_err(name_taken)?;
-        write_members(conn, &id, &input.member_ids)?;
-        find_cluster(conn, &id)
-    })
+pub fn create_cluster(conn: &mut DbConn, input: ClusterInput) -> Result<(Cluster, Vec<UnitId>), ApiError> {
+    check_members(conn, &input)?;
+    let id = ClusterId::generate();
+    let now = db::now();
+    diesel::insert_into(clusters::table)
+        .values((
+            clusters::id.eq(id),
+            clusters::name.eq(&input.name),
+            clusters::year.eq(input.year),
+            clusters::leading_unit_id.eq(&input.leading_unit_id),
+            clusters::version.eq(1),
+            clusters::created_at.eq(now),
+            clusters::updated_at.eq(now),
+        ))
+        .execute(conn)
+        .map_err(name_taken)?;
+    write_members(conn, id, &input.member_ids)?;
+    find_cluster(conn, id)
 }
 
 /// Replaces a cluster's name, leader and members at `expected_version` (if given).
 pub fn replace_cluster(
     conn: &mut DbConn,
-    id: &str,
+    id: ClusterId,
     input: ClusterInput,
     expected_version: Option<i32>,
-) -> Result<(Cluster, Vec<String>), ApiError> {
-    conn.write_tx(|conn| {
-        let (current, _) = find_cluster(conn, id)?;
-        if expected_version.is_some_and(|v| v != current.version) {
-            return Err(ApiError::precondition_failed());
-        }
-        check_members(conn, &input)?;
-        let mut members = input.member_ids.clone();
-        members.sort();
-        if (members != cluster_members(conn, id)? || input.year != current.year) && in_use_after_draft(conn, id)? {
-            return Err(ApiError::conflict(
-                ErrorCode::ClusterInUse,
-                "a launched or finished campaign runs by this cluster: its members and year are fixed",
-            ));
-        }
-        let updated = diesel::update(clusters::table.find(id).filter(clusters::version.eq(current.version)))
-            .set((
-                clusters::name.eq(&input.name),
-                clusters::year.eq(input.year),
-                clusters::leading_unit_id.eq(&input.leading_unit_id),
-                clusters::version.eq(current.version + 1),
-                clusters::updated_at.eq(db::now()),
-            ))
-            .execute(conn)
-            .map_err(name_taken)?;
-        if updated == 0 {
-            return Err(ApiError::precondition_failed());
-        }
-        write_members(conn, id, &input.member_ids)?;
-        find_cluster(conn, id)
-    })
+) -> Result<(Cluster, Vec<UnitId>), ApiError> {
+    let (current, _) = find_cluster(conn, id)?;
+    if expected_version.is_some_and(|v| v != current.version) {
+        return Err(ApiError::precondition_failed());
+    }
+    check_members(conn, &input)?;
+    let mut members = input.member_ids.clone();
+    members.sort();
+    let stored: Vec<String> = cluster_members(conn, id)?.iter().map(UnitId::to_string).collect();
+    if (members != stored || input.year != current.year) && in_use_after_draft(conn, id)? {
+        return Err(ApiError::conflict(
+            ErrorCode::ClusterInUse,
+            "a launched or finished campaign runs by this cluster: its members and year are fixed",
+        ));
+    }
+    let updated = diesel::update(clusters::table.find(id).filter(clusters::version.eq(current.version)))
+        .set((
+            clusters::name.eq(&input.name),
+            clusters::year.eq(input.year),
+            clusters::leading_unit_id.eq(&input.leading_unit_id),
+            clusters::version.eq(current.version + 1),
+            clusters::updated_at.eq(db::now()),
+        ))
+        .execute(conn)
+        .map_err(name_taken)?;
+    if updated == 0 {
+        return Err(ApiError::precondition_failed());
+    }
+    write_members(conn, id, &input.member_ids)?;
+    find_cluster(conn, id)
 }

@@ -3,10 +3,11 @@
 //! in the ballot box (`ballot_box`: a random key, no member, no time). The box is counted and
 //! emptied when the session closes; only tallies of at least `min_ballots` ballots are kept.
 
-use chrono::NaiveDateTime;
+use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use crate::db::schema::{ballot_box, ballot_tallies, ballots_cast, council_items, council_members, council_sessions};
+use crate::db::sql_types::NullableUtcTimestamp;
 use crate::db::{self, DbConn};
 use crate::domain::campaigns::stored_decimal;
 use crate::domain::nominations::{vote_passes, NominationStatus};
@@ -22,9 +23,11 @@ pub struct CouncilSession {
     pub created_by: String,
     pub created_at: NaiveDateTime,
     pub closed_by: Option<String>,
-    pub closed_at: Option<NaiveDateTime>,
+    #[diesel(deserialize_as = NullableUtcTimestamp)]
+    pub closed_at: Option<DateTime<Utc>>,
     pub council_id: Option<String>,
-    pub voting_deadline: Option<NaiveDateTime>,
+    #[diesel(deserialize_as = NullableUtcTimestamp)]
+    pub voting_deadline: Option<DateTime<Utc>>,
     pub min_ballots: i32,
 }
 
@@ -117,82 +120,80 @@ pub fn create_session(
     actor: &str,
     today: chrono::NaiveDate,
 ) -> Result<String, ApiError> {
-    conn.write_tx(|conn| {
-        let mut errors = Vec::new();
-        let member_ids = match crate::models::councils::members_in_force(conn, &new.council_id, today)? {
-            Ok(members) => members,
-            Err(error) => {
-                errors.push(error);
-                Vec::new()
-            }
+    let mut errors = Vec::new();
+    let member_ids = match crate::models::councils::members_in_force(conn, &new.council_id, today)? {
+        Ok(members) => members,
+        Err(error) => {
+            errors.push(error);
+            Vec::new()
+        }
+    };
+    for (i, nomination_id) in new.nomination_ids.iter().enumerate() {
+        let field = format!("nomination_ids[{i}]");
+        // One session at a time per nomination, also when two are opened at once.
+        db::lock_for_transaction(conn, &format!("council:{nomination_id}"))?;
+        let Ok(nomination) = find_nomination(conn, nomination_id) else {
+            errors.push(FieldError::new(field, ErrorCode::NotFound, "no nomination has this id"));
+            continue;
         };
-        for (i, nomination_id) in new.nomination_ids.iter().enumerate() {
-            let field = format!("nomination_ids[{i}]");
-            // One session at a time per nomination, also when two are opened at once.
-            db::lock_for_transaction(conn, &format!("council:{nomination_id}"))?;
-            let Ok(nomination) = find_nomination(conn, nomination_id) else {
-                errors.push(FieldError::new(field, ErrorCode::NotFound, "no nomination has this id"));
-                continue;
-            };
-            if nomination.status() != NominationStatus::Appraised {
+        if nomination.status != NominationStatus::Appraised {
+            errors.push(FieldError::new(
+                field,
+                ErrorCode::NotAppraised,
+                "only appraised nominations go to the council",
+            ));
+        } else if !judged_version(conn, &nomination)?.is_some_and(|v| v.council_vote_required) {
+            errors.push(FieldError::new(field, ErrorCode::NoVoteNeeded, "this award needs no council vote"));
+        } else {
+            let pending: i64 = council_items::table
+                .inner_join(council_sessions::table.on(council_sessions::id.eq(council_items::session_id)))
+                .filter(council_items::nomination_id.eq(nomination_id))
+                .filter(council_sessions::status.eq("open"))
+                .count()
+                .get_result(conn)?;
+            if pending > 0 {
                 errors.push(FieldError::new(
                     field,
-                    ErrorCode::NotAppraised,
-                    "only appraised nominations go to the council",
+                    ErrorCode::AlreadyScheduled,
+                    "the nomination is before another open session",
                 ));
-            } else if !judged_version(conn, &nomination)?.is_some_and(|v| v.council_vote_required) {
-                errors.push(FieldError::new(field, ErrorCode::NoVoteNeeded, "this award needs no council vote"));
-            } else {
-                let pending: i64 = council_items::table
-                    .inner_join(council_sessions::table.on(council_sessions::id.eq(council_items::session_id)))
-                    .filter(council_items::nomination_id.eq(nomination_id))
-                    .filter(council_sessions::status.eq("open"))
-                    .count()
-                    .get_result(conn)?;
-                if pending > 0 {
-                    errors.push(FieldError::new(
-                        field,
-                        ErrorCode::AlreadyScheduled,
-                        "the nomination is before another open session",
-                    ));
-                }
             }
         }
-        if new.nomination_ids.is_empty() {
-            errors.push(FieldError::new(
-                "nomination_ids",
-                ErrorCode::Required,
-                "a session votes on at least one nomination",
-            ));
-        }
-        if !errors.is_empty() {
-            return Err(ApiError::validation(errors));
-        }
-        let id = db::new_id();
-        diesel::insert_into(council_sessions::table)
-            .values((
-                council_sessions::id.eq(&id),
-                council_sessions::title.eq(&new.title),
-                council_sessions::status.eq("open"),
-                council_sessions::created_by.eq(actor),
-                council_sessions::created_at.eq(db::now()),
-                council_sessions::council_id.eq(&new.council_id),
-                council_sessions::voting_deadline.eq(new.voting_deadline),
-                council_sessions::min_ballots.eq(new.min_ballots),
-            ))
+    }
+    if new.nomination_ids.is_empty() {
+        errors.push(FieldError::new(
+            "nomination_ids",
+            ErrorCode::Required,
+            "a session votes on at least one nomination",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    let id = db::new_id();
+    diesel::insert_into(council_sessions::table)
+        .values((
+            council_sessions::id.eq(&id),
+            council_sessions::title.eq(&new.title),
+            council_sessions::status.eq("open"),
+            council_sessions::created_by.eq(actor),
+            council_sessions::created_at.eq(db::now()),
+            council_sessions::council_id.eq(&new.council_id),
+            council_sessions::voting_deadline.eq(new.voting_deadline),
+            council_sessions::min_ballots.eq(new.min_ballots),
+        ))
+        .execute(conn)?;
+    for member in &member_ids {
+        diesel::insert_into(council_members::table)
+            .values((council_members::session_id.eq(&id), council_members::user_id.eq(member)))
             .execute(conn)?;
-        for member in &member_ids {
-            diesel::insert_into(council_members::table)
-                .values((council_members::session_id.eq(&id), council_members::user_id.eq(member)))
-                .execute(conn)?;
-        }
-        for nomination_id in &new.nomination_ids {
-            diesel::insert_into(council_items::table)
-                .values((council_items::session_id.eq(&id), council_items::nomination_id.eq(nomination_id)))
-                .execute(conn)?;
-        }
-        Ok(id)
-    })
+    }
+    for nomination_id in &new.nomination_ids {
+        diesel::insert_into(council_items::table)
+            .values((council_items::session_id.eq(&id), council_items::nomination_id.eq(nomination_id)))
+            .execute(conn)?;
+    }
+    Ok(id)
 }
 
 fn lock_session(conn: &mut DbConn, id: &str) -> Result<CouncilSession, ApiError> {
@@ -211,57 +212,55 @@ pub fn cast_ballot(
     member: &str,
     yes: bool,
 ) -> Result<(), ApiError> {
-    conn.write_tx(|conn| {
-        let session = lock_session(conn, session_id)?;
-        // Non-members learn nothing about the session, not even whether it is open.
-        let is_member = council_members::table.find((session_id, member)).count().get_result::<i64>(conn)? > 0;
-        if !is_member {
-            return Err(session_not_found());
-        }
-        if !session.is_open() {
-            return Err(ApiError::conflict(ErrorCode::SessionClosed, "the session is closed; ballots are final"));
-        }
-        let on_agenda = council_items::table.find((session_id, nomination_id)).count().get_result::<i64>(conn)? > 0;
-        if !on_agenda {
-            return Err(ApiError::validation(vec![FieldError::new(
-                "nomination_id",
-                ErrorCode::NotOnAgenda,
-                "the session does not vote on this nomination",
-            )]));
-        }
-        if !crate::domain::council::voting_open(session.voting_deadline, db::now()) {
-            return Err(ApiError::conflict(ErrorCode::DeadlinePassed, "voting in this session has ended"));
-        }
-        let inserted = conn.write_tx(|conn| {
-            diesel::insert_into(ballots_cast::table)
-                .values((
-                    ballots_cast::session_id.eq(session_id),
-                    ballots_cast::nomination_id.eq(nomination_id),
-                    ballots_cast::user_id.eq(member),
-                ))
-                .execute(conn)
-        });
-        match inserted {
-            Ok(_) => {}
-            Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
-                return Err(ApiError::conflict(
-                    ErrorCode::AlreadyVoted,
-                    "you have voted on this nomination; a ballot cannot be changed",
-                ))
-            }
-            Err(e) => return Err(e.into()),
-        }
-        // The choice goes into the box under a random key; no tally changes until the close.
-        diesel::insert_into(ballot_box::table)
-            .values((
-                ballot_box::id.eq(crate::domain::random_token()),
-                ballot_box::session_id.eq(session_id),
-                ballot_box::nomination_id.eq(nomination_id),
-                ballot_box::approve.eq(yes),
+    let session = lock_session(conn, session_id)?;
+    // Non-members learn nothing about the session, not even whether it is open.
+    let is_member = council_members::table.find((session_id, member)).count().get_result::<i64>(conn)? > 0;
+    if !is_member {
+        return Err(session_not_found());
+    }
+    if !session.is_open() {
+        return Err(ApiError::conflict(ErrorCode::SessionClosed, "the session is closed; ballots are final"));
+    }
+    let on_agenda = council_items::table.find((session_id, nomination_id)).count().get_result::<i64>(conn)? > 0;
+    if !on_agenda {
+        return Err(ApiError::validation(vec![FieldError::new(
+            "nomination_id",
+            ErrorCode::NotOnAgenda,
+            "the session does not vote on this nomination",
+        )]));
+    }
+    if !crate::domain::council::voting_open(session.voting_deadline.map(|d| d.naive_utc()), db::now()) {
+        return Err(ApiError::conflict(ErrorCode::DeadlinePassed, "voting in this session has ended"));
+    }
+    // No savepoint: a second ballot ends the whole write with 409, and `db::write` rolls it back
+    // (on PostgreSQL the failed insert leaves nothing else to run in the transaction).
+    let inserted = diesel::insert_into(ballots_cast::table)
+        .values((
+            ballots_cast::session_id.eq(session_id),
+            ballots_cast::nomination_id.eq(nomination_id),
+            ballots_cast::user_id.eq(member),
+        ))
+        .execute(conn);
+    match inserted {
+        Ok(_) => {}
+        Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
+            return Err(ApiError::conflict(
+                ErrorCode::AlreadyVoted,
+                "you have voted on this nomination; a ballot cannot be changed",
             ))
-            .execute(conn)?;
-        Ok(())
-    })
+        }
+        Err(e) => return Err(e.into()),
+    }
+    // The choice goes into the box under a random key; no tally changes until the close.
+    diesel::insert_into(ballot_box::table)
+        .values((
+            ballot_box::id.eq(crate::domain::random_token()),
+            ballot_box::session_id.eq(session_id),
+            ballot_box::nomination_id.eq(nomination_id),
+            ballot_box::approve.eq(yes),
+        ))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// Closes a session — once every member has voted on every item, or after its deadline — and
@@ -269,63 +268,88 @@ pub fn cast_ballot(
 /// council (and the quorum voted), rejected otherwise. An item with fewer than `min_ballots`
 /// ballots gets no tally: it is not decided and stays appraised. The ballot box is emptied.
 pub fn close_session(conn: &mut DbConn, id: &str, actor: &str) -> Result<(), ApiError> {
-    conn.write_tx(|conn| {
-        if let DbConn::Postgres(pg) = conn {
-            council_sessions::table.find(id).select(council_sessions::id).for_update().first::<String>(pg).optional()?;
+    if let DbConn::Postgres(pg) = conn {
+        council_sessions::table.find(id).select(council_sessions::id).for_update().first::<String>(pg).optional()?;
+    }
+    let session = find_session(conn, id)?;
+    if !session.is_open() {
+        return Err(ApiError::conflict(ErrorCode::SessionClosed, "the session is closed already"));
+    }
+    let member_count = members(conn, id)?.len() as u32;
+    let items: Vec<String> = council_items::table
+        .filter(council_items::session_id.eq(id))
+        .select(council_items::nomination_id)
+        .load(conn)?;
+    let cast: i64 = ballots_cast::table.filter(ballots_cast::session_id.eq(id)).count().get_result(conn)?;
+    let now = db::now();
+    if !crate::domain::council::may_close(
+        cast,
+        i64::from(member_count),
+        items.len() as i64,
+        session.voting_deadline.map(|d| d.naive_utc()),
+        now,
+    ) {
+        let until = session
+            .voting_deadline
+            .map_or_else(|| "every member has voted".to_string(), |d| format!("{}Z", d.format("%Y-%m-%dT%H:%M:%S")));
+        return Err(ApiError::conflict(
+            ErrorCode::VotingInProgress,
+            format!(
+                "{cast} of {} ballots are cast; the session closes when every member has voted, or after {until}",
+                i64::from(member_count) * items.len() as i64
+            ),
+        ));
+    }
+    for nomination_id in items {
+        let choices: Vec<bool> = ballot_box::table
+            .filter(ballot_box::session_id.eq(id))
+            .filter(ballot_box::nomination_id.eq(&nomination_id))
+            .select(ballot_box::approve)
+            .load(conn)?;
+        // Sessions opened before the ballot box kept running counts here.
+        let legacy: Option<(i32, i32)> = ballot_tallies::table
+            .find((id, &nomination_id))
+            .select((ballot_tallies::yes_count, ballot_tallies::no_count))
+            .first(conn)
+            .optional()?;
+        diesel::delete(ballot_tallies::table.find((id, &nomination_id))).execute(conn)?;
+        let (legacy_yes, legacy_no) = legacy.unwrap_or((0, 0));
+        let yes = legacy_yes + choices.iter().filter(|c| **c).count() as i32;
+        let no = legacy_no + choices.iter().filter(|c| !**c).count() as i32;
+        if !crate::domain::council::tally_published(i64::from(yes + no), session.min_ballots) {
+            continue; // withheld: no tally is kept, the nomination stays appraised
         }
-        let session = find_session(conn, id)?;
-        if !session.is_open() {
-            return Err(ApiError::conflict(ErrorCode::SessionClosed, "the session is closed already"));
-        }
-        let member_count = members(conn, id)?.len() as u32;
-        let items: Vec<String> = council_items::table.filter(council_items::session_id.eq(id)).select(council_items::nomination_id).load(conn)?;
-        let cast: i64 = ballots_cast::table.filter(ballots_cast::session_id.eq(id)).count().get_result(conn)?;
-        let now = db::now();
-        if !crate::domain::council::may_close(cast, i64::from(member_count), items.len() as i64, session.voting_deadline, now) {
-            let until = session.voting_deadline.map_or_else(|| "every member has voted".to_string(), |d| format!("{}Z", d.format("%Y-%m-%dT%H:%M:%S")));
-            return Err(ApiError::conflict(
-                ErrorCode::VotingInProgress,
-                format!("{cast} of {} ballots are cast; the session closes when every member has voted, or after {until}", i64::from(member_count) * items.len() as i64),
-            ));
-        }
-        for nomination_id in items {
-            let choices: Vec<bool> = ballot_box::table
-                .filter(ballot_box::session_id.eq(id))
-                .filter(ballot_box::nomination_id.eq(&nomination_id))
-                .select(ballot_box::approve)
-                .load(conn)?;
-            // Sessions opened before the ballot box kept running counts here.
-            let legacy: Option<(i32, i32)> =
-                ballot_tallies::table.find((id, &nomination_id)).select((ballot_tallies::yes_count, ballot_tallies::no_count)).first(conn).optional()?;
-            diesel::delete(ballot_tallies::table.find((id, &nomination_id))).execute(conn)?;
-            let (legacy_yes, legacy_no) = legacy.unwrap_or((0, 0));
-            let yes = legacy_yes + choices.iter().filter(|c| **c).count() as i32;
-            let no = legacy_no + choices.iter().filter(|c| !**c).count() as i32;
-            if !crate::domain::council::tally_published(i64::from(yes + no), session.min_ballots) {
-                continue; // withheld: no tally is kept, the nomination stays appraised
-            }
-            diesel::insert_into(ballot_tallies::table)
-                .values((
-                    ballot_tallies::session_id.eq(id),
-                    ballot_tallies::nomination_id.eq(&nomination_id),
-                    ballot_tallies::yes_count.eq(yes),
-                    ballot_tallies::no_count.eq(no),
-                ))
-                .execute(conn)?;
-            let nomination = find_nomination(conn, &nomination_id)?;
-            let version = judged_version(conn, &nomination)?;
-            let threshold = version.as_ref().and_then(|v| v.approval_threshold_percent.as_deref()).and_then(stored_decimal).unwrap_or(rust_decimal::Decimal::ONE_HUNDRED);
-            let quorum = version.as_ref().and_then(|v| v.quorum_percent.as_deref()).and_then(stored_decimal);
-            let passed = vote_passes(yes as u32, no as u32, member_count, threshold, quorum);
-            let reason = format!("Hội đồng bỏ phiếu: {yes} đồng ý, {no} không đồng ý, trên {member_count} thành viên (ngưỡng {threshold}%)");
-            record_council_result(conn, &nomination_id, passed, actor, reason)?;
-        }
-        diesel::delete(ballot_box::table.filter(ballot_box::session_id.eq(id))).execute(conn)?;
-        diesel::update(council_sessions::table.find(id))
-            .set((council_sessions::status.eq("closed"), council_sessions::closed_by.eq(actor), council_sessions::closed_at.eq(now)))
+        diesel::insert_into(ballot_tallies::table)
+            .values((
+                ballot_tallies::session_id.eq(id),
+                ballot_tallies::nomination_id.eq(&nomination_id),
+                ballot_tallies::yes_count.eq(yes),
+                ballot_tallies::no_count.eq(no),
+            ))
             .execute(conn)?;
-        Ok(())
-    })
+        let nomination = find_nomination(conn, &nomination_id)?;
+        let version = judged_version(conn, &nomination)?;
+        let threshold = version
+            .as_ref()
+            .and_then(|v| v.approval_threshold_percent.as_deref())
+            .and_then(stored_decimal)
+            .unwrap_or(rust_decimal::Decimal::ONE_HUNDRED);
+        let quorum = version.as_ref().and_then(|v| v.quorum_percent.as_deref()).and_then(stored_decimal);
+        let passed = vote_passes(yes as u32, no as u32, member_count, threshold, quorum);
+        let reason = format!(
+            "Hội đồng bỏ phiếu: {yes} đồng ý, {no} không đồng ý, trên {member_count} thành viên (ngưỡng {threshold}%)"
+        );
+        record_council_result(conn, &nomination_id, passed, actor, reason)?;
+    }
+    diesel::delete(ballot_box::table.filter(ballot_box::session_id.eq(id))).execute(conn)?;
+    diesel::update(council_sessions::table.find(id))
+        .set((
+            council_sessions::status.eq("closed"),
+            council_sessions::closed_by.eq(actor),
+            council_sessions::closed_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// After a close: what the database files still hold of the deleted ballots is overwritten.

@@ -1,10 +1,11 @@
 //! Standing councils (hội đồng thi đua – khen thưởng) in SQL: one per unit at a time, for a
 //! term, with its seats. Sessions take their members from the council in force.
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 
 use crate::db::schema::{council_seats, councils, units, users};
+use crate::db::sql_types::UtcTimestamp;
 use crate::db::{self, DbConn};
 use crate::domain::council::{SeatRole, MIN_SEATS};
 use crate::domain::roles::Role;
@@ -22,7 +23,8 @@ pub struct Council {
     pub term_start: NaiveDate,
     pub term_end: NaiveDate,
     pub created_by: String,
-    pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = UtcTimestamp)]
+    pub created_at: DateTime<Utc>,
 }
 
 pub struct Seat {
@@ -51,19 +53,13 @@ pub fn find(conn: &mut DbConn, id: &str) -> Result<Council, ApiError> {
 
 /// The seats, chair first.
 pub fn seats(conn: &mut DbConn, council_id: &str) -> Result<Vec<Seat>, ApiError> {
-    let rows: Vec<(String, String, String)> = council_seats::table
+    let rows: Vec<(String, String, SeatRole)> = council_seats::table
         .inner_join(users::table.on(users::id.eq(council_seats::user_id)))
         .filter(council_seats::council_id.eq(council_id))
         .select((council_seats::user_id, users::full_name, council_seats::role))
         .load(conn)?;
-    let mut seats: Vec<Seat> = rows
-        .into_iter()
-        .map(|(user_id, full_name, role)| Seat {
-            user_id,
-            full_name,
-            role: SeatRole::parse(&role).unwrap_or(SeatRole::Member),
-        })
-        .collect();
+    let mut seats: Vec<Seat> =
+        rows.into_iter().map(|(user_id, full_name, role)| Seat { user_id, full_name, role }).collect();
     seats.sort_by(|a, b| {
         (SeatRole::ALL.iter().position(|r| *r == a.role), &a.user_id)
             .cmp(&(SeatRole::ALL.iter().position(|r| *r == b.role), &b.user_id))
@@ -92,83 +88,81 @@ pub fn list(
 /// that a council still in its term when the new one starts ends the day before (a council
 /// reconstituted mid-term). Every seat is an active user with the council_member role.
 pub fn create(conn: &mut DbConn, new: NewCouncil, actor: &str) -> Result<String, ApiError> {
-    conn.write_tx(|conn| {
-        db::lock_for_transaction(conn, &format!("council-of:{}", new.unit_id))?;
-        let mut errors = Vec::new();
-        let unit_exists = units::table.find(&new.unit_id).count().get_result::<i64>(conn)? > 0;
-        if !unit_exists {
-            errors.push(FieldError::new("unit_id", ErrorCode::NotFound, "no unit has this id"));
+    db::lock_for_transaction(conn, &format!("council-of:{}", new.unit_id))?;
+    let mut errors = Vec::new();
+    let unit_exists = units::table.find(&new.unit_id).count().get_result::<i64>(conn)? > 0;
+    if !unit_exists {
+        errors.push(FieldError::new("unit_id", ErrorCode::NotFound, "no unit has this id"));
+    }
+    for (i, (user_id, _)) in new.seats.iter().enumerate() {
+        let found: Option<(String, bool)> =
+            users::table.find(user_id).select((users::roles, users::active)).first(conn).optional()?;
+        match found {
+            Some((roles, true))
+                if Role::split(&roles).contains(&Role::CouncilMember)
+                    && !Role::split(&roles).contains(&Role::Admin) => {}
+            _ => errors.push(FieldError::new(
+                format!("members[{i}].user_id"),
+                ErrorCode::NotACouncilMember,
+                "must be an active user with the council_member role and not an admin",
+            )),
         }
-        for (i, (user_id, _)) in new.seats.iter().enumerate() {
-            let found: Option<(String, bool)> =
-                users::table.find(user_id).select((users::roles, users::active)).first(conn).optional()?;
-            match found {
-                Some((roles, true))
-                    if Role::split(&roles).contains(&Role::CouncilMember)
-                        && !Role::split(&roles).contains(&Role::Admin) => {}
-                _ => errors.push(FieldError::new(
-                    format!("members[{i}].user_id"),
-                    ErrorCode::NotACouncilMember,
-                    "must be an active user with the council_member role and not an admin",
-                )),
-            }
-        }
-        if new.seats.len() < MIN_SEATS {
-            errors.push(FieldError::new(
-                "members",
-                ErrorCode::TooFew,
-                format!("a council has at least {MIN_SEATS} members"),
-            ));
-        }
-        if new.seats.iter().filter(|(_, r)| *r == SeatRole::Chair).count() > 1 {
-            errors.push(FieldError::new("members", ErrorCode::TwoChairs, "a council has at most one chair"));
-        }
-        let later: i64 = councils::table
-            .filter(councils::unit_id.eq(&new.unit_id))
-            .filter(councils::term_start.ge(new.term_start))
-            .count()
-            .get_result(conn)?;
-        if later > 0 {
-            errors.push(FieldError::new(
-                "term_start",
-                ErrorCode::TermOverlap,
-                "another council of this unit starts on or after this day",
-            ));
-        }
-        if !errors.is_empty() {
-            return Err(ApiError::validation(errors));
-        }
-        // The council in its term when this one starts ends the day before.
-        let day_before = new.term_start.pred_opt().unwrap_or(new.term_start);
-        diesel::update(
-            councils::table.filter(councils::unit_id.eq(&new.unit_id)).filter(councils::term_end.ge(new.term_start)),
-        )
-        .set(councils::term_end.eq(day_before))
+    }
+    if new.seats.len() < MIN_SEATS {
+        errors.push(FieldError::new(
+            "members",
+            ErrorCode::TooFew,
+            format!("a council has at least {MIN_SEATS} members"),
+        ));
+    }
+    if new.seats.iter().filter(|(_, r)| *r == SeatRole::Chair).count() > 1 {
+        errors.push(FieldError::new("members", ErrorCode::TwoChairs, "a council has at most one chair"));
+    }
+    let later: i64 = councils::table
+        .filter(councils::unit_id.eq(&new.unit_id))
+        .filter(councils::term_start.ge(new.term_start))
+        .count()
+        .get_result(conn)?;
+    if later > 0 {
+        errors.push(FieldError::new(
+            "term_start",
+            ErrorCode::TermOverlap,
+            "another council of this unit starts on or after this day",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    // The council in its term when this one starts ends the day before.
+    let day_before = new.term_start.pred_opt().unwrap_or(new.term_start);
+    diesel::update(
+        councils::table.filter(councils::unit_id.eq(&new.unit_id)).filter(councils::term_end.ge(new.term_start)),
+    )
+    .set(councils::term_end.eq(day_before))
+    .execute(conn)?;
+    let id = db::new_id();
+    diesel::insert_into(councils::table)
+        .values((
+            councils::id.eq(&id),
+            councils::unit_id.eq(&new.unit_id),
+            councils::name.eq(&new.name),
+            councils::established_by.eq(&new.established_by),
+            councils::term_start.eq(new.term_start),
+            councils::term_end.eq(new.term_end),
+            councils::created_by.eq(actor),
+            councils::created_at.eq(db::now()),
+        ))
         .execute(conn)?;
-        let id = db::new_id();
-        diesel::insert_into(councils::table)
+    for (user_id, role) in &new.seats {
+        diesel::insert_into(council_seats::table)
             .values((
-                councils::id.eq(&id),
-                councils::unit_id.eq(&new.unit_id),
-                councils::name.eq(&new.name),
-                councils::established_by.eq(&new.established_by),
-                councils::term_start.eq(new.term_start),
-                councils::term_end.eq(new.term_end),
-                councils::created_by.eq(actor),
-                councils::created_at.eq(db::now()),
+                council_seats::council_id.eq(&id),
+                council_seats::user_id.eq(user_id),
+                council_seats::role.eq(role.as_str()),
             ))
             .execute(conn)?;
-        for (user_id, role) in &new.seats {
-            diesel::insert_into(council_seats::table)
-                .values((
-                    council_seats::council_id.eq(&id),
-                    council_seats::user_id.eq(user_id),
-                    council_seats::role.eq(role.as_str()),
-                ))
-                .execute(conn)?;
-        }
-        Ok(id)
-    })
+    }
+    Ok(id)
 }
 
 /// The members a session of this council takes on `today`: its seats held by active users who

@@ -1,12 +1,13 @@
 //! Public posting of approved nominations, the public's comments, and decisions that grant
 //! nominations and turn them into awards.
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use crate::db::schema::{
     award_types, awards, decisions, nomination_transitions, nominations, people, posting_comments, units,
 };
+use crate::db::sql_types::{NullableUtcTimestamp, UtcTimestamp};
 use crate::db::{self, DbConn};
 use crate::domain::nominations::NominationStatus;
 use crate::error::{ApiError, ErrorCode, FieldError};
@@ -44,35 +45,33 @@ fn record_transition(
 /// Publishes an approved nomination for comments until `until` (inclusive), at least the award's
 /// posting period from today.
 pub fn post(conn: &mut DbConn, id: &str, until: NaiveDate, actor: &str, today: NaiveDate) -> Result<(), ApiError> {
-    conn.write_tx(|conn| {
-        if let DbConn::Postgres(pg) = conn {
-            nominations::table.find(id).select(nominations::id).for_update().first::<String>(pg).optional()?;
-        }
-        let n = find_nomination(conn, id)?;
-        if n.status() != NominationStatus::Approved {
-            return Err(ApiError::conflict(
-                ErrorCode::IllegalTransition,
-                format!("a {} nomination cannot be posted; it must be approved", n.status),
-            ));
-        }
-        let days = judged_version(conn, &n)?.and_then(|v| v.posting_days).unwrap_or(0);
-        let earliest = today + chrono::TimeDelta::days(i64::from(days));
-        if until < earliest {
-            return Err(ApiError::validation(vec![FieldError::new(
-                "until",
-                ErrorCode::TooShort,
-                format!("the award is posted for {days} days: until {earliest} at the earliest"),
-            )]));
-        }
-        diesel::update(nominations::table.find(id)).set(nominations::posting_until.eq(Some(until))).execute(conn)?;
-        record_transition(
-            conn,
-            &n,
-            NominationStatus::Posted,
-            actor,
-            Some(format!("Công khai lấy ý kiến đến hết ngày {until}")),
-        )
-    })
+    if let DbConn::Postgres(pg) = conn {
+        nominations::table.find(id).select(nominations::id).for_update().first::<String>(pg).optional()?;
+    }
+    let n = find_nomination(conn, id)?;
+    if n.status != NominationStatus::Approved {
+        return Err(ApiError::conflict(
+            ErrorCode::IllegalTransition,
+            format!("a {} nomination cannot be posted; it must be approved", n.status.as_str()),
+        ));
+    }
+    let days = judged_version(conn, &n)?.and_then(|v| v.posting_days).unwrap_or(0);
+    let earliest = today + chrono::TimeDelta::days(i64::from(days));
+    if until < earliest {
+        return Err(ApiError::validation(vec![FieldError::new(
+            "until",
+            ErrorCode::TooShort,
+            format!("the award is posted for {days} days: until {earliest} at the earliest"),
+        )]));
+    }
+    diesel::update(nominations::table.find(id)).set(nominations::posting_until.eq(Some(until))).execute(conn)?;
+    record_transition(
+        conn,
+        &n,
+        NominationStatus::Posted,
+        actor,
+        Some(format!("Công khai lấy ý kiến đến hết ngày {until}")),
+    )
 }
 
 /// What the public sees of a posted nomination: the nominee's name, position and unit, the
@@ -137,9 +136,11 @@ pub struct PostingComment {
     pub author_name: Option<String>,
     pub content: String,
     pub client_addr: Option<String>,
-    pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = UtcTimestamp)]
+    pub created_at: DateTime<Utc>,
     pub reviewed_by: Option<String>,
-    pub reviewed_at: Option<NaiveDateTime>,
+    #[diesel(deserialize_as = NullableUtcTimestamp)]
+    pub reviewed_at: Option<DateTime<Utc>>,
     pub review_note: Option<String>,
 }
 
@@ -153,7 +154,7 @@ pub fn add_comment(
     today: NaiveDate,
 ) -> Result<String, ApiError> {
     let n = find_nomination(conn, nomination_id).map_err(|_| ApiError::not_found("posting"))?;
-    if n.status() != NominationStatus::Posted || n.posting_until.is_none_or(|u| u < today) {
+    if n.status != NominationStatus::Posted || n.posting_until.is_none_or(|u| u < today) {
         return Err(ApiError::not_found("posting"));
     }
     let id = db::new_id();
@@ -276,84 +277,79 @@ pub fn find_decision(conn: &mut DbConn, id: &str) -> Result<(Decision, Vec<Strin
 /// Issues a decision: each nomination must be posted and its posting over by the decision's
 /// date. Each becomes decided and an award is recorded, under the rules it was judged by.
 pub fn issue(conn: &mut DbConn, new: NewDecision, actor: &str, today: NaiveDate) -> Result<String, ApiError> {
-    conn.write_tx(|conn| {
-        let mut errors = Vec::new();
-        if new.decided_on > today {
-            errors.push(FieldError::new("decided_on", ErrorCode::InFuture, "a decision is recorded once signed"));
+    let mut errors = Vec::new();
+    if new.decided_on > today {
+        errors.push(FieldError::new("decided_on", ErrorCode::InFuture, "a decision is recorded once signed"));
+    }
+    let mut granted = Vec::new();
+    for (i, id) in new.nomination_ids.iter().enumerate() {
+        let field = format!("nomination_ids[{i}]");
+        if let DbConn::Postgres(pg) = conn {
+            nominations::table.find(id).select(nominations::id).for_update().first::<String>(pg).optional()?;
         }
-        let mut granted = Vec::new();
-        for (i, id) in new.nomination_ids.iter().enumerate() {
-            let field = format!("nomination_ids[{i}]");
-            if let DbConn::Postgres(pg) = conn {
-                nominations::table.find(id).select(nominations::id).for_update().first::<String>(pg).optional()?;
-            }
-            match find_nomination(conn, id) {
-                Err(_) => errors.push(FieldError::new(field, ErrorCode::NotFound, "no nomination has this id")),
-                Ok(n) if n.status() != NominationStatus::Posted => errors.push(FieldError::new(
-                    field,
-                    ErrorCode::NotPosted,
-                    "only nominations that went through public posting are decided",
-                )),
-                Ok(n) if n.posting_until.is_none_or(|u| u >= new.decided_on) => errors.push(FieldError::new(
-                    field,
-                    ErrorCode::PostingNotOver,
-                    format!("the posting runs until {}; decide after it", n.posting_until.unwrap_or(today)),
-                )),
-                Ok(n) => granted.push(n),
-            }
+        match find_nomination(conn, id) {
+            Err(_) => errors.push(FieldError::new(field, ErrorCode::NotFound, "no nomination has this id")),
+            Ok(n) if n.status != NominationStatus::Posted => errors.push(FieldError::new(
+                field,
+                ErrorCode::NotPosted,
+                "only nominations that went through public posting are decided",
+            )),
+            Ok(n) if n.posting_until.is_none_or(|u| u >= new.decided_on) => errors.push(FieldError::new(
+                field,
+                ErrorCode::PostingNotOver,
+                format!("the posting runs until {}; decide after it", n.posting_until.unwrap_or(today)),
+            )),
+            Ok(n) => granted.push(n),
         }
-        if new.nomination_ids.is_empty() {
-            errors.push(FieldError::new(
-                "nomination_ids",
-                ErrorCode::Required,
-                "a decision grants at least one nomination",
-            ));
-        }
-        if !errors.is_empty() {
-            return Err(ApiError::validation(errors));
-        }
-        let taken: i64 = decisions::table.filter(decisions::number.eq(&new.number)).count().get_result(conn)?;
-        if taken > 0 {
-            return Err(ApiError::conflict(
-                ErrorCode::NumberInUse,
-                format!("a decision numbered {} exists", new.number),
-            ));
-        }
-        let id = db::new_id();
-        let now = db::now();
-        diesel::insert_into(decisions::table)
+    }
+    if new.nomination_ids.is_empty() {
+        errors.push(FieldError::new(
+            "nomination_ids",
+            ErrorCode::Required,
+            "a decision grants at least one nomination",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    let taken: i64 = decisions::table.filter(decisions::number.eq(&new.number)).count().get_result(conn)?;
+    if taken > 0 {
+        return Err(ApiError::conflict(ErrorCode::NumberInUse, format!("a decision numbered {} exists", new.number)));
+    }
+    let id = db::new_id();
+    let now = db::now();
+    diesel::insert_into(decisions::table)
+        .values((
+            decisions::id.eq(&id),
+            decisions::number.eq(&new.number),
+            decisions::decided_on.eq(new.decided_on),
+            decisions::signer.eq(&new.signer),
+            decisions::authority.eq(&new.authority),
+            decisions::created_by.eq(actor),
+            decisions::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    for n in granted {
+        diesel::insert_into(awards::table)
             .values((
-                decisions::id.eq(&id),
-                decisions::number.eq(&new.number),
-                decisions::decided_on.eq(new.decided_on),
-                decisions::signer.eq(&new.signer),
-                decisions::authority.eq(&new.authority),
-                decisions::created_by.eq(actor),
-                decisions::created_at.eq(now),
+                awards::id.eq(db::new_id()),
+                awards::award_type_id.eq(&n.award_type_id),
+                awards::award_type_version_id.eq(&n.award_type_version_id),
+                awards::recipient_kind.eq(&n.nominee_kind),
+                awards::person_id.eq(&n.person_id),
+                awards::unit_id.eq(&n.unit_id),
+                awards::household_name.eq(&n.household_name),
+                awards::year.eq(n.year),
+                awards::decision_number.eq(&new.number),
+                awards::decision_date.eq(new.decided_on),
+                awards::decided_by.eq(&new.authority),
+                awards::created_by.eq(actor),
+                awards::created_at.eq(now),
+                awards::decision_id.eq(Some(&id)),
+                awards::nomination_id.eq(Some(&n.id)),
             ))
             .execute(conn)?;
-        for n in granted {
-            diesel::insert_into(awards::table)
-                .values((
-                    awards::id.eq(db::new_id()),
-                    awards::award_type_id.eq(&n.award_type_id),
-                    awards::award_type_version_id.eq(&n.award_type_version_id),
-                    awards::recipient_kind.eq(&n.nominee_kind),
-                    awards::person_id.eq(&n.person_id),
-                    awards::unit_id.eq(&n.unit_id),
-                    awards::household_name.eq(&n.household_name),
-                    awards::year.eq(n.year),
-                    awards::decision_number.eq(&new.number),
-                    awards::decision_date.eq(new.decided_on),
-                    awards::decided_by.eq(&new.authority),
-                    awards::created_by.eq(actor),
-                    awards::created_at.eq(now),
-                    awards::decision_id.eq(Some(&id)),
-                    awards::nomination_id.eq(Some(&n.id)),
-                ))
-                .execute(conn)?;
-            record_transition(conn, &n, NominationStatus::Decided, actor, Some(format!("Quyết định {}", new.number)))?;
-        }
-        Ok(id)
-    })
+        record_transition(conn, &n, NominationStatus::Decided, actor, Some(format!("Quyết định {}", new.number)))?;
+    }
+    Ok(id)
 }

@@ -52,7 +52,7 @@ pub fn acknowledge(
                 ),
             ));
         };
-        let status = current.status();
+        let status = current.status;
         if !open_to_acknowledgement(status) {
             return Err(ApiError::conflict(
                 ErrorCode::IllegalTransition,

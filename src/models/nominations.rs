@@ -1,10 +1,11 @@
 //! Nominations in SQL: the record, its achievements and dossier, its history, and the facts its
 //! eligibility is judged on, all read inside the transaction that submits it.
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 
 use crate::db::schema::{achievements, awards, nomination_achievements, nomination_transitions, nominations};
+use crate::db::sql_types::UtcTimestamp;
 use crate::db::{self, DbConn};
 use crate::domain::awards::{quota, Severity};
 use crate::domain::initiatives::RecognitionScope;
@@ -32,19 +33,15 @@ pub struct Nomination {
     pub year: i32,
     pub campaign_id: Option<String>,
     pub under_discipline: bool,
-    pub status: String,
+    pub status: NominationStatus,
     pub eligibility: Option<String>,
     pub version: i32,
     pub created_by: String,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
+    #[diesel(deserialize_as = UtcTimestamp)]
+    pub created_at: DateTime<Utc>,
+    #[diesel(deserialize_as = UtcTimestamp)]
+    pub updated_at: DateTime<Utc>,
     pub posting_until: Option<NaiveDate>,
-}
-
-impl Nomination {
-    pub fn status(&self) -> NominationStatus {
-        NominationStatus::parse(&self.status).unwrap_or(NominationStatus::Draft)
-    }
 }
 
 #[derive(Queryable, Selectable, Debug, Clone)]
@@ -52,11 +49,12 @@ impl Nomination {
 pub struct NominationTransition {
     pub id: String,
     pub nomination_id: String,
-    pub from_status: String,
-    pub to_status: String,
+    pub from_status: NominationStatus,
+    pub to_status: NominationStatus,
     pub actor_id: String,
     pub reason: Option<String>,
-    pub at: NaiveDateTime,
+    #[diesel(deserialize_as = UtcTimestamp)]
+    pub at: DateTime<Utc>,
 }
 
 pub struct NominationDetail {
@@ -161,7 +159,7 @@ fn check_input(conn: &mut DbConn, input: &NominationInput) -> Result<&'static st
                 ErrorCode::WrongSubject,
                 format!(
                     "a {} award needs {}",
-                    award_type.subject,
+                    award_type.subject.as_str(),
                     match award_type.subject.as_str() {
                         "individual" => "person_id",
                         "household" => "household_name",
@@ -220,31 +218,29 @@ fn write_achievements(conn: &mut DbConn, id: &str, achievement_ids: &[String]) -
 }
 
 pub fn create_nomination(conn: &mut DbConn, input: NominationInput, actor: &str) -> Result<NominationDetail, ApiError> {
-    conn.write_tx(|conn| {
-        let kind = check_input(conn, &input)?;
-        let id = db::new_id();
-        let now = db::now();
-        diesel::insert_into(nominations::table)
-            .values((
-                nominations::id.eq(&id),
-                nominations::award_type_id.eq(&input.award_type_id),
-                nominations::nominee_kind.eq(kind),
-                nominations::person_id.eq(&input.person_id),
-                nominations::unit_id.eq(&input.unit_id),
-                nominations::household_name.eq(&input.household_name),
-                nominations::year.eq(input.year),
-                nominations::campaign_id.eq(&input.campaign_id),
-                nominations::under_discipline.eq(input.under_discipline),
-                nominations::status.eq(NominationStatus::Draft.as_str()),
-                nominations::version.eq(1),
-                nominations::created_by.eq(actor),
-                nominations::created_at.eq(now),
-                nominations::updated_at.eq(now),
-            ))
-            .execute(conn)?;
-        write_achievements(conn, &id, &input.achievement_ids)?;
-        detail(conn, &id)
-    })
+    let kind = check_input(conn, &input)?;
+    let id = db::new_id();
+    let now = db::now();
+    diesel::insert_into(nominations::table)
+        .values((
+            nominations::id.eq(&id),
+            nominations::award_type_id.eq(&input.award_type_id),
+            nominations::nominee_kind.eq(kind),
+            nominations::person_id.eq(&input.person_id),
+            nominations::unit_id.eq(&input.unit_id),
+            nominations::household_name.eq(&input.household_name),
+            nominations::year.eq(input.year),
+            nominations::campaign_id.eq(&input.campaign_id),
+            nominations::under_discipline.eq(input.under_discipline),
+            nominations::status.eq(NominationStatus::Draft.as_str()),
+            nominations::version.eq(1),
+            nominations::created_by.eq(actor),
+            nominations::created_at.eq(now),
+            nominations::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    write_achievements(conn, &id, &input.achievement_ids)?;
+    detail(conn, &id)
 }
 
 pub(crate) fn lock(conn: &mut DbConn, id: &str) -> Result<Nomination, ApiError> {
@@ -268,46 +264,44 @@ pub fn replace_nomination(
     input: NominationInput,
     expected_version: Option<i32>,
 ) -> Result<NominationDetail, ApiError> {
-    conn.write_tx(|conn| {
-        let current = lock(conn, id)?;
-        if expected_version.is_some_and(|v| v != current.version) {
-            return Err(ApiError::precondition_failed());
+    let current = lock(conn, id)?;
+    if expected_version.is_some_and(|v| v != current.version) {
+        return Err(ApiError::precondition_failed());
+    }
+    if !current.status.is_editable() {
+        return Err(not_editable(current.status));
+    }
+    let kind = check_input(conn, &input)?;
+    if current.status == NominationStatus::Returned {
+        // Once submitted, the ground it was judged on stays on record: achievements can be
+        // added, not taken away.
+        let linked: Vec<String> = nomination_achievements::table
+            .filter(nomination_achievements::nomination_id.eq(id))
+            .select(nomination_achievements::achievement_id)
+            .load(conn)?;
+        if linked.iter().any(|a| !input.achievement_ids.contains(a)) {
+            return Err(ApiError::validation(vec![FieldError::new(
+                "achievement_ids",
+                ErrorCode::CannotRemove,
+                "a submitted nomination's achievements can be added to, not removed",
+            )]));
         }
-        if !current.status().is_editable() {
-            return Err(not_editable(current.status()));
-        }
-        let kind = check_input(conn, &input)?;
-        if current.status() == NominationStatus::Returned {
-            // Once submitted, the ground it was judged on stays on record: achievements can be
-            // added, not taken away.
-            let linked: Vec<String> = nomination_achievements::table
-                .filter(nomination_achievements::nomination_id.eq(id))
-                .select(nomination_achievements::achievement_id)
-                .load(conn)?;
-            if linked.iter().any(|a| !input.achievement_ids.contains(a)) {
-                return Err(ApiError::validation(vec![FieldError::new(
-                    "achievement_ids",
-                    ErrorCode::CannotRemove,
-                    "a submitted nomination's achievements can be added to, not removed",
-                )]));
-            }
-        }
-        diesel::update(nominations::table.find(id))
-            .set((
-                nominations::award_type_id.eq(&input.award_type_id),
-                nominations::nominee_kind.eq(kind),
-                nominations::person_id.eq(&input.person_id),
-                nominations::household_name.eq(&input.household_name),
-                nominations::year.eq(input.year),
-                nominations::campaign_id.eq(&input.campaign_id),
-                nominations::under_discipline.eq(input.under_discipline),
-                nominations::version.eq(current.version + 1),
-                nominations::updated_at.eq(db::now()),
-            ))
-            .execute(conn)?;
-        write_achievements(conn, id, &input.achievement_ids)?;
-        detail(conn, id)
-    })
+    }
+    diesel::update(nominations::table.find(id))
+        .set((
+            nominations::award_type_id.eq(&input.award_type_id),
+            nominations::nominee_kind.eq(kind),
+            nominations::person_id.eq(&input.person_id),
+            nominations::household_name.eq(&input.household_name),
+            nominations::year.eq(input.year),
+            nominations::campaign_id.eq(&input.campaign_id),
+            nominations::under_discipline.eq(input.under_discipline),
+            nominations::version.eq(current.version + 1),
+            nominations::updated_at.eq(db::now()),
+        ))
+        .execute(conn)?;
+    write_achievements(conn, id, &input.achievement_ids)?;
+    detail(conn, id)
 }
 
 /// Records a dossier document already in the store, while the nomination can change.
@@ -317,18 +311,16 @@ pub fn add_document(
     kind: DocumentKind,
     document: NewFile,
 ) -> Result<StoredFile, ApiError> {
-    conn.write_tx(|conn| {
-        let current = lock(conn, nomination_id)?;
-        if !current.status().is_editable() {
-            return Err(not_editable(current.status()));
-        }
-        diesel::update(nominations::table.find(&current.id))
-            .set((nominations::version.eq(current.version + 1), nominations::updated_at.eq(db::now())))
-            .execute(conn)?;
-        let document = document.owned_by(Owner::Nomination(&current.id, kind.as_str()));
-        stored_files::insert(conn, &document)?;
-        Ok(document)
-    })
+    let current = lock(conn, nomination_id)?;
+    if !current.status.is_editable() {
+        return Err(not_editable(current.status));
+    }
+    diesel::update(nominations::table.find(&current.id))
+        .set((nominations::version.eq(current.version + 1), nominations::updated_at.eq(db::now())))
+        .execute(conn)?;
+    let document = document.owned_by(Owner::Nomination(&current.id, kind));
+    stored_files::insert(conn, &document)?;
+    Ok(document)
 }
 
 pub fn find_document(conn: &mut DbConn, id: &str) -> Result<(StoredFile, Nomination), ApiError> {
@@ -344,7 +336,7 @@ fn eligibility(conn: &mut DbConn, n: &Nomination, today: NaiveDate) -> Result<(E
     let version = version_on(&versions, today).cloned();
     let mut prerequisites = Vec::new();
     if let Some(v) = &version {
-        for p in v.prerequisite_list() {
+        for p in v.prerequisite_list()? {
             let Some(required) = find_award_type_by_code(conn, &p.award_type_code)? else { continue };
             let mut query = awards::table
                 .filter(awards::award_type_id.eq(&required.id))
@@ -424,8 +416,7 @@ fn eligibility(conn: &mut DbConn, n: &Nomination, today: NaiveDate) -> Result<(E
         None => None,
     };
     let present = stored_files::document_kinds_of(conn, &n.id)?;
-    let missing_documents =
-        required_documents(&award_type.code).into_iter().filter(|k| !present.iter().any(|p| p == k.as_str())).collect();
+    let missing_documents = required_documents(&award_type.code).into_iter().filter(|k| !present.contains(k)).collect();
     let initiatives =
         match (version.as_ref().map(AwardTypeVersion::initiative_requirement).transpose()?.flatten(), &n.person_id) {
             (Some(requirement), Some(person)) => {
@@ -437,7 +428,7 @@ fn eligibility(conn: &mut DbConn, n: &Nomination, today: NaiveDate) -> Result<(E
                             .ok_or_else(|| ApiError::internal(anyhow::anyhow!("an initiative has scope {scope:?}")))
                     })
                     .collect::<Result<_, _>>()?;
-                let proof = present.iter().any(|k| k == DocumentKind::SangKien.as_str());
+                let proof = present.contains(&DocumentKind::SangKien);
                 Some((requirement, held, proof))
             }
             _ => None,
@@ -467,80 +458,78 @@ pub fn transition(
     expected_version: Option<i32>,
     today: NaiveDate,
 ) -> Result<NominationDetail, ApiError> {
-    conn.write_tx(|conn| {
-        let current = lock(conn, id)?;
-        if expected_version.is_some_and(|v| v != current.version) {
-            return Err(ApiError::precondition_failed());
+    let current = lock(conn, id)?;
+    if expected_version.is_some_and(|v| v != current.version) {
+        return Err(ApiError::precondition_failed());
+    }
+    let from = current.status;
+    let Some(to) = from.after(action) else {
+        return Err(ApiError::conflict(
+            ErrorCode::IllegalTransition,
+            format!("a {} nomination cannot take \"{}\"", from.as_str(), action.as_str()),
+        ));
+    };
+    let mut version_id = current.award_type_version_id.clone();
+    let mut judged = current.eligibility.clone();
+    if action == NominationAction::Submit {
+        // Quotas are counted per unit, type and year: submissions of one queue here.
+        db::lock_for_transaction(
+            conn,
+            &format!("quota:{}:{}:{}", current.unit_id, current.award_type_id, current.year),
+        )?;
+        let (result, version) = eligibility(conn, &current, today)?;
+        if !result.blocking.is_empty() {
+            let errors =
+                result.blocking.iter().map(|p| FieldError::new("eligibility", p.code, p.message.clone())).collect();
+            return Err(ApiError {
+                errors,
+                ..ApiError::new(ErrorCode::NotEligible, "the nomination cannot be submitted; see errors")
+            });
         }
-        let from = current.status();
-        let Some(to) = from.after(action) else {
+        version_id = version;
+        judged = Some(serde_json::to_string(&result).expect("eligibility serializes"));
+    }
+    if matches!(action, NominationAction::Reject | NominationAction::Withdraw) && before_open_session(conn, id)? {
+        return Err(ApiError::conflict(
+            ErrorCode::BeforeCouncil,
+            "the nomination is before an open council session; its vote decides it",
+        ));
+    }
+    if action == NominationAction::Approve {
+        let (_, versions) = find_award_type(conn, &current.award_type_id)?;
+        let needs_vote = versions
+            .iter()
+            .find(|v| Some(&v.id) == current.award_type_version_id.as_ref())
+            .is_some_and(|v| v.council_vote_required);
+        if needs_vote {
             return Err(ApiError::conflict(
-                ErrorCode::IllegalTransition,
-                format!("a {} nomination cannot take \"{}\"", from.as_str(), action.as_str()),
-            ));
-        };
-        let mut version_id = current.award_type_version_id.clone();
-        let mut judged = current.eligibility.clone();
-        if action == NominationAction::Submit {
-            // Quotas are counted per unit, type and year: submissions of one queue here.
-            db::lock_for_transaction(
-                conn,
-                &format!("quota:{}:{}:{}", current.unit_id, current.award_type_id, current.year),
-            )?;
-            let (result, version) = eligibility(conn, &current, today)?;
-            if !result.blocking.is_empty() {
-                let errors =
-                    result.blocking.iter().map(|p| FieldError::new("eligibility", p.code, p.message.clone())).collect();
-                return Err(ApiError {
-                    errors,
-                    ..ApiError::new(ErrorCode::NotEligible, "the nomination cannot be submitted; see errors")
-                });
-            }
-            version_id = version;
-            judged = Some(serde_json::to_string(&result).expect("eligibility serializes"));
-        }
-        if matches!(action, NominationAction::Reject | NominationAction::Withdraw) && before_open_session(conn, id)? {
-            return Err(ApiError::conflict(
-                ErrorCode::BeforeCouncil,
-                "the nomination is before an open council session; its vote decides it",
+                ErrorCode::CouncilVoteRequired,
+                "this award needs the council's vote; it is approved by the vote's result",
             ));
         }
-        if action == NominationAction::Approve {
-            let (_, versions) = find_award_type(conn, &current.award_type_id)?;
-            let needs_vote = versions
-                .iter()
-                .find(|v| Some(&v.id) == current.award_type_version_id.as_ref())
-                .is_some_and(|v| v.council_vote_required);
-            if needs_vote {
-                return Err(ApiError::conflict(
-                    ErrorCode::CouncilVoteRequired,
-                    "this award needs the council's vote; it is approved by the vote's result",
-                ));
-            }
-        }
-        let now = db::now();
-        diesel::update(nominations::table.find(id))
-            .set((
-                nominations::status.eq(to.as_str()),
-                nominations::award_type_version_id.eq(&version_id),
-                nominations::eligibility.eq(&judged),
-                nominations::version.eq(current.version + 1),
-                nominations::updated_at.eq(now),
-            ))
-            .execute(conn)?;
-        diesel::insert_into(nomination_transitions::table)
-            .values((
-                nomination_transitions::id.eq(db::new_id()),
-                nomination_transitions::nomination_id.eq(id),
-                nomination_transitions::from_status.eq(from.as_str()),
-                nomination_transitions::to_status.eq(to.as_str()),
-                nomination_transitions::actor_id.eq(actor),
-                nomination_transitions::reason.eq(reason),
-                nomination_transitions::at.eq(now),
-            ))
-            .execute(conn)?;
-        detail(conn, id)
-    })
+    }
+    let now = db::now();
+    diesel::update(nominations::table.find(id))
+        .set((
+            nominations::status.eq(to.as_str()),
+            nominations::award_type_version_id.eq(&version_id),
+            nominations::eligibility.eq(&judged),
+            nominations::version.eq(current.version + 1),
+            nominations::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    diesel::insert_into(nomination_transitions::table)
+        .values((
+            nomination_transitions::id.eq(db::new_id()),
+            nomination_transitions::nomination_id.eq(id),
+            nomination_transitions::from_status.eq(from.as_str()),
+            nomination_transitions::to_status.eq(to.as_str()),
+            nomination_transitions::actor_id.eq(actor),
+            nomination_transitions::reason.eq(reason),
+            nomination_transitions::at.eq(now),
+        ))
+        .execute(conn)?;
+    detail(conn, id)
 }
 
 #[derive(Default)]
@@ -656,7 +645,7 @@ pub fn record_council_result(
     reason: String,
 ) -> Result<(), ApiError> {
     let current = lock(conn, nomination_id)?;
-    if current.status() != NominationStatus::Appraised {
+    if current.status != NominationStatus::Appraised {
         return Ok(()); // withdrawn meanwhile: the vote no longer decides anything
     }
     let to = if passed { NominationStatus::Approved } else { NominationStatus::Rejected };

@@ -1,13 +1,12 @@
 //! Units' registrations for campaigns, and their targets, in SQL.
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 
 use crate::db::schema::{registration_targets, registrations};
+use crate::db::sql_types::{NullableUtcTimestamp, UtcTimestamp};
 use crate::db::{self, DbConn};
-use crate::domain::campaigns::{
-    check_target, decimal_text, CampaignStatus, IndicatorKind, RegistrationAction, RegistrationStatus,
-};
+use crate::domain::campaigns::{check_target, decimal_text, CampaignStatus, RegistrationAction, RegistrationStatus};
 use crate::domain::Checks;
 use crate::error::{ApiError, ErrorCode, FieldError};
 use crate::models::campaigns::{frozen, list_indicators, lock_campaign, lock_campaign_shared, participates, Campaign};
@@ -20,23 +19,21 @@ pub struct Registration {
     pub id: String,
     pub campaign_id: String,
     pub unit_id: String,
-    pub status: String,
+    pub status: RegistrationStatus,
     pub aimed_titles: String,
     pub note: Option<String>,
     pub return_reason: Option<String>,
     pub version: i32,
     pub created_by: String,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-    pub submitted_at: Option<NaiveDateTime>,
+    #[diesel(deserialize_as = UtcTimestamp)]
+    pub created_at: DateTime<Utc>,
+    #[diesel(deserialize_as = UtcTimestamp)]
+    pub updated_at: DateTime<Utc>,
+    #[diesel(deserialize_as = NullableUtcTimestamp)]
+    pub submitted_at: Option<DateTime<Utc>>,
     pub decided_by: Option<String>,
-    pub decided_at: Option<NaiveDateTime>,
-}
-
-impl Registration {
-    pub fn status(&self) -> RegistrationStatus {
-        RegistrationStatus::parse(&self.status).unwrap_or(RegistrationStatus::Draft)
-    }
+    #[diesel(deserialize_as = NullableUtcTimestamp)]
+    pub decided_at: Option<DateTime<Utc>>,
 }
 
 /// A registration's content: per-indicator targets (already parsed per indicator kind).
@@ -97,7 +94,7 @@ fn check_targets(
             checks.fail(&format!("{field}.indicator_id"), ErrorCode::NotFound, "is not an indicator of this campaign");
             continue;
         };
-        let kind = IndicatorKind::parse(&indicator.kind).unwrap_or(IndicatorKind::Quantity);
+        let kind = indicator.kind;
         if let Some(v) = check_target(&format!("{field}.target"), value, kind, &mut checks) {
             stored.push((indicator_id.clone(), decimal_text(v)));
         }
@@ -126,7 +123,7 @@ fn write_targets(conn: &mut DbConn, registration_id: &str, targets: &[(String, S
 
 /// The campaign is launched and not yet closed or cancelled.
 fn check_campaign_open(campaign: &Campaign) -> Result<(), ApiError> {
-    match campaign.status() {
+    match campaign.status {
         CampaignStatus::Launched => Ok(()),
         CampaignStatus::Draft => {
             Err(ApiError::conflict(ErrorCode::CampaignNotLaunched, "the campaign has not been launched yet"))
@@ -156,48 +153,45 @@ pub fn create_registration(
     actor_id: &str,
     today: NaiveDate,
 ) -> Result<(Registration, Vec<(String, String)>), ApiError> {
-    conn.write_tx(|conn| {
-        let campaign = lock_campaign(conn, campaign_id)?;
-        check_registration_window(&campaign, today)?;
-        if !participates(conn, &campaign, unit_id)? {
-            return Err(ApiError::validation(vec![FieldError::new(
-                "unit_id",
-                ErrorCode::NotParticipating,
-                "this unit does not take part in the campaign",
-            )]));
-        }
-        let exists: i64 = registrations::table
-            .filter(registrations::campaign_id.eq(campaign_id))
-            .filter(registrations::unit_id.eq(unit_id))
-            .count()
-            .get_result(conn)?;
-        if exists > 0 {
-            return Err(ApiError::conflict(
-                ErrorCode::AlreadyRegistered,
-                "this unit has registered for the campaign; change that registration",
-            ));
-        }
-        let targets = check_targets(conn, campaign_id, &content.targets)?;
-        let id = db::new_id();
-        let now = db::now();
-        diesel::insert_into(registrations::table)
-            .values((
-                registrations::id.eq(&id),
-                registrations::campaign_id.eq(campaign_id),
-                registrations::unit_id.eq(unit_id),
-                registrations::status.eq(RegistrationStatus::Draft.as_str()),
-                registrations::aimed_titles
-                    .eq(serde_json::to_string(&content.aimed_titles).expect("strings serialize")),
-                registrations::note.eq(&content.note),
-                registrations::version.eq(1),
-                registrations::created_by.eq(actor_id),
-                registrations::created_at.eq(now),
-                registrations::updated_at.eq(now),
-            ))
-            .execute(conn)?;
-        write_targets(conn, &id, &targets)?;
-        find_registration(conn, &id)
-    })
+    let campaign = lock_campaign(conn, campaign_id)?;
+    check_registration_window(&campaign, today)?;
+    if !participates(conn, &campaign, unit_id)? {
+        return Err(ApiError::validation(vec![FieldError::new(
+            "unit_id",
+            ErrorCode::NotParticipating,
+            "this unit does not take part in the campaign",
+        )]));
+    }
+    let exists: i64 = registrations::table
+        .filter(registrations::campaign_id.eq(campaign_id))
+        .filter(registrations::unit_id.eq(unit_id))
+        .count()
+        .get_result(conn)?;
+    if exists > 0 {
+        return Err(ApiError::conflict(
+            ErrorCode::AlreadyRegistered,
+            "this unit has registered for the campaign; change that registration",
+        ));
+    }
+    let targets = check_targets(conn, campaign_id, &content.targets)?;
+    let id = db::new_id();
+    let now = db::now();
+    diesel::insert_into(registrations::table)
+        .values((
+            registrations::id.eq(&id),
+            registrations::campaign_id.eq(campaign_id),
+            registrations::unit_id.eq(unit_id),
+            registrations::status.eq(RegistrationStatus::Draft.as_str()),
+            registrations::aimed_titles.eq(serde_json::to_string(&content.aimed_titles).expect("strings serialize")),
+            registrations::note.eq(&content.note),
+            registrations::version.eq(1),
+            registrations::created_by.eq(actor_id),
+            registrations::created_at.eq(now),
+            registrations::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    write_targets(conn, &id, &targets)?;
+    find_registration(conn, &id)
 }
 
 fn lock_registration(conn: &mut DbConn, id: &str) -> Result<Registration, ApiError> {
@@ -215,45 +209,42 @@ pub fn update_registration(
     expected_version: Option<i32>,
     today: NaiveDate,
 ) -> Result<(Registration, Vec<(String, String)>), ApiError> {
-    conn.write_tx(|conn| {
-        let current = lock_registration(conn, id)?;
-        if expected_version.is_some_and(|v| v != current.version) {
-            return Err(ApiError::precondition_failed());
-        }
-        let campaign = lock_campaign_shared(conn, &current.campaign_id)?;
-        check_campaign_open(&campaign)?;
-        match current.status() {
-            RegistrationStatus::Draft => check_registration_window(&campaign, today)?,
-            RegistrationStatus::Returned => {}
-            RegistrationStatus::Submitted => {
-                return Err(ApiError::conflict(
-                    ErrorCode::RegistrationSubmitted,
-                    "the board is reviewing this registration; it changes only if returned",
-                ))
-            }
-            RegistrationStatus::Accepted => {
-                return Err(ApiError::conflict(
-                    ErrorCode::RegistrationAccepted,
-                    "an accepted registration no longer changes",
-                ))
-            }
-        }
-        let targets = check_targets(conn, &current.campaign_id, &content.targets)?;
-        let updated = diesel::update(registrations::table.find(id).filter(registrations::version.eq(current.version)))
-            .set((
-                registrations::aimed_titles
-                    .eq(serde_json::to_string(&content.aimed_titles).expect("strings serialize")),
-                registrations::note.eq(&content.note),
-                registrations::version.eq(current.version + 1),
-                registrations::updated_at.eq(db::now()),
+    let current = lock_registration(conn, id)?;
+    if expected_version.is_some_and(|v| v != current.version) {
+        return Err(ApiError::precondition_failed());
+    }
+    let campaign = lock_campaign_shared(conn, &current.campaign_id)?;
+    check_campaign_open(&campaign)?;
+    match current.status {
+        RegistrationStatus::Draft => check_registration_window(&campaign, today)?,
+        RegistrationStatus::Returned => {}
+        RegistrationStatus::Submitted => {
+            return Err(ApiError::conflict(
+                ErrorCode::RegistrationSubmitted,
+                "the board is reviewing this registration; it changes only if returned",
             ))
-            .execute(conn)?;
-        if updated == 0 {
-            return Err(ApiError::precondition_failed());
         }
-        write_targets(conn, id, &targets)?;
-        find_registration(conn, id)
-    })
+        RegistrationStatus::Accepted => {
+            return Err(ApiError::conflict(
+                ErrorCode::RegistrationAccepted,
+                "an accepted registration no longer changes",
+            ))
+        }
+    }
+    let targets = check_targets(conn, &current.campaign_id, &content.targets)?;
+    let updated = diesel::update(registrations::table.find(id).filter(registrations::version.eq(current.version)))
+        .set((
+            registrations::aimed_titles.eq(serde_json::to_string(&content.aimed_titles).expect("strings serialize")),
+            registrations::note.eq(&content.note),
+            registrations::version.eq(current.version + 1),
+            registrations::updated_at.eq(db::now()),
+        ))
+        .execute(conn)?;
+    if updated == 0 {
+        return Err(ApiError::precondition_failed());
+    }
+    write_targets(conn, id, &targets)?;
+    find_registration(conn, id)
 }
 
 /// Submits (the unit), accepts or returns (the board) a registration.
@@ -266,63 +257,61 @@ pub fn transition_registration(
     expected_version: Option<i32>,
     today: NaiveDate,
 ) -> Result<(Registration, Vec<(String, String)>), ApiError> {
-    conn.write_tx(|conn| {
-        let current = lock_registration(conn, id)?;
-        if expected_version.is_some_and(|v| v != current.version) {
-            return Err(ApiError::precondition_failed());
+    let current = lock_registration(conn, id)?;
+    if expected_version.is_some_and(|v| v != current.version) {
+        return Err(ApiError::precondition_failed());
+    }
+    let campaign = lock_campaign_shared(conn, &current.campaign_id)?;
+    if action == RegistrationAction::Submit {
+        if current.status == RegistrationStatus::Draft {
+            check_registration_window(&campaign, today)?;
+        } else {
+            check_campaign_open(&campaign)?;
         }
-        let campaign = lock_campaign_shared(conn, &current.campaign_id)?;
-        if action == RegistrationAction::Submit {
-            if current.status() == RegistrationStatus::Draft {
-                check_registration_window(&campaign, today)?;
+        let targets: i64 = registration_targets::table
+            .filter(registration_targets::registration_id.eq(id))
+            .count()
+            .get_result(conn)?;
+        if targets == 0 {
+            return Err(ApiError::conflict(ErrorCode::NoTargets, "set at least one target before submitting"));
+        }
+    } else if campaign.status.is_frozen() {
+        return Err(frozen(campaign.status));
+    }
+    let from = current.status;
+    let Some(to) = from.after(action) else {
+        return Err(ApiError::conflict(
+            ErrorCode::IllegalTransition,
+            format!("a {} registration cannot take \"{}\"", from.as_str(), action.as_str()),
+        ));
+    };
+    let now = db::now();
+    let (decided_by, decided_at) = match action {
+        RegistrationAction::Submit => (None, None),
+        _ => (Some(actor_id.to_string()), Some(now)),
+    };
+    diesel::update(registrations::table.find(id))
+        .set((
+            registrations::status.eq(to.as_str()),
+            registrations::return_reason.eq(if action == RegistrationAction::Return { reason } else { None }),
+            registrations::submitted_at.eq(if action == RegistrationAction::Submit {
+                Some(now)
             } else {
-                check_campaign_open(&campaign)?;
-            }
-            let targets: i64 = registration_targets::table
-                .filter(registration_targets::registration_id.eq(id))
-                .count()
-                .get_result(conn)?;
-            if targets == 0 {
-                return Err(ApiError::conflict(ErrorCode::NoTargets, "set at least one target before submitting"));
-            }
-        } else if campaign.status().is_frozen() {
-            return Err(frozen(campaign.status()));
-        }
-        let from = current.status();
-        let Some(to) = from.after(action) else {
-            return Err(ApiError::conflict(
-                ErrorCode::IllegalTransition,
-                format!("a {} registration cannot take \"{}\"", from.as_str(), action.as_str()),
-            ));
-        };
-        let now = db::now();
-        let (decided_by, decided_at) = match action {
-            RegistrationAction::Submit => (None, None),
-            _ => (Some(actor_id.to_string()), Some(now)),
-        };
-        diesel::update(registrations::table.find(id))
-            .set((
-                registrations::status.eq(to.as_str()),
-                registrations::return_reason.eq(if action == RegistrationAction::Return { reason } else { None }),
-                registrations::submitted_at.eq(if action == RegistrationAction::Submit {
-                    Some(now)
-                } else {
-                    current.submitted_at
-                }),
-                registrations::decided_by.eq(decided_by),
-                registrations::decided_at.eq(decided_at),
-                registrations::version.eq(current.version + 1),
-                registrations::updated_at.eq(now),
-            ))
-            .execute(conn)?;
-        find_registration(conn, id)
-    })
+                current.submitted_at.map(|t| t.naive_utc())
+            }),
+            registrations::decided_by.eq(decided_by),
+            registrations::decided_at.eq(decided_at),
+            registrations::version.eq(current.version + 1),
+            registrations::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    find_registration(conn, id)
 }
 
 /// A registration as progress needs it.
 pub struct RegisteredTargets {
     pub unit_id: String,
-    pub status: String,
+    pub status: RegistrationStatus,
     /// (indicator id, target).
     pub targets: Vec<(String, String)>,
 }
@@ -330,7 +319,7 @@ pub struct RegisteredTargets {
 /// The accepted registrations of a campaign with their targets, by unit: progress measures units
 /// against the targets the board accepted, not drafts.
 pub fn accepted_registrations(conn: &mut DbConn, campaign_id: &str) -> Result<Vec<RegisteredTargets>, ApiError> {
-    let rows: Vec<(String, String, String, String)> = registrations::table
+    let rows: Vec<(String, RegistrationStatus, String, String)> = registrations::table
         .inner_join(registration_targets::table.on(registration_targets::registration_id.eq(registrations::id)))
         .filter(registrations::campaign_id.eq(campaign_id))
         .filter(registrations::status.eq(RegistrationStatus::Accepted.as_str()))

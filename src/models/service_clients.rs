@@ -1,9 +1,10 @@
 //! Service clients in SQL: machines that sign in with client credentials (see routes::oauth).
 
-use chrono::NaiveDateTime;
+use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use crate::db::schema::service_clients;
+use crate::db::sql_types::{NullableUtcTimestamp, UtcTimestamp};
 use crate::db::{self, DbConn};
 use crate::error::{ApiError, ErrorCode};
 use crate::models::accounts::{self, SessionState};
@@ -19,9 +20,12 @@ pub struct ServiceClient {
     pub secret_hash: String,
     pub secret_generation: i32,
     pub created_by: String,
-    pub created_at: NaiveDateTime,
-    pub secret_rotated_at: NaiveDateTime,
-    pub revoked_at: Option<NaiveDateTime>,
+    #[diesel(deserialize_as = UtcTimestamp)]
+    pub created_at: DateTime<Utc>,
+    #[diesel(deserialize_as = UtcTimestamp)]
+    pub secret_rotated_at: DateTime<Utc>,
+    #[diesel(deserialize_as = NullableUtcTimestamp)]
+    pub revoked_at: Option<DateTime<Utc>>,
 }
 
 impl ServiceClient {
@@ -57,31 +61,29 @@ pub fn lookup_client(conn: &mut DbConn, id: &str) -> Result<Option<ServiceClient
 }
 
 pub fn insert_client(conn: &mut DbConn, new: NewServiceClient) -> Result<ServiceClient, ApiError> {
-    conn.write_tx(|conn| {
-        // A client is bound to a unit that has its own records: a department or a commune.
-        if let Some(error) = accounts::check_user_unit(conn, new.unit_id.as_deref())? {
-            return Err(ApiError::validation(vec![error]));
-        }
-        let mut scopes = new.scopes;
-        scopes.sort_unstable();
-        scopes.dedup();
-        let now = db::now();
-        let id = db::new_id();
-        diesel::insert_into(service_clients::table)
-            .values((
-                service_clients::id.eq(&id),
-                service_clients::name.eq(&new.name),
-                service_clients::scopes.eq(scopes.join(" ")),
-                service_clients::unit_id.eq(&new.unit_id),
-                service_clients::secret_hash.eq(&new.secret_hash),
-                service_clients::secret_generation.eq(1),
-                service_clients::created_by.eq(&new.created_by),
-                service_clients::created_at.eq(now),
-                service_clients::secret_rotated_at.eq(now),
-            ))
-            .execute(conn)?;
-        find_client(conn, &id)
-    })
+    // A client is bound to a unit that has its own records: a department or a commune.
+    if let Some(error) = accounts::check_user_unit(conn, new.unit_id.as_deref())? {
+        return Err(ApiError::validation(vec![error]));
+    }
+    let mut scopes = new.scopes;
+    scopes.sort_unstable();
+    scopes.dedup();
+    let now = db::now();
+    let id = db::new_id();
+    diesel::insert_into(service_clients::table)
+        .values((
+            service_clients::id.eq(&id),
+            service_clients::name.eq(&new.name),
+            service_clients::scopes.eq(scopes.join(" ")),
+            service_clients::unit_id.eq(&new.unit_id),
+            service_clients::secret_hash.eq(&new.secret_hash),
+            service_clients::secret_generation.eq(1),
+            service_clients::created_by.eq(&new.created_by),
+            service_clients::created_at.eq(now),
+            service_clients::secret_rotated_at.eq(now),
+        ))
+        .execute(conn)?;
+    find_client(conn, &id)
 }
 
 /// One page by id (creation order); `limit + 1` rows so the caller knows whether more follow.
@@ -96,33 +98,26 @@ pub fn list_clients(conn: &mut DbConn, after: Option<String>, limit: i64) -> Res
 /// Replaces the secret and bumps the generation, so tokens issued under the old one fail.
 /// A revoked client stays revoked (409).
 pub fn rotate_secret(conn: &mut DbConn, id: &str, secret_hash: &str) -> Result<ServiceClient, ApiError> {
-    conn.write_tx(|conn| {
-        let client = find_client(conn, id)?;
-        if client.revoked_at.is_some() {
-            return Err(ApiError::conflict(
-                ErrorCode::ClientRevoked,
-                "this service client is revoked; create a new one",
-            ));
-        }
-        diesel::update(service_clients::table.find(id))
-            .set((
-                service_clients::secret_hash.eq(secret_hash),
-                service_clients::secret_generation.eq(service_clients::secret_generation + 1),
-                service_clients::secret_rotated_at.eq(db::now()),
-            ))
-            .execute(conn)?;
-        find_client(conn, id)
-    })
+    let client = find_client(conn, id)?;
+    if client.revoked_at.is_some() {
+        return Err(ApiError::conflict(ErrorCode::ClientRevoked, "this service client is revoked; create a new one"));
+    }
+    diesel::update(service_clients::table.find(id))
+        .set((
+            service_clients::secret_hash.eq(secret_hash),
+            service_clients::secret_generation.eq(service_clients::secret_generation + 1),
+            service_clients::secret_rotated_at.eq(db::now()),
+        ))
+        .execute(conn)?;
+    find_client(conn, id)
 }
 
 /// Revokes the client for good; revoking twice changes nothing.
 pub fn revoke_client(conn: &mut DbConn, id: &str) -> Result<ServiceClient, ApiError> {
-    conn.write_tx(|conn| {
-        diesel::update(service_clients::table.find(id).filter(service_clients::revoked_at.is_null()))
-            .set(service_clients::revoked_at.eq(db::now()))
-            .execute(conn)?;
-        find_client(conn, id)
-    })
+    diesel::update(service_clients::table.find(id).filter(service_clients::revoked_at.is_null()))
+        .set(service_clients::revoked_at.eq(db::now()))
+        .execute(conn)?;
+    find_client(conn, id)
 }
 
 /// What a client token's validity depends on, in the shape a user session's has: open while

@@ -3,11 +3,13 @@
 //! read one is the owner's business (`models::achievements`, `models::nominations` and their
 //! routes); this module only records and finds the rows.
 
-use chrono::NaiveDateTime;
+use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use crate::db::schema::stored_files;
+use crate::db::sql_types::UtcTimestamp;
 use crate::db::DbConn;
+use crate::domain::nominations::DocumentKind;
 use crate::error::ApiError;
 
 #[derive(Queryable, Selectable, Debug, Clone)]
@@ -18,15 +20,16 @@ pub struct StoredFile {
     pub achievement_id: Option<String>,
     /// Set for a nomination's dossier document.
     pub nomination_id: Option<String>,
-    /// A dossier document's kind (`DocumentKind`); none for evidence.
-    pub kind: Option<String>,
+    /// A dossier document's kind; none for evidence.
+    pub kind: Option<DocumentKind>,
     pub filename: String,
     pub content_type: String,
     pub size_bytes: i64,
     pub sha256: String,
     pub storage_key: String,
     pub uploaded_by: String,
-    pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = UtcTimestamp)]
+    pub created_at: DateTime<Utc>,
     /// Set for an initiative's evidence.
     pub initiative_id: Option<String>,
 }
@@ -37,7 +40,7 @@ pub enum Owner<'a> {
     /// Evidence of this report.
     Achievement(&'a str),
     /// A document of this nomination's dossier, of this kind.
-    Nomination(&'a str, &'a str),
+    Nomination(&'a str, DocumentKind),
     /// Evidence of this initiative.
     Initiative(&'a str),
 }
@@ -58,7 +61,7 @@ impl NewFile {
     pub fn owned_by(self, owner: Owner<'_>) -> StoredFile {
         let (achievement_id, nomination_id, kind, initiative_id) = match owner {
             Owner::Achievement(id) => (Some(id.to_string()), None, None, None),
-            Owner::Nomination(id, kind) => (None, Some(id.to_string()), Some(kind.to_string()), None),
+            Owner::Nomination(id, kind) => (None, Some(id.to_string()), Some(kind), None),
             Owner::Initiative(id) => (None, None, None, Some(id.to_string())),
         };
         let NewFile { id, filename, content_type, size_bytes, sha256, storage_key, uploaded_by, created_at } = self;
@@ -73,7 +76,7 @@ impl NewFile {
             sha256,
             storage_key,
             uploaded_by,
-            created_at,
+            created_at: created_at.and_utc(),
             initiative_id,
         }
     }
@@ -86,14 +89,14 @@ pub fn insert(conn: &mut DbConn, file: &StoredFile) -> Result<(), ApiError> {
             stored_files::id.eq(&file.id),
             stored_files::achievement_id.eq(&file.achievement_id),
             stored_files::nomination_id.eq(&file.nomination_id),
-            stored_files::kind.eq(&file.kind),
+            stored_files::kind.eq(file.kind),
             stored_files::filename.eq(&file.filename),
             stored_files::content_type.eq(&file.content_type),
             stored_files::size_bytes.eq(file.size_bytes),
             stored_files::sha256.eq(&file.sha256),
             stored_files::storage_key.eq(&file.storage_key),
             stored_files::uploaded_by.eq(&file.uploaded_by),
-            stored_files::created_at.eq(file.created_at),
+            stored_files::created_at.eq(file.created_at.naive_utc()),
             stored_files::initiative_id.eq(&file.initiative_id),
         ))
         .execute(conn)?;
@@ -119,8 +122,8 @@ pub fn of_nominations(conn: &mut DbConn, nomination_ids: &[&String]) -> Result<V
 }
 
 /// The kinds of document a nomination's dossier holds.
-pub fn document_kinds_of(conn: &mut DbConn, nomination_id: &str) -> Result<Vec<String>, ApiError> {
-    let kinds: Vec<Option<String>> = stored_files::table
+pub fn document_kinds_of(conn: &mut DbConn, nomination_id: &str) -> Result<Vec<DocumentKind>, ApiError> {
+    let kinds: Vec<Option<DocumentKind>> = stored_files::table
         .filter(stored_files::nomination_id.eq(nomination_id))
         .select(stored_files::kind)
         .load(conn)?;

@@ -1,11 +1,13 @@
 //! The units registry in SQL: rows, filtered keyset lists, and the write commands that check
 //! the domain rules inside the same transaction as the write.
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use crate::db::schema::{unit_links, units, users};
+use crate::db::sql_types::UtcTimestamp;
 use crate::db::{self, DbConn};
+use crate::domain::ids::UnitId;
 use crate::domain::text;
 use crate::domain::units::{self as rules, LinkPart, UnitFields, UnitKind, UnitType};
 use crate::domain::Checks;
@@ -16,24 +18,23 @@ type Db = <DbConn as Connection>::Backend;
 #[derive(Queryable, Selectable, Debug, Clone, PartialEq)]
 #[diesel(table_name = units)]
 pub struct Unit {
-    pub id: String,
-    pub kind: String,
+    pub id: UnitId,
+    pub kind: UnitKind,
     pub code: String,
     pub name: String,
     pub name_folded: String,
-    pub unit_type: String,
-    pub parent_id: Option<String>,
+    pub unit_type: UnitType,
+    pub parent_id: Option<UnitId>,
     pub valid_from: Option<NaiveDate>,
     pub valid_until: Option<NaiveDate>,
     pub version: i32,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
+    #[diesel(deserialize_as = UtcTimestamp)]
+    pub created_at: DateTime<Utc>,
+    #[diesel(deserialize_as = UtcTimestamp)]
+    pub updated_at: DateTime<Utc>,
 }
 
 impl Unit {
-    pub fn kind(&self) -> Option<UnitKind> {
-        UnitKind::parse(&self.kind)
-    }
     pub fn period(&self) -> (Option<NaiveDate>, Option<NaiveDate>) {
         (self.valid_from, self.valid_until)
     }
@@ -42,23 +43,24 @@ impl Unit {
 #[derive(Queryable, Selectable, Debug, Clone, PartialEq)]
 #[diesel(table_name = unit_links)]
 pub struct UnitLink {
-    pub predecessor_id: String,
-    pub successor_id: String,
-    pub part: String,
+    pub predecessor_id: UnitId,
+    pub successor_id: UnitId,
+    pub part: LinkPart,
     pub effective_on: NaiveDate,
-    pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = UtcTimestamp)]
+    pub created_at: DateTime<Utc>,
 }
 
 #[derive(Insertable)]
 #[diesel(table_name = units)]
 struct NewUnitRow<'a> {
-    id: &'a str,
-    kind: &'a str,
+    id: UnitId,
+    kind: UnitKind,
     code: &'a str,
     name: &'a str,
     name_folded: &'a str,
-    unit_type: &'a str,
-    parent_id: Option<&'a str>,
+    unit_type: UnitType,
+    parent_id: Option<UnitId>,
     valid_from: Option<NaiveDate>,
     valid_until: Option<NaiveDate>,
     version: i32,
@@ -73,13 +75,13 @@ pub const MAX_PREDECESSORS: usize = 50;
 pub struct NewUnit {
     pub kind: UnitKind,
     pub fields: UnitFields,
-    pub parent_id: Option<String>,
-    pub predecessors: Vec<(String, LinkPart)>,
+    pub parent_id: Option<UnitId>,
+    pub predecessors: Vec<(UnitId, LinkPart)>,
 }
 
 #[derive(Default)]
 pub struct UnitFilter {
-    pub parent_id: Option<String>,
+    pub parent_id: Option<UnitId>,
     pub unit_type: Option<UnitType>,
     pub active_on: Option<NaiveDate>,
     /// Already folded (see `text::fold`).
@@ -91,14 +93,14 @@ pub struct UnitFilter {
 
 /// Reads a unit to change it. On PostgreSQL the row stays locked until the transaction ends, so
 /// a concurrent writer waits and then sees this change (SQLite's write transactions are serial).
-fn find_for_update(conn: &mut DbConn, kind: UnitKind, id: &str) -> Result<Unit, ApiError> {
+fn find_for_update(conn: &mut DbConn, kind: UnitKind, id: UnitId) -> Result<Unit, ApiError> {
     if let DbConn::Postgres(pg) = conn {
         units::table.filter(units::id.eq(id)).select(units::id).for_update().first::<String>(pg).optional()?;
     }
     find(conn, kind, id)
 }
 
-pub fn find(conn: &mut DbConn, kind: UnitKind, id: &str) -> Result<Unit, ApiError> {
+pub fn find(conn: &mut DbConn, kind: UnitKind, id: UnitId) -> Result<Unit, ApiError> {
     units::table
         .filter(units::id.eq(id))
         .filter(units::kind.eq(kind.as_str()))
@@ -131,7 +133,7 @@ pub fn find_by_code(conn: &mut DbConn, kind: UnitKind, code: &str, on: Option<Na
 pub fn list(conn: &mut DbConn, kind: UnitKind, filter: &UnitFilter) -> Result<Vec<Unit>, ApiError> {
     let mut query = units::table.filter(units::kind.eq(kind.as_str())).into_boxed::<Db>();
     if let Some(parent) = &filter.parent_id {
-        query = query.filter(units::parent_id.eq(parent.clone()));
+        query = query.filter(units::parent_id.eq(*parent));
     }
     if let Some(t) = filter.unit_type {
         query = query.filter(units::unit_type.eq(t.as_str()));
@@ -158,54 +160,45 @@ pub fn list(conn: &mut DbConn, kind: UnitKind, filter: &UnitFilter) -> Result<Ve
 }
 
 pub fn create(conn: &mut DbConn, new: NewUnit) -> Result<Unit, ApiError> {
-    conn.write_tx(|conn| {
-        let mut checks = Checks::default();
-        check_parent(
-            conn,
-            new.kind,
-            new.parent_id.as_deref(),
-            new.fields.valid_from,
-            new.fields.valid_until,
-            &mut checks,
-        )?;
-        check_predecessors(conn, new.kind, &new.predecessors, new.fields.valid_from, &mut checks)?;
-        if !checks.0.is_empty() {
-            return Err(ApiError::validation(checks.0));
-        }
-        check_code_free(conn, new.kind, &new.fields, None)?;
+    let mut checks = Checks::default();
+    check_parent(conn, new.kind, new.parent_id, new.fields.valid_from, new.fields.valid_until, &mut checks)?;
+    check_predecessors(conn, new.kind, &new.predecessors, new.fields.valid_from, &mut checks)?;
+    if !checks.0.is_empty() {
+        return Err(ApiError::validation(checks.0));
+    }
+    check_code_free(conn, new.kind, &new.fields, None)?;
 
-        let id = db::new_id();
-        let now = db::now();
-        let folded = text::fold(&new.fields.name);
-        diesel::insert_into(units::table)
-            .values(NewUnitRow {
-                id: &id,
-                kind: new.kind.as_str(),
-                code: &new.fields.code,
-                name: &new.fields.name,
-                name_folded: &folded,
-                unit_type: new.fields.unit_type.as_str(),
-                parent_id: new.parent_id.as_deref(),
-                valid_from: new.fields.valid_from,
-                valid_until: new.fields.valid_until,
-                version: 1,
-                created_at: now,
-                updated_at: now,
-            })
-            .execute(conn)?;
-        if let Some(effective_on) = new.fields.valid_from {
-            for (predecessor, part) in &new.predecessors {
-                insert_link(conn, predecessor, &id, *part, effective_on)?;
-            }
+    let id = UnitId::generate();
+    let now = db::now();
+    let folded = text::fold(&new.fields.name);
+    diesel::insert_into(units::table)
+        .values(NewUnitRow {
+            id,
+            kind: new.kind,
+            code: &new.fields.code,
+            name: &new.fields.name,
+            name_folded: &folded,
+            unit_type: new.fields.unit_type,
+            parent_id: new.parent_id,
+            valid_from: new.fields.valid_from,
+            valid_until: new.fields.valid_until,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        })
+        .execute(conn)?;
+    if let Some(effective_on) = new.fields.valid_from {
+        for (predecessor, part) in &new.predecessors {
+            insert_link(conn, *predecessor, id, *part, effective_on)?;
         }
-        find(conn, new.kind, &id)
-    })
+    }
+    find(conn, new.kind, id)
 }
 
 pub fn insert_link(
     conn: &mut DbConn,
-    predecessor: &str,
-    successor: &str,
+    predecessor: UnitId,
+    successor: UnitId,
     part: LinkPart,
     effective_on: NaiveDate,
 ) -> Result<(), ApiError> {
@@ -213,7 +206,7 @@ pub fn insert_link(
         .values((
             unit_links::predecessor_id.eq(predecessor),
             unit_links::successor_id.eq(successor),
-            unit_links::part.eq(part.as_str()),
+            unit_links::part.eq(part),
             unit_links::effective_on.eq(effective_on),
             unit_links::created_at.eq(db::now()),
         ))
@@ -227,7 +220,7 @@ pub struct UnitChanges {
     pub code: Option<String>,
     pub name: Option<String>,
     pub unit_type: Option<String>,
-    pub parent_id: Option<Option<String>>,
+    pub parent_id: Option<Option<UnitId>>,
     pub valid_from: Option<Option<NaiveDate>>,
     pub valid_until: Option<Option<NaiveDate>>,
 }
@@ -237,109 +230,102 @@ pub struct UnitChanges {
 pub fn update(
     conn: &mut DbConn,
     kind: UnitKind,
-    id: &str,
+    id: UnitId,
     changes: UnitChanges,
     expected_version: Option<i32>,
 ) -> Result<Unit, ApiError> {
-    conn.write_tx(|conn| {
-        let current = find_for_update(conn, kind, id)?;
-        if expected_version.is_some_and(|v| v != current.version) {
-            return Err(ApiError::precondition_failed());
+    let current = find_for_update(conn, kind, id)?;
+    if expected_version.is_some_and(|v| v != current.version) {
+        return Err(ApiError::precondition_failed());
+    }
+    let mut checks = Checks::default();
+    let code = match &changes.code {
+        Some(c) => rules::check_code(kind, c, &mut checks),
+        None => current.code.clone(),
+    };
+    let name = match &changes.name {
+        Some(n) => rules::check_name(n, &mut checks),
+        None => current.name.clone(),
+    };
+    let unit_type = match &changes.unit_type {
+        Some(t) => rules::check_type(kind, t, &mut checks),
+        None => Some(current.unit_type),
+    };
+    let parent_id = changes.parent_id.unwrap_or(current.parent_id);
+    let valid_from = changes.valid_from.unwrap_or(current.valid_from);
+    let valid_until = changes.valid_until.unwrap_or(current.valid_until);
+    rules::check_period(valid_from, valid_until, &mut checks);
+    if parent_id == Some(id) {
+        checks.fail("parent_id", ErrorCode::Invalid, "a unit cannot be its own parent");
+    } else {
+        check_parent(conn, kind, parent_id, valid_from, valid_until, &mut checks)?;
+    }
+    let Some(unit_type) = unit_type.filter(|_| checks.0.is_empty()) else {
+        return Err(ApiError::validation(checks.0));
+    };
+    let fields = UnitFields { code, name, unit_type, valid_from, valid_until };
+    check_code_free(conn, kind, &fields, Some(id))?;
+    if valid_until != current.valid_until {
+        if let Some(until) = valid_until {
+            check_no_active_children(conn, id, until)?;
         }
-        let mut checks = Checks::default();
-        let code = match &changes.code {
-            Some(c) => rules::check_code(kind, c, &mut checks),
-            None => current.code.clone(),
-        };
-        let name = match &changes.name {
-            Some(n) => rules::check_name(n, &mut checks),
-            None => current.name.clone(),
-        };
-        let unit_type = match &changes.unit_type {
-            Some(t) => rules::check_type(kind, t, &mut checks),
-            None => UnitType::parse(&current.unit_type),
-        };
-        let parent_id = changes.parent_id.clone().unwrap_or_else(|| current.parent_id.clone());
-        let valid_from = changes.valid_from.unwrap_or(current.valid_from);
-        let valid_until = changes.valid_until.unwrap_or(current.valid_until);
-        rules::check_period(valid_from, valid_until, &mut checks);
-        if parent_id.as_deref() == Some(id) {
-            checks.fail("parent_id", ErrorCode::Invalid, "a unit cannot be its own parent");
-        } else {
-            check_parent(conn, kind, parent_id.as_deref(), valid_from, valid_until, &mut checks)?;
-        }
-        let Some(unit_type) = unit_type.filter(|_| checks.0.is_empty()) else {
-            return Err(ApiError::validation(checks.0));
-        };
-        let fields = UnitFields { code, name, unit_type, valid_from, valid_until };
-        check_code_free(conn, kind, &fields, Some(id))?;
-        if valid_until != current.valid_until {
-            if let Some(until) = valid_until {
-                check_no_active_children(conn, id, until)?;
-            }
-        }
-        write_fields(conn, &current, &fields, parent_id.as_deref())?;
-        find(conn, kind, id)
-    })
+    }
+    write_fields(conn, &current, &fields, parent_id)?;
+    find(conn, kind, id)
 }
 
 /// Ends a unit's validity on `until` (inclusive).
 pub fn deactivate(
     conn: &mut DbConn,
     kind: UnitKind,
-    id: &str,
+    id: UnitId,
     until: NaiveDate,
     expected_version: Option<i32>,
 ) -> Result<Unit, ApiError> {
-    conn.write_tx(|conn| {
-        let current = find_for_update(conn, kind, id)?;
-        if expected_version.is_some_and(|v| v != current.version) {
-            return Err(ApiError::precondition_failed());
-        }
-        if current.valid_until.is_some_and(|u| u <= until) {
-            return Err(ApiError::conflict(
-                ErrorCode::AlreadyInactive,
-                format!("the unit's validity already ends on {}", current.valid_until.unwrap()),
-            ));
-        }
-        if current.valid_from.is_some_and(|f| f > until) {
-            return Err(ApiError::validation(vec![FieldError::new(
-                "valid_until",
-                ErrorCode::BeforeStart,
-                "must not be before valid_from",
-            )]));
-        }
-        check_no_active_children(conn, id, until)?;
-        let unit_type = UnitType::parse(&current.unit_type).ok_or_else(|| corrupt(&current))?;
-        let fields = UnitFields {
-            code: current.code.clone(),
-            name: current.name.clone(),
-            unit_type,
-            valid_from: current.valid_from,
-            valid_until: Some(until),
-        };
-        write_fields(conn, &current, &fields, current.parent_id.as_deref())?;
-        find(conn, kind, id)
-    })
+    let current = find_for_update(conn, kind, id)?;
+    if expected_version.is_some_and(|v| v != current.version) {
+        return Err(ApiError::precondition_failed());
+    }
+    if current.valid_until.is_some_and(|u| u <= until) {
+        return Err(ApiError::conflict(
+            ErrorCode::AlreadyInactive,
+            format!("the unit's validity already ends on {}", current.valid_until.unwrap()),
+        ));
+    }
+    if current.valid_from.is_some_and(|f| f > until) {
+        return Err(ApiError::validation(vec![FieldError::new(
+            "valid_until",
+            ErrorCode::BeforeStart,
+            "must not be before valid_from",
+        )]));
+    }
+    check_no_active_children(conn, id, until)?;
+    let fields = UnitFields {
+        code: current.code.clone(),
+        name: current.name.clone(),
+        unit_type: current.unit_type,
+        valid_from: current.valid_from,
+        valid_until: Some(until),
+    };
+    write_fields(conn, &current, &fields, current.parent_id)?;
+    find(conn, kind, id)
 }
 
 /// Removes a unit that nothing refers to; the foreign keys of every table that refers to units
 /// turn any other attempt into a 409, so a referenced unit is never hard-deleted.
-pub fn delete(conn: &mut DbConn, kind: UnitKind, id: &str, expected_version: Option<i32>) -> Result<(), ApiError> {
-    conn.write_tx(|conn| {
-        let current = find_for_update(conn, kind, id)?;
-        if expected_version.is_some_and(|v| v != current.version) {
-            return Err(ApiError::precondition_failed());
+pub fn delete(conn: &mut DbConn, kind: UnitKind, id: UnitId, expected_version: Option<i32>) -> Result<(), ApiError> {
+    let current = find_for_update(conn, kind, id)?;
+    if expected_version.is_some_and(|v| v != current.version) {
+        return Err(ApiError::precondition_failed());
+    }
+    let deleted = diesel::delete(units::table.filter(units::id.eq(id))).execute(conn);
+    match deleted {
+        Ok(_) => Ok(()),
+        Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::ForeignKeyViolation, _)) => {
+            Err(ApiError::conflict(ErrorCode::UnitInUse, "other records refer to this unit; deactivate it instead"))
         }
-        let deleted = diesel::delete(units::table.filter(units::id.eq(id))).execute(conn);
-        match deleted {
-            Ok(_) => Ok(()),
-            Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::ForeignKeyViolation, _)) => {
-                Err(ApiError::conflict(ErrorCode::UnitInUse, "other records refer to this unit; deactivate it instead"))
-            }
-            Err(e) => Err(e.into()),
-        }
-    })
+        Err(e) => Err(e.into()),
+    }
 }
 
 pub struct Lineage {
@@ -348,27 +334,27 @@ pub struct Lineage {
 }
 
 /// The units this one replaced and the units that replaced it (direct links only).
-pub fn lineage(conn: &mut DbConn, kind: UnitKind, id: &str) -> Result<Lineage, ApiError> {
+pub fn lineage(conn: &mut DbConn, kind: UnitKind, id: UnitId) -> Result<Lineage, ApiError> {
     find(conn, kind, id)?;
     let before: Vec<UnitLink> =
         unit_links::table.filter(unit_links::successor_id.eq(id)).select(UnitLink::as_select()).load(conn)?;
     let after: Vec<UnitLink> =
         unit_links::table.filter(unit_links::predecessor_id.eq(id)).select(UnitLink::as_select()).load(conn)?;
-    let predecessors = with_units(conn, before, |l| &l.predecessor_id)?;
-    let successors = with_units(conn, after, |l| &l.successor_id)?;
+    let predecessors = with_units(conn, before, |l| l.predecessor_id)?;
+    let successors = with_units(conn, after, |l| l.successor_id)?;
     Ok(Lineage { predecessors, successors })
 }
 
 fn with_units(
     conn: &mut DbConn,
     links: Vec<UnitLink>,
-    other: impl Fn(&UnitLink) -> &String,
+    other: impl Fn(&UnitLink) -> UnitId,
 ) -> Result<Vec<(UnitLink, Unit)>, ApiError> {
-    let ids: Vec<String> = links.iter().map(|l| other(l).clone()).collect();
+    let ids: Vec<UnitId> = links.iter().map(&other).collect();
     let mut found: Vec<Unit> = units::table.filter(units::id.eq_any(ids)).select(Unit::as_select()).load(conn)?;
     let mut pairs = Vec::with_capacity(links.len());
     for link in links {
-        let i = found.iter().position(|u| u.id == *other(&link)).ok_or_else(|| {
+        let i = found.iter().position(|u| u.id == other(&link)).ok_or_else(|| {
             ApiError::internal(anyhow::anyhow!("unit link points to a missing unit {}", other(&link)))
         })?;
         pairs.push((link, found.swap_remove(i)));
@@ -381,15 +367,15 @@ fn write_fields(
     conn: &mut DbConn,
     current: &Unit,
     fields: &UnitFields,
-    parent_id: Option<&str>,
+    parent_id: Option<UnitId>,
 ) -> Result<(), ApiError> {
     let updated =
-        diesel::update(units::table.filter(units::id.eq(&current.id)).filter(units::version.eq(current.version)))
+        diesel::update(units::table.filter(units::id.eq(current.id)).filter(units::version.eq(current.version)))
             .set((
                 units::code.eq(&fields.code),
                 units::name.eq(&fields.name),
                 units::name_folded.eq(text::fold(&fields.name)),
-                units::unit_type.eq(fields.unit_type.as_str()),
+                units::unit_type.eq(fields.unit_type),
                 units::parent_id.eq(parent_id),
                 units::valid_from.eq(fields.valid_from),
                 units::valid_until.eq(fields.valid_until),
@@ -406,7 +392,7 @@ fn write_fields(
 fn check_parent(
     conn: &mut DbConn,
     kind: UnitKind,
-    parent_id: Option<&str>,
+    parent_id: Option<UnitId>,
     from: Option<NaiveDate>,
     until: Option<NaiveDate>,
     checks: &mut Checks,
@@ -431,7 +417,7 @@ fn check_parent(
         units::table.filter(units::id.eq(parent_id)).select(Unit::as_select()).first(conn).optional()?;
     match parent {
         None => checks.fail("parent_id", ErrorCode::NotFound, "no unit has this id"),
-        Some(p) if !p.kind().is_some_and(|k| allowed.contains(&k)) => checks.fail(
+        Some(p) if !allowed.contains(&p.kind) => checks.fail(
             "parent_id",
             ErrorCode::WrongKind,
             format!("must be a {}", allowed.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(" or ")),
@@ -449,7 +435,7 @@ fn check_parent(
 fn check_predecessors(
     conn: &mut DbConn,
     kind: UnitKind,
-    predecessors: &[(String, LinkPart)],
+    predecessors: &[(UnitId, LinkPart)],
     effective_on: Option<NaiveDate>,
     checks: &mut Checks,
 ) -> Result<(), ApiError> {
@@ -471,8 +457,8 @@ fn check_predecessors(
         );
         return Ok(());
     }
-    let ids: Vec<&String> = predecessors.iter().map(|(id, _)| id).collect();
-    let kinds: Vec<(String, String)> =
+    let ids: Vec<UnitId> = predecessors.iter().map(|(id, _)| *id).collect();
+    let kinds: Vec<(UnitId, UnitKind)> =
         units::table.filter(units::id.eq_any(&ids)).select((units::id, units::kind)).load(conn)?;
     for (i, (id, _)) in predecessors.iter().enumerate() {
         let field = format!("predecessors[{i}].unit_id");
@@ -482,7 +468,7 @@ fn check_predecessors(
         }
         match kinds.iter().find(|(found, _)| found == id) {
             None => checks.fail(&field, ErrorCode::NotFound, "no unit has this id"),
-            Some((_, k)) if k != kind.as_str() => {
+            Some((_, k)) if *k != kind => {
                 checks.fail(&field, ErrorCode::WrongKind, format!("must be a {}", kind.as_str()));
             }
             Some(_) => {}
@@ -497,7 +483,7 @@ fn check_code_free(
     conn: &mut DbConn,
     kind: UnitKind,
     fields: &UnitFields,
-    except_id: Option<&str>,
+    except_id: Option<UnitId>,
 ) -> Result<(), ApiError> {
     db::lock_for_transaction(conn, &format!("unit-code:{}:{}", kind.as_str(), fields.code))?;
     let same_code: Vec<Unit> = units::table
@@ -507,7 +493,7 @@ fn check_code_free(
         .load(conn)?;
     let clash = same_code
         .iter()
-        .filter(|u| Some(u.id.as_str()) != except_id)
+        .filter(|u| Some(u.id) != except_id)
         .find(|u| rules::periods_overlap(u.period(), (fields.valid_from, fields.valid_until)));
     match clash {
         Some(other) => Err(ApiError::conflict(
@@ -519,7 +505,7 @@ fn check_code_free(
 }
 
 /// A unit that ends must not leave subordinate units or active accounts behind it.
-fn check_no_active_children(conn: &mut DbConn, id: &str, until: NaiveDate) -> Result<(), ApiError> {
+fn check_no_active_children(conn: &mut DbConn, id: UnitId, until: NaiveDate) -> Result<(), ApiError> {
     let members: i64 =
         users::table.filter(users::unit_id.eq(id)).filter(users::active.eq(true)).count().get_result(conn)?;
     if members > 0 {
@@ -542,8 +528,4 @@ fn check_no_active_children(conn: &mut DbConn, id: &str, until: NaiveDate) -> Re
         ));
     }
     Ok(())
-}
-
-fn corrupt(unit: &Unit) -> ApiError {
-    ApiError::internal(anyhow::anyhow!("unit {} has unknown type {}", unit.id, unit.unit_type))
 }

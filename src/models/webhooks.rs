@@ -1,11 +1,12 @@
 //! Webhook subscriptions, the delivery outbox and its attempt log in SQL.
 
-use chrono::NaiveDateTime;
+use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text, Timestamp};
 
 use crate::db::journal::Entry;
 use crate::db::schema::{journal, webhook_attempts, webhook_deliveries, webhook_subscriptions};
+use crate::db::sql_types::{NullableUtcTimestamp, UtcTimestamp};
 use crate::db::{self, DbConn};
 use crate::error::ApiError;
 
@@ -25,8 +26,10 @@ pub struct Subscription {
     pub description: Option<String>,
     pub secret: String,
     pub version: i32,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
+    #[diesel(deserialize_as = UtcTimestamp)]
+    pub created_at: DateTime<Utc>,
+    #[diesel(deserialize_as = UtcTimestamp)]
+    pub updated_at: DateTime<Utc>,
 }
 
 #[derive(Queryable, Selectable, Debug, Clone)]
@@ -37,11 +40,14 @@ pub struct Delivery {
     pub event_seq: i64,
     pub status: String,
     pub attempts: i32,
-    pub next_attempt_at: NaiveDateTime,
+    #[diesel(deserialize_as = UtcTimestamp)]
+    pub next_attempt_at: DateTime<Utc>,
     pub lease_owner: Option<String>,
     pub lease_until: Option<NaiveDateTime>,
-    pub created_at: NaiveDateTime,
-    pub finished_at: Option<NaiveDateTime>,
+    #[diesel(deserialize_as = UtcTimestamp)]
+    pub created_at: DateTime<Utc>,
+    #[diesel(deserialize_as = NullableUtcTimestamp)]
+    pub finished_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Queryable, Selectable, Debug, Clone)]
@@ -50,7 +56,8 @@ pub struct Attempt {
     pub id: String,
     pub delivery_id: String,
     pub attempt: i32,
-    pub attempted_at: NaiveDateTime,
+    #[diesel(deserialize_as = UtcTimestamp)]
+    pub attempted_at: DateTime<Utc>,
     pub duration_ms: i64,
     pub status_code: Option<i32>,
     pub error: Option<String>,
@@ -261,6 +268,9 @@ pub fn record_attempt(
     token: &str,
     record: AttemptRecord,
 ) -> Result<(), ApiError> {
+    // Its own transaction: the delivery worker calls this through `db::run`, outside `db::write`
+    // (a delivery attempt is not a journaled change), and the attempt and the settled delivery
+    // must be written together.
     conn.write_tx(|conn| {
         let now = db::now();
         let (status, next, finished) = match record.outcome {

@@ -100,7 +100,7 @@ fn evidence_response(f: StoredFile) -> Result<EvidenceResponse, ApiError> {
         content_type: f.content_type,
         size_bytes: f.size_bytes,
         sha256: f.sha256,
-        created_at: f.created_at.and_utc(),
+        created_at: f.created_at,
     })
 }
 
@@ -110,7 +110,7 @@ fn response(a: Achievement, evidence: Vec<StoredFile>) -> Result<AchievementResp
         campaign_id: uuid(&a.campaign_id)?,
         unit_id: uuid(&a.unit_id)?,
         indicator_id: uuid(&a.indicator_id)?,
-        status: a.status(),
+        status: a.status,
         reported_by: uuid(&a.reported_by)?,
         verified_by: a.verified_by.as_deref().map(uuid).transpose()?,
         evidence: evidence.into_iter().map(evidence_response).collect::<Result<_, _>>()?,
@@ -120,9 +120,9 @@ fn response(a: Achievement, evidence: Vec<StoredFile>) -> Result<AchievementResp
         narrative: a.narrative,
         return_reason: a.return_reason,
         version: a.version,
-        verified_at: a.verified_at.map(|t| t.and_utc()),
-        created_at: a.created_at.and_utc(),
-        updated_at: a.updated_at.and_utc(),
+        verified_at: a.verified_at,
+        created_at: a.created_at,
+        updated_at: a.updated_at,
     })
 }
 

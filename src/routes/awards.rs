@@ -129,12 +129,8 @@ fn quota_warning() -> Severity {
     Severity::Warning
 }
 
-fn corrupt(what: &str) -> ApiError {
-    ApiError::internal(anyhow::anyhow!("stored award type has an invalid {what}"))
-}
-
 fn version_response(v: AwardTypeVersion) -> Result<VersionResponse, ApiError> {
-    let prerequisites = v.prerequisite_list();
+    let prerequisites = v.prerequisite_list()?;
     let quota_on_failure = v.quota_severity()?;
     let initiative_requirement = v.initiative_requirement()?;
     Ok(VersionResponse {
@@ -163,8 +159,8 @@ fn type_response((t, versions): (AwardType, Vec<AwardTypeVersion>)) -> Result<Aw
     let current_version = model::version_on(&versions, today_in_vietnam()).map(|v| v.version);
     Ok(AwardTypeResponse {
         id: uuid(&t.id)?,
-        category: AwardCategory::parse(&t.category).ok_or_else(|| corrupt("category"))?,
-        subject: AwardSubject::parse(&t.subject).ok_or_else(|| corrupt("subject"))?,
+        category: t.category,
+        subject: t.subject,
         code: t.code,
         name: t.name,
         level: t.level,

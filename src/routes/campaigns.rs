@@ -121,10 +121,6 @@ pub struct CampaignResponse {
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
-fn corrupt(what: &str) -> ApiError {
-    ApiError::internal(anyhow::anyhow!("stored campaign has an invalid {what}"))
-}
-
 fn campaign_response(d: CampaignDetail) -> Result<CampaignResponse, ApiError> {
     let c = d.campaign;
     let history = d
@@ -132,19 +128,19 @@ fn campaign_response(d: CampaignDetail) -> Result<CampaignResponse, ApiError> {
         .into_iter()
         .map(|t| {
             Ok(TransitionResponse {
-                from_status: CampaignStatus::parse(&t.from_status).ok_or_else(|| corrupt("transition"))?,
-                to_status: CampaignStatus::parse(&t.to_status).ok_or_else(|| corrupt("transition"))?,
+                from_status: t.from_status,
+                to_status: t.to_status,
                 actor_id: uuid(&t.actor_id)?,
                 reason: t.reason,
-                at: t.at.and_utc(),
+                at: t.at,
             })
         })
         .collect::<Result<_, ApiError>>()?;
     Ok(CampaignResponse {
         id: uuid(&c.id)?,
-        kind: CampaignKind::parse(&c.kind).ok_or_else(|| corrupt("kind"))?,
-        participation: Participation::parse(&c.participation).ok_or_else(|| corrupt("participation"))?,
-        status: c.status(),
+        kind: c.kind,
+        participation: c.participation,
+        status: c.status,
         unit_ids: d.unit_ids.iter().map(|u| uuid(u)).collect::<Result<_, _>>()?,
         cluster_ids: d.cluster_ids.iter().map(|u| uuid(u)).collect::<Result<_, _>>()?,
         created_by: uuid(&c.created_by)?,
@@ -162,8 +158,8 @@ fn campaign_response(d: CampaignDetail) -> Result<CampaignResponse, ApiError> {
         interim_review_on: c.interim_review_on,
         final_review_on: c.final_review_on,
         version: c.version,
-        created_at: c.created_at.and_utc(),
-        updated_at: c.updated_at.and_utc(),
+        created_at: c.created_at,
+        updated_at: c.updated_at,
     })
 }
 
@@ -498,8 +494,8 @@ pub fn indicator_response(i: Indicator) -> Result<IndicatorResponse, ApiError> {
     Ok(IndicatorResponse {
         id: uuid(&i.id)?,
         campaign_id: uuid(&i.campaign_id)?,
-        kind: IndicatorKind::parse(&i.kind).ok_or_else(|| corrupt("indicator kind"))?,
-        direction: Direction::parse(&i.direction).ok_or_else(|| corrupt("indicator direction"))?,
+        kind: i.kind,
+        direction: i.direction,
         name: i.name,
         unit_of_measure: i.unit_of_measure,
         province_target: i.province_target,

@@ -10,6 +10,7 @@ use crate::auth::policy::{self, Action, Resource};
 use crate::auth::AuthUser;
 use crate::db;
 use crate::db::journal::Scope;
+use crate::domain::ids::{ClusterId, UnitId};
 use crate::domain::{check_text, Checks};
 use crate::error::{ApiError, ErrorCode};
 use crate::http::extract::{etag, required_if_match, JsonBody, QueryParams};
@@ -17,7 +18,6 @@ use crate::http::origin::RequestOrigin;
 use crate::http::register::Routes;
 use crate::models::clusters::{self as model, Cluster, ClusterInput};
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, ReplaceErrors};
-use crate::routes::shared::uuid;
 use crate::state::AppState;
 
 pub fn configure(routes: &mut Routes) {
@@ -37,17 +37,19 @@ pub struct ClusterResponse {
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
-fn response((c, members): (Cluster, Vec<String>)) -> Result<ClusterResponse, ApiError> {
-    Ok(ClusterResponse {
-        id: uuid(&c.id)?,
-        name: c.name,
-        year: c.year,
-        leading_unit_id: c.leading_unit_id.as_deref().map(uuid).transpose()?,
-        member_ids: members.iter().map(|m| uuid(m)).collect::<Result<_, _>>()?,
-        version: c.version,
-        created_at: c.created_at.and_utc(),
-        updated_at: c.updated_at.and_utc(),
-    })
+impl From<(Cluster, Vec<UnitId>)> for ClusterResponse {
+    fn from((c, members): (Cluster, Vec<UnitId>)) -> Self {
+        ClusterResponse {
+            id: c.id.into(),
+            name: c.name,
+            year: c.year,
+            leading_unit_id: c.leading_unit_id.map(Uuid::from),
+            member_ids: members.into_iter().map(Uuid::from).collect(),
+            version: c.version,
+            created_at: c.created_at,
+            updated_at: c.updated_at,
+        }
+    }
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -111,7 +113,7 @@ pub async fn list(
     policy::authorize(&who, Action::Read, Resource::Registry)?;
     let year = query.0.year;
     let found = db::run(&state.db, move |conn| model::list_clusters(conn, year)).await?;
-    let items: Vec<ClusterResponse> = found.into_iter().map(response).collect::<Result<_, _>>()?;
+    let items: Vec<ClusterResponse> = found.into_iter().map(ClusterResponse::from).collect();
     Ok(HttpResponse::Ok().json(items))
 }
 
@@ -128,7 +130,7 @@ pub async fn create(
     policy::authorize(&who, Action::Create, Resource::Registry)?;
     let input = input(body.0)?;
     let created = db::write(&state.db, origin.by(&who), move |conn, journal| {
-        let created = response(model::create_cluster(conn, input)?)?;
+        let created = ClusterResponse::from(model::create_cluster(conn, input)?);
         journal.created("cluster", created.id, Scope::Registry, &created);
         Ok(created)
     })
@@ -143,9 +145,9 @@ pub async fn create(
 #[get("/clusters/{id}")]
 pub async fn read(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
     policy::authorize(&who, Action::Read, Resource::Registry)?;
-    let id = id.into_inner().to_string();
-    let found = db::run(&state.db, move |conn| model::find_cluster(conn, &id)).await?;
-    Ok(ok(response(found)?, false))
+    let id = ClusterId::from(id.into_inner());
+    let found = db::run(&state.db, move |conn| model::find_cluster(conn, id)).await?;
+    Ok(ok(ClusterResponse::from(found), false))
 }
 
 /// Replace a cluster's name, year, leader and members (admins). Send `If-Match`.
@@ -165,11 +167,11 @@ pub async fn replace(
     policy::authorize(&who, Action::Update, Resource::Registry)?;
     let expected = required_if_match(&req)?;
     let input = input(body.0)?;
-    let id = id.into_inner().to_string();
+    let id = ClusterId::from(id.into_inner());
     let replaced = db::write(&state.db, origin.by(&who), move |conn, journal| {
-        let before = response(model::find_cluster(conn, &id)?)?;
-        let after = response(model::replace_cluster(conn, &id, input, expected)?)?;
-        journal.updated("cluster", &id, Scope::Registry, &before, &after);
+        let before = ClusterResponse::from(model::find_cluster(conn, id)?);
+        let after = ClusterResponse::from(model::replace_cluster(conn, id, input, expected)?);
+        journal.updated("cluster", id, Scope::Registry, &before, &after);
         Ok(after)
     })
     .await?;

@@ -90,7 +90,7 @@ fn response(d: SessionDetail) -> Result<SessionResponse, ApiError> {
         title: d.session.title,
         status: d.session.status,
         council_id: d.session.council_id.as_deref().map(uuid).transpose()?,
-        voting_deadline: d.session.voting_deadline.map(|t| t.and_utc()),
+        voting_deadline: d.session.voting_deadline,
         min_ballots: d.session.min_ballots,
         member_ids: d.member_ids.iter().map(|m| uuid(m)).collect::<Result<_, _>>()?,
         items: d
@@ -106,7 +106,7 @@ fn response(d: SessionDetail) -> Result<SessionResponse, ApiError> {
                 })
             })
             .collect::<Result<_, ApiError>>()?,
-        closed_at: d.session.closed_at.map(|t| t.and_utc()),
+        closed_at: d.session.closed_at,
     })
 }
 

@@ -94,7 +94,7 @@ fn response(c: Council, seats: Vec<model::Seat>) -> Result<CouncilResponse, ApiE
             .map(|s| Ok(CouncilSeatResponse { user_id: uuid(&s.user_id)?, full_name: s.full_name, role: s.role }))
             .collect::<Result<_, ApiError>>()?,
         created_by: uuid(&c.created_by)?,
-        created_at: c.created_at.and_utc(),
+        created_at: c.created_at,
     })
 }
 

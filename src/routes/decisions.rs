@@ -212,8 +212,8 @@ fn comment_response(c: PostingComment) -> Result<CommentResponse, ApiError> {
         id: uuid(&c.id)?,
         author_name: c.author_name,
         content: c.content,
-        created_at: c.created_at.and_utc(),
-        reviewed_at: c.reviewed_at.map(|t| t.and_utc()),
+        created_at: c.created_at,
+        reviewed_at: c.reviewed_at,
         review_note: c.review_note,
     })
 }

@@ -113,7 +113,7 @@ fn evidence_response(f: StoredFile) -> Result<InitiativeEvidenceResponse, ApiErr
         content_type: f.content_type,
         size_bytes: f.size_bytes,
         sha256: f.sha256,
-        created_at: f.created_at.and_utc(),
+        created_at: f.created_at,
     })
 }
 

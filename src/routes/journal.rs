@@ -172,14 +172,23 @@ pub struct AuditPage {
     pub next_cursor: Option<String>,
 }
 
-fn parse_value(stored: Option<String>) -> Option<serde_json::Value> {
-    stored.and_then(|s| serde_json::from_str(&s).ok())
+/// A stored snapshot; one that does not parse is an error naming the entry, not a missing one.
+fn parse_value(seq: i64, column: &str, stored: Option<String>) -> Result<Option<serde_json::Value>, ApiError> {
+    stored
+        .map(|s| {
+            serde_json::from_str(&s).map_err(|e| {
+                ApiError::internal(anyhow::anyhow!("journal entry {seq}: stored {column} is not JSON: {e}"))
+            })
+        })
+        .transpose()
 }
 
-fn audit_entry(e: Entry) -> AuditEntry {
-    AuditEntry {
+fn audit_entry(e: Entry) -> Result<AuditEntry, ApiError> {
+    Ok(AuditEntry {
+        before: parse_value(e.seq, "before_value", e.before_value)?,
+        after: parse_value(e.seq, "after_value", e.after_value)?,
         seq: e.seq,
-        occurred_at: e.occurred_at.and_utc(),
+        occurred_at: e.occurred_at,
         action: e.action,
         record_kind: e.record_kind,
         record_id: e.record_id,
@@ -188,9 +197,7 @@ fn audit_entry(e: Entry) -> AuditEntry {
         actor_id: e.actor_id,
         client_addr: e.client_addr,
         request_id: e.request_id,
-        before: parse_value(e.before_value),
-        after: parse_value(e.after_value),
-    }
+    })
 }
 
 /// The audit trail, newest first (admins, and service clients with `audit:read`). Entries cannot
@@ -228,5 +235,6 @@ pub async fn audit(
     };
     let rows = db::run(&state.db, move |conn| model::list_audit(conn, &filter)).await?;
     let (rows, next_cursor) = cursor::page(rows, limit, &scope, |e| e.seq);
-    Ok(HttpResponse::Ok().json(AuditPage { items: rows.into_iter().map(audit_entry).collect(), next_cursor }))
+    Ok(HttpResponse::Ok()
+        .json(AuditPage { items: rows.into_iter().map(audit_entry).collect::<Result<_, _>>()?, next_cursor }))
 }

@@ -282,7 +282,7 @@ pub async fn upload_document(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let nomination = load(&state, &who, id.into_inner(), Action::Update).await?;
-    if !nomination.status().is_editable() {
+    if !nomination.status.is_editable() {
         return Err(ApiError::conflict(
             ErrorCode::NominationLocked,
             "documents are added only to a draft or returned nomination",

@@ -64,8 +64,8 @@ fn response(p: Person, show_identity: bool) -> Result<PersonResponse, ApiError> 
         position: p.position,
         birth_year: p.birth_year,
         version: p.version,
-        created_at: p.created_at.and_utc(),
-        updated_at: p.updated_at.and_utc(),
+        created_at: p.created_at,
+        updated_at: p.updated_at,
     })
 }
 

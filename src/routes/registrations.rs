@@ -83,21 +83,27 @@ fn response((r, targets): (Registration, Vec<(String, String)>)) -> Result<Regis
         id: uuid(&r.id)?,
         campaign_id: uuid(&r.campaign_id)?,
         unit_id: uuid(&r.unit_id)?,
-        status: r.status(),
+        status: r.status,
         targets: targets
             .iter()
             .map(|(i, t)| Ok(Target { indicator_id: uuid(i)?, target: t.clone() }))
             .collect::<Result<_, ApiError>>()?,
-        aimed_titles: serde_json::from_str(&r.aimed_titles).unwrap_or_default(),
+        aimed_titles: serde_json::from_str(&r.aimed_titles).map_err(|e| {
+            ApiError::internal(anyhow::anyhow!(
+                "registration {}: stored aimed_titles {:?} is not a list of titles: {e}",
+                r.id,
+                r.aimed_titles
+            ))
+        })?,
         note: r.note,
         return_reason: r.return_reason,
         version: r.version,
         created_by: uuid(&r.created_by)?,
-        submitted_at: r.submitted_at.map(|t| t.and_utc()),
+        submitted_at: r.submitted_at,
         decided_by: r.decided_by.as_deref().map(uuid).transpose()?,
-        decided_at: r.decided_at.map(|t| t.and_utc()),
-        created_at: r.created_at.and_utc(),
-        updated_at: r.updated_at.and_utc(),
+        decided_at: r.decided_at,
+        created_at: r.created_at,
+        updated_at: r.updated_at,
     })
 }
 

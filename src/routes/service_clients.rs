@@ -96,9 +96,9 @@ impl TryFrom<ServiceClient> for ServiceClientResponse {
             active: c.revoked_at.is_none(),
             client_id: c.id,
             name: c.name,
-            created_at: c.created_at.and_utc(),
-            secret_rotated_at: c.secret_rotated_at.and_utc(),
-            revoked_at: c.revoked_at.map(|t| t.and_utc()),
+            created_at: c.created_at,
+            secret_rotated_at: c.secret_rotated_at,
+            revoked_at: c.revoked_at,
         })
     }
 }

@@ -13,7 +13,8 @@ use crate::auth::policy::{self, Action, Decision, ListReach, Resource, Role};
 use crate::auth::tokens::Claims;
 use crate::auth::AuthUser;
 use crate::db;
-use crate::domain::campaigns::{CampaignStatus, Direction, IndicatorKind, RegistrationStatus};
+use crate::domain::campaigns::CampaignStatus;
+use crate::domain::ids::UnitId;
 use crate::domain::nominations::{DocumentKind, Eligibility, NominationStatus};
 use crate::domain::progress::{
     compute, ClusterInput, IndicatorInput, NotADecimal, ProgressInputs, ProgressResponse, UnitActual, UnitTargets,
@@ -36,7 +37,7 @@ pub fn uuid(s: &str) -> Result<Uuid, ApiError> {
 
 /// Drafts are visible to admins only; to everyone else they do not exist.
 pub fn can_see(who: &AuthUser, campaign: &Campaign) -> bool {
-    who.has(Role::Admin) || campaign.status() != CampaignStatus::Draft
+    who.has(Role::Admin) || campaign.status != CampaignStatus::Draft
 }
 
 /// Loads a campaign the caller may see.
@@ -106,19 +107,15 @@ fn progress_inputs(
     registrations: Vec<registrations::RegisteredTargets>,
     actuals: Vec<(String, String, String)>,
     names: Vec<(String, String, String)>,
-    clusters: Vec<(clusters::Cluster, Vec<String>)>,
+    clusters: Vec<(clusters::Cluster, Vec<UnitId>)>,
 ) -> Result<ProgressInputs, ApiError> {
-    let unknown = |table: &str, column: &str, value: &str| {
-        ApiError::internal(anyhow::anyhow!("{table}: stored {column} {value:?} is not known"))
-    };
     let indicators = indicators
         .into_iter()
         .map(|i| {
             Ok(IndicatorInput {
                 id: uuid(&i.id)?,
-                kind: IndicatorKind::parse(&i.kind).ok_or_else(|| unknown("indicators", "kind", &i.kind))?,
-                direction: Direction::parse(&i.direction)
-                    .ok_or_else(|| unknown("indicators", "direction", &i.direction))?,
+                kind: i.kind,
+                direction: i.direction,
                 name: i.name,
                 unit_of_measure: i.unit_of_measure,
                 province_target: i.province_target,
@@ -130,8 +127,7 @@ fn progress_inputs(
         .map(|r| {
             Ok(UnitTargets {
                 unit_id: uuid(&r.unit_id)?,
-                status: RegistrationStatus::parse(&r.status)
-                    .ok_or_else(|| unknown("registrations", "status", &r.status))?,
+                status: r.status,
                 targets: r.targets.into_iter().map(|(i, t)| Ok((uuid(&i)?, t))).collect::<Result<_, ApiError>>()?,
             })
         })
@@ -146,15 +142,13 @@ fn progress_inputs(
         names.into_iter().map(|(id, code, name)| Ok((uuid(&id)?, (code, name)))).collect::<Result<_, ApiError>>()?;
     let clusters = clusters
         .into_iter()
-        .map(|(cluster, members)| {
-            Ok(ClusterInput {
-                id: uuid(&cluster.id)?,
-                name: cluster.name,
-                leading_unit_id: cluster.leading_unit_id.as_deref().map(uuid).transpose()?,
-                members: members.iter().map(|m| uuid(m)).collect::<Result<_, _>>()?,
-            })
+        .map(|(cluster, members)| ClusterInput {
+            id: cluster.id.into(),
+            name: cluster.name,
+            leading_unit_id: cluster.leading_unit_id.map(Uuid::from),
+            members: members.into_iter().map(Uuid::from).collect(),
         })
-        .collect::<Result<_, ApiError>>()?;
+        .collect();
     Ok(ProgressInputs { campaign_id: uuid(campaign_id)?, indicators, registrations, actuals, unit_names, clusters })
 }
 
@@ -210,12 +204,12 @@ pub fn document_response(d: StoredFile) -> Result<DocumentResponse, ApiError> {
     Ok(DocumentResponse {
         href: format!("/api/v1/nomination-documents/{}", d.id),
         id: uuid(&d.id)?,
-        kind: d.kind.as_deref().and_then(DocumentKind::parse).unwrap_or(DocumentKind::Other),
+        kind: d.kind.unwrap_or(DocumentKind::Other),
         filename: d.filename,
         content_type: d.content_type,
         size_bytes: d.size_bytes,
         sha256: d.sha256,
-        created_at: d.created_at.and_utc(),
+        created_at: d.created_at,
     })
 }
 
@@ -228,8 +222,16 @@ pub fn nomination_response(d: NominationDetail) -> Result<NominationResponse, Ap
         person_id: n.person_id.as_deref().map(uuid).transpose()?,
         unit_id: uuid(&n.unit_id)?,
         campaign_id: n.campaign_id.as_deref().map(uuid).transpose()?,
-        status: n.status(),
-        eligibility: n.eligibility.as_deref().and_then(|e| serde_json::from_str(e).ok()),
+        status: n.status,
+        eligibility: n
+            .eligibility
+            .as_deref()
+            .map(|e| {
+                serde_json::from_str(e).map_err(|err| {
+                    ApiError::internal(anyhow::anyhow!("nomination {}: stored eligibility does not parse: {err}", n.id))
+                })
+            })
+            .transpose()?,
         achievement_ids: d.achievement_ids.iter().map(|a| uuid(a)).collect::<Result<_, _>>()?,
         documents: d.documents.into_iter().map(document_response).collect::<Result<_, _>>()?,
         history: d
@@ -237,11 +239,11 @@ pub fn nomination_response(d: NominationDetail) -> Result<NominationResponse, Ap
             .into_iter()
             .map(|t| {
                 Ok(NominationTransitionResponse {
-                    from_status: NominationStatus::parse(&t.from_status).unwrap_or(NominationStatus::Draft),
-                    to_status: NominationStatus::parse(&t.to_status).unwrap_or(NominationStatus::Draft),
+                    from_status: t.from_status,
+                    to_status: t.to_status,
                     actor_id: uuid(&t.actor_id)?,
                     reason: t.reason,
-                    at: t.at.and_utc(),
+                    at: t.at,
                 })
             })
             .collect::<Result<_, ApiError>>()?,
@@ -250,8 +252,8 @@ pub fn nomination_response(d: NominationDetail) -> Result<NominationResponse, Ap
         year: n.year,
         under_discipline: n.under_discipline,
         version: n.version,
-        created_at: n.created_at.and_utc(),
-        updated_at: n.updated_at.and_utc(),
+        created_at: n.created_at,
+        updated_at: n.updated_at,
     })
 }
 
@@ -291,9 +293,9 @@ pub fn award_response(a: Award) -> Result<AwardResponse, ApiError> {
         decision_number: a.decision_number,
         decision_date: a.decision_date,
         decided_by: a.decided_by,
-        revoked_at: a.revoked_at.map(|t| t.and_utc()),
+        revoked_at: a.revoked_at,
         revoked_reason: a.revoked_reason,
-        created_at: a.created_at.and_utc(),
+        created_at: a.created_at,
     })
 }
 
@@ -332,9 +334,9 @@ impl TryFrom<User> for UserResponse {
             phone: u.phone,
             active: u.active,
             version: u.version,
-            password_changed_at: u.password_changed_at.and_utc(),
-            created_at: u.created_at.and_utc(),
-            updated_at: u.updated_at.and_utc(),
+            password_changed_at: u.password_changed_at,
+            created_at: u.created_at,
+            updated_at: u.updated_at,
         })
     }
 }

@@ -4,7 +4,7 @@
 
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -13,6 +13,7 @@ use crate::auth::policy::{self, Action, Resource};
 use crate::auth::AuthUser;
 use crate::db::journal::{Origin, Scope};
 use crate::db::{self, cursor};
+use crate::domain::ids::UnitId;
 use crate::domain::units::{self as rules, LinkPart, UnitKind, UnitType};
 use crate::domain::{date_is_supported, text, DATE_RANGE};
 use crate::error::{ApiError, ErrorCode, Problem};
@@ -49,31 +50,24 @@ pub struct UnitResponse {
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
-impl TryFrom<Unit> for UnitResponse {
-    type Error = ApiError;
-    fn try_from(u: Unit) -> Result<Self, ApiError> {
-        let corrupt = |what: &str| ApiError::internal(anyhow::anyhow!("unit {} has an invalid {what}", u.id));
-        let unit_type = UnitType::parse(&u.unit_type).ok_or_else(|| corrupt("type"))?;
-        Ok(UnitResponse {
-            id: Uuid::parse_str(&u.id).map_err(|_| corrupt("id"))?,
-            kind: u.kind().ok_or_else(|| corrupt("kind"))?,
-            parent_id: u.parent_id.as_deref().map(Uuid::parse_str).transpose().map_err(|_| corrupt("parent_id"))?,
+impl From<Unit> for UnitResponse {
+    fn from(u: Unit) -> Self {
+        UnitResponse {
+            id: u.id.into(),
+            kind: u.kind,
+            parent_id: u.parent_id.map(Uuid::from),
             active: rules::is_active_on(u.valid_from, u.valid_until, rules::today_in_vietnam()),
-            type_label: unit_type.label(),
-            unit_type,
+            type_label: u.unit_type.label(),
+            unit_type: u.unit_type,
             code: u.code,
             name: u.name,
             valid_from: u.valid_from,
             valid_until: u.valid_until,
             version: u.version,
-            created_at: utc(u.created_at),
-            updated_at: utc(u.updated_at),
-        })
+            created_at: u.created_at,
+            updated_at: u.updated_at,
+        }
     }
-}
-
-fn utc(t: NaiveDateTime) -> chrono::DateTime<chrono::Utc> {
-    t.and_utc()
 }
 
 /// One page of units, in code order.
@@ -188,22 +182,15 @@ pub struct LinkedUnit {
     pub unit: UnitResponse,
 }
 
-fn linked(pairs: Vec<(UnitLink, Unit)>) -> Result<Vec<LinkedUnit>, ApiError> {
+fn linked(pairs: Vec<(UnitLink, Unit)>) -> Vec<LinkedUnit> {
     pairs
         .into_iter()
-        .map(|(link, unit)| {
-            Ok(LinkedUnit {
-                part: LinkPart::parse(&link.part)
-                    .ok_or_else(|| ApiError::internal(anyhow::anyhow!("unit link with invalid part {}", link.part)))?,
-                effective_on: link.effective_on,
-                unit: unit.try_into()?,
-            })
-        })
+        .map(|(link, unit)| LinkedUnit { part: link.part, effective_on: link.effective_on, unit: unit.into() })
         .collect()
 }
 
 fn unit_ok(unit: Unit) -> Result<HttpResponse, ApiError> {
-    let body = UnitResponse::try_from(unit)?;
+    let body = UnitResponse::from(unit);
     Ok(HttpResponse::Ok().insert_header(etag(body.version)).json(body))
 }
 
@@ -230,7 +217,7 @@ async fn list_units(
         ));
     }
     let filter = UnitFilter {
-        parent_id: query.parent_id.map(|p| p.to_string()),
+        parent_id: query.parent_id.map(UnitId::from),
         unit_type: query.unit_type,
         active_on: query.active_on,
         search,
@@ -238,13 +225,13 @@ async fn list_units(
         limit,
     };
     let rows = db::run(&state.db, move |conn| model::list(conn, kind, &filter)).await?;
-    let (rows, next_cursor) = cursor::page(rows, limit, &scope, |u| (u.code.clone(), u.id.clone()));
-    let items = rows.into_iter().map(UnitResponse::try_from).collect::<Result<_, _>>()?;
+    let (rows, next_cursor) = cursor::page(rows, limit, &scope, |u| (u.code.clone(), u.id.to_string()));
+    let items = rows.into_iter().map(UnitResponse::from).collect();
     Ok(HttpResponse::Ok().json(UnitPage { items, next_cursor }))
 }
 
 async fn read_unit(state: &AppState, kind: UnitKind, id: Uuid) -> Result<HttpResponse, ApiError> {
-    unit_ok(db::run(&state.db, move |conn| model::find(conn, kind, &id.to_string())).await?)
+    unit_ok(db::run(&state.db, move |conn| model::find(conn, kind, id.into())).await?)
 }
 
 async fn read_unit_by_code(
@@ -282,11 +269,11 @@ async fn create_unit(
     let new = model::NewUnit {
         kind,
         fields,
-        parent_id: body.parent_id.map(|p| p.to_string()),
-        predecessors: body.predecessors.iter().map(|p| (p.unit_id.to_string(), p.part)).collect(),
+        parent_id: body.parent_id.map(UnitId::from),
+        predecessors: body.predecessors.iter().map(|p| (p.unit_id.into(), p.part)).collect(),
     };
     let unit = db::write(&state.db, origin, move |conn, journal| {
-        let unit = UnitResponse::try_from(model::create(conn, new)?)?;
+        let unit = UnitResponse::from(model::create(conn, new)?);
         journal.created(kind.as_str(), unit.id, Scope::Registry, &unit);
         Ok(unit)
     })
@@ -310,15 +297,15 @@ async fn update_unit(
         code: body.code,
         name: body.name,
         unit_type: body.unit_type,
-        parent_id: body.parent_id.map(|p| p.map(|u| u.to_string())),
+        parent_id: body.parent_id.map(|p| p.map(UnitId::from)),
         valid_from: body.valid_from,
         valid_until: body.valid_until,
     };
-    let id = id.to_string();
+    let id = UnitId::from(id);
     let unit = db::write(&state.db, origin, move |conn, journal| {
-        let before = UnitResponse::try_from(model::find(conn, kind, &id)?)?;
-        let after = UnitResponse::try_from(model::update(conn, kind, &id, changes, expected)?)?;
-        journal.updated(kind.as_str(), &id, Scope::Registry, &before, &after);
+        let before = UnitResponse::from(model::find(conn, kind, id)?);
+        let after = UnitResponse::from(model::update(conn, kind, id, changes, expected)?);
+        journal.updated(kind.as_str(), id, Scope::Registry, &before, &after);
         Ok(after)
     })
     .await?;
@@ -342,11 +329,11 @@ async fn deactivate_unit(
             DATE_RANGE,
         )]));
     }
-    let id = id.to_string();
+    let id = UnitId::from(id);
     let unit = db::write(&state.db, origin, move |conn, journal| {
-        let before = UnitResponse::try_from(model::find(conn, kind, &id)?)?;
-        let after = UnitResponse::try_from(model::deactivate(conn, kind, &id, until, expected)?)?;
-        journal.changed(kind.as_str(), "deactivated", &id, Scope::Registry, &before, &after);
+        let before = UnitResponse::from(model::find(conn, kind, id)?);
+        let after = UnitResponse::from(model::deactivate(conn, kind, id, until, expected)?);
+        journal.changed(kind.as_str(), "deactivated", id, Scope::Registry, &before, &after);
         Ok(after)
     })
     .await?;
@@ -361,11 +348,11 @@ async fn delete_unit(
     id: Uuid,
 ) -> Result<HttpResponse, ApiError> {
     let expected = if_match_version(req)?;
-    let id = id.to_string();
+    let id = UnitId::from(id);
     db::write(&state.db, origin, move |conn, journal| {
-        let before = UnitResponse::try_from(model::find(conn, kind, &id)?)?;
-        model::delete(conn, kind, &id, expected)?;
-        journal.deleted(kind.as_str(), &id, Scope::Registry, &before);
+        let before = UnitResponse::from(model::find(conn, kind, id)?);
+        model::delete(conn, kind, id, expected)?;
+        journal.deleted(kind.as_str(), id, Scope::Registry, &before);
         Ok(())
     })
     .await?;
@@ -373,9 +360,9 @@ async fn delete_unit(
 }
 
 async fn unit_lineage(state: &AppState, kind: UnitKind, id: Uuid) -> Result<HttpResponse, ApiError> {
-    let lineage = db::run(&state.db, move |conn| model::lineage(conn, kind, &id.to_string())).await?;
+    let lineage = db::run(&state.db, move |conn| model::lineage(conn, kind, id.into())).await?;
     Ok(HttpResponse::Ok()
-        .json(UnitLineage { predecessors: linked(lineage.predecessors)?, successors: linked(lineage.successors)? }))
+        .json(UnitLineage { predecessors: linked(lineage.predecessors), successors: linked(lineage.successors) }))
 }
 
 macro_rules! unit_endpoints {

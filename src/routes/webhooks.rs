@@ -70,8 +70,8 @@ fn response(s: Subscription) -> Result<WebhookResponse, ApiError> {
         active: s.active,
         description: s.description,
         version: s.version,
-        created_at: s.created_at.and_utc(),
-        updated_at: s.updated_at.and_utc(),
+        created_at: s.created_at,
+        updated_at: s.updated_at,
     })
 }
 
@@ -336,15 +336,15 @@ fn delivery((d, action, attempts): (Delivery, String, Vec<Attempt>)) -> Result<D
         id: crate::routes::shared::uuid(&d.id)?,
         event_id: d.event_seq.to_string(),
         event_type: action,
-        next_attempt_at: (d.status == model::PENDING).then(|| d.next_attempt_at.and_utc()),
+        next_attempt_at: (d.status == model::PENDING).then_some(d.next_attempt_at),
         status: d.status,
-        created_at: d.created_at.and_utc(),
-        finished_at: d.finished_at.map(|t| t.and_utc()),
+        created_at: d.created_at,
+        finished_at: d.finished_at,
         attempts: attempts
             .into_iter()
             .map(|a| AttemptResponse {
                 attempt: a.attempt,
-                attempted_at: a.attempted_at.and_utc(),
+                attempted_at: a.attempted_at,
                 duration_ms: a.duration_ms,
                 status_code: a.status_code,
                 error: a.error,

@@ -22,7 +22,8 @@ fn snapshot(conn: &mut thidua::db::DbConn) -> (Vec<Unit>, Vec<UnitLink>) {
 async fn seeding_twice_changes_nothing(app: TestApp) {
     let mut conn = app.connection();
     let first = seed_reference(&mut conn).unwrap();
-    let count = |kind: &str, (units, _): &(Vec<Unit>, Vec<UnitLink>)| units.iter().filter(|u| u.kind == kind).count();
+    let count =
+        |kind: &str, (units, _): &(Vec<Unit>, Vec<UnitLink>)| units.iter().filter(|u| u.kind.as_str() == kind).count();
     let before = snapshot(&mut conn);
     assert_eq!(count("province", &before), 2, "Bắc Kạn and Thái Nguyên");
     assert_eq!(count("district", &before), 8);
@@ -31,8 +32,11 @@ async fn seeding_twice_changes_nothing(app: TestApp) {
     assert_eq!(first.units_created, before.0.len());
     assert_eq!(first.award_types_created, 12, "the catalogue from the domain notes");
     // Every one of the 108 old communes points to its successor; plus same-name departments.
-    let commune_links =
-        before.1.iter().filter(|l| before.0.iter().any(|u| u.id == l.successor_id && u.kind == "commune")).count();
+    let commune_links = before
+        .1
+        .iter()
+        .filter(|l| before.0.iter().any(|u| u.id == l.successor_id && u.kind.as_str() == "commune"))
+        .count();
     assert_eq!(commune_links, 108);
 
     let second = seed_reference(&mut conn).unwrap();
