@@ -253,6 +253,72 @@ pub fn seed_demo(
 const DEMO_PDF: &[u8] =
     b"%PDF-1.4\n% thidua demo document\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
 
+/// (title, unit, field, recognised by, scope, decision number, year, authors with shares, decision date).
+type DemoInitiative<'a> =
+    (&'a str, &'a str, &'a str, &'a str, &'a str, &'a str, i32, Vec<(&'a String, &'a str)>, &'a str);
+
+/// Initiatives (sáng kiến) of the demo's people: Hải's province-wide one stands behind his
+/// nomination for Chiến sĩ thi đua cấp tỉnh. `people`: (person, unit) for Hải, Mai and Thu.
+fn demo_initiatives(conn: &mut DbConn, author: &str, people: &[(&String, &str); 3]) -> Result<(), ApiError> {
+    use crate::domain::initiatives::{check_initiative, AuthorShare, InitiativeInput};
+    let [(hai, ward), (mai, _), (thu, home_affairs)] = *people;
+    let entries: [DemoInitiative; 3] = [
+        (
+            "Số hóa bản đồ địa chính phường Đức Xuân phục vụ giải quyết thủ tục đất đai",
+            ward,
+            "Tài nguyên và môi trường",
+            "Hội đồng sáng kiến tỉnh Bắc Kạn",
+            "tinh",
+            "1520/QĐ-UBND",
+            2023,
+            vec![(hai, "100")],
+            "2023-10-12",
+        ),
+        (
+            "Mô hình tổ dân phố tự quản về an ninh trật tự",
+            ward,
+            "An ninh trật tự",
+            "Hội đồng sáng kiến thành phố Bắc Kạn",
+            "co_so",
+            "312/QĐ-UBND",
+            2024,
+            vec![(mai, "60"), (hai, "40")],
+            "2024-11-18",
+        ),
+        (
+            "Quy trình điện tử xét khen thưởng tại Sở Nội vụ",
+            home_affairs,
+            "Cải cách hành chính",
+            "Hội đồng sáng kiến Sở Nội vụ",
+            "co_so",
+            "45/QĐ-SNV",
+            2024,
+            vec![(thu, "100")],
+            "2024-09-05",
+        ),
+    ];
+    for (title, unit, field, body, scope, number, year, authors, date) in entries {
+        let mut checks = crate::domain::Checks::default();
+        let input = InitiativeInput {
+            title: title.into(),
+            field: field.into(),
+            recognised_by: body.into(),
+            scope: scope.into(),
+            decision_number: number.into(),
+            decision_date: day(date),
+            year,
+            authors: authors
+                .into_iter()
+                .map(|(p, share)| AuthorShare { person_id: p.clone(), share_percent: share.into() })
+                .collect(),
+        };
+        let checked = check_initiative(input, &mut checks)
+            .ok_or_else(|| ApiError::internal(anyhow::anyhow!("demo initiative {title}: {:?}", checks.0.first())))?;
+        crate::models::initiatives::create(conn, unit, &checked, author)?;
+    }
+    Ok(())
+}
+
 /// The 2024 award year, decided in early 2025 (before the merger): history, nominations in
 /// every state, a council vote, public posting with a comment, and two decisions.
 fn award_year(
@@ -286,6 +352,7 @@ fn award_year(
     let hai = person(conn, "Nông Văn Hải", "Công chức địa chính - xây dựng", &wards[2])?;
     let mai = person(conn, "Hoàng Thị Mai", "Chủ tịch UBND phường", &wards[2])?;
     let thu = person(conn, "Lường Thị Thu", "Chuyên viên phòng Thi đua - Khen thưởng", home_affairs)?;
+    demo_initiatives(conn, author, &[(&hai, &wards[2]), (&mai, &wards[2]), (&thu, home_affairs)])?;
     let grassroots = type_id(conn, "CSTD_CO_SO")?;
     for year in [2021, 2022, 2023] {
         awards::record_award(

@@ -9,7 +9,9 @@ use diesel::prelude::*;
 
 use crate::db::schema::{unit_links, units};
 use crate::db::DbConn;
+use crate::domain::awards::{Prerequisite, PrerequisiteWindow};
 use crate::domain::ids::UnitId;
+use crate::domain::initiatives::{InitiativeRequirement, RecognitionScope};
 use crate::domain::units::{check_new_unit, LinkPart, UnitKind, UnitType};
 use crate::error::ApiError;
 use crate::models::units::{self as model, NewUnit};
@@ -70,7 +72,7 @@ pub struct SeedReport {
 }
 
 /// The catalogue from the domain notes: (code, name, category, subject, level, granting
-/// authority, legal basis, prerequisite (code, years), quota (of code, percent), council vote
+/// authority, legal basis, prerequisites, quota (of code, percent), council vote
 /// threshold, posting days, bonus multiplier). Rules marked unconfirmed there are seeded from
 /// the older decree they come from and say so in their legal basis; the board edits them.
 type CatalogueEntry = (
@@ -81,7 +83,7 @@ type CatalogueEntry = (
     &'static str,
     &'static str,
     &'static str,
-    Option<(&'static str, u32)>,
+    Option<fn() -> Vec<Prerequisite>>,
     Option<(&'static str, &'static str)>,
     Option<&'static str>,
     Option<i32>,
@@ -90,9 +92,9 @@ type CatalogueEntry = (
 
 const CATALOGUE: &[CatalogueEntry] = &[
     ("LDTT", "Lao động tiên tiến", "danh_hieu_thi_dua", "individual", "co_so", "Thủ trưởng sở, ban, ngành; Chủ tịch UBND xã (Điều 80)", "Luật Thi đua, khen thưởng số 06/2022/QH15, Điều 24; tiền thưởng: Nghị định 98/2023/NĐ-CP, Điều 54", None, None, None, None, Some("0.3")),
-    ("CSTD_CO_SO", "Chiến sĩ thi đua cơ sở", "danh_hieu_thi_dua", "individual", "co_so", "Thủ trưởng sở, ban, ngành (Điều 80.1)", "Luật Thi đua, khen thưởng số 06/2022/QH15, Điều 23; hạn mức 15% số Lao động tiên tiến theo Nghị định 91/2017/NĐ-CP (chưa xác nhận còn áp dụng)", Some(("LDTT", 1)), Some(("LDTT", "15")), None, None, Some("1")),
-    ("CSTD_TINH", "Chiến sĩ thi đua cấp tỉnh", "danh_hieu_thi_dua", "individual", "tinh", "Chủ tịch UBND tỉnh", "Luật Thi đua, khen thưởng số 06/2022/QH15, Điều 22; tỷ lệ phiếu ≥ 90% theo Nghị định 91/2017/NĐ-CP, Điều 45 (chưa xác nhận còn áp dụng)", Some(("CSTD_CO_SO", 3)), None, Some("90"), Some(10), Some("3")),
-    ("CSTD_TOAN_QUOC", "Chiến sĩ thi đua toàn quốc", "danh_hieu_thi_dua", "individual", "toan_quoc", "Thủ tướng Chính phủ (tỉnh đề nghị)", "Luật Thi đua, khen thưởng số 06/2022/QH15, Điều 21; tỷ lệ phiếu ≥ 90% theo Nghị định 91/2017/NĐ-CP, Điều 45 (chưa xác nhận còn áp dụng)", Some(("CSTD_TINH", 2)), None, Some("90"), Some(10), Some("4.5")),
+    ("CSTD_CO_SO", "Chiến sĩ thi đua cơ sở", "danh_hieu_thi_dua", "individual", "co_so", "Thủ trưởng sở, ban, ngành (Điều 80.1)", "Luật Thi đua, khen thưởng số 06/2022/QH15, Điều 23; hạn mức 15% số Lao động tiên tiến theo Nghị định 91/2017/NĐ-CP (chưa xác nhận còn áp dụng)", Some(grassroots_needs), Some(("LDTT", "15")), None, None, Some("1")),
+    ("CSTD_TINH", "Chiến sĩ thi đua cấp tỉnh", "danh_hieu_thi_dua", "individual", "tinh", "Chủ tịch UBND tỉnh", "Luật Thi đua, khen thưởng số 06/2022/QH15, Điều 22; tỷ lệ phiếu ≥ 90% theo Nghị định 91/2017/NĐ-CP, Điều 45 (chưa xác nhận còn áp dụng)", Some(provincial_needs), None, Some("90"), Some(10), Some("3")),
+    ("CSTD_TOAN_QUOC", "Chiến sĩ thi đua toàn quốc", "danh_hieu_thi_dua", "individual", "toan_quoc", "Thủ tướng Chính phủ (tỉnh đề nghị)", "Luật Thi đua, khen thưởng số 06/2022/QH15, Điều 21; tỷ lệ phiếu ≥ 90% theo Nghị định 91/2017/NĐ-CP, Điều 45 (chưa xác nhận còn áp dụng)", Some(national_needs), None, Some("90"), Some(10), Some("4.5")),
     ("TTLDTT", "Tập thể lao động tiên tiến", "danh_hieu_thi_dua", "collective", "co_so", "Thủ trưởng sở, ban, ngành (Điều 80.1)", "Luật Thi đua, khen thưởng số 06/2022/QH15 (tiêu chí năm 2022 chưa xác nhận)", None, None, None, None, Some("0.8")),
     ("TTLDXS", "Tập thể lao động xuất sắc", "danh_hieu_thi_dua", "collective", "tinh", "Chủ tịch UBND tỉnh", "Luật Thi đua, khen thưởng số 06/2022/QH15; tiền thưởng: Nghị định 98/2023/NĐ-CP, Điều 54", None, None, None, Some(10), Some("1.5")),
     ("CO_THI_DUA_TINH", "Cờ thi đua cấp tỉnh", "danh_hieu_thi_dua", "collective", "tinh", "Chủ tịch UBND tỉnh", "Luật Thi đua, khen thưởng số 06/2022/QH15, Điều 26", None, None, None, Some(10), None),
@@ -103,10 +105,71 @@ const CATALOGUE: &[CatalogueEntry] = &[
     ("GIAY_KHEN_CA_NHAN", "Giấy khen (cá nhân)", "hinh_thuc_khen_thuong", "individual", "co_so", "Thủ trưởng sở, ban, ngành; Chủ tịch UBND xã", "Luật Thi đua, khen thưởng số 06/2022/QH15, Điều 9", None, None, None, None, None),
 ];
 
+/// Chiến sĩ thi đua cơ sở: Lao động tiên tiến in the same year (Art 23). The initiative or
+/// scientific work it also needs is the dossier's `sang_kien` document.
+fn grassroots_needs() -> Vec<Prerequisite> {
+    vec![Prerequisite {
+        legal_basis: Some(
+            "Luật Thi đua, khen thưởng số 06/2022/QH15, Điều 23: đạt tiêu chuẩn Lao động tiên tiến trong năm xét tặng"
+                .into(),
+        ),
+        ..Prerequisite::years("LDTT", 1, PrerequisiteWindow::SameYear)
+    }]
+}
+
+/// Chiến sĩ thi đua cấp tỉnh: three consecutive years of Chiến sĩ thi đua cơ sở (Art 22). That
+/// the three end the year before is how the service always counted; the wording is unconfirmed.
+fn provincial_needs() -> Vec<Prerequisite> {
+    vec![Prerequisite {
+        legal_basis: Some(
+            "Luật Thi đua, khen thưởng số 06/2022/QH15, Điều 22: ba lần liên tục đạt danh hiệu Chiến sĩ thi đua cơ sở; \
+             năm kết thúc chuỗi (năm trước năm xét tặng) chưa xác nhận"
+                .into(),
+        ),
+        unconfirmed: true,
+        ..Prerequisite::years("CSTD_CO_SO", 3, PrerequisiteWindow::PreviousYears)
+    }]
+}
+
+/// Chiến sĩ thi đua toàn quốc: two consecutive awards of Chiến sĩ thi đua cấp tỉnh, each on its
+/// own three-year streak (Art 21) — not the provincial title in two consecutive years.
+fn national_needs() -> Vec<Prerequisite> {
+    vec![Prerequisite {
+        legal_basis: Some(
+            "Luật Thi đua, khen thưởng số 06/2022/QH15, Điều 21: hai lần liên tục đạt danh hiệu Chiến sĩ thi đua cấp tỉnh \
+             (mỗi lần trên ba năm liên tục Chiến sĩ thi đua cơ sở); năm xét tặng sau lần thứ hai chưa xác nhận"
+                .into(),
+        ),
+        unconfirmed: true,
+        ..Prerequisite::awards("CSTD_TINH", 2, 3, PrerequisiteWindow::PreviousYears)
+    }]
+}
+
+/// The initiative (sáng kiến) each emulation-fighter title needs (Art 21–23): its minimum scope
+/// and a validity window that could not be confirmed and says so. A `sang_kien` document in the
+/// dossier is accepted instead (an initiative not in the registry, or an accepted scientific
+/// work), with a warning for the board.
+fn initiative_requirement(code: &str) -> Option<InitiativeRequirement> {
+    let (minimum_scope, validity_years, basis) = match code {
+        "CSTD_CO_SO" => (RecognitionScope::CoSo, 1, "Luật Thi đua, khen thưởng số 06/2022/QH15, Điều 23: có sáng kiến được công nhận, hoặc đề tài, công trình khoa học đã được nghiệm thu (minh chứng trong hồ sơ); thời hạn hiệu lực chưa xác nhận"),
+        "CSTD_TINH" => (RecognitionScope::Tinh, 3, "Luật Thi đua, khen thưởng số 06/2022/QH15, Điều 22: sáng kiến có phạm vi ảnh hưởng trong tỉnh; thời hạn hiệu lực chưa xác nhận"),
+        "CSTD_TOAN_QUOC" => (RecognitionScope::ToanQuoc, 6, "Luật Thi đua, khen thưởng số 06/2022/QH15, Điều 21: sáng kiến có phạm vi ảnh hưởng toàn quốc; thời hạn hiệu lực chưa xác nhận"),
+        _ => return None,
+    };
+    Some(InitiativeRequirement {
+        minimum_scope,
+        validity_years,
+        dossier_proof_accepted: true,
+        on_failure: crate::domain::awards::Severity::Refusal,
+        legal_basis: Some(basis.into()),
+        unconfirmed: true,
+    })
+}
+
 /// Adds the catalogue's award types that are missing (by code), with their first rules from
 /// the day the law took effect.
 fn seed_award_types(conn: &mut DbConn, report: &mut SeedReport) -> Result<(), ApiError> {
-    use crate::domain::awards::{check_rules, Prerequisite};
+    use crate::domain::awards::{check_rules, Severity};
     use crate::domain::Checks;
     use crate::models::awards::{create_award_type, find_award_type_by_code, NewAwardType};
     for (code, name, category, subject, level, authority, basis, prerequisite, quota, threshold, posting, bonus) in
@@ -116,20 +179,20 @@ fn seed_award_types(conn: &mut DbConn, report: &mut SeedReport) -> Result<(), Ap
             continue;
         }
         let mut checks = Checks::default();
-        let prerequisites = prerequisite
-            .map(|(c, y)| vec![Prerequisite { award_type_code: c.into(), consecutive_years: y }])
-            .unwrap_or_default();
+        let prerequisites = prerequisite.map(|needs| needs()).unwrap_or_default();
         let rules = check_rules(
             authority,
             basis,
             prerequisites,
             quota.map(|q| q.0),
             quota.map(|q| q.1),
+            Severity::Warning,
             threshold.is_some(),
             *threshold,
             None,
             *posting,
             *bonus,
+            initiative_requirement(code),
             &mut checks,
         );
         if let Some(e) = checks.0.first() {

@@ -440,6 +440,7 @@ pub fn href(kind: &str, id: &str) -> Option<String> {
         "person" => "people",
         "award" => "awards",
         "nomination" => "nominations",
+        "initiative" => "initiatives",
         "council_session" => "council-sessions",
         "decision" => "decisions",
         "council" => "councils",

@@ -270,6 +270,7 @@ diesel::table! {
         storage_key -> Text,
         uploaded_by -> Text,
         created_at -> Timestamp,
+        initiative_id -> Nullable<Text>,
     }
 }
 
@@ -316,6 +317,8 @@ diesel::table! {
         bonus_multiplier -> Nullable<Text>,
         created_by -> Nullable<Text>,
         created_at -> Timestamp,
+        quota_on_failure -> Text,
+        initiative_requirement -> Nullable<Text>,
     }
 }
 
@@ -559,6 +562,34 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    initiatives (id) {
+        id -> Text,
+        title -> Text,
+        title_folded -> Text,
+        unit_id -> Text,
+        field -> Text,
+        recognised_by -> Text,
+        scope -> Text,
+        decision_number -> Text,
+        decision_date -> Date,
+        year -> Integer,
+        version -> Integer,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    initiative_authors (initiative_id, person_id) {
+        initiative_id -> Text,
+        person_id -> Text,
+        share_percent -> Text,
+        position -> Integer,
+    }
+}
+
 diesel::joinable!(webhook_deliveries -> webhook_subscriptions (subscription_id));
 diesel::joinable!(webhook_attempts -> webhook_deliveries (delivery_id));
 
@@ -625,4 +656,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhook_subscriptions,
     webhook_deliveries,
     webhook_attempts,
+    initiatives,
+    initiative_authors,
 );

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::domain::campaigns::{check_value, IndicatorKind};
+use crate::domain::initiatives::InitiativeRequirement;
 use crate::domain::Checks;
 use crate::error::ErrorCode;
 
@@ -26,15 +27,112 @@ text_enum! {
     }
 }
 
-/// "`consecutive_years` years in a row of `award_type_code`, up to the year before", e.g. three
-/// consecutive years of Chiến sĩ thi đua cơ sở before Chiến sĩ thi đua cấp tỉnh.
+text_enum! {
+    /// Which years a prerequisite is looked for in, counting back from its last year.
+    pub enum PrerequisiteWindow {
+        /// Up to and including the year the nomination is for: Lao động tiên tiến of the same
+        /// year for Chiến sĩ thi đua cơ sở (Law 06/2022/QH15, Art 23).
+        SameYear = "same_year",
+        /// Up to the year before: three years of Chiến sĩ thi đua cơ sở before Chiến sĩ thi đua
+        /// cấp tỉnh (Art 22).
+        PreviousYears = "previous_years",
+    }
+}
+
+text_enum! {
+    /// What a rule that is not met does to a nomination.
+    pub enum Severity {
+        /// Submission is refused (422 `not_eligible`); nothing to acknowledge.
+        Refusal = "refusal",
+        /// Submission goes ahead; the board sees the warning and may acknowledge it with a reason,
+        /// which the nomination's history and the journal record.
+        Warning = "warning",
+    }
+}
+
+fn previous_years() -> PrerequisiteWindow {
+    PrerequisiteWindow::PreviousYears
+}
+
+fn refusal() -> Severity {
+    Severity::Refusal
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+/// A title the nominee must already hold, counted either in **consecutive years**
+/// (`consecutive_years`: e.g. three years in a row of Chiến sĩ thi đua cơ sở before Chiến sĩ thi
+/// đua cấp tỉnh) or in **consecutive awards** (`consecutive_awards`, each award covering
+/// `award_span_years`, the next one's years following straight on: two Chiến sĩ thi đua cấp tỉnh,
+/// each on its own three-year streak, before Chiến sĩ thi đua toàn quốc). Exactly one of the two
+/// counts is given.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Prerequisite {
     #[schema(example = "CSTD_CO_SO")]
     pub award_type_code: String,
-    #[schema(example = 3)]
-    pub consecutive_years: u32,
+    /// How many years in a row the title is needed, ending with the window's last year.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(example = 3, minimum = 1, maximum = 20)]
+    pub consecutive_years: Option<u32>,
+    /// How many awards of the title in a row are needed, each `award_span_years` after the one
+    /// before (their streaks adjoin, no year counted twice).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 1, maximum = 10)]
+    pub consecutive_awards: Option<u32>,
+    /// With `consecutive_awards`: the years one award covers (3 for Chiến sĩ thi đua cấp tỉnh).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 1, maximum = 20)]
+    pub award_span_years: Option<u32>,
+    /// Where the count ends: the nomination's year itself, or the year before. Default
+    /// `previous_years`.
+    #[serde(default = "previous_years")]
+    pub window: PrerequisiteWindow,
+    /// What not meeting it does. Default `refusal`.
+    #[serde(default = "refusal")]
+    pub on_failure: Severity,
+    /// A streak broken by at most this many missing years in all (or awards this many years
+    /// further apart than their span) is **borderline**: a warning the board may acknowledge, not
+    /// a refusal. 0 (the default): no tolerance.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    #[schema(minimum = 0, maximum = 5)]
+    pub borderline_gap_years: u32,
+    /// Căn cứ pháp lý of this requirement.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(example = "Luật Thi đua, khen thưởng số 06/2022/QH15, Điều 23")]
+    pub legal_basis: Option<String>,
+    /// The legal wording behind it could not be confirmed: the board should check it.
+    #[serde(default)]
+    pub unconfirmed: bool,
+}
+
+impl Prerequisite {
+    /// `count` years in a row of `code`, ending with the window's last year.
+    pub fn years(code: &str, count: u32, window: PrerequisiteWindow) -> Prerequisite {
+        Prerequisite {
+            award_type_code: code.into(),
+            consecutive_years: Some(count),
+            consecutive_awards: None,
+            award_span_years: None,
+            window,
+            on_failure: Severity::Refusal,
+            borderline_gap_years: 0,
+            legal_basis: None,
+            unconfirmed: false,
+        }
+    }
+
+    /// `count` awards in a row of `code`, each covering `span` years.
+    pub fn awards(code: &str, count: u32, span: u32, window: PrerequisiteWindow) -> Prerequisite {
+        Prerequisite {
+            consecutive_years: None,
+            consecutive_awards: Some(count),
+            award_span_years: Some(span),
+            ..Prerequisite::years(code, 0, window)
+        }
+    }
 }
 
 /// The rules of one version of an award type, once checked. Decimals are canonical strings.
@@ -45,11 +143,16 @@ pub struct Rules {
     pub prerequisites: Vec<Prerequisite>,
     pub quota_of_code: Option<String>,
     pub quota_percent: Option<String>,
+    /// What going beyond the quota does: by default a warning, since the council may decide
+    /// beyond it (and whether today's decrees keep a cap at all is unconfirmed).
+    pub quota_on_failure: Severity,
     pub council_vote_required: bool,
     pub approval_threshold_percent: Option<String>,
     pub quorum_percent: Option<String>,
     pub posting_days: Option<i32>,
     pub bonus_multiplier: Option<String>,
+    /// What the nominee's initiatives must be, if anything.
+    pub initiative_requirement: Option<InitiativeRequirement>,
 }
 
 fn percent(field: &str, value: Option<&str>, checks: &mut Checks) -> Option<String> {
@@ -64,24 +167,18 @@ pub fn check_rules(
     prerequisites: Vec<Prerequisite>,
     quota_of_code: Option<&str>,
     quota_percent: Option<&str>,
+    quota_on_failure: Severity,
     council_vote_required: bool,
     approval_threshold_percent: Option<&str>,
     quorum_percent: Option<&str>,
     posting_days: Option<i32>,
     bonus_multiplier: Option<&str>,
+    initiative_requirement: Option<InitiativeRequirement>,
     checks: &mut Checks,
 ) -> Rules {
     let granting_authority = crate::domain::check_text("granting_authority", granting_authority, 300, checks);
     let legal_basis = crate::domain::check_text("legal_basis", legal_basis, 2000, checks);
-    for (i, p) in prerequisites.iter().enumerate() {
-        if p.consecutive_years == 0 || p.consecutive_years > 20 {
-            checks.fail(
-                &format!("prerequisites[{i}].consecutive_years"),
-                ErrorCode::OutOfRange,
-                "must be between 1 and 20",
-            );
-        }
-    }
+    let prerequisites = prerequisites.into_iter().enumerate().map(|(i, p)| check_prerequisite(i, p, checks)).collect();
     let quota_percent = percent("quota_percent", quota_percent, checks);
     if quota_percent.is_some() != quota_of_code.is_some() {
         checks.fail("quota_percent", ErrorCode::Incomplete, "a quota needs both quota_of_code and quota_percent");
@@ -103,12 +200,58 @@ pub fn check_rules(
         prerequisites,
         quota_of_code: quota_of_code.map(str::to_string),
         quota_percent,
+        quota_on_failure,
         council_vote_required,
         approval_threshold_percent,
         quorum_percent,
         posting_days,
         bonus_multiplier,
+        initiative_requirement: initiative_requirement
+            .map(|r| crate::domain::initiatives::check_requirement("initiative_requirement", r, checks)),
     }
+}
+
+fn check_prerequisite(i: usize, mut p: Prerequisite, checks: &mut Checks) -> Prerequisite {
+    let field = |name: &str| format!("prerequisites[{i}].{name}");
+    match (p.consecutive_years, p.consecutive_awards) {
+        (Some(years), None) => {
+            if !(1..=20).contains(&years) {
+                checks.fail(&field("consecutive_years"), ErrorCode::OutOfRange, "must be between 1 and 20");
+            }
+            if p.award_span_years.is_some() {
+                checks.fail(&field("award_span_years"), ErrorCode::NotAllowed, "only with consecutive_awards");
+            }
+        }
+        (None, Some(awards)) => {
+            if !(1..=10).contains(&awards) {
+                checks.fail(&field("consecutive_awards"), ErrorCode::OutOfRange, "must be between 1 and 10");
+            }
+            match p.award_span_years {
+                None => checks.fail(
+                    &field("award_span_years"),
+                    ErrorCode::Required,
+                    "consecutive awards need the years each covers",
+                ),
+                Some(span) if !(1..=20).contains(&span) => {
+                    checks.fail(&field("award_span_years"), ErrorCode::OutOfRange, "must be between 1 and 20");
+                }
+                Some(_) => {}
+            }
+        }
+        _ => checks.fail(
+            &field("consecutive_years"),
+            ErrorCode::Incomplete,
+            "give either consecutive_years or consecutive_awards, not both",
+        ),
+    }
+    if p.borderline_gap_years > 5 {
+        checks.fail(&field("borderline_gap_years"), ErrorCode::OutOfRange, "must be between 0 and 5");
+    }
+    p.legal_basis = p
+        .legal_basis
+        .filter(|b| !b.trim().is_empty())
+        .map(|b| crate::domain::check_text(&field("legal_basis"), &b, 2000, checks));
+    p
 }
 
 /// How many consecutive years, ending with `last_year`, appear in `years`.
@@ -116,6 +259,83 @@ pub fn streak(years: &[i32], last_year: i32) -> u32 {
     let mut count = 0;
     while years.contains(&(last_year - count as i32)) {
         count += 1;
+    }
+    count
+}
+
+/// How a prerequisite stands for a nominee.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Standing {
+    Met,
+    /// Met only by overlooking gaps within `borderline_gap_years`: `got` counted strictly.
+    Borderline {
+        got: u32,
+    },
+    Unmet {
+        got: u32,
+    },
+}
+
+/// Judges a prerequisite against the years (award years) the nominee holds its title in, for a
+/// nomination of `year`.
+pub fn assess(p: &Prerequisite, held: &[i32], year: i32) -> Standing {
+    let last = match p.window {
+        PrerequisiteWindow::SameYear => year,
+        PrerequisiteWindow::PreviousYears => year - 1,
+    };
+    let (needed, strict, tolerant) = match (p.consecutive_years, p.consecutive_awards) {
+        (Some(needed), _) => (needed, streak(held, last), streak_with_gaps(held, last, needed, p.borderline_gap_years)),
+        (None, Some(needed)) => {
+            let span = p.award_span_years.unwrap_or(1);
+            (needed, award_chain(held, last, span, 0), award_chain(held, last, span, p.borderline_gap_years))
+        }
+        (None, None) => return Standing::Met,
+    };
+    if strict >= needed {
+        Standing::Met
+    } else if tolerant >= needed {
+        Standing::Borderline { got: strict }
+    } else {
+        Standing::Unmet { got: strict }
+    }
+}
+
+/// Years held counting back from `last`, skipping at most `gaps` missing years in all, until
+/// `needed` are found.
+fn streak_with_gaps(years: &[i32], last: i32, needed: u32, gaps: u32) -> u32 {
+    let (mut count, mut missed, mut at) = (0, 0, last);
+    while count < needed {
+        if years.contains(&at) {
+            count += 1;
+        } else if missed < gaps {
+            missed += 1;
+        } else {
+            break;
+        }
+        at -= 1;
+    }
+    count
+}
+
+/// Awards in a row, counting back from the latest one no later than `last`: each the one before
+/// it `span` years earlier (their streaks adjoin), or up to `gaps` years more in all.
+fn award_chain(years: &[i32], last: i32, span: u32, gaps: u32) -> u32 {
+    let mut held: Vec<i32> = years.iter().copied().filter(|y| *y <= last).collect();
+    held.sort_unstable();
+    held.dedup();
+    let Some(mut at) = held.pop() else { return 0 };
+    let (mut count, mut spare) = (1, gaps as i32);
+    let span = span as i32;
+    // The nearest earlier award whose years do not overlap this one's.
+    while let Some(pos) = held.iter().rposition(|y| *y <= at - span) {
+        let extra = at - span - held[pos];
+        if extra > spare {
+            break;
+        }
+        spare -= extra;
+        at = held[pos];
+        count += 1;
+        held.truncate(pos);
     }
     count
 }
@@ -140,6 +360,40 @@ mod tests {
     }
 
     #[test]
+    fn windows_and_counts_are_explicit() {
+        // Chiến sĩ thi đua cơ sở 2026 needs Lao động tiên tiến 2026 (the same year).
+        let same = Prerequisite::years("LDTT", 1, PrerequisiteWindow::SameYear);
+        assert_eq!(assess(&same, &[2026], 2026), Standing::Met);
+        assert_eq!(assess(&same, &[2025], 2026), Standing::Unmet { got: 0 });
+        // Chiến sĩ thi đua cấp tỉnh 2024 needs Chiến sĩ thi đua cơ sở 2021–2023.
+        let three = Prerequisite::years("CSTD_CO_SO", 3, PrerequisiteWindow::PreviousYears);
+        assert_eq!(assess(&three, &[2021, 2022, 2023], 2024), Standing::Met);
+        assert_eq!(assess(&three, &[2020, 2022, 2023], 2024), Standing::Unmet { got: 2 });
+        // With a year of tolerance the broken streak is borderline: the board's call.
+        let lenient = Prerequisite { borderline_gap_years: 1, ..three.clone() };
+        assert_eq!(assess(&lenient, &[2020, 2022, 2023], 2024), Standing::Borderline { got: 2 });
+        assert_eq!(assess(&lenient, &[2019, 2020, 2023], 2024), Standing::Unmet { got: 1 });
+    }
+
+    #[test]
+    fn consecutive_awards_are_not_consecutive_years() {
+        // Chiến sĩ thi đua toàn quốc: two provincial awards in a row, each on three years.
+        let two = Prerequisite::awards("CSTD_TINH", 2, 3, PrerequisiteWindow::PreviousYears);
+        assert_eq!(assess(&two, &[2020, 2023], 2026), Standing::Met);
+        assert_eq!(assess(&two, &[2017, 2020, 2023], 2024), Standing::Met);
+        // A gap between the two streaks, or one award only, is not enough.
+        assert_eq!(assess(&two, &[2019, 2023], 2026), Standing::Unmet { got: 1 });
+        assert_eq!(assess(&two, &[2023], 2026), Standing::Unmet { got: 1 });
+        // Two consecutive years are two overlapping streaks, not two awards in a row.
+        assert_eq!(assess(&two, &[2022, 2023], 2026), Standing::Unmet { got: 1 });
+        // An award of the year itself is outside a previous-years window.
+        assert_eq!(assess(&two, &[2020, 2023], 2023), Standing::Unmet { got: 1 });
+        let lenient = Prerequisite { borderline_gap_years: 1, ..two };
+        assert_eq!(assess(&lenient, &[2019, 2023], 2026), Standing::Borderline { got: 1 });
+        assert_eq!(assess(&lenient, &[], 2026), Standing::Unmet { got: 0 });
+    }
+
+    #[test]
     fn quotas_round_down() {
         assert_eq!(quota(20, Decimal::from_str("15").unwrap()), 3);
         assert_eq!(quota(7, Decimal::from_str("15").unwrap()), 1);
@@ -152,14 +406,26 @@ mod tests {
         check_rules(
             "Chủ tịch UBND tỉnh",
             "Luật 06/2022/QH15",
-            vec![Prerequisite { award_type_code: "X".into(), consecutive_years: 0 }],
+            vec![
+                Prerequisite::years("X", 0, PrerequisiteWindow::SameYear),
+                Prerequisite {
+                    consecutive_awards: Some(2),
+                    ..Prerequisite::years("Y", 1, PrerequisiteWindow::SameYear)
+                },
+                Prerequisite {
+                    award_span_years: None,
+                    ..Prerequisite::awards("Z", 2, 3, PrerequisiteWindow::SameYear)
+                },
+            ],
             Some("LDTT"),
             None,
+            Severity::Warning,
             true,
             None,
             None,
             Some(200),
             Some("-1"),
+            None,
             &mut checks,
         );
         let fields: Vec<&str> = checks.0.iter().map(|e| e.field.as_str()).collect();
@@ -167,6 +433,8 @@ mod tests {
             fields,
             [
                 "prerequisites[0].consecutive_years",
+                "prerequisites[1].consecutive_years",
+                "prerequisites[2].award_span_years",
                 "quota_percent",
                 "approval_threshold_percent",
                 "posting_days",

@@ -126,6 +126,7 @@ pub mod council;
 pub mod display;
 pub mod evidence;
 pub mod ids;
+pub mod initiatives;
 pub mod nominations;
 pub mod progress;
 pub mod public;

@@ -1,5 +1,7 @@
 //! Nominations: their lifecycle, their dossier, and the eligibility rules judged at submission.
 
+use crate::domain::awards::{assess, Prerequisite, PrerequisiteWindow, Severity, Standing};
+use crate::domain::initiatives::{assess_initiatives, InitiativeRequirement, InitiativeStanding, RecognitionScope};
 use crate::error::ErrorCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -100,6 +102,26 @@ pub struct EligibilityProblem {
     #[schema(value_type = String, example = "prerequisite_streak")]
     pub code: ErrorCode,
     pub message: String,
+    /// For a warning: the board's acknowledgement, once given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acknowledgement: Option<Acknowledgement>,
+}
+
+/// The board looked at a warning and let the nomination go on, for a reason.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Acknowledgement {
+    /// The board member's user id.
+    #[schema(format = "uuid")]
+    pub by: String,
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub reason: String,
+}
+
+impl Eligibility {
+    /// The warning of this code not yet acknowledged, if any.
+    pub fn open_warning(&mut self, code: &str) -> Option<&mut EligibilityProblem> {
+        self.warnings.iter_mut().find(|w| w.code.as_str() == code && w.acknowledgement.is_none())
+    }
 }
 
 /// What was found at submission: blocking problems stop it; warnings go to the board.
@@ -109,24 +131,58 @@ pub struct Eligibility {
     pub warnings: Vec<EligibilityProblem>,
 }
 
+/// The rules' initiative requirement, the (scope, year) of the nominee's initiatives, and whether
+/// the dossier holds a `sang_kien` document.
+pub type InitiativeFacts = (InitiativeRequirement, Vec<(RecognitionScope, i32)>, bool);
+
 /// The facts eligibility is judged on, gathered from the database.
 pub struct EligibilityFacts {
     pub has_rules: bool,
-    /// (prerequisite award code, consecutive years needed, years the nominee got it).
-    pub prerequisites: Vec<(String, u32, Vec<i32>)>,
+    /// Each prerequisite with the years the nominee got its title (award years).
+    pub prerequisites: Vec<(Prerequisite, Vec<i32>)>,
     pub year: i32,
     /// Achievements of this nomination already behind another nomination under review or granted.
     pub already_rewarded: usize,
     /// Another nomination of the same nominee for the same award and year is under review or granted.
     pub duplicate: bool,
-    /// (allowed, used including this one) when the type has a quota.
-    pub quota: Option<(u32, u32)>,
+    /// (allowed, used including this one, what going beyond does) when the type has a quota.
+    pub quota: Option<(u32, u32, Severity)>,
     pub missing_documents: Vec<DocumentKind>,
     pub under_discipline: bool,
+    /// The rules' initiative requirement, with the (scope, year) of the initiatives the nominee
+    /// is an author of and whether the dossier holds a `sang_kien` document.
+    pub initiatives: Option<InitiativeFacts>,
 }
 
 fn problem(code: ErrorCode, message: String) -> EligibilityProblem {
-    EligibilityProblem { code, message }
+    EligibilityProblem { code, message, acknowledgement: None }
+}
+
+impl Eligibility {
+    fn add(&mut self, severity: Severity, found: EligibilityProblem) {
+        match severity {
+            Severity::Refusal => self.blocking.push(found),
+            Severity::Warning => self.warnings.push(found),
+        }
+    }
+}
+
+/// What a prerequisite asks for, in words (for the problem's message).
+fn describe(p: &Prerequisite, year: i32) -> String {
+    let last = match p.window {
+        PrerequisiteWindow::SameYear => year,
+        PrerequisiteWindow::PreviousYears => year - 1,
+    };
+    match (p.consecutive_years, p.consecutive_awards) {
+        (Some(1), _) => format!("needs {} in {last}", p.award_type_code),
+        (Some(n), _) => format!("needs {} for {n} consecutive years up to {last}", p.award_type_code),
+        (None, Some(n)) => format!(
+            "needs {n} consecutive awards of {} (each covering {} years) up to {last}",
+            p.award_type_code,
+            p.award_span_years.unwrap_or(1)
+        ),
+        (None, None) => format!("needs {}", p.award_type_code),
+    }
 }
 
 pub fn judge(f: &EligibilityFacts) -> Eligibility {
@@ -134,13 +190,20 @@ pub fn judge(f: &EligibilityFacts) -> Eligibility {
     if !f.has_rules {
         e.blocking.push(problem(ErrorCode::NoRules, "the award type has no rules in force today".into()));
     }
-    for (code, needed, years) in &f.prerequisites {
-        let got = crate::domain::awards::streak(years, f.year - 1);
-        if got < *needed {
-            e.blocking.push(problem(
-                ErrorCode::PrerequisiteStreak,
-                format!("needs {code} for {needed} consecutive years up to {}; the nominee has {got}", f.year - 1),
-            ));
+    for (p, years) in &f.prerequisites {
+        match assess(p, years, f.year) {
+            Standing::Met => {}
+            Standing::Borderline { got } => e.warnings.push(problem(
+                ErrorCode::PrerequisiteBorderline,
+                format!(
+                    "{}; the nominee has {got} in a row, with gaps the rules leave to the board",
+                    describe(p, f.year)
+                ),
+            )),
+            Standing::Unmet { got } => e.add(
+                p.on_failure,
+                problem(ErrorCode::PrerequisiteStreak, format!("{}; the nominee has {got}", describe(p, f.year))),
+            ),
         }
     }
     if f.already_rewarded > 0 {
@@ -165,12 +228,36 @@ pub fn judge(f: &EligibilityFacts) -> Eligibility {
             "the nominee is under discipline, inspection or complaint".into(),
         ));
     }
-    if let Some((allowed, used)) = f.quota {
+    if let Some((allowed, used, severity)) = f.quota {
         if used > allowed {
-            e.warnings.push(problem(
-                ErrorCode::QuotaExceeded,
-                format!("the unit's quota this year is {allowed}; this would be number {used}"),
-            ));
+            e.add(
+                severity,
+                problem(
+                    ErrorCode::QuotaExceeded,
+                    format!("the unit's quota this year is {allowed}; this would be number {used}"),
+                ),
+            );
+        }
+    }
+    if let Some((r, held, dossier_proof)) = &f.initiatives {
+        let wanted = format!(
+            "an initiative recognised at {} level or above in {}–{}",
+            r.minimum_scope.as_str(),
+            f.year - r.validity_years as i32 + 1,
+            f.year
+        );
+        match assess_initiatives(r, held, *dossier_proof, f.year) {
+            InitiativeStanding::Met => {}
+            InitiativeStanding::ByDossierProof => e.warnings.push(problem(
+                ErrorCode::InitiativeUnregistered,
+                format!("needs {wanted}; none is registered, the dossier's sang_kien document stands in for it"),
+            )),
+            InitiativeStanding::Unmet => {
+                e.add(
+                    r.on_failure,
+                    problem(ErrorCode::InitiativeMissing, format!("needs {wanted}; the nominee has none")),
+                );
+            }
         }
     }
     e
@@ -198,16 +285,21 @@ pub fn vote_passes(
 mod tests {
     use super::*;
 
+    fn three() -> Prerequisite {
+        Prerequisite::years("CSTD_CO_SO", 3, PrerequisiteWindow::PreviousYears)
+    }
+
     fn facts() -> EligibilityFacts {
         EligibilityFacts {
             has_rules: true,
-            prerequisites: vec![("CSTD_CO_SO".into(), 3, vec![2019, 2020, 2021])],
+            prerequisites: vec![(three(), vec![2019, 2020, 2021])],
             year: 2022,
             already_rewarded: 0,
             duplicate: false,
-            quota: Some((3, 3)),
+            quota: Some((3, 3, Severity::Warning)),
             missing_documents: vec![],
             under_discipline: false,
+            initiatives: None,
         }
     }
 
@@ -218,10 +310,21 @@ mod tests {
 
     #[test]
     fn each_rule_reports_its_problem() {
-        let broken_streak =
-            EligibilityFacts { prerequisites: vec![("CSTD_CO_SO".into(), 3, vec![2019, 2021])], ..facts() };
+        let broken_streak = EligibilityFacts { prerequisites: vec![(three(), vec![2019, 2021])], ..facts() };
         assert_eq!(judge(&broken_streak).blocking[0].code, "prerequisite_streak");
-        let over_quota = EligibilityFacts { quota: Some((3, 4)), ..facts() };
+        // Borderline with a year of tolerance: a warning for the board, not a refusal.
+        let lenient = Prerequisite { borderline_gap_years: 1, ..three() };
+        let borderline = EligibilityFacts { prerequisites: vec![(lenient, vec![2018, 2019, 2021])], ..facts() };
+        let judged = judge(&borderline);
+        assert!(judged.blocking.is_empty());
+        assert_eq!(judged.warnings[0].code, "prerequisite_borderline");
+        // A rule may be a warning as a whole; a quota may be a refusal.
+        let warned = Prerequisite { on_failure: Severity::Warning, ..three() };
+        let judged = judge(&EligibilityFacts { prerequisites: vec![(warned, vec![])], ..facts() });
+        assert_eq!((judged.blocking.len(), judged.warnings[0].code.as_str()), (0, "prerequisite_streak"));
+        let strict_quota = EligibilityFacts { quota: Some((3, 4, Severity::Refusal)), ..facts() };
+        assert_eq!(judge(&strict_quota).blocking[0].code, "quota_exceeded");
+        let over_quota = EligibilityFacts { quota: Some((3, 4, Severity::Warning)), ..facts() };
         let judged = judge(&over_quota);
         assert!(judged.blocking.is_empty());
         assert_eq!(judged.warnings[0].code, "quota_exceeded");

@@ -6,7 +6,8 @@ use diesel::prelude::*;
 use crate::db::schema::{award_type_versions, award_types, awards, people, unit_links, units};
 use crate::db::sql_types::{NullableUtcTimestamp, UtcTimestamp};
 use crate::db::{self, DbConn};
-use crate::domain::awards::{AwardCategory, AwardSubject, Prerequisite, Rules};
+use crate::domain::awards::{AwardCategory, AwardSubject, Prerequisite, Rules, Severity};
+use crate::domain::initiatives::InitiativeRequirement;
 use crate::error::{ApiError, ErrorCode, FieldError};
 
 type Db = <DbConn as Connection>::Backend;
@@ -44,6 +45,8 @@ pub struct AwardTypeVersion {
     pub bonus_multiplier: Option<String>,
     pub created_by: Option<String>,
     pub created_at: NaiveDateTime,
+    pub quota_on_failure: String,
+    pub initiative_requirement: Option<String>,
 }
 
 impl AwardTypeVersion {
@@ -55,6 +58,29 @@ impl AwardTypeVersion {
                 "award type version {}: stored prerequisites {:?} are not a list of prerequisites: {e}",
                 self.id,
                 self.prerequisites
+            ))
+        })
+    }
+
+    /// What the nominee's initiatives must be; stored JSON that does not parse is an error
+    /// naming the version.
+    pub fn initiative_requirement(&self) -> Result<Option<InitiativeRequirement>, ApiError> {
+        self.initiative_requirement.as_deref().map(serde_json::from_str).transpose().map_err(|e| {
+            ApiError::internal(anyhow::anyhow!(
+                "award type version {} has an unreadable initiative requirement: {e}",
+                self.id
+            ))
+        })
+    }
+
+    /// What going beyond the quota does; a stored value that does not parse is an error naming
+    /// the version, never a default.
+    pub fn quota_severity(&self) -> Result<Severity, ApiError> {
+        Severity::parse(&self.quota_on_failure).ok_or_else(|| {
+            ApiError::internal(anyhow::anyhow!(
+                "award type version {} has quota_on_failure {:?}",
+                self.id,
+                self.quota_on_failure
             ))
         })
     }
@@ -128,6 +154,11 @@ fn insert_version(
                 .eq(serde_json::to_string(&rules.prerequisites).expect("prerequisites serialize")),
             award_type_versions::quota_of_code.eq(&rules.quota_of_code),
             award_type_versions::quota_percent.eq(&rules.quota_percent),
+            award_type_versions::quota_on_failure.eq(rules.quota_on_failure.as_str()),
+            award_type_versions::initiative_requirement.eq(rules
+                .initiative_requirement
+                .as_ref()
+                .map(|r| serde_json::to_string(r).expect("requirements serialize"))),
             award_type_versions::council_vote_required.eq(rules.council_vote_required),
             award_type_versions::approval_threshold_percent.eq(&rules.approval_threshold_percent),
             award_type_versions::quorum_percent.eq(&rules.quorum_percent),
@@ -264,7 +295,7 @@ pub fn find_person(conn: &mut DbConn, id: &str) -> Result<Person, ApiError> {
     people::table.find(id).select(Person::as_select()).first(conn).optional()?.ok_or_else(person_not_found)
 }
 
-fn check_person_unit(conn: &mut DbConn, unit_id: &str) -> Result<(), ApiError> {
+pub(crate) fn check_person_unit(conn: &mut DbConn, unit_id: &str) -> Result<(), ApiError> {
     let kind: Option<String> = units::table.find(unit_id).select(units::kind).first(conn).optional()?;
     match kind.as_deref() {
         Some("department" | "commune") => Ok(()),

@@ -9,6 +9,8 @@ pub mod council;
 pub mod councils;
 pub mod decisions;
 pub mod identities;
+pub mod initiatives;
+pub mod nomination_warnings;
 pub mod nominations;
 pub mod registrations;
 pub mod reports;

@@ -7,12 +7,15 @@ use diesel::prelude::*;
 use crate::db::schema::{achievements, awards, nomination_achievements, nomination_transitions, nominations};
 use crate::db::sql_types::UtcTimestamp;
 use crate::db::{self, DbConn};
-use crate::domain::awards::quota;
+use crate::domain::awards::{quota, Severity};
+use crate::domain::initiatives::RecognitionScope;
 use crate::domain::nominations::{
     judge, required_documents, DocumentKind, Eligibility, EligibilityFacts, NominationAction, NominationStatus,
 };
 use crate::error::{ApiError, ErrorCode, FieldError};
-use crate::models::awards::{find_award_type, find_award_type_by_code, find_person, unit_and_predecessors, version_on};
+use crate::models::awards::{
+    find_award_type, find_award_type_by_code, find_person, unit_and_predecessors, version_on, AwardTypeVersion,
+};
 use crate::models::stored_files::{self, NewFile, Owner, StoredFile};
 
 type Db = <DbConn as Connection>::Backend;
@@ -240,7 +243,7 @@ pub fn create_nomination(conn: &mut DbConn, input: NominationInput, actor: &str)
     detail(conn, &id)
 }
 
-fn lock(conn: &mut DbConn, id: &str) -> Result<Nomination, ApiError> {
+pub(crate) fn lock(conn: &mut DbConn, id: &str) -> Result<Nomination, ApiError> {
     if let DbConn::Postgres(pg) = conn {
         nominations::table.find(id).select(nominations::id).for_update().first::<String>(pg).optional()?;
     }
@@ -349,7 +352,7 @@ fn eligibility(conn: &mut DbConn, n: &Nomination, today: NaiveDate) -> Result<(E
                     .filter(awards::household_name.eq(n.household_name.clone().unwrap_or_default())),
             };
             let years: Vec<i32> = query.select(awards::year).load(conn)?;
-            prerequisites.push((p.award_type_code, p.consecutive_years, years));
+            prerequisites.push((p, years));
         }
     }
     // Under review or granted: a second nomination resting on the same ground is refused.
@@ -406,12 +409,30 @@ fn eligibility(conn: &mut DbConn, n: &Nomination, today: NaiveDate) -> Result<(E
                 .count()
                 .get_result(conn)?;
             let percent = crate::domain::campaigns::stored_decimal(&percent).unwrap_or_default();
-            Some((quota(base_count as u32, percent), used as u32 + 1))
+            let severity =
+                version.as_ref().map(AwardTypeVersion::quota_severity).transpose()?.unwrap_or(Severity::Warning);
+            Some((quota(base_count as u32, percent), used as u32 + 1, severity))
         }
         None => None,
     };
     let present = stored_files::document_kinds_of(conn, &n.id)?;
     let missing_documents = required_documents(&award_type.code).into_iter().filter(|k| !present.contains(k)).collect();
+    let initiatives =
+        match (version.as_ref().map(AwardTypeVersion::initiative_requirement).transpose()?.flatten(), &n.person_id) {
+            (Some(requirement), Some(person)) => {
+                let held = crate::models::initiatives::recognitions_of(conn, person)?
+                    .into_iter()
+                    .map(|(scope, year)| {
+                        RecognitionScope::parse(&scope)
+                            .map(|s| (s, year))
+                            .ok_or_else(|| ApiError::internal(anyhow::anyhow!("an initiative has scope {scope:?}")))
+                    })
+                    .collect::<Result<_, _>>()?;
+                let proof = present.contains(&DocumentKind::SangKien);
+                Some((requirement, held, proof))
+            }
+            _ => None,
+        };
     let facts = EligibilityFacts {
         has_rules: version.is_some(),
         prerequisites,
@@ -421,6 +442,7 @@ fn eligibility(conn: &mut DbConn, n: &Nomination, today: NaiveDate) -> Result<(E
         quota,
         missing_documents,
         under_discipline: n.under_discipline,
+        initiatives,
     };
     Ok((judge(&facts), version.map(|v| v.id)))
 }

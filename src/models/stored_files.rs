@@ -1,5 +1,5 @@
-//! Files kept in the file store, in one table: a report's evidence and a nomination's dossier
-//! documents are the same thing — bytes with a name, a type, a hash and an owner. Who may add or
+//! Files kept in the file store, in one table: a report's evidence, a nomination's dossier
+//! documents and an initiative's evidence are the same thing — bytes with a name, a type, a hash and an owner. Who may add or
 //! read one is the owner's business (`models::achievements`, `models::nominations` and their
 //! routes); this module only records and finds the rows.
 
@@ -30,6 +30,8 @@ pub struct StoredFile {
     pub uploaded_by: String,
     #[diesel(deserialize_as = UtcTimestamp)]
     pub created_at: DateTime<Utc>,
+    /// Set for an initiative's evidence.
+    pub initiative_id: Option<String>,
 }
 
 /// What a file belongs to.
@@ -39,6 +41,8 @@ pub enum Owner<'a> {
     Achievement(&'a str),
     /// A document of this nomination's dossier, of this kind.
     Nomination(&'a str, DocumentKind),
+    /// Evidence of this initiative.
+    Initiative(&'a str),
 }
 
 /// The facts of a file just put in the store, before it has an owner.
@@ -55,9 +59,10 @@ pub struct NewFile {
 
 impl NewFile {
     pub fn owned_by(self, owner: Owner<'_>) -> StoredFile {
-        let (achievement_id, nomination_id, kind) = match owner {
-            Owner::Achievement(id) => (Some(id.to_string()), None, None),
-            Owner::Nomination(id, kind) => (None, Some(id.to_string()), Some(kind)),
+        let (achievement_id, nomination_id, kind, initiative_id) = match owner {
+            Owner::Achievement(id) => (Some(id.to_string()), None, None, None),
+            Owner::Nomination(id, kind) => (None, Some(id.to_string()), Some(kind), None),
+            Owner::Initiative(id) => (None, None, None, Some(id.to_string())),
         };
         let NewFile { id, filename, content_type, size_bytes, sha256, storage_key, uploaded_by, created_at } = self;
         StoredFile {
@@ -72,6 +77,7 @@ impl NewFile {
             storage_key,
             uploaded_by,
             created_at: created_at.and_utc(),
+            initiative_id,
         }
     }
 }
@@ -91,6 +97,7 @@ pub fn insert(conn: &mut DbConn, file: &StoredFile) -> Result<(), ApiError> {
             stored_files::storage_key.eq(&file.storage_key),
             stored_files::uploaded_by.eq(&file.uploaded_by),
             stored_files::created_at.eq(file.created_at.naive_utc()),
+            stored_files::initiative_id.eq(&file.initiative_id),
         ))
         .execute(conn)?;
     Ok(())
@@ -143,4 +150,18 @@ pub fn find_document(conn: &mut DbConn, id: &str) -> Result<Option<(StoredFile, 
         .first(conn)
         .optional()?;
     Ok(file.and_then(|f| f.nomination_id.clone().map(|owner| (f, owner))))
+}
+
+/// The evidence of several initiatives, by id.
+pub fn of_initiatives(conn: &mut DbConn, initiative_ids: &[&String]) -> Result<Vec<StoredFile>, ApiError> {
+    Ok(stored_files::table
+        .filter(stored_files::initiative_id.eq_any(initiative_ids))
+        .order(stored_files::id)
+        .select(StoredFile::as_select())
+        .load(conn)?)
+}
+
+/// A file by id, whoever owns it.
+pub fn find(conn: &mut DbConn, id: &str) -> Result<Option<StoredFile>, ApiError> {
+    Ok(stored_files::table.find(id).select(StoredFile::as_select()).first(conn).optional()?)
 }

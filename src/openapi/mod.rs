@@ -39,6 +39,7 @@ use crate::http::register::{PostKind, PostTable};
         (name = "registrations", description = "Units' registrations (đăng ký thi đua): their own targets for a campaign"),
         (name = "achievements", description = "Achievements (thành tích) reported against registered indicators, with evidence files"),
         (name = "awards", description = "The award catalogue with its versioned rules, people, and the award history"),
+        (name = "initiatives", description = "Initiatives (sáng kiến): recognised by a body at a scope, with their authors' shares and evidence; what emulation-fighter titles rest on"),
         (name = "nominations", description = "Nominations (đề nghị khen thưởng): dossier, eligibility and the board's review"),
         (name = "council", description = "Council sessions and secret ballots on nominations"),
         (name = "decisions", description = "Public posting of approved nominations, the public's comments, and decisions granting awards"),

@@ -13,7 +13,8 @@ use crate::auth::policy::{self, Action, Resource};
 use crate::auth::AuthUser;
 use crate::db::journal::Scope;
 use crate::db::{self, cursor};
-use crate::domain::awards::{check_rules, AwardCategory, AwardSubject, Prerequisite};
+use crate::domain::awards::{check_rules, AwardCategory, AwardSubject, Prerequisite, Severity};
+use crate::domain::initiatives::InitiativeRequirement;
 use crate::domain::units::today_in_vietnam;
 use crate::domain::{check_date, check_text, Checks};
 use crate::error::{ApiError, ErrorCode};
@@ -52,6 +53,10 @@ pub struct RulesBody {
     /// With `quota_percent`: at most that share of the unit's count of this other title that year.
     pub quota_of_code: Option<String>,
     pub quota_percent: Option<String>,
+    /// What going beyond the quota does: `warning` (the default: the board may acknowledge it with
+    /// a reason) or `refusal`.
+    #[serde(default = "quota_warning")]
+    pub quota_on_failure: Severity,
     #[serde(default)]
     pub council_vote_required: bool,
     /// Share of the whole council that must approve (decimal string, percent).
@@ -62,6 +67,8 @@ pub struct RulesBody {
     pub posting_days: Option<i32>,
     /// Bonus as a multiple of the base salary (decimal string).
     pub bonus_multiplier: Option<String>,
+    /// What the nominee's initiatives (sáng kiến) must be, if anything.
+    pub initiative_requirement: Option<InitiativeRequirement>,
 }
 
 /// The rules of a version as shown: the same fields as [`RulesBody`], but a schema that allows
@@ -78,6 +85,8 @@ pub struct RulesView {
     /// With `quota_percent`: at most that share of the unit's count of this other title that year.
     pub quota_of_code: Option<String>,
     pub quota_percent: Option<String>,
+    /// What going beyond the quota does.
+    pub quota_on_failure: Severity,
     pub council_vote_required: bool,
     /// Share of the whole council that must approve (decimal string, percent).
     pub approval_threshold_percent: Option<String>,
@@ -86,6 +95,8 @@ pub struct RulesView {
     pub posting_days: Option<i32>,
     /// Bonus as a multiple of the base salary (decimal string).
     pub bonus_multiplier: Option<String>,
+    /// What the nominee's initiatives (sáng kiến) must be, if anything.
+    pub initiative_requirement: Option<InitiativeRequirement>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -118,8 +129,14 @@ pub struct AwardTypeResponse {
     pub versions: Vec<VersionResponse>,
 }
 
+fn quota_warning() -> Severity {
+    Severity::Warning
+}
+
 fn version_response(v: AwardTypeVersion) -> Result<VersionResponse, ApiError> {
     let prerequisites = v.prerequisite_list()?;
+    let quota_on_failure = v.quota_severity()?;
+    let initiative_requirement = v.initiative_requirement()?;
     Ok(VersionResponse {
         id: uuid(&v.id)?,
         version: v.version,
@@ -131,11 +148,13 @@ fn version_response(v: AwardTypeVersion) -> Result<VersionResponse, ApiError> {
             prerequisites,
             quota_of_code: v.quota_of_code,
             quota_percent: v.quota_percent,
+            quota_on_failure,
             council_vote_required: v.council_vote_required,
             approval_threshold_percent: v.approval_threshold_percent,
             quorum_percent: v.quorum_percent,
             posting_days: v.posting_days,
             bonus_multiplier: v.bonus_multiplier,
+            initiative_requirement,
         },
     })
 }
@@ -163,11 +182,13 @@ fn rules(body: RulesBody, checks: &mut Checks) -> crate::domain::awards::Rules {
         body.prerequisites,
         body.quota_of_code.as_deref(),
         body.quota_percent.as_deref(),
+        body.quota_on_failure,
         body.council_vote_required,
         body.approval_threshold_percent.as_deref(),
         body.quorum_percent.as_deref(),
         body.posting_days,
         body.bonus_multiplier.as_deref(),
+        body.initiative_requirement,
         checks,
     )
 }

@@ -12,8 +12,10 @@ pub mod council;
 pub mod councils;
 pub mod decisions;
 pub mod health;
+pub mod initiatives;
 pub mod journal;
 pub mod metrics;
+pub mod nomination_warnings;
 pub mod nominations;
 pub mod oauth;
 pub mod people;
@@ -69,8 +71,10 @@ pub fn configure(cfg: &mut ServiceConfig, posts: &Rc<PostTable>) {
             .configure(module(progress::configure))
             .configure(module(awards::configure))
             .configure(module(people::configure))
+            .configure(module(initiatives::configure))
             .configure(module(decisions::configure))
             .configure(module(nominations::configure))
+            .configure(module(nomination_warnings::configure))
             .configure(module(councils::configure))
             .configure(module(council::configure))
             .configure(module(journal::configure))

@@ -37,9 +37,10 @@ async fn catalogue_rules_change_by_new_versions(app: TestApp) {
     let catalogue = app.send_as(&viewer, TestRequest::get().uri("/api/v1/award-types")).await.json();
     let cstd = catalogue.as_array().unwrap().iter().find(|t| t["code"] == "CSTD_TINH").unwrap().clone();
     assert_eq!(cstd["name"], "Chiến sĩ thi đua cấp tỉnh");
+    let seeded = &cstd["versions"][0]["prerequisites"][0];
     assert_eq!(
-        cstd["versions"][0]["prerequisites"],
-        json!([{"award_type_code": "CSTD_CO_SO", "consecutive_years": 3}])
+        (&seeded["award_type_code"], &seeded["consecutive_years"], &seeded["window"], &seeded["on_failure"]),
+        (&json!("CSTD_CO_SO"), &json!(3), &json!("previous_years"), &json!("refusal"))
     );
     assert_eq!(cstd["versions"][0]["bonus_multiplier"], "3");
     assert_eq!(cstd["current_version"], 1);
@@ -226,7 +227,10 @@ async fn new_award_types_join_the_catalogue_with_their_rules(app: TestApp) {
         (first["version"].as_i64(), first["effective_from"].as_str(), first["effective_until"].as_str()),
         (Some(1), Some("2025-01-01"), None)
     );
-    assert_eq!(first["prerequisites"], json!([{"award_type_code": "CSTD_CO_SO", "consecutive_years": 3}]));
+    assert_eq!(
+        first["prerequisites"],
+        json!([{"award_type_code": "CSTD_CO_SO", "consecutive_years": 3, "window": "previous_years", "on_failure": "refusal", "unconfirmed": false}])
+    );
     assert_eq!(
         (first["approval_threshold_percent"].as_str(), first["bonus_multiplier"].as_str()),
         (Some("75"), Some("3"))

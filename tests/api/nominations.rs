@@ -122,12 +122,12 @@ pub async fn from_draft_to_approval(app: TestApp) {
         async move { app.send_as(&token, TestRequest::post().uri(&format!("{path}/{action}")).set_json(body)).await }
     };
 
-    // Submission judges eligibility: no dossier, and no Lao động tiên tiến last year.
+    // Submission judges eligibility: no dossier, and no Lao động tiên tiến this year.
     let refused = act(s.officer.clone(), "submit", json!({})).await.problem(422, "not_eligible");
-    assert_eq!(codes(&refused), ["prerequisite_streak", "missing_documents"]);
+    assert_eq!(codes(&refused), ["prerequisite_streak", "missing_documents", "initiative_missing"]);
     assert_eq!(app.get(&path).await.json()["status"], "draft", "nothing changed");
 
-    app.create("awards", json!({"award_type_id": s.type_id("LDTT"), "person_id": s.person["id"], "year": year - 1, "decision_number": "12/QĐ-UBND", "decision_date": format!("{}-12-20", year - 1), "decided_by": "Chủ tịch UBND xã"})).await;
+    app.create("awards", json!({"award_type_id": s.type_id("LDTT"), "person_id": s.person["id"], "year": year, "decision_number": "12/QĐ-UBND", "decision_date": format!("{year}-12-20"), "decided_by": "Chủ tịch UBND xã"})).await;
     for kind in ["to_trinh", "bao_cao_thanh_tich", "bien_ban_binh_xet", "sang_kien"] {
         let res = upload(&app, &s.officer, &nomination, kind).await;
         assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
@@ -137,7 +137,7 @@ pub async fn from_draft_to_approval(app: TestApp) {
     let submitted = submitted.json();
     assert_eq!(submitted["status"], "submitted");
     assert!(submitted["award_type_version_id"].is_string(), "judged under the rules in force");
-    // No Lao động tiên tiến in the unit this year: 15% of 0 is 0, so the board is warned.
+    // One Lao động tiên tiến in the unit this year: 15% of 1 is 0, so the board is warned.
     assert_eq!(submitted["eligibility"]["warnings"][0]["code"], "quota_exceeded");
     assert_eq!(submitted["documents"].as_array().unwrap().len(), 4);
 

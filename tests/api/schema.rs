@@ -89,6 +89,9 @@ fn load_every_table(conn: &mut thidua::db::DbConn) {
             .load::<AwardTypeVersion>(conn)
             .expect("award_type_versions");
         people::table.select(Person::as_select()).limit(0).load::<Person>(conn).expect("people");
+        use thidua::models::initiatives::Initiative;
+        initiatives::table.select(Initiative::as_select()).limit(0).load::<Initiative>(conn).expect("initiatives");
+        initiative_authors::table.limit(0).load::<(String, String, String, i32)>(conn).expect("initiative_authors");
         awards::table.select(Award::as_select()).limit(0).load::<Award>(conn).expect("awards");
         use thidua::models::nominations::{Nomination, NominationTransition};
         nominations::table.select(Nomination::as_select()).limit(0).load::<Nomination>(conn).expect("nominations");
