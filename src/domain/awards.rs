@@ -32,10 +32,10 @@ text_enum! {
     pub enum PrerequisiteWindow {
         /// Up to and including the year the nomination is for: Lao động tiên tiến of the same
         /// year for Chiến sĩ thi đua cơ sở (Law 06/2022/QH15, Art 23).
-        SameYear = "same_year",
+        SameYear = "same_year" => "Cùng năm",
         /// Up to the year before: three years of Chiến sĩ thi đua cơ sở before Chiến sĩ thi đua
         /// cấp tỉnh (Art 22).
-        PreviousYears = "previous_years",
+        PreviousYears = "previous_years" => "Các năm trước",
     }
 }
 
@@ -43,10 +43,10 @@ text_enum! {
     /// What a rule that is not met does to a nomination.
     pub enum Severity {
         /// Submission is refused (422 `not_eligible`); nothing to acknowledge.
-        Refusal = "refusal",
+        Refusal = "refusal" => "Từ chối",
         /// Submission goes ahead; the board sees the warning and may acknowledge it with a reason,
         /// which the nomination's history and the journal record.
-        Warning = "warning",
+        Warning = "warning" => "Cảnh báo",
     }
 }
 

@@ -14,11 +14,11 @@ text_enum! {
     /// How far an initiative's effect was recognised (phạm vi ảnh hưởng), lowest first.
     pub enum RecognitionScope {
         /// Cơ sở: within the unit or the commune.
-        CoSo = "co_so",
+        CoSo = "co_so" => "Cấp cơ sở",
         /// Cấp tỉnh: province-wide.
-        Tinh = "tinh",
+        Tinh = "tinh" => "Cấp tỉnh",
         /// Toàn quốc: nationwide.
-        ToanQuoc = "toan_quoc",
+        ToanQuoc = "toan_quoc" => "Toàn quốc",
     }
 }
 

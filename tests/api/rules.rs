@@ -76,10 +76,14 @@ impl World {
         id
     }
 
+    /// Submits in English: the tests read the refusals' wording.
     async fn submit(&self, app: &TestApp, id: &str) -> crate::helpers::Response {
         app.send_as(
             &self.officer,
-            TestRequest::post().uri(&format!("/api/v1/nominations/{id}/submit")).set_json(json!({})),
+            TestRequest::post()
+                .uri(&format!("/api/v1/nominations/{id}/submit"))
+                .insert_header(("accept-language", "en"))
+                .set_json(json!({})),
         )
         .await
     }

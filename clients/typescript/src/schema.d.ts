@@ -3330,8 +3330,9 @@ export interface components {
         };
         /**
          * @description Which years a prerequisite is looked for in, counting back from its last year.
-         *     - `same_year`: Up to and including the year the nomination is for: Lao động tiên tiến of the same year for Chiến sĩ thi đua cơ sở (Law 06/2022/QH15, Art 23).
-         *     - `previous_years`: Up to the year before: three years of Chiến sĩ thi đua cơ sở before Chiến sĩ thi đua cấp tỉnh (Art 22).
+         *     Values and their Vietnamese labels (an answer carries the label beside the value, as `<field>_label`):
+         *     - `same_year` (Cùng năm): Up to and including the year the nomination is for: Lao động tiên tiến of the same year for Chiến sĩ thi đua cơ sở (Law 06/2022/QH15, Art 23).
+         *     - `previous_years` (Các năm trước): Up to the year before: three years of Chiến sĩ thi đua cơ sở before Chiến sĩ thi đua cấp tỉnh (Art 22).
          * @enum {string}
          */
         PrerequisiteWindow: "same_year" | "previous_years";
@@ -3408,9 +3409,10 @@ export interface components {
         };
         /**
          * @description How far an initiative's effect was recognised (phạm vi ảnh hưởng), lowest first.
-         *     - `co_so`: Cơ sở: within the unit or the commune.
-         *     - `tinh`: Cấp tỉnh: province-wide.
-         *     - `toan_quoc`: Toàn quốc: nationwide.
+         *     Values and their Vietnamese labels (an answer carries the label beside the value, as `<field>_label`):
+         *     - `co_so` (Cấp cơ sở): Cơ sở: within the unit or the commune.
+         *     - `tinh` (Cấp tỉnh): Cấp tỉnh: province-wide.
+         *     - `toan_quoc` (Toàn quốc): Toàn quốc: nationwide.
          * @enum {string}
          */
         RecognitionScope: "co_so" | "tinh" | "toan_quoc";
@@ -3646,8 +3648,9 @@ export interface components {
         };
         /**
          * @description What a rule that is not met does to a nomination.
-         *     - `refusal`: Submission is refused (422 `not_eligible`); nothing to acknowledge.
-         *     - `warning`: Submission goes ahead; the board sees the warning and may acknowledge it with a reason, which the nomination's history and the journal record.
+         *     Values and their Vietnamese labels (an answer carries the label beside the value, as `<field>_label`):
+         *     - `refusal` (Từ chối): Submission is refused (422 `not_eligible`); nothing to acknowledge.
+         *     - `warning` (Cảnh báo): Submission goes ahead; the board sees the warning and may acknowledge it with a reason, which the nomination's history and the journal record.
          * @enum {string}
          */
         Severity: "refusal" | "warning";
@@ -15399,6 +15402,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -15410,6 +15415,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -15423,6 +15430,8 @@ export interface operations {
             /** @description Your roles (or a service client's scopes) do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -15434,6 +15443,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -15445,6 +15456,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -15458,6 +15471,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -15504,6 +15519,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -15515,6 +15532,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -15528,6 +15547,8 @@ export interface operations {
             /** @description Your roles (or a service client's scopes) do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -15539,6 +15560,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -15552,6 +15575,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -15614,6 +15639,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -15627,6 +15654,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -15640,6 +15669,8 @@ export interface operations {
             /** @description Your roles do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -15653,6 +15684,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -15666,6 +15699,8 @@ export interface operations {
             /** @description Conflicts with the record's state (see `code`) */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description With `idempotency_key_in_progress`: seconds to wait before retrying with the same key */
@@ -15681,6 +15716,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -15694,6 +15731,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -15707,6 +15746,8 @@ export interface operations {
             /** @description Invalid fields, each listed in `errors` */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -15720,6 +15761,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -15733,6 +15776,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -15773,6 +15818,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -15784,6 +15831,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -15797,6 +15846,8 @@ export interface operations {
             /** @description Your roles (or a service client's scopes) do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -15808,6 +15859,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -15819,6 +15872,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -15832,6 +15887,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -15879,6 +15936,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -15890,6 +15949,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -15903,6 +15964,8 @@ export interface operations {
             /** @description Your roles do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -15914,6 +15977,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -15925,6 +15990,8 @@ export interface operations {
             /** @description Conflicts with the record's state (see `code`) */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -15936,6 +16003,8 @@ export interface operations {
             /** @description The record changed since the `If-Match` version */
             412: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -15947,6 +16016,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -15958,6 +16029,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -15969,6 +16042,8 @@ export interface operations {
             /** @description Invalid fields, each listed in `errors` */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -15980,6 +16055,8 @@ export interface operations {
             /** @description `If-Match` is required to replace a record */
             428: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -15991,6 +16068,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -16004,6 +16083,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -16076,6 +16157,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -16089,6 +16172,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -16102,6 +16187,8 @@ export interface operations {
             /** @description Your roles do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -16115,6 +16202,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -16128,6 +16217,8 @@ export interface operations {
             /** @description Conflicts with the record's state (see `code`) */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description With `idempotency_key_in_progress`: seconds to wait before retrying with the same key */
@@ -16143,6 +16234,8 @@ export interface operations {
             /** @description The record changed since the `If-Match` version */
             412: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -16156,6 +16249,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -16169,6 +16264,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -16182,6 +16279,8 @@ export interface operations {
             /** @description Invalid fields, each listed in `errors` */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -16195,6 +16294,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -16208,6 +16309,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -17548,6 +17651,8 @@ export interface operations {
             /** @description Malformed JSON, query or path value */
             400: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -17561,6 +17666,8 @@ export interface operations {
             /** @description Not signed in, or the access token is no longer valid */
             401: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The authentication scheme to use (`Bearer`) */
                     "WWW-Authenticate"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -17574,6 +17681,8 @@ export interface operations {
             /** @description Your roles do not allow this */
             403: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -17587,6 +17696,8 @@ export interface operations {
             /** @description No such record, or one you may not see */
             404: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -17600,6 +17711,8 @@ export interface operations {
             /** @description Conflicts with the record's state (see `code`) */
             409: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description With `idempotency_key_in_progress`: seconds to wait before retrying with the same key */
@@ -17615,6 +17728,8 @@ export interface operations {
             /** @description The record changed since the `If-Match` version */
             412: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -17628,6 +17743,8 @@ export interface operations {
             /** @description Body too large */
             413: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -17641,6 +17758,8 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -17654,6 +17773,8 @@ export interface operations {
             /** @description Invalid fields, each listed in `errors` */
             422: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -17667,6 +17788,8 @@ export interface operations {
             /** @description Too many requests from this client; retry after `Retry-After` */
             429: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
@@ -17680,6 +17803,8 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
