@@ -223,11 +223,11 @@ pub async fn link_identity(
     state: web::Data<AppState>,
     who: AuthUser,
     origin: RequestOrigin,
-    path: web::Path<String>,
+    path: web::Path<Uuid>,
     body: JsonBody<IdentityLink>,
 ) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[])?;
-    let user_id = crate::routes::shared::uuid(&path.into_inner())?;
+    let user_id = path.into_inner();
     let issuer = verifier(&state)?.settings.issuer.clone();
     let subject = body.0.subject.trim().to_string();
     if subject.is_empty() || subject.len() > 255 {
@@ -266,10 +266,10 @@ pub async fn unlink_identity(
     state: web::Data<AppState>,
     who: AuthUser,
     origin: RequestOrigin,
-    path: web::Path<String>,
+    path: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[])?;
-    let id = crate::routes::shared::uuid(&path.into_inner())?.to_string();
+    let id = path.into_inner().to_string();
     let issuer = verifier(&state)?.settings.issuer.clone();
     db::write(&state.db, origin.by(&who), move |conn, journal| {
         accounts::find_user(conn, &id)?;

@@ -288,6 +288,12 @@ async fn admin_links_an_account_and_deactivation_wins(app: TestApp, provider: Pr
     let (lan, _) = app.user("lan.pt", &["unit_officer"], Some(&unit["id"])).await;
     let link = |id: &Value| format!("/api/v1/users/{}/identity", id.as_str().unwrap());
 
+    // A path that is not a user id is a bad request, not a server error.
+    app.send(TestRequest::put().uri("/api/v1/users/null,null/identity").set_json(json!({ "subject": "s" })))
+        .await
+        .problem(400, "invalid_path");
+    app.send(TestRequest::delete().uri("/api/v1/users/0.5/identity")).await.problem(400, "invalid_path");
+
     // Only the board links accounts.
     let by_officer = app
         .send_as(&officer_token, TestRequest::put().uri(&link(&hoa["id"])).set_json(json!({ "subject": "s-hoa" })))
