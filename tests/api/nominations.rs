@@ -152,6 +152,11 @@ pub async fn from_draft_to_approval(app: TestApp) {
     assert_eq!(submitted.status, StatusCode::OK, "{}", submitted.text());
     let submitted = submitted.json();
     assert_eq!(submitted["status"], "submitted");
+    let step = submitted["history"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        (&step["from_status"], &step["from_status_label"], &step["to_status"], &step["to_status_label"]),
+        (&json!("draft"), &json!("Dự thảo"), &json!("submitted"), &json!("Đã gửi"))
+    );
     assert!(submitted["award_type_version_id"].is_string(), "judged under the rules in force");
     // One Lao động tiên tiến in the unit this year: 15% of 1 is 0, so the board is warned.
     assert_eq!(submitted["eligibility"]["warnings"][0]["code"], "quota_exceeded");
