@@ -3087,6 +3087,8 @@ export interface components {
             id: string;
             recognised_by: string;
             scope: components["schemas"]["RecognitionScope"];
+            /** @description `scope` as people read it (Vietnamese). */
+            scope_label: string;
             title: string;
             /** Format: uuid */
             unit_id: string;
