@@ -253,6 +253,48 @@ unresolvable_host = { $field }: a webhook URL's host name does not resolve.
 wrong_kind = { $field }: the referenced record is of another kind (a commune type on /districts, a department where a commune is needed).
 wrong_subject = { $field }: the award type is for another kind of nominee (individual, collective, household).
 
+## Specific eligibility problems (errors[].message of not_eligible)
+
+achievement_already_rewarded-count = { $field }: { $count } of its achievements are already rewarded or behind another nomination.
+missing_documents-kinds = { $field }: the dossier lacks { $kinds }.
+prerequisite_streak-years =
+    { $count ->
+        [1] { $field }: the nominee does not hold «{ $title }» for { $last }.
+       *[other] { $field }: needs «{ $title }» for { $count } consecutive years, { $first } to { $last }; the nominee lacks { $missing }.
+    }
+prerequisite_streak-awards = { $field }: needs { $count } consecutive awards of «{ $title }» (each covering { $span } years), the latest no later than { $last }; the nominee has { $got } in a row.
+prerequisite_borderline-years =
+    { $count ->
+        [1] { $field }: needs «{ $title }» for { $last }; the nominee lacks it, within the gap the rules leave to the board.
+       *[other] { $field }: needs «{ $title }» for { $count } consecutive years, { $first } to { $last }; the nominee lacks { $missing }, within the gaps the rules leave to the board.
+    }
+prerequisite_borderline-awards = { $field }: needs { $count } consecutive awards of «{ $title }» (each covering { $span } years), the latest no later than { $last }; the nominee has { $got } in a row, with gaps the rules leave to the board.
+quota_exceeded-count = { $field }: the unit's quota for { $year } is { $allowed }; this would be number { $used }.
+initiative_missing-wanted = { $field }: needs an initiative recognised at { $scope } level or above { $years ->
+        [1] in { $last };
+       *[other] in { $first }–{ $last };
+    } the nominee has none.
+initiative_unregistered-wanted = { $field }: needs an initiative recognised at { $scope } level or above { $years ->
+        [1] in { $last };
+       *[other] in { $first }–{ $last };
+    } none is registered, the dossier's initiative document stands in for it before the board.
+
+## Why an ID token is not accepted (detail of invalid_id_token)
+
+invalid_id_token-not_jwt = The ID token is not accepted: it is not a signed JWT.
+invalid_id_token-algorithm = The ID token is not accepted: only RS256 and ES256 signatures are accepted.
+invalid_id_token-expired = The ID token is not accepted: it has expired.
+invalid_id_token-immature = The ID token is not accepted: it is not valid yet.
+invalid_id_token-audience = The ID token is not accepted: it was issued for another audience.
+invalid_id_token-issuer = The ID token is not accepted: it was issued by another provider.
+invalid_id_token-signature = The ID token is not accepted: its signature does not verify.
+invalid_id_token-claim = The ID token is not accepted: a required claim is missing.
+invalid_id_token-unreadable = The ID token is not accepted: it cannot be read.
+invalid_id_token-azp = The ID token is not accepted: it was issued to another client (azp).
+invalid_id_token-sub = The ID token is not accepted: the required claim `sub` is missing, empty or too long.
+invalid_id_token-unknown_key = The ID token is not accepted: it is signed with a key the provider does not publish.
+invalid_id_token-unusable_key = The ID token is not accepted: the provider's key cannot be used.
+
 ## Field names (field-<name>), as $field
 
 field-unnamed = Field «{ $path }»

@@ -255,6 +255,48 @@ unresolvable_host = { $field }: không phân giải được tên máy chủ.
 wrong_kind = { $field }: bản ghi được tham chiếu không đúng loại.
 wrong_subject = { $field }: hình thức khen thưởng dành cho loại đối tượng khác (cá nhân, tập thể, hộ gia đình).
 
+## Lý do chưa đủ điều kiện cụ thể (errors[].message của not_eligible)
+
+achievement_already_rewarded-count = { $field }: { $count } thành tích của hồ sơ đã được khen thưởng hoặc đang thuộc một hồ sơ đề nghị khác.
+missing_documents-kinds = { $field }: hồ sơ còn thiếu { $kinds }.
+prerequisite_streak-years =
+    { $count ->
+        [1] { $field }: đối tượng chưa đạt «{ $title }» năm { $last }.
+       *[other] { $field }: cần đạt «{ $title }» { $count } năm liên tục, từ năm { $first } đến năm { $last }; đối tượng còn thiếu năm { $missing }.
+    }
+prerequisite_streak-awards = { $field }: cần { $count } lần liên tục đạt «{ $title }» (mỗi lần tính { $span } năm), lần gần nhất không muộn hơn năm { $last }; đối tượng mới có { $got } lần liên tục.
+prerequisite_borderline-years =
+    { $count ->
+        [1] { $field }: cần đạt «{ $title }» năm { $last }; đối tượng chưa đạt năm này nhưng trong mức gián đoạn mà quy định cho phép, việc công nhận do Hội đồng xem xét, quyết định.
+       *[other] { $field }: cần đạt «{ $title }» { $count } năm liên tục, từ năm { $first } đến năm { $last }; đối tượng còn thiếu năm { $missing }, trong mức gián đoạn mà quy định cho phép, việc công nhận do Hội đồng xem xét, quyết định.
+    }
+prerequisite_borderline-awards = { $field }: cần { $count } lần liên tục đạt «{ $title }» (mỗi lần tính { $span } năm), lần gần nhất không muộn hơn năm { $last }; đối tượng mới có { $got } lần liền nhau, khoảng cách giữa các lần nằm trong mức mà quy định cho phép, việc công nhận do Hội đồng xem xét, quyết định.
+quota_exceeded-count = { $field }: theo tỷ lệ khen thưởng, năm { $year } đơn vị được đề nghị tối đa { $allowed } trường hợp; hồ sơ này là trường hợp thứ { $used }.
+initiative_missing-wanted = { $field }: cần có sáng kiến được công nhận có phạm vi ảnh hưởng { $scope } trở lên, { $years ->
+        [1] trong năm { $last };
+       *[other] từ năm { $first } đến năm { $last };
+    } đối tượng chưa có sáng kiến nào đáp ứng.
+initiative_unregistered-wanted = { $field }: cần có sáng kiến được công nhận có phạm vi ảnh hưởng { $scope } trở lên, { $years ->
+        [1] trong năm { $last };
+       *[other] từ năm { $first } đến năm { $last };
+    } sổ đăng ký sáng kiến chưa có sáng kiến nào đáp ứng, tài liệu sáng kiến trong hồ sơ được dùng thay thế để Hội đồng xem xét, quyết định.
+
+## Lý do mã định danh (ID token) không được chấp nhận (detail của invalid_id_token)
+
+invalid_id_token-not_jwt = Mã định danh (ID token) không được chấp nhận: không phải là JWT có chữ ký.
+invalid_id_token-algorithm = Mã định danh (ID token) không được chấp nhận: chỉ chấp nhận chữ ký theo thuật toán RS256 hoặc ES256.
+invalid_id_token-expired = Mã định danh (ID token) không được chấp nhận: mã đã hết hạn.
+invalid_id_token-immature = Mã định danh (ID token) không được chấp nhận: mã chưa đến thời điểm có hiệu lực.
+invalid_id_token-audience = Mã định danh (ID token) không được chấp nhận: mã được cấp cho đối tượng sử dụng (audience) khác.
+invalid_id_token-issuer = Mã định danh (ID token) không được chấp nhận: mã do một hệ thống xác thực khác phát hành.
+invalid_id_token-signature = Mã định danh (ID token) không được chấp nhận: chữ ký không hợp lệ.
+invalid_id_token-claim = Mã định danh (ID token) không được chấp nhận: thiếu thông tin (claim) bắt buộc.
+invalid_id_token-unreadable = Mã định danh (ID token) không được chấp nhận: không đọc được nội dung của mã.
+invalid_id_token-azp = Mã định danh (ID token) không được chấp nhận: mã được cấp cho ứng dụng khác (azp).
+invalid_id_token-sub = Mã định danh (ID token) không được chấp nhận: thông tin định danh người dùng (sub) bị thiếu, để trống hoặc quá dài.
+invalid_id_token-unknown_key = Mã định danh (ID token) không được chấp nhận: mã được ký bằng khóa mà hệ thống xác thực không công bố.
+invalid_id_token-unusable_key = Mã định danh (ID token) không được chấp nhận: không sử dụng được khóa của hệ thống xác thực.
+
 ## Tên trường (field-<tên>), dùng làm $field
 
 field-unnamed = Trường «{ $path }»

@@ -86,7 +86,7 @@ impl FieldError {
 }
 
 /// An argument of a catalogue message.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Arg {
     /// Shown as it is (a number, a code, a name).
     Text(String),
@@ -111,7 +111,7 @@ impl Arg {
 }
 
 /// A catalogue message: its id and named arguments.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Msg {
     pub id: &'static str,
     pub args: Vec<(&'static str, Arg)>,

@@ -79,9 +79,68 @@ pub struct OidcVerifier {
     cache: Mutex<KeyCache>,
 }
 
-fn invalid(reason: &str) -> ApiError {
-    // The reason is safe to tell: it names which check failed, never a key or a secret.
-    ApiError::unauthorized(ErrorCode::InvalidIdToken, &format!("the ID token is not accepted: {reason}"))
+/// Which check an ID token failed. Safe to tell: it never names a key or a secret.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Refusal {
+    NotJwt,
+    Algorithm,
+    Expired,
+    Immature,
+    Audience,
+    Issuer,
+    Signature,
+    Claim,
+    Unreadable,
+    Azp,
+    Sub,
+    UnknownKey,
+    UnusableKey,
+}
+
+impl Refusal {
+    #[cfg(test)]
+    const ALL: &'static [Refusal] = &[
+        Refusal::NotJwt,
+        Refusal::Algorithm,
+        Refusal::Expired,
+        Refusal::Immature,
+        Refusal::Audience,
+        Refusal::Issuer,
+        Refusal::Signature,
+        Refusal::Claim,
+        Refusal::Unreadable,
+        Refusal::Azp,
+        Refusal::Sub,
+        Refusal::UnknownKey,
+        Refusal::UnusableKey,
+    ];
+
+    /// The reason in English (the source language) and its catalogue message.
+    fn says(self) -> (&'static str, &'static str) {
+        match self {
+            Refusal::NotJwt => ("it is not a signed JWT", "invalid_id_token-not_jwt"),
+            Refusal::Algorithm => ("only RS256 and ES256 signatures are accepted", "invalid_id_token-algorithm"),
+            Refusal::Expired => ("it has expired", "invalid_id_token-expired"),
+            Refusal::Immature => ("it is not valid yet", "invalid_id_token-immature"),
+            Refusal::Audience => ("it was issued for another audience", "invalid_id_token-audience"),
+            Refusal::Issuer => ("it was issued by another provider", "invalid_id_token-issuer"),
+            Refusal::Signature => ("its signature does not verify", "invalid_id_token-signature"),
+            Refusal::Claim => ("a required claim is missing", "invalid_id_token-claim"),
+            Refusal::Unreadable => ("it cannot be read", "invalid_id_token-unreadable"),
+            Refusal::Azp => ("it was issued to another client (azp)", "invalid_id_token-azp"),
+            Refusal::Sub => ("the required claim `sub` is missing, empty or too long", "invalid_id_token-sub"),
+            Refusal::UnknownKey => {
+                ("it is signed with a key the provider does not publish", "invalid_id_token-unknown_key")
+            }
+            Refusal::UnusableKey => ("the provider's key cannot be used", "invalid_id_token-unusable_key"),
+        }
+    }
+}
+
+fn invalid(reason: Refusal) -> ApiError {
+    let (english, id) = reason.says();
+    ApiError::unauthorized(ErrorCode::InvalidIdToken, &format!("the ID token is not accepted: {english}"))
+        .localized(id, [])
 }
 
 fn unavailable(cause: impl std::fmt::Display) -> ApiError {
@@ -108,11 +167,11 @@ impl OidcVerifier {
 
     /// Checks `token`'s signature, issuer, audience, authorised party and lifetime.
     pub async fn verify(&self, token: &str) -> Result<Identity, ApiError> {
-        let header = jsonwebtoken::decode_header(token).map_err(|_| invalid("it is not a signed JWT"))?;
+        let header = jsonwebtoken::decode_header(token).map_err(|_| invalid(Refusal::NotJwt))?;
         let algorithm = match header.alg {
             Algorithm::RS256 => Algorithm::RS256,
             Algorithm::ES256 => Algorithm::ES256,
-            _ => return Err(invalid("only RS256 and ES256 signatures are accepted")),
+            _ => return Err(invalid(Refusal::Algorithm)),
         };
         let key = self.key_for(header.kid.as_deref(), algorithm).await?;
 
@@ -125,22 +184,22 @@ impl OidcVerifier {
         let data = jsonwebtoken::decode::<IdClaims>(token, &key, &validation).map_err(|e| {
             use jsonwebtoken::errors::ErrorKind;
             invalid(match e.kind() {
-                ErrorKind::ExpiredSignature => "it has expired",
-                ErrorKind::ImmatureSignature => "it is not valid yet",
-                ErrorKind::InvalidAudience => "it was issued for another audience",
-                ErrorKind::InvalidIssuer => "it was issued by another provider",
-                ErrorKind::InvalidSignature => "its signature does not verify",
-                ErrorKind::MissingRequiredClaim(_) => "a required claim is missing",
-                _ => "it cannot be read",
+                ErrorKind::ExpiredSignature => Refusal::Expired,
+                ErrorKind::ImmatureSignature => Refusal::Immature,
+                ErrorKind::InvalidAudience => Refusal::Audience,
+                ErrorKind::InvalidIssuer => Refusal::Issuer,
+                ErrorKind::InvalidSignature => Refusal::Signature,
+                ErrorKind::MissingRequiredClaim(_) => Refusal::Claim,
+                _ => Refusal::Unreadable,
             })
         })?;
         let claims = data.claims;
         // §3.1.3.7 (5): when present, the authorised party must be one of our clients.
         if claims.azp.as_ref().is_some_and(|azp| !self.settings.audiences.contains(azp)) {
-            return Err(invalid("it was issued to another client (azp)"));
+            return Err(invalid(Refusal::Azp));
         }
         if claims.sub.is_empty() || claims.sub.len() > 255 {
-            return Err(invalid("the required claim `sub` is missing, empty or too long"));
+            return Err(invalid(Refusal::Sub));
         }
         let verified = matches!(claims.email_verified, Some(serde_json::Value::Bool(true)))
             || matches!(&claims.email_verified, Some(serde_json::Value::String(s)) if s == "true");
@@ -168,7 +227,7 @@ impl OidcVerifier {
                 return decoding_key(found);
             }
             if !may_force {
-                return Err(invalid("it is signed with a key the provider does not publish"));
+                return Err(invalid(Refusal::UnknownKey));
             }
         }
         let keys = match self.fetch_keys().await {
@@ -192,7 +251,7 @@ impl OidcVerifier {
         };
         match find_key(&keys, kid, algorithm) {
             Some(found) => decoding_key(found),
-            None => Err(invalid("it is signed with a key the provider does not publish")),
+            None => Err(invalid(Refusal::UnknownKey)),
         }
     }
 
@@ -239,5 +298,26 @@ fn find_key<'a>(keys: &'a JwkSet, kid: Option<&str>, algorithm: Algorithm) -> Op
 }
 
 fn decoding_key(jwk: &Jwk) -> Result<DecodingKey, ApiError> {
-    DecodingKey::from_jwk(jwk).map_err(|_| invalid("the provider's key cannot be used"))
+    DecodingKey::from_jwk(jwk).map_err(|_| invalid(Refusal::UnusableKey))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Lang;
+
+    /// Every refusal names its check in every language, not the code's general message.
+    #[test]
+    fn every_refusal_says_which_check_failed_in_every_language() {
+        for reason in Refusal::ALL {
+            let error = invalid(*reason);
+            let vi = error.to_problem_in(Lang::Vi).detail;
+            let general = crate::error::i18n::text(Lang::Vi, "invalid_id_token", &[]).unwrap();
+            assert!(vi.starts_with("Mã định danh (ID token) không được chấp nhận: "), "{reason:?}: {vi}");
+            assert_ne!(vi, general, "{reason:?}");
+            let en = error.to_problem_in(Lang::En).detail;
+            assert!(en.ends_with(reason.says().0), "{reason:?}: {en}");
+            assert!(crate::error::i18n::has(Lang::En, reason.says().1), "{reason:?}");
+        }
+    }
 }

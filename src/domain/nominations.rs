@@ -2,7 +2,7 @@
 
 use crate::domain::awards::{assess, Prerequisite, PrerequisiteWindow, Severity, Standing};
 use crate::domain::initiatives::{assess_initiatives, InitiativeRequirement, InitiativeStanding, RecognitionScope};
-use crate::error::ErrorCode;
+use crate::error::{Arg, ErrorCode, Msg};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -102,6 +102,10 @@ pub struct EligibilityProblem {
     #[schema(value_type = String, example = "prerequisite_streak")]
     pub code: ErrorCode,
     pub message: String,
+    /// The message as a catalogue message with its arguments, for answers in other languages
+    /// than English (a refusal's `errors[].message`); not stored.
+    #[serde(skip)]
+    pub localized: Option<Msg>,
     /// For a warning: the board's acknowledgement, once given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub acknowledgement: Option<Acknowledgement>,
@@ -140,6 +144,8 @@ pub struct EligibilityFacts {
     pub has_rules: bool,
     /// Each prerequisite with the years the nominee got its title (award years).
     pub prerequisites: Vec<(Prerequisite, Vec<i32>)>,
+    /// The name of each prerequisite's award type, by code (named to people in their language).
+    pub prerequisite_names: std::collections::HashMap<String, String>,
     pub year: i32,
     /// Achievements of this nomination already behind another nomination under review or granted.
     pub already_rewarded: usize,
@@ -155,7 +161,14 @@ pub struct EligibilityFacts {
 }
 
 fn problem(code: ErrorCode, message: String) -> EligibilityProblem {
-    EligibilityProblem { code, message, acknowledgement: None }
+    EligibilityProblem { code, message, localized: None, acknowledgement: None }
+}
+
+impl EligibilityProblem {
+    fn localized(mut self, id: &'static str, args: impl IntoIterator<Item = (&'static str, Arg)>) -> Self {
+        self.localized = Some(Msg::new(id, args));
+        self
+    }
 }
 
 impl Eligibility {
@@ -185,32 +198,114 @@ fn describe(p: &Prerequisite, year: i32) -> String {
     }
 }
 
+/// The years of a `consecutive_years` window the nominee does not hold, oldest first.
+fn missing_years(p: &Prerequisite, held: &[i32], year: i32) -> Vec<i32> {
+    let last = match p.window {
+        PrerequisiteWindow::SameYear => year,
+        PrerequisiteWindow::PreviousYears => year - 1,
+    };
+    let count = p.consecutive_years.unwrap_or(1) as i32;
+    (last - count + 1..=last).filter(|y| !held.contains(y)).collect()
+}
+
+impl EligibilityProblem {
+    /// The prerequisite's catalogue message: by years in a row (`years_id`, naming the years
+    /// missing) or by awards in a row (`awards_id`), with the title's name and the years.
+    #[allow(clippy::too_many_arguments)]
+    fn localized_prerequisite(
+        self,
+        years_id: &'static str,
+        awards_id: &'static str,
+        p: &Prerequisite,
+        title: &str,
+        held: &[i32],
+        year: i32,
+        got: u32,
+    ) -> Self {
+        let last = match p.window {
+            PrerequisiteWindow::SameYear => year,
+            PrerequisiteWindow::PreviousYears => year - 1,
+        };
+        let title = ("title", Arg::text(title));
+        match (p.consecutive_years, p.consecutive_awards) {
+            (Some(count), _) => {
+                let missing: Vec<String> = missing_years(p, held, year).iter().map(i32::to_string).collect();
+                self.localized(
+                    years_id,
+                    [
+                        title,
+                        ("count", Arg::text(count)),
+                        ("first", Arg::text(last - count as i32 + 1)),
+                        ("last", Arg::text(last)),
+                        ("missing", Arg::text(missing.join(", "))),
+                    ],
+                )
+            }
+            (None, Some(count)) => self.localized(
+                awards_id,
+                [
+                    title,
+                    ("count", Arg::text(count)),
+                    ("span", Arg::text(p.award_span_years.unwrap_or(1))),
+                    ("last", Arg::text(last)),
+                    ("got", Arg::text(got)),
+                ],
+            ),
+            (None, None) => self,
+        }
+    }
+}
+
 pub fn judge(f: &EligibilityFacts) -> Eligibility {
     let mut e = Eligibility::default();
     if !f.has_rules {
         e.blocking.push(problem(ErrorCode::NoRules, "the award type has no rules in force today".into()));
     }
     for (p, years) in &f.prerequisites {
+        let title = f.prerequisite_names.get(&p.award_type_code).unwrap_or(&p.award_type_code);
         match assess(p, years, f.year) {
             Standing::Met => {}
-            Standing::Borderline { got } => e.warnings.push(problem(
-                ErrorCode::PrerequisiteBorderline,
-                format!(
-                    "{}; the nominee has {got} in a row, with gaps the rules leave to the board",
-                    describe(p, f.year)
+            Standing::Borderline { got } => e.warnings.push(
+                problem(
+                    ErrorCode::PrerequisiteBorderline,
+                    format!(
+                        "{}; the nominee has {got} in a row, with gaps the rules leave to the board",
+                        describe(p, f.year)
+                    ),
+                )
+                .localized_prerequisite(
+                    "prerequisite_borderline-years",
+                    "prerequisite_borderline-awards",
+                    p,
+                    title,
+                    years,
+                    f.year,
+                    got,
                 ),
-            )),
+            ),
             Standing::Unmet { got } => e.add(
                 p.on_failure,
-                problem(ErrorCode::PrerequisiteStreak, format!("{}; the nominee has {got}", describe(p, f.year))),
+                problem(ErrorCode::PrerequisiteStreak, format!("{}; the nominee has {got}", describe(p, f.year)))
+                    .localized_prerequisite(
+                        "prerequisite_streak-years",
+                        "prerequisite_streak-awards",
+                        p,
+                        title,
+                        years,
+                        f.year,
+                        got,
+                    ),
             ),
         }
     }
     if f.already_rewarded > 0 {
-        e.blocking.push(problem(
-            ErrorCode::AchievementAlreadyRewarded,
-            format!("{} of its achievements are already rewarded or behind another nomination", f.already_rewarded),
-        ));
+        e.blocking.push(
+            problem(
+                ErrorCode::AchievementAlreadyRewarded,
+                format!("{} of its achievements are already rewarded or behind another nomination", f.already_rewarded),
+            )
+            .localized("achievement_already_rewarded-count", [("count", Arg::text(f.already_rewarded))]),
+        );
     }
     if f.duplicate {
         e.blocking.push(problem(
@@ -220,7 +315,11 @@ pub fn judge(f: &EligibilityFacts) -> Eligibility {
     }
     if !f.missing_documents.is_empty() {
         let names: Vec<&str> = f.missing_documents.iter().map(|k| k.as_str()).collect();
-        e.blocking.push(problem(ErrorCode::MissingDocuments, format!("the dossier lacks: {}", names.join(", "))));
+        let labels: Vec<String> = f.missing_documents.iter().map(|k| format!("«{}»", k.label_vi())).collect();
+        e.blocking.push(
+            problem(ErrorCode::MissingDocuments, format!("the dossier lacks: {}", names.join(", ")))
+                .localized("missing_documents-kinds", [("kinds", Arg::text(labels.join(", ")))]),
+        );
     }
     if f.under_discipline {
         e.blocking.push(problem(
@@ -235,6 +334,10 @@ pub fn judge(f: &EligibilityFacts) -> Eligibility {
                 problem(
                     ErrorCode::QuotaExceeded,
                     format!("the unit's quota this year is {allowed}; this would be number {used}"),
+                )
+                .localized(
+                    "quota_exceeded-count",
+                    [("allowed", Arg::text(allowed)), ("used", Arg::text(used)), ("year", Arg::text(f.year))],
                 ),
             );
         }
@@ -246,16 +349,30 @@ pub fn judge(f: &EligibilityFacts) -> Eligibility {
             f.year - r.validity_years as i32 + 1,
             f.year
         );
+        let first = f.year - r.validity_years as i32 + 1;
+        // "Cấp cơ sở" inside a sentence: "cấp cơ sở".
+        let args = || {
+            [
+                ("scope", Arg::text(r.minimum_scope.label_vi().to_lowercase())),
+                ("years", Arg::text(r.validity_years)),
+                ("first", Arg::text(first)),
+                ("last", Arg::text(f.year)),
+            ]
+        };
         match assess_initiatives(r, held, *dossier_proof, f.year) {
             InitiativeStanding::Met => {}
-            InitiativeStanding::ByDossierProof => e.warnings.push(problem(
-                ErrorCode::InitiativeUnregistered,
-                format!("needs {wanted}; none is registered, the dossier's sang_kien document stands in for it"),
-            )),
+            InitiativeStanding::ByDossierProof => e.warnings.push(
+                problem(
+                    ErrorCode::InitiativeUnregistered,
+                    format!("needs {wanted}; none is registered, the dossier's sang_kien document stands in for it"),
+                )
+                .localized("initiative_unregistered-wanted", args()),
+            ),
             InitiativeStanding::Unmet => {
                 e.add(
                     r.on_failure,
-                    problem(ErrorCode::InitiativeMissing, format!("needs {wanted}; the nominee has none")),
+                    problem(ErrorCode::InitiativeMissing, format!("needs {wanted}; the nominee has none"))
+                        .localized("initiative_missing-wanted", args()),
                 );
             }
         }
@@ -293,6 +410,7 @@ mod tests {
         EligibilityFacts {
             has_rules: true,
             prerequisites: vec![(three(), vec![2019, 2020, 2021])],
+            prerequisite_names: [("CSTD_CO_SO".to_string(), "Chiến sĩ thi đua cơ sở".to_string())].into(),
             year: 2022,
             already_rewarded: 0,
             duplicate: false,
@@ -337,6 +455,85 @@ mod tests {
         };
         let codes: Vec<String> = judge(&everything).blocking.into_iter().map(|p| p.code.to_string()).collect();
         assert_eq!(codes, ["no_rules", "achievement_already_rewarded", "missing_documents", "under_discipline"]);
+    }
+
+    /// The message a refusal shows in `lang` (`errors[].message` of `not_eligible`).
+    fn says(p: &EligibilityProblem, lang: crate::error::Lang) -> String {
+        crate::error::FieldError {
+            localized: p.localized.clone(),
+            ..crate::error::FieldError::new("eligibility", p.code, p.message.clone())
+        }
+        .message_in(lang)
+    }
+
+    /// In Vietnamese, each problem names what is missing — the title and its years, the
+    /// documents, the quota, the initiative — not only the code's general message.
+    #[test]
+    fn problems_say_what_is_missing_in_vietnamese() {
+        use crate::domain::initiatives::{InitiativeRequirement, RecognitionScope};
+        use crate::error::Lang;
+        let vi = |f: EligibilityFacts| {
+            let judged = judge(&f);
+            judged.blocking.iter().chain(&judged.warnings).map(|p| says(p, Lang::Vi)).collect::<Vec<_>>()
+        };
+        assert_eq!(
+            vi(EligibilityFacts { prerequisites: vec![(three(), vec![2019, 2021])], ..facts() }),
+            ["Điều kiện: cần đạt «Chiến sĩ thi đua cơ sở» 3 năm liên tục, từ năm 2019 đến năm 2021; đối tượng còn thiếu năm 2020."]
+        );
+        let this_year = Prerequisite::years("CSTD_CO_SO", 1, PrerequisiteWindow::SameYear);
+        assert_eq!(
+            vi(EligibilityFacts { prerequisites: vec![(this_year, vec![2020])], ..facts() }),
+            ["Điều kiện: đối tượng chưa đạt «Chiến sĩ thi đua cơ sở» năm 2022."]
+        );
+        let lenient = Prerequisite { borderline_gap_years: 1, ..three() };
+        let borderline = vi(EligibilityFacts { prerequisites: vec![(lenient, vec![2018, 2019, 2021])], ..facts() });
+        assert!(
+            borderline[0].contains("còn thiếu năm 2020") && borderline[0].contains("Hội đồng xem xét"),
+            "{borderline:?}"
+        );
+        let awards =
+            Prerequisite { consecutive_years: None, consecutive_awards: Some(2), award_span_years: Some(3), ..three() };
+        assert_eq!(
+            vi(EligibilityFacts { prerequisites: vec![(awards, vec![2021])], ..facts() }),
+            ["Điều kiện: cần 2 lần liên tục đạt «Chiến sĩ thi đua cơ sở» (mỗi lần tính 3 năm), lần gần nhất không muộn hơn năm 2021; đối tượng mới có 1 lần liên tục."]
+        );
+        assert_eq!(
+            vi(EligibilityFacts { quota: Some((3, 4, Severity::Refusal)), ..facts() }),
+            ["Điều kiện: theo tỷ lệ khen thưởng, năm 2022 đơn vị được đề nghị tối đa 3 trường hợp; hồ sơ này là trường hợp thứ 4."]
+        );
+        assert_eq!(
+            vi(EligibilityFacts {
+                missing_documents: vec![DocumentKind::ToTrinh, DocumentKind::SangKien],
+                already_rewarded: 2,
+                ..facts()
+            }),
+            [
+                "Điều kiện: 2 thành tích của hồ sơ đã được khen thưởng hoặc đang thuộc một hồ sơ đề nghị khác.",
+                "Điều kiện: hồ sơ còn thiếu «Tờ trình», «Sáng kiến»."
+            ]
+        );
+        let requirement = InitiativeRequirement {
+            minimum_scope: RecognitionScope::CoSo,
+            validity_years: 3,
+            dossier_proof_accepted: true,
+            on_failure: Severity::Refusal,
+            legal_basis: None,
+            unconfirmed: false,
+        };
+        let held = vec![(RecognitionScope::CoSo, 2018)];
+        assert_eq!(
+            vi(EligibilityFacts { initiatives: Some((requirement.clone(), held.clone(), false)), ..facts() }),
+            ["Điều kiện: cần có sáng kiến được công nhận có phạm vi ảnh hưởng cấp cơ sở trở lên, từ năm 2020 đến năm 2022; đối tượng chưa có sáng kiến nào đáp ứng."]
+        );
+        let by_proof = vi(EligibilityFacts { initiatives: Some((requirement, held, true)), ..facts() });
+        assert!(by_proof[0].contains("sổ đăng ký sáng kiến chưa có") && by_proof[0].contains("2020"), "{by_proof:?}");
+        // English answers keep the words the code wrote.
+        let judged = judge(&EligibilityFacts { prerequisites: vec![(three(), vec![2019, 2021])], ..facts() });
+        assert_eq!(says(&judged.blocking[0], Lang::En), judged.blocking[0].message);
+        // Every specific message exists in English too and formats there.
+        for p in judge(&EligibilityFacts { quota: Some((3, 4, Severity::Refusal)), ..facts() }).blocking {
+            assert!(p.localized.unwrap().format(Lang::En, &[("field", "eligibility")]).is_some());
+        }
     }
 
     #[test]

@@ -73,7 +73,11 @@ pub struct IndicatorProgress {
     pub name: String,
     pub unit_of_measure: String,
     pub kind: IndicatorKind,
+    /// `kind` as people read it (Vietnamese).
+    pub kind_label: &'static str,
     pub direction: Direction,
+    /// `direction` as people read it (Vietnamese).
+    pub direction_label: &'static str,
     pub province_target: Option<String>,
     /// Sum of the units' actuals (mean for percentages).
     pub province_actual: String,
@@ -101,6 +105,8 @@ pub struct UnitProgress {
     pub unit_code: String,
     pub unit_name: String,
     pub registration_status: RegistrationStatus,
+    /// `registration_status` as people read it (Vietnamese).
+    pub registration_status_label: &'static str,
     /// Mean of the indicators' completion, each capped at 100.
     pub overall_score: String,
     /// Targets and actuals; empty for other units when the caller acts for a unit.
@@ -172,6 +178,7 @@ pub fn compute(inputs: ProgressInputs) -> Result<ProgressResponse, NotADecimal> 
             unit_code: code.to_string(),
             unit_name: name.to_string(),
             registration_status: status,
+            registration_status_label: status.label_vi(),
             overall_score: decimal_text(score),
             indicators: rows,
         });
@@ -200,7 +207,9 @@ pub fn compute(inputs: ProgressInputs) -> Result<ProgressResponse, NotADecimal> 
                 name: i.name,
                 unit_of_measure: i.unit_of_measure,
                 kind: i.kind,
+                kind_label: i.kind.label_vi(),
                 direction: i.direction,
+                direction_label: i.direction.label_vi(),
                 province_target: i.province_target,
                 province_actual: decimal_text(total),
                 // For yes/no, the province target counts units, so it compares like a quantity.

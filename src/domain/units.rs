@@ -38,6 +38,16 @@ impl UnitKind {
             .find(|k| k.as_str() == s)
     }
 
+    /// The level as people read it, in Vietnamese: sent beside the value as `kind_label`.
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            UnitKind::Province => "Cấp tỉnh",
+            UnitKind::District => "Cấp huyện",
+            UnitKind::Commune => "Cấp xã",
+            UnitKind::Department => "Sở, ban, ngành",
+        }
+    }
+
     /// The Vietnamese noun, for messages.
     pub fn label(self) -> &'static str {
         match self {

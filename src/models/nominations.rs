@@ -335,9 +335,11 @@ fn eligibility(conn: &mut DbConn, n: &Nomination, today: NaiveDate) -> Result<(E
     let (award_type, versions) = find_award_type(conn, &n.award_type_id)?;
     let version = version_on(&versions, today).cloned();
     let mut prerequisites = Vec::new();
+    let mut prerequisite_names = std::collections::HashMap::new();
     if let Some(v) = &version {
         for p in v.prerequisite_list()? {
             let Some(required) = find_award_type_by_code(conn, &p.award_type_code)? else { continue };
+            prerequisite_names.insert(required.code.clone(), required.name.clone());
             let mut query = awards::table
                 .filter(awards::award_type_id.eq(&required.id))
                 .filter(awards::revoked_at.is_null())
@@ -436,6 +438,7 @@ fn eligibility(conn: &mut DbConn, n: &Nomination, today: NaiveDate) -> Result<(E
     let facts = EligibilityFacts {
         has_rules: version.is_some(),
         prerequisites,
+        prerequisite_names,
         year: n.year,
         already_rewarded: already_rewarded as usize,
         duplicate,
@@ -487,8 +490,14 @@ pub fn transition(
         )?;
         let (result, version) = eligibility(conn, &current, today)?;
         if !result.blocking.is_empty() {
-            let errors =
-                result.blocking.iter().map(|p| FieldError::new("eligibility", p.code, p.message.clone())).collect();
+            let errors = result
+                .blocking
+                .iter()
+                .map(|p| FieldError {
+                    localized: p.localized.clone(),
+                    ..FieldError::new("eligibility", p.code, p.message.clone())
+                })
+                .collect();
             return Err(ApiError {
                 errors,
                 ..ApiError::new(ErrorCode::NotEligible, "the nomination cannot be submitted; see errors")

@@ -87,7 +87,11 @@ pub struct CampaignRequest {
 #[derive(Serialize, ToSchema)]
 pub struct TransitionResponse {
     pub from_status: CampaignStatus,
+    /// `from_status` as people read it (Vietnamese).
+    pub from_status_label: &'static str,
     pub to_status: CampaignStatus,
+    /// `to_status` as people read it (Vietnamese).
+    pub to_status_label: &'static str,
     pub actor_id: Uuid,
     pub reason: Option<String>,
     pub at: chrono::DateTime<chrono::Utc>,
@@ -135,7 +139,9 @@ fn campaign_response(d: CampaignDetail) -> Result<CampaignResponse, ApiError> {
         .map(|t| {
             Ok(TransitionResponse {
                 from_status: t.from_status,
+                from_status_label: t.from_status.label_vi(),
                 to_status: t.to_status,
+                to_status_label: t.to_status.label_vi(),
                 actor_id: uuid(&t.actor_id)?,
                 reason: t.reason,
                 at: t.at,
@@ -493,7 +499,11 @@ pub struct IndicatorResponse {
     pub name: String,
     pub unit_of_measure: String,
     pub kind: IndicatorKind,
+    /// `kind` as people read it (Vietnamese).
+    pub kind_label: &'static str,
     pub direction: Direction,
+    /// `direction` as people read it (Vietnamese).
+    pub direction_label: &'static str,
     /// Exact decimal, as a string.
     pub province_target: Option<String>,
     pub position: i32,
@@ -504,7 +514,9 @@ pub fn indicator_response(i: Indicator) -> Result<IndicatorResponse, ApiError> {
         id: uuid(&i.id)?,
         campaign_id: uuid(&i.campaign_id)?,
         kind: i.kind,
+        kind_label: i.kind.label_vi(),
         direction: i.direction,
+        direction_label: i.direction.label_vi(),
         name: i.name,
         unit_of_measure: i.unit_of_measure,
         province_target: i.province_target,

@@ -94,6 +94,8 @@ pub struct InitiativeResponse {
     pub field: String,
     pub recognised_by: String,
     pub scope: RecognitionScope,
+    /// `scope` as people read it (Vietnamese).
+    pub scope_label: &'static str,
     pub decision_number: String,
     pub decision_date: NaiveDate,
     pub year: i32,
@@ -119,10 +121,12 @@ fn evidence_response(f: StoredFile) -> Result<InitiativeEvidenceResponse, ApiErr
 
 fn response(d: InitiativeDetail) -> Result<InitiativeResponse, ApiError> {
     let i = d.initiative;
+    let scope = i.scope()?;
     Ok(InitiativeResponse {
         id: uuid(&i.id)?,
         unit_id: uuid(&i.unit_id)?,
-        scope: i.scope()?,
+        scope,
+        scope_label: scope.label_vi(),
         authors: d
             .authors
             .into_iter()

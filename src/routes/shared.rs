@@ -171,7 +171,11 @@ pub struct DocumentResponse {
 #[derive(Serialize, ToSchema)]
 pub struct NominationTransitionResponse {
     pub from_status: NominationStatus,
+    /// `from_status` as people read it (Vietnamese).
+    pub from_status_label: &'static str,
     pub to_status: NominationStatus,
+    /// `to_status` as people read it (Vietnamese).
+    pub to_status_label: &'static str,
     pub actor_id: Uuid,
     pub reason: Option<String>,
     pub at: chrono::DateTime<chrono::Utc>,
@@ -246,7 +250,9 @@ pub fn nomination_response(d: NominationDetail) -> Result<NominationResponse, Ap
             .map(|t| {
                 Ok(NominationTransitionResponse {
                     from_status: t.from_status,
+                    from_status_label: t.from_status.label_vi(),
                     to_status: t.to_status,
+                    to_status_label: t.to_status.label_vi(),
                     actor_id: uuid(&t.actor_id)?,
                     reason: t.reason,
                     at: t.at,

@@ -27,6 +27,9 @@ use crate::state::AppState;
 pub struct UnitResponse {
     pub id: Uuid,
     pub kind: UnitKind,
+    /// `kind` as people read it (Vietnamese).
+    #[schema(example = "Cấp xã")]
+    pub kind_label: &'static str,
     /// GSO code for administrative units; the service's own code for departments.
     pub code: String,
     /// Official name, Vietnamese, NFC.
@@ -55,6 +58,7 @@ impl From<Unit> for UnitResponse {
         UnitResponse {
             id: u.id.into(),
             kind: u.kind,
+            kind_label: u.kind.label_vi(),
             parent_id: u.parent_id.map(Uuid::from),
             active: rules::is_active_on(u.valid_from, u.valid_until, rules::today_in_vietnam()),
             type_label: u.unit_type.label(),

@@ -177,6 +177,15 @@ async fn progress_matches_hand_computed_values(app: TestApp) {
         (Some("7"), Some("71.43"))
     );
     assert_eq!(indicator(2)["province_completion"], Value::Null);
+    // Beside the machine values, their Vietnamese labels.
+    assert_eq!(
+        (&indicator(1)["kind_label"], &indicator(1)["direction_label"]),
+        (&json!("Tỷ lệ phần trăm"), &json!("Càng thấp càng tốt"))
+    );
+    assert_eq!(
+        (&ua["registration_status"], &ua["registration_status_label"]),
+        (&json!("accepted"), &json!("Đã chấp thuận"))
+    );
     assert_eq!(indicator(0)["units_reporting"], 3);
 
     // An officer sees every unit's rank and score, but the targets and actuals of their own only.

@@ -75,6 +75,14 @@ async fn lifecycle_is_enforced_and_recorded(app: TestApp) {
     let admin = app.get("/api/v1/auth/me").await.json();
     assert_eq!(launched["history"][0]["from_status"], "draft");
     assert_eq!(launched["history"][0]["to_status"], "launched");
+    assert_eq!(
+        (&launched["history"][0]["from_status_label"], &launched["history"][0]["to_status_label"]),
+        (&json!("Dự thảo"), &json!("Đã phát động"))
+    );
+    assert_eq!(
+        (&indicator["kind_label"], &indicator["direction_label"]),
+        (&json!("Số lượng"), &json!("Càng cao càng tốt"))
+    );
     assert_eq!(launched["history"][0]["actor_id"], admin["id"]);
     assert_eq!(launched["history"][0]["reason"], "Kế hoạch 125/KH-UBND");
     assert_eq!(app.send_as(&viewer, TestRequest::get().uri(&path)).await.status, StatusCode::OK);

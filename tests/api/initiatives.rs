@@ -51,6 +51,7 @@ async fn initiatives_are_a_units_record_with_authors_and_evidence(app: TestApp) 
     assert_eq!(path, format!("/api/v1/initiatives/{}", created["id"].as_str().unwrap()));
     assert_eq!(created["authors"][1], json!({"person_id": w.khanh["id"], "share_percent": "40"}));
     assert_eq!(created["scope"], "co_so");
+    assert_eq!(created["scope_label"], "Cấp cơ sở");
 
     // Bad input: every field at once, nothing written.
     let mut bad = body(&w);

@@ -106,6 +106,9 @@ async fn enumerations_carry_their_vietnamese_label(app: TestApp) {
         (&lao_dong["category"], &lao_dong["category_label"], &lao_dong["subject"], &lao_dong["subject_label"]),
         (&json!("danh_hieu_thi_dua"), &json!("Danh hiệu thi đua"), &json!("individual"), &json!("Cá nhân"))
     );
+    let (province, _, commune) = app.small_tree().await;
+    assert_eq!((&province["kind"], &province["kind_label"]), (&json!("province"), &json!("Cấp tỉnh")));
+    assert_eq!((&commune["kind"], &commune["kind_label"]), (&json!("commune"), &json!("Cấp xã")));
     let me = app.get("/api/v1/auth/me").await.json();
     assert_eq!(
         (&me["roles"], &me["role_labels"]),

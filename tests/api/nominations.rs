@@ -125,6 +125,22 @@ pub async fn from_draft_to_approval(app: TestApp) {
     // Submission judges eligibility: no dossier, and no Lao động tiên tiến this year.
     let refused = act(s.officer.clone(), "submit", json!({})).await.problem(422, "not_eligible");
     assert_eq!(codes(&refused), ["prerequisite_streak", "missing_documents", "initiative_missing"]);
+    // In Vietnamese (the default), each names what is missing: the title and year, the
+    // documents, the initiative.
+    let messages: Vec<&str> =
+        refused["errors"].as_array().unwrap().iter().map(|e| e["message"].as_str().unwrap()).collect();
+    assert_eq!(messages[0], format!("Điều kiện: đối tượng chưa đạt «Lao động tiên tiến» năm {year}."));
+    assert_eq!(
+        messages[1],
+        "Điều kiện: hồ sơ còn thiếu «Tờ trình», «Báo cáo thành tích», «Biên bản bình xét», «Sáng kiến»."
+    );
+    assert!(
+        messages[2].contains(&format!(
+            "sáng kiến được công nhận có phạm vi ảnh hưởng cấp cơ sở trở lên, trong năm {year}; đối tượng chưa có"
+        )),
+        "{}",
+        messages[2]
+    );
     assert_eq!(app.get(&path).await.json()["status"], "draft", "nothing changed");
 
     app.create("awards", json!({"award_type_id": s.type_id("LDTT"), "person_id": s.person["id"], "year": year, "decision_number": "12/QĐ-UBND", "decision_date": format!("{year}-12-20"), "decided_by": "Chủ tịch UBND xã"})).await;
@@ -136,6 +152,11 @@ pub async fn from_draft_to_approval(app: TestApp) {
     assert_eq!(submitted.status, StatusCode::OK, "{}", submitted.text());
     let submitted = submitted.json();
     assert_eq!(submitted["status"], "submitted");
+    let step = submitted["history"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        (&step["from_status"], &step["from_status_label"], &step["to_status"], &step["to_status_label"]),
+        (&json!("draft"), &json!("Dự thảo"), &json!("submitted"), &json!("Đã gửi"))
+    );
     assert!(submitted["award_type_version_id"].is_string(), "judged under the rules in force");
     // One Lao động tiên tiến in the unit this year: 15% of 1 is 0, so the board is warned.
     assert_eq!(submitted["eligibility"]["warnings"][0]["code"], "quota_exceeded");

@@ -216,23 +216,39 @@ async fn refuses_tokens_that_do_not_verify(app: TestApp, provider: Provider) {
         change(&mut c);
         c
     };
-    let cases: Vec<(&str, String, &str)> = vec![
-        ("another audience", sign("rsa1", &with(&|c| c["aud"] = json!("another-client"))), "audience"),
-        ("another issuer", sign("rsa1", &with(&|c| c["iss"] = json!("https://idp.example.vn"))), "provider"),
-        ("expired", sign("rsa1", &with(&|c| c["exp"] = json!(now - 600))), "expired"),
+    let cases: Vec<(&str, String, &str, &str)> = vec![
+        (
+            "another audience",
+            sign("rsa1", &with(&|c| c["aud"] = json!("another-client"))),
+            "audience",
+            "đối tượng sử dụng (audience) khác",
+        ),
+        (
+            "another issuer",
+            sign("rsa1", &with(&|c| c["iss"] = json!("https://idp.example.vn"))),
+            "provider",
+            "hệ thống xác thực khác phát hành",
+        ),
+        ("expired", sign("rsa1", &with(&|c| c["exp"] = json!(now - 600))), "expired", "mã đã hết hạn"),
         (
             "no subject",
             sign("rsa1", &with(&|c| c.as_object_mut().unwrap().remove("sub").map(|_| ()).unwrap())),
             "claim",
+            "thiếu thông tin (claim) bắt buộc",
         ),
-        ("another client as azp", sign("rsa1", &with(&|c| c["azp"] = json!("another-client"))), "azp"),
+        (
+            "another client as azp",
+            sign("rsa1", &with(&|c| c["azp"] = json!("another-client"))),
+            "azp",
+            "ứng dụng khác (azp)",
+        ),
         // A key the provider does not publish, under the id of one it does.
-        ("forged with the published kid", forged_as_rsa1(&issuer), "signature"),
-        ("unpublished key", sign("rsa2", &claims(&issuer, "s-1")), "key"),
-        ("symmetric", hs256(&issuer), "RS256"),
-        ("not a JWT", "abc.def".to_string(), "JWT"),
+        ("forged with the published kid", forged_as_rsa1(&issuer), "signature", "chữ ký không hợp lệ"),
+        ("unpublished key", sign("rsa2", &claims(&issuer, "s-1")), "key", "khóa mà hệ thống xác thực không công bố"),
+        ("symmetric", hs256(&issuer), "RS256", "RS256 hoặc ES256"),
+        ("not a JWT", "abc.def".to_string(), "JWT", "không phải là JWT có chữ ký"),
     ];
-    for (case, token, says) in cases {
+    for (case, token, says, says_vi) in cases {
         // The detail names what failed in the words the code wrote: ask for English.
         let res = app
             .send_anonymous(
@@ -244,6 +260,15 @@ async fn refuses_tokens_that_do_not_verify(app: TestApp, provider: Provider) {
             .await;
         let problem = res.problem(401, "invalid_id_token");
         assert!(problem["detail"].as_str().unwrap().contains(says), "{case}: {}", problem["detail"]);
+        // In Vietnamese (the default) it names the same check.
+        let res = app
+            .send_anonymous(TestRequest::post().uri("/api/v1/auth/oidc").set_json(json!({ "id_token": token })))
+            .await;
+        assert_eq!(res.header("content-language"), Some("vi"));
+        let problem = res.problem(401, "invalid_id_token");
+        let detail = problem["detail"].as_str().unwrap();
+        assert!(detail.starts_with("Mã định danh (ID token) không được chấp nhận: "), "{case}: {detail}");
+        assert!(detail.contains(says_vi), "{case}: {detail}");
     }
     // None of them made an account.
     let users = app.get("/api/v1/users?limit=100").await.json();

@@ -2950,9 +2950,13 @@ export interface components {
         /** @description Decimals are strings; completions and scores are percentages with two decimals. */
         IndicatorProgress: {
             direction: components["schemas"]["Direction"];
+            /** @description `direction` as people read it (Vietnamese). */
+            direction_label: string;
             /** Format: uuid */
             indicator_id: string;
             kind: components["schemas"]["IndicatorKind"];
+            /** @description `kind` as people read it (Vietnamese). */
+            kind_label: string;
             name: string;
             /** @description Sum of the units' actuals (mean for percentages). */
             province_actual: string;
@@ -2980,9 +2984,13 @@ export interface components {
             /** Format: uuid */
             campaign_id: string;
             direction: components["schemas"]["Direction"];
+            /** @description `direction` as people read it (Vietnamese). */
+            direction_label: string;
             /** Format: uuid */
             id: string;
             kind: components["schemas"]["IndicatorKind"];
+            /** @description `kind` as people read it (Vietnamese). */
+            kind_label: string;
             name: string;
             /** Format: int32 */
             position: number;
@@ -3079,6 +3087,8 @@ export interface components {
             id: string;
             recognised_by: string;
             scope: components["schemas"]["RecognitionScope"];
+            /** @description `scope` as people read it (Vietnamese). */
+            scope_label: string;
             title: string;
             /** Format: uuid */
             unit_id: string;
@@ -3205,8 +3215,12 @@ export interface components {
             /** Format: date-time */
             at: string;
             from_status: components["schemas"]["NominationStatus"];
+            /** @description `from_status` as people read it (Vietnamese). */
+            from_status_label: string;
             reason?: string | null;
             to_status: components["schemas"]["NominationStatus"];
+            /** @description `to_status` as people read it (Vietnamese). */
+            to_status_label: string;
         };
         /** @description An RFC 6749 §5.2 error. */
         OAuthError: {
@@ -3691,8 +3705,12 @@ export interface components {
             /** Format: date-time */
             at: string;
             from_status: components["schemas"]["CampaignStatus"];
+            /** @description `from_status` as people read it (Vietnamese). */
+            from_status_label: string;
             reason?: string | null;
             to_status: components["schemas"]["CampaignStatus"];
+            /** @description `to_status` as people read it (Vietnamese). */
+            to_status_label: string;
         };
         UnitIndicatorProgress: {
             /** @description Latest verified value; null before any. */
@@ -3731,6 +3749,8 @@ export interface components {
              */
             rank: number;
             registration_status: components["schemas"]["RegistrationStatus"];
+            /** @description `registration_status` as people read it (Vietnamese). */
+            registration_status_label: string;
             unit_code: string;
             /** Format: uuid */
             unit_id: string;
@@ -3747,6 +3767,11 @@ export interface components {
             /** Format: uuid */
             id: string;
             kind: components["schemas"]["UnitKind"];
+            /**
+             * @description `kind` as people read it (Vietnamese).
+             * @example Cấp xã
+             */
+            kind_label: string;
             /**
              * @description Official name, Vietnamese, NFC.
              * @example Phường Đức Xuân
