@@ -26,7 +26,7 @@ use crate::http::upload::{self, FileBytes, StoredFileResponses};
 use crate::models::achievements::{self as model, Achievement, AchievementFilter, Report};
 use crate::models::stored_files::{NewFile, StoredFile};
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, ReplaceErrors, WriteErrors};
-use crate::routes::shared::{uuid, visible_campaign};
+use crate::routes::shared::{stored_uuid, visible_campaign};
 use crate::state::AppState;
 
 pub fn configure(routes: &mut Routes) {
@@ -96,8 +96,8 @@ pub struct AchievementResponse {
 fn evidence_response(f: StoredFile) -> Result<EvidenceResponse, ApiError> {
     Ok(EvidenceResponse {
         href: format!("/api/v1/evidence/{}", f.id),
-        id: uuid(&f.id)?,
-        uploaded_by: uuid(&f.uploaded_by)?,
+        id: stored_uuid(&f.id)?,
+        uploaded_by: stored_uuid(&f.uploaded_by)?,
         filename: f.filename,
         content_type: f.content_type,
         size_bytes: f.size_bytes,
@@ -108,14 +108,14 @@ fn evidence_response(f: StoredFile) -> Result<EvidenceResponse, ApiError> {
 
 fn response(a: Achievement, evidence: Vec<StoredFile>) -> Result<AchievementResponse, ApiError> {
     Ok(AchievementResponse {
-        id: uuid(&a.id)?,
-        campaign_id: uuid(&a.campaign_id)?,
-        unit_id: uuid(&a.unit_id)?,
-        indicator_id: uuid(&a.indicator_id)?,
+        id: stored_uuid(&a.id)?,
+        campaign_id: stored_uuid(&a.campaign_id)?,
+        unit_id: stored_uuid(&a.unit_id)?,
+        indicator_id: stored_uuid(&a.indicator_id)?,
         status: a.status,
         status_label: a.status.label_vi(),
-        reported_by: uuid(&a.reported_by)?,
-        verified_by: a.verified_by.as_deref().map(uuid).transpose()?,
+        reported_by: stored_uuid(&a.reported_by)?,
+        verified_by: a.verified_by.as_deref().map(stored_uuid).transpose()?,
         evidence: evidence.into_iter().map(evidence_response).collect::<Result<_, _>>()?,
         person_name: a.person_name,
         value: a.value,

@@ -24,7 +24,7 @@ use crate::http::register::Routes;
 use crate::models::awards::{self as model, AwardFilter, AwardType, AwardTypeVersion, NewAward, NewAwardType};
 use crate::models::nominations as nominations_model;
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, WriteErrors};
-use crate::routes::shared::{award_response, nomination_response, uuid, AwardResponse};
+use crate::routes::shared::{award_response, nomination_response, stored_uuid, AwardResponse};
 use crate::state::AppState;
 
 pub fn configure(routes: &mut Routes) {
@@ -138,7 +138,7 @@ fn version_response(v: AwardTypeVersion) -> Result<VersionResponse, ApiError> {
     let quota_on_failure = v.quota_severity()?;
     let initiative_requirement = v.initiative_requirement()?;
     Ok(VersionResponse {
-        id: uuid(&v.id)?,
+        id: stored_uuid(&v.id)?,
         version: v.version,
         effective_from: v.effective_from,
         effective_until: v.effective_until,
@@ -162,7 +162,7 @@ fn version_response(v: AwardTypeVersion) -> Result<VersionResponse, ApiError> {
 fn type_response((t, versions): (AwardType, Vec<AwardTypeVersion>)) -> Result<AwardTypeResponse, ApiError> {
     let current_version = model::version_on(&versions, today_in_vietnam()).map(|v| v.version);
     Ok(AwardTypeResponse {
-        id: uuid(&t.id)?,
+        id: stored_uuid(&t.id)?,
         category: t.category,
         category_label: t.category.label_vi(),
         subject: t.subject,

@@ -27,7 +27,7 @@ use crate::models::campaigns::{
     self as model, CampaignDetail, CampaignFields, CampaignFilter, Indicator, NewIndicator,
 };
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, ReplaceErrors, WriteErrors};
-use crate::routes::shared::{uuid, visible_campaign};
+use crate::routes::shared::{stored_uuid, visible_campaign};
 use crate::state::AppState;
 
 pub fn configure(routes: &mut Routes) {
@@ -142,23 +142,23 @@ fn campaign_response(d: CampaignDetail) -> Result<CampaignResponse, ApiError> {
                 from_status_label: t.from_status.label_vi(),
                 to_status: t.to_status,
                 to_status_label: t.to_status.label_vi(),
-                actor_id: uuid(&t.actor_id)?,
+                actor_id: stored_uuid(&t.actor_id)?,
                 reason: t.reason,
                 at: t.at,
             })
         })
         .collect::<Result<_, ApiError>>()?;
     Ok(CampaignResponse {
-        id: uuid(&c.id)?,
+        id: stored_uuid(&c.id)?,
         kind: c.kind,
         kind_label: c.kind.label_vi(),
         participation: c.participation,
         participation_label: c.participation.label_vi(),
         status: c.status,
         status_label: c.status.label_vi(),
-        unit_ids: d.unit_ids.iter().map(|u| uuid(u)).collect::<Result<_, _>>()?,
-        cluster_ids: d.cluster_ids.iter().map(|u| uuid(u)).collect::<Result<_, _>>()?,
-        created_by: uuid(&c.created_by)?,
+        unit_ids: d.unit_ids.iter().map(|u| stored_uuid(u)).collect::<Result<_, _>>()?,
+        cluster_ids: d.cluster_ids.iter().map(|u| stored_uuid(u)).collect::<Result<_, _>>()?,
+        created_by: stored_uuid(&c.created_by)?,
         history,
         title: c.title,
         description: c.description,
@@ -511,8 +511,8 @@ pub struct IndicatorResponse {
 
 pub fn indicator_response(i: Indicator) -> Result<IndicatorResponse, ApiError> {
     Ok(IndicatorResponse {
-        id: uuid(&i.id)?,
-        campaign_id: uuid(&i.campaign_id)?,
+        id: stored_uuid(&i.id)?,
+        campaign_id: stored_uuid(&i.campaign_id)?,
         kind: i.kind,
         kind_label: i.kind.label_vi(),
         direction: i.direction,

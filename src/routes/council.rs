@@ -22,7 +22,7 @@ use crate::http::register::Routes;
 use crate::models::council::{self as model, SessionDetail};
 use crate::models::nominations as nominations_model;
 use crate::openapi::errors::{CreateErrors, ReadErrors, WriteErrors};
-use crate::routes::shared::{nomination_response, uuid};
+use crate::routes::shared::{nomination_response, stored_uuid};
 use crate::state::AppState;
 
 pub fn configure(routes: &mut Routes) {
@@ -86,19 +86,19 @@ pub struct SessionResponse {
 fn response(d: SessionDetail) -> Result<SessionResponse, ApiError> {
     let closed = !d.session.is_open();
     Ok(SessionResponse {
-        id: uuid(&d.session.id)?,
+        id: stored_uuid(&d.session.id)?,
         title: d.session.title,
         status: d.session.status,
-        council_id: d.session.council_id.as_deref().map(uuid).transpose()?,
+        council_id: d.session.council_id.as_deref().map(stored_uuid).transpose()?,
         voting_deadline: d.session.voting_deadline,
         min_ballots: d.session.min_ballots,
-        member_ids: d.member_ids.iter().map(|m| uuid(m)).collect::<Result<_, _>>()?,
+        member_ids: d.member_ids.iter().map(|m| stored_uuid(m)).collect::<Result<_, _>>()?,
         items: d
             .items
             .into_iter()
             .map(|i| {
                 Ok(AgendaItem {
-                    nomination_id: uuid(&i.nomination_id)?,
+                    nomination_id: stored_uuid(&i.nomination_id)?,
                     votes_cast: i.votes_cast,
                     you_voted: i.caller_voted,
                     result_withheld: closed && i.tally.is_none(),

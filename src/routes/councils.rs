@@ -22,7 +22,7 @@ use crate::http::origin::RequestOrigin;
 use crate::http::register::Routes;
 use crate::models::councils::{self as model, Council, NewCouncil};
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors};
-use crate::routes::shared::uuid;
+use crate::routes::shared::stored_uuid;
 use crate::state::AppState;
 
 pub fn configure(routes: &mut Routes) {
@@ -85,8 +85,8 @@ pub struct CouncilPage {
 
 fn response(c: Council, seats: Vec<model::Seat>) -> Result<CouncilResponse, ApiError> {
     Ok(CouncilResponse {
-        id: uuid(&c.id)?,
-        unit_id: uuid(&c.unit_id)?,
+        id: stored_uuid(&c.id)?,
+        unit_id: stored_uuid(&c.unit_id)?,
         name: c.name,
         established_by: c.established_by,
         term_start: c.term_start,
@@ -95,14 +95,14 @@ fn response(c: Council, seats: Vec<model::Seat>) -> Result<CouncilResponse, ApiE
             .into_iter()
             .map(|s| {
                 Ok(CouncilSeatResponse {
-                    user_id: uuid(&s.user_id)?,
+                    user_id: stored_uuid(&s.user_id)?,
                     full_name: s.full_name,
                     role: s.role,
                     role_label: s.role.label_vi(),
                 })
             })
             .collect::<Result<_, ApiError>>()?,
-        created_by: uuid(&c.created_by)?,
+        created_by: stored_uuid(&c.created_by)?,
         created_at: c.created_at,
     })
 }

@@ -25,7 +25,7 @@ use crate::models::awards as awards_model;
 use crate::models::decisions::{self as model, NewDecision, PostingComment};
 use crate::models::nominations as nominations_model;
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, WriteErrors};
-use crate::routes::shared::{award_response, nomination_response, uuid};
+use crate::routes::shared::{award_response, nomination_response, stored_uuid};
 use crate::state::AppState;
 
 pub fn configure(routes: &mut Routes) {
@@ -110,7 +110,7 @@ pub async fn public_postings(state: web::Data<AppState>) -> Result<HttpResponse,
         .into_iter()
         .map(|p| {
             Ok(PublicPostingResponse {
-                nomination_id: uuid(&p.nomination_id)?,
+                nomination_id: stored_uuid(&p.nomination_id)?,
                 nominee: p.nominee,
                 position: p.position,
                 unit_name: p.unit_name,
@@ -199,7 +199,7 @@ pub async fn comment(
         Ok(comment_id)
     })
     .await?;
-    Ok(HttpResponse::Created().json(CommentReceipt { id: uuid(&comment_id)? }))
+    Ok(HttpResponse::Created().json(CommentReceipt { id: stored_uuid(&comment_id)? }))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -214,7 +214,7 @@ pub struct CommentResponse {
 
 fn comment_response(c: PostingComment) -> Result<CommentResponse, ApiError> {
     Ok(CommentResponse {
-        id: uuid(&c.id)?,
+        id: stored_uuid(&c.id)?,
         author_name: c.author_name,
         content: c.content,
         created_at: c.created_at,
@@ -308,12 +308,12 @@ pub struct DecisionResponse {
 
 fn decision_response((d, awards): (model::Decision, Vec<String>)) -> Result<DecisionResponse, ApiError> {
     Ok(DecisionResponse {
-        id: uuid(&d.id)?,
+        id: stored_uuid(&d.id)?,
         number: d.number,
         decided_on: d.decided_on,
         signer: d.signer,
         authority: d.authority,
-        award_ids: awards.iter().map(|a| uuid(a)).collect::<Result<_, _>>()?,
+        award_ids: awards.iter().map(|a| stored_uuid(a)).collect::<Result<_, _>>()?,
     })
 }
 

@@ -25,7 +25,7 @@ use crate::http::upload::{self, FileBytes, StoredFileResponses};
 use crate::models::initiatives::{self as model, Initiative, InitiativeDetail, InitiativeFilter};
 use crate::models::stored_files::{NewFile, StoredFile};
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, ReplaceErrors, WriteErrors};
-use crate::routes::shared::uuid;
+use crate::routes::shared::stored_uuid;
 use crate::state::AppState;
 
 pub fn configure(routes: &mut Routes) {
@@ -109,8 +109,8 @@ pub struct InitiativeResponse {
 fn evidence_response(f: StoredFile) -> Result<InitiativeEvidenceResponse, ApiError> {
     Ok(InitiativeEvidenceResponse {
         href: format!("/api/v1/initiative-evidence/{}", f.id),
-        id: uuid(&f.id)?,
-        uploaded_by: uuid(&f.uploaded_by)?,
+        id: stored_uuid(&f.id)?,
+        uploaded_by: stored_uuid(&f.uploaded_by)?,
         filename: f.filename,
         content_type: f.content_type,
         size_bytes: f.size_bytes,
@@ -123,14 +123,14 @@ fn response(d: InitiativeDetail) -> Result<InitiativeResponse, ApiError> {
     let i = d.initiative;
     let scope = i.scope()?;
     Ok(InitiativeResponse {
-        id: uuid(&i.id)?,
-        unit_id: uuid(&i.unit_id)?,
+        id: stored_uuid(&i.id)?,
+        unit_id: stored_uuid(&i.unit_id)?,
         scope,
         scope_label: scope.label_vi(),
         authors: d
             .authors
             .into_iter()
-            .map(|a| Ok(AuthorRequest { person_id: uuid(&a.person_id)?, share_percent: a.share_percent }))
+            .map(|a| Ok(AuthorRequest { person_id: stored_uuid(&a.person_id)?, share_percent: a.share_percent }))
             .collect::<Result<_, ApiError>>()?,
         evidence: d.evidence.into_iter().map(evidence_response).collect::<Result<_, _>>()?,
         title: i.title,
@@ -378,6 +378,8 @@ pub async fn download_evidence(
     let (file, initiative_id) = db::run(&state.db, move |conn| model::find_evidence(conn, &id))
         .await?
         .ok_or_else(|| ApiError::not_found("evidence file"))?;
-    load(&state, &who, uuid(&initiative_id)?, Action::Read).await.map_err(|_| ApiError::not_found("evidence file"))?;
+    load(&state, &who, stored_uuid(&initiative_id)?, Action::Read)
+        .await
+        .map_err(|_| ApiError::not_found("evidence file"))?;
     upload::download(&state, &file.storage_key, file.content_type, &file.filename, &file.sha256).await
 }

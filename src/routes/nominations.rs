@@ -26,7 +26,8 @@ use crate::models::nominations::{self as model, Nomination, NominationDetail, No
 use crate::models::stored_files::NewFile;
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, ReplaceErrors, WriteErrors};
 use crate::routes::shared::{
-    document_response, nomination_response as response, uuid, visible_scope, DocumentResponse, NominationResponse,
+    document_response, nomination_response as response, stored_uuid, visible_scope, DocumentResponse,
+    NominationResponse,
 };
 use crate::state::AppState;
 
@@ -326,7 +327,9 @@ pub async fn download_document(
     let id = id.into_inner().to_string();
     let (document, nomination) = db::run(&state.db, move |conn| model::find_document(conn, &id)).await?;
     // Whoever may read the nomination may read its documents.
-    load(&state, &who, uuid(&nomination.id)?, Action::Read).await.map_err(|_| ApiError::not_found("document"))?;
+    load(&state, &who, stored_uuid(&nomination.id)?, Action::Read)
+        .await
+        .map_err(|_| ApiError::not_found("document"))?;
     upload::download(&state, &document.storage_key, document.content_type, &document.filename, &document.sha256).await
 }
 

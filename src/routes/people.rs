@@ -18,7 +18,7 @@ use crate::http::origin::RequestOrigin;
 use crate::http::register::Routes;
 use crate::models::awards::{self as model, Person, PersonFields};
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, ReplaceErrors};
-use crate::routes::shared::uuid;
+use crate::routes::shared::stored_uuid;
 use crate::state::AppState;
 
 pub fn configure(routes: &mut Routes) {
@@ -57,8 +57,8 @@ pub struct PersonResponse {
 
 fn response(p: Person, show_identity: bool) -> Result<PersonResponse, ApiError> {
     Ok(PersonResponse {
-        id: uuid(&p.id)?,
-        unit_id: uuid(&p.unit_id)?,
+        id: stored_uuid(&p.id)?,
+        unit_id: stored_uuid(&p.unit_id)?,
         identity_number: if show_identity { p.identity_number } else { None },
         full_name: p.full_name,
         position: p.position,

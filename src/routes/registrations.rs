@@ -21,7 +21,7 @@ use crate::http::origin::RequestOrigin;
 use crate::http::register::Routes;
 use crate::models::registrations::{self as model, Registration, RegistrationContent};
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, ReplaceErrors, WriteErrors};
-use crate::routes::shared::{uuid, visible_campaign};
+use crate::routes::shared::{stored_uuid, visible_campaign};
 use crate::state::AppState;
 
 pub fn configure(routes: &mut Routes) {
@@ -82,14 +82,14 @@ pub struct RegistrationResponse {
 
 fn response((r, targets): (Registration, Vec<(String, String)>)) -> Result<RegistrationResponse, ApiError> {
     Ok(RegistrationResponse {
-        id: uuid(&r.id)?,
-        campaign_id: uuid(&r.campaign_id)?,
-        unit_id: uuid(&r.unit_id)?,
+        id: stored_uuid(&r.id)?,
+        campaign_id: stored_uuid(&r.campaign_id)?,
+        unit_id: stored_uuid(&r.unit_id)?,
         status: r.status,
         status_label: r.status.label_vi(),
         targets: targets
             .iter()
-            .map(|(i, t)| Ok(Target { indicator_id: uuid(i)?, target: t.clone() }))
+            .map(|(i, t)| Ok(Target { indicator_id: stored_uuid(i)?, target: t.clone() }))
             .collect::<Result<_, ApiError>>()?,
         aimed_titles: serde_json::from_str(&r.aimed_titles).map_err(|e| {
             ApiError::internal(anyhow::anyhow!(
@@ -101,9 +101,9 @@ fn response((r, targets): (Registration, Vec<(String, String)>)) -> Result<Regis
         note: r.note,
         return_reason: r.return_reason,
         version: r.version,
-        created_by: uuid(&r.created_by)?,
+        created_by: stored_uuid(&r.created_by)?,
         submitted_at: r.submitted_at,
-        decided_by: r.decided_by.as_deref().map(uuid).transpose()?,
+        decided_by: r.decided_by.as_deref().map(stored_uuid).transpose()?,
         decided_at: r.decided_at,
         created_at: r.created_at,
         updated_at: r.updated_at,

@@ -29,7 +29,9 @@ use crate::models::stored_files::StoredFile;
 use crate::models::{achievements, clusters, registrations};
 use crate::state::AppState;
 
-pub fn uuid(s: &str) -> Result<Uuid, ApiError> {
+/// A UUID read back from the database, where a malformed one is a server fault (500). Never for
+/// request input: take `web::Path<Uuid>` or parse into a 400 instead.
+pub fn stored_uuid(s: &str) -> Result<Uuid, ApiError> {
     Uuid::parse_str(s).map_err(|_| ApiError::internal(anyhow::anyhow!("stored id {s} is not a UUID")))
 }
 
@@ -113,7 +115,7 @@ fn progress_inputs(
         .into_iter()
         .map(|i| {
             Ok(IndicatorInput {
-                id: uuid(&i.id)?,
+                id: stored_uuid(&i.id)?,
                 kind: i.kind,
                 direction: i.direction,
                 name: i.name,
@@ -126,20 +128,26 @@ fn progress_inputs(
         .into_iter()
         .map(|r| {
             Ok(UnitTargets {
-                unit_id: uuid(&r.unit_id)?,
+                unit_id: stored_uuid(&r.unit_id)?,
                 status: r.status,
-                targets: r.targets.into_iter().map(|(i, t)| Ok((uuid(&i)?, t))).collect::<Result<_, ApiError>>()?,
+                targets: r
+                    .targets
+                    .into_iter()
+                    .map(|(i, t)| Ok((stored_uuid(&i)?, t)))
+                    .collect::<Result<_, ApiError>>()?,
             })
         })
         .collect::<Result<_, ApiError>>()?;
     let actuals = actuals
         .into_iter()
         .map(|(unit, indicator, value)| {
-            Ok(UnitActual { unit_id: uuid(&unit)?, indicator_id: uuid(&indicator)?, value })
+            Ok(UnitActual { unit_id: stored_uuid(&unit)?, indicator_id: stored_uuid(&indicator)?, value })
         })
         .collect::<Result<_, ApiError>>()?;
-    let unit_names =
-        names.into_iter().map(|(id, code, name)| Ok((uuid(&id)?, (code, name)))).collect::<Result<_, ApiError>>()?;
+    let unit_names = names
+        .into_iter()
+        .map(|(id, code, name)| Ok((stored_uuid(&id)?, (code, name))))
+        .collect::<Result<_, ApiError>>()?;
     let clusters = clusters
         .into_iter()
         .map(|(cluster, members)| ClusterInput {
@@ -149,7 +157,14 @@ fn progress_inputs(
             members: members.into_iter().map(Uuid::from).collect(),
         })
         .collect();
-    Ok(ProgressInputs { campaign_id: uuid(campaign_id)?, indicators, registrations, actuals, unit_names, clusters })
+    Ok(ProgressInputs {
+        campaign_id: stored_uuid(campaign_id)?,
+        indicators,
+        registrations,
+        actuals,
+        unit_names,
+        clusters,
+    })
 }
 
 // ---------- nominations ----------
@@ -211,7 +226,7 @@ pub struct NominationResponse {
 pub fn document_response(d: StoredFile) -> Result<DocumentResponse, ApiError> {
     Ok(DocumentResponse {
         href: format!("/api/v1/nomination-documents/{}", d.id),
-        id: uuid(&d.id)?,
+        id: stored_uuid(&d.id)?,
         kind: d.kind.unwrap_or(DocumentKind::Other),
         kind_label: d.kind.unwrap_or(DocumentKind::Other).label_vi(),
         filename: d.filename,
@@ -225,12 +240,12 @@ pub fn document_response(d: StoredFile) -> Result<DocumentResponse, ApiError> {
 pub fn nomination_response(d: NominationDetail) -> Result<NominationResponse, ApiError> {
     let n = d.nomination;
     Ok(NominationResponse {
-        id: uuid(&n.id)?,
-        award_type_id: uuid(&n.award_type_id)?,
-        award_type_version_id: n.award_type_version_id.as_deref().map(uuid).transpose()?,
-        person_id: n.person_id.as_deref().map(uuid).transpose()?,
-        unit_id: uuid(&n.unit_id)?,
-        campaign_id: n.campaign_id.as_deref().map(uuid).transpose()?,
+        id: stored_uuid(&n.id)?,
+        award_type_id: stored_uuid(&n.award_type_id)?,
+        award_type_version_id: n.award_type_version_id.as_deref().map(stored_uuid).transpose()?,
+        person_id: n.person_id.as_deref().map(stored_uuid).transpose()?,
+        unit_id: stored_uuid(&n.unit_id)?,
+        campaign_id: n.campaign_id.as_deref().map(stored_uuid).transpose()?,
         status: n.status,
         status_label: n.status.label_vi(),
         eligibility: n
@@ -242,7 +257,7 @@ pub fn nomination_response(d: NominationDetail) -> Result<NominationResponse, Ap
                 })
             })
             .transpose()?,
-        achievement_ids: d.achievement_ids.iter().map(|a| uuid(a)).collect::<Result<_, _>>()?,
+        achievement_ids: d.achievement_ids.iter().map(|a| stored_uuid(a)).collect::<Result<_, _>>()?,
         documents: d.documents.into_iter().map(document_response).collect::<Result<_, _>>()?,
         history: d
             .history
@@ -253,7 +268,7 @@ pub fn nomination_response(d: NominationDetail) -> Result<NominationResponse, Ap
                     from_status_label: t.from_status.label_vi(),
                     to_status: t.to_status,
                     to_status_label: t.to_status.label_vi(),
-                    actor_id: uuid(&t.actor_id)?,
+                    actor_id: stored_uuid(&t.actor_id)?,
                     reason: t.reason,
                     at: t.at,
                 })
@@ -294,11 +309,11 @@ pub struct AwardResponse {
 
 pub fn award_response(a: Award) -> Result<AwardResponse, ApiError> {
     Ok(AwardResponse {
-        id: uuid(&a.id)?,
-        award_type_id: uuid(&a.award_type_id)?,
-        award_type_version_id: a.award_type_version_id.as_deref().map(uuid).transpose()?,
-        person_id: a.person_id.as_deref().map(uuid).transpose()?,
-        unit_id: uuid(&a.unit_id)?,
+        id: stored_uuid(&a.id)?,
+        award_type_id: stored_uuid(&a.award_type_id)?,
+        award_type_version_id: a.award_type_version_id.as_deref().map(stored_uuid).transpose()?,
+        person_id: a.person_id.as_deref().map(stored_uuid).transpose()?,
+        unit_id: stored_uuid(&a.unit_id)?,
         recipient_kind: a.recipient_kind,
         household_name: a.household_name,
         year: a.year,

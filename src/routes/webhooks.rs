@@ -64,7 +64,7 @@ pub struct WebhookWithSecret {
 
 fn response(s: Subscription) -> Result<WebhookResponse, ApiError> {
     Ok(WebhookResponse {
-        id: crate::routes::shared::uuid(&s.id)?,
+        id: crate::routes::shared::stored_uuid(&s.id)?,
         url: s.url,
         event_types: s.event_types.split(',').filter(|t| !t.is_empty()).map(String::from).collect(),
         active: s.active,
@@ -333,7 +333,7 @@ pub struct DeliveryPage {
 
 fn delivery((d, action, attempts): (Delivery, String, Vec<Attempt>)) -> Result<DeliveryResponse, ApiError> {
     Ok(DeliveryResponse {
-        id: crate::routes::shared::uuid(&d.id)?,
+        id: crate::routes::shared::stored_uuid(&d.id)?,
         event_id: d.event_seq.to_string(),
         event_type: action,
         next_attempt_at: (d.status == model::PENDING).then_some(d.next_attempt_at),
