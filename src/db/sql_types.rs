@@ -25,7 +25,7 @@ use crate::domain::campaigns::{
     AchievementStatus, CampaignKind, CampaignStatus, Direction, IndicatorKind, Participation, RegistrationStatus,
 };
 use crate::domain::council::SeatRole;
-use crate::domain::ids::{ClusterId, UnitId};
+use crate::domain::ids::{ClusterId, ScoringSchemeId, UnitId};
 use crate::domain::nominations::{DocumentKind, NominationStatus};
 use crate::domain::units::{LinkPart, UnitKind, UnitType};
 use crate::domain::TextValue;
@@ -81,6 +81,7 @@ macro_rules! stored_as_text {
 stored_as_text!(
     UnitId,
     ClusterId,
+    ScoringSchemeId,
     UnitKind,
     UnitType,
     LinkPart,

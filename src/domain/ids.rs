@@ -74,4 +74,6 @@ ids! {
     UnitId = "unit id",
     /// An emulation cluster (cụm, khối thi đua).
     ClusterId = "cluster id",
+    /// A version of a campaign's scoring scheme (thang điểm).
+    ScoringSchemeId = "scoring scheme id",
 }

@@ -22,6 +22,7 @@ pub mod people;
 pub mod progress;
 pub mod registrations;
 pub mod reports;
+pub mod scoring;
 pub mod service_clients;
 pub mod shared;
 pub mod sso;
@@ -69,6 +70,7 @@ pub fn configure(cfg: &mut ServiceConfig, posts: &Rc<PostTable>) {
             .configure(module(registrations::configure))
             .configure(module(achievements::configure))
             .configure(module(progress::configure))
+            .configure(module(scoring::configure))
             .configure(module(awards::configure))
             .configure(module(people::configure))
             .configure(module(initiatives::configure))

@@ -49,6 +49,7 @@ mod reports;
 mod rules;
 mod s3;
 mod schema;
+pub mod scoring;
 mod seed;
 mod service_clients;
 mod sso;
