@@ -565,8 +565,9 @@ mod tests {
     #[test]
     fn the_worked_example_scores_and_ranks_by_the_scheme() {
         use crate::domain::scoring::tests::{example, CULTURE, HOUSEHOLDS, ONLINE, ROADS};
-        let scheme = crate::domain::scoring::check_scheme(&example(), &[id(HOUSEHOLDS), id(ROADS), id(ONLINE), id(CULTURE)])
-            .unwrap();
+        let scheme =
+            crate::domain::scoring::check_scheme(&example(), &[id(HOUSEHOLDS), id(ROADS), id(ONLINE), id(CULTURE)])
+                .unwrap();
         let mut online = indicator(ONLINE, IndicatorKind::Percentage, Direction::HigherIsBetter, Some("85"));
         online.ratio = true;
         let ratio = |unit, value: &str, n: &str, d: &str| UnitActual {
@@ -575,7 +576,12 @@ mod tests {
         };
         let progress = compute(ProgressInputs {
             scheme: Some((id(77), 3, scheme)),
-            clusters: vec![ClusterInput { id: id(1000), name: "Cụm xã".into(), leading_unit_id: None, members: vec![id(A), id(B), id(C)] }],
+            clusters: vec![ClusterInput {
+                id: id(1000),
+                name: "Cụm xã".into(),
+                leading_unit_id: None,
+                members: vec![id(A), id(B), id(C)],
+            }],
             ..inputs(
                 vec![
                     indicator(HOUSEHOLDS, IndicatorKind::Quantity, Direction::HigherIsBetter, None),

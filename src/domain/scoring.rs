@@ -193,7 +193,11 @@ pub fn check_scheme(groups: &[GroupSpec], known: &[Uuid]) -> Result<Scheme, Vec<
             let scale = match rule.scale {
                 ScaleKind::LinearToTarget => {
                     if !rule.thresholds.is_empty() {
-                        checks.fail(&format!("{at}.thresholds"), ErrorCode::NotAllowed, "only with scale \"thresholds\"");
+                        checks.fail(
+                            &format!("{at}.thresholds"),
+                            ErrorCode::NotAllowed,
+                            "only with scale \"thresholds\"",
+                        );
                     }
                     Some(Scale::LinearToTarget)
                 }
@@ -201,9 +205,12 @@ pub fn check_scheme(groups: &[GroupSpec], known: &[Uuid]) -> Result<Scheme, Vec<
             };
             let bonus = rule.bonus.as_ref().map(|b| adjustment(&format!("{at}.bonus"), b, &mut checks));
             let penalty = rule.penalty.as_ref().map(|p| adjustment(&format!("{at}.penalty"), p, &mut checks));
-            if let (Some(max_points), Some(scale), Some(bonus), Some(penalty)) =
-                (max_points, scale, bonus.map_or(Some(None), |b| b.map(Some)), penalty.map_or(Some(None), |p| p.map(Some)))
-            {
+            if let (Some(max_points), Some(scale), Some(bonus), Some(penalty)) = (
+                max_points,
+                scale,
+                bonus.map_or(Some(None), |b| b.map(Some)),
+                penalty.map_or(Some(None), |p| p.map(Some)),
+            ) {
                 rules.push(IndicatorRule {
                     indicator_id: rule.indicator_id,
                     max_points,
@@ -221,12 +228,7 @@ pub fn check_scheme(groups: &[GroupSpec], known: &[Uuid]) -> Result<Scheme, Vec<
     checks.finish(|| Scheme { groups: checked })
 }
 
-fn thresholds(
-    at: &str,
-    steps: &[ThresholdSpec],
-    max_points: Option<Decimal>,
-    checks: &mut Checks,
-) -> Option<Scale> {
+fn thresholds(at: &str, steps: &[ThresholdSpec], max_points: Option<Decimal>, checks: &mut Checks) -> Option<Scale> {
     if steps.is_empty() {
         checks.fail(&format!("{at}.thresholds"), ErrorCode::Required, "list at least one threshold");
         return None;
@@ -235,7 +237,8 @@ fn thresholds(
     let mut parsed: Vec<(Decimal, Decimal)> = Vec::with_capacity(steps.len());
     for (t, step) in steps.iter().enumerate() {
         let field = format!("{at}.thresholds[{t}]");
-        let min = check_value(&format!("{field}.min_completion"), &step.min_completion, IndicatorKind::Quantity, checks);
+        let min =
+            check_value(&format!("{field}.min_completion"), &step.min_completion, IndicatorKind::Quantity, checks);
         let points = check_value(&format!("{field}.points"), &step.points, IndicatorKind::Quantity, checks);
         if let (Some(points), Some(max)) = (points, max_points) {
             if points > max {
@@ -254,7 +257,7 @@ fn thresholds(
     if checks.0.len() > before {
         return None;
     }
-    parsed.sort_by(|a, b| b.0.cmp(&a.0));
+    parsed.sort_by_key(|step| std::cmp::Reverse(step.0));
     Some(Scale::Thresholds(parsed))
 }
 
@@ -597,8 +600,7 @@ pub(crate) mod tests {
     fn worked_example_commune_c_omitted_a_mandatory_indicator() {
         // Households 20 of 20, roads 3 of 2 km (150%: the top threshold, no bonus defined), the
         // online ratio not registered although mandatory, culture registered but reported "0".
-        let (p, score) =
-            unit_points(&scheme(), &completions(&[(HOUSEHOLDS, "100"), (ROADS, "150"), (CULTURE, "0")]));
+        let (p, score) = unit_points(&scheme(), &completions(&[(HOUSEHOLDS, "100"), (ROADS, "150"), (CULTURE, "0")]));
         assert_eq!(points_of(&p, ROADS), ("20", "0", "0", "20"));
         let online = p.indicators.iter().find(|i| i.indicator_id == id(ONLINE)).unwrap();
         assert!(!online.registered && online.counted && online.mandatory);
@@ -619,7 +621,10 @@ pub(crate) mod tests {
         assert_eq!(indicator_points(households, d("1100")).points, d("33"));
         // 4.99% short costs nothing; 100% short (nothing done) costs the cap, not below 0.
         assert_eq!(indicator_points(online, d("95.01")).penalty, d("0"));
-        assert_eq!(indicator_points(online, d("0")), Points { base: d("0"), bonus: d("0"), penalty: d("5"), points: d("0") });
+        assert_eq!(
+            indicator_points(online, d("0")),
+            Points { base: d("0"), bonus: d("0"), penalty: d("5"), points: d("0") }
+        );
         // 40% done: 6 base, 12 steps short → capped at 5 → 1.
         assert_eq!(indicator_points(online, d("40")).points, d("1"));
     }
@@ -683,6 +688,9 @@ pub(crate) mod tests {
         let mut empty = example();
         empty[0].indicators[1].thresholds.clear();
         let e = check_scheme(&empty, &[id(HOUSEHOLDS), id(ROADS), id(ONLINE), id(CULTURE)]).unwrap_err();
-        assert_eq!((e[0].field.as_str(), e[0].code.to_string()), ("groups[0].indicators[1].thresholds", "required".into()));
+        assert_eq!(
+            (e[0].field.as_str(), e[0].code.to_string()),
+            ("groups[0].indicators[1].thresholds", "required".into())
+        );
     }
 }

@@ -187,8 +187,11 @@ fn check_report(
                 checks.fail("value", ErrorCode::Required, "is required");
                 None
             }
-            Some(v) => check_value("value", v, kind, &mut checks)
-                .map(|v| Figures { value: decimal_text(v), numerator: None, denominator: None }),
+            Some(v) => check_value("value", v, kind, &mut checks).map(|v| Figures {
+                value: decimal_text(v),
+                numerator: None,
+                denominator: None,
+            }),
         }
     };
     check_report_dates(
@@ -210,7 +213,11 @@ fn check_report(
 fn check_ratio(report: &Report, checks: &mut Checks) -> Option<Figures> {
     use crate::domain::campaigns::IndicatorKind;
     if report.value.is_some() {
-        checks.fail("value", ErrorCode::NotAllowed, "a ratio indicator's value is computed: send numerator and denominator");
+        checks.fail(
+            "value",
+            ErrorCode::NotAllowed,
+            "a ratio indicator's value is computed: send numerator and denominator",
+        );
     }
     let mut part = |field: &str, given: &Option<String>| match given {
         None => {
@@ -517,7 +524,11 @@ pub fn latest_verified_values(conn: &mut DbConn, campaign_id: &str) -> Result<Ve
 
 /// The latest verified report of each unit and indicator as of `date` (reports dated later are
 /// left out): progress at a review date.
-pub fn verified_values_as_of(conn: &mut DbConn, campaign_id: &str, date: NaiveDate) -> Result<Vec<LatestValue>, ApiError> {
+pub fn verified_values_as_of(
+    conn: &mut DbConn,
+    campaign_id: &str,
+    date: NaiveDate,
+) -> Result<Vec<LatestValue>, ApiError> {
     let rows: Vec<LatestValue> = achievements::table
         .filter(achievements::campaign_id.eq(campaign_id))
         .filter(achievements::status.eq(AchievementStatus::Verified.as_str()))

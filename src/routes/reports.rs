@@ -282,7 +282,8 @@ fn progress_by_cluster(progress: &ProgressResponse, kinds: &HashMap<String, Stri
                     row.push(found.map_or(Cell::Empty, |g| Cell::Decimal(g.points.clone())));
                 }
                 for indicator in &layout.indicators {
-                    let found = own.and_then(|p| p.indicators.iter().find(|i| i.indicator_id == indicator.indicator_id));
+                    let found =
+                        own.and_then(|p| p.indicators.iter().find(|i| i.indicator_id == indicator.indicator_id));
                     // An optional indicator the unit did not take on is blank, not 0.
                     row.push(found.filter(|i| i.counted).map_or(Cell::Empty, |i| Cell::Decimal(i.points.clone())));
                 }
@@ -330,7 +331,9 @@ fn province_by_cluster(progress: &ProgressResponse) -> Table {
             ];
             for indicator in &progress.indicators {
                 let found = cluster.indicators.iter().find(|i| i.indicator_id == indicator.indicator_id);
-                row.push(found.filter(|i| i.units_reporting > 0).map_or(Cell::Empty, |i| Cell::Decimal(i.actual.clone())));
+                row.push(
+                    found.filter(|i| i.units_reporting > 0).map_or(Cell::Empty, |i| Cell::Decimal(i.actual.clone())),
+                );
             }
             row
         })

@@ -14,9 +14,7 @@ use crate::auth::policy;
 use crate::auth::AuthUser;
 use crate::db::{self, journal::Scope};
 use crate::domain::ids::ScoringSchemeId;
-use crate::domain::scoring::{
-    check_scheme, AdjustmentSpec, GroupSpec, ScaleKind, Scheme, ThresholdSpec,
-};
+use crate::domain::scoring::{check_scheme, AdjustmentSpec, GroupSpec, ScaleKind, Scheme, ThresholdSpec};
 use crate::domain::{text, Checks};
 use crate::error::{ApiError, ErrorCode};
 use crate::http::extract::JsonBody;

@@ -16,10 +16,10 @@ use crate::db;
 use crate::domain::campaigns::CampaignStatus;
 use crate::domain::ids::UnitId;
 use crate::domain::nominations::{DocumentKind, Eligibility, NominationStatus};
-use crate::domain::scoring::{GroupSpec, Scheme};
 use crate::domain::progress::{
     compute, ClusterInput, IndicatorInput, NotADecimal, ProgressInputs, ProgressResponse, UnitActual, UnitTargets,
 };
+use crate::domain::scoring::{GroupSpec, Scheme};
 use crate::error::ApiError;
 use crate::http::extract::etag;
 use crate::models::accounts::User;

@@ -407,7 +407,8 @@ async fn scored_cluster_reports_for_a_review_date(app: TestApp) {
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
     e.play(&app).await;
     // After the review date, A reports 60 households: 150%, 2.5 bonus points.
-    let later = json!({"unit_id": e.communes[0]["id"], "indicator_id": e.indicators[0]["id"], "as_of": day(-3), "value": "60"});
+    let later =
+        json!({"unit_id": e.communes[0]["id"], "indicator_id": e.indicators[0]["id"], "as_of": day(-3), "value": "60"});
     let res = app.post(&format!("{}/achievements", e.path()), &later).await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
     let res = app.act(&format!("/api/v1/achievements/{}/verify", id(&res.json()))).await;
@@ -419,12 +420,30 @@ async fn scored_cluster_reports_for_a_review_date(app: TestApp) {
     let table = rows(&get_as(&app, &admin, &review, None).await);
     let points: Vec<[&Value; 7]> = table
         .iter()
-        .map(|r| [&r["rank"], &r["overall_score"], &r["total_points"], &r["max_points"], &r["group_I"], &r["group_II"], &r["points_3"]])
+        .map(|r| {
+            [
+                &r["rank"],
+                &r["overall_score"],
+                &r["total_points"],
+                &r["max_points"],
+                &r["group_I"],
+                &r["group_II"],
+                &r["points_3"],
+            ]
+        })
         .collect();
     assert_eq!(
         points,
         [
-            [&json!(1), &json!("92.12"), &json!("92.12"), &json!("100"), &json!("46"), &json!("46.12"), &json!("13.06")],
+            [
+                &json!(1),
+                &json!("92.12"),
+                &json!("92.12"),
+                &json!("100"),
+                &json!("46"),
+                &json!("46.12"),
+                &json!("13.06")
+            ],
             [&json!(2), &json!("87.5"), &json!("52.5"), &json!("60"), &json!("22.5"), &json!("30"), &json!("15")],
             [&json!(3), &json!("50"), &json!("50"), &json!("100"), &json!("50"), &json!("0"), &json!("0")],
         ]
@@ -443,19 +462,26 @@ async fn scored_cluster_reports_for_a_review_date(app: TestApp) {
     assert_eq!(records[0][9], "I. Phát triển kinh tế – xã hội (hệ số 1): điểm");
     assert_eq!(records[0][13], "Tỷ lệ hồ sơ giải quyết trực tuyến: điểm (tối đa 15)");
     assert_eq!(records[1][6..11], ["92.12", "92.12", "100", "46", "46.12"]);
-    let cells = sheet(&get_as(&app, &admin, &format!("{review}&format=xlsx"), None).await, "campaign-progress-by-cluster-");
+    let cells =
+        sheet(&get_as(&app, &admin, &format!("{review}&format=xlsx"), None).await, "campaign-progress-by-cluster-");
     assert_eq!((text(&cells, 0, 7), number(&cells, 1, 7), number(&cells, 3, 10)), ("Tổng điểm".into(), 92.12, 0.0));
 
     // The province's table by cluster: the cluster's figures over its members, then the province.
     let province = rows(&get_as(&app, &admin, &format!("{path}?by=province&as_of={}", day(-5)), None).await);
     assert_eq!(province.len(), 2);
     assert_eq!(
-        [&province[0]["cluster_name"], &province[0]["ranked_units"], &province[0]["first_unit"], &province[0]["first_score"]],
+        [
+            &province[0]["cluster_name"],
+            &province[0]["ranked_units"],
+            &province[0]["first_unit"],
+            &province[0]["first_score"]
+        ],
         [&json!("Cụm các xã"), &json!(3), &json!("Xã Cụm 0"), &json!("92.12")]
     );
     assert_eq!((&province[0]["actual_1"], &province[0]["actual_3"]), (&json!("115"), &json!("77.37")));
     assert_eq!((&province[1]["cluster_name"], &province[1]["actual_3"]), (&json!("Toàn tỉnh"), &json!("77.37")));
-    let cells = sheet(&get_as(&app, &admin, &format!("{path}.xlsx?by=province"), None).await, "campaign-province-by-cluster-");
+    let cells =
+        sheet(&get_as(&app, &admin, &format!("{path}.xlsx?by=province"), None).await, "campaign-province-by-cluster-");
     assert_eq!((text(&cells, 1, 0), number(&cells, 1, 4)), ("Cụm các xã".into(), 125.0), "households 60 + 45 + 20");
 
     // B's officer sees the points table (as the ranking), and no one a malformed review date.

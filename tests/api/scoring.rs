@@ -143,8 +143,11 @@ impl Example {
 async fn the_worked_example_scores_through_the_api(app: TestApp) {
     let e = example_campaign(&app, 3, true).await;
     let cluster = app
-        .create("clusters", json!({"name": "Cụm các xã", "year": day(-60)[..4].parse::<i32>().unwrap(),
-            "member_ids": [e.communes[0]["id"], e.communes[1]["id"], e.communes[2]["id"]]}))
+        .create(
+            "clusters",
+            json!({"name": "Cụm các xã", "year": day(-60)[..4].parse::<i32>().unwrap(),
+            "member_ids": [e.communes[0]["id"], e.communes[1]["id"], e.communes[2]["id"]]}),
+        )
         .await;
     let created = app.post(&format!("{}/scoring-schemes", e.path()), &e.scheme()).await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
@@ -165,7 +168,10 @@ async fn the_worked_example_scores_through_the_api(app: TestApp) {
     e.play(&app).await;
 
     let p = app.get(&format!("{}/progress", e.path())).await.json();
-    assert_eq!((p["scoring_scheme_id"].as_str(), p["scoring_scheme_version"].as_i64()), (Some(id(&scheme).as_str()), Some(1)));
+    assert_eq!(
+        (p["scoring_scheme_id"].as_str(), p["scoring_scheme_version"].as_i64()),
+        (Some(id(&scheme).as_str()), Some(1))
+    );
     let ranked: Vec<(u64, &str, &str, &str, &str)> = p["units"]
         .as_array()
         .unwrap()
@@ -187,7 +193,8 @@ async fn the_worked_example_scores_through_the_api(app: TestApp) {
     );
     // A's online files: 120 of 160 = 75% against 80%: 14.06 base, one 5% step short: 13.06.
     let a = &p["units"][0]["points"];
-    let online = a["indicators"].as_array().unwrap().iter().find(|i| i["indicator_id"] == e.indicators[2]["id"]).unwrap();
+    let online =
+        a["indicators"].as_array().unwrap().iter().find(|i| i["indicator_id"] == e.indicators[2]["id"]).unwrap();
     assert_eq!(
         (&online["base_points"], &online["penalty_points"], &online["points"]),
         (&json!("14.06"), &json!("1"), &json!("13.06"))
@@ -195,16 +202,22 @@ async fn the_worked_example_scores_through_the_api(app: TestApp) {
     assert_eq!((&a["groups"][1]["points"], &a["groups"][1]["weight"]), (&json!("46.12"), &json!("2")));
     // C left out the mandatory online indicator: 0 points on it, its 15 (× 2) still counted.
     let c = &p["units"][2]["points"];
-    let missing = c["indicators"].as_array().unwrap().iter().find(|i| i["indicator_id"] == e.indicators[2]["id"]).unwrap();
-    assert_eq!((&missing["registered"], &missing["counted"], &missing["points"]), (&json!(false), &json!(true), &json!("0")));
+    let missing =
+        c["indicators"].as_array().unwrap().iter().find(|i| i["indicator_id"] == e.indicators[2]["id"]).unwrap();
+    assert_eq!(
+        (&missing["registered"], &missing["counted"], &missing["points"]),
+        (&json!(false), &json!(true), &json!("0"))
+    );
     // The province's online ratio is the ratio of the sums: 147 of 190 files, 77.37%.
-    let online = p["indicators"].as_array().unwrap().iter().find(|i| i["indicator_id"] == e.indicators[2]["id"]).unwrap();
+    let online =
+        p["indicators"].as_array().unwrap().iter().find(|i| i["indicator_id"] == e.indicators[2]["id"]).unwrap();
     assert_eq!(
         (&online["province_actual"], &online["province_completion"], &online["ratio"]),
         (&json!("77.37"), &json!("91.02"), &json!(true))
     );
     // The cluster ranks by the scheme's score, with the points beside it.
-    let ranking = &p["clusters"].as_array().unwrap().iter().find(|k| k["cluster_id"] == cluster["id"]).unwrap()["ranking"];
+    let ranking =
+        &p["clusters"].as_array().unwrap().iter().find(|k| k["cluster_id"] == cluster["id"]).unwrap()["ranking"];
     let in_cluster: Vec<(&str, &str)> = ranking
         .as_array()
         .unwrap()
@@ -233,7 +246,10 @@ async fn the_worked_example_scores_through_the_api(app: TestApp) {
     let p = app.get(&format!("{}/progress", e.path())).await.json();
     assert_eq!(p["scoring_scheme_version"], 2);
     // A: 46 + (13.06 + 10) = 69.06 of 75 = 92.08.
-    assert_eq!((&p["units"][0]["points"]["total"], &p["units"][0]["overall_score"]), (&json!("69.06"), &json!("92.08")));
+    assert_eq!(
+        (&p["units"][0]["points"]["total"], &p["units"][0]["overall_score"]),
+        (&json!("69.06"), &json!("92.08"))
+    );
     let versions = app.get(&format!("{}/scoring-schemes", e.path())).await.json();
     let listed: Vec<i64> = versions.as_array().unwrap().iter().map(|v| v["version"].as_i64().unwrap()).collect();
     assert_eq!(listed, [2, 1]);
@@ -300,8 +316,11 @@ async fn ratio_reports_take_numerator_and_denominator(app: TestApp) {
     let e = example_campaign(&app, 2, true).await;
     // Only a percentage is entered as a ratio (and only in a draft).
     let draft = app
-        .create("campaigns", json!({"title": "Nháp", "kind": "chuyen_de", "launching_authority": "UBND tỉnh",
-            "start_date": day(-1), "end_date": day(60), "participation": "all_communes"}))
+        .create(
+            "campaigns",
+            json!({"title": "Nháp", "kind": "chuyen_de", "launching_authority": "UBND tỉnh",
+            "start_date": day(-1), "end_date": day(60), "participation": "all_communes"}),
+        )
         .await;
     let p = app
         .post(
@@ -333,14 +352,26 @@ async fn ratio_reports_take_numerator_and_denominator(app: TestApp) {
     };
     let pair = |f: &str, c: &str| (f.to_string(), c.to_string());
     let p = app.post(&reports, &body(json!({"value": "75"}))).await.problem(422, "validation_failed");
-    assert_eq!(refused(p), [pair("value", "not_allowed"), pair("numerator", "required"), pair("denominator", "required")]);
-    let p = app.post(&reports, &body(json!({"numerator": "5", "denominator": "0"}))).await.problem(422, "validation_failed");
+    assert_eq!(
+        refused(p),
+        [pair("value", "not_allowed"), pair("numerator", "required"), pair("denominator", "required")]
+    );
+    let p = app
+        .post(&reports, &body(json!({"numerator": "5", "denominator": "0"})))
+        .await
+        .problem(422, "validation_failed");
     assert_eq!(refused(p), [pair("denominator", "out_of_range")]);
-    let p = app.post(&reports, &body(json!({"numerator": "50", "denominator": "40"}))).await.problem(422, "validation_failed");
+    let p = app
+        .post(&reports, &body(json!({"numerator": "50", "denominator": "40"})))
+        .await
+        .problem(422, "validation_failed");
     assert_eq!(refused(p), [pair("numerator", "out_of_range")]);
     let quantity = json!({"unit_id": e.communes[0]["id"], "indicator_id": e.indicators[0]["id"], "as_of": day(-5), "numerator": "1", "denominator": "2"});
     let p = app.post(&reports, &quantity).await.problem(422, "validation_failed");
-    assert_eq!(refused(p), [pair("numerator", "not_allowed"), pair("denominator", "not_allowed"), pair("value", "required")]);
+    assert_eq!(
+        refused(p),
+        [pair("numerator", "not_allowed"), pair("denominator", "not_allowed"), pair("value", "required")]
+    );
 
     // 1 of 3 files: the value is the ratio, to 6 places; the parts are kept.
     let res = app.post(&reports, &body(json!({"numerator": "1", "denominator": "3.0"}))).await;
@@ -353,16 +384,28 @@ async fn ratio_reports_take_numerator_and_denominator(app: TestApp) {
     // Corrected before verification: the parts change, the value follows.
     let path = format!("/api/v1/achievements/{}", id(&report));
     let corrected = app
-        .send(TestRequest::put().uri(&path).insert_header(("if-match", "\"1\"")).set_json(body(json!({"numerator": "120", "denominator": "160", "unit_id": null}))))
+        .send(
+            TestRequest::put()
+                .uri(&path)
+                .insert_header(("if-match", "\"1\""))
+                .set_json(body(json!({"numerator": "120", "denominator": "160", "unit_id": null}))),
+        )
         .await;
     assert_eq!(corrected.status, StatusCode::OK, "{}", corrected.text());
     assert_eq!(corrected.json()["value"], "75");
     let res = app.act(&format!("{path}/verify")).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text());
     let p = app.get(&format!("{}/progress", e.path())).await.json();
-    let online = p["indicators"].as_array().unwrap().iter().find(|i| i["indicator_id"] == e.indicators[2]["id"]).unwrap();
+    let online =
+        p["indicators"].as_array().unwrap().iter().find(|i| i["indicator_id"] == e.indicators[2]["id"]).unwrap();
     assert_eq!(online["province_actual"], "75");
-    let own = &p["units"][0]["indicators"].as_array().unwrap().iter().find(|i| i["indicator_id"] == e.indicators[2]["id"]).unwrap().clone();
+    let own = &p["units"][0]["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["indicator_id"] == e.indicators[2]["id"])
+        .unwrap()
+        .clone();
     assert_eq!((&own["actual"], &own["completion"]), (&json!("75"), &json!("93.75")));
     assert!(p["units"][0]["points"].is_null(), "no scheme, no points");
     assert_eq!(p["scoring_scheme_version"], Value::Null);
