@@ -23,9 +23,10 @@ use super::MultiBackend;
 use crate::domain::awards::{AwardCategory, AwardSubject};
 use crate::domain::campaigns::{
     AchievementStatus, CampaignKind, CampaignStatus, Direction, IndicatorKind, Participation, RegistrationStatus,
+    ReviewKind,
 };
 use crate::domain::council::SeatRole;
-use crate::domain::ids::{ClusterId, ScoringSchemeId, UnitId};
+use crate::domain::ids::{ClusterId, ReviewId, ScoringSchemeId, UnitId};
 use crate::domain::nominations::{DocumentKind, NominationStatus};
 use crate::domain::units::{LinkPart, UnitKind, UnitType};
 use crate::domain::TextValue;
@@ -82,6 +83,8 @@ stored_as_text!(
     UnitId,
     ClusterId,
     ScoringSchemeId,
+    ReviewId,
+    ReviewKind,
     UnitKind,
     UnitType,
     LinkPart,

@@ -76,4 +76,6 @@ ids! {
     ClusterId = "cluster id",
     /// A version of a campaign's scoring scheme (thang điểm).
     ScoringSchemeId = "scoring scheme id",
+    /// A campaign's review (sơ kết, tổng kết).
+    ReviewId = "review id",
 }
