@@ -227,6 +227,7 @@ outside_campaign = { $field }: a date must fall within the campaign.
 port_not_allowed = { $field }: a webhook URL must use a port the service allows.
 posting_not_over = { $field }: the award's public posting has not run its course yet.
 prerequisite_streak = { $field }: the nominee lacks the prerequisite awards for the consecutive years needed.
+prerequisite_pending = { $field }: the prerequisite is met only once the nominee's nomination for it, still under review, is granted.
 prerequisite_borderline = { $field }: the prerequisite streak holds only with gaps the rules leave to the board.
 initiative_missing = { $field }: the nominee has no initiative of the scope and years the rules ask for (nor what they accept instead).
 initiative_unregistered = { $field }: the initiative is proven only by the dossier's document, not by one in the registry.
@@ -234,6 +235,7 @@ private_address = { $field }: a webhook URL must not point at a loopback, privat
 quota_exceeded = { $field }: the nomination is beyond the unit's quota this year.
 required = { $field }: the field is required (and must not be empty).
 term_overlap = { $field }: another council of this unit starts on or after this day.
+title_not_registered = { $field }: the unit's accepted title registration for the year does not list this title for the nominee.
 too_common = { $field }: a password is one of the most common passwords.
 too_far = { $field }: a date is too far ahead.
 too_few = { $field }: fewer items than the minimum (a council's members).
@@ -269,6 +271,8 @@ prerequisite_borderline-years =
        *[other] { $field }: needs «{ $title }» for { $count } consecutive years, { $first } to { $last }; the nominee lacks { $missing }, within the gaps the rules leave to the board.
     }
 prerequisite_borderline-awards = { $field }: needs { $count } consecutive awards of «{ $title }» (each covering { $span } years), the latest no later than { $last }; the nominee has { $got } in a row, with gaps the rules leave to the board.
+prerequisite_pending-title = { $field }: the nominee does not hold «{ $title }» yet but is nominated for it ({ $years }); eligible only once that title is granted.
+title_not_registered-title = { $field }: the unit's accepted title registration for { $year } does not list «{ $title }» for this nominee.
 quota_exceeded-count = { $field }: the unit's quota for { $year } is { $allowed }; this would be number { $used }.
 initiative_missing-wanted = { $field }: needs an initiative recognised at { $scope } level or above { $years ->
         [1] in { $last };
@@ -402,6 +406,9 @@ record-person = person
 record-posting = posting
 record-province = province
 record-record = record
+record-round = round
+record-dossier = dossier
+record-title_registration = title registration
 record-registration = registration
 record-review = review
 record-scoring_scheme = scoring scheme

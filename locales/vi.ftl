@@ -229,6 +229,7 @@ outside_campaign = { $field } phải nằm trong thời gian diễn ra phong tr�
 port_not_allowed = { $field } dùng cổng không được phép.
 posting_not_over = { $field }: thời gian công khai khen thưởng chưa kết thúc.
 prerequisite_streak = { $field }: đối tượng chưa đạt danh hiệu, hình thức khen thưởng làm điều kiện trong đủ số năm liên tục.
+prerequisite_pending = { $field }: điều kiện về danh hiệu chỉ đạt được khi đề nghị đang xét cho danh hiệu đó (cùng năm, trong cùng đợt) được công nhận.
 prerequisite_borderline = { $field }: chuỗi năm đạt danh hiệu làm điều kiện có năm gián đoạn; việc công nhận do Hội đồng xem xét, quyết định.
 initiative_missing = { $field }: đối tượng chưa có sáng kiến được công nhận ở phạm vi và trong thời hạn mà quy định yêu cầu (hoặc thành tích khác được chấp nhận thay thế).
 initiative_unregistered = { $field }: sáng kiến mới được chứng minh bằng tài liệu trong hồ sơ, chưa có trong sổ đăng ký sáng kiến.
@@ -236,6 +237,7 @@ private_address = { $field } không được trỏ tới địa chỉ nội bộ
 quota_exceeded = { $field }: hồ sơ vượt quá tỷ lệ khen thưởng của đơn vị trong năm.
 required = { $field } là bắt buộc.
 term_overlap = { $field }: đã có hội đồng khác của đơn vị bắt đầu nhiệm kỳ vào hoặc sau ngày này.
+title_not_registered = { $field }: đối tượng chưa được đăng ký danh hiệu này trong bản đăng ký thi đua đầu năm đã được chấp nhận của đơn vị.
 too_common = { $field } quá phổ biến, dễ bị đoán; vui lòng chọn mật khẩu khác.
 too_far = { $field } quá xa so với thời điểm hiện tại.
 too_few = { $field } có ít hơn số lượng tối thiểu.
@@ -271,6 +273,8 @@ prerequisite_borderline-years =
        *[other] { $field }: cần đạt «{ $title }» { $count } năm liên tục, từ năm { $first } đến năm { $last }; đối tượng còn thiếu năm { $missing }, trong mức gián đoạn mà quy định cho phép, việc công nhận do Hội đồng xem xét, quyết định.
     }
 prerequisite_borderline-awards = { $field }: cần { $count } lần liên tục đạt «{ $title }» (mỗi lần tính { $span } năm), lần gần nhất không muộn hơn năm { $last }; đối tượng mới có { $got } lần liền nhau, khoảng cách giữa các lần nằm trong mức mà quy định cho phép, việc công nhận do Hội đồng xem xét, quyết định.
+prerequisite_pending-title = { $field }: đối tượng chưa đạt «{ $title }» nhưng đang được đề nghị danh hiệu này (năm { $years }); hồ sơ chỉ đủ điều kiện khi danh hiệu đó được công nhận.
+title_not_registered-title = { $field }: bản đăng ký danh hiệu thi đua năm { $year } đã được chấp nhận của đơn vị không có «{ $title }» cho đối tượng này.
 quota_exceeded-count = { $field }: theo tỷ lệ khen thưởng, năm { $year } đơn vị được đề nghị tối đa { $allowed } trường hợp; hồ sơ này là trường hợp thứ { $used }.
 initiative_missing-wanted = { $field }: cần có sáng kiến được công nhận có phạm vi ảnh hưởng { $scope } trở lên, { $years ->
         [1] trong năm { $last };
@@ -404,6 +408,9 @@ record-person = cá nhân
 record-posting = thông báo công khai
 record-province = đơn vị hành chính cấp tỉnh
 record-record = bản ghi
+record-round = đợt xét khen thưởng
+record-dossier = hồ sơ đề nghị của đơn vị
+record-title_registration = bản đăng ký danh hiệu thi đua
 record-registration = bản đăng ký thi đua
 record-review = hội nghị sơ kết, tổng kết
 record-scoring_scheme = thang điểm thi đua

@@ -274,6 +274,7 @@ diesel::table! {
         uploaded_by -> Text,
         created_at -> Timestamp,
         initiative_id -> Nullable<Text>,
+        dossier_id -> Nullable<Text>,
     }
 }
 
@@ -642,6 +643,78 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    award_rounds (id) {
+        id -> Text,
+        title -> Text,
+        year -> Integer,
+        deadline -> Date,
+        status -> Text,
+        version -> Integer,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    award_round_types (round_id, award_type_id) {
+        round_id -> Text,
+        award_type_id -> Text,
+        quota_of_award_type_id -> Nullable<Text>,
+        quota_percent -> Nullable<Text>,
+        quota_legal_basis -> Nullable<Text>,
+        quota_unconfirmed -> Bool,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    unit_dossiers (id) {
+        id -> Text,
+        round_id -> Text,
+        unit_id -> Text,
+        status -> Text,
+        version -> Integer,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        submitted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    dossier_lines (nomination_id) {
+        nomination_id -> Text,
+        dossier_id -> Text,
+        line_no -> Integer,
+    }
+}
+
+diesel::table! {
+    title_registrations (id) {
+        id -> Text,
+        unit_id -> Text,
+        year -> Integer,
+        status -> Text,
+        version -> Integer,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        accepted_by -> Nullable<Text>,
+        accepted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    title_registration_entries (registration_id, position) {
+        registration_id -> Text,
+        position -> Integer,
+        award_type_id -> Text,
+        person_id -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(user_identities -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -691,6 +764,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhook_attempts,
     initiatives,
     initiative_authors,
+    award_rounds,
+    award_round_types,
+    unit_dossiers,
+    dossier_lines,
+    title_registrations,
+    title_registration_entries,
     scoring_schemes,
     campaign_reviews,
 );

@@ -26,8 +26,9 @@ use crate::domain::campaigns::{
     ReviewKind,
 };
 use crate::domain::council::SeatRole;
-use crate::domain::ids::{ClusterId, ReviewId, ScoringSchemeId, UnitId};
+use crate::domain::ids::{ClusterId, DossierId, ReviewId, RoundId, ScoringSchemeId, TitleRegistrationId, UnitId};
 use crate::domain::nominations::{DocumentKind, NominationStatus};
+use crate::domain::rounds::{DossierStatus, RoundStatus, TitleRegistrationStatus};
 use crate::domain::units::{LinkPart, UnitKind, UnitType};
 use crate::domain::TextValue;
 
@@ -82,6 +83,12 @@ macro_rules! stored_as_text {
 stored_as_text!(
     UnitId,
     ClusterId,
+    RoundId,
+    DossierId,
+    RoundStatus,
+    DossierStatus,
+    TitleRegistrationId,
+    TitleRegistrationStatus,
     ScoringSchemeId,
     ReviewId,
     ReviewKind,

@@ -74,6 +74,12 @@ ids! {
     UnitId = "unit id",
     /// An emulation cluster (cụm, khối thi đua).
     ClusterId = "cluster id",
+    /// An annual round (đợt xét khen thưởng cuối năm) the board opens.
+    RoundId = "round id",
+    /// A unit's dossier in a round (hồ sơ đề nghị của đơn vị), listing many nominees.
+    DossierId = "dossier id",
+    /// A unit's title registration for a year (đăng ký danh hiệu thi đua).
+    TitleRegistrationId = "title registration id",
     /// A version of a campaign's scoring scheme (thang điểm).
     ScoringSchemeId = "scoring scheme id",
     /// A campaign's review (sơ kết, tổng kết).

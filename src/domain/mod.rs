@@ -131,6 +131,8 @@ pub mod nominations;
 pub mod progress;
 pub mod public;
 pub mod roles;
+pub mod round_sheets;
+pub mod rounds;
 pub mod scoring;
 pub mod text;
 pub mod units;
@@ -252,6 +254,8 @@ mod label_tests {
         );
         labels!(Direction, RegistrationStatus, RegistrationAction, AchievementStatus, AchievementAction, SeatRole);
         labels!(EvidenceType, NominationStatus, NominationAction, DocumentKind);
+        use super::rounds::*;
+        labels!(RoundStatus, DossierStatus, LineAction, TitleRegistrationStatus);
         check(super::roles::ALL_ROLES.iter().map(|r| r.label_vi()).collect());
     }
 }

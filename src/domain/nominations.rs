@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 text_enum! {
-    /// draft → submitted → (returned → submitted) → appraised → approved or rejected; withdrawn
-    /// before a decision. (Council vote, public posting and decision come next.)
+    /// draft → submitted → (returned → submitted) → appraised → approved or rejected (or
+    /// rejected at appraisal, from submitted); withdrawn before a decision. (Council vote, public posting and decision come next.)
     pub enum NominationStatus {
         Draft = "draft" => "Dự thảo",
         Submitted = "submitted" => "Đã gửi",
@@ -43,7 +43,8 @@ impl NominationStatus {
             (S::Submitted, A::Return) => Some(S::Returned),
             (S::Submitted, A::Appraise) => Some(S::Appraised),
             (S::Appraised, A::Approve) => Some(S::Approved),
-            (S::Appraised, A::Reject) => Some(S::Rejected),
+            // A line of a dossier may be refused at appraisal, before any appraisal as passed.
+            (S::Submitted | S::Appraised, A::Reject) => Some(S::Rejected),
             (S::Draft | S::Submitted | S::Returned | S::Appraised, A::Withdraw) => Some(S::Withdrawn),
             _ => None,
         }
@@ -144,6 +145,9 @@ pub struct EligibilityFacts {
     pub has_rules: bool,
     /// Each prerequisite with the years the nominee got its title (award years).
     pub prerequisites: Vec<(Prerequisite, Vec<i32>)>,
+    /// By title code, the years of the nominee's other nominations for it still in the running
+    /// (submitted, not yet decided): a same-year prerequisite proposed in the same round.
+    pub pending: std::collections::HashMap<String, Vec<i32>>,
     /// The name of each prerequisite's award type, by code (named to people in their language).
     pub prerequisite_names: std::collections::HashMap<String, String>,
     pub year: i32,
@@ -158,6 +162,10 @@ pub struct EligibilityFacts {
     /// The rules' initiative requirement, with the (scope, year) of the initiatives the nominee
     /// is an author of and whether the dossier holds a `sang_kien` document.
     pub initiatives: Option<InitiativeFacts>,
+    /// For a line of an annual round: whether the unit's accepted title registration of the year
+    /// lists the title for the nominee (None: not a round's line, nothing to check), with the
+    /// title's name.
+    pub registered: Option<(bool, String)>,
 }
 
 fn problem(code: ErrorCode, message: String) -> EligibilityProblem {
@@ -263,7 +271,38 @@ pub fn judge(f: &EligibilityFacts) -> Eligibility {
     }
     for (p, years) in &f.prerequisites {
         let title = f.prerequisite_names.get(&p.award_type_code).unwrap_or(&p.award_type_code);
-        match assess(p, years, f.year) {
+        let standing = assess(p, years, f.year);
+        if !matches!(standing, Standing::Met) {
+            // Met only once a nomination still in the running is granted (LĐTT 2025 proposed in
+            // the same dossier as CSTĐ cơ sở 2025): the board sees it, the decision follows it.
+            let pending = f.pending.get(&p.award_type_code).filter(|years| !years.is_empty());
+            if let Some(pending) = pending {
+                let with: Vec<i32> = years.iter().chain(pending).copied().collect();
+                if matches!(assess(p, &with, f.year), Standing::Met) {
+                    let mut listed: Vec<i32> = pending.clone();
+                    listed.sort_unstable();
+                    listed.dedup();
+                    let listed: Vec<String> = listed.iter().map(i32::to_string).collect();
+                    e.warnings.push(
+                        problem(
+                            ErrorCode::PrerequisitePending,
+                            format!(
+                                "{}; met only with the nominee's {} {} still under review",
+                                describe(p, f.year),
+                                p.award_type_code,
+                                listed.join(", ")
+                            ),
+                        )
+                        .localized(
+                            "prerequisite_pending-title",
+                            [("title", Arg::text(title)), ("years", Arg::text(listed.join(", ")))],
+                        ),
+                    );
+                    continue;
+                }
+            }
+        }
+        match standing {
             Standing::Met => {}
             Standing::Borderline { got } => e.warnings.push(
                 problem(
@@ -342,6 +381,15 @@ pub fn judge(f: &EligibilityFacts) -> Eligibility {
             );
         }
     }
+    if let Some((false, title)) = &f.registered {
+        e.warnings.push(
+            problem(
+                ErrorCode::TitleNotRegistered,
+                format!("the unit's accepted title registration for {} does not list {title} for the nominee", f.year),
+            )
+            .localized("title_not_registered-title", [("title", Arg::text(title)), ("year", Arg::text(f.year))]),
+        );
+    }
     if let Some((r, held, dossier_proof)) = &f.initiatives {
         let wanted = format!(
             "an initiative recognised at {} level or above in {}–{}",
@@ -411,6 +459,7 @@ mod tests {
             has_rules: true,
             prerequisites: vec![(three(), vec![2019, 2020, 2021])],
             prerequisite_names: [("CSTD_CO_SO".to_string(), "Chiến sĩ thi đua cơ sở".to_string())].into(),
+            pending: Default::default(),
             year: 2022,
             already_rewarded: 0,
             duplicate: false,
@@ -418,6 +467,7 @@ mod tests {
             missing_documents: vec![],
             under_discipline: false,
             initiatives: None,
+            registered: None,
         }
     }
 
@@ -455,6 +505,34 @@ mod tests {
         };
         let codes: Vec<String> = judge(&everything).blocking.into_iter().map(|p| p.code.to_string()).collect();
         assert_eq!(codes, ["no_rules", "achievement_already_rewarded", "missing_documents", "under_discipline"]);
+    }
+
+    /// A same-year prerequisite proposed in the same round (LĐTT 2022 under review) lets the
+    /// line go on with a warning; without it, a refusal as before.
+    #[test]
+    fn a_prerequisite_under_review_is_a_warning() {
+        let same_year = Prerequisite::years("LDTT", 1, PrerequisiteWindow::SameYear);
+        let facts = || EligibilityFacts { prerequisites: vec![(same_year.clone(), vec![])], ..facts() };
+        assert_eq!(judge(&facts()).blocking[0].code, "prerequisite_streak");
+        let pending = EligibilityFacts { pending: [("LDTT".to_string(), vec![2022])].into(), ..facts() };
+        let judged = judge(&pending);
+        assert!(judged.blocking.is_empty(), "{judged:?}");
+        assert_eq!(judged.warnings[0].code, "prerequisite_pending");
+        assert!(says(&judged.warnings[0], crate::error::Lang::Vi).contains("2022"));
+        // A pending title of another year does not stand in.
+        let other = EligibilityFacts { pending: [("LDTT".to_string(), vec![2021])].into(), ..facts() };
+        assert_eq!(judge(&other).blocking[0].code, "prerequisite_streak");
+    }
+
+    /// A round's line for a title the unit did not register the nominee for: a warning.
+    #[test]
+    fn an_unregistered_title_is_a_warning() {
+        let judged =
+            judge(&EligibilityFacts { registered: Some((false, "Lao động tiên tiến".into())), ..facts() });
+        assert!(judged.blocking.is_empty());
+        assert_eq!(judged.warnings[0].code, "title_not_registered");
+        assert!(says(&judged.warnings[0], crate::error::Lang::Vi).contains("«Lao động tiên tiến»"));
+        assert!(judge(&EligibilityFacts { registered: Some((true, "x".into())), ..facts() }).warnings.is_empty());
     }
 
     /// The message a refusal shows in `lang` (`errors[].message` of `not_eligible`).

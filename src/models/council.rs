@@ -263,6 +263,59 @@ pub fn cast_ballot(
     Ok(())
 }
 
+/// A member's vote by list: `approve` on every nomination of the session they have not voted on
+/// yet, the opposite on those in `except`. Each is one secret ballot, as if cast one by one.
+/// Returns how many ballots were cast; none left to cast is `409 already_voted`.
+pub fn cast_list_ballot(
+    conn: &mut DbConn,
+    session_id: &str,
+    member: &str,
+    approve: bool,
+    except: &[String],
+) -> Result<usize, ApiError> {
+    let is_member = council_members::table.find((session_id, member)).count().get_result::<i64>(conn)? > 0;
+    if !is_member {
+        return Err(session_not_found());
+    }
+    let agenda: Vec<String> = council_items::table
+        .filter(council_items::session_id.eq(session_id))
+        .select(council_items::nomination_id)
+        .order(council_items::nomination_id)
+        .load(conn)?;
+    let errors: Vec<FieldError> = except
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| !agenda.contains(n))
+        .map(|(i, _)| {
+            FieldError::new(
+                format!("except[{i}]"),
+                ErrorCode::NotOnAgenda,
+                "the session does not vote on this nomination",
+            )
+        })
+        .collect();
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    let voted: Vec<String> = ballots_cast::table
+        .filter(ballots_cast::session_id.eq(session_id))
+        .filter(ballots_cast::user_id.eq(member))
+        .select(ballots_cast::nomination_id)
+        .load(conn)?;
+    let left: Vec<&String> = agenda.iter().filter(|n| !voted.contains(n)).collect();
+    if left.is_empty() {
+        return Err(ApiError::conflict(
+            ErrorCode::AlreadyVoted,
+            "you have voted on every nomination of this session; a ballot cannot be changed",
+        ));
+    }
+    for nomination_id in &left {
+        let choice = if except.contains(nomination_id) { !approve } else { approve };
+        cast_ballot(conn, session_id, nomination_id, member, choice)?;
+    }
+    Ok(left.len())
+}
+
 /// Closes a session — once every member has voted on every item, or after its deadline — and
 /// applies each result: approved when the yes votes reach the award's threshold of the whole
 /// council (and the quorum voted), rejected otherwise. An item with fewer than `min_ballots`

@@ -336,6 +336,7 @@ fn eligibility(conn: &mut DbConn, n: &Nomination, today: NaiveDate) -> Result<(E
     let version = version_on(&versions, today).cloned();
     let mut prerequisites = Vec::new();
     let mut prerequisite_names = std::collections::HashMap::new();
+    let mut pending: std::collections::HashMap<String, Vec<i32>> = std::collections::HashMap::new();
     if let Some(v) = &version {
         for p in v.prerequisite_list()? {
             let Some(required) = find_award_type_by_code(conn, &p.award_type_code)? else { continue };
@@ -354,6 +355,33 @@ fn eligibility(conn: &mut DbConn, n: &Nomination, today: NaiveDate) -> Result<(E
                     .filter(awards::household_name.eq(n.household_name.clone().unwrap_or_default())),
             };
             let years: Vec<i32> = query.select(awards::year).load(conn)?;
+            // The nominee's own nominations for the title still under review (the same year's
+            // LĐTT line of the same dossier): met with them, the line goes on with a warning.
+            let under_review: Vec<&str> = [
+                NominationStatus::Submitted,
+                NominationStatus::Appraised,
+                NominationStatus::Approved,
+                NominationStatus::Posted,
+            ]
+            .iter()
+            .map(|s| s.as_str())
+            .collect();
+            let mut pending_query = nominations::table
+                .filter(nominations::award_type_id.eq(&required.id))
+                .filter(nominations::id.ne(&n.id))
+                .filter(nominations::status.eq_any(under_review))
+                .into_boxed::<Db>();
+            pending_query = match (&n.person_id, n.nominee_kind.as_str()) {
+                (Some(person), _) => pending_query.filter(nominations::person_id.eq(person.clone())),
+                (None, "unit") => pending_query
+                    .filter(nominations::unit_id.eq(n.unit_id.clone()))
+                    .filter(nominations::nominee_kind.eq("unit")),
+                _ => pending_query
+                    .filter(nominations::unit_id.eq(n.unit_id.clone()))
+                    .filter(nominations::household_name.eq(n.household_name.clone().unwrap_or_default())),
+            };
+            let pending_years: Vec<i32> = pending_query.select(nominations::year).load(conn)?;
+            pending.entry(required.code.clone()).or_default().extend(pending_years);
             prerequisites.push((p, years));
         }
     }
@@ -390,14 +418,28 @@ fn eligibility(conn: &mut DbConn, n: &Nomination, today: NaiveDate) -> Result<(E
     let duplicate = same_nominee.count().get_result::<i64>(conn)? > 0;
     let quota = match version.as_ref().and_then(|v| Some((v.quota_of_code.clone()?, v.quota_percent.clone()?))) {
         Some((base_code, percent)) => {
+            // The unit's holders of the base title that year, and those proposed for it still
+            // under review (an annual round proposes LĐTT and CSTĐ cơ sở together), each once.
             let base_count: i64 = match find_award_type_by_code(conn, &base_code)? {
-                Some(base) => awards::table
-                    .filter(awards::award_type_id.eq(&base.id))
-                    .filter(awards::unit_id.eq(&n.unit_id))
-                    .filter(awards::year.eq(n.year))
-                    .filter(awards::revoked_at.is_null())
-                    .count()
-                    .get_result(conn)?,
+                Some(base) => {
+                    let held: Vec<Option<String>> = awards::table
+                        .filter(awards::award_type_id.eq(&base.id))
+                        .filter(awards::unit_id.eq(&n.unit_id))
+                        .filter(awards::year.eq(n.year))
+                        .filter(awards::revoked_at.is_null())
+                        .select(awards::person_id)
+                        .load(conn)?;
+                    let proposed: Vec<Option<String>> = nominations::table
+                        .filter(nominations::award_type_id.eq(&base.id))
+                        .filter(nominations::unit_id.eq(&n.unit_id))
+                        .filter(nominations::year.eq(n.year))
+                        .filter(nominations::status.eq_any(&granting))
+                        .select(nominations::person_id)
+                        .load(conn)?;
+                    let unnamed = held.iter().filter(|p| p.is_none()).count();
+                    let named: std::collections::HashSet<String> = held.into_iter().chain(proposed).flatten().collect();
+                    (named.len() + unnamed) as i64
+                }
                 None => 0,
             };
             let using: Vec<&str> =
@@ -417,7 +459,21 @@ fn eligibility(conn: &mut DbConn, n: &Nomination, today: NaiveDate) -> Result<(E
         }
         None => None,
     };
-    let present = stored_files::document_kinds_of(conn, &n.id)?;
+    let mut present = stored_files::document_kinds_of(conn, &n.id)?;
+    // A dossier line also has the dossier's shared documents (its tờ trình, biên bản bình xét),
+    // and is checked against the unit's title registration of the year.
+    let mut registered = None;
+    if let Some((dossier, _)) = crate::models::rounds::line_of(conn, &n.id)? {
+        present.extend(stored_files::document_kinds_of_dossier(conn, &dossier.to_string())?);
+        let listed = crate::models::title_registrations::registered(
+            conn,
+            &n.unit_id,
+            n.year,
+            &n.award_type_id,
+            n.person_id.as_deref(),
+        )?;
+        registered = Some((listed, award_type.name.clone()));
+    }
     let missing_documents = required_documents(&award_type.code).into_iter().filter(|k| !present.contains(k)).collect();
     let initiatives =
         match (version.as_ref().map(AwardTypeVersion::initiative_requirement).transpose()?.flatten(), &n.person_id) {
@@ -439,6 +495,7 @@ fn eligibility(conn: &mut DbConn, n: &Nomination, today: NaiveDate) -> Result<(E
         has_rules: version.is_some(),
         prerequisites,
         prerequisite_names,
+        pending,
         year: n.year,
         already_rewarded: already_rewarded as usize,
         duplicate,
@@ -446,6 +503,7 @@ fn eligibility(conn: &mut DbConn, n: &Nomination, today: NaiveDate) -> Result<(E
         missing_documents,
         under_discipline: n.under_discipline,
         initiatives,
+        registered,
     };
     Ok((judge(&facts), version.map(|v| v.id)))
 }

@@ -32,6 +32,8 @@ pub struct StoredFile {
     pub created_at: DateTime<Utc>,
     /// Set for an initiative's evidence.
     pub initiative_id: Option<String>,
+    /// Set for a unit dossier's shared document (with its kind).
+    pub dossier_id: Option<String>,
 }
 
 /// What a file belongs to.
@@ -43,6 +45,8 @@ pub enum Owner<'a> {
     Nomination(&'a str, DocumentKind),
     /// Evidence of this initiative.
     Initiative(&'a str),
+    /// A shared document of this unit dossier (of a round), of this kind.
+    Dossier(&'a str, DocumentKind),
 }
 
 /// The facts of a file just put in the store, before it has an owner.
@@ -59,11 +63,17 @@ pub struct NewFile {
 
 impl NewFile {
     pub fn owned_by(self, owner: Owner<'_>) -> StoredFile {
+        let (mut dossier_id, mut dossier_kind) = (None, None);
         let (achievement_id, nomination_id, kind, initiative_id) = match owner {
             Owner::Achievement(id) => (Some(id.to_string()), None, None, None),
             Owner::Nomination(id, kind) => (None, Some(id.to_string()), Some(kind), None),
             Owner::Initiative(id) => (None, None, None, Some(id.to_string())),
+            Owner::Dossier(id, kind) => {
+                (dossier_id, dossier_kind) = (Some(id.to_string()), Some(kind));
+                (None, None, None, None)
+            }
         };
+        let kind = kind.or(dossier_kind);
         let NewFile { id, filename, content_type, size_bytes, sha256, storage_key, uploaded_by, created_at } = self;
         StoredFile {
             id,
@@ -78,6 +88,7 @@ impl NewFile {
             uploaded_by,
             created_at: created_at.and_utc(),
             initiative_id,
+            dossier_id,
         }
     }
 }
@@ -98,6 +109,7 @@ pub fn insert(conn: &mut DbConn, file: &StoredFile) -> Result<(), ApiError> {
             stored_files::uploaded_by.eq(&file.uploaded_by),
             stored_files::created_at.eq(file.created_at.naive_utc()),
             stored_files::initiative_id.eq(&file.initiative_id),
+            stored_files::dossier_id.eq(&file.dossier_id),
         ))
         .execute(conn)?;
     Ok(())
@@ -164,4 +176,20 @@ pub fn of_initiatives(conn: &mut DbConn, initiative_ids: &[&String]) -> Result<V
 /// A file by id, whoever owns it.
 pub fn find(conn: &mut DbConn, id: &str) -> Result<Option<StoredFile>, ApiError> {
     Ok(stored_files::table.find(id).select(StoredFile::as_select()).first(conn).optional()?)
+}
+
+/// A unit dossier's shared documents.
+pub fn of_dossier(conn: &mut DbConn, dossier_id: &str) -> Result<Vec<StoredFile>, ApiError> {
+    Ok(stored_files::table
+        .filter(stored_files::dossier_id.eq(dossier_id))
+        .order(stored_files::id)
+        .select(StoredFile::as_select())
+        .load(conn)?)
+}
+
+/// The kinds of shared document a unit dossier holds.
+pub fn document_kinds_of_dossier(conn: &mut DbConn, dossier_id: &str) -> Result<Vec<DocumentKind>, ApiError> {
+    let kinds: Vec<Option<DocumentKind>> =
+        stored_files::table.filter(stored_files::dossier_id.eq(dossier_id)).select(stored_files::kind).load(conn)?;
+    Ok(kinds.into_iter().flatten().collect())
 }

@@ -41,6 +41,7 @@ use crate::http::register::{PostKind, PostTable};
         (name = "awards", description = "The award catalogue with its versioned rules, people, and the award history"),
         (name = "initiatives", description = "Initiatives (sáng kiến): recognised by a body at a scope, with their authors' shares and evidence; what emulation-fighter titles rest on"),
         (name = "nominations", description = "Nominations (đề nghị khen thưởng): dossier, eligibility and the board's review"),
+        (name = "rounds", description = "Annual rounds (đợt xét khen thưởng cuối năm) and units' dossiers of many nominees: each line a nomination, appraised line by line, with quotas per unit"),
         (name = "council", description = "Council sessions and secret ballots on nominations"),
         (name = "decisions", description = "Public posting of approved nominations, the public's comments, and decisions granting awards"),
         (name = "reports", description = "Reports as JSON, CSV or XLSX: campaign progress, awards, the nominations pipeline"),

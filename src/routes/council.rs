@@ -26,7 +26,7 @@ use crate::routes::shared::{nomination_response, stored_uuid};
 use crate::state::AppState;
 
 pub fn configure(routes: &mut Routes) {
-    routes.service(create).service(read).unkeyed(ballot).service(close);
+    routes.service(create).service(read).unkeyed(ballot).unkeyed(list_ballot).service(close);
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -208,6 +208,52 @@ pub async fn ballot(
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ListBallotRequest {
+    /// The vote on the whole list: true for yes (đồng ý), false for no.
+    pub approve: bool,
+    /// Nominations of the session voted the other way.
+    #[serde(default)]
+    pub except: Vec<Uuid>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ListBallotResponse {
+    /// Ballots cast now: one per nomination of the session the member had not voted on.
+    pub ballots_cast: usize,
+}
+
+/// Vote by list (members of the session): `approve` on every nomination of the session not yet
+/// voted on, the opposite on those in `except` — each a secret ballot as if cast one by one
+/// (once, final, before the deadline). A round's lines are voted on this way as a list.
+#[utoipa::path(operation_id = "cast_list_ballot", tag = "council", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The session's id")),
+    request_body = ListBallotRequest,
+    responses((status = 200, description = "Counted", body = ListBallotResponse), WriteErrors))]
+#[post("/council-sessions/{id}/list-ballot")]
+pub async fn list_ballot(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    origin: RequestOrigin,
+    id: web::Path<Uuid>,
+    body: JsonBody<ListBallotRequest>,
+) -> Result<HttpResponse, ApiError> {
+    policy::require_any(&who, &[Role::CouncilMember])?;
+    let (id, member, approve) = (id.into_inner().to_string(), who.user_id.clone(), body.0.approve);
+    let mut except: Vec<String> = body.0.except.iter().map(Uuid::to_string).collect();
+    except.sort();
+    except.dedup();
+    let cast = db::write(&state.db, origin.by(&who), move |conn, journal| {
+        let cast = model::cast_list_ballot(conn, &id, &member, approve, &except)?;
+        // As for a single ballot: that the member voted, never how. Audit only.
+        journal.record("council_session", "ballot_cast", &id, Scope::AuditOnly, None, None);
+        Ok(cast)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(ListBallotResponse { ballots_cast: cast }))
 }
 
 /// Close a session (admins) once every member has voted on every nomination or its deadline

@@ -23,10 +23,13 @@ pub mod progress;
 pub mod registrations;
 pub mod reports;
 pub mod reviews;
+pub mod round_sheets;
+pub mod rounds;
 pub mod scoring;
 pub mod service_clients;
 pub mod shared;
 pub mod sso;
+pub mod title_registrations;
 pub mod units;
 pub mod users;
 pub mod webhooks;
@@ -79,6 +82,9 @@ pub fn configure(cfg: &mut ServiceConfig, posts: &Rc<PostTable>) {
             .configure(module(decisions::configure))
             .configure(module(nominations::configure))
             .configure(module(nomination_warnings::configure))
+            .configure(module(rounds::configure))
+            .configure(module(round_sheets::configure))
+            .configure(module(title_registrations::configure))
             .configure(module(councils::configure))
             .configure(module(council::configure))
             .configure(module(journal::configure))

@@ -134,6 +134,15 @@ fn load_every_table(conn: &mut thidua::db::DbConn) {
             .load::<PostingComment>(conn)
             .expect("posting_comments");
         decisions::table.select(Decision::as_select()).limit(0).load::<Decision>(conn).expect("decisions");
+        use thidua::models::rounds::{Dossier, Round, RoundType};
+        award_rounds::table.select(Round::as_select()).limit(0).load::<Round>(conn).expect("award_rounds");
+        award_round_types::table
+            .select(RoundType::as_select())
+            .limit(0)
+            .load::<RoundType>(conn)
+            .expect("award_round_types");
+        unit_dossiers::table.select(Dossier::as_select()).limit(0).load::<Dossier>(conn).expect("unit_dossiers");
+        dossier_lines::table.limit(0).load::<(String, String, i32)>(conn).expect("dossier_lines");
         use thidua::db::journal::Entry;
         journal::table.select(Entry::as_select()).limit(0).load::<Entry>(conn).expect("journal");
         use thidua::models::webhooks::{Attempt, Delivery, Subscription};

@@ -1,0 +1,2 @@
+DROP TABLE title_registration_entries;
+DROP TABLE title_registrations;

@@ -1,0 +1,832 @@
+//! Annual rounds and units' dossiers in SQL. A round lists its award types with their quotas; a
+//! dossier is one unit's answer to a round: its shared documents and its lines, each line a
+//! nomination of the unit (so eligibility, the board's appraisal, the council, posting and the
+//! decision work on it exactly as on any nomination).
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::prelude::*;
+
+use crate::db::schema::{award_round_types, award_rounds, awards, dossier_lines, nominations, unit_dossiers};
+use crate::db::sql_types::{NullableUtcTimestamp, UtcTimestamp};
+use crate::db::{self, DbConn};
+use crate::domain::ids::{DossierId, RoundId, UnitId};
+use crate::domain::nominations::{DocumentKind, NominationAction, NominationStatus};
+use crate::domain::rounds::{judging_depth, quota_standing, DossierStatus, LineAction, QuotaStanding, RoundStatus};
+use crate::error::{ApiError, ErrorCode, FieldError};
+use crate::models::awards::{find_award_type, find_award_type_by_code, version_on, AwardType};
+use crate::models::nominations::{self as nominations_model, NominationDetail, NominationInput};
+use crate::models::stored_files::{self, NewFile, Owner, StoredFile};
+
+#[derive(Queryable, Selectable, Debug, Clone)]
+#[diesel(table_name = award_rounds)]
+pub struct Round {
+    pub id: RoundId,
+    pub title: String,
+    pub year: i32,
+    pub deadline: NaiveDate,
+    pub status: RoundStatus,
+    pub version: i32,
+    pub created_by: String,
+    #[diesel(deserialize_as = UtcTimestamp)]
+    pub created_at: DateTime<Utc>,
+    #[diesel(deserialize_as = UtcTimestamp)]
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Queryable, Selectable, Debug, Clone)]
+#[diesel(table_name = award_round_types)]
+pub struct RoundType {
+    pub round_id: RoundId,
+    pub award_type_id: String,
+    pub quota_of_award_type_id: Option<String>,
+    pub quota_percent: Option<String>,
+    pub quota_legal_basis: Option<String>,
+    pub quota_unconfirmed: bool,
+    pub position: i32,
+}
+
+#[derive(Queryable, Selectable, Debug, Clone)]
+#[diesel(table_name = unit_dossiers)]
+pub struct Dossier {
+    pub id: DossierId,
+    pub round_id: RoundId,
+    pub unit_id: UnitId,
+    pub status: DossierStatus,
+    pub version: i32,
+    pub created_by: String,
+    #[diesel(deserialize_as = UtcTimestamp)]
+    pub created_at: DateTime<Utc>,
+    #[diesel(deserialize_as = UtcTimestamp)]
+    pub updated_at: DateTime<Utc>,
+    #[diesel(deserialize_as = NullableUtcTimestamp)]
+    pub submitted_at: Option<DateTime<Utc>>,
+}
+
+/// A round with its award types (and their codes and names), in the order given.
+pub struct RoundDetail {
+    pub round: Round,
+    pub types: Vec<(RoundType, AwardType)>,
+}
+
+/// A dossier with its shared documents and how many lines it has in each status.
+pub struct DossierDetail {
+    pub dossier: Dossier,
+    pub documents: Vec<StoredFile>,
+    pub lines_by_status: Vec<(NominationStatus, i64)>,
+}
+
+/// A quota the board gives for a type of the round.
+pub struct QuotaInput {
+    pub of_award_type_id: String,
+    /// Canonical decimal text, 0–100.
+    pub percent: String,
+    pub legal_basis: Option<String>,
+    pub unconfirmed: bool,
+}
+
+pub struct NewRoundType {
+    pub award_type_id: String,
+    /// `None`: the quota of the rules in force today, if they have one.
+    pub quota: Option<QuotaInput>,
+}
+
+pub struct NewRound {
+    pub title: String,
+    pub year: i32,
+    pub deadline: NaiveDate,
+    pub types: Vec<NewRoundType>,
+}
+
+/// One line the unit proposes: a person of the unit (individual awards) or the unit itself
+/// (collective awards).
+pub struct LineInput {
+    pub award_type_id: String,
+    pub person_id: Option<String>,
+    pub achievement_ids: Vec<String>,
+    pub under_discipline: bool,
+}
+
+pub fn round_not_found() -> ApiError {
+    ApiError::not_found("round")
+}
+
+pub fn dossier_not_found() -> ApiError {
+    ApiError::not_found("dossier")
+}
+
+pub fn find_round(conn: &mut DbConn, id: RoundId) -> Result<Round, ApiError> {
+    award_rounds::table.find(id).select(Round::as_select()).first(conn).optional()?.ok_or_else(round_not_found)
+}
+
+pub fn round_detail(conn: &mut DbConn, id: RoundId) -> Result<RoundDetail, ApiError> {
+    let round = find_round(conn, id)?;
+    Ok(round_details(conn, vec![round])?.remove(0))
+}
+
+/// The types of several rounds in two queries.
+pub fn round_details(conn: &mut DbConn, rounds: Vec<Round>) -> Result<Vec<RoundDetail>, ApiError> {
+    use crate::db::schema::award_types;
+    let ids: Vec<RoundId> = rounds.iter().map(|r| r.id).collect();
+    let types: Vec<RoundType> = award_round_types::table
+        .filter(award_round_types::round_id.eq_any(&ids))
+        .order((award_round_types::round_id, award_round_types::position))
+        .select(RoundType::as_select())
+        .load(conn)?;
+    let type_ids: Vec<&String> = types.iter().map(|t| &t.award_type_id).collect();
+    let catalogue: Vec<AwardType> =
+        award_types::table.filter(award_types::id.eq_any(&type_ids)).select(AwardType::as_select()).load(conn)?;
+    rounds
+        .into_iter()
+        .map(|round| {
+            let mine = types
+                .iter()
+                .filter(|t| t.round_id == round.id)
+                .map(|t| {
+                    let award_type = catalogue.iter().find(|a| a.id == t.award_type_id).cloned().ok_or_else(|| {
+                        ApiError::internal(anyhow::anyhow!("round {} names award type {}", round.id, t.award_type_id))
+                    })?;
+                    Ok((t.clone(), award_type))
+                })
+                .collect::<Result<_, ApiError>>()?;
+            Ok(RoundDetail { round, types: mine })
+        })
+        .collect()
+}
+
+/// Opens a round. Each type must exist, once; a quota given must name an existing type; a type
+/// without one takes the quota of its rules in force `today` (unconfirmed when the rules' legal
+/// basis says its wording is — "chưa xác nhận").
+pub fn create_round(conn: &mut DbConn, new: NewRound, actor: &str, today: NaiveDate) -> Result<RoundDetail, ApiError> {
+    let mut errors = Vec::new();
+    let mut seen = HashSet::new();
+    let mut rows = Vec::new();
+    for (i, t) in new.types.iter().enumerate() {
+        let field = format!("award_types[{i}].award_type_id");
+        if !seen.insert(t.award_type_id.clone()) {
+            errors.push(FieldError::new(field, ErrorCode::Duplicate, "each award type once"));
+            continue;
+        }
+        let Ok((_, versions)) = find_award_type(conn, &t.award_type_id) else {
+            errors.push(FieldError::new(field, ErrorCode::NotFound, "no award type has this id"));
+            continue;
+        };
+        let quota = match &t.quota {
+            Some(q) => {
+                if find_award_type(conn, &q.of_award_type_id).is_err() {
+                    errors.push(FieldError::new(
+                        format!("award_types[{i}].quota.of_award_type_id"),
+                        ErrorCode::NotFound,
+                        "no award type has this id",
+                    ));
+                    continue;
+                }
+                Some((q.of_award_type_id.clone(), q.percent.clone(), q.legal_basis.clone(), q.unconfirmed))
+            }
+            None => match version_on(&versions, today) {
+                Some(v) => match (&v.quota_of_code, &v.quota_percent) {
+                    (Some(code), Some(percent)) => match find_award_type_by_code(conn, code)? {
+                        Some(base) => Some((
+                            base.id,
+                            percent.clone(),
+                            Some(v.legal_basis.clone()),
+                            v.legal_basis.contains("chưa xác nhận"),
+                        )),
+                        None => None,
+                    },
+                    _ => None,
+                },
+                None => None,
+            },
+        };
+        rows.push((t.award_type_id.clone(), quota));
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    let id = RoundId::generate();
+    let now = db::now();
+    diesel::insert_into(award_rounds::table)
+        .values((
+            award_rounds::id.eq(id),
+            award_rounds::title.eq(&new.title),
+            award_rounds::year.eq(new.year),
+            award_rounds::deadline.eq(new.deadline),
+            award_rounds::status.eq(RoundStatus::Open),
+            award_rounds::version.eq(1),
+            award_rounds::created_by.eq(actor),
+            award_rounds::created_at.eq(now),
+            award_rounds::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    for (position, (award_type_id, quota)) in rows.into_iter().enumerate() {
+        let (of, percent, basis, unconfirmed) = match quota {
+            Some((of, percent, basis, unconfirmed)) => (Some(of), Some(percent), basis, unconfirmed),
+            None => (None, None, None, false),
+        };
+        diesel::insert_into(award_round_types::table)
+            .values((
+                award_round_types::round_id.eq(id),
+                award_round_types::award_type_id.eq(award_type_id),
+                award_round_types::quota_of_award_type_id.eq(of),
+                award_round_types::quota_percent.eq(percent),
+                award_round_types::quota_legal_basis.eq(basis),
+                award_round_types::quota_unconfirmed.eq(unconfirmed),
+                award_round_types::position.eq(position as i32),
+            ))
+            .execute(conn)?;
+    }
+    round_detail(conn, id)
+}
+
+/// Rounds, newest first (by id, time-ordered); `limit + 1` rows before the cursor's id.
+pub fn list_rounds(
+    conn: &mut DbConn,
+    year: Option<i32>,
+    before: Option<RoundId>,
+    limit: i64,
+) -> Result<Vec<Round>, ApiError> {
+    let mut query = award_rounds::table.into_boxed::<<DbConn as Connection>::Backend>();
+    if let Some(year) = year {
+        query = query.filter(award_rounds::year.eq(year));
+    }
+    if let Some(before) = before {
+        query = query.filter(award_rounds::id.lt(before));
+    }
+    Ok(query.order(award_rounds::id.desc()).limit(limit + 1).select(Round::as_select()).load(conn)?)
+}
+
+/// The round takes dossiers and lines: open, and its deadline not passed (`today` in Vietnam).
+fn check_open(round: &Round, today: NaiveDate) -> Result<(), ApiError> {
+    if round.status != RoundStatus::Open {
+        return Err(ApiError::conflict(ErrorCode::IllegalTransition, "the round is closed"));
+    }
+    if today > round.deadline {
+        return Err(ApiError::conflict(
+            ErrorCode::DeadlinePassed,
+            format!("the round's deadline, {}, has passed", round.deadline),
+        ));
+    }
+    Ok(())
+}
+
+pub fn find_dossier(conn: &mut DbConn, id: DossierId) -> Result<Dossier, ApiError> {
+    unit_dossiers::table.find(id).select(Dossier::as_select()).first(conn).optional()?.ok_or_else(dossier_not_found)
+}
+
+fn lock_dossier(conn: &mut DbConn, id: DossierId) -> Result<Dossier, ApiError> {
+    if let DbConn::Postgres(pg) = conn {
+        unit_dossiers::table.find(id).select(unit_dossiers::id).for_update().first::<DossierId>(pg).optional()?;
+    }
+    find_dossier(conn, id)
+}
+
+pub fn dossier_detail(conn: &mut DbConn, id: DossierId) -> Result<DossierDetail, ApiError> {
+    let dossier = find_dossier(conn, id)?;
+    let documents = stored_files::of_dossier(conn, &dossier.id.to_string())?;
+    let statuses: Vec<NominationStatus> = dossier_lines::table
+        .inner_join(nominations::table.on(nominations::id.eq(dossier_lines::nomination_id)))
+        .filter(dossier_lines::dossier_id.eq(dossier.id))
+        .select(nominations::status)
+        .load(conn)?;
+    let mut lines_by_status: Vec<(NominationStatus, i64)> = Vec::new();
+    for status in NominationStatus::ALL {
+        let count = statuses.iter().filter(|s| *s == status).count() as i64;
+        if count > 0 {
+            lines_by_status.push((*status, count));
+        }
+    }
+    Ok(DossierDetail { dossier, documents, lines_by_status })
+}
+
+/// A unit's dossier for a round, while the round takes them; one per unit and round.
+pub fn create_dossier(
+    conn: &mut DbConn,
+    round_id: RoundId,
+    unit_id: UnitId,
+    actor: &str,
+    today: NaiveDate,
+) -> Result<DossierDetail, ApiError> {
+    let round = find_round(conn, round_id)?;
+    check_open(&round, today)?;
+    crate::models::awards::check_person_unit(conn, &unit_id.to_string())?;
+    db::lock_for_transaction(conn, &format!("dossier:{round_id}:{unit_id}"))?;
+    let exists: i64 = unit_dossiers::table
+        .filter(unit_dossiers::round_id.eq(round_id))
+        .filter(unit_dossiers::unit_id.eq(unit_id))
+        .count()
+        .get_result(conn)?;
+    if exists > 0 {
+        return Err(ApiError::conflict(ErrorCode::Duplicate, "the unit has a dossier in this round already"));
+    }
+    let id = DossierId::generate();
+    let now = db::now();
+    diesel::insert_into(unit_dossiers::table)
+        .values((
+            unit_dossiers::id.eq(id),
+            unit_dossiers::round_id.eq(round_id),
+            unit_dossiers::unit_id.eq(unit_id),
+            unit_dossiers::status.eq(DossierStatus::Draft),
+            unit_dossiers::version.eq(1),
+            unit_dossiers::created_by.eq(actor),
+            unit_dossiers::created_at.eq(now),
+            unit_dossiers::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    dossier_detail(conn, id)
+}
+
+/// The dossiers of a round, of one unit or all.
+pub fn list_dossiers(conn: &mut DbConn, round_id: RoundId, unit: Option<UnitId>) -> Result<Vec<Dossier>, ApiError> {
+    let mut query = unit_dossiers::table
+        .filter(unit_dossiers::round_id.eq(round_id))
+        .into_boxed::<<DbConn as Connection>::Backend>();
+    if let Some(unit) = unit {
+        query = query.filter(unit_dossiers::unit_id.eq(unit));
+    }
+    Ok(query.order(unit_dossiers::id).select(Dossier::as_select()).load(conn)?)
+}
+
+fn bump(conn: &mut DbConn, dossier: &Dossier) -> Result<(), ApiError> {
+    diesel::update(unit_dossiers::table.find(dossier.id))
+        .set((unit_dossiers::version.eq(dossier.version + 1), unit_dossiers::updated_at.eq(db::now())))
+        .execute(conn)?;
+    Ok(())
+}
+
+fn not_a_draft() -> ApiError {
+    ApiError::conflict(
+        ErrorCode::IllegalTransition,
+        "the dossier is submitted: its lines go on one by one (a returned line is corrected and submitted on its own)",
+    )
+}
+
+/// Prefixes the field names of a line's validation errors with the line (`lines[3].person_id`).
+fn in_line(i: usize, e: ApiError) -> ApiError {
+    if e.code == ErrorCode::ValidationFailed {
+        let errors =
+            e.errors.into_iter().map(|f| FieldError { field: format!("lines[{i}].{}", f.field), ..f }).collect();
+        ApiError::validation(errors)
+    } else {
+        e
+    }
+}
+
+/// Adds lines to a draft dossier: each becomes a draft nomination of the dossier's unit for the
+/// round's year, numbered after the lines already there. Every line is checked; all errors come
+/// back at once and nothing is written if any.
+pub fn add_lines(
+    conn: &mut DbConn,
+    id: DossierId,
+    lines: Vec<LineInput>,
+    actor: &str,
+    today: NaiveDate,
+) -> Result<Vec<(i32, NominationDetail)>, ApiError> {
+    let dossier = lock_dossier(conn, id)?;
+    if dossier.status != DossierStatus::Draft {
+        return Err(not_a_draft());
+    }
+    let round = find_round(conn, dossier.round_id)?;
+    check_open(&round, today)?;
+    let allowed: Vec<String> = award_round_types::table
+        .filter(award_round_types::round_id.eq(round.id))
+        .select(award_round_types::award_type_id)
+        .load(conn)?;
+    let last: Option<i32> = dossier_lines::table
+        .filter(dossier_lines::dossier_id.eq(id))
+        .select(diesel::dsl::max(dossier_lines::line_no))
+        .first(conn)?;
+    let mut next = last.unwrap_or(0);
+    let mut errors = Vec::new();
+    let mut created = Vec::with_capacity(lines.len());
+    let unit_id = dossier.unit_id.to_string();
+    for (i, line) in lines.into_iter().enumerate() {
+        if !allowed.contains(&line.award_type_id) {
+            errors.push(FieldError::new(
+                format!("lines[{i}].award_type_id"),
+                ErrorCode::InvalidChoice,
+                "the round does not take this award type",
+            ));
+            continue;
+        }
+        let input = NominationInput {
+            award_type_id: line.award_type_id,
+            person_id: line.person_id,
+            unit_id: unit_id.clone(),
+            household_name: None,
+            year: round.year,
+            campaign_id: None,
+            achievement_ids: line.achievement_ids,
+            under_discipline: line.under_discipline,
+        };
+        match nominations_model::create_nomination(conn, input, actor) {
+            Ok(detail) => {
+                next += 1;
+                diesel::insert_into(dossier_lines::table)
+                    .values((
+                        dossier_lines::nomination_id.eq(&detail.nomination.id),
+                        dossier_lines::dossier_id.eq(id),
+                        dossier_lines::line_no.eq(next),
+                    ))
+                    .execute(conn)?;
+                created.push((next, detail));
+            }
+            Err(e) if e.code == ErrorCode::ValidationFailed => errors.extend(in_line(i, e).errors),
+            Err(e) => return Err(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    bump(conn, &dossier)?;
+    Ok(created)
+}
+
+/// Which dossier a nomination is a line of, if any, and its number there.
+pub fn line_of(conn: &mut DbConn, nomination_id: &str) -> Result<Option<(DossierId, i32)>, ApiError> {
+    Ok(dossier_lines::table
+        .find(nomination_id)
+        .select((dossier_lines::dossier_id, dossier_lines::line_no))
+        .first(conn)
+        .optional()?)
+}
+
+/// A page of a dossier's lines by number, after `after`; `limit + 1` rows.
+pub fn lines(
+    conn: &mut DbConn,
+    id: DossierId,
+    status: Option<NominationStatus>,
+    after: Option<i32>,
+    limit: i64,
+) -> Result<Vec<(i32, NominationDetail)>, ApiError> {
+    let mut query = dossier_lines::table
+        .inner_join(nominations::table.on(nominations::id.eq(dossier_lines::nomination_id)))
+        .filter(dossier_lines::dossier_id.eq(id))
+        .into_boxed::<<DbConn as Connection>::Backend>();
+    if let Some(status) = status {
+        query = query.filter(nominations::status.eq(status.as_str()));
+    }
+    if let Some(after) = after {
+        query = query.filter(dossier_lines::line_no.gt(after));
+    }
+    let rows: Vec<(i32, nominations_model::Nomination)> = query
+        .order(dossier_lines::line_no)
+        .limit(limit + 1)
+        .select((dossier_lines::line_no, nominations_model::Nomination::as_select()))
+        .load(conn)?;
+    let numbers: Vec<i32> = rows.iter().map(|(n, _)| *n).collect();
+    let details = nominations_model::details(conn, rows.into_iter().map(|(_, n)| n).collect())?;
+    Ok(numbers.into_iter().zip(details).collect())
+}
+
+/// Submits a dossier: every line still a draft (or returned) is judged and submitted, in an
+/// order where a line comes after the lines of the titles it needs in the same year (so CSTĐ cơ
+/// sở can rest on the same dossier's LĐTT line). A line with blocking problems refuses the whole
+/// submission (`not_eligible`, every problem of every line in `errors` as
+/// `lines[<line_no>].eligibility`); nothing is written then. Returns the ids of the lines
+/// submitted.
+pub fn submit(
+    conn: &mut DbConn,
+    id: DossierId,
+    actor: &str,
+    expected_version: Option<i32>,
+    today: NaiveDate,
+) -> Result<Vec<String>, ApiError> {
+    let dossier = lock_dossier(conn, id)?;
+    if expected_version.is_some_and(|v| v != dossier.version) {
+        return Err(ApiError::precondition_failed());
+    }
+    if dossier.status != DossierStatus::Draft {
+        return Err(not_a_draft());
+    }
+    let round = find_round(conn, dossier.round_id)?;
+    check_open(&round, today)?;
+    let waiting: Vec<(i32, String, String)> = dossier_lines::table
+        .inner_join(nominations::table.on(nominations::id.eq(dossier_lines::nomination_id)))
+        .filter(dossier_lines::dossier_id.eq(id))
+        .filter(nominations::status.eq_any([NominationStatus::Draft.as_str(), NominationStatus::Returned.as_str()]))
+        .order(dossier_lines::line_no)
+        .select((dossier_lines::line_no, nominations::id, nominations::award_type_id))
+        .load(conn)?;
+    if waiting.is_empty() {
+        return Err(ApiError::validation(vec![FieldError::new(
+            "lines",
+            ErrorCode::Required,
+            "the dossier has no line to submit",
+        )]));
+    }
+    let depth = depth_of_types(conn, round.id, today)?;
+    let mut ordered = waiting;
+    ordered.sort_by_key(|(line_no, _, award_type_id)| (depth.get(award_type_id).copied().unwrap_or(0), *line_no));
+    let mut errors = Vec::new();
+    let mut submitted = Vec::with_capacity(ordered.len());
+    for (line_no, nomination_id, _) in ordered {
+        match nominations_model::transition(conn, &nomination_id, NominationAction::Submit, actor, None, None, today) {
+            Ok(_) => submitted.push(nomination_id),
+            Err(e) if e.code == ErrorCode::NotEligible => errors.extend(
+                e.errors.into_iter().map(|f| FieldError { field: format!("lines[{line_no}].eligibility"), ..f }),
+            ),
+            Err(e) => return Err(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError {
+            errors,
+            ..ApiError::new(ErrorCode::NotEligible, "lines of the dossier cannot be submitted; see errors")
+        });
+    }
+    let now = db::now();
+    diesel::update(unit_dossiers::table.find(id))
+        .set((
+            unit_dossiers::status.eq(DossierStatus::Submitted),
+            unit_dossiers::version.eq(dossier.version + 1),
+            unit_dossiers::updated_at.eq(now),
+            unit_dossiers::submitted_at.eq(Some(now)),
+        ))
+        .execute(conn)?;
+    Ok(submitted)
+}
+
+/// For each award type of the round, its depth among the round's types by the prerequisites of
+/// the rules in force (`domain::rounds::judging_depth`).
+fn depth_of_types(conn: &mut DbConn, round_id: RoundId, today: NaiveDate) -> Result<HashMap<String, u32>, ApiError> {
+    let ids: Vec<String> = award_round_types::table
+        .filter(award_round_types::round_id.eq(round_id))
+        .select(award_round_types::award_type_id)
+        .load(conn)?;
+    let mut by_code = HashMap::new();
+    let mut code_of = HashMap::new();
+    for id in ids {
+        let (award_type, versions) = find_award_type(conn, &id)?;
+        let needs = match version_on(&versions, today) {
+            Some(v) => v.prerequisite_list()?.into_iter().map(|p| p.award_type_code).collect(),
+            None => Vec::new(),
+        };
+        code_of.insert(id, award_type.code.clone());
+        by_code.insert(award_type.code, needs);
+    }
+    let depth = judging_depth(&by_code);
+    Ok(code_of.into_iter().map(|(id, code)| (id, depth.get(&code).copied().unwrap_or(0))).collect())
+}
+
+/// One line's appraisal as the board gives it.
+pub struct Appraisal {
+    pub nomination_id: String,
+    pub action: LineAction,
+    pub reason: Option<String>,
+}
+
+/// The board's appraisal of lines of one dossier: each line accepted (appraised), returned or
+/// rejected as its nomination would be. Lines of other dossiers, or actions their status does
+/// not allow, are refused all at once (nothing written).
+pub fn appraise(
+    conn: &mut DbConn,
+    id: DossierId,
+    items: Vec<Appraisal>,
+    actor: &str,
+    today: NaiveDate,
+) -> Result<Vec<String>, ApiError> {
+    let dossier = lock_dossier(conn, id)?;
+    let mut errors = Vec::new();
+    let mut done = Vec::with_capacity(items.len());
+    for (i, item) in items.into_iter().enumerate() {
+        let field = format!("lines[{i}]");
+        match line_of(conn, &item.nomination_id)? {
+            Some((owner, _)) if owner == dossier.id => {}
+            _ => {
+                errors.push(FieldError::new(
+                    format!("{field}.nomination_id"),
+                    ErrorCode::NotFound,
+                    "not a line of this dossier",
+                ));
+                continue;
+            }
+        }
+        let action = item.action.nomination_action();
+        match nominations_model::transition(conn, &item.nomination_id, action, actor, item.reason, None, today) {
+            Ok(_) => done.push(item.nomination_id),
+            Err(e) if e.status.is_client_error() => {
+                errors.push(FieldError::new(format!("{field}.action"), e.code, e.detail));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    // The lines changed (each journaled as its nomination); the dossier itself did not.
+    Ok(done)
+}
+
+/// Records a shared document of the dossier (already in the store), while it is a draft.
+pub fn add_document(
+    conn: &mut DbConn,
+    id: DossierId,
+    kind: DocumentKind,
+    file: NewFile,
+) -> Result<StoredFile, ApiError> {
+    let dossier = lock_dossier(conn, id)?;
+    if dossier.status != DossierStatus::Draft {
+        return Err(not_a_draft());
+    }
+    let dossier_id = dossier.id.to_string();
+    let file = file.owned_by(Owner::Dossier(&dossier_id, kind));
+    stored_files::insert(conn, &file)?;
+    bump(conn, &dossier)?;
+    Ok(file)
+}
+
+/// A shared document by id, with its dossier.
+pub fn find_document(conn: &mut DbConn, id: &str) -> Result<(StoredFile, Dossier), ApiError> {
+    let file = stored_files::find(conn, id)?.filter(|f| f.dossier_id.is_some());
+    let Some(file) = file else { return Err(ApiError::not_found("document")) };
+    let dossier_id = file.dossier_id.as_deref().and_then(|d| uuid::Uuid::parse_str(d).ok()).ok_or_else(|| {
+        ApiError::internal(anyhow::anyhow!("stored file {} names dossier {:?}", file.id, file.dossier_id))
+    })?;
+    let dossier = find_dossier(conn, dossier_id.into())?;
+    Ok((file, dossier))
+}
+
+/// One unit's standing against one quota of the round.
+pub struct UnitQuota {
+    pub unit_id: String,
+    pub award_type_id: String,
+    pub of_award_type_id: String,
+    pub percent: String,
+    pub legal_basis: Option<String>,
+    pub unconfirmed: bool,
+    pub standing: QuotaStanding,
+}
+
+/// Still in the running for a title: proposed (drafts included) up to decided.
+fn live(status: NominationStatus) -> bool {
+    !matches!(status, NominationStatus::Rejected | NominationStatus::Withdrawn | NominationStatus::Revoked)
+}
+
+/// Each unit's standing against each quota of the round (units with a dossier, or `unit` only):
+/// the base is the unit's people holding the base title that year or proposed for it (each
+/// person once), the lines those of the unit for the limited title, that year, still in the
+/// running.
+pub fn quotas(conn: &mut DbConn, round_id: RoundId, unit: Option<UnitId>) -> Result<Vec<UnitQuota>, ApiError> {
+    let round = find_round(conn, round_id)?;
+    let limited: Vec<RoundType> = award_round_types::table
+        .filter(award_round_types::round_id.eq(round_id))
+        .filter(award_round_types::quota_of_award_type_id.is_not_null())
+        .order(award_round_types::position)
+        .select(RoundType::as_select())
+        .load(conn)?;
+    let units: Vec<String> = list_dossiers(conn, round_id, unit)?.into_iter().map(|d| d.unit_id.to_string()).collect();
+    if limited.is_empty() || units.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut types: Vec<&String> = limited.iter().map(|t| &t.award_type_id).collect();
+    types.extend(limited.iter().filter_map(|t| t.quota_of_award_type_id.as_ref()));
+    let proposed: Vec<(String, String, Option<String>, NominationStatus)> = nominations::table
+        .filter(nominations::year.eq(round.year))
+        .filter(nominations::unit_id.eq_any(&units))
+        .filter(nominations::award_type_id.eq_any(&types))
+        .select((nominations::unit_id, nominations::award_type_id, nominations::person_id, nominations::status))
+        .load(conn)?;
+    let held: Vec<(String, String, Option<String>)> = awards::table
+        .filter(awards::year.eq(round.year))
+        .filter(awards::unit_id.eq_any(&units))
+        .filter(awards::award_type_id.eq_any(&types))
+        .filter(awards::revoked_at.is_null())
+        .select((awards::unit_id, awards::award_type_id, awards::person_id))
+        .load(conn)?;
+    let mut out = Vec::new();
+    for unit_id in &units {
+        for t in &limited {
+            let (Some(of), Some(percent)) = (&t.quota_of_award_type_id, &t.quota_percent) else { continue };
+            let mut base: HashSet<&String> = HashSet::new();
+            let mut unnamed = 0u32;
+            for (u, a, person) in &held {
+                if u == unit_id && a == of {
+                    match person {
+                        Some(p) => {
+                            base.insert(p);
+                        }
+                        None => unnamed += 1,
+                    }
+                }
+            }
+            for (u, a, person, status) in &proposed {
+                if u == unit_id && a == of && live(*status) {
+                    if let Some(p) = person {
+                        base.insert(p);
+                    }
+                }
+            }
+            let used =
+                proposed.iter().filter(|(u, a, _, s)| u == unit_id && *a == t.award_type_id && live(*s)).count() as u32;
+            let percent_value = crate::domain::campaigns::stored_decimal(percent)
+                .ok_or_else(|| ApiError::internal(anyhow::anyhow!("round {round_id} has quota percent {percent:?}")))?;
+            out.push(UnitQuota {
+                unit_id: unit_id.clone(),
+                award_type_id: t.award_type_id.clone(),
+                of_award_type_id: of.clone(),
+                percent: percent.clone(),
+                legal_basis: t.quota_legal_basis.clone(),
+                unconfirmed: t.quota_unconfirmed,
+                standing: quota_standing(base.len() as u32 + unnamed, percent_value, used),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// (person, award type) of the dossier's lines still in the running: what a sheet may not
+/// propose again.
+pub fn proposed_in(conn: &mut DbConn, id: DossierId) -> Result<Vec<(Option<String>, String)>, ApiError> {
+    let rows: Vec<(Option<String>, String, NominationStatus)> = dossier_lines::table
+        .inner_join(nominations::table.on(nominations::id.eq(dossier_lines::nomination_id)))
+        .filter(dossier_lines::dossier_id.eq(id))
+        .select((nominations::person_id, nominations::award_type_id, nominations::status))
+        .load(conn)?;
+    Ok(rows.into_iter().filter(|(_, _, s)| live(*s)).map(|(p, a, _)| (p, a)).collect())
+}
+
+/// One line of a round's results, named for people.
+pub struct ResultRow {
+    pub unit_code: String,
+    pub unit_name: String,
+    pub line_no: i32,
+    /// None for the unit itself.
+    pub person_name: Option<String>,
+    pub award_type_code: String,
+    pub award_type_name: String,
+    pub status: NominationStatus,
+    /// The codes of the line's eligibility warnings.
+    pub warnings: Vec<String>,
+}
+
+/// Every line of the round's dossiers (of one unit, or all), by unit and number.
+pub fn results(conn: &mut DbConn, round_id: RoundId, unit: Option<UnitId>) -> Result<Vec<ResultRow>, ApiError> {
+    use crate::db::schema::{award_types, people, units};
+    let dossiers: Vec<DossierId> = list_dossiers(conn, round_id, unit)?.into_iter().map(|d| d.id).collect();
+    type Line = (i32, String, Option<String>, String, NominationStatus, Option<String>);
+    let lines: Vec<Line> = dossier_lines::table
+        .inner_join(nominations::table.on(nominations::id.eq(dossier_lines::nomination_id)))
+        .filter(dossier_lines::dossier_id.eq_any(&dossiers))
+        .order((nominations::unit_id, dossier_lines::line_no))
+        .select((
+            dossier_lines::line_no,
+            nominations::unit_id,
+            nominations::person_id,
+            nominations::award_type_id,
+            nominations::status,
+            nominations::eligibility,
+        ))
+        .load(conn)?;
+    let mut unit_ids: Vec<&String> = lines.iter().map(|l| &l.1).collect();
+    unit_ids.dedup();
+    let unit_names: HashMap<String, (String, String)> = units::table
+        .filter(units::id.eq_any(&unit_ids))
+        .select((units::id, units::code, units::name))
+        .load::<(String, String, String)>(conn)?
+        .into_iter()
+        .map(|(id, code, name)| (id, (code, name)))
+        .collect();
+    let person_ids: Vec<&String> = lines.iter().filter_map(|l| l.2.as_ref()).collect();
+    let mut person_names: HashMap<String, String> = HashMap::new();
+    for chunk in person_ids.chunks(500) {
+        let found: Vec<(String, String)> =
+            people::table.filter(people::id.eq_any(chunk)).select((people::id, people::full_name)).load(conn)?;
+        person_names.extend(found);
+    }
+    let type_names: HashMap<String, (String, String)> = award_types::table
+        .select((award_types::id, award_types::code, award_types::name))
+        .load::<(String, String, String)>(conn)?
+        .into_iter()
+        .map(|(id, code, name)| (id, (code, name)))
+        .collect();
+    lines
+        .into_iter()
+        .map(|(line_no, unit_id, person_id, award_type_id, status, eligibility)| {
+            let (unit_code, unit_name) = unit_names.get(&unit_id).cloned().unwrap_or_default();
+            let (award_type_code, award_type_name) = type_names.get(&award_type_id).cloned().unwrap_or_default();
+            let warnings = match eligibility.as_deref() {
+                Some(stored) => serde_json::from_str::<crate::domain::nominations::Eligibility>(stored)
+                    .map_err(|e| {
+                        ApiError::internal(anyhow::anyhow!("a line's stored eligibility does not parse: {e}"))
+                    })?
+                    .warnings
+                    .into_iter()
+                    .map(|w| w.code.to_string())
+                    .collect(),
+                None => Vec::new(),
+            };
+            Ok(ResultRow {
+                unit_code,
+                unit_name,
+                line_no,
+                person_name: person_id.and_then(|p| person_names.get(&p).cloned()),
+                award_type_code,
+                award_type_name,
+                status,
+                warnings,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,884 @@
+//! Annual rounds (`/rounds`) and units' dossiers (`/dossiers`): the board opens a round for a
+//! year with its award types, deadline and quotas; each unit sends one dossier listing many
+//! nominees — each line a nomination of the unit with its own eligibility and documents — plus
+//! the dossier's shared documents; the board appraises line by line; the council votes on the
+//! lines as on any nomination (one by one, or by list: `POST /council-sessions/{id}/list-ballot`).
+//! A dossier is its unit's record: another unit's answers 404.
+
+use actix_web::http::header;
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::auth::policy::{self, Action, Decision, ListReach, Resource};
+use crate::auth::AuthUser;
+use crate::db::journal::Scope;
+use crate::db::{self, cursor};
+use crate::domain::evidence::clean_filename;
+use crate::domain::ids::{DossierId, RoundId, UnitId};
+use crate::domain::nominations::{DocumentKind, NominationStatus};
+use crate::domain::rounds::{check_percent, check_round, DossierStatus, LineAction, RoundStatus};
+use crate::domain::units::today_in_vietnam;
+use crate::domain::{check_text, Checks};
+use crate::error::{ApiError, ErrorCode};
+use crate::http::extract::{etag, if_match_version, JsonBody, QueryParams};
+use crate::http::origin::RequestOrigin;
+use crate::http::register::Routes;
+use crate::http::upload::{self, FileBytes, StoredFileResponses};
+use crate::models::nominations as nominations_model;
+use crate::models::rounds::{self as model, Dossier, DossierDetail, RoundDetail};
+use crate::models::stored_files::{NewFile, StoredFile};
+use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, WriteErrors};
+use crate::routes::shared::{nomination_response, stored_uuid, NominationResponse};
+use crate::state::AppState;
+
+pub fn configure(routes: &mut Routes) {
+    routes
+        .service(list_rounds)
+        .service(create_round)
+        .service(read_round)
+        .service(round_quotas)
+        .service(list_dossiers)
+        .service(create_dossier)
+        .service(read_dossier)
+        .service(list_lines)
+        .service(add_lines)
+        .upload(upload_document)
+        .service(download_document)
+        .service(submit)
+        .service(appraise);
+}
+
+// ---------- rounds ----------
+
+/// A quota: at most `percent` of the unit's holders of another title that year (e.g. Chiến sĩ
+/// thi đua cơ sở at most 15 % of Lao động tiên tiến, Decree 91/2017 — unconfirmed today).
+#[derive(Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QuotaRequest {
+    /// The title counted as the base (e.g. Lao động tiên tiến).
+    pub of_award_type_id: Uuid,
+    /// Percent of the base, a decimal string from 0 to 100.
+    #[schema(example = "15")]
+    pub percent: String,
+    /// Căn cứ pháp lý.
+    pub legal_basis: Option<String>,
+    /// The legal basis could not be confirmed: the report says so.
+    #[serde(default)]
+    pub unconfirmed: bool,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoundTypeRequest {
+    pub award_type_id: Uuid,
+    /// Leave out to take the quota of the rules in force today (if they have one).
+    pub quota: Option<QuotaRequest>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoundRequest {
+    #[schema(example = "Xét khen thưởng cuối năm 2025")]
+    pub title: String,
+    #[schema(example = 2025, minimum = 1990, maximum = 2200)]
+    pub year: i32,
+    /// The last day units submit their dossiers (Vietnam's calendar day).
+    pub deadline: NaiveDate,
+    /// The titles and forms the round takes (1–50), each once.
+    pub award_types: Vec<RoundTypeRequest>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct QuotaResponse {
+    pub of_award_type_id: Uuid,
+    #[schema(example = "LDTT")]
+    pub of_award_type_code: String,
+    #[schema(example = "15")]
+    pub percent: String,
+    pub legal_basis: Option<String>,
+    /// The legal basis could not be confirmed.
+    pub unconfirmed: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RoundTypeResponse {
+    pub award_type_id: Uuid,
+    #[schema(example = "CSTD_CO_SO")]
+    pub code: String,
+    pub name: String,
+    pub quota: Option<QuotaResponse>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RoundResponse {
+    pub id: Uuid,
+    pub title: String,
+    pub year: i32,
+    pub deadline: NaiveDate,
+    pub status: RoundStatus,
+    /// `status` as people read it (Vietnamese).
+    pub status_label: &'static str,
+    pub award_types: Vec<RoundTypeResponse>,
+    pub version: i32,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+fn round_response(d: RoundDetail) -> Result<RoundResponse, ApiError> {
+    let r = d.round;
+    let codes: Vec<(String, String)> = d.types.iter().map(|(_, a)| (a.id.clone(), a.code.clone())).collect();
+    Ok(RoundResponse {
+        id: r.id.into(),
+        title: r.title,
+        year: r.year,
+        deadline: r.deadline,
+        status: r.status,
+        status_label: r.status.label_vi(),
+        award_types: d
+            .types
+            .into_iter()
+            .map(|(t, a)| {
+                let quota = match (t.quota_of_award_type_id, t.quota_percent) {
+                    (Some(of), Some(percent)) => Some(QuotaResponse {
+                        of_award_type_id: stored_uuid(&of)?,
+                        // The base is named by code when it is in the round; otherwise its id says it.
+                        of_award_type_code: codes
+                            .iter()
+                            .find(|(id, _)| *id == of)
+                            .map(|(_, c)| c.clone())
+                            .unwrap_or_default(),
+                        percent,
+                        legal_basis: t.quota_legal_basis,
+                        unconfirmed: t.quota_unconfirmed,
+                    }),
+                    _ => None,
+                };
+                Ok(RoundTypeResponse { award_type_id: stored_uuid(&a.id)?, code: a.code, name: a.name, quota })
+            })
+            .collect::<Result<_, ApiError>>()?,
+        version: r.version,
+        created_at: r.created_at,
+        updated_at: r.updated_at,
+    })
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct RoundQuery {
+    pub year: Option<i32>,
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RoundPage {
+    pub items: Vec<RoundResponse>,
+    pub next_cursor: Option<String>,
+}
+
+/// Rounds, newest first (everyone signed in: a round is public business).
+#[utoipa::path(operation_id = "list_rounds", tag = "rounds", security(("bearer" = [])), params(RoundQuery),
+    responses((status = 200, description = "One page of rounds", body = RoundPage), ListErrors))]
+#[get("/rounds")]
+pub async fn list_rounds(
+    state: web::Data<AppState>,
+    _who: AuthUser,
+    scope: cursor::ListScope,
+    query: QueryParams<RoundQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let query = query.0;
+    let limit = cursor::limit(query.limit)?;
+    let before: Option<Uuid> = query.cursor.as_deref().map(|c| cursor::decode(&scope, c)).transpose()?;
+    let (rows, next_cursor) = db::run(&state.db, move |conn| {
+        let rows = model::list_rounds(conn, query.year, before.map(RoundId::from), limit)?;
+        let (rows, next) = cursor::page(rows, limit, &scope, |r| r.id.uuid());
+        Ok((model::round_details(conn, rows)?, next))
+    })
+    .await?;
+    let items = rows.into_iter().map(round_response).collect::<Result<_, _>>()?;
+    Ok(HttpResponse::Ok().json(RoundPage { items, next_cursor }))
+}
+
+/// Open a round (the board): its year, deadline and award types, each with its quota (given, or
+/// the rules' in force today).
+#[utoipa::path(operation_id = "create_round", tag = "rounds", security(("bearer" = [])), request_body = RoundRequest,
+    responses((status = 201, description = "Opened; `Location` is set", body = RoundResponse), CreateErrors))]
+#[post("/rounds")]
+pub async fn create_round(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    origin: RequestOrigin,
+    body: JsonBody<RoundRequest>,
+) -> Result<HttpResponse, ApiError> {
+    policy::authorize(&who, Action::Create, Resource::Registry)?;
+    let body = body.0;
+    let mut checks = match check_round(&body.title, body.year, body.deadline, body.award_types.len()) {
+        Ok(_) => Checks::default(),
+        Err(checks) => checks,
+    };
+    let mut types = Vec::with_capacity(body.award_types.len());
+    for (i, t) in body.award_types.into_iter().enumerate() {
+        let quota = match t.quota {
+            Some(q) => {
+                let percent = check_percent(&format!("award_types[{i}].quota.percent"), &q.percent, &mut checks);
+                let legal_basis = q
+                    .legal_basis
+                    .filter(|b| !b.trim().is_empty())
+                    .map(|b| check_text(&format!("award_types[{i}].quota.legal_basis"), &b, 1000, &mut checks));
+                percent.map(|p| model::QuotaInput {
+                    of_award_type_id: q.of_award_type_id.to_string(),
+                    percent: p.to_string(),
+                    legal_basis,
+                    unconfirmed: q.unconfirmed,
+                })
+            }
+            None => None,
+        };
+        types.push(model::NewRoundType { award_type_id: t.award_type_id.to_string(), quota });
+    }
+    if !checks.0.is_empty() {
+        return Err(ApiError::validation(checks.0));
+    }
+    let checked =
+        check_round(&body.title, body.year, body.deadline, types.len()).map_err(|c| ApiError::validation(c.0))?;
+    let new = model::NewRound { title: checked.title, year: checked.year, deadline: checked.deadline, types };
+    let (actor, today) = (who.user_id.clone(), today_in_vietnam());
+    let body = db::write(&state.db, origin.by(&who), move |conn, journal| {
+        let created = round_response(model::create_round(conn, new, &actor, today)?)?;
+        journal.created("round", created.id, Scope::Registry, &created);
+        Ok(created)
+    })
+    .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/v1/rounds/{}", body.id)))
+        .insert_header(etag(body.version))
+        .json(body))
+}
+
+/// Get a round with its award types and quotas.
+#[utoipa::path(operation_id = "get_round", tag = "rounds", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The round's id")),
+    responses((status = 200, description = "The round; `ETag` is set", body = RoundResponse), ReadErrors))]
+#[get("/rounds/{id}")]
+pub async fn read_round(
+    state: web::Data<AppState>,
+    _who: AuthUser,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let id = RoundId::from(id.into_inner());
+    let body = round_response(db::run(&state.db, move |conn| model::round_detail(conn, id)).await?)?;
+    Ok(HttpResponse::Ok().insert_header(etag(body.version)).json(body))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UnitQuotaResponse {
+    pub unit_id: Uuid,
+    /// The limited title (e.g. Chiến sĩ thi đua cơ sở).
+    pub award_type_id: Uuid,
+    /// The base title (e.g. Lao động tiên tiến).
+    pub of_award_type_id: Uuid,
+    #[schema(example = "15")]
+    pub percent: String,
+    /// The unit's people holding the base title that year or proposed for it (each once).
+    pub base: u32,
+    /// `percent` of `base`, rounded down.
+    pub allowed: u32,
+    /// The unit's nominations for the limited title that year still in the running (drafts up to
+    /// decided).
+    pub used: u32,
+    pub exceeded: bool,
+    pub legal_basis: Option<String>,
+    /// The quota's legal basis is unconfirmed: the board should check it before relying on it.
+    pub unconfirmed: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RoundQuotaReport {
+    pub round_id: Uuid,
+    pub year: i32,
+    /// One row per unit with a dossier and per quota of the round.
+    pub items: Vec<UnitQuotaResponse>,
+}
+
+/// Each unit's standing against each quota of the round: the board and province-level readers
+/// see every unit with a dossier, anyone of a unit their own unit's.
+#[utoipa::path(operation_id = "get_round_quotas", tag = "rounds", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The round's id")),
+    responses((status = 200, description = "The quota report", body = RoundQuotaReport), ReadErrors))]
+#[get("/rounds/{id}/quotas")]
+pub async fn round_quotas(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let unit = match policy::require_list_reach(&who)? {
+        ListReach::AllUnits => None,
+        ListReach::OwnUnit(own) => Some(parse_unit(&own)?),
+    };
+    let id = RoundId::from(id.into_inner());
+    let (round, rows) =
+        db::run(&state.db, move |conn| Ok((model::find_round(conn, id)?, model::quotas(conn, id, unit)?))).await?;
+    let items = rows
+        .into_iter()
+        .map(|q| {
+            Ok(UnitQuotaResponse {
+                unit_id: stored_uuid(&q.unit_id)?,
+                award_type_id: stored_uuid(&q.award_type_id)?,
+                of_award_type_id: stored_uuid(&q.of_award_type_id)?,
+                percent: q.percent,
+                base: q.standing.base,
+                allowed: q.standing.allowed,
+                used: q.standing.used,
+                exceeded: q.standing.exceeded,
+                legal_basis: q.legal_basis,
+                unconfirmed: q.unconfirmed,
+            })
+        })
+        .collect::<Result<_, ApiError>>()?;
+    Ok(HttpResponse::Ok().json(RoundQuotaReport { round_id: round.id.into(), year: round.year, items }))
+}
+
+fn parse_unit(own: &str) -> Result<UnitId, ApiError> {
+    Ok(UnitId::from(stored_uuid(own)?))
+}
+
+// ---------- dossiers ----------
+
+#[derive(Serialize, ToSchema)]
+pub struct DossierDocumentResponse {
+    pub id: Uuid,
+    pub kind: DocumentKind,
+    /// `kind` as people read it (Vietnamese).
+    pub kind_label: &'static str,
+    pub filename: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub href: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LineCount {
+    pub status: NominationStatus,
+    /// `status` as people read it (Vietnamese).
+    pub status_label: &'static str,
+    pub lines: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DossierResponse {
+    pub id: Uuid,
+    pub round_id: Uuid,
+    pub unit_id: Uuid,
+    pub status: DossierStatus,
+    /// `status` as people read it (Vietnamese).
+    pub status_label: &'static str,
+    /// The dossier's shared documents (tờ trình, biên bản bình xét of the whole unit): they
+    /// count for every line.
+    pub documents: Vec<DossierDocumentResponse>,
+    /// How many lines are in each status (the lines themselves: `GET /dossiers/{id}/lines`).
+    pub lines: Vec<LineCount>,
+    pub version: i32,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+    pub submitted_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+fn document_response(f: StoredFile) -> Result<DossierDocumentResponse, ApiError> {
+    let kind = f.kind.unwrap_or(DocumentKind::Other);
+    Ok(DossierDocumentResponse {
+        href: format!("/api/v1/dossier-documents/{}", f.id),
+        id: stored_uuid(&f.id)?,
+        kind,
+        kind_label: kind.label_vi(),
+        filename: f.filename,
+        content_type: f.content_type,
+        size_bytes: f.size_bytes,
+        sha256: f.sha256,
+        created_at: f.created_at,
+    })
+}
+
+fn dossier_response(d: DossierDetail) -> Result<DossierResponse, ApiError> {
+    let x = d.dossier;
+    Ok(DossierResponse {
+        id: x.id.into(),
+        round_id: x.round_id.into(),
+        unit_id: x.unit_id.into(),
+        status: x.status,
+        status_label: x.status.label_vi(),
+        documents: d.documents.into_iter().map(document_response).collect::<Result<_, _>>()?,
+        lines: d
+            .lines_by_status
+            .into_iter()
+            .map(|(status, lines)| LineCount { status, status_label: status.label_vi(), lines })
+            .collect(),
+        version: x.version,
+        created_at: x.created_at,
+        updated_at: x.updated_at,
+        submitted_at: x.submitted_at,
+    })
+}
+
+fn scope(d: &Dossier) -> Scope {
+    Scope::Unit(d.unit_id.to_string())
+}
+
+/// A dossier the caller may do `action` on; another unit's answers like a missing one.
+async fn load(state: &AppState, who: &AuthUser, id: Uuid, action: Action) -> Result<Dossier, ApiError> {
+    let id = DossierId::from(id);
+    let found = db::run(&state.db, move |conn| model::find_dossier(conn, id)).await?;
+    let unit_id = found.unit_id.to_string();
+    match policy::decide(who, action, Resource::UnitRecord { unit_id: &unit_id }) {
+        Decision::Allow => Ok(found),
+        Decision::Forbidden => Err(ApiError::forbidden()),
+        Decision::Hidden => Err(model::dossier_not_found()),
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DossierRequest {
+    /// The unit sending the dossier (the caller's own, for a unit's officer).
+    pub unit_id: Uuid,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DossierList {
+    pub items: Vec<DossierResponse>,
+}
+
+/// The dossiers of a round: all for the board and province-level readers, the caller's own
+/// unit's for everyone else.
+#[utoipa::path(operation_id = "list_round_dossiers", tag = "rounds", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The round's id")),
+    responses((status = 200, description = "The dossiers", body = DossierList), ReadErrors))]
+#[get("/rounds/{id}/dossiers")]
+pub async fn list_dossiers(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let unit = match policy::require_list_reach(&who)? {
+        ListReach::AllUnits => None,
+        ListReach::OwnUnit(own) => Some(parse_unit(&own)?),
+    };
+    let id = RoundId::from(id.into_inner());
+    let rows = db::run(&state.db, move |conn| {
+        model::find_round(conn, id)?;
+        model::list_dossiers(conn, id, unit)?
+            .into_iter()
+            .map(|d| model::dossier_detail(conn, d.id))
+            .collect::<Result<Vec<_>, _>>()
+    })
+    .await?;
+    let items = rows.into_iter().map(dossier_response).collect::<Result<_, _>>()?;
+    Ok(HttpResponse::Ok().json(DossierList { items }))
+}
+
+/// Start the unit's dossier for a round (the unit's officers, admins), while the round is open
+/// and before its deadline; one per unit (`409 duplicate`).
+#[utoipa::path(operation_id = "create_dossier", tag = "rounds", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The round's id")),
+    request_body = DossierRequest,
+    responses((status = 201, description = "Created as a draft; `Location` is set", body = DossierResponse), CreateErrors))]
+#[post("/rounds/{id}/dossiers")]
+pub async fn create_dossier(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    origin: RequestOrigin,
+    id: web::Path<Uuid>,
+    body: JsonBody<DossierRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let unit_id = body.0.unit_id.to_string();
+    if policy::decide(&who, Action::Create, Resource::UnitRecord { unit_id: &unit_id }) != Decision::Allow {
+        return Err(ApiError::new(ErrorCode::Forbidden, "you send a dossier only for your own unit"));
+    }
+    let (round_id, unit) = (RoundId::from(id.into_inner()), UnitId::from(body.0.unit_id));
+    let (actor, today) = (who.user_id.clone(), today_in_vietnam());
+    let body = db::write(&state.db, origin.by(&who), move |conn, journal| {
+        let created = dossier_response(model::create_dossier(conn, round_id, unit, &actor, today)?)?;
+        journal.created("dossier", created.id, Scope::Unit(created.unit_id.to_string()), &created);
+        Ok(created)
+    })
+    .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/v1/dossiers/{}", body.id)))
+        .insert_header(etag(body.version))
+        .json(body))
+}
+
+/// Get a dossier: its status, shared documents and how many lines are in each status.
+#[utoipa::path(operation_id = "get_dossier", tag = "rounds", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The dossier's id")),
+    responses((status = 200, description = "The dossier; `ETag` is set", body = DossierResponse), ReadErrors))]
+#[get("/dossiers/{id}")]
+pub async fn read_dossier(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let found = load(&state, &who, id.into_inner(), Action::Read).await?;
+    let body = dossier_response(db::run(&state.db, move |conn| model::dossier_detail(conn, found.id)).await?)?;
+    Ok(HttpResponse::Ok().insert_header(etag(body.version)).json(body))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DossierLineResponse {
+    /// The line's number in the dossier (1, 2, …, in the order added).
+    pub line_no: i32,
+    /// The line's nomination, with its eligibility, documents and history.
+    pub nomination: NominationResponse,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DossierLinePage {
+    pub items: Vec<DossierLineResponse>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct LineQuery {
+    #[param(inline)]
+    pub status: Option<NominationStatus>,
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+fn line_responses(rows: Vec<(i32, nominations_model::NominationDetail)>) -> Result<Vec<DossierLineResponse>, ApiError> {
+    rows.into_iter()
+        .map(|(line_no, detail)| Ok(DossierLineResponse { line_no, nomination: nomination_response(detail)? }))
+        .collect()
+}
+
+/// A dossier's lines by number, each with its nomination (eligibility, documents, history).
+#[utoipa::path(operation_id = "list_dossier_lines", tag = "rounds", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The dossier's id"), LineQuery),
+    responses((status = 200, description = "One page of lines", body = DossierLinePage), ListErrors))]
+#[get("/dossiers/{id}/lines")]
+pub async fn list_lines(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    scope: cursor::ListScope,
+    id: web::Path<Uuid>,
+    query: QueryParams<LineQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let found = load(&state, &who, id.into_inner(), Action::Read).await?;
+    let query = query.0;
+    let limit = cursor::limit(query.limit)?;
+    let after: Option<i32> = query.cursor.as_deref().map(|c| cursor::decode(&scope, c)).transpose()?;
+    let (rows, next_cursor) = db::run(&state.db, move |conn| {
+        let rows = model::lines(conn, found.id, query.status, after, limit)?;
+        Ok(cursor::page(rows, limit, &scope, |(n, _)| *n))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(DossierLinePage { items: line_responses(rows)?, next_cursor }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LineRequest {
+    /// One of the round's award types.
+    pub award_type_id: Uuid,
+    /// For an individual award: a person of the unit. Left out for a collective award (the unit
+    /// itself).
+    pub person_id: Option<Uuid>,
+    /// Achievements (the unit's own) the line rests on.
+    #[serde(default)]
+    pub achievement_ids: Vec<Uuid>,
+    /// The nominee is under discipline, inspection or complaint (blocks submission).
+    #[serde(default)]
+    pub under_discipline: bool,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LinesRequest {
+    /// 1 to 10,000 lines in one request.
+    pub lines: Vec<LineRequest>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LinesAdded {
+    pub items: Vec<DossierLineResponse>,
+}
+
+/// Add lines to a draft dossier (the unit's officers, admins): each becomes a draft nomination of
+/// the unit for the round's year. All lines are checked; any error refuses them all, each named
+/// `lines[i].…`. Line documents go to `POST /nominations/{id}/documents`.
+#[utoipa::path(operation_id = "add_dossier_lines", tag = "rounds", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The dossier's id")),
+    request_body = LinesRequest,
+    responses((status = 201, description = "Added, numbered after the lines already there", body = LinesAdded), WriteErrors))]
+#[post("/dossiers/{id}/lines")]
+pub async fn add_lines(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    origin: RequestOrigin,
+    id: web::Path<Uuid>,
+    body: JsonBody<LinesRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let dossier = load(&state, &who, id.into_inner(), Action::Update).await?;
+    let lines = body.0.lines;
+    if lines.is_empty() || lines.len() > 10_000 {
+        let mut checks = Checks::default();
+        checks.fail("lines", ErrorCode::OutOfRange, "from 1 to 10,000 lines");
+        return Err(ApiError::validation(checks.0));
+    }
+    let mut checks = Checks::default();
+    for (i, l) in lines.iter().enumerate() {
+        if l.achievement_ids.len() > 100 {
+            checks.fail(&format!("lines[{i}].achievement_ids"), ErrorCode::TooMany, "at most 100 achievements");
+        }
+    }
+    if !checks.0.is_empty() {
+        return Err(ApiError::validation(checks.0));
+    }
+    let inputs = lines
+        .into_iter()
+        .map(|l| model::LineInput {
+            award_type_id: l.award_type_id.to_string(),
+            person_id: l.person_id.map(|p| p.to_string()),
+            achievement_ids: l.achievement_ids.iter().map(Uuid::to_string).collect(),
+            under_discipline: l.under_discipline,
+        })
+        .collect();
+    let (actor, today) = (who.user_id.clone(), today_in_vietnam());
+    let items = db::write(&state.db, origin.by(&who), move |conn, journal| {
+        let before = dossier_response(model::dossier_detail(conn, dossier.id)?)?;
+        let added = line_responses(model::add_lines(conn, dossier.id, inputs, &actor, today)?)?;
+        for line in &added {
+            journal.created("nomination", line.nomination.id, scope(&dossier), &line.nomination);
+        }
+        let after = dossier_response(model::dossier_detail(conn, dossier.id)?)?;
+        journal.changed("dossier", "lines_added", dossier.id, scope(&dossier), &before, &after);
+        Ok(added)
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(LinesAdded { items }))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct DossierDocumentQuery {
+    #[param(inline)]
+    pub kind: DocumentKind,
+    pub filename: Option<String>,
+}
+
+/// Add a shared document to a draft dossier (tờ trình, biên bản bình xét of the whole unit): it
+/// counts for every line. The raw file is the body, as for a nomination's documents.
+#[utoipa::path(operation_id = "upload_dossier_document", tag = "rounds", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The dossier's id"), DossierDocumentQuery),
+    request_body(description = "The file itself as the body (not multipart), as for a nomination's documents.", content(
+        (FileBytes = "application/octet-stream"),
+        (FileBytes = "application/pdf"),
+        (FileBytes = "image/png"),
+        (FileBytes = "image/jpeg"),
+        (FileBytes = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        (FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    )),
+    responses((status = 201, description = "Stored", body = DossierDocumentResponse), WriteErrors))]
+#[post("/dossiers/{id}/documents")]
+pub async fn upload_document(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    origin: RequestOrigin,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    query: QueryParams<DossierDocumentQuery>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let dossier = load(&state, &who, id.into_inner(), Action::Update).await?;
+    if dossier.status != DossierStatus::Draft {
+        return Err(ApiError::conflict(ErrorCode::IllegalTransition, "documents are added only to a draft dossier"));
+    }
+    let received = upload::receive(&req, payload, state.settings.max_upload_bytes).await?;
+    let file_id = db::new_id();
+    let key = format!("dossiers/{}/{}", dossier.id, file_id);
+    let kind = query.0.kind;
+    let file = NewFile {
+        id: file_id,
+        filename: clean_filename(query.0.filename.as_deref().unwrap_or_default()),
+        content_type: received.file_type.as_str().to_string(),
+        size_bytes: received.bytes.len() as i64,
+        sha256: received.sha256,
+        storage_key: key.clone(),
+        uploaded_by: who.user_id.clone(),
+        created_at: db::now(),
+    };
+    let origin = origin.by(&who);
+    let body = upload::store_and_write(state.into_inner(), key, received.bytes, origin, move |conn, journal| {
+        let added = document_response(model::add_document(conn, dossier.id, kind, file)?)?;
+        journal.record(
+            "dossier",
+            "document_added",
+            dossier.id,
+            scope(&dossier),
+            None,
+            serde_json::to_value(&added).ok(),
+        );
+        Ok(added)
+    })
+    .await?;
+    Ok(HttpResponse::Created().insert_header((header::LOCATION, body.href.clone())).json(body))
+}
+
+/// Download a dossier's shared document (whoever may read the dossier).
+#[utoipa::path(operation_id = "download_dossier_document", tag = "rounds", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The document's id")),
+    responses(StoredFileResponses, ReadErrors))]
+#[get("/dossier-documents/{id}")]
+pub async fn download_document(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner().to_string();
+    let (file, dossier) = db::run(&state.db, move |conn| model::find_document(conn, &id)).await?;
+    load(&state, &who, dossier.id.into(), Action::Read).await.map_err(|_| ApiError::not_found("document"))?;
+    upload::download(&state, &file.storage_key, file.content_type, &file.filename, &file.sha256).await
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DossierSubmitted {
+    pub dossier: DossierResponse,
+    /// The lines submitted, each with its eligibility (warnings for the board included).
+    pub items: Vec<DossierLineResponse>,
+}
+
+/// Submit the dossier (the unit's officers, admins), before the round's deadline: every draft
+/// line is judged and submitted, a line after the same dossier's lines for the titles it needs in
+/// the same year. A line with blocking problems refuses the whole submission: `422 not_eligible`,
+/// each problem as `lines[<line_no>].eligibility`. Send `If-Match` to submit what you read.
+#[utoipa::path(operation_id = "submit_dossier", tag = "rounds", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The dossier's id"), ("If-Match" = Option<String>, Header, description = "The `ETag` last read")),
+    responses((status = 200, description = "Submitted, with the lines as judged", body = DossierSubmitted), WriteErrors))]
+#[post("/dossiers/{id}/submit")]
+pub async fn submit(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    origin: RequestOrigin,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let expected = if_match_version(&req)?;
+    let dossier = load(&state, &who, id.into_inner(), Action::Update).await?;
+    let (actor, today) = (who.user_id.clone(), today_in_vietnam());
+    let body = db::write(&state.db, origin.by(&who), move |conn, journal| {
+        let before = dossier_response(model::dossier_detail(conn, dossier.id)?)?;
+        let drafts = model::lines(conn, dossier.id, None, None, i64::from(i32::MAX - 1))?;
+        let submitted = model::submit(conn, dossier.id, &actor, expected, today)?;
+        let mut items = Vec::with_capacity(submitted.len());
+        for (line_no, draft) in drafts {
+            if !submitted.contains(&draft.nomination.id) {
+                continue;
+            }
+            let n_before = nomination_response(draft)?;
+            let n_after = nomination_response(nominations_model::detail(conn, &n_before.id.to_string())?)?;
+            journal.changed("nomination", n_after.status.as_str(), n_after.id, scope(&dossier), &n_before, &n_after);
+            items.push(DossierLineResponse { line_no, nomination: n_after });
+        }
+        let after = dossier_response(model::dossier_detail(conn, dossier.id)?)?;
+        journal.changed("dossier", "submitted", dossier.id, scope(&dossier), &before, &after);
+        Ok(DossierSubmitted { dossier: after, items })
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(body))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LineAppraisalRequest {
+    /// The line's nomination.
+    pub nomination_id: Uuid,
+    #[schema(inline)]
+    pub action: LineAction,
+    /// Required to return or reject.
+    pub reason: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AppraisalRequest {
+    /// 1 to 10,000 lines of this dossier.
+    pub lines: Vec<LineAppraisalRequest>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AppraisalResponse {
+    pub items: Vec<DossierLineResponse>,
+}
+
+/// Appraise lines of a dossier (the board), each on its own: `accept` (thẩm định đạt: on to the
+/// council or the board's approval), `return` (the unit corrects that line and submits it again
+/// with `POST /nominations/{id}/submit`), `reject`. One request for many lines; any line that
+/// cannot take its action refuses them all (`lines[i].…`).
+#[utoipa::path(operation_id = "appraise_dossier_lines", tag = "rounds", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The dossier's id")),
+    request_body = AppraisalRequest,
+    responses((status = 200, description = "Appraised, the lines as they are now", body = AppraisalResponse), WriteErrors))]
+#[post("/dossiers/{id}/appraisal")]
+pub async fn appraise(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    origin: RequestOrigin,
+    id: web::Path<Uuid>,
+    body: JsonBody<AppraisalRequest>,
+) -> Result<HttpResponse, ApiError> {
+    // The board's judgement: admins only, before anything is loaded.
+    policy::require_any(&who, &[])?;
+    let dossier = load(&state, &who, id.into_inner(), Action::Read).await?;
+    let mut checks = Checks::default();
+    let lines = body.0.lines;
+    if lines.is_empty() || lines.len() > 10_000 {
+        checks.fail("lines", ErrorCode::OutOfRange, "from 1 to 10,000 lines");
+    }
+    let mut items = Vec::with_capacity(lines.len());
+    for (i, l) in lines.into_iter().enumerate() {
+        let reason = l
+            .reason
+            .filter(|r| !r.trim().is_empty())
+            .map(|r| check_text(&format!("lines[{i}].reason"), &r, 2000, &mut checks));
+        if matches!(l.action, LineAction::Return | LineAction::Reject) && reason.is_none() {
+            checks.fail(&format!("lines[{i}].reason"), ErrorCode::Required, "say why");
+        }
+        items.push(model::Appraisal { nomination_id: l.nomination_id.to_string(), action: l.action, reason });
+    }
+    if !checks.0.is_empty() {
+        return Err(ApiError::validation(checks.0));
+    }
+    let (actor, today) = (who.user_id.clone(), today_in_vietnam());
+    let body = db::write(&state.db, origin.by(&who), move |conn, journal| {
+        let mut befores = Vec::with_capacity(items.len());
+        for item in &items {
+            // Lines of other dossiers are refused by the model; here only those that exist are kept.
+            if let Ok(detail) = nominations_model::detail(conn, &item.nomination_id) {
+                befores.push(nomination_response(detail)?);
+            }
+        }
+        let done = model::appraise(conn, dossier.id, items, &actor, today)?;
+        let mut out = Vec::with_capacity(done.len());
+        for n_before in befores {
+            let id = n_before.id.to_string();
+            if !done.contains(&id) {
+                continue;
+            }
+            let n_after = nomination_response(nominations_model::detail(conn, &id)?)?;
+            journal.changed("nomination", n_after.status.as_str(), n_after.id, scope(&dossier), &n_before, &n_after);
+            let line_no = model::line_of(conn, &id)?.map(|(_, n)| n).unwrap_or_default();
+            out.push(DossierLineResponse { line_no, nomination: n_after });
+        }
+        Ok(AppraisalResponse { items: out })
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(body))
+}
