@@ -201,8 +201,10 @@ fn seed_award_types(conn: &mut DbConn, report: &mut SeedReport) -> Result<(), Ap
         let new = NewAwardType {
             code: code.to_string(),
             name: name.to_string(),
-            category: category.to_string(),
-            subject: subject.to_string(),
+            category: crate::domain::awards::AwardCategory::parse(category)
+                .ok_or_else(|| bad_data(&format!("{code}: category {category}")))?,
+            subject: crate::domain::awards::AwardSubject::parse(subject)
+                .ok_or_else(|| bad_data(&format!("{code}: subject {subject}")))?,
             level: level.to_string(),
         };
         create_award_type(conn, new, day("2024-01-01"), rules, None)?;

@@ -20,14 +20,21 @@ use diesel::sql_types::{Nullable, Text, Timestamp};
 use diesel::sqlite::Sqlite;
 
 use super::MultiBackend;
-use crate::domain::awards::{AwardCategory, AwardSubject};
+use crate::domain::awards::{AwardCategory, AwardSubject, Severity};
 use crate::domain::campaigns::{
     AchievementStatus, CampaignKind, CampaignStatus, Direction, IndicatorKind, Participation, RegistrationStatus,
 };
-use crate::domain::council::SeatRole;
-use crate::domain::ids::{ClusterId, ScoringSchemeId, UnitId};
+use crate::domain::council::{SeatRole, SessionStatus};
+use crate::domain::ids::{
+    AchievementId, AttemptId, AwardId, AwardTypeId, AwardTypeVersionId, CampaignId, CampaignTransitionId, ClusterId,
+    CommentId, CouncilId, CouncilSessionId, DecisionId, DeliveryId, IndicatorId, InitiativeId, NominationId,
+    NominationTransitionId, PersonId, RegistrationId, ScoringSchemeId, ServiceClientId, StoredFileId, SubscriptionId,
+    UnitId, UserId,
+};
+use crate::domain::initiatives::RecognitionScope;
 use crate::domain::nominations::{DocumentKind, NominationStatus};
 use crate::domain::units::{LinkPart, UnitKind, UnitType};
+use crate::domain::webhooks::DeliveryStatus;
 use crate::domain::TextValue;
 
 /// Reads a stored text as `T`, or says which text is not a `T`.
@@ -81,6 +88,28 @@ macro_rules! stored_as_text {
 stored_as_text!(
     UnitId,
     ClusterId,
+    CampaignId,
+    CampaignTransitionId,
+    IndicatorId,
+    RegistrationId,
+    AchievementId,
+    UserId,
+    PersonId,
+    AwardTypeId,
+    AwardTypeVersionId,
+    NominationId,
+    NominationTransitionId,
+    AwardId,
+    CouncilId,
+    CouncilSessionId,
+    CommentId,
+    DecisionId,
+    InitiativeId,
+    StoredFileId,
+    SubscriptionId,
+    DeliveryId,
+    AttemptId,
+    ServiceClientId,
     ScoringSchemeId,
     UnitKind,
     UnitType,
@@ -95,8 +124,12 @@ stored_as_text!(
     NominationStatus,
     DocumentKind,
     SeatRole,
+    SessionStatus,
     AwardCategory,
     AwardSubject,
+    Severity,
+    RecognitionScope,
+    DeliveryStatus,
 );
 
 /// A stored timestamp read as UTC: the type a row's `DateTime<Utc>` field is deserialized as.

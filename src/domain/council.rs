@@ -18,6 +18,16 @@ text_enum! {
     }
 }
 
+text_enum! {
+    /// Where a council session is: voting, or closed with its results applied.
+    pub enum SessionStatus {
+        /// Members vote.
+        Open = "open" => "Đang bỏ phiếu",
+        /// Closed: the results are applied.
+        Closed = "closed" => "Đã kết thúc",
+    }
+}
+
 /// Fewer seats, and a full turnout would still let a member's ballot be read off the tally.
 pub const MIN_SEATS: usize = 3;
 /// The floor of `THIDUA_COUNCIL_MIN_BALLOTS`: below three ballots, a tally shows a choice.

@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 
 use crate::domain::awards::Severity;
 use crate::domain::campaigns::{check_value, IndicatorKind};
+use crate::domain::ids::PersonId;
 use crate::domain::{check_date, check_text, Checks};
 use crate::error::ErrorCode;
 
@@ -42,8 +43,8 @@ impl RecognitionScope {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AuthorShare {
-    #[schema(format = "uuid")]
-    pub person_id: String,
+    #[schema(value_type = String, format = "uuid")]
+    pub person_id: PersonId,
     #[schema(example = "60")]
     pub share_percent: String,
 }
@@ -230,7 +231,7 @@ mod tests {
             authors: shares
                 .iter()
                 .enumerate()
-                .map(|(i, s)| AuthorShare { person_id: format!("p{i}"), share_percent: (*s).into() })
+                .map(|(i, s)| AuthorShare { person_id: PersonId::from_u128(i as u128), share_percent: (*s).into() })
                 .collect(),
         }
     }
@@ -246,7 +247,7 @@ mod tests {
             assert!(!checks.0.is_empty());
         }
         let mut twice = input(&["50", "50"]);
-        twice.authors[1].person_id = "p0".into();
+        twice.authors[1].person_id = PersonId::from_u128(0);
         let mut checks = Checks::default();
         assert!(check_initiative(twice, &mut checks).is_none());
         assert_eq!(checks.0[0].field, "authors[1].person_id");

@@ -25,6 +25,11 @@ macro_rules! text_enum {
                 }
             }
 
+            /// Its place in `ALL` (the order the values are declared in).
+            pub fn position(self) -> usize {
+                self as usize
+            }
+
             pub fn parse(s: &str) -> Option<$name> {
                 match s {
                     $($text => Some($name::$variant),)+

@@ -44,7 +44,8 @@ async fn concurrent_guesses_cannot_slip_under_the_limit(app: TestApp) {
 async fn a_session_is_not_opened_on_an_account_changed_meanwhile(app: TestApp) {
     let (user, _) = app.user("hoa.nt", &["viewer"], None).await;
     let mut conn = app.connection();
-    let read = thidua::models::accounts::find_user(&mut conn, user["id"].as_str().unwrap()).unwrap();
+    let user_id = thidua::domain::ids::UserId::parse(user["id"].as_str().unwrap()).unwrap();
+    let read = thidua::models::accounts::find_user(&mut conn, user_id).unwrap();
     // An admin resets the password while the login is still hashing…
     let res = app
         .post(&format!("/api/v1/users/{}/reset-password", read.id), &json!({"new_password": "Mật khẩu đặt lại 2026"}))
@@ -52,7 +53,7 @@ async fn a_session_is_not_opened_on_an_account_changed_meanwhile(app: TestApp) {
     assert_eq!(res.status, StatusCode::NO_CONTENT);
     // …so the session that login would open on what it read is refused.
     let start = thidua::models::accounts::SessionStart {
-        user_id: read.id.clone(),
+        user_id: read.id,
         verified_hash: read.password_hash.clone(),
         token_version: read.token_version,
         rehash: None,
