@@ -25,7 +25,8 @@ use crate::domain::campaigns::{
     AchievementStatus, CampaignKind, CampaignStatus, Direction, IndicatorKind, Participation, RegistrationStatus,
 };
 use crate::domain::council::SeatRole;
-use crate::domain::ids::{ClusterId, UnitId};
+use crate::domain::ids::{BaseSalaryId, ClusterId, FundEntryId, UnitId};
+use crate::domain::money::FundEntryKind;
 use crate::domain::nominations::{DocumentKind, NominationStatus};
 use crate::domain::units::{LinkPart, UnitKind, UnitType};
 use crate::domain::TextValue;
@@ -81,9 +82,12 @@ macro_rules! stored_as_text {
 stored_as_text!(
     UnitId,
     ClusterId,
+    BaseSalaryId,
+    FundEntryId,
     UnitKind,
     UnitType,
     LinkPart,
+    FundEntryKind,
     CampaignKind,
     CampaignStatus,
     Participation,

@@ -74,4 +74,8 @@ ids! {
     UnitId = "unit id",
     /// An emulation cluster (cụm, khối thi đua).
     ClusterId = "cluster id",
+    /// A level of the base salary (lương cơ sở) and the date it took effect.
+    BaseSalaryId = "base salary id",
+    /// An entry of a unit's reward fund ledger.
+    FundEntryId = "fund entry id",
 }

@@ -2,7 +2,7 @@
 
 use crate::domain::awards::{assess, Prerequisite, PrerequisiteWindow, Severity, Standing};
 use crate::domain::initiatives::{assess_initiatives, InitiativeRequirement, InitiativeStanding, RecognitionScope};
-use crate::error::{Arg, ErrorCode, Msg};
+use crate::error::{Arg, ErrorCode, FieldError, Lang, Msg};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -109,6 +109,11 @@ pub struct EligibilityProblem {
     /// For a warning: the board's acknowledgement, once given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub acknowledgement: Option<Acknowledgement>,
+    /// `message` in the other languages the API speaks, by language tag, rendered when the
+    /// nomination was judged (stored with it, and in the change feed's snapshots). A direct
+    /// answer leaves this out: its `message` already speaks the request's language.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub translations: std::collections::BTreeMap<String, String>,
 }
 
 /// The board looked at a warning and let the nomination go on, for a reason.
@@ -121,7 +126,51 @@ pub struct Acknowledgement {
     pub reason: String,
 }
 
+impl EligibilityProblem {
+    /// The message in `lang`: as judged (the specific catalogue message), else as stored at
+    /// judgment, else the code's general message (a nomination judged before translations were
+    /// kept), else the English.
+    pub fn message_in(&self, lang: Lang) -> String {
+        if lang == Lang::En {
+            return self.message.clone();
+        }
+        if self.localized.is_none() {
+            if let Some(stored) = self.translations.get(lang.tag()) {
+                return stored.clone();
+            }
+        }
+        FieldError { localized: self.localized.clone(), ..FieldError::new("eligibility", self.code, self.message.clone()) }
+            .message_in(lang)
+    }
+}
+
 impl Eligibility {
+    fn problems_mut(&mut self) -> impl Iterator<Item = &mut EligibilityProblem> {
+        self.blocking.iter_mut().chain(self.warnings.iter_mut())
+    }
+
+    /// Renders every message in each language besides English, to be stored with the judgment
+    /// (the catalogue message and its arguments are not kept).
+    pub fn with_translations(mut self) -> Self {
+        for p in self.problems_mut() {
+            p.translations = Lang::ALL
+                .iter()
+                .filter(|lang| **lang != Lang::En)
+                .map(|lang| (lang.tag().to_string(), p.message_in(*lang)))
+                .collect();
+        }
+        self
+    }
+
+    /// As answered to a request in `lang`: each `message` in that language, translations left out.
+    pub fn spoken_in(mut self, lang: Lang) -> Self {
+        for p in self.problems_mut() {
+            p.message = p.message_in(lang);
+            p.translations.clear();
+        }
+        self
+    }
+
     /// The warning of this code not yet acknowledged, if any.
     pub fn open_warning(&mut self, code: &str) -> Option<&mut EligibilityProblem> {
         self.warnings.iter_mut().find(|w| w.code.as_str() == code && w.acknowledgement.is_none())
@@ -161,7 +210,7 @@ pub struct EligibilityFacts {
 }
 
 fn problem(code: ErrorCode, message: String) -> EligibilityProblem {
-    EligibilityProblem { code, message, localized: None, acknowledgement: None }
+    EligibilityProblem { code, message, localized: None, acknowledgement: None, translations: Default::default() }
 }
 
 impl EligibilityProblem {
@@ -459,11 +508,7 @@ mod tests {
 
     /// The message a refusal shows in `lang` (`errors[].message` of `not_eligible`).
     fn says(p: &EligibilityProblem, lang: crate::error::Lang) -> String {
-        crate::error::FieldError {
-            localized: p.localized.clone(),
-            ..crate::error::FieldError::new("eligibility", p.code, p.message.clone())
-        }
-        .message_in(lang)
+        p.message_in(lang)
     }
 
     /// In Vietnamese, each problem names what is missing — the title and its years, the

@@ -13,6 +13,7 @@ pub mod initiatives;
 pub mod nomination_warnings;
 pub mod nominations;
 pub mod registrations;
+pub mod reward_money;
 pub mod reports;
 pub mod service_clients;
 pub mod stored_files;

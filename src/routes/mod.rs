@@ -22,6 +22,7 @@ pub mod people;
 pub mod progress;
 pub mod registrations;
 pub mod reports;
+pub mod reward_money;
 pub mod service_clients;
 pub mod shared;
 pub mod sso;
@@ -80,6 +81,7 @@ pub fn configure(cfg: &mut ServiceConfig, posts: &Rc<PostTable>) {
             .configure(module(journal::configure))
             .configure(module(webhooks::configure))
             .configure(module(reports::configure))
+            .configure(module(reward_money::configure))
             .configure(module(units::provinces::configure))
             .configure(module(units::districts::configure))
             .configure(module(units::communes::configure))

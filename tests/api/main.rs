@@ -46,6 +46,7 @@ mod openapi;
 mod operations;
 mod pagination;
 mod reports;
+mod reward_money;
 mod rules;
 mod s3;
 mod schema;
