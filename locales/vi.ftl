@@ -262,24 +262,24 @@ missing_documents-kinds = { $field }: hồ sơ còn thiếu { $kinds }.
 prerequisite_streak-years =
     { $count ->
         [1] { $field }: đối tượng chưa đạt «{ $title }» năm { $last }.
-       *[other] { $field }: cần đạt «{ $title }» { $count } năm liên tục, từ năm { $first } đến năm { $last }; đối tượng còn thiếu năm { $missing }.
+       *[other] { $field }: đối tượng phải đạt «{ $title }» { $count } năm liên tục, từ năm { $first } đến năm { $last }, nhưng còn thiếu năm { $missing }.
     }
-prerequisite_streak-awards = { $field }: cần { $count } lần liên tục đạt «{ $title }» (mỗi lần tính { $span } năm), lần gần nhất không muộn hơn năm { $last }; đối tượng mới có { $got } lần liên tục.
+prerequisite_streak-awards = { $field }: đối tượng phải có { $count } lần liên tục đạt «{ $title }» (mỗi lần tính { $span } năm), lần gần nhất không muộn hơn năm { $last }, nhưng mới có { $got } lần liên tục.
 prerequisite_borderline-years =
     { $count ->
-        [1] { $field }: cần đạt «{ $title }» năm { $last }; đối tượng chưa đạt năm này nhưng trong mức gián đoạn mà quy định cho phép, việc công nhận do Hội đồng xem xét, quyết định.
-       *[other] { $field }: cần đạt «{ $title }» { $count } năm liên tục, từ năm { $first } đến năm { $last }; đối tượng còn thiếu năm { $missing }, trong mức gián đoạn mà quy định cho phép, việc công nhận do Hội đồng xem xét, quyết định.
+        [1] { $field }: đối tượng chưa đạt «{ $title }» năm { $last }; mức gián đoạn này nằm trong giới hạn quy định cho phép, trường hợp này do Ban Thi đua – Khen thưởng xem xét.
+       *[other] { $field }: đối tượng phải đạt «{ $title }» { $count } năm liên tục, từ năm { $first } đến năm { $last }, nhưng còn thiếu năm { $missing }; mức gián đoạn này nằm trong giới hạn quy định cho phép, trường hợp này do Ban Thi đua – Khen thưởng xem xét.
     }
-prerequisite_borderline-awards = { $field }: cần { $count } lần liên tục đạt «{ $title }» (mỗi lần tính { $span } năm), lần gần nhất không muộn hơn năm { $last }; đối tượng mới có { $got } lần liền nhau, khoảng cách giữa các lần nằm trong mức mà quy định cho phép, việc công nhận do Hội đồng xem xét, quyết định.
+prerequisite_borderline-awards = { $field }: đối tượng phải có { $count } lần liên tục đạt «{ $title }» (mỗi lần tính { $span } năm), lần gần nhất không muộn hơn năm { $last }, nhưng mới có { $got } lần liên tục; khoảng cách giữa các lần nằm trong giới hạn quy định cho phép, trường hợp này do Ban Thi đua – Khen thưởng xem xét.
 quota_exceeded-count = { $field }: theo tỷ lệ khen thưởng, năm { $year } đơn vị được đề nghị tối đa { $allowed } trường hợp; hồ sơ này là trường hợp thứ { $used }.
-initiative_missing-wanted = { $field }: cần có sáng kiến được công nhận có phạm vi ảnh hưởng { $scope } trở lên, { $years ->
-        [1] trong năm { $last };
-       *[other] từ năm { $first } đến năm { $last };
-    } đối tượng chưa có sáng kiến nào đáp ứng.
-initiative_unregistered-wanted = { $field }: cần có sáng kiến được công nhận có phạm vi ảnh hưởng { $scope } trở lên, { $years ->
-        [1] trong năm { $last };
-       *[other] từ năm { $first } đến năm { $last };
-    } sổ đăng ký sáng kiến chưa có sáng kiến nào đáp ứng, tài liệu sáng kiến trong hồ sơ được dùng thay thế để Hội đồng xem xét, quyết định.
+initiative_missing-wanted = { $field }: đối tượng phải có sáng kiến được công nhận, có phạm vi ảnh hưởng { $scope } trở lên, { $years ->
+        [1] trong năm { $last },
+       *[other] từ năm { $first } đến năm { $last },
+    } nhưng chưa có sáng kiến nào đáp ứng.
+initiative_unregistered-wanted = { $field }: đối tượng phải có sáng kiến được công nhận, có phạm vi ảnh hưởng { $scope } trở lên, { $years ->
+        [1] trong năm { $last },
+       *[other] từ năm { $first } đến năm { $last },
+    } nhưng sổ đăng ký sáng kiến chưa có sáng kiến nào đáp ứng; tài liệu về sáng kiến trong hồ sơ được dùng thay thế để Ban Thi đua – Khen thưởng xem xét.
 
 ## Lý do mã định danh (ID token) không được chấp nhận (detail của invalid_id_token)
 
@@ -320,7 +320,7 @@ field-current_password = Mật khẩu hiện tại
 field-decided_on = Ngày ký quyết định
 field-description = Mô tả
 field-direction = Chiều sắp xếp
-field-eligibility = Điều kiện
+field-eligibility = Chưa đủ điều kiện
 field-email = Thư điện tử
 field-end_date = Ngày kết thúc
 field-event_types = Loại sự kiện

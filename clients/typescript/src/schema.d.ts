@@ -2826,7 +2826,7 @@ export interface components {
          *     - `to_trinh` (Tờ trình): Tờ trình: the cover proposal.
          *     - `bao_cao_thanh_tich` (Báo cáo thành tích): Báo cáo thành tích: the achievement report.
          *     - `bien_ban_binh_xet` (Biên bản bình xét): Biên bản bình xét: minutes of the unit's review.
-         *     - `sang_kien` (Sáng kiến): Proof of initiatives (sáng kiến), for emulation-fighter titles.
+         *     - `sang_kien` (Minh chứng sáng kiến): Proof of initiatives (sáng kiến), for emulation-fighter titles.
          *     - `khac` (Tài liệu khác)
          * @enum {string}
          */
