@@ -17,7 +17,7 @@ text_enum! {
         Approved = "approved" => "Được chấp thuận",
         Rejected = "rejected" => "Không được chấp thuận",
         Posted = "posted" => "Đang công khai",
-        Decided = "decided" => "Đã có quyết định",
+        Decided = "decided" => "Đã có quyết định khen thưởng",
         Withdrawn = "withdrawn" => "Đã rút",
         Revoked = "revoked" => "Bị thu hồi",
     }
