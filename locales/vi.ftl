@@ -12,7 +12,7 @@
 idempotent_request_committed = Yêu cầu này đã được thực hiện trước đó; nội dung trả về liệt kê các bản ghi đã thay đổi.
     .title = Yêu cầu đã được thực hiện
 malformed_json = Nội dung yêu cầu bị để trống hoặc không phải là JSON hợp lệ.
-    .title = Nội dung không phải JSON
+    .title = Nội dung không phải là JSON hợp lệ
 unreadable_body = Không đọc được nội dung yêu cầu (kết nối bị ngắt hoặc mã hóa truyền tải không hợp lệ).
     .title = Không đọc được nội dung yêu cầu
 invalid_query = Tham số truy vấn không hợp lệ; chi tiết tại danh sách lỗi.
