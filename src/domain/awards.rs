@@ -32,10 +32,10 @@ text_enum! {
     pub enum PrerequisiteWindow {
         /// Up to and including the year the nomination is for: Lao động tiên tiến of the same
         /// year for Chiến sĩ thi đua cơ sở (Law 06/2022/QH15, Art 23).
-        SameYear = "same_year" => "Cùng năm",
+        SameYear = "same_year" => "Tính đến năm xét tặng",
         /// Up to the year before: three years of Chiến sĩ thi đua cơ sở before Chiến sĩ thi đua
         /// cấp tỉnh (Art 22).
-        PreviousYears = "previous_years" => "Các năm trước",
+        PreviousYears = "previous_years" => "Tính đến năm trước năm xét tặng",
     }
 }
 

@@ -17,7 +17,7 @@ text_enum! {
         Approved = "approved" => "Được chấp thuận",
         Rejected = "rejected" => "Không được chấp thuận",
         Posted = "posted" => "Đang công khai",
-        Decided = "decided" => "Đã có quyết định",
+        Decided = "decided" => "Đã có quyết định khen thưởng",
         Withdrawn = "withdrawn" => "Đã rút",
         Revoked = "revoked" => "Bị thu hồi",
     }
@@ -82,7 +82,7 @@ text_enum! {
         /// Biên bản bình xét: minutes of the unit's review.
         BienBanBinhXet = "bien_ban_binh_xet" => "Biên bản bình xét",
         /// Proof of initiatives (sáng kiến), for emulation-fighter titles.
-        SangKien = "sang_kien" => "Sáng kiến",
+        SangKien = "sang_kien" => "Minh chứng sáng kiến",
         Other = "khac" => "Tài liệu khác",
     }
 }
@@ -523,28 +523,28 @@ mod tests {
         };
         assert_eq!(
             vi(EligibilityFacts { prerequisites: vec![(three(), vec![2019, 2021])], ..facts() }),
-            ["Điều kiện: cần đạt «Chiến sĩ thi đua cơ sở» 3 năm liên tục, từ năm 2019 đến năm 2021; đối tượng còn thiếu năm 2020."]
+            ["Chưa đủ điều kiện: đối tượng phải đạt «Chiến sĩ thi đua cơ sở» 3 năm liên tục, từ năm 2019 đến năm 2021, nhưng còn thiếu năm 2020."]
         );
         let this_year = Prerequisite::years("CSTD_CO_SO", 1, PrerequisiteWindow::SameYear);
         assert_eq!(
             vi(EligibilityFacts { prerequisites: vec![(this_year, vec![2020])], ..facts() }),
-            ["Điều kiện: đối tượng chưa đạt «Chiến sĩ thi đua cơ sở» năm 2022."]
+            ["Chưa đủ điều kiện: đối tượng chưa đạt «Chiến sĩ thi đua cơ sở» năm 2022."]
         );
         let lenient = Prerequisite { borderline_gap_years: 1, ..three() };
         let borderline = vi(EligibilityFacts { prerequisites: vec![(lenient, vec![2018, 2019, 2021])], ..facts() });
         assert!(
-            borderline[0].contains("còn thiếu năm 2020") && borderline[0].contains("Hội đồng xem xét"),
+            borderline[0].contains("còn thiếu năm 2020") && borderline[0].contains("Ban Thi đua – Khen thưởng xem xét"),
             "{borderline:?}"
         );
         let awards =
             Prerequisite { consecutive_years: None, consecutive_awards: Some(2), award_span_years: Some(3), ..three() };
         assert_eq!(
             vi(EligibilityFacts { prerequisites: vec![(awards, vec![2021])], ..facts() }),
-            ["Điều kiện: cần 2 lần liên tục đạt «Chiến sĩ thi đua cơ sở» (mỗi lần tính 3 năm), lần gần nhất không muộn hơn năm 2021; đối tượng mới có 1 lần liên tục."]
+            ["Chưa đủ điều kiện: đối tượng phải có 2 lần liên tục đạt «Chiến sĩ thi đua cơ sở» (mỗi lần tính 3 năm), lần gần nhất không muộn hơn năm 2021, nhưng mới có 1 lần liên tục."]
         );
         assert_eq!(
             vi(EligibilityFacts { quota: Some((3, 4, Severity::Refusal)), ..facts() }),
-            ["Điều kiện: theo tỷ lệ khen thưởng, năm 2022 đơn vị được đề nghị tối đa 3 trường hợp; hồ sơ này là trường hợp thứ 4."]
+            ["Chưa đủ điều kiện: theo tỷ lệ khen thưởng, năm 2022 đơn vị được đề nghị tối đa 3 trường hợp; hồ sơ này là trường hợp thứ 4."]
         );
         assert_eq!(
             vi(EligibilityFacts {
@@ -553,8 +553,8 @@ mod tests {
                 ..facts()
             }),
             [
-                "Điều kiện: 2 thành tích của hồ sơ đã được khen thưởng hoặc đang thuộc một hồ sơ đề nghị khác.",
-                "Điều kiện: hồ sơ còn thiếu «Tờ trình», «Sáng kiến»."
+                "Chưa đủ điều kiện: 2 thành tích của hồ sơ đã được khen thưởng hoặc đang thuộc một hồ sơ đề nghị khác.",
+                "Chưa đủ điều kiện: hồ sơ còn thiếu «Tờ trình», «Minh chứng sáng kiến»."
             ]
         );
         let requirement = InitiativeRequirement {
@@ -568,7 +568,7 @@ mod tests {
         let held = vec![(RecognitionScope::CoSo, 2018)];
         assert_eq!(
             vi(EligibilityFacts { initiatives: Some((requirement.clone(), held.clone(), false)), ..facts() }),
-            ["Điều kiện: cần có sáng kiến được công nhận có phạm vi ảnh hưởng cấp cơ sở trở lên, từ năm 2020 đến năm 2022; đối tượng chưa có sáng kiến nào đáp ứng."]
+            ["Chưa đủ điều kiện: đối tượng phải có sáng kiến được công nhận, có phạm vi ảnh hưởng cấp cơ sở trở lên, từ năm 2020 đến năm 2022, nhưng chưa có sáng kiến nào đáp ứng."]
         );
         let by_proof = vi(EligibilityFacts { initiatives: Some((requirement, held, true)), ..facts() });
         assert!(by_proof[0].contains("sổ đăng ký sáng kiến chưa có") && by_proof[0].contains("2020"), "{by_proof:?}");

@@ -2671,7 +2671,7 @@ export interface components {
              *     Values and their Vietnamese labels (an answer carries the label beside the value, as `<field>_label`):
              *     - `chair` (Chủ tịch Hội đồng): Chủ tịch Hội đồng.
              *     - `vice_chair` (Phó Chủ tịch Hội đồng): Phó Chủ tịch Hội đồng.
-             *     - `member` (Ủy viên): Ủy viên.
+             *     - `member` (Ủy viên Hội đồng): Ủy viên Hội đồng.
              * @enum {string}
              */
             role: "chair" | "vice_chair" | "member";
@@ -2685,7 +2685,7 @@ export interface components {
              *     Values and their Vietnamese labels (an answer carries the label beside the value, as `<field>_label`):
              *     - `chair` (Chủ tịch Hội đồng): Chủ tịch Hội đồng.
              *     - `vice_chair` (Phó Chủ tịch Hội đồng): Phó Chủ tịch Hội đồng.
-             *     - `member` (Ủy viên): Ủy viên.
+             *     - `member` (Ủy viên Hội đồng): Ủy viên Hội đồng.
              * @enum {string}
              */
             role: "chair" | "vice_chair" | "member";
@@ -2826,7 +2826,7 @@ export interface components {
          *     - `to_trinh` (Tờ trình): Tờ trình: the cover proposal.
          *     - `bao_cao_thanh_tich` (Báo cáo thành tích): Báo cáo thành tích: the achievement report.
          *     - `bien_ban_binh_xet` (Biên bản bình xét): Biên bản bình xét: minutes of the unit's review.
-         *     - `sang_kien` (Sáng kiến): Proof of initiatives (sáng kiến), for emulation-fighter titles.
+         *     - `sang_kien` (Minh chứng sáng kiến): Proof of initiatives (sáng kiến), for emulation-fighter titles.
          *     - `khac` (Tài liệu khác)
          * @enum {string}
          */
@@ -3203,7 +3203,7 @@ export interface components {
          *     - `approved` (Được chấp thuận)
          *     - `rejected` (Không được chấp thuận)
          *     - `posted` (Đang công khai)
-         *     - `decided` (Đã có quyết định)
+         *     - `decided` (Đã có quyết định khen thưởng)
          *     - `withdrawn` (Đã rút)
          *     - `revoked` (Bị thu hồi)
          * @enum {string}
@@ -3345,8 +3345,8 @@ export interface components {
         /**
          * @description Which years a prerequisite is looked for in, counting back from its last year.
          *     Values and their Vietnamese labels (an answer carries the label beside the value, as `<field>_label`):
-         *     - `same_year` (Cùng năm): Up to and including the year the nomination is for: Lao động tiên tiến of the same year for Chiến sĩ thi đua cơ sở (Law 06/2022/QH15, Art 23).
-         *     - `previous_years` (Các năm trước): Up to the year before: three years of Chiến sĩ thi đua cơ sở before Chiến sĩ thi đua cấp tỉnh (Art 22).
+         *     - `same_year` (Tính đến năm xét tặng): Up to and including the year the nomination is for: Lao động tiên tiến of the same year for Chiến sĩ thi đua cơ sở (Law 06/2022/QH15, Art 23).
+         *     - `previous_years` (Tính đến năm trước năm xét tặng): Up to the year before: three years of Chiến sĩ thi đua cơ sở before Chiến sĩ thi đua cấp tỉnh (Art 22).
          * @enum {string}
          */
         PrerequisiteWindow: "same_year" | "previous_years";
