@@ -330,6 +330,7 @@ field-decided_on = Decided on
 field-description = Description
 field-direction = Direction
 field-eligibility = Eligibility
+field-eligibility_warning = Eligibility warning
 field-email = Email
 field-end_date = End date
 field-event_types = Event types

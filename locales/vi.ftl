@@ -332,6 +332,7 @@ field-decided_on = Ngày ký quyết định
 field-description = Mô tả
 field-direction = Chiều sắp xếp
 field-eligibility = Chưa đủ điều kiện
+field-eligibility_warning = Cần lưu ý
 field-email = Thư điện tử
 field-end_date = Ngày kết thúc
 field-event_types = Loại sự kiện

@@ -163,6 +163,8 @@ fn initiative_requirement(code: &str) -> Option<InitiativeRequirement> {
         on_failure: crate::domain::awards::Severity::Refusal,
         legal_basis: Some(basis.into()),
         unconfirmed: true,
+        minimum_scope_label: None,
+        on_failure_label: None,
     })
 }
 

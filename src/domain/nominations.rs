@@ -131,6 +131,12 @@ impl EligibilityProblem {
     /// judgment, else the code's general message (a nomination judged before translations were
     /// kept), else the English.
     pub fn message_in(&self, lang: Lang) -> String {
+        self.render(lang, "eligibility")
+    }
+
+    /// As `message_in`, naming the problem as `field` does (a refusal's "Chưa đủ điều kiện", a
+    /// warning's milder label).
+    fn render(&self, lang: Lang, field: &str) -> String {
         if lang == Lang::En {
             return self.message.clone();
         }
@@ -139,24 +145,26 @@ impl EligibilityProblem {
                 return stored.clone();
             }
         }
-        FieldError { localized: self.localized.clone(), ..FieldError::new("eligibility", self.code, self.message.clone()) }
+        FieldError { localized: self.localized.clone(), ..FieldError::new(field, self.code, self.message.clone()) }
             .message_in(lang)
     }
 }
 
 impl Eligibility {
-    fn problems_mut(&mut self) -> impl Iterator<Item = &mut EligibilityProblem> {
-        self.blocking.iter_mut().chain(self.warnings.iter_mut())
+    /// Each problem with the field that names it: refusals and warnings read differently.
+    fn problems_mut(&mut self) -> impl Iterator<Item = (&mut EligibilityProblem, &'static str)> {
+        let blocking = self.blocking.iter_mut().map(|p| (p, "eligibility"));
+        blocking.chain(self.warnings.iter_mut().map(|p| (p, "eligibility_warning")))
     }
 
     /// Renders every message in each language besides English, to be stored with the judgment
     /// (the catalogue message and its arguments are not kept).
     pub fn with_translations(mut self) -> Self {
-        for p in self.problems_mut() {
+        for (p, field) in self.problems_mut() {
             p.translations = Lang::ALL
                 .iter()
                 .filter(|lang| **lang != Lang::En)
-                .map(|lang| (lang.tag().to_string(), p.message_in(*lang)))
+                .map(|lang| (lang.tag().to_string(), p.render(*lang, field)))
                 .collect();
         }
         self
@@ -164,8 +172,8 @@ impl Eligibility {
 
     /// As answered to a request in `lang`: each `message` in that language, translations left out.
     pub fn spoken_in(mut self, lang: Lang) -> Self {
-        for p in self.problems_mut() {
-            p.message = p.message_in(lang);
+        for (p, field) in self.problems_mut() {
+            p.message = p.render(lang, field);
             p.translations.clear();
         }
         self
@@ -564,6 +572,8 @@ mod tests {
             on_failure: Severity::Refusal,
             legal_basis: None,
             unconfirmed: false,
+            minimum_scope_label: None,
+            on_failure_label: None,
         };
         let held = vec![(RecognitionScope::CoSo, 2018)];
         assert_eq!(

@@ -296,7 +296,9 @@ pub fn close_session(conn: &mut DbConn, id: &str, actor: &str) -> Result<(), Api
         let counted = [("cast", Arg::text(cast)), ("total", Arg::text(total))];
         let problem = ApiError::conflict(
             ErrorCode::VotingInProgress,
-            format!("{cast} of {total} ballots are cast; the session closes when every member has voted, or after {until}"),
+            format!(
+                "{cast} of {total} ballots are cast; the session closes when every member has voted, or after {until}"
+            ),
         );
         return Err(match session.voting_deadline {
             // People read the deadline in Vietnam's time.

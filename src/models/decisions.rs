@@ -5,8 +5,8 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use crate::db::schema::{
-    award_type_versions, award_types, awards, decisions, nomination_transitions, nominations, people,
-    posting_comments, units,
+    award_type_versions, award_types, awards, decisions, nomination_transitions, nominations, people, posting_comments,
+    units,
 };
 use crate::db::sql_types::{NullableUtcTimestamp, UtcTimestamp};
 use crate::db::{self, DbConn};
@@ -271,8 +271,11 @@ pub struct NewDecision {
     pub paying_unit_id: Option<UnitId>,
 }
 
-/// A decision with the awards it granted: (award id, bonus in đồng).
-pub fn find_decision(conn: &mut DbConn, id: &str) -> Result<(Decision, Vec<(String, Option<i64>)>), ApiError> {
+/// An award a decision granted: its id and its bonus in đồng.
+pub type GrantedAward = (String, Option<i64>);
+
+/// A decision with the awards it granted.
+pub fn find_decision(conn: &mut DbConn, id: &str) -> Result<(Decision, Vec<GrantedAward>), ApiError> {
     let decision = decisions::table
         .find(id)
         .select(Decision::as_select())
@@ -354,8 +357,7 @@ pub fn issue(conn: &mut DbConn, new: NewDecision, actor: &str, today: NaiveDate)
     for n in granted {
         // The coefficient of the rules the nomination was judged under, times the base salary
         // in force on the decision's date.
-        let type_name: String =
-            award_types::table.find(&n.award_type_id).select(award_types::name).first(conn)?;
+        let type_name: String = award_types::table.find(&n.award_type_id).select(award_types::name).first(conn)?;
         let coefficient: Option<String> = match &n.award_type_version_id {
             Some(version) => {
                 award_type_versions::table.find(version).select(award_type_versions::bonus_multiplier).first(conn)?

@@ -40,10 +40,8 @@ pub fn add_base_salary(
     amount_vnd: i64,
     legal_basis: &str,
 ) -> Result<BaseSalary, ApiError> {
-    let taken: i64 = base_salaries::table
-        .filter(base_salaries::effective_from.eq(effective_from))
-        .count()
-        .get_result(conn)?;
+    let taken: i64 =
+        base_salaries::table.filter(base_salaries::effective_from.eq(effective_from)).count().get_result(conn)?;
     if taken > 0 {
         return Err(ApiError::conflict(
             ErrorCode::Duplicate,

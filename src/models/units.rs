@@ -504,10 +504,7 @@ fn check_code_free(
             ErrorCode::CodeInUse,
             format!("code {} is held by \"{}\" ({}) during an overlapping period", fields.code, other.name, other.id),
         )
-        .localized(
-            "code_in_use-unit",
-            [("code", Arg::text(&fields.code)), ("name", Arg::text(&other.name))],
-        )),
+        .localized("code_in_use-unit", [("code", Arg::text(&fields.code)), ("name", Arg::text(&other.name))])),
         None => Ok(()),
     }
 }

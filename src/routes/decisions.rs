@@ -25,8 +25,8 @@ use crate::http::register::Routes;
 use crate::models::awards as awards_model;
 use crate::models::decisions::{self as model, NewDecision, PostingComment};
 use crate::models::nominations as nominations_model;
-use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, WriteErrors};
 use crate::models::reward_money;
+use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, WriteErrors};
 use crate::routes::shared::{award_response, fund_entry_response, nomination_response, stored_uuid};
 use crate::state::AppState;
 
@@ -321,7 +321,7 @@ pub struct DecisionResponse {
     pub total_bonus_text: String,
 }
 
-type DecisionRow = (model::Decision, Vec<(String, Option<i64>)>);
+type DecisionRow = (model::Decision, Vec<model::GrantedAward>);
 
 fn decision_response((d, awards): DecisionRow) -> Result<DecisionResponse, ApiError> {
     let total_bonus_vnd = awards.iter().filter_map(|(_, bonus)| *bonus).sum();

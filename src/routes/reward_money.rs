@@ -107,7 +107,8 @@ pub async fn add_base_salary(
         return Err(ApiError::validation(checks.0));
     }
     let added = db::write(&state.db, origin.by(&who), move |conn, journal| {
-        let added = base_salary_response(model::add_base_salary(conn, body.effective_from, body.amount_vnd, &legal_basis)?);
+        let added =
+            base_salary_response(model::add_base_salary(conn, body.effective_from, body.amount_vnd, &legal_basis)?);
         journal.created("base_salary", added.id, Scope::Registry, &added);
         Ok(added)
     })
@@ -238,7 +239,8 @@ pub async fn add_fund_entry(
     let (actor, kind, amount_vnd, entry_date) = (who.user_id.clone(), body.kind, body.amount_vnd, body.entry_date);
     let added = db::write(&state.db, origin.by(&who), move |conn, journal| {
         model::require_unit(conn, unit_id)?;
-        let new = NewFundEntry { unit_id, kind, amount_vnd, description, entry_date, decision_id: None, award_id: None };
+        let new =
+            NewFundEntry { unit_id, kind, amount_vnd, description, entry_date, decision_id: None, award_id: None };
         let added = fund_entry_response(model::add_entry(conn, new, &actor)?)?;
         journal.created("reward_fund_entry", added.id, Scope::Unit(unit_id.to_string()), &added);
         Ok(added)

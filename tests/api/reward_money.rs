@@ -43,7 +43,8 @@ async fn base_salaries_are_the_boards_table(app: TestApp) {
     );
 
     let (_, province_reader) = app.user("doc.gia", &["viewer"], None).await;
-    let level = json!({"effective_from": "2018-07-01", "amount_vnd": 1_390_000, "legal_basis": "Nghị định 72/2018/NĐ-CP"});
+    let level =
+        json!({"effective_from": "2018-07-01", "amount_vnd": 1_390_000, "legal_basis": "Nghị định 72/2018/NĐ-CP"});
     app.send_as(&province_reader, TestRequest::post().uri("/api/v1/base-salaries").set_json(&level))
         .await
         .problem(403, "forbidden");
@@ -104,10 +105,22 @@ async fn a_decision_pays_bonuses_from_the_fund_it_names(app: TestApp) {
     app.get(&format!("/api/v1/units/{}/reward-fund", uuid::Uuid::now_v7())).await.problem(404, "not_found");
 
     // A nomination for Bằng khen (coefficient 1 in the seeded rules), posted and past its posting.
-    let type_id = app.get("/api/v1/award-types").await.json().as_array().unwrap().iter().find(|t| t["code"] == "BANG_KHEN_TINH_CA_NHAN").unwrap()["id"].clone();
+    let type_id = app
+        .get("/api/v1/award-types")
+        .await
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["code"] == "BANG_KHEN_TINH_CA_NHAN")
+        .unwrap()["id"]
+        .clone();
     let person = app.create("people", json!({"full_name": "Hoàng Văn Thụ", "unit_id": commune["id"]})).await;
     let nomination = app
-        .create("nominations", json!({"award_type_id": type_id, "person_id": person["id"], "unit_id": commune["id"], "year": year}))
+        .create(
+            "nominations",
+            json!({"award_type_id": type_id, "person_id": person["id"], "unit_id": commune["id"], "year": year}),
+        )
         .await;
     let path = format!("/api/v1/nominations/{}", nomination["id"].as_str().unwrap());
     for kind in ["to_trinh", "bao_cao_thanh_tich", "bien_ban_binh_xet"] {
@@ -159,14 +172,26 @@ async fn a_decision_pays_bonuses_from_the_fund_it_names(app: TestApp) {
     );
     assert_eq!(ledger["balance_text"], "48.660.000 đ");
     let payout = ledger["entries"].as_array().unwrap().iter().find(|e| e["kind"] == "payout").unwrap().clone();
-    assert_eq!((payout["award_id"].as_str(), payout["decision_id"].as_str()), (award["id"].as_str(), issued["id"].as_str()));
-    assert_eq!(payout["description"], "Tiền thưởng «Bằng khen của Chủ tịch UBND tỉnh (cá nhân)» theo Quyết định số 45/QĐ-UBND");
+    assert_eq!(
+        (payout["award_id"].as_str(), payout["decision_id"].as_str()),
+        (award["id"].as_str(), issued["id"].as_str())
+    );
+    assert_eq!(
+        payout["description"],
+        "Tiền thưởng «Bằng khen của Chủ tịch UBND tỉnh (cá nhân)» theo Quyết định số 45/QĐ-UBND"
+    );
     let last = app.get(&format!("{fund}?year={}", year - 1)).await.json();
     assert_eq!((last["carried_over_vnd"].as_i64(), last["balance_vnd"].as_i64()), (Some(0), Some(1_000_000)));
     app.get(&format!("{fund}?year=1800")).await.problem(400, "invalid_query");
 
     // The payout is in the unit's change feed as a record of its own.
-    let audit = app.get(&format!("/api/v1/audit-entries?record_kind=reward_fund_entry&record_id={}", payout["id"].as_str().unwrap())).await.json();
+    let audit = app
+        .get(&format!(
+            "/api/v1/audit-entries?record_kind=reward_fund_entry&record_id={}",
+            payout["id"].as_str().unwrap()
+        ))
+        .await
+        .json();
     assert_eq!(audit["items"][0]["action"], "reward_fund_entry.created");
     assert_eq!(audit["items"][0]["after"]["amount_vnd"], -2_340_000);
 }
