@@ -162,6 +162,7 @@ pub fn seed_demo(
                     kind: kind.into(),
                     direction: "higher_is_better".into(),
                     province_target: target.map(String::from),
+                    ratio: false,
                 },
             )?;
             indicators.push(indicator.id);
@@ -197,7 +198,9 @@ pub fn seed_demo(
                 let report = Report {
                     indicator_id: indicators[*indicator].clone(),
                     person_name: None,
-                    value: value.to_string(),
+                    value: Some(value.to_string()),
+                    numerator: None,
+                    denominator: None,
                     as_of: day(as_of),
                     narrative: Some("Báo cáo kết quả thực hiện đợt thi đua cao điểm".into()),
                 };
@@ -239,6 +242,7 @@ pub fn seed_demo(
                     kind: "percentage".into(),
                     direction: "higher_is_better".into(),
                     province_target: Some("100".into()),
+                    ratio: false,
                 },
             )?;
             model::transition_campaign(conn, &movement.campaign.id, CampaignAction::Launch, &author, None, None)?;

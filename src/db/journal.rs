@@ -434,6 +434,7 @@ pub fn href(kind: &str, id: &str) -> Option<String> {
         "user" => "users",
         "cluster" => "clusters",
         "campaign" => "campaigns",
+        "scoring_scheme" => "scoring-schemes",
         "registration" => "registrations",
         "achievement" => "achievements",
         "award_type" => "award-types",

@@ -204,6 +204,7 @@ diesel::table! {
         position -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        ratio -> Bool,
     }
 }
 
@@ -252,6 +253,8 @@ diesel::table! {
         verified_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        numerator -> Nullable<Text>,
+        denominator -> Nullable<Text>,
     }
 }
 
@@ -282,6 +285,20 @@ diesel::table! {
         achievement_id -> Text,
         as_of -> Date,
         value -> Text,
+        numerator -> Nullable<Text>,
+        denominator -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    scoring_schemes (id) {
+        id -> Text,
+        campaign_id -> Text,
+        version -> Integer,
+        groups -> Text,
+        note -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Timestamp,
     }
 }
 
@@ -690,4 +707,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     initiative_authors,
     base_salaries,
     reward_fund_entries,
+    scoring_schemes,
 );

@@ -25,7 +25,7 @@ use crate::domain::campaigns::{
     AchievementStatus, CampaignKind, CampaignStatus, Direction, IndicatorKind, Participation, RegistrationStatus,
 };
 use crate::domain::council::SeatRole;
-use crate::domain::ids::{BaseSalaryId, ClusterId, FundEntryId, UnitId};
+use crate::domain::ids::{BaseSalaryId, ClusterId, FundEntryId, ScoringSchemeId, UnitId};
 use crate::domain::money::FundEntryKind;
 use crate::domain::nominations::{DocumentKind, NominationStatus};
 use crate::domain::units::{LinkPart, UnitKind, UnitType};
@@ -84,6 +84,7 @@ stored_as_text!(
     ClusterId,
     BaseSalaryId,
     FundEntryId,
+    ScoringSchemeId,
     UnitKind,
     UnitType,
     LinkPart,

@@ -78,4 +78,6 @@ ids! {
     BaseSalaryId = "base salary id",
     /// An entry of a unit's reward fund ledger.
     FundEntryId = "fund entry id",
+    /// A version of a campaign's scoring scheme (thang điểm).
+    ScoringSchemeId = "scoring scheme id",
 }

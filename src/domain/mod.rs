@@ -132,6 +132,7 @@ pub mod nominations;
 pub mod progress;
 pub mod public;
 pub mod roles;
+pub mod scoring;
 pub mod text;
 pub mod units;
 pub mod users;

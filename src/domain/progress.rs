@@ -17,6 +17,7 @@ use crate::domain::campaigns::{
     completion, decimal_text, overall_score, province_actual, rank, stored_decimal, Direction, IndicatorKind,
     RegistrationStatus,
 };
+use crate::domain::scoring::{ratio_of_sums, unit_points, Scheme, UnitPoints};
 
 /// A campaign indicator, in the campaign's order.
 pub struct IndicatorInput {
@@ -27,6 +28,8 @@ pub struct IndicatorInput {
     pub direction: Direction,
     /// Stored decimal text.
     pub province_target: Option<String>,
+    /// A percentage entered as numerator and denominator: aggregated as the ratio of the sums.
+    pub ratio: bool,
 }
 
 /// A unit's accepted registration and its targets: (indicator, stored decimal text).
@@ -41,6 +44,8 @@ pub struct UnitActual {
     pub unit_id: Uuid,
     pub indicator_id: Uuid,
     pub value: String,
+    /// A ratio indicator's parts (stored decimal text).
+    pub parts: Option<(String, String)>,
 }
 
 /// A cluster the units are ranked in, with its members.
@@ -60,6 +65,8 @@ pub struct ProgressInputs {
     /// Unit id → (code, name); a unit missing here is shown with empty ones.
     pub unit_names: HashMap<Uuid, (String, String)>,
     pub clusters: Vec<ClusterInput>,
+    /// The campaign's scoring scheme in force (id, version and rules), if it has one.
+    pub scheme: Option<(Uuid, i32, Scheme)>,
 }
 
 /// A stored decimal that does not parse: names what it was (it should never happen).
@@ -79,8 +86,11 @@ pub struct IndicatorProgress {
     /// `direction` as people read it (Vietnamese).
     pub direction_label: &'static str,
     pub province_target: Option<String>,
-    /// Sum of the units' actuals (mean for percentages).
+    /// Sum of the units' actuals (mean for percentages; for ratio indicators, the sum of the
+    /// numerators over the sum of the denominators, in percent).
     pub province_actual: String,
+    /// Whether the indicator is entered as numerator and denominator.
+    pub ratio: bool,
     /// Against `province_target`, when there is one.
     pub province_completion: Option<String>,
     /// Units with a verified value.
@@ -107,10 +117,14 @@ pub struct UnitProgress {
     pub registration_status: RegistrationStatus,
     /// `registration_status` as people read it (Vietnamese).
     pub registration_status_label: &'static str,
-    /// Mean of the indicators' completion, each capped at 100.
+    /// With a scoring scheme: the points earned as a percent of the unit's maximum
+    /// (`points.score`). Without one: the mean of the indicators' completion, each capped at 100.
     pub overall_score: String,
     /// Targets and actuals; empty for other units when the caller acts for a unit.
     pub indicators: Vec<UnitIndicatorProgress>,
+    /// Points per criteria group and indicator under the campaign's scoring scheme (null without
+    /// one). Shown to everyone who sees the ranking, like the score.
+    pub points: Option<UnitPoints>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -119,6 +133,21 @@ pub struct RankedUnit {
     pub unit_id: Uuid,
     pub unit_name: String,
     pub overall_score: String,
+    /// Points earned under the scoring scheme (null without one).
+    pub total_points: Option<String>,
+    /// The unit's maximum under the scoring scheme (null without one).
+    pub max_points: Option<String>,
+}
+
+/// An indicator's figure over a cluster's members, aggregated as the province's is.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ClusterIndicator {
+    pub indicator_id: Uuid,
+    /// Sum of the members' actuals (mean for percentages, ratio of the sums for ratio
+    /// indicators).
+    pub actual: String,
+    /// Members with a verified value.
+    pub units_reporting: usize,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -128,11 +157,16 @@ pub struct ClusterRanking {
     pub leading_unit_id: Option<Uuid>,
     /// The cluster's registered members, best first.
     pub ranking: Vec<RankedUnit>,
+    /// Each indicator over the cluster's members, in the campaign's order.
+    pub indicators: Vec<ClusterIndicator>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProgressResponse {
     pub campaign_id: Uuid,
+    /// The scoring scheme version the points and ranks follow; null: ranked by mean completion.
+    pub scoring_scheme_id: Option<Uuid>,
+    pub scoring_scheme_version: Option<i32>,
     pub indicators: Vec<IndicatorProgress>,
     pub units: Vec<UnitProgress>,
     pub clusters: Vec<ClusterRanking>,
@@ -141,11 +175,16 @@ pub struct ProgressResponse {
 /// Progress of every registered unit, the province and each cluster. Targets of indicators the
 /// campaign no longer has are left out; a unit without a verified value scores 0 on it.
 pub fn compute(inputs: ProgressInputs) -> Result<ProgressResponse, NotADecimal> {
-    let ProgressInputs { campaign_id, indicators, registrations, actuals, unit_names, clusters } = inputs;
+    let ProgressInputs { campaign_id, indicators, registrations, actuals, unit_names, clusters, scheme } = inputs;
     let decimal = |text: &str, what| stored_decimal(text).ok_or(NotADecimal(what));
     let actual: HashMap<(Uuid, Uuid), Decimal> = actuals
         .iter()
         .map(|a| Ok(((a.unit_id, a.indicator_id), decimal(&a.value, "value")?)))
+        .collect::<Result<_, NotADecimal>>()?;
+    let parts: HashMap<(Uuid, Uuid), (Decimal, Decimal)> = actuals
+        .iter()
+        .filter_map(|a| a.parts.as_ref().map(|p| (a, p)))
+        .map(|(a, (n, d))| Ok(((a.unit_id, a.indicator_id), (decimal(n, "numerator")?, decimal(d, "denominator")?))))
         .collect::<Result<_, NotADecimal>>()?;
     let spec: HashMap<Uuid, (IndicatorKind, Direction)> =
         indicators.iter().map(|i| (i.id, (i.kind, i.direction))).collect();
@@ -156,12 +195,14 @@ pub fn compute(inputs: ProgressInputs) -> Result<ProgressResponse, NotADecimal> 
     for UnitTargets { unit_id, status, targets } in registrations {
         let mut rows = Vec::with_capacity(targets.len());
         let mut completions = Vec::with_capacity(targets.len());
+        let mut by_indicator: HashMap<Uuid, Decimal> = HashMap::with_capacity(targets.len());
         for (indicator_id, target) in targets {
             let Some((kind, direction)) = spec.get(&indicator_id) else { continue };
             let target_value = decimal(&target, "target")?;
             let got = actual.get(&(unit_id, indicator_id)).copied();
             let done = completion(*kind, *direction, target_value, got);
             completions.push(done);
+            by_indicator.insert(indicator_id, done);
             rows.push(UnitIndicatorProgress {
                 indicator_id,
                 target,
@@ -169,7 +210,13 @@ pub fn compute(inputs: ProgressInputs) -> Result<ProgressResponse, NotADecimal> 
                 completion: decimal_text(done),
             });
         }
-        let score = overall_score(&completions);
+        let (score, points) = match &scheme {
+            Some((_, _, scheme)) => {
+                let (points, score) = unit_points(scheme, &by_indicator);
+                (score, Some(points))
+            }
+            None => (overall_score(&completions), None),
+        };
         scores.push((unit_id, score));
         let (code, name) = name_of(&unit_id);
         units.push(UnitProgress {
@@ -181,6 +228,7 @@ pub fn compute(inputs: ProgressInputs) -> Result<ProgressResponse, NotADecimal> 
             registration_status_label: status.label_vi(),
             overall_score: decimal_text(score),
             indicators: rows,
+            points,
         });
     }
     // Province-wide ranking, best first. `scores` and `units` are in the same order, and `rank`
@@ -196,36 +244,67 @@ pub fn compute(inputs: ProgressInputs) -> Result<ProgressResponse, NotADecimal> 
         })
         .collect();
 
+    // An indicator over the given units (all when `None`): (figure, units reporting).
+    let aggregate = |i: &IndicatorInput, among: Option<&[Uuid]>| {
+        let included = |unit: &Uuid| among.is_none_or(|members| members.contains(unit));
+        let values: Vec<Decimal> =
+            actual.iter().filter(|((unit, ind), _)| *ind == i.id && included(unit)).map(|(_, v)| *v).collect();
+        let total = if i.ratio {
+            let of_units: Vec<(Decimal, Decimal)> =
+                parts.iter().filter(|((unit, ind), _)| *ind == i.id && included(unit)).map(|(_, p)| *p).collect();
+            ratio_of_sums(&of_units).unwrap_or(Decimal::ZERO)
+        } else {
+            province_actual(i.kind, &values)
+        };
+        (total, values.len())
+    };
+    let cluster_figures: Vec<Vec<ClusterIndicator>> = clusters
+        .iter()
+        .map(|cluster| {
+            indicators
+                .iter()
+                .map(|i| {
+                    let (total, reporting) = aggregate(i, Some(cluster.members.as_slice()));
+                    ClusterIndicator { indicator_id: i.id, actual: decimal_text(total), units_reporting: reporting }
+                })
+                .collect()
+        })
+        .collect();
     let indicator_rows = indicators
-        .into_iter()
+        .iter()
         .map(|i| {
-            let values: Vec<Decimal> = actual.iter().filter(|((_, ind), _)| *ind == i.id).map(|(_, v)| *v).collect();
-            let total = province_actual(i.kind, &values);
+            let (total, units_reporting) = aggregate(i, None);
             let target = i.province_target.as_deref().map(|t| decimal(t, "province target")).transpose()?;
             Ok(IndicatorProgress {
                 indicator_id: i.id,
-                name: i.name,
-                unit_of_measure: i.unit_of_measure,
+                name: i.name.clone(),
+                unit_of_measure: i.unit_of_measure.clone(),
                 kind: i.kind,
                 kind_label: i.kind.label_vi(),
                 direction: i.direction,
                 direction_label: i.direction.label_vi(),
-                province_target: i.province_target,
+                province_target: i.province_target.clone(),
                 province_actual: decimal_text(total),
+                ratio: i.ratio,
                 // For yes/no, the province target counts units, so it compares like a quantity.
                 province_completion: target.map(|t| {
                     let counted_as = if i.kind == IndicatorKind::YesNo { IndicatorKind::Quantity } else { i.kind };
                     decimal_text(completion(counted_as, i.direction, t, Some(total)))
                 }),
-                units_reporting: values.len(),
+                units_reporting,
             })
         })
         .collect::<Result<Vec<_>, NotADecimal>>()?;
 
     let score_of: HashMap<Uuid, Decimal> = scores.into_iter().collect();
+    let points_of: HashMap<Uuid, (String, String)> = ordered
+        .iter()
+        .filter_map(|u| u.points.as_ref().map(|p| (u.unit_id, (p.total.clone(), p.max_points.clone()))))
+        .collect();
     let cluster_rows = clusters
         .into_iter()
-        .map(|cluster| {
+        .zip(cluster_figures)
+        .map(|(cluster, figures)| {
             let member_scores: Vec<(Uuid, Decimal)> =
                 cluster.members.iter().filter_map(|m| score_of.get(m).map(|s| (*m, *s))).collect();
             let ranking = rank(&member_scores)
@@ -235,6 +314,8 @@ pub fn compute(inputs: ProgressInputs) -> Result<ProgressResponse, NotADecimal> 
                     unit_name: name_of(&unit_id).1.to_string(),
                     unit_id,
                     overall_score: decimal_text(score),
+                    total_points: points_of.get(&unit_id).map(|p| p.0.clone()),
+                    max_points: points_of.get(&unit_id).map(|p| p.1.clone()),
                 })
                 .collect();
             ClusterRanking {
@@ -242,11 +323,19 @@ pub fn compute(inputs: ProgressInputs) -> Result<ProgressResponse, NotADecimal> 
                 name: cluster.name,
                 leading_unit_id: cluster.leading_unit_id,
                 ranking,
+                indicators: figures,
             }
         })
         .collect();
 
-    Ok(ProgressResponse { campaign_id, indicators: indicator_rows, units: ordered, clusters: cluster_rows })
+    Ok(ProgressResponse {
+        campaign_id,
+        scoring_scheme_id: scheme.as_ref().map(|(id, ..)| *id),
+        scoring_scheme_version: scheme.as_ref().map(|(_, version, _)| *version),
+        indicators: indicator_rows,
+        units: ordered,
+        clusters: cluster_rows,
+    })
 }
 
 #[cfg(test)]
@@ -277,6 +366,7 @@ mod tests {
             kind,
             direction,
             province_target: province_target.map(String::from),
+            ratio: false,
         }
     }
 
@@ -289,7 +379,7 @@ mod tests {
     }
 
     fn actual(unit: u128, indicator: u128, value: &str) -> UnitActual {
-        UnitActual { unit_id: id(unit), indicator_id: id(indicator), value: value.into() }
+        UnitActual { unit_id: id(unit), indicator_id: id(indicator), value: value.into(), parts: None }
     }
 
     fn inputs(
@@ -298,7 +388,15 @@ mod tests {
         actuals: Vec<UnitActual>,
     ) -> ProgressInputs {
         let unit_names = [A, B, C, D].into_iter().map(|u| (id(u), (format!("{u}"), format!("unit {u}")))).collect();
-        ProgressInputs { campaign_id: id(CAMPAIGN), indicators, registrations, actuals, unit_names, clusters: vec![] }
+        ProgressInputs {
+            campaign_id: id(CAMPAIGN),
+            indicators,
+            registrations,
+            actuals,
+            unit_names,
+            clusters: vec![],
+            scheme: None,
+        }
     }
 
     /// (unit, rank, score) in the order answered.
@@ -462,6 +560,74 @@ mod tests {
         assert!(progress.clusters[1].ranking.is_empty());
         // The province-wide ranks are unaffected by clusters.
         assert_eq!(ranking(&progress), [(id(A), 1, "100"), (id(C), 2, "80"), (id(B), 3, "20")]);
+    }
+
+    #[test]
+    fn the_worked_example_scores_and_ranks_by_the_scheme() {
+        use crate::domain::scoring::tests::{example, CULTURE, HOUSEHOLDS, ONLINE, ROADS};
+        let scheme =
+            crate::domain::scoring::check_scheme(&example(), &[id(HOUSEHOLDS), id(ROADS), id(ONLINE), id(CULTURE)])
+                .unwrap();
+        let mut online = indicator(ONLINE, IndicatorKind::Percentage, Direction::HigherIsBetter, Some("85"));
+        online.ratio = true;
+        let ratio = |unit, value: &str, n: &str, d: &str| UnitActual {
+            parts: Some((n.into(), d.into())),
+            ..actual(unit, ONLINE, value)
+        };
+        let progress = compute(ProgressInputs {
+            scheme: Some((id(77), 3, scheme)),
+            clusters: vec![ClusterInput {
+                id: id(1000),
+                name: "Cụm xã".into(),
+                leading_unit_id: None,
+                members: vec![id(A), id(B), id(C)],
+            }],
+            ..inputs(
+                vec![
+                    indicator(HOUSEHOLDS, IndicatorKind::Quantity, Direction::HigherIsBetter, None),
+                    indicator(ROADS, IndicatorKind::Quantity, Direction::HigherIsBetter, None),
+                    online,
+                    indicator(CULTURE, IndicatorKind::YesNo, Direction::HigherIsBetter, None),
+                ],
+                vec![
+                    registered(C, &[(HOUSEHOLDS, "20"), (ROADS, "2"), (CULTURE, "1")]),
+                    registered(B, &[(HOUSEHOLDS, "60"), (ONLINE, "90")]),
+                    registered(A, &[(HOUSEHOLDS, "40"), (ROADS, "5"), (ONLINE, "80"), (CULTURE, "1")]),
+                ],
+                vec![
+                    actual(A, HOUSEHOLDS, "50"),
+                    actual(A, ROADS, "4.2"),
+                    ratio(A, "75", "120", "160"),
+                    actual(A, CULTURE, "1"),
+                    actual(B, HOUSEHOLDS, "45"),
+                    ratio(B, "90", "27", "30"),
+                    actual(C, HOUSEHOLDS, "20"),
+                    actual(C, ROADS, "3"),
+                    actual(C, CULTURE, "0"),
+                ],
+            )
+        })
+        .unwrap();
+        assert_eq!((progress.scoring_scheme_id, progress.scoring_scheme_version), (Some(id(77)), Some(3)));
+        assert_eq!(ranking(&progress), [(id(A), 1, "92.12"), (id(B), 2, "87.5"), (id(C), 3, "50")]);
+        let totals: Vec<(&str, &str)> = progress
+            .units
+            .iter()
+            .map(|u| u.points.as_ref().unwrap())
+            .map(|p| (p.total.as_str(), p.max_points.as_str()))
+            .collect();
+        assert_eq!(totals, [("92.12", "100"), ("52.5", "60"), ("50", "100")]);
+        let cluster: Vec<(u32, Option<&str>)> =
+            progress.clusters[0].ranking.iter().map(|r| (r.rank, r.total_points.as_deref())).collect();
+        assert_eq!(cluster, [(1, Some("92.12")), (2, Some("52.5")), (3, Some("50"))]);
+        // Over the cluster: households 50 + 45 + 20; online files 147 of 190.
+        let figures: Vec<(&str, usize)> =
+            progress.clusters[0].indicators.iter().map(|i| (i.actual.as_str(), i.units_reporting)).collect();
+        assert_eq!(figures, [("115", 3), ("7.2", 2), ("77.37", 2), ("1", 2)]);
+        // The province's online ratio is 147 of 190 files, not the mean of 75% and 90%.
+        let online = progress.indicators.iter().find(|i| i.indicator_id == id(ONLINE)).unwrap();
+        assert!(online.ratio);
+        assert_eq!((online.province_actual.as_str(), online.province_completion.as_deref()), ("77.37", Some("91.02")));
     }
 
     #[test]

@@ -38,6 +38,9 @@ pub struct Achievement {
     pub created_at: DateTime<Utc>,
     #[diesel(deserialize_as = UtcTimestamp)]
     pub updated_at: DateTime<Utc>,
+    /// A ratio indicator's parts; `value` is then their ratio in percent.
+    pub numerator: Option<String>,
+    pub denominator: Option<String>,
 }
 
 /// When a report is made: today, the grace after the campaign, and whether it corrects a
@@ -54,9 +57,19 @@ pub struct ReportWindow {
 pub struct Report {
     pub indicator_id: String,
     pub person_name: Option<String>,
-    pub value: String,
+    /// Absent for a ratio indicator, whose value is computed from its parts.
+    pub value: Option<String>,
+    pub numerator: Option<String>,
+    pub denominator: Option<String>,
     pub as_of: NaiveDate,
     pub narrative: Option<String>,
+}
+
+/// A checked report's stored figures: the value, and a ratio indicator's parts.
+pub struct Figures {
+    pub value: String,
+    pub numerator: Option<String>,
+    pub denominator: Option<String>,
 }
 
 pub fn achievement_not_found() -> ApiError {
@@ -108,15 +121,15 @@ pub fn list_achievements(
 }
 
 /// Checks a report against the campaign: open, the unit taking part and registered for the
-/// indicator, the value of the indicator's kind, the dates in the window. Returns the value's
-/// stored form.
+/// indicator, the value of the indicator's kind (or a ratio indicator's parts), the dates in the
+/// window. Returns the stored figures.
 fn check_report(
     conn: &mut DbConn,
     campaign: &Campaign,
     unit_id: &str,
     report: &Report,
     window: ReportWindow,
-) -> Result<String, ApiError> {
+) -> Result<Figures, ApiError> {
     match campaign.status {
         CampaignStatus::Launched => {}
         CampaignStatus::Draft => {
@@ -161,7 +174,26 @@ fn check_report(
         );
     }
     let kind = indicator.kind;
-    let value = check_value("value", &report.value, kind, &mut checks);
+    let figures = if indicator.ratio {
+        check_ratio(report, &mut checks)
+    } else {
+        for (field, given) in [("numerator", &report.numerator), ("denominator", &report.denominator)] {
+            if given.is_some() {
+                checks.fail(field, ErrorCode::NotAllowed, "only for an indicator entered as a ratio");
+            }
+        }
+        match &report.value {
+            None => {
+                checks.fail("value", ErrorCode::Required, "is required");
+                None
+            }
+            Some(v) => check_value("value", v, kind, &mut checks).map(|v| Figures {
+                value: decimal_text(v),
+                numerator: None,
+                denominator: None,
+            }),
+        }
+    };
     check_report_dates(
         report.as_of,
         campaign.start_date,
@@ -171,10 +203,46 @@ fn check_report(
         window.correcting,
         &mut checks,
     );
-    match value {
-        Some(v) if checks.0.is_empty() => Ok(decimal_text(v)),
+    match figures {
+        Some(f) if checks.0.is_empty() => Ok(f),
         _ => Err(ApiError::validation(checks.0)),
     }
+}
+
+/// A ratio indicator's report: numerator and denominator, no value (it is their ratio).
+fn check_ratio(report: &Report, checks: &mut Checks) -> Option<Figures> {
+    use crate::domain::campaigns::IndicatorKind;
+    if report.value.is_some() {
+        checks.fail(
+            "value",
+            ErrorCode::NotAllowed,
+            "a ratio indicator's value is computed: send numerator and denominator",
+        );
+    }
+    let mut part = |field: &str, given: &Option<String>| match given {
+        None => {
+            checks.fail(field, ErrorCode::Required, "is required for an indicator entered as a ratio");
+            None
+        }
+        Some(text) => check_value(field, text, IndicatorKind::Quantity, checks),
+    };
+    let numerator = part("numerator", &report.numerator);
+    let denominator = part("denominator", &report.denominator);
+    let (numerator, denominator) = (numerator?, denominator?);
+    if denominator.is_zero() {
+        checks.fail("denominator", ErrorCode::OutOfRange, "must be greater than 0");
+        return None;
+    }
+    if numerator > denominator {
+        checks.fail("numerator", ErrorCode::OutOfRange, "must not be more than the denominator");
+        return None;
+    }
+    let value = crate::domain::scoring::ratio_percent(numerator, denominator)?;
+    Some(Figures {
+        value: decimal_text(value),
+        numerator: Some(decimal_text(numerator)),
+        denominator: Some(decimal_text(denominator)),
+    })
 }
 
 pub fn create_achievement(
@@ -187,7 +255,8 @@ pub fn create_achievement(
     grace_days: i64,
 ) -> Result<Achievement, ApiError> {
     let campaign = lock_campaign_shared(conn, campaign_id)?;
-    let value = check_report(conn, &campaign, unit_id, &report, ReportWindow { today, grace_days, correcting: false })?;
+    let figures =
+        check_report(conn, &campaign, unit_id, &report, ReportWindow { today, grace_days, correcting: false })?;
     let id = db::new_id();
     let now = db::now();
     diesel::insert_into(achievements::table)
@@ -197,7 +266,9 @@ pub fn create_achievement(
             achievements::unit_id.eq(unit_id),
             achievements::indicator_id.eq(&report.indicator_id),
             achievements::person_name.eq(&report.person_name),
-            achievements::value.eq(&value),
+            achievements::value.eq(&figures.value),
+            achievements::numerator.eq(&figures.numerator),
+            achievements::denominator.eq(&figures.denominator),
             achievements::as_of.eq(report.as_of),
             achievements::narrative.eq(&report.narrative),
             achievements::status.eq(AchievementStatus::Submitted.as_str()),
@@ -255,13 +326,15 @@ pub fn update_achievement(
     check_not_under_nomination(conn, id)?;
     let campaign = lock_campaign_shared(conn, &current.campaign_id)?;
     let correcting = current.status == AchievementStatus::Returned;
-    let value =
+    let figures =
         check_report(conn, &campaign, &current.unit_id, &report, ReportWindow { today, grace_days, correcting })?;
     diesel::update(achievements::table.find(id))
         .set((
             achievements::indicator_id.eq(&report.indicator_id),
             achievements::person_name.eq(&report.person_name),
-            achievements::value.eq(&value),
+            achievements::value.eq(&figures.value),
+            achievements::numerator.eq(&figures.numerator),
+            achievements::denominator.eq(&figures.denominator),
             achievements::as_of.eq(report.as_of),
             achievements::narrative.eq(&report.narrative),
             achievements::status.eq(AchievementStatus::Submitted.as_str()),
@@ -403,6 +476,8 @@ fn record_latest(conn: &mut DbConn, a: &Achievement) -> Result<(), ApiError> {
                     achievement_latest::achievement_id.eq(&a.id),
                     achievement_latest::as_of.eq(a.as_of),
                     achievement_latest::value.eq(&a.value),
+                    achievement_latest::numerator.eq(&a.numerator),
+                    achievement_latest::denominator.eq(&a.denominator),
                 ))
                 .execute(conn)?;
         }
@@ -412,6 +487,8 @@ fn record_latest(conn: &mut DbConn, a: &Achievement) -> Result<(), ApiError> {
                     achievement_latest::achievement_id.eq(&a.id),
                     achievement_latest::as_of.eq(a.as_of),
                     achievement_latest::value.eq(&a.value),
+                    achievement_latest::numerator.eq(&a.numerator),
+                    achievement_latest::denominator.eq(&a.denominator),
                 ))
                 .execute(conn)?;
         }
@@ -420,10 +497,58 @@ fn record_latest(conn: &mut DbConn, a: &Achievement) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// (unit, indicator, value) of the latest verified report of each unit and indicator.
-pub fn latest_verified_values(conn: &mut DbConn, campaign_id: &str) -> Result<Vec<(String, String, String)>, ApiError> {
+/// The latest verified value of a unit for an indicator.
+#[derive(Queryable, Debug, Clone)]
+pub struct LatestValue {
+    pub unit_id: String,
+    pub indicator_id: String,
+    pub value: String,
+    /// A ratio indicator's parts.
+    pub numerator: Option<String>,
+    pub denominator: Option<String>,
+}
+
+/// The latest verified report of each unit and indicator.
+pub fn latest_verified_values(conn: &mut DbConn, campaign_id: &str) -> Result<Vec<LatestValue>, ApiError> {
     Ok(achievement_latest::table
         .filter(achievement_latest::campaign_id.eq(campaign_id))
-        .select((achievement_latest::unit_id, achievement_latest::indicator_id, achievement_latest::value))
+        .select((
+            achievement_latest::unit_id,
+            achievement_latest::indicator_id,
+            achievement_latest::value,
+            achievement_latest::numerator,
+            achievement_latest::denominator,
+        ))
         .load(conn)?)
+}
+
+/// The latest verified report of each unit and indicator as of `date` (reports dated later are
+/// left out): progress at a review date.
+pub fn verified_values_as_of(
+    conn: &mut DbConn,
+    campaign_id: &str,
+    date: NaiveDate,
+) -> Result<Vec<LatestValue>, ApiError> {
+    let rows: Vec<LatestValue> = achievements::table
+        .filter(achievements::campaign_id.eq(campaign_id))
+        .filter(achievements::status.eq(AchievementStatus::Verified.as_str()))
+        .filter(achievements::as_of.le(date))
+        .order((achievements::unit_id, achievements::indicator_id, achievements::as_of, achievements::id))
+        .select((
+            achievements::unit_id,
+            achievements::indicator_id,
+            achievements::value,
+            achievements::numerator,
+            achievements::denominator,
+        ))
+        .load(conn)?;
+    // Ordered by key, then date and id: the last of each key is the latest.
+    let mut latest: Vec<LatestValue> = Vec::new();
+    for row in rows {
+        match latest.last_mut() {
+            Some(last) if last.unit_id == row.unit_id && last.indicator_id == row.indicator_id => *last = row,
+            _ => latest.push(row),
+        }
+    }
+    Ok(latest)
 }

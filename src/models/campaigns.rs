@@ -463,6 +463,8 @@ pub struct Indicator {
     pub position: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// A percentage entered as numerator and denominator.
+    pub ratio: bool,
 }
 
 pub struct NewIndicator {
@@ -471,6 +473,7 @@ pub struct NewIndicator {
     pub kind: String,
     pub direction: String,
     pub province_target: Option<String>,
+    pub ratio: bool,
 }
 
 pub fn list_indicators(conn: &mut DbConn, campaign_id: &str) -> Result<Vec<Indicator>, ApiError> {
@@ -507,6 +510,7 @@ pub fn add_indicator(conn: &mut DbConn, campaign_id: &str, new: NewIndicator) ->
             indicators::kind.eq(&new.kind),
             indicators::direction.eq(&new.direction),
             indicators::province_target.eq(&new.province_target),
+            indicators::ratio.eq(new.ratio),
             indicators::position.eq(last.unwrap_or(0) + 1),
             indicators::created_at.eq(now),
             indicators::updated_at.eq(now),

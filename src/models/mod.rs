@@ -15,6 +15,7 @@ pub mod nominations;
 pub mod registrations;
 pub mod reports;
 pub mod reward_money;
+pub mod scoring;
 pub mod service_clients;
 pub mod stored_files;
 pub mod units;

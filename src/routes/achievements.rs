@@ -50,8 +50,17 @@ pub struct AchievementRequest {
     /// When a person of the unit achieved it.
     pub person_name: Option<String>,
     /// Exact decimal, as a string: the value as of `as_of` (cumulative, not an increment).
+    /// Required, except for a ratio indicator, where it is computed and must not be sent.
     #[schema(example = "37")]
-    pub value: String,
+    pub value: Option<String>,
+    /// A ratio indicator's numerator (tử số), e.g. files handled online: required for ratio
+    /// indicators (with `denominator`), not allowed otherwise.
+    #[schema(example = "120")]
+    pub numerator: Option<String>,
+    /// A ratio indicator's denominator (mẫu số), e.g. all files: required for ratio indicators,
+    /// greater than 0 and not less than the numerator; not allowed otherwise.
+    #[schema(example = "160")]
+    pub denominator: Option<String>,
     pub as_of: NaiveDate,
     pub narrative: Option<String>,
 }
@@ -77,7 +86,11 @@ pub struct AchievementResponse {
     pub unit_id: Uuid,
     pub indicator_id: Uuid,
     pub person_name: Option<String>,
+    /// For a ratio indicator: numerator ÷ denominator × 100, to 6 places.
     pub value: String,
+    /// A ratio indicator's parts; null for other indicators.
+    pub numerator: Option<String>,
+    pub denominator: Option<String>,
     pub as_of: NaiveDate,
     pub narrative: Option<String>,
     pub status: AchievementStatus,
@@ -119,6 +132,8 @@ fn response(a: Achievement, evidence: Vec<StoredFile>) -> Result<AchievementResp
         evidence: evidence.into_iter().map(evidence_response).collect::<Result<_, _>>()?,
         person_name: a.person_name,
         value: a.value,
+        numerator: a.numerator,
+        denominator: a.denominator,
         as_of: a.as_of,
         narrative: a.narrative,
         return_reason: a.return_reason,
@@ -164,6 +179,8 @@ fn report(body: AchievementRequest) -> Result<Report, ApiError> {
         indicator_id: body.indicator_id.to_string(),
         person_name,
         value: body.value,
+        numerator: body.numerator,
+        denominator: body.denominator,
         as_of: body.as_of,
         narrative,
     })

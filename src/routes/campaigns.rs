@@ -490,6 +490,10 @@ pub struct IndicatorRequest {
     /// Exact decimal, as a string. For a yes/no indicator: how many units should do it.
     #[schema(example = "1500")]
     pub province_target: Option<String>,
+    /// Only with kind `percentage`: units report it as numerator and denominator (e.g. files
+    /// handled online of all files), and it is aggregated as the ratio of the sums.
+    #[serde(default)]
+    pub ratio: bool,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -506,6 +510,8 @@ pub struct IndicatorResponse {
     pub direction_label: &'static str,
     /// Exact decimal, as a string.
     pub province_target: Option<String>,
+    /// Entered as numerator and denominator; aggregated as the ratio of the sums.
+    pub ratio: bool,
     pub position: i32,
 }
 
@@ -520,6 +526,7 @@ pub fn indicator_response(i: Indicator) -> Result<IndicatorResponse, ApiError> {
         name: i.name,
         unit_of_measure: i.unit_of_measure,
         province_target: i.province_target,
+        ratio: i.ratio,
         position: i.position,
     })
 }
@@ -568,6 +575,9 @@ pub async fn add_indicator(
     if Direction::parse(&body.direction).is_none() {
         checks.fail("direction", ErrorCode::InvalidChoice, "must be higher_is_better or lower_is_better");
     }
+    if body.ratio && kind.is_some_and(|k| k != IndicatorKind::Percentage) {
+        checks.fail("ratio", ErrorCode::NotAllowed, "only a percentage is entered as a ratio");
+    }
     let province_target = match (&body.province_target, kind) {
         (Some(t), Some(kind)) => check_province_target("province_target", t, kind, &mut checks).map(decimal_text),
         _ => None,
@@ -575,7 +585,14 @@ pub async fn add_indicator(
     if !checks.0.is_empty() {
         return Err(ApiError::validation(checks.0));
     }
-    let new = NewIndicator { name, unit_of_measure, kind: body.kind, direction: body.direction, province_target };
+    let new = NewIndicator {
+        name,
+        unit_of_measure,
+        kind: body.kind,
+        direction: body.direction,
+        province_target,
+        ratio: body.ratio,
+    };
     let campaign_id = id.into_inner().to_string();
     let created = db::write(&state.db, origin.by(&who), move |conn, journal| {
         let created = indicator_response(model::add_indicator(conn, &campaign_id, new)?)?;

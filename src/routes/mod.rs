@@ -23,6 +23,7 @@ pub mod progress;
 pub mod registrations;
 pub mod reports;
 pub mod reward_money;
+pub mod scoring;
 pub mod service_clients;
 pub mod shared;
 pub mod sso;
@@ -70,6 +71,7 @@ pub fn configure(cfg: &mut ServiceConfig, posts: &Rc<PostTable>) {
             .configure(module(registrations::configure))
             .configure(module(achievements::configure))
             .configure(module(progress::configure))
+            .configure(module(scoring::configure))
             .configure(module(awards::configure))
             .configure(module(people::configure))
             .configure(module(initiatives::configure))

@@ -103,17 +103,23 @@ pub enum ProgressBy {
     /// One row per registered unit, with each indicator's target, actual and completion.
     #[default]
     Unit,
-    /// One row per unit in each cluster's ranking.
+    /// One row per unit in each cluster's ranking; with a scoring scheme, every criteria
+    /// group's and indicator's points beside the score.
     Cluster,
+    /// The province's table by cluster: one row per cluster (its members, its leader by
+    /// score, each indicator over its members), then the province.
+    Province,
 }
 
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ProgressReportQuery {
-    /// Rows by unit (default) or by cluster.
+    /// Rows by unit (default), by cluster, or the province's table by cluster.
     #[param(inline)]
     pub by: Option<ProgressBy>,
+    /// A review date: count the verified reports dated on or before it (default: all).
+    pub as_of: Option<chrono::NaiveDate>,
     /// Documented by `FormatQuery` (the negotiating operations only).
     #[param(ignore)]
     pub format: Option<Format>,
@@ -147,7 +153,7 @@ async fn progress_table(
     query: ProgressReportQuery,
 ) -> Result<Table, ApiError> {
     policy::require_scope(who, "reports:read")?;
-    let progress = campaign_progress(state, who, id).await?;
+    let progress = campaign_progress(state, who, id, query.as_of).await?;
     let ids: Vec<String> = progress.units.iter().map(|u| u.unit_id.to_string()).collect();
     let kinds: HashMap<String, String> = db::run(&state.db, move |conn| model::unit_labels(conn, &ids))
         .await?
@@ -157,8 +163,13 @@ async fn progress_table(
     let table = match query.by.unwrap_or_default() {
         ProgressBy::Unit => progress_by_unit(&progress, &kinds),
         ProgressBy::Cluster => progress_by_cluster(&progress, &kinds),
+        ProgressBy::Province => province_by_cluster(&progress),
     };
-    Ok(Table { file_suffix: id.to_string(), ..table })
+    let file_suffix = match query.as_of {
+        Some(date) => format!("{id}-{date}"),
+        None => id.to_string(),
+    };
+    Ok(Table { file_suffix, ..table })
 }
 
 fn progress_by_unit(progress: &ProgressResponse, kinds: &HashMap<String, String>) -> Table {
@@ -215,7 +226,7 @@ fn progress_by_unit(progress: &ProgressResponse, kinds: &HashMap<String, String>
 }
 
 fn progress_by_cluster(progress: &ProgressResponse, kinds: &HashMap<String, String>) -> Table {
-    let columns = vec![
+    let mut columns = vec![
         Column::new("cluster_name", "Cụm, khối thi đua", ColumnType::Text),
         Column::new("rank", "Hạng trong cụm", ColumnType::Integer),
         Column::new("unit_code", "Mã đơn vị", ColumnType::Text),
@@ -224,24 +235,121 @@ fn progress_by_cluster(progress: &ProgressResponse, kinds: &HashMap<String, Stri
         Column::new("leading_unit", "Trưởng cụm", ColumnType::Text),
         Column::new("overall_score", "Điểm tổng hợp (%)", ColumnType::Decimal),
     ];
-    let code_of: HashMap<Uuid, &str> = progress.units.iter().map(|u| (u.unit_id, u.unit_code.as_str())).collect();
+    // With a scoring scheme: the points, by criteria group and by indicator (in the scheme's
+    // order, read from a scored unit: every unit is scored on the same list).
+    let scored = progress.units.iter().find_map(|u| u.points.as_ref());
+    if let Some(points) = scored {
+        columns.push(Column::new("total_points", "Tổng điểm", ColumnType::Decimal));
+        columns.push(Column::new("max_points", "Điểm tối đa", ColumnType::Decimal));
+        for group in &points.groups {
+            columns.push(Column::new(
+                format!("group_{}", group.code),
+                format!("{}. {} (hệ số {}): điểm", group.code, group.name, group.weight),
+                ColumnType::Decimal,
+            ));
+        }
+        for scored in &points.indicators {
+            let position = progress.indicators.iter().position(|i| i.indicator_id == scored.indicator_id);
+            let name = position.map_or(String::new(), |n| progress.indicators[n].name.clone());
+            columns.push(Column::new(
+                format!("points_{}", position.map_or(0, |n| n + 1)),
+                format!("{name}: điểm (tối đa {})", scored.max_points),
+                ColumnType::Decimal,
+            ));
+        }
+    }
+    let unit_of: HashMap<Uuid, &crate::domain::progress::UnitProgress> =
+        progress.units.iter().map(|u| (u.unit_id, u)).collect();
     let mut rows = Vec::new();
     for cluster in &progress.clusters {
         for ranked in &cluster.ranking {
-            rows.push(vec![
+            let unit = unit_of.get(&ranked.unit_id);
+            let mut row = vec![
                 cluster.name.as_str().into(),
                 Cell::Integer(ranked.rank.into()),
-                code_of.get(&ranked.unit_id).copied().unwrap_or_default().into(),
+                unit.map_or("", |u| u.unit_code.as_str()).into(),
                 ranked.unit_name.as_str().into(),
                 kind_cell(kinds, &ranked.unit_id),
                 if cluster.leading_unit_id == Some(ranked.unit_id) { "x".into() } else { Cell::Empty },
                 Cell::Decimal(ranked.overall_score.clone()),
-            ]);
+            ];
+            if let Some(layout) = scored {
+                let own = unit.and_then(|u| u.points.as_ref());
+                row.push(own.map_or(Cell::Empty, |p| Cell::Decimal(p.total.clone())));
+                row.push(own.map_or(Cell::Empty, |p| Cell::Decimal(p.max_points.clone())));
+                for group in &layout.groups {
+                    let found = own.and_then(|p| p.groups.iter().find(|g| g.code == group.code));
+                    row.push(found.map_or(Cell::Empty, |g| Cell::Decimal(g.points.clone())));
+                }
+                for indicator in &layout.indicators {
+                    let found =
+                        own.and_then(|p| p.indicators.iter().find(|i| i.indicator_id == indicator.indicator_id));
+                    // An optional indicator the unit did not take on is blank, not 0.
+                    row.push(found.filter(|i| i.counted).map_or(Cell::Empty, |i| Cell::Decimal(i.points.clone())));
+                }
+            }
+            rows.push(row);
         }
     }
     Table {
         report: "campaign-progress-by-cluster",
         title: "Xếp hạng theo cụm, khối thi đua".into(),
+        file_suffix: String::new(),
+        columns,
+        rows,
+    }
+}
+
+/// The province's table by cluster: per cluster its members, how many are ranked, its leader by
+/// score and each indicator over its members; the province's figures last.
+fn province_by_cluster(progress: &ProgressResponse) -> Table {
+    let mut columns = vec![
+        Column::new("cluster_name", "Cụm, khối thi đua", ColumnType::Text),
+        Column::new("ranked_units", "Số đơn vị được xếp hạng", ColumnType::Integer),
+        Column::new("first_unit", "Đơn vị dẫn đầu", ColumnType::Text),
+        Column::new("first_score", "Điểm của đơn vị dẫn đầu (%)", ColumnType::Decimal),
+    ];
+    for (n, indicator) in progress.indicators.iter().enumerate() {
+        columns.push(Column::new(
+            format!("actual_{}", n + 1),
+            format!("{} ({}): thực hiện", indicator.name, indicator.unit_of_measure),
+            ColumnType::Decimal,
+        ));
+    }
+    let mut rows: Vec<Vec<Cell>> = progress
+        .clusters
+        .iter()
+        .map(|cluster| {
+            // Units sharing the first rank are all named.
+            let first: Vec<&str> =
+                cluster.ranking.iter().filter(|r| r.rank == 1).map(|r| r.unit_name.as_str()).collect();
+            let mut row = vec![
+                cluster.name.as_str().into(),
+                Cell::Integer(cluster.ranking.len() as i64),
+                if first.is_empty() { Cell::Empty } else { first.join("; ").into() },
+                cluster.ranking.first().map_or(Cell::Empty, |r| Cell::Decimal(r.overall_score.clone())),
+            ];
+            for indicator in &progress.indicators {
+                let found = cluster.indicators.iter().find(|i| i.indicator_id == indicator.indicator_id);
+                row.push(
+                    found.filter(|i| i.units_reporting > 0).map_or(Cell::Empty, |i| Cell::Decimal(i.actual.clone())),
+                );
+            }
+            row
+        })
+        .collect();
+    let first: Vec<&str> = progress.units.iter().filter(|u| u.rank == 1).map(|u| u.unit_name.as_str()).collect();
+    let mut province = vec![
+        "Toàn tỉnh".into(),
+        Cell::Integer(progress.units.len() as i64),
+        if first.is_empty() { Cell::Empty } else { first.join("; ").into() },
+        progress.units.first().map_or(Cell::Empty, |u| Cell::Decimal(u.overall_score.clone())),
+    ];
+    province.extend(progress.indicators.iter().map(|i| Cell::Decimal(i.province_actual.clone())));
+    rows.push(province);
+    Table {
+        report: "campaign-province-by-cluster",
+        title: "Tổng hợp toàn tỉnh theo cụm, khối thi đua".into(),
         file_suffix: String::new(),
         columns,
         rows,

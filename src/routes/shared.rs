@@ -20,6 +20,7 @@ use crate::domain::nominations::{DocumentKind, Eligibility, NominationStatus};
 use crate::domain::progress::{
     compute, ClusterInput, IndicatorInput, NotADecimal, ProgressInputs, ProgressResponse, UnitActual, UnitTargets,
 };
+use crate::domain::scoring::{GroupSpec, Scheme};
 use crate::error::ApiError;
 use crate::http::extract::etag;
 use crate::models::accounts::User;
@@ -28,7 +29,7 @@ use crate::models::campaigns::{self as campaigns_model, Campaign};
 use crate::models::nominations::NominationDetail;
 use crate::models::reward_money::FundEntry;
 use crate::models::stored_files::StoredFile;
-use crate::models::{achievements, clusters, registrations};
+use crate::models::{achievements, clusters, registrations, scoring};
 use crate::state::AppState;
 
 /// A UUID read back from the database, where a malformed one is a server fault (500). Never for
@@ -73,23 +74,42 @@ pub fn visible_scope(who: &AuthUser) -> Result<(Option<String>, Option<String>),
 // ---------- campaign progress ----------
 
 /// A campaign's progress as `who` may see it (shared with the progress report).
-pub async fn campaign_progress(state: &AppState, who: &AuthUser, id: Uuid) -> Result<ProgressResponse, ApiError> {
+/// With `as_of`, actuals are the latest verified reports dated on or before that day (a review
+/// date); without, the latest verified reports.
+pub async fn campaign_progress(
+    state: &AppState,
+    who: &AuthUser,
+    id: Uuid,
+    as_of: Option<NaiveDate>,
+) -> Result<ProgressResponse, ApiError> {
+    if as_of.is_some_and(|date| !crate::domain::date_is_supported(date)) {
+        return Err(ApiError::bad_query_because(
+            "as_of",
+            crate::error::ErrorCode::OutOfRange,
+            crate::domain::DATE_RANGE,
+        ));
+    }
     let campaign = visible_campaign(state, who, id).await?;
     let campaign_id = campaign.id.clone();
-    let (indicators, registrations, actuals, names, clusters) = db::run(&state.db, move |conn| {
+    let (indicators, registrations, actuals, names, clusters, scheme) = db::run(&state.db, move |conn| {
         let indicators = campaigns_model::list_indicators(conn, &campaign.id)?;
+        let scheme = scoring::current_scheme(conn, &campaign.id)?;
         let registrations = registrations::accepted_registrations(conn, &campaign.id)?;
-        let actuals = achievements::latest_verified_values(conn, &campaign.id)?;
+        let actuals = match as_of {
+            Some(date) => achievements::verified_values_as_of(conn, &campaign.id, date)?,
+            None => achievements::latest_verified_values(conn, &campaign.id)?,
+        };
         let mut unit_ids: Vec<String> = registrations.iter().map(|r| r.unit_id.clone()).collect();
-        unit_ids.extend(actuals.iter().map(|a| a.0.clone()));
+        unit_ids.extend(actuals.iter().map(|a| a.unit_id.clone()));
         unit_ids.sort();
         unit_ids.dedup();
         let names = campaigns_model::unit_names(conn, &unit_ids)?;
         let clusters = campaigns_model::ranking_clusters(conn, &campaign)?;
-        Ok((indicators, registrations, actuals, names, clusters))
+        Ok((indicators, registrations, actuals, names, clusters, scheme))
     })
     .await?;
-    let inputs = progress_inputs(&campaign_id, indicators, registrations, actuals, names, clusters)?;
+    let mut inputs = progress_inputs(&campaign_id, indicators, registrations, actuals, names, clusters)?;
+    inputs.scheme = scheme.map(stored_scheme).transpose()?;
     let mut body = compute(inputs)
         .map_err(|NotADecimal(what)| ApiError::internal(anyhow::anyhow!("stored {what} is not a decimal")))?;
     // Rankings and scores are shared; a unit's targets and actuals are its own (and the
@@ -103,13 +123,21 @@ pub async fn campaign_progress(state: &AppState, who: &AuthUser, id: Uuid) -> Re
     Ok(body)
 }
 
+/// A stored scoring scheme as the domain's rules: (id, version, scheme).
+pub fn stored_scheme(stored: scoring::StoredScheme) -> Result<(Uuid, i32, Scheme), ApiError> {
+    let corrupt = || ApiError::internal(anyhow::anyhow!("scoring scheme {} does not parse", stored.id));
+    let groups: Vec<GroupSpec> = serde_json::from_str(&stored.groups).map_err(|_| corrupt())?;
+    let scheme = Scheme::from_stored(&groups).ok_or_else(corrupt)?;
+    Ok((stored.id.into(), stored.version, scheme))
+}
+
 /// The model's rows as the domain's plain inputs; a stored id or enum that does not parse is an
 /// error naming its table (it should never happen).
 fn progress_inputs(
     campaign_id: &str,
     indicators: Vec<campaigns_model::Indicator>,
     registrations: Vec<registrations::RegisteredTargets>,
-    actuals: Vec<(String, String, String)>,
+    actuals: Vec<achievements::LatestValue>,
     names: Vec<(String, String, String)>,
     clusters: Vec<(clusters::Cluster, Vec<UnitId>)>,
 ) -> Result<ProgressInputs, ApiError> {
@@ -123,6 +151,7 @@ fn progress_inputs(
                 name: i.name,
                 unit_of_measure: i.unit_of_measure,
                 province_target: i.province_target,
+                ratio: i.ratio,
             })
         })
         .collect::<Result<_, ApiError>>()?;
@@ -142,8 +171,13 @@ fn progress_inputs(
         .collect::<Result<_, ApiError>>()?;
     let actuals = actuals
         .into_iter()
-        .map(|(unit, indicator, value)| {
-            Ok(UnitActual { unit_id: stored_uuid(&unit)?, indicator_id: stored_uuid(&indicator)?, value })
+        .map(|a| {
+            Ok(UnitActual {
+                unit_id: stored_uuid(&a.unit_id)?,
+                indicator_id: stored_uuid(&a.indicator_id)?,
+                value: a.value,
+                parts: a.numerator.zip(a.denominator),
+            })
         })
         .collect::<Result<_, ApiError>>()?;
     let unit_names = names
@@ -166,6 +200,7 @@ fn progress_inputs(
         actuals,
         unit_names,
         clusters,
+        scheme: None,
     })
 }
 

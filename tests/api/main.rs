@@ -69,6 +69,7 @@ mod reward_money;
 mod rules;
 mod s3;
 mod schema;
+pub mod scoring;
 mod seed;
 mod service_clients;
 mod sso;

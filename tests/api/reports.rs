@@ -14,7 +14,8 @@ use crate::helpers::{Response, TestApp};
 on_both_backends!(
     progress_report_in_three_formats,
     awards_report_counts_and_rolls_up,
-    nominations_report_counts_what_the_caller_may_list
+    nominations_report_counts_what_the_caller_may_list,
+    scored_cluster_reports_for_a_review_date
 );
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -392,4 +393,100 @@ async fn nominations_report_counts_what_the_caller_may_list(app: TestApp) {
     // A council member outside any session counts nothing.
     let (_, member) = app.user("council", &["council_member"], None).await;
     assert_eq!(rows(&get_as(&app, &member, &path, None).await), Vec::<Value>::new());
+}
+
+/// The worked example of docs/campaigns.md as the cluster's points table and the province's
+/// table by cluster, in three formats, for a review date before a later report.
+async fn scored_cluster_reports_for_a_review_date(app: TestApp) {
+    let e = crate::scoring::example_campaign(&app, 3, true).await;
+    let year: i32 = day(-60)[..4].parse().unwrap();
+    app.create("clusters", json!({"name": "Cụm các xã", "year": year,
+        "member_ids": [e.communes[0]["id"], e.communes[1]["id"], e.communes[2]["id"]], "leading_unit_id": e.communes[1]["id"]}))
+        .await;
+    let res = app.post(&format!("{}/scoring-schemes", e.path()), &e.scheme()).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
+    e.play(&app).await;
+    // After the review date, A reports 60 households: 150%, 2.5 bonus points.
+    let later =
+        json!({"unit_id": e.communes[0]["id"], "indicator_id": e.indicators[0]["id"], "as_of": day(-3), "value": "60"});
+    let res = app.post(&format!("{}/achievements", e.path()), &later).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
+    let res = app.act(&format!("/api/v1/achievements/{}/verify", id(&res.json()))).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+
+    let path = format!("/api/v1/reports/campaigns/{}/progress", id(&e.campaign));
+    let review = format!("{path}?by=cluster&as_of={}", day(-5));
+    let admin = app.admin_token.clone();
+    let table = rows(&get_as(&app, &admin, &review, None).await);
+    let points: Vec<[&Value; 7]> = table
+        .iter()
+        .map(|r| {
+            [
+                &r["rank"],
+                &r["overall_score"],
+                &r["total_points"],
+                &r["max_points"],
+                &r["group_I"],
+                &r["group_II"],
+                &r["points_3"],
+            ]
+        })
+        .collect();
+    assert_eq!(
+        points,
+        [
+            [
+                &json!(1),
+                &json!("92.12"),
+                &json!("92.12"),
+                &json!("100"),
+                &json!("46"),
+                &json!("46.12"),
+                &json!("13.06")
+            ],
+            [&json!(2), &json!("87.5"), &json!("52.5"), &json!("60"), &json!("22.5"), &json!("30"), &json!("15")],
+            [&json!(3), &json!("50"), &json!("50"), &json!("100"), &json!("50"), &json!("0"), &json!("0")],
+        ]
+    );
+    // B did not take on the optional roads indicator: blank, not 0.
+    assert_eq!((&table[1]["points_2"], &table[0]["points_2"]), (&Value::Null, &json!("15")));
+    // Without the review date, A's later report counts: 30 + 2.5 + 15 + 46.12.
+    let now = rows(&get_as(&app, &admin, &format!("{path}?by=cluster"), None).await);
+    assert_eq!((&now[0]["total_points"], &now[0]["points_1"]), (&json!("93.62"), &json!("32.5")));
+
+    let records = csv_records(
+        &get_as(&app, &admin, &format!("{review}&format=csv"), None).await,
+        &format!("campaign-progress-by-cluster-{}-{}", id(&e.campaign), day(-5)),
+    );
+    assert_eq!(records[0][7..9], ["Tổng điểm", "Điểm tối đa"]);
+    assert_eq!(records[0][9], "I. Phát triển kinh tế – xã hội (hệ số 1): điểm");
+    assert_eq!(records[0][13], "Tỷ lệ hồ sơ giải quyết trực tuyến: điểm (tối đa 15)");
+    assert_eq!(records[1][6..11], ["92.12", "92.12", "100", "46", "46.12"]);
+    let cells =
+        sheet(&get_as(&app, &admin, &format!("{review}&format=xlsx"), None).await, "campaign-progress-by-cluster-");
+    assert_eq!((text(&cells, 0, 7), number(&cells, 1, 7), number(&cells, 3, 10)), ("Tổng điểm".into(), 92.12, 0.0));
+
+    // The province's table by cluster: the cluster's figures over its members, then the province.
+    let province = rows(&get_as(&app, &admin, &format!("{path}?by=province&as_of={}", day(-5)), None).await);
+    assert_eq!(province.len(), 2);
+    assert_eq!(
+        [
+            &province[0]["cluster_name"],
+            &province[0]["ranked_units"],
+            &province[0]["first_unit"],
+            &province[0]["first_score"]
+        ],
+        [&json!("Cụm các xã"), &json!(3), &json!("Xã Cụm 0"), &json!("92.12")]
+    );
+    assert_eq!((&province[0]["actual_1"], &province[0]["actual_3"]), (&json!("115"), &json!("77.37")));
+    assert_eq!((&province[1]["cluster_name"], &province[1]["actual_3"]), (&json!("Toàn tỉnh"), &json!("77.37")));
+    let cells =
+        sheet(&get_as(&app, &admin, &format!("{path}.xlsx?by=province"), None).await, "campaign-province-by-cluster-");
+    assert_eq!((text(&cells, 1, 0), number(&cells, 1, 4)), ("Cụm các xã".into(), 125.0), "households 60 + 45 + 20");
+
+    // B's officer sees the points table (as the ranking), and no one a malformed review date.
+    let (_, officer_b) = app.user("officer.b", &["unit_officer"], Some(&e.communes[1]["id"])).await;
+    let seen = rows(&get_as(&app, &officer_b, &review, None).await);
+    assert_eq!(seen[0]["total_points"], "92.12");
+    get_as(&app, &admin, &format!("{path}?by=cluster&as_of=1800-01-01"), None).await.problem(400, "invalid_query");
 }

@@ -78,8 +78,16 @@ fn load_every_table(conn: &mut thidua::db::DbConn) {
     }
     achievement_latest::table
         .limit(0)
-        .load::<(String, String, String, String, NaiveDate, String)>(conn)
+        .load::<(String, String, String, String, NaiveDate, String, Option<String>, Option<String>)>(conn)
         .expect("achievement_latest");
+    {
+        use thidua::models::scoring::StoredScheme;
+        scoring_schemes::table
+            .select(StoredScheme::as_select())
+            .limit(0)
+            .load::<StoredScheme>(conn)
+            .expect("scoring_schemes");
+    }
     {
         use thidua::models::awards::{Award, AwardType, AwardTypeVersion, Person};
         award_types::table.select(AwardType::as_select()).limit(0).load::<AwardType>(conn).expect("award_types");

@@ -533,7 +533,7 @@ export interface paths {
         /**
          * Progress of a campaign
          * @description Progress of a campaign: units against their targets, the province against its targets,
-         *     and rankings within clusters.
+         *     and rankings within clusters (by the scoring scheme's points when the campaign has one).
          */
         get: operations["get_campaign_progress"];
         put?: never;
@@ -563,6 +563,31 @@ export interface paths {
         put?: never;
         /** Register a unit for a launched campaign, before its deadline (officers of the unit, admins) */
         post: operations["create_registration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/scoring-schemes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A campaign's scoring-scheme versions, newest first (the first is the one in force)
+         * @description Not paged: a campaign has a handful of versions.
+         */
+        get: operations["list_scoring_schemes"];
+        put?: never;
+        /**
+         * Write a new version of a campaign's scoring scheme (admins)
+         * @description Write a new version of a campaign's scoring scheme (admins): from then on progress and the
+         *     cluster rankings score by it. Not once the campaign is closed or cancelled (409).
+         */
+        post: operations["create_scoring_scheme"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1821,6 +1846,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/scoring-schemes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One version of a campaign's scoring scheme */
+        get: operations["get_scoring_scheme"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/service-clients": {
         parameters: {
             query?: never;
@@ -2182,9 +2224,21 @@ export interface components {
         AchievementRequest: {
             /** Format: date */
             as_of: string;
+            /**
+             * @description A ratio indicator's denominator (mẫu số), e.g. all files: required for ratio indicators,
+             *     greater than 0 and not less than the numerator; not allowed otherwise.
+             * @example 160
+             */
+            denominator?: string | null;
             /** Format: uuid */
             indicator_id: string;
             narrative?: string | null;
+            /**
+             * @description A ratio indicator's numerator (tử số), e.g. files handled online: required for ratio
+             *     indicators (with `denominator`), not allowed otherwise.
+             * @example 120
+             */
+            numerator?: string | null;
             /** @description When a person of the unit achieved it. */
             person_name?: string | null;
             /**
@@ -2194,9 +2248,10 @@ export interface components {
             unit_id?: string | null;
             /**
              * @description Exact decimal, as a string: the value as of `as_of` (cumulative, not an increment).
+             *     Required, except for a ratio indicator, where it is computed and must not be sent.
              * @example 37
              */
-            value: string;
+            value?: string | null;
         };
         AchievementResponse: {
             /** Format: date */
@@ -2205,12 +2260,15 @@ export interface components {
             campaign_id: string;
             /** Format: date-time */
             created_at: string;
+            denominator?: string | null;
             evidence: components["schemas"]["EvidenceResponse"][];
             /** Format: uuid */
             id: string;
             /** Format: uuid */
             indicator_id: string;
             narrative?: string | null;
+            /** @description A ratio indicator's parts; null for other indicators. */
+            numerator?: string | null;
             person_name?: string | null;
             /** Format: uuid */
             reported_by: string;
@@ -2222,6 +2280,7 @@ export interface components {
             unit_id: string;
             /** Format: date-time */
             updated_at: string;
+            /** @description For a ratio indicator: numerator ÷ denominator × 100, to 6 places. */
             value: string;
             /** Format: date-time */
             verified_at?: string | null;
@@ -2263,6 +2322,18 @@ export interface components {
         ActionRequest: {
             /** @description Required to return or reject. */
             reason?: string | null;
+        };
+        /**
+         * @description `points_per_step` for each full `step_percent` of completion beyond (bonus) or short of
+         *     (penalty) 100%, at most `cap` in all. All three greater than 0.
+         */
+        AdjustmentSpec: {
+            /** @example 3 */
+            cap: string;
+            /** @example 0.5 */
+            points_per_step: string;
+            /** @example 10 */
+            step_percent: string;
         };
         AgendaItem: {
             /** Format: uuid */
@@ -2665,9 +2736,23 @@ export interface components {
             /** @example Bearer */
             token_type: string;
         };
+        /** @description An indicator's figure over a cluster's members, aggregated as the province's is. */
+        ClusterIndicator: {
+            /**
+             * @description Sum of the members' actuals (mean for percentages, ratio of the sums for ratio
+             *     indicators).
+             */
+            actual: string;
+            /** Format: uuid */
+            indicator_id: string;
+            /** @description Members with a verified value. */
+            units_reporting: number;
+        };
         ClusterRanking: {
             /** Format: uuid */
             cluster_id: string;
+            /** @description Each indicator over the cluster's members, in the campaign's order. */
+            indicators: components["schemas"]["ClusterIndicator"][];
             /** Format: uuid */
             leading_unit_id?: string | null;
             name: string;
@@ -3163,6 +3248,38 @@ export interface components {
             /** Format: int32 */
             year: number;
         };
+        /** @description A group's points for one unit: its indicators' points times the weight. */
+        GroupPoints: {
+            code: string;
+            /** @description The weighted maximum of the indicators counted for the unit. */
+            max_points: string;
+            name: string;
+            points: string;
+            weight: string;
+        };
+        GroupResponse: {
+            code: string;
+            indicators: components["schemas"]["IndicatorRuleResponse"][];
+            name: string;
+            weight: string;
+        };
+        /** @description A criteria group as sent and stored. Decimals are strings. */
+        GroupSpec: {
+            /**
+             * @description Short code, unique in the scheme (e.g. "I", "II").
+             * @example I
+             */
+            code: string;
+            /** @description At least one. */
+            indicators: components["schemas"]["IndicatorRuleSpec"][];
+            /** @example Phát triển kinh tế – xã hội */
+            name: string;
+            /**
+             * @description Hệ số: the group's points are its indicators' points times this. Default "1".
+             * @example 1
+             */
+            weight?: string | null;
+        };
         Health: {
             /** @description `ok` when the check passed. */
             status: string;
@@ -3197,6 +3314,22 @@ export interface components {
          * @enum {string}
          */
         IndicatorKind: "quantity" | "percentage" | "yes_no";
+        /** @description An indicator's points for one unit. */
+        IndicatorPoints: {
+            base_points: string;
+            bonus_points: string;
+            /** @description Whether the indicator counts in the unit's maximum: mandatory, or registered. */
+            counted: boolean;
+            /** Format: uuid */
+            indicator_id: string;
+            mandatory: boolean;
+            max_points: string;
+            penalty_points: string;
+            /** @description `base + bonus − penalty`, never below 0 (before the group's weight). */
+            points: string;
+            /** @description Whether the unit registered the indicator. */
+            registered: boolean;
+        };
         /** @description Decimals are strings; completions and scores are percentages with two decimals. */
         IndicatorProgress: {
             direction: components["schemas"]["Direction"];
@@ -3208,11 +3341,16 @@ export interface components {
             /** @description `kind` as people read it (Vietnamese). */
             kind_label: string;
             name: string;
-            /** @description Sum of the units' actuals (mean for percentages). */
+            /**
+             * @description Sum of the units' actuals (mean for percentages; for ratio indicators, the sum of the
+             *     numerators over the sum of the denominators, in percent).
+             */
             province_actual: string;
             /** @description Against `province_target`, when there is one. */
             province_completion?: string | null;
             province_target?: string | null;
+            /** @description Whether the indicator is entered as numerator and denominator. */
+            ratio: boolean;
             unit_of_measure: string;
             /** @description Units with a verified value. */
             units_reporting: number;
@@ -3227,6 +3365,11 @@ export interface components {
              * @example 1500
              */
             province_target?: string | null;
+            /**
+             * @description Only with kind `percentage`: units report it as numerator and denominator (e.g. files
+             *     handled online of all files), and it is aggregated as the ratio of the sums.
+             */
+            ratio?: boolean;
             /** @example hộ */
             unit_of_measure: string;
         };
@@ -3246,7 +3389,48 @@ export interface components {
             position: number;
             /** @description Exact decimal, as a string. */
             province_target?: string | null;
+            /** @description Entered as numerator and denominator; aggregated as the ratio of the sums. */
+            ratio: boolean;
             unit_of_measure: string;
+        };
+        /** @description How one indicator is scored, with the labels of its enumerations. */
+        IndicatorRuleResponse: {
+            bonus?: null | components["schemas"]["AdjustmentSpec"];
+            /** Format: uuid */
+            indicator_id: string;
+            mandatory: boolean;
+            max_points: string;
+            penalty?: null | components["schemas"]["AdjustmentSpec"];
+            scale: components["schemas"]["ScaleKind"];
+            /** @description `scale` as people read it (Vietnamese). */
+            scale_label: string;
+            /** @description Highest first; empty with a linear scale. */
+            thresholds: components["schemas"]["ThresholdSpec"][];
+        };
+        /** @description How one indicator of the campaign is scored. */
+        IndicatorRuleSpec: {
+            bonus?: null | components["schemas"]["AdjustmentSpec"];
+            /**
+             * Format: uuid
+             * @description An indicator of the campaign; each at most once in a scheme. Indicators left out of the
+             *     scheme are reported but not scored.
+             */
+            indicator_id: string;
+            /**
+             * @description Every participant is scored on it: a unit that did not register it scores 0 on it and
+             *     its maximum still counts. An optional indicator a unit did not register is left out of
+             *     that unit's maximum.
+             */
+            mandatory?: boolean;
+            /**
+             * @description Điểm chuẩn: the base points at full completion (greater than 0).
+             * @example 30
+             */
+            max_points: string;
+            penalty?: null | components["schemas"]["AdjustmentSpec"];
+            scale: components["schemas"]["ScaleKind"];
+            /** @description With scale `thresholds` (at least one), not otherwise. */
+            thresholds?: components["schemas"]["ThresholdSpec"][];
         };
         InitiativeEvidenceResponse: {
             content_type: string;
@@ -3647,6 +3831,13 @@ export interface components {
             campaign_id: string;
             clusters: components["schemas"]["ClusterRanking"][];
             indicators: components["schemas"]["IndicatorProgress"][];
+            /**
+             * Format: uuid
+             * @description The scoring scheme version the points and ranks follow; null: ranked by mean completion.
+             */
+            scoring_scheme_id?: string | null;
+            /** Format: int32 */
+            scoring_scheme_version?: number | null;
             units: components["schemas"]["UnitProgress"][];
         };
         /** @description One nominee on public posting: name, position and unit only. */
@@ -3672,9 +3863,13 @@ export interface components {
             year: number;
         };
         RankedUnit: {
+            /** @description The unit's maximum under the scoring scheme (null without one). */
+            max_points?: string | null;
             overall_score: string;
             /** Format: int32 */
             rank: number;
+            /** @description Points earned under the scoring scheme (null without one). */
+            total_points?: string | null;
             /** Format: uuid */
             unit_id: string;
             unit_name: string;
@@ -3848,6 +4043,41 @@ export interface components {
             quota_on_failure_label: string;
             quota_percent?: string | null;
         };
+        /**
+         * @description How an indicator's completion (percent of the unit's target) becomes base points.
+         *     Values and their Vietnamese labels (an answer carries the label beside the value, as `<field>_label`):
+         *     - `linear_to_target` (Tỷ lệ thuận đến mức chỉ tiêu): `max_points × completion ÷ 100`, never more than `max_points`.
+         *     - `thresholds` (Theo ngưỡng hoàn thành): The points of the highest threshold the completion reaches; below every threshold, 0.
+         * @enum {string}
+         */
+        ScaleKind: "linear_to_target" | "thresholds";
+        /** @description A new version of the campaign's scoring scheme. */
+        SchemeRequest: {
+            /** @description Criteria groups (nhóm tiêu chí), in the order they are shown. */
+            groups: components["schemas"]["GroupSpec"][];
+            /** @description Why this version (e.g. the guidance it follows). */
+            note?: string | null;
+        };
+        /** @description One version of a campaign's scoring scheme. Decimals are strings. */
+        SchemeResponse: {
+            /** Format: uuid */
+            campaign_id: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            created_by: string;
+            groups: components["schemas"]["GroupResponse"][];
+            /** Format: uuid */
+            id: string;
+            /** @description The most a unit registered for every indicator can earn, bonus points aside. */
+            max_points: string;
+            note?: string | null;
+            /**
+             * Format: int32
+             * @description 1, 2, …: the latest scores progress.
+             */
+            version: number;
+        };
         /** @description A service client with its new secret: shown this once, never again. */
         ServiceClientCredentials: components["schemas"]["ServiceClientResponse"] & {
             /** @description Store it now: only its hash is kept. */
@@ -3942,6 +4172,13 @@ export interface components {
              */
             target: string;
         };
+        /** @description A completion at or above `min_completion` (percent) earns `points` (at most `max_points`). */
+        ThresholdSpec: {
+            /** @example 80 */
+            min_completion: string;
+            /** @example 15 */
+            points: string;
+        };
         /** @description A signed-in session's credentials. */
         TokenResponse: {
             /** @description Send as `Authorization: Bearer <access_token>`. */
@@ -4003,11 +4240,26 @@ export interface components {
             /** @description Pass as `cursor` to get the next page; null on the last page. */
             next_cursor?: string | null;
         };
+        /** @description A unit's points under a scheme. */
+        UnitPoints: {
+            groups: components["schemas"]["GroupPoints"][];
+            indicators: components["schemas"]["IndicatorPoints"][];
+            /** @description The sum of the groups' maximum points for this unit. */
+            max_points: string;
+            /** @description `total ÷ max_points × 100`: what units are ranked by (may pass 100 with bonus points). */
+            score: string;
+            /** @description The sum of the groups' points. */
+            total: string;
+        };
         UnitProgress: {
             /** @description Targets and actuals; empty for other units when the caller acts for a unit. */
             indicators: components["schemas"]["UnitIndicatorProgress"][];
-            /** @description Mean of the indicators' completion, each capped at 100. */
+            /**
+             * @description With a scoring scheme: the points earned as a percent of the unit's maximum
+             *     (`points.score`). Without one: the mean of the indicators' completion, each capped at 100.
+             */
             overall_score: string;
+            points?: null | components["schemas"]["UnitPoints"];
             /**
              * Format: int32
              * @description Province-wide rank by overall score (ties share a rank).
@@ -9629,7 +9881,10 @@ export interface operations {
     };
     get_campaign_progress: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description A review date: count the verified reports dated on or before it (default: all). */
+                as_of?: string;
+            };
             header?: never;
             path: {
                 /** @description The campaign's id */
@@ -9879,6 +10134,319 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RegistrationResponse"];
+                };
+            };
+            /** @description A retry (same `Idempotency-Key` and body) of a request that was carried out but whose answer was lost: `Location` names the first record it changed, the body lists them all. Sent with `Idempotent-Replayed: true`. */
+            303: {
+                headers: {
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    Location?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            /** @description Malformed JSON, query or path value */
+            400: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the access token is no longer valid */
+            401: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The authentication scheme to use (`Bearer`) */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your roles do not allow this */
+            403: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or one you may not see */
+            404: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the record's state (see `code`) */
+            409: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description With `idempotency_key_in_progress`: seconds to wait before retrying with the same key */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, each listed in `errors` */
+            422: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client; retry after `Retry-After` */
+            429: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_scoring_schemes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The campaign's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The versions, newest first */
+            200: {
+                headers: {
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchemeResponse"][];
+                };
+            };
+            /** @description Malformed JSON, query or path value */
+            400: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the access token is no longer valid */
+            401: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The authentication scheme to use (`Bearer`) */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your roles (or a service client's scopes) do not allow this */
+            403: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or one you may not see */
+            404: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client; retry after `Retry-After` */
+            429: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_scoring_scheme: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Up to 255 printable ASCII characters, unique per request: a retry with the same key and body replays the first answer (with `Idempotent-Replayed: true`) instead of acting twice. See docs/api-conventions.md. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The campaign's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SchemeRequest"];
+            };
+        };
+        responses: {
+            /** @description Stored as the campaign's latest version; `Location` is set */
+            201: {
+                headers: {
+                    /** @description The record's version as a strong entity tag (`"3"`): send it back in `If-Match` to change the record */
+                    ETag?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The URL of the record created */
+                    Location?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchemeResponse"];
                 };
             };
             /** @description A retry (same `Idempotency-Key` and body) of a request that was carried out but whose answer was lost: `Location` names the first record it changed, the body lists them all. Sent with `Idempotent-Replayed: true`. */
@@ -22311,8 +22879,10 @@ export interface operations {
     report_campaign_progress: {
         parameters: {
             query?: {
-                /** @description Rows by unit (default) or by cluster. */
-                by?: "unit" | "cluster";
+                /** @description Rows by unit (default), by cluster, or the province's table by cluster. */
+                by?: "unit" | "cluster" | "province";
+                /** @description A review date: count the verified reports dated on or before it (default: all). */
+                as_of?: string;
                 /**
                  * @description Overrides `Accept`. Clients generated from this document decode one media type per
                  *     answer: for CSV or XLSX they should call the `….csv` / `….xlsx` operations instead.
@@ -22445,8 +23015,10 @@ export interface operations {
     report_campaign_progress_csv: {
         parameters: {
             query?: {
-                /** @description Rows by unit (default) or by cluster. */
-                by?: "unit" | "cluster";
+                /** @description Rows by unit (default), by cluster, or the province's table by cluster. */
+                by?: "unit" | "cluster" | "province";
+                /** @description A review date: count the verified reports dated on or before it (default: all). */
+                as_of?: string;
             };
             header?: never;
             path: {
@@ -22572,8 +23144,10 @@ export interface operations {
     report_campaign_progress_xlsx: {
         parameters: {
             query?: {
-                /** @description Rows by unit (default) or by cluster. */
-                by?: "unit" | "cluster";
+                /** @description Rows by unit (default), by cluster, or the province's table by cluster. */
+                by?: "unit" | "cluster" | "province";
+                /** @description A review date: count the verified reports dated on or before it (default: all). */
+                as_of?: string;
             };
             header?: never;
             path: {
@@ -23032,6 +23606,117 @@ export interface operations {
             };
             /** @description None of the types in `Accept` is available */
             406: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client; retry after `Retry-After` */
+            429: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_scoring_scheme: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The scheme version's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The version */
+            200: {
+                headers: {
+                    /** @description The record's version as a strong entity tag (`"3"`): send it back in `If-Match` to change the record */
+                    ETag?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchemeResponse"];
+                };
+            };
+            /** @description Malformed JSON, query or path value */
+            400: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the access token is no longer valid */
+            401: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The authentication scheme to use (`Bearer`) */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your roles (or a service client's scopes) do not allow this */
+            403: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or one you may not see */
+            404: {
                 headers: {
                     /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
                     "Content-Language"?: string;
