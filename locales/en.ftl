@@ -415,6 +415,7 @@ record-posting = posting
 record-province = province
 record-record = record
 record-registration = registration
+record-review = review
 record-scoring_scheme = scoring scheme
 record-service_client = service client
 record-user = user

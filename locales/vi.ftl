@@ -417,6 +417,7 @@ record-posting = thông báo công khai
 record-province = đơn vị hành chính cấp tỉnh
 record-record = bản ghi
 record-registration = bản đăng ký thi đua
+record-review = hội nghị sơ kết, tổng kết
 record-scoring_scheme = thang điểm thi đua
 record-service_client = ứng dụng kết nối
 record-user = tài khoản người dùng

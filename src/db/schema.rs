@@ -291,6 +291,22 @@ diesel::table! {
 }
 
 diesel::table! {
+    campaign_reviews (id) {
+        id -> Text,
+        campaign_id -> Text,
+        kind -> Text,
+        held_on -> Date,
+        title -> Text,
+        narrative -> Text,
+        documents -> Text,
+        scoring_scheme_id -> Nullable<Text>,
+        snapshot -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     scoring_schemes (id) {
         id -> Text,
         campaign_id -> Text,
@@ -708,4 +724,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     base_salaries,
     reward_fund_entries,
     scoring_schemes,
+    campaign_reviews,
 );

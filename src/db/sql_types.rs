@@ -23,9 +23,10 @@ use super::MultiBackend;
 use crate::domain::awards::{AwardCategory, AwardSubject};
 use crate::domain::campaigns::{
     AchievementStatus, CampaignKind, CampaignStatus, Direction, IndicatorKind, Participation, RegistrationStatus,
+    ReviewKind,
 };
 use crate::domain::council::SeatRole;
-use crate::domain::ids::{BaseSalaryId, ClusterId, FundEntryId, ScoringSchemeId, UnitId};
+use crate::domain::ids::{BaseSalaryId, ClusterId, FundEntryId, ReviewId, ScoringSchemeId, UnitId};
 use crate::domain::money::FundEntryKind;
 use crate::domain::nominations::{DocumentKind, NominationStatus};
 use crate::domain::units::{LinkPart, UnitKind, UnitType};
@@ -85,6 +86,8 @@ stored_as_text!(
     BaseSalaryId,
     FundEntryId,
     ScoringSchemeId,
+    ReviewId,
+    ReviewKind,
     UnitKind,
     UnitType,
     LinkPart,

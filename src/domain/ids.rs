@@ -80,4 +80,6 @@ ids! {
     FundEntryId = "fund entry id",
     /// A version of a campaign's scoring scheme (thang điểm).
     ScoringSchemeId = "scoring scheme id",
+    /// A campaign's review (sơ kết, tổng kết).
+    ReviewId = "review id",
 }

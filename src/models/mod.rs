@@ -14,6 +14,7 @@ pub mod nomination_warnings;
 pub mod nominations;
 pub mod registrations;
 pub mod reports;
+pub mod reviews;
 pub mod reward_money;
 pub mod scoring;
 pub mod service_clients;
