@@ -503,9 +503,26 @@ fn award_year(
         "demo",
         day("2025-01-20"),
     )?;
-    for (number, signer, authority, ids) in [
-        ("15/QĐ-UBND", "Chủ tịch UBND tỉnh", "UBND tỉnh Bắc Kạn", vec![fighter, merit]),
-        ("03/QĐ-SNV", "Giám đốc Sở Nội vụ", "Sở Nội vụ tỉnh Bắc Kạn", vec![worker]),
+    // Each level pays its own decisions' bonuses from its reward fund, funded at the year's start.
+    let home_affairs = unit_2021(conn, "department", "06-SNV")?;
+    for (unit, amount, what) in [
+        (&province, 500_000_000, "Dự toán ngân sách cấp cho quỹ thi đua, khen thưởng của tỉnh năm 2025"),
+        (&home_affairs, 60_000_000, "Dự toán quỹ thi đua, khen thưởng của Sở Nội vụ năm 2025"),
+    ] {
+        let income = crate::models::reward_money::NewFundEntry {
+            unit_id: *unit,
+            kind: crate::domain::money::FundEntryKind::Income,
+            amount_vnd: amount,
+            description: what.into(),
+            entry_date: day("2025-01-06"),
+            decision_id: None,
+            award_id: None,
+        };
+        crate::models::reward_money::add_entry(conn, income, author)?;
+    }
+    for (number, signer, authority, ids, payer) in [
+        ("15/QĐ-UBND", "Chủ tịch UBND tỉnh", "UBND tỉnh Bắc Kạn", vec![fighter, merit], &province),
+        ("03/QĐ-SNV", "Giám đốc Sở Nội vụ", "Sở Nội vụ tỉnh Bắc Kạn", vec![worker], &home_affairs),
     ] {
         let new = decisions::NewDecision {
             number: number.into(),
@@ -513,6 +530,7 @@ fn award_year(
             signer: signer.into(),
             authority: authority.into(),
             nomination_ids: ids,
+            paying_unit_id: Some(*payer),
         };
         decisions::issue(conn, new, author, day("2025-02-10"))?;
     }

@@ -208,7 +208,8 @@ pub fn require_scope(who: &Principal, scope: &str) -> Result<(), ApiError> {
     if who.has_scope(scope) {
         Ok(())
     } else {
-        Err(ApiError::new(ErrorCode::InsufficientScope, format!("this client's token lacks the `{scope}` scope")))
+        Err(ApiError::new(ErrorCode::InsufficientScope, format!("this client's token lacks the `{scope}` scope"))
+            .localized("insufficient_scope-scope", [("scope", crate::error::Arg::text(scope))]))
     }
 }
 

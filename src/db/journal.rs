@@ -436,6 +436,7 @@ pub fn href(kind: &str, id: &str) -> Option<String> {
         "cluster" => "clusters",
         "campaign" => "campaigns",
         "scoring_scheme" => "scoring-schemes",
+        "review" => "reviews",
         "registration" => "registrations",
         "achievement" => "achievements",
         "award_type" => "award-types",

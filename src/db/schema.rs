@@ -291,6 +291,22 @@ diesel::table! {
 }
 
 diesel::table! {
+    campaign_reviews (id) {
+        id -> Text,
+        campaign_id -> Text,
+        kind -> Text,
+        held_on -> Date,
+        title -> Text,
+        narrative -> Text,
+        documents -> Text,
+        scoring_scheme_id -> Nullable<Text>,
+        snapshot -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     scoring_schemes (id) {
         id -> Text,
         campaign_id -> Text,
@@ -374,6 +390,9 @@ diesel::table! {
         created_at -> Timestamp,
         decision_id -> Nullable<Text>,
         nomination_id -> Nullable<Text>,
+        bonus_coefficient -> Nullable<Text>,
+        base_salary_vnd -> Nullable<BigInt>,
+        bonus_vnd -> Nullable<BigInt>,
     }
 }
 
@@ -515,6 +534,33 @@ diesel::table! {
         decided_on -> Date,
         signer -> Text,
         authority -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+        paying_unit_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    base_salaries (id) {
+        id -> Text,
+        effective_from -> Date,
+        amount_vnd -> BigInt,
+        legal_basis -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    reward_fund_entries (id) {
+        id -> Text,
+        unit_id -> Text,
+        year -> Integer,
+        kind -> Text,
+        amount_vnd -> BigInt,
+        description -> Text,
+        entry_date -> Date,
+        decision_id -> Nullable<Text>,
+        award_id -> Nullable<Text>,
         created_by -> Text,
         created_at -> Timestamp,
     }
@@ -675,5 +721,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhook_attempts,
     initiatives,
     initiative_authors,
+    base_salaries,
+    reward_fund_entries,
     scoring_schemes,
+    campaign_reviews,
 );

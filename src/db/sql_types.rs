@@ -23,15 +23,17 @@ use super::MultiBackend;
 use crate::domain::awards::{AwardCategory, AwardSubject, Severity};
 use crate::domain::campaigns::{
     AchievementStatus, CampaignKind, CampaignStatus, Direction, IndicatorKind, Participation, RegistrationStatus,
+    ReviewKind,
 };
 use crate::domain::council::{SeatRole, SessionStatus};
 use crate::domain::ids::{
-    AchievementId, AttemptId, AwardId, AwardTypeId, AwardTypeVersionId, CampaignId, CampaignTransitionId, ClusterId,
-    CommentId, CouncilId, CouncilSessionId, DecisionId, DeliveryId, IndicatorId, InitiativeId, NominationId,
-    NominationTransitionId, PersonId, RegistrationId, ScoringSchemeId, ServiceClientId, StoredFileId, SubscriptionId,
-    UnitId, UserId,
+    AchievementId, AttemptId, AwardId, AwardTypeId, AwardTypeVersionId, BaseSalaryId, CampaignId, CampaignTransitionId,
+    ClusterId, CommentId, CouncilId, CouncilSessionId, DecisionId, DeliveryId, FundEntryId, IndicatorId, InitiativeId,
+    NominationId, NominationTransitionId, PersonId, RegistrationId, ReviewId, ScoringSchemeId, ServiceClientId,
+    StoredFileId, SubscriptionId, UnitId, UserId,
 };
 use crate::domain::initiatives::RecognitionScope;
+use crate::domain::money::FundEntryKind;
 use crate::domain::nominations::{DocumentKind, NominationStatus};
 use crate::domain::units::{LinkPart, UnitKind, UnitType};
 use crate::domain::webhooks::DeliveryStatus;
@@ -110,10 +112,15 @@ stored_as_text!(
     DeliveryId,
     AttemptId,
     ServiceClientId,
+    BaseSalaryId,
+    FundEntryId,
     ScoringSchemeId,
+    ReviewId,
+    ReviewKind,
     UnitKind,
     UnitType,
     LinkPart,
+    FundEntryKind,
     CampaignKind,
     CampaignStatus,
     Participation,

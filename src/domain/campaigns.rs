@@ -350,9 +350,69 @@ pub fn rank<K: Clone>(scores: &[(K, Decimal)]) -> Vec<(u32, K, Decimal)> {
     ranked
 }
 
+text_enum! {
+    /// A campaign's review: sơ kết (interim, during the campaign) or tổng kết (final).
+    pub enum ReviewKind {
+        Interim = "so_ket" => "Sơ kết",
+        Final = "tong_ket" => "Tổng kết",
+    }
+}
+
+/// A review's date: not in the future, not before the campaign starts, and an interim review
+/// within the campaign.
+pub fn check_review_date(
+    kind: ReviewKind,
+    held_on: NaiveDate,
+    start: NaiveDate,
+    end: NaiveDate,
+    today: NaiveDate,
+    checks: &mut Checks,
+) {
+    check_date("held_on", Some(held_on), checks);
+    if held_on > today {
+        checks.fail("held_on", ErrorCode::InFuture, "must not be after today");
+    } else if held_on < start {
+        checks.fail("held_on", ErrorCode::BeforeStart, "must not be before the campaign's start");
+    } else if kind == ReviewKind::Interim && held_on > end {
+        checks.fail("held_on", ErrorCode::OutsideCampaign, "an interim review falls within the campaign");
+    }
+}
+
+/// Closing a campaign before its end date needs a reason (an early close is on the record).
+pub fn check_close_reason(end: NaiveDate, today: NaiveDate, reason: Option<&str>, checks: &mut Checks) {
+    if today < end && reason.is_none() {
+        checks.fail("reason", ErrorCode::Required, format!("say why the campaign closes before its end date ({end})"));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn review_dates_and_early_closes() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let (start, end, today) = (d("2021-09-23"), d("2021-12-31"), d("2022-01-10"));
+        let check = |kind, held_on: &str| {
+            let mut checks = Checks::default();
+            check_review_date(kind, d(held_on), start, end, today, &mut checks);
+            checks.0.first().map(|e| e.code.to_string())
+        };
+        assert_eq!(check(ReviewKind::Interim, "2021-11-15"), None);
+        assert_eq!(check(ReviewKind::Interim, "2022-01-05").as_deref(), Some("outside_campaign"));
+        assert_eq!(check(ReviewKind::Final, "2022-01-05"), None);
+        assert_eq!(check(ReviewKind::Final, "2021-09-01").as_deref(), Some("before_start"));
+        assert_eq!(check(ReviewKind::Final, "2022-01-11").as_deref(), Some("in_future"));
+        let close = |today: &str, reason| {
+            let mut checks = Checks::default();
+            check_close_reason(end, d(today), reason, &mut checks);
+            checks.0.first().map(|e| e.code.to_string())
+        };
+        // 69 days early, as in the issue: a reason is needed.
+        assert_eq!(close("2021-10-23", None).as_deref(), Some("required"));
+        assert_eq!(close("2021-10-23", Some("Hoàn thành sớm các chỉ tiêu")), None);
+        assert_eq!(close("2021-12-31", None), None);
+    }
 
     #[test]
     fn campaign_lifecycle_allows_only_its_transitions() {

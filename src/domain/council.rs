@@ -13,8 +13,8 @@ text_enum! {
         Chair = "chair" => "Chủ tịch Hội đồng",
         /// Phó Chủ tịch Hội đồng.
         ViceChair = "vice_chair" => "Phó Chủ tịch Hội đồng",
-        /// Ủy viên.
-        Member = "member" => "Ủy viên",
+        /// Ủy viên Hội đồng.
+        Member = "member" => "Ủy viên Hội đồng",
     }
 }
 

@@ -130,6 +130,12 @@ ids! {
     AttemptId = "webhook attempt id",
     /// A machine client of the API.
     ServiceClientId = "service client id",
+    /// A level of the base salary (lương cơ sở) and the date it took effect.
+    BaseSalaryId = "base salary id",
+    /// An entry of a unit's reward fund ledger.
+    FundEntryId = "fund entry id",
     /// A version of a campaign's scoring scheme (thang điểm).
     ScoringSchemeId = "scoring scheme id",
+    /// A campaign's review (sơ kết, tổng kết).
+    ReviewId = "review id",
 }

@@ -148,6 +148,10 @@ fn refusal() -> Severity {
 #[serde(deny_unknown_fields)]
 pub struct InitiativeRequirement {
     pub minimum_scope: RecognitionScope,
+    /// `minimum_scope` as people read it (Vietnamese). In answers only: ignored when sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(read_only)]
+    pub minimum_scope_label: Option<String>,
     #[schema(minimum = 1, maximum = 10, example = 1)]
     pub validity_years: u32,
     /// What the rules accept instead of a registered initiative: a `sang_kien` document in the
@@ -158,6 +162,10 @@ pub struct InitiativeRequirement {
     /// What having neither does. Default `refusal`.
     #[serde(default = "refusal")]
     pub on_failure: Severity,
+    /// `on_failure` as people read it (Vietnamese). In answers only: ignored when sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(read_only)]
+    pub on_failure_label: Option<String>,
     /// Căn cứ pháp lý of this requirement.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub legal_basis: Option<String>,
@@ -167,7 +175,20 @@ pub struct InitiativeRequirement {
 }
 
 /// Checks a requirement as sent (`field` names it in errors).
+impl InitiativeRequirement {
+    /// As answered: with the labels of its enumerations.
+    pub fn labelled(self) -> InitiativeRequirement {
+        InitiativeRequirement {
+            minimum_scope_label: Some(self.minimum_scope.label_vi().to_string()),
+            on_failure_label: Some(self.on_failure.label_vi().to_string()),
+            ..self
+        }
+    }
+}
+
 pub fn check_requirement(field: &str, mut r: InitiativeRequirement, checks: &mut Checks) -> InitiativeRequirement {
+    // Labels are answers' only: what a client echoes back is not kept.
+    (r.minimum_scope_label, r.on_failure_label) = (None, None);
     if !(1..=10).contains(&r.validity_years) {
         checks.fail(&format!("{field}.validity_years"), ErrorCode::OutOfRange, "must be between 1 and 10");
     }
@@ -263,6 +284,8 @@ mod tests {
             on_failure: Severity::Refusal,
             legal_basis: None,
             unconfirmed: true,
+            minimum_scope_label: None,
+            on_failure_label: None,
         };
         assert_eq!(assess_initiatives(&r, &[(S::CoSo, 2026)], false, 2026), InitiativeStanding::Met);
         assert_eq!(assess_initiatives(&r, &[(S::CoSo, 2024)], true, 2026), InitiativeStanding::ByDossierProof);

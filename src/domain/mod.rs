@@ -132,6 +132,7 @@ pub mod display;
 pub mod evidence;
 pub mod ids;
 pub mod initiatives;
+pub mod money;
 pub mod nominations;
 pub mod progress;
 pub mod public;

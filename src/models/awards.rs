@@ -406,6 +406,10 @@ pub struct Award {
     pub created_at: DateTime<Utc>,
     pub decision_id: Option<DecisionId>,
     pub nomination_id: Option<NominationId>,
+    /// The bonus (tiền thưởng) it was given with, and how: coefficient × base salary, rounded.
+    pub bonus_coefficient: Option<String>,
+    pub base_salary_vnd: Option<i64>,
+    pub bonus_vnd: Option<i64>,
 }
 
 pub struct NewAward {

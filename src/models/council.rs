@@ -13,7 +13,7 @@ use crate::domain::campaigns::stored_decimal;
 use crate::domain::council::SessionStatus;
 use crate::domain::ids::{CouncilId, CouncilSessionId, NominationId, UserId};
 use crate::domain::nominations::{vote_passes, NominationStatus};
-use crate::error::{ApiError, ErrorCode, FieldError};
+use crate::error::{ApiError, Arg, ErrorCode, FieldError};
 use crate::models::nominations::{find_nomination, judged_version, record_council_result};
 
 #[derive(Queryable, Selectable, Debug, Clone)]
@@ -305,13 +305,28 @@ pub fn close_session(conn: &mut DbConn, id: CouncilSessionId, actor: UserId) -> 
         let until = session
             .voting_deadline
             .map_or_else(|| "every member has voted".to_string(), |d| format!("{}Z", d.format("%Y-%m-%dT%H:%M:%S")));
-        return Err(ApiError::conflict(
+        let total = i64::from(member_count) * items.len() as i64;
+        let counted = [("cast", Arg::text(cast)), ("total", Arg::text(total))];
+        let problem = ApiError::conflict(
             ErrorCode::VotingInProgress,
             format!(
-                "{cast} of {} ballots are cast; the session closes when every member has voted, or after {until}",
-                i64::from(member_count) * items.len() as i64
+                "{cast} of {total} ballots are cast; the session closes when every member has voted, or after {until}"
             ),
-        ));
+        );
+        return Err(match session.voting_deadline {
+            // People read the deadline in Vietnam's time.
+            Some(deadline) => {
+                let local = deadline.naive_utc() + chrono::Duration::hours(7);
+                problem.localized(
+                    "voting_in_progress-deadline",
+                    counted.into_iter().chain([
+                        ("time", Arg::text(local.format("%H:%M"))),
+                        ("date", Arg::text(crate::domain::display::admin_date(local.date()))),
+                    ]),
+                )
+            }
+            None => problem.localized("voting_in_progress-count", counted),
+        });
     }
     for nomination_id in items {
         let choices: Vec<bool> = ballot_box::table

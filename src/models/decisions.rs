@@ -5,14 +5,17 @@ use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 
 use crate::db::schema::{
-    award_types, awards, decisions, nomination_transitions, nominations, people, posting_comments, units,
+    award_type_versions, award_types, awards, decisions, nomination_transitions, nominations, people, posting_comments,
+    units,
 };
 use crate::db::sql_types::{NullableUtcTimestamp, UtcTimestamp};
 use crate::db::{self, DbConn};
-use crate::domain::ids::{AwardId, CommentId, DecisionId, NominationId, NominationTransitionId, UserId};
+use crate::domain::ids::{AwardId, CommentId, DecisionId, NominationId, NominationTransitionId, UnitId, UserId};
+use crate::domain::money::{base_salary_on, bonus_vnd, FundEntryKind};
 use crate::domain::nominations::NominationStatus;
 use crate::error::{ApiError, ErrorCode, FieldError};
 use crate::models::nominations::{find_nomination, judged_version, Nomination};
+use crate::models::reward_money::{self, NewFundEntry};
 
 fn record_transition(
     conn: &mut DbConn,
@@ -258,6 +261,7 @@ pub struct Decision {
     pub created_by: UserId,
     #[diesel(deserialize_as = UtcTimestamp)]
     pub created_at: DateTime<Utc>,
+    pub paying_unit_id: Option<UnitId>,
 }
 
 pub struct NewDecision {
@@ -266,16 +270,26 @@ pub struct NewDecision {
     pub signer: String,
     pub authority: String,
     pub nomination_ids: Vec<NominationId>,
+    /// Whose reward fund pays the bonuses: each becomes a payout entry of its ledger.
+    pub paying_unit_id: Option<UnitId>,
 }
 
-pub fn find_decision(conn: &mut DbConn, id: DecisionId) -> Result<(Decision, Vec<AwardId>), ApiError> {
+/// An award a decision granted: its id and its bonus in đồng.
+pub type GrantedAward = (AwardId, Option<i64>);
+
+/// A decision with the awards it granted.
+pub fn find_decision(conn: &mut DbConn, id: DecisionId) -> Result<(Decision, Vec<GrantedAward>), ApiError> {
     let decision = decisions::table
         .find(id)
         .select(Decision::as_select())
         .first(conn)
         .optional()?
         .ok_or_else(|| ApiError::not_found("decision"))?;
-    let granted = awards::table.filter(awards::decision_id.eq(id)).select(awards::id).order(awards::id).load(conn)?;
+    let granted = awards::table
+        .filter(awards::decision_id.eq(id))
+        .select((awards::id, awards::bonus_vnd))
+        .order(awards::id)
+        .load(conn)?;
     Ok((decision, granted))
 }
 
@@ -314,6 +328,12 @@ pub fn issue(conn: &mut DbConn, new: NewDecision, actor: UserId, today: NaiveDat
             "a decision grants at least one nomination",
         ));
     }
+    if let Some(unit) = new.paying_unit_id {
+        let known: i64 = units::table.find(unit).count().get_result(conn)?;
+        if known == 0 {
+            errors.push(FieldError::new("paying_unit_id", ErrorCode::NotFound, "no unit has this id"));
+        }
+    }
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));
     }
@@ -333,12 +353,25 @@ pub fn issue(conn: &mut DbConn, new: NewDecision, actor: UserId, today: NaiveDat
             decisions::authority.eq(&new.authority),
             decisions::created_by.eq(actor),
             decisions::created_at.eq(now),
+            decisions::paying_unit_id.eq(new.paying_unit_id),
         ))
         .execute(conn)?;
+    let base_salary = base_salary_on(&reward_money::base_salary_levels(conn)?, new.decided_on);
     for n in granted {
+        // The coefficient of the rules the nomination was judged under, times the base salary
+        // in force on the decision's date.
+        let type_name: String = award_types::table.find(&n.award_type_id).select(award_types::name).first(conn)?;
+        let coefficient: Option<String> = match &n.award_type_version_id {
+            Some(version) => {
+                award_type_versions::table.find(version).select(award_type_versions::bonus_multiplier).first(conn)?
+            }
+            None => None,
+        };
+        let bonus = coefficient.as_deref().zip(base_salary).and_then(|(c, base)| bonus_vnd(c, base));
+        let award_id = AwardId::generate();
         diesel::insert_into(awards::table)
             .values((
-                awards::id.eq(AwardId::generate()),
+                awards::id.eq(award_id),
                 awards::award_type_id.eq(n.award_type_id),
                 awards::award_type_version_id.eq(n.award_type_version_id),
                 awards::recipient_kind.eq(&n.nominee_kind),
@@ -353,8 +386,23 @@ pub fn issue(conn: &mut DbConn, new: NewDecision, actor: UserId, today: NaiveDat
                 awards::created_at.eq(now),
                 awards::decision_id.eq(Some(id)),
                 awards::nomination_id.eq(Some(n.id)),
+                awards::bonus_coefficient.eq(bonus.and(coefficient.as_deref())),
+                awards::base_salary_vnd.eq(bonus.and(base_salary)),
+                awards::bonus_vnd.eq(bonus),
             ))
             .execute(conn)?;
+        if let (Some(unit_id), Some(bonus)) = (new.paying_unit_id, bonus) {
+            let entry = NewFundEntry {
+                unit_id,
+                kind: FundEntryKind::Payout,
+                amount_vnd: -bonus,
+                description: format!("Tiền thưởng «{type_name}» theo Quyết định số {}", new.number),
+                entry_date: new.decided_on,
+                decision_id: Some(id),
+                award_id: Some(award_id),
+            };
+            reward_money::add_entry(conn, entry, actor)?;
+        }
         record_transition(conn, &n, NominationStatus::Decided, actor, Some(format!("Quyết định {}", new.number)))?;
     }
     Ok(id)

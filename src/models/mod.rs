@@ -14,6 +14,8 @@ pub mod nomination_warnings;
 pub mod nominations;
 pub mod registrations;
 pub mod reports;
+pub mod reviews;
+pub mod reward_money;
 pub mod scoring;
 pub mod service_clients;
 pub mod stored_files;

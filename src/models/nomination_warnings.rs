@@ -51,14 +51,16 @@ pub fn acknowledge(
                     "the nomination has no open warning \"{code}\": a refusal, or a warning already acknowledged, \
                      cannot be acknowledged"
                 ),
-            ));
+            )
+            .localized("not_acknowledgeable-code", [("code", crate::error::Arg::text(code))]));
         };
         let status = current.status;
         if !open_to_acknowledgement(status) {
             return Err(ApiError::conflict(
                 ErrorCode::IllegalTransition,
                 format!("a {} nomination's warnings are no longer acknowledged", status.as_str()),
-            ));
+            )
+            .localized("illegal_transition-acknowledge", [("status", crate::error::Arg::text(status.label_vi()))]));
         }
         warning.acknowledgement = Some(Acknowledgement { by: actor.to_string(), at: now, reason: reason.to_string() });
         diesel::update(nominations::table.find(id).filter(nominations::version.eq(current.version)))

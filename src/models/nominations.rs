@@ -262,6 +262,7 @@ fn not_editable(status: NominationStatus) -> ApiError {
         ErrorCode::NominationLocked,
         format!("a {} nomination no longer changes; it changes only as a draft or once returned", status.as_str()),
     )
+    .localized("nomination_locked-status", [("status", crate::error::Arg::text(status.label_vi()))])
 }
 
 /// Replaces what the unit proposes, while it is a draft or returned, at `expected_version`.
@@ -505,7 +506,7 @@ pub fn transition(
             });
         }
         version_id = version;
-        judged = Some(serde_json::to_string(&result).expect("eligibility serializes"));
+        judged = Some(serde_json::to_string(&result.with_translations()).expect("eligibility serializes"));
     }
     if matches!(action, NominationAction::Reject | NominationAction::Withdraw) && before_open_session(conn, id)? {
         return Err(ApiError::conflict(

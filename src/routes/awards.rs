@@ -58,6 +58,11 @@ pub struct RulesBody {
     /// a reason) or `refusal`.
     #[serde(default = "quota_warning")]
     pub quota_on_failure: Severity,
+    /// `quota_on_failure`'s label, as answers carry it: ignored when sent (so a version read
+    /// back can be sent again as it is).
+    #[serde(default)]
+    #[schema(read_only)]
+    pub quota_on_failure_label: Option<String>,
     #[serde(default)]
     pub council_vote_required: bool,
     /// Share of the whole council that must approve (decimal string, percent).
@@ -88,6 +93,8 @@ pub struct RulesView {
     pub quota_percent: Option<String>,
     /// What going beyond the quota does.
     pub quota_on_failure: Severity,
+    /// `quota_on_failure` as people read it (Vietnamese).
+    pub quota_on_failure_label: &'static str,
     pub council_vote_required: bool,
     /// Share of the whole council that must approve (decimal string, percent).
     pub approval_threshold_percent: Option<String>,
@@ -146,16 +153,17 @@ fn version_response(v: AwardTypeVersion) -> Result<VersionResponse, ApiError> {
         rules: RulesView {
             granting_authority: v.granting_authority,
             legal_basis: v.legal_basis,
-            prerequisites,
+            prerequisites: prerequisites.into_iter().map(Prerequisite::labelled).collect(),
             quota_of_code: v.quota_of_code,
             quota_percent: v.quota_percent,
             quota_on_failure,
+            quota_on_failure_label: quota_on_failure.label_vi(),
             council_vote_required: v.council_vote_required,
             approval_threshold_percent: v.approval_threshold_percent,
             quorum_percent: v.quorum_percent,
             posting_days: v.posting_days,
             bonus_multiplier: v.bonus_multiplier,
-            initiative_requirement,
+            initiative_requirement: initiative_requirement.map(InitiativeRequirement::labelled),
         },
     })
 }

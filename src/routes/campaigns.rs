@@ -15,8 +15,8 @@ use crate::auth::AuthUser;
 use crate::db::journal::Scope;
 use crate::db::{self, cursor};
 use crate::domain::campaigns::{
-    check_campaign_dates, check_province_target, decimal_text, CampaignAction, CampaignDates, CampaignKind,
-    CampaignStatus, Direction, IndicatorKind, Participation,
+    check_campaign_dates, check_close_reason, check_province_target, decimal_text, CampaignAction, CampaignDates,
+    CampaignKind, CampaignStatus, Direction, IndicatorKind, Participation,
 };
 use crate::domain::ids::{CampaignId, IndicatorId};
 use crate::domain::{check_text, text, Checks};
@@ -387,7 +387,7 @@ pub async fn replace(
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(deny_unknown_fields)]
 pub struct TransitionRequest {
-    /// Required to cancel.
+    /// Required to cancel, and to close before the campaign's end date.
     pub reason: Option<String>,
 }
 
@@ -416,8 +416,16 @@ async fn transition(
         CampaignAction::Close => "closed",
         CampaignAction::Cancel => "cancelled",
     };
+    let today = crate::domain::units::today_in_vietnam();
     let body = db::write(&state.db, origin.by(who), move |conn, journal| {
         let before = CampaignResponse::from(model::campaign_detail(conn, id)?);
+        if action == CampaignAction::Close && before.status == CampaignStatus::Launched {
+            let mut checks = Checks::default();
+            check_close_reason(before.end_date, today, reason.as_deref(), &mut checks);
+            if !checks.0.is_empty() {
+                return Err(ApiError::validation(checks.0));
+            }
+        }
         let after = CampaignResponse::from(model::transition_campaign(conn, id, action, actor, reason, expected)?);
         journal.changed("campaign", verb, id, Scope::Registry, &before, &after);
         Ok(after)
@@ -443,7 +451,8 @@ pub async fn launch(
     transition(&state, &who, origin, &req, id.into_inner(), CampaignAction::Launch, body.0).await
 }
 
-/// Close a launched campaign at its final review (tổng kết): its registrations freeze.
+/// Close a launched campaign at its final review (tổng kết): its registrations freeze. Closing
+/// before the end date needs a `reason` (422 without one).
 #[utoipa::path(operation_id = "close_campaign", tag = "campaigns", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The campaign's id"), ("If-Match" = Option<String>, Header, description = "The `ETag` last read: with it, a change made meanwhile answers 412")),
     request_body = TransitionRequest,

@@ -12,8 +12,8 @@ use crate::auth::policy::{self, Role};
 use crate::auth::{client_addr, AuthUser};
 use crate::db;
 use crate::db::journal::Scope;
-use crate::domain::display::admin_date;
-use crate::domain::ids::{AwardId, CommentId, DecisionId, NominationId};
+use crate::domain::display::{admin_date, money_vnd};
+use crate::domain::ids::{AwardId, CommentId, DecisionId, NominationId, UnitId};
 use crate::domain::public::{proof_of_work_ok, PROOF_OF_WORK_HEADER};
 use crate::domain::text::{normalize, strip_markup};
 use crate::domain::units::today_in_vietnam;
@@ -25,8 +25,9 @@ use crate::http::register::Routes;
 use crate::models::awards as awards_model;
 use crate::models::decisions::{self as model, NewDecision, PostingComment};
 use crate::models::nominations as nominations_model;
+use crate::models::reward_money;
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, WriteErrors};
-use crate::routes::shared::{nomination_response, AwardResponse};
+use crate::routes::shared::{nomination_response, AwardResponse, FundEntryResponse};
 use crate::state::AppState;
 
 pub fn configure(routes: &mut Routes) {
@@ -169,7 +170,7 @@ pub async fn comment(
     if !proof_of_work_ok(&id.to_string(), &body.0.content, nonce, bits) {
         return Err(ApiError::new(ErrorCode::ProofOfWorkRequired,
             format!("send `Thidua-Proof-Of-Work: <nonce>` where SHA-256(\"<posting id>\\n<content>\\n<nonce>\") starts with {bits} zero bits"),
-        ));
+        ).localized("proof_of_work_required-bits", [("bits", crate::error::Arg::text(bits))]));
     }
     // Plain text: markup is taken out, and frontends show the rest as text (docs/awards.md).
     let mut checks = Checks::default();
@@ -296,6 +297,11 @@ pub struct DecisionRequest {
     pub authority: String,
     /// Posted nominations whose posting ended before `decided_on`.
     pub nomination_ids: Vec<Uuid>,
+    /// The unit whose reward fund (quỹ thi đua, khen thưởng) pays the bonuses — that of the
+    /// level deciding. Each award's bonus becomes a payout in its ledger for the decision's
+    /// year. Without it the bonuses are computed but no ledger is charged.
+    #[serde(default)]
+    pub paying_unit_id: Option<Uuid>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -307,17 +313,31 @@ pub struct DecisionResponse {
     pub authority: String,
     /// The awards it granted.
     pub award_ids: Vec<Uuid>,
+    /// Whose reward fund pays the bonuses, if the decision said.
+    pub paying_unit_id: Option<Uuid>,
+    /// The bonuses of its awards together, in đồng (awards without a bonus count 0).
+    #[schema(example = 7730000)]
+    pub total_bonus_vnd: i64,
+    /// `total_bonus_vnd` as people read it.
+    #[schema(example = "7.730.000 đ")]
+    pub total_bonus_text: String,
 }
 
-impl From<(model::Decision, Vec<AwardId>)> for DecisionResponse {
-    fn from((d, awards): (model::Decision, Vec<AwardId>)) -> DecisionResponse {
+type DecisionRow = (model::Decision, Vec<model::GrantedAward>);
+
+impl From<DecisionRow> for DecisionResponse {
+    fn from((d, awards): DecisionRow) -> DecisionResponse {
+        let total_bonus_vnd = awards.iter().filter_map(|(_, bonus)| *bonus).sum();
         DecisionResponse {
             id: d.id.into(),
             number: d.number,
             decided_on: d.decided_on,
             signer: d.signer,
             authority: d.authority,
-            award_ids: awards.into_iter().map(Uuid::from).collect(),
+            award_ids: awards.iter().map(|(a, _)| Uuid::from(*a)).collect(),
+            paying_unit_id: d.paying_unit_id.map(Uuid::from),
+            total_bonus_vnd,
+            total_bonus_text: money_vnd(total_bonus_vnd),
         }
     }
 }
@@ -345,16 +365,22 @@ pub async fn issue(
     let mut nomination_ids: Vec<NominationId> = body.nomination_ids.into_iter().map(NominationId::from).collect();
     nomination_ids.sort();
     nomination_ids.dedup();
-    let new = NewDecision { number, decided_on: body.decided_on, signer, authority, nomination_ids };
+    let paying_unit_id = body.paying_unit_id.map(UnitId::from);
+    let new = NewDecision { number, decided_on: body.decided_on, signer, authority, nomination_ids, paying_unit_id };
     let (actor, today) = (who.user_id, today_in_vietnam());
     let body = db::write(&state.db, origin.by(&who), move |conn, journal| {
         // Unknown ids are left to `issue`, which names them in its 422.
         let granted_before: Vec<_> =
             new.nomination_ids.iter().filter_map(|n| nominations_model::detail(conn, *n).ok()).collect();
         let id = model::issue(conn, new, actor, today)?;
-        let (decision, award_ids) = model::find_decision(conn, id)?;
-        let issued = DecisionResponse::from((decision, award_ids.clone()));
+        let (decision, granted) = model::find_decision(conn, id)?;
+        let award_ids: Vec<AwardId> = granted.iter().map(|(a, _)| *a).collect();
+        let issued = DecisionResponse::from((decision, granted));
         journal.created("decision", id, Scope::Registry, &issued);
+        for entry in reward_money::entries_of_decision(conn, id)? {
+            let entry = FundEntryResponse::from(entry);
+            journal.created("reward_fund_entry", entry.id, Scope::Unit(UnitId::from(entry.unit_id)), &entry);
+        }
         // Each nomination granted, and the award it became.
         for n_before in granted_before {
             let nomination_id = n_before.nomination.id;

@@ -22,6 +22,8 @@ pub mod people;
 pub mod progress;
 pub mod registrations;
 pub mod reports;
+pub mod reviews;
+pub mod reward_money;
 pub mod scoring;
 pub mod service_clients;
 pub mod shared;
@@ -71,6 +73,7 @@ pub fn configure(cfg: &mut ServiceConfig, posts: &Rc<PostTable>) {
             .configure(module(achievements::configure))
             .configure(module(progress::configure))
             .configure(module(scoring::configure))
+            .configure(module(reviews::configure))
             .configure(module(awards::configure))
             .configure(module(people::configure))
             .configure(module(initiatives::configure))
@@ -82,6 +85,7 @@ pub fn configure(cfg: &mut ServiceConfig, posts: &Rc<PostTable>) {
             .configure(module(journal::configure))
             .configure(module(webhooks::configure))
             .configure(module(reports::configure))
+            .configure(module(reward_money::configure))
             .configure(module(units::provinces::configure))
             .configure(module(units::districts::configure))
             .configure(module(units::communes::configure))

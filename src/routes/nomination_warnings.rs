@@ -75,5 +75,5 @@ pub async fn acknowledge(
         Ok(after)
     })
     .await?;
-    Ok(HttpResponse::Ok().insert_header(etag(after.version)).json(after))
+    Ok(HttpResponse::Ok().insert_header(etag(after.version)).json(after.spoken()))
 }

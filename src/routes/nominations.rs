@@ -67,6 +67,7 @@ fn ok(d: NominationDetail) -> Result<HttpResponse, ApiError> {
 }
 
 fn ok_body(body: NominationResponse) -> Result<HttpResponse, ApiError> {
+    let body = body.spoken();
     Ok(HttpResponse::Ok().insert_header(etag(body.version)).json(body))
 }
 
@@ -172,7 +173,7 @@ pub async fn list(
         Ok((model::details(conn, rows)?, next))
     })
     .await?;
-    let items = rows.into_iter().map(response).collect::<Result<_, _>>()?;
+    let items = rows.into_iter().map(|d| response(d).map(NominationResponse::spoken)).collect::<Result<_, _>>()?;
     Ok(HttpResponse::Ok().json(NominationPage { items, next_cursor }))
 }
 
@@ -201,7 +202,7 @@ pub async fn create(
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/nominations/{}", body.id)))
         .insert_header(etag(body.version))
-        .json(body))
+        .json(body.spoken()))
 }
 
 /// Get a nomination with its dossier and history.

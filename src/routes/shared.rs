@@ -15,6 +15,7 @@ use crate::auth::AuthUser;
 use crate::db;
 use crate::domain::campaigns::CampaignStatus;
 use crate::domain::ids::{CampaignId, UnitId, UserId};
+use crate::domain::money::FundEntryKind;
 use crate::domain::nominations::{DocumentKind, Eligibility, NominationStatus};
 use crate::domain::progress::{
     compute, ClusterInput, IndicatorInput, NotADecimal, ProgressInputs, ProgressResponse, UnitActual, UnitTargets,
@@ -26,6 +27,7 @@ use crate::models::accounts::User;
 use crate::models::awards::Award;
 use crate::models::campaigns::{self as campaigns_model, Campaign};
 use crate::models::nominations::NominationDetail;
+use crate::models::reward_money::FundEntry;
 use crate::models::stored_files::StoredFile;
 use crate::models::{achievements, clusters, registrations, scoring};
 use crate::state::AppState;
@@ -254,6 +256,15 @@ impl From<StoredFile> for DocumentResponse {
     }
 }
 
+impl NominationResponse {
+    /// As answered to the request being handled: the eligibility's messages in its language.
+    /// Call it on the way out, not inside a database closure (the journal keeps every language).
+    pub fn spoken(mut self) -> Self {
+        self.eligibility = self.eligibility.map(|e| e.spoken_in(crate::error::i18n::current()));
+        self
+    }
+}
+
 pub fn nomination_response(d: NominationDetail) -> Result<NominationResponse, ApiError> {
     let n = d.nomination;
     Ok(NominationResponse {
@@ -320,6 +331,63 @@ pub struct AwardResponse {
     pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
     pub revoked_reason: Option<String>,
     pub created_at: chrono::DateTime<chrono::Utc>,
+    /// The bonus (tiền thưởng) in đồng: `bonus_coefficient` × `base_salary_vnd` in force on the
+    /// decision's date, rounded up to ten thousand đồng. Null when the rules carry no
+    /// coefficient, or for awards recorded without a decision.
+    #[schema(example = 710000)]
+    pub bonus_vnd: Option<i64>,
+    /// `bonus_vnd` as people read it.
+    #[schema(example = "710.000 đ")]
+    pub bonus_text: Option<String>,
+    /// Hệ số: the multiple of the base salary (decimal string).
+    #[schema(example = "0.3")]
+    pub bonus_coefficient: Option<String>,
+    /// The base salary (lương cơ sở) the bonus was computed from.
+    #[schema(example = 2340000)]
+    pub base_salary_vnd: Option<i64>,
+}
+
+/// An entry of a unit's reward fund ledger.
+#[derive(Serialize, ToSchema)]
+pub struct FundEntryResponse {
+    pub id: Uuid,
+    pub unit_id: Uuid,
+    /// The ledger year (the entry date's).
+    pub year: i32,
+    pub kind: FundEntryKind,
+    /// `kind` as people read it (Vietnamese).
+    pub kind_label: &'static str,
+    /// Signed, in đồng: income adds, a payout takes away.
+    #[schema(example = -710000)]
+    pub amount_vnd: i64,
+    /// `amount_vnd` as people read it.
+    #[schema(example = "-710.000 đ")]
+    pub amount_text: String,
+    pub description: String,
+    pub entry_date: NaiveDate,
+    /// For a payout: the decision and the award it paid.
+    pub decision_id: Option<Uuid>,
+    pub award_id: Option<Uuid>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl From<FundEntry> for FundEntryResponse {
+    fn from(e: FundEntry) -> FundEntryResponse {
+        FundEntryResponse {
+            id: e.id.into(),
+            unit_id: e.unit_id.into(),
+            year: e.year,
+            kind: e.kind,
+            kind_label: e.kind.label_vi(),
+            amount_text: crate::domain::display::money_vnd(e.amount_vnd),
+            amount_vnd: e.amount_vnd,
+            description: e.description,
+            entry_date: e.entry_date,
+            decision_id: e.decision_id.map(Uuid::from),
+            award_id: e.award_id.map(Uuid::from),
+            created_at: e.created_at,
+        }
+    }
 }
 
 impl From<Award> for AwardResponse {
@@ -339,6 +407,10 @@ impl From<Award> for AwardResponse {
             revoked_at: a.revoked_at,
             revoked_reason: a.revoked_reason,
             created_at: a.created_at,
+            bonus_text: a.bonus_vnd.map(crate::domain::display::money_vnd),
+            bonus_vnd: a.bonus_vnd,
+            bonus_coefficient: a.bonus_coefficient,
+            base_salary_vnd: a.base_salary_vnd,
         }
     }
 }

@@ -307,7 +307,7 @@ async fn reports_follow_the_rules(app: TestApp) {
 
     // Closing the campaign freezes reports.
     let pending = s.report(&app, 1, 0, "3", &day(-1), false).await;
-    app.post(&format!("/api/v1/campaigns/{}/close", id(&s.campaign)), &json!({})).await;
+    app.post(&format!("/api/v1/campaigns/{}/close", id(&s.campaign)), &json!({"reason": "Tổng kết sớm"})).await;
     as_a(TestRequest::post().uri(&reports).set_json(s.report_body(0, 0, "20", &day(-1))))
         .await
         .problem(409, "campaign_frozen");

@@ -112,7 +112,7 @@ async fn lifecycle_is_enforced_and_recorded(app: TestApp) {
         .await
         .problem(403, "forbidden");
     app.post(&format!("{path}/cancel"), &json!({})).await.problem(422, "validation_failed");
-    let closed = app.post(&format!("{path}/close"), &json!({})).await.json();
+    let closed = app.post(&format!("{path}/close"), &json!({"reason": "Tổng kết sớm"})).await.json();
     assert_eq!(closed["status"], "closed");
     assert_eq!(closed["history"].as_array().unwrap().len(), 2);
     app.post(&format!("{path}/cancel"), &json!({"reason": "nhầm"})).await.problem(409, "illegal_transition");
@@ -262,7 +262,7 @@ async fn registrations_follow_the_rules(app: TestApp) {
         )
         .await;
     let b_path = format!("/api/v1/registrations/{}", id(&officer_b_reg.json()));
-    app.post(&format!("/api/v1/campaigns/{}/close", id(&campaign)), &json!({})).await;
+    app.post(&format!("/api/v1/campaigns/{}/close", id(&campaign)), &json!({"reason": "Tổng kết sớm"})).await;
     app.put_current(&officer_b, &b_path, &json!({"targets": target("6")})).await.problem(409, "campaign_frozen");
     app.send_as(&officer_b, TestRequest::post().uri(&format!("{b_path}/submit"))).await.problem(409, "campaign_frozen");
     assert_eq!(app.get(&b_path).await.json()["targets"][0]["target"], "5");

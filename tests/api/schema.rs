@@ -87,6 +87,8 @@ fn load_every_table(conn: &mut thidua::db::DbConn) {
             .limit(0)
             .load::<StoredScheme>(conn)
             .expect("scoring_schemes");
+        use thidua::models::reviews::Review;
+        campaign_reviews::table.select(Review::as_select()).limit(0).load::<Review>(conn).expect("campaign_reviews");
     }
     {
         use thidua::models::awards::{Award, AwardType, AwardTypeVersion, Person};

@@ -12,7 +12,8 @@ use crate::helpers::TestApp;
 on_both_backends!(
     the_worked_example_scores_through_the_api,
     schemes_are_checked_versioned_and_guarded,
-    ratio_reports_take_numerator_and_denominator
+    ratio_reports_take_numerator_and_denominator,
+    reviews_freeze_the_scores_and_early_closes_need_a_reason
 );
 
 fn id(v: &Value) -> String {
@@ -306,7 +307,7 @@ async fn schemes_are_checked_versioned_and_guarded(app: TestApp) {
     let seen = app.send_as(&officer, TestRequest::get().uri(&one)).await;
     assert_eq!(seen.status, StatusCode::OK, "{}", seen.text());
     assert_eq!(seen.json()["version"], 1);
-    let res = app.post(&format!("{}/close", e.path()), &json!({})).await;
+    let res = app.post(&format!("{}/close", e.path()), &json!({"reason": "Kết thúc sớm"})).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text());
     app.post(&schemes, &e.scheme()).await.problem(409, "campaign_frozen");
     assert_eq!(app.get(&schemes).await.json().as_array().unwrap().len(), 1);
@@ -409,4 +410,101 @@ async fn ratio_reports_take_numerator_and_denominator(app: TestApp) {
     assert_eq!((&own["actual"], &own["completion"]), (&json!("75"), &json!("93.75")));
     assert!(p["units"][0]["points"].is_null(), "no scheme, no points");
     assert_eq!(p["scoring_scheme_version"], Value::Null);
+}
+
+async fn reviews_freeze_the_scores_and_early_closes_need_a_reason(app: TestApp) {
+    let e = example_campaign(&app, 3, true).await;
+    let schemes = format!("{}/scoring-schemes", e.path());
+    let v1 = app.post(&schemes, &e.scheme()).await.json();
+    e.play(&app).await;
+    let reviews = format!("{}/reviews", e.path());
+    let body = json!({
+        "kind": "so_ket", "held_on": day(-5), "title": "Hội nghị sơ kết đợt thi đua",
+        "narrative": "Các xã hoàn thành phần lớn chỉ tiêu; Xã Cụm 2 chưa đăng ký chỉ tiêu bắt buộc.",
+        "documents": [{"title": "Báo cáo sơ kết", "number": "45/BC-UBND", "date": day(-5)}],
+    });
+    let created = app.post(&reviews, &body).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
+    let review = created.json();
+    assert_eq!(created.header("location"), Some(format!("/api/v1/reviews/{}", id(&review)).as_str()));
+    assert_eq!((&review["kind_label"], &review["scoring_scheme_id"]), (&json!("Sơ kết"), &v1["id"]));
+    assert_eq!(review["documents"][0]["number"], "45/BC-UBND");
+    let totals = |r: &Value| -> Vec<String> {
+        r["snapshot"]["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["points"]["total"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(totals(&review), ["92.12", "52.5", "50"]);
+
+    // Later reports and a new scheme change progress, not the review.
+    let later =
+        json!({"unit_id": e.communes[2]["id"], "indicator_id": e.indicators[3]["id"], "as_of": day(-2), "value": "1"});
+    let res = app.post(&format!("{}/achievements", e.path()), &later).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
+    assert_eq!(app.act(&format!("/api/v1/achievements/{}/verify", id(&res.json()))).await.status, StatusCode::OK);
+    let mut second = e.scheme();
+    second["groups"][1]["weight"] = json!("1");
+    assert_eq!(app.post(&schemes, &second).await.status, StatusCode::CREATED);
+    let now = app.get(&format!("{}/progress", e.path())).await.json();
+    assert_eq!(now["units"][2]["points"]["total"], "60", "C: 50 + 10 for office culture");
+    let again = app.get(&format!("/api/v1/reviews/{}", id(&review))).await.json();
+    assert_eq!((totals(&again), &again["snapshot"]["scoring_scheme_version"]), (totals(&review), &json!(1)));
+
+    // B's officer reads the review with B's own targets only; a draft's reviews are hidden.
+    let (_, officer_b) = app.user("officer.b", &["unit_officer"], Some(&e.communes[1]["id"])).await;
+    let seen = app.send_as(&officer_b, TestRequest::get().uri(&reviews)).await.json();
+    for u in seen[0]["snapshot"]["units"].as_array().unwrap() {
+        assert_eq!(u["indicators"].as_array().unwrap().is_empty(), u["unit_id"] != e.communes[1]["id"], "{u}");
+    }
+    app.send_as(&officer_b, TestRequest::post().uri(&reviews).set_json(&body)).await.problem(403, "forbidden");
+
+    // Bad input: each field named, nothing written.
+    let bad =
+        json!({"kind": "tong_ket", "held_on": day(5), "title": " ", "narrative": "", "documents": [{"title": ""}]});
+    let p = app.post(&reviews, &bad).await.problem(422, "validation_failed");
+    let fields: Vec<(&str, &str)> = p["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["field"].as_str().unwrap(), e["code"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            ("title", "required"),
+            ("narrative", "required"),
+            ("held_on", "in_future"),
+            ("documents[0].title", "required")
+        ]
+    );
+    let p = app.post(&reviews, &json!({"kind": "so_ket", "held_on": day(-61), "title": "x", "narrative": "y"})).await;
+    p.problem(422, "validation_failed");
+    assert_eq!(app.get(&reviews).await.json().as_array().unwrap().len(), 1);
+
+    // Closing 60 days before the end date needs a reason, which the history keeps.
+    let p = app.post(&format!("{}/close", e.path()), &json!({})).await.problem(422, "validation_failed");
+    assert_eq!((&p["errors"][0]["field"], &p["errors"][0]["code"]), (&json!("reason"), &json!("required")));
+    let closed =
+        app.post(&format!("{}/close", e.path()), &json!({"reason": "Hoàn thành sớm các chỉ tiêu của đợt"})).await;
+    assert_eq!(closed.status, StatusCode::OK, "{}", closed.text());
+    let history = closed.json()["history"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        (&history["to_status"], &history["reason"]),
+        (&json!("closed"), &json!("Hoàn thành sớm các chỉ tiêu của đợt"))
+    );
+    // The final review after the close.
+    let fin = json!({"kind": "tong_ket", "held_on": day(0), "title": "Tổng kết", "narrative": "Kết thúc sớm."});
+    assert_eq!(app.post(&reviews, &fin).await.status, StatusCode::CREATED);
+
+    let draft = app
+        .create(
+            "campaigns",
+            json!({"title": "Nháp", "kind": "chuyen_de", "launching_authority": "UBND tỉnh",
+            "start_date": day(-1), "end_date": day(60), "participation": "all_communes"}),
+        )
+        .await;
+    app.post(&format!("/api/v1/campaigns/{}/reviews", id(&draft)), &fin).await.problem(409, "campaign_not_launched");
 }
