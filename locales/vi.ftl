@@ -11,8 +11,8 @@
 
 idempotent_request_committed = Yêu cầu này đã được thực hiện trước đó; nội dung trả về liệt kê các bản ghi đã thay đổi.
     .title = Yêu cầu đã được thực hiện
-malformed_json = Nội dung yêu cầu không phải là JSON hợp lệ hoặc để trống.
-    .title = Nội dung không phải JSON
+malformed_json = Nội dung yêu cầu bị để trống hoặc không phải là JSON hợp lệ.
+    .title = Nội dung không phải là JSON hợp lệ
 unreadable_body = Không đọc được nội dung yêu cầu (kết nối bị ngắt hoặc mã hóa truyền tải không hợp lệ).
     .title = Không đọc được nội dung yêu cầu
 invalid_query = Tham số truy vấn không hợp lệ; chi tiết tại danh sách lỗi.
@@ -26,7 +26,7 @@ invalid_token = Thiếu mã truy cập, hoặc mã truy cập đã hết hạn, 
     .title = Chưa xác thực
 invalid_credentials = Tên đăng nhập hoặc mật khẩu không đúng.
     .title = Đăng nhập không thành công
-invalid_id_token = Mã định danh (ID token) của hệ thống xác thực không được chấp nhận (chữ ký, thuật toán, đơn vị phát hành, đối tượng sử dụng hoặc thời hạn không hợp lệ).
+invalid_id_token = Mã định danh (ID token) của hệ thống xác thực không được chấp nhận (chữ ký, thuật toán, bên phát hành, bên nhận hoặc thời hạn không hợp lệ).
     .title = Mã định danh không hợp lệ
 id_token_reused = Mã định danh (ID token) này đã được dùng để đăng nhập; vui lòng đăng nhập lại tại hệ thống xác thực.
     .title = Mã định danh đã được sử dụng
@@ -40,11 +40,13 @@ account_deactivated = Hệ thống xác thực tập trung đã xác nhận danh
     .title = Tài khoản đã bị vô hiệu hóa
 insufficient_scope = Mã truy cập của ứng dụng không có phạm vi truy cập mà thao tác này yêu cầu.
     .title = Không đủ phạm vi truy cập
+insufficient_scope-scope = Mã truy cập của ứng dụng không có phạm vi «{ $scope }» mà thao tác này yêu cầu.
 proof_of_work_required = Góp ý công khai phải kèm bằng chứng tính toán (proof of work) theo yêu cầu của hệ thống.
     .title = Thiếu bằng chứng tính toán
+proof_of_work_required-bits = Cần gửi tiêu đề Thidua-Proof-Of-Work với giá trị nonce sao cho SHA-256 của «mã tin niêm yết, nội dung, nonce» bắt đầu bằng { $bits } bit 0.
 not_found = Không tìm thấy bản ghi.
     .title = Không tìm thấy
-    .field = { $field }: không có bản ghi nào có mã định danh này.
+    .field = { $field }: không có bản ghi nào mang mã định danh này.
 not_found-what = Không tìm thấy { $what }.
 route_not_found = Không có tài nguyên nào tại đường dẫn này.
     .title = Không có đường dẫn này
@@ -58,22 +60,26 @@ method_not_allowed-allow = Phương thức { $method } không được hỗ tr�
 not_acceptable = Không có định dạng nào trong tiêu đề Accept (hoặc tham số format) được hỗ trợ.
     .title = Định dạng không được hỗ trợ
 not_acceptable-formats = Báo cáo được cung cấp ở định dạng JSON, CSV hoặc XLSX (tham số format=json|csv|xlsx).
-duplicate = Đã có bản ghi với cùng khóa.
+duplicate = Đã có bản ghi trùng khóa.
     .title = Bản ghi đã tồn tại
     .field = { $field }: giá trị bị lặp lại.
-referenced = Bản ghi đang được bản ghi khác tham chiếu, hoặc tham chiếu tới bản ghi không cho phép thay đổi này.
+duplicate-base_salary = Đã có mức lương cơ sở áp dụng từ { $date }.
+referenced = Không thể thực hiện thay đổi này: bản ghi đang được bản ghi khác tham chiếu hoặc đang tham chiếu tới bản ghi không cho phép thay đổi.
     .title = Bản ghi đang được tham chiếu
 write_conflict = Một thay đổi đồng thời đã được ghi trước; vui lòng gửi lại yêu cầu.
     .title = Xung đột khi ghi dữ liệu
-code_in_use = Mã này đã được một đơn vị hoặc hình thức khen thưởng khác sử dụng (đối với đơn vị: trong khoảng thời gian trùng nhau).
+code_in_use = Mã này đã được một đơn vị khác hoặc một danh hiệu, hình thức khen thưởng khác sử dụng (đối với đơn vị: trong khoảng thời gian trùng nhau).
     .title = Mã đã được sử dụng
-code_in_use-award = Mã { $code } đã được một hình thức khen thưởng khác sử dụng.
+code_in_use-award = Mã { $code } đã được một danh hiệu, hình thức khen thưởng khác sử dụng.
+code_in_use-unit = Mã { $code } đang được đơn vị «{ $name }» sử dụng trong khoảng thời gian trùng nhau.
 unit_in_use = Có bản ghi khác đang tham chiếu tới đơn vị này.
     .title = Đơn vị đang được sử dụng
-has_active_children = Còn đơn vị trực thuộc có hiệu lực sau ngày đã nêu; cần kết thúc hoặc chuyển các đơn vị đó trước.
+has_active_children = Còn đơn vị trực thuộc có hiệu lực sau ngày đã nêu; cần chấm dứt hiệu lực hoặc chuyển các đơn vị đó sang đơn vị cấp trên khác trước.
     .title = Còn đơn vị trực thuộc đang có hiệu lực
+has_active_children-count = Còn { $count } đơn vị trực thuộc có hiệu lực sau { $date }; cần chấm dứt hiệu lực hoặc chuyển các đơn vị đó sang đơn vị cấp trên khác trước.
 unit_has_users = Còn tài khoản đang hoạt động thuộc đơn vị này.
     .title = Đơn vị còn tài khoản đang hoạt động
+unit_has_users-count = Còn { $count } tài khoản đang hoạt động thuộc đơn vị này; cần chuyển sang đơn vị kế thừa hoặc khóa các tài khoản đó trước.
 already_inactive = Đơn vị đã có ngày hết hiệu lực.
     .title = Đơn vị đã có ngày hết hiệu lực
 already_inactive-on = Đơn vị đã có ngày hết hiệu lực là { $date }.
@@ -90,6 +96,7 @@ illegal_transition = Quy trình xử lý không cho phép thao tác này ở tr�
     .title = Thao tác không phù hợp với trạng thái
 illegal_transition-action = Không thể thực hiện thao tác «{ $action }» khi { $record } đang ở trạng thái «{ $status }».
 illegal_transition-post = Chỉ hồ sơ đã được chấp thuận mới được công khai; hồ sơ đang ở trạng thái «{ $status }».
+illegal_transition-acknowledge = Hồ sơ đang ở trạng thái «{ $status }»: không còn xác nhận cảnh báo được nữa.
 campaign_not_launched = Phong trào thi đua chưa được phát động.
     .title = Phong trào chưa được phát động
 campaign_frozen = Phong trào thi đua đã kết thúc hoặc đã bị hủy; không được thay đổi.
@@ -108,9 +115,9 @@ registration_accepted = Bản đăng ký đã được chấp thuận; không đ
     .title = Bản đăng ký đã được chấp thuận
 achievement_verified = Báo cáo thành tích đã được xác nhận; không được thay đổi.
     .title = Báo cáo thành tích đã được xác nhận
-achievement_in_nomination = Báo cáo thành tích này là căn cứ của một hồ sơ đề nghị khen thưởng đang được xét.
+achievement_in_nomination = Báo cáo thành tích này là căn cứ của một hồ sơ đề nghị khen thưởng đang được xem xét.
     .title = Thành tích đang được đề nghị khen thưởng
-reporting_closed = Đã hết hạn nhận báo cáo: phong trào đã kết thúc quá thời gian gia hạn.
+reporting_closed = Đã hết hạn nhận báo cáo: phong trào đã kết thúc và đã hết thời gian gia hạn.
     .title = Đã hết hạn nhận báo cáo
     .field = { $field }: đã hết hạn nhận báo cáo của phong trào này.
 reporting_closed-until = Đã hết hạn nhận báo cáo; hạn cuối là { $date }.
@@ -120,13 +127,14 @@ no_targets = Bản đăng ký phải có ít nhất một chỉ tiêu trước k
     .title = Bản đăng ký chưa có chỉ tiêu
 name_taken = Đã có cụm, khối thi đua cùng tên trong năm này.
     .title = Tên cụm, khối thi đua đã tồn tại
-cluster_in_use = Cụm, khối thi đua là căn cứ của phong trào đã phát động hoặc đã kết thúc: thành viên và năm không được thay đổi.
+cluster_in_use = Cụm, khối thi đua là căn cứ của phong trào đã phát động hoặc đã kết thúc: không được thay đổi thành viên và năm.
     .title = Cụm, khối thi đua đang được sử dụng
-nomination_locked = Hồ sơ đề nghị khen thưởng không được sửa đổi ở trạng thái hiện tại (chỉ được sửa khi là dự thảo hoặc bị trả lại).
+nomination_locked = Hồ sơ đề nghị khen thưởng không được sửa đổi ở trạng thái hiện tại (chỉ được sửa đổi khi ở trạng thái dự thảo hoặc bị trả lại để bổ sung).
     .title = Hồ sơ không được sửa đổi
+nomination_locked-status = Hồ sơ đang ở trạng thái «{ $status }» nên không được sửa đổi; hồ sơ chỉ được sửa khi là dự thảo hoặc bị trả lại.
 before_council = Hồ sơ đề nghị đang được trình tại một phiên họp hội đồng chưa kết thúc.
     .title = Hồ sơ đang được trình hội đồng
-council_vote_required = Hình thức khen thưởng này phải được Hội đồng Thi đua – Khen thưởng biểu quyết trước.
+council_vote_required = Danh hiệu, hình thức khen thưởng này phải được Hội đồng Thi đua – Khen thưởng biểu quyết trước.
     .title = Cần có biểu quyết của hội đồng
 already_voted = Bạn đã biểu quyết đối với hồ sơ này trong phiên họp này.
     .title = Đã biểu quyết
@@ -134,6 +142,8 @@ session_closed = Phiên họp hội đồng đã kết thúc.
     .title = Phiên họp đã kết thúc
 voting_in_progress = Phiên họp chỉ kết thúc khi mọi thành viên đã biểu quyết hoặc đã hết hạn biểu quyết.
     .title = Đang biểu quyết
+voting_in_progress-count = Mới có { $cast }/{ $total } phiếu biểu quyết; phiên họp chỉ kết thúc khi mọi thành viên đã biểu quyết.
+voting_in_progress-deadline = Mới có { $cast }/{ $total } phiếu biểu quyết; phiên họp chỉ kết thúc khi mọi thành viên đã biểu quyết hoặc sau { $time } { $date }.
 number_in_use = Đã có quyết định mang số này.
     .title = Số quyết định đã tồn tại
 number_in_use-number = Đã có quyết định số { $number }.
@@ -143,7 +153,7 @@ client_revoked = Không thể cấp lại khóa bí mật cho ứng dụng đã 
     .title = Ứng dụng đã bị thu hồi
 idempotency_key_in_progress = Yêu cầu đầu tiên với khóa Idempotency-Key này đang được xử lý; vui lòng thử lại sau số giây ghi tại tiêu đề Retry-After.
     .title = Yêu cầu đang được xử lý
-stale_version = Bản ghi đã thay đổi kể từ khi bạn đọc; vui lòng tải lại bản ghi và thực hiện lại thay đổi.
+stale_version = Bản ghi đã bị thay đổi kể từ lần bạn tải gần nhất; vui lòng tải lại bản ghi và thực hiện lại thay đổi.
     .title = Bản ghi đã thay đổi
 payload_too_large = Nội dung yêu cầu vượt quá dung lượng cho phép.
     .title = Nội dung quá lớn
@@ -153,13 +163,14 @@ unsupported_file_type = Chỉ nhận tệp PDF, PNG, JPEG, DOCX hoặc XLSX.
     .title = Loại tệp không được hỗ trợ
 invalid_body = Nội dung yêu cầu có trường sai kiểu dữ liệu, thiếu trường bắt buộc hoặc có trường không xác định.
     .title = Nội dung yêu cầu không hợp lệ
-validation_failed = Dữ liệu không đáp ứng quy định; chi tiết tại danh sách lỗi.
+validation_failed = Dữ liệu không đáp ứng yêu cầu; chi tiết tại danh sách lỗi.
     .title = Dữ liệu không hợp lệ
 validation_failed-count = Yêu cầu có { $count } trường không hợp lệ.
 not_eligible = Hồ sơ đề nghị chưa đủ điều kiện để gửi; chi tiết tại danh sách lỗi.
     .title = Chưa đủ điều kiện
-not_acknowledgeable = Hồ sơ không có cảnh báo nào mang mã này đang chờ xác nhận: không thể xác nhận một lý do từ chối, hoặc một cảnh báo đã được xác nhận trước đó.
+not_acknowledgeable = Hồ sơ không có cảnh báo nào mang mã này đang chờ xác nhận: không thể xác nhận lý do từ chối hoặc cảnh báo đã được xác nhận trước đó.
     .title = Không thể xác nhận cảnh báo
+not_acknowledgeable-code = Hồ sơ không có cảnh báo «{ $code }» đang chờ xác nhận: không thể xác nhận một lý do từ chối, hoặc một cảnh báo đã được xác nhận trước đó.
 idempotency_key_reused = Khóa Idempotency-Key này đã được dùng cho một yêu cầu khác (khác nội dung hoặc tham số).
     .title = Khóa Idempotency-Key đã được dùng
 precondition_required = Yêu cầu PUT phải kèm tiêu đề If-Match chứa phiên bản hiện tại của bản ghi.
@@ -182,22 +193,22 @@ http_error = Yêu cầu không được xử lý (mã trạng thái HTTP { $stat
 ## Lỗi của trường (errors[].code); $field là tên trường
 
 achievement_already_rewarded = { $field }: thành tích đã được khen thưởng hoặc đang thuộc một hồ sơ đề nghị khác.
-after_end = { $field } không được sau ngày kết thúc của thời kỳ.
+after_end = { $field } không được sau ngày kết thúc của khoảng thời gian tương ứng.
 already_scheduled = { $field }: hồ sơ đang được trình tại một phiên họp hội đồng khác chưa kết thúc.
-before_start = { $field } không được trước ngày bắt đầu của thời kỳ.
-cannot_remove = { $field }: hồ sơ đã gửi chỉ được bổ sung thành tích, không được bớt.
-conflicting_parameters = { $field }: các tham số loại trừ nhau, hoặc đầu và cuối của khoảng bị đảo ngược.
+before_start = { $field } không được trước ngày bắt đầu của khoảng thời gian tương ứng.
+cannot_remove = { $field }: hồ sơ đã gửi chỉ được bổ sung thành tích, không được rút bớt.
+conflicting_parameters = { $field }: các tham số loại trừ lẫn nhau, hoặc giá trị đầu và cuối của khoảng bị đảo ngược.
 contains_username = { $field } không được chứa tên đăng nhập.
 content_mismatch = { $field }: nội dung tệp không đúng với kiểu tệp đã khai báo.
 credentials_in_url = { $field } không được chứa tên người dùng hoặc mật khẩu.
-duplicate_nomination = { $field }: đối tượng đã được đề nghị hình thức khen thưởng này trong năm.
+duplicate_nomination = { $field }: đối tượng đã được đề nghị danh hiệu, hình thức khen thưởng này trong năm.
 host_not_allowed = { $field }: máy chủ không thuộc danh sách được phép.
 immutable = { $field } không được thay đổi sau khi bản ghi đã được tạo.
 in_future = { $field } không được sau ngày hiện tại.
 in_the_past = { $field } phải là một ngày trong tương lai.
 inactive_parent = { $field }: đơn vị cấp trên không có hiệu lực trong thời hạn hiệu lực của đơn vị này.
-inactive_unit = { $field }: đơn vị không có hiệu lực vào thời điểm cần thiết.
-incomplete = { $field }: các trường đi cùng nhau mới chỉ được cung cấp một phần.
+inactive_unit = { $field }: đơn vị không có hiệu lực tại thời điểm áp dụng.
+incomplete = { $field }: các trường phải được cung cấp đồng thời nhưng mới có một phần.
 incorrect = { $field } không đúng.
 insecure_scheme = { $field } phải dùng giao thức https://.
 invalid = { $field } không hợp lệ.
@@ -211,28 +222,28 @@ invalid_scheme = { $field } phải là địa chỉ bắt đầu bằng https://
 invalid_url = { $field } phải là địa chỉ URL đầy đủ, có tên máy chủ.
 missing_documents = { $field }: hồ sơ còn thiếu tài liệu bắt buộc.
 negative = { $field } không được là số âm.
-no_rules = { $field }: hình thức khen thưởng chưa có tiêu chuẩn nào đang có hiệu lực.
-no_vote_needed = { $field }: hình thức khen thưởng này không cần hội đồng biểu quyết.
-not_a_council_member = { $field }: thành viên hội đồng phải là người dùng đang hoạt động, có vai trò thành viên hội đồng và không phải quản trị viên.
+no_rules = { $field }: danh hiệu, hình thức khen thưởng chưa có tiêu chuẩn nào đang có hiệu lực.
+no_vote_needed = { $field }: danh hiệu, hình thức khen thưởng này không cần Hội đồng Thi đua – Khen thưởng biểu quyết.
+not_a_council_member = { $field }: thành viên hội đồng phải là người dùng có tài khoản đang hoạt động, có vai trò thành viên Hội đồng Thi đua – Khen thưởng và không phải là quản trị viên.
 not_a_member = { $field }: đơn vị trưởng cụm, khối phải là thành viên của cụm, khối.
 not_after_current = { $field }: phiên bản mới phải có hiệu lực sau phiên bản hiện hành.
-not_allowed = { $field } không được phép cung cấp trong trường hợp này.
+not_allowed = { $field }: không được cung cấp ở đây, hoặc bạn không có quyền cung cấp.
 not_appraised = { $field }: chỉ hồ sơ đã được thẩm định mới được trình hội đồng.
 not_in_force = { $field }: nhiệm kỳ của hội đồng không bao gồm ngày hôm nay.
-not_on_agenda = { $field }: phiên họp hội đồng không biểu quyết hồ sơ này.
+not_on_agenda = { $field }: hồ sơ này không thuộc danh sách biểu quyết của phiên họp hội đồng.
 not_participating = { $field }: đơn vị không tham gia phong trào.
-not_posted = { $field }: khen thưởng chưa được công khai.
+not_posted = { $field }: hồ sơ đề nghị khen thưởng chưa được công khai.
 not_registered = { $field }: đơn vị chưa đăng ký chỉ tiêu này.
 not_whole = { $field } phải là số nguyên.
 out_of_range = { $field } nằm ngoài khoảng giá trị cho phép.
 outside_campaign = { $field } phải nằm trong thời gian diễn ra phong trào.
 port_not_allowed = { $field } dùng cổng không được phép.
-posting_not_over = { $field }: thời gian công khai khen thưởng chưa kết thúc.
-prerequisite_streak = { $field }: đối tượng chưa đạt danh hiệu, hình thức khen thưởng làm điều kiện trong đủ số năm liên tục.
-prerequisite_pending = { $field }: điều kiện về danh hiệu chỉ đạt được khi đề nghị đang xét cho danh hiệu đó (cùng năm, trong cùng đợt) được công nhận.
-prerequisite_borderline = { $field }: chuỗi năm đạt danh hiệu làm điều kiện có năm gián đoạn; việc công nhận do Hội đồng xem xét, quyết định.
-initiative_missing = { $field }: đối tượng chưa có sáng kiến được công nhận ở phạm vi và trong thời hạn mà quy định yêu cầu (hoặc thành tích khác được chấp nhận thay thế).
-initiative_unregistered = { $field }: sáng kiến mới được chứng minh bằng tài liệu trong hồ sơ, chưa có trong sổ đăng ký sáng kiến.
+posting_not_over = { $field }: thời gian công khai hồ sơ đề nghị khen thưởng chưa kết thúc.
+prerequisite_streak = { $field }: đối tượng chưa được tặng danh hiệu, hình thức khen thưởng làm điều kiện đủ số năm hoặc số lần liên tục theo quy định.
+prerequisite_pending = { $field }: điều kiện về danh hiệu chỉ được đáp ứng khi đề nghị danh hiệu đó của đối tượng (cùng năm, cùng đợt) được công nhận.
+prerequisite_borderline = { $field }: chuỗi năm đạt danh hiệu, hình thức khen thưởng làm điều kiện bị gián đoạn trong giới hạn quy định cho phép; trường hợp này do Ban Thi đua – Khen thưởng xem xét.
+initiative_missing = { $field }: đối tượng chưa có sáng kiến được công nhận với phạm vi ảnh hưởng và trong thời hạn theo quy định (hoặc thành tích khác được chấp nhận thay thế).
+initiative_unregistered = { $field }: sáng kiến chỉ được chứng minh bằng tài liệu trong hồ sơ, chưa có trong sổ đăng ký sáng kiến.
 private_address = { $field } không được trỏ tới địa chỉ nội bộ (loopback, mạng riêng, link-local).
 quota_exceeded = { $field }: hồ sơ vượt quá tỷ lệ khen thưởng của đơn vị trong năm.
 required = { $field } là bắt buộc.
@@ -247,15 +258,15 @@ too_many = { $field } có nhiều hơn số lượng cho phép.
 too_precise = { $field } có quá nhiều chữ số thập phân.
 too_short = { $field } ngắn hơn mức tối thiểu.
 too_short-min = { $field } phải có ít nhất { $min } ký tự.
-two_chairs = { $field }: hội đồng chỉ có một chủ tịch.
+two_chairs = { $field }: mỗi hội đồng chỉ có một Chủ tịch Hội đồng.
 unchanged = { $field } phải khác mật khẩu hiện tại.
-under_discipline = { $field }: đối tượng đang bị xem xét kỷ luật, thanh tra, kiểm tra hoặc có khiếu nại, tố cáo chưa được giải quyết.
+under_discipline = { $field }: đối tượng đang trong thời gian bị xem xét kỷ luật, điều tra, thanh tra, kiểm tra hoặc có khiếu nại, tố cáo đang được xác minh, làm rõ.
 unknown_field = { $field } là trường không xác định.
 unknown_reference = { $field } không tham chiếu tới bản ghi nào.
-unknown_scope = { $field }: phạm vi truy cập không thể cấp cho ứng dụng.
+unknown_scope = { $field }: không thể cấp phạm vi truy cập này cho ứng dụng.
 unresolvable_host = { $field }: không phân giải được tên máy chủ.
 wrong_kind = { $field }: bản ghi được tham chiếu không đúng loại.
-wrong_subject = { $field }: hình thức khen thưởng dành cho loại đối tượng khác (cá nhân, tập thể, hộ gia đình).
+wrong_subject = { $field }: danh hiệu, hình thức khen thưởng này dành cho loại đối tượng khác (cá nhân, tập thể, hộ gia đình).
 
 ## Lý do chưa đủ điều kiện cụ thể (errors[].message của not_eligible)
 
@@ -264,26 +275,26 @@ missing_documents-kinds = { $field }: hồ sơ còn thiếu { $kinds }.
 prerequisite_streak-years =
     { $count ->
         [1] { $field }: đối tượng chưa đạt «{ $title }» năm { $last }.
-       *[other] { $field }: cần đạt «{ $title }» { $count } năm liên tục, từ năm { $first } đến năm { $last }; đối tượng còn thiếu năm { $missing }.
+       *[other] { $field }: đối tượng phải đạt «{ $title }» { $count } năm liên tục, từ năm { $first } đến năm { $last }, nhưng còn thiếu năm { $missing }.
     }
-prerequisite_streak-awards = { $field }: cần { $count } lần liên tục đạt «{ $title }» (mỗi lần tính { $span } năm), lần gần nhất không muộn hơn năm { $last }; đối tượng mới có { $got } lần liên tục.
+prerequisite_streak-awards = { $field }: đối tượng phải có { $count } lần liên tục đạt «{ $title }» (mỗi lần tính { $span } năm), lần gần nhất không muộn hơn năm { $last }, nhưng mới có { $got } lần liên tục.
 prerequisite_borderline-years =
     { $count ->
-        [1] { $field }: cần đạt «{ $title }» năm { $last }; đối tượng chưa đạt năm này nhưng trong mức gián đoạn mà quy định cho phép, việc công nhận do Hội đồng xem xét, quyết định.
-       *[other] { $field }: cần đạt «{ $title }» { $count } năm liên tục, từ năm { $first } đến năm { $last }; đối tượng còn thiếu năm { $missing }, trong mức gián đoạn mà quy định cho phép, việc công nhận do Hội đồng xem xét, quyết định.
+        [1] { $field }: đối tượng chưa đạt «{ $title }» năm { $last }; mức gián đoạn này nằm trong giới hạn quy định cho phép, trường hợp này do Ban Thi đua – Khen thưởng xem xét.
+       *[other] { $field }: đối tượng phải đạt «{ $title }» { $count } năm liên tục, từ năm { $first } đến năm { $last }, nhưng còn thiếu năm { $missing }; mức gián đoạn này nằm trong giới hạn quy định cho phép, trường hợp này do Ban Thi đua – Khen thưởng xem xét.
     }
-prerequisite_borderline-awards = { $field }: cần { $count } lần liên tục đạt «{ $title }» (mỗi lần tính { $span } năm), lần gần nhất không muộn hơn năm { $last }; đối tượng mới có { $got } lần liền nhau, khoảng cách giữa các lần nằm trong mức mà quy định cho phép, việc công nhận do Hội đồng xem xét, quyết định.
+prerequisite_borderline-awards = { $field }: đối tượng phải có { $count } lần liên tục đạt «{ $title }» (mỗi lần tính { $span } năm), lần gần nhất không muộn hơn năm { $last }, nhưng mới có { $got } lần liên tục; khoảng cách giữa các lần nằm trong giới hạn quy định cho phép, trường hợp này do Ban Thi đua – Khen thưởng xem xét.
 prerequisite_pending-title = { $field }: đối tượng chưa đạt «{ $title }» nhưng đang được đề nghị danh hiệu này (năm { $years }); hồ sơ chỉ đủ điều kiện khi danh hiệu đó được công nhận.
-title_not_registered-title = { $field }: bản đăng ký danh hiệu thi đua năm { $year } đã được chấp nhận của đơn vị không có «{ $title }» cho đối tượng này.
+title_not_registered-title = { $field }: bản đăng ký thi đua năm { $year } của đơn vị đã được chấp nhận nhưng không đăng ký «{ $title }» cho đối tượng này.
 quota_exceeded-count = { $field }: theo tỷ lệ khen thưởng, năm { $year } đơn vị được đề nghị tối đa { $allowed } trường hợp; hồ sơ này là trường hợp thứ { $used }.
-initiative_missing-wanted = { $field }: cần có sáng kiến được công nhận có phạm vi ảnh hưởng { $scope } trở lên, { $years ->
-        [1] trong năm { $last };
-       *[other] từ năm { $first } đến năm { $last };
-    } đối tượng chưa có sáng kiến nào đáp ứng.
-initiative_unregistered-wanted = { $field }: cần có sáng kiến được công nhận có phạm vi ảnh hưởng { $scope } trở lên, { $years ->
-        [1] trong năm { $last };
-       *[other] từ năm { $first } đến năm { $last };
-    } sổ đăng ký sáng kiến chưa có sáng kiến nào đáp ứng, tài liệu sáng kiến trong hồ sơ được dùng thay thế để Hội đồng xem xét, quyết định.
+initiative_missing-wanted = { $field }: đối tượng phải có sáng kiến được công nhận, có phạm vi ảnh hưởng { $scope } trở lên, { $years ->
+        [1] trong năm { $last },
+       *[other] từ năm { $first } đến năm { $last },
+    } nhưng chưa có sáng kiến nào đáp ứng.
+initiative_unregistered-wanted = { $field }: đối tượng phải có sáng kiến được công nhận, có phạm vi ảnh hưởng { $scope } trở lên, { $years ->
+        [1] trong năm { $last },
+       *[other] từ năm { $first } đến năm { $last },
+    } nhưng sổ đăng ký sáng kiến chưa có sáng kiến nào đáp ứng; tài liệu về sáng kiến trong hồ sơ được dùng thay thế để Ban Thi đua – Khen thưởng xem xét.
 
 ## Lý do mã định danh (ID token) không được chấp nhận (detail của invalid_id_token)
 
@@ -291,7 +302,7 @@ invalid_id_token-not_jwt = Mã định danh (ID token) không được chấp nh
 invalid_id_token-algorithm = Mã định danh (ID token) không được chấp nhận: chỉ chấp nhận chữ ký theo thuật toán RS256 hoặc ES256.
 invalid_id_token-expired = Mã định danh (ID token) không được chấp nhận: mã đã hết hạn.
 invalid_id_token-immature = Mã định danh (ID token) không được chấp nhận: mã chưa đến thời điểm có hiệu lực.
-invalid_id_token-audience = Mã định danh (ID token) không được chấp nhận: mã được cấp cho đối tượng sử dụng (audience) khác.
+invalid_id_token-audience = Mã định danh (ID token) không được chấp nhận: mã được cấp cho bên nhận (audience) khác.
 invalid_id_token-issuer = Mã định danh (ID token) không được chấp nhận: mã do một hệ thống xác thực khác phát hành.
 invalid_id_token-signature = Mã định danh (ID token) không được chấp nhận: chữ ký không hợp lệ.
 invalid_id_token-claim = Mã định danh (ID token) không được chấp nhận: thiếu thông tin (claim) bắt buộc.
@@ -305,12 +316,12 @@ invalid_id_token-unusable_key = Mã định danh (ID token) không được ch�
 
 field-unnamed = Trường «{ $path }»
 field-achievement_ids = Danh sách thành tích
-field-active_on = Ngày có hiệu lực
+field-active_on = Có hiệu lực vào ngày
 field-after = Con trỏ phân trang
 field-aimed_titles = Danh hiệu đăng ký
 field-approval_threshold_percent = Tỷ lệ biểu quyết thông qua
-field-as_of = Ngày tính
-field-award_type_id = Hình thức khen thưởng
+field-as_of = Tính đến ngày
+field-award_type_id = Danh hiệu, hình thức khen thưởng
 field-birth_year = Năm sinh
 field-body = Nội dung
 field-campaign_id = Phong trào thi đua
@@ -324,7 +335,8 @@ field-current_password = Mật khẩu hiện tại
 field-decided_on = Ngày ký quyết định
 field-description = Mô tả
 field-direction = Chiều sắp xếp
-field-eligibility = Điều kiện
+field-eligibility = Chưa đủ điều kiện
+field-eligibility_warning = Cần lưu ý
 field-email = Thư điện tử
 field-end_date = Ngày kết thúc
 field-event_types = Loại sự kiện
@@ -356,7 +368,7 @@ field-person_id = Cá nhân
 field-phone = Số điện thoại
 field-posting_days = Số ngày công khai
 field-q = Từ khóa tìm kiếm
-field-quota_of_code = Mã hình thức tính tỷ lệ
+field-quota_of_code = Mã danh hiệu, hình thức khen thưởng làm căn cứ tính tỷ lệ
 field-quota_percent = Tỷ lệ khen thưởng
 field-reason = Lý do
 field-registration_deadline = Hạn đăng ký
@@ -390,15 +402,15 @@ field-year = Năm
 
 record-achievement = báo cáo thành tích
 record-award = khen thưởng
-record-award_type = hình thức khen thưởng
+record-award_type = danh hiệu, hình thức khen thưởng
 record-campaign = phong trào thi đua
 record-cluster = cụm, khối thi đua
 record-comment = góp ý
 record-commune = đơn vị hành chính cấp xã
-record-council = hội đồng thi đua, khen thưởng
+record-council = Hội đồng Thi đua – Khen thưởng
 record-council_session = phiên họp hội đồng
 record-decision = quyết định khen thưởng
-record-department = cơ quan, đơn vị
+record-department = sở, ban, ngành
 record-district = đơn vị hành chính cấp huyện
 record-document = tài liệu
 record-evidence_file = tệp minh chứng

@@ -8,9 +8,11 @@ use diesel::prelude::*;
 
 use crate::auth::password::{hash_blocking, random_token, HashParams};
 use crate::db::schema::{campaigns, units};
-use crate::db::{self, DbConn};
+use crate::db::DbConn;
 use crate::domain::campaigns::{AchievementAction, CampaignAction, Participation, RegistrationAction};
+use crate::domain::campaigns::{CampaignKind, Direction, IndicatorKind};
 use crate::domain::council::SeatRole;
+use crate::domain::ids::{NominationId, PersonId, StoredFileId, UnitId, UserId};
 use crate::error::ApiError;
 use crate::models::accounts::{self, NewUser};
 use crate::models::achievements::{self, Report};
@@ -29,7 +31,7 @@ const MOVEMENTS: &[&str] = &[
 ];
 
 /// A unit of the demo: its targets per indicator and its reports (indicator, value, as of).
-type DemoUnit<'a> = (&'a String, [&'a str; 4], &'a [(usize, &'a str, &'a str)]);
+type DemoUnit<'a> = (UnitId, [&'a str; 4], &'a [(usize, &'a str, &'a str)]);
 
 fn day(s: &str) -> NaiveDate {
     s.parse().expect("demo dates are valid")
@@ -41,8 +43,8 @@ pub struct DemoReport {
 }
 
 /// The unit of `kind` with `code` as it was in 2021.
-fn unit_2021(conn: &mut DbConn, kind: &str, code: &str) -> Result<String, ApiError> {
-    let found: Vec<(String, Option<NaiveDate>, Option<NaiveDate>)> = units::table
+fn unit_2021(conn: &mut DbConn, kind: &str, code: &str) -> Result<UnitId, ApiError> {
+    let found: Vec<(UnitId, Option<NaiveDate>, Option<NaiveDate>)> = units::table
         .filter(units::kind.eq(kind))
         .filter(units::code.eq(code))
         .select((units::id, units::valid_from, units::valid_until))
@@ -89,7 +91,7 @@ pub fn seed_demo(
             )?;
             accounts::update_user(
                 conn,
-                &user.id,
+                user.id,
                 accounts::UserChanges { active: Some(false), ..Default::default() },
                 None,
             )?;
@@ -107,8 +109,8 @@ pub fn seed_demo(
             ClusterInput {
                 name: "Cụm thi đua các phường, xã thành phố Bắc Kạn".into(),
                 year: 2021,
-                leading_unit_id: Some(wards[2].clone()),
-                member_ids: vec![wards[0].clone(), wards[1].clone(), wards[2].clone(), commune.clone()],
+                leading_unit_id: Some(wards[2]),
+                member_ids: vec![wards[0], wards[1], wards[2], commune],
             },
         )?;
         create_cluster(
@@ -116,8 +118,8 @@ pub fn seed_demo(
             ClusterInput {
                 name: "Khối các sở, ban, ngành".into(),
                 year: 2021,
-                leading_unit_id: Some(home_affairs.clone()),
-                member_ids: vec![home_affairs.clone(), health.clone()],
+                leading_unit_id: Some(home_affairs),
+                member_ids: vec![home_affairs, health],
             },
         )?;
 
@@ -125,7 +127,7 @@ pub fn seed_demo(
             conn,
             CampaignFields {
                 title: PEAK_TITLE.into(),
-                kind: "chuyen_de".into(),
+                kind: CampaignKind::ChuyenDe,
                 description: Some(
                     "Đợt thi đua cao điểm trước ngày 01/01/2022, kỷ niệm 25 năm Ngày tái lập tỉnh; mỗi đơn vị xây dựng kế hoạch với mục tiêu, chỉ tiêu cụ thể.".into(),
                 ),
@@ -143,60 +145,60 @@ pub fn seed_demo(
                 unit_ids: vec![],
                 cluster_ids: vec![],
             },
-            &author,
+            author,
         )?;
-        let peak_id = peak.campaign.id.clone();
+        let peak_id = peak.campaign.id;
         let mut indicators = Vec::new();
         for (name, measure, kind, target) in [
-            ("Số hộ thoát nghèo", "hộ", "quantity", Some("1500")),
-            ("Km đường giao thông nông thôn được bê tông hóa", "km", "quantity", Some("120")),
-            ("Tỷ lệ thủ tục hành chính giải quyết trực tuyến", "%", "percentage", Some("40")),
-            ("Hoàn thành chỉnh trang đô thị, khu dân cư", "có/không", "yes_no", None),
+            ("Số hộ thoát nghèo", "hộ", IndicatorKind::Quantity, Some("1500")),
+            ("Km đường giao thông nông thôn được bê tông hóa", "km", IndicatorKind::Quantity, Some("120")),
+            ("Tỷ lệ thủ tục hành chính giải quyết trực tuyến", "%", IndicatorKind::Percentage, Some("40")),
+            ("Hoàn thành chỉnh trang đô thị, khu dân cư", "có/không", IndicatorKind::YesNo, None),
         ] {
             let indicator = model::add_indicator(
                 conn,
-                &peak_id,
+                peak_id,
                 NewIndicator {
                     name: name.into(),
                     unit_of_measure: measure.into(),
-                    kind: kind.into(),
-                    direction: "higher_is_better".into(),
+                    kind,
+                    direction: Direction::HigherIsBetter,
                     province_target: target.map(String::from),
                     ratio: false,
                 },
             )?;
             indicators.push(indicator.id);
         }
-        model::transition_campaign(conn, &peak_id, CampaignAction::Launch, &author, Some("Phát động theo Kế hoạch 125/KH-UBND".into()), None)?;
+        model::transition_campaign(conn, peak_id, CampaignAction::Launch, author, Some("Phát động theo Kế hoạch 125/KH-UBND".into()), None)?;
 
         // (unit, targets per indicator, reports: (indicator, value, as_of)).
         let plan: [DemoUnit; 6] = [
-            (&wards[0], ["40", "2.5", "35", "1"], &[(0, "22", "2021-10-31"), (0, "41", "2021-12-20"), (1, "2.8", "2021-12-15"), (2, "38", "2021-12-20"), (3, "1", "2021-12-25")]),
-            (&wards[1], ["35", "3", "35", "1"], &[(0, "30", "2021-12-20"), (1, "2", "2021-12-10"), (2, "41.5", "2021-12-20"), (3, "1", "2021-12-28")]),
-            (&wards[2], ["45", "2", "40", "1"], &[(0, "45", "2021-12-22"), (1, "2.2", "2021-12-18"), (2, "36", "2021-12-20"), (3, "0", "2021-12-28")]),
-            (&commune, ["60", "5", "30", "1"], &[(0, "52", "2021-12-20"), (1, "5.5", "2021-12-20"), (2, "31", "2021-12-20"), (3, "1", "2021-12-30")]),
-            (&home_affairs, ["0", "0", "60", "1"], &[(2, "64", "2021-12-20"), (3, "1", "2021-12-20")]),
-            (&health, ["0", "0", "55", "1"], &[(2, "48", "2021-12-20"), (3, "1", "2021-12-20")]),
+            (wards[0], ["40", "2.5", "35", "1"], &[(0, "22", "2021-10-31"), (0, "41", "2021-12-20"), (1, "2.8", "2021-12-15"), (2, "38", "2021-12-20"), (3, "1", "2021-12-25")]),
+            (wards[1], ["35", "3", "35", "1"], &[(0, "30", "2021-12-20"), (1, "2", "2021-12-10"), (2, "41.5", "2021-12-20"), (3, "1", "2021-12-28")]),
+            (wards[2], ["45", "2", "40", "1"], &[(0, "45", "2021-12-22"), (1, "2.2", "2021-12-18"), (2, "36", "2021-12-20"), (3, "0", "2021-12-28")]),
+            (commune, ["60", "5", "30", "1"], &[(0, "52", "2021-12-20"), (1, "5.5", "2021-12-20"), (2, "31", "2021-12-20"), (3, "1", "2021-12-30")]),
+            (home_affairs, ["0", "0", "60", "1"], &[(2, "64", "2021-12-20"), (3, "1", "2021-12-20")]),
+            (health, ["0", "0", "55", "1"], &[(2, "48", "2021-12-20"), (3, "1", "2021-12-20")]),
         ];
         for (unit, targets, reports) in plan {
             let registration = create_registration(
                 conn,
-                &peak_id,
+                peak_id,
                 unit,
                 RegistrationContent {
                     targets: indicators.iter().cloned().zip(targets.iter().map(std::string::ToString::to_string)).filter(|(_, t)| t != "0").collect(),
                     aimed_titles: vec!["Bằng khen của Chủ tịch UBND tỉnh".into()],
                     note: None,
                 },
-                &author,
+                author,
                 day("2021-09-28"),
             )?;
-            let id = registration.0.id.clone();
-            transition_registration(conn, &id, RegistrationAction::Submit, &author, None, None, day("2021-10-05"))?;
-            transition_registration(conn, &id, RegistrationAction::Accept, &author, None, None, day("2021-10-08"))?;
+            let id = registration.0.id;
+            transition_registration(conn, id, RegistrationAction::Submit, author, None, None, day("2021-10-05"))?;
+            transition_registration(conn, id, RegistrationAction::Accept, author, None, None, day("2021-10-08"))?;
             for (indicator, value, as_of) in reports {
                 let report = Report {
-                    indicator_id: indicators[*indicator].clone(),
+                    indicator_id: indicators[*indicator],
                     person_name: None,
                     value: Some(value.to_string()),
                     numerator: None,
@@ -204,18 +206,18 @@ pub fn seed_demo(
                     as_of: day(as_of),
                     narrative: Some("Báo cáo kết quả thực hiện đợt thi đua cao điểm".into()),
                 };
-                let achievement = achievements::create_achievement(conn, &peak_id, unit, report, &author, day(as_of), 30)?;
-                achievements::review_achievement(conn, &achievement.id, AchievementAction::Verify, &author, None, None)?;
+                let achievement = achievements::create_achievement(conn, peak_id, unit, report, author, day(as_of), 30)?;
+                achievements::review_achievement(conn, achievement.id, AchievementAction::Verify, author, None, None)?;
             }
         }
-        model::transition_campaign(conn, &peak_id, CampaignAction::Close, &author, Some("Tổng kết đợt thi đua".into()), None)?;
+        model::transition_campaign(conn, peak_id, CampaignAction::Close, author, Some("Tổng kết đợt thi đua".into()), None)?;
 
         for title in MOVEMENTS {
             let movement = model::create_campaign(
                 conn,
                 CampaignFields {
                     title: title.to_string(),
-                    kind: "thuong_xuyen".into(),
+                    kind: CampaignKind::ThuongXuyen,
                     description: None,
                     plan_number: None,
                     plan_date: None,
@@ -231,24 +233,24 @@ pub fn seed_demo(
                     unit_ids: vec![],
                     cluster_ids: vec![],
                 },
-                &author,
+                author,
             )?;
             model::add_indicator(
                 conn,
-                &movement.campaign.id,
+                movement.campaign.id,
                 NewIndicator {
                     name: "Mức độ hoàn thành kế hoạch năm".into(),
                     unit_of_measure: "%".into(),
-                    kind: "percentage".into(),
-                    direction: "higher_is_better".into(),
+                    kind: IndicatorKind::Percentage,
+                    direction: Direction::HigherIsBetter,
                     province_target: Some("100".into()),
                     ratio: false,
                 },
             )?;
-            model::transition_campaign(conn, &movement.campaign.id, CampaignAction::Launch, &author, None, None)?;
+            model::transition_campaign(conn, movement.campaign.id, CampaignAction::Launch, author, None, None)?;
         }
         if let Some(dir) = evidence_dir {
-            award_year(conn, hash_params, dir, &author, &wards, &home_affairs)?;
+            award_year(conn, hash_params, dir, author, &wards, home_affairs)?;
         }
         Ok(DemoReport { campaigns_created: 1 + MOVEMENTS.len() })
     })
@@ -258,12 +260,11 @@ const DEMO_PDF: &[u8] =
     b"%PDF-1.4\n% thidua demo document\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
 
 /// (title, unit, field, recognised by, scope, decision number, year, authors with shares, decision date).
-type DemoInitiative<'a> =
-    (&'a str, &'a str, &'a str, &'a str, &'a str, &'a str, i32, Vec<(&'a String, &'a str)>, &'a str);
+type DemoInitiative<'a> = (&'a str, UnitId, &'a str, &'a str, &'a str, &'a str, i32, Vec<(PersonId, &'a str)>, &'a str);
 
 /// Initiatives (sáng kiến) of the demo's people: Hải's province-wide one stands behind his
 /// nomination for Chiến sĩ thi đua cấp tỉnh. `people`: (person, unit) for Hải, Mai and Thu.
-fn demo_initiatives(conn: &mut DbConn, author: &str, people: &[(&String, &str); 3]) -> Result<(), ApiError> {
+fn demo_initiatives(conn: &mut DbConn, author: UserId, people: &[(PersonId, UnitId); 3]) -> Result<(), ApiError> {
     use crate::domain::initiatives::{check_initiative, AuthorShare, InitiativeInput};
     let [(hai, ward), (mai, _), (thu, home_affairs)] = *people;
     let entries: [DemoInitiative; 3] = [
@@ -313,7 +314,7 @@ fn demo_initiatives(conn: &mut DbConn, author: &str, people: &[(&String, &str); 
             year,
             authors: authors
                 .into_iter()
-                .map(|(p, share)| AuthorShare { person_id: p.clone(), share_percent: share.into() })
+                .map(|(p, share)| AuthorShare { person_id: p, share_percent: share.into() })
                 .collect(),
         };
         let checked = check_initiative(input, &mut checks)
@@ -329,41 +330,41 @@ fn award_year(
     conn: &mut DbConn,
     hash_params: HashParams,
     dir: &std::path::Path,
-    author: &str,
-    wards: &[String; 3],
-    home_affairs: &str,
+    author: UserId,
+    wards: &[UnitId; 3],
+    home_affairs: UnitId,
 ) -> Result<(), ApiError> {
     use crate::domain::nominations::{DocumentKind, NominationAction};
     use crate::models::{awards, council, decisions, nominations};
-    let type_id = |conn: &mut DbConn, code: &str| -> Result<String, ApiError> {
+    let type_id = |conn: &mut DbConn, code: &str| -> Result<crate::domain::ids::AwardTypeId, ApiError> {
         awards::find_award_type_by_code(conn, code)?
             .map(|t| t.id)
             .ok_or_else(|| ApiError::internal(anyhow::anyhow!("demo needs award type {code} (run `thidua seed`)")))
     };
-    let person = |conn: &mut DbConn, name: &str, position: &str, unit: &str| -> Result<String, ApiError> {
+    let person = |conn: &mut DbConn, name: &str, position: &str, unit: UnitId| -> Result<PersonId, ApiError> {
         Ok(awards::create_person(
             conn,
             awards::PersonFields {
                 full_name: name.into(),
                 position: Some(position.into()),
-                unit_id: unit.into(),
+                unit_id: unit,
                 birth_year: None,
                 identity_number: None,
             },
         )?
         .id)
     };
-    let hai = person(conn, "Nông Văn Hải", "Công chức địa chính - xây dựng", &wards[2])?;
-    let mai = person(conn, "Hoàng Thị Mai", "Chủ tịch UBND phường", &wards[2])?;
+    let hai = person(conn, "Nông Văn Hải", "Công chức địa chính - xây dựng", wards[2])?;
+    let mai = person(conn, "Hoàng Thị Mai", "Chủ tịch UBND phường", wards[2])?;
     let thu = person(conn, "Lường Thị Thu", "Chuyên viên phòng Thi đua - Khen thưởng", home_affairs)?;
-    demo_initiatives(conn, author, &[(&hai, &wards[2]), (&mai, &wards[2]), (&thu, home_affairs)])?;
+    demo_initiatives(conn, author, &[(hai, wards[2]), (mai, wards[2]), (thu, home_affairs)])?;
     let grassroots = type_id(conn, "CSTD_CO_SO")?;
     for year in [2021, 2022, 2023] {
         awards::record_award(
             conn,
             awards::NewAward {
-                award_type_id: grassroots.clone(),
-                person_id: Some(hai.clone()),
+                award_type_id: grassroots,
+                person_id: Some(hai),
                 unit_id: None,
                 household_name: None,
                 year,
@@ -375,12 +376,12 @@ fn award_year(
         )?;
     }
     let nominate =
-        |conn: &mut DbConn, code: &str, person_id: Option<&String>, unit: &str| -> Result<String, ApiError> {
+        |conn: &mut DbConn, code: &str, person_id: Option<PersonId>, unit: UnitId| -> Result<NominationId, ApiError> {
             let award_type_id = type_id(conn, code)?;
             let input = nominations::NominationInput {
                 award_type_id,
-                person_id: person_id.cloned(),
-                unit_id: unit.into(),
+                person_id,
+                unit_id: unit,
                 household_name: None,
                 year: 2024,
                 campaign_id: None,
@@ -393,7 +394,7 @@ fn award_year(
                 kinds.push(DocumentKind::SangKien);
             }
             for kind in kinds {
-                let document_id = db::new_id();
+                let document_id = StoredFileId::generate();
                 let key = format!("nominations/{id}/{document_id}");
                 let path = dir.join(&key);
                 std::fs::create_dir_all(path.parent().expect("keys have a folder"))
@@ -401,7 +402,7 @@ fn award_year(
                     .map_err(|e| ApiError::internal(anyhow::anyhow!("demo document {}: {e}", path.display())))?;
                 nominations::add_document(
                     conn,
-                    &id,
+                    id,
                     kind,
                     crate::models::stored_files::NewFile {
                         id: document_id,
@@ -410,28 +411,28 @@ fn award_year(
                         size_bytes: DEMO_PDF.len() as i64,
                         sha256: hex::encode(<sha2::Sha256 as sha2::Digest>::digest(DEMO_PDF)),
                         storage_key: key,
-                        uploaded_by: author.into(),
-                        created_at: crate::db::now(),
+                        uploaded_by: author,
+                        created_at: crate::db::now_utc(),
                     },
                 )?;
             }
-            nominations::transition(conn, &id, NominationAction::Submit, author, None, None, day("2025-01-10"))?;
+            nominations::transition(conn, id, NominationAction::Submit, author, None, None, day("2025-01-10"))?;
             Ok(id)
         };
-    let fighter = nominate(conn, "CSTD_TINH", Some(&hai), &wards[2])?;
-    let merit = nominate(conn, "BANG_KHEN_TINH_CA_NHAN", Some(&mai), &wards[2])?;
-    let worker = nominate(conn, "LDTT", Some(&thu), home_affairs)?;
-    let flag = nominate(conn, "TTLDXS", None, &wards[1])?;
+    let fighter = nominate(conn, "CSTD_TINH", Some(hai), wards[2])?;
+    let merit = nominate(conn, "BANG_KHEN_TINH_CA_NHAN", Some(mai), wards[2])?;
+    let worker = nominate(conn, "LDTT", Some(thu), home_affairs)?;
+    let flag = nominate(conn, "TTLDXS", None, wards[1])?;
     nominations::transition(
         conn,
-        &flag,
+        flag,
         NominationAction::Return,
         author,
         Some("Bổ sung biên bản bình xét có chữ ký".into()),
         None,
         day("2025-01-14"),
     )?;
-    for id in [&fighter, &merit, &worker] {
+    for id in [fighter, merit, worker] {
         nominations::transition(conn, id, NominationAction::Appraise, author, None, None, day("2025-01-15"))?;
     }
     // The council votes on the provincial emulation fighter (90% of the whole council).
@@ -471,7 +472,7 @@ fn award_year(
             seats: members
                 .iter()
                 .enumerate()
-                .map(|(i, m)| (m.clone(), if i == 0 { SeatRole::Chair } else { SeatRole::Member }))
+                .map(|(i, m)| (*m, if i == 0 { SeatRole::Chair } else { SeatRole::Member }))
                 .collect(),
         },
         author,
@@ -479,32 +480,49 @@ fn award_year(
     let new_session = council::NewSession {
         title: "Phiên họp Hội đồng TĐKT tỉnh xét khen thưởng năm 2024".into(),
         council_id: standing,
-        nomination_ids: vec![fighter.clone()],
+        nomination_ids: vec![fighter],
         voting_deadline: crate::db::now() + chrono::TimeDelta::days(7),
         min_ballots: crate::domain::council::MIN_BALLOTS_FLOOR,
     };
     let session = council::create_session(conn, &new_session, author, day("2025-01-15"))?;
     for member in &members {
-        council::cast_ballot(conn, &session, &fighter, member, true)?;
+        council::cast_ballot(conn, session, fighter, *member, true)?;
     }
-    council::close_session(conn, &session, author)?;
-    for id in [&merit, &worker] {
+    council::close_session(conn, session, author)?;
+    for id in [merit, worker] {
         nominations::transition(conn, id, NominationAction::Approve, author, None, None, day("2025-01-16"))?;
     }
-    for id in [&fighter, &merit, &worker] {
+    for id in [fighter, merit, worker] {
         decisions::post(conn, id, day("2025-01-31"), author, day("2025-01-16"))?;
     }
     decisions::add_comment(
         conn,
-        &merit,
+        merit,
         Some("Người dân tổ 5".into()),
         "Đồng chí Mai sâu sát cơ sở, nhân dân tín nhiệm.",
         "demo",
         day("2025-01-20"),
     )?;
-    for (number, signer, authority, ids) in [
-        ("15/QĐ-UBND", "Chủ tịch UBND tỉnh", "UBND tỉnh Bắc Kạn", vec![fighter, merit]),
-        ("03/QĐ-SNV", "Giám đốc Sở Nội vụ", "Sở Nội vụ tỉnh Bắc Kạn", vec![worker]),
+    // Each level pays its own decisions' bonuses from its reward fund, funded at the year's start.
+    let home_affairs = unit_2021(conn, "department", "06-SNV")?;
+    for (unit, amount, what) in [
+        (&province, 500_000_000, "Dự toán ngân sách cấp cho quỹ thi đua, khen thưởng của tỉnh năm 2025"),
+        (&home_affairs, 60_000_000, "Dự toán quỹ thi đua, khen thưởng của Sở Nội vụ năm 2025"),
+    ] {
+        let income = crate::models::reward_money::NewFundEntry {
+            unit_id: *unit,
+            kind: crate::domain::money::FundEntryKind::Income,
+            amount_vnd: amount,
+            description: what.into(),
+            entry_date: day("2025-01-06"),
+            decision_id: None,
+            award_id: None,
+        };
+        crate::models::reward_money::add_entry(conn, income, author)?;
+    }
+    for (number, signer, authority, ids, payer) in [
+        ("15/QĐ-UBND", "Chủ tịch UBND tỉnh", "UBND tỉnh Bắc Kạn", vec![fighter, merit], &province),
+        ("03/QĐ-SNV", "Giám đốc Sở Nội vụ", "Sở Nội vụ tỉnh Bắc Kạn", vec![worker], &home_affairs),
     ] {
         let new = decisions::NewDecision {
             number: number.into(),
@@ -512,6 +530,7 @@ fn award_year(
             signer: signer.into(),
             authority: authority.into(),
             nomination_ids: ids,
+            paying_unit_id: Some(*payer),
         };
         decisions::issue(conn, new, author, day("2025-02-10"))?;
     }

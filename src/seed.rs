@@ -97,12 +97,12 @@ const CATALOGUE: &[CatalogueEntry] = &[
     ("CSTD_TOAN_QUOC", "Chiến sĩ thi đua toàn quốc", "danh_hieu_thi_dua", "individual", "toan_quoc", "Thủ tướng Chính phủ (tỉnh đề nghị)", "Luật Thi đua, khen thưởng số 06/2022/QH15, Điều 21; tỷ lệ phiếu ≥ 90% theo Nghị định 91/2017/NĐ-CP, Điều 45 (chưa xác nhận còn áp dụng)", Some(national_needs), None, Some("90"), Some(10), Some("4.5")),
     ("TTLDTT", "Tập thể lao động tiên tiến", "danh_hieu_thi_dua", "collective", "co_so", "Thủ trưởng sở, ban, ngành (Điều 80.1)", "Luật Thi đua, khen thưởng số 06/2022/QH15 (tiêu chí năm 2022 chưa xác nhận)", None, None, None, None, Some("0.8")),
     ("TTLDXS", "Tập thể lao động xuất sắc", "danh_hieu_thi_dua", "collective", "tinh", "Chủ tịch UBND tỉnh", "Luật Thi đua, khen thưởng số 06/2022/QH15; tiền thưởng: Nghị định 98/2023/NĐ-CP, Điều 54", None, None, None, Some(10), Some("1.5")),
-    ("CO_THI_DUA_TINH", "Cờ thi đua cấp tỉnh", "danh_hieu_thi_dua", "collective", "tinh", "Chủ tịch UBND tỉnh", "Luật Thi đua, khen thưởng số 06/2022/QH15, Điều 26", None, None, None, Some(10), None),
+    ("CO_THI_DUA_TINH", "Cờ thi đua cấp tỉnh", "danh_hieu_thi_dua", "collective", "tinh", "Chủ tịch UBND tỉnh", "Luật Thi đua, khen thưởng số 06/2022/QH15, Điều 26; tiền thưởng 8,0 lần mức lương cơ sở theo Nghị định 91/2017/NĐ-CP (hệ số theo Nghị định 98/2023/NĐ-CP chưa xác nhận)", None, None, None, Some(10), Some("8")),
     ("CO_THI_DUA_CP", "Cờ thi đua của Chính phủ", "danh_hieu_thi_dua", "collective", "toan_quoc", "Thủ tướng Chính phủ (tỉnh đề nghị)", "Luật Thi đua, khen thưởng số 06/2022/QH15, Điều 25; tiền thưởng: Nghị định 98/2023/NĐ-CP, Điều 54", None, None, None, Some(10), Some("12")),
-    ("GIA_DINH_VAN_HOA", "Gia đình văn hóa", "danh_hieu_thi_dua", "household", "xa", "Chủ tịch UBND xã (Điều 80)", "Nghị định 86/2023/NĐ-CP", None, None, None, None, None),
-    ("BANG_KHEN_TINH_CA_NHAN", "Bằng khen của Chủ tịch UBND tỉnh (cá nhân)", "hinh_thuc_khen_thuong", "individual", "tinh", "Chủ tịch UBND tỉnh", "Luật Thi đua, khen thưởng số 06/2022/QH15, Điều 9", None, None, None, Some(10), None),
-    ("BANG_KHEN_TINH_TAP_THE", "Bằng khen của Chủ tịch UBND tỉnh (tập thể)", "hinh_thuc_khen_thuong", "collective", "tinh", "Chủ tịch UBND tỉnh", "Luật Thi đua, khen thưởng số 06/2022/QH15, Điều 9", None, None, None, Some(10), None),
-    ("GIAY_KHEN_CA_NHAN", "Giấy khen (cá nhân)", "hinh_thuc_khen_thuong", "individual", "co_so", "Thủ trưởng sở, ban, ngành; Chủ tịch UBND xã", "Luật Thi đua, khen thưởng số 06/2022/QH15, Điều 9", None, None, None, None, None),
+    ("GIA_DINH_VAN_HOA", "Gia đình văn hóa", "danh_hieu_thi_dua", "household", "xa", "Chủ tịch UBND xã (Điều 80)", "Nghị định 86/2023/NĐ-CP; tiền thưởng: chưa xác nhận (không ghi hệ số)", None, None, None, None, None),
+    ("BANG_KHEN_TINH_CA_NHAN", "Bằng khen của Chủ tịch UBND tỉnh (cá nhân)", "hinh_thuc_khen_thuong", "individual", "tinh", "Chủ tịch UBND tỉnh", "Luật Thi đua, khen thưởng số 06/2022/QH15, Điều 9; tiền thưởng 1,0 lần mức lương cơ sở theo Nghị định 91/2017/NĐ-CP (hệ số theo Nghị định 98/2023/NĐ-CP chưa xác nhận)", None, None, None, Some(10), Some("1")),
+    ("BANG_KHEN_TINH_TAP_THE", "Bằng khen của Chủ tịch UBND tỉnh (tập thể)", "hinh_thuc_khen_thuong", "collective", "tinh", "Chủ tịch UBND tỉnh", "Luật Thi đua, khen thưởng số 06/2022/QH15, Điều 9; tiền thưởng gấp hai lần mức của cá nhân (2,0 lần mức lương cơ sở) theo Nghị định 91/2017/NĐ-CP (chưa xác nhận theo Nghị định 98/2023/NĐ-CP)", None, None, None, Some(10), Some("2")),
+    ("GIAY_KHEN_CA_NHAN", "Giấy khen (cá nhân)", "hinh_thuc_khen_thuong", "individual", "co_so", "Thủ trưởng sở, ban, ngành; Chủ tịch UBND xã", "Luật Thi đua, khen thưởng số 06/2022/QH15, Điều 9; tiền thưởng 0,3 lần mức lương cơ sở theo Nghị định 91/2017/NĐ-CP (hệ số theo Nghị định 98/2023/NĐ-CP chưa xác nhận)", None, None, None, None, Some("0.3")),
 ];
 
 /// Chiến sĩ thi đua cơ sở: Lao động tiên tiến in the same year (Art 23). The initiative or
@@ -163,6 +163,8 @@ fn initiative_requirement(code: &str) -> Option<InitiativeRequirement> {
         on_failure: crate::domain::awards::Severity::Refusal,
         legal_basis: Some(basis.into()),
         unconfirmed: true,
+        minimum_scope_label: None,
+        on_failure_label: None,
     })
 }
 
@@ -201,8 +203,10 @@ fn seed_award_types(conn: &mut DbConn, report: &mut SeedReport) -> Result<(), Ap
         let new = NewAwardType {
             code: code.to_string(),
             name: name.to_string(),
-            category: category.to_string(),
-            subject: subject.to_string(),
+            category: crate::domain::awards::AwardCategory::parse(category)
+                .ok_or_else(|| bad_data(&format!("{code}: category {category}")))?,
+            subject: crate::domain::awards::AwardSubject::parse(subject)
+                .ok_or_else(|| bad_data(&format!("{code}: subject {subject}")))?,
             level: level.to_string(),
         };
         create_award_type(conn, new, day("2024-01-01"), rules, None)?;

@@ -88,7 +88,7 @@ impl WebhookClient {
 struct Payload {
     #[serde(flatten)]
     event: Event,
-    webhook_id: String,
+    webhook_id: crate::domain::ids::SubscriptionId,
 }
 
 /// Claims one batch of due deliveries and sends them (concurrently); returns how many were
@@ -146,9 +146,9 @@ async fn deliver(state: &web::Data<AppState>, token: &str, claimed: Claimed) -> 
         error,
         outcome,
     };
-    let delivery_id = claimed.delivery.id.clone();
+    let delivery_id = claimed.delivery.id;
     let token = token.to_string();
-    db::run(&state.db, move |conn| model::record_attempt(conn, &delivery_id, &token, record)).await
+    db::run(&state.db, move |conn| model::record_attempt(conn, delivery_id, &token, record)).await
 }
 
 /// One HTTP attempt: the receiver's status, or why there was none (kept short for the log).
@@ -157,11 +157,9 @@ async fn send(state: &web::Data<AppState>, claimed: &Claimed, attempt: i32) -> R
     // Checked again at send time: the allow-list may have changed since the subscription was
     // made. Names are checked by the resolver, on the addresses actually connected to.
     rules::check_url(&claimed.url, settings).map_err(|r| format!("refused: {}", r.message))?;
-    let body = serde_json::to_vec(&Payload {
-        event: event(&claimed.entry),
-        webhook_id: claimed.delivery.subscription_id.clone(),
-    })
-    .map_err(|e| format!("cannot encode the event: {e}"))?;
+    let body =
+        serde_json::to_vec(&Payload { event: event(&claimed.entry), webhook_id: claimed.delivery.subscription_id })
+            .map_err(|e| format!("cannot encode the event: {e}"))?;
     let timestamp = chrono::Utc::now().timestamp();
     let signature = rules::signature_header(&claimed.secret, timestamp, &body);
     let response = state
@@ -169,9 +167,9 @@ async fn send(state: &web::Data<AppState>, claimed: &Claimed, attempt: i32) -> R
         .http
         .post(&claimed.url)
         .header("content-type", "application/json")
-        .header("thidua-webhook-id", &claimed.delivery.subscription_id)
+        .header("thidua-webhook-id", claimed.delivery.subscription_id.to_string())
         .header("thidua-event-id", claimed.entry.seq.to_string())
-        .header("thidua-delivery-id", &claimed.delivery.id)
+        .header("thidua-delivery-id", claimed.delivery.id.to_string())
         .header("thidua-delivery-attempt", attempt.to_string())
         .header("thidua-signature", signature)
         .body(body)

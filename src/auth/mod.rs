@@ -19,6 +19,7 @@ use actix_web::{web, FromRequest, HttpRequest};
 use futures_util::future::LocalBoxFuture;
 
 use crate::db;
+use crate::domain::ids::{UnitId, UserId};
 use crate::error::{ApiError, ErrorCode};
 use crate::models::accounts::{self, SessionState};
 use crate::models::service_clients;
@@ -185,11 +186,14 @@ fn authenticate(req: &HttpRequest, needs_read: bool) -> LocalBoxFuture<'static, 
         if !valid {
             return Err(invalid_token());
         }
+        // The subject and unit are ids this service issued; a token with others is not ours.
+        let user_id = UserId::parse(&claims.sub).ok_or_else(invalid_token)?;
+        let unit_id = claims.unit.as_deref().map(|u| UnitId::parse(u).ok_or_else(invalid_token)).transpose()?;
         let who = Principal {
-            user_id: claims.sub,
+            user_id,
             session_id: claims.sid,
             roles: claims.roles,
-            unit_id: claims.unit,
+            unit_id,
             scopes: claims.client_id.as_ref().map(|_| {
                 claims.scope.unwrap_or_default().split(' ').filter(|s| !s.is_empty()).map(str::to_owned).collect()
             }),

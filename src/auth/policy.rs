@@ -3,6 +3,7 @@
 //! Service clients (machines signed in with client credentials) are principals too: read-only,
 //! limited to their scopes and, when bound to a unit, to that unit.
 
+use crate::domain::ids::{UnitId, UserId};
 use crate::error::{ApiError, ErrorCode};
 
 // What a user is to the board is a domain notion; the policy decides what each role may do.
@@ -19,13 +20,13 @@ pub const ALL_SCOPES: [&str; 4] = [SCOPE_READ, SCOPE_EVENTS_READ, SCOPE_REPORTS_
 #[derive(Clone, Debug)]
 pub struct Principal {
     /// The user's id; for a service client, the client's id.
-    pub user_id: String,
+    pub user_id: UserId,
     pub session_id: String,
     /// A service client's roles are always `[Viewer]`.
     pub roles: Vec<Role>,
     /// The department or commune the user acts for (or a client is bound to); none for
     /// provincial staff.
-    pub unit_id: Option<String>,
+    pub unit_id: Option<UnitId>,
     /// The service client's id; None for users.
     pub client_id: Option<String>,
     /// A service client's granted scopes; None for users, who are not scope-limited.
@@ -57,19 +58,19 @@ pub enum Action {
 
 /// What is being acted on, with the unit that owns it.
 #[derive(Clone, Copy, Debug)]
-pub enum Resource<'a> {
+pub enum Resource {
     /// The units registry and the catalogues: shared by everyone, written by the board.
     Registry,
     /// A user account, belonging to a unit (or to the province when none).
-    UserAccount { unit_id: Option<&'a str> },
+    UserAccount { unit_id: Option<UnitId> },
     /// Anything a unit produces (registrations, achievements, nominations): visible to the
     /// unit's own people and to province-level staff, changed by the unit's officers.
-    UnitRecord { unit_id: &'a str },
+    UnitRecord { unit_id: UnitId },
     /// A unit's record a council member may need to review: a nomination on the agenda of one of
     /// their sessions, or what its dossier rests on (the nominee, the achievements it cites and
     /// their evidence). `on_agenda` says whether the record is linked to such a nomination.
     /// Otherwise exactly a `UnitRecord`.
-    ReviewedRecord { unit_id: &'a str, on_agenda: bool },
+    ReviewedRecord { unit_id: UnitId, on_agenda: bool },
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -81,7 +82,7 @@ pub enum Decision {
     Hidden,
 }
 
-pub fn decide(who: &Principal, action: Action, resource: Resource<'_>) -> Decision {
+pub fn decide(who: &Principal, action: Action, resource: Resource) -> Decision {
     // Clients are read-only in this version. (Their `read` scope is checked by the `AuthUser`
     // extractor for every endpoint but the feed, reports and audit trail, which have their own.)
     if who.is_client() && action != Action::Read {
@@ -97,7 +98,7 @@ pub fn decide(who: &Principal, action: Action, resource: Resource<'_>) -> Decisi
         },
         Resource::UserAccount { unit_id } => {
             // Officers see the accounts of their own unit; managing accounts is the board's.
-            let own_unit = who.unit_id.is_some() && who.unit_id.as_deref() == unit_id;
+            let own_unit = who.unit_id.is_some() && who.unit_id == unit_id;
             match (who.has(Role::UnitOfficer), own_unit, action) {
                 (true, true, Action::Read) => Decision::Allow,
                 (true, true, _) => Decision::Forbidden,
@@ -116,8 +117,7 @@ pub fn decide(who: &Principal, action: Action, resource: Resource<'_>) -> Decisi
         Resource::UnitRecord { unit_id } => {
             if !sees_unit(who, unit_id) {
                 Decision::Hidden
-            } else if action == Action::Read || (who.has(Role::UnitOfficer) && who.unit_id.as_deref() == Some(unit_id))
-            {
+            } else if action == Action::Read || (who.has(Role::UnitOfficer) && who.unit_id == Some(unit_id)) {
                 Decision::Allow
             } else {
                 Decision::Forbidden
@@ -134,13 +134,13 @@ pub fn feed_reach(who: &Principal) -> crate::db::journal::FeedReach {
     if who.has(Role::Admin) {
         return FeedReach::Everything;
     }
-    match &who.unit_id {
-        Some(unit) => FeedReach::OneUnit(unit.clone()),
+    match who.unit_id {
+        Some(unit) => FeedReach::OneUnit(unit),
+        None if province_reader(who) => FeedReach::AllUnits,
         // Council members who are nothing else see nominations only on their agenda (through
-        // the council endpoints), so their feed carries shared data only.
-        None if sees_unit(who, "") => FeedReach::AllUnits,
-        // Reads the registry only (no unit, no reviewing role): shown as one unit that is none.
-        None => FeedReach::OneUnit(String::new()),
+        // the council endpoints), so their feed carries shared data only; so does anyone else
+        // without a unit or a province-level role.
+        None => FeedReach::RegistryOnly,
     }
 }
 
@@ -149,23 +149,26 @@ pub fn feed_reach(who: &Principal) -> crate::db::journal::FeedReach {
 /// members are not province-level readers: they see what is on their agenda
 /// (`Resource::ReviewedRecord`), not every unit's people, achievements and registrations. For
 /// endpoints such as a change feed that filter many records after `require_scope`.
-pub fn sees_unit(who: &Principal, unit_id: &str) -> bool {
+pub fn sees_unit(who: &Principal, unit_id: UnitId) -> bool {
     if who.has(Role::Admin) {
         return true;
     }
-    match &who.unit_id {
+    match who.unit_id {
         Some(own) => own == unit_id,
-        // Province-level readers (approver, viewer without a unit) read all.
-        None => who.roles.iter().any(|r| matches!(r, Role::Approver | Role::Viewer)),
+        None => province_reader(who),
     }
+}
+
+/// Province-level readers: approvers and viewers without a unit read every unit's records.
+fn province_reader(who: &Principal) -> bool {
+    who.unit_id.is_none() && who.roles.iter().any(|r| matches!(r, Role::Approver | Role::Viewer))
 }
 
 /// Whether `who` reads unit records across units without a unit of their own (admins,
 /// approvers and viewers of the province): lists for anyone else are limited to their unit, or
 /// refused when they have none.
 pub fn reads_all_units(who: &Principal) -> bool {
-    who.has(Role::Admin)
-        || (who.unit_id.is_none() && who.roles.iter().any(|r| matches!(r, Role::Approver | Role::Viewer)))
+    who.has(Role::Admin) || province_reader(who)
 }
 
 /// Whose unit records a caller may list.
@@ -174,7 +177,7 @@ pub enum ListReach {
     /// Every unit's (admins and province-level readers), optionally narrowed by the caller.
     AllUnits,
     /// Only this unit's: the caller's own, whatever unit they asked for.
-    OwnUnit(String),
+    OwnUnit(UnitId),
 }
 
 /// How far a caller's lists of unit records reach: every unit for those who `reads_all_units`,
@@ -184,7 +187,7 @@ pub fn list_reach(who: &Principal) -> Option<ListReach> {
     if reads_all_units(who) {
         Some(ListReach::AllUnits)
     } else {
-        who.unit_id.clone().map(ListReach::OwnUnit)
+        who.unit_id.map(ListReach::OwnUnit)
     }
 }
 
@@ -205,12 +208,13 @@ pub fn require_scope(who: &Principal, scope: &str) -> Result<(), ApiError> {
     if who.has_scope(scope) {
         Ok(())
     } else {
-        Err(ApiError::new(ErrorCode::InsufficientScope, format!("this client's token lacks the `{scope}` scope")))
+        Err(ApiError::new(ErrorCode::InsufficientScope, format!("this client's token lacks the `{scope}` scope"))
+            .localized("insufficient_scope-scope", [("scope", crate::error::Arg::text(scope))]))
     }
 }
 
 /// `decide`, as the error a handler returns.
-pub fn authorize(who: &Principal, action: Action, resource: Resource<'_>) -> Result<(), ApiError> {
+pub fn authorize(who: &Principal, action: Action, resource: Resource) -> Result<(), ApiError> {
     match decide(who, action, resource) {
         Decision::Allow => Ok(()),
         Decision::Forbidden => Err(ApiError::forbidden()),
@@ -232,18 +236,21 @@ pub fn require_any(who: &Principal, roles: &[Role]) -> Result<(), ApiError> {
 mod tests {
     use super::*;
 
-    fn user(roles: &[Role], unit: Option<&str>) -> Principal {
+    const A: UnitId = UnitId::from_u128(0xA);
+    const B: UnitId = UnitId::from_u128(0xB);
+
+    fn user(roles: &[Role], unit: Option<UnitId>) -> Principal {
         Principal {
-            user_id: "u".into(),
+            user_id: UserId::generate(),
             session_id: "s".into(),
             roles: roles.to_vec(),
-            unit_id: unit.map(String::from),
+            unit_id: unit,
             client_id: None,
             scopes: None,
         }
     }
 
-    fn client(scopes: &[&str], unit: Option<&str>) -> Principal {
+    fn client(scopes: &[&str], unit: Option<UnitId>) -> Principal {
         Principal {
             client_id: Some("c".into()),
             scopes: Some(scopes.iter().map(std::string::ToString::to_string).collect()),
@@ -256,12 +263,12 @@ mod tests {
         let provincial = client(&[SCOPE_READ], None);
         for action in [Action::Create, Action::Update, Action::Delete] {
             assert_eq!(decide(&provincial, action, Resource::Registry), Decision::Forbidden);
-            assert_eq!(decide(&provincial, action, Resource::UnitRecord { unit_id: "A" }), Decision::Forbidden);
+            assert_eq!(decide(&provincial, action, Resource::UnitRecord { unit_id: A }), Decision::Forbidden);
         }
-        assert_eq!(decide(&provincial, Action::Read, Resource::UnitRecord { unit_id: "A" }), Decision::Allow);
-        let bound = client(&[SCOPE_READ], Some("A"));
-        assert_eq!(decide(&bound, Action::Read, Resource::UnitRecord { unit_id: "A" }), Decision::Allow);
-        assert_eq!(decide(&bound, Action::Read, Resource::UnitRecord { unit_id: "B" }), Decision::Hidden);
+        assert_eq!(decide(&provincial, Action::Read, Resource::UnitRecord { unit_id: A }), Decision::Allow);
+        let bound = client(&[SCOPE_READ], Some(A));
+        assert_eq!(decide(&bound, Action::Read, Resource::UnitRecord { unit_id: A }), Decision::Allow);
+        assert_eq!(decide(&bound, Action::Read, Resource::UnitRecord { unit_id: B }), Decision::Hidden);
         // The `read` scope itself is the extractor's check (tests/api/service_clients.rs).
         let feed_only = client(&[SCOPE_EVENTS_READ], None);
         assert!(require_scope(&feed_only, SCOPE_READ).is_err());
@@ -273,7 +280,7 @@ mod tests {
     #[test]
     fn registry_is_read_by_all_and_written_by_admins() {
         for role in ALL_ROLES {
-            let who = user(&[role], Some("A"));
+            let who = user(&[role], Some(A));
             assert_eq!(decide(&who, Action::Read, Resource::Registry), Decision::Allow);
             let write = decide(&who, Action::Update, Resource::Registry);
             assert_eq!(write == Decision::Allow, role == Role::Admin, "{role:?}");
@@ -282,26 +289,26 @@ mod tests {
 
     #[test]
     fn officers_act_only_within_their_unit_and_other_units_are_hidden() {
-        let officer = user(&[Role::UnitOfficer], Some("A"));
+        let officer = user(&[Role::UnitOfficer], Some(A));
         for action in [Action::Read, Action::Create, Action::Update, Action::Delete] {
-            assert_eq!(decide(&officer, action, Resource::UnitRecord { unit_id: "A" }), Decision::Allow);
-            assert_eq!(decide(&officer, action, Resource::UnitRecord { unit_id: "B" }), Decision::Hidden);
-            assert_eq!(decide(&officer, action, Resource::UserAccount { unit_id: Some("B") }), Decision::Hidden);
+            assert_eq!(decide(&officer, action, Resource::UnitRecord { unit_id: A }), Decision::Allow);
+            assert_eq!(decide(&officer, action, Resource::UnitRecord { unit_id: B }), Decision::Hidden);
+            assert_eq!(decide(&officer, action, Resource::UserAccount { unit_id: Some(B) }), Decision::Hidden);
         }
-        assert_eq!(decide(&officer, Action::Read, Resource::UserAccount { unit_id: Some("A") }), Decision::Allow);
-        assert_eq!(decide(&officer, Action::Update, Resource::UserAccount { unit_id: Some("A") }), Decision::Forbidden);
+        assert_eq!(decide(&officer, Action::Read, Resource::UserAccount { unit_id: Some(A) }), Decision::Allow);
+        assert_eq!(decide(&officer, Action::Update, Resource::UserAccount { unit_id: Some(A) }), Decision::Forbidden);
         assert_eq!(decide(&officer, Action::Read, Resource::UserAccount { unit_id: None }), Decision::Hidden);
     }
 
     #[test]
     fn viewers_only_read() {
         let provincial = user(&[Role::Viewer], None);
-        assert_eq!(decide(&provincial, Action::Read, Resource::UnitRecord { unit_id: "B" }), Decision::Allow);
-        assert_eq!(decide(&provincial, Action::Update, Resource::UnitRecord { unit_id: "B" }), Decision::Forbidden);
-        let local = user(&[Role::Viewer], Some("A"));
-        assert_eq!(decide(&local, Action::Read, Resource::UnitRecord { unit_id: "A" }), Decision::Allow);
-        assert_eq!(decide(&local, Action::Create, Resource::UnitRecord { unit_id: "A" }), Decision::Forbidden);
-        assert_eq!(decide(&local, Action::Read, Resource::UnitRecord { unit_id: "B" }), Decision::Hidden);
+        assert_eq!(decide(&provincial, Action::Read, Resource::UnitRecord { unit_id: B }), Decision::Allow);
+        assert_eq!(decide(&provincial, Action::Update, Resource::UnitRecord { unit_id: B }), Decision::Forbidden);
+        let local = user(&[Role::Viewer], Some(A));
+        assert_eq!(decide(&local, Action::Read, Resource::UnitRecord { unit_id: A }), Decision::Allow);
+        assert_eq!(decide(&local, Action::Create, Resource::UnitRecord { unit_id: A }), Decision::Forbidden);
+        assert_eq!(decide(&local, Action::Read, Resource::UnitRecord { unit_id: B }), Decision::Hidden);
     }
 
     #[test]
@@ -310,44 +317,44 @@ mod tests {
         assert_eq!(feed_reach(&user(&[Role::Admin], None)), FeedReach::Everything);
         assert_eq!(feed_reach(&user(&[Role::Viewer], None)), FeedReach::AllUnits);
         assert_eq!(feed_reach(&user(&[Role::CouncilMember, Role::Viewer], None)), FeedReach::AllUnits);
-        assert_eq!(feed_reach(&user(&[Role::CouncilMember], None)), FeedReach::OneUnit(String::new()));
-        assert_eq!(feed_reach(&user(&[Role::UnitOfficer], Some("A"))), FeedReach::OneUnit("A".into()));
+        assert_eq!(feed_reach(&user(&[Role::CouncilMember], None)), FeedReach::RegistryOnly);
+        assert_eq!(feed_reach(&user(&[Role::UnitOfficer], Some(A))), FeedReach::OneUnit(A));
         // An officer without a unit reads no unit's records, so no unit's events either.
         let unbound = user(&[Role::UnitOfficer], None);
-        assert_eq!(decide(&unbound, Action::Read, Resource::UnitRecord { unit_id: "B" }), Decision::Hidden);
-        assert_eq!(feed_reach(&unbound), FeedReach::OneUnit(String::new()));
+        assert_eq!(decide(&unbound, Action::Read, Resource::UnitRecord { unit_id: B }), Decision::Hidden);
+        assert_eq!(feed_reach(&unbound), FeedReach::RegistryOnly);
     }
 
     #[test]
     fn council_members_read_their_agenda_and_their_own_unit_only() {
         let member = user(&[Role::CouncilMember], None);
-        let agenda = Resource::ReviewedRecord { unit_id: "B", on_agenda: true };
-        let elsewhere = Resource::ReviewedRecord { unit_id: "B", on_agenda: false };
+        let agenda = Resource::ReviewedRecord { unit_id: B, on_agenda: true };
+        let elsewhere = Resource::ReviewedRecord { unit_id: B, on_agenda: false };
         assert_eq!(decide(&member, Action::Read, agenda), Decision::Allow);
         assert_eq!(decide(&member, Action::Read, elsewhere), Decision::Hidden);
         assert_eq!(
-            decide(&member, Action::Read, Resource::UnitRecord { unit_id: "B" }),
+            decide(&member, Action::Read, Resource::UnitRecord { unit_id: B }),
             Decision::Hidden,
             "not a province-level reader"
         );
         assert_eq!(decide(&member, Action::Update, agenda), Decision::Hidden, "reviewing is reading");
-        assert!(!sees_unit(&member, "B") && !reads_all_units(&member));
+        assert!(!sees_unit(&member, B) && !reads_all_units(&member));
         // A member who also belongs to a unit: agenda or own unit.
-        let local = user(&[Role::CouncilMember], Some("A"));
+        let local = user(&[Role::CouncilMember], Some(A));
         assert_eq!(
-            decide(&local, Action::Read, Resource::ReviewedRecord { unit_id: "A", on_agenda: false }),
+            decide(&local, Action::Read, Resource::ReviewedRecord { unit_id: A, on_agenda: false }),
             Decision::Allow
         );
         assert_eq!(
-            decide(&local, Action::Read, Resource::ReviewedRecord { unit_id: "B", on_agenda: true }),
+            decide(&local, Action::Read, Resource::ReviewedRecord { unit_id: B, on_agenda: true }),
             Decision::Allow
         );
         assert_eq!(
-            decide(&local, Action::Read, Resource::ReviewedRecord { unit_id: "B", on_agenda: false }),
+            decide(&local, Action::Read, Resource::ReviewedRecord { unit_id: B, on_agenda: false }),
             Decision::Hidden
         );
         // Other roles are unchanged by an agenda.
-        assert_eq!(decide(&user(&[Role::UnitOfficer], Some("A")), Action::Read, agenda), Decision::Hidden);
+        assert_eq!(decide(&user(&[Role::UnitOfficer], Some(A)), Action::Read, agenda), Decision::Hidden);
         assert_eq!(decide(&user(&[Role::CouncilMember, Role::Viewer], None), Action::Read, elsewhere), Decision::Allow);
     }
 
@@ -358,14 +365,14 @@ mod tests {
             assert!(reads_all_units(&user(roles, None)) && !reviews_agenda(&user(roles, None)), "{roles:?}");
         }
         // Admins read every unit even when they belong to one.
-        assert_eq!(list_reach(&user(&[Role::Admin], Some("A"))), Some(ListReach::AllUnits));
+        assert_eq!(list_reach(&user(&[Role::Admin], Some(A))), Some(ListReach::AllUnits));
         // Anyone else bound to a unit: that unit's, whatever the role.
         for role in [Role::UnitOfficer, Role::CouncilMember, Role::Approver, Role::Viewer] {
-            let local = user(&[role], Some("A"));
-            assert_eq!(list_reach(&local), Some(ListReach::OwnUnit("A".into())), "{role:?}");
-            assert!(!reads_all_units(&local) && !sees_unit(&local, "B"), "{role:?}");
+            let local = user(&[role], Some(A));
+            assert_eq!(list_reach(&local), Some(ListReach::OwnUnit(A)), "{role:?}");
+            assert!(!reads_all_units(&local) && !sees_unit(&local, B), "{role:?}");
         }
-        assert!(reviews_agenda(&user(&[Role::CouncilMember], Some("A"))));
+        assert!(reviews_agenda(&user(&[Role::CouncilMember], Some(A))));
         // No unit and no province-level role: no unit's records (council members: their agenda).
         let member = user(&[Role::CouncilMember], None);
         assert_eq!(list_reach(&member), None);
@@ -375,7 +382,7 @@ mod tests {
         assert_eq!(require_list_reach(&unbound).unwrap_err().code, "forbidden");
         // A client reads like a viewer: every unit unbound, its unit when bound.
         assert_eq!(list_reach(&client(&[SCOPE_READ], None)), Some(ListReach::AllUnits));
-        assert_eq!(list_reach(&client(&[SCOPE_READ], Some("A"))), Some(ListReach::OwnUnit("A".into())));
+        assert_eq!(list_reach(&client(&[SCOPE_READ], Some(A))), Some(ListReach::OwnUnit(A)));
     }
 
     #[test]

@@ -17,6 +17,8 @@ use utoipa::ToSchema;
 
 use crate::db::schema::{journal, webhook_deliveries, webhook_subscriptions};
 use crate::db::{self, DbConn};
+use crate::domain::ids::{DeliveryId, SubscriptionId, UnitId};
+use crate::domain::webhooks::DeliveryStatus;
 use crate::domain::webhooks::{self as rules, TypePattern};
 use crate::error::ApiError;
 
@@ -28,7 +30,7 @@ pub enum Scope {
     /// Shared data everyone reads (units, clusters, campaigns, catalogues, decisions).
     Registry,
     /// A unit's own record: its people and province-level readers.
-    Unit(String),
+    Unit(UnitId),
     /// Board business (accounts, council sessions, comments): admins.
     Admin,
     /// Audit only, never in the feed (sessions, ballots).
@@ -45,9 +47,9 @@ impl Scope {
         }
     }
 
-    fn unit_id(&self) -> Option<String> {
+    fn unit_id(&self) -> Option<UnitId> {
         match self {
-            Scope::Unit(unit) => Some(unit.clone()),
+            Scope::Unit(unit) => Some(*unit),
             _ => None,
         }
     }
@@ -157,7 +159,7 @@ impl Journal {
     }
 
     /// The changes are by this actor (`user` or `client`), known only inside the transaction.
-    pub fn act_as(&mut self, kind: &'static str, id: &str) {
+    pub fn act_as(&mut self, kind: &'static str, id: impl ToString) {
         self.actor = Some((kind, id.to_string()));
     }
 
@@ -243,9 +245,6 @@ pub fn append(conn: &mut DbConn, origin: &Origin, journal: Journal) -> Result<Ve
     Ok(entries.into_iter().map(|e| e.seq).collect())
 }
 
-/// A webhook delivery waiting to be sent (`webhook_deliveries.status`).
-pub const DELIVERY_PENDING: &str = "pending";
-
 /// The outbox: one pending delivery per (feed event, matching active subscription). Called by
 /// `append` in the write's own transaction, so an event and its deliveries commit
 /// together or not at all.
@@ -254,7 +253,7 @@ pub fn enqueue(conn: &mut DbConn, entries: &[Entry]) -> Result<(), ApiError> {
     if events.is_empty() {
         return Ok(());
     }
-    let subscriptions: Vec<(String, String)> = webhook_subscriptions::table
+    let subscriptions: Vec<(SubscriptionId, String)> = webhook_subscriptions::table
         .filter(webhook_subscriptions::active.eq(true))
         .select((webhook_subscriptions::id, webhook_subscriptions::event_types))
         .load(conn)?;
@@ -264,10 +263,10 @@ pub fn enqueue(conn: &mut DbConn, entries: &[Entry]) -> Result<(), ApiError> {
         for event in events.iter().filter(|e| rules::matches(&patterns, &e.action, &e.record_kind)) {
             diesel::insert_into(webhook_deliveries::table)
                 .values((
-                    webhook_deliveries::id.eq(db::new_id()),
+                    webhook_deliveries::id.eq(DeliveryId::generate()),
                     webhook_deliveries::subscription_id.eq(subscription_id),
                     webhook_deliveries::event_seq.eq(event.seq),
-                    webhook_deliveries::status.eq(DELIVERY_PENDING),
+                    webhook_deliveries::status.eq(DeliveryStatus::Pending),
                     webhook_deliveries::attempts.eq(0),
                     webhook_deliveries::next_attempt_at.eq(now),
                     webhook_deliveries::created_at.eq(now),
@@ -307,7 +306,9 @@ pub enum FeedReach {
     /// Registry entries and every unit's records.
     AllUnits,
     /// Registry entries and one unit's records.
-    OneUnit(String),
+    OneUnit(UnitId),
+    /// Registry entries only.
+    RegistryOnly,
 }
 
 /// Feed entries after `after`, oldest first; `limit + 1` rows.
@@ -327,9 +328,9 @@ pub fn list_feed(
     query = match reach {
         FeedReach::Everything => query,
         FeedReach::AllUnits => query.filter(journal::feed.eq_any([FEED_REGISTRY, FEED_UNIT])),
-        FeedReach::OneUnit(unit) => query.filter(
-            journal::feed.eq(FEED_REGISTRY).or(journal::feed.eq(FEED_UNIT).and(journal::unit_id.eq(unit.clone()))),
-        ),
+        FeedReach::OneUnit(unit) => query
+            .filter(journal::feed.eq(FEED_REGISTRY).or(journal::feed.eq(FEED_UNIT).and(journal::unit_id.eq(*unit)))),
+        FeedReach::RegistryOnly => query.filter(journal::feed.eq(FEED_REGISTRY)),
     };
     if !types.is_empty() {
         let exact: Vec<String> =

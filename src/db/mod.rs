@@ -459,6 +459,11 @@ pub fn now() -> chrono::NaiveDateTime {
     now.duration_trunc(TimeDelta::microseconds(1)).unwrap_or(now)
 }
 
+/// `now`, as a row reads it back (`sql_types::UtcTimestamp`).
+pub fn now_utc() -> chrono::DateTime<chrono::Utc> {
+    now().and_utc()
+}
+
 /// A fresh time-ordered id, stored as text on both backends.
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()

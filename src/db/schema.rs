@@ -391,6 +391,9 @@ diesel::table! {
         created_at -> Timestamp,
         decision_id -> Nullable<Text>,
         nomination_id -> Nullable<Text>,
+        bonus_coefficient -> Nullable<Text>,
+        base_salary_vnd -> Nullable<BigInt>,
+        bonus_vnd -> Nullable<BigInt>,
     }
 }
 
@@ -532,6 +535,33 @@ diesel::table! {
         decided_on -> Date,
         signer -> Text,
         authority -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+        paying_unit_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    base_salaries (id) {
+        id -> Text,
+        effective_from -> Date,
+        amount_vnd -> BigInt,
+        legal_basis -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    reward_fund_entries (id) {
+        id -> Text,
+        unit_id -> Text,
+        year -> Integer,
+        kind -> Text,
+        amount_vnd -> BigInt,
+        description -> Text,
+        entry_date -> Date,
+        decision_id -> Nullable<Text>,
+        award_id -> Nullable<Text>,
         created_by -> Text,
         created_at -> Timestamp,
     }
@@ -770,6 +800,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     dossier_lines,
     title_registrations,
     title_registration_entries,
+    base_salaries,
+    reward_fund_entries,
     scoring_schemes,
     campaign_reviews,
 );

@@ -20,16 +20,24 @@ use diesel::sql_types::{Nullable, Text, Timestamp};
 use diesel::sqlite::Sqlite;
 
 use super::MultiBackend;
-use crate::domain::awards::{AwardCategory, AwardSubject};
+use crate::domain::awards::{AwardCategory, AwardSubject, Severity};
 use crate::domain::campaigns::{
     AchievementStatus, CampaignKind, CampaignStatus, Direction, IndicatorKind, Participation, RegistrationStatus,
     ReviewKind,
 };
-use crate::domain::council::SeatRole;
-use crate::domain::ids::{ClusterId, DossierId, ReviewId, RoundId, ScoringSchemeId, TitleRegistrationId, UnitId};
+use crate::domain::council::{SeatRole, SessionStatus};
+use crate::domain::ids::{
+    AchievementId, AttemptId, AwardId, AwardTypeId, AwardTypeVersionId, BaseSalaryId, CampaignId, CampaignTransitionId,
+    ClusterId, CommentId, CouncilId, CouncilSessionId, DecisionId, DeliveryId, DossierId, FundEntryId, IndicatorId,
+    InitiativeId, NominationId, NominationTransitionId, PersonId, RegistrationId, ReviewId, RoundId, ScoringSchemeId,
+    ServiceClientId, StoredFileId, SubscriptionId, TitleRegistrationId, UnitId, UserId,
+};
+use crate::domain::initiatives::RecognitionScope;
+use crate::domain::money::FundEntryKind;
 use crate::domain::nominations::{DocumentKind, NominationStatus};
 use crate::domain::rounds::{DossierStatus, RoundStatus, TitleRegistrationStatus};
 use crate::domain::units::{LinkPart, UnitKind, UnitType};
+use crate::domain::webhooks::DeliveryStatus;
 use crate::domain::TextValue;
 
 /// Reads a stored text as `T`, or says which text is not a `T`.
@@ -83,6 +91,30 @@ macro_rules! stored_as_text {
 stored_as_text!(
     UnitId,
     ClusterId,
+    CampaignId,
+    CampaignTransitionId,
+    IndicatorId,
+    RegistrationId,
+    AchievementId,
+    UserId,
+    PersonId,
+    AwardTypeId,
+    AwardTypeVersionId,
+    NominationId,
+    NominationTransitionId,
+    AwardId,
+    CouncilId,
+    CouncilSessionId,
+    CommentId,
+    DecisionId,
+    InitiativeId,
+    StoredFileId,
+    SubscriptionId,
+    DeliveryId,
+    AttemptId,
+    ServiceClientId,
+    BaseSalaryId,
+    FundEntryId,
     RoundId,
     DossierId,
     RoundStatus,
@@ -95,6 +127,7 @@ stored_as_text!(
     UnitKind,
     UnitType,
     LinkPart,
+    FundEntryKind,
     CampaignKind,
     CampaignStatus,
     Participation,
@@ -105,8 +138,12 @@ stored_as_text!(
     NominationStatus,
     DocumentKind,
     SeatRole,
+    SessionStatus,
     AwardCategory,
     AwardSubject,
+    Severity,
+    RecognitionScope,
+    DeliveryStatus,
 );
 
 /// A stored timestamp read as UTC: the type a row's `DateTime<Utc>` field is deserialized as.

@@ -32,10 +32,10 @@ text_enum! {
     pub enum PrerequisiteWindow {
         /// Up to and including the year the nomination is for: Lao động tiên tiến of the same
         /// year for Chiến sĩ thi đua cơ sở (Law 06/2022/QH15, Art 23).
-        SameYear = "same_year" => "Cùng năm",
+        SameYear = "same_year" => "Tính đến năm xét tặng",
         /// Up to the year before: three years of Chiến sĩ thi đua cơ sở before Chiến sĩ thi đua
         /// cấp tỉnh (Art 22).
-        PreviousYears = "previous_years" => "Các năm trước",
+        PreviousYears = "previous_years" => "Tính đến năm trước năm xét tặng",
     }
 }
 
@@ -90,9 +90,17 @@ pub struct Prerequisite {
     /// `previous_years`.
     #[serde(default = "previous_years")]
     pub window: PrerequisiteWindow,
+    /// `window` as people read it (Vietnamese). In answers only: ignored when sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(read_only)]
+    pub window_label: Option<String>,
     /// What not meeting it does. Default `refusal`.
     #[serde(default = "refusal")]
     pub on_failure: Severity,
+    /// `on_failure` as people read it (Vietnamese). In answers only: ignored when sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(read_only)]
+    pub on_failure_label: Option<String>,
     /// A streak broken by at most this many missing years in all (or awards this many years
     /// further apart than their span) is **borderline**: a warning the board may acknowledge, not
     /// a refusal. 0 (the default): no tolerance.
@@ -109,6 +117,15 @@ pub struct Prerequisite {
 }
 
 impl Prerequisite {
+    /// As answered: with the labels of its enumerations.
+    pub fn labelled(self) -> Prerequisite {
+        Prerequisite {
+            window_label: Some(self.window.label_vi().to_string()),
+            on_failure_label: Some(self.on_failure.label_vi().to_string()),
+            ..self
+        }
+    }
+
     /// `count` years in a row of `code`, ending with the window's last year.
     pub fn years(code: &str, count: u32, window: PrerequisiteWindow) -> Prerequisite {
         Prerequisite {
@@ -117,7 +134,9 @@ impl Prerequisite {
             consecutive_awards: None,
             award_span_years: None,
             window,
+            window_label: None,
             on_failure: Severity::Refusal,
+            on_failure_label: None,
             borderline_gap_years: 0,
             legal_basis: None,
             unconfirmed: false,
@@ -212,6 +231,8 @@ pub fn check_rules(
 }
 
 fn check_prerequisite(i: usize, mut p: Prerequisite, checks: &mut Checks) -> Prerequisite {
+    // Labels are answers' only: what a client echoes back is not kept.
+    (p.window_label, p.on_failure_label) = (None, None);
     let field = |name: &str| format!("prerequisites[{i}].{name}");
     match (p.consecutive_years, p.consecutive_awards) {
         (Some(years), None) => {

@@ -13,8 +13,18 @@ text_enum! {
         Chair = "chair" => "Chủ tịch Hội đồng",
         /// Phó Chủ tịch Hội đồng.
         ViceChair = "vice_chair" => "Phó Chủ tịch Hội đồng",
-        /// Ủy viên.
-        Member = "member" => "Ủy viên",
+        /// Ủy viên Hội đồng.
+        Member = "member" => "Ủy viên Hội đồng",
+    }
+}
+
+text_enum! {
+    /// Where a council session is: voting, or closed with its results applied.
+    pub enum SessionStatus {
+        /// Members vote.
+        Open = "open" => "Đang bỏ phiếu",
+        /// Closed: the results are applied.
+        Closed = "closed" => "Đã kết thúc",
     }
 }
 

@@ -29,6 +29,18 @@ macro_rules! ids {
             pub fn uuid(self) -> Uuid {
                 self.0
             }
+
+            /// A fixed id, for tests.
+            #[cfg(test)]
+            pub const fn from_u128(n: u128) -> $name {
+                $name(Uuid::from_u128(n))
+            }
+
+            /// The id a text names, if it is a UUID (for ids that arrive in text the service
+            /// issued itself, such as a token's claims; request paths and bodies take `Uuid`).
+            pub fn parse(text: &str) -> Option<$name> {
+                Uuid::parse_str(text).ok().map($name)
+            }
         }
 
         impl From<Uuid> for $name {
@@ -63,7 +75,7 @@ macro_rules! ids {
             }
 
             fn from_text(text: &str) -> Option<$name> {
-                Uuid::parse_str(text).ok().map($name)
+                $name::parse(text)
             }
         }
     )+};
@@ -74,6 +86,54 @@ ids! {
     UnitId = "unit id",
     /// An emulation cluster (cụm, khối thi đua).
     ClusterId = "cluster id",
+    /// An emulation campaign (phong trào, đợt thi đua).
+    CampaignId = "campaign id",
+    /// One entry of a campaign's status history.
+    CampaignTransitionId = "campaign transition id",
+    /// A campaign's indicator (chỉ tiêu).
+    IndicatorId = "indicator id",
+    /// A unit's registration for a campaign.
+    RegistrationId = "registration id",
+    /// A reported achievement (kết quả) against an indicator.
+    AchievementId = "achievement id",
+    /// A user account.
+    UserId = "user id",
+    /// A person who can be nominated (cá nhân).
+    PersonId = "person id",
+    /// A kind of award (danh hiệu, hình thức khen thưởng).
+    AwardTypeId = "award type id",
+    /// One version of an award type's rules.
+    AwardTypeVersionId = "award type version id",
+    /// A nomination (đề nghị khen thưởng).
+    NominationId = "nomination id",
+    /// One entry of a nomination's status history.
+    NominationTransitionId = "nomination transition id",
+    /// An award granted (khen thưởng).
+    AwardId = "award id",
+    /// A standing emulation and commendation council (hội đồng thi đua – khen thưởng).
+    CouncilId = "council id",
+    /// A council session that votes on nominations.
+    CouncilSessionId = "council session id",
+    /// A comment on a public posting.
+    CommentId = "comment id",
+    /// A decision (quyết định) granting awards.
+    DecisionId = "decision id",
+    /// A recognised initiative (sáng kiến).
+    InitiativeId = "initiative id",
+    /// A stored file (evidence or a nomination document).
+    StoredFileId = "stored file id",
+    /// A webhook subscription.
+    SubscriptionId = "webhook subscription id",
+    /// One delivery of an event to a webhook subscription.
+    DeliveryId = "webhook delivery id",
+    /// One attempt at a webhook delivery.
+    AttemptId = "webhook attempt id",
+    /// A machine client of the API.
+    ServiceClientId = "service client id",
+    /// A level of the base salary (lương cơ sở) and the date it took effect.
+    BaseSalaryId = "base salary id",
+    /// An entry of a unit's reward fund ledger.
+    FundEntryId = "fund entry id",
     /// An annual round (đợt xét khen thưởng cuối năm) the board opens.
     RoundId = "round id",
     /// A unit's dossier in a round (hồ sơ đề nghị của đơn vị), listing many nominees.

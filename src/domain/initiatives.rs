@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 
 use crate::domain::awards::Severity;
 use crate::domain::campaigns::{check_value, IndicatorKind};
+use crate::domain::ids::PersonId;
 use crate::domain::{check_date, check_text, Checks};
 use crate::error::ErrorCode;
 
@@ -42,8 +43,8 @@ impl RecognitionScope {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AuthorShare {
-    #[schema(format = "uuid")]
-    pub person_id: String,
+    #[schema(value_type = String, format = "uuid")]
+    pub person_id: PersonId,
     #[schema(example = "60")]
     pub share_percent: String,
 }
@@ -147,6 +148,10 @@ fn refusal() -> Severity {
 #[serde(deny_unknown_fields)]
 pub struct InitiativeRequirement {
     pub minimum_scope: RecognitionScope,
+    /// `minimum_scope` as people read it (Vietnamese). In answers only: ignored when sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(read_only)]
+    pub minimum_scope_label: Option<String>,
     #[schema(minimum = 1, maximum = 10, example = 1)]
     pub validity_years: u32,
     /// What the rules accept instead of a registered initiative: a `sang_kien` document in the
@@ -157,6 +162,10 @@ pub struct InitiativeRequirement {
     /// What having neither does. Default `refusal`.
     #[serde(default = "refusal")]
     pub on_failure: Severity,
+    /// `on_failure` as people read it (Vietnamese). In answers only: ignored when sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(read_only)]
+    pub on_failure_label: Option<String>,
     /// Căn cứ pháp lý of this requirement.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub legal_basis: Option<String>,
@@ -166,7 +175,20 @@ pub struct InitiativeRequirement {
 }
 
 /// Checks a requirement as sent (`field` names it in errors).
+impl InitiativeRequirement {
+    /// As answered: with the labels of its enumerations.
+    pub fn labelled(self) -> InitiativeRequirement {
+        InitiativeRequirement {
+            minimum_scope_label: Some(self.minimum_scope.label_vi().to_string()),
+            on_failure_label: Some(self.on_failure.label_vi().to_string()),
+            ..self
+        }
+    }
+}
+
 pub fn check_requirement(field: &str, mut r: InitiativeRequirement, checks: &mut Checks) -> InitiativeRequirement {
+    // Labels are answers' only: what a client echoes back is not kept.
+    (r.minimum_scope_label, r.on_failure_label) = (None, None);
     if !(1..=10).contains(&r.validity_years) {
         checks.fail(&format!("{field}.validity_years"), ErrorCode::OutOfRange, "must be between 1 and 10");
     }
@@ -230,7 +252,7 @@ mod tests {
             authors: shares
                 .iter()
                 .enumerate()
-                .map(|(i, s)| AuthorShare { person_id: format!("p{i}"), share_percent: (*s).into() })
+                .map(|(i, s)| AuthorShare { person_id: PersonId::from_u128(i as u128), share_percent: (*s).into() })
                 .collect(),
         }
     }
@@ -246,7 +268,7 @@ mod tests {
             assert!(!checks.0.is_empty());
         }
         let mut twice = input(&["50", "50"]);
-        twice.authors[1].person_id = "p0".into();
+        twice.authors[1].person_id = PersonId::from_u128(0);
         let mut checks = Checks::default();
         assert!(check_initiative(twice, &mut checks).is_none());
         assert_eq!(checks.0[0].field, "authors[1].person_id");
@@ -262,6 +284,8 @@ mod tests {
             on_failure: Severity::Refusal,
             legal_basis: None,
             unconfirmed: true,
+            minimum_scope_label: None,
+            on_failure_label: None,
         };
         assert_eq!(assess_initiatives(&r, &[(S::CoSo, 2026)], false, 2026), InitiativeStanding::Met);
         assert_eq!(assess_initiatives(&r, &[(S::CoSo, 2024)], true, 2026), InitiativeStanding::ByDossierProof);

@@ -25,6 +25,11 @@ macro_rules! text_enum {
                 }
             }
 
+            /// Its place in `ALL` (the order the values are declared in).
+            pub fn position(self) -> usize {
+                self as usize
+            }
+
             pub fn parse(s: &str) -> Option<$name> {
                 match s {
                     $($text => Some($name::$variant),)+
@@ -127,6 +132,7 @@ pub mod display;
 pub mod evidence;
 pub mod ids;
 pub mod initiatives;
+pub mod money;
 pub mod nominations;
 pub mod progress;
 pub mod public;

@@ -2,7 +2,7 @@
 
 use crate::domain::awards::{assess, Prerequisite, PrerequisiteWindow, Severity, Standing};
 use crate::domain::initiatives::{assess_initiatives, InitiativeRequirement, InitiativeStanding, RecognitionScope};
-use crate::error::{Arg, ErrorCode, Msg};
+use crate::error::{Arg, ErrorCode, FieldError, Lang, Msg};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -17,7 +17,7 @@ text_enum! {
         Approved = "approved" => "Được chấp thuận",
         Rejected = "rejected" => "Không được chấp thuận",
         Posted = "posted" => "Đang công khai",
-        Decided = "decided" => "Đã có quyết định",
+        Decided = "decided" => "Đã có quyết định khen thưởng",
         Withdrawn = "withdrawn" => "Đã rút",
         Revoked = "revoked" => "Bị thu hồi",
     }
@@ -83,7 +83,7 @@ text_enum! {
         /// Biên bản bình xét: minutes of the unit's review.
         BienBanBinhXet = "bien_ban_binh_xet" => "Biên bản bình xét",
         /// Proof of initiatives (sáng kiến), for emulation-fighter titles.
-        SangKien = "sang_kien" => "Sáng kiến",
+        SangKien = "sang_kien" => "Minh chứng sáng kiến",
         Other = "khac" => "Tài liệu khác",
     }
 }
@@ -110,6 +110,11 @@ pub struct EligibilityProblem {
     /// For a warning: the board's acknowledgement, once given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub acknowledgement: Option<Acknowledgement>,
+    /// `message` in the other languages the API speaks, by language tag, rendered when the
+    /// nomination was judged (stored with it, and in the change feed's snapshots). A direct
+    /// answer leaves this out: its `message` already speaks the request's language.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub translations: std::collections::BTreeMap<String, String>,
 }
 
 /// The board looked at a warning and let the nomination go on, for a reason.
@@ -122,7 +127,59 @@ pub struct Acknowledgement {
     pub reason: String,
 }
 
+impl EligibilityProblem {
+    /// The message in `lang`: as judged (the specific catalogue message), else as stored at
+    /// judgment, else the code's general message (a nomination judged before translations were
+    /// kept), else the English.
+    pub fn message_in(&self, lang: Lang) -> String {
+        self.render(lang, "eligibility")
+    }
+
+    /// As `message_in`, naming the problem as `field` does (a refusal's "Chưa đủ điều kiện", a
+    /// warning's milder label).
+    fn render(&self, lang: Lang, field: &str) -> String {
+        if lang == Lang::En {
+            return self.message.clone();
+        }
+        if self.localized.is_none() {
+            if let Some(stored) = self.translations.get(lang.tag()) {
+                return stored.clone();
+            }
+        }
+        FieldError { localized: self.localized.clone(), ..FieldError::new(field, self.code, self.message.clone()) }
+            .message_in(lang)
+    }
+}
+
 impl Eligibility {
+    /// Each problem with the field that names it: refusals and warnings read differently.
+    fn problems_mut(&mut self) -> impl Iterator<Item = (&mut EligibilityProblem, &'static str)> {
+        let blocking = self.blocking.iter_mut().map(|p| (p, "eligibility"));
+        blocking.chain(self.warnings.iter_mut().map(|p| (p, "eligibility_warning")))
+    }
+
+    /// Renders every message in each language besides English, to be stored with the judgment
+    /// (the catalogue message and its arguments are not kept).
+    pub fn with_translations(mut self) -> Self {
+        for (p, field) in self.problems_mut() {
+            p.translations = Lang::ALL
+                .iter()
+                .filter(|lang| **lang != Lang::En)
+                .map(|lang| (lang.tag().to_string(), p.render(*lang, field)))
+                .collect();
+        }
+        self
+    }
+
+    /// As answered to a request in `lang`: each `message` in that language, translations left out.
+    pub fn spoken_in(mut self, lang: Lang) -> Self {
+        for (p, field) in self.problems_mut() {
+            p.message = p.render(lang, field);
+            p.translations.clear();
+        }
+        self
+    }
+
     /// The warning of this code not yet acknowledged, if any.
     pub fn open_warning(&mut self, code: &str) -> Option<&mut EligibilityProblem> {
         self.warnings.iter_mut().find(|w| w.code.as_str() == code && w.acknowledgement.is_none())
@@ -169,7 +226,7 @@ pub struct EligibilityFacts {
 }
 
 fn problem(code: ErrorCode, message: String) -> EligibilityProblem {
-    EligibilityProblem { code, message, localized: None, acknowledgement: None }
+    EligibilityProblem { code, message, localized: None, acknowledgement: None, translations: Default::default() }
 }
 
 impl EligibilityProblem {
@@ -537,11 +594,7 @@ mod tests {
 
     /// The message a refusal shows in `lang` (`errors[].message` of `not_eligible`).
     fn says(p: &EligibilityProblem, lang: crate::error::Lang) -> String {
-        crate::error::FieldError {
-            localized: p.localized.clone(),
-            ..crate::error::FieldError::new("eligibility", p.code, p.message.clone())
-        }
-        .message_in(lang)
+        p.message_in(lang)
     }
 
     /// In Vietnamese, each problem names what is missing — the title and its years, the
@@ -556,28 +609,28 @@ mod tests {
         };
         assert_eq!(
             vi(EligibilityFacts { prerequisites: vec![(three(), vec![2019, 2021])], ..facts() }),
-            ["Điều kiện: cần đạt «Chiến sĩ thi đua cơ sở» 3 năm liên tục, từ năm 2019 đến năm 2021; đối tượng còn thiếu năm 2020."]
+            ["Chưa đủ điều kiện: đối tượng phải đạt «Chiến sĩ thi đua cơ sở» 3 năm liên tục, từ năm 2019 đến năm 2021, nhưng còn thiếu năm 2020."]
         );
         let this_year = Prerequisite::years("CSTD_CO_SO", 1, PrerequisiteWindow::SameYear);
         assert_eq!(
             vi(EligibilityFacts { prerequisites: vec![(this_year, vec![2020])], ..facts() }),
-            ["Điều kiện: đối tượng chưa đạt «Chiến sĩ thi đua cơ sở» năm 2022."]
+            ["Chưa đủ điều kiện: đối tượng chưa đạt «Chiến sĩ thi đua cơ sở» năm 2022."]
         );
         let lenient = Prerequisite { borderline_gap_years: 1, ..three() };
         let borderline = vi(EligibilityFacts { prerequisites: vec![(lenient, vec![2018, 2019, 2021])], ..facts() });
         assert!(
-            borderline[0].contains("còn thiếu năm 2020") && borderline[0].contains("Hội đồng xem xét"),
+            borderline[0].contains("còn thiếu năm 2020") && borderline[0].contains("Ban Thi đua – Khen thưởng xem xét"),
             "{borderline:?}"
         );
         let awards =
             Prerequisite { consecutive_years: None, consecutive_awards: Some(2), award_span_years: Some(3), ..three() };
         assert_eq!(
             vi(EligibilityFacts { prerequisites: vec![(awards, vec![2021])], ..facts() }),
-            ["Điều kiện: cần 2 lần liên tục đạt «Chiến sĩ thi đua cơ sở» (mỗi lần tính 3 năm), lần gần nhất không muộn hơn năm 2021; đối tượng mới có 1 lần liên tục."]
+            ["Chưa đủ điều kiện: đối tượng phải có 2 lần liên tục đạt «Chiến sĩ thi đua cơ sở» (mỗi lần tính 3 năm), lần gần nhất không muộn hơn năm 2021, nhưng mới có 1 lần liên tục."]
         );
         assert_eq!(
             vi(EligibilityFacts { quota: Some((3, 4, Severity::Refusal)), ..facts() }),
-            ["Điều kiện: theo tỷ lệ khen thưởng, năm 2022 đơn vị được đề nghị tối đa 3 trường hợp; hồ sơ này là trường hợp thứ 4."]
+            ["Chưa đủ điều kiện: theo tỷ lệ khen thưởng, năm 2022 đơn vị được đề nghị tối đa 3 trường hợp; hồ sơ này là trường hợp thứ 4."]
         );
         assert_eq!(
             vi(EligibilityFacts {
@@ -586,8 +639,8 @@ mod tests {
                 ..facts()
             }),
             [
-                "Điều kiện: 2 thành tích của hồ sơ đã được khen thưởng hoặc đang thuộc một hồ sơ đề nghị khác.",
-                "Điều kiện: hồ sơ còn thiếu «Tờ trình», «Sáng kiến»."
+                "Chưa đủ điều kiện: 2 thành tích của hồ sơ đã được khen thưởng hoặc đang thuộc một hồ sơ đề nghị khác.",
+                "Chưa đủ điều kiện: hồ sơ còn thiếu «Tờ trình», «Minh chứng sáng kiến»."
             ]
         );
         let requirement = InitiativeRequirement {
@@ -597,11 +650,13 @@ mod tests {
             on_failure: Severity::Refusal,
             legal_basis: None,
             unconfirmed: false,
+            minimum_scope_label: None,
+            on_failure_label: None,
         };
         let held = vec![(RecognitionScope::CoSo, 2018)];
         assert_eq!(
             vi(EligibilityFacts { initiatives: Some((requirement.clone(), held.clone(), false)), ..facts() }),
-            ["Điều kiện: cần có sáng kiến được công nhận có phạm vi ảnh hưởng cấp cơ sở trở lên, từ năm 2020 đến năm 2022; đối tượng chưa có sáng kiến nào đáp ứng."]
+            ["Chưa đủ điều kiện: đối tượng phải có sáng kiến được công nhận, có phạm vi ảnh hưởng cấp cơ sở trở lên, từ năm 2020 đến năm 2022, nhưng chưa có sáng kiến nào đáp ứng."]
         );
         let by_proof = vi(EligibilityFacts { initiatives: Some((requirement, held, true)), ..facts() });
         assert!(by_proof[0].contains("sổ đăng ký sáng kiến chưa có") && by_proof[0].contains("2020"), "{by_proof:?}");

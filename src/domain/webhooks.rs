@@ -9,6 +9,18 @@ use sha2::Sha256;
 
 use crate::error::ErrorCode;
 
+text_enum! {
+    /// Where a webhook delivery is (`webhook_deliveries.status`).
+    pub enum DeliveryStatus {
+        /// To be tried, or retried at its next attempt time.
+        Pending = "pending" => "Đang chờ gửi",
+        /// The receiver took it.
+        Delivered = "delivered" => "Đã gửi",
+        /// Given up after the last attempt.
+        Failed = "failed" => "Gửi không thành công",
+    }
+}
+
 /// Outgoing webhooks (docs/webhooks.md), as `config` reads them from the environment.
 #[derive(Clone, Debug)]
 pub struct WebhookSettings {

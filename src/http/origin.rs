@@ -26,7 +26,7 @@ impl RequestOrigin {
     pub fn by(self, who: &Principal) -> Origin {
         Origin {
             actor_kind: if who.is_client() { "client" } else { "user" },
-            actor_id: Some(who.user_id.clone()),
+            actor_id: Some(who.user_id.to_string()),
             client_addr: Some(self.client_addr),
             request_id: self.request_id,
             idempotency: self.idempotency,

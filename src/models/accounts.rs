@@ -6,7 +6,9 @@ use diesel::prelude::*;
 use crate::db::schema::{login_throttle, refresh_tokens, service_secrets, sessions, units, users};
 use crate::db::sql_types::UtcTimestamp;
 use crate::db::{self, DbConn};
+use crate::domain::ids::{UnitId, UserId};
 use crate::domain::roles::Role;
+use crate::domain::units::UnitKind;
 use crate::error::{ApiError, ErrorCode, FieldError};
 
 type Db = <DbConn as Connection>::Backend;
@@ -14,12 +16,12 @@ type Db = <DbConn as Connection>::Backend;
 #[derive(Queryable, Selectable, Debug, Clone, PartialEq)]
 #[diesel(table_name = users)]
 pub struct User {
-    pub id: String,
+    pub id: UserId,
     pub username: String,
     pub full_name: String,
     pub email: Option<String>,
     pub phone: Option<String>,
-    pub unit_id: Option<String>,
+    pub unit_id: Option<UnitId>,
     pub roles: String,
     pub active: bool,
     pub password_hash: String,
@@ -44,12 +46,12 @@ pub struct NewUser {
     pub full_name: String,
     pub email: Option<String>,
     pub phone: Option<String>,
-    pub unit_id: Option<String>,
+    pub unit_id: Option<UnitId>,
     pub roles: Vec<Role>,
     pub password_hash: String,
 }
 
-pub fn find_user(conn: &mut DbConn, id: &str) -> Result<User, ApiError> {
+pub fn find_user(conn: &mut DbConn, id: UserId) -> Result<User, ApiError> {
     users::table.find(id).select(User::as_select()).first(conn).optional()?.ok_or_else(user_not_found)
 }
 
@@ -71,7 +73,7 @@ fn with_role(role: Role) -> Box<dyn BoxableExpression<users::table, Db, SqlType 
 
 /// Refuses a change that would leave no active admin. On PostgreSQL, changes to admins queue
 /// on one advisory lock, so two admins demoting each other at once cannot both succeed.
-fn ensure_another_admin(conn: &mut DbConn, except_id: &str) -> Result<(), ApiError> {
+fn ensure_another_admin(conn: &mut DbConn, except_id: UserId) -> Result<(), ApiError> {
     db::lock_for_transaction(conn, "admins")?;
     let others: i64 = users::table
         .filter(users::active.eq(true))
@@ -93,16 +95,16 @@ pub fn find_by_username(conn: &mut DbConn, username: &str) -> Result<Option<User
 }
 
 /// A user's unit must be a department or a commune (the units that have officers).
-pub fn check_user_unit(conn: &mut DbConn, unit_id: Option<&str>) -> Result<Option<FieldError>, ApiError> {
+pub fn check_user_unit(conn: &mut DbConn, unit_id: Option<UnitId>) -> Result<Option<FieldError>, ApiError> {
     let Some(unit_id) = unit_id else { return Ok(None) };
-    let found: Option<(String, Option<chrono::NaiveDate>, Option<chrono::NaiveDate>)> = units::table
+    let found: Option<(UnitKind, Option<chrono::NaiveDate>, Option<chrono::NaiveDate>)> = units::table
         .find(unit_id)
         .select((units::kind, units::valid_from, units::valid_until))
         .first(conn)
         .optional()?;
     Ok(match found {
         None => Some(FieldError::new("unit_id", ErrorCode::NotFound, "no unit has this id")),
-        Some((kind, _, _)) if kind != "department" && kind != "commune" => {
+        Some((kind, _, _)) if kind != UnitKind::Department && kind != UnitKind::Commune => {
             Some(FieldError::new("unit_id", ErrorCode::WrongKind, "must be a department or a commune"))
         }
         Some((_, from, until))
@@ -118,22 +120,22 @@ pub fn insert_user(conn: &mut DbConn, new: NewUser) -> Result<User, ApiError> {
     // Its own transaction: also called outside `db::write` (the `create-admin` command, the demo
     // and the test harness create accounts directly).
     conn.write_tx(|conn| {
-        if let Some(error) = check_user_unit(conn, new.unit_id.as_deref())? {
+        if let Some(error) = check_user_unit(conn, new.unit_id)? {
             return Err(ApiError::validation(vec![error]));
         }
         if find_by_username(conn, &new.username)?.is_some() {
             return Err(username_taken(&new.username));
         }
-        let id = db::new_id();
+        let id = UserId::generate();
         let now = db::now();
         let inserted = diesel::insert_into(users::table)
             .values((
-                users::id.eq(&id),
+                users::id.eq(id),
                 users::username.eq(&new.username),
                 users::full_name.eq(&new.full_name),
                 users::email.eq(&new.email),
                 users::phone.eq(&new.phone),
-                users::unit_id.eq(&new.unit_id),
+                users::unit_id.eq(new.unit_id),
                 users::roles.eq(Role::join(&new.roles)),
                 users::active.eq(true),
                 users::password_hash.eq(&new.password_hash),
@@ -145,7 +147,7 @@ pub fn insert_user(conn: &mut DbConn, new: NewUser) -> Result<User, ApiError> {
             ))
             .execute(conn);
         match inserted {
-            Ok(_) => find_user(conn, &id),
+            Ok(_) => find_user(conn, id),
             // Two creations of one username racing: the unique index decides.
             Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
                 Err(username_taken(&new.username))
@@ -162,20 +164,20 @@ fn username_taken(username: &str) -> ApiError {
 
 #[derive(Default)]
 pub struct UserFilter {
-    pub unit_id: Option<String>,
+    pub unit_id: Option<UnitId>,
     pub role: Option<Role>,
     pub active: Option<bool>,
     /// Lowercase, matched against username and full name.
     pub search: Option<String>,
-    pub after: Option<(String, String)>,
+    pub after: Option<(String, UserId)>,
     pub limit: i64,
 }
 
 /// One page ordered by username; `limit + 1` rows so the caller knows whether more follow.
 pub fn list_users(conn: &mut DbConn, filter: &UserFilter) -> Result<Vec<User>, ApiError> {
     let mut query = users::table.into_boxed::<Db>();
-    if let Some(unit) = &filter.unit_id {
-        query = query.filter(users::unit_id.eq(unit.clone()));
+    if let Some(unit) = filter.unit_id {
+        query = query.filter(users::unit_id.eq(unit));
     }
     if let Some(role) = filter.role {
         query = query.filter(with_role(role));
@@ -190,7 +192,7 @@ pub fn list_users(conn: &mut DbConn, filter: &UserFilter) -> Result<Vec<User>, A
     }
     if let Some((username, id)) = &filter.after {
         query = query.filter(
-            users::username.gt(username.clone()).or(users::username.eq(username.clone()).and(users::id.gt(id.clone()))),
+            users::username.gt(username.clone()).or(users::username.eq(username.clone()).and(users::id.gt(*id))),
         );
     }
     Ok(query
@@ -205,7 +207,7 @@ pub struct UserChanges {
     pub full_name: Option<String>,
     pub email: Option<Option<String>>,
     pub phone: Option<Option<String>>,
-    pub unit_id: Option<Option<String>>,
+    pub unit_id: Option<Option<UnitId>>,
     pub roles: Option<Vec<Role>>,
     pub active: Option<bool>,
     pub password_hash: Option<String>,
@@ -231,7 +233,7 @@ impl UserChanges {
 /// every session.
 pub fn update_user(
     conn: &mut DbConn,
-    id: &str,
+    id: UserId,
     changes: UserChanges,
     expected_version: Option<i32>,
 ) -> Result<User, ApiError> {
@@ -242,13 +244,13 @@ pub fn update_user(
         if expected_version.is_some_and(|v| v != current.version) {
             return Err(ApiError::precondition_failed());
         }
-        if let Some(unit) = &changes.unit_id {
-            if let Some(error) = check_user_unit(conn, unit.as_deref())? {
+        if let Some(unit) = changes.unit_id {
+            if let Some(error) = check_user_unit(conn, unit)? {
                 return Err(ApiError::validation(vec![error]));
             }
         }
         let roles = changes.roles.as_ref().map_or_else(|| current.role_list(), Clone::clone);
-        let unit_id = changes.unit_id.clone().unwrap_or_else(|| current.unit_id.clone());
+        let unit_id = changes.unit_id.unwrap_or(current.unit_id);
         if roles.contains(&Role::UnitOfficer) && unit_id.is_none() {
             return Err(ApiError::validation(vec![FieldError::new(
                 "unit_id",
@@ -267,7 +269,7 @@ pub fn update_user(
                 users::full_name.eq(changes.full_name.as_ref().unwrap_or(&current.full_name)),
                 users::email.eq(changes.email.clone().unwrap_or_else(|| current.email.clone())),
                 users::phone.eq(changes.phone.clone().unwrap_or_else(|| current.phone.clone())),
-                users::unit_id.eq(&unit_id),
+                users::unit_id.eq(unit_id),
                 users::roles.eq(Role::join(&roles)),
                 users::active.eq(changes.active.unwrap_or(current.active)),
                 users::password_hash.eq(changes.password_hash.as_ref().unwrap_or(&current.password_hash)),
@@ -294,7 +296,7 @@ pub fn update_user(
 
 /// What a successful password check found, to start a session on.
 pub struct SessionStart {
-    pub user_id: String,
+    pub user_id: UserId,
     /// The hash the password was verified against, and the token version read with it.
     pub verified_hash: String,
     pub token_version: i32,
@@ -312,20 +314,20 @@ pub fn open_session(conn: &mut DbConn, start: SessionStart) -> Result<Option<Str
     // Its own transaction (a savepoint inside `db::write`): the check that the account did not
     // change and the new session must be one step, and tests open sessions directly.
     conn.write_tx(|conn| {
-        lock_user(conn, &start.user_id)?;
-        let user = find_user(conn, &start.user_id)?;
+        lock_user(conn, start.user_id)?;
+        let user = find_user(conn, start.user_id)?;
         if !user.active || user.password_hash != start.verified_hash || user.token_version != start.token_version {
             return Ok(None);
         }
         if let Some(new_hash) = &start.rehash {
-            diesel::update(users::table.find(&user.id)).set(users::password_hash.eq(new_hash)).execute(conn)?;
+            diesel::update(users::table.find(user.id)).set(users::password_hash.eq(new_hash)).execute(conn)?;
         }
         let id = db::new_id();
         let now = db::now();
         diesel::insert_into(sessions::table)
             .values((
                 sessions::id.eq(&id),
-                sessions::user_id.eq(&user.id),
+                sessions::user_id.eq(user.id),
                 sessions::client_addr.eq(&start.client_addr),
                 sessions::created_at.eq(now),
                 sessions::expires_at.eq(start.session_expires_at),
@@ -339,9 +341,9 @@ pub fn open_session(conn: &mut DbConn, start: SessionStart) -> Result<Option<Str
 
 /// On PostgreSQL, holds the user's row until the transaction ends, so checks made on it stay
 /// true until the write (SQLite's write transactions are serial already).
-fn lock_user(conn: &mut DbConn, id: &str) -> Result<(), ApiError> {
+fn lock_user(conn: &mut DbConn, id: UserId) -> Result<(), ApiError> {
     if let DbConn::Postgres(pg) = conn {
-        users::table.find(id).select(users::id).for_update().first::<String>(pg).optional()?;
+        users::table.find(id).select(users::id).for_update().first::<UserId>(pg).optional()?;
     }
     Ok(())
 }
@@ -391,11 +393,11 @@ pub fn rotate_refresh_token(
         revoke_session(conn, &session_id, "refresh token reused")?;
         return Ok(Rotation::Reused);
     }
-    let (user_id, session_expires, revoked_at): (String, NaiveDateTime, Option<NaiveDateTime>) = sessions::table
+    let (user_id, session_expires, revoked_at): (UserId, NaiveDateTime, Option<NaiveDateTime>) = sessions::table
         .find(&session_id)
         .select((sessions::user_id, sessions::expires_at, sessions::revoked_at))
         .first(conn)?;
-    let user = find_user(conn, &user_id)?;
+    let user = find_user(conn, user_id)?;
     if token_expires <= now || session_expires <= now || revoked_at.is_some() || !user.active {
         return Ok(Rotation::Invalid);
     }
@@ -418,7 +420,7 @@ pub fn revoke_session(conn: &mut DbConn, session_id: &str, reason: &str) -> Resu
     Ok(())
 }
 
-pub fn revoke_user_sessions(conn: &mut DbConn, user_id: &str, reason: &str) -> Result<(), ApiError> {
+pub fn revoke_user_sessions(conn: &mut DbConn, user_id: UserId, reason: &str) -> Result<(), ApiError> {
     diesel::update(sessions::table.filter(sessions::user_id.eq(user_id)).filter(sessions::revoked_at.is_null()))
         .set((sessions::revoked_at.eq(db::now()), sessions::revoked_reason.eq(reason)))
         .execute(conn)?;

@@ -9,6 +9,7 @@ use crate::db::{self, DbConn};
 use crate::domain::campaigns::{
     check_report_dates, check_value, decimal_text, AchievementAction, AchievementStatus, CampaignStatus,
 };
+use crate::domain::ids::{AchievementId, CampaignId, IndicatorId, StoredFileId, UnitId, UserId};
 use crate::domain::Checks;
 use crate::error::{ApiError, ErrorCode, FieldError};
 use crate::models::campaigns::{list_indicators, lock_campaign_shared, participates, Campaign};
@@ -19,10 +20,10 @@ type Db = <DbConn as Connection>::Backend;
 #[derive(Queryable, Selectable, Debug, Clone)]
 #[diesel(table_name = achievements)]
 pub struct Achievement {
-    pub id: String,
-    pub campaign_id: String,
-    pub unit_id: String,
-    pub indicator_id: String,
+    pub id: AchievementId,
+    pub campaign_id: CampaignId,
+    pub unit_id: UnitId,
+    pub indicator_id: IndicatorId,
     pub person_name: Option<String>,
     pub value: String,
     pub as_of: NaiveDate,
@@ -30,8 +31,8 @@ pub struct Achievement {
     pub status: AchievementStatus,
     pub return_reason: Option<String>,
     pub version: i32,
-    pub reported_by: String,
-    pub verified_by: Option<String>,
+    pub reported_by: UserId,
+    pub verified_by: Option<UserId>,
     #[diesel(deserialize_as = NullableUtcTimestamp)]
     pub verified_at: Option<DateTime<Utc>>,
     #[diesel(deserialize_as = UtcTimestamp)]
@@ -55,7 +56,7 @@ pub struct ReportWindow {
 /// What a unit reports (text fields already checked; the value is checked here, against the
 /// indicator's kind).
 pub struct Report {
-    pub indicator_id: String,
+    pub indicator_id: IndicatorId,
     pub person_name: Option<String>,
     /// Absent for a ratio indicator, whose value is computed from its parts.
     pub value: Option<String>,
@@ -76,7 +77,7 @@ pub fn achievement_not_found() -> ApiError {
     ApiError::not_found("achievement")
 }
 
-pub fn find_achievement(conn: &mut DbConn, id: &str) -> Result<Achievement, ApiError> {
+pub fn find_achievement(conn: &mut DbConn, id: AchievementId) -> Result<Achievement, ApiError> {
     achievements::table
         .find(id)
         .select(Achievement::as_select())
@@ -85,37 +86,37 @@ pub fn find_achievement(conn: &mut DbConn, id: &str) -> Result<Achievement, ApiE
         .ok_or_else(achievement_not_found)
 }
 
-pub fn evidence_of(conn: &mut DbConn, achievement_id: &str) -> Result<Vec<StoredFile>, ApiError> {
+pub fn evidence_of(conn: &mut DbConn, achievement_id: AchievementId) -> Result<Vec<StoredFile>, ApiError> {
     stored_files::of_achievement(conn, achievement_id)
 }
 
 #[derive(Default)]
 pub struct AchievementFilter {
-    pub unit_id: Option<String>,
-    pub indicator_id: Option<String>,
+    pub unit_id: Option<UnitId>,
+    pub indicator_id: Option<IndicatorId>,
     pub status: Option<AchievementStatus>,
-    pub before_id: Option<String>,
+    pub before_id: Option<AchievementId>,
     pub limit: i64,
 }
 
 /// A campaign's reports, newest first; `limit + 1` rows.
 pub fn list_achievements(
     conn: &mut DbConn,
-    campaign_id: &str,
+    campaign_id: CampaignId,
     filter: &AchievementFilter,
 ) -> Result<Vec<Achievement>, ApiError> {
     let mut query = achievements::table.filter(achievements::campaign_id.eq(campaign_id)).into_boxed::<Db>();
-    if let Some(unit) = &filter.unit_id {
-        query = query.filter(achievements::unit_id.eq(unit.clone()));
+    if let Some(unit) = filter.unit_id {
+        query = query.filter(achievements::unit_id.eq(unit));
     }
-    if let Some(indicator) = &filter.indicator_id {
-        query = query.filter(achievements::indicator_id.eq(indicator.clone()));
+    if let Some(indicator) = filter.indicator_id {
+        query = query.filter(achievements::indicator_id.eq(indicator));
     }
     if let Some(status) = filter.status {
-        query = query.filter(achievements::status.eq(status.as_str()));
+        query = query.filter(achievements::status.eq(status));
     }
-    if let Some(before) = &filter.before_id {
-        query = query.filter(achievements::id.lt(before.clone()));
+    if let Some(before) = filter.before_id {
+        query = query.filter(achievements::id.lt(before));
     }
     Ok(query.order(achievements::id.desc()).limit(filter.limit + 1).select(Achievement::as_select()).load(conn)?)
 }
@@ -126,7 +127,7 @@ pub fn list_achievements(
 fn check_report(
     conn: &mut DbConn,
     campaign: &Campaign,
-    unit_id: &str,
+    unit_id: UnitId,
     report: &Report,
     window: ReportWindow,
 ) -> Result<Figures, ApiError> {
@@ -151,7 +152,7 @@ fn check_report(
         )]));
     }
     let mut checks = Checks::default();
-    let indicators = list_indicators(conn, &campaign.id)?;
+    let indicators = list_indicators(conn, campaign.id)?;
     let Some(indicator) = indicators.iter().find(|i| i.id == report.indicator_id) else {
         return Err(ApiError::validation(vec![FieldError::new(
             "indicator_id",
@@ -161,9 +162,9 @@ fn check_report(
     };
     let registered: i64 = registration_targets::table
         .inner_join(registrations::table.on(registrations::id.eq(registration_targets::registration_id)))
-        .filter(registrations::campaign_id.eq(&campaign.id))
+        .filter(registrations::campaign_id.eq(campaign.id))
         .filter(registrations::unit_id.eq(unit_id))
-        .filter(registration_targets::indicator_id.eq(&report.indicator_id))
+        .filter(registration_targets::indicator_id.eq(report.indicator_id))
         .count()
         .get_result(conn)?;
     if registered == 0 {
@@ -247,49 +248,49 @@ fn check_ratio(report: &Report, checks: &mut Checks) -> Option<Figures> {
 
 pub fn create_achievement(
     conn: &mut DbConn,
-    campaign_id: &str,
-    unit_id: &str,
+    campaign_id: CampaignId,
+    unit_id: UnitId,
     report: Report,
-    actor_id: &str,
+    actor_id: UserId,
     today: NaiveDate,
     grace_days: i64,
 ) -> Result<Achievement, ApiError> {
     let campaign = lock_campaign_shared(conn, campaign_id)?;
     let figures =
         check_report(conn, &campaign, unit_id, &report, ReportWindow { today, grace_days, correcting: false })?;
-    let id = db::new_id();
+    let id = AchievementId::generate();
     let now = db::now();
     diesel::insert_into(achievements::table)
         .values((
-            achievements::id.eq(&id),
+            achievements::id.eq(id),
             achievements::campaign_id.eq(campaign_id),
             achievements::unit_id.eq(unit_id),
-            achievements::indicator_id.eq(&report.indicator_id),
+            achievements::indicator_id.eq(report.indicator_id),
             achievements::person_name.eq(&report.person_name),
             achievements::value.eq(&figures.value),
             achievements::numerator.eq(&figures.numerator),
             achievements::denominator.eq(&figures.denominator),
             achievements::as_of.eq(report.as_of),
             achievements::narrative.eq(&report.narrative),
-            achievements::status.eq(AchievementStatus::Submitted.as_str()),
+            achievements::status.eq(AchievementStatus::Submitted),
             achievements::version.eq(1),
             achievements::reported_by.eq(actor_id),
             achievements::created_at.eq(now),
             achievements::updated_at.eq(now),
         ))
         .execute(conn)?;
-    find_achievement(conn, &id)
+    find_achievement(conn, id)
 }
 
-fn lock_achievement(conn: &mut DbConn, id: &str) -> Result<Achievement, ApiError> {
+fn lock_achievement(conn: &mut DbConn, id: AchievementId) -> Result<Achievement, ApiError> {
     if let DbConn::Postgres(pg) = conn {
-        achievements::table.find(id).select(achievements::id).for_update().first::<String>(pg).optional()?;
+        achievements::table.find(id).select(achievements::id).for_update().first::<AchievementId>(pg).optional()?;
     }
     find_achievement(conn, id)
 }
 
 /// A report a nomination under review (or granted) rests on no longer changes.
-fn check_not_under_nomination(conn: &mut DbConn, achievement_id: &str) -> Result<(), ApiError> {
+fn check_not_under_nomination(conn: &mut DbConn, achievement_id: AchievementId) -> Result<(), ApiError> {
     use crate::db::schema::{nomination_achievements, nominations};
     let open: Vec<&str> = ["submitted", "appraised", "approved", "posted", "decided"].to_vec();
     let count: i64 = nomination_achievements::table
@@ -310,7 +311,7 @@ fn check_not_under_nomination(conn: &mut DbConn, achievement_id: &str) -> Result
 /// Corrects a report that is not yet verified; a returned one goes back to the board.
 pub fn update_achievement(
     conn: &mut DbConn,
-    id: &str,
+    id: AchievementId,
     report: Report,
     expected_version: Option<i32>,
     today: NaiveDate,
@@ -324,21 +325,21 @@ pub fn update_achievement(
         return Err(ApiError::conflict(ErrorCode::AchievementVerified, "a verified report no longer changes"));
     }
     check_not_under_nomination(conn, id)?;
-    let campaign = lock_campaign_shared(conn, &current.campaign_id)?;
+    let campaign = lock_campaign_shared(conn, current.campaign_id)?;
     let correcting = current.status == AchievementStatus::Returned;
     let figures =
-        check_report(conn, &campaign, &current.unit_id, &report, ReportWindow { today, grace_days, correcting })?;
+        check_report(conn, &campaign, current.unit_id, &report, ReportWindow { today, grace_days, correcting })?;
     diesel::update(achievements::table.find(id))
         .set((
-            achievements::indicator_id.eq(&report.indicator_id),
+            achievements::indicator_id.eq(report.indicator_id),
             achievements::person_name.eq(&report.person_name),
             achievements::value.eq(&figures.value),
             achievements::numerator.eq(&figures.numerator),
             achievements::denominator.eq(&figures.denominator),
             achievements::as_of.eq(report.as_of),
             achievements::narrative.eq(&report.narrative),
-            achievements::status.eq(AchievementStatus::Submitted.as_str()),
-            achievements::verified_by.eq(None::<String>),
+            achievements::status.eq(AchievementStatus::Submitted),
+            achievements::verified_by.eq(None::<UserId>),
             achievements::verified_at.eq(None::<NaiveDateTime>),
             achievements::version.eq(current.version + 1),
             achievements::updated_at.eq(db::now()),
@@ -350,9 +351,9 @@ pub fn update_achievement(
 /// The board verifies a report, or returns it with a reason.
 pub fn review_achievement(
     conn: &mut DbConn,
-    id: &str,
+    id: AchievementId,
     action: AchievementAction,
-    actor_id: &str,
+    actor_id: UserId,
     reason: Option<String>,
     expected_version: Option<i32>,
 ) -> Result<Achievement, ApiError> {
@@ -360,7 +361,7 @@ pub fn review_achievement(
     if expected_version.is_some_and(|v| v != current.version) {
         return Err(ApiError::precondition_failed());
     }
-    let campaign = lock_campaign_shared(conn, &current.campaign_id)?;
+    let campaign = lock_campaign_shared(conn, current.campaign_id)?;
     if campaign.status.is_frozen() {
         return Err(ApiError::conflict(
             ErrorCode::CampaignFrozen,
@@ -388,7 +389,7 @@ pub fn review_achievement(
     }
     diesel::update(achievements::table.find(id))
         .set((
-            achievements::status.eq(to.as_str()),
+            achievements::status.eq(to),
             achievements::return_reason.eq(if action == AchievementAction::Return { reason } else { None }),
             // Who returned a report is not its verifier.
             achievements::verified_by.eq((action == AchievementAction::Verify).then_some(actor_id)),
@@ -411,8 +412,8 @@ pub fn check_evidence_allowed(
     if achievement.status == AchievementStatus::Verified {
         return Err(ApiError::conflict(ErrorCode::AchievementVerified, "a verified report no longer changes"));
     }
-    check_not_under_nomination(conn, &achievement.id)?;
-    let campaign = lock_campaign_shared(conn, &achievement.campaign_id)?;
+    check_not_under_nomination(conn, achievement.id)?;
+    let campaign = lock_campaign_shared(conn, achievement.campaign_id)?;
     if campaign.status.is_frozen() {
         return Err(ApiError::conflict(
             ErrorCode::CampaignFrozen,
@@ -434,25 +435,25 @@ pub fn check_evidence_allowed(
 /// file is a change of the report: its version moves on.
 pub fn add_evidence(
     conn: &mut DbConn,
-    achievement_id: &str,
+    achievement_id: AchievementId,
     file: NewFile,
     today: NaiveDate,
     grace_days: i64,
 ) -> Result<StoredFile, ApiError> {
     let achievement = lock_achievement(conn, achievement_id)?;
     check_evidence_allowed(conn, &achievement, today, grace_days)?;
-    diesel::update(achievements::table.find(&achievement.id))
+    diesel::update(achievements::table.find(achievement.id))
         .set((achievements::version.eq(achievement.version + 1), achievements::updated_at.eq(db::now())))
         .execute(conn)?;
-    let file = file.owned_by(Owner::Achievement(&achievement.id));
+    let file = file.owned_by(Owner::Achievement(achievement.id));
     stored_files::insert(conn, &file)?;
     Ok(file)
 }
 
-pub fn find_evidence(conn: &mut DbConn, id: &str) -> Result<(StoredFile, Achievement), ApiError> {
+pub fn find_evidence(conn: &mut DbConn, id: StoredFileId) -> Result<(StoredFile, Achievement), ApiError> {
     let (file, achievement_id) =
         stored_files::find_evidence(conn, id)?.ok_or_else(|| ApiError::not_found("evidence file"))?;
-    let achievement = find_achievement(conn, &achievement_id)?;
+    let achievement = find_achievement(conn, achievement_id)?;
     Ok((file, achievement))
 }
 
@@ -460,8 +461,8 @@ pub fn find_evidence(conn: &mut DbConn, id: &str) -> Result<(StoredFile, Achieve
 /// report of a later date (or the same date, made later) is already current.
 fn record_latest(conn: &mut DbConn, a: &Achievement) -> Result<(), ApiError> {
     db::lock_for_transaction(conn, &format!("latest:{}:{}:{}", a.campaign_id, a.unit_id, a.indicator_id))?;
-    let key = (a.campaign_id.as_str(), a.unit_id.as_str(), a.indicator_id.as_str());
-    let current: Option<(NaiveDate, String)> = achievement_latest::table
+    let key = (a.campaign_id, a.unit_id, a.indicator_id);
+    let current: Option<(NaiveDate, AchievementId)> = achievement_latest::table
         .find(key)
         .select((achievement_latest::as_of, achievement_latest::achievement_id))
         .first(conn)
@@ -470,10 +471,10 @@ fn record_latest(conn: &mut DbConn, a: &Achievement) -> Result<(), ApiError> {
         None => {
             diesel::insert_into(achievement_latest::table)
                 .values((
-                    achievement_latest::campaign_id.eq(&a.campaign_id),
-                    achievement_latest::unit_id.eq(&a.unit_id),
-                    achievement_latest::indicator_id.eq(&a.indicator_id),
-                    achievement_latest::achievement_id.eq(&a.id),
+                    achievement_latest::campaign_id.eq(a.campaign_id),
+                    achievement_latest::unit_id.eq(a.unit_id),
+                    achievement_latest::indicator_id.eq(a.indicator_id),
+                    achievement_latest::achievement_id.eq(a.id),
                     achievement_latest::as_of.eq(a.as_of),
                     achievement_latest::value.eq(&a.value),
                     achievement_latest::numerator.eq(&a.numerator),
@@ -481,10 +482,10 @@ fn record_latest(conn: &mut DbConn, a: &Achievement) -> Result<(), ApiError> {
                 ))
                 .execute(conn)?;
         }
-        Some((as_of, id)) if (as_of, id.as_str()) < (a.as_of, a.id.as_str()) => {
+        Some((as_of, id)) if (as_of, id) < (a.as_of, a.id) => {
             diesel::update(achievement_latest::table.find(key))
                 .set((
-                    achievement_latest::achievement_id.eq(&a.id),
+                    achievement_latest::achievement_id.eq(a.id),
                     achievement_latest::as_of.eq(a.as_of),
                     achievement_latest::value.eq(&a.value),
                     achievement_latest::numerator.eq(&a.numerator),
@@ -500,8 +501,8 @@ fn record_latest(conn: &mut DbConn, a: &Achievement) -> Result<(), ApiError> {
 /// The latest verified value of a unit for an indicator.
 #[derive(Queryable, Debug, Clone)]
 pub struct LatestValue {
-    pub unit_id: String,
-    pub indicator_id: String,
+    pub unit_id: UnitId,
+    pub indicator_id: IndicatorId,
     pub value: String,
     /// A ratio indicator's parts.
     pub numerator: Option<String>,
@@ -509,7 +510,7 @@ pub struct LatestValue {
 }
 
 /// The latest verified report of each unit and indicator.
-pub fn latest_verified_values(conn: &mut DbConn, campaign_id: &str) -> Result<Vec<LatestValue>, ApiError> {
+pub fn latest_verified_values(conn: &mut DbConn, campaign_id: CampaignId) -> Result<Vec<LatestValue>, ApiError> {
     Ok(achievement_latest::table
         .filter(achievement_latest::campaign_id.eq(campaign_id))
         .select((
@@ -526,12 +527,12 @@ pub fn latest_verified_values(conn: &mut DbConn, campaign_id: &str) -> Result<Ve
 /// left out): progress at a review date.
 pub fn verified_values_as_of(
     conn: &mut DbConn,
-    campaign_id: &str,
+    campaign_id: CampaignId,
     date: NaiveDate,
 ) -> Result<Vec<LatestValue>, ApiError> {
     let rows: Vec<LatestValue> = achievements::table
         .filter(achievements::campaign_id.eq(campaign_id))
-        .filter(achievements::status.eq(AchievementStatus::Verified.as_str()))
+        .filter(achievements::status.eq(AchievementStatus::Verified))
         .filter(achievements::as_of.le(date))
         .order((achievements::unit_id, achievements::indicator_id, achievements::as_of, achievements::id))
         .select((

@@ -1,13 +1,18 @@
 //! The award catalogue with versioned rules, people, and the award history, in SQL.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 
 use crate::db::schema::{award_type_versions, award_types, awards, people, unit_links, units};
 use crate::db::sql_types::{NullableUtcTimestamp, UtcTimestamp};
 use crate::db::{self, DbConn};
 use crate::domain::awards::{AwardCategory, AwardSubject, Prerequisite, Rules, Severity};
+use crate::domain::ids::{
+    AwardId, AwardTypeId, AwardTypeVersionId, DecisionId, NominationId, PersonId, UnitId, UserId,
+};
 use crate::domain::initiatives::InitiativeRequirement;
+use crate::domain::nominations::NominationStatus;
+use crate::domain::units::UnitKind;
 use crate::error::{ApiError, ErrorCode, FieldError};
 
 type Db = <DbConn as Connection>::Backend;
@@ -15,21 +20,23 @@ type Db = <DbConn as Connection>::Backend;
 #[derive(Queryable, Selectable, Debug, Clone)]
 #[diesel(table_name = award_types)]
 pub struct AwardType {
-    pub id: String,
+    pub id: AwardTypeId,
     pub code: String,
     pub name: String,
     pub category: AwardCategory,
     pub subject: AwardSubject,
     pub level: String,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
+    #[diesel(deserialize_as = UtcTimestamp)]
+    pub created_at: DateTime<Utc>,
+    #[diesel(deserialize_as = UtcTimestamp)]
+    pub updated_at: DateTime<Utc>,
 }
 
 #[derive(Queryable, Selectable, Debug, Clone)]
 #[diesel(table_name = award_type_versions)]
 pub struct AwardTypeVersion {
-    pub id: String,
-    pub award_type_id: String,
+    pub id: AwardTypeVersionId,
+    pub award_type_id: AwardTypeId,
     pub version: i32,
     pub effective_from: NaiveDate,
     pub effective_until: Option<NaiveDate>,
@@ -43,9 +50,10 @@ pub struct AwardTypeVersion {
     pub quorum_percent: Option<String>,
     pub posting_days: Option<i32>,
     pub bonus_multiplier: Option<String>,
-    pub created_by: Option<String>,
-    pub created_at: NaiveDateTime,
-    pub quota_on_failure: String,
+    pub created_by: Option<UserId>,
+    #[diesel(deserialize_as = UtcTimestamp)]
+    pub created_at: DateTime<Utc>,
+    pub quota_on_failure: Severity,
     pub initiative_requirement: Option<String>,
 }
 
@@ -72,25 +80,13 @@ impl AwardTypeVersion {
             ))
         })
     }
-
-    /// What going beyond the quota does; a stored value that does not parse is an error naming
-    /// the version, never a default.
-    pub fn quota_severity(&self) -> Result<Severity, ApiError> {
-        Severity::parse(&self.quota_on_failure).ok_or_else(|| {
-            ApiError::internal(anyhow::anyhow!(
-                "award type version {} has quota_on_failure {:?}",
-                self.id,
-                self.quota_on_failure
-            ))
-        })
-    }
 }
 
 pub struct NewAwardType {
     pub code: String,
     pub name: String,
-    pub category: String,
-    pub subject: String,
+    pub category: AwardCategory,
+    pub subject: AwardSubject,
     pub level: String,
 }
 
@@ -98,7 +94,7 @@ pub fn award_type_not_found() -> ApiError {
     ApiError::not_found("award type")
 }
 
-pub fn find_award_type(conn: &mut DbConn, id: &str) -> Result<(AwardType, Vec<AwardTypeVersion>), ApiError> {
+pub fn find_award_type(conn: &mut DbConn, id: AwardTypeId) -> Result<(AwardType, Vec<AwardTypeVersion>), ApiError> {
     let found = award_types::table
         .find(id)
         .select(AwardType::as_select())
@@ -136,15 +132,15 @@ pub fn list_award_types(conn: &mut DbConn) -> Result<Vec<(AwardType, Vec<AwardTy
 
 fn insert_version(
     conn: &mut DbConn,
-    award_type_id: &str,
+    award_type_id: AwardTypeId,
     version: i32,
     effective_from: NaiveDate,
     rules: &Rules,
-    actor: Option<&str>,
+    actor: Option<UserId>,
 ) -> Result<(), ApiError> {
     diesel::insert_into(award_type_versions::table)
         .values((
-            award_type_versions::id.eq(db::new_id()),
+            award_type_versions::id.eq(AwardTypeVersionId::generate()),
             award_type_versions::award_type_id.eq(award_type_id),
             award_type_versions::version.eq(version),
             award_type_versions::effective_from.eq(effective_from),
@@ -154,7 +150,7 @@ fn insert_version(
                 .eq(serde_json::to_string(&rules.prerequisites).expect("prerequisites serialize")),
             award_type_versions::quota_of_code.eq(&rules.quota_of_code),
             award_type_versions::quota_percent.eq(&rules.quota_percent),
-            award_type_versions::quota_on_failure.eq(rules.quota_on_failure.as_str()),
+            award_type_versions::quota_on_failure.eq(rules.quota_on_failure),
             award_type_versions::initiative_requirement.eq(rules
                 .initiative_requirement
                 .as_ref()
@@ -200,28 +196,28 @@ pub fn create_award_type(
     new: NewAwardType,
     effective_from: NaiveDate,
     rules: Rules,
-    actor: Option<&str>,
-) -> Result<String, ApiError> {
+    actor: Option<UserId>,
+) -> Result<AwardTypeId, ApiError> {
     if find_award_type_by_code(conn, &new.code)?.is_some() {
         return Err(ApiError::conflict(ErrorCode::CodeInUse, format!("an award type has the code {}", new.code))
             .localized("code_in_use-award", [("code", crate::error::Arg::text(&new.code))]));
     }
-    let id = db::new_id();
+    let id = AwardTypeId::generate();
     let now = db::now();
     diesel::insert_into(award_types::table)
         .values((
-            award_types::id.eq(&id),
+            award_types::id.eq(id),
             award_types::code.eq(&new.code),
             award_types::name.eq(&new.name),
-            award_types::category.eq(&new.category),
-            award_types::subject.eq(&new.subject),
+            award_types::category.eq(new.category),
+            award_types::subject.eq(new.subject),
             award_types::level.eq(&new.level),
             award_types::created_at.eq(now),
             award_types::updated_at.eq(now),
         ))
         .execute(conn)?;
     check_references(conn, &rules)?;
-    insert_version(conn, &id, 1, effective_from, &rules, actor)?;
+    insert_version(conn, id, 1, effective_from, &rules, actor)?;
     Ok(id)
 }
 
@@ -229,10 +225,10 @@ pub fn create_award_type(
 /// Versions follow each other: a new one cannot start on or before the current one's start.
 pub fn add_version(
     conn: &mut DbConn,
-    award_type_id: &str,
+    award_type_id: AwardTypeId,
     effective_from: NaiveDate,
     rules: Rules,
-    actor: &str,
+    actor: UserId,
 ) -> Result<(), ApiError> {
     db::lock_for_transaction(conn, &format!("award-type:{award_type_id}"))?;
     let (_, versions) = find_award_type(conn, award_type_id)?;
@@ -247,7 +243,7 @@ pub fn add_version(
         )]));
     }
     check_references(conn, &rules)?;
-    diesel::update(award_type_versions::table.find(&latest.id))
+    diesel::update(award_type_versions::table.find(latest.id))
         .set(award_type_versions::effective_until.eq(effective_from.pred_opt()))
         .execute(conn)?;
     insert_version(conn, award_type_id, latest.version + 1, effective_from, &rules, Some(actor))?;
@@ -265,11 +261,11 @@ pub fn version_on(versions: &[AwardTypeVersion], day: NaiveDate) -> Option<&Awar
 #[derive(Queryable, Selectable, Debug, Clone)]
 #[diesel(table_name = people)]
 pub struct Person {
-    pub id: String,
+    pub id: PersonId,
     pub full_name: String,
     pub full_name_folded: String,
     pub position: Option<String>,
-    pub unit_id: String,
+    pub unit_id: UnitId,
     pub birth_year: Option<i32>,
     pub identity_number: Option<String>,
     pub version: i32,
@@ -282,7 +278,7 @@ pub struct Person {
 pub struct PersonFields {
     pub full_name: String,
     pub position: Option<String>,
-    pub unit_id: String,
+    pub unit_id: UnitId,
     pub birth_year: Option<i32>,
     pub identity_number: Option<String>,
 }
@@ -291,14 +287,14 @@ pub fn person_not_found() -> ApiError {
     ApiError::not_found("person")
 }
 
-pub fn find_person(conn: &mut DbConn, id: &str) -> Result<Person, ApiError> {
+pub fn find_person(conn: &mut DbConn, id: PersonId) -> Result<Person, ApiError> {
     people::table.find(id).select(Person::as_select()).first(conn).optional()?.ok_or_else(person_not_found)
 }
 
-pub(crate) fn check_person_unit(conn: &mut DbConn, unit_id: &str) -> Result<(), ApiError> {
-    let kind: Option<String> = units::table.find(unit_id).select(units::kind).first(conn).optional()?;
-    match kind.as_deref() {
-        Some("department" | "commune") => Ok(()),
+pub(crate) fn check_person_unit(conn: &mut DbConn, unit_id: UnitId) -> Result<(), ApiError> {
+    let kind: Option<UnitKind> = units::table.find(unit_id).select(units::kind).first(conn).optional()?;
+    match kind {
+        Some(UnitKind::Department | UnitKind::Commune) => Ok(()),
         Some(_) => Err(ApiError::validation(vec![FieldError::new(
             "unit_id",
             ErrorCode::WrongKind,
@@ -309,16 +305,16 @@ pub(crate) fn check_person_unit(conn: &mut DbConn, unit_id: &str) -> Result<(), 
 }
 
 pub fn create_person(conn: &mut DbConn, fields: PersonFields) -> Result<Person, ApiError> {
-    check_person_unit(conn, &fields.unit_id)?;
-    let id = db::new_id();
+    check_person_unit(conn, fields.unit_id)?;
+    let id = PersonId::generate();
     let now = db::now();
     diesel::insert_into(people::table)
         .values((
-            people::id.eq(&id),
+            people::id.eq(id),
             people::full_name_folded.eq(crate::domain::text::fold(&fields.full_name)),
             people::full_name.eq(&fields.full_name),
             people::position.eq(&fields.position),
-            people::unit_id.eq(&fields.unit_id),
+            people::unit_id.eq(fields.unit_id),
             people::birth_year.eq(fields.birth_year),
             people::identity_number.eq(&fields.identity_number),
             people::version.eq(1),
@@ -326,14 +322,14 @@ pub fn create_person(conn: &mut DbConn, fields: PersonFields) -> Result<Person, 
             people::updated_at.eq(now),
         ))
         .execute(conn)?;
-    find_person(conn, &id)
+    find_person(conn, id)
 }
 
 /// Replaces a person's details at `expected_version`. `identity_number: None` keeps the stored
 /// one (only admins send it).
 pub fn replace_person(
     conn: &mut DbConn,
-    id: &str,
+    id: PersonId,
     fields: PersonFields,
     keep_identity: bool,
     expected_version: Option<i32>,
@@ -342,14 +338,14 @@ pub fn replace_person(
     if expected_version.is_some_and(|v| v != current.version) {
         return Err(ApiError::precondition_failed());
     }
-    check_person_unit(conn, &fields.unit_id)?;
+    check_person_unit(conn, fields.unit_id)?;
     let identity = if keep_identity { current.identity_number.clone() } else { fields.identity_number.clone() };
     let updated = diesel::update(people::table.find(id).filter(people::version.eq(current.version)))
         .set((
             people::full_name_folded.eq(crate::domain::text::fold(&fields.full_name)),
             people::full_name.eq(&fields.full_name),
             people::position.eq(&fields.position),
-            people::unit_id.eq(&fields.unit_id),
+            people::unit_id.eq(fields.unit_id),
             people::birth_year.eq(fields.birth_year),
             people::identity_number.eq(identity),
             people::version.eq(current.version + 1),
@@ -365,14 +361,14 @@ pub fn replace_person(
 /// People of a unit (or all), by name; `limit + 1` rows after the (folded name, id) cursor.
 pub fn list_people(
     conn: &mut DbConn,
-    unit_id: Option<&str>,
+    unit_id: Option<UnitId>,
     search: Option<&str>,
-    after: Option<(String, String)>,
+    after: Option<(String, PersonId)>,
     limit: i64,
 ) -> Result<Vec<Person>, ApiError> {
     let mut query = people::table.into_boxed::<Db>();
     if let Some(unit) = unit_id {
-        query = query.filter(people::unit_id.eq(unit.to_string()));
+        query = query.filter(people::unit_id.eq(unit));
     }
     if let Some(folded) = search {
         query = query.filter(people::full_name_folded.like(crate::domain::text::like_contains(folded)).escape('\\'));
@@ -390,12 +386,12 @@ pub fn list_people(
 #[derive(Queryable, Selectable, Debug, Clone)]
 #[diesel(table_name = awards)]
 pub struct Award {
-    pub id: String,
-    pub award_type_id: String,
-    pub award_type_version_id: Option<String>,
+    pub id: AwardId,
+    pub award_type_id: AwardTypeId,
+    pub award_type_version_id: Option<AwardTypeVersionId>,
     pub recipient_kind: String,
-    pub person_id: Option<String>,
-    pub unit_id: String,
+    pub person_id: Option<PersonId>,
+    pub unit_id: UnitId,
     pub household_name: Option<String>,
     pub year: i32,
     pub decision_number: String,
@@ -404,18 +400,22 @@ pub struct Award {
     #[diesel(deserialize_as = NullableUtcTimestamp)]
     pub revoked_at: Option<DateTime<Utc>>,
     pub revoked_reason: Option<String>,
-    pub revoked_by: Option<String>,
-    pub created_by: String,
+    pub revoked_by: Option<UserId>,
+    pub created_by: UserId,
     #[diesel(deserialize_as = UtcTimestamp)]
     pub created_at: DateTime<Utc>,
-    pub decision_id: Option<String>,
-    pub nomination_id: Option<String>,
+    pub decision_id: Option<DecisionId>,
+    pub nomination_id: Option<NominationId>,
+    /// The bonus (tiền thưởng) it was given with, and how: coefficient × base salary, rounded.
+    pub bonus_coefficient: Option<String>,
+    pub base_salary_vnd: Option<i64>,
+    pub bonus_vnd: Option<i64>,
 }
 
 pub struct NewAward {
-    pub award_type_id: String,
-    pub person_id: Option<String>,
-    pub unit_id: Option<String>,
+    pub award_type_id: AwardTypeId,
+    pub person_id: Option<PersonId>,
+    pub unit_id: Option<UnitId>,
     pub household_name: Option<String>,
     pub year: i32,
     pub decision_number: String,
@@ -427,20 +427,20 @@ pub fn award_not_found() -> ApiError {
     ApiError::not_found("award")
 }
 
-pub fn find_award(conn: &mut DbConn, id: &str) -> Result<Award, ApiError> {
+pub fn find_award(conn: &mut DbConn, id: AwardId) -> Result<Award, ApiError> {
     awards::table.find(id).select(Award::as_select()).first(conn).optional()?.ok_or_else(award_not_found)
 }
 
 /// Records an award given by a decision (also for history from before the service). The
 /// recipient must fit the type's subject; the award keeps the rules in force on the decision date.
-pub fn record_award(conn: &mut DbConn, new: NewAward, actor: &str) -> Result<Award, ApiError> {
-    let (award_type, versions) = find_award_type(conn, &new.award_type_id).map_err(|_| {
+pub fn record_award(conn: &mut DbConn, new: NewAward, actor: UserId) -> Result<Award, ApiError> {
+    let (award_type, versions) = find_award_type(conn, new.award_type_id).map_err(|_| {
         ApiError::validation(vec![FieldError::new("award_type_id", ErrorCode::NotFound, "no award type has this id")])
     })?;
     // Awards older than any rules the catalogue holds (history from before the current
     // law) are recorded without a version rather than under rules that did not apply.
-    let version_id = version_on(&versions, new.decision_date).map(|v| v.id.clone());
-    let (kind, unit_id) = match (award_type.subject.as_str(), &new.person_id, &new.unit_id, &new.household_name) {
+    let version_id = version_on(&versions, new.decision_date).map(|v| v.id);
+    let (kind, unit_id) = match (award_type.subject.as_str(), new.person_id, new.unit_id, &new.household_name) {
         ("individual", Some(person), _, None) => (
             "person",
             find_person(conn, person)
@@ -453,8 +453,8 @@ pub fn record_award(conn: &mut DbConn, new: NewAward, actor: &str) -> Result<Awa
                 })?
                 .unit_id,
         ),
-        ("collective", None, Some(unit), None) => ("unit", unit.clone()),
-        ("household", None, Some(unit), Some(_)) => ("household", unit.clone()),
+        ("collective", None, Some(unit), None) => ("unit", unit),
+        ("household", None, Some(unit), Some(_)) => ("household", unit),
         (subject, ..) => {
             let needs = match subject {
                 "individual" => "person_id (and no household_name)",
@@ -468,19 +468,19 @@ pub fn record_award(conn: &mut DbConn, new: NewAward, actor: &str) -> Result<Awa
             )]));
         }
     };
-    let exists: i64 = units::table.find(&unit_id).count().get_result(conn)?;
+    let exists: i64 = units::table.find(unit_id).count().get_result(conn)?;
     if exists == 0 {
         return Err(ApiError::validation(vec![FieldError::new("unit_id", ErrorCode::NotFound, "no unit has this id")]));
     }
-    let id = db::new_id();
+    let id = AwardId::generate();
     diesel::insert_into(awards::table)
         .values((
-            awards::id.eq(&id),
-            awards::award_type_id.eq(&award_type.id),
-            awards::award_type_version_id.eq(&version_id),
+            awards::id.eq(id),
+            awards::award_type_id.eq(award_type.id),
+            awards::award_type_version_id.eq(version_id),
             awards::recipient_kind.eq(kind),
-            awards::person_id.eq(&new.person_id),
-            awards::unit_id.eq(&unit_id),
+            awards::person_id.eq(new.person_id),
+            awards::unit_id.eq(unit_id),
             awards::household_name.eq(&new.household_name),
             awards::year.eq(new.year),
             awards::decision_number.eq(&new.decision_number),
@@ -490,11 +490,11 @@ pub fn record_award(conn: &mut DbConn, new: NewAward, actor: &str) -> Result<Awa
             awards::created_at.eq(db::now()),
         ))
         .execute(conn)?;
-    find_award(conn, &id)
+    find_award(conn, id)
 }
 
 /// Revokes an award (Chapter VII of the law): the record stays, with who, when and why.
-pub fn revoke_award(conn: &mut DbConn, id: &str, reason: &str, actor: &str) -> Result<Award, ApiError> {
+pub fn revoke_award(conn: &mut DbConn, id: AwardId, reason: &str, actor: UserId) -> Result<Award, ApiError> {
     let current = find_award(conn, id)?;
     if current.revoked_at.is_some() {
         return Err(ApiError::conflict(ErrorCode::AlreadyRevoked, "the award was revoked already"));
@@ -505,11 +505,12 @@ pub fn revoke_award(conn: &mut DbConn, id: &str, reason: &str, actor: &str) -> R
         .execute(conn)?;
     // The nomination it came from is revoked with it (its achievements count again as
     // not rewarded, and no longer against the quota).
-    if let Some(nomination_id) = &current.nomination_id {
+    if let Some(nomination_id) = current.nomination_id {
         use crate::db::schema::{nomination_transitions, nominations};
-        let updated = diesel::update(nominations::table.find(nomination_id).filter(nominations::status.eq("decided")))
+        let decided = nominations::status.eq(NominationStatus::Decided);
+        let updated = diesel::update(nominations::table.find(nomination_id).filter(decided))
             .set((
-                nominations::status.eq("revoked"),
+                nominations::status.eq(NominationStatus::Revoked),
                 nominations::version.eq(nominations::version + 1),
                 nominations::updated_at.eq(now),
             ))
@@ -517,10 +518,10 @@ pub fn revoke_award(conn: &mut DbConn, id: &str, reason: &str, actor: &str) -> R
         if updated > 0 {
             diesel::insert_into(nomination_transitions::table)
                 .values((
-                    nomination_transitions::id.eq(db::new_id()),
+                    nomination_transitions::id.eq(crate::domain::ids::NominationTransitionId::generate()),
                     nomination_transitions::nomination_id.eq(nomination_id),
-                    nomination_transitions::from_status.eq("decided"),
-                    nomination_transitions::to_status.eq("revoked"),
+                    nomination_transitions::from_status.eq(NominationStatus::Decided),
+                    nomination_transitions::to_status.eq(NominationStatus::Revoked),
                     nomination_transitions::actor_id.eq(actor),
                     nomination_transitions::reason.eq(Some(reason)),
                     nomination_transitions::at.eq(now),
@@ -532,42 +533,42 @@ pub fn revoke_award(conn: &mut DbConn, id: &str, reason: &str, actor: &str) -> R
 }
 
 /// The unit and every unit it replaced, however many mergers back.
-pub fn unit_and_predecessors(conn: &mut DbConn, unit_id: &str) -> Result<Vec<String>, ApiError> {
-    let mut found = vec![unit_id.to_string()];
-    let mut frontier = vec![unit_id.to_string()];
+pub fn unit_and_predecessors(conn: &mut DbConn, unit_id: UnitId) -> Result<Vec<UnitId>, ApiError> {
+    let mut found = vec![unit_id];
+    let mut frontier = vec![unit_id];
     while !frontier.is_empty() && found.len() < 1000 {
-        let before: Vec<String> = unit_links::table
+        let before: Vec<UnitId> = unit_links::table
             .filter(unit_links::successor_id.eq_any(&frontier))
             .select(unit_links::predecessor_id)
             .load(conn)?;
         frontier = before.into_iter().filter(|id| !found.contains(id)).collect();
-        found.extend(frontier.iter().cloned());
+        found.extend(frontier.iter().copied());
     }
     Ok(found)
 }
 
 #[derive(Default)]
 pub struct AwardFilter {
-    pub person_id: Option<String>,
-    pub unit_ids: Option<Vec<String>>,
-    pub award_type_id: Option<String>,
+    pub person_id: Option<PersonId>,
+    pub unit_ids: Option<Vec<UnitId>>,
+    pub award_type_id: Option<AwardTypeId>,
     pub year: Option<i32>,
     pub include_revoked: bool,
-    pub before_id: Option<String>,
+    pub before_id: Option<AwardId>,
     pub limit: i64,
 }
 
 /// Awards, newest first; `limit + 1` rows.
 pub fn list_awards(conn: &mut DbConn, filter: &AwardFilter) -> Result<Vec<Award>, ApiError> {
     let mut query = awards::table.into_boxed::<Db>();
-    if let Some(person) = &filter.person_id {
-        query = query.filter(awards::person_id.eq(person.clone()));
+    if let Some(person) = filter.person_id {
+        query = query.filter(awards::person_id.eq(person));
     }
     if let Some(units) = &filter.unit_ids {
         query = query.filter(awards::unit_id.eq_any(units.clone()));
     }
-    if let Some(award_type) = &filter.award_type_id {
-        query = query.filter(awards::award_type_id.eq(award_type.clone()));
+    if let Some(award_type) = filter.award_type_id {
+        query = query.filter(awards::award_type_id.eq(award_type));
     }
     if let Some(year) = filter.year {
         query = query.filter(awards::year.eq(year));
@@ -575,8 +576,8 @@ pub fn list_awards(conn: &mut DbConn, filter: &AwardFilter) -> Result<Vec<Award>
     if !filter.include_revoked {
         query = query.filter(awards::revoked_at.is_null());
     }
-    if let Some(before) = &filter.before_id {
-        query = query.filter(awards::id.lt(before.clone()));
+    if let Some(before) = filter.before_id {
+        query = query.filter(awards::id.lt(before));
     }
     Ok(query.order(awards::id.desc()).limit(filter.limit + 1).select(Award::as_select()).load(conn)?)
 }

@@ -1,7 +1,7 @@
 //! Campaigns, their participants, lifecycle and indicators in SQL, with the rules checked
 //! inside the transaction that writes.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 
 use crate::db::schema::{
@@ -10,7 +10,8 @@ use crate::db::schema::{
 use crate::db::sql_types::UtcTimestamp;
 use crate::db::{self, DbConn};
 use crate::domain::campaigns::{CampaignAction, CampaignKind, CampaignStatus, Direction, IndicatorKind, Participation};
-use crate::domain::ids::{ClusterId, UnitId};
+use crate::domain::ids::{CampaignId, CampaignTransitionId, ClusterId, IndicatorId, UnitId, UserId};
+use crate::domain::units::UnitKind;
 use crate::error::{ApiError, ErrorCode, FieldError};
 use crate::models::clusters::{find_cluster, list_clusters, Cluster};
 
@@ -19,7 +20,7 @@ type Db = <DbConn as Connection>::Backend;
 #[derive(Queryable, Selectable, Debug, Clone)]
 #[diesel(table_name = campaigns)]
 pub struct Campaign {
-    pub id: String,
+    pub id: CampaignId,
     pub title: String,
     pub title_folded: String,
     pub kind: CampaignKind,
@@ -37,7 +38,7 @@ pub struct Campaign {
     pub participation: Participation,
     pub status: CampaignStatus,
     pub version: i32,
-    pub created_by: String,
+    pub created_by: UserId,
     #[diesel(deserialize_as = UtcTimestamp)]
     pub created_at: DateTime<Utc>,
     #[diesel(deserialize_as = UtcTimestamp)]
@@ -48,7 +49,7 @@ pub struct Campaign {
 #[derive(Clone)]
 pub struct CampaignFields {
     pub title: String,
-    pub kind: String,
+    pub kind: CampaignKind,
     pub description: Option<String>,
     pub plan_number: Option<String>,
     pub plan_date: Option<NaiveDate>,
@@ -61,15 +62,15 @@ pub struct CampaignFields {
     pub interim_review_on: Option<NaiveDate>,
     pub final_review_on: Option<NaiveDate>,
     pub participation: Participation,
-    pub unit_ids: Vec<String>,
-    pub cluster_ids: Vec<String>,
+    pub unit_ids: Vec<UnitId>,
+    pub cluster_ids: Vec<ClusterId>,
 }
 
 impl CampaignFields {
-    pub fn from_stored(c: &Campaign, unit_ids: Vec<String>, cluster_ids: Vec<String>) -> CampaignFields {
+    pub fn from_stored(c: &Campaign, unit_ids: Vec<UnitId>, cluster_ids: Vec<ClusterId>) -> CampaignFields {
         CampaignFields {
             title: c.title.clone(),
-            kind: c.kind.as_str().to_string(),
+            kind: c.kind,
             description: c.description.clone(),
             plan_number: c.plan_number.clone(),
             plan_date: c.plan_date,
@@ -91,11 +92,11 @@ impl CampaignFields {
 #[derive(Queryable, Selectable, Debug, Clone)]
 #[diesel(table_name = campaign_transitions)]
 pub struct Transition {
-    pub id: String,
-    pub campaign_id: String,
+    pub id: CampaignTransitionId,
+    pub campaign_id: CampaignId,
     pub from_status: CampaignStatus,
     pub to_status: CampaignStatus,
-    pub actor_id: String,
+    pub actor_id: UserId,
     pub reason: Option<String>,
     #[diesel(deserialize_as = UtcTimestamp)]
     pub at: DateTime<Utc>,
@@ -103,12 +104,12 @@ pub struct Transition {
 
 pub struct CampaignDetail {
     pub campaign: Campaign,
-    pub unit_ids: Vec<String>,
-    pub cluster_ids: Vec<String>,
+    pub unit_ids: Vec<UnitId>,
+    pub cluster_ids: Vec<ClusterId>,
     pub history: Vec<Transition>,
 }
 
-pub fn find_campaign(conn: &mut DbConn, id: &str) -> Result<Campaign, ApiError> {
+pub fn find_campaign(conn: &mut DbConn, id: CampaignId) -> Result<Campaign, ApiError> {
     campaigns::table.find(id).select(Campaign::as_select()).first(conn).optional()?.ok_or_else(campaign_not_found)
 }
 
@@ -116,7 +117,7 @@ pub fn campaign_not_found() -> ApiError {
     ApiError::not_found("campaign")
 }
 
-pub fn campaign_detail(conn: &mut DbConn, id: &str) -> Result<CampaignDetail, ApiError> {
+pub fn campaign_detail(conn: &mut DbConn, id: CampaignId) -> Result<CampaignDetail, ApiError> {
     let campaign = find_campaign(conn, id)?;
     let unit_ids = campaign_units::table
         .filter(campaign_units::campaign_id.eq(id))
@@ -139,11 +140,11 @@ pub fn campaign_detail(conn: &mut DbConn, id: &str) -> Result<CampaignDetail, Ap
 #[derive(Default)]
 pub struct CampaignFilter {
     pub status: Option<CampaignStatus>,
-    pub kind: Option<String>,
+    pub kind: Option<CampaignKind>,
     /// Drafts are the board's working copies: only admins list them.
     pub include_drafts: bool,
     pub search: Option<String>,
-    pub before_id: Option<String>,
+    pub before_id: Option<CampaignId>,
     pub limit: i64,
 }
 
@@ -157,13 +158,13 @@ pub fn list_campaigns(conn: &mut DbConn, filter: &CampaignFilter) -> Result<Vec<
         query = query.filter(campaigns::status.ne(CampaignStatus::Draft.as_str()));
     }
     if let Some(kind) = &filter.kind {
-        query = query.filter(campaigns::kind.eq(kind.clone()));
+        query = query.filter(campaigns::kind.eq(*kind));
     }
     if let Some(folded) = &filter.search {
         query = query.filter(campaigns::title_folded.like(crate::domain::text::like_contains(folded)).escape('\\'));
     }
     if let Some(before) = &filter.before_id {
-        query = query.filter(campaigns::id.lt(before.clone()));
+        query = query.filter(campaigns::id.lt(*before));
     }
     Ok(query.order(campaigns::id.desc()).limit(filter.limit + 1).select(Campaign::as_select()).load(conn)?)
 }
@@ -185,7 +186,7 @@ fn check_participants(conn: &mut DbConn, fields: &CampaignFields) -> Result<(), 
     if fields.participation != Participation::Clusters && !fields.cluster_ids.is_empty() {
         errors.push(FieldError::new("cluster_ids", ErrorCode::NotAllowed, "only with participation \"clusters\""));
     }
-    let found_units: Vec<(String, String, Option<NaiveDate>, Option<NaiveDate>)> = units::table
+    let found_units: Vec<(UnitId, UnitKind, Option<NaiveDate>, Option<NaiveDate>)> = units::table
         .filter(units::id.eq_any(&fields.unit_ids))
         .select((units::id, units::kind, units::valid_from, units::valid_until))
         .load(conn)?;
@@ -193,7 +194,7 @@ fn check_participants(conn: &mut DbConn, fields: &CampaignFields) -> Result<(), 
     for (i, id) in fields.unit_ids.iter().enumerate() {
         match found_units.iter().find(|(u, ..)| u == id) {
             None => errors.push(FieldError::new(format!("unit_ids[{i}]"), ErrorCode::NotFound, "no unit has this id")),
-            Some((_, k, ..)) if k != "department" && k != "commune" => errors.push(FieldError::new(
+            Some((_, k, ..)) if *k != UnitKind::Department && *k != UnitKind::Commune => errors.push(FieldError::new(
                 format!("unit_ids[{i}]"),
                 ErrorCode::WrongKind,
                 "must be a department or a commune",
@@ -207,7 +208,7 @@ fn check_participants(conn: &mut DbConn, fields: &CampaignFields) -> Result<(), 
             Some(_) => {}
         }
     }
-    let found_clusters: Vec<String> =
+    let found_clusters: Vec<ClusterId> =
         clusters::table.filter(clusters::id.eq_any(&fields.cluster_ids)).select(clusters::id).load(conn)?;
     for (i, id) in fields.cluster_ids.iter().enumerate() {
         if !found_clusters.contains(id) {
@@ -221,7 +222,7 @@ fn check_participants(conn: &mut DbConn, fields: &CampaignFields) -> Result<(), 
     }
 }
 
-fn write_participants(conn: &mut DbConn, campaign_id: &str, fields: &CampaignFields) -> Result<(), ApiError> {
+fn write_participants(conn: &mut DbConn, campaign_id: CampaignId, fields: &CampaignFields) -> Result<(), ApiError> {
     diesel::delete(campaign_units::table.filter(campaign_units::campaign_id.eq(campaign_id))).execute(conn)?;
     diesel::delete(campaign_clusters::table.filter(campaign_clusters::campaign_id.eq(campaign_id))).execute(conn)?;
     for unit_id in &fields.unit_ids {
@@ -243,7 +244,7 @@ fn write_participants(conn: &mut DbConn, campaign_id: &str, fields: &CampaignFie
 struct CampaignColumns<'a> {
     title: &'a str,
     title_folded: String,
-    kind: &'a str,
+    kind: CampaignKind,
     description: Option<&'a str>,
     plan_number: Option<&'a str>,
     plan_date: Option<NaiveDate>,
@@ -255,7 +256,7 @@ struct CampaignColumns<'a> {
     registration_deadline: Option<NaiveDate>,
     interim_review_on: Option<NaiveDate>,
     final_review_on: Option<NaiveDate>,
-    participation: &'a str,
+    participation: Participation,
 }
 
 impl<'a> CampaignColumns<'a> {
@@ -263,7 +264,7 @@ impl<'a> CampaignColumns<'a> {
         CampaignColumns {
             title: &f.title,
             title_folded: crate::domain::text::fold(&f.title),
-            kind: &f.kind,
+            kind: f.kind,
             description: f.description.as_deref(),
             plan_number: f.plan_number.as_deref(),
             plan_date: f.plan_date,
@@ -275,43 +276,47 @@ impl<'a> CampaignColumns<'a> {
             registration_deadline: f.registration_deadline,
             interim_review_on: f.interim_review_on,
             final_review_on: f.final_review_on,
-            participation: f.participation.as_str(),
+            participation: f.participation,
         }
     }
 }
 
-pub fn create_campaign(conn: &mut DbConn, fields: CampaignFields, actor_id: &str) -> Result<CampaignDetail, ApiError> {
+pub fn create_campaign(
+    conn: &mut DbConn,
+    fields: CampaignFields,
+    actor_id: UserId,
+) -> Result<CampaignDetail, ApiError> {
     check_participants(conn, &fields)?;
-    let id = db::new_id();
+    let id = CampaignId::generate();
     let now = db::now();
     diesel::insert_into(campaigns::table)
         .values((
             CampaignColumns::of(&fields),
-            campaigns::id.eq(&id),
-            campaigns::status.eq(CampaignStatus::Draft.as_str()),
+            campaigns::id.eq(id),
+            campaigns::status.eq(CampaignStatus::Draft),
             campaigns::version.eq(1),
             campaigns::created_by.eq(actor_id),
             campaigns::created_at.eq(now),
             campaigns::updated_at.eq(now),
         ))
         .execute(conn)?;
-    write_participants(conn, &id, &fields)?;
-    campaign_detail(conn, &id)
+    write_participants(conn, id, &fields)?;
+    campaign_detail(conn, id)
 }
 
 /// Reads a campaign for a write beneath it (a registration, a report, a file). On PostgreSQL
 /// the row is share-locked until commit, so closing the campaign waits for such writes and
 /// a write that starts after a close sees it (and is refused).
-pub fn lock_campaign_shared(conn: &mut DbConn, id: &str) -> Result<Campaign, ApiError> {
+pub fn lock_campaign_shared(conn: &mut DbConn, id: CampaignId) -> Result<Campaign, ApiError> {
     if let DbConn::Postgres(pg) = conn {
-        campaigns::table.find(id).select(campaigns::id).for_share().first::<String>(pg).optional()?;
+        campaigns::table.find(id).select(campaigns::id).for_share().first::<CampaignId>(pg).optional()?;
     }
     find_campaign(conn, id)
 }
 
-pub fn lock_campaign(conn: &mut DbConn, id: &str) -> Result<Campaign, ApiError> {
+pub fn lock_campaign(conn: &mut DbConn, id: CampaignId) -> Result<Campaign, ApiError> {
     if let DbConn::Postgres(pg) = conn {
-        campaigns::table.find(id).select(campaigns::id).for_update().first::<String>(pg).optional()?;
+        campaigns::table.find(id).select(campaigns::id).for_update().first::<CampaignId>(pg).optional()?;
     }
     find_campaign(conn, id)
 }
@@ -320,7 +325,7 @@ pub fn lock_campaign(conn: &mut DbConn, id: &str) -> Result<Campaign, ApiError> 
 /// change only while it is a draft.
 pub fn update_campaign(
     conn: &mut DbConn,
-    id: &str,
+    id: CampaignId,
     fields: CampaignFields,
     expected_version: Option<i32>,
 ) -> Result<CampaignDetail, ApiError> {
@@ -364,9 +369,9 @@ pub fn frozen(status: CampaignStatus) -> ApiError {
 /// Moves a campaign along its lifecycle, recording who, when and why.
 pub fn transition_campaign(
     conn: &mut DbConn,
-    id: &str,
+    id: CampaignId,
     action: CampaignAction,
-    actor_id: &str,
+    actor_id: UserId,
     reason: Option<String>,
     expected_version: Option<i32>,
 ) -> Result<CampaignDetail, ApiError> {
@@ -397,18 +402,14 @@ pub fn transition_campaign(
     }
     let now = db::now();
     diesel::update(campaigns::table.find(id))
-        .set((
-            campaigns::status.eq(to.as_str()),
-            campaigns::version.eq(current.version + 1),
-            campaigns::updated_at.eq(now),
-        ))
+        .set((campaigns::status.eq(to), campaigns::version.eq(current.version + 1), campaigns::updated_at.eq(now)))
         .execute(conn)?;
     diesel::insert_into(campaign_transitions::table)
         .values((
-            campaign_transitions::id.eq(db::new_id()),
+            campaign_transitions::id.eq(CampaignTransitionId::generate()),
             campaign_transitions::campaign_id.eq(id),
-            campaign_transitions::from_status.eq(from.as_str()),
-            campaign_transitions::to_status.eq(to.as_str()),
+            campaign_transitions::from_status.eq(from),
+            campaign_transitions::to_status.eq(to),
             campaign_transitions::actor_id.eq(actor_id),
             campaign_transitions::reason.eq(reason),
             campaign_transitions::at.eq(now),
@@ -419,8 +420,8 @@ pub fn transition_campaign(
 
 /// Whether `unit_id` takes part in `campaign`: of the right kind or listed, and in force at some
 /// time during the campaign (a commune dissolved before it began does not take part).
-pub fn participates(conn: &mut DbConn, campaign: &Campaign, unit_id: &str) -> Result<bool, ApiError> {
-    let found: Option<(String, Option<NaiveDate>, Option<NaiveDate>)> = units::table
+pub fn participates(conn: &mut DbConn, campaign: &Campaign, unit_id: UnitId) -> Result<bool, ApiError> {
+    let found: Option<(UnitKind, Option<NaiveDate>, Option<NaiveDate>)> = units::table
         .find(unit_id)
         .select((units::kind, units::valid_from, units::valid_until))
         .first(conn)
@@ -430,16 +431,14 @@ pub fn participates(conn: &mut DbConn, campaign: &Campaign, unit_id: &str) -> Re
         return Ok(false);
     }
     Ok(match campaign.participation {
-        Participation::AllUnits => kind == "department" || kind == "commune",
-        Participation::AllDepartments => kind == "department",
-        Participation::AllCommunes => kind == "commune",
-        Participation::Units => {
-            campaign_units::table.find((&campaign.id, unit_id)).count().get_result::<i64>(conn)? > 0
-        }
+        Participation::AllUnits => kind == UnitKind::Department || kind == UnitKind::Commune,
+        Participation::AllDepartments => kind == UnitKind::Department,
+        Participation::AllCommunes => kind == UnitKind::Commune,
+        Participation::Units => campaign_units::table.find((campaign.id, unit_id)).count().get_result::<i64>(conn)? > 0,
         Participation::Clusters => {
             cluster_members::table
                 .inner_join(campaign_clusters::table.on(campaign_clusters::cluster_id.eq(cluster_members::cluster_id)))
-                .filter(campaign_clusters::campaign_id.eq(&campaign.id))
+                .filter(campaign_clusters::campaign_id.eq(campaign.id))
                 .filter(cluster_members::unit_id.eq(unit_id))
                 .count()
                 .get_result::<i64>(conn)?
@@ -453,16 +452,18 @@ pub fn participates(conn: &mut DbConn, campaign: &Campaign, unit_id: &str) -> Re
 #[derive(Queryable, Selectable, Debug, Clone)]
 #[diesel(table_name = indicators)]
 pub struct Indicator {
-    pub id: String,
-    pub campaign_id: String,
+    pub id: IndicatorId,
+    pub campaign_id: CampaignId,
     pub name: String,
     pub unit_of_measure: String,
     pub kind: IndicatorKind,
     pub direction: Direction,
     pub province_target: Option<String>,
     pub position: i32,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
+    #[diesel(deserialize_as = UtcTimestamp)]
+    pub created_at: DateTime<Utc>,
+    #[diesel(deserialize_as = UtcTimestamp)]
+    pub updated_at: DateTime<Utc>,
     /// A percentage entered as numerator and denominator.
     pub ratio: bool,
 }
@@ -470,13 +471,13 @@ pub struct Indicator {
 pub struct NewIndicator {
     pub name: String,
     pub unit_of_measure: String,
-    pub kind: String,
-    pub direction: String,
+    pub kind: IndicatorKind,
+    pub direction: Direction,
     pub province_target: Option<String>,
     pub ratio: bool,
 }
 
-pub fn list_indicators(conn: &mut DbConn, campaign_id: &str) -> Result<Vec<Indicator>, ApiError> {
+pub fn list_indicators(conn: &mut DbConn, campaign_id: CampaignId) -> Result<Vec<Indicator>, ApiError> {
     Ok(indicators::table
         .filter(indicators::campaign_id.eq(campaign_id))
         .order((indicators::position.asc(), indicators::id.asc()))
@@ -492,23 +493,23 @@ fn require_draft(campaign: &Campaign) -> Result<(), ApiError> {
     }
 }
 
-pub fn add_indicator(conn: &mut DbConn, campaign_id: &str, new: NewIndicator) -> Result<Indicator, ApiError> {
+pub fn add_indicator(conn: &mut DbConn, campaign_id: CampaignId, new: NewIndicator) -> Result<Indicator, ApiError> {
     let campaign = lock_campaign(conn, campaign_id)?;
     require_draft(&campaign)?;
     let last: Option<i32> = indicators::table
         .filter(indicators::campaign_id.eq(campaign_id))
         .select(diesel::dsl::max(indicators::position))
         .first(conn)?;
-    let id = db::new_id();
+    let id = IndicatorId::generate();
     let now = db::now();
     diesel::insert_into(indicators::table)
         .values((
-            indicators::id.eq(&id),
+            indicators::id.eq(id),
             indicators::campaign_id.eq(campaign_id),
             indicators::name.eq(&new.name),
             indicators::unit_of_measure.eq(&new.unit_of_measure),
-            indicators::kind.eq(&new.kind),
-            indicators::direction.eq(&new.direction),
+            indicators::kind.eq(new.kind),
+            indicators::direction.eq(new.direction),
             indicators::province_target.eq(&new.province_target),
             indicators::ratio.eq(new.ratio),
             indicators::position.eq(last.unwrap_or(0) + 1),
@@ -516,10 +517,10 @@ pub fn add_indicator(conn: &mut DbConn, campaign_id: &str, new: NewIndicator) ->
             indicators::updated_at.eq(now),
         ))
         .execute(conn)?;
-    Ok(indicators::table.find(&id).select(Indicator::as_select()).first(conn)?)
+    Ok(indicators::table.find(id).select(Indicator::as_select()).first(conn)?)
 }
 
-pub fn remove_indicator(conn: &mut DbConn, campaign_id: &str, indicator_id: &str) -> Result<(), ApiError> {
+pub fn remove_indicator(conn: &mut DbConn, campaign_id: CampaignId, indicator_id: IndicatorId) -> Result<(), ApiError> {
     let campaign = lock_campaign(conn, campaign_id)?;
     require_draft(&campaign)?;
     let deleted = diesel::delete(indicators::table.find(indicator_id).filter(indicators::campaign_id.eq(campaign_id)))
@@ -533,7 +534,7 @@ pub fn remove_indicator(conn: &mut DbConn, campaign_id: &str, indicator_id: &str
 // ---------- progress ----------
 
 /// (id, code, name) of the given units.
-pub fn unit_names(conn: &mut DbConn, ids: &[String]) -> Result<Vec<(String, String, String)>, ApiError> {
+pub fn unit_names(conn: &mut DbConn, ids: &[UnitId]) -> Result<Vec<(UnitId, String, String)>, ApiError> {
     Ok(units::table.filter(units::id.eq_any(ids)).select((units::id, units::code, units::name)).load(conn)?)
 }
 
@@ -541,7 +542,7 @@ pub fn unit_names(conn: &mut DbConn, ids: &[String]) -> Result<Vec<(String, Stri
 /// those of the year it starts in.
 pub fn ranking_clusters(conn: &mut DbConn, campaign: &Campaign) -> Result<Vec<(Cluster, Vec<UnitId>)>, ApiError> {
     let own: Vec<ClusterId> = campaign_clusters::table
-        .filter(campaign_clusters::campaign_id.eq(&campaign.id))
+        .filter(campaign_clusters::campaign_id.eq(campaign.id))
         .select(campaign_clusters::cluster_id)
         .load(conn)?;
     if own.is_empty() {

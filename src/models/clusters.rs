@@ -7,6 +7,7 @@ use crate::db::schema::{campaign_clusters, campaigns, cluster_members, clusters,
 use crate::db::sql_types::UtcTimestamp;
 use crate::db::{self, DbConn};
 use crate::domain::ids::{ClusterId, UnitId};
+use crate::domain::units::UnitKind;
 use crate::error::{ApiError, ErrorCode, FieldError};
 
 type Db = <DbConn as Connection>::Backend;
@@ -28,8 +29,8 @@ pub struct Cluster {
 pub struct ClusterInput {
     pub name: String,
     pub year: i32,
-    pub leading_unit_id: Option<String>,
-    pub member_ids: Vec<String>,
+    pub leading_unit_id: Option<UnitId>,
+    pub member_ids: Vec<UnitId>,
 }
 
 pub fn cluster_members(conn: &mut DbConn, cluster_id: ClusterId) -> Result<Vec<UnitId>, ApiError> {
@@ -79,7 +80,7 @@ fn check_members(conn: &mut DbConn, input: &ClusterInput) -> Result<(), ApiError
     if input.member_ids.is_empty() {
         errors.push(FieldError::new("member_ids", ErrorCode::Required, "a cluster needs at least one member"));
     }
-    let kinds: Vec<(String, String, Option<chrono::NaiveDate>, Option<chrono::NaiveDate>)> = units::table
+    let kinds: Vec<(UnitId, UnitKind, Option<chrono::NaiveDate>, Option<chrono::NaiveDate>)> = units::table
         .filter(units::id.eq_any(&input.member_ids))
         .select((units::id, units::kind, units::valid_from, units::valid_until))
         .load(conn)?;
@@ -92,7 +93,7 @@ fn check_members(conn: &mut DbConn, input: &ClusterInput) -> Result<(), ApiError
         }
         match kinds.iter().find(|(u, ..)| u == id) {
             None => errors.push(FieldError::new(field, ErrorCode::NotFound, "no unit has this id")),
-            Some((_, kind, ..)) if kind != "department" && kind != "commune" => {
+            Some((_, kind, ..)) if *kind != UnitKind::Department && *kind != UnitKind::Commune => {
                 errors.push(FieldError::new(field, ErrorCode::WrongKind, "must be a department or a commune"));
             }
             Some((_, _, from, until)) if !crate::domain::units::periods_overlap((*from, *until), year) => {
@@ -130,7 +131,7 @@ fn name_taken(e: diesel::result::Error) -> ApiError {
     }
 }
 
-fn write_members(conn: &mut DbConn, cluster_id: ClusterId, member_ids: &[String]) -> Result<(), ApiError> {
+fn write_members(conn: &mut DbConn, cluster_id: ClusterId, member_ids: &[UnitId]) -> Result<(), ApiError> {
     diesel::delete(cluster_members::table.filter(cluster_members::cluster_id.eq(cluster_id))).execute(conn)?;
     for unit_id in member_ids {
         diesel::insert_into(cluster_members::table)
@@ -145,7 +146,7 @@ fn in_use_after_draft(conn: &mut DbConn, cluster_id: ClusterId) -> Result<bool, 
     let count: i64 = campaign_clusters::table
         .inner_join(campaigns::table.on(campaigns::id.eq(campaign_clusters::campaign_id)))
         .filter(campaign_clusters::cluster_id.eq(cluster_id))
-        .filter(campaigns::status.ne("draft"))
+        .filter(campaigns::status.ne(crate::domain::campaigns::CampaignStatus::Draft))
         .count()
         .get_result(conn)?;
     Ok(count > 0)
@@ -160,7 +161,7 @@ pub fn create_cluster(conn: &mut DbConn, input: ClusterInput) -> Result<(Cluster
             clusters::id.eq(id),
             clusters::name.eq(&input.name),
             clusters::year.eq(input.year),
-            clusters::leading_unit_id.eq(&input.leading_unit_id),
+            clusters::leading_unit_id.eq(input.leading_unit_id),
             clusters::version.eq(1),
             clusters::created_at.eq(now),
             clusters::updated_at.eq(now),
@@ -185,7 +186,7 @@ pub fn replace_cluster(
     check_members(conn, &input)?;
     let mut members = input.member_ids.clone();
     members.sort();
-    let stored: Vec<String> = cluster_members(conn, id)?.iter().map(UnitId::to_string).collect();
+    let stored = cluster_members(conn, id)?;
     if (members != stored || input.year != current.year) && in_use_after_draft(conn, id)? {
         return Err(ApiError::conflict(
             ErrorCode::ClusterInUse,
@@ -196,7 +197,7 @@ pub fn replace_cluster(
         .set((
             clusters::name.eq(&input.name),
             clusters::year.eq(input.year),
-            clusters::leading_unit_id.eq(&input.leading_unit_id),
+            clusters::leading_unit_id.eq(input.leading_unit_id),
             clusters::version.eq(current.version + 1),
             clusters::updated_at.eq(db::now()),
         ))

@@ -7,25 +7,28 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use crate::db::schema::{ballot_box, ballot_tallies, ballots_cast, council_items, council_members, council_sessions};
-use crate::db::sql_types::NullableUtcTimestamp;
+use crate::db::sql_types::{NullableUtcTimestamp, UtcTimestamp};
 use crate::db::{self, DbConn};
 use crate::domain::campaigns::stored_decimal;
+use crate::domain::council::SessionStatus;
+use crate::domain::ids::{CouncilId, CouncilSessionId, NominationId, UserId};
 use crate::domain::nominations::{vote_passes, NominationStatus};
-use crate::error::{ApiError, ErrorCode, FieldError};
+use crate::error::{ApiError, Arg, ErrorCode, FieldError};
 use crate::models::nominations::{find_nomination, judged_version, record_council_result};
 
 #[derive(Queryable, Selectable, Debug, Clone)]
 #[diesel(table_name = council_sessions)]
 pub struct CouncilSession {
-    pub id: String,
+    pub id: CouncilSessionId,
     pub title: String,
-    pub status: String,
-    pub created_by: String,
-    pub created_at: NaiveDateTime,
-    pub closed_by: Option<String>,
+    pub status: SessionStatus,
+    pub created_by: UserId,
+    #[diesel(deserialize_as = UtcTimestamp)]
+    pub created_at: DateTime<Utc>,
+    pub closed_by: Option<UserId>,
     #[diesel(deserialize_as = NullableUtcTimestamp)]
     pub closed_at: Option<DateTime<Utc>>,
-    pub council_id: Option<String>,
+    pub council_id: Option<CouncilId>,
     #[diesel(deserialize_as = NullableUtcTimestamp)]
     pub voting_deadline: Option<DateTime<Utc>>,
     pub min_ballots: i32,
@@ -33,12 +36,12 @@ pub struct CouncilSession {
 
 impl CouncilSession {
     pub fn is_open(&self) -> bool {
-        self.status == "open"
+        self.status == SessionStatus::Open
     }
 }
 
 pub struct ItemState {
-    pub nomination_id: String,
+    pub nomination_id: NominationId,
     /// How many members have voted (not how).
     pub votes_cast: i64,
     pub caller_voted: bool,
@@ -48,7 +51,7 @@ pub struct ItemState {
 
 pub struct SessionDetail {
     pub session: CouncilSession,
-    pub member_ids: Vec<String>,
+    pub member_ids: Vec<UserId>,
     pub items: Vec<ItemState>,
 }
 
@@ -56,7 +59,7 @@ pub fn session_not_found() -> ApiError {
     ApiError::not_found("council session")
 }
 
-pub fn find_session(conn: &mut DbConn, id: &str) -> Result<CouncilSession, ApiError> {
+pub fn find_session(conn: &mut DbConn, id: CouncilSessionId) -> Result<CouncilSession, ApiError> {
     council_sessions::table
         .find(id)
         .select(CouncilSession::as_select())
@@ -65,7 +68,7 @@ pub fn find_session(conn: &mut DbConn, id: &str) -> Result<CouncilSession, ApiEr
         .ok_or_else(session_not_found)
 }
 
-pub fn members(conn: &mut DbConn, id: &str) -> Result<Vec<String>, ApiError> {
+pub fn members(conn: &mut DbConn, id: CouncilSessionId) -> Result<Vec<UserId>, ApiError> {
     Ok(council_members::table
         .filter(council_members::session_id.eq(id))
         .select(council_members::user_id)
@@ -73,10 +76,10 @@ pub fn members(conn: &mut DbConn, id: &str) -> Result<Vec<String>, ApiError> {
         .load(conn)?)
 }
 
-pub fn detail(conn: &mut DbConn, id: &str, caller: &str) -> Result<SessionDetail, ApiError> {
+pub fn detail(conn: &mut DbConn, id: CouncilSessionId, caller: UserId) -> Result<SessionDetail, ApiError> {
     let session = find_session(conn, id)?;
     let member_ids = members(conn, id)?;
-    let nomination_ids: Vec<String> = council_items::table
+    let nomination_ids: Vec<NominationId> = council_items::table
         .filter(council_items::session_id.eq(id))
         .select(council_items::nomination_id)
         .order(council_items::nomination_id)
@@ -85,15 +88,15 @@ pub fn detail(conn: &mut DbConn, id: &str, caller: &str) -> Result<SessionDetail
     for nomination_id in nomination_ids {
         let votes_cast: i64 = ballots_cast::table
             .filter(ballots_cast::session_id.eq(id))
-            .filter(ballots_cast::nomination_id.eq(&nomination_id))
+            .filter(ballots_cast::nomination_id.eq(nomination_id))
             .count()
             .get_result(conn)?;
-        let caller_voted = ballots_cast::table.find((id, &nomination_id, caller)).count().get_result::<i64>(conn)? > 0;
+        let caller_voted = ballots_cast::table.find((id, nomination_id, caller)).count().get_result::<i64>(conn)? > 0;
         let tally = if session.is_open() {
             None
         } else {
             ballot_tallies::table
-                .find((id, &nomination_id))
+                .find((id, nomination_id))
                 .select((ballot_tallies::yes_count, ballot_tallies::no_count))
                 .first(conn)
                 .optional()?
@@ -106,8 +109,8 @@ pub fn detail(conn: &mut DbConn, id: &str, caller: &str) -> Result<SessionDetail
 /// What a session is opened with.
 pub struct NewSession {
     pub title: String,
-    pub council_id: String,
-    pub nomination_ids: Vec<String>,
+    pub council_id: CouncilId,
+    pub nomination_ids: Vec<NominationId>,
     pub voting_deadline: NaiveDateTime,
     pub min_ballots: i32,
 }
@@ -117,11 +120,11 @@ pub struct NewSession {
 pub fn create_session(
     conn: &mut DbConn,
     new: &NewSession,
-    actor: &str,
+    actor: UserId,
     today: chrono::NaiveDate,
-) -> Result<String, ApiError> {
+) -> Result<CouncilSessionId, ApiError> {
     let mut errors = Vec::new();
-    let member_ids = match crate::models::councils::members_in_force(conn, &new.council_id, today)? {
+    let member_ids = match crate::models::councils::members_in_force(conn, new.council_id, today)? {
         Ok(members) => members,
         Err(error) => {
             errors.push(error);
@@ -132,7 +135,7 @@ pub fn create_session(
         let field = format!("nomination_ids[{i}]");
         // One session at a time per nomination, also when two are opened at once.
         db::lock_for_transaction(conn, &format!("council:{nomination_id}"))?;
-        let Ok(nomination) = find_nomination(conn, nomination_id) else {
+        let Ok(nomination) = find_nomination(conn, *nomination_id) else {
             errors.push(FieldError::new(field, ErrorCode::NotFound, "no nomination has this id"));
             continue;
         };
@@ -148,7 +151,7 @@ pub fn create_session(
             let pending: i64 = council_items::table
                 .inner_join(council_sessions::table.on(council_sessions::id.eq(council_items::session_id)))
                 .filter(council_items::nomination_id.eq(nomination_id))
-                .filter(council_sessions::status.eq("open"))
+                .filter(council_sessions::status.eq(SessionStatus::Open))
                 .count()
                 .get_result(conn)?;
             if pending > 0 {
@@ -170,35 +173,40 @@ pub fn create_session(
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));
     }
-    let id = db::new_id();
+    let id = CouncilSessionId::generate();
     diesel::insert_into(council_sessions::table)
         .values((
-            council_sessions::id.eq(&id),
+            council_sessions::id.eq(id),
             council_sessions::title.eq(&new.title),
-            council_sessions::status.eq("open"),
+            council_sessions::status.eq(SessionStatus::Open),
             council_sessions::created_by.eq(actor),
             council_sessions::created_at.eq(db::now()),
-            council_sessions::council_id.eq(&new.council_id),
+            council_sessions::council_id.eq(new.council_id),
             council_sessions::voting_deadline.eq(new.voting_deadline),
             council_sessions::min_ballots.eq(new.min_ballots),
         ))
         .execute(conn)?;
     for member in &member_ids {
         diesel::insert_into(council_members::table)
-            .values((council_members::session_id.eq(&id), council_members::user_id.eq(member)))
+            .values((council_members::session_id.eq(id), council_members::user_id.eq(member)))
             .execute(conn)?;
     }
     for nomination_id in &new.nomination_ids {
         diesel::insert_into(council_items::table)
-            .values((council_items::session_id.eq(&id), council_items::nomination_id.eq(nomination_id)))
+            .values((council_items::session_id.eq(id), council_items::nomination_id.eq(nomination_id)))
             .execute(conn)?;
     }
     Ok(id)
 }
 
-fn lock_session(conn: &mut DbConn, id: &str) -> Result<CouncilSession, ApiError> {
+fn lock_session(conn: &mut DbConn, id: CouncilSessionId) -> Result<CouncilSession, ApiError> {
     if let DbConn::Postgres(pg) = conn {
-        council_sessions::table.find(id).select(council_sessions::id).for_share().first::<String>(pg).optional()?;
+        council_sessions::table
+            .find(id)
+            .select(council_sessions::id)
+            .for_share()
+            .first::<CouncilSessionId>(pg)
+            .optional()?;
     }
     find_session(conn, id)
 }
@@ -207,9 +215,9 @@ fn lock_session(conn: &mut DbConn, id: &str) -> Result<CouncilSession, ApiError>
 /// only into the tally; the member only into the list of who has voted.
 pub fn cast_ballot(
     conn: &mut DbConn,
-    session_id: &str,
-    nomination_id: &str,
-    member: &str,
+    session_id: CouncilSessionId,
+    nomination_id: NominationId,
+    member: UserId,
     yes: bool,
 ) -> Result<(), ApiError> {
     let session = lock_session(conn, session_id)?;
@@ -268,16 +276,16 @@ pub fn cast_ballot(
 /// Returns how many ballots were cast; none left to cast is `409 already_voted`.
 pub fn cast_list_ballot(
     conn: &mut DbConn,
-    session_id: &str,
-    member: &str,
+    session_id: CouncilSessionId,
+    member: UserId,
     approve: bool,
-    except: &[String],
+    except: &[NominationId],
 ) -> Result<usize, ApiError> {
     let is_member = council_members::table.find((session_id, member)).count().get_result::<i64>(conn)? > 0;
     if !is_member {
         return Err(session_not_found());
     }
-    let agenda: Vec<String> = council_items::table
+    let agenda: Vec<NominationId> = council_items::table
         .filter(council_items::session_id.eq(session_id))
         .select(council_items::nomination_id)
         .order(council_items::nomination_id)
@@ -297,20 +305,20 @@ pub fn cast_list_ballot(
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));
     }
-    let voted: Vec<String> = ballots_cast::table
+    let voted: Vec<NominationId> = ballots_cast::table
         .filter(ballots_cast::session_id.eq(session_id))
         .filter(ballots_cast::user_id.eq(member))
         .select(ballots_cast::nomination_id)
         .load(conn)?;
-    let left: Vec<&String> = agenda.iter().filter(|n| !voted.contains(n)).collect();
+    let left: Vec<NominationId> = agenda.into_iter().filter(|n| !voted.contains(n)).collect();
     if left.is_empty() {
         return Err(ApiError::conflict(
             ErrorCode::AlreadyVoted,
             "you have voted on every nomination of this session; a ballot cannot be changed",
         ));
     }
-    for nomination_id in &left {
-        let choice = if except.contains(nomination_id) { !approve } else { approve };
+    for &nomination_id in &left {
+        let choice = if except.contains(&nomination_id) { !approve } else { approve };
         cast_ballot(conn, session_id, nomination_id, member, choice)?;
     }
     Ok(left.len())
@@ -320,16 +328,21 @@ pub fn cast_list_ballot(
 /// applies each result: approved when the yes votes reach the award's threshold of the whole
 /// council (and the quorum voted), rejected otherwise. An item with fewer than `min_ballots`
 /// ballots gets no tally: it is not decided and stays appraised. The ballot box is emptied.
-pub fn close_session(conn: &mut DbConn, id: &str, actor: &str) -> Result<(), ApiError> {
+pub fn close_session(conn: &mut DbConn, id: CouncilSessionId, actor: UserId) -> Result<(), ApiError> {
     if let DbConn::Postgres(pg) = conn {
-        council_sessions::table.find(id).select(council_sessions::id).for_update().first::<String>(pg).optional()?;
+        council_sessions::table
+            .find(id)
+            .select(council_sessions::id)
+            .for_update()
+            .first::<CouncilSessionId>(pg)
+            .optional()?;
     }
     let session = find_session(conn, id)?;
     if !session.is_open() {
         return Err(ApiError::conflict(ErrorCode::SessionClosed, "the session is closed already"));
     }
     let member_count = members(conn, id)?.len() as u32;
-    let items: Vec<String> = council_items::table
+    let items: Vec<NominationId> = council_items::table
         .filter(council_items::session_id.eq(id))
         .select(council_items::nomination_id)
         .load(conn)?;
@@ -345,27 +358,42 @@ pub fn close_session(conn: &mut DbConn, id: &str, actor: &str) -> Result<(), Api
         let until = session
             .voting_deadline
             .map_or_else(|| "every member has voted".to_string(), |d| format!("{}Z", d.format("%Y-%m-%dT%H:%M:%S")));
-        return Err(ApiError::conflict(
+        let total = i64::from(member_count) * items.len() as i64;
+        let counted = [("cast", Arg::text(cast)), ("total", Arg::text(total))];
+        let problem = ApiError::conflict(
             ErrorCode::VotingInProgress,
             format!(
-                "{cast} of {} ballots are cast; the session closes when every member has voted, or after {until}",
-                i64::from(member_count) * items.len() as i64
+                "{cast} of {total} ballots are cast; the session closes when every member has voted, or after {until}"
             ),
-        ));
+        );
+        return Err(match session.voting_deadline {
+            // People read the deadline in Vietnam's time.
+            Some(deadline) => {
+                let local = deadline.naive_utc() + chrono::Duration::hours(7);
+                problem.localized(
+                    "voting_in_progress-deadline",
+                    counted.into_iter().chain([
+                        ("time", Arg::text(local.format("%H:%M"))),
+                        ("date", Arg::text(crate::domain::display::admin_date(local.date()))),
+                    ]),
+                )
+            }
+            None => problem.localized("voting_in_progress-count", counted),
+        });
     }
     for nomination_id in items {
         let choices: Vec<bool> = ballot_box::table
             .filter(ballot_box::session_id.eq(id))
-            .filter(ballot_box::nomination_id.eq(&nomination_id))
+            .filter(ballot_box::nomination_id.eq(nomination_id))
             .select(ballot_box::approve)
             .load(conn)?;
         // Sessions opened before the ballot box kept running counts here.
         let legacy: Option<(i32, i32)> = ballot_tallies::table
-            .find((id, &nomination_id))
+            .find((id, nomination_id))
             .select((ballot_tallies::yes_count, ballot_tallies::no_count))
             .first(conn)
             .optional()?;
-        diesel::delete(ballot_tallies::table.find((id, &nomination_id))).execute(conn)?;
+        diesel::delete(ballot_tallies::table.find((id, nomination_id))).execute(conn)?;
         let (legacy_yes, legacy_no) = legacy.unwrap_or((0, 0));
         let yes = legacy_yes + choices.iter().filter(|c| **c).count() as i32;
         let no = legacy_no + choices.iter().filter(|c| !**c).count() as i32;
@@ -375,12 +403,12 @@ pub fn close_session(conn: &mut DbConn, id: &str, actor: &str) -> Result<(), Api
         diesel::insert_into(ballot_tallies::table)
             .values((
                 ballot_tallies::session_id.eq(id),
-                ballot_tallies::nomination_id.eq(&nomination_id),
+                ballot_tallies::nomination_id.eq(nomination_id),
                 ballot_tallies::yes_count.eq(yes),
                 ballot_tallies::no_count.eq(no),
             ))
             .execute(conn)?;
-        let nomination = find_nomination(conn, &nomination_id)?;
+        let nomination = find_nomination(conn, nomination_id)?;
         let version = judged_version(conn, &nomination)?;
         let threshold = version
             .as_ref()
@@ -392,12 +420,12 @@ pub fn close_session(conn: &mut DbConn, id: &str, actor: &str) -> Result<(), Api
         let reason = format!(
             "Hội đồng bỏ phiếu: {yes} đồng ý, {no} không đồng ý, trên {member_count} thành viên (ngưỡng {threshold}%)"
         );
-        record_council_result(conn, &nomination_id, passed, actor, reason)?;
+        record_council_result(conn, nomination_id, passed, actor, reason)?;
     }
     diesel::delete(ballot_box::table.filter(ballot_box::session_id.eq(id))).execute(conn)?;
     diesel::update(council_sessions::table.find(id))
         .set((
-            council_sessions::status.eq("closed"),
+            council_sessions::status.eq(SessionStatus::Closed),
             council_sessions::closed_by.eq(actor),
             council_sessions::closed_at.eq(now),
         ))

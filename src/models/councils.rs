@@ -8,6 +8,7 @@ use crate::db::schema::{council_seats, councils, units, users};
 use crate::db::sql_types::UtcTimestamp;
 use crate::db::{self, DbConn};
 use crate::domain::council::{SeatRole, MIN_SEATS};
+use crate::domain::ids::{CouncilId, UnitId, UserId};
 use crate::domain::roles::Role;
 use crate::error::{ApiError, ErrorCode, FieldError};
 
@@ -16,44 +17,44 @@ type Db = <DbConn as Connection>::Backend;
 #[derive(Queryable, Selectable, Debug, Clone)]
 #[diesel(table_name = councils)]
 pub struct Council {
-    pub id: String,
-    pub unit_id: String,
+    pub id: CouncilId,
+    pub unit_id: UnitId,
     pub name: String,
     pub established_by: Option<String>,
     pub term_start: NaiveDate,
     pub term_end: NaiveDate,
-    pub created_by: String,
+    pub created_by: UserId,
     #[diesel(deserialize_as = UtcTimestamp)]
     pub created_at: DateTime<Utc>,
 }
 
 pub struct Seat {
-    pub user_id: String,
+    pub user_id: UserId,
     pub full_name: String,
     pub role: SeatRole,
 }
 
 pub struct NewCouncil {
-    pub unit_id: String,
+    pub unit_id: UnitId,
     pub name: String,
     pub established_by: Option<String>,
     pub term_start: NaiveDate,
     pub term_end: NaiveDate,
     /// (user id, role), one per user.
-    pub seats: Vec<(String, SeatRole)>,
+    pub seats: Vec<(UserId, SeatRole)>,
 }
 
 pub fn council_not_found() -> ApiError {
     ApiError::not_found("council")
 }
 
-pub fn find(conn: &mut DbConn, id: &str) -> Result<Council, ApiError> {
+pub fn find(conn: &mut DbConn, id: CouncilId) -> Result<Council, ApiError> {
     councils::table.find(id).select(Council::as_select()).first(conn).optional()?.ok_or_else(council_not_found)
 }
 
 /// The seats, chair first.
-pub fn seats(conn: &mut DbConn, council_id: &str) -> Result<Vec<Seat>, ApiError> {
-    let rows: Vec<(String, String, SeatRole)> = council_seats::table
+pub fn seats(conn: &mut DbConn, council_id: CouncilId) -> Result<Vec<Seat>, ApiError> {
+    let rows: Vec<(UserId, String, SeatRole)> = council_seats::table
         .inner_join(users::table.on(users::id.eq(council_seats::user_id)))
         .filter(council_seats::council_id.eq(council_id))
         .select((council_seats::user_id, users::full_name, council_seats::role))
@@ -70,16 +71,16 @@ pub fn seats(conn: &mut DbConn, council_id: &str) -> Result<Vec<Seat>, ApiError>
 /// Councils, newest first; `limit + 1` rows.
 pub fn list(
     conn: &mut DbConn,
-    unit_id: Option<&str>,
-    before_id: Option<&str>,
+    unit_id: Option<UnitId>,
+    before_id: Option<CouncilId>,
     limit: i64,
 ) -> Result<Vec<Council>, ApiError> {
     let mut query = councils::table.into_boxed::<Db>();
     if let Some(unit) = unit_id {
-        query = query.filter(councils::unit_id.eq(unit.to_string()));
+        query = query.filter(councils::unit_id.eq(unit));
     }
     if let Some(before) = before_id {
-        query = query.filter(councils::id.lt(before.to_string()));
+        query = query.filter(councils::id.lt(before));
     }
     Ok(query.order(councils::id.desc()).limit(limit + 1).select(Council::as_select()).load(conn)?)
 }
@@ -87,10 +88,10 @@ pub fn list(
 /// Constitutes a council. Its term may not overlap another council of the same unit, except
 /// that a council still in its term when the new one starts ends the day before (a council
 /// reconstituted mid-term). Every seat is an active user with the council_member role.
-pub fn create(conn: &mut DbConn, new: NewCouncil, actor: &str) -> Result<String, ApiError> {
+pub fn create(conn: &mut DbConn, new: NewCouncil, actor: UserId) -> Result<CouncilId, ApiError> {
     db::lock_for_transaction(conn, &format!("council-of:{}", new.unit_id))?;
     let mut errors = Vec::new();
-    let unit_exists = units::table.find(&new.unit_id).count().get_result::<i64>(conn)? > 0;
+    let unit_exists = units::table.find(new.unit_id).count().get_result::<i64>(conn)? > 0;
     if !unit_exists {
         errors.push(FieldError::new("unit_id", ErrorCode::NotFound, "no unit has this id"));
     }
@@ -119,7 +120,7 @@ pub fn create(conn: &mut DbConn, new: NewCouncil, actor: &str) -> Result<String,
         errors.push(FieldError::new("members", ErrorCode::TwoChairs, "a council has at most one chair"));
     }
     let later: i64 = councils::table
-        .filter(councils::unit_id.eq(&new.unit_id))
+        .filter(councils::unit_id.eq(new.unit_id))
         .filter(councils::term_start.ge(new.term_start))
         .count()
         .get_result(conn)?;
@@ -136,15 +137,15 @@ pub fn create(conn: &mut DbConn, new: NewCouncil, actor: &str) -> Result<String,
     // The council in its term when this one starts ends the day before.
     let day_before = new.term_start.pred_opt().unwrap_or(new.term_start);
     diesel::update(
-        councils::table.filter(councils::unit_id.eq(&new.unit_id)).filter(councils::term_end.ge(new.term_start)),
+        councils::table.filter(councils::unit_id.eq(new.unit_id)).filter(councils::term_end.ge(new.term_start)),
     )
     .set(councils::term_end.eq(day_before))
     .execute(conn)?;
-    let id = db::new_id();
+    let id = CouncilId::generate();
     diesel::insert_into(councils::table)
         .values((
-            councils::id.eq(&id),
-            councils::unit_id.eq(&new.unit_id),
+            councils::id.eq(id),
+            councils::unit_id.eq(new.unit_id),
             councils::name.eq(&new.name),
             councils::established_by.eq(&new.established_by),
             councils::term_start.eq(new.term_start),
@@ -156,9 +157,9 @@ pub fn create(conn: &mut DbConn, new: NewCouncil, actor: &str) -> Result<String,
     for (user_id, role) in &new.seats {
         diesel::insert_into(council_seats::table)
             .values((
-                council_seats::council_id.eq(&id),
+                council_seats::council_id.eq(id),
                 council_seats::user_id.eq(user_id),
-                council_seats::role.eq(role.as_str()),
+                council_seats::role.eq(role),
             ))
             .execute(conn)?;
     }
@@ -169,9 +170,9 @@ pub fn create(conn: &mut DbConn, new: NewCouncil, actor: &str) -> Result<String,
 /// still have the council_member role. The council must be in its term.
 pub fn members_in_force(
     conn: &mut DbConn,
-    council_id: &str,
+    council_id: CouncilId,
     today: NaiveDate,
-) -> Result<Result<Vec<String>, FieldError>, ApiError> {
+) -> Result<Result<Vec<UserId>, FieldError>, ApiError> {
     let Some(council) = councils::table.find(council_id).select(Council::as_select()).first(conn).optional()? else {
         return Ok(Err(FieldError::new("council_id", ErrorCode::NotFound, "no council has this id")));
     };
@@ -182,12 +183,12 @@ pub fn members_in_force(
             "the council's term does not cover today",
         )));
     }
-    let rows: Vec<(String, String, bool)> = council_seats::table
+    let rows: Vec<(UserId, String, bool)> = council_seats::table
         .inner_join(users::table.on(users::id.eq(council_seats::user_id)))
         .filter(council_seats::council_id.eq(council_id))
         .select((council_seats::user_id, users::roles, users::active))
         .load(conn)?;
-    let mut members: Vec<String> = rows
+    let mut members: Vec<UserId> = rows
         .into_iter()
         .filter(|(_, roles, active)| *active && Role::split(roles).contains(&Role::CouncilMember))
         .map(|(id, ..)| id)

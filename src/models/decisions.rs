@@ -1,39 +1,39 @@
 //! Public posting of approved nominations, the public's comments, and decisions that grant
 //! nominations and turn them into awards.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 
 use crate::db::schema::{
-    award_types, awards, decisions, nomination_transitions, nominations, people, posting_comments, units,
+    award_type_versions, award_types, awards, decisions, nomination_transitions, nominations, people, posting_comments,
+    units,
 };
 use crate::db::sql_types::{NullableUtcTimestamp, UtcTimestamp};
 use crate::db::{self, DbConn};
+use crate::domain::ids::{AwardId, CommentId, DecisionId, NominationId, NominationTransitionId, UnitId, UserId};
+use crate::domain::money::{base_salary_on, bonus_vnd, FundEntryKind};
 use crate::domain::nominations::NominationStatus;
 use crate::error::{ApiError, ErrorCode, FieldError};
 use crate::models::nominations::{find_nomination, judged_version, Nomination};
+use crate::models::reward_money::{self, NewFundEntry};
 
 fn record_transition(
     conn: &mut DbConn,
     n: &Nomination,
     to: NominationStatus,
-    actor: &str,
+    actor: UserId,
     reason: Option<String>,
 ) -> Result<(), ApiError> {
     let now = db::now();
-    diesel::update(nominations::table.find(&n.id))
-        .set((
-            nominations::status.eq(to.as_str()),
-            nominations::version.eq(n.version + 1),
-            nominations::updated_at.eq(now),
-        ))
+    diesel::update(nominations::table.find(n.id))
+        .set((nominations::status.eq(to), nominations::version.eq(n.version + 1), nominations::updated_at.eq(now)))
         .execute(conn)?;
     diesel::insert_into(nomination_transitions::table)
         .values((
-            nomination_transitions::id.eq(db::new_id()),
-            nomination_transitions::nomination_id.eq(&n.id),
-            nomination_transitions::from_status.eq(n.status.as_str()),
-            nomination_transitions::to_status.eq(to.as_str()),
+            nomination_transitions::id.eq(NominationTransitionId::generate()),
+            nomination_transitions::nomination_id.eq(n.id),
+            nomination_transitions::from_status.eq(n.status),
+            nomination_transitions::to_status.eq(to),
             nomination_transitions::actor_id.eq(actor),
             nomination_transitions::reason.eq(reason),
             nomination_transitions::at.eq(now),
@@ -44,9 +44,15 @@ fn record_transition(
 
 /// Publishes an approved nomination for comments until `until` (inclusive), at least the award's
 /// posting period from today.
-pub fn post(conn: &mut DbConn, id: &str, until: NaiveDate, actor: &str, today: NaiveDate) -> Result<(), ApiError> {
+pub fn post(
+    conn: &mut DbConn,
+    id: NominationId,
+    until: NaiveDate,
+    actor: UserId,
+    today: NaiveDate,
+) -> Result<(), ApiError> {
     if let DbConn::Postgres(pg) = conn {
-        nominations::table.find(id).select(nominations::id).for_update().first::<String>(pg).optional()?;
+        nominations::table.find(id).select(nominations::id).for_update().first::<NominationId>(pg).optional()?;
     }
     let n = find_nomination(conn, id)?;
     if n.status != NominationStatus::Approved {
@@ -78,7 +84,7 @@ pub fn post(conn: &mut DbConn, id: &str, until: NaiveDate, actor: &str, today: N
 /// What the public sees of a posted nomination: the nominee's name, position and unit, the
 /// award, and until when comments are taken. Nothing else.
 pub struct PublicPosting {
-    pub nomination_id: String,
+    pub nomination_id: NominationId,
     pub nominee: String,
     pub position: Option<String>,
     pub unit_name: String,
@@ -89,14 +95,14 @@ pub struct PublicPosting {
 
 /// (nomination, nominee kind, person's name, position, household, unit name, award name, year, until)
 type PostingRow =
-    (String, String, Option<String>, Option<String>, Option<String>, String, String, i32, Option<NaiveDate>);
+    (NominationId, String, Option<String>, Option<String>, Option<String>, String, String, i32, Option<NaiveDate>);
 
 pub fn open_postings(conn: &mut DbConn, today: NaiveDate) -> Result<Vec<PublicPosting>, ApiError> {
     let rows: Vec<PostingRow> = nominations::table
         .inner_join(units::table.on(units::id.eq(nominations::unit_id)))
         .inner_join(award_types::table.on(award_types::id.eq(nominations::award_type_id)))
         .left_join(people::table.on(people::id.nullable().eq(nominations::person_id)))
-        .filter(nominations::status.eq(NominationStatus::Posted.as_str()))
+        .filter(nominations::status.eq(NominationStatus::Posted))
         .filter(nominations::posting_until.ge(today))
         .order((nominations::posting_until, nominations::id))
         .select((
@@ -132,14 +138,14 @@ pub fn open_postings(conn: &mut DbConn, today: NaiveDate) -> Result<Vec<PublicPo
 #[derive(Queryable, Selectable, Debug, Clone)]
 #[diesel(table_name = posting_comments)]
 pub struct PostingComment {
-    pub id: String,
-    pub nomination_id: String,
+    pub id: CommentId,
+    pub nomination_id: NominationId,
     pub author_name: Option<String>,
     pub content: String,
     pub client_addr: Option<String>,
     #[diesel(deserialize_as = UtcTimestamp)]
     pub created_at: DateTime<Utc>,
-    pub reviewed_by: Option<String>,
+    pub reviewed_by: Option<UserId>,
     #[diesel(deserialize_as = NullableUtcTimestamp)]
     pub reviewed_at: Option<DateTime<Utc>>,
     pub review_note: Option<String>,
@@ -148,20 +154,20 @@ pub struct PostingComment {
 /// A comment from the public on a nomination that is on posting today; otherwise 404.
 pub fn add_comment(
     conn: &mut DbConn,
-    nomination_id: &str,
+    nomination_id: NominationId,
     author: Option<String>,
     content: &str,
     client: &str,
     today: NaiveDate,
-) -> Result<String, ApiError> {
+) -> Result<CommentId, ApiError> {
     let n = find_nomination(conn, nomination_id).map_err(|_| ApiError::not_found("posting"))?;
     if n.status != NominationStatus::Posted || n.posting_until.is_none_or(|u| u < today) {
         return Err(ApiError::not_found("posting"));
     }
-    let id = db::new_id();
+    let id = CommentId::generate();
     diesel::insert_into(posting_comments::table)
         .values((
-            posting_comments::id.eq(&id),
+            posting_comments::id.eq(id),
             posting_comments::nomination_id.eq(nomination_id),
             posting_comments::author_name.eq(author),
             posting_comments::content.eq(content),
@@ -178,7 +184,7 @@ pub fn add_comment(
 /// seconds until a comment would be taken again when a quota is full.
 pub fn comment_quota_full(
     conn: &mut DbConn,
-    nomination_id: &str,
+    nomination_id: NominationId,
     client: &str,
     per_address: i64,
     per_posting: i64,
@@ -213,7 +219,7 @@ pub fn comment_quota_full(
     Ok(None)
 }
 
-pub fn comments(conn: &mut DbConn, nomination_id: &str) -> Result<Vec<PostingComment>, ApiError> {
+pub fn comments(conn: &mut DbConn, nomination_id: NominationId) -> Result<Vec<PostingComment>, ApiError> {
     Ok(posting_comments::table
         .filter(posting_comments::nomination_id.eq(nomination_id))
         .order((posting_comments::created_at, posting_comments::id))
@@ -221,7 +227,7 @@ pub fn comments(conn: &mut DbConn, nomination_id: &str) -> Result<Vec<PostingCom
         .load(conn)?)
 }
 
-pub fn find_comment(conn: &mut DbConn, id: &str) -> Result<PostingComment, ApiError> {
+pub fn find_comment(conn: &mut DbConn, id: CommentId) -> Result<PostingComment, ApiError> {
     posting_comments::table
         .find(id)
         .select(PostingComment::as_select())
@@ -230,7 +236,7 @@ pub fn find_comment(conn: &mut DbConn, id: &str) -> Result<PostingComment, ApiEr
         .ok_or_else(|| ApiError::not_found("comment"))
 }
 
-pub fn review_comment(conn: &mut DbConn, id: &str, note: &str, actor: &str) -> Result<PostingComment, ApiError> {
+pub fn review_comment(conn: &mut DbConn, id: CommentId, note: &str, actor: UserId) -> Result<PostingComment, ApiError> {
     let updated = diesel::update(posting_comments::table.find(id))
         .set((
             posting_comments::reviewed_by.eq(actor),
@@ -247,13 +253,15 @@ pub fn review_comment(conn: &mut DbConn, id: &str, note: &str, actor: &str) -> R
 #[derive(Queryable, Selectable, Debug, Clone)]
 #[diesel(table_name = decisions)]
 pub struct Decision {
-    pub id: String,
+    pub id: DecisionId,
     pub number: String,
     pub decided_on: NaiveDate,
     pub signer: String,
     pub authority: String,
-    pub created_by: String,
-    pub created_at: NaiveDateTime,
+    pub created_by: UserId,
+    #[diesel(deserialize_as = UtcTimestamp)]
+    pub created_at: DateTime<Utc>,
+    pub paying_unit_id: Option<UnitId>,
 }
 
 pub struct NewDecision {
@@ -261,23 +269,33 @@ pub struct NewDecision {
     pub decided_on: NaiveDate,
     pub signer: String,
     pub authority: String,
-    pub nomination_ids: Vec<String>,
+    pub nomination_ids: Vec<NominationId>,
+    /// Whose reward fund pays the bonuses: each becomes a payout entry of its ledger.
+    pub paying_unit_id: Option<UnitId>,
 }
 
-pub fn find_decision(conn: &mut DbConn, id: &str) -> Result<(Decision, Vec<String>), ApiError> {
+/// An award a decision granted: its id and its bonus in đồng.
+pub type GrantedAward = (AwardId, Option<i64>);
+
+/// A decision with the awards it granted.
+pub fn find_decision(conn: &mut DbConn, id: DecisionId) -> Result<(Decision, Vec<GrantedAward>), ApiError> {
     let decision = decisions::table
         .find(id)
         .select(Decision::as_select())
         .first(conn)
         .optional()?
         .ok_or_else(|| ApiError::not_found("decision"))?;
-    let granted = awards::table.filter(awards::decision_id.eq(id)).select(awards::id).order(awards::id).load(conn)?;
+    let granted = awards::table
+        .filter(awards::decision_id.eq(id))
+        .select((awards::id, awards::bonus_vnd))
+        .order(awards::id)
+        .load(conn)?;
     Ok((decision, granted))
 }
 
 /// Issues a decision: each nomination must be posted and its posting over by the decision's
 /// date. Each becomes decided and an award is recorded, under the rules it was judged by.
-pub fn issue(conn: &mut DbConn, new: NewDecision, actor: &str, today: NaiveDate) -> Result<String, ApiError> {
+pub fn issue(conn: &mut DbConn, new: NewDecision, actor: UserId, today: NaiveDate) -> Result<DecisionId, ApiError> {
     let mut errors = Vec::new();
     if new.decided_on > today {
         errors.push(FieldError::new("decided_on", ErrorCode::InFuture, "a decision is recorded once signed"));
@@ -286,9 +304,9 @@ pub fn issue(conn: &mut DbConn, new: NewDecision, actor: &str, today: NaiveDate)
     for (i, id) in new.nomination_ids.iter().enumerate() {
         let field = format!("nomination_ids[{i}]");
         if let DbConn::Postgres(pg) = conn {
-            nominations::table.find(id).select(nominations::id).for_update().first::<String>(pg).optional()?;
+            nominations::table.find(id).select(nominations::id).for_update().first::<NominationId>(pg).optional()?;
         }
-        match find_nomination(conn, id) {
+        match find_nomination(conn, *id) {
             Err(_) => errors.push(FieldError::new(field, ErrorCode::NotFound, "no nomination has this id")),
             Ok(n) if n.status != NominationStatus::Posted => errors.push(FieldError::new(
                 field,
@@ -310,6 +328,12 @@ pub fn issue(conn: &mut DbConn, new: NewDecision, actor: &str, today: NaiveDate)
             "a decision grants at least one nomination",
         ));
     }
+    if let Some(unit) = new.paying_unit_id {
+        let known: i64 = units::table.find(unit).count().get_result(conn)?;
+        if known == 0 {
+            errors.push(FieldError::new("paying_unit_id", ErrorCode::NotFound, "no unit has this id"));
+        }
+    }
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));
     }
@@ -318,28 +342,41 @@ pub fn issue(conn: &mut DbConn, new: NewDecision, actor: &str, today: NaiveDate)
         return Err(ApiError::conflict(ErrorCode::NumberInUse, format!("a decision numbered {} exists", new.number))
             .localized("number_in_use-number", [("number", crate::error::Arg::text(&new.number))]));
     }
-    let id = db::new_id();
+    let id = DecisionId::generate();
     let now = db::now();
     diesel::insert_into(decisions::table)
         .values((
-            decisions::id.eq(&id),
+            decisions::id.eq(id),
             decisions::number.eq(&new.number),
             decisions::decided_on.eq(new.decided_on),
             decisions::signer.eq(&new.signer),
             decisions::authority.eq(&new.authority),
             decisions::created_by.eq(actor),
             decisions::created_at.eq(now),
+            decisions::paying_unit_id.eq(new.paying_unit_id),
         ))
         .execute(conn)?;
+    let base_salary = base_salary_on(&reward_money::base_salary_levels(conn)?, new.decided_on);
     for n in granted {
+        // The coefficient of the rules the nomination was judged under, times the base salary
+        // in force on the decision's date.
+        let type_name: String = award_types::table.find(&n.award_type_id).select(award_types::name).first(conn)?;
+        let coefficient: Option<String> = match &n.award_type_version_id {
+            Some(version) => {
+                award_type_versions::table.find(version).select(award_type_versions::bonus_multiplier).first(conn)?
+            }
+            None => None,
+        };
+        let bonus = coefficient.as_deref().zip(base_salary).and_then(|(c, base)| bonus_vnd(c, base));
+        let award_id = AwardId::generate();
         diesel::insert_into(awards::table)
             .values((
-                awards::id.eq(db::new_id()),
-                awards::award_type_id.eq(&n.award_type_id),
-                awards::award_type_version_id.eq(&n.award_type_version_id),
+                awards::id.eq(award_id),
+                awards::award_type_id.eq(n.award_type_id),
+                awards::award_type_version_id.eq(n.award_type_version_id),
                 awards::recipient_kind.eq(&n.nominee_kind),
-                awards::person_id.eq(&n.person_id),
-                awards::unit_id.eq(&n.unit_id),
+                awards::person_id.eq(n.person_id),
+                awards::unit_id.eq(n.unit_id),
                 awards::household_name.eq(&n.household_name),
                 awards::year.eq(n.year),
                 awards::decision_number.eq(&new.number),
@@ -347,10 +384,25 @@ pub fn issue(conn: &mut DbConn, new: NewDecision, actor: &str, today: NaiveDate)
                 awards::decided_by.eq(&new.authority),
                 awards::created_by.eq(actor),
                 awards::created_at.eq(now),
-                awards::decision_id.eq(Some(&id)),
-                awards::nomination_id.eq(Some(&n.id)),
+                awards::decision_id.eq(Some(id)),
+                awards::nomination_id.eq(Some(n.id)),
+                awards::bonus_coefficient.eq(bonus.and(coefficient.as_deref())),
+                awards::base_salary_vnd.eq(bonus.and(base_salary)),
+                awards::bonus_vnd.eq(bonus),
             ))
             .execute(conn)?;
+        if let (Some(unit_id), Some(bonus)) = (new.paying_unit_id, bonus) {
+            let entry = NewFundEntry {
+                unit_id,
+                kind: FundEntryKind::Payout,
+                amount_vnd: -bonus,
+                description: format!("Tiền thưởng «{type_name}» theo Quyết định số {}", new.number),
+                entry_date: new.decided_on,
+                decision_id: Some(id),
+                award_id: Some(award_id),
+            };
+            reward_money::add_entry(conn, entry, actor)?;
+        }
         record_transition(conn, &n, NominationStatus::Decided, actor, Some(format!("Quyết định {}", new.number)))?;
     }
     Ok(id)

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 
 use crate::db::schema::{id_token_uses, user_identities, users};
 use crate::db::{self, DbConn};
+use crate::domain::ids::UserId;
 use crate::error::{ApiError, ErrorCode};
 use crate::models::accounts::{find_user, User};
 
@@ -31,13 +32,13 @@ pub fn consume_id_token(conn: &mut DbConn, token_hash: &str, expires_at: NaiveDa
 
 /// The account the identity is linked to, if any.
 pub fn linked_user(conn: &mut DbConn, issuer: &str, subject: &str) -> Result<Option<User>, ApiError> {
-    let user_id: Option<String> =
+    let user_id: Option<UserId> =
         user_identities::table.find((issuer, subject)).select(user_identities::user_id).first(conn).optional()?;
-    user_id.map(|id| find_user(conn, &id)).transpose()
+    user_id.map(|id| find_user(conn, id)).transpose()
 }
 
 /// The subject the account is linked to at `issuer`, if any.
-pub fn subject_of(conn: &mut DbConn, user_id: &str, issuer: &str) -> Result<Option<String>, ApiError> {
+pub fn subject_of(conn: &mut DbConn, user_id: UserId, issuer: &str) -> Result<Option<String>, ApiError> {
     Ok(user_identities::table
         .filter(user_identities::user_id.eq(user_id))
         .filter(user_identities::issuer.eq(issuer))
@@ -48,8 +49,8 @@ pub fn subject_of(conn: &mut DbConn, user_id: &str, issuer: &str) -> Result<Opti
 
 /// Links the identity to the account, replacing the account's earlier link at this issuer.
 /// Refused when the identity reaches another account already.
-pub fn link(conn: &mut DbConn, issuer: &str, subject: &str, user_id: &str) -> Result<(), ApiError> {
-    let holder: Option<String> =
+pub fn link(conn: &mut DbConn, issuer: &str, subject: &str, user_id: UserId) -> Result<(), ApiError> {
+    let holder: Option<UserId> =
         user_identities::table.find((issuer, subject)).select(user_identities::user_id).first(conn).optional()?;
     match holder {
         Some(holder) if holder == user_id => return Ok(()),
@@ -75,7 +76,7 @@ pub fn link(conn: &mut DbConn, issuer: &str, subject: &str, user_id: &str) -> Re
 }
 
 /// Removes the account's link at `issuer`; true if there was one.
-pub fn unlink(conn: &mut DbConn, user_id: &str, issuer: &str) -> Result<bool, ApiError> {
+pub fn unlink(conn: &mut DbConn, user_id: UserId, issuer: &str) -> Result<bool, ApiError> {
     let removed = diesel::delete(
         user_identities::table.filter(user_identities::user_id.eq(user_id)).filter(user_identities::issuer.eq(issuer)),
     )
@@ -95,9 +96,9 @@ pub fn unlinked_user_by(
     let query = users::table.filter(users::id.ne_all(linked)).select(users::id).into_boxed();
     let query = if by_email { query.filter(users::email.eq(value)) } else { query.filter(users::username.eq(value)) };
     // Two accounts with one email address: link neither (an admin decides).
-    let ids: Vec<String> = query.limit(2).load(conn)?;
+    let ids: Vec<UserId> = query.limit(2).load(conn)?;
     match ids.as_slice() {
-        [id] => Ok(Some(find_user(conn, id)?)),
+        [id] => Ok(Some(find_user(conn, *id)?)),
         _ => Ok(None),
     }
 }

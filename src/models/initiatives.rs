@@ -1,11 +1,13 @@
 //! Initiatives (sáng kiến) in SQL: the record, its authors with their shares, its evidence
 //! files, and what eligibility asks of them.
 
-use chrono::NaiveDateTime;
+use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
 use crate::db::schema::{initiative_authors, initiatives, people};
+use crate::db::sql_types::UtcTimestamp;
 use crate::db::{self, DbConn};
+use crate::domain::ids::{InitiativeId, PersonId, StoredFileId, UnitId, UserId};
 use crate::domain::initiatives::{AuthorShare, CheckedInitiative, RecognitionScope};
 use crate::error::{ApiError, ErrorCode, FieldError};
 use crate::models::stored_files::{self, NewFile, Owner, StoredFile};
@@ -15,28 +17,22 @@ type Db = <DbConn as Connection>::Backend;
 #[derive(Queryable, Selectable, Debug, Clone)]
 #[diesel(table_name = initiatives)]
 pub struct Initiative {
-    pub id: String,
+    pub id: InitiativeId,
     pub title: String,
     pub title_folded: String,
-    pub unit_id: String,
+    pub unit_id: UnitId,
     pub field: String,
     pub recognised_by: String,
-    pub scope: String,
+    pub scope: RecognitionScope,
     pub decision_number: String,
     pub decision_date: chrono::NaiveDate,
     pub year: i32,
     pub version: i32,
-    pub created_by: String,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-}
-
-impl Initiative {
-    /// The stored scope; one that does not parse is an error naming the row, never a default.
-    pub fn scope(&self) -> Result<RecognitionScope, ApiError> {
-        RecognitionScope::parse(&self.scope)
-            .ok_or_else(|| ApiError::internal(anyhow::anyhow!("initiative {} has scope {:?}", self.id, self.scope)))
-    }
+    pub created_by: UserId,
+    #[diesel(deserialize_as = UtcTimestamp)]
+    pub created_at: DateTime<Utc>,
+    #[diesel(deserialize_as = UtcTimestamp)]
+    pub updated_at: DateTime<Utc>,
 }
 
 pub struct InitiativeDetail {
@@ -49,14 +45,14 @@ pub fn initiative_not_found() -> ApiError {
     ApiError::not_found("initiative")
 }
 
-pub fn find(conn: &mut DbConn, id: &str) -> Result<Initiative, ApiError> {
+pub fn find(conn: &mut DbConn, id: InitiativeId) -> Result<Initiative, ApiError> {
     initiatives::table.find(id).select(Initiative::as_select()).first(conn).optional()?.ok_or_else(initiative_not_found)
 }
 
 /// Authors and evidence of several initiatives in two queries, whatever their number.
 pub fn details(conn: &mut DbConn, rows: Vec<Initiative>) -> Result<Vec<InitiativeDetail>, ApiError> {
-    let ids: Vec<&String> = rows.iter().map(|i| &i.id).collect();
-    let authors: Vec<(String, String, String)> = initiative_authors::table
+    let ids: Vec<InitiativeId> = rows.iter().map(|i| i.id).collect();
+    let authors: Vec<(InitiativeId, PersonId, String)> = initiative_authors::table
         .filter(initiative_authors::initiative_id.eq_any(&ids))
         .order((initiative_authors::initiative_id, initiative_authors::position))
         .select((initiative_authors::initiative_id, initiative_authors::person_id, initiative_authors::share_percent))
@@ -69,25 +65,25 @@ pub fn details(conn: &mut DbConn, rows: Vec<Initiative>) -> Result<Vec<Initiativ
                 .iter()
                 .filter(|(i, _, _)| *i == initiative.id)
                 .map(|(_, person_id, share_percent)| AuthorShare {
-                    person_id: person_id.clone(),
+                    person_id: *person_id,
                     share_percent: share_percent.clone(),
                 })
                 .collect(),
-            evidence: evidence.iter().filter(|f| f.initiative_id.as_ref() == Some(&initiative.id)).cloned().collect(),
+            evidence: evidence.iter().filter(|f| f.initiative_id == Some(initiative.id)).cloned().collect(),
             initiative,
         })
         .collect())
 }
 
-pub fn detail(conn: &mut DbConn, id: &str) -> Result<InitiativeDetail, ApiError> {
+pub fn detail(conn: &mut DbConn, id: InitiativeId) -> Result<InitiativeDetail, ApiError> {
     let found = find(conn, id)?;
     Ok(details(conn, vec![found])?.remove(0))
 }
 
 /// Every author must be a person the service knows.
-fn write_authors(conn: &mut DbConn, id: &str, authors: &[AuthorShare]) -> Result<(), ApiError> {
-    let ids: Vec<&String> = authors.iter().map(|a| &a.person_id).collect();
-    let known: Vec<String> = people::table.filter(people::id.eq_any(&ids)).select(people::id).load(conn)?;
+fn write_authors(conn: &mut DbConn, id: InitiativeId, authors: &[AuthorShare]) -> Result<(), ApiError> {
+    let ids: Vec<PersonId> = authors.iter().map(|a| a.person_id).collect();
+    let known: Vec<PersonId> = people::table.filter(people::id.eq_any(&ids)).select(people::id).load(conn)?;
     let unknown: Vec<FieldError> = authors
         .iter()
         .enumerate()
@@ -102,7 +98,7 @@ fn write_authors(conn: &mut DbConn, id: &str, authors: &[AuthorShare]) -> Result
         diesel::insert_into(initiative_authors::table)
             .values((
                 initiative_authors::initiative_id.eq(id),
-                initiative_authors::person_id.eq(&a.person_id),
+                initiative_authors::person_id.eq(a.person_id),
                 initiative_authors::share_percent.eq(&a.share_percent),
                 initiative_authors::position.eq(position as i32),
             ))
@@ -113,23 +109,23 @@ fn write_authors(conn: &mut DbConn, id: &str, authors: &[AuthorShare]) -> Result
 
 pub fn create(
     conn: &mut DbConn,
-    unit_id: &str,
+    unit_id: UnitId,
     new: &CheckedInitiative,
-    actor: &str,
+    actor: UserId,
 ) -> Result<InitiativeDetail, ApiError> {
     conn.write_tx(|conn| {
         crate::models::awards::check_person_unit(conn, unit_id)?;
-        let id = db::new_id();
+        let id = InitiativeId::generate();
         let now = db::now();
         diesel::insert_into(initiatives::table)
             .values((
-                initiatives::id.eq(&id),
+                initiatives::id.eq(id),
                 initiatives::title.eq(&new.title),
                 initiatives::title_folded.eq(crate::domain::text::fold(&new.title)),
                 initiatives::unit_id.eq(unit_id),
                 initiatives::field.eq(&new.field),
                 initiatives::recognised_by.eq(&new.recognised_by),
-                initiatives::scope.eq(new.scope.as_str()),
+                initiatives::scope.eq(new.scope),
                 initiatives::decision_number.eq(&new.decision_number),
                 initiatives::decision_date.eq(new.decision_date),
                 initiatives::year.eq(new.year),
@@ -139,15 +135,15 @@ pub fn create(
                 initiatives::updated_at.eq(now),
             ))
             .execute(conn)?;
-        write_authors(conn, &id, &new.authors)?;
-        detail(conn, &id)
+        write_authors(conn, id, &new.authors)?;
+        detail(conn, id)
     })
 }
 
 /// Replaces an initiative's details at `expected_version` (it stays its unit's).
 pub fn replace(
     conn: &mut DbConn,
-    id: &str,
+    id: InitiativeId,
     new: &CheckedInitiative,
     expected_version: Option<i32>,
 ) -> Result<InitiativeDetail, ApiError> {
@@ -162,7 +158,7 @@ pub fn replace(
                 initiatives::title_folded.eq(crate::domain::text::fold(&new.title)),
                 initiatives::field.eq(&new.field),
                 initiatives::recognised_by.eq(&new.recognised_by),
-                initiatives::scope.eq(new.scope.as_str()),
+                initiatives::scope.eq(new.scope),
                 initiatives::decision_number.eq(&new.decision_number),
                 initiatives::decision_date.eq(new.decision_date),
                 initiatives::year.eq(new.year),
@@ -179,10 +175,10 @@ pub fn replace(
 }
 
 /// Adds an evidence file; the initiative's version moves on (its record changed).
-pub fn add_evidence(conn: &mut DbConn, id: &str, file: NewFile) -> Result<StoredFile, ApiError> {
+pub fn add_evidence(conn: &mut DbConn, id: InitiativeId, file: NewFile) -> Result<StoredFile, ApiError> {
     conn.write_tx(|conn| {
         let current = find(conn, id)?;
-        let file = file.owned_by(Owner::Initiative(&current.id));
+        let file = file.owned_by(Owner::Initiative(current.id));
         stored_files::insert(conn, &file)?;
         diesel::update(initiatives::table.find(id))
             .set((initiatives::version.eq(current.version + 1), initiatives::updated_at.eq(db::now())))
@@ -193,30 +189,30 @@ pub fn add_evidence(conn: &mut DbConn, id: &str, file: NewFile) -> Result<Stored
 
 #[derive(Default)]
 pub struct InitiativeFilter {
-    pub unit_id: Option<String>,
-    pub person_id: Option<String>,
+    pub unit_id: Option<UnitId>,
+    pub person_id: Option<PersonId>,
     pub scope: Option<RecognitionScope>,
     pub year: Option<i32>,
     /// Folded search text (part of the title).
     pub search: Option<String>,
-    pub after: Option<(String, String)>,
+    pub after: Option<(String, InitiativeId)>,
     pub limit: i64,
 }
 
 /// Initiatives by title; `limit + 1` rows after the (folded title, id) cursor.
 pub fn list(conn: &mut DbConn, f: &InitiativeFilter) -> Result<Vec<Initiative>, ApiError> {
     let mut query = initiatives::table.into_boxed::<Db>();
-    if let Some(unit) = &f.unit_id {
-        query = query.filter(initiatives::unit_id.eq(unit.clone()));
+    if let Some(unit) = f.unit_id {
+        query = query.filter(initiatives::unit_id.eq(unit));
     }
-    if let Some(person) = &f.person_id {
+    if let Some(person) = f.person_id {
         let theirs = initiative_authors::table
-            .filter(initiative_authors::person_id.eq(person.clone()))
+            .filter(initiative_authors::person_id.eq(person))
             .select(initiative_authors::initiative_id);
         query = query.filter(initiatives::id.eq_any(theirs));
     }
     if let Some(scope) = f.scope {
-        query = query.filter(initiatives::scope.eq(scope.as_str()));
+        query = query.filter(initiatives::scope.eq(scope));
     }
     if let Some(year) = f.year {
         query = query.filter(initiatives::year.eq(year));
@@ -228,7 +224,7 @@ pub fn list(conn: &mut DbConn, f: &InitiativeFilter) -> Result<Vec<Initiative>, 
         query = query.filter(
             initiatives::title_folded
                 .gt(title.clone())
-                .or(initiatives::title_folded.eq(title.clone()).and(initiatives::id.gt(id.clone()))),
+                .or(initiatives::title_folded.eq(title.clone()).and(initiatives::id.gt(*id))),
         );
     }
     Ok(query
@@ -239,7 +235,7 @@ pub fn list(conn: &mut DbConn, f: &InitiativeFilter) -> Result<Vec<Initiative>, 
 }
 
 /// (scope, year) of every initiative `person_id` is an author of (for eligibility).
-pub fn recognitions_of(conn: &mut DbConn, person_id: &str) -> Result<Vec<(String, i32)>, ApiError> {
+pub fn recognitions_of(conn: &mut DbConn, person_id: PersonId) -> Result<Vec<(RecognitionScope, i32)>, ApiError> {
     Ok(initiatives::table
         .inner_join(initiative_authors::table.on(initiative_authors::initiative_id.eq(initiatives::id)))
         .filter(initiative_authors::person_id.eq(person_id))
@@ -248,7 +244,7 @@ pub fn recognitions_of(conn: &mut DbConn, person_id: &str) -> Result<Vec<(String
 }
 
 /// A file by id, if it is an initiative's evidence (`Some(initiative id)`).
-pub fn find_evidence(conn: &mut DbConn, id: &str) -> Result<Option<(StoredFile, String)>, ApiError> {
+pub fn find_evidence(conn: &mut DbConn, id: StoredFileId) -> Result<Option<(StoredFile, InitiativeId)>, ApiError> {
     let file = stored_files::find(conn, id)?;
-    Ok(file.and_then(|f| f.initiative_id.clone().map(|owner| (f, owner))))
+    Ok(file.and_then(|f| f.initiative_id.map(|owner| (f, owner))))
 }

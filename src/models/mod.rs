@@ -15,6 +15,7 @@ pub mod nominations;
 pub mod registrations;
 pub mod reports;
 pub mod reviews;
+pub mod reward_money;
 pub mod rounds;
 pub mod scoring;
 pub mod service_clients;

@@ -7,6 +7,7 @@ use crate::db::schema::{registration_targets, registrations};
 use crate::db::sql_types::{NullableUtcTimestamp, UtcTimestamp};
 use crate::db::{self, DbConn};
 use crate::domain::campaigns::{check_target, decimal_text, CampaignStatus, RegistrationAction, RegistrationStatus};
+use crate::domain::ids::{CampaignId, IndicatorId, RegistrationId, UnitId, UserId};
 use crate::domain::Checks;
 use crate::error::{ApiError, ErrorCode, FieldError};
 use crate::models::campaigns::{frozen, list_indicators, lock_campaign, lock_campaign_shared, participates, Campaign};
@@ -16,34 +17,37 @@ type Db = <DbConn as Connection>::Backend;
 #[derive(Queryable, Selectable, Debug, Clone)]
 #[diesel(table_name = registrations)]
 pub struct Registration {
-    pub id: String,
-    pub campaign_id: String,
-    pub unit_id: String,
+    pub id: RegistrationId,
+    pub campaign_id: CampaignId,
+    pub unit_id: UnitId,
     pub status: RegistrationStatus,
     pub aimed_titles: String,
     pub note: Option<String>,
     pub return_reason: Option<String>,
     pub version: i32,
-    pub created_by: String,
+    pub created_by: UserId,
     #[diesel(deserialize_as = UtcTimestamp)]
     pub created_at: DateTime<Utc>,
     #[diesel(deserialize_as = UtcTimestamp)]
     pub updated_at: DateTime<Utc>,
     #[diesel(deserialize_as = NullableUtcTimestamp)]
     pub submitted_at: Option<DateTime<Utc>>,
-    pub decided_by: Option<String>,
+    pub decided_by: Option<UserId>,
     #[diesel(deserialize_as = NullableUtcTimestamp)]
     pub decided_at: Option<DateTime<Utc>>,
 }
 
 /// A registration's content: per-indicator targets (already parsed per indicator kind).
 pub struct RegistrationContent {
-    pub targets: Vec<(String, String)>,
+    pub targets: Vec<(IndicatorId, String)>,
     pub aimed_titles: Vec<String>,
     pub note: Option<String>,
 }
 
-pub fn find_registration(conn: &mut DbConn, id: &str) -> Result<(Registration, Vec<(String, String)>), ApiError> {
+/// A registration with its targets: (indicator, target), by indicator.
+pub type RegistrationTargets = (Registration, Vec<(IndicatorId, String)>);
+
+pub fn find_registration(conn: &mut DbConn, id: RegistrationId) -> Result<RegistrationTargets, ApiError> {
     let registration = registrations::table
         .find(id)
         .select(Registration::as_select())
@@ -65,12 +69,12 @@ pub fn registration_not_found() -> ApiError {
 /// A campaign's registrations, optionally only one unit's; by unit.
 pub fn list_registrations(
     conn: &mut DbConn,
-    campaign_id: &str,
-    unit_id: Option<&str>,
+    campaign_id: CampaignId,
+    unit_id: Option<UnitId>,
 ) -> Result<Vec<Registration>, ApiError> {
     let mut query = registrations::table.filter(registrations::campaign_id.eq(campaign_id)).into_boxed::<Db>();
     if let Some(unit) = unit_id {
-        query = query.filter(registrations::unit_id.eq(unit.to_string()));
+        query = query.filter(registrations::unit_id.eq(unit));
     }
     Ok(query.order(registrations::unit_id).select(Registration::as_select()).load(conn)?)
 }
@@ -78,9 +82,9 @@ pub fn list_registrations(
 /// Checks that targets name indicators of the campaign, each once, with values of its kind.
 fn check_targets(
     conn: &mut DbConn,
-    campaign_id: &str,
-    targets: &[(String, String)],
-) -> Result<Vec<(String, String)>, ApiError> {
+    campaign_id: CampaignId,
+    targets: &[(IndicatorId, String)],
+) -> Result<Vec<(IndicatorId, String)>, ApiError> {
     let known = list_indicators(conn, campaign_id)?;
     let mut checks = Checks::default();
     let mut stored = Vec::new();
@@ -96,7 +100,7 @@ fn check_targets(
         };
         let kind = indicator.kind;
         if let Some(v) = check_target(&format!("{field}.target"), value, kind, &mut checks) {
-            stored.push((indicator_id.clone(), decimal_text(v)));
+            stored.push((*indicator_id, decimal_text(v)));
         }
     }
     if checks.0.is_empty() {
@@ -106,7 +110,11 @@ fn check_targets(
     }
 }
 
-fn write_targets(conn: &mut DbConn, registration_id: &str, targets: &[(String, String)]) -> Result<(), ApiError> {
+fn write_targets(
+    conn: &mut DbConn,
+    registration_id: RegistrationId,
+    targets: &[(IndicatorId, String)],
+) -> Result<(), ApiError> {
     diesel::delete(registration_targets::table.filter(registration_targets::registration_id.eq(registration_id)))
         .execute(conn)?;
     for (indicator_id, target) in targets {
@@ -154,12 +162,12 @@ fn check_registration_window(campaign: &Campaign, today: NaiveDate) -> Result<()
 
 pub fn create_registration(
     conn: &mut DbConn,
-    campaign_id: &str,
-    unit_id: &str,
+    campaign_id: CampaignId,
+    unit_id: UnitId,
     content: RegistrationContent,
-    actor_id: &str,
+    actor_id: UserId,
     today: NaiveDate,
-) -> Result<(Registration, Vec<(String, String)>), ApiError> {
+) -> Result<RegistrationTargets, ApiError> {
     let campaign = lock_campaign(conn, campaign_id)?;
     check_registration_window(&campaign, today)?;
     if !participates(conn, &campaign, unit_id)? {
@@ -181,14 +189,14 @@ pub fn create_registration(
         ));
     }
     let targets = check_targets(conn, campaign_id, &content.targets)?;
-    let id = db::new_id();
+    let id = RegistrationId::generate();
     let now = db::now();
     diesel::insert_into(registrations::table)
         .values((
-            registrations::id.eq(&id),
+            registrations::id.eq(id),
             registrations::campaign_id.eq(campaign_id),
             registrations::unit_id.eq(unit_id),
-            registrations::status.eq(RegistrationStatus::Draft.as_str()),
+            registrations::status.eq(RegistrationStatus::Draft),
             registrations::aimed_titles.eq(serde_json::to_string(&content.aimed_titles).expect("strings serialize")),
             registrations::note.eq(&content.note),
             registrations::version.eq(1),
@@ -197,13 +205,13 @@ pub fn create_registration(
             registrations::updated_at.eq(now),
         ))
         .execute(conn)?;
-    write_targets(conn, &id, &targets)?;
-    find_registration(conn, &id)
+    write_targets(conn, id, &targets)?;
+    find_registration(conn, id)
 }
 
-fn lock_registration(conn: &mut DbConn, id: &str) -> Result<Registration, ApiError> {
+fn lock_registration(conn: &mut DbConn, id: RegistrationId) -> Result<Registration, ApiError> {
     if let DbConn::Postgres(pg) = conn {
-        registrations::table.find(id).select(registrations::id).for_update().first::<String>(pg).optional()?;
+        registrations::table.find(id).select(registrations::id).for_update().first::<RegistrationId>(pg).optional()?;
     }
     Ok(find_registration(conn, id)?.0)
 }
@@ -211,16 +219,16 @@ fn lock_registration(conn: &mut DbConn, id: &str) -> Result<Registration, ApiErr
 /// Replaces a registration's targets, titles and note, at `expected_version` if given.
 pub fn update_registration(
     conn: &mut DbConn,
-    id: &str,
+    id: RegistrationId,
     content: RegistrationContent,
     expected_version: Option<i32>,
     today: NaiveDate,
-) -> Result<(Registration, Vec<(String, String)>), ApiError> {
+) -> Result<RegistrationTargets, ApiError> {
     let current = lock_registration(conn, id)?;
     if expected_version.is_some_and(|v| v != current.version) {
         return Err(ApiError::precondition_failed());
     }
-    let campaign = lock_campaign_shared(conn, &current.campaign_id)?;
+    let campaign = lock_campaign_shared(conn, current.campaign_id)?;
     check_campaign_open(&campaign)?;
     match current.status {
         RegistrationStatus::Draft => check_registration_window(&campaign, today)?,
@@ -238,7 +246,7 @@ pub fn update_registration(
             ))
         }
     }
-    let targets = check_targets(conn, &current.campaign_id, &content.targets)?;
+    let targets = check_targets(conn, current.campaign_id, &content.targets)?;
     let updated = diesel::update(registrations::table.find(id).filter(registrations::version.eq(current.version)))
         .set((
             registrations::aimed_titles.eq(serde_json::to_string(&content.aimed_titles).expect("strings serialize")),
@@ -257,18 +265,18 @@ pub fn update_registration(
 /// Submits (the unit), accepts or returns (the board) a registration.
 pub fn transition_registration(
     conn: &mut DbConn,
-    id: &str,
+    id: RegistrationId,
     action: RegistrationAction,
-    actor_id: &str,
+    actor_id: UserId,
     reason: Option<String>,
     expected_version: Option<i32>,
     today: NaiveDate,
-) -> Result<(Registration, Vec<(String, String)>), ApiError> {
+) -> Result<RegistrationTargets, ApiError> {
     let current = lock_registration(conn, id)?;
     if expected_version.is_some_and(|v| v != current.version) {
         return Err(ApiError::precondition_failed());
     }
-    let campaign = lock_campaign_shared(conn, &current.campaign_id)?;
+    let campaign = lock_campaign_shared(conn, current.campaign_id)?;
     if action == RegistrationAction::Submit {
         if current.status == RegistrationStatus::Draft {
             check_registration_window(&campaign, today)?;
@@ -303,11 +311,11 @@ pub fn transition_registration(
     let now = db::now();
     let (decided_by, decided_at) = match action {
         RegistrationAction::Submit => (None, None),
-        _ => (Some(actor_id.to_string()), Some(now)),
+        _ => (Some(actor_id), Some(now)),
     };
     diesel::update(registrations::table.find(id))
         .set((
-            registrations::status.eq(to.as_str()),
+            registrations::status.eq(to),
             registrations::return_reason.eq(if action == RegistrationAction::Return { reason } else { None }),
             registrations::submitted_at.eq(if action == RegistrationAction::Submit {
                 Some(now)
@@ -325,19 +333,19 @@ pub fn transition_registration(
 
 /// A registration as progress needs it.
 pub struct RegisteredTargets {
-    pub unit_id: String,
+    pub unit_id: UnitId,
     pub status: RegistrationStatus,
     /// (indicator id, target).
-    pub targets: Vec<(String, String)>,
+    pub targets: Vec<(IndicatorId, String)>,
 }
 
 /// The accepted registrations of a campaign with their targets, by unit: progress measures units
 /// against the targets the board accepted, not drafts.
-pub fn accepted_registrations(conn: &mut DbConn, campaign_id: &str) -> Result<Vec<RegisteredTargets>, ApiError> {
-    let rows: Vec<(String, RegistrationStatus, String, String)> = registrations::table
+pub fn accepted_registrations(conn: &mut DbConn, campaign_id: CampaignId) -> Result<Vec<RegisteredTargets>, ApiError> {
+    let rows: Vec<(UnitId, RegistrationStatus, IndicatorId, String)> = registrations::table
         .inner_join(registration_targets::table.on(registration_targets::registration_id.eq(registrations::id)))
         .filter(registrations::campaign_id.eq(campaign_id))
-        .filter(registrations::status.eq(RegistrationStatus::Accepted.as_str()))
+        .filter(registrations::status.eq(RegistrationStatus::Accepted))
         .order((registrations::unit_id, registration_targets::indicator_id))
         .select((
             registrations::unit_id,

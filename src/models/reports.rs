@@ -8,6 +8,9 @@ use diesel::prelude::*;
 
 use crate::db::schema::{award_types, awards, nominations, unit_links, units};
 use crate::db::DbConn;
+use crate::domain::ids::{AwardTypeId, UnitId, UserId};
+use crate::domain::nominations::NominationStatus;
+use crate::domain::units::UnitKind;
 use crate::error::ApiError;
 use crate::models::awards::unit_and_predecessors;
 use crate::models::nominations::agenda_of;
@@ -18,11 +21,14 @@ type Db = <DbConn as Connection>::Backend;
 pub struct AwardCountFilter {
     pub from_year: Option<i32>,
     pub to_year: Option<i32>,
-    pub award_type_id: Option<String>,
+    pub award_type_id: Option<AwardTypeId>,
 }
 
 /// (year, award type id, unit id, awards) for awards not revoked.
-pub fn award_counts(conn: &mut DbConn, filter: &AwardCountFilter) -> Result<Vec<(i32, String, String, i64)>, ApiError> {
+pub fn award_counts(
+    conn: &mut DbConn,
+    filter: &AwardCountFilter,
+) -> Result<Vec<(i32, AwardTypeId, UnitId, i64)>, ApiError> {
     let mut query = awards::table
         .filter(awards::revoked_at.is_null())
         .group_by((awards::year, awards::award_type_id, awards::unit_id))
@@ -34,8 +40,8 @@ pub fn award_counts(conn: &mut DbConn, filter: &AwardCountFilter) -> Result<Vec<
     if let Some(to) = filter.to_year {
         query = query.filter(awards::year.le(to));
     }
-    if let Some(t) = &filter.award_type_id {
-        query = query.filter(awards::award_type_id.eq(t.clone()));
+    if let Some(t) = filter.award_type_id {
+        query = query.filter(awards::award_type_id.eq(t));
     }
     Ok(query.load(conn)?)
 }
@@ -44,16 +50,16 @@ pub fn award_counts(conn: &mut DbConn, filter: &AwardCountFilter) -> Result<Vec<
 /// found with the same walk as the award history's `roll_up` (`unit_and_predecessors`), so a
 /// report row for a unit counts what its rolled-up history lists. A split unit rolls up to each
 /// of its successors. Units absent from the map stand for themselves.
-pub fn roll_up_targets(conn: &mut DbConn) -> Result<HashMap<String, Vec<String>>, ApiError> {
-    let links: Vec<(String, String)> =
+pub fn roll_up_targets(conn: &mut DbConn) -> Result<HashMap<UnitId, Vec<UnitId>>, ApiError> {
+    let links: Vec<(UnitId, UnitId)> =
         unit_links::table.select((unit_links::predecessor_id, unit_links::successor_id)).load(conn)?;
-    let replaced: HashSet<&String> = links.iter().map(|(p, _)| p).collect();
-    let latest: BTreeSet<&String> = links.iter().map(|(_, s)| s).filter(|s| !replaced.contains(s)).collect();
-    let mut targets: HashMap<String, Vec<String>> = HashMap::new();
+    let replaced: HashSet<UnitId> = links.iter().map(|(p, _)| *p).collect();
+    let latest: BTreeSet<UnitId> = links.iter().map(|(_, s)| *s).filter(|s| !replaced.contains(s)).collect();
+    let mut targets: HashMap<UnitId, Vec<UnitId>> = HashMap::new();
     for successor in latest {
         for unit in unit_and_predecessors(conn, successor)? {
-            if unit != *successor {
-                targets.entry(unit).or_default().push(successor.clone());
+            if unit != successor {
+                targets.entry(unit).or_default().push(successor);
             }
         }
     }
@@ -61,7 +67,7 @@ pub fn roll_up_targets(conn: &mut DbConn) -> Result<HashMap<String, Vec<String>>
 }
 
 /// (id, code, name, kind) of the given units.
-pub fn unit_labels(conn: &mut DbConn, ids: &[String]) -> Result<Vec<(String, String, String, String)>, ApiError> {
+pub fn unit_labels(conn: &mut DbConn, ids: &[UnitId]) -> Result<Vec<(UnitId, String, String, UnitKind)>, ApiError> {
     let mut found = Vec::with_capacity(ids.len());
     // Bounded IN lists: SQLite caps bound parameters per statement.
     for chunk in ids.chunks(500) {
@@ -76,14 +82,14 @@ pub fn unit_labels(conn: &mut DbConn, ids: &[String]) -> Result<Vec<(String, Str
 }
 
 /// (id, code, name) of every award type.
-pub fn award_type_labels(conn: &mut DbConn) -> Result<Vec<(String, String, String)>, ApiError> {
+pub fn award_type_labels(conn: &mut DbConn) -> Result<Vec<(AwardTypeId, String, String)>, ApiError> {
     Ok(award_types::table.select((award_types::id, award_types::code, award_types::name)).load(conn)?)
 }
 
 pub struct NominationCountFilter {
     /// Only the nominations on this council member's agenda (or, with `unit_id`, those or the unit's).
-    pub council_member: Option<String>,
-    pub unit_id: Option<String>,
+    pub council_member: Option<UserId>,
+    pub unit_id: Option<UnitId>,
     pub year: Option<i32>,
 }
 
@@ -91,19 +97,18 @@ pub struct NominationCountFilter {
 pub fn nomination_counts(
     conn: &mut DbConn,
     filter: &NominationCountFilter,
-) -> Result<Vec<(String, String, i64)>, ApiError> {
+) -> Result<Vec<(NominationStatus, AwardTypeId, i64)>, ApiError> {
     let mut query = nominations::table
         .group_by((nominations::status, nominations::award_type_id))
         .select((nominations::status, nominations::award_type_id, count_star()))
         .into_boxed::<Db>();
     // A council member's agenda, or their own unit's too when they belong to one.
-    match (&filter.council_member, &filter.unit_id) {
+    match (filter.council_member, filter.unit_id) {
         (Some(member), Some(unit)) => {
-            query = query
-                .filter(nominations::id.eq_any(agenda_of(conn, member)?).or(nominations::unit_id.eq(unit.clone())));
+            query = query.filter(nominations::id.eq_any(agenda_of(conn, member)?).or(nominations::unit_id.eq(unit)));
         }
         (Some(member), None) => query = query.filter(nominations::id.eq_any(agenda_of(conn, member)?)),
-        (None, Some(unit)) => query = query.filter(nominations::unit_id.eq(unit.clone())),
+        (None, Some(unit)) => query = query.filter(nominations::unit_id.eq(unit)),
         (None, None) => {}
     }
     if let Some(year) = filter.year {

@@ -8,7 +8,7 @@ use crate::db::schema::campaign_reviews;
 use crate::db::sql_types::UtcTimestamp;
 use crate::db::{self, DbConn};
 use crate::domain::campaigns::ReviewKind;
-use crate::domain::ids::{ReviewId, ScoringSchemeId};
+use crate::domain::ids::{CampaignId, ReviewId, ScoringSchemeId, UserId};
 use crate::error::ApiError;
 use crate::models::campaigns::lock_campaign_shared;
 
@@ -16,7 +16,7 @@ use crate::models::campaigns::lock_campaign_shared;
 #[diesel(table_name = campaign_reviews)]
 pub struct Review {
     pub id: ReviewId,
-    pub campaign_id: String,
+    pub campaign_id: CampaignId,
     pub kind: ReviewKind,
     pub held_on: NaiveDate,
     pub title: String,
@@ -26,7 +26,7 @@ pub struct Review {
     pub scoring_scheme_id: Option<ScoringSchemeId>,
     /// JSON: the campaign's progress as of `held_on`, as computed then (unredacted).
     pub snapshot: String,
-    pub created_by: String,
+    pub created_by: UserId,
     #[diesel(deserialize_as = UtcTimestamp)]
     pub created_at: DateTime<Utc>,
 }
@@ -45,7 +45,12 @@ pub fn review_not_found() -> ApiError {
     ApiError::not_found("review")
 }
 
-pub fn create_review(conn: &mut DbConn, campaign_id: &str, new: NewReview, actor_id: &str) -> Result<Review, ApiError> {
+pub fn create_review(
+    conn: &mut DbConn,
+    campaign_id: CampaignId,
+    new: NewReview,
+    actor_id: UserId,
+) -> Result<Review, ApiError> {
     // The campaign exists (and a close waits for this write on PostgreSQL).
     lock_campaign_shared(conn, campaign_id)?;
     let id = ReviewId::generate();
@@ -72,7 +77,7 @@ pub fn find_review(conn: &mut DbConn, id: ReviewId) -> Result<Review, ApiError> 
 }
 
 /// A campaign's reviews by date.
-pub fn list_reviews(conn: &mut DbConn, campaign_id: &str) -> Result<Vec<Review>, ApiError> {
+pub fn list_reviews(conn: &mut DbConn, campaign_id: CampaignId) -> Result<Vec<Review>, ApiError> {
     Ok(campaign_reviews::table
         .filter(campaign_reviews::campaign_id.eq(campaign_id))
         .order((campaign_reviews::held_on.asc(), campaign_reviews::id.asc()))

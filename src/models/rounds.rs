@@ -11,7 +11,9 @@ use diesel::prelude::*;
 use crate::db::schema::{award_round_types, award_rounds, awards, dossier_lines, nominations, unit_dossiers};
 use crate::db::sql_types::{NullableUtcTimestamp, UtcTimestamp};
 use crate::db::{self, DbConn};
-use crate::domain::ids::{DossierId, RoundId, UnitId};
+use crate::domain::ids::{
+    AchievementId, AwardTypeId, DossierId, NominationId, PersonId, RoundId, StoredFileId, UnitId, UserId,
+};
 use crate::domain::nominations::{DocumentKind, NominationAction, NominationStatus};
 use crate::domain::rounds::{judging_depth, quota_standing, DossierStatus, LineAction, QuotaStanding, RoundStatus};
 use crate::error::{ApiError, ErrorCode, FieldError};
@@ -28,7 +30,7 @@ pub struct Round {
     pub deadline: NaiveDate,
     pub status: RoundStatus,
     pub version: i32,
-    pub created_by: String,
+    pub created_by: UserId,
     #[diesel(deserialize_as = UtcTimestamp)]
     pub created_at: DateTime<Utc>,
     #[diesel(deserialize_as = UtcTimestamp)]
@@ -39,8 +41,8 @@ pub struct Round {
 #[diesel(table_name = award_round_types)]
 pub struct RoundType {
     pub round_id: RoundId,
-    pub award_type_id: String,
-    pub quota_of_award_type_id: Option<String>,
+    pub award_type_id: AwardTypeId,
+    pub quota_of_award_type_id: Option<AwardTypeId>,
     pub quota_percent: Option<String>,
     pub quota_legal_basis: Option<String>,
     pub quota_unconfirmed: bool,
@@ -55,7 +57,7 @@ pub struct Dossier {
     pub unit_id: UnitId,
     pub status: DossierStatus,
     pub version: i32,
-    pub created_by: String,
+    pub created_by: UserId,
     #[diesel(deserialize_as = UtcTimestamp)]
     pub created_at: DateTime<Utc>,
     #[diesel(deserialize_as = UtcTimestamp)]
@@ -79,7 +81,7 @@ pub struct DossierDetail {
 
 /// A quota the board gives for a type of the round.
 pub struct QuotaInput {
-    pub of_award_type_id: String,
+    pub of_award_type_id: AwardTypeId,
     /// Canonical decimal text, 0–100.
     pub percent: String,
     pub legal_basis: Option<String>,
@@ -87,7 +89,7 @@ pub struct QuotaInput {
 }
 
 pub struct NewRoundType {
-    pub award_type_id: String,
+    pub award_type_id: AwardTypeId,
     /// `None`: the quota of the rules in force today, if they have one.
     pub quota: Option<QuotaInput>,
 }
@@ -102,9 +104,9 @@ pub struct NewRound {
 /// One line the unit proposes: a person of the unit (individual awards) or the unit itself
 /// (collective awards).
 pub struct LineInput {
-    pub award_type_id: String,
-    pub person_id: Option<String>,
-    pub achievement_ids: Vec<String>,
+    pub award_type_id: AwardTypeId,
+    pub person_id: Option<PersonId>,
+    pub achievement_ids: Vec<AchievementId>,
     pub under_discipline: bool,
 }
 
@@ -134,7 +136,7 @@ pub fn round_details(conn: &mut DbConn, rounds: Vec<Round>) -> Result<Vec<RoundD
         .order((award_round_types::round_id, award_round_types::position))
         .select(RoundType::as_select())
         .load(conn)?;
-    let type_ids: Vec<&String> = types.iter().map(|t| &t.award_type_id).collect();
+    let type_ids: Vec<AwardTypeId> = types.iter().map(|t| t.award_type_id).collect();
     let catalogue: Vec<AwardType> =
         award_types::table.filter(award_types::id.eq_any(&type_ids)).select(AwardType::as_select()).load(conn)?;
     rounds
@@ -158,23 +160,28 @@ pub fn round_details(conn: &mut DbConn, rounds: Vec<Round>) -> Result<Vec<RoundD
 /// Opens a round. Each type must exist, once; a quota given must name an existing type; a type
 /// without one takes the quota of its rules in force `today` (unconfirmed when the rules' legal
 /// basis says its wording is — "chưa xác nhận").
-pub fn create_round(conn: &mut DbConn, new: NewRound, actor: &str, today: NaiveDate) -> Result<RoundDetail, ApiError> {
+pub fn create_round(
+    conn: &mut DbConn,
+    new: NewRound,
+    actor: UserId,
+    today: NaiveDate,
+) -> Result<RoundDetail, ApiError> {
     let mut errors = Vec::new();
     let mut seen = HashSet::new();
     let mut rows = Vec::new();
     for (i, t) in new.types.iter().enumerate() {
         let field = format!("award_types[{i}].award_type_id");
-        if !seen.insert(t.award_type_id.clone()) {
+        if !seen.insert(t.award_type_id) {
             errors.push(FieldError::new(field, ErrorCode::Duplicate, "each award type once"));
             continue;
         }
-        let Ok((_, versions)) = find_award_type(conn, &t.award_type_id) else {
+        let Ok((_, versions)) = find_award_type(conn, t.award_type_id) else {
             errors.push(FieldError::new(field, ErrorCode::NotFound, "no award type has this id"));
             continue;
         };
         let quota = match &t.quota {
             Some(q) => {
-                if find_award_type(conn, &q.of_award_type_id).is_err() {
+                if find_award_type(conn, q.of_award_type_id).is_err() {
                     errors.push(FieldError::new(
                         format!("award_types[{i}].quota.of_award_type_id"),
                         ErrorCode::NotFound,
@@ -182,7 +189,7 @@ pub fn create_round(conn: &mut DbConn, new: NewRound, actor: &str, today: NaiveD
                     ));
                     continue;
                 }
-                Some((q.of_award_type_id.clone(), q.percent.clone(), q.legal_basis.clone(), q.unconfirmed))
+                Some((q.of_award_type_id, q.percent.clone(), q.legal_basis.clone(), q.unconfirmed))
             }
             None => match version_on(&versions, today) {
                 Some(v) => match (&v.quota_of_code, &v.quota_percent) {
@@ -200,7 +207,7 @@ pub fn create_round(conn: &mut DbConn, new: NewRound, actor: &str, today: NaiveD
                 None => None,
             },
         };
-        rows.push((t.award_type_id.clone(), quota));
+        rows.push((t.award_type_id, quota));
     }
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));
@@ -284,7 +291,7 @@ fn lock_dossier(conn: &mut DbConn, id: DossierId) -> Result<Dossier, ApiError> {
 
 pub fn dossier_detail(conn: &mut DbConn, id: DossierId) -> Result<DossierDetail, ApiError> {
     let dossier = find_dossier(conn, id)?;
-    let documents = stored_files::of_dossier(conn, &dossier.id.to_string())?;
+    let documents = stored_files::of_dossier(conn, dossier.id)?;
     let statuses: Vec<NominationStatus> = dossier_lines::table
         .inner_join(nominations::table.on(nominations::id.eq(dossier_lines::nomination_id)))
         .filter(dossier_lines::dossier_id.eq(dossier.id))
@@ -305,12 +312,12 @@ pub fn create_dossier(
     conn: &mut DbConn,
     round_id: RoundId,
     unit_id: UnitId,
-    actor: &str,
+    actor: UserId,
     today: NaiveDate,
 ) -> Result<DossierDetail, ApiError> {
     let round = find_round(conn, round_id)?;
     check_open(&round, today)?;
-    crate::models::awards::check_person_unit(conn, &unit_id.to_string())?;
+    crate::models::awards::check_person_unit(conn, unit_id)?;
     db::lock_for_transaction(conn, &format!("dossier:{round_id}:{unit_id}"))?;
     let exists: i64 = unit_dossiers::table
         .filter(unit_dossiers::round_id.eq(round_id))
@@ -380,7 +387,7 @@ pub fn add_lines(
     conn: &mut DbConn,
     id: DossierId,
     lines: Vec<LineInput>,
-    actor: &str,
+    actor: UserId,
     today: NaiveDate,
 ) -> Result<Vec<(i32, NominationDetail)>, ApiError> {
     let dossier = lock_dossier(conn, id)?;
@@ -389,7 +396,7 @@ pub fn add_lines(
     }
     let round = find_round(conn, dossier.round_id)?;
     check_open(&round, today)?;
-    let allowed: Vec<String> = award_round_types::table
+    let allowed: Vec<AwardTypeId> = award_round_types::table
         .filter(award_round_types::round_id.eq(round.id))
         .select(award_round_types::award_type_id)
         .load(conn)?;
@@ -400,7 +407,7 @@ pub fn add_lines(
     let mut next = last.unwrap_or(0);
     let mut errors = Vec::new();
     let mut created = Vec::with_capacity(lines.len());
-    let unit_id = dossier.unit_id.to_string();
+    let unit_id = dossier.unit_id;
     for (i, line) in lines.into_iter().enumerate() {
         if !allowed.contains(&line.award_type_id) {
             errors.push(FieldError::new(
@@ -413,7 +420,7 @@ pub fn add_lines(
         let input = NominationInput {
             award_type_id: line.award_type_id,
             person_id: line.person_id,
-            unit_id: unit_id.clone(),
+            unit_id,
             household_name: None,
             year: round.year,
             campaign_id: None,
@@ -425,7 +432,7 @@ pub fn add_lines(
                 next += 1;
                 diesel::insert_into(dossier_lines::table)
                     .values((
-                        dossier_lines::nomination_id.eq(&detail.nomination.id),
+                        dossier_lines::nomination_id.eq(detail.nomination.id),
                         dossier_lines::dossier_id.eq(id),
                         dossier_lines::line_no.eq(next),
                     ))
@@ -444,12 +451,28 @@ pub fn add_lines(
 }
 
 /// Which dossier a nomination is a line of, if any, and its number there.
-pub fn line_of(conn: &mut DbConn, nomination_id: &str) -> Result<Option<(DossierId, i32)>, ApiError> {
+pub fn line_of(conn: &mut DbConn, nomination_id: NominationId) -> Result<Option<(DossierId, i32)>, ApiError> {
     Ok(dossier_lines::table
         .find(nomination_id)
         .select((dossier_lines::dossier_id, dossier_lines::line_no))
         .first(conn)
         .optional()?)
+}
+
+/// The quota the round of `dossier` sets for `award_type_id`: the base title and the percent.
+pub fn quota_of_line(
+    conn: &mut DbConn,
+    dossier: DossierId,
+    award_type_id: AwardTypeId,
+) -> Result<Option<(AwardTypeId, String)>, ApiError> {
+    let found: Option<(Option<AwardTypeId>, Option<String>)> = unit_dossiers::table
+        .inner_join(award_round_types::table.on(award_round_types::round_id.eq(unit_dossiers::round_id)))
+        .filter(unit_dossiers::id.eq(dossier))
+        .filter(award_round_types::award_type_id.eq(award_type_id))
+        .select((award_round_types::quota_of_award_type_id, award_round_types::quota_percent))
+        .first(conn)
+        .optional()?;
+    Ok(found.and_then(|(base, percent)| Some((base?, percent?))))
 }
 
 /// A page of a dossier's lines by number, after `after`; `limit + 1` rows.
@@ -489,10 +512,10 @@ pub fn lines(
 pub fn submit(
     conn: &mut DbConn,
     id: DossierId,
-    actor: &str,
+    actor: UserId,
     expected_version: Option<i32>,
     today: NaiveDate,
-) -> Result<Vec<String>, ApiError> {
+) -> Result<Vec<NominationId>, ApiError> {
     let dossier = lock_dossier(conn, id)?;
     if expected_version.is_some_and(|v| v != dossier.version) {
         return Err(ApiError::precondition_failed());
@@ -502,10 +525,10 @@ pub fn submit(
     }
     let round = find_round(conn, dossier.round_id)?;
     check_open(&round, today)?;
-    let waiting: Vec<(i32, String, String)> = dossier_lines::table
+    let waiting: Vec<(i32, NominationId, AwardTypeId)> = dossier_lines::table
         .inner_join(nominations::table.on(nominations::id.eq(dossier_lines::nomination_id)))
         .filter(dossier_lines::dossier_id.eq(id))
-        .filter(nominations::status.eq_any([NominationStatus::Draft.as_str(), NominationStatus::Returned.as_str()]))
+        .filter(nominations::status.eq_any([NominationStatus::Draft, NominationStatus::Returned]))
         .order(dossier_lines::line_no)
         .select((dossier_lines::line_no, nominations::id, nominations::award_type_id))
         .load(conn)?;
@@ -522,7 +545,7 @@ pub fn submit(
     let mut errors = Vec::new();
     let mut submitted = Vec::with_capacity(ordered.len());
     for (line_no, nomination_id, _) in ordered {
-        match nominations_model::transition(conn, &nomination_id, NominationAction::Submit, actor, None, None, today) {
+        match nominations_model::transition(conn, nomination_id, NominationAction::Submit, actor, None, None, today) {
             Ok(_) => submitted.push(nomination_id),
             Err(e) if e.code == ErrorCode::NotEligible => errors.extend(
                 e.errors.into_iter().map(|f| FieldError { field: format!("lines[{line_no}].eligibility"), ..f }),
@@ -550,15 +573,19 @@ pub fn submit(
 
 /// For each award type of the round, its depth among the round's types by the prerequisites of
 /// the rules in force (`domain::rounds::judging_depth`).
-fn depth_of_types(conn: &mut DbConn, round_id: RoundId, today: NaiveDate) -> Result<HashMap<String, u32>, ApiError> {
-    let ids: Vec<String> = award_round_types::table
+fn depth_of_types(
+    conn: &mut DbConn,
+    round_id: RoundId,
+    today: NaiveDate,
+) -> Result<HashMap<AwardTypeId, u32>, ApiError> {
+    let ids: Vec<AwardTypeId> = award_round_types::table
         .filter(award_round_types::round_id.eq(round_id))
         .select(award_round_types::award_type_id)
         .load(conn)?;
     let mut by_code = HashMap::new();
     let mut code_of = HashMap::new();
     for id in ids {
-        let (award_type, versions) = find_award_type(conn, &id)?;
+        let (award_type, versions) = find_award_type(conn, id)?;
         let needs = match version_on(&versions, today) {
             Some(v) => v.prerequisite_list()?.into_iter().map(|p| p.award_type_code).collect(),
             None => Vec::new(),
@@ -572,7 +599,7 @@ fn depth_of_types(conn: &mut DbConn, round_id: RoundId, today: NaiveDate) -> Res
 
 /// One line's appraisal as the board gives it.
 pub struct Appraisal {
-    pub nomination_id: String,
+    pub nomination_id: NominationId,
     pub action: LineAction,
     pub reason: Option<String>,
 }
@@ -584,15 +611,15 @@ pub fn appraise(
     conn: &mut DbConn,
     id: DossierId,
     items: Vec<Appraisal>,
-    actor: &str,
+    actor: UserId,
     today: NaiveDate,
-) -> Result<Vec<String>, ApiError> {
+) -> Result<Vec<NominationId>, ApiError> {
     let dossier = lock_dossier(conn, id)?;
     let mut errors = Vec::new();
     let mut done = Vec::with_capacity(items.len());
     for (i, item) in items.into_iter().enumerate() {
         let field = format!("lines[{i}]");
-        match line_of(conn, &item.nomination_id)? {
+        match line_of(conn, item.nomination_id)? {
             Some((owner, _)) if owner == dossier.id => {}
             _ => {
                 errors.push(FieldError::new(
@@ -604,7 +631,7 @@ pub fn appraise(
             }
         }
         let action = item.action.nomination_action();
-        match nominations_model::transition(conn, &item.nomination_id, action, actor, item.reason, None, today) {
+        match nominations_model::transition(conn, item.nomination_id, action, actor, item.reason, None, today) {
             Ok(_) => done.push(item.nomination_id),
             Err(e) if e.status.is_client_error() => {
                 errors.push(FieldError::new(format!("{field}.action"), e.code, e.detail));
@@ -630,29 +657,26 @@ pub fn add_document(
     if dossier.status != DossierStatus::Draft {
         return Err(not_a_draft());
     }
-    let dossier_id = dossier.id.to_string();
-    let file = file.owned_by(Owner::Dossier(&dossier_id, kind));
+    let file = file.owned_by(Owner::Dossier(dossier.id, kind));
     stored_files::insert(conn, &file)?;
     bump(conn, &dossier)?;
     Ok(file)
 }
 
 /// A shared document by id, with its dossier.
-pub fn find_document(conn: &mut DbConn, id: &str) -> Result<(StoredFile, Dossier), ApiError> {
+pub fn find_document(conn: &mut DbConn, id: StoredFileId) -> Result<(StoredFile, Dossier), ApiError> {
     let file = stored_files::find(conn, id)?.filter(|f| f.dossier_id.is_some());
     let Some(file) = file else { return Err(ApiError::not_found("document")) };
-    let dossier_id = file.dossier_id.as_deref().and_then(|d| uuid::Uuid::parse_str(d).ok()).ok_or_else(|| {
-        ApiError::internal(anyhow::anyhow!("stored file {} names dossier {:?}", file.id, file.dossier_id))
-    })?;
-    let dossier = find_dossier(conn, dossier_id.into())?;
+    let Some(dossier_id) = file.dossier_id else { return Err(ApiError::not_found("document")) };
+    let dossier = find_dossier(conn, dossier_id)?;
     Ok((file, dossier))
 }
 
 /// One unit's standing against one quota of the round.
 pub struct UnitQuota {
-    pub unit_id: String,
-    pub award_type_id: String,
-    pub of_award_type_id: String,
+    pub unit_id: UnitId,
+    pub award_type_id: AwardTypeId,
+    pub of_award_type_id: AwardTypeId,
     pub percent: String,
     pub legal_basis: Option<String>,
     pub unconfirmed: bool,
@@ -676,19 +700,19 @@ pub fn quotas(conn: &mut DbConn, round_id: RoundId, unit: Option<UnitId>) -> Res
         .order(award_round_types::position)
         .select(RoundType::as_select())
         .load(conn)?;
-    let units: Vec<String> = list_dossiers(conn, round_id, unit)?.into_iter().map(|d| d.unit_id.to_string()).collect();
+    let units: Vec<UnitId> = list_dossiers(conn, round_id, unit)?.into_iter().map(|d| d.unit_id).collect();
     if limited.is_empty() || units.is_empty() {
         return Ok(Vec::new());
     }
-    let mut types: Vec<&String> = limited.iter().map(|t| &t.award_type_id).collect();
-    types.extend(limited.iter().filter_map(|t| t.quota_of_award_type_id.as_ref()));
-    let proposed: Vec<(String, String, Option<String>, NominationStatus)> = nominations::table
+    let mut types: Vec<AwardTypeId> = limited.iter().map(|t| t.award_type_id).collect();
+    types.extend(limited.iter().filter_map(|t| t.quota_of_award_type_id));
+    let proposed: Vec<(UnitId, AwardTypeId, Option<PersonId>, NominationStatus)> = nominations::table
         .filter(nominations::year.eq(round.year))
         .filter(nominations::unit_id.eq_any(&units))
         .filter(nominations::award_type_id.eq_any(&types))
         .select((nominations::unit_id, nominations::award_type_id, nominations::person_id, nominations::status))
         .load(conn)?;
-    let held: Vec<(String, String, Option<String>)> = awards::table
+    let held: Vec<(UnitId, AwardTypeId, Option<PersonId>)> = awards::table
         .filter(awards::year.eq(round.year))
         .filter(awards::unit_id.eq_any(&units))
         .filter(awards::award_type_id.eq_any(&types))
@@ -699,13 +723,13 @@ pub fn quotas(conn: &mut DbConn, round_id: RoundId, unit: Option<UnitId>) -> Res
     for unit_id in &units {
         for t in &limited {
             let (Some(of), Some(percent)) = (&t.quota_of_award_type_id, &t.quota_percent) else { continue };
-            let mut base: HashSet<&String> = HashSet::new();
+            let mut base: HashSet<PersonId> = HashSet::new();
             let mut unnamed = 0u32;
             for (u, a, person) in &held {
                 if u == unit_id && a == of {
                     match person {
                         Some(p) => {
-                            base.insert(p);
+                            base.insert(*p);
                         }
                         None => unnamed += 1,
                     }
@@ -714,7 +738,7 @@ pub fn quotas(conn: &mut DbConn, round_id: RoundId, unit: Option<UnitId>) -> Res
             for (u, a, person, status) in &proposed {
                 if u == unit_id && a == of && live(*status) {
                     if let Some(p) = person {
-                        base.insert(p);
+                        base.insert(*p);
                     }
                 }
             }
@@ -723,9 +747,9 @@ pub fn quotas(conn: &mut DbConn, round_id: RoundId, unit: Option<UnitId>) -> Res
             let percent_value = crate::domain::campaigns::stored_decimal(percent)
                 .ok_or_else(|| ApiError::internal(anyhow::anyhow!("round {round_id} has quota percent {percent:?}")))?;
             out.push(UnitQuota {
-                unit_id: unit_id.clone(),
-                award_type_id: t.award_type_id.clone(),
-                of_award_type_id: of.clone(),
+                unit_id: *unit_id,
+                award_type_id: t.award_type_id,
+                of_award_type_id: *of,
                 percent: percent.clone(),
                 legal_basis: t.quota_legal_basis.clone(),
                 unconfirmed: t.quota_unconfirmed,
@@ -738,8 +762,8 @@ pub fn quotas(conn: &mut DbConn, round_id: RoundId, unit: Option<UnitId>) -> Res
 
 /// (person, award type) of the dossier's lines still in the running: what a sheet may not
 /// propose again.
-pub fn proposed_in(conn: &mut DbConn, id: DossierId) -> Result<Vec<(Option<String>, String)>, ApiError> {
-    let rows: Vec<(Option<String>, String, NominationStatus)> = dossier_lines::table
+pub fn proposed_in(conn: &mut DbConn, id: DossierId) -> Result<Vec<(Option<PersonId>, AwardTypeId)>, ApiError> {
+    let rows: Vec<(Option<PersonId>, AwardTypeId, NominationStatus)> = dossier_lines::table
         .inner_join(nominations::table.on(nominations::id.eq(dossier_lines::nomination_id)))
         .filter(dossier_lines::dossier_id.eq(id))
         .select((nominations::person_id, nominations::award_type_id, nominations::status))
@@ -765,7 +789,7 @@ pub struct ResultRow {
 pub fn results(conn: &mut DbConn, round_id: RoundId, unit: Option<UnitId>) -> Result<Vec<ResultRow>, ApiError> {
     use crate::db::schema::{award_types, people, units};
     let dossiers: Vec<DossierId> = list_dossiers(conn, round_id, unit)?.into_iter().map(|d| d.id).collect();
-    type Line = (i32, String, Option<String>, String, NominationStatus, Option<String>);
+    type Line = (i32, UnitId, Option<PersonId>, AwardTypeId, NominationStatus, Option<String>);
     let lines: Vec<Line> = dossier_lines::table
         .inner_join(nominations::table.on(nominations::id.eq(dossier_lines::nomination_id)))
         .filter(dossier_lines::dossier_id.eq_any(&dossiers))
@@ -779,25 +803,25 @@ pub fn results(conn: &mut DbConn, round_id: RoundId, unit: Option<UnitId>) -> Re
             nominations::eligibility,
         ))
         .load(conn)?;
-    let mut unit_ids: Vec<&String> = lines.iter().map(|l| &l.1).collect();
+    let mut unit_ids: Vec<UnitId> = lines.iter().map(|l| l.1).collect();
     unit_ids.dedup();
-    let unit_names: HashMap<String, (String, String)> = units::table
+    let unit_names: HashMap<UnitId, (String, String)> = units::table
         .filter(units::id.eq_any(&unit_ids))
         .select((units::id, units::code, units::name))
-        .load::<(String, String, String)>(conn)?
+        .load::<(UnitId, String, String)>(conn)?
         .into_iter()
         .map(|(id, code, name)| (id, (code, name)))
         .collect();
-    let person_ids: Vec<&String> = lines.iter().filter_map(|l| l.2.as_ref()).collect();
-    let mut person_names: HashMap<String, String> = HashMap::new();
+    let person_ids: Vec<PersonId> = lines.iter().filter_map(|l| l.2).collect();
+    let mut person_names: HashMap<PersonId, String> = HashMap::new();
     for chunk in person_ids.chunks(500) {
-        let found: Vec<(String, String)> =
+        let found: Vec<(PersonId, String)> =
             people::table.filter(people::id.eq_any(chunk)).select((people::id, people::full_name)).load(conn)?;
         person_names.extend(found);
     }
-    let type_names: HashMap<String, (String, String)> = award_types::table
+    let type_names: HashMap<AwardTypeId, (String, String)> = award_types::table
         .select((award_types::id, award_types::code, award_types::name))
-        .load::<(String, String, String)>(conn)?
+        .load::<(AwardTypeId, String, String)>(conn)?
         .into_iter()
         .map(|(id, code, name)| (id, (code, name)))
         .collect();

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use crate::db::schema::scoring_schemes;
 use crate::db::sql_types::UtcTimestamp;
 use crate::db::{self, DbConn};
-use crate::domain::ids::ScoringSchemeId;
+use crate::domain::ids::{CampaignId, ScoringSchemeId, UserId};
 use crate::error::ApiError;
 use crate::models::campaigns::{frozen, lock_campaign};
 
@@ -15,12 +15,12 @@ use crate::models::campaigns::{frozen, lock_campaign};
 #[diesel(table_name = scoring_schemes)]
 pub struct StoredScheme {
     pub id: ScoringSchemeId,
-    pub campaign_id: String,
+    pub campaign_id: CampaignId,
     pub version: i32,
     /// JSON: the checked `domain::scoring::GroupSpec` list.
     pub groups: String,
     pub note: Option<String>,
-    pub created_by: String,
+    pub created_by: UserId,
     #[diesel(deserialize_as = UtcTimestamp)]
     pub created_at: DateTime<Utc>,
 }
@@ -33,10 +33,10 @@ pub fn scheme_not_found() -> ApiError {
 /// ended with (409).
 pub fn create_scheme(
     conn: &mut DbConn,
-    campaign_id: &str,
+    campaign_id: CampaignId,
     groups: &str,
     note: Option<&str>,
-    actor_id: &str,
+    actor_id: UserId,
 ) -> Result<StoredScheme, ApiError> {
     let campaign = lock_campaign(conn, campaign_id)?;
     if campaign.status.is_frozen() {
@@ -71,7 +71,7 @@ pub fn find_scheme(conn: &mut DbConn, id: ScoringSchemeId) -> Result<StoredSchem
 }
 
 /// A campaign's versions, newest first.
-pub fn list_schemes(conn: &mut DbConn, campaign_id: &str) -> Result<Vec<StoredScheme>, ApiError> {
+pub fn list_schemes(conn: &mut DbConn, campaign_id: CampaignId) -> Result<Vec<StoredScheme>, ApiError> {
     Ok(scoring_schemes::table
         .filter(scoring_schemes::campaign_id.eq(campaign_id))
         .order(scoring_schemes::version.desc())
@@ -80,7 +80,7 @@ pub fn list_schemes(conn: &mut DbConn, campaign_id: &str) -> Result<Vec<StoredSc
 }
 
 /// The version progress is scored by: the latest.
-pub fn current_scheme(conn: &mut DbConn, campaign_id: &str) -> Result<Option<StoredScheme>, ApiError> {
+pub fn current_scheme(conn: &mut DbConn, campaign_id: CampaignId) -> Result<Option<StoredScheme>, ApiError> {
     Ok(scoring_schemes::table
         .filter(scoring_schemes::campaign_id.eq(campaign_id))
         .order(scoring_schemes::version.desc())

@@ -6,20 +6,21 @@ use diesel::prelude::*;
 use crate::db::schema::service_clients;
 use crate::db::sql_types::{NullableUtcTimestamp, UtcTimestamp};
 use crate::db::{self, DbConn};
+use crate::domain::ids::{ServiceClientId, UnitId, UserId};
 use crate::error::{ApiError, ErrorCode};
 use crate::models::accounts::{self, SessionState};
 
 #[derive(Queryable, Selectable, Debug, Clone, PartialEq)]
 #[diesel(table_name = service_clients)]
 pub struct ServiceClient {
-    pub id: String,
+    pub id: ServiceClientId,
     pub name: String,
     /// Sorted, space-separated.
     pub scopes: String,
-    pub unit_id: Option<String>,
+    pub unit_id: Option<UnitId>,
     pub secret_hash: String,
     pub secret_generation: i32,
-    pub created_by: String,
+    pub created_by: UserId,
     #[diesel(deserialize_as = UtcTimestamp)]
     pub created_at: DateTime<Utc>,
     #[diesel(deserialize_as = UtcTimestamp)]
@@ -37,16 +38,16 @@ impl ServiceClient {
 pub struct NewServiceClient {
     pub name: String,
     pub scopes: Vec<String>,
-    pub unit_id: Option<String>,
+    pub unit_id: Option<UnitId>,
     pub secret_hash: String,
-    pub created_by: String,
+    pub created_by: UserId,
 }
 
 pub fn client_not_found() -> ApiError {
     ApiError::not_found("service client")
 }
 
-pub fn find_client(conn: &mut DbConn, id: &str) -> Result<ServiceClient, ApiError> {
+pub fn find_client(conn: &mut DbConn, id: ServiceClientId) -> Result<ServiceClient, ApiError> {
     service_clients::table
         .find(id)
         .select(ServiceClient::as_select())
@@ -62,32 +63,36 @@ pub fn lookup_client(conn: &mut DbConn, id: &str) -> Result<Option<ServiceClient
 
 pub fn insert_client(conn: &mut DbConn, new: NewServiceClient) -> Result<ServiceClient, ApiError> {
     // A client is bound to a unit that has its own records: a department or a commune.
-    if let Some(error) = accounts::check_user_unit(conn, new.unit_id.as_deref())? {
+    if let Some(error) = accounts::check_user_unit(conn, new.unit_id)? {
         return Err(ApiError::validation(vec![error]));
     }
     let mut scopes = new.scopes;
     scopes.sort_unstable();
     scopes.dedup();
     let now = db::now();
-    let id = db::new_id();
+    let id = ServiceClientId::generate();
     diesel::insert_into(service_clients::table)
         .values((
-            service_clients::id.eq(&id),
+            service_clients::id.eq(id),
             service_clients::name.eq(&new.name),
             service_clients::scopes.eq(scopes.join(" ")),
-            service_clients::unit_id.eq(&new.unit_id),
+            service_clients::unit_id.eq(new.unit_id),
             service_clients::secret_hash.eq(&new.secret_hash),
             service_clients::secret_generation.eq(1),
-            service_clients::created_by.eq(&new.created_by),
+            service_clients::created_by.eq(new.created_by),
             service_clients::created_at.eq(now),
             service_clients::secret_rotated_at.eq(now),
         ))
         .execute(conn)?;
-    find_client(conn, &id)
+    find_client(conn, id)
 }
 
 /// One page by id (creation order); `limit + 1` rows so the caller knows whether more follow.
-pub fn list_clients(conn: &mut DbConn, after: Option<String>, limit: i64) -> Result<Vec<ServiceClient>, ApiError> {
+pub fn list_clients(
+    conn: &mut DbConn,
+    after: Option<ServiceClientId>,
+    limit: i64,
+) -> Result<Vec<ServiceClient>, ApiError> {
     let mut query = service_clients::table.into_boxed();
     if let Some(after) = after {
         query = query.filter(service_clients::id.gt(after));
@@ -97,7 +102,7 @@ pub fn list_clients(conn: &mut DbConn, after: Option<String>, limit: i64) -> Res
 
 /// Replaces the secret and bumps the generation, so tokens issued under the old one fail.
 /// A revoked client stays revoked (409).
-pub fn rotate_secret(conn: &mut DbConn, id: &str, secret_hash: &str) -> Result<ServiceClient, ApiError> {
+pub fn rotate_secret(conn: &mut DbConn, id: ServiceClientId, secret_hash: &str) -> Result<ServiceClient, ApiError> {
     let client = find_client(conn, id)?;
     if client.revoked_at.is_some() {
         return Err(ApiError::conflict(ErrorCode::ClientRevoked, "this service client is revoked; create a new one"));
@@ -113,7 +118,7 @@ pub fn rotate_secret(conn: &mut DbConn, id: &str, secret_hash: &str) -> Result<S
 }
 
 /// Revokes the client for good; revoking twice changes nothing.
-pub fn revoke_client(conn: &mut DbConn, id: &str) -> Result<ServiceClient, ApiError> {
+pub fn revoke_client(conn: &mut DbConn, id: ServiceClientId) -> Result<ServiceClient, ApiError> {
     diesel::update(service_clients::table.find(id).filter(service_clients::revoked_at.is_null()))
         .set(service_clients::revoked_at.eq(db::now()))
         .execute(conn)?;

@@ -3,23 +3,24 @@
 //! read one is the owner's business (`models::achievements`, `models::nominations` and their
 //! routes); this module only records and finds the rows.
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
 use crate::db::schema::stored_files;
 use crate::db::sql_types::UtcTimestamp;
 use crate::db::DbConn;
+use crate::domain::ids::{AchievementId, DossierId, InitiativeId, NominationId, StoredFileId, UserId};
 use crate::domain::nominations::DocumentKind;
 use crate::error::ApiError;
 
 #[derive(Queryable, Selectable, Debug, Clone)]
 #[diesel(table_name = stored_files)]
 pub struct StoredFile {
-    pub id: String,
+    pub id: StoredFileId,
     /// Set for a report's evidence.
-    pub achievement_id: Option<String>,
+    pub achievement_id: Option<AchievementId>,
     /// Set for a nomination's dossier document.
-    pub nomination_id: Option<String>,
+    pub nomination_id: Option<NominationId>,
     /// A dossier document's kind; none for evidence.
     pub kind: Option<DocumentKind>,
     pub filename: String,
@@ -27,49 +28,49 @@ pub struct StoredFile {
     pub size_bytes: i64,
     pub sha256: String,
     pub storage_key: String,
-    pub uploaded_by: String,
+    pub uploaded_by: UserId,
     #[diesel(deserialize_as = UtcTimestamp)]
     pub created_at: DateTime<Utc>,
     /// Set for an initiative's evidence.
-    pub initiative_id: Option<String>,
+    pub initiative_id: Option<InitiativeId>,
     /// Set for a unit dossier's shared document (with its kind).
-    pub dossier_id: Option<String>,
+    pub dossier_id: Option<DossierId>,
 }
 
 /// What a file belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Owner<'a> {
+pub enum Owner {
     /// Evidence of this report.
-    Achievement(&'a str),
+    Achievement(AchievementId),
     /// A document of this nomination's dossier, of this kind.
-    Nomination(&'a str, DocumentKind),
+    Nomination(NominationId, DocumentKind),
     /// Evidence of this initiative.
-    Initiative(&'a str),
+    Initiative(InitiativeId),
     /// A shared document of this unit dossier (of a round), of this kind.
-    Dossier(&'a str, DocumentKind),
+    Dossier(DossierId, DocumentKind),
 }
 
 /// The facts of a file just put in the store, before it has an owner.
 pub struct NewFile {
-    pub id: String,
+    pub id: StoredFileId,
     pub filename: String,
     pub content_type: String,
     pub size_bytes: i64,
     pub sha256: String,
     pub storage_key: String,
-    pub uploaded_by: String,
-    pub created_at: NaiveDateTime,
+    pub uploaded_by: UserId,
+    pub created_at: DateTime<Utc>,
 }
 
 impl NewFile {
-    pub fn owned_by(self, owner: Owner<'_>) -> StoredFile {
+    pub fn owned_by(self, owner: Owner) -> StoredFile {
         let (mut dossier_id, mut dossier_kind) = (None, None);
         let (achievement_id, nomination_id, kind, initiative_id) = match owner {
-            Owner::Achievement(id) => (Some(id.to_string()), None, None, None),
-            Owner::Nomination(id, kind) => (None, Some(id.to_string()), Some(kind), None),
-            Owner::Initiative(id) => (None, None, None, Some(id.to_string())),
+            Owner::Achievement(id) => (Some(id), None, None, None),
+            Owner::Nomination(id, kind) => (None, Some(id), Some(kind), None),
+            Owner::Initiative(id) => (None, None, None, Some(id)),
             Owner::Dossier(id, kind) => {
-                (dossier_id, dossier_kind) = (Some(id.to_string()), Some(kind));
+                (dossier_id, dossier_kind) = (Some(id), Some(kind));
                 (None, None, None, None)
             }
         };
@@ -86,7 +87,7 @@ impl NewFile {
             sha256,
             storage_key,
             uploaded_by,
-            created_at: created_at.and_utc(),
+            created_at,
             initiative_id,
             dossier_id,
         }
@@ -97,26 +98,26 @@ impl NewFile {
 pub fn insert(conn: &mut DbConn, file: &StoredFile) -> Result<(), ApiError> {
     diesel::insert_into(stored_files::table)
         .values((
-            stored_files::id.eq(&file.id),
-            stored_files::achievement_id.eq(&file.achievement_id),
-            stored_files::nomination_id.eq(&file.nomination_id),
+            stored_files::id.eq(file.id),
+            stored_files::achievement_id.eq(file.achievement_id),
+            stored_files::nomination_id.eq(file.nomination_id),
             stored_files::kind.eq(file.kind),
             stored_files::filename.eq(&file.filename),
             stored_files::content_type.eq(&file.content_type),
             stored_files::size_bytes.eq(file.size_bytes),
             stored_files::sha256.eq(&file.sha256),
             stored_files::storage_key.eq(&file.storage_key),
-            stored_files::uploaded_by.eq(&file.uploaded_by),
+            stored_files::uploaded_by.eq(file.uploaded_by),
             stored_files::created_at.eq(file.created_at.naive_utc()),
-            stored_files::initiative_id.eq(&file.initiative_id),
-            stored_files::dossier_id.eq(&file.dossier_id),
+            stored_files::initiative_id.eq(file.initiative_id),
+            stored_files::dossier_id.eq(file.dossier_id),
         ))
         .execute(conn)?;
     Ok(())
 }
 
 /// A report's evidence, by id.
-pub fn of_achievement(conn: &mut DbConn, achievement_id: &str) -> Result<Vec<StoredFile>, ApiError> {
+pub fn of_achievement(conn: &mut DbConn, achievement_id: AchievementId) -> Result<Vec<StoredFile>, ApiError> {
     Ok(stored_files::table
         .filter(stored_files::achievement_id.eq(achievement_id))
         .order(stored_files::id)
@@ -125,7 +126,7 @@ pub fn of_achievement(conn: &mut DbConn, achievement_id: &str) -> Result<Vec<Sto
 }
 
 /// The dossier documents of several nominations, by id.
-pub fn of_nominations(conn: &mut DbConn, nomination_ids: &[&String]) -> Result<Vec<StoredFile>, ApiError> {
+pub fn of_nominations(conn: &mut DbConn, nomination_ids: &[NominationId]) -> Result<Vec<StoredFile>, ApiError> {
     Ok(stored_files::table
         .filter(stored_files::nomination_id.eq_any(nomination_ids))
         .order(stored_files::id)
@@ -134,7 +135,7 @@ pub fn of_nominations(conn: &mut DbConn, nomination_ids: &[&String]) -> Result<V
 }
 
 /// The kinds of document a nomination's dossier holds.
-pub fn document_kinds_of(conn: &mut DbConn, nomination_id: &str) -> Result<Vec<DocumentKind>, ApiError> {
+pub fn document_kinds_of(conn: &mut DbConn, nomination_id: NominationId) -> Result<Vec<DocumentKind>, ApiError> {
     let kinds: Vec<Option<DocumentKind>> = stored_files::table
         .filter(stored_files::nomination_id.eq(nomination_id))
         .select(stored_files::kind)
@@ -143,29 +144,29 @@ pub fn document_kinds_of(conn: &mut DbConn, nomination_id: &str) -> Result<Vec<D
 }
 
 /// A file by id, if it is evidence (`Some(achievement id)`).
-pub fn find_evidence(conn: &mut DbConn, id: &str) -> Result<Option<(StoredFile, String)>, ApiError> {
+pub fn find_evidence(conn: &mut DbConn, id: StoredFileId) -> Result<Option<(StoredFile, AchievementId)>, ApiError> {
     let file: Option<StoredFile> = stored_files::table
         .find(id)
         .filter(stored_files::achievement_id.is_not_null())
         .select(StoredFile::as_select())
         .first(conn)
         .optional()?;
-    Ok(file.and_then(|f| f.achievement_id.clone().map(|owner| (f, owner))))
+    Ok(file.and_then(|f| f.achievement_id.map(|owner| (f, owner))))
 }
 
 /// A file by id, if it is a dossier document (`Some(nomination id)`).
-pub fn find_document(conn: &mut DbConn, id: &str) -> Result<Option<(StoredFile, String)>, ApiError> {
+pub fn find_document(conn: &mut DbConn, id: StoredFileId) -> Result<Option<(StoredFile, NominationId)>, ApiError> {
     let file: Option<StoredFile> = stored_files::table
         .find(id)
         .filter(stored_files::nomination_id.is_not_null())
         .select(StoredFile::as_select())
         .first(conn)
         .optional()?;
-    Ok(file.and_then(|f| f.nomination_id.clone().map(|owner| (f, owner))))
+    Ok(file.and_then(|f| f.nomination_id.map(|owner| (f, owner))))
 }
 
 /// The evidence of several initiatives, by id.
-pub fn of_initiatives(conn: &mut DbConn, initiative_ids: &[&String]) -> Result<Vec<StoredFile>, ApiError> {
+pub fn of_initiatives(conn: &mut DbConn, initiative_ids: &[InitiativeId]) -> Result<Vec<StoredFile>, ApiError> {
     Ok(stored_files::table
         .filter(stored_files::initiative_id.eq_any(initiative_ids))
         .order(stored_files::id)
@@ -174,12 +175,12 @@ pub fn of_initiatives(conn: &mut DbConn, initiative_ids: &[&String]) -> Result<V
 }
 
 /// A file by id, whoever owns it.
-pub fn find(conn: &mut DbConn, id: &str) -> Result<Option<StoredFile>, ApiError> {
+pub fn find(conn: &mut DbConn, id: StoredFileId) -> Result<Option<StoredFile>, ApiError> {
     Ok(stored_files::table.find(id).select(StoredFile::as_select()).first(conn).optional()?)
 }
 
 /// A unit dossier's shared documents.
-pub fn of_dossier(conn: &mut DbConn, dossier_id: &str) -> Result<Vec<StoredFile>, ApiError> {
+pub fn of_dossier(conn: &mut DbConn, dossier_id: DossierId) -> Result<Vec<StoredFile>, ApiError> {
     Ok(stored_files::table
         .filter(stored_files::dossier_id.eq(dossier_id))
         .order(stored_files::id)
@@ -188,7 +189,7 @@ pub fn of_dossier(conn: &mut DbConn, dossier_id: &str) -> Result<Vec<StoredFile>
 }
 
 /// The kinds of shared document a unit dossier holds.
-pub fn document_kinds_of_dossier(conn: &mut DbConn, dossier_id: &str) -> Result<Vec<DocumentKind>, ApiError> {
+pub fn document_kinds_of_dossier(conn: &mut DbConn, dossier_id: DossierId) -> Result<Vec<DocumentKind>, ApiError> {
     let kinds: Vec<Option<DocumentKind>> =
         stored_files::table.filter(stored_files::dossier_id.eq(dossier_id)).select(stored_files::kind).load(conn)?;
     Ok(kinds.into_iter().flatten().collect())

@@ -9,7 +9,7 @@ use crate::db::schema::{award_types, people, title_registration_entries, title_r
 use crate::db::sql_types::{NullableUtcTimestamp, UtcTimestamp};
 use crate::db::{self, DbConn};
 use crate::domain::awards::AwardSubject;
-use crate::domain::ids::{TitleRegistrationId, UnitId};
+use crate::domain::ids::{AwardTypeId, PersonId, TitleRegistrationId, UnitId, UserId};
 use crate::domain::rounds::TitleRegistrationStatus;
 use crate::error::{ApiError, ErrorCode, FieldError};
 
@@ -21,12 +21,12 @@ pub struct TitleRegistration {
     pub year: i32,
     pub status: TitleRegistrationStatus,
     pub version: i32,
-    pub created_by: String,
+    pub created_by: UserId,
     #[diesel(deserialize_as = UtcTimestamp)]
     pub created_at: DateTime<Utc>,
     #[diesel(deserialize_as = UtcTimestamp)]
     pub updated_at: DateTime<Utc>,
-    pub accepted_by: Option<String>,
+    pub accepted_by: Option<UserId>,
     #[diesel(deserialize_as = NullableUtcTimestamp)]
     pub accepted_at: Option<DateTime<Utc>>,
 }
@@ -36,8 +36,8 @@ pub struct TitleRegistration {
 pub struct Entry {
     pub registration_id: TitleRegistrationId,
     pub position: i32,
-    pub award_type_id: String,
-    pub person_id: Option<String>,
+    pub award_type_id: AwardTypeId,
+    pub person_id: Option<PersonId>,
 }
 
 pub struct TitleRegistrationDetail {
@@ -48,8 +48,8 @@ pub struct TitleRegistrationDetail {
 /// One entry as the unit gives it: a person of the unit for an individual title, none for a
 /// collective one (the unit itself).
 pub struct EntryInput {
-    pub award_type_id: String,
-    pub person_id: Option<String>,
+    pub award_type_id: AwardTypeId,
+    pub person_id: Option<PersonId>,
 }
 
 pub fn not_found() -> ApiError {
@@ -90,16 +90,15 @@ pub fn detail(conn: &mut DbConn, id: TitleRegistrationId) -> Result<TitleRegistr
 /// Each entry names an existing title once, with a person of the unit for an individual title
 /// and none for a collective one (household titles are not registered here).
 fn check_entries(conn: &mut DbConn, unit_id: UnitId, entries: &[EntryInput]) -> Result<(), ApiError> {
-    let type_ids: Vec<&String> = entries.iter().map(|e| &e.award_type_id).collect();
-    let subjects: Vec<(String, AwardSubject)> = award_types::table
+    let type_ids: Vec<AwardTypeId> = entries.iter().map(|e| e.award_type_id).collect();
+    let subjects: Vec<(AwardTypeId, AwardSubject)> = award_types::table
         .filter(award_types::id.eq_any(&type_ids))
         .select((award_types::id, award_types::subject))
         .load(conn)?;
-    let person_ids: Vec<&String> = entries.iter().filter_map(|e| e.person_id.as_ref()).collect();
-    let unit = unit_id.to_string();
-    let own: Vec<String> = people::table
+    let person_ids: Vec<PersonId> = entries.iter().filter_map(|e| e.person_id).collect();
+    let own: Vec<PersonId> = people::table
         .filter(people::id.eq_any(&person_ids))
-        .filter(people::unit_id.eq(&unit))
+        .filter(people::unit_id.eq(unit_id))
         .select(people::id)
         .load(conn)?;
     let mut errors = Vec::new();
@@ -159,9 +158,9 @@ pub fn create(
     unit_id: UnitId,
     year: i32,
     entries: &[EntryInput],
-    actor: &str,
+    actor: UserId,
 ) -> Result<TitleRegistrationDetail, ApiError> {
-    crate::models::awards::check_person_unit(conn, &unit_id.to_string())?;
+    crate::models::awards::check_person_unit(conn, unit_id)?;
     check_entries(conn, unit_id, entries)?;
     db::lock_for_transaction(conn, &format!("title_registration:{unit_id}:{year}"))?;
     let exists: i64 = title_registrations::table
@@ -231,7 +230,7 @@ pub fn replace(
 pub fn accept(
     conn: &mut DbConn,
     id: TitleRegistrationId,
-    actor: &str,
+    actor: UserId,
     expected_version: Option<i32>,
 ) -> Result<TitleRegistrationDetail, ApiError> {
     let current = lock(conn, id)?;
@@ -283,10 +282,10 @@ pub fn list(
 /// with none, for the unit itself).
 pub fn registered(
     conn: &mut DbConn,
-    unit_id: &str,
+    unit_id: UnitId,
     year: i32,
-    award_type_id: &str,
-    person_id: Option<&str>,
+    award_type_id: AwardTypeId,
+    person_id: Option<PersonId>,
 ) -> Result<bool, ApiError> {
     let mut query = title_registration_entries::table
         .inner_join(
@@ -298,7 +297,7 @@ pub fn registered(
         .filter(title_registration_entries::award_type_id.eq(award_type_id))
         .into_boxed::<<DbConn as Connection>::Backend>();
     query = match person_id {
-        Some(person) => query.filter(title_registration_entries::person_id.eq(person.to_string())),
+        Some(person) => query.filter(title_registration_entries::person_id.eq(person)),
         None => query.filter(title_registration_entries::person_id.is_null()),
     };
     Ok(query.count().get_result::<i64>(conn)? > 0)

@@ -11,7 +11,7 @@ use crate::domain::ids::UnitId;
 use crate::domain::text;
 use crate::domain::units::{self as rules, LinkPart, UnitFields, UnitKind, UnitType};
 use crate::domain::Checks;
-use crate::error::{ApiError, ErrorCode, FieldError};
+use crate::error::{ApiError, Arg, ErrorCode, FieldError};
 
 type Db = <DbConn as Connection>::Backend;
 
@@ -503,7 +503,8 @@ fn check_code_free(
         Some(other) => Err(ApiError::conflict(
             ErrorCode::CodeInUse,
             format!("code {} is held by \"{}\" ({}) during an overlapping period", fields.code, other.name, other.id),
-        )),
+        )
+        .localized("code_in_use-unit", [("code", Arg::text(&fields.code)), ("name", Arg::text(&other.name))])),
         None => Ok(()),
     }
 }
@@ -518,7 +519,8 @@ fn check_no_active_children(conn: &mut DbConn, id: UnitId, until: NaiveDate) -> 
             format!(
                 "{members} active account(s) belong to this unit; move them to its successor or deactivate them first"
             ),
-        ));
+        )
+        .localized("unit_has_users-count", [("count", Arg::text(members))]));
     }
     let outliving: i64 = units::table
         .filter(units::parent_id.eq(id))
@@ -529,6 +531,10 @@ fn check_no_active_children(conn: &mut DbConn, id: UnitId, until: NaiveDate) -> 
         return Err(ApiError::conflict(
             ErrorCode::HasActiveChildren,
             format!("{outliving} subordinate unit(s) remain in force after {until}; end or move them first"),
+        )
+        .localized(
+            "has_active_children-count",
+            [("count", Arg::text(outliving)), ("date", Arg::text(crate::domain::display::admin_date(until)))],
         ));
     }
     Ok(())

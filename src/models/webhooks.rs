@@ -8,18 +8,16 @@ use crate::db::journal::Entry;
 use crate::db::schema::{journal, webhook_attempts, webhook_deliveries, webhook_subscriptions};
 use crate::db::sql_types::{NullableUtcTimestamp, UtcTimestamp};
 use crate::db::{self, DbConn};
+use crate::domain::ids::{AttemptId, DeliveryId, SubscriptionId};
+use crate::domain::webhooks::DeliveryStatus;
 use crate::error::ApiError;
 
 type Db = <DbConn as Connection>::Backend;
 
-pub const PENDING: &str = crate::db::journal::DELIVERY_PENDING;
-pub const DELIVERED: &str = "delivered";
-pub const FAILED: &str = "failed";
-
 #[derive(Queryable, Selectable, Debug, Clone)]
 #[diesel(table_name = webhook_subscriptions)]
 pub struct Subscription {
-    pub id: String,
+    pub id: SubscriptionId,
     pub url: String,
     pub event_types: String,
     pub active: bool,
@@ -35,15 +33,16 @@ pub struct Subscription {
 #[derive(Queryable, Selectable, Debug, Clone)]
 #[diesel(table_name = webhook_deliveries)]
 pub struct Delivery {
-    pub id: String,
-    pub subscription_id: String,
+    pub id: DeliveryId,
+    pub subscription_id: SubscriptionId,
     pub event_seq: i64,
-    pub status: String,
+    pub status: DeliveryStatus,
     pub attempts: i32,
     #[diesel(deserialize_as = UtcTimestamp)]
     pub next_attempt_at: DateTime<Utc>,
     pub lease_owner: Option<String>,
-    pub lease_until: Option<NaiveDateTime>,
+    #[diesel(deserialize_as = NullableUtcTimestamp)]
+    pub lease_until: Option<DateTime<Utc>>,
     #[diesel(deserialize_as = UtcTimestamp)]
     pub created_at: DateTime<Utc>,
     #[diesel(deserialize_as = NullableUtcTimestamp)]
@@ -53,8 +52,8 @@ pub struct Delivery {
 #[derive(Queryable, Selectable, Debug, Clone)]
 #[diesel(table_name = webhook_attempts)]
 pub struct Attempt {
-    pub id: String,
-    pub delivery_id: String,
+    pub id: AttemptId,
+    pub delivery_id: DeliveryId,
     pub attempt: i32,
     #[diesel(deserialize_as = UtcTimestamp)]
     pub attempted_at: DateTime<Utc>,
@@ -72,7 +71,7 @@ pub struct SubscriptionInput {
     pub description: Option<String>,
 }
 
-pub fn find_subscription(conn: &mut DbConn, id: &str) -> Result<Subscription, ApiError> {
+pub fn find_subscription(conn: &mut DbConn, id: SubscriptionId) -> Result<Subscription, ApiError> {
     webhook_subscriptions::table
         .find(id)
         .select(Subscription::as_select())
@@ -84,7 +83,7 @@ pub fn find_subscription(conn: &mut DbConn, id: &str) -> Result<Subscription, Ap
 /// Subscriptions, newest first, after the `before` id; `limit + 1` rows.
 pub fn list_subscriptions(
     conn: &mut DbConn,
-    before: Option<String>,
+    before: Option<SubscriptionId>,
     limit: i64,
 ) -> Result<Vec<Subscription>, ApiError> {
     let mut query = webhook_subscriptions::table.into_boxed::<Db>();
@@ -99,11 +98,11 @@ pub fn insert_subscription(
     input: SubscriptionInput,
     secret: String,
 ) -> Result<Subscription, ApiError> {
-    let id = db::new_id();
+    let id = SubscriptionId::generate();
     let now = db::now();
     diesel::insert_into(webhook_subscriptions::table)
         .values((
-            webhook_subscriptions::id.eq(&id),
+            webhook_subscriptions::id.eq(id),
             webhook_subscriptions::url.eq(input.url),
             webhook_subscriptions::event_types.eq(input.event_types),
             webhook_subscriptions::active.eq(input.active),
@@ -114,13 +113,13 @@ pub fn insert_subscription(
             webhook_subscriptions::updated_at.eq(now),
         ))
         .execute(conn)?;
-    find_subscription(conn, &id)
+    find_subscription(conn, id)
 }
 
 /// Replaces the URL, filters, flag and description at `expected_version`.
 pub fn replace_subscription(
     conn: &mut DbConn,
-    id: &str,
+    id: SubscriptionId,
     input: SubscriptionInput,
     expected_version: Option<i32>,
 ) -> Result<Subscription, ApiError> {
@@ -146,7 +145,7 @@ pub fn replace_subscription(
     find_subscription(conn, id)
 }
 
-pub fn rotate_secret(conn: &mut DbConn, id: &str, secret: String) -> Result<Subscription, ApiError> {
+pub fn rotate_secret(conn: &mut DbConn, id: SubscriptionId, secret: String) -> Result<Subscription, ApiError> {
     let current = find_subscription(conn, id)?;
     diesel::update(webhook_subscriptions::table.find(id))
         .set((
@@ -159,7 +158,7 @@ pub fn rotate_secret(conn: &mut DbConn, id: &str, secret: String) -> Result<Subs
 }
 
 /// Deletes a subscription with its deliveries and their log; returns it as it was.
-pub fn delete_subscription(conn: &mut DbConn, id: &str) -> Result<Subscription, ApiError> {
+pub fn delete_subscription(conn: &mut DbConn, id: SubscriptionId) -> Result<Subscription, ApiError> {
     let current = find_subscription(conn, id)?;
     // Explicit rather than trusting ON DELETE CASCADE alone: SQLite connections opened
     // without `foreign_keys = ON` would leave orphans.
@@ -229,7 +228,7 @@ pub fn claim(
     let rows: Vec<(Delivery, String, String)> = webhook_deliveries::table
         .inner_join(webhook_subscriptions::table)
         .filter(webhook_deliveries::lease_owner.eq(token))
-        .filter(webhook_deliveries::status.eq(PENDING))
+        .filter(webhook_deliveries::status.eq(DeliveryStatus::Pending))
         .select((Delivery::as_select(), webhook_subscriptions::url, webhook_subscriptions::secret))
         .load(conn)?;
     let seqs: Vec<i64> = rows.iter().map(|(d, ..)| d.event_seq).collect();
@@ -264,7 +263,7 @@ pub struct AttemptRecord {
 /// (a holder whose lease ran out must not overwrite the next holder's work).
 pub fn record_attempt(
     conn: &mut DbConn,
-    delivery_id: &str,
+    delivery_id: DeliveryId,
     token: &str,
     record: AttemptRecord,
 ) -> Result<(), ApiError> {
@@ -274,9 +273,9 @@ pub fn record_attempt(
     conn.write_tx(|conn| {
         let now = db::now();
         let (status, next, finished) = match record.outcome {
-            Outcome::Delivered => (DELIVERED, now, Some(now)),
-            Outcome::RetryAt(at) => (PENDING, at, None),
-            Outcome::GaveUp => (FAILED, now, Some(now)),
+            Outcome::Delivered => (DeliveryStatus::Delivered, now, Some(now)),
+            Outcome::RetryAt(at) => (DeliveryStatus::Pending, at, None),
+            Outcome::GaveUp => (DeliveryStatus::Failed, now, Some(now)),
         };
         let still_ours = diesel::update(
             webhook_deliveries::table.find(delivery_id).filter(webhook_deliveries::lease_owner.eq(token)),
@@ -295,7 +294,7 @@ pub fn record_attempt(
         if still_ours == 1 {
             diesel::insert_into(webhook_attempts::table)
                 .values((
-                    webhook_attempts::id.eq(db::new_id()),
+                    webhook_attempts::id.eq(AttemptId::generate()),
                     webhook_attempts::delivery_id.eq(delivery_id),
                     webhook_attempts::attempt.eq(record.attempt),
                     webhook_attempts::attempted_at.eq(record.attempted_at),
@@ -313,8 +312,8 @@ pub fn record_attempt(
 /// every attempt; `limit + 1` deliveries.
 pub fn list_deliveries(
     conn: &mut DbConn,
-    subscription_id: &str,
-    before: Option<String>,
+    subscription_id: SubscriptionId,
+    before: Option<DeliveryId>,
     limit: i64,
 ) -> Result<Vec<(Delivery, String, Vec<Attempt>)>, ApiError> {
     let mut query = webhook_deliveries::table
@@ -329,7 +328,7 @@ pub fn list_deliveries(
         .limit(limit + 1)
         .select((Delivery::as_select(), journal::action))
         .load(conn)?;
-    let ids: Vec<&String> = rows.iter().map(|(d, _)| &d.id).collect();
+    let ids: Vec<DeliveryId> = rows.iter().map(|(d, _)| d.id).collect();
     let attempts: Vec<Attempt> = webhook_attempts::table
         .filter(webhook_attempts::delivery_id.eq_any(&ids))
         .order((webhook_attempts::delivery_id, webhook_attempts::attempt, webhook_attempts::attempted_at))

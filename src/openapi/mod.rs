@@ -44,6 +44,7 @@ use crate::http::register::{PostKind, PostTable};
         (name = "rounds", description = "Annual rounds (đợt xét khen thưởng cuối năm) and units' dossiers of many nominees: each line a nomination, appraised line by line, with quotas per unit"),
         (name = "council", description = "Council sessions and secret ballots on nominations"),
         (name = "decisions", description = "Public posting of approved nominations, the public's comments, and decisions granting awards"),
+        (name = "reward-money", description = "Reward money (tiền thưởng): the base salary (lương cơ sở) levels bonuses are computed from, and each unit's reward fund (quỹ thi đua, khen thưởng) by year"),
         (name = "reports", description = "Reports as JSON, CSV or XLSX: campaign progress, awards, the nominations pipeline"),
         (name = "public", description = "Open to everyone, no sign-in: what is on public posting, and comments on it"),
         (name = "integration", description = "For other systems: the change feed, webhooks and the audit trail"),

@@ -16,6 +16,7 @@ use crate::db::DbConn;
 use crate::db::{self, cursor};
 use crate::domain::campaigns::{AchievementAction, AchievementStatus};
 use crate::domain::evidence::clean_filename;
+use crate::domain::ids::{AchievementId, IndicatorId, StoredFileId, UnitId};
 use crate::domain::units::today_in_vietnam;
 use crate::domain::{check_text, Checks};
 use crate::error::{ApiError, ErrorCode, FieldError};
@@ -26,7 +27,7 @@ use crate::http::upload::{self, FileBytes, StoredFileResponses};
 use crate::models::achievements::{self as model, Achievement, AchievementFilter, Report};
 use crate::models::stored_files::{NewFile, StoredFile};
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, ReplaceErrors, WriteErrors};
-use crate::routes::shared::{stored_uuid, visible_campaign};
+use crate::routes::shared::visible_campaign;
 use crate::state::AppState;
 
 pub fn configure(routes: &mut Routes) {
@@ -106,30 +107,32 @@ pub struct AchievementResponse {
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
-fn evidence_response(f: StoredFile) -> Result<EvidenceResponse, ApiError> {
-    Ok(EvidenceResponse {
-        href: format!("/api/v1/evidence/{}", f.id),
-        id: stored_uuid(&f.id)?,
-        uploaded_by: stored_uuid(&f.uploaded_by)?,
-        filename: f.filename,
-        content_type: f.content_type,
-        size_bytes: f.size_bytes,
-        sha256: f.sha256,
-        created_at: f.created_at,
-    })
+impl From<StoredFile> for EvidenceResponse {
+    fn from(f: StoredFile) -> EvidenceResponse {
+        EvidenceResponse {
+            href: format!("/api/v1/evidence/{}", f.id),
+            id: f.id.into(),
+            uploaded_by: f.uploaded_by.into(),
+            filename: f.filename,
+            content_type: f.content_type,
+            size_bytes: f.size_bytes,
+            sha256: f.sha256,
+            created_at: f.created_at,
+        }
+    }
 }
 
-fn response(a: Achievement, evidence: Vec<StoredFile>) -> Result<AchievementResponse, ApiError> {
-    Ok(AchievementResponse {
-        id: stored_uuid(&a.id)?,
-        campaign_id: stored_uuid(&a.campaign_id)?,
-        unit_id: stored_uuid(&a.unit_id)?,
-        indicator_id: stored_uuid(&a.indicator_id)?,
+fn response(a: Achievement, evidence: Vec<StoredFile>) -> AchievementResponse {
+    AchievementResponse {
+        id: a.id.into(),
+        campaign_id: a.campaign_id.into(),
+        unit_id: a.unit_id.into(),
+        indicator_id: a.indicator_id.into(),
         status: a.status,
         status_label: a.status.label_vi(),
-        reported_by: stored_uuid(&a.reported_by)?,
-        verified_by: a.verified_by.as_deref().map(stored_uuid).transpose()?,
-        evidence: evidence.into_iter().map(evidence_response).collect::<Result<_, _>>()?,
+        reported_by: a.reported_by.into(),
+        verified_by: a.verified_by.map(Uuid::from),
+        evidence: evidence.into_iter().map(EvidenceResponse::from).collect(),
         person_name: a.person_name,
         value: a.value,
         numerator: a.numerator,
@@ -141,19 +144,19 @@ fn response(a: Achievement, evidence: Vec<StoredFile>) -> Result<AchievementResp
         verified_at: a.verified_at,
         created_at: a.created_at,
         updated_at: a.updated_at,
-    })
+    }
 }
 
 async fn respond(state: &AppState, a: Achievement, created: bool) -> Result<HttpResponse, ApiError> {
-    let id = a.id.clone();
-    let evidence = db::run(&state.db, move |conn| model::evidence_of(conn, &id)).await?;
-    respond_with(response(a, evidence)?, created)
+    let id = a.id;
+    let evidence = db::run(&state.db, move |conn| model::evidence_of(conn, id)).await?;
+    respond_with(response(a, evidence), created)
 }
 
 /// A report as the API shows it, read in the caller's transaction.
 fn current(conn: &mut DbConn, a: Achievement) -> Result<AchievementResponse, ApiError> {
-    let evidence = model::evidence_of(conn, &a.id)?;
-    response(a, evidence)
+    let evidence = model::evidence_of(conn, a.id)?;
+    Ok(response(a, evidence))
 }
 
 fn respond_with(body: AchievementResponse, created: bool) -> Result<HttpResponse, ApiError> {
@@ -176,7 +179,7 @@ fn report(body: AchievementRequest) -> Result<Report, ApiError> {
         return Err(ApiError::validation(checks.0));
     }
     Ok(Report {
-        indicator_id: body.indicator_id.to_string(),
+        indicator_id: body.indicator_id.into(),
         person_name,
         value: body.value,
         numerator: body.numerator,
@@ -188,23 +191,23 @@ fn report(body: AchievementRequest) -> Result<Report, ApiError> {
 
 /// Loads a report if the caller may do `action` on it; another unit's answers like a missing one.
 async fn load(state: &AppState, who: &AuthUser, id: Uuid, action: Action) -> Result<Achievement, ApiError> {
-    let id = id.to_string();
+    let id = AchievementId::from(id);
     // A council member may read an achievement a nomination on their agenda cites.
-    let member = (action == Action::Read && who.has(Role::CouncilMember)).then(|| who.user_id.clone());
+    let member = (action == Action::Read && who.has(Role::CouncilMember)).then_some(who.user_id);
     let (found, on_agenda) = db::run(&state.db, move |conn| {
-        let found = model::find_achievement(conn, &id)?;
+        let found = model::find_achievement(conn, id)?;
         let on_agenda = match member {
             Some(member) => crate::models::nominations::on_agenda_of(
                 conn,
-                &member,
-                crate::models::nominations::AgendaLink::Achievement(&found.id),
+                member,
+                crate::models::nominations::AgendaLink::Achievement(found.id),
             )?,
             None => false,
         };
         Ok((found, on_agenda))
     })
     .await?;
-    match policy::decide(who, action, Resource::ReviewedRecord { unit_id: &found.unit_id, on_agenda }) {
+    match policy::decide(who, action, Resource::ReviewedRecord { unit_id: found.unit_id, on_agenda }) {
         Decision::Allow => Ok(found),
         Decision::Forbidden => Err(ApiError::forbidden()),
         Decision::Hidden => Err(model::achievement_not_found()),
@@ -246,30 +249,30 @@ pub async fn list(
     let query = query.0;
     let limit = cursor::limit(query.limit)?;
     let unit_id = match policy::require_list_reach(&who)? {
-        ListReach::AllUnits => query.unit_id.map(|u| u.to_string()),
+        ListReach::AllUnits => query.unit_id.map(UnitId::from),
         ListReach::OwnUnit(own) => Some(own),
     };
     let filter = AchievementFilter {
         unit_id,
-        indicator_id: query.indicator_id.map(|i| i.to_string()),
+        indicator_id: query.indicator_id.map(IndicatorId::from),
         status: query.status,
         before_id: query.cursor.as_deref().map(|c| cursor::decode(&scope, c)).transpose()?,
         limit,
     };
     let (rows, next_cursor) = db::run(&state.db, move |conn| {
-        let rows = model::list_achievements(conn, &campaign.id, &filter)?;
-        let (rows, next) = cursor::page(rows, limit, &scope, |a| a.id.clone());
+        let rows = model::list_achievements(conn, campaign.id, &filter)?;
+        let (rows, next) = cursor::page(rows, limit, &scope, |a| a.id);
         let with_files = rows
             .into_iter()
             .map(|a| {
-                let files = model::evidence_of(conn, &a.id)?;
+                let files = model::evidence_of(conn, a.id)?;
                 Ok((a, files))
             })
             .collect::<Result<Vec<_>, ApiError>>()?;
         Ok((with_files, next))
     })
     .await?;
-    let items = rows.into_iter().map(|(a, f)| response(a, f)).collect::<Result<_, _>>()?;
+    let items = rows.into_iter().map(|(a, f)| response(a, f)).collect();
     Ok(HttpResponse::Ok().json(AchievementPage { items, next_cursor }))
 }
 
@@ -289,16 +292,16 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     let campaign = visible_campaign(&state, &who, id.into_inner()).await?;
     let body = body.0;
-    let Some(unit_id) = body.unit_id.map(|u| u.to_string()) else {
+    let Some(unit_id) = body.unit_id.map(UnitId::from) else {
         return Err(ApiError::validation(vec![FieldError::new("unit_id", ErrorCode::Required, "is required")]));
     };
-    if policy::decide(&who, Action::Create, Resource::UnitRecord { unit_id: &unit_id }) != Decision::Allow {
+    if policy::decide(&who, Action::Create, Resource::UnitRecord { unit_id }) != Decision::Allow {
         return Err(ApiError::new(ErrorCode::Forbidden, "you report only for your own unit"));
     }
     let report = report(body)?;
-    let (actor, today, grace) = (who.user_id.clone(), today_in_vietnam(), state.settings.report_grace_days);
+    let (actor, today, grace) = (who.user_id, today_in_vietnam(), state.settings.report_grace_days);
     let created = db::write(&state.db, origin.by(&who), move |conn, journal| {
-        let created = model::create_achievement(conn, &campaign.id, &unit_id, report, &actor, today, grace)?;
+        let created = model::create_achievement(conn, campaign.id, unit_id, report, actor, today, grace)?;
         let created = current(conn, created)?;
         journal.created("achievement", created.id, Scope::Unit(unit_id), &created);
         Ok(created)
@@ -334,7 +337,7 @@ pub async fn replace(
     let expected = required_if_match(&req)?;
     let existing = load(&state, &who, id.into_inner(), Action::Update).await?;
     let body = body.0;
-    if body.unit_id.is_some_and(|u| u.to_string() != existing.unit_id) {
+    if body.unit_id.is_some_and(|u| UnitId::from(u) != existing.unit_id) {
         return Err(ApiError::validation(vec![FieldError::new(
             "unit_id",
             ErrorCode::Immutable,
@@ -344,11 +347,11 @@ pub async fn replace(
     let report = report(body)?;
     let (today, grace) = (today_in_vietnam(), state.settings.report_grace_days);
     let updated = db::write(&state.db, origin.by(&who), move |conn, journal| {
-        let before = model::find_achievement(conn, &existing.id)?;
+        let before = model::find_achievement(conn, existing.id)?;
         let before = current(conn, before)?;
-        let after = model::update_achievement(conn, &existing.id, report, expected, today, grace)?;
+        let after = model::update_achievement(conn, existing.id, report, expected, today, grace)?;
         let after = current(conn, after)?;
-        journal.updated("achievement", &existing.id, Scope::Unit(existing.unit_id.clone()), &before, &after);
+        journal.updated("achievement", existing.id, Scope::Unit(existing.unit_id), &before, &after);
         Ok(after)
     })
     .await?;
@@ -382,17 +385,18 @@ async fn review(
     if !checks.0.is_empty() {
         return Err(ApiError::validation(checks.0));
     }
-    let (id, actor) = (id.to_string(), who.user_id.clone());
+    let (id, actor) = (AchievementId::from(id), who.user_id);
     let verb = match action {
         AchievementAction::Verify => "verified",
         AchievementAction::Return => "returned",
     };
     let reviewed = db::write(&state.db, origin.by(who), move |conn, journal| {
-        let before = model::find_achievement(conn, &id)?;
-        let before = current(conn, before)?;
-        let after = model::review_achievement(conn, &id, action, &actor, reason, expected)?;
+        let found = model::find_achievement(conn, id)?;
+        let unit_id = found.unit_id;
+        let before = current(conn, found)?;
+        let after = model::review_achievement(conn, id, action, actor, reason, expected)?;
         let after = current(conn, after)?;
-        journal.changed("achievement", verb, &id, Scope::Unit(before.unit_id.to_string()), &before, &after);
+        journal.changed("achievement", verb, id, Scope::Unit(unit_id), &before, &after);
         Ok(after)
     })
     .await?;
@@ -469,7 +473,7 @@ pub async fn upload_evidence(
     let checked = achievement.clone();
     db::run(&state.db, move |conn| model::check_evidence_allowed(conn, &checked, today, grace)).await?;
     let received = upload::receive(&req, payload, state.settings.max_upload_bytes).await?;
-    let file_id = db::new_id();
+    let file_id = StoredFileId::generate();
     let key = format!("{}/{}", achievement.id, file_id);
     let file = NewFile {
         id: file_id,
@@ -478,21 +482,13 @@ pub async fn upload_evidence(
         size_bytes: received.bytes.len() as i64,
         sha256: received.sha256,
         storage_key: key.clone(),
-        uploaded_by: who.user_id.clone(),
-        created_at: db::now(),
+        uploaded_by: who.user_id,
+        created_at: db::now_utc(),
     };
-    let (origin, scope, achievement_id) =
-        (origin.by(&who), Scope::Unit(achievement.unit_id.clone()), achievement.id.clone());
+    let (origin, scope, achievement_id) = (origin.by(&who), Scope::Unit(achievement.unit_id), achievement.id);
     let body = upload::store_and_write(state.into_inner(), key, received.bytes, origin, move |conn, journal| {
-        let added = evidence_response(model::add_evidence(conn, &achievement_id, file, today, grace)?)?;
-        journal.record(
-            "achievement",
-            "evidence_added",
-            &achievement_id,
-            scope,
-            None,
-            serde_json::to_value(&added).ok(),
-        );
+        let added = EvidenceResponse::from(model::add_evidence(conn, achievement_id, file, today, grace)?);
+        journal.record("achievement", "evidence_added", achievement_id, scope, None, serde_json::to_value(&added).ok());
         Ok(added)
     })
     .await?;
@@ -509,22 +505,22 @@ pub async fn download_evidence(
     who: AuthUser,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner().to_string();
-    let member = who.has(Role::CouncilMember).then(|| who.user_id.clone());
+    let id = StoredFileId::from(id.into_inner());
+    let member = who.has(Role::CouncilMember).then_some(who.user_id);
     let (file, achievement, on_agenda) = db::run(&state.db, move |conn| {
-        let (file, achievement) = model::find_evidence(conn, &id)?;
+        let (file, achievement) = model::find_evidence(conn, id)?;
         let on_agenda = match member {
             Some(member) => crate::models::nominations::on_agenda_of(
                 conn,
-                &member,
-                crate::models::nominations::AgendaLink::Achievement(&achievement.id),
+                member,
+                crate::models::nominations::AgendaLink::Achievement(achievement.id),
             )?,
             None => false,
         };
         Ok((file, achievement, on_agenda))
     })
     .await?;
-    if policy::decide(&who, Action::Read, Resource::ReviewedRecord { unit_id: &achievement.unit_id, on_agenda })
+    if policy::decide(&who, Action::Read, Resource::ReviewedRecord { unit_id: achievement.unit_id, on_agenda })
         != Decision::Allow
     {
         return Err(ApiError::not_found("evidence file"));

@@ -127,7 +127,7 @@ pub async fn login(
 
     let refresh_token = random_token();
     let start = SessionStart {
-        user_id: user.id.clone(),
+        user_id: user.id,
         verified_hash: user.password_hash.clone(),
         token_version: user.token_version,
         rehash,
@@ -136,15 +136,15 @@ pub async fn login(
         refresh_expires_at: refresh_expiry(&state),
         session_expires_at: db::now() + chrono::TimeDelta::seconds(auth.session_max_age_secs),
     };
-    let user_id = user.id.clone();
-    let origin = origin.acting_as(&user_id);
+    let user_id = user.id;
+    let origin = origin.acting_as(&user_id.to_string());
     let opened = db::write(&state.db, origin, move |conn, journal| {
         let session = model::open_session(conn, start)?;
         if let Some(session_id) = &session {
             model::settle_login_success(conn, &[&user_key, &pair_key], Some(&client_key))?;
             journal.record("session", "opened", session_id, Scope::AuditOnly, None, None);
         }
-        Ok(session.map(|id| (id, model::find_user(conn, &user_id))))
+        Ok(session.map(|id| (id, model::find_user(conn, user_id))))
     })
     .await?;
     match opened {
@@ -181,7 +181,7 @@ pub async fn refresh(
         let rotation = model::rotate_refresh_token(conn, &old_hash, &new_hash, expires_at)?;
         match &rotation {
             Rotation::Rotated { user, session_id } => {
-                journal.act_as("user", &user.id);
+                journal.act_as("user", user.id);
                 journal.record("session", "refreshed", session_id, Scope::AuditOnly, None, None);
             }
             // The session it belonged to was ended: worth an entry, even without knowing who.
@@ -250,8 +250,8 @@ pub async fn logout(
 )]
 #[get("/auth/me")]
 pub async fn me(state: web::Data<AppState>, who: AuthUser) -> Result<HttpResponse, ApiError> {
-    let id = who.user_id.clone();
-    user_ok(db::run(&state.db, move |conn| model::find_user(conn, &id)).await?)
+    let id = who.user_id;
+    user_ok(db::run(&state.db, move |conn| model::find_user(conn, id)).await?)
 }
 
 /// Change the caller's password. Every session of theirs ends, this one included.
@@ -277,14 +277,14 @@ pub async fn change_password(
     body: JsonBody<ChangePasswordRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let ChangePasswordRequest { current_password, new_password } = body.0;
-    let id = who.user_id.clone();
+    let id = who.user_id;
     let auth = &state.settings.auth;
     let (per_user, window) = (auth.login_max_failures_per_user, auth.login_window_secs);
     // Its own counter, per account: wrong current passwords here never slow or block sign-in.
     let change_key = format!("password-change:{id}");
     let key = change_key.clone();
     let (user, blocked) = db::run(&state.db, move |conn| {
-        let user = model::find_user(conn, &id)?;
+        let user = model::find_user(conn, id)?;
         let blocked = model::reserve_login_attempt(conn, &[(&key, Some(per_user))], window)?.blocked;
         Ok((user, blocked))
     })
@@ -310,8 +310,8 @@ pub async fn change_password(
     // Only if the account is as it was when the current password was checked: an admin reset
     // that landed meanwhile wins, and this change is refused (412).
     db::write(&state.db, origin.by(&who), move |conn, journal| {
-        model::update_user(conn, &user.id, changes, Some(user.version))?;
-        journal.record("user", "password_changed", &user.id, Scope::AuditOnly, None, None);
+        model::update_user(conn, user.id, changes, Some(user.version))?;
+        journal.record("user", "password_changed", user.id, Scope::AuditOnly, None, None);
         model::settle_login_success(conn, &[&change_key], None)
     })
     .await?;

@@ -14,6 +14,7 @@ use crate::auth::AuthUser;
 use crate::db::journal::Scope;
 use crate::db::{self, cursor};
 use crate::domain::awards::{check_rules, AwardCategory, AwardSubject, Prerequisite, Severity};
+use crate::domain::ids::{AwardId, AwardTypeId, PersonId, UnitId};
 use crate::domain::initiatives::InitiativeRequirement;
 use crate::domain::units::today_in_vietnam;
 use crate::domain::{check_date, check_text, Checks};
@@ -24,7 +25,7 @@ use crate::http::register::Routes;
 use crate::models::awards::{self as model, AwardFilter, AwardType, AwardTypeVersion, NewAward, NewAwardType};
 use crate::models::nominations as nominations_model;
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, WriteErrors};
-use crate::routes::shared::{award_response, nomination_response, stored_uuid, AwardResponse};
+use crate::routes::shared::{nomination_response, AwardResponse};
 use crate::state::AppState;
 
 pub fn configure(routes: &mut Routes) {
@@ -57,6 +58,11 @@ pub struct RulesBody {
     /// a reason) or `refusal`.
     #[serde(default = "quota_warning")]
     pub quota_on_failure: Severity,
+    /// `quota_on_failure`'s label, as answers carry it: ignored when sent (so a version read
+    /// back can be sent again as it is).
+    #[serde(default)]
+    #[schema(read_only)]
+    pub quota_on_failure_label: Option<String>,
     #[serde(default)]
     pub council_vote_required: bool,
     /// Share of the whole council that must approve (decimal string, percent).
@@ -87,6 +93,8 @@ pub struct RulesView {
     pub quota_percent: Option<String>,
     /// What going beyond the quota does.
     pub quota_on_failure: Severity,
+    /// `quota_on_failure` as people read it (Vietnamese).
+    pub quota_on_failure_label: &'static str,
     pub council_vote_required: bool,
     /// Share of the whole council that must approve (decimal string, percent).
     pub approval_threshold_percent: Option<String>,
@@ -135,26 +143,27 @@ fn quota_warning() -> Severity {
 
 fn version_response(v: AwardTypeVersion) -> Result<VersionResponse, ApiError> {
     let prerequisites = v.prerequisite_list()?;
-    let quota_on_failure = v.quota_severity()?;
+    let quota_on_failure = v.quota_on_failure;
     let initiative_requirement = v.initiative_requirement()?;
     Ok(VersionResponse {
-        id: stored_uuid(&v.id)?,
+        id: v.id.into(),
         version: v.version,
         effective_from: v.effective_from,
         effective_until: v.effective_until,
         rules: RulesView {
             granting_authority: v.granting_authority,
             legal_basis: v.legal_basis,
-            prerequisites,
+            prerequisites: prerequisites.into_iter().map(Prerequisite::labelled).collect(),
             quota_of_code: v.quota_of_code,
             quota_percent: v.quota_percent,
             quota_on_failure,
+            quota_on_failure_label: quota_on_failure.label_vi(),
             council_vote_required: v.council_vote_required,
             approval_threshold_percent: v.approval_threshold_percent,
             quorum_percent: v.quorum_percent,
             posting_days: v.posting_days,
             bonus_multiplier: v.bonus_multiplier,
-            initiative_requirement,
+            initiative_requirement: initiative_requirement.map(InitiativeRequirement::labelled),
         },
     })
 }
@@ -162,7 +171,7 @@ fn version_response(v: AwardTypeVersion) -> Result<VersionResponse, ApiError> {
 fn type_response((t, versions): (AwardType, Vec<AwardTypeVersion>)) -> Result<AwardTypeResponse, ApiError> {
     let current_version = model::version_on(&versions, today_in_vietnam()).map(|v| v.version);
     Ok(AwardTypeResponse {
-        id: stored_uuid(&t.id)?,
+        id: t.id.into(),
         category: t.category,
         category_label: t.category.label_vi(),
         subject: t.subject,
@@ -245,24 +254,29 @@ pub async fn create_type(
         checks.fail("code", ErrorCode::InvalidFormat, "must be 2–40 characters of A–Z, 0–9 and _");
     }
     let name = check_text("name", &body.name, 300, &mut checks);
-    if AwardCategory::parse(&body.category).is_none() {
+    let category = AwardCategory::parse(&body.category);
+    if category.is_none() {
         checks.fail("category", ErrorCode::InvalidChoice, "must be danh_hieu_thi_dua or hinh_thuc_khen_thuong");
     }
-    if AwardSubject::parse(&body.subject).is_none() {
+    let subject = AwardSubject::parse(&body.subject);
+    if subject.is_none() {
         checks.fail("subject", ErrorCode::InvalidChoice, "must be individual, collective or household");
     }
     let level = check_text("level", &body.level, 50, &mut checks);
     check_date("effective_from", Some(body.effective_from), &mut checks);
     let rules = rules(body.rules, &mut checks);
+    let (Some(category), Some(subject)) = (category, subject) else {
+        return Err(ApiError::validation(checks.0));
+    };
     if !checks.0.is_empty() {
         return Err(ApiError::validation(checks.0));
     }
-    let new = NewAwardType { code, name, category: body.category, subject: body.subject, level };
-    let (effective_from, actor) = (body.effective_from, who.user_id.clone());
+    let new = NewAwardType { code, name, category, subject, level };
+    let (effective_from, actor) = (body.effective_from, who.user_id);
     let body = db::write(&state.db, origin.by(&who), move |conn, journal| {
-        let id = model::create_award_type(conn, new, effective_from, rules, Some(&actor))?;
-        let created = type_response(model::find_award_type(conn, &id)?)?;
-        journal.created("award_type", &id, Scope::Registry, &created);
+        let id = model::create_award_type(conn, new, effective_from, rules, Some(actor))?;
+        let created = type_response(model::find_award_type(conn, id)?)?;
+        journal.created("award_type", id, Scope::Registry, &created);
         Ok(created)
     })
     .await?;
@@ -280,9 +294,8 @@ pub async fn read_type(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     policy::authorize(&who, Action::Read, Resource::Registry)?;
-    let id = id.into_inner().to_string();
-    Ok(HttpResponse::Ok()
-        .json(type_response(db::run(&state.db, move |conn| model::find_award_type(conn, &id)).await?)?))
+    let id = AwardTypeId::from(id.into_inner());
+    Ok(HttpResponse::Ok().json(type_response(db::run(&state.db, move |conn| model::find_award_type(conn, id)).await?)?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -315,12 +328,12 @@ pub async fn add_version(
     if !checks.0.is_empty() {
         return Err(ApiError::validation(checks.0));
     }
-    let (id, actor, from) = (id.into_inner().to_string(), who.user_id.clone(), body.effective_from);
+    let (id, actor, from) = (AwardTypeId::from(id.into_inner()), who.user_id, body.effective_from);
     let updated = db::write(&state.db, origin.by(&who), move |conn, journal| {
-        let before = type_response(model::find_award_type(conn, &id)?)?;
-        model::add_version(conn, &id, from, rules, &actor)?;
-        let after = type_response(model::find_award_type(conn, &id)?)?;
-        journal.changed("award_type", "version_added", &id, Scope::Registry, &before, &after);
+        let before = type_response(model::find_award_type(conn, id)?)?;
+        model::add_version(conn, id, from, rules, actor)?;
+        let after = type_response(model::find_award_type(conn, id)?)?;
+        journal.changed("award_type", "version_added", id, Scope::Registry, &before, &after);
         Ok(after)
     })
     .await?;
@@ -372,15 +385,15 @@ pub async fn list_awards(
     }
     let before_id = query.cursor.as_deref().map(|c| cursor::decode(&scope, c)).transpose()?;
     let rows = db::run(&state.db, move |conn| {
-        let unit_ids = match query.unit_id.map(|u| u.to_string()) {
-            Some(unit) if query.roll_up => Some(model::unit_and_predecessors(conn, &unit)?),
+        let unit_ids = match query.unit_id.map(UnitId::from) {
+            Some(unit) if query.roll_up => Some(model::unit_and_predecessors(conn, unit)?),
             Some(unit) => Some(vec![unit]),
             None => None,
         };
         let filter = AwardFilter {
-            person_id: query.person_id.map(|p| p.to_string()),
+            person_id: query.person_id.map(PersonId::from),
             unit_ids,
-            award_type_id: query.award_type_id.map(|a| a.to_string()),
+            award_type_id: query.award_type_id.map(AwardTypeId::from),
             year: query.year,
             include_revoked: query.include_revoked,
             before_id,
@@ -389,8 +402,8 @@ pub async fn list_awards(
         model::list_awards(conn, &filter)
     })
     .await?;
-    let (rows, next_cursor) = cursor::page(rows, limit, &scope, |a| a.id.clone());
-    let items = rows.into_iter().map(award_response).collect::<Result<_, _>>()?;
+    let (rows, next_cursor) = cursor::page(rows, limit, &scope, |a| a.id);
+    let items = rows.into_iter().map(AwardResponse::from).collect();
     Ok(HttpResponse::Ok().json(AwardPage { items, next_cursor }))
 }
 
@@ -438,20 +451,20 @@ pub async fn record_award(
         return Err(ApiError::validation(checks.0));
     }
     let new = NewAward {
-        award_type_id: body.award_type_id.to_string(),
-        person_id: body.person_id.map(|p| p.to_string()),
-        unit_id: body.unit_id.map(|u| u.to_string()),
+        award_type_id: body.award_type_id.into(),
+        person_id: body.person_id.map(PersonId::from),
+        unit_id: body.unit_id.map(UnitId::from),
         household_name,
         year: body.year,
         decision_number,
         decision_date: body.decision_date,
         decided_by,
     };
-    let actor = who.user_id.clone();
+    let actor = who.user_id;
     let award = db::write(&state.db, origin.by(&who), move |conn, journal| {
-        let award = model::record_award(conn, new, &actor)?;
-        let unit = award.unit_id.clone();
-        let created = award_response(award)?;
+        let award = model::record_award(conn, new, actor)?;
+        let unit = award.unit_id;
+        let created = AwardResponse::from(award);
         journal.created("award", created.id, Scope::Unit(unit), &created);
         Ok(created)
     })
@@ -470,8 +483,8 @@ pub async fn read_award(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     policy::authorize(&who, Action::Read, Resource::Registry)?;
-    let id = id.into_inner().to_string();
-    Ok(HttpResponse::Ok().json(award_response(db::run(&state.db, move |conn| model::find_award(conn, &id)).await?)?))
+    let id = AwardId::from(id.into_inner());
+    Ok(HttpResponse::Ok().json(AwardResponse::from(db::run(&state.db, move |conn| model::find_award(conn, id)).await?)))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -499,21 +512,20 @@ pub async fn revoke_award(
     if !checks.0.is_empty() {
         return Err(ApiError::validation(checks.0));
     }
-    let (id, actor) = (id.into_inner().to_string(), who.user_id.clone());
+    let (id, actor) = (AwardId::from(id.into_inner()), who.user_id);
     let revoked = db::write(&state.db, origin.by(&who), move |conn, journal| {
-        let current = model::find_award(conn, &id)?;
-        let (unit, nomination_id) = (current.unit_id.clone(), current.nomination_id.clone());
-        let nomination_before = nomination_id.as_deref().map(|n| nominations_model::detail(conn, n)).transpose()?;
-        let before = award_response(current)?;
-        let after = award_response(model::revoke_award(conn, &id, &reason, &actor)?)?;
-        journal.changed("award", "revoked", &id, Scope::Unit(unit), &before, &after);
+        let current = model::find_award(conn, id)?;
+        let (unit, nomination_id) = (current.unit_id, current.nomination_id);
+        let nomination_before = nomination_id.map(|n| nominations_model::detail(conn, n)).transpose()?;
+        let before = AwardResponse::from(current);
+        let after = AwardResponse::from(model::revoke_award(conn, id, &reason, actor)?);
+        journal.changed("award", "revoked", id, Scope::Unit(unit), &before, &after);
         // The nomination the award came from is revoked with it.
-        if let Some(nomination_before) = nomination_before {
+        if let (Some(nomination_id), Some(nomination_before)) = (nomination_id, nomination_before) {
             let nomination_before = nomination_response(nomination_before)?;
-            let nomination_after =
-                nomination_response(nominations_model::detail(conn, &nomination_before.id.to_string())?)?;
+            let nomination_after = nomination_response(nominations_model::detail(conn, nomination_id)?)?;
             if nomination_after.status != nomination_before.status {
-                let scope = Scope::Unit(nomination_after.unit_id.to_string());
+                let scope = Scope::Unit(nomination_after.unit_id.into());
                 journal.changed(
                     "nomination",
                     "revoked",

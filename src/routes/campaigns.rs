@@ -18,6 +18,7 @@ use crate::domain::campaigns::{
     check_campaign_dates, check_close_reason, check_province_target, decimal_text, CampaignAction, CampaignDates,
     CampaignKind, CampaignStatus, Direction, IndicatorKind, Participation,
 };
+use crate::domain::ids::{CampaignId, IndicatorId};
 use crate::domain::{check_text, text, Checks};
 use crate::error::{ApiError, ErrorCode};
 use crate::http::extract::{etag, if_match_version, required_if_match, JsonBody, QueryParams};
@@ -27,7 +28,7 @@ use crate::models::campaigns::{
     self as model, CampaignDetail, CampaignFields, CampaignFilter, Indicator, NewIndicator,
 };
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, ReplaceErrors, WriteErrors};
-use crate::routes::shared::{stored_uuid, visible_campaign};
+use crate::routes::shared::visible_campaign;
 use crate::state::AppState;
 
 pub fn configure(routes: &mut Routes) {
@@ -131,55 +132,55 @@ pub struct CampaignResponse {
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
-fn campaign_response(d: CampaignDetail) -> Result<CampaignResponse, ApiError> {
-    let c = d.campaign;
-    let history = d
-        .history
-        .into_iter()
-        .map(|t| {
-            Ok(TransitionResponse {
+impl From<CampaignDetail> for CampaignResponse {
+    fn from(d: CampaignDetail) -> CampaignResponse {
+        let c = d.campaign;
+        let history = d
+            .history
+            .into_iter()
+            .map(|t| TransitionResponse {
                 from_status: t.from_status,
                 from_status_label: t.from_status.label_vi(),
                 to_status: t.to_status,
                 to_status_label: t.to_status.label_vi(),
-                actor_id: stored_uuid(&t.actor_id)?,
+                actor_id: t.actor_id.into(),
                 reason: t.reason,
                 at: t.at,
             })
-        })
-        .collect::<Result<_, ApiError>>()?;
-    Ok(CampaignResponse {
-        id: stored_uuid(&c.id)?,
-        kind: c.kind,
-        kind_label: c.kind.label_vi(),
-        participation: c.participation,
-        participation_label: c.participation.label_vi(),
-        status: c.status,
-        status_label: c.status.label_vi(),
-        unit_ids: d.unit_ids.iter().map(|u| stored_uuid(u)).collect::<Result<_, _>>()?,
-        cluster_ids: d.cluster_ids.iter().map(|u| stored_uuid(u)).collect::<Result<_, _>>()?,
-        created_by: stored_uuid(&c.created_by)?,
-        history,
-        title: c.title,
-        description: c.description,
-        plan_number: c.plan_number,
-        plan_date: c.plan_date,
-        plan_signer: c.plan_signer,
-        launching_authority: c.launching_authority,
-        scope: c.scope,
-        start_date: c.start_date,
-        end_date: c.end_date,
-        registration_deadline: c.registration_deadline,
-        interim_review_on: c.interim_review_on,
-        final_review_on: c.final_review_on,
-        version: c.version,
-        created_at: c.created_at,
-        updated_at: c.updated_at,
-    })
+            .collect();
+        CampaignResponse {
+            id: c.id.into(),
+            kind: c.kind,
+            kind_label: c.kind.label_vi(),
+            participation: c.participation,
+            participation_label: c.participation.label_vi(),
+            status: c.status,
+            status_label: c.status.label_vi(),
+            unit_ids: d.unit_ids.into_iter().map(Uuid::from).collect(),
+            cluster_ids: d.cluster_ids.into_iter().map(Uuid::from).collect(),
+            created_by: c.created_by.into(),
+            history,
+            title: c.title,
+            description: c.description,
+            plan_number: c.plan_number,
+            plan_date: c.plan_date,
+            plan_signer: c.plan_signer,
+            launching_authority: c.launching_authority,
+            scope: c.scope,
+            start_date: c.start_date,
+            end_date: c.end_date,
+            registration_deadline: c.registration_deadline,
+            interim_review_on: c.interim_review_on,
+            final_review_on: c.final_review_on,
+            version: c.version,
+            created_at: c.created_at,
+            updated_at: c.updated_at,
+        }
+    }
 }
 
 fn campaign_ok(d: CampaignDetail) -> Result<HttpResponse, ApiError> {
-    let body = campaign_response(d)?;
+    let body = CampaignResponse::from(d);
     Ok(HttpResponse::Ok().insert_header(etag(body.version)).json(body))
 }
 
@@ -191,7 +192,8 @@ fn optional_text(field: &str, value: Option<String>, max: usize, checks: &mut Ch
 fn fields(body: CampaignRequest) -> Result<CampaignFields, ApiError> {
     let mut checks = Checks::default();
     let title = check_text("title", &body.title, 500, &mut checks);
-    if CampaignKind::parse(&body.kind).is_none() {
+    let kind = CampaignKind::parse(&body.kind);
+    if kind.is_none() {
         checks.fail("kind", ErrorCode::InvalidChoice, "must be thuong_xuyen or chuyen_de");
     }
     let participation = Participation::parse(&body.participation);
@@ -226,13 +228,14 @@ fn fields(body: CampaignRequest) -> Result<CampaignFields, ApiError> {
     if !checks.0.is_empty() {
         return Err(ApiError::validation(checks.0));
     }
-    let (Some(start_date), Some(end_date), Some(participation)) = (body.start_date, body.end_date, participation)
+    let (Some(start_date), Some(end_date), Some(participation), Some(kind)) =
+        (body.start_date, body.end_date, participation, kind)
     else {
         return Err(ApiError::validation(checks.0));
     };
     Ok(CampaignFields {
         title,
-        kind: body.kind,
+        kind,
         description,
         plan_number,
         plan_date: body.plan_date,
@@ -251,13 +254,13 @@ fn fields(body: CampaignRequest) -> Result<CampaignFields, ApiError> {
 }
 
 /// Ids in the order they are stored (sorted), each listed once; a repeat is a field error.
-fn sorted_unique(field: &str, ids: &[Uuid], checks: &mut Checks) -> Vec<String> {
+fn sorted_unique<Id: From<Uuid> + Ord>(field: &str, ids: &[Uuid], checks: &mut Checks) -> Vec<Id> {
     for (i, id) in ids.iter().enumerate() {
         if ids[..i].contains(id) {
             checks.fail(&format!("{field}[{i}]"), ErrorCode::Duplicate, "is listed twice");
         }
     }
-    let mut sorted: Vec<String> = ids.iter().map(Uuid::to_string).collect();
+    let mut sorted: Vec<Id> = ids.iter().copied().map(Id::from).collect();
     sorted.sort();
     sorted.dedup();
     sorted
@@ -298,7 +301,7 @@ pub async fn list(
     let limit = cursor::limit(query.limit)?;
     let filter = CampaignFilter {
         status: query.status,
-        kind: query.kind.map(|k| k.as_str().to_string()),
+        kind: query.kind,
         include_drafts: who.has(Role::Admin),
         search: query.q.as_deref().map(text::fold).filter(|q| !q.is_empty()),
         before_id: query.cursor.as_deref().map(|c| cursor::decode(&scope, c)).transpose()?,
@@ -306,13 +309,13 @@ pub async fn list(
     };
     let rows = db::run(&state.db, move |conn| {
         let rows = model::list_campaigns(conn, &filter)?;
-        let (rows, next) = cursor::page(rows, limit, &scope, |c| c.id.clone());
-        let details = rows.iter().map(|c| model::campaign_detail(conn, &c.id)).collect::<Result<Vec<_>, _>>()?;
+        let (rows, next) = cursor::page(rows, limit, &scope, |c| c.id);
+        let details = rows.iter().map(|c| model::campaign_detail(conn, c.id)).collect::<Result<Vec<_>, _>>()?;
         Ok((details, next))
     })
     .await?;
     let (details, next_cursor) = rows;
-    let items = details.into_iter().map(campaign_response).collect::<Result<_, _>>()?;
+    let items = details.into_iter().map(CampaignResponse::from).collect();
     Ok(HttpResponse::Ok().json(CampaignPage { items, next_cursor }))
 }
 
@@ -328,9 +331,9 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[])?;
     let fields = fields(body.0)?;
-    let actor = who.user_id.clone();
+    let actor = who.user_id;
     let body = db::write(&state.db, origin.by(&who), move |conn, journal| {
-        let created = campaign_response(model::create_campaign(conn, fields, &actor)?)?;
+        let created = CampaignResponse::from(model::create_campaign(conn, fields, actor)?);
         journal.created("campaign", created.id, Scope::Registry, &created);
         Ok(created)
     })
@@ -348,7 +351,7 @@ pub async fn create(
 #[get("/campaigns/{id}")]
 pub async fn read(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
     let campaign = visible_campaign(&state, &who, id.into_inner()).await?;
-    campaign_ok(db::run(&state.db, move |conn| model::campaign_detail(conn, &campaign.id)).await?)
+    campaign_ok(db::run(&state.db, move |conn| model::campaign_detail(conn, campaign.id)).await?)
 }
 
 /// Replace a campaign's plan (admins). Who takes part is fixed once launched; closed and
@@ -369,11 +372,11 @@ pub async fn replace(
     policy::require_any(&who, &[])?;
     let expected = required_if_match(&req)?;
     let fields = fields(body.0)?;
-    let id = id.into_inner().to_string();
+    let id = CampaignId::from(id.into_inner());
     let body = db::write(&state.db, origin.by(&who), move |conn, journal| {
-        let before = campaign_response(model::campaign_detail(conn, &id)?)?;
-        let after = campaign_response(model::update_campaign(conn, &id, fields, expected)?)?;
-        journal.updated("campaign", &id, Scope::Registry, &before, &after);
+        let before = CampaignResponse::from(model::campaign_detail(conn, id)?);
+        let after = CampaignResponse::from(model::update_campaign(conn, id, fields, expected)?);
+        journal.updated("campaign", id, Scope::Registry, &before, &after);
         Ok(after)
     })
     .await?;
@@ -407,7 +410,7 @@ async fn transition(
     if !checks.0.is_empty() {
         return Err(ApiError::validation(checks.0));
     }
-    let (id, actor) = (id.to_string(), who.user_id.clone());
+    let (id, actor) = (CampaignId::from(id), who.user_id);
     let verb = match action {
         CampaignAction::Launch => "launched",
         CampaignAction::Close => "closed",
@@ -415,7 +418,7 @@ async fn transition(
     };
     let today = crate::domain::units::today_in_vietnam();
     let body = db::write(&state.db, origin.by(who), move |conn, journal| {
-        let before = campaign_response(model::campaign_detail(conn, &id)?)?;
+        let before = CampaignResponse::from(model::campaign_detail(conn, id)?);
         if action == CampaignAction::Close && before.status == CampaignStatus::Launched {
             let mut checks = Checks::default();
             check_close_reason(before.end_date, today, reason.as_deref(), &mut checks);
@@ -423,8 +426,8 @@ async fn transition(
                 return Err(ApiError::validation(checks.0));
             }
         }
-        let after = campaign_response(model::transition_campaign(conn, &id, action, &actor, reason, expected)?)?;
-        journal.changed("campaign", verb, &id, Scope::Registry, &before, &after);
+        let after = CampaignResponse::from(model::transition_campaign(conn, id, action, actor, reason, expected)?);
+        journal.changed("campaign", verb, id, Scope::Registry, &before, &after);
         Ok(after)
     })
     .await?;
@@ -524,20 +527,22 @@ pub struct IndicatorResponse {
     pub position: i32,
 }
 
-pub fn indicator_response(i: Indicator) -> Result<IndicatorResponse, ApiError> {
-    Ok(IndicatorResponse {
-        id: stored_uuid(&i.id)?,
-        campaign_id: stored_uuid(&i.campaign_id)?,
-        kind: i.kind,
-        kind_label: i.kind.label_vi(),
-        direction: i.direction,
-        direction_label: i.direction.label_vi(),
-        name: i.name,
-        unit_of_measure: i.unit_of_measure,
-        province_target: i.province_target,
-        ratio: i.ratio,
-        position: i.position,
-    })
+impl From<Indicator> for IndicatorResponse {
+    fn from(i: Indicator) -> IndicatorResponse {
+        IndicatorResponse {
+            id: i.id.into(),
+            campaign_id: i.campaign_id.into(),
+            kind: i.kind,
+            kind_label: i.kind.label_vi(),
+            direction: i.direction,
+            direction_label: i.direction.label_vi(),
+            name: i.name,
+            unit_of_measure: i.unit_of_measure,
+            province_target: i.province_target,
+            ratio: i.ratio,
+            position: i.position,
+        }
+    }
 }
 
 /// A campaign's indicators (chỉ tiêu), in order.
@@ -554,8 +559,8 @@ pub async fn list_indicators(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let campaign = visible_campaign(&state, &who, id.into_inner()).await?;
-    let found = db::run(&state.db, move |conn| model::list_indicators(conn, &campaign.id)).await?;
-    let items: Vec<IndicatorResponse> = found.into_iter().map(indicator_response).collect::<Result<_, _>>()?;
+    let found = db::run(&state.db, move |conn| model::list_indicators(conn, campaign.id)).await?;
+    let items: Vec<IndicatorResponse> = found.into_iter().map(IndicatorResponse::from).collect();
     Ok(HttpResponse::Ok().json(items))
 }
 
@@ -594,17 +599,13 @@ pub async fn add_indicator(
     if !checks.0.is_empty() {
         return Err(ApiError::validation(checks.0));
     }
-    let new = NewIndicator {
-        name,
-        unit_of_measure,
-        kind: body.kind,
-        direction: body.direction,
-        province_target,
-        ratio: body.ratio,
+    let (Some(kind), Some(direction)) = (kind, Direction::parse(&body.direction)) else {
+        return Err(ApiError::validation(checks.0));
     };
-    let campaign_id = id.into_inner().to_string();
+    let new = NewIndicator { name, unit_of_measure, kind, direction, province_target, ratio: body.ratio };
+    let campaign_id = CampaignId::from(id.into_inner());
     let created = db::write(&state.db, origin.by(&who), move |conn, journal| {
-        let created = indicator_response(model::add_indicator(conn, &campaign_id, new)?)?;
+        let created = IndicatorResponse::from(model::add_indicator(conn, campaign_id, new)?);
         journal.created("indicator", created.id, Scope::Registry, &created);
         Ok(created)
     })
@@ -629,16 +630,15 @@ pub async fn remove_indicator(
     path: web::Path<(Uuid, Uuid)>,
 ) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[])?;
-    let (campaign_id, indicator_id) = (path.0.to_string(), path.1.to_string());
+    let (campaign_id, indicator_id) = (CampaignId::from(path.0), IndicatorId::from(path.1));
     db::write(&state.db, origin.by(&who), move |conn, journal| {
-        let before = model::list_indicators(conn, &campaign_id)?
+        let before = model::list_indicators(conn, campaign_id)?
             .into_iter()
             .find(|i| i.id == indicator_id)
-            .map(indicator_response)
-            .transpose()?;
-        model::remove_indicator(conn, &campaign_id, &indicator_id)?;
+            .map(IndicatorResponse::from);
+        model::remove_indicator(conn, campaign_id, indicator_id)?;
         if let Some(before) = before {
-            journal.deleted("indicator", &indicator_id, Scope::Registry, &before);
+            journal.deleted("indicator", indicator_id, Scope::Registry, &before);
         }
         Ok(())
     })

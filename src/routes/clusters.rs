@@ -86,8 +86,8 @@ fn input(body: ClusterRequest) -> Result<ClusterInput, ApiError> {
     Ok(ClusterInput {
         name,
         year: body.year,
-        leading_unit_id: body.leading_unit_id.map(|u| u.to_string()),
-        member_ids: body.member_ids.iter().map(Uuid::to_string).collect(),
+        leading_unit_id: body.leading_unit_id.map(UnitId::from),
+        member_ids: body.member_ids.iter().copied().map(UnitId::from).collect(),
     })
 }
 

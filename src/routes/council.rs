@@ -14,6 +14,7 @@ use crate::auth::policy::{self, Role};
 use crate::auth::AuthUser;
 use crate::db;
 use crate::db::journal::Scope;
+use crate::domain::ids::{CouncilSessionId, NominationId};
 use crate::domain::{check_text, Checks};
 use crate::error::ApiError;
 use crate::http::extract::JsonBody;
@@ -22,7 +23,7 @@ use crate::http::register::Routes;
 use crate::models::council::{self as model, SessionDetail};
 use crate::models::nominations as nominations_model;
 use crate::openapi::errors::{CreateErrors, ReadErrors, WriteErrors};
-use crate::routes::shared::{nomination_response, stored_uuid};
+use crate::routes::shared::nomination_response;
 use crate::state::AppState;
 
 pub fn configure(routes: &mut Routes) {
@@ -83,31 +84,31 @@ pub struct SessionResponse {
     pub closed_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
-fn response(d: SessionDetail) -> Result<SessionResponse, ApiError> {
-    let closed = !d.session.is_open();
-    Ok(SessionResponse {
-        id: stored_uuid(&d.session.id)?,
-        title: d.session.title,
-        status: d.session.status,
-        council_id: d.session.council_id.as_deref().map(stored_uuid).transpose()?,
-        voting_deadline: d.session.voting_deadline,
-        min_ballots: d.session.min_ballots,
-        member_ids: d.member_ids.iter().map(|m| stored_uuid(m)).collect::<Result<_, _>>()?,
-        items: d
-            .items
-            .into_iter()
-            .map(|i| {
-                Ok(AgendaItem {
-                    nomination_id: stored_uuid(&i.nomination_id)?,
+impl From<SessionDetail> for SessionResponse {
+    fn from(d: SessionDetail) -> SessionResponse {
+        let closed = !d.session.is_open();
+        SessionResponse {
+            id: d.session.id.into(),
+            title: d.session.title,
+            status: d.session.status.as_str().to_string(),
+            council_id: d.session.council_id.map(Uuid::from),
+            voting_deadline: d.session.voting_deadline,
+            min_ballots: d.session.min_ballots,
+            member_ids: d.member_ids.into_iter().map(Uuid::from).collect(),
+            items: d
+                .items
+                .into_iter()
+                .map(|i| AgendaItem {
+                    nomination_id: i.nomination_id.into(),
                     votes_cast: i.votes_cast,
                     you_voted: i.caller_voted,
                     result_withheld: closed && i.tally.is_none(),
                     result: i.tally.map(|(yes, no)| VoteResult { yes, no }),
                 })
-            })
-            .collect::<Result<_, ApiError>>()?,
-        closed_at: d.session.closed_at,
-    })
+                .collect(),
+            closed_at: d.session.closed_at,
+        }
+    }
 }
 
 /// Open a council session (admins): the members are those of the standing council given,
@@ -130,22 +131,22 @@ pub async fn create(
     if !checks.0.is_empty() {
         return Err(ApiError::validation(checks.0));
     }
-    let mut nominations: Vec<String> = body.nomination_ids.iter().map(Uuid::to_string).collect();
+    let mut nominations: Vec<NominationId> = body.nomination_ids.into_iter().map(NominationId::from).collect();
     nominations.sort();
     nominations.dedup();
-    let actor = who.user_id.clone();
+    let actor = who.user_id;
     let new = model::NewSession {
         title,
-        council_id: body.council_id.to_string(),
+        council_id: body.council_id.into(),
         nomination_ids: nominations,
         voting_deadline,
         min_ballots: state.settings.council_min_ballots,
     };
     let today = crate::domain::units::today_in_vietnam();
     let body = db::write(&state.db, origin.by(&who), move |conn, journal| {
-        let id = model::create_session(conn, &new, &actor, today)?;
-        let created = response(model::detail(conn, &id, &actor)?)?;
-        journal.created("council_session", &id, Scope::Admin, &created);
+        let id = model::create_session(conn, &new, actor, today)?;
+        let created = SessionResponse::from(model::detail(conn, id, actor)?);
+        journal.created("council_session", id, Scope::Admin, &created);
         Ok(created)
     })
     .await?;
@@ -161,16 +162,16 @@ pub async fn create(
     responses((status = 200, description = "The session", body = SessionResponse), ReadErrors))]
 #[get("/council-sessions/{id}")]
 pub async fn read(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
-    let (id, caller, admin) = (id.into_inner().to_string(), who.user_id.clone(), who.has(Role::Admin));
+    let (id, caller, admin) = (CouncilSessionId::from(id.into_inner()), who.user_id, who.has(Role::Admin));
     let detail = db::run(&state.db, move |conn| {
-        let detail = model::detail(conn, &id, &caller)?;
+        let detail = model::detail(conn, id, caller)?;
         if !admin && !detail.member_ids.contains(&caller) {
             return Err(model::session_not_found());
         }
         Ok(detail)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(response(detail)?))
+    Ok(HttpResponse::Ok().json(SessionResponse::from(detail)))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -197,13 +198,17 @@ pub async fn ballot(
     body: JsonBody<BallotRequest>,
 ) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[Role::CouncilMember])?;
-    let (id, member, nomination, approve) =
-        (id.into_inner().to_string(), who.user_id.clone(), body.0.nomination_id.to_string(), body.0.approve);
+    let (id, member, nomination, approve) = (
+        CouncilSessionId::from(id.into_inner()),
+        who.user_id,
+        NominationId::from(body.0.nomination_id),
+        body.0.approve,
+    );
     db::write(&state.db, origin.by(&who), move |conn, journal| {
-        model::cast_ballot(conn, &id, &nomination, &member, approve)?;
+        model::cast_ballot(conn, id, nomination, member, approve)?;
         // That a member voted, never how; no tally changes here, so neither this entry's time nor
         // its order says anything about the tally (counted only at the close). Audit only.
-        journal.record("council_session", "ballot_cast", &id, Scope::AuditOnly, None, None);
+        journal.record("council_session", "ballot_cast", id, Scope::AuditOnly, None, None);
         Ok(())
     })
     .await?;
@@ -242,14 +247,14 @@ pub async fn list_ballot(
     body: JsonBody<ListBallotRequest>,
 ) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[Role::CouncilMember])?;
-    let (id, member, approve) = (id.into_inner().to_string(), who.user_id.clone(), body.0.approve);
-    let mut except: Vec<String> = body.0.except.iter().map(Uuid::to_string).collect();
+    let (id, member, approve) = (CouncilSessionId::from(id.into_inner()), who.user_id, body.0.approve);
+    let mut except: Vec<NominationId> = body.0.except.iter().copied().map(NominationId::from).collect();
     except.sort();
     except.dedup();
     let cast = db::write(&state.db, origin.by(&who), move |conn, journal| {
-        let cast = model::cast_list_ballot(conn, &id, &member, approve, &except)?;
+        let cast = model::cast_list_ballot(conn, id, member, approve, &except)?;
         // As for a single ballot: that the member voted, never how. Audit only.
-        journal.record("council_session", "ballot_cast", &id, Scope::AuditOnly, None, None);
+        journal.record("council_session", "ballot_cast", id, Scope::AuditOnly, None, None);
         Ok(cast)
     })
     .await?;
@@ -271,23 +276,24 @@ pub async fn close(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[])?;
-    let (id, actor) = (id.into_inner().to_string(), who.user_id.clone());
+    let (id, actor) = (CouncilSessionId::from(id.into_inner()), who.user_id);
     let closed = db::write(&state.db, origin.by(&who), move |conn, journal| {
-        let before = response(model::detail(conn, &id, &actor)?)?;
-        let agenda: Vec<String> = before.items.iter().map(|i| i.nomination_id.to_string()).collect();
+        let before = model::detail(conn, id, actor)?;
+        let agenda: Vec<NominationId> = before.items.iter().map(|i| i.nomination_id).collect();
+        let before = SessionResponse::from(before);
         let decided_before = agenda
             .iter()
-            .map(|n| nomination_response(nominations_model::detail(conn, n)?))
+            .map(|n| Ok((*n, nomination_response(nominations_model::detail(conn, *n)?)?)))
             .collect::<Result<Vec<_>, ApiError>>()?;
-        model::close_session(conn, &id, &actor)?;
-        let after = response(model::detail(conn, &id, &actor)?)?;
+        model::close_session(conn, id, actor)?;
+        let after = SessionResponse::from(model::detail(conn, id, actor)?);
         // The results are public from now on, so the session is kept before and after.
-        journal.changed("council_session", "closed", &id, Scope::Admin, &before, &after);
+        journal.changed("council_session", "closed", id, Scope::Admin, &before, &after);
         // The vote decides each nomination still appraised (approved or rejected).
-        for n_before in decided_before {
-            let n_after = nomination_response(nominations_model::detail(conn, &n_before.id.to_string())?)?;
+        for (nomination_id, n_before) in decided_before {
+            let n_after = nomination_response(nominations_model::detail(conn, nomination_id)?)?;
             if n_after.status != n_before.status {
-                let scope = Scope::Unit(n_after.unit_id.to_string());
+                let scope = Scope::Unit(n_after.unit_id.into());
                 journal.changed("nomination", n_after.status.as_str(), n_after.id, scope, &n_before, &n_after);
             }
         }

@@ -15,6 +15,7 @@ use crate::auth::AuthUser;
 use crate::db::journal::Scope;
 use crate::db::{self, cursor};
 use crate::domain::council::SeatRole;
+use crate::domain::ids::{CouncilId, UnitId, UserId};
 use crate::domain::{check_date, check_text, Checks};
 use crate::error::{ApiError, ErrorCode};
 use crate::http::extract::{JsonBody, QueryParams};
@@ -22,7 +23,6 @@ use crate::http::origin::RequestOrigin;
 use crate::http::register::Routes;
 use crate::models::councils::{self as model, Council, NewCouncil};
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors};
-use crate::routes::shared::stored_uuid;
 use crate::state::AppState;
 
 pub fn configure(routes: &mut Routes) {
@@ -83,34 +83,32 @@ pub struct CouncilPage {
     pub next_cursor: Option<String>,
 }
 
-fn response(c: Council, seats: Vec<model::Seat>) -> Result<CouncilResponse, ApiError> {
-    Ok(CouncilResponse {
-        id: stored_uuid(&c.id)?,
-        unit_id: stored_uuid(&c.unit_id)?,
+fn response(c: Council, seats: Vec<model::Seat>) -> CouncilResponse {
+    CouncilResponse {
+        id: c.id.into(),
+        unit_id: c.unit_id.into(),
         name: c.name,
         established_by: c.established_by,
         term_start: c.term_start,
         term_end: c.term_end,
         members: seats
             .into_iter()
-            .map(|s| {
-                Ok(CouncilSeatResponse {
-                    user_id: stored_uuid(&s.user_id)?,
-                    full_name: s.full_name,
-                    role: s.role,
-                    role_label: s.role.label_vi(),
-                })
+            .map(|s| CouncilSeatResponse {
+                user_id: s.user_id.into(),
+                full_name: s.full_name,
+                role: s.role,
+                role_label: s.role.label_vi(),
             })
-            .collect::<Result<_, ApiError>>()?,
-        created_by: stored_uuid(&c.created_by)?,
+            .collect(),
+        created_by: c.created_by.into(),
         created_at: c.created_at,
-    })
+    }
 }
 
-fn load(conn: &mut crate::db::DbConn, id: &str) -> Result<CouncilResponse, ApiError> {
+fn load(conn: &mut crate::db::DbConn, id: CouncilId) -> Result<CouncilResponse, ApiError> {
     let council = model::find(conn, id)?;
     let seats = model::seats(conn, id)?;
-    response(council, seats)
+    Ok(response(council, seats))
 }
 
 /// Constitute a standing council (admins). A council of the same unit still in its term ends
@@ -134,9 +132,9 @@ pub async fn create(
     if body.term_end < body.term_start {
         checks.fail("term_end", ErrorCode::BeforeStart, "must not be before term_start");
     }
-    let mut seats: Vec<(String, SeatRole)> = Vec::new();
+    let mut seats: Vec<(UserId, SeatRole)> = Vec::new();
     for (i, seat) in body.members.iter().enumerate() {
-        let id = seat.user_id.to_string();
+        let id = UserId::from(seat.user_id);
         if seats.iter().any(|(u, _)| *u == id) {
             checks.fail(&format!("members[{i}].user_id"), ErrorCode::Duplicate, "a member holds one seat");
         } else {
@@ -147,19 +145,19 @@ pub async fn create(
         return Err(ApiError::validation(checks.0));
     }
     let new = NewCouncil {
-        unit_id: body.unit_id.to_string(),
+        unit_id: UnitId::from(body.unit_id),
         name,
         established_by,
         term_start: body.term_start,
         term_end: body.term_end,
         seats,
     };
-    let actor = who.user_id.clone();
+    let actor = who.user_id;
     let created = db::write(&state.db, origin.by(&who), move |conn, journal| {
-        let id = model::create(conn, new, &actor)?;
-        let created = load(conn, &id)?;
+        let id = model::create(conn, new, actor)?;
+        let created = load(conn, id)?;
         // Published: who sits on a council is everyone's business.
-        journal.created("council", &id, Scope::Registry, &created);
+        journal.created("council", id, Scope::Registry, &created);
         Ok(created)
     })
     .await?;
@@ -191,15 +189,15 @@ pub async fn list(
     policy::authorize(&who, Action::Read, Resource::Registry)?;
     let query = query.0;
     let limit = cursor::limit(query.limit)?;
-    let before: Option<String> = query.cursor.as_deref().map(|c| cursor::decode(&scope, c)).transpose()?;
-    let unit = query.unit_id.map(|u| u.to_string());
+    let before: Option<CouncilId> = query.cursor.as_deref().map(|c| cursor::decode(&scope, c)).transpose()?;
+    let unit = query.unit_id.map(UnitId::from);
     let (items, next_cursor) = db::run(&state.db, move |conn| {
-        let rows = model::list(conn, unit.as_deref(), before.as_deref(), limit)?;
-        let (rows, next) = cursor::page(rows, limit, &scope, |c| c.id.clone());
+        let rows = model::list(conn, unit, before, limit)?;
+        let (rows, next) = cursor::page(rows, limit, &scope, |c| c.id);
         let mut items = Vec::with_capacity(rows.len());
         for council in rows {
-            let seats = model::seats(conn, &council.id)?;
-            items.push(response(council, seats)?);
+            let seats = model::seats(conn, council.id)?;
+            items.push(response(council, seats));
         }
         Ok((items, next))
     })
@@ -214,6 +212,6 @@ pub async fn list(
 #[get("/councils/{id}")]
 pub async fn read(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
     policy::authorize(&who, Action::Read, Resource::Registry)?;
-    let id = id.into_inner().to_string();
-    Ok(HttpResponse::Ok().json(db::run(&state.db, move |conn| load(conn, &id)).await?))
+    let id = CouncilId::from(id.into_inner());
+    Ok(HttpResponse::Ok().json(db::run(&state.db, move |conn| load(conn, id)).await?))
 }

@@ -12,7 +12,8 @@ use crate::auth::policy::{self, Role};
 use crate::auth::{client_addr, AuthUser};
 use crate::db;
 use crate::db::journal::Scope;
-use crate::domain::display::admin_date;
+use crate::domain::display::{admin_date, money_vnd};
+use crate::domain::ids::{AwardId, CommentId, DecisionId, NominationId, UnitId};
 use crate::domain::public::{proof_of_work_ok, PROOF_OF_WORK_HEADER};
 use crate::domain::text::{normalize, strip_markup};
 use crate::domain::units::today_in_vietnam;
@@ -24,8 +25,9 @@ use crate::http::register::Routes;
 use crate::models::awards as awards_model;
 use crate::models::decisions::{self as model, NewDecision, PostingComment};
 use crate::models::nominations as nominations_model;
+use crate::models::reward_money;
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, WriteErrors};
-use crate::routes::shared::{award_response, nomination_response, stored_uuid};
+use crate::routes::shared::{nomination_response, AwardResponse, FundEntryResponse};
 use crate::state::AppState;
 
 pub fn configure(routes: &mut Routes) {
@@ -66,12 +68,12 @@ pub async fn post_nomination(
         return Err(ApiError::validation(checks.0));
     }
     let (id, until, actor, today) =
-        (id.into_inner().to_string(), body.0.until, who.user_id.clone(), today_in_vietnam());
+        (NominationId::from(id.into_inner()), body.0.until, who.user_id, today_in_vietnam());
     db::write(&state.db, origin.by(&who), move |conn, journal| {
-        let before = nomination_response(nominations_model::detail(conn, &id)?)?;
-        model::post(conn, &id, until, &actor, today)?;
-        let after = nomination_response(nominations_model::detail(conn, &id)?)?;
-        journal.changed("nomination", "posted", &id, Scope::Unit(after.unit_id.to_string()), &before, &after);
+        let before = nomination_response(nominations_model::detail(conn, id)?)?;
+        model::post(conn, id, until, actor, today)?;
+        let after = nomination_response(nominations_model::detail(conn, id)?)?;
+        journal.changed("nomination", "posted", id, Scope::Unit(after.unit_id.into()), &before, &after);
         Ok(())
     })
     .await?;
@@ -110,7 +112,7 @@ pub async fn public_postings(state: web::Data<AppState>) -> Result<HttpResponse,
         .into_iter()
         .map(|p| {
             Ok(PublicPostingResponse {
-                nomination_id: stored_uuid(&p.nomination_id)?,
+                nomination_id: p.nomination_id.into(),
                 nominee: p.nominee,
                 position: p.position,
                 unit_name: p.unit_name,
@@ -161,14 +163,14 @@ pub async fn comment(
     id: web::Path<Uuid>,
     body: JsonBody<CommentRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner().to_string();
+    let id = NominationId::from(id.into_inner());
     // The deployer's optional proof of work (THIDUA_COMMENT_POW_BITS), over the content as sent.
     let bits = state.settings.comment_pow_bits;
     let nonce = req.headers().get(PROOF_OF_WORK_HEADER).and_then(|v| v.to_str().ok()).unwrap_or_default();
-    if !proof_of_work_ok(&id, &body.0.content, nonce, bits) {
+    if !proof_of_work_ok(&id.to_string(), &body.0.content, nonce, bits) {
         return Err(ApiError::new(ErrorCode::ProofOfWorkRequired,
             format!("send `Thidua-Proof-Of-Work: <nonce>` where SHA-256(\"<posting id>\\n<content>\\n<nonce>\") starts with {bits} zero bits"),
-        ));
+        ).localized("proof_of_work_required-bits", [("bits", crate::error::Arg::text(bits))]));
     }
     // Plain text: markup is taken out, and frontends show the rest as text (docs/awards.md).
     let mut checks = Checks::default();
@@ -186,20 +188,20 @@ pub async fn comment(
     let today = today_in_vietnam();
     let (per_address, per_posting) = (state.settings.comment_max_per_address, state.settings.comment_max_per_posting);
     let comment_id = db::write(&state.db, origin.anonymous(), move |conn, journal| {
-        if let Some(seconds) = model::comment_quota_full(conn, &id, &client, per_address, per_posting)? {
+        if let Some(seconds) = model::comment_quota_full(conn, id, &client, per_address, per_posting)? {
             return Err(ApiError::too_many_requests(
                 seconds,
                 "this address or this posting has had its share of comments for today; try again later",
             ));
         }
-        let comment_id = model::add_comment(conn, &id, author, &content, &client, today)?;
-        let created = comment_response(model::find_comment(conn, &comment_id)?)?;
+        let comment_id = model::add_comment(conn, id, author, &content, &client, today)?;
+        let created = CommentResponse::from(model::find_comment(conn, comment_id)?);
         // Board business: the board reviews what the public wrote.
-        journal.created("posting_comment", &comment_id, Scope::Admin, &created);
+        journal.created("posting_comment", comment_id, Scope::Admin, &created);
         Ok(comment_id)
     })
     .await?;
-    Ok(HttpResponse::Created().json(CommentReceipt { id: stored_uuid(&comment_id)? }))
+    Ok(HttpResponse::Created().json(CommentReceipt { id: comment_id.into() }))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -212,15 +214,17 @@ pub struct CommentResponse {
     pub review_note: Option<String>,
 }
 
-fn comment_response(c: PostingComment) -> Result<CommentResponse, ApiError> {
-    Ok(CommentResponse {
-        id: stored_uuid(&c.id)?,
-        author_name: c.author_name,
-        content: c.content,
-        created_at: c.created_at,
-        reviewed_at: c.reviewed_at,
-        review_note: c.review_note,
-    })
+impl From<PostingComment> for CommentResponse {
+    fn from(c: PostingComment) -> CommentResponse {
+        CommentResponse {
+            id: c.id.into(),
+            author_name: c.author_name,
+            content: c.content,
+            created_at: c.created_at,
+            reviewed_at: c.reviewed_at,
+            review_note: c.review_note,
+        }
+    }
 }
 
 /// The public's comments on a nomination (admins).
@@ -237,9 +241,9 @@ pub async fn list_comments(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[])?;
-    let id = id.into_inner().to_string();
-    let rows = db::run(&state.db, move |conn| model::comments(conn, &id)).await?;
-    let items: Vec<CommentResponse> = rows.into_iter().map(comment_response).collect::<Result<_, _>>()?;
+    let id = NominationId::from(id.into_inner());
+    let rows = db::run(&state.db, move |conn| model::comments(conn, id)).await?;
+    let items: Vec<CommentResponse> = rows.into_iter().map(CommentResponse::from).collect();
     Ok(HttpResponse::Ok().json(items))
 }
 
@@ -268,11 +272,11 @@ pub async fn review_comment(
     if !checks.0.is_empty() {
         return Err(ApiError::validation(checks.0));
     }
-    let (id, actor) = (id.into_inner().to_string(), who.user_id.clone());
+    let (id, actor) = (CommentId::from(id.into_inner()), who.user_id);
     let reviewed = db::write(&state.db, origin.by(&who), move |conn, journal| {
-        let before = comment_response(model::find_comment(conn, &id)?)?;
-        let after = comment_response(model::review_comment(conn, &id, &note, &actor)?)?;
-        journal.changed("posting_comment", "reviewed", &id, Scope::Admin, &before, &after);
+        let before = CommentResponse::from(model::find_comment(conn, id)?);
+        let after = CommentResponse::from(model::review_comment(conn, id, &note, actor)?);
+        journal.changed("posting_comment", "reviewed", id, Scope::Admin, &before, &after);
         Ok(after)
     })
     .await?;
@@ -293,6 +297,11 @@ pub struct DecisionRequest {
     pub authority: String,
     /// Posted nominations whose posting ended before `decided_on`.
     pub nomination_ids: Vec<Uuid>,
+    /// The unit whose reward fund (quỹ thi đua, khen thưởng) pays the bonuses — that of the
+    /// level deciding. Each award's bonus becomes a payout in its ledger for the decision's
+    /// year. Without it the bonuses are computed but no ledger is charged.
+    #[serde(default)]
+    pub paying_unit_id: Option<Uuid>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -304,17 +313,33 @@ pub struct DecisionResponse {
     pub authority: String,
     /// The awards it granted.
     pub award_ids: Vec<Uuid>,
+    /// Whose reward fund pays the bonuses, if the decision said.
+    pub paying_unit_id: Option<Uuid>,
+    /// The bonuses of its awards together, in đồng (awards without a bonus count 0).
+    #[schema(example = 7730000)]
+    pub total_bonus_vnd: i64,
+    /// `total_bonus_vnd` as people read it.
+    #[schema(example = "7.730.000 đ")]
+    pub total_bonus_text: String,
 }
 
-fn decision_response((d, awards): (model::Decision, Vec<String>)) -> Result<DecisionResponse, ApiError> {
-    Ok(DecisionResponse {
-        id: stored_uuid(&d.id)?,
-        number: d.number,
-        decided_on: d.decided_on,
-        signer: d.signer,
-        authority: d.authority,
-        award_ids: awards.iter().map(|a| stored_uuid(a)).collect::<Result<_, _>>()?,
-    })
+type DecisionRow = (model::Decision, Vec<model::GrantedAward>);
+
+impl From<DecisionRow> for DecisionResponse {
+    fn from((d, awards): DecisionRow) -> DecisionResponse {
+        let total_bonus_vnd = awards.iter().filter_map(|(_, bonus)| *bonus).sum();
+        DecisionResponse {
+            id: d.id.into(),
+            number: d.number,
+            decided_on: d.decided_on,
+            signer: d.signer,
+            authority: d.authority,
+            award_ids: awards.iter().map(|(a, _)| Uuid::from(*a)).collect(),
+            paying_unit_id: d.paying_unit_id.map(Uuid::from),
+            total_bonus_vnd,
+            total_bonus_text: money_vnd(total_bonus_vnd),
+        }
+    }
 }
 
 /// Record a signed decision (admins, approvers): its nominations become decided and awards.
@@ -337,34 +362,44 @@ pub async fn issue(
     if !checks.0.is_empty() {
         return Err(ApiError::validation(checks.0));
     }
-    let mut nomination_ids: Vec<String> = body.nomination_ids.iter().map(Uuid::to_string).collect();
+    let mut nomination_ids: Vec<NominationId> = body.nomination_ids.into_iter().map(NominationId::from).collect();
     nomination_ids.sort();
     nomination_ids.dedup();
-    let new = NewDecision { number, decided_on: body.decided_on, signer, authority, nomination_ids };
-    let (actor, today) = (who.user_id.clone(), today_in_vietnam());
+    let paying_unit_id = body.paying_unit_id.map(UnitId::from);
+    let new = NewDecision { number, decided_on: body.decided_on, signer, authority, nomination_ids, paying_unit_id };
+    let (actor, today) = (who.user_id, today_in_vietnam());
     let body = db::write(&state.db, origin.by(&who), move |conn, journal| {
         // Unknown ids are left to `issue`, which names them in its 422.
         let granted_before: Vec<_> =
-            new.nomination_ids.iter().filter_map(|n| nominations_model::detail(conn, n).ok()).collect();
-        let id = model::issue(conn, new, &actor, today)?;
-        let issued = decision_response(model::find_decision(conn, &id)?)?;
-        journal.created("decision", &id, Scope::Registry, &issued);
+            new.nomination_ids.iter().filter_map(|n| nominations_model::detail(conn, *n).ok()).collect();
+        let id = model::issue(conn, new, actor, today)?;
+        let (decision, granted) = model::find_decision(conn, id)?;
+        let award_ids: Vec<AwardId> = granted.iter().map(|(a, _)| *a).collect();
+        let issued = DecisionResponse::from((decision, granted));
+        journal.created("decision", id, Scope::Registry, &issued);
+        for entry in reward_money::entries_of_decision(conn, id)? {
+            let entry = FundEntryResponse::from(entry);
+            journal.created("reward_fund_entry", entry.id, Scope::Unit(UnitId::from(entry.unit_id)), &entry);
+        }
         // Each nomination granted, and the award it became.
         for n_before in granted_before {
+            let nomination_id = n_before.nomination.id;
             let n_before = nomination_response(n_before)?;
-            let n_after = nomination_response(nominations_model::detail(conn, &n_before.id.to_string())?)?;
+            let n_after = nomination_response(nominations_model::detail(conn, nomination_id)?)?;
             journal.changed(
                 "nomination",
                 "granted",
-                n_after.id,
-                Scope::Unit(n_after.unit_id.to_string()),
+                nomination_id,
+                Scope::Unit(n_after.unit_id.into()),
                 &n_before,
                 &n_after,
             );
         }
-        for award_id in &issued.award_ids {
-            let award = award_response(awards_model::find_award(conn, &award_id.to_string())?)?;
-            journal.created("award", award.id, Scope::Unit(award.unit_id.to_string()), &award);
+        for award_id in award_ids {
+            let award = awards_model::find_award(conn, award_id)?;
+            let unit = award.unit_id;
+            let award = AwardResponse::from(award);
+            journal.created("award", award_id, Scope::Unit(unit), &award);
         }
         Ok(issued)
     })
@@ -379,7 +414,7 @@ pub async fn issue(
 #[get("/decisions/{id}")]
 pub async fn read(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
     policy::authorize(&who, policy::Action::Read, policy::Resource::Registry)?;
-    let id = id.into_inner().to_string();
+    let id = DecisionId::from(id.into_inner());
     Ok(HttpResponse::Ok()
-        .json(decision_response(db::run(&state.db, move |conn| model::find_decision(conn, &id)).await?)?))
+        .json(DecisionResponse::from(db::run(&state.db, move |conn| model::find_decision(conn, id)).await?)))
 }

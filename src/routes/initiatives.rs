@@ -15,6 +15,7 @@ use crate::auth::AuthUser;
 use crate::db::journal::Scope;
 use crate::db::{self, cursor};
 use crate::domain::evidence::clean_filename;
+use crate::domain::ids::{InitiativeId, PersonId, StoredFileId, UnitId};
 use crate::domain::initiatives::{check_initiative, AuthorShare, InitiativeInput, RecognitionScope};
 use crate::domain::{text, Checks};
 use crate::error::{ApiError, ErrorCode, FieldError};
@@ -25,7 +26,6 @@ use crate::http::upload::{self, FileBytes, StoredFileResponses};
 use crate::models::initiatives::{self as model, Initiative, InitiativeDetail, InitiativeFilter};
 use crate::models::stored_files::{NewFile, StoredFile};
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, ReplaceErrors, WriteErrors};
-use crate::routes::shared::stored_uuid;
 use crate::state::AppState;
 
 pub fn configure(routes: &mut Routes) {
@@ -106,43 +106,46 @@ pub struct InitiativeResponse {
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
-fn evidence_response(f: StoredFile) -> Result<InitiativeEvidenceResponse, ApiError> {
-    Ok(InitiativeEvidenceResponse {
-        href: format!("/api/v1/initiative-evidence/{}", f.id),
-        id: stored_uuid(&f.id)?,
-        uploaded_by: stored_uuid(&f.uploaded_by)?,
-        filename: f.filename,
-        content_type: f.content_type,
-        size_bytes: f.size_bytes,
-        sha256: f.sha256,
-        created_at: f.created_at,
-    })
+impl From<StoredFile> for InitiativeEvidenceResponse {
+    fn from(f: StoredFile) -> InitiativeEvidenceResponse {
+        InitiativeEvidenceResponse {
+            href: format!("/api/v1/initiative-evidence/{}", f.id),
+            id: f.id.into(),
+            uploaded_by: f.uploaded_by.into(),
+            filename: f.filename,
+            content_type: f.content_type,
+            size_bytes: f.size_bytes,
+            sha256: f.sha256,
+            created_at: f.created_at,
+        }
+    }
 }
 
-fn response(d: InitiativeDetail) -> Result<InitiativeResponse, ApiError> {
-    let i = d.initiative;
-    let scope = i.scope()?;
-    Ok(InitiativeResponse {
-        id: stored_uuid(&i.id)?,
-        unit_id: stored_uuid(&i.unit_id)?,
-        scope,
-        scope_label: scope.label_vi(),
-        authors: d
-            .authors
-            .into_iter()
-            .map(|a| Ok(AuthorRequest { person_id: stored_uuid(&a.person_id)?, share_percent: a.share_percent }))
-            .collect::<Result<_, ApiError>>()?,
-        evidence: d.evidence.into_iter().map(evidence_response).collect::<Result<_, _>>()?,
-        title: i.title,
-        field: i.field,
-        recognised_by: i.recognised_by,
-        decision_number: i.decision_number,
-        decision_date: i.decision_date,
-        year: i.year,
-        version: i.version,
-        created_at: i.created_at.and_utc(),
-        updated_at: i.updated_at.and_utc(),
-    })
+impl From<InitiativeDetail> for InitiativeResponse {
+    fn from(d: InitiativeDetail) -> InitiativeResponse {
+        let i = d.initiative;
+        InitiativeResponse {
+            id: i.id.into(),
+            unit_id: i.unit_id.into(),
+            scope: i.scope,
+            scope_label: i.scope.label_vi(),
+            authors: d
+                .authors
+                .into_iter()
+                .map(|a| AuthorRequest { person_id: a.person_id.into(), share_percent: a.share_percent })
+                .collect(),
+            evidence: d.evidence.into_iter().map(InitiativeEvidenceResponse::from).collect(),
+            title: i.title,
+            field: i.field,
+            recognised_by: i.recognised_by,
+            decision_number: i.decision_number,
+            decision_date: i.decision_date,
+            year: i.year,
+            version: i.version,
+            created_at: i.created_at,
+            updated_at: i.updated_at,
+        }
+    }
 }
 
 fn checked(body: InitiativeRequest) -> Result<crate::domain::initiatives::CheckedInitiative, ApiError> {
@@ -158,7 +161,7 @@ fn checked(body: InitiativeRequest) -> Result<crate::domain::initiatives::Checke
         authors: body
             .authors
             .into_iter()
-            .map(|a| AuthorShare { person_id: a.person_id.to_string(), share_percent: a.share_percent })
+            .map(|a| AuthorShare { person_id: a.person_id.into(), share_percent: a.share_percent })
             .collect(),
     };
     check_initiative(input, &mut checks).ok_or_else(|| ApiError::validation(checks.0))
@@ -166,9 +169,9 @@ fn checked(body: InitiativeRequest) -> Result<crate::domain::initiatives::Checke
 
 /// An initiative the caller may do `action` on; another unit's answers like a missing one.
 async fn load(state: &AppState, who: &AuthUser, id: Uuid, action: Action) -> Result<Initiative, ApiError> {
-    let id = id.to_string();
-    let found = db::run(&state.db, move |conn| model::find(conn, &id)).await?;
-    match policy::decide(who, action, Resource::UnitRecord { unit_id: &found.unit_id }) {
+    let id = InitiativeId::from(id);
+    let found = db::run(&state.db, move |conn| model::find(conn, id)).await?;
+    match policy::decide(who, action, Resource::UnitRecord { unit_id: found.unit_id }) {
         Decision::Allow => Ok(found),
         Decision::Forbidden => Err(ApiError::forbidden()),
         Decision::Hidden => Err(model::initiative_not_found()),
@@ -212,12 +215,12 @@ pub async fn list(
     let query = query.0;
     let limit = cursor::limit(query.limit)?;
     let unit_id = match policy::require_list_reach(&who)? {
-        ListReach::AllUnits => query.unit_id.map(|u| u.to_string()),
+        ListReach::AllUnits => query.unit_id.map(UnitId::from),
         ListReach::OwnUnit(own) => Some(own),
     };
     let filter = InitiativeFilter {
         unit_id,
-        person_id: query.person_id.map(|p| p.to_string()),
+        person_id: query.person_id.map(PersonId::from),
         scope: query.scope,
         year: query.year,
         search: query.q.as_deref().map(text::fold).filter(|q| !q.is_empty()),
@@ -230,8 +233,8 @@ pub async fn list(
     })
     .await?;
     let (rows, next_cursor) =
-        cursor::page(rows, limit, &scope, |d| (d.initiative.title_folded.clone(), d.initiative.id.clone()));
-    let items = rows.into_iter().map(response).collect::<Result<_, _>>()?;
+        cursor::page(rows, limit, &scope, |d| (d.initiative.title_folded.clone(), d.initiative.id));
+    let items = rows.into_iter().map(InitiativeResponse::from).collect();
     Ok(HttpResponse::Ok().json(InitiativePage { items, next_cursor }))
 }
 
@@ -245,15 +248,15 @@ pub async fn create(
     origin: RequestOrigin,
     body: JsonBody<InitiativeRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let unit_id = body.0.unit_id.to_string();
-    if policy::decide(&who, Action::Create, Resource::UnitRecord { unit_id: &unit_id }) != Decision::Allow {
+    let unit_id = UnitId::from(body.0.unit_id);
+    if policy::decide(&who, Action::Create, Resource::UnitRecord { unit_id }) != Decision::Allow {
         return Err(ApiError::new(ErrorCode::Forbidden, "you record initiatives only for your own unit"));
     }
     let new = checked(body.0)?;
-    let actor = who.user_id.clone();
+    let actor = who.user_id;
     let body = db::write(&state.db, origin.by(&who), move |conn, journal| {
-        let created = response(model::create(conn, &unit_id, &new, &actor)?)?;
-        journal.created("initiative", created.id, Scope::Unit(created.unit_id.to_string()), &created);
+        let created = InitiativeResponse::from(model::create(conn, unit_id, &new, actor)?);
+        journal.created("initiative", created.id, Scope::Unit(unit_id), &created);
         Ok(created)
     })
     .await?;
@@ -270,7 +273,7 @@ pub async fn create(
 #[get("/initiatives/{id}")]
 pub async fn read(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
     let found = load(&state, &who, id.into_inner(), Action::Read).await?;
-    let body = response(db::run(&state.db, move |conn| model::detail(conn, &found.id)).await?)?;
+    let body = InitiativeResponse::from(db::run(&state.db, move |conn| model::detail(conn, found.id)).await?);
     Ok(HttpResponse::Ok().insert_header(etag(body.version)).json(body))
 }
 
@@ -291,7 +294,7 @@ pub async fn replace(
 ) -> Result<HttpResponse, ApiError> {
     let expected = required_if_match(&req)?;
     let current = load(&state, &who, id.into_inner(), Action::Update).await?;
-    if body.0.unit_id.to_string() != current.unit_id {
+    if UnitId::from(body.0.unit_id) != current.unit_id {
         return Err(ApiError::validation(vec![FieldError::new(
             "unit_id",
             ErrorCode::Immutable,
@@ -300,9 +303,9 @@ pub async fn replace(
     }
     let new = checked(body.0)?;
     let body = db::write(&state.db, origin.by(&who), move |conn, journal| {
-        let before = response(model::detail(conn, &current.id)?)?;
-        let after = response(model::replace(conn, &current.id, &new, expected)?)?;
-        journal.updated("initiative", after.id, Scope::Unit(after.unit_id.to_string()), &before, &after);
+        let before = InitiativeResponse::from(model::detail(conn, current.id)?);
+        let after = InitiativeResponse::from(model::replace(conn, current.id, &new, expected)?);
+        journal.updated("initiative", current.id, Scope::Unit(current.unit_id), &before, &after);
         Ok(after)
     })
     .await?;
@@ -342,7 +345,7 @@ pub async fn upload_evidence(
 ) -> Result<HttpResponse, ApiError> {
     let initiative = load(&state, &who, id.into_inner(), Action::Update).await?;
     let received = upload::receive(&req, payload, state.settings.max_upload_bytes).await?;
-    let file_id = db::new_id();
+    let file_id = StoredFileId::generate();
     let key = format!("initiatives/{}/{}", initiative.id, file_id);
     let file = NewFile {
         id: file_id,
@@ -351,13 +354,13 @@ pub async fn upload_evidence(
         size_bytes: received.bytes.len() as i64,
         sha256: received.sha256,
         storage_key: key.clone(),
-        uploaded_by: who.user_id.clone(),
-        created_at: db::now(),
+        uploaded_by: who.user_id,
+        created_at: db::now_utc(),
     };
-    let (origin, scope, initiative_id) = (origin.by(&who), Scope::Unit(initiative.unit_id.clone()), initiative.id);
+    let (origin, scope, initiative_id) = (origin.by(&who), Scope::Unit(initiative.unit_id), initiative.id);
     let body = upload::store_and_write(state.into_inner(), key, received.bytes, origin, move |conn, journal| {
-        let added = evidence_response(model::add_evidence(conn, &initiative_id, file)?)?;
-        journal.record("initiative", "evidence_added", &initiative_id, scope, None, serde_json::to_value(&added).ok());
+        let added = InitiativeEvidenceResponse::from(model::add_evidence(conn, initiative_id, file)?);
+        journal.record("initiative", "evidence_added", initiative_id, scope, None, serde_json::to_value(&added).ok());
         Ok(added)
     })
     .await?;
@@ -374,12 +377,10 @@ pub async fn download_evidence(
     who: AuthUser,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner().to_string();
-    let (file, initiative_id) = db::run(&state.db, move |conn| model::find_evidence(conn, &id))
+    let id = StoredFileId::from(id.into_inner());
+    let (file, initiative_id) = db::run(&state.db, move |conn| model::find_evidence(conn, id))
         .await?
         .ok_or_else(|| ApiError::not_found("evidence file"))?;
-    load(&state, &who, stored_uuid(&initiative_id)?, Action::Read)
-        .await
-        .map_err(|_| ApiError::not_found("evidence file"))?;
+    load(&state, &who, initiative_id.into(), Action::Read).await.map_err(|_| ApiError::not_found("evidence file"))?;
     upload::download(&state, &file.storage_key, file.content_type, &file.filename, &file.sha256).await
 }

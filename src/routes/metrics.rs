@@ -83,11 +83,11 @@ struct DatabaseFigures {
 }
 
 fn database_figures(conn: &mut DbConn) -> Result<DatabaseFigures, ApiError> {
-    use crate::models::webhooks::{FAILED, PENDING};
-    let mut count = |status: &str| -> QueryResult<i64> {
+    use crate::domain::webhooks::DeliveryStatus;
+    let mut count = |status: DeliveryStatus| -> QueryResult<i64> {
         webhook_deliveries::table.filter(webhook_deliveries::status.eq(status)).count().get_result(conn)
     };
-    let pending = count(PENDING)?;
-    let failed = count(FAILED)?;
+    let pending = count(DeliveryStatus::Pending)?;
+    let failed = count(DeliveryStatus::Failed)?;
     Ok(DatabaseFigures { pending, failed, journal_head: crate::db::journal::latest_seq(conn)? })
 }

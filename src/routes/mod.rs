@@ -23,6 +23,7 @@ pub mod progress;
 pub mod registrations;
 pub mod reports;
 pub mod reviews;
+pub mod reward_money;
 pub mod round_sheets;
 pub mod rounds;
 pub mod scoring;
@@ -90,6 +91,7 @@ pub fn configure(cfg: &mut ServiceConfig, posts: &Rc<PostTable>) {
             .configure(module(journal::configure))
             .configure(module(webhooks::configure))
             .configure(module(reports::configure))
+            .configure(module(reward_money::configure))
             .configure(module(units::provinces::configure))
             .configure(module(units::districts::configure))
             .configure(module(units::communes::configure))

@@ -11,6 +11,7 @@ use crate::auth::policy;
 use crate::auth::AuthUser;
 use crate::db;
 use crate::db::journal::Scope;
+use crate::domain::ids::NominationId;
 use crate::domain::{check_text, Checks};
 use crate::error::{ApiError, ErrorCode};
 use crate::http::extract::{etag, if_match_version, JsonBody};
@@ -66,20 +67,13 @@ pub async fn acknowledge(
     if !checks.0.is_empty() {
         return Err(ApiError::validation(checks.0));
     }
-    let (id, actor) = (id.to_string(), who.user_id.clone());
+    let (id, actor) = (NominationId::from(id), who.user_id);
     let after = db::write(&state.db, origin.by(&who), move |conn, journal| {
-        let before = response(detail(conn, &id)?)?;
-        let after = response(model::acknowledge(conn, &id, &code, &reason, &actor, expected, db::now())?)?;
-        journal.changed(
-            "nomination",
-            "warning_acknowledged",
-            after.id,
-            Scope::Unit(after.unit_id.to_string()),
-            &before,
-            &after,
-        );
+        let before = response(detail(conn, id)?)?;
+        let after = response(model::acknowledge(conn, id, &code, &reason, actor, expected, db::now_utc())?)?;
+        journal.changed("nomination", "warning_acknowledged", id, Scope::Unit(after.unit_id.into()), &before, &after);
         Ok(after)
     })
     .await?;
-    Ok(HttpResponse::Ok().insert_header(etag(after.version)).json(after))
+    Ok(HttpResponse::Ok().insert_header(etag(after.version)).json(after.spoken()))
 }

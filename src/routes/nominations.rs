@@ -14,6 +14,7 @@ use crate::auth::AuthUser;
 use crate::db::journal::Scope;
 use crate::db::{self, cursor};
 use crate::domain::evidence::clean_filename;
+use crate::domain::ids::{AwardTypeId, NominationId, StoredFileId, UnitId};
 use crate::domain::nominations::{DocumentKind, NominationAction, NominationStatus};
 use crate::domain::units::today_in_vietnam;
 use crate::domain::{check_text, Checks};
@@ -25,10 +26,7 @@ use crate::http::upload::{self, FileBytes, StoredFileResponses};
 use crate::models::nominations::{self as model, Nomination, NominationDetail, NominationFilter, NominationInput};
 use crate::models::stored_files::NewFile;
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, ReplaceErrors, WriteErrors};
-use crate::routes::shared::{
-    document_response, nomination_response as response, stored_uuid, visible_scope, DocumentResponse,
-    NominationResponse,
-};
+use crate::routes::shared::{nomination_response as response, visible_scope, DocumentResponse, NominationResponse};
 use crate::state::AppState;
 
 pub fn configure(routes: &mut Routes) {
@@ -69,12 +67,13 @@ fn ok(d: NominationDetail) -> Result<HttpResponse, ApiError> {
 }
 
 fn ok_body(body: NominationResponse) -> Result<HttpResponse, ApiError> {
+    let body = body.spoken();
     Ok(HttpResponse::Ok().insert_header(etag(body.version)).json(body))
 }
 
 /// A nomination is its unit's record.
 fn scope(n: &NominationResponse) -> Scope {
-    Scope::Unit(n.unit_id.to_string())
+    Scope::Unit(n.unit_id.into())
 }
 
 fn input(body: NominationRequest) -> Result<NominationInput, ApiError> {
@@ -93,13 +92,13 @@ fn input(body: NominationRequest) -> Result<NominationInput, ApiError> {
         return Err(ApiError::validation(checks.0));
     }
     Ok(NominationInput {
-        award_type_id: body.award_type_id.to_string(),
-        person_id: body.person_id.map(|p| p.to_string()),
-        unit_id: body.unit_id.to_string(),
+        award_type_id: body.award_type_id.into(),
+        person_id: body.person_id.map(Into::into),
+        unit_id: body.unit_id.into(),
         household_name,
         year: body.year,
-        campaign_id: body.campaign_id.map(|c| c.to_string()),
-        achievement_ids: body.achievement_ids.iter().map(Uuid::to_string).collect(),
+        campaign_id: body.campaign_id.map(Into::into),
+        achievement_ids: body.achievement_ids.into_iter().map(Into::into).collect(),
         under_discipline: body.under_discipline,
     })
 }
@@ -107,18 +106,18 @@ fn input(body: NominationRequest) -> Result<NominationInput, ApiError> {
 /// A nomination the caller may do `action` on; another unit's answers like a missing one,
 /// unless it is on the caller's council agenda (then it may be read).
 async fn load(state: &AppState, who: &AuthUser, id: Uuid, action: Action) -> Result<Nomination, ApiError> {
-    let id = id.to_string();
-    let member = policy::reviews_agenda(who).then(|| who.user_id.clone());
+    let id = NominationId::from(id);
+    let member = policy::reviews_agenda(who).then_some(who.user_id);
     let (found, on_agenda) = db::run(&state.db, move |conn| {
-        let found = model::find_nomination(conn, &id)?;
+        let found = model::find_nomination(conn, id)?;
         let on_agenda = match member {
-            Some(member) => model::on_agenda_of(conn, &member, model::AgendaLink::Nomination(&found.id))?,
+            Some(member) => model::on_agenda_of(conn, member, model::AgendaLink::Nomination(found.id))?,
             None => false,
         };
         Ok((found, on_agenda))
     })
     .await?;
-    match policy::decide(who, action, Resource::ReviewedRecord { unit_id: &found.unit_id, on_agenda }) {
+    match policy::decide(who, action, Resource::ReviewedRecord { unit_id: found.unit_id, on_agenda }) {
         Decision::Allow => Ok(found),
         Decision::Forbidden => Err(ApiError::forbidden()),
         Decision::Hidden => Err(model::nomination_not_found()),
@@ -161,20 +160,20 @@ pub async fn list(
     let filter = NominationFilter {
         council_member,
         own_unit,
-        unit_id: query.unit_id.map(|u| u.to_string()),
+        unit_id: query.unit_id.map(UnitId::from),
         status: query.status,
-        award_type_id: query.award_type_id.map(|a| a.to_string()),
+        award_type_id: query.award_type_id.map(AwardTypeId::from),
         year: query.year,
         before_id: query.cursor.as_deref().map(|c| cursor::decode(&scope, c)).transpose()?,
         limit,
     };
     let (rows, next_cursor) = db::run(&state.db, move |conn| {
         let rows = model::list(conn, &filter)?;
-        let (rows, next) = cursor::page(rows, limit, &scope, |n| n.id.clone());
+        let (rows, next) = cursor::page(rows, limit, &scope, |n| n.id);
         Ok((model::details(conn, rows)?, next))
     })
     .await?;
-    let items = rows.into_iter().map(response).collect::<Result<_, _>>()?;
+    let items = rows.into_iter().map(|d| response(d).map(NominationResponse::spoken)).collect::<Result<_, _>>()?;
     Ok(HttpResponse::Ok().json(NominationPage { items, next_cursor }))
 }
 
@@ -188,14 +187,14 @@ pub async fn create(
     origin: RequestOrigin,
     body: JsonBody<NominationRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let unit_id = body.0.unit_id.to_string();
-    if policy::decide(&who, Action::Create, Resource::UnitRecord { unit_id: &unit_id }) != Decision::Allow {
+    let unit_id = UnitId::from(body.0.unit_id);
+    if policy::decide(&who, Action::Create, Resource::UnitRecord { unit_id }) != Decision::Allow {
         return Err(ApiError::new(ErrorCode::Forbidden, "you nominate only for your own unit"));
     }
     let input = input(body.0)?;
-    let actor = who.user_id.clone();
+    let actor = who.user_id;
     let body = db::write(&state.db, origin.by(&who), move |conn, journal| {
-        let created = response(model::create_nomination(conn, input, &actor)?)?;
+        let created = response(model::create_nomination(conn, input, actor)?)?;
         journal.created("nomination", created.id, scope(&created), &created);
         Ok(created)
     })
@@ -203,7 +202,7 @@ pub async fn create(
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/nominations/{}", body.id)))
         .insert_header(etag(body.version))
-        .json(body))
+        .json(body.spoken()))
 }
 
 /// Get a nomination with its dossier and history.
@@ -213,7 +212,7 @@ pub async fn create(
 #[get("/nominations/{id}")]
 pub async fn read(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
     let found = load(&state, &who, id.into_inner(), Action::Read).await?;
-    ok(db::run(&state.db, move |conn| model::detail(conn, &found.id)).await?)
+    ok(db::run(&state.db, move |conn| model::detail(conn, found.id)).await?)
 }
 
 /// Replace a draft or returned nomination (officers of the unit, admins). Send `If-Match`.
@@ -232,7 +231,7 @@ pub async fn replace(
 ) -> Result<HttpResponse, ApiError> {
     let expected = required_if_match(&req)?;
     let current = load(&state, &who, id.into_inner(), Action::Update).await?;
-    if body.0.unit_id.to_string() != current.unit_id {
+    if UnitId::from(body.0.unit_id) != current.unit_id {
         return Err(ApiError::validation(vec![FieldError::new(
             "unit_id",
             ErrorCode::Immutable,
@@ -241,8 +240,8 @@ pub async fn replace(
     }
     let input = input(body.0)?;
     let replaced = db::write(&state.db, origin.by(&who), move |conn, journal| {
-        let before = response(model::detail(conn, &current.id)?)?;
-        let after = response(model::replace_nomination(conn, &current.id, input, expected)?)?;
+        let before = response(model::detail(conn, current.id)?)?;
+        let after = response(model::replace_nomination(conn, current.id, input, expected)?)?;
         journal.updated("nomination", after.id, scope(&after), &before, &after);
         Ok(after)
     })
@@ -290,7 +289,7 @@ pub async fn upload_document(
         ));
     }
     let received = upload::receive(&req, payload, state.settings.max_upload_bytes).await?;
-    let document_id = db::new_id();
+    let document_id = StoredFileId::generate();
     let key = format!("nominations/{}/{}", nomination.id, document_id);
     let kind = query.0.kind;
     let document = NewFile {
@@ -300,14 +299,14 @@ pub async fn upload_document(
         size_bytes: received.bytes.len() as i64,
         sha256: received.sha256,
         storage_key: key.clone(),
-        uploaded_by: who.user_id.clone(),
-        created_at: db::now(),
+        uploaded_by: who.user_id,
+        created_at: db::now_utc(),
     };
-    let (origin, unit) = (origin.by(&who), Scope::Unit(nomination.unit_id.clone()));
+    let (origin, unit) = (origin.by(&who), Scope::Unit(nomination.unit_id));
     let body = upload::store_and_write(state.into_inner(), key, received.bytes, origin, move |conn, journal| {
-        let added = document_response(model::add_document(conn, &nomination.id, kind, document)?)?;
+        let added = DocumentResponse::from(model::add_document(conn, nomination.id, kind, document)?);
         // About the nomination (whose dossier changed), with the document as added.
-        journal.record("nomination", "document_added", &nomination.id, unit, None, serde_json::to_value(&added).ok());
+        journal.record("nomination", "document_added", nomination.id, unit, None, serde_json::to_value(&added).ok());
         Ok(added)
     })
     .await?;
@@ -324,12 +323,10 @@ pub async fn download_document(
     who: AuthUser,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner().to_string();
-    let (document, nomination) = db::run(&state.db, move |conn| model::find_document(conn, &id)).await?;
+    let id = StoredFileId::from(id.into_inner());
+    let (document, nomination) = db::run(&state.db, move |conn| model::find_document(conn, id)).await?;
     // Whoever may read the nomination may read its documents.
-    load(&state, &who, stored_uuid(&nomination.id)?, Action::Read)
-        .await
-        .map_err(|_| ApiError::not_found("document"))?;
+    load(&state, &who, nomination.id.into(), Action::Read).await.map_err(|_| ApiError::not_found("document"))?;
     upload::download(&state, &document.storage_key, document.content_type, &document.filename, &document.sha256).await
 }
 
@@ -379,10 +376,10 @@ pub async fn act(
     if !checks.0.is_empty() {
         return Err(ApiError::validation(checks.0));
     }
-    let (actor, today) = (who.user_id.clone(), today_in_vietnam());
+    let (actor, today) = (who.user_id, today_in_vietnam());
     let moved = db::write(&state.db, origin.by(&who), move |conn, journal| {
-        let before = response(model::detail(conn, &current.id)?)?;
-        let after = response(model::transition(conn, &current.id, action, &actor, reason, expected, today)?)?;
+        let before = response(model::detail(conn, current.id)?)?;
+        let after = response(model::transition(conn, current.id, action, actor, reason, expected, today)?)?;
         // The verb is the state reached: nomination.submitted, .returned, .approved, …
         journal.changed("nomination", after.status.as_str(), after.id, scope(&after), &before, &after);
         Ok(after)

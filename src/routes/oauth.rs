@@ -217,8 +217,8 @@ pub async fn token(
         match client {
             Some(c) if c.revoked_at.is_none() && same_hash(&c.secret_hash, &presented) => {
                 accounts::settle_login_success(conn, &[&client_key], Some(&addr_key))?;
-                journal.act_as("client", &c.id);
-                journal.record("service_client", "authenticated", &c.id, Scope::AuditOnly, None, None);
+                journal.act_as("client", c.id);
+                journal.record("service_client", "authenticated", c.id, Scope::AuditOnly, None, None);
                 Ok(Outcome::Client(c))
             }
             _ => Ok(Outcome::Refused),
@@ -262,16 +262,16 @@ pub async fn token(
     let claims = Claims {
         iss: state.tokens.issuer.clone(),
         aud: state.tokens.audience.clone(),
-        sub: client.id.clone(),
-        sid: crate::auth::client_session_key(&client.id),
+        sub: client.id.to_string(),
+        sid: crate::auth::client_session_key(&client.id.to_string()),
         jti: uuid::Uuid::now_v7().to_string(),
         iat: now,
         nbf: now,
         exp: now + state.tokens.ttl_secs,
         ver: client.secret_generation,
         roles: vec![Role::Viewer],
-        unit: client.unit_id.clone(),
-        client_id: Some(client.id),
+        unit: client.unit_id.map(|u| u.to_string()),
+        client_id: Some(client.id.to_string()),
         scope: Some(scope.clone()),
     };
     Ok(HttpResponse::Ok()

@@ -11,6 +11,7 @@ use crate::auth::policy::{self, Action, Decision, ListReach, Resource, Role};
 use crate::auth::AuthUser;
 use crate::db::journal::Scope;
 use crate::db::{self, cursor};
+use crate::domain::ids::{PersonId, UnitId};
 use crate::domain::{check_text, text, Checks};
 use crate::error::{ApiError, ErrorCode, FieldError};
 use crate::http::extract::{etag, required_if_match, JsonBody, QueryParams};
@@ -18,7 +19,6 @@ use crate::http::origin::RequestOrigin;
 use crate::http::register::Routes;
 use crate::models::awards::{self as model, Person, PersonFields};
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, ReplaceErrors};
-use crate::routes::shared::stored_uuid;
 use crate::state::AppState;
 
 pub fn configure(routes: &mut Routes) {
@@ -55,10 +55,10 @@ pub struct PersonResponse {
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
-fn response(p: Person, show_identity: bool) -> Result<PersonResponse, ApiError> {
-    Ok(PersonResponse {
-        id: stored_uuid(&p.id)?,
-        unit_id: stored_uuid(&p.unit_id)?,
+fn response(p: Person, show_identity: bool) -> PersonResponse {
+    PersonResponse {
+        id: p.id.into(),
+        unit_id: p.unit_id.into(),
         identity_number: if show_identity { p.identity_number } else { None },
         full_name: p.full_name,
         position: p.position,
@@ -66,7 +66,7 @@ fn response(p: Person, show_identity: bool) -> Result<PersonResponse, ApiError> 
         version: p.version,
         created_at: p.created_at,
         updated_at: p.updated_at,
-    })
+    }
 }
 
 fn fields(who: &AuthUser, body: PersonRequest) -> Result<PersonFields, ApiError> {
@@ -88,33 +88,27 @@ fn fields(who: &AuthUser, body: PersonRequest) -> Result<PersonFields, ApiError>
     if !checks.0.is_empty() {
         return Err(ApiError::validation(checks.0));
     }
-    Ok(PersonFields {
-        full_name,
-        position,
-        unit_id: body.unit_id.to_string(),
-        birth_year: body.birth_year,
-        identity_number,
-    })
+    Ok(PersonFields { full_name, position, unit_id: body.unit_id.into(), birth_year: body.birth_year, identity_number })
 }
 
 async fn load(state: &AppState, who: &AuthUser, id: Uuid, action: Action) -> Result<Person, ApiError> {
-    let id = id.to_string();
+    let id = PersonId::from(id);
     // A council member may read the nominee of a nomination on their agenda.
-    let member = (action == Action::Read && who.has(Role::CouncilMember)).then(|| who.user_id.clone());
+    let member = (action == Action::Read && who.has(Role::CouncilMember)).then_some(who.user_id);
     let (person, on_agenda) = db::run(&state.db, move |conn| {
-        let person = model::find_person(conn, &id)?;
+        let person = model::find_person(conn, id)?;
         let on_agenda = match member {
             Some(member) => crate::models::nominations::on_agenda_of(
                 conn,
-                &member,
-                crate::models::nominations::AgendaLink::Person(&person.id),
+                member,
+                crate::models::nominations::AgendaLink::Person(person.id),
             )?,
             None => false,
         };
         Ok((person, on_agenda))
     })
     .await?;
-    match policy::decide(who, action, Resource::ReviewedRecord { unit_id: &person.unit_id, on_agenda }) {
+    match policy::decide(who, action, Resource::ReviewedRecord { unit_id: person.unit_id, on_agenda }) {
         Decision::Allow => Ok(person),
         Decision::Forbidden => Err(ApiError::forbidden()),
         Decision::Hidden => Err(model::person_not_found()),
@@ -152,16 +146,14 @@ pub async fn list(
     let query = query.0;
     let limit = cursor::limit(query.limit)?;
     let unit = match policy::require_list_reach(&who)? {
-        ListReach::AllUnits => query.unit_id.map(|u| u.to_string()),
+        ListReach::AllUnits => query.unit_id.map(UnitId::from),
         ListReach::OwnUnit(own) => Some(own),
     };
     let search = query.q.as_deref().map(text::fold).filter(|q| !q.is_empty());
     let after = query.cursor.as_deref().map(|c| cursor::decode(&scope, c)).transpose()?;
-    let rows =
-        db::run(&state.db, move |conn| model::list_people(conn, unit.as_deref(), search.as_deref(), after, limit))
-            .await?;
-    let (rows, next_cursor) = cursor::page(rows, limit, &scope, |p| (p.full_name_folded.clone(), p.id.clone()));
-    let items = rows.into_iter().map(|p| response(p, false)).collect::<Result<_, _>>()?;
+    let rows = db::run(&state.db, move |conn| model::list_people(conn, unit, search.as_deref(), after, limit)).await?;
+    let (rows, next_cursor) = cursor::page(rows, limit, &scope, |p| (p.full_name_folded.clone(), p.id));
+    let items = rows.into_iter().map(|p| response(p, false)).collect();
     Ok(HttpResponse::Ok().json(PersonPage { items, next_cursor }))
 }
 
@@ -175,16 +167,16 @@ pub async fn create(
     origin: RequestOrigin,
     body: JsonBody<PersonRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let unit_id = body.0.unit_id.to_string();
-    if policy::decide(&who, Action::Create, Resource::UnitRecord { unit_id: &unit_id }) != Decision::Allow {
+    let unit_id = UnitId::from(body.0.unit_id);
+    if policy::decide(&who, Action::Create, Resource::UnitRecord { unit_id }) != Decision::Allow {
         return Err(ApiError::new(ErrorCode::Forbidden, "you add people only to your own unit"));
     }
     let fields = fields(&who, body.0)?;
     // The journal keeps what the caller's response shows: identity numbers only from admins.
     let admin = who.has(Role::Admin);
     let body = db::write(&state.db, origin.by(&who), move |conn, journal| {
-        let created = response(model::create_person(conn, fields)?, admin)?;
-        journal.created("person", created.id, Scope::Unit(created.unit_id.to_string()), &created);
+        let created = response(model::create_person(conn, fields)?, admin);
+        journal.created("person", created.id, Scope::Unit(unit_id), &created);
         Ok(created)
     })
     .await?;
@@ -201,7 +193,7 @@ pub async fn create(
 #[get("/people/{id}")]
 pub async fn read(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
     let person = load(&state, &who, id.into_inner(), Action::Read).await?;
-    let body = response(person, who.has(Role::Admin))?;
+    let body = response(person, who.has(Role::Admin));
     Ok(HttpResponse::Ok().insert_header(etag(body.version)).json(body))
 }
 
@@ -221,8 +213,8 @@ pub async fn replace(
 ) -> Result<HttpResponse, ApiError> {
     let expected = required_if_match(&req)?;
     let current = load(&state, &who, id.into_inner(), Action::Update).await?;
-    let new_unit = body.0.unit_id.to_string();
-    if policy::decide(&who, Action::Update, Resource::UnitRecord { unit_id: &new_unit }) != Decision::Allow {
+    let new_unit = UnitId::from(body.0.unit_id);
+    if policy::decide(&who, Action::Update, Resource::UnitRecord { unit_id: new_unit }) != Decision::Allow {
         return Err(ApiError::validation(vec![FieldError::new(
             "unit_id",
             ErrorCode::NotAllowed,
@@ -234,10 +226,10 @@ pub async fn replace(
     let keep_identity = !who.has(Role::Admin) || fields.identity_number.is_none();
     let admin = who.has(Role::Admin);
     let body = db::write(&state.db, origin.by(&who), move |conn, journal| {
-        let before = response(model::find_person(conn, &current.id)?, admin)?;
-        let after = response(model::replace_person(conn, &current.id, fields, keep_identity, expected)?, admin)?;
+        let before = response(model::find_person(conn, current.id)?, admin);
+        let after = response(model::replace_person(conn, current.id, fields, keep_identity, expected)?, admin);
         // A person moved to another unit is now that unit's record.
-        journal.updated("person", after.id, Scope::Unit(after.unit_id.to_string()), &before, &after);
+        journal.updated("person", current.id, Scope::Unit(new_unit), &before, &after);
         Ok(after)
     })
     .await?;

@@ -13,15 +13,16 @@ use crate::auth::AuthUser;
 use crate::db;
 use crate::db::journal::Scope;
 use crate::domain::campaigns::{RegistrationAction, RegistrationStatus};
+use crate::domain::ids::{RegistrationId, UnitId};
 use crate::domain::units::today_in_vietnam;
 use crate::domain::{check_text, Checks};
 use crate::error::{ApiError, ErrorCode};
 use crate::http::extract::{etag, if_match_version, required_if_match, JsonBody};
 use crate::http::origin::RequestOrigin;
 use crate::http::register::Routes;
-use crate::models::registrations::{self as model, Registration, RegistrationContent};
+use crate::models::registrations::{self as model, RegistrationContent, RegistrationTargets};
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, ReplaceErrors, WriteErrors};
-use crate::routes::shared::{stored_uuid, visible_campaign};
+use crate::routes::shared::visible_campaign;
 use crate::state::AppState;
 
 pub fn configure(routes: &mut Routes) {
@@ -80,17 +81,14 @@ pub struct RegistrationResponse {
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
-fn response((r, targets): (Registration, Vec<(String, String)>)) -> Result<RegistrationResponse, ApiError> {
+fn response((r, targets): RegistrationTargets) -> Result<RegistrationResponse, ApiError> {
     Ok(RegistrationResponse {
-        id: stored_uuid(&r.id)?,
-        campaign_id: stored_uuid(&r.campaign_id)?,
-        unit_id: stored_uuid(&r.unit_id)?,
+        id: r.id.into(),
+        campaign_id: r.campaign_id.into(),
+        unit_id: r.unit_id.into(),
         status: r.status,
         status_label: r.status.label_vi(),
-        targets: targets
-            .iter()
-            .map(|(i, t)| Ok(Target { indicator_id: stored_uuid(i)?, target: t.clone() }))
-            .collect::<Result<_, ApiError>>()?,
+        targets: targets.into_iter().map(|(i, target)| Target { indicator_id: i.into(), target }).collect(),
         aimed_titles: serde_json::from_str(&r.aimed_titles).map_err(|e| {
             ApiError::internal(anyhow::anyhow!(
                 "registration {}: stored aimed_titles {:?} is not a list of titles: {e}",
@@ -101,16 +99,16 @@ fn response((r, targets): (Registration, Vec<(String, String)>)) -> Result<Regis
         note: r.note,
         return_reason: r.return_reason,
         version: r.version,
-        created_by: stored_uuid(&r.created_by)?,
+        created_by: r.created_by.into(),
         submitted_at: r.submitted_at,
-        decided_by: r.decided_by.as_deref().map(stored_uuid).transpose()?,
+        decided_by: r.decided_by.map(Uuid::from),
         decided_at: r.decided_at,
         created_at: r.created_at,
         updated_at: r.updated_at,
     })
 }
 
-fn ok(found: (Registration, Vec<(String, String)>)) -> Result<HttpResponse, ApiError> {
+fn ok(found: RegistrationTargets) -> Result<HttpResponse, ApiError> {
     let body = response(found)?;
     Ok(HttpResponse::Ok().insert_header(etag(body.version)).json(body))
 }
@@ -134,7 +132,7 @@ fn content(body: RegistrationRequest) -> Result<RegistrationContent, ApiError> {
         return Err(ApiError::validation(checks.0));
     }
     Ok(RegistrationContent {
-        targets: body.targets.into_iter().map(|t| (t.indicator_id.to_string(), t.target)).collect(),
+        targets: body.targets.into_iter().map(|t| (t.indicator_id.into(), t.target)).collect(),
         aimed_titles,
         note,
     })
@@ -142,15 +140,10 @@ fn content(body: RegistrationRequest) -> Result<RegistrationContent, ApiError> {
 
 /// Loads a registration if the caller may do `action` on it; one of another unit answers
 /// exactly like a missing one.
-async fn load(
-    state: &AppState,
-    who: &AuthUser,
-    id: Uuid,
-    action: Action,
-) -> Result<(Registration, Vec<(String, String)>), ApiError> {
-    let id = id.to_string();
-    let found = db::run(&state.db, move |conn| model::find_registration(conn, &id)).await?;
-    match policy::decide(who, action, Resource::UnitRecord { unit_id: &found.0.unit_id }) {
+async fn load(state: &AppState, who: &AuthUser, id: Uuid, action: Action) -> Result<RegistrationTargets, ApiError> {
+    let id = RegistrationId::from(id);
+    let found = db::run(&state.db, move |conn| model::find_registration(conn, id)).await?;
+    match policy::decide(who, action, Resource::UnitRecord { unit_id: found.0.unit_id }) {
         Decision::Allow => Ok(found),
         Decision::Forbidden => Err(ApiError::forbidden()),
         Decision::Hidden => Err(model::registration_not_found()),
@@ -174,8 +167,8 @@ pub async fn list(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>
         ListReach::OwnUnit(own) => Some(own),
     };
     let found = db::run(&state.db, move |conn| {
-        let rows = model::list_registrations(conn, &campaign.id, only_unit.as_deref())?;
-        rows.into_iter().map(|r| model::find_registration(conn, &r.id)).collect::<Result<Vec<_>, _>>()
+        let rows = model::list_registrations(conn, campaign.id, only_unit)?;
+        rows.into_iter().map(|r| model::find_registration(conn, r.id)).collect::<Result<Vec<_>, _>>()
     })
     .await?;
     let items: Vec<RegistrationResponse> = found.into_iter().map(response).collect::<Result<_, _>>()?;
@@ -197,21 +190,21 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     let campaign = visible_campaign(&state, &who, id.into_inner()).await?;
     let body = body.0;
-    let Some(unit_id) = body.unit_id.map(|u| u.to_string()) else {
+    let Some(unit_id) = body.unit_id.map(UnitId::from) else {
         return Err(ApiError::validation(vec![crate::error::FieldError::new(
             "unit_id",
             ErrorCode::Required,
             "is required",
         )]));
     };
-    if policy::decide(&who, Action::Create, Resource::UnitRecord { unit_id: &unit_id }) != Decision::Allow {
+    if policy::decide(&who, Action::Create, Resource::UnitRecord { unit_id }) != Decision::Allow {
         return Err(ApiError::new(ErrorCode::Forbidden, "you register only for your own unit"));
     }
     let content = content(body)?;
-    let actor = who.user_id.clone();
+    let actor = who.user_id;
     let today = today_in_vietnam();
     let created = db::write(&state.db, origin.by(&who), move |conn, journal| {
-        let created = response(model::create_registration(conn, &campaign.id, &unit_id, content, &actor, today)?)?;
+        let created = response(model::create_registration(conn, campaign.id, unit_id, content, actor, today)?)?;
         journal.created("registration", created.id, Scope::Unit(unit_id), &created);
         Ok(created)
     })
@@ -249,7 +242,7 @@ pub async fn replace(
     let expected = required_if_match(&req)?;
     let (current, _) = load(&state, &who, id.into_inner(), Action::Update).await?;
     let body = body.0;
-    if body.unit_id.is_some_and(|u| u.to_string() != current.unit_id) {
+    if body.unit_id.is_some_and(|u| UnitId::from(u) != current.unit_id) {
         return Err(ApiError::validation(vec![crate::error::FieldError::new(
             "unit_id",
             ErrorCode::Immutable,
@@ -259,9 +252,9 @@ pub async fn replace(
     let content = content(body)?;
     let today = today_in_vietnam();
     let body = db::write(&state.db, origin.by(&who), move |conn, journal| {
-        let before = response(model::find_registration(conn, &current.id)?)?;
-        let after = response(model::update_registration(conn, &current.id, content, expected, today)?)?;
-        journal.updated("registration", &current.id, Scope::Unit(current.unit_id.clone()), &before, &after);
+        let before = response(model::find_registration(conn, current.id)?)?;
+        let after = response(model::update_registration(conn, current.id, content, expected, today)?)?;
+        journal.updated("registration", current.id, Scope::Unit(current.unit_id), &before, &after);
         Ok(after)
     })
     .await?;
@@ -300,17 +293,17 @@ async fn act(
     if !checks.0.is_empty() {
         return Err(ApiError::validation(checks.0));
     }
-    let (actor, today) = (who.user_id.clone(), today_in_vietnam());
+    let (actor, today) = (who.user_id, today_in_vietnam());
     let verb = match action {
         RegistrationAction::Submit => "submitted",
         RegistrationAction::Accept => "accepted",
         RegistrationAction::Return => "returned",
     };
     let body = db::write(&state.db, origin.by(who), move |conn, journal| {
-        let before = response(model::find_registration(conn, &current.id)?)?;
+        let before = response(model::find_registration(conn, current.id)?)?;
         let after =
-            response(model::transition_registration(conn, &current.id, action, &actor, reason, expected, today)?)?;
-        journal.changed("registration", verb, &current.id, Scope::Unit(current.unit_id.clone()), &before, &after);
+            response(model::transition_registration(conn, current.id, action, actor, reason, expected, today)?)?;
+        journal.changed("registration", verb, current.id, Scope::Unit(current.unit_id), &before, &after);
         Ok(after)
     })
     .await?;

@@ -12,7 +12,7 @@ use uuid::Uuid;
 use crate::auth::policy::{self, Action, Resource};
 use crate::auth::{AuthUser, OwnScopeUser};
 use crate::db;
-use crate::domain::nominations::NominationStatus;
+use crate::domain::ids::{AwardTypeId, UnitId};
 use crate::domain::progress::ProgressResponse;
 use crate::error::{ApiError, ErrorCode};
 use crate::http::extract::QueryParams;
@@ -154,11 +154,11 @@ async fn progress_table(
 ) -> Result<Table, ApiError> {
     policy::require_scope(who, "reports:read")?;
     let progress = campaign_progress(state, who, id, query.as_of).await?;
-    let ids: Vec<String> = progress.units.iter().map(|u| u.unit_id.to_string()).collect();
+    let ids: Vec<UnitId> = progress.units.iter().map(|u| UnitId::from(u.unit_id)).collect();
     let kinds: HashMap<String, String> = db::run(&state.db, move |conn| model::unit_labels(conn, &ids))
         .await?
         .into_iter()
-        .map(|(id, _, _, kind)| (id, kind))
+        .map(|(id, _, _, kind)| (id.to_string(), kind.as_str().to_string()))
         .collect();
     let table = match query.by.unwrap_or_default() {
         ProgressBy::Unit => progress_by_unit(&progress, &kinds),
@@ -428,8 +428,8 @@ async fn awards_table(state: &AppState, who: &AuthUser, query: AwardsReportQuery
             Some(wanted) => Some(
                 types
                     .iter()
-                    .find(|(id, code, _)| *id == wanted || *code == wanted)
-                    .map(|(id, ..)| id.clone())
+                    .find(|(id, code, _)| id.to_string() == wanted || *code == wanted)
+                    .map(|(id, ..)| *id)
                     .ok_or_else(|| {
                         ApiError::bad_query_because(
                             "award_type",
@@ -440,14 +440,14 @@ async fn awards_table(state: &AppState, who: &AuthUser, query: AwardsReportQuery
             ),
         };
         let raw = model::award_counts(conn, &AwardCountFilter { from_year, to_year, award_type_id })?;
-        let counts: Vec<((i32, String, String), i64)> = if roll_up {
+        let counts: Vec<((i32, AwardTypeId, UnitId), i64)> = if roll_up {
             let targets = model::roll_up_targets(conn)?;
-            let mut merged: HashMap<(i32, String, String), i64> = HashMap::new();
+            let mut merged: HashMap<(i32, AwardTypeId, UnitId), i64> = HashMap::new();
             for (year, award_type, unit, n) in raw {
                 match targets.get(&unit) {
                     Some(successors) => {
                         for successor in successors {
-                            *merged.entry((year, award_type.clone(), successor.clone())).or_default() += n;
+                            *merged.entry((year, award_type, *successor)).or_default() += n;
                         }
                     }
                     None => *merged.entry((year, award_type, unit)).or_default() += n,
@@ -457,7 +457,7 @@ async fn awards_table(state: &AppState, who: &AuthUser, query: AwardsReportQuery
         } else {
             raw.into_iter().map(|(year, award_type, unit, n)| ((year, award_type, unit), n)).collect()
         };
-        let mut unit_ids: Vec<String> = counts.iter().map(|((_, _, u), _)| u.clone()).collect();
+        let mut unit_ids: Vec<UnitId> = counts.iter().map(|((_, _, u), _)| *u).collect();
         unit_ids.sort();
         unit_ids.dedup();
         let units = model::unit_labels(conn, &unit_ids)?;
@@ -465,17 +465,15 @@ async fn awards_table(state: &AppState, who: &AuthUser, query: AwardsReportQuery
     })
     .await?;
 
-    let type_of: HashMap<&str, (&str, &str)> =
-        types.iter().map(|(id, code, name)| (id.as_str(), (code.as_str(), name.as_str()))).collect();
-    let unit_of: HashMap<&str, (&str, &str, &str)> = units
-        .iter()
-        .map(|(id, code, name, kind)| (id.as_str(), (code.as_str(), name.as_str(), kind.as_str())))
-        .collect();
+    let type_of: HashMap<AwardTypeId, (&str, &str)> =
+        types.iter().map(|(id, code, name)| (*id, (code.as_str(), name.as_str()))).collect();
+    let unit_of: HashMap<UnitId, (&str, &str, &str)> =
+        units.iter().map(|(id, code, name, kind)| (*id, (code.as_str(), name.as_str(), kind.as_str()))).collect();
     let mut rows: Vec<(i32, &str, &str, Vec<Cell>)> = counts
         .iter()
         .map(|((year, award_type, unit), n)| {
-            let (type_code, type_name) = type_of.get(award_type.as_str()).copied().unwrap_or_default();
-            let (unit_code, unit_name, unit_kind) = unit_of.get(unit.as_str()).copied().unwrap_or_default();
+            let (type_code, type_name) = type_of.get(award_type).copied().unwrap_or_default();
+            let (unit_code, unit_name, unit_kind) = unit_of.get(unit).copied().unwrap_or_default();
             let cells = vec![
                 Cell::Integer((*year).into()),
                 type_code.into(),
@@ -551,17 +549,16 @@ async fn nominations_table(state: &AppState, who: &AuthUser, query: NominationsR
     let (counts, types) =
         db::run(&state.db, move |conn| Ok((model::nomination_counts(conn, &filter)?, model::award_type_labels(conn)?)))
             .await?;
-    let type_of: HashMap<&str, (&str, &str)> =
-        types.iter().map(|(id, code, name)| (id.as_str(), (code.as_str(), name.as_str()))).collect();
+    let type_of: HashMap<AwardTypeId, (&str, &str)> =
+        types.iter().map(|(id, code, name)| (*id, (code.as_str(), name.as_str()))).collect();
     // Statuses in pipeline order, then award types by code.
-    let position = |status: &str| NominationStatus::ALL.iter().position(|s| s.as_str() == status).unwrap_or(usize::MAX);
     let mut rows: Vec<(usize, &str, Vec<Cell>)> = counts
         .iter()
         .map(|(status, award_type, n)| {
-            let (code, name) = type_of.get(award_type.as_str()).copied().unwrap_or_default();
+            let (code, name) = type_of.get(award_type).copied().unwrap_or_default();
             let cells =
-                vec![status.as_str().into(), status_name(status).into(), code.into(), name.into(), Cell::Integer(*n)];
-            (position(status), code, cells)
+                vec![status.as_str().into(), status.label_vi().into(), code.into(), name.into(), Cell::Integer(*n)];
+            (status.position(), code, cells)
         })
         .collect();
     rows.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
@@ -580,9 +577,4 @@ async fn nominations_table(state: &AppState, who: &AuthUser, query: NominationsR
         rows: rows.into_iter().map(|(.., cells)| cells).collect(),
     };
     Ok(table)
-}
-
-/// A status as the board's staff say it.
-fn status_name(status: &str) -> &'static str {
-    NominationStatus::parse(status).map_or("", NominationStatus::label_vi)
 }

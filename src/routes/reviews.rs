@@ -16,7 +16,7 @@ use crate::auth::policy::{self, Action, Decision, Resource};
 use crate::auth::AuthUser;
 use crate::db::{self, journal::Scope};
 use crate::domain::campaigns::{check_review_date, ReviewKind};
-use crate::domain::ids::ReviewId;
+use crate::domain::ids::{ReviewId, UnitId};
 use crate::domain::progress::ProgressResponse;
 use crate::domain::{check_text, check_text_block, Checks};
 use crate::error::{ApiError, ErrorCode};
@@ -26,7 +26,7 @@ use crate::http::register::Routes;
 use crate::models::campaigns as campaigns_model;
 use crate::models::reviews::{self as model, NewReview, Review};
 use crate::openapi::errors::{CreateErrors, ReadErrors};
-use crate::routes::shared::{campaign_progress, can_see, stored_uuid, visible_campaign};
+use crate::routes::shared::{campaign_progress, can_see, visible_campaign};
 use crate::state::AppState;
 
 pub fn configure(routes: &mut Routes) {
@@ -81,6 +81,7 @@ pub struct ReviewResponse {
 }
 
 /// Who a review is shown to: a person (their share of the snapshot), or the public change feed.
+#[derive(Clone, Copy)]
 enum Reader<'a> {
     User(&'a AuthUser),
     Public,
@@ -92,12 +93,12 @@ fn review_response(r: Review, reader: Reader<'_>) -> Result<ReviewResponse, ApiE
     let mut snapshot: serde_json::Value = serde_json::from_str(&r.snapshot).map_err(|_| corrupt("snapshot"))?;
     if let Some(units) = snapshot["units"].as_array_mut() {
         for unit in units {
-            let unit_id = unit["unit_id"].as_str().unwrap_or_default().to_string();
-            let allowed = match reader {
-                Reader::User(who) => {
-                    policy::decide(who, Action::Read, Resource::UnitRecord { unit_id: &unit_id }) == Decision::Allow
+            let unit_id = unit["unit_id"].as_str().and_then(UnitId::parse);
+            let allowed = match (reader, unit_id) {
+                (Reader::User(who), Some(unit_id)) => {
+                    policy::decide(who, Action::Read, Resource::UnitRecord { unit_id }) == Decision::Allow
                 }
-                Reader::Public => false,
+                _ => false,
             };
             if !allowed {
                 unit["indicators"] = serde_json::json!([]);
@@ -106,14 +107,14 @@ fn review_response(r: Review, reader: Reader<'_>) -> Result<ReviewResponse, ApiE
     }
     Ok(ReviewResponse {
         id: r.id.into(),
-        campaign_id: stored_uuid(&r.campaign_id)?,
+        campaign_id: r.campaign_id.into(),
         kind: r.kind,
         kind_label: r.kind.label_vi(),
         held_on: r.held_on,
         documents: serde_json::from_str(&r.documents).map_err(|_| corrupt("documents"))?,
         scoring_scheme_id: r.scoring_scheme_id.map(Uuid::from),
         snapshot,
-        created_by: stored_uuid(&r.created_by)?,
+        created_by: r.created_by.into(),
         created_at: r.created_at,
         title: r.title,
         narrative: r.narrative,
@@ -129,7 +130,7 @@ fn review_response(r: Review, reader: Reader<'_>) -> Result<ReviewResponse, ApiE
 #[get("/campaigns/{id}/reviews")]
 pub async fn list(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
     let campaign = visible_campaign(&state, &who, id.into_inner()).await?;
-    let found = db::run(&state.db, move |conn| model::list_reviews(conn, &campaign.id)).await?;
+    let found = db::run(&state.db, move |conn| model::list_reviews(conn, campaign.id)).await?;
     let items: Vec<ReviewResponse> =
         found.into_iter().map(|r| review_response(r, Reader::User(&who))).collect::<Result<_, _>>()?;
     Ok(HttpResponse::Ok().json(items))
@@ -192,9 +193,9 @@ pub async fn create(
         scoring_scheme_id: progress.scoring_scheme_id.map(Into::into),
         snapshot: serde_json::to_string(&progress).map_err(|e| ApiError::internal(e.into()))?,
     };
-    let actor = who.user_id.clone();
+    let actor = who.user_id;
     let stored = db::write(&state.db, origin.by(&who), move |conn, journal| {
-        let stored = model::create_review(conn, &campaign.id, new, &actor)?;
+        let stored = model::create_review(conn, campaign.id, new, actor)?;
         // The feed is read by everyone: no unit's targets and actuals in it.
         let public = review_response(stored.clone(), Reader::Public)?;
         journal.created("review", public.id, Scope::Registry, &public);
@@ -216,7 +217,7 @@ pub async fn read(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>
     let id = ReviewId::from(id.into_inner());
     let (found, campaign) = db::run(&state.db, move |conn| {
         let found = model::find_review(conn, id)?;
-        let campaign = campaigns_model::find_campaign(conn, &found.campaign_id)?;
+        let campaign = campaigns_model::find_campaign(conn, found.campaign_id)?;
         Ok((found, campaign))
     })
     .await?;

@@ -17,7 +17,7 @@ use crate::db::journal::Scope;
 use crate::db::{self, DbConn};
 use crate::domain::awards::AwardSubject;
 use crate::domain::evidence::EvidenceType;
-use crate::domain::ids::{DossierId, RoundId};
+use crate::domain::ids::{AwardTypeId, DossierId, PersonId, RoundId};
 use crate::domain::round_sheets::{person_label, read_rows, title_label, ReadRow, SheetPerson, SheetRow, SheetTitle};
 use crate::domain::units::today_in_vietnam;
 use crate::error::{ApiError, ErrorCode, FieldError};
@@ -51,8 +51,7 @@ const MAX_ROWS: u32 = 10_000;
 async fn load(state: &AppState, who: &AuthUser, id: Uuid, action: Action) -> Result<Dossier, ApiError> {
     let id = DossierId::from(id);
     let found = db::run(&state.db, move |conn| model::find_dossier(conn, id)).await?;
-    let unit_id = found.unit_id.to_string();
-    match policy::decide(who, action, Resource::UnitRecord { unit_id: &unit_id }) {
+    match policy::decide(who, action, Resource::UnitRecord { unit_id: found.unit_id }) {
         Decision::Allow => Ok(found),
         Decision::Forbidden => Err(ApiError::forbidden()),
         Decision::Hidden => Err(model::dossier_not_found()),
@@ -61,9 +60,9 @@ async fn load(state: &AppState, who: &AuthUser, id: Uuid, action: Action) -> Res
 
 /// The unit's people and the round's titles, as the sheet names them.
 fn lists(conn: &mut DbConn, dossier: &Dossier) -> Result<(Vec<SheetPerson>, Vec<SheetTitle>), ApiError> {
-    let people = crate::models::awards::list_people(conn, Some(&dossier.unit_id.to_string()), None, None, 100_000)?
+    let people = crate::models::awards::list_people(conn, Some(dossier.unit_id), None, None, 100_000)?
         .into_iter()
-        .map(|p| SheetPerson { id: p.id, full_name: p.full_name })
+        .map(|p| SheetPerson { id: p.id.to_string(), full_name: p.full_name })
         .collect();
     let titles = model::round_detail(conn, dossier.round_id)?
         .types
@@ -71,7 +70,7 @@ fn lists(conn: &mut DbConn, dossier: &Dossier) -> Result<(Vec<SheetPerson>, Vec<
         .filter(|(_, a)| a.subject != AwardSubject::Household)
         .map(|(_, a)| SheetTitle {
             individual: a.subject == AwardSubject::Individual,
-            id: a.id,
+            id: a.id.to_string(),
             code: a.code,
             name: a.name,
         })
@@ -304,11 +303,15 @@ pub async fn import(
             "Tệp không có dòng đề nghị nào.",
         )]));
     }
-    let (actor, today) = (who.user_id.clone(), today_in_vietnam());
-    let scope = Scope::Unit(dossier.unit_id.to_string());
+    let (actor, today) = (who.user_id, today_in_vietnam());
+    let scope = Scope::Unit(dossier.unit_id);
     let body = db::write(&state.db, origin.by(&who), move |conn, journal| {
         let (people, titles) = lists(conn, &dossier)?;
-        let existing = model::proposed_in(conn, dossier.id)?;
+        // The sheet names people and titles by their ids' text.
+        let existing: Vec<(Option<String>, String)> = model::proposed_in(conn, dossier.id)?
+            .into_iter()
+            .map(|(person, award_type)| (person.map(|p| p.to_string()), award_type.to_string()))
+            .collect();
         let read = read_rows(&rows, &people, &titles, &existing);
         let invalid = read.iter().filter(|r| !r.errors.is_empty()).count();
         let summary = serde_json::json!({"rows": read.len(), "invalid_rows": invalid, "commit": commit});
@@ -334,16 +337,27 @@ pub async fn import(
                 lines: Vec::new(),
             });
         }
+        // Every row is valid here: it names a title of the round, and a person of the unit or none.
+        let unmatched = |r: &ReadRow| ApiError::internal(anyhow::anyhow!("sheet row {} lost its ids", r.row));
         let inputs = read
             .iter()
-            .map(|r| model::LineInput {
-                award_type_id: r.award_type_id.clone().unwrap_or_default(),
-                person_id: r.person_id.clone(),
-                achievement_ids: Vec::new(),
-                under_discipline: r.under_discipline,
+            .map(|r| {
+                Ok(model::LineInput {
+                    award_type_id: r
+                        .award_type_id
+                        .as_deref()
+                        .and_then(AwardTypeId::parse)
+                        .ok_or_else(|| unmatched(r))?,
+                    person_id: match r.person_id.as_deref() {
+                        Some(p) => Some(PersonId::parse(p).ok_or_else(|| unmatched(r))?),
+                        None => None,
+                    },
+                    achievement_ids: Vec::new(),
+                    under_discipline: r.under_discipline,
+                })
             })
-            .collect();
-        let added = model::add_lines(conn, dossier.id, inputs, &actor, today)?;
+            .collect::<Result<_, ApiError>>()?;
+        let added = model::add_lines(conn, dossier.id, inputs, actor, today)?;
         let mut lines = Vec::with_capacity(added.len());
         for (line_no, detail) in added {
             let nomination = nomination_response(detail)?;
@@ -372,7 +386,7 @@ pub async fn import(
 pub async fn results(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
     let unit = match policy::require_list_reach(&who)? {
         ListReach::AllUnits => None,
-        ListReach::OwnUnit(own) => Some(crate::domain::ids::UnitId::from(crate::routes::shared::stored_uuid(&own)?)),
+        ListReach::OwnUnit(own) => Some(own),
     };
     let id = RoundId::from(id.into_inner());
     let (round, rows) =

@@ -17,7 +17,9 @@ use crate::auth::AuthUser;
 use crate::db::journal::Scope;
 use crate::db::{self, cursor};
 use crate::domain::evidence::clean_filename;
-use crate::domain::ids::{DossierId, RoundId, UnitId};
+use crate::domain::ids::{
+    AchievementId, AwardTypeId, DossierId, NominationId, PersonId, RoundId, StoredFileId, UnitId,
+};
 use crate::domain::nominations::{DocumentKind, NominationStatus};
 use crate::domain::rounds::{check_percent, check_round, DossierStatus, LineAction, RoundStatus};
 use crate::domain::units::today_in_vietnam;
@@ -31,7 +33,7 @@ use crate::models::nominations as nominations_model;
 use crate::models::rounds::{self as model, Dossier, DossierDetail, RoundDetail};
 use crate::models::stored_files::{NewFile, StoredFile};
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, WriteErrors};
-use crate::routes::shared::{nomination_response, stored_uuid, NominationResponse};
+use crate::routes::shared::{nomination_response, NominationResponse};
 use crate::state::AppState;
 
 pub fn configure(routes: &mut Routes) {
@@ -129,7 +131,7 @@ pub struct RoundResponse {
 
 fn round_response(d: RoundDetail) -> Result<RoundResponse, ApiError> {
     let r = d.round;
-    let codes: Vec<(String, String)> = d.types.iter().map(|(_, a)| (a.id.clone(), a.code.clone())).collect();
+    let codes: Vec<(AwardTypeId, String)> = d.types.iter().map(|(_, a)| (a.id, a.code.clone())).collect();
     Ok(RoundResponse {
         id: r.id.into(),
         title: r.title,
@@ -143,7 +145,7 @@ fn round_response(d: RoundDetail) -> Result<RoundResponse, ApiError> {
             .map(|(t, a)| {
                 let quota = match (t.quota_of_award_type_id, t.quota_percent) {
                     (Some(of), Some(percent)) => Some(QuotaResponse {
-                        of_award_type_id: stored_uuid(&of)?,
+                        of_award_type_id: of.into(),
                         // The base is named by code when it is in the round; otherwise its id says it.
                         of_award_type_code: codes
                             .iter()
@@ -156,7 +158,7 @@ fn round_response(d: RoundDetail) -> Result<RoundResponse, ApiError> {
                     }),
                     _ => None,
                 };
-                Ok(RoundTypeResponse { award_type_id: stored_uuid(&a.id)?, code: a.code, name: a.name, quota })
+                Ok(RoundTypeResponse { award_type_id: a.id.into(), code: a.code, name: a.name, quota })
             })
             .collect::<Result<_, ApiError>>()?,
         version: r.version,
@@ -230,7 +232,7 @@ pub async fn create_round(
                     .filter(|b| !b.trim().is_empty())
                     .map(|b| check_text(&format!("award_types[{i}].quota.legal_basis"), &b, 1000, &mut checks));
                 percent.map(|p| model::QuotaInput {
-                    of_award_type_id: q.of_award_type_id.to_string(),
+                    of_award_type_id: q.of_award_type_id.into(),
                     percent: p.to_string(),
                     legal_basis,
                     unconfirmed: q.unconfirmed,
@@ -238,7 +240,7 @@ pub async fn create_round(
             }
             None => None,
         };
-        types.push(model::NewRoundType { award_type_id: t.award_type_id.to_string(), quota });
+        types.push(model::NewRoundType { award_type_id: t.award_type_id.into(), quota });
     }
     if !checks.0.is_empty() {
         return Err(ApiError::validation(checks.0));
@@ -246,9 +248,9 @@ pub async fn create_round(
     let checked =
         check_round(&body.title, body.year, body.deadline, types.len()).map_err(|c| ApiError::validation(c.0))?;
     let new = model::NewRound { title: checked.title, year: checked.year, deadline: checked.deadline, types };
-    let (actor, today) = (who.user_id.clone(), today_in_vietnam());
+    let (actor, today) = (who.user_id, today_in_vietnam());
     let body = db::write(&state.db, origin.by(&who), move |conn, journal| {
-        let created = round_response(model::create_round(conn, new, &actor, today)?)?;
+        let created = round_response(model::create_round(conn, new, actor, today)?)?;
         journal.created("round", created.id, Scope::Registry, &created);
         Ok(created)
     })
@@ -317,7 +319,7 @@ pub async fn round_quotas(
 ) -> Result<HttpResponse, ApiError> {
     let unit = match policy::require_list_reach(&who)? {
         ListReach::AllUnits => None,
-        ListReach::OwnUnit(own) => Some(parse_unit(&own)?),
+        ListReach::OwnUnit(own) => Some(own),
     };
     let id = RoundId::from(id.into_inner());
     let (round, rows) =
@@ -326,9 +328,9 @@ pub async fn round_quotas(
         .into_iter()
         .map(|q| {
             Ok(UnitQuotaResponse {
-                unit_id: stored_uuid(&q.unit_id)?,
-                award_type_id: stored_uuid(&q.award_type_id)?,
-                of_award_type_id: stored_uuid(&q.of_award_type_id)?,
+                unit_id: q.unit_id.into(),
+                award_type_id: q.award_type_id.into(),
+                of_award_type_id: q.of_award_type_id.into(),
                 percent: q.percent,
                 base: q.standing.base,
                 allowed: q.standing.allowed,
@@ -340,10 +342,6 @@ pub async fn round_quotas(
         })
         .collect::<Result<_, ApiError>>()?;
     Ok(HttpResponse::Ok().json(RoundQuotaReport { round_id: round.id.into(), year: round.year, items }))
-}
-
-fn parse_unit(own: &str) -> Result<UnitId, ApiError> {
-    Ok(UnitId::from(stored_uuid(own)?))
 }
 
 // ---------- dossiers ----------
@@ -393,7 +391,7 @@ fn document_response(f: StoredFile) -> Result<DossierDocumentResponse, ApiError>
     let kind = f.kind.unwrap_or(DocumentKind::Other);
     Ok(DossierDocumentResponse {
         href: format!("/api/v1/dossier-documents/{}", f.id),
-        id: stored_uuid(&f.id)?,
+        id: f.id.into(),
         kind,
         kind_label: kind.label_vi(),
         filename: f.filename,
@@ -426,15 +424,14 @@ fn dossier_response(d: DossierDetail) -> Result<DossierResponse, ApiError> {
 }
 
 fn scope(d: &Dossier) -> Scope {
-    Scope::Unit(d.unit_id.to_string())
+    Scope::Unit(d.unit_id)
 }
 
 /// A dossier the caller may do `action` on; another unit's answers like a missing one.
 async fn load(state: &AppState, who: &AuthUser, id: Uuid, action: Action) -> Result<Dossier, ApiError> {
     let id = DossierId::from(id);
     let found = db::run(&state.db, move |conn| model::find_dossier(conn, id)).await?;
-    let unit_id = found.unit_id.to_string();
-    match policy::decide(who, action, Resource::UnitRecord { unit_id: &unit_id }) {
+    match policy::decide(who, action, Resource::UnitRecord { unit_id: found.unit_id }) {
         Decision::Allow => Ok(found),
         Decision::Forbidden => Err(ApiError::forbidden()),
         Decision::Hidden => Err(model::dossier_not_found()),
@@ -466,7 +463,7 @@ pub async fn list_dossiers(
 ) -> Result<HttpResponse, ApiError> {
     let unit = match policy::require_list_reach(&who)? {
         ListReach::AllUnits => None,
-        ListReach::OwnUnit(own) => Some(parse_unit(&own)?),
+        ListReach::OwnUnit(own) => Some(own),
     };
     let id = RoundId::from(id.into_inner());
     let rows = db::run(&state.db, move |conn| {
@@ -495,15 +492,14 @@ pub async fn create_dossier(
     id: web::Path<Uuid>,
     body: JsonBody<DossierRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let unit_id = body.0.unit_id.to_string();
-    if policy::decide(&who, Action::Create, Resource::UnitRecord { unit_id: &unit_id }) != Decision::Allow {
+    let (round_id, unit) = (RoundId::from(id.into_inner()), UnitId::from(body.0.unit_id));
+    if policy::decide(&who, Action::Create, Resource::UnitRecord { unit_id: unit }) != Decision::Allow {
         return Err(ApiError::new(ErrorCode::Forbidden, "you send a dossier only for your own unit"));
     }
-    let (round_id, unit) = (RoundId::from(id.into_inner()), UnitId::from(body.0.unit_id));
-    let (actor, today) = (who.user_id.clone(), today_in_vietnam());
+    let (actor, today) = (who.user_id, today_in_vietnam());
     let body = db::write(&state.db, origin.by(&who), move |conn, journal| {
-        let created = dossier_response(model::create_dossier(conn, round_id, unit, &actor, today)?)?;
-        journal.created("dossier", created.id, Scope::Unit(created.unit_id.to_string()), &created);
+        let created = dossier_response(model::create_dossier(conn, round_id, unit, actor, today)?)?;
+        journal.created("dossier", created.id, Scope::Unit(UnitId::from(created.unit_id)), &created);
         Ok(created)
     })
     .await?;
@@ -644,16 +640,16 @@ pub async fn add_lines(
     let inputs = lines
         .into_iter()
         .map(|l| model::LineInput {
-            award_type_id: l.award_type_id.to_string(),
-            person_id: l.person_id.map(|p| p.to_string()),
-            achievement_ids: l.achievement_ids.iter().map(Uuid::to_string).collect(),
+            award_type_id: l.award_type_id.into(),
+            person_id: l.person_id.map(PersonId::from),
+            achievement_ids: l.achievement_ids.into_iter().map(AchievementId::from).collect(),
             under_discipline: l.under_discipline,
         })
         .collect();
-    let (actor, today) = (who.user_id.clone(), today_in_vietnam());
+    let (actor, today) = (who.user_id, today_in_vietnam());
     let items = db::write(&state.db, origin.by(&who), move |conn, journal| {
         let before = dossier_response(model::dossier_detail(conn, dossier.id)?)?;
-        let added = line_responses(model::add_lines(conn, dossier.id, inputs, &actor, today)?)?;
+        let added = line_responses(model::add_lines(conn, dossier.id, inputs, actor, today)?)?;
         for line in &added {
             journal.created("nomination", line.nomination.id, scope(&dossier), &line.nomination);
         }
@@ -702,7 +698,7 @@ pub async fn upload_document(
         return Err(ApiError::conflict(ErrorCode::IllegalTransition, "documents are added only to a draft dossier"));
     }
     let received = upload::receive(&req, payload, state.settings.max_upload_bytes).await?;
-    let file_id = db::new_id();
+    let file_id = StoredFileId::generate();
     let key = format!("dossiers/{}/{}", dossier.id, file_id);
     let kind = query.0.kind;
     let file = NewFile {
@@ -712,8 +708,8 @@ pub async fn upload_document(
         size_bytes: received.bytes.len() as i64,
         sha256: received.sha256,
         storage_key: key.clone(),
-        uploaded_by: who.user_id.clone(),
-        created_at: db::now(),
+        uploaded_by: who.user_id,
+        created_at: db::now_utc(),
     };
     let origin = origin.by(&who);
     let body = upload::store_and_write(state.into_inner(), key, received.bytes, origin, move |conn, journal| {
@@ -742,8 +738,8 @@ pub async fn download_document(
     who: AuthUser,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner().to_string();
-    let (file, dossier) = db::run(&state.db, move |conn| model::find_document(conn, &id)).await?;
+    let id = StoredFileId::from(id.into_inner());
+    let (file, dossier) = db::run(&state.db, move |conn| model::find_document(conn, id)).await?;
     load(&state, &who, dossier.id.into(), Action::Read).await.map_err(|_| ApiError::not_found("document"))?;
     upload::download(&state, &file.storage_key, file.content_type, &file.filename, &file.sha256).await
 }
@@ -772,18 +768,19 @@ pub async fn submit(
 ) -> Result<HttpResponse, ApiError> {
     let expected = if_match_version(&req)?;
     let dossier = load(&state, &who, id.into_inner(), Action::Update).await?;
-    let (actor, today) = (who.user_id.clone(), today_in_vietnam());
+    let (actor, today) = (who.user_id, today_in_vietnam());
     let body = db::write(&state.db, origin.by(&who), move |conn, journal| {
         let before = dossier_response(model::dossier_detail(conn, dossier.id)?)?;
         let drafts = model::lines(conn, dossier.id, None, None, i64::from(i32::MAX - 1))?;
-        let submitted = model::submit(conn, dossier.id, &actor, expected, today)?;
+        let submitted = model::submit(conn, dossier.id, actor, expected, today)?;
         let mut items = Vec::with_capacity(submitted.len());
         for (line_no, draft) in drafts {
             if !submitted.contains(&draft.nomination.id) {
                 continue;
             }
+            let nomination_id = draft.nomination.id;
             let n_before = nomination_response(draft)?;
-            let n_after = nomination_response(nominations_model::detail(conn, &n_before.id.to_string())?)?;
+            let n_after = nomination_response(nominations_model::detail(conn, nomination_id)?)?;
             journal.changed("nomination", n_after.status.as_str(), n_after.id, scope(&dossier), &n_before, &n_after);
             items.push(DossierLineResponse { line_no, nomination: n_after });
         }
@@ -851,30 +848,30 @@ pub async fn appraise(
         if matches!(l.action, LineAction::Return | LineAction::Reject) && reason.is_none() {
             checks.fail(&format!("lines[{i}].reason"), ErrorCode::Required, "say why");
         }
-        items.push(model::Appraisal { nomination_id: l.nomination_id.to_string(), action: l.action, reason });
+        items.push(model::Appraisal { nomination_id: l.nomination_id.into(), action: l.action, reason });
     }
     if !checks.0.is_empty() {
         return Err(ApiError::validation(checks.0));
     }
-    let (actor, today) = (who.user_id.clone(), today_in_vietnam());
+    let (actor, today) = (who.user_id, today_in_vietnam());
     let body = db::write(&state.db, origin.by(&who), move |conn, journal| {
         let mut befores = Vec::with_capacity(items.len());
         for item in &items {
             // Lines of other dossiers are refused by the model; here only those that exist are kept.
-            if let Ok(detail) = nominations_model::detail(conn, &item.nomination_id) {
+            if let Ok(detail) = nominations_model::detail(conn, item.nomination_id) {
                 befores.push(nomination_response(detail)?);
             }
         }
-        let done = model::appraise(conn, dossier.id, items, &actor, today)?;
+        let done = model::appraise(conn, dossier.id, items, actor, today)?;
         let mut out = Vec::with_capacity(done.len());
         for n_before in befores {
-            let id = n_before.id.to_string();
+            let id = NominationId::from(n_before.id);
             if !done.contains(&id) {
                 continue;
             }
-            let n_after = nomination_response(nominations_model::detail(conn, &id)?)?;
+            let n_after = nomination_response(nominations_model::detail(conn, id)?)?;
             journal.changed("nomination", n_after.status.as_str(), n_after.id, scope(&dossier), &n_before, &n_after);
-            let line_no = model::line_of(conn, &id)?.map(|(_, n)| n).unwrap_or_default();
+            let line_no = model::line_of(conn, id)?.map(|(_, n)| n).unwrap_or_default();
             out.push(DossierLineResponse { line_no, nomination: n_after });
         }
         Ok(AppraisalResponse { items: out })

@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::auth::policy;
 use crate::auth::AuthUser;
 use crate::db::{self, journal::Scope};
-use crate::domain::ids::ScoringSchemeId;
+use crate::domain::ids::{CampaignId, ScoringSchemeId};
 use crate::domain::scoring::{check_scheme, AdjustmentSpec, GroupSpec, ScaleKind, Scheme, ThresholdSpec};
 use crate::domain::{text, Checks};
 use crate::error::{ApiError, ErrorCode};
@@ -23,7 +23,7 @@ use crate::http::register::Routes;
 use crate::models::campaigns as campaigns_model;
 use crate::models::scoring::{self as model, StoredScheme};
 use crate::openapi::errors::{CreateErrors, ReadErrors};
-use crate::routes::shared::{can_see, stored_uuid, visible_campaign};
+use crate::routes::shared::{can_see, visible_campaign};
 use crate::state::AppState;
 
 pub fn configure(routes: &mut Routes) {
@@ -85,7 +85,7 @@ pub fn scheme_response(s: StoredScheme) -> Result<SchemeResponse, ApiError> {
     let scheme = Scheme::from_stored(&groups).ok_or_else(corrupt)?;
     Ok(SchemeResponse {
         id: s.id.into(),
-        campaign_id: stored_uuid(&s.campaign_id)?,
+        campaign_id: s.campaign_id.into(),
         version: s.version,
         max_points: crate::domain::campaigns::decimal_text(scheme.max_points()),
         groups: scheme
@@ -112,7 +112,7 @@ pub fn scheme_response(s: StoredScheme) -> Result<SchemeResponse, ApiError> {
             })
             .collect(),
         note: s.note,
-        created_by: stored_uuid(&s.created_by)?,
+        created_by: s.created_by.into(),
         created_at: s.created_at,
     })
 }
@@ -126,7 +126,7 @@ pub fn scheme_response(s: StoredScheme) -> Result<SchemeResponse, ApiError> {
 #[get("/campaigns/{id}/scoring-schemes")]
 pub async fn list(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
     let campaign = visible_campaign(&state, &who, id.into_inner()).await?;
-    let found = db::run(&state.db, move |conn| model::list_schemes(conn, &campaign.id)).await?;
+    let found = db::run(&state.db, move |conn| model::list_schemes(conn, campaign.id)).await?;
     let items: Vec<SchemeResponse> = found.into_iter().map(scheme_response).collect::<Result<_, _>>()?;
     Ok(HttpResponse::Ok().json(items))
 }
@@ -152,13 +152,11 @@ pub async fn create(
     if note.as_ref().is_some_and(|n| n.chars().count() > 2000) {
         checks.fail("note", ErrorCode::TooLong, "must be at most 2000 characters");
     }
-    let (campaign_id, actor) = (id.into_inner().to_string(), who.user_id.clone());
+    let (campaign_id, actor) = (CampaignId::from(id.into_inner()), who.user_id);
     let created = db::write(&state.db, origin.by(&who), move |conn, journal| {
-        let campaign = campaigns_model::find_campaign(conn, &campaign_id)?;
-        let known: Vec<Uuid> = campaigns_model::list_indicators(conn, &campaign.id)?
-            .iter()
-            .map(|i| stored_uuid(&i.id))
-            .collect::<Result<_, _>>()?;
+        let campaign = campaigns_model::find_campaign(conn, campaign_id)?;
+        let known: Vec<Uuid> =
+            campaigns_model::list_indicators(conn, campaign.id)?.iter().map(|i| i.id.into()).collect();
         let scheme = match check_scheme(&body.groups, &known) {
             Ok(scheme) if checks.0.is_empty() => scheme,
             Ok(_) => return Err(ApiError::validation(checks.0)),
@@ -168,7 +166,7 @@ pub async fn create(
             }
         };
         let groups = serde_json::to_string(&scheme.to_spec()).map_err(|e| ApiError::internal(e.into()))?;
-        let created = scheme_response(model::create_scheme(conn, &campaign.id, &groups, note.as_deref(), &actor)?)?;
+        let created = scheme_response(model::create_scheme(conn, campaign.id, &groups, note.as_deref(), actor)?)?;
         journal.created("scoring_scheme", created.id, Scope::Registry, &created);
         Ok(created)
     })
@@ -187,7 +185,7 @@ pub async fn read(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>
     let id = ScoringSchemeId::from(id.into_inner());
     let (found, campaign) = db::run(&state.db, move |conn| {
         let found = model::find_scheme(conn, id)?;
-        let campaign = campaigns_model::find_campaign(conn, &found.campaign_id)?;
+        let campaign = campaigns_model::find_campaign(conn, found.campaign_id)?;
         Ok((found, campaign))
     })
     .await?;

@@ -15,6 +15,7 @@ use crate::auth::tokens::opaque_token_hash;
 use crate::auth::AuthUser;
 use crate::db::journal::Scope;
 use crate::db::{self, cursor};
+use crate::domain::ids::{ServiceClientId, UnitId};
 use crate::domain::{check_text, Checks};
 use crate::error::{ApiError, ErrorCode, Problem};
 use crate::http::extract::{JsonBody, QueryParams};
@@ -84,22 +85,20 @@ pub struct CreateServiceClientRequest {
     pub unit_id: Option<Uuid>,
 }
 
-impl TryFrom<ServiceClient> for ServiceClientResponse {
-    type Error = ApiError;
-    fn try_from(c: ServiceClient) -> Result<Self, ApiError> {
-        let corrupt = |what: &str| ApiError::internal(anyhow::anyhow!("service client {} has an invalid {what}", c.id));
-        Ok(ServiceClientResponse {
-            id: Uuid::parse_str(&c.id).map_err(|_| corrupt("id"))?,
-            unit_id: c.unit_id.as_deref().map(Uuid::parse_str).transpose().map_err(|_| corrupt("unit_id"))?,
-            created_by: Uuid::parse_str(&c.created_by).map_err(|_| corrupt("created_by"))?,
+impl From<ServiceClient> for ServiceClientResponse {
+    fn from(c: ServiceClient) -> ServiceClientResponse {
+        ServiceClientResponse {
+            id: c.id.into(),
+            unit_id: c.unit_id.map(Uuid::from),
+            created_by: c.created_by.into(),
             scopes: c.scope_list(),
             active: c.revoked_at.is_none(),
-            client_id: c.id,
+            client_id: c.id.to_string(),
             name: c.name,
             created_at: c.created_at,
             secret_rotated_at: c.secret_rotated_at,
             revoked_at: c.revoked_at,
-        })
+        }
     }
 }
 
@@ -109,7 +108,7 @@ fn with_secret(
     client: ServiceClient,
     secret: String,
 ) -> Result<HttpResponse, ApiError> {
-    let client = ServiceClientResponse::try_from(client)?;
+    let client = ServiceClientResponse::from(client);
     let mut res = HttpResponse::build(status);
     res.insert_header((header::CACHE_CONTROL, "no-store"));
     if status == actix_web::http::StatusCode::CREATED {
@@ -139,10 +138,10 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[])?;
     let limit = cursor::limit(query.0.limit)?;
-    let after: Option<String> = query.0.cursor.as_deref().map(|c| cursor::decode(&scope, c)).transpose()?;
+    let after: Option<ServiceClientId> = query.0.cursor.as_deref().map(|c| cursor::decode(&scope, c)).transpose()?;
     let rows = db::run(&state.db, move |conn| model::list_clients(conn, after, limit)).await?;
-    let (rows, next_cursor) = cursor::page(rows, limit, &scope, |c| c.id.clone());
-    let items = rows.into_iter().map(ServiceClientResponse::try_from).collect::<Result<_, _>>()?;
+    let (rows, next_cursor) = cursor::page(rows, limit, &scope, |c| c.id);
+    let items = rows.into_iter().map(ServiceClientResponse::from).collect();
     Ok(HttpResponse::Ok().json(ServiceClientPage { items, next_cursor }))
 }
 
@@ -194,13 +193,13 @@ pub async fn create(
     let new = NewServiceClient {
         name,
         scopes,
-        unit_id: body.unit_id.map(|u| u.to_string()),
+        unit_id: body.unit_id.map(UnitId::from),
         secret_hash: opaque_token_hash(&secret),
-        created_by: who.user_id.clone(),
+        created_by: who.user_id,
     };
     let client = db::write(&state.db, origin.by(&who), move |conn, journal| {
         let client = model::insert_client(conn, new)?;
-        journal.created("service_client", &client.id, Scope::Admin, &ServiceClientResponse::try_from(client.clone())?);
+        journal.created("service_client", client.id, Scope::Admin, &ServiceClientResponse::from(client.clone()));
         Ok(client)
     })
     .await?;
@@ -222,9 +221,9 @@ pub async fn create(
 #[get("/service-clients/{id}")]
 pub async fn read(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[])?;
-    let id = id.into_inner().to_string();
-    let client = db::run(&state.db, move |conn| model::find_client(conn, &id)).await?;
-    Ok(HttpResponse::Ok().json(ServiceClientResponse::try_from(client)?))
+    let id = ServiceClientId::from(id.into_inner());
+    let client = db::run(&state.db, move |conn| model::find_client(conn, id)).await?;
+    Ok(HttpResponse::Ok().json(ServiceClientResponse::from(client)))
 }
 
 /// Replace a client's secret (admins only): the old secret and every token issued under it stop
@@ -249,13 +248,13 @@ pub async fn rotate_secret(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[])?;
-    let id = id.into_inner().to_string();
+    let id = ServiceClientId::from(id.into_inner());
     let secret = random_token();
     let hash = opaque_token_hash(&secret);
     // The journal notes the rotation, never the secret or its hash.
     let client = db::write(&state.db, origin.by(&who), move |conn, journal| {
-        let client = model::rotate_secret(conn, &id, &hash)?;
-        journal.record("service_client", "secret_rotated", &id, Scope::AuditOnly, None, None);
+        let client = model::rotate_secret(conn, id, &hash)?;
+        journal.record("service_client", "secret_rotated", id, Scope::AuditOnly, None, None);
         Ok(client)
     })
     .await?;
@@ -283,21 +282,21 @@ pub async fn revoke(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[])?;
-    let id = id.into_inner().to_string();
+    let id = ServiceClientId::from(id.into_inner());
     let client = db::write(&state.db, origin.by(&who), move |conn, journal| {
-        let before = ServiceClientResponse::try_from(model::find_client(conn, &id)?)?;
-        let client = model::revoke_client(conn, &id)?;
+        let before = ServiceClientResponse::from(model::find_client(conn, id)?);
+        let client = model::revoke_client(conn, id)?;
         journal.changed(
             "service_client",
             "revoked",
-            &id,
+            id,
             Scope::Admin,
             &before,
-            &ServiceClientResponse::try_from(client.clone())?,
+            &ServiceClientResponse::from(client.clone()),
         );
         Ok(client)
     })
     .await?;
     state.sessions.clear();
-    Ok(HttpResponse::Ok().json(ServiceClientResponse::try_from(client)?))
+    Ok(HttpResponse::Ok().json(ServiceClientResponse::from(client)))
 }

@@ -1,7 +1,7 @@
-//! What more than one route module needs: stored ids as UUIDs, the visibility rules two
-//! resources share, a campaign's progress (the endpoint's and the report's), and the response
-//! bodies other resources embed or answer with. Route
-//! modules import each other only through here (`.ci/layers` checks it).
+//! What more than one route module needs: the visibility rules two resources share, a
+//! campaign's progress (the endpoint's and the report's), and the response bodies other
+//! resources embed or answer with. Route modules import each other only through here
+//! (`.ci/layers` checks it).
 
 use actix_web::HttpResponse;
 use chrono::{DateTime, NaiveDate};
@@ -14,7 +14,8 @@ use crate::auth::tokens::Claims;
 use crate::auth::AuthUser;
 use crate::db;
 use crate::domain::campaigns::CampaignStatus;
-use crate::domain::ids::UnitId;
+use crate::domain::ids::{CampaignId, UnitId, UserId};
+use crate::domain::money::FundEntryKind;
 use crate::domain::nominations::{DocumentKind, Eligibility, NominationStatus};
 use crate::domain::progress::{
     compute, ClusterInput, IndicatorInput, NotADecimal, ProgressInputs, ProgressResponse, UnitActual, UnitTargets,
@@ -26,15 +27,10 @@ use crate::models::accounts::User;
 use crate::models::awards::Award;
 use crate::models::campaigns::{self as campaigns_model, Campaign};
 use crate::models::nominations::NominationDetail;
+use crate::models::reward_money::FundEntry;
 use crate::models::stored_files::StoredFile;
 use crate::models::{achievements, clusters, registrations, scoring};
 use crate::state::AppState;
-
-/// A UUID read back from the database, where a malformed one is a server fault (500). Never for
-/// request input: take `web::Path<Uuid>` or parse into a 400 instead.
-pub fn stored_uuid(s: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(s).map_err(|_| ApiError::internal(anyhow::anyhow!("stored id {s} is not a UUID")))
-}
 
 // ---------- who sees what ----------
 
@@ -45,8 +41,8 @@ pub fn can_see(who: &AuthUser, campaign: &Campaign) -> bool {
 
 /// Loads a campaign the caller may see.
 pub async fn visible_campaign(state: &AppState, who: &AuthUser, id: Uuid) -> Result<Campaign, ApiError> {
-    let id = id.to_string();
-    let campaign = db::run(&state.db, move |conn| campaigns_model::find_campaign(conn, &id)).await?;
+    let id = CampaignId::from(id);
+    let campaign = db::run(&state.db, move |conn| campaigns_model::find_campaign(conn, id)).await?;
     if can_see(who, &campaign) {
         Ok(campaign)
     } else {
@@ -57,8 +53,8 @@ pub async fn visible_campaign(state: &AppState, who: &AuthUser, id: Uuid) -> Res
 /// Which nominations the caller may list (and count in reports): (those on this council
 /// member's agenda, this unit's) — both given means either. The board and province-level
 /// readers see all; people of a unit their unit's; anyone else is refused.
-pub fn visible_scope(who: &AuthUser) -> Result<(Option<String>, Option<String>), ApiError> {
-    let agenda_of = policy::reviews_agenda(who).then(|| who.user_id.clone());
+pub fn visible_scope(who: &AuthUser) -> Result<(Option<UserId>, Option<UnitId>), ApiError> {
+    let agenda_of = policy::reviews_agenda(who).then_some(who.user_id);
     let unit_id = match policy::list_reach(who) {
         Some(ListReach::AllUnits) => None,
         Some(ListReach::OwnUnit(own)) => Some(own),
@@ -88,17 +84,17 @@ pub async fn campaign_progress(
         ));
     }
     let campaign = visible_campaign(state, who, id).await?;
-    let campaign_id = campaign.id.clone();
+    let campaign_id = campaign.id;
     let (indicators, registrations, actuals, names, clusters, scheme) = db::run(&state.db, move |conn| {
-        let indicators = campaigns_model::list_indicators(conn, &campaign.id)?;
-        let scheme = scoring::current_scheme(conn, &campaign.id)?;
-        let registrations = registrations::accepted_registrations(conn, &campaign.id)?;
+        let indicators = campaigns_model::list_indicators(conn, campaign.id)?;
+        let scheme = scoring::current_scheme(conn, campaign.id)?;
+        let registrations = registrations::accepted_registrations(conn, campaign.id)?;
         let actuals = match as_of {
-            Some(date) => achievements::verified_values_as_of(conn, &campaign.id, date)?,
-            None => achievements::latest_verified_values(conn, &campaign.id)?,
+            Some(date) => achievements::verified_values_as_of(conn, campaign.id, date)?,
+            None => achievements::latest_verified_values(conn, campaign.id)?,
         };
-        let mut unit_ids: Vec<String> = registrations.iter().map(|r| r.unit_id.clone()).collect();
-        unit_ids.extend(actuals.iter().map(|a| a.unit_id.clone()));
+        let mut unit_ids: Vec<UnitId> = registrations.iter().map(|r| r.unit_id).collect();
+        unit_ids.extend(actuals.iter().map(|a| a.unit_id));
         unit_ids.sort();
         unit_ids.dedup();
         let names = campaigns_model::unit_names(conn, &unit_ids)?;
@@ -106,15 +102,15 @@ pub async fn campaign_progress(
         Ok((indicators, registrations, actuals, names, clusters, scheme))
     })
     .await?;
-    let mut inputs = progress_inputs(&campaign_id, indicators, registrations, actuals, names, clusters)?;
+    let mut inputs = progress_inputs(campaign_id, indicators, registrations, actuals, names, clusters);
     inputs.scheme = scheme.map(stored_scheme).transpose()?;
     let mut body = compute(inputs)
         .map_err(|NotADecimal(what)| ApiError::internal(anyhow::anyhow!("stored {what} is not a decimal")))?;
     // Rankings and scores are shared; a unit's targets and actuals are its own (and the
     // province's reviewers').
     for unit in &mut body.units {
-        let unit_id = unit.unit_id.to_string();
-        if policy::decide(who, Action::Read, Resource::UnitRecord { unit_id: &unit_id }) != Decision::Allow {
+        let unit_id = UnitId::from(unit.unit_id);
+        if policy::decide(who, Action::Read, Resource::UnitRecord { unit_id }) != Decision::Allow {
             unit.indicators.clear();
         }
     }
@@ -129,59 +125,45 @@ pub fn stored_scheme(stored: scoring::StoredScheme) -> Result<(Uuid, i32, Scheme
     Ok((stored.id.into(), stored.version, scheme))
 }
 
-/// The model's rows as the domain's plain inputs; a stored id or enum that does not parse is an
-/// error naming its table (it should never happen).
+/// The model's rows as the domain's plain inputs.
 fn progress_inputs(
-    campaign_id: &str,
+    campaign_id: CampaignId,
     indicators: Vec<campaigns_model::Indicator>,
     registrations: Vec<registrations::RegisteredTargets>,
     actuals: Vec<achievements::LatestValue>,
-    names: Vec<(String, String, String)>,
+    names: Vec<(UnitId, String, String)>,
     clusters: Vec<(clusters::Cluster, Vec<UnitId>)>,
-) -> Result<ProgressInputs, ApiError> {
+) -> ProgressInputs {
     let indicators = indicators
         .into_iter()
-        .map(|i| {
-            Ok(IndicatorInput {
-                id: stored_uuid(&i.id)?,
-                kind: i.kind,
-                direction: i.direction,
-                name: i.name,
-                unit_of_measure: i.unit_of_measure,
-                province_target: i.province_target,
-                ratio: i.ratio,
-            })
+        .map(|i| IndicatorInput {
+            id: i.id.into(),
+            kind: i.kind,
+            direction: i.direction,
+            name: i.name,
+            unit_of_measure: i.unit_of_measure,
+            province_target: i.province_target,
+            ratio: i.ratio,
         })
-        .collect::<Result<_, ApiError>>()?;
+        .collect();
     let registrations = registrations
         .into_iter()
-        .map(|r| {
-            Ok(UnitTargets {
-                unit_id: stored_uuid(&r.unit_id)?,
-                status: r.status,
-                targets: r
-                    .targets
-                    .into_iter()
-                    .map(|(i, t)| Ok((stored_uuid(&i)?, t)))
-                    .collect::<Result<_, ApiError>>()?,
-            })
+        .map(|r| UnitTargets {
+            unit_id: r.unit_id.into(),
+            status: r.status,
+            targets: r.targets.into_iter().map(|(i, t)| (i.into(), t)).collect(),
         })
-        .collect::<Result<_, ApiError>>()?;
+        .collect();
     let actuals = actuals
         .into_iter()
-        .map(|a| {
-            Ok(UnitActual {
-                unit_id: stored_uuid(&a.unit_id)?,
-                indicator_id: stored_uuid(&a.indicator_id)?,
-                value: a.value,
-                parts: a.numerator.zip(a.denominator),
-            })
+        .map(|a| UnitActual {
+            unit_id: a.unit_id.into(),
+            indicator_id: a.indicator_id.into(),
+            value: a.value,
+            parts: a.numerator.zip(a.denominator),
         })
-        .collect::<Result<_, ApiError>>()?;
-    let unit_names = names
-        .into_iter()
-        .map(|(id, code, name)| Ok((stored_uuid(&id)?, (code, name))))
-        .collect::<Result<_, ApiError>>()?;
+        .collect();
+    let unit_names = names.into_iter().map(|(id, code, name)| (id.into(), (code, name))).collect();
     let clusters = clusters
         .into_iter()
         .map(|(cluster, members)| ClusterInput {
@@ -191,15 +173,15 @@ fn progress_inputs(
             members: members.into_iter().map(Uuid::from).collect(),
         })
         .collect();
-    Ok(ProgressInputs {
-        campaign_id: stored_uuid(campaign_id)?,
+    ProgressInputs {
+        campaign_id: campaign_id.into(),
         indicators,
         registrations,
         actuals,
         unit_names,
         clusters,
         scheme: None,
-    })
+    }
 }
 
 // ---------- nominations ----------
@@ -258,29 +240,40 @@ pub struct NominationResponse {
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
-pub fn document_response(d: StoredFile) -> Result<DocumentResponse, ApiError> {
-    Ok(DocumentResponse {
-        href: format!("/api/v1/nomination-documents/{}", d.id),
-        id: stored_uuid(&d.id)?,
-        kind: d.kind.unwrap_or(DocumentKind::Other),
-        kind_label: d.kind.unwrap_or(DocumentKind::Other).label_vi(),
-        filename: d.filename,
-        content_type: d.content_type,
-        size_bytes: d.size_bytes,
-        sha256: d.sha256,
-        created_at: d.created_at,
-    })
+impl From<StoredFile> for DocumentResponse {
+    fn from(d: StoredFile) -> DocumentResponse {
+        DocumentResponse {
+            href: format!("/api/v1/nomination-documents/{}", d.id),
+            id: d.id.into(),
+            kind: d.kind.unwrap_or(DocumentKind::Other),
+            kind_label: d.kind.unwrap_or(DocumentKind::Other).label_vi(),
+            filename: d.filename,
+            content_type: d.content_type,
+            size_bytes: d.size_bytes,
+            sha256: d.sha256,
+            created_at: d.created_at,
+        }
+    }
+}
+
+impl NominationResponse {
+    /// As answered to the request being handled: the eligibility's messages in its language.
+    /// Call it on the way out, not inside a database closure (the journal keeps every language).
+    pub fn spoken(mut self) -> Self {
+        self.eligibility = self.eligibility.map(|e| e.spoken_in(crate::error::i18n::current()));
+        self
+    }
 }
 
 pub fn nomination_response(d: NominationDetail) -> Result<NominationResponse, ApiError> {
     let n = d.nomination;
     Ok(NominationResponse {
-        id: stored_uuid(&n.id)?,
-        award_type_id: stored_uuid(&n.award_type_id)?,
-        award_type_version_id: n.award_type_version_id.as_deref().map(stored_uuid).transpose()?,
-        person_id: n.person_id.as_deref().map(stored_uuid).transpose()?,
-        unit_id: stored_uuid(&n.unit_id)?,
-        campaign_id: n.campaign_id.as_deref().map(stored_uuid).transpose()?,
+        id: n.id.into(),
+        award_type_id: n.award_type_id.into(),
+        award_type_version_id: n.award_type_version_id.map(Uuid::from),
+        person_id: n.person_id.map(Uuid::from),
+        unit_id: n.unit_id.into(),
+        campaign_id: n.campaign_id.map(Uuid::from),
         status: n.status,
         status_label: n.status.label_vi(),
         eligibility: n
@@ -292,23 +285,21 @@ pub fn nomination_response(d: NominationDetail) -> Result<NominationResponse, Ap
                 })
             })
             .transpose()?,
-        achievement_ids: d.achievement_ids.iter().map(|a| stored_uuid(a)).collect::<Result<_, _>>()?,
-        documents: d.documents.into_iter().map(document_response).collect::<Result<_, _>>()?,
+        achievement_ids: d.achievement_ids.into_iter().map(Uuid::from).collect(),
+        documents: d.documents.into_iter().map(DocumentResponse::from).collect(),
         history: d
             .history
             .into_iter()
-            .map(|t| {
-                Ok(NominationTransitionResponse {
-                    from_status: t.from_status,
-                    from_status_label: t.from_status.label_vi(),
-                    to_status: t.to_status,
-                    to_status_label: t.to_status.label_vi(),
-                    actor_id: stored_uuid(&t.actor_id)?,
-                    reason: t.reason,
-                    at: t.at,
-                })
+            .map(|t| NominationTransitionResponse {
+                from_status: t.from_status,
+                from_status_label: t.from_status.label_vi(),
+                to_status: t.to_status,
+                to_status_label: t.to_status.label_vi(),
+                actor_id: t.actor_id.into(),
+                reason: t.reason,
+                at: t.at,
             })
-            .collect::<Result<_, ApiError>>()?,
+            .collect(),
         nominee_kind: n.nominee_kind,
         household_name: n.household_name,
         year: n.year,
@@ -340,25 +331,88 @@ pub struct AwardResponse {
     pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
     pub revoked_reason: Option<String>,
     pub created_at: chrono::DateTime<chrono::Utc>,
+    /// The bonus (tiền thưởng) in đồng: `bonus_coefficient` × `base_salary_vnd` in force on the
+    /// decision's date, rounded up to ten thousand đồng. Null when the rules carry no
+    /// coefficient, or for awards recorded without a decision.
+    #[schema(example = 710000)]
+    pub bonus_vnd: Option<i64>,
+    /// `bonus_vnd` as people read it.
+    #[schema(example = "710.000 đ")]
+    pub bonus_text: Option<String>,
+    /// Hệ số: the multiple of the base salary (decimal string).
+    #[schema(example = "0.3")]
+    pub bonus_coefficient: Option<String>,
+    /// The base salary (lương cơ sở) the bonus was computed from.
+    #[schema(example = 2340000)]
+    pub base_salary_vnd: Option<i64>,
 }
 
-pub fn award_response(a: Award) -> Result<AwardResponse, ApiError> {
-    Ok(AwardResponse {
-        id: stored_uuid(&a.id)?,
-        award_type_id: stored_uuid(&a.award_type_id)?,
-        award_type_version_id: a.award_type_version_id.as_deref().map(stored_uuid).transpose()?,
-        person_id: a.person_id.as_deref().map(stored_uuid).transpose()?,
-        unit_id: stored_uuid(&a.unit_id)?,
-        recipient_kind: a.recipient_kind,
-        household_name: a.household_name,
-        year: a.year,
-        decision_number: a.decision_number,
-        decision_date: a.decision_date,
-        decided_by: a.decided_by,
-        revoked_at: a.revoked_at,
-        revoked_reason: a.revoked_reason,
-        created_at: a.created_at,
-    })
+/// An entry of a unit's reward fund ledger.
+#[derive(Serialize, ToSchema)]
+pub struct FundEntryResponse {
+    pub id: Uuid,
+    pub unit_id: Uuid,
+    /// The ledger year (the entry date's).
+    pub year: i32,
+    pub kind: FundEntryKind,
+    /// `kind` as people read it (Vietnamese).
+    pub kind_label: &'static str,
+    /// Signed, in đồng: income adds, a payout takes away.
+    #[schema(example = -710000)]
+    pub amount_vnd: i64,
+    /// `amount_vnd` as people read it.
+    #[schema(example = "-710.000 đ")]
+    pub amount_text: String,
+    pub description: String,
+    pub entry_date: NaiveDate,
+    /// For a payout: the decision and the award it paid.
+    pub decision_id: Option<Uuid>,
+    pub award_id: Option<Uuid>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl From<FundEntry> for FundEntryResponse {
+    fn from(e: FundEntry) -> FundEntryResponse {
+        FundEntryResponse {
+            id: e.id.into(),
+            unit_id: e.unit_id.into(),
+            year: e.year,
+            kind: e.kind,
+            kind_label: e.kind.label_vi(),
+            amount_text: crate::domain::display::money_vnd(e.amount_vnd),
+            amount_vnd: e.amount_vnd,
+            description: e.description,
+            entry_date: e.entry_date,
+            decision_id: e.decision_id.map(Uuid::from),
+            award_id: e.award_id.map(Uuid::from),
+            created_at: e.created_at,
+        }
+    }
+}
+
+impl From<Award> for AwardResponse {
+    fn from(a: Award) -> AwardResponse {
+        AwardResponse {
+            id: a.id.into(),
+            award_type_id: a.award_type_id.into(),
+            award_type_version_id: a.award_type_version_id.map(Uuid::from),
+            person_id: a.person_id.map(Uuid::from),
+            unit_id: a.unit_id.into(),
+            recipient_kind: a.recipient_kind,
+            household_name: a.household_name,
+            year: a.year,
+            decision_number: a.decision_number,
+            decision_date: a.decision_date,
+            decided_by: a.decided_by,
+            revoked_at: a.revoked_at,
+            revoked_reason: a.revoked_reason,
+            created_at: a.created_at,
+            bonus_text: a.bonus_vnd.map(crate::domain::display::money_vnd),
+            bonus_vnd: a.bonus_vnd,
+            bonus_coefficient: a.bonus_coefficient,
+            base_salary_vnd: a.base_salary_vnd,
+        }
+    }
 }
 
 // ---------- users ----------
@@ -384,13 +438,11 @@ pub struct UserResponse {
     pub updated_at: DateTime<chrono::Utc>,
 }
 
-impl TryFrom<User> for UserResponse {
-    type Error = ApiError;
-    fn try_from(u: User) -> Result<Self, ApiError> {
-        let corrupt = |what: &str| ApiError::internal(anyhow::anyhow!("user {} has an invalid {what}", u.id));
-        Ok(UserResponse {
-            id: Uuid::parse_str(&u.id).map_err(|_| corrupt("id"))?,
-            unit_id: u.unit_id.as_deref().map(Uuid::parse_str).transpose().map_err(|_| corrupt("unit_id"))?,
+impl From<User> for UserResponse {
+    fn from(u: User) -> UserResponse {
+        UserResponse {
+            id: u.id.into(),
+            unit_id: u.unit_id.map(Uuid::from),
             role_labels: u.role_list().into_iter().map(Role::label_vi).collect(),
             roles: u.role_list(),
             username: u.username,
@@ -402,12 +454,12 @@ impl TryFrom<User> for UserResponse {
             password_changed_at: u.password_changed_at,
             created_at: u.created_at,
             updated_at: u.updated_at,
-        })
+        }
     }
 }
 
 pub fn user_ok(user: User) -> Result<HttpResponse, ApiError> {
-    let body = UserResponse::try_from(user)?;
+    let body = UserResponse::from(user);
     Ok(HttpResponse::Ok().insert_header(etag(body.version)).json(body))
 }
 
@@ -437,7 +489,7 @@ pub fn tokens_for(
     let claims = Claims {
         iss: state.tokens.issuer.clone(),
         aud: state.tokens.audience.clone(),
-        sub: user.id.clone(),
+        sub: user.id.to_string(),
         sid: session_id,
         jti: uuid::Uuid::now_v7().to_string(),
         iat: now,
@@ -445,7 +497,7 @@ pub fn tokens_for(
         exp: now + state.tokens.ttl_secs,
         ver: user.token_version,
         roles: user.role_list(),
-        unit: user.unit_id.clone(),
+        unit: user.unit_id.map(|u| u.to_string()),
         client_id: None,
         scope: None,
     };
@@ -455,7 +507,7 @@ pub fn tokens_for(
         expires_in: state.tokens.ttl_secs,
         refresh_token,
         refresh_expires_in: state.settings.auth.refresh_token_ttl_secs,
-        user: user.try_into()?,
+        user: user.into(),
     })
 }
 

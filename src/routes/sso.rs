@@ -14,6 +14,7 @@ use crate::auth::{client_addr, policy, AuthUser};
 use crate::config::LinkClaim;
 use crate::db;
 use crate::db::journal::Scope;
+use crate::domain::ids::UserId;
 use crate::domain::users::{is_valid_username, sign_in_name};
 use crate::error::{ApiError, ErrorCode, Problem};
 use crate::http::extract::JsonBody;
@@ -119,15 +120,15 @@ pub async fn exchange_id_token(
                     None => {
                         let new = new_account(conn, &identity)?;
                         let user = accounts::insert_user(conn, new)?;
-                        journal.act_as("user", &user.id);
-                        let shown = UserResponse::try_from(user.clone())?;
-                        journal.created("user", &user.id, Scope::Admin, &shown);
+                        journal.act_as("user", user.id);
+                        let shown = UserResponse::from(user.clone());
+                        journal.created("user", user.id, Scope::Admin, &shown);
                         user
                     }
                 };
-                identities::link(conn, &identity.issuer, &identity.subject, &user.id)?;
-                journal.act_as("user", &user.id);
-                journal.record("user", "identity_linked", &user.id, Scope::AuditOnly, None, None);
+                identities::link(conn, &identity.issuer, &identity.subject, user.id)?;
+                journal.act_as("user", user.id);
+                journal.record("user", "identity_linked", user.id, Scope::AuditOnly, None, None);
                 user
             }
         };
@@ -137,9 +138,9 @@ pub async fn exchange_id_token(
                 "your account here is deactivated; ask the emulation board to reactivate it",
             ));
         }
-        journal.act_as("user", &user.id);
+        journal.act_as("user", user.id);
         let start = SessionStart {
-            user_id: user.id.clone(),
+            user_id: user.id,
             verified_hash: user.password_hash.clone(),
             token_version: user.token_version,
             rehash: None,
@@ -152,7 +153,7 @@ pub async fn exchange_id_token(
             return Err(ApiError::conflict(ErrorCode::WriteConflict, "the account changed meanwhile; sign in again"));
         };
         journal.record("session", "opened", &session_id, Scope::AuditOnly, None, None);
-        Ok((accounts::find_user(conn, &user.id)?, session_id))
+        Ok((accounts::find_user(conn, user.id)?, session_id))
     })
     .await?;
     Ok(HttpResponse::Ok().json(tokens_for(&state, user, session_id, refresh_token)?))
@@ -237,12 +238,12 @@ pub async fn link_identity(
             "must be 1–255 characters",
         )]));
     }
-    let id = user_id.to_string();
+    let id = UserId::from(user_id);
     let response = IdentityLinkResponse { user_id, issuer: issuer.clone(), subject: subject.clone() };
     db::write(&state.db, origin.by(&who), move |conn, journal| {
-        accounts::find_user(conn, &id)?;
-        identities::link(conn, &issuer, &subject, &id)?;
-        journal.record("user", "identity_linked", &id, Scope::AuditOnly, None, None);
+        accounts::find_user(conn, id)?;
+        identities::link(conn, &issuer, &subject, id)?;
+        journal.record("user", "identity_linked", id, Scope::AuditOnly, None, None);
         Ok(())
     })
     .await?;
@@ -269,14 +270,14 @@ pub async fn unlink_identity(
     path: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[])?;
-    let id = path.into_inner().to_string();
+    let id = UserId::from(path.into_inner());
     let issuer = verifier(&state)?.settings.issuer.clone();
     db::write(&state.db, origin.by(&who), move |conn, journal| {
-        accounts::find_user(conn, &id)?;
-        if !identities::unlink(conn, &id, &issuer)? {
+        accounts::find_user(conn, id)?;
+        if !identities::unlink(conn, id, &issuer)? {
             return Err(ApiError::not_found("identity link"));
         }
-        journal.record("user", "identity_unlinked", &id, Scope::AuditOnly, None, None);
+        journal.record("user", "identity_unlinked", id, Scope::AuditOnly, None, None);
         Ok(())
     })
     .await?;

@@ -15,7 +15,7 @@ use crate::auth::policy::{self, Action, Decision, ListReach, Resource};
 use crate::auth::AuthUser;
 use crate::db::journal::Scope;
 use crate::db::{self, cursor};
-use crate::domain::ids::{TitleRegistrationId, UnitId};
+use crate::domain::ids::{PersonId, TitleRegistrationId, UnitId};
 use crate::domain::rounds::TitleRegistrationStatus;
 use crate::domain::Checks;
 use crate::error::{ApiError, ErrorCode, FieldError};
@@ -24,7 +24,6 @@ use crate::http::origin::RequestOrigin;
 use crate::http::register::Routes;
 use crate::models::title_registrations::{self as model, EntryInput, TitleRegistration, TitleRegistrationDetail};
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, ReplaceErrors, WriteErrors};
-use crate::routes::shared::stored_uuid;
 use crate::state::AppState;
 
 pub fn configure(routes: &mut Routes) {
@@ -78,23 +77,18 @@ fn response(d: TitleRegistrationDetail) -> Result<TitleRegistrationResponse, Api
         entries: d
             .entries
             .into_iter()
-            .map(|e| {
-                Ok(TitleEntry {
-                    award_type_id: stored_uuid(&e.award_type_id)?,
-                    person_id: e.person_id.as_deref().map(stored_uuid).transpose()?,
-                })
-            })
+            .map(|e| Ok(TitleEntry { award_type_id: e.award_type_id.into(), person_id: e.person_id.map(Uuid::from) }))
             .collect::<Result<_, ApiError>>()?,
         version: r.version,
         created_at: r.created_at,
         updated_at: r.updated_at,
-        accepted_by: r.accepted_by.as_deref().map(stored_uuid).transpose()?,
+        accepted_by: r.accepted_by.map(Uuid::from),
         accepted_at: r.accepted_at,
     })
 }
 
 fn scope(r: &TitleRegistrationResponse) -> Scope {
-    Scope::Unit(r.unit_id.to_string())
+    Scope::Unit(UnitId::from(r.unit_id))
 }
 
 fn entries(body: &TitleRegistrationRequest) -> Result<Vec<EntryInput>, ApiError> {
@@ -111,10 +105,7 @@ fn entries(body: &TitleRegistrationRequest) -> Result<Vec<EntryInput>, ApiError>
     Ok(body
         .entries
         .iter()
-        .map(|e| EntryInput {
-            award_type_id: e.award_type_id.to_string(),
-            person_id: e.person_id.map(|p| p.to_string()),
-        })
+        .map(|e| EntryInput { award_type_id: e.award_type_id.into(), person_id: e.person_id.map(PersonId::from) })
         .collect())
 }
 
@@ -122,8 +113,7 @@ fn entries(body: &TitleRegistrationRequest) -> Result<Vec<EntryInput>, ApiError>
 async fn load(state: &AppState, who: &AuthUser, id: Uuid, action: Action) -> Result<TitleRegistration, ApiError> {
     let id = TitleRegistrationId::from(id);
     let found = db::run(&state.db, move |conn| model::find(conn, id)).await?;
-    let unit_id = found.unit_id.to_string();
-    match policy::decide(who, action, Resource::UnitRecord { unit_id: &unit_id }) {
+    match policy::decide(who, action, Resource::UnitRecord { unit_id: found.unit_id }) {
         Decision::Allow => Ok(found),
         Decision::Forbidden => Err(ApiError::forbidden()),
         Decision::Hidden => Err(model::not_found()),
@@ -164,7 +154,7 @@ pub async fn list(
     let limit = cursor::limit(query.limit)?;
     let unit = match policy::require_list_reach(&who)? {
         ListReach::AllUnits => query.unit_id.map(UnitId::from),
-        ListReach::OwnUnit(own) => Some(UnitId::from(stored_uuid(&own)?)),
+        ListReach::OwnUnit(own) => Some(own),
     };
     let after: Option<Uuid> = query.cursor.as_deref().map(|c| cursor::decode(&scope, c)).transpose()?;
     let (rows, next_cursor) = db::run(&state.db, move |conn| {
@@ -188,14 +178,14 @@ pub async fn create(
     origin: RequestOrigin,
     body: JsonBody<TitleRegistrationRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let unit_id = body.0.unit_id.to_string();
-    if policy::decide(&who, Action::Create, Resource::UnitRecord { unit_id: &unit_id }) != Decision::Allow {
+    if policy::decide(&who, Action::Create, Resource::UnitRecord { unit_id: body.0.unit_id.into() }) != Decision::Allow
+    {
         return Err(ApiError::new(ErrorCode::Forbidden, "you register only your own unit"));
     }
     let new = entries(&body.0)?;
-    let (unit, year, actor) = (UnitId::from(body.0.unit_id), body.0.year, who.user_id.clone());
+    let (unit, year, actor) = (UnitId::from(body.0.unit_id), body.0.year, who.user_id);
     let body = db::write(&state.db, origin.by(&who), move |conn, journal| {
-        let created = response(model::create(conn, unit, year, &new, &actor)?)?;
+        let created = response(model::create(conn, unit, year, &new, actor)?)?;
         journal.created("title_registration", created.id, scope(&created), &created);
         Ok(created)
     })
@@ -270,10 +260,10 @@ pub async fn accept(
     policy::require_any(&who, &[])?;
     let expected = if_match_version(&req)?;
     let current = load(&state, &who, id.into_inner(), Action::Read).await?;
-    let actor = who.user_id.clone();
+    let actor = who.user_id;
     let body = db::write(&state.db, origin.by(&who), move |conn, journal| {
         let before = response(model::detail(conn, current.id)?)?;
-        let after = response(model::accept(conn, current.id, &actor, expected)?)?;
+        let after = response(model::accept(conn, current.id, actor, expected)?)?;
         journal.changed("title_registration", "accepted", after.id, scope(&after), &before, &after);
         Ok(after)
     })

@@ -12,6 +12,7 @@ use crate::auth::policy::{self, Action, Decision, Resource, Role};
 use crate::auth::AuthUser;
 use crate::db::journal::Scope;
 use crate::db::{self, cursor};
+use crate::domain::ids::{UnitId, UserId};
 use crate::domain::{users as rules, Checks};
 use crate::error::{ApiError, ErrorCode, Problem};
 use crate::http::extract::{etag, if_match_version, patch_field, JsonBody, QueryParams};
@@ -104,8 +105,8 @@ pub struct ResetPasswordRequest {
 /// The account, if the caller may see it; one they may not see answers exactly like one that
 /// does not exist.
 async fn load_visible(state: &AppState, who: &AuthUser, id: Uuid, action: Action) -> Result<User, ApiError> {
-    let user = db::run(&state.db, move |conn| model::find_user(conn, &id.to_string())).await?;
-    match policy::decide(who, action, Resource::UserAccount { unit_id: user.unit_id.as_deref() }) {
+    let user = db::run(&state.db, move |conn| model::find_user(conn, id.into())).await?;
+    match policy::decide(who, action, Resource::UserAccount { unit_id: user.unit_id }) {
         Decision::Allow => Ok(user),
         Decision::Forbidden => Err(ApiError::forbidden()),
         Decision::Hidden => Err(model::user_not_found()),
@@ -135,14 +136,14 @@ pub async fn list(
     let query = query.0;
     let limit = cursor::limit(query.limit)?;
     let unit_id = if who.has(Role::Admin) {
-        query.unit_id.map(|u| u.to_string())
+        query.unit_id.map(UnitId::from)
     } else {
         // An officer's list is their unit's, whatever they asked for.
-        match (&who.unit_id, query.unit_id) {
-            (Some(own), Some(asked)) if *own != asked.to_string() => {
+        match (who.unit_id, query.unit_id) {
+            (Some(own), Some(asked)) if own != UnitId::from(asked) => {
                 return Ok(HttpResponse::Ok().json(UserPage { items: vec![], next_cursor: None }))
             }
-            (Some(own), _) => Some(own.clone()),
+            (Some(own), _) => Some(own),
             (None, _) => return Err(ApiError::forbidden()),
         }
     };
@@ -155,8 +156,8 @@ pub async fn list(
         limit,
     };
     let rows = db::run(&state.db, move |conn| model::list_users(conn, &filter)).await?;
-    let (rows, next_cursor) = cursor::page(rows, limit, &scope, |u| (u.username.clone(), u.id.clone()));
-    let items = rows.into_iter().map(UserResponse::try_from).collect::<Result<_, _>>()?;
+    let (rows, next_cursor) = cursor::page(rows, limit, &scope, |u| (u.username.clone(), u.id));
+    let items = rows.into_iter().map(UserResponse::from).collect();
     Ok(HttpResponse::Ok().json(UserPage { items, next_cursor }))
 }
 
@@ -209,17 +210,10 @@ pub async fn create(
         return Err(ApiError::validation(checks.0));
     }
     let password_hash = state.hasher.hash(body.password.unwrap_or_default()).await?;
-    let new = NewUser {
-        username,
-        full_name,
-        email,
-        phone,
-        unit_id: body.unit_id.map(|u| u.to_string()),
-        roles,
-        password_hash,
-    };
+    let new =
+        NewUser { username, full_name, email, phone, unit_id: body.unit_id.map(UnitId::from), roles, password_hash };
     let user = db::write(&state.db, origin.by(&who), move |conn, journal| {
-        let user = UserResponse::try_from(model::insert_user(conn, new)?)?;
+        let user = UserResponse::from(model::insert_user(conn, new)?);
         journal.created("user", user.id, Scope::Admin, &user);
         Ok(user)
     })
@@ -285,7 +279,8 @@ pub async fn update(
     if !checks.0.is_empty() {
         return Err(ApiError::validation(checks.0));
     }
-    if id.to_string() == who.user_id && roles.as_ref().is_some_and(|r| !r.contains(&Role::Admin)) {
+    let id = UserId::from(id.into_inner());
+    if id == who.user_id && roles.as_ref().is_some_and(|r| !r.contains(&Role::Admin)) {
         return Err(ApiError::conflict(
             ErrorCode::CannotLockOutSelf,
             "you cannot remove your own admin role; ask another admin",
@@ -295,15 +290,14 @@ pub async fn update(
         full_name,
         email,
         phone,
-        unit_id: body.unit_id.map(|u| u.map(|u| u.to_string())),
+        unit_id: body.unit_id.map(|u| u.map(UnitId::from)),
         roles,
         ..Default::default()
     };
-    let id = id.into_inner().to_string();
     let user = db::write(&state.db, origin.by(&who), move |conn, journal| {
-        let before = UserResponse::try_from(model::find_user(conn, &id)?)?;
-        let after = UserResponse::try_from(model::update_user(conn, &id, changes, expected)?)?;
-        journal.updated("user", &id, Scope::Admin, &before, &after);
+        let before = UserResponse::from(model::find_user(conn, id)?);
+        let after = UserResponse::from(model::update_user(conn, id, changes, expected)?);
+        journal.updated("user", id, Scope::Admin, &before, &after);
         Ok(after)
     })
     .await?;
@@ -320,7 +314,8 @@ async fn set_active(
     active: bool,
 ) -> Result<HttpResponse, ApiError> {
     policy::require_any(who, &[])?;
-    if !active && id.to_string() == who.user_id {
+    let id = UserId::from(id);
+    if !active && id == who.user_id {
         return Err(ApiError::conflict(
             ErrorCode::CannotLockOutSelf,
             "you cannot deactivate your own account; ask another admin",
@@ -328,11 +323,10 @@ async fn set_active(
     }
     let expected = if_match_version(req)?;
     let changes = UserChanges { active: Some(active), ..Default::default() };
-    let id = id.to_string();
     let user = db::write(&state.db, origin.by(who), move |conn, journal| {
-        let before = UserResponse::try_from(model::find_user(conn, &id)?)?;
-        let after = UserResponse::try_from(model::update_user(conn, &id, changes, expected)?)?;
-        journal.changed("user", if active { "activated" } else { "deactivated" }, &id, Scope::Admin, &before, &after);
+        let before = UserResponse::from(model::find_user(conn, id)?);
+        let after = UserResponse::from(model::update_user(conn, id, changes, expected)?);
+        journal.changed("user", if active { "activated" } else { "deactivated" }, id, Scope::Admin, &before, &after);
         Ok(after)
     })
     .await?;
@@ -423,8 +417,8 @@ pub async fn reset_password(
     // Only over the account as read: a concurrent change (say, the user changing it) is refused.
     // The journal notes that it happened, never the hash.
     db::write(&state.db, origin.by(&who), move |conn, journal| {
-        model::update_user(conn, &user.id, changes, Some(user.version))?;
-        journal.record("user", "password_reset", &user.id, Scope::AuditOnly, None, None);
+        model::update_user(conn, user.id, changes, Some(user.version))?;
+        journal.record("user", "password_reset", user.id, Scope::AuditOnly, None, None);
         Ok(())
     })
     .await?;

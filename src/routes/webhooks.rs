@@ -11,7 +11,8 @@ use crate::auth::policy;
 use crate::auth::AuthUser;
 use crate::db::journal::Scope;
 use crate::db::{self, cursor};
-use crate::domain::webhooks::{self as rules, MAX_EVENT_TYPES};
+use crate::domain::ids::{DeliveryId, SubscriptionId};
+use crate::domain::webhooks::{self as rules, DeliveryStatus, MAX_EVENT_TYPES};
 use crate::domain::{check_text, Checks};
 use crate::error::{ApiError, ErrorCode, Problem};
 use crate::http::extract::{etag, required_if_match, JsonBody, QueryParams};
@@ -62,9 +63,9 @@ pub struct WebhookWithSecret {
     pub secret: String,
 }
 
-fn response(s: Subscription) -> Result<WebhookResponse, ApiError> {
-    Ok(WebhookResponse {
-        id: crate::routes::shared::stored_uuid(&s.id)?,
+fn response(s: Subscription) -> WebhookResponse {
+    WebhookResponse {
+        id: s.id.into(),
         url: s.url,
         event_types: s.event_types.split(',').filter(|t| !t.is_empty()).map(String::from).collect(),
         active: s.active,
@@ -72,12 +73,12 @@ fn response(s: Subscription) -> Result<WebhookResponse, ApiError> {
         version: s.version,
         created_at: s.created_at,
         updated_at: s.updated_at,
-    })
+    }
 }
 
-fn with_secret(s: Subscription) -> Result<WebhookWithSecret, ApiError> {
+fn with_secret(s: Subscription) -> WebhookWithSecret {
     let secret = s.secret.clone();
-    Ok(WebhookWithSecret { webhook: response(s)?, secret })
+    WebhookWithSecret { webhook: response(s), secret }
 }
 
 /// A subscription as created or replaced.
@@ -168,10 +169,10 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[])?;
     let limit = cursor::limit(query.0.limit)?;
-    let before = query.0.cursor.as_deref().map(|c| cursor::decode::<String>(&scope, c)).transpose()?;
+    let before = query.0.cursor.as_deref().map(|c| cursor::decode::<SubscriptionId>(&scope, c)).transpose()?;
     let rows = db::run(&state.db, move |conn| model::list_subscriptions(conn, before, limit)).await?;
-    let (rows, next_cursor) = cursor::page(rows, limit, &scope, |s| s.id.clone());
-    let items = rows.into_iter().map(response).collect::<Result<_, _>>()?;
+    let (rows, next_cursor) = cursor::page(rows, limit, &scope, |s| s.id);
+    let items = rows.into_iter().map(response).collect();
     Ok(HttpResponse::Ok().json(WebhookPage { items, next_cursor }))
 }
 
@@ -188,7 +189,7 @@ pub async fn create(
     policy::require_any(&who, &[])?;
     let input = input(&state, body.0).await?;
     let created = db::write(&state.db, origin.by(&who), move |conn, journal| {
-        let created = with_secret(model::insert_subscription(conn, input, rules::new_secret())?)?;
+        let created = with_secret(model::insert_subscription(conn, input, rules::new_secret())?);
         // Audit only (never the secret): subscriptions are the board's configuration.
         journal.created("webhook", created.webhook.id, Scope::AuditOnly, &for_journal(&created.webhook));
         Ok(created)
@@ -209,8 +210,8 @@ pub async fn create(
 #[get("/webhooks/{id}")]
 pub async fn read(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[])?;
-    let id = id.into_inner().to_string();
-    let found = response(db::run(&state.db, move |conn| model::find_subscription(conn, &id)).await?)?;
+    let id = SubscriptionId::from(id.into_inner());
+    let found = response(db::run(&state.db, move |conn| model::find_subscription(conn, id)).await?);
     Ok(ok(&found, found.version))
 }
 
@@ -231,11 +232,11 @@ pub async fn replace(
     policy::require_any(&who, &[])?;
     let expected = required_if_match(&req)?;
     let input = input(&state, body.0).await?;
-    let id = id.into_inner().to_string();
+    let id = SubscriptionId::from(id.into_inner());
     let replaced = db::write(&state.db, origin.by(&who), move |conn, journal| {
-        let before = response(model::find_subscription(conn, &id)?)?;
-        let after = response(model::replace_subscription(conn, &id, input, expected)?)?;
-        journal.updated("webhook", &id, Scope::AuditOnly, &for_journal(&before), &for_journal(&after));
+        let before = response(model::find_subscription(conn, id)?);
+        let after = response(model::replace_subscription(conn, id, input, expected)?);
+        journal.updated("webhook", id, Scope::AuditOnly, &for_journal(&before), &for_journal(&after));
         Ok(after)
     })
     .await?;
@@ -254,13 +255,13 @@ pub async fn remove(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[])?;
-    let id = id.into_inner().to_string();
+    let id = SubscriptionId::from(id.into_inner());
     db::write(&state.db, origin.by(&who), move |conn, journal| {
         // The journal's lock first, as every journaled write ends by taking it: otherwise this
         // row lock and a concurrent append queueing deliveries for the row wait on each other.
         db::lock_for_transaction(conn, "journal")?;
-        let before = response(model::delete_subscription(conn, &id)?)?;
-        journal.deleted("webhook", &id, Scope::AuditOnly, &for_journal(&before));
+        let before = response(model::delete_subscription(conn, id)?);
+        journal.deleted("webhook", id, Scope::AuditOnly, &for_journal(&before));
         Ok(())
     })
     .await?;
@@ -280,10 +281,10 @@ pub async fn rotate_secret(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[])?;
-    let id = id.into_inner().to_string();
+    let id = SubscriptionId::from(id.into_inner());
     let rotated = db::write(&state.db, origin.by(&who), move |conn, journal| {
-        let rotated = with_secret(model::rotate_secret(conn, &id, rules::new_secret())?)?;
-        journal.record("webhook", "secret_rotated", &id, Scope::AuditOnly, None, None);
+        let rotated = with_secret(model::rotate_secret(conn, id, rules::new_secret())?);
+        journal.record("webhook", "secret_rotated", id, Scope::AuditOnly, None, None);
         Ok(rotated)
     })
     .await?;
@@ -331,13 +332,13 @@ pub struct DeliveryPage {
     pub next_cursor: Option<String>,
 }
 
-fn delivery((d, action, attempts): (Delivery, String, Vec<Attempt>)) -> Result<DeliveryResponse, ApiError> {
-    Ok(DeliveryResponse {
-        id: crate::routes::shared::stored_uuid(&d.id)?,
+fn delivery((d, action, attempts): (Delivery, String, Vec<Attempt>)) -> DeliveryResponse {
+    DeliveryResponse {
+        id: d.id.into(),
         event_id: d.event_seq.to_string(),
         event_type: action,
-        next_attempt_at: (d.status == model::PENDING).then_some(d.next_attempt_at),
-        status: d.status,
+        next_attempt_at: (d.status == DeliveryStatus::Pending).then_some(d.next_attempt_at),
+        status: d.status.as_str().to_string(),
         created_at: d.created_at,
         finished_at: d.finished_at,
         attempts: attempts
@@ -350,7 +351,7 @@ fn delivery((d, action, attempts): (Delivery, String, Vec<Attempt>)) -> Result<D
                 error: a.error,
             })
             .collect(),
-    })
+    }
 }
 
 /// A subscription's deliveries, newest first, each with its attempts (admins).
@@ -367,14 +368,14 @@ pub async fn deliveries(
 ) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[])?;
     let limit = cursor::limit(query.0.limit)?;
-    let before = query.0.cursor.as_deref().map(|c| cursor::decode::<String>(&scope, c)).transpose()?;
-    let id = id.into_inner().to_string();
+    let before = query.0.cursor.as_deref().map(|c| cursor::decode::<DeliveryId>(&scope, c)).transpose()?;
+    let id = SubscriptionId::from(id.into_inner());
     let rows = db::run(&state.db, move |conn| {
-        model::find_subscription(conn, &id)?;
-        model::list_deliveries(conn, &id, before, limit)
+        model::find_subscription(conn, id)?;
+        model::list_deliveries(conn, id, before, limit)
     })
     .await?;
-    let (rows, next_cursor) = cursor::page(rows, limit, &scope, |(d, ..)| d.id.clone());
-    let items = rows.into_iter().map(delivery).collect::<Result<_, _>>()?;
+    let (rows, next_cursor) = cursor::page(rows, limit, &scope, |(d, ..)| d.id);
+    let items = rows.into_iter().map(delivery).collect();
     Ok(HttpResponse::Ok().json(DeliveryPage { items, next_cursor }))
 }

@@ -43,6 +43,16 @@ async fn catalogue_rules_change_by_new_versions(app: TestApp) {
         (&json!("CSTD_CO_SO"), &json!(3), &json!("previous_years"), &json!("refusal"))
     );
     assert_eq!(cstd["versions"][0]["bonus_multiplier"], "3");
+    // Every enumeration of the rules comes with its label.
+    assert_eq!(
+        (&seeded["window_label"], &seeded["on_failure_label"], &cstd["versions"][0]["quota_on_failure_label"]),
+        (&json!("Tính đến năm trước năm xét tặng"), &json!("Từ chối"), &json!("Cảnh báo"))
+    );
+    let requirement = &cstd["versions"][0]["initiative_requirement"];
+    assert_eq!(
+        (&requirement["minimum_scope"], &requirement["minimum_scope_label"]),
+        (&json!("tinh"), &json!("Cấp tỉnh"))
+    );
     assert_eq!(cstd["current_version"], 1);
     let path = format!("/api/v1/award-types/{}", id(&cstd));
 
@@ -82,6 +92,30 @@ async fn catalogue_rules_change_by_new_versions(app: TestApp) {
         .problem(422, "validation_failed");
     assert_eq!(bad["errors"][0]["field"], "prerequisites[0].award_type_code");
     assert_eq!(app.get(&path).await.json()["versions"].as_array().unwrap().len(), 2, "refused versions left nothing");
+
+    // The rules of a version read back and sent again are accepted: the labels in them are
+    // answers' only, ignored when sent and not kept.
+    let current = app.get(&path).await.json()["versions"][1].clone();
+    let fields = [
+        "granting_authority",
+        "legal_basis",
+        "prerequisites",
+        "quota_of_code",
+        "quota_percent",
+        "quota_on_failure",
+        "council_vote_required",
+        "approval_threshold_percent",
+        "quorum_percent",
+        "posting_days",
+        "bonus_multiplier",
+        "initiative_requirement",
+    ];
+    let echoed: serde_json::Map<String, Value> = fields.iter().map(|f| (f.to_string(), current[*f].clone())).collect();
+    assert_eq!(echoed["prerequisites"][0]["window_label"], "Tính đến năm trước năm xét tặng");
+    let res = app.post(&format!("{path}/versions"), &json!({"effective_from": "2027-01-01", "rules": echoed})).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
+    let third = &res.json()["versions"][2];
+    assert_eq!(third["prerequisites"], current["prerequisites"], "the same rules, labelled afresh");
 }
 
 async fn identity_numbers_stay_with_admins(app: TestApp) {
@@ -229,7 +263,8 @@ async fn new_award_types_join_the_catalogue_with_their_rules(app: TestApp) {
     );
     assert_eq!(
         first["prerequisites"],
-        json!([{"award_type_code": "CSTD_CO_SO", "consecutive_years": 3, "window": "previous_years", "on_failure": "refusal", "unconfirmed": false}])
+        json!([{"award_type_code": "CSTD_CO_SO", "consecutive_years": 3, "window": "previous_years", "on_failure": "refusal", "unconfirmed": false,
+                "window_label": "Tính đến năm trước năm xét tặng", "on_failure_label": "Từ chối"}])
     );
     assert_eq!(
         (first["approval_threshold_percent"].as_str(), first["bonus_multiplier"].as_str()),

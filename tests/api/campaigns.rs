@@ -409,7 +409,8 @@ async fn a_corrupted_stored_status_is_an_error(app: TestApp) {
         .unwrap();
     // Read as every handler reads it (the HTTP answer is then the undocumented generic 500,
     // which the contract check refuses to see, so the model is asked directly).
-    let err = thidua::models::campaigns::find_campaign(&mut app.connection(), &id(&campaign)).unwrap_err();
+    let campaign_id = thidua::domain::ids::CampaignId::parse(&id(&campaign)).unwrap();
+    let err = thidua::models::campaigns::find_campaign(&mut app.connection(), campaign_id).unwrap_err();
     let logged = err.to_string();
     assert!(logged.starts_with("500 internal_error"), "{logged}");
     assert!(logged.contains("'status'") && logged.contains("\"lanched\" is not a valid CampaignStatus"), "{logged}");

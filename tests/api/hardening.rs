@@ -233,24 +233,6 @@ fn proof_of_work() -> Options {
     Options { configure: Some(configure), ..Default::default() }
 }
 
-/// Runs a test once per backend with its own options.
-macro_rules! with_options {
-    ($name:ident, $options:expr) => {
-        mod $name {
-            #[actix_web::test]
-            async fn sqlite() {
-                super::$name(crate::helpers::TestApp::sqlite($options).await).await
-            }
-            #[actix_web::test]
-            async fn postgres() {
-                if let Some(app) = crate::helpers::TestApp::postgres($options).await {
-                    super::$name(app).await
-                }
-            }
-        }
-    };
-}
-
 with_options!(one_address_cannot_flood_a_posting, super::small_quotas());
 with_options!(deployments_can_ask_for_a_proof_of_work, super::proof_of_work());
 on_both_backends!(comments_are_kept_as_plain_text);

@@ -19,6 +19,25 @@ macro_rules! on_both_backends {
     )+};
 }
 
+/// `on_both_backends!` for one test with its own `helpers::Options` (an expression, evaluated
+/// inside the test's module: name the test file's items as `super::…`).
+macro_rules! with_options {
+    ($name:ident, $options:expr) => {
+        mod $name {
+            #[actix_web::test]
+            async fn sqlite() {
+                super::$name(crate::helpers::TestApp::sqlite($options).await).await
+            }
+            #[actix_web::test]
+            async fn postgres() {
+                if let Some(app) = crate::helpers::TestApp::postgres($options).await {
+                    super::$name(app).await
+                }
+            }
+        }
+    };
+}
+
 mod contract;
 mod helpers;
 mod journal;
@@ -46,6 +65,7 @@ mod openapi;
 mod operations;
 mod pagination;
 mod reports;
+mod reward_money;
 mod rounds;
 mod rules;
 mod s3;

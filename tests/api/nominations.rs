@@ -129,14 +129,14 @@ pub async fn from_draft_to_approval(app: TestApp) {
     // documents, the initiative.
     let messages: Vec<&str> =
         refused["errors"].as_array().unwrap().iter().map(|e| e["message"].as_str().unwrap()).collect();
-    assert_eq!(messages[0], format!("Điều kiện: đối tượng chưa đạt «Lao động tiên tiến» năm {year}."));
+    assert_eq!(messages[0], format!("Chưa đủ điều kiện: đối tượng chưa đạt «Lao động tiên tiến» năm {year}."));
     assert_eq!(
         messages[1],
-        "Điều kiện: hồ sơ còn thiếu «Tờ trình», «Báo cáo thành tích», «Biên bản bình xét», «Sáng kiến»."
+        "Chưa đủ điều kiện: hồ sơ còn thiếu «Tờ trình», «Báo cáo thành tích», «Biên bản bình xét», «Minh chứng sáng kiến»."
     );
     assert!(
         messages[2].contains(&format!(
-            "sáng kiến được công nhận có phạm vi ảnh hưởng cấp cơ sở trở lên, trong năm {year}; đối tượng chưa có"
+            "sáng kiến được công nhận, có phạm vi ảnh hưởng cấp cơ sở trở lên, trong năm {year}, nhưng chưa có"
         )),
         "{}",
         messages[2]

@@ -105,7 +105,8 @@ async fn the_seeded_rules_say_what_they_count(app: TestApp) {
     assert_eq!(
         national["prerequisites"][0],
         json!({"award_type_code": "CSTD_TINH", "consecutive_awards": 2, "award_span_years": 3, "window": "previous_years",
-               "on_failure": "refusal", "unconfirmed": true, "legal_basis": national["prerequisites"][0]["legal_basis"]})
+               "on_failure": "refusal", "unconfirmed": true, "legal_basis": national["prerequisites"][0]["legal_basis"],
+               "window_label": "Tính đến năm trước năm xét tặng", "on_failure_label": "Từ chối"})
     );
     assert!(national["prerequisites"][0].get("consecutive_years").is_none());
     assert_eq!(rules("CSTD_TINH")["prerequisites"][0]["consecutive_years"], 3);
@@ -195,6 +196,19 @@ async fn warnings_are_acknowledged_with_a_reason_and_refusals_are_not(app: TestA
     // One Lao động tiên tiến in the unit this year: 15% of 1 is 0, so the board is warned.
     assert_eq!(submitted["eligibility"]["warnings"][0]["code"], "quota_exceeded");
     assert!(submitted["eligibility"]["warnings"][0].get("acknowledgement").is_none());
+    // The warning speaks the reader's language, today and when read back later; the journal
+    // keeps it in every language.
+    let quota_vi = format!("năm {year} đơn vị được đề nghị tối đa 0 trường hợp; hồ sơ này là trường hợp thứ 1");
+    let says = |n: &Value| n["eligibility"]["warnings"][0]["message"].as_str().unwrap().to_string();
+    // (`submit` asked in English.)
+    assert_eq!(says(&submitted), "the unit's quota this year is 0; this would be number 1");
+    assert!(submitted["eligibility"]["warnings"][0].get("translations").is_none(), "a direct answer has one language");
+    let read_vi = app.get(&format!("/api/v1/nominations/{id}")).await.json();
+    assert!(says(&read_vi).contains(&quota_vi), "{read_vi}");
+    let in_english =
+        TestRequest::get().uri(&format!("/api/v1/nominations/{id}")).insert_header(("accept-language", "en"));
+    let read_en = app.send(in_english).await.json();
+    assert_eq!(says(&read_en), "the unit's quota this year is 0; this would be number 1");
     let path = format!("/api/v1/nominations/{id}/warnings/quota_exceeded/acknowledgement");
 
     // Only the board, and only with a reason.
@@ -222,6 +236,9 @@ async fn warnings_are_acknowledged_with_a_reason_and_refusals_are_not(app: TestA
     assert_eq!(entry["action"], "nomination.warning_acknowledged");
     assert_eq!(entry["after"]["eligibility"]["warnings"][0]["acknowledgement"]["reason"], reason);
     assert!(entry["before"]["eligibility"]["warnings"][0].get("acknowledgement").is_none());
+    let journaled = &entry["after"]["eligibility"]["warnings"][0];
+    assert_eq!(journaled["message"], "the unit's quota this year is 0; this would be number 1");
+    assert!(journaled["translations"]["vi"].as_str().unwrap().contains(&quota_vi), "{journaled}");
 
     // Once only.
     app.post(&path, &json!({"reason": reason})).await.problem(409, "not_acknowledgeable");

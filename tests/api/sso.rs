@@ -221,7 +221,7 @@ async fn refuses_tokens_that_do_not_verify(app: TestApp, provider: Provider) {
             "another audience",
             sign("rsa1", &with(&|c| c["aud"] = json!("another-client"))),
             "audience",
-            "đối tượng sử dụng (audience) khác",
+            "bên nhận (audience) khác",
         ),
         (
             "another issuer",

@@ -337,6 +337,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/base-salaries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The base salary levels, oldest first
+         * @description The base salary levels, oldest first: a bonus uses the level in force on its decision's date.
+         */
+        get: operations["list_base_salaries"];
+        put?: never;
+        /**
+         * Add a base salary level (the board), when the Government sets a new one
+         * @description Add a base salary level (the board), when the Government sets a new one. One per date.
+         */
+        post: operations["add_base_salary"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/campaigns": {
         parameters: {
             query?: never;
@@ -1961,6 +1985,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/units/{id}/reward-fund": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A unit's reward fund ledger for a year, with its balance */
+        get: operations["read_reward_fund"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/units/{id}/reward-fund/entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record income into a unit's reward fund, or an adjustment (the board) */
+        post: operations["add_reward_fund_entry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users": {
         parameters: {
             query?: never;
@@ -2434,6 +2492,30 @@ export interface components {
              * @description The rules the award was given under; null when older than any rules the catalogue holds.
              */
             award_type_version_id?: string | null;
+            /**
+             * Format: int64
+             * @description The base salary (lương cơ sở) the bonus was computed from.
+             * @example 2340000
+             */
+            base_salary_vnd?: number | null;
+            /**
+             * @description Hệ số: the multiple of the base salary (decimal string).
+             * @example 0.3
+             */
+            bonus_coefficient?: string | null;
+            /**
+             * @description `bonus_vnd` as people read it.
+             * @example 710.000 đ
+             */
+            bonus_text?: string | null;
+            /**
+             * Format: int64
+             * @description The bonus (tiền thưởng) in đồng: `bonus_coefficient` × `base_salary_vnd` in force on the
+             *     decision's date, rounded up to ten thousand đồng. Null when the rules carry no
+             *     coefficient, or for awards recorded without a decision.
+             * @example 710000
+             */
+            bonus_vnd?: number | null;
             /** Format: date-time */
             created_at: string;
             decided_by: string;
@@ -2507,6 +2589,46 @@ export interface components {
             approve: boolean;
             /** Format: uuid */
             nomination_id: string;
+        };
+        BaseSalaryList: {
+            /** @description Oldest first. */
+            items: components["schemas"]["BaseSalaryResponse"][];
+        };
+        BaseSalaryRequest: {
+            /**
+             * Format: int64
+             * @description In đồng, positive.
+             * @example 2340000
+             */
+            amount_vnd: number;
+            /** Format: date */
+            effective_from: string;
+            /**
+             * @description The decree that sets it.
+             * @example Nghị định 73/2024/NĐ-CP, Điều 3
+             */
+            legal_basis: string;
+        };
+        BaseSalaryResponse: {
+            /**
+             * @description `amount_vnd` as people read it.
+             * @example 2.340.000 đ
+             */
+            amount_text: string;
+            /**
+             * Format: int64
+             * @example 2340000
+             */
+            amount_vnd: number;
+            /**
+             * Format: date
+             * @description The day this level took effect; it holds until the next level's.
+             */
+            effective_from: string;
+            /** Format: uuid */
+            id: string;
+            /** @example Nghị định 73/2024/NĐ-CP, Điều 3 */
+            legal_basis: string;
         };
         /**
          * @description Thi đua thường xuyên (ongoing, yearly) or theo chuyên đề / theo đợt (thematic or peak).
@@ -2799,7 +2921,7 @@ export interface components {
              *     Values and their Vietnamese labels (an answer carries the label beside the value, as `<field>_label`):
              *     - `chair` (Chủ tịch Hội đồng): Chủ tịch Hội đồng.
              *     - `vice_chair` (Phó Chủ tịch Hội đồng): Phó Chủ tịch Hội đồng.
-             *     - `member` (Ủy viên): Ủy viên.
+             *     - `member` (Ủy viên Hội đồng): Ủy viên Hội đồng.
              * @enum {string}
              */
             role: "chair" | "vice_chair" | "member";
@@ -2813,7 +2935,7 @@ export interface components {
              *     Values and their Vietnamese labels (an answer carries the label beside the value, as `<field>_label`):
              *     - `chair` (Chủ tịch Hội đồng): Chủ tịch Hội đồng.
              *     - `vice_chair` (Phó Chủ tịch Hội đồng): Phó Chủ tịch Hội đồng.
-             *     - `member` (Ủy viên): Ủy viên.
+             *     - `member` (Ủy viên Hội đồng): Ủy viên Hội đồng.
              * @enum {string}
              */
             role: "chair" | "vice_chair" | "member";
@@ -2897,6 +3019,13 @@ export interface components {
             nomination_ids: string[];
             /** @example 123/QĐ-UBND */
             number: string;
+            /**
+             * Format: uuid
+             * @description The unit whose reward fund (quỹ thi đua, khen thưởng) pays the bonuses — that of the
+             *     level deciding. Each award's bonus becomes a payout in its ledger for the decision's
+             *     year. Without it the bonuses are computed but no ledger is charged.
+             */
+            paying_unit_id?: string | null;
             /** @example Chủ tịch UBND tỉnh */
             signer: string;
         };
@@ -2909,7 +3038,23 @@ export interface components {
             /** Format: uuid */
             id: string;
             number: string;
+            /**
+             * Format: uuid
+             * @description Whose reward fund pays the bonuses, if the decision said.
+             */
+            paying_unit_id?: string | null;
             signer: string;
+            /**
+             * @description `total_bonus_vnd` as people read it.
+             * @example 7.730.000 đ
+             */
+            total_bonus_text: string;
+            /**
+             * Format: int64
+             * @description The bonuses of its awards together, in đồng (awards without a bonus count 0).
+             * @example 7730000
+             */
+            total_bonus_vnd: number;
         };
         DeliveryPage: {
             items: components["schemas"]["DeliveryResponse"][];
@@ -2954,7 +3099,7 @@ export interface components {
          *     - `to_trinh` (Tờ trình): Tờ trình: the cover proposal.
          *     - `bao_cao_thanh_tich` (Báo cáo thành tích): Báo cáo thành tích: the achievement report.
          *     - `bien_ban_binh_xet` (Biên bản bình xét): Biên bản bình xét: minutes of the unit's review.
-         *     - `sang_kien` (Sáng kiến): Proof of initiatives (sáng kiến), for emulation-fighter titles.
+         *     - `sang_kien` (Minh chứng sáng kiến): Proof of initiatives (sáng kiến), for emulation-fighter titles.
          *     - `khac` (Tài liệu khác)
          * @enum {string}
          */
@@ -2984,6 +3129,14 @@ export interface components {
             /** @example prerequisite_streak */
             code: string;
             message: string;
+            /**
+             * @description `message` in the other languages the API speaks, by language tag, rendered when the
+             *     nomination was judged (stored with it, and in the change feed's snapshots). A direct
+             *     answer leaves this out: its `message` already speaks the request's language.
+             */
+            translations?: {
+                [key: string]: string;
+            };
         };
         /**
          * @description A change to a record. Events are thin: read the record at `href` for its current state
@@ -3041,6 +3194,103 @@ export interface components {
         };
         /** Format: binary */
         FileBytes: string;
+        /**
+         * @description What a reward fund entry records.
+         *     Values and their Vietnamese labels (an answer carries the label beside the value, as `<field>_label`):
+         *     - `income` (Thu): Money into the fund (the budget's allocation, contributions).
+         *     - `payout` (Chi tiền thưởng): A bonus paid for an award of a decision (recorded when the decision is issued).
+         *     - `adjustment` (Điều chỉnh): A correction, either way, with its reason.
+         * @enum {string}
+         */
+        FundEntryKind: "income" | "payout" | "adjustment";
+        FundEntryRequest: {
+            /**
+             * Format: int64
+             * @description In đồng: positive for income; an adjustment's sign says which way, never 0.
+             * @example 50000000
+             */
+            amount_vnd: number;
+            /** @example Dự toán ngân sách cấp cho quỹ thi đua, khen thưởng năm 2026 */
+            description: string;
+            /**
+             * Format: date
+             * @description The entry's date; its year is the ledger year it counts in. Not in the future.
+             */
+            entry_date: string;
+            /** @description `income` or `adjustment`: payouts are written by the decisions that grant bonuses. */
+            kind: components["schemas"]["FundEntryKind"];
+        };
+        /** @description An entry of a unit's reward fund ledger. */
+        FundEntryResponse: {
+            /**
+             * @description `amount_vnd` as people read it.
+             * @example -710.000 đ
+             */
+            amount_text: string;
+            /**
+             * Format: int64
+             * @description Signed, in đồng: income adds, a payout takes away.
+             * @example -710000
+             */
+            amount_vnd: number;
+            /** Format: uuid */
+            award_id?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /**
+             * Format: uuid
+             * @description For a payout: the decision and the award it paid.
+             */
+            decision_id?: string | null;
+            description: string;
+            /** Format: date */
+            entry_date: string;
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["FundEntryKind"];
+            /** @description `kind` as people read it (Vietnamese). */
+            kind_label: string;
+            /** Format: uuid */
+            unit_id: string;
+            /**
+             * Format: int32
+             * @description The ledger year (the entry date's).
+             */
+            year: number;
+        };
+        /** @description A unit's reward fund in one year: what it carried over, the year's entries and totals. */
+        FundResponse: {
+            /** Format: int64 */
+            adjustments_vnd: number;
+            /**
+             * @description `balance_vnd` as people read it.
+             * @example 12.500.000 đ
+             */
+            balance_text: string;
+            /**
+             * Format: int64
+             * @description `carried_over_vnd` plus the year's entries.
+             */
+            balance_vnd: number;
+            /**
+             * Format: int64
+             * @description The balance at the end of the years before.
+             */
+            carried_over_vnd: number;
+            /** @description The year's entries, by date. */
+            entries: components["schemas"]["FundEntryResponse"][];
+            /** Format: int64 */
+            income_vnd: number;
+            /**
+             * Format: int64
+             * @description Paid out as bonuses (a negative number or 0).
+             */
+            payouts_vnd: number;
+            /** Format: uuid */
+            unit_id: string;
+            /** Format: int32 */
+            year: number;
+        };
         /** @description A group's points for one unit: its indicators' points times the weight. */
         GroupPoints: {
             code: string;
@@ -3291,8 +3541,12 @@ export interface components {
             /** @description Căn cứ pháp lý of this requirement. */
             legal_basis?: string | null;
             minimum_scope: components["schemas"]["RecognitionScope"];
+            /** @description `minimum_scope` as people read it (Vietnamese). In answers only: ignored when sent. */
+            readonly minimum_scope_label?: string | null;
             /** @description What having neither does. Default `refusal`. */
             on_failure?: components["schemas"]["Severity"];
+            /** @description `on_failure` as people read it (Vietnamese). In answers only: ignored when sent. */
+            readonly on_failure_label?: string | null;
             /** @description The legal wording behind it could not be confirmed. */
             unconfirmed?: boolean;
             /**
@@ -3430,7 +3684,7 @@ export interface components {
          *     - `approved` (Được chấp thuận)
          *     - `rejected` (Không được chấp thuận)
          *     - `posted` (Đang công khai)
-         *     - `decided` (Đã có quyết định)
+         *     - `decided` (Đã có quyết định khen thưởng)
          *     - `withdrawn` (Đã rút)
          *     - `revoked` (Bị thu hồi)
          * @enum {string}
@@ -3561,6 +3815,8 @@ export interface components {
             legal_basis?: string | null;
             /** @description What not meeting it does. Default `refusal`. */
             on_failure?: components["schemas"]["Severity"];
+            /** @description `on_failure` as people read it (Vietnamese). In answers only: ignored when sent. */
+            readonly on_failure_label?: string | null;
             /** @description The legal wording behind it could not be confirmed: the board should check it. */
             unconfirmed?: boolean;
             /**
@@ -3568,12 +3824,14 @@ export interface components {
              *     `previous_years`.
              */
             window?: components["schemas"]["PrerequisiteWindow"];
+            /** @description `window` as people read it (Vietnamese). In answers only: ignored when sent. */
+            readonly window_label?: string | null;
         };
         /**
          * @description Which years a prerequisite is looked for in, counting back from its last year.
          *     Values and their Vietnamese labels (an answer carries the label beside the value, as `<field>_label`):
-         *     - `same_year` (Cùng năm): Up to and including the year the nomination is for: Lao động tiên tiến of the same year for Chiến sĩ thi đua cơ sở (Law 06/2022/QH15, Art 23).
-         *     - `previous_years` (Các năm trước): Up to the year before: three years of Chiến sĩ thi đua cơ sở before Chiến sĩ thi đua cấp tỉnh (Art 22).
+         *     - `same_year` (Tính đến năm xét tặng): Up to and including the year the nomination is for: Lao động tiên tiến of the same year for Chiến sĩ thi đua cơ sở (Law 06/2022/QH15, Art 23).
+         *     - `previous_years` (Tính đến năm trước năm xét tặng): Up to the year before: three years of Chiến sĩ thi đua cơ sở before Chiến sĩ thi đua cấp tỉnh (Art 22).
          * @enum {string}
          */
         PrerequisiteWindow: "same_year" | "previous_years";
@@ -3844,6 +4102,11 @@ export interface components {
              *     a reason) or `refusal`.
              */
             quota_on_failure?: components["schemas"]["Severity"];
+            /**
+             * @description `quota_on_failure`'s label, as answers carry it: ignored when sent (so a version read
+             *     back can be sent again as it is).
+             */
+            readonly quota_on_failure_label?: string | null;
             quota_percent?: string | null;
         };
         /**
@@ -3876,6 +4139,8 @@ export interface components {
             quota_of_code?: string | null;
             /** @description What going beyond the quota does. */
             quota_on_failure: components["schemas"]["Severity"];
+            /** @description `quota_on_failure` as people read it (Vietnamese). */
+            quota_on_failure_label: string;
             quota_percent?: string | null;
         };
         /**
@@ -7268,6 +7533,298 @@ export interface operations {
                     "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, each listed in `errors` */
+            422: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client; retry after `Retry-After` */
+            429: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_base_salaries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every level */
+            200: {
+                headers: {
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BaseSalaryList"];
+                };
+            };
+            /** @description Malformed JSON, query or path value */
+            400: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the access token is no longer valid */
+            401: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The authentication scheme to use (`Bearer`) */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your roles (or a service client's scopes) do not allow this */
+            403: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client; retry after `Retry-After` */
+            429: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    add_base_salary: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Up to 255 printable ASCII characters, unique per request: a retry with the same key and body replays the first answer (with `Idempotent-Replayed: true`) instead of acting twice. See docs/api-conventions.md. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BaseSalaryRequest"];
+            };
+        };
+        responses: {
+            /** @description Added */
+            201: {
+                headers: {
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The URL of the record created */
+                    Location?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BaseSalaryResponse"];
+                };
+            };
+            /** @description A retry (same `Idempotency-Key` and body) of a request that was carried out but whose answer was lost: `Location` names the first record it changed, the body lists them all. Sent with `Idempotent-Replayed: true`. */
+            303: {
+                headers: {
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    Location?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            /** @description Malformed JSON, query or path value */
+            400: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the access token is no longer valid */
+            401: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The authentication scheme to use (`Bearer`) */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your roles do not allow this */
+            403: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or one you may not see */
+            404: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the record's state (see `code`) */
+            409: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description With `idempotency_key_in_progress`: seconds to wait before retrying with the same key */
+                    "Retry-After"?: number;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -24373,6 +24930,320 @@ export interface operations {
                     "Idempotent-Replayed"?: string;
                     /** @description With `idempotency_key_in_progress`: seconds to wait before retrying with the same key */
                     "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client; retry after `Retry-After` */
+            429: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    read_reward_fund: {
+        parameters: {
+            query?: {
+                /** @description The year (default: this year, in Vietnam). */
+                year?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The unit's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The fund's year */
+            200: {
+                headers: {
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FundResponse"];
+                };
+            };
+            /** @description Malformed JSON, query or path value */
+            400: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the access token is no longer valid */
+            401: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The authentication scheme to use (`Bearer`) */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your roles (or a service client's scopes) do not allow this */
+            403: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or one you may not see */
+            404: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client; retry after `Retry-After` */
+            429: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    add_reward_fund_entry: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Up to 255 printable ASCII characters, unique per request: a retry with the same key and body replays the first answer (with `Idempotent-Replayed: true`) instead of acting twice. See docs/api-conventions.md. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The unit's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FundEntryRequest"];
+            };
+        };
+        responses: {
+            /** @description Recorded */
+            201: {
+                headers: {
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The unit's fund for the entry's year */
+                    Location?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FundEntryResponse"];
+                };
+            };
+            /** @description A retry (same `Idempotency-Key` and body) of a request that was carried out but whose answer was lost: `Location` names the first record it changed, the body lists them all. Sent with `Idempotent-Replayed: true`. */
+            303: {
+                headers: {
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    Location?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            /** @description Malformed JSON, query or path value */
+            400: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the access token is no longer valid */
+            401: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The authentication scheme to use (`Bearer`) */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your roles do not allow this */
+            403: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or one you may not see */
+            404: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the record's state (see `code`) */
+            409: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description With `idempotency_key_in_progress`: seconds to wait before retrying with the same key */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, each listed in `errors` */
+            422: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
