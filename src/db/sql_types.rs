@@ -20,7 +20,7 @@ use diesel::sql_types::{Nullable, Text, Timestamp};
 use diesel::sqlite::Sqlite;
 
 use super::MultiBackend;
-use crate::domain::awards::{AwardCategory, AwardSubject, Severity};
+use crate::domain::awards::{AwardCategory, AwardSubject, NomineeKind, Severity};
 use crate::domain::campaigns::{
     AchievementStatus, CampaignKind, CampaignStatus, Direction, IndicatorKind, Participation, RegistrationStatus,
     ReviewKind,
@@ -89,6 +89,7 @@ macro_rules! stored_as_text {
 }
 
 stored_as_text!(
+    NomineeKind,
     UnitId,
     ClusterId,
     CampaignId,

@@ -28,6 +28,16 @@ text_enum! {
 }
 
 text_enum! {
+    /// Whom a nomination or an award names: a person, the unit itself (a collective), or a
+    /// household of the unit. Follows from the award type's subject.
+    pub enum NomineeKind {
+        Person = "person" => "Cá nhân",
+        Unit = "unit" => "Tập thể",
+        Household = "household" => "Hộ gia đình",
+    }
+}
+
+text_enum! {
     /// Which years a prerequisite is looked for in, counting back from its last year.
     pub enum PrerequisiteWindow {
         /// Up to and including the year the nomination is for: Lao động tiên tiến of the same

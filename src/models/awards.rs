@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use crate::db::schema::{award_type_versions, award_types, awards, people, unit_links, units};
 use crate::db::sql_types::{NullableUtcTimestamp, UtcTimestamp};
 use crate::db::{self, DbConn};
-use crate::domain::awards::{AwardCategory, AwardSubject, Prerequisite, Rules, Severity};
+use crate::domain::awards::{AwardCategory, AwardSubject, NomineeKind, Prerequisite, Rules, Severity};
 use crate::domain::ids::{
     AwardId, AwardTypeId, AwardTypeVersionId, DecisionId, NominationId, PersonId, UnitId, UserId,
 };
@@ -389,7 +389,7 @@ pub struct Award {
     pub id: AwardId,
     pub award_type_id: AwardTypeId,
     pub award_type_version_id: Option<AwardTypeVersionId>,
-    pub recipient_kind: String,
+    pub recipient_kind: NomineeKind,
     pub person_id: Option<PersonId>,
     pub unit_id: UnitId,
     pub household_name: Option<String>,
@@ -442,7 +442,7 @@ pub fn record_award(conn: &mut DbConn, new: NewAward, actor: UserId) -> Result<A
     let version_id = version_on(&versions, new.decision_date).map(|v| v.id);
     let (kind, unit_id) = match (award_type.subject.as_str(), new.person_id, new.unit_id, &new.household_name) {
         ("individual", Some(person), _, None) => (
-            "person",
+            NomineeKind::Person,
             find_person(conn, person)
                 .map_err(|_| {
                     ApiError::validation(vec![FieldError::new(
@@ -453,8 +453,8 @@ pub fn record_award(conn: &mut DbConn, new: NewAward, actor: UserId) -> Result<A
                 })?
                 .unit_id,
         ),
-        ("collective", None, Some(unit), None) => ("unit", unit),
-        ("household", None, Some(unit), Some(_)) => ("household", unit),
+        ("collective", None, Some(unit), None) => (NomineeKind::Unit, unit),
+        ("household", None, Some(unit), Some(_)) => (NomineeKind::Household, unit),
         (subject, ..) => {
             let needs = match subject {
                 "individual" => "person_id (and no household_name)",

@@ -10,6 +10,7 @@ use crate::db::schema::{
 };
 use crate::db::sql_types::{NullableUtcTimestamp, UtcTimestamp};
 use crate::db::{self, DbConn};
+use crate::domain::awards::NomineeKind;
 use crate::domain::ids::{AwardId, CommentId, DecisionId, NominationId, NominationTransitionId, UnitId, UserId};
 use crate::domain::money::{base_salary_on, bonus_vnd, FundEntryKind};
 use crate::domain::nominations::NominationStatus;
@@ -95,7 +96,7 @@ pub struct PublicPosting {
 
 /// (nomination, nominee kind, person's name, position, household, unit name, award name, year, until)
 type PostingRow =
-    (NominationId, String, Option<String>, Option<String>, Option<String>, String, String, i32, Option<NaiveDate>);
+    (NominationId, NomineeKind, Option<String>, Option<String>, Option<String>, String, String, i32, Option<NaiveDate>);
 
 pub fn open_postings(conn: &mut DbConn, today: NaiveDate) -> Result<Vec<PublicPosting>, ApiError> {
     let rows: Vec<PostingRow> = nominations::table
@@ -120,12 +121,12 @@ pub fn open_postings(conn: &mut DbConn, today: NaiveDate) -> Result<Vec<PublicPo
     Ok(rows
         .into_iter()
         .map(|(id, kind, person, position, household, unit, award, year, until)| PublicPosting {
-            nominee: match kind.as_str() {
-                "person" => person.unwrap_or_default(),
-                "household" => household.unwrap_or_default(),
-                _ => unit.clone(),
+            nominee: match kind {
+                NomineeKind::Person => person.unwrap_or_default(),
+                NomineeKind::Household => household.unwrap_or_default(),
+                NomineeKind::Unit => unit.clone(),
             },
-            position: if kind == "person" { position } else { None },
+            position: if kind == NomineeKind::Person { position } else { None },
             nomination_id: id,
             unit_name: unit,
             award_name: award,
@@ -374,7 +375,7 @@ pub fn issue(conn: &mut DbConn, new: NewDecision, actor: UserId, today: NaiveDat
                 awards::id.eq(award_id),
                 awards::award_type_id.eq(n.award_type_id),
                 awards::award_type_version_id.eq(n.award_type_version_id),
-                awards::recipient_kind.eq(&n.nominee_kind),
+                awards::recipient_kind.eq(n.nominee_kind),
                 awards::person_id.eq(n.person_id),
                 awards::unit_id.eq(n.unit_id),
                 awards::household_name.eq(&n.household_name),

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use crate::db::schema::{achievements, awards, nomination_achievements, nomination_transitions, nominations};
 use crate::db::sql_types::UtcTimestamp;
 use crate::db::{self, DbConn};
-use crate::domain::awards::{quota, Severity};
+use crate::domain::awards::{quota, NomineeKind, Severity};
 use crate::domain::ids::{
     AchievementId, AwardTypeId, AwardTypeVersionId, CampaignId, NominationId, NominationTransitionId, PersonId,
     StoredFileId, UnitId, UserId,
@@ -29,7 +29,7 @@ pub struct Nomination {
     pub id: NominationId,
     pub award_type_id: AwardTypeId,
     pub award_type_version_id: Option<AwardTypeVersionId>,
-    pub nominee_kind: String,
+    pub nominee_kind: NomineeKind,
     pub person_id: Option<PersonId>,
     pub unit_id: UnitId,
     pub household_name: Option<String>,
@@ -130,7 +130,7 @@ pub fn detail(conn: &mut DbConn, id: NominationId) -> Result<NominationDetail, A
 
 /// The nominee fits the award type's subject and belongs to the nominating unit; the
 /// achievements are the unit's own.
-fn check_input(conn: &mut DbConn, input: &NominationInput) -> Result<&'static str, ApiError> {
+fn check_input(conn: &mut DbConn, input: &NominationInput) -> Result<NomineeKind, ApiError> {
     let (award_type, _) = find_award_type(conn, input.award_type_id).map_err(|_| {
         ApiError::validation(vec![FieldError::new("award_type_id", ErrorCode::NotFound, "no award type has this id")])
     })?;
@@ -152,10 +152,10 @@ fn check_input(conn: &mut DbConn, input: &NominationInput) -> Result<&'static st
             if person.unit_id != input.unit_id {
                 return Err(not_found());
             }
-            "person"
+            NomineeKind::Person
         }
-        ("collective", None, None) => "unit",
-        ("household", None, Some(_)) => "household",
+        ("collective", None, None) => NomineeKind::Unit,
+        ("household", None, Some(_)) => NomineeKind::Household,
         _ => {
             return Err(ApiError::validation(vec![FieldError::new(
                 "nominee",
@@ -357,11 +357,11 @@ fn eligibility(
                 .filter(awards::award_type_id.eq(required.id))
                 .filter(awards::revoked_at.is_null())
                 .into_boxed::<Db>();
-            query = match (n.person_id, n.nominee_kind.as_str()) {
+            query = match (n.person_id, n.nominee_kind) {
                 (Some(person), _) => query.filter(awards::person_id.eq(person)),
-                (None, "unit") => query
+                (None, NomineeKind::Unit) => query
                     .filter(awards::unit_id.eq_any(unit_and_predecessors(conn, n.unit_id)?))
-                    .filter(awards::recipient_kind.eq("unit")),
+                    .filter(awards::recipient_kind.eq(NomineeKind::Unit)),
                 _ => query
                     .filter(awards::unit_id.eq(n.unit_id))
                     .filter(awards::household_name.eq(n.household_name.clone().unwrap_or_default())),
@@ -383,11 +383,11 @@ fn eligibility(
                 .filter(nominations::id.ne(&n.id))
                 .filter(nominations::status.eq_any(under_review))
                 .into_boxed::<Db>();
-            pending_query = match (&n.person_id, n.nominee_kind.as_str()) {
+            pending_query = match (&n.person_id, n.nominee_kind) {
                 (Some(person), _) => pending_query.filter(nominations::person_id.eq(*person)),
-                (None, "unit") => pending_query
+                (None, NomineeKind::Unit) => pending_query
                     .filter(nominations::unit_id.eq(n.unit_id))
-                    .filter(nominations::nominee_kind.eq("unit")),
+                    .filter(nominations::nominee_kind.eq(NomineeKind::Unit)),
                 _ => pending_query
                     .filter(nominations::unit_id.eq(n.unit_id))
                     .filter(nominations::household_name.eq(n.household_name.clone().unwrap_or_default())),
@@ -420,7 +420,7 @@ fn eligibility(
     same_nominee = match n.person_id {
         Some(person) => same_nominee.filter(nominations::person_id.eq(person)),
         None => {
-            let kind = same_nominee.filter(nominations::nominee_kind.eq(n.nominee_kind.clone()));
+            let kind = same_nominee.filter(nominations::nominee_kind.eq(n.nominee_kind));
             match &n.household_name {
                 Some(household) => kind.filter(nominations::household_name.eq(household.clone())),
                 None => kind.filter(nominations::household_name.is_null()),

@@ -13,6 +13,7 @@ use crate::auth::policy::{self, Action, Decision, ListReach, Resource, Role};
 use crate::auth::tokens::Claims;
 use crate::auth::AuthUser;
 use crate::db;
+use crate::domain::awards::NomineeKind;
 use crate::domain::campaigns::CampaignStatus;
 use crate::domain::ids::{CampaignId, UnitId, UserId};
 use crate::domain::money::FundEntryKind;
@@ -219,7 +220,9 @@ pub struct NominationResponse {
     pub award_type_id: Uuid,
     /// The rules it was judged under (fixed at submission).
     pub award_type_version_id: Option<Uuid>,
-    pub nominee_kind: String,
+    pub nominee_kind: NomineeKind,
+    /// `nominee_kind` as people read it (Vietnamese).
+    pub nominee_kind_label: &'static str,
     pub person_id: Option<Uuid>,
     pub unit_id: Uuid,
     pub household_name: Option<String>,
@@ -301,6 +304,7 @@ pub fn nomination_response(d: NominationDetail) -> Result<NominationResponse, Ap
             })
             .collect(),
         nominee_kind: n.nominee_kind,
+        nominee_kind_label: n.nominee_kind.label_vi(),
         household_name: n.household_name,
         year: n.year,
         under_discipline: n.under_discipline,
@@ -318,8 +322,9 @@ pub struct AwardResponse {
     pub award_type_id: Uuid,
     /// The rules the award was given under; null when older than any rules the catalogue holds.
     pub award_type_version_id: Option<Uuid>,
-    /// `person`, `unit` or `household`.
-    pub recipient_kind: String,
+    pub recipient_kind: NomineeKind,
+    /// `recipient_kind` as people read it (Vietnamese).
+    pub recipient_kind_label: &'static str,
     pub person_id: Option<Uuid>,
     pub unit_id: Uuid,
     pub household_name: Option<String>,
@@ -399,6 +404,7 @@ impl From<Award> for AwardResponse {
             person_id: a.person_id.map(Uuid::from),
             unit_id: a.unit_id.into(),
             recipient_kind: a.recipient_kind,
+            recipient_kind_label: a.recipient_kind.label_vi(),
             household_name: a.household_name,
             year: a.year,
             decision_number: a.decision_number,

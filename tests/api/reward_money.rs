@@ -161,6 +161,7 @@ async fn a_decision_pays_bonuses_from_the_fund_it_names(app: TestApp) {
         (Some("1"), Some(2_340_000), Some(2_340_000))
     );
     assert_eq!(award["bonus_text"], "2.340.000 đ");
+    assert_eq!([&award["recipient_kind"], &award["recipient_kind_label"]], ["person", "Cá nhân"]);
 
     // The commune's ledger: carried over, income, the payout, the balance.
     let ledger = app.send_as(&officer, TestRequest::get().uri(&fund)).await;

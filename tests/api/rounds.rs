@@ -118,6 +118,13 @@ async fn a_unit_sends_one_dossier_of_many_lines_and_the_board_appraises_each(app
     assert_eq!(cstd["quota"]["of_award_type_code"], "LDTT");
     assert_eq!(cstd["quota"]["unconfirmed"], true, "{cstd}");
     assert_eq!(round["status_label"], "Đang nhận hồ sơ");
+    // Listed by year, newest first.
+    let listed = app.get(&format!("/api/v1/rounds?year={}", year())).await.json();
+    assert_eq!(listed["items"][0]["id"], round["id"], "{listed}");
+    assert!(app.get(&format!("/api/v1/rounds?year={}", year() + 1)).await.json()["items"]
+        .as_array()
+        .unwrap()
+        .is_empty());
 
     let dossier = w.dossier(&app, &round).await;
     assert_eq!(dossier["status"], "draft");
@@ -160,7 +167,15 @@ async fn a_unit_sends_one_dossier_of_many_lines_and_the_board_appraises_each(app
     let added = added.json()["items"].as_array().unwrap().clone();
     assert_eq!(added.len(), 9);
     assert_eq!((added[0]["line_no"].as_i64(), added[8]["line_no"].as_i64()), (Some(1), Some(9)));
-    assert_eq!(added[8]["nomination"]["nominee_kind"], "unit");
+    // Whom each line names, as stored and as people read it.
+    assert_eq!(
+        [&added[0]["nomination"]["nominee_kind"], &added[0]["nomination"]["nominee_kind_label"]],
+        ["person", "Cá nhân"]
+    );
+    assert_eq!(
+        [&added[8]["nomination"]["nominee_kind"], &added[8]["nomination"]["nominee_kind_label"]],
+        ["unit", "Tập thể"]
+    );
     assert_eq!(added[0]["nomination"]["year"], year());
     // Each line is a nomination of the unit, in the nominations list like any other.
     let listed = app.get(&format!("/api/v1/nominations?unit_id={}&limit=100", id(&w.commune))).await.json();
@@ -287,6 +302,9 @@ async fn a_line_with_a_refusal_holds_the_dossier_back(app: TestApp) {
     w.upload(&app, &format!("{dossier_path}/documents"), "to_trinh").await;
     w.upload(&app, &format!("{dossier_path}/documents"), "bien_ban_binh_xet").await;
     w.upload(&app, &format!("{dossier_path}/documents"), "bao_cao_thanh_tich").await;
+    // An initiative document shared by the whole dossier proves no one's initiative: the fighter's
+    // is still missing (with it counted, the line would only be warned `initiative_unregistered`).
+    w.upload(&app, &format!("{dossier_path}/documents"), "sang_kien").await;
     let refused = w
         .as_officer(
             &app,
@@ -298,6 +316,7 @@ async fn a_line_with_a_refusal_holds_the_dossier_back(app: TestApp) {
     assert!(errors.iter().all(|e| e["field"] == "lines[2].eligibility"), "{refused}");
     let codes: Vec<&str> = errors.iter().map(|e| e["code"].as_str().unwrap()).collect();
     assert!(codes.contains(&"prerequisite_streak") && codes.contains(&"initiative_missing"), "{refused}");
+    assert!(!codes.contains(&"initiative_unregistered"), "{refused}");
     // Nothing was submitted, not even the eligible line.
     let read = app.get(&dossier_path).await.json();
     assert_eq!(read["status"], "draft");
@@ -504,6 +523,11 @@ async fn a_rounds_lines_are_checked_against_the_title_registrations(app: TestApp
     let (_, other) = app.user("officer.so", &["unit_officer"], Some(&w.department["id"])).await;
     let stranger = app.create("people", json!({"full_name": "Lý Thị Mai", "unit_id": w.department["id"]})).await;
     let path = format!("/api/v1/title-registrations/{}", id(&registration));
+    let read = w.as_officer(&app, TestRequest::get().uri(&path)).await;
+    assert_eq!(read.status, StatusCode::OK, "{}", read.text());
+    assert_eq!(read.json()["entries"], registration["entries"]);
+    // Another unit's officer does not learn it exists.
+    app.send_as(&other, TestRequest::get().uri(&path)).await.problem(404, "not_found");
     let bad = register(json!([{"award_type_id": w.type_id("LDTT"), "person_id": stranger["id"]},
                                {"award_type_id": w.type_id("TTLDTT"), "person_id": people[0]["id"]},
                                {"award_type_id": w.type_id("LDTT")},
