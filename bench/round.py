@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """A round of LINES nominee lines through the API, timed step by step: one commune with LINES
-people (inserted directly, like awards_data.py), a round for LĐTT and CSTĐ cơ sở, the unit's
+people (inserted directly, like awards_data.py), a round for LĐTT (one line per person), the unit's
 dossier, its filled XLSX sheet checked (preview) and committed, the shared documents, the
 submission (every line judged), all lines listed page by page, the board's appraisal of every
 line in one request, and the results as XLSX. Prints one Markdown row per step.
@@ -102,7 +102,8 @@ def xlsx(rows):
     return out.getvalue()
 
 
-# One commune with LINES people; 15 % of them will be proposed for CSTĐ cơ sở as well.
+# One commune with LINES people, each proposed for LĐTT. (CSTĐ cơ sở lines, which judge against
+# the same dossier's LĐTT lines and its quota, are not part of this run yet.)
 unit = query("SELECT id FROM units WHERE kind = 'commune' ORDER BY code, id LIMIT 1")[0][0]
 people = [str(uuid.uuid4()) for _ in range(lines_n)]
 stmts = [

@@ -507,15 +507,15 @@ pub fn lines(
 /// order where a line comes after the lines of the titles it needs in the same year (so CSTĐ cơ
 /// sở can rest on the same dossier's LĐTT line). A line with blocking problems refuses the whole
 /// submission (`not_eligible`, every problem of every line in `errors` as
-/// `lines[<line_no>].eligibility`); nothing is written then. Returns the ids of the lines
-/// submitted.
+/// `lines[<line_no>].eligibility`); nothing is written then. Returns the lines submitted, as
+/// they are now, in the order they were judged.
 pub fn submit(
     conn: &mut DbConn,
     id: DossierId,
     actor: UserId,
     expected_version: Option<i32>,
     today: NaiveDate,
-) -> Result<Vec<NominationId>, ApiError> {
+) -> Result<Vec<NominationDetail>, ApiError> {
     let dossier = lock_dossier(conn, id)?;
     if expected_version.is_some_and(|v| v != dossier.version) {
         return Err(ApiError::precondition_failed());
@@ -546,7 +546,7 @@ pub fn submit(
     let mut submitted = Vec::with_capacity(ordered.len());
     for (line_no, nomination_id, _) in ordered {
         match nominations_model::transition(conn, nomination_id, NominationAction::Submit, actor, None, None, today) {
-            Ok(_) => submitted.push(nomination_id),
+            Ok(detail) => submitted.push(detail),
             Err(e) if e.code == ErrorCode::NotEligible => errors.extend(
                 e.errors.into_iter().map(|f| FieldError { field: format!("lines[{line_no}].eligibility"), ..f }),
             ),
@@ -604,35 +604,59 @@ pub struct Appraisal {
     pub reason: Option<String>,
 }
 
+/// Nominations by id with their details, in four queries per 500 (ids that name none left out).
+pub fn details_by_id(
+    conn: &mut DbConn,
+    ids: &[NominationId],
+) -> Result<HashMap<NominationId, NominationDetail>, ApiError> {
+    let mut out = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let rows: Vec<nominations_model::Nomination> = nominations::table
+            .filter(nominations::id.eq_any(chunk))
+            .select(nominations_model::Nomination::as_select())
+            .load(conn)?;
+        out.extend(nominations_model::details(conn, rows)?.into_iter().map(|d| (d.nomination.id, d)));
+    }
+    Ok(out)
+}
+
+/// The line numbers of a dossier's lines, by nomination (one query, whatever their number).
+pub fn line_numbers(conn: &mut DbConn, id: DossierId) -> Result<HashMap<NominationId, i32>, ApiError> {
+    let rows: Vec<(NominationId, i32)> = dossier_lines::table
+        .filter(dossier_lines::dossier_id.eq(id))
+        .select((dossier_lines::nomination_id, dossier_lines::line_no))
+        .load(conn)?;
+    Ok(rows.into_iter().collect())
+}
+
 /// The board's appraisal of lines of one dossier: each line accepted (appraised), returned or
 /// rejected as its nomination would be. Lines of other dossiers, or actions their status does
-/// not allow, are refused all at once (nothing written).
+/// not allow, are refused all at once (nothing written). Returns the lines appraised, as they
+/// are now, each with its number, in the order asked.
 pub fn appraise(
     conn: &mut DbConn,
     id: DossierId,
     items: Vec<Appraisal>,
     actor: UserId,
     today: NaiveDate,
-) -> Result<Vec<NominationId>, ApiError> {
+) -> Result<Vec<(i32, NominationDetail)>, ApiError> {
     let dossier = lock_dossier(conn, id)?;
+    let numbers = line_numbers(conn, dossier.id)?;
     let mut errors = Vec::new();
     let mut done = Vec::with_capacity(items.len());
     for (i, item) in items.into_iter().enumerate() {
         let field = format!("lines[{i}]");
-        match line_of(conn, item.nomination_id)? {
-            Some((owner, _)) if owner == dossier.id => {}
-            _ => {
-                errors.push(FieldError::new(
-                    format!("{field}.nomination_id"),
-                    ErrorCode::NotFound,
-                    "not a line of this dossier",
-                ));
-                continue;
-            }
-        }
+        let Some(line_no) = numbers.get(&item.nomination_id).copied() else {
+            errors.push(FieldError::new(
+                format!("{field}.nomination_id"),
+                ErrorCode::NotFound,
+                "not a line of this dossier",
+            ));
+            continue;
+        };
         let action = item.action.nomination_action();
         match nominations_model::transition(conn, item.nomination_id, action, actor, item.reason, None, today) {
-            Ok(_) => done.push(item.nomination_id),
+            Ok(detail) => done.push((line_no, detail)),
             Err(e) if e.status.is_client_error() => {
                 errors.push(FieldError::new(format!("{field}.action"), e.code, e.detail));
             }

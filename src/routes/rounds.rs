@@ -5,6 +5,8 @@
 //! lines as on any nomination (one by one, or by list: `POST /council-sessions/{id}/list-ballot`).
 //! A dossier is its unit's record: another unit's answers 404.
 
+use std::collections::HashMap;
+
 use actix_web::http::header;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
@@ -772,15 +774,16 @@ pub async fn submit(
     let body = db::write(&state.db, origin.by(&who), move |conn, journal| {
         let before = dossier_response(model::dossier_detail(conn, dossier.id)?)?;
         let drafts = model::lines(conn, dossier.id, None, None, i64::from(i32::MAX - 1))?;
-        let submitted = model::submit(conn, dossier.id, actor, expected, today)?;
+        let mut submitted: HashMap<NominationId, nominations_model::NominationDetail> =
+            model::submit(conn, dossier.id, actor, expected, today)?
+                .into_iter()
+                .map(|d| (d.nomination.id, d))
+                .collect();
         let mut items = Vec::with_capacity(submitted.len());
         for (line_no, draft) in drafts {
-            if !submitted.contains(&draft.nomination.id) {
-                continue;
-            }
-            let nomination_id = draft.nomination.id;
+            let Some(now) = submitted.remove(&draft.nomination.id) else { continue };
             let n_before = nomination_response(draft)?;
-            let n_after = nomination_response(nominations_model::detail(conn, nomination_id)?)?;
+            let n_after = nomination_response(now)?;
             journal.changed("nomination", n_after.status.as_str(), n_after.id, scope(&dossier), &n_before, &n_after);
             items.push(DossierLineResponse { line_no, nomination: n_after });
         }
@@ -855,23 +858,18 @@ pub async fn appraise(
     }
     let (actor, today) = (who.user_id, today_in_vietnam());
     let body = db::write(&state.db, origin.by(&who), move |conn, journal| {
-        let mut befores = Vec::with_capacity(items.len());
-        for item in &items {
-            // Lines of other dossiers are refused by the model; here only those that exist are kept.
-            if let Ok(detail) = nominations_model::detail(conn, item.nomination_id) {
-                befores.push(nomination_response(detail)?);
-            }
-        }
+        // Lines of other dossiers are refused by the model; here only those that exist are read.
+        let ids: Vec<NominationId> = items.iter().map(|i| i.nomination_id).collect();
+        let mut befores = model::details_by_id(conn, &ids)?;
         let done = model::appraise(conn, dossier.id, items, actor, today)?;
         let mut out = Vec::with_capacity(done.len());
-        for n_before in befores {
-            let id = NominationId::from(n_before.id);
-            if !done.contains(&id) {
-                continue;
-            }
-            let n_after = nomination_response(nominations_model::detail(conn, id)?)?;
+        for (line_no, after) in done {
+            let before = befores.remove(&after.nomination.id).ok_or_else(|| {
+                ApiError::internal(anyhow::anyhow!("line {line_no} was appraised without being read first"))
+            })?;
+            let n_before = nomination_response(before)?;
+            let n_after = nomination_response(after)?;
             journal.changed("nomination", n_after.status.as_str(), n_after.id, scope(&dossier), &n_before, &n_after);
-            let line_no = model::line_of(conn, id)?.map(|(_, n)| n).unwrap_or_default();
             out.push(DossierLineResponse { line_no, nomination: n_after });
         }
         Ok(AppraisalResponse { items: out })
