@@ -9,7 +9,8 @@ use diesel::prelude::*;
 
 use crate::db::schema::{unit_links, units};
 use crate::db::DbConn;
-use crate::domain::awards::{Prerequisite, PrerequisiteWindow};
+use crate::domain::awards::{Prerequisite, PrerequisiteWindow, Severity};
+use crate::domain::collectives::{DisciplineForm, MemberRequirement};
 use crate::domain::ids::UnitId;
 use crate::domain::initiatives::{InitiativeRequirement, RecognitionScope};
 use crate::domain::units::{check_new_unit, LinkPart, UnitKind, UnitType};
@@ -168,10 +169,35 @@ fn initiative_requirement(code: &str) -> Option<InitiativeRequirement> {
     })
 }
 
+/// What the collective titles ask of the unit's members. Tập thể lao động xuất sắc: at least
+/// 70 % LĐTT and a CSTĐ cơ sở member (the 2022 law); Tập thể lao động tiên tiến keeps the 2003
+/// law's "more than 50 %". Both rule out members disciplined from a warning up (the 2003 law's
+/// wording). Article numbers and the discipline rule under the 2022 law are unconfirmed and
+/// marked so.
+pub fn member_requirement(code: &str) -> Option<MemberRequirement> {
+    let (min_percent, strictly_more, at_least_one_code, on_failure, basis, unconfirmed) = match code {
+        "TTLDXS" => ("70", false, Some("CSTD_CO_SO"), Severity::Refusal, "Luật Thi đua, khen thưởng số 06/2022/QH15 (Điều 27, số điều chưa xác nhận): 100% cá nhân hoàn thành nhiệm vụ (Hội đồng đánh giá), ít nhất 70% đạt «Lao động tiên tiến», có cá nhân đạt «Chiến sĩ thi đua cơ sở»; tiêu chí không có cá nhân bị kỷ luật từ hình thức cảnh cáo trở lên chưa xác nhận", true),
+        "TTLDTT" => ("50", true, None, Severity::Warning, "Tiêu chí theo Luật Thi đua, khen thưởng 2003 (sửa đổi), Điều 28: trên 50% cá nhân đạt «Lao động tiên tiến», không có cá nhân bị kỷ luật từ hình thức cảnh cáo trở lên; tiêu chí tương ứng của Luật 06/2022/QH15 (Điều 27) chưa xác nhận", true),
+        _ => return None,
+    };
+    Some(MemberRequirement {
+        title_code: "LDTT".into(),
+        min_percent: min_percent.into(),
+        strictly_more,
+        at_least_one_code: at_least_one_code.map(str::to_string),
+        no_discipline_from: Some(DisciplineForm::Warning),
+        no_discipline_from_label: None,
+        on_failure,
+        on_failure_label: None,
+        legal_basis: Some(basis.into()),
+        unconfirmed,
+    })
+}
+
 /// Adds the catalogue's award types that are missing (by code), with their first rules from
 /// the day the law took effect.
 fn seed_award_types(conn: &mut DbConn, report: &mut SeedReport) -> Result<(), ApiError> {
-    use crate::domain::awards::{check_rules, Severity};
+    use crate::domain::awards::check_rules;
     use crate::domain::Checks;
     use crate::models::awards::{create_award_type, find_award_type_by_code, NewAwardType};
     for (code, name, category, subject, level, authority, basis, prerequisite, quota, threshold, posting, bonus) in
@@ -195,6 +221,7 @@ fn seed_award_types(conn: &mut DbConn, report: &mut SeedReport) -> Result<(), Ap
             *posting,
             *bonus,
             initiative_requirement(code),
+            member_requirement(code),
             &mut checks,
         );
         if let Some(e) = checks.0.first() {

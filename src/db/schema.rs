@@ -353,6 +353,20 @@ diesel::table! {
         created_at -> Timestamp,
         quota_on_failure -> Text,
         initiative_requirement -> Nullable<Text>,
+        member_requirement -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    person_disciplines (id) {
+        id -> Text,
+        person_id -> Text,
+        year -> Integer,
+        form -> Text,
+        decision_number -> Text,
+        decided_on -> Date,
+        created_by -> Text,
+        created_at -> Timestamp,
     }
 }
 
@@ -804,4 +818,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     reward_fund_entries,
     scoring_schemes,
     campaign_reviews,
+    person_disciplines,
 );

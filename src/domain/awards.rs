@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::domain::campaigns::{check_value, IndicatorKind};
+use crate::domain::collectives::MemberRequirement;
 use crate::domain::initiatives::InitiativeRequirement;
 use crate::domain::Checks;
 use crate::error::ErrorCode;
@@ -182,6 +183,8 @@ pub struct Rules {
     pub bonus_multiplier: Option<String>,
     /// What the nominee's initiatives must be, if anything.
     pub initiative_requirement: Option<InitiativeRequirement>,
+    /// For a collective title: what the unit's members must hold, if anything.
+    pub member_requirement: Option<MemberRequirement>,
 }
 
 fn percent(field: &str, value: Option<&str>, checks: &mut Checks) -> Option<String> {
@@ -203,6 +206,7 @@ pub fn check_rules(
     posting_days: Option<i32>,
     bonus_multiplier: Option<&str>,
     initiative_requirement: Option<InitiativeRequirement>,
+    member_requirement: Option<MemberRequirement>,
     checks: &mut Checks,
 ) -> Rules {
     let granting_authority = crate::domain::check_text("granting_authority", granting_authority, 300, checks);
@@ -237,6 +241,8 @@ pub fn check_rules(
         bonus_multiplier,
         initiative_requirement: initiative_requirement
             .map(|r| crate::domain::initiatives::check_requirement("initiative_requirement", r, checks)),
+        member_requirement: member_requirement
+            .map(|r| crate::domain::collectives::check_requirement("member_requirement", r, checks)),
     }
 }
 
@@ -456,6 +462,7 @@ mod tests {
             None,
             Some(200),
             Some("-1"),
+            None,
             None,
             &mut checks,
         );

@@ -127,6 +127,7 @@ pub fn text_enum_schema(
 
 pub mod awards;
 pub mod campaigns;
+pub mod collectives;
 pub mod council;
 pub mod display;
 pub mod evidence;

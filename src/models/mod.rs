@@ -5,6 +5,7 @@ pub mod achievements;
 pub mod awards;
 pub mod campaigns;
 pub mod clusters;
+pub mod collectives;
 pub mod council;
 pub mod councils;
 pub mod decisions;

@@ -14,6 +14,7 @@ use crate::auth::AuthUser;
 use crate::db::journal::Scope;
 use crate::db::{self, cursor};
 use crate::domain::awards::{check_rules, AwardCategory, AwardSubject, Prerequisite, Severity};
+use crate::domain::collectives::MemberRequirement;
 use crate::domain::ids::{AwardId, AwardTypeId, PersonId, UnitId};
 use crate::domain::initiatives::InitiativeRequirement;
 use crate::domain::units::today_in_vietnam;
@@ -75,6 +76,9 @@ pub struct RulesBody {
     pub bonus_multiplier: Option<String>,
     /// What the nominee's initiatives (sáng kiến) must be, if anything.
     pub initiative_requirement: Option<InitiativeRequirement>,
+    /// For a collective title: what the unit's members must hold that year (a share of them one
+    /// title, at least one another) and that none was disciplined from a form up.
+    pub member_requirement: Option<MemberRequirement>,
 }
 
 /// The rules of a version as shown: the same fields as [`RulesBody`], but a schema that allows
@@ -105,6 +109,9 @@ pub struct RulesView {
     pub bonus_multiplier: Option<String>,
     /// What the nominee's initiatives (sáng kiến) must be, if anything.
     pub initiative_requirement: Option<InitiativeRequirement>,
+    /// For a collective title: what the unit's members must hold that year (a share of them one
+    /// title, at least one another) and that none was disciplined from a form up.
+    pub member_requirement: Option<MemberRequirement>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -145,6 +152,7 @@ fn version_response(v: AwardTypeVersion) -> Result<VersionResponse, ApiError> {
     let prerequisites = v.prerequisite_list()?;
     let quota_on_failure = v.quota_on_failure;
     let initiative_requirement = v.initiative_requirement()?;
+    let member_requirement = v.member_requirement()?;
     Ok(VersionResponse {
         id: v.id.into(),
         version: v.version,
@@ -164,6 +172,7 @@ fn version_response(v: AwardTypeVersion) -> Result<VersionResponse, ApiError> {
             posting_days: v.posting_days,
             bonus_multiplier: v.bonus_multiplier,
             initiative_requirement: initiative_requirement.map(InitiativeRequirement::labelled),
+            member_requirement: member_requirement.map(MemberRequirement::labelled),
         },
     })
 }
@@ -198,6 +207,7 @@ fn rules(body: RulesBody, checks: &mut Checks) -> crate::domain::awards::Rules {
         body.posting_days,
         body.bonus_multiplier.as_deref(),
         body.initiative_requirement,
+        body.member_requirement,
         checks,
     )
 }
