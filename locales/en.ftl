@@ -292,6 +292,7 @@ member_share_short-count = { $field }: { $strictly ->
     } { $percent }% of the unit's people must hold «{ $title }» in { $year }, that is { $needed } of { $members }; { $holding } do.
 member_title_missing-title = { $field }: someone of the unit must hold «{ $title }» in { $year }; no one does.
 member_disciplined-names = { $field }: in { $year }, people of the unit were disciplined with { $form } or heavier: { $names }.
+too_short-posting = { $field }: the rules post for { $days } { $count_en }: until { $earliest } at the earliest.
 title_not_registered-title = { $field }: the unit's accepted title registration for { $year } does not list «{ $title }» for this nominee.
 quota_exceeded-count = { $field }: the unit's quota for { $year } is { $allowed }; this would be number { $used }.
 initiative_missing-wanted = { $field }: needs an initiative recognised at { $scope } level or above { $years ->

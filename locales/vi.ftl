@@ -294,6 +294,7 @@ member_share_short-count = { $field }: tập thể phải có { $strictly ->
     } { $percent }% cá nhân đạt «{ $title }» năm { $year }, tức ít nhất { $needed } trên { $members } người, nhưng mới có { $holding } người.
 member_title_missing-title = { $field }: tập thể phải có cá nhân đạt «{ $title }» năm { $year }, nhưng chưa có ai.
 member_disciplined-names = { $field }: trong năm { $year }, tập thể có cá nhân bị kỷ luật từ hình thức { $form } trở lên: { $names }.
+too_short-posting = { $field }: thời gian công khai theo quy định là { $days } { $count_vi }, đến hết { $earliest } là sớm nhất.
 title_not_registered-title = { $field }: bản đăng ký thi đua năm { $year } của đơn vị đã được chấp nhận nhưng không đăng ký «{ $title }» cho đối tượng này.
 quota_exceeded-count = { $field }: theo tỷ lệ khen thưởng, năm { $year } đơn vị được đề nghị tối đa { $allowed } trường hợp; hồ sơ này là trường hợp thứ { $used }.
 initiative_missing-wanted = { $field }: đối tượng phải có sáng kiến được công nhận, có phạm vi ảnh hưởng { $scope } trở lên, { $years ->

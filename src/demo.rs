@@ -525,7 +525,7 @@ fn award_year(
         nominations::transition(conn, id, NominationAction::Approve, author, None, None, day("2025-01-16"))?;
     }
     for id in [fighter, merit, worker] {
-        decisions::post(conn, id, day("2025-01-31"), author, day("2025-01-16"))?;
+        decisions::post(conn, id, None, author, day("2025-01-16"))?;
     }
     decisions::add_comment(
         conn,

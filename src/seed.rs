@@ -19,6 +19,7 @@ use crate::models::units::{self as model, NewUnit};
 
 const UNITS_CSV: &str = include_str!("../data/reference/bac-kan-units-2025-03.csv");
 const MERGERS_CSV: &str = include_str!("../data/reference/bac-kan-communes-merged-2025-07-01.csv");
+const HOLIDAYS_CSV: &str = include_str!("../data/reference/holidays-2024-2026.csv");
 
 /// Bắc Kạn was re-established on 1997-01-01 and merged into Thái Nguyên on 2025-07-01.
 const BAC_KAN_FROM: &str = "1997-01-01";
@@ -194,6 +195,26 @@ pub fn member_requirement(code: &str) -> Option<MemberRequirement> {
     })
 }
 
+/// The national holidays of 2024–2026 and their swaps (Labour Code 2019, Art 112, and the
+/// government's yearly notices); a day the board already set is left as it is. Days whose
+/// swap was not confirmed when shipped say so in their name.
+fn seed_holidays(conn: &mut DbConn) -> Result<(), ApiError> {
+    use crate::domain::calendar::DayKind;
+    use crate::models::calendar::{find_day, set_day};
+    for line in HOLIDAYS_CSV.lines().skip(1).filter(|l| !l.trim().is_empty()) {
+        let [date, kind, name, confirmed] = line.split(',').collect::<Vec<_>>()[..] else {
+            return Err(bad_data(line));
+        };
+        let date: NaiveDate = date.parse().map_err(|_| bad_data(line))?;
+        let kind = DayKind::parse(kind).ok_or_else(|| bad_data(line))?;
+        if find_day(conn, date)?.is_none() {
+            let name = if confirmed == "yes" { name.to_string() } else { format!("{name} (chưa xác nhận)") };
+            set_day(conn, date, kind, &name, None)?;
+        }
+    }
+    Ok(())
+}
+
 /// Adds the catalogue's award types that are missing (by code), with their first rules from
 /// the day the law took effect.
 fn seed_award_types(conn: &mut DbConn, report: &mut SeedReport) -> Result<(), ApiError> {
@@ -219,6 +240,7 @@ fn seed_award_types(conn: &mut DbConn, report: &mut SeedReport) -> Result<(), Ap
             *threshold,
             None,
             *posting,
+            crate::domain::calendar::DayCount::Working,
             *bonus,
             initiative_requirement(code),
             member_requirement(code),
@@ -387,6 +409,7 @@ pub fn seed_reference(conn: &mut DbConn) -> Result<SeedReport, ApiError> {
             )?;
         }
         seed_award_types(conn, &mut report)?;
+        seed_holidays(conn)?;
         Ok(report)
     })
 }

@@ -354,6 +354,17 @@ diesel::table! {
         quota_on_failure -> Text,
         initiative_requirement -> Nullable<Text>,
         member_requirement -> Nullable<Text>,
+        posting_day_count -> Text,
+    }
+}
+
+diesel::table! {
+    calendar_days (day) {
+        day -> Date,
+        kind -> Text,
+        name -> Text,
+        updated_by -> Nullable<Text>,
+        updated_at -> Timestamp,
     }
 }
 
@@ -819,4 +830,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     scoring_schemes,
     campaign_reviews,
     person_disciplines,
+    calendar_days,
 );

@@ -21,6 +21,7 @@ use diesel::sqlite::Sqlite;
 
 use super::MultiBackend;
 use crate::domain::awards::{AwardCategory, AwardSubject, NomineeKind, Severity};
+use crate::domain::calendar::{DayCount, DayKind};
 use crate::domain::campaigns::{
     AchievementStatus, CampaignKind, CampaignStatus, Direction, IndicatorKind, Participation, RegistrationStatus,
     ReviewKind,
@@ -91,6 +92,8 @@ macro_rules! stored_as_text {
 
 stored_as_text!(
     NomineeKind,
+    DayKind,
+    DayCount,
     DisciplineId,
     DisciplineForm,
     UnitId,

@@ -5,6 +5,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::domain::calendar::DayCount;
 use crate::domain::campaigns::{check_value, IndicatorKind};
 use crate::domain::collectives::MemberRequirement;
 use crate::domain::initiatives::InitiativeRequirement;
@@ -180,6 +181,8 @@ pub struct Rules {
     pub approval_threshold_percent: Option<String>,
     pub quorum_percent: Option<String>,
     pub posting_days: Option<i32>,
+    /// How `posting_days` are counted.
+    pub posting_day_count: DayCount,
     pub bonus_multiplier: Option<String>,
     /// What the nominee's initiatives must be, if anything.
     pub initiative_requirement: Option<InitiativeRequirement>,
@@ -204,6 +207,7 @@ pub fn check_rules(
     approval_threshold_percent: Option<&str>,
     quorum_percent: Option<&str>,
     posting_days: Option<i32>,
+    posting_day_count: DayCount,
     bonus_multiplier: Option<&str>,
     initiative_requirement: Option<InitiativeRequirement>,
     member_requirement: Option<MemberRequirement>,
@@ -238,6 +242,7 @@ pub fn check_rules(
         approval_threshold_percent,
         quorum_percent,
         posting_days,
+        posting_day_count,
         bonus_multiplier,
         initiative_requirement: initiative_requirement
             .map(|r| crate::domain::initiatives::check_requirement("initiative_requirement", r, checks)),
@@ -461,6 +466,7 @@ mod tests {
             None,
             None,
             Some(200),
+            DayCount::Calendar,
             Some("-1"),
             None,
             None,

@@ -126,6 +126,7 @@ pub fn text_enum_schema(
 }
 
 pub mod awards;
+pub mod calendar;
 pub mod campaigns;
 pub mod collectives;
 pub mod council;

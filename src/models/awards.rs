@@ -7,6 +7,7 @@ use crate::db::schema::{award_type_versions, award_types, awards, people, unit_l
 use crate::db::sql_types::{NullableUtcTimestamp, UtcTimestamp};
 use crate::db::{self, DbConn};
 use crate::domain::awards::{AwardCategory, AwardSubject, NomineeKind, Prerequisite, Rules, Severity};
+use crate::domain::calendar::DayCount;
 use crate::domain::collectives::MemberRequirement;
 use crate::domain::ids::{
     AwardId, AwardTypeId, AwardTypeVersionId, DecisionId, NominationId, PersonId, UnitId, UserId,
@@ -57,6 +58,7 @@ pub struct AwardTypeVersion {
     pub quota_on_failure: Severity,
     pub initiative_requirement: Option<String>,
     pub member_requirement: Option<String>,
+    pub posting_day_count: DayCount,
 }
 
 impl AwardTypeVersion {
@@ -176,6 +178,7 @@ fn insert_version(
             award_type_versions::approval_threshold_percent.eq(&rules.approval_threshold_percent),
             award_type_versions::quorum_percent.eq(&rules.quorum_percent),
             award_type_versions::posting_days.eq(rules.posting_days),
+            award_type_versions::posting_day_count.eq(rules.posting_day_count),
             award_type_versions::bonus_multiplier.eq(&rules.bonus_multiplier),
             award_type_versions::created_by.eq(actor),
             award_type_versions::created_at.eq(db::now()),

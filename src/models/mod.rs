@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod achievements;
 pub mod awards;
+pub mod calendar;
 pub mod campaigns;
 pub mod clusters;
 pub mod collectives;
