@@ -218,6 +218,9 @@ invalid_format = { $field }: the value does not have the required format (a GSO 
 invalid_type = { $field }: a body field has the wrong JSON type (a string where a number is expected).
 invalid_scheme = { $field }: a webhook URL must be an https:// URL.
 invalid_url = { $field }: a webhook URL is not an absolute URL with a host.
+member_disciplined = { $field }: people of the unit were disciplined that year, in a form the rules do not allow.
+member_share_short = { $field }: too few of the unit's people hold the title the rules ask a share of.
+member_title_missing = { $field }: no one of the unit holds the title the rules ask at least one member to hold.
 missing_documents = { $field }: the dossier lacks required documents.
 negative = { $field }: a value must not be negative.
 no_rules = { $field }: the award type has no rules in force today.
@@ -283,6 +286,13 @@ prerequisite_borderline-years =
     }
 prerequisite_borderline-awards = { $field }: needs { $count } consecutive awards of «{ $title }» (each covering { $span } years), the latest no later than { $last }; the nominee has { $got } in a row, with gaps the rules leave to the board.
 prerequisite_pending-title = { $field }: the nominee does not hold «{ $title }» yet but is nominated for it ({ $years }); eligible only once that title is granted.
+member_share_short-count = { $field }: { $strictly ->
+        [yes] more than
+       *[no] at least
+    } { $percent }% of the unit's people must hold «{ $title }» in { $year }, that is { $needed } of { $members }; { $holding } do.
+member_title_missing-title = { $field }: someone of the unit must hold «{ $title }» in { $year }; no one does.
+member_disciplined-names = { $field }: in { $year }, people of the unit were disciplined with { $form } or heavier: { $names }.
+too_short-posting = { $field }: the rules post for { $days } { $count_en }: until { $earliest } at the earliest.
 title_not_registered-title = { $field }: the unit's accepted title registration for { $year } does not list «{ $title }» for this nominee.
 quota_exceeded-count = { $field }: the unit's quota for { $year } is { $allowed }; this would be number { $used }.
 initiative_missing-wanted = { $field }: needs an initiative recognised at { $scope } level or above { $years ->

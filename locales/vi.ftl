@@ -220,6 +220,9 @@ invalid_format = { $field } không đúng định dạng.
 invalid_type = { $field } có kiểu dữ liệu không đúng.
 invalid_scheme = { $field } phải là địa chỉ bắt đầu bằng https://.
 invalid_url = { $field } phải là địa chỉ URL đầy đủ, có tên máy chủ.
+member_disciplined = { $field }: trong năm, tập thể có cá nhân bị kỷ luật ở hình thức mà quy định không cho phép.
+member_share_short = { $field }: tỷ lệ cá nhân trong tập thể đạt danh hiệu theo quy định chưa đủ.
+member_title_missing = { $field }: tập thể chưa có cá nhân đạt danh hiệu mà quy định yêu cầu.
 missing_documents = { $field }: hồ sơ còn thiếu tài liệu bắt buộc.
 negative = { $field } không được là số âm.
 no_rules = { $field }: danh hiệu, hình thức khen thưởng chưa có tiêu chuẩn nào đang có hiệu lực.
@@ -285,6 +288,13 @@ prerequisite_borderline-years =
     }
 prerequisite_borderline-awards = { $field }: đối tượng phải có { $count } lần liên tục đạt «{ $title }» (mỗi lần tính { $span } năm), lần gần nhất không muộn hơn năm { $last }, nhưng mới có { $got } lần liên tục; khoảng cách giữa các lần nằm trong giới hạn quy định cho phép, trường hợp này do Ban Thi đua – Khen thưởng xem xét.
 prerequisite_pending-title = { $field }: đối tượng chưa đạt «{ $title }» nhưng đang được đề nghị danh hiệu này (năm { $years }); hồ sơ chỉ đủ điều kiện khi danh hiệu đó được công nhận.
+member_share_short-count = { $field }: tập thể phải có { $strictly ->
+        [yes] trên
+       *[no] ít nhất
+    } { $percent }% cá nhân đạt «{ $title }» năm { $year }, tức ít nhất { $needed } trên { $members } người, nhưng mới có { $holding } người.
+member_title_missing-title = { $field }: tập thể phải có cá nhân đạt «{ $title }» năm { $year }, nhưng chưa có ai.
+member_disciplined-names = { $field }: trong năm { $year }, tập thể có cá nhân bị kỷ luật từ hình thức { $form } trở lên: { $names }.
+too_short-posting = { $field }: thời gian công khai theo quy định là { $days } { $count_vi }, đến hết { $earliest } là sớm nhất.
 title_not_registered-title = { $field }: bản đăng ký thi đua năm { $year } của đơn vị đã được chấp nhận nhưng không đăng ký «{ $title }» cho đối tượng này.
 quota_exceeded-count = { $field }: theo tỷ lệ khen thưởng, năm { $year } đơn vị được đề nghị tối đa { $allowed } trường hợp; hồ sơ này là trường hợp thứ { $used }.
 initiative_missing-wanted = { $field }: đối tượng phải có sáng kiến được công nhận, có phạm vi ảnh hưởng { $scope } trở lên, { $years ->

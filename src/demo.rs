@@ -251,6 +251,7 @@ pub fn seed_demo(
         }
         if let Some(dir) = evidence_dir {
             award_year(conn, hash_params, dir, author, &wards, home_affairs)?;
+            round_2025(conn, dir, author)?;
         }
         Ok(DemoReport { campaigns_created: 1 + MOVEMENTS.len() })
     })
@@ -419,6 +420,37 @@ fn award_year(
             nominations::transition(conn, id, NominationAction::Submit, author, None, None, day("2025-01-10"))?;
             Ok(id)
         };
+    // The ward proposed for Tập thể lao động xuất sắc is judged from its people: three of four
+    // hold Lao động tiên tiến 2024, one of them Chiến sĩ thi đua cơ sở.
+    let staff = [
+        ("Triệu Văn Long", "Chủ tịch UBND phường"),
+        ("Hà Thị Lan", "Công chức văn phòng - thống kê"),
+        ("Ma Văn Tùng", "Công chức tư pháp - hộ tịch"),
+        ("Đặng Thị Huệ", "Công chức văn hóa - xã hội"),
+    ];
+    let mut ward_people = Vec::new();
+    for (name, position) in staff {
+        ward_people.push(person(conn, name, position, wards[1])?);
+    }
+    for (code, holders) in [("LDTT", &ward_people[..3]), ("CSTD_CO_SO", &ward_people[..1])] {
+        let award_type_id = type_id(conn, code)?;
+        for holder in holders {
+            awards::record_award(
+                conn,
+                awards::NewAward {
+                    award_type_id,
+                    person_id: Some(*holder),
+                    unit_id: None,
+                    household_name: None,
+                    year: 2024,
+                    decision_number: "05/QĐ-UBND".into(),
+                    decision_date: day("2025-01-08"),
+                    decided_by: "Chủ tịch UBND thành phố Bắc Kạn".into(),
+                },
+                author,
+            )?;
+        }
+    }
     let fighter = nominate(conn, "CSTD_TINH", Some(hai), wards[2])?;
     let merit = nominate(conn, "BANG_KHEN_TINH_CA_NHAN", Some(mai), wards[2])?;
     let worker = nominate(conn, "LDTT", Some(thu), home_affairs)?;
@@ -493,7 +525,7 @@ fn award_year(
         nominations::transition(conn, id, NominationAction::Approve, author, None, None, day("2025-01-16"))?;
     }
     for id in [fighter, merit, worker] {
-        decisions::post(conn, id, day("2025-01-31"), author, day("2025-01-16"))?;
+        decisions::post(conn, id, None, author, day("2025-01-16"))?;
     }
     decisions::add_comment(
         conn,
@@ -533,6 +565,189 @@ fn award_year(
             paying_unit_id: Some(*payer),
         };
         decisions::issue(conn, new, author, day("2025-02-10"))?;
+    }
+    Ok(())
+}
+
+/// A ward of the demo round: its people (name, position) and its sheet's rows (person, title).
+type DemoWard<'a> = (UnitId, &'a [(&'a str, &'a str)], &'a [(&'a str, &'a str)]);
+
+/// A unit of `kind` and `code` in force on `on` (after the 2025 reform, Thái Nguyên's).
+fn unit_on(conn: &mut DbConn, kind: &str, code: &str, on: NaiveDate) -> Result<UnitId, ApiError> {
+    let found: Vec<(UnitId, Option<NaiveDate>, Option<NaiveDate>)> = units::table
+        .filter(units::kind.eq(kind))
+        .filter(units::code.eq(code))
+        .select((units::id, units::valid_from, units::valid_until))
+        .load(conn)?;
+    found
+        .into_iter()
+        .find(|(_, from, until)| crate::domain::units::is_active_on(*from, *until, on))
+        .map(|(id, _, _)| id)
+        .ok_or_else(|| {
+            ApiError::internal(anyhow::anyhow!("demo needs {kind} {code} in force on {on} (run `thidua seed`)"))
+        })
+}
+
+/// The 2025 annual round of Thái Nguyên after the reform: two wards' dossiers whose lines came
+/// from their filled sheets (rows as an officer types them: names and titles, read by
+/// `domain::round_sheets` exactly as an upload is). Phường Đức Xuân registered its titles at the
+/// start of the year, sent its dossier and the board appraised it; Phường Bắc Kạn is still
+/// filling in its own.
+fn round_2025(conn: &mut DbConn, dir: &std::path::Path, author: UserId) -> Result<(), ApiError> {
+    use crate::domain::nominations::DocumentKind;
+    use crate::domain::round_sheets::{read_rows, SheetPerson, SheetRow, SheetTitle};
+    use crate::domain::rounds::LineAction;
+    use crate::models::{awards, rounds, title_registrations};
+    let today = day("2025-12-10");
+    let in_force = day("2025-12-01");
+    let duc_xuan = unit_on(conn, "commune", "01840", in_force)?;
+    let bac_kan = unit_on(conn, "commune", "01843", in_force)?;
+    let type_of = |conn: &mut DbConn, code: &str| {
+        awards::find_award_type_by_code(conn, code)?
+            .ok_or_else(|| ApiError::internal(anyhow::anyhow!("demo needs award type {code} (run `thidua seed`)")))
+    };
+    let codes = ["LDTT", "CSTD_CO_SO", "TTLDTT"];
+    let mut types = Vec::new();
+    for code in codes {
+        types.push(type_of(conn, code)?);
+    }
+    let round = rounds::create_round(
+        conn,
+        rounds::NewRound {
+            title: "Xét tặng danh hiệu thi đua năm 2025".into(),
+            year: 2025,
+            deadline: day("2025-12-20"),
+            types: types.iter().map(|t| rounds::NewRoundType { award_type_id: t.id, quota: None }).collect(),
+        },
+        author,
+        today,
+    )?;
+    let titles: Vec<SheetTitle> = types
+        .iter()
+        .map(|t| SheetTitle {
+            id: t.id.to_string(),
+            code: t.code.clone(),
+            name: t.name.clone(),
+            individual: t.subject == crate::domain::awards::AwardSubject::Individual,
+        })
+        .collect();
+    let wards: [DemoWard; 2] = [
+        (
+            duc_xuan,
+            &[
+                ("Nông Thị Hương", "Chủ tịch UBND phường"),
+                ("Lý Văn Đức", "Phó Chủ tịch UBND phường"),
+                ("Hoàng Thị Yến", "Công chức văn phòng - thống kê"),
+                ("Bế Văn Khánh", "Công chức địa chính - xây dựng"),
+                ("Triệu Thị Ngọc", "Công chức tư pháp - hộ tịch"),
+            ],
+            &[
+                ("Nông Thị Hương", "Lao động tiên tiến"),
+                ("Lý Văn Đức", "Lao động tiên tiến"),
+                ("Hoàng Thị Yến", "Lao động tiên tiến"),
+                ("Bế Văn Khánh", "Lao động tiên tiến"),
+                ("", "Tập thể lao động tiên tiến"),
+            ],
+        ),
+        (
+            bac_kan,
+            &[("Ma Thị Thảo", "Chủ tịch UBND phường"), ("Hà Văn Quân", "Công chức văn hóa - xã hội")],
+            &[("Ma Thị Thảo", "Lao động tiên tiến"), ("Hà Văn Quân", "Lao động tiên tiến")],
+        ),
+    ];
+    for (i, (unit, staff, sheet)) in wards.into_iter().enumerate() {
+        let mut people = Vec::new();
+        for (name, position) in staff {
+            let created = awards::create_person(
+                conn,
+                awards::PersonFields {
+                    full_name: (*name).into(),
+                    position: Some((*position).into()),
+                    unit_id: unit,
+                    birth_year: None,
+                    identity_number: None,
+                },
+            )?;
+            people.push(SheetPerson { id: created.id.to_string(), full_name: created.full_name });
+        }
+        let dossier = rounds::create_dossier(conn, round.round.id, unit, author, today)?.dossier;
+        let rows: Vec<SheetRow> = sheet
+            .iter()
+            .enumerate()
+            .map(|(n, (person, title))| SheetRow {
+                row: n as u32 + 2,
+                person: (*person).into(),
+                title: (*title).into(),
+                discipline: String::new(),
+            })
+            .collect();
+        let lines = read_rows(&rows, &people, &titles, &[])
+            .into_iter()
+            .map(|r| {
+                if !r.errors.is_empty() {
+                    return Err(ApiError::internal(anyhow::anyhow!("demo sheet row {}: {:?}", r.row, r.errors)));
+                }
+                Ok(rounds::LineInput {
+                    award_type_id: r
+                        .award_type_id
+                        .as_deref()
+                        .and_then(crate::domain::ids::AwardTypeId::parse)
+                        .ok_or_else(|| {
+                            ApiError::internal(anyhow::anyhow!("demo sheet row {} names no title", r.row))
+                        })?,
+                    person_id: r.person_id.as_deref().and_then(PersonId::parse),
+                    achievement_ids: vec![],
+                    under_discipline: r.under_discipline,
+                })
+            })
+            .collect::<Result<Vec<_>, ApiError>>()?;
+        let added = rounds::add_lines(conn, dossier.id, lines, author, today)?;
+        if i > 0 {
+            continue; // Phường Bắc Kạn's dossier stays a draft.
+        }
+        // Phường Đức Xuân registered the same titles in January, and the board accepted them.
+        let entries: Vec<title_registrations::EntryInput> = added
+            .iter()
+            .map(|(_, d)| title_registrations::EntryInput {
+                award_type_id: d.nomination.award_type_id,
+                person_id: d.nomination.person_id,
+            })
+            .collect();
+        let registration = title_registrations::create(conn, unit, 2025, &entries, author)?;
+        title_registrations::accept(conn, registration.registration.id, author, None)?;
+        for kind in [DocumentKind::ToTrinh, DocumentKind::BienBanBinhXet, DocumentKind::BaoCaoThanhTich] {
+            let file_id = StoredFileId::generate();
+            let key = format!("dossiers/{}/{file_id}", dossier.id);
+            let path = dir.join(&key);
+            std::fs::create_dir_all(path.parent().expect("keys have a folder"))
+                .and_then(|()| std::fs::write(&path, DEMO_PDF))
+                .map_err(|e| ApiError::internal(anyhow::anyhow!("demo document {}: {e}", path.display())))?;
+            rounds::add_document(
+                conn,
+                dossier.id,
+                kind,
+                crate::models::stored_files::NewFile {
+                    id: file_id,
+                    filename: format!("{}.pdf", kind.as_str()),
+                    content_type: "application/pdf".into(),
+                    size_bytes: DEMO_PDF.len() as i64,
+                    sha256: hex::encode(<sha2::Sha256 as sha2::Digest>::digest(DEMO_PDF)),
+                    storage_key: key,
+                    uploaded_by: author,
+                    created_at: crate::db::now_utc(),
+                },
+            )?;
+        }
+        rounds::submit(conn, dossier.id, author, None, today)?;
+        let appraisals = added
+            .iter()
+            .map(|(_, d)| rounds::Appraisal {
+                nomination_id: d.nomination.id,
+                action: LineAction::Accept,
+                reason: None,
+            })
+            .collect();
+        rounds::appraise(conn, dossier.id, appraisals, author, day("2025-12-15"))?;
     }
     Ok(())
 }

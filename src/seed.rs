@@ -9,7 +9,8 @@ use diesel::prelude::*;
 
 use crate::db::schema::{unit_links, units};
 use crate::db::DbConn;
-use crate::domain::awards::{Prerequisite, PrerequisiteWindow};
+use crate::domain::awards::{Prerequisite, PrerequisiteWindow, Severity};
+use crate::domain::collectives::{DisciplineForm, MemberRequirement};
 use crate::domain::ids::UnitId;
 use crate::domain::initiatives::{InitiativeRequirement, RecognitionScope};
 use crate::domain::units::{check_new_unit, LinkPart, UnitKind, UnitType};
@@ -18,6 +19,7 @@ use crate::models::units::{self as model, NewUnit};
 
 const UNITS_CSV: &str = include_str!("../data/reference/bac-kan-units-2025-03.csv");
 const MERGERS_CSV: &str = include_str!("../data/reference/bac-kan-communes-merged-2025-07-01.csv");
+const HOLIDAYS_CSV: &str = include_str!("../data/reference/holidays-2024-2026.csv");
 
 /// Bắc Kạn was re-established on 1997-01-01 and merged into Thái Nguyên on 2025-07-01.
 const BAC_KAN_FROM: &str = "1997-01-01";
@@ -168,10 +170,55 @@ fn initiative_requirement(code: &str) -> Option<InitiativeRequirement> {
     })
 }
 
+/// What the collective titles ask of the unit's members. Tập thể lao động xuất sắc: at least
+/// 70 % LĐTT and a CSTĐ cơ sở member (the 2022 law); Tập thể lao động tiên tiến keeps the 2003
+/// law's "more than 50 %". Both rule out members disciplined from a warning up (the 2003 law's
+/// wording). Article numbers and the discipline rule under the 2022 law are unconfirmed and
+/// marked so.
+pub fn member_requirement(code: &str) -> Option<MemberRequirement> {
+    let (min_percent, strictly_more, at_least_one_code, on_failure, basis, unconfirmed) = match code {
+        "TTLDXS" => ("70", false, Some("CSTD_CO_SO"), Severity::Refusal, "Luật Thi đua, khen thưởng số 06/2022/QH15 (Điều 27, số điều chưa xác nhận): 100% cá nhân hoàn thành nhiệm vụ (Hội đồng đánh giá), ít nhất 70% đạt «Lao động tiên tiến», có cá nhân đạt «Chiến sĩ thi đua cơ sở»; tiêu chí không có cá nhân bị kỷ luật từ hình thức cảnh cáo trở lên chưa xác nhận", true),
+        "TTLDTT" => ("50", true, None, Severity::Warning, "Tiêu chí theo Luật Thi đua, khen thưởng 2003 (sửa đổi), Điều 28: trên 50% cá nhân đạt «Lao động tiên tiến», không có cá nhân bị kỷ luật từ hình thức cảnh cáo trở lên; tiêu chí tương ứng của Luật 06/2022/QH15 (Điều 27) chưa xác nhận", true),
+        _ => return None,
+    };
+    Some(MemberRequirement {
+        title_code: "LDTT".into(),
+        min_percent: min_percent.into(),
+        strictly_more,
+        at_least_one_code: at_least_one_code.map(str::to_string),
+        no_discipline_from: Some(DisciplineForm::Warning),
+        no_discipline_from_label: None,
+        on_failure,
+        on_failure_label: None,
+        legal_basis: Some(basis.into()),
+        unconfirmed,
+    })
+}
+
+/// The national holidays of 2024–2026 and their swaps (Labour Code 2019, Art 112, and the
+/// government's yearly notices); a day the board already set is left as it is. Days whose
+/// swap was not confirmed when shipped say so in their name.
+fn seed_holidays(conn: &mut DbConn) -> Result<(), ApiError> {
+    use crate::domain::calendar::DayKind;
+    use crate::models::calendar::{find_day, set_day};
+    for line in HOLIDAYS_CSV.lines().skip(1).filter(|l| !l.trim().is_empty()) {
+        let [date, kind, name, confirmed] = line.split(',').collect::<Vec<_>>()[..] else {
+            return Err(bad_data(line));
+        };
+        let date: NaiveDate = date.parse().map_err(|_| bad_data(line))?;
+        let kind = DayKind::parse(kind).ok_or_else(|| bad_data(line))?;
+        if find_day(conn, date)?.is_none() {
+            let name = if confirmed == "yes" { name.to_string() } else { format!("{name} (chưa xác nhận)") };
+            set_day(conn, date, kind, &name, None)?;
+        }
+    }
+    Ok(())
+}
+
 /// Adds the catalogue's award types that are missing (by code), with their first rules from
 /// the day the law took effect.
 fn seed_award_types(conn: &mut DbConn, report: &mut SeedReport) -> Result<(), ApiError> {
-    use crate::domain::awards::{check_rules, Severity};
+    use crate::domain::awards::check_rules;
     use crate::domain::Checks;
     use crate::models::awards::{create_award_type, find_award_type_by_code, NewAwardType};
     for (code, name, category, subject, level, authority, basis, prerequisite, quota, threshold, posting, bonus) in
@@ -193,8 +240,10 @@ fn seed_award_types(conn: &mut DbConn, report: &mut SeedReport) -> Result<(), Ap
             *threshold,
             None,
             *posting,
+            crate::domain::calendar::DayCount::Working,
             *bonus,
             initiative_requirement(code),
+            member_requirement(code),
             &mut checks,
         );
         if let Some(e) = checks.0.first() {
@@ -360,6 +409,7 @@ pub fn seed_reference(conn: &mut DbConn) -> Result<SeedReport, ApiError> {
             )?;
         }
         seed_award_types(conn, &mut report)?;
+        seed_holidays(conn)?;
         Ok(report)
     })
 }

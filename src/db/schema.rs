@@ -353,6 +353,31 @@ diesel::table! {
         created_at -> Timestamp,
         quota_on_failure -> Text,
         initiative_requirement -> Nullable<Text>,
+        member_requirement -> Nullable<Text>,
+        posting_day_count -> Text,
+    }
+}
+
+diesel::table! {
+    calendar_days (day) {
+        day -> Date,
+        kind -> Text,
+        name -> Text,
+        updated_by -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    person_disciplines (id) {
+        id -> Text,
+        person_id -> Text,
+        year -> Integer,
+        form -> Text,
+        decision_number -> Text,
+        decided_on -> Date,
+        created_by -> Text,
+        created_at -> Timestamp,
     }
 }
 
@@ -804,4 +829,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     reward_fund_entries,
     scoring_schemes,
     campaign_reviews,
+    person_disciplines,
+    calendar_days,
 );

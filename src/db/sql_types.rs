@@ -21,16 +21,18 @@ use diesel::sqlite::Sqlite;
 
 use super::MultiBackend;
 use crate::domain::awards::{AwardCategory, AwardSubject, NomineeKind, Severity};
+use crate::domain::calendar::{DayCount, DayKind};
 use crate::domain::campaigns::{
     AchievementStatus, CampaignKind, CampaignStatus, Direction, IndicatorKind, Participation, RegistrationStatus,
     ReviewKind,
 };
+use crate::domain::collectives::DisciplineForm;
 use crate::domain::council::{SeatRole, SessionStatus};
 use crate::domain::ids::{
     AchievementId, AttemptId, AwardId, AwardTypeId, AwardTypeVersionId, BaseSalaryId, CampaignId, CampaignTransitionId,
-    ClusterId, CommentId, CouncilId, CouncilSessionId, DecisionId, DeliveryId, DossierId, FundEntryId, IndicatorId,
-    InitiativeId, NominationId, NominationTransitionId, PersonId, RegistrationId, ReviewId, RoundId, ScoringSchemeId,
-    ServiceClientId, StoredFileId, SubscriptionId, TitleRegistrationId, UnitId, UserId,
+    ClusterId, CommentId, CouncilId, CouncilSessionId, DecisionId, DeliveryId, DisciplineId, DossierId, FundEntryId,
+    IndicatorId, InitiativeId, NominationId, NominationTransitionId, PersonId, RegistrationId, ReviewId, RoundId,
+    ScoringSchemeId, ServiceClientId, StoredFileId, SubscriptionId, TitleRegistrationId, UnitId, UserId,
 };
 use crate::domain::initiatives::RecognitionScope;
 use crate::domain::money::FundEntryKind;
@@ -90,6 +92,10 @@ macro_rules! stored_as_text {
 
 stored_as_text!(
     NomineeKind,
+    DayKind,
+    DayCount,
+    DisciplineId,
+    DisciplineForm,
     UnitId,
     ClusterId,
     CampaignId,

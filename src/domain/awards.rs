@@ -5,7 +5,9 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::domain::calendar::DayCount;
 use crate::domain::campaigns::{check_value, IndicatorKind};
+use crate::domain::collectives::MemberRequirement;
 use crate::domain::initiatives::InitiativeRequirement;
 use crate::domain::Checks;
 use crate::error::ErrorCode;
@@ -179,9 +181,13 @@ pub struct Rules {
     pub approval_threshold_percent: Option<String>,
     pub quorum_percent: Option<String>,
     pub posting_days: Option<i32>,
+    /// How `posting_days` are counted.
+    pub posting_day_count: DayCount,
     pub bonus_multiplier: Option<String>,
     /// What the nominee's initiatives must be, if anything.
     pub initiative_requirement: Option<InitiativeRequirement>,
+    /// For a collective title: what the unit's members must hold, if anything.
+    pub member_requirement: Option<MemberRequirement>,
 }
 
 fn percent(field: &str, value: Option<&str>, checks: &mut Checks) -> Option<String> {
@@ -201,8 +207,10 @@ pub fn check_rules(
     approval_threshold_percent: Option<&str>,
     quorum_percent: Option<&str>,
     posting_days: Option<i32>,
+    posting_day_count: DayCount,
     bonus_multiplier: Option<&str>,
     initiative_requirement: Option<InitiativeRequirement>,
+    member_requirement: Option<MemberRequirement>,
     checks: &mut Checks,
 ) -> Rules {
     let granting_authority = crate::domain::check_text("granting_authority", granting_authority, 300, checks);
@@ -234,9 +242,12 @@ pub fn check_rules(
         approval_threshold_percent,
         quorum_percent,
         posting_days,
+        posting_day_count,
         bonus_multiplier,
         initiative_requirement: initiative_requirement
             .map(|r| crate::domain::initiatives::check_requirement("initiative_requirement", r, checks)),
+        member_requirement: member_requirement
+            .map(|r| crate::domain::collectives::check_requirement("member_requirement", r, checks)),
     }
 }
 
@@ -455,7 +466,9 @@ mod tests {
             None,
             None,
             Some(200),
+            DayCount::Calendar,
             Some("-1"),
+            None,
             None,
             &mut checks,
         );

@@ -140,6 +140,8 @@ ids! {
     DossierId = "dossier id",
     /// A unit's title registration for a year (đăng ký danh hiệu thi đua).
     TitleRegistrationId = "title registration id",
+    /// A person's discipline record (kỷ luật).
+    DisciplineId = "discipline id",
     /// A version of a campaign's scoring scheme (thang điểm).
     ScoringSchemeId = "scoring scheme id",
     /// A campaign's review (sơ kết, tổng kết).

@@ -126,7 +126,9 @@ pub fn text_enum_schema(
 }
 
 pub mod awards;
+pub mod calendar;
 pub mod campaigns;
+pub mod collectives;
 pub mod council;
 pub mod display;
 pub mod evidence;

@@ -1,6 +1,7 @@
 //! Nominations: their lifecycle, their dossier, and the eligibility rules judged at submission.
 
 use crate::domain::awards::{assess, Prerequisite, PrerequisiteWindow, Severity, Standing};
+use crate::domain::collectives::{assess_members, shortfall_code, MemberFacts, MemberRequirement, MemberShortfall};
 use crate::domain::initiatives::{assess_initiatives, InitiativeRequirement, InitiativeStanding, RecognitionScope};
 use crate::error::{Arg, ErrorCode, FieldError, Lang, Msg};
 use serde::{Deserialize, Serialize};
@@ -223,7 +224,13 @@ pub struct EligibilityFacts {
     /// lists the title for the nominee (None: not a round's line, nothing to check), with the
     /// title's name.
     pub registered: Option<(bool, String)>,
+    /// For a collective title whose rules ask things of the unit's members: the requirement, the
+    /// members' facts, and the names of its two titles (the share's, the one-member's).
+    pub members: Option<MemberJudgement>,
 }
+
+/// A collective's member requirement with what its members hold, and the titles' names.
+pub type MemberJudgement = (MemberRequirement, MemberFacts, String, Option<String>);
 
 fn problem(code: ErrorCode, message: String) -> EligibilityProblem {
     EligibilityProblem { code, message, localized: None, acknowledgement: None, translations: Default::default() }
@@ -447,6 +454,48 @@ pub fn judge(f: &EligibilityFacts) -> Eligibility {
             .localized("title_not_registered-title", [("title", Arg::text(title)), ("year", Arg::text(f.year))]),
         );
     }
+    if let Some((r, facts, title, one_title)) = &f.members {
+        for shortfall in assess_members(r, facts) {
+            let code = shortfall_code(&shortfall);
+            let found = match &shortfall {
+                MemberShortfall::Share { holding, members, needed } => problem(
+                    code,
+                    format!("{needed} of the unit's {members} people must hold {title} in {}; {holding} do", f.year),
+                )
+                .localized(
+                    "member_share_short-count",
+                    [
+                        ("strictly", Arg::text(if r.strictly_more { "yes" } else { "no" })),
+                        ("percent", Arg::text(&r.min_percent)),
+                        ("title", Arg::text(title)),
+                        ("year", Arg::text(f.year)),
+                        ("needed", Arg::text(*needed)),
+                        ("members", Arg::text(*members)),
+                        ("holding", Arg::text(*holding)),
+                    ],
+                ),
+                MemberShortfall::NoneHolding => {
+                    let one = one_title.clone().unwrap_or_default();
+                    problem(code, format!("someone of the unit must hold {one} in {}", f.year)).localized(
+                        "member_title_missing-title",
+                        [("title", Arg::text(one)), ("year", Arg::text(f.year))],
+                    )
+                }
+                MemberShortfall::Disciplined(names) => {
+                    let form = r.no_discipline_from.map(|d| d.label_vi().to_lowercase()).unwrap_or_default();
+                    problem(code, format!("disciplined in {}: {}", f.year, names.join(", "))).localized(
+                        "member_disciplined-names",
+                        [
+                            ("year", Arg::text(f.year)),
+                            ("form", Arg::text(form)),
+                            ("names", Arg::text(names.join(", "))),
+                        ],
+                    )
+                }
+            };
+            e.add(r.on_failure, found);
+        }
+    }
     if let Some((r, held, dossier_proof)) = &f.initiatives {
         let wanted = format!(
             "an initiative recognised at {} level or above in {}–{}",
@@ -525,6 +574,7 @@ mod tests {
             under_discipline: false,
             initiatives: None,
             registered: None,
+            members: None,
         }
     }
 

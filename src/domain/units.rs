@@ -224,6 +224,13 @@ impl LinkPart {
             _ => None,
         }
     }
+    /// As people read it: the whole predecessor merged (sáp nhập toàn bộ) or a part of it.
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            LinkPart::Full => "Toàn bộ",
+            LinkPart::Partial => "Một phần",
+        }
+    }
 }
 
 /// A unit's own fields once checked: NFC name, known type for its kind, well-formed code,

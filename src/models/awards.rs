@@ -7,6 +7,8 @@ use crate::db::schema::{award_type_versions, award_types, awards, people, unit_l
 use crate::db::sql_types::{NullableUtcTimestamp, UtcTimestamp};
 use crate::db::{self, DbConn};
 use crate::domain::awards::{AwardCategory, AwardSubject, NomineeKind, Prerequisite, Rules, Severity};
+use crate::domain::calendar::DayCount;
+use crate::domain::collectives::MemberRequirement;
 use crate::domain::ids::{
     AwardId, AwardTypeId, AwardTypeVersionId, DecisionId, NominationId, PersonId, UnitId, UserId,
 };
@@ -55,6 +57,8 @@ pub struct AwardTypeVersion {
     pub created_at: DateTime<Utc>,
     pub quota_on_failure: Severity,
     pub initiative_requirement: Option<String>,
+    pub member_requirement: Option<String>,
+    pub posting_day_count: DayCount,
 }
 
 impl AwardTypeVersion {
@@ -76,6 +80,17 @@ impl AwardTypeVersion {
         self.initiative_requirement.as_deref().map(serde_json::from_str).transpose().map_err(|e| {
             ApiError::internal(anyhow::anyhow!(
                 "award type version {} has an unreadable initiative requirement: {e}",
+                self.id
+            ))
+        })
+    }
+
+    /// What a collective's members must hold (and not have done); stored JSON that does not
+    /// parse is an error naming the version.
+    pub fn member_requirement(&self) -> Result<Option<MemberRequirement>, ApiError> {
+        self.member_requirement.as_deref().map(serde_json::from_str).transpose().map_err(|e| {
+            ApiError::internal(anyhow::anyhow!(
+                "award type version {} has an unreadable member requirement: {e}",
                 self.id
             ))
         })
@@ -155,10 +170,15 @@ fn insert_version(
                 .initiative_requirement
                 .as_ref()
                 .map(|r| serde_json::to_string(r).expect("requirements serialize"))),
+            award_type_versions::member_requirement.eq(rules
+                .member_requirement
+                .as_ref()
+                .map(|r| serde_json::to_string(r).expect("requirements serialize"))),
             award_type_versions::council_vote_required.eq(rules.council_vote_required),
             award_type_versions::approval_threshold_percent.eq(&rules.approval_threshold_percent),
             award_type_versions::quorum_percent.eq(&rules.quorum_percent),
             award_type_versions::posting_days.eq(rules.posting_days),
+            award_type_versions::posting_day_count.eq(rules.posting_day_count),
             award_type_versions::bonus_multiplier.eq(&rules.bonus_multiplier),
             award_type_versions::created_by.eq(actor),
             award_type_versions::created_at.eq(db::now()),

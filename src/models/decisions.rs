@@ -11,6 +11,7 @@ use crate::db::schema::{
 use crate::db::sql_types::{NullableUtcTimestamp, UtcTimestamp};
 use crate::db::{self, DbConn};
 use crate::domain::awards::NomineeKind;
+use crate::domain::calendar::{period_end, working_span_bound, DayCount};
 use crate::domain::ids::{AwardId, CommentId, DecisionId, NominationId, NominationTransitionId, UnitId, UserId};
 use crate::domain::money::{base_salary_on, bonus_vnd, FundEntryKind};
 use crate::domain::nominations::NominationStatus;
@@ -48,10 +49,10 @@ fn record_transition(
 pub fn post(
     conn: &mut DbConn,
     id: NominationId,
-    until: NaiveDate,
+    until: Option<NaiveDate>,
     actor: UserId,
     today: NaiveDate,
-) -> Result<(), ApiError> {
+) -> Result<NaiveDate, ApiError> {
     if let DbConn::Postgres(pg) = conn {
         nominations::table.find(id).select(nominations::id).for_update().first::<NominationId>(pg).optional()?;
     }
@@ -63,13 +64,28 @@ pub fn post(
         )
         .localized("illegal_transition-post", [("status", crate::error::Arg::text(n.status.label_vi()))]));
     }
-    let days = judged_version(conn, &n)?.and_then(|v| v.posting_days).unwrap_or(0);
-    let earliest = today + chrono::TimeDelta::days(i64::from(days));
+    // The period its rules ask, from the day after today, counted as they say.
+    let (days, count) = judged_version(conn, &n)?
+        .map(|v| (v.posting_days.unwrap_or(0), v.posting_day_count))
+        .unwrap_or((0, DayCount::Calendar));
+    let days = u32::try_from(days).unwrap_or(0);
+    let special = crate::models::calendar::special_days(conn, today, working_span_bound(today, days))?;
+    let earliest = period_end(today, days, count, &special);
+    let until = until.unwrap_or(earliest);
     if until < earliest {
         return Err(ApiError::validation(vec![FieldError::new(
             "until",
             ErrorCode::TooShort,
-            format!("the award is posted for {days} days: until {earliest} at the earliest"),
+            format!("the award is posted for {days} {} days: until {earliest} at the earliest", count.as_str()),
+        )
+        .localized(
+            "too_short-posting",
+            [
+                ("days", crate::error::Arg::text(days)),
+                ("count_vi", crate::error::Arg::text(count.label_vi().to_lowercase())),
+                ("count_en", crate::error::Arg::text(format!("{} days", count.as_str()))),
+                ("earliest", crate::error::Arg::text(crate::domain::display::admin_date(earliest))),
+            ],
         )]));
     }
     diesel::update(nominations::table.find(id)).set(nominations::posting_until.eq(Some(until))).execute(conn)?;
@@ -79,7 +95,8 @@ pub fn post(
         NominationStatus::Posted,
         actor,
         Some(format!("Công khai lấy ý kiến đến hết ngày {until}")),
-    )
+    )?;
+    Ok(until)
 }
 
 /// What the public sees of a posted nomination: the nominee's name, position and unit, the

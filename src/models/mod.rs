@@ -3,8 +3,10 @@
 pub mod accounts;
 pub mod achievements;
 pub mod awards;
+pub mod calendar;
 pub mod campaigns;
 pub mod clusters;
+pub mod collectives;
 pub mod council;
 pub mod councils;
 pub mod decisions;

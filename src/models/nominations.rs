@@ -507,6 +507,17 @@ fn eligibility(
             }
             _ => None,
         };
+    // A collective title whose rules ask things of the unit's members (Tập thể lao động xuất
+    // sắc, tiên tiến): judged from the unit's people.
+    let members =
+        match (version.as_ref().map(AwardTypeVersion::member_requirement).transpose()?.flatten(), n.nominee_kind) {
+            (Some(requirement), NomineeKind::Unit) => {
+                let (facts, title, one_title) =
+                    crate::models::collectives::member_facts(conn, n.unit_id, n.year, &requirement)?;
+                Some((requirement, facts, title, one_title))
+            }
+            _ => None,
+        };
     let facts = EligibilityFacts {
         has_rules: version.is_some(),
         prerequisites,
@@ -520,6 +531,7 @@ fn eligibility(
         under_discipline: n.under_discipline,
         initiatives,
         registered,
+        members,
     };
     Ok((judge(&facts), version.map(|v| v.id)))
 }

@@ -14,6 +14,8 @@ use crate::auth::AuthUser;
 use crate::db::journal::Scope;
 use crate::db::{self, cursor};
 use crate::domain::awards::{check_rules, AwardCategory, AwardSubject, Prerequisite, Severity};
+use crate::domain::calendar::DayCount;
+use crate::domain::collectives::MemberRequirement;
 use crate::domain::ids::{AwardId, AwardTypeId, PersonId, UnitId};
 use crate::domain::initiatives::InitiativeRequirement;
 use crate::domain::units::today_in_vietnam;
@@ -71,10 +73,21 @@ pub struct RulesBody {
     /// Days of public posting before a decision.
     #[schema(minimum = 0, maximum = 90)]
     pub posting_days: Option<i32>,
+    /// How `posting_days` are counted: `working` days (the working-day calendar, as Decree
+    /// 98/2023/NĐ-CP, Art 46.2 asks) or `calendar` days (the default when left out, as before).
+    #[serde(default = "calendar_days")]
+    pub posting_day_count: DayCount,
+    /// `posting_day_count`'s label, as answers carry it: ignored when sent.
+    #[serde(default)]
+    #[schema(read_only)]
+    pub posting_day_count_label: Option<String>,
     /// Bonus as a multiple of the base salary (decimal string).
     pub bonus_multiplier: Option<String>,
     /// What the nominee's initiatives (sáng kiến) must be, if anything.
     pub initiative_requirement: Option<InitiativeRequirement>,
+    /// For a collective title: what the unit's members must hold that year (a share of them one
+    /// title, at least one another) and that none was disciplined from a form up.
+    pub member_requirement: Option<MemberRequirement>,
 }
 
 /// The rules of a version as shown: the same fields as [`RulesBody`], but a schema that allows
@@ -101,10 +114,17 @@ pub struct RulesView {
     pub quorum_percent: Option<String>,
     /// Days of public posting before a decision.
     pub posting_days: Option<i32>,
+    /// How `posting_days` are counted: `working` or `calendar` days.
+    pub posting_day_count: DayCount,
+    /// `posting_day_count` as people read it (Vietnamese).
+    pub posting_day_count_label: &'static str,
     /// Bonus as a multiple of the base salary (decimal string).
     pub bonus_multiplier: Option<String>,
     /// What the nominee's initiatives (sáng kiến) must be, if anything.
     pub initiative_requirement: Option<InitiativeRequirement>,
+    /// For a collective title: what the unit's members must hold that year (a share of them one
+    /// title, at least one another) and that none was disciplined from a form up.
+    pub member_requirement: Option<MemberRequirement>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -141,10 +161,15 @@ fn quota_warning() -> Severity {
     Severity::Warning
 }
 
+fn calendar_days() -> DayCount {
+    DayCount::Calendar
+}
+
 fn version_response(v: AwardTypeVersion) -> Result<VersionResponse, ApiError> {
     let prerequisites = v.prerequisite_list()?;
     let quota_on_failure = v.quota_on_failure;
     let initiative_requirement = v.initiative_requirement()?;
+    let member_requirement = v.member_requirement()?;
     Ok(VersionResponse {
         id: v.id.into(),
         version: v.version,
@@ -162,8 +187,11 @@ fn version_response(v: AwardTypeVersion) -> Result<VersionResponse, ApiError> {
             approval_threshold_percent: v.approval_threshold_percent,
             quorum_percent: v.quorum_percent,
             posting_days: v.posting_days,
+            posting_day_count: v.posting_day_count,
+            posting_day_count_label: v.posting_day_count.label_vi(),
             bonus_multiplier: v.bonus_multiplier,
             initiative_requirement: initiative_requirement.map(InitiativeRequirement::labelled),
+            member_requirement: member_requirement.map(MemberRequirement::labelled),
         },
     })
 }
@@ -196,8 +224,10 @@ fn rules(body: RulesBody, checks: &mut Checks) -> crate::domain::awards::Rules {
         body.approval_threshold_percent.as_deref(),
         body.quorum_percent.as_deref(),
         body.posting_days,
+        body.posting_day_count,
         body.bonus_multiplier.as_deref(),
         body.initiative_requirement,
+        body.member_requirement,
         checks,
     )
 }

@@ -44,8 +44,10 @@ pub fn configure(routes: &mut Routes) {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PostRequest {
-    /// Last day comments are taken; at least the award's posting period from today.
-    pub until: NaiveDate,
+    /// Last day comments are taken. Left out: the end of the period the award's rules ask,
+    /// counted from tomorrow in working days (the working-day calendar, `GET /calendar/{year}`)
+    /// or calendar days as the rules say. Given: at least that day.
+    pub until: Option<NaiveDate>,
 }
 
 /// Publish an approved nomination for the public's comments (admins).
@@ -63,7 +65,7 @@ pub async fn post_nomination(
 ) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[])?;
     let mut checks = Checks::default();
-    check_date("until", Some(body.0.until), &mut checks);
+    check_date("until", body.0.until, &mut checks);
     if !checks.0.is_empty() {
         return Err(ApiError::validation(checks.0));
     }

@@ -6,6 +6,7 @@
 pub mod achievements;
 pub mod auth;
 pub mod awards;
+pub mod calendar;
 pub mod campaigns;
 pub mod clusters;
 pub mod council;
@@ -92,6 +93,7 @@ pub fn configure(cfg: &mut ServiceConfig, posts: &Rc<PostTable>) {
             .configure(module(webhooks::configure))
             .configure(module(reports::configure))
             .configure(module(reward_money::configure))
+            .configure(module(calendar::configure))
             .configure(module(units::provinces::configure))
             .configure(module(units::districts::configure))
             .configure(module(units::communes::configure))

@@ -11,6 +11,7 @@ use crate::auth::policy::{self, Action, Decision, ListReach, Resource, Role};
 use crate::auth::AuthUser;
 use crate::db::journal::Scope;
 use crate::db::{self, cursor};
+use crate::domain::collectives::DisciplineForm;
 use crate::domain::ids::{PersonId, UnitId};
 use crate::domain::{check_text, text, Checks};
 use crate::error::{ApiError, ErrorCode, FieldError};
@@ -18,11 +19,18 @@ use crate::http::extract::{etag, required_if_match, JsonBody, QueryParams};
 use crate::http::origin::RequestOrigin;
 use crate::http::register::Routes;
 use crate::models::awards::{self as model, Person, PersonFields};
+use crate::models::collectives::{self as disciplines, Discipline, NewDiscipline};
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, ReplaceErrors};
 use crate::state::AppState;
 
 pub fn configure(routes: &mut Routes) {
-    routes.service(list).service(create).service(read).service(replace);
+    routes
+        .service(list)
+        .service(create)
+        .service(read)
+        .service(replace)
+        .service(list_disciplines)
+        .service(add_discipline);
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -234,4 +242,108 @@ pub async fn replace(
     })
     .await?;
     Ok(HttpResponse::Ok().insert_header(etag(body.version)).json(body))
+}
+
+// ---------- discipline records ----------
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DisciplineRequest {
+    /// The year it counts against (a collective title of that year looks at it).
+    #[schema(minimum = 1990, maximum = 2200, example = 2025)]
+    pub year: i32,
+    pub form: DisciplineForm,
+    #[schema(example = "25/QĐ-UBND")]
+    pub decision_number: String,
+    pub decided_on: chrono::NaiveDate,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DisciplineResponse {
+    pub id: Uuid,
+    pub person_id: Uuid,
+    pub year: i32,
+    pub form: DisciplineForm,
+    /// `form` as people read it (Vietnamese).
+    pub form_label: &'static str,
+    pub decision_number: String,
+    pub decided_on: chrono::NaiveDate,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl From<Discipline> for DisciplineResponse {
+    fn from(d: Discipline) -> DisciplineResponse {
+        DisciplineResponse {
+            id: d.id.into(),
+            person_id: d.person_id.into(),
+            year: d.year,
+            form: d.form,
+            form_label: d.form.label_vi(),
+            decision_number: d.decision_number,
+            decided_on: d.decided_on,
+            created_at: d.created_at,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DisciplineList {
+    pub items: Vec<DisciplineResponse>,
+}
+
+/// A person's discipline records (kỷ luật), newest year first: personal data, for the person's
+/// unit's officers and admins only. Collective titles look at them (docs/rounds.md).
+///
+/// Not paged: a person has a handful at most.
+#[utoipa::path(operation_id = "list_person_disciplines", tag = "awards", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The person's id")),
+    responses((status = 200, description = "The records", body = DisciplineList), ReadErrors))]
+#[get("/people/{id}/disciplines")]
+pub async fn list_disciplines(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    // Who may change the person may see these; readers of the person may not.
+    let person = load(&state, &who, id.into_inner(), Action::Update).await?;
+    let rows = db::run(&state.db, move |conn| disciplines::of_person(conn, person.id)).await?;
+    Ok(HttpResponse::Ok().json(DisciplineList { items: rows.into_iter().map(DisciplineResponse::from).collect() }))
+}
+
+/// Record a discipline of a person (the person's unit's officers, admins). Kept out of the
+/// change feed: the journal records it for audit only.
+#[utoipa::path(operation_id = "add_person_discipline", tag = "awards", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The person's id")),
+    request_body = DisciplineRequest,
+    responses((status = 201, description = "Recorded", body = DisciplineResponse), CreateErrors))]
+#[post("/people/{id}/disciplines")]
+pub async fn add_discipline(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    origin: RequestOrigin,
+    id: web::Path<Uuid>,
+    body: JsonBody<DisciplineRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let person = load(&state, &who, id.into_inner(), Action::Update).await?;
+    let body = body.0;
+    let mut checks = Checks::default();
+    if !(1990..=2200).contains(&body.year) {
+        checks.fail("year", ErrorCode::OutOfRange, "must be between 1990 and 2200");
+    }
+    let decision_number = check_text("decision_number", &body.decision_number, 100, &mut checks);
+    crate::domain::check_date("decided_on", Some(body.decided_on), &mut checks);
+    if !checks.0.is_empty() {
+        return Err(ApiError::validation(checks.0));
+    }
+    let new = NewDiscipline { year: body.year, form: body.form, decision_number, decided_on: body.decided_on };
+    let actor = who.user_id;
+    let created = db::write(&state.db, origin.by(&who), move |conn, journal| {
+        let created = DisciplineResponse::from(disciplines::add(conn, person.id, new, actor)?);
+        journal.created("person_discipline", created.id, Scope::AuditOnly, &created);
+        Ok(created)
+    })
+    .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/v1/people/{}/disciplines", created.person_id)))
+        .json(created))
 }

@@ -238,6 +238,8 @@ pub struct NominationResponse {
     pub achievement_ids: Vec<Uuid>,
     pub documents: Vec<DocumentResponse>,
     pub history: Vec<NominationTransitionResponse>,
+    /// Once posted: the last day the public's comments are taken (inclusive).
+    pub posting_until: Option<NaiveDate>,
     pub version: i32,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
@@ -308,6 +310,7 @@ pub fn nomination_response(d: NominationDetail) -> Result<NominationResponse, Ap
         household_name: n.household_name,
         year: n.year,
         under_discipline: n.under_discipline,
+        posting_until: n.posting_until,
         version: n.version,
         created_at: n.created_at,
         updated_at: n.updated_at,

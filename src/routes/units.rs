@@ -182,6 +182,8 @@ pub struct UnitLineage {
 pub struct LinkedUnit {
     /// `full`: the whole predecessor went into the successor; `partial`: it was split.
     pub part: LinkPart,
+    /// `part` as people read it (Vietnamese).
+    pub part_label: &'static str,
     pub effective_on: NaiveDate,
     pub unit: UnitResponse,
 }
@@ -189,7 +191,12 @@ pub struct LinkedUnit {
 fn linked(pairs: Vec<(UnitLink, Unit)>) -> Vec<LinkedUnit> {
     pairs
         .into_iter()
-        .map(|(link, unit)| LinkedUnit { part: link.part, effective_on: link.effective_on, unit: unit.into() })
+        .map(|(link, unit)| LinkedUnit {
+            part: link.part,
+            part_label: link.part.label_vi(),
+            effective_on: link.effective_on,
+            unit: unit.into(),
+        })
         .collect()
 }
 

@@ -21,13 +21,12 @@ fn day(offset: i64) -> String {
     (thidua::domain::units::today_in_vietnam() + TimeDelta::days(offset)).to_string()
 }
 
-async fn posting_then_decision_grants_awards(app: TestApp) {
-    let mut conn = app.connection();
-    thidua::seed::seed_reference(&mut conn).unwrap();
-    let (commune, _) = crate::auth::commune_and_department(&app).await;
+/// A nomination of a new person of a commune for `code` (a seeded individual award), with its
+/// documents, submitted, appraised and approved: ready to post. Needs the reference data.
+pub async fn approved_nomination(app: &TestApp, code: &str) -> Value {
+    let (commune, _) = crate::auth::commune_and_department(app).await;
     let types = app.get("/api/v1/award-types").await.json();
-    let type_id =
-        types.as_array().unwrap().iter().find(|t| t["code"] == "BANG_KHEN_TINH_CA_NHAN").unwrap()["id"].clone();
+    let type_id = types.as_array().unwrap().iter().find(|t| t["code"] == code).unwrap()["id"].clone();
     let person = app
         .create("people", json!({"full_name": "Lục Thị Hằng", "position": "Trưởng thôn", "unit_id": commune["id"], "birth_year": 1975, "identity_number": "006175001234"}))
         .await;
@@ -50,10 +49,20 @@ async fn posting_then_decision_grants_awards(app: TestApp) {
         let res = app.post(&format!("{path}/{action}"), &json!({})).await;
         assert_eq!(res.status, StatusCode::OK, "{action}: {}", res.text());
     }
+    nomination
+}
 
-    // Posting lasts at least the award's period (10 days in the seeded rules).
+async fn posting_then_decision_grants_awards(app: TestApp) {
+    let mut conn = app.connection();
+    thidua::seed::seed_reference(&mut conn).unwrap();
+    let nomination = approved_nomination(&app, "BANG_KHEN_TINH_CA_NHAN").await;
+    let person = json!({"id": nomination["person_id"]});
+    let path = format!("/api/v1/nominations/{}", id(&nomination));
+
+    // Posting lasts at least the award's period (10 working days in the seeded rules:
+    // tests/api/calendar.rs counts them).
     app.post(&format!("{path}/post"), &json!({"until": day(5)})).await.problem(422, "validation_failed");
-    assert_eq!(app.post(&format!("{path}/post"), &json!({"until": day(10)})).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(app.post(&format!("{path}/post"), &json!({"until": day(30)})).await.status, StatusCode::NO_CONTENT);
 
     // The public sees name, position, unit and award — nothing more — and can comment.
     let public = app.send_anonymous(TestRequest::get().uri("/api/v1/public/postings")).await;

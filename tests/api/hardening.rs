@@ -196,7 +196,7 @@ async fn on_posting(app: &TestApp) -> Value {
     for action in ["submit", "appraise", "approve"] {
         assert_eq!(app.post(&format!("{path}/{action}"), &json!({})).await.status, StatusCode::OK, "{action}");
     }
-    let until = (thidua::domain::units::today_in_vietnam() + TimeDelta::days(10)).to_string();
+    let until = (thidua::domain::units::today_in_vietnam() + TimeDelta::days(30)).to_string();
     assert_eq!(app.post(&format!("{path}/post"), &json!({"until": until})).await.status, StatusCode::NO_CONTENT);
     nomination
 }

@@ -163,7 +163,7 @@ async fn a_nominations_life_is_audited_and_fed_to_its_unit(app: TestApp) {
 
     // Posting, a comment from the public, the decision, the award, and its revocation.
     assert_eq!(
-        app.send_as(&board, TestRequest::post().uri(&format!("{path}/post")).set_json(json!({"until": day(10)})))
+        app.send_as(&board, TestRequest::post().uri(&format!("{path}/post")).set_json(json!({"until": day(30)})))
             .await
             .status,
         StatusCode::NO_CONTENT

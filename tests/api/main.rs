@@ -48,6 +48,7 @@ pub mod achievements;
 mod auth;
 mod awards;
 mod backup;
+mod calendar;
 mod campaigns;
 mod cli;
 mod cors;

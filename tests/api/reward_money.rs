@@ -134,7 +134,7 @@ async fn a_decision_pays_bonuses_from_the_fund_it_names(app: TestApp) {
         let res = app.post(&format!("{path}/{action}"), &json!({})).await;
         assert_eq!(res.status, StatusCode::OK, "{action}: {}", res.text());
     }
-    let until = (today() + TimeDelta::days(10)).to_string();
+    let until = (today() + TimeDelta::days(30)).to_string();
     assert_eq!(app.post(&format!("{path}/post"), &json!({"until": until})).await.status, StatusCode::NO_CONTENT);
     diesel::update(nominations::table.find(nomination["id"].as_str().unwrap()))
         .set(nominations::posting_until.eq(Some(today() - TimeDelta::days(1))))

@@ -16,6 +16,8 @@ on_both_backends!(
     the_council_votes_on_a_rounds_lines_by_list,
     a_rounds_lines_are_checked_against_the_title_registrations,
     a_filled_template_is_previewed_then_committed,
+    a_collective_is_judged_from_its_members,
+    discipline_records_stay_with_the_persons_unit,
 );
 
 const PDF: &[u8] = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n";
@@ -751,5 +753,102 @@ async fn a_filled_template_is_previewed_then_committed(app: TestApp) {
     let mut workbook: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(theirs.body.clone())).unwrap();
     let range = workbook.worksheet_range_at(0).unwrap().unwrap();
     assert!(!range.used_cells().any(|(_, _, c)| matches!(c, calamine::Data::String(s) if s == "Hoàng Văn Số 1")));
+    app.assert_every_write_journaled();
+}
+
+/// Records `code` of this year for each person, as a decision already taken.
+async fn award_each(app: &TestApp, w: &World, code: &str, people: &[Value]) {
+    let today = thidua::domain::units::today_in_vietnam().to_string();
+    for p in people {
+        app.create(
+            "awards",
+            json!({"award_type_id": w.type_id(code), "person_id": p["id"], "year": year(),
+                   "decision_number": "7/QĐ-UBND", "decision_date": today, "decided_by": "Chủ tịch UBND xã"}),
+        )
+        .await;
+    }
+}
+
+async fn a_collective_is_judged_from_its_members(app: TestApp) {
+    let w = World::new(&app).await;
+    // Ten people; six hold Lao động tiên tiến this year, none Chiến sĩ thi đua cơ sở; one was
+    // warned (cảnh cáo) and one reprimanded (khiển trách, lighter than the rule's form).
+    let people = w.people(&app, 10).await;
+    award_each(&app, &w, "LDTT", &people[..6]).await;
+    let discipline = |person: &Value, form: &str| {
+        TestRequest::post().uri(&format!("/api/v1/people/{}/disciplines", id(person))).set_json(
+            json!({"year": year(), "form": form, "decision_number": "25/QĐ-UBND", "decided_on": format!("{}-03-02", year())}),
+        )
+    };
+    let warned = w.as_officer(&app, discipline(&people[9], "canh_cao")).await;
+    assert_eq!(warned.status, StatusCode::CREATED, "{}", warned.text());
+    assert_eq!(warned.json()["form_label"], "Cảnh cáo");
+    assert_eq!(w.as_officer(&app, discipline(&people[8], "khien_trach")).await.status, StatusCode::CREATED);
+
+    // The rules as the catalogue shows them.
+    let xs = w.types.as_array().unwrap().iter().find(|t| t["code"] == "TTLDXS").unwrap();
+    let requirement = &xs["versions"][0]["member_requirement"];
+    assert_eq!(
+        (&requirement["min_percent"], &requirement["at_least_one_code"], &requirement["no_discipline_from_label"]),
+        (&json!("70"), &json!("CSTD_CO_SO"), &json!("Cảnh cáo")),
+        "{requirement}"
+    );
+
+    let round = w.round(&app, &["TTLDXS"]).await;
+    let dossier = w.dossier(&app, &round).await;
+    let added = w.add_lines(&app, &dossier, json!([{"award_type_id": w.type_id("TTLDXS")}])).await;
+    assert_eq!(added.status, StatusCode::CREATED, "{}", added.text());
+    let dossier_path = format!("/api/v1/dossiers/{}", id(&dossier));
+    for kind in ["to_trinh", "bien_ban_binh_xet", "bao_cao_thanh_tich"] {
+        w.upload(&app, &format!("{dossier_path}/documents"), kind).await;
+    }
+    let submit = || TestRequest::post().uri(&format!("{dossier_path}/submit"));
+    let refused = w.as_officer(&app, submit()).await.problem(422, "not_eligible");
+    let problems: Vec<(&str, &str)> = refused["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["code"].as_str().unwrap(), e["message"].as_str().unwrap()))
+        .collect();
+    let message = |code: &str| problems.iter().find(|(c, _)| *c == code).map(|(_, m)| *m).unwrap_or_default();
+    assert!(message("member_share_short").contains("ít nhất 7 trên 10 người, nhưng mới có 6 người"), "{refused}");
+    assert!(message("member_title_missing").contains("Chiến sĩ thi đua cơ sở"), "{refused}");
+    // Only the warned person counts: a reprimand is below the rule's form.
+    assert!(message("member_disciplined").contains("Hoàng Văn Số 9"), "{refused}");
+    assert!(!message("member_disciplined").contains("Hoàng Văn Số 8"), "{refused}");
+
+    // A seventh LĐTT and a CSTĐ cơ sở meet the share and the title; the warning still refuses.
+    award_each(&app, &w, "LDTT", &people[6..7]).await;
+    award_each(&app, &w, "CSTD_CO_SO", &people[..1]).await;
+    let refused = w.as_officer(&app, submit()).await.problem(422, "not_eligible");
+    let codes: Vec<&str> = refused["errors"].as_array().unwrap().iter().map(|e| e["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["member_disciplined"], "{refused}");
+    app.assert_every_write_journaled();
+}
+
+async fn discipline_records_stay_with_the_persons_unit(app: TestApp) {
+    let w = World::new(&app).await;
+    let person = &w.people(&app, 1).await[0];
+    let path = format!("/api/v1/people/{}/disciplines", id(person));
+    let record = json!({"year": year(), "form": "canh_cao", "decision_number": "25/QĐ-UBND", "decided_on": format!("{}-03-02", year())});
+    let created = w.as_officer(&app, TestRequest::post().uri(&path).set_json(&record)).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
+    let listed = w.as_officer(&app, TestRequest::get().uri(&path)).await;
+    assert_eq!(listed.status, StatusCode::OK);
+    assert_eq!(listed.json()["items"][0]["decision_number"], "25/QĐ-UBND");
+    // Bad input is named field by field.
+    let bad = json!({"year": 1800, "form": "canh_cao", "decision_number": " ", "decided_on": "2025-03-02"});
+    let refused =
+        w.as_officer(&app, TestRequest::post().uri(&path).set_json(&bad)).await.problem(422, "validation_failed");
+    let fields: Vec<&str> =
+        refused["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    assert!(fields.contains(&"year") && fields.contains(&"decision_number"), "{refused}");
+    // Another unit's officer learns nothing, reads nothing and writes nothing.
+    let (_, other) = app.user("officer.so", &["unit_officer"], Some(&w.department["id"])).await;
+    app.send_as(&other, TestRequest::get().uri(&path)).await.problem(404, "not_found");
+    app.send_as(&other, TestRequest::post().uri(&path).set_json(&record)).await.problem(404, "not_found");
+    // Personal data: a province-level reader may read the person, not the records.
+    let (_, reader) = app.user("viewer.tinh", &["viewer"], None).await;
+    app.send_as(&reader, TestRequest::get().uri(&path)).await.problem(403, "forbidden");
     app.assert_every_write_journaled();
 }

@@ -68,6 +68,21 @@ async fn demo_data_shows_a_finished_campaign_and_loads_once(app: TestApp) {
     let progress = app.get(&format!("/api/v1/campaigns/{}/progress", peak["id"].as_str().unwrap())).await.json();
     assert_eq!(progress["units"].as_array().unwrap().len(), 6);
     assert!(progress["clusters"].as_array().unwrap().iter().all(|c| !c["ranking"].as_array().unwrap().is_empty()));
+    // The 2025 round: two wards' dossiers from their sheets, one sent and appraised line by line,
+    // its collective line judged from the ward's people.
+    let rounds = app.get("/api/v1/rounds?year=2025").await.json();
+    assert_eq!(rounds["items"].as_array().unwrap().len(), 1, "{rounds}");
+    let round_id = rounds["items"][0]["id"].as_str().unwrap();
+    let dossiers = app.get(&format!("/api/v1/rounds/{round_id}/dossiers")).await.json();
+    let statuses: Vec<&str> =
+        dossiers["items"].as_array().unwrap().iter().map(|d| d["status"].as_str().unwrap()).collect();
+    assert_eq!(statuses.iter().filter(|s| **s == "submitted").count(), 1, "{dossiers}");
+    assert_eq!(statuses.len(), 2);
+    let sent = dossiers["items"].as_array().unwrap().iter().find(|d| d["status"] == "submitted").unwrap();
+    let lines = app.get(&format!("/api/v1/dossiers/{}/lines", sent["id"].as_str().unwrap())).await.json();
+    let lines = lines["items"].as_array().unwrap();
+    assert_eq!(lines.len(), 5);
+    assert!(lines.iter().all(|l| l["nomination"]["status"] == "appraised"), "{lines:?}");
     // A finished award year: decisions, awards, every state, the files downloadable.
     let decided = app.get("/api/v1/nominations?status=decided&limit=100").await.json();
     assert_eq!(decided["items"].as_array().unwrap().len(), 3);

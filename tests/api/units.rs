@@ -266,6 +266,7 @@ async fn codes_are_unique_per_period_not_forever(app: TestApp) {
         .await;
     let lineage = app.get(&format!("/api/v1/communes/{}/lineage", id(&successor))).await.json();
     assert_eq!(lineage["predecessors"][0]["part"], "partial");
+    assert_eq!(lineage["predecessors"][0]["part_label"], "Một phần");
     assert_eq!(lineage["predecessors"][0]["effective_on"], "2030-01-01");
     // Reopening the old one would overlap the successor.
     app.patch(&format!("/api/v1/communes/{}", id(&commune)), &json!({"valid_until": null}), None)

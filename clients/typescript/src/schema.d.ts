@@ -361,6 +361,49 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/calendar/days/{day}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set what a day is (the province board)
+         * @description Set what a day is (the province board): a holiday, a day off, or a worked Saturday. Posting
+         *     periods already running keep the end they were given.
+         */
+        put: operations["set_calendar_day"];
+        post?: never;
+        /** Make a day what its weekday says again (the province board) */
+        delete: operations["clear_calendar_day"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendar/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A year's working-day calendar
+         * @description A year's working-day calendar: its holidays, days off and worked Saturdays, and how many
+         *     working days it has.
+         */
+        get: operations["get_calendar_year"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/campaigns": {
         parameters: {
             query?: never;
@@ -1653,6 +1696,34 @@ export interface paths {
          */
         put: operations["replace_person"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/{id}/disciplines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A person's discipline records (kỷ luật), newest year first
+         * @description A person's discipline records (kỷ luật), newest year first: personal data, for the person's
+         *     unit's officers and admins only. Collective titles look at them (docs/rounds.md).
+         *
+         *     Not paged: a person has a handful at most.
+         */
+        get: operations["list_person_disciplines"];
+        put?: never;
+        /**
+         * Record a discipline of a person (the person's unit's officers, admins)
+         * @description Record a discipline of a person (the person's unit's officers, admins). Kept out of the
+         *     change feed: the journal records it for audit only.
+         */
+        post: operations["add_person_discipline"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3009,6 +3080,33 @@ export interface components {
             /** @example Nghị định 73/2024/NĐ-CP, Điều 3 */
             legal_basis: string;
         };
+        CalendarDayRequest: {
+            kind: components["schemas"]["DayKind"];
+            /** @example Nghỉ bù Quốc khánh */
+            name: string;
+        };
+        CalendarDayResponse: {
+            /** Format: date */
+            day: string;
+            kind: components["schemas"]["DayKind"];
+            /** @description `kind` as people read it (Vietnamese). */
+            kind_label: string;
+            /** @example Tết Nguyên đán Ất Tỵ */
+            name: string;
+            /** @description False for the reference data shipped with the service. */
+            set_by_board: boolean;
+        };
+        CalendarYear: {
+            /** @description The special days, in date order. */
+            days: components["schemas"]["CalendarDayResponse"][];
+            /**
+             * Format: int32
+             * @description How many working days the year has, by this calendar.
+             */
+            working_days: number;
+            /** Format: int32 */
+            year: number;
+        };
         /**
          * @description Thi đua thường xuyên (ongoing, yearly) or theo chuyên đề / theo đợt (thematic or peak).
          *     Values and their Vietnamese labels (an answer carries the label beside the value, as `<field>_label`):
@@ -3378,6 +3476,23 @@ export interface components {
             /** @example hoa.nt */
             username: string | null;
         };
+        /**
+         * @description How a rule's days are counted.
+         *     Values and their Vietnamese labels (an answer carries the label beside the value, as `<field>_label`):
+         *     - `working` (Ngày làm việc): Working days (ngày làm việc): Decree 98/2023/NĐ-CP, Art 46.2, posts for 10.
+         *     - `calendar` (Ngày theo lịch): Calendar days.
+         * @enum {string}
+         */
+        DayCount: "working" | "calendar";
+        /**
+         * @description A day that is not what its weekday says.
+         *     Values and their Vietnamese labels (an answer carries the label beside the value, as `<field>_label`):
+         *     - `holiday` (Ngày nghỉ lễ, Tết): A public holiday (ngày nghỉ lễ, Tết).
+         *     - `day_off` (Ngày nghỉ bù, hoán đổi): A weekday off in exchange for a worked Saturday, or in compensation (nghỉ bù).
+         *     - `workday` (Ngày làm việc bù): A Saturday or Sunday worked in exchange for a day off (làm bù).
+         * @enum {string}
+         */
+        DayKind: "holiday" | "day_off" | "workday";
         DeactivateRequest: {
             /**
              * Format: date
@@ -3472,6 +3587,50 @@ export interface components {
          * @enum {string}
          */
         Direction: "higher_is_better" | "lower_is_better";
+        /**
+         * @description A form of discipline (hình thức kỷ luật) of cadres, civil servants and public employees, lightest first (Law on Cadres and Civil Servants, Art 79; Law on Public Employees, Art 52).
+         *     Values and their Vietnamese labels (an answer carries the label beside the value, as `<field>_label`):
+         *     - `khien_trach` (Khiển trách)
+         *     - `canh_cao` (Cảnh cáo)
+         *     - `ha_bac_luong` (Hạ bậc lương)
+         *     - `giang_chuc` (Giáng chức)
+         *     - `cach_chuc` (Cách chức)
+         *     - `buoc_thoi_viec` (Buộc thôi việc)
+         * @enum {string}
+         */
+        DisciplineForm: "khien_trach" | "canh_cao" | "ha_bac_luong" | "giang_chuc" | "cach_chuc" | "buoc_thoi_viec";
+        DisciplineList: {
+            items: components["schemas"]["DisciplineResponse"][];
+        };
+        DisciplineRequest: {
+            /** Format: date */
+            decided_on: string;
+            /** @example 25/QĐ-UBND */
+            decision_number: string;
+            form: components["schemas"]["DisciplineForm"];
+            /**
+             * Format: int32
+             * @description The year it counts against (a collective title of that year looks at it).
+             * @example 2025
+             */
+            year: number;
+        };
+        DisciplineResponse: {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date */
+            decided_on: string;
+            decision_number: string;
+            form: components["schemas"]["DisciplineForm"];
+            /** @description `form` as people read it (Vietnamese). */
+            form_label: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            person_id: string;
+            /** Format: int32 */
+            year: number;
+        };
         /**
          * @description The documents of a dossier (hồ sơ, Law Art 84).
          *     Values and their Vietnamese labels (an answer carries the label beside the value, as `<field>_label`):
@@ -4123,6 +4282,8 @@ export interface components {
             effective_on: string;
             /** @description `full`: the whole predecessor went into the successor; `partial`: it was split. */
             part: components["schemas"]["LinkPart"];
+            /** @description `part` as people read it (Vietnamese). */
+            part_label: string;
             unit: components["schemas"]["UnitResponse"];
         };
         ListBallotRequest: {
@@ -4139,6 +4300,36 @@ export interface components {
             password: string;
             /** @example hoa.nt */
             username: string;
+        };
+        /** @description What a collective title asks of the unit's members in the year it is for. */
+        MemberRequirement: {
+            /**
+             * @description A title at least one member must hold that year, e.g. `CSTD_CO_SO` for Tập thể lao động
+             *     xuất sắc.
+             */
+            at_least_one_code?: string | null;
+            legal_basis?: string | null;
+            /**
+             * @description The share, in percent of the unit's people.
+             * @example 70
+             */
+            min_percent: string;
+            no_discipline_from?: null | components["schemas"]["DisciplineForm"];
+            /** @description `no_discipline_from` as people read it (answers only; ignored on input). */
+            readonly no_discipline_from_label?: string | null;
+            /** @description What an unmet requirement does. */
+            on_failure?: components["schemas"]["Severity"];
+            /** @description `on_failure` as people read it (answers only; ignored on input). */
+            readonly on_failure_label?: string | null;
+            /** @description `true`: strictly more than `min_percent` ("trên 50 %"); `false`: at least ("ít nhất 70 %"). */
+            strictly_more?: boolean;
+            /**
+             * @description The title a share of the members must hold that year (its code), e.g. `LDTT`.
+             * @example LDTT
+             */
+            title_code: string;
+            /** @description The legal wording behind it is not confirmed. */
+            unconfirmed?: boolean;
         };
         /**
          * @description Values and their Vietnamese labels (an answer carries the label beside the value, as `<field>_label`):
@@ -4206,6 +4397,11 @@ export interface components {
             nominee_kind_label: string;
             /** Format: uuid */
             person_id?: string | null;
+            /**
+             * Format: date
+             * @description Once posted: the last day the public's comments are taken (inclusive).
+             */
+            posting_until?: string | null;
             status: components["schemas"]["NominationStatus"];
             /** @description `status` as people read it (Vietnamese). */
             status_label: string;
@@ -4318,9 +4514,11 @@ export interface components {
         PostRequest: {
             /**
              * Format: date
-             * @description Last day comments are taken; at least the award's posting period from today.
+             * @description Last day comments are taken. Left out: the end of the period the award's rules ask,
+             *     counted from tomorrow in working days (the working-day calendar, `GET /calendar/{year}`)
+             *     or calendar days as the rules say. Given: at least that day.
              */
-            until: string;
+            until?: string | null;
         };
         PredecessorRef: {
             part: components["schemas"]["LinkPart"];
@@ -4741,6 +4939,14 @@ export interface components {
              * @example Luật Thi đua, khen thưởng 06/2022/QH15, Điều 22
              */
             legal_basis: string;
+            member_requirement?: null | components["schemas"]["MemberRequirement"];
+            /**
+             * @description How `posting_days` are counted: `working` days (the working-day calendar, as Decree
+             *     98/2023/NĐ-CP, Art 46.2 asks) or `calendar` days (the default when left out, as before).
+             */
+            posting_day_count?: components["schemas"]["DayCount"];
+            /** @description `posting_day_count`'s label, as answers carry it: ignored when sent. */
+            readonly posting_day_count_label?: string | null;
             /**
              * Format: int32
              * @description Days of public posting before a decision.
@@ -4781,6 +4987,11 @@ export interface components {
              * @example Luật Thi đua, khen thưởng 06/2022/QH15, Điều 22
              */
             legal_basis: string;
+            member_requirement?: null | components["schemas"]["MemberRequirement"];
+            /** @description How `posting_days` are counted: `working` or `calendar` days. */
+            posting_day_count: components["schemas"]["DayCount"];
+            /** @description `posting_day_count` as people read it (Vietnamese). */
+            posting_day_count_label: string;
             /**
              * Format: int32
              * @description Days of public posting before a decision.
@@ -8615,6 +8826,465 @@ export interface operations {
                     "Content-Language"?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client; retry after `Retry-After` */
+            429: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    set_calendar_day: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The day (YYYY-MM-DD) */
+                day: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CalendarDayRequest"];
+            };
+        };
+        responses: {
+            /** @description The day as set */
+            200: {
+                headers: {
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarDayResponse"];
+                };
+            };
+            /** @description Malformed JSON, query or path value */
+            400: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the access token is no longer valid */
+            401: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The authentication scheme to use (`Bearer`) */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your roles do not allow this */
+            403: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or one you may not see */
+            404: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the record's state (see `code`) */
+            409: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The record changed since the `If-Match` version */
+            412: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, each listed in `errors` */
+            422: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client; retry after `Retry-After` */
+            429: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    clear_calendar_day: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The day (YYYY-MM-DD) */
+                day: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cleared */
+            204: {
+                headers: {
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed JSON, query or path value */
+            400: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the access token is no longer valid */
+            401: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The authentication scheme to use (`Bearer`) */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your roles do not allow this */
+            403: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or one you may not see */
+            404: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the record's state (see `code`) */
+            409: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The record changed since the `If-Match` version */
+            412: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, each listed in `errors` */
+            422: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client; retry after `Retry-After` */
+            429: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_calendar_year: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The year, 1990 to 2200 */
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The year's calendar */
+            200: {
+                headers: {
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarYear"];
+                };
+            };
+            /** @description Malformed JSON, query or path value */
+            400: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the access token is no longer valid */
+            401: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The authentication scheme to use (`Bearer`) */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your roles (or a service client's scopes) do not allow this */
+            403: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or one you may not see */
+            404: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -22720,6 +23390,317 @@ export interface operations {
                 headers: {
                     /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
                     "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client; retry after `Retry-After` */
+            429: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_person_disciplines: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The person's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The records */
+            200: {
+                headers: {
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisciplineList"];
+                };
+            };
+            /** @description Malformed JSON, query or path value */
+            400: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the access token is no longer valid */
+            401: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The authentication scheme to use (`Bearer`) */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your roles (or a service client's scopes) do not allow this */
+            403: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or one you may not see */
+            404: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client; retry after `Retry-After` */
+            429: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    add_person_discipline: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Up to 255 printable ASCII characters, unique per request: a retry with the same key and body replays the first answer (with `Idempotent-Replayed: true`) instead of acting twice. See docs/api-conventions.md. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The person's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DisciplineRequest"];
+            };
+        };
+        responses: {
+            /** @description Recorded */
+            201: {
+                headers: {
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The URL of the record created */
+                    Location?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisciplineResponse"];
+                };
+            };
+            /** @description A retry (same `Idempotency-Key` and body) of a request that was carried out but whose answer was lost: `Location` names the first record it changed, the body lists them all. Sent with `Idempotent-Replayed: true`. */
+            303: {
+                headers: {
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    Location?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            /** @description Malformed JSON, query or path value */
+            400: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the access token is no longer valid */
+            401: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The authentication scheme to use (`Bearer`) */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your roles do not allow this */
+            403: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or one you may not see */
+            404: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the record's state (see `code`) */
+            409: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description With `idempotency_key_in_progress`: seconds to wait before retrying with the same key */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, each listed in `errors` */
+            422: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
