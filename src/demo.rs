@@ -260,6 +260,31 @@ pub fn seed_demo(
 const DEMO_PDF: &[u8] =
     b"%PDF-1.4\n% thidua demo document\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
 
+/// A demo PDF of `kind` written to the local store under `folder`, ready to be recorded.
+fn demo_document(
+    dir: &std::path::Path,
+    folder: &str,
+    kind: crate::domain::nominations::DocumentKind,
+    author: UserId,
+) -> Result<crate::models::stored_files::NewFile, ApiError> {
+    let id = StoredFileId::generate();
+    let key = format!("{folder}/{id}");
+    let path = dir.join(&key);
+    std::fs::create_dir_all(path.parent().expect("keys have a folder"))
+        .and_then(|()| std::fs::write(&path, DEMO_PDF))
+        .map_err(|e| ApiError::internal(anyhow::anyhow!("demo document {}: {e}", path.display())))?;
+    Ok(crate::models::stored_files::NewFile {
+        id,
+        filename: format!("{}.pdf", kind.as_str()),
+        content_type: "application/pdf".into(),
+        size_bytes: DEMO_PDF.len() as i64,
+        sha256: hex::encode(<sha2::Sha256 as sha2::Digest>::digest(DEMO_PDF)),
+        storage_key: key,
+        uploaded_by: author,
+        created_at: crate::db::now_utc(),
+    })
+}
+
 /// (title, unit, field, recognised by, scope, decision number, year, authors with shares, decision date).
 type DemoInitiative<'a> = (&'a str, UnitId, &'a str, &'a str, &'a str, &'a str, i32, Vec<(PersonId, &'a str)>, &'a str);
 
@@ -376,50 +401,33 @@ fn award_year(
             author,
         )?;
     }
-    let nominate =
-        |conn: &mut DbConn, code: &str, person_id: Option<PersonId>, unit: UnitId| -> Result<NominationId, ApiError> {
-            let award_type_id = type_id(conn, code)?;
-            let input = nominations::NominationInput {
-                award_type_id,
-                person_id,
-                unit_id: unit,
-                household_name: None,
-                year: 2024,
-                campaign_id: None,
-                achievement_ids: vec![],
-                under_discipline: false,
-            };
-            let id = nominations::create_nomination(conn, input, author)?.nomination.id;
-            let mut kinds = vec![DocumentKind::ToTrinh, DocumentKind::BaoCaoThanhTich, DocumentKind::BienBanBinhXet];
-            if code.starts_with("CSTD_") {
-                kinds.push(DocumentKind::SangKien);
-            }
-            for kind in kinds {
-                let document_id = StoredFileId::generate();
-                let key = format!("nominations/{id}/{document_id}");
-                let path = dir.join(&key);
-                std::fs::create_dir_all(path.parent().expect("keys have a folder"))
-                    .and_then(|()| std::fs::write(&path, DEMO_PDF))
-                    .map_err(|e| ApiError::internal(anyhow::anyhow!("demo document {}: {e}", path.display())))?;
-                nominations::add_document(
-                    conn,
-                    id,
-                    kind,
-                    crate::models::stored_files::NewFile {
-                        id: document_id,
-                        filename: format!("{}.pdf", kind.as_str()),
-                        content_type: "application/pdf".into(),
-                        size_bytes: DEMO_PDF.len() as i64,
-                        sha256: hex::encode(<sha2::Sha256 as sha2::Digest>::digest(DEMO_PDF)),
-                        storage_key: key,
-                        uploaded_by: author,
-                        created_at: crate::db::now_utc(),
-                    },
-                )?;
-            }
-            nominations::transition(conn, id, NominationAction::Submit, author, None, None, day("2025-01-10"))?;
-            Ok(id)
+    let nominate = |conn: &mut DbConn,
+                    code: &str,
+                    person_id: Option<PersonId>,
+                    unit: UnitId|
+     -> Result<NominationId, ApiError> {
+        let award_type_id = type_id(conn, code)?;
+        let input = nominations::NominationInput {
+            award_type_id,
+            person_id,
+            unit_id: unit,
+            household_name: None,
+            year: 2024,
+            campaign_id: None,
+            achievement_ids: vec![],
+            under_discipline: false,
         };
+        let id = nominations::create_nomination(conn, input, author)?.nomination.id;
+        let mut kinds = vec![DocumentKind::ToTrinh, DocumentKind::BaoCaoThanhTich, DocumentKind::BienBanBinhXet];
+        if code.starts_with("CSTD_") {
+            kinds.push(DocumentKind::SangKien);
+        }
+        for kind in kinds {
+            nominations::add_document(conn, id, kind, demo_document(dir, &format!("nominations/{id}"), kind, author)?)?;
+        }
+        nominations::transition(conn, id, NominationAction::Submit, author, None, None, day("2025-01-10"))?;
+        Ok(id)
+    };
     // The ward proposed for Tập thể lao động xuất sắc is judged from its people: three of four
     // hold Lao động tiên tiến 2024, one of them Chiến sĩ thi đua cơ sở.
     let staff = [
@@ -716,27 +724,8 @@ fn round_2025(conn: &mut DbConn, dir: &std::path::Path, author: UserId) -> Resul
         let registration = title_registrations::create(conn, unit, 2025, &entries, author)?;
         title_registrations::accept(conn, registration.registration.id, author, None)?;
         for kind in [DocumentKind::ToTrinh, DocumentKind::BienBanBinhXet, DocumentKind::BaoCaoThanhTich] {
-            let file_id = StoredFileId::generate();
-            let key = format!("dossiers/{}/{file_id}", dossier.id);
-            let path = dir.join(&key);
-            std::fs::create_dir_all(path.parent().expect("keys have a folder"))
-                .and_then(|()| std::fs::write(&path, DEMO_PDF))
-                .map_err(|e| ApiError::internal(anyhow::anyhow!("demo document {}: {e}", path.display())))?;
-            rounds::add_document(
-                conn,
-                dossier.id,
-                kind,
-                crate::models::stored_files::NewFile {
-                    id: file_id,
-                    filename: format!("{}.pdf", kind.as_str()),
-                    content_type: "application/pdf".into(),
-                    size_bytes: DEMO_PDF.len() as i64,
-                    sha256: hex::encode(<sha2::Sha256 as sha2::Digest>::digest(DEMO_PDF)),
-                    storage_key: key,
-                    uploaded_by: author,
-                    created_at: crate::db::now_utc(),
-                },
-            )?;
+            let file = demo_document(dir, &format!("dossiers/{}", dossier.id), kind, author)?;
+            rounds::add_document(conn, dossier.id, kind, file)?;
         }
         rounds::submit(conn, dossier.id, author, None, today)?;
         let appraisals = added
