@@ -1,0 +1,1 @@
+DROP INDEX nominations_nominee;
