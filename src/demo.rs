@@ -44,20 +44,7 @@ pub struct DemoReport {
 
 /// The unit of `kind` with `code` as it was in 2021.
 fn unit_2021(conn: &mut DbConn, kind: &str, code: &str) -> Result<UnitId, ApiError> {
-    let found: Vec<(UnitId, Option<NaiveDate>, Option<NaiveDate>)> = units::table
-        .filter(units::kind.eq(kind))
-        .filter(units::code.eq(code))
-        .select((units::id, units::valid_from, units::valid_until))
-        .load(conn)?;
-    found
-        .into_iter()
-        .find(|(_, from, until)| crate::domain::units::is_active_on(*from, *until, day("2021-10-01")))
-        .map(|(id, _, _)| id)
-        .ok_or_else(|| {
-            ApiError::internal(anyhow::anyhow!(
-                "demo needs the reference data: no {kind} {code} in 2021 (run `thidua seed`)"
-            ))
-        })
+    unit_on(conn, kind, code, day("2021-10-01"))
 }
 
 /// `evidence_dir`: the local evidence store, where the demo's dossier files go; without one (an

@@ -215,10 +215,21 @@ pub fn require_scope(who: &Principal, scope: &str) -> Result<(), ApiError> {
 
 /// `decide`, as the error a handler returns.
 pub fn authorize(who: &Principal, action: Action, resource: Resource) -> Result<(), ApiError> {
+    authorize_or_hide(who, action, resource, || ApiError::not_found("record"))
+}
+
+/// `decide` for a record just loaded: a record the caller may not know of answers `missing()`,
+/// exactly as one that does not exist.
+pub fn authorize_or_hide(
+    who: &Principal,
+    action: Action,
+    resource: Resource,
+    missing: impl FnOnce() -> ApiError,
+) -> Result<(), ApiError> {
     match decide(who, action, resource) {
         Decision::Allow => Ok(()),
         Decision::Forbidden => Err(ApiError::forbidden()),
-        Decision::Hidden => Err(ApiError::not_found("record")),
+        Decision::Hidden => Err(missing()),
     }
 }
 

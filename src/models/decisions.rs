@@ -69,7 +69,10 @@ pub fn post(
         .map(|v| (v.posting_days.unwrap_or(0), v.posting_day_count))
         .unwrap_or((0, DayCount::Calendar));
     let days = u32::try_from(days).unwrap_or(0);
-    let special = crate::models::calendar::special_days(conn, today, working_span_bound(today, days))?;
+    let special = match count {
+        DayCount::Working => crate::models::calendar::special_days(conn, today, working_span_bound(today, days))?,
+        DayCount::Calendar => Default::default(),
+    };
     let earliest = period_end(today, days, count, &special);
     let until = until.unwrap_or(earliest);
     if until < earliest {

@@ -171,11 +171,13 @@ fn checked(body: InitiativeRequest) -> Result<crate::domain::initiatives::Checke
 async fn load(state: &AppState, who: &AuthUser, id: Uuid, action: Action) -> Result<Initiative, ApiError> {
     let id = InitiativeId::from(id);
     let found = db::run(&state.db, move |conn| model::find(conn, id)).await?;
-    match policy::decide(who, action, Resource::UnitRecord { unit_id: found.unit_id }) {
-        Decision::Allow => Ok(found),
-        Decision::Forbidden => Err(ApiError::forbidden()),
-        Decision::Hidden => Err(model::initiative_not_found()),
-    }
+    policy::authorize_or_hide(
+        who,
+        action,
+        Resource::UnitRecord { unit_id: found.unit_id },
+        model::initiative_not_found,
+    )?;
+    Ok(found)
 }
 
 #[derive(Deserialize, IntoParams)]

@@ -117,11 +117,13 @@ async fn load(state: &AppState, who: &AuthUser, id: Uuid, action: Action) -> Res
         Ok((found, on_agenda))
     })
     .await?;
-    match policy::decide(who, action, Resource::ReviewedRecord { unit_id: found.unit_id, on_agenda }) {
-        Decision::Allow => Ok(found),
-        Decision::Forbidden => Err(ApiError::forbidden()),
-        Decision::Hidden => Err(model::nomination_not_found()),
-    }
+    policy::authorize_or_hide(
+        who,
+        action,
+        Resource::ReviewedRecord { unit_id: found.unit_id, on_agenda },
+        model::nomination_not_found,
+    )?;
+    Ok(found)
 }
 
 #[derive(Deserialize, IntoParams)]

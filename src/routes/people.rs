@@ -116,11 +116,13 @@ async fn load(state: &AppState, who: &AuthUser, id: Uuid, action: Action) -> Res
         Ok((person, on_agenda))
     })
     .await?;
-    match policy::decide(who, action, Resource::ReviewedRecord { unit_id: person.unit_id, on_agenda }) {
-        Decision::Allow => Ok(person),
-        Decision::Forbidden => Err(ApiError::forbidden()),
-        Decision::Hidden => Err(model::person_not_found()),
-    }
+    policy::authorize_or_hide(
+        who,
+        action,
+        Resource::ReviewedRecord { unit_id: person.unit_id, on_agenda },
+        model::person_not_found,
+    )?;
+    Ok(person)
 }
 
 #[derive(Deserialize, IntoParams)]

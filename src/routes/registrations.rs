@@ -143,11 +143,13 @@ fn content(body: RegistrationRequest) -> Result<RegistrationContent, ApiError> {
 async fn load(state: &AppState, who: &AuthUser, id: Uuid, action: Action) -> Result<RegistrationTargets, ApiError> {
     let id = RegistrationId::from(id);
     let found = db::run(&state.db, move |conn| model::find_registration(conn, id)).await?;
-    match policy::decide(who, action, Resource::UnitRecord { unit_id: found.0.unit_id }) {
-        Decision::Allow => Ok(found),
-        Decision::Forbidden => Err(ApiError::forbidden()),
-        Decision::Hidden => Err(model::registration_not_found()),
-    }
+    policy::authorize_or_hide(
+        who,
+        action,
+        Resource::UnitRecord { unit_id: found.0.unit_id },
+        model::registration_not_found,
+    )?;
+    Ok(found)
 }
 
 /// A campaign's registrations: all of them for the board and province-level readers, the

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::auth::policy::{self, Action, Decision, ListReach, Resource};
+use crate::auth::policy::{self, Action, ListReach};
 use crate::auth::AuthUser;
 use crate::db::journal::Scope;
 use crate::db::{self, DbConn};
@@ -28,7 +28,7 @@ use crate::http::tabular::{self, Cell, Column, ColumnType, Format, Table, XlsxRe
 use crate::http::upload::{self, FileBytes};
 use crate::models::rounds::{self as model, Dossier};
 use crate::openapi::errors::{ReadErrors, WriteErrors};
-use crate::routes::shared::{nomination_response, NominationResponse};
+use crate::routes::shared::{load_dossier, nomination_response, NominationResponse};
 use crate::state::AppState;
 
 pub fn configure(routes: &mut Routes) {
@@ -49,13 +49,7 @@ const HEADINGS: [&str; 4] = [
 const MAX_ROWS: u32 = 10_000;
 
 async fn load(state: &AppState, who: &AuthUser, id: Uuid, action: Action) -> Result<Dossier, ApiError> {
-    let id = DossierId::from(id);
-    let found = db::run(&state.db, move |conn| model::find_dossier(conn, id)).await?;
-    match policy::decide(who, action, Resource::UnitRecord { unit_id: found.unit_id }) {
-        Decision::Allow => Ok(found),
-        Decision::Forbidden => Err(ApiError::forbidden()),
-        Decision::Hidden => Err(model::dossier_not_found()),
-    }
+    load_dossier(state, who, DossierId::from(id), action).await
 }
 
 /// The unit's people and the round's titles, as the sheet names them.

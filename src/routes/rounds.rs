@@ -35,7 +35,7 @@ use crate::models::nominations as nominations_model;
 use crate::models::rounds::{self as model, Dossier, DossierDetail, RoundDetail};
 use crate::models::stored_files::{NewFile, StoredFile};
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, WriteErrors};
-use crate::routes::shared::{nomination_response, NominationResponse};
+use crate::routes::shared::{load_dossier, nomination_response, NominationResponse};
 use crate::state::AppState;
 
 pub fn configure(routes: &mut Routes) {
@@ -431,13 +431,7 @@ fn scope(d: &Dossier) -> Scope {
 
 /// A dossier the caller may do `action` on; another unit's answers like a missing one.
 async fn load(state: &AppState, who: &AuthUser, id: Uuid, action: Action) -> Result<Dossier, ApiError> {
-    let id = DossierId::from(id);
-    let found = db::run(&state.db, move |conn| model::find_dossier(conn, id)).await?;
-    match policy::decide(who, action, Resource::UnitRecord { unit_id: found.unit_id }) {
-        Decision::Allow => Ok(found),
-        Decision::Forbidden => Err(ApiError::forbidden()),
-        Decision::Hidden => Err(model::dossier_not_found()),
-    }
+    load_dossier(state, who, DossierId::from(id), action).await
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -523,3 +523,17 @@ pub fn tokens_for(
 pub fn refresh_expiry(state: &AppState) -> chrono::NaiveDateTime {
     db::now() + chrono::TimeDelta::seconds(state.settings.auth.refresh_token_ttl_secs)
 }
+
+/// A unit's dossier of a round the caller may do `action` on; another unit's answers like a
+/// missing one.
+pub async fn load_dossier(
+    state: &AppState,
+    who: &AuthUser,
+    id: crate::domain::ids::DossierId,
+    action: Action,
+) -> Result<crate::models::rounds::Dossier, ApiError> {
+    use crate::models::rounds::{dossier_not_found, find_dossier};
+    let found = db::run(&state.db, move |conn| find_dossier(conn, id)).await?;
+    policy::authorize_or_hide(who, action, Resource::UnitRecord { unit_id: found.unit_id }, dossier_not_found)?;
+    Ok(found)
+}

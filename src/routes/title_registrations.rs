@@ -113,11 +113,8 @@ fn entries(body: &TitleRegistrationRequest) -> Result<Vec<EntryInput>, ApiError>
 async fn load(state: &AppState, who: &AuthUser, id: Uuid, action: Action) -> Result<TitleRegistration, ApiError> {
     let id = TitleRegistrationId::from(id);
     let found = db::run(&state.db, move |conn| model::find(conn, id)).await?;
-    match policy::decide(who, action, Resource::UnitRecord { unit_id: found.unit_id }) {
-        Decision::Allow => Ok(found),
-        Decision::Forbidden => Err(ApiError::forbidden()),
-        Decision::Hidden => Err(model::not_found()),
-    }
+    policy::authorize_or_hide(who, action, Resource::UnitRecord { unit_id: found.unit_id }, model::not_found)?;
+    Ok(found)
 }
 
 #[derive(Deserialize, IntoParams)]

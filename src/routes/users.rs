@@ -8,7 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::auth::password::check_password;
-use crate::auth::policy::{self, Action, Decision, Resource, Role};
+use crate::auth::policy::{self, Action, Resource, Role};
 use crate::auth::AuthUser;
 use crate::db::journal::Scope;
 use crate::db::{self, cursor};
@@ -106,11 +106,8 @@ pub struct ResetPasswordRequest {
 /// does not exist.
 async fn load_visible(state: &AppState, who: &AuthUser, id: Uuid, action: Action) -> Result<User, ApiError> {
     let user = db::run(&state.db, move |conn| model::find_user(conn, id.into())).await?;
-    match policy::decide(who, action, Resource::UserAccount { unit_id: user.unit_id }) {
-        Decision::Allow => Ok(user),
-        Decision::Forbidden => Err(ApiError::forbidden()),
-        Decision::Hidden => Err(model::user_not_found()),
-    }
+    policy::authorize_or_hide(who, action, Resource::UserAccount { unit_id: user.unit_id }, model::user_not_found)?;
+    Ok(user)
 }
 
 /// List users: everyone for the board, a unit officer's own unit for them.
