@@ -216,30 +216,37 @@ pub fn append(conn: &mut DbConn, origin: &Origin, journal: Journal) -> Result<Ve
         Some((kind, id)) => (*kind, Some(id.clone())),
         None => (origin.actor_kind, origin.actor_id.clone()),
     };
-    let mut entries = Vec::with_capacity(journal.changes.len());
-    for change in journal.changes {
-        let values = (
-            journal::occurred_at.eq(at),
-            journal::action.eq(&change.action),
-            journal::record_kind.eq(change.record_kind),
-            journal::record_id.eq(&change.record_id),
-            journal::unit_id.eq(change.scope.unit_id()),
-            journal::feed.eq(change.scope.feed()),
-            journal::actor_kind.eq(actor_kind),
-            journal::actor_id.eq(&actor_id),
-            journal::client_addr.eq(&origin.client_addr),
-            journal::request_id.eq(&origin.request_id),
-            journal::before_value.eq(change.before.map(|v| v.to_string())),
-            journal::after_value.eq(change.after.map(|v| v.to_string())),
-        );
-        // The position: AUTOINCREMENT on SQLite; on PostgreSQL the column's default,
-        // `journal_next_position()` (the transaction's id << 16, plus its index).
-        let entry = diesel::insert_into(journal::table)
-            .values(values)
-            .returning(journal::all_columns)
-            .get_result::<Entry>(conn)?;
-        entries.push(entry);
+    let rows: Vec<_> = journal
+        .changes
+        .into_iter()
+        .map(|change| {
+            (
+                journal::occurred_at.eq(at),
+                journal::action.eq(change.action),
+                journal::record_kind.eq(change.record_kind),
+                journal::record_id.eq(change.record_id),
+                journal::unit_id.eq(change.scope.unit_id()),
+                journal::feed.eq(change.scope.feed()),
+                journal::actor_kind.eq(actor_kind),
+                journal::actor_id.eq(actor_id.clone()),
+                journal::client_addr.eq(origin.client_addr.clone()),
+                journal::request_id.eq(origin.request_id.clone()),
+                journal::before_value.eq(change.before.map(|v| v.to_string())),
+                journal::after_value.eq(change.after.map(|v| v.to_string())),
+            )
+        })
+        .collect();
+    // The position: AUTOINCREMENT on SQLite; on PostgreSQL the column's default,
+    // `journal_next_position()` (the transaction's id << 16, plus its index), drawn row by row
+    // in the order given. Many rows a statement (a dossier's thousands of lines); RETURNING's
+    // order is not promised, the positions' is.
+    let mut entries = Vec::with_capacity(rows.len());
+    for chunk in rows.chunks(JOURNAL_ROWS_PER_INSERT) {
+        let insert = diesel::insert_into(journal::table).values(chunk).returning(journal::all_columns);
+        let written: Vec<Entry> = db::on_backend!(&mut *conn, |c| insert.get_results(c)?);
+        entries.extend(written);
     }
+    entries.sort_by_key(|e| e.seq);
     // The webhook outbox, in the same transaction as the events.
     enqueue(conn, &entries)?;
     Ok(entries.into_iter().map(|e| e.seq).collect())
@@ -258,24 +265,30 @@ pub fn enqueue(conn: &mut DbConn, entries: &[Entry]) -> Result<(), ApiError> {
         .select((webhook_subscriptions::id, webhook_subscriptions::event_types))
         .load(conn)?;
     let now = db::now();
+    let mut deliveries = Vec::new();
     for (subscription_id, types) in &subscriptions {
         let patterns = rules::stored_patterns(types);
         for event in events.iter().filter(|e| rules::matches(&patterns, &e.action, &e.record_kind)) {
-            diesel::insert_into(webhook_deliveries::table)
-                .values((
-                    webhook_deliveries::id.eq(DeliveryId::generate()),
-                    webhook_deliveries::subscription_id.eq(subscription_id),
-                    webhook_deliveries::event_seq.eq(event.seq),
-                    webhook_deliveries::status.eq(DeliveryStatus::Pending),
-                    webhook_deliveries::attempts.eq(0),
-                    webhook_deliveries::next_attempt_at.eq(now),
-                    webhook_deliveries::created_at.eq(now),
-                ))
-                .execute(conn)?;
+            deliveries.push((
+                webhook_deliveries::id.eq(DeliveryId::generate()),
+                webhook_deliveries::subscription_id.eq(*subscription_id),
+                webhook_deliveries::event_seq.eq(event.seq),
+                webhook_deliveries::status.eq(DeliveryStatus::Pending),
+                webhook_deliveries::attempts.eq(0),
+                webhook_deliveries::next_attempt_at.eq(now),
+                webhook_deliveries::created_at.eq(now),
+            ));
         }
+    }
+    for chunk in deliveries.chunks(JOURNAL_ROWS_PER_INSERT) {
+        let insert = diesel::insert_into(webhook_deliveries::table).values(chunk);
+        db::on_backend!(&mut *conn, |c| insert.execute(c)?);
     }
     Ok(())
 }
+
+/// Rows per multi-row insert: 12 values a row, well under SQLite's bound-parameter limit.
+const JOURNAL_ROWS_PER_INSERT: usize = 500;
 
 /// On PostgreSQL, the feed's horizon: every entry below this position is settled — its
 /// transaction has finished, and nothing new will ever appear below it. Read in a statement of

@@ -234,15 +234,6 @@ pub fn list(conn: &mut DbConn, f: &InitiativeFilter) -> Result<Vec<Initiative>, 
         .load(conn)?)
 }
 
-/// (scope, year) of every initiative `person_id` is an author of (for eligibility).
-pub fn recognitions_of(conn: &mut DbConn, person_id: PersonId) -> Result<Vec<(RecognitionScope, i32)>, ApiError> {
-    Ok(initiatives::table
-        .inner_join(initiative_authors::table.on(initiative_authors::initiative_id.eq(initiatives::id)))
-        .filter(initiative_authors::person_id.eq(person_id))
-        .select((initiatives::scope, initiatives::year))
-        .load(conn)?)
-}
-
 /// A file by id, if it is an initiative's evidence (`Some(initiative id)`).
 pub fn find_evidence(conn: &mut DbConn, id: StoredFileId) -> Result<Option<(StoredFile, InitiativeId)>, ApiError> {
     let file = stored_files::find(conn, id)?;

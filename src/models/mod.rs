@@ -12,6 +12,7 @@ pub mod councils;
 pub mod decisions;
 pub mod identities;
 pub mod initiatives;
+pub mod judging;
 pub mod nomination_warnings;
 pub mod nominations;
 pub mod registrations;

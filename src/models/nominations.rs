@@ -1,24 +1,23 @@
 //! Nominations in SQL: the record, its achievements and dossier, its history, and the facts its
 //! eligibility is judged on, all read inside the transaction that submits it.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 
-use crate::db::schema::{achievements, awards, nomination_achievements, nomination_transitions, nominations};
+use crate::db::schema::{achievements, nomination_achievements, nomination_transitions, nominations, people};
 use crate::db::sql_types::UtcTimestamp;
 use crate::db::{self, DbConn};
-use crate::domain::awards::{quota, NomineeKind, Severity};
+use crate::domain::awards::NomineeKind;
 use crate::domain::ids::{
     AchievementId, AwardTypeId, AwardTypeVersionId, CampaignId, NominationId, NominationTransitionId, PersonId,
     StoredFileId, UnitId, UserId,
 };
-use crate::domain::nominations::{
-    judge, required_documents, DocumentKind, Eligibility, EligibilityFacts, NominationAction, NominationStatus,
-};
+use crate::domain::nominations::{DocumentKind, Eligibility, NominationAction, NominationStatus};
 use crate::error::{ApiError, ErrorCode, FieldError};
-use crate::models::awards::{
-    find_award_type, find_award_type_by_code, find_person, unit_and_predecessors, version_on, AwardTypeVersion,
-};
+use crate::models::awards::find_award_type;
+use crate::models::judging::Judging;
 use crate::models::stored_files::{self, NewFile, Owner, StoredFile};
 
 type Db = <DbConn as Connection>::Backend;
@@ -101,12 +100,27 @@ pub fn details(conn: &mut DbConn, rows: Vec<Nomination>) -> Result<Vec<Nominatio
         .order((nomination_transitions::at, nomination_transitions::id))
         .select(NominationTransition::as_select())
         .load(conn)?;
+    // Grouped once (a dossier reads thousands of nominations through here).
+    let mut links_of: HashMap<NominationId, Vec<AchievementId>> = HashMap::new();
+    for (n, a) in links {
+        links_of.entry(n).or_default().push(a);
+    }
+    let mut documents_of: HashMap<NominationId, Vec<StoredFile>> = HashMap::new();
+    for d in documents {
+        if let Some(n) = d.nomination_id {
+            documents_of.entry(n).or_default().push(d);
+        }
+    }
+    let mut history_of: HashMap<NominationId, Vec<NominationTransition>> = HashMap::new();
+    for t in history {
+        history_of.entry(t.nomination_id).or_default().push(t);
+    }
     Ok(rows
         .into_iter()
         .map(|nomination| NominationDetail {
-            achievement_ids: links.iter().filter(|(n, _)| *n == nomination.id).map(|(_, a)| *a).collect(),
-            documents: documents.iter().filter(|d| d.nomination_id == Some(nomination.id)).cloned().collect(),
-            history: history.iter().filter(|t| t.nomination_id == nomination.id).cloned().collect(),
+            achievement_ids: links_of.remove(&nomination.id).unwrap_or_default(),
+            documents: documents_of.remove(&nomination.id).unwrap_or_default(),
+            history: history_of.remove(&nomination.id).unwrap_or_default(),
             nomination,
         })
         .collect())
@@ -128,70 +142,104 @@ pub fn detail(conn: &mut DbConn, id: NominationId) -> Result<NominationDetail, A
     Ok(NominationDetail { nomination, achievement_ids, documents, history })
 }
 
-/// The nominee fits the award type's subject and belongs to the nominating unit; the
-/// achievements are the unit's own.
-fn check_input(conn: &mut DbConn, input: &NominationInput) -> Result<NomineeKind, ApiError> {
-    let (award_type, _) = find_award_type(conn, input.award_type_id).map_err(|_| {
-        ApiError::validation(vec![FieldError::new("award_type_id", ErrorCode::NotFound, "no award type has this id")])
-    })?;
-    let kind = match (award_type.subject.as_str(), &input.person_id, &input.household_name) {
-        ("individual", Some(person), None) => {
-            // A person of another unit answers like one that does not exist.
-            let not_found = || {
-                ApiError::validation(vec![FieldError::new(
-                    "person_id",
-                    ErrorCode::NotFound,
-                    "no person of this unit has this id",
-                )])
-            };
-            let person = match find_person(conn, *person) {
-                Ok(p) => p,
-                Err(e) if e.status == actix_web::http::StatusCode::NOT_FOUND => return Err(not_found()),
-                Err(e) => return Err(e),
-            };
-            if person.unit_id != input.unit_id {
-                return Err(not_found());
+/// What checking many inputs needs, read for all of them at once: the award types, the people
+/// named (with their unit) and the achievements cited (with their unit).
+struct InputFacts {
+    types: HashMap<AwardTypeId, Option<crate::models::awards::AwardType>>,
+    person_units: HashMap<PersonId, UnitId>,
+    achievement_units: HashMap<AchievementId, UnitId>,
+}
+
+impl InputFacts {
+    fn load(conn: &mut DbConn, inputs: &[NominationInput]) -> Result<InputFacts, ApiError> {
+        let mut types = HashMap::new();
+        for input in inputs {
+            if let std::collections::hash_map::Entry::Vacant(slot) = types.entry(input.award_type_id) {
+                slot.insert(match find_award_type(conn, input.award_type_id) {
+                    Ok((t, _)) => Some(t),
+                    Err(e) if e.status == actix_web::http::StatusCode::NOT_FOUND => None,
+                    Err(e) => return Err(e),
+                });
             }
-            NomineeKind::Person
         }
-        ("collective", None, None) => NomineeKind::Unit,
-        ("household", None, Some(_)) => NomineeKind::Household,
-        _ => {
+        let persons: Vec<PersonId> = inputs.iter().filter_map(|i| i.person_id).collect();
+        let cited: Vec<AchievementId> = inputs.iter().flat_map(|i| i.achievement_ids.iter().copied()).collect();
+        let mut person_units = HashMap::new();
+        for chunk in persons.chunks(CHUNK) {
+            let rows: Vec<(PersonId, UnitId)> =
+                people::table.filter(people::id.eq_any(chunk)).select((people::id, people::unit_id)).load(conn)?;
+            person_units.extend(rows);
+        }
+        let mut achievement_units = HashMap::new();
+        for chunk in cited.chunks(CHUNK) {
+            let rows: Vec<(AchievementId, UnitId)> = achievements::table
+                .filter(achievements::id.eq_any(chunk))
+                .select((achievements::id, achievements::unit_id))
+                .load(conn)?;
+            achievement_units.extend(rows);
+        }
+        Ok(InputFacts { types, person_units, achievement_units })
+    }
+
+    /// The nominee fits the award type's subject and belongs to the nominating unit; the
+    /// achievements are the unit's own.
+    fn check(&self, input: &NominationInput) -> Result<NomineeKind, ApiError> {
+        let Some(Some(award_type)) = self.types.get(&input.award_type_id) else {
             return Err(ApiError::validation(vec![FieldError::new(
-                "nominee",
-                ErrorCode::WrongSubject,
-                format!(
-                    "a {} award needs {}",
-                    award_type.subject.as_str(),
-                    match award_type.subject.as_str() {
-                        "individual" => "person_id",
-                        "household" => "household_name",
-                        _ => "neither person_id nor household_name",
-                    }
-                ),
-            )]))
-        }
-    };
-    let owners: Vec<(AchievementId, UnitId)> = achievements::table
-        .filter(achievements::id.eq_any(&input.achievement_ids))
-        .select((achievements::id, achievements::unit_id))
-        .load(conn)?;
-    for (i, id) in input.achievement_ids.iter().enumerate() {
-        match owners.iter().find(|(a, _)| a == id) {
-            Some((_, unit)) if *unit == input.unit_id => {}
+                "award_type_id",
+                ErrorCode::NotFound,
+                "no award type has this id",
+            )]));
+        };
+        let kind = match (award_type.subject.as_str(), &input.person_id, &input.household_name) {
+            ("individual", Some(person), None) => {
+                // A person of another unit answers like one that does not exist.
+                if self.person_units.get(person) != Some(&input.unit_id) {
+                    return Err(ApiError::validation(vec![FieldError::new(
+                        "person_id",
+                        ErrorCode::NotFound,
+                        "no person of this unit has this id",
+                    )]));
+                }
+                NomineeKind::Person
+            }
+            ("collective", None, None) => NomineeKind::Unit,
+            ("household", None, Some(_)) => NomineeKind::Household,
             _ => {
+                return Err(ApiError::validation(vec![FieldError::new(
+                    "nominee",
+                    ErrorCode::WrongSubject,
+                    format!(
+                        "a {} award needs {}",
+                        award_type.subject.as_str(),
+                        match award_type.subject.as_str() {
+                            "individual" => "person_id",
+                            "household" => "household_name",
+                            _ => "neither person_id nor household_name",
+                        }
+                    ),
+                )]))
+            }
+        };
+        for (i, id) in input.achievement_ids.iter().enumerate() {
+            if self.achievement_units.get(id) != Some(&input.unit_id) {
                 return Err(ApiError::validation(vec![FieldError::new(
                     format!("achievement_ids[{i}]"),
                     ErrorCode::NotFound,
                     "not an achievement of this unit",
-                )]))
+                )]));
             }
         }
+        Ok(kind)
     }
-    Ok(kind)
 }
 
-/// Links the achievements not linked yet (links are never removed here: see `replace_nomination`).
+/// The nominee fits the award type's subject and belongs to the nominating unit; the
+/// achievements are the unit's own.
+fn check_input(conn: &mut DbConn, input: &NominationInput) -> Result<NomineeKind, ApiError> {
+    InputFacts::load(conn, std::slice::from_ref(input))?.check(input)
+}
+
 fn write_achievements(conn: &mut DbConn, id: NominationId, achievement_ids: &[AchievementId]) -> Result<(), ApiError> {
     let linked: Vec<AchievementId> = nomination_achievements::table
         .filter(nomination_achievements::nomination_id.eq(id))
@@ -225,29 +273,81 @@ pub fn create_nomination(
     input: NominationInput,
     actor: UserId,
 ) -> Result<NominationDetail, ApiError> {
-    let kind = check_input(conn, &input)?;
-    let id = NominationId::generate();
+    match create_nominations(conn, &[input], actor) {
+        Ok(ids) => detail(conn, ids[0]),
+        Err(BatchError::Refused(mut refused)) => Err(refused.pop().map_or_else(nomination_not_found, |(_, e)| e)),
+        Err(BatchError::Failed(e)) => Err(e),
+    }
+}
+
+/// Creates draft nominations, each checked as `create_nomination` checks one, in a few
+/// statements per 500 (a round's sheet of thousands of lines). Any input refused (its errors by
+/// position) refuses them all, before anything is written. Returns the new ids, in order.
+pub fn create_nominations(
+    conn: &mut DbConn,
+    inputs: &[NominationInput],
+    actor: UserId,
+) -> Result<Vec<NominationId>, BatchError> {
+    if inputs.len() > 1 {
+        db::plan_each_statement(conn)?;
+    }
+    let facts = InputFacts::load(conn, inputs)?;
+    let mut refused = Vec::new();
+    let mut kinds = Vec::with_capacity(inputs.len());
+    for (i, input) in inputs.iter().enumerate() {
+        match facts.check(input) {
+            Ok(kind) => kinds.push(kind),
+            Err(e) => refused.push((i, e)),
+        }
+    }
+    if !refused.is_empty() {
+        return Err(BatchError::Refused(refused));
+    }
     let now = db::now();
-    diesel::insert_into(nominations::table)
-        .values((
-            nominations::id.eq(id),
-            nominations::award_type_id.eq(input.award_type_id),
-            nominations::nominee_kind.eq(kind),
-            nominations::person_id.eq(input.person_id),
-            nominations::unit_id.eq(input.unit_id),
-            nominations::household_name.eq(&input.household_name),
-            nominations::year.eq(input.year),
-            nominations::campaign_id.eq(input.campaign_id),
-            nominations::under_discipline.eq(input.under_discipline),
-            nominations::status.eq(NominationStatus::Draft),
-            nominations::version.eq(1),
-            nominations::created_by.eq(actor),
-            nominations::created_at.eq(now),
-            nominations::updated_at.eq(now),
-        ))
-        .execute(conn)?;
-    write_achievements(conn, id, &input.achievement_ids)?;
-    detail(conn, id)
+    let ids: Vec<NominationId> = inputs.iter().map(|_| NominationId::generate()).collect();
+    let rows: Vec<_> = inputs
+        .iter()
+        .zip(&kinds)
+        .zip(&ids)
+        .map(|((input, kind), id)| {
+            (
+                nominations::id.eq(*id),
+                nominations::award_type_id.eq(input.award_type_id),
+                nominations::nominee_kind.eq(*kind),
+                nominations::person_id.eq(input.person_id),
+                nominations::unit_id.eq(input.unit_id),
+                nominations::household_name.eq(input.household_name.clone()),
+                nominations::year.eq(input.year),
+                nominations::campaign_id.eq(input.campaign_id),
+                nominations::under_discipline.eq(input.under_discipline),
+                nominations::status.eq(NominationStatus::Draft),
+                nominations::version.eq(1),
+                nominations::created_by.eq(actor),
+                nominations::created_at.eq(now),
+                nominations::updated_at.eq(now),
+            )
+        })
+        .collect();
+    for chunk in rows.chunks(CHUNK) {
+        let insert = diesel::insert_into(nominations::table).values(chunk);
+        db::on_backend!(&mut *conn, |c| insert.execute(c)?);
+    }
+    let mut links = Vec::new();
+    for (input, id) in inputs.iter().zip(&ids) {
+        let mut unique = input.achievement_ids.clone();
+        unique.sort();
+        unique.dedup();
+        links.extend(
+            unique.into_iter().map(|a| {
+                (nomination_achievements::nomination_id.eq(*id), nomination_achievements::achievement_id.eq(a))
+            }),
+        );
+    }
+    for chunk in links.chunks(CHUNK) {
+        let insert = diesel::insert_into(nomination_achievements::table).values(chunk);
+        db::on_backend!(&mut *conn, |c| insert.execute(c)?);
+    }
+    Ok(ids)
 }
 
 pub(crate) fn lock(conn: &mut DbConn, id: NominationId) -> Result<Nomination, ApiError> {
@@ -338,205 +438,37 @@ pub fn find_document(conn: &mut DbConn, id: StoredFileId) -> Result<(StoredFile,
     Ok((document, nomination))
 }
 
-/// Gathers the facts and judges eligibility, as of `today`.
-fn eligibility(
-    conn: &mut DbConn,
-    n: &Nomination,
-    today: NaiveDate,
-) -> Result<(Eligibility, Option<AwardTypeVersionId>), ApiError> {
-    let (award_type, versions) = find_award_type(conn, n.award_type_id)?;
-    let version = version_on(&versions, today).cloned();
-    let mut prerequisites = Vec::new();
-    let mut prerequisite_names = std::collections::HashMap::new();
-    let mut pending: std::collections::HashMap<String, Vec<i32>> = std::collections::HashMap::new();
-    if let Some(v) = &version {
-        for p in v.prerequisite_list()? {
-            let Some(required) = find_award_type_by_code(conn, &p.award_type_code)? else { continue };
-            prerequisite_names.insert(required.code.clone(), required.name.clone());
-            let mut query = awards::table
-                .filter(awards::award_type_id.eq(required.id))
-                .filter(awards::revoked_at.is_null())
-                .into_boxed::<Db>();
-            query = match (n.person_id, n.nominee_kind) {
-                (Some(person), _) => query.filter(awards::person_id.eq(person)),
-                (None, NomineeKind::Unit) => query
-                    .filter(awards::unit_id.eq_any(unit_and_predecessors(conn, n.unit_id)?))
-                    .filter(awards::recipient_kind.eq(NomineeKind::Unit)),
-                _ => query
-                    .filter(awards::unit_id.eq(n.unit_id))
-                    .filter(awards::household_name.eq(n.household_name.clone().unwrap_or_default())),
-            };
-            let years: Vec<i32> = query.select(awards::year).load(conn)?;
-            // The nominee's own nominations for the title still under review (the same year's
-            // LĐTT line of the same dossier): met with them, the line goes on with a warning.
-            let under_review: Vec<&str> = [
-                NominationStatus::Submitted,
-                NominationStatus::Appraised,
-                NominationStatus::Approved,
-                NominationStatus::Posted,
-            ]
-            .iter()
-            .map(|s| s.as_str())
-            .collect();
-            let mut pending_query = nominations::table
-                .filter(nominations::award_type_id.eq(required.id))
-                .filter(nominations::id.ne(&n.id))
-                .filter(nominations::status.eq_any(under_review))
-                .into_boxed::<Db>();
-            pending_query = match (&n.person_id, n.nominee_kind) {
-                (Some(person), _) => pending_query.filter(nominations::person_id.eq(*person)),
-                (None, NomineeKind::Unit) => pending_query
-                    .filter(nominations::unit_id.eq(n.unit_id))
-                    .filter(nominations::nominee_kind.eq(NomineeKind::Unit)),
-                _ => pending_query
-                    .filter(nominations::unit_id.eq(n.unit_id))
-                    .filter(nominations::household_name.eq(n.household_name.clone().unwrap_or_default())),
-            };
-            let pending_years: Vec<i32> = pending_query.select(nominations::year).load(conn)?;
-            pending.entry(required.code.clone()).or_default().extend(pending_years);
-            prerequisites.push((p, years));
-        }
-    }
-    // Under review or granted: a second nomination resting on the same ground is refused.
-    let granting: Vec<NominationStatus> = NominationStatus::ALL.iter().copied().filter(|s| s.uses_quota()).collect();
-    let mine: Vec<AchievementId> = nomination_achievements::table
-        .filter(nomination_achievements::nomination_id.eq(n.id))
-        .select(nomination_achievements::achievement_id)
-        .load(conn)?;
-    let already_rewarded: i64 = nomination_achievements::table
-        .inner_join(nominations::table.on(nominations::id.eq(nomination_achievements::nomination_id)))
-        .filter(nomination_achievements::achievement_id.eq_any(&mine))
-        .filter(nominations::id.ne(n.id))
-        .filter(nominations::status.eq_any(&granting))
-        .count()
-        .get_result(conn)?;
-    let mut same_nominee = nominations::table
-        .filter(nominations::id.ne(n.id))
-        .filter(nominations::award_type_id.eq(n.award_type_id))
-        .filter(nominations::year.eq(n.year))
-        .filter(nominations::unit_id.eq(n.unit_id))
-        .filter(nominations::status.eq_any(granting.clone()))
-        .into_boxed::<Db>();
-    same_nominee = match n.person_id {
-        Some(person) => same_nominee.filter(nominations::person_id.eq(person)),
-        None => {
-            let kind = same_nominee.filter(nominations::nominee_kind.eq(n.nominee_kind));
-            match &n.household_name {
-                Some(household) => kind.filter(nominations::household_name.eq(household.clone())),
-                None => kind.filter(nominations::household_name.is_null()),
-            }
-        }
-    };
-    let duplicate = same_nominee.count().get_result::<i64>(conn)? > 0;
-    // A dossier line is held to its round's quota (which the board set, or copied from the rules
-    // when it opened the round), so the line and the round's quota report agree; any other
-    // nomination to the quota of its rules.
-    let line = crate::models::rounds::line_of(conn, n.id)?;
-    let quota_rule: Option<(Option<AwardTypeId>, String)> = match line {
-        Some((dossier, _)) => crate::models::rounds::quota_of_line(conn, dossier, n.award_type_id)?
-            .map(|(base, percent)| (Some(base), percent)),
-        None => match version.as_ref().and_then(|v| Some((v.quota_of_code.clone()?, v.quota_percent.clone()?))) {
-            Some((base_code, percent)) => Some((find_award_type_by_code(conn, &base_code)?.map(|b| b.id), percent)),
-            None => None,
-        },
-    };
-    let quota = match quota_rule {
-        Some((base_type, percent)) => {
-            // The unit's holders of the base title that year, and those proposed for it still
-            // under review (an annual round proposes LĐTT and CSTĐ cơ sở together), each once.
-            let base_count: i64 = match base_type {
-                Some(base) => {
-                    let held: Vec<Option<PersonId>> = awards::table
-                        .filter(awards::award_type_id.eq(base))
-                        .filter(awards::unit_id.eq(n.unit_id))
-                        .filter(awards::year.eq(n.year))
-                        .filter(awards::revoked_at.is_null())
-                        .select(awards::person_id)
-                        .load(conn)?;
-                    let proposed: Vec<Option<PersonId>> = nominations::table
-                        .filter(nominations::award_type_id.eq(base))
-                        .filter(nominations::unit_id.eq(n.unit_id))
-                        .filter(nominations::year.eq(n.year))
-                        .filter(nominations::status.eq_any(&granting))
-                        .select(nominations::person_id)
-                        .load(conn)?;
-                    let unnamed = held.iter().filter(|p| p.is_none()).count();
-                    let named: std::collections::HashSet<PersonId> =
-                        held.into_iter().chain(proposed).flatten().collect();
-                    (named.len() + unnamed) as i64
-                }
-                None => 0,
-            };
-            let used: i64 = nominations::table
-                .filter(nominations::award_type_id.eq(n.award_type_id))
-                .filter(nominations::unit_id.eq(n.unit_id))
-                .filter(nominations::year.eq(n.year))
-                .filter(nominations::id.ne(n.id))
-                .filter(nominations::status.eq_any(granting))
-                .count()
-                .get_result(conn)?;
-            let percent = crate::domain::campaigns::stored_decimal(&percent).unwrap_or_default();
-            let severity = version.as_ref().map_or(Severity::Warning, |v| v.quota_on_failure);
-            Some((quota(base_count as u32, percent), used as u32 + 1, severity))
-        }
-        None => None,
-    };
-    let mut present = stored_files::document_kinds_of(conn, n.id)?;
-    // A dossier line also has the dossier's shared documents (its tờ trình, biên bản bình xét),
-    // but not a shared initiative document: an initiative proves one nominee's merit, so it
-    // counts only when filed with that nominee's line. The line is also checked against the
-    // unit's title registration of the year.
-    let mut registered = None;
-    if let Some((dossier, _)) = line {
-        present.extend(
-            stored_files::document_kinds_of_dossier(conn, dossier)?
-                .into_iter()
-                .filter(|k| *k != DocumentKind::SangKien),
-        );
-        let listed =
-            crate::models::title_registrations::registered(conn, n.unit_id, n.year, n.award_type_id, n.person_id)?;
-        registered = Some((listed, award_type.name.clone()));
-    }
-    let missing_documents = required_documents(&award_type.code).into_iter().filter(|k| !present.contains(k)).collect();
-    let initiatives =
-        match (version.as_ref().map(AwardTypeVersion::initiative_requirement).transpose()?.flatten(), n.person_id) {
-            (Some(requirement), Some(person)) => {
-                let held = crate::models::initiatives::recognitions_of(conn, person)?;
-                let proof = present.contains(&DocumentKind::SangKien);
-                Some((requirement, held, proof))
-            }
-            _ => None,
-        };
-    // A collective title whose rules ask things of the unit's members (Tập thể lao động xuất
-    // sắc, tiên tiến): judged from the unit's people.
-    let members =
-        match (version.as_ref().map(AwardTypeVersion::member_requirement).transpose()?.flatten(), n.nominee_kind) {
-            (Some(requirement), NomineeKind::Unit) => {
-                let (facts, title, one_title) =
-                    crate::models::collectives::member_facts(conn, n.unit_id, n.year, &requirement)?;
-                Some((requirement, facts, title, one_title))
-            }
-            _ => None,
-        };
-    let facts = EligibilityFacts {
-        has_rules: version.is_some(),
-        prerequisites,
-        prerequisite_names,
-        pending,
-        year: n.year,
-        already_rewarded: already_rewarded as usize,
-        duplicate,
-        quota,
-        missing_documents,
-        under_discipline: n.under_discipline,
-        initiatives,
-        registered,
-        members,
-    };
-    Ok((judge(&facts), version.map(|v| v.id)))
+/// One move asked of a nomination: the action, the reason given, and the version the caller
+/// last read (`If-Match`), if any.
+pub struct Move {
+    pub id: NominationId,
+    pub action: NominationAction,
+    pub reason: Option<String>,
+    pub expected_version: Option<i32>,
 }
 
-/// Moves a nomination along; submission judges eligibility (blocking problems refuse it, with
+/// Why a batch ([`transition_all`], [`create_nominations`]) did nothing: the items refused (by
+/// position, each with the error the one-item call would give), or a failure of the database.
+/// The caller returns an error either way, so the transaction and what was written in it are
+/// rolled back.
+pub enum BatchError {
+    Refused(Vec<(usize, ApiError)>),
+    Failed(ApiError),
+}
+
+impl From<ApiError> for BatchError {
+    fn from(e: ApiError) -> Self {
+        BatchError::Failed(e)
+    }
+}
+
+impl From<diesel::result::Error> for BatchError {
+    fn from(e: diesel::result::Error) -> Self {
+        BatchError::Failed(e.into())
+    }
+}
+
+/// Moves one nomination along; submission judges eligibility (blocking problems refuse it, with
 /// the problems listed) and fixes the rules version it is judged under.
 pub fn transition(
     conn: &mut DbConn,
@@ -547,92 +479,194 @@ pub fn transition(
     expected_version: Option<i32>,
     today: NaiveDate,
 ) -> Result<NominationDetail, ApiError> {
-    let current = lock(conn, id)?;
-    if expected_version.is_some_and(|v| v != current.version) {
-        return Err(ApiError::precondition_failed());
+    match transition_all(conn, &[Move { id, action, reason, expected_version }], actor, today) {
+        Ok(()) => detail(conn, id),
+        Err(BatchError::Refused(mut refused)) => Err(refused.pop().map_or_else(nomination_not_found, |(_, e)| e)),
+        Err(BatchError::Failed(e)) => Err(e),
     }
-    let from = current.status;
-    let Some(to) = from.after(action) else {
-        return Err(ApiError::conflict(
-            ErrorCode::IllegalTransition,
-            format!("a {} nomination cannot take \"{}\"", from.as_str(), action.as_str()),
-        )
-        .localized(
-            "illegal_transition-action",
-            [
-                ("record", crate::error::Arg::Record("nomination".into())),
-                ("status", crate::error::Arg::text(from.label_vi())),
-                ("action", crate::error::Arg::text(action.label_vi())),
-            ],
-        ));
-    };
-    let mut version_id = current.award_type_version_id;
-    let mut judged = current.eligibility.clone();
-    if action == NominationAction::Submit {
-        // Quotas are counted per unit, type and year: submissions of one queue here.
-        db::lock_for_transaction(
-            conn,
-            &format!("quota:{}:{}:{}", current.unit_id, current.award_type_id, current.year),
-        )?;
-        let (result, version) = eligibility(conn, &current, today)?;
-        if !result.blocking.is_empty() {
-            let errors = result
-                .blocking
-                .iter()
-                .map(|p| FieldError {
-                    localized: p.localized.clone(),
-                    ..FieldError::new("eligibility", p.code, p.message.clone())
-                })
-                .collect();
-            return Err(ApiError {
-                errors,
-                ..ApiError::new(ErrorCode::NotEligible, "the nomination cannot be submitted; see errors")
-            });
+}
+
+/// Makes many moves in one transaction, in order, each as [`transition`] would: a submission is
+/// judged as if the submissions before it had been made (a dossier's CSTĐ line after its LĐTT
+/// line). Every move is checked; any refusal refuses them all. A few statements per 500 moves,
+/// plus one update per move: the rows locked and read together, eligibility's facts read
+/// together ([`Judging`]), the history written together. Submissions are judged on the state
+/// before this call's other kinds of moves (callers send one kind).
+pub fn transition_all(conn: &mut DbConn, moves: &[Move], actor: UserId, today: NaiveDate) -> Result<(), BatchError> {
+    if moves.len() > 1 {
+        db::plan_each_statement(conn)?;
+    }
+    let ids: Vec<NominationId> = moves.iter().map(|m| m.id).collect();
+    let current = lock_all(conn, &ids)?;
+    let mut refused = Vec::new();
+    let mut planned: Vec<(usize, &Move, &Nomination, NominationStatus)> = Vec::with_capacity(moves.len());
+    let mut needs_vote: HashMap<AwardTypeVersionId, bool> = HashMap::new();
+    for (i, m) in moves.iter().enumerate() {
+        let Some(n) = current.get(&m.id) else {
+            refused.push((i, nomination_not_found()));
+            continue;
+        };
+        if m.expected_version.is_some_and(|v| v != n.version) {
+            refused.push((i, ApiError::precondition_failed()));
+            continue;
         }
-        version_id = version;
-        judged = Some(serde_json::to_string(&result.with_translations()).expect("eligibility serializes"));
-    }
-    if matches!(action, NominationAction::Reject | NominationAction::Withdraw) && before_open_session(conn, id)? {
-        return Err(ApiError::conflict(
-            ErrorCode::BeforeCouncil,
-            "the nomination is before an open council session; its vote decides it",
-        ));
-    }
-    if action == NominationAction::Approve {
-        let (_, versions) = find_award_type(conn, current.award_type_id)?;
-        let needs_vote = versions
-            .iter()
-            .find(|v| Some(v.id) == current.award_type_version_id)
-            .is_some_and(|v| v.council_vote_required);
-        if needs_vote {
-            return Err(ApiError::conflict(
-                ErrorCode::CouncilVoteRequired,
-                "this award needs the council's vote; it is approved by the vote's result",
+        let Some(to) = n.status.after(m.action) else {
+            refused.push((i, illegal_transition(n.status, m.action)));
+            continue;
+        };
+        if matches!(m.action, NominationAction::Reject | NominationAction::Withdraw) && before_open_session(conn, n.id)?
+        {
+            refused.push((
+                i,
+                ApiError::conflict(
+                    ErrorCode::BeforeCouncil,
+                    "the nomination is before an open council session; its vote decides it",
+                ),
             ));
+            continue;
         }
+        if m.action == NominationAction::Approve {
+            let vote = match n.award_type_version_id {
+                Some(v) => match needs_vote.get(&v) {
+                    Some(known) => *known,
+                    None => {
+                        let (_, versions) = find_award_type(conn, n.award_type_id)?;
+                        let known = versions.iter().find(|x| x.id == v).is_some_and(|x| x.council_vote_required);
+                        needs_vote.insert(v, known);
+                        known
+                    }
+                },
+                None => false,
+            };
+            if vote {
+                refused.push((
+                    i,
+                    ApiError::conflict(
+                        ErrorCode::CouncilVoteRequired,
+                        "this award needs the council's vote; it is approved by the vote's result",
+                    ),
+                ));
+                continue;
+            }
+        }
+        planned.push((i, m, n, to));
+    }
+    // Quotas are counted per unit, type and year: submissions of one queue here (in one order,
+    // so two batches cannot wait on each other).
+    let submissions: Vec<Nomination> = planned
+        .iter()
+        .filter(|(_, m, _, _)| m.action == NominationAction::Submit)
+        .map(|(_, _, n, _)| (*n).clone())
+        .collect();
+    let mut judging = None;
+    if !submissions.is_empty() {
+        let scopes: std::collections::BTreeSet<String> =
+            submissions.iter().map(|n| format!("quota:{}:{}:{}", n.unit_id, n.award_type_id, n.year)).collect();
+        for scope in scopes {
+            db::lock_for_transaction(conn, &scope)?;
+        }
+        judging = Some(Judging::load(conn, &submissions, today)?);
     }
     let now = db::now();
-    diesel::update(nominations::table.find(id))
-        .set((
-            nominations::status.eq(to),
-            nominations::award_type_version_id.eq(version_id),
-            nominations::eligibility.eq(&judged),
-            nominations::version.eq(current.version + 1),
-            nominations::updated_at.eq(now),
-        ))
-        .execute(conn)?;
-    diesel::insert_into(nomination_transitions::table)
-        .values((
+    let mut history = Vec::with_capacity(planned.len());
+    for (i, m, n, to) in planned {
+        let mut version_id = n.award_type_version_id;
+        let mut judged = n.eligibility.clone();
+        if let (NominationAction::Submit, Some(judging)) = (m.action, judging.as_mut()) {
+            let result = judging.judge(conn, n)?;
+            if !result.eligibility.blocking.is_empty() {
+                refused.push((i, not_eligible(&result.eligibility)));
+                continue;
+            }
+            judging.accept(n);
+            version_id = result.version_id;
+            judged =
+                Some(serde_json::to_string(&result.eligibility.with_translations()).expect("eligibility serializes"));
+        }
+        // Written now, not at the end: what the next submission reads per nomination (a
+        // collective's members) sees this one as it is.
+        diesel::update(nominations::table.find(n.id))
+            .set((
+                nominations::status.eq(to),
+                nominations::award_type_version_id.eq(version_id),
+                nominations::eligibility.eq(&judged),
+                nominations::version.eq(n.version + 1),
+                nominations::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        history.push((
             nomination_transitions::id.eq(NominationTransitionId::generate()),
-            nomination_transitions::nomination_id.eq(id),
-            nomination_transitions::from_status.eq(from),
+            nomination_transitions::nomination_id.eq(n.id),
+            nomination_transitions::from_status.eq(n.status),
             nomination_transitions::to_status.eq(to),
             nomination_transitions::actor_id.eq(actor),
-            nomination_transitions::reason.eq(reason),
+            nomination_transitions::reason.eq(m.reason.clone()),
             nomination_transitions::at.eq(now),
-        ))
-        .execute(conn)?;
-    detail(conn, id)
+        ));
+    }
+    if !refused.is_empty() {
+        refused.sort_by_key(|(i, _)| *i);
+        return Err(BatchError::Refused(refused));
+    }
+    for chunk in history.chunks(CHUNK) {
+        let insert = diesel::insert_into(nomination_transitions::table).values(chunk);
+        db::on_backend!(&mut *conn, |c| insert.execute(c)?);
+    }
+    Ok(())
+}
+
+/// Rows per multi-row statement or `= ANY(…)` list: well under SQLite's bound-parameter limit.
+const CHUNK: usize = 500;
+
+/// Locks (on PostgreSQL) and reads the nominations, 500 a query; ids that name none are left out.
+fn lock_all(conn: &mut DbConn, ids: &[NominationId]) -> Result<HashMap<NominationId, Nomination>, ApiError> {
+    let mut sorted = ids.to_vec();
+    sorted.sort();
+    sorted.dedup();
+    let mut found = HashMap::with_capacity(sorted.len());
+    for chunk in sorted.chunks(CHUNK) {
+        let rows: Vec<Nomination> = match conn {
+            DbConn::Postgres(pg) => nominations::table
+                .filter(nominations::id.eq_any(chunk))
+                .order(nominations::id)
+                .select(Nomination::as_select())
+                .for_update()
+                .load(pg)?,
+            DbConn::Sqlite(_) => {
+                nominations::table.filter(nominations::id.eq_any(chunk)).select(Nomination::as_select()).load(conn)?
+            }
+        };
+        found.extend(rows.into_iter().map(|n| (n.id, n)));
+    }
+    Ok(found)
+}
+
+fn illegal_transition(from: NominationStatus, action: NominationAction) -> ApiError {
+    ApiError::conflict(
+        ErrorCode::IllegalTransition,
+        format!("a {} nomination cannot take \"{}\"", from.as_str(), action.as_str()),
+    )
+    .localized(
+        "illegal_transition-action",
+        [
+            ("record", crate::error::Arg::Record("nomination".into())),
+            ("status", crate::error::Arg::text(from.label_vi())),
+            ("action", crate::error::Arg::text(action.label_vi())),
+        ],
+    )
+}
+
+/// The refusal of a submission with blocking problems, each problem as `eligibility`.
+fn not_eligible(result: &Eligibility) -> ApiError {
+    let errors = result
+        .blocking
+        .iter()
+        .map(|p| FieldError {
+            localized: p.localized.clone(),
+            ..FieldError::new("eligibility", p.code, p.message.clone())
+        })
+        .collect();
+    ApiError { errors, ..ApiError::new(ErrorCode::NotEligible, "the nomination cannot be submitted; see errors") }
 }
 
 #[derive(Default)]

@@ -18,7 +18,7 @@ use crate::domain::nominations::{DocumentKind, NominationAction, NominationStatu
 use crate::domain::rounds::{judging_depth, quota_standing, DossierStatus, LineAction, QuotaStanding, RoundStatus};
 use crate::error::{ApiError, ErrorCode, FieldError};
 use crate::models::awards::{find_award_type, find_award_type_by_code, version_on, AwardType};
-use crate::models::nominations::{self as nominations_model, NominationDetail, NominationInput};
+use crate::models::nominations::{self as nominations_model, BatchError, Move, NominationDetail, NominationInput};
 use crate::models::stored_files::{self, NewFile, Owner, StoredFile};
 
 #[derive(Queryable, Selectable, Debug, Clone)]
@@ -404,20 +404,23 @@ pub fn add_lines(
         .filter(dossier_lines::dossier_id.eq(id))
         .select(diesel::dsl::max(dossier_lines::line_no))
         .first(conn)?;
-    let mut next = last.unwrap_or(0);
     let mut errors = Vec::new();
-    let mut created = Vec::with_capacity(lines.len());
+    let mut inputs = Vec::with_capacity(lines.len());
+    let mut positions = Vec::with_capacity(lines.len());
     let unit_id = dossier.unit_id;
     for (i, line) in lines.into_iter().enumerate() {
         if !allowed.contains(&line.award_type_id) {
-            errors.push(FieldError::new(
-                format!("lines[{i}].award_type_id"),
-                ErrorCode::InvalidChoice,
-                "the round does not take this award type",
+            errors.push((
+                i,
+                vec![FieldError::new(
+                    format!("lines[{i}].award_type_id"),
+                    ErrorCode::InvalidChoice,
+                    "the round does not take this award type",
+                )],
             ));
             continue;
         }
-        let input = NominationInput {
+        inputs.push(NominationInput {
             award_type_id: line.award_type_id,
             person_id: line.person_id,
             unit_id,
@@ -426,53 +429,53 @@ pub fn add_lines(
             campaign_id: None,
             achievement_ids: line.achievement_ids,
             under_discipline: line.under_discipline,
-        };
-        match nominations_model::create_nomination(conn, input, actor) {
-            Ok(detail) => {
-                next += 1;
-                diesel::insert_into(dossier_lines::table)
-                    .values((
-                        dossier_lines::nomination_id.eq(detail.nomination.id),
-                        dossier_lines::dossier_id.eq(id),
-                        dossier_lines::line_no.eq(next),
-                    ))
-                    .execute(conn)?;
-                created.push((next, detail));
-            }
-            Err(e) if e.code == ErrorCode::ValidationFailed => errors.extend(in_line(i, e).errors),
-            Err(e) => return Err(e),
-        }
+        });
+        positions.push(i);
     }
+    let ids = match nominations_model::create_nominations(conn, &inputs, actor) {
+        Ok(ids) => ids,
+        Err(BatchError::Refused(refused)) => {
+            for (k, e) in refused {
+                if e.code != ErrorCode::ValidationFailed {
+                    return Err(e);
+                }
+                errors.push((positions[k], in_line(positions[k], e).errors));
+            }
+            Vec::new()
+        }
+        Err(BatchError::Failed(e)) => return Err(e),
+    };
     if !errors.is_empty() {
-        return Err(ApiError::validation(errors));
+        errors.sort_by_key(|(i, _)| *i);
+        return Err(ApiError::validation(errors.into_iter().flat_map(|(_, e)| e).collect()));
+    }
+    let first = last.unwrap_or(0) + 1;
+    let numbered: Vec<(i32, NominationId)> = (first..).zip(ids).collect();
+    let rows: Vec<_> = numbered
+        .iter()
+        .map(|(line_no, nomination)| {
+            (
+                dossier_lines::nomination_id.eq(*nomination),
+                dossier_lines::dossier_id.eq(id),
+                dossier_lines::line_no.eq(*line_no),
+            )
+        })
+        .collect();
+    for chunk in rows.chunks(500) {
+        let insert = diesel::insert_into(dossier_lines::table).values(chunk);
+        db::on_backend!(&mut *conn, |c| insert.execute(c)?);
+    }
+    let ids: Vec<NominationId> = numbered.iter().map(|(_, n)| *n).collect();
+    let mut details = details_by_id(conn, &ids)?;
+    let mut created = Vec::with_capacity(numbered.len());
+    for (line_no, nomination) in numbered {
+        let detail = details
+            .remove(&nomination)
+            .ok_or_else(|| ApiError::internal(anyhow::anyhow!("line {line_no} was written but not read back")))?;
+        created.push((line_no, detail));
     }
     bump(conn, &dossier)?;
     Ok(created)
-}
-
-/// Which dossier a nomination is a line of, if any, and its number there.
-pub fn line_of(conn: &mut DbConn, nomination_id: NominationId) -> Result<Option<(DossierId, i32)>, ApiError> {
-    Ok(dossier_lines::table
-        .find(nomination_id)
-        .select((dossier_lines::dossier_id, dossier_lines::line_no))
-        .first(conn)
-        .optional()?)
-}
-
-/// The quota the round of `dossier` sets for `award_type_id`: the base title and the percent.
-pub fn quota_of_line(
-    conn: &mut DbConn,
-    dossier: DossierId,
-    award_type_id: AwardTypeId,
-) -> Result<Option<(AwardTypeId, String)>, ApiError> {
-    let found: Option<(Option<AwardTypeId>, Option<String>)> = unit_dossiers::table
-        .inner_join(award_round_types::table.on(award_round_types::round_id.eq(unit_dossiers::round_id)))
-        .filter(unit_dossiers::id.eq(dossier))
-        .filter(award_round_types::award_type_id.eq(award_type_id))
-        .select((award_round_types::quota_of_award_type_id, award_round_types::quota_percent))
-        .first(conn)
-        .optional()?;
-    Ok(found.and_then(|(base, percent)| Some((base?, percent?))))
 }
 
 /// A page of a dossier's lines by number, after `after`; `limit + 1` rows.
@@ -507,15 +510,15 @@ pub fn lines(
 /// order where a line comes after the lines of the titles it needs in the same year (so CSTĐ cơ
 /// sở can rest on the same dossier's LĐTT line). A line with blocking problems refuses the whole
 /// submission (`not_eligible`, every problem of every line in `errors` as
-/// `lines[<line_no>].eligibility`); nothing is written then. Returns the lines submitted, as
-/// they are now, in the order they were judged.
+/// `lines[<line_no>].eligibility`); nothing is written then. Returns the lines submitted, in the
+/// order they were judged.
 pub fn submit(
     conn: &mut DbConn,
     id: DossierId,
     actor: UserId,
     expected_version: Option<i32>,
     today: NaiveDate,
-) -> Result<Vec<NominationDetail>, ApiError> {
+) -> Result<Vec<NominationId>, ApiError> {
     let dossier = lock_dossier(conn, id)?;
     if expected_version.is_some_and(|v| v != dossier.version) {
         return Err(ApiError::precondition_failed());
@@ -542,22 +545,29 @@ pub fn submit(
     let depth = depth_of_types(conn, round.id, today)?;
     let mut ordered = waiting;
     ordered.sort_by_key(|(line_no, _, award_type_id)| (depth.get(award_type_id).copied().unwrap_or(0), *line_no));
-    let mut errors = Vec::new();
-    let mut submitted = Vec::with_capacity(ordered.len());
-    for (line_no, nomination_id, _) in ordered {
-        match nominations_model::transition(conn, nomination_id, NominationAction::Submit, actor, None, None, today) {
-            Ok(detail) => submitted.push(detail),
-            Err(e) if e.code == ErrorCode::NotEligible => errors.extend(
-                e.errors.into_iter().map(|f| FieldError { field: format!("lines[{line_no}].eligibility"), ..f }),
-            ),
-            Err(e) => return Err(e),
+    let moves: Vec<Move> = ordered
+        .iter()
+        .map(|(_, id, _)| Move { id: *id, action: NominationAction::Submit, reason: None, expected_version: None })
+        .collect();
+    match nominations_model::transition_all(conn, &moves, actor, today) {
+        Ok(()) => {}
+        Err(BatchError::Refused(refused)) => {
+            let mut errors = Vec::new();
+            for (i, e) in refused {
+                if e.code != ErrorCode::NotEligible {
+                    return Err(e);
+                }
+                let line_no = ordered[i].0;
+                errors.extend(
+                    e.errors.into_iter().map(|f| FieldError { field: format!("lines[{line_no}].eligibility"), ..f }),
+                );
+            }
+            return Err(ApiError {
+                errors,
+                ..ApiError::new(ErrorCode::NotEligible, "lines of the dossier cannot be submitted; see errors")
+            });
         }
-    }
-    if !errors.is_empty() {
-        return Err(ApiError {
-            errors,
-            ..ApiError::new(ErrorCode::NotEligible, "lines of the dossier cannot be submitted; see errors")
-        });
+        Err(BatchError::Failed(e)) => return Err(e),
     }
     let now = db::now();
     diesel::update(unit_dossiers::table.find(id))
@@ -568,7 +578,7 @@ pub fn submit(
             unit_dossiers::submitted_at.eq(Some(now)),
         ))
         .execute(conn)?;
-    Ok(submitted)
+    Ok(moves.into_iter().map(|m| m.id).collect())
 }
 
 /// For each award type of the round, its depth among the round's types by the prerequisites of
@@ -631,41 +641,50 @@ pub fn line_numbers(conn: &mut DbConn, id: DossierId) -> Result<HashMap<Nominati
 
 /// The board's appraisal of lines of one dossier: each line accepted (appraised), returned or
 /// rejected as its nomination would be. Lines of other dossiers, or actions their status does
-/// not allow, are refused all at once (nothing written). Returns the lines appraised, as they
-/// are now, each with its number, in the order asked.
+/// not allow, are refused all at once (nothing written). Returns the lines appraised (number,
+/// nomination), in the order asked.
 pub fn appraise(
     conn: &mut DbConn,
     id: DossierId,
     items: Vec<Appraisal>,
     actor: UserId,
     today: NaiveDate,
-) -> Result<Vec<(i32, NominationDetail)>, ApiError> {
+) -> Result<Vec<(i32, NominationId)>, ApiError> {
     let dossier = lock_dossier(conn, id)?;
     let numbers = line_numbers(conn, dossier.id)?;
     let mut errors = Vec::new();
-    let mut done = Vec::with_capacity(items.len());
+    let mut moves = Vec::with_capacity(items.len());
+    let mut asked = Vec::with_capacity(items.len());
     for (i, item) in items.into_iter().enumerate() {
-        let field = format!("lines[{i}]");
         let Some(line_no) = numbers.get(&item.nomination_id).copied() else {
-            errors.push(FieldError::new(
-                format!("{field}.nomination_id"),
-                ErrorCode::NotFound,
-                "not a line of this dossier",
+            errors.push((
+                i,
+                FieldError::new(format!("lines[{i}].nomination_id"), ErrorCode::NotFound, "not a line of this dossier"),
             ));
             continue;
         };
         let action = item.action.nomination_action();
-        match nominations_model::transition(conn, item.nomination_id, action, actor, item.reason, None, today) {
-            Ok(detail) => done.push((line_no, detail)),
-            Err(e) if e.status.is_client_error() => {
-                errors.push(FieldError::new(format!("{field}.action"), e.code, e.detail));
+        moves.push(Move { id: item.nomination_id, action, reason: item.reason, expected_version: None });
+        asked.push((i, line_no));
+    }
+    match nominations_model::transition_all(conn, &moves, actor, today) {
+        Ok(()) => {}
+        Err(BatchError::Refused(refused)) => {
+            for (m, e) in refused {
+                if !e.status.is_client_error() {
+                    return Err(e);
+                }
+                let i = asked[m].0;
+                errors.push((i, FieldError::new(format!("lines[{i}].action"), e.code, e.detail)));
             }
-            Err(e) => return Err(e),
         }
+        Err(BatchError::Failed(e)) => return Err(e),
     }
     if !errors.is_empty() {
-        return Err(ApiError::validation(errors));
+        errors.sort_by_key(|(i, _)| *i);
+        return Err(ApiError::validation(errors.into_iter().map(|(_, e)| e).collect()));
     }
+    let done = asked.into_iter().map(|(_, line_no)| line_no).zip(moves.into_iter().map(|m| m.id)).collect();
     // The lines changed (each journaled as its nomination); the dossier itself did not.
     Ok(done)
 }

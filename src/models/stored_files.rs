@@ -134,15 +134,6 @@ pub fn of_nominations(conn: &mut DbConn, nomination_ids: &[NominationId]) -> Res
         .load(conn)?)
 }
 
-/// The kinds of document a nomination's dossier holds.
-pub fn document_kinds_of(conn: &mut DbConn, nomination_id: NominationId) -> Result<Vec<DocumentKind>, ApiError> {
-    let kinds: Vec<Option<DocumentKind>> = stored_files::table
-        .filter(stored_files::nomination_id.eq(nomination_id))
-        .select(stored_files::kind)
-        .load(conn)?;
-    Ok(kinds.into_iter().flatten().collect())
-}
-
 /// A file by id, if it is evidence (`Some(achievement id)`).
 pub fn find_evidence(conn: &mut DbConn, id: StoredFileId) -> Result<Option<(StoredFile, AchievementId)>, ApiError> {
     let file: Option<StoredFile> = stored_files::table
@@ -186,11 +177,4 @@ pub fn of_dossier(conn: &mut DbConn, dossier_id: DossierId) -> Result<Vec<Stored
         .order(stored_files::id)
         .select(StoredFile::as_select())
         .load(conn)?)
-}
-
-/// The kinds of shared document a unit dossier holds.
-pub fn document_kinds_of_dossier(conn: &mut DbConn, dossier_id: DossierId) -> Result<Vec<DocumentKind>, ApiError> {
-    let kinds: Vec<Option<DocumentKind>> =
-        stored_files::table.filter(stored_files::dossier_id.eq(dossier_id)).select(stored_files::kind).load(conn)?;
-    Ok(kinds.into_iter().flatten().collect())
 }

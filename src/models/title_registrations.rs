@@ -277,28 +277,3 @@ pub fn list(
     }
     Ok(query.order(title_registrations::id).limit(limit + 1).select(TitleRegistration::as_select()).load(conn)?)
 }
-
-/// Whether the unit's accepted registration of `year` lists `award_type_id` for `person_id` (or,
-/// with none, for the unit itself).
-pub fn registered(
-    conn: &mut DbConn,
-    unit_id: UnitId,
-    year: i32,
-    award_type_id: AwardTypeId,
-    person_id: Option<PersonId>,
-) -> Result<bool, ApiError> {
-    let mut query = title_registration_entries::table
-        .inner_join(
-            title_registrations::table.on(title_registrations::id.eq(title_registration_entries::registration_id)),
-        )
-        .filter(title_registrations::unit_id.eq(unit_id))
-        .filter(title_registrations::year.eq(year))
-        .filter(title_registrations::status.eq(TitleRegistrationStatus::Accepted))
-        .filter(title_registration_entries::award_type_id.eq(award_type_id))
-        .into_boxed::<<DbConn as Connection>::Backend>();
-    query = match person_id {
-        Some(person) => query.filter(title_registration_entries::person_id.eq(person)),
-        None => query.filter(title_registration_entries::person_id.is_null()),
-    };
-    Ok(query.count().get_result::<i64>(conn)? > 0)
-}

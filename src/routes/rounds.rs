@@ -5,8 +5,6 @@
 //! lines as on any nomination (one by one, or by list: `POST /council-sessions/{id}/list-ballot`).
 //! A dossier is its unit's record: another unit's answers 404.
 
-use std::collections::HashMap;
-
 use actix_web::http::header;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
@@ -768,14 +766,11 @@ pub async fn submit(
     let body = db::write(&state.db, origin.by(&who), move |conn, journal| {
         let before = dossier_response(model::dossier_detail(conn, dossier.id)?)?;
         let drafts = model::lines(conn, dossier.id, None, None, i64::from(i32::MAX - 1))?;
-        let mut submitted: HashMap<NominationId, nominations_model::NominationDetail> =
-            model::submit(conn, dossier.id, actor, expected, today)?
-                .into_iter()
-                .map(|d| (d.nomination.id, d))
-                .collect();
+        let submitted = model::submit(conn, dossier.id, actor, expected, today)?;
+        let mut now = model::details_by_id(conn, &submitted)?;
         let mut items = Vec::with_capacity(submitted.len());
         for (line_no, draft) in drafts {
-            let Some(now) = submitted.remove(&draft.nomination.id) else { continue };
+            let Some(now) = now.remove(&draft.nomination.id) else { continue };
             let n_before = nomination_response(draft)?;
             let n_after = nomination_response(now)?;
             journal.changed("nomination", n_after.status.as_str(), n_after.id, scope(&dossier), &n_before, &n_after);
@@ -856,11 +851,13 @@ pub async fn appraise(
         let ids: Vec<NominationId> = items.iter().map(|i| i.nomination_id).collect();
         let mut befores = model::details_by_id(conn, &ids)?;
         let done = model::appraise(conn, dossier.id, items, actor, today)?;
+        let appraised: Vec<NominationId> = done.iter().map(|(_, id)| *id).collect();
+        let mut afters = model::details_by_id(conn, &appraised)?;
         let mut out = Vec::with_capacity(done.len());
-        for (line_no, after) in done {
-            let before = befores.remove(&after.nomination.id).ok_or_else(|| {
-                ApiError::internal(anyhow::anyhow!("line {line_no} was appraised without being read first"))
-            })?;
+        for (line_no, id) in done {
+            let (Some(before), Some(after)) = (befores.remove(&id), afters.remove(&id)) else {
+                return Err(ApiError::internal(anyhow::anyhow!("line {line_no} was appraised without being read")));
+            };
             let n_before = nomination_response(before)?;
             let n_after = nomination_response(after)?;
             journal.changed("nomination", n_after.status.as_str(), n_after.id, scope(&dossier), &n_before, &n_after);

@@ -12,6 +12,7 @@ use crate::helpers::TestApp;
 on_both_backends!(
     a_unit_sends_one_dossier_of_many_lines_and_the_board_appraises_each,
     a_line_with_a_refusal_holds_the_dossier_back,
+    lines_are_judged_as_if_submitted_one_by_one,
     another_units_officer_gets_nothing,
     the_council_votes_on_a_rounds_lines_by_list,
     a_rounds_lines_are_checked_against_the_title_registrations,
@@ -354,6 +355,57 @@ async fn a_line_with_a_refusal_holds_the_dossier_back(app: TestApp) {
     )
     .await
     .problem(409, "deadline_passed");
+    app.assert_every_write_journaled();
+}
+
+/// A dossier's lines are judged together, each as if the lines before it had been submitted
+/// already: a second line for the same person and title is a duplicate, though neither was
+/// submitted when the request came; the first line alone goes through.
+async fn lines_are_judged_as_if_submitted_one_by_one(app: TestApp) {
+    let w = World::new(&app).await;
+    let round = w.round(&app, &["LDTT"]).await;
+    let dossier = w.dossier(&app, &round).await;
+    let people = w.people(&app, 2).await;
+    let ldtt = w.type_id("LDTT");
+    let lines = json!([{"award_type_id": ldtt, "person_id": people[0]["id"]},
+                       {"award_type_id": ldtt, "person_id": people[1]["id"]},
+                       {"award_type_id": ldtt, "person_id": people[0]["id"]}]);
+    let added = w.add_lines(&app, &dossier, lines).await.json();
+    let dossier_path = format!("/api/v1/dossiers/{}", id(&dossier));
+    w.upload(&app, &format!("{dossier_path}/documents"), "to_trinh").await;
+    w.upload(&app, &format!("{dossier_path}/documents"), "bien_ban_binh_xet").await;
+    w.upload(&app, &format!("{dossier_path}/documents"), "bao_cao_thanh_tich").await;
+    let refused = w
+        .as_officer(&app, TestRequest::post().uri(&format!("{dossier_path}/submit")))
+        .await
+        .problem(422, "not_eligible");
+    let errors: Vec<(&str, &str)> = refused["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["field"].as_str().unwrap(), e["code"].as_str().unwrap()))
+        .collect();
+    assert_eq!(errors, [("lines[3].eligibility", "duplicate_nomination")], "{refused}");
+    // Nothing was written: every line is still a draft.
+    let listed = app.get(&format!("{dossier_path}/lines")).await.json();
+    assert!(listed["items"].as_array().unwrap().iter().all(|l| l["nomination"]["status"] == "draft"), "{listed}");
+    // Without the second line for the same person, the other two are submitted.
+    let third = id(&added["items"][2]["nomination"]);
+    let withdrawn = w
+        .as_officer(&app, TestRequest::post().uri(&format!("/api/v1/nominations/{third}/withdraw")).set_json(json!({})))
+        .await;
+    assert_eq!(withdrawn.status, StatusCode::OK, "{}", withdrawn.text());
+    let submitted = w.as_officer(&app, TestRequest::post().uri(&format!("{dossier_path}/submit"))).await;
+    assert_eq!(submitted.status, StatusCode::OK, "{}", submitted.text());
+    let items = submitted.json()["items"].as_array().unwrap().clone();
+    let numbers: Vec<i64> = items.iter().map(|l| l["line_no"].as_i64().unwrap()).collect();
+    assert_eq!(numbers, [1, 2]);
+    assert!(items.iter().all(|l| l["nomination"]["status"] == "submitted"));
+    // Each submission is in the line's history, once.
+    for line in &items {
+        let history = line["nomination"]["history"].as_array().unwrap();
+        assert_eq!(history.iter().filter(|h| h["to_status"] == "submitted").count(), 1, "{line}");
+    }
     app.assert_every_write_journaled();
 }
 
