@@ -569,9 +569,8 @@ pub fn transition_all(conn: &mut DbConn, moves: &[Move], actor: UserId, today: N
     }
     let now = db::now();
     let mut history = Vec::with_capacity(planned.len());
+    let mut moved: HashMap<NominationStatus, Vec<NominationId>> = HashMap::new();
     for (i, m, n, to) in planned {
-        let mut version_id = n.award_type_version_id;
-        let mut judged = n.eligibility.clone();
         if let (NominationAction::Submit, Some(judging)) = (m.action, judging.as_mut()) {
             let result = judging.judge(conn, n)?;
             if !result.eligibility.blocking.is_empty() {
@@ -579,21 +578,23 @@ pub fn transition_all(conn: &mut DbConn, moves: &[Move], actor: UserId, today: N
                 continue;
             }
             judging.accept(n);
-            version_id = result.version_id;
-            judged =
+            let judged =
                 Some(serde_json::to_string(&result.eligibility.with_translations()).expect("eligibility serializes"));
+            // Written now, not at the end: what the next submission reads per nomination (a
+            // collective's members) sees this one as it is.
+            diesel::update(nominations::table.find(n.id))
+                .set((
+                    nominations::status.eq(to),
+                    nominations::award_type_version_id.eq(result.version_id),
+                    nominations::eligibility.eq(&judged),
+                    nominations::version.eq(n.version + 1),
+                    nominations::updated_at.eq(now),
+                ))
+                .execute(conn)?;
+        } else {
+            // Only the status moves: written together, 500 a statement, below.
+            moved.entry(to).or_default().push(n.id);
         }
-        // Written now, not at the end: what the next submission reads per nomination (a
-        // collective's members) sees this one as it is.
-        diesel::update(nominations::table.find(n.id))
-            .set((
-                nominations::status.eq(to),
-                nominations::award_type_version_id.eq(version_id),
-                nominations::eligibility.eq(&judged),
-                nominations::version.eq(n.version + 1),
-                nominations::updated_at.eq(now),
-            ))
-            .execute(conn)?;
         history.push((
             nomination_transitions::id.eq(NominationTransitionId::generate()),
             nomination_transitions::nomination_id.eq(n.id),
@@ -607,6 +608,17 @@ pub fn transition_all(conn: &mut DbConn, moves: &[Move], actor: UserId, today: N
     if !refused.is_empty() {
         refused.sort_by_key(|(i, _)| *i);
         return Err(BatchError::Refused(refused));
+    }
+    for (to, ids) in moved {
+        for chunk in ids.chunks(CHUNK) {
+            diesel::update(nominations::table.filter(nominations::id.eq_any(chunk)))
+                .set((
+                    nominations::status.eq(to),
+                    nominations::version.eq(nominations::version + 1),
+                    nominations::updated_at.eq(now),
+                ))
+                .execute(conn)?;
+        }
     }
     for chunk in history.chunks(CHUNK) {
         let insert = diesel::insert_into(nomination_transitions::table).values(chunk);
