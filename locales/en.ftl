@@ -135,6 +135,10 @@ already_voted = You have voted on this nomination in this session.
     .title = Already voted
 session_closed = The council session is closed.
     .title = Session closed
+proposal_closed = The cluster's count is closed.
+    .title = Count closed
+no_ballots = No member of the cluster has cast a ballot yet.
+    .title = No ballots
 voting_in_progress = A council session closes only once every member has voted or after its deadline.
     .title = Voting in progress
 voting_in_progress-count = { $cast } of { $total } ballots are cast; the session closes when every member has voted.
@@ -195,6 +199,11 @@ after_end = { $field }: a date falls after the end of the period it belongs to.
 already_scheduled = { $field }: the nomination is before another open council session.
 before_start = { $field }: a date falls before the start of the period it belongs to.
 cannot_remove = { $field }: a submitted nomination's achievements can be added to, not removed.
+comments_unreviewed = { $field }: the public's comments on the posting are not all reviewed yet.
+comments_unreviewed-count = { $field }: { $count ->
+    [one] one comment of the public on the posting is
+   *[other] { $count } comments of the public on the posting are
+} not reviewed yet.
 conflicting_parameters = { $field }: query parameters that exclude each other (year with from_year), or a range whose ends are reversed.
 contains_username = { $field }: a password must not contain the username.
 content_mismatch = { $field }: an uploaded file's bytes are not of the type its Content-Type names.
@@ -294,6 +303,10 @@ member_title_missing-title = { $field }: someone of the unit must hold «{ $titl
 member_disciplined-names = { $field }: in { $year }, people of the unit were disciplined with { $form } or heavier: { $names }.
 too_short-posting = { $field }: the rules post for { $days } { $count_en }: until { $earliest } at the earliest.
 title_not_registered-title = { $field }: the unit's accepted title registration for { $year } does not list «{ $title }» for this nominee.
+cluster_not_proposed = { $field }: the unit's emulation cluster did not propose it for this flag.
+cluster_not_proposed-none = { $field }: the unit is in no emulation cluster in { $year }; a flag goes to the unit its cluster proposes.
+cluster_not_proposed-open = { $field }: the cluster «{ $cluster }» has not closed its count for this flag.
+cluster_not_proposed-other = { $field }: the cluster «{ $cluster }» proposed «{ $proposed }»; this unit ranked { $rank }.
 quota_exceeded-count = { $field }: the unit's quota for { $year } is { $allowed }; this would be number { $used }.
 initiative_missing-wanted = { $field }: needs an initiative recognised at { $scope } level or above { $years ->
         [1] in { $last };

@@ -522,7 +522,7 @@ fn award_year(
     for id in [fighter, merit, worker] {
         decisions::post(conn, id, None, author, day("2025-01-16"))?;
     }
-    decisions::add_comment(
+    let comment = decisions::add_comment(
         conn,
         merit,
         Some("Người dân tổ 5".into()),
@@ -530,6 +530,8 @@ fn award_year(
         "demo",
         day("2025-01-20"),
     )?;
+    // The board reviews every comment before the decision.
+    decisions::review_comment(conn, comment, "Ý kiến ủng hộ, không có nội dung phải xác minh.", author)?;
     // Each level pays its own decisions' bonuses from its reward fund, funded at the year's start.
     let home_affairs = unit_2021(conn, "department", "06-SNV")?;
     for (unit, amount, what) in [

@@ -10,6 +10,7 @@ use diesel::prelude::*;
 use crate::db::schema::{unit_links, units};
 use crate::db::DbConn;
 use crate::domain::awards::{Prerequisite, PrerequisiteWindow, Severity};
+use crate::domain::cluster_votes::ClusterProposalRule;
 use crate::domain::collectives::{DisciplineForm, MemberRequirement};
 use crate::domain::ids::UnitId;
 use crate::domain::initiatives::{InitiativeRequirement, RecognitionScope};
@@ -170,6 +171,24 @@ fn initiative_requirement(code: &str) -> Option<InitiativeRequirement> {
     })
 }
 
+/// The flags (Cờ thi đua) go to the unit that led its emulation cluster (Law 06/2022/QH15, Art
+/// 25–26): the cluster's members vote for it. How a province's clusters choose (a vote, or
+/// scoring each other) is its own guidance, unconfirmed here — the same as the migration that
+/// gave existing databases these rules.
+pub fn cluster_proposal(code: &str) -> Option<ClusterProposalRule> {
+    let basis = match code {
+        "CO_THI_DUA_TINH" => "Luật Thi đua, khen thưởng số 06/2022/QH15, Điều 26 (Cờ thi đua cấp tỉnh: tập thể dẫn đầu phong trào thi đua của cụm, khối thi đua do tỉnh tổ chức); cách bình chọn trong cụm (bỏ phiếu hay chấm điểm chéo) theo hướng dẫn của tỉnh, chưa xác nhận",
+        "CO_THI_DUA_CP" => "Luật Thi đua, khen thưởng số 06/2022/QH15, Điều 25 (Cờ thi đua của Chính phủ: tập thể dẫn đầu phong trào thi đua của cụm, khối thi đua); cách bình chọn trong cụm theo hướng dẫn của tỉnh, chưa xác nhận",
+        _ => return None,
+    };
+    Some(ClusterProposalRule {
+        method: crate::domain::cluster_votes::ProposalMethod::Vote,
+        method_label: None,
+        legal_basis: Some(basis.to_string()),
+        unconfirmed: true,
+    })
+}
+
 /// What the collective titles ask of the unit's members. Tập thể lao động xuất sắc: at least
 /// 70 % LĐTT and a CSTĐ cơ sở member (the 2022 law); Tập thể lao động tiên tiến keeps the 2003
 /// law's "more than 50 %". Both rule out members disciplined from a warning up (the 2003 law's
@@ -244,6 +263,7 @@ fn seed_award_types(conn: &mut DbConn, report: &mut SeedReport) -> Result<(), Ap
             *bonus,
             initiative_requirement(code),
             member_requirement(code),
+            cluster_proposal(code),
             &mut checks,
         );
         if let Some(e) = checks.0.first() {

@@ -141,6 +141,34 @@ diesel::table! {
 }
 
 diesel::table! {
+    cluster_proposals (id) {
+        id -> Text,
+        cluster_id -> Text,
+        award_type_id -> Text,
+        method -> Text,
+        status -> Text,
+        proposed_unit_id -> Nullable<Text>,
+        ranking -> Nullable<Text>,
+        tie_break_reason -> Nullable<Text>,
+        opened_by -> Text,
+        opened_at -> Timestamp,
+        closed_by -> Nullable<Text>,
+        closed_at -> Nullable<Timestamp>,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    cluster_ballots (proposal_id, voter_unit_id) {
+        proposal_id -> Text,
+        voter_unit_id -> Text,
+        choice -> Text,
+        cast_by -> Text,
+        cast_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     campaigns (id) {
         id -> Text,
         title -> Text,
@@ -355,6 +383,7 @@ diesel::table! {
         initiative_requirement -> Nullable<Text>,
         member_requirement -> Nullable<Text>,
         posting_day_count -> Text,
+        cluster_proposal -> Nullable<Text>,
     }
 }
 
@@ -786,6 +815,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     idempotency_keys,
     clusters,
     cluster_members,
+    cluster_proposals,
+    cluster_ballots,
     campaigns,
     campaign_units,
     campaign_clusters,

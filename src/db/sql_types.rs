@@ -26,13 +26,15 @@ use crate::domain::campaigns::{
     AchievementStatus, CampaignKind, CampaignStatus, Direction, IndicatorKind, Participation, RegistrationStatus,
     ReviewKind,
 };
+use crate::domain::cluster_votes::{ProposalMethod, ProposalStatus};
 use crate::domain::collectives::DisciplineForm;
 use crate::domain::council::{SeatRole, SessionStatus};
 use crate::domain::ids::{
     AchievementId, AttemptId, AwardId, AwardTypeId, AwardTypeVersionId, BaseSalaryId, CampaignId, CampaignTransitionId,
-    ClusterId, CommentId, CouncilId, CouncilSessionId, DecisionId, DeliveryId, DisciplineId, DossierId, FundEntryId,
-    IndicatorId, InitiativeId, NominationId, NominationTransitionId, PersonId, RegistrationId, ReviewId, RoundId,
-    ScoringSchemeId, ServiceClientId, StoredFileId, SubscriptionId, TitleRegistrationId, UnitId, UserId,
+    ClusterId, ClusterProposalId, CommentId, CouncilId, CouncilSessionId, DecisionId, DeliveryId, DisciplineId,
+    DossierId, FundEntryId, IndicatorId, InitiativeId, NominationId, NominationTransitionId, PersonId, RegistrationId,
+    ReviewId, RoundId, ScoringSchemeId, ServiceClientId, StoredFileId, SubscriptionId, TitleRegistrationId, UnitId,
+    UserId,
 };
 use crate::domain::initiatives::RecognitionScope;
 use crate::domain::money::FundEntryKind;
@@ -92,6 +94,9 @@ macro_rules! stored_as_text {
 
 stored_as_text!(
     NomineeKind,
+    ClusterProposalId,
+    ProposalMethod,
+    ProposalStatus,
     DayKind,
     DayCount,
     DisciplineId,

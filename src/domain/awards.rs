@@ -1,6 +1,7 @@
 //! The award catalogue's rules, as data the board edits: prerequisites and streaks, quotas,
 //! council votes, public posting, bonuses.
 
+use crate::domain::cluster_votes::ClusterProposalRule;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -188,6 +189,8 @@ pub struct Rules {
     pub initiative_requirement: Option<InitiativeRequirement>,
     /// For a collective title: what the unit's members must hold, if anything.
     pub member_requirement: Option<MemberRequirement>,
+    /// For a flag (Cờ thi đua): how the unit's cluster proposes its leader, if it must.
+    pub cluster_proposal: Option<ClusterProposalRule>,
 }
 
 fn percent(field: &str, value: Option<&str>, checks: &mut Checks) -> Option<String> {
@@ -211,6 +214,7 @@ pub fn check_rules(
     bonus_multiplier: Option<&str>,
     initiative_requirement: Option<InitiativeRequirement>,
     member_requirement: Option<MemberRequirement>,
+    cluster_proposal: Option<ClusterProposalRule>,
     checks: &mut Checks,
 ) -> Rules {
     let granting_authority = crate::domain::check_text("granting_authority", granting_authority, 300, checks);
@@ -248,6 +252,8 @@ pub fn check_rules(
             .map(|r| crate::domain::initiatives::check_requirement("initiative_requirement", r, checks)),
         member_requirement: member_requirement
             .map(|r| crate::domain::collectives::check_requirement("member_requirement", r, checks)),
+        cluster_proposal: cluster_proposal
+            .map(|r| crate::domain::cluster_votes::check_rule("cluster_proposal", r, checks)),
     }
 }
 
@@ -468,6 +474,7 @@ mod tests {
             Some(200),
             DayCount::Calendar,
             Some("-1"),
+            None,
             None,
             None,
             &mut checks,

@@ -86,6 +86,8 @@ ids! {
     UnitId = "unit id",
     /// An emulation cluster (cụm, khối thi đua).
     ClusterId = "cluster id",
+    /// A cluster's proposal of its leading unit for a Cờ thi đua.
+    ClusterProposalId = "cluster proposal id",
     /// An emulation campaign (phong trào, đợt thi đua).
     CampaignId = "campaign id",
     /// One entry of a campaign's status history.

@@ -1,6 +1,7 @@
 //! Nominations: their lifecycle, their dossier, and the eligibility rules judged at submission.
 
 use crate::domain::awards::{assess, Prerequisite, PrerequisiteWindow, Severity, Standing};
+use crate::domain::cluster_votes::ClusterStanding;
 use crate::domain::collectives::{assess_members, shortfall_code, MemberFacts, MemberRequirement, MemberShortfall};
 use crate::domain::initiatives::{assess_initiatives, InitiativeRequirement, InitiativeStanding, RecognitionScope};
 use crate::error::{Arg, ErrorCode, FieldError, Lang, Msg};
@@ -227,6 +228,8 @@ pub struct EligibilityFacts {
     /// For a collective title whose rules ask things of the unit's members: the requirement, the
     /// members' facts, and the names of its two titles (the share's, the one-member's).
     pub members: Option<MemberJudgement>,
+    /// For a flag whose rules ask the unit's cluster to propose it: where the unit stands.
+    pub cluster: Option<ClusterStanding>,
 }
 
 /// A collective's member requirement with what its members hold, and the titles' names.
@@ -531,6 +534,42 @@ pub fn judge(f: &EligibilityFacts) -> Eligibility {
             }
         }
     }
+    // A flag goes to the unit that led its cluster: one the cluster did not propose is the
+    // board's call, made with a reason (a warning to acknowledge).
+    let not_proposed = match &f.cluster {
+        None | Some(ClusterStanding::Proposed) => None,
+        Some(ClusterStanding::NoCluster) => Some(
+            problem(ErrorCode::ClusterNotProposed, format!("the unit is in no emulation cluster in {}", f.year))
+                .localized("cluster_not_proposed-none", [("year", Arg::text(f.year))]),
+        ),
+        Some(ClusterStanding::NotCounted { cluster }) => Some(
+            problem(
+                ErrorCode::ClusterNotProposed,
+                format!("the cluster «{cluster}» has not closed its count for this award"),
+            )
+            .localized("cluster_not_proposed-open", [("cluster", Arg::text(cluster))]),
+        ),
+        Some(ClusterStanding::ProposedAnother { cluster, proposed, rank }) => Some(
+            problem(
+                ErrorCode::ClusterNotProposed,
+                format!(
+                    "the cluster «{cluster}» proposed «{proposed}»; this unit ranked {}",
+                    rank.map_or_else(|| "nowhere".to_string(), |r| r.to_string())
+                ),
+            )
+            .localized(
+                "cluster_not_proposed-other",
+                [
+                    ("cluster", Arg::text(cluster)),
+                    ("proposed", Arg::text(proposed)),
+                    ("rank", Arg::text(rank.map_or_else(|| "—".to_string(), |r| r.to_string()))),
+                ],
+            ),
+        ),
+    };
+    if let Some(found) = not_proposed {
+        e.warnings.push(found);
+    }
     e
 }
 
@@ -575,6 +614,7 @@ mod tests {
             initiatives: None,
             registered: None,
             members: None,
+            cluster: None,
         }
     }
 

@@ -1,5 +1,6 @@
 //! The award catalogue with versioned rules, people, and the award history, in SQL.
 
+use crate::domain::cluster_votes::ClusterProposalRule;
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 
@@ -59,6 +60,7 @@ pub struct AwardTypeVersion {
     pub initiative_requirement: Option<String>,
     pub member_requirement: Option<String>,
     pub posting_day_count: DayCount,
+    pub cluster_proposal: Option<String>,
 }
 
 impl AwardTypeVersion {
@@ -91,6 +93,17 @@ impl AwardTypeVersion {
         self.member_requirement.as_deref().map(serde_json::from_str).transpose().map_err(|e| {
             ApiError::internal(anyhow::anyhow!(
                 "award type version {} has an unreadable member requirement: {e}",
+                self.id
+            ))
+        })
+    }
+
+    /// How the flag's cluster proposes a unit, if the rules ask it to; stored JSON that does
+    /// not parse is an error naming the version.
+    pub fn cluster_proposal(&self) -> Result<Option<ClusterProposalRule>, ApiError> {
+        self.cluster_proposal.as_deref().map(serde_json::from_str).transpose().map_err(|e| {
+            ApiError::internal(anyhow::anyhow!(
+                "award type version {} has an unreadable cluster proposal: {e}",
                 self.id
             ))
         })
@@ -174,6 +187,8 @@ fn insert_version(
                 .member_requirement
                 .as_ref()
                 .map(|r| serde_json::to_string(r).expect("requirements serialize"))),
+            award_type_versions::cluster_proposal
+                .eq(rules.cluster_proposal.as_ref().map(|r| serde_json::to_string(r).expect("rules serialize"))),
             award_type_versions::council_vote_required.eq(rules.council_vote_required),
             award_type_versions::approval_threshold_percent.eq(&rules.approval_threshold_percent),
             award_type_versions::quorum_percent.eq(&rules.quorum_percent),

@@ -314,8 +314,8 @@ pub fn find_decision(conn: &mut DbConn, id: DecisionId) -> Result<(Decision, Vec
     Ok((decision, granted))
 }
 
-/// Issues a decision: each nomination must be posted and its posting over by the decision's
-/// date. Each becomes decided and an award is recorded, under the rules it was judged by.
+/// Issues a decision: each nomination must be posted, its posting over by the decision's
+/// date and every comment of the public on it reviewed. Each becomes decided and an award is recorded, under the rules it was judged by.
 pub fn issue(conn: &mut DbConn, new: NewDecision, actor: UserId, today: NaiveDate) -> Result<DecisionId, ApiError> {
     let mut errors = Vec::new();
     if new.decided_on > today {
@@ -339,7 +339,26 @@ pub fn issue(conn: &mut DbConn, new: NewDecision, actor: UserId, today: NaiveDat
                 ErrorCode::PostingNotOver,
                 format!("the posting runs until {}; decide after it", n.posting_until.unwrap_or(today)),
             )),
-            Ok(n) => granted.push(n),
+            Ok(n) => {
+                // The board answers the public before it decides (Decree 98/2023, Art 46).
+                let unreviewed: i64 = posting_comments::table
+                    .filter(posting_comments::nomination_id.eq(n.id))
+                    .filter(posting_comments::reviewed_at.is_null())
+                    .count()
+                    .get_result(conn)?;
+                if unreviewed > 0 {
+                    errors.push(
+                        FieldError::new(
+                            field,
+                            ErrorCode::CommentsUnreviewed,
+                            format!("comments of the public not reviewed yet: {unreviewed}; review them first"),
+                        )
+                        .localized("comments_unreviewed-count", [("count", crate::error::Arg::text(unreviewed))]),
+                    );
+                    continue;
+                }
+                granted.push(n);
+            }
         }
     }
     if new.nomination_ids.is_empty() {

@@ -447,6 +447,15 @@ impl Judging {
                 }
                 _ => None,
             };
+        // A flag the unit's cluster must propose it for (Cờ thi đua): read now, per line (a
+        // dossier holds one such line at most per unit).
+        let cluster =
+            match (version.as_ref().map(AwardTypeVersion::cluster_proposal).transpose()?.flatten(), n.nominee_kind) {
+                (Some(_), NomineeKind::Unit) => {
+                    Some(crate::models::cluster_votes::standing_of(conn, n.unit_id, n.year, n.award_type_id)?)
+                }
+                _ => None,
+            };
         let facts = EligibilityFacts {
             has_rules: version.is_some(),
             prerequisites,
@@ -461,6 +470,7 @@ impl Judging {
             initiatives,
             registered,
             members,
+            cluster,
         };
         Ok(Judged { eligibility: judge(&facts), version_id: version.map(|v| v.id) })
     }

@@ -5,6 +5,7 @@ pub mod achievements;
 pub mod awards;
 pub mod calendar;
 pub mod campaigns;
+pub mod cluster_votes;
 pub mod clusters;
 pub mod collectives;
 pub mod council;

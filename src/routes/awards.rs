@@ -15,6 +15,7 @@ use crate::db::journal::Scope;
 use crate::db::{self, cursor};
 use crate::domain::awards::{check_rules, AwardCategory, AwardSubject, Prerequisite, Severity};
 use crate::domain::calendar::DayCount;
+use crate::domain::cluster_votes::ClusterProposalRule;
 use crate::domain::collectives::MemberRequirement;
 use crate::domain::ids::{AwardId, AwardTypeId, PersonId, UnitId};
 use crate::domain::initiatives::InitiativeRequirement;
@@ -88,6 +89,10 @@ pub struct RulesBody {
     /// For a collective title: what the unit's members must hold that year (a share of them one
     /// title, at least one another) and that none was disciplined from a form up.
     pub member_requirement: Option<MemberRequirement>,
+    /// For a flag (Cờ thi đua): how the unit's emulation cluster proposes the unit that led it
+    /// (`POST /clusters/{id}/proposals`); a nomination for a unit its cluster did not propose
+    /// is warned `cluster_not_proposed`.
+    pub cluster_proposal: Option<ClusterProposalRule>,
 }
 
 /// The rules of a version as shown: the same fields as [`RulesBody`], but a schema that allows
@@ -125,6 +130,10 @@ pub struct RulesView {
     /// For a collective title: what the unit's members must hold that year (a share of them one
     /// title, at least one another) and that none was disciplined from a form up.
     pub member_requirement: Option<MemberRequirement>,
+    /// For a flag (Cờ thi đua): how the unit's emulation cluster proposes the unit that led it
+    /// (`POST /clusters/{id}/proposals`); a nomination for a unit its cluster did not propose
+    /// is warned `cluster_not_proposed`.
+    pub cluster_proposal: Option<ClusterProposalRule>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -170,6 +179,7 @@ fn version_response(v: AwardTypeVersion) -> Result<VersionResponse, ApiError> {
     let quota_on_failure = v.quota_on_failure;
     let initiative_requirement = v.initiative_requirement()?;
     let member_requirement = v.member_requirement()?;
+    let cluster_proposal = v.cluster_proposal()?;
     Ok(VersionResponse {
         id: v.id.into(),
         version: v.version,
@@ -192,6 +202,7 @@ fn version_response(v: AwardTypeVersion) -> Result<VersionResponse, ApiError> {
             bonus_multiplier: v.bonus_multiplier,
             initiative_requirement: initiative_requirement.map(InitiativeRequirement::labelled),
             member_requirement: member_requirement.map(MemberRequirement::labelled),
+            cluster_proposal: cluster_proposal.map(ClusterProposalRule::labelled),
         },
     })
 }
@@ -228,6 +239,7 @@ fn rules(body: RulesBody, checks: &mut Checks) -> crate::domain::awards::Rules {
         body.bonus_multiplier.as_deref(),
         body.initiative_requirement,
         body.member_requirement,
+        body.cluster_proposal,
         checks,
     )
 }

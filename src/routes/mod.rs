@@ -8,6 +8,7 @@ pub mod auth;
 pub mod awards;
 pub mod calendar;
 pub mod campaigns;
+pub mod cluster_votes;
 pub mod clusters;
 pub mod council;
 pub mod councils;
@@ -72,6 +73,7 @@ pub fn configure(cfg: &mut ServiceConfig, posts: &Rc<PostTable>) {
             .configure(module(oauth::configure))
             .configure(module(service_clients::configure))
             .configure(module(clusters::configure))
+            .configure(module(cluster_votes::configure))
             .configure(module(campaigns::configure))
             .configure(module(registrations::configure))
             .configure(module(achievements::configure))

@@ -126,6 +126,11 @@ async fn posting_then_decision_grants_awards(app: TestApp) {
         .await
         .json();
     assert!(reviewed["reviewed_at"].is_string());
+    // A second comment, still unreviewed when the posting ends.
+    let res = app
+        .send_anonymous(TestRequest::post().uri(&comments).set_json(json!({"content": "Đề nghị xem lại thành tích."})))
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
 
     // No decision before the posting ends.
     let (_, viewer) = app.user("viewer.1", &["viewer"], None).await;
@@ -151,6 +156,21 @@ async fn posting_then_decision_grants_awards(app: TestApp) {
         json!([]),
         "no longer on posting"
     );
+    // Not before the board has reviewed every comment of the public.
+    let refused = app
+        .send_as(&approver, TestRequest::post().uri("/api/v1/decisions").set_json(&decision))
+        .await
+        .problem(422, "validation_failed");
+    assert_eq!(refused["errors"][0]["code"], "comments_unreviewed", "{refused}");
+    assert_eq!(refused["errors"][0]["field"], "nomination_ids[0]");
+    assert!(refused["errors"][0]["message"].as_str().unwrap().contains("còn 1 ý kiến"), "{refused}");
+    let seen = app.get(&format!("{path}/comments")).await.json();
+    let unreviewed = seen.as_array().unwrap().iter().find(|c| c["reviewed_at"].is_null()).unwrap();
+    app.post(
+        &format!("/api/v1/posting-comments/{}/review", id(unreviewed)),
+        &json!({"note": "Đã xác minh, thành tích đúng"}),
+    )
+    .await;
     let res = app.send_as(&approver, TestRequest::post().uri("/api/v1/decisions").set_json(&decision)).await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
     let issued = res.json();

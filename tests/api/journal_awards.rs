@@ -180,6 +180,11 @@ async fn a_nominations_life_is_audited_and_fed_to_its_unit(app: TestApp) {
     );
     assert!(comment[0]["actor_id"].is_null());
     assert_eq!(comment[0]["after"]["content"], "Đồng ý khen thưởng.");
+    // The board reviews it before the decision.
+    let review = TestRequest::post()
+        .uri(&format!("/api/v1/posting-comments/{}/review", id(&comment[0]["after"])))
+        .set_json(json!({"note": "Ý kiến ủng hộ"}));
+    assert_eq!(app.send_as(&board, review).await.status, StatusCode::OK);
     let yesterday: chrono::NaiveDate = day(-1).parse().unwrap();
     diesel::update(nominations::table.find(id(&nomination)))
         .set(nominations::posting_until.eq(Some(yesterday)))

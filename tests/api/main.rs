@@ -51,6 +51,7 @@ mod backup;
 mod calendar;
 mod campaigns;
 mod cli;
+mod cluster_votes;
 mod cors;
 pub mod council;
 mod decisions;

@@ -60,6 +60,11 @@ fn load_every_table(conn: &mut thidua::db::DbConn) {
     }
     clusters::table.select(Cluster::as_select()).limit(0).load::<Cluster>(conn).expect("clusters");
     cluster_members::table.limit(0).load::<(String, String)>(conn).expect("cluster_members");
+    {
+        use thidua::models::cluster_votes::Proposal;
+        cluster_proposals::table.select(Proposal::as_select()).limit(0).load::<Proposal>(conn).expect("proposals");
+        cluster_ballots::table.limit(0).load::<(String, String, String, String, Ts)>(conn).expect("cluster_ballots");
+    }
     campaigns::table.select(Campaign::as_select()).limit(0).load::<Campaign>(conn).expect("campaigns");
     campaign_units::table.limit(0).load::<(String, String)>(conn).expect("campaign_units");
     campaign_clusters::table.limit(0).load::<(String, String)>(conn).expect("campaign_clusters");

@@ -663,6 +663,67 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cluster-proposals/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One count (everyone signed in) */
+        get: operations["get_cluster_proposal"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cluster-proposals/{id}/ballots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cast the ballot of the caller's unit (its officers), while the count is open; cast again, it replaces the unit's last
+         * @description Cast the ballot of the caller's unit (its officers), while the count is open; cast again, it
+         *     replaces the unit's last. Only the cluster's members vote (another unit: `403`); nobody can
+         *     read a ballot back.
+         */
+        post: operations["cast_cluster_ballot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cluster-proposals/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Count the ballots and close (admins)
+         * @description Count the ballots and close (admins): the member at the head of the count is the cluster's
+         *     proposal. On a tie the board names one of the tied members and says why (`422` names them
+         *     otherwise). Send `If-Match` to close the count you read.
+         */
+        post: operations["close_cluster_proposal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/clusters": {
         parameters: {
             query?: never;
@@ -699,6 +760,28 @@ export interface paths {
          */
         put: operations["replace_cluster"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/clusters/{id}/proposals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A cluster's counts, oldest first (everyone signed in) */
+        get: operations["list_cluster_proposals"];
+        put?: never;
+        /**
+         * Open the cluster's count for a flag (admins)
+         * @description Open the cluster's count for a flag (admins). The method is the flag's rules'; one count per
+         *     cluster and flag.
+         */
+        post: operations["open_cluster_proposal"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3256,6 +3339,30 @@ export interface components {
             /** @example Bearer */
             token_type: string;
         };
+        CloseClusterProposalRequest: {
+            /** @description Required with `tie_break_unit_id`: why the board names that member. */
+            tie_break_reason?: string | null;
+            /**
+             * Format: uuid
+             * @description Required on a tie (and only then): the member, among those sharing first place, the
+             *     board names.
+             */
+            tie_break_unit_id?: string | null;
+        };
+        /** @description A unit's ballot: `vote_for` when the cluster votes, `scores` when it scores each other. */
+        ClusterBallotRequest: {
+            /**
+             * @description Required when the cluster scores (`method` `mutual_scoring`): points (0–100) for every
+             *     other member, once each.
+             */
+            scores?: components["schemas"]["ClusterScore"][] | null;
+            /**
+             * Format: uuid
+             * @description Required when the cluster votes (`method` `vote`): the member voted for (not the voter's
+             *     own unit).
+             */
+            vote_for?: string | null;
+        };
         /** @description An indicator's figure over a cluster's members, aggregated as the province's is. */
         ClusterIndicator: {
             /**
@@ -3267,6 +3374,59 @@ export interface components {
             indicator_id: string;
             /** @description Members with a verified value. */
             units_reporting: number;
+        };
+        ClusterProposalResponse: {
+            /**
+             * Format: uuid
+             * @description The flag (Cờ thi đua) the cluster proposes a unit for.
+             */
+            award_type_id: string;
+            /** Format: date-time */
+            closed_at?: string | null;
+            /** Format: uuid */
+            cluster_id: string;
+            /** Format: uuid */
+            id: string;
+            /** @description The cluster's members (who cast ballots, and who can be chosen). */
+            member_ids: string[];
+            /** @description How the members choose, from the flag's rules when the count opened. */
+            method: components["schemas"]["ProposalMethod"];
+            /** @description `method` as people read it (Vietnamese). */
+            method_label: string;
+            /** Format: date-time */
+            opened_at: string;
+            /**
+             * Format: uuid
+             * @description Once closed: the unit the cluster proposes.
+             */
+            proposed_unit_id?: string | null;
+            /** @description Once closed: every member with the votes or points it received, the most first. */
+            ranking?: components["schemas"]["RankedMember"][] | null;
+            status: components["schemas"]["ProposalStatus"];
+            /** @description `status` as people read it (Vietnamese). */
+            status_label: string;
+            /** @description Once closed on a tie: why the board named the unit it did. */
+            tie_break_reason?: string | null;
+            /** Format: int32 */
+            version: number;
+            /** @description The members that have cast a ballot — never what it says. */
+            voted_unit_ids: string[];
+        };
+        /** @description What a flag's rules say of its cluster proposal: how the members choose, and on what ground. */
+        ClusterProposalRule: {
+            legal_basis?: string | null;
+            /**
+             * @description How a cluster's members choose the unit they propose.
+             *     Values and their Vietnamese labels (an answer carries the label beside the value, as `<field>_label`):
+             *     - `vote` (Bỏ phiếu bình chọn): Each member names one other member; most votes leads.
+             *     - `mutual_scoring` (Chấm điểm chéo): Each member gives every other member 0–100 points; the highest total leads.
+             * @enum {string}
+             */
+            method: "vote" | "mutual_scoring";
+            /** @description `method` as people read it (answers only; ignored on input). */
+            readonly method_label?: string | null;
+            /** @description The legal wording (or the province's guidance) behind it is not confirmed. */
+            unconfirmed?: boolean;
         };
         ClusterRanking: {
             /** Format: uuid */
@@ -3311,6 +3471,12 @@ export interface components {
             version: number;
             /** Format: int32 */
             year: number;
+        };
+        ClusterScore: {
+            /** Format: int32 */
+            points: number;
+            /** Format: uuid */
+            unit_id: string;
         };
         Column: {
             /** @description The field name in JSON rows (an English identifier). */
@@ -4463,6 +4629,13 @@ export interface components {
             error: string;
             error_description: string;
         };
+        OpenClusterProposalRequest: {
+            /**
+             * Format: uuid
+             * @description The flag: an award type whose rules in force carry `cluster_proposal`.
+             */
+            award_type_id: string;
+        };
         /**
          * @description Who takes part.
          *     Values and their Vietnamese labels (an answer carries the label beside the value, as `<field>_label`):
@@ -4635,6 +4808,22 @@ export interface components {
             scoring_scheme_version?: number | null;
             units: components["schemas"]["UnitProgress"][];
         };
+        /**
+         * @description How a cluster's members choose the unit they propose.
+         *     Values and their Vietnamese labels (an answer carries the label beside the value, as `<field>_label`):
+         *     - `vote` (Bỏ phiếu bình chọn): Each member names one other member; most votes leads.
+         *     - `mutual_scoring` (Chấm điểm chéo): Each member gives every other member 0–100 points; the highest total leads.
+         * @enum {string}
+         */
+        ProposalMethod: "vote" | "mutual_scoring";
+        /**
+         * @description Open while the members cast their ballots; closed once the board has counted them.
+         *     Values and their Vietnamese labels (an answer carries the label beside the value, as `<field>_label`):
+         *     - `open` (Đang bình chọn)
+         *     - `closed` (Đã kết thúc)
+         * @enum {string}
+         */
+        ProposalStatus: "open" | "closed";
         /** @description One nominee on public posting: name, position and unit only. */
         PublicPostingResponse: {
             award_name: string;
@@ -4687,6 +4876,21 @@ export interface components {
             percent: string;
             /** @description The legal basis could not be confirmed. */
             unconfirmed: boolean;
+        };
+        /** @description A member's place in the count. */
+        RankedMember: {
+            /**
+             * Format: int32
+             * @description Votes received, or points received in all.
+             */
+            points: number;
+            /**
+             * Format: int32
+             * @description 1 for the most; members with equal points share a rank (1, 1, 3).
+             */
+            rank: number;
+            /** Format: uuid */
+            unit_id: string;
         };
         RankedUnit: {
             /** @description The unit's maximum under the scoring scheme (null without one). */
@@ -4930,6 +5134,7 @@ export interface components {
             approval_threshold_percent?: string | null;
             /** @description Bonus as a multiple of the base salary (decimal string). */
             bonus_multiplier?: string | null;
+            cluster_proposal?: null | components["schemas"]["ClusterProposalRule"];
             council_vote_required?: boolean;
             /** @example Chủ tịch UBND tỉnh */
             granting_authority: string;
@@ -4978,6 +5183,7 @@ export interface components {
             approval_threshold_percent?: string | null;
             /** @description Bonus as a multiple of the base salary (decimal string). */
             bonus_multiplier?: string | null;
+            cluster_proposal?: null | components["schemas"]["ClusterProposalRule"];
             council_vote_required: boolean;
             /** @example Chủ tịch UBND tỉnh */
             granting_authority: string;
@@ -12443,6 +12649,553 @@ export interface operations {
             };
         };
     };
+    get_cluster_proposal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The count's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The count; `ETag` is set */
+            200: {
+                headers: {
+                    /** @description The record's version as a strong entity tag (`"3"`): send it back in `If-Match` to change the record */
+                    ETag?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClusterProposalResponse"];
+                };
+            };
+            /** @description Malformed JSON, query or path value */
+            400: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the access token is no longer valid */
+            401: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The authentication scheme to use (`Bearer`) */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your roles (or a service client's scopes) do not allow this */
+            403: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or one you may not see */
+            404: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client; retry after `Retry-After` */
+            429: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cast_cluster_ballot: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Up to 255 printable ASCII characters, unique per request: a retry with the same key and body replays the first answer (with `Idempotent-Replayed: true`) instead of acting twice. See docs/api-conventions.md. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The count's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClusterBallotRequest"];
+            };
+        };
+        responses: {
+            /** @description Cast; the count as it stands (who has voted, not what) */
+            200: {
+                headers: {
+                    /** @description The record's version as a strong entity tag (`"3"`): send it back in `If-Match` to change the record */
+                    ETag?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClusterProposalResponse"];
+                };
+            };
+            /** @description A retry (same `Idempotency-Key` and body) of a request that was carried out but whose answer was lost: `Location` names the first record it changed, the body lists them all. Sent with `Idempotent-Replayed: true`. */
+            303: {
+                headers: {
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    Location?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            /** @description Malformed JSON, query or path value */
+            400: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the access token is no longer valid */
+            401: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The authentication scheme to use (`Bearer`) */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your roles do not allow this */
+            403: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or one you may not see */
+            404: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the record's state (see `code`) */
+            409: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description With `idempotency_key_in_progress`: seconds to wait before retrying with the same key */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The record changed since the `If-Match` version */
+            412: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, each listed in `errors` */
+            422: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client; retry after `Retry-After` */
+            429: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    close_cluster_proposal: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` last read */
+                "If-Match"?: string;
+                /** @description Up to 255 printable ASCII characters, unique per request: a retry with the same key and body replays the first answer (with `Idempotent-Replayed: true`) instead of acting twice. See docs/api-conventions.md. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The count's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CloseClusterProposalRequest"];
+            };
+        };
+        responses: {
+            /** @description Closed, with the count and the unit proposed */
+            200: {
+                headers: {
+                    /** @description The record's version as a strong entity tag (`"3"`): send it back in `If-Match` to change the record */
+                    ETag?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClusterProposalResponse"];
+                };
+            };
+            /** @description A retry (same `Idempotency-Key` and body) of a request that was carried out but whose answer was lost: `Location` names the first record it changed, the body lists them all. Sent with `Idempotent-Replayed: true`. */
+            303: {
+                headers: {
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    Location?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            /** @description Malformed JSON, query or path value */
+            400: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the access token is no longer valid */
+            401: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The authentication scheme to use (`Bearer`) */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your roles do not allow this */
+            403: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or one you may not see */
+            404: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the record's state (see `code`) */
+            409: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description With `idempotency_key_in_progress`: seconds to wait before retrying with the same key */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The record changed since the `If-Match` version */
+            412: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, each listed in `errors` */
+            422: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client; retry after `Retry-After` */
+            429: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_clusters: {
         parameters: {
             query?: {
@@ -13007,6 +13760,319 @@ export interface operations {
                 headers: {
                     /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
                     "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client; retry after `Retry-After` */
+            429: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_cluster_proposals: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The cluster's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The cluster's counts */
+            200: {
+                headers: {
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClusterProposalResponse"][];
+                };
+            };
+            /** @description Malformed JSON, query or path value */
+            400: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the access token is no longer valid */
+            401: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The authentication scheme to use (`Bearer`) */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your roles (or a service client's scopes) do not allow this */
+            403: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or one you may not see */
+            404: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client; retry after `Retry-After` */
+            429: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    open_cluster_proposal: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Up to 255 printable ASCII characters, unique per request: a retry with the same key and body replays the first answer (with `Idempotent-Replayed: true`) instead of acting twice. See docs/api-conventions.md. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The cluster's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OpenClusterProposalRequest"];
+            };
+        };
+        responses: {
+            /** @description Opened; `Location` and `ETag` are set */
+            201: {
+                headers: {
+                    /** @description The record's version as a strong entity tag (`"3"`): send it back in `If-Match` to change the record */
+                    ETag?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The URL of the record created */
+                    Location?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClusterProposalResponse"];
+                };
+            };
+            /** @description A retry (same `Idempotency-Key` and body) of a request that was carried out but whose answer was lost: `Location` names the first record it changed, the body lists them all. Sent with `Idempotent-Replayed: true`. */
+            303: {
+                headers: {
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    Location?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            /** @description Malformed JSON, query or path value */
+            400: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the access token is no longer valid */
+            401: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The authentication scheme to use (`Bearer`) */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your roles do not allow this */
+            403: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or one you may not see */
+            404: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the record's state (see `code`) */
+            409: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description With `idempotency_key_in_progress`: seconds to wait before retrying with the same key */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, each listed in `errors` */
+            422: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;

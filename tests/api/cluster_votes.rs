@@ -1,0 +1,244 @@
+//! The cluster's proposal for Cờ thi đua (issue 15 item 3): the members vote, the board closes
+//! the count, and a flag nominated for a unit its cluster did not propose is warned, with the
+//! count's words; ballots are cast only by members' officers and never read back.
+
+use actix_web::http::StatusCode;
+use actix_web::test::TestRequest;
+use serde_json::{json, Value};
+
+use crate::helpers::TestApp;
+
+on_both_backends!(a_cluster_votes_and_a_flag_for_another_unit_is_warned, ties_are_broken_by_the_board_with_a_reason,);
+
+const PDF: &[u8] = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n";
+
+fn id(v: &Value) -> String {
+    v["id"].as_str().unwrap().to_string()
+}
+
+fn year() -> i32 {
+    chrono::Datelike::year(&thidua::domain::units::today_in_vietnam())
+}
+
+/// Three communes (each with its officer) in one cluster of this year, and a fourth outside it.
+struct World {
+    members: Vec<Value>,
+    officers: Vec<String>,
+    outsider: String,
+    cluster: Value,
+    flag: Value,
+}
+
+impl World {
+    async fn new(app: &TestApp) -> World {
+        thidua::seed::seed_reference(&mut app.connection()).unwrap();
+        let (_, district, first) = app.small_tree().await;
+        let mut members = vec![first];
+        for (code, name) in [("99998", "Xã Nà Thử"), ("99997", "Xã Bản Thử"), ("99996", "Xã Khuổi Thử")] {
+            members.push(
+                app.create("communes", json!({"code": code, "name": name, "type": "xa", "parent_id": district["id"]}))
+                    .await,
+            );
+        }
+        let mut officers = Vec::new();
+        for (i, unit) in members.iter().enumerate() {
+            officers.push(app.user(&format!("officer.{i}"), &["unit_officer"], Some(&unit["id"])).await.1);
+        }
+        let outsider = officers.pop().unwrap();
+        members.pop();
+        let cluster = app
+            .create(
+                "clusters",
+                json!({"name": "Cụm thi đua các xã phía Bắc", "year": year(),
+                       "member_ids": members.iter().map(|m| m["id"].clone()).collect::<Vec<_>>()}),
+            )
+            .await;
+        let types = app.get("/api/v1/award-types").await.json();
+        let flag = types.as_array().unwrap().iter().find(|t| t["code"] == "CO_THI_DUA_TINH").unwrap().clone();
+        World { members, officers, outsider, cluster, flag }
+    }
+
+    async fn open(&self, app: &TestApp) -> Value {
+        let res = app
+            .post(
+                &format!("/api/v1/clusters/{}/proposals", id(&self.cluster)),
+                &json!({"award_type_id": self.flag["id"]}),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
+        res.json()
+    }
+
+    async fn vote(&self, app: &TestApp, proposal: &Value, voter: usize, choice: usize) -> crate::helpers::Response {
+        app.send_as(
+            &self.officers[voter],
+            TestRequest::post()
+                .uri(&format!("/api/v1/cluster-proposals/{}/ballots", id(proposal)))
+                .set_json(json!({"vote_for": self.members[choice]["id"]})),
+        )
+        .await
+    }
+
+    /// A flag nominated for member `i` by its officer, its documents filed, submitted.
+    async fn nominate(&self, app: &TestApp, i: usize) -> Value {
+        let officer = &self.officers[i];
+        let res = app
+            .send_as(
+                officer,
+                TestRequest::post().uri("/api/v1/nominations").set_json(
+                    json!({"award_type_id": self.flag["id"], "unit_id": self.members[i]["id"], "year": year()}),
+                ),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
+        let nomination = res.json();
+        for kind in ["to_trinh", "bao_cao_thanh_tich", "bien_ban_binh_xet"] {
+            let req = TestRequest::post()
+                .uri(&format!("/api/v1/nominations/{}/documents?kind={kind}&filename={kind}.pdf", id(&nomination)))
+                .insert_header(("content-type", "application/pdf"))
+                .set_payload(PDF.to_vec());
+            assert_eq!(app.send_as(officer, req).await.status, StatusCode::CREATED);
+        }
+        let res = app
+            .send_as(
+                officer,
+                TestRequest::post().uri(&format!("/api/v1/nominations/{}/submit", id(&nomination))).set_json(json!({})),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+        res.json()
+    }
+}
+
+fn warning_codes(nomination: &Value) -> Vec<&str> {
+    nomination["eligibility"]["warnings"].as_array().unwrap().iter().map(|w| w["code"].as_str().unwrap()).collect()
+}
+
+async fn a_cluster_votes_and_a_flag_for_another_unit_is_warned(app: TestApp) {
+    let w = World::new(&app).await;
+    // Before any count, a flag for a member is warned: the cluster has not proposed anyone.
+    let early = w.nominate(&app, 2).await;
+    assert_eq!(warning_codes(&early), ["cluster_not_proposed"], "{early}");
+
+    let proposal = w.open(&app).await;
+    assert_eq!((proposal["method"].as_str(), proposal["status"].as_str()), (Some("vote"), Some("open")));
+    assert_eq!(proposal["method_label"], "Bỏ phiếu bình chọn");
+    assert!(proposal["ranking"].is_null());
+    // One count per cluster and flag; a type whose rules ask none is refused.
+    app.post(&format!("/api/v1/clusters/{}/proposals", id(&w.cluster)), &json!({"award_type_id": w.flag["id"]}))
+        .await
+        .problem(409, "duplicate");
+    let types = app.get("/api/v1/award-types").await.json();
+    let ldtt = types.as_array().unwrap().iter().find(|t| t["code"] == "LDTT").unwrap();
+    let refused = app
+        .post(&format!("/api/v1/clusters/{}/proposals", id(&w.cluster)), &json!({"award_type_id": ldtt["id"]}))
+        .await
+        .problem(422, "validation_failed");
+    assert_eq!(refused["errors"][0]["field"], "award_type_id");
+
+    // Members vote for another member: commune 1 leads with two votes.
+    assert_eq!(w.vote(&app, &proposal, 0, 1).await.status, StatusCode::OK);
+    let own = w.vote(&app, &proposal, 1, 1).await.problem(422, "validation_failed");
+    assert_eq!(own["errors"][0]["field"], "vote_for");
+    assert_eq!(w.vote(&app, &proposal, 1, 0).await.status, StatusCode::OK);
+    // Cast again, a ballot replaces the unit's last (commune 2 first named 0, then 1).
+    assert_eq!(w.vote(&app, &proposal, 2, 0).await.status, StatusCode::OK);
+    let standing = w.vote(&app, &proposal, 2, 1).await.json();
+    assert_eq!(standing["voted_unit_ids"].as_array().unwrap().len(), 3);
+    // Nobody reads a ballot: the answers say who voted, never for whom.
+    assert!(!standing.to_string().contains("vote_for") && standing["ranking"].is_null(), "{standing}");
+    // Only the cluster's members' officers vote: an outsider's officer and the board get 403.
+    let ballots = format!("/api/v1/cluster-proposals/{}/ballots", id(&proposal));
+    let body = json!({"vote_for": w.members[0]["id"]});
+    app.send_as(&w.outsider, TestRequest::post().uri(&ballots).set_json(&body)).await.problem(403, "forbidden");
+    app.send(TestRequest::post().uri(&ballots).set_json(&body)).await.problem(403, "forbidden");
+    // The audit trail records who cast a ballot, not what it says.
+    let mut conn = app.connection();
+    {
+        use diesel::prelude::*;
+        use thidua::db::schema::journal;
+        let cast: Vec<Option<String>> = journal::table
+            .filter(journal::action.eq("cluster_proposal.ballot_cast"))
+            .select(journal::after_value)
+            .load(&mut conn)
+            .unwrap();
+        assert_eq!(cast.len(), 4);
+        let member_ids: Vec<String> = w.members.iter().map(id).collect();
+        for entry in cast.iter().flatten() {
+            let entry: Value = serde_json::from_str(entry).unwrap();
+            assert_eq!(entry.as_object().unwrap().keys().collect::<Vec<_>>(), ["voter_unit_id"]);
+            assert!(member_ids.contains(&entry["voter_unit_id"].as_str().unwrap().to_string()));
+        }
+    }
+
+    // The board closes: commune 1 is proposed, every member ranked.
+    let closed = app.post(&format!("/api/v1/cluster-proposals/{}/close", id(&proposal)), &json!({})).await;
+    assert_eq!(closed.status, StatusCode::OK, "{}", closed.text());
+    let closed = closed.json();
+    assert_eq!(closed["proposed_unit_id"], w.members[1]["id"]);
+    let ranking: Vec<(Value, i64, i64)> = closed["ranking"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["unit_id"].clone(), s["points"].as_i64().unwrap(), s["rank"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(ranking[0], (w.members[1]["id"].clone(), 2, 1));
+    assert_eq!(ranking[1], (w.members[0]["id"].clone(), 1, 2));
+    assert_eq!(ranking[2], (w.members[2]["id"].clone(), 0, 3));
+    w.vote(&app, &proposal, 0, 2).await.problem(409, "proposal_closed");
+    app.post(&format!("/api/v1/cluster-proposals/{}/close", id(&proposal)), &json!({}))
+        .await
+        .problem(409, "proposal_closed");
+    let listed = app.get(&format!("/api/v1/clusters/{}/proposals", id(&w.cluster))).await.json();
+    assert_eq!(listed[0]["id"], proposal["id"]);
+
+    // The proposed unit's flag goes on without the warning; the last-ranked one is warned, in
+    // Vietnamese with the cluster, the unit proposed and its rank.
+    let leader = w.nominate(&app, 1).await;
+    assert!(warning_codes(&leader).is_empty(), "{leader}");
+    let last = w.nominate(&app, 0).await;
+    assert_eq!(warning_codes(&last), ["cluster_not_proposed"], "{last}");
+    let message = last["eligibility"]["warnings"][0]["translations"]["vi"].as_str().unwrap_or_default().to_string();
+    let read = app.get(&format!("/api/v1/nominations/{}", id(&last))).await.json();
+    let warning = &read["eligibility"]["warnings"][0];
+    assert!(
+        warning.to_string().contains("Cụm thi đua các xã phía Bắc") && warning.to_string().contains("Nà Thử"),
+        "{warning} {message}"
+    );
+    app.assert_every_write_journaled();
+}
+
+async fn ties_are_broken_by_the_board_with_a_reason(app: TestApp) {
+    let w = World::new(&app).await;
+    let proposal = w.open(&app).await;
+    let close = format!("/api/v1/cluster-proposals/{}/close", id(&proposal));
+    app.post(&close, &json!({})).await.problem(409, "no_ballots");
+    // Commune 0 votes for 1; 1 for 2, then again for 0 (its last ballot counts); 2 does not
+    // vote: 0 and 1 share first place.
+    for (voter, choice) in [(0, 1), (1, 2), (1, 0)] {
+        assert_eq!(w.vote(&app, &proposal, voter, choice).await.status, StatusCode::OK);
+    }
+    let refused = app.post(&close, &json!({})).await.problem(422, "validation_failed");
+    assert_eq!(refused["errors"][0]["field"], "tie_break_unit_id", "{refused}");
+    // A member outside the tie cannot be named; a reason is required.
+    let outside = app
+        .post(&close, &json!({"tie_break_unit_id": w.members[2]["id"], "tie_break_reason": "Nhiều chỉ tiêu vượt"}))
+        .await
+        .problem(422, "validation_failed");
+    assert_eq!(outside["errors"][0]["field"], "tie_break_unit_id");
+    app.post(&close, &json!({"tie_break_unit_id": w.members[0]["id"]})).await.problem(422, "validation_failed");
+    let closed = app
+        .post(
+            &close,
+            &json!({"tie_break_unit_id": w.members[1]["id"],
+                    "tie_break_reason": "Bằng phiếu; xã Nà Thử có điểm thi đua cả năm cao hơn"}),
+        )
+        .await;
+    assert_eq!(closed.status, StatusCode::OK, "{}", closed.text());
+    let closed = closed.json();
+    assert_eq!(closed["proposed_unit_id"], w.members[1]["id"]);
+    let ranks: Vec<i64> = closed["ranking"].as_array().unwrap().iter().map(|s| s["rank"].as_i64().unwrap()).collect();
+    assert_eq!(ranks, [1, 1, 3]);
+    assert!(closed["tie_break_reason"].as_str().unwrap().starts_with("Bằng phiếu"));
+    app.assert_every_write_journaled();
+}
