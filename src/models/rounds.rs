@@ -380,6 +380,9 @@ fn in_line(i: usize, e: ApiError) -> ApiError {
     }
 }
 
+/// The most lines one dossier holds.
+pub const MAX_LINES: i64 = 20_000;
+
 /// Adds lines to a draft dossier: each becomes a draft nomination of the dossier's unit for the
 /// round's year, numbered after the lines already there. Every line is checked; all errors come
 /// back at once and nothing is written if any.
@@ -404,6 +407,15 @@ pub fn add_lines(
         .filter(dossier_lines::dossier_id.eq(id))
         .select(diesel::dsl::max(dossier_lines::line_no))
         .first(conn)?;
+    // A dossier's submission journals every line in one transaction, and a transaction holds at
+    // most 65,536 journal entries: far beyond any unit's people, but never a failure.
+    if i64::from(last.unwrap_or(0)) + lines.len() as i64 > MAX_LINES {
+        return Err(ApiError::validation(vec![FieldError::new(
+            "lines",
+            ErrorCode::OutOfRange,
+            format!("a dossier holds at most {MAX_LINES} lines"),
+        )]));
+    }
     let mut errors = Vec::new();
     let mut inputs = Vec::with_capacity(lines.len());
     let mut positions = Vec::with_capacity(lines.len());
