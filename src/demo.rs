@@ -11,12 +11,14 @@ use crate::db::schema::{campaigns, units};
 use crate::db::DbConn;
 use crate::domain::campaigns::{AchievementAction, CampaignAction, Participation, RegistrationAction};
 use crate::domain::campaigns::{CampaignKind, Direction, IndicatorKind};
+use crate::domain::cluster_votes::Ballot;
 use crate::domain::council::SeatRole;
 use crate::domain::ids::{NominationId, PersonId, StoredFileId, UnitId, UserId};
 use crate::error::ApiError;
 use crate::models::accounts::{self, NewUser};
 use crate::models::achievements::{self, Report};
 use crate::models::campaigns::{self as model, CampaignFields, NewIndicator};
+use crate::models::cluster_votes;
 use crate::models::clusters::{create_cluster, ClusterInput};
 use crate::models::registrations::{create_registration, transition_registration, RegistrationContent};
 
@@ -349,11 +351,7 @@ fn award_year(
 ) -> Result<(), ApiError> {
     use crate::domain::nominations::{DocumentKind, NominationAction};
     use crate::models::{awards, council, decisions, nominations};
-    let type_id = |conn: &mut DbConn, code: &str| -> Result<crate::domain::ids::AwardTypeId, ApiError> {
-        awards::find_award_type_by_code(conn, code)?
-            .map(|t| t.id)
-            .ok_or_else(|| ApiError::internal(anyhow::anyhow!("demo needs award type {code} (run `thidua seed`)")))
-    };
+    let type_id = |conn: &mut DbConn, code: &str| type_of_code(conn, code).map(|t| t.id);
     let person = |conn: &mut DbConn, name: &str, position: &str, unit: UnitId| -> Result<PersonId, ApiError> {
         Ok(awards::create_person(
             conn,
@@ -590,6 +588,12 @@ fn unit_on(conn: &mut DbConn, kind: &str, code: &str, on: NaiveDate) -> Result<U
 /// `domain::round_sheets` exactly as an upload is). Phường Đức Xuân registered its titles at the
 /// start of the year, sent its dossier and the board appraised it; Phường Bắc Kạn is still
 /// filling in its own.
+/// A seeded award type by code.
+fn type_of_code(conn: &mut DbConn, code: &str) -> Result<crate::models::awards::AwardType, ApiError> {
+    crate::models::awards::find_award_type_by_code(conn, code)?
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("demo needs award type {code} (run `thidua seed`)")))
+}
+
 fn round_2025(conn: &mut DbConn, dir: &std::path::Path, author: UserId) -> Result<(), ApiError> {
     use crate::domain::nominations::DocumentKind;
     use crate::domain::round_sheets::{read_rows, SheetPerson, SheetRow, SheetTitle};
@@ -599,14 +603,28 @@ fn round_2025(conn: &mut DbConn, dir: &std::path::Path, author: UserId) -> Resul
     let in_force = day("2025-12-01");
     let duc_xuan = unit_on(conn, "commune", "01840", in_force)?;
     let bac_kan = unit_on(conn, "commune", "01843", in_force)?;
-    let type_of = |conn: &mut DbConn, code: &str| {
-        awards::find_award_type_by_code(conn, code)?
-            .ok_or_else(|| ApiError::internal(anyhow::anyhow!("demo needs award type {code} (run `thidua seed`)")))
-    };
+    // The year's cluster of the two wards and a commune beside them proposes its leader for Cờ
+    // thi đua cấp tỉnh: two votes of three (docs/campaigns.md, "The cluster's proposal").
+    let phong_quang = unit_on(conn, "commune", "01849", in_force)?;
+    let (cluster, _) = create_cluster(
+        conn,
+        ClusterInput {
+            name: "Cụm thi đua các phường, xã khu vực Bắc Kạn".into(),
+            year: 2025,
+            leading_unit_id: Some(duc_xuan),
+            member_ids: vec![duc_xuan, bac_kan, phong_quang],
+        },
+    )?;
+    let flag = type_of_code(conn, "CO_THI_DUA_TINH")?;
+    let count = cluster_votes::open(conn, cluster.id, flag.id, author, today)?;
+    for (voter, choice) in [(bac_kan, duc_xuan), (phong_quang, duc_xuan), (duc_xuan, bac_kan)] {
+        cluster_votes::cast(conn, count, voter, Ballot::Vote(choice), author)?;
+    }
+    cluster_votes::close(conn, count, None, None, author)?;
     let codes = ["LDTT", "CSTD_CO_SO", "TTLDTT"];
     let mut types = Vec::new();
     for code in codes {
-        types.push(type_of(conn, code)?);
+        types.push(type_of_code(conn, code)?);
     }
     let round = rounds::create_round(
         conn,

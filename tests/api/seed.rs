@@ -68,6 +68,17 @@ async fn demo_data_shows_a_finished_campaign_and_loads_once(app: TestApp) {
     let progress = app.get(&format!("/api/v1/campaigns/{}/progress", peak["id"].as_str().unwrap())).await.json();
     assert_eq!(progress["units"].as_array().unwrap().len(), 6);
     assert!(progress["clusters"].as_array().unwrap().iter().all(|c| !c["ranking"].as_array().unwrap().is_empty()));
+    // The 2025 cluster of Bắc Kạn's wards proposed its leader for the provincial flag, two votes
+    // of three.
+    let clusters = app.get("/api/v1/clusters?year=2025").await.json();
+    let wards = clusters.as_array().unwrap().iter().find(|c| c["name"].as_str().unwrap().contains("Bắc Kạn")).unwrap();
+    let counts = app.get(&format!("/api/v1/clusters/{}/proposals", wards["id"].as_str().unwrap())).await.json();
+    assert_eq!(counts[0]["status"], "closed", "{counts}");
+    assert_eq!(counts[0]["proposed_unit_id"], wards["leading_unit_id"]);
+    assert_eq!(
+        (counts[0]["ranking"][0]["points"].as_i64(), counts[0]["voted_unit_ids"].as_array().unwrap().len()),
+        (Some(2), 3)
+    );
     // The 2025 round: two wards' dossiers from their sheets, one sent and appraised line by line,
     // its collective line judged from the ward's people.
     let rounds = app.get("/api/v1/rounds?year=2025").await.json();
