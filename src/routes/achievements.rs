@@ -15,7 +15,6 @@ use crate::db::journal::Scope;
 use crate::db::DbConn;
 use crate::db::{self, cursor};
 use crate::domain::campaigns::{AchievementAction, AchievementStatus};
-use crate::domain::evidence::clean_filename;
 use crate::domain::ids::{AchievementId, IndicatorId, StoredFileId, UnitId};
 use crate::domain::units::today_in_vietnam;
 use crate::domain::{check_text, Checks};
@@ -25,9 +24,9 @@ use crate::http::origin::RequestOrigin;
 use crate::http::register::Routes;
 use crate::http::upload::{self, FileBytes, StoredFileResponses};
 use crate::models::achievements::{self as model, Achievement, AchievementFilter, Report};
-use crate::models::stored_files::{NewFile, StoredFile};
+use crate::models::stored_files::StoredFile;
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, ReplaceErrors, WriteErrors};
-use crate::routes::shared::visible_campaign;
+use crate::routes::shared::{received_file, visible_campaign};
 use crate::state::AppState;
 
 pub fn configure(routes: &mut Routes) {
@@ -475,20 +474,10 @@ pub async fn upload_evidence(
     let checked = achievement.clone();
     db::run(&state.db, move |conn| model::check_evidence_allowed(conn, &checked, today, grace)).await?;
     let received = upload::receive(&req, payload, state.settings.max_upload_bytes).await?;
-    let file_id = StoredFileId::generate();
-    let key = format!("{}/{}", achievement.id, file_id);
-    let file = NewFile {
-        id: file_id,
-        filename: clean_filename(query.0.filename.as_deref().unwrap_or_default()),
-        content_type: received.file_type.as_str().to_string(),
-        size_bytes: received.bytes.len() as i64,
-        sha256: received.sha256,
-        storage_key: key.clone(),
-        uploaded_by: who.user_id,
-        created_at: db::now_utc(),
-    };
+    let (file, bytes) = received_file(received, &achievement.id.to_string(), query.0.filename.as_deref(), who.user_id);
+    let key = file.storage_key.clone();
     let (origin, scope, achievement_id) = (origin.by(&who), Scope::Unit(achievement.unit_id), achievement.id);
-    let body = upload::store_and_write(state.into_inner(), key, received.bytes, origin, move |conn, journal| {
+    let body = upload::store_and_write(state.into_inner(), key, bytes, origin, move |conn, journal| {
         let added = EvidenceResponse::from(model::add_evidence(conn, achievement_id, file, today, grace)?);
         journal.record("achievement", "evidence_added", achievement_id, scope, None, serde_json::to_value(&added).ok());
         Ok(added)

@@ -14,7 +14,6 @@ use crate::auth::policy::{self, Action, Decision, ListReach, Resource};
 use crate::auth::AuthUser;
 use crate::db::journal::Scope;
 use crate::db::{self, cursor};
-use crate::domain::evidence::clean_filename;
 use crate::domain::ids::{InitiativeId, PersonId, StoredFileId, UnitId};
 use crate::domain::initiatives::{check_initiative, AuthorShare, InitiativeInput, RecognitionScope};
 use crate::domain::{text, Checks};
@@ -24,8 +23,9 @@ use crate::http::origin::RequestOrigin;
 use crate::http::register::Routes;
 use crate::http::upload::{self, FileBytes, StoredFileResponses};
 use crate::models::initiatives::{self as model, Initiative, InitiativeDetail, InitiativeFilter};
-use crate::models::stored_files::{NewFile, StoredFile};
+use crate::models::stored_files::StoredFile;
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, ReplaceErrors, WriteErrors};
+use crate::routes::shared::received_file;
 use crate::state::AppState;
 
 pub fn configure(routes: &mut Routes) {
@@ -347,20 +347,11 @@ pub async fn upload_evidence(
 ) -> Result<HttpResponse, ApiError> {
     let initiative = load(&state, &who, id.into_inner(), Action::Update).await?;
     let received = upload::receive(&req, payload, state.settings.max_upload_bytes).await?;
-    let file_id = StoredFileId::generate();
-    let key = format!("initiatives/{}/{}", initiative.id, file_id);
-    let file = NewFile {
-        id: file_id,
-        filename: clean_filename(query.0.filename.as_deref().unwrap_or_default()),
-        content_type: received.file_type.as_str().to_string(),
-        size_bytes: received.bytes.len() as i64,
-        sha256: received.sha256,
-        storage_key: key.clone(),
-        uploaded_by: who.user_id,
-        created_at: db::now_utc(),
-    };
+    let (file, bytes) =
+        received_file(received, &format!("initiatives/{}", initiative.id), query.0.filename.as_deref(), who.user_id);
+    let key = file.storage_key.clone();
     let (origin, scope, initiative_id) = (origin.by(&who), Scope::Unit(initiative.unit_id), initiative.id);
-    let body = upload::store_and_write(state.into_inner(), key, received.bytes, origin, move |conn, journal| {
+    let body = upload::store_and_write(state.into_inner(), key, bytes, origin, move |conn, journal| {
         let added = InitiativeEvidenceResponse::from(model::add_evidence(conn, initiative_id, file)?);
         journal.record("initiative", "evidence_added", initiative_id, scope, None, serde_json::to_value(&added).ok());
         Ok(added)

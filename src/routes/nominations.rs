@@ -13,7 +13,6 @@ use crate::auth::policy::{self, Action, Decision, Resource};
 use crate::auth::AuthUser;
 use crate::db::journal::Scope;
 use crate::db::{self, cursor};
-use crate::domain::evidence::clean_filename;
 use crate::domain::ids::{AwardTypeId, NominationId, StoredFileId, UnitId};
 use crate::domain::nominations::{DocumentKind, NominationAction, NominationStatus};
 use crate::domain::units::today_in_vietnam;
@@ -24,9 +23,10 @@ use crate::http::origin::RequestOrigin;
 use crate::http::register::Routes;
 use crate::http::upload::{self, FileBytes, StoredFileResponses};
 use crate::models::nominations::{self as model, Nomination, NominationDetail, NominationFilter, NominationInput};
-use crate::models::stored_files::NewFile;
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, ReplaceErrors, WriteErrors};
-use crate::routes::shared::{nomination_response as response, visible_scope, DocumentResponse, NominationResponse};
+use crate::routes::shared::{
+    nomination_response as response, received_file, visible_scope, DocumentResponse, NominationResponse,
+};
 use crate::state::AppState;
 
 pub fn configure(routes: &mut Routes) {
@@ -291,21 +291,12 @@ pub async fn upload_document(
         ));
     }
     let received = upload::receive(&req, payload, state.settings.max_upload_bytes).await?;
-    let document_id = StoredFileId::generate();
-    let key = format!("nominations/{}/{}", nomination.id, document_id);
     let kind = query.0.kind;
-    let document = NewFile {
-        id: document_id,
-        filename: clean_filename(query.0.filename.as_deref().unwrap_or_default()),
-        content_type: received.file_type.as_str().to_string(),
-        size_bytes: received.bytes.len() as i64,
-        sha256: received.sha256,
-        storage_key: key.clone(),
-        uploaded_by: who.user_id,
-        created_at: db::now_utc(),
-    };
+    let (document, bytes) =
+        received_file(received, &format!("nominations/{}", nomination.id), query.0.filename.as_deref(), who.user_id);
+    let key = document.storage_key.clone();
     let (origin, unit) = (origin.by(&who), Scope::Unit(nomination.unit_id));
-    let body = upload::store_and_write(state.into_inner(), key, received.bytes, origin, move |conn, journal| {
+    let body = upload::store_and_write(state.into_inner(), key, bytes, origin, move |conn, journal| {
         let added = DocumentResponse::from(model::add_document(conn, nomination.id, kind, document)?);
         // About the nomination (whose dossier changed), with the document as added.
         journal.record("nomination", "document_added", nomination.id, unit, None, serde_json::to_value(&added).ok());

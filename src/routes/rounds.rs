@@ -16,7 +16,6 @@ use crate::auth::policy::{self, Action, Decision, ListReach, Resource};
 use crate::auth::AuthUser;
 use crate::db::journal::Scope;
 use crate::db::{self, cursor};
-use crate::domain::evidence::clean_filename;
 use crate::domain::ids::{
     AchievementId, AwardTypeId, DossierId, NominationId, PersonId, RoundId, StoredFileId, UnitId,
 };
@@ -31,9 +30,9 @@ use crate::http::register::Routes;
 use crate::http::upload::{self, FileBytes, StoredFileResponses};
 use crate::models::nominations as nominations_model;
 use crate::models::rounds::{self as model, Dossier, DossierDetail, RoundDetail};
-use crate::models::stored_files::{NewFile, StoredFile};
+use crate::models::stored_files::StoredFile;
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, WriteErrors};
-use crate::routes::shared::{load_dossier, nomination_response, NominationResponse};
+use crate::routes::shared::{load_dossier, nomination_response, received_file, NominationResponse};
 use crate::state::AppState;
 
 pub fn configure(routes: &mut Routes) {
@@ -692,21 +691,12 @@ pub async fn upload_document(
         return Err(ApiError::conflict(ErrorCode::IllegalTransition, "documents are added only to a draft dossier"));
     }
     let received = upload::receive(&req, payload, state.settings.max_upload_bytes).await?;
-    let file_id = StoredFileId::generate();
-    let key = format!("dossiers/{}/{}", dossier.id, file_id);
     let kind = query.0.kind;
-    let file = NewFile {
-        id: file_id,
-        filename: clean_filename(query.0.filename.as_deref().unwrap_or_default()),
-        content_type: received.file_type.as_str().to_string(),
-        size_bytes: received.bytes.len() as i64,
-        sha256: received.sha256,
-        storage_key: key.clone(),
-        uploaded_by: who.user_id,
-        created_at: db::now_utc(),
-    };
+    let (file, bytes) =
+        received_file(received, &format!("dossiers/{}", dossier.id), query.0.filename.as_deref(), who.user_id);
+    let key = file.storage_key.clone();
     let origin = origin.by(&who);
-    let body = upload::store_and_write(state.into_inner(), key, received.bytes, origin, move |conn, journal| {
+    let body = upload::store_and_write(state.into_inner(), key, bytes, origin, move |conn, journal| {
         let added = document_response(model::add_document(conn, dossier.id, kind, file)?)?;
         journal.record(
             "dossier",

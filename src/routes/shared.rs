@@ -537,3 +537,25 @@ pub async fn load_dossier(
     policy::authorize_or_hide(who, action, Resource::UnitRecord { unit_id: found.unit_id }, dossier_not_found)?;
     Ok(found)
 }
+
+/// An upload received for a record: the file's row to write, under the key `<folder>/<its id>`
+/// (the folder names the record), and the bytes to store under that key.
+pub fn received_file(
+    received: crate::http::upload::Received,
+    folder: &str,
+    filename: Option<&str>,
+    by: UserId,
+) -> (crate::models::stored_files::NewFile, actix_web::web::Bytes) {
+    let id = crate::domain::ids::StoredFileId::generate();
+    let file = crate::models::stored_files::NewFile {
+        id,
+        filename: crate::domain::evidence::clean_filename(filename.unwrap_or_default()),
+        content_type: received.file_type.as_str().to_string(),
+        size_bytes: received.bytes.len() as i64,
+        sha256: received.sha256,
+        storage_key: format!("{folder}/{id}"),
+        uploaded_by: by,
+        created_at: db::now_utc(),
+    };
+    (file, received.bytes)
+}
