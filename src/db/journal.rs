@@ -241,7 +241,7 @@ pub fn append(conn: &mut DbConn, origin: &Origin, journal: Journal) -> Result<Ve
     // in the order given. Many rows a statement (a dossier's thousands of lines); RETURNING's
     // order is not promised, the positions' is.
     let mut entries = Vec::with_capacity(rows.len());
-    for chunk in rows.chunks(JOURNAL_ROWS_PER_INSERT) {
+    for chunk in rows.chunks(db::BATCH_ROWS) {
         let insert = diesel::insert_into(journal::table).values(chunk).returning(journal::all_columns);
         let written: Vec<Entry> = db::on_backend!(&mut *conn, |c| insert.get_results(c)?);
         entries.extend(written);
@@ -280,15 +280,9 @@ pub fn enqueue(conn: &mut DbConn, entries: &[Entry]) -> Result<(), ApiError> {
             ));
         }
     }
-    for chunk in deliveries.chunks(JOURNAL_ROWS_PER_INSERT) {
-        let insert = diesel::insert_into(webhook_deliveries::table).values(chunk);
-        db::on_backend!(&mut *conn, |c| insert.execute(c)?);
-    }
+    db::insert_batches!(conn, webhook_deliveries::table, deliveries);
     Ok(())
 }
-
-/// Rows per multi-row insert: 12 values a row, well under SQLite's bound-parameter limit.
-const JOURNAL_ROWS_PER_INSERT: usize = 500;
 
 /// On PostgreSQL, the feed's horizon: every entry below this position is settled — its
 /// transaction has finished, and nothing new will ever appear below it. Read in a statement of

@@ -67,6 +67,21 @@ macro_rules! on_backend {
 }
 pub(crate) use on_backend;
 
+/// Rows per multi-row statement, and ids per `= ANY(…)` list: few round trips, and well under
+/// SQLite's limit of bound parameters (32,766) at up to 60 columns a row.
+pub const BATCH_ROWS: usize = 500;
+
+/// Inserts `$rows` (a slice of value tuples) into `$table`, `BATCH_ROWS` rows a statement.
+macro_rules! insert_batches {
+    ($conn:expr, $table:expr, $rows:expr) => {
+        for chunk in $rows.chunks($crate::db::BATCH_ROWS) {
+            let insert = diesel::insert_into($table).values(chunk);
+            $crate::db::on_backend!(&mut *$conn, |c| insert.execute(c)?);
+        }
+    };
+}
+pub(crate) use insert_batches;
+
 impl DbConn {
     pub fn establish_url(url: &str) -> Result<DbConn, diesel::ConnectionError> {
         match Backend::from_url(url).map_err(diesel::ConnectionError::InvalidConnectionUrl)? {

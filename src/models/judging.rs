@@ -20,7 +20,7 @@ use crate::db::schema::{
     award_round_types, awards, dossier_lines, initiative_authors, initiatives, nomination_achievements, nominations,
     stored_files, title_registration_entries, title_registrations, unit_dossiers,
 };
-use crate::db::DbConn;
+use crate::db::{self, DbConn};
 use crate::domain::awards::{quota, NomineeKind, Severity};
 use crate::domain::ids::{AchievementId, AwardTypeId, AwardTypeVersionId, DossierId, NominationId, PersonId, UnitId};
 use crate::domain::initiatives::RecognitionScope;
@@ -35,9 +35,6 @@ use crate::models::awards::{
 use crate::models::nominations::Nomination;
 
 type Db = <DbConn as Connection>::Backend;
-
-/// Rows per `= ANY(…)` query: well under SQLite's limit of bound parameters.
-const CHUNK: usize = 500;
 
 /// A title, a year and a unit: the scope of quotas and of the duplicate check.
 type Scope = (AwardTypeId, i32, UnitId);
@@ -147,7 +144,7 @@ impl Judging {
             batch.iter().filter_map(|n| n.person_id).collect::<HashSet<_>>().into_iter().collect();
         let required: Vec<AwardTypeId> = required.into_iter().collect();
         let granting = granting();
-        for chunk in ids.chunks(CHUNK) {
+        for chunk in ids.chunks(db::BATCH_ROWS) {
             let lines: Vec<(NominationId, DossierId)> = dossier_lines::table
                 .filter(dossier_lines::nomination_id.eq_any(chunk))
                 .select((dossier_lines::nomination_id, dossier_lines::dossier_id))
@@ -172,7 +169,7 @@ impl Judging {
         }
         let used: Vec<AchievementId> =
             j.achievements.values().flatten().copied().collect::<HashSet<_>>().into_iter().collect();
-        for chunk in used.chunks(CHUNK) {
+        for chunk in used.chunks(db::BATCH_ROWS) {
             let behind: Vec<(AchievementId, NominationId)> = nomination_achievements::table
                 .inner_join(nominations::table.on(nominations::id.eq(nomination_achievements::nomination_id)))
                 .filter(nomination_achievements::achievement_id.eq_any(chunk))
@@ -184,7 +181,7 @@ impl Judging {
             }
         }
         if !required.is_empty() {
-            for chunk in persons.chunks(CHUNK) {
+            for chunk in persons.chunks(db::BATCH_ROWS) {
                 let held: Vec<(Option<PersonId>, AwardTypeId, i32)> = awards::table
                     .filter(awards::person_id.eq_any(chunk))
                     .filter(awards::award_type_id.eq_any(&required))
@@ -280,7 +277,7 @@ impl Judging {
             j.registered.insert((unit, year), listed.into_iter().collect());
         }
         let needs_recognitions: Vec<PersonId> = needs_recognitions.into_iter().collect();
-        for chunk in needs_recognitions.chunks(CHUNK) {
+        for chunk in needs_recognitions.chunks(db::BATCH_ROWS) {
             let found: Vec<(PersonId, RecognitionScope, i32)> = initiatives::table
                 .inner_join(initiative_authors::table.on(initiative_authors::initiative_id.eq(initiatives::id)))
                 .filter(initiative_authors::person_id.eq_any(chunk))

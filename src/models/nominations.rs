@@ -165,13 +165,13 @@ impl InputFacts {
         let persons: Vec<PersonId> = inputs.iter().filter_map(|i| i.person_id).collect();
         let cited: Vec<AchievementId> = inputs.iter().flat_map(|i| i.achievement_ids.iter().copied()).collect();
         let mut person_units = HashMap::new();
-        for chunk in persons.chunks(CHUNK) {
+        for chunk in persons.chunks(db::BATCH_ROWS) {
             let rows: Vec<(PersonId, UnitId)> =
                 people::table.filter(people::id.eq_any(chunk)).select((people::id, people::unit_id)).load(conn)?;
             person_units.extend(rows);
         }
         let mut achievement_units = HashMap::new();
-        for chunk in cited.chunks(CHUNK) {
+        for chunk in cited.chunks(db::BATCH_ROWS) {
             let rows: Vec<(AchievementId, UnitId)> = achievements::table
                 .filter(achievements::id.eq_any(chunk))
                 .select((achievements::id, achievements::unit_id))
@@ -328,10 +328,7 @@ pub fn create_nominations(
             )
         })
         .collect();
-    for chunk in rows.chunks(CHUNK) {
-        let insert = diesel::insert_into(nominations::table).values(chunk);
-        db::on_backend!(&mut *conn, |c| insert.execute(c)?);
-    }
+    db::insert_batches!(conn, nominations::table, rows);
     let mut links = Vec::new();
     for (input, id) in inputs.iter().zip(&ids) {
         let mut unique = input.achievement_ids.clone();
@@ -343,10 +340,7 @@ pub fn create_nominations(
             }),
         );
     }
-    for chunk in links.chunks(CHUNK) {
-        let insert = diesel::insert_into(nomination_achievements::table).values(chunk);
-        db::on_backend!(&mut *conn, |c| insert.execute(c)?);
-    }
+    db::insert_batches!(conn, nomination_achievements::table, links);
     Ok(ids)
 }
 
@@ -501,11 +495,18 @@ pub fn transition_all(conn: &mut DbConn, moves: &[Move], actor: UserId, today: N
     let mut refused = Vec::new();
     let mut planned: Vec<(usize, &Move, &Nomination, NominationStatus)> = Vec::with_capacity(moves.len());
     let mut needs_vote: HashMap<AwardTypeVersionId, bool> = HashMap::new();
+    let mut seen = std::collections::HashSet::with_capacity(moves.len());
     for (i, m) in moves.iter().enumerate() {
         let Some(n) = current.get(&m.id) else {
             refused.push((i, nomination_not_found()));
             continue;
         };
+        // Each move starts from the row as read: a second move of the same nomination would
+        // start from a state it no longer has.
+        if !seen.insert(m.id) {
+            refused.push((i, ApiError::conflict(ErrorCode::Duplicate, "a nomination is moved once per request")));
+            continue;
+        }
         if m.expected_version.is_some_and(|v| v != n.version) {
             refused.push((i, ApiError::precondition_failed()));
             continue;
@@ -610,7 +611,7 @@ pub fn transition_all(conn: &mut DbConn, moves: &[Move], actor: UserId, today: N
         return Err(BatchError::Refused(refused));
     }
     for (to, ids) in moved {
-        for chunk in ids.chunks(CHUNK) {
+        for chunk in ids.chunks(db::BATCH_ROWS) {
             diesel::update(nominations::table.filter(nominations::id.eq_any(chunk)))
                 .set((
                     nominations::status.eq(to),
@@ -620,15 +621,9 @@ pub fn transition_all(conn: &mut DbConn, moves: &[Move], actor: UserId, today: N
                 .execute(conn)?;
         }
     }
-    for chunk in history.chunks(CHUNK) {
-        let insert = diesel::insert_into(nomination_transitions::table).values(chunk);
-        db::on_backend!(&mut *conn, |c| insert.execute(c)?);
-    }
+    db::insert_batches!(conn, nomination_transitions::table, history);
     Ok(())
 }
-
-/// Rows per multi-row statement or `= ANY(…)` list: well under SQLite's bound-parameter limit.
-const CHUNK: usize = 500;
 
 /// Locks (on PostgreSQL) and reads the nominations, 500 a query; ids that name none are left out.
 fn lock_all(conn: &mut DbConn, ids: &[NominationId]) -> Result<HashMap<NominationId, Nomination>, ApiError> {
@@ -636,7 +631,7 @@ fn lock_all(conn: &mut DbConn, ids: &[NominationId]) -> Result<HashMap<Nominatio
     sorted.sort();
     sorted.dedup();
     let mut found = HashMap::with_capacity(sorted.len());
-    for chunk in sorted.chunks(CHUNK) {
+    for chunk in sorted.chunks(db::BATCH_ROWS) {
         let rows: Vec<Nomination> = match conn {
             DbConn::Postgres(pg) => nominations::table
                 .filter(nominations::id.eq_any(chunk))

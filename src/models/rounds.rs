@@ -473,10 +473,7 @@ pub fn add_lines(
             )
         })
         .collect();
-    for chunk in rows.chunks(500) {
-        let insert = diesel::insert_into(dossier_lines::table).values(chunk);
-        db::on_backend!(&mut *conn, |c| insert.execute(c)?);
-    }
+    db::insert_batches!(conn, dossier_lines::table, rows);
     let ids: Vec<NominationId> = numbered.iter().map(|(_, n)| *n).collect();
     let mut details = details_by_id(conn, &ids)?;
     let mut created = Vec::with_capacity(numbered.len());
@@ -632,7 +629,7 @@ pub fn details_by_id(
     ids: &[NominationId],
 ) -> Result<HashMap<NominationId, NominationDetail>, ApiError> {
     let mut out = HashMap::with_capacity(ids.len());
-    for chunk in ids.chunks(500) {
+    for chunk in ids.chunks(db::BATCH_ROWS) {
         let rows: Vec<nominations_model::Nomination> = nominations::table
             .filter(nominations::id.eq_any(chunk))
             .select(nominations_model::Nomination::as_select())
@@ -869,7 +866,7 @@ pub fn results(conn: &mut DbConn, round_id: RoundId, unit: Option<UnitId>) -> Re
         .collect();
     let person_ids: Vec<PersonId> = lines.iter().filter_map(|l| l.2).collect();
     let mut person_names: HashMap<PersonId, String> = HashMap::new();
-    for chunk in person_ids.chunks(500) {
+    for chunk in person_ids.chunks(db::BATCH_ROWS) {
         let found: Vec<(PersonId, String)> =
             people::table.filter(people::id.eq_any(chunk)).select((people::id, people::full_name)).load(conn)?;
         person_names.extend(found);

@@ -192,18 +192,25 @@ async fn a_cluster_votes_and_a_flag_for_another_unit_is_warned(app: TestApp) {
     let listed = app.get(&format!("/api/v1/clusters/{}/proposals", id(&w.cluster))).await.json();
     assert_eq!(listed[0]["id"], proposal["id"]);
 
-    // The proposed unit's flag goes on without the warning; the last-ranked one is warned, in
-    // Vietnamese with the cluster, the unit proposed and its rank.
+    // The proposed unit's flag goes on without the warning; the unit ranked second is warned,
+    // in Vietnamese (the default) and in English, with the cluster, the unit proposed and its rank.
     let leader = w.nominate(&app, 1).await;
     assert!(warning_codes(&leader).is_empty(), "{leader}");
-    let last = w.nominate(&app, 0).await;
-    assert_eq!(warning_codes(&last), ["cluster_not_proposed"], "{last}");
-    let message = last["eligibility"]["warnings"][0]["translations"]["vi"].as_str().unwrap_or_default().to_string();
-    let read = app.get(&format!("/api/v1/nominations/{}", id(&last))).await.json();
-    let warning = &read["eligibility"]["warnings"][0];
+    let second = w.nominate(&app, 0).await;
+    assert_eq!(warning_codes(&second), ["cluster_not_proposed"], "{second}");
+    let path = format!("/api/v1/nominations/{}", id(&second));
+    let vi = app.get(&path).await.json()["eligibility"]["warnings"][0]["message"].clone();
     assert!(
-        warning.to_string().contains("Cụm thi đua các xã phía Bắc") && warning.to_string().contains("Nà Thử"),
-        "{warning} {message}"
+        vi.as_str().unwrap().contains("cụm «Cụm thi đua các xã phía Bắc» đã suy tôn «Xã Nà Thử»; đơn vị này xếp thứ 2"),
+        "{vi}"
+    );
+    let en = app.send(TestRequest::get().uri(&path).insert_header(("accept-language", "en"))).await.json();
+    let en = &en["eligibility"]["warnings"][0]["message"];
+    assert!(
+        en.as_str()
+            .unwrap()
+            .contains("the cluster «Cụm thi đua các xã phía Bắc» proposed «Xã Nà Thử»; this unit ranked 2"),
+        "{en}"
     );
     app.assert_every_write_journaled();
 }

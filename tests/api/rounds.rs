@@ -406,6 +406,21 @@ async fn lines_are_judged_as_if_submitted_one_by_one(app: TestApp) {
         let history = line["nomination"]["history"].as_array().unwrap();
         assert_eq!(history.iter().filter(|h| h["to_status"] == "submitted").count(), 1, "{line}");
     }
+    // The board appraises a line once per request: named twice, the request is refused whole.
+    let first = &items[0]["nomination"]["id"];
+    let twice = app
+        .post(
+            &format!("{dossier_path}/appraisal"),
+            &json!({"lines": [{"nomination_id": first, "action": "accept"}, {"nomination_id": first, "action": "accept"}]}),
+        )
+        .await
+        .problem(422, "validation_failed");
+    assert_eq!(
+        (twice["errors"][0]["field"].as_str(), twice["errors"][0]["code"].as_str()),
+        (Some("lines[1].action"), Some("duplicate"))
+    );
+    let read = app.get(&format!("/api/v1/nominations/{}", first.as_str().unwrap())).await.json();
+    assert_eq!(read["status"], "submitted", "nothing was appraised");
     app.assert_every_write_journaled();
 }
 
