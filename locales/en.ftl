@@ -204,6 +204,8 @@ comments_unreviewed-count = { $field }: { $count ->
     [one] one comment of the public on the posting is
    *[other] { $count } comments of the public on the posting are
 } not reviewed yet.
+authority_mismatch = { $field }: the deciding level does not grant this award type (Art 80 of the Law on Emulation and Commendation).
+authority_mismatch-level = { $field }: { $level } does not grant «{ $award }»; it is granted by: { $granted_by }.
 conflicting_parameters = { $field }: query parameters that exclude each other (year with from_year), or a range whose ends are reversed.
 contains_username = { $field }: a password must not contain the username.
 content_mismatch = { $field }: an uploaded file's bytes are not of the type its Content-Type names.
@@ -248,6 +250,7 @@ not_whole = { $field }: a count must be a whole number.
 out_of_range = { $field }: the value is outside its allowed range (a percentage over 100, a date outside 1900–2200).
 outside_campaign = { $field }: a date must fall within the campaign.
 port_not_allowed = { $field }: a webhook URL must use a port the service allows.
+outside_level = { $field }: outside the unit's level; a unit runs emulation and commendation for itself only.
 posting_not_over = { $field }: the award's public posting has not run its course yet.
 prerequisite_streak = { $field }: the nominee lacks the prerequisite awards for the consecutive years needed.
 prerequisite_pending = { $field }: the prerequisite is met only once the nominee's nomination for it, still under review, is granted.

@@ -133,6 +133,7 @@ pub fn seed_demo(
                 participation: Participation::AllUnits,
                 unit_ids: vec![],
                 cluster_ids: vec![],
+                run_by_unit_id: None,
             },
             author,
         )?;
@@ -221,6 +222,7 @@ pub fn seed_demo(
                     participation: Participation::AllUnits,
                     unit_ids: vec![],
                     cluster_ids: vec![],
+                    run_by_unit_id: None,
                 },
                 author,
             )?;
@@ -547,9 +549,10 @@ fn award_year(
         };
         crate::models::reward_money::add_entry(conn, income, author)?;
     }
-    for (number, signer, authority, ids, payer) in [
-        ("15/QĐ-UBND", "Chủ tịch UBND tỉnh", "UBND tỉnh Bắc Kạn", vec![fighter, merit], &province),
-        ("03/QĐ-SNV", "Giám đốc Sở Nội vụ", "Sở Nội vụ tỉnh Bắc Kạn", vec![worker], &home_affairs),
+    // The province decides its titles; the department's head its own (Law Art 80.1).
+    for (number, signer, authority, ids, payer, run_by) in [
+        ("15/QĐ-UBND", "Chủ tịch UBND tỉnh", "UBND tỉnh Bắc Kạn", vec![fighter, merit], &province, None),
+        ("03/QĐ-SNV", "Giám đốc Sở Nội vụ", "Sở Nội vụ tỉnh Bắc Kạn", vec![worker], &home_affairs, Some(home_affairs)),
     ] {
         let new = decisions::NewDecision {
             number: number.into(),
@@ -558,6 +561,7 @@ fn award_year(
             authority: authority.into(),
             nomination_ids: ids,
             paying_unit_id: Some(*payer),
+            run_by_unit_id: run_by,
         };
         decisions::issue(conn, new, author, day("2025-02-10"))?;
     }

@@ -97,11 +97,12 @@ pub fn decide(who: &Principal, action: Action, resource: Resource) -> Decision {
             _ => Decision::Forbidden,
         },
         Resource::UserAccount { unit_id } => {
-            // Officers see the accounts of their own unit; managing accounts is the board's.
+            // Officers see the accounts of their own unit; the unit's admin manages them (which
+            // roles it may give is the endpoint's check); the rest is the board's.
             let own_unit = who.unit_id.is_some() && who.unit_id == unit_id;
-            match (who.has(Role::UnitOfficer), own_unit, action) {
-                (true, true, Action::Read) => Decision::Allow,
-                (true, true, _) => Decision::Forbidden,
+            match (who.has(Role::UnitAdmin), who.has(Role::UnitOfficer), own_unit, action) {
+                (true, _, true, _) | (_, true, true, Action::Read) => Decision::Allow,
+                (_, true, true, _) => Decision::Forbidden,
                 _ => Decision::Hidden,
             }
         }
@@ -117,12 +118,49 @@ pub fn decide(who: &Principal, action: Action, resource: Resource) -> Decision {
         Resource::UnitRecord { unit_id } => {
             if !sees_unit(who, unit_id) {
                 Decision::Hidden
-            } else if action == Action::Read || (who.has(Role::UnitOfficer) && who.unit_id == Some(unit_id)) {
+            } else if action == Action::Read || (acts_for_unit(who) && who.unit_id == Some(unit_id)) {
                 Decision::Allow
             } else {
                 Decision::Forbidden
             }
         }
+    }
+}
+
+/// Officers and the unit's admin do the unit's own work (registrations, achievements,
+/// nominations) for it.
+fn acts_for_unit(who: &Principal) -> bool {
+    who.has(Role::UnitOfficer) || who.has(Role::UnitAdmin)
+}
+
+/// Whether `who` runs the work of a level — its campaigns, rounds, councils, the nominations of
+/// the awards its head grants and its decisions: the board every level's, a unit's admin only
+/// its own unit's. `None` is the province's level, which only the board runs.
+pub fn runs_level(who: &Principal, level: Option<UnitId>) -> bool {
+    !who.is_client() && (who.has(Role::Admin) || (who.has(Role::UnitAdmin) && level.is_some() && level == who.unit_id))
+}
+
+/// `runs_level` as the error a handler returns (403: the record itself is visible).
+pub fn require_runs_level(who: &Principal, level: Option<UnitId>) -> Result<(), ApiError> {
+    if runs_level(who, level) {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden())
+    }
+}
+
+/// The level new work runs at when `who` asks for `asked`: a unit's admin always runs its own
+/// unit's (asking for another is refused); the board runs the province's, or records a unit's
+/// when it names one.
+pub fn level_for_new(who: &Principal, asked: Option<UnitId>) -> Result<Option<UnitId>, ApiError> {
+    if who.has(Role::Admin) && !who.is_client() {
+        return Ok(asked);
+    }
+    let own = who.unit_id.filter(|_| who.has(Role::UnitAdmin) && !who.is_client());
+    match (own, asked) {
+        (Some(own), None) => Ok(Some(own)),
+        (Some(own), Some(asked)) if asked == own => Ok(Some(own)),
+        _ => Err(ApiError::forbidden()),
     }
 }
 
@@ -394,6 +432,35 @@ mod tests {
         // A client reads like a viewer: every unit unbound, its unit when bound.
         assert_eq!(list_reach(&client(&[SCOPE_READ], None)), Some(ListReach::AllUnits));
         assert_eq!(list_reach(&client(&[SCOPE_READ], Some(A))), Some(ListReach::OwnUnit(A)));
+    }
+
+    #[test]
+    fn a_units_admin_runs_its_own_level_and_nothing_else() {
+        let admin_a = user(&[Role::UnitAdmin], Some(A));
+        assert!(runs_level(&admin_a, Some(A)));
+        assert!(!runs_level(&admin_a, Some(B)), "another unit's level");
+        assert!(!runs_level(&admin_a, None), "the province's level is the board's");
+        assert!(runs_level(&user(&[Role::Admin], None), Some(B)) && runs_level(&user(&[Role::Admin], None), None));
+        for role in [Role::UnitOfficer, Role::Approver, Role::Viewer, Role::CouncilMember] {
+            assert!(!runs_level(&user(&[role], Some(A)), Some(A)), "{role:?}");
+        }
+        assert!(!runs_level(&user(&[Role::UnitAdmin], None), None), "an admin of no unit runs nothing");
+        // New work: its own unit's, whatever it asks; the board's as asked.
+        assert_eq!(level_for_new(&admin_a, None).unwrap(), Some(A));
+        assert_eq!(level_for_new(&admin_a, Some(A)).unwrap(), Some(A));
+        assert_eq!(level_for_new(&admin_a, Some(B)).unwrap_err().code, "forbidden");
+        assert_eq!(level_for_new(&user(&[Role::Admin], None), Some(B)).unwrap(), Some(B));
+        assert_eq!(level_for_new(&user(&[Role::UnitOfficer], Some(A)), None).unwrap_err().code, "forbidden");
+        // Its unit's accounts are its to manage; other units' and the province's do not exist for it.
+        for action in [Action::Read, Action::Create, Action::Update, Action::Delete] {
+            assert_eq!(decide(&admin_a, action, Resource::UserAccount { unit_id: Some(A) }), Decision::Allow);
+            assert_eq!(decide(&admin_a, action, Resource::UserAccount { unit_id: Some(B) }), Decision::Hidden);
+            assert_eq!(decide(&admin_a, action, Resource::UserAccount { unit_id: None }), Decision::Hidden);
+            assert_eq!(decide(&admin_a, action, Resource::UnitRecord { unit_id: A }), Decision::Allow);
+            assert_eq!(decide(&admin_a, action, Resource::UnitRecord { unit_id: B }), Decision::Hidden);
+        }
+        assert_eq!(decide(&admin_a, Action::Update, Resource::Registry), Decision::Forbidden);
+        assert_eq!(list_reach(&admin_a), Some(ListReach::OwnUnit(A)));
     }
 
     #[test]

@@ -191,6 +191,7 @@ diesel::table! {
         created_by -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        run_by_unit_id -> Nullable<Text>,
     }
 }
 
@@ -384,6 +385,7 @@ diesel::table! {
         member_requirement -> Nullable<Text>,
         posting_day_count -> Text,
         cluster_proposal -> Nullable<Text>,
+        granting_levels -> Text,
     }
 }
 
@@ -592,6 +594,7 @@ diesel::table! {
         created_by -> Text,
         created_at -> Timestamp,
         paying_unit_id -> Nullable<Text>,
+        run_by_unit_id -> Nullable<Text>,
     }
 }
 
@@ -738,6 +741,7 @@ diesel::table! {
         created_by -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        run_by_unit_id -> Nullable<Text>,
     }
 }
 

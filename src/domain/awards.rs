@@ -31,6 +31,50 @@ text_enum! {
 }
 
 text_enum! {
+    /// A level of administration whose head grants awards (Law on Emulation and Commendation
+    /// 2022, Art 80): the province's chairman, a department's head, a commune's chairman — or the
+    /// central government, whose awards the province proposes and records once decided.
+    pub enum GrantingLevel {
+        Central = "central" => "Trung ương (tỉnh đề nghị)",
+        Province = "province" => "Cấp tỉnh",
+        Department = "department" => "Sở, ban, ngành",
+        Commune = "commune" => "Cấp xã",
+    }
+}
+
+impl GrantingLevel {
+    /// The levels stored as text: sorted, comma-separated.
+    pub fn join(levels: &[GrantingLevel]) -> String {
+        let mut names: Vec<&str> = levels.iter().map(|l| l.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        names.join(",")
+    }
+
+    pub fn split(stored: &str) -> Vec<GrantingLevel> {
+        stored.split(',').filter_map(GrantingLevel::parse).collect()
+    }
+
+    /// Who grants a type when its rules do not say, from the type's level as the catalogue
+    /// writes it: `co_so` (grassroots) by a department's head or a commune's chairman, `xa` by
+    /// a commune's, `toan_quoc` by the central government, anything else by the province.
+    pub fn defaults_for(type_level: &str) -> Vec<GrantingLevel> {
+        match type_level {
+            "co_so" => vec![GrantingLevel::Commune, GrantingLevel::Department],
+            "xa" => vec![GrantingLevel::Commune],
+            "toan_quoc" => vec![GrantingLevel::Central],
+            _ => vec![GrantingLevel::Province],
+        }
+    }
+
+    /// Whether a decision taken at `self` may grant a type its rules give to `granted_by`. The
+    /// province board also records what the central government decided on its proposals.
+    pub fn may_grant(self, granted_by: &[GrantingLevel]) -> bool {
+        granted_by.contains(&self) || (self == GrantingLevel::Province && granted_by.contains(&GrantingLevel::Central))
+    }
+}
+
+text_enum! {
     /// Whom a nomination or an award names: a person, the unit itself (a collective), or a
     /// household of the unit. Follows from the award type's subject.
     pub enum NomineeKind {
@@ -191,6 +235,9 @@ pub struct Rules {
     pub member_requirement: Option<MemberRequirement>,
     /// For a flag (Cờ thi đua): how the unit's cluster proposes its leader, if it must.
     pub cluster_proposal: Option<ClusterProposalRule>,
+    /// The levels whose decisions grant it (Art 80). Empty as checked: the caller fills it
+    /// from the type (`GrantingLevel::defaults_for`) or the version before.
+    pub granting_levels: Vec<GrantingLevel>,
 }
 
 fn percent(field: &str, value: Option<&str>, checks: &mut Checks) -> Option<String> {
@@ -254,6 +301,7 @@ pub fn check_rules(
             .map(|r| crate::domain::collectives::check_requirement("member_requirement", r, checks)),
         cluster_proposal: cluster_proposal
             .map(|r| crate::domain::cluster_votes::check_rule("cluster_proposal", r, checks)),
+        granting_levels: Vec::new(),
     }
 }
 
@@ -397,6 +445,24 @@ pub fn quota(base_count: u32, percent: Decimal) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_level_grants_what_article_80_gives_it_and_the_province_records_the_centre() {
+        use GrantingLevel::{Central, Commune, Department, Province};
+        let grassroots = GrantingLevel::defaults_for("co_so");
+        assert!(Commune.may_grant(&grassroots) && Department.may_grant(&grassroots));
+        assert!(!Province.may_grant(&grassroots), "the province does not grant a grassroots title");
+        assert!(Province.may_grant(&[Central]), "the board records a central decision on its proposal");
+        assert!(!Commune.may_grant(&[Central]) && !Department.may_grant(&[Province]));
+        assert!(
+            Commune.may_grant(&GrantingLevel::defaults_for("xa"))
+                && !Department.may_grant(&GrantingLevel::defaults_for("xa"))
+        );
+        assert_eq!(GrantingLevel::defaults_for("tinh"), [Province]);
+        let stored = GrantingLevel::join(&[Department, Commune, Department]);
+        assert_eq!(stored, "commune,department");
+        assert_eq!(GrantingLevel::split(&stored), [Commune, Department]);
+    }
     use std::str::FromStr;
 
     #[test]

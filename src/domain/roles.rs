@@ -10,6 +10,10 @@ pub enum Role {
     Admin,
     /// Acts for their own unit only.
     UnitOfficer,
+    /// A department's or a commune's emulation secretariat: runs its unit's level as the
+    /// board runs the province's — the unit's accounts, campaigns, rounds, councils, and the
+    /// nominations and decisions of the awards its head grants — and acts as its officers do.
+    UnitAdmin,
     /// Member of the provincial council: reviews and votes.
     CouncilMember,
     /// Signs decisions.
@@ -18,13 +22,15 @@ pub enum Role {
     Viewer,
 }
 
-pub const ALL_ROLES: [Role; 5] = [Role::Admin, Role::UnitOfficer, Role::CouncilMember, Role::Approver, Role::Viewer];
+pub const ALL_ROLES: [Role; 6] =
+    [Role::Admin, Role::UnitAdmin, Role::UnitOfficer, Role::CouncilMember, Role::Approver, Role::Viewer];
 
 impl Role {
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Admin => "admin",
             Role::UnitOfficer => "unit_officer",
+            Role::UnitAdmin => "unit_admin",
             Role::CouncilMember => "council_member",
             Role::Approver => "approver",
             Role::Viewer => "viewer",
@@ -36,6 +42,7 @@ impl Role {
         match self {
             Role::Admin => "Quản trị hệ thống (Ban Thi đua – Khen thưởng)",
             Role::UnitOfficer => "Cán bộ thi đua, khen thưởng của đơn vị",
+            Role::UnitAdmin => "Thường trực thi đua, khen thưởng của đơn vị (sở, ngành, xã)",
             Role::CouncilMember => "Thành viên Hội đồng Thi đua – Khen thưởng",
             Role::Approver => "Người có thẩm quyền ký quyết định",
             Role::Viewer => "Người xem",

@@ -68,7 +68,7 @@ pub fn check_roles(roles: &[String], has_unit: bool, checks: &mut Checks) -> Vec
             None => checks.fail(
                 &format!("roles[{i}]"),
                 ErrorCode::InvalidChoice,
-                "must be one of admin, unit_officer, council_member, approver, viewer",
+                "must be one of admin, unit_admin, unit_officer, council_member, approver, viewer",
             ),
         }
     }
@@ -77,6 +77,9 @@ pub fn check_roles(roles: &[String], has_unit: bool, checks: &mut Checks) -> Vec
     }
     if parsed.contains(&Role::UnitOfficer) && !has_unit {
         checks.fail("unit_id", ErrorCode::Required, "a unit officer must belong to a unit");
+    }
+    if parsed.contains(&Role::UnitAdmin) && !has_unit {
+        checks.fail("unit_id", ErrorCode::Required, "a unit's admin must belong to the unit it runs");
     }
     parsed
 }

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use crate::db::schema::{award_type_versions, award_types, awards, people, unit_links, units};
 use crate::db::sql_types::{NullableUtcTimestamp, UtcTimestamp};
 use crate::db::{self, DbConn};
-use crate::domain::awards::{AwardCategory, AwardSubject, NomineeKind, Prerequisite, Rules, Severity};
+use crate::domain::awards::{AwardCategory, AwardSubject, GrantingLevel, NomineeKind, Prerequisite, Rules, Severity};
 use crate::domain::calendar::DayCount;
 use crate::domain::collectives::MemberRequirement;
 use crate::domain::ids::{
@@ -61,9 +61,16 @@ pub struct AwardTypeVersion {
     pub member_requirement: Option<String>,
     pub posting_day_count: DayCount,
     pub cluster_proposal: Option<String>,
+    /// Sorted, comma-separated `GrantingLevel`s: read with `granted_by()`.
+    pub granting_levels: String,
 }
 
 impl AwardTypeVersion {
+    /// The levels whose decisions grant awards under this version.
+    pub fn granted_by(&self) -> Vec<GrantingLevel> {
+        GrantingLevel::split(&self.granting_levels)
+    }
+
     /// The stored prerequisites; a stored text that is not such a list is an error naming the
     /// version, never an empty list (which would waive the prerequisites).
     pub fn prerequisite_list(&self) -> Result<Vec<Prerequisite>, ApiError> {
@@ -195,6 +202,7 @@ fn insert_version(
             award_type_versions::posting_days.eq(rules.posting_days),
             award_type_versions::posting_day_count.eq(rules.posting_day_count),
             award_type_versions::bonus_multiplier.eq(&rules.bonus_multiplier),
+            award_type_versions::granting_levels.eq(GrantingLevel::join(&rules.granting_levels)),
             award_type_versions::created_by.eq(actor),
             award_type_versions::created_at.eq(db::now()),
         ))
@@ -230,9 +238,12 @@ pub fn create_award_type(
     conn: &mut DbConn,
     new: NewAwardType,
     effective_from: NaiveDate,
-    rules: Rules,
+    mut rules: Rules,
     actor: Option<UserId>,
 ) -> Result<AwardTypeId, ApiError> {
+    if rules.granting_levels.is_empty() {
+        rules.granting_levels = GrantingLevel::defaults_for(&new.level);
+    }
     if find_award_type_by_code(conn, &new.code)?.is_some() {
         return Err(ApiError::conflict(ErrorCode::CodeInUse, format!("an award type has the code {}", new.code))
             .localized("code_in_use-award", [("code", crate::error::Arg::text(&new.code))]));
@@ -262,7 +273,7 @@ pub fn add_version(
     conn: &mut DbConn,
     award_type_id: AwardTypeId,
     effective_from: NaiveDate,
-    rules: Rules,
+    mut rules: Rules,
     actor: UserId,
 ) -> Result<(), ApiError> {
     db::lock_for_transaction(conn, &format!("award-type:{award_type_id}"))?;
@@ -276,6 +287,9 @@ pub fn add_version(
             ErrorCode::NotAfterCurrent,
             format!("must be after {}, when version {} took effect", latest.effective_from, latest.version),
         )]));
+    }
+    if rules.granting_levels.is_empty() {
+        rules.granting_levels = latest.granted_by();
     }
     check_references(conn, &rules)?;
     diesel::update(award_type_versions::table.find(latest.id))

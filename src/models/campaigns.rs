@@ -43,6 +43,8 @@ pub struct Campaign {
     pub created_at: DateTime<Utc>,
     #[diesel(deserialize_as = UtcTimestamp)]
     pub updated_at: DateTime<Utc>,
+    /// The department or commune whose level runs it; `None`: the province board.
+    pub run_by_unit_id: Option<UnitId>,
 }
 
 /// Everything about a campaign that its editor sets (all fields already validated).
@@ -64,6 +66,8 @@ pub struct CampaignFields {
     pub participation: Participation,
     pub unit_ids: Vec<UnitId>,
     pub cluster_ids: Vec<ClusterId>,
+    /// Set when created; it never changes after.
+    pub run_by_unit_id: Option<UnitId>,
 }
 
 impl CampaignFields {
@@ -85,6 +89,7 @@ impl CampaignFields {
             participation: c.participation,
             unit_ids,
             cluster_ids,
+            run_by_unit_id: c.run_by_unit_id,
         }
     }
 }
@@ -137,12 +142,23 @@ pub fn campaign_detail(conn: &mut DbConn, id: CampaignId) -> Result<CampaignDeta
     Ok(CampaignDetail { campaign, unit_ids, cluster_ids, history })
 }
 
+/// Which drafts a list shows.
+#[derive(Clone, Copy, Debug, Default)]
+pub enum Drafts {
+    #[default]
+    Hidden,
+    /// The board's: every level's.
+    All,
+    /// A unit's admin's: its own level's.
+    OfLevel(UnitId),
+}
+
 #[derive(Default)]
 pub struct CampaignFilter {
     pub status: Option<CampaignStatus>,
     pub kind: Option<CampaignKind>,
-    /// Drafts are the board's working copies: only admins list them.
-    pub include_drafts: bool,
+    /// Drafts are working copies: only those who run the campaign's level list them.
+    pub drafts: Drafts,
     pub search: Option<String>,
     pub before_id: Option<CampaignId>,
     pub limit: i64,
@@ -154,8 +170,13 @@ pub fn list_campaigns(conn: &mut DbConn, filter: &CampaignFilter) -> Result<Vec<
     if let Some(status) = filter.status {
         query = query.filter(campaigns::status.eq(status.as_str()));
     }
-    if !filter.include_drafts {
-        query = query.filter(campaigns::status.ne(CampaignStatus::Draft.as_str()));
+    match filter.drafts {
+        Drafts::All => {}
+        Drafts::Hidden => query = query.filter(campaigns::status.ne(CampaignStatus::Draft.as_str())),
+        Drafts::OfLevel(unit) => {
+            query = query
+                .filter(campaigns::status.ne(CampaignStatus::Draft.as_str()).or(campaigns::run_by_unit_id.eq(unit)));
+        }
     }
     if let Some(kind) = &filter.kind {
         query = query.filter(campaigns::kind.eq(*kind));
@@ -185,6 +206,23 @@ fn check_participants(conn: &mut DbConn, fields: &CampaignFields) -> Result<(), 
     }
     if fields.participation != Participation::Clusters && !fields.cluster_ids.is_empty() {
         errors.push(FieldError::new("cluster_ids", ErrorCode::NotAllowed, "only with participation \"clusters\""));
+    }
+    // A unit's own campaign is the unit's: it takes part itself, its people report.
+    if let Some(level) = fields.run_by_unit_id {
+        if fields.participation != Participation::Units {
+            errors.push(FieldError::new(
+                "participation",
+                ErrorCode::OutsideLevel,
+                "a unit's campaign has the unit itself taking part: participation \"units\" with its id",
+            ));
+        }
+        for (i, _) in fields.unit_ids.iter().enumerate().filter(|(_, id)| **id != level) {
+            errors.push(FieldError::new(
+                format!("unit_ids[{i}]"),
+                ErrorCode::OutsideLevel,
+                "another unit than the one running the campaign",
+            ));
+        }
     }
     let found_units: Vec<(UnitId, UnitKind, Option<NaiveDate>, Option<NaiveDate>)> = units::table
         .filter(units::id.eq_any(&fields.unit_ids))
@@ -294,6 +332,7 @@ pub fn create_campaign(
             CampaignColumns::of(&fields),
             campaigns::id.eq(id),
             campaigns::status.eq(CampaignStatus::Draft),
+            campaigns::run_by_unit_id.eq(fields.run_by_unit_id),
             campaigns::version.eq(1),
             campaigns::created_by.eq(actor_id),
             campaigns::created_at.eq(now),
@@ -337,6 +376,14 @@ pub fn update_campaign(
     if status.is_frozen() {
         return Err(frozen(status));
     }
+    if fields.run_by_unit_id.is_some_and(|asked| Some(asked) != current.run_by_unit_id) {
+        return Err(ApiError::validation(vec![FieldError::new(
+            "run_by_unit_id",
+            ErrorCode::NotAllowed,
+            "the level that runs a campaign does not change",
+        )]));
+    }
+    let fields = CampaignFields { run_by_unit_id: current.run_by_unit_id, ..fields };
     let before = campaign_detail(conn, id)?;
     let participants_changed = fields.participation != current.participation
         || fields.unit_ids != before.unit_ids

@@ -10,11 +10,12 @@ use crate::db::schema::{
 };
 use crate::db::sql_types::{NullableUtcTimestamp, UtcTimestamp};
 use crate::db::{self, DbConn};
-use crate::domain::awards::NomineeKind;
+use crate::domain::awards::{GrantingLevel, NomineeKind};
 use crate::domain::calendar::{period_end, working_span_bound, DayCount};
 use crate::domain::ids::{AwardId, CommentId, DecisionId, NominationId, NominationTransitionId, UnitId, UserId};
 use crate::domain::money::{base_salary_on, bonus_vnd, FundEntryKind};
 use crate::domain::nominations::NominationStatus;
+use crate::domain::units::UnitKind;
 use crate::error::{ApiError, ErrorCode, FieldError};
 use crate::models::nominations::{find_nomination, judged_version, Nomination};
 use crate::models::reward_money::{self, NewFundEntry};
@@ -283,6 +284,8 @@ pub struct Decision {
     #[diesel(deserialize_as = UtcTimestamp)]
     pub created_at: DateTime<Utc>,
     pub paying_unit_id: Option<UnitId>,
+    /// The department or commune whose head decided; `None`: the province.
+    pub run_by_unit_id: Option<UnitId>,
 }
 
 pub struct NewDecision {
@@ -293,6 +296,8 @@ pub struct NewDecision {
     pub nomination_ids: Vec<NominationId>,
     /// Whose reward fund pays the bonuses: each becomes a payout entry of its ledger.
     pub paying_unit_id: Option<UnitId>,
+    /// The level deciding: a department's or a commune's, or the province's (`None`).
+    pub run_by_unit_id: Option<UnitId>,
 }
 
 /// An award a decision granted: its id and its bonus in đồng.
@@ -321,6 +326,7 @@ pub fn issue(conn: &mut DbConn, new: NewDecision, actor: UserId, today: NaiveDat
     if new.decided_on > today {
         errors.push(FieldError::new("decided_on", ErrorCode::InFuture, "a decision is recorded once signed"));
     }
+    let level = deciding_level(conn, new.run_by_unit_id)?;
     let mut granted = Vec::new();
     for (i, id) in new.nomination_ids.iter().enumerate() {
         let field = format!("nomination_ids[{i}]");
@@ -339,6 +345,14 @@ pub fn issue(conn: &mut DbConn, new: NewDecision, actor: UserId, today: NaiveDat
                 ErrorCode::PostingNotOver,
                 format!("the posting runs until {}; decide after it", n.posting_until.unwrap_or(today)),
             )),
+            Ok(n) if new.run_by_unit_id.is_some_and(|unit| unit != n.unit_id) => errors.push(FieldError::new(
+                field,
+                ErrorCode::OutsideLevel,
+                "a unit's decision grants its own unit's nominations only",
+            )),
+            Ok(n) if !granted_at(conn, &n, level)? => {
+                errors.push(authority_mismatch(conn, field, &n, level)?);
+            }
             Ok(n) => {
                 // The board answers the public before it decides (Decree 98/2023, Art 46).
                 let unreviewed: i64 = posting_comments::table
@@ -394,6 +408,7 @@ pub fn issue(conn: &mut DbConn, new: NewDecision, actor: UserId, today: NaiveDat
             decisions::created_by.eq(actor),
             decisions::created_at.eq(now),
             decisions::paying_unit_id.eq(new.paying_unit_id),
+            decisions::run_by_unit_id.eq(new.run_by_unit_id),
         ))
         .execute(conn)?;
     let base_salary = base_salary_on(&reward_money::base_salary_levels(conn)?, new.decided_on);
@@ -446,4 +461,76 @@ pub fn issue(conn: &mut DbConn, new: NewDecision, actor: UserId, today: NaiveDat
         record_transition(conn, &n, NominationStatus::Decided, actor, Some(format!("Quyết định {}", new.number)))?;
     }
     Ok(id)
+}
+
+/// The level a decision is taken at: the province's, or that of the department or commune
+/// named (a unit of another kind — a former district — grants nothing today).
+fn deciding_level(conn: &mut DbConn, unit: Option<UnitId>) -> Result<Option<GrantingLevel>, ApiError> {
+    let Some(unit) = unit else {
+        return Ok(Some(GrantingLevel::Province));
+    };
+    let kind: Option<UnitKind> = units::table.find(unit).select(units::kind).first(conn).optional()?;
+    match kind {
+        None => Err(ApiError::validation(vec![FieldError::new(
+            "run_by_unit_id",
+            ErrorCode::NotFound,
+            "no unit has this id",
+        )])),
+        Some(UnitKind::Department) => Ok(Some(GrantingLevel::Department)),
+        Some(UnitKind::Commune) => Ok(Some(GrantingLevel::Commune)),
+        Some(UnitKind::Province) => Ok(Some(GrantingLevel::Province)),
+        Some(UnitKind::District) => Ok(None),
+    }
+}
+
+/// The levels granting the nomination's award, by the rules it was judged under (or, for a
+/// nomination judged before rules were versioned, by its type's level).
+fn granting_levels_of(conn: &mut DbConn, n: &Nomination) -> Result<Vec<GrantingLevel>, ApiError> {
+    match n.award_type_version_id {
+        Some(version) => {
+            let stored: String =
+                award_type_versions::table.find(version).select(award_type_versions::granting_levels).first(conn)?;
+            Ok(GrantingLevel::split(&stored))
+        }
+        None => {
+            let level: String = award_types::table.find(n.award_type_id).select(award_types::level).first(conn)?;
+            Ok(GrantingLevel::defaults_for(&level))
+        }
+    }
+}
+
+/// Whether a decision taken by `run_by` (a unit; `None`: the province) may grant `n`'s award.
+pub fn grants_at_level(conn: &mut DbConn, run_by: Option<UnitId>, n: &Nomination) -> Result<bool, ApiError> {
+    let level = deciding_level(conn, run_by)?;
+    granted_at(conn, n, level)
+}
+
+fn granted_at(conn: &mut DbConn, n: &Nomination, level: Option<GrantingLevel>) -> Result<bool, ApiError> {
+    let granted_by = granting_levels_of(conn, n)?;
+    Ok(level.is_some_and(|level| level.may_grant(&granted_by)))
+}
+
+/// Law Art 80: who may grant what. Names the deciding level, the award and who grants it.
+fn authority_mismatch(
+    conn: &mut DbConn,
+    field: String,
+    n: &Nomination,
+    level: Option<GrantingLevel>,
+) -> Result<FieldError, ApiError> {
+    let award: String = award_types::table.find(n.award_type_id).select(award_types::name).first(conn)?;
+    let granted_by = granting_levels_of(conn, n)?.iter().map(|l| l.label_vi()).collect::<Vec<_>>().join(", ");
+    let deciding = level.map_or("Đơn vị này", |l| l.label_vi());
+    Ok(FieldError::new(
+        field,
+        ErrorCode::AuthorityMismatch,
+        format!("{deciding} does not grant «{award}»; it is granted by: {granted_by}"),
+    )
+    .localized(
+        "authority_mismatch-level",
+        [
+            ("level", crate::error::Arg::text(deciding)),
+            ("award", crate::error::Arg::text(&award)),
+            ("granted_by", crate::error::Arg::text(&granted_by)),
+        ],
+    ))
 }

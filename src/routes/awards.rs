@@ -13,7 +13,7 @@ use crate::auth::policy::{self, Action, Resource};
 use crate::auth::AuthUser;
 use crate::db::journal::Scope;
 use crate::db::{self, cursor};
-use crate::domain::awards::{check_rules, AwardCategory, AwardSubject, Prerequisite, Severity};
+use crate::domain::awards::{check_rules, AwardCategory, AwardSubject, GrantingLevel, Prerequisite, Severity};
 use crate::domain::calendar::DayCount;
 use crate::domain::cluster_votes::ClusterProposalRule;
 use crate::domain::collectives::MemberRequirement;
@@ -93,6 +93,16 @@ pub struct RulesBody {
     /// (`POST /clusters/{id}/proposals`); a nomination for a unit its cluster did not propose
     /// is warned `cluster_not_proposed`.
     pub cluster_proposal: Option<ClusterProposalRule>,
+    /// The levels whose decisions grant it (Art 80): `province`, `department`, `commune`, or
+    /// `central` (the province proposes and records the outcome). Left out: a new type's follow
+    /// its `level` (`co_so`: department and commune; `xa`: commune; `toan_quoc`: central;
+    /// otherwise the province), a new version keeps the previous version's.
+    #[serde(default)]
+    pub granting_levels: Vec<GrantingLevel>,
+    /// `granting_levels`' labels, as answers carry them: ignored when sent.
+    #[serde(default)]
+    #[schema(read_only)]
+    pub granting_levels_label: Option<Vec<String>>,
 }
 
 /// The rules of a version as shown: the same fields as [`RulesBody`], but a schema that allows
@@ -134,6 +144,11 @@ pub struct RulesView {
     /// (`POST /clusters/{id}/proposals`); a nomination for a unit its cluster did not propose
     /// is warned `cluster_not_proposed`.
     pub cluster_proposal: Option<ClusterProposalRule>,
+    /// The levels whose decisions grant it (Art 80); a decision of another level is refused
+    /// `authority_mismatch`.
+    pub granting_levels: Vec<GrantingLevel>,
+    /// `granting_levels` as people read them (Vietnamese), in the same order.
+    pub granting_levels_label: Vec<&'static str>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -180,6 +195,7 @@ fn version_response(v: AwardTypeVersion) -> Result<VersionResponse, ApiError> {
     let initiative_requirement = v.initiative_requirement()?;
     let member_requirement = v.member_requirement()?;
     let cluster_proposal = v.cluster_proposal()?;
+    let granting_levels = v.granted_by();
     Ok(VersionResponse {
         id: v.id.into(),
         version: v.version,
@@ -203,6 +219,8 @@ fn version_response(v: AwardTypeVersion) -> Result<VersionResponse, ApiError> {
             initiative_requirement: initiative_requirement.map(InitiativeRequirement::labelled),
             member_requirement: member_requirement.map(MemberRequirement::labelled),
             cluster_proposal: cluster_proposal.map(ClusterProposalRule::labelled),
+            granting_levels_label: granting_levels.iter().map(|l| l.label_vi()).collect(),
+            granting_levels,
         },
     })
 }
@@ -224,7 +242,8 @@ fn type_response((t, versions): (AwardType, Vec<AwardTypeVersion>)) -> Result<Aw
 }
 
 fn rules(body: RulesBody, checks: &mut Checks) -> crate::domain::awards::Rules {
-    check_rules(
+    let granting_levels = body.granting_levels;
+    let mut rules = check_rules(
         &body.granting_authority,
         &body.legal_basis,
         body.prerequisites,
@@ -241,7 +260,9 @@ fn rules(body: RulesBody, checks: &mut Checks) -> crate::domain::awards::Rules {
         body.member_requirement,
         body.cluster_proposal,
         checks,
-    )
+    );
+    rules.granting_levels = granting_levels;
+    rules
 }
 
 /// The catalogue, by code, each type with its versions.

@@ -18,17 +18,17 @@ use crate::domain::campaigns::{
     check_campaign_dates, check_close_reason, check_province_target, decimal_text, CampaignAction, CampaignDates,
     CampaignKind, CampaignStatus, Direction, IndicatorKind, Participation,
 };
-use crate::domain::ids::{CampaignId, IndicatorId};
+use crate::domain::ids::{CampaignId, IndicatorId, UnitId};
 use crate::domain::{check_text, text, Checks};
 use crate::error::{ApiError, ErrorCode};
 use crate::http::extract::{etag, if_match_version, required_if_match, JsonBody, QueryParams};
 use crate::http::origin::RequestOrigin;
 use crate::http::register::Routes;
 use crate::models::campaigns::{
-    self as model, CampaignDetail, CampaignFields, CampaignFilter, Indicator, NewIndicator,
+    self as model, CampaignDetail, CampaignFields, CampaignFilter, Drafts, Indicator, NewIndicator,
 };
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, ReplaceErrors, WriteErrors};
-use crate::routes::shared::visible_campaign;
+use crate::routes::shared::{runs_campaign, visible_campaign};
 use crate::state::AppState;
 
 pub fn configure(routes: &mut Routes) {
@@ -83,6 +83,12 @@ pub struct CampaignRequest {
     /// Required (non-empty) with participation `clusters`, not allowed otherwise.
     #[serde(default)]
     pub cluster_ids: Vec<Uuid>,
+    /// The department or commune whose level runs the campaign (its Chủ tịch or head launches
+    /// it, Law Art 18); left out, the province board's — or, for a unit's admin
+    /// (`unit_admin`), its own unit's, the only one it may name. A unit's campaign has the unit
+    /// itself taking part (`participation` `units`, `unit_ids` its id; 422 `outside_level`
+    /// otherwise). Fixed once created: a replace may repeat it, not change it.
+    pub run_by_unit_id: Option<Uuid>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -121,6 +127,8 @@ pub struct CampaignResponse {
     pub participation_label: &'static str,
     pub unit_ids: Vec<Uuid>,
     pub cluster_ids: Vec<Uuid>,
+    /// The department or commune whose level runs it; `null`: the province board.
+    pub run_by_unit_id: Option<Uuid>,
     pub status: CampaignStatus,
     /// `status` as people read it (Vietnamese).
     pub status_label: &'static str,
@@ -158,6 +166,7 @@ impl From<CampaignDetail> for CampaignResponse {
             status_label: c.status.label_vi(),
             unit_ids: d.unit_ids.into_iter().map(Uuid::from).collect(),
             cluster_ids: d.cluster_ids.into_iter().map(Uuid::from).collect(),
+            run_by_unit_id: c.run_by_unit_id.map(Uuid::from),
             created_by: c.created_by.into(),
             history,
             title: c.title,
@@ -225,6 +234,7 @@ fn fields(body: CampaignRequest) -> Result<CampaignFields, ApiError> {
     );
     let unit_ids = sorted_unique("unit_ids", &body.unit_ids, &mut checks);
     let cluster_ids = sorted_unique("cluster_ids", &body.cluster_ids, &mut checks);
+    let run_by_unit_id = body.run_by_unit_id.map(UnitId::from);
     if !checks.0.is_empty() {
         return Err(ApiError::validation(checks.0));
     }
@@ -250,6 +260,7 @@ fn fields(body: CampaignRequest) -> Result<CampaignFields, ApiError> {
         participation,
         unit_ids,
         cluster_ids,
+        run_by_unit_id,
     })
 }
 
@@ -302,7 +313,11 @@ pub async fn list(
     let filter = CampaignFilter {
         status: query.status,
         kind: query.kind,
-        include_drafts: who.has(Role::Admin),
+        drafts: if who.has(Role::Admin) {
+            Drafts::All
+        } else {
+            who.unit_id.filter(|_| who.has(Role::UnitAdmin)).map_or(Drafts::Hidden, Drafts::OfLevel)
+        },
         search: query.q.as_deref().map(text::fold).filter(|q| !q.is_empty()),
         before_id: query.cursor.as_deref().map(|c| cursor::decode(&scope, c)).transpose()?,
         limit,
@@ -329,8 +344,9 @@ pub async fn create(
     origin: RequestOrigin,
     body: JsonBody<CampaignRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    policy::require_any(&who, &[])?;
-    let fields = fields(body.0)?;
+    policy::require_any(&who, &[Role::UnitAdmin])?;
+    let mut fields = fields(body.0)?;
+    fields.run_by_unit_id = policy::level_for_new(&who, fields.run_by_unit_id)?;
     let actor = who.user_id;
     let body = db::write(&state.db, origin.by(&who), move |conn, journal| {
         let created = CampaignResponse::from(model::create_campaign(conn, fields, actor)?);
@@ -369,12 +385,13 @@ pub async fn replace(
     id: web::Path<Uuid>,
     body: JsonBody<CampaignRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    policy::require_any(&who, &[])?;
+    policy::require_any(&who, &[Role::UnitAdmin])?;
     let expected = required_if_match(&req)?;
     let fields = fields(body.0)?;
     let id = CampaignId::from(id.into_inner());
+    let caller = who.0.clone();
     let body = db::write(&state.db, origin.by(&who), move |conn, journal| {
-        let before = CampaignResponse::from(model::campaign_detail(conn, id)?);
+        let before = CampaignResponse::from(runs_campaign(conn, &caller, id)?);
         let after = CampaignResponse::from(model::update_campaign(conn, id, fields, expected)?);
         journal.updated("campaign", id, Scope::Registry, &before, &after);
         Ok(after)
@@ -400,7 +417,7 @@ async fn transition(
     action: CampaignAction,
     body: TransitionRequest,
 ) -> Result<HttpResponse, ApiError> {
-    policy::require_any(who, &[])?;
+    policy::require_any(who, &[Role::UnitAdmin])?;
     let expected = if_match_version(req)?;
     let mut checks = Checks::default();
     let reason = optional_text("reason", body.reason, 2000, &mut checks);
@@ -417,8 +434,9 @@ async fn transition(
         CampaignAction::Cancel => "cancelled",
     };
     let today = crate::domain::units::today_in_vietnam();
+    let caller = who.0.clone();
     let body = db::write(&state.db, origin.by(who), move |conn, journal| {
-        let before = CampaignResponse::from(model::campaign_detail(conn, id)?);
+        let before = CampaignResponse::from(runs_campaign(conn, &caller, id)?);
         if action == CampaignAction::Close && before.status == CampaignStatus::Launched {
             let mut checks = Checks::default();
             check_close_reason(before.end_date, today, reason.as_deref(), &mut checks);
@@ -577,7 +595,7 @@ pub async fn add_indicator(
     id: web::Path<Uuid>,
     body: JsonBody<IndicatorRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    policy::require_any(&who, &[])?;
+    policy::require_any(&who, &[Role::UnitAdmin])?;
     let body = body.0;
     let mut checks = Checks::default();
     let name = check_text("name", &body.name, 300, &mut checks);
@@ -604,7 +622,9 @@ pub async fn add_indicator(
     };
     let new = NewIndicator { name, unit_of_measure, kind, direction, province_target, ratio: body.ratio };
     let campaign_id = CampaignId::from(id.into_inner());
+    let caller = who.0.clone();
     let created = db::write(&state.db, origin.by(&who), move |conn, journal| {
+        runs_campaign(conn, &caller, campaign_id)?;
         let created = IndicatorResponse::from(model::add_indicator(conn, campaign_id, new)?);
         journal.created("indicator", created.id, Scope::Registry, &created);
         Ok(created)
@@ -629,9 +649,11 @@ pub async fn remove_indicator(
     origin: RequestOrigin,
     path: web::Path<(Uuid, Uuid)>,
 ) -> Result<HttpResponse, ApiError> {
-    policy::require_any(&who, &[])?;
+    policy::require_any(&who, &[Role::UnitAdmin])?;
     let (campaign_id, indicator_id) = (CampaignId::from(path.0), IndicatorId::from(path.1));
+    let caller = who.0.clone();
     db::write(&state.db, origin.by(&who), move |conn, journal| {
+        runs_campaign(conn, &caller, campaign_id)?;
         let before = model::list_indicators(conn, campaign_id)?
             .into_iter()
             .find(|i| i.id == indicator_id)

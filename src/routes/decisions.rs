@@ -27,7 +27,7 @@ use crate::models::decisions::{self as model, NewDecision, PostingComment};
 use crate::models::nominations as nominations_model;
 use crate::models::reward_money;
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, WriteErrors};
-use crate::routes::shared::{nomination_response, AwardResponse, FundEntryResponse};
+use crate::routes::shared::{nomination_response, require_runs_nomination, AwardResponse, FundEntryResponse};
 use crate::state::AppState;
 
 pub fn configure(routes: &mut Routes) {
@@ -63,15 +63,17 @@ pub async fn post_nomination(
     id: web::Path<Uuid>,
     body: JsonBody<PostRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    policy::require_any(&who, &[])?;
+    policy::require_any(&who, &[Role::UnitAdmin])?;
     let mut checks = Checks::default();
     check_date("until", body.0.until, &mut checks);
     if !checks.0.is_empty() {
         return Err(ApiError::validation(checks.0));
     }
-    let (id, until, actor, today) =
-        (NominationId::from(id.into_inner()), body.0.until, who.user_id, today_in_vietnam());
+    let (id, until, actor, today, caller) =
+        (NominationId::from(id.into_inner()), body.0.until, who.user_id, today_in_vietnam(), who.0.clone());
     db::write(&state.db, origin.by(&who), move |conn, journal| {
+        let nomination = visible_nomination(conn, &caller, id)?;
+        require_runs_nomination(conn, &caller, &nomination)?;
         let before = nomination_response(nominations_model::detail(conn, id)?)?;
         model::post(conn, id, until, actor, today)?;
         let after = nomination_response(nominations_model::detail(conn, id)?)?;
@@ -242,9 +244,14 @@ pub async fn list_comments(
     who: AuthUser,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    policy::require_any(&who, &[])?;
-    let id = NominationId::from(id.into_inner());
-    let rows = db::run(&state.db, move |conn| model::comments(conn, id)).await?;
+    policy::require_any(&who, &[Role::UnitAdmin])?;
+    let (id, caller) = (NominationId::from(id.into_inner()), who.0.clone());
+    let rows = db::run(&state.db, move |conn| {
+        let nomination = visible_nomination(conn, &caller, id)?;
+        require_runs_nomination(conn, &caller, &nomination)?;
+        model::comments(conn, id)
+    })
+    .await?;
     let items: Vec<CommentResponse> = rows.into_iter().map(CommentResponse::from).collect();
     Ok(HttpResponse::Ok().json(items))
 }
@@ -268,15 +275,18 @@ pub async fn review_comment(
     id: web::Path<Uuid>,
     body: JsonBody<CommentReviewRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    policy::require_any(&who, &[])?;
+    policy::require_any(&who, &[Role::UnitAdmin])?;
     let mut checks = Checks::default();
     let note = check_text_block("note", &body.0.note, 5000, &mut checks);
     if !checks.0.is_empty() {
         return Err(ApiError::validation(checks.0));
     }
-    let (id, actor) = (CommentId::from(id.into_inner()), who.user_id);
+    let (id, actor, caller) = (CommentId::from(id.into_inner()), who.user_id, who.0.clone());
     let reviewed = db::write(&state.db, origin.by(&who), move |conn, journal| {
-        let before = CommentResponse::from(model::find_comment(conn, id)?);
+        let found = model::find_comment(conn, id)?;
+        let nomination = visible_nomination(conn, &caller, found.nomination_id)?;
+        require_runs_nomination(conn, &caller, &nomination)?;
+        let before = CommentResponse::from(found);
         let after = CommentResponse::from(model::review_comment(conn, id, &note, actor)?);
         journal.changed("posting_comment", "reviewed", id, Scope::Admin, &before, &after);
         Ok(after)
@@ -304,6 +314,14 @@ pub struct DecisionRequest {
     /// year. Without it the bonuses are computed but no ledger is charged.
     #[serde(default)]
     pub paying_unit_id: Option<Uuid>,
+    /// The department or commune whose head signed it; left out, the province's — or, for a
+    /// caller bound to a unit (its `unit_admin`, or its head as `approver`), that unit's, the
+    /// only one it may name (403 otherwise). Each award type must be one this level grants
+    /// (its rules' `granting_levels`; 422 `authority_mismatch`; the province also records
+    /// central awards it proposed), and a unit's decision grants its own unit's nominations
+    /// only (422 `outside_level`).
+    #[serde(default)]
+    pub run_by_unit_id: Option<Uuid>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -317,6 +335,8 @@ pub struct DecisionResponse {
     pub award_ids: Vec<Uuid>,
     /// Whose reward fund pays the bonuses, if the decision said.
     pub paying_unit_id: Option<Uuid>,
+    /// The department or commune whose head decided; `null`: the province.
+    pub run_by_unit_id: Option<Uuid>,
     /// The bonuses of its awards together, in đồng (awards without a bonus count 0).
     #[schema(example = 7730000)]
     pub total_bonus_vnd: i64,
@@ -338,13 +358,15 @@ impl From<DecisionRow> for DecisionResponse {
             authority: d.authority,
             award_ids: awards.iter().map(|(a, _)| Uuid::from(*a)).collect(),
             paying_unit_id: d.paying_unit_id.map(Uuid::from),
+            run_by_unit_id: d.run_by_unit_id.map(Uuid::from),
             total_bonus_vnd,
             total_bonus_text: money_vnd(total_bonus_vnd),
         }
     }
 }
 
-/// Record a signed decision (admins, approvers): its nominations become decided and awards.
+/// Record a signed decision (admins, approvers, a unit's admin for its unit): its nominations
+/// become decided and awards.
 #[utoipa::path(operation_id = "issue_decision", tag = "decisions", security(("bearer" = [])), request_body = DecisionRequest,
     responses((status = 201, description = "Issued", body = DecisionResponse), CreateErrors))]
 #[post("/decisions")]
@@ -354,8 +376,9 @@ pub async fn issue(
     origin: RequestOrigin,
     body: JsonBody<DecisionRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    policy::require_any(&who, &[Role::Approver])?;
+    policy::require_any(&who, &[Role::Approver, Role::UnitAdmin])?;
     let body = body.0;
+    let run_by_unit_id = deciding_unit(&who, body.run_by_unit_id.map(UnitId::from))?;
     let mut checks = Checks::default();
     let number = check_text("number", &body.number, 100, &mut checks);
     let signer = check_text("signer", &body.signer, 200, &mut checks);
@@ -368,7 +391,15 @@ pub async fn issue(
     nomination_ids.sort();
     nomination_ids.dedup();
     let paying_unit_id = body.paying_unit_id.map(UnitId::from);
-    let new = NewDecision { number, decided_on: body.decided_on, signer, authority, nomination_ids, paying_unit_id };
+    let new = NewDecision {
+        number,
+        decided_on: body.decided_on,
+        signer,
+        authority,
+        nomination_ids,
+        paying_unit_id,
+        run_by_unit_id,
+    };
     let (actor, today) = (who.user_id, today_in_vietnam());
     let body = db::write(&state.db, origin.by(&who), move |conn, journal| {
         // Unknown ids are left to `issue`, which names them in its 422.
@@ -407,6 +438,33 @@ pub async fn issue(
     })
     .await?;
     Ok(HttpResponse::Created().insert_header((header::LOCATION, format!("/api/v1/decisions/{}", body.id))).json(body))
+}
+
+/// A nomination as the caller may know it: one of a unit they may not see answers 404.
+fn visible_nomination(
+    conn: &mut db::DbConn,
+    who: &policy::Principal,
+    id: NominationId,
+) -> Result<nominations_model::Nomination, ApiError> {
+    let n = nominations_model::find_nomination(conn, id)?;
+    policy::authorize_or_hide(who, policy::Action::Read, policy::Resource::UnitRecord { unit_id: n.unit_id }, || {
+        ApiError::not_found("nomination")
+    })?;
+    Ok(n)
+}
+
+/// Whose decision a caller records: the board any level's (the province's unless it names a
+/// unit); a caller bound to a unit — its admin, its head as approver — only that unit's; an
+/// approver of the province only the province's.
+fn deciding_unit(who: &AuthUser, asked: Option<UnitId>) -> Result<Option<UnitId>, ApiError> {
+    if who.has(Role::Admin) {
+        return Ok(asked);
+    }
+    match (who.unit_id, asked) {
+        (Some(own), None) => Ok(Some(own)),
+        (own, asked) if own == asked => Ok(asked),
+        _ => Err(ApiError::forbidden()),
+    }
 }
 
 /// Get a decision and the awards it granted.

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::auth::policy::{self, Action, Decision, Resource};
+use crate::auth::policy::{self, Action, Decision, Resource, Role};
 use crate::auth::AuthUser;
 use crate::db::journal::Scope;
 use crate::db::{self, cursor};
@@ -25,7 +25,8 @@ use crate::http::upload::{self, FileBytes, StoredFileResponses};
 use crate::models::nominations::{self as model, Nomination, NominationDetail, NominationFilter, NominationInput};
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, ReplaceErrors, WriteErrors};
 use crate::routes::shared::{
-    nomination_response as response, received_file, visible_scope, DocumentResponse, NominationResponse,
+    nomination_response as response, received_file, require_runs_nomination, visible_scope, DocumentResponse,
+    NominationResponse,
 };
 use crate::state::AppState;
 
@@ -358,7 +359,7 @@ pub async fn act(
     let expected = if_match_version(&req)?;
     let unit_action = matches!(action, NominationAction::Submit | NominationAction::Withdraw);
     if !unit_action {
-        policy::require_any(&who, &[])?;
+        policy::require_any(&who, &[Role::UnitAdmin])?;
     }
     let current = load(&state, &who, id, if unit_action { Action::Update } else { Action::Read }).await?;
     let mut checks = Checks::default();
@@ -369,8 +370,12 @@ pub async fn act(
     if !checks.0.is_empty() {
         return Err(ApiError::validation(checks.0));
     }
-    let (actor, today) = (who.user_id, today_in_vietnam());
+    let (actor, today, caller) = (who.user_id, today_in_vietnam(), who.0.clone());
     let moved = db::write(&state.db, origin.by(&who), move |conn, journal| {
+        if !unit_action {
+            let nomination = model::find_nomination(conn, current.id)?;
+            require_runs_nomination(conn, &caller, &nomination)?;
+        }
         let before = response(model::detail(conn, current.id)?)?;
         let after = response(model::transition(conn, current.id, action, actor, reason, expected, today)?)?;
         // The verb is the state reached: nomination.submitted, .returned, .approved, …

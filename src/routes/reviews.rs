@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::auth::policy::{self, Action, Decision, Resource};
+use crate::auth::policy::{self, Action, Decision, Resource, Role};
 use crate::auth::AuthUser;
 use crate::db::{self, journal::Scope};
 use crate::domain::campaigns::{check_review_date, ReviewKind};
@@ -150,9 +150,10 @@ pub async fn create(
     id: web::Path<Uuid>,
     body: JsonBody<ReviewRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    policy::require_any(&who, &[])?;
+    policy::require_any(&who, &[Role::UnitAdmin])?;
     let id = id.into_inner();
     let campaign = visible_campaign(&state, &who, id).await?;
+    policy::require_runs_level(&who, campaign.run_by_unit_id)?;
     let body = body.0;
     let mut checks = Checks::default();
     let title = check_text("title", &body.title, 500, &mut checks);

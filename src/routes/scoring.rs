@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::auth::policy;
+use crate::auth::policy::{self, Role};
 use crate::auth::AuthUser;
 use crate::db::{self, journal::Scope};
 use crate::domain::ids::{CampaignId, ScoringSchemeId};
@@ -23,7 +23,7 @@ use crate::http::register::Routes;
 use crate::models::campaigns as campaigns_model;
 use crate::models::scoring::{self as model, StoredScheme};
 use crate::openapi::errors::{CreateErrors, ReadErrors};
-use crate::routes::shared::{can_see, visible_campaign};
+use crate::routes::shared::{can_see, runs_campaign, visible_campaign};
 use crate::state::AppState;
 
 pub fn configure(routes: &mut Routes) {
@@ -145,16 +145,16 @@ pub async fn create(
     id: web::Path<Uuid>,
     body: JsonBody<SchemeRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    policy::require_any(&who, &[])?;
+    policy::require_any(&who, &[Role::UnitAdmin])?;
     let body = body.0;
     let mut checks = Checks::default();
     let note = body.note.map(|n| text::normalize_block(&n)).filter(|n| !n.is_empty());
     if note.as_ref().is_some_and(|n| n.chars().count() > 2000) {
         checks.fail("note", ErrorCode::TooLong, "must be at most 2000 characters");
     }
-    let (campaign_id, actor) = (CampaignId::from(id.into_inner()), who.user_id);
+    let (campaign_id, actor, caller) = (CampaignId::from(id.into_inner()), who.user_id, who.0.clone());
     let created = db::write(&state.db, origin.by(&who), move |conn, journal| {
-        let campaign = campaigns_model::find_campaign(conn, campaign_id)?;
+        let campaign = runs_campaign(conn, &caller, campaign_id)?.campaign;
         let known: Vec<Uuid> =
             campaigns_model::list_indicators(conn, campaign.id)?.iter().map(|i| i.id.into()).collect();
         let scheme = match check_scheme(&body.groups, &known) {

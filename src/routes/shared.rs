@@ -9,10 +9,10 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::auth::policy::{self, Action, Decision, ListReach, Resource, Role};
+use crate::auth::policy::{self, Action, Decision, ListReach, Principal, Resource, Role};
 use crate::auth::tokens::Claims;
 use crate::auth::AuthUser;
-use crate::db;
+use crate::db::{self, DbConn};
 use crate::domain::awards::NomineeKind;
 use crate::domain::campaigns::CampaignStatus;
 use crate::domain::ids::{CampaignId, UnitId, UserId};
@@ -26,8 +26,8 @@ use crate::error::ApiError;
 use crate::http::extract::etag;
 use crate::models::accounts::User;
 use crate::models::awards::Award;
-use crate::models::campaigns::{self as campaigns_model, Campaign};
-use crate::models::nominations::NominationDetail;
+use crate::models::campaigns::{self as campaigns_model, Campaign, CampaignDetail};
+use crate::models::nominations::{Nomination, NominationDetail};
 use crate::models::reward_money::FundEntry;
 use crate::models::stored_files::StoredFile;
 use crate::models::{achievements, clusters, registrations, scoring};
@@ -35,9 +35,21 @@ use crate::state::AppState;
 
 // ---------- who sees what ----------
 
-/// Drafts are visible to admins only; to everyone else they do not exist.
-pub fn can_see(who: &AuthUser, campaign: &Campaign) -> bool {
-    who.has(Role::Admin) || campaign.status != CampaignStatus::Draft
+/// Drafts are visible to those who run the campaign's level only; to everyone else they do
+/// not exist.
+pub fn can_see(who: &Principal, campaign: &Campaign) -> bool {
+    campaign.status != CampaignStatus::Draft || policy::runs_level(who, campaign.run_by_unit_id)
+}
+
+/// A campaign `who` changes (within a write): one they may not see answers 404, one whose
+/// level they do not run 403.
+pub fn runs_campaign(conn: &mut DbConn, who: &Principal, id: CampaignId) -> Result<CampaignDetail, ApiError> {
+    let detail = campaigns_model::campaign_detail(conn, id)?;
+    if !can_see(who, &detail.campaign) {
+        return Err(campaigns_model::campaign_not_found());
+    }
+    policy::require_runs_level(who, detail.campaign.run_by_unit_id)?;
+    Ok(detail)
 }
 
 /// Loads a campaign the caller may see.
@@ -48,6 +60,22 @@ pub async fn visible_campaign(state: &AppState, who: &AuthUser, id: Uuid) -> Res
         Ok(campaign)
     } else {
         Err(campaigns_model::campaign_not_found())
+    }
+}
+
+/// Whether `who` takes the board's steps on a nomination (appraise, approve, return, reject,
+/// post, review the public's comments) — within a write: the board on every nomination; a
+/// unit's admin on its own unit's nominations for the awards its level grants (Law Art 80:
+/// Lao động tiên tiến, Giấy khen, …), 403 on the rest.
+pub fn require_runs_nomination(conn: &mut DbConn, who: &Principal, n: &Nomination) -> Result<(), ApiError> {
+    if who.has(Role::Admin) && !who.is_client() {
+        return Ok(());
+    }
+    if policy::runs_level(who, Some(n.unit_id)) && crate::models::decisions::grants_at_level(conn, Some(n.unit_id), n)?
+    {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden())
     }
 }
 

@@ -102,6 +102,15 @@ pub struct ResetPasswordRequest {
     pub new_password: String,
 }
 
+/// Only the board gives the board's role: a unit's admin gives its unit's roles.
+fn check_grantable(who: &AuthUser, roles: &[Role], checks: &mut Checks) {
+    if !who.has(Role::Admin) {
+        if let Some(i) = roles.iter().position(|r| *r == Role::Admin) {
+            checks.fail(&format!("roles[{i}]"), ErrorCode::NotAllowed, "only the board makes admins");
+        }
+    }
+}
+
 /// The account, if the caller may see it; one they may not see answers exactly like one that
 /// does not exist.
 async fn load_visible(state: &AppState, who: &AuthUser, id: Uuid, action: Action) -> Result<User, ApiError> {
@@ -129,13 +138,13 @@ pub async fn list(
     scope: cursor::ListScope,
     query: QueryParams<UserListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    policy::require_any(&who, &[Role::UnitOfficer])?;
+    policy::require_any(&who, &[Role::UnitOfficer, Role::UnitAdmin])?;
     let query = query.0;
     let limit = cursor::limit(query.limit)?;
     let unit_id = if who.has(Role::Admin) {
         query.unit_id.map(UnitId::from)
     } else {
-        // An officer's list is their unit's, whatever they asked for.
+        // An officer's (or the unit's admin's) list is their unit's, whatever they asked for.
         match (who.unit_id, query.unit_id) {
             (Some(own), Some(asked)) if own != UnitId::from(asked) => {
                 return Ok(HttpResponse::Ok().json(UserPage { items: vec![], next_cursor: None }))
@@ -179,8 +188,10 @@ pub async fn create(
     origin: RequestOrigin,
     body: JsonBody<CreateUserRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    policy::require_any(&who, &[])?;
+    policy::require_any(&who, &[Role::UnitAdmin])?;
     let body = body.0;
+    // A unit's admin creates accounts of its own unit (the unit left out is its own).
+    let unit_id = policy::level_for_new(&who, body.unit_id.map(UnitId::from))?;
     let mut checks = Checks::default();
     let username = match &body.username {
         Some(u) => rules::check_username(u, &mut checks),
@@ -198,7 +209,8 @@ pub async fn create(
     };
     let email = rules::check_email(body.email.as_deref(), &mut checks);
     let phone = rules::check_phone(body.phone.as_deref(), &mut checks);
-    let roles = rules::check_roles(&body.roles, body.unit_id.is_some(), &mut checks);
+    let roles = rules::check_roles(&body.roles, unit_id.is_some(), &mut checks);
+    check_grantable(&who, &roles, &mut checks);
     match &body.password {
         Some(p) => check_password("password", p, &username, &mut checks),
         None => checks.fail("password", ErrorCode::Required, "is required"),
@@ -207,8 +219,7 @@ pub async fn create(
         return Err(ApiError::validation(checks.0));
     }
     let password_hash = state.hasher.hash(body.password.unwrap_or_default()).await?;
-    let new =
-        NewUser { username, full_name, email, phone, unit_id: body.unit_id.map(UnitId::from), roles, password_hash };
+    let new = NewUser { username, full_name, email, phone, unit_id, roles, password_hash };
     let user = db::write(&state.db, origin.by(&who), move |conn, journal| {
         let user = UserResponse::from(model::insert_user(conn, new)?);
         journal.created("user", user.id, Scope::Admin, &user);
@@ -236,7 +247,7 @@ pub async fn create(
 )]
 #[get("/users/{id}")]
 pub async fn read(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
-    policy::require_any(&who, &[Role::UnitOfficer])?;
+    policy::require_any(&who, &[Role::UnitOfficer, Role::UnitAdmin])?;
     user_ok(load_visible(&state, &who, id.into_inner(), Action::Read).await?)
 }
 
@@ -264,7 +275,7 @@ pub async fn update(
     id: web::Path<Uuid>,
     body: JsonBody<UpdateUserRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    policy::require_any(&who, &[])?;
+    policy::require_any(&who, &[Role::UnitAdmin])?;
     let expected = if_match_version(&req)?;
     let body = body.0;
     let mut checks = Checks::default();
@@ -273,11 +284,20 @@ pub async fn update(
     let phone = body.phone.map(|p| rules::check_phone(p.as_deref(), &mut checks));
     // Whether the unit is set is checked against the stored one in the transaction.
     let roles = body.roles.as_deref().map(|r| rules::check_roles(r, true, &mut checks));
+    if let Some(roles) = &roles {
+        check_grantable(&who, roles, &mut checks);
+    }
+    // A unit's admin keeps its accounts in its unit.
+    if let Some(moved_to) = body.unit_id {
+        if !who.has(Role::Admin) && moved_to.map(UnitId::from) != who.unit_id {
+            checks.fail("unit_id", ErrorCode::NotAllowed, "a unit's admin keeps its accounts in its own unit");
+        }
+    }
     if !checks.0.is_empty() {
         return Err(ApiError::validation(checks.0));
     }
     let id = UserId::from(id.into_inner());
-    if id == who.user_id && roles.as_ref().is_some_and(|r| !r.contains(&Role::Admin)) {
+    if id == who.user_id && who.has(Role::Admin) && roles.as_ref().is_some_and(|r| !r.contains(&Role::Admin)) {
         return Err(ApiError::conflict(
             ErrorCode::CannotLockOutSelf,
             "you cannot remove your own admin role; ask another admin",
@@ -291,8 +311,16 @@ pub async fn update(
         roles,
         ..Default::default()
     };
+    let caller = who.0.clone();
     let user = db::write(&state.db, origin.by(&who), move |conn, journal| {
-        let before = UserResponse::from(model::find_user(conn, id)?);
+        let found = model::find_user(conn, id)?;
+        policy::authorize_or_hide(
+            &caller,
+            Action::Update,
+            Resource::UserAccount { unit_id: found.unit_id },
+            model::user_not_found,
+        )?;
+        let before = UserResponse::from(found);
         let after = UserResponse::from(model::update_user(conn, id, changes, expected)?);
         journal.updated("user", id, Scope::Admin, &before, &after);
         Ok(after)
@@ -310,7 +338,7 @@ async fn set_active(
     id: Uuid,
     active: bool,
 ) -> Result<HttpResponse, ApiError> {
-    policy::require_any(who, &[])?;
+    policy::require_any(who, &[Role::UnitAdmin])?;
     let id = UserId::from(id);
     if !active && id == who.user_id {
         return Err(ApiError::conflict(
@@ -320,8 +348,16 @@ async fn set_active(
     }
     let expected = if_match_version(req)?;
     let changes = UserChanges { active: Some(active), ..Default::default() };
+    let caller = who.0.clone();
     let user = db::write(&state.db, origin.by(who), move |conn, journal| {
-        let before = UserResponse::from(model::find_user(conn, id)?);
+        let found = model::find_user(conn, id)?;
+        policy::authorize_or_hide(
+            &caller,
+            Action::Update,
+            Resource::UserAccount { unit_id: found.unit_id },
+            model::user_not_found,
+        )?;
+        let before = UserResponse::from(found);
         let after = UserResponse::from(model::update_user(conn, id, changes, expected)?);
         journal.changed("user", if active { "activated" } else { "deactivated" }, id, Scope::Admin, &before, &after);
         Ok(after)
@@ -402,7 +438,7 @@ pub async fn reset_password(
     id: web::Path<Uuid>,
     body: JsonBody<ResetPasswordRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    policy::require_any(&who, &[])?;
+    policy::require_any(&who, &[Role::UnitAdmin])?;
     let user = load_visible(&state, &who, id.into_inner(), Action::Update).await?;
     let mut checks = Checks::default();
     check_password("new_password", &body.0.new_password, &user.username, &mut checks);

@@ -62,6 +62,7 @@ mod initiatives;
 mod journal_awards;
 mod languages;
 mod layers;
+mod levels;
 mod observability;
 mod openapi;
 mod operations;

@@ -1043,8 +1043,9 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Record a signed decision (admins, approvers)
-         * @description Record a signed decision (admins, approvers): its nominations become decided and awards.
+         * Record a signed decision (admins, approvers, a unit's admin for its unit)
+         * @description Record a signed decision (admins, approvers, a unit's admin for its unit): its nominations
+         *     become decided and awards.
          */
         post: operations["issue_decision"];
         delete?: never;
@@ -3239,6 +3240,15 @@ export interface components {
              * @description Registrations are accepted until this day (inclusive).
              */
             registration_deadline?: string | null;
+            /**
+             * Format: uuid
+             * @description The department or commune whose level runs the campaign (its Chủ tịch or head launches
+             *     it, Law Art 18); left out, the province board's — or, for a unit's admin
+             *     (`unit_admin`), its own unit's, the only one it may name. A unit's campaign has the unit
+             *     itself taking part (`participation` `units`, `unit_ids` its id; 422 `outside_level`
+             *     otherwise). Fixed once created: a replace may repeat it, not change it.
+             */
+            run_by_unit_id?: string | null;
             scope?: string | null;
             /** Format: date */
             start_date: string;
@@ -3277,6 +3287,11 @@ export interface components {
             plan_signer?: string | null;
             /** Format: date */
             registration_deadline?: string | null;
+            /**
+             * Format: uuid
+             * @description The department or commune whose level runs it; `null`: the province board.
+             */
+            run_by_unit_id?: string | null;
             scope?: string | null;
             /** Format: date */
             start_date: string;
@@ -3686,6 +3701,16 @@ export interface components {
              *     year. Without it the bonuses are computed but no ledger is charged.
              */
             paying_unit_id?: string | null;
+            /**
+             * Format: uuid
+             * @description The department or commune whose head signed it; left out, the province's — or, for a
+             *     caller bound to a unit (its `unit_admin`, or its head as `approver`), that unit's, the
+             *     only one it may name (403 otherwise). Each award type must be one this level grants
+             *     (its rules' `granting_levels`; 422 `authority_mismatch`; the province also records
+             *     central awards it proposed), and a unit's decision grants its own unit's nominations
+             *     only (422 `outside_level`).
+             */
+            run_by_unit_id?: string | null;
             /** @example Chủ tịch UBND tỉnh */
             signer: string;
         };
@@ -3703,6 +3728,11 @@ export interface components {
              * @description Whose reward fund pays the bonuses, if the decision said.
              */
             paying_unit_id?: string | null;
+            /**
+             * Format: uuid
+             * @description The department or commune whose head decided; `null`: the province.
+             */
+            run_by_unit_id?: string | null;
             signer: string;
             /**
              * @description `total_bonus_vnd` as people read it.
@@ -4072,6 +4102,16 @@ export interface components {
             /** Format: int32 */
             year: number;
         };
+        /**
+         * @description A level of administration whose head grants awards (Law on Emulation and Commendation 2022, Art 80): the province's chairman, a department's head, a commune's chairman — or the central government, whose awards the province proposes and records once decided.
+         *     Values and their Vietnamese labels (an answer carries the label beside the value, as `<field>_label`):
+         *     - `central` (Trung ương (tỉnh đề nghị))
+         *     - `province` (Cấp tỉnh)
+         *     - `department` (Sở, ban, ngành)
+         *     - `commune` (Cấp xã)
+         * @enum {string}
+         */
+        GrantingLevel: "central" | "province" | "department" | "commune";
         /** @description A group's points for one unit: its indicators' points times the weight. */
         GroupPoints: {
             code: string;
@@ -5059,7 +5099,7 @@ export interface components {
             reason: string;
         };
         /** @enum {string} */
-        Role: "admin" | "unit_officer" | "council_member" | "approver" | "viewer";
+        Role: "admin" | "unit_officer" | "unit_admin" | "council_member" | "approver" | "viewer";
         RoundPage: {
             items: components["schemas"]["RoundResponse"][];
             next_cursor?: string | null;
@@ -5138,6 +5178,15 @@ export interface components {
             council_vote_required?: boolean;
             /** @example Chủ tịch UBND tỉnh */
             granting_authority: string;
+            /**
+             * @description The levels whose decisions grant it (Art 80): `province`, `department`, `commune`, or
+             *     `central` (the province proposes and records the outcome). Left out: a new type's follow
+             *     its `level` (`co_so`: department and commune; `xa`: commune; `toan_quoc`: central;
+             *     otherwise the province), a new version keeps the previous version's.
+             */
+            granting_levels?: components["schemas"]["GrantingLevel"][];
+            /** @description `granting_levels`' labels, as answers carry them: ignored when sent. */
+            granting_levels_label?: string[] | null;
             initiative_requirement?: null | components["schemas"]["InitiativeRequirement"];
             /**
              * @description Căn cứ pháp lý.
@@ -5187,6 +5236,13 @@ export interface components {
             council_vote_required: boolean;
             /** @example Chủ tịch UBND tỉnh */
             granting_authority: string;
+            /**
+             * @description The levels whose decisions grant it (Art 80); a decision of another level is refused
+             *     `authority_mismatch`.
+             */
+            granting_levels: components["schemas"]["GrantingLevel"][];
+            /** @description `granting_levels` as people read them (Vietnamese), in the same order. */
+            granting_levels_label: string[];
             initiative_requirement?: null | components["schemas"]["InitiativeRequirement"];
             /**
              * @description Căn cứ pháp lý.
@@ -31571,7 +31627,7 @@ export interface operations {
                 /** @description Only users of this unit (unit officers always see only their own unit). */
                 unit_id?: string;
                 /** @description Only users with this role. */
-                role?: "admin" | "unit_officer" | "council_member" | "approver" | "viewer";
+                role?: "admin" | "unit_officer" | "unit_admin" | "council_member" | "approver" | "viewer";
                 active?: boolean;
                 /** @description Part of the username or full name (case-insensitive). */
                 q?: string;

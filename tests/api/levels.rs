@@ -1,0 +1,352 @@
+//! Levels of administration (issue 14 item 1): a department's or a commune's admin runs its own
+//! unit's level — accounts, campaigns, the nominations and decisions of the awards its head
+//! grants — and nothing of another unit's or the province's.
+
+use actix_web::http::StatusCode;
+use actix_web::test::TestRequest;
+use chrono::TimeDelta;
+use diesel::prelude::*;
+use serde_json::{json, Value};
+use thidua::db::schema::nominations;
+
+use crate::helpers::{TestApp, PASSWORD};
+
+on_both_backends!(
+    a_units_admin_manages_its_own_units_accounts_only,
+    a_units_admin_runs_its_own_campaigns,
+    a_unit_decides_the_awards_its_head_grants_and_the_province_its_own,
+);
+
+const PDF: &[u8] = b"%PDF-1.7\n%%EOF\n";
+
+fn id(v: &Value) -> String {
+    v["id"].as_str().unwrap().to_string()
+}
+
+fn day(offset: i64) -> String {
+    (thidua::domain::units::today_in_vietnam() + TimeDelta::days(offset)).to_string()
+}
+
+/// Two communes (A with its admin and officer, B with its admin): (commune A, commune B,
+/// A's admin token, A's officer token, B's admin token).
+async fn two_communes(app: &TestApp) -> (Value, Value, String, String, String) {
+    let (_, district, commune_a) = app.small_tree().await;
+    let commune_b = app
+        .create("communes", json!({"code": "99998", "name": "Xã Bên Kia", "type": "xa", "parent_id": district["id"]}))
+        .await;
+    let (_, admin_a) = app.user("admin.a", &["unit_admin"], Some(&commune_a["id"])).await;
+    let (_, officer_a) = app.user("officer.a", &["unit_officer"], Some(&commune_a["id"])).await;
+    let (_, admin_b) = app.user("admin.b", &["unit_admin"], Some(&commune_b["id"])).await;
+    (commune_a, commune_b, admin_a, officer_a, admin_b)
+}
+
+async fn a_units_admin_manages_its_own_units_accounts_only(app: TestApp) {
+    // A unit's admin belongs to the unit it runs.
+    let res = app
+        .post(
+            "/api/v1/users",
+            &json!({"username": "loose.admin", "full_name": "Không Đơn Vị", "roles": ["unit_admin"], "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(res.problem(422, "validation_failed")["errors"][0]["field"], "unit_id");
+    let (commune_a, commune_b, admin_a, _, admin_b) = two_communes(&app).await;
+    let as_a = |req: TestRequest| app.send_as(&admin_a, req);
+
+    // It creates its unit's accounts (the unit left out is its own) …
+    let created = as_a(TestRequest::post().uri("/api/v1/users").set_json(json!({
+        "username": "clerk.a", "full_name": "Hà Văn Sơn", "roles": ["unit_officer", "viewer"], "password": PASSWORD,
+    })))
+    .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
+    let clerk = created.json();
+    assert_eq!(clerk["unit_id"], commune_a["id"]);
+    // … but no board admin, and none in another unit.
+    let refused = as_a(TestRequest::post().uri("/api/v1/users").set_json(json!({
+        "username": "boss.a", "full_name": "Lý Văn Cao", "roles": ["viewer", "admin"], "password": PASSWORD,
+    })))
+    .await
+    .problem(422, "validation_failed");
+    assert_eq!(
+        (refused["errors"][0]["field"].as_str(), refused["errors"][0]["code"].as_str()),
+        (Some("roles[1]"), Some("not_allowed"))
+    );
+    as_a(TestRequest::post().uri("/api/v1/users").set_json(json!({
+        "username": "spy.b", "full_name": "Nông Văn Bé", "roles": ["unit_officer"], "unit_id": commune_b["id"], "password": PASSWORD,
+    })))
+    .await
+    .problem(403, "forbidden");
+
+    // Its list is its unit's; another unit's account and the board's do not exist for it.
+    let listed = as_a(TestRequest::get().uri("/api/v1/users?limit=100")).await.json();
+    let units: Vec<&Value> = listed["items"].as_array().unwrap().iter().map(|u| &u["unit_id"]).collect();
+    assert!(!units.is_empty() && units.iter().all(|u| **u == commune_a["id"]), "{listed}");
+    let others = app.get("/api/v1/users?limit=100").await.json();
+    let other_unit = others["items"].as_array().unwrap().iter().find(|u| u["unit_id"] == commune_b["id"]).unwrap();
+    let board = others["items"].as_array().unwrap().iter().find(|u| u["unit_id"].is_null()).unwrap();
+    for account in [other_unit, board] {
+        let path = format!("/api/v1/users/{}", id(account));
+        as_a(TestRequest::get().uri(&path)).await.problem(404, "not_found");
+        as_a(TestRequest::patch().uri(&path).set_json(json!({"full_name": "Đổi Tên"}))).await.problem(404, "not_found");
+        as_a(TestRequest::post().uri(&format!("{path}/deactivate"))).await.problem(404, "not_found");
+        as_a(
+            TestRequest::post()
+                .uri(&format!("{path}/reset-password"))
+                .set_json(json!({"new_password": "Một mật khẩu mới 2026"})),
+        )
+        .await
+        .problem(404, "not_found");
+    }
+
+    // Within its unit it renames, resets and deactivates; it moves no one out, makes no admin.
+    let path = format!("/api/v1/users/{}", id(&clerk));
+    let renamed = as_a(TestRequest::patch().uri(&path).set_json(json!({"full_name": "Hà Văn Sơn (Văn phòng)"}))).await;
+    assert_eq!(renamed.status, StatusCode::OK, "{}", renamed.text());
+    let moved = as_a(TestRequest::patch().uri(&path).set_json(json!({"unit_id": commune_b["id"]})))
+        .await
+        .problem(422, "validation_failed");
+    assert_eq!(moved["errors"][0]["field"], "unit_id");
+    as_a(TestRequest::patch().uri(&path).set_json(json!({"roles": ["admin"]}))).await.problem(422, "validation_failed");
+    let reset = as_a(
+        TestRequest::post()
+            .uri(&format!("{path}/reset-password"))
+            .set_json(json!({"new_password": "Một mật khẩu mới 2026"})),
+    )
+    .await;
+    assert_eq!(reset.status, StatusCode::NO_CONTENT, "{}", reset.text());
+    let off = as_a(TestRequest::post().uri(&format!("{path}/deactivate"))).await;
+    assert_eq!(off.status, StatusCode::OK, "{}", off.text());
+    assert_eq!(off.json()["active"], false);
+    // The other commune's admin sees none of it.
+    app.send_as(&admin_b, TestRequest::get().uri(&path)).await.problem(404, "not_found");
+    // The registry stays the board's.
+    app.send_as(
+        &admin_a,
+        TestRequest::post().uri("/api/v1/communes").set_json(json!({"code": "99997", "name": "Xã Mới", "type": "xa"})),
+    )
+    .await
+    .problem(403, "forbidden");
+}
+
+fn unit_campaign(unit: &Value) -> Value {
+    json!({
+        "title": "Thi đua xây dựng xã nông thôn mới nâng cao năm 2026",
+        "kind": "chuyen_de",
+        "launching_authority": "Chủ tịch UBND xã",
+        "start_date": "2026-01-01",
+        "end_date": "2030-12-31",
+        "participation": "units",
+        "unit_ids": [unit["id"]],
+    })
+}
+
+async fn a_units_admin_runs_its_own_campaigns(app: TestApp) {
+    let (commune_a, commune_b, admin_a, officer_a, admin_b) = two_communes(&app).await;
+    let as_a = |req: TestRequest| app.send_as(&admin_a, req);
+
+    // A unit's campaign has the unit itself taking part.
+    let mut wide = unit_campaign(&commune_a);
+    wide["participation"] = json!("all_communes");
+    wide["unit_ids"] = json!([]);
+    let refused =
+        as_a(TestRequest::post().uri("/api/v1/campaigns").set_json(&wide)).await.problem(422, "validation_failed");
+    assert_eq!(
+        (refused["errors"][0]["field"].as_str(), refused["errors"][0]["code"].as_str()),
+        (Some("participation"), Some("outside_level"))
+    );
+    let mut both = unit_campaign(&commune_a);
+    both["unit_ids"] = json!([commune_a["id"], commune_b["id"]]);
+    let refused =
+        as_a(TestRequest::post().uri("/api/v1/campaigns").set_json(&both)).await.problem(422, "validation_failed");
+    assert_eq!(refused["errors"][0]["code"], "outside_level", "{refused}");
+    // It runs its own unit's level only.
+    let mut elsewhere = unit_campaign(&commune_b);
+    elsewhere["run_by_unit_id"] = commune_b["id"].clone();
+    as_a(TestRequest::post().uri("/api/v1/campaigns").set_json(&elsewhere)).await.problem(403, "forbidden");
+
+    let created = as_a(TestRequest::post().uri("/api/v1/campaigns").set_json(unit_campaign(&commune_a))).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
+    let campaign = created.json();
+    assert_eq!(campaign["run_by_unit_id"], commune_a["id"]);
+    let path = format!("/api/v1/campaigns/{}", id(&campaign));
+    // Its draft is its own: the other commune's admin and its own officer do not see it.
+    app.send_as(&admin_b, TestRequest::get().uri(&path)).await.problem(404, "not_found");
+    app.send_as(&officer_a, TestRequest::get().uri(&path)).await.problem(404, "not_found");
+    let drafts = as_a(TestRequest::get().uri("/api/v1/campaigns?status=draft")).await.json();
+    assert_eq!(drafts["items"].as_array().unwrap().len(), 1, "{drafts}");
+    let theirs = app.send_as(&admin_b, TestRequest::get().uri("/api/v1/campaigns?status=draft")).await.json();
+    assert_eq!(theirs["items"], json!([]));
+    // The other commune's admin cannot touch it even by id.
+    app.send_as(
+        &admin_b,
+        TestRequest::post().uri(&format!("{path}/indicators")).set_json(
+            json!({"name": "x", "unit_of_measure": "x", "kind": "quantity", "direction": "higher_is_better"}),
+        ),
+    )
+    .await
+    .problem(404, "not_found");
+
+    let indicator = as_a(TestRequest::post().uri(&format!("{path}/indicators")).set_json(json!({
+        "name": "Số hộ đạt chuẩn gia đình văn hóa", "unit_of_measure": "hộ", "kind": "quantity", "direction": "higher_is_better",
+    })))
+    .await;
+    assert_eq!(indicator.status, StatusCode::CREATED, "{}", indicator.text());
+    let launched = as_a(TestRequest::post().uri(&format!("{path}/launch")).set_json(json!({}))).await;
+    assert_eq!(launched.status, StatusCode::OK, "{}", launched.text());
+    // Launched, everyone reads it; only its level changes it.
+    assert_eq!(app.send_as(&admin_b, TestRequest::get().uri(&path)).await.status, StatusCode::OK);
+    app.send_as(
+        &admin_b,
+        TestRequest::post().uri(&format!("{path}/cancel")).set_json(json!({"reason": "Không phải của tôi"})),
+    )
+    .await
+    .problem(403, "forbidden");
+    app.send_as(&officer_a, TestRequest::post().uri(&format!("{path}/cancel")).set_json(json!({"reason": "Cán bộ"})))
+        .await
+        .problem(403, "forbidden");
+    // The level it runs at does not change.
+    let mut moved = unit_campaign(&commune_a);
+    moved["run_by_unit_id"] = commune_b["id"].clone();
+    let refused = app.put_current(&admin_a, &path, &moved).await.problem(422, "validation_failed");
+    assert_eq!(refused["errors"][0]["field"], "run_by_unit_id");
+    // Its officer registers the unit's targets; another commune does not take part.
+    let target = json!([{"indicator_id": indicator.json()["id"], "target": "120"}]);
+    let regs = format!("{path}/registrations");
+    let res = app
+        .send_as(
+            &officer_a,
+            TestRequest::post().uri(&regs).set_json(json!({"unit_id": commune_a["id"], "targets": target})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
+    let res = app
+        .send_as(
+            &admin_b,
+            TestRequest::post().uri(&regs).set_json(json!({"unit_id": commune_b["id"], "targets": target})),
+        )
+        .await;
+    assert_eq!(res.problem(422, "validation_failed")["errors"][0]["code"], "not_participating");
+
+    // The province's campaigns stay the board's.
+    let mut provincial = unit_campaign(&commune_a);
+    provincial["participation"] = json!("all_communes");
+    provincial["unit_ids"] = json!([]);
+    let board = app.create("campaigns", provincial.clone()).await;
+    assert!(board["run_by_unit_id"].is_null());
+    let board_path = format!("/api/v1/campaigns/{}", id(&board));
+    as_a(TestRequest::get().uri(&board_path)).await.problem(404, "not_found");
+    app.post(
+        &format!("{board_path}/indicators"),
+        &json!({"name": "Chỉ tiêu", "unit_of_measure": "%", "kind": "percentage", "direction": "higher_is_better"}),
+    )
+    .await;
+    app.post(&format!("{board_path}/launch"), &json!({})).await;
+    assert_eq!(app.put_current(&admin_a, &board_path, &provincial).await.status, StatusCode::FORBIDDEN);
+}
+
+/// A nomination of a new person of `unit` for `code`, with its documents, submitted by the
+/// unit's officer: (nomination, its path).
+async fn submitted(app: &TestApp, officer: &str, unit: &Value, code: &str, name: &str) -> (Value, String) {
+    let types = app.get("/api/v1/award-types").await.json();
+    let type_id = types.as_array().unwrap().iter().find(|t| t["code"] == code).unwrap()["id"].clone();
+    let person = app.create("people", json!({"full_name": name, "unit_id": unit["id"], "birth_year": 1980})).await;
+    let year = chrono::Datelike::year(&thidua::domain::units::today_in_vietnam());
+    let res = app
+        .send_as(
+            officer,
+            TestRequest::post().uri("/api/v1/nominations").set_json(
+                json!({"award_type_id": type_id, "person_id": person["id"], "unit_id": unit["id"], "year": year}),
+            ),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
+    let nomination = res.json();
+    let path = format!("/api/v1/nominations/{}", id(&nomination));
+    for kind in ["to_trinh", "bao_cao_thanh_tich", "bien_ban_binh_xet"] {
+        let req = TestRequest::post()
+            .uri(&format!("{path}/documents?kind={kind}"))
+            .insert_header(("content-type", "application/pdf"))
+            .set_payload(PDF.to_vec());
+        assert_eq!(app.send_as(officer, req).await.status, StatusCode::CREATED);
+    }
+    let res = app.send_as(officer, TestRequest::post().uri(&format!("{path}/submit")).set_json(json!({}))).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    (nomination, path)
+}
+
+async fn a_unit_decides_the_awards_its_head_grants_and_the_province_its_own(app: TestApp) {
+    let mut conn = app.connection();
+    thidua::seed::seed_reference(&mut conn).unwrap();
+    let (commune_a, _, admin_a, officer_a, admin_b) = two_communes(&app).await;
+    let as_a = |req: TestRequest| app.send_as(&admin_a, req);
+    let (worker, path) = submitted(&app, &officer_a, &commune_a, "LDTT", "Triệu Thị Lan").await;
+
+    // Lao động tiên tiến is the commune chairman's to grant (Art 80.3): the commune's admin takes
+    // the board's steps on it; the other commune's does not even see it.
+    app.send_as(&admin_b, TestRequest::post().uri(&format!("{path}/appraise")).set_json(json!({})))
+        .await
+        .problem(404, "not_found");
+    app.send_as(&officer_a, TestRequest::post().uri(&format!("{path}/appraise")).set_json(json!({})))
+        .await
+        .problem(403, "forbidden");
+    for action in ["appraise", "approve"] {
+        let res = as_a(TestRequest::post().uri(&format!("{path}/{action}")).set_json(json!({}))).await;
+        assert_eq!(res.status, StatusCode::OK, "{action}: {}", res.text());
+    }
+    let res = as_a(TestRequest::post().uri(&format!("{path}/post")).set_json(json!({"until": day(1)}))).await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.text());
+    let comments = as_a(TestRequest::get().uri(&format!("{path}/comments"))).await;
+    assert_eq!(comments.status, StatusCode::OK, "{}", comments.text());
+    app.send_as(&admin_b, TestRequest::get().uri(&format!("{path}/comments"))).await.problem(404, "not_found");
+    let yesterday: chrono::NaiveDate = day(-1).parse().unwrap();
+    diesel::update(nominations::table.find(id(&worker)))
+        .set(nominations::posting_until.eq(Some(yesterday)))
+        .execute(&mut conn)
+        .unwrap();
+
+    // The province does not grant it: its approver's decision is refused, naming who grants it.
+    let (_, approver) = app.user("approver.tinh", &["approver"], None).await;
+    let decision = json!({"number": "12/QĐ-UBND", "decided_on": day(0), "signer": "Chủ tịch UBND xã", "authority": "UBND xã Đồng Thử", "nomination_ids": [worker["id"]]});
+    let refused = app
+        .send_as(&approver, TestRequest::post().uri("/api/v1/decisions").set_json(&decision))
+        .await
+        .problem(422, "validation_failed");
+    assert_eq!(refused["errors"][0]["code"], "authority_mismatch", "{refused}");
+    let message = refused["errors"][0]["message"].as_str().unwrap();
+    assert!(message.contains("Lao động tiên tiến") && message.contains("Cấp xã"), "{message}");
+    // Nor does another commune's level, nor may an approver of the province name a commune.
+    let mut theirs = decision.clone();
+    theirs["run_by_unit_id"] = commune_a["id"].clone();
+    app.send_as(&admin_b, TestRequest::post().uri("/api/v1/decisions").set_json(&theirs))
+        .await
+        .problem(403, "forbidden");
+    app.send_as(&approver, TestRequest::post().uri("/api/v1/decisions").set_json(&theirs))
+        .await
+        .problem(403, "forbidden");
+    let refused = app
+        .send_as(&admin_b, TestRequest::post().uri("/api/v1/decisions").set_json(&decision))
+        .await
+        .problem(422, "validation_failed");
+    assert_eq!(refused["errors"][0]["code"], "outside_level", "{refused}");
+    // The commune decides it.
+    let res = as_a(TestRequest::post().uri("/api/v1/decisions").set_json(&decision)).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
+    let issued = res.json();
+    assert_eq!(issued["run_by_unit_id"], commune_a["id"]);
+    assert_eq!(issued["award_ids"].as_array().unwrap().len(), 1);
+    assert_eq!(app.get(&path).await.json()["status"], "decided");
+
+    // A province title: the commune's admin sees its unit's nomination but takes no board step.
+    let (_, provincial_path) = submitted(&app, &officer_a, &commune_a, "BANG_KHEN_TINH_CA_NHAN", "Hoàng Văn Tài").await;
+    as_a(TestRequest::post().uri(&format!("{provincial_path}/appraise")).set_json(json!({})))
+        .await
+        .problem(403, "forbidden");
+    assert_eq!(app.post(&format!("{provincial_path}/appraise"), &json!({})).await.status, StatusCode::OK);
+
+    // The rules say who grants: a version read back carries its levels with their labels.
+    let types = app.get("/api/v1/award-types").await.json();
+    let ldtt = types.as_array().unwrap().iter().find(|t| t["code"] == "LDTT").unwrap();
+    assert_eq!(ldtt["versions"][0]["granting_levels"], json!(["commune", "department"]));
+    assert_eq!(ldtt["versions"][0]["granting_levels_label"], json!(["Cấp xã", "Sở, ban, ngành"]));
+    let cstd_tq = types.as_array().unwrap().iter().find(|t| t["code"] == "CSTD_TOAN_QUOC").unwrap();
+    assert_eq!(cstd_tq["versions"][0]["granting_levels"], json!(["central"]));
+}
