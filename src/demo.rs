@@ -637,6 +637,7 @@ fn round_2025(conn: &mut DbConn, dir: &std::path::Path, author: UserId) -> Resul
             year: 2025,
             deadline: day("2025-12-20"),
             types: types.iter().map(|t| rounds::NewRoundType { award_type_id: t.id, quota: None }).collect(),
+            run_by_unit_id: None,
         },
         author,
         today,

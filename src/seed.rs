@@ -1,5 +1,7 @@
 //! Reference data: Bắc Kạn's units as of 2025-03 (GSO), the 37 communes that replaced its 108
-//! on 2025-07-01 under Thái Nguyên, and the provincial departments of both provinces.
+//! on 2025-07-01 under Thái Nguyên, Thái Nguyên's own 9 former districts and 172 former
+//! communes with the 55 communes that replaced them (all 92 of today's province), and the
+//! provincial departments of both provinces.
 //! Idempotent: a unit already present (same kind, code and start date) is left as it is.
 
 use std::collections::HashMap;
@@ -20,6 +22,7 @@ use crate::models::units::{self as model, NewUnit};
 
 const UNITS_CSV: &str = include_str!("../data/reference/bac-kan-units-2025-03.csv");
 const MERGERS_CSV: &str = include_str!("../data/reference/bac-kan-communes-merged-2025-07-01.csv");
+const THAI_NGUYEN_MERGERS_CSV: &str = include_str!("../data/reference/thai-nguyen-communes-merged-2025-07-01.csv");
 const HOLIDAYS_CSV: &str = include_str!("../data/reference/holidays-2024-2026.csv");
 
 /// Bắc Kạn was re-established on 1997-01-01 and merged into Thái Nguyên on 2025-07-01.
@@ -362,11 +365,44 @@ pub fn seed_reference(conn: &mut DbConn) -> Result<SeedReport, ApiError> {
             let [new_code, new_name, _province, old_code, _old_name, part] = cols[..] else {
                 return Err(bad_data(line));
             };
-            let part = LinkPart::parse(part).ok_or_else(|| bad_data(line))?;
-            match merged.iter_mut().find(|(code, _, _)| *code == new_code) {
-                Some((_, _, olds)) => olds.push((old_code, part)),
-                None => merged.push((new_code, new_name, vec![(old_code, part)])),
+            add_merger(&mut merged, (new_code, new_name, old_code, part), line)?;
+        }
+        // Thái Nguyên's own former units (the file names their districts), created as they were
+        // until the reform, then what they became.
+        for line in THAI_NGUYEN_MERGERS_CSV.lines().skip(1).filter(|l| !l.trim().is_empty()) {
+            let cols: Vec<&str> = line.split(',').collect();
+            let [new_code, new_name, _province, old_code, old_name, part, district_code, district_name] = cols[..]
+            else {
+                return Err(bad_data(line));
+            };
+            for (kind, code, name, parent_code) in [
+                (UnitKind::District, district_code, district_name, None),
+                (UnitKind::Commune, old_code, old_name, Some(district_code)),
+            ] {
+                if old_ids.contains_key(code) {
+                    continue;
+                }
+                let parent_id = match parent_code {
+                    Some(parent) => old_ids.get(parent).copied(),
+                    None => Some(thai_nguyen),
+                };
+                let id = ensure(
+                    conn,
+                    SeedUnit {
+                        kind,
+                        code: code.into(),
+                        name,
+                        unit_type: type_from_name(kind, name).ok_or_else(|| bad_data(line))?,
+                        parent_id,
+                        valid_from: None,
+                        valid_until: until,
+                        predecessors: vec![],
+                    },
+                    &mut report,
+                )?;
+                old_ids.insert(code.to_string(), id);
             }
+            add_merger(&mut merged, (new_code, new_name, old_code, part), line)?;
         }
         for (code, name, olds) in merged {
             let unit_type = if name.starts_with("Phường ") { UnitType::Phuong } else { UnitType::Xa };
@@ -461,6 +497,28 @@ fn ensure(conn: &mut DbConn, unit: SeedUnit, report: &mut SeedReport) -> Result<
     )?;
     report.units_created += 1;
     Ok(created.id)
+}
+
+/// One line of a merger file: the new commune gains the old one (as `part`).
+fn add_merger<'a>(
+    merged: &mut Vec<Merger<'a>>,
+    (new_code, new_name, old_code, part): (&'a str, &'a str, &'a str, &str),
+    line: &str,
+) -> Result<(), ApiError> {
+    let part = LinkPart::parse(part).ok_or_else(|| bad_data(line))?;
+    match merged.iter_mut().find(|(code, _, _)| *code == new_code) {
+        Some((_, _, olds)) => olds.push((old_code, part)),
+        None => merged.push((new_code, new_name, vec![(old_code, part)])),
+    }
+    Ok(())
+}
+
+/// A unit's type from the word its name starts with ("Huyện Đại Từ", "Thị trấn Hùng Sơn").
+fn type_from_name(kind: UnitKind, name: &str) -> Option<UnitType> {
+    ["Thành phố", "Thị xã", "Thị trấn", "Huyện", "Phường", "Xã"]
+        .into_iter()
+        .find(|label| name.strip_prefix(label).is_some_and(|rest| rest.starts_with(' ')))
+        .and_then(|label| type_from_label(kind, label))
 }
 
 fn type_from_label(kind: UnitKind, label: &str) -> Option<UnitType> {

@@ -11,7 +11,7 @@ use crate::db::sql_types::{NullableUtcTimestamp, UtcTimestamp};
 use crate::db::{self, DbConn};
 use crate::domain::campaigns::stored_decimal;
 use crate::domain::council::SessionStatus;
-use crate::domain::ids::{CouncilId, CouncilSessionId, NominationId, UserId};
+use crate::domain::ids::{CouncilId, CouncilSessionId, NominationId, UnitId, UserId};
 use crate::domain::nominations::{vote_passes, NominationStatus};
 use crate::error::{ApiError, Arg, ErrorCode, FieldError};
 use crate::models::nominations::{find_nomination, judged_version, record_council_result};
@@ -53,6 +53,15 @@ pub struct SessionDetail {
     pub session: CouncilSession,
     pub member_ids: Vec<UserId>,
     pub items: Vec<ItemState>,
+}
+
+/// The unit whose council holds the session (`None` for a session of no standing council,
+/// from before councils were standing: the board's).
+pub fn session_unit(conn: &mut DbConn, session: &CouncilSession) -> Result<Option<UnitId>, ApiError> {
+    match session.council_id {
+        Some(council) => Ok(Some(crate::models::councils::find(conn, council)?.unit_id)),
+        None => Ok(None),
+    }
 }
 
 pub fn session_not_found() -> ApiError {

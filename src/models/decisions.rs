@@ -326,7 +326,7 @@ pub fn issue(conn: &mut DbConn, new: NewDecision, actor: UserId, today: NaiveDat
     if new.decided_on > today {
         errors.push(FieldError::new("decided_on", ErrorCode::InFuture, "a decision is recorded once signed"));
     }
-    let level = deciding_level(conn, new.run_by_unit_id)?;
+    let level = level_of(conn, new.run_by_unit_id)?;
     let mut granted = Vec::new();
     for (i, id) in new.nomination_ids.iter().enumerate() {
         let field = format!("nomination_ids[{i}]");
@@ -463,9 +463,9 @@ pub fn issue(conn: &mut DbConn, new: NewDecision, actor: UserId, today: NaiveDat
     Ok(id)
 }
 
-/// The level a decision is taken at: the province's, or that of the department or commune
-/// named (a unit of another kind — a former district — grants nothing today).
-fn deciding_level(conn: &mut DbConn, unit: Option<UnitId>) -> Result<Option<GrantingLevel>, ApiError> {
+/// The level work run by `unit` is at: the province's (`None`), or that of the department or
+/// commune named (a unit of another kind — a former district — grants nothing today).
+pub fn level_of(conn: &mut DbConn, unit: Option<UnitId>) -> Result<Option<GrantingLevel>, ApiError> {
     let Some(unit) = unit else {
         return Ok(Some(GrantingLevel::Province));
     };
@@ -501,7 +501,7 @@ fn granting_levels_of(conn: &mut DbConn, n: &Nomination) -> Result<Vec<GrantingL
 
 /// Whether a decision taken by `run_by` (a unit; `None`: the province) may grant `n`'s award.
 pub fn grants_at_level(conn: &mut DbConn, run_by: Option<UnitId>, n: &Nomination) -> Result<bool, ApiError> {
-    let level = deciding_level(conn, run_by)?;
+    let level = level_of(conn, run_by)?;
     granted_at(conn, n, level)
 }
 

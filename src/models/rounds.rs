@@ -17,7 +17,7 @@ use crate::domain::ids::{
 use crate::domain::nominations::{DocumentKind, NominationAction, NominationStatus};
 use crate::domain::rounds::{judging_depth, quota_standing, DossierStatus, LineAction, QuotaStanding, RoundStatus};
 use crate::error::{ApiError, ErrorCode, FieldError};
-use crate::models::awards::{find_award_type, find_award_type_by_code, version_on, AwardType};
+use crate::models::awards::{find_award_type, find_award_type_by_code, version_on, AwardType, AwardTypeVersion};
 use crate::models::nominations::{self as nominations_model, BatchError, Move, NominationDetail, NominationInput};
 use crate::models::stored_files::{self, NewFile, Owner, StoredFile};
 
@@ -35,6 +35,8 @@ pub struct Round {
     pub created_at: DateTime<Utc>,
     #[diesel(deserialize_as = UtcTimestamp)]
     pub updated_at: DateTime<Utc>,
+    /// The department or commune whose level runs it; `None`: the province board.
+    pub run_by_unit_id: Option<UnitId>,
 }
 
 #[derive(Queryable, Selectable, Debug, Clone)]
@@ -99,6 +101,7 @@ pub struct NewRound {
     pub year: i32,
     pub deadline: NaiveDate,
     pub types: Vec<NewRoundType>,
+    pub run_by_unit_id: Option<UnitId>,
 }
 
 /// One line the unit proposes: a person of the unit (individual awards) or the unit itself
@@ -169,6 +172,11 @@ pub fn create_round(
     let mut errors = Vec::new();
     let mut seen = HashSet::new();
     let mut rows = Vec::new();
+    // A unit's round takes the awards its head grants (Law Art 80).
+    let level = match new.run_by_unit_id {
+        Some(unit) => Some(crate::models::decisions::level_of(conn, Some(unit))?),
+        None => None,
+    };
     for (i, t) in new.types.iter().enumerate() {
         let field = format!("award_types[{i}].award_type_id");
         if !seen.insert(t.award_type_id) {
@@ -179,6 +187,13 @@ pub fn create_round(
             errors.push(FieldError::new(field, ErrorCode::NotFound, "no award type has this id"));
             continue;
         };
+        if let Some(level) = level {
+            let granted_by = version_on(&versions, today).map(AwardTypeVersion::granted_by).unwrap_or_default();
+            if !level.is_some_and(|l| l.may_grant(&granted_by)) {
+                errors.push(FieldError::new(field, ErrorCode::AuthorityMismatch, "the unit's level does not grant it"));
+                continue;
+            }
+        }
         let quota = match &t.quota {
             Some(q) => {
                 if find_award_type(conn, q.of_award_type_id).is_err() {
@@ -221,6 +236,7 @@ pub fn create_round(
             award_rounds::year.eq(new.year),
             award_rounds::deadline.eq(new.deadline),
             award_rounds::status.eq(RoundStatus::Open),
+            award_rounds::run_by_unit_id.eq(new.run_by_unit_id),
             award_rounds::version.eq(1),
             award_rounds::created_by.eq(actor),
             award_rounds::created_at.eq(now),
@@ -317,6 +333,13 @@ pub fn create_dossier(
 ) -> Result<DossierDetail, ApiError> {
     let round = find_round(conn, round_id)?;
     check_open(&round, today)?;
+    if round.run_by_unit_id.is_some_and(|level| level != unit_id) {
+        return Err(ApiError::validation(vec![FieldError::new(
+            "unit_id",
+            ErrorCode::OutsideLevel,
+            "a unit's round takes its own unit's dossier only",
+        )]));
+    }
     crate::models::awards::check_person_unit(conn, unit_id)?;
     db::lock_for_transaction(conn, &format!("dossier:{round_id}:{unit_id}"))?;
     let exists: i64 = unit_dossiers::table

@@ -1,6 +1,6 @@
 //! Emulation campaigns (phong trào thi đua, đợt thi đua): the plan, who takes part, the
 //! lifecycle from draft to launch to final review, and the indicators units commit to.
-//! The board (admins) writes; everyone signed in reads launched campaigns. Drafts are the
+//! The level running a campaign writes (the board; a unit's admin its own unit's, `run_by_unit_id`); everyone signed in reads launched campaigns. Drafts are the
 //! board's working copies and answer 404 to anyone else.
 
 use actix_web::http::header;
@@ -334,7 +334,7 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(CampaignPage { items, next_cursor }))
 }
 
-/// Create a campaign as a draft (admins).
+/// Create a campaign as a draft (admins; a unit's admin its own unit's).
 #[utoipa::path(operation_id = "create_campaign", tag = "campaigns", security(("bearer" = [])), request_body = CampaignRequest,
     responses((status = 201, description = "Created as a draft; `Location` and `ETag` are set", body = CampaignResponse), CreateErrors))]
 #[post("/campaigns")]
@@ -370,7 +370,7 @@ pub async fn read(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>
     campaign_ok(db::run(&state.db, move |conn| model::campaign_detail(conn, campaign.id)).await?)
 }
 
-/// Replace a campaign's plan (admins). Who takes part is fixed once launched; closed and
+/// Replace a campaign's plan (who runs its level). Who takes part is fixed once launched; closed and
 /// cancelled campaigns no longer change (409).
 #[utoipa::path(operation_id = "replace_campaign", tag = "campaigns", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The campaign's id"), ("If-Match" = String, Header, description = "The `ETag` last read (required)")),
@@ -582,7 +582,7 @@ pub async fn list_indicators(
     Ok(HttpResponse::Ok().json(items))
 }
 
-/// Add an indicator to a draft campaign (admins).
+/// Add an indicator to a draft campaign (who runs its level).
 #[utoipa::path(operation_id = "add_indicator", tag = "campaigns", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The campaign's id")),
     request_body = IndicatorRequest,
@@ -638,7 +638,7 @@ pub async fn add_indicator(
         .json(created))
 }
 
-/// Remove an indicator from a draft campaign (admins).
+/// Remove an indicator from a draft campaign (who runs its level).
 #[utoipa::path(operation_id = "remove_indicator", tag = "campaigns", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The campaign's id"), ("indicator_id" = Uuid, Path, description = "The indicator's id")),
     responses((status = 204, description = "Removed"), WriteErrors))]

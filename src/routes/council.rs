@@ -16,11 +16,12 @@ use crate::db;
 use crate::db::journal::Scope;
 use crate::domain::ids::{CouncilSessionId, NominationId};
 use crate::domain::{check_text, Checks};
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode, FieldError};
 use crate::http::extract::JsonBody;
 use crate::http::origin::RequestOrigin;
 use crate::http::register::Routes;
 use crate::models::council::{self as model, SessionDetail};
+use crate::models::councils as councils_model;
 use crate::models::nominations as nominations_model;
 use crate::openapi::errors::{CreateErrors, ReadErrors, WriteErrors};
 use crate::routes::shared::nomination_response;
@@ -111,8 +112,9 @@ impl From<SessionDetail> for SessionResponse {
     }
 }
 
-/// Open a council session (admins): the members are those of the standing council given,
-/// which must be in its term.
+/// Open a council session (admins; a unit's admin for its own unit's council, on its own
+/// unit's nominations): the members are those of the standing council given, which must be in
+/// its term.
 #[utoipa::path(operation_id = "create_council_session", tag = "council", security(("bearer" = [])), request_body = SessionRequest,
     responses((status = 201, description = "Opened", body = SessionResponse), CreateErrors))]
 #[post("/council-sessions")]
@@ -122,7 +124,7 @@ pub async fn create(
     origin: RequestOrigin,
     body: JsonBody<SessionRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    policy::require_any(&who, &[])?;
+    policy::require_any(&who, &[Role::UnitAdmin])?;
     let body = body.0;
     let mut checks = Checks::default();
     let title = check_text("title", &body.title, 300, &mut checks);
@@ -143,7 +145,30 @@ pub async fn create(
         min_ballots: state.settings.council_min_ballots,
     };
     let today = crate::domain::units::today_in_vietnam();
+    let caller = who.0.clone();
     let body = db::write(&state.db, origin.by(&who), move |conn, journal| {
+        if !caller.has(Role::Admin) {
+            // A unit's admin: its own unit's council, on its own unit's nominations.
+            policy::require_runs_level(&caller, Some(councils_model::find(conn, new.council_id)?.unit_id))?;
+            let outside: Vec<FieldError> = new
+                .nomination_ids
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| {
+                    nominations_model::find_nomination(conn, **n).is_ok_and(|n| Some(n.unit_id) != caller.unit_id)
+                })
+                .map(|(i, _)| {
+                    FieldError::new(
+                        format!("nomination_ids[{i}]"),
+                        ErrorCode::OutsideLevel,
+                        "another unit's nomination",
+                    )
+                })
+                .collect();
+            if !outside.is_empty() {
+                return Err(ApiError::validation(outside));
+            }
+        }
         let id = model::create_session(conn, &new, actor, today)?;
         let created = SessionResponse::from(model::detail(conn, id, actor)?);
         journal.created("council_session", id, Scope::Admin, &created);
@@ -162,10 +187,12 @@ pub async fn create(
     responses((status = 200, description = "The session", body = SessionResponse), ReadErrors))]
 #[get("/council-sessions/{id}")]
 pub async fn read(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
-    let (id, caller, admin) = (CouncilSessionId::from(id.into_inner()), who.user_id, who.has(Role::Admin));
+    let (id, caller, principal) = (CouncilSessionId::from(id.into_inner()), who.user_id, who.0.clone());
     let detail = db::run(&state.db, move |conn| {
         let detail = model::detail(conn, id, caller)?;
-        if !admin && !detail.member_ids.contains(&caller) {
+        if !detail.member_ids.contains(&caller)
+            && !policy::runs_level(&principal, model::session_unit(conn, &detail.session)?)
+        {
             return Err(model::session_not_found());
         }
         Ok(detail)
@@ -261,7 +288,7 @@ pub async fn list_ballot(
     Ok(HttpResponse::Ok().json(ListBallotResponse { ballots_cast: cast }))
 }
 
-/// Close a session (admins) once every member has voted on every nomination or its deadline
+/// Close a session (admins; a unit's admin its unit's council's) once every member has voted on every nomination or its deadline
 /// has passed (`409 voting_in_progress` before). Tallies of at least `min_ballots` ballots are
 /// revealed and decide each nomination against its award's threshold of the whole council;
 /// smaller ones are withheld and their nominations stay appraised.
@@ -275,10 +302,18 @@ pub async fn close(
     origin: RequestOrigin,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    policy::require_any(&who, &[])?;
-    let (id, actor) = (CouncilSessionId::from(id.into_inner()), who.user_id);
+    policy::require_any(&who, &[Role::UnitAdmin])?;
+    let (id, actor, caller) = (CouncilSessionId::from(id.into_inner()), who.user_id, who.0.clone());
     let closed = db::write(&state.db, origin.by(&who), move |conn, journal| {
         let before = model::detail(conn, id, actor)?;
+        if !policy::runs_level(&caller, model::session_unit(conn, &before.session)?) {
+            // The session exists for the caller only if they sit on it.
+            return Err(if before.member_ids.contains(&actor) {
+                ApiError::forbidden()
+            } else {
+                model::session_not_found()
+            });
+        }
         let agenda: Vec<NominationId> = before.items.iter().map(|i| i.nomination_id).collect();
         let before = SessionResponse::from(before);
         let decided_before = agenda

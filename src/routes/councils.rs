@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::auth::policy::{self, Action, Resource};
+use crate::auth::policy::{self, Action, Resource, Role};
 use crate::auth::AuthUser;
 use crate::db::journal::Scope;
 use crate::db::{self, cursor};
@@ -111,8 +111,8 @@ fn load(conn: &mut crate::db::DbConn, id: CouncilId) -> Result<CouncilResponse, 
     Ok(response(council, seats))
 }
 
-/// Constitute a standing council (admins). A council of the same unit still in its term ends
-/// the day before this one starts.
+/// Constitute a standing council (admins; a unit's admin its own unit's). A council of the
+/// same unit still in its term ends the day before this one starts.
 #[utoipa::path(operation_id = "create_council", tag = "council", security(("bearer" = [])), request_body = CouncilRequest,
     responses((status = 201, description = "Constituted", body = CouncilResponse), CreateErrors))]
 #[post("/councils")]
@@ -122,8 +122,9 @@ pub async fn create(
     origin: RequestOrigin,
     body: JsonBody<CouncilRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    policy::require_any(&who, &[])?;
+    policy::require_any(&who, &[Role::UnitAdmin])?;
     let body = body.0;
+    policy::level_for_new(&who, Some(UnitId::from(body.unit_id)))?;
     let mut checks = Checks::default();
     let name = check_text("name", &body.name, 300, &mut checks);
     let established_by = body.established_by.as_deref().map(|e| check_text("established_by", e, 100, &mut checks));

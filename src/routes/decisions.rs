@@ -50,7 +50,7 @@ pub struct PostRequest {
     pub until: Option<NaiveDate>,
 }
 
-/// Publish an approved nomination for the public's comments (admins).
+/// Publish an approved nomination for the public's comments (admins; a unit's admin for the awards its level grants).
 #[utoipa::path(operation_id = "post_nomination", tag = "decisions", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The nomination's id")),
     request_body = PostRequest,
@@ -231,7 +231,7 @@ impl From<PostingComment> for CommentResponse {
     }
 }
 
-/// The public's comments on a nomination (admins).
+/// The public's comments on a nomination (admins; a unit's admin for the awards its level grants).
 ///
 /// Not paged, unlike other collections: comments come only while the nomination is on posting
 /// (days), and the board reviews them all before the decision.
@@ -262,7 +262,7 @@ pub struct CommentReviewRequest {
     pub note: String,
 }
 
-/// Record the board's review of a comment (admins).
+/// Record the board's review of a comment (admins; a unit's admin for the awards its level grants).
 #[utoipa::path(operation_id = "review_posting_comment", tag = "decisions", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The comment's id")),
     request_body = CommentReviewRequest,

@@ -136,7 +136,7 @@ pub async fn list(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>
     Ok(HttpResponse::Ok().json(items))
 }
 
-/// Record a review (admins): its scores are the campaign's progress as of `held_on`, frozen now.
+/// Record a review (who runs the campaign's level): its scores are the campaign's progress as of `held_on`, frozen now.
 /// Not for a draft (nothing to review yet, 409).
 #[utoipa::path(operation_id = "create_campaign_review", tag = "campaigns", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The campaign's id")),

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::auth::policy::{self, Action, Decision, ListReach, Resource};
+use crate::auth::policy::{self, Action, Decision, ListReach, Resource, Role};
 use crate::auth::AuthUser;
 use crate::db::journal::Scope;
 use crate::db::{self, cursor};
@@ -88,8 +88,14 @@ pub struct RoundRequest {
     pub year: i32,
     /// The last day units submit their dossiers (Vietnam's calendar day).
     pub deadline: NaiveDate,
-    /// The titles and forms the round takes (1–50), each once.
+    /// The titles and forms the round takes (1–50), each once. A unit's round takes only those
+    /// its level grants (422 `authority_mismatch`).
     pub award_types: Vec<RoundTypeRequest>,
+    /// The department or commune whose level runs the round; left out, the province board's —
+    /// or, for a unit's admin (`unit_admin`), its own unit's, the only one it may name. A
+    /// unit's round takes its own unit's dossier only (422 `outside_level`).
+    #[serde(default)]
+    pub run_by_unit_id: Option<Uuid>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -123,6 +129,8 @@ pub struct RoundResponse {
     /// `status` as people read it (Vietnamese).
     pub status_label: &'static str,
     pub award_types: Vec<RoundTypeResponse>,
+    /// The department or commune whose level runs it; `null`: the province board.
+    pub run_by_unit_id: Option<Uuid>,
     pub version: i32,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
@@ -138,6 +146,7 @@ fn round_response(d: RoundDetail) -> Result<RoundResponse, ApiError> {
         deadline: r.deadline,
         status: r.status,
         status_label: r.status.label_vi(),
+        run_by_unit_id: r.run_by_unit_id.map(Uuid::from),
         award_types: d
             .types
             .into_iter()
@@ -204,7 +213,7 @@ pub async fn list_rounds(
     Ok(HttpResponse::Ok().json(RoundPage { items, next_cursor }))
 }
 
-/// Open a round (the board): its year, deadline and award types, each with its quota (given, or
+/// Open a round (the board; a unit's admin its own unit's): its year, deadline and award types, each with its quota (given, or
 /// the rules' in force today).
 #[utoipa::path(operation_id = "create_round", tag = "rounds", security(("bearer" = [])), request_body = RoundRequest,
     responses((status = 201, description = "Opened; `Location` is set", body = RoundResponse), CreateErrors))]
@@ -215,8 +224,9 @@ pub async fn create_round(
     origin: RequestOrigin,
     body: JsonBody<RoundRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    policy::authorize(&who, Action::Create, Resource::Registry)?;
+    policy::require_any(&who, &[Role::UnitAdmin])?;
     let body = body.0;
+    let run_by_unit_id = policy::level_for_new(&who, body.run_by_unit_id.map(UnitId::from))?;
     let mut checks = match check_round(&body.title, body.year, body.deadline, body.award_types.len()) {
         Ok(_) => Checks::default(),
         Err(checks) => checks,
@@ -246,7 +256,8 @@ pub async fn create_round(
     }
     let checked =
         check_round(&body.title, body.year, body.deadline, types.len()).map_err(|c| ApiError::validation(c.0))?;
-    let new = model::NewRound { title: checked.title, year: checked.year, deadline: checked.deadline, types };
+    let new =
+        model::NewRound { title: checked.title, year: checked.year, deadline: checked.deadline, types, run_by_unit_id };
     let (actor, today) = (who.user_id, today_in_vietnam());
     let body = db::write(&state.db, origin.by(&who), move |conn, journal| {
         let created = round_response(model::create_round(conn, new, actor, today)?)?;
@@ -797,7 +808,7 @@ pub struct AppraisalResponse {
     pub items: Vec<DossierLineResponse>,
 }
 
-/// Appraise lines of a dossier (the board), each on its own: `accept` (thẩm định đạt: on to the
+/// Appraise lines of a dossier (who runs the round's level), each on its own: `accept` (thẩm định đạt: on to the
 /// council or the board's approval), `return` (the unit corrects that line and submits it again
 /// with `POST /nominations/{id}/submit`), `reject`. One request for many lines; any line that
 /// cannot take its action refuses them all (`lines[i].…`).
@@ -813,8 +824,9 @@ pub async fn appraise(
     id: web::Path<Uuid>,
     body: JsonBody<AppraisalRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    // The board's judgement: admins only, before anything is loaded.
-    policy::require_any(&who, &[])?;
+    // The judgement of the level running the round: the board, or a unit's admin for its own
+    // round; nobody else, before anything is loaded.
+    policy::require_any(&who, &[Role::UnitAdmin])?;
     let dossier = load(&state, &who, id.into_inner(), Action::Read).await?;
     let mut checks = Checks::default();
     let lines = body.0.lines;
@@ -835,8 +847,9 @@ pub async fn appraise(
     if !checks.0.is_empty() {
         return Err(ApiError::validation(checks.0));
     }
-    let (actor, today) = (who.user_id, today_in_vietnam());
+    let (actor, today, caller) = (who.user_id, today_in_vietnam(), who.0.clone());
     let body = db::write(&state.db, origin.by(&who), move |conn, journal| {
+        policy::require_runs_level(&caller, model::find_round(conn, dossier.round_id)?.run_by_unit_id)?;
         // Lines of other dossiers are refused by the model; here only those that exist are read.
         let ids: Vec<NominationId> = items.iter().map(|i| i.nomination_id).collect();
         let mut befores = model::details_by_id(conn, &ids)?;

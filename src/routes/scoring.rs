@@ -131,7 +131,7 @@ pub async fn list(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>
     Ok(HttpResponse::Ok().json(items))
 }
 
-/// Write a new version of a campaign's scoring scheme (admins): from then on progress and the
+/// Write a new version of a campaign's scoring scheme (who runs the campaign's level): from then on progress and the
 /// cluster rankings score by it. Not once the campaign is closed or cancelled (409).
 #[utoipa::path(operation_id = "create_scoring_scheme", tag = "campaigns", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The campaign's id")),

@@ -128,7 +128,7 @@ async fn load_visible(state: &AppState, who: &AuthUser, id: Uuid, action: Action
     responses(
         (status = 200, description = "One page of users, by username", body = UserPage),
         ListErrors,
-        (status = 403, description = "Only admins and unit officers list users", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only admins, unit admins and unit officers list users", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/users")]
@@ -167,7 +167,7 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(UserPage { items, next_cursor }))
 }
 
-/// Create a user (admins only).
+/// Create a user (admins; a unit's admin in its own unit, never an admin).
 #[utoipa::path(
     operation_id = "create_user",
     tag = "users",
@@ -176,7 +176,7 @@ pub async fn list(
     responses(
         (status = 201, description = "Created; `Location` and `ETag` are set", body = UserResponse),
         CreateErrors,
-        (status = 403, description = "Only admins create users", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only admins and unit admins create users; a unit admin only in its unit", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The username is taken", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Database or hashing unavailable", body = Problem, content_type = "application/problem+json"),
     )
@@ -241,7 +241,7 @@ pub async fn create(
     responses(
         (status = 200, description = "The user; `ETag` is set", body = UserResponse),
         ReadErrors,
-        (status = 403, description = "Only admins and unit officers read users", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only admins, unit admins and unit officers read users", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such user, or one of another unit", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -251,7 +251,7 @@ pub async fn read(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>
     user_ok(load_visible(&state, &who, id.into_inner(), Action::Read).await?)
 }
 
-/// Change a user's name, contact details, unit or roles (admins only). Role or unit changes
+/// Change a user's name, contact details, unit or roles (admins; a unit's admin its unit's accounts). Role or unit changes
 /// cut off the user's current access tokens; their sessions refresh into new ones.
 #[utoipa::path(
     operation_id = "update_user",
@@ -262,7 +262,7 @@ pub async fn read(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>
     responses(
         (status = 200, description = "Updated; the new `ETag` is set", body = UserResponse),
         WriteErrors,
-        (status = 403, description = "Only admins change users", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only admins and unit admins change users", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "An admin cannot remove their own admin role", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -367,7 +367,7 @@ async fn set_active(
     Ok(HttpResponse::Ok().insert_header(etag(user.version)).json(user))
 }
 
-/// Deactivate a user (admins only): every session and access token of theirs ends at once.
+/// Deactivate a user (admins; a unit's admin its unit's accounts): every session and access token of theirs ends at once.
 #[utoipa::path(
     operation_id = "deactivate_user",
     tag = "users",
@@ -376,7 +376,7 @@ async fn set_active(
     responses(
         (status = 200, description = "Deactivated", body = UserResponse),
         WriteErrors,
-        (status = 403, description = "Only admins deactivate users", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only admins and unit admins deactivate users", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Admins cannot deactivate themselves", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -391,7 +391,7 @@ pub async fn deactivate(
     set_active(&state, &who, origin, &req, id.into_inner(), false).await
 }
 
-/// Reactivate a user (admins only). Their old sessions stay ended; they sign in again.
+/// Reactivate a user (admins; a unit's admin its unit's accounts). Their old sessions stay ended; they sign in again.
 #[utoipa::path(
     operation_id = "activate_user",
     tag = "users",
@@ -400,7 +400,7 @@ pub async fn deactivate(
     responses(
         (status = 200, description = "Active again", body = UserResponse),
         WriteErrors,
-        (status = 403, description = "Only admins activate users", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only admins and unit admins activate users", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/users/{id}/activate")]
@@ -414,7 +414,7 @@ pub async fn activate(
     set_active(&state, &who, origin, &req, id.into_inner(), true).await
 }
 
-/// Set a new password for a user (admins only); every session of theirs ends.
+/// Set a new password for a user (admins; a unit's admin its unit's accounts); every session of theirs ends.
 #[utoipa::path(
     operation_id = "reset_user_password",
     tag = "users",
@@ -424,7 +424,7 @@ pub async fn activate(
     responses(
         (status = 204, description = "Password replaced; the user's sessions are ended"),
         WriteErrors,
-        (status = 403, description = "Only admins reset passwords", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only admins and unit admins reset passwords", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "The account changed while the password was being set; try again", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The password breaks the policy", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Database or hashing unavailable", body = Problem, content_type = "application/problem+json"),

@@ -15,6 +15,7 @@ on_both_backends!(
     a_units_admin_manages_its_own_units_accounts_only,
     a_units_admin_runs_its_own_campaigns,
     a_unit_decides_the_awards_its_head_grants_and_the_province_its_own,
+    a_units_round_and_council_stay_within_it,
 );
 
 const PDF: &[u8] = b"%PDF-1.7\n%%EOF\n";
@@ -349,4 +350,99 @@ async fn a_unit_decides_the_awards_its_head_grants_and_the_province_its_own(app:
     assert_eq!(ldtt["versions"][0]["granting_levels_label"], json!(["Cấp xã", "Sở, ban, ngành"]));
     let cstd_tq = types.as_array().unwrap().iter().find(|t| t["code"] == "CSTD_TOAN_QUOC").unwrap();
     assert_eq!(cstd_tq["versions"][0]["granting_levels"], json!(["central"]));
+}
+
+async fn a_units_round_and_council_stay_within_it(app: TestApp) {
+    let mut conn = app.connection();
+    thidua::seed::seed_reference(&mut conn).unwrap();
+    let (commune_a, commune_b, admin_a, officer_a, admin_b) = two_communes(&app).await;
+    let (_, officer_b) = app.user("officer.b", &["unit_officer"], Some(&commune_b["id"])).await;
+    let as_a = |req: TestRequest| app.send_as(&admin_a, req);
+    let types = app.get("/api/v1/award-types").await.json();
+    let type_id = |code: &str| types.as_array().unwrap().iter().find(|t| t["code"] == code).unwrap()["id"].clone();
+    let year = chrono::Datelike::year(&thidua::domain::units::today_in_vietnam());
+    let round = |codes: &[&str]| {
+        json!({"title": "Bình xét cuối năm của xã", "year": year, "deadline": day(30),
+               "award_types": codes.iter().map(|c| json!({"award_type_id": type_id(c)})).collect::<Vec<_>>()})
+    };
+
+    // A commune's round takes what its chairman grants, and runs at its own level only.
+    let refused = as_a(TestRequest::post().uri("/api/v1/rounds").set_json(round(&["LDTT", "BANG_KHEN_TINH_CA_NHAN"])))
+        .await
+        .problem(422, "validation_failed");
+    assert_eq!(
+        (refused["errors"][0]["field"].as_str(), refused["errors"][0]["code"].as_str()),
+        (Some("award_types[1].award_type_id"), Some("authority_mismatch"))
+    );
+    let mut theirs = round(&["LDTT"]);
+    theirs["run_by_unit_id"] = commune_b["id"].clone();
+    as_a(TestRequest::post().uri("/api/v1/rounds").set_json(&theirs)).await.problem(403, "forbidden");
+    app.send_as(&officer_a, TestRequest::post().uri("/api/v1/rounds").set_json(round(&["LDTT"])))
+        .await
+        .problem(403, "forbidden");
+    let created = as_a(TestRequest::post().uri("/api/v1/rounds").set_json(round(&["LDTT", "GIAY_KHEN_CA_NHAN"]))).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
+    let own_round = created.json();
+    assert_eq!(own_round["run_by_unit_id"], commune_a["id"]);
+    // Its own unit's dossier only.
+    let dossiers = format!("/api/v1/rounds/{}/dossiers", id(&own_round));
+    let res =
+        app.send_as(&officer_b, TestRequest::post().uri(&dossiers).set_json(json!({"unit_id": commune_b["id"]}))).await;
+    assert_eq!(res.problem(422, "validation_failed")["errors"][0]["code"], "outside_level");
+    let res =
+        app.send_as(&officer_a, TestRequest::post().uri(&dossiers).set_json(json!({"unit_id": commune_a["id"]}))).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
+    let dossier = res.json();
+    // The other commune's admin cannot appraise it; a province round is not the commune's either.
+    let appraisal = json!({"lines": [{"nomination_id": uuid::Uuid::now_v7(), "action": "accept"}]});
+    app.send_as(
+        &admin_b,
+        TestRequest::post().uri(&format!("/api/v1/dossiers/{}/appraisal", id(&dossier))).set_json(&appraisal),
+    )
+    .await
+    .problem(404, "not_found");
+    let provincial = app.create("rounds", round(&["BANG_KHEN_TINH_CA_NHAN"])).await;
+    assert!(provincial["run_by_unit_id"].is_null());
+    let res = app
+        .send_as(
+            &officer_a,
+            TestRequest::post()
+                .uri(&format!("/api/v1/rounds/{}/dossiers", id(&provincial)))
+                .set_json(json!({"unit_id": commune_a["id"]})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
+    as_a(TestRequest::post().uri(&format!("/api/v1/dossiers/{}/appraisal", id(&res.json()))).set_json(&appraisal))
+        .await
+        .problem(403, "forbidden");
+
+    // Its own council, of its own members; not another commune's.
+    let mut members = Vec::new();
+    for name in ["hd.chu.tich", "hd.uy.vien.1", "hd.uy.vien.2"] {
+        let res = as_a(TestRequest::post().uri("/api/v1/users").set_json(json!({
+            "username": name, "full_name": format!("Thành viên {name}"), "roles": ["council_member"], "password": PASSWORD,
+        })))
+        .await;
+        assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
+        members.push(json!({"user_id": res.json()["id"], "role": if members.is_empty() { "chair" } else { "member" }}));
+    }
+    let today = thidua::domain::units::today_in_vietnam();
+    let council = |unit: &Value| json!({"unit_id": unit["id"], "name": "Hội đồng Thi đua – Khen thưởng xã", "term_start": today.to_string(), "term_end": (today + TimeDelta::days(700)).to_string(), "members": members});
+    as_a(TestRequest::post().uri("/api/v1/councils").set_json(council(&commune_b))).await.problem(403, "forbidden");
+    let res = as_a(TestRequest::post().uri("/api/v1/councils").set_json(council(&commune_a))).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
+    let own_council = res.json();
+    // A session of it weighs its own unit's nominations only, and the other commune cannot open one.
+    let (worker, path) = submitted(&app, &officer_b, &commune_b, "LDTT", "Ma Văn Khoa").await;
+    let res = app.send_as(&admin_b, TestRequest::post().uri(&format!("{path}/appraise")).set_json(json!({}))).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    let deadline = (chrono::Utc::now() + TimeDelta::hours(24)).to_rfc3339();
+    let session = json!({"title": "Phiên họp cuối năm", "council_id": own_council["id"], "voting_deadline": deadline, "nomination_ids": [worker["id"]]});
+    let refused = as_a(TestRequest::post().uri("/api/v1/council-sessions").set_json(&session))
+        .await
+        .problem(422, "validation_failed");
+    assert_eq!(refused["errors"][0]["code"], "outside_level", "{refused}");
+    app.send_as(&admin_b, TestRequest::post().uri("/api/v1/council-sessions").set_json(&session))
+        .await
+        .problem(403, "forbidden");
 }

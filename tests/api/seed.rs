@@ -26,18 +26,35 @@ async fn seeding_twice_changes_nothing(app: TestApp) {
         |kind: &str, (units, _): &(Vec<Unit>, Vec<UnitLink>)| units.iter().filter(|u| u.kind.as_str() == kind).count();
     let before = snapshot(&mut conn);
     assert_eq!(count("province", &before), 2, "Bắc Kạn and Thái Nguyên");
-    assert_eq!(count("district", &before), 8);
-    assert_eq!(count("commune", &before), 108 + 37);
+    assert_eq!(count("district", &before), 8 + 9, "Bắc Kạn's and Thái Nguyên's former districts");
+    assert_eq!(count("commune", &before), 108 + 172 + 92, "both provinces' former communes and today's");
     assert_eq!(count("department", &before), 18 + 13);
     assert_eq!(first.units_created, before.0.len());
     assert_eq!(first.award_types_created, 12, "the catalogue from the domain notes");
-    // Every one of the 108 old communes points to its successor; plus same-name departments.
+    // Every one of the 108 + 172 former communes points to its successor (three of Thái
+    // Nguyên's were split between two); plus same-name departments.
     let commune_links = before
         .1
         .iter()
         .filter(|l| before.0.iter().any(|u| u.id == l.successor_id && u.kind.as_str() == "commune"))
         .count();
-    assert_eq!(commune_links, 108);
+    assert_eq!(commune_links, 108 + 175);
+    // Today's province: 92 commune-level units in force, each with its GSO code and predecessors.
+    let today = thidua::domain::units::today_in_vietnam();
+    let in_force: Vec<&Unit> = before
+        .0
+        .iter()
+        .filter(|u| u.kind.as_str() == "commune" && u.valid_until.is_none_or(|until| until >= today))
+        .collect();
+    assert_eq!(in_force.len(), 92);
+    assert!(in_force.iter().all(|u| u.code.len() == 5 && before.1.iter().any(|l| l.successor_id == u.id)));
+    let named = |name: &str| in_force.iter().find(|u| u.name == name).map(|u| u.code.as_str());
+    assert_eq!(named("Phường Phan Đình Phùng"), Some("05443"));
+    assert_eq!(named("Xã Phú Lạc"), Some("05794"), "the code in force, not the draft's");
+    assert_eq!(named("Xã Định Hóa"), Some("05569"));
+    // A commune kept as it was (Sảng Mộc) is a new unit of the same code, its old self its predecessor.
+    let kept: Vec<&Unit> = before.0.iter().filter(|u| u.kind.as_str() == "commune" && u.code == "05719").collect();
+    assert_eq!(kept.len(), 2);
 
     let second = seed_reference(&mut conn).unwrap();
     assert_eq!(second.units_created, 0);

@@ -414,7 +414,7 @@ export interface paths {
         /** List campaigns, newest first (drafts only for admins) */
         get: operations["list_campaigns"];
         put?: never;
-        /** Create a campaign as a draft (admins) */
+        /** Create a campaign as a draft (admins; a unit's admin its own unit's) */
         post: operations["create_campaign"];
         delete?: never;
         options?: never;
@@ -432,8 +432,8 @@ export interface paths {
         /** Get a campaign with its history */
         get: operations["get_campaign"];
         /**
-         * Replace a campaign's plan (admins)
-         * @description Replace a campaign's plan (admins). Who takes part is fixed once launched; closed and
+         * Replace a campaign's plan (who runs its level)
+         * @description Replace a campaign's plan (who runs its level). Who takes part is fixed once launched; closed and
          *     cancelled campaigns no longer change (409).
          */
         put: operations["replace_campaign"];
@@ -522,7 +522,7 @@ export interface paths {
          */
         get: operations["list_indicators"];
         put?: never;
-        /** Add an indicator to a draft campaign (admins) */
+        /** Add an indicator to a draft campaign (who runs its level) */
         post: operations["add_indicator"];
         delete?: never;
         options?: never;
@@ -540,7 +540,7 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Remove an indicator from a draft campaign (admins) */
+        /** Remove an indicator from a draft campaign (who runs its level) */
         delete: operations["remove_indicator"];
         options?: never;
         head?: never;
@@ -627,8 +627,8 @@ export interface paths {
         get: operations["list_campaign_reviews"];
         put?: never;
         /**
-         * Record a review (admins)
-         * @description Record a review (admins): its scores are the campaign's progress as of `held_on`, frozen now.
+         * Record a review (who runs the campaign's level)
+         * @description Record a review (who runs the campaign's level): its scores are the campaign's progress as of `held_on`, frozen now.
          *     Not for a draft (nothing to review yet, 409).
          */
         post: operations["create_campaign_review"];
@@ -652,8 +652,8 @@ export interface paths {
         get: operations["list_scoring_schemes"];
         put?: never;
         /**
-         * Write a new version of a campaign's scoring scheme (admins)
-         * @description Write a new version of a campaign's scoring scheme (admins): from then on progress and the
+         * Write a new version of a campaign's scoring scheme (who runs the campaign's level)
+         * @description Write a new version of a campaign's scoring scheme (who runs the campaign's level): from then on progress and the
          *     cluster rankings score by it. Not once the campaign is closed or cancelled (409).
          */
         post: operations["create_scoring_scheme"];
@@ -895,9 +895,10 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Open a council session (admins)
-         * @description Open a council session (admins): the members are those of the standing council given,
-         *     which must be in its term.
+         * Open a council session (admins; a unit's admin for its own unit's council, on its own unit's nominations)
+         * @description Open a council session (admins; a unit's admin for its own unit's council, on its own
+         *     unit's nominations): the members are those of the standing council given, which must be in
+         *     its term.
          */
         post: operations["create_council_session"];
         delete?: never;
@@ -959,8 +960,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Close a session (admins) once every member has voted on every nomination or its deadline has passed (`409 voting_in_progress` before)
-         * @description Close a session (admins) once every member has voted on every nomination or its deadline
+         * Close a session (admins; a unit's admin its unit's council's) once every member has voted on every nomination or its deadline has passed (`409 voting_in_progress` before)
+         * @description Close a session (admins; a unit's admin its unit's council's) once every member has voted on every nomination or its deadline
          *     has passed (`409 voting_in_progress` before). Tallies of at least `min_ballots` ballots are
          *     revealed and decide each nomination against its award's threshold of the whole council;
          *     smaller ones are withheld and their nominations stay appraised.
@@ -1005,9 +1006,9 @@ export interface paths {
         get: operations["list_councils"];
         put?: never;
         /**
-         * Constitute a standing council (admins)
-         * @description Constitute a standing council (admins). A council of the same unit still in its term ends
-         *     the day before this one starts.
+         * Constitute a standing council (admins; a unit's admin its own unit's)
+         * @description Constitute a standing council (admins; a unit's admin its own unit's). A council of the
+         *     same unit still in its term ends the day before this one starts.
          */
         post: operations["create_council"];
         delete?: never;
@@ -1312,8 +1313,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Appraise lines of a dossier (the board), each on its own
-         * @description Appraise lines of a dossier (the board), each on its own: `accept` (thẩm định đạt: on to the
+         * Appraise lines of a dossier (who runs the round's level), each on its own
+         * @description Appraise lines of a dossier (who runs the round's level), each on its own: `accept` (thẩm định đạt: on to the
          *     council or the board's approval), `return` (the unit corrects that line and submits it again
          *     with `POST /nominations/{id}/submit`), `reject`. One request for many lines; any line that
          *     cannot take its action refuses them all (`lines[i].…`).
@@ -1627,7 +1628,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The public's comments on a nomination (admins)
+         * The public's comments on a nomination (admins; a unit's admin for the awards its level grants)
          * @description Not paged, unlike other collections: comments come only while the nomination is on posting
          *     (days), and the board reviews them all before the decision.
          */
@@ -1670,7 +1671,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Publish an approved nomination for the public's comments (admins) */
+        /** Publish an approved nomination for the public's comments (admins; a unit's admin for the awards its level grants) */
         post: operations["post_nomination"];
         delete?: never;
         options?: never;
@@ -1713,7 +1714,8 @@ export interface paths {
          * Move a nomination
          * @description Move a nomination: `submit` (the unit; judges eligibility and refuses on blocking problems,
          *     422 `not_eligible`), `withdraw` (the unit, before approval), `return`, `appraise`, `approve`
-         *     (only when the award needs no council vote), `reject` (the board).
+         *     (only when the award needs no council vote), `reject` (the board; a unit's admin for its
+         *     unit's nominations of awards its level grants).
          */
         post: operations["act_on_nomination"];
         delete?: never;
@@ -1823,7 +1825,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Record the board's review of a comment (admins) */
+        /** Record the board's review of a comment (admins; a unit's admin for the awards its level grants) */
         post: operations["review_posting_comment"];
         delete?: never;
         options?: never;
@@ -2251,8 +2253,8 @@ export interface paths {
         get: operations["list_rounds"];
         put?: never;
         /**
-         * Open a round (the board)
-         * @description Open a round (the board): its year, deadline and award types, each with its quota (given, or
+         * Open a round (the board; a unit's admin its own unit's)
+         * @description Open a round (the board; a unit's admin its own unit's): its year, deadline and award types, each with its quota (given, or
          *     the rules' in force today).
          */
         post: operations["create_round"];
@@ -2555,7 +2557,7 @@ export interface paths {
         /** List users: everyone for the board, a unit officer's own unit for them */
         get: operations["list_users"];
         put?: never;
-        /** Create a user (admins only) */
+        /** Create a user (admins; a unit's admin in its own unit, never an admin) */
         post: operations["create_user"];
         delete?: never;
         options?: never;
@@ -2578,8 +2580,8 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Change a user's name, contact details, unit or roles (admins only)
-         * @description Change a user's name, contact details, unit or roles (admins only). Role or unit changes
+         * Change a user's name, contact details, unit or roles (admins; a unit's admin its unit's accounts)
+         * @description Change a user's name, contact details, unit or roles (admins; a unit's admin its unit's accounts). Role or unit changes
          *     cut off the user's current access tokens; their sessions refresh into new ones.
          */
         patch: operations["update_user"];
@@ -2595,8 +2597,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Reactivate a user (admins only)
-         * @description Reactivate a user (admins only). Their old sessions stay ended; they sign in again.
+         * Reactivate a user (admins; a unit's admin its unit's accounts)
+         * @description Reactivate a user (admins; a unit's admin its unit's accounts). Their old sessions stay ended; they sign in again.
          */
         post: operations["activate_user"];
         delete?: never;
@@ -2615,8 +2617,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Deactivate a user (admins only)
-         * @description Deactivate a user (admins only): every session and access token of theirs ends at once.
+         * Deactivate a user (admins; a unit's admin its unit's accounts)
+         * @description Deactivate a user (admins; a unit's admin its unit's accounts): every session and access token of theirs ends at once.
          */
         post: operations["deactivate_user"];
         delete?: never;
@@ -2656,7 +2658,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Set a new password for a user (admins only); every session of theirs ends */
+        /** Set a new password for a user (admins; a unit's admin its unit's accounts); every session of theirs ends */
         post: operations["reset_user_password"];
         delete?: never;
         options?: never;
@@ -5113,13 +5115,23 @@ export interface components {
             year: number;
         };
         RoundRequest: {
-            /** @description The titles and forms the round takes (1–50), each once. */
+            /**
+             * @description The titles and forms the round takes (1–50), each once. A unit's round takes only those
+             *     its level grants (422 `authority_mismatch`).
+             */
             award_types: components["schemas"]["RoundTypeRequest"][];
             /**
              * Format: date
              * @description The last day units submit their dossiers (Vietnam's calendar day).
              */
             deadline: string;
+            /**
+             * Format: uuid
+             * @description The department or commune whose level runs the round; left out, the province board's —
+             *     or, for a unit's admin (`unit_admin`), its own unit's, the only one it may name. A
+             *     unit's round takes its own unit's dossier only (422 `outside_level`).
+             */
+            run_by_unit_id?: string | null;
             /** @example Xét khen thưởng cuối năm 2025 */
             title: string;
             /**
@@ -5136,6 +5148,11 @@ export interface components {
             deadline: string;
             /** Format: uuid */
             id: string;
+            /**
+             * Format: uuid
+             * @description The department or commune whose level runs it; `null`: the province board.
+             */
+            run_by_unit_id?: string | null;
             status: components["schemas"]["RoundStatus"];
             /** @description `status` as people read it (Vietnamese). */
             status_label: string;
@@ -31680,7 +31697,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Only admins and unit officers list users */
+            /** @description Only admins, unit admins and unit officers list users */
             403: {
                 headers: {
                     /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
@@ -31802,7 +31819,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Only admins create users */
+            /** @description Only admins and unit admins create users; a unit admin only in its unit */
             403: {
                 headers: {
                     /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
@@ -31979,7 +31996,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Only admins and unit officers read users */
+            /** @description Only admins, unit admins and unit officers read users */
             403: {
                 headers: {
                     /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
@@ -32097,7 +32114,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Only admins change users */
+            /** @description Only admins and unit admins change users */
             403: {
                 headers: {
                     /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
@@ -32296,7 +32313,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Only admins activate users */
+            /** @description Only admins and unit admins activate users */
             403: {
                 headers: {
                     /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
@@ -32511,7 +32528,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Only admins deactivate users */
+            /** @description Only admins and unit admins deactivate users */
             403: {
                 headers: {
                     /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
@@ -33074,7 +33091,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Only admins reset passwords */
+            /** @description Only admins and unit admins reset passwords */
             403: {
                 headers: {
                     /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
