@@ -240,6 +240,7 @@ not_a_council_member = { $field }: a council seat must go to an active user with
 not_a_member = { $field }: the leading unit must be one of the cluster's members.
 not_after_current = { $field }: a new version must take effect after the current one.
 not_allowed = { $field }: the field may not be given here (or by you).
+not_approved = { $field }: posted before the council meets, the nomination is voted on by the council before it is decided.
 not_appraised = { $field }: only appraised nominations go to the council.
 not_in_force = { $field }: the council's term does not cover today.
 not_on_agenda = { $field }: the council session does not vote on this nomination.

@@ -239,6 +239,7 @@ not_a_council_member = { $field }: thành viên hội đồng phải là ngườ
 not_a_member = { $field }: đơn vị trưởng cụm, khối phải là thành viên của cụm, khối.
 not_after_current = { $field }: phiên bản mới phải có hiệu lực sau phiên bản hiện hành.
 not_allowed = { $field }: không được cung cấp ở đây, hoặc bạn không có quyền cung cấp.
+not_approved = { $field }: hồ sơ được công khai trước khi Hội đồng họp; Hội đồng phải biểu quyết thông qua trước khi quyết định khen thưởng.
 not_appraised = { $field }: chỉ hồ sơ đã được thẩm định mới được trình hội đồng.
 not_in_force = { $field }: nhiệm kỳ của hội đồng không bao gồm ngày hôm nay.
 not_on_agenda = { $field }: hồ sơ này không thuộc danh sách biểu quyết của phiên họp hội đồng.

@@ -462,7 +462,10 @@ fn award_year(
     for id in [fighter, merit, worker] {
         nominations::transition(conn, id, NominationAction::Appraise, author, None, None, day("2025-01-15"))?;
     }
-    // The council votes on the provincial emulation fighter (90% of the whole council).
+    // The provincial emulation fighter is on the portal for 10 working days before the council
+    // meets (Decree 98/2023 Art 46.2): until 5 February, Tết in between.
+    decisions::post(conn, fighter, None, author, day("2025-01-15"))?;
+    // The council votes on it once the posting is over (90% of the whole council).
     let mut members = Vec::new();
     for (username, name) in [
         ("hd.demo.1", "Phó Chủ tịch UBND tỉnh"),
@@ -511,7 +514,7 @@ fn award_year(
         voting_deadline: crate::db::now() + chrono::TimeDelta::days(7),
         min_ballots: crate::domain::council::MIN_BALLOTS_FLOOR,
     };
-    let session = council::create_session(conn, &new_session, author, day("2025-01-15"))?;
+    let session = council::create_session(conn, &new_session, author, day("2025-02-07"))?;
     for member in &members {
         council::cast_ballot(conn, session, fighter, *member, true)?;
     }
@@ -519,7 +522,7 @@ fn award_year(
     for id in [merit, worker] {
         nominations::transition(conn, id, NominationAction::Approve, author, None, None, day("2025-01-16"))?;
     }
-    for id in [fighter, merit, worker] {
+    for id in [merit, worker] {
         decisions::post(conn, id, None, author, day("2025-01-16"))?;
     }
     let comment = decisions::add_comment(

@@ -272,6 +272,12 @@ fn seed_award_types(conn: &mut DbConn, report: &mut SeedReport) -> Result<(), Ap
         if let Some(e) = checks.0.first() {
             return Err(bad_data(&format!("{code}: {} {}", e.field, e.message)));
         }
+        // The council weighs the public's comments: posted before it meets (Decree 98/2023
+        // Art 46.2; Decree 152/2025 Art 60.3 as the Ministry of Home Affairs cites it).
+        let mut rules = rules;
+        if rules.council_vote_required {
+            rules.posting_stage = crate::domain::awards::PostingStage::BeforeCouncil;
+        }
         let new = NewAwardType {
             code: code.to_string(),
             name: name.to_string(),

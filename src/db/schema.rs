@@ -386,6 +386,7 @@ diesel::table! {
         posting_day_count -> Text,
         cluster_proposal -> Nullable<Text>,
         granting_levels -> Text,
+        posting_stage -> Text,
     }
 }
 

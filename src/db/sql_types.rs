@@ -20,6 +20,7 @@ use diesel::sql_types::{Nullable, Text, Timestamp};
 use diesel::sqlite::Sqlite;
 
 use super::MultiBackend;
+use crate::domain::awards::PostingStage;
 use crate::domain::awards::{AwardCategory, AwardSubject, NomineeKind, Severity};
 use crate::domain::calendar::{DayCount, DayKind};
 use crate::domain::campaigns::{
@@ -99,6 +100,7 @@ stored_as_text!(
     ProposalStatus,
     DayKind,
     DayCount,
+    PostingStage,
     DisciplineId,
     DisciplineForm,
     UnitId,

@@ -31,6 +31,17 @@ text_enum! {
 }
 
 text_enum! {
+    /// When a nomination the council votes on is posted for the public's comments.
+    pub enum PostingStage {
+        /// Before the council meets: Decree 98/2023/NĐ-CP, Art 46.2 (at least 10 working days on
+        /// the portal); the council then weighs the public's comments too.
+        BeforeCouncil = "before_council" => "Công khai trước khi Hội đồng họp",
+        /// After the council approved it, before the decision.
+        BeforeDecision = "before_decision" => "Công khai sau khi Hội đồng thông qua, trước khi quyết định",
+    }
+}
+
+text_enum! {
     /// A level of administration whose head grants awards (Law on Emulation and Commendation
     /// 2022, Art 80): the province's chairman, a department's head, a commune's chairman — or the
     /// central government, whose awards the province proposes and records once decided.
@@ -228,6 +239,9 @@ pub struct Rules {
     pub posting_days: Option<i32>,
     /// How `posting_days` are counted.
     pub posting_day_count: DayCount,
+    /// When a nomination the council votes on is posted (awards without a vote are posted once
+    /// approved, before the decision).
+    pub posting_stage: PostingStage,
     pub bonus_multiplier: Option<String>,
     /// What the nominee's initiatives must be, if anything.
     pub initiative_requirement: Option<InitiativeRequirement>,
@@ -294,6 +308,7 @@ pub fn check_rules(
         quorum_percent,
         posting_days,
         posting_day_count,
+        posting_stage: PostingStage::BeforeDecision,
         bonus_multiplier,
         initiative_requirement: initiative_requirement
             .map(|r| crate::domain::initiatives::check_requirement("initiative_requirement", r, checks)),

@@ -201,6 +201,7 @@ error_codes! {
     [field] NotAMember = "not_a_member": "the leading unit must be one of the cluster's members",
     [field] NotAfterCurrent = "not_after_current": "a new version must take effect after the current one",
     [field] NotAllowed = "not_allowed": "the field may not be given here (or by you)",
+    [field] NotApproved = "not_approved": "the council has not voted on the nomination yet: posted before it meets, it is decided after the vote",
     [field] NotAppraised = "not_appraised": "only appraised nominations go to the council",
     [field] NotInForce = "not_in_force": "the council's term does not cover today",
     [field] NotOnAgenda = "not_on_agenda": "the council session does not vote on this nomination",

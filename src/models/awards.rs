@@ -7,7 +7,9 @@ use diesel::prelude::*;
 use crate::db::schema::{award_type_versions, award_types, awards, people, unit_links, units};
 use crate::db::sql_types::{NullableUtcTimestamp, UtcTimestamp};
 use crate::db::{self, DbConn};
-use crate::domain::awards::{AwardCategory, AwardSubject, GrantingLevel, NomineeKind, Prerequisite, Rules, Severity};
+use crate::domain::awards::{
+    AwardCategory, AwardSubject, GrantingLevel, NomineeKind, PostingStage, Prerequisite, Rules, Severity,
+};
 use crate::domain::calendar::DayCount;
 use crate::domain::collectives::MemberRequirement;
 use crate::domain::ids::{
@@ -63,6 +65,7 @@ pub struct AwardTypeVersion {
     pub cluster_proposal: Option<String>,
     /// Sorted, comma-separated `GrantingLevel`s: read with `granted_by()`.
     pub granting_levels: String,
+    pub posting_stage: PostingStage,
 }
 
 impl AwardTypeVersion {
@@ -203,6 +206,7 @@ fn insert_version(
             award_type_versions::posting_day_count.eq(rules.posting_day_count),
             award_type_versions::bonus_multiplier.eq(&rules.bonus_multiplier),
             award_type_versions::granting_levels.eq(GrantingLevel::join(&rules.granting_levels)),
+            award_type_versions::posting_stage.eq(rules.posting_stage),
             award_type_versions::created_by.eq(actor),
             award_type_versions::created_at.eq(db::now()),
         ))

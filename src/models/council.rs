@@ -9,6 +9,7 @@ use diesel::prelude::*;
 use crate::db::schema::{ballot_box, ballot_tallies, ballots_cast, council_items, council_members, council_sessions};
 use crate::db::sql_types::{NullableUtcTimestamp, UtcTimestamp};
 use crate::db::{self, DbConn};
+use crate::domain::awards::PostingStage;
 use crate::domain::campaigns::stored_decimal;
 use crate::domain::council::SessionStatus;
 use crate::domain::ids::{CouncilId, CouncilSessionId, NominationId, UnitId, UserId};
@@ -148,14 +149,42 @@ pub fn create_session(
             errors.push(FieldError::new(field, ErrorCode::NotFound, "no nomination has this id"));
             continue;
         };
-        if nomination.status != NominationStatus::Appraised {
+        let rules = judged_version(conn, &nomination)?;
+        // Posted before the council meets, where the rules say so (Decree 98/2023 Art 46.2):
+        // then the posting is over and the public's comments answered before the vote.
+        let before_council = rules.as_ref().is_some_and(|v| v.posting_stage == PostingStage::BeforeCouncil);
+        let ready = if before_council { NominationStatus::Posted } else { NominationStatus::Appraised };
+        if !matches!(nomination.status, NominationStatus::Appraised | NominationStatus::Posted) {
             errors.push(FieldError::new(
                 field,
                 ErrorCode::NotAppraised,
                 "only appraised nominations go to the council",
             ));
-        } else if !judged_version(conn, &nomination)?.is_some_and(|v| v.council_vote_required) {
+        } else if !rules.as_ref().is_some_and(|v| v.council_vote_required) {
             errors.push(FieldError::new(field, ErrorCode::NoVoteNeeded, "this award needs no council vote"));
+        } else if before_council && nomination.status == NominationStatus::Appraised {
+            errors.push(FieldError::new(
+                field,
+                ErrorCode::NotPosted,
+                "its rules post it for the public's comments before the council meets",
+            ));
+        } else if nomination.status != ready {
+            errors.push(FieldError::new(
+                field,
+                ErrorCode::NotAppraised,
+                "only appraised nominations go to the council",
+            ));
+        } else if before_council && nomination.posting_until.is_none_or(|until| until >= today) {
+            errors.push(FieldError::new(
+                field,
+                ErrorCode::PostingNotOver,
+                format!(
+                    "the posting runs until {}; the council meets after it",
+                    nomination.posting_until.unwrap_or(today)
+                ),
+            ));
+        } else if let Some(error) = crate::models::decisions::unreviewed_comments(conn, &field, nomination.id)? {
+            errors.push(error);
         } else {
             let pending: i64 = council_items::table
                 .inner_join(council_sessions::table.on(council_sessions::id.eq(council_items::session_id)))

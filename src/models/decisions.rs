@@ -10,7 +10,7 @@ use crate::db::schema::{
 };
 use crate::db::sql_types::{NullableUtcTimestamp, UtcTimestamp};
 use crate::db::{self, DbConn};
-use crate::domain::awards::{GrantingLevel, NomineeKind};
+use crate::domain::awards::{GrantingLevel, NomineeKind, PostingStage};
 use crate::domain::calendar::{period_end, working_span_bound, DayCount};
 use crate::domain::ids::{AwardId, CommentId, DecisionId, NominationId, NominationTransitionId, UnitId, UserId};
 use crate::domain::money::{base_salary_on, bonus_vnd, FundEntryKind};
@@ -58,17 +58,26 @@ pub fn post(
         nominations::table.find(id).select(nominations::id).for_update().first::<NominationId>(pg).optional()?;
     }
     let n = find_nomination(conn, id)?;
-    if n.status != NominationStatus::Approved {
+    let rules = judged_version(conn, &n)?;
+    // Posted once: after approval, or — where its rules say so — appraised, before the council.
+    let before_council =
+        rules.as_ref().is_some_and(|v| v.council_vote_required && v.posting_stage == PostingStage::BeforeCouncil);
+    let postable = match n.status {
+        NominationStatus::Approved => n.posting_until.is_none(),
+        NominationStatus::Appraised => before_council,
+        _ => false,
+    };
+    if !postable {
+        let must_be = if before_council { "appraised" } else { "approved" };
         return Err(ApiError::conflict(
             ErrorCode::IllegalTransition,
-            format!("a {} nomination cannot be posted; it must be approved", n.status.as_str()),
+            format!("a {} nomination cannot be posted; it must be {must_be} and not posted yet", n.status.as_str()),
         )
         .localized("illegal_transition-post", [("status", crate::error::Arg::text(n.status.label_vi()))]));
     }
     // The period its rules ask, from the day after today, counted as they say.
-    let (days, count) = judged_version(conn, &n)?
-        .map(|v| (v.posting_days.unwrap_or(0), v.posting_day_count))
-        .unwrap_or((0, DayCount::Calendar));
+    let (days, count) =
+        rules.map(|v| (v.posting_days.unwrap_or(0), v.posting_day_count)).unwrap_or((0, DayCount::Calendar));
     let days = u32::try_from(days).unwrap_or(0);
     let special = match count {
         DayCount::Working => crate::models::calendar::special_days(conn, today, working_span_bound(today, days))?,
@@ -101,6 +110,31 @@ pub fn post(
         Some(format!("Công khai lấy ý kiến đến hết ngày {until}")),
     )?;
     Ok(until)
+}
+
+/// The board answers the public before the council or the decision weighs a nomination
+/// (Decree 98/2023, Art 46): the error naming `field` while comments wait for review.
+pub fn unreviewed_comments(conn: &mut DbConn, field: &str, id: NominationId) -> Result<Option<FieldError>, ApiError> {
+    let unreviewed: i64 = posting_comments::table
+        .filter(posting_comments::nomination_id.eq(id))
+        .filter(posting_comments::reviewed_at.is_null())
+        .count()
+        .get_result(conn)?;
+    Ok((unreviewed > 0).then(|| {
+        FieldError::new(
+            field,
+            ErrorCode::CommentsUnreviewed,
+            format!("comments of the public not reviewed yet: {unreviewed}; review them first"),
+        )
+        .localized("comments_unreviewed-count", [("count", crate::error::Arg::text(unreviewed))])
+    }))
+}
+
+/// Whether a posted nomination is on posting before its council (its rules say so and the
+/// council has it still to vote on).
+pub fn posted_before_council(conn: &mut DbConn, n: &Nomination) -> Result<bool, ApiError> {
+    Ok(judged_version(conn, n)?
+        .is_some_and(|v| v.council_vote_required && v.posting_stage == PostingStage::BeforeCouncil))
 }
 
 /// What the public sees of a posted nomination: the nominee's name, position and unit, the
@@ -335,11 +369,24 @@ pub fn issue(conn: &mut DbConn, new: NewDecision, actor: UserId, today: NaiveDat
         }
         match find_nomination(conn, *id) {
             Err(_) => errors.push(FieldError::new(field, ErrorCode::NotFound, "no nomination has this id")),
-            Ok(n) if n.status != NominationStatus::Posted => errors.push(FieldError::new(
-                field,
-                ErrorCode::NotPosted,
-                "only nominations that went through public posting are decided",
-            )),
+            // On posting now, or approved by the council after a posting before it met.
+            Ok(n)
+                if !(n.status == NominationStatus::Posted
+                    || (n.status == NominationStatus::Approved && n.posting_until.is_some())) =>
+            {
+                errors.push(FieldError::new(
+                    field,
+                    ErrorCode::NotPosted,
+                    "only approved nominations that went through public posting are decided",
+                ));
+            }
+            Ok(n) if n.status == NominationStatus::Posted && posted_before_council(conn, &n)? => {
+                errors.push(FieldError::new(
+                    field,
+                    ErrorCode::NotApproved,
+                    "posted before the council meets: the council votes on it first",
+                ));
+            }
             Ok(n) if n.posting_until.is_none_or(|u| u >= new.decided_on) => errors.push(FieldError::new(
                 field,
                 ErrorCode::PostingNotOver,
@@ -355,20 +402,8 @@ pub fn issue(conn: &mut DbConn, new: NewDecision, actor: UserId, today: NaiveDat
             }
             Ok(n) => {
                 // The board answers the public before it decides (Decree 98/2023, Art 46).
-                let unreviewed: i64 = posting_comments::table
-                    .filter(posting_comments::nomination_id.eq(n.id))
-                    .filter(posting_comments::reviewed_at.is_null())
-                    .count()
-                    .get_result(conn)?;
-                if unreviewed > 0 {
-                    errors.push(
-                        FieldError::new(
-                            field,
-                            ErrorCode::CommentsUnreviewed,
-                            format!("comments of the public not reviewed yet: {unreviewed}; review them first"),
-                        )
-                        .localized("comments_unreviewed-count", [("count", crate::error::Arg::text(unreviewed))]),
-                    );
+                if let Some(error) = unreviewed_comments(conn, &field, n.id)? {
+                    errors.push(error);
                     continue;
                 }
                 granted.push(n);

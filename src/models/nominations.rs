@@ -788,8 +788,10 @@ pub fn record_council_result(
     reason: String,
 ) -> Result<(), ApiError> {
     let current = lock(conn, nomination_id)?;
-    if current.status != NominationStatus::Appraised {
-        return Ok(()); // withdrawn meanwhile: the vote no longer decides anything
+    // Appraised, or posted before the council met; withdrawn meanwhile, the vote no longer
+    // decides anything.
+    if !matches!(current.status, NominationStatus::Appraised | NominationStatus::Posted) {
+        return Ok(());
     }
     let to = if passed { NominationStatus::Approved } else { NominationStatus::Rejected };
     let now = db::now();
@@ -804,7 +806,7 @@ pub fn record_council_result(
         .values((
             nomination_transitions::id.eq(NominationTransitionId::generate()),
             nomination_transitions::nomination_id.eq(nomination_id),
-            nomination_transitions::from_status.eq(NominationStatus::Appraised),
+            nomination_transitions::from_status.eq(current.status),
             nomination_transitions::to_status.eq(to),
             nomination_transitions::actor_id.eq(actor),
             nomination_transitions::reason.eq(Some(reason)),

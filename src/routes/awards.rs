@@ -13,7 +13,9 @@ use crate::auth::policy::{self, Action, Resource};
 use crate::auth::AuthUser;
 use crate::db::journal::Scope;
 use crate::db::{self, cursor};
-use crate::domain::awards::{check_rules, AwardCategory, AwardSubject, GrantingLevel, Prerequisite, Severity};
+use crate::domain::awards::{
+    check_rules, AwardCategory, AwardSubject, GrantingLevel, PostingStage, Prerequisite, Severity,
+};
 use crate::domain::calendar::DayCount;
 use crate::domain::cluster_votes::ClusterProposalRule;
 use crate::domain::collectives::MemberRequirement;
@@ -82,6 +84,17 @@ pub struct RulesBody {
     #[serde(default)]
     #[schema(read_only)]
     pub posting_day_count_label: Option<String>,
+    /// For an award the council votes on, when it is posted for the public's comments:
+    /// `before_council` (Decree 98/2023/NĐ-CP, Art 46.2: the council session takes it once the
+    /// posting is over and every comment reviewed, and the decision needs no second posting) or
+    /// `before_decision` (posted once the council approved it; the default when left out, as
+    /// before).
+    #[serde(default = "after_council")]
+    pub posting_stage: PostingStage,
+    /// `posting_stage`'s label, as answers carry it: ignored when sent.
+    #[serde(default)]
+    #[schema(read_only)]
+    pub posting_stage_label: Option<String>,
     /// Bonus as a multiple of the base salary (decimal string).
     pub bonus_multiplier: Option<String>,
     /// What the nominee's initiatives (sáng kiến) must be, if anything.
@@ -133,6 +146,10 @@ pub struct RulesView {
     pub posting_day_count: DayCount,
     /// `posting_day_count` as people read it (Vietnamese).
     pub posting_day_count_label: &'static str,
+    /// For an award the council votes on: posted `before_council` or `before_decision`.
+    pub posting_stage: PostingStage,
+    /// `posting_stage` as people read it (Vietnamese).
+    pub posting_stage_label: &'static str,
     /// Bonus as a multiple of the base salary (decimal string).
     pub bonus_multiplier: Option<String>,
     /// What the nominee's initiatives (sáng kiến) must be, if anything.
@@ -185,6 +202,10 @@ fn quota_warning() -> Severity {
     Severity::Warning
 }
 
+fn after_council() -> PostingStage {
+    PostingStage::BeforeDecision
+}
+
 fn calendar_days() -> DayCount {
     DayCount::Calendar
 }
@@ -215,6 +236,8 @@ fn version_response(v: AwardTypeVersion) -> Result<VersionResponse, ApiError> {
             posting_days: v.posting_days,
             posting_day_count: v.posting_day_count,
             posting_day_count_label: v.posting_day_count.label_vi(),
+            posting_stage: v.posting_stage,
+            posting_stage_label: v.posting_stage.label_vi(),
             bonus_multiplier: v.bonus_multiplier,
             initiative_requirement: initiative_requirement.map(InitiativeRequirement::labelled),
             member_requirement: member_requirement.map(MemberRequirement::labelled),
@@ -242,7 +265,7 @@ fn type_response((t, versions): (AwardType, Vec<AwardTypeVersion>)) -> Result<Aw
 }
 
 fn rules(body: RulesBody, checks: &mut Checks) -> crate::domain::awards::Rules {
-    let granting_levels = body.granting_levels;
+    let (granting_levels, posting_stage) = (body.granting_levels, body.posting_stage);
     let mut rules = check_rules(
         &body.granting_authority,
         &body.legal_basis,
@@ -262,6 +285,7 @@ fn rules(body: RulesBody, checks: &mut Checks) -> crate::domain::awards::Rules {
         checks,
     );
     rules.granting_levels = granting_levels;
+    rules.posting_stage = posting_stage;
     rules
 }
 

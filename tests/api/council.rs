@@ -12,7 +12,8 @@ use crate::helpers::TestApp;
 on_both_backends!(
     secret_ballots_decide_at_close,
     councils_are_standing_and_published,
-    a_member_with_a_unit_reads_their_agenda_or_their_unit
+    a_member_with_a_unit_reads_their_agenda_or_their_unit,
+    posted_before_the_council_meets_where_the_rules_say_so
 );
 
 const PDF: &[u8] = b"%PDF-1.7\n%%EOF\n";
@@ -425,4 +426,103 @@ async fn a_member_with_a_unit_reads_their_agenda_or_their_unit(app: TestApp) {
     let names: Vec<&str> =
         people["items"].as_array().unwrap().iter().map(|p| p["full_name"].as_str().unwrap()).collect();
     assert_eq!(names, ["Lý Văn Tài"], "lists show their own unit's");
+}
+
+/// Decree 98/2023 Art 46.2: the list is on the portal before the council meets. Where an award's
+/// rules say `before_council`, the session takes a nomination only once its posting is over and
+/// the public answered, and the decision follows the vote with no second posting.
+async fn posted_before_the_council_meets_where_the_rules_say_so(app: TestApp) {
+    let mut conn = app.connection();
+    thidua::seed::seed_reference(&mut conn).unwrap();
+    let (commune, _) = crate::auth::commune_and_department(&app).await;
+    let types = app.get("/api/v1/award-types").await.json();
+    let type_id =
+        types.as_array().unwrap().iter().find(|t| t["code"] == "BANG_KHEN_TINH_CA_NHAN").unwrap()["id"].clone();
+    let today = thidua::domain::units::today_in_vietnam();
+    let rules = json!({"effective_from": today.to_string(), "rules": {
+        "granting_authority": "Chủ tịch UBND tỉnh", "legal_basis": "Nghị định 98/2023/NĐ-CP, Điều 46",
+        "council_vote_required": true, "approval_threshold_percent": "60",
+        "posting_days": 10, "posting_day_count": "working", "posting_stage": "before_council",
+    }});
+    let res = app.post(&format!("/api/v1/award-types/{}/versions", type_id.as_str().unwrap()), &rules).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
+    let version = res.json()["versions"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        (version["posting_stage"].as_str(), version["posting_stage_label"].as_str()),
+        (Some("before_council"), Some("Công khai trước khi Hội đồng họp"))
+    );
+    let person = app.create("people", json!({"full_name": "Đinh Thị Hoa", "unit_id": commune["id"]})).await;
+    let nomination = appraised(&app, &type_id, &person, &commune["id"]).await;
+    let path = format!("/api/v1/nominations/{}", id(&nomination));
+    let mut members = Vec::new();
+    for name in ["hd.mot", "hd.hai", "hd.ba"] {
+        members.push(app.user(name, &["council_member"], None).await);
+    }
+    let member_ids: Vec<Value> = members.iter().map(|(u, _)| u["id"].clone()).collect();
+    let council = standing_council(&app, &commune["id"], &member_ids).await;
+    let session = json!({"title": "Phiên họp xét Bằng khen", "council_id": council["id"], "voting_deadline": deadline(24), "nomination_ids": [nomination["id"]]});
+    let first_error = |body: Value| body["errors"][0]["code"].as_str().unwrap().to_string();
+
+    // Not before the posting.
+    let refused = app.post("/api/v1/council-sessions", &session).await.problem(422, "validation_failed");
+    assert_eq!(first_error(refused), "not_posted");
+    // Posted while appraised, for its 10 working days at least.
+    assert_eq!(app.post(&format!("{path}/post"), &json!({})).await.status, StatusCode::NO_CONTENT);
+    let posted = app.get(&path).await.json();
+    assert_eq!(posted["status"], "posted");
+    let until: chrono::NaiveDate = posted["posting_until"].as_str().unwrap().parse().unwrap();
+    assert!(until >= today + chrono::TimeDelta::days(12), "10 working days end two weeks on: {until}");
+    let listed = app.send_anonymous(TestRequest::get().uri("/api/v1/public/postings")).await.json();
+    assert_eq!(listed[0]["nomination_id"], nomination["id"]);
+    // Not while it runs, nor with the public unanswered.
+    let refused = app.post("/api/v1/council-sessions", &session).await.problem(422, "validation_failed");
+    assert_eq!(first_error(refused), "posting_not_over");
+    let comment = app
+        .send_anonymous(
+            TestRequest::post()
+                .uri(&format!("/api/v1/public/postings/{}/comments", id(&nomination)))
+                .set_json(json!({"content": "Đồng ý với đề nghị."})),
+        )
+        .await;
+    assert_eq!(comment.status, StatusCode::CREATED);
+    let yesterday = today - chrono::TimeDelta::days(1);
+    diesel::update(thidua::db::schema::nominations::table.find(id(&nomination)))
+        .set(thidua::db::schema::nominations::posting_until.eq(Some(yesterday)))
+        .execute(&mut conn)
+        .unwrap();
+    let refused = app.post("/api/v1/council-sessions", &session).await.problem(422, "validation_failed");
+    assert_eq!(first_error(refused), "comments_unreviewed");
+    app.post(&format!("/api/v1/posting-comments/{}/review", id(&comment.json())), &json!({"note": "Ủng hộ"})).await;
+    let opened = app.post("/api/v1/council-sessions", &session).await;
+    assert_eq!(opened.status, StatusCode::CREATED, "{}", opened.text());
+    let session_path = format!("/api/v1/council-sessions/{}", id(&opened.json()));
+
+    // Not decided before the council voted; posted once only.
+    let (_, approver) = app.user("approver.1", &["approver"], None).await;
+    let decision = json!({"number": "77/QĐ-UBND", "decided_on": today.to_string(), "signer": "Chủ tịch UBND tỉnh", "authority": "UBND tỉnh", "nomination_ids": [nomination["id"]]});
+    let refused = app
+        .send_as(&approver, TestRequest::post().uri("/api/v1/decisions").set_json(&decision))
+        .await
+        .problem(422, "validation_failed");
+    assert_eq!(first_error(refused), "not_approved");
+    for (_, token) in &members {
+        let res = app
+            .send_as(
+                token,
+                TestRequest::post()
+                    .uri(&format!("{session_path}/ballots"))
+                    .set_json(json!({"nomination_id": nomination["id"], "approve": true})),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.text());
+    }
+    let closed = app.send(TestRequest::post().uri(&format!("{session_path}/close"))).await;
+    assert_eq!(closed.status, StatusCode::OK, "{}", closed.text());
+    let approved = app.get(&path).await.json();
+    assert_eq!(approved["status"], "approved");
+    assert_eq!(approved["history"].as_array().unwrap().last().unwrap()["from_status"], "posted");
+    app.post(&format!("{path}/post"), &json!({})).await.problem(409, "illegal_transition");
+    let res = app.send_as(&approver, TestRequest::post().uri("/api/v1/decisions").set_json(&decision)).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
+    assert_eq!(app.get(&path).await.json()["status"], "decided");
 }

@@ -350,6 +350,9 @@ async fn a_unit_decides_the_awards_its_head_grants_and_the_province_its_own(app:
     assert_eq!(ldtt["versions"][0]["granting_levels_label"], json!(["Cấp xã", "Sở, ban, ngành"]));
     let cstd_tq = types.as_array().unwrap().iter().find(|t| t["code"] == "CSTD_TOAN_QUOC").unwrap();
     assert_eq!(cstd_tq["versions"][0]["granting_levels"], json!(["central"]));
+    // Titles the council votes on are posted before it meets (Decree 98/2023 Art 46.2).
+    assert_eq!(cstd_tq["versions"][0]["posting_stage"], "before_council");
+    assert_eq!(ldtt["versions"][0]["posting_stage"], "before_decision", "no council vote: posted before the decision");
 }
 
 async fn a_units_round_and_council_stay_within_it(app: TestApp) {

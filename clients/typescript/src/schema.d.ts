@@ -4735,6 +4735,14 @@ export interface components {
              */
             until?: string | null;
         };
+        /**
+         * @description When a nomination the council votes on is posted for the public's comments.
+         *     Values and their Vietnamese labels (an answer carries the label beside the value, as `<field>_label`):
+         *     - `before_council` (Công khai trước khi Hội đồng họp): Before the council meets: Decree 98/2023/NĐ-CP, Art 46.2 (at least 10 working days on the portal); the council then weighs the public's comments too.
+         *     - `before_decision` (Công khai sau khi Hội đồng thông qua, trước khi quyết định): After the council approved it, before the decision.
+         * @enum {string}
+         */
+        PostingStage: "before_council" | "before_decision";
         PredecessorRef: {
             part: components["schemas"]["LinkPart"];
             /** Format: uuid */
@@ -5223,6 +5231,16 @@ export interface components {
              * @description Days of public posting before a decision.
              */
             posting_days?: number | null;
+            /**
+             * @description For an award the council votes on, when it is posted for the public's comments:
+             *     `before_council` (Decree 98/2023/NĐ-CP, Art 46.2: the council session takes it once the
+             *     posting is over and every comment reviewed, and the decision needs no second posting) or
+             *     `before_decision` (posted once the council approved it; the default when left out, as
+             *     before).
+             */
+            posting_stage?: components["schemas"]["PostingStage"];
+            /** @description `posting_stage`'s label, as answers carry it: ignored when sent. */
+            readonly posting_stage_label?: string | null;
             prerequisites?: components["schemas"]["Prerequisite"][];
             quorum_percent?: string | null;
             /** @description With `quota_percent`: at most that share of the unit's count of this other title that year. */
@@ -5276,6 +5294,10 @@ export interface components {
              * @description Days of public posting before a decision.
              */
             posting_days?: number | null;
+            /** @description For an award the council votes on: posted `before_council` or `before_decision`. */
+            posting_stage: components["schemas"]["PostingStage"];
+            /** @description `posting_stage` as people read it (Vietnamese). */
+            posting_stage_label: string;
             prerequisites: components["schemas"]["Prerequisite"][];
             quorum_percent?: string | null;
             /** @description With `quota_percent`: at most that share of the unit's count of this other title that year. */

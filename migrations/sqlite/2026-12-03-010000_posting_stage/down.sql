@@ -1,0 +1,1 @@
+ALTER TABLE award_type_versions DROP COLUMN posting_stage;
