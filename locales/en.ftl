@@ -243,6 +243,7 @@ not_allowed = { $field }: the field may not be given here (or by you).
 not_approved = { $field }: posted before the council meets, the nomination is voted on by the council before it is decided.
 not_appraised = { $field }: only appraised nominations go to the council.
 not_in_force = { $field }: the council's term does not cover today.
+not_in_session = { $field }: not a member of the council session.
 not_on_agenda = { $field }: the council session does not vote on this nomination.
 not_participating = { $field }: the unit does not take part in the campaign.
 not_posted = { $field }: the award has not been publicly posted.

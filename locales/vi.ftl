@@ -242,6 +242,7 @@ not_allowed = { $field }: không được cung cấp ở đây, hoặc bạn kh�
 not_approved = { $field }: hồ sơ được công khai trước khi Hội đồng họp; Hội đồng phải biểu quyết thông qua trước khi quyết định khen thưởng.
 not_appraised = { $field }: chỉ hồ sơ đã được thẩm định mới được trình hội đồng.
 not_in_force = { $field }: nhiệm kỳ của hội đồng không bao gồm ngày hôm nay.
+not_in_session = { $field }: người này không phải thành viên của phiên họp Hội đồng.
 not_on_agenda = { $field }: hồ sơ này không thuộc danh sách biểu quyết của phiên họp hội đồng.
 not_participating = { $field }: đơn vị không tham gia phong trào.
 not_posted = { $field }: hồ sơ đề nghị khen thưởng chưa được công khai.

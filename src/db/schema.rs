@@ -568,6 +568,18 @@ diesel::table! {
         nomination_id -> Text,
         yes_count -> Integer,
         no_count -> Integer,
+        passed -> Nullable<Bool>,
+    }
+}
+
+diesel::table! {
+    council_attendance (session_id, user_id) {
+        session_id -> Text,
+        user_id -> Text,
+        present -> Bool,
+        written_opinion -> Nullable<Text>,
+        recorded_by -> Text,
+        recorded_at -> Timestamp,
     }
 }
 
@@ -841,6 +853,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     nomination_transitions,
     council_sessions,
     council_members,
+    council_attendance,
     council_items,
     ballots_cast,
     ballot_tallies,

@@ -329,8 +329,13 @@ pub fn periods_overlap(a: (Option<NaiveDate>, Option<NaiveDate>), b: (Option<Nai
 
 /// Today in Vietnam (UTC+7), the day that "active" and default dates refer to.
 pub fn today_in_vietnam() -> NaiveDate {
+    date_in_vietnam(chrono::Utc::now())
+}
+
+/// The day a moment falls on in Vietnam (UTC+7).
+pub fn date_in_vietnam(at: chrono::DateTime<chrono::Utc>) -> NaiveDate {
     let offset = chrono::FixedOffset::east_opt(7 * 3600).expect("valid offset");
-    chrono::Utc::now().with_timezone(&offset).date_naive()
+    at.with_timezone(&offset).date_naive()
 }
 
 #[cfg(test)]

@@ -204,6 +204,7 @@ error_codes! {
     [field] NotApproved = "not_approved": "the council has not voted on the nomination yet: posted before it meets, it is decided after the vote",
     [field] NotAppraised = "not_appraised": "only appraised nominations go to the council",
     [field] NotInForce = "not_in_force": "the council's term does not cover today",
+    [field] NotInSession = "not_in_session": "the user is not a member of the council session",
     [field] NotOnAgenda = "not_on_agenda": "the council session does not vote on this nomination",
     [field] NotParticipating = "not_participating": "the unit does not take part in the campaign",
     [field] NotPosted = "not_posted": "the award has not been publicly posted",

@@ -438,14 +438,6 @@ pub fn close_session(conn: &mut DbConn, id: CouncilSessionId, actor: UserId) -> 
         if !crate::domain::council::tally_published(i64::from(yes + no), session.min_ballots) {
             continue; // withheld: no tally is kept, the nomination stays appraised
         }
-        diesel::insert_into(ballot_tallies::table)
-            .values((
-                ballot_tallies::session_id.eq(id),
-                ballot_tallies::nomination_id.eq(nomination_id),
-                ballot_tallies::yes_count.eq(yes),
-                ballot_tallies::no_count.eq(no),
-            ))
-            .execute(conn)?;
         let nomination = find_nomination(conn, nomination_id)?;
         let version = judged_version(conn, &nomination)?;
         let threshold = version
@@ -455,6 +447,16 @@ pub fn close_session(conn: &mut DbConn, id: CouncilSessionId, actor: UserId) -> 
             .unwrap_or(rust_decimal::Decimal::ONE_HUNDRED);
         let quorum = version.as_ref().and_then(|v| v.quorum_percent.as_deref()).and_then(stored_decimal);
         let passed = vote_passes(yes as u32, no as u32, member_count, threshold, quorum);
+        // The result stays with the tally: the minutes read it there.
+        diesel::insert_into(ballot_tallies::table)
+            .values((
+                ballot_tallies::session_id.eq(id),
+                ballot_tallies::nomination_id.eq(nomination_id),
+                ballot_tallies::yes_count.eq(yes),
+                ballot_tallies::no_count.eq(no),
+                ballot_tallies::passed.eq(Some(passed)),
+            ))
+            .execute(conn)?;
         let reason = format!(
             "Hội đồng bỏ phiếu: {yes} đồng ý, {no} không đồng ý, trên {member_count} thành viên (ngưỡng {threshold}%)"
         );

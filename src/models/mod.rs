@@ -9,6 +9,7 @@ pub mod cluster_votes;
 pub mod clusters;
 pub mod collectives;
 pub mod council;
+pub mod council_minutes;
 pub mod councils;
 pub mod decisions;
 pub mod identities;

@@ -11,6 +11,7 @@ pub mod campaigns;
 pub mod cluster_votes;
 pub mod clusters;
 pub mod council;
+pub mod council_minutes;
 pub mod councils;
 pub mod decisions;
 pub mod health;
@@ -91,6 +92,7 @@ pub fn configure(cfg: &mut ServiceConfig, posts: &Rc<PostTable>) {
             .configure(module(title_registrations::configure))
             .configure(module(councils::configure))
             .configure(module(council::configure))
+            .configure(module(council_minutes::configure))
             .configure(module(journal::configure))
             .configure(module(webhooks::configure))
             .configure(module(reports::configure))

@@ -13,7 +13,7 @@ on_both_backends!(
     secret_ballots_decide_at_close,
     councils_are_standing_and_published,
     a_member_with_a_unit_reads_their_agenda_or_their_unit,
-    posted_before_the_council_meets_where_the_rules_say_so
+    posting_before_the_council_then_the_vote_and_its_minutes
 );
 
 const PDF: &[u8] = b"%PDF-1.7\n%%EOF\n";
@@ -267,8 +267,12 @@ async fn secret_ballots_decide_at_close(app: TestApp) {
             assert!(!files.windows(key.len()).any(|w| w == key.as_bytes()), "ballot {key} is still in the files");
         }
     }
-    let tallies: Vec<(String, String, i32, i32)> = ballot_tallies::table.load(&mut conn).unwrap();
-    assert_eq!(tallies.iter().map(|t| (t.1.clone(), t.2, t.3)).collect::<Vec<_>>(), [(id(&first), 2, 1)]);
+    let tallies: Vec<(String, String, i32, i32, Option<bool>)> = ballot_tallies::table.load(&mut conn).unwrap();
+    assert_eq!(
+        tallies.iter().map(|t| (t.1.clone(), t.2, t.3, t.4)).collect::<Vec<_>>(),
+        [(id(&first), 2, 1, Some(true))],
+        "the result is kept with the tally"
+    );
     vote(t3, &second, true).await.problem(409, "session_closed");
     // The board cannot take a nomination away from an open session by rejecting it.
     let fourth = appraised(
@@ -431,7 +435,7 @@ async fn a_member_with_a_unit_reads_their_agenda_or_their_unit(app: TestApp) {
 /// Decree 98/2023 Art 46.2: the list is on the portal before the council meets. Where an award's
 /// rules say `before_council`, the session takes a nomination only once its posting is over and
 /// the public answered, and the decision follows the vote with no second posting.
-async fn posted_before_the_council_meets_where_the_rules_say_so(app: TestApp) {
+async fn posting_before_the_council_then_the_vote_and_its_minutes(app: TestApp) {
     let mut conn = app.connection();
     thidua::seed::seed_reference(&mut conn).unwrap();
     let (commune, _) = crate::auth::commune_and_department(&app).await;
@@ -505,6 +509,31 @@ async fn posted_before_the_council_meets_where_the_rules_say_so(app: TestApp) {
         .await
         .problem(422, "validation_failed");
     assert_eq!(first_error(refused), "not_approved");
+    // No minutes while the session is open; its attendance is the secretary's to record.
+    app.get(&format!("{session_path}/minutes")).await.problem(409, "voting_in_progress");
+    let (_, outsider) = app.user("hd.khac", &["council_member"], None).await;
+    let attendance = format!("{session_path}/attendance");
+    let put = |body: Value| TestRequest::put().uri(&attendance).set_json(body);
+    let (chair, second, third) = (&members[0].0["id"], &members[1].0["id"], &members[2].0["id"]);
+    let refused = app
+        .send(put(json!({"members": [
+            {"user_id": chair, "present": true, "written_opinion": "Tôi đồng ý"},
+            {"user_id": uuid::Uuid::now_v7(), "present": false},
+        ]})))
+        .await
+        .problem(422, "validation_failed");
+    let codes: Vec<&str> = refused["errors"].as_array().unwrap().iter().map(|e| e["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["not_allowed", "not_in_session"]);
+    app.send_as(&members[0].1, put(json!({"members": []}))).await.problem(403, "forbidden");
+    app.send_as(&outsider, put(json!({"members": []}))).await.problem(403, "forbidden");
+    let recorded = app
+        .send(put(json!({"members": [
+            {"user_id": third, "present": false, "written_opinion": "Nhất trí đề nghị khen thưởng."},
+            {"user_id": chair, "present": true},
+            {"user_id": second, "present": true},
+        ]})))
+        .await;
+    assert_eq!(recorded.status, StatusCode::NO_CONTENT, "{}", recorded.text());
     for (_, token) in &members {
         let res = app
             .send_as(
@@ -521,6 +550,31 @@ async fn posted_before_the_council_meets_where_the_rules_say_so(app: TestApp) {
     let approved = app.get(&path).await.json();
     assert_eq!(approved["status"], "approved");
     assert_eq!(approved["history"].as_array().unwrap().last().unwrap()["from_status"], "posted");
+    // The minutes: the chair first, who came, what the absent wrote, and the line's result.
+    let minutes = app.send_as(&members[2].1, TestRequest::get().uri(&format!("{session_path}/minutes"))).await;
+    assert_eq!(minutes.status, StatusCode::OK, "{}", minutes.text());
+    let minutes = minutes.json();
+    assert_eq!((minutes["present_count"].as_u64(), minutes["absent_count"].as_u64()), (Some(2), Some(1)));
+    assert_eq!(
+        (&minutes["members"][0]["user_id"], minutes["members"][0]["seat_label"].as_str()),
+        (chair, Some("Chủ tịch Hội đồng"))
+    );
+    let absent = minutes["members"].as_array().unwrap().iter().find(|m| m["present"] == false).unwrap();
+    assert_eq!(
+        (&absent["user_id"], absent["written_opinion"].as_str()),
+        (third, Some("Nhất trí đề nghị khen thưởng."))
+    );
+    assert_eq!(minutes["lines"][0]["nominee"], "Đinh Thị Hoa");
+    assert_eq!(
+        (
+            minutes["lines"][0]["yes"].as_i64(),
+            minutes["lines"][0]["no"].as_i64(),
+            minutes["lines"][0]["result"].as_str()
+        ),
+        (Some(3), Some(0), Some("passed"))
+    );
+    assert!(minutes["closed_on_text"].as_str().unwrap().starts_with("ngày "));
+    app.send_as(&outsider, TestRequest::get().uri(&format!("{session_path}/minutes"))).await.problem(404, "not_found");
     app.post(&format!("{path}/post"), &json!({})).await.problem(409, "illegal_transition");
     let res = app.send_as(&approver, TestRequest::post().uri("/api/v1/decisions").set_json(&decision)).await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());

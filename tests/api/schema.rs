@@ -125,7 +125,11 @@ fn load_every_table(conn: &mut thidua::db::DbConn) {
         council_members::table.limit(0).load::<(String, String)>(conn).expect("council_members");
         council_items::table.limit(0).load::<(String, String)>(conn).expect("council_items");
         ballots_cast::table.limit(0).load::<(String, String, String)>(conn).expect("ballots_cast");
-        ballot_tallies::table.limit(0).load::<(String, String, i32, i32)>(conn).expect("ballot_tallies");
+        ballot_tallies::table.limit(0).load::<(String, String, i32, i32, Option<bool>)>(conn).expect("ballot_tallies");
+        council_attendance::table
+            .limit(0)
+            .load::<(String, String, bool, Option<String>, String, Ts)>(conn)
+            .expect("council_attendance");
         ballot_box::table.limit(0).load::<(String, String, String, bool)>(conn).expect("ballot_box");
         councils::table
             .limit(0)

@@ -928,6 +928,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/council-sessions/{id}/attendance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Record who attended a session and the absent members' written opinions (who runs the council's level
+         * @description Record who attended a session and the absent members' written opinions (who runs the
+         *     council's level: the board; a unit's admin for its unit's council). Open or closed: the
+         *     secretary writes it up after the meeting; each record replaces the one before.
+         */
+        put: operations["record_council_attendance"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/council-sessions/{id}/ballots": {
         parameters: {
             query?: never;
@@ -989,6 +1011,28 @@ export interface paths {
          *     (once, final, before the deadline). A round's lines are voted on this way as a list.
          */
         post: operations["cast_list_ballot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/council-sessions/{id}/minutes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The minutes of a closed session
+         * @description The minutes of a closed session: its members (chair first) with their attendance and
+         *     written opinions, and each line's nominee, award, tally and result (who runs the council's
+         *     level and the session's members; others 404; `409 voting_in_progress` while it is open).
+         */
+        get: operations["get_council_minutes"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2949,6 +2993,17 @@ export interface components {
              */
             status_code?: number | null;
         };
+        AttendanceEntry: {
+            present: boolean;
+            /** Format: uuid */
+            user_id: string;
+            /** @description An absent member's written opinion (ý kiến bằng văn bản); not for a member present. */
+            written_opinion?: string | null;
+        };
+        AttendanceRequest: {
+            /** @description Members of the session, each once; the record replaces the one before. */
+            members: components["schemas"]["AttendanceEntry"][];
+        };
         /**
          * @description An audit entry: who did what to which record, when, from where, with the record before and
          *     after (as the API showed it; secrets and ballots are never kept).
@@ -4539,6 +4594,66 @@ export interface components {
             /** @description The legal wording behind it is not confirmed. */
             unconfirmed?: boolean;
         };
+        MinutesLineResponse: {
+            award_name: string;
+            /** Format: int32 */
+            no?: number | null;
+            /** Format: uuid */
+            nomination_id: string;
+            /** @example Hoàng Thị Mai */
+            nominee: string;
+            /**
+             * @description `passed`, `failed`, or `withheld` (too few ballots to publish a tally, or a session
+             *     closed before results were kept).
+             * @example passed
+             */
+            result: string;
+            /**
+             * @description `result` as people read it (Vietnamese).
+             * @example Đạt
+             */
+            result_label: string;
+            unit_name: string;
+            /** Format: int32 */
+            yes?: number | null;
+        };
+        MinutesMemberResponse: {
+            full_name: string;
+            /** @description `null` until the attendance is recorded. */
+            present?: boolean | null;
+            seat?: null | components["schemas"]["SeatRole"];
+            /** @description `seat` as people read it (Vietnamese). */
+            seat_label?: string | null;
+            /** Format: uuid */
+            user_id: string;
+            written_opinion?: string | null;
+        };
+        /** @description The minutes of a closed session (biên bản họp Hội đồng). */
+        MinutesResponse: {
+            absent_count: number;
+            /**
+             * Format: date-time
+             * @description When the attendance was last recorded (`null`: not yet).
+             */
+            attendance_recorded_at?: string | null;
+            /** Format: date-time */
+            closed_at?: string | null;
+            /**
+             * @description The day it closed, as people read it.
+             * @example ngày 07 tháng 02 năm 2025
+             */
+            closed_on_text?: string | null;
+            /** Format: uuid */
+            council_id?: string | null;
+            council_name?: string | null;
+            lines: components["schemas"]["MinutesLineResponse"][];
+            /** @description The chair first, then vice-chairs and members. */
+            members: components["schemas"]["MinutesMemberResponse"][];
+            present_count: number;
+            /** Format: uuid */
+            session_id: string;
+            title: string;
+        };
         /**
          * @description Values and their Vietnamese labels (an answer carries the label beside the value, as `<field>_label`):
          *     - `submit` (Gửi)
@@ -5343,6 +5458,15 @@ export interface components {
              */
             version: number;
         };
+        /**
+         * @description A seat on a council. Every seat votes.
+         *     Values and their Vietnamese labels (an answer carries the label beside the value, as `<field>_label`):
+         *     - `chair` (Chủ tịch Hội đồng): Chủ tịch Hội đồng.
+         *     - `vice_chair` (Phó Chủ tịch Hội đồng): Phó Chủ tịch Hội đồng.
+         *     - `member` (Ủy viên Hội đồng): Ủy viên Hội đồng.
+         * @enum {string}
+         */
+        SeatRole: "chair" | "vice_chair" | "member";
         /** @description A service client with its new secret: shown this once, never again. */
         ServiceClientCredentials: components["schemas"]["ServiceClientResponse"] & {
             /** @description Store it now: only its hash is kept. */
@@ -15737,6 +15861,182 @@ export interface operations {
             };
         };
     };
+    record_council_attendance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The session's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AttendanceRequest"];
+            };
+        };
+        responses: {
+            /** @description Recorded */
+            204: {
+                headers: {
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed JSON, query or path value */
+            400: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the access token is no longer valid */
+            401: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The authentication scheme to use (`Bearer`) */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your roles do not allow this */
+            403: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or one you may not see */
+            404: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the record's state (see `code`) */
+            409: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The record changed since the `If-Match` version */
+            412: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, each listed in `errors` */
+            422: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client; retry after `Retry-After` */
+            429: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     cast_ballot: {
         parameters: {
             query?: never;
@@ -16259,6 +16559,128 @@ export interface operations {
             };
             /** @description Invalid fields, each listed in `errors` */
             422: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client; retry after `Retry-After` */
+            429: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_council_minutes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The session's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The minutes */
+            200: {
+                headers: {
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MinutesResponse"];
+                };
+            };
+            /** @description Malformed JSON, query or path value */
+            400: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the access token is no longer valid */
+            401: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The authentication scheme to use (`Bearer`) */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your roles (or a service client's scopes) do not allow this */
+            403: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or one you may not see */
+            404: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The session is still open */
+            409: {
                 headers: {
                     /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
                     "Content-Language"?: string;
