@@ -363,6 +363,9 @@ fn award_year(
                 unit_id: unit,
                 birth_year: None,
                 identity_number: None,
+                gender: None,
+                ethnicity_code: None,
+                staff_category: None,
             },
         )?
         .id)
@@ -689,6 +692,9 @@ fn round_2025(conn: &mut DbConn, dir: &std::path::Path, author: UserId) -> Resul
                     unit_id: unit,
                     birth_year: None,
                     identity_number: None,
+                    gender: None,
+                    ethnicity_code: None,
+                    staff_category: None,
                 },
             )?;
             people.push(SheetPerson { id: created.id.to_string(), full_name: created.full_name });

@@ -425,6 +425,9 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        gender -> Nullable<Text>,
+        ethnicity_code -> Nullable<Text>,
+        staff_category -> Nullable<Text>,
     }
 }
 

@@ -41,6 +41,7 @@ use crate::domain::initiatives::RecognitionScope;
 use crate::domain::money::FundEntryKind;
 use crate::domain::nominations::{DocumentKind, NominationStatus};
 use crate::domain::rounds::{DossierStatus, RoundStatus, TitleRegistrationStatus};
+use crate::domain::statistics::{Gender, StaffCategory};
 use crate::domain::units::{LinkPart, UnitKind, UnitType};
 use crate::domain::webhooks::DeliveryStatus;
 use crate::domain::TextValue;
@@ -101,6 +102,8 @@ stored_as_text!(
     DayKind,
     DayCount,
     PostingStage,
+    Gender,
+    StaffCategory,
     DisciplineId,
     DisciplineForm,
     UnitId,

@@ -143,6 +143,7 @@ pub mod roles;
 pub mod round_sheets;
 pub mod rounds;
 pub mod scoring;
+pub mod statistics;
 pub mod text;
 pub mod units;
 pub mod users;

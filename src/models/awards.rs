@@ -17,6 +17,7 @@ use crate::domain::ids::{
 };
 use crate::domain::initiatives::InitiativeRequirement;
 use crate::domain::nominations::NominationStatus;
+use crate::domain::statistics::{Gender, StaffCategory};
 use crate::domain::units::UnitKind;
 use crate::error::{ApiError, ErrorCode, FieldError};
 
@@ -326,6 +327,10 @@ pub struct Person {
     pub created_at: DateTime<Utc>,
     #[diesel(deserialize_as = UtcTimestamp)]
     pub updated_at: DateTime<Utc>,
+    pub gender: Option<Gender>,
+    /// GSO code of the ethnic group (`domain::statistics::ETHNIC_GROUPS`).
+    pub ethnicity_code: Option<String>,
+    pub staff_category: Option<StaffCategory>,
 }
 
 pub struct PersonFields {
@@ -334,6 +339,10 @@ pub struct PersonFields {
     pub unit_id: UnitId,
     pub birth_year: Option<i32>,
     pub identity_number: Option<String>,
+    /// The statistics' attributes: each left out (`None`) keeps what is stored.
+    pub gender: Option<Gender>,
+    pub ethnicity_code: Option<String>,
+    pub staff_category: Option<StaffCategory>,
 }
 
 pub fn person_not_found() -> ApiError {
@@ -370,6 +379,9 @@ pub fn create_person(conn: &mut DbConn, fields: PersonFields) -> Result<Person, 
             people::unit_id.eq(fields.unit_id),
             people::birth_year.eq(fields.birth_year),
             people::identity_number.eq(&fields.identity_number),
+            people::gender.eq(fields.gender),
+            people::ethnicity_code.eq(&fields.ethnicity_code),
+            people::staff_category.eq(fields.staff_category),
             people::version.eq(1),
             people::created_at.eq(now),
             people::updated_at.eq(now),
@@ -401,6 +413,9 @@ pub fn replace_person(
             people::unit_id.eq(fields.unit_id),
             people::birth_year.eq(fields.birth_year),
             people::identity_number.eq(identity),
+            people::gender.eq(fields.gender.or(current.gender)),
+            people::ethnicity_code.eq(fields.ethnicity_code.clone().or(current.ethnicity_code.clone())),
+            people::staff_category.eq(fields.staff_category.or(current.staff_category)),
             people::version.eq(current.version + 1),
             people::updated_at.eq(db::now()),
         ))

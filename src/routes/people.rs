@@ -1,5 +1,6 @@
 //! People (cá nhân) whom awards go to. A unit's officers keep their unit's people; identity
-//! numbers, when stored, are set and seen by admins only, and never appear in lists.
+//! numbers and what the statistics count of a person (gender, ethnic group, staff category),
+//! when stored, are set and seen by admins only, and never appear in lists or the journal.
 
 use actix_web::http::header;
 use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
@@ -13,6 +14,7 @@ use crate::db::journal::Scope;
 use crate::db::{self, cursor};
 use crate::domain::collectives::DisciplineForm;
 use crate::domain::ids::{PersonId, UnitId};
+use crate::domain::statistics::{ethnic_group, Gender, StaffCategory};
 use crate::domain::{check_text, text, Checks};
 use crate::error::{ApiError, ErrorCode, FieldError};
 use crate::http::extract::{etag, required_if_match, JsonBody, QueryParams};
@@ -46,6 +48,14 @@ pub struct PersonRequest {
     pub birth_year: Option<i32>,
     /// Citizen identity number; admins only.
     pub identity_number: Option<String>,
+    /// For the national commendation statistics, like the identity number admins only (and
+    /// left out, what is stored is kept): `male` or `female`.
+    pub gender: Option<Gender>,
+    /// The ethnic group's GSO code, `01` (Kinh) to `54` (Rơ Măm); admins only.
+    #[schema(example = "02")]
+    pub ethnicity_code: Option<String>,
+    /// Which row of the commendation statistics the person counts in; admins only.
+    pub staff_category: Option<StaffCategory>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -58,16 +68,45 @@ pub struct PersonResponse {
     /// Present only for admins reading one person.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub identity_number: Option<String>,
+    /// Present only for admins reading one person, like the identity number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gender: Option<Gender>,
+    /// `gender` as people read it; present with it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gender_label: Option<&'static str>,
+    /// Present only for admins reading one person.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ethnicity_code: Option<String>,
+    /// The ethnic group's name; present with its code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "Tày")]
+    pub ethnicity_name: Option<&'static str>,
+    /// Present only for admins reading one person.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub staff_category: Option<StaffCategory>,
+    /// `staff_category` as people read it; present with it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub staff_category_label: Option<&'static str>,
     pub version: i32,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
-fn response(p: Person, show_identity: bool) -> PersonResponse {
+/// A person as `show_protected` callers (the board, reading one person) see them; everyone
+/// else, lists and the journal never carry the identity number or the statistics' attributes.
+fn response(p: Person, show_protected: bool) -> PersonResponse {
+    let (gender, ethnicity_code, staff_category) =
+        if show_protected { (p.gender, p.ethnicity_code, p.staff_category) } else { (None, None, None) };
     PersonResponse {
         id: p.id.into(),
         unit_id: p.unit_id.into(),
-        identity_number: if show_identity { p.identity_number } else { None },
+        identity_number: if show_protected { p.identity_number } else { None },
+        gender_label: gender.map(Gender::label_vi),
+        gender,
+        ethnicity_name: ethnicity_code.as_deref().and_then(ethnic_group),
+        ethnicity_code,
+        staff_category_label: staff_category.map(StaffCategory::label_vi),
+        staff_category,
         full_name: p.full_name,
         position: p.position,
         birth_year: p.birth_year,
@@ -93,10 +132,33 @@ fn fields(who: &AuthUser, body: PersonRequest) -> Result<PersonFields, ApiError>
             checks.fail("identity_number", ErrorCode::InvalidFormat, "must be 9 or 12 digits");
         }
     }
+    let ethnicity_code = body.ethnicity_code.map(|c| c.trim().to_string()).filter(|c| !c.is_empty());
+    if ethnicity_code.as_deref().is_some_and(|c| ethnic_group(c).is_none()) {
+        checks.fail("ethnicity_code", ErrorCode::InvalidChoice, "must be a GSO ethnic group code, 01 to 54");
+    }
+    let protected = [
+        ("gender", body.gender.is_some()),
+        ("ethnicity_code", ethnicity_code.is_some()),
+        ("staff_category", body.staff_category.is_some()),
+    ];
+    for (field, given) in protected {
+        if given && !who.has(Role::Admin) {
+            checks.fail(field, ErrorCode::NotAllowed, "only admins record what the statistics count of a person");
+        }
+    }
     if !checks.0.is_empty() {
         return Err(ApiError::validation(checks.0));
     }
-    Ok(PersonFields { full_name, position, unit_id: body.unit_id.into(), birth_year: body.birth_year, identity_number })
+    Ok(PersonFields {
+        full_name,
+        position,
+        unit_id: body.unit_id.into(),
+        birth_year: body.birth_year,
+        identity_number,
+        gender: body.gender,
+        ethnicity_code,
+        staff_category: body.staff_category,
+    })
 }
 
 async fn load(state: &AppState, who: &AuthUser, id: Uuid, action: Action) -> Result<Person, ApiError> {
@@ -182,12 +244,13 @@ pub async fn create(
         return Err(ApiError::new(ErrorCode::Forbidden, "you add people only to your own unit"));
     }
     let fields = fields(&who, body.0)?;
-    // The journal keeps what the caller's response shows: identity numbers only from admins.
+    // The journal (and the unit's feed) never carries the protected fields; the caller's
+    // answer does for admins.
     let admin = who.has(Role::Admin);
     let body = db::write(&state.db, origin.by(&who), move |conn, journal| {
-        let created = response(model::create_person(conn, fields)?, admin);
-        journal.created("person", created.id, Scope::Unit(unit_id), &created);
-        Ok(created)
+        let created = model::create_person(conn, fields)?;
+        journal.created("person", created.id, Scope::Unit(unit_id), &response(created.clone(), false));
+        Ok(response(created, admin))
     })
     .await?;
     Ok(HttpResponse::Created()
@@ -236,11 +299,11 @@ pub async fn replace(
     let keep_identity = !who.has(Role::Admin) || fields.identity_number.is_none();
     let admin = who.has(Role::Admin);
     let body = db::write(&state.db, origin.by(&who), move |conn, journal| {
-        let before = response(model::find_person(conn, current.id)?, admin);
-        let after = response(model::replace_person(conn, current.id, fields, keep_identity, expected)?, admin);
+        let before = response(model::find_person(conn, current.id)?, false);
+        let after = model::replace_person(conn, current.id, fields, keep_identity, expected)?;
         // A person moved to another unit is now that unit's record.
-        journal.updated("person", current.id, Scope::Unit(new_unit), &before, &after);
-        Ok(after)
+        journal.updated("person", current.id, Scope::Unit(new_unit), &before, &response(after.clone(), false));
+        Ok(response(after, admin))
     })
     .await?;
     Ok(HttpResponse::Ok().insert_header(etag(body.version)).json(body))

@@ -9,7 +9,7 @@ use crate::helpers::TestApp;
 
 on_both_backends!(
     catalogue_rules_change_by_new_versions,
-    identity_numbers_stay_with_admins,
+    identity_numbers_and_statistics_attributes_stay_with_admins,
     award_history_rolls_up_merged_communes,
     new_award_types_join_the_catalogue_with_their_rules,
 );
@@ -118,7 +118,7 @@ async fn catalogue_rules_change_by_new_versions(app: TestApp) {
     assert_eq!(third["prerequisites"], current["prerequisites"], "the same rules, labelled afresh");
 }
 
-async fn identity_numbers_stay_with_admins(app: TestApp) {
+async fn identity_numbers_and_statistics_attributes_stay_with_admins(app: TestApp) {
     let (commune_a, _) = crate::auth::commune_and_department(&app).await;
     let district = app.get("/api/v1/districts/by-code/999").await.json();
     let commune_b = app
@@ -127,14 +127,39 @@ async fn identity_numbers_stay_with_admins(app: TestApp) {
     let (_, officer_a) = app.user("officer.a", &["unit_officer"], Some(&commune_a["id"])).await;
     let (_, officer_b) = app.user("officer.b", &["unit_officer"], Some(&commune_b["id"])).await;
 
-    let person = app.create("people", json!({"full_name": "Hoàng Thị Mai", "position": "Chủ tịch UBND xã", "unit_id": commune_a["id"], "birth_year": 1980, "identity_number": "001180012345"})).await;
+    let person = app.create("people", json!({"full_name": "Hoàng Thị Mai", "position": "Chủ tịch UBND xã", "unit_id": commune_a["id"], "birth_year": 1980, "identity_number": "001180012345",
+        "gender": "female", "ethnicity_code": "02", "staff_category": "other_leader"})).await;
     assert_eq!(person["identity_number"], "001180012345", "the admin sees it");
+    assert_eq!(
+        (person["gender_label"].as_str(), person["ethnicity_name"].as_str(), person["staff_category"].as_str()),
+        (Some("Nữ"), Some("Tày"), Some("other_leader"))
+    );
     let path = format!("/api/v1/people/{}", id(&person));
+    let protected = ["identity_number", "gender", "gender_label", "ethnicity_code", "ethnicity_name", "staff_category"];
     let seen = app.send_as(&officer_a, TestRequest::get().uri(&path)).await.json();
-    assert!(seen.get("identity_number").is_none(), "officers do not: {seen}");
+    assert!(protected.iter().all(|f| seen.get(f).is_none()), "officers do not: {seen}");
     let listed = app.get("/api/v1/people?q=hoang%20thi%20mai").await.json();
     assert_eq!(listed["items"].as_array().unwrap().len(), 1);
-    assert!(listed["items"][0].get("identity_number").is_none(), "never in lists, even for admins");
+    assert!(protected.iter().all(|f| listed["items"][0].get(f).is_none()), "never in lists, even for admins");
+    // Nor in the unit's feed, which its officers read.
+    let feed = app.send_as(&officer_a, TestRequest::get().uri("/api/v1/events?types=person.created")).await;
+    assert_eq!(feed.status, StatusCode::OK, "{}", feed.text());
+    assert!(
+        feed.text().contains(&id(&person))
+            && !feed.text().contains("001180012345")
+            && !feed.text().contains("ethnicity")
+    );
+    let bad = app
+        .post(
+            "/api/v1/people",
+            &json!({"full_name": "Lò Văn Sáng", "unit_id": commune_a["id"], "ethnicity_code": "55"}),
+        )
+        .await
+        .problem(422, "validation_failed");
+    assert_eq!(
+        (bad["errors"][0]["field"].as_str(), bad["errors"][0]["code"].as_str()),
+        (Some("ethnicity_code"), Some("invalid_choice"))
+    );
 
     // Officers keep their own unit's people, cannot set identity numbers, and see no one else's.
     let body = app
@@ -147,6 +172,17 @@ async fn identity_numbers_stay_with_admins(app: TestApp) {
         .await
         .problem(422, "validation_failed");
     assert_eq!(body["errors"][0]["field"], "identity_number");
+    let body = app
+        .send_as(
+            &officer_a,
+            TestRequest::post()
+                .uri("/api/v1/people")
+                .set_json(json!({"full_name": "Lý Văn Tú", "unit_id": commune_a["id"], "gender": "male", "staff_category": "worker"})),
+        )
+        .await
+        .problem(422, "validation_failed");
+    let fields: Vec<&str> = body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["gender", "staff_category"]);
     app.send_as(
         &officer_a,
         TestRequest::post()
@@ -165,7 +201,11 @@ async fn identity_numbers_stay_with_admins(app: TestApp) {
     // An officer's change keeps the identity number they cannot see.
     let renamed = app.put_current(&officer_a, &path, &json!({"full_name": "Hoàng Thị Mai", "position": "Bí thư Đảng ủy xã", "unit_id": commune_a["id"], "birth_year": 1980})).await;
     assert_eq!(renamed.status, StatusCode::OK, "{}", renamed.text());
-    assert_eq!(app.get(&path).await.json()["identity_number"], "001180012345");
+    let kept = app.get(&path).await.json();
+    assert_eq!(
+        (kept["identity_number"].as_str(), kept["gender"].as_str(), kept["ethnicity_code"].as_str()),
+        (Some("001180012345"), Some("female"), Some("02"))
+    );
 }
 
 async fn award_history_rolls_up_merged_communes(app: TestApp) {

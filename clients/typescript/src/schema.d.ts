@@ -4160,6 +4160,13 @@ export interface components {
             year: number;
         };
         /**
+         * @description Values and their Vietnamese labels (an answer carries the label beside the value, as `<field>_label`):
+         *     - `male` (Nam)
+         *     - `female` (Nữ)
+         * @enum {string}
+         */
+        Gender: "male" | "female";
+        /**
          * @description A level of administration whose head grants awards (Law on Emulation and Commendation 2022, Art 80): the province's chairman, a department's head, a commune's chairman — or the central government, whose awards the province proposes and records once decided.
          *     Values and their Vietnamese labels (an answer carries the label beside the value, as `<field>_label`):
          *     - `central` (Trung ương (tỉnh đề nghị))
@@ -4814,12 +4821,19 @@ export interface components {
              * @description From 1900 to the current year.
              */
             birth_year?: number | null;
+            /**
+             * @description The ethnic group's GSO code, `01` (Kinh) to `54` (Rơ Măm); admins only.
+             * @example 02
+             */
+            ethnicity_code?: string | null;
             /** @example Hoàng Thị Mai */
             full_name: string;
+            gender?: null | components["schemas"]["Gender"];
             /** @description Citizen identity number; admins only. */
             identity_number?: string | null;
             /** @example Chủ tịch UBND phường */
             position?: string | null;
+            staff_category?: null | components["schemas"]["StaffCategory"];
             /** Format: uuid */
             unit_id: string;
         };
@@ -4828,12 +4842,25 @@ export interface components {
             birth_year?: number | null;
             /** Format: date-time */
             created_at: string;
+            /** @description Present only for admins reading one person. */
+            ethnicity_code?: string | null;
+            /**
+             * @description The ethnic group's name; present with its code.
+             * @example Tày
+             */
+            ethnicity_name?: string | null;
             full_name: string;
+            gender?: null | components["schemas"]["Gender"];
+            /** @description `gender` as people read it; present with it. */
+            gender_label?: string | null;
             /** Format: uuid */
             id: string;
             /** @description Present only for admins reading one person. */
             identity_number?: string | null;
             position?: string | null;
+            staff_category?: null | components["schemas"]["StaffCategory"];
+            /** @description `staff_category` as people read it; present with it. */
+            staff_category_label?: string | null;
             /** Format: uuid */
             unit_id: string;
             /** Format: date-time */
@@ -5552,6 +5579,17 @@ export interface components {
          * @enum {string}
          */
         Severity: "refusal" | "warning";
+        /**
+         * @description Who an individual is, as the commendation forms break individuals down.
+         *     Values and their Vietnamese labels (an answer carries the label beside the value, as `<field>_label`):
+         *     - `provincial_leader` (Lãnh đạo cấp bộ, cấp tỉnh và tương đương trở lên): Lãnh đạo cấp bộ, cấp tỉnh và tương đương trở lên.
+         *     - `department_leader` (Lãnh đạo cấp vụ, sở, ngành và tương đương): Lãnh đạo cấp vụ, sở, ngành và tương đương.
+         *     - `entrepreneur` (Doanh nhân): Doanh nhân.
+         *     - `other_leader` (Các cấp lãnh đạo khác từ phó phòng trở lên): Các cấp lãnh đạo khác từ phó phòng trở lên.
+         *     - `worker` (Người trực tiếp công tác, lao động, học tập, chiến đấu và phục vụ chiến đấu (công nhân, nông dân, …)): Người trực tiếp công tác, lao động, học tập, chiến đấu và phục vụ chiến đấu.
+         * @enum {string}
+         */
+        StaffCategory: "provincial_leader" | "department_leader" | "entrepreneur" | "other_leader" | "worker";
         Target: {
             /** Format: uuid */
             indicator_id: string;
