@@ -116,3 +116,65 @@ pub fn nomination_counts(
     }
     Ok(query.load(conn)?)
 }
+
+/// One award the commendation statistics count: its type's code, whom it went to, and what
+/// the statistics count of a person.
+pub struct StatisticsAward {
+    pub award_type_code: String,
+    pub recipient_kind: crate::domain::awards::NomineeKind,
+    pub gender: Option<crate::domain::statistics::Gender>,
+    pub ethnicity_code: Option<String>,
+    pub staff_category: Option<crate::domain::statistics::StaffCategory>,
+}
+
+type StatisticsRow = (
+    String,
+    crate::domain::awards::NomineeKind,
+    Option<crate::domain::statistics::Gender>,
+    Option<String>,
+    Option<crate::domain::statistics::StaffCategory>,
+    Option<String>,
+    String,
+);
+
+/// The awards (not revoked) decided within the period whose rules have the province grant
+/// them (`granting_levels`; for an award recorded without its rules, its type's level `tinh`).
+pub fn provincial_awards_decided(
+    conn: &mut DbConn,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> Result<Vec<StatisticsAward>, ApiError> {
+    use crate::db::schema::{award_type_versions, people};
+    use crate::domain::awards::GrantingLevel;
+    let rows: Vec<StatisticsRow> = awards::table
+        .inner_join(award_types::table.on(award_types::id.eq(awards::award_type_id)))
+        .left_join(people::table.on(people::id.nullable().eq(awards::person_id)))
+        .left_join(award_type_versions::table.on(award_type_versions::id.nullable().eq(awards::award_type_version_id)))
+        .filter(awards::revoked_at.is_null())
+        .filter(awards::decision_date.between(from, to))
+        .select((
+            award_types::code,
+            awards::recipient_kind,
+            people::gender.nullable(),
+            people::ethnicity_code.nullable(),
+            people::staff_category.nullable(),
+            award_type_versions::granting_levels.nullable(),
+            award_types::level,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter(|(.., levels, type_level)| {
+            let granted_by =
+                levels.as_deref().map_or_else(|| GrantingLevel::defaults_for(type_level), GrantingLevel::split);
+            granted_by.contains(&GrantingLevel::Province)
+        })
+        .map(|(award_type_code, recipient_kind, gender, ethnicity_code, staff_category, ..)| StatisticsAward {
+            award_type_code,
+            recipient_kind,
+            gender,
+            ethnicity_code,
+            staff_category,
+        })
+        .collect())
+}

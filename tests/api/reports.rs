@@ -15,7 +15,8 @@ on_both_backends!(
     progress_report_in_three_formats,
     awards_report_counts_and_rolls_up,
     nominations_report_counts_what_the_caller_may_list,
-    scored_cluster_reports_for_a_review_date
+    scored_cluster_reports_for_a_review_date,
+    provincial_commendation_statistics_follow_the_ministrys_form
 );
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -489,4 +490,63 @@ async fn scored_cluster_reports_for_a_review_date(app: TestApp) {
     let seen = rows(&get_as(&app, &officer_b, &review, None).await);
     assert_eq!(seen[0]["total_points"], "92.12");
     get_as(&app, &admin, &format!("{path}?by=cluster&as_of=1800-01-01"), None).await.problem(400, "invalid_query");
+}
+
+/// Biểu 0603.N/BNV-TĐKT: the province's awards of the reporting year (1 December to 30
+/// November), by whom commended and by column; protected attributes only as counts, for the
+/// board and province-level readers.
+async fn provincial_commendation_statistics_follow_the_ministrys_form(app: TestApp) {
+    thidua::seed::seed_reference(&mut app.connection()).unwrap();
+    let types = app.get("/api/v1/award-types").await.json();
+    let type_id = |code: &str| types.as_array().unwrap().iter().find(|t| t["code"] == code).unwrap()["id"].clone();
+    let ward = app.get("/api/v1/communes/by-code/01840").await.json();
+    let woman = app
+        .create("people", json!({"full_name": "Hoàng Thị Mai", "unit_id": ward["id"], "gender": "female", "ethnicity_code": "02", "staff_category": "other_leader"}))
+        .await;
+    let man = app
+        .create(
+            "people",
+            json!({"full_name": "Nông Văn Hải", "unit_id": ward["id"], "gender": "male", "ethnicity_code": "01"}),
+        )
+        .await;
+    let award = |code: &str, decided: &str, recipient: (&str, &Value)| {
+        let mut body = json!({"award_type_id": type_id(code), "year": 2025, "decision_number": format!("{decided}/QĐ-UBND"), "decision_date": decided, "decided_by": "Chủ tịch UBND tỉnh"});
+        body[recipient.0] = recipient.1["id"].clone();
+        app.create("awards", body)
+    };
+    award("BANG_KHEN_TINH_CA_NHAN", "2024-12-01", ("person_id", &woman)).await;
+    award("CSTD_TINH", "2025-11-30", ("person_id", &man)).await;
+    award("CO_THI_DUA_TINH", "2025-06-01", ("unit_id", &ward)).await;
+    award("TTLDXS", "2025-06-01", ("unit_id", &ward)).await;
+    // Outside the period, or not the province's to grant: not counted.
+    award("BANG_KHEN_TINH_CA_NHAN", "2025-12-01", ("person_id", &man)).await;
+    award("LDTT", "2025-06-01", ("person_id", &woman)).await;
+
+    let path = "/api/v1/reports/statistics/provincial-commendations?year=2025";
+    let table = rows(&app.get(path).await);
+    let row = |label: &str| table.iter().find(|r| r["row"] == label).unwrap().clone();
+    let counts = |r: Value| {
+        ["total", "bang_khen", "chien_si_thi_dua", "co_thi_dua", "ky_niem_chuong", "other"].map(|k| r[k].as_i64())
+    };
+    assert_eq!(counts(row("Tổng số")), [Some(4), Some(1), Some(1), Some(1), Some(0), Some(1)]);
+    assert_eq!(row("Tổng số")["row_code"], "01");
+    assert_eq!(counts(row("Tập thể")), [Some(2), Some(0), Some(0), Some(1), Some(0), Some(1)]);
+    assert_eq!(counts(row("Cá nhân")), [Some(2), Some(1), Some(1), Some(0), Some(0), Some(0)]);
+    assert_eq!(counts(row("Các cấp lãnh đạo khác từ phó phòng trở lên"))[0], Some(1));
+    assert_eq!(counts(row("Cá nhân chưa ghi đối tượng"))[0], Some(1));
+    assert_eq!(counts(row("Cá nhân là nữ")), [Some(1), Some(1), Some(0), Some(0), Some(0), Some(0)]);
+    assert_eq!(counts(row("Cá nhân là người dân tộc thiểu số"))[0], Some(1));
+    assert_eq!(counts(row("Trong đó: Doanh nghiệp")), [None; 6], "not recorded: empty, not 0");
+    let csv = csv_records(
+        &app.get("/api/v1/reports/statistics/provincial-commendations.csv?year=2025").await,
+        "provincial-commendations",
+    );
+    assert_eq!(csv[1][..3], ["01", "Tổng số", "4"]);
+    // Counts of protected attributes are the board's and the province's readers'.
+    let (commune, _) = crate::auth::commune_and_department(&app).await;
+    let (_, officer) = app.user("can.bo", &["unit_officer"], Some(&commune["id"])).await;
+    get_as(&app, &officer, path, None).await.problem(403, "forbidden");
+    let (_, viewer) = app.user("xem.tinh", &["viewer"], None).await;
+    assert_eq!(get_as(&app, &viewer, path, None).await.status, StatusCode::OK);
+    app.get("/api/v1/reports/statistics/provincial-commendations?year=1200").await.problem(400, "invalid_query");
 }
