@@ -8,7 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::auth::password::check_password;
-use crate::auth::policy::{self, Action, Resource, Role};
+use crate::auth::policy::{self, Action, Principal, Resource, Role};
 use crate::auth::AuthUser;
 use crate::db::journal::Scope;
 use crate::db::{self, cursor};
@@ -109,6 +109,22 @@ fn check_grantable(who: &AuthUser, roles: &[Role], checks: &mut Checks) {
             checks.fail(&format!("roles[{i}]"), ErrorCode::NotAllowed, "only the board makes admins");
         }
     }
+}
+
+/// Whether `who` may change `target`: an account of another unit (or of the province) does not
+/// exist for a unit's admin, and the board's accounts — an admin bound to this unit too — are
+/// the board's alone (403): a unit's admin could otherwise take one over by a password reset.
+fn may_manage(who: &Principal, target: &User) -> Result<(), ApiError> {
+    policy::authorize_or_hide(
+        who,
+        Action::Update,
+        Resource::UserAccount { unit_id: target.unit_id },
+        model::user_not_found,
+    )?;
+    if !who.has(Role::Admin) && target.role_list().contains(&Role::Admin) {
+        return Err(ApiError::forbidden());
+    }
+    Ok(())
 }
 
 /// The account, if the caller may see it; one they may not see answers exactly like one that
@@ -314,12 +330,7 @@ pub async fn update(
     let caller = who.0.clone();
     let user = db::write(&state.db, origin.by(&who), move |conn, journal| {
         let found = model::find_user(conn, id)?;
-        policy::authorize_or_hide(
-            &caller,
-            Action::Update,
-            Resource::UserAccount { unit_id: found.unit_id },
-            model::user_not_found,
-        )?;
+        may_manage(&caller, &found)?;
         let before = UserResponse::from(found);
         let after = UserResponse::from(model::update_user(conn, id, changes, expected)?);
         journal.updated("user", id, Scope::Admin, &before, &after);
@@ -351,12 +362,7 @@ async fn set_active(
     let caller = who.0.clone();
     let user = db::write(&state.db, origin.by(who), move |conn, journal| {
         let found = model::find_user(conn, id)?;
-        policy::authorize_or_hide(
-            &caller,
-            Action::Update,
-            Resource::UserAccount { unit_id: found.unit_id },
-            model::user_not_found,
-        )?;
+        may_manage(&caller, &found)?;
         let before = UserResponse::from(found);
         let after = UserResponse::from(model::update_user(conn, id, changes, expected)?);
         journal.changed("user", if active { "activated" } else { "deactivated" }, id, Scope::Admin, &before, &after);
@@ -440,6 +446,7 @@ pub async fn reset_password(
 ) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[Role::UnitAdmin])?;
     let user = load_visible(&state, &who, id.into_inner(), Action::Update).await?;
+    may_manage(&who, &user)?;
     let mut checks = Checks::default();
     check_password("new_password", &body.0.new_password, &user.username, &mut checks);
     if !checks.0.is_empty() {

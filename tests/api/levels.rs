@@ -117,6 +117,19 @@ async fn a_units_admin_manages_its_own_units_accounts_only(app: TestApp) {
     let off = as_a(TestRequest::post().uri(&format!("{path}/deactivate"))).await;
     assert_eq!(off.status, StatusCode::OK, "{}", off.text());
     assert_eq!(off.json()["active"], false);
+    // A board admin who belongs to the unit stays the board's: no reset, change or deactivation.
+    let (board_member, _) = app.user("board.a", &["admin"], Some(&commune_a["id"])).await;
+    let board_path = format!("/api/v1/users/{}", id(&board_member));
+    as_a(
+        TestRequest::post()
+            .uri(&format!("{board_path}/reset-password"))
+            .set_json(json!({"new_password": "Chiếm quyền quản trị 2026"})),
+    )
+    .await
+    .problem(403, "forbidden");
+    as_a(TestRequest::post().uri(&format!("{board_path}/deactivate"))).await.problem(403, "forbidden");
+    as_a(TestRequest::patch().uri(&board_path).set_json(json!({"roles": ["viewer"]}))).await.problem(403, "forbidden");
+    assert_eq!(app.login("board.a", PASSWORD).await.status, StatusCode::OK, "still the board's password");
     // The other commune's admin sees none of it.
     app.send_as(&admin_b, TestRequest::get().uri(&path)).await.problem(404, "not_found");
     // The registry stays the board's.
