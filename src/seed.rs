@@ -276,7 +276,7 @@ fn seed_award_types(conn: &mut DbConn, report: &mut SeedReport) -> Result<(), Ap
         // Art 46.2; Decree 152/2025 Art 60.3 as the Ministry of Home Affairs cites it).
         let mut rules = rules;
         if rules.council_vote_required {
-            rules.posting_stage = crate::domain::awards::PostingStage::BeforeCouncil;
+            rules.posting_stage = Some(crate::domain::awards::PostingStage::BeforeCouncil);
         }
         let new = NewAwardType {
             code: code.to_string(),

@@ -240,8 +240,9 @@ pub struct Rules {
     /// How `posting_days` are counted.
     pub posting_day_count: DayCount,
     /// When a nomination the council votes on is posted (awards without a vote are posted once
-    /// approved, before the decision).
-    pub posting_stage: PostingStage,
+    /// approved, before the decision). `None` as checked: a new type's is `before_decision`, a
+    /// new version keeps the previous version's.
+    pub posting_stage: Option<PostingStage>,
     pub bonus_multiplier: Option<String>,
     /// What the nominee's initiatives must be, if anything.
     pub initiative_requirement: Option<InitiativeRequirement>,
@@ -308,7 +309,7 @@ pub fn check_rules(
         quorum_percent,
         posting_days,
         posting_day_count,
-        posting_stage: PostingStage::BeforeDecision,
+        posting_stage: None,
         bonus_multiplier,
         initiative_requirement: initiative_requirement
             .map(|r| crate::domain::initiatives::check_requirement("initiative_requirement", r, checks)),

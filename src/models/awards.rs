@@ -207,7 +207,7 @@ fn insert_version(
             award_type_versions::posting_day_count.eq(rules.posting_day_count),
             award_type_versions::bonus_multiplier.eq(&rules.bonus_multiplier),
             award_type_versions::granting_levels.eq(GrantingLevel::join(&rules.granting_levels)),
-            award_type_versions::posting_stage.eq(rules.posting_stage),
+            award_type_versions::posting_stage.eq(rules.posting_stage.unwrap_or(PostingStage::BeforeDecision)),
             award_type_versions::created_by.eq(actor),
             award_type_versions::created_at.eq(db::now()),
         ))
@@ -296,6 +296,7 @@ pub fn add_version(
     if rules.granting_levels.is_empty() {
         rules.granting_levels = latest.granted_by();
     }
+    rules.posting_stage = rules.posting_stage.or(Some(latest.posting_stage));
     check_references(conn, &rules)?;
     diesel::update(award_type_versions::table.find(latest.id))
         .set(award_type_versions::effective_until.eq(effective_from.pred_opt()))

@@ -203,3 +203,16 @@ pub fn members_in_force(
     }
     Ok(Ok(members))
 }
+
+/// Whether `user` holds a seat on a council of another unit than `unit` (any council when
+/// `unit` is none): such a member votes for that level, which a unit's admin does not run.
+pub fn seated_outside(conn: &mut DbConn, user: UserId, unit: Option<UnitId>) -> Result<bool, ApiError> {
+    let mut query = council_seats::table
+        .inner_join(councils::table.on(councils::id.eq(council_seats::council_id)))
+        .filter(council_seats::user_id.eq(user))
+        .into_boxed::<<DbConn as Connection>::Backend>();
+    if let Some(unit) = unit {
+        query = query.filter(councils::unit_id.ne(unit));
+    }
+    Ok(query.count().get_result::<i64>(conn)? > 0)
+}

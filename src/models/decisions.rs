@@ -369,6 +369,12 @@ pub fn issue(conn: &mut DbConn, new: NewDecision, actor: UserId, today: NaiveDat
         }
         match find_nomination(conn, *id) {
             Err(_) => errors.push(FieldError::new(field, ErrorCode::NotFound, "no nomination has this id")),
+            // Before anything about its state: another unit's nomination tells a unit nothing more.
+            Ok(n) if new.run_by_unit_id.is_some_and(|unit| unit != n.unit_id) => errors.push(FieldError::new(
+                field,
+                ErrorCode::OutsideLevel,
+                "a unit's decision grants its own unit's nominations only",
+            )),
             // On posting now, or approved by the council after a posting before it met.
             Ok(n)
                 if !(n.status == NominationStatus::Posted
@@ -391,11 +397,6 @@ pub fn issue(conn: &mut DbConn, new: NewDecision, actor: UserId, today: NaiveDat
                 field,
                 ErrorCode::PostingNotOver,
                 format!("the posting runs until {}; decide after it", n.posting_until.unwrap_or(today)),
-            )),
-            Ok(n) if new.run_by_unit_id.is_some_and(|unit| unit != n.unit_id) => errors.push(FieldError::new(
-                field,
-                ErrorCode::OutsideLevel,
-                "a unit's decision grants its own unit's nominations only",
             )),
             Ok(n) if !granted_at(conn, &n, level)? => {
                 errors.push(authority_mismatch(conn, field, &n, level)?);

@@ -137,21 +137,25 @@ type StatisticsRow = (
     String,
 );
 
-/// The awards (not revoked) decided within the period whose rules have the province grant
-/// them (`granting_levels`; for an award recorded without its rules, its type's level `tinh`).
+/// The awards (not revoked) decided within the period by the province — by a decision of the
+/// province's level, or recorded without one — whose rules have the province grant them
+/// (`granting_levels`; for an award recorded without its rules, its type's level `tinh`).
 pub fn provincial_awards_decided(
     conn: &mut DbConn,
     from: chrono::NaiveDate,
     to: chrono::NaiveDate,
 ) -> Result<Vec<StatisticsAward>, ApiError> {
-    use crate::db::schema::{award_type_versions, people};
+    use crate::db::schema::{award_type_versions, decisions, people};
     use crate::domain::awards::GrantingLevel;
     let rows: Vec<StatisticsRow> = awards::table
         .inner_join(award_types::table.on(award_types::id.eq(awards::award_type_id)))
         .left_join(people::table.on(people::id.nullable().eq(awards::person_id)))
         .left_join(award_type_versions::table.on(award_type_versions::id.nullable().eq(awards::award_type_version_id)))
+        .left_join(decisions::table.on(decisions::id.nullable().eq(awards::decision_id)))
         .filter(awards::revoked_at.is_null())
         .filter(awards::decision_date.between(from, to))
+        // A department's or a commune's decision is not the province's, whatever the rules allow.
+        .filter(decisions::run_by_unit_id.is_null())
         .select((
             award_types::code,
             awards::recipient_kind,

@@ -100,6 +100,11 @@ fn find_for_update(conn: &mut DbConn, kind: UnitKind, id: UnitId) -> Result<Unit
     find(conn, kind, id)
 }
 
+/// The kind of a unit, if it exists.
+pub fn kind_of(conn: &mut DbConn, id: UnitId) -> Result<Option<UnitKind>, ApiError> {
+    Ok(units::table.find(id).select(units::kind).first(conn).optional()?)
+}
+
 pub fn find(conn: &mut DbConn, kind: UnitKind, id: UnitId) -> Result<Unit, ApiError> {
     units::table
         .filter(units::id.eq(id))

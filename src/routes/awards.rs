@@ -87,10 +87,9 @@ pub struct RulesBody {
     /// For an award the council votes on, when it is posted for the public's comments:
     /// `before_council` (Decree 98/2023/NĐ-CP, Art 46.2: the council session takes it once the
     /// posting is over and every comment reviewed, and the decision needs no second posting) or
-    /// `before_decision` (posted once the council approved it; the default when left out, as
-    /// before).
-    #[serde(default = "after_council")]
-    pub posting_stage: PostingStage,
+    /// `before_decision` (posted once the council approved it). Left out: a new type's is
+    /// `before_decision` (as before), a new version keeps the previous version's.
+    pub posting_stage: Option<PostingStage>,
     /// `posting_stage`'s label, as answers carry it: ignored when sent.
     #[serde(default)]
     #[schema(read_only)]
@@ -200,10 +199,6 @@ pub struct AwardTypeResponse {
 
 fn quota_warning() -> Severity {
     Severity::Warning
-}
-
-fn after_council() -> PostingStage {
-    PostingStage::BeforeDecision
 }
 
 fn calendar_days() -> DayCount {

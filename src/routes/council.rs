@@ -150,21 +150,21 @@ pub async fn create(
         if !caller.has(Role::Admin) {
             // A unit's admin: its own unit's council, on its own unit's nominations.
             policy::require_runs_level(&caller, Some(councils_model::find(conn, new.council_id)?.unit_id))?;
-            let outside: Vec<FieldError> = new
-                .nomination_ids
-                .iter()
-                .enumerate()
-                .filter(|(_, n)| {
-                    nominations_model::find_nomination(conn, **n).is_ok_and(|n| Some(n.unit_id) != caller.unit_id)
-                })
-                .map(|(i, _)| {
-                    FieldError::new(
-                        format!("nomination_ids[{i}]"),
-                        ErrorCode::OutsideLevel,
-                        "another unit's nomination",
-                    )
-                })
-                .collect();
+            // Its own unit's nominations, for awards its level grants (Law Art 80).
+            let mut outside = Vec::new();
+            for (i, id) in new.nomination_ids.iter().enumerate() {
+                let Ok(n) = nominations_model::find_nomination(conn, *id) else { continue };
+                let field = format!("nomination_ids[{i}]");
+                if Some(n.unit_id) != caller.unit_id {
+                    outside.push(FieldError::new(field, ErrorCode::OutsideLevel, "another unit's nomination"));
+                } else if !crate::models::decisions::grants_at_level(conn, caller.unit_id, &n)? {
+                    outside.push(FieldError::new(
+                        field,
+                        ErrorCode::AuthorityMismatch,
+                        "the unit's level does not grant it",
+                    ));
+                }
+            }
             if !outside.is_empty() {
                 return Err(ApiError::validation(outside));
             }

@@ -391,6 +391,15 @@ pub async fn issue(
     nomination_ids.sort();
     nomination_ids.dedup();
     let paying_unit_id = body.paying_unit_id.map(UnitId::from);
+    // A unit's decision pays from its own fund (the board recording one may name another).
+    let unit_decision = run_by_unit_id.is_some() && !who.has(Role::Admin);
+    if unit_decision && paying_unit_id.is_some_and(|payer| Some(payer) != run_by_unit_id) {
+        return Err(ApiError::validation(vec![crate::error::FieldError::new(
+            "paying_unit_id",
+            ErrorCode::OutsideLevel,
+            "a decision pays from the fund of the level that takes it",
+        )]));
+    }
     let new = NewDecision {
         number,
         decided_on: body.decided_on,

@@ -633,8 +633,11 @@ async fn provincial_statistics_table(
         return Err(ApiError::forbidden());
     }
     let year = query.year;
-    let period = chrono::NaiveDate::from_ymd_opt(year - 1, 12, 1).zip(chrono::NaiveDate::from_ymd_opt(year, 11, 30));
-    let Some((from, to)) = period.filter(|_| (1990..=2200).contains(&year)) else {
+    let period = (1990..=2200)
+        .contains(&year)
+        .then(|| chrono::NaiveDate::from_ymd_opt(year - 1, 12, 1).zip(chrono::NaiveDate::from_ymd_opt(year, 11, 30)))
+        .flatten();
+    let Some((from, to)) = period else {
         return Err(ApiError::bad_query_because("year", ErrorCode::OutOfRange, "must be between 1990 and 2200"));
     };
     let awards = db::run(&state.db, move |conn| model::provincial_awards_decided(conn, from, to)).await?;

@@ -11,10 +11,11 @@ use crate::auth::password::check_password;
 use crate::auth::policy::{self, Action, Principal, Resource, Role};
 use crate::auth::AuthUser;
 use crate::db::journal::Scope;
-use crate::db::{self, cursor};
+use crate::db::{self, cursor, DbConn};
 use crate::domain::ids::{UnitId, UserId};
+use crate::domain::units::UnitKind;
 use crate::domain::{users as rules, Checks};
-use crate::error::{ApiError, ErrorCode, Problem};
+use crate::error::{ApiError, ErrorCode, FieldError, Problem};
 use crate::http::extract::{etag, if_match_version, patch_field, JsonBody, QueryParams};
 use crate::http::origin::RequestOrigin;
 use crate::http::register::Routes;
@@ -111,20 +112,44 @@ fn check_grantable(who: &AuthUser, roles: &[Role], checks: &mut Checks) {
     }
 }
 
-/// Whether `who` may change `target`: an account of another unit (or of the province) does not
-/// exist for a unit's admin, and the board's accounts — an admin bound to this unit too — are
-/// the board's alone (403): a unit's admin could otherwise take one over by a password reset.
-fn may_manage(who: &Principal, target: &User) -> Result<(), ApiError> {
+/// Whether `who` may change `target` (within a write): an account of another unit (or of the
+/// province) does not exist for a unit's admin, and the board's accounts — an admin bound to
+/// this unit too — are the board's alone (403): a unit's admin could otherwise take one over by
+/// a password reset.
+fn may_manage(conn: &mut DbConn, who: &Principal, target: &User) -> Result<(), ApiError> {
     policy::authorize_or_hide(
         who,
         Action::Update,
         Resource::UserAccount { unit_id: target.unit_id },
         model::user_not_found,
     )?;
-    if !who.has(Role::Admin) && target.role_list().contains(&Role::Admin) {
+    if who.has(Role::Admin) {
+        return Ok(());
+    }
+    // Nor a member of another level's council (the province's, say): their ballots are that
+    // level's.
+    if target.role_list().contains(&Role::Admin)
+        || crate::models::councils::seated_outside(conn, target.id, who.unit_id)?
+    {
         return Err(ApiError::forbidden());
     }
     Ok(())
+}
+
+/// A unit's admin runs a department or a commune: not the province (the board's) nor a former
+/// district.
+fn check_unit_admin_unit(conn: &mut DbConn, roles: &[Role], unit: Option<UnitId>) -> Result<(), ApiError> {
+    let Some(unit) = unit.filter(|_| roles.contains(&Role::UnitAdmin)) else {
+        return Ok(());
+    };
+    match crate::models::units::kind_of(conn, unit)? {
+        Some(UnitKind::Department | UnitKind::Commune) => Ok(()),
+        _ => Err(ApiError::validation(vec![FieldError::new(
+            "unit_id",
+            ErrorCode::WrongKind,
+            "a unit's admin runs a department or a commune",
+        )])),
+    }
 }
 
 /// The account, if the caller may see it; one they may not see answers exactly like one that
@@ -237,6 +262,7 @@ pub async fn create(
     let password_hash = state.hasher.hash(body.password.unwrap_or_default()).await?;
     let new = NewUser { username, full_name, email, phone, unit_id, roles, password_hash };
     let user = db::write(&state.db, origin.by(&who), move |conn, journal| {
+        check_unit_admin_unit(conn, &new.roles, new.unit_id)?;
         let user = UserResponse::from(model::insert_user(conn, new)?);
         journal.created("user", user.id, Scope::Admin, &user);
         Ok(user)
@@ -330,9 +356,10 @@ pub async fn update(
     let caller = who.0.clone();
     let user = db::write(&state.db, origin.by(&who), move |conn, journal| {
         let found = model::find_user(conn, id)?;
-        may_manage(&caller, &found)?;
-        let before = UserResponse::from(found);
-        let after = UserResponse::from(model::update_user(conn, id, changes, expected)?);
+        may_manage(conn, &caller, &found)?;
+        let after = model::update_user(conn, id, changes, expected)?;
+        check_unit_admin_unit(conn, &after.role_list(), after.unit_id)?;
+        let (before, after) = (UserResponse::from(found), UserResponse::from(after));
         journal.updated("user", id, Scope::Admin, &before, &after);
         Ok(after)
     })
@@ -362,7 +389,7 @@ async fn set_active(
     let caller = who.0.clone();
     let user = db::write(&state.db, origin.by(who), move |conn, journal| {
         let found = model::find_user(conn, id)?;
-        may_manage(&caller, &found)?;
+        may_manage(conn, &caller, &found)?;
         let before = UserResponse::from(found);
         let after = UserResponse::from(model::update_user(conn, id, changes, expected)?);
         journal.changed("user", if active { "activated" } else { "deactivated" }, id, Scope::Admin, &before, &after);
@@ -446,7 +473,6 @@ pub async fn reset_password(
 ) -> Result<HttpResponse, ApiError> {
     policy::require_any(&who, &[Role::UnitAdmin])?;
     let user = load_visible(&state, &who, id.into_inner(), Action::Update).await?;
-    may_manage(&who, &user)?;
     let mut checks = Checks::default();
     check_password("new_password", &body.0.new_password, &user.username, &mut checks);
     if !checks.0.is_empty() {
@@ -456,7 +482,9 @@ pub async fn reset_password(
     let changes = UserChanges { password_hash: Some(hash), ..Default::default() };
     // Only over the account as read: a concurrent change (say, the user changing it) is refused.
     // The journal notes that it happened, never the hash.
+    let caller = who.0.clone();
     db::write(&state.db, origin.by(&who), move |conn, journal| {
+        may_manage(conn, &caller, &user)?;
         model::update_user(conn, user.id, changes, Some(user.version))?;
         journal.record("user", "password_reset", user.id, Scope::AuditOnly, None, None);
         Ok(())

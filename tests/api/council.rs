@@ -455,6 +455,12 @@ async fn posting_before_the_council_then_the_vote_and_its_minutes(app: TestApp) 
         (version["posting_stage"].as_str(), version["posting_stage_label"].as_str()),
         (Some("before_council"), Some("Công khai trước khi Hội đồng họp"))
     );
+    // A later version that does not say keeps the order.
+    let mut later = rules.clone();
+    later["effective_from"] = json!((today + chrono::TimeDelta::days(400)).to_string());
+    later["rules"].as_object_mut().unwrap().remove("posting_stage");
+    let res = app.post(&format!("/api/v1/award-types/{}/versions", type_id.as_str().unwrap()), &later).await;
+    assert_eq!(res.json()["versions"].as_array().unwrap().last().unwrap()["posting_stage"], "before_council");
     let person = app.create("people", json!({"full_name": "Đinh Thị Hoa", "unit_id": commune["id"]})).await;
     let nomination = appraised(&app, &type_id, &person, &commune["id"]).await;
     let path = format!("/api/v1/nominations/{}", id(&nomination));

@@ -130,6 +130,31 @@ async fn a_units_admin_manages_its_own_units_accounts_only(app: TestApp) {
     as_a(TestRequest::post().uri(&format!("{board_path}/deactivate"))).await.problem(403, "forbidden");
     as_a(TestRequest::patch().uri(&board_path).set_json(json!({"roles": ["viewer"]}))).await.problem(403, "forbidden");
     assert_eq!(app.login("board.a", PASSWORD).await.status, StatusCode::OK, "still the board's password");
+    // Nor a member of another level's council who belongs to the unit: their ballots are that level's.
+    let (sitting, _) = app.user("hd.tinh.a", &["council_member"], Some(&commune_a["id"])).await;
+    let mut seated = Vec::new();
+    for name in ["hd.b.1", "hd.b.2"] {
+        seated.push(app.user(name, &["council_member"], None).await.0["id"].clone());
+    }
+    seated.push(sitting["id"].clone());
+    crate::council::standing_council(&app, &commune_b["id"], &seated).await;
+    as_a(
+        TestRequest::post()
+            .uri(&format!("/api/v1/users/{}/reset-password", id(&sitting)))
+            .set_json(json!({"new_password": "Bỏ phiếu thay 2026 xx"})),
+    )
+    .await
+    .problem(403, "forbidden");
+    // A unit's admin runs a department or a commune, never the province.
+    let province = app.get("/api/v1/provinces/by-code/99").await.json();
+    let refused = app
+        .post("/api/v1/users", &json!({"username": "tinh.admin", "full_name": "Quản trị tỉnh", "roles": ["unit_admin"], "unit_id": province["id"], "password": PASSWORD}))
+        .await
+        .problem(422, "validation_failed");
+    assert_eq!(
+        (refused["errors"][0]["field"].as_str(), refused["errors"][0]["code"].as_str()),
+        (Some("unit_id"), Some("wrong_kind"))
+    );
     // The other commune's admin sees none of it.
     app.send_as(&admin_b, TestRequest::get().uri(&path)).await.problem(404, "not_found");
     // The registry stays the board's.
@@ -290,7 +315,7 @@ async fn submitted(app: &TestApp, officer: &str, unit: &Value, code: &str, name:
 async fn a_unit_decides_the_awards_its_head_grants_and_the_province_its_own(app: TestApp) {
     let mut conn = app.connection();
     thidua::seed::seed_reference(&mut conn).unwrap();
-    let (commune_a, _, admin_a, officer_a, admin_b) = two_communes(&app).await;
+    let (commune_a, commune_b, admin_a, officer_a, admin_b) = two_communes(&app).await;
     let as_a = |req: TestRequest| app.send_as(&admin_a, req);
     let (worker, path) = submitted(&app, &officer_a, &commune_a, "LDTT", "Triệu Thị Lan").await;
 
@@ -341,6 +366,15 @@ async fn a_unit_decides_the_awards_its_head_grants_and_the_province_its_own(app:
         .await
         .problem(422, "validation_failed");
     assert_eq!(refused["errors"][0]["code"], "outside_level", "{refused}");
+    // From its own fund only.
+    let mut charged = decision.clone();
+    charged["paying_unit_id"] = commune_b["id"].clone();
+    let refused =
+        as_a(TestRequest::post().uri("/api/v1/decisions").set_json(&charged)).await.problem(422, "validation_failed");
+    assert_eq!(
+        (refused["errors"][0]["field"].as_str(), refused["errors"][0]["code"].as_str()),
+        (Some("paying_unit_id"), Some("outside_level"))
+    );
     // The commune decides it.
     let res = as_a(TestRequest::post().uri("/api/v1/decisions").set_json(&decision)).await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
@@ -461,4 +495,14 @@ async fn a_units_round_and_council_stay_within_it(app: TestApp) {
     app.send_as(&admin_b, TestRequest::post().uri("/api/v1/council-sessions").set_json(&session))
         .await
         .problem(403, "forbidden");
+    // Nor does it weigh an award its level does not grant, even its own unit's.
+    let (provincial, provincial_path) =
+        submitted(&app, &officer_a, &commune_a, "BANG_KHEN_TINH_CA_NHAN", "Vi Thị Hạnh").await;
+    assert_eq!(app.post(&format!("{provincial_path}/appraise"), &json!({})).await.status, StatusCode::OK);
+    let mut ours = session.clone();
+    ours["nomination_ids"] = json!([provincial["id"]]);
+    let refused = as_a(TestRequest::post().uri("/api/v1/council-sessions").set_json(&ours))
+        .await
+        .problem(422, "validation_failed");
+    assert_eq!(refused["errors"][0]["code"], "authority_mismatch", "{refused}");
 }

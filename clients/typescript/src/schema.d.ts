@@ -5435,14 +5435,7 @@ export interface components {
              * @description Days of public posting before a decision.
              */
             posting_days?: number | null;
-            /**
-             * @description For an award the council votes on, when it is posted for the public's comments:
-             *     `before_council` (Decree 98/2023/NĐ-CP, Art 46.2: the council session takes it once the
-             *     posting is over and every comment reviewed, and the decision needs no second posting) or
-             *     `before_decision` (posted once the council approved it; the default when left out, as
-             *     before).
-             */
-            posting_stage?: components["schemas"]["PostingStage"];
+            posting_stage?: null | components["schemas"]["PostingStage"];
             /** @description `posting_stage`'s label, as answers carry it: ignored when sent. */
             readonly posting_stage_label?: string | null;
             prerequisites?: components["schemas"]["Prerequisite"][];
