@@ -48,6 +48,11 @@ impl NominationStatus {
             // A line of a dossier may be refused at appraisal, before any appraisal as passed.
             (S::Submitted | S::Appraised, A::Reject) => Some(S::Rejected),
             (S::Draft | S::Submitted | S::Returned | S::Appraised, A::Withdraw) => Some(S::Withdrawn),
+            // On posting before its council met (the rules' `before_council`): the public's
+            // comments may end it before the vote. Posted after approval, only a decision does
+            // (the model tells the two apart).
+            (S::Posted, A::Reject) => Some(S::Rejected),
+            (S::Posted, A::Withdraw) => Some(S::Withdrawn),
             _ => None,
         }
     }

@@ -56,15 +56,18 @@ pub struct Minutes {
     pub recorded_at: Option<DateTime<Utc>>,
 }
 
-/// Replaces the session's attendance record: every entry names a member of the session, once;
-/// only an absent member has a written opinion.
+/// Replaces the attendance record of an open session: every entry names a member of the
+/// session, once; only an absent member has a written opinion.
 pub fn record_attendance(
     conn: &mut DbConn,
     id: CouncilSessionId,
     entries: Vec<Attendance>,
     actor: UserId,
 ) -> Result<(), ApiError> {
-    find_session(conn, id)?;
+    // The record is drawn up by the close; then it is the minutes, and stays as it is.
+    if !find_session(conn, id)?.is_open() {
+        return Err(ApiError::conflict(ErrorCode::SessionClosed, "the session is closed: its minutes stand"));
+    }
     let member_ids = members(conn, id)?;
     let mut errors = Vec::new();
     for (i, entry) in entries.iter().enumerate() {

@@ -515,6 +515,10 @@ pub fn transition_all(conn: &mut DbConn, moves: &[Move], actor: UserId, today: N
             refused.push((i, illegal_transition(n.status, m.action)));
             continue;
         };
+        if n.status == NominationStatus::Posted && !crate::models::decisions::posted_before_council(conn, n)? {
+            refused.push((i, illegal_transition(n.status, m.action)));
+            continue;
+        }
         if matches!(m.action, NominationAction::Reject | NominationAction::Withdraw) && before_open_session(conn, n.id)?
         {
             refused.push((

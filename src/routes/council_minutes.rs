@@ -160,8 +160,9 @@ fn runs_session(conn: &mut DbConn, who: &Principal, id: CouncilSessionId) -> Res
 }
 
 /// Record who attended a session and the absent members' written opinions (who runs the
-/// council's level: the board; a unit's admin for its unit's council). Open or closed: the
-/// secretary writes it up after the meeting; each record replaces the one before.
+/// council's level: the board; a unit's admin for its unit's council), while it is open: each
+/// record replaces the one before, and the close fixes it in the minutes (`409 session_closed`
+/// after).
 #[utoipa::path(operation_id = "record_council_attendance", tag = "council", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The session's id")),
     request_body = AttendanceRequest,

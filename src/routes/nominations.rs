@@ -333,7 +333,8 @@ pub struct ActionRequest {
 }
 
 /// Move a nomination: `submit` (the unit; judges eligibility and refuses on blocking problems,
-/// 422 `not_eligible`), `withdraw` (the unit, before approval), `return`, `appraise`, `approve`
+/// 422 `not_eligible`), `withdraw` (the unit, before approval or while posted before its
+/// council), `return`, `appraise`, `approve`
 /// (only when the award needs no council vote), `reject` (the board; a unit's admin for its
 /// unit's nominations of awards its level grants).
 #[utoipa::path(operation_id = "act_on_nomination", tag = "nominations", security(("bearer" = [])),

@@ -581,6 +581,21 @@ async fn posting_before_the_council_then_the_vote_and_its_minutes(app: TestApp) 
     );
     assert!(minutes["closed_on_text"].as_str().unwrap().starts_with("ngày "));
     app.send_as(&outsider, TestRequest::get().uri(&format!("{session_path}/minutes"))).await.problem(404, "not_found");
+    // Closed, the record stands.
+    app.send(put(json!({"members": []}))).await.problem(409, "session_closed");
+    // What the public says may end a nomination on posting before its council met.
+    let other = app.create("people", json!({"full_name": "Lường Văn Nam", "unit_id": commune["id"]})).await;
+    let second = appraised(&app, &type_id, &other, &commune["id"]).await;
+    let second_path = format!("/api/v1/nominations/{}", id(&second));
+    assert_eq!(app.post(&format!("{second_path}/post"), &json!({})).await.status, StatusCode::NO_CONTENT);
+    let rejected = app
+        .post(
+            &format!("{second_path}/reject"),
+            &json!({"reason": "Ý kiến nhân dân phản ánh đúng: thành tích chưa được xác minh"}),
+        )
+        .await;
+    assert_eq!(rejected.status, StatusCode::OK, "{}", rejected.text());
+    assert_eq!(rejected.json()["status"], "rejected");
     app.post(&format!("{path}/post"), &json!({})).await.problem(409, "illegal_transition");
     let res = app.send_as(&approver, TestRequest::post().uri("/api/v1/decisions").set_json(&decision)).await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());

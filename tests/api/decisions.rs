@@ -63,6 +63,8 @@ async fn posting_then_decision_grants_awards(app: TestApp) {
     // tests/api/calendar.rs counts them).
     app.post(&format!("{path}/post"), &json!({"until": day(5)})).await.problem(422, "validation_failed");
     assert_eq!(app.post(&format!("{path}/post"), &json!({"until": day(30)})).await.status, StatusCode::NO_CONTENT);
+    // Posted after its approval, only a decision (or a revocation after it) ends it.
+    app.post(&format!("{path}/reject"), &json!({"reason": "Thử"})).await.problem(409, "illegal_transition");
 
     // The public sees name, position, unit and award — nothing more — and can comment.
     let public = app.send_anonymous(TestRequest::get().uri("/api/v1/public/postings")).await;

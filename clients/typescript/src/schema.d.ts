@@ -939,8 +939,9 @@ export interface paths {
         /**
          * Record who attended a session and the absent members' written opinions (who runs the council's level
          * @description Record who attended a session and the absent members' written opinions (who runs the
-         *     council's level: the board; a unit's admin for its unit's council). Open or closed: the
-         *     secretary writes it up after the meeting; each record replaces the one before.
+         *     council's level: the board; a unit's admin for its unit's council), while it is open: each
+         *     record replaces the one before, and the close fixes it in the minutes (`409 session_closed`
+         *     after).
          */
         put: operations["record_council_attendance"];
         post?: never;
@@ -1757,7 +1758,8 @@ export interface paths {
         /**
          * Move a nomination
          * @description Move a nomination: `submit` (the unit; judges eligibility and refuses on blocking problems,
-         *     422 `not_eligible`), `withdraw` (the unit, before approval), `return`, `appraise`, `approve`
+         *     422 `not_eligible`), `withdraw` (the unit, before approval or while posted before its
+         *     council), `return`, `appraise`, `approve`
          *     (only when the award needs no council vote), `reject` (the board; a unit's admin for its
          *     unit's nominations of awards its level grants).
          */
