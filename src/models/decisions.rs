@@ -398,10 +398,12 @@ pub fn issue(conn: &mut DbConn, new: NewDecision, actor: UserId, today: NaiveDat
                 ErrorCode::PostingNotOver,
                 format!("the posting runs until {}; decide after it", n.posting_until.unwrap_or(today)),
             )),
-            Ok(n) if !granted_at(conn, &n, level)? => {
-                errors.push(authority_mismatch(conn, field, &n, level)?);
-            }
             Ok(n) => {
+                let granted_by = granting_levels_of(conn, &n)?;
+                if !level.is_some_and(|level| level.may_grant(&granted_by)) {
+                    errors.push(authority_mismatch(conn, field, &n, level, &granted_by)?);
+                    continue;
+                }
                 // The board answers the public before it decides (Decree 98/2023, Art 46).
                 if let Some(error) = unreviewed_comments(conn, &field, n.id)? {
                     errors.push(error);
@@ -538,10 +540,11 @@ fn granting_levels_of(conn: &mut DbConn, n: &Nomination) -> Result<Vec<GrantingL
 /// Whether a decision taken by `run_by` (a unit; `None`: the province) may grant `n`'s award.
 pub fn grants_at_level(conn: &mut DbConn, run_by: Option<UnitId>, n: &Nomination) -> Result<bool, ApiError> {
     let level = level_of(conn, run_by)?;
-    granted_at(conn, n, level)
+    grants(conn, level, n)
 }
 
-fn granted_at(conn: &mut DbConn, n: &Nomination, level: Option<GrantingLevel>) -> Result<bool, ApiError> {
+/// `grants_at_level` for a level already found (`level_of`), for many nominations.
+pub fn grants(conn: &mut DbConn, level: Option<GrantingLevel>, n: &Nomination) -> Result<bool, ApiError> {
     let granted_by = granting_levels_of(conn, n)?;
     Ok(level.is_some_and(|level| level.may_grant(&granted_by)))
 }
@@ -552,9 +555,10 @@ fn authority_mismatch(
     field: String,
     n: &Nomination,
     level: Option<GrantingLevel>,
+    granted_by: &[GrantingLevel],
 ) -> Result<FieldError, ApiError> {
     let award: String = award_types::table.find(n.award_type_id).select(award_types::name).first(conn)?;
-    let granted_by = granting_levels_of(conn, n)?.iter().map(|l| l.label_vi()).collect::<Vec<_>>().join(", ");
+    let granted_by = granted_by.iter().map(|l| l.label_vi()).collect::<Vec<_>>().join(", ");
     let deciding = level.map_or("Đơn vị này", |l| l.label_vi());
     Ok(FieldError::new(
         field,

@@ -152,12 +152,13 @@ pub async fn create(
             policy::require_runs_level(&caller, Some(councils_model::find(conn, new.council_id)?.unit_id))?;
             // Its own unit's nominations, for awards its level grants (Law Art 80).
             let mut outside = Vec::new();
+            let level = crate::models::decisions::level_of(conn, caller.unit_id)?;
             for (i, id) in new.nomination_ids.iter().enumerate() {
                 let Ok(n) = nominations_model::find_nomination(conn, *id) else { continue };
                 let field = format!("nomination_ids[{i}]");
                 if Some(n.unit_id) != caller.unit_id {
                     outside.push(FieldError::new(field, ErrorCode::OutsideLevel, "another unit's nomination"));
-                } else if !crate::models::decisions::grants_at_level(conn, caller.unit_id, &n)? {
+                } else if !crate::models::decisions::grants(conn, level, &n)? {
                     outside.push(FieldError::new(
                         field,
                         ErrorCode::AuthorityMismatch,
