@@ -387,6 +387,7 @@ fn award_year(
                 decision_number: format!("{}/QĐ-UBND", 10 + year - 2020),
                 decision_date: day(&format!("{}-01-15", year + 1)),
                 decided_by: "Chủ tịch UBND thành phố Bắc Kạn".into(),
+                commendation_type: Some(crate::domain::awards::CommendationType::Regular),
             },
             author,
         )?;
@@ -406,6 +407,7 @@ fn award_year(
             campaign_id: None,
             achievement_ids: vec![],
             under_discipline: false,
+            commendation_type: Some(crate::domain::awards::CommendationType::Regular),
         };
         let id = nominations::create_nomination(conn, input, author)?.nomination.id;
         let mut kinds = vec![DocumentKind::ToTrinh, DocumentKind::BaoCaoThanhTich, DocumentKind::BienBanBinhXet];
@@ -444,6 +446,7 @@ fn award_year(
                     decision_number: "05/QĐ-UBND".into(),
                     decision_date: day("2025-01-08"),
                     decided_by: "Chủ tịch UBND thành phố Bắc Kạn".into(),
+                    commendation_type: Some(crate::domain::awards::CommendationType::Regular),
                 },
                 author,
             )?;
@@ -507,6 +510,7 @@ fn award_year(
                 .enumerate()
                 .map(|(i, m)| (*m, if i == 0 { SeatRole::Chair } else { SeatRole::Member }))
                 .collect(),
+            own_unit_members_only: false,
         },
         author,
     )?;
@@ -568,6 +572,7 @@ fn award_year(
             nomination_ids: ids,
             paying_unit_id: Some(*payer),
             run_by_unit_id: run_by,
+            other_units_hidden: false,
         };
         decisions::issue(conn, new, author, day("2025-02-10"))?;
     }

@@ -173,6 +173,8 @@ pub fn feed_reach(who: &Principal) -> crate::db::journal::FeedReach {
         return FeedReach::Everything;
     }
     match who.unit_id {
+        // Those who read the unit's accounts (`Resource::UserAccount`) follow them too.
+        Some(unit) if who.has(Role::UnitAdmin) || who.has(Role::UnitOfficer) => FeedReach::OneUnitWithAccounts(unit),
         Some(unit) => FeedReach::OneUnit(unit),
         None if province_reader(who) => FeedReach::AllUnits,
         // Council members who are nothing else see nominations only on their agenda (through
@@ -367,7 +369,14 @@ mod tests {
         assert_eq!(feed_reach(&user(&[Role::Viewer], None)), FeedReach::AllUnits);
         assert_eq!(feed_reach(&user(&[Role::CouncilMember, Role::Viewer], None)), FeedReach::AllUnits);
         assert_eq!(feed_reach(&user(&[Role::CouncilMember], None)), FeedReach::RegistryOnly);
-        assert_eq!(feed_reach(&user(&[Role::UnitOfficer], Some(A))), FeedReach::OneUnit(A));
+        // Officers and the unit's admin read their unit's accounts, so they follow them too.
+        assert_eq!(feed_reach(&user(&[Role::UnitOfficer], Some(A))), FeedReach::OneUnitWithAccounts(A));
+        assert_eq!(feed_reach(&user(&[Role::UnitAdmin], Some(A))), FeedReach::OneUnitWithAccounts(A));
+        assert_eq!(
+            decide(&user(&[Role::Viewer], Some(A)), Action::Read, Resource::UserAccount { unit_id: Some(A) }),
+            Decision::Hidden
+        );
+        assert_eq!(feed_reach(&user(&[Role::Viewer], Some(A))), FeedReach::OneUnit(A));
         // An officer without a unit reads no unit's records, so no unit's events either.
         let unbound = user(&[Role::UnitOfficer], None);
         assert_eq!(decide(&unbound, Action::Read, Resource::UnitRecord { unit_id: B }), Decision::Hidden);

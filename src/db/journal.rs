@@ -31,7 +31,10 @@ pub enum Scope {
     Registry,
     /// A unit's own record: its people and province-level readers.
     Unit(UnitId),
-    /// Board business (accounts, council sessions, comments): admins.
+    /// A unit's accounts: the board, and that unit's people who read its accounts (its officers
+    /// and its admin).
+    UnitAccounts(UnitId),
+    /// Board business (the board's own accounts, council sessions, comments): admins.
     Admin,
     /// Audit only, never in the feed (sessions, ballots).
     AuditOnly,
@@ -42,6 +45,7 @@ impl Scope {
         match self {
             Scope::Registry => Some(FEED_REGISTRY),
             Scope::Unit(_) => Some(FEED_UNIT),
+            Scope::UnitAccounts(_) => Some(FEED_UNIT_ACCOUNTS),
             Scope::Admin => Some(FEED_ADMIN),
             Scope::AuditOnly => None,
         }
@@ -49,7 +53,7 @@ impl Scope {
 
     fn unit_id(&self) -> Option<UnitId> {
         match self {
-            Scope::Unit(unit) => Some(*unit),
+            Scope::Unit(unit) | Scope::UnitAccounts(unit) => Some(*unit),
             _ => None,
         }
     }
@@ -58,6 +62,7 @@ impl Scope {
 pub const FEED_REGISTRY: &str = "registry";
 pub const FEED_UNIT: &str = "unit";
 pub const FEED_ADMIN: &str = "admin";
+pub const FEED_UNIT_ACCOUNTS: &str = "unit_accounts";
 
 /// Where a change came from: the actor and the request.
 #[derive(Clone, Debug)]
@@ -314,6 +319,8 @@ pub enum FeedReach {
     AllUnits,
     /// Registry entries and one unit's records.
     OneUnit(UnitId),
+    /// Registry entries, one unit's records and its accounts.
+    OneUnitWithAccounts(UnitId),
     /// Registry entries only.
     RegistryOnly,
 }
@@ -337,6 +344,11 @@ pub fn list_feed(
         FeedReach::AllUnits => query.filter(journal::feed.eq_any([FEED_REGISTRY, FEED_UNIT])),
         FeedReach::OneUnit(unit) => query
             .filter(journal::feed.eq(FEED_REGISTRY).or(journal::feed.eq(FEED_UNIT).and(journal::unit_id.eq(*unit)))),
+        FeedReach::OneUnitWithAccounts(unit) => query.filter(
+            journal::feed
+                .eq(FEED_REGISTRY)
+                .or(journal::feed.eq_any([FEED_UNIT, FEED_UNIT_ACCOUNTS]).and(journal::unit_id.eq(*unit))),
+        ),
         FeedReach::RegistryOnly => query.filter(journal::feed.eq(FEED_REGISTRY)),
     };
     if !types.is_empty() {

@@ -454,6 +454,7 @@ diesel::table! {
         bonus_coefficient -> Nullable<Text>,
         base_salary_vnd -> Nullable<BigInt>,
         bonus_vnd -> Nullable<BigInt>,
+        commendation_type -> Nullable<Text>,
     }
 }
 
@@ -476,6 +477,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         posting_until -> Nullable<Date>,
+        commendation_type -> Nullable<Text>,
     }
 }
 

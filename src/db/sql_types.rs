@@ -21,7 +21,7 @@ use diesel::sqlite::Sqlite;
 
 use super::MultiBackend;
 use crate::domain::awards::PostingStage;
-use crate::domain::awards::{AwardCategory, AwardSubject, NomineeKind, Severity};
+use crate::domain::awards::{AwardCategory, AwardSubject, CommendationType, NomineeKind, Severity};
 use crate::domain::calendar::{DayCount, DayKind};
 use crate::domain::campaigns::{
     AchievementStatus, CampaignKind, CampaignStatus, Direction, IndicatorKind, Participation, RegistrationStatus,
@@ -96,6 +96,7 @@ macro_rules! stored_as_text {
 
 stored_as_text!(
     NomineeKind,
+    CommendationType,
     ClusterProposalId,
     ProposalMethod,
     ProposalStatus,

@@ -86,6 +86,26 @@ impl GrantingLevel {
 }
 
 text_enum! {
+    /// The type of commendation (loại hình khen thưởng, Law on Emulation and Commendation
+    /// 2022, Art 8), in the order the statistics forms 0602/0603.N/BNV-TĐKT count them.
+    pub enum CommendationType {
+        /// By achievements over a period (a year's round, an ongoing campaign).
+        Regular = "regular" => "Khen thưởng thường xuyên",
+        /// For a thematic or peak campaign (theo đợt, chuyên đề).
+        Thematic = "thematic" => "Khen thưởng theo chuyên đề",
+        AdHoc = "ad_hoc" => "Khen thưởng đột xuất",
+        /// Foreigners, overseas Vietnamese.
+        Foreign = "foreign" => "Khen thưởng đối ngoại",
+        /// Lifetime contribution (quá trình cống hiến).
+        Lifetime = "lifetime" => "Khen thưởng quá trình cống hiến",
+        /// Length of service (niên hạn; the armed forces).
+        LengthOfService = "length_of_service" => "Khen thưởng theo niên hạn",
+        /// Achievements in the resistance wars (a row of the statistics forms).
+        Resistance = "resistance" => "Khen thưởng thành tích kháng chiến",
+    }
+}
+
+text_enum! {
     /// Whom a nomination or an award names: a person, the unit itself (a collective), or a
     /// household of the unit. Follows from the award type's subject.
     pub enum NomineeKind {

@@ -5,6 +5,8 @@
 //! checked here). Ethnic groups are the GSO's list (Danh mục các dân tộc Việt Nam, Decision
 //! 121-TCTK/PPCĐ of 1979); codes 01–10 checked against the GSO's published list.
 
+use crate::domain::awards::CommendationType;
+
 text_enum! {
     pub enum Gender {
         Male = "male" => "Nam",
@@ -97,109 +99,202 @@ pub fn is_ethnic_minority(code: &str) -> bool {
 }
 
 /// The columns of Biểu 0603.N/BNV-TĐKT (commendations at the province's level) after its total.
+/// A column of a form: its key in CSV/JSON and its heading.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FormColumn {
-    /// Bằng khen (of the Chairman of the provincial People's Committee).
-    BangKhen,
-    /// Chiến sĩ thi đua cấp tỉnh.
-    ChienSiThiDua,
-    /// Cờ thi đua cấp tỉnh.
-    CoThiDua,
-    /// Huy hiệu, kỷ niệm chương of the province.
-    KyNiemChuong,
-    /// A title the province grants that the form has no column for (e.g. Tập thể lao động xuất
-    /// sắc): counted in the total and shown apart, so the total adds up.
-    Other,
+pub struct FormColumn {
+    pub key: &'static str,
+    pub label: &'static str,
 }
 
-pub const FORM_COLUMNS: [FormColumn; 5] = [
-    FormColumn::BangKhen,
-    FormColumn::ChienSiThiDua,
-    FormColumn::CoThiDua,
-    FormColumn::KyNiemChuong,
-    FormColumn::Other,
+const fn column(key: &'static str, label: &'static str) -> FormColumn {
+    FormColumn { key, label }
+}
+
+/// Biểu 0603.N/BNV-TĐKT (commendations at the province's level): Bằng khen, Chiến sĩ thi đua,
+/// Cờ thi đua, Kỷ niệm chương — and the titles the province grants that the form has no
+/// column for (e.g. Tập thể lao động xuất sắc), so the total adds up.
+pub const PROVINCIAL_COLUMNS: [FormColumn; 5] = [
+    column("bang_khen", "Bằng khen"),
+    column("chien_si_thi_dua", "Chiến sĩ thi đua cấp tỉnh"),
+    column("co_thi_dua", "Cờ thi đua"),
+    column("ky_niem_chuong", "Huy hiệu, kỷ niệm chương"),
+    column("other", "Danh hiệu khác của tỉnh (ngoài các cột của biểu)"),
 ];
 
-/// The form's column of an award type, by the catalogue's code.
-pub fn column_of(award_type_code: &str) -> FormColumn {
+/// The column of `PROVINCIAL_COLUMNS` of an award type, by the catalogue's code.
+pub fn provincial_column(award_type_code: &str) -> usize {
     match award_type_code {
-        c if c.starts_with("BANG_KHEN_TINH") => FormColumn::BangKhen,
-        "CSTD_TINH" => FormColumn::ChienSiThiDua,
-        "CO_THI_DUA_TINH" => FormColumn::CoThiDua,
-        c if c.starts_with("KY_NIEM_CHUONG") || c.starts_with("HUY_HIEU") => FormColumn::KyNiemChuong,
-        _ => FormColumn::Other,
+        c if c.starts_with("BANG_KHEN_TINH") => 0,
+        "CSTD_TINH" => 1,
+        "CO_THI_DUA_TINH" => 2,
+        c if c.starts_with("KY_NIEM_CHUONG") || c.starts_with("HUY_HIEU") => 3,
+        _ => 4,
     }
 }
 
-/// One award as the form counts it.
+/// Biểu 0602.N/BNV-TĐKT (commendations at the State's level, which the province proposes and
+/// records the outcome of): one column per group of forms the form names. The form asks for a
+/// column per order and per medal; the catalogue's codes say only the group, so each group is one
+/// column here (its collectives and individuals are the rows 06 and 09).
+pub const STATE_COLUMNS: [FormColumn; 9] = [
+    column("huan_chuong", "Các loại huân chương"),
+    column("huy_chuong", "Các loại huy chương"),
+    column("giai_thuong_ho_chi_minh", "Giải thưởng Hồ Chí Minh"),
+    column("giai_thuong_nha_nuoc", "Giải thưởng Nhà nước"),
+    column("danh_hieu_vinh_du", "Danh hiệu vinh dự nhà nước"),
+    column("co_thi_dua_chinh_phu", "Cờ thi đua của Chính phủ"),
+    column("bang_khen_thu_tuong", "Bằng khen của Thủ tướng Chính phủ"),
+    column("chien_si_thi_dua_toan_quoc", "Danh hiệu «Chiến sĩ thi đua toàn quốc»"),
+    column("other", "Các hình thức khen thưởng khác"),
+];
+
+/// The column of `STATE_COLUMNS` of an award type, by the catalogue's code (a board adding
+/// state-level forms to its catalogue names them by these prefixes).
+pub fn state_column(award_type_code: &str) -> usize {
+    match award_type_code {
+        c if c.starts_with("HUAN_CHUONG") => 0,
+        c if c.starts_with("HUY_CHUONG") => 1,
+        c if c.starts_with("GIAI_THUONG_HO_CHI_MINH") => 2,
+        c if c.starts_with("GIAI_THUONG_NHA_NUOC") => 3,
+        c if c.starts_with("ANH_HUNG")
+            || c.starts_with("NHA_GIAO")
+            || c.starts_with("THAY_THUOC")
+            || c.starts_with("NGHE_SI")
+            || c.starts_with("NGHE_NHAN")
+            || c.starts_with("BA_ME") =>
+        {
+            4
+        }
+        "CO_THI_DUA_CP" => 5,
+        c if c.starts_with("BANG_KHEN_TTG") => 6,
+        "CSTD_TOAN_QUOC" => 7,
+        _ => 8,
+    }
+}
+
+/// One award as a form counts it: its column (an index into the form's columns) and what the
+/// rows break down by.
 pub struct Counted<'a> {
-    pub column: FormColumn,
+    pub column: usize,
     pub recipient: crate::domain::awards::NomineeKind,
     pub gender: Option<Gender>,
     pub ethnicity_code: Option<&'a str>,
     pub staff_category: Option<StaffCategory>,
+    pub commendation_type: Option<CommendationType>,
 }
 
-/// A row of the form: its number on the form (none for the service's own breakdowns), its
-/// label, and the total then each of `FORM_COLUMNS` — `None` where the service does not record
-/// what the row asks (enterprises among collectives; the type of commendation).
+/// A row of a form: its number on the form (none for the service's own breakdowns), its label,
+/// and the total then each of the form's columns — `None` where the service does not record
+/// what the row asks (enterprises among collectives; for 0602, ministries' proposals).
 pub struct FormRow {
     pub code: Option<&'static str>,
     pub label: &'static str,
-    pub counts: Option<[i64; 6]>,
+    pub counts: Option<Vec<i64>>,
 }
 
-/// Biểu 0603.N/BNV-TĐKT's rows over the awards counted: the total, by whom commended (collective,
-/// of which enterprises; household; individual, by staff category), by type of commendation —
-/// then the service's own breakdowns of individuals: not categorised, women, ethnic minorities.
-pub fn provincial_form(awards: &[Counted]) -> Vec<FormRow> {
+/// Where a form numbers its rows: the two forms share their breakdowns but not their numbers.
+pub struct RowCodes {
+    pub total: &'static str,
+    /// 0602 only: (proposed by ministries, proposed by provinces).
+    pub proposed_by: Option<(&'static str, &'static str)>,
+    pub collectives: &'static str,
+    pub enterprises: &'static str,
+    pub households: &'static str,
+    pub individuals: &'static str,
+    /// The five staff categories, in `StaffCategory` order.
+    pub staff: [&'static str; 5],
+    /// The seven types of commendation, in `CommendationType` order.
+    pub types: [&'static str; 7],
+}
+
+/// Biểu 0603.N's row numbers.
+pub const PROVINCIAL_ROWS: RowCodes = RowCodes {
+    total: "01",
+    proposed_by: None,
+    collectives: "02",
+    enterprises: "03",
+    households: "04",
+    individuals: "05",
+    staff: ["06", "07", "08", "09", "10"],
+    types: ["11", "12", "13", "14", "15", "16", "17"],
+};
+
+/// Biểu 0602.N's row numbers as transcribed (04 and 05 are not used there).
+pub const STATE_ROWS: RowCodes = RowCodes {
+    total: "01",
+    proposed_by: Some(("02", "03")),
+    collectives: "06",
+    enterprises: "07",
+    households: "08",
+    individuals: "09",
+    staff: ["10", "11", "12", "13", "14"],
+    types: ["15", "16", "17", "18", "19", "20", "21"],
+};
+
+/// A form's rows over the awards counted: the total, (for 0602) by whom proposed, by whom
+/// commended (collective, of which enterprises; household; individual, by staff category), by
+/// type of commendation — then the service's own breakdowns, without a number: individuals not
+/// categorised, awards whose type of commendation is not recorded, women, ethnic minorities.
+pub fn form_rows(awards: &[Counted], columns: usize, codes: &RowCodes) -> Vec<FormRow> {
     use crate::domain::awards::NomineeKind;
     let count = |keep: &dyn Fn(&Counted) -> bool| {
-        let mut counts = [0_i64; 6];
+        let mut counts = vec![0_i64; columns + 1];
         for a in awards.iter().filter(|a| keep(a)) {
             counts[0] += 1;
-            counts[1 + FORM_COLUMNS.iter().position(|c| *c == a.column).unwrap_or(4)] += 1;
+            counts[1 + a.column.min(columns - 1)] += 1;
         }
         Some(counts)
     };
     let person = |a: &Counted| a.recipient == NomineeKind::Person;
-    let mut rows = vec![
-        FormRow { code: Some("01"), label: "Tổng số", counts: count(&|_| true) },
-        FormRow { code: Some("02"), label: "Tập thể", counts: count(&|a| a.recipient == NomineeKind::Unit) },
-        FormRow { code: Some("03"), label: "Trong đó: Doanh nghiệp", counts: None },
+    let mut rows = vec![FormRow { code: Some(codes.total), label: "Tổng số", counts: count(&|_| true) }];
+    if let Some((ministries, provinces)) = codes.proposed_by {
+        // The province's form: everything it records, it proposed.
+        rows.push(FormRow {
+            code: Some(ministries), label: "Bộ, ban, ngành, đoàn thể Trung ương", counts: None
+        });
+        rows.push(FormRow {
+            code: Some(provinces),
+            label: "Tỉnh, thành phố trực thuộc Trung ương",
+            counts: count(&|_| true),
+        });
+    }
+    rows.extend([
         FormRow {
-            code: Some("04"), label: "Hộ gia đình", counts: count(&|a| a.recipient == NomineeKind::Household)
+            code: Some(codes.collectives),
+            label: "Tập thể",
+            counts: count(&|a| a.recipient == NomineeKind::Unit),
         },
-        FormRow { code: Some("05"), label: "Cá nhân", counts: count(&person) },
-    ];
-    for (code, category) in ["06", "07", "08", "09", "10"].into_iter().zip([
-        StaffCategory::ProvincialLeader,
-        StaffCategory::DepartmentLeader,
-        StaffCategory::Entrepreneur,
-        StaffCategory::OtherLeader,
-        StaffCategory::Worker,
-    ]) {
+        FormRow { code: Some(codes.enterprises), label: "Trong đó: Doanh nghiệp", counts: None },
+        FormRow {
+            code: Some(codes.households),
+            label: "Hộ gia đình",
+            counts: count(&|a| a.recipient == NomineeKind::Household),
+        },
+        FormRow { code: Some(codes.individuals), label: "Cá nhân", counts: count(&person) },
+    ]);
+    for (code, category) in codes.staff.into_iter().zip(StaffCategory::ALL) {
         rows.push(FormRow {
             code: Some(code),
             label: category.label_vi(),
-            counts: count(&|a| person(a) && a.staff_category == Some(category)),
+            counts: count(&|a| person(a) && a.staff_category == Some(*category)),
         });
     }
-    for (code, label) in [
-        ("11", "Khen thưởng thường xuyên"),
-        ("12", "Khen thưởng theo chuyên đề"),
-        ("13", "Khen thưởng đột xuất"),
-        ("14", "Khen thưởng đối ngoại"),
-        ("15", "Khen thưởng quá trình cống hiến"),
-        ("16", "Khen thưởng theo niên hạn"),
-        ("17", "Khen thưởng thành tích kháng chiến"),
-    ] {
-        rows.push(FormRow { code: Some(code), label, counts: None });
+    for (code, kind) in codes.types.into_iter().zip(CommendationType::ALL) {
+        rows.push(FormRow {
+            code: Some(code),
+            label: kind.label_vi(),
+            counts: count(&|a| a.commendation_type == Some(*kind)),
+        });
     }
     rows.push(FormRow {
         code: None,
         label: "Cá nhân chưa ghi đối tượng",
         counts: count(&|a| person(a) && a.staff_category.is_none()),
+    });
+    rows.push(FormRow {
+        code: None,
+        label: "Chưa ghi loại hình khen thưởng",
+        counts: count(&|a| a.commendation_type.is_none()),
     });
     rows.push(FormRow {
         code: None,
@@ -231,15 +326,17 @@ mod tests {
     }
 
     #[test]
-    fn the_provincial_form_counts_by_recipient_category_and_column() {
+    fn the_provincial_form_counts_by_recipient_category_type_and_column() {
         use crate::domain::awards::NomineeKind;
-        let award = |code: &str, recipient, gender, ethnicity, category| Counted {
-            column: column_of(code),
+        let award = |code: &str, recipient, gender, ethnicity, category, kind| Counted {
+            column: provincial_column(code),
             recipient,
             gender,
             ethnicity_code: ethnicity,
             staff_category: category,
+            commendation_type: kind,
         };
+        let regular = Some(CommendationType::Regular);
         let awards = [
             award(
                 "BANG_KHEN_TINH_CA_NHAN",
@@ -247,23 +344,61 @@ mod tests {
                 Some(Gender::Female),
                 Some("02"),
                 Some(StaffCategory::Worker),
+                Some(CommendationType::AdHoc),
             ),
-            award("CSTD_TINH", NomineeKind::Person, Some(Gender::Male), Some("01"), Some(StaffCategory::OtherLeader)),
-            award("BANG_KHEN_TINH_CA_NHAN", NomineeKind::Person, None, None, None),
-            award("CO_THI_DUA_TINH", NomineeKind::Unit, None, None, None),
-            award("TTLDXS", NomineeKind::Unit, None, None, None),
+            award(
+                "CSTD_TINH",
+                NomineeKind::Person,
+                Some(Gender::Male),
+                Some("01"),
+                Some(StaffCategory::OtherLeader),
+                regular,
+            ),
+            award("BANG_KHEN_TINH_CA_NHAN", NomineeKind::Person, None, None, None, None),
+            award("CO_THI_DUA_TINH", NomineeKind::Unit, None, None, None, regular),
+            award("TTLDXS", NomineeKind::Unit, None, None, None, regular),
         ];
-        let rows = provincial_form(&awards);
-        let row = |label: &str| rows.iter().find(|r| r.label == label).unwrap().counts;
+        let rows = form_rows(&awards, PROVINCIAL_COLUMNS.len(), &PROVINCIAL_ROWS);
+        let row = |label: &str| rows.iter().find(|r| r.label == label).unwrap().counts.clone();
         // Total, Bằng khen, CSTĐ, Cờ, Kỷ niệm chương, other.
-        assert_eq!(row("Tổng số"), Some([5, 2, 1, 1, 0, 1]));
-        assert_eq!(row("Tập thể"), Some([2, 0, 0, 1, 0, 1]));
-        assert_eq!(row("Cá nhân"), Some([3, 2, 1, 0, 0, 0]));
-        assert_eq!(row(StaffCategory::Worker.label_vi()), Some([1, 1, 0, 0, 0, 0]));
-        assert_eq!(row("Cá nhân chưa ghi đối tượng"), Some([1, 1, 0, 0, 0, 0]));
-        assert_eq!(row("Cá nhân là nữ"), Some([1, 1, 0, 0, 0, 0]));
-        assert_eq!(row("Cá nhân là người dân tộc thiểu số"), Some([1, 1, 0, 0, 0, 0]), "Tày, not Kinh");
+        assert_eq!(row("Tổng số"), Some(vec![5, 2, 1, 1, 0, 1]));
+        assert_eq!(row("Tập thể"), Some(vec![2, 0, 0, 1, 0, 1]));
+        assert_eq!(row("Cá nhân"), Some(vec![3, 2, 1, 0, 0, 0]));
+        assert_eq!(row(StaffCategory::Worker.label_vi()), Some(vec![1, 1, 0, 0, 0, 0]));
+        assert_eq!(row("Cá nhân chưa ghi đối tượng"), Some(vec![1, 1, 0, 0, 0, 0]));
+        assert_eq!(row("Cá nhân là nữ"), Some(vec![1, 1, 0, 0, 0, 0]));
+        assert_eq!(row("Cá nhân là người dân tộc thiểu số"), Some(vec![1, 1, 0, 0, 0, 0]), "Tày, not Kinh");
+        assert_eq!(row("Khen thưởng thường xuyên"), Some(vec![3, 0, 1, 1, 0, 1]));
+        assert_eq!(row("Khen thưởng đột xuất"), Some(vec![1, 1, 0, 0, 0, 0]));
+        assert_eq!(row("Chưa ghi loại hình khen thưởng"), Some(vec![1, 1, 0, 0, 0, 0]));
         assert_eq!(row("Trong đó: Doanh nghiệp"), None, "not recorded: left empty, never 0");
-        assert_eq!(rows.iter().filter_map(|r| r.code).collect::<Vec<_>>().len(), 17);
+        let codes: Vec<&str> = rows.iter().filter_map(|r| r.code).collect();
+        assert_eq!(codes, (1..=17).map(|i| format!("{i:02}")).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn the_state_form_numbers_its_rows_its_own_way_and_counts_by_group_of_forms() {
+        use crate::domain::awards::NomineeKind;
+        assert_eq!(state_column("CSTD_TOAN_QUOC"), 7);
+        assert_eq!(state_column("HUAN_CHUONG_LAO_DONG_HANG_BA"), 0);
+        assert_eq!(state_column("BANG_KHEN_TTG_TAP_THE"), 6);
+        assert_eq!(state_column("CSTD_TINH"), 8, "not a state-level form: other");
+        let awards = [Counted {
+            column: state_column("CO_THI_DUA_CP"),
+            recipient: NomineeKind::Unit,
+            gender: None,
+            ethnicity_code: None,
+            staff_category: None,
+            commendation_type: Some(CommendationType::Thematic),
+        }];
+        let rows = form_rows(&awards, STATE_COLUMNS.len(), &STATE_ROWS);
+        let by_code = |code: &str| rows.iter().find(|r| r.code == Some(code)).unwrap();
+        assert_eq!(by_code("01").counts, Some(vec![1, 0, 0, 0, 0, 0, 1, 0, 0, 0]));
+        assert_eq!(by_code("02").counts, None, "ministries' proposals are not the province's to count");
+        assert_eq!(by_code("03").counts, by_code("01").counts);
+        assert_eq!(by_code("06").label, "Tập thể");
+        assert_eq!(by_code("16").label, "Khen thưởng theo chuyên đề");
+        assert_eq!(by_code("16").counts.as_ref().unwrap()[0], 1);
+        assert_eq!(rows.iter().filter_map(|r| r.code).next_back(), Some("21"));
     }
 }

@@ -6,6 +6,7 @@ use diesel::expression::AsExpression;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::domain::ids::UnitId;
 use crate::domain::Checks;
 use crate::error::ErrorCode;
 use crate::error::FieldError;
@@ -325,6 +326,17 @@ pub fn periods_overlap(a: (Option<NaiveDate>, Option<NaiveDate>), b: (Option<Nai
         _ => true,
     };
     starts_before_other_ends(a.0, b.1) && starts_before_other_ends(b.0, a.1)
+}
+
+/// Whose work a list shows (`run_by_unit_id` of campaigns, rounds and decisions).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RunBy {
+    /// The province's own (run by the board).
+    Province,
+    /// Any department's or commune's.
+    AnyUnit,
+    /// One department's or commune's.
+    Unit(UnitId),
 }
 
 /// Today in Vietnam (UTC+7), the day that "active" and default dates refer to.

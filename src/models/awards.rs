@@ -8,7 +8,8 @@ use crate::db::schema::{award_type_versions, award_types, awards, people, unit_l
 use crate::db::sql_types::{NullableUtcTimestamp, UtcTimestamp};
 use crate::db::{self, DbConn};
 use crate::domain::awards::{
-    AwardCategory, AwardSubject, GrantingLevel, NomineeKind, PostingStage, Prerequisite, Rules, Severity,
+    AwardCategory, AwardSubject, CommendationType, GrantingLevel, NomineeKind, PostingStage, Prerequisite, Rules,
+    Severity,
 };
 use crate::domain::calendar::DayCount;
 use crate::domain::collectives::MemberRequirement;
@@ -479,6 +480,8 @@ pub struct Award {
     pub bonus_coefficient: Option<String>,
     pub base_salary_vnd: Option<i64>,
     pub bonus_vnd: Option<i64>,
+    /// Regular, thematic, ad hoc, … (Law Art 8); `None`: not recorded.
+    pub commendation_type: Option<CommendationType>,
 }
 
 pub struct NewAward {
@@ -490,6 +493,7 @@ pub struct NewAward {
     pub decision_number: String,
     pub decision_date: NaiveDate,
     pub decided_by: String,
+    pub commendation_type: Option<CommendationType>,
 }
 
 pub fn award_not_found() -> ApiError {
@@ -557,6 +561,7 @@ pub fn record_award(conn: &mut DbConn, new: NewAward, actor: UserId) -> Result<A
             awards::decided_by.eq(&new.decided_by),
             awards::created_by.eq(actor),
             awards::created_at.eq(db::now()),
+            awards::commendation_type.eq(new.commendation_type),
         ))
         .execute(conn)?;
     find_award(conn, id)

@@ -11,7 +11,7 @@ use crate::db::sql_types::UtcTimestamp;
 use crate::db::{self, DbConn};
 use crate::domain::campaigns::{CampaignAction, CampaignKind, CampaignStatus, Direction, IndicatorKind, Participation};
 use crate::domain::ids::{CampaignId, CampaignTransitionId, ClusterId, IndicatorId, UnitId, UserId};
-use crate::domain::units::UnitKind;
+use crate::domain::units::{RunBy, UnitKind};
 use crate::error::{ApiError, ErrorCode, FieldError};
 use crate::models::clusters::{find_cluster, list_clusters, Cluster};
 
@@ -159,6 +159,7 @@ pub struct CampaignFilter {
     pub kind: Option<CampaignKind>,
     /// Drafts are working copies: only those who run the campaign's level list them.
     pub drafts: Drafts,
+    pub run_by: Option<RunBy>,
     pub search: Option<String>,
     pub before_id: Option<CampaignId>,
     pub limit: i64,
@@ -181,6 +182,12 @@ pub fn list_campaigns(conn: &mut DbConn, filter: &CampaignFilter) -> Result<Vec<
     if let Some(kind) = &filter.kind {
         query = query.filter(campaigns::kind.eq(*kind));
     }
+    query = match filter.run_by {
+        None => query,
+        Some(RunBy::Province) => query.filter(campaigns::run_by_unit_id.is_null()),
+        Some(RunBy::AnyUnit) => query.filter(campaigns::run_by_unit_id.is_not_null()),
+        Some(RunBy::Unit(unit)) => query.filter(campaigns::run_by_unit_id.eq(unit)),
+    };
     if let Some(folded) = &filter.search {
         query = query.filter(campaigns::title_folded.like(crate::domain::text::like_contains(folded)).escape('\\'));
     }

@@ -42,6 +42,9 @@ pub struct NewCouncil {
     pub term_end: NaiveDate,
     /// (user id, role), one per user.
     pub seats: Vec<(UserId, SeatRole)>,
+    /// Seats go to the unit's own people only (a unit's admin constituting its council sees no
+    /// other unit's accounts: they answer as unknown ids).
+    pub own_unit_members_only: bool,
 }
 
 pub fn council_not_found() -> ApiError {
@@ -96,10 +99,17 @@ pub fn create(conn: &mut DbConn, new: NewCouncil, actor: UserId) -> Result<Counc
         errors.push(FieldError::new("unit_id", ErrorCode::NotFound, "no unit has this id"));
     }
     for (i, (user_id, _)) in new.seats.iter().enumerate() {
-        let found: Option<(String, bool)> =
-            users::table.find(user_id).select((users::roles, users::active)).first(conn).optional()?;
+        let found: Option<(String, bool, Option<UnitId>)> =
+            users::table.find(user_id).select((users::roles, users::active, users::unit_id)).first(conn).optional()?;
         match found {
-            Some((roles, true))
+            None => errors.push(FieldError::new(
+                format!("members[{i}].user_id"),
+                ErrorCode::NotFound,
+                "no user has this id",
+            )),
+            Some((_, _, unit)) if new.own_unit_members_only && unit != Some(new.unit_id) => errors
+                .push(FieldError::new(format!("members[{i}].user_id"), ErrorCode::NotFound, "no user has this id")),
+            Some((roles, true, _))
                 if Role::split(&roles).contains(&Role::CouncilMember)
                     && !Role::split(&roles).contains(&Role::Admin) => {}
             _ => errors.push(FieldError::new(

@@ -15,7 +15,7 @@ use crate::domain::calendar::{period_end, working_span_bound, DayCount};
 use crate::domain::ids::{AwardId, CommentId, DecisionId, NominationId, NominationTransitionId, UnitId, UserId};
 use crate::domain::money::{base_salary_on, bonus_vnd, FundEntryKind};
 use crate::domain::nominations::NominationStatus;
-use crate::domain::units::UnitKind;
+use crate::domain::units::{RunBy, UnitKind};
 use crate::error::{ApiError, ErrorCode, FieldError};
 use crate::models::nominations::{find_nomination, judged_version, Nomination};
 use crate::models::reward_money::{self, NewFundEntry};
@@ -332,12 +332,60 @@ pub struct NewDecision {
     pub paying_unit_id: Option<UnitId>,
     /// The level deciding: a department's or a commune's, or the province's (`None`).
     pub run_by_unit_id: Option<UnitId>,
+    /// The caller is bound to the deciding unit and sees no other unit's nominations: their ids
+    /// answer as unknown ones do, so a decision's errors tell nobody that they exist.
+    pub other_units_hidden: bool,
 }
 
 /// An award a decision granted: its id and its bonus in đồng.
 pub type GrantedAward = (AwardId, Option<i64>);
 
 /// A decision with the awards it granted.
+/// Decisions, newest first (ids are time-ordered): of a year (by `decided_on`) and a level if
+/// asked, each with its awards; `limit + 1` rows.
+pub fn list_decisions(
+    conn: &mut DbConn,
+    year: Option<i32>,
+    run_by: Option<RunBy>,
+    before: Option<DecisionId>,
+    limit: i64,
+) -> Result<Vec<(Decision, Vec<GrantedAward>)>, ApiError> {
+    let mut query = decisions::table.into_boxed::<<DbConn as Connection>::Backend>();
+    if let Some(year) = year {
+        let (first, last) = (NaiveDate::from_ymd_opt(year, 1, 1), NaiveDate::from_ymd_opt(year, 12, 31));
+        let (Some(first), Some(last)) = (first, last) else { return Ok(Vec::new()) };
+        query = query.filter(decisions::decided_on.between(first, last));
+    }
+    query = match run_by {
+        None => query,
+        Some(RunBy::Province) => query.filter(decisions::run_by_unit_id.is_null()),
+        Some(RunBy::AnyUnit) => query.filter(decisions::run_by_unit_id.is_not_null()),
+        Some(RunBy::Unit(unit)) => query.filter(decisions::run_by_unit_id.eq(unit)),
+    };
+    if let Some(before) = before {
+        query = query.filter(decisions::id.lt(before));
+    }
+    let rows: Vec<Decision> =
+        query.order(decisions::id.desc()).limit(limit + 1).select(Decision::as_select()).load(conn)?;
+    let ids: Vec<DecisionId> = rows.iter().map(|d| d.id).collect();
+    let mut granted: std::collections::HashMap<DecisionId, Vec<GrantedAward>> = std::collections::HashMap::new();
+    for (decision, award, bonus) in awards::table
+        .filter(awards::decision_id.eq_any(&ids))
+        .select((awards::decision_id.assume_not_null(), awards::id, awards::bonus_vnd))
+        .order(awards::id)
+        .load::<(DecisionId, AwardId, Option<i64>)>(conn)?
+    {
+        granted.entry(decision).or_default().push((award, bonus));
+    }
+    Ok(rows
+        .into_iter()
+        .map(|d| {
+            let awards = granted.remove(&d.id).unwrap_or_default();
+            (d, awards)
+        })
+        .collect())
+}
+
 pub fn find_decision(conn: &mut DbConn, id: DecisionId) -> Result<(Decision, Vec<GrantedAward>), ApiError> {
     let decision = decisions::table
         .find(id)
@@ -370,11 +418,17 @@ pub fn issue(conn: &mut DbConn, new: NewDecision, actor: UserId, today: NaiveDat
         match find_nomination(conn, *id) {
             Err(_) => errors.push(FieldError::new(field, ErrorCode::NotFound, "no nomination has this id")),
             // Before anything about its state: another unit's nomination tells a unit nothing more.
-            Ok(n) if new.run_by_unit_id.is_some_and(|unit| unit != n.unit_id) => errors.push(FieldError::new(
-                field,
-                ErrorCode::OutsideLevel,
-                "a unit's decision grants its own unit's nominations only",
-            )),
+            Ok(n) if new.run_by_unit_id.is_some_and(|unit| unit != n.unit_id) => {
+                errors.push(if new.other_units_hidden {
+                    FieldError::new(field, ErrorCode::NotFound, "no nomination has this id")
+                } else {
+                    FieldError::new(
+                        field,
+                        ErrorCode::OutsideLevel,
+                        "a unit's decision grants its own unit's nominations only",
+                    )
+                });
+            }
             // On posting now, or approved by the council after a posting before it met.
             Ok(n)
                 if !(n.status == NominationStatus::Posted
@@ -482,6 +536,7 @@ pub fn issue(conn: &mut DbConn, new: NewDecision, actor: UserId, today: NaiveDat
                 awards::bonus_coefficient.eq(bonus.and(coefficient.as_deref())),
                 awards::base_salary_vnd.eq(bonus.and(base_salary)),
                 awards::bonus_vnd.eq(bonus),
+                awards::commendation_type.eq(n.commendation_type),
             ))
             .execute(conn)?;
         if let (Some(unit_id), Some(bonus)) = (new.paying_unit_id, bonus) {

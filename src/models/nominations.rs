@@ -6,10 +6,13 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 
-use crate::db::schema::{achievements, nomination_achievements, nomination_transitions, nominations, people};
+use crate::db::schema::{
+    achievements, campaigns, nomination_achievements, nomination_transitions, nominations, people,
+};
 use crate::db::sql_types::UtcTimestamp;
 use crate::db::{self, DbConn};
-use crate::domain::awards::NomineeKind;
+use crate::domain::awards::{CommendationType, NomineeKind};
+use crate::domain::campaigns::CampaignKind;
 use crate::domain::ids::{
     AchievementId, AwardTypeId, AwardTypeVersionId, CampaignId, NominationId, NominationTransitionId, PersonId,
     StoredFileId, UnitId, UserId,
@@ -44,6 +47,8 @@ pub struct Nomination {
     #[diesel(deserialize_as = UtcTimestamp)]
     pub updated_at: DateTime<Utc>,
     pub posting_until: Option<NaiveDate>,
+    /// Regular, thematic, ad hoc, … (Law Art 8); `None`: not recorded.
+    pub commendation_type: Option<CommendationType>,
 }
 
 #[derive(Queryable, Selectable, Debug, Clone)]
@@ -76,6 +81,8 @@ pub struct NominationInput {
     pub campaign_id: Option<CampaignId>,
     pub achievement_ids: Vec<AchievementId>,
     pub under_discipline: bool,
+    /// As asked; when not, a campaign's nomination is regular or thematic as its campaign is.
+    pub commendation_type: Option<CommendationType>,
 }
 
 pub fn nomination_not_found() -> ApiError {
@@ -148,6 +155,7 @@ struct InputFacts {
     types: HashMap<AwardTypeId, Option<crate::models::awards::AwardType>>,
     person_units: HashMap<PersonId, UnitId>,
     achievement_units: HashMap<AchievementId, UnitId>,
+    campaign_kinds: HashMap<CampaignId, CampaignKind>,
 }
 
 impl InputFacts {
@@ -178,7 +186,27 @@ impl InputFacts {
                 .load(conn)?;
             achievement_units.extend(rows);
         }
-        Ok(InputFacts { types, person_units, achievement_units })
+        let mut campaign_ids: Vec<CampaignId> = inputs.iter().filter_map(|i| i.campaign_id).collect();
+        campaign_ids.sort();
+        campaign_ids.dedup();
+        let campaign_kinds = campaigns::table
+            .filter(campaigns::id.eq_any(&campaign_ids))
+            .select((campaigns::id, campaigns::kind))
+            .load::<(CampaignId, CampaignKind)>(conn)?
+            .into_iter()
+            .collect();
+        Ok(InputFacts { types, person_units, achievement_units, campaign_kinds })
+    }
+
+    /// The type of commendation asked, or what the campaign says: a thematic campaign's
+    /// nominations are thematic, an ongoing one's regular; otherwise not recorded.
+    fn commendation_type(&self, input: &NominationInput) -> Option<CommendationType> {
+        input.commendation_type.or_else(|| {
+            input.campaign_id.and_then(|c| self.campaign_kinds.get(&c)).map(|kind| match kind {
+                CampaignKind::ChuyenDe => CommendationType::Thematic,
+                CampaignKind::ThuongXuyen => CommendationType::Regular,
+            })
+        })
     }
 
     /// The nominee fits the award type's subject and belongs to the nominating unit; the
@@ -232,12 +260,6 @@ impl InputFacts {
         }
         Ok(kind)
     }
-}
-
-/// The nominee fits the award type's subject and belongs to the nominating unit; the
-/// achievements are the unit's own.
-fn check_input(conn: &mut DbConn, input: &NominationInput) -> Result<NomineeKind, ApiError> {
-    InputFacts::load(conn, std::slice::from_ref(input))?.check(input)
 }
 
 fn write_achievements(conn: &mut DbConn, id: NominationId, achievement_ids: &[AchievementId]) -> Result<(), ApiError> {
@@ -320,6 +342,7 @@ pub fn create_nominations(
                 nominations::year.eq(input.year),
                 nominations::campaign_id.eq(input.campaign_id),
                 nominations::under_discipline.eq(input.under_discipline),
+                nominations::commendation_type.eq(facts.commendation_type(input)),
                 nominations::status.eq(NominationStatus::Draft),
                 nominations::version.eq(1),
                 nominations::created_by.eq(actor),
@@ -373,7 +396,9 @@ pub fn replace_nomination(
     if !current.status.is_editable() {
         return Err(not_editable(current.status));
     }
-    let kind = check_input(conn, &input)?;
+    let facts = InputFacts::load(conn, std::slice::from_ref(&input))?;
+    let kind = facts.check(&input)?;
+    let commendation_type = facts.commendation_type(&input);
     if current.status == NominationStatus::Returned {
         // Once submitted, the ground it was judged on stays on record: achievements can be
         // added, not taken away.
@@ -398,6 +423,7 @@ pub fn replace_nomination(
             nominations::year.eq(input.year),
             nominations::campaign_id.eq(input.campaign_id),
             nominations::under_discipline.eq(input.under_discipline),
+            nominations::commendation_type.eq(commendation_type),
             nominations::version.eq(current.version + 1),
             nominations::updated_at.eq(db::now()),
         ))

@@ -125,6 +125,7 @@ pub struct StatisticsAward {
     pub gender: Option<crate::domain::statistics::Gender>,
     pub ethnicity_code: Option<String>,
     pub staff_category: Option<crate::domain::statistics::StaffCategory>,
+    pub commendation_type: Option<crate::domain::awards::CommendationType>,
 }
 
 type StatisticsRow = (
@@ -133,17 +134,20 @@ type StatisticsRow = (
     Option<crate::domain::statistics::Gender>,
     Option<String>,
     Option<crate::domain::statistics::StaffCategory>,
+    Option<crate::domain::awards::CommendationType>,
     Option<String>,
     String,
 );
 
-/// The awards (not revoked) decided within the period by the province — by a decision of the
-/// province's level, or recorded without one — whose rules have the province grant them
-/// (`granting_levels`; for an award recorded without its rules, its type's level `tinh`).
-pub fn provincial_awards_decided(
+/// The awards (not revoked) decided within the period and recorded by the province — by a
+/// decision of the province's level, or recorded without one — whose rules have `granted_by`
+/// grant them (`granting_levels`; for an award recorded without its rules, its type's level):
+/// the province's own, or the State's it proposed and recorded the outcome of.
+pub fn awards_decided(
     conn: &mut DbConn,
     from: chrono::NaiveDate,
     to: chrono::NaiveDate,
+    granted_by: crate::domain::awards::GrantingLevel,
 ) -> Result<Vec<StatisticsAward>, ApiError> {
     use crate::db::schema::{award_type_versions, decisions, people};
     use crate::domain::awards::GrantingLevel;
@@ -162,6 +166,7 @@ pub fn provincial_awards_decided(
             people::gender.nullable(),
             people::ethnicity_code.nullable(),
             people::staff_category.nullable(),
+            awards::commendation_type,
             award_type_versions::granting_levels.nullable(),
             award_types::level,
         ))
@@ -169,16 +174,19 @@ pub fn provincial_awards_decided(
     Ok(rows
         .into_iter()
         .filter(|(.., levels, type_level)| {
-            let granted_by =
+            let levels =
                 levels.as_deref().map_or_else(|| GrantingLevel::defaults_for(type_level), GrantingLevel::split);
-            granted_by.contains(&GrantingLevel::Province)
+            levels.contains(&granted_by)
         })
-        .map(|(award_type_code, recipient_kind, gender, ethnicity_code, staff_category, ..)| StatisticsAward {
-            award_type_code,
-            recipient_kind,
-            gender,
-            ethnicity_code,
-            staff_category,
+        .map(|(award_type_code, recipient_kind, gender, ethnicity_code, staff_category, commendation_type, ..)| {
+            StatisticsAward {
+                award_type_code,
+                recipient_kind,
+                gender,
+                ethnicity_code,
+                staff_category,
+                commendation_type,
+            }
         })
         .collect())
 }

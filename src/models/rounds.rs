@@ -16,6 +16,7 @@ use crate::domain::ids::{
 };
 use crate::domain::nominations::{DocumentKind, NominationAction, NominationStatus};
 use crate::domain::rounds::{judging_depth, quota_standing, DossierStatus, LineAction, QuotaStanding, RoundStatus};
+use crate::domain::units::RunBy;
 use crate::error::{ApiError, ErrorCode, FieldError};
 use crate::models::awards::{find_award_type, find_award_type_by_code, version_on, AwardType, AwardTypeVersion};
 use crate::models::nominations::{self as nominations_model, BatchError, Move, NominationDetail, NominationInput};
@@ -267,6 +268,7 @@ pub fn create_round(
 pub fn list_rounds(
     conn: &mut DbConn,
     year: Option<i32>,
+    run_by: Option<RunBy>,
     before: Option<RoundId>,
     limit: i64,
 ) -> Result<Vec<Round>, ApiError> {
@@ -274,6 +276,12 @@ pub fn list_rounds(
     if let Some(year) = year {
         query = query.filter(award_rounds::year.eq(year));
     }
+    query = match run_by {
+        None => query,
+        Some(RunBy::Province) => query.filter(award_rounds::run_by_unit_id.is_null()),
+        Some(RunBy::AnyUnit) => query.filter(award_rounds::run_by_unit_id.is_not_null()),
+        Some(RunBy::Unit(unit)) => query.filter(award_rounds::run_by_unit_id.eq(unit)),
+    };
     if let Some(before) = before {
         query = query.filter(award_rounds::id.lt(before));
     }
@@ -292,6 +300,18 @@ fn check_open(round: &Round, today: NaiveDate) -> Result<(), ApiError> {
         ));
     }
     Ok(())
+}
+
+/// The level that runs the round a nomination is a line of (`Some(None)`: the province's round);
+/// `None` when it is no round's line. A round's lines are the work of the level running it.
+pub fn round_level_of_line(conn: &mut DbConn, nomination: NominationId) -> Result<Option<Option<UnitId>>, ApiError> {
+    Ok(dossier_lines::table
+        .inner_join(unit_dossiers::table.on(unit_dossiers::id.eq(dossier_lines::dossier_id)))
+        .inner_join(award_rounds::table.on(award_rounds::id.eq(unit_dossiers::round_id)))
+        .filter(dossier_lines::nomination_id.eq(nomination))
+        .select(award_rounds::run_by_unit_id)
+        .first::<Option<UnitId>>(conn)
+        .optional()?)
 }
 
 pub fn find_dossier(conn: &mut DbConn, id: DossierId) -> Result<Dossier, ApiError> {
@@ -464,6 +484,8 @@ pub fn add_lines(
             campaign_id: None,
             achievement_ids: line.achievement_ids,
             under_discipline: line.under_discipline,
+            // A year's round commends the year's achievements: regular (Law Art 8).
+            commendation_type: Some(crate::domain::awards::CommendationType::Regular),
         });
         positions.push(i);
     }

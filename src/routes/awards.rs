@@ -14,7 +14,7 @@ use crate::auth::AuthUser;
 use crate::db::journal::Scope;
 use crate::db::{self, cursor};
 use crate::domain::awards::{
-    check_rules, AwardCategory, AwardSubject, GrantingLevel, PostingStage, Prerequisite, Severity,
+    check_rules, AwardCategory, AwardSubject, CommendationType, GrantingLevel, PostingStage, Prerequisite, Severity,
 };
 use crate::domain::calendar::DayCount;
 use crate::domain::cluster_votes::ClusterProposalRule;
@@ -504,6 +504,8 @@ pub struct AwardRequest {
     pub decision_date: NaiveDate,
     #[schema(example = "Chủ tịch UBND tỉnh Bắc Kạn")]
     pub decided_by: String,
+    /// The type of commendation (Law Art 8), if the decision says.
+    pub commendation_type: Option<CommendationType>,
 }
 
 /// Record an award given by a decision, e.g. history from before the service (admins).
@@ -541,6 +543,7 @@ pub async fn record_award(
         decision_number,
         decision_date: body.decision_date,
         decided_by,
+        commendation_type: body.commendation_type,
     };
     let actor = who.user_id;
     let award = db::write(&state.db, origin.by(&who), move |conn, journal| {

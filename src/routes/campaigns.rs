@@ -287,6 +287,10 @@ pub struct CampaignQuery {
     pub kind: Option<CampaignKind>,
     /// Part of the title, ignoring case and diacritics.
     pub q: Option<String>,
+    /// Only the campaigns this department's or commune's level runs.
+    pub run_by_unit_id: Option<Uuid>,
+    /// `true`: only the province's own campaigns; `false`: only units' campaigns.
+    pub province_level: Option<bool>,
     pub limit: Option<i64>,
     pub cursor: Option<String>,
 }
@@ -318,6 +322,7 @@ pub async fn list(
         } else {
             who.unit_id.filter(|_| who.has(Role::UnitAdmin)).map_or(Drafts::Hidden, Drafts::OfLevel)
         },
+        run_by: crate::routes::shared::run_by_filter(query.run_by_unit_id, query.province_level)?,
         search: query.q.as_deref().map(text::fold).filter(|q| !q.is_empty()),
         before_id: query.cursor.as_deref().map(|c| cursor::decode(&scope, c)).transpose()?,
         limit,

@@ -157,7 +157,8 @@ pub async fn create(
                 let Ok(n) = nominations_model::find_nomination(conn, *id) else { continue };
                 let field = format!("nomination_ids[{i}]");
                 if Some(n.unit_id) != caller.unit_id {
-                    outside.push(FieldError::new(field, ErrorCode::OutsideLevel, "another unit's nomination"));
+                    // As an unknown id: another unit's nominations are not the caller's to see.
+                    outside.push(FieldError::new(field, ErrorCode::NotFound, "no nomination has this id"));
                 } else if !crate::models::decisions::grants(conn, level, &n)? {
                     outside.push(FieldError::new(
                         field,

@@ -152,6 +152,7 @@ pub async fn create(
         term_start: body.term_start,
         term_end: body.term_end,
         seats,
+        own_unit_members_only: !who.has(Role::Admin),
     };
     let actor = who.user_id;
     let created = db::write(&state.db, origin.by(&who), move |conn, journal| {

@@ -5,13 +5,13 @@ use actix_web::http::header;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::auth::policy::{self, Role};
 use crate::auth::{client_addr, AuthUser};
-use crate::db;
 use crate::db::journal::Scope;
+use crate::db::{self, cursor};
 use crate::domain::display::{admin_date, money_vnd};
 use crate::domain::ids::{AwardId, CommentId, DecisionId, NominationId, UnitId};
 use crate::domain::public::{proof_of_work_ok, PROOF_OF_WORK_HEADER};
@@ -19,7 +19,7 @@ use crate::domain::text::{normalize, strip_markup};
 use crate::domain::units::today_in_vietnam;
 use crate::domain::{check_date, check_text, check_text_block, Checks};
 use crate::error::{ApiError, ErrorCode};
-use crate::http::extract::JsonBody;
+use crate::http::extract::{JsonBody, QueryParams};
 use crate::http::origin::RequestOrigin;
 use crate::http::register::Routes;
 use crate::models::awards as awards_model;
@@ -36,6 +36,7 @@ pub fn configure(routes: &mut Routes) {
         .service(list_comments)
         .service(review_comment)
         .service(issue)
+        .service(list)
         .service(read)
         .service(public_postings)
         .service(comment);
@@ -408,6 +409,7 @@ pub async fn issue(
         nomination_ids,
         paying_unit_id,
         run_by_unit_id,
+        other_units_hidden: unit_decision,
     };
     let (actor, today) = (who.user_id, today_in_vietnam());
     let body = db::write(&state.db, origin.by(&who), move |conn, journal| {
@@ -474,6 +476,51 @@ fn deciding_unit(who: &AuthUser, asked: Option<UnitId>) -> Result<Option<UnitId>
         (own, asked) if own == asked => Ok(asked),
         _ => Err(ApiError::forbidden()),
     }
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct DecisionQuery {
+    /// Only decisions signed in this year.
+    pub year: Option<i32>,
+    /// Only this department's or commune's decisions.
+    pub run_by_unit_id: Option<Uuid>,
+    /// `true`: only the province's decisions; `false`: only units'.
+    pub province_level: Option<bool>,
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DecisionPage {
+    pub items: Vec<DecisionResponse>,
+    pub next_cursor: Option<String>,
+}
+
+/// List decisions, newest first, with the awards each granted (everyone signed in; decisions
+/// are public).
+#[utoipa::path(operation_id = "list_decisions", tag = "decisions", security(("bearer" = [])), params(DecisionQuery),
+    responses((status = 200, description = "One page of decisions", body = DecisionPage), ListErrors))]
+#[get("/decisions")]
+pub async fn list(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    scope: cursor::ListScope,
+    query: QueryParams<DecisionQuery>,
+) -> Result<HttpResponse, ApiError> {
+    policy::authorize(&who, policy::Action::Read, policy::Resource::Registry)?;
+    let query = query.0;
+    let limit = cursor::limit(query.limit)?;
+    let run_by = crate::routes::shared::run_by_filter(query.run_by_unit_id, query.province_level)?;
+    let before: Option<Uuid> = query.cursor.as_deref().map(|c| cursor::decode(&scope, c)).transpose()?;
+    let (rows, next_cursor) = db::run(&state.db, move |conn| {
+        let rows = model::list_decisions(conn, query.year, run_by, before.map(DecisionId::from), limit)?;
+        Ok(cursor::page(rows, limit, &scope, |(d, _)| d.id.uuid()))
+    })
+    .await?;
+    Ok(HttpResponse::Ok()
+        .json(DecisionPage { items: rows.into_iter().map(DecisionResponse::from).collect(), next_cursor }))
 }
 
 /// Get a decision and the awards it granted.

@@ -13,6 +13,7 @@ use crate::auth::policy::{self, Action, Decision, Resource, Role};
 use crate::auth::AuthUser;
 use crate::db::journal::Scope;
 use crate::db::{self, cursor};
+use crate::domain::awards::CommendationType;
 use crate::domain::ids::{AwardTypeId, NominationId, StoredFileId, UnitId};
 use crate::domain::nominations::{DocumentKind, NominationAction, NominationStatus};
 use crate::domain::units::today_in_vietnam;
@@ -61,6 +62,9 @@ pub struct NominationRequest {
     /// The nominee is under discipline, inspection or complaint (blocks submission).
     #[serde(default)]
     pub under_discipline: bool,
+    /// The type of commendation (Law Art 8). Left out: a campaign's nomination takes its
+    /// campaign's (thematic or regular); any other stays unrecorded.
+    pub commendation_type: Option<CommendationType>,
 }
 
 fn ok(d: NominationDetail) -> Result<HttpResponse, ApiError> {
@@ -101,6 +105,7 @@ fn input(body: NominationRequest) -> Result<NominationInput, ApiError> {
         campaign_id: body.campaign_id.map(Into::into),
         achievement_ids: body.achievement_ids.into_iter().map(Into::into).collect(),
         under_discipline: body.under_discipline,
+        commendation_type: body.commendation_type,
     })
 }
 

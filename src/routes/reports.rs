@@ -35,10 +35,8 @@ pub fn configure(routes: &mut Routes) {
         .service(awards_report_xlsx)
         .service(nominations_report)
         .service(nominations_report_csv)
-        .service(nominations_report_xlsx)
-        .service(provincial_statistics_report)
-        .service(provincial_statistics_report_csv)
-        .service(provincial_statistics_report_xlsx);
+        .service(nominations_report_xlsx);
+    statistics::configure(routes);
 }
 
 /// The `format` parameter of the negotiating report operations.
@@ -98,11 +96,10 @@ fixed_format_reports! {
         |state, who, query: NominationsReportQuery| nominations_table(&state, &who, query);
     nominations_report_xlsx: "/reports/nominations.xlsx", "report_nominations_xlsx", Format::Xlsx, XlsxReportResponses,
         |state, who, query: NominationsReportQuery| nominations_table(&state, &who, query);
-    provincial_statistics_report_csv: "/reports/statistics/provincial-commendations.csv", "report_provincial_commendations_csv", Format::Csv, CsvReportResponses,
-        |state, who, query: StatisticsReportQuery| provincial_statistics_table(&state, &who, query);
-    provincial_statistics_report_xlsx: "/reports/statistics/provincial-commendations.xlsx", "report_provincial_commendations_xlsx", Format::Xlsx, XlsxReportResponses,
-        |state, who, query: StatisticsReportQuery| provincial_statistics_table(&state, &who, query);
 }
+
+// The statistics sent upward, after the macro they use.
+mod statistics;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -584,98 +581,4 @@ async fn nominations_table(state: &AppState, who: &AuthUser, query: NominationsR
         rows: rows.into_iter().map(|(.., cells)| cells).collect(),
     };
     Ok(table)
-}
-
-#[derive(Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct StatisticsReportQuery {
-    /// The report year: awards decided from 1 December of the year before to 30 November of
-    /// this one (the reporting period of the commendation statistics, Circular 2/2023/TT-BNV).
-    #[param(minimum = 1990, maximum = 2200, example = 2025)]
-    pub year: i32,
-    /// Documented by `FormatQuery` (the negotiating operations only).
-    #[param(ignore)]
-    pub format: Option<Format>,
-}
-
-/// The number of commendations at the province's level for the statistics sent to the Ministry
-/// of Home Affairs (Biểu 0603.N/BNV-TĐKT, Circular 2/2023/TT-BNV): awards the province grants,
-/// decided in the reporting period, by whom commended and by column (Bằng khen, Chiến sĩ thi
-/// đua, Cờ thi đua, Kỷ niệm chương; titles the form has no column for counted apart). Rows the
-/// service does not record (enterprises among collectives; the type of commendation) are
-/// empty. Then individuals not categorised, women and ethnic minorities. The board and
-/// province-level readers only (it counts protected attributes).
-///
-/// The format follows `format`, else `Accept`; the `.csv` and `.xlsx` URLs answer one format each.
-#[utoipa::path(operation_id = "report_provincial_commendations", tag = "reports", security(("bearer" = []), ("client" = ["reports:read"])),
-    params(StatisticsReportQuery, FormatQuery),
-    responses(ReportResponses, ReportErrors))]
-#[get("/reports/statistics/provincial-commendations")]
-pub async fn provincial_statistics_report(
-    state: web::Data<AppState>,
-    who: OwnScopeUser,
-    req: HttpRequest,
-    query: QueryParams<StatisticsReportQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let format = tabular::negotiate(&req, query.0.format)?;
-    tabular::respond(provincial_statistics_table(&state, &who, query.0).await?, format).await
-}
-
-async fn provincial_statistics_table(
-    state: &AppState,
-    who: &AuthUser,
-    query: StatisticsReportQuery,
-) -> Result<Table, ApiError> {
-    use crate::domain::statistics::{column_of, provincial_form, Counted};
-    policy::require_scope(who, "reports:read")?;
-    if !policy::reads_all_units(who) {
-        return Err(ApiError::forbidden());
-    }
-    let year = query.year;
-    let period = (1990..=2200)
-        .contains(&year)
-        .then(|| chrono::NaiveDate::from_ymd_opt(year - 1, 12, 1).zip(chrono::NaiveDate::from_ymd_opt(year, 11, 30)))
-        .flatten();
-    let Some((from, to)) = period else {
-        return Err(ApiError::bad_query_because("year", ErrorCode::OutOfRange, "must be between 1990 and 2200"));
-    };
-    let awards = db::run(&state.db, move |conn| model::provincial_awards_decided(conn, from, to)).await?;
-    let counted: Vec<Counted> = awards
-        .iter()
-        .map(|a| Counted {
-            column: column_of(&a.award_type_code),
-            recipient: a.recipient_kind,
-            gender: a.gender,
-            ethnicity_code: a.ethnicity_code.as_deref(),
-            staff_category: a.staff_category,
-        })
-        .collect();
-    let rows = provincial_form(&counted)
-        .into_iter()
-        .map(|row| {
-            let mut cells = vec![row.code.map_or(Cell::Empty, Cell::from), row.label.into()];
-            match row.counts {
-                Some(counts) => cells.extend(counts.iter().map(|n| Cell::Integer(*n))),
-                None => cells.extend(std::iter::repeat_n(Cell::Empty, 6)),
-            }
-            cells
-        })
-        .collect();
-    Ok(Table {
-        report: "provincial-commendations",
-        title: format!("Số lượng khen thưởng cấp tỉnh năm {year} (Biểu 0603.N/BNV-TĐKT)"),
-        file_suffix: year.to_string(),
-        columns: vec![
-            Column::new("row_code", "Mã số", ColumnType::Text),
-            Column::new("row", "Chỉ tiêu", ColumnType::Text),
-            Column::new("total", "Tổng số", ColumnType::Integer),
-            Column::new("bang_khen", "Bằng khen", ColumnType::Integer),
-            Column::new("chien_si_thi_dua", "Chiến sĩ thi đua cấp tỉnh", ColumnType::Integer),
-            Column::new("co_thi_dua", "Cờ thi đua", ColumnType::Integer),
-            Column::new("ky_niem_chuong", "Huy hiệu, kỷ niệm chương", ColumnType::Integer),
-            Column::new("other", "Danh hiệu khác của tỉnh (ngoài các cột của biểu)", ColumnType::Integer),
-        ],
-        rows,
-    })
 }

@@ -32,7 +32,7 @@ use crate::models::nominations as nominations_model;
 use crate::models::rounds::{self as model, Dossier, DossierDetail, RoundDetail};
 use crate::models::stored_files::StoredFile;
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, WriteErrors};
-use crate::routes::shared::{load_dossier, nomination_response, received_file, NominationResponse};
+use crate::routes::shared::{load_dossier, nomination_response, received_file, run_by_filter, NominationResponse};
 use crate::state::AppState;
 
 pub fn configure(routes: &mut Routes) {
@@ -180,6 +180,10 @@ fn round_response(d: RoundDetail) -> Result<RoundResponse, ApiError> {
 #[into_params(parameter_in = Query)]
 pub struct RoundQuery {
     pub year: Option<i32>,
+    /// Only the rounds this department's or commune's level runs.
+    pub run_by_unit_id: Option<Uuid>,
+    /// `true`: only the province's own rounds; `false`: only units' rounds.
+    pub province_level: Option<bool>,
     pub limit: Option<i64>,
     pub cursor: Option<String>,
 }
@@ -203,8 +207,9 @@ pub async fn list_rounds(
     let query = query.0;
     let limit = cursor::limit(query.limit)?;
     let before: Option<Uuid> = query.cursor.as_deref().map(|c| cursor::decode(&scope, c)).transpose()?;
+    let run_by = run_by_filter(query.run_by_unit_id, query.province_level)?;
     let (rows, next_cursor) = db::run(&state.db, move |conn| {
-        let rows = model::list_rounds(conn, query.year, before.map(RoundId::from), limit)?;
+        let rows = model::list_rounds(conn, query.year, run_by, before.map(RoundId::from), limit)?;
         let (rows, next) = cursor::page(rows, limit, &scope, |r| r.id.uuid());
         Ok((model::round_details(conn, rows)?, next))
     })

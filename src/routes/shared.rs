@@ -13,7 +13,7 @@ use crate::auth::policy::{self, Action, Decision, ListReach, Principal, Resource
 use crate::auth::tokens::Claims;
 use crate::auth::AuthUser;
 use crate::db::{self, DbConn};
-use crate::domain::awards::NomineeKind;
+use crate::domain::awards::{CommendationType, NomineeKind};
 use crate::domain::campaigns::CampaignStatus;
 use crate::domain::ids::{CampaignId, UnitId, UserId};
 use crate::domain::money::FundEntryKind;
@@ -71,12 +71,34 @@ pub fn require_runs_nomination(conn: &mut DbConn, who: &Principal, n: &Nominatio
     if who.has(Role::Admin) && !who.is_client() {
         return Ok(());
     }
-    if policy::runs_level(who, Some(n.unit_id)) && crate::models::decisions::grants_at_level(conn, Some(n.unit_id), n)?
-    {
+    // A line of a round is the work of the level running the round, not of the unit's own level.
+    let level = crate::models::rounds::round_level_of_line(conn, n.id)?.unwrap_or(Some(n.unit_id));
+    if policy::runs_level(who, level) && crate::models::decisions::grants_at_level(conn, level, n)? {
         Ok(())
     } else {
         Err(ApiError::forbidden())
     }
+}
+
+/// A list's `run_by_unit_id` and `province_level` as one filter (`None`: every level's work).
+pub fn run_by_filter(
+    run_by_unit_id: Option<Uuid>,
+    province_level: Option<bool>,
+) -> Result<Option<crate::domain::units::RunBy>, ApiError> {
+    use crate::domain::units::RunBy;
+    Ok(match (run_by_unit_id, province_level) {
+        (Some(_), Some(true)) => {
+            return Err(ApiError::bad_query_because(
+                "province_level",
+                crate::error::ErrorCode::ConflictingParameters,
+                "the province's own work is run by no unit: leave run_by_unit_id out",
+            ))
+        }
+        (Some(unit), _) => Some(RunBy::Unit(UnitId::from(unit))),
+        (None, Some(true)) => Some(RunBy::Province),
+        (None, Some(false)) => Some(RunBy::AnyUnit),
+        (None, None) => None,
+    })
 }
 
 /// Which nominations the caller may list (and count in reports): (those on this council
@@ -256,6 +278,10 @@ pub struct NominationResponse {
     pub household_name: Option<String>,
     pub year: i32,
     pub campaign_id: Option<Uuid>,
+    /// The type of commendation (Law Art 8); null: not recorded.
+    pub commendation_type: Option<CommendationType>,
+    /// `commendation_type` as people read it (Vietnamese).
+    pub commendation_type_label: Option<&'static str>,
     pub under_discipline: bool,
     pub status: NominationStatus,
     /// `status` as people read it (Vietnamese).
@@ -307,6 +333,8 @@ pub fn nomination_response(d: NominationDetail) -> Result<NominationResponse, Ap
         person_id: n.person_id.map(Uuid::from),
         unit_id: n.unit_id.into(),
         campaign_id: n.campaign_id.map(Uuid::from),
+        commendation_type: n.commendation_type,
+        commendation_type_label: n.commendation_type.map(CommendationType::label_vi),
         status: n.status,
         status_label: n.status.label_vi(),
         eligibility: n
@@ -381,6 +409,11 @@ pub struct AwardResponse {
     /// The base salary (lương cơ sở) the bonus was computed from.
     #[schema(example = 2340000)]
     pub base_salary_vnd: Option<i64>,
+    /// The type of commendation (Law Art 8), from its nomination or as recorded; null: not
+    /// recorded.
+    pub commendation_type: Option<CommendationType>,
+    /// `commendation_type` as people read it (Vietnamese).
+    pub commendation_type_label: Option<&'static str>,
 }
 
 /// An entry of a unit's reward fund ledger.
@@ -448,6 +481,8 @@ impl From<Award> for AwardResponse {
             bonus_vnd: a.bonus_vnd,
             bonus_coefficient: a.bonus_coefficient,
             base_salary_vnd: a.base_salary_vnd,
+            commendation_type: a.commendation_type,
+            commendation_type_label: a.commendation_type.map(CommendationType::label_vi),
         }
     }
 }

@@ -264,7 +264,7 @@ pub async fn create(
     let user = db::write(&state.db, origin.by(&who), move |conn, journal| {
         check_unit_admin_unit(conn, &new.roles, new.unit_id)?;
         let user = UserResponse::from(model::insert_user(conn, new)?);
-        journal.created("user", user.id, Scope::Admin, &user);
+        journal.created("user", user.id, account_scope(&user), &user);
         Ok(user)
     })
     .await?;
@@ -360,12 +360,18 @@ pub async fn update(
         let after = model::update_user(conn, id, changes, expected)?;
         check_unit_admin_unit(conn, &after.role_list(), after.unit_id)?;
         let (before, after) = (UserResponse::from(found), UserResponse::from(after));
-        journal.updated("user", id, Scope::Admin, &before, &after);
+        journal.updated("user", id, account_scope(&after), &before, &after);
         Ok(after)
     })
     .await?;
     state.sessions.clear();
     Ok(HttpResponse::Ok().insert_header(etag(user.version)).json(user))
+}
+
+/// Who follows an account's changes in the feed: those who read it (its unit's officers and
+/// admin, and the board); an account of no unit, the board only.
+fn account_scope(user: &UserResponse) -> Scope {
+    user.unit_id.map_or(Scope::Admin, |unit| Scope::UnitAccounts(UnitId::from(unit)))
 }
 
 async fn set_active(
@@ -392,7 +398,8 @@ async fn set_active(
         may_manage(conn, &caller, &found)?;
         let before = UserResponse::from(found);
         let after = UserResponse::from(model::update_user(conn, id, changes, expected)?);
-        journal.changed("user", if active { "activated" } else { "deactivated" }, id, Scope::Admin, &before, &after);
+        let scope = account_scope(&after);
+        journal.changed("user", if active { "activated" } else { "deactivated" }, id, scope, &before, &after);
         Ok(after)
     })
     .await?;

@@ -198,7 +198,9 @@ async fn the_feed_shows_each_reader_only_what_they_may_read(app: TestApp) {
     let (own, _) = read_all(&app, Some(&officer_a), "0", "").await;
     assert!(about(&own, &registration), "the unit's own registration is in its feed");
     assert!(types(&own).contains(&"campaign.launched".to_string()), "registry events reach everyone");
-    assert!(!types(&own).iter().any(|t| t.starts_with("user.")), "accounts are the board's business");
+    // Accounts: the unit's own (its officers read them), never the board's or another unit's.
+    let accounts: Vec<&Value> = own.iter().filter(|e| e["type"].as_str().unwrap().starts_with("user.")).collect();
+    assert!(!accounts.is_empty() && accounts.iter().all(|e| e["unit_id"] == a["id"]), "{accounts:?}");
 
     let (other, _) = read_all(&app, Some(&officer_b), "0", "").await;
     assert!(!about(&other, &registration), "another unit's officer gets nothing of it");

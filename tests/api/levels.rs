@@ -157,6 +157,31 @@ async fn a_units_admin_manages_its_own_units_accounts_only(app: TestApp) {
     );
     // The other commune's admin sees none of it.
     app.send_as(&admin_b, TestRequest::get().uri(&path)).await.problem(404, "not_found");
+    // The unit's accounts are in the feed of those who read them — its admin and officers — and
+    // of no other unit nor of a province-level reader.
+    let app = &app;
+    let events = |token: String| async move {
+        let res = app.send_as(&token, TestRequest::get().uri("/api/v1/events?types=user.*&limit=100")).await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+        res.json()["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["type"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    let seen_by_a = events(admin_a.clone()).await;
+    assert!(
+        ["user.created", "user.updated", "user.deactivated"].iter().all(|a| seen_by_a.iter().any(|s| s == a)),
+        "{seen_by_a:?}"
+    );
+    let (_, officer_a2) = app.user("officer.a2", &["unit_officer"], Some(&commune_a["id"])).await;
+    assert!(events(officer_a2).await.iter().any(|a| a == "user.deactivated"));
+    assert_eq!(events(admin_b.clone()).await, ["user.created"], "B's own account only");
+    let b_feed = app.send_as(&admin_b, TestRequest::get().uri("/api/v1/events?types=user.*&limit=100")).await.text();
+    assert!(!b_feed.contains(&id(&clerk)), "{b_feed}");
+    let (_, viewer) = app.user("viewer.tinh", &["viewer"], None).await;
+    assert!(events(viewer).await.is_empty());
     // The registry stays the board's.
     app.send_as(
         &admin_a,
@@ -280,6 +305,12 @@ async fn a_units_admin_runs_its_own_campaigns(app: TestApp) {
     .await;
     app.post(&format!("{board_path}/launch"), &json!({})).await;
     assert_eq!(app.put_current(&admin_a, &board_path, &provincial).await.status, StatusCode::FORBIDDEN);
+    // Each level's campaigns, listed apart.
+    let ids = |page: Value| page["items"].as_array().unwrap().iter().map(|c| c["id"].clone()).collect::<Vec<_>>();
+    let communes = app.get(&format!("/api/v1/campaigns?run_by_unit_id={}", id(&commune_a))).await.json();
+    assert_eq!(ids(communes), [campaign["id"].clone()]);
+    assert_eq!(ids(app.get("/api/v1/campaigns?province_level=true").await.json()), [board["id"].clone()]);
+    assert_eq!(ids(app.get("/api/v1/campaigns?province_level=false").await.json()), [campaign["id"].clone()]);
 }
 
 /// A nomination of a new person of `unit` for `code`, with its documents, submitted by the
@@ -361,11 +392,19 @@ async fn a_unit_decides_the_awards_its_head_grants_and_the_province_its_own(app:
     app.send_as(&approver, TestRequest::post().uri("/api/v1/decisions").set_json(&theirs))
         .await
         .problem(403, "forbidden");
+    // Another commune's nomination answers as an unknown id would: its existence is not said.
     let refused = app
         .send_as(&admin_b, TestRequest::post().uri("/api/v1/decisions").set_json(&decision))
         .await
         .problem(422, "validation_failed");
-    assert_eq!(refused["errors"][0]["code"], "outside_level", "{refused}");
+    assert_eq!(refused["errors"][0]["code"], "not_found", "{refused}");
+    let mut unknown = decision.clone();
+    unknown["nomination_ids"] = json!([uuid::Uuid::now_v7()]);
+    let unknown = app
+        .send_as(&admin_b, TestRequest::post().uri("/api/v1/decisions").set_json(&unknown))
+        .await
+        .problem(422, "validation_failed");
+    assert_eq!(unknown["errors"][0]["message"], refused["errors"][0]["message"]);
     // From its own fund only.
     let mut charged = decision.clone();
     charged["paying_unit_id"] = commune_b["id"].clone();
@@ -381,6 +420,21 @@ async fn a_unit_decides_the_awards_its_head_grants_and_the_province_its_own(app:
     let issued = res.json();
     assert_eq!(issued["run_by_unit_id"], commune_a["id"]);
     assert_eq!(issued["award_ids"].as_array().unwrap().len(), 1);
+    // Listed by level: the commune's decisions, not the province's; both at once is a mistake.
+    let year = chrono::Datelike::year(&thidua::domain::units::today_in_vietnam());
+    let ours = app.get(&format!("/api/v1/decisions?run_by_unit_id={}&year={year}", id(&commune_a))).await.json();
+    assert_eq!(ours["items"], json!([issued]), "{ours}");
+    let units = app.send_as(&officer_a, TestRequest::get().uri("/api/v1/decisions?province_level=false")).await.json();
+    assert_eq!(units["items"][0]["id"], issued["id"]);
+    let province = app.get("/api/v1/decisions?province_level=true").await.json();
+    assert!(province["items"].as_array().unwrap().iter().all(|d| d["run_by_unit_id"].is_null()), "{province}");
+    assert!(app.get(&format!("/api/v1/decisions?year={}", year - 1)).await.json()["items"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    app.get(&format!("/api/v1/decisions?run_by_unit_id={}&province_level=true", id(&commune_a)))
+        .await
+        .problem(400, "invalid_query");
     assert_eq!(app.get(&path).await.json()["status"], "decided");
 
     // A province title: the commune's admin sees its unit's nomination but takes no board step.
@@ -451,8 +505,16 @@ async fn a_units_round_and_council_stay_within_it(app: TestApp) {
     )
     .await
     .problem(404, "not_found");
-    let provincial = app.create("rounds", round(&["BANG_KHEN_TINH_CA_NHAN"])).await;
+    let provincial = app.create("rounds", round(&["BANG_KHEN_TINH_CA_NHAN", "LDTT"])).await;
     assert!(provincial["run_by_unit_id"].is_null());
+    // Each level's rounds, listed apart.
+    for (query, expected) in [
+        (format!("run_by_unit_id={}", id(&commune_a)), json!([own_round])),
+        ("province_level=true".to_string(), json!([provincial])),
+        (format!("run_by_unit_id={}", id(&commune_b)), json!([])),
+    ] {
+        assert_eq!(app.get(&format!("/api/v1/rounds?{query}")).await.json()["items"], expected, "{query}");
+    }
     let res = app
         .send_as(
             &officer_a,
@@ -462,9 +524,23 @@ async fn a_units_round_and_council_stay_within_it(app: TestApp) {
         )
         .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
-    as_a(TestRequest::post().uri(&format!("/api/v1/dossiers/{}/appraisal", id(&res.json()))).set_json(&appraisal))
+    let provincial_dossier = format!("/api/v1/dossiers/{}", id(&res.json()));
+    as_a(TestRequest::post().uri(&format!("{provincial_dossier}/appraisal")).set_json(&appraisal))
         .await
         .problem(403, "forbidden");
+    // Nor one line of it by the nomination's own path, though its commune grants the title: the
+    // province's round is the province's work.
+    let person = app.create("people", json!({"full_name": "Lục Văn Đông", "unit_id": commune_a["id"]})).await;
+    let lines = json!({"lines": [{"award_type_id": type_id("LDTT"), "person_id": person["id"]}]});
+    let res =
+        app.send_as(&officer_a, TestRequest::post().uri(&format!("{provincial_dossier}/lines")).set_json(&lines)).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
+    let line_path = format!("/api/v1/nominations/{}", id(&res.json()["items"][0]["nomination"]));
+    for action in ["appraise", "approve", "return"] {
+        as_a(TestRequest::post().uri(&format!("{line_path}/{action}")).set_json(json!({"reason": "Thiếu hồ sơ"})))
+            .await
+            .problem(403, "forbidden");
+    }
 
     // Its own council, of its own members; not another commune's.
     let mut members = Vec::new();
@@ -479,6 +555,18 @@ async fn a_units_round_and_council_stay_within_it(app: TestApp) {
     let today = thidua::domain::units::today_in_vietnam();
     let council = |unit: &Value| json!({"unit_id": unit["id"], "name": "Hội đồng Thi đua – Khen thưởng xã", "term_start": today.to_string(), "term_end": (today + TimeDelta::days(700)).to_string(), "members": members});
     as_a(TestRequest::post().uri("/api/v1/councils").set_json(council(&commune_b))).await.problem(403, "forbidden");
+    // Its seats go to its own people: another commune's council member answers as an unknown id.
+    let (outsider, _) = app.user("hd.xa.khac", &["council_member"], Some(&commune_b["id"])).await;
+    let mut with_outsider = council(&commune_a);
+    with_outsider["members"].as_array_mut().unwrap().push(json!({"user_id": outsider["id"], "role": "member"}));
+    let refused = as_a(TestRequest::post().uri("/api/v1/councils").set_json(&with_outsider))
+        .await
+        .problem(422, "validation_failed");
+    assert_eq!(
+        (refused["errors"][0]["field"].as_str(), refused["errors"][0]["code"].as_str()),
+        (Some("members[3].user_id"), Some("not_found")),
+        "{refused}"
+    );
     let res = as_a(TestRequest::post().uri("/api/v1/councils").set_json(council(&commune_a))).await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
     let own_council = res.json();
@@ -491,7 +579,7 @@ async fn a_units_round_and_council_stay_within_it(app: TestApp) {
     let refused = as_a(TestRequest::post().uri("/api/v1/council-sessions").set_json(&session))
         .await
         .problem(422, "validation_failed");
-    assert_eq!(refused["errors"][0]["code"], "outside_level", "{refused}");
+    assert_eq!(refused["errors"][0]["code"], "not_found", "another unit's nomination is not said to exist: {refused}");
     app.send_as(&admin_b, TestRequest::post().uri("/api/v1/council-sessions").set_json(&session))
         .await
         .problem(403, "forbidden");

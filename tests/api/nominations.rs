@@ -55,6 +55,25 @@ async fn one_achievement_backs_one_nomination(app: TestApp) {
     let body = app.put_current(&app.admin_token, &path, &fewer).await.problem(422, "validation_failed");
     assert_eq!(body["errors"][0]["code"], "cannot_remove");
     assert_eq!(app.get(&path).await.json()["achievement_ids"].as_array().unwrap().len(), 2);
+
+    // The type of commendation (Law Art 8): a campaign's nomination takes its campaign's — an
+    // ongoing campaign's is regular — unless the unit says; without a campaign it stays unsaid.
+    let base = json!({"award_type_id": type_id("GIAY_KHEN_CA_NHAN"), "person_id": person["id"], "unit_id": commune["id"], "year": this_year()});
+    let mut under_campaign = base.clone();
+    under_campaign["campaign_id"] = campaign.campaign["id"].clone();
+    let n = app.create("nominations", under_campaign.clone()).await;
+    assert_eq!(
+        (n["commendation_type"].as_str(), n["commendation_type_label"].as_str()),
+        (Some("regular"), Some("Khen thưởng thường xuyên"))
+    );
+    assert!(app.create("nominations", base.clone()).await["commendation_type"].is_null());
+    under_campaign["commendation_type"] = json!("ad_hoc");
+    let replaced = app.put_current(&app.admin_token, &format!("/api/v1/nominations/{}", id(&n)), &under_campaign).await;
+    assert_eq!(replaced.status, StatusCode::OK, "{}", replaced.text());
+    assert_eq!(replaced.json()["commendation_type"], "ad_hoc");
+    let mut unknown = base.clone();
+    unknown["commendation_type"] = json!("yearly");
+    app.post("/api/v1/nominations", &unknown).await.problem(422, "invalid_body");
 }
 
 const PDF: &[u8] = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n";

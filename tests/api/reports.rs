@@ -512,9 +512,13 @@ async fn provincial_commendation_statistics_follow_the_ministrys_form(app: TestA
     let award = |code: &str, decided: &str, recipient: (&str, &Value)| {
         let mut body = json!({"award_type_id": type_id(code), "year": 2025, "decision_number": format!("{decided}/QĐ-UBND"), "decision_date": decided, "decided_by": "Chủ tịch UBND tỉnh"});
         body[recipient.0] = recipient.1["id"].clone();
+        if code == "CSTD_TINH" {
+            body["commendation_type"] = json!("ad_hoc");
+        }
         app.create("awards", body)
     };
-    award("BANG_KHEN_TINH_CA_NHAN", "2024-12-01", ("person_id", &woman)).await;
+    let recorded = award("BANG_KHEN_TINH_CA_NHAN", "2024-12-01", ("person_id", &woman)).await;
+    assert!(recorded["commendation_type"].is_null() && recorded["commendation_type_label"].is_null());
     award("CSTD_TINH", "2025-11-30", ("person_id", &man)).await;
     award("CO_THI_DUA_TINH", "2025-06-01", ("unit_id", &ward)).await;
     award("TTLDXS", "2025-06-01", ("unit_id", &ward)).await;
@@ -537,6 +541,11 @@ async fn provincial_commendation_statistics_follow_the_ministrys_form(app: TestA
     assert_eq!(counts(row("Cá nhân là nữ")), [Some(1), Some(1), Some(0), Some(0), Some(0), Some(0)]);
     assert_eq!(counts(row("Cá nhân là người dân tộc thiểu số"))[0], Some(1));
     assert_eq!(counts(row("Trong đó: Doanh nghiệp")), [None; 6], "not recorded: empty, not 0");
+    // By type of commendation (rows 11–17): the one ad hoc award; the rest of no recorded type.
+    assert_eq!(row("Khen thưởng đột xuất")["row_code"], "13");
+    assert_eq!(counts(row("Khen thưởng đột xuất")), [Some(1), Some(0), Some(1), Some(0), Some(0), Some(0)]);
+    assert_eq!(counts(row("Khen thưởng thường xuyên"))[0], Some(0));
+    assert_eq!(counts(row("Chưa ghi loại hình khen thưởng"))[0], Some(3));
     let csv = csv_records(
         &app.get("/api/v1/reports/statistics/provincial-commendations.csv?year=2025").await,
         "provincial-commendations",
@@ -549,4 +558,31 @@ async fn provincial_commendation_statistics_follow_the_ministrys_form(app: TestA
     let (_, viewer) = app.user("xem.tinh", &["viewer"], None).await;
     assert_eq!(get_as(&app, &viewer, path, None).await.status, StatusCode::OK);
     app.get("/api/v1/reports/statistics/provincial-commendations?year=1200").await.problem(400, "invalid_query");
+
+    // Biểu 0602.N: the State's awards the province proposed and recorded — here Chiến sĩ thi đua
+    // toàn quốc and the Government's flag; the province's own are not counted there.
+    award("CSTD_TOAN_QUOC", "2025-05-01", ("person_id", &woman)).await;
+    let flag = app
+        .create("awards", json!({"award_type_id": type_id("CO_THI_DUA_CP"), "unit_id": ward["id"], "year": 2024, "decision_number": "101/QĐ-TTg", "decision_date": "2025-03-01", "decided_by": "Thủ tướng Chính phủ", "commendation_type": "thematic"}))
+        .await;
+    assert_eq!(flag["commendation_type_label"], "Khen thưởng theo chuyên đề");
+    let state_path = "/api/v1/reports/statistics/state-commendations?year=2025";
+    let table = rows(&app.get(state_path).await);
+    let by_code = |code: &str| table.iter().find(|r| r["row_code"] == code).unwrap().clone();
+    assert_eq!(
+        ["total", "co_thi_dua_chinh_phu", "chien_si_thi_dua_toan_quoc", "huan_chuong"]
+            .map(|k| by_code("01")[k].as_i64()),
+        [Some(2), Some(1), Some(1), Some(0)]
+    );
+    assert!(by_code("02")["total"].is_null(), "ministries' proposals are not recorded here");
+    assert_eq!(by_code("03")["total"], 2);
+    assert_eq!((by_code("06")["row"].as_str(), by_code("06")["total"].as_i64()), (Some("Tập thể"), Some(1)));
+    assert_eq!(by_code("16")["co_thi_dua_chinh_phu"], 1);
+    let cells =
+        sheet(&app.get("/api/v1/reports/statistics/state-commendations.xlsx?year=2025").await, "state-commendations");
+    assert_eq!(
+        (text(&cells, 0, 3), text(&cells, 1, 0), number(&cells, 1, 2)),
+        ("Các loại huân chương".into(), "01".into(), 2.0)
+    );
+    get_as(&app, &officer, state_path, None).await.problem(403, "forbidden");
 }

@@ -175,6 +175,8 @@ async fn a_unit_sends_one_dossier_of_many_lines_and_the_board_appraises_each(app
         [&added[0]["nomination"]["nominee_kind"], &added[0]["nomination"]["nominee_kind_label"]],
         ["person", "Cá nhân"]
     );
+    // A year's round commends the year's work: regular (Law Art 8).
+    assert!(added.iter().all(|l| l["nomination"]["commendation_type"] == "regular"));
     assert_eq!(
         [&added[8]["nomination"]["nominee_kind"], &added[8]["nomination"]["nominee_kind_label"]],
         ["unit", "Tập thể"]

@@ -1086,7 +1086,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List decisions, newest first, with the awards each granted (everyone signed in; decisions are public)
+         * @description List decisions, newest first, with the awards each granted (everyone signed in; decisions
+         *     are public).
+         */
+        get: operations["list_decisions"];
         put?: never;
         /**
          * Record a signed decision (admins, approvers, a unit's admin for its unit)
@@ -2282,11 +2287,11 @@ export interface paths {
          * The number of commendations at the province's level for the statistics sent to the Ministry of Home Affairs (Biểu 0603.N/BNV-TĐKT, Circular 2/2023/TT-BNV)
          * @description The number of commendations at the province's level for the statistics sent to the Ministry
          *     of Home Affairs (Biểu 0603.N/BNV-TĐKT, Circular 2/2023/TT-BNV): awards the province grants,
-         *     decided in the reporting period, by whom commended and by column (Bằng khen, Chiến sĩ thi
-         *     đua, Cờ thi đua, Kỷ niệm chương; titles the form has no column for counted apart). Rows the
-         *     service does not record (enterprises among collectives; the type of commendation) are
-         *     empty. Then individuals not categorised, women and ethnic minorities. The board and
-         *     province-level readers only (it counts protected attributes).
+         *     decided in the reporting period, by whom commended, by type of commendation and by column
+         *     (Bằng khen, Chiến sĩ thi đua, Cờ thi đua, Kỷ niệm chương; titles the form has no column for
+         *     counted apart). A row the service does not record (enterprises among collectives) is empty.
+         *     Then individuals not categorised, awards of no recorded type, women and ethnic minorities.
+         *     The board and province-level readers only (it counts protected attributes).
          *
          *     The format follows `format`, else `Accept`; the `.csv` and `.xlsx` URLs answer one format each.
          */
@@ -2325,6 +2330,68 @@ export interface paths {
         };
         /** The report as one file (/reports/statistics/provincial-commendations.xlsx) */
         get: operations["report_provincial_commendations_xlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/statistics/state-commendations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The number of commendations at the State's level (Biểu 0602.N/BNV-TĐKT, Circular 2/2023/TT-BNV) the province proposed and recorded the outcome of
+         * @description The number of commendations at the State's level (Biểu 0602.N/BNV-TĐKT, Circular
+         *     2/2023/TT-BNV) the province proposed and recorded the outcome of: awards the central level
+         *     grants, decided in the reporting period, by whom commended, by type of commendation and by
+         *     group of forms (orders, medals, prizes, honorary titles, the Government's flag, the Prime
+         *     Minister's certificate, Chiến sĩ thi đua toàn quốc). Rows the service does not record
+         *     (proposals by ministries, enterprises among collectives) are empty. The board and
+         *     province-level readers only.
+         *
+         *     The format follows `format`, else `Accept`; the `.csv` and `.xlsx` URLs answer one format each.
+         */
+        get: operations["report_state_commendations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/statistics/state-commendations.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The report as one file (/reports/statistics/state-commendations.csv) */
+        get: operations["report_state_commendations_csv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/statistics/state-commendations.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The report as one file (/reports/statistics/state-commendations.xlsx) */
+        get: operations["report_state_commendations_xlsx"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3119,6 +3186,7 @@ export interface components {
         AwardRequest: {
             /** Format: uuid */
             award_type_id: string;
+            commendation_type?: null | components["schemas"]["CommendationType"];
             /** @example Chủ tịch UBND tỉnh Bắc Kạn */
             decided_by: string;
             /** Format: date */
@@ -3170,6 +3238,9 @@ export interface components {
              * @example 710000
              */
             bonus_vnd?: number | null;
+            commendation_type?: null | components["schemas"]["CommendationType"];
+            /** @description `commendation_type` as people read it (Vietnamese). */
+            commendation_type_label?: string | null;
             /** Format: date-time */
             created_at: string;
             decided_by: string;
@@ -3623,6 +3694,19 @@ export interface components {
         };
         /** @enum {string} */
         ColumnType: "text" | "integer" | "decimal";
+        /**
+         * @description The type of commendation (loại hình khen thưởng, Law on Emulation and Commendation 2022, Art 8), in the order the statistics forms 0602/0603.N/BNV-TĐKT count them.
+         *     Values and their Vietnamese labels (an answer carries the label beside the value, as `<field>_label`):
+         *     - `regular` (Khen thưởng thường xuyên): By achievements over a period (a year's round, an ongoing campaign).
+         *     - `thematic` (Khen thưởng theo chuyên đề): For a thematic or peak campaign (theo đợt, chuyên đề).
+         *     - `ad_hoc` (Khen thưởng đột xuất)
+         *     - `foreign` (Khen thưởng đối ngoại): Foreigners, overseas Vietnamese.
+         *     - `lifetime` (Khen thưởng quá trình cống hiến): Lifetime contribution (quá trình cống hiến).
+         *     - `length_of_service` (Khen thưởng theo niên hạn): Length of service (niên hạn; the armed forces).
+         *     - `resistance` (Khen thưởng thành tích kháng chiến): Achievements in the resistance wars (a row of the statistics forms).
+         * @enum {string}
+         */
+        CommendationType: "regular" | "thematic" | "ad_hoc" | "foreign" | "lifetime" | "length_of_service" | "resistance";
         CommentReceipt: {
             /** Format: uuid */
             id: string;
@@ -3801,6 +3885,10 @@ export interface components {
              * @description Last day in force (inclusive); default today (Vietnam time).
              */
             valid_until?: string | null;
+        };
+        DecisionPage: {
+            items: components["schemas"]["DecisionResponse"][];
+            next_cursor?: string | null;
         };
         DecisionRequest: {
             /** @example UBND tỉnh Thái Nguyên */
@@ -4747,6 +4835,7 @@ export interface components {
             award_type_id: string;
             /** Format: uuid */
             campaign_id?: string | null;
+            commendation_type?: null | components["schemas"]["CommendationType"];
             /** @description For a household award. */
             household_name?: string | null;
             /**
@@ -4778,6 +4867,9 @@ export interface components {
             award_type_version_id?: string | null;
             /** Format: uuid */
             campaign_id?: string | null;
+            commendation_type?: null | components["schemas"]["CommendationType"];
+            /** @description `commendation_type` as people read it (Vietnamese). */
+            commendation_type_label?: string | null;
             /** Format: date-time */
             created_at: string;
             documents: components["schemas"]["DocumentResponse"][];
@@ -9852,6 +9944,10 @@ export interface operations {
                 kind?: "thuong_xuyen" | "chuyen_de";
                 /** @description Part of the title, ignoring case and diacritics. */
                 q?: string;
+                /** @description Only the campaigns this department's or commune's level runs. */
+                run_by_unit_id?: string;
+                /** @description `true`: only the province's own campaigns; `false`: only units' campaigns. */
+                province_level?: boolean;
                 limit?: number;
                 cursor?: string;
             };
@@ -17182,6 +17278,108 @@ export interface operations {
             };
             /** @description No such record, or one you may not see */
             404: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client; retry after `Retry-After` */
+            429: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_decisions: {
+        parameters: {
+            query?: {
+                /** @description Only decisions signed in this year. */
+                year?: number;
+                /** @description Only this department's or commune's decisions. */
+                run_by_unit_id?: string;
+                /** @description `true`: only the province's decisions; `false`: only units'. */
+                province_level?: boolean;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of decisions */
+            200: {
+                headers: {
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DecisionPage"];
+                };
+            };
+            /** @description Malformed JSON, query or path value */
+            400: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the access token is no longer valid */
+            401: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The authentication scheme to use (`Bearer`) */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your roles (or a service client's scopes) do not allow this */
+            403: {
                 headers: {
                     /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
                     "Content-Language"?: string;
@@ -29579,6 +29777,397 @@ export interface operations {
             };
         };
     };
+    report_state_commendations: {
+        parameters: {
+            query: {
+                /**
+                 * @description The report year: awards decided from 1 December of the year before to 30 November of
+                 *     this one (the reporting period of the commendation statistics, Circular 2/2023/TT-BNV).
+                 * @example 2025
+                 */
+                year: number;
+                /**
+                 * @description Overrides `Accept`. Clients generated from this document decode one media type per
+                 *     answer: for CSV or XLSX they should call the `….csv` / `….xlsx` operations instead.
+                 */
+                format?: "json" | "csv" | "xlsx";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report: JSON, or CSV (UTF-8 with a BOM) or XLSX as an attachment */
+            200: {
+                headers: {
+                    /** @description `attachment; filename="….csv"` (or `.xlsx`), with CSV and XLSX */
+                    "Content-Disposition"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportDocument"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description Malformed JSON, query or path value */
+            400: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the access token is no longer valid */
+            401: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The authentication scheme to use (`Bearer`) */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your roles do not allow this */
+            403: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or one you may not see */
+            404: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description None of the types in `Accept` is available */
+            406: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client; retry after `Retry-After` */
+            429: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    report_state_commendations_csv: {
+        parameters: {
+            query: {
+                /**
+                 * @description The report year: awards decided from 1 December of the year before to 30 November of
+                 *     this one (the reporting period of the commendation statistics, Circular 2/2023/TT-BNV).
+                 * @example 2025
+                 */
+                year: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report as CSV (UTF-8 with a BOM, CRLF), an attachment */
+            200: {
+                headers: {
+                    /** @description `attachment; filename="….csv"` (or `.xlsx`), with CSV and XLSX */
+                    "Content-Disposition"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Malformed JSON, query or path value */
+            400: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the access token is no longer valid */
+            401: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The authentication scheme to use (`Bearer`) */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your roles do not allow this */
+            403: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or one you may not see */
+            404: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description None of the types in `Accept` is available */
+            406: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client; retry after `Retry-After` */
+            429: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    report_state_commendations_xlsx: {
+        parameters: {
+            query: {
+                /**
+                 * @description The report year: awards decided from 1 December of the year before to 30 November of
+                 *     this one (the reporting period of the commendation statistics, Circular 2/2023/TT-BNV).
+                 * @example 2025
+                 */
+                year: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report as an XLSX workbook, an attachment */
+            200: {
+                headers: {
+                    /** @description `attachment; filename="….csv"` (or `.xlsx`), with CSV and XLSX */
+                    "Content-Disposition"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description Malformed JSON, query or path value */
+            400: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the access token is no longer valid */
+            401: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The authentication scheme to use (`Bearer`) */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your roles do not allow this */
+            403: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or one you may not see */
+            404: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description None of the types in `Accept` is available */
+            406: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client; retry after `Retry-After` */
+            429: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get_campaign_review: {
         parameters: {
             query?: never;
@@ -29692,6 +30281,10 @@ export interface operations {
         parameters: {
             query?: {
                 year?: number;
+                /** @description Only the rounds this department's or commune's level runs. */
+                run_by_unit_id?: string;
+                /** @description `true`: only the province's own rounds; `false`: only units' rounds. */
+                province_level?: boolean;
                 limit?: number;
                 cursor?: string;
             };

@@ -1,0 +1,2 @@
+ALTER TABLE awards DROP COLUMN commendation_type;
+ALTER TABLE nominations DROP COLUMN commendation_type;
