@@ -244,8 +244,31 @@ pub fn seed_demo(
             award_year(conn, hash_params, dir, author, &wards, home_affairs)?;
             round_2025(conn, dir, author)?;
         }
+        ward_secretariat(conn, hash_params)?;
         Ok(DemoReport { campaigns_created: 1 + MOVEMENTS.len() })
     })
+}
+
+/// Đức Xuân ward's emulation secretariat: a unit's admin, who runs the ward's own level (its
+/// accounts, campaigns, rounds, council and decisions). The board hands the account over by
+/// resetting its password.
+fn ward_secretariat(conn: &mut DbConn, hash_params: HashParams) -> Result<(), ApiError> {
+    if accounts::find_by_username(conn, "quantri.ducxuan")?.is_none() {
+        let ward = unit_on(conn, "commune", "01840", day("2025-12-01"))?;
+        accounts::insert_user(
+            conn,
+            NewUser {
+                username: "quantri.ducxuan".into(),
+                full_name: "Thường trực thi đua, khen thưởng phường Đức Xuân".into(),
+                email: None,
+                phone: None,
+                unit_id: Some(ward),
+                roles: vec![crate::auth::policy::Role::UnitAdmin],
+                password_hash: hash_blocking(hash_params, &random_token())?,
+            },
+        )?;
+    }
+    Ok(())
 }
 
 const DEMO_PDF: &[u8] =
@@ -354,7 +377,16 @@ fn award_year(
     use crate::domain::nominations::{DocumentKind, NominationAction};
     use crate::models::{awards, council, decisions, nominations};
     let type_id = |conn: &mut DbConn, code: &str| type_of_code(conn, code).map(|t| t.id);
-    let person = |conn: &mut DbConn, name: &str, position: &str, unit: UnitId| -> Result<PersonId, ApiError> {
+    use crate::domain::statistics::{Gender, StaffCategory};
+    // What the national statistics count of a person (the board's to set): gender, ethnic group
+    // (GSO code), staff category.
+    type Statistics = Option<(Gender, &'static str, StaffCategory)>;
+    let person = |conn: &mut DbConn,
+                  name: &str,
+                  position: &str,
+                  unit: UnitId,
+                  statistics: Statistics|
+     -> Result<PersonId, ApiError> {
         Ok(awards::create_person(
             conn,
             awards::PersonFields {
@@ -363,16 +395,34 @@ fn award_year(
                 unit_id: unit,
                 birth_year: None,
                 identity_number: None,
-                gender: None,
-                ethnicity_code: None,
-                staff_category: None,
+                gender: statistics.map(|s| s.0),
+                ethnicity_code: statistics.map(|s| s.1.to_string()),
+                staff_category: statistics.map(|s| s.2),
             },
         )?
         .id)
     };
-    let hai = person(conn, "Nông Văn Hải", "Công chức địa chính - xây dựng", wards[2])?;
-    let mai = person(conn, "Hoàng Thị Mai", "Chủ tịch UBND phường", wards[2])?;
-    let thu = person(conn, "Lường Thị Thu", "Chuyên viên phòng Thi đua - Khen thưởng", home_affairs)?;
+    let hai = person(
+        conn,
+        "Nông Văn Hải",
+        "Công chức địa chính - xây dựng",
+        wards[2],
+        Some((Gender::Male, "02", StaffCategory::Worker)),
+    )?;
+    let mai = person(
+        conn,
+        "Hoàng Thị Mai",
+        "Chủ tịch UBND phường",
+        wards[2],
+        Some((Gender::Female, "02", StaffCategory::OtherLeader)),
+    )?;
+    let thu = person(
+        conn,
+        "Lường Thị Thu",
+        "Chuyên viên phòng Thi đua - Khen thưởng",
+        home_affairs,
+        Some((Gender::Female, "01", StaffCategory::Worker)),
+    )?;
     demo_initiatives(conn, author, &[(hai, wards[2]), (mai, wards[2]), (thu, home_affairs)])?;
     let grassroots = type_id(conn, "CSTD_CO_SO")?;
     for year in [2021, 2022, 2023] {
@@ -430,7 +480,7 @@ fn award_year(
     ];
     let mut ward_people = Vec::new();
     for (name, position) in staff {
-        ward_people.push(person(conn, name, position, wards[1])?);
+        ward_people.push(person(conn, name, position, wards[1], None)?);
     }
     for (code, holders) in [("LDTT", &ward_people[..3]), ("CSTD_CO_SO", &ward_people[..1])] {
         let award_type_id = type_id(conn, code)?;
@@ -525,6 +575,12 @@ fn award_year(
     for member in &members {
         council::cast_ballot(conn, session, fighter, *member, true)?;
     }
+    // The secretary records who attended; closed, the session's minutes stand.
+    let present = members
+        .iter()
+        .map(|m| crate::models::council_minutes::Attendance { user_id: *m, present: true, written_opinion: None })
+        .collect();
+    crate::models::council_minutes::record_attendance(conn, session, present, author)?;
     council::close_session(conn, session, author)?;
     for id in [merit, worker] {
         nominations::transition(conn, id, NominationAction::Approve, author, None, None, day("2025-01-16"))?;

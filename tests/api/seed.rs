@@ -1,6 +1,7 @@
 //! Reference data: what `thidua seed` loads, and that loading it twice changes nothing.
 
 use diesel::prelude::*;
+use serde_json::json;
 use thidua::db::schema::{unit_links, units};
 use thidua::models::units::{Unit, UnitLink};
 use thidua::seed::seed_reference;
@@ -128,6 +129,34 @@ async fn demo_data_shows_a_finished_campaign_and_loads_once(app: TestApp) {
     let history = app.get(&format!("/api/v1/awards?person_id={}", fighter["person_id"].as_str().unwrap())).await.json();
     let years: Vec<i64> = history["items"].as_array().unwrap().iter().map(|a| a["year"].as_i64().unwrap()).collect();
     assert_eq!(years, [2024, 2023, 2022, 2021], "three grassroots titles, then the provincial one");
+
+    // Its council session's minutes: every member present, the fighter carried.
+    let session: String = thidua::db::schema::council_sessions::table
+        .select(thidua::db::schema::council_sessions::id)
+        .first(&mut conn)
+        .unwrap();
+    let minutes = app.get(&format!("/api/v1/council-sessions/{session}/minutes")).await.json();
+    assert!(minutes["members"].as_array().unwrap().iter().all(|m| m["present"] == true), "{minutes}");
+    assert_eq!(
+        (minutes["lines"][0]["result"].as_str(), minutes["present_count"].as_i64()),
+        (Some("passed"), Some(3)),
+        "{minutes}"
+    );
+    // Each level's decisions: the department's own, listed apart from the province's.
+    let by_level = app.get("/api/v1/decisions?province_level=false").await.json();
+    assert_eq!(by_level["items"].as_array().unwrap().len(), 1, "{by_level}");
+    assert_eq!(by_level["items"][0]["number"], "03/QĐ-SNV");
+    // A ward of today runs its own level through its secretariat (a unit's admin).
+    let secretariat = app.get("/api/v1/users?role=unit_admin").await.json();
+    let ward = app.get("/api/v1/communes/by-code/01840").await.json();
+    assert_eq!(secretariat["items"][0]["unit_id"], ward["id"], "{secretariat}");
+    // The year's statistics count the people the board described: the provincial fighter, a
+    // man and a woman of the Tày people, among the province's awards of 2025.
+    let form = app.get("/api/v1/reports/statistics/provincial-commendations?year=2025").await.json();
+    let row =
+        |label: &str| form["rows"].as_array().unwrap().iter().find(|r| r["row"] == label).unwrap()["total"].clone();
+    assert_eq!((row("Cá nhân là nữ"), row("Cá nhân là người dân tộc thiểu số")), (json!(1), json!(2)), "{form}");
+    assert_eq!(row("Khen thưởng thường xuyên"), row("Tổng số"));
 
     // Nobody can sign in as the demo's author.
     app.login("demo.author", "anything at all").await.problem(401, "invalid_credentials");
