@@ -309,6 +309,98 @@ pub fn form_rows(awards: &[Counted], columns: usize, codes: &RowCodes) -> Vec<Fo
     rows
 }
 
+/// Biểu 0601.N/BNV-TĐKT (the number of emulation campaigns): one campaign as it counts it.
+pub struct CountedCampaign {
+    /// Run by a department or a commune (else by the province).
+    pub by_unit: bool,
+    /// Its participants are clusters (cụm, khối thi đua).
+    pub by_clusters: bool,
+    pub kind: crate::domain::campaigns::CampaignKind,
+    pub start_date: chrono::NaiveDate,
+    pub end_date: chrono::NaiveDate,
+}
+
+/// Biểu 0601.N's columns, by the level that launched the campaign: the central level's (not the
+/// province's to count: empty), the province's, its agencies' and units'.
+pub const CAMPAIGN_COLUMNS: [FormColumn; 3] = [
+    column("trung_uong", "Cấp Trung ương (Hội đồng Thi đua - Khen thưởng Trung ương)"),
+    column("cap_tinh", "Cấp bộ, ban, ngành, đoàn thể trung ương, tỉnh, thành phố trực thuộc Trung ương"),
+    column("co_quan_don_vi", "Cơ quan, tổ chức, đơn vị"),
+];
+
+/// Which duration row (06–10) a campaign falls in: under a year, one year (to the day before
+/// its anniversary), over one and under three, three to under five, five years or more.
+pub fn duration_row(start: chrono::NaiveDate, end: chrono::NaiveDate) -> usize {
+    let years_later = |n: u32| {
+        start
+            .checked_add_months(chrono::Months::new(12 * n))
+            .and_then(|d| d.pred_opt())
+            .unwrap_or(chrono::NaiveDate::MAX)
+    };
+    match end {
+        e if e < years_later(1) => 0,
+        e if e == years_later(1) => 1,
+        e if e < years_later(3) => 2,
+        e if e < years_later(5) => 3,
+        _ => 4,
+    }
+}
+
+/// Biểu 0601.N's rows over the campaigns launched in the period: 01 total; by scope — 02
+/// nationwide (not the province's: empty), 03 the province's, 04 its clusters', 05 its
+/// agencies' and units'; by duration (06–10); by method — 11 thematic, 12 ongoing (yearly).
+/// Counts are the total then `CAMPAIGN_COLUMNS` (the central column always 0 here; the report
+/// leaves it empty).
+pub fn campaign_form(campaigns: &[CountedCampaign]) -> Vec<FormRow> {
+    use crate::domain::campaigns::CampaignKind;
+    let count = |keep: &dyn Fn(&CountedCampaign) -> bool| {
+        let mut counts = vec![0_i64; 4];
+        for c in campaigns.iter().filter(|c| keep(c)) {
+            counts[0] += 1;
+            counts[if c.by_unit { 3 } else { 2 }] += 1;
+        }
+        Some(counts)
+    };
+    let mut rows = vec![
+        FormRow { code: Some("01"), label: "Tổng số", counts: count(&|_| true) },
+        FormRow { code: Some("02"), label: "Toàn quốc", counts: None },
+        FormRow {
+            code: Some("03"),
+            label: "Bộ, ban, ngành, đoàn thể, địa phương",
+            counts: count(&|c| !c.by_unit && !c.by_clusters),
+        },
+        FormRow {
+            code: Some("04"),
+            label: "Cụm, khối thi đua do Hội đồng Thi đua - Khen thưởng các cấp tổ chức",
+            counts: count(&|c| !c.by_unit && c.by_clusters),
+        },
+        FormRow { code: Some("05"), label: "Cơ quan, tổ chức, đơn vị", counts: count(&|c| c.by_unit) },
+    ];
+    for (i, (code, label)) in [
+        ("06", "Dưới 1 năm"),
+        ("07", "1 năm"),
+        ("08", "Từ 1 năm đến dưới 3 năm"),
+        ("09", "Từ 3 năm đến dưới 5 năm"),
+        ("10", "Từ 5 năm trở lên"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        rows.push(FormRow { code: Some(code), label, counts: count(&|c| duration_row(c.start_date, c.end_date) == i) });
+    }
+    rows.push(FormRow {
+        code: Some("11"),
+        label: "Thi đua theo chuyên đề",
+        counts: count(&|c| c.kind == CampaignKind::ChuyenDe),
+    });
+    rows.push(FormRow {
+        code: Some("12"),
+        label: "Thi đua thường xuyên hàng năm",
+        counts: count(&|c| c.kind == CampaignKind::ThuongXuyen),
+    });
+    rows
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -400,5 +492,41 @@ mod tests {
         assert_eq!(by_code("16").label, "Khen thưởng theo chuyên đề");
         assert_eq!(by_code("16").counts.as_ref().unwrap()[0], 1);
         assert_eq!(rows.iter().filter_map(|r| r.code).next_back(), Some("21"));
+    }
+
+    #[test]
+    fn campaigns_count_by_level_scope_duration_and_method() {
+        use crate::domain::campaigns::CampaignKind;
+        let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+        assert_eq!(duration_row(d("2021-09-23"), d("2021-12-31")), 0);
+        assert_eq!(duration_row(d("2025-01-01"), d("2025-12-31")), 1, "a calendar year is one year");
+        assert_eq!(duration_row(d("2024-03-01"), d("2025-02-28")), 1, "across a leap day");
+        assert_eq!(duration_row(d("2025-01-01"), d("2026-01-01")), 2, "a day over one year");
+        assert_eq!(duration_row(d("2026-01-01"), d("2028-12-31")), 3, "three years");
+        assert_eq!(duration_row(d("2026-01-01"), d("2030-12-31")), 4, "five years");
+        let campaign = |by_unit, by_clusters, kind, end: &str| CountedCampaign {
+            by_unit,
+            by_clusters,
+            kind,
+            start_date: d("2025-01-01"),
+            end_date: d(end),
+        };
+        let rows = campaign_form(&[
+            campaign(false, false, CampaignKind::ChuyenDe, "2025-06-30"),
+            campaign(false, true, CampaignKind::ThuongXuyen, "2025-12-31"),
+            campaign(true, false, CampaignKind::ChuyenDe, "2029-12-31"),
+        ]);
+        let by_code = |code: &str| rows.iter().find(|r| r.code == Some(code)).unwrap().counts.clone();
+        assert_eq!(by_code("01"), Some(vec![3, 0, 2, 1]));
+        assert_eq!(by_code("02"), None);
+        assert_eq!(
+            (by_code("03"), by_code("04"), by_code("05")),
+            (Some(vec![1, 0, 1, 0]), Some(vec![1, 0, 1, 0]), Some(vec![1, 0, 0, 1]))
+        );
+        assert_eq!(
+            (by_code("06"), by_code("07"), by_code("10")),
+            (Some(vec![1, 0, 1, 0]), Some(vec![1, 0, 1, 0]), Some(vec![1, 0, 0, 1]))
+        );
+        assert_eq!((by_code("11"), by_code("12")), (Some(vec![2, 0, 1, 1]), Some(vec![1, 0, 1, 0])));
     }
 }

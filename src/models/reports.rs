@@ -190,3 +190,41 @@ pub fn awards_decided(
         })
         .collect())
 }
+
+/// The campaigns launched (not drafts, not cancelled) that start within the period, as Biểu
+/// 0601.N counts them: whose level runs each, whether clusters take part, its kind and dates.
+pub fn campaigns_started(
+    conn: &mut DbConn,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> Result<Vec<crate::domain::statistics::CountedCampaign>, ApiError> {
+    use crate::db::schema::campaigns;
+    use crate::domain::campaigns::{CampaignKind, CampaignStatus, Participation};
+    let rows: Vec<(
+        Option<crate::domain::ids::UnitId>,
+        Participation,
+        CampaignKind,
+        chrono::NaiveDate,
+        chrono::NaiveDate,
+    )> = campaigns::table
+        .filter(campaigns::start_date.between(from, to))
+        .filter(campaigns::status.eq_any([CampaignStatus::Launched.as_str(), CampaignStatus::Closed.as_str()]))
+        .select((
+            campaigns::run_by_unit_id,
+            campaigns::participation,
+            campaigns::kind,
+            campaigns::start_date,
+            campaigns::end_date,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(run_by, participation, kind, start_date, end_date)| crate::domain::statistics::CountedCampaign {
+            by_unit: run_by.is_some(),
+            by_clusters: participation == Participation::Clusters,
+            kind,
+            start_date,
+            end_date,
+        })
+        .collect())
+}

@@ -16,7 +16,8 @@ on_both_backends!(
     awards_report_counts_and_rolls_up,
     nominations_report_counts_what_the_caller_may_list,
     scored_cluster_reports_for_a_review_date,
-    provincial_commendation_statistics_follow_the_ministrys_form
+    provincial_commendation_statistics_follow_the_ministrys_form,
+    campaign_statistics_count_what_each_level_launched
 );
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -585,4 +586,58 @@ async fn provincial_commendation_statistics_follow_the_ministrys_form(app: TestA
         ("Các loại huân chương".into(), "01".into(), 2.0)
     );
     get_as(&app, &officer, state_path, None).await.problem(403, "forbidden");
+}
+
+/// A campaign as `token` creates it, with one indicator, launched unless `draft`.
+async fn campaign_launched(app: &TestApp, token: &str, body: Value, draft: bool) -> Value {
+    let res = app.send_as(token, TestRequest::post().uri("/api/v1/campaigns").set_json(&body)).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
+    let campaign = res.json();
+    let path = format!("/api/v1/campaigns/{}", id(&campaign));
+    let indicator = json!({"name": "Số hộ đạt chuẩn", "unit_of_measure": "hộ", "kind": "quantity", "direction": "higher_is_better"});
+    let res = app.send_as(token, TestRequest::post().uri(&format!("{path}/indicators")).set_json(&indicator)).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
+    if !draft {
+        let res = app.send_as(token, TestRequest::post().uri(&format!("{path}/launch")).set_json(json!({}))).await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    }
+    campaign
+}
+
+/// Biểu 0601.N/BNV-TĐKT: the campaigns launched in the reporting year, by the level that launched
+/// them, scope, duration and method; drafts and campaigns of other periods not counted.
+async fn campaign_statistics_count_what_each_level_launched(app: TestApp) {
+    let (_, _, commune) = app.small_tree().await;
+    let (_, commune_admin) = app.user("qt.xa", &["unit_admin"], Some(&commune["id"])).await;
+    let campaign = |kind: &str, start: &str, end: &str, participation: &str| {
+        let units = if participation == "units" { json!([commune["id"]]) } else { json!([]) };
+        json!({"title": format!("Thi đua {kind} {start}"), "kind": kind, "launching_authority": "Chủ tịch UBND",
+               "start_date": start, "end_date": end, "participation": participation, "unit_ids": units})
+    };
+    let admin = app.admin_token.clone();
+    // The province: a thematic peak of four months and an ongoing year-long one.
+    campaign_launched(&app, &admin, campaign("chuyen_de", "2025-02-01", "2025-05-31", "all_communes"), false).await;
+    campaign_launched(&app, &admin, campaign("thuong_xuyen", "2025-01-01", "2025-12-31", "all_units"), false).await;
+    // A commune's own five-year movement.
+    campaign_launched(&app, &commune_admin, campaign("chuyen_de", "2025-03-01", "2030-02-28", "units"), false).await;
+    // Not counted: a draft, and a campaign started before the period (1 Dec 2024 – 30 Nov 2025).
+    campaign_launched(&app, &admin, campaign("chuyen_de", "2025-04-01", "2025-06-30", "all_units"), true).await;
+    campaign_launched(&app, &admin, campaign("chuyen_de", "2024-11-30", "2025-06-30", "all_units"), false).await;
+
+    let path = "/api/v1/reports/statistics/campaigns?year=2025";
+    let table = rows(&app.get(path).await);
+    let by_code = |code: &str| {
+        let row = table.iter().find(|r| r["row_code"] == code).unwrap();
+        ["total", "trung_uong", "cap_tinh", "co_quan_don_vi"].map(|k| row[k].as_i64())
+    };
+    assert_eq!(by_code("01"), [Some(3), None, Some(2), Some(1)], "the central column is not the province's");
+    assert_eq!(by_code("02"), [None; 4], "nationwide: not the province's");
+    assert_eq!((by_code("03")[0], by_code("05")[0]), (Some(2), Some(1)));
+    assert_eq!((by_code("06")[0], by_code("07")[0], by_code("10")[0]), (Some(1), Some(1), Some(1)));
+    assert_eq!((by_code("11")[0], by_code("12")[0]), (Some(2), Some(1)));
+    let records =
+        csv_records(&app.get("/api/v1/reports/statistics/campaigns.csv?year=2025").await, "campaign-statistics");
+    assert_eq!(records[1][..3], ["01", "Tổng số", "3"]);
+    // The board's and the province's readers' only.
+    app.send_as(&commune_admin, TestRequest::get().uri(path)).await.problem(403, "forbidden");
 }

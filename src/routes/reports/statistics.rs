@@ -1,6 +1,7 @@
-//! The commendation statistics the province sends to the Ministry of Home Affairs each year
-//! (Circular 2/2023/TT-BNV): Biểu 0603.N (commendations at the province's level) and Biểu 0602.N
-//! (commendations at the State's level the province proposed), as JSON, CSV or XLSX.
+//! The emulation and commendation statistics the province sends to the Ministry of Home Affairs
+//! each year (Circular 2/2023/TT-BNV): Biểu 0601.N (emulation campaigns), 0602.N (commendations
+//! at the State's level the province proposed) and 0603.N (commendations at the province's
+//! level), as JSON, CSV or XLSX.
 
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
@@ -12,8 +13,8 @@ use crate::auth::{AuthUser, OwnScopeUser};
 use crate::db;
 use crate::domain::awards::GrantingLevel;
 use crate::domain::statistics::{
-    form_rows, provincial_column, state_column, Counted, FormColumn, RowCodes, PROVINCIAL_COLUMNS, PROVINCIAL_ROWS,
-    STATE_COLUMNS, STATE_ROWS,
+    campaign_form, form_rows, provincial_column, state_column, Counted, FormColumn, FormRow, RowCodes,
+    CAMPAIGN_COLUMNS, PROVINCIAL_COLUMNS, PROVINCIAL_ROWS, STATE_COLUMNS, STATE_ROWS,
 };
 use crate::error::{ApiError, ErrorCode};
 use crate::http::extract::QueryParams;
@@ -32,7 +33,10 @@ pub fn configure(routes: &mut Routes) {
         .service(provincial_statistics_report_xlsx)
         .service(state_statistics_report)
         .service(state_statistics_report_csv)
-        .service(state_statistics_report_xlsx);
+        .service(state_statistics_report_xlsx)
+        .service(campaign_statistics_report)
+        .service(campaign_statistics_report_csv)
+        .service(campaign_statistics_report_xlsx);
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -94,6 +98,27 @@ pub async fn state_statistics_report(
     tabular::respond(statistics_table(&state, &who, query.0, &STATE).await?, format).await
 }
 
+/// The number of emulation campaigns (Biểu 0601.N/BNV-TĐKT, Circular 2/2023/TT-BNV): the
+/// campaigns launched by the province and by its departments and communes that start in the
+/// reporting period, by scope, duration and method, in columns by the level that launched them
+/// (the central level's column is empty: not the province's to count). Drafts and cancelled
+/// campaigns are not counted. The board and province-level readers only.
+///
+/// The format follows `format`, else `Accept`; the `.csv` and `.xlsx` URLs answer one format each.
+#[utoipa::path(operation_id = "report_campaign_statistics", tag = "reports", security(("bearer" = []), ("client" = ["reports:read"])),
+    params(StatisticsReportQuery, FormatQuery),
+    responses(ReportResponses, ReportErrors))]
+#[get("/reports/statistics/campaigns")]
+pub async fn campaign_statistics_report(
+    state: web::Data<AppState>,
+    who: OwnScopeUser,
+    req: HttpRequest,
+    query: QueryParams<StatisticsReportQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let format = tabular::negotiate(&req, query.0.format)?;
+    tabular::respond(campaign_table(&state, &who, query.0).await?, format).await
+}
+
 fixed_format_reports! {
     provincial_statistics_report_csv: "/reports/statistics/provincial-commendations.csv", "report_provincial_commendations_csv", Format::Csv, CsvReportResponses,
         |state, who, query: StatisticsReportQuery| statistics_table(&state, &who, query, &PROVINCIAL);
@@ -103,6 +128,10 @@ fixed_format_reports! {
         |state, who, query: StatisticsReportQuery| statistics_table(&state, &who, query, &STATE);
     state_statistics_report_xlsx: "/reports/statistics/state-commendations.xlsx", "report_state_commendations_xlsx", Format::Xlsx, XlsxReportResponses,
         |state, who, query: StatisticsReportQuery| statistics_table(&state, &who, query, &STATE);
+    campaign_statistics_report_csv: "/reports/statistics/campaigns.csv", "report_campaign_statistics_csv", Format::Csv, CsvReportResponses,
+        |state, who, query: StatisticsReportQuery| campaign_table(&state, &who, query);
+    campaign_statistics_report_xlsx: "/reports/statistics/campaigns.xlsx", "report_campaign_statistics_xlsx", Format::Xlsx, XlsxReportResponses,
+        |state, who, query: StatisticsReportQuery| campaign_table(&state, &who, query);
 }
 
 /// One of the forms: what it counts and how it lays it out.
@@ -134,24 +163,74 @@ const STATE: Form = Form {
     rows: &STATE_ROWS,
 };
 
+/// Who may read the statistics (the board and province-level readers: they count protected
+/// attributes and every unit's work), and the reporting period of `year`: 1 December of the year
+/// before to 30 November.
+fn reporting_period(who: &AuthUser, year: i32) -> Result<(chrono::NaiveDate, chrono::NaiveDate), ApiError> {
+    policy::require_scope(who, "reports:read")?;
+    if !policy::reads_all_units(who) {
+        return Err(ApiError::forbidden());
+    }
+    (1990..=2200)
+        .contains(&year)
+        .then(|| chrono::NaiveDate::from_ymd_opt(year - 1, 12, 1).zip(chrono::NaiveDate::from_ymd_opt(year, 11, 30)))
+        .flatten()
+        .ok_or_else(|| ApiError::bad_query_because("year", ErrorCode::OutOfRange, "must be between 1990 and 2200"))
+}
+
+/// A form's rows as table rows: its number, its label, then the counts (empty where the row, or
+/// the column, is not recorded).
+fn table_rows(rows: Vec<FormRow>, columns: &[FormColumn], unrecorded_columns: &[&str]) -> Vec<Vec<Cell>> {
+    rows.into_iter()
+        .map(|row| {
+            let mut cells = vec![row.code.map_or(Cell::Empty, Cell::from), row.label.into()];
+            match row.counts {
+                Some(counts) => cells.extend(counts.iter().enumerate().map(|(i, n)| {
+                    let unrecorded = i > 0 && unrecorded_columns.contains(&columns[i - 1].key);
+                    if unrecorded {
+                        Cell::Empty
+                    } else {
+                        Cell::Integer(*n)
+                    }
+                })),
+                None => cells.extend(std::iter::repeat_n(Cell::Empty, columns.len() + 1)),
+            }
+            cells
+        })
+        .collect()
+}
+
+fn table_columns(form_columns: &[FormColumn]) -> Vec<Column> {
+    let mut columns = vec![
+        Column::new("row_code", "Mã số", ColumnType::Text),
+        Column::new("row", "Chỉ tiêu", ColumnType::Text),
+        Column::new("total", "Tổng số", ColumnType::Integer),
+    ];
+    columns.extend(form_columns.iter().map(|c| Column::new(c.key, c.label, ColumnType::Integer)));
+    columns
+}
+
+async fn campaign_table(state: &AppState, who: &AuthUser, query: StatisticsReportQuery) -> Result<Table, ApiError> {
+    let year = query.year;
+    let (from, to) = reporting_period(who, year)?;
+    let campaigns = db::run(&state.db, move |conn| model::campaigns_started(conn, from, to)).await?;
+    Ok(Table {
+        report: "campaign-statistics",
+        title: format!("Số phong trào thi đua năm {year} (Biểu 0601.N/BNV-TĐKT)"),
+        file_suffix: year.to_string(),
+        columns: table_columns(&CAMPAIGN_COLUMNS),
+        rows: table_rows(campaign_form(&campaigns), &CAMPAIGN_COLUMNS, &["trung_uong"]),
+    })
+}
+
 async fn statistics_table(
     state: &AppState,
     who: &AuthUser,
     query: StatisticsReportQuery,
     form: &'static Form,
 ) -> Result<Table, ApiError> {
-    policy::require_scope(who, "reports:read")?;
-    if !policy::reads_all_units(who) {
-        return Err(ApiError::forbidden());
-    }
     let year = query.year;
-    let period = (1990..=2200)
-        .contains(&year)
-        .then(|| chrono::NaiveDate::from_ymd_opt(year - 1, 12, 1).zip(chrono::NaiveDate::from_ymd_opt(year, 11, 30)))
-        .flatten();
-    let Some((from, to)) = period else {
-        return Err(ApiError::bad_query_because("year", ErrorCode::OutOfRange, "must be between 1990 and 2200"));
-    };
+    let (from, to) = reporting_period(who, year)?;
     let awards = db::run(&state.db, move |conn| model::awards_decided(conn, from, to, form.granted_by)).await?;
     let counted: Vec<Counted> = awards
         .iter()
@@ -164,29 +243,11 @@ async fn statistics_table(
             commendation_type: a.commendation_type,
         })
         .collect();
-    let width = form.columns.len() + 1;
-    let rows = form_rows(&counted, form.columns.len(), form.rows)
-        .into_iter()
-        .map(|row| {
-            let mut cells = vec![row.code.map_or(Cell::Empty, Cell::from), row.label.into()];
-            match row.counts {
-                Some(counts) => cells.extend(counts.iter().map(|n| Cell::Integer(*n))),
-                None => cells.extend(std::iter::repeat_n(Cell::Empty, width)),
-            }
-            cells
-        })
-        .collect();
-    let mut columns = vec![
-        Column::new("row_code", "Mã số", ColumnType::Text),
-        Column::new("row", "Chỉ tiêu", ColumnType::Text),
-        Column::new("total", "Tổng số", ColumnType::Integer),
-    ];
-    columns.extend(form.columns.iter().map(|c| Column::new(c.key, c.label, ColumnType::Integer)));
     Ok(Table {
         report: form.report,
         title: form.title.replace("{year}", &year.to_string()),
         file_suffix: year.to_string(),
-        columns,
-        rows,
+        columns: table_columns(form.columns),
+        rows: table_rows(form_rows(&counted, form.columns.len(), form.rows), form.columns, &[]),
     })
 }
