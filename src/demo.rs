@@ -628,7 +628,7 @@ fn award_year(
             nomination_ids: ids,
             paying_unit_id: Some(*payer),
             run_by_unit_id: run_by,
-            other_units_hidden: false,
+            taken_by_the_unit: false,
         };
         decisions::issue(conn, new, author, day("2025-02-10"))?;
     }

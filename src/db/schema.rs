@@ -304,6 +304,34 @@ diesel::table! {
         created_at -> Timestamp,
         initiative_id -> Nullable<Text>,
         dossier_id -> Nullable<Text>,
+        review_id -> Nullable<Text>,
+        covenant_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    cluster_covenants (id) {
+        id -> Text,
+        cluster_id -> Text,
+        title -> Text,
+        signed_on -> Date,
+        place -> Nullable<Text>,
+        content -> Text,
+        version -> Integer,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    covenant_signatories (covenant_id, unit_id) {
+        covenant_id -> Text,
+        unit_id -> Text,
+        position -> Integer,
+        signer_name -> Text,
+        signer_title -> Text,
+        commitments -> Text,
     }
 }
 
@@ -864,6 +892,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     ballot_tallies,
     councils,
     council_seats,
+    cluster_covenants,
+    covenant_signatories,
     ballot_box,
     posting_comments,
     decisions,

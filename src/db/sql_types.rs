@@ -32,10 +32,10 @@ use crate::domain::collectives::DisciplineForm;
 use crate::domain::council::{SeatRole, SessionStatus};
 use crate::domain::ids::{
     AchievementId, AttemptId, AwardId, AwardTypeId, AwardTypeVersionId, BaseSalaryId, CampaignId, CampaignTransitionId,
-    ClusterId, ClusterProposalId, CommentId, CouncilId, CouncilSessionId, DecisionId, DeliveryId, DisciplineId,
-    DossierId, FundEntryId, IndicatorId, InitiativeId, NominationId, NominationTransitionId, PersonId, RegistrationId,
-    ReviewId, RoundId, ScoringSchemeId, ServiceClientId, StoredFileId, SubscriptionId, TitleRegistrationId, UnitId,
-    UserId,
+    ClusterId, ClusterProposalId, CommentId, CouncilId, CouncilSessionId, CovenantId, DecisionId, DeliveryId,
+    DisciplineId, DossierId, FundEntryId, IndicatorId, InitiativeId, NominationId, NominationTransitionId, PersonId,
+    RegistrationId, ReviewId, RoundId, ScoringSchemeId, ServiceClientId, StoredFileId, SubscriptionId,
+    TitleRegistrationId, UnitId, UserId,
 };
 use crate::domain::initiatives::RecognitionScope;
 use crate::domain::money::FundEntryKind;
@@ -141,6 +141,7 @@ stored_as_text!(
     TitleRegistrationStatus,
     ScoringSchemeId,
     ReviewId,
+    CovenantId,
     ReviewKind,
     UnitKind,
     UnitType,

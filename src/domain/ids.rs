@@ -148,4 +148,6 @@ ids! {
     ScoringSchemeId = "scoring scheme id",
     /// A campaign's review (sơ kết, tổng kết).
     ReviewId = "review id",
+    /// A cluster's annual covenant (giao ước thi đua).
+    CovenantId = "covenant id",
 }

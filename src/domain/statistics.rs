@@ -3,7 +3,9 @@
 //! commendations (Biểu 0602.N and 0603.N/BNV-TĐKT, Circular 2/2023/TT-BNV, as transcribed by
 //! one vendor; the official appendix, and that of its successor Circular 18/2025/TT-BNV, not
 //! checked here). Ethnic groups are the GSO's list (Danh mục các dân tộc Việt Nam, Decision
-//! 121-TCTK/PPCĐ of 1979); codes 01–10 checked against the GSO's published list.
+//! 121-TCTK/PPCĐ of 1979, the numbering civil registers use; not the 2008 list of Decision
+//! 1019/QĐ-TCTK, which orders by population: 04 Mường, 06 Hoa, 11 Ê Đê, …); all 54 codes checked
+//! against three independent copies of the 1979 list and the GSO's page for 01–09.
 
 use crate::domain::awards::CommendationType;
 
@@ -35,9 +37,9 @@ pub const ETHNIC_GROUPS: [(&str, &str); 54] = [
     ("01", "Kinh"),
     ("02", "Tày"),
     ("03", "Thái"),
-    ("04", "Mường"),
+    ("04", "Hoa"),
     ("05", "Khơ Me"),
-    ("06", "Hoa"),
+    ("06", "Mường"),
     ("07", "Nùng"),
     ("08", "Mông"),
     ("09", "Dao"),
@@ -54,7 +56,7 @@ pub const ETHNIC_GROUPS: [(&str, &str); 54] = [
     ("20", "Mnông"),
     ("21", "Ra Glai"),
     ("22", "Xtiêng"),
-    ("23", "Bru Vân Kiều"),
+    ("23", "Bru-Vân Kiều"),
     ("24", "Thổ"),
     ("25", "Giáy"),
     ("26", "Cơ Tu"),
@@ -413,6 +415,7 @@ mod tests {
             assert_eq!(name.nfc().collect::<String>(), *name);
         }
         assert_eq!(ethnic_group("02"), Some("Tày"));
+        assert_eq!((ethnic_group("04"), ethnic_group("06")), (Some("Hoa"), Some("Mường")), "the 1979 numbering");
         assert_eq!(ethnic_group("55"), None);
         assert!(is_ethnic_minority("07") && !is_ethnic_minority("01") && !is_ethnic_minority("99"));
     }

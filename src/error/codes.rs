@@ -212,7 +212,7 @@ error_codes! {
     [field] NotWhole = "not_whole": "a count must be a whole number",
     [field] OutOfRange = "out_of_range": "the value is outside its allowed range (a percentage over 100, a date outside 1900–2200)",
     [field] OutsideCampaign = "outside_campaign": "a date must fall within the campaign",
-    [field] OutsideLevel = "outside_level": "a unit's level reaches only its own unit: another unit's nomination, dossier, campaign participant or reward fund is outside it",
+    [field] OutsideLevel = "outside_level": "a unit's level reaches only its own unit and its own round: another unit's dossier, campaign participant or reward fund, or a line of another level's round, is outside it (another unit's nomination answers a unit's own people as an unknown id)",
     [field] PortNotAllowed = "port_not_allowed": "a webhook URL must use a port the service allows",
     [field] PostingNotOver = "posting_not_over": "the award's public posting has not run its course yet",
     [field] PrerequisiteBorderline = "prerequisite_borderline": "eligibility warning: the prerequisite streak holds only with gaps the rules leave to the board",

@@ -332,17 +332,17 @@ pub struct NewDecision {
     pub paying_unit_id: Option<UnitId>,
     /// The level deciding: a department's or a commune's, or the province's (`None`).
     pub run_by_unit_id: Option<UnitId>,
-    /// The caller is bound to the deciding unit and sees no other unit's nominations: their ids
-    /// answer as unknown ones do, so a decision's errors tell nobody that they exist.
-    pub other_units_hidden: bool,
+    /// Taken by the unit's own people (its admin, or its head as approver), not recorded by the
+    /// board: they see no other unit's nominations (those answer as unknown ids, so the errors
+    /// tell nobody they exist) and decide no line of a round another level runs.
+    pub taken_by_the_unit: bool,
 }
 
 /// An award a decision granted: its id and its bonus in đồng.
 pub type GrantedAward = (AwardId, Option<i64>);
 
-/// A decision with the awards it granted.
-/// Decisions, newest first (ids are time-ordered): of a year (by `decided_on`) and a level if
-/// asked, each with its awards; `limit + 1` rows.
+/// Decisions in the order they were recorded, newest first (ids are time-ordered): of a year (by
+/// `decided_on`) and a level if asked, each with its awards; `limit + 1` rows.
 pub fn list_decisions(
     conn: &mut DbConn,
     year: Option<i32>,
@@ -386,6 +386,7 @@ pub fn list_decisions(
         .collect())
 }
 
+/// A decision with the awards it granted.
 pub fn find_decision(conn: &mut DbConn, id: DecisionId) -> Result<(Decision, Vec<GrantedAward>), ApiError> {
     let decision = decisions::table
         .find(id)
@@ -419,7 +420,7 @@ pub fn issue(conn: &mut DbConn, new: NewDecision, actor: UserId, today: NaiveDat
             Err(_) => errors.push(FieldError::new(field, ErrorCode::NotFound, "no nomination has this id")),
             // Before anything about its state: another unit's nomination tells a unit nothing more.
             Ok(n) if new.run_by_unit_id.is_some_and(|unit| unit != n.unit_id) => {
-                errors.push(if new.other_units_hidden {
+                errors.push(if new.taken_by_the_unit {
                     FieldError::new(field, ErrorCode::NotFound, "no nomination has this id")
                 } else {
                     FieldError::new(
@@ -453,6 +454,17 @@ pub fn issue(conn: &mut DbConn, new: NewDecision, actor: UserId, today: NaiveDat
                 format!("the posting runs until {}; decide after it", n.posting_until.unwrap_or(today)),
             )),
             Ok(n) => {
+                // A line of the province's round is the board's to see through, even when the
+                // unit's head grants it (the board records that decision).
+                let round_level = crate::models::rounds::round_level_of_line(conn, n.id)?;
+                if new.taken_by_the_unit && round_level.is_some_and(|level| level != new.run_by_unit_id) {
+                    errors.push(FieldError::new(
+                        field,
+                        ErrorCode::OutsideLevel,
+                        "a line of another level's round: the level running the round decides it",
+                    ));
+                    continue;
+                }
                 let granted_by = granting_levels_of(conn, &n)?;
                 if !level.is_some_and(|level| level.may_grant(&granted_by)) {
                     errors.push(authority_mismatch(conn, field, &n, level, &granted_by)?);

@@ -11,6 +11,7 @@ pub mod collectives;
 pub mod council;
 pub mod council_minutes;
 pub mod councils;
+pub mod covenants;
 pub mod decisions;
 pub mod identities;
 pub mod initiatives;

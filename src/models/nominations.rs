@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 
 use crate::db::schema::{
-    achievements, campaigns, nomination_achievements, nomination_transitions, nominations, people,
+    achievements, campaigns, dossier_lines, nomination_achievements, nomination_transitions, nominations, people,
 };
 use crate::db::sql_types::UtcTimestamp;
 use crate::db::{self, DbConn};
@@ -398,7 +398,21 @@ pub fn replace_nomination(
     }
     let facts = InputFacts::load(conn, std::slice::from_ref(&input))?;
     let kind = facts.check(&input)?;
-    let commendation_type = facts.commendation_type(&input);
+    // A line of an annual round stays a regular commendation; otherwise what the unit says, its
+    // campaign's, or what it was.
+    let round_line = dossier_lines::table.find(id).count().get_result::<i64>(conn)? > 0;
+    let commendation_type = if round_line {
+        if input.commendation_type.is_some_and(|t| t != CommendationType::Regular) {
+            return Err(ApiError::validation(vec![FieldError::new(
+                "commendation_type",
+                ErrorCode::InvalidChoice,
+                "a line of an annual round is a regular commendation",
+            )]));
+        }
+        Some(CommendationType::Regular)
+    } else {
+        facts.commendation_type(&input).or(current.commendation_type)
+    };
     if current.status == NominationStatus::Returned {
         // Once submitted, the ground it was judged on stays on record: achievements can be
         // added, not taken away.

@@ -151,12 +151,15 @@ pub fn awards_decided(
 ) -> Result<Vec<StatisticsAward>, ApiError> {
     use crate::db::schema::{award_type_versions, decisions, people};
     use crate::domain::awards::GrantingLevel;
+    // The period's last day ends at midnight in Vietnam (UTC+7); timestamps are stored in UTC.
+    let revoked_after = to.succ_opt().unwrap_or(to).and_time(chrono::NaiveTime::MIN) - chrono::TimeDelta::hours(7);
     let rows: Vec<StatisticsRow> = awards::table
         .inner_join(award_types::table.on(award_types::id.eq(awards::award_type_id)))
         .left_join(people::table.on(people::id.nullable().eq(awards::person_id)))
         .left_join(award_type_versions::table.on(award_type_versions::id.nullable().eq(awards::award_type_version_id)))
         .left_join(decisions::table.on(decisions::id.nullable().eq(awards::decision_id)))
-        .filter(awards::revoked_at.is_null())
+        // As the form stood when sent: an award revoked after the period still counts.
+        .filter(awards::revoked_at.is_null().or(awards::revoked_at.ge(revoked_after)))
         .filter(awards::decision_date.between(from, to))
         // A department's or a commune's decision is not the province's, whatever the rules allow.
         .filter(decisions::run_by_unit_id.is_null())
@@ -176,7 +179,9 @@ pub fn awards_decided(
         .filter(|(.., levels, type_level)| {
             let levels =
                 levels.as_deref().map_or_else(|| GrantingLevel::defaults_for(type_level), GrantingLevel::split);
+            // A title the centre grants is the State's (0602), whoever else may grant it.
             levels.contains(&granted_by)
+                && (granted_by == GrantingLevel::Central || !levels.contains(&GrantingLevel::Central))
         })
         .map(|(award_type_code, recipient_kind, gender, ethnicity_code, staff_category, commendation_type, ..)| {
             StatisticsAward {

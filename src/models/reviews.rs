@@ -8,9 +8,10 @@ use crate::db::schema::campaign_reviews;
 use crate::db::sql_types::UtcTimestamp;
 use crate::db::{self, DbConn};
 use crate::domain::campaigns::ReviewKind;
-use crate::domain::ids::{CampaignId, ReviewId, ScoringSchemeId, UserId};
+use crate::domain::ids::{CampaignId, ReviewId, ScoringSchemeId, StoredFileId, UserId};
 use crate::error::ApiError;
 use crate::models::campaigns::lock_campaign_shared;
+use crate::models::stored_files::{self, NewFile, Owner, StoredFile};
 
 #[derive(Queryable, Selectable, Debug, Clone)]
 #[diesel(table_name = campaign_reviews)]
@@ -83,4 +84,20 @@ pub fn list_reviews(conn: &mut DbConn, campaign_id: CampaignId) -> Result<Vec<Re
         .order((campaign_reviews::held_on.asc(), campaign_reviews::id.asc()))
         .select(Review::as_select())
         .load(conn)?)
+}
+
+/// Adds a file the review rests on (its report, the minutes): a review's narrative and scores
+/// stay as recorded; only its files grow.
+pub fn add_file(conn: &mut DbConn, id: ReviewId, file: NewFile) -> Result<StoredFile, ApiError> {
+    find_review(conn, id)?;
+    let file = file.owned_by(Owner::Review(id));
+    stored_files::insert(conn, &file)?;
+    Ok(file)
+}
+
+/// A review's file by id, with its review.
+pub fn find_file(conn: &mut DbConn, id: StoredFileId) -> Result<(StoredFile, Review), ApiError> {
+    let found = stored_files::find(conn, id)?.and_then(|f| f.review_id.map(|r| (f, r)));
+    let Some((file, review_id)) = found else { return Err(ApiError::not_found("file")) };
+    Ok((file, find_review(conn, review_id)?))
 }

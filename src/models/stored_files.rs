@@ -9,7 +9,9 @@ use diesel::prelude::*;
 use crate::db::schema::stored_files;
 use crate::db::sql_types::UtcTimestamp;
 use crate::db::DbConn;
-use crate::domain::ids::{AchievementId, DossierId, InitiativeId, NominationId, StoredFileId, UserId};
+use crate::domain::ids::{
+    AchievementId, CovenantId, DossierId, InitiativeId, NominationId, ReviewId, StoredFileId, UserId,
+};
 use crate::domain::nominations::DocumentKind;
 use crate::error::ApiError;
 
@@ -35,6 +37,10 @@ pub struct StoredFile {
     pub initiative_id: Option<InitiativeId>,
     /// Set for a unit dossier's shared document (with its kind).
     pub dossier_id: Option<DossierId>,
+    /// Set for a file a campaign's review rests on.
+    pub review_id: Option<ReviewId>,
+    /// Set for a file of a cluster's covenant (its signed copy).
+    pub covenant_id: Option<CovenantId>,
 }
 
 /// What a file belongs to.
@@ -48,6 +54,10 @@ pub enum Owner {
     Initiative(InitiativeId),
     /// A shared document of this unit dossier (of a round), of this kind.
     Dossier(DossierId, DocumentKind),
+    /// A file this campaign review rests on.
+    Review(ReviewId),
+    /// A file of this cluster covenant.
+    Covenant(CovenantId),
 }
 
 /// The facts of a file just put in the store, before it has an owner.
@@ -64,23 +74,12 @@ pub struct NewFile {
 
 impl NewFile {
     pub fn owned_by(self, owner: Owner) -> StoredFile {
-        let (mut dossier_id, mut dossier_kind) = (None, None);
-        let (achievement_id, nomination_id, kind, initiative_id) = match owner {
-            Owner::Achievement(id) => (Some(id), None, None, None),
-            Owner::Nomination(id, kind) => (None, Some(id), Some(kind), None),
-            Owner::Initiative(id) => (None, None, None, Some(id)),
-            Owner::Dossier(id, kind) => {
-                (dossier_id, dossier_kind) = (Some(id), Some(kind));
-                (None, None, None, None)
-            }
-        };
-        let kind = kind.or(dossier_kind);
         let NewFile { id, filename, content_type, size_bytes, sha256, storage_key, uploaded_by, created_at } = self;
-        StoredFile {
+        let mut file = StoredFile {
             id,
-            achievement_id,
-            nomination_id,
-            kind,
+            achievement_id: None,
+            nomination_id: None,
+            kind: None,
             filename,
             content_type,
             size_bytes,
@@ -88,9 +87,20 @@ impl NewFile {
             storage_key,
             uploaded_by,
             created_at,
-            initiative_id,
-            dossier_id,
+            initiative_id: None,
+            dossier_id: None,
+            review_id: None,
+            covenant_id: None,
+        };
+        match owner {
+            Owner::Achievement(id) => file.achievement_id = Some(id),
+            Owner::Nomination(id, kind) => (file.nomination_id, file.kind) = (Some(id), Some(kind)),
+            Owner::Initiative(id) => file.initiative_id = Some(id),
+            Owner::Dossier(id, kind) => (file.dossier_id, file.kind) = (Some(id), Some(kind)),
+            Owner::Review(id) => file.review_id = Some(id),
+            Owner::Covenant(id) => file.covenant_id = Some(id),
         }
+        file
     }
 }
 
@@ -111,6 +121,8 @@ pub fn insert(conn: &mut DbConn, file: &StoredFile) -> Result<(), ApiError> {
             stored_files::created_at.eq(file.created_at.naive_utc()),
             stored_files::initiative_id.eq(file.initiative_id),
             stored_files::dossier_id.eq(file.dossier_id),
+            stored_files::review_id.eq(file.review_id),
+            stored_files::covenant_id.eq(file.covenant_id),
         ))
         .execute(conn)?;
     Ok(())
@@ -174,6 +186,24 @@ pub fn find(conn: &mut DbConn, id: StoredFileId) -> Result<Option<StoredFile>, A
 pub fn of_dossier(conn: &mut DbConn, dossier_id: DossierId) -> Result<Vec<StoredFile>, ApiError> {
     Ok(stored_files::table
         .filter(stored_files::dossier_id.eq(dossier_id))
+        .order(stored_files::id)
+        .select(StoredFile::as_select())
+        .load(conn)?)
+}
+
+/// The files a campaign review rests on, oldest first.
+pub fn of_review(conn: &mut DbConn, review_id: ReviewId) -> Result<Vec<StoredFile>, ApiError> {
+    Ok(stored_files::table
+        .filter(stored_files::review_id.eq(review_id))
+        .order(stored_files::id)
+        .select(StoredFile::as_select())
+        .load(conn)?)
+}
+
+/// A cluster covenant's files, oldest first.
+pub fn of_covenant(conn: &mut DbConn, covenant_id: CovenantId) -> Result<Vec<StoredFile>, ApiError> {
+    Ok(stored_files::table
+        .filter(stored_files::covenant_id.eq(covenant_id))
         .order(stored_files::id)
         .select(StoredFile::as_select())
         .load(conn)?)

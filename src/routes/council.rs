@@ -154,11 +154,20 @@ pub async fn create(
             let mut outside = Vec::new();
             let level = crate::models::decisions::level_of(conn, caller.unit_id)?;
             for (i, id) in new.nomination_ids.iter().enumerate() {
-                let Ok(n) = nominations_model::find_nomination(conn, *id) else { continue };
                 let field = format!("nomination_ids[{i}]");
-                if Some(n.unit_id) != caller.unit_id {
-                    // As an unknown id: another unit's nominations are not the caller's to see.
+                let found = nominations_model::find_nomination(conn, *id).ok();
+                // Another unit's nomination answers exactly as an unknown id: not the caller's to see.
+                let Some(n) = found.filter(|n| Some(n.unit_id) == caller.unit_id) else {
                     outside.push(FieldError::new(field, ErrorCode::NotFound, "no nomination has this id"));
+                    continue;
+                };
+                let round_level = crate::models::rounds::round_level_of_line(conn, n.id)?;
+                if round_level.is_some_and(|level| level != caller.unit_id) {
+                    outside.push(FieldError::new(
+                        field,
+                        ErrorCode::OutsideLevel,
+                        "a line of another level's round: that level's council weighs it",
+                    ));
                 } else if !crate::models::decisions::grants(conn, level, &n)? {
                     outside.push(FieldError::new(
                         field,

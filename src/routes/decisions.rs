@@ -319,8 +319,10 @@ pub struct DecisionRequest {
     /// caller bound to a unit (its `unit_admin`, or its head as `approver`), that unit's, the
     /// only one it may name (403 otherwise). Each award type must be one this level grants
     /// (its rules' `granting_levels`; 422 `authority_mismatch`; the province also records
-    /// central awards it proposed), and a unit's decision grants its own unit's nominations
-    /// only (422 `outside_level`).
+    /// central awards it proposed). A unit's decision grants its own unit's nominations only:
+    /// taken by the unit's own people, another unit's answers as an unknown id (422
+    /// `not_found`) and a line of the province's round is refused (422 `outside_level`);
+    /// recorded by the board naming another unit, 422 `outside_level`.
     #[serde(default)]
     pub run_by_unit_id: Option<Uuid>,
 }
@@ -409,7 +411,7 @@ pub async fn issue(
         nomination_ids,
         paying_unit_id,
         run_by_unit_id,
-        other_units_hidden: unit_decision,
+        taken_by_the_unit: unit_decision,
     };
     let (actor, today) = (who.user_id, today_in_vietnam());
     let body = db::write(&state.db, origin.by(&who), move |conn, journal| {
@@ -498,8 +500,8 @@ pub struct DecisionPage {
     pub next_cursor: Option<String>,
 }
 
-/// List decisions, newest first, with the awards each granted (everyone signed in; decisions
-/// are public).
+/// List decisions with the awards each granted, the last recorded first (everyone signed in;
+/// decisions are public).
 #[utoipa::path(operation_id = "list_decisions", tag = "decisions", security(("bearer" = [])), params(DecisionQuery),
     responses((status = 200, description = "One page of decisions", body = DecisionPage), ListErrors))]
 #[get("/decisions")]

@@ -535,7 +535,17 @@ async fn a_units_round_and_council_stay_within_it(app: TestApp) {
     let res =
         app.send_as(&officer_a, TestRequest::post().uri(&format!("{provincial_dossier}/lines")).set_json(&lines)).await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
-    let line_path = format!("/api/v1/nominations/{}", id(&res.json()["items"][0]["nomination"]));
+    let line = res.json()["items"][0]["nomination"].clone();
+    let line_path = format!("/api/v1/nominations/{}", id(&line));
+    // A year's round commends the year's work: its line stays regular, whatever a PUT says.
+    let mut replaced =
+        json!({"award_type_id": type_id("LDTT"), "person_id": person["id"], "unit_id": commune_a["id"], "year": year});
+    let kept = app.put_current(&officer_a, &line_path, &replaced).await;
+    assert_eq!(kept.status, StatusCode::OK, "{}", kept.text());
+    assert_eq!(kept.json()["commendation_type"], "regular");
+    replaced["commendation_type"] = json!("thematic");
+    let refused = app.put_current(&officer_a, &line_path, &replaced).await.problem(422, "validation_failed");
+    assert_eq!(refused["errors"][0]["field"], "commendation_type");
     for action in ["appraise", "approve", "return"] {
         as_a(TestRequest::post().uri(&format!("{line_path}/{action}")).set_json(json!({"reason": "Thiếu hồ sơ"})))
             .await
@@ -593,4 +603,38 @@ async fn a_units_round_and_council_stay_within_it(app: TestApp) {
         .await
         .problem(422, "validation_failed");
     assert_eq!(refused["errors"][0]["code"], "authority_mismatch", "{refused}");
+    // Another unit's nomination and an unknown id get the very same answer.
+    let mut unknown = session.clone();
+    unknown["nomination_ids"] = json!([uuid::Uuid::now_v7()]);
+    let unknown = as_a(TestRequest::post().uri("/api/v1/council-sessions").set_json(&unknown))
+        .await
+        .problem(422, "validation_failed");
+    let mut hidden = session.clone();
+    hidden["nomination_ids"] = json!([worker["id"]]);
+    let hidden = as_a(TestRequest::post().uri("/api/v1/council-sessions").set_json(&hidden))
+        .await
+        .problem(422, "validation_failed");
+    assert_eq!(unknown["errors"], hidden["errors"]);
+
+    // The province round's line is the province's: not on the commune's council, not in the
+    // commune's own decision — the board records the commune chairman's decision on it.
+    let mut on_line = session.clone();
+    on_line["nomination_ids"] = json!([line["id"]]);
+    let refused = as_a(TestRequest::post().uri("/api/v1/council-sessions").set_json(&on_line))
+        .await
+        .problem(422, "validation_failed");
+    assert_eq!(refused["errors"][0]["code"], "outside_level", "{refused}");
+    let yesterday: chrono::NaiveDate = day(-1).parse().unwrap();
+    diesel::update(nominations::table.find(id(&line)))
+        .set((nominations::status.eq("posted"), nominations::posting_until.eq(Some(yesterday))))
+        .execute(&mut conn)
+        .unwrap();
+    let decision = json!({"number": "20/QĐ-UBND", "decided_on": day(0), "signer": "Chủ tịch UBND xã", "authority": "UBND xã", "nomination_ids": [line["id"]]});
+    let refused =
+        as_a(TestRequest::post().uri("/api/v1/decisions").set_json(&decision)).await.problem(422, "validation_failed");
+    assert_eq!(refused["errors"][0]["code"], "outside_level", "{refused}");
+    let mut recorded = decision.clone();
+    recorded["run_by_unit_id"] = commune_a["id"].clone();
+    let res = app.post("/api/v1/decisions", &recorded).await;
+    assert_eq!(res.status, StatusCode::CREATED, "the board records it: {}", res.text());
 }

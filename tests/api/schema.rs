@@ -136,6 +136,14 @@ fn load_every_table(conn: &mut thidua::db::DbConn) {
             .load::<(String, String, String, Option<String>, NaiveDate, NaiveDate, String, Ts)>(conn)
             .expect("councils");
         council_seats::table.limit(0).load::<(String, String, String)>(conn).expect("council_seats");
+        cluster_covenants::table
+            .limit(0)
+            .load::<(String, String, String, NaiveDate, Option<String>, String, i32, String, Ts, Ts)>(conn)
+            .expect("cluster_covenants");
+        covenant_signatories::table
+            .limit(0)
+            .load::<(String, String, i32, String, String, String)>(conn)
+            .expect("covenant_signatories");
         use thidua::models::decisions::{Decision, PostingComment};
         posting_comments::table
             .select(PostingComment::as_select())

@@ -1087,9 +1087,9 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List decisions, newest first, with the awards each granted (everyone signed in; decisions are public)
-         * @description List decisions, newest first, with the awards each granted (everyone signed in; decisions
-         *     are public).
+         * List decisions with the awards each granted, the last recorded first (everyone signed in; decisions are public)
+         * @description List decisions with the awards each granted, the last recorded first (everyone signed in;
+         *     decisions are public).
          */
         get: operations["list_decisions"];
         put?: never;
@@ -3976,8 +3976,10 @@ export interface components {
              *     caller bound to a unit (its `unit_admin`, or its head as `approver`), that unit's, the
              *     only one it may name (403 otherwise). Each award type must be one this level grants
              *     (its rules' `granting_levels`; 422 `authority_mismatch`; the province also records
-             *     central awards it proposed), and a unit's decision grants its own unit's nominations
-             *     only (422 `outside_level`).
+             *     central awards it proposed). A unit's decision grants its own unit's nominations only:
+             *     taken by the unit's own people, another unit's answers as an unknown id (422
+             *     `not_found`) and a line of the province's round is refused (422 `outside_level`);
+             *     recorded by the board naming another unit, 422 `outside_level`.
              */
             run_by_unit_id?: string | null;
             /** @example Chủ tịch UBND tỉnh */
