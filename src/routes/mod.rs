@@ -13,6 +13,7 @@ pub mod clusters;
 pub mod council;
 pub mod council_minutes;
 pub mod councils;
+pub mod covenants;
 pub mod decisions;
 pub mod health;
 pub mod initiatives;
@@ -74,6 +75,7 @@ pub fn configure(cfg: &mut ServiceConfig, posts: &Rc<PostTable>) {
             .configure(module(oauth::configure))
             .configure(module(service_clients::configure))
             .configure(module(clusters::configure))
+            .configure(module(covenants::configure))
             .configure(module(cluster_votes::configure))
             .configure(module(campaigns::configure))
             .configure(module(registrations::configure))

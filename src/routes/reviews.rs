@@ -6,7 +6,7 @@
 //! progress rules (its own people, the board, province-level readers).
 
 use actix_web::http::header;
-use actix_web::{get, post, web, HttpResponse};
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -16,21 +16,25 @@ use crate::auth::policy::{self, Action, Decision, Resource, Role};
 use crate::auth::AuthUser;
 use crate::db::{self, journal::Scope};
 use crate::domain::campaigns::{check_review_date, ReviewKind};
-use crate::domain::ids::{ReviewId, UnitId};
+use crate::domain::ids::{ReviewId, StoredFileId, UnitId};
 use crate::domain::progress::ProgressResponse;
 use crate::domain::{check_text, check_text_block, Checks};
 use crate::error::{ApiError, ErrorCode};
-use crate::http::extract::JsonBody;
+use crate::http::extract::{JsonBody, QueryParams};
 use crate::http::origin::RequestOrigin;
 use crate::http::register::Routes;
+use crate::http::upload::{self, FileBytes, StoredFileResponses};
 use crate::models::campaigns as campaigns_model;
 use crate::models::reviews::{self as model, NewReview, Review};
-use crate::openapi::errors::{CreateErrors, ReadErrors};
-use crate::routes::shared::{campaign_progress, can_see, visible_campaign};
+use crate::models::stored_files::{self, StoredFile};
+use crate::openapi::errors::{CreateErrors, ReadErrors, WriteErrors};
+use crate::routes::shared::{
+    campaign_progress, can_see, received_file, visible_campaign, AttachmentQuery, AttachmentResponse,
+};
 use crate::state::AppState;
 
 pub fn configure(routes: &mut Routes) {
-    routes.service(list).service(create).service(read);
+    routes.service(list).service(create).service(read).service(upload_file).service(download_file);
 }
 
 /// A document a review rests on (its report, the minutes, the decision).
@@ -71,6 +75,8 @@ pub struct ReviewResponse {
     pub title: String,
     pub narrative: String,
     pub documents: Vec<ReviewDocument>,
+    /// The files filed with it (its report, the minutes), oldest first.
+    pub files: Vec<AttachmentResponse>,
     /// The scoring scheme version the snapshot scored by (null: none).
     pub scoring_scheme_id: Option<Uuid>,
     /// The campaign's progress as of `held_on`, frozen when the review was recorded.
@@ -87,8 +93,10 @@ enum Reader<'a> {
     Public,
 }
 
+const FILES: &str = "/api/v1/review-files";
+
 /// A stored review as the reader may see it: other units' targets and actuals left out.
-fn review_response(r: Review, reader: Reader<'_>) -> Result<ReviewResponse, ApiError> {
+fn review_response((r, files): (Review, Vec<StoredFile>), reader: Reader<'_>) -> Result<ReviewResponse, ApiError> {
     let corrupt = |what: &str| ApiError::internal(anyhow::anyhow!("review {}: stored {what} does not parse", r.id));
     let mut snapshot: serde_json::Value = serde_json::from_str(&r.snapshot).map_err(|_| corrupt("snapshot"))?;
     if let Some(units) = snapshot["units"].as_array_mut() {
@@ -112,6 +120,7 @@ fn review_response(r: Review, reader: Reader<'_>) -> Result<ReviewResponse, ApiE
         kind_label: r.kind.label_vi(),
         held_on: r.held_on,
         documents: serde_json::from_str(&r.documents).map_err(|_| corrupt("documents"))?,
+        files: files.into_iter().map(|f| AttachmentResponse::new(f, FILES)).collect(),
         scoring_scheme_id: r.scoring_scheme_id.map(Uuid::from),
         snapshot,
         created_by: r.created_by.into(),
@@ -130,7 +139,15 @@ fn review_response(r: Review, reader: Reader<'_>) -> Result<ReviewResponse, ApiE
 #[get("/campaigns/{id}/reviews")]
 pub async fn list(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
     let campaign = visible_campaign(&state, &who, id.into_inner()).await?;
-    let found = db::run(&state.db, move |conn| model::list_reviews(conn, campaign.id)).await?;
+    let found = db::run(&state.db, move |conn| {
+        let mut found = Vec::new();
+        for review in model::list_reviews(conn, campaign.id)? {
+            let files = stored_files::of_review(conn, review.id)?;
+            found.push((review, files));
+        }
+        Ok(found)
+    })
+    .await?;
     let items: Vec<ReviewResponse> =
         found.into_iter().map(|r| review_response(r, Reader::User(&who))).collect::<Result<_, _>>()?;
     Ok(HttpResponse::Ok().json(items))
@@ -198,12 +215,12 @@ pub async fn create(
     let stored = db::write(&state.db, origin.by(&who), move |conn, journal| {
         let stored = model::create_review(conn, campaign.id, new, actor)?;
         // The feed is read by everyone: no unit's targets and actuals in it.
-        let public = review_response(stored.clone(), Reader::Public)?;
+        let public = review_response((stored.clone(), Vec::new()), Reader::Public)?;
         journal.created("review", public.id, Scope::Registry, &public);
         Ok(stored)
     })
     .await?;
-    let created = review_response(stored, Reader::User(&who))?;
+    let created = review_response((stored, Vec::new()), Reader::User(&who))?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/reviews/{}", created.id)))
         .json(created))
@@ -219,11 +236,87 @@ pub async fn read(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>
     let (found, campaign) = db::run(&state.db, move |conn| {
         let found = model::find_review(conn, id)?;
         let campaign = campaigns_model::find_campaign(conn, found.campaign_id)?;
-        Ok((found, campaign))
+        let files = stored_files::of_review(conn, id)?;
+        Ok(((found, files), campaign))
     })
     .await?;
     if !can_see(&who, &campaign) {
         return Err(model::review_not_found());
     }
     Ok(HttpResponse::Ok().json(review_response(found, Reader::User(&who))?))
+}
+
+/// File a document a review rests on (who runs the campaign's level): the raw file is the
+/// body, as for evidence. The review's narrative and frozen scores do not change.
+#[utoipa::path(operation_id = "upload_review_file", tag = "campaigns", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The review's id"), AttachmentQuery),
+    request_body(description = "The file itself as the body (not multipart), as for evidence.", content(
+        (FileBytes = "application/octet-stream"),
+        (FileBytes = "application/pdf"),
+        (FileBytes = "image/png"),
+        (FileBytes = "image/jpeg"),
+        (FileBytes = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        (FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    )),
+    responses((status = 201, description = "Stored", body = AttachmentResponse), WriteErrors))]
+#[post("/reviews/{id}/files")]
+pub async fn upload_file(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    origin: RequestOrigin,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    query: QueryParams<AttachmentQuery>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    policy::require_any(&who, &[Role::UnitAdmin])?;
+    let review = visible_review(&state, &who, ReviewId::from(id.into_inner())).await?;
+    policy::require_runs_level(&who, review.1.run_by_unit_id)?;
+    let review_id = review.0.id;
+    let received = upload::receive(&req, payload, state.settings.max_upload_bytes).await?;
+    let (file, bytes) =
+        received_file(received, &format!("reviews/{review_id}"), query.0.filename.as_deref(), who.user_id);
+    let key = file.storage_key.clone();
+    let body = upload::store_and_write(state.into_inner(), key, bytes, origin.by(&who), move |conn, journal| {
+        let added = AttachmentResponse::new(model::add_file(conn, review_id, file)?, FILES);
+        journal.record("review", "file_added", review_id, Scope::Registry, None, serde_json::to_value(&added).ok());
+        Ok(added)
+    })
+    .await?;
+    Ok(HttpResponse::Created().insert_header((header::LOCATION, body.href.clone())).json(body))
+}
+
+/// Download a review's file (whoever may read the campaign).
+#[utoipa::path(operation_id = "download_review_file", tag = "campaigns", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The file's id")),
+    responses(StoredFileResponses, ReadErrors))]
+#[get("/review-files/{id}")]
+pub async fn download_file(
+    state: web::Data<AppState>,
+    who: AuthUser,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let id = StoredFileId::from(id.into_inner());
+    let (file, review) = db::run(&state.db, move |conn| model::find_file(conn, id)).await?;
+    visible_review(&state, &who, review.id).await.map_err(|_| ApiError::not_found("file"))?;
+    upload::download(&state, &file.storage_key, file.content_type, &file.filename, &file.sha256).await
+}
+
+/// A review and its campaign, if the caller may read the campaign (404 otherwise, as for a
+/// review that does not exist).
+async fn visible_review(
+    state: &AppState,
+    who: &AuthUser,
+    id: ReviewId,
+) -> Result<(Review, crate::models::campaigns::Campaign), ApiError> {
+    let (review, campaign) = db::run(&state.db, move |conn| {
+        let review = model::find_review(conn, id)?;
+        let campaign = campaigns_model::find_campaign(conn, review.campaign_id)?;
+        Ok((review, campaign))
+    })
+    .await?;
+    if !can_see(who, &campaign) {
+        return Err(model::review_not_found());
+    }
+    Ok((review, campaign))
 }

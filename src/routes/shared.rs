@@ -251,6 +251,46 @@ pub struct DocumentResponse {
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
+/// A file a record rests on (a review's report, a covenant's signed copy).
+#[derive(Serialize, ToSchema)]
+pub struct AttachmentResponse {
+    pub id: Uuid,
+    pub filename: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    /// Hex SHA-256 of the file.
+    pub sha256: String,
+    pub uploaded_by: Uuid,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// Where to download it.
+    pub href: String,
+}
+
+impl AttachmentResponse {
+    /// The file as listed, downloadable at `{download_path}/{id}`.
+    pub fn new(f: StoredFile, download_path: &str) -> AttachmentResponse {
+        AttachmentResponse {
+            href: format!("{download_path}/{}", f.id),
+            id: f.id.into(),
+            uploaded_by: f.uploaded_by.into(),
+            filename: f.filename,
+            content_type: f.content_type,
+            size_bytes: f.size_bytes,
+            sha256: f.sha256,
+            created_at: f.created_at,
+        }
+    }
+}
+
+/// `?filename=` of an upload whose raw file is the body.
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct AttachmentQuery {
+    /// The file's name, as the user knows it.
+    pub filename: Option<String>,
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct NominationTransitionResponse {
     pub from_status: NominationStatus,

@@ -1,6 +1,7 @@
 //! The cluster's proposal for Cờ thi đua (issue 15 item 3): the members vote, the board closes
 //! the count, and a flag nominated for a unit its cluster did not propose is warned, with the
-//! count's words; ballots are cast only by members' officers and never read back.
+//! count's words; ballots are cast only by members' officers and never read back. And the
+//! cluster's annual covenant (giao ước thi đua, issue 15 item 2), signed by its members.
 
 use actix_web::http::StatusCode;
 use actix_web::test::TestRequest;
@@ -8,7 +9,11 @@ use serde_json::{json, Value};
 
 use crate::helpers::TestApp;
 
-on_both_backends!(a_cluster_votes_and_a_flag_for_another_unit_is_warned, ties_are_broken_by_the_board_with_a_reason,);
+on_both_backends!(
+    a_cluster_votes_and_a_flag_for_another_unit_is_warned,
+    ties_are_broken_by_the_board_with_a_reason,
+    a_clusters_covenant_is_signed_by_its_members,
+);
 
 const PDF: &[u8] = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n";
 
@@ -248,4 +253,63 @@ async fn ties_are_broken_by_the_board_with_a_reason(app: TestApp) {
     assert_eq!(ranks, [1, 1, 3]);
     assert!(closed["tie_break_reason"].as_str().unwrap().starts_with("Bằng phiếu"));
     app.assert_every_write_journaled();
+}
+
+/// The board records the covenant its members signed, with each member's own commitments and the
+/// scanned copy; only members sign, once; a replacement names the version it replaces; everyone
+/// reads it, nobody but the board writes it.
+async fn a_clusters_covenant_is_signed_by_its_members(app: TestApp) {
+    let w = World::new(&app).await;
+    let path = format!("/api/v1/clusters/{}/covenant", id(&w.cluster));
+    app.get(&path).await.problem(404, "not_found");
+    let sign = |unit: &Value, name: &str| {
+        json!({"unit_id": unit["id"], "signer_name": name, "signer_title": "Chủ tịch UBND xã",
+               "commitments": "Giảm 2% hộ nghèo; 100% hồ sơ thủ tục hành chính giải quyết đúng hạn."})
+    };
+    let mut covenant = json!({
+        "title": format!("Giao ước thi đua năm {} của Cụm thi đua các xã phía Bắc", year()),
+        "signed_on": thidua::domain::units::today_in_vietnam().to_string(), "place": "Xã Nà Thử",
+        "content": "Điều 1. Các đơn vị thành viên thi đua hoàn thành vượt mức các chỉ tiêu kinh tế – xã hội năm.",
+        "signatories": [sign(&w.members[0], "Hoàng Văn Một"), sign(&w.members[1], "Nông Thị Hai")],
+    });
+    // Only the board records it.
+    app.send_as(&w.officers[0], TestRequest::put().uri(&path).set_json(&covenant)).await.problem(403, "forbidden");
+    // Only members sign, each once.
+    let mut wrong = covenant.clone();
+    wrong["signatories"] = json!([sign(&w.members[0], "A"), sign(&w.members[0], "B"), {"unit_id": uuid::Uuid::now_v7(), "signer_name": "C", "signer_title": "D", "commitments": "E"}]);
+    let refused = app.send(TestRequest::put().uri(&path).set_json(&wrong)).await.problem(422, "validation_failed");
+    let codes: Vec<&str> = refused["errors"].as_array().unwrap().iter().map(|e| e["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["duplicate", "not_a_member"]);
+    let res = app.send(TestRequest::put().uri(&path).set_json(&covenant)).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    let recorded = res.json();
+    assert_eq!(recorded["signatories"][1]["signer_name"], "Nông Thị Hai");
+    assert_eq!(recorded["unsigned_unit_ids"], json!([w.members[2]["id"]]), "the third member has not signed");
+    // A replacement names the version it replaces; then the last member signs.
+    covenant["signatories"].as_array_mut().unwrap().push(sign(&w.members[2], "Lục Văn Ba"));
+    app.send(TestRequest::put().uri(&path).set_json(&covenant)).await.problem(412, "stale_version");
+    let res = app.put_current(&app.admin_token, &path, &covenant).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    assert_eq!((res.json()["version"].as_i64(), res.json()["unsigned_unit_ids"].clone()), (Some(2), json!([])));
+    // The scanned signed copy, filed with it and read back by a member's officer.
+    let req = TestRequest::post()
+        .uri(&format!("{path}/files?filename=giao-uoc-da-ky.pdf"))
+        .insert_header(("content-type", "application/pdf"))
+        .set_payload(PDF.to_vec());
+    let res = app.send(req).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
+    let file = res.json();
+    let read = app.send_as(&w.outsider, TestRequest::get().uri(&path)).await.json();
+    assert_eq!(read["files"][0]["filename"], "giao-uoc-da-ky.pdf");
+    let download = app.send_as(&w.officers[1], TestRequest::get().uri(file["href"].as_str().unwrap())).await;
+    assert_eq!((download.status, download.body.as_ref()), (StatusCode::OK, PDF));
+    let req = TestRequest::post()
+        .uri(&format!("{path}/files"))
+        .insert_header(("content-type", "application/pdf"))
+        .set_payload(PDF.to_vec());
+    app.send_as(&w.officers[0], req).await.problem(403, "forbidden");
+    // In the feed and the audit trail like any published record.
+    let events = app.get("/api/v1/events?types=covenant.*").await.json();
+    let types: Vec<&str> = events["items"].as_array().unwrap().iter().map(|e| e["type"].as_str().unwrap()).collect();
+    assert_eq!(types, ["covenant.created", "covenant.updated", "covenant.file_added"]);
 }

@@ -586,6 +586,9 @@ async fn provincial_commendation_statistics_follow_the_ministrys_form(app: TestA
         ("Các loại huân chương".into(), "01".into(), 2.0)
     );
     get_as(&app, &officer, state_path, None).await.problem(403, "forbidden");
+    let records =
+        csv_records(&app.get("/api/v1/reports/statistics/state-commendations.csv?year=2025").await, "state-commendations");
+    assert_eq!(records[1][..3], ["01", "Tổng số", "2"]);
 }
 
 /// A campaign as `token` creates it, with one indicator, launched unless `draft`.
@@ -638,6 +641,8 @@ async fn campaign_statistics_count_what_each_level_launched(app: TestApp) {
     let records =
         csv_records(&app.get("/api/v1/reports/statistics/campaigns.csv?year=2025").await, "campaign-statistics");
     assert_eq!(records[1][..3], ["01", "Tổng số", "3"]);
+    let cells = sheet(&app.get("/api/v1/reports/statistics/campaigns.xlsx?year=2025").await, "campaign-statistics");
+    assert_eq!((text(&cells, 1, 0), number(&cells, 1, 2)), ("01".into(), 3.0));
     // The board's and the province's readers' only.
     app.send_as(&commune_admin, TestRequest::get().uri(path)).await.problem(403, "forbidden");
 }

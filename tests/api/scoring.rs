@@ -460,6 +460,26 @@ async fn reviews_freeze_the_scores_and_early_closes_need_a_reason(app: TestApp) 
         assert_eq!(u["indicators"].as_array().unwrap().is_empty(), u["unit_id"] != e.communes[1]["id"], "{u}");
     }
     app.send_as(&officer_b, TestRequest::post().uri(&reviews).set_json(&body)).await.problem(403, "forbidden");
+    // The report it rests on, filed with it: the board files, everyone who reads the campaign
+    // downloads; the frozen scores stay as they were.
+    let file_upload = || {
+        TestRequest::post()
+            .uri(&format!("/api/v1/reviews/{}/files?filename=bao-cao-so-ket.pdf", id(&review)))
+            .insert_header(("content-type", "application/pdf"))
+            .set_payload(b"%PDF-1.7\n%%EOF\n".to_vec())
+    };
+    app.send_as(&officer_b, file_upload()).await.problem(403, "forbidden");
+    let filed = app.send(file_upload()).await;
+    assert_eq!(filed.status, StatusCode::CREATED, "{}", filed.text());
+    let with_file =
+        app.send_as(&officer_b, TestRequest::get().uri(&format!("/api/v1/reviews/{}", id(&review)))).await.json();
+    assert_eq!(
+        (with_file["files"][0]["filename"].as_str(), totals(&with_file)),
+        (Some("bao-cao-so-ket.pdf"), totals(&review))
+    );
+    let download = app.send_as(&officer_b, TestRequest::get().uri(filed.json()["href"].as_str().unwrap())).await;
+    assert_eq!(download.status, StatusCode::OK);
+    app.get(&format!("/api/v1/review-files/{}", uuid::Uuid::now_v7())).await.problem(404, "not_found");
 
     // Bad input: each field named, nothing written.
     let bad =

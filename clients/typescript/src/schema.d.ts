@@ -766,6 +766,52 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/clusters/{id}/covenant": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The cluster's covenant (everyone signed in
+         * @description The cluster's covenant (everyone signed in: it is published), with who has not signed.
+         */
+        get: operations["get_cluster_covenant"];
+        /**
+         * Record the cluster's covenant, or replace it (the board)
+         * @description Record the cluster's covenant, or replace it (the board). A first covenant takes no
+         *     `If-Match`; replacing one needs the `ETag` last read (412 otherwise). Every signatory is a
+         *     member of the cluster, once (422 `not_a_member`, `duplicate`).
+         */
+        put: operations["put_cluster_covenant"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/clusters/{id}/covenant/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * File the covenant's signed copy (the board)
+         * @description File the covenant's signed copy (the board): the raw file is the body, as for evidence.
+         */
+        post: operations["upload_covenant_file"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/clusters/{id}/proposals": {
         parameters: {
             query?: never;
@@ -1071,6 +1117,23 @@ export interface paths {
         };
         /** A standing council with its members (everyone signed in) */
         get: operations["get_council"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/covenant-files/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download a covenant's file (everyone signed in) */
+        get: operations["download_covenant_file"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2460,6 +2523,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/review-files/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download a review's file (whoever may read the campaign) */
+        get: operations["download_review_file"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reviews/{id}": {
         parameters: {
             query?: never;
@@ -2471,6 +2551,27 @@ export interface paths {
         get: operations["get_campaign_review"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reviews/{id}/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * File a document a review rests on (who runs the campaign's level)
+         * @description File a document a review rests on (who runs the campaign's level): the raw file is the
+         *     body, as for evidence. The review's narrative and frozen scores do not change.
+         */
+        post: operations["upload_review_file"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3164,6 +3265,23 @@ export interface components {
         };
         AppraisalResponse: {
             items: components["schemas"]["DossierLineResponse"][];
+        };
+        /** @description A file a record rests on (a review's report, a covenant's signed copy). */
+        AttachmentResponse: {
+            content_type: string;
+            /** Format: date-time */
+            created_at: string;
+            filename: string;
+            /** @description Where to download it. */
+            href: string;
+            /** Format: uuid */
+            id: string;
+            /** @description Hex SHA-256 of the file. */
+            sha256: string;
+            /** Format: int64 */
+            size_bytes: number;
+            /** Format: uuid */
+            uploaded_by: string;
         };
         /** @description One attempt to send a delivery. */
         AttemptResponse: {
@@ -3866,6 +3984,43 @@ export interface components {
             role_label: string;
             /** Format: uuid */
             user_id: string;
+        };
+        CovenantRequest: {
+            /** @description What every member commits to: the covenant's articles. */
+            content: string;
+            /** @example Phường Đức Xuân */
+            place?: string | null;
+            signatories: components["schemas"]["SignatoryRequest"][];
+            /**
+             * Format: date
+             * @description The day the members signed.
+             */
+            signed_on: string;
+            /** @example Giao ước thi đua năm 2025 của Cụm thi đua các phường, xã */
+            title: string;
+        };
+        CovenantResponse: {
+            /** Format: uuid */
+            cluster_id: string;
+            content: string;
+            /** Format: date-time */
+            created_at: string;
+            /** @description The signed copy and anything else filed with it. */
+            files: components["schemas"]["AttachmentResponse"][];
+            /** Format: uuid */
+            id: string;
+            place?: string | null;
+            /** @description In the order given. */
+            signatories: components["schemas"]["SignatoryRequest"][];
+            /** Format: date */
+            signed_on: string;
+            title: string;
+            /** @description The cluster's members that have not signed. */
+            unsigned_unit_ids: string[];
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int32 */
+            version: number;
         };
         CreateServiceClientRequest: {
             /** @example Hệ thống báo cáo Sở Nội vụ */
@@ -5448,6 +5603,8 @@ export interface components {
             /** Format: uuid */
             created_by: string;
             documents: components["schemas"]["ReviewDocument"][];
+            /** @description The files filed with it (its report, the minutes), oldest first. */
+            files: components["schemas"]["AttachmentResponse"][];
             /** Format: date */
             held_on: string;
             /** Format: uuid */
@@ -5790,6 +5947,20 @@ export interface components {
          * @enum {string}
          */
         Severity: "refusal" | "warning";
+        /** @description A member's signature and what the unit itself commits to. */
+        SignatoryRequest: {
+            /** @description The unit's own commitments (its targets for the year, in words). */
+            commitments: string;
+            /** @example Nguyễn Văn An */
+            signer_name: string;
+            /** @example Chủ tịch UBND phường */
+            signer_title: string;
+            /**
+             * Format: uuid
+             * @description A member of the cluster.
+             */
+            unit_id: string;
+        };
         /**
          * @description Who an individual is, as the commendation forms break individuals down.
          *     Values and their Vietnamese labels (an answer carries the label beside the value, as `<field>_label`):
@@ -14272,6 +14443,526 @@ export interface operations {
             };
         };
     };
+    get_cluster_covenant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The cluster's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The covenant; `ETag` is set */
+            200: {
+                headers: {
+                    /** @description The record's version as a strong entity tag (`"3"`): send it back in `If-Match` to change the record */
+                    ETag?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CovenantResponse"];
+                };
+            };
+            /** @description Malformed JSON, query or path value */
+            400: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the access token is no longer valid */
+            401: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The authentication scheme to use (`Bearer`) */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your roles (or a service client's scopes) do not allow this */
+            403: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or one you may not see */
+            404: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client; retry after `Retry-After` */
+            429: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_cluster_covenant: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` last read, to replace a covenant */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description The cluster's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CovenantRequest"];
+            };
+        };
+        responses: {
+            /** @description Recorded or replaced; `ETag` is set */
+            200: {
+                headers: {
+                    /** @description The record's version as a strong entity tag (`"3"`): send it back in `If-Match` to change the record */
+                    ETag?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CovenantResponse"];
+                };
+            };
+            /** @description Malformed JSON, query or path value */
+            400: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the access token is no longer valid */
+            401: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The authentication scheme to use (`Bearer`) */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your roles do not allow this */
+            403: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or one you may not see */
+            404: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the record's state (see `code`) */
+            409: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The record changed since the `If-Match` version */
+            412: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, each listed in `errors` */
+            422: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client; retry after `Retry-After` */
+            429: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    upload_covenant_file: {
+        parameters: {
+            query?: {
+                /** @description The file's name, as the user knows it. */
+                filename?: string;
+            };
+            header?: {
+                /** @description Up to 255 printable ASCII characters, unique per request: a retry with the same key and body replays the first answer (with `Idempotent-Replayed: true`) instead of acting twice. See docs/api-conventions.md. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The cluster's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description The file itself as the body (not multipart), as for evidence. */
+        requestBody: {
+            content: {
+                "application/octet-stream": components["schemas"]["FileBytes"];
+                "application/pdf": components["schemas"]["FileBytes"];
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["FileBytes"];
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document": components["schemas"]["FileBytes"];
+                "image/jpeg": components["schemas"]["FileBytes"];
+                "image/png": components["schemas"]["FileBytes"];
+            };
+        };
+        responses: {
+            /** @description Stored */
+            201: {
+                headers: {
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The URL of the record created */
+                    Location?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentResponse"];
+                };
+            };
+            /** @description A retry (same `Idempotency-Key` and body) of a request that was carried out but whose answer was lost: `Location` names the first record it changed, the body lists them all. Sent with `Idempotent-Replayed: true`. */
+            303: {
+                headers: {
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    Location?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            /** @description Malformed JSON, query or path value */
+            400: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the access token is no longer valid */
+            401: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The authentication scheme to use (`Bearer`) */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your roles do not allow this */
+            403: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or one you may not see */
+            404: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the record's state (see `code`) */
+            409: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description With `idempotency_key_in_progress`: seconds to wait before retrying with the same key */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The record changed since the `If-Match` version */
+            412: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, each listed in `errors` */
+            422: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client; retry after `Retry-After` */
+            429: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_cluster_proposals: {
         parameters: {
             query?: never;
@@ -17295,6 +17986,123 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CouncilResponse"];
+                };
+            };
+            /** @description Malformed JSON, query or path value */
+            400: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the access token is no longer valid */
+            401: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The authentication scheme to use (`Bearer`) */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your roles (or a service client's scopes) do not allow this */
+            403: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or one you may not see */
+            404: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client; retry after `Retry-After` */
+            429: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    download_covenant_file: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The file's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file as uploaded, with the media type it was stored with */
+            200: {
+                headers: {
+                    /** @description `attachment; filename*=UTF-8''…`: the file's name (RFC 6266, RFC 5987) */
+                    "Content-Disposition"?: string;
+                    /** @description The file's SHA-256, quoted */
+                    ETag?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                    "image/png": string;
+                    "image/jpeg": string;
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description Malformed JSON, query or path value */
@@ -30621,6 +31429,123 @@ export interface operations {
             };
         };
     };
+    download_review_file: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The file's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file as uploaded, with the media type it was stored with */
+            200: {
+                headers: {
+                    /** @description `attachment; filename*=UTF-8''…`: the file's name (RFC 6266, RFC 5987) */
+                    "Content-Disposition"?: string;
+                    /** @description The file's SHA-256, quoted */
+                    ETag?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                    "image/png": string;
+                    "image/jpeg": string;
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description Malformed JSON, query or path value */
+            400: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the access token is no longer valid */
+            401: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The authentication scheme to use (`Bearer`) */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your roles (or a service client's scopes) do not allow this */
+            403: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or one you may not see */
+            404: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client; retry after `Retry-After` */
+            429: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get_campaign_review: {
         parameters: {
             query?: never;
@@ -30690,6 +31615,232 @@ export interface operations {
                 headers: {
                     /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
                     "Content-Language"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client; retry after `Retry-After` */
+            429: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Database unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    upload_review_file: {
+        parameters: {
+            query?: {
+                /** @description The file's name, as the user knows it. */
+                filename?: string;
+            };
+            header?: {
+                /** @description Up to 255 printable ASCII characters, unique per request: a retry with the same key and body replays the first answer (with `Idempotent-Replayed: true`) instead of acting twice. See docs/api-conventions.md. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The review's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description The file itself as the body (not multipart), as for evidence. */
+        requestBody: {
+            content: {
+                "application/octet-stream": components["schemas"]["FileBytes"];
+                "application/pdf": components["schemas"]["FileBytes"];
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["FileBytes"];
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document": components["schemas"]["FileBytes"];
+                "image/jpeg": components["schemas"]["FileBytes"];
+                "image/png": components["schemas"]["FileBytes"];
+            };
+        };
+        responses: {
+            /** @description Stored */
+            201: {
+                headers: {
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The URL of the record created */
+                    Location?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentResponse"];
+                };
+            };
+            /** @description A retry (same `Idempotency-Key` and body) of a request that was carried out but whose answer was lost: `Location` names the first record it changed, the body lists them all. Sent with `Idempotent-Replayed: true`. */
+            303: {
+                headers: {
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    Location?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            /** @description Malformed JSON, query or path value */
+            400: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the access token is no longer valid */
+            401: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description The authentication scheme to use (`Bearer`) */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your roles do not allow this */
+            403: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or one you may not see */
+            404: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the record's state (see `code`) */
+            409: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description With `idempotency_key_in_progress`: seconds to wait before retrying with the same key */
+                    "Retry-After"?: number;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The record changed since the `If-Match` version */
+            412: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, each listed in `errors` */
+            422: {
+                headers: {
+                    /** @description The language of the problem's `title`, `detail` and `errors[].message`: `vi` (the default) or `en`, from `Accept-Language` */
+                    "Content-Language"?: string;
+                    /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: string;
                     /** @description The request's id: the one sent in `X-Request-Id` if it was acceptable, else a new one. Quote it when reporting a problem. */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
