@@ -93,7 +93,7 @@ pub fn seed_demo(
         let home_affairs = unit_2021(conn, "department", "06-SNV")?;
         let health = unit_2021(conn, "department", "06-SYT")?;
 
-        create_cluster(
+        let (ward_cluster, _) = create_cluster(
             conn,
             ClusterInput {
                 name: "Cụm thi đua các phường, xã thành phố Bắc Kạn".into(),
@@ -102,6 +102,7 @@ pub fn seed_demo(
                 member_ids: vec![wards[0], wards[1], wards[2], commune],
             },
         )?;
+        ward_covenant(conn, ward_cluster.id, [wards[0], wards[1], wards[2], commune], author)?;
         create_cluster(
             conn,
             ClusterInput {
@@ -159,6 +160,7 @@ pub fn seed_demo(
             )?;
             indicators.push(indicator.id);
         }
+        peak_scheme(conn, peak_id, &indicators, author)?;
         model::transition_campaign(conn, peak_id, CampaignAction::Launch, author, Some("Phát động theo Kế hoạch 125/KH-UBND".into()), None)?;
 
         // (unit, targets per indicator, reports: (indicator, value, as_of)).
@@ -268,6 +270,82 @@ fn ward_secretariat(conn: &mut DbConn, hash_params: HashParams) -> Result<(), Ap
             },
         )?;
     }
+    Ok(())
+}
+
+/// The peak campaign's scoring scheme, as a cluster's guidance weighs it: poverty and roads
+/// linear to the target (with a bonus for exceeding it, capped), online procedures mandatory
+/// for everyone (a penalty for falling short), the tidying of towns a yes/no everyone is scored on.
+fn peak_scheme(
+    conn: &mut DbConn,
+    campaign: crate::domain::ids::CampaignId,
+    indicators: &[crate::domain::ids::IndicatorId],
+    author: UserId,
+) -> Result<(), ApiError> {
+    use crate::domain::scoring::{check_scheme, GroupSpec};
+    let i = |n: usize| indicators[n].to_string();
+    let groups: Vec<GroupSpec> = serde_json::from_value(serde_json::json!([
+        {"code": "I", "name": "Phát triển kinh tế – xã hội", "weight": "1", "indicators": [
+            {"indicator_id": i(0), "max_points": "30", "scale": "linear_to_target",
+             "bonus": {"points_per_step": "1", "step_percent": "10", "cap": "3"}},
+            {"indicator_id": i(1), "max_points": "20", "scale": "linear_to_target"},
+        ]},
+        {"code": "II", "name": "Cải cách hành chính, chỉnh trang đô thị", "weight": "1", "indicators": [
+            {"indicator_id": i(2), "max_points": "30", "mandatory": true, "scale": "linear_to_target",
+             "penalty": {"points_per_step": "1", "step_percent": "10", "cap": "5"}},
+            {"indicator_id": i(3), "max_points": "20", "mandatory": true, "scale": "linear_to_target"},
+        ]},
+    ]))
+    .map_err(|e| ApiError::internal(e.into()))?;
+    let known: Vec<uuid::Uuid> = indicators.iter().map(|id| (*id).into()).collect();
+    let scheme = check_scheme(&groups, &known).map_err(ApiError::validation)?;
+    let spec = serde_json::to_string(&scheme.to_spec()).map_err(|e| ApiError::internal(e.into()))?;
+    crate::models::scoring::create_scheme(
+        conn,
+        campaign,
+        &spec,
+        Some("Theo hướng dẫn chấm điểm thi đua cụm, khối"),
+        author,
+    )?;
+    Ok(())
+}
+
+/// The 2021 covenant of Bắc Kạn city's wards and commune: signed by all four, each with its own
+/// commitments for the peak campaign's year.
+fn ward_covenant(
+    conn: &mut DbConn,
+    cluster: crate::domain::ids::ClusterId,
+    members: [UnitId; 4],
+    author: UserId,
+) -> Result<(), ApiError> {
+    use crate::models::covenants::{self, NewCovenant, Signatory};
+    let commitments = [
+        (
+            "Chủ tịch UBND phường Nguyễn Thị Minh Khai",
+            "Giảm 40 hộ nghèo; bê tông hóa 2,5 km đường; 35% thủ tục trực tuyến.",
+        ),
+        ("Chủ tịch UBND phường Sông Cầu", "Giảm 35 hộ nghèo; bê tông hóa 3 km đường; 35% thủ tục trực tuyến."),
+        ("Chủ tịch UBND phường Đức Xuân", "Giảm 45 hộ nghèo; bê tông hóa 2 km đường; 40% thủ tục trực tuyến."),
+        ("Chủ tịch UBND xã Dương Quang", "Giảm 60 hộ nghèo; bê tông hóa 5 km đường; 30% thủ tục trực tuyến."),
+    ];
+    let signatories = members
+        .iter()
+        .zip(commitments)
+        .map(|(unit, (title, commitments))| Signatory {
+            unit_id: *unit,
+            signer_name: title.replace("Chủ tịch UBND ", "Thay mặt "),
+            signer_title: title.into(),
+            commitments: commitments.into(),
+        })
+        .collect();
+    let new = NewCovenant {
+        title: "Giao ước thi đua năm 2021 của Cụm thi đua các phường, xã thành phố Bắc Kạn".into(),
+        signed_on: day("2021-03-05"),
+        place: Some("Phường Đức Xuân".into()),
+        content: "Điều 1. Các đơn vị thành viên thi đua hoàn thành toàn diện các chỉ tiêu kinh tế – xã hội năm 2021.\nĐiều 2. Hưởng ứng đợt thi đua cao điểm chào mừng kỷ niệm 25 năm Ngày tái lập tỉnh.\nĐiều 3. Sơ kết, tổng kết và bình xét suy tôn đơn vị dẫn đầu cụm theo hướng dẫn của Hội đồng Thi đua – Khen thưởng tỉnh.".into(),
+        signatories,
+    };
+    covenants::put(conn, cluster, new, None, author)?;
     Ok(())
 }
 

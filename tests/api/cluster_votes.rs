@@ -181,6 +181,12 @@ async fn a_cluster_votes_and_a_flag_for_another_unit_is_warned(app: TestApp) {
     assert_eq!(closed.status, StatusCode::OK, "{}", closed.text());
     let closed = closed.json();
     assert_eq!(closed["proposed_unit_id"], w.members[1]["id"]);
+    // Read back as it was closed, by a member's officer.
+    let read = app
+        .send_as(&w.officers[2], TestRequest::get().uri(&format!("/api/v1/cluster-proposals/{}", id(&proposal))))
+        .await;
+    assert_eq!(read.status, StatusCode::OK, "{}", read.text());
+    assert_eq!(read.json()["ranking"], closed["ranking"]);
     let ranking: Vec<(Value, i64, i64)> = closed["ranking"]
         .as_array()
         .unwrap()
@@ -249,6 +255,12 @@ async fn ties_are_broken_by_the_board_with_a_reason(app: TestApp) {
     assert_eq!(closed.status, StatusCode::OK, "{}", closed.text());
     let closed = closed.json();
     assert_eq!(closed["proposed_unit_id"], w.members[1]["id"]);
+    // Read back as it was closed, by a member's officer.
+    let read = app
+        .send_as(&w.officers[2], TestRequest::get().uri(&format!("/api/v1/cluster-proposals/{}", id(&proposal))))
+        .await;
+    assert_eq!(read.status, StatusCode::OK, "{}", read.text());
+    assert_eq!(read.json()["ranking"], closed["ranking"]);
     let ranks: Vec<i64> = closed["ranking"].as_array().unwrap().iter().map(|s| s["rank"].as_i64().unwrap()).collect();
     assert_eq!(ranks, [1, 1, 3]);
     assert!(closed["tie_break_reason"].as_str().unwrap().starts_with("Bằng phiếu"));

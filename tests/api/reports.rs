@@ -552,6 +552,11 @@ async fn provincial_commendation_statistics_follow_the_ministrys_form(app: TestA
         "provincial-commendations",
     );
     assert_eq!(csv[1][..3], ["01", "Tổng số", "4"]);
+    let cells = sheet(
+        &app.get("/api/v1/reports/statistics/provincial-commendations.xlsx?year=2025").await,
+        "provincial-commendations",
+    );
+    assert_eq!((text(&cells, 1, 1), number(&cells, 1, 2)), ("Tổng số".into(), 4.0));
     // Counts of protected attributes are the board's and the province's readers'.
     let (commune, _) = crate::auth::commune_and_department(&app).await;
     let (_, officer) = app.user("can.bo", &["unit_officer"], Some(&commune["id"])).await;
@@ -586,8 +591,10 @@ async fn provincial_commendation_statistics_follow_the_ministrys_form(app: TestA
         ("Các loại huân chương".into(), "01".into(), 2.0)
     );
     get_as(&app, &officer, state_path, None).await.problem(403, "forbidden");
-    let records =
-        csv_records(&app.get("/api/v1/reports/statistics/state-commendations.csv?year=2025").await, "state-commendations");
+    let records = csv_records(
+        &app.get("/api/v1/reports/statistics/state-commendations.csv?year=2025").await,
+        "state-commendations",
+    );
     assert_eq!(records[1][..3], ["01", "Tổng số", "2"]);
 }
 

@@ -86,6 +86,15 @@ async fn demo_data_shows_a_finished_campaign_and_loads_once(app: TestApp) {
     let progress = app.get(&format!("/api/v1/campaigns/{}/progress", peak["id"].as_str().unwrap())).await.json();
     assert_eq!(progress["units"].as_array().unwrap().len(), 6);
     assert!(progress["clusters"].as_array().unwrap().iter().all(|c| !c["ranking"].as_array().unwrap().is_empty()));
+    // Scored by its scheme's weights and points: every unit has a total, the wards' cluster is
+    // ranked by it, and the cluster's 2021 covenant was signed by all four members.
+    assert!(progress["scoring_scheme_id"].is_string(), "{progress}");
+    assert!(progress["units"].as_array().unwrap().iter().all(|u| u["points"]["total"].is_string()), "{progress}");
+    let clusters_2021 = app.get("/api/v1/clusters?year=2021").await.json();
+    let ward_cluster =
+        clusters_2021.as_array().unwrap().iter().find(|c| c["name"].as_str().unwrap().contains("phường")).unwrap();
+    let covenant = app.get(&format!("/api/v1/clusters/{}/covenant", ward_cluster["id"].as_str().unwrap())).await.json();
+    assert_eq!((covenant["signatories"].as_array().unwrap().len(), &covenant["unsigned_unit_ids"]), (4, &json!([])));
     // The 2025 cluster of Bắc Kạn's wards proposed its leader for the provincial flag, two votes
     // of three.
     let clusters = app.get("/api/v1/clusters?year=2025").await.json();
