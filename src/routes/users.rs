@@ -360,7 +360,14 @@ pub async fn update(
         let after = model::update_user(conn, id, changes, expected)?;
         check_unit_admin_unit(conn, &after.role_list(), after.unit_id)?;
         let (before, after) = (UserResponse::from(found), UserResponse::from(after));
-        journal.updated("user", id, account_scope(&after), &before, &after);
+        if before.unit_id == after.unit_id {
+            journal.updated("user", id, account_scope(&after), &before, &after);
+        } else {
+            // Moved by the board: the unit it left sees it go as it knew it; the unit it joined
+            // sees it arrive as it is now — neither reads the other's view of the account.
+            journal.record("user", "moved_out", id, account_scope(&before), serde_json::to_value(&before).ok(), None);
+            journal.record("user", "moved_in", id, account_scope(&after), None, serde_json::to_value(&after).ok());
+        }
         Ok(after)
     })
     .await?;

@@ -182,6 +182,18 @@ async fn a_units_admin_manages_its_own_units_accounts_only(app: TestApp) {
     assert!(!b_feed.contains(&id(&clerk)), "{b_feed}");
     let (_, viewer) = app.user("viewer.tinh", &["viewer"], None).await;
     assert!(events(viewer).await.is_empty());
+    // The board moves an account from A to B: A sees it leave, B sees it arrive, as each knew it.
+    let (mover, _) = app.user("moving.clerk", &["unit_officer"], Some(&commune_a["id"])).await;
+    let moved = app
+        .send(
+            TestRequest::patch()
+                .uri(&format!("/api/v1/users/{}", id(&mover)))
+                .set_json(json!({"unit_id": commune_b["id"]})),
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::OK, "{}", moved.text());
+    assert_eq!(events(admin_a.clone()).await.last().map(String::as_str), Some("user.moved_out"));
+    assert_eq!(events(admin_b.clone()).await.last().map(String::as_str), Some("user.moved_in"));
     // The registry stays the board's.
     app.send_as(
         &admin_a,
