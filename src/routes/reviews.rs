@@ -232,17 +232,12 @@ pub async fn create(
     responses((status = 200, description = "The review", body = ReviewResponse), ReadErrors))]
 #[get("/reviews/{id}")]
 pub async fn read(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
-    let id = ReviewId::from(id.into_inner());
-    let (found, campaign) = db::run(&state.db, move |conn| {
-        let found = model::find_review(conn, id)?;
-        let campaign = campaigns_model::find_campaign(conn, found.campaign_id)?;
-        let files = stored_files::of_review(conn, id)?;
-        Ok(((found, files), campaign))
+    let (id, caller) = (ReviewId::from(id.into_inner()), who.0.clone());
+    let found = db::run(&state.db, move |conn| {
+        let (review, _) = visible_review_in(conn, &caller, id)?;
+        Ok((review, stored_files::of_review(conn, id)?))
     })
     .await?;
-    if !can_see(&who, &campaign) {
-        return Err(model::review_not_found());
-    }
     Ok(HttpResponse::Ok().json(review_response(found, Reader::User(&who))?))
 }
 
@@ -309,12 +304,18 @@ async fn visible_review(
     who: &AuthUser,
     id: ReviewId,
 ) -> Result<(Review, crate::models::campaigns::Campaign), ApiError> {
-    let (review, campaign) = db::run(&state.db, move |conn| {
-        let review = model::find_review(conn, id)?;
-        let campaign = campaigns_model::find_campaign(conn, review.campaign_id)?;
-        Ok((review, campaign))
-    })
-    .await?;
+    let caller = who.0.clone();
+    db::run(&state.db, move |conn| visible_review_in(conn, &caller, id)).await
+}
+
+/// `visible_review` within a read already open.
+fn visible_review_in(
+    conn: &mut crate::db::DbConn,
+    who: &policy::Principal,
+    id: ReviewId,
+) -> Result<(Review, crate::models::campaigns::Campaign), ApiError> {
+    let review = model::find_review(conn, id)?;
+    let campaign = campaigns_model::find_campaign(conn, review.campaign_id)?;
     if !can_see(who, &campaign) {
         return Err(model::review_not_found());
     }
