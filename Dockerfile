@@ -24,6 +24,8 @@ WORKDIR /build
 # 1) Dependencies only: a dummy crate with the real manifest and lock file, so this
 #    (slow) layer is reused as long as Cargo.toml / Cargo.lock do not change.
 COPY Cargo.toml Cargo.lock ./
+# .cargo/config.toml sets how the bundled SQLite is compiled (LIBSQLITE3_FLAGS).
+COPY .cargo ./.cargo
 RUN mkdir src \
     && echo 'fn main() {}' > src/main.rs \
     && touch src/lib.rs \

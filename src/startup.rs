@@ -2,6 +2,7 @@
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::http::header;
 use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 use utoipa_actix_web::AppExt;
@@ -69,6 +70,7 @@ pub fn state(settings: Settings, signing_key: &[u8]) -> anyhow::Result<web::Data
         shutdown: Shutdown::default(),
         checkpointer: db::Checkpointer::start(&settings.database_url),
         settings,
+        openapi_json: std::sync::OnceLock::new(),
     }))
 }
 
@@ -88,6 +90,7 @@ pub fn build_app(
     // What each POST declared where it is registered (keyed, upload), for the idempotency
     // guard and the document.
     let posts = std::rc::Rc::new(PostTable::default());
+    let shared = state.clone();
     let (app, mut api) = App::new()
         .into_utoipa_app()
         .openapi(crate::openapi::base())
@@ -95,10 +98,19 @@ pub fn build_app(
         .app_data(extract::path_config())
         .configure(|cfg| crate::routes::configure(cfg, &posts))
         .split_for_parts();
-    crate::openapi::finish(&mut api, &posts);
-    if let Some(base) = &ops.public_base_url {
-        api.servers = Some(vec![utoipa::openapi::Server::new(base)]);
-    }
+    // Every worker collects the paths as it registers them; the first finishes the document and
+    // keeps it serialized for all, the others drop theirs.
+    let openapi_json = shared
+        .openapi_json
+        .get_or_init(|| {
+            crate::openapi::finish(&mut api, &posts);
+            if let Some(base) = &ops.public_base_url {
+                api.servers = Some(vec![utoipa::openapi::Server::new(base)]);
+            }
+            web::Bytes::from(api.to_json().expect("the OpenAPI document serializes"))
+        })
+        .clone();
+    drop(api);
     // Requests are timed only when metrics are served somewhere (no lock on the hot path otherwise).
     let metrics_on = ops.metrics_token.is_some() || ops.metrics_bind.is_some();
     // Metrics on the API's address only behind their token (else on THIDUA_METRICS_BIND only).
@@ -112,24 +124,30 @@ pub fn build_app(
     });
     // validatorUrl none: the page never loads a badge from swagger.io (nor sends it the document).
     let swagger_config = utoipa_swagger_ui::Config::new(["/openapi.json"]).validator_url("none");
-    app.service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", api).config(swagger_config))
-        .route(
-            "/docs",
-            web::get()
-                .to(|| async { HttpResponse::PermanentRedirect().insert_header(("location", "/docs/")).finish() }),
-        )
-        .default_service(web::to(route_not_found))
-        .wrap(from_fn(rate_limit::limit))
-        .wrap(from_fn(public_url::rewrite_location))
-        // Inside the problem net (so a refused preflight is a problem too) and outside the rate
-        // limit (so its 429s carry CORS headers and a browser can read them).
-        .wrap(cors)
-        .wrap(middleware::problem_responses())
-        // Outside the problem net, so the problems it makes speak the request's language.
-        .wrap(from_fn(middleware::language))
-        .wrap(from_fn(middleware::security_headers))
-        .wrap(actix_web::middleware::Condition::new(metrics_on, from_fn(metrics::record)))
-        .wrap(from_fn(middleware::request_log))
+    app.route(
+        "/openapi.json",
+        web::get().to(move || {
+            let document = openapi_json.clone();
+            async move { HttpResponse::Ok().content_type(header::ContentType::json()).body(document) }
+        }),
+    )
+    .service(SwaggerUi::new("/docs/{_:.*}").config(swagger_config))
+    .route(
+        "/docs",
+        web::get().to(|| async { HttpResponse::PermanentRedirect().insert_header(("location", "/docs/")).finish() }),
+    )
+    .default_service(web::to(route_not_found))
+    .wrap(from_fn(rate_limit::limit))
+    .wrap(from_fn(public_url::rewrite_location))
+    // Inside the problem net (so a refused preflight is a problem too) and outside the rate
+    // limit (so its 429s carry CORS headers and a browser can read them).
+    .wrap(cors)
+    .wrap(middleware::problem_responses())
+    // Outside the problem net, so the problems it makes speak the request's language.
+    .wrap(from_fn(middleware::language))
+    .wrap(from_fn(middleware::security_headers))
+    .wrap(actix_web::middleware::Condition::new(metrics_on, from_fn(metrics::record)))
+    .wrap(from_fn(middleware::request_log))
 }
 
 async fn route_not_found(req: HttpRequest) -> Result<actix_web::HttpResponse, ApiError> {

@@ -30,6 +30,10 @@ pub struct AppState {
     pub shutdown: Shutdown,
     /// SQLite: the write-ahead log's checkpoints, off the request path.
     pub checkpointer: Option<db::Checkpointer>,
+    /// The OpenAPI document as `/openapi.json` serves it: finished and serialized by the first
+    /// worker that builds its app, then shared by all (a worker keeping its own document held
+    /// about 25 MB).
+    pub openapi_json: std::sync::OnceLock<actix_web::web::Bytes>,
 }
 
 /// The start of a shutdown, for requests that wait (the change feed's long poll).

@@ -15,7 +15,7 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use crate::db::schema::{journal, webhook_deliveries, webhook_subscriptions};
+use crate::db::schema::{journal, webhook_deliveries};
 use crate::db::{self, DbConn};
 use crate::domain::ids::{DeliveryId, SubscriptionId, UnitId};
 use crate::domain::webhooks::DeliveryStatus;
@@ -244,39 +244,80 @@ pub fn append(conn: &mut DbConn, origin: &Origin, journal: Journal) -> Result<Ve
     // The position: AUTOINCREMENT on SQLite; on PostgreSQL the column's default,
     // `journal_next_position()` (the transaction's id << 16, plus its index), drawn row by row
     // in the order given. Many rows a statement (a dossier's thousands of lines); RETURNING's
-    // order is not promised, the positions' is.
-    let mut entries = Vec::with_capacity(rows.len());
+    // order is not promised, the positions' is. The active webhook subscriptions come back in
+    // the same statement (a scalar subquery, evaluated once), so the fan-out below costs no
+    // round trip of its own: on PostgreSQL a create is a handful of statements, and each is one.
+    let mut appended = Vec::with_capacity(rows.len());
     for chunk in rows.chunks(db::BATCH_ROWS) {
-        let insert = diesel::insert_into(journal::table).values(chunk).returning(journal::all_columns);
-        let written: Vec<Entry> = db::on_backend!(&mut *conn, |c| insert.get_results(c)?);
-        entries.extend(written);
+        let insert = diesel::insert_into(journal::table).values(chunk);
+        let written: Vec<Appended> = match &mut *conn {
+            DbConn::Postgres(c) => insert.returning(Appended::columns(ACTIVE_SUBSCRIPTIONS_POSTGRES)).get_results(c)?,
+            DbConn::Sqlite(c) => insert.returning(Appended::columns(ACTIVE_SUBSCRIPTIONS_SQLITE)).get_results(c)?,
+        };
+        appended.extend(written);
     }
-    entries.sort_by_key(|e| e.seq);
+    appended.sort_by_key(|e| e.seq);
     // The webhook outbox, in the same transaction as the events.
-    enqueue(conn, &entries)?;
-    Ok(entries.into_iter().map(|e| e.seq).collect())
+    enqueue(conn, &appended)?;
+    Ok(appended.into_iter().map(|e| e.seq).collect())
+}
+
+/// The active subscriptions, one `<id> <event types>` line each (ids are UUIDs and event type
+/// patterns have no spaces or line breaks), as of the statement that appends the entries.
+const ACTIVE_SUBSCRIPTIONS_POSTGRES: &str =
+    "(SELECT string_agg(id || ' ' || event_types, chr(10)) FROM webhook_subscriptions WHERE active)";
+const ACTIVE_SUBSCRIPTIONS_SQLITE: &str =
+    "(SELECT group_concat(id || ' ' || event_types, char(10)) FROM webhook_subscriptions WHERE active)";
+
+/// What the fan-out needs of an entry just appended, with the active subscriptions.
+#[derive(Queryable)]
+struct Appended {
+    seq: i64,
+    action: String,
+    record_kind: String,
+    feed: Option<String>,
+    subscriptions: Option<String>,
+}
+
+type AppendedColumns = (
+    journal::seq,
+    journal::action,
+    journal::record_kind,
+    journal::feed,
+    diesel::expression::SqlLiteral<diesel::sql_types::Nullable<diesel::sql_types::Text>>,
+);
+
+impl Appended {
+    fn columns(active_subscriptions: &'static str) -> AppendedColumns {
+        (
+            journal::seq,
+            journal::action,
+            journal::record_kind,
+            journal::feed,
+            diesel::dsl::sql::<diesel::sql_types::Nullable<diesel::sql_types::Text>>(active_subscriptions),
+        )
+    }
 }
 
 /// The outbox: one pending delivery per (feed event, matching active subscription). Called by
 /// `append` in the write's own transaction, so an event and its deliveries commit
 /// together or not at all.
-pub fn enqueue(conn: &mut DbConn, entries: &[Entry]) -> Result<(), ApiError> {
-    let events: Vec<&Entry> = entries.iter().filter(|e| e.feed.is_some()).collect();
-    if events.is_empty() {
+fn enqueue(conn: &mut DbConn, appended: &[Appended]) -> Result<(), ApiError> {
+    let events: Vec<&Appended> = appended.iter().filter(|e| e.feed.is_some()).collect();
+    let Some(active) = events.first().and_then(|e| e.subscriptions.as_deref()) else {
         return Ok(());
-    }
-    let subscriptions: Vec<(SubscriptionId, String)> = webhook_subscriptions::table
-        .filter(webhook_subscriptions::active.eq(true))
-        .select((webhook_subscriptions::id, webhook_subscriptions::event_types))
-        .load(conn)?;
+    };
+    let subscriptions = active.lines().filter_map(|line| {
+        let (id, types) = line.split_once(' ')?;
+        Some((SubscriptionId::parse(id)?, rules::stored_patterns(types)))
+    });
     let now = db::now();
     let mut deliveries = Vec::new();
-    for (subscription_id, types) in &subscriptions {
-        let patterns = rules::stored_patterns(types);
+    for (subscription_id, patterns) in subscriptions {
         for event in events.iter().filter(|e| rules::matches(&patterns, &e.action, &e.record_kind)) {
             deliveries.push((
                 webhook_deliveries::id.eq(DeliveryId::generate()),
-                webhook_deliveries::subscription_id.eq(*subscription_id),
+                webhook_deliveries::subscription_id.eq(subscription_id),
                 webhook_deliveries::event_seq.eq(event.seq),
                 webhook_deliveries::status.eq(DeliveryStatus::Pending),
                 webhook_deliveries::attempts.eq(0),

@@ -507,3 +507,27 @@ pub fn now_utc() -> chrono::DateTime<chrono::Utc> {
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use diesel::connection::Connection;
+    use diesel::prelude::*;
+
+    #[derive(QueryableByName)]
+    struct CompileOption {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        compile_options: String,
+    }
+
+    /// `.cargo/config.toml` builds the bundled SQLite with the query planner stability
+    /// guarantee; without it every statement with a bound LIMIT is re-planned on each run.
+    #[test]
+    fn the_bundled_sqlite_plans_a_statement_once() {
+        let mut conn = diesel::SqliteConnection::establish(":memory:").unwrap();
+        let options: Vec<CompileOption> = diesel::sql_query("PRAGMA compile_options").load(&mut conn).unwrap();
+        assert!(
+            options.iter().any(|o| o.compile_options == "ENABLE_QPSG"),
+            "SQLite was built without SQLITE_ENABLE_QPSG (LIBSQLITE3_FLAGS in .cargo/config.toml)"
+        );
+    }
+}

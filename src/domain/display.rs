@@ -6,9 +6,14 @@
 
 use chrono::{Datelike, NaiveDate};
 
-/// "ngày 15 tháng 01 năm 2026".
+/// "ngày 15 tháng 01 năm 2026", "ngày 29 tháng 6 năm 2019": as Decree 30/2020/NĐ-CP (Appendix I)
+/// writes a date, with a leading zero on days below 10 and on months 1 and 2 only.
 pub fn admin_date(date: NaiveDate) -> String {
-    format!("ngày {:02} tháng {:02} năm {}", date.day(), date.month(), date.year())
+    let month = match date.month() {
+        m @ (1 | 2) => format!("{m:02}"),
+        m => m.to_string(),
+    };
+    format!("ngày {:02} tháng {month} năm {}", date.day(), date.year())
 }
 
 /// "2.340.000" — an integer with a dot between thousands.
@@ -59,6 +64,10 @@ mod tests {
         let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
         assert_eq!(admin_date(d(2026, 1, 15)), "ngày 15 tháng 01 năm 2026");
         assert_eq!(admin_date(d(2025, 12, 3)), "ngày 03 tháng 12 năm 2025");
+        assert_eq!(admin_date(d(2025, 2, 7)), "ngày 07 tháng 02 năm 2025");
+        // The decree's own example: months 3 to 9 take no leading zero.
+        assert_eq!(admin_date(d(2019, 6, 29)), "ngày 29 tháng 6 năm 2019");
+        assert_eq!(admin_date(d(2018, 7, 1)), "ngày 01 tháng 7 năm 2018");
     }
 
     #[test]

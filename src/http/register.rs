@@ -63,10 +63,77 @@ impl PostTable {
     }
 }
 
+/// One registration (a handler, or a path's 405 route), kept until its group is built.
+type Registration = Box<dyn FnOnce(&mut ServiceConfig)>;
+
+/// The API's registrations grouped by the first segment of their path (`people` for
+/// `/people/{id}/disciplines`), in the order registered, each group's in its own order.
+///
+/// Why: actix's router tries a scope's routes one after another, and a route with a path
+/// parameter is tried with a regular expression. In one flat scope of some 350 routes, a
+/// request for `/people` ran the expressions of every route registered before it — about 8 %
+/// of a create's CPU in a profile (docs/benchmarks.md). Each group becomes a scope of its own
+/// behind a guard on the first segment, so a request is matched against its own group only.
+/// Routes of different groups cannot match the same path, so the first that matches is the
+/// one it always was.
+#[derive(Default)]
+pub struct RouteGroups {
+    groups: Vec<(String, Vec<Registration>)>,
+}
+
+impl RouteGroups {
+    fn push(&mut self, path: &str, registration: Registration) {
+        let segment = first_segment(path);
+        match self.groups.iter_mut().find(|(s, _)| s == segment) {
+            Some((_, group)) => group.push(registration),
+            None => self.groups.push((segment.to_owned(), vec![registration])),
+        }
+    }
+
+    /// The groups, each a scope under `prefix` guarded by its first segment.
+    pub fn into_scopes(self, prefix: &'static str) -> impl Iterator<Item = impl HttpServiceFactory + OpenApiFactory> {
+        self.groups.into_iter().map(move |(segment, registrations)| {
+            utoipa_actix_web::scope("").guard(FirstSegment { prefix, segment }).configure(|cfg| {
+                for register in registrations {
+                    register(cfg);
+                }
+            })
+        })
+    }
+}
+
+/// `people` for `/people/{id}`; empty for `/`.
+fn first_segment(path: &str) -> &str {
+    path.trim_start_matches('/').split('/').next().unwrap_or_default()
+}
+
+/// Admits the requests whose path, after `prefix`, starts with `segment`. The router matches
+/// a path with its percent-escapes decoded (all but `%25`, `%2F` and `%2B`), so the guard
+/// decodes the segment too before comparing; an escape that does not decode to the segment's
+/// text is simply another segment.
+struct FirstSegment {
+    prefix: &'static str,
+    segment: String,
+}
+
+impl actix_web::guard::Guard for FirstSegment {
+    fn check(&self, ctx: &actix_web::guard::GuardContext<'_>) -> bool {
+        let Some(rest) = ctx.head().uri.path().strip_prefix(self.prefix) else {
+            return false;
+        };
+        let raw = first_segment(rest);
+        if raw.contains('%') {
+            percent_encoding::percent_decode_str(raw).decode_utf8().is_ok_and(|decoded| decoded == self.segment)
+        } else {
+            raw == self.segment
+        }
+    }
+}
+
 /// A module's registrations, under the scope `prefix` (what the request paths start with).
 /// `finish` (called by `routes::configure` after the module) adds the 405s.
-pub struct Routes<'a, 's> {
-    cfg: &'a mut ServiceConfig<'s>,
+pub struct Routes<'a> {
+    groups: &'a mut RouteGroups,
     posts: &'a PostTable,
     prefix: &'static str,
     /// Each path with the methods served there, in the order the paths were first registered
@@ -74,9 +141,9 @@ pub struct Routes<'a, 's> {
     paths: Vec<(String, Vec<HttpMethod>)>,
 }
 
-impl<'a, 's> Routes<'a, 's> {
-    pub fn new(cfg: &'a mut ServiceConfig<'s>, posts: &'a PostTable, prefix: &'static str) -> Self {
-        Routes { cfg, posts, prefix, paths: Vec::new() }
+impl<'a> Routes<'a> {
+    pub fn new(groups: &'a mut RouteGroups, posts: &'a PostTable, prefix: &'static str) -> Self {
+        Routes { groups, posts, prefix, paths: Vec::new() }
     }
 
     /// A handler; a POST among them honours `Idempotency-Key` with a JSON body.
@@ -114,18 +181,30 @@ impl<'a, 's> Routes<'a, 's> {
         }
         match self.paths.iter_mut().find(|(p, _)| *p == path) {
             Some((_, served)) => served.extend(methods),
-            None => self.paths.push((path, methods)),
+            None => self.paths.push((path.clone(), methods)),
         }
-        self.cfg.service(handler);
+        self.groups.push(
+            &path,
+            Box::new(move |cfg| {
+                cfg.service(handler);
+            }),
+        );
         self
     }
 
     /// Every path answers the methods none of its handlers serves with a 405 naming those
     /// that do.
     pub fn finish(self) {
-        let Routes { cfg, paths, .. } = self;
+        let Routes { groups, paths, .. } = self;
         for (path, methods) in paths {
-            cfg.route(&path, method_not_allowed(allow(&methods)));
+            let route = method_not_allowed(allow(&methods));
+            let at = path.clone();
+            groups.push(
+                &path,
+                Box::new(move |cfg| {
+                    cfg.route(&at, route);
+                }),
+            );
         }
     }
 }
@@ -169,6 +248,14 @@ fn method_not_allowed(allow: String) -> actix_web::Route {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_route_belongs_to_the_group_of_its_first_segment() {
+        assert_eq!(first_segment("/people/{id}/disciplines"), "people");
+        assert_eq!(first_segment("/people"), "people");
+        assert_eq!(first_segment("/{id}"), "{id}");
+        assert_eq!(first_segment("/"), "");
+    }
 
     #[test]
     fn allow_lists_methods_in_a_fixed_order() {

@@ -372,24 +372,24 @@ pub fn create_person(conn: &mut DbConn, fields: PersonFields) -> Result<Person, 
     check_person_unit(conn, fields.unit_id)?;
     let id = PersonId::generate();
     let now = db::now();
-    diesel::insert_into(people::table)
-        .values((
-            people::id.eq(id),
-            people::full_name_folded.eq(crate::domain::text::fold(&fields.full_name)),
-            people::full_name.eq(&fields.full_name),
-            people::position.eq(&fields.position),
-            people::unit_id.eq(fields.unit_id),
-            people::birth_year.eq(fields.birth_year),
-            people::identity_number.eq(&fields.identity_number),
-            people::gender.eq(fields.gender),
-            people::ethnicity_code.eq(&fields.ethnicity_code),
-            people::staff_category.eq(fields.staff_category),
-            people::version.eq(1),
-            people::created_at.eq(now),
-            people::updated_at.eq(now),
-        ))
-        .execute(conn)?;
-    find_person(conn, id)
+    let values = (
+        people::id.eq(id),
+        people::full_name_folded.eq(crate::domain::text::fold(&fields.full_name)),
+        people::full_name.eq(&fields.full_name),
+        people::position.eq(&fields.position),
+        people::unit_id.eq(fields.unit_id),
+        people::birth_year.eq(fields.birth_year),
+        people::identity_number.eq(&fields.identity_number),
+        people::gender.eq(fields.gender),
+        people::ethnicity_code.eq(&fields.ethnicity_code),
+        people::staff_category.eq(fields.staff_category),
+        people::version.eq(1),
+        people::created_at.eq(now),
+        people::updated_at.eq(now),
+    );
+    // The row as stored comes back with the insert (no second round trip to read it).
+    let insert = diesel::insert_into(people::table).values(values);
+    Ok(db::on_backend!(conn, |c| insert.returning(Person::as_returning()).get_result(c)?))
 }
 
 /// Replaces a person's details at `expected_version`. `identity_number: None` keeps the stored

@@ -47,7 +47,7 @@ use actix_web::middleware::{from_fn, Next};
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
 
 use crate::http::idempotency;
-use crate::http::register::{PostTable, Routes};
+use crate::http::register::{PostTable, RouteGroups, Routes};
 
 /// Where the API's endpoints live.
 const API: &str = "/api/v1";
@@ -56,53 +56,54 @@ const API: &str = "/api/v1";
 /// registers through `Routes` (which adds its 405s); `posts` receives what each POST declared,
 /// for the idempotency guard and the OpenAPI document.
 pub fn configure(cfg: &mut ServiceConfig, posts: &Rc<PostTable>) {
-    let module = |configure: fn(&mut Routes)| {
-        move |cfg: &mut ServiceConfig| {
-            let mut routes = Routes::new(cfg, posts, API);
-            configure(&mut routes);
-            routes.finish();
-        }
-    };
+    let modules: [fn(&mut Routes); 35] = [
+        auth::configure,
+        sso::configure,
+        users::configure,
+        oauth::configure,
+        service_clients::configure,
+        clusters::configure,
+        covenants::configure,
+        cluster_votes::configure,
+        campaigns::configure,
+        registrations::configure,
+        achievements::configure,
+        progress::configure,
+        scoring::configure,
+        reviews::configure,
+        awards::configure,
+        people::configure,
+        initiatives::configure,
+        decisions::configure,
+        nominations::configure,
+        nomination_warnings::configure,
+        rounds::configure,
+        round_sheets::configure,
+        title_registrations::configure,
+        councils::configure,
+        council::configure,
+        council_minutes::configure,
+        journal::configure,
+        webhooks::configure,
+        reports::configure,
+        reward_money::configure,
+        calendar::configure,
+        units::provinces::configure,
+        units::districts::configure,
+        units::communes::configure,
+        units::departments::configure,
+    ];
+    let mut groups = RouteGroups::default();
+    for configure in modules {
+        let mut routes = Routes::new(&mut groups, posts, API);
+        configure(&mut routes);
+        routes.finish();
+    }
     let guarded = posts.clone();
-    cfg.service(health::live).service(health::ready).service(
-        scope(API)
-            .wrap(from_fn(move |req: ServiceRequest, next: Next<BoxBody>| {
-                idempotency::guard(guarded.clone(), req, next)
-            }))
-            .configure(module(auth::configure))
-            .configure(module(sso::configure))
-            .configure(module(users::configure))
-            .configure(module(oauth::configure))
-            .configure(module(service_clients::configure))
-            .configure(module(clusters::configure))
-            .configure(module(covenants::configure))
-            .configure(module(cluster_votes::configure))
-            .configure(module(campaigns::configure))
-            .configure(module(registrations::configure))
-            .configure(module(achievements::configure))
-            .configure(module(progress::configure))
-            .configure(module(scoring::configure))
-            .configure(module(reviews::configure))
-            .configure(module(awards::configure))
-            .configure(module(people::configure))
-            .configure(module(initiatives::configure))
-            .configure(module(decisions::configure))
-            .configure(module(nominations::configure))
-            .configure(module(nomination_warnings::configure))
-            .configure(module(rounds::configure))
-            .configure(module(round_sheets::configure))
-            .configure(module(title_registrations::configure))
-            .configure(module(councils::configure))
-            .configure(module(council::configure))
-            .configure(module(council_minutes::configure))
-            .configure(module(journal::configure))
-            .configure(module(webhooks::configure))
-            .configure(module(reports::configure))
-            .configure(module(reward_money::configure))
-            .configure(module(calendar::configure))
-            .configure(module(units::provinces::configure))
-            .configure(module(units::districts::configure))
-            .configure(module(units::communes::configure))
-            .configure(module(units::departments::configure)),
-    );
+    let mut api = scope(API)
+        .wrap(from_fn(move |req: ServiceRequest, next: Next<BoxBody>| idempotency::guard(guarded.clone(), req, next)));
+    for group in groups.into_scopes(API) {
+        api = api.service(group);
+    }
+    cfg.service(health::live).service(health::ready).service(api);
 }

@@ -159,7 +159,8 @@ impl Contract {
                             return None;
                         }
                         params.insert(name.to_string(), percent_decode(actual));
-                    } else if template == actual {
+                    } else if template == actual || *template == percent_decode(actual) {
+                        // The router matches a literal segment with its percent-escapes decoded.
                         literals += 1;
                     } else {
                         return None;

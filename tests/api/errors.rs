@@ -48,6 +48,14 @@ async fn hostile_text_and_dates_get_4xx_not_500(app: TestApp) {
 async fn framework_errors_are_problems(app: TestApp) {
     app.get("/no/such/route").await.problem(404, "route_not_found");
     app.get("/api/v1/nothing-here").await.problem(404, "route_not_found");
+    // Routes are grouped by their first segment; a percent-escaped segment reaches the same
+    // group as the router decodes it, and a segment no group has is a 404 as before.
+    let plain = app.get("/api/v1/communes?limit=2").await;
+    assert_eq!(plain.status, 200, "{}", plain.text());
+    let escaped = app.get("/api/v1/%63ommunes?limit=2").await;
+    assert_eq!(escaped.status, 200, "{}", escaped.text());
+    assert_eq!(escaped.json()["items"], plain.json()["items"]);
+    app.get("/api/v1/%63ommune?limit=2").await.problem(404, "route_not_found");
 
     let res = app.send(TestRequest::put().uri("/api/v1/communes")).await;
     res.problem(405, "method_not_allowed");

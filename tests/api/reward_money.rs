@@ -54,7 +54,7 @@ async fn base_salaries_are_the_boards_table(app: TestApp) {
     assert_eq!(app.get("/api/v1/base-salaries").await.json()["items"][0]["effective_from"], "2018-07-01");
     // One level per date; an amount must be positive.
     let again = app.post("/api/v1/base-salaries", &level).await.problem(409, "duplicate");
-    assert!(again["detail"].as_str().unwrap().contains("ngày 01 tháng 07 năm 2018"), "{again}");
+    assert!(again["detail"].as_str().unwrap().contains("ngày 01 tháng 7 năm 2018"), "{again}");
     let zero = json!({"effective_from": "2030-07-01", "amount_vnd": 0, "legal_basis": "?"});
     let refused = app.post("/api/v1/base-salaries", &zero).await.problem(422, "validation_failed");
     assert_eq!(refused["errors"][0]["field"], "amount_vnd");

@@ -1,0 +1,2 @@
+DROP INDEX awards_unit_recent;
+DROP INDEX nominations_unit_recent;
