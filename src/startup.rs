@@ -5,7 +5,6 @@ use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::header;
 use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
-use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::oidc::OidcVerifier;
@@ -74,6 +73,21 @@ pub fn state(settings: Settings, signing_key: &[u8]) -> anyhow::Result<web::Data
     }))
 }
 
+/// The OpenAPI document as `/openapi.json` serves it, made once per application state (the
+/// server makes it before its workers start) and shared by every worker.
+pub fn served_document(state: &AppState) -> web::Bytes {
+    state
+        .openapi_json
+        .get_or_init(|| {
+            let mut api = crate::openapi::document();
+            if let Some(base) = &state.settings.ops.public_base_url {
+                api.servers = Some(vec![utoipa::openapi::Server::new(base)]);
+            }
+            web::Bytes::from(api.to_json().expect("the OpenAPI document serializes"))
+        })
+        .clone()
+}
+
 pub fn build_app(
     state: web::Data<AppState>,
 ) -> App<
@@ -87,30 +101,13 @@ pub fn build_app(
 > {
     let cors = middleware::cors(&state.settings);
     let ops = state.settings.ops.clone();
-    // What each POST declared where it is registered (keyed, upload), for the idempotency
-    // guard and the document.
+    // What each POST declared where it is registered (keyed, upload), for the idempotency guard.
     let posts = std::rc::Rc::new(PostTable::default());
-    let shared = state.clone();
-    let (app, mut api) = App::new()
-        .into_utoipa_app()
-        .openapi(crate::openapi::base())
+    let openapi_json = served_document(&state);
+    let app = App::new()
         .app_data(state)
         .app_data(extract::path_config())
-        .configure(|cfg| crate::routes::configure(cfg, &posts))
-        .split_for_parts();
-    // Every worker collects the paths as it registers them; the first finishes the document and
-    // keeps it serialized for all, the others drop theirs.
-    let openapi_json = shared
-        .openapi_json
-        .get_or_init(|| {
-            crate::openapi::finish(&mut api, &posts);
-            if let Some(base) = &ops.public_base_url {
-                api.servers = Some(vec![utoipa::openapi::Server::new(base)]);
-            }
-            web::Bytes::from(api.to_json().expect("the OpenAPI document serializes"))
-        })
-        .clone();
-    drop(api);
+        .configure(|cfg| crate::routes::configure(cfg, &posts));
     // Requests are timed only when metrics are served somewhere (no lock on the hot path otherwise).
     let metrics_on = ops.metrics_token.is_some() || ops.metrics_bind.is_some();
     // Metrics on the API's address only behind their token (else on THIDUA_METRICS_BIND only).
@@ -124,13 +121,11 @@ pub fn build_app(
     });
     // validatorUrl none: the page never loads a badge from swagger.io (nor sends it the document).
     let swagger_config = utoipa_swagger_ui::Config::new(["/openapi.json"]).validator_url("none");
-    app.route(
-        "/openapi.json",
-        web::get().to(move || {
-            let document = openapi_json.clone();
-            async move { HttpResponse::Ok().content_type(header::ContentType::json()).body(document) }
-        }),
-    )
+    // GET only; other methods fall through to the 404 like any path nothing serves.
+    app.service(web::resource("/openapi.json").guard(actix_web::guard::Get()).to(move || {
+        let document = openapi_json.clone();
+        async move { HttpResponse::Ok().content_type(header::ContentType::json()).body(document) }
+    }))
     .service(SwaggerUi::new("/docs/{_:.*}").config(swagger_config))
     .route(
         "/docs",
@@ -165,6 +160,8 @@ pub fn serve(state: web::Data<AppState>) -> std::io::Result<(Server, std::net::S
     // Each worker gets its share of blocking threads, so requests queue for the pool's
     // connections instead of piling up hundreds of threads contending for them.
     let blocking_per_worker = (settings.db_pool_size as usize).div_ceil(settings.workers).max(1);
+    // Made here, on the main thread, so no worker's memory holds the building of it.
+    served_document(&state);
     let server = HttpServer::new(move || build_app(state.clone()))
         .workers(settings.workers)
         .worker_max_blocking_threads(blocking_per_worker)

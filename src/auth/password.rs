@@ -151,6 +151,7 @@ pub fn hash_blocking(params: HashParams, password: &str) -> Result<String, ApiEr
     with_work_memory(argon2.params(), |memory| {
         argon2.hash_password_into_with_memory(password.as_bytes(), &salt, &mut output, memory)
     })
+    .map_err(|e| failed(&e))?
     .map_err(|e| failed(&e))?;
     // The PHC string, as `Argon2::hash_password` writes it.
     let hash = PasswordHash {
@@ -179,7 +180,7 @@ fn verify_now(password: &str, stored: &str) -> bool {
         argon2.hash_password_into_with_memory(password.as_bytes(), salt.as_ref(), &mut output, memory)
     });
     // `Output`'s equality takes the same time wherever the two differ.
-    computed.is_ok() && Output::new(&output).is_ok_and(|computed| computed == *expected)
+    matches!(computed, Ok(Ok(()))) && Output::new(&output).is_ok_and(|computed| computed == *expected)
 }
 
 /// Runs `f` with argon2's working memory for `params` (19 MiB at the default cost), taken so
@@ -187,14 +188,19 @@ fn verify_now(password: &str, stored: &str) -> bool {
 /// heap arena once one has been freed (its mmap threshold rises to the freed size, up to
 /// 32 MiB) and the arena keeps it: each hashing thread held its 19 MiB for good, and a login
 /// storm left the process at 200 MB resident. A reservation above 32 MiB is always mapped on
-/// its own and unmapped when freed; only the blocks argon2 uses are touched.
-fn with_work_memory<T>(params: &Params, f: impl FnOnce(&mut [argon2::Block]) -> T) -> T {
+/// its own and unmapped when freed; only the blocks argon2 uses are touched. Memory the system
+/// refuses (a stored hash asking for terabytes) is an error, not an abort.
+fn with_work_memory<T>(
+    params: &Params,
+    f: impl FnOnce(&mut [argon2::Block]) -> T,
+) -> Result<T, std::collections::TryReserveError> {
     const ALWAYS_MAPPED_BYTES: usize = 33 * 1024 * 1024;
     let blocks = params.block_count();
     let reserved = blocks.max(ALWAYS_MAPPED_BYTES / std::mem::size_of::<argon2::Block>());
-    let mut memory = Vec::with_capacity(reserved);
+    let mut memory = Vec::new();
+    memory.try_reserve_exact(reserved)?;
     memory.resize(blocks, argon2::Block::default());
-    f(&mut memory)
+    Ok(f(&mut memory))
 }
 
 pub use crate::domain::random_token;
@@ -307,6 +313,17 @@ mod tests {
         assert_eq!(check("zzzzzzzzzzzz").as_deref(), Some("too_common"));
         assert_eq!(check("xx-NguyenVanA-xx").as_deref(), Some("contains_username"));
         assert_eq!(check("Đồng lúa chín vàng 2026"), None, "Vietnamese passphrases are fine");
+    }
+
+    #[test]
+    fn a_stored_hash_asking_for_terabytes_fails_to_verify_without_aborting() {
+        let small = HashParams { memory_kib: 64, iterations: 1, lanes: 1 };
+        let hash = hash_blocking(small, "một mật khẩu dài").unwrap();
+        assert!(verify_now("một mật khẩu dài", &hash));
+        // 2^31 KiB = 2 TiB of working memory: the system refuses the reservation.
+        let greedy = hash.replace("m=64,", "m=2147483648,");
+        assert_ne!(greedy, hash);
+        assert!(!verify_now("một mật khẩu dài", &greedy));
     }
 
     #[actix_web::test]

@@ -15,7 +15,7 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use crate::db::schema::{journal, webhook_deliveries};
+use crate::db::schema::{journal, webhook_deliveries, webhook_subscriptions};
 use crate::db::{self, DbConn};
 use crate::domain::ids::{DeliveryId, SubscriptionId, UnitId};
 use crate::domain::webhooks::DeliveryStatus;
@@ -244,21 +244,31 @@ pub fn append(conn: &mut DbConn, origin: &Origin, journal: Journal) -> Result<Ve
     // The position: AUTOINCREMENT on SQLite; on PostgreSQL the column's default,
     // `journal_next_position()` (the transaction's id << 16, plus its index), drawn row by row
     // in the order given. Many rows a statement (a dossier's thousands of lines); RETURNING's
-    // order is not promised, the positions' is. The active webhook subscriptions come back in
-    // the same statement (a scalar subquery, evaluated once), so the fan-out below costs no
-    // round trip of its own: on PostgreSQL a create is a handful of statements, and each is one.
+    // order is not promised, the positions' is. A write of one entry (most writes) gets the
+    // active webhook subscriptions back in the same statement (a scalar subquery), so its
+    // fan-out costs no round trip of its own; a larger write reads them once instead, rather
+    // than receive the list again with each of its rows.
+    let single = rows.len() == 1;
+    let (postgres, sqlite) =
+        if single { (ACTIVE_SUBSCRIPTIONS_POSTGRES, ACTIVE_SUBSCRIPTIONS_SQLITE) } else { ("NULL", "NULL") };
     let mut appended = Vec::with_capacity(rows.len());
     for chunk in rows.chunks(db::BATCH_ROWS) {
         let insert = diesel::insert_into(journal::table).values(chunk);
         let written: Vec<Appended> = match &mut *conn {
-            DbConn::Postgres(c) => insert.returning(Appended::columns(ACTIVE_SUBSCRIPTIONS_POSTGRES)).get_results(c)?,
-            DbConn::Sqlite(c) => insert.returning(Appended::columns(ACTIVE_SUBSCRIPTIONS_SQLITE)).get_results(c)?,
+            DbConn::Postgres(c) => insert.returning(Appended::columns(postgres)).get_results(c)?,
+            DbConn::Sqlite(c) => insert.returning(Appended::columns(sqlite)).get_results(c)?,
         };
         appended.extend(written);
     }
     appended.sort_by_key(|e| e.seq);
     // The webhook outbox, in the same transaction as the events.
-    enqueue(conn, &appended)?;
+    if appended.iter().any(|e| e.feed.is_some()) {
+        let active = match appended.first() {
+            Some(entry) if single => parse_subscriptions(entry.subscriptions.as_deref().unwrap_or_default()),
+            _ => active_subscriptions(conn)?,
+        };
+        enqueue(conn, &appended, &active)?;
+    }
     Ok(appended.into_iter().map(|e| e.seq).collect())
 }
 
@@ -268,6 +278,26 @@ const ACTIVE_SUBSCRIPTIONS_POSTGRES: &str =
     "(SELECT string_agg(id || ' ' || event_types, chr(10)) FROM webhook_subscriptions WHERE active)";
 const ACTIVE_SUBSCRIPTIONS_SQLITE: &str =
     "(SELECT group_concat(id || ' ' || event_types, char(10)) FROM webhook_subscriptions WHERE active)";
+
+type ActiveSubscriptions = Vec<(SubscriptionId, Vec<TypePattern>)>;
+
+fn parse_subscriptions(lines: &str) -> ActiveSubscriptions {
+    lines
+        .lines()
+        .filter_map(|line| {
+            let (id, types) = line.split_once(' ')?;
+            Some((SubscriptionId::parse(id)?, rules::stored_patterns(types)))
+        })
+        .collect()
+}
+
+fn active_subscriptions(conn: &mut DbConn) -> Result<ActiveSubscriptions, ApiError> {
+    let rows: Vec<(SubscriptionId, String)> = webhook_subscriptions::table
+        .filter(webhook_subscriptions::active.eq(true))
+        .select((webhook_subscriptions::id, webhook_subscriptions::event_types))
+        .load(conn)?;
+    Ok(rows.into_iter().map(|(id, types)| (id, rules::stored_patterns(&types))).collect())
+}
 
 /// What the fan-out needs of an entry just appended, with the active subscriptions.
 #[derive(Queryable)]
@@ -302,22 +332,15 @@ impl Appended {
 /// The outbox: one pending delivery per (feed event, matching active subscription). Called by
 /// `append` in the write's own transaction, so an event and its deliveries commit
 /// together or not at all.
-fn enqueue(conn: &mut DbConn, appended: &[Appended]) -> Result<(), ApiError> {
+fn enqueue(conn: &mut DbConn, appended: &[Appended], active: &ActiveSubscriptions) -> Result<(), ApiError> {
     let events: Vec<&Appended> = appended.iter().filter(|e| e.feed.is_some()).collect();
-    let Some(active) = events.first().and_then(|e| e.subscriptions.as_deref()) else {
-        return Ok(());
-    };
-    let subscriptions = active.lines().filter_map(|line| {
-        let (id, types) = line.split_once(' ')?;
-        Some((SubscriptionId::parse(id)?, rules::stored_patterns(types)))
-    });
     let now = db::now();
     let mut deliveries = Vec::new();
-    for (subscription_id, patterns) in subscriptions {
-        for event in events.iter().filter(|e| rules::matches(&patterns, &e.action, &e.record_kind)) {
+    for (subscription_id, patterns) in active {
+        for event in events.iter().filter(|e| rules::matches(patterns, &e.action, &e.record_kind)) {
             deliveries.push((
                 webhook_deliveries::id.eq(DeliveryId::generate()),
-                webhook_deliveries::subscription_id.eq(subscription_id),
+                webhook_deliveries::subscription_id.eq(*subscription_id),
                 webhook_deliveries::event_seq.eq(event.seq),
                 webhook_deliveries::status.eq(DeliveryStatus::Pending),
                 webhook_deliveries::attempts.eq(0),

@@ -38,7 +38,7 @@ pub async fn record(
     let result = next.call(req).await;
     let seconds = started.elapsed().as_secs_f64();
     let (route, status) = match &result {
-        Ok(res) => (res.request().match_pattern(), res.status().as_u16()),
+        Ok(res) => (crate::http::register::route_of(res.request()), res.status().as_u16()),
         Err(e) => (None, e.as_response_error().status_code().as_u16()),
     };
     observe(method, route.unwrap_or_else(|| "unmatched".into()), status, seconds);

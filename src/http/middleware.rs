@@ -85,7 +85,7 @@ pub async fn request_log(
     let mut res = next.call(req).instrument(span.clone()).await?;
     let status = res.status().as_u16();
     span.record("http.response.status_code", status);
-    if let Some(route) = res.request().match_pattern() {
+    if let Some(route) = crate::http::register::route_of(res.request()) {
         span.record("http.route", route.as_str());
     }
     let latency_ms = started.elapsed().as_secs_f64() * 1000.0;

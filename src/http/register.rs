@@ -17,7 +17,6 @@ use actix_web::dev::{HttpServiceFactory, ResourceDef};
 use actix_web::http::header;
 use actix_web::{web, HttpRequest};
 use utoipa::openapi::path::HttpMethod;
-use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_actix_web::OpenApiFactory;
 
 use crate::error::{ApiError, Arg, ErrorCode};
@@ -64,42 +63,116 @@ impl PostTable {
 }
 
 /// One registration (a handler, or a path's 405 route), kept until its group is built.
-type Registration = Box<dyn FnOnce(&mut ServiceConfig)>;
+type Registration = Box<dyn FnOnce(&mut web::ServiceConfig)>;
 
-/// The API's registrations grouped by the first segment of their path (`people` for
-/// `/people/{id}/disciplines`), in the order registered, each group's in its own order.
+/// What the handlers of the OpenAPI document add to it: their paths (under the scope's prefix)
+/// and the schemas they refer to.
+#[derive(Default)]
+pub struct DocumentParts {
+    pub paths: utoipa::openapi::path::Paths,
+    pub schemas: Vec<(String, utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>)>,
+}
+
+impl DocumentParts {
+    /// Adds a handler's paths, each under `prefix`, and its schemas.
+    pub fn add(&mut self, prefix: &str, handler: &impl OpenApiFactory) {
+        let mut paths = handler.paths();
+        paths.paths = std::mem::take(&mut paths.paths)
+            .into_iter()
+            .map(|(path, item)| (format!("{prefix}{path}"), item))
+            .collect();
+        self.paths.merge(paths);
+        handler.schemas(&mut self.schemas);
+    }
+}
+
+/// The API's registrations: either the routes a worker serves, grouped by the first segment of
+/// their path (`people` for `/people/{id}/disciplines`), in the order registered, each group's
+/// in its own order; or the parts of the OpenAPI document. A worker never builds the document
+/// (it is made once, `openapi::document`): each worker building its own held about 25 MB.
 ///
-/// Why: actix's router tries a scope's routes one after another, and a route with a path
-/// parameter is tried with a regular expression. In one flat scope of some 350 routes, a
+/// Why the groups: actix's router tries a scope's routes one after another, and a route with a
+/// path parameter is tried with a regular expression. In one flat scope of some 350 routes, a
 /// request for `/people` ran the expressions of every route registered before it — about 8 %
 /// of a create's CPU in a profile (docs/benchmarks.md). Each group becomes a scope of its own
 /// behind a guard on the first segment, so a request is matched against its own group only.
 /// Routes of different groups cannot match the same path, so the first that matches is the
 /// one it always was.
-#[derive(Default)]
-pub struct RouteGroups {
-    groups: Vec<(String, Vec<Registration>)>,
+pub enum RouteGroups {
+    Serving { groups: Vec<(String, Vec<Registration>)>, templates: RouteTemplates },
+    Documenting(DocumentParts),
 }
 
 impl RouteGroups {
+    pub fn serving() -> Self {
+        RouteGroups::Serving { groups: Vec::new(), templates: RouteTemplates::default() }
+    }
+
+    pub fn documenting() -> Self {
+        RouteGroups::Documenting(DocumentParts::default())
+    }
+
     fn push(&mut self, path: &str, registration: Registration) {
+        let RouteGroups::Serving { groups, .. } = self else { return };
         let segment = first_segment(path);
-        match self.groups.iter_mut().find(|(s, _)| s == segment) {
+        match groups.iter_mut().find(|(s, _)| s == segment) {
             Some((_, group)) => group.push(registration),
-            None => self.groups.push((segment.to_owned(), vec![registration])),
+            None => groups.push((segment.to_owned(), vec![registration])),
         }
     }
 
-    /// The groups, each a scope under `prefix` guarded by its first segment.
-    pub fn into_scopes(self, prefix: &'static str) -> impl Iterator<Item = impl HttpServiceFactory + OpenApiFactory> {
-        self.groups.into_iter().map(move |(segment, registrations)| {
-            utoipa_actix_web::scope("").guard(FirstSegment { prefix, segment }).configure(|cfg| {
-                for register in registrations {
-                    register(cfg);
-                }
+    /// The groups, each a scope under `prefix` guarded by its first segment, and the route
+    /// templates they serve (nothing when documenting).
+    pub fn into_served(self, prefix: &'static str) -> (Vec<actix_web::Scope>, RouteTemplates) {
+        let RouteGroups::Serving { groups, templates } = self else {
+            return (Vec::new(), RouteTemplates::default());
+        };
+        let scopes = groups
+            .into_iter()
+            .map(move |(segment, registrations)| {
+                web::scope("").guard(FirstSegment { prefix, segment }).configure(|cfg| {
+                    for register in registrations {
+                        register(cfg);
+                    }
+                })
             })
-        })
+            .collect();
+        (scopes, templates)
     }
+
+    /// The document's parts (empty when serving).
+    pub fn into_document(self) -> DocumentParts {
+        match self {
+            RouteGroups::Documenting(parts) => parts,
+            RouteGroups::Serving { .. } => DocumentParts::default(),
+        }
+    }
+}
+
+/// Every served route's template, in the order registered: the route of a request answered
+/// before it was routed (a 429, a preflight, the idempotency guard's own answers), which
+/// actix's `match_pattern` no longer finds once routes sit in guarded scopes (its search
+/// stops at the first scope whose prefix matches, and every group's prefix is empty).
+#[derive(Default)]
+pub struct RouteTemplates(Vec<ResourceDef>);
+
+impl RouteTemplates {
+    fn add(&mut self, pattern: String) {
+        if !self.0.iter().any(|def| def.pattern() == Some(pattern.as_str())) {
+            self.0.push(ResourceDef::new(pattern));
+        }
+    }
+
+    /// The first template registered that matches `path`.
+    pub fn find(&self, path: &str) -> Option<String> {
+        self.0.iter().find(|def| def.is_match(path)).and_then(|def| def.pattern()).map(str::to_owned)
+    }
+}
+
+/// The route template a request was answered for (`/api/v1/people/{id}`): as routed, or, when
+/// the answer came before routing, the first registered that matches its path.
+pub fn route_of(req: &HttpRequest) -> Option<String> {
+    req.match_pattern().or_else(|| req.app_data::<web::Data<RouteTemplates>>()?.find(req.path()))
 }
 
 /// `people` for `/people/{id}`; empty for `/`.
@@ -183,12 +256,19 @@ impl<'a> Routes<'a> {
             Some((_, served)) => served.extend(methods),
             None => self.paths.push((path.clone(), methods)),
         }
-        self.groups.push(
-            &path,
-            Box::new(move |cfg| {
-                cfg.service(handler);
-            }),
-        );
+        match &mut self.groups {
+            RouteGroups::Documenting(parts) => parts.add(self.prefix, &handler),
+            RouteGroups::Serving { templates, .. } => templates.add(format!("{}{path}", self.prefix)),
+        }
+        match &mut self.groups {
+            RouteGroups::Documenting(_) => {}
+            groups => groups.push(
+                &path,
+                Box::new(move |cfg| {
+                    cfg.service(handler);
+                }),
+            ),
+        }
         self
     }
 
@@ -255,6 +335,18 @@ mod tests {
         assert_eq!(first_segment("/people"), "people");
         assert_eq!(first_segment("/{id}"), "{id}");
         assert_eq!(first_segment("/"), "");
+    }
+
+    #[test]
+    fn a_path_finds_the_first_route_template_that_matches() {
+        let mut templates = RouteTemplates::default();
+        templates.add("/api/v1/people/{id}/disciplines".into());
+        templates.add("/api/v1/people/{id}".into());
+        templates.add("/api/v1/people/{id}".into());
+        assert_eq!(templates.0.len(), 2, "a template is kept once");
+        assert_eq!(templates.find("/api/v1/people/x").as_deref(), Some("/api/v1/people/{id}"));
+        assert_eq!(templates.find("/api/v1/people/x/disciplines").as_deref(), Some("/api/v1/people/{id}/disciplines"));
+        assert_eq!(templates.find("/api/v1/nothing"), None);
     }
 
     #[test]

@@ -4,9 +4,7 @@
 
 pub mod errors;
 
-use actix_web::App;
 use utoipa::OpenApi;
-use utoipa_actix_web::AppExt;
 
 use crate::error::{FieldError, Problem};
 use crate::http::register::{PostKind, PostTable};
@@ -92,12 +90,11 @@ impl utoipa::Modify for BearerAuth {
 
 /// The whole document, as served at `/openapi.json` and printed by `thidua openapi`.
 pub fn document() -> utoipa::openapi::OpenApi {
-    let posts = std::rc::Rc::new(PostTable::default());
-    let (_, mut api) = App::new()
-        .into_utoipa_app()
-        .openapi(ApiDoc::openapi())
-        .configure(|cfg| crate::routes::configure(cfg, &posts))
-        .split_for_parts();
+    let posts = PostTable::default();
+    let parts = crate::routes::document(&posts);
+    let mut api = ApiDoc::openapi();
+    api.paths.merge(parts.paths);
+    api.components.get_or_insert_with(utoipa::openapi::Components::new).schemas.extend(parts.schemas);
     finish(&mut api, &posts);
     api
 }

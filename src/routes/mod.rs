@@ -44,66 +44,84 @@ use std::rc::Rc;
 use actix_web::body::BoxBody;
 use actix_web::dev::ServiceRequest;
 use actix_web::middleware::{from_fn, Next};
-use utoipa_actix_web::{scope, service_config::ServiceConfig};
+use actix_web::web::{scope, ServiceConfig};
 
 use crate::http::idempotency;
-use crate::http::register::{PostTable, RouteGroups, Routes};
+use crate::http::register::{DocumentParts, PostTable, RouteGroups, Routes};
 
 /// Where the API's endpoints live.
 const API: &str = "/api/v1";
 
-/// Every endpoint, registered so that utoipa collects its OpenAPI description. Each module
-/// registers through `Routes` (which adds its 405s); `posts` receives what each POST declared,
-/// for the idempotency guard and the OpenAPI document.
-pub fn configure(cfg: &mut ServiceConfig, posts: &Rc<PostTable>) {
-    let modules: [fn(&mut Routes); 35] = [
-        auth::configure,
-        sso::configure,
-        users::configure,
-        oauth::configure,
-        service_clients::configure,
-        clusters::configure,
-        covenants::configure,
-        cluster_votes::configure,
-        campaigns::configure,
-        registrations::configure,
-        achievements::configure,
-        progress::configure,
-        scoring::configure,
-        reviews::configure,
-        awards::configure,
-        people::configure,
-        initiatives::configure,
-        decisions::configure,
-        nominations::configure,
-        nomination_warnings::configure,
-        rounds::configure,
-        round_sheets::configure,
-        title_registrations::configure,
-        councils::configure,
-        council::configure,
-        council_minutes::configure,
-        journal::configure,
-        webhooks::configure,
-        reports::configure,
-        reward_money::configure,
-        calendar::configure,
-        units::provinces::configure,
-        units::districts::configure,
-        units::communes::configure,
-        units::departments::configure,
-    ];
-    let mut groups = RouteGroups::default();
-    for configure in modules {
-        let mut routes = Routes::new(&mut groups, posts, API);
+/// The modules, in the order they register.
+const MODULES: [fn(&mut Routes); 35] = [
+    auth::configure,
+    sso::configure,
+    users::configure,
+    oauth::configure,
+    service_clients::configure,
+    clusters::configure,
+    covenants::configure,
+    cluster_votes::configure,
+    campaigns::configure,
+    registrations::configure,
+    achievements::configure,
+    progress::configure,
+    scoring::configure,
+    reviews::configure,
+    awards::configure,
+    people::configure,
+    initiatives::configure,
+    decisions::configure,
+    nominations::configure,
+    nomination_warnings::configure,
+    rounds::configure,
+    round_sheets::configure,
+    title_registrations::configure,
+    councils::configure,
+    council::configure,
+    council_minutes::configure,
+    journal::configure,
+    webhooks::configure,
+    reports::configure,
+    reward_money::configure,
+    calendar::configure,
+    units::provinces::configure,
+    units::districts::configure,
+    units::communes::configure,
+    units::departments::configure,
+];
+
+fn register_all(groups: &mut RouteGroups, posts: &PostTable) {
+    for configure in MODULES {
+        let mut routes = Routes::new(groups, posts, API);
         configure(&mut routes);
         routes.finish();
     }
+}
+
+/// Every endpoint, served: each module registers through `Routes` (which adds its 405s);
+/// `posts` receives what each POST declared, for the idempotency guard.
+pub fn configure(cfg: &mut ServiceConfig, posts: &Rc<PostTable>) {
+    let mut groups = RouteGroups::serving();
+    register_all(&mut groups, posts);
     let guarded = posts.clone();
     let mut api = scope(API)
         .wrap(from_fn(move |req: ServiceRequest, next: Next<BoxBody>| idempotency::guard(guarded.clone(), req, next)));
-    for group in groups.into_scopes(API) {
+    let (scopes, templates) = groups.into_served(API);
+    for group in scopes {
         api = api.service(group);
     }
+    cfg.app_data(actix_web::web::Data::new(templates));
     cfg.service(health::live).service(health::ready).service(api);
+}
+
+/// Every endpoint, described: the OpenAPI document's paths and schemas, as the same
+/// registrations declare them; `posts` receives what each POST declared, for the document.
+pub fn document(posts: &PostTable) -> DocumentParts {
+    let mut groups = RouteGroups::documenting();
+    register_all(&mut groups, posts);
+    let mut parts = groups.into_document();
+    parts.add("", &health::live);
+    parts.add("", &health::ready);
+    parts
 }

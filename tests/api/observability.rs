@@ -65,6 +65,16 @@ async fn metrics_need_their_token_and_name_routes_not_paths(app: TestApp) {
         assert_eq!(app.get(&format!("/api/v1/provinces/{id}")).await.status, StatusCode::OK);
     }
     app.get("/no-such-route").await.problem(404, "route_not_found");
+    // An answer given before routing (the idempotency guard refusing a key) still names its route.
+    let refused = app
+        .send(
+            TestRequest::post()
+                .uri("/api/v1/provinces")
+                .insert_header(("idempotency-key", "k".repeat(300)))
+                .set_json(serde_json::json!({})),
+        )
+        .await;
+    assert!(refused.status.is_client_error(), "{}", refused.text());
     let res = app.send_anonymous(metrics_request()).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text());
     assert!(res.header("content-type").unwrap().starts_with("text/plain; version=0.0.4"));
@@ -76,6 +86,8 @@ async fn metrics_need_their_token_and_name_routes_not_paths(app: TestApp) {
     assert!(sample(&text, &format!("thidua_http_request_duration_seconds_count{{{series}}}")).unwrap() >= 3.0);
     assert!(text.contains(&format!("thidua_http_request_duration_seconds_bucket{{{series},le=\"+Inf\"}}")));
     assert!(text.contains(r#"thidua_http_requests_total{method="GET",route="unmatched",status="404"}"#), "{text}");
+    let refused_series = format!(r#"method="POST",route="/api/v1/provinces",status="{}""#, refused.status.as_u16());
+    assert!(text.contains(&refused_series), "{refused_series} in {text}");
     // The pool, the hashing queue, the webhook deliveries and the journal.
     let in_use = sample(&text, r#"thidua_db_pool_connections{state="in_use"}"#).unwrap();
     let idle = sample(&text, r#"thidua_db_pool_connections{state="idle"}"#).unwrap();
