@@ -206,7 +206,9 @@ pub async fn guard(
     let (Some(state), Some(raw)) = (state, req.headers().get(IDEMPOTENCY_KEY).cloned()) else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
-    let kind = if req.method() == Method::POST { posts.kind_of_path(req.path()) } else { None };
+    // The path as the router matches it (percent-escapes decoded), so `/api/v1/%63ampaigns` is
+    // keyed like `/api/v1/campaigns`.
+    let kind = if req.method() == Method::POST { posts.kind_of_path(req.match_info().as_str()) } else { None };
     let upload = match kind {
         Some(PostKind::Keyed) => false,
         Some(PostKind::Upload) => true,

@@ -63,6 +63,23 @@ async fn retries_replay_the_first_answer(app: TestApp) {
         assert_eq!(retry.header(header), first.header(header), "{header}");
     }
     assert_eq!(campaign_count(&app).await, 1, "the retry created nothing");
+    // A path written with percent-escapes reaches the same endpoint, and is keyed like it.
+    let escaped = campaign("Phong trào qua đường dẫn mã hoá");
+    let send_escaped = || {
+        app.send_as(
+            &admin,
+            TestRequest::post()
+                .uri("/api/v1/%63ampaigns")
+                .insert_header(("idempotency-key", "khoa-9"))
+                .set_json(&escaped),
+        )
+    };
+    let first_escaped = send_escaped().await;
+    assert_eq!(first_escaped.status, StatusCode::CREATED, "{}", first_escaped.text());
+    let again = send_escaped().await;
+    assert_eq!(again.header("idempotent-replayed"), Some("true"), "{}", again.text());
+    assert_eq!(again.body, first_escaped.body);
+    assert_eq!(campaign_count(&app).await, 2, "one campaign for the escaped path");
 
     // The same key with another request is refused.
     post_keyed(&app, &admin, "khoa-1", &campaign("Một phong trào khác")).await.problem(422, "idempotency_key_reused");
@@ -73,7 +90,7 @@ async fn retries_replay_the_first_answer(app: TestApp) {
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
     assert_eq!(res.header("idempotent-replayed"), None);
     assert_ne!(res.json()["id"], first.json()["id"]);
-    assert_eq!(campaign_count(&app).await, 2);
+    assert_eq!(campaign_count(&app).await, 3);
 
     // A 4xx is the answer too, and is replayed.
     let bad = json!({"title": ""});
@@ -85,7 +102,7 @@ async fn retries_replay_the_first_answer(app: TestApp) {
 
     // Malformed keys are refused before anything runs.
     post_keyed(&app, &admin, &"k".repeat(256), &body).await.problem(400, "invalid_idempotency_key");
-    assert_eq!(campaign_count(&app).await, 2);
+    assert_eq!(campaign_count(&app).await, 3);
     // Sign-in is not keyed: a retried login signs in again.
     for _ in 0..2 {
         let req = TestRequest::post()
