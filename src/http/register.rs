@@ -172,7 +172,8 @@ impl RouteTemplates {
 /// The route template a request was answered for (`/api/v1/people/{id}`): as routed, or, when
 /// the answer came before routing, the first registered that matches its path.
 pub fn route_of(req: &HttpRequest) -> Option<String> {
-    req.match_pattern().or_else(|| req.app_data::<web::Data<RouteTemplates>>()?.find(req.path()))
+    // The path as the router matches it (percent-escapes decoded), as the idempotency guard reads it.
+    req.match_pattern().or_else(|| req.app_data::<web::Data<RouteTemplates>>()?.find(req.match_info().as_str()))
 }
 
 /// `people` for `/people/{id}`; empty for `/`.
@@ -256,19 +257,19 @@ impl<'a> Routes<'a> {
             Some((_, served)) => served.extend(methods),
             None => self.paths.push((path.clone(), methods)),
         }
-        match &mut self.groups {
-            RouteGroups::Documenting(parts) => parts.add(self.prefix, &handler),
-            RouteGroups::Serving { templates, .. } => templates.add(format!("{}{path}", self.prefix)),
+        if let RouteGroups::Documenting(parts) = &mut self.groups {
+            parts.add(self.prefix, &handler);
+            return self;
         }
-        match &mut self.groups {
-            RouteGroups::Documenting(_) => {}
-            groups => groups.push(
-                &path,
-                Box::new(move |cfg| {
-                    cfg.service(handler);
-                }),
-            ),
+        if let RouteGroups::Serving { templates, .. } = &mut self.groups {
+            templates.add(format!("{}{path}", self.prefix));
         }
+        self.groups.push(
+            &path,
+            Box::new(move |cfg| {
+                cfg.service(handler);
+            }),
+        );
         self
     }
 
