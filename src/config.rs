@@ -61,6 +61,44 @@ pub struct Settings {
     /// Sign-in through the provincial identity provider, when `THIDUA_OIDC_ISSUER` is set
     /// (config/oidc.rs).
     pub oidc: Option<OidcSettings>,
+    pub documents: DocumentSettings,
+}
+
+/// Generated documents and signed decisions (docs/documents.md).
+#[derive(Clone, Debug, Default)]
+pub struct DocumentSettings {
+    /// `THIDUA_DOCUMENT_PLACE`: the địa danh documents are dated at ("Bắc Kạn, ngày …").
+    pub place: String,
+    /// `THIDUA_DOCUMENT_ISSUING_BODY`: the province's name as documents head it
+    /// ("ỦY BAN NHÂN DÂN TỈNH BẮC KẠN").
+    pub issuing_body: String,
+    /// `THIDUA_SIGNATURE_TRUST_ANCHORS`: a PEM file of the certification authorities whose
+    /// signatures a decision's signed copy may carry (Vietnam's public signature CAs, the
+    /// government CA); read at start. Unset: no signed copy verifies.
+    pub trust_anchors_pem: Option<Vec<u8>>,
+    /// `THIDUA_REQUIRE_SIGNED_DECISIONS`: a decision takes effect only once its signed PDF is
+    /// uploaded and verified (until then `awaiting_signature`).
+    pub require_signed_decisions: bool,
+}
+
+fn document_settings(lookup: &impl Fn(&str) -> Option<String>) -> Result<DocumentSettings, SettingError> {
+    let text = |name: &str, default: &str| {
+        lookup(name).map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).unwrap_or_else(|| default.to_string())
+    };
+    let trust_anchors_pem = match lookup("THIDUA_SIGNATURE_TRUST_ANCHORS").filter(|v| !v.trim().is_empty()) {
+        None => None,
+        Some(path) => Some(std::fs::read(path.trim()).map_err(|e| SettingError {
+            name: "THIDUA_SIGNATURE_TRUST_ANCHORS",
+            value: path.clone(),
+            reason: format!("cannot read the file: {e}"),
+        })?),
+    };
+    Ok(DocumentSettings {
+        place: crate::domain::text::normalize(&text("THIDUA_DOCUMENT_PLACE", "Bắc Kạn")),
+        issuing_body: crate::domain::text::normalize(&text("THIDUA_DOCUMENT_ISSUING_BODY", "ỦY BAN NHÂN DÂN TỈNH BẮC KẠN")),
+        trust_anchors_pem,
+        require_signed_decisions: parse(lookup, "THIDUA_REQUIRE_SIGNED_DECISIONS", false)?,
+    })
 }
 
 pub use crate::domain::webhooks::WebhookSettings;
@@ -225,6 +263,7 @@ impl Settings {
             comment_pow_bits: parse_in(&lookup, "THIDUA_COMMENT_POW_BITS", 0, 0..=32)?,
             ops: ops::read(&lookup)?,
             oidc: oidc::read(&lookup)?,
+            documents: document_settings(&lookup)?,
             webhooks: WebhookSettings {
                 allowed_hosts: allowed_hosts(&lookup)?,
                 allow_private_targets: parse(&lookup, "THIDUA_WEBHOOK_ALLOW_PRIVATE_TARGETS", false)?,

@@ -5,6 +5,7 @@ pub mod backup;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod documents;
 pub mod domain;
 pub mod error;
 pub mod http;

@@ -7,6 +7,7 @@ use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::documents::signature::TrustAnchors;
 use crate::auth::oidc::OidcVerifier;
 use crate::auth::password::{self, HashParams, PasswordHasher};
 use crate::auth::rate_limit::{self, RateLimiter};
@@ -57,7 +58,14 @@ pub fn state(settings: Settings, signing_key: &[u8]) -> anyhow::Result<web::Data
     let pool = db::build_pool(&settings.database_url, settings.db_pool_size, settings.db_pool_timeout);
     let auth = &settings.auth;
     let webhooks = WebhookClient::new(&settings.webhooks).map_err(|e| anyhow::anyhow!("webhook client: {e}"))?;
+    let trust_anchors = match &settings.documents.trust_anchors_pem {
+        None => TrustAnchors::none(),
+        Some(pem) => {
+            TrustAnchors::from_pem(pem).map_err(|e| anyhow::anyhow!("THIDUA_SIGNATURE_TRUST_ANCHORS: {e}"))?
+        }
+    };
     Ok(web::Data::new(AppState {
+        trust_anchors,
         db: pool,
         evidence,
         webhooks,

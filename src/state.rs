@@ -34,6 +34,8 @@ pub struct AppState {
     /// worker that builds its app, then shared by all (a worker keeping its own document held
     /// about 25 MB).
     pub openapi_json: std::sync::OnceLock<actix_web::web::Bytes>,
+    /// The CAs a decision's signed copy must chain to (`THIDUA_SIGNATURE_TRUST_ANCHORS`).
+    pub trust_anchors: crate::documents::signature::TrustAnchors,
 }
 
 /// The start of a shutdown, for requests that wait (the change feed's long poll).

@@ -641,6 +641,7 @@ diesel::table! {
         created_at -> Timestamp,
         paying_unit_id -> Nullable<Text>,
         run_by_unit_id -> Nullable<Text>,
+        status -> Text,
     }
 }
 
@@ -851,6 +852,59 @@ diesel::table! {
 
 diesel::joinable!(user_identities -> users (user_id));
 
+diesel::table! {
+    document_templates (id) {
+        id -> Text,
+        kind -> Text,
+        version -> Integer,
+        filename -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        storage_key -> Text,
+        placeholders -> Text,
+        note -> Nullable<Text>,
+        uploaded_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    generated_documents (id) {
+        id -> Text,
+        kind -> Text,
+        format -> Text,
+        source_id -> Text,
+        unit_id -> Nullable<Text>,
+        template_version -> Integer,
+        filename -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        storage_key -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    decision_signatures (decision_id) {
+        decision_id -> Text,
+        signer_name -> Text,
+        signer_subject -> Text,
+        issuer_subject -> Text,
+        serial_number -> Text,
+        certificate_sha256 -> Text,
+        signed_at -> Timestamp,
+        signed_at_source -> Text,
+        filename -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        storage_key -> Text,
+        uploaded_by -> Text,
+        verified_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     units,
     unit_links,
@@ -915,4 +969,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     campaign_reviews,
     person_disciplines,
     calendar_days,
+    document_templates,
+    generated_documents,
+    decision_signatures,
 );

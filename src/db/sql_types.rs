@@ -30,9 +30,10 @@ use crate::domain::campaigns::{
 use crate::domain::cluster_votes::{ProposalMethod, ProposalStatus};
 use crate::domain::collectives::DisciplineForm;
 use crate::domain::council::{SeatRole, SessionStatus};
+use crate::domain::documents::{DecisionStatus, DocumentFormat, TemplateKind};
 use crate::domain::ids::{
     AchievementId, AttemptId, AwardId, AwardTypeId, AwardTypeVersionId, BaseSalaryId, CampaignId, CampaignTransitionId,
-    ClusterId, ClusterProposalId, CommentId, CouncilId, CouncilSessionId, CovenantId, DecisionId, DeliveryId,
+    ClusterId, ClusterProposalId, CommentId, CouncilId, CouncilSessionId, CovenantId, DecisionId, DeliveryId, DocumentId, DocumentTemplateId,
     DisciplineId, DossierId, FundEntryId, IndicatorId, InitiativeId, NominationId, NominationTransitionId, PersonId,
     RegistrationId, ReviewId, RoundId, ScoringSchemeId, ServiceClientId, StoredFileId, SubscriptionId,
     TitleRegistrationId, UnitId, UserId,
@@ -95,6 +96,11 @@ macro_rules! stored_as_text {
 }
 
 stored_as_text!(
+    TemplateKind,
+    DocumentFormat,
+    DecisionStatus,
+    DocumentTemplateId,
+    DocumentId,
     NomineeKind,
     CommendationType,
     ClusterProposalId,

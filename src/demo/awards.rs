@@ -362,6 +362,7 @@ pub(super) fn award_year(
             paying_unit_id: Some(*payer),
             run_by_unit_id: run_by,
             taken_by_the_unit: false,
+            status: crate::domain::documents::DecisionStatus::Final,
         };
         decisions::issue(conn, new, author, day("2025-02-10"))?;
     }

@@ -150,4 +150,8 @@ ids! {
     ReviewId = "review id",
     /// A cluster's annual covenant (giao ước thi đua).
     CovenantId = "covenant id",
+    /// A version of a document template a board uploaded.
+    DocumentTemplateId = "document template id",
+    /// A document generated from a record (tờ trình, biên bản, quyết định, …).
+    DocumentId = "document id",
 }

@@ -128,6 +128,7 @@ pub fn text_enum_schema(
 pub mod awards;
 pub mod calendar;
 pub mod campaigns;
+pub mod documents;
 pub mod cluster_votes;
 pub mod collectives;
 pub mod council;

@@ -147,6 +147,11 @@ pub async fn download(
     sha256: &str,
 ) -> Result<HttpResponse, ApiError> {
     let bytes = state.evidence.get(storage_key).await?;
+    Ok(attachment(bytes, content_type, filename, sha256))
+}
+
+/// Bytes as a download (`download`'s answer, for bytes made rather than stored).
+pub fn attachment(bytes: Bytes, content_type: String, filename: &str, sha256: &str) -> HttpResponse {
     let encoded: String = filename
         .bytes()
         .map(|b| {
@@ -157,12 +162,12 @@ pub async fn download(
             }
         })
         .collect();
-    Ok(HttpResponse::Ok()
+    HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, content_type))
         .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename*=UTF-8''{encoded}")))
         .insert_header(("x-content-type-options", "nosniff"))
         .insert_header((header::ETAG, format!("\"{sha256}\"")))
-        .body(bytes))
+        .body(bytes)
 }
 
 /// A file's bytes (`type: string, format: binary`): what generators map to a blob or file.

@@ -4,6 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 
+use crate::domain::documents::DecisionStatus;
 use crate::db::schema::{
     award_type_versions, award_types, awards, decisions, nomination_transitions, nominations, people, posting_comments,
     units,
@@ -320,6 +321,8 @@ pub struct Decision {
     pub paying_unit_id: Option<UnitId>,
     /// The department or commune whose head decided; `None`: the province.
     pub run_by_unit_id: Option<UnitId>,
+    /// `awaiting_signature` until its verified signed copy is recorded, where one is required.
+    pub status: DecisionStatus,
 }
 
 pub struct NewDecision {
@@ -336,6 +339,8 @@ pub struct NewDecision {
     /// board: they see no other unit's nominations (those answer as unknown ids, so the errors
     /// tell nobody they exist) and decide no line of a round another level runs.
     pub taken_by_the_unit: bool,
+    /// `awaiting_signature` where the deployer requires a verified signed copy, else `final`.
+    pub status: DecisionStatus,
 }
 
 /// An award a decision granted: its id and its bonus in đồng.
@@ -513,6 +518,7 @@ pub fn issue(conn: &mut DbConn, new: NewDecision, actor: UserId, today: NaiveDat
             decisions::created_at.eq(now),
             decisions::paying_unit_id.eq(new.paying_unit_id),
             decisions::run_by_unit_id.eq(new.run_by_unit_id),
+            decisions::status.eq(new.status),
         ))
         .execute(conn)?;
     let base_salary = base_salary_on(&reward_money::base_salary_levels(conn)?, new.decided_on);

@@ -13,6 +13,7 @@ pub mod council_minutes;
 pub mod councils;
 pub mod covenants;
 pub mod decisions;
+pub mod documents;
 pub mod identities;
 pub mod initiatives;
 pub mod judging;

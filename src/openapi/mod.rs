@@ -42,6 +42,7 @@ use crate::http::register::{PostKind, PostTable};
         (name = "rounds", description = "Annual rounds (đợt xét khen thưởng cuối năm) and units' dossiers of many nominees: each line a nomination, appraised line by line, with quotas per unit"),
         (name = "council", description = "Council sessions and secret ballots on nominations"),
         (name = "decisions", description = "Public posting of approved nominations, the public's comments, and decisions granting awards"),
+        (name = "documents", description = "Documents a board signs: templates as versioned DOCX (tờ trình, danh sách trích ngang, báo cáo thành tích, biên bản, quyết định, bằng khen/giấy khen) and documents generated from records as DOCX or PDF"),
         (name = "reward-money", description = "Reward money (tiền thưởng): the base salary (lương cơ sở) levels bonuses are computed from, and each unit's reward fund (quỹ thi đua, khen thưởng) by year"),
         (name = "reports", description = "Reports as JSON, CSV or XLSX: campaign progress, awards, the nominations pipeline"),
         (name = "public", description = "Open to everyone, no sign-in: what is on public posting, and comments on it"),

@@ -11,8 +11,9 @@ use uuid::Uuid;
 use crate::auth::policy::{self, Role};
 use crate::auth::{client_addr, AuthUser};
 use crate::db::journal::Scope;
-use crate::db::{self, cursor};
+use crate::db::{self, cursor, DbConn};
 use crate::domain::display::{admin_date, money_vnd};
+use crate::domain::documents::DecisionStatus;
 use crate::domain::ids::{AwardId, CommentId, DecisionId, NominationId, UnitId};
 use crate::domain::public::{proof_of_work_ok, PROOF_OF_WORK_HEADER};
 use crate::domain::text::{normalize, strip_markup};
@@ -24,10 +25,13 @@ use crate::http::origin::RequestOrigin;
 use crate::http::register::Routes;
 use crate::models::awards as awards_model;
 use crate::models::decisions::{self as model, NewDecision, PostingComment};
+use crate::models::documents::{self as documents_model, DecisionSignature};
 use crate::models::nominations as nominations_model;
 use crate::models::reward_money;
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, WriteErrors};
-use crate::routes::shared::{nomination_response, require_runs_nomination, AwardResponse, FundEntryResponse};
+use crate::routes::shared::{
+    nomination_response, require_runs_nomination, AwardResponse, FundEntryResponse, SignatureResponse,
+};
 use crate::state::AppState;
 
 pub fn configure(routes: &mut Routes) {
@@ -346,12 +350,25 @@ pub struct DecisionResponse {
     /// `total_bonus_vnd` as people read it.
     #[schema(example = "7.730.000 đ")]
     pub total_bonus_text: String,
+    /// `awaiting_signature` until its signed PDF is uploaded and verified, where the deployer
+    /// requires one (`THIDUA_REQUIRE_SIGNED_DECISIONS`); `final` otherwise.
+    pub status: DecisionStatus,
+    pub status_label: &'static str,
+    /// The verified digital signature of its signed copy (`POST /decisions/{id}/signed-copy`);
+    /// `null` until one is uploaded.
+    pub signature: Option<SignatureResponse>,
 }
 
-type DecisionRow = (model::Decision, Vec<model::GrantedAward>);
+type DecisionRow = (model::Decision, Vec<model::GrantedAward>, Option<DecisionSignature>);
+
+/// A decision with its awards and signature, as answers give it.
+fn decision_row(conn: &mut DbConn, id: DecisionId) -> Result<DecisionRow, ApiError> {
+    let (decision, granted) = model::find_decision(conn, id)?;
+    Ok((decision, granted, documents_model::signature_of(conn, id)?))
+}
 
 impl From<DecisionRow> for DecisionResponse {
-    fn from((d, awards): DecisionRow) -> DecisionResponse {
+    fn from((d, awards, signature): DecisionRow) -> DecisionResponse {
         let total_bonus_vnd = awards.iter().filter_map(|(_, bonus)| *bonus).sum();
         DecisionResponse {
             id: d.id.into(),
@@ -364,6 +381,9 @@ impl From<DecisionRow> for DecisionResponse {
             run_by_unit_id: d.run_by_unit_id.map(Uuid::from),
             total_bonus_vnd,
             total_bonus_text: money_vnd(total_bonus_vnd),
+            status: d.status,
+            status_label: d.status.label_vi(),
+            signature: signature.map(SignatureResponse::from),
         }
     }
 }
@@ -412,6 +432,11 @@ pub async fn issue(
         paying_unit_id,
         run_by_unit_id,
         taken_by_the_unit: unit_decision,
+        status: if state.settings.documents.require_signed_decisions {
+            DecisionStatus::AwaitingSignature
+        } else {
+            DecisionStatus::Final
+        },
     };
     let (actor, today) = (who.user_id, today_in_vietnam());
     let body = db::write(&state.db, origin.by(&who), move |conn, journal| {
@@ -421,7 +446,7 @@ pub async fn issue(
         let id = model::issue(conn, new, actor, today)?;
         let (decision, granted) = model::find_decision(conn, id)?;
         let award_ids: Vec<AwardId> = granted.iter().map(|(a, _)| *a).collect();
-        let issued = DecisionResponse::from((decision, granted));
+        let issued = DecisionResponse::from((decision, granted, None));
         journal.created("decision", id, Scope::Registry, &issued);
         for entry in reward_money::entries_of_decision(conn, id)? {
             let entry = FundEntryResponse::from(entry);
@@ -518,7 +543,17 @@ pub async fn list(
     let before: Option<Uuid> = query.cursor.as_deref().map(|c| cursor::decode(&scope, c)).transpose()?;
     let (rows, next_cursor) = db::run(&state.db, move |conn| {
         let rows = model::list_decisions(conn, query.year, run_by, before.map(DecisionId::from), limit)?;
-        Ok(cursor::page(rows, limit, &scope, |(d, _)| d.id.uuid()))
+        let (rows, next) = cursor::page(rows, limit, &scope, |(d, _)| d.id.uuid());
+        let ids: Vec<DecisionId> = rows.iter().map(|(d, _)| d.id).collect();
+        let mut signatures = documents_model::signatures_of(conn, &ids)?;
+        let rows: Vec<DecisionRow> = rows
+            .into_iter()
+            .map(|(d, granted)| {
+                let signature = signatures.remove(&d.id);
+                (d, granted, signature)
+            })
+            .collect();
+        Ok((rows, next))
     })
     .await?;
     Ok(HttpResponse::Ok()
@@ -534,5 +569,5 @@ pub async fn read(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>
     policy::authorize(&who, policy::Action::Read, policy::Resource::Registry)?;
     let id = DecisionId::from(id.into_inner());
     Ok(HttpResponse::Ok()
-        .json(DecisionResponse::from(db::run(&state.db, move |conn| model::find_decision(conn, id)).await?)))
+        .json(DecisionResponse::from(db::run(&state.db, move |conn| decision_row(conn, id)).await?)))
 }

@@ -15,6 +15,7 @@ pub mod council_minutes;
 pub mod councils;
 pub mod covenants;
 pub mod decisions;
+pub mod documents;
 pub mod health;
 pub mod initiatives;
 pub mod journal;
@@ -53,7 +54,7 @@ use crate::http::register::{DocumentParts, PostTable, RouteGroups, Routes};
 const API: &str = "/api/v1";
 
 /// The modules, in the order they register.
-const MODULES: [fn(&mut Routes); 35] = [
+const MODULES: [fn(&mut Routes); 36] = [
     auth::configure,
     sso::configure,
     users::configure,
@@ -72,6 +73,7 @@ const MODULES: [fn(&mut Routes); 35] = [
     people::configure,
     initiatives::configure,
     decisions::configure,
+    documents::configure,
     nominations::configure,
     nomination_warnings::configure,
     rounds::configure,

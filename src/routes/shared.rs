@@ -662,3 +662,49 @@ pub fn received_file(
     };
     (file, received.bytes)
 }
+
+/// A decision's verified digital signature.
+#[derive(Serialize, ToSchema)]
+pub struct SignatureResponse {
+    /// The signer certificate's common name.
+    #[schema(example = "Nguyễn Văn An")]
+    pub signer_name: String,
+    pub signer_subject: String,
+    /// The certification authority that issued the signer's certificate.
+    pub issuer_subject: String,
+    /// The signer certificate's serial number, hexadecimal.
+    pub serial_number: String,
+    /// SHA-256 of the signer certificate (DER), hexadecimal.
+    pub certificate_sha256: String,
+    /// When it was signed, as the signature claims it (its signing-time attribute, else the
+    /// signature dictionary's `/M`); no trusted timestamp is checked.
+    pub signed_at: chrono::DateTime<chrono::Utc>,
+    /// `signing_time_attribute` or `signature_dictionary`.
+    pub signed_at_source: String,
+    pub verified_at: chrono::DateTime<chrono::Utc>,
+    /// SHA-256 of the signed PDF as uploaded.
+    pub sha256: String,
+    pub size_bytes: i64,
+    /// Where to download the signed PDF.
+    #[schema(example = "/api/v1/decisions/0191f0a4-7c5e-7cc3-8f0a-3c1b2f4e5d6a/signed-copy")]
+    pub href: String,
+}
+
+impl From<crate::models::documents::DecisionSignature> for SignatureResponse {
+    fn from(s: crate::models::documents::DecisionSignature) -> SignatureResponse {
+        SignatureResponse {
+            href: format!("/api/v1/decisions/{}/signed-copy", Uuid::from(s.decision_id)),
+            signer_name: s.signer_name,
+            signer_subject: s.signer_subject,
+            issuer_subject: s.issuer_subject,
+            serial_number: s.serial_number,
+            certificate_sha256: s.certificate_sha256,
+            signed_at: s.signed_at,
+            signed_at_source: s.signed_at_source,
+            verified_at: s.verified_at,
+            sha256: s.sha256,
+            size_bytes: s.size_bytes,
+        }
+    }
+}
+
