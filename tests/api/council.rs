@@ -581,6 +581,19 @@ async fn posting_before_the_council_then_the_vote_and_its_minutes(app: TestApp) 
     );
     assert!(minutes["closed_on_text"].as_str().unwrap().starts_with("ngày "));
     app.send_as(&outsider, TestRequest::get().uri(&format!("{session_path}/minutes"))).await.problem(404, "not_found");
+    // The minutes as a document the board signs: the line, its ballot result, who came.
+    let session_id = opened.json()["id"].clone();
+    let (made, pdf) = crate::documents::make(&app, &app.admin_token, "council_minutes", &session_id, "pdf").await;
+    let text = crate::documents::pdf_text(&pdf);
+    assert!(text.contains("BIÊN BẢN") && text.contains("Đinh Thị Hoa") && text.contains("Đạt"), "{text}");
+    assert!(text.contains("Có mặt") && text.contains("Vắng mặt"), "{text}");
+    // A member reads it; making it is the secretary's; an outsider learns nothing of it.
+    let member_reads = app.send_as(&members[2].1, TestRequest::get().uri(made["href"].as_str().unwrap())).await;
+    assert_eq!(member_reads.status, StatusCode::OK);
+    let body = json!({"kind": "council_minutes", "source_id": session_id, "format": "docx"});
+    app.send_as(&members[2].1, TestRequest::post().uri("/api/v1/documents").set_json(&body)).await.problem(403, "forbidden");
+    app.send_as(&outsider, TestRequest::post().uri("/api/v1/documents").set_json(&body)).await.problem(404, "not_found");
+    app.send_as(&outsider, TestRequest::get().uri(made["href"].as_str().unwrap())).await.problem(404, "not_found");
     // Closed, the record stands.
     app.send(put(json!({"members": []}))).await.problem(409, "session_closed");
     // What the public says may end a nomination on posting before its council met.

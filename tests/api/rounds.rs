@@ -478,6 +478,15 @@ async fn another_units_officer_gets_nothing(app: TestApp) {
     let mine =
         w.as_officer(&app, TestRequest::get().uri(&format!("/api/v1/rounds/{}/dossiers", id(&round)))).await.json();
     assert_eq!(mine["items"].as_array().unwrap().len(), 1);
+    // The dossier's tờ trình and danh sách trích ngang are the commune's to make and to read.
+    let (submission, pdf) = crate::documents::make(&app, &w.officer, "submission", &dossier["id"], "pdf").await;
+    let text = crate::documents::pdf_text(&pdf);
+    assert!(text.contains("TỜ TRÌNH") && text.contains("Hoàng Văn Số 0") && text.contains("Xã Đồng Thử"), "{text}");
+    let (_, list) = crate::documents::make(&app, &w.officer, "nominee_list", &dossier["id"], "docx").await;
+    assert!(crate::documents::docx_text(&list).contains("Hoàng Văn Số 0"));
+    let theirs = json!({"kind": "submission", "source_id": dossier["id"], "format": "docx"});
+    app.send_as(&other, TestRequest::post().uri("/api/v1/documents").set_json(&theirs)).await.problem(404, "not_found");
+    app.send_as(&other, TestRequest::get().uri(submission["href"].as_str().unwrap())).await.problem(404, "not_found");
     app.assert_every_write_journaled();
 }
 

@@ -174,6 +174,22 @@ fn load_every_table(conn: &mut thidua::db::DbConn) {
             .load::<Delivery>(conn)
             .expect("webhook_deliveries");
         webhook_attempts::table.select(Attempt::as_select()).limit(0).load::<Attempt>(conn).expect("webhook_attempts");
+        use thidua::models::documents::{DecisionSignature, GeneratedDocument, TemplateVersion};
+        document_templates::table
+            .select(TemplateVersion::as_select())
+            .limit(0)
+            .load::<TemplateVersion>(conn)
+            .expect("document_templates");
+        generated_documents::table
+            .select(GeneratedDocument::as_select())
+            .limit(0)
+            .load::<GeneratedDocument>(conn)
+            .expect("generated_documents");
+        decision_signatures::table
+            .select(DecisionSignature::as_select())
+            .limit(0)
+            .load::<DecisionSignature>(conn)
+            .expect("decision_signatures");
     }
 }
 
@@ -257,7 +273,7 @@ async fn files_outlive_the_stored_files_migration(app: TestApp) {
 
     // Down to before the stored_files migration (the migrations after it are reverted first):
     // back in the two tables they came from.
-    for _ in 0..20 {
+    for _ in 0..100 {
         if diesel::sql_query("SELECT id FROM stored_files").load::<Id>(&mut conn).is_err() {
             break;
         }
