@@ -11,7 +11,8 @@ use thidua::documents::{docx, pdf, templates};
 use thidua::domain::documents::TemplateKind;
 
 const FAMILY: [&str; 8] = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Lục", "Nông", "Triệu"];
-const GIVEN: [&str; 8] = ["Thị Hằng", "Văn Thành", "Đức Minh", "Thị Ánh Tuyết", "Quốc Việt", "Hữu Nghĩa", "Thị Ngọc", "Văn Dũng"];
+const GIVEN: [&str; 8] =
+    ["Thị Hằng", "Văn Thành", "Đức Minh", "Thị Ánh Tuyết", "Quốc Việt", "Hữu Nghĩa", "Thị Ngọc", "Văn Dũng"];
 const UNITS: [&str; 4] = ["Sở Nội vụ", "Xã Đồng Thử", "Phường Đức Xuân", "Sở Giáo dục và Đào tạo"];
 
 fn values(lines: usize) -> docx::Values {

@@ -95,7 +95,10 @@ fn document_settings(lookup: &impl Fn(&str) -> Option<String>) -> Result<Documen
     };
     Ok(DocumentSettings {
         place: crate::domain::text::normalize(&text("THIDUA_DOCUMENT_PLACE", "Bắc Kạn")),
-        issuing_body: crate::domain::text::normalize(&text("THIDUA_DOCUMENT_ISSUING_BODY", "ỦY BAN NHÂN DÂN TỈNH BẮC KẠN")),
+        issuing_body: crate::domain::text::normalize(&text(
+            "THIDUA_DOCUMENT_ISSUING_BODY",
+            "ỦY BAN NHÂN DÂN TỈNH BẮC KẠN",
+        )),
         trust_anchors_pem,
         require_signed_decisions: parse(lookup, "THIDUA_REQUIRE_SIGNED_DECISIONS", false)?,
     })

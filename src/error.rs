@@ -94,6 +94,8 @@ pub enum Arg {
     Record(String),
     /// A field path, named in the answer's language (`field-start_date`).
     Field(String),
+    /// A whole catalogue message without arguments (`signature_problem-digest_mismatch`).
+    Message(String),
 }
 
 impl Arg {
@@ -106,6 +108,7 @@ impl Arg {
             Arg::Text(text) => Some(text.clone()),
             Arg::Record(what) => i18n::record_label(lang, what),
             Arg::Field(path) => Some(i18n::field_label(lang, path)),
+            Arg::Message(id) => i18n::text(lang, id, &[]),
         }
     }
 }

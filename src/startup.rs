@@ -7,7 +7,6 @@ use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::documents::signature::TrustAnchors;
 use crate::auth::oidc::OidcVerifier;
 use crate::auth::password::{self, HashParams, PasswordHasher};
 use crate::auth::rate_limit::{self, RateLimiter};
@@ -15,6 +14,7 @@ use crate::auth::tokens::TokenKeys;
 use crate::auth::SessionCache;
 use crate::config::Settings;
 use crate::db::{self, DbConn};
+use crate::documents::signature::TrustAnchors;
 use crate::error::{ApiError, ErrorCode};
 use crate::http::public_url::{self, PublicBaseUrl};
 use crate::http::register::PostTable;
@@ -60,9 +60,7 @@ pub fn state(settings: Settings, signing_key: &[u8]) -> anyhow::Result<web::Data
     let webhooks = WebhookClient::new(&settings.webhooks).map_err(|e| anyhow::anyhow!("webhook client: {e}"))?;
     let trust_anchors = match &settings.documents.trust_anchors_pem {
         None => TrustAnchors::none(),
-        Some(pem) => {
-            TrustAnchors::from_pem(pem).map_err(|e| anyhow::anyhow!("THIDUA_SIGNATURE_TRUST_ANCHORS: {e}"))?
-        }
+        Some(pem) => TrustAnchors::from_pem(pem).map_err(|e| anyhow::anyhow!("THIDUA_SIGNATURE_TRUST_ANCHORS: {e}"))?,
     };
     Ok(web::Data::new(AppState {
         trust_anchors,

@@ -33,10 +33,10 @@ use crate::domain::council::{SeatRole, SessionStatus};
 use crate::domain::documents::{DecisionStatus, DocumentFormat, TemplateKind};
 use crate::domain::ids::{
     AchievementId, AttemptId, AwardId, AwardTypeId, AwardTypeVersionId, BaseSalaryId, CampaignId, CampaignTransitionId,
-    ClusterId, ClusterProposalId, CommentId, CouncilId, CouncilSessionId, CovenantId, DecisionId, DeliveryId, DocumentId, DocumentTemplateId,
-    DisciplineId, DossierId, FundEntryId, IndicatorId, InitiativeId, NominationId, NominationTransitionId, PersonId,
-    RegistrationId, ReviewId, RoundId, ScoringSchemeId, ServiceClientId, StoredFileId, SubscriptionId,
-    TitleRegistrationId, UnitId, UserId,
+    ClusterId, ClusterProposalId, CommentId, CouncilId, CouncilSessionId, CovenantId, DecisionId, DeliveryId,
+    DisciplineId, DocumentId, DocumentTemplateId, DossierId, FundEntryId, IndicatorId, InitiativeId, NominationId,
+    NominationTransitionId, PersonId, RegistrationId, ReviewId, RoundId, ScoringSchemeId, ServiceClientId,
+    StoredFileId, SubscriptionId, TitleRegistrationId, UnitId, UserId,
 };
 use crate::domain::initiatives::RecognitionScope;
 use crate::domain::money::FundEntryKind;

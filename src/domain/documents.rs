@@ -99,10 +99,10 @@ impl TemplateKind {
             ],
             TemplateKind::NomineeList => &["round_name", "unit_name", "nominee_count"],
             TemplateKind::AchievementReportIndividual => &[
-                "award_name",  // what is proposed: "Bằng khen của Chủ tịch UBND tỉnh"
+                "award_name", // what is proposed: "Bằng khen của Chủ tịch UBND tỉnh"
                 "full_name",
                 "birth_year",
-                "gender",      // "Nam" / "Nữ" / ""
+                "gender", // "Nam" / "Nữ" / ""
                 "ethnicity",
                 "position",
                 "unit_name",
@@ -117,7 +117,7 @@ impl TemplateKind {
             TemplateKind::CouncilMinutes => &[
                 "council_name",
                 "session_title",
-                "held_on",       // admin_date of the session's close (or today)
+                "held_on", // admin_date of the session's close (or today)
                 "chair_name",
                 "secretary_name",
                 "member_count",
@@ -126,20 +126,20 @@ impl TemplateKind {
                 "passed_count",
             ],
             TemplateKind::Decision => &[
-                "authority",        // who decides, upper case: "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH BẮC KẠN"
-                "signer",           // the signer's name
+                "authority", // who decides, upper case: "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH BẮC KẠN"
+                "signer",    // the signer's name
                 "award_count",
-                "total_bonus",      // "7.730.000 đồng"
-                "decided_on",       // admin_date of the decision
+                "total_bonus", // "7.730.000 đồng"
+                "decided_on",  // admin_date of the decision
             ],
             TemplateKind::Certificate => &[
-                "award_name",     // "BẰNG KHEN" / "GIẤY KHEN", upper case
-                "authority",      // "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH BẮC KẠN"
+                "award_name", // "BẰNG KHEN" / "GIẤY KHEN", upper case
+                "authority",  // "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH BẮC KẠN"
                 "recipient_name",
-                "position_unit",  // "Chuyên viên, Sở Nội vụ"
-                "achievement",    // "Đã có thành tích xuất sắc trong …"
+                "position_unit", // "Chuyên viên, Sở Nội vụ"
+                "achievement",   // "Đã có thành tích xuất sắc trong …"
                 "decision_number",
-                "decided_on",     // admin_date
+                "decided_on", // admin_date
                 "signer",
                 "register_number", // số vào sổ: the award's place in the decision
             ],
@@ -172,9 +172,7 @@ impl TemplateKind {
     pub fn knows(self, placeholder: &str) -> bool {
         match placeholder.split_once('.') {
             None => COMMON_FIELDS.contains(&placeholder) || self.fields().contains(&placeholder),
-            Some((list, field)) => {
-                self.lists().iter().any(|(name, fields)| *name == list && fields.contains(&field))
-            }
+            Some((list, field)) => self.lists().iter().any(|(name, fields)| *name == list && fields.contains(&field)),
         }
     }
 }

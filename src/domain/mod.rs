@@ -128,11 +128,11 @@ pub fn text_enum_schema(
 pub mod awards;
 pub mod calendar;
 pub mod campaigns;
-pub mod documents;
 pub mod cluster_votes;
 pub mod collectives;
 pub mod council;
 pub mod display;
+pub mod documents;
 pub mod evidence;
 pub mod ids;
 pub mod initiatives;

@@ -4,7 +4,6 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 
-use crate::domain::documents::DecisionStatus;
 use crate::db::schema::{
     award_type_versions, award_types, awards, decisions, nomination_transitions, nominations, people, posting_comments,
     units,
@@ -13,6 +12,7 @@ use crate::db::sql_types::{NullableUtcTimestamp, UtcTimestamp};
 use crate::db::{self, DbConn};
 use crate::domain::awards::{GrantingLevel, NomineeKind, PostingStage};
 use crate::domain::calendar::{period_end, working_span_bound, DayCount};
+use crate::domain::documents::DecisionStatus;
 use crate::domain::ids::{AwardId, CommentId, DecisionId, NominationId, NominationTransitionId, UnitId, UserId};
 use crate::domain::money::{base_salary_on, bonus_vnd, FundEntryKind};
 use crate::domain::nominations::NominationStatus;

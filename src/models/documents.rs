@@ -285,7 +285,9 @@ type NomineeRow = (
     i32,
 );
 
-fn nominee((kind, person_id, person, household, birth_year, gender, ethnicity, position, unit_id, unit_name, award_name, year): NomineeRow) -> Nominee {
+fn nominee(
+    (kind, person_id, person, household, birth_year, gender, ethnicity, position, unit_id, unit_name, award_name, year): NomineeRow,
+) -> Nominee {
     Nominee {
         kind,
         person_id,

@@ -568,6 +568,5 @@ pub async fn list(
 pub async fn read(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
     policy::authorize(&who, policy::Action::Read, policy::Resource::Registry)?;
     let id = DecisionId::from(id.into_inner());
-    Ok(HttpResponse::Ok()
-        .json(DecisionResponse::from(db::run(&state.db, move |conn| decision_row(conn, id)).await?)))
+    Ok(HttpResponse::Ok().json(DecisionResponse::from(db::run(&state.db, move |conn| decision_row(conn, id)).await?)))
 }

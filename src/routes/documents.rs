@@ -22,7 +22,7 @@ use crate::domain::documents::{DecisionStatus, DocumentFormat, TemplateKind, BUI
 use crate::domain::evidence::EvidenceType;
 use crate::domain::ids::{CouncilSessionId, DecisionId, DocumentId, DocumentTemplateId};
 use crate::domain::text::normalize_block;
-use crate::error::{ApiError, ErrorCode, FieldError};
+use crate::error::{ApiError, Arg, ErrorCode, FieldError};
 use crate::http::extract::{JsonBody, QueryParams};
 use crate::http::origin::RequestOrigin;
 use crate::http::register::Routes;
@@ -234,15 +234,20 @@ pub async fn upload_template(
 /// The placeholders of an uploaded template, if every one is known to its kind and it fills
 /// (a trial fill with every list empty and every field blank).
 fn check_template(kind: TemplateKind, bytes: &[u8]) -> Result<Vec<String>, ApiError> {
-    let invalid = |message: String| ApiError::validation(vec![FieldError::new("body", ErrorCode::InvalidTemplate, message)]);
+    let invalid = |detail: String| {
+        let message = format!("the template cannot be used: {detail}");
+        let error = FieldError::new("body", ErrorCode::InvalidTemplate, message);
+        ApiError::validation(vec![error.localized("invalid_template-detail", [("detail", Arg::text(detail))])])
+    };
     let placeholders = docx::placeholders(bytes).map_err(|e| invalid(e.to_string()))?;
-    let unknown: Vec<&str> = placeholders.iter().filter(|p| !kind.knows(p)).map(String::as_str).collect();
+    let unknown: Vec<String> = placeholders.iter().filter(|p| !kind.knows(p)).map(|p| format!("{{{{{p}}}}}")).collect();
     if !unknown.is_empty() {
-        return Err(invalid(format!(
-            "placeholders a {} does not fill: {}",
-            kind.as_str(),
-            unknown.iter().map(|p| format!("{{{{{p}}}}}")).collect::<Vec<_>>().join(", ")
-        )));
+        let names = unknown.join(", ");
+        let message = format!("the template has placeholders a {} does not fill: {names}", kind.as_str());
+        let error = FieldError::new("body", ErrorCode::InvalidTemplate, message);
+        return Err(ApiError::validation(vec![
+            error.localized("invalid_template-unknown", [("names", Arg::text(names))])
+        ]));
     }
     let mut trial = docx::Values::default();
     for p in &placeholders {
@@ -265,7 +270,7 @@ fn blocking_failed(e: impl std::fmt::Display) -> ApiError {
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct DocumentRequest {
+pub struct GeneratedDocumentRequest {
     pub kind: TemplateKind,
     /// The record it is made from: a unit dossier's id (`submission`, `nominee_list`), a
     /// nomination's (the achievement reports), a closed council session's (`council_minutes`), a
@@ -278,7 +283,7 @@ pub struct DocumentRequest {
 
 /// A generated document.
 #[derive(Serialize, ToSchema)]
-pub struct DocumentResponse {
+pub struct GeneratedDocumentResponse {
     pub id: Uuid,
     pub kind: TemplateKind,
     pub kind_label: &'static str,
@@ -300,10 +305,10 @@ pub struct DocumentResponse {
     pub href: String,
 }
 
-impl From<GeneratedDocument> for DocumentResponse {
-    fn from(d: GeneratedDocument) -> DocumentResponse {
+impl From<GeneratedDocument> for GeneratedDocumentResponse {
+    fn from(d: GeneratedDocument) -> GeneratedDocumentResponse {
         let source_id = Uuid::parse_str(&d.source_id).unwrap_or_default();
-        DocumentResponse {
+        GeneratedDocumentResponse {
             href: format!("/api/v1/documents/{}/file", Uuid::from(d.id)),
             id: d.id.into(),
             kind: d.kind,
@@ -329,16 +334,16 @@ impl From<GeneratedDocument> for DocumentResponse {
 /// a decision awaiting its signed copy: 409 `decision_not_final`. The document is stored, listed
 /// with its record (`GET /documents?source_id=`), and downloaded at its `href`.
 #[utoipa::path(operation_id = "generate_document", tag = "documents", security(("bearer" = [])),
-    request_body = DocumentRequest,
-    responses((status = 201, description = "Made and stored", body = DocumentResponse), CreateErrors))]
+    request_body = GeneratedDocumentRequest,
+    responses((status = 201, description = "Made and stored", body = GeneratedDocumentResponse), CreateErrors))]
 #[post("/documents")]
 pub async fn generate(
     state: web::Data<AppState>,
     who: AuthUser,
     origin: RequestOrigin,
-    body: JsonBody<DocumentRequest>,
+    body: JsonBody<GeneratedDocumentRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let DocumentRequest { kind, source_id, format, template_version } = body.0;
+    let GeneratedDocumentRequest { kind, source_id, format, template_version } = body.0;
     if template_version.is_some_and(|v| v < BUILT_IN_VERSION) {
         return Err(ApiError::validation(vec![FieldError::new(
             "template_version",
@@ -399,7 +404,7 @@ pub async fn generate(
     };
     let (key, scope) = (document.storage_key.clone(), document_scope(&document));
     let body = upload::store_and_write(state.into_inner(), key, bytes.into(), origin.by(&who), move |conn, journal| {
-        let added = DocumentResponse::from(model::add_document(conn, document)?);
+        let added = GeneratedDocumentResponse::from(model::add_document(conn, document)?);
         journal.created("document", id, scope, &added);
         Ok(added)
     })
@@ -455,14 +460,14 @@ pub struct DocumentQuery {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct DocumentPage {
-    pub items: Vec<DocumentResponse>,
+pub struct GeneratedDocumentPage {
+    pub items: Vec<GeneratedDocumentResponse>,
     pub next_cursor: Option<String>,
 }
 
 /// The documents made from a record, newest first (those the caller may see, as the record).
 #[utoipa::path(operation_id = "list_documents", tag = "documents", security(("bearer" = [])), params(DocumentQuery),
-    responses((status = 200, description = "One page of documents", body = DocumentPage), ListErrors))]
+    responses((status = 200, description = "One page of documents", body = GeneratedDocumentPage), ListErrors))]
 #[get("/documents")]
 pub async fn list_documents(
     state: web::Data<AppState>,
@@ -481,19 +486,19 @@ pub async fn list_documents(
         let mut visible = Vec::with_capacity(rows.len());
         for d in rows {
             if may_read(conn, &caller, &d)? {
-                visible.push(DocumentResponse::from(d));
+                visible.push(GeneratedDocumentResponse::from(d));
             }
         }
         Ok((visible, next))
     })
     .await?;
-    Ok(HttpResponse::Ok().json(DocumentPage { items, next_cursor }))
+    Ok(HttpResponse::Ok().json(GeneratedDocumentPage { items, next_cursor }))
 }
 
 /// A generated document's record.
 #[utoipa::path(operation_id = "get_document", tag = "documents", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The document's id")),
-    responses((status = 200, description = "The document", body = DocumentResponse), ReadErrors))]
+    responses((status = 200, description = "The document", body = GeneratedDocumentResponse), ReadErrors))]
 #[get("/documents/{id}")]
 pub async fn read_document(
     state: web::Data<AppState>,
@@ -502,7 +507,7 @@ pub async fn read_document(
 ) -> Result<HttpResponse, ApiError> {
     let (id, caller) = (DocumentId::from(id.into_inner()), who.0.clone());
     let d = db::run(&state.db, move |conn| readable_document(conn, &caller, id)).await?;
-    Ok(HttpResponse::Ok().json(DocumentResponse::from(d)))
+    Ok(HttpResponse::Ok().json(GeneratedDocumentResponse::from(d)))
 }
 
 /// Download a generated document.
@@ -548,7 +553,10 @@ pub async fn upload_signed_copy(
         let (decision, _) = decisions_model::find_decision(conn, id)?;
         may_record_for(&caller, decision.run_by_unit_id)?;
         if model::signature_of(conn, id)?.is_some() {
-            return Err(ApiError::conflict(ErrorCode::AlreadySigned, "this decision's signed copy is recorded already"));
+            return Err(ApiError::conflict(
+                ErrorCode::AlreadySigned,
+                "this decision's signed copy is recorded already",
+            ));
         }
         Ok(())
     })
@@ -564,10 +572,15 @@ pub async fn upload_signed_copy(
         .await
         .map_err(blocking_failed)?
         .map_err(|problem| {
+            let reason = problem.code();
             ApiError::validation(vec![FieldError::new(
                 "body",
                 ErrorCode::InvalidSignature,
-                format!("{}: {problem}", problem.code()),
+                format!("the digital signature does not verify ({reason}): {problem}"),
+            )
+            .localized(
+                "invalid_signature-reason",
+                [("reason", Arg::text(reason)), ("explanation", Arg::Message(format!("signature_problem-{reason}")))],
             )])
         })?;
     let now = Utc::now();

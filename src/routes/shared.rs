@@ -707,4 +707,3 @@ impl From<crate::models::documents::DecisionSignature> for SignatureResponse {
         }
     }
 }
-

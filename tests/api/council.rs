@@ -591,8 +591,12 @@ async fn posting_before_the_council_then_the_vote_and_its_minutes(app: TestApp) 
     let member_reads = app.send_as(&members[2].1, TestRequest::get().uri(made["href"].as_str().unwrap())).await;
     assert_eq!(member_reads.status, StatusCode::OK);
     let body = json!({"kind": "council_minutes", "source_id": session_id, "format": "docx"});
-    app.send_as(&members[2].1, TestRequest::post().uri("/api/v1/documents").set_json(&body)).await.problem(403, "forbidden");
-    app.send_as(&outsider, TestRequest::post().uri("/api/v1/documents").set_json(&body)).await.problem(404, "not_found");
+    app.send_as(&members[2].1, TestRequest::post().uri("/api/v1/documents").set_json(&body))
+        .await
+        .problem(403, "forbidden");
+    app.send_as(&outsider, TestRequest::post().uri("/api/v1/documents").set_json(&body))
+        .await
+        .problem(404, "not_found");
     app.send_as(&outsider, TestRequest::get().uri(made["href"].as_str().unwrap())).await.problem(404, "not_found");
     // Closed, the record stands.
     app.send(put(json!({"members": []}))).await.problem(409, "session_closed");

@@ -99,7 +99,8 @@ async fn documents_are_made_from_a_decision_and_its_nomination(app: TestApp) {
     let (document, pdf) = make(&app, &approver, "decision", &decision["id"], "pdf").await;
     assert_eq!((document["template_version"].as_i64(), document["kind"].as_str()), (Some(1), Some("decision")));
     let text = pdf_text(&pdf);
-    for expected in ["QUYẾT ĐỊNH", "15/QĐ-UBND", "Lục Thị Hằng", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Bắc Kạn"] {
+    for expected in ["QUYẾT ĐỊNH", "15/QĐ-UBND", "Lục Thị Hằng", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Bắc Kạn"]
+    {
         assert!(text.contains(expected), "{expected:?} not in {text}");
     }
     let today = thidua::domain::display::admin_date(thidua::domain::units::today_in_vietnam());
@@ -110,14 +111,20 @@ async fn documents_are_made_from_a_decision_and_its_nomination(app: TestApp) {
     assert!(text.contains("15/QĐ-UBND") && text.contains("Lục Thị Hằng"), "{text}");
     // Listed with its record, newest first.
     let of_decision = app.get(&format!("/api/v1/documents?source_id={}", id(&decision))).await.json();
-    let formats: Vec<&str> = of_decision["items"].as_array().unwrap().iter().map(|d| d["format"].as_str().unwrap()).collect();
+    let formats: Vec<&str> =
+        of_decision["items"].as_array().unwrap().iter().map(|d| d["format"].as_str().unwrap()).collect();
     assert_eq!(formats, ["docx", "pdf"]);
     assert_eq!(app.get(&format!("/api/v1/documents/{}", id(&document))).await.json(), document);
     // Decisions are public; printing one is for who records them.
-    assert_eq!(app.send_as(&viewer, TestRequest::get().uri(document["href"].as_str().unwrap())).await.status, StatusCode::OK);
+    assert_eq!(
+        app.send_as(&viewer, TestRequest::get().uri(document["href"].as_str().unwrap())).await.status,
+        StatusCode::OK
+    );
     let body = json!({"kind": "decision", "source_id": decision["id"], "format": "pdf"});
     for token in [&viewer, &officer] {
-        app.send_as(token, TestRequest::post().uri("/api/v1/documents").set_json(&body)).await.problem(403, "forbidden");
+        app.send_as(token, TestRequest::post().uri("/api/v1/documents").set_json(&body))
+            .await
+            .problem(403, "forbidden");
     }
 
     // The certificate of its award.
@@ -134,7 +141,9 @@ async fn documents_are_made_from_a_decision_and_its_nomination(app: TestApp) {
     let refused = app.send_as(&officer, TestRequest::post().uri("/api/v1/documents").set_json(&wrong)).await;
     assert_eq!(refused.problem(422, "validation_failed")["errors"][0]["code"], "wrong_subject");
     let theirs = json!({"kind": "achievement_report_individual", "source_id": nomination["id"], "format": "pdf"});
-    app.send_as(&stranger, TestRequest::post().uri("/api/v1/documents").set_json(&theirs)).await.problem(404, "not_found");
+    app.send_as(&stranger, TestRequest::post().uri("/api/v1/documents").set_json(&theirs))
+        .await
+        .problem(404, "not_found");
     app.send_as(&stranger, TestRequest::get().uri(&format!("/api/v1/documents/{}", id(&report))))
         .await
         .problem(404, "not_found");
@@ -161,7 +170,10 @@ async fn documents_are_made_from_a_decision_and_its_nomination(app: TestApp) {
     let res = app.send(upload(&admin, docx::package(&own), DOCX)).await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
     let v2 = res.json();
-    assert_eq!((v2["version"].as_i64(), v2["current"].as_bool(), v2["note"].as_str()), (Some(2), Some(true), Some("Mẫu tỉnh")));
+    assert_eq!(
+        (v2["version"].as_i64(), v2["current"].as_bool(), v2["note"].as_str()),
+        (Some(2), Some(true), Some("Mẫu tỉnh"))
+    );
     let (again, pdf) = make(&app, &approver, "decision", &decision["id"], "pdf").await;
     assert_eq!(again["template_version"], 2);
     assert!(pdf_text(&pdf).contains("MẪU CỦA TỈNH"));
@@ -169,7 +181,10 @@ async fn documents_are_made_from_a_decision_and_its_nomination(app: TestApp) {
     let res = app.post("/api/v1/documents", &body).await;
     assert_eq!(res.json()["template_version"], 1, "{}", res.text());
     let body = json!({"kind": "decision", "source_id": decision["id"], "format": "pdf", "template_version": 9});
-    assert_eq!(app.post("/api/v1/documents", &body).await.problem(422, "validation_failed")["errors"][0]["field"], "template_version");
+    assert_eq!(
+        app.post("/api/v1/documents", &body).await.problem(422, "validation_failed")["errors"][0]["field"],
+        "template_version"
+    );
     let listed = app.get("/api/v1/document-templates").await.json();
     let decisions: Vec<(i64, bool)> = listed["items"]
         .as_array()
@@ -233,16 +248,16 @@ async fn a_decision_takes_effect_with_its_verified_signed_copy(app: TestApp) {
         assert_eq!(problem["errors"][0]["code"], "invalid_signature", "{problem}");
         problem["errors"][0]["message"].as_str().unwrap().to_string()
     };
-    assert!(reason(app.send(upload(unsigned.clone())).await).starts_with("no_signature"));
+    assert!(reason(app.send(upload(unsigned.clone())).await).contains("(no_signature)"));
     let mut changed = signing::sign_pdf(&unsigned, &ca.signer("Nguyễn Văn Thành"), signed_at);
     let at = changed.windows(10).position(|w| w == b"/Producer ").unwrap_or(20);
     changed[at + 1] ^= 0x20;
-    assert!(reason(app.send(upload(changed)).await).starts_with("digest_mismatch"));
+    assert!(reason(app.send(upload(changed)).await).contains("(digest_mismatch)"));
     let foreign = signing::TestCa::new("CA lạ");
     let untrusted = signing::sign_pdf(&unsigned, &foreign.signer("Nguyễn Văn Thành"), signed_at);
-    assert!(reason(app.send(upload(untrusted)).await).starts_with("untrusted_chain"));
+    assert!(reason(app.send(upload(untrusted)).await).contains("(untrusted_chain)"));
     let expired = signing::sign_pdf(&unsigned, &ca.expired_signer("Nguyễn Văn Thành"), signed_at);
-    assert!(reason(app.send(upload(expired)).await).starts_with("certificate_not_valid_at_signing_time"));
+    assert!(reason(app.send(upload(expired)).await).contains("(certificate_not_valid_at_signing_time)"));
     assert_eq!(app.stored_files(), files_before);
     assert_eq!(app.get(&path).await.json()["status"], "awaiting_signature");
 

@@ -220,9 +220,9 @@ pub fn fill(
                 .iter()
                 .enumerate()
                 .map(|(i, l)| {
-                    let (votes_for, ballots) = l.tally.map_or((String::new(), String::new()), |(yes, no)| {
-                        (yes.to_string(), (yes + no).to_string())
-                    });
+                    let (votes_for, ballots) = l
+                        .tally
+                        .map_or((String::new(), String::new()), |(yes, no)| (yes.to_string(), (yes + no).to_string()));
                     let result = match l.passed {
                         Some(true) => "Đạt",
                         Some(false) => "Không đạt",
