@@ -37,6 +37,16 @@ pub fn render(docx: &[u8]) -> Result<Vec<u8>, PdfError> {
     draw::pdf(&fonts, &pages)
 }
 
+/// The text of a PDF as a reader extracts it (any PDF, not only ours), NFC; `None` when it has
+/// none to extract (a scanned page) or cannot be read.
+pub fn extract_text(pdf: &[u8]) -> Option<String> {
+    use unicode_normalization::UnicodeNormalization;
+    let doc = lopdf::Document::load_mem(pdf).ok()?;
+    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
+    let text: String = doc.extract_text(&pages).ok()?.nfc().collect();
+    Some(text).filter(|t| !t.trim().is_empty())
+}
+
 /// The main part of the package, at most [`MAX_DOCUMENT_XML`] bytes of UTF-8.
 fn document_xml(docx: &[u8]) -> Result<String, PdfError> {
     let mut zip = zip::ZipArchive::new(Cursor::new(docx)).map_err(|e| PdfError::NotADocx(e.to_string()))?;

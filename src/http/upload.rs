@@ -33,28 +33,61 @@ pub struct StoredFileResponses;
 
 impl utoipa::IntoResponses for StoredFileResponses {
     fn responses() -> std::collections::BTreeMap<String, utoipa::openapi::RefOr<utoipa::openapi::Response>> {
-        use utoipa::openapi::header::HeaderBuilder;
-        use utoipa::openapi::{ContentBuilder, ObjectBuilder, ResponseBuilder, Type};
-        let text = || ObjectBuilder::new().schema_type(Type::String);
-        let mut response = ResponseBuilder::new()
-            .description("The file as uploaded, with the media type it was stored with")
-            .header(
-                "Content-Disposition",
-                HeaderBuilder::new()
-                    .schema(text())
-                    .description(Some("`attachment; filename*=UTF-8''…`: the file's name (RFC 6266, RFC 5987)"))
-                    .build(),
-            )
-            .header(
-                "ETag",
-                HeaderBuilder::new().schema(text()).description(Some("The file's SHA-256, quoted")).build(),
-            );
-        for file_type in EvidenceType::ALL {
-            response =
-                response.content(file_type.as_str(), ContentBuilder::new().schema(Some(binary_schema())).build());
-        }
-        [("200".to_string(), response.build().into())].into_iter().collect()
+        let types: Vec<&str> = EvidenceType::ALL.iter().map(|t| t.as_str()).collect();
+        file_responses("The file as uploaded, with the media type it was stored with", &types)
     }
+}
+
+/// The 200 of a PDF's download (a decision's signed copy).
+pub struct PdfFileResponses;
+
+impl utoipa::IntoResponses for PdfFileResponses {
+    fn responses() -> std::collections::BTreeMap<String, utoipa::openapi::RefOr<utoipa::openapi::Response>> {
+        file_responses("The PDF as uploaded", &["application/pdf"])
+    }
+}
+
+/// The 200 of a DOCX's download (a document template).
+pub struct DocxFileResponses;
+
+impl utoipa::IntoResponses for DocxFileResponses {
+    fn responses() -> std::collections::BTreeMap<String, utoipa::openapi::RefOr<utoipa::openapi::Response>> {
+        file_responses("The DOCX file", &[DOCX])
+    }
+}
+
+/// The 200 of a generated document's download: PDF or DOCX, as it was made.
+pub struct DocumentFileResponses;
+
+impl utoipa::IntoResponses for DocumentFileResponses {
+    fn responses() -> std::collections::BTreeMap<String, utoipa::openapi::RefOr<utoipa::openapi::Response>> {
+        file_responses("The document, as PDF or DOCX as it was made", &["application/pdf", DOCX])
+    }
+}
+
+const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+
+fn file_responses(
+    description: &str,
+    media_types: &[&str],
+) -> std::collections::BTreeMap<String, utoipa::openapi::RefOr<utoipa::openapi::Response>> {
+    use utoipa::openapi::header::HeaderBuilder;
+    use utoipa::openapi::{ContentBuilder, ObjectBuilder, ResponseBuilder, Type};
+    let text = || ObjectBuilder::new().schema_type(Type::String);
+    let mut response = ResponseBuilder::new()
+        .description(description)
+        .header(
+            "Content-Disposition",
+            HeaderBuilder::new()
+                .schema(text())
+                .description(Some("`attachment; filename*=UTF-8''…`: the file's name (RFC 6266, RFC 5987)"))
+                .build(),
+        )
+        .header("ETag", HeaderBuilder::new().schema(text()).description(Some("The file's SHA-256, quoted")).build());
+    for media_type in media_types {
+        response = response.content(*media_type, ContentBuilder::new().schema(Some(binary_schema())).build());
+    }
+    [("200".to_string(), response.build().into())].into_iter().collect()
 }
 
 pub struct Received {

@@ -209,8 +209,21 @@ pub struct DecisionSignature {
 /// already signed answers 409 `already_signed`.
 pub fn record_signature(conn: &mut DbConn, signature: DecisionSignature) -> Result<(), ApiError> {
     let id = signature.decision_id;
+    let already = || ApiError::conflict(ErrorCode::AlreadySigned, "this decision's signed copy is already recorded");
     if signature_of(conn, id)?.is_some() {
-        return Err(ApiError::conflict(ErrorCode::AlreadySigned, "this decision's signed copy is already recorded"));
+        return Err(already());
+    }
+    let reused: Option<DecisionId> = decision_signatures::table
+        .filter(decision_signatures::sha256.eq(&signature.sha256))
+        .select(decision_signatures::decision_id)
+        .first(conn)
+        .optional()?;
+    if reused.is_some() {
+        return Err(ApiError::validation(vec![crate::error::FieldError::new(
+            "body",
+            ErrorCode::InvalidSignature,
+            "this signed file is already recorded as another decision's signed copy",
+        )]));
     }
     use decision_signatures as s;
     diesel::insert_into(s::table)
@@ -230,7 +243,12 @@ pub fn record_signature(conn: &mut DbConn, signature: DecisionSignature) -> Resu
             s::uploaded_by.eq(signature.uploaded_by),
             s::verified_at.eq(signature.verified_at.naive_utc()),
         ))
-        .execute(conn)?;
+        .execute(conn)
+        .map_err(|e| match e {
+            // Another upload of the same decision got there first.
+            diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => already(),
+            other => other.into(),
+        })?;
     diesel::update(decisions::table.find(id)).set(decisions::status.eq(DecisionStatus::Final)).execute(conn)?;
     Ok(())
 }
@@ -377,35 +395,46 @@ pub struct PastAward {
     pub award_name: String,
     pub decision_number: String,
     pub decision_date: NaiveDate,
+    /// Who decided it (the authority).
+    pub decided_by: String,
 }
 
-/// The standing awards of a person (or, for a collective, of the unit itself), newest first,
-/// at most `limit`.
+/// The standing awards of a nominee — a person, a unit itself, or a household of a unit — newest
+/// first, at most `limit`.
+/// The award `nomination` itself became is not among them.
 pub fn past_awards(
     conn: &mut DbConn,
-    person: Option<PersonId>,
-    unit: UnitId,
+    nominee: &Nominee,
+    nomination: NominationId,
     limit: i64,
 ) -> Result<Vec<PastAward>, ApiError> {
     let mut query = awards::table
         .inner_join(award_types::table.on(award_types::id.eq(awards::award_type_id)))
         .filter(awards::revoked_at.is_null())
-        .select((awards::year, award_types::name, awards::decision_number, awards::decision_date))
+        .filter(awards::nomination_id.is_null().or(awards::nomination_id.ne(nomination)))
+        .select((awards::year, award_types::name, awards::decision_number, awards::decision_date, awards::decided_by))
         .order((awards::year.desc(), awards::id.desc()))
         .limit(limit)
         .into_boxed();
-    query = match person {
-        Some(person) => query.filter(awards::person_id.eq(person)),
-        None => query.filter(awards::unit_id.eq(unit).and(awards::person_id.is_null())),
+    query = match (nominee.kind, nominee.person_id) {
+        (NomineeKind::Person, Some(person)) => query.filter(awards::person_id.eq(person)),
+        (NomineeKind::Household, _) => query.filter(
+            awards::recipient_kind
+                .eq(NomineeKind::Household)
+                .and(awards::unit_id.eq(nominee.unit_id))
+                .and(awards::household_name.eq(&nominee.name)),
+        ),
+        _ => query.filter(awards::recipient_kind.eq(NomineeKind::Unit).and(awards::unit_id.eq(nominee.unit_id))),
     };
-    let rows: Vec<(i32, String, String, NaiveDate)> = query.load(conn)?;
+    let rows: Vec<(i32, String, String, NaiveDate, String)> = query.load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(year, award_name, decision_number, decision_date)| PastAward {
+        .map(|(year, award_name, decision_number, decision_date, decided_by)| PastAward {
             year,
             award_name,
             decision_number,
             decision_date,
+            decided_by,
         })
         .collect())
 }

@@ -89,12 +89,35 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
+/// A schema name two handlers give different schemas, if any.
+fn name_shared_by_two_schemas(
+    schemas: &[(String, utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>)],
+) -> Option<String> {
+    let mut seen: std::collections::HashMap<&str, String> = std::collections::HashMap::new();
+    for (name, schema) in schemas {
+        let json = serde_json::to_string(schema).unwrap_or_default();
+        match seen.get(name.as_str()) {
+            Some(earlier) if *earlier != json => return Some(name.clone()),
+            Some(_) => {}
+            None => {
+                seen.insert(name, json);
+            }
+        }
+    }
+    None
+}
+
 /// The whole document, as served at `/openapi.json` and printed by `thidua openapi`.
 pub fn document() -> utoipa::openapi::OpenApi {
     let posts = PostTable::default();
     let parts = crate::routes::document(&posts);
     let mut api = ApiDoc::openapi();
     api.paths.merge(parts.paths);
+    if let Some(name) = name_shared_by_two_schemas(&parts.schemas) {
+        // utoipa names a schema after its Rust type: two types of one name would silently become
+        // one schema, and the document would lie about one of them.
+        panic!("two different types are both named {name} in the OpenAPI document: rename one");
+    }
     api.components.get_or_insert_with(utoipa::openapi::Components::new).schemas.extend(parts.schemas);
     finish(&mut api, &posts);
     api
@@ -394,4 +417,26 @@ pub fn document_json() -> String {
     let mut json = document().to_pretty_json().expect("the OpenAPI document serializes");
     json.push('\n');
     json
+}
+
+#[cfg(test)]
+mod tests {
+    use utoipa::openapi::{ObjectBuilder, RefOr, Type};
+
+    use super::name_shared_by_two_schemas;
+
+    fn schema(kind: Type) -> RefOr<utoipa::openapi::schema::Schema> {
+        ObjectBuilder::new().schema_type(kind).build().into()
+    }
+
+    /// Two types named alike (routes::shared::DocumentResponse and a generated document's
+    /// answer once were) are caught; one type referred to by several handlers is not.
+    #[test]
+    fn two_types_of_one_name_are_caught() {
+        let same = [("A".to_string(), schema(Type::String)), ("A".to_string(), schema(Type::String))];
+        assert_eq!(name_shared_by_two_schemas(&same), None);
+        let clash = [("A".to_string(), schema(Type::String)), ("A".to_string(), schema(Type::Integer))];
+        assert_eq!(name_shared_by_two_schemas(&clash).as_deref(), Some("A"));
+        assert!(name_shared_by_two_schemas(&crate::routes::document(&Default::default()).schemas).is_none());
+    }
 }

@@ -26,7 +26,7 @@ use crate::error::{ApiError, Arg, ErrorCode, FieldError};
 use crate::http::extract::{JsonBody, QueryParams};
 use crate::http::origin::RequestOrigin;
 use crate::http::register::Routes;
-use crate::http::upload::{self, FileBytes, StoredFileResponses};
+use crate::http::upload::{self, DocumentFileResponses, DocxFileResponses, FileBytes, PdfFileResponses};
 use crate::models::council as sessions;
 use crate::models::decisions as decisions_model;
 use crate::models::documents::{self as model, DecisionSignature, GeneratedDocument, NewTemplate, TemplateVersion};
@@ -47,15 +47,14 @@ pub fn configure(routes: &mut Routes) {
         .service(download_signed_copy);
 }
 
-const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
-
 /// A version of a document template.
 #[derive(Serialize, ToSchema)]
 pub struct TemplateVersionResponse {
     pub kind: TemplateKind,
     pub kind_label: &'static str,
-    /// 1 is the built-in template; a board's uploads are 2, 3, …
-    pub version: i32,
+    /// 1 is the built-in template; a board's uploads are 2, 3, … (a version never changes, so
+    /// this is no record `version` to send back in `If-Match`).
+    pub version_number: i32,
     pub built_in: bool,
     /// The newest version of its kind: what documents use unless they name another.
     pub current: bool,
@@ -82,7 +81,7 @@ fn built_in_response(kind: TemplateKind, current: bool) -> TemplateVersionRespon
     TemplateVersionResponse {
         kind,
         kind_label: kind.label_vi(),
-        version: BUILT_IN_VERSION,
+        version_number: BUILT_IN_VERSION,
         built_in: true,
         current,
         legal_basis: Some(kind.legal_basis()),
@@ -100,7 +99,7 @@ fn uploaded_response(t: TemplateVersion, current: bool) -> TemplateVersionRespon
     TemplateVersionResponse {
         kind: t.kind,
         kind_label: t.kind.label_vi(),
-        version: t.version,
+        version_number: t.version,
         built_in: false,
         current,
         legal_basis: None,
@@ -148,7 +147,7 @@ fn parse_kind(kind: &str) -> Result<TemplateKind, ApiError> {
 #[utoipa::path(operation_id = "download_document_template", tag = "documents", security(("bearer" = [])),
     params(("kind" = TemplateKind, Path, description = "The kind of document"),
         ("version" = i32, Path, description = "The version (1: built in)")),
-    responses(StoredFileResponses, ReadErrors))]
+    responses(DocxFileResponses, ReadErrors))]
 #[get("/document-templates/{kind}/{version}")]
 pub async fn download_template(
     state: web::Data<AppState>,
@@ -162,12 +161,13 @@ pub async fn download_template(
     if version == BUILT_IN_VERSION {
         let bytes = web::block(move || templates::built_in(kind)).await.map_err(blocking_failed)?;
         let sha256 = hex::encode(Sha256::digest(&bytes));
-        return Ok(upload::attachment(bytes.into(), DOCX.into(), &filename, &sha256));
+        return Ok(upload::attachment(bytes.into(), DocumentFormat::Docx.content_type().into(), &filename, &sha256));
     }
     let found = db::run(&state.db, move |conn| model::template_version(conn, kind, Some(version)))
         .await?
         .ok_or_else(|| ApiError::not_found("template"))?;
-    upload::download(&state, &found.storage_key, DOCX.into(), &filename, &found.sha256).await
+    upload::download(&state, &found.storage_key, DocumentFormat::Docx.content_type().into(), &filename, &found.sha256)
+        .await
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -260,7 +260,10 @@ fn check_template(kind: TemplateKind, bytes: &[u8]) -> Result<Vec<String>, ApiEr
             }
         }
     }
-    docx::fill(bytes, &trial).map_err(|e| invalid(e.to_string()))?;
+    let filled = docx::fill(bytes, &trial).map_err(|e| invalid(e.to_string()))?;
+    // Laid out once too, so a template past the renderer's limits (pages, size) is refused now
+    // rather than failing every PDF made from it.
+    pdf::render(&filled).map_err(|e| invalid(format!("it cannot be laid out as PDF: {e}")))?;
     Ok(placeholders)
 }
 
@@ -379,8 +382,14 @@ pub async fn generate(
             .map_err(|e| ApiError::internal(anyhow::anyhow!("filling the {} template: {e}", kind.as_str())))?;
         match format {
             DocumentFormat::Docx => Ok(filled),
-            DocumentFormat::Pdf => pdf::render(&filled)
-                .map_err(|e| ApiError::internal(anyhow::anyhow!("laying out the {}: {e}", kind.as_str()))),
+            DocumentFormat::Pdf => pdf::render(&filled).map_err(|e| match e {
+                // The template's content with these records is past the renderer's limits.
+                pdf::PdfError::NotADocx(_) | pdf::PdfError::Xml(_) => {
+                    let message = format!("the {} is too large to lay out as PDF: {e}", kind.as_str());
+                    ApiError::validation(vec![FieldError::new("format", ErrorCode::Invalid, message)])
+                }
+                other => ApiError::internal(anyhow::anyhow!("laying out the {}: {other}", kind.as_str())),
+            }),
         }
     })
     .await
@@ -412,12 +421,13 @@ pub async fn generate(
     Ok(HttpResponse::Created().insert_header((header::LOCATION, format!("/api/v1/documents/{}", body.id))).json(body))
 }
 
-/// Who hears of a document in the change feed: a unit's records' documents that unit and the
-/// board; a council's minutes the board; decisions and certificates everyone, as decisions.
+/// Who hears of a document in the change feed: a unit's records' documents (a unit council's
+/// minutes too) that unit and the board; the province's minutes the board; decisions and
+/// certificates everyone, as decisions.
 fn document_scope(d: &GeneratedDocument) -> Scope {
     match (d.kind, d.unit_id) {
         (TemplateKind::Decision | TemplateKind::Certificate, _) => Scope::Registry,
-        (TemplateKind::CouncilMinutes, _) | (_, None) => Scope::Admin,
+        (_, None) => Scope::Admin,
         (_, Some(unit)) => Scope::Unit(unit),
     }
 }
@@ -513,7 +523,7 @@ pub async fn read_document(
 /// Download a generated document.
 #[utoipa::path(operation_id = "download_document", tag = "documents", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The document's id")),
-    responses(StoredFileResponses, ReadErrors))]
+    responses(DocumentFileResponses, ReadErrors))]
 #[get("/documents/{id}/file")]
 pub async fn download_document(
     state: web::Data<AppState>,
@@ -549,7 +559,7 @@ pub async fn upload_signed_copy(
     policy::require_any(&who, &[Role::Approver, Role::UnitAdmin])?;
     let (id, caller) = (DecisionId::from(id.into_inner()), who.0.clone());
     // Refuse early, before reading a body that would be refused.
-    db::run(&state.db, move |conn| {
+    let number = db::run(&state.db, move |conn| {
         let (decision, _) = decisions_model::find_decision(conn, id)?;
         may_record_for(&caller, decision.run_by_unit_id)?;
         if model::signature_of(conn, id)?.is_some() {
@@ -558,7 +568,7 @@ pub async fn upload_signed_copy(
                 "this decision's signed copy is recorded already",
             ));
         }
-        Ok(())
+        Ok(decision.number)
     })
     .await?;
     let received = upload::receive(&req, payload, state.settings.max_upload_bytes).await?;
@@ -568,21 +578,32 @@ pub async fn upload_signed_copy(
     let (bytes, sha256) = (received.bytes, received.sha256);
     let state = state.into_inner();
     let (to_verify, verifier) = (bytes.clone(), state.clone());
-    let verified = web::block(move || signature::verify(&to_verify, &verifier.trust_anchors))
-        .await
-        .map_err(blocking_failed)?
-        .map_err(|problem| {
-            let reason = problem.code();
-            ApiError::validation(vec![FieldError::new(
-                "body",
-                ErrorCode::InvalidSignature,
-                format!("the digital signature does not verify ({reason}): {problem}"),
-            )
-            .localized(
-                "invalid_signature-reason",
-                [("reason", Arg::text(reason)), ("explanation", Arg::Message(format!("signature_problem-{reason}")))],
-            )])
-        })?;
+    let (verified, names_it) = web::block(move || {
+        let verified = signature::verify(&to_verify, &verifier.trust_anchors)?;
+        Ok((verified, names_the_decision(&to_verify, &number)))
+    })
+    .await
+    .map_err(blocking_failed)?
+    .map_err(|problem: signature::SignatureProblem| {
+        let reason = problem.code();
+        ApiError::validation(vec![FieldError::new(
+            "body",
+            ErrorCode::InvalidSignature,
+            format!("the digital signature does not verify ({reason}): {problem}"),
+        )
+        .localized(
+            "invalid_signature-reason",
+            [("reason", Arg::text(reason)), ("explanation", Arg::Message(format!("signature_problem-{reason}")))],
+        )])
+    })?;
+    if !names_it {
+        return Err(ApiError::validation(vec![FieldError::new(
+            "body",
+            ErrorCode::InvalidSignature,
+            "the signed document is not this decision: its text does not carry the decision's number",
+        )
+        .localized("invalid_signature-other_decision", [])]));
+    }
     let now = Utc::now();
     let row = DecisionSignature {
         decision_id: id,
@@ -600,7 +621,8 @@ pub async fn upload_signed_copy(
         filename: format!("decision-{}-signed.pdf", Uuid::from(id)),
         size_bytes: i64::try_from(bytes.len()).unwrap_or(i64::MAX),
         sha256,
-        storage_key: format!("decisions/{id}/signed.pdf"),
+        // Each upload its own key: a losing concurrent upload removes only its own file.
+        storage_key: format!("decisions/{id}/signed-{}.pdf", Uuid::now_v7()),
         uploaded_by: who.user_id,
         verified_at: now,
     };
@@ -618,6 +640,18 @@ pub async fn upload_signed_copy(
     Ok(HttpResponse::Created().insert_header((header::LOCATION, body.href.clone())).json(body))
 }
 
+/// Whether a signed PDF is the decision numbered `number`: its text carries the number (spaces
+/// aside). A PDF without text (a signed scan) cannot say, and is taken on the signature alone; the
+/// same file is never taken for two decisions (`models::documents::record_signature`).
+fn names_the_decision(pdf: &[u8], number: &str) -> bool {
+    let squeeze =
+        |s: &str| -> String { s.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect() };
+    match pdf::extract_text(pdf) {
+        None => true,
+        Some(text) => squeeze(&text).contains(&squeeze(&crate::domain::text::normalize(number))),
+    }
+}
+
 /// Who may record a decision's signed copy: the board any; a caller bound to a unit its unit's;
 /// a province approver the province's.
 fn may_record_for(who: &Principal, run_by: Option<crate::domain::ids::UnitId>) -> Result<(), ApiError> {
@@ -631,7 +665,7 @@ fn may_record_for(who: &Principal, run_by: Option<crate::domain::ids::UnitId>) -
 /// Download a decision's signed PDF (everyone signed in: decisions are public).
 #[utoipa::path(operation_id = "download_decision_signed_copy", tag = "decisions", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The decision's id")),
-    responses(StoredFileResponses, ReadErrors))]
+    responses(PdfFileResponses, ReadErrors))]
 #[get("/decisions/{id}/signed-copy")]
 pub async fn download_signed_copy(
     state: web::Data<AppState>,

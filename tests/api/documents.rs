@@ -87,7 +87,10 @@ async fn documents_are_made_from_a_decision_and_its_nomination(app: TestApp) {
     let listed = app.send_as(&viewer, TestRequest::get().uri("/api/v1/document-templates")).await.json();
     let items = listed["items"].as_array().unwrap();
     assert_eq!(items.len(), TemplateKind::ALL.len());
-    assert!(items.iter().all(|t| t["version"] == 1 && t["built_in"] == true && t["current"] == true), "{listed}");
+    assert!(
+        items.iter().all(|t| t["version_number"] == 1 && t["built_in"] == true && t["current"] == true),
+        "{listed}"
+    );
     let built_in = app.get("/api/v1/document-templates/decision/1").await;
     assert_eq!(built_in.header("content-type"), Some(DOCX));
     assert!(docx::placeholders(&built_in.body).unwrap().contains(&"awards.name".to_string()));
@@ -171,7 +174,7 @@ async fn documents_are_made_from_a_decision_and_its_nomination(app: TestApp) {
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
     let v2 = res.json();
     assert_eq!(
-        (v2["version"].as_i64(), v2["current"].as_bool(), v2["note"].as_str()),
+        (v2["version_number"].as_i64(), v2["current"].as_bool(), v2["note"].as_str()),
         (Some(2), Some(true), Some("Mẫu tỉnh"))
     );
     let (again, pdf) = make(&app, &approver, "decision", &decision["id"], "pdf").await;
@@ -191,7 +194,7 @@ async fn documents_are_made_from_a_decision_and_its_nomination(app: TestApp) {
         .unwrap()
         .iter()
         .filter(|t| t["kind"] == "decision")
-        .map(|t| (t["version"].as_i64().unwrap(), t["current"].as_bool().unwrap()))
+        .map(|t| (t["version_number"].as_i64().unwrap(), t["current"].as_bool().unwrap()))
         .collect();
     assert_eq!(decisions, [(1, false), (2, true)]);
     let downloaded = app.get(v2["href"].as_str().unwrap()).await;
@@ -258,6 +261,12 @@ async fn a_decision_takes_effect_with_its_verified_signed_copy(app: TestApp) {
     assert!(reason(app.send(upload(untrusted)).await).contains("(untrusted_chain)"));
     let expired = signing::sign_pdf(&unsigned, &ca.expired_signer("Nguyễn Văn Thành"), signed_at);
     assert!(reason(app.send(upload(expired)).await).contains("(certificate_not_valid_at_signing_time)"));
+    // A valid signature over another document is not this decision's signed copy.
+    let other = docx::package(&templates::built_in_xml(TemplateKind::Decision).replace("{{number}}", "99/QĐ-UBND"));
+    let other = thidua::documents::pdf::render(&docx::fill(&other, &Default::default()).unwrap_or(other)).unwrap();
+    let signed_other = signing::sign_pdf(&other, &ca.signer("Nguyễn Văn Thành"), signed_at);
+    let refused = app.send(upload(signed_other)).await.problem(422, "validation_failed");
+    assert!(refused["errors"][0]["message"].as_str().unwrap().contains("không phải quyết định này"), "{refused}");
     assert_eq!(app.stored_files(), files_before);
     assert_eq!(app.get(&path).await.json()["status"], "awaiting_signature");
 

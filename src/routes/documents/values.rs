@@ -65,8 +65,8 @@ pub fn fill(
             let unit_name = model::unit_name(conn, dossier.unit_id)?;
             let nomination_ids = model::dossier_nominations(conn, id)?;
             let nominees = model::nominees(conn, &nomination_ids)?;
-            let abbreviation = if kind == TemplateKind::Submission { "TTr" } else { "DS" };
-            common(&mut values, unit_name.clone(), format!("      /{abbreviation}"), today);
+            // The list goes with the tờ trình and cites its number.
+            common(&mut values, unit_name.clone(), "      /TTr".to_string(), today);
             let collective = nominees.iter().filter(|n| n.kind != NomineeKind::Person).count();
             let fields = &mut values.fields;
             fields.insert("recipient".into(), "Hội đồng Thi đua – Khen thưởng".into());
@@ -115,7 +115,8 @@ pub fn fill(
                     "kind",
                     ErrorCode::WrongSubject,
                     "an individual's nomination has achievement_report_individual, a collective's or household's achievement_report_collective",
-                )]));
+                )
+                .localized("wrong_subject-report", [])]));
             }
             let nominee = model::nominees(conn, &[id])?.pop().ok_or_else(nominations_model::nomination_not_found)?;
             common(&mut values, nominee.unit_name.clone(), String::new(), today);
@@ -148,8 +149,7 @@ pub fn fill(
                 })
                 .collect();
             values.lists.insert("achievements".into(), achievements);
-            let holder = if individual { nominee.person_id } else { None };
-            let past = model::past_awards(conn, holder, nomination.unit_id, 50)?
+            let past = model::past_awards(conn, &nominee, id, 50)?
                 .into_iter()
                 .enumerate()
                 .map(|(i, a)| {
@@ -157,7 +157,15 @@ pub fn fill(
                         ("no", (i + 1).to_string()),
                         ("year", a.year.to_string()),
                         ("award_name", a.award_name),
-                        ("decision", format!("{}, {}", a.decision_number, a.decision_date.format("%d/%m/%Y"))),
+                        (
+                            "decision",
+                            format!(
+                                "{} ngày {} của {}",
+                                a.decision_number,
+                                a.decision_date.format("%d/%m/%Y"),
+                                a.decided_by
+                            ),
+                        ),
                     ])
                 })
                 .collect();
