@@ -4433,26 +4433,6 @@ export interface components {
          * @enum {string}
          */
         DocumentKind: "to_trinh" | "bao_cao_thanh_tich" | "bien_ban_binh_xet" | "sang_kien" | "khac";
-        DocumentPage: {
-            items: components["schemas"]["DocumentResponse"][];
-            next_cursor?: string | null;
-        };
-        DocumentRequest: {
-            format: components["schemas"]["DocumentFormat"];
-            kind: components["schemas"]["TemplateKind"];
-            /**
-             * Format: uuid
-             * @description The record it is made from: a unit dossier's id (`submission`, `nominee_list`), a
-             *     nomination's (the achievement reports), a closed council session's (`council_minutes`), a
-             *     decision's (`decision`) or an award's (`certificate`).
-             */
-            source_id: string;
-            /**
-             * Format: int32
-             * @description The template version to fill; left out, the newest.
-             */
-            template_version?: number | null;
-        };
         DocumentResponse: {
             content_type: string;
             /** Format: date-time */
@@ -4724,6 +4704,61 @@ export interface components {
          * @enum {string}
          */
         Gender: "male" | "female";
+        GeneratedDocumentPage: {
+            items: components["schemas"]["GeneratedDocumentResponse"][];
+            next_cursor?: string | null;
+        };
+        GeneratedDocumentRequest: {
+            format: components["schemas"]["DocumentFormat"];
+            kind: components["schemas"]["TemplateKind"];
+            /**
+             * Format: uuid
+             * @description The record it is made from: a unit dossier's id (`submission`, `nominee_list`), a
+             *     nomination's (the achievement reports), a closed council session's (`council_minutes`), a
+             *     decision's (`decision`) or an award's (`certificate`).
+             */
+            source_id: string;
+            /**
+             * Format: int32
+             * @description The template version to fill; left out, the newest.
+             */
+            template_version?: number | null;
+        };
+        /** @description A generated document. */
+        GeneratedDocumentResponse: {
+            content_type: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            created_by: string;
+            /** @example quyet-dinh-12-QĐ-UBND.pdf */
+            filename: string;
+            format: components["schemas"]["DocumentFormat"];
+            /**
+             * @description Where to download it.
+             * @example /api/v1/documents/0191f0a4-7c5e-7cc3-8f0a-3c1b2f4e5d6a/file
+             */
+            href: string;
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["TemplateKind"];
+            kind_label: string;
+            sha256: string;
+            /** Format: int64 */
+            size_bytes: number;
+            /** Format: uuid */
+            source_id: string;
+            /**
+             * Format: int32
+             * @description The version of the kind's template that made it (1: built in).
+             */
+            template_version: number;
+            /**
+             * Format: uuid
+             * @description Whose record it was made from; `null`: the province's.
+             */
+            unit_id?: string | null;
+        };
         /**
          * @description A level of administration whose head grants awards (Law on Emulation and Commendation 2022, Art 80): the province's chairman, a department's head, a commune's chairman — or the central government, whose awards the province proposes and records once decided.
          *     Values and their Vietnamese labels (an answer carries the label beside the value, as `<field>_label`):
@@ -6247,9 +6282,10 @@ export interface components {
             uploaded_by?: string | null;
             /**
              * Format: int32
-             * @description 1 is the built-in template; a board's uploads are 2, 3, …
+             * @description 1 is the built-in template; a board's uploads are 2, 3, … (a version never changes, so
+             *     this is no record `version` to send back in `If-Match`).
              */
-            version: number;
+            version_number: number;
         };
         /** @description A completion at or above `min_completion` (percent) earns `points` (at most `max_points`). */
         ThresholdSpec: {
@@ -18883,7 +18919,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The file as uploaded, with the media type it was stored with */
+            /** @description The PDF as uploaded */
             200: {
                 headers: {
                     /** @description `attachment; filename*=UTF-8''…`: the file's name (RFC 6266, RFC 5987) */
@@ -18896,10 +18932,6 @@ export interface operations {
                 };
                 content: {
                     "application/pdf": string;
-                    "image/png": string;
-                    "image/jpeg": string;
-                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description Malformed JSON, query or path value */
@@ -21769,8 +21801,6 @@ export interface operations {
             /** @description Stored as the newest version */
             201: {
                 headers: {
-                    /** @description The record's version as a strong entity tag (`"3"`): send it back in `If-Match` to change the record */
-                    ETag?: string;
                     /** @description `true` when this answer is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: string;
                     /** @description The URL of the record created */
@@ -21965,7 +21995,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The file as uploaded, with the media type it was stored with */
+            /** @description The DOCX file */
             200: {
                 headers: {
                     /** @description `attachment; filename*=UTF-8''…`: the file's name (RFC 6266, RFC 5987) */
@@ -21977,11 +22007,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/pdf": string;
-                    "image/png": string;
-                    "image/jpeg": string;
                     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description Malformed JSON, query or path value */
@@ -22093,7 +22119,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DocumentPage"];
+                    "application/json": components["schemas"]["GeneratedDocumentPage"];
                 };
             };
             /** @description Malformed JSON, query or path value */
@@ -22181,7 +22207,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["DocumentRequest"];
+                "application/json": components["schemas"]["GeneratedDocumentRequest"];
             };
         };
         responses: {
@@ -22197,7 +22223,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DocumentResponse"];
+                    "application/json": components["schemas"]["GeneratedDocumentResponse"];
                 };
             };
             /** @description A retry (same `Idempotency-Key` and body) of a request that was carried out but whose answer was lost: `Location` names the first record it changed, the body lists them all. Sent with `Idempotent-Replayed: true`. */
@@ -22388,7 +22414,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DocumentResponse"];
+                    "application/json": components["schemas"]["GeneratedDocumentResponse"];
                 };
             };
             /** @description Malformed JSON, query or path value */
@@ -22489,7 +22515,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The file as uploaded, with the media type it was stored with */
+            /** @description The document, as PDF or DOCX as it was made */
             200: {
                 headers: {
                     /** @description `attachment; filename*=UTF-8''…`: the file's name (RFC 6266, RFC 5987) */
@@ -22502,10 +22528,7 @@ export interface operations {
                 };
                 content: {
                     "application/pdf": string;
-                    "image/png": string;
-                    "image/jpeg": string;
                     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description Malformed JSON, query or path value */
