@@ -32,12 +32,15 @@ RUN mkdir src \
     && cargo build --release --locked --bin thidua \
     && rm -rf src
 
-# 2) The application. migrations/ (diesel embed_migrations!), data/reference/*.csv
-#    (include_str!) are embedded at compile time and must be present before building;
-#    openapi/ holds the checked-in OpenAPI document.
+# 2) The application. migrations/ (diesel embed_migrations!), data/reference/*.csv,
+#    templates/*.xml (include_str!) and fonts/*.ttf (include_bytes!, the PDFs' font) are
+#    embedded at compile time and must be present before building; openapi/ holds the
+#    checked-in OpenAPI document.
 COPY src ./src
 COPY migrations ./migrations
 COPY data/reference ./data/reference
+COPY templates ./templates
+COPY fonts ./fonts
 COPY openapi ./openapi
 # COPY keeps the files' original mtimes, which may be older than the dummy build above;
 # touch the crate roots so cargo rebuilds the thidua crate itself.
