@@ -41,9 +41,9 @@ pub fn render(docx: &[u8]) -> Result<Vec<u8>, PdfError> {
 /// none to extract (a scanned page) or cannot be read.
 pub fn extract_text(pdf: &[u8]) -> Option<String> {
     use unicode_normalization::UnicodeNormalization;
-    let doc = lopdf::Document::load_mem(pdf).ok()?;
+    let doc = super::load_pdf(pdf).ok()?;
     let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
-    let text: String = doc.extract_text(&pages).ok()?.nfc().collect();
+    let text: String = doc.extract_text_with_limit(&pages, super::MAX_PDF_STREAM).ok()?.nfc().collect();
     Some(text).filter(|t| !t.trim().is_empty())
 }
 

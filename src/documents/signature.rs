@@ -202,7 +202,7 @@ pub fn verify(pdf: &[u8], anchors: &TrustAnchors) -> Result<VerifiedSignature, S
     if find(&pdf[..pdf.len().min(1024)], b"%PDF-").is_none() {
         return Err(Problem::NotAPdf);
     }
-    let document = Document::load_mem(pdf).map_err(|e| malformed(format!("the PDF cannot be read ({e})")))?;
+    let document = super::load_pdf(pdf).map_err(|e| malformed(format!("the PDF cannot be read ({e})")))?;
     let dictionary = the_signature_dictionary(&document)?;
     check_sub_filter(dictionary)?;
     let (first_length, second_offset) = covered_ranges(pdf, dictionary)?;

@@ -321,3 +321,39 @@ fn built_in_templates_render() {
         }
     }
 }
+
+/// An uploaded PDF whose page asks for more than `MAX_PDF_STREAM` once inflated is read as
+/// having no text, not inflated whole; the same page within the bound reads.
+#[test]
+fn extract_text_bounds_what_a_stream_inflates_to() {
+    use lopdf::{dictionary, Document, Object, Stream};
+    fn one_page(content: Vec<u8>) -> Vec<u8> {
+        let mut doc = Document::with_version("1.7");
+        let pages_id = doc.new_object_id();
+        let font = doc.add_object(dictionary! {"Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica"});
+        let mut stream = Stream::new(dictionary! {}, content);
+        stream.compress().unwrap();
+        let content_id = doc.add_object(stream);
+        let page = doc.add_object(dictionary! {
+            "Type" => "Page", "Parent" => pages_id, "Contents" => content_id,
+            "Resources" => dictionary! {"Font" => dictionary! {"F1" => font}},
+        });
+        doc.objects.insert(
+            pages_id,
+            Object::Dictionary(dictionary! {"Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1}),
+        );
+        let catalog = doc.add_object(dictionary! {"Type" => "Catalog", "Pages" => pages_id});
+        doc.trailer.set("Root", catalog);
+        let mut out = Vec::new();
+        doc.save_to(&mut out).unwrap();
+        out
+    }
+    let text = b"BT /F1 12 Tf 72 720 Td (So 15/QD-UBND) Tj ET\n".to_vec();
+    assert!(extract_text(&one_page(text.clone())).is_some_and(|t| t.contains("15/QD-UBND")));
+    // The same text after 40 MiB of spaces: about 40 KB compressed.
+    let mut bomb = vec![b' '; 40 * 1024 * 1024];
+    bomb.extend_from_slice(&text);
+    let pdf = one_page(bomb);
+    assert!(pdf.len() < 1024 * 1024, "{} bytes", pdf.len());
+    assert_eq!(extract_text(&pdf), None);
+}
