@@ -76,8 +76,17 @@ fn template_href(kind: TemplateKind, version: i32) -> String {
     format!("/api/v1/document-templates/{}/{version}", kind.as_str())
 }
 
+/// The placeholders of each built-in template, read once (they are compiled in).
+fn built_in_placeholders(kind: TemplateKind) -> Vec<String> {
+    static READ: std::sync::OnceLock<Vec<Vec<String>>> = std::sync::OnceLock::new();
+    READ.get_or_init(|| {
+        TemplateKind::ALL.iter().map(|k| docx::placeholders(&templates::built_in(*k)).unwrap_or_default()).collect()
+    })[kind.position()]
+    .clone()
+}
+
 fn built_in_response(kind: TemplateKind, current: bool) -> TemplateVersionResponse {
-    let placeholders = docx::placeholders(&templates::built_in(kind)).unwrap_or_default();
+    let placeholders = built_in_placeholders(kind);
     TemplateVersionResponse {
         kind,
         kind_label: kind.label_vi(),

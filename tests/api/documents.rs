@@ -9,7 +9,6 @@ use serde_json::{json, Value};
 use thidua::db::schema::nominations;
 use thidua::documents::{docx, templates};
 use thidua::domain::documents::TemplateKind;
-use unicode_normalization::UnicodeNormalization;
 
 use crate::helpers::{Options, TestApp};
 use crate::signing;
@@ -29,10 +28,8 @@ fn day(offset: i64) -> String {
 
 /// A PDF's text as a reader extracts it: NFC, whitespace collapsed.
 pub fn pdf_text(pdf: &[u8]) -> String {
-    let doc = lopdf::Document::load_mem(pdf).expect("a PDF lopdf reads");
-    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
-    let text = doc.extract_text(&pages).expect("its text");
-    text.nfc().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ")
+    let text = thidua::documents::pdf::extract_text(pdf).expect("a PDF with text");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// A DOCX's text, whitespace collapsed.

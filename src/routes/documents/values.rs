@@ -88,13 +88,11 @@ pub fn fill(
                 row.insert("gender".to_string(), n.gender.map(|g| g.label_vi().to_string()).unwrap_or_default());
                 rows.push(row);
             }
+            // Only the list summarises achievements (a query per line); fields a template does
+            // not use are ignored.
             if kind == TemplateKind::NomineeList {
                 for (row, nomination) in rows.iter_mut().zip(nomination_ids) {
                     row.insert("achievement_summary".to_string(), achievement_summary(conn, nomination)?);
-                }
-            } else {
-                for row in &mut rows {
-                    row.retain(|k, _| ["no", "name", "position_unit", "award_name"].contains(&k.as_str()));
                 }
             }
             values.lists.insert("nominees".into(), rows);
@@ -258,7 +256,7 @@ pub fn fill(
             let bonuses: std::collections::HashMap<AwardId, Option<i64>> = granted.iter().copied().collect();
             let total: i64 = granted.iter().filter_map(|(_, b)| *b).sum();
             let fields = &mut values.fields;
-            fields.insert("authority".into(), authority_line(&decision.authority));
+            fields.insert("authority".into(), decision.authority.to_uppercase());
             fields.insert("signer".into(), decision.signer.clone());
             fields.insert("award_count".into(), ids.len().to_string());
             fields.insert("total_bonus".into(), format!("{} đồng", group_thousands(total)));
@@ -303,7 +301,7 @@ pub fn fill(
             let (authority, signer, register_number) = match &decision {
                 Some((d, granted)) => {
                     let place = granted.iter().position(|(a, _)| *a == id).map_or(1, |p| p + 1);
-                    (authority_line(&d.authority), d.signer.clone(), format!("{place}/{}", d.number))
+                    (d.authority.to_uppercase(), d.signer.clone(), format!("{place}/{}", d.number))
                 }
                 None => (award.decided_by.to_uppercase(), String::new(), award.decision_number.clone()),
             };
@@ -336,11 +334,6 @@ fn may_print_decision(who: &Principal, run_by: Option<UnitId>) -> Result<(), Api
     } else {
         Err(ApiError::forbidden())
     }
-}
-
-/// The line that decides, upper case ("ỦY BAN NHÂN DÂN TỈNH BẮC KẠN"): the decision's authority.
-fn authority_line(authority: &str) -> String {
-    authority.to_uppercase()
 }
 
 /// "BẰNG KHEN" or "GIẤY KHEN" when the award's name starts so, else the name, upper case.
