@@ -177,10 +177,11 @@ if len(after) < BIG_UNITS:
         for e in extra:
             add("INSERT INTO units (id, kind, code, name, name_folded, unit_type, parent_id, valid_from, version, created_at, updated_at) "
                 f"VALUES ({', '.join(lit(v) for v in e)}, '2025-07-01', 1, {ts(MERGE)}, {ts(MERGE)})")
-    after += [[e[0], "department", e[2], "2025-07-01", "9999-12-31"] for e in extra]
 UB, UA = len(before), len(after)
 table("gen_before", "k INTEGER PRIMARY KEY, id TEXT", [[k, u[0]] for k, u in enumerate(before)])
 table("gen_after", "k INTEGER PRIMARY KEY, id TEXT", [[k, u[0]] for k, u in enumerate(after)])
+# The big campaign's units: every current unit, then the added ones (only it reads them).
+table("gen_big", "k INTEGER PRIMARY KEY, id TEXT", [[k, u] for k, u in enumerate([u[0] for u in after] + [e[0] for e in extra])])
 table("gen_ptype", "k INTEGER PRIMARY KEY, id TEXT", list(enumerate(person_types)))
 table("gen_utype", "k INTEGER PRIMARY KEY, id TEXT", list(enumerate(unit_types)))
 
@@ -375,7 +376,7 @@ FROM {series(BIG_IND)}
 add(f"""
 INSERT INTO registrations (id, campaign_id, unit_id, status, aimed_titles, version, created_by, created_at, updated_at, submitted_at, decided_by, decided_at)
 SELECT {big_reg('g.i')}, {lit(big)}, ua.id, 'accepted', '[]', 1, {lit(admin)}, {ts(BIG_T)}, {ts(BIG_T)}, {ts(BIG_T)}, {lit(admin)}, {ts(BIG_T)}
-FROM {series(BIG_UNITS)} JOIN gen_after ua ON ua.k = g.i
+FROM {series(BIG_UNITS)} JOIN gen_big ua ON ua.k = g.i
 """)
 add(f"""
 INSERT INTO registration_targets (registration_id, indicator_id, target)
@@ -387,13 +388,13 @@ add(f"""
 INSERT INTO achievements (id, campaign_id, unit_id, indicator_id, value, as_of, status, version, reported_by, verified_by, verified_at, created_at, updated_at)
 SELECT ('0193b002-0000-7d05-8000-' || {hexn('g.i', 12)}), {lit(big)}, ua.id, {big_ind(bk)}, {text(f"{h('g.i', 61)} % 1200")},
        {day(big_as_of)}, 'verified', 1, {lit(admin)}, {lit(admin)}, {ts(big_as_of)}, {ts(big_as_of)}, {ts(big_as_of)}
-FROM {series(BIG_UNITS * BIG_IND * BIG_REP)} JOIN gen_after ua ON ua.k = {bu}
+FROM {series(BIG_UNITS * BIG_IND * BIG_REP)} JOIN gen_big ua ON ua.k = {bu}
 """)
 add(f"""
 INSERT INTO achievement_latest (campaign_id, unit_id, indicator_id, achievement_id, as_of, value)
 SELECT {lit(big)}, ua.id, {big_ind(f'g.i % {BIG_IND}')}, ('0193b002-0000-7d05-8000-' || {hexn(f'g.i * {BIG_REP} + {BIG_REP - 1}', 12)}),
        {day(f'{BIG_T} + 10 * 86400 + {BIG_REP - 1} * 30 * 86400')}, {text(f"{h(f'g.i * {BIG_REP} + {BIG_REP - 1}', 61)} % 1200")}
-FROM {series(BIG_UNITS * BIG_IND)} JOIN gen_after ua ON ua.k = g.i / {BIG_IND}
+FROM {series(BIG_UNITS * BIG_IND)} JOIN gen_big ua ON ua.k = g.i / {BIG_IND}
 """)
 
 # ---------- the journal ----------
