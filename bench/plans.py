@@ -152,8 +152,24 @@ the server ran for one request of each scenario, with its logged parameters put 
 they read, which `bench/plans.py check postgres://…/thidua_scale_1m` compares against a fresh
 `EXPLAIN` (exit 1 on any difference). Statements the server runs as cached prepared statements
 also have their generic plan's shape checked. Times are from a shared 2-core machine; only the
-shapes are checked. The findings (which scenarios miss their targets and why) are in
-docs/benchmarks.md.
+shapes are checked, so a plan that changes for the better also fails the check: record again.
+
+Recorded here as they are, and slow at 1M rows (bench/scale.sh, 2026-12-02):
+
+- *admin: nominations by status and year*: the custom plan walks `nominations_pkey` backwards
+  and filters (500,026 rows removed, 0.5–1.3 s): the planner takes the 65,000 matching rows to be
+  spread evenly over the ids, but a year's nominations are one stretch of them. The generic plan
+  uses `nominations_status` (status, year, id). No index changes that choice, nor ordering by
+  `status, year` too (PostgreSQL drops sort keys fixed by equalities). Reading the page's ids
+  first, `SELECT id … ORDER BY id DESC LIMIT 51` (an index-only scan of `nominations_status`,
+  cost 3.5 against the walk's 64), then the rows by id: 2 ms (`EXPLAIN ANALYZE`, same data).
+- *audit: one month in 2019*: `journal_pkey` walked backwards, 7,024,589 rows removed (4 s). No
+  index serves a range on `occurred_at` ordered by `seq`; ordering by `occurred_at DESC, seq DESC`
+  when `since`/`until` is given would read `journal_occurred` backwards.
+- *campaign progress*: `registrations` read by a parallel sequential scan (the campaign's 500
+  estimated as 214) and sorted, 94 ms of the request's ~230 ms.
+- *audit: a dissolved commune's* was a backward walk of `journal_pkey` (1,074,903 rows removed,
+  0.7 s) until migration `2026-12-07-000000_journal_unit_index` (`journal (unit_id, seq)`).
 """
 
 

@@ -190,6 +190,8 @@ for backend, label in order:
     cell = lambda x: f"{float(x[0]):,.0f}, {x[1]}, {x[2]}" + ("" if x[3].startswith("200") else f" [HTTP {x[3]}]") if x else "—"
     ratio = ms(big[1]) / ms(small[1]) if small and big else float("nan")
     verdict = "PASS" if ratio <= 1.5 else "FAIL"
+    if not big or float(big[0]) == 0:
+        verdict = "FAIL (no request answered within wrk's 2 s timeout)"
     print(f"| {backend} | {label} | {cell(small)} | {cell(big)} | {ratio:.2f}× | {verdict} |")
 EOF
 echo "machine: $(nproc) cores; wrk -t2 -c16 -d${duration}s --latency on the same machine" | tee -a "$results/table.md"
