@@ -9,6 +9,7 @@ pub mod documents;
 pub mod domain;
 pub mod error;
 pub mod http;
+pub mod memory;
 pub mod models;
 pub mod openapi;
 pub mod routes;

@@ -59,6 +59,8 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // First, before any thread allocates.
+    thidua::memory::limit_arenas();
     let cli = Cli::parse();
     if let Some(Command::Openapi) = cli.command {
         print!("{}", openapi::document_json());

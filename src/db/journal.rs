@@ -247,18 +247,30 @@ pub fn append(conn: &mut DbConn, origin: &Origin, journal: Journal) -> Result<Ve
     // order is not promised, the positions' is. A write of one entry (most writes) gets the
     // active webhook subscriptions back in the same statement (a scalar subquery), so its
     // fan-out costs no round trip of its own; a larger write reads them once instead, rather
-    // than receive the list again with each of its rows.
+    // than receive the list again with each of its rows. The one-entry statement is built of
+    // parts diesel can cache (a single row, `ActiveSubscriptionLines`): SQLite spent a tenth of
+    // a create preparing it again on every write.
     let single = rows.len() == 1;
-    let (postgres, sqlite) =
-        if single { (ACTIVE_SUBSCRIPTIONS_POSTGRES, ACTIVE_SUBSCRIPTIONS_SQLITE) } else { ("NULL", "NULL") };
     let mut appended = Vec::with_capacity(rows.len());
-    for chunk in rows.chunks(db::BATCH_ROWS) {
-        let insert = diesel::insert_into(journal::table).values(chunk);
-        let written: Vec<Appended> = match &mut *conn {
-            DbConn::Postgres(c) => insert.returning(Appended::columns(postgres)).get_results(c)?,
-            DbConn::Sqlite(c) => insert.returning(Appended::columns(sqlite)).get_results(c)?,
-        };
-        appended.extend(written);
+    if single {
+        let columns = (journal::seq, journal::action, journal::record_kind, journal::feed, ActiveSubscriptionLines);
+        let insert = diesel::insert_into(journal::table).values(rows.into_iter().next().expect("one row"));
+        let written: Appended = db::on_backend!(&mut *conn, |c| insert.returning(columns).get_result(c)?);
+        appended.push(written);
+    } else {
+        let columns = (
+            journal::seq,
+            journal::action,
+            journal::record_kind,
+            journal::feed,
+            diesel::dsl::sql::<diesel::sql_types::Nullable<diesel::sql_types::Text>>("NULL"),
+        );
+        for chunk in rows.chunks(db::BATCH_ROWS) {
+            let insert = diesel::insert_into(journal::table).values(chunk);
+            let written: Vec<Appended> =
+                db::on_backend!(&mut *conn, |c| insert.returning(columns.clone()).get_results(c)?);
+            appended.extend(written);
+        }
     }
     appended.sort_by_key(|e| e.seq);
     // The webhook outbox, in the same transaction as the events.
@@ -272,12 +284,42 @@ pub fn append(conn: &mut DbConn, origin: &Origin, journal: Journal) -> Result<Ve
     Ok(appended.into_iter().map(|e| e.seq).collect())
 }
 
-/// The active subscriptions, one `<id> <event types>` line each (ids are UUIDs and event type
-/// patterns have no spaces or line breaks), as of the statement that appends the entries.
-const ACTIVE_SUBSCRIPTIONS_POSTGRES: &str =
-    "(SELECT string_agg(id || ' ' || event_types, chr(10)) FROM webhook_subscriptions WHERE active)";
-const ACTIVE_SUBSCRIPTIONS_SQLITE: &str =
-    "(SELECT group_concat(id || ' ' || event_types, char(10)) FROM webhook_subscriptions WHERE active)";
+/// The active subscriptions as one scalar subquery: one `<id> <event types>` line each (ids
+/// are UUIDs and event type patterns have no spaces or line breaks), as of the statement that
+/// appends the entries. A type of its own rather than `dsl::sql`, whose statements diesel never
+/// caches.
+#[derive(Debug, Clone, Copy, diesel::query_builder::QueryId)]
+struct ActiveSubscriptionLines;
+
+impl diesel::Expression for ActiveSubscriptionLines {
+    type SqlType = diesel::sql_types::Nullable<diesel::sql_types::Text>;
+}
+
+impl<QS> diesel::AppearsOnTable<QS> for ActiveSubscriptionLines {}
+impl<QS> diesel::SelectableExpression<QS> for ActiveSubscriptionLines {}
+
+impl diesel::expression::ValidGrouping<()> for ActiveSubscriptionLines {
+    type IsAggregate = diesel::expression::is_aggregate::Never;
+}
+
+impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for ActiveSubscriptionLines {
+    fn walk_ast<'b>(&'b self, mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>) -> QueryResult<()> {
+        out.push_sql("(SELECT string_agg(id || ' ' || event_types, chr(10)) FROM webhook_subscriptions WHERE active)");
+        Ok(())
+    }
+}
+
+impl diesel::query_builder::QueryFragment<diesel::sqlite::Sqlite> for ActiveSubscriptionLines {
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, diesel::sqlite::Sqlite>,
+    ) -> QueryResult<()> {
+        out.push_sql(
+            "(SELECT group_concat(id || ' ' || event_types, char(10)) FROM webhook_subscriptions WHERE active)",
+        );
+        Ok(())
+    }
+}
 
 type ActiveSubscriptions = Vec<(SubscriptionId, Vec<TypePattern>)>;
 
@@ -307,26 +349,6 @@ struct Appended {
     record_kind: String,
     feed: Option<String>,
     subscriptions: Option<String>,
-}
-
-type AppendedColumns = (
-    journal::seq,
-    journal::action,
-    journal::record_kind,
-    journal::feed,
-    diesel::expression::SqlLiteral<diesel::sql_types::Nullable<diesel::sql_types::Text>>,
-);
-
-impl Appended {
-    fn columns(active_subscriptions: &'static str) -> AppendedColumns {
-        (
-            journal::seq,
-            journal::action,
-            journal::record_kind,
-            journal::feed,
-            diesel::dsl::sql::<diesel::sql_types::Nullable<diesel::sql_types::Text>>(active_subscriptions),
-        )
-    }
 }
 
 /// The outbox: one pending delivery per (feed event, matching active subscription). Called by

@@ -5,6 +5,7 @@
 //! `domain` and `error` (see `.ci/layers`).
 
 pub mod cursor;
+mod group_commit;
 pub mod idempotency;
 pub mod journal;
 pub mod schema;
@@ -298,6 +299,8 @@ pub fn plan_each_statement(conn: &mut DbConn) -> Result<(), DieselError> {
 /// and when it was last used.
 pub struct PooledDb {
     pub conn: DbConn,
+    /// The URL it was opened with: which database it is (for `group_commit`).
+    database: std::sync::Arc<str>,
     lost: bool,
     /// `None` until first used: a connection the pool opened in the background may have waited
     /// idle (and lost its server) before any request took it.
@@ -317,7 +320,7 @@ impl PooledDb {
 const IDLE_CHECK_AFTER: Duration = Duration::from_secs(1);
 
 pub struct ConnectionManager {
-    url: String,
+    url: std::sync::Arc<str>,
 }
 
 impl r2d2::ManageConnection for ConnectionManager {
@@ -331,7 +334,7 @@ impl r2d2::ManageConnection for ConnectionManager {
             c.batch_execute("PRAGMA wal_autocheckpoint = 0;")
                 .map_err(|e| diesel::ConnectionError::BadConnection(e.to_string()))?;
         }
-        Ok(PooledDb { conn, lost: false, last_used: None })
+        Ok(PooledDb { conn, database: self.url.clone(), lost: false, last_used: None })
     }
 
     fn is_valid(&self, conn: &mut PooledDb) -> Result<(), Self::Error> {
@@ -356,7 +359,7 @@ pub fn build_pool(url: &str, size: u32, timeout: Duration) -> DbPool {
         // Checking every checkout costs a round trip per request; connections idle for a while
         // are checked in `checkout`, and lost ones are caught by `PooledDb::lost`.
         .test_on_check_out(false)
-        .build_unchecked(ConnectionManager { url: url.to_string() })
+        .build_unchecked(ConnectionManager { url: url.into() })
 }
 
 /// Requests of this process waiting for a pooled connection now (for the metrics).
@@ -436,16 +439,19 @@ where
             // The second try checks every connection it is given: the first found one dead,
             // and its idle neighbours are likely dead too.
             let mut pooled = checkout(&pool, tries > 1)?;
-            let result = pooled.conn.write_tx(|conn| {
-                let f = f.take().expect("the transaction body runs once");
-                let mut journal = Journal::default();
-                let value = f(conn, &mut journal)?;
-                if let Some(hold) = &origin.idempotency {
-                    idempotency::mark_committed(conn, hold, &journal.records())?;
+            if let DbConn::Sqlite(_) = pooled.conn {
+                // Committed with the other writes queued for SQLite's one writer.
+                let (f, hold) = (f.take().expect("the transaction body runs once"), origin.idempotency.clone());
+                let database = pooled.database.clone();
+                let value = group_commit::write(&mut pooled.conn, &database, move |conn| journaled(conn, &origin, f))?;
+                if let Some(hold) = hold {
+                    fault::after_commit(&hold.id.key);
                 }
-                journal::append(conn, &origin, journal)?;
-                Ok(value)
-            });
+                return Ok(value);
+            }
+            let result = pooled
+                .conn
+                .write_tx(|conn| journaled(conn, &origin, f.take().expect("the transaction body runs once")));
             pooled.last_used = Some(std::time::Instant::now());
             match result {
                 Ok(value) => {
@@ -467,6 +473,22 @@ where
     })
     .await
     .map_err(|e| ApiError::internal(anyhow::anyhow!("blocking task failed: {e}")))?
+}
+
+/// A write's body with its bookkeeping, inside its transaction: the change, then the
+/// `Idempotency-Key` mark and the journal.
+fn journaled<T>(
+    conn: &mut DbConn,
+    origin: &Origin,
+    f: impl FnOnce(&mut DbConn, &mut Journal) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    let mut journal = Journal::default();
+    let value = f(conn, &mut journal)?;
+    if let Some(hold) = &origin.idempotency {
+        idempotency::mark_committed(conn, hold, &journal.records())?;
+    }
+    journal::append(conn, origin, journal)?;
+    Ok(value)
 }
 
 /// Fault injection for tests of the write path, and nothing else: with

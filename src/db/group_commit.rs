@@ -1,0 +1,249 @@
+//! Group commit for SQLite's journaled writes: the writes waiting for SQLite's one writer are
+//! committed together, each in a savepoint of one transaction, instead of one transaction each.
+//!
+//! Why: a commit writes every page the transaction touched to the write-ahead log — for a
+//! journaled create the record's table and indexes, the journal's and its three indexes — and
+//! that copy was a sixth of a create's CPU (`perf`, docs/benchmarks.md). Writes queued behind
+//! one another share those pages, so one commit for the queue writes each page once.
+//!
+//! How (a leader and followers, as in LevelDB's write queue): a writer puts its work on the
+//! pending list, then waits its turn for the writer lock (`SQLITE_WRITER`, first come, first
+//! served). At its turn, a writer whose work an earlier leader already committed takes the result
+//! and leaves; otherwise it leads: it takes every pending write, runs each in a savepoint of one
+//! `BEGIN IMMEDIATE` transaction (a write that fails rolls back to its savepoint and fails
+//! alone), commits, and hands each writer its result — all before giving up its turn. Alone in
+//! the queue, a write runs as before, with no savepoint. No write waits for a timer: a group is
+//! whatever queued while the previous one committed.
+//!
+//! A write is answered only after the commit that holds it: if that commit fails, every write
+//! of the group gets 503 (nothing of theirs was kept), so none is acknowledged and then lost.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::mpsc::{sync_channel, TryRecvError};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use diesel::connection::{AnsiTransactionManager, Connection, TransactionManager};
+
+use super::{DbConn, SQLITE_WRITER};
+use crate::error::ApiError;
+
+type Multi = <DbConn as Connection>::TransactionManager;
+
+/// Hands a write its result once the group's commit is known: `None` if it committed, else the
+/// error that stopped it.
+type Deliver = Box<dyn FnOnce(Option<ApiError>) + Send>;
+
+/// A queued write: runs on the leader's connection, inside the group's transaction, and returns
+/// whether it succeeded and how to deliver its result. `alone` says it is the group's only
+/// write (no savepoint needed).
+type Job = Box<dyn FnOnce(&mut DbConn, bool) -> (bool, Deliver) + Send>;
+
+/// The writes waiting for a leader, each with its database (the URL it was opened with): a
+/// leader takes only its own database's (tests open many files in one process).
+static PENDING: Mutex<Vec<(Arc<str>, Job)>> = Mutex::new(Vec::new());
+
+/// The most writes one transaction commits: bounds how long the first of them waits.
+const MAX_GROUP: usize = 64;
+
+/// Runs `body` in a SQLite write transaction, committed with whatever other writes are queued
+/// (see the module's comment). `conn` is the caller's pooled connection to `database`: used if
+/// it leads.
+pub(super) fn write<T, F>(conn: &mut DbConn, database: &Arc<str>, body: F) -> Result<T, ApiError>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
+    T: Send + 'static,
+{
+    let (sender, result) = sync_channel::<Result<T, ApiError>>(1);
+    let job: Job = Box::new(move |conn, alone| {
+        let outcome = run_one(conn, alone, body);
+        let succeeded = outcome.is_ok();
+        let deliver: Deliver = Box::new(move |commit_failed| {
+            let _ = sender.send(match commit_failed {
+                None => outcome,
+                Some(error) => outcome.and(Err(error)),
+            });
+        });
+        (succeeded, deliver)
+    });
+    PENDING.lock().unwrap_or_else(PoisonError::into_inner).push((database.clone(), job));
+    let turn = SQLITE_WRITER.lock();
+    match result.try_recv() {
+        // An earlier leader committed it (or failed it) and delivered before giving up its turn.
+        Ok(outcome) => return outcome,
+        // Taken by a leader that never delivered (it panicked): not known to be kept.
+        Err(TryRecvError::Disconnected) => return Err(ApiError::database_unavailable()),
+        // Still queued: this writer leads.
+        Err(TryRecvError::Empty) => {}
+    }
+    let group: Vec<Job> = {
+        let mut pending = PENDING.lock().unwrap_or_else(PoisonError::into_inner);
+        // The oldest first, up to MAX_GROUP; later comers wait for the next group (this
+        // writer's own is among the oldest: it was queued before this turn began).
+        let mut group = Vec::new();
+        let mut index = 0;
+        while index < pending.len() && group.len() < MAX_GROUP {
+            if pending[index].0 == *database {
+                group.push(pending.remove(index).1);
+            } else {
+                index += 1;
+            }
+        }
+        group
+    };
+    lead(conn, group);
+    drop(turn);
+    result.recv().unwrap_or_else(|_| Err(ApiError::database_unavailable()))
+}
+
+/// One write of a group. Alone, it runs in the transaction itself (a failure rolls the whole
+/// transaction back); in a group, in a savepoint that a failure rolls back.
+fn run_one<T>(
+    conn: &mut DbConn,
+    alone: bool,
+    body: impl FnOnce(&mut DbConn) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    if alone {
+        return catch_unwind(AssertUnwindSafe(|| body(conn))).unwrap_or_else(|_| Err(panicked()));
+    }
+    // `write_tx` nested inside the group's transaction is a savepoint, rolled back on error.
+    match catch_unwind(AssertUnwindSafe(|| conn.write_tx(body))) {
+        Ok(outcome) => outcome,
+        Err(_) => {
+            // A panic skipped the rollbacks of the savepoints it was in: undo them here, down
+            // to the group's transaction, so the writes before this one still commit.
+            while depth(conn) > 1 {
+                if Multi::rollback_transaction(conn).is_err() {
+                    break;
+                }
+            }
+            Err(panicked())
+        }
+    }
+}
+
+fn panicked() -> ApiError {
+    ApiError::internal(anyhow::anyhow!("a write panicked"))
+}
+
+fn depth(conn: &mut DbConn) -> u32 {
+    Multi::transaction_manager_status_mut(conn).transaction_depth().ok().flatten().map_or(0, |d| d.get())
+}
+
+/// Runs the group in one transaction and delivers each write's result after the commit.
+fn lead(conn: &mut DbConn, group: Vec<Job>) {
+    let alone = group.len() == 1;
+    let began = match conn {
+        DbConn::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE"),
+        DbConn::Postgres(_) => unreachable!("group commit is for SQLite"),
+    };
+    if began.is_err() {
+        // Not run: dropping the jobs drops their senders, and their writers get 503.
+        return;
+    }
+    let mut deliveries = Vec::with_capacity(group.len());
+    let mut all_succeeded = true;
+    for job in group {
+        let (succeeded, deliver) = job(conn, alone);
+        all_succeeded &= succeeded;
+        deliveries.push(deliver);
+    }
+    // A lone write that failed must not commit (it ran without a savepoint); neither may a
+    // group whose savepoints could not all be undone. A group's failed writes were rolled back
+    // to their savepoints already, and each gets its own error whatever the commit does.
+    let committed = if (alone && !all_succeeded) || depth(conn) != 1 {
+        Err(())
+    } else {
+        Multi::commit_transaction(conn).map_err(|_| ())
+    };
+    if committed.is_err() {
+        // Down to no transaction at all: a lone write's panic can leave savepoints open.
+        while depth(conn) > 0 {
+            if Multi::rollback_transaction(conn).is_err() {
+                break;
+            }
+        }
+    }
+    for deliver in deliveries {
+        deliver(committed.err().map(|()| ApiError::database_unavailable()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use diesel::connection::SimpleConnection;
+    use diesel::prelude::*;
+
+    use super::{depth, write};
+    use crate::db::DbConn;
+    use crate::error::ApiError;
+
+    fn insert(conn: &mut DbConn, n: i32) -> Result<(), ApiError> {
+        diesel::sql_query("INSERT INTO t (n) VALUES (?)").bind::<diesel::sql_types::Integer, _>(n).execute(conn)?;
+        Ok(())
+    }
+
+    fn stored(url: &str) -> Vec<i32> {
+        #[derive(QueryableByName)]
+        struct Row {
+            #[diesel(sql_type = diesel::sql_types::Integer)]
+            n: i32,
+        }
+        let mut conn = DbConn::establish_url(url).unwrap();
+        let rows: Vec<Row> = diesel::sql_query("SELECT n FROM t ORDER BY n").load(&mut conn).unwrap();
+        rows.into_iter().map(|r| r.n).collect()
+    }
+
+    /// Writer 0 holds its turn while seven others queue; they commit as one group, each in its
+    /// savepoint: the one that fails and the one that panics are undone, the rest kept.
+    #[test]
+    fn queued_writes_commit_together_and_a_failed_one_is_undone_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let url: Arc<str> = format!("sqlite://{}/group.db", dir.path().display()).into();
+        DbConn::establish_url(&url)
+            .unwrap()
+            .batch_execute("PRAGMA journal_mode = WAL; CREATE TABLE t (n INTEGER PRIMARY KEY);")
+            .unwrap();
+        let writers: Vec<_> = (0..8)
+            .map(|n| {
+                let url = url.clone();
+                std::thread::spawn(move || {
+                    let mut conn = DbConn::establish_url(&url).unwrap();
+                    if n > 0 {
+                        std::thread::sleep(Duration::from_millis(50));
+                    }
+                    write(&mut conn, &url, move |conn| {
+                        insert(conn, n)?;
+                        let depth = depth(conn);
+                        match n {
+                            0 => std::thread::sleep(Duration::from_millis(400)),
+                            5 => return Err(ApiError::not_found("thing")),
+                            6 => panic!("a write that panics, on purpose"),
+                            _ => {}
+                        }
+                        Ok(depth)
+                    })
+                })
+            })
+            .collect();
+        let results: Vec<Result<u32, ApiError>> = writers.into_iter().map(|w| w.join().unwrap()).collect();
+        assert_eq!(results[0].as_ref().ok(), Some(&1), "the first write ran alone, in the transaction itself");
+        for n in [1, 2, 3, 4, 7] {
+            assert_eq!(results[n].as_ref().ok(), Some(&2), "write {n} ran in a savepoint of a group");
+        }
+        assert_eq!(results[5].as_ref().unwrap_err().status.as_u16(), 404);
+        assert_eq!(results[6].as_ref().unwrap_err().status.as_u16(), 500);
+        assert_eq!(stored(&url), vec![0, 1, 2, 3, 4, 7]);
+
+        // Alone, a failed write rolls its transaction back.
+        let mut conn = DbConn::establish_url(&url).unwrap();
+        let failed: Result<(), ApiError> = write(&mut conn, &url, |conn| {
+            insert(conn, 100)?;
+            Err(ApiError::not_found("thing"))
+        });
+        assert!(failed.is_err());
+        assert_eq!(stored(&url), vec![0, 1, 2, 3, 4, 7]);
+    }
+}
