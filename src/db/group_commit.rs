@@ -126,7 +126,7 @@ fn panicked() -> ApiError {
 }
 
 fn depth(conn: &mut DbConn) -> u32 {
-    Multi::transaction_manager_status_mut(conn).transaction_depth().ok().flatten().map_or(0, |d| d.get())
+    Multi::transaction_manager_status_mut(conn).transaction_depth().ok().flatten().map_or(0, std::num::NonZero::get)
 }
 
 /// Runs the group in one transaction and delivers each write's result after the commit.
