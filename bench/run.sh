@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
-# Benchmarks the release binary on SQLite and PostgreSQL with the seeded reference data.
+# Benchmarks the release binary on SQLite and PostgreSQL with the seeded reference data, then,
+# on each backend right after, the ceiling (../shared/ceiling/run.sh: the same stack with no
+# policy or journal); figures with a counterpart there are printed as a share of it (get by id,
+# a unit officer's page of 50 nominations, journaled create).
 # Usage: bench/run.sh [seconds per run, default 15]. Needs wrk (installed from Debian if
-# missing) and PostgreSQL on 127.0.0.1:5432 (user postgres, trust auth).
+# missing) and PostgreSQL on 127.0.0.1:5432 (user postgres, trust auth). CEILING_DIR: where the
+# ceiling is (default /work/shared/ceiling).
 # Prints a Markdown table and keeps raw wrk output in bench/results/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration="${1:-15}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/thidua-target}"
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+ceiling="${CEILING_DIR:-/work/shared/ceiling}"
 cargo build --release --locked --quiet
 bin="$CARGO_TARGET_DIR/release/thidua"
 results="bench/results/$(date -u +%Y%m%dT%H%M%SZ)"
@@ -23,12 +28,21 @@ summarize() {
   awk '/Requests\/sec/ {rps=$2} /^ +50%/ {p50=$2} /^ +99%/ {p99=$2} END {printf "%s %s %s", rps, p50, p99}' "$1"
 }
 
-row() { # name file
+row() { # name file [the ceiling's scenario it compares with]
   read -r rps p50 p99 <<<"$(summarize "$2")"
-  printf '| %s | %s | %s | %s | %s |\n' "$backend" "$1" "$rps" "$p50" "$p99" | tee -a "$results/table.md"
+  printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$rps" "$p50" "$p99" "${3:-}" >>"$results/$backend.tsv"
+  printf '  %s: %s req/s, p50 %s, p99 %s\n' "$1" "$rps" "$p50" "$p99"
 }
 
-printf '| backend | scenario | requests/s | p50 | p99 |\n|---|---|---|---|---|\n' | tee "$results/table.md"
+# The backend's rows, with the share of the ceiling's figure where there is one.
+table() {
+  awk -F'\t' -v backend="$backend" 'NR == FNR { if ($1 != "rss-kB") top[$1] = $2; next }
+    { share = "—"; if ($5 != "" && top[$5] > 0) share = sprintf("%.0f %% of %d", 100 * $2 / top[$5], top[$5])
+      printf "| %s | %s | %s | %s | %s | %s |\n", backend, $1, $2, $3, $4, share }' \
+    <(sed "s/^ceiling-$backend //" "$results/$backend-ceiling.txt" | tr ' ' '\t') "$results/$backend.tsv"
+}
+
+echo "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$results/table.md"
 for backend in sqlite postgres; do
   if [ "$backend" = sqlite ]; then
     url="sqlite://$work/bench.db"; port=18180
@@ -57,7 +71,7 @@ for backend in sqlite postgres; do
   # Access tokens live 10 minutes; each run is far shorter.
 
   wrk -t2 -c32 -d"${duration}s" --latency -H "$auth" "$base/communes/$id" >"$results/$backend-get.txt"
-  row "get commune by id (32 conns)" "$results/$backend-get.txt"
+  row "get commune by id (32 conns)" "$results/$backend-get.txt" "get-by-id(auth)"
   wrk -t2 -c32 -d"${duration}s" --latency -H "$auth" "$base/communes?q=xuan&active_on=2021-06-01&limit=20" >"$results/$backend-list.txt"
   row "list communes, searched + filtered (32 conns)" "$results/$backend-list.txt"
 
@@ -65,7 +79,14 @@ for backend in sqlite postgres; do
   row "campaign progress, 100 units x 20 indicators x 50 reports (32 conns)" "$results/$backend-progress.txt"
 
   wrk -t2 -c32 -d"${duration}s" --latency -H "$auth" "$base/nominations?status=approved&year=2025&limit=50" >"$results/$backend-nominations.txt"
-  row "list nominations, filtered, 50 a page, of 20,000 (32 conns)" "$results/$backend-nominations.txt"
+  row "list nominations, filtered, 50 a page, of 20,000 (32 conns)" "$results/$backend-nominations.txt" "list-50(auth)"
+  # A commune officer's page: the unit of the newest nomination, through the API as a client would.
+  officer_unit=$(curl -sf -H "$auth" "$base/nominations?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["unit_id"])')
+  curl -sf -o /dev/null -H "$auth" -H 'content-type: application/json' \
+    -d "{\"username\":\"canbo.xa\",\"full_name\":\"Cán bộ xã\",\"unit_id\":\"$officer_unit\",\"roles\":[\"unit_officer\"],\"password\":\"$password\"}" "$base/users"
+  officer=$(curl -sf -H 'content-type: application/json' -d "{\"username\":\"canbo.xa\",\"password\":\"$password\"}" "$base/auth/login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+  wrk -t2 -c32 -d"${duration}s" --latency -H "Authorization: Bearer $officer" "$base/nominations?limit=50" >"$results/$backend-officer.txt"
+  row "unit officer: own unit's 50 newest nominations (32 conns)" "$results/$backend-officer.txt" "list-50(auth)"
   wrk -t2 -c32 -d"${duration}s" --latency -H "$auth" "$base/awards?person_id=$person" >"$results/$backend-history.txt"
   row "a person's award history, of 100,000 awards (32 conns)" "$results/$backend-history.txt"
 
@@ -88,7 +109,7 @@ for backend in sqlite postgres; do
   AUTH="Bearer $token" wrk -t2 -c8 -d"${duration}s" --latency -s bench/patch.lua "$base/communes/$write_id" >"$results/$backend-write.txt"
   row "journaled update: PATCH a commune (8 conns)" "$results/$backend-write.txt"
   AUTH="Bearer $token" UNIT="$id" wrk -t2 -c8 -d"${duration}s" --latency -s bench/create_person.lua "$base/people" >"$results/$backend-create.txt"
-  row "journaled create: POST /people (8 conns)" "$results/$backend-create.txt"
+  row "journaled create: POST /people (8 conns)" "$results/$backend-create.txt" "insert"
   wrk -t2 -c32 -d"${duration}s" --latency -H "$auth" "$base/events?limit=100" >"$results/$backend-feed.txt"
   row "change feed, a page of 100 events (32 conns)" "$results/$backend-feed.txt"
 
@@ -110,11 +131,18 @@ for backend in sqlite postgres; do
   row "get by id during a 16-conn login burst" "$results/$backend-get-during-logins.txt"
 
   rss=$(ps -o rss= -p "$server" | tr -d ' ')
-  echo "$backend: resident memory after the runs: $((rss / 1024)) MiB" | tee -a "$results/table.md"
   kill "$server"; wait "$server" 2>/dev/null || true; server=""
+  CEILING_PORT=$((port + 10)) bash "$ceiling/run.sh" "$backend" "$duration" >"$results/$backend-ceiling.txt"
+  [ "$backend" = sqlite ] && printf '| backend | scenario | requests/s | p50 | p99 | share of the ceiling (same run) |\n|---|---|---|---|---|---|\n' >>"$results/table.md"
+  table >>"$results/table.md"
+  ceiling_rss=$(awk '$2 == "rss-kB" {printf "%d", $3 / 1024}' "$results/$backend-ceiling.txt")
+  rss_line="$backend: resident memory after the runs: $((rss / 1024)) MiB (the ceiling's peak: $ceiling_rss MiB)"
+  echo "$rss_line" >>"$results/rss.txt"
 done
+cat "$results/rss.txt" >>"$results/table.md"
 {
   echo
   echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
   echo "wrk runs on the same machine; ${duration}s per run."
-} | tee -a "$results/table.md"
+} >>"$results/table.md"
+cat "$results/table.md"

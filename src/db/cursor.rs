@@ -51,14 +51,16 @@ pub fn encode<K: Serialize>(scope: &ListScope, key: &K) -> String {
     URL_SAFE_NO_PAD.encode(serde_json::to_vec(&(&scope.0, key)).expect("cursor keys serialize"))
 }
 
+/// The answer to a `cursor` that this list did not issue.
+pub fn invalid() -> ApiError {
+    ApiError::bad_query_because(
+        "cursor",
+        ErrorCode::InvalidCursor,
+        "is not a cursor this list issued (cursors work only with the list and filters they came from)",
+    )
+}
+
 pub fn decode<K: DeserializeOwned>(scope: &ListScope, cursor: &str) -> Result<K, ApiError> {
-    let invalid = || {
-        ApiError::bad_query_because(
-            "cursor",
-            ErrorCode::InvalidCursor,
-            "is not a cursor this list issued (cursors work only with the list and filters they came from)",
-        )
-    };
     let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?;
     let (tag, key): (String, K) = serde_json::from_slice(&bytes).map_err(|_| invalid())?;
     if tag != scope.0 {

@@ -6,9 +6,9 @@
 //! that copy was a sixth of a create's CPU (`perf`, docs/benchmarks.md). Writes queued behind
 //! one another share those pages, so one commit for the queue writes each page once.
 //!
-//! How (a leader and followers, as in LevelDB's write queue): a writer puts its work on the
-//! pending list, then waits its turn for the writer lock (`SQLITE_WRITER`, first come, first
-//! served). At its turn, a writer whose work an earlier leader already committed takes the result
+//! How (a leader and followers, as in LevelDB's write queue): a writer puts its work on its
+//! database's pending list, then waits its turn for the writer lock (`SQLITE_WRITER`, first
+//! come, first served). At its turn, a writer whose work an earlier leader already committed takes the result
 //! and leaves; otherwise it leads: it takes every pending write, runs each in a savepoint of one
 //! `BEGIN IMMEDIATE` transaction (a write that fails rolls back to its savepoint and fails
 //! alone), commits, and hands each writer its result — all before giving up its turn. Alone in
@@ -17,12 +17,18 @@
 //!
 //! A write is answered only after the commit that holds it: if that commit fails, every write
 //! of the group gets 503 (nothing of theirs was kept), so none is acknowledged and then lost.
+//!
+//! Leaders commit on the database's own writer connection (`Writer`), not a pooled one: a
+//! writer waiting its turn holds no connection, so a burst of writes never takes the pool from
+//! the readers, and a leader never waits for a connection while holding the turn (which
+//! `DbConn::write_tx` callers, holding pooled connections, wait for).
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::mpsc::{sync_channel, TryRecvError};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use diesel::connection::{AnsiTransactionManager, Connection, TransactionManager};
+use diesel::r2d2::R2D2Connection;
 
 use super::{DbConn, SQLITE_WRITER};
 use crate::error::ApiError;
@@ -38,17 +44,31 @@ type Deliver = Box<dyn FnOnce(Option<ApiError>) + Send>;
 /// write (no savepoint needed).
 type Job = Box<dyn FnOnce(&mut DbConn, bool) -> (bool, Deliver) + Send>;
 
-/// The writes waiting for a leader, each with its database (the URL it was opened with): a
-/// leader takes only its own database's (tests open many files in one process).
-static PENDING: Mutex<Vec<(Arc<str>, Job)>> = Mutex::new(Vec::new());
+/// A SQLite database's journaled writes: those waiting for a leader, and the connection
+/// leaders commit them on (opened when first needed, reopened if it breaks).
+pub struct Writer {
+    url: Arc<str>,
+    pending: Mutex<Vec<Job>>,
+    connection: Mutex<Option<DbConn>>,
+}
+
+impl Writer {
+    pub fn new(url: &str) -> Writer {
+        Writer { url: url.into(), pending: Mutex::new(Vec::new()), connection: Mutex::new(None) }
+    }
+
+    #[cfg(test)]
+    fn queued(&self) -> usize {
+        self.pending.lock().unwrap_or_else(PoisonError::into_inner).len()
+    }
+}
 
 /// The most writes one transaction commits: bounds how long the first of them waits.
 const MAX_GROUP: usize = 64;
 
-/// Runs `body` in a SQLite write transaction, committed with whatever other writes are queued
-/// (see the module's comment). `conn` is the caller's pooled connection to `database`: used if
-/// it leads.
-pub(super) fn write<T, F>(conn: &mut DbConn, database: &Arc<str>, body: F) -> Result<T, ApiError>
+/// Runs `body` in a SQLite write transaction on `writer`'s database, committed with whatever
+/// other writes are queued (see the module's comment).
+pub fn write<T, F>(writer: &Writer, body: F) -> Result<T, ApiError>
 where
     F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
     T: Send + 'static,
@@ -65,32 +85,33 @@ where
         });
         (succeeded, deliver)
     });
-    PENDING.lock().unwrap_or_else(PoisonError::into_inner).push((database.clone(), job));
+    writer.pending.lock().unwrap_or_else(PoisonError::into_inner).push(job);
     let turn = SQLITE_WRITER.lock();
     match result.try_recv() {
         // An earlier leader committed it (or failed it) and delivered before giving up its turn.
         Ok(outcome) => return outcome,
-        // Taken by a leader that never delivered (it panicked): not known to be kept.
+        // Taken by a leader that never delivered (it panicked, or could not connect): not kept.
         Err(TryRecvError::Disconnected) => return Err(ApiError::database_unavailable()),
         // Still queued: this writer leads.
         Err(TryRecvError::Empty) => {}
     }
     let group: Vec<Job> = {
-        let mut pending = PENDING.lock().unwrap_or_else(PoisonError::into_inner);
         // The oldest first, up to MAX_GROUP; later comers wait for the next group (this
         // writer's own is among the oldest: it was queued before this turn began).
-        let mut group = Vec::new();
-        let mut index = 0;
-        while index < pending.len() && group.len() < MAX_GROUP {
-            if pending[index].0 == *database {
-                group.push(pending.remove(index).1);
-            } else {
-                index += 1;
-            }
-        }
-        group
+        let mut pending = writer.pending.lock().unwrap_or_else(PoisonError::into_inner);
+        let take = pending.len().min(MAX_GROUP);
+        pending.drain(..take).collect()
     };
-    lead(conn, group);
+    {
+        let mut connection = writer.connection.lock().unwrap_or_else(PoisonError::into_inner);
+        if connection.as_mut().is_none_or(R2D2Connection::is_broken) {
+            // Could not open: dropping the group drops its senders, and its writers get 503.
+            *connection = super::open_for_pool(&writer.url).ok();
+        }
+        if let Some(conn) = connection.as_mut() {
+            lead(conn, group);
+        }
+    }
     drop(turn);
     result.recv().unwrap_or_else(|_| Err(ApiError::database_unavailable()))
 }
@@ -176,8 +197,8 @@ mod tests {
     use diesel::connection::SimpleConnection;
     use diesel::prelude::*;
 
-    use super::{depth, write};
-    use crate::db::DbConn;
+    use super::{depth, write, Writer};
+    use crate::db::{DbConn, SQLITE_WRITER};
     use crate::error::ApiError;
 
     fn insert(conn: &mut DbConn, n: i32) -> Result<(), ApiError> {
@@ -196,54 +217,54 @@ mod tests {
         rows.into_iter().map(|r| r.n).collect()
     }
 
-    /// Writer 0 holds its turn while seven others queue; they commit as one group, each in its
-    /// savepoint: the one that fails and the one that panics are undone, the rest kept.
+    /// While the writer's turn is held elsewhere, seven writes queue; the first of them to get
+    /// the turn commits all seven as one group, each in its savepoint: the one that fails and
+    /// the one that panics are undone, the rest kept.
     #[test]
     fn queued_writes_commit_together_and_a_failed_one_is_undone_alone() {
         let dir = tempfile::tempdir().unwrap();
-        let url: Arc<str> = format!("sqlite://{}/group.db", dir.path().display()).into();
+        let url = format!("sqlite://{}/group.db", dir.path().display());
         DbConn::establish_url(&url)
             .unwrap()
             .batch_execute("PRAGMA journal_mode = WAL; CREATE TABLE t (n INTEGER PRIMARY KEY);")
             .unwrap();
-        let writers: Vec<_> = (0..8)
+        let writer = Arc::new(Writer::new(&url));
+        let turn = SQLITE_WRITER.lock();
+        let writers: Vec<_> = (1..=7)
             .map(|n| {
-                let url = url.clone();
+                let writer = writer.clone();
                 std::thread::spawn(move || {
-                    let mut conn = DbConn::establish_url(&url).unwrap();
-                    if n > 0 {
-                        std::thread::sleep(Duration::from_millis(50));
-                    }
-                    write(&mut conn, &url, move |conn| {
+                    write(&writer, move |conn| {
                         insert(conn, n)?;
-                        let depth = depth(conn);
                         match n {
-                            0 => std::thread::sleep(Duration::from_millis(400)),
-                            5 => return Err(ApiError::not_found("thing")),
+                            5 => Err(ApiError::not_found("thing")),
                             6 => panic!("a write that panics, on purpose"),
-                            _ => {}
+                            _ => Ok(depth(conn)),
                         }
-                        Ok(depth)
                     })
                 })
             })
             .collect();
-        let results: Vec<Result<u32, ApiError>> = writers.into_iter().map(|w| w.join().unwrap()).collect();
-        assert_eq!(results[0].as_ref().ok(), Some(&1), "the first write ran alone, in the transaction itself");
-        for n in [1, 2, 3, 4, 7] {
-            assert_eq!(results[n].as_ref().ok(), Some(&2), "write {n} ran in a savepoint of a group");
+        // Every write is queued (and none can lead) before the turn is given up.
+        while writer.queued() < 7 {
+            std::thread::sleep(Duration::from_millis(5));
         }
-        assert_eq!(results[5].as_ref().unwrap_err().status.as_u16(), 404);
-        assert_eq!(results[6].as_ref().unwrap_err().status.as_u16(), 500);
-        assert_eq!(stored(&url), vec![0, 1, 2, 3, 4, 7]);
+        drop(turn);
+        let results: Vec<Result<u32, ApiError>> = writers.into_iter().map(|w| w.join().unwrap()).collect();
+        for n in [1, 2, 3, 4, 7] {
+            assert_eq!(results[n - 1].as_ref().ok(), Some(&2), "write {n} ran in a savepoint of one group");
+        }
+        assert_eq!(results[4].as_ref().unwrap_err().status.as_u16(), 404);
+        assert_eq!(results[5].as_ref().unwrap_err().status.as_u16(), 500);
+        assert_eq!(stored(&url), vec![1, 2, 3, 4, 7]);
 
-        // Alone, a failed write rolls its transaction back.
-        let mut conn = DbConn::establish_url(&url).unwrap();
-        let failed: Result<(), ApiError> = write(&mut conn, &url, |conn| {
+        // Alone, a write runs in the transaction itself, and one that fails rolls it back.
+        assert_eq!(write(&writer, |conn| Ok(depth(conn))).unwrap(), 1);
+        let failed: Result<(), ApiError> = write(&writer, |conn| {
             insert(conn, 100)?;
             Err(ApiError::not_found("thing"))
         });
         assert!(failed.is_err());
-        assert_eq!(stored(&url), vec![0, 1, 2, 3, 4, 7]);
+        assert_eq!(stored(&url), vec![1, 2, 3, 4, 7]);
     }
 }

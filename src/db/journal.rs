@@ -468,8 +468,41 @@ pub struct AuditFilter {
     pub unit_id: Option<String>,
     pub since: Option<chrono::NaiveDateTime>,
     pub until: Option<chrono::NaiveDateTime>,
-    pub before_seq: Option<i64>,
+    /// Where the previous page ended.
+    pub before: Option<AuditPosition>,
     pub limit: i64,
+}
+
+/// An audit entry's place in its list: its sequence number, and its time when the list is
+/// ordered by time (`AuditFilter::by_time`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum AuditPosition {
+    Seq(i64),
+    /// Microseconds since the Unix epoch, and the sequence number.
+    Time(i64, i64),
+}
+
+impl AuditFilter {
+    /// A time window with no filter that has its own index (record, actor, unit) is read by
+    /// `journal_occurred (occurred_at, seq)`, newest first by time then sequence: ordered by
+    /// sequence alone, such a page scanned the journal back from its end to the window
+    /// (1.1–4 s for a month ten years back, at 10M entries).
+    pub fn by_time(&self) -> bool {
+        (self.since.is_some() || self.until.is_some())
+            && self.record_id.is_none()
+            && self.actor_id.is_none()
+            && self.unit_id.is_none()
+    }
+
+    /// The position of `entry` in this list (the next page's cursor).
+    pub fn position(&self, entry: &Entry) -> AuditPosition {
+        if self.by_time() {
+            AuditPosition::Time(entry.occurred_at.timestamp_micros(), entry.seq)
+        } else {
+            AuditPosition::Seq(entry.seq)
+        }
+    }
 }
 
 /// Audit entries, newest first; `limit + 1` rows.
@@ -496,10 +529,27 @@ pub fn list_audit(conn: &mut DbConn, filter: &AuditFilter) -> Result<Vec<Entry>,
     if let Some(until) = filter.until {
         query = query.filter(journal::occurred_at.lt(until));
     }
-    if let Some(before) = filter.before_seq {
-        query = query.filter(journal::seq.lt(before));
+    let query = query.limit(filter.limit + 1).select(Entry::as_select());
+    if filter.by_time() {
+        let query = match filter.before {
+            Some(AuditPosition::Time(micros, seq)) => {
+                let at = chrono::DateTime::from_timestamp_micros(micros).ok_or_else(db::cursor::invalid)?.naive_utc();
+                // `occurred_at <= at` bounds the index scan; the rest drops the page's own
+                // instant's later entries. (As one `OR`, PostgreSQL scans from the window's end:
+                // 88 ms a page deep into a month, against 0.2 ms.)
+                query.filter(journal::occurred_at.le(at).and(journal::occurred_at.lt(at).or(journal::seq.lt(seq))))
+            }
+            Some(AuditPosition::Seq(_)) => return Err(db::cursor::invalid()),
+            None => query,
+        };
+        return Ok(query.order((journal::occurred_at.desc(), journal::seq.desc())).load(conn)?);
     }
-    Ok(query.order(journal::seq.desc()).limit(filter.limit + 1).select(Entry::as_select()).load(conn)?)
+    let query = match filter.before {
+        Some(AuditPosition::Seq(seq)) => query.filter(journal::seq.lt(seq)),
+        Some(AuditPosition::Time(..)) => return Err(db::cursor::invalid()),
+        None => query,
+    };
+    Ok(query.order(journal::seq.desc()).load(conn)?)
 }
 
 /// The record an event is about.

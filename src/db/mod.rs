@@ -299,8 +299,6 @@ pub fn plan_each_statement(conn: &mut DbConn) -> Result<(), DieselError> {
 /// and when it was last used.
 pub struct PooledDb {
     pub conn: DbConn,
-    /// The URL it was opened with: which database it is (for `group_commit`).
-    database: std::sync::Arc<str>,
     lost: bool,
     /// `None` until first used: a connection the pool opened in the background may have waited
     /// idle (and lost its server) before any request took it.
@@ -319,8 +317,19 @@ impl PooledDb {
 /// How long a pooled PostgreSQL connection may idle before it is checked when taken out.
 const IDLE_CHECK_AFTER: Duration = Duration::from_secs(1);
 
+/// A connection as a serving process uses it (pooled, or SQLite's writer connection).
+fn open_for_pool(url: &str) -> Result<DbConn, diesel::ConnectionError> {
+    let mut conn = DbConn::establish_url(url)?;
+    if let DbConn::Sqlite(c) = &mut conn {
+        // Checkpoints run in the background (`Checkpointer`), not in a request's commit.
+        c.batch_execute("PRAGMA wal_autocheckpoint = 0;")
+            .map_err(|e| diesel::ConnectionError::BadConnection(e.to_string()))?;
+    }
+    Ok(conn)
+}
+
 pub struct ConnectionManager {
-    url: std::sync::Arc<str>,
+    url: String,
 }
 
 impl r2d2::ManageConnection for ConnectionManager {
@@ -328,13 +337,7 @@ impl r2d2::ManageConnection for ConnectionManager {
     type Error = diesel::ConnectionError;
 
     fn connect(&self) -> Result<PooledDb, Self::Error> {
-        let mut conn = DbConn::establish_url(&self.url)?;
-        if let DbConn::Sqlite(c) = &mut conn {
-            // Checkpoints run in the background (`Checkpointer`), not in a request's commit.
-            c.batch_execute("PRAGMA wal_autocheckpoint = 0;")
-                .map_err(|e| diesel::ConnectionError::BadConnection(e.to_string()))?;
-        }
-        Ok(PooledDb { conn, database: self.url.clone(), lost: false, last_used: None })
+        Ok(PooledDb { conn: open_for_pool(&self.url)?, lost: false, last_used: None })
     }
 
     fn is_valid(&self, conn: &mut PooledDb) -> Result<(), Self::Error> {
@@ -346,20 +349,37 @@ impl r2d2::ManageConnection for ConnectionManager {
     }
 }
 
-pub type DbPool = r2d2::Pool<ConnectionManager>;
+/// The database's connections: the pool, and on SQLite the writer that journaled writes
+/// commit on (`group_commit`). Dereferences to the pool.
+#[derive(Clone)]
+pub struct DbPool {
+    pool: r2d2::Pool<ConnectionManager>,
+    sqlite_writer: Option<std::sync::Arc<group_commit::Writer>>,
+}
+
+impl std::ops::Deref for DbPool {
+    type Target = r2d2::Pool<ConnectionManager>;
+    fn deref(&self) -> &Self::Target {
+        &self.pool
+    }
+}
+
 type Pooled = r2d2::PooledConnection<ConnectionManager>;
 
 /// Builds the pool without connecting yet: connections are made on demand, so a database that
 /// is down at the moment answers 503 and the pool recovers by itself when it is back.
 pub fn build_pool(url: &str, size: u32, timeout: Duration) -> DbPool {
-    r2d2::Pool::builder()
+    let pool = r2d2::Pool::builder()
         .max_size(size)
         .min_idle(Some(1.min(size)))
         .connection_timeout(timeout)
         // Checking every checkout costs a round trip per request; connections idle for a while
         // are checked in `checkout`, and lost ones are caught by `PooledDb::lost`.
         .test_on_check_out(false)
-        .build_unchecked(ConnectionManager { url: url.into() })
+        .build_unchecked(ConnectionManager { url: url.into() });
+    let sqlite_writer =
+        (Backend::from_url(url) == Ok(Backend::Sqlite)).then(|| std::sync::Arc::new(group_commit::Writer::new(url)));
+    DbPool { pool, sqlite_writer }
 }
 
 /// Requests of this process waiting for a pooled connection now (for the metrics).
@@ -438,17 +458,17 @@ where
             tries += 1;
             // The second try checks every connection it is given: the first found one dead,
             // and its idle neighbours are likely dead too.
-            let mut pooled = checkout(&pool, tries > 1)?;
-            if let DbConn::Sqlite(_) = pooled.conn {
-                // Committed with the other writes queued for SQLite's one writer.
+            if let Some(writer) = &pool.sqlite_writer {
+                // Committed with the other writes queued for SQLite's one writer, on its own
+                // connection: no pooled connection is held while waiting.
                 let (f, hold) = (f.take().expect("the transaction body runs once"), origin.idempotency.clone());
-                let database = pooled.database.clone();
-                let value = group_commit::write(&mut pooled.conn, &database, move |conn| journaled(conn, &origin, f))?;
+                let value = group_commit::write(writer, move |conn| journaled(conn, &origin, f))?;
                 if let Some(hold) = hold {
                     fault::after_commit(&hold.id.key);
                 }
                 return Ok(value);
             }
+            let mut pooled = checkout(&pool, tries > 1)?;
             let result = pooled
                 .conn
                 .write_tx(|conn| journaled(conn, &origin, f.take().expect("the transaction body runs once")));

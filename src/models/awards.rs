@@ -369,27 +369,53 @@ pub(crate) fn check_person_unit(conn: &mut DbConn, unit_id: UnitId) -> Result<()
 }
 
 pub fn create_person(conn: &mut DbConn, fields: PersonFields) -> Result<Person, ApiError> {
-    check_person_unit(conn, fields.unit_id)?;
+    use diesel::sql_types::{Integer, Nullable, Text, Timestamp};
     let id = PersonId::generate();
     let now = db::now();
-    let values = (
-        people::id.eq(id),
-        people::full_name_folded.eq(crate::domain::text::fold(&fields.full_name)),
-        people::full_name.eq(&fields.full_name),
-        people::position.eq(&fields.position),
-        people::unit_id.eq(fields.unit_id),
-        people::birth_year.eq(fields.birth_year),
-        people::identity_number.eq(&fields.identity_number),
-        people::gender.eq(fields.gender),
-        people::ethnicity_code.eq(&fields.ethnicity_code),
-        people::staff_category.eq(fields.staff_category),
-        people::version.eq(1),
-        people::created_at.eq(now),
-        people::updated_at.eq(now),
-    );
-    // The row as stored comes back with the insert (no second round trip to read it).
-    let insert = diesel::insert_into(people::table).values(values);
-    Ok(db::on_backend!(conn, |c| insert.returning(Person::as_returning()).get_result(c)?))
+    // One statement checks the unit and inserts (`INSERT … SELECT … FROM units WHERE …`) and
+    // returns the row as stored: a round trip fewer than checking first. No row means the unit
+    // is not one people belong to, and `check_person_unit` says why.
+    let source = units::table
+        .filter(units::id.eq(fields.unit_id))
+        .filter(units::kind.eq_any([UnitKind::Department, UnitKind::Commune]))
+        .select((
+            id.into_sql::<Text>(),
+            crate::domain::text::fold(&fields.full_name).into_sql::<Text>(),
+            fields.full_name.clone().into_sql::<Text>(),
+            fields.position.clone().into_sql::<Nullable<Text>>(),
+            fields.unit_id.into_sql::<Text>(),
+            fields.birth_year.into_sql::<Nullable<Integer>>(),
+            fields.identity_number.clone().into_sql::<Nullable<Text>>(),
+            fields.gender.into_sql::<Nullable<Text>>(),
+            fields.ethnicity_code.clone().into_sql::<Nullable<Text>>(),
+            fields.staff_category.into_sql::<Nullable<Text>>(),
+            1.into_sql::<Integer>(),
+            now.into_sql::<Timestamp>(),
+            now.into_sql::<Timestamp>(),
+        ));
+    let insert = diesel::insert_into(people::table).values(source).into_columns((
+        people::id,
+        people::full_name_folded,
+        people::full_name,
+        people::position,
+        people::unit_id,
+        people::birth_year,
+        people::identity_number,
+        people::gender,
+        people::ethnicity_code,
+        people::staff_category,
+        people::version,
+        people::created_at,
+        people::updated_at,
+    ));
+    let created = db::on_backend!(conn, |c| insert.returning(Person::as_returning()).get_result(c).optional()?);
+    match created {
+        Some(person) => Ok(person),
+        None => {
+            check_person_unit(conn, fields.unit_id)?;
+            Err(ApiError::validation(vec![FieldError::new("unit_id", ErrorCode::NotFound, "no unit has this id")]))
+        }
+    }
 }
 
 /// Replaces a person's details at `expected_version`. `identity_number: None` keeps the stored

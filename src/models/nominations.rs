@@ -764,7 +764,20 @@ pub fn list(conn: &mut DbConn, filter: &NominationFilter) -> Result<Vec<Nominati
     if let Some(before) = filter.before_id {
         query = query.filter(nominations::id.lt(before));
     }
-    Ok(query.order(nominations::id.desc()).limit(filter.limit + 1).select(Nomination::as_select()).load(conn)?)
+    let query = query.order(nominations::id.desc()).limit(filter.limit + 1);
+    if filter.status.is_none() {
+        return Ok(query.select(Nomination::as_select()).load(conn)?);
+    }
+    // By status (and year): the page's ids first, from `nominations_status (status, year, id)`
+    // alone, then their rows. Asked for whole rows at once, PostgreSQL walks the primary key
+    // backwards instead, taking one year's rows to be spread over all ids: 1.2 s at 1M rows
+    // against 2 ms (docs/plans/postgres-1m.md).
+    let ids: Vec<NominationId> = query.select(nominations::id).load(conn)?;
+    Ok(nominations::table
+        .filter(nominations::id.eq_any(&ids))
+        .order(nominations::id.desc())
+        .select(Nomination::as_select())
+        .load(conn)?)
 }
 
 /// Whether the nomination is on the agenda of an open council session.

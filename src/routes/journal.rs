@@ -201,7 +201,8 @@ fn audit_entry(e: Entry) -> Result<AuditEntry, ApiError> {
 }
 
 /// The audit trail, newest first (admins, and service clients with `audit:read`). Entries cannot
-/// be changed or removed.
+/// be changed or removed. Ordered by sequence number; a page filtered by `since`/`until` alone
+/// (or with `record_kind`, `action`) is ordered by time, then sequence number.
 #[utoipa::path(operation_id = "list_audit_entries", tag = "integration", security(("bearer" = []), ("client" = ["audit:read"])), params(AuditQuery),
     responses((status = 200, description = "A page of audit entries", body = AuditPage), ListErrors))]
 #[get("/audit-entries")]
@@ -230,11 +231,11 @@ pub async fn audit(
         unit_id: q.unit_id,
         since: q.since.map(|t| t.naive_utc()),
         until: q.until.map(|t| t.naive_utc()),
-        before_seq: q.cursor.as_deref().map(|c| cursor::decode::<i64>(&scope, c)).transpose()?,
+        before: q.cursor.as_deref().map(|c| cursor::decode(&scope, c)).transpose()?,
         limit,
     };
-    let rows = db::run(&state.db, move |conn| model::list_audit(conn, &filter)).await?;
-    let (rows, next_cursor) = cursor::page(rows, limit, &scope, |e| e.seq);
+    let (rows, filter) = db::run(&state.db, move |conn| Ok((model::list_audit(conn, &filter)?, filter))).await?;
+    let (rows, next_cursor) = cursor::page(rows, limit, &scope, |e| filter.position(e));
     Ok(HttpResponse::Ok()
         .json(AuditPage { items: rows.into_iter().map(audit_entry).collect::<Result<_, _>>()?, next_cursor }))
 }

@@ -160,6 +160,19 @@ async fn identity_numbers_and_statistics_attributes_stay_with_admins(app: TestAp
         (bad["errors"][0]["field"].as_str(), bad["errors"][0]["code"].as_str()),
         (Some("ethnicity_code"), Some("invalid_choice"))
     );
+    // People belong to departments and communes: a district is refused, an unknown unit too,
+    // and neither leaves a person behind.
+    for (unit, code) in [(district["id"].clone(), "wrong_kind"), (json!(uuid::Uuid::now_v7()), "not_found")] {
+        let refused = app
+            .post("/api/v1/people", &json!({"full_name": "Lò Văn Sáng", "unit_id": unit}))
+            .await
+            .problem(422, "validation_failed");
+        assert_eq!(
+            (refused["errors"][0]["field"].as_str(), refused["errors"][0]["code"].as_str()),
+            (Some("unit_id"), Some(code))
+        );
+    }
+    assert_eq!(app.get("/api/v1/people?q=lo%20van%20sang").await.json()["items"], json!([]));
 
     // Officers keep their own unit's people, cannot set identity numbers, and see no one else's.
     let body = app

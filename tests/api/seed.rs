@@ -124,6 +124,19 @@ async fn demo_data_shows_a_finished_campaign_and_loads_once(app: TestApp) {
     // A finished award year: decisions, awards, every state, the files downloadable.
     let decided = app.get("/api/v1/nominations?status=decided&limit=100").await.json();
     assert_eq!(decided["items"].as_array().unwrap().len(), 3);
+    // By status, a page's ids are read first, then their rows: the same items, newest first,
+    // paged by the same cursor.
+    let ids = |page: &serde_json::Value| -> Vec<String> {
+        page["items"].as_array().unwrap().iter().map(|n| n["id"].as_str().unwrap().to_string()).collect()
+    };
+    let first = app.get("/api/v1/nominations?status=decided&limit=2").await.json();
+    let cursor = first["next_cursor"].as_str().expect("a second page");
+    let second = app.get(&format!("/api/v1/nominations?status=decided&limit=2&cursor={cursor}")).await.json();
+    assert_eq!([ids(&first), ids(&second)].concat(), ids(&decided));
+    assert!(second["next_cursor"].is_null());
+    let mut newest_first = ids(&decided);
+    newest_first.sort_by(|a, b| b.cmp(a));
+    assert_eq!(ids(&decided), newest_first);
     assert_eq!(app.get("/api/v1/nominations?status=returned").await.json()["items"].as_array().unwrap().len(), 1);
     let fighter = decided["items"]
         .as_array()

@@ -91,7 +91,8 @@ export interface paths {
         /**
          * The audit trail, newest first (admins, and service clients with `audit:read`)
          * @description The audit trail, newest first (admins, and service clients with `audit:read`). Entries cannot
-         *     be changed or removed.
+         *     be changed or removed. Ordered by sequence number; a page filtered by `since`/`until` alone
+         *     (or with `record_kind`, `action`) is ordered by time, then sequence number.
          */
         get: operations["list_audit_entries"];
         put?: never;
