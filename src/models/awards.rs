@@ -679,5 +679,14 @@ pub fn list_awards(conn: &mut DbConn, filter: &AwardFilter) -> Result<Vec<Award>
     if let Some(before) = filter.before_id {
         query = query.filter(awards::id.lt(before));
     }
-    Ok(query.order(awards::id.desc()).limit(filter.limit + 1).select(Award::as_select()).load(conn)?)
+    let query = query.order(awards::id.desc()).limit(filter.limit + 1);
+    let by_type_or_year = filter.award_type_id.is_some() || filter.year.is_some();
+    if !by_type_or_year || filter.person_id.is_some() || filter.unit_ids.is_some() {
+        return Ok(query.select(Award::as_select()).load(conn)?);
+    }
+    // By award type and/or year alone: the page's ids first, from `awards_type` or
+    // `awards_year` alone (they end in `id, revoked_at`), then their rows. Asked for whole rows,
+    // PostgreSQL can walk the primary key backwards instead (migration award_list_indexes).
+    let ids: Vec<AwardId> = query.select(awards::id).load(conn)?;
+    Ok(awards::table.filter(awards::id.eq_any(&ids)).order(awards::id.desc()).select(Award::as_select()).load(conn)?)
 }

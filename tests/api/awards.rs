@@ -282,6 +282,27 @@ async fn award_history_rolls_up_merged_communes(app: TestApp) {
     let all =
         app.get(&format!("/api/v1/awards?unit_id={}&roll_up=true&include_revoked=true", id(&new_ward))).await.json();
     assert_eq!(all["items"].as_array().unwrap().len(), 5, "the three titles and both revoked awards");
+
+    // By award type and year (a page's ids read first from their index, then the rows): the
+    // matching awards only, newest first, revoked ones only when asked, paged by cursor.
+    let cstd = type_id("CSTD_CO_SO");
+    let by_type = app.get(&format!("/api/v1/awards?award_type_id={}&limit=2", cstd.as_str().unwrap())).await.json();
+    let page_years: Vec<i64> =
+        by_type["items"].as_array().unwrap().iter().map(|a| a["year"].as_i64().unwrap()).collect();
+    assert_eq!(page_years, [2021, 2020]);
+    let cursor = by_type["next_cursor"].as_str().expect("a second page");
+    let rest = app
+        .get(&format!("/api/v1/awards?award_type_id={}&limit=2&cursor={cursor}", cstd.as_str().unwrap()))
+        .await
+        .json();
+    assert_eq!(rest["items"][0]["year"], 2019);
+    assert!(rest["next_cursor"].is_null());
+    let of_2021 = app.get("/api/v1/awards?year=2021").await.json();
+    let of_2021: Vec<&str> = of_2021["items"].as_array().unwrap().iter().map(|a| a["id"].as_str().unwrap()).collect();
+    assert_eq!(of_2021.len(), 1, "the person's 2021 title; the revoked flag is left out: {of_2021:?}");
+    let with_revoked = app.get("/api/v1/awards?year=2021&include_revoked=true").await.json();
+    assert_eq!(with_revoked["items"].as_array().unwrap().len(), 2);
+    assert_eq!(with_revoked["items"][1]["id"], flag["id"], "newest first: the flag was decided first");
 }
 
 async fn new_award_types_join_the_catalogue_with_their_rules(app: TestApp) {
