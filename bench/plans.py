@@ -154,20 +154,24 @@ they read, which `bench/plans.py check postgres://…/thidua_scale_1m` compares 
 also have their generic plan's shape checked. Times are from a shared 2-core machine; only the
 shapes are checked, so a plan that changes for the better also fails the check: record again.
 
-Recorded here as they are, and slow at 1M rows (bench/scale.sh, 2026-12-02):
+Once slow at 1M rows, and how each was mended (bench/scale.sh, 2026-12-02; every plan below is
+from after the mend):
 
-- *admin: nominations by status and year*: the custom plan walks `nominations_pkey` backwards
-  and filters (500,026 rows removed, 0.5–1.3 s): the planner takes the 65,000 matching rows to be
-  spread evenly over the ids, but a year's nominations are one stretch of them. The generic plan
-  uses `nominations_status` (status, year, id). No index changes that choice, nor ordering by
-  `status, year` too (PostgreSQL drops sort keys fixed by equalities). Reading the page's ids
-  first, `SELECT id … ORDER BY id DESC LIMIT 51` (an index-only scan of `nominations_status`,
-  cost 3.5 against the walk's 64), then the rows by id: 2 ms (`EXPLAIN ANALYZE`, same data).
-- *audit: one month in 2019*: `journal_pkey` walked backwards, 7,024,589 rows removed (4 s). No
-  index serves a range on `occurred_at` ordered by `seq`; ordering by `occurred_at DESC, seq DESC`
-  when `since`/`until` is given would read `journal_occurred` backwards.
-- *campaign progress*: `registrations` read by a parallel sequential scan (the campaign's 500
-  estimated as 214) and sorted, 94 ms of the request's ~230 ms.
+- *admin: nominations by status and year* walked `nominations_pkey` backwards and filtered
+  (500,026 rows removed, 0.5–1.3 s): the planner takes the 65,000 matching rows to be spread
+  evenly over the ids, but a year's nominations are one stretch of them, and no index changes
+  that choice. Now the page's ids come first, `SELECT id … ORDER BY id DESC LIMIT 51` (an
+  index-only scan of `nominations_status`), then the rows by id: 1.14× its time at 10k rows.
+- *admin: awards of one year* (and of one type and year) walked `awards_pkey` the same way
+  (0.2 s; 4.3 s with the type). Migration `2026-12-08-000000_award_list_indexes` gives them
+  indexes ending in `(id, revoked_at)`, read first for the page's ids, index-only.
+- *audit: one month in 2019* walked `journal_pkey` backwards (7,024,589 rows removed, 4 s). A
+  page filtered by time alone is now ordered by `occurred_at DESC, seq DESC` and reads
+  `journal_occurred` backwards; its cursor bounds the scan (`occurred_at <= t AND (occurred_at <
+  t OR seq < s)`).
+- *campaign progress* read `registrations` by a parallel sequential scan joined to its targets
+  (94 ms of the request's ~230 ms). Now the campaign's registrations by its unique index, then
+  their targets by primary key (`= ANY`): 67 ms for the whole request.
 - *audit: a dissolved commune's* was a backward walk of `journal_pkey` (1,074,903 rows removed,
   0.7 s) until migration `2026-12-07-000000_journal_unit_index` (`journal (unit_id, seq)`).
 """

@@ -99,6 +99,7 @@ for backend in ${BACKENDS:-sqlite postgres}; do
       "officer: own unit's 50 newest nominations|officer|/nominations?limit=50"
       "admin: nominations by status and year, 50|admin|/nominations?status=decided&year=2020&limit=50"
       "a person's award history|admin|/awards?person_id=$person"
+      "admin: awards of one year, 50|admin|/awards?year=2020&limit=50"
       "change feed from the start, admin, 100|admin|/events?limit=100"
       "change feed from the start, commune officer, 100|officer|/events?limit=100"
       "audit trail, newest 50|admin|/audit-entries?limit=50"

@@ -377,7 +377,8 @@ pub fn create_person(conn: &mut DbConn, fields: PersonFields) -> Result<Person, 
     // is not one people belong to, and `check_person_unit` says why.
     let source = units::table
         .filter(units::id.eq(fields.unit_id))
-        .filter(units::kind.eq_any([UnitKind::Department, UnitKind::Commune]))
+        // Two comparisons, not `IN (…)`: diesel caches no statement with an `IN` list on SQLite.
+        .filter(units::kind.eq(UnitKind::Department).or(units::kind.eq(UnitKind::Commune)))
         .select((
             id.into_sql::<Text>(),
             crate::domain::text::fold(&fields.full_name).into_sql::<Text>(),
