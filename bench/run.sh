@@ -42,7 +42,7 @@ table() {
     <(sed "s/^ceiling-$backend //" "$results/$backend-ceiling.txt" | tr ' ' '\t') "$results/$backend.tsv"
 }
 
-echo "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$results/table.md"
+echo "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)" >"$results/table.md"
 for backend in sqlite postgres; do
   if [ "$backend" = sqlite ]; then
     url="sqlite://$work/bench.db"; port=18180
