@@ -494,10 +494,13 @@ impl AuditFilter {
             && self.actor_id.is_none()
             && self.unit_id.is_none()
     }
+}
 
-    /// The position of `entry` in this list (the next page's cursor).
-    pub fn position(&self, entry: &Entry) -> AuditPosition {
-        if self.by_time() {
+impl AuditPosition {
+    /// The position of `entry` in a list ordered by time (`by_time`) or by sequence: the next
+    /// page's cursor.
+    pub fn of(entry: &Entry, by_time: bool) -> Self {
+        if by_time {
             AuditPosition::Time(entry.occurred_at.timestamp_micros(), entry.seq)
         } else {
             AuditPosition::Seq(entry.seq)
@@ -623,5 +626,32 @@ pub fn event(entry: &Entry) -> Event {
             href: href(&entry.record_kind, &entry.record_id),
         },
         unit_id: entry.unit_id.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{list_audit, AuditFilter, AuditPosition};
+    use crate::db::DbConn;
+    use crate::error::ErrorCode;
+
+    /// A cursor carries the order of the list that issued it; given to a list in the other
+    /// order it would skip or repeat entries, so it is refused before any row is read (the
+    /// connection has no tables at all).
+    #[test]
+    fn a_position_of_one_order_does_not_page_the_other() {
+        let mut conn = DbConn::establish_url("sqlite://:memory:").unwrap();
+        let window = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap().and_hms_opt(0, 0, 0).unwrap();
+        let by_time =
+            AuditFilter { since: Some(window), before: Some(AuditPosition::Seq(10)), limit: 5, ..Default::default() };
+        assert!(by_time.by_time());
+        let by_seq = AuditFilter { before: Some(AuditPosition::Time(0, 10)), limit: 5, ..Default::default() };
+        assert!(!by_seq.by_time());
+        for filter in [by_time, by_seq] {
+            let refused = list_audit(&mut conn, &filter).unwrap_err();
+            assert_eq!(refused.code, ErrorCode::InvalidQuery);
+            assert_eq!(refused.errors[0].code, ErrorCode::InvalidCursor);
+            assert_eq!(refused.errors[0].field, "cursor");
+        }
     }
 }

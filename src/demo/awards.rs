@@ -108,7 +108,7 @@ pub(super) fn award_year(
     home_affairs: UnitId,
 ) -> Result<(), ApiError> {
     use crate::domain::nominations::{DocumentKind, NominationAction};
-    use crate::models::{awards, council, decisions, nominations};
+    use crate::models::{awards, council, decisions, nominations, people};
     let type_id = |conn: &mut DbConn, code: &str| type_of_code(conn, code).map(|t| t.id);
     use crate::domain::statistics::{Gender, StaffCategory};
     // What the national statistics count of a person (the board's to set): gender, ethnic group
@@ -120,9 +120,9 @@ pub(super) fn award_year(
                   unit: UnitId,
                   statistics: Statistics|
      -> Result<PersonId, ApiError> {
-        Ok(awards::create_person(
+        Ok(people::create_person(
             conn,
-            awards::PersonFields {
+            people::PersonFields {
                 full_name: name.into(),
                 position: Some(position.into()),
                 unit_id: unit,
@@ -387,7 +387,7 @@ pub(super) fn round_2025(conn: &mut DbConn, dir: &std::path::Path, author: UserI
     use crate::domain::nominations::DocumentKind;
     use crate::domain::round_sheets::{read_rows, SheetPerson, SheetRow, SheetTitle};
     use crate::domain::rounds::LineAction;
-    use crate::models::{awards, rounds, title_registrations};
+    use crate::models::{people, rounds, title_registrations};
     let today = day("2025-12-10");
     let in_force = day("2025-12-01");
     let duc_xuan = unit_on(conn, "commune", "01840", in_force)?;
@@ -463,9 +463,9 @@ pub(super) fn round_2025(conn: &mut DbConn, dir: &std::path::Path, author: UserI
     for (i, (unit, staff, sheet)) in wards.into_iter().enumerate() {
         let mut people = Vec::new();
         for (name, position) in staff {
-            let created = awards::create_person(
+            let created = people::create_person(
                 conn,
-                awards::PersonFields {
+                people::PersonFields {
                     full_name: (*name).into(),
                     position: Some((*position).into()),
                     unit_id: unit,

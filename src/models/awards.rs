@@ -1,10 +1,11 @@
-//! The award catalogue with versioned rules, people, and the award history, in SQL.
+//! The award catalogue with versioned rules, and the award history, in SQL (people are in
+//! `models::people`).
 
 use crate::domain::cluster_votes::ClusterProposalRule;
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 
-use crate::db::schema::{award_type_versions, award_types, awards, people, unit_links, units};
+use crate::db::schema::{award_type_versions, award_types, awards, unit_links, units};
 use crate::db::sql_types::{NullableUtcTimestamp, UtcTimestamp};
 use crate::db::{self, DbConn};
 use crate::domain::awards::{
@@ -18,8 +19,6 @@ use crate::domain::ids::{
 };
 use crate::domain::initiatives::InitiativeRequirement;
 use crate::domain::nominations::NominationStatus;
-use crate::domain::statistics::{Gender, StaffCategory};
-use crate::domain::units::UnitKind;
 use crate::error::{ApiError, ErrorCode, FieldError};
 
 type Db = <DbConn as Connection>::Backend;
@@ -312,172 +311,6 @@ pub fn version_on(versions: &[AwardTypeVersion], day: NaiveDate) -> Option<&Awar
     versions.iter().rev().find(|v| v.effective_from <= day && v.effective_until.is_none_or(|u| day <= u))
 }
 
-// ---------- people ----------
-
-#[derive(Queryable, Selectable, Debug, Clone)]
-#[diesel(table_name = people)]
-pub struct Person {
-    pub id: PersonId,
-    pub full_name: String,
-    pub full_name_folded: String,
-    pub position: Option<String>,
-    pub unit_id: UnitId,
-    pub birth_year: Option<i32>,
-    pub identity_number: Option<String>,
-    pub version: i32,
-    #[diesel(deserialize_as = UtcTimestamp)]
-    pub created_at: DateTime<Utc>,
-    #[diesel(deserialize_as = UtcTimestamp)]
-    pub updated_at: DateTime<Utc>,
-    pub gender: Option<Gender>,
-    /// GSO code of the ethnic group (`domain::statistics::ETHNIC_GROUPS`).
-    pub ethnicity_code: Option<String>,
-    pub staff_category: Option<StaffCategory>,
-}
-
-pub struct PersonFields {
-    pub full_name: String,
-    pub position: Option<String>,
-    pub unit_id: UnitId,
-    pub birth_year: Option<i32>,
-    pub identity_number: Option<String>,
-    /// The statistics' attributes: each left out (`None`) keeps what is stored.
-    pub gender: Option<Gender>,
-    pub ethnicity_code: Option<String>,
-    pub staff_category: Option<StaffCategory>,
-}
-
-pub fn person_not_found() -> ApiError {
-    ApiError::not_found("person")
-}
-
-pub fn find_person(conn: &mut DbConn, id: PersonId) -> Result<Person, ApiError> {
-    people::table.find(id).select(Person::as_select()).first(conn).optional()?.ok_or_else(person_not_found)
-}
-
-pub(crate) fn check_person_unit(conn: &mut DbConn, unit_id: UnitId) -> Result<(), ApiError> {
-    let kind: Option<UnitKind> = units::table.find(unit_id).select(units::kind).first(conn).optional()?;
-    match kind {
-        Some(UnitKind::Department | UnitKind::Commune) => Ok(()),
-        Some(_) => Err(ApiError::validation(vec![FieldError::new(
-            "unit_id",
-            ErrorCode::WrongKind,
-            "must be a department or a commune",
-        )])),
-        None => Err(ApiError::validation(vec![FieldError::new("unit_id", ErrorCode::NotFound, "no unit has this id")])),
-    }
-}
-
-pub fn create_person(conn: &mut DbConn, fields: PersonFields) -> Result<Person, ApiError> {
-    use diesel::sql_types::{Integer, Nullable, Text, Timestamp};
-    let id = PersonId::generate();
-    let now = db::now();
-    // One statement checks the unit and inserts (`INSERT … SELECT … FROM units WHERE …`) and
-    // returns the row as stored: a round trip fewer than checking first. No row means the unit
-    // is not one people belong to, and `check_person_unit` says why.
-    let source = units::table
-        .filter(units::id.eq(fields.unit_id))
-        // Two comparisons, not `IN (…)`: diesel caches no statement with an `IN` list on SQLite.
-        .filter(units::kind.eq(UnitKind::Department).or(units::kind.eq(UnitKind::Commune)))
-        .select((
-            id.into_sql::<Text>(),
-            crate::domain::text::fold(&fields.full_name).into_sql::<Text>(),
-            fields.full_name.clone().into_sql::<Text>(),
-            fields.position.clone().into_sql::<Nullable<Text>>(),
-            fields.unit_id.into_sql::<Text>(),
-            fields.birth_year.into_sql::<Nullable<Integer>>(),
-            fields.identity_number.clone().into_sql::<Nullable<Text>>(),
-            fields.gender.into_sql::<Nullable<Text>>(),
-            fields.ethnicity_code.clone().into_sql::<Nullable<Text>>(),
-            fields.staff_category.into_sql::<Nullable<Text>>(),
-            1.into_sql::<Integer>(),
-            now.into_sql::<Timestamp>(),
-            now.into_sql::<Timestamp>(),
-        ));
-    let insert = diesel::insert_into(people::table).values(source).into_columns((
-        people::id,
-        people::full_name_folded,
-        people::full_name,
-        people::position,
-        people::unit_id,
-        people::birth_year,
-        people::identity_number,
-        people::gender,
-        people::ethnicity_code,
-        people::staff_category,
-        people::version,
-        people::created_at,
-        people::updated_at,
-    ));
-    let created = db::on_backend!(conn, |c| insert.returning(Person::as_returning()).get_result(c).optional()?);
-    match created {
-        Some(person) => Ok(person),
-        None => {
-            check_person_unit(conn, fields.unit_id)?;
-            Err(ApiError::validation(vec![FieldError::new("unit_id", ErrorCode::NotFound, "no unit has this id")]))
-        }
-    }
-}
-
-/// Replaces a person's details at `expected_version`. `identity_number: None` keeps the stored
-/// one (only admins send it).
-pub fn replace_person(
-    conn: &mut DbConn,
-    id: PersonId,
-    fields: PersonFields,
-    keep_identity: bool,
-    expected_version: Option<i32>,
-) -> Result<Person, ApiError> {
-    let current = find_person(conn, id)?;
-    if expected_version.is_some_and(|v| v != current.version) {
-        return Err(ApiError::precondition_failed());
-    }
-    check_person_unit(conn, fields.unit_id)?;
-    let identity = if keep_identity { current.identity_number.clone() } else { fields.identity_number.clone() };
-    let updated = diesel::update(people::table.find(id).filter(people::version.eq(current.version)))
-        .set((
-            people::full_name_folded.eq(crate::domain::text::fold(&fields.full_name)),
-            people::full_name.eq(&fields.full_name),
-            people::position.eq(&fields.position),
-            people::unit_id.eq(fields.unit_id),
-            people::birth_year.eq(fields.birth_year),
-            people::identity_number.eq(identity),
-            people::gender.eq(fields.gender.or(current.gender)),
-            people::ethnicity_code.eq(fields.ethnicity_code.clone().or(current.ethnicity_code.clone())),
-            people::staff_category.eq(fields.staff_category.or(current.staff_category)),
-            people::version.eq(current.version + 1),
-            people::updated_at.eq(db::now()),
-        ))
-        .execute(conn)?;
-    if updated == 0 {
-        return Err(ApiError::precondition_failed());
-    }
-    find_person(conn, id)
-}
-
-/// People of a unit (or all), by name; `limit + 1` rows after the (folded name, id) cursor.
-pub fn list_people(
-    conn: &mut DbConn,
-    unit_id: Option<UnitId>,
-    search: Option<&str>,
-    after: Option<(String, PersonId)>,
-    limit: i64,
-) -> Result<Vec<Person>, ApiError> {
-    let mut query = people::table.into_boxed::<Db>();
-    if let Some(unit) = unit_id {
-        query = query.filter(people::unit_id.eq(unit));
-    }
-    if let Some(folded) = search {
-        query = query.filter(people::full_name_folded.like(crate::domain::text::like_contains(folded)).escape('\\'));
-    }
-    if let Some((name, id)) = after {
-        query = query.filter(
-            people::full_name_folded.gt(name.clone()).or(people::full_name_folded.eq(name).and(people::id.gt(id))),
-        );
-    }
-    Ok(query.order((people::full_name_folded, people::id)).limit(limit + 1).select(Person::as_select()).load(conn)?)
-}
-
 // ---------- awards ----------
 
 #[derive(Queryable, Selectable, Debug, Clone)]
@@ -543,7 +376,7 @@ pub fn record_award(conn: &mut DbConn, new: NewAward, actor: UserId) -> Result<A
     let (kind, unit_id) = match (award_type.subject.as_str(), new.person_id, new.unit_id, &new.household_name) {
         ("individual", Some(person), _, None) => (
             NomineeKind::Person,
-            find_person(conn, person)
+            super::people::find_person(conn, person)
                 .map_err(|_| {
                     ApiError::validation(vec![FieldError::new(
                         "person_id",

@@ -114,7 +114,7 @@ pub fn create(
     actor: UserId,
 ) -> Result<InitiativeDetail, ApiError> {
     conn.write_tx(|conn| {
-        crate::models::awards::check_person_unit(conn, unit_id)?;
+        crate::models::people::check_person_unit(conn, unit_id)?;
         let id = InitiativeId::generate();
         let now = db::now();
         diesel::insert_into(initiatives::table)

@@ -19,6 +19,7 @@ pub mod initiatives;
 pub mod judging;
 pub mod nomination_warnings;
 pub mod nominations;
+pub mod people;
 pub mod registrations;
 pub mod reports;
 pub mod reviews;

@@ -360,7 +360,7 @@ pub fn create_dossier(
             "a unit's round takes its own unit's dossier only",
         )]));
     }
-    crate::models::awards::check_person_unit(conn, unit_id)?;
+    crate::models::people::check_person_unit(conn, unit_id)?;
     db::lock_for_transaction(conn, &format!("dossier:{round_id}:{unit_id}"))?;
     let exists: i64 = unit_dossiers::table
         .filter(unit_dossiers::round_id.eq(round_id))

@@ -160,7 +160,7 @@ pub fn create(
     entries: &[EntryInput],
     actor: UserId,
 ) -> Result<TitleRegistrationDetail, ApiError> {
-    crate::models::awards::check_person_unit(conn, unit_id)?;
+    crate::models::people::check_person_unit(conn, unit_id)?;
     check_entries(conn, unit_id, entries)?;
     db::lock_for_transaction(conn, &format!("title_registration:{unit_id}:{year}"))?;
     let exists: i64 = title_registrations::table

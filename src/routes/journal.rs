@@ -234,8 +234,9 @@ pub async fn audit(
         before: q.cursor.as_deref().map(|c| cursor::decode(&scope, c)).transpose()?,
         limit,
     };
-    let (rows, filter) = db::run(&state.db, move |conn| Ok((model::list_audit(conn, &filter)?, filter))).await?;
-    let (rows, next_cursor) = cursor::page(rows, limit, &scope, |e| filter.position(e));
+    let by_time = filter.by_time();
+    let rows = db::run(&state.db, move |conn| model::list_audit(conn, &filter)).await?;
+    let (rows, next_cursor) = cursor::page(rows, limit, &scope, |e| model::AuditPosition::of(e, by_time));
     Ok(HttpResponse::Ok()
         .json(AuditPage { items: rows.into_iter().map(audit_entry).collect::<Result<_, _>>()?, next_cursor }))
 }

@@ -20,8 +20,8 @@ use crate::error::{ApiError, ErrorCode, FieldError};
 use crate::http::extract::{etag, required_if_match, JsonBody, QueryParams};
 use crate::http::origin::RequestOrigin;
 use crate::http::register::Routes;
-use crate::models::awards::{self as model, Person, PersonFields};
 use crate::models::collectives::{self as disciplines, Discipline, NewDiscipline};
+use crate::models::people::{self as model, Person, PersonFields};
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, ReplaceErrors};
 use crate::state::AppState;
 

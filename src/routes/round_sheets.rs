@@ -54,7 +54,7 @@ async fn load(state: &AppState, who: &AuthUser, id: Uuid, action: Action) -> Res
 
 /// The unit's people and the round's titles, as the sheet names them.
 fn lists(conn: &mut DbConn, dossier: &Dossier) -> Result<(Vec<SheetPerson>, Vec<SheetTitle>), ApiError> {
-    let people = crate::models::awards::list_people(conn, Some(dossier.unit_id), None, None, 100_000)?
+    let people = crate::models::people::list_people(conn, Some(dossier.unit_id), None, None, 100_000)?
         .into_iter()
         .map(|p| SheetPerson { id: p.id.to_string(), full_name: p.full_name })
         .collect();

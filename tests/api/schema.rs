@@ -96,7 +96,8 @@ fn load_every_table(conn: &mut thidua::db::DbConn) {
         campaign_reviews::table.select(Review::as_select()).limit(0).load::<Review>(conn).expect("campaign_reviews");
     }
     {
-        use thidua::models::awards::{Award, AwardType, AwardTypeVersion, Person};
+        use thidua::models::awards::{Award, AwardType, AwardTypeVersion};
+        use thidua::models::people::Person;
         award_types::table.select(AwardType::as_select()).limit(0).load::<AwardType>(conn).expect("award_types");
         award_type_versions::table
             .select(AwardTypeVersion::as_select())
