@@ -8,8 +8,11 @@ pub mod cursor;
 mod group_commit;
 pub mod idempotency;
 pub mod journal;
+mod one_of;
 pub mod schema;
 pub mod sql_types;
+
+pub use one_of::one_of;
 
 use std::time::Duration;
 
@@ -548,6 +551,20 @@ pub fn now_utc() -> chrono::DateTime<chrono::Utc> {
 /// A fresh time-ordered id, stored as text on both backends.
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
+}
+
+#[cfg(test)]
+/// SQLite in memory, and PostgreSQL when the suite has one (`THIDUA_TEST_DATABASE_URL`).
+pub(crate) fn test_connections() -> Vec<DbConn> {
+    let mut found = vec![DbConn::establish_url(":memory:").expect("sqlite in memory")];
+    if let Ok(url) = std::env::var("THIDUA_TEST_DATABASE_URL") {
+        match DbConn::establish_url(&url) {
+            Ok(conn) => found.push(conn),
+            Err(e) if std::env::var("THIDUA_REQUIRE_POSTGRES").is_ok() => panic!("postgres: {e}"),
+            Err(_) => {}
+        }
+    }
+    found
 }
 
 #[cfg(test)]

@@ -11,13 +11,13 @@
 
 use std::io::Write;
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::backend::Backend;
 use diesel::deserialize::{self, FromSql, FromSqlRow};
-use diesel::pg::Pg;
+use diesel::pg::{Pg, PgValue};
 use diesel::serialize::{self, IsNull, Output, ToSql};
 use diesel::sql_types::{Nullable, Text, Timestamp};
-use diesel::sqlite::Sqlite;
+use diesel::sqlite::{Sqlite, SqliteValue};
 
 use super::MultiBackend;
 use crate::domain::awards::PostingStage;
@@ -76,14 +76,14 @@ macro_rules! stored_as_text {
         }
 
         impl FromSql<Text, Sqlite> for $t {
-            fn from_sql(value: <Sqlite as Backend>::RawValue<'_>) -> deserialize::Result<Self> {
-                parse(&<String as FromSql<Text, Sqlite>>::from_sql(value)?)
+            fn from_sql(mut value: <Sqlite as Backend>::RawValue<'_>) -> deserialize::Result<Self> {
+                parse(value.read_text())
             }
         }
 
         impl FromSql<Text, Pg> for $t {
             fn from_sql(value: <Pg as Backend>::RawValue<'_>) -> deserialize::Result<Self> {
-                parse(&<String as FromSql<Text, Pg>>::from_sql(value)?)
+                parse(std::str::from_utf8(value.as_bytes())?)
             }
         }
 
@@ -175,13 +175,73 @@ stored_as_text!(
 #[derive(Debug, Clone, Copy, FromSqlRow)]
 pub struct UtcTimestamp(DateTime<Utc>);
 
-impl<DB> FromSql<Timestamp, DB> for UtcTimestamp
-where
-    DB: Backend,
-    NaiveDateTime: FromSql<Timestamp, DB>,
-{
+/// The naive timestamp a column holds. PostgreSQL sends it as a binary count of microseconds;
+/// SQLite stores the text diesel wrote (`YYYY-MM-DD HH:MM:SS.ffffff`), which diesel reads by
+/// trying chrono's format strings in turn: 4.6 % of a unit officer's page (docs/benchmarks.md,
+/// 2026-12-04). That one layout is read by hand here, anything else by diesel as before.
+pub trait StoredTimestamp: Backend {
+    fn naive_timestamp(value: Self::RawValue<'_>) -> deserialize::Result<NaiveDateTime>;
+}
+
+impl StoredTimestamp for Sqlite {
+    fn naive_timestamp(mut value: SqliteValue<'_, '_, '_>) -> deserialize::Result<NaiveDateTime> {
+        if let Some(parsed) = parse_stored_timestamp(value.read_text()) {
+            return Ok(parsed);
+        }
+        <NaiveDateTime as FromSql<Timestamp, Sqlite>>::from_sql(value)
+    }
+}
+
+impl StoredTimestamp for Pg {
+    fn naive_timestamp(value: PgValue<'_>) -> deserialize::Result<NaiveDateTime> {
+        <NaiveDateTime as FromSql<Timestamp, Pg>>::from_sql(value)
+    }
+}
+
+impl StoredTimestamp for MultiBackend {
+    fn naive_timestamp(value: <MultiBackend as Backend>::RawValue<'_>) -> deserialize::Result<NaiveDateTime> {
+        value.from_sql::<StoredNaive, Timestamp>().map(|t| t.0)
+    }
+}
+
+/// `NaiveDateTime` through `StoredTimestamp`, for `MultiBackend`'s dispatch to its backends.
+struct StoredNaive(NaiveDateTime);
+
+impl<DB: StoredTimestamp> FromSql<Timestamp, DB> for StoredNaive {
     fn from_sql(value: DB::RawValue<'_>) -> deserialize::Result<Self> {
-        Ok(UtcTimestamp(<NaiveDateTime as FromSql<Timestamp, DB>>::from_sql(value)?.and_utc()))
+        DB::naive_timestamp(value).map(StoredNaive)
+    }
+}
+
+/// `YYYY-MM-DD HH:MM:SS`, then optionally `.` and 1 to 9 digits; `None` for anything else
+/// (diesel's parser then decides).
+fn parse_stored_timestamp(text: &str) -> Option<NaiveDateTime> {
+    let b = text.as_bytes();
+    if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || b[10] != b' ' || b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let number = |digits: &[u8]| -> Option<u32> {
+        digits.iter().try_fold(0u32, |n, &c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
+    };
+    let nanos = match &b[19..] {
+        [] => 0,
+        [b'.', fraction @ ..] if (1..=9).contains(&fraction.len()) => {
+            number(fraction)? * 10u32.pow(9 - fraction.len() as u32)
+        }
+        _ => return None,
+    };
+    let year = i32::try_from(number(&b[0..4])?).ok()?;
+    NaiveDate::from_ymd_opt(year, number(&b[5..7])?, number(&b[8..10])?)?.and_hms_nano_opt(
+        number(&b[11..13])?,
+        number(&b[14..16])?,
+        number(&b[17..19])?,
+        nanos,
+    )
+}
+
+impl<DB: StoredTimestamp> FromSql<Timestamp, DB> for UtcTimestamp {
+    fn from_sql(value: DB::RawValue<'_>) -> deserialize::Result<Self> {
+        Ok(UtcTimestamp(DB::naive_timestamp(value)?.and_utc()))
     }
 }
 
@@ -195,17 +255,13 @@ impl From<UtcTimestamp> for DateTime<Utc> {
 #[derive(Debug, Clone, Copy, FromSqlRow)]
 pub struct NullableUtcTimestamp(Option<DateTime<Utc>>);
 
-impl<DB> FromSql<Nullable<Timestamp>, DB> for NullableUtcTimestamp
-where
-    DB: Backend,
-    NaiveDateTime: FromSql<Timestamp, DB>,
-{
+impl<DB: StoredTimestamp> FromSql<Nullable<Timestamp>, DB> for NullableUtcTimestamp {
     fn from_sql(value: DB::RawValue<'_>) -> deserialize::Result<Self> {
-        Ok(NullableUtcTimestamp(Some(<NaiveDateTime as FromSql<Timestamp, DB>>::from_sql(value)?.and_utc())))
+        Ok(NullableUtcTimestamp(Some(DB::naive_timestamp(value)?.and_utc())))
     }
 
     fn from_nullable_sql(value: Option<DB::RawValue<'_>>) -> deserialize::Result<Self> {
-        value.map_or(Ok(NullableUtcTimestamp(None)), Self::from_sql)
+        value.map_or(Ok(NullableUtcTimestamp(None)), <Self as FromSql<Nullable<Timestamp>, DB>>::from_sql)
     }
 }
 
@@ -223,23 +279,11 @@ mod tests {
     use diesel::sql_types::{Nullable, Text, Timestamp};
 
     use super::{NullableUtcTimestamp, UtcTimestamp};
+    use crate::db::test_connections as connections;
     use crate::db::DbConn;
     use crate::domain::campaigns::CampaignStatus;
     use crate::domain::ids::UnitId;
     use crate::domain::units::UnitKind;
-
-    /// SQLite in memory, and PostgreSQL when the suite has one (`THIDUA_TEST_DATABASE_URL`).
-    fn connections() -> Vec<DbConn> {
-        let mut found = vec![DbConn::establish_url(":memory:").expect("sqlite in memory")];
-        if let Ok(url) = std::env::var("THIDUA_TEST_DATABASE_URL") {
-            match DbConn::establish_url(&url) {
-                Ok(conn) => found.push(conn),
-                Err(e) if std::env::var("THIDUA_REQUIRE_POSTGRES").is_ok() => panic!("postgres: {e}"),
-                Err(_) => {}
-            }
-        }
-        found
-    }
 
     #[test]
     fn ids_and_enums_round_trip_as_text() {
@@ -284,5 +328,51 @@ mod tests {
                 diesel::select(sql::<Nullable<Timestamp>>("NULL")).get_result(&mut conn).unwrap();
             assert_eq!(Option::<DateTime<Utc>>::from(none), None);
         }
+    }
+
+    /// The hand parser agrees with chrono's on the layout diesel writes, at every fraction
+    /// length, and declines (leaving it to diesel) whatever else.
+    #[test]
+    fn the_stored_layout_is_parsed_as_chrono_parses_it() {
+        for text in [
+            "2025-07-01 08:30:15",
+            "2025-07-01 08:30:15.1",
+            "2025-07-01 08:30:15.123456",
+            "2025-07-01 08:30:15.123456789",
+            "1999-12-31 23:59:59.000001",
+            "2024-02-29 00:00:00.5",
+        ] {
+            let chrono = chrono::NaiveDateTime::parse_from_str(text, "%F %T%.f").unwrap();
+            assert_eq!(super::parse_stored_timestamp(text), Some(chrono), "{text}");
+        }
+        for text in [
+            "2025-07-01T08:30:15",
+            "2025-07-01 08:30:15.",
+            "2025-07-01 08:30:15.1234567890",
+            "2025-02-29 08:30:15",
+            "2025-07-01 24:00:00",
+            "2025-07-01 08:30:1x",
+            "2025-07-01 08:30",
+            "+025-07-01 08:30:15",
+            "2460000.5",
+        ] {
+            assert_eq!(super::parse_stored_timestamp(text), None, "{text}");
+        }
+    }
+
+    /// On SQLite a text of another layout still reads as diesel read it (an ISO `T`, a Julian
+    /// day number), and one that is no timestamp is an error, not a default.
+    #[test]
+    fn other_layouts_fall_back_to_diesel() {
+        let mut conn = DbConn::establish_url(":memory:").unwrap();
+        let at = |sql_text: &str, conn: &mut DbConn| {
+            diesel::select(sql::<Timestamp>(sql_text)).get_result::<UtcTimestamp>(conn).map(DateTime::<Utc>::from)
+        };
+        let expected = Utc.with_ymd_and_hms(2025, 7, 1, 8, 30, 15).unwrap();
+        assert_eq!(at("'2025-07-01T08:30:15'", &mut conn).unwrap(), expected);
+        assert_eq!(at("'2025-07-01 08:30:15.000'", &mut conn).unwrap(), expected);
+        let julian = at("2440587.5", &mut conn).unwrap();
+        assert_eq!(julian, Utc.with_ymd_and_hms(1970, 1, 1, 0, 0, 0).unwrap());
+        assert!(at("'yesterday'", &mut conn).is_err());
     }
 }

@@ -292,11 +292,12 @@ fn lock_achievement(conn: &mut DbConn, id: AchievementId) -> Result<Achievement,
 /// A report a nomination under review (or granted) rests on no longer changes.
 fn check_not_under_nomination(conn: &mut DbConn, achievement_id: AchievementId) -> Result<(), ApiError> {
     use crate::db::schema::{nomination_achievements, nominations};
-    let open: Vec<&str> = ["submitted", "appraised", "approved", "posted", "decided"].to_vec();
+    use crate::domain::nominations::NominationStatus as S;
+    let open = [S::Submitted, S::Appraised, S::Approved, S::Posted, S::Decided];
     let count: i64 = nomination_achievements::table
         .inner_join(nominations::table.on(nominations::id.eq(nomination_achievements::nomination_id)))
         .filter(nomination_achievements::achievement_id.eq(achievement_id))
-        .filter(nominations::status.eq_any(open))
+        .filter(db::one_of(nominations::status, &open))
         .count()
         .get_result(conn)?;
     if count > 0 {

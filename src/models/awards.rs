@@ -472,7 +472,7 @@ pub fn unit_and_predecessors(conn: &mut DbConn, unit_id: UnitId) -> Result<Vec<U
     let mut frontier = vec![unit_id];
     while !frontier.is_empty() && found.len() < 1000 {
         let before: Vec<UnitId> = unit_links::table
-            .filter(unit_links::successor_id.eq_any(&frontier))
+            .filter(db::one_of(unit_links::successor_id, &frontier))
             .select(unit_links::predecessor_id)
             .load(conn)?;
         frontier = before.into_iter().filter(|id| !found.contains(id)).collect();
@@ -499,7 +499,7 @@ pub fn list_awards(conn: &mut DbConn, filter: &AwardFilter) -> Result<Vec<Award>
         query = query.filter(awards::person_id.eq(person));
     }
     if let Some(units) = &filter.unit_ids {
-        query = query.filter(awards::unit_id.eq_any(units.clone()));
+        query = query.filter(db::one_of(awards::unit_id, units));
     }
     if let Some(award_type) = filter.award_type_id {
         query = query.filter(awards::award_type_id.eq(award_type));
@@ -522,5 +522,9 @@ pub fn list_awards(conn: &mut DbConn, filter: &AwardFilter) -> Result<Vec<Award>
     // `awards_year` alone (they end in `id, revoked_at`), then their rows. Asked for whole rows,
     // PostgreSQL can walk the primary key backwards instead (migration award_list_indexes).
     let ids: Vec<AwardId> = query.select(awards::id).load(conn)?;
-    Ok(awards::table.filter(awards::id.eq_any(&ids)).order(awards::id.desc()).select(Award::as_select()).load(conn)?)
+    Ok(awards::table
+        .filter(db::one_of(awards::id, &ids))
+        .order(awards::id.desc())
+        .select(Award::as_select())
+        .load(conn)?)
 }

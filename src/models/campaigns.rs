@@ -232,7 +232,7 @@ fn check_participants(conn: &mut DbConn, fields: &CampaignFields) -> Result<(), 
         }
     }
     let found_units: Vec<(UnitId, UnitKind, Option<NaiveDate>, Option<NaiveDate>)> = units::table
-        .filter(units::id.eq_any(&fields.unit_ids))
+        .filter(db::one_of(units::id, &fields.unit_ids))
         .select((units::id, units::kind, units::valid_from, units::valid_until))
         .load(conn)?;
     let period = (Some(fields.start_date), Some(fields.end_date));
@@ -254,7 +254,7 @@ fn check_participants(conn: &mut DbConn, fields: &CampaignFields) -> Result<(), 
         }
     }
     let found_clusters: Vec<ClusterId> =
-        clusters::table.filter(clusters::id.eq_any(&fields.cluster_ids)).select(clusters::id).load(conn)?;
+        clusters::table.filter(db::one_of(clusters::id, &fields.cluster_ids)).select(clusters::id).load(conn)?;
     for (i, id) in fields.cluster_ids.iter().enumerate() {
         if !found_clusters.contains(id) {
             errors.push(FieldError::new(format!("cluster_ids[{i}]"), ErrorCode::NotFound, "no cluster has this id"));
@@ -589,7 +589,7 @@ pub fn remove_indicator(conn: &mut DbConn, campaign_id: CampaignId, indicator_id
 
 /// (id, code, name) of the given units.
 pub fn unit_names(conn: &mut DbConn, ids: &[UnitId]) -> Result<Vec<(UnitId, String, String)>, ApiError> {
-    Ok(units::table.filter(units::id.eq_any(ids)).select((units::id, units::code, units::name)).load(conn)?)
+    Ok(units::table.filter(db::one_of(units::id, ids)).select((units::id, units::code, units::name)).load(conn)?)
 }
 
 /// The clusters a campaign's units are ranked in: its own when it runs by cluster, otherwise

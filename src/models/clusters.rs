@@ -61,7 +61,7 @@ pub fn list_clusters(conn: &mut DbConn, year: Option<i32>) -> Result<Vec<(Cluste
         query.order((clusters::year.desc(), clusters::name.asc())).select(Cluster::as_select()).load(conn)?;
     let ids: Vec<ClusterId> = found.iter().map(|c| c.id).collect();
     let members: Vec<(ClusterId, UnitId)> = cluster_members::table
-        .filter(cluster_members::cluster_id.eq_any(&ids))
+        .filter(db::one_of(cluster_members::cluster_id, &ids))
         .select((cluster_members::cluster_id, cluster_members::unit_id))
         .order(cluster_members::unit_id)
         .load(conn)?;
@@ -81,7 +81,7 @@ fn check_members(conn: &mut DbConn, input: &ClusterInput) -> Result<(), ApiError
         errors.push(FieldError::new("member_ids", ErrorCode::Required, "a cluster needs at least one member"));
     }
     let kinds: Vec<(UnitId, UnitKind, Option<chrono::NaiveDate>, Option<chrono::NaiveDate>)> = units::table
-        .filter(units::id.eq_any(&input.member_ids))
+        .filter(db::one_of(units::id, &input.member_ids))
         .select((units::id, units::kind, units::valid_from, units::valid_until))
         .load(conn)?;
     let year = (chrono::NaiveDate::from_ymd_opt(input.year, 1, 1), chrono::NaiveDate::from_ymd_opt(input.year, 12, 31));

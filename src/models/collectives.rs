@@ -104,7 +104,7 @@ fn holders(conn: &mut DbConn, unit_id: UnitId, year: i32, code: &str) -> Result<
     let proposed: Vec<Option<PersonId>> = nominations::table
         .filter(nominations::award_type_id.eq(type_id))
         .filter(nominations::year.eq(year))
-        .filter(nominations::status.eq_any(running))
+        .filter(db::one_of(nominations::status, &running))
         .filter(
             nominations::person_id
                 .eq_any(people::table.filter(people::unit_id.eq(unit_id)).select(people::id.nullable())),

@@ -147,7 +147,7 @@ pub fn minutes(conn: &mut DbConn, id: CouncilSessionId) -> Result<Minutes, ApiEr
         attendance.into_iter().map(|(user, present, opinion, _)| (user, (present, opinion))).collect();
     let member_ids = members(conn, id)?;
     let names: HashMap<UserId, String> = users::table
-        .filter(users::id.eq_any(&member_ids))
+        .filter(db::one_of(users::id, &member_ids))
         .select((users::id, users::full_name))
         .load::<(UserId, String)>(conn)?
         .into_iter()

@@ -375,7 +375,7 @@ pub fn list_decisions(
     let ids: Vec<DecisionId> = rows.iter().map(|d| d.id).collect();
     let mut granted: std::collections::HashMap<DecisionId, Vec<GrantedAward>> = std::collections::HashMap::new();
     for (decision, award, bonus) in awards::table
-        .filter(awards::decision_id.eq_any(&ids))
+        .filter(db::one_of(awards::decision_id, &ids))
         .select((awards::decision_id.assume_not_null(), awards::id, awards::bonus_vnd))
         .order(awards::id)
         .load::<(DecisionId, AwardId, Option<i64>)>(conn)?

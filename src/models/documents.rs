@@ -12,7 +12,7 @@ use crate::db::schema::{
     generated_documents, indicators, nomination_achievements, nominations, people, units,
 };
 use crate::db::sql_types::UtcTimestamp;
-use crate::db::DbConn;
+use crate::db::{self, DbConn};
 use crate::domain::awards::NomineeKind;
 use crate::domain::documents::{DecisionStatus, DocumentFormat, TemplateKind};
 use crate::domain::ids::{
@@ -263,7 +263,7 @@ pub fn signatures_of(
     ids: &[DecisionId],
 ) -> Result<HashMap<DecisionId, DecisionSignature>, ApiError> {
     Ok(decision_signatures::table
-        .filter(decision_signatures::decision_id.eq_any(ids))
+        .filter(db::one_of(decision_signatures::decision_id, ids))
         .select(DecisionSignature::as_select())
         .load(conn)?
         .into_iter()
@@ -324,7 +324,7 @@ fn nominee(
 /// The nominees of these nominations, in the order given (unknown ids are left out).
 pub fn nominees(conn: &mut DbConn, ids: &[NominationId]) -> Result<Vec<Nominee>, ApiError> {
     let rows: Vec<(NominationId, NomineeRow)> = nominations::table
-        .filter(nominations::id.eq_any(ids))
+        .filter(db::one_of(nominations::id, ids))
         .left_join(people::table.on(people::id.nullable().eq(nominations::person_id)))
         .inner_join(units::table.on(units::id.eq(nominations::unit_id)))
         .inner_join(award_types::table.on(award_types::id.eq(nominations::award_type_id)))
@@ -442,7 +442,7 @@ pub fn past_awards(
 /// The recipients of these awards, in the order given, with the decision each belongs to.
 pub fn recipients(conn: &mut DbConn, ids: &[AwardId]) -> Result<Vec<(AwardId, Option<DecisionId>, Nominee)>, ApiError> {
     let rows: Vec<(AwardId, Option<DecisionId>, NomineeRow)> = awards::table
-        .filter(awards::id.eq_any(ids))
+        .filter(db::one_of(awards::id, ids))
         .left_join(people::table.on(people::id.nullable().eq(awards::person_id)))
         .inner_join(units::table.on(units::id.eq(awards::unit_id)))
         .inner_join(award_types::table.on(award_types::id.eq(awards::award_type_id)))

@@ -53,7 +53,7 @@ pub fn find(conn: &mut DbConn, id: InitiativeId) -> Result<Initiative, ApiError>
 pub fn details(conn: &mut DbConn, rows: Vec<Initiative>) -> Result<Vec<InitiativeDetail>, ApiError> {
     let ids: Vec<InitiativeId> = rows.iter().map(|i| i.id).collect();
     let authors: Vec<(InitiativeId, PersonId, String)> = initiative_authors::table
-        .filter(initiative_authors::initiative_id.eq_any(&ids))
+        .filter(db::one_of(initiative_authors::initiative_id, &ids))
         .order((initiative_authors::initiative_id, initiative_authors::position))
         .select((initiative_authors::initiative_id, initiative_authors::person_id, initiative_authors::share_percent))
         .load(conn)?;
@@ -83,7 +83,7 @@ pub fn detail(conn: &mut DbConn, id: InitiativeId) -> Result<InitiativeDetail, A
 /// Every author must be a person the service knows.
 fn write_authors(conn: &mut DbConn, id: InitiativeId, authors: &[AuthorShare]) -> Result<(), ApiError> {
     let ids: Vec<PersonId> = authors.iter().map(|a| a.person_id).collect();
-    let known: Vec<PersonId> = people::table.filter(people::id.eq_any(&ids)).select(people::id).load(conn)?;
+    let known: Vec<PersonId> = people::table.filter(db::one_of(people::id, &ids)).select(people::id).load(conn)?;
     let unknown: Vec<FieldError> = authors
         .iter()
         .enumerate()

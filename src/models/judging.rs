@@ -146,12 +146,12 @@ impl Judging {
         let granting = granting();
         for chunk in ids.chunks(db::BATCH_ROWS) {
             let lines: Vec<(NominationId, DossierId)> = dossier_lines::table
-                .filter(dossier_lines::nomination_id.eq_any(chunk))
+                .filter(db::one_of(dossier_lines::nomination_id, chunk))
                 .select((dossier_lines::nomination_id, dossier_lines::dossier_id))
                 .load(conn)?;
             j.line_dossier.extend(lines);
             let kinds: Vec<(Option<NominationId>, Option<DocumentKind>)> = stored_files::table
-                .filter(stored_files::nomination_id.eq_any(chunk))
+                .filter(db::one_of(stored_files::nomination_id, chunk))
                 .select((stored_files::nomination_id, stored_files::kind))
                 .load(conn)?;
             for (id, kind) in kinds {
@@ -160,7 +160,7 @@ impl Judging {
                 }
             }
             let links: Vec<(NominationId, AchievementId)> = nomination_achievements::table
-                .filter(nomination_achievements::nomination_id.eq_any(chunk))
+                .filter(db::one_of(nomination_achievements::nomination_id, chunk))
                 .select((nomination_achievements::nomination_id, nomination_achievements::achievement_id))
                 .load(conn)?;
             for (id, achievement) in links {
@@ -172,8 +172,8 @@ impl Judging {
         for chunk in used.chunks(db::BATCH_ROWS) {
             let behind: Vec<(AchievementId, NominationId)> = nomination_achievements::table
                 .inner_join(nominations::table.on(nominations::id.eq(nomination_achievements::nomination_id)))
-                .filter(nomination_achievements::achievement_id.eq_any(chunk))
-                .filter(nominations::status.eq_any(&granting))
+                .filter(db::one_of(nomination_achievements::achievement_id, chunk))
+                .filter(db::one_of(nominations::status, &granting))
                 .select((nomination_achievements::achievement_id, nominations::id))
                 .load(conn)?;
             for (achievement, id) in behind {
@@ -183,8 +183,8 @@ impl Judging {
         if !required.is_empty() {
             for chunk in persons.chunks(db::BATCH_ROWS) {
                 let held: Vec<(Option<PersonId>, AwardTypeId, i32)> = awards::table
-                    .filter(awards::person_id.eq_any(chunk))
-                    .filter(awards::award_type_id.eq_any(&required))
+                    .filter(db::one_of(awards::person_id, chunk))
+                    .filter(db::one_of(awards::award_type_id, &required))
                     .filter(awards::revoked_at.is_null())
                     .select((awards::person_id, awards::award_type_id, awards::year))
                     .load(conn)?;
@@ -194,9 +194,9 @@ impl Judging {
                     }
                 }
                 let pending: Vec<(Option<PersonId>, AwardTypeId, NominationId, i32)> = nominations::table
-                    .filter(nominations::person_id.eq_any(chunk))
-                    .filter(nominations::award_type_id.eq_any(&required))
-                    .filter(nominations::status.eq_any(UNDER_REVIEW))
+                    .filter(db::one_of(nominations::person_id, chunk))
+                    .filter(db::one_of(nominations::award_type_id, &required))
+                    .filter(db::one_of(nominations::status, &UNDER_REVIEW))
                     .select((nominations::person_id, nominations::award_type_id, nominations::id, nominations::year))
                     .load(conn)?;
                 for (person, award_type, id, year) in pending {
@@ -230,7 +230,7 @@ impl Judging {
                 .filter(nominations::award_type_id.eq(award_type))
                 .filter(nominations::year.eq(year))
                 .filter(nominations::unit_id.eq(unit))
-                .filter(nominations::status.eq_any(&granting))
+                .filter(db::one_of(nominations::status, &granting))
                 .select((
                     nominations::id,
                     nominations::person_id,
@@ -280,7 +280,7 @@ impl Judging {
         for chunk in needs_recognitions.chunks(db::BATCH_ROWS) {
             let found: Vec<(PersonId, RecognitionScope, i32)> = initiatives::table
                 .inner_join(initiative_authors::table.on(initiative_authors::initiative_id.eq(initiatives::id)))
-                .filter(initiative_authors::person_id.eq_any(chunk))
+                .filter(db::one_of(initiative_authors::person_id, chunk))
                 .select((initiative_authors::person_id, initiatives::scope, initiatives::year))
                 .load(conn)?;
             for (person, scope, year) in found {
@@ -491,7 +491,7 @@ fn collective_award_years(conn: &mut DbConn, n: &Nomination, required: AwardType
     let query = awards::table.filter(awards::award_type_id.eq(required)).filter(awards::revoked_at.is_null());
     let years = match n.nominee_kind {
         NomineeKind::Unit => query
-            .filter(awards::unit_id.eq_any(unit_and_predecessors(conn, n.unit_id)?))
+            .filter(db::one_of(awards::unit_id, &unit_and_predecessors(conn, n.unit_id)?))
             .filter(awards::recipient_kind.eq(NomineeKind::Unit))
             .select(awards::year)
             .load(conn)?,
@@ -509,7 +509,7 @@ fn collective_pending_years(conn: &mut DbConn, n: &Nomination, required: AwardTy
     let query = nominations::table
         .filter(nominations::award_type_id.eq(required))
         .filter(nominations::id.ne(n.id))
-        .filter(nominations::status.eq_any(UNDER_REVIEW))
+        .filter(db::one_of(nominations::status, &UNDER_REVIEW))
         .filter(nominations::unit_id.eq(n.unit_id))
         .into_boxed::<Db>();
     let query = match n.nominee_kind {

@@ -97,13 +97,13 @@ pub fn find_nomination(conn: &mut DbConn, id: NominationId) -> Result<Nomination
 pub fn details(conn: &mut DbConn, rows: Vec<Nomination>) -> Result<Vec<NominationDetail>, ApiError> {
     let ids: Vec<NominationId> = rows.iter().map(|n| n.id).collect();
     let links: Vec<(NominationId, AchievementId)> = nomination_achievements::table
-        .filter(nomination_achievements::nomination_id.eq_any(&ids))
+        .filter(db::one_of(nomination_achievements::nomination_id, &ids))
         .order((nomination_achievements::nomination_id, nomination_achievements::achievement_id))
         .select((nomination_achievements::nomination_id, nomination_achievements::achievement_id))
         .load(conn)?;
     let documents = stored_files::of_nominations(conn, &ids)?;
     let history: Vec<NominationTransition> = nomination_transitions::table
-        .filter(nomination_transitions::nomination_id.eq_any(&ids))
+        .filter(db::one_of(nomination_transitions::nomination_id, &ids))
         .order((nomination_transitions::at, nomination_transitions::id))
         .select(NominationTransition::as_select())
         .load(conn)?;
@@ -175,13 +175,13 @@ impl InputFacts {
         let mut person_units = HashMap::new();
         for chunk in persons.chunks(db::BATCH_ROWS) {
             let rows: Vec<(PersonId, UnitId)> =
-                people::table.filter(people::id.eq_any(chunk)).select((people::id, people::unit_id)).load(conn)?;
+                people::table.filter(db::one_of(people::id, chunk)).select((people::id, people::unit_id)).load(conn)?;
             person_units.extend(rows);
         }
         let mut achievement_units = HashMap::new();
         for chunk in cited.chunks(db::BATCH_ROWS) {
             let rows: Vec<(AchievementId, UnitId)> = achievements::table
-                .filter(achievements::id.eq_any(chunk))
+                .filter(db::one_of(achievements::id, chunk))
                 .select((achievements::id, achievements::unit_id))
                 .load(conn)?;
             achievement_units.extend(rows);
@@ -190,7 +190,7 @@ impl InputFacts {
         campaign_ids.sort();
         campaign_ids.dedup();
         let campaign_kinds = campaigns::table
-            .filter(campaigns::id.eq_any(&campaign_ids))
+            .filter(db::one_of(campaigns::id, &campaign_ids))
             .select((campaigns::id, campaigns::kind))
             .load::<(CampaignId, CampaignKind)>(conn)?
             .into_iter()
@@ -656,7 +656,7 @@ pub fn transition_all(conn: &mut DbConn, moves: &[Move], actor: UserId, today: N
     }
     for (to, ids) in moved {
         for chunk in ids.chunks(db::BATCH_ROWS) {
-            diesel::update(nominations::table.filter(nominations::id.eq_any(chunk)))
+            diesel::update(nominations::table.filter(db::one_of(nominations::id, chunk)))
                 .set((
                     nominations::status.eq(to),
                     nominations::version.eq(nominations::version + 1),
@@ -678,14 +678,15 @@ fn lock_all(conn: &mut DbConn, ids: &[NominationId]) -> Result<HashMap<Nominatio
     for chunk in sorted.chunks(db::BATCH_ROWS) {
         let rows: Vec<Nomination> = match conn {
             DbConn::Postgres(pg) => nominations::table
-                .filter(nominations::id.eq_any(chunk))
+                .filter(db::one_of(nominations::id, chunk))
                 .order(nominations::id)
                 .select(Nomination::as_select())
                 .for_update()
                 .load(pg)?,
-            DbConn::Sqlite(_) => {
-                nominations::table.filter(nominations::id.eq_any(chunk)).select(Nomination::as_select()).load(conn)?
-            }
+            DbConn::Sqlite(_) => nominations::table
+                .filter(db::one_of(nominations::id, chunk))
+                .select(Nomination::as_select())
+                .load(conn)?,
         };
         found.extend(rows.into_iter().map(|n| (n.id, n)));
     }
@@ -743,9 +744,10 @@ pub fn list(conn: &mut DbConn, filter: &NominationFilter) -> Result<Vec<Nominati
     // who belongs to a unit — either.
     match (filter.council_member, filter.own_unit) {
         (Some(member), Some(unit)) => {
-            query = query.filter(nominations::id.eq_any(agenda_of(conn, member)?).or(nominations::unit_id.eq(unit)));
+            query =
+                query.filter(db::one_of(nominations::id, &agenda_of(conn, member)?).or(nominations::unit_id.eq(unit)));
         }
-        (Some(member), None) => query = query.filter(nominations::id.eq_any(agenda_of(conn, member)?)),
+        (Some(member), None) => query = query.filter(db::one_of(nominations::id, &agenda_of(conn, member)?)),
         (None, Some(unit)) => query = query.filter(nominations::unit_id.eq(unit)),
         (None, None) => {}
     }
@@ -774,7 +776,7 @@ pub fn list(conn: &mut DbConn, filter: &NominationFilter) -> Result<Vec<Nominati
     // against 2 ms (docs/plans/postgres-1m.md).
     let ids: Vec<NominationId> = query.select(nominations::id).load(conn)?;
     Ok(nominations::table
-        .filter(nominations::id.eq_any(&ids))
+        .filter(db::one_of(nominations::id, &ids))
         .order(nominations::id.desc())
         .select(Nomination::as_select())
         .load(conn)?)
@@ -812,12 +814,12 @@ pub fn on_agenda_of(conn: &mut DbConn, member: UserId, link: AgendaLink) -> Resu
     let count: i64 = match link {
         AgendaLink::Nomination(id) => return Ok(agenda.contains(&id)),
         AgendaLink::Person(id) => nominations::table
-            .filter(nominations::id.eq_any(&agenda))
+            .filter(db::one_of(nominations::id, &agenda))
             .filter(nominations::person_id.eq(id))
             .count()
             .get_result(conn)?,
         AgendaLink::Achievement(id) => nomination_achievements::table
-            .filter(nomination_achievements::nomination_id.eq_any(&agenda))
+            .filter(db::one_of(nomination_achievements::nomination_id, &agenda))
             .filter(nomination_achievements::achievement_id.eq(id))
             .count()
             .get_result(conn)?,

@@ -357,7 +357,7 @@ pub fn accepted_registrations(conn: &mut DbConn, campaign_id: CampaignId) -> Res
     let mut targets: HashMap<RegistrationId, Vec<(IndicatorId, String)>> = HashMap::new();
     for chunk in ids.chunks(db::BATCH_ROWS) {
         let rows: Vec<(RegistrationId, IndicatorId, String)> = registration_targets::table
-            .filter(registration_targets::registration_id.eq_any(chunk))
+            .filter(db::one_of(registration_targets::registration_id, chunk))
             .order((registration_targets::registration_id, registration_targets::indicator_id))
             .select((
                 registration_targets::registration_id,

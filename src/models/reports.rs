@@ -7,7 +7,7 @@ use diesel::dsl::count_star;
 use diesel::prelude::*;
 
 use crate::db::schema::{award_types, awards, nominations, unit_links, units};
-use crate::db::DbConn;
+use crate::db::{self, DbConn};
 use crate::domain::ids::{AwardTypeId, UnitId, UserId};
 use crate::domain::nominations::NominationStatus;
 use crate::domain::units::UnitKind;
@@ -73,7 +73,7 @@ pub fn unit_labels(conn: &mut DbConn, ids: &[UnitId]) -> Result<Vec<(UnitId, Str
     for chunk in ids.chunks(500) {
         found.extend(
             units::table
-                .filter(units::id.eq_any(chunk))
+                .filter(db::one_of(units::id, chunk))
                 .select((units::id, units::code, units::name, units::kind))
                 .load(conn)?,
         );
@@ -105,9 +105,10 @@ pub fn nomination_counts(
     // A council member's agenda, or their own unit's too when they belong to one.
     match (filter.council_member, filter.unit_id) {
         (Some(member), Some(unit)) => {
-            query = query.filter(nominations::id.eq_any(agenda_of(conn, member)?).or(nominations::unit_id.eq(unit)));
+            query =
+                query.filter(db::one_of(nominations::id, &agenda_of(conn, member)?).or(nominations::unit_id.eq(unit)));
         }
-        (Some(member), None) => query = query.filter(nominations::id.eq_any(agenda_of(conn, member)?)),
+        (Some(member), None) => query = query.filter(db::one_of(nominations::id, &agenda_of(conn, member)?)),
         (None, Some(unit)) => query = query.filter(nominations::unit_id.eq(unit)),
         (None, None) => {}
     }
@@ -213,7 +214,7 @@ pub fn campaigns_started(
         chrono::NaiveDate,
     )> = campaigns::table
         .filter(campaigns::start_date.between(from, to))
-        .filter(campaigns::status.eq_any([CampaignStatus::Launched.as_str(), CampaignStatus::Closed.as_str()]))
+        .filter(db::one_of(campaigns::status, &[CampaignStatus::Launched, CampaignStatus::Closed]))
         .select((
             campaigns::run_by_unit_id,
             campaigns::participation,

@@ -136,13 +136,13 @@ pub fn round_details(conn: &mut DbConn, rounds: Vec<Round>) -> Result<Vec<RoundD
     use crate::db::schema::award_types;
     let ids: Vec<RoundId> = rounds.iter().map(|r| r.id).collect();
     let types: Vec<RoundType> = award_round_types::table
-        .filter(award_round_types::round_id.eq_any(&ids))
+        .filter(db::one_of(award_round_types::round_id, &ids))
         .order((award_round_types::round_id, award_round_types::position))
         .select(RoundType::as_select())
         .load(conn)?;
     let type_ids: Vec<AwardTypeId> = types.iter().map(|t| t.award_type_id).collect();
     let catalogue: Vec<AwardType> =
-        award_types::table.filter(award_types::id.eq_any(&type_ids)).select(AwardType::as_select()).load(conn)?;
+        award_types::table.filter(db::one_of(award_types::id, &type_ids)).select(AwardType::as_select()).load(conn)?;
     rounds
         .into_iter()
         .map(|round| {
@@ -585,7 +585,7 @@ pub fn submit(
     let waiting: Vec<(i32, NominationId, AwardTypeId)> = dossier_lines::table
         .inner_join(nominations::table.on(nominations::id.eq(dossier_lines::nomination_id)))
         .filter(dossier_lines::dossier_id.eq(id))
-        .filter(nominations::status.eq_any([NominationStatus::Draft, NominationStatus::Returned]))
+        .filter(db::one_of(nominations::status, &[NominationStatus::Draft, NominationStatus::Returned]))
         .order(dossier_lines::line_no)
         .select((dossier_lines::line_no, nominations::id, nominations::award_type_id))
         .load(conn)?;
@@ -676,7 +676,7 @@ pub fn details_by_id(
     let mut out = HashMap::with_capacity(ids.len());
     for chunk in ids.chunks(db::BATCH_ROWS) {
         let rows: Vec<nominations_model::Nomination> = nominations::table
-            .filter(nominations::id.eq_any(chunk))
+            .filter(db::one_of(nominations::id, chunk))
             .select(nominations_model::Nomination::as_select())
             .load(conn)?;
         out.extend(nominations_model::details(conn, rows)?.into_iter().map(|d| (d.nomination.id, d)));
@@ -805,14 +805,14 @@ pub fn quotas(conn: &mut DbConn, round_id: RoundId, unit: Option<UnitId>) -> Res
     types.extend(limited.iter().filter_map(|t| t.quota_of_award_type_id));
     let proposed: Vec<(UnitId, AwardTypeId, Option<PersonId>, NominationStatus)> = nominations::table
         .filter(nominations::year.eq(round.year))
-        .filter(nominations::unit_id.eq_any(&units))
-        .filter(nominations::award_type_id.eq_any(&types))
+        .filter(db::one_of(nominations::unit_id, &units))
+        .filter(db::one_of(nominations::award_type_id, &types))
         .select((nominations::unit_id, nominations::award_type_id, nominations::person_id, nominations::status))
         .load(conn)?;
     let held: Vec<(UnitId, AwardTypeId, Option<PersonId>)> = awards::table
         .filter(awards::year.eq(round.year))
-        .filter(awards::unit_id.eq_any(&units))
-        .filter(awards::award_type_id.eq_any(&types))
+        .filter(db::one_of(awards::unit_id, &units))
+        .filter(db::one_of(awards::award_type_id, &types))
         .filter(awards::revoked_at.is_null())
         .select((awards::unit_id, awards::award_type_id, awards::person_id))
         .load(conn)?;
@@ -889,7 +889,7 @@ pub fn results(conn: &mut DbConn, round_id: RoundId, unit: Option<UnitId>) -> Re
     type Line = (i32, UnitId, Option<PersonId>, AwardTypeId, NominationStatus, Option<String>);
     let lines: Vec<Line> = dossier_lines::table
         .inner_join(nominations::table.on(nominations::id.eq(dossier_lines::nomination_id)))
-        .filter(dossier_lines::dossier_id.eq_any(&dossiers))
+        .filter(db::one_of(dossier_lines::dossier_id, &dossiers))
         .order((nominations::unit_id, dossier_lines::line_no))
         .select((
             dossier_lines::line_no,
@@ -903,7 +903,7 @@ pub fn results(conn: &mut DbConn, round_id: RoundId, unit: Option<UnitId>) -> Re
     let mut unit_ids: Vec<UnitId> = lines.iter().map(|l| l.1).collect();
     unit_ids.dedup();
     let unit_names: HashMap<UnitId, (String, String)> = units::table
-        .filter(units::id.eq_any(&unit_ids))
+        .filter(db::one_of(units::id, &unit_ids))
         .select((units::id, units::code, units::name))
         .load::<(UnitId, String, String)>(conn)?
         .into_iter()
@@ -913,7 +913,7 @@ pub fn results(conn: &mut DbConn, round_id: RoundId, unit: Option<UnitId>) -> Re
     let mut person_names: HashMap<PersonId, String> = HashMap::new();
     for chunk in person_ids.chunks(db::BATCH_ROWS) {
         let found: Vec<(PersonId, String)> =
-            people::table.filter(people::id.eq_any(chunk)).select((people::id, people::full_name)).load(conn)?;
+            people::table.filter(db::one_of(people::id, chunk)).select((people::id, people::full_name)).load(conn)?;
         person_names.extend(found);
     }
     let type_names: HashMap<AwardTypeId, (String, String)> = award_types::table

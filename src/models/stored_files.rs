@@ -8,7 +8,7 @@ use diesel::prelude::*;
 
 use crate::db::schema::stored_files;
 use crate::db::sql_types::UtcTimestamp;
-use crate::db::DbConn;
+use crate::db::{self, DbConn};
 use crate::domain::ids::{
     AchievementId, CovenantId, DossierId, InitiativeId, NominationId, ReviewId, StoredFileId, UserId,
 };
@@ -140,7 +140,7 @@ pub fn of_achievement(conn: &mut DbConn, achievement_id: AchievementId) -> Resul
 /// The dossier documents of several nominations, by id.
 pub fn of_nominations(conn: &mut DbConn, nomination_ids: &[NominationId]) -> Result<Vec<StoredFile>, ApiError> {
     Ok(stored_files::table
-        .filter(stored_files::nomination_id.eq_any(nomination_ids))
+        .filter(db::one_of(stored_files::nomination_id, nomination_ids))
         .order(stored_files::id)
         .select(StoredFile::as_select())
         .load(conn)?)
@@ -171,7 +171,7 @@ pub fn find_document(conn: &mut DbConn, id: StoredFileId) -> Result<Option<(Stor
 /// The evidence of several initiatives, by id.
 pub fn of_initiatives(conn: &mut DbConn, initiative_ids: &[InitiativeId]) -> Result<Vec<StoredFile>, ApiError> {
     Ok(stored_files::table
-        .filter(stored_files::initiative_id.eq_any(initiative_ids))
+        .filter(db::one_of(stored_files::initiative_id, initiative_ids))
         .order(stored_files::id)
         .select(StoredFile::as_select())
         .load(conn)?)

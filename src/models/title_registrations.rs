@@ -69,7 +69,7 @@ pub fn find(conn: &mut DbConn, id: TitleRegistrationId) -> Result<TitleRegistrat
 pub fn details(conn: &mut DbConn, rows: Vec<TitleRegistration>) -> Result<Vec<TitleRegistrationDetail>, ApiError> {
     let ids: Vec<TitleRegistrationId> = rows.iter().map(|r| r.id).collect();
     let entries: Vec<Entry> = title_registration_entries::table
-        .filter(title_registration_entries::registration_id.eq_any(&ids))
+        .filter(db::one_of(title_registration_entries::registration_id, &ids))
         .order((title_registration_entries::registration_id, title_registration_entries::position))
         .select(Entry::as_select())
         .load(conn)?;
@@ -92,12 +92,12 @@ pub fn detail(conn: &mut DbConn, id: TitleRegistrationId) -> Result<TitleRegistr
 fn check_entries(conn: &mut DbConn, unit_id: UnitId, entries: &[EntryInput]) -> Result<(), ApiError> {
     let type_ids: Vec<AwardTypeId> = entries.iter().map(|e| e.award_type_id).collect();
     let subjects: Vec<(AwardTypeId, AwardSubject)> = award_types::table
-        .filter(award_types::id.eq_any(&type_ids))
+        .filter(db::one_of(award_types::id, &type_ids))
         .select((award_types::id, award_types::subject))
         .load(conn)?;
     let person_ids: Vec<PersonId> = entries.iter().filter_map(|e| e.person_id).collect();
     let own: Vec<PersonId> = people::table
-        .filter(people::id.eq_any(&person_ids))
+        .filter(db::one_of(people::id, &person_ids))
         .filter(people::unit_id.eq(unit_id))
         .select(people::id)
         .load(conn)?;

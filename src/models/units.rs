@@ -360,7 +360,7 @@ fn with_units(
     other: impl Fn(&UnitLink) -> UnitId,
 ) -> Result<Vec<(UnitLink, Unit)>, ApiError> {
     let ids: Vec<UnitId> = links.iter().map(&other).collect();
-    let mut found: Vec<Unit> = units::table.filter(units::id.eq_any(ids)).select(Unit::as_select()).load(conn)?;
+    let mut found: Vec<Unit> = units::table.filter(db::one_of(units::id, &ids)).select(Unit::as_select()).load(conn)?;
     let mut pairs = Vec::with_capacity(links.len());
     for link in links {
         let i = found.iter().position(|u| u.id == other(&link)).ok_or_else(|| {
@@ -468,7 +468,7 @@ fn check_predecessors(
     }
     let ids: Vec<UnitId> = predecessors.iter().map(|(id, _)| *id).collect();
     let kinds: Vec<(UnitId, UnitKind)> =
-        units::table.filter(units::id.eq_any(&ids)).select((units::id, units::kind)).load(conn)?;
+        units::table.filter(db::one_of(units::id, &ids)).select((units::id, units::kind)).load(conn)?;
     for (i, (id, _)) in predecessors.iter().enumerate() {
         let field = format!("predecessors[{i}].unit_id");
         if predecessors[..i].iter().any(|(other, _)| other == id) {

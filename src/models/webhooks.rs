@@ -330,7 +330,7 @@ pub fn list_deliveries(
         .load(conn)?;
     let ids: Vec<DeliveryId> = rows.iter().map(|(d, _)| d.id).collect();
     let attempts: Vec<Attempt> = webhook_attempts::table
-        .filter(webhook_attempts::delivery_id.eq_any(&ids))
+        .filter(db::one_of(webhook_attempts::delivery_id, &ids))
         .order((webhook_attempts::delivery_id, webhook_attempts::attempt, webhook_attempts::attempted_at))
         .select(Attempt::as_select())
         .load(conn)?;
