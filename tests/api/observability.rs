@@ -256,4 +256,65 @@ mod process {
             "{stdout}"
         );
     }
+
+    /// The log is written by a thread of its own: a burst of requests followed at once by a
+    /// graceful stop (SIGTERM) still leaves exactly one line per request on stdout, none lost
+    /// in the queue and none written twice.
+    #[actix_web::test]
+    async fn every_request_of_a_burst_is_logged_once_before_the_process_ends() {
+        let dir = tempfile::tempdir().unwrap();
+        let api = free_port();
+        let child = Command::new(env!("CARGO_BIN_EXE_thidua"))
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("DATABASE_URL", format!("sqlite://{}", dir.path().join("t.db").display()))
+            .env("THIDUA_EVIDENCE_STORE", dir.path().join("evidence"))
+            .env("THIDUA_BIND", format!("127.0.0.1:{api}"))
+            .env("THIDUA_LOG_FORMAT", "json")
+            .env("THIDUA_RATE_LIMIT_PER_MINUTE", "0")
+            .env("THIDUA_WEBHOOK_DISPATCH", "false")
+            .env("RUST_LOG", "info")
+            .arg("serve")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let client = reqwest::Client::new();
+        let live = format!("http://127.0.0.1:{api}/health/live");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !client.get(&live).send().await.is_ok_and(|r| r.status().is_success()) {
+            assert!(Instant::now() < deadline, "the service did not start");
+            actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+        }
+
+        const BURST: usize = 400;
+        let sent = (0..BURST).map(|i| {
+            let request = client.get(&live).header("x-request-id", format!("burst-{i}")).send();
+            async move { request.await.map(|r| r.status().as_u16()) }
+        });
+        let statuses = futures_util::future::join_all(sent).await;
+        assert!(statuses.iter().all(|s| matches!(s, Ok(200))), "{statuses:?}");
+        let stopped = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+        assert!(stopped.success());
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{:?}", out.status);
+
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let mut logged = std::collections::HashMap::<String, usize>::new();
+        for line in stdout.lines() {
+            let entry: serde_json::Value =
+                serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
+            if let Some(id) = entry["request_id"].as_str().filter(|id| id.starts_with("burst-")) {
+                *logged.entry(id.to_owned()).or_default() += 1;
+            }
+        }
+        let missing: Vec<usize> = (0..BURST).filter(|i| !logged.contains_key(&format!("burst-{i}"))).collect();
+        assert!(
+            missing.is_empty(),
+            "no log line for {} requests, e.g. {:?}",
+            missing.len(),
+            &missing[..missing.len().min(5)]
+        );
+        assert!(logged.values().all(|&n| n == 1), "a request logged twice");
+    }
 }
