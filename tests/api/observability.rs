@@ -177,28 +177,39 @@ mod process {
         TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
     }
 
+    /// `thidua serve` on SQLite in `dir`, JSON log lines on a piped stdout, plus `extra`.
+    fn serve(dir: &std::path::Path, api: u16, extra: &[(&str, String)]) -> std::process::Child {
+        Command::new(env!("CARGO_BIN_EXE_thidua"))
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("DATABASE_URL", format!("sqlite://{}", dir.join("t.db").display()))
+            .env("THIDUA_EVIDENCE_STORE", dir.join("evidence"))
+            .env("THIDUA_BIND", format!("127.0.0.1:{api}"))
+            .env("THIDUA_LOG_FORMAT", "json")
+            .env("THIDUA_WEBHOOK_DISPATCH", "false")
+            .env("RUST_LOG", "info")
+            .envs(extra.iter().map(|(k, v)| (*k, v.as_str())))
+            .arg("serve")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    }
+
     #[actix_web::test]
     async fn metrics_address_json_logs_and_traces() {
         let dir = tempfile::tempdir().unwrap();
         let (api, metrics) = (free_port(), free_port());
         let (collector, exports) = fake_collector();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_thidua"))
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("DATABASE_URL", format!("sqlite://{}", dir.path().join("t.db").display()))
-            .env("THIDUA_EVIDENCE_STORE", dir.path().join("evidence"))
-            .env("THIDUA_BIND", format!("127.0.0.1:{api}"))
-            .env("THIDUA_METRICS_BIND", format!("127.0.0.1:{metrics}"))
-            .env("THIDUA_LOG_FORMAT", "json")
-            .env("OTEL_EXPORTER_OTLP_ENDPOINT", &collector)
-            .env("OTEL_BSP_SCHEDULE_DELAY", "100")
-            .env("THIDUA_WEBHOOK_DISPATCH", "false")
-            .env("RUST_LOG", "info")
-            .arg("serve")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut child = serve(
+            dir.path(),
+            api,
+            &[
+                ("THIDUA_METRICS_BIND", format!("127.0.0.1:{metrics}")),
+                ("OTEL_EXPORTER_OTLP_ENDPOINT", collector),
+                ("OTEL_BSP_SCHEDULE_DELAY", "100".into()),
+            ],
+        );
         let client = reqwest::Client::new();
         let deadline = Instant::now() + Duration::from_secs(30);
         let mut ready = false;
@@ -264,21 +275,7 @@ mod process {
     async fn every_request_of_a_burst_is_logged_once_before_the_process_ends() {
         let dir = tempfile::tempdir().unwrap();
         let api = free_port();
-        let child = Command::new(env!("CARGO_BIN_EXE_thidua"))
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("DATABASE_URL", format!("sqlite://{}", dir.path().join("t.db").display()))
-            .env("THIDUA_EVIDENCE_STORE", dir.path().join("evidence"))
-            .env("THIDUA_BIND", format!("127.0.0.1:{api}"))
-            .env("THIDUA_LOG_FORMAT", "json")
-            .env("THIDUA_RATE_LIMIT_PER_MINUTE", "0")
-            .env("THIDUA_WEBHOOK_DISPATCH", "false")
-            .env("RUST_LOG", "info")
-            .arg("serve")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+        let child = serve(dir.path(), api, &[("THIDUA_RATE_LIMIT_PER_MINUTE", "0".into())]);
         let client = reqwest::Client::new();
         let live = format!("http://127.0.0.1:{api}/health/live");
         let deadline = Instant::now() + Duration::from_secs(30);
