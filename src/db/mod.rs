@@ -5,6 +5,7 @@
 //! `domain` and `error` (see `.ci/layers`).
 
 pub mod cursor;
+mod fixed_sql;
 mod group_commit;
 pub mod idempotency;
 pub mod journal;
@@ -12,6 +13,7 @@ mod one_of;
 pub mod schema;
 pub mod sql_types;
 
+pub(crate) use fixed_sql::fixed_sql_column;
 pub use one_of::one_of;
 
 use std::time::Duration;

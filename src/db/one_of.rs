@@ -6,6 +6,8 @@
 //! `json_each` on SQLite, an array compared with `= ANY` on PostgreSQL. Both are an index
 //! lookup per value, as an `IN` list is.
 
+use std::sync::OnceLock;
+
 use diesel::expression::{AppearsOnTable, Expression, SelectableExpression, ValidGrouping};
 use diesel::pg::Pg;
 use diesel::query_builder::{AstPass, QueryFragment, QueryId};
@@ -20,17 +22,17 @@ use crate::domain::TextValue;
 /// nothing.
 pub fn one_of<C, T: TextValue>(column: C, values: &[T]) -> OneOf<C> {
     let texts: Vec<String> = values.iter().map(|v| v.to_text().into_owned()).collect();
-    let json = serde_json::to_string(&texts).expect("a list of strings is JSON");
-    OneOf { column, texts, json }
+    OneOf { column, texts, json: OnceLock::new() }
 }
 
-/// The predicate `one_of` builds; both forms of the list are made up front because the bound
-/// parameter must outlive the statement's building.
+/// The predicate `one_of` builds. SQLite's JSON form of the list is made the first time the
+/// statement is walked, and kept: the bound parameter must outlive the statement's building,
+/// and PostgreSQL never needs it.
 #[derive(Debug, Clone)]
 pub struct OneOf<C> {
     column: C,
     texts: Vec<String>,
-    json: String,
+    json: OnceLock<String>,
 }
 
 impl<C: Expression> Expression for OneOf<C> {
@@ -64,7 +66,8 @@ impl<C: QueryFragment<Sqlite>> QueryFragment<Sqlite> for OneOf<C> {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Sqlite>) -> QueryResult<()> {
         self.column.walk_ast(out.reborrow())?;
         out.push_sql(" IN (SELECT value FROM json_each(");
-        out.push_bind_param::<Text, _>(&self.json)?;
+        let json = self.json.get_or_init(|| serde_json::to_string(&self.texts).expect("a list of strings is JSON"));
+        out.push_bind_param::<Text, _>(json)?;
         out.push_sql("))");
         Ok(())
     }

@@ -239,6 +239,16 @@ fn parse_stored_timestamp(text: &str) -> Option<NaiveDateTime> {
     )
 }
 
+/// A timestamp column as either backend writes it into JSON: SQLite's stored text, or
+/// PostgreSQL's ISO form with `T` between date and time (`json_agg` of a `timestamp`).
+pub fn timestamp_in_json(text: &str) -> Option<DateTime<Utc>> {
+    let naive = match text.as_bytes().get(10) {
+        Some(b'T') => parse_stored_timestamp(&text.replacen('T', " ", 1)),
+        _ => parse_stored_timestamp(text),
+    };
+    naive.map(|t| t.and_utc())
+}
+
 impl<DB: StoredTimestamp> FromSql<Timestamp, DB> for UtcTimestamp {
     fn from_sql(value: DB::RawValue<'_>) -> deserialize::Result<Self> {
         Ok(UtcTimestamp(DB::naive_timestamp(value)?.and_utc()))
@@ -363,6 +373,34 @@ mod tests {
         ] {
             assert_eq!(super::parse_stored_timestamp(text), None, "{text}");
         }
+    }
+
+    /// A timestamp column put into JSON by either backend (`json_array` of SQLite's stored
+    /// text, `json_build_array` of PostgreSQL's `timestamp`) reads back as the value stored.
+    #[test]
+    fn timestamps_gathered_into_json_read_back() {
+        let at = Utc.with_ymd_and_hms(2025, 7, 1, 8, 30, 15).unwrap() + chrono::Duration::microseconds(123_450);
+        for mut conn in connections() {
+            let json = match conn {
+                DbConn::Sqlite(_) => "json_array(CAST(? AS TEXT))",
+                DbConn::Postgres(_) => "json_build_array(CAST($1 AS timestamp))::text",
+            };
+            let text: String = diesel::sql_query(format!("SELECT {json} AS j"))
+                .bind::<Timestamp, _>(at.naive_utc())
+                .get_result::<Gathered>(&mut conn)
+                .unwrap()
+                .j;
+            let inner: Vec<String> = serde_json::from_str(&text).unwrap();
+            assert_eq!(super::timestamp_in_json(&inner[0]), Some(at), "{text}");
+        }
+        assert_eq!(super::timestamp_in_json("2025-07-01T08:30:15"), Some(at - chrono::Duration::microseconds(123_450)));
+        assert_eq!(super::timestamp_in_json("2025-07-01X08:30:15"), None);
+    }
+
+    #[derive(QueryableByName)]
+    struct Gathered {
+        #[diesel(sql_type = Text)]
+        j: String,
     }
 
     /// On SQLite a text of another layout still reads as diesel read it (an ISO `T`, a Julian

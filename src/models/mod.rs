@@ -17,6 +17,7 @@ pub mod documents;
 pub mod identities;
 pub mod initiatives;
 pub mod judging;
+pub mod nomination_details;
 pub mod nomination_warnings;
 pub mod nominations;
 pub mod people;

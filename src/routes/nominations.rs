@@ -177,8 +177,7 @@ pub async fn list(
     };
     let (rows, next_cursor) = db::run(&state.db, move |conn| {
         let rows = model::list(conn, &filter)?;
-        let (rows, next) = cursor::page(rows, limit, &scope, |n| n.id);
-        Ok((model::details(conn, rows)?, next))
+        Ok(cursor::page(rows, limit, &scope, |d| d.nomination.id))
     })
     .await?;
     let items = rows.into_iter().map(|d| response(d).map(NominationResponse::spoken)).collect::<Result<_, _>>()?;

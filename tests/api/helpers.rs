@@ -432,3 +432,8 @@ impl Response {
         body
     }
 }
+
+/// `s` percent-encoded for a query string (every byte but ASCII letters and digits).
+pub fn urlencode(s: &str) -> String {
+    s.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+}

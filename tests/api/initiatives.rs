@@ -6,7 +6,7 @@ use actix_web::http::StatusCode;
 use actix_web::test::TestRequest;
 use serde_json::{json, Value};
 
-use crate::helpers::TestApp;
+use crate::helpers::{urlencode, TestApp};
 
 on_both_backends!(initiatives_are_a_units_record_with_authors_and_evidence, another_units_officer_gets_nothing);
 
@@ -126,10 +126,6 @@ async fn initiatives_are_a_units_record_with_authors_and_evidence(app: TestApp) 
         .json();
     let actions: Vec<&str> = audit["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
     assert_eq!(actions, ["initiative.evidence_added", "initiative.updated", "initiative.created"]);
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
 }
 
 async fn another_units_officer_gets_nothing(app: TestApp) {

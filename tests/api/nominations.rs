@@ -5,7 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::test::TestRequest;
 use serde_json::{json, Value};
 
-use crate::helpers::TestApp;
+use crate::helpers::{urlencode, TestApp};
 
 on_both_backends!(
     from_draft_to_approval,
@@ -39,6 +39,15 @@ async fn one_achievement_backs_one_nomination(app: TestApp) {
         }
         ids.push(id(&n));
     }
+    // A file name in Vietnamese with punctuation (quotes and backslashes are taken out of file
+    // names on upload; the return's reason below keeps them, for JSON to escape).
+    let awkward = "Biên bản số 2, bản sao 100% (lần 1).pdf";
+    let req = TestRequest::post()
+        .uri(&format!("/api/v1/nominations/{}/documents?kind=khac&filename={}", ids[1], urlencode(awkward)))
+        .insert_header(("content-type", "application/pdf"))
+        .set_payload(PDF.to_vec());
+    let res = app.send(req).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
     assert_eq!(app.post(&format!("/api/v1/nominations/{}/submit", ids[0]), &json!({})).await.status, StatusCode::OK);
     let refused =
         app.post(&format!("/api/v1/nominations/{}/submit", ids[1]), &json!({})).await.problem(422, "not_eligible");
@@ -50,11 +59,13 @@ async fn one_achievement_backs_one_nomination(app: TestApp) {
     app.put_current(&app.admin_token, &report_path, &body).await.problem(409, "achievement_in_nomination");
     // Returned, the nomination may gain achievements but not lose them.
     let path = format!("/api/v1/nominations/{}", ids[0]);
-    app.post(&format!("{path}/return"), &json!({"reason": "Bổ sung"})).await;
+    let reason = "Bổ sung \"biên bản\" theo mục 2\\3, đủ 100%";
+    app.post(&format!("{path}/return"), &json!({ "reason": reason })).await;
     let fewer = json!({"award_type_id": type_id("BANG_KHEN_TINH_CA_NHAN"), "person_id": person["id"], "unit_id": commune["id"], "year": this_year(), "achievement_ids": [report["id"]]});
     let body = app.put_current(&app.admin_token, &path, &fewer).await.problem(422, "validation_failed");
     assert_eq!(body["errors"][0]["code"], "cannot_remove");
     assert_eq!(app.get(&path).await.json()["achievement_ids"].as_array().unwrap().len(), 2);
+    gathered_lists_are_the_separate_reads(&app, &ids, awkward, reason).await;
 
     // The type of commendation (Law Art 8): a campaign's nomination takes its campaign's — an
     // ongoing campaign's is regular — unless the unit says; without a campaign it stays unsaid.
@@ -74,6 +85,37 @@ async fn one_achievement_backs_one_nomination(app: TestApp) {
     let mut unknown = base.clone();
     unknown["commendation_type"] = json!("yearly");
     app.post("/api/v1/nominations", &unknown).await.problem(422, "invalid_body");
+}
+
+/// A nomination's achievements, documents and history as one statement gathers them (a page, a
+/// single read) are what separate queries read (`details`, as a round's dossiers are read), and
+/// a page shows each nomination as its own read does.
+async fn gathered_lists_are_the_separate_reads(app: &TestApp, ids: &[String], filename: &str, reason: &str) {
+    use thidua::domain::ids::NominationId;
+    use thidua::models::nominations as model;
+    let mut conn = app.connection();
+    let mut seen = (0, 0, 0);
+    for id in ids {
+        let id = NominationId::from(uuid::Uuid::parse_str(id).unwrap());
+        let gathered = model::detail(&mut conn, id).unwrap();
+        let row = model::find_nomination(&mut conn, id).unwrap();
+        let separate = model::details(&mut conn, vec![row]).unwrap();
+        assert_eq!(format!("{gathered:?}"), format!("{:?}", separate[0]));
+        seen.0 += gathered.achievement_ids.len();
+        seen.1 += gathered.documents.len();
+        seen.2 += gathered.history.len();
+    }
+    assert_eq!(seen, (4, 7, 2), "two achievements each, 3 + 4 documents, submitted and returned");
+    let page = app.get("/api/v1/nominations?limit=50").await.json();
+    for id in ids {
+        let item = page["items"].as_array().unwrap().iter().find(|n| n["id"] == id.as_str()).unwrap();
+        assert_eq!(item, &app.get(&format!("/api/v1/nominations/{id}")).await.json());
+    }
+    let items = page["items"].as_array().unwrap();
+    let documents = items.iter().flat_map(|n| n["documents"].as_array().unwrap().clone());
+    assert_eq!(documents.filter(|d| d["filename"] == filename).count(), 1);
+    let history = items.iter().flat_map(|n| n["history"].as_array().unwrap().clone());
+    assert_eq!(history.filter(|t| t["reason"] == reason).count(), 1);
 }
 
 const PDF: &[u8] = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n";

@@ -5,7 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::test::TestRequest;
 use serde_json::{json, Value};
 
-use crate::helpers::TestApp;
+use crate::helpers::{urlencode, TestApp};
 
 on_both_backends!(
     create_read_update_deactivate_delete,
@@ -139,12 +139,6 @@ mod seeded {
         assert_eq!(wards.len(), 8, "Thành phố Bắc Kạn had 6 wards and 2 communes");
         app.get("/api/v1/communes?type=huyen").await.problem(400, "invalid_query");
         app.get("/api/v1/communes?active_on=2021-13-01").await.problem(400, "invalid_query");
-    }
-
-    fn urlencode(s: &str) -> String {
-        s.bytes()
-            .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
-            .collect()
     }
 }
 

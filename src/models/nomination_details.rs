@@ -1,0 +1,171 @@
+//! A nomination with its achievements, documents and history read in the same statement as the
+//! nomination itself. Each list is a correlated subquery that gathers the children into one text
+//! value (the achievement ids comma-separated; documents and transitions as a JSON array of
+//! arrays), so a page of 50 is one round trip to PostgreSQL rather than four, and on SQLite the
+//! children are found by the same index searches without three further statements to bind and
+//! run (docs/benchmarks.md, 2026-12-06).
+
+use chrono::{DateTime, Utc};
+use diesel::dsl::AsSelect;
+use diesel::prelude::*;
+use diesel::sql_types::{Nullable, Text};
+use serde::Deserialize;
+
+use super::nominations::{Nomination, NominationDetail, NominationTransition};
+use crate::db::schema::nominations;
+use crate::db::{fixed_sql_column, sql_types, DbConn};
+use crate::domain::ids::AchievementId;
+use crate::domain::TextValue;
+use crate::error::ApiError;
+use crate::models::stored_files::StoredFile;
+
+type Db = <DbConn as Connection>::Backend;
+
+fixed_sql_column!(
+    /// The nomination's achievements: their ids, comma-separated, in order; NULL for none.
+    AchievementIdsOf: Nullable<Text>, on nominations,
+    sqlite: "(SELECT group_concat(a.achievement_id, ',' ORDER BY a.achievement_id) \
+             FROM nomination_achievements a WHERE a.nomination_id = \"nominations\".\"id\")",
+    pg: "(SELECT string_agg(a.achievement_id, ',' ORDER BY a.achievement_id) \
+         FROM nomination_achievements a WHERE a.nomination_id = \"nominations\".\"id\")",
+);
+
+fixed_sql_column!(
+    /// The nomination's dossier documents as a JSON array of `DocumentRow`s, by id; NULL for none.
+    DocumentsOf: Nullable<Text>, on nominations,
+    sqlite: "(SELECT '[' || group_concat(json_array(f.id, f.achievement_id, f.nomination_id, f.kind, \
+             f.filename, f.content_type, f.size_bytes, f.sha256, f.storage_key, f.uploaded_by, f.created_at, \
+             f.initiative_id, f.dossier_id, f.review_id, f.covenant_id), ',' ORDER BY f.id) || ']' \
+             FROM stored_files f WHERE f.nomination_id = \"nominations\".\"id\")",
+    pg: "(SELECT json_agg(json_build_array(f.id, f.achievement_id, f.nomination_id, f.kind, \
+         f.filename, f.content_type, f.size_bytes, f.sha256, f.storage_key, f.uploaded_by, f.created_at, \
+         f.initiative_id, f.dossier_id, f.review_id, f.covenant_id) ORDER BY f.id)::text \
+         FROM stored_files f WHERE f.nomination_id = \"nominations\".\"id\")",
+);
+
+fixed_sql_column!(
+    /// The nomination's history as a JSON array of `TransitionRow`s, oldest first; NULL for none.
+    HistoryOf: Nullable<Text>, on nominations,
+    sqlite: "(SELECT '[' || group_concat(json_array(t.id, t.nomination_id, t.from_status, t.to_status, \
+             t.actor_id, t.reason, t.at), ',' ORDER BY t.at, t.id) || ']' \
+             FROM nomination_transitions t WHERE t.nomination_id = \"nominations\".\"id\")",
+    pg: "(SELECT json_agg(json_build_array(t.id, t.nomination_id, t.from_status, t.to_status, \
+         t.actor_id, t.reason, t.at) ORDER BY t.at, t.id)::text \
+         FROM nomination_transitions t WHERE t.nomination_id = \"nominations\".\"id\")",
+);
+
+/// A nomination row with its three gathered lists, as selected by `with_details()`.
+pub type Gathered = (Nomination, Option<String>, Option<String>, Option<String>);
+
+/// What to select on `nominations` for `Gathered` rows.
+pub fn with_details() -> (AsSelect<Nomination, Db>, AchievementIdsOf, DocumentsOf, HistoryOf) {
+    (Nomination::as_select(), AchievementIdsOf, DocumentsOf, HistoryOf)
+}
+
+/// The nomination and its lists, each read back into its row type.
+pub fn unfold((nomination, links, documents, history): Gathered) -> Result<NominationDetail, ApiError> {
+    let achievement_ids = match links.as_deref() {
+        None | Some("") => Vec::new(),
+        Some(ids) => ids.split(',').map(stored::<AchievementId>).collect::<Result<_, _>>()?,
+    };
+    let documents = json_rows::<DocumentRow>(documents.as_deref())?
+        .into_iter()
+        .map(DocumentRow::into_file)
+        .collect::<Result<_, _>>()?;
+    let history = json_rows::<TransitionRow>(history.as_deref())?
+        .into_iter()
+        .map(TransitionRow::into_transition)
+        .collect::<Result<_, _>>()?;
+    Ok(NominationDetail { nomination, achievement_ids, documents, history })
+}
+
+/// A stored file's columns in the order `DocumentsOf` lists them.
+#[derive(Deserialize)]
+struct DocumentRow {
+    id: String,
+    achievement_id: Option<String>,
+    nomination_id: Option<String>,
+    kind: Option<String>,
+    filename: String,
+    content_type: String,
+    size_bytes: i64,
+    sha256: String,
+    storage_key: String,
+    uploaded_by: String,
+    created_at: String,
+    initiative_id: Option<String>,
+    dossier_id: Option<String>,
+    review_id: Option<String>,
+    covenant_id: Option<String>,
+}
+
+impl DocumentRow {
+    fn into_file(self) -> Result<StoredFile, ApiError> {
+        Ok(StoredFile {
+            id: stored(&self.id)?,
+            achievement_id: optional(self.achievement_id.as_deref())?,
+            nomination_id: optional(self.nomination_id.as_deref())?,
+            kind: optional(self.kind.as_deref())?,
+            filename: self.filename,
+            content_type: self.content_type,
+            size_bytes: self.size_bytes,
+            sha256: self.sha256,
+            storage_key: self.storage_key,
+            uploaded_by: stored(&self.uploaded_by)?,
+            created_at: timestamp(&self.created_at)?,
+            initiative_id: optional(self.initiative_id.as_deref())?,
+            dossier_id: optional(self.dossier_id.as_deref())?,
+            review_id: optional(self.review_id.as_deref())?,
+            covenant_id: optional(self.covenant_id.as_deref())?,
+        })
+    }
+}
+
+/// A transition's columns in the order `HistoryOf` lists them.
+#[derive(Deserialize)]
+struct TransitionRow {
+    id: String,
+    nomination_id: String,
+    from_status: String,
+    to_status: String,
+    actor_id: String,
+    reason: Option<String>,
+    at: String,
+}
+
+impl TransitionRow {
+    fn into_transition(self) -> Result<NominationTransition, ApiError> {
+        Ok(NominationTransition {
+            id: stored(&self.id)?,
+            nomination_id: stored(&self.nomination_id)?,
+            from_status: stored(&self.from_status)?,
+            to_status: stored(&self.to_status)?,
+            actor_id: stored(&self.actor_id)?,
+            reason: self.reason,
+            at: timestamp(&self.at)?,
+        })
+    }
+}
+
+fn json_rows<T: for<'de> Deserialize<'de>>(text: Option<&str>) -> Result<Vec<T>, ApiError> {
+    match text {
+        None => Ok(Vec::new()),
+        Some(json) => serde_json::from_str(json)
+            .map_err(|e| ApiError::internal(anyhow::anyhow!("a gathered list is not the JSON expected: {e}"))),
+    }
+}
+
+/// A stored text as `T` (as `FromSql` reads a column), or the error naming it.
+fn stored<T: TextValue>(text: &str) -> Result<T, ApiError> {
+    T::from_text(text)
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("stored text {text:?} is not a valid {}", T::WHAT)))
+}
+
+fn optional<T: TextValue>(text: Option<&str>) -> Result<Option<T>, ApiError> {
+    text.map(stored).transpose()
+}
+
+fn timestamp(text: &str) -> Result<DateTime<Utc>, ApiError> {
+    sql_types::timestamp_in_json(text)
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("stored text {text:?} is not a timestamp")))
+}
