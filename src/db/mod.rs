@@ -581,14 +581,22 @@ mod tests {
     }
 
     /// `.cargo/config.toml` builds the bundled SQLite with the query planner stability
-    /// guarantee; without it every statement with a bound LIMIT is re-planned on each run.
+    /// guarantee (without it every statement with a bound LIMIT is re-planned on each run), and
+    /// in multi-thread mode (no mutex per call on a connection only one thread uses at a time),
+    /// each connection with a page cache of its own.
     #[test]
-    fn the_bundled_sqlite_plans_a_statement_once() {
+    fn the_bundled_sqlite_plans_a_statement_once_and_takes_no_connection_mutex() {
         let mut conn = diesel::SqliteConnection::establish(":memory:").unwrap();
         let options: Vec<CompileOption> = diesel::sql_query("PRAGMA compile_options").load(&mut conn).unwrap();
+        let has = |option: &str| options.iter().any(|o| o.compile_options == option);
         assert!(
-            options.iter().any(|o| o.compile_options == "ENABLE_QPSG"),
+            has("ENABLE_QPSG"),
             "SQLite was built without SQLITE_ENABLE_QPSG (LIBSQLITE3_FLAGS in .cargo/config.toml)"
         );
+        assert!(
+            has("THREADSAFE=2"),
+            "SQLite was not built in multi-thread mode (LIBSQLITE3_FLAGS in .cargo/config.toml)"
+        );
+        assert!(!has("ENABLE_MEMORY_MANAGEMENT"), "connections would share one page cache behind a mutex");
     }
 }
