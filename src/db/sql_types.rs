@@ -48,7 +48,7 @@ use crate::domain::webhooks::DeliveryStatus;
 use crate::domain::TextValue;
 
 /// Reads a stored text as `T`, or says which text is not a `T`.
-fn parse<T: TextValue>(text: &str) -> deserialize::Result<T> {
+pub(crate) fn parse<T: TextValue>(text: &str) -> deserialize::Result<T> {
     T::from_text(text).ok_or_else(|| format!("stored text {text:?} is not a valid {}", T::WHAT).into())
 }
 

@@ -157,8 +157,7 @@ fn json_rows<T: for<'de> Deserialize<'de>>(text: Option<&str>) -> Result<Vec<T>,
 
 /// A stored text as `T` (as `FromSql` reads a column), or the error naming it.
 fn stored<T: TextValue>(text: &str) -> Result<T, ApiError> {
-    T::from_text(text)
-        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("stored text {text:?} is not a valid {}", T::WHAT)))
+    sql_types::parse(text).map_err(|e| ApiError::internal(anyhow::anyhow!(e)))
 }
 
 fn optional<T: TextValue>(text: Option<&str>) -> Result<Option<T>, ApiError> {

@@ -93,11 +93,21 @@ pub struct UnitFilter {
 
 /// Reads a unit to change it. On PostgreSQL the row stays locked until the transaction ends, so
 /// a concurrent writer waits and then sees this change (SQLite's write transactions are serial).
+/// `FOR NO KEY UPDATE`, the lock an `UPDATE` that keeps the id takes: records added to the unit
+/// meanwhile (their foreign keys take `FOR KEY SHARE`) do not wait for it. `delete` takes it
+/// too and then waits for those at its own `DELETE`.
 fn find_for_update(conn: &mut DbConn, kind: UnitKind, id: UnitId) -> Result<Unit, ApiError> {
-    if let DbConn::Postgres(pg) = conn {
-        units::table.filter(units::id.eq(id)).select(units::id).for_update().first::<String>(pg).optional()?;
-    }
-    find(conn, kind, id)
+    let DbConn::Postgres(pg) = conn else {
+        return find(conn, kind, id);
+    };
+    units::table
+        .filter(units::id.eq(id))
+        .filter(units::kind.eq(kind.as_str()))
+        .select(Unit::as_select())
+        .for_no_key_update()
+        .first(pg)
+        .optional()?
+        .ok_or_else(|| ApiError::not_found(kind.as_str()))
 }
 
 /// The kind of a unit, if it exists.
@@ -238,7 +248,7 @@ pub fn update(
     id: UnitId,
     changes: UnitChanges,
     expected_version: Option<i32>,
-) -> Result<Unit, ApiError> {
+) -> Result<(Unit, Unit), ApiError> {
     let current = find_for_update(conn, kind, id)?;
     if expected_version.is_some_and(|v| v != current.version) {
         return Err(ApiError::precondition_failed());
@@ -260,23 +270,28 @@ pub fn update(
     let valid_from = changes.valid_from.unwrap_or(current.valid_from);
     let valid_until = changes.valid_until.unwrap_or(current.valid_until);
     rules::check_period(valid_from, valid_until, &mut checks);
+    // What was checked when the unit was last written holds while its parent, code and period
+    // stay: a renaming (the common change) runs no checks against other rows.
+    let same_period = (valid_from, valid_until) == (current.valid_from, current.valid_until);
     if parent_id == Some(id) {
         checks.fail("parent_id", ErrorCode::Invalid, "a unit cannot be its own parent");
-    } else {
+    } else if !(same_period && parent_id == current.parent_id) {
         check_parent(conn, kind, parent_id, valid_from, valid_until, &mut checks)?;
     }
     let Some(unit_type) = unit_type.filter(|_| checks.0.is_empty()) else {
         return Err(ApiError::validation(checks.0));
     };
     let fields = UnitFields { code, name, unit_type, valid_from, valid_until };
-    check_code_free(conn, kind, &fields, Some(id))?;
+    if !(same_period && fields.code == current.code) {
+        check_code_free(conn, kind, &fields, Some(id))?;
+    }
     if valid_until != current.valid_until {
         if let Some(until) = valid_until {
             check_no_active_children(conn, id, until)?;
         }
     }
-    write_fields(conn, &current, &fields, parent_id)?;
-    find(conn, kind, id)
+    let updated = write_fields(conn, &current, &fields, parent_id)?;
+    Ok((current, updated))
 }
 
 /// Ends a unit's validity on `until` (inclusive).
@@ -286,7 +301,7 @@ pub fn deactivate(
     id: UnitId,
     until: NaiveDate,
     expected_version: Option<i32>,
-) -> Result<Unit, ApiError> {
+) -> Result<(Unit, Unit), ApiError> {
     let current = find_for_update(conn, kind, id)?;
     if expected_version.is_some_and(|v| v != current.version) {
         return Err(ApiError::precondition_failed());
@@ -316,8 +331,8 @@ pub fn deactivate(
         valid_from: current.valid_from,
         valid_until: Some(until),
     };
-    write_fields(conn, &current, &fields, current.parent_id)?;
-    find(conn, kind, id)
+    let updated = write_fields(conn, &current, &fields, current.parent_id)?;
+    Ok((current, updated))
 }
 
 /// Removes a unit that nothing refers to; the foreign keys of every table that refers to units
@@ -377,25 +392,22 @@ fn write_fields(
     current: &Unit,
     fields: &UnitFields,
     parent_id: Option<UnitId>,
-) -> Result<(), ApiError> {
-    let updated =
-        diesel::update(units::table.filter(units::id.eq(current.id)).filter(units::version.eq(current.version)))
-            .set((
-                units::code.eq(&fields.code),
-                units::name.eq(&fields.name),
-                units::name_folded.eq(text::fold(&fields.name)),
-                units::unit_type.eq(fields.unit_type),
-                units::parent_id.eq(parent_id),
-                units::valid_from.eq(fields.valid_from),
-                units::valid_until.eq(fields.valid_until),
-                units::version.eq(current.version + 1),
-                units::updated_at.eq(db::now()),
-            ))
-            .execute(conn)?;
-    if updated == 0 {
-        return Err(ApiError::precondition_failed());
-    }
-    Ok(())
+) -> Result<Unit, ApiError> {
+    let update =
+        diesel::update(units::table.filter(units::id.eq(current.id)).filter(units::version.eq(current.version))).set((
+            units::code.eq(&fields.code),
+            units::name.eq(&fields.name),
+            units::name_folded.eq(text::fold(&fields.name)),
+            units::unit_type.eq(fields.unit_type),
+            units::parent_id.eq(parent_id),
+            units::valid_from.eq(fields.valid_from),
+            units::valid_until.eq(fields.valid_until),
+            units::version.eq(current.version + 1),
+            units::updated_at.eq(db::now()),
+        ));
+    // The row as stored, in the same statement; none if another write changed its version.
+    let updated = db::on_backend!(conn, |c| update.returning(Unit::as_returning()).get_result(c).optional()?);
+    updated.ok_or_else(ApiError::precondition_failed)
 }
 
 fn check_parent(

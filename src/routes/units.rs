@@ -314,8 +314,8 @@ async fn update_unit(
     };
     let id = UnitId::from(id);
     let unit = db::write(&state.db, origin, move |conn, journal| {
-        let before = UnitResponse::from(model::find(conn, kind, id)?);
-        let after = UnitResponse::from(model::update(conn, kind, id, changes, expected)?);
+        let (before, after) = model::update(conn, kind, id, changes, expected)?;
+        let (before, after) = (UnitResponse::from(before), UnitResponse::from(after));
         journal.updated(kind.as_str(), id, Scope::Registry, &before, &after);
         Ok(after)
     })
@@ -342,8 +342,8 @@ async fn deactivate_unit(
     }
     let id = UnitId::from(id);
     let unit = db::write(&state.db, origin, move |conn, journal| {
-        let before = UnitResponse::from(model::find(conn, kind, id)?);
-        let after = UnitResponse::from(model::deactivate(conn, kind, id, until, expected)?);
+        let (before, after) = model::deactivate(conn, kind, id, until, expected)?;
+        let (before, after) = (UnitResponse::from(before), UnitResponse::from(after));
         journal.changed(kind.as_str(), "deactivated", id, Scope::Registry, &before, &after);
         Ok(after)
     })

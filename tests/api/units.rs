@@ -250,6 +250,17 @@ async fn codes_are_unique_per_period_not_forever(app: TestApp) {
     // While the commune holds 99999 with no end, nobody else may take it.
     let body = json!({"code": "99999", "name": "Xã Khác", "type": "xa", "parent_id": province["id"], "valid_from": "2030-01-01"});
     app.post("/api/v1/communes", &body).await.problem(409, "code_in_use");
+    // Nor may another unit change its code to it; renaming the holder checks nothing else.
+    let neighbour = app
+        .create("communes", json!({"code": "77777", "name": "Xã Bên Cạnh", "type": "xa", "parent_id": province["id"]}))
+        .await;
+    let neighbour_path = format!("/api/v1/communes/{}", id(&neighbour));
+    app.patch(&neighbour_path, &json!({"code": "99999"}), None).await.problem(409, "code_in_use");
+    let renamed = app
+        .patch(&format!("/api/v1/communes/{}", id(&commune)), &json!({"name": "Xã Đồng Thử Mới"}), None)
+        .await
+        .json();
+    assert_eq!((renamed["name"].as_str(), renamed["code"].as_str()), (Some("Xã Đồng Thử Mới"), Some("99999")));
     // Once it ends, a successor may reuse the code from the next day, as merged communes do.
     app.post(&format!("/api/v1/communes/{}/deactivate", id(&commune)), &json!({"valid_until": "2029-12-31"})).await;
     let successor = app
@@ -311,6 +322,11 @@ async fn parents_must_fit_kind_and_period(app: TestApp) {
             app.post("/api/v1/communes", &json!({"code": "88888", "name": "Xã A", "type": "xa", "parent_id": missing}))
                 .await
         ),
+        [f("parent_id", "not_found")]
+    );
+    // The same checks when a unit moves to another parent.
+    assert_eq!(
+        errors(app.patch(&format!("/api/v1/communes/{}", id(&commune)), &json!({"parent_id": missing}), None).await),
         [f("parent_id", "not_found")]
     );
     // A unit must live while its parent does.
