@@ -8,7 +8,8 @@ first account is the author of everything loaded here) with, at `--scale 1`:
           communes and the new departments after; a person keeps one old and one current unit)
 1,000,000 nominations, 100,000 a year for 2016–2025, 90 % people and 10 % units, with the
           status mix of a closed year (decided, rejected, withdrawn, revoked, a few stuck) or of
-          the open 2025 round (every status), and each one's transitions (~3 per nomination)
+          the open 2025 round (every status), and each one's transitions (~3 per nomination);
+          a document on file for every fourth, two achievements cited by every fifth
 1,000,000 awards, 2016–2025, 92 % people (about 5 per person) and 8 % units, 0.3 % revoked
 10,000,000 journal entries from 2016-01 to 2026-11, seq in time order: sign-ins and refreshes
           (audit only, 40 %), nominations, awards and people (their real ids and units), a unit's
@@ -397,6 +398,24 @@ SELECT {lit(big)}, ua.id, {big_ind(f'g.i % {BIG_IND}')}, ('0193b002-0000-7d05-80
 FROM {series(BIG_UNITS * BIG_IND)} JOIN gen_big ua ON ua.k = g.i / {BIG_IND}
 """)
 
+# ---------- a nomination's dossier ----------
+# Every fourth nomination has its submission letter on file and every fifth cites two verified
+# achievements (of the province-wide campaign above): the lists a page of nominations reads in
+# its own statement (models::nomination_details) find real rows through their indexes.
+nom_id = uid(nom_t, 'a02', 'g.i')
+add(f"""
+INSERT INTO stored_files (id, nomination_id, kind, filename, content_type, size_bytes, sha256, storage_key, uploaded_by, created_at)
+SELECT {uid(nom_t, 'a09', 'g.i')}, {nom_id}, 'to_trinh', {lit('Tờ trình đề nghị khen thưởng.pdf')}, 'application/pdf',
+       184320 + g.i % 4096, {hexn(h('g.i', 81), 8)} || {lit('0' * 56)}, 'scale/' || {nom_id}, {lit(admin)}, {ts(nom_t)}
+FROM {series(N)} WHERE g.i % 4 = 0
+""")
+nom_t2 = nom_t.replace("g.i", "(g.i / 2)")
+add(f"""
+INSERT INTO nomination_achievements (nomination_id, achievement_id)
+SELECT {uid(nom_t2, 'a02', '(g.i / 2)')}, ('0193b002-0000-7d05-8000-' || {hexn(f'g.i % {BIG_UNITS * BIG_IND * BIG_REP}', 12)})
+FROM {series(2 * N)} WHERE (g.i / 2) % 5 = 0
+""")
+
 # ---------- the journal ----------
 # Entry i happens at T0 + i * span / J. What it is about, by a hash of i (percent):
 #  0–39 session.opened/refreshed/closed (audit only)   40–64 nomination.* (the nomination made then)
@@ -518,5 +537,6 @@ out = {
 }
 for k, v in out.items():
     print(f"{k}={v}")
-for t in ("people", "nominations", "nomination_transitions", "awards", "journal", "campaigns", "achievements", "units"):
+for t in ("people", "nominations", "nomination_transitions", "stored_files", "nomination_achievements", "awards", "journal",
+          "campaigns", "achievements", "units"):
     print(f"count_{t}={pick(f'SELECT COUNT(*) FROM {t}')}")
