@@ -493,3 +493,29 @@ async fn provinces_districts_and_departments_at_their_own_paths(app: TestApp) {
     // One with districts under it is not.
     app.send(TestRequest::delete().uri(&province_path)).await.problem(409, "unit_in_use");
 }
+
+/// On PostgreSQL, writers of one unit queue on an advisory lock keyed by its id before they
+/// lock its row (models::units::find_for_update: the row lock's own queue lets new arrivals
+/// pass old waiters). A write waits while another transaction holds the unit's place, and
+/// goes ahead when that transaction ends.
+#[actix_web::test]
+async fn a_unit_write_waits_for_its_turn_on_postgres() {
+    use diesel::connection::SimpleConnection;
+    use diesel::RunQueryDsl;
+    let Some(app) = TestApp::postgres(Default::default()).await else { return };
+    let (_, _, commune) = app.small_tree().await;
+    let path = format!("/api/v1/communes/{}", id(&commune));
+    let thidua::db::DbConn::Postgres(mut holder) = app.connection() else { panic!("a PostgreSQL test app") };
+    holder.batch_execute("BEGIN").unwrap();
+    diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext($1))")
+        .bind::<diesel::sql_types::Text, _>(format!("unit:{}", id(&commune)))
+        .execute(&mut holder)
+        .unwrap();
+    let rename = json!({"name": "Xã Chờ Lượt"});
+    let mut write = Box::pin(app.patch(&path, &rename, None));
+    let early = actix_web::rt::time::timeout(std::time::Duration::from_millis(500), &mut write).await;
+    assert!(early.is_err(), "the write went ahead while another transaction held the unit's turn");
+    holder.batch_execute("COMMIT").unwrap();
+    let done = write.await.json();
+    assert_eq!((done["name"].as_str(), done["version"].as_i64()), (Some("Xã Chờ Lượt"), Some(2)));
+}
