@@ -281,12 +281,28 @@ impl Drop for Checkpointer {
 /// advisory lock on `name`. On SQLite, write transactions are serial already.
 pub fn lock_for_transaction(conn: &mut DbConn, name: &str) -> Result<(), DieselError> {
     if let DbConn::Postgres(pg) = conn {
-        diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext($1))")
-            .bind::<diesel::sql_types::Text, _>(name)
-            .execute(pg)?;
+        diesel::select(in_turn_for(name)).execute(pg)?;
     }
     Ok(())
 }
+
+/// The condition "this transaction holds the advisory lock on `name`" (the lock
+/// `lock_for_transaction` takes), for a statement's `WHERE`: an uncorrelated subquery, so
+/// PostgreSQL takes the lock once, before the statement reads any row, and waiters are served
+/// first come, first served. PostgreSQL only.
+pub fn in_turn_for(name: &str) -> InTurn {
+    diesel::dsl::sql::<diesel::sql_types::Bool>("(SELECT pg_advisory_xact_lock(hashtext(")
+        .bind::<diesel::sql_types::Text, _>(name.to_owned())
+        .sql("))) IS NOT NULL")
+}
+
+pub type InTurn = diesel::expression::SqlLiteral<
+    diesel::sql_types::Bool,
+    diesel::expression::UncheckedBind<
+        diesel::expression::SqlLiteral<diesel::sql_types::Bool>,
+        <String as diesel::expression::AsExpression<diesel::sql_types::Text>>::Expression,
+    >,
+>;
 
 /// For the rest of the transaction, PostgreSQL plans each statement for its own values instead
 /// of reusing a cached generic plan. For bulk writes (a dossier's thousands of lines): a plan

@@ -501,16 +501,12 @@ async fn provinces_districts_and_departments_at_their_own_paths(app: TestApp) {
 #[actix_web::test]
 async fn a_unit_write_waits_for_its_turn_on_postgres() {
     use diesel::connection::SimpleConnection;
-    use diesel::RunQueryDsl;
     let Some(app) = TestApp::postgres(Default::default()).await else { return };
     let (_, _, commune) = app.small_tree().await;
     let path = format!("/api/v1/communes/{}", id(&commune));
-    let thidua::db::DbConn::Postgres(mut holder) = app.connection() else { panic!("a PostgreSQL test app") };
+    let mut holder = app.connection();
     holder.batch_execute("BEGIN").unwrap();
-    diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext($1))")
-        .bind::<diesel::sql_types::Text, _>(format!("unit:{}", id(&commune)))
-        .execute(&mut holder)
-        .unwrap();
+    thidua::db::lock_for_transaction(&mut holder, &format!("unit:{}", id(&commune))).unwrap();
     let rename = json!({"name": "Xã Chờ Lượt"});
     let mut write = Box::pin(app.patch(&path, &rename, None));
     let early = actix_web::rt::time::timeout(std::time::Duration::from_millis(500), &mut write).await;
