@@ -168,6 +168,7 @@ pub fn serve(state: web::Data<AppState>) -> std::io::Result<(Server, std::net::S
     let blocking_per_worker = (settings.db_pool_size as usize).div_ceil(settings.workers).max(1);
     // Made here, on the main thread, so no worker's memory holds the building of it.
     served_document(&state);
+    crate::memory::release_free();
     let server = HttpServer::new(move || build_app(state.clone()))
         .workers(settings.workers)
         .worker_max_blocking_threads(blocking_per_worker)
