@@ -88,6 +88,22 @@ macro_rules! insert_batches {
 }
 pub(crate) use insert_batches;
 
+/// On PostgreSQL, locks the row of `$table` with primary key `$id` (`FOR UPDATE`) until the
+/// transaction ends; a missing row locks nothing. A write takes it before it reads what it is
+/// about to change, so that read — the journal's `before` included — is the state the write
+/// replaces, not one a concurrent writer has since replaced (READ COMMITTED reads each
+/// statement's own snapshot). SQLite's write transactions run one at a time already.
+/// Evaluates to `Result<(), diesel::result::Error>`.
+macro_rules! lock_row {
+    ($conn:expr, $table:expr, $id:expr) => {
+        match $conn {
+            $crate::db::DbConn::Postgres(pg) => $table.find($id).for_update().execute(pg).map(|_| ()),
+            $crate::db::DbConn::Sqlite(_) => Ok(()),
+        }
+    };
+}
+pub(crate) use lock_row;
+
 impl DbConn {
     pub fn establish_url(url: &str) -> Result<DbConn, diesel::ConnectionError> {
         match Backend::from_url(url).map_err(diesel::ConnectionError::InvalidConnectionUrl)? {

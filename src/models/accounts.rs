@@ -341,10 +341,8 @@ pub fn open_session(conn: &mut DbConn, start: SessionStart) -> Result<Option<Str
 
 /// On PostgreSQL, holds the user's row until the transaction ends, so checks made on it stay
 /// true until the write (SQLite's write transactions are serial already).
-fn lock_user(conn: &mut DbConn, id: UserId) -> Result<(), ApiError> {
-    if let DbConn::Postgres(pg) = conn {
-        users::table.find(id).select(users::id).for_update().first::<UserId>(pg).optional()?;
-    }
+pub fn lock_user(conn: &mut DbConn, id: UserId) -> Result<(), ApiError> {
+    db::lock_row!(conn, users::table, id)?;
     Ok(())
 }
 

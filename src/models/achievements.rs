@@ -282,10 +282,8 @@ pub fn create_achievement(
     find_achievement(conn, id)
 }
 
-fn lock_achievement(conn: &mut DbConn, id: AchievementId) -> Result<Achievement, ApiError> {
-    if let DbConn::Postgres(pg) = conn {
-        achievements::table.find(id).select(achievements::id).for_update().first::<AchievementId>(pg).optional()?;
-    }
+pub fn lock_achievement(conn: &mut DbConn, id: AchievementId) -> Result<Achievement, ApiError> {
+    db::lock_row!(conn, achievements::table, id)?;
     find_achievement(conn, id)
 }
 

@@ -148,6 +148,12 @@ pub fn find_award_type(conn: &mut DbConn, id: AwardTypeId) -> Result<(AwardType,
     Ok((found, versions))
 }
 
+/// Holds the award type's row until the transaction ends (see `db::lock_row!`): take it before
+/// reading the award type for a write.
+pub fn lock_award_type(conn: &mut DbConn, id: AwardTypeId) -> Result<(), ApiError> {
+    Ok(db::lock_row!(conn, award_types::table, id)?)
+}
+
 pub fn find_award_type_by_code(conn: &mut DbConn, code: &str) -> Result<Option<AwardType>, ApiError> {
     Ok(award_types::table.filter(award_types::code.eq(code)).select(AwardType::as_select()).first(conn).optional()?)
 }
@@ -362,6 +368,12 @@ pub fn award_not_found() -> ApiError {
 
 pub fn find_award(conn: &mut DbConn, id: AwardId) -> Result<Award, ApiError> {
     awards::table.find(id).select(Award::as_select()).first(conn).optional()?.ok_or_else(award_not_found)
+}
+
+/// Holds the award's row until the transaction ends (see `db::lock_row!`): take it before
+/// reading the award for a write.
+pub fn lock_award(conn: &mut DbConn, id: AwardId) -> Result<(), ApiError> {
+    Ok(db::lock_row!(conn, awards::table, id)?)
 }
 
 /// Records an award given by a decision (also for history from before the service). The

@@ -361,9 +361,7 @@ pub fn lock_campaign_shared(conn: &mut DbConn, id: CampaignId) -> Result<Campaig
 }
 
 pub fn lock_campaign(conn: &mut DbConn, id: CampaignId) -> Result<Campaign, ApiError> {
-    if let DbConn::Postgres(pg) = conn {
-        campaigns::table.find(id).select(campaigns::id).for_update().first::<CampaignId>(pg).optional()?;
-    }
+    db::lock_row!(conn, campaigns::table, id)?;
     find_campaign(conn, id)
 }
 

@@ -81,15 +81,8 @@ fn detail(conn: &mut DbConn, proposal: Proposal) -> Result<ProposalDetail, ApiEr
     Ok(ProposalDetail { proposal, members, voted })
 }
 
-fn lock(conn: &mut DbConn, id: ClusterProposalId) -> Result<ProposalDetail, ApiError> {
-    if let DbConn::Postgres(pg) = conn {
-        cluster_proposals::table
-            .find(id)
-            .select(cluster_proposals::id)
-            .for_update()
-            .first::<ClusterProposalId>(pg)
-            .optional()?;
-    }
+pub fn lock(conn: &mut DbConn, id: ClusterProposalId) -> Result<ProposalDetail, ApiError> {
+    db::lock_row!(conn, cluster_proposals::table, id)?;
     find(conn, id)
 }
 

@@ -52,6 +52,12 @@ pub fn find_cluster(conn: &mut DbConn, id: ClusterId) -> Result<(Cluster, Vec<Un
     Ok((cluster, members))
 }
 
+/// Holds the cluster's row until the transaction ends (see `db::lock_row!`): take it before
+/// reading the cluster for a write.
+pub fn lock_cluster(conn: &mut DbConn, id: ClusterId) -> Result<(), ApiError> {
+    Ok(db::lock_row!(conn, clusters::table, id)?)
+}
+
 pub fn list_clusters(conn: &mut DbConn, year: Option<i32>) -> Result<Vec<(Cluster, Vec<UnitId>)>, ApiError> {
     let mut query = clusters::table.into_boxed::<Db>();
     if let Some(year) = year {

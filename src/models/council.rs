@@ -362,19 +362,18 @@ pub fn cast_list_ballot(
     Ok(left.len())
 }
 
+/// Holds the session's row for its close: exclusively, so ballots (which share it) and another
+/// close wait (see `db::lock_row!`).
+pub fn lock_session_for_close(conn: &mut DbConn, id: CouncilSessionId) -> Result<(), ApiError> {
+    Ok(db::lock_row!(conn, council_sessions::table, id)?)
+}
+
 /// Closes a session — once every member has voted on every item, or after its deadline — and
 /// applies each result: approved when the yes votes reach the award's threshold of the whole
 /// council (and the quorum voted), rejected otherwise. An item with fewer than `min_ballots`
 /// ballots gets no tally: it is not decided and stays appraised. The ballot box is emptied.
 pub fn close_session(conn: &mut DbConn, id: CouncilSessionId, actor: UserId) -> Result<(), ApiError> {
-    if let DbConn::Postgres(pg) = conn {
-        council_sessions::table
-            .find(id)
-            .select(council_sessions::id)
-            .for_update()
-            .first::<CouncilSessionId>(pg)
-            .optional()?;
-    }
+    lock_session_for_close(conn, id)?;
     let session = find_session(conn, id)?;
     if !session.is_open() {
         return Err(ApiError::conflict(ErrorCode::SessionClosed, "the session is closed already"));

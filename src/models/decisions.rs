@@ -55,9 +55,7 @@ pub fn post(
     actor: UserId,
     today: NaiveDate,
 ) -> Result<NaiveDate, ApiError> {
-    if let DbConn::Postgres(pg) = conn {
-        nominations::table.find(id).select(nominations::id).for_update().first::<NominationId>(pg).optional()?;
-    }
+    db::lock_row!(conn, nominations::table, id)?;
     let n = find_nomination(conn, id)?;
     let rules = judged_version(conn, &n)?;
     // Posted once: after approval, or — where its rules say so — appraised, before the council.
@@ -293,6 +291,12 @@ pub fn find_comment(conn: &mut DbConn, id: CommentId) -> Result<PostingComment, 
         .ok_or_else(|| ApiError::not_found("comment"))
 }
 
+/// Holds the comment's row until the transaction ends (see `db::lock_row!`): take it before
+/// reading the comment for a write.
+pub fn lock_comment(conn: &mut DbConn, id: CommentId) -> Result<(), ApiError> {
+    Ok(db::lock_row!(conn, posting_comments::table, id)?)
+}
+
 pub fn review_comment(conn: &mut DbConn, id: CommentId, note: &str, actor: UserId) -> Result<PostingComment, ApiError> {
     let updated = diesel::update(posting_comments::table.find(id))
         .set((
@@ -418,9 +422,7 @@ pub fn issue(conn: &mut DbConn, new: NewDecision, actor: UserId, today: NaiveDat
     let mut granted = Vec::new();
     for (i, id) in new.nomination_ids.iter().enumerate() {
         let field = format!("nomination_ids[{i}]");
-        if let DbConn::Postgres(pg) = conn {
-            nominations::table.find(id).select(nominations::id).for_update().first::<NominationId>(pg).optional()?;
-        }
+        db::lock_row!(conn, nominations::table, *id)?;
         match find_nomination(conn, *id) {
             Err(_) => errors.push(FieldError::new(field, ErrorCode::NotFound, "no nomination has this id")),
             // Before anything about its state: another unit's nomination tells a unit nothing more.

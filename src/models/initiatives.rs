@@ -49,6 +49,12 @@ pub fn find(conn: &mut DbConn, id: InitiativeId) -> Result<Initiative, ApiError>
     initiatives::table.find(id).select(Initiative::as_select()).first(conn).optional()?.ok_or_else(initiative_not_found)
 }
 
+/// Holds the initiative's row until the transaction ends (see `db::lock_row!`): take it before
+/// reading the initiative for a write.
+pub fn lock(conn: &mut DbConn, id: InitiativeId) -> Result<(), ApiError> {
+    Ok(db::lock_row!(conn, initiatives::table, id)?)
+}
+
 /// Authors and evidence of several initiatives in two queries, whatever their number.
 pub fn details(conn: &mut DbConn, rows: Vec<Initiative>) -> Result<Vec<InitiativeDetail>, ApiError> {
     let ids: Vec<InitiativeId> = rows.iter().map(|i| i.id).collect();

@@ -360,10 +360,8 @@ pub fn create_nominations(
     Ok(ids)
 }
 
-pub(crate) fn lock(conn: &mut DbConn, id: NominationId) -> Result<Nomination, ApiError> {
-    if let DbConn::Postgres(pg) = conn {
-        nominations::table.find(id).select(nominations::id).for_update().first::<NominationId>(pg).optional()?;
-    }
+pub fn lock(conn: &mut DbConn, id: NominationId) -> Result<Nomination, ApiError> {
+    db::lock_row!(conn, nominations::table, id)?;
     find_nomination(conn, id)
 }
 
@@ -663,7 +661,7 @@ pub fn transition_all(conn: &mut DbConn, moves: &[Move], actor: UserId, today: N
 }
 
 /// Locks (on PostgreSQL) and reads the nominations, 500 a query; ids that name none are left out.
-fn lock_all(conn: &mut DbConn, ids: &[NominationId]) -> Result<HashMap<NominationId, Nomination>, ApiError> {
+pub fn lock_all(conn: &mut DbConn, ids: &[NominationId]) -> Result<HashMap<NominationId, Nomination>, ApiError> {
     let mut sorted = ids.to_vec();
     sorted.sort();
     sorted.dedup();

@@ -54,6 +54,12 @@ pub fn find_person(conn: &mut DbConn, id: PersonId) -> Result<Person, ApiError> 
     people::table.find(id).select(Person::as_select()).first(conn).optional()?.ok_or_else(person_not_found)
 }
 
+/// Holds the person's row until the transaction ends (see `db::lock_row!`): take it before
+/// reading the person for a write.
+pub fn lock_person(conn: &mut DbConn, id: PersonId) -> Result<(), ApiError> {
+    Ok(db::lock_row!(conn, people::table, id)?)
+}
+
 pub(crate) fn check_person_unit(conn: &mut DbConn, unit_id: UnitId) -> Result<(), ApiError> {
     let kind: Option<UnitKind> = units::table.find(unit_id).select(units::kind).first(conn).optional()?;
     match kind {

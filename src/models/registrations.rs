@@ -211,10 +211,8 @@ pub fn create_registration(
     find_registration(conn, id)
 }
 
-fn lock_registration(conn: &mut DbConn, id: RegistrationId) -> Result<Registration, ApiError> {
-    if let DbConn::Postgres(pg) = conn {
-        registrations::table.find(id).select(registrations::id).for_update().first::<RegistrationId>(pg).optional()?;
-    }
+pub fn lock_registration(conn: &mut DbConn, id: RegistrationId) -> Result<Registration, ApiError> {
+    db::lock_row!(conn, registrations::table, id)?;
     Ok(find_registration(conn, id)?.0)
 }
 

@@ -318,10 +318,8 @@ pub fn find_dossier(conn: &mut DbConn, id: DossierId) -> Result<Dossier, ApiErro
     unit_dossiers::table.find(id).select(Dossier::as_select()).first(conn).optional()?.ok_or_else(dossier_not_found)
 }
 
-fn lock_dossier(conn: &mut DbConn, id: DossierId) -> Result<Dossier, ApiError> {
-    if let DbConn::Postgres(pg) = conn {
-        unit_dossiers::table.find(id).select(unit_dossiers::id).for_update().first::<DossierId>(pg).optional()?;
-    }
+pub fn lock_dossier(conn: &mut DbConn, id: DossierId) -> Result<Dossier, ApiError> {
+    db::lock_row!(conn, unit_dossiers::table, id)?;
     find_dossier(conn, id)
 }
 

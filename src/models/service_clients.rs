@@ -56,6 +56,12 @@ pub fn find_client(conn: &mut DbConn, id: ServiceClientId) -> Result<ServiceClie
         .ok_or_else(client_not_found)
 }
 
+/// Holds the client's row until the transaction ends (see `db::lock_row!`): take it before
+/// reading the client for a write.
+pub fn lock_client(conn: &mut DbConn, id: ServiceClientId) -> Result<(), ApiError> {
+    Ok(db::lock_row!(conn, service_clients::table, id)?)
+}
+
 /// For signing in: the client, if it exists (whatever its state).
 pub fn lookup_client(conn: &mut DbConn, id: &str) -> Result<Option<ServiceClient>, ApiError> {
     Ok(service_clients::table.find(id).select(ServiceClient::as_select()).first(conn).optional()?)

@@ -192,15 +192,8 @@ pub fn create(
     detail(conn, id)
 }
 
-fn lock(conn: &mut DbConn, id: TitleRegistrationId) -> Result<TitleRegistration, ApiError> {
-    if let DbConn::Postgres(pg) = conn {
-        title_registrations::table
-            .find(id)
-            .select(title_registrations::id)
-            .for_update()
-            .first::<TitleRegistrationId>(pg)
-            .optional()?;
-    }
+pub fn lock(conn: &mut DbConn, id: TitleRegistrationId) -> Result<TitleRegistration, ApiError> {
+    db::lock_row!(conn, title_registrations::table, id)?;
     find(conn, id)
 }
 

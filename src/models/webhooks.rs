@@ -80,6 +80,12 @@ pub fn find_subscription(conn: &mut DbConn, id: SubscriptionId) -> Result<Subscr
         .ok_or_else(|| ApiError::not_found("webhook"))
 }
 
+/// Holds the subscription's row until the transaction ends (see `db::lock_row!`): take it before
+/// reading the subscription for a write.
+pub fn lock_subscription(conn: &mut DbConn, id: SubscriptionId) -> Result<(), ApiError> {
+    Ok(db::lock_row!(conn, webhook_subscriptions::table, id)?)
+}
+
 /// Subscriptions, newest first, after the `before` id; `limit + 1` rows.
 pub fn list_subscriptions(
     conn: &mut DbConn,

@@ -348,7 +348,7 @@ pub async fn replace(
     let report = report(body)?;
     let (today, grace) = (today_in_vietnam(), state.settings.report_grace_days);
     let updated = db::write(&state.db, origin.by(&who), move |conn, journal| {
-        let before = model::find_achievement(conn, existing.id)?;
+        let before = model::lock_achievement(conn, existing.id)?;
         let before = current(conn, before)?;
         let after = model::update_achievement(conn, existing.id, report, expected, today, grace)?;
         let after = current(conn, after)?;
@@ -392,7 +392,7 @@ async fn review(
         AchievementAction::Return => "returned",
     };
     let reviewed = db::write(&state.db, origin.by(who), move |conn, journal| {
-        let found = model::find_achievement(conn, id)?;
+        let found = model::lock_achievement(conn, id)?;
         let unit_id = found.unit_id;
         let before = current(conn, found)?;
         let after = model::review_achievement(conn, id, action, actor, reason, expected)?;

@@ -412,6 +412,7 @@ pub async fn add_version(
     }
     let (id, actor, from) = (AwardTypeId::from(id.into_inner()), who.user_id, body.effective_from);
     let updated = db::write(&state.db, origin.by(&who), move |conn, journal| {
+        model::lock_award_type(conn, id)?;
         let before = type_response(model::find_award_type(conn, id)?)?;
         model::add_version(conn, id, from, rules, actor)?;
         let after = type_response(model::find_award_type(conn, id)?)?;
@@ -599,9 +600,12 @@ pub async fn revoke_award(
     }
     let (id, actor) = (AwardId::from(id.into_inner()), who.user_id);
     let revoked = db::write(&state.db, origin.by(&who), move |conn, journal| {
+        model::lock_award(conn, id)?;
         let current = model::find_award(conn, id)?;
         let (unit, nomination_id) = (current.unit_id, current.nomination_id);
-        let nomination_before = nomination_id.map(|n| nominations_model::detail(conn, n)).transpose()?;
+        let nomination_before = nomination_id
+            .map(|n| nominations_model::lock(conn, n).and_then(|_| nominations_model::detail(conn, n)))
+            .transpose()?;
         let before = AwardResponse::from(current);
         let after = AwardResponse::from(model::revoke_award(conn, id, &reason, actor)?);
         journal.changed("award", "revoked", id, Scope::Unit(unit), &before, &after);

@@ -396,6 +396,7 @@ pub async fn replace(
     let id = CampaignId::from(id.into_inner());
     let caller = who.0.clone();
     let body = db::write(&state.db, origin.by(&who), move |conn, journal| {
+        model::lock_campaign(conn, id)?;
         let before = CampaignResponse::from(runs_campaign(conn, &caller, id)?);
         let after = CampaignResponse::from(model::update_campaign(conn, id, fields, expected)?);
         journal.updated("campaign", id, Scope::Registry, &before, &after);
@@ -441,6 +442,7 @@ async fn transition(
     let today = crate::domain::units::today_in_vietnam();
     let caller = who.0.clone();
     let body = db::write(&state.db, origin.by(who), move |conn, journal| {
+        model::lock_campaign(conn, id)?;
         let before = CampaignResponse::from(runs_campaign(conn, &caller, id)?);
         if action == CampaignAction::Close && before.status == CampaignStatus::Launched {
             let mut checks = Checks::default();
@@ -658,6 +660,7 @@ pub async fn remove_indicator(
     let (campaign_id, indicator_id) = (CampaignId::from(path.0), IndicatorId::from(path.1));
     let caller = who.0.clone();
     db::write(&state.db, origin.by(&who), move |conn, journal| {
+        model::lock_campaign(conn, campaign_id)?;
         runs_campaign(conn, &caller, campaign_id)?;
         let before = model::list_indicators(conn, campaign_id)?
             .into_iter()

@@ -262,7 +262,7 @@ pub async fn close(
     let id = ClusterProposalId::from(id.into_inner());
     let actor = who.user_id;
     let body = db::write(&state.db, origin.by(&who), move |conn, journal| {
-        let before = response(model::find(conn, id)?)?;
+        let before = response(model::lock(conn, id)?)?;
         let after = response(model::close(conn, id, tie_break, expected, actor)?)?;
         journal.changed("cluster_proposal", "closed", id, Scope::Registry, &before, &after);
         Ok(after)

@@ -169,6 +169,7 @@ pub async fn replace(
     let input = input(body.0)?;
     let id = ClusterId::from(id.into_inner());
     let replaced = db::write(&state.db, origin.by(&who), move |conn, journal| {
+        model::lock_cluster(conn, id)?;
         let before = ClusterResponse::from(model::find_cluster(conn, id)?);
         let after = ClusterResponse::from(model::replace_cluster(conn, id, input, expected)?);
         journal.updated("cluster", id, Scope::Registry, &before, &after);

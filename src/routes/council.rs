@@ -316,6 +316,7 @@ pub async fn close(
     policy::require_any(&who, &[Role::UnitAdmin])?;
     let (id, actor, caller) = (CouncilSessionId::from(id.into_inner()), who.user_id, who.0.clone());
     let closed = db::write(&state.db, origin.by(&who), move |conn, journal| {
+        model::lock_session_for_close(conn, id)?;
         let before = model::detail(conn, id, actor)?;
         if !policy::runs_level(&caller, model::session_unit(conn, &before.session)?) {
             // The session exists for the caller only if they sit on it.
@@ -327,6 +328,7 @@ pub async fn close(
         }
         let agenda: Vec<NominationId> = before.items.iter().map(|i| i.nomination_id).collect();
         let before = SessionResponse::from(before);
+        nominations_model::lock_all(conn, &agenda)?;
         let decided_before = agenda
             .iter()
             .map(|n| Ok((*n, nomination_response(nominations_model::detail(conn, *n)?)?)))

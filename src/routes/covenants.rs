@@ -175,6 +175,8 @@ pub async fn put_covenant(
     let new = NewCovenant { title, signed_on: body.signed_on, place, content, signatories };
     let actor = who.user_id;
     let body = db::write(&state.db, origin.by(&who), move |conn, journal| {
+        // A cluster has one covenant, maybe not yet written: its cluster's row is the one to hold.
+        crate::models::clusters::lock_cluster(conn, cluster)?;
         let before = model::find_for_cluster(conn, cluster)?.map(CovenantResponse::from);
         let (detail, _) = model::put(conn, cluster, new, expected, actor)?;
         let after = CovenantResponse::from(detail);

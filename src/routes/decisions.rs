@@ -79,6 +79,7 @@ pub async fn post_nomination(
     db::write(&state.db, origin.by(&who), move |conn, journal| {
         let nomination = visible_nomination(conn, &caller, id)?;
         require_runs_nomination(conn, &caller, &nomination)?;
+        nominations_model::lock(conn, id)?;
         let before = nomination_response(nominations_model::detail(conn, id)?)?;
         model::post(conn, id, until, actor, today)?;
         let after = nomination_response(nominations_model::detail(conn, id)?)?;
@@ -288,6 +289,7 @@ pub async fn review_comment(
     }
     let (id, actor, caller) = (CommentId::from(id.into_inner()), who.user_id, who.0.clone());
     let reviewed = db::write(&state.db, origin.by(&who), move |conn, journal| {
+        model::lock_comment(conn, id)?;
         let found = model::find_comment(conn, id)?;
         let nomination = visible_nomination(conn, &caller, found.nomination_id)?;
         require_runs_nomination(conn, &caller, &nomination)?;
@@ -440,7 +442,9 @@ pub async fn issue(
     };
     let (actor, today) = (who.user_id, today_in_vietnam());
     let body = db::write(&state.db, origin.by(&who), move |conn, journal| {
-        // Unknown ids are left to `issue`, which names them in its 422.
+        // Unknown ids are left to `issue`, which names them in its 422. Locked first, in one
+        // order, so what is read as `before` is what `issue` changes.
+        nominations_model::lock_all(conn, &new.nomination_ids)?;
         let granted_before: Vec<_> =
             new.nomination_ids.iter().filter_map(|n| nominations_model::detail(conn, *n).ok()).collect();
         let id = model::issue(conn, new, actor, today)?;

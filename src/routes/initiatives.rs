@@ -305,6 +305,7 @@ pub async fn replace(
     }
     let new = checked(body.0)?;
     let body = db::write(&state.db, origin.by(&who), move |conn, journal| {
+        model::lock(conn, current.id)?;
         let before = InitiativeResponse::from(model::detail(conn, current.id)?);
         let after = InitiativeResponse::from(model::replace(conn, current.id, &new, expected)?);
         journal.updated("initiative", current.id, Scope::Unit(current.unit_id), &before, &after);

@@ -18,7 +18,7 @@ use crate::http::extract::{etag, if_match_version, JsonBody};
 use crate::http::origin::RequestOrigin;
 use crate::http::register::Routes;
 use crate::models::nomination_warnings as model;
-use crate::models::nominations::detail;
+use crate::models::nominations::{detail, lock};
 use crate::openapi::errors::WriteErrors;
 use crate::routes::shared::{nomination_response as response, NominationResponse};
 use crate::state::AppState;
@@ -69,6 +69,7 @@ pub async fn acknowledge(
     }
     let (id, actor) = (NominationId::from(id), who.user_id);
     let after = db::write(&state.db, origin.by(&who), move |conn, journal| {
+        lock(conn, id)?;
         let before = response(detail(conn, id)?)?;
         let after = response(model::acknowledge(conn, id, &code, &reason, actor, expected, db::now_utc())?)?;
         journal.changed("nomination", "warning_acknowledged", id, Scope::Unit(after.unit_id.into()), &before, &after);

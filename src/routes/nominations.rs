@@ -247,6 +247,7 @@ pub async fn replace(
     }
     let input = input(body.0)?;
     let replaced = db::write(&state.db, origin.by(&who), move |conn, journal| {
+        model::lock(conn, current.id)?;
         let before = response(model::detail(conn, current.id)?)?;
         let after = response(model::replace_nomination(conn, current.id, input, expected)?)?;
         journal.updated("nomination", after.id, scope(&after), &before, &after);
@@ -382,6 +383,7 @@ pub async fn act(
             let nomination = model::find_nomination(conn, current.id)?;
             require_runs_nomination(conn, &caller, &nomination)?;
         }
+        model::lock(conn, current.id)?;
         let before = response(model::detail(conn, current.id)?)?;
         let after = response(model::transition(conn, current.id, action, actor, reason, expected, today)?)?;
         // The verb is the state reached: nomination.submitted, .returned, .approved, …

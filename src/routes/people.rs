@@ -299,6 +299,7 @@ pub async fn replace(
     let keep_identity = !who.has(Role::Admin) || fields.identity_number.is_none();
     let admin = who.has(Role::Admin);
     let body = db::write(&state.db, origin.by(&who), move |conn, journal| {
+        model::lock_person(conn, current.id)?;
         let before = response(model::find_person(conn, current.id)?, false);
         let after = model::replace_person(conn, current.id, fields, keep_identity, expected)?;
         // A person moved to another unit is now that unit's record.

@@ -254,6 +254,7 @@ pub async fn replace(
     let content = content(body)?;
     let today = today_in_vietnam();
     let body = db::write(&state.db, origin.by(&who), move |conn, journal| {
+        model::lock_registration(conn, current.id)?;
         let before = response(model::find_registration(conn, current.id)?)?;
         let after = response(model::update_registration(conn, current.id, content, expected, today)?)?;
         journal.updated("registration", current.id, Scope::Unit(current.unit_id), &before, &after);
@@ -302,6 +303,7 @@ async fn act(
         RegistrationAction::Return => "returned",
     };
     let body = db::write(&state.db, origin.by(who), move |conn, journal| {
+        model::lock_registration(conn, current.id)?;
         let before = response(model::find_registration(conn, current.id)?)?;
         let after =
             response(model::transition_registration(conn, current.id, action, actor, reason, expected, today)?)?;

@@ -657,6 +657,7 @@ pub async fn add_lines(
         .collect();
     let (actor, today) = (who.user_id, today_in_vietnam());
     let items = db::write(&state.db, origin.by(&who), move |conn, journal| {
+        model::lock_dossier(conn, dossier.id)?;
         let before = dossier_response(model::dossier_detail(conn, dossier.id)?)?;
         let added = line_responses(model::add_lines(conn, dossier.id, inputs, actor, today)?)?;
         for line in &added {
@@ -770,6 +771,7 @@ pub async fn submit(
     let dossier = load(&state, &who, id.into_inner(), Action::Update).await?;
     let (actor, today) = (who.user_id, today_in_vietnam());
     let body = db::write(&state.db, origin.by(&who), move |conn, journal| {
+        model::lock_dossier(conn, dossier.id)?;
         let before = dossier_response(model::dossier_detail(conn, dossier.id)?)?;
         let drafts = model::lines(conn, dossier.id, None, None, i64::from(i32::MAX - 1))?;
         let submitted = model::submit(conn, dossier.id, actor, expected, today)?;
@@ -857,6 +859,8 @@ pub async fn appraise(
         policy::require_runs_level(&caller, model::find_round(conn, dossier.round_id)?.run_by_unit_id)?;
         // Lines of other dossiers are refused by the model; here only those that exist are read.
         let ids: Vec<NominationId> = items.iter().map(|i| i.nomination_id).collect();
+        model::lock_dossier(conn, dossier.id)?;
+        nominations_model::lock_all(conn, &ids)?;
         let mut befores = model::details_by_id(conn, &ids)?;
         let done = model::appraise(conn, dossier.id, items, actor, today)?;
         let appraised: Vec<NominationId> = done.iter().map(|(_, id)| *id).collect();

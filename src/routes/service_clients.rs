@@ -284,6 +284,7 @@ pub async fn revoke(
     policy::require_any(&who, &[])?;
     let id = ServiceClientId::from(id.into_inner());
     let client = db::write(&state.db, origin.by(&who), move |conn, journal| {
+        model::lock_client(conn, id)?;
         let before = ServiceClientResponse::from(model::find_client(conn, id)?);
         let client = model::revoke_client(conn, id)?;
         journal.changed(

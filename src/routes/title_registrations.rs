@@ -233,6 +233,7 @@ pub async fn replace(
     }
     let new = entries(&body.0)?;
     let body = db::write(&state.db, origin.by(&who), move |conn, journal| {
+        model::lock(conn, current.id)?;
         let before = response(model::detail(conn, current.id)?)?;
         let after = response(model::replace(conn, current.id, &new, expected)?)?;
         journal.updated("title_registration", after.id, scope(&after), &before, &after);
@@ -259,6 +260,7 @@ pub async fn accept(
     let current = load(&state, &who, id.into_inner(), Action::Read).await?;
     let actor = who.user_id;
     let body = db::write(&state.db, origin.by(&who), move |conn, journal| {
+        model::lock(conn, current.id)?;
         let before = response(model::detail(conn, current.id)?)?;
         let after = response(model::accept(conn, current.id, actor, expected)?)?;
         journal.changed("title_registration", "accepted", after.id, scope(&after), &before, &after);

@@ -355,6 +355,7 @@ pub async fn update(
     };
     let caller = who.0.clone();
     let user = db::write(&state.db, origin.by(&who), move |conn, journal| {
+        model::lock_user(conn, id)?;
         let found = model::find_user(conn, id)?;
         may_manage(conn, &caller, &found)?;
         let after = model::update_user(conn, id, changes, expected)?;
@@ -401,6 +402,7 @@ async fn set_active(
     let changes = UserChanges { active: Some(active), ..Default::default() };
     let caller = who.0.clone();
     let user = db::write(&state.db, origin.by(who), move |conn, journal| {
+        model::lock_user(conn, id)?;
         let found = model::find_user(conn, id)?;
         may_manage(conn, &caller, &found)?;
         let before = UserResponse::from(found);

@@ -234,6 +234,7 @@ pub async fn replace(
     let input = input(&state, body.0).await?;
     let id = SubscriptionId::from(id.into_inner());
     let replaced = db::write(&state.db, origin.by(&who), move |conn, journal| {
+        model::lock_subscription(conn, id)?;
         let before = response(model::find_subscription(conn, id)?);
         let after = response(model::replace_subscription(conn, id, input, expected)?);
         journal.updated("webhook", id, Scope::AuditOnly, &for_journal(&before), &for_journal(&after));

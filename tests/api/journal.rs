@@ -403,3 +403,39 @@ async fn audit_pages(app: &TestApp, query: &str) -> Vec<Value> {
         }
     }
 }
+
+/// On PostgreSQL (READ COMMITTED), a write reads the record it changes only once it holds its
+/// row (`db::lock_row!`): one that waited for another transaction's change replaces that change
+/// — with `If-Match: *` it goes ahead instead of failing its own version check — and journals it
+/// as its `before`, so one record's entries chain.
+#[actix_web::test]
+async fn a_write_that_waited_journals_the_state_it_replaced_on_postgres() {
+    use diesel::connection::SimpleConnection;
+    let Some(app) = TestApp::postgres(Default::default()).await else { return };
+    let (_, _, commune) = app.small_tree().await;
+    let unit = commune["id"].as_str().unwrap();
+    let person = app.create("people", json!({"full_name": "Hà Thị Chờ", "position": "Cán bộ", "unit_id": unit})).await;
+    let id = person["id"].as_str().unwrap();
+    let mut holder = app.connection();
+    holder
+        .batch_execute(&format!(
+            "BEGIN; UPDATE people SET position = 'Đổi khi chờ', version = version + 1 WHERE id = '{id}'"
+        ))
+        .unwrap();
+    let replace = TestRequest::put()
+        .uri(&format!("/api/v1/people/{id}"))
+        .insert_header(("if-match", "*"))
+        .set_json(json!({"full_name": "Hà Thị Chờ", "position": "Chủ tịch", "unit_id": unit}));
+    let mut write = Box::pin(app.send(replace));
+    let early = actix_web::rt::time::timeout(std::time::Duration::from_millis(300), &mut write).await;
+    assert!(early.is_err(), "the write went ahead while another transaction held the person's row");
+    holder.batch_execute("COMMIT").unwrap();
+    let done = write.await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.text());
+    assert_eq!((done.json()["position"].as_str(), done.json()["version"].as_i64()), (Some("Chủ tịch"), Some(3)));
+    let entries = audit_pages(&app, &format!("record_kind=person&record_id={id}")).await;
+    let updated = &entries[0];
+    assert_eq!(updated["action"], "person.updated");
+    assert_eq!(updated["before"]["position"], "Đổi khi chờ", "before is the state the write replaced: {updated}");
+    assert_eq!(updated["after"]["position"], "Chủ tịch");
+}
