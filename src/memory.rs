@@ -6,12 +6,14 @@
 //! writes and login storm, and peaked at 84–91 MiB. Capped at one arena per core it settled at
 //! 59 MiB and peaked there (docs/benchmarks.md); the throughput is measured beside it.
 //!
-//! glibc also moves its thresholds by what it sees: freeing a mapped block raises the size from
-//! which it maps blocks (up to 32 MiB) and the free space it keeps at the top of an arena (up to
-//! 64 MiB). Argon2's working memory (19 MiB, mapped) is freed after every password hash, so after
-//! the first login every arena kept up to 64 MiB it no longer used. The thresholds are fixed here
-//! instead. And the start (migrations, the OpenAPI document) leaves ~26 MiB free but held in the
-//! main arena; `release_free` gives it back once the server is ready.
+//! glibc also moves its thresholds by what it sees: freeing a mapped block larger than the
+//! current mapping threshold (up to 32 MiB) raises that threshold to the block's size and the
+//! free space an arena keeps at its top to twice that. Argon2's working memory (19 MiB, mapped)
+//! is freed after every password hash, so after the first login blocks up to 19 MiB came from the
+//! arenas and each kept up to 38 MiB free at its top. Setting the thresholds (here, or by the
+//! operator's environment) turns that adjustment off. And the start (migrations, the OpenAPI
+//! document) leaves ~26 MiB free but held in the main arena; `release_free` gives it back once
+//! the server is ready.
 
 /// Blocks from this size up are mapped on their own and unmapped when freed.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
@@ -23,10 +25,14 @@ const KEEP_AT_TOP_BYTES: libc::c_int = 4 * 1024 * 1024;
 /// Caps glibc's arenas at one per core (at least two) and fixes its mapping and trimming
 /// thresholds (see above). Call first in `main`, before any thread is started. A no-op
 /// elsewhere than Linux with glibc; each setting is left alone when its `MALLOC_…` environment
-/// variable is set (the operator's choice, which glibc has read already).
+/// variable is set, and all of them when `GLIBC_TUNABLES` sets any `glibc.malloc` tunable (the
+/// operator's choice, which glibc has read already).
 pub fn limit_arenas() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {
+        if std::env::var("GLIBC_TUNABLES").is_ok_and(|t| t.contains("glibc.malloc.")) {
+            return;
+        }
         let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
         let arenas = libc::c_int::try_from(cores.max(2)).unwrap_or(libc::c_int::MAX);
         for (variable, parameter, value) in [

@@ -88,16 +88,23 @@ macro_rules! insert_batches {
 }
 pub(crate) use insert_batches;
 
-/// On PostgreSQL, locks the row of `$table` with primary key `$id` (`FOR UPDATE`) until the
-/// transaction ends; a missing row locks nothing. A write takes it before it reads what it is
-/// about to change, so that read — the journal's `before` included — is the state the write
-/// replaces, not one a concurrent writer has since replaced (READ COMMITTED reads each
-/// statement's own snapshot). SQLite's write transactions run one at a time already.
-/// Evaluates to `Result<(), diesel::result::Error>`.
+/// On PostgreSQL, locks the row of `$table` with primary key `$id` until the transaction ends;
+/// a missing row locks nothing. A write takes it before it reads what it is about to change, so
+/// that read — the journal's `before` included — is the state the write replaces, not one a
+/// concurrent writer has since replaced (READ COMMITTED reads each statement's own snapshot).
+/// `FOR NO KEY UPDATE`, the lock an `UPDATE` of non-key columns takes: writers of the row wait,
+/// rows inserted elsewhere that refer to it (a foreign key's `KEY SHARE`) do not.
+/// SQLite's write transactions run one at a time already. Evaluates to
+/// `Result<(), diesel::result::Error>`.
 macro_rules! lock_row {
     ($conn:expr, $table:expr, $id:expr) => {
         match $conn {
-            $crate::db::DbConn::Postgres(pg) => $table.find($id).for_update().execute(pg).map(|_| ()),
+            $crate::db::DbConn::Postgres(pg) => $table
+                .find($id)
+                .select(diesel::dsl::sql::<diesel::sql_types::Integer>("1"))
+                .for_no_key_update()
+                .execute(pg)
+                .map(|_| ()),
             $crate::db::DbConn::Sqlite(_) => Ok(()),
         }
     };

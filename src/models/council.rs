@@ -141,10 +141,16 @@ pub fn create_session(
             Vec::new()
         }
     };
+    // One session at a time per nomination, also when two are opened at once; taken in id
+    // order, so two openings naming the same nominations in different orders do not deadlock.
+    let mut in_order = new.nomination_ids.clone();
+    in_order.sort();
+    in_order.dedup();
+    for nomination_id in &in_order {
+        db::lock_for_transaction(conn, &format!("council:{nomination_id}"))?;
+    }
     for (i, nomination_id) in new.nomination_ids.iter().enumerate() {
         let field = format!("nomination_ids[{i}]");
-        // One session at a time per nomination, also when two are opened at once.
-        db::lock_for_transaction(conn, &format!("council:{nomination_id}"))?;
         let Ok(nomination) = find_nomination(conn, *nomination_id) else {
             errors.push(FieldError::new(field, ErrorCode::NotFound, "no nomination has this id"));
             continue;

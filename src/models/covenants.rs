@@ -189,6 +189,9 @@ pub fn put(
 
 /// Adds a file (its signed copy) to a covenant; the covenant's version moves on.
 pub fn add_file(conn: &mut DbConn, id: CovenantId, file: NewFile) -> Result<StoredFile, ApiError> {
+    // Its cluster's row, as `put` holds it (a covenant moves with its cluster, never to another).
+    let cluster = find(conn, id)?.cluster_id;
+    crate::models::clusters::lock_cluster(conn, cluster)?;
     let covenant = find(conn, id)?;
     diesel::update(cluster_covenants::table.find(id))
         .set((cluster_covenants::version.eq(covenant.version + 1), cluster_covenants::updated_at.eq(db::now())))

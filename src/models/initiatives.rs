@@ -183,6 +183,7 @@ pub fn replace(
 /// Adds an evidence file; the initiative's version moves on (its record changed).
 pub fn add_evidence(conn: &mut DbConn, id: InitiativeId, file: NewFile) -> Result<StoredFile, ApiError> {
     conn.write_tx(|conn| {
+        lock(conn, id)?;
         let current = find(conn, id)?;
         let file = file.owned_by(Owner::Initiative(current.id));
         stored_files::insert(conn, &file)?;

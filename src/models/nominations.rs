@@ -660,7 +660,8 @@ pub fn transition_all(conn: &mut DbConn, moves: &[Move], actor: UserId, today: N
     Ok(())
 }
 
-/// Locks (on PostgreSQL) and reads the nominations, 500 a query; ids that name none are left out.
+/// Locks (on PostgreSQL, in id order, as `db::lock_row!` does one) and reads the nominations,
+/// 500 a query; ids that name none are left out.
 pub fn lock_all(conn: &mut DbConn, ids: &[NominationId]) -> Result<HashMap<NominationId, Nomination>, ApiError> {
     let mut sorted = ids.to_vec();
     sorted.sort();
@@ -672,7 +673,7 @@ pub fn lock_all(conn: &mut DbConn, ids: &[NominationId]) -> Result<HashMap<Nomin
                 .filter(db::one_of(nominations::id, chunk))
                 .order(nominations::id)
                 .select(Nomination::as_select())
-                .for_update()
+                .for_no_key_update()
                 .load(pg)?,
             DbConn::Sqlite(_) => nominations::table
                 .filter(db::one_of(nominations::id, chunk))

@@ -323,6 +323,19 @@ pub fn lock_dossier(conn: &mut DbConn, id: DossierId) -> Result<Dossier, ApiErro
     find_dossier(conn, id)
 }
 
+/// Holds the rows of a dossier's nominations (PostgreSQL), in id order, until the transaction
+/// ends: taken after the dossier's own lock, before reading its lines for a write.
+pub fn lock_lines(conn: &mut DbConn, id: DossierId) -> Result<(), ApiError> {
+    if let DbConn::Postgres(_) = conn {
+        let ids: Vec<NominationId> = dossier_lines::table
+            .filter(dossier_lines::dossier_id.eq(id))
+            .select(dossier_lines::nomination_id)
+            .load(conn)?;
+        nominations_model::lock_all(conn, &ids)?;
+    }
+    Ok(())
+}
+
 pub fn dossier_detail(conn: &mut DbConn, id: DossierId) -> Result<DossierDetail, ApiError> {
     let dossier = find_dossier(conn, id)?;
     let documents = stored_files::of_dossier(conn, dossier.id)?;

@@ -343,14 +343,15 @@ pub fn deactivate(
 
 /// Removes a unit that nothing refers to; the foreign keys of every table that refers to units
 /// turn any other attempt into a 409, so a referenced unit is never hard-deleted.
-pub fn delete(conn: &mut DbConn, kind: UnitKind, id: UnitId, expected_version: Option<i32>) -> Result<(), ApiError> {
+/// Deletes a unit no record refers to; returns it as it was (locked) before.
+pub fn delete(conn: &mut DbConn, kind: UnitKind, id: UnitId, expected_version: Option<i32>) -> Result<Unit, ApiError> {
     let current = find_for_update(conn, kind, id)?;
     if expected_version.is_some_and(|v| v != current.version) {
         return Err(ApiError::precondition_failed());
     }
     let deleted = diesel::delete(units::table.filter(units::id.eq(id))).execute(conn);
     match deleted {
-        Ok(_) => Ok(()),
+        Ok(_) => Ok(current),
         Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::ForeignKeyViolation, _)) => {
             Err(ApiError::conflict(ErrorCode::UnitInUse, "other records refer to this unit; deactivate it instead"))
         }

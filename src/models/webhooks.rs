@@ -165,6 +165,7 @@ pub fn rotate_secret(conn: &mut DbConn, id: SubscriptionId, secret: String) -> R
 
 /// Deletes a subscription with its deliveries and their log; returns it as it was.
 pub fn delete_subscription(conn: &mut DbConn, id: SubscriptionId) -> Result<Subscription, ApiError> {
+    lock_subscription(conn, id)?;
     let current = find_subscription(conn, id)?;
     // Explicit rather than trusting ON DELETE CASCADE alone: SQLite connections opened
     // without `foreign_keys = ON` would leave orphans.

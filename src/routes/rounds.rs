@@ -772,6 +772,7 @@ pub async fn submit(
     let (actor, today) = (who.user_id, today_in_vietnam());
     let body = db::write(&state.db, origin.by(&who), move |conn, journal| {
         model::lock_dossier(conn, dossier.id)?;
+        model::lock_lines(conn, dossier.id)?;
         let before = dossier_response(model::dossier_detail(conn, dossier.id)?)?;
         let drafts = model::lines(conn, dossier.id, None, None, i64::from(i32::MAX - 1))?;
         let submitted = model::submit(conn, dossier.id, actor, expected, today)?;

@@ -361,8 +361,7 @@ async fn delete_unit(
     let expected = if_match_version(req)?;
     let id = UnitId::from(id);
     db::write(&state.db, origin, move |conn, journal| {
-        let before = UnitResponse::from(model::find(conn, kind, id)?);
-        model::delete(conn, kind, id, expected)?;
+        let before = UnitResponse::from(model::delete(conn, kind, id, expected)?);
         journal.deleted(kind.as_str(), id, Scope::Registry, &before);
         Ok(())
     })

@@ -258,9 +258,6 @@ pub async fn remove(
     policy::require_any(&who, &[])?;
     let id = SubscriptionId::from(id.into_inner());
     db::write(&state.db, origin.by(&who), move |conn, journal| {
-        // The journal's lock first, as every journaled write ends by taking it: otherwise this
-        // row lock and a concurrent append queueing deliveries for the row wait on each other.
-        db::lock_for_transaction(conn, "journal")?;
         let before = response(model::delete_subscription(conn, id)?);
         journal.deleted("webhook", id, Scope::AuditOnly, &for_journal(&before));
         Ok(())
