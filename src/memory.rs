@@ -6,50 +6,27 @@
 //! writes and login storm, and peaked at 84–91 MiB. Capped at one arena per core it settled at
 //! 59 MiB and peaked there (docs/benchmarks.md); the throughput is measured beside it.
 //!
-//! glibc also moves its thresholds by what it sees: freeing a mapped block larger than the
-//! current mapping threshold (up to 32 MiB) raises that threshold to the block's size and the
-//! free space an arena keeps at its top to twice that. Argon2's working memory (19 MiB, mapped)
-//! is freed after every password hash, so after the first login blocks up to 19 MiB came from the
-//! arenas and each kept up to 38 MiB free at its top. Setting the thresholds (here, or by the
-//! operator's environment) turns that adjustment off. And the start (migrations, the OpenAPI
-//! document) leaves ~26 MiB free but held in the main arena; `release_free` gives it back once
-//! the server is ready.
+//! The start (migrations, building the OpenAPI document) leaves ~26 MiB free but held in the
+//! main arena, in pieces glibc does not return by itself (it trims only an arena's top);
+//! `release_free` gives it back once the server is ready.
 
-/// Blocks from this size up are mapped on their own and unmapped when freed.
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-const MAP_FROM_BYTES: libc::c_int = 1024 * 1024;
-/// Free space above this at the top of an arena goes back to the system when a block is freed.
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-const KEEP_AT_TOP_BYTES: libc::c_int = 4 * 1024 * 1024;
-
-/// Caps glibc's arenas at one per core (at least two) and fixes its mapping and trimming
-/// thresholds (see above). Call first in `main`, before any thread is started. A no-op
-/// elsewhere than Linux with glibc; each setting is left alone when its `MALLOC_…` environment
-/// variable is set, and all of them when `GLIBC_TUNABLES` sets any `glibc.malloc` tunable (the
+/// Caps glibc's arenas at one per core (at least two). Call first in `main`, before any thread
+/// is started. A no-op elsewhere than Linux with glibc, or when `MALLOC_ARENA_MAX` is set (the
 /// operator's choice, which glibc has read already).
 pub fn limit_arenas() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {
-        if std::env::var("GLIBC_TUNABLES").is_ok_and(|t| t.contains("glibc.malloc.")) {
+        if std::env::var_os("MALLOC_ARENA_MAX").is_some() {
             return;
         }
         let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
         let arenas = libc::c_int::try_from(cores.max(2)).unwrap_or(libc::c_int::MAX);
-        for (variable, parameter, value) in [
-            ("MALLOC_ARENA_MAX", libc::M_ARENA_MAX, arenas),
-            ("MALLOC_MMAP_THRESHOLD_", libc::M_MMAP_THRESHOLD, MAP_FROM_BYTES),
-            ("MALLOC_TRIM_THRESHOLD_", libc::M_TRIM_THRESHOLD, KEEP_AT_TOP_BYTES),
-        ] {
-            if std::env::var_os(variable).is_some() {
-                continue;
-            }
-            // SAFETY: `mallopt` only sets an allocator parameter; it is called before any other
-            // thread exists, so no allocation runs concurrently with it. Its result (1 on
-            // success) needs no handling: on failure the default stays.
-            #[allow(unsafe_code)]
-            unsafe {
-                libc::mallopt(parameter, value);
-            }
+        // SAFETY: `mallopt` only sets an allocator parameter; it is called before any other
+        // thread exists, so no allocation runs concurrently with it. Its result (1 on success)
+        // needs no handling: on failure the default stays.
+        #[allow(unsafe_code)]
+        unsafe {
+            libc::mallopt(libc::M_ARENA_MAX, arenas);
         }
     }
 }
