@@ -53,6 +53,12 @@ pub fn find_day(conn: &mut DbConn, day: NaiveDate) -> Result<Option<CalendarDay>
     Ok(calendar_days::table.find(day).select(CalendarDay::as_select()).first(conn).optional()?)
 }
 
+/// Holds `day` until the transaction ends (PostgreSQL): an advisory lock, as the day's row may
+/// not exist yet. Take it before reading the day for a write (see `db::lock_row!`).
+pub fn lock_day(conn: &mut DbConn, day: NaiveDate) -> Result<(), ApiError> {
+    Ok(db::lock_for_transaction(conn, &format!("calendar-day:{day}"))?)
+}
+
 /// Sets what `day` is (replacing what it was); `actor` None for reference data.
 pub fn set_day(
     conn: &mut DbConn,
@@ -62,6 +68,7 @@ pub fn set_day(
     actor: Option<UserId>,
 ) -> Result<CalendarDay, ApiError> {
     let now = db::now();
+    lock_day(conn, day)?;
     if find_day(conn, day)?.is_some() {
         diesel::update(calendar_days::table.find(day))
             .set((

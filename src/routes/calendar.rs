@@ -122,6 +122,7 @@ pub async fn set_day(
     }
     let actor = who.user_id;
     let body = db::write(&state.db, origin.by(&who), move |conn, journal| {
+        model::lock_day(conn, day)?;
         let before = model::find_day(conn, day)?.map(CalendarDayResponse::from);
         let after = CalendarDayResponse::from(model::set_day(conn, day, kind, &name, Some(actor))?);
         match &before {
@@ -148,6 +149,7 @@ pub async fn clear_day(
     policy::require_any(&who, &[])?;
     let day = day.into_inner();
     db::write(&state.db, origin.by(&who), move |conn, journal| {
+        model::lock_day(conn, day)?;
         let before = model::find_day(conn, day)?.map(CalendarDayResponse::from);
         let Some(before) = before else { return Err(ApiError::not_found("calendar day")) };
         model::clear_day(conn, day)?;

@@ -439,3 +439,36 @@ async fn a_write_that_waited_journals_the_state_it_replaced_on_postgres() {
     assert_eq!(updated["before"]["position"], "Đổi khi chờ", "before is the state the write replaced: {updated}");
     assert_eq!(updated["after"]["position"], "Chủ tịch");
 }
+
+/// A calendar day's row may not exist yet, so its writers take turns on an advisory lock on the
+/// day (PostgreSQL): a PUT that waited for another transaction's first setting of the day
+/// updates it — journaled as `updated`, with that setting as `before` — instead of inserting a
+/// second row.
+#[actix_web::test]
+async fn a_calendar_day_set_while_another_sets_it_journals_the_change_on_postgres() {
+    use diesel::connection::SimpleConnection;
+    let Some(app) = TestApp::postgres(Default::default()).await else { return };
+    let day = "2031-09-03";
+    let mut holder = app.connection();
+    holder.batch_execute("BEGIN").unwrap();
+    thidua::db::lock_for_transaction(&mut holder, &format!("calendar-day:{day}")).unwrap();
+    holder
+        .batch_execute(&format!(
+            "INSERT INTO calendar_days (day, kind, name, updated_at) VALUES ('{day}', 'day_off', 'Nghỉ bù', now())"
+        ))
+        .unwrap();
+    let set = TestRequest::put()
+        .uri(&format!("/api/v1/calendar/days/{day}"))
+        .set_json(json!({"kind": "holiday", "name": "Quốc khánh (ngày thứ hai)"}));
+    let mut write = Box::pin(app.send(set));
+    let early = actix_web::rt::time::timeout(std::time::Duration::from_millis(300), &mut write).await;
+    assert!(early.is_err(), "the write went ahead while another transaction held the day");
+    holder.batch_execute("COMMIT").unwrap();
+    let done = write.await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.text());
+    let entries = audit_pages(&app, &format!("record_kind=calendar_day&record_id={day}")).await;
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    assert_eq!(entries[0]["action"], "calendar_day.updated");
+    assert_eq!(entries[0]["before"]["name"], "Nghỉ bù");
+    assert_eq!(entries[0]["after"]["name"], "Quốc khánh (ngày thứ hai)");
+}
