@@ -259,13 +259,48 @@ impl Drop for WriterTurn {
 /// and every writer queued behind it, waits tens to hundreds of milliseconds. Connections of a
 /// serving process turn it off (`PRAGMA wal_autocheckpoint = 0`, see `ConnectionManager`) and
 /// this thread runs a PASSIVE checkpoint (never waits for writers or readers) every 200 ms.
+///
+/// A PASSIVE checkpoint copies the log's pages into the database but never starts the log
+/// again: SQLite does that when a writer begins after a checkpoint that copied *every* frame,
+/// and under a steady stream of writes frames keep arriving while it copies, so the log only
+/// grew (3.3 GB after 20 s of creates, every page read searching a longer index of it). When
+/// the log passes `WAL_RESET_FRAMES`, the thread takes the writers' turn (`SQLITE_WRITER`, so
+/// no write of this process starts meanwhile) and runs a TRUNCATE checkpoint: it copies what the
+/// PASSIVE one left (little), waits at most `RESET_WAIT` for readers of older snapshots, and
+/// empties the file. Writers wait for that, a few milliseconds, once per `WAL_RESET_FRAMES`.
 /// It stops when the returned handle is dropped.
 pub struct Checkpointer {
     stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
+/// 32 MiB of 4 KiB pages.
+const WAL_RESET_FRAMES: i64 = 8192;
+/// The busy timeout of the checkpointer's connection: how long a reset waits for readers while
+/// holding the writers' turn; busy after that, it tries again at the next round.
+const RESET_WAIT_MS: u32 = 100;
+
+/// What `PRAGMA wal_checkpoint` answers (of it): whether it was blocked, and the log's frames.
+#[derive(diesel::QueryableByName)]
+pub(crate) struct WalCheckpoint {
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    pub busy: i32,
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    pub log: i32,
+}
+
+impl WalCheckpoint {
+    /// `mode`: PASSIVE, FULL, RESTART or TRUNCATE.
+    pub(crate) fn run(conn: &mut diesel::SqliteConnection, mode: &'static str) -> Result<WalCheckpoint, DieselError> {
+        diesel::sql_query(format!("PRAGMA wal_checkpoint({mode})")).get_result(conn)
+    }
+}
+
 impl Checkpointer {
     pub fn start(url: &str) -> Option<Checkpointer> {
+        Checkpointer::start_with(url, Duration::from_millis(200), WAL_RESET_FRAMES)
+    }
+
+    fn start_with(url: &str, every: Duration, reset_frames: i64) -> Option<Checkpointer> {
         if Backend::from_url(url).ok()? != Backend::Sqlite {
             return None;
         }
@@ -274,14 +309,20 @@ impl Checkpointer {
         std::thread::Builder::new()
             .name("sqlite-checkpoint".into())
             .spawn(move || {
-                let mut conn: Option<DbConn> = None;
+                let mut conn: Option<diesel::SqliteConnection> = None;
+                let mut reset_above = reset_frames;
                 while !stopped.load(std::sync::atomic::Ordering::Relaxed) {
-                    std::thread::sleep(Duration::from_millis(200));
+                    std::thread::sleep(every);
                     if conn.is_none() {
-                        conn = DbConn::establish_url(&url).ok();
+                        conn = match DbConn::establish_url(&url) {
+                            Ok(DbConn::Sqlite(mut c)) => {
+                                c.batch_execute(&format!("PRAGMA busy_timeout = {RESET_WAIT_MS};")).ok().map(|()| c)
+                            }
+                            _ => None,
+                        };
                     }
                     if let Some(c) = conn.as_mut() {
-                        if let Err(e) = c.batch_execute("PRAGMA wal_checkpoint(PASSIVE);") {
+                        if let Err(e) = checkpoint(c, reset_frames, &mut reset_above) {
                             tracing::warn!(error = %e, "background checkpoint failed");
                             conn = None;
                         }
@@ -291,6 +332,34 @@ impl Checkpointer {
             .ok()?;
         Some(Checkpointer { stop })
     }
+}
+
+/// One round of the checkpointer: PASSIVE, and a reset of the log once it is longer than
+/// `reset_above` frames. A reset that found readers of older snapshots still busy (a long
+/// report) is not tried again until the log has grown by another `reset_frames`: each try
+/// holds the writers back for up to `RESET_WAIT_MS`.
+fn checkpoint(
+    conn: &mut diesel::SqliteConnection,
+    reset_frames: i64,
+    reset_above: &mut i64,
+) -> Result<(), DieselError> {
+    let passive = WalCheckpoint::run(conn, "PASSIVE")?;
+    if i64::from(passive.log) > *reset_above {
+        // Once more outside the turn: it copies what arrived during the first, so the reset
+        // below, which writers wait for, has only the last moment's frames left to copy.
+        WalCheckpoint::run(conn, "PASSIVE")?;
+        let started = std::time::Instant::now();
+        let _turn = SQLITE_WRITER.lock();
+        let reset = WalCheckpoint::run(conn, "RESTART")?;
+        tracing::debug!(
+            frames = reset.log,
+            busy = reset.busy,
+            took_us = started.elapsed().as_micros() as u64,
+            "write-ahead log reset"
+        );
+        *reset_above = if reset.busy == 0 { reset_frames } else { i64::from(reset.log) + reset_frames };
+    }
+    Ok(())
 }
 
 impl Drop for Checkpointer {
@@ -366,7 +435,7 @@ fn open_for_pool(url: &str) -> Result<DbConn, diesel::ConnectionError> {
     let mut conn = DbConn::establish_url(url)?;
     if let DbConn::Sqlite(c) = &mut conn {
         // Checkpoints run in the background (`Checkpointer`), not in a request's commit.
-        c.batch_execute("PRAGMA wal_autocheckpoint = 0;")
+        c.batch_execute("PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = 67108864;")
             .map_err(|e| diesel::ConnectionError::BadConnection(e.to_string()))?;
     }
     Ok(conn)
@@ -612,6 +681,39 @@ pub(crate) fn test_connections() -> Vec<DbConn> {
 mod tests {
     use diesel::connection::Connection;
     use diesel::prelude::*;
+
+    /// Under a steady stream of writes (each taking the writers' turn, as every write of a
+    /// serving process does) a PASSIVE checkpoint never lets SQLite start the log again; the
+    /// checkpointer resets it once it passes its length.
+    #[test]
+    fn the_write_ahead_log_stays_short_under_a_steady_stream_of_writes() {
+        use super::{Checkpointer, DbConn, SQLITE_WRITER};
+        use diesel::connection::SimpleConnection;
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/steady.db", dir.path().display());
+        let DbConn::Sqlite(mut writer) = super::open_for_pool(&url).unwrap() else { unreachable!() };
+        writer
+            .batch_execute("PRAGMA journal_mode = WAL; CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB NOT NULL);")
+            .unwrap();
+        let reset_frames = 64;
+        let checkpointer = Checkpointer::start_with(&url, std::time::Duration::from_millis(20), reset_frames);
+        let started = std::time::Instant::now();
+        let mut writes = 0u64;
+        while started.elapsed() < std::time::Duration::from_millis(1500) {
+            let _turn = SQLITE_WRITER.lock();
+            // A row of most of a page: about one frame a write.
+            writer.batch_execute("INSERT INTO t (body) VALUES (randomblob(3000));").unwrap();
+            writes += 1;
+        }
+        drop(checkpointer);
+        let log_bytes = std::fs::metadata(dir.path().join("steady.db-wal")).map(|m| m.len()).unwrap_or(0);
+        let written_bytes = writes * 4096;
+        assert!(writes > 20 * reset_frames as u64, "too few writes to show anything: {writes}");
+        assert!(
+            log_bytes < written_bytes / 4,
+            "the log kept {log_bytes} bytes of the {written_bytes} written in {writes} writes"
+        );
+    }
 
     #[derive(QueryableByName)]
     struct CompileOption {

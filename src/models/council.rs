@@ -490,13 +490,8 @@ pub fn scrub_after_close(conn: &mut DbConn) -> Result<(), ApiError> {
             // The checkpoint cannot finish while another connection still reads an older
             // snapshot (it then reports `busy`): try again for a moment rather than leave the
             // ballots in the log.
-            #[derive(diesel::QueryableByName)]
-            struct Checkpoint {
-                #[diesel(sql_type = diesel::sql_types::Integer)]
-                busy: i32,
-            }
             for attempt in 0..50 {
-                let done = diesel::sql_query("PRAGMA wal_checkpoint(TRUNCATE)").get_result::<Checkpoint>(c)?;
+                let done = crate::db::WalCheckpoint::run(c, "TRUNCATE")?;
                 if done.busy == 0 {
                     break;
                 }
