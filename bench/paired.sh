@@ -90,6 +90,13 @@ for round in $(seq 1 "$rounds"); do
   for scenario in get officer create; do
     if [ $((round % 2)) = 1 ]; then ours "$scenario" "$results/$scenario-$round-ours.txt"; theirs "$scenario" "$results/$scenario-$round-theirs.txt"
     else theirs "$scenario" "$results/$scenario-$round-theirs.txt"; ours "$scenario" "$results/$scenario-$round-ours.txt"; fi
+    for side in ours theirs; do
+      # A run that got errors, or none of wrk's summary, measured nothing worth a share.
+      if grep -q 'Non-2xx' "$results/$scenario-$round-$side.txt" || [ -z "$(rps "$results/$scenario-$round-$side.txt")" ]; then
+        echo "round $round $scenario ($side): failed requests or no summary; see $results/$scenario-$round-$side.txt" >&2
+        exit 1
+      fi
+    done
     a=$(rps "$results/$scenario-$round-ours.txt"); b=$(rps "$results/$scenario-$round-theirs.txt")
     printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$scenario" "$round" "$a" "$b" "$(p99 "$results/$scenario-$round-ours.txt")" "$(p99 "$results/$scenario-$round-theirs.txt")" >>"$results/rounds.tsv"
     echo "round $round $scenario: thidua $a req/s, ceiling $b req/s ($(python3 -c "print(f'{100 * $a / $b:.0f} %')"))"

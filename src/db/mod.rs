@@ -264,10 +264,13 @@ impl Drop for WriterTurn {
 /// again: SQLite does that when a writer begins after a checkpoint that copied *every* frame,
 /// and under a steady stream of writes frames keep arriving while it copies, so the log only
 /// grew (3.3 GB after 20 s of creates, every page read searching a longer index of it). When
-/// the log passes `WAL_RESET_FRAMES`, the thread takes the writers' turn (`SQLITE_WRITER`, so
-/// no write of this process starts meanwhile) and runs a TRUNCATE checkpoint: it copies what the
-/// PASSIVE one left (little), waits at most `RESET_WAIT` for readers of older snapshots, and
-/// empties the file. Writers wait for that, a few milliseconds, once per `WAL_RESET_FRAMES`.
+/// the log passes `WAL_RESET_FRAMES`, the thread runs a second PASSIVE (for what arrived during
+/// the first), takes the writers' turn (`SQLITE_WRITER`, so no write of this process starts
+/// meanwhile) and runs a RESTART checkpoint: it copies what is left, syncs, waits at most
+/// `RESET_WAIT_MS` for readers of older snapshots, and the next write starts the log over,
+/// cutting the file back to `WAL_FILE_LIMIT` if it grew past it. Writers wait for that copy and
+/// sync once per `WAL_RESET_FRAMES` (2–3 ms on this project's test machine; as long as a
+/// commit's sync, plus that wait for readers, on a slow disk).
 /// It stops when the returned handle is dropped.
 pub struct Checkpointer {
     stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
@@ -275,11 +278,15 @@ pub struct Checkpointer {
 
 /// 32 MiB of 4 KiB pages.
 const WAL_RESET_FRAMES: i64 = 8192;
+/// What the log's file is cut back to when it starts over (`journal_size_limit`): twice the
+/// length at which it is started over, so a file that reached it is reused, not regrown.
+const WAL_FILE_LIMIT: i64 = 2 * WAL_RESET_FRAMES * 4096;
 /// The busy timeout of the checkpointer's connection: how long a reset waits for readers while
 /// holding the writers' turn; busy after that, it tries again at the next round.
 const RESET_WAIT_MS: u32 = 100;
 
-/// What `PRAGMA wal_checkpoint` answers (of it): whether it was blocked, and the log's frames.
+/// The part of `PRAGMA wal_checkpoint`'s answer used here: whether it was blocked, and the
+/// log's length in frames.
 #[derive(diesel::QueryableByName)]
 pub(crate) struct WalCheckpoint {
     #[diesel(sql_type = diesel::sql_types::Integer)]
@@ -288,9 +295,21 @@ pub(crate) struct WalCheckpoint {
     pub log: i32,
 }
 
+/// How a checkpoint treats writers and readers (SQLite's modes of the same names).
+#[derive(Clone, Copy)]
+pub(crate) enum CheckpointMode {
+    Passive,
+    Restart,
+    Truncate,
+}
+
 impl WalCheckpoint {
-    /// `mode`: PASSIVE, FULL, RESTART or TRUNCATE.
-    pub(crate) fn run(conn: &mut diesel::SqliteConnection, mode: &'static str) -> Result<WalCheckpoint, DieselError> {
+    pub(crate) fn run(conn: &mut diesel::SqliteConnection, mode: CheckpointMode) -> Result<WalCheckpoint, DieselError> {
+        let mode = match mode {
+            CheckpointMode::Passive => "PASSIVE",
+            CheckpointMode::Restart => "RESTART",
+            CheckpointMode::Truncate => "TRUNCATE",
+        };
         diesel::sql_query(format!("PRAGMA wal_checkpoint({mode})")).get_result(conn)
     }
 }
@@ -310,7 +329,7 @@ impl Checkpointer {
             .name("sqlite-checkpoint".into())
             .spawn(move || {
                 let mut conn: Option<diesel::SqliteConnection> = None;
-                let mut reset_above = reset_frames;
+                let mut reset = LogReset { frames: reset_frames, above: reset_frames, restarted_at: None };
                 while !stopped.load(std::sync::atomic::Ordering::Relaxed) {
                     std::thread::sleep(every);
                     if conn.is_none() {
@@ -318,11 +337,15 @@ impl Checkpointer {
                             Ok(DbConn::Sqlite(mut c)) => {
                                 c.batch_execute(&format!("PRAGMA busy_timeout = {RESET_WAIT_MS};")).ok().map(|()| c)
                             }
-                            _ => None,
+                            Ok(DbConn::Postgres(_)) => None,
+                            Err(e) => {
+                                tracing::warn!(error = %e, "the checkpointer cannot open the database");
+                                None
+                            }
                         };
                     }
                     if let Some(c) = conn.as_mut() {
-                        if let Err(e) = checkpoint(c, reset_frames, &mut reset_above) {
+                        if let Err(e) = checkpoint(c, &mut reset) {
                             tracing::warn!(error = %e, "background checkpoint failed");
                             conn = None;
                         }
@@ -334,30 +357,40 @@ impl Checkpointer {
     }
 }
 
-/// One round of the checkpointer: PASSIVE, and a reset of the log once it is longer than
-/// `reset_above` frames. A reset that found readers of older snapshots still busy (a long
-/// report) is not tried again until the log has grown by another `reset_frames`: each try
-/// holds the writers back for up to `RESET_WAIT_MS`.
-fn checkpoint(
-    conn: &mut diesel::SqliteConnection,
-    reset_frames: i64,
-    reset_above: &mut i64,
-) -> Result<(), DieselError> {
-    let passive = WalCheckpoint::run(conn, "PASSIVE")?;
-    if i64::from(passive.log) > *reset_above {
-        // Once more outside the turn: it copies what arrived during the first, so the reset
-        // below, which writers wait for, has only the last moment's frames left to copy.
-        WalCheckpoint::run(conn, "PASSIVE")?;
-        let started = std::time::Instant::now();
-        let _turn = SQLITE_WRITER.lock();
-        let reset = WalCheckpoint::run(conn, "RESTART")?;
-        tracing::debug!(
-            frames = reset.log,
-            busy = reset.busy,
-            took_us = started.elapsed().as_micros() as u64,
-            "write-ahead log reset"
-        );
-        *reset_above = if reset.busy == 0 { reset_frames } else { i64::from(reset.log) + reset_frames };
+/// When the checkpointer starts the log over.
+struct LogReset {
+    /// The length, in frames, past which it does.
+    frames: i64,
+    /// Past which it tries next: `frames`, or more after a try that readers held up (a long
+    /// report): each try holds the writers back for up to `RESET_WAIT_MS`.
+    above: i64,
+    /// The log's length at the last restart: SQLite reports it until the next write starts the
+    /// log over, and a quiet database must not be restarted again every round.
+    restarted_at: Option<i32>,
+}
+
+/// One round of the checkpointer: PASSIVE, and a restart of the log once it is long.
+fn checkpoint(conn: &mut diesel::SqliteConnection, reset: &mut LogReset) -> Result<(), DieselError> {
+    let passive = WalCheckpoint::run(conn, CheckpointMode::Passive)?;
+    if i64::from(passive.log) <= reset.above || reset.restarted_at == Some(passive.log) {
+        return Ok(());
+    }
+    // Once more outside the turn: it copies what arrived during the first, so the restart
+    // below, which writers wait for, has only the last moment's frames left to copy.
+    WalCheckpoint::run(conn, CheckpointMode::Passive)?;
+    let started = std::time::Instant::now();
+    let _turn = SQLITE_WRITER.lock();
+    let restart = WalCheckpoint::run(conn, CheckpointMode::Restart)?;
+    tracing::debug!(
+        frames = restart.log,
+        busy = restart.busy,
+        took_us = started.elapsed().as_micros() as u64,
+        "write-ahead log restarted"
+    );
+    if restart.busy == 0 {
+        (reset.above, reset.restarted_at) = (reset.frames, Some(restart.log));
+    } else {
+        reset.above = i64::from(restart.log) + reset.frames;
     }
     Ok(())
 }
@@ -435,7 +468,7 @@ fn open_for_pool(url: &str) -> Result<DbConn, diesel::ConnectionError> {
     let mut conn = DbConn::establish_url(url)?;
     if let DbConn::Sqlite(c) = &mut conn {
         // Checkpoints run in the background (`Checkpointer`), not in a request's commit.
-        c.batch_execute("PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = 67108864;")
+        c.batch_execute(&format!("PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = {WAL_FILE_LIMIT};"))
             .map_err(|e| diesel::ConnectionError::BadConnection(e.to_string()))?;
     }
     Ok(conn)

@@ -491,7 +491,7 @@ pub fn scrub_after_close(conn: &mut DbConn) -> Result<(), ApiError> {
             // snapshot (it then reports `busy`): try again for a moment rather than leave the
             // ballots in the log.
             for attempt in 0..50 {
-                let done = crate::db::WalCheckpoint::run(c, "TRUNCATE")?;
+                let done = crate::db::WalCheckpoint::run(c, crate::db::CheckpointMode::Truncate)?;
                 if done.busy == 0 {
                     break;
                 }

@@ -175,3 +175,81 @@ fn timestamp(text: &str) -> Result<DateTime<Utc>, ApiError> {
     sql_types::timestamp_in_json(text)
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("stored text {text:?} is not a timestamp")))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::awards::NomineeKind;
+    use crate::domain::ids::{AwardTypeId, NominationId, NominationTransitionId, StoredFileId, UnitId, UserId};
+    use crate::domain::nominations::NominationStatus;
+
+    fn sorted<T: Ord>(mut ids: Vec<T>) -> Vec<T> {
+        ids.sort();
+        ids
+    }
+
+    /// The aggregates gather in no order (on a real table, whatever order the scan meets the
+    /// rows); `unfold` orders each list as the separate reads do, whatever order it is given.
+    #[test]
+    fn each_gathered_list_comes_out_in_the_order_of_the_separate_reads() {
+        let id = NominationId::generate();
+        let actor = UserId::generate();
+        let nomination = Nomination {
+            id,
+            award_type_id: AwardTypeId::generate(),
+            award_type_version_id: None,
+            nominee_kind: NomineeKind::Unit,
+            person_id: None,
+            unit_id: UnitId::generate(),
+            household_name: None,
+            year: 2026,
+            campaign_id: None,
+            under_discipline: false,
+            status: NominationStatus::Returned,
+            eligibility: None,
+            version: 3,
+            created_by: actor,
+            created_at: Utc::now(),
+            updated_at: Utc::now(),
+            posting_until: None,
+            commendation_type: None,
+        };
+        let achievements =
+            sorted(vec![AchievementId::generate(), AchievementId::generate(), AchievementId::generate()]);
+        let links = format!("{},{},{}", achievements[2].uuid(), achievements[0].uuid(), achievements[1].uuid());
+        let files = sorted(vec![StoredFileId::generate(), StoredFileId::generate()]);
+        let file = |f: StoredFileId| {
+            format!(
+                r#"["{}",null,"{}",null,"a.pdf","application/pdf",3,"00","k","{}","2026-12-01T08:00:00",null,null,null,null]"#,
+                f.uuid(),
+                id.uuid(),
+                actor.uuid()
+            )
+        };
+        let documents = format!("[{},{}]", file(files[1]), file(files[0]));
+        // Two at the same moment (ordered by id) and one earlier, given latest first.
+        let steps = sorted(vec![
+            NominationTransitionId::generate(),
+            NominationTransitionId::generate(),
+            NominationTransitionId::generate(),
+        ]);
+        let step = |t: NominationTransitionId, at: &str| {
+            format!(
+                r#"["{}","{}","submitted","returned","{}","thiếu hồ sơ","{at}"]"#,
+                t.uuid(),
+                id.uuid(),
+                actor.uuid()
+            )
+        };
+        let history = format!(
+            "[{},{},{}]",
+            step(steps[2], "2026-12-02 09:00:00.5"),
+            step(steps[1], "2026-12-02T09:00:00.5"),
+            step(steps[0], "2026-12-02T08:59:59")
+        );
+        let detail = unfold((nomination, Some(links), Some(documents), Some(history))).unwrap();
+        assert_eq!(detail.achievement_ids, achievements);
+        assert_eq!(detail.documents.iter().map(|d| d.id).collect::<Vec<_>>(), files);
+        assert_eq!(detail.history.iter().map(|t| t.id).collect::<Vec<_>>(), steps);
+    }
+}
