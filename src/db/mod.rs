@@ -128,7 +128,7 @@ impl DbConn {
                 // Per connection: enforce foreign keys, wait for the writer instead of failing at once,
                 // the durability WAL mode makes safe to relax, and zero deleted content (the ballot box).
                 conn.batch_execute(
-                    "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL; PRAGMA secure_delete = ON;",
+                    &format!("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}; PRAGMA synchronous = NORMAL; PRAGMA secure_delete = ON;"),
                 )
                 .map_err(|e| diesel::ConnectionError::BadConnection(e.to_string()))?;
                 Ok(DbConn::Sqlite(conn))
@@ -275,6 +275,9 @@ impl Drop for WriterTurn {
 pub struct Checkpointer {
     stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
+
+/// How long a SQLite connection waits for a lock (another writer, a checkpoint) before failing.
+pub(crate) const SQLITE_BUSY_TIMEOUT_MS: u32 = 5000;
 
 /// 32 MiB of 4 KiB pages.
 const WAL_RESET_FRAMES: i64 = 8192;

@@ -489,21 +489,29 @@ pub fn scrub_after_close(conn: &mut DbConn) -> Result<(), ApiError> {
         DbConn::Sqlite(c) => {
             // The checkpoint cannot finish while another connection still reads an older
             // snapshot (it then reports `busy`): try again for a moment rather than leave the
-            // ballots in the log.
-            for attempt in 0..50 {
-                let done = crate::db::WalCheckpoint::run(c, crate::db::CheckpointMode::Truncate)?;
-                if done.busy == 0 {
-                    break;
-                }
-                if attempt == 49 {
-                    tracing::warn!(
-                        "the checkpoint after a council session's close stayed busy; the log keeps its pages"
-                    );
-                }
-                std::thread::sleep(std::time::Duration::from_millis(20));
-            }
+            // ballots in the log. It holds writers back while it waits for readers, so each try
+            // waits 100 ms at most, not the connection's 5 s; the pooled connection gets its
+            // own timeout back afterwards.
+            c.batch_execute("PRAGMA busy_timeout = 100;")?;
+            let scrubbed = truncate_log_retrying(c);
+            c.batch_execute(&format!("PRAGMA busy_timeout = {};", crate::db::SQLITE_BUSY_TIMEOUT_MS))?;
+            scrubbed?;
         }
         DbConn::Postgres(c) => c.batch_execute("VACUUM ballot_box;")?,
+    }
+    Ok(())
+}
+
+fn truncate_log_retrying(c: &mut diesel::SqliteConnection) -> Result<(), ApiError> {
+    for attempt in 0..50 {
+        let done = crate::db::WalCheckpoint::run(c, crate::db::CheckpointMode::Truncate)?;
+        if done.busy == 0 {
+            return Ok(());
+        }
+        if attempt == 49 {
+            tracing::warn!("the checkpoint after a council session's close stayed busy; the log keeps its pages");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
     }
     Ok(())
 }
