@@ -400,6 +400,22 @@ impl Drop for TestApp {
     }
 }
 
+/// Runs `request` while `holder` — a connection inside a transaction that holds a lock the
+/// request needs — keeps it: checks the request is still waiting after `patience`, then
+/// commits the holder and returns the request's answer. `what`: the lock, for the message.
+pub async fn held_back(
+    holder: &mut DbConn,
+    request: impl std::future::Future<Output = Response>,
+    patience: Duration,
+    what: &str,
+) -> Response {
+    let mut request = Box::pin(request);
+    let early = actix_web::rt::time::timeout(patience, &mut request).await;
+    assert!(early.is_err(), "the write went ahead while another transaction held {what}");
+    holder.batch_execute("COMMIT").expect("the holder commits");
+    request.await
+}
+
 pub struct Response {
     pub status: StatusCode,
     pub headers: HeaderMap,

@@ -1,13 +1,15 @@
 //! The journal: the change feed (ordered, resumable, filtered by what the reader may read) and
 //! the audit trail (who, what, when, from where, before and after; append-only).
 
+use std::time::Duration;
+
 use actix_web::http::StatusCode;
 use actix_web::test::TestRequest;
 use futures_util::future::join_all;
 use serde_json::{json, Value};
 
 use crate::achievements::setup;
-use crate::helpers::TestApp;
+use crate::helpers::{held_back, TestApp};
 
 on_both_backends!(
     the_feed_neither_loses_nor_repeats_events_while_writes_happen,
@@ -426,11 +428,7 @@ async fn a_write_that_waited_journals_the_state_it_replaced_on_postgres() {
         .uri(&format!("/api/v1/people/{id}"))
         .insert_header(("if-match", "*"))
         .set_json(json!({"full_name": "Hà Thị Chờ", "position": "Chủ tịch", "unit_id": unit}));
-    let mut write = Box::pin(app.send(replace));
-    let early = actix_web::rt::time::timeout(std::time::Duration::from_millis(300), &mut write).await;
-    assert!(early.is_err(), "the write went ahead while another transaction held the person's row");
-    holder.batch_execute("COMMIT").unwrap();
-    let done = write.await;
+    let done = held_back(&mut holder, app.send(replace), Duration::from_millis(300), "the person's row").await;
     assert_eq!(done.status, StatusCode::OK, "{}", done.text());
     assert_eq!((done.json()["position"].as_str(), done.json()["version"].as_i64()), (Some("Chủ tịch"), Some(3)));
     let entries = audit_pages(&app, &format!("record_kind=person&record_id={id}")).await;
@@ -460,11 +458,7 @@ async fn a_calendar_day_set_while_another_sets_it_journals_the_change_on_postgre
     let set = TestRequest::put()
         .uri(&format!("/api/v1/calendar/days/{day}"))
         .set_json(json!({"kind": "holiday", "name": "Quốc khánh (ngày thứ hai)"}));
-    let mut write = Box::pin(app.send(set));
-    let early = actix_web::rt::time::timeout(std::time::Duration::from_millis(300), &mut write).await;
-    assert!(early.is_err(), "the write went ahead while another transaction held the day");
-    holder.batch_execute("COMMIT").unwrap();
-    let done = write.await;
+    let done = held_back(&mut holder, app.send(set), Duration::from_millis(300), "the day").await;
     assert_eq!(done.status, StatusCode::OK, "{}", done.text());
     let entries = audit_pages(&app, &format!("record_kind=calendar_day&record_id={day}")).await;
     assert_eq!(entries.len(), 1, "{entries:?}");

@@ -1,11 +1,13 @@
 //! The units registry: create, read, update with versions, deactivate, delete, history links,
 //! search and filters.
 
+use std::time::Duration;
+
 use actix_web::http::StatusCode;
 use actix_web::test::TestRequest;
 use serde_json::{json, Value};
 
-use crate::helpers::{urlencode, TestApp};
+use crate::helpers::{held_back, urlencode, TestApp};
 
 on_both_backends!(
     create_read_update_deactivate_delete,
@@ -508,10 +510,8 @@ async fn a_unit_write_waits_for_its_turn_on_postgres() {
     holder.batch_execute("BEGIN").unwrap();
     thidua::db::lock_for_transaction(&mut holder, &format!("unit:{}", id(&commune))).unwrap();
     let rename = json!({"name": "Xã Chờ Lượt"});
-    let mut write = Box::pin(app.patch(&path, &rename, None));
-    let early = actix_web::rt::time::timeout(std::time::Duration::from_millis(500), &mut write).await;
-    assert!(early.is_err(), "the write went ahead while another transaction held the unit's turn");
-    holder.batch_execute("COMMIT").unwrap();
-    let done = write.await.json();
+    let done = held_back(&mut holder, app.patch(&path, &rename, None), Duration::from_millis(500), "the unit's turn")
+        .await
+        .json();
     assert_eq!((done["name"].as_str(), done["version"].as_i64()), (Some("Xã Chờ Lượt"), Some(2)));
 }
