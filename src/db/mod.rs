@@ -286,7 +286,7 @@ const WAL_RESET_FRAMES: i64 = 8192;
 const WAL_FILE_LIMIT: i64 = 2 * WAL_RESET_FRAMES * 4096;
 /// The busy timeout of the checkpointer's connection: how long a reset waits for readers while
 /// holding the writers' turn; busy after that, it tries again at the next round.
-const RESET_WAIT_MS: u32 = 100;
+pub(crate) const RESET_WAIT_MS: u32 = 100;
 
 /// The part of `PRAGMA wal_checkpoint`'s answer used here: whether it was blocked, and the
 /// log's length in frames.
@@ -314,6 +314,18 @@ impl WalCheckpoint {
             CheckpointMode::Truncate => "TRUNCATE",
         };
         diesel::sql_query(format!("PRAGMA wal_checkpoint({mode})")).get_result(conn)
+    }
+
+    /// A checkpoint that waits for writers (RESTART, TRUNCATE) run in the writers' turn: this
+    /// process's writes queue behind it in order rather than retry in SQLite's busy handler,
+    /// and it never waits for one of them. Give `conn` a short busy timeout: the turn is held
+    /// while it waits for readers.
+    pub(crate) fn run_holding_writers(
+        conn: &mut diesel::SqliteConnection,
+        mode: CheckpointMode,
+    ) -> Result<WalCheckpoint, DieselError> {
+        let _turn = SQLITE_WRITER.lock();
+        WalCheckpoint::run(conn, mode)
     }
 }
 
@@ -382,8 +394,7 @@ fn checkpoint(conn: &mut diesel::SqliteConnection, reset: &mut LogReset) -> Resu
     // below, which writers wait for, has only the last moment's frames left to copy.
     WalCheckpoint::run(conn, CheckpointMode::Passive)?;
     let started = std::time::Instant::now();
-    let _turn = SQLITE_WRITER.lock();
-    let restart = WalCheckpoint::run(conn, CheckpointMode::Restart)?;
+    let restart = WalCheckpoint::run_holding_writers(conn, CheckpointMode::Restart)?;
     tracing::debug!(
         frames = restart.log,
         busy = restart.busy,

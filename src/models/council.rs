@@ -489,10 +489,10 @@ pub fn scrub_after_close(conn: &mut DbConn) -> Result<(), ApiError> {
         DbConn::Sqlite(c) => {
             // The checkpoint cannot finish while another connection still reads an older
             // snapshot (it then reports `busy`): try again for a moment rather than leave the
-            // ballots in the log. It holds writers back while it waits for readers, so each try
-            // waits 100 ms at most, not the connection's 5 s; the pooled connection gets its
-            // own timeout back afterwards.
-            c.batch_execute("PRAGMA busy_timeout = 100;")?;
+            // ballots in the log. Each try holds this process's writers back while it waits for
+            // readers, so it waits `RESET_WAIT_MS` at most, not the connection's 5 s; the pooled
+            // connection gets its own timeout back afterwards.
+            c.batch_execute(&format!("PRAGMA busy_timeout = {};", crate::db::RESET_WAIT_MS))?;
             let scrubbed = truncate_log_retrying(c);
             c.batch_execute(&format!("PRAGMA busy_timeout = {};", crate::db::SQLITE_BUSY_TIMEOUT_MS))?;
             scrubbed?;
@@ -504,7 +504,7 @@ pub fn scrub_after_close(conn: &mut DbConn) -> Result<(), ApiError> {
 
 fn truncate_log_retrying(c: &mut diesel::SqliteConnection) -> Result<(), ApiError> {
     for attempt in 0..50 {
-        let done = crate::db::WalCheckpoint::run(c, crate::db::CheckpointMode::Truncate)?;
+        let done = crate::db::WalCheckpoint::run_holding_writers(c, crate::db::CheckpointMode::Truncate)?;
         if done.busy == 0 {
             return Ok(());
         }
