@@ -9,7 +9,8 @@
 # conns [get a unit by id]; a unit officer's page of 50 nominations, 32 conns [a page of 50 by
 # status]; journaled create POST /people, 8 conns [bare insert].
 # Usage: bench/paired.sh sqlite|postgres [rounds, default 5] [seconds per run, default 5]
-# THIDUA_BIN: a release binary built already (skips the build). Needs wrk, and PostgreSQL on
+# THIDUA_BIN: a release binary built already (skips the build). SCENARIOS: which to run
+# (default "get officer create"). Needs wrk, and PostgreSQL on
 # 127.0.0.1:5432 (user postgres, trust auth) for postgres. Raw output in bench/results/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -87,7 +88,7 @@ theirs() { # scenario file
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; $rounds rounds of ${duration} s" | tee "$results/table.md"
 for round in $(seq 1 "$rounds"); do
   token=$(login bench); officer=$(login canbo.xa)
-  for scenario in get officer create; do
+  for scenario in ${SCENARIOS:-get officer create}; do
     if [ $((round % 2)) = 1 ]; then ours "$scenario" "$results/$scenario-$round-ours.txt"; theirs "$scenario" "$results/$scenario-$round-theirs.txt"
     else theirs "$scenario" "$results/$scenario-$round-theirs.txt"; ours "$scenario" "$results/$scenario-$round-ours.txt"; fi
     for side in ours theirs; do
@@ -114,6 +115,8 @@ def ms(v):
     return float(v[:-2]) if v.endswith("ms") else float(v[:-2]) / 1000 if v.endswith("us") else float(v[:-1]) * 1000
 for scenario in ("get", "officer", "create"):
     mine = [r for r in rows if r[0] == scenario]
+    if not mine:
+        continue
     shares = [100 * float(r[2]) / float(r[3]) for r in mine]
     print(f"| {sys.argv[2]} | {names[scenario]} | {statistics.median(float(r[2]) for r in mine):,.0f} | "
           f"{statistics.median(ms(r[4]) for r in mine):.1f} ms | {statistics.median(float(r[3]) for r in mine):,.0f} | "

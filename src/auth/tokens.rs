@@ -1,5 +1,8 @@
 //! Access tokens (HS256 JWTs, minutes long) and refresh tokens (opaque, stored only as SHA-256).
 
+use std::collections::HashMap;
+use std::sync::Mutex;
+
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -31,12 +34,28 @@ pub struct Claims {
     pub scope: Option<String>,
 }
 
+/// Seconds a token's `exp` and `nbf` may be off by (clocks of other instances).
+const LEEWAY_SECS: i64 = 5;
+
+/// Tokens remembered as verified, at most: about 1 KB each (the token and its claims), so
+/// 4 MB at worst. A province has a few thousand signed-in users at once; past this the memory
+/// starts again (a token is then checked anew).
+const VERIFIED_MAX_ENTRIES: usize = 4096;
+
 /// Signs and checks access tokens with one pinned algorithm (HS256): a token that names any
 /// other algorithm, `none` included, is refused.
+///
+/// A token that passed the check is remembered with its claims, keyed by the whole token (its
+/// signature included), so each further request with it costs a lookup and the time checks,
+/// not the JSON and HMAC work again (about a tenth of a get-by-id's CPU). The token's bytes
+/// are what was signed, so the same bytes verify the same way; only time changes the answer,
+/// and `exp`/`nbf` are checked again on every use. Whether its session is still open is not
+/// this cache's business: the caller checks that on every request.
 pub struct TokenKeys {
     encoding: EncodingKey,
     decoding: DecodingKey,
     validation: Validation,
+    verified: Mutex<HashMap<String, Claims>>,
     pub issuer: String,
     pub audience: String,
     pub ttl_secs: i64,
@@ -49,11 +68,12 @@ impl TokenKeys {
         validation.set_audience(&[audience]);
         validation.set_required_spec_claims(&["exp", "nbf", "iat", "iss", "aud", "sub"]);
         validation.validate_nbf = true;
-        validation.leeway = 5;
+        validation.leeway = LEEWAY_SECS.unsigned_abs();
         TokenKeys {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
             validation,
+            verified: Mutex::new(HashMap::new()),
             issuer: issuer.to_string(),
             audience: audience.to_string(),
             ttl_secs,
@@ -65,7 +85,39 @@ impl TokenKeys {
     }
 
     pub fn verify(&self, token: &str) -> Option<Claims> {
-        jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation).ok().map(|data| data.claims)
+        self.verify_at(token, chrono::Utc::now().timestamp())
+    }
+
+    /// `verify` as of `now` (Unix seconds) for what was remembered; a token not seen before is
+    /// checked by the library against the clock.
+    fn verify_at(&self, token: &str, now: i64) -> Option<Claims> {
+        if let Some(claims) = self.verified.lock().ok().and_then(|v| v.get(token).cloned()) {
+            return in_force(&claims, now).then_some(claims);
+        }
+        let claims = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation).ok()?.claims;
+        if let Ok(mut verified) = self.verified.lock() {
+            if verified.len() >= VERIFIED_MAX_ENTRIES {
+                verified.retain(|_, claims| in_force(claims, now));
+                if verified.len() >= VERIFIED_MAX_ENTRIES {
+                    verified.clear();
+                }
+            }
+            verified.insert(token.to_owned(), claims.clone());
+        }
+        Some(claims)
+    }
+}
+
+/// The time checks `jsonwebtoken` makes of `exp` and `nbf`, with the same leeway.
+fn in_force(claims: &Claims, now: i64) -> bool {
+    claims.exp >= now - LEEWAY_SECS && claims.nbf <= now + LEEWAY_SECS
+}
+
+impl TokenKeys {
+    /// How many verified tokens are remembered (for tests).
+    #[cfg(test)]
+    fn remembered(&self) -> usize {
+        self.verified.lock().map(|v| v.len()).unwrap_or(0)
     }
 }
 
@@ -110,6 +162,39 @@ mod tests {
         assert!(keys.verify(&expired).is_none());
         let early = keys.issue(&Claims { nbf: now + 600, ..claims(now) });
         assert!(keys.verify(&early).is_none());
+    }
+
+    #[test]
+    fn a_remembered_token_still_expires_and_its_signature_still_counts() {
+        let now = chrono::Utc::now().timestamp();
+        let keys = TokenKeys::new(&[7; 32], "thidua", "thidua-api", 600);
+        let token = keys.issue(&claims(now));
+        assert_eq!(keys.verify(&token), Some(claims(now)));
+        assert_eq!(keys.remembered(), 1);
+        // Remembered: valid up to `exp` plus the leeway, not after.
+        assert_eq!(keys.verify_at(&token, now + 600 + LEEWAY_SECS), Some(claims(now)));
+        assert_eq!(keys.verify_at(&token, now + 601 + LEEWAY_SECS), None);
+        // Nor before `nbf` less the leeway.
+        assert_eq!(keys.verify_at(&token, now - 1 - LEEWAY_SECS), None);
+        // The same claims under another signature are another token, checked in full.
+        let (payload, signature) = token.rsplit_once('.').unwrap();
+        let flipped = if signature.starts_with('A') { "B" } else { "A" };
+        let forged = format!("{payload}.{flipped}{}", &signature[1..]);
+        assert_eq!(keys.verify(&forged), None);
+        // Tokens that fail are not remembered.
+        assert!(keys.verify("not.a.token").is_none());
+        assert_eq!(keys.remembered(), 1);
+    }
+
+    #[test]
+    fn the_memory_of_verified_tokens_stays_bounded() {
+        let now = chrono::Utc::now().timestamp();
+        let keys = TokenKeys::new(&[7; 32], "thidua", "thidua-api", 600);
+        for i in 0..VERIFIED_MAX_ENTRIES + 10 {
+            let token = keys.issue(&Claims { jti: i.to_string(), ..claims(now) });
+            assert!(keys.verify(&token).is_some());
+            assert!(keys.remembered() <= VERIFIED_MAX_ENTRIES);
+        }
     }
 
     #[test]

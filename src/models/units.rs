@@ -122,13 +122,11 @@ pub fn kind_of(conn: &mut DbConn, id: UnitId) -> Result<Option<UnitKind>, ApiErr
 }
 
 pub fn find(conn: &mut DbConn, kind: UnitKind, id: UnitId) -> Result<Unit, ApiError> {
-    units::table
-        .filter(units::id.eq(id))
-        .filter(units::kind.eq(kind.as_str()))
-        .select(Unit::as_select())
-        .first(conn)
-        .optional()?
-        .ok_or_else(|| ApiError::not_found(kind.as_str()))
+    let query = units::table.filter(units::id.eq(id)).filter(units::kind.eq(kind.as_str()));
+    // On the backend's own connection (`on_backend!`), as every hot read: through `DbConn`,
+    // diesel writes the statement's SQL out again on each run, even when it is cached.
+    let found = db::on_backend!(conn, |c| query.select(Unit::as_select()).first(c).optional()?);
+    found.ok_or_else(|| ApiError::not_found(kind.as_str()))
 }
 
 /// The unit with `code` in force on `on`; without a date, the one in force today or, failing
