@@ -85,6 +85,10 @@ theirs() { # scenario file
   esac
 }
 
+for scenario in ${SCENARIOS:-get officer create}; do
+  case $scenario in get | officer | create) ;; *) echo "unknown scenario $scenario (get, officer, create)" >&2; exit 2 ;; esac
+done
+if [ "${SCENARIOS+set}" = set ] && [ -z "${SCENARIOS// /}" ]; then echo "SCENARIOS names none" >&2; exit 2; fi
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; $rounds rounds of ${duration} s" | tee "$results/table.md"
 for round in $(seq 1 "$rounds"); do
   token=$(login bench); officer=$(login canbo.xa)

@@ -42,6 +42,10 @@ const LEEWAY_SECS: i64 = 5;
 /// starts again (a token is then checked anew).
 const VERIFIED_MAX_ENTRIES: usize = 4096;
 
+/// Longer than any token this service issues (under 1 KB): refused before it is hashed for the
+/// lookup, so junk in the header costs nothing under the lock.
+const MAX_TOKEN_BYTES: usize = 4096;
+
 /// Signs and checks access tokens with one pinned algorithm (HS256): a token that names any
 /// other algorithm, `none` included, is refused.
 ///
@@ -91,6 +95,9 @@ impl TokenKeys {
     /// `verify` as of `now` (Unix seconds) for what was remembered; a token not seen before is
     /// checked by the library against the clock.
     fn verify_at(&self, token: &str, now: i64) -> Option<Claims> {
+        if token.len() > MAX_TOKEN_BYTES {
+            return None;
+        }
         if let Some(claims) = self.verified.lock().ok().and_then(|v| v.get(token).cloned()) {
             return in_force(&claims, now).then_some(claims);
         }
@@ -98,7 +105,8 @@ impl TokenKeys {
         if let Ok(mut verified) = self.verified.lock() {
             if verified.len() >= VERIFIED_MAX_ENTRIES {
                 verified.retain(|_, claims| in_force(claims, now));
-                if verified.len() >= VERIFIED_MAX_ENTRIES {
+                // Still mostly full: start again rather than scan it on every new token.
+                if verified.len() >= VERIFIED_MAX_ENTRIES * 3 / 4 {
                     verified.clear();
                 }
             }
@@ -175,15 +183,37 @@ mod tests {
         assert_eq!(keys.verify_at(&token, now + 600 + LEEWAY_SECS), Some(claims(now)));
         assert_eq!(keys.verify_at(&token, now + 601 + LEEWAY_SECS), None);
         // Nor before `nbf` less the leeway.
+        assert_eq!(keys.verify_at(&token, now - LEEWAY_SECS), Some(claims(now)));
         assert_eq!(keys.verify_at(&token, now - 1 - LEEWAY_SECS), None);
         // The same claims under another signature are another token, checked in full.
         let (payload, signature) = token.rsplit_once('.').unwrap();
         let flipped = if signature.starts_with('A') { "B" } else { "A" };
         let forged = format!("{payload}.{flipped}{}", &signature[1..]);
         assert_eq!(keys.verify(&forged), None);
-        // Tokens that fail are not remembered.
+        // Tokens that fail are not remembered, nor is anything longer than a token can be.
         assert!(keys.verify("not.a.token").is_none());
+        assert!(keys.verify(&"a".repeat(MAX_TOKEN_BYTES + 1)).is_none());
         assert_eq!(keys.remembered(), 1);
+    }
+
+    #[test]
+    fn a_full_memory_drops_expired_tokens_first() {
+        let now = chrono::Utc::now().timestamp();
+        let keys = TokenKeys::new(&[7; 32], "thidua", "thidua-api", 600);
+        let live = keys.issue(&claims(now));
+        assert!(keys.verify(&live).is_some());
+        // Fill the rest with tokens that will have expired when the next one comes.
+        for i in 1..VERIFIED_MAX_ENTRIES {
+            let token = keys.issue(&Claims { jti: i.to_string(), exp: now + 10, ..claims(now) });
+            assert!(keys.verify(&token).is_some());
+        }
+        assert_eq!(keys.remembered(), VERIFIED_MAX_ENTRIES);
+        let later = now + 60;
+        let newcomer = keys.issue(&Claims { jti: "new".into(), ..claims(now) });
+        assert!(keys.verify_at(&newcomer, later).is_some());
+        // The expired ones went; the live one and the newcomer stayed.
+        assert_eq!(keys.remembered(), 2);
+        assert!(keys.verified.lock().unwrap().contains_key(&live));
     }
 
     #[test]

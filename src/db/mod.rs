@@ -62,7 +62,8 @@ pub enum DbConn {
 
 /// Runs `$body` with `$c` bound to the connection of its own backend. For what diesel offers
 /// each backend but not `DbConn` itself: multi-row inserts (one statement for 500 rows instead
-/// of 500 round trips to PostgreSQL).
+/// of 500 round trips to PostgreSQL); and for hot statements, which through `DbConn` have
+/// their SQL written out again on every run even when cached (docs/benchmarks.md, 2026-12-10).
 macro_rules! on_backend {
     ($conn:expr, |$c:ident| $body:expr) => {
         match $conn {

@@ -123,7 +123,7 @@ pub fn kind_of(conn: &mut DbConn, id: UnitId) -> Result<Option<UnitKind>, ApiErr
 
 pub fn find(conn: &mut DbConn, kind: UnitKind, id: UnitId) -> Result<Unit, ApiError> {
     let query = units::table.filter(units::id.eq(id)).filter(units::kind.eq(kind.as_str()));
-    // On the backend's own connection (`on_backend!`), as every hot read: through `DbConn`,
+    // On the backend's own connection (`on_backend!`), being a hot read: through `DbConn`,
     // diesel writes the statement's SQL out again on each run, even when it is cached.
     let found = db::on_backend!(conn, |c| query.select(Unit::as_select()).first(c).optional()?);
     found.ok_or_else(|| ApiError::not_found(kind.as_str()))
