@@ -6,6 +6,7 @@
 //! run (docs/benchmarks.md, 2026-12-06).
 
 use chrono::{DateTime, Utc};
+use diesel::backend::Backend;
 use diesel::dsl::AsSelect;
 use diesel::prelude::*;
 use diesel::sql_types::{Nullable, Text};
@@ -13,13 +14,11 @@ use serde::Deserialize;
 
 use super::nominations::{Nomination, NominationDetail, NominationTransition};
 use crate::db::schema::nominations;
-use crate::db::{fixed_sql_column, sql_types, DbConn};
+use crate::db::{fixed_sql_column, sql_types};
 use crate::domain::ids::AchievementId;
 use crate::domain::TextValue;
 use crate::error::ApiError;
 use crate::models::stored_files::StoredFile;
-
-type Db = <DbConn as Connection>::Backend;
 
 fixed_sql_column!(
     /// The nomination's achievement ids, comma-separated, in no order; NULL for none.
@@ -58,7 +57,7 @@ fixed_sql_column!(
 pub type Gathered = (Nomination, Option<String>, Option<String>, Option<String>);
 
 /// What to select on `nominations` for `Gathered` rows.
-pub fn with_details() -> (AsSelect<Nomination, Db>, AchievementIdsOf, DocumentsOf, HistoryOf) {
+pub fn with_details<DB: Backend>() -> (AsSelect<Nomination, DB>, AchievementIdsOf, DocumentsOf, HistoryOf) {
     (Nomination::as_select(), AchievementIdsOf, DocumentsOf, HistoryOf)
 }
 

@@ -24,8 +24,6 @@ use crate::models::judging::Judging;
 use crate::models::nomination_details::{unfold, with_details, Gathered};
 use crate::models::stored_files::{self, NewFile, Owner, StoredFile};
 
-type Db = <DbConn as Connection>::Backend;
-
 #[derive(Queryable, Selectable, Debug, Clone)]
 #[diesel(table_name = nominations)]
 pub struct Nomination {
@@ -730,49 +728,56 @@ pub struct NominationFilter {
 }
 
 /// Nominations with their details, newest first; `limit + 1` rows.
+///
+/// Built and run on the backend's own connection (`on_backend!`): a page is the hottest list
+/// there is, and through `DbConn` diesel writes a statement's SQL out on every pass over it,
+/// the bind pass included — for this statement (three correlated subqueries) about a twentieth
+/// of a unit officer's page on SQLite (docs/benchmarks.md, 2026-12-11).
 pub fn list(conn: &mut DbConn, filter: &NominationFilter) -> Result<Vec<NominationDetail>, ApiError> {
-    let mut query = nominations::table.into_boxed::<Db>();
-    // What the caller may see: a council member's agenda, their own unit's, or — for a member
-    // who belongs to a unit — either.
-    match (filter.council_member, filter.own_unit) {
-        (Some(member), Some(unit)) => {
-            query =
-                query.filter(db::one_of(nominations::id, &agenda_of(conn, member)?).or(nominations::unit_id.eq(unit)));
+    let agenda = filter.council_member.map(|member| agenda_of(conn, member)).transpose()?;
+    let rows: Vec<Gathered> = db::on_backend!(conn, |c| {
+        let mut query = nominations::table.into_boxed();
+        // What the caller may see: a council member's agenda, their own unit's, or — for a
+        // member who belongs to a unit — either.
+        match (&agenda, filter.own_unit) {
+            (Some(agenda), Some(unit)) => {
+                query = query.filter(db::one_of(nominations::id, agenda).or(nominations::unit_id.eq(unit)));
+            }
+            (Some(agenda), None) => query = query.filter(db::one_of(nominations::id, agenda)),
+            (None, Some(unit)) => query = query.filter(nominations::unit_id.eq(unit)),
+            (None, None) => {}
         }
-        (Some(member), None) => query = query.filter(db::one_of(nominations::id, &agenda_of(conn, member)?)),
-        (None, Some(unit)) => query = query.filter(nominations::unit_id.eq(unit)),
-        (None, None) => {}
-    }
-    if let Some(unit) = filter.unit_id {
-        query = query.filter(nominations::unit_id.eq(unit));
-    }
-    if let Some(status) = filter.status {
-        query = query.filter(nominations::status.eq(status));
-    }
-    if let Some(t) = filter.award_type_id {
-        query = query.filter(nominations::award_type_id.eq(t));
-    }
-    if let Some(year) = filter.year {
-        query = query.filter(nominations::year.eq(year));
-    }
-    if let Some(before) = filter.before_id {
-        query = query.filter(nominations::id.lt(before));
-    }
-    let query = query.order(nominations::id.desc()).limit(filter.limit + 1);
-    if filter.status.is_none() {
-        let rows: Vec<Gathered> = query.select(with_details()).load(conn)?;
-        return rows.into_iter().map(unfold).collect();
-    }
-    // By status (and year): the page's ids first, from `nominations_status (status, year, id)`
-    // alone, then their rows. Asked for whole rows at once, PostgreSQL walks the primary key
-    // backwards instead, taking one year's rows to be spread over all ids: 1.2 s at 1M rows
-    // against 2 ms (docs/plans/postgres-1m.md).
-    let ids: Vec<NominationId> = query.select(nominations::id).load(conn)?;
-    let rows: Vec<Gathered> = nominations::table
-        .filter(db::one_of(nominations::id, &ids))
-        .order(nominations::id.desc())
-        .select(with_details())
-        .load(conn)?;
+        if let Some(unit) = filter.unit_id {
+            query = query.filter(nominations::unit_id.eq(unit));
+        }
+        if let Some(status) = filter.status {
+            query = query.filter(nominations::status.eq(status));
+        }
+        if let Some(t) = filter.award_type_id {
+            query = query.filter(nominations::award_type_id.eq(t));
+        }
+        if let Some(year) = filter.year {
+            query = query.filter(nominations::year.eq(year));
+        }
+        if let Some(before) = filter.before_id {
+            query = query.filter(nominations::id.lt(before));
+        }
+        let query = query.order(nominations::id.desc()).limit(filter.limit + 1);
+        if filter.status.is_none() {
+            query.select(with_details()).load(c)?
+        } else {
+            // By status (and year): the page's ids first, from `nominations_status (status,
+            // year, id)` alone, then their rows. Asked for whole rows at once, PostgreSQL walks
+            // the primary key backwards instead, taking one year's rows to be spread over all
+            // ids: 1.2 s at 1M rows against 2 ms (docs/plans/postgres-1m.md).
+            let ids: Vec<NominationId> = query.select(nominations::id).load(c)?;
+            nominations::table
+                .filter(db::one_of(nominations::id, &ids))
+                .order(nominations::id.desc())
+                .select(with_details())
+                .load(c)?
+        }
+    });
     rows.into_iter().map(unfold).collect()
 }
 

@@ -49,7 +49,9 @@ pub struct UnitResponse {
     pub active: bool,
     /// Incremented by every change; also the `ETag`.
     pub version: i32,
+    #[serde(serialize_with = "crate::http::timestamps::rfc3339")]
     pub created_at: chrono::DateTime<chrono::Utc>,
+    #[serde(serialize_with = "crate::http::timestamps::rfc3339")]
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
