@@ -16,9 +16,9 @@ const MAX_LEN: usize = 30;
 
 pub fn rfc3339<S: Serializer>(at: &DateTime<Utc>, serializer: S) -> Result<S::Ok, S::Error> {
     let mut text = [0u8; MAX_LEN];
-    match write(at, &mut text) {
-        // Only ASCII digits and separators were written.
-        Some(len) => serializer.serialize_str(std::str::from_utf8(&text[..len]).unwrap_or_default()),
+    // Only ASCII digits and separators are written, so the text is always UTF-8.
+    match write(at, &mut text).and_then(|len| std::str::from_utf8(&text[..len]).ok()) {
+        Some(text) => serializer.serialize_str(text),
         None => at.serialize(serializer),
     }
 }
