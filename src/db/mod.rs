@@ -757,8 +757,12 @@ mod tests {
         let log_bytes = std::fs::metadata(dir.path().join("steady.db-wal")).map(|m| m.len()).unwrap_or(0);
         let written_bytes = writes * 4096;
         assert!(writes > 20 * reset_frames as u64, "too few writes to show anything: {writes}");
+        // Without the restart the log outgrows what was written (about three times); with it,
+        // the file is as long as the longest stretch between two restarts. Half leaves room for
+        // the checkpoint thread being starved for a while when the whole suite shares two
+        // cores (a third was seen once in CI), and still fails without the restart.
         assert!(
-            log_bytes < written_bytes / 4,
+            log_bytes < written_bytes / 2,
             "the log kept {log_bytes} bytes of the {written_bytes} written in {writes} writes"
         );
     }
