@@ -172,6 +172,10 @@ impl Journal {
         self.changes.is_empty()
     }
 
+    pub fn len(&self) -> usize {
+        self.changes.len()
+    }
+
     /// The records changed so far, (kind, id), in order, without repeats.
     pub fn records(&self) -> Vec<(String, String)> {
         let mut records: Vec<(String, String)> = Vec::new();
@@ -216,28 +220,22 @@ pub fn append(conn: &mut DbConn, origin: &Origin, journal: Journal) -> Result<Ve
     if journal.is_empty() {
         return Ok(Vec::new());
     }
-    let at = db::now();
-    let (actor_kind, actor_id) = match &journal.actor {
-        Some((kind, id)) => (*kind, Some(id.clone())),
-        None => (origin.actor_kind, origin.actor_id.clone()),
-    };
-    let rows: Vec<_> = journal
-        .changes
+    let rows: Vec<_> = EntryValues::of(origin, journal)
         .into_iter()
-        .map(|change| {
+        .map(|entry| {
             (
-                journal::occurred_at.eq(at),
-                journal::action.eq(change.action),
-                journal::record_kind.eq(change.record_kind),
-                journal::record_id.eq(change.record_id),
-                journal::unit_id.eq(change.scope.unit_id()),
-                journal::feed.eq(change.scope.feed()),
-                journal::actor_kind.eq(actor_kind),
-                journal::actor_id.eq(actor_id.clone()),
-                journal::client_addr.eq(origin.client_addr.clone()),
-                journal::request_id.eq(origin.request_id.clone()),
-                journal::before_value.eq(change.before.map(|v| v.to_string())),
-                journal::after_value.eq(change.after.map(|v| v.to_string())),
+                journal::occurred_at.eq(entry.occurred_at),
+                journal::action.eq(entry.action),
+                journal::record_kind.eq(entry.record_kind),
+                journal::record_id.eq(entry.record_id),
+                journal::unit_id.eq(entry.unit_id),
+                journal::feed.eq(entry.feed),
+                journal::actor_kind.eq(entry.actor_kind),
+                journal::actor_id.eq(entry.actor_id),
+                journal::client_addr.eq(entry.client_addr),
+                journal::request_id.eq(entry.request_id),
+                journal::before_value.eq(entry.before_value),
+                journal::after_value.eq(entry.after_value),
             )
         })
         .collect();
@@ -282,6 +280,144 @@ pub fn append(conn: &mut DbConn, origin: &Origin, journal: Journal) -> Result<Ve
         enqueue(conn, &appended, &active)?;
     }
     Ok(appended.into_iter().map(|e| e.seq).collect())
+}
+
+/// One journal row's values as written: the change, when, and by whom.
+struct EntryValues {
+    occurred_at: chrono::NaiveDateTime,
+    action: String,
+    record_kind: &'static str,
+    record_id: String,
+    unit_id: Option<UnitId>,
+    feed: Option<&'static str>,
+    actor_kind: &'static str,
+    actor_id: Option<String>,
+    client_addr: Option<String>,
+    request_id: Option<String>,
+    before_value: Option<String>,
+    after_value: Option<String>,
+}
+
+impl EntryValues {
+    fn of(origin: &Origin, journal: Journal) -> Vec<EntryValues> {
+        let at = db::now();
+        let (actor_kind, actor_id) = match &journal.actor {
+            Some((kind, id)) => (*kind, Some(id.clone())),
+            None => (origin.actor_kind, origin.actor_id.clone()),
+        };
+        journal
+            .changes
+            .into_iter()
+            .map(|change| EntryValues {
+                occurred_at: at,
+                unit_id: change.scope.unit_id(),
+                feed: change.scope.feed(),
+                action: change.action,
+                record_kind: change.record_kind,
+                record_id: change.record_id,
+                actor_kind,
+                actor_id: actor_id.clone(),
+                client_addr: origin.client_addr.clone(),
+                request_id: origin.request_id.clone(),
+                before_value: change.before.map(|v| v.to_string()),
+                after_value: change.after.map(|v| v.to_string()),
+            })
+            .collect()
+    }
+}
+
+/// On PostgreSQL, a write that is one `INSERT` and one journal entry, sent as one statement
+/// that commits on its own (see `db::insert_one`): the insert, then the entry for the row it
+/// inserted (none when it inserted none), then the entry's webhook deliveries. One round trip
+/// where a transaction takes four (`BEGIN`, the insert, the journal, `COMMIT`); the same rows
+/// as `append` writes, all or none.
+///
+/// The deliveries are chosen in SQL, by the rule of `domain::webhooks::matches` (no filters,
+/// an exact type, or `<kind>.*`), which `append` applies in Rust; the webhook tests run on
+/// both backends and so check one against the other. Their ids: the first 28 characters of a
+/// fresh `DeliveryId` (its time and its counter, which orders ids within a process) and the
+/// delivery's index for the last 8 (the random part); a delivery of one event per subscription
+/// keeps the subscription's log in order.
+#[derive(diesel::query_builder::QueryId)]
+pub struct InsertWithEntry<S> {
+    insert: S,
+    entry: EntryValues,
+    first_delivery: String,
+    now: chrono::NaiveDateTime,
+}
+
+impl<S> InsertWithEntry<S> {
+    /// `insert`: an `INSERT` without `RETURNING`. `None` unless `journal` holds exactly one change.
+    pub fn new(insert: S, origin: &Origin, journal: Journal) -> Option<Self> {
+        let mut entries = EntryValues::of(origin, journal);
+        if entries.len() != 1 {
+            return None;
+        }
+        let entry = entries.pop()?;
+        Some(InsertWithEntry {
+            insert,
+            now: entry.occurred_at,
+            entry,
+            first_delivery: DeliveryId::generate().to_string(),
+        })
+    }
+}
+
+impl<S> diesel::query_builder::Query for InsertWithEntry<S> {
+    /// The entry's position (`seq`); no row when the insert inserted none.
+    type SqlType = diesel::sql_types::BigInt;
+}
+
+impl<S> RunQueryDsl<diesel::PgConnection> for InsertWithEntry<S> {}
+
+impl<S: diesel::query_builder::QueryFragment<diesel::pg::Pg>> diesel::query_builder::QueryFragment<diesel::pg::Pg>
+    for InsertWithEntry<S>
+{
+    fn walk_ast<'b>(&'b self, mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>) -> QueryResult<()> {
+        use diesel::sql_types::{Nullable, Text, Timestamp};
+        let entry = &self.entry;
+        out.push_sql("WITH changed AS (");
+        self.insert.walk_ast(out.reborrow())?;
+        out.push_sql(
+            " RETURNING 1), appended AS (INSERT INTO journal (occurred_at, action, record_kind, record_id, \
+             unit_id, feed, actor_kind, actor_id, client_addr, request_id, before_value, after_value) SELECT ",
+        );
+        out.push_bind_param::<Timestamp, _>(&entry.occurred_at)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Text, _>(&entry.action)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Text, _>(&entry.record_kind)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Text, _>(&entry.record_id)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Nullable<Text>, _>(&entry.unit_id)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Nullable<Text>, _>(&entry.feed)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Text, _>(&entry.actor_kind)?;
+        for value in [&entry.actor_id, &entry.client_addr, &entry.request_id, &entry.before_value, &entry.after_value] {
+            out.push_sql(", ");
+            out.push_bind_param::<Nullable<Text>, _>(value)?;
+        }
+        out.push_sql(
+            " FROM changed RETURNING seq, action, record_kind, feed), \
+             delivered AS (INSERT INTO webhook_deliveries (id, subscription_id, event_seq, status, attempts, \
+             next_attempt_at, created_at) SELECT left(",
+        );
+        out.push_bind_param::<Text, _>(&self.first_delivery)?;
+        out.push_sql(", 28) || lpad(to_hex(row_number() OVER ()), 8, '0'), s.id, a.seq, ");
+        out.push_bind_param::<Text, _>(&DeliveryStatus::Pending)?;
+        out.push_sql(", 0, ");
+        out.push_bind_param::<Timestamp, _>(&self.now)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Timestamp, _>(&self.now)?;
+        out.push_sql(
+            " FROM appended a JOIN webhook_subscriptions s ON s.active AND a.feed IS NOT NULL \
+             AND (s.event_types = '' OR string_to_array(s.event_types, ',') && ARRAY[a.action, a.record_kind || '.*'])) \
+             SELECT seq FROM appended",
+        );
+        Ok(())
+    }
 }
 
 /// The active subscriptions as one scalar subquery: one `<id> <event types>` line each (ids

@@ -656,6 +656,62 @@ where
     .map_err(|e| ApiError::internal(anyhow::anyhow!("blocking task failed: {e}")))?
 }
 
+/// A write that is one `INSERT` of values known before it runs, and its one journal entry.
+/// `prepare` notes the entry and returns the insert (without `RETURNING`; it inserts one row,
+/// or none when a condition written into it fails) with the answer; `explain` says why no row
+/// went in.
+///
+/// On PostgreSQL, for a request without an `Idempotency-Key`, the insert, its entry and the
+/// entry's webhook deliveries go as one statement that commits on its own
+/// (`journal::InsertWithEntry`): one round trip instead of a transaction's four. Otherwise (SQLite's
+/// group commit, a key to mark, more than one entry) it runs as `write` does. As with a failed
+/// `COMMIT`, a connection lost during the statement answers 503 without a retry here: the
+/// statement may have committed, and only a key makes the retry safe.
+pub async fn insert_one<S, T, P, E>(pool: &DbPool, origin: Origin, prepare: P, explain: E) -> Result<T, ApiError>
+where
+    P: FnOnce(&mut Journal) -> Result<(S, T), ApiError> + Send + 'static,
+    E: FnOnce(&mut DbConn) -> ApiError + Send + 'static,
+    S: diesel::query_builder::QueryFragment<diesel::pg::Pg>
+        + diesel::query_builder::QueryFragment<diesel::sqlite::Sqlite>
+        + diesel::query_builder::QueryId
+        + Send
+        + 'static,
+    T: Send + 'static,
+{
+    let mut journal = Journal::default();
+    let (insert, value) = prepare(&mut journal)?;
+    // The pool has a SQLite writer exactly when the database is SQLite.
+    if pool.sqlite_writer.is_some() || origin.idempotency.is_some() || journal.len() != 1 {
+        return write(pool, origin, move |conn, noted| {
+            *noted = journal;
+            let inserted = on_backend!(&mut *conn, |c| diesel::query_dsl::methods::ExecuteDsl::execute(insert, c)?);
+            if inserted == 0 {
+                return Err(explain(conn));
+            }
+            Ok(value)
+        })
+        .await;
+    }
+    let statement = journal::InsertWithEntry::new(insert, &origin, journal).expect("one journal entry");
+    let pool = pool.clone();
+    actix_web::web::block(move || {
+        let mut pooled = checkout(&pool, false)?;
+        let DbConn::Postgres(pg) = &mut pooled.conn else {
+            return Err(ApiError::internal(anyhow::anyhow!("a PostgreSQL pool gave another connection")));
+        };
+        let appended: Result<Option<i64>, ApiError> = statement.get_result(pg).optional().map_err(ApiError::from);
+        pooled.last_used = Some(std::time::Instant::now());
+        match appended {
+            Ok(Some(_)) => Ok(value),
+            Ok(None) => Err(explain(&mut pooled.conn)),
+            Err(err) if after_failure(&mut pooled, &err) => Err(ApiError::database_unavailable()),
+            Err(err) => Err(err),
+        }
+    })
+    .await
+    .map_err(|e| ApiError::internal(anyhow::anyhow!("blocking task failed: {e}")))?
+}
+
 /// A write's body with its bookkeeping, inside its transaction: the change, then the
 /// `Idempotency-Key` mark and the journal.
 fn journaled<T>(

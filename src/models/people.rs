@@ -73,29 +73,52 @@ pub(crate) fn check_person_unit(conn: &mut DbConn, unit_id: UnitId) -> Result<()
     }
 }
 
-pub fn create_person(conn: &mut DbConn, fields: PersonFields) -> Result<Person, ApiError> {
+/// A new person as it will be stored, and the statement that stores it: one `INSERT … SELECT …
+/// FROM units WHERE …` checks the unit and inserts, a round trip fewer than checking first. It
+/// inserts no row when the unit is not one people belong to; `why_not_created` says why.
+pub fn new_person(
+    fields: PersonFields,
+) -> (
+    Person,
+    impl diesel::query_builder::QueryFragment<diesel::pg::Pg>
+        + diesel::query_builder::QueryFragment<diesel::sqlite::Sqlite>
+        + diesel::query_builder::QueryId
+        + Send
+        + 'static,
+) {
     use diesel::sql_types::{Integer, Nullable, Text, Timestamp};
-    let id = PersonId::generate();
     let now = db::now();
-    // One statement checks the unit and inserts (`INSERT … SELECT … FROM units WHERE …`) and
-    // returns the row as stored: a round trip fewer than checking first. No row means the unit
-    // is not one people belong to, and `check_person_unit` says why.
+    let person = Person {
+        id: PersonId::generate(),
+        full_name_folded: crate::domain::text::fold(&fields.full_name),
+        full_name: fields.full_name,
+        position: fields.position,
+        unit_id: fields.unit_id,
+        birth_year: fields.birth_year,
+        identity_number: fields.identity_number,
+        version: 1,
+        created_at: now.and_utc(),
+        updated_at: now.and_utc(),
+        gender: fields.gender,
+        ethnicity_code: fields.ethnicity_code,
+        staff_category: fields.staff_category,
+    };
     let source = units::table
-        .filter(units::id.eq(fields.unit_id))
+        .filter(units::id.eq(person.unit_id))
         // Two comparisons, not `IN (…)`: diesel caches no statement with an `IN` list on SQLite.
         .filter(units::kind.eq(UnitKind::Department).or(units::kind.eq(UnitKind::Commune)))
         .select((
-            id.into_sql::<Text>(),
-            crate::domain::text::fold(&fields.full_name).into_sql::<Text>(),
-            fields.full_name.clone().into_sql::<Text>(),
-            fields.position.clone().into_sql::<Nullable<Text>>(),
-            fields.unit_id.into_sql::<Text>(),
-            fields.birth_year.into_sql::<Nullable<Integer>>(),
-            fields.identity_number.clone().into_sql::<Nullable<Text>>(),
-            fields.gender.into_sql::<Nullable<Text>>(),
-            fields.ethnicity_code.clone().into_sql::<Nullable<Text>>(),
-            fields.staff_category.into_sql::<Nullable<Text>>(),
-            1.into_sql::<Integer>(),
+            person.id.into_sql::<Text>(),
+            person.full_name_folded.clone().into_sql::<Text>(),
+            person.full_name.clone().into_sql::<Text>(),
+            person.position.clone().into_sql::<Nullable<Text>>(),
+            person.unit_id.into_sql::<Text>(),
+            person.birth_year.into_sql::<Nullable<Integer>>(),
+            person.identity_number.clone().into_sql::<Nullable<Text>>(),
+            person.gender.into_sql::<Nullable<Text>>(),
+            person.ethnicity_code.clone().into_sql::<Nullable<Text>>(),
+            person.staff_category.into_sql::<Nullable<Text>>(),
+            person.version.into_sql::<Integer>(),
             now.into_sql::<Timestamp>(),
             now.into_sql::<Timestamp>(),
         ));
@@ -114,14 +137,27 @@ pub fn create_person(conn: &mut DbConn, fields: PersonFields) -> Result<Person, 
         people::created_at,
         people::updated_at,
     ));
-    let created = db::on_backend!(conn, |c| insert.returning(Person::as_returning()).get_result(c).optional()?);
-    match created {
-        Some(person) => Ok(person),
-        None => {
-            check_person_unit(conn, fields.unit_id)?;
-            Err(ApiError::validation(vec![FieldError::new("unit_id", ErrorCode::NotFound, "no unit has this id")]))
-        }
+    (person, insert)
+}
+
+/// Why `new_person`'s statement inserted nothing: its unit is missing or of another kind.
+pub fn why_not_created(conn: &mut DbConn, unit_id: UnitId) -> ApiError {
+    match check_person_unit(conn, unit_id) {
+        Err(refused) => refused,
+        // The unit appeared after the insert read (a concurrent write): it was not there then.
+        Ok(()) => ApiError::validation(vec![FieldError::new("unit_id", ErrorCode::NotFound, "no unit has this id")]),
     }
+}
+
+/// Stores a new person in the caller's transaction (see `new_person`).
+pub fn create_person(conn: &mut DbConn, fields: PersonFields) -> Result<Person, ApiError> {
+    let unit_id = fields.unit_id;
+    let (person, insert) = new_person(fields);
+    let inserted = db::on_backend!(conn, |c| diesel::query_dsl::methods::ExecuteDsl::execute(insert, c)?);
+    if inserted == 0 {
+        return Err(why_not_created(conn, unit_id));
+    }
+    Ok(person)
 }
 
 /// Replaces a person's details at `expected_version`. `identity_number: None` keeps the stored

@@ -249,11 +249,16 @@ pub async fn create(
     // The journal (and the unit's feed) never carries the protected fields; the caller's
     // answer does for admins.
     let admin = who.has(Role::Admin);
-    let body = db::write(&state.db, origin.by(&who), move |conn, journal| {
-        let created = model::create_person(conn, fields)?;
-        journal.created("person", created.id, Scope::Unit(unit_id), &response(created.clone(), false));
-        Ok(response(created, admin))
-    })
+    let body = db::insert_one(
+        &state.db,
+        origin.by(&who),
+        move |journal| {
+            let (created, insert) = model::new_person(fields);
+            journal.created("person", created.id, Scope::Unit(unit_id), &response(created.clone(), false));
+            Ok((insert, response(created, admin)))
+        },
+        move |conn| model::why_not_created(conn, unit_id),
+    )
     .await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/people/{}", body.id)))

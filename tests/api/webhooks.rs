@@ -43,6 +43,7 @@ with_receiver_settings!(
     two_instances_on_one_database_deliver_each_event_once,
     subscriptions_are_replaced_with_if_match_paused_and_deleted,
     targets_refused_later_are_not_contacted,
+    a_new_person_is_queued_for_the_subscriptions_whose_filters_match,
 );
 on_both_backends!(internal_targets_are_refused, unit_officers_cannot_manage_webhooks);
 
@@ -373,6 +374,80 @@ async fn subscriptions_are_replaced_with_if_match_paused_and_deleted(app: TestAp
     let actions: Vec<&str> = audit["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
     assert_eq!(actions, ["webhook.deleted", "webhook.updated", "webhook.created"]);
     assert!(!audit.to_string().contains("whsec_"));
+}
+
+/// A person's create is one statement on PostgreSQL (without an `Idempotency-Key`), which picks
+/// its deliveries in SQL; SQLite and a keyed request pick them in Rust. Both must queue the
+/// same: exact types, a kind's every event, no filters; not another kind, another verb, or a
+/// paused subscription. Nothing when the create is refused.
+async fn a_new_person_is_queued_for_the_subscriptions_whose_filters_match(app: TestApp) {
+    let (province, _, commune) = app.small_tree().await;
+    let receiver = Receiver::start(0);
+    let by_kind = subscribe(&app, &receiver.url, &["person.*"]).await;
+    let exact = subscribe(&app, &receiver.url, &["award.created", "person.created"]).await;
+    let other_kind = subscribe(&app, &receiver.url, &["cluster.*", "award.*"]).await;
+    let other_verb = subscribe(&app, &receiver.url, &["person.updated"]).await;
+    let paused = subscribe(&app, &receiver.url, &["person.*"]).await;
+    let pause = json!({"url": receiver.url, "event_types": ["person.*"], "active": false});
+    let res = app
+        .send(
+            TestRequest::put()
+                .uri(&format!("/api/v1/webhooks/{}", paused["id"].as_str().unwrap()))
+                .insert_header(("if-match", "\"1\""))
+                .set_json(&pause),
+        )
+        .await;
+    assert_eq!(res.status.as_u16(), 200, "{}", res.text());
+    // Last, so that the other subscriptions' own events are not queued for it.
+    let everything = subscribe(&app, &receiver.url, &[]).await;
+
+    let refused = app.post("/api/v1/people", &json!({"full_name": "Hoàng Văn Tỉnh", "unit_id": province["id"]})).await;
+    let problem = refused.problem(422, "validation_failed");
+    assert_eq!(problem["errors"][0]["field"], "unit_id", "{problem}");
+    assert!(deliveries(&app, &everything).await.is_empty(), "a refused create queues nothing");
+
+    let mut created = Vec::new();
+    for (i, name) in ["Lường Thị Mai", "Nông Văn Khánh", "Triệu Thị Hà"].into_iter().enumerate() {
+        let mut req = TestRequest::post().uri("/api/v1/people").set_json(json!({"full_name": name, "unit_id": commune["id"]}));
+        if i == 1 {
+            // Marked in the write's own transaction: the transactional path on both backends.
+            req = req.insert_header(("idempotency-key", "nguoi-thu-hai"));
+        }
+        let res = app.send(req).await;
+        assert_eq!(res.status.as_u16(), 201, "{}", res.text());
+        created.push(res.json()["id"].as_str().unwrap().to_string());
+    }
+    // The feed's events for them, oldest first; each matching log lists them newest first.
+    let feed = app.get("/api/v1/events?types=person.created").await.json();
+    let cursors: Vec<&str> = feed["items"].as_array().unwrap().iter().map(|e| e["cursor"].as_str().unwrap()).collect();
+    assert_eq!(cursors.len(), 3, "{feed}");
+    for webhook in [&by_kind, &exact, &everything] {
+        let log = deliveries(&app, webhook).await;
+        let listed: Vec<&str> = log.iter().rev().map(|d| d["event_id"].as_str().unwrap()).collect();
+        assert_eq!(listed, cursors, "{}: {log:?}", webhook["event_types"]);
+        assert!(log.iter().all(|d| d["event_type"] == "person.created" && d["status"] == "pending"), "{log:?}");
+    }
+    for webhook in [&other_kind, &other_verb, &paused] {
+        assert!(deliveries(&app, webhook).await.is_empty(), "{} queued an event", webhook["event_types"]);
+    }
+    let mut dispatched = 0;
+    loop {
+        let batch = dispatch_once(&app.state).await.unwrap();
+        if batch == 0 {
+            break;
+        }
+        dispatched += batch;
+    }
+    assert_eq!(dispatched, 9);
+    let mut sent: Vec<String> = receiver
+        .take()
+        .iter()
+        .map(|r| serde_json::from_slice::<Value>(&r.body).unwrap()["record"]["id"].as_str().unwrap().to_string())
+        .collect();
+    sent.sort();
+    let mut expected: Vec<String> = created.iter().flat_map(|id| [id.clone(), id.clone(), id.clone()]).collect();
+    expected.sort();
+    assert_eq!(sent, expected);
 }
 
 async fn targets_refused_later_are_not_contacted(app: TestApp) {
