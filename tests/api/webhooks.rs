@@ -408,7 +408,8 @@ async fn a_new_person_is_queued_for_the_subscriptions_whose_filters_match(app: T
 
     let mut created = Vec::new();
     for (i, name) in ["Lường Thị Mai", "Nông Văn Khánh", "Triệu Thị Hà"].into_iter().enumerate() {
-        let mut req = TestRequest::post().uri("/api/v1/people").set_json(json!({"full_name": name, "unit_id": commune["id"]}));
+        let mut req =
+            TestRequest::post().uri("/api/v1/people").set_json(json!({"full_name": name, "unit_id": commune["id"]}));
         if i == 1 {
             // Marked in the write's own transaction: the transactional path on both backends.
             req = req.insert_header(("idempotency-key", "nguoi-thu-hai"));
