@@ -664,13 +664,14 @@ where
 /// On PostgreSQL, for a request without an `Idempotency-Key`, the insert, its entry and the
 /// entry's webhook deliveries go as one statement that commits on its own
 /// (`journal::InsertWithEntry`): one round trip instead of a transaction's four. Otherwise (SQLite's
-/// group commit, a key to mark, more than one entry) it runs as `write` does. As with a failed
-/// `COMMIT`, a connection lost during the statement answers 503 without a retry here: the
-/// statement may have committed, and only a key makes the retry safe.
+/// group commit, a key to mark, more than one entry) it runs as `write` does. A connection
+/// found lost when the statement fails (dead before it was sent, or lost on the way) is dropped,
+/// and on a fresh one the statement is sent again unless its journal entry shows it committed:
+/// its record's id is chosen here, so a second send can never make a second record.
 pub async fn insert_one<S, T, P, E>(pool: &DbPool, origin: Origin, prepare: P, explain: E) -> Result<T, ApiError>
 where
     P: FnOnce(&mut Journal) -> Result<(S, T), ApiError> + Send + 'static,
-    E: FnOnce(&mut DbConn) -> ApiError + Send + 'static,
+    E: Fn(&mut DbConn) -> ApiError + Send + 'static,
     S: diesel::query_builder::QueryFragment<diesel::pg::Pg>
         + diesel::query_builder::QueryFragment<diesel::sqlite::Sqlite>
         + diesel::query_builder::QueryId
@@ -695,17 +696,38 @@ where
     let statement = journal::InsertWithEntry::new(insert, &origin, journal).expect("one journal entry");
     let pool = pool.clone();
     actix_web::web::block(move || {
-        let mut pooled = checkout(&pool, false)?;
-        let DbConn::Postgres(pg) = &mut pooled.conn else {
-            return Err(ApiError::internal(anyhow::anyhow!("a PostgreSQL pool gave another connection")));
-        };
-        let appended: Result<Option<i64>, ApiError> = statement.get_result(pg).optional().map_err(ApiError::from);
-        pooled.last_used = Some(std::time::Instant::now());
-        match appended {
-            Ok(Some(_)) => Ok(value),
-            Ok(None) => Err(explain(&mut pooled.conn)),
-            Err(err) if after_failure(&mut pooled, &err) => Err(ApiError::database_unavailable()),
-            Err(err) => Err(err),
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            let mut pooled = checkout(&pool, tries > 1)?;
+            let DbConn::Postgres(pg) = &mut pooled.conn else {
+                return Err(ApiError::internal(anyhow::anyhow!("a PostgreSQL pool gave another connection")));
+            };
+            // After a lost connection: the statement carries its record's id, so its entry
+            // tells whether it committed, and sending it again cannot make a second record.
+            let appended = match tries {
+                1 => (&statement).get_result::<i64>(pg).optional(),
+                _ => match statement.committed(pg) {
+                    Ok(true) => return Ok(value),
+                    Ok(false) => (&statement).get_result::<i64>(pg).optional(),
+                    Err(e) => Err(e),
+                },
+            };
+            let result = match appended.map_err(ApiError::from) {
+                Ok(Some(_)) => return Ok(value),
+                Ok(None) => Err(explain(&mut pooled.conn)),
+                Err(err) => Err(err),
+            };
+            pooled.last_used = Some(std::time::Instant::now());
+            match result {
+                Err(err) if after_failure(&mut pooled, &err) => {
+                    if tries < 2 {
+                        continue;
+                    }
+                    return Err(ApiError::database_unavailable());
+                }
+                result => return result,
+            }
         }
     })
     .await

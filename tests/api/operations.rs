@@ -105,8 +105,8 @@ async fn unreachable_database_answers_503_not_a_hang() {
 
 /// PostgreSQL drops every connection (as on a restart): the service replaces the dead pooled
 /// connections before using them — no 503 burst once the database is back. A write whose
-/// transaction could not even begin is retried once on a fresh connection; a connection that
-/// idled is checked before use.
+/// transaction could not even begin is retried once on a fresh connection, as is a one-statement
+/// create found not committed; a connection that idled is checked before use.
 #[actix_web::test]
 async fn recovers_when_postgres_drops_its_connections() {
     let Some((url, admin, name)) = create_postgres_database() else { return };
@@ -150,6 +150,17 @@ async fn recovers_when_postgres_drops_its_connections() {
     let body = serde_json::json!({"code": "98811", "name": "Xã Sau Sự Cố", "type": "xa", "parent_id": province["id"]});
     let res = app.post("/api/v1/communes", &body).await;
     assert_eq!(res.status, StatusCode::CREATED, "the first write after the drop: {}", res.text());
+
+    // The same for a create sent as one statement (no transaction to begin): it fails on the
+    // dead connection, is found not committed, and is sent once more on a fresh one.
+    warm().await;
+    drop_connections(&mut admin_conn);
+    let person = serde_json::json!({"full_name": "Người Sau Sự Cố", "unit_id": commune["id"]});
+    let res = app.post("/api/v1/people", &person).await;
+    assert_eq!(res.status, StatusCode::CREATED, "the first create after the drop: {}", res.text());
+    let listed = app.get(&format!("/api/v1/people?unit_id={}", commune["id"].as_str().unwrap())).await.json();
+    let stored = listed["items"].as_array().unwrap().iter().filter(|p| p["full_name"] == "Người Sau Sự Cố").count();
+    assert_eq!(stored, 1, "{listed}");
 
     // Idle connections, dropped while the instance idles: checked when taken out.
     warm().await;
