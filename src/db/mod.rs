@@ -713,12 +713,13 @@ where
                     Err(e) => Err(e),
                 },
             };
+            // Used just now: the next request on it needs no check (`worth_checking`).
+            pooled.last_used = Some(std::time::Instant::now());
             let result = match appended.map_err(ApiError::from) {
                 Ok(Some(_)) => return Ok(value),
                 Ok(None) => Err(explain(&mut pooled.conn)),
                 Err(err) => Err(err),
             };
-            pooled.last_used = Some(std::time::Instant::now());
             match result {
                 Err(err) if after_failure(&mut pooled, &err) => {
                     if tries < 2 {
