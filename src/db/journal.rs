@@ -172,10 +172,6 @@ impl Journal {
         self.changes.is_empty()
     }
 
-    pub fn len(&self) -> usize {
-        self.changes.len()
-    }
-
     /// The records changed so far, (kind, id), in order, without repeats.
     pub fn records(&self) -> Vec<(String, String)> {
         let mut records: Vec<(String, String)> = Vec::new();
@@ -283,22 +279,30 @@ pub fn append(conn: &mut DbConn, origin: &Origin, journal: Journal) -> Result<Ve
 }
 
 /// One journal row's values as written: the change, when, and by whom.
-struct EntryValues {
-    occurred_at: chrono::NaiveDateTime,
-    action: String,
-    record_kind: &'static str,
-    record_id: String,
-    unit_id: Option<UnitId>,
-    feed: Option<&'static str>,
-    actor_kind: &'static str,
-    actor_id: Option<String>,
-    client_addr: Option<String>,
-    request_id: Option<String>,
-    before_value: Option<String>,
-    after_value: Option<String>,
+pub(super) struct EntryValues {
+    pub(super) occurred_at: chrono::NaiveDateTime,
+    pub(super) action: String,
+    pub(super) record_kind: &'static str,
+    pub(super) record_id: String,
+    pub(super) unit_id: Option<UnitId>,
+    pub(super) feed: Option<&'static str>,
+    pub(super) actor_kind: &'static str,
+    pub(super) actor_id: Option<String>,
+    pub(super) client_addr: Option<String>,
+    pub(super) request_id: Option<String>,
+    pub(super) before_value: Option<String>,
+    pub(super) after_value: Option<String>,
 }
 
 impl EntryValues {
+    /// The row of a journal holding exactly one change; the journal back otherwise.
+    pub(super) fn single(origin: &Origin, journal: Journal) -> Result<EntryValues, Journal> {
+        if journal.changes.len() != 1 {
+            return Err(journal);
+        }
+        Ok(EntryValues::of(origin, journal).pop().expect("one change, one row"))
+    }
+
     fn of(origin: &Origin, journal: Journal) -> Vec<EntryValues> {
         let at = db::now();
         let (actor_kind, actor_id) = match &journal.actor {
@@ -323,116 +327,6 @@ impl EntryValues {
                 after_value: change.after.map(|v| v.to_string()),
             })
             .collect()
-    }
-}
-
-/// On PostgreSQL, a write that is one `INSERT` and one journal entry, sent as one statement
-/// that commits on its own (see `db::insert_one`): the insert, then the entry for the row it
-/// inserted (none when it inserted none), then the entry's webhook deliveries. One round trip
-/// where a transaction takes four (`BEGIN`, the insert, the journal, `COMMIT`); the same rows
-/// as `append` writes, all or none.
-///
-/// The deliveries are chosen in SQL, by the rule of `domain::webhooks::matches` (no filters,
-/// an exact type, or `<kind>.*`), which `append` applies in Rust; the webhook tests run on
-/// both backends and so check one against the other. Their ids: the first 28 characters of a
-/// fresh `DeliveryId` (its time and its counter, which orders ids within a process) and the
-/// delivery's index for the last 8 (the random part): unique, one event's deliveries going to
-/// different subscriptions. Ids are taken before the pool wait, so two concurrent creates'
-/// deliveries may list in the other order than their positions (the log is by id; docs/webhooks.md
-/// promises no order).
-#[derive(diesel::query_builder::QueryId)]
-pub struct InsertWithEntry<S> {
-    insert: S,
-    entry: EntryValues,
-    first_delivery: String,
-    now: chrono::NaiveDateTime,
-}
-
-impl<S> InsertWithEntry<S> {
-    /// `insert`: an `INSERT` without `RETURNING`. `None` unless `journal` holds exactly one change.
-    pub fn new(insert: S, origin: &Origin, journal: Journal) -> Option<Self> {
-        let mut entries = EntryValues::of(origin, journal);
-        if entries.len() != 1 {
-            return None;
-        }
-        let entry = entries.pop()?;
-        Some(InsertWithEntry {
-            insert,
-            now: entry.occurred_at,
-            entry,
-            first_delivery: DeliveryId::generate().to_string(),
-        })
-    }
-}
-
-impl<S> InsertWithEntry<S> {
-    /// Whether this statement committed: its entry names a record whose id was chosen for it.
-    pub fn committed(&self, pg: &mut diesel::PgConnection) -> QueryResult<bool> {
-        let seq = journal::table
-            .filter(journal::record_kind.eq(self.entry.record_kind))
-            .filter(journal::record_id.eq(&self.entry.record_id))
-            .filter(journal::action.eq(&self.entry.action))
-            .select(journal::seq)
-            .first::<i64>(pg)
-            .optional()?;
-        Ok(seq.is_some())
-    }
-}
-
-impl<S> diesel::query_builder::Query for InsertWithEntry<S> {
-    /// The entry's position (`seq`); no row when the insert inserted none.
-    type SqlType = diesel::sql_types::BigInt;
-}
-
-impl<S> RunQueryDsl<diesel::PgConnection> for &InsertWithEntry<S> {}
-
-impl<S: diesel::query_builder::QueryFragment<diesel::pg::Pg>> diesel::query_builder::QueryFragment<diesel::pg::Pg>
-    for InsertWithEntry<S>
-{
-    fn walk_ast<'b>(&'b self, mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>) -> QueryResult<()> {
-        use diesel::sql_types::{Nullable, Text, Timestamp};
-        let entry = &self.entry;
-        out.push_sql("WITH changed AS (");
-        self.insert.walk_ast(out.reborrow())?;
-        out.push_sql(
-            " RETURNING 1), appended AS (INSERT INTO journal (occurred_at, action, record_kind, record_id, \
-             unit_id, feed, actor_kind, actor_id, client_addr, request_id, before_value, after_value) SELECT ",
-        );
-        out.push_bind_param::<Timestamp, _>(&entry.occurred_at)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Text, _>(&entry.action)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Text, _>(&entry.record_kind)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Text, _>(&entry.record_id)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Nullable<Text>, _>(&entry.unit_id)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Nullable<Text>, _>(&entry.feed)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Text, _>(&entry.actor_kind)?;
-        for value in [&entry.actor_id, &entry.client_addr, &entry.request_id, &entry.before_value, &entry.after_value] {
-            out.push_sql(", ");
-            out.push_bind_param::<Nullable<Text>, _>(value)?;
-        }
-        out.push_sql(
-            " FROM changed RETURNING seq, action, record_kind, feed), \
-             delivered AS (INSERT INTO webhook_deliveries (id, subscription_id, event_seq, status, attempts, \
-             next_attempt_at, created_at) SELECT left(",
-        );
-        out.push_bind_param::<Text, _>(&self.first_delivery)?;
-        out.push_sql(", 28) || lpad(to_hex(row_number() OVER ()), 8, '0'), s.id, a.seq, ");
-        out.push_bind_param::<Text, _>(&DeliveryStatus::Pending)?;
-        out.push_sql(", 0, ");
-        out.push_bind_param::<Timestamp, _>(&self.now)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Timestamp, _>(&self.now)?;
-        out.push_sql(
-            " FROM appended a JOIN webhook_subscriptions s ON s.active AND a.feed IS NOT NULL \
-             AND (s.event_types = '' OR string_to_array(s.event_types, ',') && ARRAY[a.action, a.record_kind || '.*'])) \
-             SELECT seq FROM appended",
-        );
-        Ok(())
     }
 }
 

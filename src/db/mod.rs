@@ -10,11 +10,13 @@ mod group_commit;
 pub mod idempotency;
 pub mod journal;
 mod one_of;
+mod one_statement;
 pub mod schema;
 pub mod sql_types;
 
 pub(crate) use fixed_sql::fixed_sql_column;
 pub use one_of::one_of;
+pub use one_statement::{execute_insert, insert_one};
 
 use std::time::Duration;
 
@@ -649,85 +651,6 @@ where
                     return Err(ApiError::database_unavailable());
                 }
                 Err(err) => return Err(err),
-            }
-        }
-    })
-    .await
-    .map_err(|e| ApiError::internal(anyhow::anyhow!("blocking task failed: {e}")))?
-}
-
-/// A write that is one `INSERT` of values known before it runs, and its one journal entry.
-/// `prepare` notes the entry and returns the insert (without `RETURNING`; it inserts one row,
-/// or none when a condition written into it fails) with the answer; `explain` says why no row
-/// went in.
-///
-/// On PostgreSQL, for a request without an `Idempotency-Key`, the insert, its entry and the
-/// entry's webhook deliveries go as one statement that commits on its own
-/// (`journal::InsertWithEntry`): one round trip instead of a transaction's four. Otherwise (SQLite's
-/// group commit, a key to mark, more than one entry) it runs as `write` does. A connection
-/// found lost when the statement fails (dead before it was sent, or lost on the way) is dropped,
-/// and on a fresh one the statement is sent again unless its journal entry shows it committed:
-/// its record's id is chosen here, so a second send can never make a second record.
-pub async fn insert_one<S, T, P, E>(pool: &DbPool, origin: Origin, prepare: P, explain: E) -> Result<T, ApiError>
-where
-    P: FnOnce(&mut Journal) -> Result<(S, T), ApiError> + Send + 'static,
-    E: Fn(&mut DbConn) -> ApiError + Send + 'static,
-    S: diesel::query_builder::QueryFragment<diesel::pg::Pg>
-        + diesel::query_builder::QueryFragment<diesel::sqlite::Sqlite>
-        + diesel::query_builder::QueryId
-        + Send
-        + 'static,
-    T: Send + 'static,
-{
-    let mut journal = Journal::default();
-    let (insert, value) = prepare(&mut journal)?;
-    // The pool has a SQLite writer exactly when the database is SQLite.
-    if pool.sqlite_writer.is_some() || origin.idempotency.is_some() || journal.len() != 1 {
-        return write(pool, origin, move |conn, noted| {
-            *noted = journal;
-            let inserted = on_backend!(&mut *conn, |c| diesel::query_dsl::methods::ExecuteDsl::execute(insert, c)?);
-            if inserted == 0 {
-                return Err(explain(conn));
-            }
-            Ok(value)
-        })
-        .await;
-    }
-    let statement = journal::InsertWithEntry::new(insert, &origin, journal).expect("one journal entry");
-    let pool = pool.clone();
-    actix_web::web::block(move || {
-        let mut tries = 0;
-        loop {
-            tries += 1;
-            let mut pooled = checkout(&pool, tries > 1)?;
-            let DbConn::Postgres(pg) = &mut pooled.conn else {
-                return Err(ApiError::internal(anyhow::anyhow!("a PostgreSQL pool gave another connection")));
-            };
-            // After a lost connection: the statement carries its record's id, so its entry
-            // tells whether it committed, and sending it again cannot make a second record.
-            let appended = match tries {
-                1 => (&statement).get_result::<i64>(pg).optional(),
-                _ => match statement.committed(pg) {
-                    Ok(true) => return Ok(value),
-                    Ok(false) => (&statement).get_result::<i64>(pg).optional(),
-                    Err(e) => Err(e),
-                },
-            };
-            // Used just now: the next request on it needs no check (`worth_checking`).
-            pooled.last_used = Some(std::time::Instant::now());
-            let result = match appended.map_err(ApiError::from) {
-                Ok(Some(_)) => return Ok(value),
-                Ok(None) => Err(explain(&mut pooled.conn)),
-                Err(err) => Err(err),
-            };
-            match result {
-                Err(err) if after_failure(&mut pooled, &err) => {
-                    if tries < 2 {
-                        continue;
-                    }
-                    return Err(ApiError::database_unavailable());
-                }
-                result => return result,
             }
         }
     })

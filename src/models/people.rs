@@ -153,10 +153,7 @@ pub fn why_not_created(conn: &mut DbConn, unit_id: UnitId) -> ApiError {
 pub fn create_person(conn: &mut DbConn, fields: PersonFields) -> Result<Person, ApiError> {
     let unit_id = fields.unit_id;
     let (person, insert) = new_person(fields);
-    let inserted = db::on_backend!(conn, |c| diesel::query_dsl::methods::ExecuteDsl::execute(insert, c)?);
-    if inserted == 0 {
-        return Err(why_not_created(conn, unit_id));
-    }
+    db::execute_insert(conn, insert, |conn| why_not_created(conn, unit_id))?;
     Ok(person)
 }
 

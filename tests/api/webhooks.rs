@@ -431,6 +431,23 @@ async fn a_new_person_is_queued_for_the_subscriptions_whose_filters_match(app: T
     for webhook in [&other_kind, &other_verb, &paused] {
         assert!(deliveries(&app, webhook).await.is_empty(), "{} queued an event", webhook["event_types"]);
     }
+    // Which path each create took, read off its deliveries' ids: the one-statement create
+    // (PostgreSQL, no key) numbers an event's deliveries in the last 8 hex digits after one
+    // shared prefix; the transaction draws each id at random.
+    let one_statement = app.connection().backend() == thidua::db::Backend::Postgres;
+    let mut logs = Vec::new();
+    for webhook in [&by_kind, &exact, &everything] {
+        logs.extend(deliveries(&app, webhook).await);
+    }
+    for (i, cursor) in cursors.iter().enumerate() {
+        let mut ids: Vec<&str> =
+            logs.iter().filter(|d| d["event_id"] == *cursor).map(|d| d["id"].as_str().unwrap()).collect();
+        ids.sort_by_key(|id| &id[28..]);
+        assert_eq!(ids.len(), 3, "{logs:?}");
+        let numbered = ids.iter().all(|id| id[..28] == ids[0][..28])
+            && ids.iter().map(|id| &id[28..]).eq(["00000001", "00000002", "00000003"]);
+        assert_eq!(numbered, one_statement && i != 1, "create {i}: {ids:?}");
+    }
     let mut dispatched = 0;
     loop {
         let batch = dispatch_once(&app.state).await.unwrap();
