@@ -7,13 +7,15 @@
 //! one another share those pages, so one commit for the queue writes each page once.
 //!
 //! How (a leader and followers, as in LevelDB's write queue): a writer puts its work on its
-//! database's pending list, then waits its turn for the writer lock (`SQLITE_WRITER`, first
-//! come, first served). At its turn, a writer whose work an earlier leader already committed takes the result
-//! and leaves; otherwise it leads: it takes every pending write, runs each in a savepoint of one
-//! `BEGIN IMMEDIATE` transaction (a write that fails rolls back to its savepoint and fails
-//! alone), commits, and hands each writer its result — all before giving up its turn. Alone in
-//! the queue, a write runs as before, with no savepoint. No write waits for a timer: a group is
-//! whatever queued while the previous one committed.
+//! database's pending queue. If no leader is at work, it leads; otherwise it sleeps until it is
+//! woken, once: with its result, or to lead. A leader takes the writers' turn (`SQLITE_WRITER`,
+//! first come, first served, shared with `DbConn::write_tx` and the checkpointer), takes the
+//! oldest pending writes (its own among them), runs each in a savepoint of one `BEGIN IMMEDIATE`
+//! transaction (a write that fails rolls back to its savepoint and fails alone), commits, hands
+//! each writer its result, gives up the turn, and wakes the first write still pending to lead
+//! the next group (or, none pending, ends). Alone in the queue, a write runs as before, with no
+//! savepoint. No write waits for a timer: a group is whatever queued while the previous one
+//! committed.
 //!
 //! A write is answered only after the commit that holds it: if that commit fails, every write
 //! of the group gets 503 (nothing of theirs was kept), so none is acknowledged and then lost.
@@ -23,8 +25,9 @@
 //! the readers, and a leader never waits for a connection while holding the turn (which
 //! `DbConn::write_tx` callers, holding pooled connections, wait for).
 
+use std::collections::VecDeque;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::mpsc::{sync_channel, TryRecvError};
+use std::sync::mpsc::channel;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use diesel::connection::{AnsiTransactionManager, Connection, TransactionManager};
@@ -48,18 +51,45 @@ type Job = Box<dyn FnOnce(&mut DbConn, bool) -> (bool, Deliver) + Send>;
 /// leaders commit them on (opened when first needed, reopened if it breaks).
 pub struct Writer {
     url: Arc<str>,
-    pending: Mutex<Vec<Job>>,
+    queue: Mutex<Queue>,
     connection: Mutex<Option<DbConn>>,
+}
+
+/// The writes not yet taken by a leader, oldest first, and whether a leader is at work: while
+/// one is, a new write waits to be served or promoted; when none is, its writer leads.
+/// Invariant: writes are pending only while a leader is at work.
+#[derive(Default)]
+struct Queue {
+    pending: VecDeque<Pending>,
+    leading: bool,
+}
+
+struct Pending {
+    job: Job,
+    /// Wakes the write's writer to lead the next group (its job first in it).
+    promote: Box<dyn FnOnce() + Send>,
+}
+
+/// What a waiting writer is woken with.
+enum Wake<T> {
+    /// Its write's result: a leader ran it, and its group's commit is known.
+    Done(Result<T, ApiError>),
+    /// Its write is first of those pending: it leads the next group.
+    Lead,
 }
 
 impl Writer {
     pub fn new(url: &str) -> Writer {
-        Writer { url: url.into(), pending: Mutex::new(Vec::new()), connection: Mutex::new(None) }
+        Writer { url: url.into(), queue: Mutex::new(Queue::default()), connection: Mutex::new(None) }
+    }
+
+    fn queue(&self) -> std::sync::MutexGuard<'_, Queue> {
+        self.queue.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     #[cfg(test)]
     fn queued(&self) -> usize {
-        self.pending.lock().unwrap_or_else(PoisonError::into_inner).len()
+        self.queue().pending.len()
     }
 }
 
@@ -68,39 +98,62 @@ const MAX_GROUP: usize = 64;
 
 /// Runs `body` in a SQLite write transaction on `writer`'s database, committed with whatever
 /// other writes are queued (see the module's comment).
+///
+/// Each waiting writer is woken once: with its result, or to lead. (Followers used to wait for
+/// the writers' turn to collect a result already delivered, each waking the next in line: a
+/// chain of thread switches after every commit, a quarter of a create's CPU on SQLite.)
 pub fn write<T, F>(writer: &Writer, body: F) -> Result<T, ApiError>
 where
     F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
     T: Send + 'static,
 {
-    let (sender, result) = sync_channel::<Result<T, ApiError>>(1);
+    let (sender, inbox) = channel::<Wake<T>>();
+    let deliver_to = sender.clone();
     let job: Job = Box::new(move |conn, alone| {
         let outcome = run_one(conn, alone, body);
         let succeeded = outcome.is_ok();
         let deliver: Deliver = Box::new(move |commit_failed| {
-            let _ = sender.send(match commit_failed {
+            let _ = deliver_to.send(Wake::Done(match commit_failed {
                 None => outcome,
                 Some(error) => outcome.and(Err(error)),
-            });
+            }));
         });
         (succeeded, deliver)
     });
-    writer.pending.lock().unwrap_or_else(PoisonError::into_inner).push(job);
-    let turn = SQLITE_WRITER.lock();
-    match result.try_recv() {
-        // An earlier leader committed it (or failed it) and delivered before giving up its turn.
-        Ok(outcome) => return outcome,
-        // Taken by a leader that never delivered (it panicked, or could not connect): not kept.
-        Err(TryRecvError::Disconnected) => return Err(ApiError::database_unavailable()),
-        // Still queued: this writer leads.
-        Err(TryRecvError::Empty) => {}
+    let promote = Box::new(move || {
+        let _ = sender.send(Wake::Lead);
+    });
+    let leads_now = {
+        let mut queue = writer.queue();
+        queue.pending.push_back(Pending { job, promote });
+        !std::mem::replace(&mut queue.leading, true)
+    };
+    if !leads_now {
+        match inbox.recv() {
+            Ok(Wake::Done(outcome)) => return outcome,
+            Ok(Wake::Lead) => {}
+            // Taken by a leader that never delivered (it panicked, or could not connect): not kept.
+            Err(_) => return Err(ApiError::database_unavailable()),
+        }
     }
+    lead_next_group(writer);
+    match inbox.recv() {
+        Ok(Wake::Done(outcome)) => outcome,
+        Ok(Wake::Lead) | Err(_) => Err(ApiError::database_unavailable()),
+    }
+}
+
+/// As the leader: commits the oldest pending writes (this writer's own among them) in the
+/// writers' turn, then hands the lead to the first write still pending, or ends it.
+fn lead_next_group(writer: &Writer) {
+    // Declared first, dropped last: after the turn, even if leading panicked.
+    let _handoff = Handoff(writer);
+    let turn = SQLITE_WRITER.lock();
     let group: Vec<Job> = {
-        // The oldest first, up to MAX_GROUP; later comers wait for the next group (this
-        // writer's own is among the oldest: it was queued before this turn began).
-        let mut pending = writer.pending.lock().unwrap_or_else(PoisonError::into_inner);
-        let take = pending.len().min(MAX_GROUP);
-        pending.drain(..take).collect()
+        // Later comers wait for the next group.
+        let mut queue = writer.queue();
+        let take = queue.pending.len().min(MAX_GROUP);
+        queue.pending.drain(..take).map(|p| p.job).collect()
     };
     {
         let mut connection = writer.connection.lock().unwrap_or_else(PoisonError::into_inner);
@@ -113,7 +166,24 @@ where
         }
     }
     drop(turn);
-    result.recv().unwrap_or_else(|_| Err(ApiError::database_unavailable()))
+}
+
+/// Passes the lead on when a leader is done: to the first write still pending, or to whoever
+/// writes next.
+struct Handoff<'a>(&'a Writer);
+
+impl Drop for Handoff<'_> {
+    fn drop(&mut self) {
+        let mut queue = self.0.queue();
+        match queue.pending.front_mut() {
+            Some(next) => {
+                let promote = std::mem::replace(&mut next.promote, Box::new(|| {}));
+                drop(queue);
+                promote();
+            }
+            None => queue.leading = false,
+        }
+    }
 }
 
 /// One write of a group. Alone, it runs in the transaction itself (a failure rolls the whole
