@@ -623,6 +623,7 @@ pub struct Event {
     #[serde(rename = "type")]
     #[schema(example = "nomination.submitted")]
     pub event_type: String,
+    #[serde(serialize_with = "crate::domain::timestamps::rfc3339")]
     pub occurred_at: DateTime<Utc>,
     pub record: RecordRef,
     /// The unit that owns the record, for a unit's records.

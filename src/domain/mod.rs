@@ -146,6 +146,7 @@ pub mod rounds;
 pub mod scoring;
 pub mod statistics;
 pub mod text;
+pub mod timestamps;
 pub mod units;
 pub mod users;
 pub mod webhooks;

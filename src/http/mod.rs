@@ -9,5 +9,4 @@ pub mod origin;
 pub mod public_url;
 pub mod register;
 pub mod tabular;
-pub mod timestamps;
 pub mod upload;

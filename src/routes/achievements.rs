@@ -74,7 +74,7 @@ pub struct EvidenceResponse {
     /// Hex SHA-256 of the file.
     pub sha256: String,
     pub uploaded_by: Uuid,
-    #[serde(serialize_with = "crate::http::timestamps::rfc3339")]
+    #[serde(serialize_with = "crate::domain::timestamps::rfc3339")]
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// Where to download it.
     pub href: String,
@@ -102,11 +102,11 @@ pub struct AchievementResponse {
     pub version: i32,
     pub reported_by: Uuid,
     pub verified_by: Option<Uuid>,
-    #[serde(serialize_with = "crate::http::timestamps::rfc3339_opt")]
+    #[serde(serialize_with = "crate::domain::timestamps::rfc3339_opt")]
     pub verified_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(serialize_with = "crate::http::timestamps::rfc3339")]
+    #[serde(serialize_with = "crate::domain::timestamps::rfc3339")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    #[serde(serialize_with = "crate::http::timestamps::rfc3339")]
+    #[serde(serialize_with = "crate::domain::timestamps::rfc3339")]
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 

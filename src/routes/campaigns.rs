@@ -101,7 +101,7 @@ pub struct TransitionResponse {
     pub to_status_label: &'static str,
     pub actor_id: Uuid,
     pub reason: Option<String>,
-    #[serde(serialize_with = "crate::http::timestamps::rfc3339")]
+    #[serde(serialize_with = "crate::domain::timestamps::rfc3339")]
     pub at: chrono::DateTime<chrono::Utc>,
 }
 
@@ -137,9 +137,9 @@ pub struct CampaignResponse {
     pub history: Vec<TransitionResponse>,
     pub version: i32,
     pub created_by: Uuid,
-    #[serde(serialize_with = "crate::http::timestamps::rfc3339")]
+    #[serde(serialize_with = "crate::domain::timestamps::rfc3339")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    #[serde(serialize_with = "crate::http::timestamps::rfc3339")]
+    #[serde(serialize_with = "crate::domain::timestamps::rfc3339")]
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 

@@ -55,9 +55,9 @@ pub struct ClusterProposalResponse {
     pub ranking: Option<Vec<RankedMember>>,
     /// Once closed on a tie: why the board named the unit it did.
     pub tie_break_reason: Option<String>,
-    #[serde(serialize_with = "crate::http::timestamps::rfc3339")]
+    #[serde(serialize_with = "crate::domain::timestamps::rfc3339")]
     pub opened_at: chrono::DateTime<chrono::Utc>,
-    #[serde(serialize_with = "crate::http::timestamps::rfc3339_opt")]
+    #[serde(serialize_with = "crate::domain::timestamps::rfc3339_opt")]
     pub closed_at: Option<chrono::DateTime<chrono::Utc>>,
     pub version: i32,
 }

@@ -33,9 +33,9 @@ pub struct ClusterResponse {
     pub leading_unit_id: Option<Uuid>,
     pub member_ids: Vec<Uuid>,
     pub version: i32,
-    #[serde(serialize_with = "crate::http::timestamps::rfc3339")]
+    #[serde(serialize_with = "crate::domain::timestamps::rfc3339")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    #[serde(serialize_with = "crate::http::timestamps::rfc3339")]
+    #[serde(serialize_with = "crate::domain::timestamps::rfc3339")]
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 

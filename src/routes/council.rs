@@ -79,11 +79,11 @@ pub struct SessionResponse {
     /// The members, as taken from the council when the session opened.
     pub member_ids: Vec<Uuid>,
     pub items: Vec<AgendaItem>,
-    #[serde(serialize_with = "crate::http::timestamps::rfc3339_opt")]
+    #[serde(serialize_with = "crate::domain::timestamps::rfc3339_opt")]
     pub voting_deadline: Option<chrono::DateTime<chrono::Utc>>,
     /// Fewer ballots on a nomination than this, and its tally is withheld.
     pub min_ballots: i32,
-    #[serde(serialize_with = "crate::http::timestamps::rfc3339_opt")]
+    #[serde(serialize_with = "crate::domain::timestamps::rfc3339_opt")]
     pub closed_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 

@@ -83,7 +83,7 @@ pub struct MinutesResponse {
     pub title: String,
     pub council_id: Option<Uuid>,
     pub council_name: Option<String>,
-    #[serde(serialize_with = "crate::http::timestamps::rfc3339_opt")]
+    #[serde(serialize_with = "crate::domain::timestamps::rfc3339_opt")]
     pub closed_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The day it closed, as people read it.
     #[schema(example = "ngày 07 tháng 02 năm 2025")]
@@ -93,7 +93,7 @@ pub struct MinutesResponse {
     pub present_count: usize,
     pub absent_count: usize,
     /// When the attendance was last recorded (`null`: not yet).
-    #[serde(serialize_with = "crate::http::timestamps::rfc3339_opt")]
+    #[serde(serialize_with = "crate::domain::timestamps::rfc3339_opt")]
     pub attendance_recorded_at: Option<chrono::DateTime<chrono::Utc>>,
     pub lines: Vec<MinutesLineResponse>,
 }

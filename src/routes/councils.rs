@@ -74,7 +74,7 @@ pub struct CouncilResponse {
     pub term_end: NaiveDate,
     pub members: Vec<CouncilSeatResponse>,
     pub created_by: Uuid,
-    #[serde(serialize_with = "crate::http::timestamps::rfc3339")]
+    #[serde(serialize_with = "crate::domain::timestamps::rfc3339")]
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 

@@ -219,9 +219,9 @@ pub struct CommentResponse {
     pub id: Uuid,
     pub author_name: Option<String>,
     pub content: String,
-    #[serde(serialize_with = "crate::http::timestamps::rfc3339")]
+    #[serde(serialize_with = "crate::domain::timestamps::rfc3339")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    #[serde(serialize_with = "crate::http::timestamps::rfc3339_opt")]
+    #[serde(serialize_with = "crate::domain::timestamps::rfc3339_opt")]
     pub reviewed_at: Option<chrono::DateTime<chrono::Utc>>,
     pub review_note: Option<String>,
 }

@@ -64,7 +64,7 @@ pub struct TemplateVersionResponse {
     pub placeholders: Vec<String>,
     pub note: Option<String>,
     pub uploaded_by: Option<Uuid>,
-    #[serde(serialize_with = "crate::http::timestamps::rfc3339_opt")]
+    #[serde(serialize_with = "crate::domain::timestamps::rfc3339_opt")]
     pub created_at: Option<DateTime<Utc>>,
     pub sha256: Option<String>,
     pub size_bytes: Option<i64>,
@@ -312,7 +312,7 @@ pub struct GeneratedDocumentResponse {
     pub size_bytes: i64,
     pub sha256: String,
     pub created_by: Uuid,
-    #[serde(serialize_with = "crate::http::timestamps::rfc3339")]
+    #[serde(serialize_with = "crate::domain::timestamps::rfc3339")]
     pub created_at: DateTime<Utc>,
     /// Where to download it.
     #[schema(example = "/api/v1/documents/0191f0a4-7c5e-7cc3-8f0a-3c1b2f4e5d6a/file")]

@@ -81,7 +81,7 @@ pub struct InitiativeEvidenceResponse {
     /// Hex SHA-256 of the file.
     pub sha256: String,
     pub uploaded_by: Uuid,
-    #[serde(serialize_with = "crate::http::timestamps::rfc3339")]
+    #[serde(serialize_with = "crate::domain::timestamps::rfc3339")]
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// Where to download it.
     pub href: String,
@@ -103,9 +103,9 @@ pub struct InitiativeResponse {
     pub authors: Vec<AuthorRequest>,
     pub evidence: Vec<InitiativeEvidenceResponse>,
     pub version: i32,
-    #[serde(serialize_with = "crate::http::timestamps::rfc3339")]
+    #[serde(serialize_with = "crate::domain::timestamps::rfc3339")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    #[serde(serialize_with = "crate::http::timestamps::rfc3339")]
+    #[serde(serialize_with = "crate::domain::timestamps::rfc3339")]
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 

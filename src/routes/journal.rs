@@ -149,7 +149,7 @@ pub struct AuditQuery {
 #[derive(Serialize, ToSchema)]
 pub struct AuditEntry {
     pub seq: i64,
-    #[serde(serialize_with = "crate::http::timestamps::rfc3339")]
+    #[serde(serialize_with = "crate::domain::timestamps::rfc3339")]
     pub occurred_at: DateTime<Utc>,
     #[schema(example = "campaign.launched")]
     pub action: String,

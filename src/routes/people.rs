@@ -88,9 +88,9 @@ pub struct PersonResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub staff_category_label: Option<&'static str>,
     pub version: i32,
-    #[serde(serialize_with = "crate::http::timestamps::rfc3339")]
+    #[serde(serialize_with = "crate::domain::timestamps::rfc3339")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    #[serde(serialize_with = "crate::http::timestamps::rfc3339")]
+    #[serde(serialize_with = "crate::domain::timestamps::rfc3339")]
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
@@ -341,7 +341,7 @@ pub struct DisciplineResponse {
     pub form_label: &'static str,
     pub decision_number: String,
     pub decided_on: chrono::NaiveDate,
-    #[serde(serialize_with = "crate::http::timestamps::rfc3339")]
+    #[serde(serialize_with = "crate::domain::timestamps::rfc3339")]
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 

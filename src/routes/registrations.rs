@@ -74,14 +74,14 @@ pub struct RegistrationResponse {
     pub return_reason: Option<String>,
     pub version: i32,
     pub created_by: Uuid,
-    #[serde(serialize_with = "crate::http::timestamps::rfc3339_opt")]
+    #[serde(serialize_with = "crate::domain::timestamps::rfc3339_opt")]
     pub submitted_at: Option<chrono::DateTime<chrono::Utc>>,
     pub decided_by: Option<Uuid>,
-    #[serde(serialize_with = "crate::http::timestamps::rfc3339_opt")]
+    #[serde(serialize_with = "crate::domain::timestamps::rfc3339_opt")]
     pub decided_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(serialize_with = "crate::http::timestamps::rfc3339")]
+    #[serde(serialize_with = "crate::domain::timestamps::rfc3339")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    #[serde(serialize_with = "crate::http::timestamps::rfc3339")]
+    #[serde(serialize_with = "crate::domain::timestamps::rfc3339")]
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 

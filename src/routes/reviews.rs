@@ -83,7 +83,7 @@ pub struct ReviewResponse {
     #[schema(value_type = ProgressResponse)]
     pub snapshot: serde_json::Value,
     pub created_by: Uuid,
-    #[serde(serialize_with = "crate::http::timestamps::rfc3339")]
+    #[serde(serialize_with = "crate::domain::timestamps::rfc3339")]
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 

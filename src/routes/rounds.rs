@@ -132,9 +132,9 @@ pub struct RoundResponse {
     /// The department or commune whose level runs it; `null`: the province board.
     pub run_by_unit_id: Option<Uuid>,
     pub version: i32,
-    #[serde(serialize_with = "crate::http::timestamps::rfc3339")]
+    #[serde(serialize_with = "crate::domain::timestamps::rfc3339")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    #[serde(serialize_with = "crate::http::timestamps::rfc3339")]
+    #[serde(serialize_with = "crate::domain::timestamps::rfc3339")]
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
@@ -374,7 +374,7 @@ pub struct DossierDocumentResponse {
     pub size_bytes: i64,
     pub sha256: String,
     pub href: String,
-    #[serde(serialize_with = "crate::http::timestamps::rfc3339")]
+    #[serde(serialize_with = "crate::domain::timestamps::rfc3339")]
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
@@ -400,11 +400,11 @@ pub struct DossierResponse {
     /// How many lines are in each status (the lines themselves: `GET /dossiers/{id}/lines`).
     pub lines: Vec<LineCount>,
     pub version: i32,
-    #[serde(serialize_with = "crate::http::timestamps::rfc3339")]
+    #[serde(serialize_with = "crate::domain::timestamps::rfc3339")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    #[serde(serialize_with = "crate::http::timestamps::rfc3339")]
+    #[serde(serialize_with = "crate::domain::timestamps::rfc3339")]
     pub updated_at: chrono::DateTime<chrono::Utc>,
-    #[serde(serialize_with = "crate::http::timestamps::rfc3339_opt")]
+    #[serde(serialize_with = "crate::domain::timestamps::rfc3339_opt")]
     pub submitted_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 

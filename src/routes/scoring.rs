@@ -75,7 +75,7 @@ pub struct SchemeResponse {
     pub max_points: String,
     pub note: Option<String>,
     pub created_by: Uuid,
-    #[serde(serialize_with = "crate::http::timestamps::rfc3339")]
+    #[serde(serialize_with = "crate::domain::timestamps::rfc3339")]
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 

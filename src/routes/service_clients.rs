@@ -44,11 +44,11 @@ pub struct ServiceClientResponse {
     /// False once revoked.
     pub active: bool,
     pub created_by: Uuid,
-    #[serde(serialize_with = "crate::http::timestamps::rfc3339")]
+    #[serde(serialize_with = "crate::domain::timestamps::rfc3339")]
     pub created_at: DateTime<chrono::Utc>,
-    #[serde(serialize_with = "crate::http::timestamps::rfc3339")]
+    #[serde(serialize_with = "crate::domain::timestamps::rfc3339")]
     pub secret_rotated_at: DateTime<chrono::Utc>,
-    #[serde(serialize_with = "crate::http::timestamps::rfc3339_opt")]
+    #[serde(serialize_with = "crate::domain::timestamps::rfc3339_opt")]
     pub revoked_at: Option<DateTime<chrono::Utc>>,
 }
 

@@ -248,7 +248,7 @@ pub struct DocumentResponse {
     pub size_bytes: i64,
     pub sha256: String,
     pub href: String,
-    #[serde(serialize_with = "crate::http::timestamps::rfc3339")]
+    #[serde(serialize_with = "crate::domain::timestamps::rfc3339")]
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
@@ -262,7 +262,7 @@ pub struct AttachmentResponse {
     /// Hex SHA-256 of the file.
     pub sha256: String,
     pub uploaded_by: Uuid,
-    #[serde(serialize_with = "crate::http::timestamps::rfc3339")]
+    #[serde(serialize_with = "crate::domain::timestamps::rfc3339")]
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// Where to download it.
     pub href: String,
@@ -303,7 +303,7 @@ pub struct NominationTransitionResponse {
     pub to_status_label: &'static str,
     pub actor_id: Uuid,
     pub reason: Option<String>,
-    #[serde(serialize_with = "crate::http::timestamps::rfc3339")]
+    #[serde(serialize_with = "crate::domain::timestamps::rfc3339")]
     pub at: chrono::DateTime<chrono::Utc>,
 }
 
@@ -338,9 +338,9 @@ pub struct NominationResponse {
     /// Once posted: the last day the public's comments are taken (inclusive).
     pub posting_until: Option<NaiveDate>,
     pub version: i32,
-    #[serde(serialize_with = "crate::http::timestamps::rfc3339")]
+    #[serde(serialize_with = "crate::domain::timestamps::rfc3339")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    #[serde(serialize_with = "crate::http::timestamps::rfc3339")]
+    #[serde(serialize_with = "crate::domain::timestamps::rfc3339")]
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
@@ -437,10 +437,10 @@ pub struct AwardResponse {
     pub decision_number: String,
     pub decision_date: NaiveDate,
     pub decided_by: String,
-    #[serde(serialize_with = "crate::http::timestamps::rfc3339_opt")]
+    #[serde(serialize_with = "crate::domain::timestamps::rfc3339_opt")]
     pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
     pub revoked_reason: Option<String>,
-    #[serde(serialize_with = "crate::http::timestamps::rfc3339")]
+    #[serde(serialize_with = "crate::domain::timestamps::rfc3339")]
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// The bonus (tiền thưởng) in đồng: `bonus_coefficient` × `base_salary_vnd` in force on the
     /// decision's date, rounded up to ten thousand đồng. Null when the rules carry no
@@ -484,7 +484,7 @@ pub struct FundEntryResponse {
     /// For a payout: the decision and the award it paid.
     pub decision_id: Option<Uuid>,
     pub award_id: Option<Uuid>,
-    #[serde(serialize_with = "crate::http::timestamps::rfc3339")]
+    #[serde(serialize_with = "crate::domain::timestamps::rfc3339")]
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
@@ -553,11 +553,11 @@ pub struct UserResponse {
     pub role_labels: Vec<&'static str>,
     pub active: bool,
     pub version: i32,
-    #[serde(serialize_with = "crate::http::timestamps::rfc3339")]
+    #[serde(serialize_with = "crate::domain::timestamps::rfc3339")]
     pub password_changed_at: DateTime<chrono::Utc>,
-    #[serde(serialize_with = "crate::http::timestamps::rfc3339")]
+    #[serde(serialize_with = "crate::domain::timestamps::rfc3339")]
     pub created_at: DateTime<chrono::Utc>,
-    #[serde(serialize_with = "crate::http::timestamps::rfc3339")]
+    #[serde(serialize_with = "crate::domain::timestamps::rfc3339")]
     pub updated_at: DateTime<chrono::Utc>,
 }
 
@@ -689,11 +689,11 @@ pub struct SignatureResponse {
     pub certificate_sha256: String,
     /// When it was signed, as the signature claims it (its signing-time attribute, else the
     /// signature dictionary's `/M`); no trusted timestamp is checked.
-    #[serde(serialize_with = "crate::http::timestamps::rfc3339")]
+    #[serde(serialize_with = "crate::domain::timestamps::rfc3339")]
     pub signed_at: chrono::DateTime<chrono::Utc>,
     /// `signing_time_attribute` or `signature_dictionary`.
     pub signed_at_source: String,
-    #[serde(serialize_with = "crate::http::timestamps::rfc3339")]
+    #[serde(serialize_with = "crate::domain::timestamps::rfc3339")]
     pub verified_at: chrono::DateTime<chrono::Utc>,
     /// SHA-256 of the signed PDF as uploaded.
     pub sha256: String,

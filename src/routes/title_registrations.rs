@@ -60,12 +60,12 @@ pub struct TitleRegistrationResponse {
     pub status_label: &'static str,
     pub entries: Vec<TitleEntry>,
     pub version: i32,
-    #[serde(serialize_with = "crate::http::timestamps::rfc3339")]
+    #[serde(serialize_with = "crate::domain::timestamps::rfc3339")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    #[serde(serialize_with = "crate::http::timestamps::rfc3339")]
+    #[serde(serialize_with = "crate::domain::timestamps::rfc3339")]
     pub updated_at: chrono::DateTime<chrono::Utc>,
     pub accepted_by: Option<Uuid>,
-    #[serde(serialize_with = "crate::http::timestamps::rfc3339_opt")]
+    #[serde(serialize_with = "crate::domain::timestamps::rfc3339_opt")]
     pub accepted_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 

@@ -49,9 +49,9 @@ pub struct UnitResponse {
     pub active: bool,
     /// Incremented by every change; also the `ETag`.
     pub version: i32,
-    #[serde(serialize_with = "crate::http::timestamps::rfc3339")]
+    #[serde(serialize_with = "crate::domain::timestamps::rfc3339")]
     pub created_at: chrono::DateTime<chrono::Utc>,
-    #[serde(serialize_with = "crate::http::timestamps::rfc3339")]
+    #[serde(serialize_with = "crate::domain::timestamps::rfc3339")]
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 

@@ -48,9 +48,9 @@ pub struct WebhookResponse {
     #[schema(example = "Hệ thống một cửa của Sở Nội vụ")]
     pub description: Option<String>,
     pub version: i32,
-    #[serde(serialize_with = "crate::http::timestamps::rfc3339")]
+    #[serde(serialize_with = "crate::domain::timestamps::rfc3339")]
     pub created_at: DateTime<Utc>,
-    #[serde(serialize_with = "crate::http::timestamps::rfc3339")]
+    #[serde(serialize_with = "crate::domain::timestamps::rfc3339")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -298,7 +298,7 @@ pub async fn rotate_secret(
 pub struct AttemptResponse {
     /// 1 for the first try.
     pub attempt: i32,
-    #[serde(serialize_with = "crate::http::timestamps::rfc3339")]
+    #[serde(serialize_with = "crate::domain::timestamps::rfc3339")]
     pub attempted_at: DateTime<Utc>,
     pub duration_ms: i64,
     /// The receiver's HTTP status; absent when there was no answer.
@@ -320,11 +320,11 @@ pub struct DeliveryResponse {
     /// (given up after the last attempt).
     #[schema(example = "delivered")]
     pub status: String,
-    #[serde(serialize_with = "crate::http::timestamps::rfc3339_opt")]
+    #[serde(serialize_with = "crate::domain::timestamps::rfc3339_opt")]
     pub next_attempt_at: Option<DateTime<Utc>>,
-    #[serde(serialize_with = "crate::http::timestamps::rfc3339")]
+    #[serde(serialize_with = "crate::domain::timestamps::rfc3339")]
     pub created_at: DateTime<Utc>,
-    #[serde(serialize_with = "crate::http::timestamps::rfc3339_opt")]
+    #[serde(serialize_with = "crate::domain::timestamps::rfc3339_opt")]
     pub finished_at: Option<DateTime<Utc>>,
     /// Every attempt so far, first to last.
     pub attempts: Vec<AttemptResponse>,

@@ -4,8 +4,9 @@
 //! of the twenty-odd pieces `fmt` hands it on its own: 4 % of a unit officer's page of 50
 //! (docs/benchmarks.md, 2026-12-11). The text is exactly chrono's (`SecondsFormat::AutoSi`,
 //! `Z` for UTC: no fraction, or 3, 6 or 9 digits, whichever is the shortest exact one); a year
-//! outside 0–9999 or a leap second goes through chrono itself. Response fields take it with
-//! `#[serde(serialize_with = "crate::http::timestamps::rfc3339")]` (`rfc3339_opt` for an
+//! outside 0–9999 or a leap second goes through chrono itself. Response fields (and the change
+//! feed's `Event`, defined in `db`, which may import only `domain`) take it with
+//! `#[serde(serialize_with = "crate::domain::timestamps::rfc3339")]` (`rfc3339_opt` for an
 //! `Option`); the OpenAPI schema is unchanged (`date-time`).
 
 use chrono::{DateTime, Datelike, Timelike, Utc};
