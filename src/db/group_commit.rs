@@ -100,8 +100,10 @@ const MAX_GROUP: usize = 64;
 /// other writes are queued (see the module's comment).
 ///
 /// Each waiting writer is woken once: with its result, or to lead. (Followers used to wait for
-/// the writers' turn to collect a result already delivered, each waking the next in line: a
-/// chain of thread switches after every commit, a quarter of a create's CPU on SQLite.)
+/// the writers' turn to collect a result already delivered, each waking the next in line, and
+/// no group could begin until the last had: the writer sat idle for a wake-up per follower
+/// after every commit. Without that, creates on SQLite went 13–23 % faster at the same CPU per
+/// request; docs/benchmarks.md, 2026-12-13.)
 pub fn write<T, F>(writer: &Writer, body: F) -> Result<T, ApiError>
 where
     F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
