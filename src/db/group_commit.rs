@@ -289,6 +289,41 @@ mod tests {
         rows.into_iter().map(|r| r.n).collect()
     }
 
+    /// Many writers at once, each write answered with its own result and every one stored:
+    /// no result goes to another writer, and no writer is left waiting when the lead passes
+    /// on (a lost wake-up would hang this test).
+    #[test]
+    fn concurrent_writers_each_get_their_own_result() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/many.db", dir.path().display());
+        DbConn::establish_url(&url)
+            .unwrap()
+            .batch_execute("PRAGMA journal_mode = WAL; CREATE TABLE t (n INTEGER PRIMARY KEY);")
+            .unwrap();
+        let writer = Arc::new(Writer::new(&url));
+        let (done, finished) = std::sync::mpsc::channel();
+        for t in 0..12 {
+            let (writer, done) = (writer.clone(), done.clone());
+            std::thread::spawn(move || {
+                let mine: Vec<i32> = (0..40)
+                    .map(|i| {
+                        let n = t * 1000 + i;
+                        write(&writer, move |conn| insert(conn, n).map(|()| n)).unwrap()
+                    })
+                    .collect();
+                let _ = done.send((t, mine));
+            });
+        }
+        for _ in 0..12 {
+            // A writer left waiting fails the test here rather than hanging it.
+            let (t, mine) = finished.recv_timeout(Duration::from_secs(60)).expect("a writer never got its results");
+            assert_eq!(mine, (0..40).map(|i| t * 1000 + i).collect::<Vec<_>>(), "a writer got another's result");
+        }
+        let expected: Vec<i32> = (0..12).flat_map(|t| (0..40).map(move |i| t * 1000 + i)).collect();
+        assert_eq!(stored(&url), expected);
+        assert_eq!(writer.queued(), 0);
+    }
+
     /// While the writer's turn is held elsewhere, seven writes queue; the first of them to get
     /// the turn commits all seven as one group, each in its savepoint: the one that fails and
     /// the one that panics are undone, the rest kept.
