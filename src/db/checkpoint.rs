@@ -170,7 +170,7 @@ impl Drop for Checkpointer {
 
 #[cfg(test)]
 mod tests {
-    /// Under a steady stream of writes (each taking the writers' turn, as every write of a
+    /// Under a steady stream of writes (each taking the writers' turn, as every commit of a
     /// serving process does) a PASSIVE checkpoint never lets SQLite start the log again; the
     /// checkpointer resets it once it passes its length.
     #[test]

@@ -102,8 +102,8 @@ const MAX_GROUP: usize = 64;
 /// Each waiting writer is woken once: with its result, or to lead. (Followers used to wait for
 /// the writers' turn to collect a result already delivered, each waking the next in line, and
 /// no group could begin until the last had: the writer sat idle for a wake-up per follower
-/// after every commit. Without that, creates on SQLite went 13–23 % faster at the same CPU per
-/// request; docs/benchmarks.md, 2026-12-13.)
+/// after every commit. Without that, creates on SQLite served 9–23 % more requests at the same
+/// CPU per request, with a higher p99 not yet explained; docs/benchmarks.md, 2026-12-13.)
 pub fn write<T, F>(writer: &Writer, body: F) -> Result<T, ApiError>
 where
     F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
@@ -291,7 +291,7 @@ mod tests {
 
     /// Many writers at once, each write answered with its own result and every one stored:
     /// no result goes to another writer, and no writer is left waiting when the lead passes
-    /// on (a lost wake-up would hang this test).
+    /// on (a lost wake-up fails this test after a minute).
     #[test]
     fn concurrent_writers_each_get_their_own_result() {
         let dir = tempfile::tempdir().unwrap();
@@ -322,10 +322,11 @@ mod tests {
         let expected: Vec<i32> = (0..12).flat_map(|t| (0..40).map(move |i| t * 1000 + i)).collect();
         assert_eq!(stored(&url), expected);
         assert_eq!(writer.queued(), 0);
+        assert!(!writer.queue().leading, "the last leader handed off to no one and ended");
     }
 
-    /// While the writer's turn is held elsewhere, seven writes queue; the first of them to get
-    /// the turn commits all seven as one group, each in its savepoint: the one that fails and
+    /// While the writer's turn is held elsewhere, seven writes queue; the first of them, leading,
+    /// gets the turn when it is given up and commits all seven as one group, each in its savepoint: the one that fails and
     /// the one that panics are undone, the rest kept.
     #[test]
     fn queued_writes_commit_together_and_a_failed_one_is_undone_alone() {
@@ -352,7 +353,7 @@ mod tests {
                 })
             })
             .collect();
-        // Every write is queued (and none can lead) before the turn is given up.
+        // Every write is queued (the first, leading, waits for the turn) before it is given up.
         while writer.queued() < 7 {
             std::thread::sleep(Duration::from_millis(5));
         }

@@ -1,7 +1,7 @@
 //! Creates sent to PostgreSQL as one statement: a one-row `INSERT`, its journal entry and the
 //! entry's webhook deliveries, committed on their own without a transaction around them
 //! (docs/journal.md, "A create in one statement"). On SQLite, under an `Idempotency-Key`, or
-//! with more than one entry, the same insert runs through `db::write`.
+//! with other than exactly one entry, the same insert runs through `db::write`.
 
 use diesel::prelude::*;
 use diesel::query_builder::{QueryFragment, QueryId};
@@ -21,7 +21,7 @@ use crate::error::ApiError;
 /// On PostgreSQL, for a request without an `Idempotency-Key`, the insert, its entry and the
 /// entry's webhook deliveries go as one statement that commits on its own
 /// (`InsertWithEntry`): one round trip instead of a transaction's four. Otherwise (SQLite's
-/// group commit, a key to mark, more than one entry) it runs as `write` does. A connection
+/// group commit, a key to mark, other than exactly one entry) it runs as `write` does. A connection
 /// found lost when the statement fails (dead before it was sent, or lost on the way) is dropped,
 /// and on a fresh one the statement is sent again unless its journal entry shows it committed:
 /// its record's id is chosen here, so a second send can never make a second record.
