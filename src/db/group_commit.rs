@@ -66,8 +66,8 @@ struct Queue {
 
 struct Pending {
     job: Job,
-    /// Wakes the write's writer to lead the next group (its job first in it).
-    promote: Box<dyn FnOnce() + Send>,
+    /// Wakes the write's writer to lead the next group (its job first in it); taken when used.
+    promote: Option<Box<dyn FnOnce() + Send>>,
 }
 
 /// What a waiting writer is woken with.
@@ -122,26 +122,25 @@ where
         });
         (succeeded, deliver)
     });
-    let promote = Box::new(move || {
+    let promote: Box<dyn FnOnce() + Send> = Box::new(move || {
         let _ = sender.send(Wake::Lead);
     });
-    let leads_now = {
+    let mut leads = {
         let mut queue = writer.queue();
-        queue.pending.push_back(Pending { job, promote });
+        queue.pending.push_back(Pending { job, promote: Some(promote) });
         !std::mem::replace(&mut queue.leading, true)
     };
-    if !leads_now {
+    loop {
+        if leads {
+            lead_next_group(writer);
+        }
         match inbox.recv() {
             Ok(Wake::Done(outcome)) => return outcome,
-            Ok(Wake::Lead) => {}
+            // A leader is woken with its result: its own write was in the group it led.
+            Ok(Wake::Lead) if !leads => leads = true,
             // Taken by a leader that never delivered (it panicked, or could not connect): not kept.
-            Err(_) => return Err(ApiError::database_unavailable()),
+            Ok(Wake::Lead) | Err(_) => return Err(ApiError::database_unavailable()),
         }
-    }
-    lead_next_group(writer);
-    match inbox.recv() {
-        Ok(Wake::Done(outcome)) => outcome,
-        Ok(Wake::Lead) | Err(_) => Err(ApiError::database_unavailable()),
     }
 }
 
@@ -149,12 +148,13 @@ where
 /// writers' turn, then hands the lead to the first write still pending, or ends it.
 fn lead_next_group(writer: &Writer) {
     // Declared first, dropped last: after the turn, even if leading panicked.
-    let _handoff = Handoff(writer);
+    let mut handoff = Handoff { writer, drained: false };
     let turn = SQLITE_WRITER.lock();
     let group: Vec<Job> = {
         // Later comers wait for the next group.
         let mut queue = writer.queue();
         let take = queue.pending.len().min(MAX_GROUP);
+        handoff.drained = true;
         queue.pending.drain(..take).map(|p| p.job).collect()
     };
     {
@@ -172,14 +172,22 @@ fn lead_next_group(writer: &Writer) {
 
 /// Passes the lead on when a leader is done: to the first write still pending, or to whoever
 /// writes next.
-struct Handoff<'a>(&'a Writer);
+struct Handoff<'a> {
+    writer: &'a Writer,
+    /// Whether the leader took its group off the queue. If it panicked before, its own write is
+    /// still first there (a leader's write is first when it starts to lead): dropped, not
+    /// promoted, or the lead would go to a writer no longer waiting.
+    drained: bool,
+}
 
 impl Drop for Handoff<'_> {
     fn drop(&mut self) {
-        let mut queue = self.0.queue();
-        match queue.pending.front_mut() {
-            Some(next) => {
-                let promote = std::mem::replace(&mut next.promote, Box::new(|| {}));
+        let mut queue = self.writer.queue();
+        if !self.drained {
+            queue.pending.pop_front();
+        }
+        match queue.pending.front_mut().and_then(|next| next.promote.take()) {
+            Some(promote) => {
                 drop(queue);
                 promote();
             }
@@ -269,13 +277,24 @@ mod tests {
     use diesel::connection::SimpleConnection;
     use diesel::prelude::*;
 
-    use super::{depth, write, Writer};
+    use super::{depth, write, Writer, MAX_GROUP};
     use crate::db::{DbConn, SQLITE_WRITER};
     use crate::error::ApiError;
 
     fn insert(conn: &mut DbConn, n: i32) -> Result<(), ApiError> {
         diesel::sql_query("INSERT INTO t (n) VALUES (?)").bind::<diesel::sql_types::Integer, _>(n).execute(conn)?;
         Ok(())
+    }
+
+    /// A new WAL database with an empty table `t (n)`, and its URL; gone with the directory.
+    fn fresh_database() -> (tempfile::TempDir, String) {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/writes.db", dir.path().display());
+        DbConn::establish_url(&url)
+            .unwrap()
+            .batch_execute("PRAGMA journal_mode = WAL; CREATE TABLE t (n INTEGER PRIMARY KEY);")
+            .unwrap();
+        (dir, url)
     }
 
     fn stored(url: &str) -> Vec<i32> {
@@ -294,12 +313,7 @@ mod tests {
     /// on (a lost wake-up fails this test after a minute).
     #[test]
     fn concurrent_writers_each_get_their_own_result() {
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}/many.db", dir.path().display());
-        DbConn::establish_url(&url)
-            .unwrap()
-            .batch_execute("PRAGMA journal_mode = WAL; CREATE TABLE t (n INTEGER PRIMARY KEY);")
-            .unwrap();
+        let (_dir, url) = fresh_database();
         let writer = Arc::new(Writer::new(&url));
         let (done, finished) = std::sync::mpsc::channel();
         for t in 0..12 {
@@ -325,17 +339,57 @@ mod tests {
         assert!(!writer.queue().leading, "the last leader handed off to no one and ended");
     }
 
+    /// While the writer's turn is held elsewhere, more writes queue than one group takes: the
+    /// first leader commits the oldest `MAX_GROUP` of them, all on its own thread, and hands
+    /// the lead to the first write left, whose writer commits the rest.
+    #[test]
+    fn a_queue_longer_than_one_group_is_committed_by_two_leaders() {
+        let (_dir, url) = fresh_database();
+        let writer = Arc::new(Writer::new(&url));
+        let queued = MAX_GROUP + 6;
+        let turn = SQLITE_WRITER.lock();
+        let writers: Vec<_> = (0..queued as i32)
+            .map(|n| {
+                let writer = writer.clone();
+                std::thread::spawn(move || {
+                    let ran_on = write(&writer, move |conn| {
+                        insert(conn, n)?;
+                        Ok((std::thread::current().id(), depth(conn)))
+                    })
+                    .unwrap();
+                    (std::thread::current().id(), ran_on)
+                })
+            })
+            .collect();
+        while writer.queued() < queued {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        drop(turn);
+        let results: Vec<_> = writers.into_iter().map(|w| w.join().unwrap()).collect();
+        let mut writes_per_leader = std::collections::HashMap::new();
+        for (_, (leader, depth)) in &results {
+            assert_eq!(*depth, 2, "every write ran in a savepoint of a group");
+            *writes_per_leader.entry(*leader).or_insert(0) += 1;
+        }
+        let mut sizes: Vec<usize> = writes_per_leader.values().copied().collect();
+        sizes.sort_unstable();
+        assert_eq!(sizes, vec![6, MAX_GROUP], "two groups: a full one, then the rest");
+        for leader in writes_per_leader.keys() {
+            assert!(
+                results.iter().any(|(own, (ran_on, _))| own == leader && ran_on == leader),
+                "each group was led by one of its own writers"
+            );
+        }
+        assert_eq!(stored(&url), (0..queued as i32).collect::<Vec<_>>());
+        assert!(!writer.queue().leading);
+    }
+
     /// While the writer's turn is held elsewhere, seven writes queue; the first of them, leading,
     /// gets the turn when it is given up and commits all seven as one group, each in its savepoint: the one that fails and
     /// the one that panics are undone, the rest kept.
     #[test]
     fn queued_writes_commit_together_and_a_failed_one_is_undone_alone() {
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}/group.db", dir.path().display());
-        DbConn::establish_url(&url)
-            .unwrap()
-            .batch_execute("PRAGMA journal_mode = WAL; CREATE TABLE t (n INTEGER PRIMARY KEY);")
-            .unwrap();
+        let (_dir, url) = fresh_database();
         let writer = Arc::new(Writer::new(&url));
         let turn = SQLITE_WRITER.lock();
         let writers: Vec<_> = (1..=7)

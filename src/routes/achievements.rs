@@ -26,7 +26,7 @@ use crate::http::upload::{self, FileBytes, StoredFileResponses};
 use crate::models::achievements::{self as model, Achievement, AchievementFilter, Report};
 use crate::models::stored_files::StoredFile;
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, ReplaceErrors, WriteErrors};
-use crate::routes::shared::{received_file, visible_campaign};
+use crate::routes::shared::{received_file, visible_campaign, AttachmentQuery};
 use crate::state::AppState;
 
 pub fn configure(routes: &mut Routes) {
@@ -440,19 +440,11 @@ pub async fn return_achievement(
     review(&state, &who, origin, &req, id.into_inner(), AchievementAction::Return, body.0.reason).await
 }
 
-#[derive(Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct UploadQuery {
-    /// The file's name, as the user knows it.
-    pub filename: Option<String>,
-}
-
 /// Attach an evidence file to a report not yet verified: the raw file is the request body, its
 /// `Content-Type` one of PDF, PNG, JPEG, DOCX or XLSX and matching what the bytes are.
 /// At most `THIDUA_MAX_UPLOAD_BYTES` (10 MiB by default). A failed upload stores nothing.
 #[utoipa::path(operation_id = "upload_evidence", tag = "achievements", security(("bearer" = [])),
-    params(("id" = Uuid, Path, description = "The report's id"), UploadQuery),
+    params(("id" = Uuid, Path, description = "The report's id"), AttachmentQuery),
     request_body(description = "The file itself as the body (not multipart), with its own `Content-Type` (PDF, PNG, JPEG, DOCX or XLSX), or as `application/octet-stream` when the type is not known: the content then decides. The content must be what the type says (422 `content_mismatch`); any other type answers 415.", content(
         (FileBytes = "application/octet-stream"),
         (FileBytes = "application/pdf"),
@@ -469,7 +461,7 @@ pub async fn upload_evidence(
     origin: RequestOrigin,
     req: HttpRequest,
     id: web::Path<Uuid>,
-    query: QueryParams<UploadQuery>,
+    query: QueryParams<AttachmentQuery>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let achievement = load(&state, &who, id.into_inner(), Action::Update).await?;

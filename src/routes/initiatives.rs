@@ -25,7 +25,7 @@ use crate::http::upload::{self, FileBytes, StoredFileResponses};
 use crate::models::initiatives::{self as model, Initiative, InitiativeDetail, InitiativeFilter};
 use crate::models::stored_files::StoredFile;
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, ReplaceErrors, WriteErrors};
-use crate::routes::shared::received_file;
+use crate::routes::shared::{received_file, AttachmentQuery};
 use crate::state::AppState;
 
 pub fn configure(routes: &mut Routes) {
@@ -318,18 +318,10 @@ pub async fn replace(
     Ok(HttpResponse::Ok().insert_header(etag(body.version)).json(body))
 }
 
-#[derive(Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct InitiativeUploadQuery {
-    /// The file's name, as the user knows it.
-    pub filename: Option<String>,
-}
-
 /// Attach an evidence file (the recognition decision, the description): the raw file is the
 /// request body, its `Content-Type` one of PDF, PNG, JPEG, DOCX or XLSX and matching the bytes.
 #[utoipa::path(operation_id = "upload_initiative_evidence", tag = "initiatives", security(("bearer" = [])),
-    params(("id" = Uuid, Path, description = "The initiative's id"), InitiativeUploadQuery),
+    params(("id" = Uuid, Path, description = "The initiative's id"), AttachmentQuery),
     request_body(description = "The file itself as the body (not multipart), as for a report's evidence.", content(
         (FileBytes = "application/octet-stream"),
         (FileBytes = "application/pdf"),
@@ -346,7 +338,7 @@ pub async fn upload_evidence(
     origin: RequestOrigin,
     req: HttpRequest,
     id: web::Path<Uuid>,
-    query: QueryParams<InitiativeUploadQuery>,
+    query: QueryParams<AttachmentQuery>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let initiative = load(&state, &who, id.into_inner(), Action::Update).await?;

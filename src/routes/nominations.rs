@@ -15,7 +15,7 @@ use crate::db::journal::Scope;
 use crate::db::{self, cursor};
 use crate::domain::awards::CommendationType;
 use crate::domain::ids::{AwardTypeId, NominationId, StoredFileId, UnitId};
-use crate::domain::nominations::{DocumentKind, NominationAction, NominationStatus};
+use crate::domain::nominations::{NominationAction, NominationStatus};
 use crate::domain::units::today_in_vietnam;
 use crate::domain::{check_text, Checks};
 use crate::error::{ApiError, ErrorCode, FieldError};
@@ -27,7 +27,7 @@ use crate::models::nominations::{self as model, Nomination, NominationDetail, No
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, ReplaceErrors, WriteErrors};
 use crate::routes::shared::{
     nomination_response as response, received_file, require_runs_nomination, visible_scope, DocumentResponse,
-    NominationResponse,
+    DocumentUploadQuery, NominationResponse,
 };
 use crate::state::AppState;
 
@@ -257,19 +257,10 @@ pub async fn replace(
     ok_body(replaced)
 }
 
-#[derive(Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct DocumentQuery {
-    #[param(inline)]
-    pub kind: DocumentKind,
-    pub filename: Option<String>,
-}
-
 /// Add a dossier document to a draft or returned nomination: the raw file as the body, with
 /// its Content-Type (PDF, PNG, JPEG, DOCX, XLSX), checked on content.
 #[utoipa::path(operation_id = "upload_nomination_document", tag = "nominations", security(("bearer" = [])),
-    params(("id" = Uuid, Path, description = "The nomination's id"), DocumentQuery),
+    params(("id" = Uuid, Path, description = "The nomination's id"), DocumentUploadQuery),
     request_body(description = "The file itself as the body (not multipart), with its own `Content-Type` (PDF, PNG, JPEG, DOCX or XLSX), or as `application/octet-stream` when the type is not known: the content then decides. The content must be what the type says (422 `content_mismatch`); any other type answers 415.", content(
         (FileBytes = "application/octet-stream"),
         (FileBytes = "application/pdf"),
@@ -286,7 +277,7 @@ pub async fn upload_document(
     origin: RequestOrigin,
     req: HttpRequest,
     id: web::Path<Uuid>,
-    query: QueryParams<DocumentQuery>,
+    query: QueryParams<DocumentUploadQuery>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let nomination = load(&state, &who, id.into_inner(), Action::Update).await?;

@@ -32,7 +32,9 @@ use crate::models::nominations as nominations_model;
 use crate::models::rounds::{self as model, Dossier, DossierDetail, RoundDetail};
 use crate::models::stored_files::StoredFile;
 use crate::openapi::errors::{CreateErrors, ListErrors, ReadErrors, WriteErrors};
-use crate::routes::shared::{load_dossier, nomination_response, received_file, run_by_filter, NominationResponse};
+use crate::routes::shared::{
+    load_dossier, nomination_response, received_file, run_by_filter, DocumentUploadQuery, NominationResponse,
+};
 use crate::state::AppState;
 
 pub fn configure(routes: &mut Routes) {
@@ -677,19 +679,10 @@ pub async fn add_lines(
     Ok(HttpResponse::Created().json(LinesAdded { items }))
 }
 
-#[derive(Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct DossierDocumentQuery {
-    #[param(inline)]
-    pub kind: DocumentKind,
-    pub filename: Option<String>,
-}
-
 /// Add a shared document to a draft dossier (tờ trình, biên bản bình xét of the whole unit): it
 /// counts for every line. The raw file is the body, as for a nomination's documents.
 #[utoipa::path(operation_id = "upload_dossier_document", tag = "rounds", security(("bearer" = [])),
-    params(("id" = Uuid, Path, description = "The dossier's id"), DossierDocumentQuery),
+    params(("id" = Uuid, Path, description = "The dossier's id"), DocumentUploadQuery),
     request_body(description = "The file itself as the body (not multipart), as for a nomination's documents.", content(
         (FileBytes = "application/octet-stream"),
         (FileBytes = "application/pdf"),
@@ -706,7 +699,7 @@ pub async fn upload_document(
     origin: RequestOrigin,
     req: HttpRequest,
     id: web::Path<Uuid>,
-    query: QueryParams<DossierDocumentQuery>,
+    query: QueryParams<DocumentUploadQuery>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let dossier = load(&state, &who, id.into_inner(), Action::Update).await?;

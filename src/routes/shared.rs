@@ -293,6 +293,17 @@ pub struct AttachmentQuery {
     pub filename: Option<String>,
 }
 
+/// `?kind=&filename=` of a dossier document's upload (a nomination's, a dossier's).
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct DocumentUploadQuery {
+    #[param(inline)]
+    pub kind: DocumentKind,
+    /// The file's name, as the user knows it.
+    pub filename: Option<String>,
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct NominationTransitionResponse {
     pub from_status: NominationStatus,

@@ -23065,6 +23065,7 @@ export interface operations {
         parameters: {
             query: {
                 kind: "to_trinh" | "bao_cao_thanh_tich" | "bien_ban_binh_xet" | "sang_kien" | "khac";
+                /** @description The file's name, as the user knows it. */
                 filename?: string;
             };
             header?: {
@@ -26182,6 +26183,7 @@ export interface operations {
         parameters: {
             query: {
                 kind: "to_trinh" | "bao_cao_thanh_tich" | "bien_ban_binh_xet" | "sang_kien" | "khac";
+                /** @description The file's name, as the user knows it. */
                 filename?: string;
             };
             header?: {
