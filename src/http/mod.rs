@@ -6,6 +6,7 @@ pub mod idempotency;
 pub mod metrics;
 pub mod middleware;
 pub mod origin;
+pub mod page;
 pub mod public_url;
 pub mod register;
 pub mod tabular;

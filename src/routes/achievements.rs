@@ -277,8 +277,8 @@ pub async fn list(
         Ok((with_files, next))
     })
     .await?;
-    let items = rows.into_iter().map(|(a, f)| response(a, f)).collect();
-    Ok(HttpResponse::Ok().json(AchievementPage { items, next_cursor }))
+    let items: Vec<_> = rows.into_iter().map(|(a, f)| response(a, f)).collect();
+    crate::http::page::ok(items.len(), &AchievementPage { items, next_cursor })
 }
 
 /// Report progress on a registered indicator (officers of the unit, admins), within the

@@ -486,8 +486,8 @@ pub async fn list_awards(
     })
     .await?;
     let (rows, next_cursor) = cursor::page(rows, limit, &scope, |a| a.id);
-    let items = rows.into_iter().map(AwardResponse::from).collect();
-    Ok(HttpResponse::Ok().json(AwardPage { items, next_cursor }))
+    let items: Vec<_> = rows.into_iter().map(AwardResponse::from).collect();
+    crate::http::page::ok(items.len(), &AwardPage { items, next_cursor })
 }
 
 #[derive(Deserialize, ToSchema)]

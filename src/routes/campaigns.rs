@@ -338,8 +338,8 @@ pub async fn list(
     })
     .await?;
     let (details, next_cursor) = rows;
-    let items = details.into_iter().map(CampaignResponse::from).collect();
-    Ok(HttpResponse::Ok().json(CampaignPage { items, next_cursor }))
+    let items: Vec<_> = details.into_iter().map(CampaignResponse::from).collect();
+    crate::http::page::ok(items.len(), &CampaignPage { items, next_cursor })
 }
 
 /// Create a campaign as a draft (admins; a unit's admin its own unit's).

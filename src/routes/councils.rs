@@ -197,7 +197,7 @@ pub async fn list(
     let (items, next_cursor) = db::run(&state.db, move |conn| {
         let rows = model::list(conn, unit, before, limit)?;
         let (rows, next) = cursor::page(rows, limit, &scope, |c| c.id);
-        let mut items = Vec::with_capacity(rows.len());
+        let mut items: Vec<_> = Vec::with_capacity(rows.len());
         for council in rows {
             let seats = model::seats(conn, council.id)?;
             items.push(response(council, seats));
@@ -205,7 +205,7 @@ pub async fn list(
         Ok((items, next))
     })
     .await?;
-    Ok(HttpResponse::Ok().json(CouncilPage { items, next_cursor }))
+    crate::http::page::ok(items.len(), &CouncilPage { items, next_cursor })
 }
 
 /// A standing council with its members (everyone signed in).

@@ -513,7 +513,7 @@ pub async fn list_documents(
         Ok((visible, next))
     })
     .await?;
-    Ok(HttpResponse::Ok().json(GeneratedDocumentPage { items, next_cursor }))
+    crate::http::page::ok(items.len(), &GeneratedDocumentPage { items, next_cursor })
 }
 
 /// A generated document's record.

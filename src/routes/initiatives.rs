@@ -239,8 +239,8 @@ pub async fn list(
     .await?;
     let (rows, next_cursor) =
         cursor::page(rows, limit, &scope, |d| (d.initiative.title_folded.clone(), d.initiative.id));
-    let items = rows.into_iter().map(InitiativeResponse::from).collect();
-    Ok(HttpResponse::Ok().json(InitiativePage { items, next_cursor }))
+    let items: Vec<_> = rows.into_iter().map(InitiativeResponse::from).collect();
+    crate::http::page::ok(items.len(), &InitiativePage { items, next_cursor })
 }
 
 /// Record a recognised initiative (the unit's officers, admins).

@@ -118,7 +118,7 @@ pub async fn feed(
     let has_more = rows.len() as i64 > limit;
     let items: Vec<Event> = rows.iter().take(limit as usize).map(event).collect();
     let next = items.last().map(|e| e.cursor.clone()).unwrap_or_else(|| after.to_string());
-    Ok(HttpResponse::Ok().json(EventPage { items, next, has_more }))
+    crate::http::page::ok(items.len(), &EventPage { items, next, has_more })
 }
 
 #[derive(Deserialize, IntoParams)]

@@ -180,8 +180,9 @@ pub async fn list(
         Ok(cursor::page(rows, limit, &scope, |d| d.nomination.id))
     })
     .await?;
-    let items = rows.into_iter().map(|d| response(d).map(NominationResponse::spoken)).collect::<Result<_, _>>()?;
-    Ok(HttpResponse::Ok().json(NominationPage { items, next_cursor }))
+    let mut items: Vec<NominationResponse> = rows.into_iter().map(response).collect::<Result<_, _>>()?;
+    items.iter_mut().for_each(NominationResponse::speak);
+    crate::http::page::ok(items.len(), &NominationPage { items, next_cursor })
 }
 
 /// Start a nomination as a draft (officers of the unit, admins).

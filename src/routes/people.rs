@@ -227,8 +227,8 @@ pub async fn list(
     let after = query.cursor.as_deref().map(|c| cursor::decode(&scope, c)).transpose()?;
     let rows = db::run(&state.db, move |conn| model::list_people(conn, unit, search.as_deref(), after, limit)).await?;
     let (rows, next_cursor) = cursor::page(rows, limit, &scope, |p| (p.full_name_folded.clone(), p.id));
-    let items = rows.into_iter().map(|p| response(p, false)).collect();
-    Ok(HttpResponse::Ok().json(PersonPage { items, next_cursor }))
+    let items: Vec<_> = rows.into_iter().map(|p| response(p, false)).collect();
+    crate::http::page::ok(items.len(), &PersonPage { items, next_cursor })
 }
 
 /// Add a person to a unit (the unit's officers, admins).

@@ -218,8 +218,8 @@ pub async fn list_rounds(
         Ok((model::round_details(conn, rows)?, next))
     })
     .await?;
-    let items = rows.into_iter().map(round_response).collect::<Result<_, _>>()?;
-    Ok(HttpResponse::Ok().json(RoundPage { items, next_cursor }))
+    let items: Vec<_> = rows.into_iter().map(round_response).collect::<Result<_, _>>()?;
+    crate::http::page::ok(items.len(), &RoundPage { items, next_cursor })
 }
 
 /// Open a round (the board; a unit's admin its own unit's): its year, deadline and award types, each with its quota (given, or
@@ -592,7 +592,7 @@ pub async fn list_lines(
         Ok(cursor::page(rows, limit, &scope, |(n, _)| *n))
     })
     .await?;
-    Ok(HttpResponse::Ok().json(DossierLinePage { items: line_responses(rows)?, next_cursor }))
+    crate::http::page::ok(rows.len(), &DossierLinePage { items: line_responses(rows)?, next_cursor })
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -144,8 +144,8 @@ pub async fn list(
     let after: Option<ServiceClientId> = query.0.cursor.as_deref().map(|c| cursor::decode(&scope, c)).transpose()?;
     let rows = db::run(&state.db, move |conn| model::list_clients(conn, after, limit)).await?;
     let (rows, next_cursor) = cursor::page(rows, limit, &scope, |c| c.id);
-    let items = rows.into_iter().map(ServiceClientResponse::from).collect();
-    Ok(HttpResponse::Ok().json(ServiceClientPage { items, next_cursor }))
+    let items: Vec<_> = rows.into_iter().map(ServiceClientResponse::from).collect();
+    crate::http::page::ok(items.len(), &ServiceClientPage { items, next_cursor })
 }
 
 /// Register a service client (admins only). The answer holds `client_secret`, shown this once.

@@ -375,8 +375,15 @@ impl NominationResponse {
     /// As answered to the request being handled: the eligibility's messages in its language.
     /// Call it on the way out, not inside a database closure (the journal keeps every language).
     pub fn spoken(mut self) -> Self {
-        self.eligibility = self.eligibility.map(|e| e.spoken_in(crate::error::i18n::current()));
+        self.speak();
         self
+    }
+
+    /// `spoken` in place (a page's items are not moved again for it).
+    pub fn speak(&mut self) {
+        if let Some(eligibility) = self.eligibility.take() {
+            self.eligibility = Some(eligibility.spoken_in(crate::error::i18n::current()));
+        }
     }
 }
 

@@ -163,8 +163,8 @@ pub async fn list(
         Ok((model::details(conn, rows)?, next))
     })
     .await?;
-    let items = rows.into_iter().map(response).collect::<Result<_, _>>()?;
-    Ok(HttpResponse::Ok().json(TitleRegistrationPage { items, next_cursor }))
+    let items: Vec<_> = rows.into_iter().map(response).collect::<Result<_, _>>()?;
+    crate::http::page::ok(items.len(), &TitleRegistrationPage { items, next_cursor })
 }
 
 /// Register the unit and its people for titles for a year (the unit's officers, admins): the

@@ -239,8 +239,8 @@ async fn list_units(
     };
     let rows = db::run(&state.db, move |conn| model::list(conn, kind, &filter)).await?;
     let (rows, next_cursor) = cursor::page(rows, limit, &scope, |u| (u.code.clone(), u.id.to_string()));
-    let items = rows.into_iter().map(UnitResponse::from).collect();
-    Ok(HttpResponse::Ok().json(UnitPage { items, next_cursor }))
+    let items: Vec<_> = rows.into_iter().map(UnitResponse::from).collect();
+    crate::http::page::ok(items.len(), &UnitPage { items, next_cursor })
 }
 
 async fn read_unit(state: &AppState, kind: UnitKind, id: Uuid) -> Result<HttpResponse, ApiError> {

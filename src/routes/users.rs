@@ -204,8 +204,8 @@ pub async fn list(
     };
     let rows = db::run(&state.db, move |conn| model::list_users(conn, &filter)).await?;
     let (rows, next_cursor) = cursor::page(rows, limit, &scope, |u| (u.username.clone(), u.id));
-    let items = rows.into_iter().map(UserResponse::from).collect();
-    Ok(HttpResponse::Ok().json(UserPage { items, next_cursor }))
+    let items: Vec<_> = rows.into_iter().map(UserResponse::from).collect();
+    crate::http::page::ok(items.len(), &UserPage { items, next_cursor })
 }
 
 /// Create a user (admins; a unit's admin in its own unit, never an admin).

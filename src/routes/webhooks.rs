@@ -174,8 +174,8 @@ pub async fn list(
     let before = query.0.cursor.as_deref().map(|c| cursor::decode::<SubscriptionId>(&scope, c)).transpose()?;
     let rows = db::run(&state.db, move |conn| model::list_subscriptions(conn, before, limit)).await?;
     let (rows, next_cursor) = cursor::page(rows, limit, &scope, |s| s.id);
-    let items = rows.into_iter().map(response).collect();
-    Ok(HttpResponse::Ok().json(WebhookPage { items, next_cursor }))
+    let items: Vec<_> = rows.into_iter().map(response).collect();
+    crate::http::page::ok(items.len(), &WebhookPage { items, next_cursor })
 }
 
 /// Subscribe a URL to events (admins). The answer carries the signing secret, once.
@@ -380,6 +380,6 @@ pub async fn deliveries(
     })
     .await?;
     let (rows, next_cursor) = cursor::page(rows, limit, &scope, |(d, ..)| d.id);
-    let items = rows.into_iter().map(delivery).collect();
-    Ok(HttpResponse::Ok().json(DeliveryPage { items, next_cursor }))
+    let items: Vec<_> = rows.into_iter().map(delivery).collect();
+    crate::http::page::ok(items.len(), &DeliveryPage { items, next_cursor })
 }
