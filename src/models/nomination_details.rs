@@ -1,9 +1,10 @@
 //! A nomination with its achievements, documents and history read in the same statement as the
-//! nomination itself. Each list is a correlated subquery that gathers the children into one text
-//! value (the achievement ids comma-separated; documents and transitions as a JSON array of
-//! arrays), so a page of 50 is one round trip to PostgreSQL rather than four, and on SQLite the
-//! children are found by the same index searches without three further statements to bind and
-//! run (docs/benchmarks.md, 2026-12-06).
+//! nomination itself. One correlated subquery gathers all three lists into one JSON array, each
+//! child tagged with its list (`{"a": id}`, `{"d": [document]}`, `{"h": [transition]}`), so a
+//! page of 50 is one round trip to PostgreSQL rather than four, and on SQLite the children are
+//! found by the same index searches without three further statements to bind and run
+//! (docs/benchmarks.md, 2026-12-06). One subquery rather than one per list: PostgreSQL starts a
+//! subquery again for every row, and three cost it a quarter more than one (2026-12-14).
 
 use chrono::{DateTime, Utc};
 use diesel::backend::Backend;
@@ -21,67 +22,67 @@ use crate::error::ApiError;
 use crate::models::stored_files::StoredFile;
 
 fixed_sql_column!(
-    /// The nomination's achievement ids, comma-separated, in no order; NULL for none.
-    AchievementIdsOf: Nullable<Text>, on nominations,
-    sqlite: "(SELECT group_concat(a.achievement_id, ',') \
-             FROM nomination_achievements a WHERE a.nomination_id = \"nominations\".\"id\")",
-    pg: "(SELECT string_agg(a.achievement_id, ',') \
-         FROM nomination_achievements a WHERE a.nomination_id = \"nominations\".\"id\")",
-);
-
-fixed_sql_column!(
-    /// The nomination's dossier documents as a JSON array of `DocumentRow`s, in no order; NULL for none.
-    DocumentsOf: Nullable<Text>, on nominations,
-    sqlite: "(SELECT '[' || group_concat(json_array(f.id, f.achievement_id, f.nomination_id, f.kind, \
+    /// The nomination's achievement links, dossier documents and transitions as a JSON array of
+    /// `Child`, in no order; NULL for none.
+    ChildrenOf: Nullable<Text>, on nominations,
+    sqlite: "(SELECT '[' || group_concat(g.v, ',') || ']' FROM (\
+             SELECT json_object('a', a.achievement_id) AS v \
+             FROM nomination_achievements a WHERE a.nomination_id = \"nominations\".\"id\" \
+             UNION ALL SELECT json_object('d', json_array(f.id, f.achievement_id, f.nomination_id, f.kind, \
              f.filename, f.content_type, f.size_bytes, f.sha256, f.storage_key, f.uploaded_by, f.created_at, \
-             f.initiative_id, f.dossier_id, f.review_id, f.covenant_id), ',') || ']' \
-             FROM stored_files f WHERE f.nomination_id = \"nominations\".\"id\")",
-    pg: "(SELECT json_agg(json_build_array(f.id, f.achievement_id, f.nomination_id, f.kind, \
+             f.initiative_id, f.dossier_id, f.review_id, f.covenant_id)) \
+             FROM stored_files f WHERE f.nomination_id = \"nominations\".\"id\" \
+             UNION ALL SELECT json_object('h', json_array(t.id, t.nomination_id, t.from_status, t.to_status, \
+             t.actor_id, t.reason, t.at)) \
+             FROM nomination_transitions t WHERE t.nomination_id = \"nominations\".\"id\") g)",
+    pg: "(SELECT json_agg(g.v)::text FROM (\
+         SELECT json_build_object('a', a.achievement_id) AS v \
+         FROM nomination_achievements a WHERE a.nomination_id = \"nominations\".\"id\" \
+         UNION ALL SELECT json_build_object('d', json_build_array(f.id, f.achievement_id, f.nomination_id, f.kind, \
          f.filename, f.content_type, f.size_bytes, f.sha256, f.storage_key, f.uploaded_by, f.created_at, \
-         f.initiative_id, f.dossier_id, f.review_id, f.covenant_id))::text \
-         FROM stored_files f WHERE f.nomination_id = \"nominations\".\"id\")",
+         f.initiative_id, f.dossier_id, f.review_id, f.covenant_id)) \
+         FROM stored_files f WHERE f.nomination_id = \"nominations\".\"id\" \
+         UNION ALL SELECT json_build_object('h', json_build_array(t.id, t.nomination_id, t.from_status, t.to_status, \
+         t.actor_id, t.reason, t.at)) \
+         FROM nomination_transitions t WHERE t.nomination_id = \"nominations\".\"id\") g)",
 );
 
-fixed_sql_column!(
-    /// The nomination's history as a JSON array of `TransitionRow`s, in no order; NULL for none.
-    HistoryOf: Nullable<Text>, on nominations,
-    sqlite: "(SELECT '[' || group_concat(json_array(t.id, t.nomination_id, t.from_status, t.to_status, \
-             t.actor_id, t.reason, t.at), ',') || ']' \
-             FROM nomination_transitions t WHERE t.nomination_id = \"nominations\".\"id\")",
-    pg: "(SELECT json_agg(json_build_array(t.id, t.nomination_id, t.from_status, t.to_status, \
-         t.actor_id, t.reason, t.at))::text \
-         FROM nomination_transitions t WHERE t.nomination_id = \"nominations\".\"id\")",
-);
-
-/// A nomination row with its three gathered lists, as selected by `with_details()`.
-pub type Gathered = (Nomination, Option<String>, Option<String>, Option<String>);
+/// A nomination row with its gathered children, as selected by `with_details()`.
+pub type Gathered = (Nomination, Option<String>);
 
 /// What to select on `nominations` for `Gathered` rows.
-pub fn with_details<DB: Backend>() -> (AsSelect<Nomination, DB>, AchievementIdsOf, DocumentsOf, HistoryOf) {
-    (Nomination::as_select(), AchievementIdsOf, DocumentsOf, HistoryOf)
+pub fn with_details<DB: Backend>() -> (AsSelect<Nomination, DB>, ChildrenOf) {
+    (Nomination::as_select(), ChildrenOf)
+}
+
+/// One gathered child, tagged with its list.
+#[derive(Deserialize)]
+enum Child {
+    #[serde(rename = "a")]
+    Achievement(String),
+    #[serde(rename = "d")]
+    Document(DocumentRow),
+    #[serde(rename = "h")]
+    Transition(TransitionRow),
 }
 
 /// The nomination and its lists, each read back into its row type and put in the order the
 /// separate reads give (`nominations::details`): achievements and documents by id, the history
-/// oldest first. The order is set here rather than by the aggregates: an ordered aggregate
+/// oldest first. The order is set here rather than by the aggregate: an ordered aggregate
 /// sets up a sort for every row of the page even when it gathers nothing (PostgreSQL spent an
 /// eighth of its time on an officer's page in `tuplesort_begin_heap`).
-pub fn unfold((nomination, links, documents, history): Gathered) -> Result<NominationDetail, ApiError> {
-    let mut achievement_ids: Vec<AchievementId> = match links.as_deref() {
-        None | Some("") => Vec::new(),
-        Some(ids) => ids.split(',').map(stored::<AchievementId>).collect::<Result<_, _>>()?,
-    };
+pub fn unfold((nomination, children): Gathered) -> Result<NominationDetail, ApiError> {
+    let (mut achievement_ids, mut documents, mut history) = (Vec::new(), Vec::new(), Vec::new());
+    for child in json_rows::<Child>(children.as_deref())? {
+        match child {
+            Child::Achievement(id) => achievement_ids.push(stored::<AchievementId>(&id)?),
+            Child::Document(row) => documents.push(row.into_file()?),
+            Child::Transition(row) => history.push(row.into_transition()?),
+        }
+    }
     achievement_ids.sort_unstable();
-    let mut documents: Vec<StoredFile> = json_rows::<DocumentRow>(documents.as_deref())?
-        .into_iter()
-        .map(DocumentRow::into_file)
-        .collect::<Result<_, _>>()?;
-    documents.sort_unstable_by_key(|d| d.id);
-    let mut history: Vec<NominationTransition> = json_rows::<TransitionRow>(history.as_deref())?
-        .into_iter()
-        .map(TransitionRow::into_transition)
-        .collect::<Result<_, _>>()?;
-    history.sort_unstable_by_key(|t| (t.at, t.id));
+    documents.sort_unstable_by_key(|d: &StoredFile| d.id);
+    history.sort_unstable_by_key(|t: &NominationTransition| (t.at, t.id));
     Ok(NominationDetail { nomination, achievement_ids, documents, history })
 }
 
@@ -187,8 +188,9 @@ mod tests {
         ids
     }
 
-    /// The aggregates gather in no order (on a real table, whatever order the scan meets the
-    /// rows); `unfold` orders each list as the separate reads do, whatever order it is given.
+    /// The aggregate gathers in no order (on a real table, whatever order the scans meet the
+    /// rows); `unfold` sorts the children into their lists and orders each as the separate
+    /// reads do, whatever order it is given.
     #[test]
     fn each_gathered_list_comes_out_in_the_order_of_the_separate_reads() {
         let id = NominationId::generate();
@@ -215,7 +217,7 @@ mod tests {
         };
         let achievements =
             sorted(vec![AchievementId::generate(), AchievementId::generate(), AchievementId::generate()]);
-        let links = format!("{},{},{}", achievements[2].uuid(), achievements[0].uuid(), achievements[1].uuid());
+        let link = |a: AchievementId| format!(r#"{{"a":"{}"}}"#, a.uuid());
         let files = sorted(vec![StoredFileId::generate(), StoredFileId::generate()]);
         let file = |f: StoredFileId| {
             format!(
@@ -225,7 +227,7 @@ mod tests {
                 actor.uuid()
             )
         };
-        let documents = format!("[{},{}]", file(files[1]), file(files[0]));
+        let document = |f: StoredFileId| format!(r#"{{"d":{}}}"#, file(f));
         // Two at the same moment (ordered by id) and one earlier, given latest first.
         let steps = sorted(vec![
             NominationTransitionId::generate(),
@@ -234,19 +236,24 @@ mod tests {
         ]);
         let step = |t: NominationTransitionId, at: &str| {
             format!(
-                r#"["{}","{}","submitted","returned","{}","thiếu hồ sơ","{at}"]"#,
+                r#"{{"h":["{}","{}","submitted","returned","{}","thiếu hồ sơ","{at}"]}}"#,
                 t.uuid(),
                 id.uuid(),
                 actor.uuid()
             )
         };
-        let history = format!(
-            "[{},{},{}]",
+        // The lists' children mixed, each list out of order.
+        let children = [
             step(steps[2], "2026-12-02 09:00:00.5"),
+            link(achievements[2]),
+            document(files[1]),
             step(steps[1], "2026-12-02T09:00:00.5"),
-            step(steps[0], "2026-12-02T08:59:59")
-        );
-        let detail = unfold((nomination, Some(links), Some(documents), Some(history))).unwrap();
+            link(achievements[0]),
+            document(files[0]),
+            step(steps[0], "2026-12-02T08:59:59"),
+            link(achievements[1]),
+        ];
+        let detail = unfold((nomination, Some(format!("[{}]", children.join(","))))).unwrap();
         assert_eq!(detail.achievement_ids, achievements);
         assert_eq!(detail.documents.iter().map(|d| d.id).collect::<Vec<_>>(), files);
         assert_eq!(detail.history.iter().map(|t| t.id).collect::<Vec<_>>(), steps);

@@ -731,7 +731,7 @@ pub struct NominationFilter {
 ///
 /// Built and run on the backend's own connection (`on_backend!`): a page is the hottest list
 /// there is, and through `DbConn` diesel writes a statement's SQL out on every pass over it,
-/// the bind pass included — for this statement (three correlated subqueries) about a twentieth
+/// the bind pass included — for this statement (with its children's subquery) about a twentieth
 /// of a unit officer's page on SQLite (docs/benchmarks.md, 2026-12-11).
 pub fn list(conn: &mut DbConn, filter: &NominationFilter) -> Result<Vec<NominationDetail>, ApiError> {
     let agenda = filter.council_member.map(|member| agenda_of(conn, member)).transpose()?;
