@@ -11,7 +11,7 @@ const BYTES_PER_ITEM: usize = 1024;
 
 /// `200 OK` with `page`, a page of `items` items, as JSON. actix-web's `json` starts its buffer
 /// at 128 bytes and doubles it: a page of 50 nominations (32 KB) was copied nine times on its
-/// way out (4–6 % of the page's requests per second on PostgreSQL; docs/benchmarks.md).
+/// way out (3–6 % of the page's requests per second on PostgreSQL; docs/benchmarks.md).
 pub fn ok(items: usize, page: &impl Serialize) -> Result<HttpResponse, ApiError> {
     let mut body = Vec::with_capacity((items + 1) * BYTES_PER_ITEM);
     serde_json::to_writer(&mut body, page).map_err(|e| ApiError::internal(e.into()))?;

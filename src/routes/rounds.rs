@@ -565,6 +565,12 @@ pub struct LineQuery {
     pub cursor: Option<String>,
 }
 
+/// Lines as answered to the request being handled: each nomination's eligibility in its
+/// language (`NominationResponse::speak`). On the way out only; the journal keeps every language.
+fn speak(lines: &mut [DossierLineResponse]) {
+    lines.iter_mut().for_each(|line| line.nomination.speak());
+}
+
 fn line_responses(rows: Vec<(i32, nominations_model::NominationDetail)>) -> Result<Vec<DossierLineResponse>, ApiError> {
     rows.into_iter()
         .map(|(line_no, detail)| Ok(DossierLineResponse { line_no, nomination: nomination_response(detail)? }))
@@ -592,7 +598,9 @@ pub async fn list_lines(
         Ok(cursor::page(rows, limit, &scope, |(n, _)| *n))
     })
     .await?;
-    crate::http::page::ok(rows.len(), &DossierLinePage { items: line_responses(rows)?, next_cursor })
+    let mut items = line_responses(rows)?;
+    speak(&mut items);
+    crate::http::page::ok(items.len(), &DossierLinePage { items, next_cursor })
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -664,7 +672,7 @@ pub async fn add_lines(
         })
         .collect();
     let (actor, today) = (who.user_id, today_in_vietnam());
-    let items = db::write(&state.db, origin.by(&who), move |conn, journal| {
+    let mut items = db::write(&state.db, origin.by(&who), move |conn, journal| {
         model::lock_dossier(conn, dossier.id)?;
         let before = dossier_response(model::dossier_detail(conn, dossier.id)?)?;
         let added = line_responses(model::add_lines(conn, dossier.id, inputs, actor, today)?)?;
@@ -676,6 +684,7 @@ pub async fn add_lines(
         Ok(added)
     })
     .await?;
+    speak(&mut items);
     Ok(HttpResponse::Created().json(LinesAdded { items }))
 }
 
@@ -769,7 +778,7 @@ pub async fn submit(
     let expected = if_match_version(&req)?;
     let dossier = load(&state, &who, id.into_inner(), Action::Update).await?;
     let (actor, today) = (who.user_id, today_in_vietnam());
-    let body = db::write(&state.db, origin.by(&who), move |conn, journal| {
+    let mut body = db::write(&state.db, origin.by(&who), move |conn, journal| {
         model::lock_dossier(conn, dossier.id)?;
         model::lock_lines(conn, dossier.id)?;
         let before = dossier_response(model::dossier_detail(conn, dossier.id)?)?;
@@ -789,6 +798,7 @@ pub async fn submit(
         Ok(DossierSubmitted { dossier: after, items })
     })
     .await?;
+    speak(&mut body.items);
     Ok(HttpResponse::Ok().json(body))
 }
 
@@ -855,7 +865,7 @@ pub async fn appraise(
         return Err(ApiError::validation(checks.0));
     }
     let (actor, today, caller) = (who.user_id, today_in_vietnam(), who.0.clone());
-    let body = db::write(&state.db, origin.by(&who), move |conn, journal| {
+    let mut body = db::write(&state.db, origin.by(&who), move |conn, journal| {
         policy::require_runs_level(&caller, model::find_round(conn, dossier.round_id)?.run_by_unit_id)?;
         // Lines of other dossiers are refused by the model; here only those that exist are read.
         let ids: Vec<NominationId> = items.iter().map(|i| i.nomination_id).collect();
@@ -878,5 +888,6 @@ pub async fn appraise(
         Ok(AppraisalResponse { items: out })
     })
     .await?;
+    speak(&mut body.items);
     Ok(HttpResponse::Ok().json(body))
 }

@@ -218,6 +218,12 @@ async fn a_unit_sends_one_dossier_of_many_lines_and_the_board_appraises_each(app
         .collect();
     assert!(warnings.contains(&"prerequisite_pending"), "{fighter}");
     assert!(!warnings.contains(&"quota_exceeded"), "{fighter}");
+    // A direct answer has one language, in the submission's answer and in the lines' list.
+    assert!(fighter["nomination"]["eligibility"]["warnings"][0].get("translations").is_none(), "{fighter}");
+    let listed = app.get(&format!("{dossier_path}/lines?limit=50")).await.json();
+    let listed = listed["items"].as_array().unwrap().iter().find(|l| l["line_no"] == 8).unwrap().clone();
+    assert!(listed["nomination"]["eligibility"]["warnings"][0]["message"].is_string(), "{listed}");
+    assert!(listed["nomination"]["eligibility"]["warnings"][0].get("translations").is_none(), "{listed}");
     // A submitted dossier takes no more lines.
     w.add_lines(&app, &dossier, json!([{"award_type_id": w.type_id("LDTT"), "person_id": people[1]["id"]}]))
         .await
