@@ -7,8 +7,9 @@ use diesel::prelude::*;
 use diesel::query_builder::{QueryFragment, QueryId};
 
 use super::journal::{EntryValues, Journal, Origin};
+use super::pool::{after_failure, checkout};
 use super::schema::journal;
-use super::{after_failure, checkout, on_backend, DbConn, DbPool};
+use super::{on_backend, DbConn, DbPool};
 use crate::domain::ids::DeliveryId;
 use crate::domain::webhooks::DeliveryStatus;
 use crate::error::ApiError;
