@@ -10,7 +10,8 @@
 # status]; journaled create POST /people, 8 conns [bare insert].
 # Usage: bench/paired.sh sqlite|postgres [rounds, default 5] [seconds per run, default 5]
 # THIDUA_BIN: a release binary built already (skips the build). SCENARIOS: which to run
-# (default "get officer create"). Needs wrk, and PostgreSQL on
+# (default "get officer create"). HISTORY=1: each nomination with the transitions that led to its
+# status (bench/awards_data.py), so the officer's page carries a history. Needs wrk, and PostgreSQL on
 # 127.0.0.1:5432 (user postgres, trust auth) for postgres. Raw output in bench/results/.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -4,6 +4,8 @@
 # and records the server with `perf record --call-graph dwarf`, then prints the inclusive share
 # of the functions named in bench/profile_report.py.
 # Usage: bench/profile.sh sqlite|postgres officer|get|create [seconds, default 6]
+# THIDUA_BIN: a release binary built already (skips the build; it wants debug info for the
+# call graphs, as the release profile has). HISTORY=1 as in bench/paired.sh.
 # Needs perf and wrk (both from Debian). Keeps perf.data and the report in bench/results/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,8 +15,8 @@ seconds="${3:-6}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/thidua-target}"
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 command -v perf >/dev/null || { apt-get update -qq && apt-get install -y -qq linux-perf >/dev/null; }
-cargo build --release --locked --quiet
-bin="$CARGO_TARGET_DIR/release/thidua"
+bin="${THIDUA_BIN:-$CARGO_TARGET_DIR/release/thidua}"
+[ -n "${THIDUA_BIN:-}" ] || cargo build --release --locked --quiet
 results="bench/results/profile-$backend-$scenario-$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$results"
 password='Mật khẩu đo hiệu năng 2026'

@@ -239,14 +239,10 @@ fn parse_stored_timestamp(text: &str) -> Option<NaiveDateTime> {
     )
 }
 
-/// A timestamp column as either backend writes it into JSON: SQLite's stored text, or
-/// PostgreSQL's ISO form with `T` between date and time (`json_agg` of a `timestamp`).
+/// A timestamp column as SQLite writes it into JSON (`json_array` of its stored text: a page's
+/// gathered lists, `models::nomination_details`).
 pub fn timestamp_in_json(text: &str) -> Option<DateTime<Utc>> {
-    let naive = match text.as_bytes().get(10) {
-        Some(b'T') => parse_stored_timestamp(&text.replacen('T', " ", 1)),
-        _ => parse_stored_timestamp(text),
-    };
-    naive.map(|t| t.and_utc())
+    parse_stored_timestamp(text).map(|t| t.and_utc())
 }
 
 impl<DB: StoredTimestamp> FromSql<Timestamp, DB> for UtcTimestamp {
@@ -375,25 +371,19 @@ mod tests {
         }
     }
 
-    /// A timestamp column put into JSON by either backend (`json_array` of SQLite's stored
-    /// text, `json_build_array` of PostgreSQL's `timestamp`) reads back as the value stored.
+    /// A timestamp column put into JSON by SQLite (`json_array` of its stored text) reads back
+    /// as the value stored.
     #[test]
     fn timestamps_gathered_into_json_read_back() {
         let at = Utc.with_ymd_and_hms(2025, 7, 1, 8, 30, 15).unwrap() + chrono::Duration::microseconds(123_450);
-        for mut conn in connections() {
-            let json = match conn {
-                DbConn::Sqlite(_) => "json_array(CAST(? AS TEXT))",
-                DbConn::Postgres(_) => "json_build_array(CAST($1 AS timestamp))::text",
-            };
-            let text: String = diesel::sql_query(format!("SELECT {json} AS j"))
-                .bind::<Timestamp, _>(at.naive_utc())
-                .get_result::<Gathered>(&mut conn)
-                .unwrap()
-                .j;
-            let inner: Vec<String> = serde_json::from_str(&text).unwrap();
-            assert_eq!(super::timestamp_in_json(&inner[0]), Some(at), "{text}");
-        }
-        assert_eq!(super::timestamp_in_json("2025-07-01T08:30:15"), Some(at - chrono::Duration::microseconds(123_450)));
+        let mut conn = DbConn::establish_url(":memory:").unwrap();
+        let text: String = diesel::sql_query("SELECT json_array(CAST(? AS TEXT)) AS j")
+            .bind::<Timestamp, _>(at.naive_utc())
+            .get_result::<Gathered>(&mut conn)
+            .unwrap()
+            .j;
+        let inner: Vec<String> = serde_json::from_str(&text).unwrap();
+        assert_eq!(super::timestamp_in_json(&inner[0]), Some(at), "{text}");
         assert_eq!(super::timestamp_in_json("2025-07-01X08:30:15"), None);
     }
 

@@ -21,7 +21,7 @@ use crate::domain::nominations::{DocumentKind, Eligibility, NominationAction, No
 use crate::error::{ApiError, ErrorCode, FieldError};
 use crate::models::awards::find_award_type;
 use crate::models::judging::Judging;
-use crate::models::nomination_details::{unfold, with_details, Gathered};
+use crate::models::nomination_details::LoadDetails;
 use crate::models::stored_files::{self, NewFile, Owner, StoredFile};
 
 #[derive(Queryable, Selectable, Debug, Clone)]
@@ -135,9 +135,8 @@ pub fn details(conn: &mut DbConn, rows: Vec<Nomination>) -> Result<Vec<Nominatio
 
 /// One nomination with its achievements, documents and history, in one statement.
 pub fn detail(conn: &mut DbConn, id: NominationId) -> Result<NominationDetail, ApiError> {
-    let row: Gathered =
-        nominations::table.find(id).select(with_details()).first(conn).optional()?.ok_or_else(nomination_not_found)?;
-    unfold(row)
+    let found = db::on_backend!(conn, |c| c.load_details(nominations::table.find(id).into_boxed())?);
+    found.into_iter().next().ok_or_else(nomination_not_found)
 }
 
 /// What checking many inputs needs, read for all of them at once: the award types, the people
@@ -735,7 +734,7 @@ pub struct NominationFilter {
 /// of a unit officer's page on SQLite (docs/benchmarks.md, 2026-12-11).
 pub fn list(conn: &mut DbConn, filter: &NominationFilter) -> Result<Vec<NominationDetail>, ApiError> {
     let agenda = filter.council_member.map(|member| agenda_of(conn, member)).transpose()?;
-    let rows: Vec<Gathered> = db::on_backend!(conn, |c| {
+    Ok(db::on_backend!(conn, |c| {
         let mut query = nominations::table.into_boxed();
         // What the caller may see: a council member's agenda, their own unit's, or — for a
         // member who belongs to a unit — either.
@@ -764,21 +763,18 @@ pub fn list(conn: &mut DbConn, filter: &NominationFilter) -> Result<Vec<Nominati
         }
         let query = query.order(nominations::id.desc()).limit(filter.limit + 1);
         if filter.status.is_none() {
-            query.select(with_details()).load(c)?
+            c.load_details(query)?
         } else {
             // By status (and year): the page's ids first, from `nominations_status (status,
             // year, id)` alone, then their rows. Asked for whole rows at once, PostgreSQL walks
             // the primary key backwards instead, taking one year's rows to be spread over all
             // ids: 1.2 s at 1M rows against 2 ms (docs/plans/postgres-1m.md).
             let ids: Vec<NominationId> = query.select(nominations::id).load(c)?;
-            nominations::table
-                .filter(db::one_of(nominations::id, &ids))
-                .order(nominations::id.desc())
-                .select(with_details())
-                .load(c)?
+            c.load_details(
+                nominations::table.filter(db::one_of(nominations::id, &ids)).order(nominations::id.desc()).into_boxed(),
+            )?
         }
-    });
-    rows.into_iter().map(unfold).collect()
+    }))
 }
 
 /// Whether the nomination is on the agenda of an open council session.
