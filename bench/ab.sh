@@ -9,13 +9,19 @@
 # Needs wrk, and PostgreSQL on 127.0.0.1:5432 (user postgres, trust auth). Uses the database
 # thidua_ab (dropped and made again).
 set -euo pipefail
+a=$(realpath "${1:?binary A}"); b=$(realpath "${2:?binary B}"); rounds="${3:-4}"; duration="${4:-5}"
 cd "$(dirname "$0")/.."
-a="${1:?binary A}"; b="${2:?binary B}"; rounds="${3:-4}"; duration="${4:-5}"
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 password='Mật khẩu đo hiệu năng 2026'
 work=$(mktemp -d)
 servers=""
-cleanup() { for p in $servers; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+cleanup() {
+  status=$?
+  for p in $servers; do kill "$p" 2>/dev/null || true; done
+  # On a failure, the servers' last words.
+  [ "$status" = 0 ] || for side in a b; do [ -f "$work/$side.log" ] && tail -5 "$work/$side.log" >&2; done
+  rm -rf "$work"
+}
 trap cleanup EXIT
 psql -q -h 127.0.0.1 -U postgres -c 'DROP DATABASE IF EXISTS thidua_ab WITH (FORCE)' -c 'CREATE DATABASE thidua_ab' postgres
 export DATABASE_URL="postgres://postgres@127.0.0.1:5432/thidua_ab" RUST_LOG=info THIDUA_EVIDENCE_STORE="$work/evidence"
@@ -31,6 +37,7 @@ THIDUA_BIND=127.0.0.1:18302 "$b" serve >"$work/b.log" 2>&1 &
 servers="$servers $!"
 for port in 18301 18302; do
   for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 0.2; done
+  curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null || { echo "the server on port $port is not ready" >&2; exit 1; }
 done
 base="http://127.0.0.1:18301/api/v1"
 login() { curl -sf -H 'content-type: application/json' -d "{\"username\":\"$1\",\"password\":\"$password\"}" "$base/auth/login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])'; }
@@ -40,8 +47,10 @@ curl -sf -o /dev/null -H "Authorization: Bearer $token" -H 'content-type: applic
   -d "{\"username\":\"canbo.xa\",\"full_name\":\"Cán bộ xã\",\"unit_id\":\"$unit\",\"roles\":[\"unit_officer\"],\"password\":\"$password\"}" "$base/users"
 officer=$(login canbo.xa)
 page() { curl -sf -H "Authorization: Bearer $officer" "http://127.0.0.1:$1/api/v1/nominations?limit=50"; }
-if [ "$(page 18301 | md5sum)" != "$(page 18302 | md5sum)" ]; then echo "A and B answer the page differently" >&2; exit 1; fi
-echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); the page: $(page 18301 | wc -c) bytes, the same from A and B"
+page 18301 >"$work/a.json"
+page 18302 >"$work/b.json"
+if [ ! -s "$work/a.json" ] || ! cmp -s "$work/a.json" "$work/b.json"; then echo "A and B answer the page differently" >&2; exit 1; fi
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); the page: $(wc -c <"$work/a.json") bytes, the same from A and B"
 : >"$work/figures"
 for r in $(seq 1 "$rounds"); do
   order=$([ $((r % 2)) = 1 ] && echo "A B" || echo "B A")

@@ -1,8 +1,8 @@
 //! `fixed_sql_column!`: a column whose SQL is written out for one backend — a correlated
 //! subquery that gathers a row's children into one value, say — and that diesel can select
 //! beside a table's own columns on that backend's own connection (`db::on_backend!`). Its SQL is
-//! fixed and binds nothing, so the statement it is part of keeps a static query id and stays
-//! prepared (a `dsl::sql` fragment would not). One backend each, because what suits one does
+//! fixed and binds nothing, so the statement it is part of stays safe to keep prepared (diesel
+//! never caches one with a `dsl::sql` fragment). One backend each, because what suits one does
 //! not suit the other: a PostgreSQL `Record` read in binary, a JSON text on SQLite.
 
 /// `fixed_sql_column!(Name: SqlType, on table, sqlite: "…")` (or `pg: "…"`) defines `Name`, a

@@ -240,9 +240,14 @@ fn parse_stored_timestamp(text: &str) -> Option<NaiveDateTime> {
 }
 
 /// A timestamp column as SQLite writes it into JSON (`json_array` of its stored text: a page's
-/// gathered lists, `models::nomination_details`).
+/// gathered lists, `models::nomination_details`): diesel's layout, or with `T` between date and
+/// time, as a column read alone would also accept (`other_layouts_fall_back_to_diesel`).
 pub fn timestamp_in_json(text: &str) -> Option<DateTime<Utc>> {
-    parse_stored_timestamp(text).map(|t| t.and_utc())
+    let naive = match text.as_bytes().get(10) {
+        Some(b'T') => parse_stored_timestamp(&text.replacen('T', " ", 1)),
+        _ => parse_stored_timestamp(text),
+    };
+    naive.map(|t| t.and_utc())
 }
 
 impl<DB: StoredTimestamp> FromSql<Timestamp, DB> for UtcTimestamp {
@@ -384,6 +389,7 @@ mod tests {
             .j;
         let inner: Vec<String> = serde_json::from_str(&text).unwrap();
         assert_eq!(super::timestamp_in_json(&inner[0]), Some(at), "{text}");
+        assert_eq!(super::timestamp_in_json("2025-07-01T08:30:15"), Some(at - chrono::Duration::microseconds(123_450)));
         assert_eq!(super::timestamp_in_json("2025-07-01X08:30:15"), None);
     }
 

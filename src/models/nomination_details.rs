@@ -2,32 +2,28 @@
 //! nomination itself, so a page of 50 is one statement rather than four (docs/benchmarks.md,
 //! 2026-12-06). Each backend gathers the lists its own way, on its own connection (`LoadDetails`):
 //!
-//! - **PostgreSQL**: one value, a row of three arrays — the achievement ids, the documents and
-//!   the transitions as records — read in binary: timestamps travel as their 8 bytes and strings
-//!   as they are, with no JSON built by the server or parsed here. Built as JSON, a page whose
-//!   nominations carry a history spent more of the database's time making the text than finding
-//!   the rows (2026-12-15).
+//! - **PostgreSQL**: three columns, each an array from one correlated subquery — the
+//!   achievement ids, and the documents and the transitions as records — read in binary:
+//!   timestamps travel as their 8 bytes and strings as they are, with no JSON built by the
+//!   server or parsed here. Built as JSON, a page whose nominations carry a history spent more
+//!   of the database's time making the text than finding the rows (2026-12-15).
 //! - **SQLite**: one correlated subquery gathers the three lists into one JSON array, each child
 //!   tagged with its list (`{"a": id}`, `{"d": [document]}`, `{"h": [transition]}`): its JSON
 //!   functions are cheap, and its rows come back as text anyway.
 
 use chrono::{DateTime, Utc};
+use diesel::dsl::SqlTypeOf;
 use diesel::pg::sql_types::Record;
 use diesel::pg::{Pg, PgConnection};
 use diesel::prelude::*;
-use diesel::sql_types::{Array, BigInt, Nullable, Text, Timestamp};
+use diesel::sql_types::{Array, Nullable, Text};
 use diesel::sqlite::{Sqlite, SqliteConnection};
 use serde::Deserialize;
 
 use super::nominations::{Nomination, NominationDetail, NominationTransition};
-use crate::db::schema::nominations;
-use crate::db::sql_types::UtcTimestamp;
+use crate::db::schema::{nomination_transitions, nominations, stored_files};
 use crate::db::{fixed_sql_column, sql_types};
-use crate::domain::ids::{
-    AchievementId, CovenantId, DossierId, InitiativeId, NominationId, NominationTransitionId, ReviewId, StoredFileId,
-    UserId,
-};
-use crate::domain::nominations::{DocumentKind, NominationStatus};
+use crate::domain::ids::AchievementId;
 use crate::domain::TextValue;
 use crate::error::ApiError;
 use crate::models::stored_files::StoredFile;
@@ -61,46 +57,13 @@ fn detail(
 
 // ---------- PostgreSQL: records read in binary ----------
 
-/// A stored file's columns, as `DocumentRecordsOf` lists a document's.
-type DocumentColumns = (
-    Text,
-    Nullable<Text>,
-    Nullable<Text>,
-    Nullable<Text>,
-    Text,
-    Text,
-    BigInt,
-    Text,
-    Text,
-    Text,
-    Timestamp,
-    Nullable<Text>,
-    Nullable<Text>,
-    Nullable<Text>,
-    Nullable<Text>,
-);
-type DocumentRecord = (
-    StoredFileId,
-    Option<AchievementId>,
-    Option<NominationId>,
-    Option<DocumentKind>,
-    String,
-    String,
-    i64,
-    String,
-    String,
-    UserId,
-    UtcTimestamp,
-    Option<InitiativeId>,
-    Option<DossierId>,
-    Option<ReviewId>,
-    Option<CovenantId>,
-);
-
-/// A transition's columns, as `TransitionRecordsOf` lists a transition's.
-type TransitionColumns = (Text, Text, Text, Text, Text, Nullable<Text>, Timestamp);
-type TransitionRecord =
-    (NominationTransitionId, NominationId, NominationStatus, NominationStatus, UserId, Option<String>, UtcTimestamp);
+/// A stored file's columns and a transition's, as the records below list them: every column of
+/// the table, in the schema's order (a record of another length is an error when read), read
+/// into the values diesel builds `StoredFile` and `NominationTransition` from (`built`).
+type DocumentColumns = SqlTypeOf<<stored_files::table as Table>::AllColumns>;
+type DocumentRecord = <StoredFile as Queryable<DocumentColumns, Pg>>::Row;
+type TransitionColumns = SqlTypeOf<<nomination_transitions::table as Table>::AllColumns>;
+type TransitionRecord = <NominationTransition as Queryable<TransitionColumns, Pg>>::Row;
 
 fixed_sql_column!(
     /// The nomination's achievement ids, in no order (an empty array for none).
@@ -133,62 +96,29 @@ impl LoadDetails for PgConnection {
         let rows: Vec<GatheredRecords> = query
             .select((Nomination::as_select(), AchievementIdsOf, DocumentRecordsOf, TransitionRecordsOf))
             .load(self)?;
-        Ok(rows
-            .into_iter()
+        rows.into_iter()
             .map(|(nomination, achievement_ids, documents, history)| {
-                detail(
+                Ok(detail(
                     nomination,
                     achievement_ids,
-                    documents.into_iter().map(document_of_record).collect(),
-                    history.into_iter().map(transition_of_record).collect(),
-                )
+                    built::<DocumentColumns, _, _>(documents)?,
+                    built::<TransitionColumns, _, _>(history)?,
+                ))
             })
-            .collect())
+            .collect()
     }
 }
 
-fn document_of_record(
-    (
-        id,
-        achievement_id,
-        nomination_id,
-        kind,
-        filename,
-        content_type,
-        size_bytes,
-        sha256,
-        storage_key,
-        uploaded_by,
-        created_at,
-        initiative_id,
-        dossier_id,
-        review_id,
-        covenant_id,
-    ): DocumentRecord,
-) -> StoredFile {
-    StoredFile {
-        id,
-        achievement_id,
-        nomination_id,
-        kind,
-        filename,
-        content_type,
-        size_bytes,
-        sha256,
-        storage_key,
-        uploaded_by,
-        created_at: created_at.into(),
-        initiative_id,
-        dossier_id,
-        review_id,
-        covenant_id,
-    }
-}
-
-fn transition_of_record(
-    (id, nomination_id, from_status, to_status, actor_id, reason, at): TransitionRecord,
-) -> NominationTransition {
-    NominationTransition { id, nomination_id, from_status, to_status, actor_id, reason, at: at.into() }
+/// Records as the rows they are, built as diesel builds a row of their table.
+fn built<Columns, Row, T>(records: Vec<Row>) -> Result<Vec<T>, ApiError>
+where
+    T: Queryable<Columns, Pg, Row = Row>,
+{
+    records
+        .into_iter()
+        .map(T::build)
+        .collect::<diesel::deserialize::Result<_>>()
+        .map_err(|e| ApiError::internal(anyhow::anyhow!(e)))
 }
 
 // ---------- SQLite: one JSON array ----------
