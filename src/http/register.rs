@@ -185,6 +185,10 @@ fn first_segment(path: &str) -> &str {
 /// a path with its percent-escapes decoded (all but `%25`, `%2F` and `%2B`), so the guard
 /// decodes the segment too before comparing; an escape that does not decode to the segment's
 /// text is simply another segment.
+///
+/// A request meets every group's guard until one admits it (some 40 of them), so a miss must
+/// be cheap: most groups are told apart by the segment's first byte, read without scanning the
+/// path (a profile of a get-by-id put 6 % of its CPU in these guards when each split the path).
 struct FirstSegment {
     prefix: &'static str,
     segment: String,
@@ -192,15 +196,23 @@ struct FirstSegment {
 
 impl actix_web::guard::Guard for FirstSegment {
     fn check(&self, ctx: &actix_web::guard::GuardContext<'_>) -> bool {
-        let Some(rest) = ctx.head().uri.path().strip_prefix(self.prefix) else {
+        let path = ctx.head().uri.path();
+        // The byte after `{prefix}/`: a segment that decodes to ours starts with our first byte
+        // or with an escape (or the path has another slash first, which the full check trims).
+        if let Some(first) = path.as_bytes().get(self.prefix.len() + 1) {
+            if !matches!(first, b'%' | b'/') && Some(first) != self.segment.as_bytes().first() {
+                return false;
+            }
+        }
+        let Some(rest) = path.strip_prefix(self.prefix) else {
             return false;
         };
         let raw = first_segment(rest);
-        if raw.contains('%') {
-            percent_encoding::percent_decode_str(raw).decode_utf8().is_ok_and(|decoded| decoded == self.segment)
-        } else {
-            raw == self.segment
+        if raw == self.segment {
+            return true;
         }
+        raw.contains('%')
+            && percent_encoding::percent_decode_str(raw).decode_utf8().is_ok_and(|decoded| decoded == self.segment)
     }
 }
 
@@ -336,6 +348,26 @@ mod tests {
         assert_eq!(first_segment("/people"), "people");
         assert_eq!(first_segment("/{id}"), "{id}");
         assert_eq!(first_segment("/"), "");
+    }
+
+    #[test]
+    fn a_group_admits_the_paths_of_its_first_segment_escaped_or_not() {
+        use actix_web::guard::Guard;
+        let admits = |segment: &str, path: &str| {
+            let guard = FirstSegment { prefix: "/api/v1", segment: segment.into() };
+            guard.check(&actix_web::test::TestRequest::with_uri(path).to_srv_request().guard_ctx())
+        };
+        assert!(admits("communes", "/api/v1/communes"));
+        assert!(admits("communes", "/api/v1/communes/42?limit=2"));
+        assert!(admits("communes", "/api/v1/%63ommunes"), "an escaped first byte");
+        assert!(admits("communes", "/api/v1/comm%75nes/42"), "an escape further in");
+        assert!(admits("communes", "/api/v1//communes"), "as first_segment trims slashes");
+        assert!(admits("", "/api/v1"));
+        assert!(!admits("communes", "/api/v1/councils"), "another first byte");
+        assert!(!admits("council", "/api/v1/councils/1"), "a longer segment with ours as its start");
+        assert!(!admits("councils", "/api/v1/council"));
+        assert!(!admits("communes", "/api/v1/%64istricts"), "an escape of another segment");
+        assert!(!admits("communes", "/api/v2/communes"), "another prefix");
     }
 
     #[test]
