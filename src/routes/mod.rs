@@ -16,6 +16,7 @@ pub mod councils;
 pub mod covenants;
 pub mod decisions;
 pub mod documents;
+pub mod dossiers;
 pub mod health;
 pub mod initiatives;
 pub mod journal;
@@ -54,7 +55,7 @@ use crate::http::register::{DocumentParts, PostTable, RouteGroups, Routes};
 const API: &str = "/api/v1";
 
 /// The modules, in the order they register.
-const MODULES: [fn(&mut Routes); 36] = [
+const MODULES: [fn(&mut Routes); 37] = [
     auth::configure,
     sso::configure,
     users::configure,
@@ -77,6 +78,7 @@ const MODULES: [fn(&mut Routes); 36] = [
     nominations::configure,
     nomination_warnings::configure,
     rounds::configure,
+    dossiers::configure,
     round_sheets::configure,
     title_registrations::configure,
     councils::configure,
