@@ -10,10 +10,11 @@ reads its history as a board's would (docs/benchmarks.md, 2026-12-15).
 import os
 import datetime
 import random
-import sqlite3
-import subprocess
 import sys
 import uuid
+
+import benchdb
+from benchdb import insert_all, q
 
 url = sys.argv[1]
 people_n, awards_n = (int(x) for x in (sys.argv[2:4] or ["20000", "5"]))
@@ -32,16 +33,8 @@ paths = {
 history = os.environ.get("HISTORY") == "1"
 
 
-def q(s):
-    return "NULL" if s is None else "'" + str(s).replace("'", "''") + "'"
-
-
 def query(sql):
-    if url.startswith("postgres"):
-        out = subprocess.run(["psql", "-qAt", url, "-c", sql], check=True, capture_output=True, text=True).stdout
-        return [line.split("|") for line in out.splitlines() if line]
-    with sqlite3.connect(url.removeprefix("sqlite://")) as db:
-        return [list(map(str, row)) for row in db.execute(sql)]
+    return benchdb.query(url, sql)
 
 
 author = query("SELECT id FROM users ORDER BY created_at LIMIT 1")[0][0]
@@ -79,10 +72,5 @@ for k in range(4):
                 "INSERT INTO nomination_transitions (id, nomination_id, from_status, to_status, actor_id, reason, at) "
                 f"VALUES ({q(uuid.uuid4())}, {q(nid)}, {q(old)}, {q(new)}, {q(author)}, {q(reason)}, {q(at)})"
             )
-sql = "BEGIN;\n" + ";\n".join(stmts) + ";\nCOMMIT;\n"
-if url.startswith("postgres"):
-    subprocess.run(["psql", "-q", url], input=sql, check=True, text=True, capture_output=True)
-else:
-    with sqlite3.connect(url.removeprefix("sqlite://")) as db:
-        db.executescript(sql.replace("FALSE", "0"))
+insert_all(url, stmts)
 print(first)

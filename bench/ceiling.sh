@@ -4,62 +4,48 @@
 # the process's resident memory idle, after the reads, after the writes and after a login storm
 # (16 connections for 6 s, then 2 s idle), and right after, the ceiling's get-by-id, list-50 and
 # insert (../shared/ceiling/run.sh) on the same backend; each figure as a share of the ceiling's.
-# Usage: bench/ceiling.sh [seconds per run, default 10]. Needs wrk, and PostgreSQL on
+# Usage: bench/ceiling.sh [seconds per run, default 10]. THIDUA_BIN: a release binary built
+# already (skips the build). Needs wrk, and PostgreSQL on
 # 127.0.0.1:5432 (user postgres, trust auth). Raw output in bench/results/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration="${1:-10}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/thidua-target}"
 ceiling="${CEILING_DIR:-/work/shared/ceiling}"
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-# THIDUA_BIN: a release binary built already (skips the build).
-bin="${THIDUA_BIN:-$CARGO_TARGET_DIR/release/thidua}"
-[ -n "${THIDUA_BIN:-}" ] || cargo build --release --locked --quiet
+. bench/lib.sh
+bench_need wrk
+bin=$(bench_binary)
 results="bench/results/ceiling-$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$results"
-password='Mật khẩu đo hiệu năng 2026'
-work=$(mktemp -d)
-server=""
-cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
+bench_scratch
 
-summarize() { awk '/Requests\/sec/ {rps=$2} /^ +50%/ {p50=$2} /^ +99%/ {p99=$2} END {printf "%s %s %s", rps, p50, p99}' "$1"; }
 rss_mib() { awk '/VmRSS/ {printf "%d", $2 / 1024}' "/proc/$server/status"; }
 
 echo "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$results/table.md"
 printf '| backend | scenario | requests/s | p50 | p99 | share of the ceiling |\n|---|---|---|---|---|---|\n' | tee -a "$results/table.md"
 for backend in sqlite postgres; do
-  if [ "$backend" = sqlite ]; then
-    url="sqlite://$work/bench.db"; port=18180
-  else
-    psql -q -h 127.0.0.1 -U postgres -c 'DROP DATABASE IF EXISTS thidua_bench WITH (FORCE)' -c 'CREATE DATABASE thidua_bench' postgres
-    url="postgres://postgres@127.0.0.1:5432/thidua_bench"; port=18181
-  fi
-  export DATABASE_URL="$url" THIDUA_BIND="127.0.0.1:$port" RUST_LOG=info THIDUA_EVIDENCE_STORE="$work/evidence"
-  export THIDUA_RATE_LIMIT_PER_MINUTE=0 THIDUA_WEBHOOK_DISPATCH=false
-  export THIDUA_LOGIN_MAX_FAILURES_PER_USER=1000000 THIDUA_LOGIN_MAX_FAILURES_PER_CLIENT=1000000
-  "$bin" seed >/dev/null
-  THIDUA_ADMIN_PASSWORD="$password" "$bin" create-admin --username bench --full-name "Đo hiệu năng" >/dev/null
-  "$bin" serve >"$results/$backend-server.log" 2>&1 &
-  server=$!
-  for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 0.2; done
+  port=$([ "$backend" = sqlite ] && echo 18180 || echo 18181)
+  url=$(bench_database "$backend" thidua_bench)
+  bench_server_env "$url" "$work/evidence"
+  bench_seed "$bin"
+  bench_serve "$bin" "$port" "$results/$backend-server.log"
   sleep 1
   idle=$(rss_mib)
   base="http://127.0.0.1:$port/api/v1"
-  token=$(curl -sf -H 'content-type: application/json' -d "{\"username\":\"bench\",\"password\":\"$password\"}" "$base/auth/login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
-  unit=$(curl -sf -H "Authorization: Bearer $token" "$base/communes/by-code/01840" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+  token=$(bench_login "$base" bench)
+  unit=$(bench_commune "$base" "$token" 01840)
   wrk -t2 -c32 -d"${duration}s" --latency -H "Authorization: Bearer $token" "$base/communes/$unit" >"$results/$backend-get.txt"
   after_reads=$(rss_mib)
   AUTH="Bearer $token" UNIT="$unit" wrk -t2 -c8 -d"${duration}s" --latency -s bench/create_person.lua "$base/people" >"$results/$backend-create.txt"
   after_writes=$(rss_mib)
-  LOGIN_USER=bench LOGIN_PASSWORD="$password" wrk -t1 -c16 -d6s -s bench/login.lua "$base/auth/login" >"$results/$backend-logins.txt"
+  LOGIN_USER=bench LOGIN_PASSWORD="$BENCH_PASSWORD" wrk -t1 -c16 -d6s -s bench/login.lua "$base/auth/login" >"$results/$backend-logins.txt"
   after_logins=$(rss_mib)
   sleep 2
   settled=$(rss_mib)
-  kill "$server"; wait "$server" 2>/dev/null || true; server=""
+  bench_stop
   CEILING_PORT=$((port + 10)) bash "$ceiling/run.sh" "$backend" "$duration" | tee "$results/$backend-ceiling.txt"
   for scenario in get create; do
-    read -r rps p50 p99 <<<"$(summarize "$results/$backend-$scenario.txt")"
+    read -r rps p50 p99 <<<"$(bench_summarize "$results/$backend-$scenario.txt")"
     case $scenario in
       get) name="get a commune by id, authenticated (32 conns)"; against="get-by-id(auth)" ;;
       *) name="journaled create: POST /people (8 conns)"; against="insert" ;;

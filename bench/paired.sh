@@ -20,43 +20,30 @@ rounds="${2:-5}"
 duration="${3:-5}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/thidua-target}"
 ceiling="${CEILING_DIR:-/work/shared/ceiling}"
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-bin="${THIDUA_BIN:-$CARGO_TARGET_DIR/release/thidua}"
-[ -n "${THIDUA_BIN:-}" ] || cargo build --release --locked --quiet
+. bench/lib.sh
+bench_need wrk
+bin=$(bench_binary)
 ceiling_bin="${CEILING_TARGET:-/var/tmp/ceiling-target}/release/limits"
 CARGO_TARGET_DIR="${CEILING_TARGET:-/var/tmp/ceiling-target}" cargo build --release --quiet --manifest-path "$ceiling/Cargo.toml"
 results="bench/results/paired-$backend-$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$results"
-password='Mật khẩu đo hiệu năng 2026'
-work=$(mktemp -d)
-server="" top=""
-cleanup() { for p in $server $top; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
-trap cleanup EXIT
+bench_scratch
 
 # thidua, with bench/run.sh's data set (20,000 people, 100,000 awards, one nomination each).
 if [ "$backend" = sqlite ]; then
   url="sqlite://$work/bench.db"; ceiling_url="$work/ceiling.db"; pool=4
 else
-  psql -q -h 127.0.0.1 -U postgres -c 'DROP DATABASE IF EXISTS thidua_paired WITH (FORCE)' -c 'CREATE DATABASE thidua_paired' \
-    -c 'DROP DATABASE IF EXISTS ceiling_paired WITH (FORCE)' -c 'CREATE DATABASE ceiling_paired' postgres
-  url="postgres://postgres@127.0.0.1:5432/thidua_paired"; ceiling_url="postgres://postgres@127.0.0.1:5432/ceiling_paired"; pool=8
+  url=$(bench_pg_database thidua_paired); ceiling_url=$(bench_pg_database ceiling_paired); pool=8
 fi
-export DATABASE_URL="$url" THIDUA_BIND="127.0.0.1:18195" RUST_LOG=info THIDUA_EVIDENCE_STORE="$work/evidence"
-export THIDUA_RATE_LIMIT_PER_MINUTE=0 THIDUA_WEBHOOK_DISPATCH=false
-export THIDUA_LOGIN_MAX_FAILURES_PER_USER=1000000 THIDUA_LOGIN_MAX_FAILURES_PER_CLIENT=1000000
-"$bin" seed >/dev/null
-THIDUA_ADMIN_PASSWORD="$password" "$bin" create-admin --username bench --full-name "Đo hiệu năng" >/dev/null
-python3 bench/awards_data.py "$url" 20000 5 >/dev/null
-[ "$backend" = postgres ] && psql -q -h 127.0.0.1 -U postgres -c 'VACUUM ANALYZE' thidua_paired
-"$bin" serve >"$results/server.log" 2>&1 &
-server=$!
-for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:18195/health/ready" >/dev/null && break; sleep 0.2; done
+bench_server_env "$url" "$work/evidence"
+bench_seed "$bin"
+bench_awards "$url"
+bench_serve "$bin" 18195 "$results/server.log"
 base="http://127.0.0.1:18195/api/v1"
-login() { curl -sf -H 'content-type: application/json' -d "{\"username\":\"$1\",\"password\":\"$password\"}" "$base/auth/login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])'; }
+login() { bench_login "$base" "$1"; }
 token=$(login bench)
-unit=$(curl -sf -H "Authorization: Bearer $token" "$base/communes/by-code/01840" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
-curl -sf -o /dev/null -H "Authorization: Bearer $token" -H 'content-type: application/json' \
-  -d "{\"username\":\"canbo.xa\",\"full_name\":\"Cán bộ xã\",\"unit_id\":\"$unit\",\"roles\":[\"unit_officer\"],\"password\":\"$password\"}" "$base/users"
+unit=$(bench_commune "$base" "$token" 01840)
+bench_add_officer "$base" "$token" "$unit"
 officer=$(login canbo.xa)
 rows=$(curl -sf -H "Authorization: Bearer $officer" "$base/nominations?limit=50" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["items"]))')
 
@@ -64,7 +51,7 @@ rows=$(curl -sf -H "Authorization: Bearer $officer" "$base/nominations?limit=50"
 export IDS_FILE="$work/unit_ids.txt"
 DATABASE_URL="$ceiling_url" "$ceiling_bin" seed >/dev/null 2>&1
 DATABASE_URL="$ceiling_url" POOL_SIZE=$pool BLOCKING=$((pool / 2)) BIND=127.0.0.1:18196 "$ceiling_bin" serve 2>/dev/null &
-top=$!
+server="$server $!"
 for _ in $(seq 100); do curl -sf "127.0.0.1:18196/hello" >/dev/null && break; sleep 0.1; done
 ceiling_token=$("$ceiling_bin" token)
 # Access tokens live 10 minutes: a new one for thidua each round.

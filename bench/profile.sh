@@ -13,42 +13,25 @@ backend="${1:?sqlite or postgres}"
 scenario="${2:?officer, get or create}"
 seconds="${3:-6}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/thidua-target}"
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-command -v perf >/dev/null || { apt-get update -qq && apt-get install -y -qq linux-perf >/dev/null; }
-bin="${THIDUA_BIN:-$CARGO_TARGET_DIR/release/thidua}"
-[ -n "${THIDUA_BIN:-}" ] || cargo build --release --locked --quiet
+. bench/lib.sh
+bench_need wrk perf
+bin=$(bench_binary)
 results="bench/results/profile-$backend-$scenario-$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$results"
-password='Mật khẩu đo hiệu năng 2026'
-work=$(mktemp -d)
-server=""
-cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
+bench_scratch
 
-if [ "$backend" = sqlite ]; then
-  url="sqlite://$work/bench.db"
-else
-  psql -q -h 127.0.0.1 -U postgres -c 'DROP DATABASE IF EXISTS thidua_profile WITH (FORCE)' -c 'CREATE DATABASE thidua_profile' postgres
-  url="postgres://postgres@127.0.0.1:5432/thidua_profile"
-fi
-export DATABASE_URL="$url" THIDUA_BIND="127.0.0.1:18190" RUST_LOG=info THIDUA_EVIDENCE_STORE="$work/evidence"
-export THIDUA_RATE_LIMIT_PER_MINUTE=0 THIDUA_LOGIN_MAX_FAILURES_PER_USER=1000000 THIDUA_LOGIN_MAX_FAILURES_PER_CLIENT=1000000
-"$bin" seed >/dev/null
-THIDUA_ADMIN_PASSWORD="$password" "$bin" create-admin --username bench --full-name "Đo hiệu năng" >/dev/null
-python3 bench/awards_data.py "$url" 20000 5 >/dev/null
-[ "$backend" = postgres ] && psql -q -h 127.0.0.1 -U postgres -c 'VACUUM ANALYZE' thidua_profile
-"$bin" serve >"$results/server.log" 2>&1 &
-server=$!
-for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:18190/health/ready" >/dev/null && break; sleep 0.2; done
+url=$(bench_database "$backend" thidua_profile)
+bench_server_env "$url" "$work/evidence"
+bench_seed "$bin"
+bench_awards "$url"
+bench_serve "$bin" 18190 "$results/server.log"
 base="http://127.0.0.1:18190/api/v1"
-login() { curl -sf -H 'content-type: application/json' -d "{\"username\":\"$1\",\"password\":\"$password\"}" "$base/auth/login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])'; }
-token=$(login bench)
-unit=$(curl -sf -H "Authorization: Bearer $token" "$base/communes/by-code/01840" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+token=$(bench_login "$base" bench)
+unit=$(bench_commune "$base" "$token" 01840)
 case "$scenario" in
   officer)
-    curl -sf -o /dev/null -H "Authorization: Bearer $token" -H 'content-type: application/json' \
-      -d "{\"username\":\"canbo.xa\",\"full_name\":\"Cán bộ xã\",\"unit_id\":\"$unit\",\"roles\":[\"unit_officer\"],\"password\":\"$password\"}" "$base/users"
-    load=(wrk -t2 -c32 -d"$((seconds + 4))s" -H "Authorization: Bearer $(login canbo.xa)" "$base/nominations?limit=50") ;;
+    bench_add_officer "$base" "$token" "$unit"
+    load=(wrk -t2 -c32 -d"$((seconds + 4))s" -H "Authorization: Bearer $(bench_login "$base" canbo.xa)" "$base/nominations?limit=50") ;;
   get) load=(wrk -t2 -c32 -d"$((seconds + 4))s" -H "Authorization: Bearer $token" "$base/communes/$unit") ;;
   create) load=(env AUTH="Bearer $token" UNIT="$unit" wrk -t2 -c8 -d"$((seconds + 4))s" -s bench/create_person.lua "$base/people") ;;
   *) echo "unknown scenario $scenario" >&2; exit 2 ;;

@@ -5,10 +5,11 @@ benchmark. Prints the campaign id. Usage: progress_data.py DATABASE_URL [units i
 """
 import datetime
 import random
-import subprocess
-import sqlite3
 import sys
 import uuid
+
+import benchdb
+from benchdb import insert_all, q
 
 url = sys.argv[1]
 units_n, indicators_n, reports_n = (int(x) for x in (sys.argv[2:5] or ["100", "20", "50"]))
@@ -18,16 +19,8 @@ start, end = today - datetime.timedelta(days=200), today + datetime.timedelta(da
 now = datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M:%S")
 
 
-def q(s):
-    return "NULL" if s is None else "'" + str(s).replace("'", "''") + "'"
-
-
 def query(sql):
-    if url.startswith("postgres"):
-        out = subprocess.run(["psql", "-qAt", url, "-c", sql], check=True, capture_output=True, text=True).stdout
-        return [line.split("|") for line in out.splitlines() if line]
-    with sqlite3.connect(url.removeprefix("sqlite://")) as db:
-        return [list(map(str, row)) for row in db.execute(sql)]
+    return benchdb.query(url, sql)
 
 
 author = query("SELECT id FROM users ORDER BY created_at LIMIT 1")[0][0]
@@ -66,10 +59,5 @@ for unit in units:
             "INSERT INTO achievement_latest (campaign_id, unit_id, indicator_id, achievement_id, as_of, value) "
             f"VALUES ({q(campaign)}, {q(unit)}, {q(iid)}, {q(aid)}, {q(as_of)}, '{value}')"
         )
-sql = "BEGIN;\n" + ";\n".join(stmts) + ";\nCOMMIT;\n"
-if url.startswith("postgres"):
-    subprocess.run(["psql", "-q", url], input=sql, check=True, text=True, capture_output=True)
-else:
-    with sqlite3.connect(url.removeprefix("sqlite://")) as db:
-        db.executescript(sql)
+insert_all(url, stmts)
 print(campaign)

@@ -10,7 +10,6 @@ Usage: round.py BASE_URL TOKEN DATABASE_URL [LINES]  (BASE_URL ends with /api/v1
 import datetime
 import io
 import json
-import sqlite3
 import subprocess
 import sys
 import time
@@ -18,6 +17,9 @@ import urllib.request
 import uuid
 import zipfile
 from xml.sax.saxutils import escape
+
+import benchdb
+from benchdb import q
 
 base, token, url = sys.argv[1:4]
 lines_n = int(sys.argv[4]) if len(sys.argv) > 4 else 10000
@@ -47,23 +49,11 @@ def timed(name, f):
 
 
 def query(sql):
-    if url.startswith("postgres"):
-        out = subprocess.run(["psql", "-qAt", url, "-c", sql], check=True, capture_output=True, text=True).stdout
-        return [line.split("|") for line in out.splitlines() if line]
-    with sqlite3.connect(url.removeprefix("sqlite://")) as db:
-        return [list(map(str, row)) for row in db.execute(sql)]
+    return benchdb.query(url, sql)
 
 
 def run_script(sql):
-    if url.startswith("postgres"):
-        subprocess.run(["psql", "-q", url], input=sql, check=True, text=True, capture_output=True)
-    else:
-        with sqlite3.connect(url.removeprefix("sqlite://")) as db:
-            db.executescript(sql)
-
-
-def q(s):
-    return "'" + str(s).replace("'", "''") + "'"
+    benchdb.run_script(url, sql)
 
 
 def xlsx(rows):

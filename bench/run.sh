@@ -3,7 +3,8 @@
 # on each backend right after, the ceiling (../shared/ceiling/run.sh: the same stack with no
 # policy or journal); figures with a counterpart there are printed as a share of it (get by id,
 # a unit officer's page of 50 nominations, journaled create).
-# Usage: bench/run.sh [seconds per run, default 15]. Needs wrk (installed from Debian if
+# Usage: bench/run.sh [seconds per run, default 15]. THIDUA_BIN: a release binary built
+# already (skips the build). Needs wrk (installed from Debian if
 # missing) and PostgreSQL on 127.0.0.1:5432 (user postgres, trust auth). CEILING_DIR: where the
 # ceiling is (default /work/shared/ceiling).
 # Prints a Markdown table and keeps raw wrk output in bench/results/.
@@ -11,25 +12,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 duration="${1:-15}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/thidua-target}"
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+. bench/lib.sh
+bench_need wrk
 ceiling="${CEILING_DIR:-/work/shared/ceiling}"
-cargo build --release --locked --quiet
-bin="$CARGO_TARGET_DIR/release/thidua"
+bin=$(bench_binary)
 results="bench/results/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$results"
-password='Mật khẩu đo hiệu năng 2026'
-work=$(mktemp -d)
-server=""
-cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
-
-# wrk's summary -> "req/s p50 p99"
-summarize() {
-  awk '/Requests\/sec/ {rps=$2} /^ +50%/ {p50=$2} /^ +99%/ {p99=$2} END {printf "%s %s %s", rps, p50, p99}' "$1"
-}
+bench_scratch
 
 row() { # name file [the ceiling's scenario it compares with]
-  read -r rps p50 p99 <<<"$(summarize "$2")"
+  read -r rps p50 p99 <<<"$(bench_summarize "$2")"
   printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$rps" "$p50" "$p99" "${3:-}" >>"$results/$backend.tsv"
   printf '  %s: %s req/s, p50 %s, p99 %s\n' "$1" "$rps" "$p50" "$p99"
 }
@@ -44,30 +36,20 @@ table() {
 
 echo "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)" >"$results/table.md"
 for backend in sqlite postgres; do
-  if [ "$backend" = sqlite ]; then
-    url="sqlite://$work/bench.db"; port=18180
-  else
-    psql -q -h 127.0.0.1 -U postgres -c 'DROP DATABASE IF EXISTS thidua_bench WITH (FORCE)' -c 'CREATE DATABASE thidua_bench' postgres
-    url="postgres://postgres@127.0.0.1:5432/thidua_bench"; port=18181
-  fi
-  export DATABASE_URL="$url" THIDUA_BIND="127.0.0.1:$port" RUST_LOG=info THIDUA_EVIDENCE_STORE="$work/evidence"
-  # The per-client limits would stop a load test from one address; they are measured in tests.
-  export THIDUA_RATE_LIMIT_PER_MINUTE=0 THIDUA_LOGIN_MAX_FAILURES_PER_USER=1000000 THIDUA_LOGIN_MAX_FAILURES_PER_CLIENT=1000000
-  "$bin" seed >/dev/null
-  THIDUA_ADMIN_PASSWORD="$password" "$bin" create-admin --username bench --full-name "Đo hiệu năng" >/dev/null
+  port=$([ "$backend" = sqlite ] && echo 18180 || echo 18181)
+  url=$(bench_database "$backend" thidua_bench)
+  bench_server_env "$url" "$work/evidence"
+  bench_seed "$bin"
   # 100 units x 20 indicators x 50 verified reports each, for the progress endpoint.
   campaign=$(python3 bench/progress_data.py "$url" 100 20 50)
   # 20,000 people with 5 past awards each (100,000 awards) and one nomination each.
   person=$(python3 bench/awards_data.py "$url" 20000 5)
-  # Settle the planner's statistics after the bulk load, as autovacuum would in normal running.
-  [ "$backend" = postgres ] && psql -q -h 127.0.0.1 -U postgres -c 'VACUUM ANALYZE' thidua_bench
-  "$bin" serve >"$results/$backend-server.log" 2>&1 &
-  server=$!
-  for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 0.2; done
+  bench_analyze "$url"
+  bench_serve "$bin" "$port" "$results/$backend-server.log"
   base="http://127.0.0.1:$port/api/v1"
-  token=$(curl -sf -H 'content-type: application/json' -d "{\"username\":\"bench\",\"password\":\"$password\"}" "$base/auth/login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+  token=$(bench_login "$base" bench)
   auth="Authorization: Bearer $token"
-  id=$(curl -sf -H "$auth" "$base/communes/by-code/01840" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+  id=$(bench_commune "$base" "$token" 01840)
   # Access tokens live 10 minutes; each run is far shorter.
 
   wrk -t2 -c32 -d"${duration}s" --latency -H "$auth" "$base/communes/$id" >"$results/$backend-get.txt"
@@ -82,9 +64,8 @@ for backend in sqlite postgres; do
   row "list nominations, filtered, 50 a page, of 20,000 (32 conns)" "$results/$backend-nominations.txt" "list-50(auth)"
   # A commune officer's page: an account of the commune read above (in force today, with its
   # share of awards_data.py's nominations), made through the API as a client would.
-  curl -sf -o /dev/null -H "$auth" -H 'content-type: application/json' \
-    -d "{\"username\":\"canbo.xa\",\"full_name\":\"Cán bộ xã\",\"unit_id\":\"$id\",\"roles\":[\"unit_officer\"],\"password\":\"$password\"}" "$base/users"
-  officer=$(curl -sf -H 'content-type: application/json' -d "{\"username\":\"canbo.xa\",\"password\":\"$password\"}" "$base/auth/login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+  bench_add_officer "$base" "$token" "$id"
+  officer=$(bench_login "$base" canbo.xa)
   rows=$(curl -sf -H "Authorization: Bearer $officer" "$base/nominations?limit=50" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["items"]))')
   wrk -t2 -c32 -d"${duration}s" --latency -H "Authorization: Bearer $officer" "$base/nominations?limit=50" >"$results/$backend-officer.txt"
   row "unit officer: own unit's newest nominations, $rows a page (32 conns)" "$results/$backend-officer.txt" "list-50(auth)"
@@ -106,7 +87,7 @@ for backend in sqlite postgres; do
 
   # Journaled writes (change + audit entry with before/after + feed event, one transaction),
   # then reading the feed those writes filled, a page of 100 from the start.
-  write_id=$(curl -sf -H "$auth" "$base/communes/by-code/01843" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+  write_id=$(bench_commune "$base" "$token" 01843)
   AUTH="Bearer $token" wrk -t2 -c8 -d"${duration}s" --latency -s bench/patch.lua "$base/communes/$write_id" >"$results/$backend-write.txt"
   row "journaled update: PATCH a commune (8 conns)" "$results/$backend-write.txt"
   AUTH="Bearer $token" UNIT="$id" wrk -t2 -c8 -d"${duration}s" --latency -s bench/create_person.lua "$base/people" >"$results/$backend-create.txt"
@@ -114,9 +95,9 @@ for backend in sqlite postgres; do
   wrk -t2 -c32 -d"${duration}s" --latency -H "$auth" "$base/events?limit=100" >"$results/$backend-feed.txt"
   row "change feed, a page of 100 events (32 conns)" "$results/$backend-feed.txt"
 
-  LOGIN_USER=bench LOGIN_PASSWORD="$password" wrk -t1 -c1 -d"${duration}s" --latency -s bench/login.lua "$base/auth/login" >"$results/$backend-login1.txt"
+  LOGIN_USER=bench LOGIN_PASSWORD="$BENCH_PASSWORD" wrk -t1 -c1 -d"${duration}s" --latency -s bench/login.lua "$base/auth/login" >"$results/$backend-login1.txt"
   row "login, 1 conn (≈ one argon2id verify)" "$results/$backend-login1.txt"
-  LOGIN_USER=bench LOGIN_PASSWORD="$password" wrk -t1 -c8 -d"${duration}s" --latency -s bench/login.lua "$base/auth/login" >"$results/$backend-login8.txt"
+  LOGIN_USER=bench LOGIN_PASSWORD="$BENCH_PASSWORD" wrk -t1 -c8 -d"${duration}s" --latency -s bench/login.lua "$base/auth/login" >"$results/$backend-login8.txt"
   row "login, 8 conns (throughput)" "$results/$backend-login8.txt"
   LOGIN_USER=bench LOGIN_PASSWORD="wrong password" wrk -t1 -c1 -d"${duration}s" --latency -s bench/login.lua "$base/auth/login" >"$results/$backend-wrong.txt"
   row "login, wrong password, 1 conn" "$results/$backend-wrong.txt"
@@ -124,7 +105,7 @@ for backend in sqlite postgres; do
   row "login, unknown user, 1 conn" "$results/$backend-unknown.txt"
 
   # get-by-id while a burst of logins hashes passwords in the background.
-  LOGIN_USER=bench LOGIN_PASSWORD="$password" wrk -t1 -c16 -d"$((duration + 2))s" -s bench/login.lua "$base/auth/login" >"$results/$backend-burst-logins.txt" &
+  LOGIN_USER=bench LOGIN_PASSWORD="$BENCH_PASSWORD" wrk -t1 -c16 -d"$((duration + 2))s" -s bench/login.lua "$base/auth/login" >"$results/$backend-burst-logins.txt" &
   burst=$!
   sleep 1
   wrk -t2 -c32 -d"${duration}s" --latency -H "$auth" "$base/communes/$id" >"$results/$backend-get-during-logins.txt"
@@ -132,7 +113,7 @@ for backend in sqlite postgres; do
   row "get by id during a 16-conn login burst" "$results/$backend-get-during-logins.txt"
 
   rss=$(ps -o rss= -p "$server" | tr -d ' ')
-  kill "$server"; wait "$server" 2>/dev/null || true; server=""
+  bench_stop
   CEILING_PORT=$((port + 10)) bash "$ceiling/run.sh" "$backend" "$duration" >"$results/$backend-ceiling.txt"
   [ "$backend" = sqlite ] && printf '| backend | scenario | requests/s | p50 | p99 | share of the ceiling (same run) |\n|---|---|---|---|---|---|\n' >>"$results/table.md"
   table >>"$results/table.md"

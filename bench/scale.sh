@@ -32,21 +32,18 @@ if [ ! -x "$bin" ]; then
   CARGO_TARGET_DIR=/var/tmp/rel-target cargo build --release --locked --quiet
   bin=/var/tmp/rel-target/release/thidua
 fi
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+. bench/lib.sh
+bench_need wrk
 results="bench/results/scale-$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$results"
 data=/var/tmp/thidua-scale
 mkdir -p "$data"
-password='Mật khẩu đo hiệu năng 2026'
 pglog=$(ls -t /var/log/postgresql/postgresql-*-main.log | head -1)
 server=""
 cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; true; }
 trap cleanup EXIT
 
-# wrk's summary -> "req/s p50 p99"
-summarize() { awk '/Requests\/sec/ {rps=$2} /^ +50%/ {p50=$2} /^ +99%/ {p99=$2} END {printf "%s %s %s", rps, p50, p99}' "$1"; }
-json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
-login() { curl -sf -H 'content-type: application/json' -d "{\"username\":\"$1\",\"password\":\"$password\"}" "$base/auth/login" | json '["access_token"]'; }
+login() { bench_login "$base" "$1"; }
 median5() { # url token -> median seconds of 5 requests (after one warm-up)
   curl -sf -o /dev/null -H "Authorization: Bearer $2" "$1"
   for _ in 1 2 3 4 5; do curl -sf -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $2" "$1"; done | sort -n | sed -n 3p
@@ -66,17 +63,15 @@ for backend in ${BACKENDS:-sqlite postgres}; do
       loaded=$(psql -h 127.0.0.1 -U postgres -Atc "SELECT 1 FROM pg_database WHERE datname = '$db'" postgres | grep -q 1 && [ -f "$data/$name.postgres.ids" ] && echo yes || echo no)
       ids="$data/$name.postgres.ids"
     fi
-    export DATABASE_URL="$url" THIDUA_BIND="127.0.0.1:$port" RUST_LOG=info THIDUA_EVIDENCE_STORE="$data/evidence"
-    export THIDUA_RATE_LIMIT_PER_MINUTE=0 THIDUA_WEBHOOK_DISPATCH=false
-    export THIDUA_LOGIN_MAX_FAILURES_PER_USER=1000000 THIDUA_LOGIN_MAX_FAILURES_PER_CLIENT=1000000
+    bench_server_env "$url" "$data/evidence"
+    export THIDUA_BIND="127.0.0.1:$port"
     if [ "${REUSE:-0}" != 1 ] || [ "$loaded" != yes ]; then
       if [ "$backend" = sqlite ]; then
         rm -f "$data/$name.db" "$data/$name.db-wal" "$data/$name.db-shm"
       else
-        psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db" postgres
+        bench_pg_database "$db" >/dev/null
       fi
-      "$bin" seed >/dev/null
-      THIDUA_ADMIN_PASSWORD="$password" "$bin" create-admin --username bench --full-name "Đo hiệu năng" >/dev/null
+      bench_seed "$bin"
       start=$(date +%s)
       python3 bench/scale_data.py "$url" --scale "$size" >"$ids"
       echo "$backend $name: loaded in $(($(date +%s) - start)) s" | tee -a "$results/load.txt"
@@ -86,12 +81,12 @@ for backend in ${BACKENDS:-sqlite postgres}; do
     source <(grep -E '^[a-z_]+=' "$ids")
     "$bin" serve >"$results/$backend-$name-server.log" 2>&1 &
     server=$!
-    for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 0.2; done
+    bench_wait "$port"
     base="http://127.0.0.1:$port/api/v1"
     admin_token=$(login bench)
-    # The commune officer: an account of the unit with the most 2025 nominations.
-    curl -s -o /dev/null -H "Authorization: Bearer $admin_token" -H 'content-type: application/json' \
-      -d "{\"username\":\"canbo.xa\",\"full_name\":\"Cán bộ xã\",\"unit_id\":\"$unit\",\"roles\":[\"unit_officer\"],\"password\":\"$password\"}" "$base/users"
+    # The commune officer: an account of the unit with the most 2025 nominations (there
+    # already when a loaded data set is reused).
+    bench_add_officer "$base" "$admin_token" "$unit" || true
     officer_token=$(login canbo.xa)
     scenarios=(
       "get a nomination by id|admin|/nominations/$nomination"
@@ -118,7 +113,7 @@ for backend in ${BACKENDS:-sqlite postgres}; do
       kill "$server"; wait "$server" 2>/dev/null || true
       "$bin" serve >>"$results/$backend-$name-server.log" 2>&1 &
       server=$!
-      for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 0.2; done
+      bench_wait "$port"
       : >"$results/segments.tsv"
       extra=("awards report rolled up|admin|/reports/awards?roll_up=true" "campaign progress, 500 units x 30 indicators|admin|/campaigns/$campaign/progress")
       for s in "${scenarios[@]}" "${extra[@]}"; do
@@ -133,7 +128,7 @@ for backend in ${BACKENDS:-sqlite postgres}; do
       kill "$server"; wait "$server" 2>/dev/null || true
       "$bin" serve >>"$results/$backend-$name-server.log" 2>&1 &
       server=$!
-      for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 0.2; done
+      bench_wait "$port"
       if [ "${RECORD:-0}" = 1 ]; then
         python3 bench/plans.py record "$url" --log "$pglog" --segments "$results/segments.tsv" --db "$db" --out docs/plans/postgres-1m.md | tee "$results/plans.txt" || true
       else
@@ -147,7 +142,7 @@ for backend in ${BACKENDS:-sqlite postgres}; do
       i=$((i + 1))
       code=$(curl -s -o "$results/$backend-$name-$i.json" -w '%{http_code}' -H "Authorization: Bearer $token" "$base$path")
       wrk -t2 -c16 -d"${duration}s" --latency -H "Authorization: Bearer $token" "$base$path" >"$results/$backend-$name-$i.txt"
-      read -r rps p50 p99 <<<"$(summarize "$results/$backend-$name-$i.txt")"
+      read -r rps p50 p99 <<<"$(bench_summarize "$results/$backend-$name-$i.txt")"
       non2xx=$(awk '/Non-2xx/ {print $NF}' "$results/$backend-$name-$i.txt")
       printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$backend" "$name" "$label" "$rps" "$p50" "$p99" "$code${non2xx:+ ($non2xx non-2xx)}" | tee -a "$results/figures.tsv"
     done
