@@ -13,19 +13,19 @@ def q(value):
 def query(url, sql):
     """The rows of one statement, each a list of strings."""
     if url.startswith("postgres"):
-        out = subprocess.run(["psql", "-qAt", url, "-c", sql], check=True, capture_output=True, text=True).stdout
+        out = subprocess.run(["psql", "-qAt", url, "-c", sql], check=True, stdout=subprocess.PIPE, text=True).stdout
         return [line.split("|") for line in out.splitlines() if line]
     with sqlite3.connect(url.removeprefix("sqlite://")) as db:
         return [list(map(str, row)) for row in db.execute(sql)]
 
 
 def run_script(url, sql):
-    """Runs statements separated by semicolons (SQLite has no FALSE: written 0 there)."""
+    """Runs statements separated by semicolons; the first that fails stops them (psql's error shown)."""
     if url.startswith("postgres"):
-        subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", url], input=sql, check=True, text=True, capture_output=True)
+        subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", url], input=sql, check=True, text=True, stdout=subprocess.DEVNULL)
     else:
         with sqlite3.connect(url.removeprefix("sqlite://")) as db:
-            db.executescript(sql.replace("FALSE", "0"))
+            db.executescript(sql)
 
 
 def insert_all(url, statements):

@@ -34,7 +34,7 @@ bench_database() { # sqlite|postgres name — a fresh database of that name; pri
 }
 
 bench_pg_database() { # name — drops and makes it again; prints its URL
-  psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" -c "CREATE DATABASE $1" postgres >/dev/null
+  psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" -c "CREATE DATABASE $1" postgres >/dev/null || return 1
   echo "postgres://postgres@127.0.0.1:5432/$1"
 }
 

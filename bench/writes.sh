@@ -17,7 +17,6 @@ results="bench/results/writes-$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$results"
 bench_scratch
 
-
 echo "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '| backend | scenario | requests/s | p50 | p99 | share of the ceiling insert |\n|---|---|---|---|---|---|\n' | tee "$results/table.md"
 for backend in sqlite postgres; do

@@ -199,7 +199,7 @@ impl actix_web::guard::Guard for FirstSegment {
         let path = ctx.head().uri.path();
         // The byte after `{prefix}/`: a segment that decodes to ours starts with our first byte
         // or with an escape (or the path has another slash first, which the full check trims).
-        if let Some(first) = path.as_bytes().get(self.prefix.len() + 1) {
+        if let Some([b'/', first, ..]) = path.as_bytes().get(self.prefix.len()..) {
             if !matches!(first, b'%' | b'/') && Some(first) != self.segment.as_bytes().first() {
                 return false;
             }
@@ -363,7 +363,10 @@ mod tests {
         assert!(admits("communes", "/api/v1/comm%75nes/42"), "an escape further in");
         assert!(admits("communes", "/api/v1//communes"), "as first_segment trims slashes");
         assert!(admits("", "/api/v1"));
-        assert!(!admits("communes", "/api/v1/councils"), "another first byte");
+        assert!(admits("", "/api/v1/"));
+        assert!(!admits("communes", "/api/v1/districts/42"), "another first byte");
+        assert!(!admits("", "/api/v1/communes"), "another first byte than none");
+        assert!(!admits("communes", "/api/v1/councils"), "the same first byte, another segment");
         assert!(!admits("council", "/api/v1/councils/1"), "a longer segment with ours as its start");
         assert!(!admits("councils", "/api/v1/council"));
         assert!(!admits("communes", "/api/v1/%64istricts"), "an escape of another segment");

@@ -1,4 +1,5 @@
-//! Units' dossiers for an annual round (`/rounds/{id}/dossiers`, `/dossiers`): each unit sends
+//! Units' dossiers for an annual round (`/rounds/{id}/dossiers`, `/dossiers`,
+//! `/dossier-documents`): each unit sends
 //! one dossier listing many nominees — each line a nomination of the unit with its own
 //! eligibility and documents — plus the dossier's shared documents; the board appraises line by
 //! line; the council votes on the lines as on any nomination (one by one, or by list:
