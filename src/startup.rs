@@ -4,7 +4,7 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::header;
 use actix_web::middleware::from_fn;
-use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
+use actix_web::{web, App, HttpResponse, HttpServer};
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::oidc::OidcVerifier;
@@ -15,9 +15,7 @@ use crate::auth::SessionCache;
 use crate::config::Settings;
 use crate::db::{self, DbConn};
 use crate::documents::signature::TrustAnchors;
-use crate::error::{ApiError, ErrorCode};
 use crate::http::public_url::{self, PublicBaseUrl};
-use crate::http::register::PostTable;
 use crate::http::{extract, metrics, middleware};
 use crate::models::accounts;
 use crate::state::{AppState, Shutdown};
@@ -107,13 +105,8 @@ pub fn build_app(
 > {
     let cors = middleware::cors(&state.settings);
     let ops = state.settings.ops.clone();
-    // What each POST declared where it is registered (keyed, upload), for the idempotency guard.
-    let posts = std::rc::Rc::new(PostTable::default());
     let openapi_json = served_document(&state);
-    let app = App::new()
-        .app_data(state)
-        .app_data(extract::path_config())
-        .configure(|cfg| crate::routes::configure(cfg, &posts));
+    let app = App::new().app_data(state).app_data(extract::path_config()).configure(crate::routes::configure);
     // Requests are timed only when metrics are served somewhere (no lock on the hot path otherwise).
     let metrics_on = ops.metrics_token.is_some() || ops.metrics_bind.is_some();
     // Metrics on the API's address only behind their token (else on THIDUA_METRICS_BIND only).
@@ -137,7 +130,7 @@ pub fn build_app(
         "/docs",
         web::get().to(|| async { HttpResponse::PermanentRedirect().insert_header(("location", "/docs/")).finish() }),
     )
-    .default_service(web::to(route_not_found))
+    .default_service(web::to(crate::http::register::not_served))
     .wrap(from_fn(rate_limit::limit))
     .wrap(from_fn(public_url::rewrite_location))
     // Inside the problem net (so a refused preflight is a problem too) and outside the rate
@@ -151,11 +144,6 @@ pub fn build_app(
     .wrap(from_fn(middleware::request_log))
 }
 
-async fn route_not_found(req: HttpRequest) -> Result<actix_web::HttpResponse, ApiError> {
-    Err(ApiError::new(ErrorCode::RouteNotFound, format!("no resource at {}", req.path()))
-        .localized("route_not_found-path", [("path", crate::error::Arg::text(req.path()))]))
-}
-
 /// Binds and starts the server, and the webhook dispatcher unless turned off; migrations must
 /// have run. Call inside an actix system.
 pub fn serve(state: web::Data<AppState>) -> std::io::Result<(Server, std::net::SocketAddr)> {
@@ -166,8 +154,9 @@ pub fn serve(state: web::Data<AppState>) -> std::io::Result<(Server, std::net::S
     // Each worker gets its share of blocking threads, so requests queue for the pool's
     // connections instead of piling up hundreds of threads contending for them.
     let blocking_per_worker = (settings.db_pool_size as usize).div_ceil(settings.workers).max(1);
-    // Made here, on the main thread, so no worker's memory holds the building of it.
+    // Made here, on the main thread, so no worker's memory holds the building of them.
     served_document(&state);
+    crate::routes::table();
     crate::memory::release_free();
     let server = HttpServer::new(move || build_app(state.clone()))
         .workers(settings.workers)

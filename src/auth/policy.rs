@@ -231,9 +231,15 @@ pub fn list_reach(who: &Principal) -> Option<ListReach> {
     }
 }
 
-/// `list_reach`, refusing (403) a caller whose lists reach no unit.
-pub fn require_list_reach(who: &Principal) -> Result<ListReach, ApiError> {
-    list_reach(who).ok_or_else(ApiError::forbidden)
+/// The unit a caller's list of unit records is limited to: the one asked for (`None`: every
+/// unit's) for those whose lists reach all units, their own for the rest whatever they asked,
+/// and 403 for a caller whose lists reach no unit.
+pub fn listed_unit(who: &Principal, asked: Option<UnitId>) -> Result<Option<UnitId>, ApiError> {
+    match list_reach(who) {
+        Some(ListReach::AllUnits) => Ok(asked),
+        Some(ListReach::OwnUnit(own)) => Ok(Some(own)),
+        None => Err(ApiError::forbidden()),
+    }
 }
 
 /// Whether the caller reads unit records as a council member — the agenda of their sessions
@@ -437,7 +443,12 @@ mod tests {
         assert!(reviews_agenda(&member));
         let unbound = user(&[Role::UnitOfficer], None);
         assert_eq!(list_reach(&unbound), None);
-        assert_eq!(require_list_reach(&unbound).unwrap_err().code, "forbidden");
+        assert_eq!(listed_unit(&unbound, None).unwrap_err().code, "forbidden");
+        // A list is narrowed to the unit asked for, or to the caller's own whatever they asked.
+        assert_eq!(listed_unit(&user(&[Role::Admin], Some(A)), Some(B)).unwrap(), Some(B));
+        assert_eq!(listed_unit(&user(&[Role::Admin], Some(A)), None).unwrap(), None);
+        assert_eq!(listed_unit(&user(&[Role::UnitOfficer], Some(A)), Some(B)).unwrap(), Some(A));
+        assert_eq!(listed_unit(&user(&[Role::Viewer], Some(A)), None).unwrap(), Some(A));
         // A client reads like a viewer: every unit unbound, its unit when bound.
         assert_eq!(list_reach(&client(&[SCOPE_READ], None)), Some(ListReach::AllUnits));
         assert_eq!(list_reach(&client(&[SCOPE_READ], Some(A))), Some(ListReach::OwnUnit(A)));

@@ -17,7 +17,7 @@
 //! (replaying a token response would hand out credentials again, and a refresh token works once
 //! by design).
 
-use std::rc::Rc;
+use std::sync::Arc;
 
 use actix_web::body::{to_bytes, BoxBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
@@ -33,7 +33,7 @@ use crate::db::idempotency::{self as model, Hold, KeyId, Reservation, Stored, Ti
 use crate::error::{i18n, ApiError, ErrorCode};
 use crate::http::extract::{declared_length, read_limited};
 use crate::http::middleware::{IDEMPOTENCY_KEY, IDEMPOTENT_REPLAYED};
-use crate::http::register::{PostKind, PostTable};
+use crate::http::register::{PostKind, RouteTable};
 use crate::state::AppState;
 
 pub const MAX_KEY_LEN: usize = 255;
@@ -196,9 +196,9 @@ fn replay_committed(records: Vec<(String, String)>) -> HttpResponse {
     }))
 }
 
-/// The middleware, on the scope whose routes filled `posts`.
+/// The middleware, on the scope whose routes `routes` lists.
 pub async fn guard(
-    posts: Rc<PostTable>,
+    routes: Arc<RouteTable>,
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
@@ -208,7 +208,7 @@ pub async fn guard(
     };
     // The path as the router matches it (percent-escapes decoded), so `/api/v1/%63ampaigns` is
     // keyed like `/api/v1/campaigns`.
-    let kind = if req.method() == Method::POST { posts.kind_of_path(req.match_info().as_str()) } else { None };
+    let kind = if req.method() == Method::POST { routes.kind_of_path(req.match_info().as_str()) } else { None };
     let upload = match kind {
         Some(PostKind::Keyed) => false,
         Some(PostKind::Upload) => true,

@@ -2,20 +2,19 @@
 //! the registration itself rather than from lists kept elsewhere:
 //!
 //! - every path answers the methods no handler serves with a 405 whose `Allow` names the
-//!   methods its handlers do (from their `#[utoipa::path]`), so the two cannot disagree;
+//!   methods its handlers do (from their `#[utoipa::path]`), so the two cannot disagree
+//!   (`not_served`, reading the `RouteTable`);
 //! - a POST is registered as keyed (`service`: it honours `Idempotency-Key`), as an upload
 //!   (`upload`: keyed, and its body is a file), or as unkeyed (`unkeyed`: its answer is a
 //!   credential, or replaying it would tie the caller to a fingerprint). The idempotency guard
-//!   and the OpenAPI document read that from the `PostTable` the registrations fill.
+//!   and the OpenAPI document read that from the `RouteTable`.
 //!
 //! Which scope a client's token needs is declared by the handler's extractor instead
 //! (`auth::AuthUser` requires `read`; `auth::OwnScopeUser` leaves the check to the handler).
 
-use std::cell::RefCell;
-
 use actix_web::dev::{HttpServiceFactory, ResourceDef};
 use actix_web::http::header;
-use actix_web::{web, HttpRequest};
+use actix_web::{web, HttpRequest, HttpResponse};
 use utoipa::openapi::path::HttpMethod;
 use utoipa_actix_web::OpenApiFactory;
 
@@ -34,35 +33,85 @@ pub enum PostKind {
     Unkeyed,
 }
 
-/// The POST endpoints as registered, with their kind: filled while the modules register, read
-/// by the idempotency guard (on each request) and by the OpenAPI document.
+/// Every served route, in the order registered: each template once, and each handler's methods
+/// and, for a POST, its kind. Made once per process (`routes::table`) before the workers start,
+/// and shared by them: a template with a path parameter compiles to a regular expression of
+/// some 32 KB of heap, and when each worker kept its own templates, POST table and a 405 route
+/// per path, that was 12 MB a worker (docs/benchmarks.md 2026-12-16).
+///
+/// Read by the answer to a request no handler takes (`not_served`), the idempotency guard (the
+/// POST a path reaches), the request log and metrics (`route_of`) and the OpenAPI document
+/// (which POSTs are keyed).
 #[derive(Default)]
-pub struct PostTable {
-    entries: RefCell<Vec<(String, ResourceDef, PostKind)>>,
+pub struct RouteTable {
+    templates: Vec<ResourceDef>,
+    handlers: Vec<Handler>,
 }
 
-impl PostTable {
-    /// Declares a POST under a full path pattern (`Routes` does, as it registers).
-    pub fn add(&self, pattern: impl Into<String>, kind: PostKind) {
+/// A registered handler: its template (an index into `templates`), its methods, and its kind
+/// when it serves POST.
+struct Handler {
+    template: usize,
+    methods: Vec<HttpMethod>,
+    post: Option<PostKind>,
+}
+
+impl RouteTable {
+    /// Declares a handler under a full path pattern (`Routes` does, as it registers).
+    pub fn add(&mut self, pattern: impl Into<String>, methods: &[HttpMethod], kind: PostKind) {
         let pattern = pattern.into();
-        let def = ResourceDef::new(pattern.as_str());
-        self.entries.borrow_mut().push((pattern, def, kind));
+        let template = match self.templates.iter().position(|def| def.pattern() == Some(pattern.as_str())) {
+            Some(known) => known,
+            None => {
+                self.templates.push(ResourceDef::new(pattern));
+                self.templates.len() - 1
+            }
+        };
+        let post = methods.contains(&HttpMethod::Post).then_some(kind);
+        self.handlers.push(Handler { template, methods: methods.to_vec(), post });
+    }
+
+    /// The first template registered that matches `path`.
+    pub fn template_of(&self, path: &str) -> Option<&str> {
+        self.templates.iter().find(|def| def.is_match(path)).and_then(ResourceDef::pattern)
     }
 
     /// The kind of the POST a request path reaches, as the router would pick it (the first
     /// registered that matches); `None` when no POST is served there (the answer is a 404 or
     /// a 405, and there is nothing to key).
     pub fn kind_of_path(&self, path: &str) -> Option<PostKind> {
-        self.entries.borrow().iter().find(|(_, def, _)| def.is_match(path)).map(|(_, _, kind)| *kind)
+        self.handlers.iter().find(|h| h.post.is_some() && self.templates[h.template].is_match(path))?.post
     }
 
     /// The kind of the POST registered under this exact pattern (an OpenAPI path).
     pub fn kind_of_pattern(&self, pattern: &str) -> Option<PostKind> {
-        self.entries.borrow().iter().find(|(p, _, _)| p == pattern).map(|(_, _, kind)| *kind)
+        self.handlers.iter().find(|h| h.post.is_some() && self.templates[h.template].pattern() == Some(pattern))?.post
+    }
+
+    /// The methods some handler serves at `path`: those of every template that matches it.
+    fn methods_at(&self, path: &str) -> Vec<HttpMethod> {
+        let matches: Vec<bool> = self.templates.iter().map(|def| def.is_match(path)).collect();
+        self.handlers.iter().filter(|h| matches[h.template]).flat_map(|h| h.methods.iter().cloned()).collect()
     }
 }
 
-/// One registration (a handler, or a path's 405 route), kept until its group is built.
+/// The answer to a request no handler takes (the application's default service, which the
+/// route groups inherit): 405 with `Allow` when some handler serves its path with another
+/// method, else 404.
+pub async fn not_served(req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    let served = match req.app_data::<web::Data<RouteTable>>() {
+        // The path as the router matches it (percent-escapes decoded).
+        Some(table) => table.methods_at(req.match_info().as_str()),
+        None => Vec::new(),
+    };
+    if served.is_empty() {
+        return Err(ApiError::new(ErrorCode::RouteNotFound, format!("no resource at {}", req.path()))
+            .localized("route_not_found-path", [("path", Arg::text(req.path()))]));
+    }
+    Ok(method_not_allowed(&req, &allow(&served)))
+}
+
+/// One handler's registration, kept until its group is built.
 type Registration = Box<dyn FnOnce(&mut web::ServiceConfig)>;
 
 /// What the handlers of the OpenAPI document add to it: their paths (under the scope's prefix)
@@ -86,10 +135,11 @@ impl DocumentParts {
     }
 }
 
-/// The API's registrations: either the routes a worker serves, grouped by the first segment of
-/// their path (`people` for `/people/{id}/disciplines`), in the order registered, each group's
-/// in its own order; or the parts of the OpenAPI document. A worker never builds the document
-/// (it is made once, `openapi::document`): each worker building its own held about 25 MB.
+/// The API's registrations, as one of three: the routes a worker serves, grouped by the first
+/// segment of their path (`people` for `/people/{id}/disciplines`), in the order registered,
+/// each group's in its own order; the table of them (`RouteTable`, made once); or the parts of
+/// the OpenAPI document. A worker builds neither the table nor the document (each is made once
+/// and shared): each worker building its own document held about 25 MB, its own templates 12 MB.
 ///
 /// Why the groups: actix's router tries a scope's routes one after another, and a route with a
 /// path parameter is tried with a regular expression. In one flat scope of some 350 routes, a
@@ -99,35 +149,30 @@ impl DocumentParts {
 /// Routes of different groups cannot match the same path, so the first that matches is the
 /// one it always was.
 pub enum RouteGroups {
-    Serving { groups: Vec<(String, Vec<Registration>)>, templates: RouteTemplates },
+    Serving(Vec<(String, Vec<Registration>)>),
+    Listing(RouteTable),
     Documenting(DocumentParts),
 }
 
 impl RouteGroups {
     pub fn serving() -> Self {
-        RouteGroups::Serving { groups: Vec::new(), templates: RouteTemplates::default() }
+        RouteGroups::Serving(Vec::new())
+    }
+
+    pub fn listing() -> Self {
+        RouteGroups::Listing(RouteTable::default())
     }
 
     pub fn documenting() -> Self {
         RouteGroups::Documenting(DocumentParts::default())
     }
 
-    fn push(&mut self, path: &str, registration: Registration) {
-        let RouteGroups::Serving { groups, .. } = self else { return };
-        let segment = first_segment(path);
-        match groups.iter_mut().find(|(s, _)| s == segment) {
-            Some((_, group)) => group.push(registration),
-            None => groups.push((segment.to_owned(), vec![registration])),
-        }
-    }
-
-    /// The groups, each a scope under `prefix` guarded by its first segment, and the route
-    /// templates they serve (nothing when documenting).
-    pub fn into_served(self, prefix: &'static str) -> (Vec<actix_web::Scope>, RouteTemplates) {
-        let RouteGroups::Serving { groups, templates } = self else {
-            return (Vec::new(), RouteTemplates::default());
-        };
-        let scopes = groups
+    /// The groups, each a scope under `prefix` guarded by its first segment (none unless
+    /// serving). A request no route of its group takes goes on to the application's default
+    /// service (`not_served`).
+    pub fn into_served(self, prefix: &'static str) -> Vec<actix_web::Scope> {
+        let RouteGroups::Serving(groups) = self else { return Vec::new() };
+        groups
             .into_iter()
             .map(move |(segment, registrations)| {
                 web::scope("").guard(FirstSegment { prefix, segment }).configure(|cfg| {
@@ -136,44 +181,34 @@ impl RouteGroups {
                     }
                 })
             })
-            .collect();
-        (scopes, templates)
+            .collect()
     }
 
-    /// The document's parts (empty when serving).
+    /// The table (empty unless listing).
+    pub fn into_table(self) -> RouteTable {
+        match self {
+            RouteGroups::Listing(table) => table,
+            _ => RouteTable::default(),
+        }
+    }
+
+    /// The document's parts (empty unless documenting).
     pub fn into_document(self) -> DocumentParts {
         match self {
             RouteGroups::Documenting(parts) => parts,
-            RouteGroups::Serving { .. } => DocumentParts::default(),
+            _ => DocumentParts::default(),
         }
-    }
-}
-
-/// Every served route's template, in the order registered: the route of a request answered
-/// before it was routed (a 429, a preflight, the idempotency guard's own answers), which
-/// actix's `match_pattern` no longer finds once routes sit in guarded scopes (its search
-/// stops at the first scope whose prefix matches, and every group's prefix is empty).
-#[derive(Default)]
-pub struct RouteTemplates(Vec<ResourceDef>);
-
-impl RouteTemplates {
-    fn add(&mut self, pattern: String) {
-        if !self.0.iter().any(|def| def.pattern() == Some(pattern.as_str())) {
-            self.0.push(ResourceDef::new(pattern));
-        }
-    }
-
-    /// The first template registered that matches `path`.
-    pub fn find(&self, path: &str) -> Option<String> {
-        self.0.iter().find(|def| def.is_match(path)).and_then(|def| def.pattern()).map(str::to_owned)
     }
 }
 
 /// The route template a request was answered for (`/api/v1/people/{id}`): as routed, or, when
-/// the answer came before routing, the first registered that matches its path.
+/// the answer came before routing or from `not_served`, the first registered that matches its
+/// path. (actix's `match_pattern` does not find a route once routes sit in guarded scopes: its
+/// search stops at the first scope whose prefix matches, and every group's prefix is empty.)
 pub fn route_of(req: &HttpRequest) -> Option<String> {
     // The path as the router matches it (percent-escapes decoded), as the idempotency guard reads it.
-    req.match_pattern().or_else(|| req.app_data::<web::Data<RouteTemplates>>()?.find(req.match_info().as_str()))
+    req.match_pattern()
+        .or_else(|| req.app_data::<web::Data<RouteTable>>()?.template_of(req.match_info().as_str()).map(str::to_owned))
 }
 
 /// `people` for `/people/{id}`; empty for `/`.
@@ -218,19 +253,14 @@ impl actix_web::guard::Guard for FirstSegment {
 }
 
 /// A module's registrations, under the scope `prefix` (what the request paths start with).
-/// `finish` (called by `routes::configure` after the module) adds the 405s.
 pub struct Routes<'a> {
     groups: &'a mut RouteGroups,
-    posts: &'a PostTable,
     prefix: &'static str,
-    /// Each path with the methods served there, in the order the paths were first registered
-    /// (the 405s are matched in that order, after every handler of the module).
-    paths: Vec<(String, Vec<HttpMethod>)>,
 }
 
 impl<'a> Routes<'a> {
-    pub fn new(groups: &'a mut RouteGroups, posts: &'a PostTable, prefix: &'static str) -> Self {
-        Routes { groups, posts, prefix, paths: Vec::new() }
+    pub fn new(groups: &'a mut RouteGroups, prefix: &'static str) -> Self {
+        Routes { groups, prefix }
     }
 
     /// A handler; a POST among them honours `Idempotency-Key` with a JSON body.
@@ -262,44 +292,21 @@ impl<'a> Routes<'a> {
         H: HttpServiceFactory + OpenApiFactory + utoipa::Path + 'static,
     {
         let path = H::path();
-        let methods = H::methods();
-        if methods.contains(&HttpMethod::Post) {
-            self.posts.add(format!("{}{path}", self.prefix), kind);
+        match &mut self.groups {
+            RouteGroups::Serving(groups) => {
+                let registration: Registration = Box::new(move |cfg| {
+                    cfg.service(handler);
+                });
+                let segment = first_segment(&path);
+                match groups.iter_mut().find(|(s, _)| s == segment) {
+                    Some((_, group)) => group.push(registration),
+                    None => groups.push((segment.to_owned(), vec![registration])),
+                }
+            }
+            RouteGroups::Listing(table) => table.add(format!("{}{path}", self.prefix), &H::methods(), kind),
+            RouteGroups::Documenting(parts) => parts.add(self.prefix, &handler),
         }
-        match self.paths.iter_mut().find(|(p, _)| *p == path) {
-            Some((_, served)) => served.extend(methods),
-            None => self.paths.push((path.clone(), methods)),
-        }
-        if let RouteGroups::Documenting(parts) = &mut self.groups {
-            parts.add(self.prefix, &handler);
-            return self;
-        }
-        if let RouteGroups::Serving { templates, .. } = &mut self.groups {
-            templates.add(format!("{}{path}", self.prefix));
-        }
-        self.groups.push(
-            &path,
-            Box::new(move |cfg| {
-                cfg.service(handler);
-            }),
-        );
         self
-    }
-
-    /// Every path answers the methods none of its handlers serves with a 405 naming those
-    /// that do.
-    pub fn finish(self) {
-        let Routes { groups, paths, .. } = self;
-        for (path, methods) in paths {
-            let route = method_not_allowed(allow(&methods));
-            let at = path.clone();
-            groups.push(
-                &path,
-                Box::new(move |cfg| {
-                    cfg.route(&at, route);
-                }),
-            );
-        }
     }
 }
 
@@ -316,27 +323,21 @@ fn allow(methods: &[HttpMethod]) -> String {
     ORDER.iter().filter(|(m, _)| methods.contains(m)).map(|(_, name)| *name).collect::<Vec<_>>().join(", ")
 }
 
-/// A catch-all route registered after a path's real handlers, so other methods get a 405
-/// problem with `Allow` instead of falling through to "no such route".
-fn method_not_allowed(allow: String) -> actix_web::Route {
-    web::route().to(move |req: HttpRequest| {
-        let allow = allow.clone();
-        async move {
-            let error = ApiError::new(
-                ErrorCode::MethodNotAllowed,
-                format!("{} is not supported on {}; use {allow}", req.method(), req.path()),
-            )
-            .localized(
-                "method_not_allowed-allow",
-                [("method", Arg::text(req.method())), ("path", Arg::text(req.path())), ("allow", Arg::text(&allow))],
-            );
-            let mut res = actix_web::ResponseError::error_response(&error);
-            if let Ok(value) = header::HeaderValue::from_str(&allow) {
-                res.headers_mut().insert(header::ALLOW, value);
-            }
-            res
-        }
-    })
+/// A 405 problem whose `Allow` names the methods served at the path.
+fn method_not_allowed(req: &HttpRequest, allow: &str) -> HttpResponse {
+    let error = ApiError::new(
+        ErrorCode::MethodNotAllowed,
+        format!("{} is not supported on {}; use {allow}", req.method(), req.path()),
+    )
+    .localized(
+        "method_not_allowed-allow",
+        [("method", Arg::text(req.method())), ("path", Arg::text(req.path())), ("allow", Arg::text(allow))],
+    );
+    let mut res = actix_web::ResponseError::error_response(&error);
+    if let Ok(value) = header::HeaderValue::from_str(allow) {
+        res.headers_mut().insert(header::ALLOW, value);
+    }
+    res
 }
 
 #[cfg(test)]
@@ -376,14 +377,27 @@ mod tests {
 
     #[test]
     fn a_path_finds_the_first_route_template_that_matches() {
-        let mut templates = RouteTemplates::default();
-        templates.add("/api/v1/people/{id}/disciplines".into());
-        templates.add("/api/v1/people/{id}".into());
-        templates.add("/api/v1/people/{id}".into());
-        assert_eq!(templates.0.len(), 2, "a template is kept once");
-        assert_eq!(templates.find("/api/v1/people/x").as_deref(), Some("/api/v1/people/{id}"));
-        assert_eq!(templates.find("/api/v1/people/x/disciplines").as_deref(), Some("/api/v1/people/{id}/disciplines"));
-        assert_eq!(templates.find("/api/v1/nothing"), None);
+        let mut table = RouteTable::default();
+        table.add("/api/v1/people/{id}/disciplines", &[HttpMethod::Get], PostKind::Keyed);
+        table.add("/api/v1/people/{id}", &[HttpMethod::Get], PostKind::Keyed);
+        table.add("/api/v1/people/{id}", &[HttpMethod::Patch], PostKind::Keyed);
+        assert_eq!(table.templates.len(), 2, "a template is kept once");
+        assert_eq!(table.template_of("/api/v1/people/x"), Some("/api/v1/people/{id}"));
+        assert_eq!(table.template_of("/api/v1/people/x/disciplines"), Some("/api/v1/people/{id}/disciplines"));
+        assert_eq!(table.template_of("/api/v1/nothing"), None);
+    }
+
+    #[test]
+    fn the_methods_at_a_path_are_those_of_every_template_that_matches_it() {
+        let mut table = RouteTable::default();
+        table.add("/api/v1/nominations/{id}/comments", &[HttpMethod::Get], PostKind::Keyed);
+        table.add("/api/v1/nominations/{id}", &[HttpMethod::Get], PostKind::Keyed);
+        table.add("/api/v1/nominations/{id}/{action}", &[HttpMethod::Post], PostKind::Keyed);
+        table.add("/api/v1/nominations/{id}", &[HttpMethod::Patch, HttpMethod::Delete], PostKind::Keyed);
+        assert_eq!(allow(&table.methods_at("/api/v1/nominations/x")), "GET, PATCH, DELETE");
+        assert_eq!(allow(&table.methods_at("/api/v1/nominations/x/comments")), "GET, POST");
+        assert_eq!(allow(&table.methods_at("/api/v1/nominations/x/submit")), "POST");
+        assert!(table.methods_at("/api/v1/nominations").is_empty());
     }
 
     #[test]
@@ -394,12 +408,16 @@ mod tests {
 
     #[test]
     fn a_path_finds_the_first_post_registered_that_matches() {
-        let posts = PostTable::default();
-        posts.add("/api/v1/nominations/{id}/documents", PostKind::Upload);
-        posts.add("/api/v1/nominations/{id}/{action}", PostKind::Keyed);
-        assert_eq!(posts.kind_of_path("/api/v1/nominations/x/documents"), Some(PostKind::Upload));
-        assert_eq!(posts.kind_of_path("/api/v1/nominations/x/submit"), Some(PostKind::Keyed));
-        assert_eq!(posts.kind_of_path("/api/v1/people"), None);
-        assert_eq!(posts.kind_of_pattern("/api/v1/nominations/{id}/{action}"), Some(PostKind::Keyed));
+        let mut table = RouteTable::default();
+        table.add("/api/v1/nominations/{id}/documents", &[HttpMethod::Get], PostKind::Keyed);
+        table.add("/api/v1/nominations/{id}/{action}", &[HttpMethod::Post], PostKind::Keyed);
+        table.add("/api/v1/nominations/{id}/documents", &[HttpMethod::Post], PostKind::Upload);
+        table.add("/api/v1/sessions", &[HttpMethod::Post], PostKind::Unkeyed);
+        assert_eq!(table.kind_of_path("/api/v1/nominations/x/documents"), Some(PostKind::Keyed), "as the router picks");
+        assert_eq!(table.kind_of_path("/api/v1/nominations/x/submit"), Some(PostKind::Keyed));
+        assert_eq!(table.kind_of_path("/api/v1/sessions"), Some(PostKind::Unkeyed));
+        assert_eq!(table.kind_of_path("/api/v1/people"), None);
+        assert_eq!(table.kind_of_pattern("/api/v1/nominations/{id}/documents"), Some(PostKind::Upload));
+        assert_eq!(table.kind_of_pattern("/api/v1/nominations/{id}/{action}"), Some(PostKind::Keyed));
     }
 }

@@ -7,7 +7,7 @@ pub mod errors;
 use utoipa::OpenApi;
 
 use crate::error::{FieldError, Problem};
-use crate::http::register::{PostKind, PostTable};
+use crate::http::register::{PostKind, RouteTable};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -109,8 +109,7 @@ fn name_shared_by_two_schemas(
 
 /// The whole document, as served at `/openapi.json` and printed by `thidua openapi`.
 pub fn document() -> utoipa::openapi::OpenApi {
-    let posts = PostTable::default();
-    let parts = crate::routes::document(&posts);
+    let parts = crate::routes::document();
     let mut api = ApiDoc::openapi();
     api.paths.merge(parts.paths);
     if let Some(name) = name_shared_by_two_schemas(&parts.schemas) {
@@ -119,21 +118,21 @@ pub fn document() -> utoipa::openapi::OpenApi {
         panic!("two different types are both named {name} in the OpenAPI document: rename one");
     }
     api.components.get_or_insert_with(utoipa::openapi::Components::new).schemas.extend(parts.schemas);
-    finish(&mut api, &posts);
+    finish(&mut api, &crate::routes::table());
     api
 }
 
 /// What the middleware adds to operations, added once the paths are in: the optional
 /// `Idempotency-Key` header of every POST the idempotency middleware keys (as its route was
-/// registered: `posts`), and the response
+/// registered: `routes`), and the response
 /// headers every answer may carry (`X-Request-Id` on all, `Retry-After` on 429 and 503,
 /// `WWW-Authenticate` on 401, `Idempotent-Replayed` on the successes of keyed POSTs).
-pub fn finish(api: &mut utoipa::openapi::OpenApi, posts: &PostTable) {
+pub fn finish(api: &mut utoipa::openapi::OpenApi, routes: &RouteTable) {
     use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
     use utoipa::openapi::{ObjectBuilder, Required, Type};
     let versioned = versioned_schemas(api);
     for (path, item) in &mut api.paths.paths {
-        let keyed = posts.kind_of_pattern(path).is_some_and(|kind| kind != PostKind::Unkeyed);
+        let keyed = routes.kind_of_pattern(path).is_some_and(|kind| kind != PostKind::Unkeyed);
         for (method, op) in operations_mut(item) {
             let keyed_post = keyed && method == "post";
             split_summary(op);
@@ -437,6 +436,6 @@ mod tests {
         assert_eq!(name_shared_by_two_schemas(&same), None);
         let clash = [("A".to_string(), schema(Type::String)), ("A".to_string(), schema(Type::Integer))];
         assert_eq!(name_shared_by_two_schemas(&clash).as_deref(), Some("A"));
-        assert!(name_shared_by_two_schemas(&crate::routes::document(&Default::default()).schemas).is_none());
+        assert!(name_shared_by_two_schemas(&crate::routes::document().schemas).is_none());
     }
 }

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::auth::policy::{self, Action, Decision, ListReach, Resource, Role};
+use crate::auth::policy::{self, Action, Decision, Resource, Role};
 use crate::auth::AuthUser;
 use crate::db::journal::Scope;
 use crate::db::DbConn;
@@ -253,10 +253,7 @@ pub async fn list(
     let campaign = visible_campaign(&state, &who, id.into_inner()).await?;
     let query = query.0;
     let limit = cursor::limit(query.limit)?;
-    let unit_id = match policy::require_list_reach(&who)? {
-        ListReach::AllUnits => query.unit_id.map(UnitId::from),
-        ListReach::OwnUnit(own) => Some(own),
-    };
+    let unit_id = policy::listed_unit(&who, query.unit_id.map(UnitId::from))?;
     let filter = AchievementFilter {
         unit_id,
         indicator_id: query.indicator_id.map(IndicatorId::from),

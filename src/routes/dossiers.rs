@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::auth::policy::{self, Action, Decision, ListReach, Resource, Role};
+use crate::auth::policy::{self, Action, Decision, Resource, Role};
 use crate::auth::AuthUser;
 use crate::db::journal::Scope;
 use crate::db::{self, cursor};
@@ -161,10 +161,7 @@ pub async fn list_dossiers(
     who: AuthUser,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let unit = match policy::require_list_reach(&who)? {
-        ListReach::AllUnits => None,
-        ListReach::OwnUnit(own) => Some(own),
-    };
+    let unit = policy::listed_unit(&who, None)?;
     let id = RoundId::from(id.into_inner());
     let rows = db::run(&state.db, move |conn| {
         model::find_round(conn, id)?;

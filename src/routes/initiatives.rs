@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::auth::policy::{self, Action, Decision, ListReach, Resource};
+use crate::auth::policy::{self, Action, Decision, Resource};
 use crate::auth::AuthUser;
 use crate::db::journal::Scope;
 use crate::db::{self, cursor};
@@ -219,10 +219,7 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let query = query.0;
     let limit = cursor::limit(query.limit)?;
-    let unit_id = match policy::require_list_reach(&who)? {
-        ListReach::AllUnits => query.unit_id.map(UnitId::from),
-        ListReach::OwnUnit(own) => Some(own),
-    };
+    let unit_id = policy::listed_unit(&who, query.unit_id.map(UnitId::from))?;
     let filter = InitiativeFilter {
         unit_id,
         person_id: query.person_id.map(PersonId::from),

@@ -1,6 +1,6 @@
 //! HTTP endpoints, one module per resource. A module registers its handlers through
-//! `http::register::Routes` (which adds the 405s and records how each POST treats
-//! `Idempotency-Key`); what several modules need is in `shared`, the one route module the
+//! `http::register::Routes` (which lists each handler's methods, for the 405s, and how each
+//! POST treats `Idempotency-Key`); what several modules need is in `shared`, the one route module the
 //! others may import (`.ci/layers`).
 
 pub mod achievements;
@@ -41,15 +41,15 @@ pub mod units;
 pub mod users;
 pub mod webhooks;
 
-use std::rc::Rc;
+use std::sync::{Arc, OnceLock};
 
 use actix_web::body::BoxBody;
 use actix_web::dev::ServiceRequest;
 use actix_web::middleware::{from_fn, Next};
-use actix_web::web::{scope, ServiceConfig};
+use actix_web::web::{self, scope, ServiceConfig};
 
 use crate::http::idempotency;
-use crate::http::register::{DocumentParts, PostTable, RouteGroups, Routes};
+use crate::http::register::{DocumentParts, RouteGroups, RouteTable, Routes};
 
 /// Where the API's endpoints live.
 const API: &str = "/api/v1";
@@ -95,35 +95,47 @@ const MODULES: [fn(&mut Routes); 37] = [
     units::departments::configure,
 ];
 
-fn register_all(groups: &mut RouteGroups, posts: &PostTable) {
+fn register_all(groups: &mut RouteGroups) {
     for configure in MODULES {
-        let mut routes = Routes::new(groups, posts, API);
-        configure(&mut routes);
-        routes.finish();
+        configure(&mut Routes::new(groups, API));
     }
 }
 
-/// Every endpoint, served: each module registers through `Routes` (which adds its 405s);
-/// `posts` receives what each POST declared, for the idempotency guard.
-pub fn configure(cfg: &mut ServiceConfig, posts: &Rc<PostTable>) {
+/// Every endpoint, listed: made once per process, on first use (the server's main thread
+/// makes it with the document, before the workers start), and shared.
+pub fn table() -> Arc<RouteTable> {
+    static TABLE: OnceLock<Arc<RouteTable>> = OnceLock::new();
+    TABLE
+        .get_or_init(|| {
+            let mut groups = RouteGroups::listing();
+            register_all(&mut groups);
+            Arc::new(groups.into_table())
+        })
+        .clone()
+}
+
+/// Every endpoint, served: each module registers through `Routes`. The table goes to the
+/// idempotency guard and, as application data, to the answers of requests no handler takes
+/// (`register::not_served`) and to the request log.
+pub fn configure(cfg: &mut ServiceConfig) {
+    let table = table();
     let mut groups = RouteGroups::serving();
-    register_all(&mut groups, posts);
-    let guarded = posts.clone();
+    register_all(&mut groups);
+    let guarded = table.clone();
     let mut api = scope(API)
         .wrap(from_fn(move |req: ServiceRequest, next: Next<BoxBody>| idempotency::guard(guarded.clone(), req, next)));
-    let (scopes, templates) = groups.into_served(API);
-    for group in scopes {
+    for group in groups.into_served(API) {
         api = api.service(group);
     }
-    cfg.app_data(actix_web::web::Data::new(templates));
+    cfg.app_data(web::Data::from(table));
     cfg.service(health::live).service(health::ready).service(api);
 }
 
 /// Every endpoint, described: the OpenAPI document's paths and schemas, as the same
-/// registrations declare them; `posts` receives what each POST declared, for the document.
-pub fn document(posts: &PostTable) -> DocumentParts {
+/// registrations declare them.
+pub fn document() -> DocumentParts {
     let mut groups = RouteGroups::documenting();
-    register_all(&mut groups, posts);
+    register_all(&mut groups);
     let mut parts = groups.into_document();
     parts.add("", &health::live);
     parts.add("", &health::ready);

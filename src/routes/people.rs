@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::auth::policy::{self, Action, Decision, ListReach, Resource, Role};
+use crate::auth::policy::{self, Action, Decision, Resource, Role};
 use crate::auth::AuthUser;
 use crate::db::journal::Scope;
 use crate::db::{self, cursor};
@@ -219,10 +219,7 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let query = query.0;
     let limit = cursor::limit(query.limit)?;
-    let unit = match policy::require_list_reach(&who)? {
-        ListReach::AllUnits => query.unit_id.map(UnitId::from),
-        ListReach::OwnUnit(own) => Some(own),
-    };
+    let unit = policy::listed_unit(&who, query.unit_id.map(UnitId::from))?;
     let search = query.q.as_deref().map(text::fold).filter(|q| !q.is_empty());
     let after = query.cursor.as_deref().map(|c| cursor::decode(&scope, c)).transpose()?;
     let rows = db::run(&state.db, move |conn| model::list_people(conn, unit, search.as_deref(), after, limit)).await?;

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::auth::policy::{self, Action, Decision, ListReach, Resource};
+use crate::auth::policy::{self, Action, Decision, Resource};
 use crate::auth::AuthUser;
 use crate::db;
 use crate::db::journal::Scope;
@@ -168,10 +168,7 @@ async fn load(state: &AppState, who: &AuthUser, id: Uuid, action: Action) -> Res
 pub async fn list(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
     let campaign = visible_campaign(&state, &who, id.into_inner()).await?;
     // Province-level staff see every unit's; anyone bound to a unit sees that unit's only.
-    let only_unit = match policy::require_list_reach(&who)? {
-        ListReach::AllUnits => None,
-        ListReach::OwnUnit(own) => Some(own),
-    };
+    let only_unit = policy::listed_unit(&who, None)?;
     let found = db::run(&state.db, move |conn| {
         let rows = model::list_registrations(conn, campaign.id, only_unit)?;
         rows.into_iter().map(|r| model::find_registration(conn, r.id)).collect::<Result<Vec<_>, _>>()

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::auth::policy::{self, Action, ListReach};
+use crate::auth::policy::{self, Action};
 use crate::auth::AuthUser;
 use crate::db::journal::Scope;
 use crate::db::{self, DbConn};
@@ -378,10 +378,7 @@ pub async fn import(
     responses(XlsxReportResponses, ReadErrors))]
 #[get("/rounds/{id}/results.xlsx")]
 pub async fn results(state: web::Data<AppState>, who: AuthUser, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
-    let unit = match policy::require_list_reach(&who)? {
-        ListReach::AllUnits => None,
-        ListReach::OwnUnit(own) => Some(own),
-    };
+    let unit = policy::listed_unit(&who, None)?;
     let id = RoundId::from(id.into_inner());
     let (round, rows) =
         db::run(&state.db, move |conn| Ok((model::find_round(conn, id)?, model::results(conn, id, unit)?))).await?;

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::auth::policy::{self, ListReach, Role};
+use crate::auth::policy::{self, Role};
 use crate::auth::AuthUser;
 use crate::db::journal::Scope;
 use crate::db::{self, cursor};
@@ -310,10 +310,7 @@ pub async fn round_quotas(
     who: AuthUser,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let unit = match policy::require_list_reach(&who)? {
-        ListReach::AllUnits => None,
-        ListReach::OwnUnit(own) => Some(own),
-    };
+    let unit = policy::listed_unit(&who, None)?;
     let id = RoundId::from(id.into_inner());
     let (round, rows) =
         db::run(&state.db, move |conn| Ok((model::find_round(conn, id)?, model::quotas(conn, id, unit)?))).await?;

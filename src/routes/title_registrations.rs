@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::auth::policy::{self, Action, Decision, ListReach, Resource};
+use crate::auth::policy::{self, Action, Decision, Resource};
 use crate::auth::AuthUser;
 use crate::db::journal::Scope;
 use crate::db::{self, cursor};
@@ -152,10 +152,7 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let query = query.0;
     let limit = cursor::limit(query.limit)?;
-    let unit = match policy::require_list_reach(&who)? {
-        ListReach::AllUnits => query.unit_id.map(UnitId::from),
-        ListReach::OwnUnit(own) => Some(own),
-    };
+    let unit = policy::listed_unit(&who, query.unit_id.map(UnitId::from))?;
     let after: Option<Uuid> = query.cursor.as_deref().map(|c| cursor::decode(&scope, c)).transpose()?;
     let (rows, next_cursor) = db::run(&state.db, move |conn| {
         let rows = model::list(conn, unit, query.year, query.status, after.map(TitleRegistrationId::from), limit)?;

@@ -11,7 +11,7 @@ use actix_web::{web, App, HttpResponse};
 use chrono::TimeDelta;
 use serde_json::{json, Value};
 use thidua::db::idempotency::{self, Hold, KeyId, Reservation, Timing};
-use thidua::http::register::{PostKind, PostTable};
+use thidua::http::register::{PostKind, RouteTable};
 
 use crate::achievements::day;
 use crate::helpers::{Response, TestApp};
@@ -257,11 +257,12 @@ async fn a_write_whose_reservation_was_taken_over_does_not_commit(app: TestApp) 
 async fn server_errors_are_not_stored(app: TestApp) {
     let calls = Arc::new(AtomicUsize::new(0));
     let counter = calls.clone();
-    let posts = std::rc::Rc::new(PostTable::default());
-    posts.add("/api/v1/flaky", PostKind::Keyed);
+    let mut routes = RouteTable::default();
+    routes.add("/api/v1/flaky", &[utoipa::openapi::path::HttpMethod::Post], PostKind::Keyed);
+    let routes = Arc::new(routes);
     let guard = actix_web::middleware::from_fn(
         move |req: actix_web::dev::ServiceRequest, next: actix_web::middleware::Next<actix_web::body::BoxBody>| {
-            thidua::http::idempotency::guard(posts.clone(), req, next)
+            thidua::http::idempotency::guard(routes.clone(), req, next)
         },
     );
     let service = actix_web::test::init_service(App::new().app_data(app.state.clone()).service(
