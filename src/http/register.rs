@@ -12,7 +12,7 @@
 //! Which scope a client's token needs is declared by the handler's extractor instead
 //! (`auth::AuthUser` requires `read`; `auth::OwnScopeUser` leaves the check to the handler).
 
-use actix_web::dev::{HttpServiceFactory, ResourceDef};
+use actix_web::dev::HttpServiceFactory;
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use utoipa::openapi::path::HttpMethod;
@@ -35,17 +35,55 @@ pub enum PostKind {
 
 /// Every served route, in the order registered: each template once, and each handler's methods
 /// and, for a POST, its kind. Made once per process (`routes::table`) before the workers start,
-/// and shared by them: a template with a path parameter compiles to a regular expression of
-/// some 32 KB of heap, and when each worker kept its own templates, POST table and a 405 route
-/// per path, that was 12 MB a worker (docs/benchmarks.md 2026-12-16).
+/// and shared by them. (In actix's `ResourceDef` a template with a path parameter compiles to a
+/// regular expression of some 32 KB of heap; when each worker kept its own templates, POST
+/// table and a 405 route per path as `ResourceDef`s, that was 12 MB a worker, docs/benchmarks.md
+/// 2026-12-16. `Template` matches the same paths without one.)
 ///
 /// Read by the answer to a request no handler takes (`not_served`), the idempotency guard (the
 /// POST a path reaches), the request log and metrics (`route_of`) and the OpenAPI document
 /// (which POSTs are keyed).
 #[derive(Default)]
 pub struct RouteTable {
-    templates: Vec<ResourceDef>,
+    templates: Vec<Template>,
     handlers: Vec<Handler>,
+}
+
+/// A route template (`/api/v1/people/{id}`), matched as actix matches it: a parameter takes one
+/// segment that is not empty (actix's default `[^/]+`), any other segment must be equal. Every
+/// parameter here is a whole segment with that default; `new` refuses any other.
+struct Template {
+    pattern: String,
+    /// Each segment between slashes: its text, or `None` for a parameter.
+    segments: Vec<Option<String>>,
+}
+
+impl Template {
+    fn new(pattern: String) -> Self {
+        let segments = pattern
+            .split('/')
+            .map(|segment| {
+                let parameter =
+                    segment.starts_with('{') && segment.ends_with('}') && !segment[1..].contains(['{', ':']);
+                assert!(
+                    parameter || !segment.contains(['{', '}']),
+                    "route {pattern}: a parameter must be a whole segment, with no pattern of its own"
+                );
+                (!parameter).then(|| segment.to_owned())
+            })
+            .collect();
+        Template { pattern, segments }
+    }
+
+    /// Whether `path` (as the router reads it, percent-escapes decoded) is one of this template's.
+    fn is_match(&self, path: &str) -> bool {
+        let mut parts = path.split('/');
+        self.segments.iter().all(|segment| match (segment, parts.next()) {
+            (_, None) => false,
+            (None, Some(part)) => !part.is_empty(),
+            (Some(text), Some(part)) => text == part,
+        }) && parts.next().is_none()
+    }
 }
 
 /// A registered handler: its template (an index into `templates`), its methods, and its kind
@@ -60,10 +98,10 @@ impl RouteTable {
     /// Declares a handler under a full path pattern (`Routes` does, as it registers).
     pub fn add(&mut self, pattern: impl Into<String>, methods: &[HttpMethod], kind: PostKind) {
         let pattern = pattern.into();
-        let template = match self.templates.iter().position(|def| def.pattern() == Some(pattern.as_str())) {
+        let template = match self.templates.iter().position(|t| t.pattern == pattern) {
             Some(known) => known,
             None => {
-                self.templates.push(ResourceDef::new(pattern));
+                self.templates.push(Template::new(pattern));
                 self.templates.len() - 1
             }
         };
@@ -73,7 +111,7 @@ impl RouteTable {
 
     /// The first template registered that matches `path`.
     pub fn template_of(&self, path: &str) -> Option<&str> {
-        self.templates.iter().find(|def| def.is_match(path)).and_then(ResourceDef::pattern)
+        self.templates.iter().find(|t| t.is_match(path)).map(|t| t.pattern.as_str())
     }
 
     /// The kind of the POST a request path reaches, as the router would pick it (the first
@@ -85,12 +123,12 @@ impl RouteTable {
 
     /// The kind of the POST registered under this exact pattern (an OpenAPI path).
     pub fn kind_of_pattern(&self, pattern: &str) -> Option<PostKind> {
-        self.handlers.iter().find(|h| h.post.is_some() && self.templates[h.template].pattern() == Some(pattern))?.post
+        self.handlers.iter().find(|h| h.post.is_some() && self.templates[h.template].pattern == pattern)?.post
     }
 
     /// The methods some handler serves at `path`: those of every template that matches it.
     fn methods_at(&self, path: &str) -> Vec<HttpMethod> {
-        let matches: Vec<bool> = self.templates.iter().map(|def| def.is_match(path)).collect();
+        let matches: Vec<bool> = self.templates.iter().map(|t| t.is_match(path)).collect();
         self.handlers.iter().filter(|h| matches[h.template]).flat_map(|h| h.methods.iter().cloned()).collect()
     }
 }
@@ -398,6 +436,36 @@ mod tests {
         assert_eq!(allow(&table.methods_at("/api/v1/nominations/x/comments")), "GET, POST");
         assert_eq!(allow(&table.methods_at("/api/v1/nominations/x/submit")), "POST");
         assert!(table.methods_at("/api/v1/nominations").is_empty());
+    }
+
+    #[test]
+    fn a_template_matches_the_paths_actix_matches() {
+        use actix_web::dev::ResourceDef;
+        let table = crate::routes::table();
+        assert!(table.templates.len() > 100);
+        for template in &table.templates {
+            let actix = ResourceDef::new(template.pattern.as_str());
+            let fill = |with: &str| {
+                template.segments.iter().map(|s| s.as_deref().unwrap_or(with)).collect::<Vec<_>>().join("/")
+            };
+            let fitted = fill("0193a9c2-7f1e-7c3a-9b1d-2f4e5a6b7c8d");
+            let mut paths = vec![fitted.clone(), format!("{fitted}/"), format!("{fitted}/x"), format!("/x{fitted}")];
+            paths.extend(["", "Đắk Lắk", "a/b", "%2F", "a\nb", " "].map(fill));
+            paths.push(fitted.trim_end_matches(|c| c != '/').to_owned());
+            for other in table.templates.iter().take(40) {
+                paths.push(other.segments.iter().map(|s| s.as_deref().unwrap_or("x")).collect::<Vec<_>>().join("/"));
+            }
+            for path in &paths {
+                assert_eq!(template.is_match(path), actix.is_match(path), "{} on {path:?}", template.pattern);
+            }
+            assert!(template.is_match(&fitted));
+        }
+    }
+
+    #[test]
+    #[should_panic(expected = "a parameter must be a whole segment")]
+    fn a_template_refuses_a_parameter_inside_a_segment() {
+        Template::new("/api/v1/files/{name}.pdf".into());
     }
 
     #[test]
