@@ -3,7 +3,9 @@
 //!
 //! - every path answers the methods no handler serves with a 405 whose `Allow` names the
 //!   methods its handlers do (from their `#[utoipa::path]`), so the two cannot disagree
-//!   (`not_served`, reading the `RouteTable`);
+//!   (`not_served`, reading the `RouteTable`). Where the templates of two paths match one URI
+//!   (`/nominations/{id}/comments` and `/nominations/{id}/{action}`), the methods of both are
+//!   served there, and `Allow` names them all;
 //! - a POST is registered as keyed (`service`: it honours `Idempotency-Key`), as an upload
 //!   (`upload`: keyed, and its body is a file), or as unkeyed (`unkeyed`: its answer is a
 //!   credential, or replaying it would tie the caller to a fingerprint). The idempotency guard
@@ -36,9 +38,10 @@ pub enum PostKind {
 /// Every served route, in the order registered: each template once, and each handler's methods
 /// and, for a POST, its kind. Made once per process (`routes::table`) before the workers start,
 /// and shared by them. (In actix's `ResourceDef` a template with a path parameter compiles to a
-/// regular expression of some 32 KB of heap; when each worker kept its own templates, POST
-/// table and a 405 route per path as `ResourceDef`s, that was 12 MB a worker, docs/benchmarks.md
-/// 2026-12-16. `Template` matches the same paths without one.)
+/// regular expression of some 32 KB of heap. Each worker kept its own templates, POST table and
+/// a 405 route per path as `ResourceDef`s, two thirds of the 12.2 MB a worker held besides its
+/// handlers' own routes, docs/benchmarks.md 2026-12-17. `Template` matches the same paths
+/// without one.)
 ///
 /// Read by the answer to a request no handler takes (`not_served`), the idempotency guard (the
 /// POST a path reaches), the request log and metrics (`route_of`) and the OpenAPI document
@@ -51,7 +54,8 @@ pub struct RouteTable {
 
 /// A route template (`/api/v1/people/{id}`), matched as actix matches it: a parameter takes one
 /// segment that is not empty (actix's default `[^/]+`), any other segment must be equal. Every
-/// parameter here is a whole segment with that default; `new` refuses any other.
+/// parameter here is a whole segment with that default; `new` refuses any other, and a tail
+/// (`*`).
 struct Template {
     pattern: String,
     /// Each segment between slashes: its text, or `None` for a parameter.
@@ -69,6 +73,7 @@ impl Template {
                     parameter || !segment.contains(['{', '}']),
                     "route {pattern}: a parameter must be a whole segment, with no pattern of its own"
                 );
+                assert!(!segment.ends_with('*'), "route {pattern}: a tail is not matched here");
                 (!parameter).then(|| segment.to_owned())
             })
             .collect();
@@ -135,18 +140,20 @@ impl RouteTable {
 
 /// The answer to a request no handler takes (the application's default service, which the
 /// route groups inherit): 405 with `Allow` when some handler serves its path with another
-/// method, else 404.
+/// method, else 404. Also 404 when a handler serves the path with this very method, which the
+/// router would then have reached: a 405 must not name the method it refuses.
 pub async fn not_served(req: HttpRequest) -> Result<HttpResponse, ApiError> {
     let served = match req.app_data::<web::Data<RouteTable>>() {
         // The path as the router matches it (percent-escapes decoded).
         Some(table) => table.methods_at(req.match_info().as_str()),
         None => Vec::new(),
     };
-    if served.is_empty() {
+    let allowed = allow(&served);
+    if allowed.is_empty() || allowed.split(", ").any(|method| method == req.method().as_str()) {
         return Err(ApiError::new(ErrorCode::RouteNotFound, format!("no resource at {}", req.path()))
             .localized("route_not_found-path", [("path", Arg::text(req.path()))]));
     }
-    Ok(method_not_allowed(&req, &allow(&served)))
+    Ok(method_not_allowed(&req, &allowed))
 }
 
 /// One handler's registration, kept until its group is built.
@@ -177,7 +184,8 @@ impl DocumentParts {
 /// segment of their path (`people` for `/people/{id}/disciplines`), in the order registered,
 /// each group's in its own order; the table of them (`RouteTable`, made once); or the parts of
 /// the OpenAPI document. A worker builds neither the table nor the document (each is made once
-/// and shared): each worker building its own document held about 25 MB, its own templates 12 MB.
+/// and shared): each worker building its own document held about 25 MB, and its own templates,
+/// POST table and 405 routes about 8 MB.
 ///
 /// Why the groups: actix's router tries a scope's routes one after another, and a route with a
 /// path parameter is tried with a regular expression. In one flat scope of some 350 routes, a
@@ -279,7 +287,11 @@ impl actix_web::guard::Guard for FirstSegment {
             }
         }
         let Some(rest) = path.strip_prefix(self.prefix) else {
-            return false;
+            // An escaped prefix (`/api/%761/communes`), which the API scope admitted decoded.
+            return path.contains('%')
+                && percent_encoding::percent_decode_str(path).decode_utf8().is_ok_and(|decoded| {
+                    decoded.strip_prefix(self.prefix).is_some_and(|rest| first_segment(rest) == self.segment)
+                });
         };
         let raw = first_segment(rest);
         if raw == self.segment {
@@ -411,6 +423,9 @@ mod tests {
         assert!(!admits("councils", "/api/v1/council"));
         assert!(!admits("communes", "/api/v1/%64istricts"), "an escape of another segment");
         assert!(!admits("communes", "/api/v2/communes"), "another prefix");
+        assert!(admits("communes", "/api/%761/communes/42"), "an escaped prefix");
+        assert!(!admits("communes", "/api/%762/communes"), "an escape of another prefix");
+        assert!(!admits("communes", "/api/%761/districts"));
     }
 
     #[test]
@@ -466,6 +481,25 @@ mod tests {
     #[should_panic(expected = "a parameter must be a whole segment")]
     fn a_template_refuses_a_parameter_inside_a_segment() {
         Template::new("/api/v1/files/{name}.pdf".into());
+    }
+
+    #[actix_web::test]
+    async fn a_request_no_handler_took_gets_405_naming_the_methods_served_or_404() {
+        use actix_web::http::{Method, StatusCode};
+        let mut table = RouteTable::default();
+        table.add("/api/v1/people/{id}", &[HttpMethod::Get, HttpMethod::Patch], PostKind::Keyed);
+        let table = web::Data::new(table);
+        let answer = |method: Method, path: &str| {
+            let req = actix_web::test::TestRequest::default().method(method).uri(path).app_data(table.clone());
+            not_served(req.to_http_request())
+        };
+        let refused = answer(Method::PUT, "/api/v1/people/x").await.unwrap();
+        assert_eq!(refused.status(), StatusCode::METHOD_NOT_ALLOWED);
+        assert_eq!(refused.headers().get(header::ALLOW).unwrap(), "GET, PATCH");
+        let not_found = answer(Method::PUT, "/api/v1/nothing").await.unwrap_err();
+        assert_eq!(not_found.code, ErrorCode::RouteNotFound);
+        let served_yet_not_reached = answer(Method::GET, "/api/v1/people/x").await.unwrap_err();
+        assert_eq!(served_yet_not_reached.code, ErrorCode::RouteNotFound, "a 405 never names the method it refuses");
     }
 
     #[test]

@@ -56,6 +56,19 @@ async fn framework_errors_are_problems(app: TestApp) {
     assert_eq!(escaped.status, 200, "{}", escaped.text());
     assert_eq!(escaped.json()["items"], plain.json()["items"]);
     app.get("/api/v1/%63ommune?limit=2").await.problem(404, "route_not_found");
+    let escaped_prefix = app.get("/api/%761/communes?limit=2").await;
+    assert_eq!(escaped_prefix.status, 200, "{}", escaped_prefix.text());
+    assert_eq!(escaped_prefix.json()["items"], plain.json()["items"]);
+
+    // Two templates match this URI: the comments' (GET) and the nomination's actions' (POST).
+    let comments = "/api/v1/nominations/0193a9c2-7f1e-7c3a-9b1d-2f4e5a6b7c8d/comments";
+    let res = app.send(TestRequest::put().uri(comments)).await;
+    res.problem(405, "method_not_allowed");
+    assert_eq!(res.header("allow"), Some("GET, POST, HEAD"));
+    // POST there is the actions' handler's to answer: it asks who is calling, and knows no
+    // action of that name.
+    app.send_anonymous(TestRequest::post().uri(comments).set_json(json!({}))).await.problem(401, "invalid_token");
+    app.post(comments, &json!({})).await.problem(404, "route_not_found");
 
     let res = app.send(TestRequest::put().uri("/api/v1/communes")).await;
     res.problem(405, "method_not_allowed");
