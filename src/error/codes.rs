@@ -97,7 +97,7 @@ error_codes! {
     [404, field] NotFound = "not_found": "no such record — or one of another unit, which you may not know exists; in `errors`, a referenced record that does not exist",
     [404] RouteNotFound = "route_not_found": "no such path",
     [404] SingleSignOnOff = "single_sign_on_off": "single sign-on is not configured on this deployment (`THIDUA_OIDC_ISSUER`)",
-    [405] MethodNotAllowed = "method_not_allowed": "the path exists; `Allow` lists its methods",
+    [405] MethodNotAllowed = "method_not_allowed": "the path exists; `Allow` lists the methods served there (by every path whose template matches it)",
     [406] NotAcceptable = "not_acceptable": "none of the formats `Accept` (or `format`) asks for is offered",
     [409, field] Duplicate = "duplicate": "a record with the same key exists; in `errors`, a value given twice where it may appear once",
     [409] Referenced = "referenced": "the record is referenced by, or refers to, records that forbid this change",
