@@ -136,8 +136,10 @@ pub async fn security_headers(
     mut req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
-    // Credentials in the request, or credentials in the answer (sign-in, refresh).
-    let authenticated = req.headers().contains_key(header::AUTHORIZATION) || req.path().starts_with("/api/v1/auth/");
+    // Credentials in the request, or credentials in the answer (sign-in, refresh). The path as
+    // the router reads it (escapes decoded), so `/api/v1/%61uth/login` is sign-in too.
+    let authenticated =
+        req.headers().contains_key(header::AUTHORIZATION) || req.match_info().as_str().starts_with("/api/v1/auth/");
     let docs = req.path() == "/docs" || req.path().starts_with("/docs/");
     let head = req.method() == actix_web::http::Method::HEAD;
     if head {
@@ -174,7 +176,7 @@ pub async fn language(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
     // The public pages speak to citizens: always Vietnamese.
-    let lang = if req.path().starts_with("/api/v1/public/") {
+    let lang = if req.match_info().as_str().starts_with("/api/v1/public/") {
         i18n::Lang::Vi
     } else {
         i18n::negotiate(req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()))

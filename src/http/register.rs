@@ -39,9 +39,8 @@ pub enum PostKind {
 /// and, for a POST, its kind. Made once per process (`routes::table`) before the workers start,
 /// and shared by them. (In actix's `ResourceDef` a template with a path parameter compiles to a
 /// regular expression of some 32 KB of heap. Each worker kept its own templates, POST table and
-/// a 405 route per path as `ResourceDef`s, two thirds of the 12.2 MB a worker held besides its
-/// handlers' own routes, docs/benchmarks.md 2026-12-17. `Template` matches the same paths
-/// without one.)
+/// a 405 route per path as `ResourceDef`s: two thirds (8.1 of 12.3 MB) of what a worker held,
+/// docs/benchmarks.md 2026-12-17. `Template` matches the same paths without one.)
 ///
 /// Read by the answer to a request no handler takes (`not_served`), the idempotency guard (the
 /// POST a path reaches), the request log and metrics (`route_of`) and the OpenAPI document
@@ -287,11 +286,12 @@ impl actix_web::guard::Guard for FirstSegment {
             }
         }
         let Some(rest) = path.strip_prefix(self.prefix) else {
-            // An escaped prefix (`/api/%761/communes`), which the API scope admitted decoded.
-            return path.contains('%')
-                && percent_encoding::percent_decode_str(path).decode_utf8().is_ok_and(|decoded| {
-                    decoded.strip_prefix(self.prefix).is_some_and(|rest| first_segment(rest) == self.segment)
-                });
+            // An escaped prefix (`/api/%761/communes`), which the API scope admitted decoded. Lossy,
+            // as the router decodes: an invalid escape further on is the handler's to refuse.
+            return path.contains('%') && {
+                let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+                decoded.strip_prefix(self.prefix).is_some_and(|rest| first_segment(rest) == self.segment)
+            };
         };
         let raw = first_segment(rest);
         if raw == self.segment {
@@ -424,6 +424,7 @@ mod tests {
         assert!(!admits("communes", "/api/v1/%64istricts"), "an escape of another segment");
         assert!(!admits("communes", "/api/v2/communes"), "another prefix");
         assert!(admits("communes", "/api/%761/communes/42"), "an escaped prefix");
+        assert!(admits("communes", "/api/%761/communes/%FF"), "an invalid escape further on");
         assert!(!admits("communes", "/api/%762/communes"), "an escape of another prefix");
         assert!(!admits("communes", "/api/%761/districts"));
     }

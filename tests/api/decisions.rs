@@ -121,6 +121,14 @@ async fn posting_then_decision_grants_awards(app: TestApp) {
         (body["title"].as_str(), body["detail"].as_str()),
         (Some("Không tìm thấy"), Some("Không tìm thấy thông báo công khai."))
     );
+    // However the path is escaped, as the router decodes it.
+    let escaped = TestRequest::post()
+        .uri(&format!("/api/v1/%70ublic/postings/{}/comments", uuid::Uuid::now_v7()))
+        .insert_header(("accept-language", "en"))
+        .set_json(json!({"content": "x"}));
+    let res = app.send_anonymous(escaped).await;
+    assert_eq!(res.header("content-language"), Some("vi"), "{}", res.text());
+    res.problem(404, "not_found");
     let seen = app.get(&format!("{path}/comments")).await.json();
     assert_eq!(seen[0]["content"], "Chị Hằng rất nhiệt tình.\nĐồng ý.");
     let reviewed = app

@@ -68,7 +68,9 @@ async fn framework_errors_are_problems(app: TestApp) {
     // POST there is the actions' handler's to answer: it asks who is calling, and knows no
     // action of that name.
     app.send_anonymous(TestRequest::post().uri(comments).set_json(json!({}))).await.problem(401, "invalid_token");
-    app.post(comments, &json!({})).await.problem(404, "route_not_found");
+    let unknown = TestRequest::post().uri(comments).insert_header(("accept-language", "en")).set_json(json!({}));
+    let body = app.send(unknown).await.problem(404, "route_not_found");
+    assert!(body["detail"].as_str().unwrap().contains("no such action"), "{body}");
 
     let res = app.send(TestRequest::put().uri("/api/v1/communes")).await;
     res.problem(405, "method_not_allowed");

@@ -43,6 +43,12 @@ async fn every_answer_carries_security_headers(app: TestApp) {
         (200, Some("no-store")),
         "tokens are not cached either"
     );
+    // However the path is escaped, as the router decodes it.
+    let body = json!({"username": "admin", "password": crate::helpers::PASSWORD});
+    for escaped in ["/api/v1/%61uth/login", "/api/%761/auth/login"] {
+        let login = app.send_anonymous(TestRequest::post().uri(escaped).set_json(&body)).await;
+        assert_eq!((login.status.as_u16(), login.header("cache-control")), (200, Some("no-store")), "{escaped}");
+    }
     let refused =
         app.send(TestRequest::get().uri("/api/v1/auth/me").insert_header(("authorization", "Bearer forged"))).await;
     assert_eq!((refused.status.as_u16(), refused.header("cache-control")), (401, Some("no-store")));
